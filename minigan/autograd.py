@@ -1,0 +1,228 @@
+"""Reverse mode: ``backward()`` fills ``.grad`` on leaves, ``grad()`` returns gradients.
+
+Both walk the graph in one reverse topological order (found iteratively, so a 10,000-op
+chain is no problem for Python's recursion limit) and apply the chain rule node by node.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .backend import get_array_module
+from .function import _recording
+from .tensor import Tensor
+
+
+def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
+    """Every tensor that ``roots`` depend on through recorded ops, inputs before outputs."""
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    for root in roots:
+        if id(root) in visited:
+            continue
+        visited.add(id(root))
+        stack = [(root, iter(root._ctx.inputs if root._ctx is not None else ()))]
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent.requires_grad and id(parent) not in visited:
+                    visited.add(id(parent))
+                    ctx = parent._ctx
+                    stack.append((parent, iter(ctx.inputs if ctx is not None else ())))
+                    break
+            else:  # every parent is done: the node comes after them
+                stack.pop()
+                order.append(node)
+    return order
+
+
+class _Accumulator:
+    """Sums the gradient contributions reaching one tensor.
+
+    The first contribution may be borrowed (a view of another gradient, or the seed), so it
+    is never written into; from the second one on the sum lives in an array this owns, and
+    further contributions are added in place with ``+=``.
+    """
+
+    __slots__ = ("grad", "owned")
+
+    def __init__(self, grad: Tensor, owned: bool) -> None:
+        self.grad = grad
+        self.owned = owned
+
+    def add(self, grad: Tensor, create_graph: bool) -> None:
+        if create_graph:  # the sum itself must be differentiable
+            self.grad = self.grad + grad
+        elif self.owned:
+            self.grad.data += grad.data
+        else:
+            self.grad = Tensor._make(self.grad.data + grad.data, False, None)
+            self.owned = True
+
+
+def _is_fresh(result: Tensor, incoming: Tensor) -> bool:
+    """True when backward made a new array (not the incoming gradient or a view of anything)."""
+    return result.data is not incoming.data and getattr(result.data, "base", None) is None
+
+
+def _seed_gradients(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None) -> list[Tensor]:
+    seeds = []
+    for i, output in enumerate(outputs):
+        given = None if grad_outputs is None else grad_outputs[i]
+        if given is None:
+            if output.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for outputs with one element; output {i} has "
+                    f"shape {output.shape}: pass a gradient of that shape (grad= / grad_outputs=)"
+                )
+            xp = get_array_module(output.data)
+            seeds.append(Tensor._make(xp.ones(output.shape, dtype=output.dtype), False, None))
+        else:
+            given = given if isinstance(given, Tensor) else Tensor(given, dtype=output.dtype)
+            if given.shape != output.shape:
+                raise RuntimeError(
+                    f"the gradient for output {i} has shape {given.shape} but the output has shape {output.shape}"
+                )
+            seeds.append(given)
+    return seeds
+
+
+def _run_backward(
+    outputs: Sequence[Tensor],
+    seeds: Sequence[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    wanted: set[int] | None,
+) -> dict[int, Tensor]:
+    """Propagate ``seeds`` back from ``outputs``.
+
+    With ``wanted`` None (``backward()``), leaf gradients are accumulated into ``.grad``.
+    Otherwise (``grad()``) the gradients of the tensors whose ids are in ``wanted`` are
+    returned and ``.grad`` is left alone; nodes that lead to no wanted tensor are skipped.
+    """
+    order = _topological_order(outputs)
+    if wanted is not None:
+        leads_to_wanted: set[int] = set()
+        for node in order:  # inputs come first, so a node's parents are already decided
+            ctx = node._ctx
+            if id(node) in wanted or (
+                ctx is not None and any(id(parent) in leads_to_wanted for parent in ctx.inputs)
+            ):
+                leads_to_wanted.add(id(node))
+    pending: dict[int, _Accumulator] = {}
+    for output, seed in zip(outputs, seeds):
+        if id(output) in pending:
+            pending[id(output)].add(seed, create_graph)
+        else:
+            pending[id(output)] = _Accumulator(seed, owned=False)
+    results: dict[int, Tensor] = {}
+
+    with _recording(create_graph):
+        for node in reversed(order):
+            accumulated = pending.pop(id(node), None)
+            if accumulated is None:
+                continue
+            grad = accumulated.grad
+            if wanted is not None and id(node) in wanted:
+                results[id(node)] = grad
+            ctx = node._ctx
+            if ctx is None:  # a leaf
+                if wanted is None:
+                    _accumulate_into_leaf(node, grad, accumulated.owned, create_graph)
+                continue
+            if ctx.freed:
+                raise RuntimeError(
+                    f"trying to backward through the graph a second time (at {ctx.function.__name__}): "
+                    "its saved values were freed after the first backward; pass retain_graph=True the first time"
+                )
+            input_grads = ctx.function.backward(ctx, grad)
+            if not isinstance(input_grads, tuple) or len(input_grads) != len(ctx.inputs):
+                raise RuntimeError(
+                    f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "
+                    f"gradients for {len(ctx.inputs)} inputs"
+                )
+            for parent, parent_grad, needed in zip(ctx.inputs, input_grads, ctx.needs_input_grad):
+                if parent_grad is None or not needed:
+                    continue
+                if wanted is not None and id(parent) not in leads_to_wanted:
+                    continue
+                if parent_grad.shape != parent.shape:
+                    raise RuntimeError(
+                        f"{ctx.function.__name__}.backward returned a gradient of shape {parent_grad.shape} "
+                        f"for an input of shape {parent.shape}"
+                    )
+                if parent_grad.dtype != parent.dtype:
+                    parent_grad = parent_grad.astype(parent.dtype)
+                if id(parent) in pending:
+                    pending[id(parent)].add(parent_grad, create_graph)
+                else:
+                    pending[id(parent)] = _Accumulator(parent_grad, owned=_is_fresh(parent_grad, grad))
+            if not retain_graph:
+                ctx.free()
+    return results
+
+
+def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, owned: bool, create_graph: bool) -> None:
+    if leaf.grad is None:
+        # A borrowed array must be copied before it becomes .grad, which later backwards add to.
+        leaf.grad = grad if (owned or create_graph) else Tensor._make(grad.data.copy(), False, None)
+    elif create_graph or leaf.grad.requires_grad:
+        leaf.grad = leaf.grad + grad
+    else:
+        leaf.grad.data += grad.data
+
+
+def backward(tensor: Tensor, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+    """d(tensor)/d(leaf), times ``grad``, added into ``leaf.grad`` for every leaf needing it."""
+    if not tensor.requires_grad:
+        raise RuntimeError("backward() on a tensor that does not require grad: nothing in its graph needs a gradient")
+    seeds = _seed_gradients([tensor], None if grad is None else [grad])
+    _run_backward([tensor], seeds, retain_graph or create_graph, create_graph, wanted=None)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, like ``torch.autograd.grad``.
+
+    ``.grad`` attributes are not touched. With ``create_graph=True`` the returned gradients are
+    part of the graph, so they can be differentiated again (a gradient penalty, a Hessian-vector
+    product). An input the outputs do not depend on raises, unless ``allow_unused=True``, in which
+    case its gradient is None.
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for i, item in enumerate(outputs + inputs):
+        if not isinstance(item, Tensor):
+            kind = "output" if i < len(outputs) else "input"
+            raise TypeError(f"grad: every {kind} must be a Tensor, got {type(item).__name__}")
+    for i, tensor in enumerate(inputs):
+        if not tensor.requires_grad:
+            raise RuntimeError(f"grad: input {i} (shape {tensor.shape}) does not require grad")
+    if grad_outputs is not None:
+        grad_outputs = [grad_outputs] if not isinstance(grad_outputs, (list, tuple)) else list(grad_outputs)
+        if len(grad_outputs) != len(outputs):
+            raise ValueError(f"grad: {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    differentiable = [(o, s) for o, s in zip(outputs, _seed_gradients(outputs, grad_outputs)) if o.requires_grad]
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = _run_backward(
+        [o for o, _ in differentiable], [s for _, s in differentiable], retain_graph, create_graph,
+        wanted={id(t) for t in inputs},
+    )
+    gradients = []
+    for i, tensor in enumerate(inputs):
+        result = results.get(id(tensor))
+        if result is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {tensor.shape}) is not used in the graph of the outputs; "
+                "pass allow_unused=True to get None for it"
+            )
+        if result is not None and not create_graph:
+            result = Tensor._make(result.data.copy() if getattr(result.data, "base", None) is not None else result.data, False, None)
+        gradients.append(result)
+    return tuple(gradients)

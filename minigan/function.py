@@ -1,0 +1,164 @@
+"""The building block of the graph: a ``Function`` is one differentiable operation.
+
+Every op is a subclass with two static methods side by side:
+
+* ``forward(ctx, *arrays, **options) -> array`` computes the result on raw arrays;
+* ``backward(ctx, grad_output) -> tuple`` receives the gradient of the output as a
+  ``Tensor`` and returns one gradient ``Tensor`` (or ``None``) per positional input.
+
+``backward`` is written with Tensor ops, so the backward pass can itself be recorded: the
+engine runs it under ``no_grad()`` normally and with recording on for ``create_graph=True``.
+That is what makes second derivatives (a WGAN-GP gradient penalty) work for every op.
+
+Contract for ``backward``: return new Tensors or views of ``grad_output``, never a saved
+array wrapped as is; the engine relies on this to decide when a gradient array is its own.
+"""
+from __future__ import annotations
+
+import contextlib
+import weakref
+from typing import TYPE_CHECKING, Any, Iterator
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class _GradMode:
+    """Whether new operations are recorded for backward (a process-wide switch, like PyTorch's)."""
+
+    enabled: bool = True
+
+
+def is_grad_enabled() -> bool:
+    """True when operations are being recorded into the graph."""
+    return _GradMode.enabled
+
+
+class _SetGradEnabled(contextlib.ContextDecorator):
+    """Context manager and decorator (``@no_grad()``) that sets recording and restores it after.
+
+    The previous modes are kept on a stack, so one instance may be re-entered (recursion).
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = mode
+        self.previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self.previous.append(_GradMode.enabled)
+        _GradMode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _GradMode.enabled = self.previous.pop()
+
+
+class no_grad(_SetGradEnabled):
+    """Turn graph recording off: ``with no_grad(): ...`` or ``@no_grad()``."""
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(_SetGradEnabled):
+    """Turn graph recording on inside a ``no_grad`` block."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+def set_grad_enabled(mode: bool) -> _SetGradEnabled:
+    """``with set_grad_enabled(flag): ...`` records only when ``flag`` is true."""
+    return _SetGradEnabled(bool(mode))
+
+
+class Context:
+    """What one application of a Function keeps for its backward pass.
+
+    ``inputs`` are the input Tensors (the graph's edges), ``needs_input_grad`` says which of
+    them want a gradient, ``saved`` holds whatever ``forward`` chose to keep, and ``output``
+    gives the result Tensor back (held weakly, so output -> context -> output is no cycle).
+    """
+
+    __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed")
+
+    def __init__(self) -> None:
+        self.saved: tuple[Any, ...] = ()
+        self.freed = False
+
+    def save_for_backward(self, *values: Any) -> None:
+        self.saved = values
+
+    @property
+    def output(self) -> "Tensor":
+        output = self._output_ref()
+        if output is None:  # only possible if the caller dropped the output yet still backprops
+            raise RuntimeError(f"{self.function.__name__}: its output Tensor no longer exists")
+        return output
+
+    def free(self) -> None:
+        """Drop everything backward needed; a later backward through here raises."""
+        self.inputs = ()
+        self.saved = ()
+        self.freed = True
+
+
+class Function:
+    """Base class of every op; see the module docstring for the contract."""
+
+    @staticmethod
+    def forward(ctx: Context, *arrays: Any, **options: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: "Tensor") -> tuple["Tensor | None", ...]:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: Any, **options: Any) -> "Tensor":
+        """Run ``forward`` on the inputs' arrays and, when recording, link the result into the graph."""
+        from .tensor import Tensor, as_tensor
+
+        tensors = tuple(x if isinstance(x, Tensor) else as_tensor(x) for x in inputs)
+        ctx = Context()
+        ctx.function = cls
+        ctx.options = options
+        ctx.inputs = tensors
+        data = cls.forward(ctx, *(t.data for t in tensors), **options)
+        if isinstance(data, np.generic):  # NumPy ufuncs turn 0-d arrays into scalars
+            data = np.asarray(data)
+        record = _GradMode.enabled and any(t.requires_grad for t in tensors)
+        if not record:
+            return Tensor._make(data, False, None)
+        ctx.needs_input_grad = tuple(t.requires_grad for t in tensors)
+        output = Tensor._make(data, True, ctx)
+        ctx._output_ref = weakref.ref(output)
+        return output
+
+
+def unbroadcast(grad: "Tensor", shape: tuple[int, ...]) -> "Tensor":
+    """Sum ``grad`` down to ``shape``: the one place where broadcasting is undone.
+
+    NumPy broadcasting prepends axes and stretches size-1 axes; the gradient of a broadcast
+    input is the sum over exactly those axes.
+    """
+    if grad.shape == tuple(shape):
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, size in enumerate(shape) if size == 1 and grad.shape[extra + i] != 1
+    )
+    summed = grad.sum(axis=axes, keepdims=True) if axes else grad
+    return summed.reshape(shape)
+
+
+@contextlib.contextmanager
+def _recording(create_graph: bool) -> Iterator[None]:
+    """Record the backward pass only when higher-order gradients were asked for."""
+    previous = _GradMode.enabled
+    _GradMode.enabled = create_graph
+    try:
+        yield
+    finally:
+        _GradMode.enabled = previous

@@ -1,0 +1,895 @@
+"""The primitive ops. Each is one ``Function`` (forward on arrays, backward in Tensor ops,
+side by side) plus a lowercase wrapper. Docstrings give f and its derivative.
+
+Because every backward is made of these same ops, the backward pass can be recorded
+(``create_graph=True``), which gives second derivatives for everything here.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any, Sequence
+
+import numpy as np
+
+from .backend import get_array_module
+from .function import Context, Function, unbroadcast
+from .tensor import Tensor, as_tensor
+
+Axis = int | Sequence[int] | None
+
+
+def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Both operands as Tensors; a constant takes the dtype of the Tensor beside it."""
+    if isinstance(a, Tensor):
+        return a, as_tensor(b, a)
+    if isinstance(b, Tensor):
+        return as_tensor(a, b), b
+    a = as_tensor(a)
+    return a, as_tensor(b, a)
+
+
+def _constant(array: Any) -> Tensor:
+    """An array that backward uses as a fixed factor (a mask, a sign): it has no gradient."""
+    return Tensor._make(array, False, None)
+
+
+def _check_broadcast(name: str, a: Any, b: Any) -> None:
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"{name}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together") from None
+
+
+# ============================================================== arithmetic
+class Add(Function):
+    """f = a + b;  df/da = 1, df/db = 1 (summed over broadcast axes)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("add", a, b)
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        return unbroadcast(grad, a.shape), unbroadcast(grad, b.shape)
+
+
+class Sub(Function):
+    """f = a - b;  df/da = 1, df/db = -1."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("sub", a, b)
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_b = unbroadcast(neg(grad), b.shape) if ctx.needs_input_grad[1] else None
+        return unbroadcast(grad, a.shape), grad_b
+
+
+class Mul(Function):
+    """f = a * b;  df/da = b, df/db = a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("mul", a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_a = unbroadcast(grad * b, a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad * a, b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Div(Function):
+    """f = a / b;  df/da = 1/b, df/db = -a/b^2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("div", a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_a = unbroadcast(grad / b, a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(neg(grad * a / (b * b)), b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    """f = -a;  df/da = -1."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (neg(grad),)
+
+
+class PowScalar(Function):
+    """f = a ** p for a constant p;  df/da = p * a ** (p - 1)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, exponent: float) -> Any:
+        return a**exponent
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        (a,) = ctx.inputs
+        p = ctx.options["exponent"]
+        if p == 2:  # the common square: avoid pow for speed and exactness
+            return (grad * a * 2.0,)
+        return (grad * pow(a, p - 1) * p,)
+
+
+class Pow(Function):
+    """f = a ** b;  df/da = b * a ** (b - 1), df/db = f * log(a) (needs a > 0)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("pow", a, b)
+        return a**b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_a = unbroadcast(grad * b * pow(a, b - 1.0), a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad * ctx.output * log(a), b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+def add(a: Any, b: Any) -> Tensor:
+    return Add.apply(*_pair(a, b))
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    return Sub.apply(*_pair(a, b))
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    return Mul.apply(*_pair(a, b))
+
+
+def div(a: Any, b: Any) -> Tensor:
+    return Div.apply(*_pair(a, b))
+
+
+def neg(a: Tensor) -> Tensor:
+    return Neg.apply(a)
+
+
+def pow(a: Any, exponent: Any) -> Tensor:  # noqa: A001 - mirrors torch.pow
+    """``a ** exponent``; a Python number as exponent is a constant, a Tensor is differentiable."""
+    if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+        return PowScalar.apply(as_tensor(a), exponent=float(exponent))
+    return Pow.apply(*_pair(a, exponent))
+
+
+# ============================================================== matmul
+class MatMul(Function):
+    """f = a @ b (NumPy's rules: 1-D operands, batched stacks);  df/da = g @ b^T, df/db = a^T @ g."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: operands must be at least 1-D, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+        inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if a.shape[-1] != inner_b:
+            raise ValueError(
+                f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} do not match "
+                f"({a.shape[-1]} columns in the first, {inner_b} rows in the second)"
+            )
+        xp = get_array_module(a)
+        return xp.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        # Promote 1-D operands to matrices as NumPy does, so one formula covers every case.
+        a2 = a.reshape(1, -1) if a.ndim == 1 else a
+        b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+        out_shape = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])
+        grad2 = grad.reshape(out_shape)
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = unbroadcast(matmul(grad2, _swap_last(b2)), a2.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            grad_b = unbroadcast(matmul(_swap_last(a2), grad2), b2.shape).reshape(b.shape)
+        return grad_a, grad_b
+
+
+def _swap_last(x: Tensor) -> Tensor:
+    axes = list(range(x.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return transpose(x, axes)
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    return MatMul.apply(*_pair(a, b))
+
+
+# ============================================================== elementwise math
+class Exp(Function):
+    """f = exp(a);  df/da = f (the output is reused)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return get_array_module(a).exp(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad * ctx.output,)
+
+
+class Log(Function):
+    """f = log(a);  df/da = 1/a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return get_array_module(a).log(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad / ctx.inputs[0],)
+
+
+class Sqrt(Function):
+    """f = sqrt(a);  df/da = 1 / (2 f)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return get_array_module(a).sqrt(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad / (ctx.output * 2.0),)
+
+
+class Abs(Function):
+    """f = |a|;  df/da = sign(a) (0 at a = 0, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return get_array_module(a).abs(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0].data
+        return (grad * _constant(get_array_module(a).sign(a)),)
+
+
+class Clamp(Function):
+    """f = min(max(a, low), high);  df/da = 1 where low <= a <= high, else 0."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, low: float | None, high: float | None) -> Any:
+        return get_array_module(a).clip(a, low, high)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0].data
+        low, high = ctx.options["low"], ctx.options["high"]
+        inside = get_array_module(a).ones(a.shape, dtype=bool)
+        if low is not None:
+            inside &= a >= low
+        if high is not None:
+            inside &= a <= high
+        return (grad * _constant(inside.astype(a.dtype)),)
+
+
+class Maximum(Function):
+    """f = max(a, b);  df/da = [a > b] + [a = b]/2, df/db = [b > a] + [a = b]/2 (ties split, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("maximum", a, b)
+        return get_array_module(a).maximum(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return _tie_split_backward(ctx, grad, lambda a, b: a > b)
+
+
+class Minimum(Function):
+    """f = min(a, b);  df/da = [a < b] + [a = b]/2, df/db = [b < a] + [a = b]/2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("minimum", a, b)
+        return get_array_module(a).minimum(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return _tie_split_backward(ctx, grad, lambda a, b: a < b)
+
+
+def _tie_split_backward(ctx: Context, grad: Tensor, a_wins: Any) -> tuple[Tensor | None, ...]:
+    a, b = ctx.inputs
+    dtype = grad.dtype
+    weight_a = a_wins(a.data, b.data).astype(dtype) + (a.data == b.data).astype(dtype) * 0.5
+    grad_a = unbroadcast(grad * _constant(weight_a), a.shape) if ctx.needs_input_grad[0] else None
+    grad_b = unbroadcast(grad * _constant(1.0 - weight_a), b.shape) if ctx.needs_input_grad[1] else None
+    return grad_a, grad_b
+
+
+class Where(Function):
+    """f = a where condition else b;  df/da = [condition], df/db = [not condition]."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any, condition: Any) -> Any:
+        return get_array_module(a).where(condition, a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        chosen = ctx.options["condition"].astype(grad.dtype)
+        grad_a = unbroadcast(grad * _constant(chosen), a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad * _constant(1.0 - chosen), b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class AsType(Function):
+    """f = a converted to another float dtype;  df/da = 1 (converted back)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, dtype: Any) -> Any:
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (astype(grad, ctx.inputs[0].dtype),)
+
+
+def exp(a: Tensor) -> Tensor:
+    return Exp.apply(a)
+
+
+def log(a: Tensor) -> Tensor:
+    return Log.apply(a)
+
+
+def sqrt(a: Tensor) -> Tensor:
+    return Sqrt.apply(a)
+
+
+def abs(a: Tensor) -> Tensor:  # noqa: A001 - mirrors torch.abs
+    return Abs.apply(a)
+
+
+def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    if min is None and max is None:
+        raise ValueError("clamp: give at least one of min and max")
+    return Clamp.apply(a, low=min, high=max)
+
+
+clip = clamp
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    return Maximum.apply(*_pair(a, b))
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    return Minimum.apply(*_pair(a, b))
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Pick ``a`` where ``condition`` holds, else ``b`` (``condition`` is a boolean array)."""
+    a, b = _pair(a, b)
+    condition = condition.data if isinstance(condition, Tensor) else condition
+    xp = get_array_module(a.data)
+    condition = xp.asarray(condition).astype(bool)
+    shapes = [tuple(condition.shape), a.shape, b.shape]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"where: condition, a and b have shapes {shapes} that cannot be broadcast together") from None
+    return Where.apply(a, b, condition=condition)
+
+
+def astype(a: Tensor, dtype: Any) -> Tensor:
+    from .tensor import _check_float_dtype
+
+    dtype = _check_float_dtype(dtype)
+    if a.dtype == dtype:
+        return a
+    return AsType.apply(a, dtype=dtype)
+
+
+# ============================================================== reductions
+def _normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...] | None:
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalized = []
+    for ax in axes:
+        if not -ndim <= ax < builtins.max(ndim, 1):
+            raise ValueError(f"axis {ax} is out of range for a tensor with {ndim} dimensions")
+        normalized.append(int(ax) % builtins.max(ndim, 1))
+    return tuple(sorted(set(normalized)))
+
+
+def _reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+    if axes is None:
+        return int(np.prod(shape, dtype=np.int64))
+    return int(np.prod([shape[ax] for ax in axes], dtype=np.int64))
+
+
+def _expand_back(grad: Tensor, shape: tuple[int, ...], axes: tuple[int, ...] | None, keepdims: bool) -> Tensor:
+    """Undo a reduction's shape change: put the reduced axes back as size 1, then broadcast."""
+    if not keepdims:
+        kept = tuple(1 if axes is None or i in axes else n for i, n in enumerate(shape))
+        grad = grad.reshape(kept)
+    return broadcast_to(grad, shape)
+
+
+class Sum(Function):
+    """f = sum of a over axes;  df/da = 1 (the gradient is broadcast back)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+        return get_array_module(a).asarray(a.sum(axis=axes, keepdims=keepdims))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        shape = ctx.inputs[0].shape
+        return (_expand_back(grad, shape, ctx.options["axes"], ctx.options["keepdims"]),)
+
+
+class Mean(Function):
+    """f = sum(a) / n over axes;  df/da = 1/n."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+        if _reduced_count(a.shape, axes) == 0:
+            raise ValueError(f"mean of an empty selection (shape {tuple(a.shape)}, axis {axes})")
+        return get_array_module(a).asarray(a.mean(axis=axes, keepdims=keepdims))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        shape = ctx.inputs[0].shape
+        count = _reduced_count(shape, ctx.options["axes"])
+        return (_expand_back(grad, shape, ctx.options["axes"], ctx.options["keepdims"]) / float(count),)
+
+
+class Max(Function):
+    """f = max of a over axes;  df/da = 1 at the maximum (split evenly between ties), else 0."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+        if a.size == 0:
+            raise ValueError(f"max of an empty tensor (shape {tuple(a.shape)})")
+        return get_array_module(a).asarray(a.max(axis=axes, keepdims=keepdims))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0].data
+        axes = ctx.options["axes"]
+        winners = a == a.max(axis=axes, keepdims=True)
+        share = winners / winners.sum(axis=axes, keepdims=True)
+        expanded = _expand_back(grad, a.shape, axes, ctx.options["keepdims"])
+        return (expanded * _constant(share.astype(a.dtype)),)
+
+
+class Var(Function):
+    """f = sum((a - mean a)^2) / (n - ddof) over axes;  df/da = 2 (a - mean a) / (n - ddof)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool, ddof: int) -> Any:
+        if _reduced_count(a.shape, axes) - ddof <= 0:
+            raise ValueError(f"var: {_reduced_count(a.shape, axes)} values with ddof={ddof} leave no degrees of freedom")
+        return get_array_module(a).asarray(a.var(axis=axes, keepdims=keepdims, ddof=ddof))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        (a,) = ctx.inputs
+        axes, ddof = ctx.options["axes"], ctx.options["ddof"]
+        centred = a - mean(a, axes, keepdims=True)
+        scale = 2.0 / (_reduced_count(a.shape, axes) - ddof)
+        return (_expand_back(grad, a.shape, axes, ctx.options["keepdims"]) * centred * scale,)
+
+
+def sum(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return Sum.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
+
+
+def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return Mean.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
+
+
+def max(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return Max.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
+
+
+def min(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return neg(max(neg(a), axis, keepdims))
+
+
+def var(a: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    return Var.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims, ddof=int(ddof))
+
+
+# ============================================================== shape
+class Reshape(Function):
+    """f = a with a new shape;  df/da = the gradient reshaped back."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        try:
+            return a.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape a tensor of shape {tuple(a.shape)} ({a.size} values) into {shape}") from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad.reshape(ctx.inputs[0].shape),)
+
+
+class Transpose(Function):
+    """f = a with its axes permuted;  df/da = the gradient permuted back."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...]) -> Any:
+        return a.transpose(axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (transpose(grad, tuple(int(i) for i in np.argsort(ctx.options["axes"]))),)
+
+
+class BroadcastTo(Function):
+    """f = a repeated along broadcast axes;  df/da = the gradient summed over them."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        try:
+            return get_array_module(a).broadcast_to(a, shape)
+        except ValueError:
+            raise ValueError(f"expand: cannot broadcast shape {tuple(a.shape)} to {shape}") from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (unbroadcast(grad, ctx.inputs[0].shape),)
+
+
+def reshape(a: Tensor, shape: Sequence[int]) -> Tensor:
+    shape = tuple(int(n) for n in shape)
+    if shape == a.shape:
+        return a
+    return Reshape.apply(a, shape=shape)
+
+
+def transpose(a: Tensor, axes: Sequence[int] | None = None) -> Tensor:
+    """Permute axes (reverse them when ``axes`` is None), like ``np.transpose``."""
+    if axes is None:
+        axes = tuple(reversed(range(a.ndim)))
+    axes = tuple(int(ax) % builtins.max(a.ndim, 1) for ax in axes)
+    if sorted(axes) != list(range(a.ndim)):
+        raise ValueError(f"transpose: {axes} is not a permutation of the {a.ndim} axes of a tensor of shape {a.shape}")
+    return Transpose.apply(a, axes=axes)
+
+
+permute = transpose
+
+
+def broadcast_to(a: Tensor, shape: Sequence[int]) -> Tensor:
+    shape = tuple(int(n) for n in shape)
+    if shape == a.shape:
+        return a
+    return BroadcastTo.apply(a, shape=shape)
+
+
+expand = broadcast_to
+
+
+# ============================================================== indexing and joining
+def _normalize_index(index: Any) -> tuple[Any, bool]:
+    """Index with Tensors and lists turned into arrays; also whether it has integer arrays,
+    which can pick one element twice and so need an accumulating scatter in backward."""
+    items = index if isinstance(index, tuple) else (index,)
+    normalized, advanced = [], False
+    for item in items:
+        if isinstance(item, Tensor):
+            item = item.data
+        if isinstance(item, list):
+            item = np.asarray(item)
+        if hasattr(item, "dtype") and getattr(item, "ndim", 0) >= 0 and not isinstance(item, (int, np.integer)):
+            if item.dtype.kind in "iu":
+                advanced = True
+            elif item.dtype.kind not in "b":
+                raise IndexError(f"tensors can only be indexed with integers, slices or boolean masks, not {item.dtype} arrays")
+        normalized.append(item)
+    return tuple(normalized), advanced
+
+
+def _scatter_add(xp: Any, target: Any, index: tuple[Any, ...], values: Any, advanced: bool) -> None:
+    if not advanced:  # slices, integers and masks never select an element twice
+        target[index] = values
+    elif xp is np:
+        np.add.at(target, index, values)
+    else:
+        import cupyx  # noqa: PLC0415 - only on the GPU path
+
+        cupyx.scatter_add(target, index, values)
+
+
+class GetItem(Function):
+    """f = a[index];  df/da = the gradient scattered back (added where an index repeats)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, index: tuple[Any, ...], advanced: bool) -> Any:
+        try:
+            return a[index]
+        except IndexError as error:
+            raise IndexError(f"index into a tensor of shape {tuple(a.shape)}: {error}") from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        opts = ctx.options
+        return (ScatterAdd.apply(grad, index=opts["index"], advanced=opts["advanced"], shape=ctx.inputs[0].shape),)
+
+
+class ScatterAdd(Function):
+    """f = zeros(shape) with g added at index (the adjoint of getitem);  df/dg = df[index]."""
+
+    @staticmethod
+    def forward(ctx: Context, g: Any, index: tuple[Any, ...], advanced: bool, shape: tuple[int, ...]) -> Any:
+        xp = get_array_module(g)
+        out = xp.zeros(shape, dtype=g.dtype)
+        _scatter_add(xp, out, index, g, advanced)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        opts = ctx.options
+        return (GetItem.apply(grad, index=opts["index"], advanced=opts["advanced"]),)
+
+
+def getitem(a: Tensor, index: Any) -> Tensor:
+    index, advanced = _normalize_index(index)
+    return GetItem.apply(a, index=index, advanced=advanced)
+
+
+class Concatenate(Function):
+    """f = the inputs joined along an axis;  df/d(input i) = the gradient's slice for input i."""
+
+    @staticmethod
+    def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
+        return get_array_module(arrays[0]).concatenate(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        axis = ctx.options["axis"]
+        grads, start = [], 0
+        for tensor, needed in zip(ctx.inputs, ctx.needs_input_grad):
+            stop = start + tensor.shape[axis]
+            index = (slice(None),) * axis + (slice(start, stop),)
+            grads.append(grad[index] if needed else None)
+            start = stop
+        return tuple(grads)
+
+
+class Stack(Function):
+    """f = the inputs stacked along a new axis;  df/d(input i) = the gradient at position i."""
+
+    @staticmethod
+    def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
+        return get_array_module(arrays[0]).stack(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        axis = ctx.options["axis"]
+        prefix = (slice(None),) * axis
+        return tuple(grad[prefix + (i,)] if needed else None for i, needed in enumerate(ctx.needs_input_grad))
+
+
+def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> tuple[tuple[Tensor, ...], int]:
+    if len(tensors) == 0:
+        raise ValueError(f"{name}: needs at least one tensor")
+    tensors = tuple(as_tensor(t) for t in tensors)
+    ndim = tensors[0].ndim + (1 if new_axis else 0)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}: axis {axis} is out of range for {ndim} dimensions")
+    axis %= ndim
+    shapes = [t.shape for t in tensors]
+    for shape in shapes:
+        if len(shape) != len(shapes[0]) or any(
+            n != m for i, (n, m) in enumerate(zip(shape, shapes[0])) if new_axis or i != axis
+        ):
+            raise ValueError(f"{name}: shapes {shapes} do not match (except along axis {axis})")
+    return tensors, axis
+
+
+def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    tensors, axis = _joinable("concatenate", tensors, axis, new_axis=False)
+    return Concatenate.apply(*tensors, axis=axis)
+
+
+cat = concatenate
+
+
+def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    tensors, axis = _joinable("stack", tensors, axis, new_axis=True)
+    return Stack.apply(*tensors, axis=axis)
+
+
+# ============================================================== activations
+def _stable_sigmoid(x: Any) -> Any:
+    xp = get_array_module(x)
+    # exp of a non-positive number cannot overflow; pick the form that is safe for each sign.
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+class ReLU(Function):
+    """f = max(a, 0);  df/da = [f > 0] (the output is reused)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return get_array_module(a).maximum(a, 0)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        out = ctx.output.data
+        return (grad * _constant((out > 0).astype(out.dtype)),)
+
+
+class LeakyReLU(Function):
+    """f = a if a > 0 else slope * a;  df/da = 1 if a > 0 else slope."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, slope: float) -> Any:
+        return get_array_module(a).where(a > 0, a, a * slope)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0].data
+        factor = get_array_module(a).where(a > 0, 1.0, ctx.options["slope"]).astype(a.dtype)
+        return (grad * _constant(factor),)
+
+
+class Sigmoid(Function):
+    """f = 1 / (1 + exp(-a)), computed without overflow;  df/da = f (1 - f)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return _stable_sigmoid(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        out = ctx.output
+        return (grad * out * (1.0 - out),)
+
+
+class Tanh(Function):
+    """f = tanh(a);  df/da = 1 - f^2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return get_array_module(a).tanh(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        out = ctx.output
+        return (grad * (1.0 - out * out),)
+
+
+class Softplus(Function):
+    """f = log(1 + exp(a)) = max(a, 0) + log1p(exp(-|a|)) (no overflow);  df/da = sigmoid(a)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        xp = get_array_module(a)
+        return xp.maximum(a, 0) + xp.log1p(xp.exp(-xp.abs(a)))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad * sigmoid(ctx.inputs[0]),)
+
+
+class LogSoftmax(Function):
+    """f = a - logsumexp(a) along an axis;  df/da: g - exp(f) * sum(g)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axis: int) -> Any:
+        xp = get_array_module(a)
+        shifted = a - a.max(axis=axis, keepdims=True)  # the largest exponent is 0: no overflow
+        return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        axis = ctx.options["axis"]
+        return (grad - exp(ctx.output) * grad.sum(axis=axis, keepdims=True),)
+
+
+class Softmax(Function):
+    """f = exp(a) / sum(exp(a)) along an axis;  df/da: f * (g - sum(g f))."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axis: int) -> Any:
+        xp = get_array_module(a)
+        e = xp.exp(a - a.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        out = ctx.output
+        return (out * (grad - (grad * out).sum(axis=ctx.options["axis"], keepdims=True)),)
+
+
+class Dropout(Function):
+    """f = a * mask / (1 - p) with mask ~ Bernoulli(1 - p);  df/da = mask / (1 - p)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, scaled_mask: Any) -> Any:
+        return a * scaled_mask
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad * _constant(ctx.options["scaled_mask"]),)
+
+
+def relu(a: Tensor) -> Tensor:
+    return ReLU.apply(a)
+
+
+def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return LeakyReLU.apply(a, slope=float(negative_slope))
+
+
+def sigmoid(a: Tensor) -> Tensor:
+    return Sigmoid.apply(a)
+
+
+def tanh(a: Tensor) -> Tensor:
+    return Tanh.apply(a)
+
+
+def softplus(a: Tensor) -> Tensor:
+    return Softplus.apply(a)
+
+
+def _check_axis(name: str, a: Tensor, axis: int) -> int:
+    if not -a.ndim <= axis < a.ndim:
+        raise ValueError(f"{name}: axis {axis} is out of range for a tensor of shape {a.shape}")
+    return axis % a.ndim
+
+
+def log_softmax(a: Tensor, axis: int = -1) -> Tensor:
+    return LogSoftmax.apply(a, axis=_check_axis("log_softmax", a, axis))
+
+
+def softmax(a: Tensor, axis: int = -1) -> Tensor:
+    return Softmax.apply(a, axis=_check_axis("softmax", a, axis))
+
+
+def dropout(a: Tensor, p: float = 0.5, training: bool = True, rng: np.random.Generator | None = None) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (identity in eval)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return a
+    xp = get_array_module(a.data)
+    if p == 1.0:
+        return a * 0.0
+    from .random import default_generator
+
+    rng = rng if rng is not None else default_generator()
+    keep = rng.random(a.shape) >= p
+    scaled_mask = xp.asarray(keep.astype(a.dtype) / np.asarray(1.0 - p, dtype=a.dtype))
+    return Dropout.apply(a, scaled_mask=scaled_mask)

@@ -1,0 +1,338 @@
+"""``Tensor``: an array plus what autograd needs (``requires_grad``, ``grad`` and the node that made it)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from .backend import get_array_module, to_numpy
+
+if TYPE_CHECKING:
+    from .function import Context
+
+DEFAULT_DTYPE = np.float32
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+Shape = tuple[int, ...]
+
+
+def _check_float_dtype(dtype: Any) -> np.dtype:
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"{dtype!r} is not a dtype") from error
+    if dtype not in _FLOAT_DTYPES:
+        raise TypeError(f"Tensor dtype must be float16, float32 or float64, not {dtype}")
+    return dtype
+
+
+def _to_array(data: Any, dtype: Any) -> Any:
+    """Turn user data into a floating-point array, or say clearly why it cannot be one."""
+    if isinstance(data, Tensor):
+        data = data.data
+    xp = get_array_module(data)
+    if isinstance(data, xp.ndarray) or isinstance(data, np.generic):
+        array = data
+        if dtype is None:
+            if array.dtype not in _FLOAT_DTYPES:
+                raise TypeError(
+                    f"Tensor data must be floating point, got a {array.dtype} array of shape "
+                    f"{tuple(array.shape)}; convert it or pass dtype=np.float32"
+                )
+            return xp.asarray(array)
+        return xp.asarray(array, dtype=_check_float_dtype(dtype))
+    # Python numbers and (nested) lists take the default dtype, as in PyTorch.
+    target = _check_float_dtype(DEFAULT_DTYPE if dtype is None else dtype)
+    try:
+        return np.asarray(data, dtype=target)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"cannot make a Tensor from {type(data).__name__}: {error}") from None
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it.
+
+    ``data`` is a NumPy (or CuPy) array; ``grad`` is filled by ``backward()`` for tensors with
+    ``requires_grad=True`` that were not produced by a recorded op (the leaves).
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        self.data = _to_array(data, dtype)
+        self.grad: Tensor | None = None
+        self.requires_grad = bool(requires_grad)
+        self._ctx: Context | None = None
+
+    @classmethod
+    def _make(cls, data: Any, requires_grad: bool, ctx: "Context | None") -> "Tensor":
+        """Fast constructor for op results: the array is already valid."""
+        tensor = object.__new__(cls)
+        tensor.data = data
+        tensor.grad = None
+        tensor.requires_grad = requires_grad
+        tensor._ctx = ctx
+        return tensor
+
+    # ----------------------------------------------------------------- properties
+    @property
+    def shape(self) -> Shape:
+        return tuple(self.data.shape)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return int(self.data.size)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors the user made, as opposed to results of recorded ops."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self) -> str | None:
+        """The name of the op that made this tensor, or None for a leaf."""
+        return None if self._ctx is None else self._ctx.function.__name__
+
+    @property
+    def T(self) -> "Tensor":
+        """The tensor with its axes reversed."""
+        return ops.transpose(self)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d Tensor")
+        return self.shape[0]
+
+    def __repr__(self) -> str:
+        extra = f", grad_fn={self.grad_fn}" if self._ctx is not None else (
+            ", requires_grad=True" if self.requires_grad else "")
+        body = np.array2string(to_numpy(self.data), precision=4, separator=", ", prefix="tensor(")
+        return f"tensor({body}, dtype={self.dtype}{extra})"
+
+    # ----------------------------------------------------------------- conversion
+    def numpy(self) -> np.ndarray:
+        """The data as a NumPy array (a copy when it lives on the GPU)."""
+        return to_numpy(self.data)
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python float."""
+        if self.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return float(self.data.reshape(-1)[0])
+
+    def tolist(self) -> Any:
+        return self.numpy().tolist()
+
+    def detach(self) -> "Tensor":
+        """The same data, cut from the graph: no gradient flows through the result."""
+        return Tensor._make(self.data, False, None)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if self._ctx is not None and not requires_grad:
+            raise RuntimeError("requires_grad can only be turned off on a leaf; use detach()")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def astype(self, dtype: Any) -> "Tensor":
+        return ops.astype(self, dtype)
+
+    def float(self) -> "Tensor":
+        return ops.astype(self, np.float32)
+
+    def double(self) -> "Tensor":
+        return ops.astype(self, np.float64)
+
+    # ----------------------------------------------------------------- autograd
+    def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires a gradient.
+
+        ``grad`` is d(loss)/d(self); it may be omitted only when ``self`` has one element.
+        """
+        from .autograd import backward
+
+        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    def zero_grad(self) -> None:
+        self.grad = None
+
+    # ----------------------------------------------------------------- operators
+    def __add__(self, other: Any) -> "Tensor":
+        return ops.add(self, other)
+
+    def __radd__(self, other: Any) -> "Tensor":
+        return ops.add(other, self)
+
+    def __sub__(self, other: Any) -> "Tensor":
+        return ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> "Tensor":
+        return ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> "Tensor":
+        return ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> "Tensor":
+        return ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> "Tensor":
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return ops.div(other, self)
+
+    def __pow__(self, exponent: Any) -> "Tensor":
+        return ops.pow(self, exponent)
+
+    def __rpow__(self, base: Any) -> "Tensor":
+        return ops.pow(base, self)
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> "Tensor":
+        return ops.neg(self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __abs__(self) -> "Tensor":
+        return ops.abs(self)
+
+    def __getitem__(self, index: Any) -> "Tensor":
+        return ops.getitem(self, index)
+
+    # Comparisons give plain boolean arrays: they have no gradient.
+    def __lt__(self, other: Any) -> Any:
+        return self.data < _raw(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self.data <= _raw(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self.data > _raw(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self.data >= _raw(other)
+
+    __hash__ = object.__hash__  # tensors are used as dict keys by identity
+
+    # ----------------------------------------------------------------- methods mirroring ops
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
+        return ops.sum(self, axis, keepdims)
+
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
+        return ops.mean(self, axis, keepdims)
+
+    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
+        return ops.max(self, axis, keepdims)
+
+    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
+        return ops.min(self, axis, keepdims)
+
+    def var(self, axis: int | Sequence[int] | None = None, keepdims: bool = False, ddof: int = 0) -> "Tensor":
+        return ops.var(self, axis, keepdims, ddof)
+
+    def reshape(self, *shape: Any) -> "Tensor":
+        return ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
+
+    def view(self, *shape: Any) -> "Tensor":
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim: int = 0) -> "Tensor":
+        return ops.reshape(self, self.shape[:start_dim] + (-1,))
+
+    def transpose(self, *axes: Any) -> "Tensor":
+        return ops.transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else (axes or None))
+
+    def permute(self, *axes: Any) -> "Tensor":
+        return self.transpose(*axes)
+
+    def expand(self, *shape: Any) -> "Tensor":
+        return ops.broadcast_to(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
+
+    def broadcast_to(self, shape: Sequence[int]) -> "Tensor":
+        return ops.broadcast_to(self, shape)
+
+    def matmul(self, other: Any) -> "Tensor":
+        return ops.matmul(self, other)
+
+    def exp(self) -> "Tensor":
+        return ops.exp(self)
+
+    def log(self) -> "Tensor":
+        return ops.log(self)
+
+    def sqrt(self) -> "Tensor":
+        return ops.sqrt(self)
+
+    def abs(self) -> "Tensor":
+        return ops.abs(self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> "Tensor":
+        return ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def relu(self) -> "Tensor":
+        return ops.relu(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> "Tensor":
+        return ops.leaky_relu(self, negative_slope)
+
+    def sigmoid(self) -> "Tensor":
+        return ops.sigmoid(self)
+
+    def tanh(self) -> "Tensor":
+        return ops.tanh(self)
+
+    def softplus(self) -> "Tensor":
+        return ops.softplus(self)
+
+    def log_softmax(self, axis: int = -1) -> "Tensor":
+        return ops.log_softmax(self, axis)
+
+    def softmax(self, axis: int = -1) -> "Tensor":
+        return ops.softmax(self, axis)
+
+
+def _raw(value: Any) -> Any:
+    return value.data if isinstance(value, Tensor) else value
+
+
+def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
+    """Wrap a constant (number or array) as a Tensor that needs no gradient.
+
+    Numbers and non-float arrays take ``like``'s dtype, so ``x * 2`` stays float32.
+    """
+    if isinstance(value, Tensor):
+        return value
+    dtype = like.dtype if like is not None else DEFAULT_DTYPE
+    xp = get_array_module(value) if like is None else get_array_module(like.data)
+    if isinstance(value, xp.ndarray):
+        if value.dtype not in _FLOAT_DTYPES:
+            value = value.astype(dtype)
+        return Tensor._make(value, False, None)
+    if isinstance(value, np.ndarray):  # a NumPy constant used with a CuPy tensor
+        return Tensor._make(xp.asarray(value, dtype=value.dtype if value.dtype in _FLOAT_DTYPES else dtype), False, None)
+    if isinstance(value, (int, float, bool, np.generic)):
+        return Tensor._make(xp.asarray(value, dtype=dtype), False, None)
+    return Tensor(value, dtype=dtype)
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Make a Tensor from a number, a (nested) list or an array (float32 unless told)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+from . import ops  # noqa: E402  (ops needs Tensor defined first)
