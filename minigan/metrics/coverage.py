@@ -10,8 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from minigan.backend import to_numpy
-from minigan.metrics.fid import _as_finite_array
+from minigan.metrics.fid import _as_finite_array, _to_numpy_array
 
 __all__ = ["ModeCoverage", "mode_coverage"]
 
@@ -45,10 +44,7 @@ class ModeCoverage:
 
 def _labels_from_input(predicted: Any, num_classes: int) -> np.ndarray:
     """Integer labels from either labels (n,) or per-class probabilities/scores (n, k)."""
-    try:
-        raw = to_numpy(predicted)
-    except (ValueError, TypeError) as error:  # e.g. ragged nested lists
-        raise ValueError(f"predicted_labels_or_probs is not an array: {error}") from None
+    raw = _to_numpy_array(predicted, "predicted_labels_or_probs")
     ndim = raw.ndim
     if ndim == 2:
         scores = _as_finite_array(raw, "predicted_labels_or_probs", ndim=2)

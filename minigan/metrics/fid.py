@@ -29,16 +29,24 @@ _PSD_RTOL = 1e-6
 _SYMMETRY_RTOL = 1e-5
 
 
+def _to_numpy_array(x: Any, name: str) -> np.ndarray:
+    """NumPy view of array-likes, CuPy arrays and tensors that offer ``.numpy()``."""
+    # Duck-typed so that minigan Tensors work without this module importing the autograd.
+    if not isinstance(x, np.ndarray) and callable(getattr(x, "numpy", None)):
+        x = x.numpy()
+    try:
+        return to_numpy(x)
+    except (ValueError, TypeError) as error:  # e.g. ragged nested lists
+        raise ValueError(f"{name} could not be converted to an array: {error}") from None
+
+
 def _as_finite_array(x: Any, name: str, ndim: int) -> np.ndarray:
     """``x`` as a float64 array of the given ndim, non-empty and finite, or a clear ValueError.
 
     Shared by every metric so that bad input fails here, with the argument's name, rather than
     as a shape error or a NaN result from somewhere inside NumPy.
     """
-    try:
-        array = to_numpy(x)
-    except (ValueError, TypeError) as error:  # e.g. ragged nested lists
-        raise ValueError(f"{name} could not be converted to an array: {error}") from None
+    array = _to_numpy_array(x, name)
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{name} must be a real numeric array, got dtype {array.dtype}")
     if array.ndim != ndim:

@@ -13,6 +13,8 @@ __all__ = ["inception_score"]
 
 # How far a row of probs may be from summing to 1; float32 softmax rows are off by ~1e-7.
 _ROW_SUM_ATOL = 1e-3
+# Entries may stray this far outside [0, 1] from round-off before it counts as an error.
+_RANGE_ATOL = 1e-6
 
 
 def _kl_rows(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -51,8 +53,9 @@ def inception_score(probs: np.ndarray, splits: int = 10) -> tuple[float, float]:
         raise ValueError(f"splits must be an integer, got {splits!r}")
     if not 1 <= splits <= n:
         raise ValueError(f"splits must be between 1 and the number of samples ({n}), got {splits}")
-    if np.any(p < 0) or np.any(p > 1):
+    if np.any(p < -_RANGE_ATOL) or np.any(p > 1 + _RANGE_ATOL):
         raise ValueError("probs must lie in [0, 1] (pass probabilities, not logits)")
+    p = np.clip(p, 0.0, 1.0)  # float32 round-off may leave 1 + 1e-7; keep the logs <= 0
     row_sums = p.sum(axis=1)
     worst = int(np.argmax(np.abs(row_sums - 1.0)))
     if abs(row_sums[worst] - 1.0) > _ROW_SUM_ATOL:

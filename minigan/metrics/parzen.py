@@ -11,7 +11,8 @@ known to be poor in high dimension; it is here to make numbers comparable with t
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,8 @@ DEFAULT_SIGMAS: tuple[float, ...] = tuple(float(s) for s in np.logspace(-1.0, 0.
 # Target number of float64 entries in one (batch, n_samples) distance block, ~16 MiB; large
 # enough for an efficient matmul, small enough that memory does not grow with len(points).
 _BLOCK_ELEMENTS = 2**21
+# Widths outside this range make sigma^2 underflow or overflow in float64.
+_SIGMA_RANGE = (1e-100, 1e100)
 
 
 def _unit_range_matrix(x: Any, name: str) -> np.ndarray:
@@ -50,6 +53,9 @@ def _sigma_grid(sigmas: Any) -> np.ndarray:
     grid = _as_finite_array(sigmas, "sigmas", ndim=1)
     if np.any(grid <= 0):
         raise ValueError(f"every sigma must be positive, got {grid.tolist()}")
+    # sigma^2 must neither underflow to 0 nor overflow to inf, or 1 / (2 sigma^2) breaks.
+    if np.any(grid < _SIGMA_RANGE[0]) or np.any(grid > _SIGMA_RANGE[1]):
+        raise ValueError(f"every sigma must lie in {list(_SIGMA_RANGE)}, got {grid.tolist()}")
     return grid
 
 
@@ -120,7 +126,7 @@ def parzen_log_likelihood(
         or sigma <= 0
     ):
         raise ValueError(f"sigma must be a positive finite number, got {sigma!r}")
-    grid = np.array([float(sigma)])
+    grid = _sigma_grid(np.array([float(sigma)]))
     return _log_likelihoods(s, x, grid, _batch_size(batch_size, s.shape[0]))[0]
 
 
