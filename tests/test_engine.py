@@ -1,0 +1,300 @@
+"""The graph machinery: topological order, accumulation, freeing, grad(), no_grad, dtypes,
+numerics at extreme inputs, clear errors, and the gradient checker's own power."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigan as mg
+from minigan.function import Function
+from minigan.gradcheck import GradcheckError, check_backward, gradcheck, gradgradcheck
+
+
+def leaf(values, dtype=np.float64):
+    return mg.tensor(np.asarray(values, dtype=dtype), requires_grad=True)
+
+
+# ---------------------------------------------------------------- graph shapes
+def test_diamond_graph_sums_both_paths():
+    x = leaf([1.5, -2.0])
+    y = x * 3.0
+    z = (y * y + y.exp()).sum()  # y feeds two branches that meet again
+    z.backward()
+    expected = 2 * 9.0 * x.data + 3.0 * np.exp(3.0 * x.data)
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+
+
+def test_tensor_reused_many_times():
+    x = leaf([0.5, 2.0, -1.0])
+    total = x
+    for _ in range(99):
+        total = total + x
+    total.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.full(3, 100.0))
+
+
+def test_self_multiplication_counts_both_operands():
+    x = leaf([3.0])
+    (x * x).sum().backward()
+    assert x.grad.data[0] == 6.0
+
+
+def test_ten_thousand_op_chain_has_no_recursion_limit():
+    x = leaf(1.0)
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0001 + 0.0
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, 1.0001**10_000, rtol=1e-9)
+
+
+def test_gradients_accumulate_over_two_backward_calls():
+    x = leaf([1.0, 2.0])
+    (x * x).sum().backward()
+    (x * 3.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, 2 * x.data + 3.0)
+
+
+def test_seed_gradient_is_not_aliased_into_leaf_grad():
+    x = leaf([1.0, 2.0])
+    seed = np.ones(2)
+    (x + 0.0).backward(seed)
+    (x + 0.0).backward(seed)  # accumulates in place into x.grad: must not write into seed
+    np.testing.assert_array_equal(seed, np.ones(2))
+    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+
+
+def test_freed_graph_raises_a_clear_error():
+    x = leaf([1.0, 2.0])
+    y = (x.exp() * 2.0).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time.*retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = leaf([1.0, 2.0])
+    y = (x.exp()).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * np.exp(x.data))
+
+
+def test_inputs_that_need_no_gradient_are_skipped():
+    calls = []
+
+    class Spy(Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):
+            calls.append(ctx.needs_input_grad)
+            a, b = ctx.inputs
+            return (grad * b if ctx.needs_input_grad[0] else None, None)
+
+    x, constant = leaf([2.0]), mg.tensor(np.array([5.0]))
+    Spy.apply(x, constant).sum().backward()
+    assert calls == [(True, False)]
+    assert constant.grad is None
+    np.testing.assert_array_equal(x.grad.data, [5.0])
+
+
+# ---------------------------------------------------------------- no_grad and detach
+def test_no_grad_records_nothing_and_restores():
+    x = leaf([1.0])
+    with mg.no_grad():
+        y = x * 2.0
+        assert not mg.is_grad_enabled()
+    assert mg.is_grad_enabled()
+    assert not y.requires_grad and y.is_leaf
+
+
+def test_no_grad_as_decorator():
+    @mg.no_grad()
+    def double(t):
+        return t * 2.0
+
+    assert not double(leaf([1.0])).requires_grad
+    assert mg.is_grad_enabled()
+
+
+def test_detach_stops_the_gradient():
+    x = leaf([2.0])
+    y = (x * x.detach()).sum()  # d/dx of x * c is c
+    y.backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0])
+
+
+# ---------------------------------------------------------------- functional grad
+def test_grad_returns_gradients_without_touching_dot_grad():
+    x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (gx,) = mg.grad((x * w).sum(), x)
+    np.testing.assert_array_equal(gx.data, w.data)
+    assert x.grad is None and w.grad is None
+
+
+def test_grad_of_unused_input():
+    x, unused = leaf([1.0]), leaf([1.0])
+    with pytest.raises(RuntimeError, match="input 1 .* not used.*allow_unused"):
+        mg.grad((x * 2.0).sum(), [x, unused])
+    gx, gu = mg.grad((x * 2.0).sum(), [x, unused], allow_unused=True)
+    assert gu is None and gx.data[0] == 2.0
+
+
+def test_grad_with_create_graph_gives_second_derivatives():
+    x = leaf([0.5, -1.5])
+    (first,) = mg.grad((x**3).sum(), x, create_graph=True)
+    np.testing.assert_allclose(first.data, 3 * x.data**2)
+    assert first.requires_grad
+    (second,) = mg.grad(first.sum(), x)
+    np.testing.assert_allclose(second.data, 6 * x.data)
+
+
+def test_gradient_penalty_of_a_linear_critic_has_a_closed_form():
+    # D(x) = x @ w: the gradient w.r.t. x is w for every row, so the penalty
+    # mean((||w|| - 1)^2) has d/dw = 2 (||w|| - 1) w / ||w||.
+    w = leaf([0.6, -1.2, 2.0])
+    x = leaf(np.random.default_rng(0).standard_normal((5, 3)))
+    (grad_x,) = mg.grad((x @ w).sum(), x, create_graph=True)
+    penalty = (((grad_x * grad_x).sum(axis=1).sqrt() - 1.0) ** 2).mean()
+    penalty.backward()
+    norm = np.linalg.norm(w.data)
+    np.testing.assert_allclose(penalty.item(), (norm - 1) ** 2)
+    np.testing.assert_allclose(w.grad.data, 2 * (norm - 1) * w.data / norm, rtol=1e-12)
+
+
+def test_grad_with_explicit_grad_outputs():
+    x = leaf([1.0, 2.0, 3.0])
+    (g,) = mg.grad(x * x, x, grad_outputs=np.array([1.0, 0.0, -1.0]))
+    np.testing.assert_array_equal(g.data, [2.0, 0.0, -6.0])
+
+
+# ---------------------------------------------------------------- dtypes and bad input
+def test_float32_is_the_default_and_scalars_keep_it():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2.5 + 1).sigmoid()
+    assert x.dtype == np.float32 and y.dtype == np.float32
+    y.sum().backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_float64_is_kept_everywhere():
+    x = leaf([[1.0, 2.0]])
+    y = (x @ x.T).log_softmax().exp().sum()
+    y.backward()
+    assert y.dtype == np.float64 and x.grad.dtype == np.float64
+
+
+def test_mixed_precision_gradient_comes_back_in_the_leaf_dtype():
+    x32 = mg.tensor([1.0, 2.0], requires_grad=True)
+    x64 = leaf([3.0, 4.0])
+    (x32 * x64).sum().backward()
+    assert x32.grad.dtype == np.float32 and x64.grad.dtype == np.float64
+
+
+def test_integer_data_is_refused_with_a_clear_message():
+    with pytest.raises(TypeError, match="floating point.*int64.*shape \\(3,\\)"):
+        mg.tensor(np.arange(3))
+    with pytest.raises(TypeError, match="float16, float32 or float64"):
+        mg.tensor([1, 2], dtype=np.int32)
+
+
+def test_shape_errors_name_the_shapes():
+    a, b = mg.tensor(np.ones((2, 3))), mg.tensor(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 2\)"):
+        a @ b
+    with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(4, 2\)"):
+        a + b
+    with pytest.raises(ValueError, match=r"reshape: .*\(2, 3\).* into \(4,\)"):
+        a.reshape(4)
+
+
+def test_backward_on_a_non_scalar_needs_a_gradient():
+    y = leaf([1.0, 2.0]) * 2.0
+    with pytest.raises(RuntimeError, match=r"one element.*shape \(2,\)"):
+        y.backward()
+    with pytest.raises(RuntimeError, match=r"shape \(3,\).*shape \(2,\)"):
+        y.backward(np.ones(3))
+
+
+# ---------------------------------------------------------------- numerics at the extremes
+@pytest.mark.parametrize("value", [1e4, -1e4])
+def test_sigmoid_softplus_are_finite_at_large_inputs(value):
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        for dtype in (np.float32, np.float64):
+            x = mg.tensor(np.array([value, 0.0, -value]), dtype=dtype, requires_grad=True)
+            s, p = x.sigmoid(), x.softplus()
+            (s.sum() + p.sum()).backward()
+            assert np.all(np.isfinite(s.data)) and np.all(np.isfinite(p.data))
+            assert np.all(np.isfinite(x.grad.data))
+            np.testing.assert_allclose(s.data, [1.0 if value > 0 else 0.0, 0.5, 0.0 if value > 0 else 1.0])
+            np.testing.assert_allclose(p.data[[0, 2]], [max(value, 0.0), max(-value, 0.0)])
+
+
+def test_log_softmax_is_stable_for_large_logits():
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        x = leaf([[1e4, 0.0, -1e4]])
+        out = x.log_softmax()
+        out.sum().backward()
+        np.testing.assert_allclose(out.data, [[0.0, -1e4, -2e4]])
+        assert np.all(np.isfinite(x.grad.data))
+
+
+# ---------------------------------------------------------------- the checker is not toothless
+class _SquareOffBy(Function):
+    """f = a^2 with a backward scaled by ``factor`` (a deliberately wrong derivative)."""
+
+    factor = 1.001
+
+    @staticmethod
+    def forward(ctx, a):
+        return a * a
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * ctx.inputs[0] * (2.0 * _SquareOffBy.factor),)
+
+
+def test_checker_rejects_a_backward_wrong_by_a_factor_of_1_001():
+    x = leaf(np.random.default_rng(0).uniform(0.5, 2.0, (3, 4)))
+    with pytest.raises(GradcheckError):
+        gradcheck(_SquareOffBy.apply, [x])
+    with pytest.raises(GradcheckError):
+        check_backward(_SquareOffBy.apply, [x])
+
+
+def test_checker_accepts_the_same_backward_when_it_is_right(monkeypatch):
+    monkeypatch.setattr(_SquareOffBy, "factor", 1.0)
+    x = leaf(np.random.default_rng(0).uniform(0.5, 2.0, (3, 4)))
+    assert gradcheck(_SquareOffBy.apply, [x]).ok
+    assert check_backward(_SquareOffBy.apply, [x]).ok
+
+
+def test_gradgradcheck_rejects_a_wrong_second_derivative():
+    class CubeWithWrongCurvature(Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a**3
+
+        @staticmethod
+        def backward(ctx, grad):
+            a = ctx.inputs[0]
+            # Right value 3a^2, but built from a detached copy of a: the graph of the
+            # gradient misses the dependence on a, so the second derivative is wrong.
+            return (grad * a.detach() * a.detach() * 3.0,)
+
+    x = leaf([0.5, 1.5, -2.0])
+    assert gradcheck(CubeWithWrongCurvature.apply, [x]).ok
+    with pytest.raises(GradcheckError):
+        gradgradcheck(CubeWithWrongCurvature.apply, [x])
+
+
+def test_gradcheck_cli_prints_a_table_and_exits_zero(capsys):
+    from minigan.gradcheck.__main__ import main
+
+    assert main(["--op", "sigmoid", "--op", "matmul"]) == 0
+    out = capsys.readouterr().out
+    assert "sigmoid" in out and "matmul" in out and "FAIL" not in out
+    assert main(["--list"]) == 0
