@@ -1,0 +1,327 @@
+"""Layers: Sequential, Linear, activations, Dropout, BatchNorm1d, Flatten.
+
+Each layer's forward is written with the engine's Tensor ops, so gradients (and second
+derivatives, for gradient penalties) come from the ops' own backward passes.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator, Mapping
+
+import numpy as np
+
+from .. import ops
+from ..tensor import Tensor, as_tensor
+from . import init
+from .module import Module, Parameter
+
+
+def _check_tensor(layer: str, x: Any) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{layer}: expected a Tensor input, got {type(x).__name__} (wrap arrays with minigan.tensor)")
+    return x
+
+
+# ====================================================================== functional forms
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x @ weight.T + bias, for x of shape (..., in) and weight of shape (out, in)."""
+    out = ops.matmul(x, weight.T)
+    return out if bias is None else out + bias
+
+
+def batch_norm(
+    x: Tensor,
+    running_mean: np.ndarray | None,
+    running_var: np.ndarray | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float | None = 0.1,
+    eps: float = 1e-5,
+    num_batches_tracked: np.ndarray | None = None,
+) -> Tensor:
+    """Batch normalisation over axis 1 of x, shape (N, C) or (N, C, L).
+
+    Training (or no running statistics): y = (x - mean) / sqrt(var + eps) * weight + bias, with
+    the batch mean and the biased batch variance; the running statistics are then updated in
+    place as r <- (1 - m) r + m s, using the *unbiased* variance for ``running_var`` (PyTorch's
+    rule; m = 1 / num_batches_tracked when ``momentum`` is None, a cumulative average).
+    Evaluation: the same formula with the running mean and variance.
+    """
+    if x.ndim not in (2, 3):
+        raise ValueError(f"batch_norm: expected input of shape (N, C) or (N, C, L), got {x.shape}")
+    axes = (0,) if x.ndim == 2 else (0, 2)
+    stat_shape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())
+    use_batch_stats = training or running_mean is None or running_var is None
+    if use_batch_stats:
+        count = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+        if count <= 1:
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, got input of shape {x.shape}"
+            )
+        mean = x.mean(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True)  # biased (ddof=0) for normalising, as PyTorch
+        if training and running_mean is not None and running_var is not None:
+            # The running statistics are plain arrays, so this update is never recorded.
+            if num_batches_tracked is not None:
+                num_batches_tracked += 1  # a 0-d array: += updates the module's buffer in place
+            if momentum is not None:
+                factor = momentum
+            else:
+                factor = 1.0 / float(num_batches_tracked) if num_batches_tracked is not None else 1.0
+            unbiased = var.data.reshape(-1) * (count / (count - 1))
+            # In place, so the buffer arrays registered on the module are the ones updated.
+            running_mean *= 1.0 - factor
+            running_mean += factor * mean.data.reshape(-1)
+            running_var *= 1.0 - factor
+            running_var += factor * unbiased
+    else:
+        mean = as_tensor(running_mean.reshape(stat_shape), x)
+        var = as_tensor(running_var.reshape(stat_shape), x)
+    normalized = (x - mean) / ops.sqrt(var + eps)
+    if weight is not None:
+        normalized = normalized * weight.reshape(stat_shape)
+    if bias is not None:
+        normalized = normalized + bias.reshape(stat_shape)
+    return normalized
+
+
+# ====================================================================== containers
+class Sequential(Module):
+    """Runs its modules one after the other: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
+
+    Sub-modules are named "0", "1", ... (or by the keys of a single dict argument); the
+    container can be indexed, sliced, iterated and appended to.
+    """
+
+    def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], Mapping):
+            for name, module in modules[0].items():
+                self.add_module(str(name), module)
+        else:
+            for index, module in enumerate(modules):
+                if not isinstance(module, Module):
+                    raise TypeError(f"Sequential: argument {index} is a {type(module).__name__}, not a Module")
+                self.add_module(str(index), module)
+
+    def forward(self, x: Any) -> Any:
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def append(self, module: Module) -> "Sequential":
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
+        self.add_module(str(len(self)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        items = list(self._modules.items())
+        if isinstance(index, slice):
+            return Sequential(dict(items[index]))
+        if not -len(items) <= index < len(items):
+            raise IndexError(f"Sequential index {index} is out of range for {len(items)} modules")
+        return items[index][1]
+
+
+# ====================================================================== layers with weights
+class Linear(Module):
+    """y = x @ W.T + b with W of shape (out_features, in_features), b of shape (out_features,).
+
+    Initialised like PyTorch: W by kaiming_uniform_(a=sqrt(5)), which is
+    U(-1/sqrt(in), 1/sqrt(in)), and b from the same U(-1/sqrt(in), 1/sqrt(in)).
+    """
+
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True,
+        rng: np.random.Generator | None = None, dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        if in_features < 0 or out_features < 0:
+            raise ValueError(f"Linear: feature counts must be non-negative, got ({in_features}, {out_features})")
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty((self.out_features,), dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
+        """Draw fresh weights with PyTorch's default scheme (see the class docstring)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, rng=rng)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _check_tensor(repr(self), x)
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(
+                f"{self!r}: expected input with last dimension {self.in_features}, "
+                f"got input of shape {x.shape}"
+            )
+        return linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class BatchNorm1d(Module):
+    """Batch normalisation of (N, C) (or (N, C, L)) inputs over the batch, per feature C.
+
+    Training: normalise with the batch mean and biased variance, then scale by ``weight`` and
+    shift by ``bias`` (when ``affine``), and update ``running_mean``/``running_var`` with the
+    unbiased variance; evaluation: normalise with the running statistics. Like PyTorch, a
+    batch with a single value per feature cannot be normalised in training and raises.
+    """
+
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+        track_running_stats: bool = True, dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        if num_features <= 0:
+            raise ValueError(f"BatchNorm1d: num_features must be positive, got {num_features}")
+        self.num_features = int(num_features)
+        self.eps = float(eps)
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        if affine:
+            self.weight = Parameter(np.ones(num_features, dtype=dtype))
+            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean[...] = 0
+            self.running_var[...] = 1
+            self.num_batches_tracked[...] = 0
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _check_tensor(repr(self), x)
+        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
+            raise ValueError(f"{self!r}: expected input of shape (N, {self.num_features}) or "
+                             f"(N, {self.num_features}, L), got {x.shape}")
+        return batch_norm(
+            x, self.running_mean, self.running_var, self.weight, self.bias,
+            training=self.training or not self.track_running_stats,
+            momentum=self.momentum, eps=self.eps, num_batches_tracked=self.num_batches_tracked,
+        )
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+# ====================================================================== parameter-free layers
+class ReLU(Module):
+    """y = max(x, 0). (``inplace`` is accepted for PyTorch compatibility; minigan never
+    overwrites its input.)"""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.relu(x)
+
+
+class LeakyReLU(Module):
+    """y = x if x > 0 else negative_slope * x."""
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__()
+        self.negative_slope = float(negative_slope)
+        self.inplace = inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Sigmoid(Module):
+    """y = 1 / (1 + exp(-x))."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.sigmoid(x)
+
+
+class Tanh(Module):
+    """y = tanh(x)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.tanh(x)
+
+
+class Identity(Module):
+    """y = x (a placeholder, e.g. for a layer switched off by configuration)."""
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class Dropout(Module):
+    """Training: zero each element with probability p and scale the survivors by 1 / (1 - p),
+    drawing the mask from the default generator; evaluation: the identity."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: probability must be in [0, 1], got {p}")
+        self.p = float(p)
+        self.inplace = inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.dropout(x, self.p, training=self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Flatten(Module):
+    """Merge axes start_dim..end_dim into one: (N, 1, 28, 28) -> (N, 784) by default."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _check_tensor("Flatten", x)
+        ndim = max(x.ndim, 1)
+        start, end = self.start_dim % ndim, self.end_dim % ndim
+        if not (-ndim <= self.start_dim < ndim and -ndim <= self.end_dim < ndim) or start > end:
+            raise ValueError(f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim}) does not fit input of shape {x.shape}")
+        shape = x.shape[:start] + (int(np.prod(x.shape[start:end + 1], dtype=np.int64)),) + x.shape[end + 1:]
+        return x.reshape(shape)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+__all__ = [
+    "linear", "batch_norm", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
+    "Identity", "Dropout", "Flatten",
+]

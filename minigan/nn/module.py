@@ -1,0 +1,339 @@
+"""``Module`` and ``Parameter``: the containers that layers, models and optimizers share.
+
+A Module keeps three ordered registries, filled automatically by attribute assignment:
+``_parameters`` (trainable Tensors), ``_buffers`` (plain arrays such as BatchNorm's running
+statistics, saved in the state dict but never trained) and ``_modules`` (sub-Modules).
+Everything else (``state_dict``, ``parameters``, ``train``...) walks those registries.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
+
+import numpy as np
+
+from ..backend import to_numpy
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that is a trainable weight: ``requires_grad=True`` and registered by Modules.
+
+    The array is shared, not copied, as in PyTorch (``Parameter(t)`` wraps ``t.data``).
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` skipped (PyTorch returns the same pair)."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+def _as_numpy(value: Any) -> np.ndarray:
+    if isinstance(value, Tensor):
+        value = value.data
+    return to_numpy(value)
+
+
+class Module:
+    """Base class of every layer and model: subclass it, set Parameters and sub-Modules as
+    attributes in ``__init__`` and write ``forward``; call the module to run it."""
+
+    training: bool
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, np.ndarray | None]
+    _modules: dict[str, "Module | None"]
+    _non_persistent: set[str]
+
+    def __init__(self) -> None:
+        # object.__setattr__ because our own __setattr__ needs these registries to exist.
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "training", True)
+
+    # ------------------------------------------------------------------ running
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------------------ registration
+    def _registries(self) -> tuple[dict, dict, dict]:
+        registries = self.__dict__.get("_parameters"), self.__dict__.get("_buffers"), self.__dict__.get("_modules")
+        if registries[0] is None:
+            raise AttributeError(
+                f"{type(self).__name__}: call super().__init__() before assigning attributes in __init__"
+            )
+        return registries  # type: ignore[return-value]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, (Parameter, Module)):
+            params, buffers, modules = self._registries()
+            for registry in (params, buffers, modules):
+                registry.pop(name, None)
+            self.__dict__.pop(name, None)
+            (params if isinstance(value, Parameter) else modules)[name] = value
+            return
+        params, buffers, modules = (self.__dict__.get(k) for k in ("_parameters", "_buffers", "_modules"))
+        if params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as parameter {name!r} of {type(self).__name__} "
+                    "(a Parameter or None is expected)"
+                )
+            params[name] = None
+        elif modules is not None and name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as child module {name!r} of {type(self).__name__} "
+                    "(a Module or None is expected)"
+                )
+            modules[name] = None
+        elif buffers is not None and name in buffers:
+            buffers[name] = None if value is None else _buffer_array(name, value)
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails, i.e. for registered entries.
+        registries = self.__dict__
+        for key in ("_parameters", "_buffers", "_modules"):
+            registry = registries.get(key)
+            if registry is not None and name in registry:
+                return registry[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        for key in ("_parameters", "_buffers", "_modules"):
+            registry = self.__dict__.get(key)
+            if registry is not None and name in registry:
+                del registry[name]
+                self._non_persistent.discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` (or a None placeholder, e.g. a missing bias) under ``name``."""
+        _check_name(self, name)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter({name!r}): expected a Parameter or None, got {type(param).__name__}")
+        self._registries()
+        self.__dict__.pop(name, None)
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, array: Any, persistent: bool = True) -> None:
+        """Register an array that is state but not a trainable parameter (running statistics).
+
+        Buffers appear in ``state_dict`` unless ``persistent=False``; None is a placeholder.
+        """
+        _check_name(self, name)
+        self._registries()
+        self.__dict__.pop(name, None)
+        self._buffers[name] = None if array is None else _buffer_array(name, array)
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+
+    def add_module(self, name: str, module: "Module | None") -> None:
+        """Register a sub-Module under ``name`` (what attribute assignment does)."""
+        _check_name(self, name)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module({name!r}): expected a Module or None, got {type(module).__name__}")
+        self._registries()
+        self.__dict__.pop(name, None)
+        self._modules[name] = module
+
+    # ------------------------------------------------------------------ traversal
+    def named_modules(self, prefix: str = "", memo: set[int] | None = None) -> Iterator[tuple[str, "Module"]]:
+        """This module and every sub-module (pre-order), each once, with dotted names."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+
+    def modules(self) -> Iterator["Module"]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, "Module"]]:
+        """The direct sub-modules with their attribute names."""
+        seen: set[int] = set()
+        for name, child in self._modules.items():
+            if child is not None and id(child) not in seen:
+                seen.add(id(child))
+                yield name, child
+
+    def children(self) -> Iterator["Module"]:
+        for _, child in self.named_children():
+            yield child
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """Every parameter once (shared ones under their first name), in registration order:
+        a module's own parameters first, then its sub-modules', depth first."""
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        seen: set[int] = set()
+        for module_name, module in modules:
+            for name, param in module._parameters.items():
+                if param is not None and id(param) not in seen:
+                    seen.add(id(param))
+                    yield (f"{module_name}.{name}" if module_name else name), param
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, np.ndarray]]:
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for module_name, module in modules:
+            for name, buffer in module._buffers.items():
+                if buffer is not None:
+                    yield (f"{module_name}.{name}" if module_name else name), buffer
+
+    def buffers(self, recurse: bool = True) -> Iterator[np.ndarray]:
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    def apply(self, fn: Callable[["Module"], None]) -> "Module":
+        """Call ``fn`` on every sub-module and then on this one (custom initialisation)."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # ------------------------------------------------------------------ modes and gradients
+    def train(self, mode: bool = True) -> "Module":
+        """Set training mode (``True``) or evaluation mode on this module and all sub-modules."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode): mode must be a bool, got {type(mode).__name__}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> "Module":
+        """Evaluation mode: Dropout is the identity, BatchNorm uses its running statistics."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        """Freeze (False) or unfreeze every parameter, e.g. the discriminator during a G step."""
+        for param in self.parameters():
+            param.requires_grad = requires_grad
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget accumulated gradients: set them to None (or zero them in place)."""
+        for param in self.parameters():
+            if set_to_none or param.grad is None:
+                param.grad = None
+            else:
+                param.grad.data[...] = 0
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """How many scalar weights the module has (each shared parameter counted once)."""
+        return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
+
+    # ------------------------------------------------------------------ state
+    def _state_entries(self) -> Iterator[tuple[str, Module, str, str]]:
+        """(full key, owning module, local name, "parameter" or "buffer") for every state entry,
+        in PyTorch's order: a module's parameters, then its buffers, then its children's."""
+        for module_name, module in self.named_modules():
+            prefix = f"{module_name}." if module_name else ""
+            for name, param in module._parameters.items():
+                if param is not None:
+                    yield prefix + name, module, name, "parameter"
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent:
+                    yield prefix + name, module, name, "buffer"
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Copies of every parameter and persistent buffer, keyed by dotted name (``net.0.weight``)."""
+        state: dict[str, np.ndarray] = {}
+        for key, module, name, kind in self._state_entries():
+            value = module._parameters[name].data if kind == "parameter" else module._buffers[name]
+            state[key] = np.array(_as_numpy(value), copy=True)
+        return state
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+        """Copy arrays from ``state_dict`` into the parameters and buffers, in place.
+
+        Everything is checked before anything is written, so a failed load changes nothing.
+        Raises RuntimeError naming every missing and unexpected key (when ``strict``) and every
+        key whose shape differs (always, with both shapes).
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict expects a mapping of names to arrays, got {type(state_dict).__name__}")
+        entries = {key: (module, name, kind) for key, module, name, kind in self._state_entries()}
+        missing = [key for key in entries if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in entries]
+        mismatched = []
+        arrays: dict[str, np.ndarray] = {}
+        for key, (module, name, kind) in entries.items():
+            if key not in state_dict:
+                continue
+            array = _as_numpy(state_dict[key])
+            target = module._parameters[name].data if kind == "parameter" else module._buffers[name]
+            if tuple(array.shape) != tuple(target.shape):
+                mismatched.append(
+                    f"size mismatch for {key}: the checkpoint has shape {tuple(array.shape)}, "
+                    f"the model has shape {tuple(target.shape)}"
+                )
+            arrays[key] = array
+        problems = []
+        if strict and missing:
+            problems.append("Missing key(s): " + ", ".join(repr(k) for k in missing))
+        if strict and unexpected:
+            problems.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected))
+        problems.extend(mismatched)
+        if problems:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems)
+            )
+        for key, array in arrays.items():
+            module, name, kind = entries[key]
+            target = module._parameters[name].data if kind == "parameter" else module._buffers[name]
+            # In place, so optimizers holding these Parameters keep seeing the loaded values.
+            target[...] = array
+        return IncompatibleKeys(missing, unexpected)
+
+    # ------------------------------------------------------------------ printing
+    def extra_repr(self) -> str:
+        """The constructor arguments shown between the parentheses in ``repr``."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self._modules.items()]
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        body = ([extra] if extra else []) + lines
+        return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
+
+
+def _check_name(module: Module, name: str) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"{type(module).__name__}: attribute names must be strings, got {type(name).__name__}")
+    if name == "" or "." in name:
+        raise KeyError(f"{type(module).__name__}: invalid name {name!r} (empty or containing '.')")
+    if hasattr(type(module), name):
+        raise KeyError(f"{type(module).__name__}: {name!r} is already a class attribute")
+
+
+def _buffer_array(name: str, value: Any) -> np.ndarray:
+    if isinstance(value, Tensor):
+        raise TypeError(f"buffer {name!r}: buffers hold plain arrays, not Tensors (pass tensor.data)")
+    return np.asarray(value)
