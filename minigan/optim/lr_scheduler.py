@@ -1,0 +1,188 @@
+"""Learning-rate schedules that write ``group["lr"]`` of an optimizer's param groups.
+
+Each scheduler computes the rate in closed form from the epoch counter (PyTorch's closed forms),
+so resuming from ``state_dict`` gives exactly the same rates. Like PyTorch, constructing a
+scheduler performs the first ``step()``: ``last_epoch`` becomes 0 and the rate is the epoch-0
+rate; call ``step()`` after each epoch (or iteration, for CyclicLR).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+from .optimizers import Optimizer
+
+
+class LRScheduler:
+    """Base class: subclasses define ``_lr_at(epoch, base_lr)``."""
+
+    _state_keys: tuple[str, ...] = ()
+
+    def __init__(self, optimizer: Optimizer) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__} needs a minigan Optimizer, got {type(optimizer).__name__}")
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:
+            group.setdefault("initial_lr", group["lr"])
+        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = -1
+        self._last_lr: list[float] = []
+        self.step()
+
+    def _lr_at(self, epoch: int, base_lr: float) -> float:
+        raise NotImplementedError
+
+    def get_lr(self) -> list[float]:
+        """The rates for the current epoch (``last_epoch``), one per param group."""
+        return [self._lr_at(self.last_epoch, base_lr) for base_lr in self.base_lrs]
+
+    def step(self) -> None:
+        """Advance one epoch and write the new rates into the optimizer."""
+        self.last_epoch += 1
+        self._last_lr = self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, self._last_lr):
+            group["lr"] = lr
+
+    def get_last_lr(self) -> list[float]:
+        """The rates set by the latest ``step()``."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Plain values only (no optimizer): last_epoch, base_lrs, the last rates and the settings."""
+        state = {"last_epoch": self.last_epoch, "base_lrs": list(self.base_lrs), "_last_lr": list(self._last_lr)}
+        state.update({key: getattr(self, key) for key in self._state_keys})
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict``; the optimizer's own rates come from its state dict."""
+        expected = {"last_epoch", "base_lrs", "_last_lr", *self._state_keys}
+        missing = sorted(expected - set(state_dict))
+        unexpected = sorted(set(state_dict) - expected)
+        if missing or unexpected:
+            raise ValueError(
+                f"{type(self).__name__}.load_state_dict: missing key(s) {missing}, unexpected key(s) {unexpected}"
+            )
+        if len(state_dict["base_lrs"]) != len(self.optimizer.param_groups):
+            raise ValueError(
+                f"{type(self).__name__}.load_state_dict: {len(state_dict['base_lrs'])} base rates for "
+                f"{len(self.optimizer.param_groups)} param groups"
+            )
+        self.last_epoch = int(state_dict["last_epoch"])
+        self.base_lrs = [float(lr) for lr in state_dict["base_lrs"]]
+        self._last_lr = [float(lr) for lr in state_dict["_last_lr"]]
+        for key in self._state_keys:
+            value = state_dict[key]
+            setattr(self, key, list(value) if isinstance(value, tuple) else value)
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{key}={getattr(self, key)!r}" for key in self._state_keys)
+        return f"{type(self).__name__}({settings}, last_epoch={self.last_epoch})"
+
+
+class StepLR(LRScheduler):
+    """lr = base_lr * gamma ** (epoch // step_size)."""
+
+    _state_keys = ("step_size", "gamma")
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+        if int(step_size) != step_size or step_size <= 0:
+            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size}")
+        self.step_size = int(step_size)
+        self.gamma = float(gamma)
+        super().__init__(optimizer)
+
+    def _lr_at(self, epoch: int, base_lr: float) -> float:
+        return base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class ExponentialLR(LRScheduler):
+    """lr = base_lr * gamma ** epoch."""
+
+    _state_keys = ("gamma",)
+
+    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+        self.gamma = float(gamma)
+        super().__init__(optimizer)
+
+    def _lr_at(self, epoch: int, base_lr: float) -> float:
+        return base_lr * self.gamma**epoch
+
+
+class CosineAnnealingLR(LRScheduler):
+    """lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2
+    (periodic past T_max: it climbs back up, as PyTorch's schedule does)."""
+
+    _state_keys = ("T_max", "eta_min")
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
+        if T_max <= 0:
+            raise ValueError(f"CosineAnnealingLR: T_max must be positive, got {T_max}")
+        self.T_max = T_max
+        self.eta_min = float(eta_min)
+        super().__init__(optimizer)
+
+    def _lr_at(self, epoch: int, base_lr: float) -> float:
+        return self.eta_min + (base_lr - self.eta_min) * (1.0 + math.cos(math.pi * epoch / self.T_max)) / 2.0
+
+
+class CyclicLR(LRScheduler):
+    """Cyclical learning rate (Smith 2017), stepped per batch.
+
+    With total = step_size_up + step_size_down, cycle = floor(1 + it / total),
+    x = 1 + it / total - cycle, and scale = x / r for x <= r (r = step_size_up / total), else
+    (x - 1) / (r - 1): lr = base_lr + (max_lr - base_lr) * scale * f, where f is 1 for
+    "triangular", 1 / 2**(cycle - 1) for "triangular2" and gamma**it for "exp_range".
+
+    Like PyTorch, construction sets every group's lr to ``base_lr``. (PyTorch also cycles
+    momentum by default; minigan does not touch momentum or betas.)
+    """
+
+    _state_keys = ("max_lrs", "step_size_up", "step_size_down", "mode", "gamma")
+
+    def __init__(
+        self, optimizer: Optimizer, base_lr: float | Sequence[float], max_lr: float | Sequence[float],
+        step_size_up: int = 2000, step_size_down: int | None = None, mode: str = "triangular", gamma: float = 1.0,
+    ) -> None:
+        if mode not in ("triangular", "triangular2", "exp_range"):
+            raise ValueError(f"CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range', got {mode!r}")
+        if step_size_up <= 0 or (step_size_down is not None and step_size_down <= 0):
+            raise ValueError(f"CyclicLR: step sizes must be positive, got up={step_size_up}, down={step_size_down}")
+        groups = len(optimizer.param_groups)
+        base_lrs = _per_group("base_lr", base_lr, groups)
+        self.max_lrs = _per_group("max_lr", max_lr, groups)
+        self.step_size_up = int(step_size_up)
+        self.step_size_down = int(step_size_down) if step_size_down is not None else self.step_size_up
+        self.mode = mode
+        self.gamma = float(gamma)
+        for group, lr in zip(optimizer.param_groups, base_lrs):
+            group["lr"] = lr
+            group["initial_lr"] = lr
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        return [self._cyclic_lr(self.last_epoch, base, top) for base, top in zip(self.base_lrs, self.max_lrs)]
+
+    def _cyclic_lr(self, iteration: int, base_lr: float, max_lr: float) -> float:
+        total = self.step_size_up + self.step_size_down
+        up_ratio = self.step_size_up / total
+        cycle = math.floor(1 + iteration / total)
+        x = 1.0 + iteration / total - cycle
+        scale = x / up_ratio if x <= up_ratio else (x - 1.0) / (up_ratio - 1.0)
+        if self.mode == "triangular":
+            factor = 1.0
+        elif self.mode == "triangular2":
+            factor = 1.0 / 2.0 ** (cycle - 1)
+        else:  # exp_range scales by iteration, not by cycle
+            factor = self.gamma**iteration
+        return base_lr + (max_lr - base_lr) * scale * factor
+
+
+def _per_group(name: str, value: float | Sequence[float], groups: int) -> list[float]:
+    if isinstance(value, (list, tuple)):
+        if len(value) != groups:
+            raise ValueError(f"CyclicLR: expected {groups} values for {name}, got {len(value)}")
+        return [float(v) for v in value]
+    return [float(value)] * groups
+
+
+__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "CyclicLR"]

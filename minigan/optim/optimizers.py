@@ -1,0 +1,417 @@
+"""Optimizers: SGD (momentum, Nesterov), Adam, AdamW (AMSGrad) and RMSprop (centered, momentum).
+
+The update formulas are PyTorch's (``torch.optim``, single-tensor path), applied in place to
+``param.data`` with NumPy: state buffers are updated with ``out=``/in-place operators, and each
+parameter step allocates at most one scratch array (two with L2 weight decay, which must not
+modify ``param.grad``). Parameters whose ``grad`` is None are skipped, as in PyTorch.
+
+Hyperparameters live in ``param_groups`` (a list of dicts, each with "params" and its own
+options), so a learning-rate scheduler or the user can change ``group["lr"]`` between steps.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..backend import get_array_module, to_numpy
+from ..function import enable_grad
+from ..tensor import Tensor
+
+ParamsArg = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+class Optimizer:
+    """Base class: holds ``param_groups`` and per-parameter ``state``; subclasses write ``_update``.
+
+    ``state`` maps each parameter (by identity) to a dict of its buffers, e.g. Adam's
+    {"step": 3, "exp_avg": array, "exp_avg_sq": array}.
+    """
+
+    def __init__(self, params: ParamsArg, defaults: dict[str, Any]) -> None:
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params must be an iterable of Tensors or of dicts (param groups), got a single Tensor; "
+                "wrap it in a list"
+            )
+        self.defaults = dict(defaults)
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (missing options take the defaults)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"a param group must be a dict, got {type(param_group).__name__}")
+        params = param_group.get("params")
+        if params is None:
+            raise ValueError("a param group needs a 'params' entry")
+        params = [params] if isinstance(params, Tensor) else list(params)
+        for index, param in enumerate(params):
+            if not isinstance(param, Tensor):
+                raise TypeError(f"optimizer params must be Tensors, item {index} is a {type(param).__name__}")
+            if not param.is_leaf:
+                raise ValueError(f"can't optimize a non-leaf Tensor (item {index}, shape {param.shape})")
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("a param group contains the same parameter more than once")
+        existing = {id(p) for group in self.param_groups for p in group["params"]}
+        if any(id(p) in existing for p in params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        unknown = set(param_group) - set(self.defaults) - {"params", "initial_lr"}
+        if unknown:
+            raise ValueError(f"unknown option(s) {sorted(unknown)} for {type(self).__name__}")
+        group = {**self.defaults, **param_group, "params": params}
+        self._check_options(group)
+        self.param_groups.append(group)
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        """Validate one group's hyperparameters (subclasses add their own checks)."""
+        if not group["lr"] >= 0.0:
+            raise ValueError(f"invalid learning rate: {group['lr']}")
+        if not group.get("weight_decay", 0.0) >= 0.0:
+            raise ValueError(f"invalid weight_decay value: {group['weight_decay']}")
+
+    # ------------------------------------------------------------------ stepping
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of every parameter (set them to None, or zero them in place)."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                if set_to_none or param.grad is None:
+                    param.grad = None
+                else:
+                    param.grad.data[...] = 0
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a gradient.
+
+        ``closure`` (optional) re-evaluates the model and returns the loss, which is returned.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                grad = param.grad.data
+                if grad.shape != param.data.shape:
+                    raise RuntimeError(f"{type(self).__name__}: gradient of shape {grad.shape} "
+                                       f"for a parameter of shape {param.data.shape}")
+                self._update(param.data, grad, self.state.setdefault(param, {}), group)
+        return loss
+
+    def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ state
+    def _indexed_params(self) -> list[Tensor]:
+        return [p for group in self.param_groups for p in group["params"]]
+
+    def state_dict(self) -> dict[str, Any]:
+        """{"state": {index: {name: value}}, "param_groups": [{options..., "params": [index]}]}.
+
+        Parameters are numbered across groups in order, as in PyTorch; arrays are copies.
+        """
+        index_of = {id(p): i for i, p in enumerate(self._indexed_params())}
+        state = {
+            index_of[id(param)]: {key: _copy_value(value) for key, value in param_state.items()}
+            for param, param_state in self.state.items() if id(param) in index_of
+        }
+        groups = [
+            {**{k: v for k, v in group.items() if k != "params"}, "params": [index_of[id(p)] for p in group["params"]]}
+            for group in self.param_groups
+        ]
+        return {"state": dict(sorted(state.items())), "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore state and group options saved by ``state_dict`` (arrays are copied in).
+
+        Raises ValueError, before changing anything, when the saved groups, parameter counts,
+        indices or array shapes do not match this optimizer's parameters.
+        """
+        if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
+            raise ValueError("optimizer state_dict must be a dict with 'state' and 'param_groups'")
+        saved_groups = list(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"loaded state dict has {len(saved_groups)} parameter group(s), this optimizer has "
+                f"{len(self.param_groups)}"
+            )
+        for g, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    f"parameter group {g} has {len(saved['params'])} parameter(s) in the loaded state dict "
+                    f"but {len(group['params'])} in this optimizer"
+                )
+        # Saved index -> the parameter now in the same position.
+        id_map: dict[int, tuple[int, Tensor]] = {}
+        for g, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            for saved_index, param in zip(saved["params"], group["params"]):
+                id_map[int(saved_index)] = (g, param)
+        new_state: dict[Tensor, dict[str, Any]] = {}
+        for raw_index, param_state in state_dict["state"].items():
+            index = int(raw_index)  # a checkpoint format may have turned the keys into strings
+            if index not in id_map:
+                raise ValueError(f"loaded state refers to parameter {index}, but the param groups list "
+                                 f"only {sorted(id_map)}")
+            g, param = id_map[index]
+            restored = {}
+            for key, value in param_state.items():
+                if isinstance(value, Tensor):
+                    value = value.data
+                if hasattr(value, "shape") and getattr(value, "ndim", 0) > 0:
+                    if tuple(value.shape) != param.shape:
+                        raise ValueError(
+                            f"state {key!r} of parameter {index} (group {g}) has shape {tuple(value.shape)}, "
+                            f"but the parameter has shape {param.shape}"
+                        )
+                    xp = get_array_module(param.data)
+                    value = xp.array(value, dtype=param.dtype, copy=True)
+                else:
+                    value = _copy_value(value)
+                restored[key] = value
+            new_state[param] = restored
+        self.state = new_state
+        for saved, group in zip(saved_groups, self.param_groups):
+            for key, value in saved.items():
+                if key != "params":
+                    group[key] = tuple(value) if isinstance(value, list) and key == "betas" else value
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {key}: {value}" for key, value in sorted(group.items()) if key != "params")
+        return "\n".join(lines + [")"])
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        value = value.data
+    if hasattr(value, "copy") and hasattr(value, "shape"):
+        return to_numpy(value).copy()
+    return value
+
+
+def _with_weight_decay(param: Any, grad: Any, weight_decay: float) -> Any:
+    """grad + weight_decay * param in a new array (param.grad itself is left untouched)."""
+    if weight_decay == 0:
+        return grad
+    decayed = param * weight_decay
+    decayed += grad
+    return decayed
+
+
+# ====================================================================== SGD
+class SGD(Optimizer):
+    """Stochastic gradient descent, PyTorch's formulation:
+
+    g <- g + wd * p;  with momentum: b <- g (first step), else b <- momentum * b + (1 - dampening) g,
+    then g <- g + momentum * b (Nesterov) or g <- b;  finally p <- p - lr * g.
+    """
+
+    def __init__(
+        self, params: ParamsArg, lr: float, momentum: float = 0.0, dampening: float = 0.0,
+        nesterov: bool = False, weight_decay: float = 0.0,
+    ) -> None:
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov, weight_decay=weight_decay)
+        super().__init__(params, defaults)
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        super()._check_options(group)
+        if not group["momentum"] >= 0.0:
+            raise ValueError(f"invalid momentum value: {group['momentum']}")
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("Nesterov momentum requires a positive momentum and zero dampening")
+
+    def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        xp = get_array_module(param)
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        grad = _with_weight_decay(param, grad, group["weight_decay"])
+        direction = grad
+        scratch = None
+        if momentum != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = grad.copy()
+            else:
+                buf *= momentum
+                if dampening == 0:
+                    buf += grad
+                else:
+                    scratch = xp.multiply(grad, 1.0 - dampening)
+                    buf += scratch
+            if group["nesterov"]:
+                scratch = xp.multiply(buf, momentum, out=scratch)
+                scratch += grad  # g + momentum * b
+                direction = scratch
+            else:
+                direction = buf
+        param -= xp.multiply(direction, lr, out=scratch)
+
+
+# ====================================================================== Adam / AdamW
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), with PyTorch's update:
+
+    g <- g + wd * p (L2, Adam) or p <- p (1 - lr wd) (decoupled, AdamW);
+    m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  (AMSGrad: v_max <- max(v_max, v), used for v)
+    step_size = lr / (1 - b1^t);  denom = sqrt(v) / sqrt(1 - b2^t) + eps;  p <- p - step_size m / denom.
+    """
+
+    _decoupled = False
+
+    def __init__(
+        self, params: ParamsArg, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+        weight_decay: float = 0.0, amsgrad: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+        super().__init__(params, defaults)
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        super()._check_options(group)
+        if not group["eps"] >= 0.0:
+            raise ValueError(f"invalid epsilon value: {group['eps']}")
+        beta1, beta2 = group["betas"]
+        if not 0.0 <= beta1 < 1.0:
+            raise ValueError(f"invalid beta parameter at index 0: {beta1}")
+        if not 0.0 <= beta2 < 1.0:
+            raise ValueError(f"invalid beta parameter at index 1: {beta2}")
+
+    def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        xp = get_array_module(param)
+        lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = xp.zeros_like(param)
+            state["exp_avg_sq"] = xp.zeros_like(param)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = xp.zeros_like(param)
+        state["step"] += 1
+        step = state["step"]
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+
+        if self._decoupled:
+            param *= 1.0 - lr * weight_decay
+        else:
+            grad = _with_weight_decay(param, grad, weight_decay)
+
+        scratch = xp.multiply(grad, 1.0 - beta1)
+        exp_avg *= beta1
+        exp_avg += scratch  # m = b1 m + (1 - b1) g
+        xp.multiply(grad, grad, out=scratch)
+        scratch *= 1.0 - beta2
+        exp_avg_sq *= beta2
+        exp_avg_sq += scratch  # v = b2 v + (1 - b2) g^2
+
+        if group["amsgrad"]:
+            second_moment = state.get("max_exp_avg_sq")
+            if second_moment is None:  # amsgrad switched on after the first steps
+                second_moment = state["max_exp_avg_sq"] = xp.zeros_like(param)
+            xp.maximum(second_moment, exp_avg_sq, out=second_moment)
+        else:
+            second_moment = exp_avg_sq
+        step_size = lr / (1.0 - beta1**step)
+        bias_correction2_sqrt = math.sqrt(1.0 - beta2**step)
+
+        denom = xp.sqrt(second_moment, out=scratch)
+        denom /= bias_correction2_sqrt
+        denom += eps
+        update = xp.divide(exp_avg, denom, out=scratch)
+        update *= step_size
+        param -= update
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): p <- p (1 - lr wd) before the Adam step."""
+
+    _decoupled = True
+
+    def __init__(
+        self, params: ParamsArg, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+        weight_decay: float = 1e-2, amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+
+
+# ====================================================================== RMSprop
+class RMSprop(Optimizer):
+    """RMSprop (Hinton), PyTorch's formulation:
+
+    g <- g + wd * p;  s <- alpha s + (1 - alpha) g^2;
+    centered: a <- alpha a + (1 - alpha) g and avg = sqrt(s - a^2) + eps, else avg = sqrt(s) + eps;
+    with momentum: b <- momentum b + g / avg, p <- p - lr b;  else p <- p - lr g / avg.
+    """
+
+    def __init__(
+        self, params: ParamsArg, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+        weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered)
+        super().__init__(params, defaults)
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        super()._check_options(group)
+        if not group["eps"] >= 0.0:
+            raise ValueError(f"invalid epsilon value: {group['eps']}")
+        if not group["alpha"] >= 0.0:
+            raise ValueError(f"invalid alpha value: {group['alpha']}")
+        if not group["momentum"] >= 0.0:
+            raise ValueError(f"invalid momentum value: {group['momentum']}")
+
+    def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        xp = get_array_module(param)
+        lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = xp.zeros_like(param)
+            if momentum > 0:
+                state["momentum_buffer"] = xp.zeros_like(param)
+            if group["centered"]:
+                state["grad_avg"] = xp.zeros_like(param)
+        state["step"] += 1
+        grad = _with_weight_decay(param, grad, group["weight_decay"])
+        square_avg = state["square_avg"]
+
+        scratch = xp.multiply(grad, grad)
+        scratch *= 1.0 - alpha
+        square_avg *= alpha
+        square_avg += scratch  # s = alpha s + (1 - alpha) g^2
+
+        if group["centered"]:
+            grad_avg = state.setdefault("grad_avg", xp.zeros_like(param))
+            xp.multiply(grad, 1.0 - alpha, out=scratch)
+            grad_avg *= alpha
+            grad_avg += scratch  # a = alpha a + (1 - alpha) g
+            avg = xp.multiply(grad_avg, grad_avg, out=scratch)
+            xp.subtract(square_avg, avg, out=avg)
+            # s >= a^2 holds exactly (Jensen) but rounding can dip below 0 near convergence;
+            # PyTorch would produce NaN there, we take the sqrt of 0 instead.
+            xp.maximum(avg, 0.0, out=avg)
+            xp.sqrt(avg, out=avg)
+        else:
+            avg = xp.sqrt(square_avg, out=scratch)
+        avg += eps
+
+        if momentum > 0:
+            buf = state.setdefault("momentum_buffer", xp.zeros_like(param))
+            buf *= momentum
+            buf += xp.divide(grad, avg, out=avg)  # b = momentum b + g / avg
+            xp.multiply(buf, lr, out=avg)
+            param -= avg
+        else:
+            update = xp.divide(grad, avg, out=avg)
+            update *= lr
+            param -= update
+
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop"]
