@@ -1,0 +1,168 @@
+"""``save(obj, path)`` / ``load(path)``: checkpoints as ``.npz`` archives, with no pickle anywhere.
+
+Format (version 1): every array in ``obj`` is stored as its own member ``a0``, ``a1``, ... of
+an uncompressed NumPy ``.npz`` archive, and one more member, ``__minigan__``, holds a UTF-8
+JSON document (as a uint8 array) that describes the structure:
+
+* JSON null, true/false, numbers and strings stand for None, bools, ints, floats and strings
+  (Python's json writes floats with ``repr`` and ints of any size, so both round-trip exactly,
+  including a Generator's 128-bit state);
+* a JSON list is a Python list;
+* every other node is a one-key object: ``{"dict": [[key, value], ...]}`` (keys str or int, in
+  order), ``{"tuple": [...]}``, ``{"array": "a3"}`` and ``{"scalar": "a4"}`` (a NumPy scalar,
+  stored as a 0-d array).
+
+Tensors are saved as their arrays (``load`` gives arrays back). Reading uses
+``np.load(..., allow_pickle=False)``, so an archive holding an object array is refused.
+"""
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from typing import Any
+
+import numpy as np
+
+from .backend import to_numpy
+from .paths import atomic_path
+from .tensor import Tensor
+
+FORMAT_NAME = "minigan"
+FORMAT_VERSION = 1
+_STRUCTURE_KEY = "__minigan__"
+
+
+class _Encoder:
+    """Turns ``obj`` into a JSON-able tree plus a dict of named arrays."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+        self._active: set[int] = set()  # containers on the current path, to catch cycles
+
+    def _store(self, array: np.ndarray, where: str) -> str:
+        if array.dtype.hasobject:
+            raise TypeError(f"save: {where} is an array of dtype {array.dtype}, which needs pickle; "
+                            "only plain numeric, bool and string arrays can be saved")
+        name = f"a{len(self.arrays)}"
+        self.arrays[name] = array
+        return name
+
+    def encode(self, obj: Any, where: str) -> Any:
+        if obj is None or isinstance(obj, (bool, str)):
+            return obj
+        if isinstance(obj, int):
+            return int(obj)  # int subclasses (IntEnum) become plain ints
+        if isinstance(obj, float):
+            return float(obj)
+        if isinstance(obj, Tensor):
+            return {"array": self._store(np.array(to_numpy(obj.data)), where)}
+        if isinstance(obj, np.ndarray) or type(obj).__module__.startswith("cupy"):
+            return {"array": self._store(np.array(to_numpy(obj)), where)}
+        if isinstance(obj, np.generic):
+            return {"scalar": self._store(np.asarray(obj), where)}
+        if isinstance(obj, (dict, list, tuple)):
+            if id(obj) in self._active:
+                raise ValueError(f"save: {where} contains itself (a reference cycle)")
+            self._active.add(id(obj))
+            try:
+                if isinstance(obj, dict):
+                    pairs = []
+                    for key, value in obj.items():
+                        if isinstance(key, bool) or not isinstance(key, (str, int)):
+                            raise TypeError(f"save: {where} has a key {key!r} of type {type(key).__name__}; "
+                                            "only str and int keys can be saved")
+                        pairs.append([key if isinstance(key, str) else int(key), self.encode(value, f"{where}[{key!r}]")])
+                    return {"dict": pairs}
+                items = [self.encode(value, f"{where}[{i}]") for i, value in enumerate(obj)]
+                return items if isinstance(obj, list) else {"tuple": items}
+            finally:
+                self._active.discard(id(obj))
+        raise TypeError(
+            f"save: {where} is a {type(obj).__name__}, which cannot be saved; use dicts, lists, tuples, "
+            "arrays, Tensors, numbers, bools, strings and None"
+        )
+
+
+class _Decoder:
+    def __init__(self, archive: Any, path: str) -> None:
+        self.archive = archive
+        self.path = path
+
+    def _member(self, name: Any) -> np.ndarray:
+        if not isinstance(name, str) or name == _STRUCTURE_KEY or name not in self.archive.files:
+            raise ValueError(f"{self.path}: the structure refers to a missing array {name!r}")
+        return self.archive[name]
+
+    def decode(self, node: Any) -> Any:
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        if isinstance(node, list):
+            return [self.decode(item) for item in node]
+        if isinstance(node, dict) and len(node) == 1:
+            (tag, value), = node.items()
+            if tag == "dict":
+                return {key: self.decode(item) for key, item in value}
+            if tag == "tuple":
+                return tuple(self.decode(item) for item in value)
+            if tag == "array":
+                return self._member(value)
+            if tag == "scalar":
+                return self._member(value)[()]
+        raise ValueError(f"{self.path}: unrecognised node {str(node)[:80]!r} in the structure record")
+
+
+def save(obj: Any, path: str | os.PathLike) -> None:
+    """Write ``obj`` (nested dicts, lists, tuples, arrays, Tensors, numbers, strings, None) to
+    ``path`` atomically: the file is written beside it and renamed into place, so a crash
+    mid-write leaves any previous file intact. The name is used as given (no ".npz" added)."""
+    encoder = _Encoder()
+    root = encoder.encode(obj, "obj")  # everything is checked before the file is touched
+    document = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "root": root}, allow_nan=True)
+    members = dict(encoder.arrays)
+    members[_STRUCTURE_KEY] = np.frombuffer(document.encode("utf-8"), dtype=np.uint8)
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as handle:
+            np.savez(handle, allow_pickle=False, **members)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def load(path: str | os.PathLike) -> Any:
+    """Read back what ``save`` wrote (arrays come back as NumPy arrays).
+
+    Raises FileNotFoundError for a missing file and ValueError, naming the path, for a file
+    that is not a minigan archive or is corrupt.
+    """
+    path_str = os.fspath(path)
+    if not os.path.exists(path_str):
+        raise FileNotFoundError(f"no such checkpoint file: {path_str}")
+    if os.path.isdir(path_str):
+        raise ValueError(f"{path_str} is a directory, not a minigan checkpoint")
+    if not zipfile.is_zipfile(path_str):  # checked first: np.load would call any other file "pickled"
+        raise ValueError(f"cannot load {path_str} as a minigan checkpoint: it is not an .npz (zip) archive")
+    try:
+        with np.load(path_str, allow_pickle=False) as archive:
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise ValueError("it is a single .npy array, not an .npz archive")
+            if _STRUCTURE_KEY not in archive.files:
+                raise ValueError("it has no minigan structure record (was it written by minigan.save?)")
+            raw = archive[_STRUCTURE_KEY]
+            if raw.dtype != np.uint8 or raw.ndim != 1:
+                raise ValueError("its structure record is not a byte string")
+            document = json.loads(raw.tobytes().decode("utf-8"))
+            if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+                raise ValueError("its structure record is not in minigan's format")
+            if document.get("version") != FORMAT_VERSION:
+                raise ValueError(f"it has format version {document.get('version')!r}; this minigan reads "
+                                 f"version {FORMAT_VERSION}")
+            return _Decoder(archive, path_str).decode(document.get("root"))
+    except (ValueError, TypeError, OSError, EOFError, KeyError, zipfile.BadZipFile) as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        message = str(error)
+        if message.startswith(path_str):
+            raise ValueError(message) from error
+        raise ValueError(f"cannot load {path_str} as a minigan checkpoint: {message}") from error
+
+__all__ = ["save", "load", "FORMAT_VERSION"]
