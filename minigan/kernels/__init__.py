@@ -323,17 +323,7 @@ def warmup(dtypes: Iterable[Any] = (np.float32,)) -> float:
         return time.perf_counter() - start
     cpu = _cpu()
     for dtype in dtypes:
-        dt = np.dtype(dtype)
-        x = np.ones((5, 6), dt)
-        w = np.ones((7, 6), dt)
-        cpu.matmul(x, w.T)
-        z = np.ones((5, 7), dt)
-        # the activation is a run-time code: one compilation covers all of them
-        cpu.bias_act_(z, np.ones(7, dt), ACTIVATIONS.index("sigmoid"), 0.01)
-        cpu.linear_act_backward(z, z, ACTIVATIONS.index("sigmoid"), 0.01)
-        p, g, m, v = (np.ones(9, dt) for _ in range(4))
-        cpu.adam_update(p, g, m, v, 1, 1e-3, 0.9, 0.999, 1e-8)
-        cpu.bce_with_logits(np.zeros((4, 1), dt), np.ones((4, 1), dt))
+        cpu.compile_all(dtype)
     return time.perf_counter() - start
 
 

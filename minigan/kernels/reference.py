@@ -48,7 +48,7 @@ def sigmoid(z: Any) -> Any:
     xp = get_array_module(z)
     with _ignore_underflow(xp):
         e = xp.exp(-xp.abs(z))
-    return xp.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+        return xp.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
 
 
 def matmul(a: Any, b: Any) -> Any:
@@ -103,8 +103,8 @@ def linear_act_backward(
 ) -> tuple[Any, Any]:
     """(grad_z, grad_bias): grad_z = grad_y * act'(z) from the saved output y; grad_bias = sum_rows."""
     xp = get_array_module(grad_y, y)
-    if activation == "relu":  # a select, like PyTorch: a NaN gradient where y <= 0 becomes 0
-        grad_z = xp.where(y > 0, grad_y, grad_y.dtype.type(0))
+    if activation == "relu":  # a select, like PyTorch's threshold_backward: 0 where y <= 0
+        grad_z = xp.where(y <= 0, grad_y.dtype.type(0), grad_y)
     else:
         grad_z = grad_y * activation_grad(y, activation, slope)
     return grad_z, grad_z.sum(axis=0)
@@ -162,9 +162,9 @@ def bce_with_logits(logits: Any, targets: Any) -> tuple[Any, Any]:
     xp = get_array_module(logits)
     x = logits
     n = x.size
-    with _ignore_underflow(xp):
+    with _ignore_underflow(xp):  # tiny exp(-|x|), and what is computed from it, may underflow
         e = xp.exp(-xp.abs(x))
-    loss = xp.mean(xp.maximum(x, 0) - x * targets + xp.log1p(e))
-    s = xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
-    grad = ((s - targets) / x.dtype.type(n)).astype(x.dtype, copy=False)
+        loss = xp.mean(xp.maximum(x, 0) - x * targets + xp.log1p(e))
+        s = xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        grad = ((s - targets) / x.dtype.type(n)).astype(x.dtype, copy=False)
     return xp.asarray(loss, dtype=x.dtype), grad

@@ -1,0 +1,236 @@
+"""Kernel benchmark: Numba kernels vs the NumPy expressions (and vs BLAS for matmul).
+
+Run ``python bench/kernels.py`` (add ``--json`` for machine-readable output). For every kernel
+and GAN shape it prints the median ms per call of each candidate and their ratio, all timed
+interleaved in one run (see bench/_common.py). For matmul it also prints which implementation
+``minigan.kernels.matmul`` dispatches to, and whether that is the faster one here.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Callable
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+from _common import (  # noqa: E402
+    format_report,
+    format_table,
+    machine_report,
+    paired_ratio,
+    time_interleaved,
+)
+from minigan import kernels  # noqa: E402
+from minigan.kernels import cpu, reference  # noqa: E402
+
+# (in, out) of the GAN's Linear layers (generator and discriminator of both model sizes).
+LAYERS = [
+    (100, 128), (128, 256), (256, 512), (512, 1024), (1024, 784), (784, 512), (512, 256),
+    (256, 1), (100, 256), (256, 256), (256, 784), (784, 64), (64, 64), (64, 1),
+]
+BATCHES = (64, 256)
+
+
+def layer_activation(n_out: int) -> str:
+    """The activation such a layer has in the GAN: tanh image output, logit head, leaky hidden."""
+    if n_out == 784:
+        return "tanh"
+    if n_out == 1:
+        return "none"
+    return "leaky_relu"
+
+
+def _ms(timings: dict, name: str) -> float:
+    return timings[name].median * 1e3
+
+
+def bench_matmul(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[str, Any]]:
+    rows = []
+    rng = np.random.default_rng(0)
+    for batch in batches:
+        for n_in, n_out in layers:
+            x = rng.standard_normal((batch, n_in)).astype(dtype)
+            w = rng.standard_normal((n_out, n_in)).astype(dtype)
+            gz = rng.standard_normal((batch, n_out)).astype(dtype)
+            for product, a, b in (("x@W.T", x, w.T), ("gz@W", gz, w), ("gz.T@x", gz.T, x)):
+                t = time_interleaved(
+                    {"blas": lambda a=a, b=b: a @ b, "numba": lambda a=a, b=b: cpu.matmul(a, b)},
+                    repeats=repeats,
+                )
+                ratio = paired_ratio(t, "numba", "blas")
+                pick = kernels.matmul_backend(a, b)
+                faster = "numba" if ratio < 1 else "blas"
+                rows.append({
+                    "batch": batch, "layer": f"{n_in}x{n_out}", "product": product,
+                    "M,K,N": f"{a.shape[0]},{a.shape[1]},{b.shape[1]}",
+                    "blas_ms": _ms(t, "blas"), "numba_ms": _ms(t, "numba"),
+                    "numba/blas": ratio, "dispatch": pick,
+                    # within 10% either way is a tie: both picks are fine
+                    "pick_ok": "yes" if pick == faster or 0.9 <= ratio <= 1.1 else "NO",
+                })
+    return rows
+
+
+def bench_bias_act(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[str, Any]]:
+    rows = []
+    rng = np.random.default_rng(1)
+    cases = [(b, n_out, layer_activation(n_out)) for b in batches for _, n_out in layers]
+    # every activation on one wide layer, so each branch of the kernel is on record
+    cases += [(256, 1024, act) for act in kernels.ACTIVATIONS]
+    seen = set()
+    for batch, n_out, act in cases:
+        if (batch, n_out, act) in seen:
+            continue
+        seen.add((batch, n_out, act))
+        z = rng.standard_normal((batch, n_out)).astype(dtype)
+        bias = rng.standard_normal(n_out).astype(dtype)
+        code = kernels.ACTIVATIONS.index(act)
+        work = z.copy()
+        t = time_interleaved({
+            "numpy": lambda z=z, bias=bias, act=act: reference.apply_activation(z + bias, act),
+            # in place on a scratch copy; repeated application keeps values finite
+            "numba": lambda w=work, bias=bias, c=code: cpu.bias_act_(w, bias, c, 0.01),
+        }, repeats=repeats)
+        rows.append({"batch": batch, "width": n_out, "activation": act,
+                     "numpy_ms": _ms(t, "numpy"), "numba_ms": _ms(t, "numba"),
+                     "speedup": 1 / paired_ratio(t, "numba", "numpy")})
+    return rows
+
+
+def bench_act_backward(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[str, Any]]:
+    rows = []
+    rng = np.random.default_rng(2)
+    seen = set()
+    for batch in batches:
+        for _, n_out in layers:
+            act = layer_activation(n_out)
+            if (batch, n_out, act) in seen:
+                continue
+            seen.add((batch, n_out, act))
+            y = reference.apply_activation(rng.standard_normal((batch, n_out)).astype(dtype), act)
+            gy = rng.standard_normal((batch, n_out)).astype(dtype)
+            code = kernels.ACTIVATIONS.index(act)
+            t = time_interleaved({
+                "numpy": lambda gy=gy, y=y, act=act: reference.linear_act_backward(gy, y, act),
+                "numba": lambda gy=gy, y=y, c=code: cpu.linear_act_backward(gy, y, c, 0.01),
+            }, repeats=repeats)
+            rows.append({"batch": batch, "width": n_out, "activation": act,
+                         "numpy_ms": _ms(t, "numpy"), "numba_ms": _ms(t, "numba"),
+                         "speedup": 1 / paired_ratio(t, "numba", "numpy")})
+    return rows
+
+
+def bench_adam(dtype: np.dtype, layers, repeats: int) -> list[dict[str, Any]]:
+    rows = []
+    rng = np.random.default_rng(3)
+    shapes = []
+    for n_in, n_out in layers:
+        for shape in ((n_out, n_in), (n_out,)):
+            if shape not in shapes:
+                shapes.append(shape)
+    variants = [("adam", dict(weight_decay=0.0, decoupled=False), False),
+                ("adamw", dict(weight_decay=1e-2, decoupled=True), False),
+                ("adam+amsgrad", dict(weight_decay=1e-4, decoupled=False), True)]
+    for shape in shapes:
+        for label, options, amsgrad in variants:
+            if label != "adam" and len(shape) == 1:
+                continue  # one variant is enough for the small bias vectors
+            states = {}
+            for impl in ("numpy", "numba"):
+                p = rng.standard_normal(shape).astype(dtype)
+                g = rng.standard_normal(shape).astype(dtype)
+                m = np.zeros(shape, dtype)
+                v = np.zeros(shape, dtype)
+                vmax = np.zeros(shape, dtype) if amsgrad else None
+                states[impl] = (p, g, m, v, vmax)
+
+            def run(impl: str, fn: Callable, states=states, options=options) -> None:
+                p, g, m, v, vmax = states[impl]
+                fn(p, g, m, v, 10, 1e-3, 0.5, 0.999, 1e-8, max_exp_avg_sq=vmax, **options)
+
+            flat_numba = tuple(a.reshape(-1) if a is not None else None for a in states["numba"])
+            t = time_interleaved({
+                "numpy": lambda run=run: run("numpy", reference.adam_update),
+                "numba": lambda s=flat_numba, options=options: cpu.adam_update(
+                    s[0], s[1], s[2], s[3], 10, 1e-3, 0.5, 0.999, 1e-8,
+                    max_exp_avg_sq=s[4], **options),
+            }, repeats=repeats)
+            rows.append({"shape": "x".join(map(str, shape)), "variant": label,
+                         "numpy_ms": _ms(t, "numpy"), "numba_ms": _ms(t, "numba"),
+                         "speedup": 1 / paired_ratio(t, "numba", "numpy")})
+    return rows
+
+
+def bench_bce(dtype: np.dtype, batches, repeats: int) -> list[dict[str, Any]]:
+    rows = []
+    rng = np.random.default_rng(4)
+    for batch in batches:
+        x = (rng.standard_normal((batch, 1)) * 5).astype(dtype)
+        t_ = (rng.random((batch, 1)) < 0.5).astype(dtype)
+        t = time_interleaved({
+            "numpy": lambda x=x, t_=t_: reference.bce_with_logits(x, t_),
+            "numba": lambda x=x, t_=t_: cpu.bce_with_logits(x, t_),
+        }, repeats=repeats)
+        rows.append({"shape": f"{batch}x1", "numpy_ms": _ms(t, "numpy"),
+                     "numba_ms": _ms(t, "numba"),
+                     "speedup": 1 / paired_ratio(t, "numba", "numpy")})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead")
+    parser.add_argument("--repeats", type=int, default=7, help="interleaved samples (>= 5)")
+    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    parser.add_argument("--batch", type=int, nargs="+", default=list(BATCHES))
+    parser.add_argument("--only", nargs="+",
+                        choices=("matmul", "bias_act", "act_backward", "adam", "bce"),
+                        help="run only these sections")
+    args = parser.parse_args(argv)
+    if args.repeats < 5:
+        parser.error("--repeats must be >= 5")
+    if kernels.kernel_mode() != "numba":
+        parser.error("set MINIGAN_KERNELS=numba (or unset it): this compares the Numba kernels")
+    dtype = np.dtype(args.dtype)
+    warm_s = kernels.warmup((dtype,))
+    report = machine_report()
+    report["dtype"] = args.dtype
+    report["repeats"] = args.repeats
+    report["warmup_s"] = round(warm_s, 3)
+
+    sections = {
+        "matmul": (lambda: bench_matmul(dtype, args.batch, LAYERS, args.repeats),
+                   ["batch", "layer", "product", "M,K,N", "blas_ms", "numba_ms", "numba/blas",
+                    "dispatch", "pick_ok"]),
+        "bias_act": (lambda: bench_bias_act(dtype, args.batch, LAYERS, args.repeats),
+                     ["batch", "width", "activation", "numpy_ms", "numba_ms", "speedup"]),
+        "act_backward": (lambda: bench_act_backward(dtype, args.batch, LAYERS, args.repeats),
+                         ["batch", "width", "activation", "numpy_ms", "numba_ms", "speedup"]),
+        "adam": (lambda: bench_adam(dtype, LAYERS, args.repeats),
+                 ["shape", "variant", "numpy_ms", "numba_ms", "speedup"]),
+        "bce": (lambda: bench_bce(dtype, args.batch, args.repeats),
+                ["shape", "numpy_ms", "numba_ms", "speedup"]),
+    }
+    chosen = args.only or list(sections)
+    if not args.json:
+        print(format_report(report), flush=True)
+    results: dict[str, Any] = {"machine": report}
+    for name in chosen:
+        run, columns = sections[name]
+        rows = run()
+        results[name] = rows
+        if not args.json:
+            print(f"\n## {name} ({args.dtype}; median ms per call; ratios paired per repeat)")
+            print(format_table(rows, columns), flush=True)
+    if args.json:
+        json.dump(results, sys.stdout, indent=1, default=str)
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

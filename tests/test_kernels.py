@@ -1,0 +1,546 @@
+"""Kernel layer: every Numba kernel against its NumPy reference, PyTorch's Adam formulas,
+numerical edge cases, input errors, dispatch and the Numba cache/disable-jit setup.
+
+The Hypothesis profile ("ci": no deadline, derandomized) comes from tests/conftest.py.
+Under NUMBA_DISABLE_JIT=1 the same tests run the kernels as plain Python, on smaller shapes.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minigan import kernels
+from minigan.kernels import cpu, reference
+
+ROOT = Path(__file__).resolve().parent.parent
+JIT_DISABLED = cpu.JIT_DISABLED
+# Pure-Python kernels run ~1000x slower: keep the drawn shapes small there.
+MAX_DIM = 9 if JIT_DISABLED else 70
+DTYPES = (np.float32, np.float64)
+LAYOUTS = ("c", "f", "strided")
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+def eps(dtype: type) -> float:
+    return float(np.finfo(dtype).eps)
+
+
+def with_layout(array: np.ndarray, layout: str) -> np.ndarray:
+    """The same values as ``array`` in C order, Fortran order (a transpose view), or strided."""
+    if layout == "c":
+        return np.ascontiguousarray(array)
+    if layout == "f":
+        return np.asfortranarray(array)
+    big = np.full(tuple(2 * n + 1 for n in array.shape), np.nan, dtype=array.dtype)
+    view = big[tuple(slice(1, None, 2) for _ in array.shape)]
+    view[...] = array
+    assert not view.flags.c_contiguous or array.size <= 1
+    return view
+
+
+def assert_matmul_close(out: np.ndarray, a: np.ndarray, b: np.ndarray, extra: float = 0.0) -> None:
+    """|out - a@b| <= K * eps * (|a| @ |b|): the float rounding bound, scaled to the reduction."""
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    bound = (a.shape[1] + 2) * eps(out.dtype) * (np.abs(a).astype(np.float64) @ np.abs(b)) + extra
+    bound += np.finfo(out.dtype).tiny
+    assert out.shape == exact.shape
+    assert out.dtype == a.dtype
+    excess = np.abs(out - exact) - bound
+    assert np.all(excess <= 0), f"max excess {excess.max()} at {np.unravel_index(excess.argmax(), excess.shape)}"
+
+
+@contextlib.contextmanager
+def parallel_threshold(value: int) -> Iterator[None]:
+    """Force the elementwise kernels' serial (huge value) or parallel (0) builds."""
+    old = cpu.PARALLEL_MIN_ELEMENTS
+    cpu.PARALLEL_MIN_ELEMENTS = value
+    try:
+        yield
+    finally:
+        cpu.PARALLEL_MIN_ELEMENTS = old
+
+
+@contextlib.contextmanager
+def kernel_env(mode: str) -> Iterator[None]:
+    old = os.environ.get("MINIGAN_KERNELS")
+    os.environ["MINIGAN_KERNELS"] = mode
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["MINIGAN_KERNELS"]
+        else:
+            os.environ["MINIGAN_KERNELS"] = old
+
+
+dims = st.integers(1, MAX_DIM)
+seeds = st.integers(0, 2**32 - 1)
+dtypes = st.sampled_from(DTYPES)
+layouts = st.sampled_from(LAYOUTS)
+activations = st.sampled_from(kernels.ACTIVATIONS)
+builds = st.sampled_from((0, 1 << 60))  # parallel or serial build of the elementwise kernels
+
+
+# --------------------------------------------------------------------------------------------
+# matmul
+# --------------------------------------------------------------------------------------------
+@given(m=dims, k=dims, n=dims, dtype=dtypes, la=layouts, lb=layouts, seed=seeds)
+def test_matmul_matches_reference(m, k, n, dtype, la, lb, seed):
+    rng = np.random.default_rng(seed)
+    a = with_layout(rng.standard_normal((m, k)).astype(dtype), la)
+    b = with_layout(rng.standard_normal((k, n)).astype(dtype), lb)
+    assert_matmul_close(cpu.matmul(a, b), a, b)  # the Numba kernel itself
+    assert_matmul_close(kernels.matmul(a, b), a, b)  # whatever the dispatch picks
+
+
+@pytest.mark.skipif(JIT_DISABLED, reason="large shapes take minutes as pure Python")
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(256, 1024, 784), (64, 784, 512), (3, 1000, 1), (1, 300, 257)])
+def test_matmul_large(shape, dtype):
+    m, k, n = shape
+    rng = np.random.default_rng(m + k + n)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    w = rng.standard_normal((n, k)).astype(dtype)
+    assert_matmul_close(cpu.matmul(a, w.T), a, w.T)  # the forward layout x @ W.T
+    gz = rng.standard_normal((m, n)).astype(dtype)
+    assert_matmul_close(cpu.matmul(gz.T, a), gz.T, a)  # grad_W = grad_z.T @ x
+
+
+def test_matmul_dispatch_rule():
+    x = np.ones((64, 256), np.float32)
+    w = np.ones((512, 256), np.float32)
+    assert kernels.matmul_backend(x, w.T) in ("numba", "blas")
+    # layouts that need a transposed copy always go to BLAS
+    assert kernels.matmul_backend(x, np.ascontiguousarray(w.T)) == "blas"
+    assert kernels.matmul_backend(np.ones((256, 64), np.float32).T, w.T) == "blas"
+
+
+# --------------------------------------------------------------------------------------------
+# Linear + activation
+# --------------------------------------------------------------------------------------------
+@given(batch=dims, n_in=dims, n_out=dims, act=activations, has_bias=st.booleans(),
+       dtype=dtypes, lx=layouts, lw=layouts, build=builds, seed=seeds)
+def test_linear_act_forward_matches_reference(batch, n_in, n_out, act, has_bias, dtype, lx, lw,
+                                              build, seed):
+    rng = np.random.default_rng(seed)
+    x = with_layout((rng.standard_normal((batch, n_in)) * 3).astype(dtype), lx)
+    w = with_layout(rng.standard_normal((n_out, n_in)).astype(dtype), lw)
+    b = rng.standard_normal(n_out).astype(dtype) if has_bias else None
+    with parallel_threshold(build):
+        y = kernels.linear_act_forward(x, w, b, act, slope=0.2)
+    expected = reference.linear_act_forward(x, w, b, act, slope=0.2)
+    assert y.dtype == x.dtype and y.shape == (batch, n_out)
+    # |act'| <= 1 for every activation, so the matmul bound carries over to y
+    absz = np.abs(x).astype(np.float64) @ np.abs(w.T) + (0 if b is None else np.abs(b))
+    bound = (n_in + 4) * eps(dtype) * absz + 4 * eps(dtype)
+    assert np.all(np.abs(y - expected) <= bound)
+
+
+@given(batch=dims, width=st.integers(1, 3 * MAX_DIM), act=activations, dtype=dtypes,
+       lg=layouts, ly=layouts, build=builds, seed=seeds)
+def test_linear_act_backward_matches_reference(batch, width, act, dtype, lg, ly, build, seed):
+    rng = np.random.default_rng(seed)
+    y = reference.apply_activation(rng.standard_normal((batch, width)).astype(dtype), act, 0.2)
+    y = with_layout(y, ly)
+    grad_y = with_layout(rng.standard_normal((batch, width)).astype(dtype), lg)
+    with parallel_threshold(build):
+        grad_z, grad_bias = kernels.linear_act_backward(grad_y, y, act, slope=0.2)
+    ref_z, ref_bias = reference.linear_act_backward(grad_y, y, act, slope=0.2)
+    assert grad_z.dtype == dtype and grad_bias.dtype == dtype
+    assert grad_z.shape == (batch, width) and grad_bias.shape == (width,)
+    np.testing.assert_allclose(grad_z, ref_z, rtol=4 * eps(dtype), atol=0)
+    bound = (batch + 1) * eps(dtype) * np.abs(ref_z).sum(axis=0) + np.finfo(dtype).tiny
+    assert np.all(np.abs(grad_bias - ref_bias) <= bound)
+
+
+@pytest.mark.skipif(JIT_DISABLED, reason="large shapes take minutes as pure Python")
+@pytest.mark.parametrize("shape", [(256, 1024), (64, 1), (1, 1024), (256, 784), (256, 1)])
+@pytest.mark.parametrize("act", kernels.ACTIVATIONS)
+def test_linear_act_large(shape, act):
+    batch, width = shape
+    rng = np.random.default_rng(batch * width)
+    x = rng.standard_normal((batch, 512)).astype(np.float32)
+    w = (rng.standard_normal((width, 512)) / 20).astype(np.float32)
+    b = rng.standard_normal(width).astype(np.float32)
+    y = kernels.linear_act_forward(x, w, b, act)
+    np.testing.assert_allclose(y, reference.linear_act_forward(x, w, b, act), rtol=1e-4, atol=1e-4)
+    grad_y = rng.standard_normal(y.shape).astype(np.float32)
+    grad_z, grad_bias = kernels.linear_act_backward(grad_y, y, act)
+    ref_z, ref_bias = reference.linear_act_backward(grad_y, y, act)
+    np.testing.assert_allclose(grad_z, ref_z, rtol=1e-6)
+    np.testing.assert_allclose(grad_bias, ref_bias, rtol=1e-4, atol=1e-4 * math.sqrt(batch))
+
+
+@pytest.mark.parametrize("mode", ["numba", "numpy"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sigmoid_extreme_logits_finite(mode, dtype):
+    x = np.array([[1e4], [-1e4], [0.0], [50.0], [-50.0], [750.0], [-750.0]], dtype)
+    w = np.ones((3, 1), dtype)
+    with kernel_env(mode), np.errstate(all="raise"):
+        y = kernels.linear_act_forward(x, w, None, "sigmoid")
+        grad_z, _ = kernels.linear_act_backward(np.ones_like(y), y, "sigmoid")
+    assert np.all(np.isfinite(y)) and np.all(np.isfinite(grad_z))
+    assert y[0, 0] == 1 and y[1, 0] == 0 and y[2, 0] == 0.5
+    assert np.all((y >= 0) & (y <= 1))
+
+
+def test_nan_propagates_through_activations():
+    # no "nnan" fastmath and NaN-aware selects: NaN in, NaN out, like NumPy and PyTorch
+    x = np.array([[np.nan], [1.0]], np.float32)
+    w = np.ones((1, 1), np.float32)
+    for act in kernels.ACTIVATIONS:
+        y = kernels.linear_act_forward(x, w, None, act)
+        assert np.isnan(y[0, 0]) and not np.isnan(y[1, 0]), act
+        grad_z, _ = kernels.linear_act_backward(np.ones_like(y), y, act)
+        assert not np.isnan(grad_z[1, 0]), act
+
+
+# --------------------------------------------------------------------------------------------
+# Adam / AdamW
+# --------------------------------------------------------------------------------------------
+def torch_formula_adam(param, grads, lr, beta1, beta2, eps_, weight_decay, decoupled, amsgrad):
+    """torch.optim.Adam / AdamW (single-tensor, maximize=False), written out step by step."""
+    p = param.astype(np.float64)
+    m = np.zeros_like(p)
+    v = np.zeros_like(p)
+    vmax = np.zeros_like(p)
+    for step, grad in enumerate(grads, start=1):
+        g = grad.astype(np.float64)
+        if weight_decay != 0:
+            if decoupled:
+                p = p * (1 - lr * weight_decay)
+            else:
+                g = g + weight_decay * p
+        m = m + (1 - beta1) * (g - m)  # exp_avg.lerp_(grad, 1 - beta1)
+        v = v * beta2 + (1 - beta2) * g * g
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        step_size = lr / bias_correction1
+        if amsgrad:
+            vmax = np.maximum(vmax, v)
+            denom = np.sqrt(vmax) / math.sqrt(bias_correction2) + eps_
+        else:
+            denom = np.sqrt(v) / math.sqrt(bias_correction2) + eps_
+        p = p - step_size * m / denom
+    return p, m, v, vmax
+
+
+ADAM_VARIANTS = [  # (weight_decay, decoupled, amsgrad)
+    (0.0, False, False), (0.05, False, False), (0.05, True, False),
+    (0.0, False, True), (0.05, True, True),
+]
+
+
+@pytest.mark.parametrize("mode", ["numba", "numpy"])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("variant", ADAM_VARIANTS)
+@pytest.mark.parametrize("shape", [(7, 5), (3,), (), (2, 3, 4)])
+def test_adam_matches_torch_formulas(shape, variant, dtype, mode):
+    weight_decay, decoupled, amsgrad = variant
+    rng = np.random.default_rng(len(shape))
+    param0 = rng.standard_normal(shape).astype(dtype)
+    grads = [rng.standard_normal(shape).astype(dtype) for _ in range(6)]
+    hyper = dict(lr=1e-2, beta1=0.8, beta2=0.95, eps_=1e-8, weight_decay=weight_decay,
+                 decoupled=decoupled, amsgrad=amsgrad)
+    p_ref, m_ref, v_ref, vmax_ref = torch_formula_adam(param0, grads, **hyper)
+
+    param = param0.copy()
+    m = np.zeros(shape, dtype)
+    v = np.zeros(shape, dtype)
+    vmax = np.zeros(shape, dtype) if amsgrad else None
+    with kernel_env(mode):
+        for step, grad in enumerate(grads, start=1):
+            grad_before = grad.copy()
+            kernels.adam_update(param, grad, m, v, step, 1e-2, 0.8, 0.95, 1e-8,
+                                weight_decay=weight_decay, decoupled=decoupled,
+                                max_exp_avg_sq=vmax)
+            np.testing.assert_array_equal(grad, grad_before)  # grad is read only
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert param.dtype == dtype
+    np.testing.assert_allclose(param, p_ref, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(m, m_ref, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(v, v_ref, rtol=rtol, atol=rtol)
+    if amsgrad:
+        np.testing.assert_allclose(vmax, vmax_ref, rtol=rtol, atol=rtol)
+
+
+@given(n=st.integers(1, 40 * MAX_DIM), variant=st.sampled_from(ADAM_VARIANTS), dtype=dtypes,
+       fortran=st.booleans(), build=builds, seed=seeds)
+def test_adam_numba_matches_reference(n, variant, dtype, fortran, build, seed):
+    weight_decay, decoupled, amsgrad = variant
+    rng = np.random.default_rng(seed)
+    shape = (n, 3)
+    order = "F" if fortran else "C"
+    arrays = {}
+    for name in ("param", "grad", "exp_avg"):
+        arrays[name] = np.asarray(rng.standard_normal(shape), dtype=dtype, order=order)
+    arrays["exp_avg_sq"] = np.asarray(rng.random(shape), dtype=dtype, order=order)
+    if amsgrad:
+        arrays["max_exp_avg_sq"] = np.asarray(rng.random(shape), dtype=dtype, order=order)
+    copies = {k: a.copy(order=order) for k, a in arrays.items()}
+    args = dict(step=3, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=weight_decay,
+                decoupled=decoupled)
+    with parallel_threshold(build):
+        kernels.adam_update(arrays["param"], arrays["grad"], arrays["exp_avg"],
+                            arrays["exp_avg_sq"], max_exp_avg_sq=arrays.get("max_exp_avg_sq"),
+                            **args)
+    reference.adam_update(copies["param"], copies["grad"], copies["exp_avg"],
+                          copies["exp_avg_sq"], max_exp_avg_sq=copies.get("max_exp_avg_sq"),
+                          **args)
+    for name in arrays:
+        np.testing.assert_allclose(arrays[name], copies[name], rtol=4 * eps(dtype),
+                                   atol=4 * eps(dtype), err_msg=name)
+
+
+@pytest.mark.skipif(JIT_DISABLED, reason="compares with PyTorch only on the compiled path")
+@pytest.mark.parametrize("variant", ADAM_VARIANTS)
+def test_adam_matches_pytorch(variant):
+    torch = pytest.importorskip("torch")
+    weight_decay, decoupled, amsgrad = variant
+    rng = np.random.default_rng(5)
+    param0 = rng.standard_normal((33, 17)).astype(np.float32)
+    grads = [rng.standard_normal((33, 17)).astype(np.float32) for _ in range(5)]
+    tp = torch.nn.Parameter(torch.from_numpy(param0.copy()))
+    opt_cls = torch.optim.AdamW if decoupled else torch.optim.Adam
+    opt = opt_cls([tp], lr=1e-2, betas=(0.8, 0.95), eps=1e-8, weight_decay=weight_decay,
+                  amsgrad=amsgrad, foreach=False)
+    param = param0.copy()
+    m, v = np.zeros_like(param), np.zeros_like(param)
+    vmax = np.zeros_like(param) if amsgrad else None
+    for step, grad in enumerate(grads, start=1):
+        tp.grad = torch.from_numpy(grad.copy())
+        opt.step()
+        kernels.adam_update(param, grad, m, v, step, 1e-2, 0.8, 0.95, 1e-8,
+                            weight_decay=weight_decay, decoupled=decoupled, max_exp_avg_sq=vmax)
+    np.testing.assert_allclose(param, tp.detach().numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_adam_rejects_non_contiguous():
+    p = np.zeros((4, 6), np.float32)[:, ::2]
+    others = [np.zeros((4, 3), np.float32) for _ in range(3)]
+    with pytest.raises(ValueError, match="contiguous"):
+        kernels.adam_update(p, *others, 1, 1e-3, 0.9, 0.999, 1e-8)
+    mixed = np.asfortranarray(np.zeros((4, 3), np.float32))
+    with pytest.raises(ValueError, match="contiguous"):
+        kernels.adam_update(np.zeros((4, 3), np.float32), mixed, *others[:2], 1, 1e-3, 0.9,
+                            0.999, 1e-8)
+
+
+# --------------------------------------------------------------------------------------------
+# BCE with logits
+# --------------------------------------------------------------------------------------------
+@given(n=st.integers(1, 4 * MAX_DIM), cols=st.integers(1, 3), scale=st.sampled_from([1.0, 30.0, 1e4]),
+       dtype=dtypes, seed=seeds)
+def test_bce_matches_reference(n, cols, scale, dtype, seed):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal((n, cols)) * scale).astype(dtype)
+    t = rng.random((n, cols)).astype(dtype)  # soft targets too
+    # underflow to 0 (or a subnormal) is the right answer for large |x|, not an error
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        loss, grad = kernels.bce_with_logits(x, t)
+        ref_loss, ref_grad = reference.bce_with_logits(x, t)
+    assert loss.shape == () and loss.dtype == dtype and grad.dtype == dtype
+    assert np.isfinite(loss) and np.all(np.isfinite(grad))
+    np.testing.assert_allclose(loss, ref_loss, rtol=(n * cols + 4) * eps(dtype), atol=eps(dtype))
+    # sigmoid(x) - t cancels: the error is a few ulps of max(|s|, |t|) <= 1, over N
+    np.testing.assert_allclose(grad, ref_grad, rtol=4 * eps(dtype), atol=4 * eps(dtype) / (n * cols))
+
+
+@pytest.mark.parametrize("mode", ["numba", "numpy"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_bce_extreme_logits(mode, dtype):
+    x = np.array([[1e4], [-1e4], [1e4], [-1e4], [0.0]], dtype)
+    t = np.array([[1.0], [0.0], [0.0], [1.0], [1.0]], dtype)
+    with kernel_env(mode), np.errstate(all="raise"):
+        loss, grad = kernels.bce_with_logits(x, t)
+    # two confident right answers (loss 0), two confident wrong ones (loss 1e4 each), log 2
+    np.testing.assert_allclose(loss, (2e4 + math.log(2)) / 5, rtol=1e-6)
+    np.testing.assert_allclose(grad.ravel(), [0, 0, 0.2, -0.2, -0.1], atol=1e-7)
+
+
+def test_bce_gradient_is_derivative_of_mean_loss():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((6, 2)) * 3
+    t = (rng.random((6, 2)) < 0.5).astype(np.float64)
+    _, grad = kernels.bce_with_logits(x, t)
+    h = 1e-6
+    numeric = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[idx] += h
+        down[idx] -= h
+        numeric[idx] = (kernels.bce_with_logits(up, t)[0] - kernels.bce_with_logits(down, t)[0]) / (2 * h)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# errors and dispatch
+# --------------------------------------------------------------------------------------------
+def test_unknown_activation():
+    x = np.ones((2, 3))
+    with pytest.raises(ValueError, match="unknown activation 'gelu'.*relu"):
+        kernels.linear_act_forward(x, np.ones((4, 3)), None, "gelu")
+    with pytest.raises(ValueError, match="unknown activation"):
+        kernels.linear_act_backward(x, x, "swish")
+    with pytest.raises(ValueError, match="slope > 0"):
+        kernels.linear_act_forward(x, np.ones((4, 3)), None, "leaky_relu", slope=-0.1)
+
+
+def test_unknown_kernel_mode(monkeypatch):
+    monkeypatch.setenv("MINIGAN_KERNELS", "fortran")
+    with pytest.raises(ValueError, match="'fortran'.*'numba', 'numpy'"):
+        kernels.kernel_mode()
+    with pytest.raises(ValueError, match="MINIGAN_KERNELS"):
+        kernels.matmul(np.ones((2, 2)), np.ones((2, 2)))
+    monkeypatch.setenv("MINIGAN_KERNELS", "numpy")
+    assert kernels.kernel_mode() == "numpy"
+    monkeypatch.delenv("MINIGAN_KERNELS")
+    assert kernels.kernel_mode() == "numba"
+
+
+def test_shape_mismatch_messages():
+    f32 = np.float32
+    with pytest.raises(ValueError, match=r"a \(2, 3\) @ b \(4, 5\).*3 != 4"):
+        kernels.matmul(np.ones((2, 3), f32), np.ones((4, 5), f32))
+    with pytest.raises(ValueError, match=r"x \(2, 3\).*weight \(4, 5\)"):
+        kernels.linear_act_forward(np.ones((2, 3), f32), np.ones((4, 5), f32), None, "relu")
+    with pytest.raises(ValueError, match=r"bias \(3,\) should be \(4,\)"):
+        kernels.linear_act_forward(np.ones((2, 5), f32), np.ones((4, 5), f32),
+                                   np.ones(3, f32), "relu")
+    with pytest.raises(ValueError, match=r"grad_y \(2, 3\) != y \(2, 4\)"):
+        kernels.linear_act_backward(np.ones((2, 3), f32), np.ones((2, 4), f32), "tanh")
+    z = np.zeros(5, f32)
+    with pytest.raises(ValueError, match=r"exp_avg_sq \(4,\) != param \(5,\)"):
+        kernels.adam_update(z, z.copy(), z.copy(), np.zeros(4, f32), 1, 1e-3, 0.9, 0.999, 1e-8)
+    with pytest.raises(ValueError, match=r"targets \(3, 1\) != logits \(4, 1\)"):
+        kernels.bce_with_logits(np.zeros((4, 1), f32), np.zeros((3, 1), f32))
+    with pytest.raises(ValueError, match="3-D|2-D"):
+        kernels.matmul(np.ones((2, 2, 2), f32), np.ones((2, 2), f32))
+
+
+def test_dtype_errors():
+    with pytest.raises(TypeError, match="float32 or float64"):
+        kernels.matmul(np.ones((2, 2), np.int64), np.ones((2, 2), np.int64))
+    with pytest.raises(TypeError, match="one dtype"):
+        kernels.matmul(np.ones((2, 2), np.float32), np.ones((2, 2), np.float64))
+    z = np.zeros(3)
+    with pytest.raises(ValueError, match="step counts from 1"):
+        kernels.adam_update(z, z.copy(), z.copy(), z.copy(), 0, 1e-3, 0.9, 0.999, 1e-8)
+
+
+def test_numpy_mode_uses_reference(monkeypatch):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((5, 4)).astype(np.float32)
+    w = rng.standard_normal((3, 4)).astype(np.float32)
+    monkeypatch.setenv("MINIGAN_KERNELS", "numpy")
+    y = kernels.linear_act_forward(x, w, None, "tanh")
+    np.testing.assert_array_equal(y, np.tanh(x @ w.T))
+    np.testing.assert_array_equal(kernels.matmul(x, w.T), x @ w.T)
+
+
+def test_warmup_and_thread_settings():
+    assert kernels.warmup((np.float32, np.float64)) >= 0
+    info = kernels.thread_settings()
+    for key in ("kernel_mode", "numba_threads", "numba_threading_layer", "blas", "env",
+                "numba_cache_dir"):
+        assert key in info
+    assert set(info["env"]) >= {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(JIT_DISABLED, reason="inspects compiled LLVM IR")
+def test_float32_kernels_stay_float32():
+    """No float -> double conversion in the float32 builds (a Python float constant would add one)."""
+    from numba import njit
+
+    f32 = np.float32
+    z = np.ones((3, 4), f32)
+    cases = [
+        (cpu._bias_act_py, (z, np.ones(4, f32), 3, f32(0.01))),
+        (cpu._act_backward_py, (z, z, 2, f32(0.01), z.copy(), np.ones(4, f32), 16)),
+        (cpu._adam_py, (*(np.ones(5, f32) for _ in range(5)), True,
+                        *(f32(c) for c in (0, 1, 0.1, 0.999, 0.001, 1, 1e-8, -1e-3)))),
+        (cpu._matmul_nt_py, (z, np.ones((5, 4), f32), np.ones((3, 5), f32))),
+    ]
+    for fn, args in cases:
+        # a fresh uncached build: Numba cannot show the IR of code loaded from its cache
+        dispatcher = njit(cache=False)(cpu._serial_copy(fn))
+        dispatcher(*args)
+        llvm_ir = dispatcher.inspect_llvm(dispatcher.signatures[0])
+        assert "fpext" not in llvm_ir, fn.__name__
+
+
+# --------------------------------------------------------------------------------------------
+# Numba configuration: cache directory, disabled JIT
+# --------------------------------------------------------------------------------------------
+def _run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter; cache variables come only from ``env``."""
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("NUMBA_CACHE_DIR", "MINIGAN_CACHE")}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "-W", "error", "-c", code], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_numba_cache_dir_follows_minigan_cache(tmp_path):
+    code = (
+        "import numba, os\n"  # numba first: its config must still be re-read
+        "from minigan.kernels import cpu\n"
+        "print(cpu.NUMBA_CACHE_DIR); print(numba.core.config.CACHE_DIR)\n"
+    )
+    result = _run_python(code, MINIGAN_CACHE=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(tmp_path / "numba")] * 2
+
+
+def test_user_numba_cache_dir_wins(tmp_path):
+    code = "from minigan.kernels import cpu; print(cpu.NUMBA_CACHE_DIR)"
+    result = _run_python(code, MINIGAN_CACHE=str(tmp_path / "a"),
+                         NUMBA_CACHE_DIR=str(tmp_path / "user"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "user")
+
+
+@pytest.mark.slow
+def test_unwritable_cache_dir_does_not_crash(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    code = (
+        "import numpy as np\n"
+        "from minigan import kernels\n"
+        "from minigan.kernels import cpu\n"
+        "assert cpu.NUMBA_CACHE_DIR is None, cpu.NUMBA_CACHE_DIR\n"
+        "loss, grad = kernels.bce_with_logits(np.zeros((3, 1)), np.ones((3, 1)))\n"
+        "print(float(loss))\n"
+    )
+    for env in ({"MINIGAN_CACHE": str(blocker / "sub")}, {"NUMBA_CACHE_DIR": str(blocker / "sub")}):
+        result = _run_python(code, **env)
+        assert result.returncode == 0, result.stderr
+        assert abs(float(result.stdout) - math.log(2)) < 1e-12
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(JIT_DISABLED, reason="this is the test that starts the pure-Python run")
+def test_kernels_pass_with_jit_disabled():
+    """CI covers the pure-Python path: a fast subset of this file under NUMBA_DISABLE_JIT=1."""
+    subset = "matches_reference or extreme or torch_formulas or rejects or nan_propagates"
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(Path(__file__)), "-q", "-x", "-k", subset,
+         "-p", "no:cacheprovider"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout
