@@ -1,0 +1,167 @@
+"""The GAN loss family, in one place, all computed from the discriminator's LOGITS.
+
+Write ``r`` for D's logits on real data, ``f`` for those on generated data and
+``σ`` for the sigmoid, so that the seeds' ``D(x) = σ(r)``. The identities used throughout:
+
+    -log σ(t)     = softplus(-t)          -log(1 - σ(t)) = softplus(t)
+
+and ``softplus(t) = max(t, 0) + log1p(exp(-|t|))`` never overflows, so every loss below is
+finite for any finite logits (the probability forms hit log(0) once σ saturates in float32).
+
+=============  ==================================================  ======================================
+name           D loss (minimised by D)                              G loss (minimised by G)
+=============  ==================================================  ======================================
+bce            E softplus(-r) + E softplus(f)                       E softplus(-f)   (non-saturating)
+bce-logits     the same objective (an alias)                        the same
+minimax        E softplus(-r) + E softplus(f)                       -E softplus(f) = E log(1 - σ(f))
+wgan           E f - E r, weights clipped to [-c, c] after a step   -E f
+wgan-gp        E f - E r + λ E (||∇D(x̂)||₂ - 1)²                   -E f
+lsgan          ½ E (r - 1)² + ½ E f²                                ½ E (f - 1)²
+hinge          E relu(1 - r) + E relu(1 + f)                        -E f
+=============  ==================================================  ======================================
+
+``bce`` is the seeds' loss ``BCE(D(x), 1) + BCE(D(G(z)), 0)`` and ``BCE(D(G(z)), 1)``: the
+seed computed it on probabilities (PyTorch clamps each log at -100); here it is computed from
+the logits, which equals the seed's value wherever that one is not clamped. ``bce`` accepts
+one-sided label smoothing (``real_label`` < 1: the real target becomes that value, so D's real
+term is ``t softplus(-r) + (1 - t) softplus(r)``).
+
+``minimax`` is the paper's original saturating game: G minimises ``E log(1 - D(G(z)))``. Its
+gradient ``-σ(f)`` vanishes when D confidently rejects the fakes, which is why the paper
+recommends the non-saturating form in practice.
+
+For WGAN-GP, ``x̂ = ε x + (1 - ε) G(z)`` with ``ε ~ U[0, 1]`` per sample, and ``∇D(x̂)`` comes
+from :func:`minigan.grad` with ``create_graph=True`` so that the penalty itself is
+differentiated when D's loss is backpropagated.
+
+Each objective also declares the optimizer settings recommended for it (``optimizer``,
+``lr``, ``betas``, ``n_critic``, ``clip``, ``gp_lambda``); the trainer uses them wherever the
+user gave none.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import minigan
+from minigan import Tensor
+
+__all__ = ["Objective", "OBJECTIVES", "get_objective", "gradient_penalty", "clip_weights"]
+
+_GP_EPS = 1e-12  # inside the sqrt of the gradient norm: d sqrt(s)/ds is infinite at s = 0
+
+
+def _mean_softplus(x: Tensor) -> Tensor:
+    return minigan.softplus(x).mean()
+
+
+@dataclass(frozen=True)
+class Objective:
+    """One member of the loss family and the settings recommended for it."""
+
+    name: str
+    optimizer: str = "adam"  # "adam" or "rmsprop"
+    lr: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    n_critic: int = 1
+    clip: float | None = None  # WGAN weight clipping
+    gp_lambda: float | None = None  # WGAN-GP penalty weight
+    # Whether D's output is a logit of "real", so that sigmoid(logits) is the probability the
+    # seeds log as D(x); for the critics (wgan, wgan-gp, lsgan, hinge) the raw score is logged.
+    probabilistic: bool = True
+    description: str = ""
+
+    # ------------------------------------------------------------------ the losses
+    def d_loss(self, real_logits: Tensor, fake_logits: Tensor, real_label: float = 1.0) -> Tensor:
+        """D's loss (without any gradient penalty) from its logits on a real and a fake batch."""
+        r, f = real_logits, fake_logits
+        kind = _KIND[self.name]
+        if kind == "bce":
+            real_term = _mean_softplus(-r)
+            if real_label != 1.0:
+                real_term = real_term * float(real_label) + _mean_softplus(r) * (1.0 - float(real_label))
+            return real_term + _mean_softplus(f)
+        if kind == "wgan":
+            return f.mean() - r.mean()
+        if kind == "lsgan":
+            return ((r - 1.0) * (r - 1.0)).mean() * 0.5 + (f * f).mean() * 0.5
+        if kind == "hinge":
+            return minigan.relu(1.0 - r).mean() + minigan.relu(1.0 + f).mean()
+        raise AssertionError(kind)
+
+    def g_loss(self, fake_logits: Tensor) -> Tensor:
+        """G's loss from D's logits on a generated batch."""
+        f = fake_logits
+        if self.name == "minimax":
+            return -_mean_softplus(f)  # = E log(1 - sigmoid(f)): the saturating form
+        kind = _KIND[self.name]
+        if kind == "bce":
+            return _mean_softplus(-f)
+        if kind in ("wgan", "hinge"):
+            return -f.mean()
+        if kind == "lsgan":
+            return ((f - 1.0) * (f - 1.0)).mean() * 0.5
+        raise AssertionError(kind)
+
+    def d_output(self, logits: Tensor | np.ndarray) -> float:
+        """The number the log prints as D(x) or D(G(z)): mean probability, or mean raw score."""
+        values = logits.numpy() if isinstance(logits, Tensor) else np.asarray(logits)
+        values = values.astype(np.float64)
+        if self.probabilistic:
+            # a stable sigmoid: exp of a non-positive number only
+            e = np.exp(-np.abs(values))
+            values = np.where(values >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        return float(values.mean())
+
+    def recommended(self) -> dict[str, Any]:
+        return {"optimizer": self.optimizer, "lr": self.lr, "betas": self.betas, "n_critic": self.n_critic,
+                "clip": self.clip, "gp_lambda": self.gp_lambda}
+
+
+_KIND = {"bce": "bce", "bce-logits": "bce", "minimax": "bce", "wgan": "wgan", "wgan-gp": "wgan",
+         "lsgan": "lsgan", "hinge": "hinge"}
+
+OBJECTIVES: dict[str, Objective] = {
+    "bce": Objective("bce", description="non-saturating BCE, the seeds' default (from logits)"),
+    "bce-logits": Objective("bce-logits", description="alias of bce: non-saturating BCE from logits"),
+    "minimax": Objective("minimax", description="the paper's saturating game: G minimises E log(1 - D(G(z)))"),
+    "wgan": Objective("wgan", optimizer="rmsprop", lr=5e-5, betas=(0.0, 0.0), n_critic=5, clip=0.01,
+                      probabilistic=False, description="Wasserstein GAN with weight clipping"),
+    "wgan-gp": Objective("wgan-gp", lr=1e-4, betas=(0.0, 0.9), n_critic=5, gp_lambda=10.0,
+                         probabilistic=False, description="Wasserstein GAN with a gradient penalty"),
+    "lsgan": Objective("lsgan", probabilistic=False, description="least squares GAN (targets 1 and 0)"),
+    "hinge": Objective("hinge", probabilistic=False, description="hinge loss"),
+}
+
+
+def get_objective(name: str) -> Objective:
+    """The objective called ``name``, or a ValueError listing the known ones."""
+    try:
+        return OBJECTIVES[name]
+    except KeyError:
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(OBJECTIVES)}") from None
+
+
+def gradient_penalty(discriminator: Any, real: np.ndarray | Tensor, fake: np.ndarray | Tensor,
+                     rng: np.random.Generator, gp_lambda: float = 10.0) -> Tensor:
+    """``λ E[(||∇D(x̂)||₂ - 1)²]`` at ``x̂ = ε x + (1 - ε) G(z)``, ``ε ~ U[0, 1]`` per sample.
+
+    The result is part of the graph through D's parameters (``create_graph=True``), so
+    ``backward()`` on a loss containing it trains D to keep its gradient norm near 1.
+    """
+    real = real.data if isinstance(real, Tensor) else np.asarray(real)
+    fake = fake.data if isinstance(fake, Tensor) else np.asarray(fake)
+    eps = rng.random((real.shape[0], 1), dtype=np.float64).astype(real.dtype)
+    x_hat = Tensor(eps * real + (1 - eps) * fake, requires_grad=True)
+    scores = discriminator(x_hat)
+    (grad_x,) = minigan.grad(scores.sum(), x_hat, create_graph=True)
+    norms = ((grad_x * grad_x).sum(axis=1) + _GP_EPS).sqrt()
+    return ((norms - 1.0) * (norms - 1.0)).mean() * float(gp_lambda)
+
+
+def clip_weights(module: Any, clip: float) -> None:
+    """Clamp every parameter of ``module`` into ``[-clip, clip]`` in place (WGAN's Lipschitz trick)."""
+    for parameter in module.parameters():
+        np.clip(parameter.data, -clip, clip, out=parameter.data)

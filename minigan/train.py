@@ -1,0 +1,249 @@
+"""``python -m minigan.train``: train a GAN on MNIST and leave samples, curves and weights in a run directory.
+
+Every flag left out takes the value recommended for the chosen architecture and loss (see
+``--help`` and :mod:`minigan.gan.models` for what the defaults are and how they were chosen).
+Bad input (a missing or unwritable ``--out`` parent, a non-empty ``--out``, a ``--resume``
+directory without a checkpoint or from another architecture, non-positive sizes, an unknown
+loss, a corrupt data file) is reported in one line on stderr with exit status 2, before
+anything is written. A diverged run (NaN/inf loss) exits with status 1, Ctrl-C with 130
+after saving a checkpoint.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+__all__ = ["main", "build_parser"]
+
+PROG = "python -m minigan.train"
+EXIT_BAD_INPUT = 2
+EXIT_DIVERGED = 1
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line on stderr (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not (value > 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative number, got {text!r}") from None
+    if not (value >= 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a non-negative number, got {text}")
+    return value
+
+
+def _beta(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"each beta must be in [0, 1), got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from minigan.gan.models import ARCHITECTURES
+    from minigan.gan.objectives import OBJECTIVES
+    from minigan.gan.trainer import LR_SCHEDULES
+
+    parser = _Parser(
+        prog=PROG,
+        description="Train a GAN on MNIST with minigan. Every option left out takes the value recommended "
+                    "for the architecture and loss; the defaults train recognisable digits of all ten "
+                    "classes (see minigan.gan.models.DEFAULT_NOTES).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    run = parser.add_argument_group("the run")
+    run.add_argument("--epochs", type=_positive_int, default=None,
+                     help="epochs to train (default: the architecture's; with --resume, the new total)")
+    run.add_argument("--batch-size", type=_positive_int, default=None, help="images per batch (default: the architecture's)")
+    run.add_argument("--arch", choices=list(ARCHITECTURES), default=None,
+                     help="network pair (default: default); seed = the seeds' net, dcgan-mlp = the well-known MLP")
+    run.add_argument("--loss", choices=list(OBJECTIVES), default=None, help="objective (default: bce)")
+    run.add_argument("--latent-dim", type=_positive_int, default=None, help="size of the noise vector z (default: 100)")
+    run.add_argument("--seed", type=_non_negative_int, default=None,
+                     help="seed of the run's one random Generator; the same seed gives the same losses (default: 0)")
+    run.add_argument("--out", default=None,
+                     help="run directory, new or empty; its parent must exist (default: runs/ARCH-LOSS-seedN-TIME)")
+    run.add_argument("--resume", metavar="RUN_DIR", default=None,
+                     help="continue the run in RUN_DIR from its checkpoint (only --epochs, --log-every, "
+                          "--sample-every and --data-dir may change)")
+    opt = parser.add_argument_group("optimisation")
+    opt.add_argument("--lr", type=_positive_float, default=None, help="learning rate (default: the loss's recommendation)")
+    opt.add_argument("--betas", type=_beta, nargs=2, metavar=("BETA1", "BETA2"), default=None,
+                     help="Adam's betas (default: the architecture's or the loss's recommendation)")
+    opt.add_argument("--optimizer", choices=("adam", "rmsprop"), default=None,
+                     help="optimizer for both nets (default: rmsprop for wgan, adam otherwise)")
+    opt.add_argument("--n-critic", type=_positive_int, default=None,
+                     help="D steps per G step (default: 5 for wgan and wgan-gp, 1 otherwise)")
+    opt.add_argument("--clip", type=_positive_float, default=None, help="WGAN weight clipping bound c (default: 0.01)")
+    opt.add_argument("--gp-lambda", type=_non_negative_float, default=None, help="WGAN-GP penalty weight (default: 10)")
+    opt.add_argument("--real-label", type=_positive_float, default=None,
+                     help="target for real images in bce/minimax, < 1 for one-sided label smoothing "
+                          "(default: the architecture's, else 1)")
+    opt.add_argument("--lr-schedule", choices=list(LR_SCHEDULES), default=None,
+                     help="exponential: to lr/10 at the end; cosine: to lr/100; cyclic: lr/10..lr every "
+                          "2 epochs (default: the architecture's)")
+    data = parser.add_argument_group("data and output")
+    data.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default=None, help="data set (default: mnist)")
+    data.add_argument("--data-dir", default=None,
+                      help="directory with the four IDX files (default: the cache, then downloads)")
+    data.add_argument("--sample-every", type=_positive_int, default=None,
+                      help="write the fixed-noise sample grid every N epochs (default: 1)")
+    data.add_argument("--log-every", type=_positive_int, default=None, help="log a line every N steps (default: 100)")
+    data.add_argument("--device", choices=("cpu",), default=None, help="where to train (only cpu for now)")
+    return parser
+
+
+_CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
+                "lr_schedule", "real_label", "optimizer", "seed", "dataset", "data_dir", "log_every",
+                "sample_every", "device")
+
+
+def _given(args: argparse.Namespace) -> dict[str, Any]:
+    """The options the user gave (argparse defaults are all None)."""
+    values = {}
+    for key in _CONFIG_KEYS:
+        value = getattr(args, key, None)
+        if value is not None:
+            values[key] = tuple(value) if key == "betas" else value
+    return values
+
+
+def _probe_writable(directory: Path) -> None:
+    try:
+        handle, name = tempfile.mkstemp(prefix=".minigan-probe-", dir=directory)
+    except OSError as error:
+        raise UsageError(f"cannot write in {directory}: {error.strerror or error}") from None
+    os.close(handle)
+    os.unlink(name)
+
+
+def _check_new_out(out: Path, default: bool) -> None:
+    """A new run needs ``out`` to be absent or an empty directory, in a writable parent."""
+    if out.exists():
+        if not out.is_dir():
+            raise UsageError(f"--out {out} exists and is not a directory")
+        if any(out.iterdir()):
+            raise UsageError(f"--out {out} already exists and is not empty; choose a new directory "
+                             f"or continue that run with --resume {out}")
+        _probe_writable(out)
+        return
+    parent = out.parent
+    if default and not parent.exists():
+        return  # runs/ is created on demand
+    if not parent.exists():
+        raise UsageError(f"the parent directory of --out {out} does not exist: {parent}")
+    if not parent.is_dir():
+        raise UsageError(f"the parent of --out {out} is not a directory: {parent}")
+    _probe_writable(parent)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return " ".join(text.split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; returns the exit status (0 done, 1 diverged, 2 bad input, 130 interrupted)."""
+    try:
+        return _main(argv)
+    except UsageError as error:
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from minigan.data import DataError
+    from minigan.gan.trainer import (CheckpointError, ConfigError, TrainConfig, Trainer, TrainingDiverged)
+
+    given = _given(args)
+    try:
+        if args.resume is not None:
+            if args.out is not None and Path(args.out).resolve() != Path(args.resume).resolve():
+                raise UsageError("--out cannot be used with --resume: a resumed run continues in its own directory")
+            run_dir = Path(args.resume)
+            if not run_dir.is_dir():
+                raise UsageError(f"--resume {run_dir}: no such run directory")
+            _probe_writable(run_dir)
+            trainer = Trainer.resume(run_dir, overrides=given)
+        else:
+            config = TrainConfig(**given).resolve()
+            default_out = args.out is None
+            out = Path(args.out) if args.out is not None else Path("runs") / (
+                f"{config.arch}-{config.loss}-seed{config.seed}-{time.strftime('%Y%m%d-%H%M%S')}")
+            _check_new_out(out, default_out)
+            trainer = Trainer.create(config, out)
+    except (ConfigError, CheckpointError, DataError) as error:
+        raise UsageError(_one_line(error)) from None
+    except ValueError as error:  # e.g. a batch larger than the data set
+        raise UsageError(_one_line(error)) from None
+    except OSError as error:
+        raise UsageError(_one_line(error)) from None
+
+    print(f"run directory: {trainer.run_dir}", flush=True)
+    cfg = trainer.config
+    print(f"arch {cfg.arch}, loss {cfg.loss}, {cfg.epochs} epochs of {trainer.steps_per_epoch} steps "
+          f"(batch {cfg.batch_size}), {cfg.optimizer} lr {cfg.lr:g} betas {cfg.betas}, n_critic {cfg.n_critic}, "
+          f"lr schedule {cfg.lr_schedule}, seed {cfg.seed}", flush=True)
+    try:
+        trainer.fit()
+    except TrainingDiverged as error:
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_DIVERGED
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; resume with: {PROG} --resume {trainer.run_dir}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

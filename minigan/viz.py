@@ -1,0 +1,122 @@
+"""Pictures of a run: a grid of generated digits and the loss curves.
+
+Figures are drawn on matplotlib's Agg canvas through ``matplotlib.figure.Figure`` (never
+pyplot, so no global backend or display is touched) and written atomically: a reader sees the
+previous PNG or the new one, never half a file.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+from typing import Mapping, Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from minigan.paths import atomic_write_bytes
+
+__all__ = ["image_grid", "save_sample_grid", "save_loss_curves", "moving_average"]
+
+
+def image_grid(images: np.ndarray, nrow: int = 8, padding: int = 2, side: int | None = None) -> np.ndarray:
+    """Tile ``images`` ((N, H, W), or (N, H*W) with square images) into one 2-D array.
+
+    Rows hold ``nrow`` images; missing cells and the padding are 0 (black).
+    """
+    images = np.asarray(images, dtype=np.float64)
+    if images.ndim == 2:
+        side = side or int(round(math.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(f"cannot reshape images of {images.shape[1]} pixels into squares")
+        images = images.reshape(-1, side, side)
+    if images.ndim != 3 or images.shape[0] == 0:
+        raise ValueError(f"images must have shape (N, H, W) or (N, H*W) with N > 0, got {images.shape}")
+    if nrow <= 0:
+        raise ValueError(f"nrow must be positive, got {nrow}")
+    n, h, w = images.shape
+    cols = min(nrow, n)
+    rows = math.ceil(n / cols)
+    grid = np.zeros((rows * (h + padding) + padding, cols * (w + padding) + padding))
+    for k in range(n):
+        r, c = divmod(k, cols)
+        top, left = padding + r * (h + padding), padding + c * (w + padding)
+        grid[top:top + h, left:left + w] = images[k]
+    return grid
+
+
+def _write_figure(figure: Figure, path: str | os.PathLike, dpi: int = 100) -> None:
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def save_sample_grid(images: np.ndarray, path: str | os.PathLike, nrow: int = 8, title: str | None = None) -> None:
+    """Write a PNG of ``images`` (values in [0, 1]) as a grid of ``nrow`` columns."""
+    images = np.asarray(images)
+    if not np.all(np.isfinite(images)):
+        raise ValueError("sample images contain NaN or inf")
+    grid = np.clip(image_grid(images, nrow=nrow), 0.0, 1.0)
+    width = max(2.0, grid.shape[1] / 60)
+    band = 0.3 if title else 0.0
+    height = width * grid.shape[0] / grid.shape[1] + band
+    figure = Figure(figsize=(width, height))
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0 - band / height))
+    axes.imshow(grid, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+    axes.set_axis_off()
+    if title:
+        figure.suptitle(title, fontsize=9, y=0.995)
+    _write_figure(figure, path)
+
+
+def moving_average(values: Sequence[float], window: int) -> np.ndarray:
+    """The trailing mean over ``window`` points (shorter at the start), skipping NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(values)
+    sums = np.cumsum(np.where(ok, values, 0.0))
+    counts = np.cumsum(ok)
+    window = max(1, int(window))
+    lagged_sums = np.concatenate([np.zeros(window), sums[:-window]]) if len(values) > window else np.zeros(len(values))
+    lagged_counts = np.concatenate([np.zeros(window), counts[:-window]]) if len(values) > window else np.zeros(len(values))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (sums - lagged_sums[: len(values)]) / (counts - lagged_counts[: len(values)])
+    return out
+
+
+def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.PathLike,
+                     steps_per_epoch: int | None = None, title: str | None = None) -> None:
+    """Write a PNG of D's and G's losses (raw, faint, and a moving average) and of D(x), D(G(z)).
+
+    ``history`` maps column names to per-step values: ``d_loss``, ``g_loss``, ``d_x``, ``d_g_z``
+    (NaN where a value was not computed, e.g. G's loss between critic steps).
+    """
+    d_loss = np.asarray(history.get("d_loss", []), dtype=np.float64)
+    g_loss = np.asarray(history.get("g_loss", []), dtype=np.float64)
+    n = len(d_loss)
+    steps = np.arange(1, n + 1)
+    x = steps / steps_per_epoch if steps_per_epoch else steps
+    window = max(1, n // 50)
+    figure = Figure(figsize=(8, 6))
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    for values, label, color in ((d_loss, "D loss", "tab:blue"), (g_loss, "G loss", "tab:orange")):
+        if n and np.isfinite(values).any():
+            ok = np.isfinite(values)
+            top.plot(x[ok], values[ok], color=color, alpha=0.25, linewidth=0.6)
+            top.plot(x, moving_average(values, window), color=color, label=label, linewidth=1.4)
+    top.set_ylabel("loss")
+    top.legend(loc="upper right")
+    top.grid(alpha=0.3)
+    for key, label, color in (("d_x", "D(x)", "tab:green"), ("d_g_z", "D(G(z))", "tab:red")):
+        values = np.asarray(history.get(key, []), dtype=np.float64)
+        if len(values) == n and n and np.isfinite(values).any():
+            bottom.plot(x, moving_average(values, window), color=color, label=label, linewidth=1.2)
+    bottom.set_ylabel("D output")
+    bottom.set_xlabel("epoch" if steps_per_epoch else "step")
+    bottom.legend(loc="upper right")
+    bottom.grid(alpha=0.3)
+    if title:
+        figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    _write_figure(figure, path)
