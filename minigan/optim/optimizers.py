@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Iterable
 
-import numpy as np
 
 from ..backend import get_array_module, to_numpy
 from ..function import enable_grad
