@@ -16,9 +16,9 @@ from . import init
 from .module import Module, Parameter
 
 
-def _check_tensor(layer: str, x: Any) -> Tensor:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{layer}: expected a Tensor input, got {type(x).__name__} (wrap arrays with minigan.tensor)")
+def _check_tensor(layer: Module, x: Any) -> Tensor:
+    if not isinstance(x, Tensor):  # the layer is only formatted on error: repr is not free
+        raise TypeError(f"{layer!r}: expected a Tensor input, got {type(x).__name__} (wrap arrays with minigan.tensor)")
     return x
 
 
@@ -163,7 +163,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, rng=rng)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _check_tensor(repr(self), x)
+        x = _check_tensor(self, x)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r}: expected input with last dimension {self.in_features}, "
@@ -218,7 +218,7 @@ class BatchNorm1d(Module):
             self.num_batches_tracked[...] = 0
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _check_tensor(repr(self), x)
+        x = _check_tensor(self, x)
         if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
             raise ValueError(f"{self!r}: expected input of shape (N, {self.num_features}) or "
                              f"(N, {self.num_features}, L), got {x.shape}")
@@ -309,7 +309,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _check_tensor("Flatten", x)
+        x = _check_tensor(self, x)
         ndim = max(x.ndim, 1)
         start, end = self.start_dim % ndim, self.end_dim % ndim
         if not (-ndim <= self.start_dim < ndim and -ndim <= self.end_dim < ndim) or start > end:
