@@ -38,8 +38,10 @@ def _to_array(data: Any, dtype: Any) -> Any:
                     f"Tensor data must be floating point, got a {array.dtype} array of shape "
                     f"{tuple(array.shape)}; convert it or pass dtype=np.float32"
                 )
-            return xp.asarray(array)
-        return xp.asarray(array, dtype=_check_float_dtype(dtype))
+            dtype = array.dtype
+        # Always a copy, as torch.tensor: an optimizer updating the Tensor in place must
+        # never write into the caller's array.
+        return xp.array(array, dtype=_check_float_dtype(dtype), copy=True)
     # Python numbers and (nested) lists take the default dtype, as in PyTorch.
     target = _check_float_dtype(DEFAULT_DTYPE if dtype is None else dtype)
     try:
@@ -59,6 +61,7 @@ class Tensor:
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        """Copy ``data`` (a number, nested list or array) into a new float Tensor."""
         self.data = _to_array(data, dtype)
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
@@ -320,7 +323,9 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
     dtype = like.dtype if like is not None else DEFAULT_DTYPE
     xp = get_array_module(value) if like is None else get_array_module(like.data)
     if isinstance(value, xp.ndarray):
-        if value.dtype not in _FLOAT_DTYPES:
+        # A 0-d array is a number in disguise: like a Python float it must not promote
+        # a float32 graph to float64 (PyTorch treats 0-dim operands the same way).
+        if value.dtype not in _FLOAT_DTYPES or (value.ndim == 0 and like is not None):
             value = value.astype(dtype)
         return Tensor._make(value, False, None)
     if isinstance(value, np.ndarray):  # a NumPy constant used with a CuPy tensor

@@ -18,13 +18,18 @@ from ..tensor import Tensor
 class Parameter(Tensor):
     """A Tensor that is a trainable weight: ``requires_grad=True`` and registered by Modules.
 
-    The array is shared, not copied, as in PyTorch (``Parameter(t)`` wraps ``t.data``).
+    ``Parameter(t)`` of a Tensor shares ``t.data``, as in PyTorch; an array or list is copied,
+    as ``minigan.tensor`` does.
     """
 
     __slots__ = ()
 
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
-        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+        if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
+            super().__init__(0.0, requires_grad=requires_grad)
+            self.data = data.data
+        else:
+            super().__init__(data, requires_grad=requires_grad, dtype=dtype)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
