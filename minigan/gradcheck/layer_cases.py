@@ -1,6 +1,65 @@
-"""Gradient-check cases for the nn layers and losses (inputs and parameters together)."""
+"""Gradient-check cases for the nn layers and losses.
+
+Layers are checked with ``check_backward`` along a random direction through the input *and*
+every parameter; losses with the full-Jacobian ``gradcheck`` with respect to their input.
+"""
 from __future__ import annotations
 
-from .cases import OpCase
+from typing import Callable
 
-LAYER_CASES: list[OpCase] = []
+import numpy as np
+
+from .. import nn
+from ..nn import functional as F
+from ..tensor import Tensor
+from .cases import OpCase, Shapes, off_zero
+
+
+def _layer_case(name: str, layer: nn.Module, shapes: list[Shapes], **kwargs) -> OpCase:
+    return OpCase(name, layer, shapes, params=lambda: list(layer.parameters()), **kwargs)
+
+
+def _probabilities(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Into (0.05, 0.95): away from the clamp of BCE's log."""
+    return [0.05 + 0.9 / (1.0 + np.exp(-a)) for a in arrays]
+
+
+def _soft_targets(shape: tuple[int, ...]) -> np.ndarray:
+    """Fixed targets in [0, 1] (constants: the loss is checked with respect to its input)."""
+    return np.random.default_rng(5).uniform(0.0, 1.0, shape)
+
+
+def _with_labels(loss: Callable[..., Tensor]) -> Callable[[Tensor], Tensor]:
+    def fn(logits: Tensor) -> Tensor:
+        labels = np.arange(logits.shape[0]) % logits.shape[1]
+        return loss(logits, labels)
+
+    return fn
+
+
+_generator = np.random.default_rng(123)
+_mlp = nn.Sequential(
+    nn.Linear(5, 4, rng=_generator, dtype=np.float64), nn.Tanh(),
+    nn.Linear(4, 3, rng=_generator, dtype=np.float64), nn.LeakyReLU(0.2),
+    nn.Linear(3, 1, rng=_generator, dtype=np.float64), nn.Sigmoid(),
+)
+_batchnorm = nn.BatchNorm1d(4, dtype=np.float64)
+_batchnorm.weight.data[...] = _generator.uniform(0.5, 1.5, 4)
+_batchnorm.bias.data[...] = _generator.standard_normal(4)
+
+LAYER_CASES: list[OpCase] = [
+    _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
+    _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
+    _layer_case("nn.Sequential(MLP)", _mlp, [((6, 5),)]),
+    _layer_case("nn.BatchNorm1d(train)", _batchnorm, [((6, 4),)]),
+    OpCase("nn.ReLU", nn.ReLU(), [((3, 4),)], prepare=off_zero),
+    OpCase("nn.LeakyReLU", nn.LeakyReLU(0.2), [((3, 4),)], prepare=off_zero),
+    OpCase("nn.Sigmoid", nn.Sigmoid(), [((3, 4),)]),
+    OpCase("nn.Tanh", nn.Tanh(), [((3, 4),)]),
+    OpCase("nn.Flatten", lambda x: nn.Flatten()(x) * 2.0, [((2, 3, 4),)]),
+    OpCase("F.binary_cross_entropy", lambda p: F.binary_cross_entropy(p, _soft_targets(p.shape)), [((4, 3),)],
+           prepare=_probabilities),
+    OpCase("F.bce_with_logits", lambda x: F.binary_cross_entropy_with_logits(x, _soft_targets(x.shape)), [((4, 3),)]),
+    OpCase("F.mse_loss", lambda a, b: F.mse_loss(a, b), [((4, 3), (4, 3))]),
+    OpCase("F.cross_entropy", _with_labels(F.cross_entropy), [((5, 3),)]),
+]
