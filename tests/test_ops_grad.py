@@ -129,3 +129,26 @@ def test_transpose_and_getitem_on_drawn_shapes(shape, data):
     index = np.array(picks)
     assert gradcheck(lambda x: x.transpose(*perm) * 1.5, [_tensor(array)]).ok
     assert gradcheck(lambda x: x[index], [_tensor(array)]).ok
+
+
+# ---------------------------------------------------------------- nn layers and losses
+from minigan.gradcheck import check_backward  # noqa: E402
+from minigan.gradcheck.layer_cases import LAYER_CASES  # noqa: E402
+
+LAYER_PARAMS = [
+    pytest.param(case, shapes, id=f"{case.name}[{describe_shapes(shapes)}]")
+    for case in LAYER_CASES
+    for shapes in case.shapes
+]
+
+
+@pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous", "strided"])
+@pytest.mark.parametrize("case, shapes", LAYER_PARAMS)
+def test_layer_and_loss_gradients(case, shapes, contiguous):
+    rng = np.random.default_rng(2)
+    inputs = case.inputs(shapes, rng, contiguous=contiguous)
+    if case.params is not None:  # a layer: one random direction through input and parameters
+        assert check_backward(case.fn, inputs, case.params(), rng=rng).ok
+    else:
+        assert gradcheck(case.fn, inputs, rng=rng).ok
+    assert gradgradcheck(case.fn, case.inputs(shapes, rng), rng=rng).ok
