@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Sequence, TextIO
 import numpy as np
 
 import minigan
-from minigan import Tensor, no_grad, optim
+from minigan import Tensor, nn, no_grad, optim
 from minigan import random as mrandom
 from minigan.gan.models import Architecture, build_models, get_architecture, to_unit
 from minigan.gan.objectives import Objective, clip_weights, get_objective, gradient_penalty
@@ -309,6 +309,7 @@ class Trainer:
         self.loader = BatchLoader(images, self.config.batch_size, self.rng, shuffle=True, drop_last=True,
                                   scale=self.arch.scale)
         self.steps_per_epoch = len(self.loader)
+        self._joint_d_batch = not any(isinstance(m, nn.BatchNorm1d) for m in self.discriminator.modules())
         self.opt_g = _make_optimizer(self.config, list(self.generator.parameters()))
         self.opt_d = _make_optimizer(self.config, list(self.discriminator.parameters()))
         self.sched_g = _make_scheduler(self.config, self.opt_g, self.steps_per_epoch)
@@ -444,9 +445,12 @@ class Trainer:
             with no_grad():
                 fake = G(z)
         fake_detached = fake.detach()
-        real = Tensor(real_images)
-        real_logits = D(real)
-        fake_logits = D(fake_detached)
+        if self._joint_d_batch:  # one pass over real and fake together: fewer, larger matmuls
+            logits = D(Tensor(np.concatenate([real_images, fake_detached.data])))
+            real_logits, fake_logits = logits[:batch], logits[batch:]
+        else:  # BatchNorm in D must see real and fake batches apart
+            real_logits = D(Tensor(real_images))
+            fake_logits = D(fake_detached)
         d_loss = obj.d_loss(real_logits, fake_logits, cfg.real_label)
         if cfg.loss == "wgan-gp":
             d_loss = d_loss + gradient_penalty(D, real_images, fake_detached.data, self.rng, cfg.gp_lambda)
