@@ -893,3 +893,85 @@ def dropout(a: Tensor, p: float = 0.5, training: bool = True, rng: np.random.Gen
     keep = rng.random(a.shape) >= p
     scaled_mask = xp.asarray(keep.astype(a.dtype) / np.asarray(1.0 - p, dtype=a.dtype))
     return Dropout.apply(a, scaled_mask=scaled_mask)
+
+
+# ============================================================== fused linear layer
+_FUSABLE = ("none", "relu", "leaky_relu", "sigmoid", "tanh")
+
+
+def _activation_grad(grad: Tensor, out: Tensor, activation: str, slope: float) -> Tensor:
+    """grad * act'(z), with act' read from the output y = act(z) (in Tensor ops, so it can be
+    recorded): relu [y > 0], leaky_relu 1 or slope, sigmoid y (1 - y), tanh 1 - y^2."""
+    if activation == "none":
+        return grad
+    if activation == "relu":
+        return grad * _constant((out.data > 0).astype(out.dtype))
+    if activation == "leaky_relu":
+        xp = get_array_module(out.data)
+        return grad * _constant(xp.where(out.data > 0, 1.0, slope).astype(out.dtype))
+    if activation == "sigmoid":
+        return grad * out * (1.0 - out)
+    return grad * (1.0 - out * out)  # tanh
+
+
+class LinearAct(Function):
+    """f = act(x @ W^T + b) in one op (W is (out, in), PyTorch's layout);
+    with dz = g * act'(z):  df/dx = dz @ W, df/dW = dz^T @ x, df/db = column sums of dz.
+
+    Forward and the plain backward run the fused kernels (Numba, or NumPy with
+    MINIGAN_KERNELS=numpy). When the backward pass is itself recorded (create_graph), it is
+    written in Tensor ops instead, so second derivatives work through it too.
+    The activation's derivative is read from the output, so z is never stored; that needs
+    a leaky slope > 0, which ``linear`` checks.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float) -> Any:
+        from . import kernels
+
+        return kernels.linear_act_forward(x, weight, bias[0] if bias else None, activation, slope)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        from . import kernels
+        from .function import is_grad_enabled
+
+        x, weight = ctx.inputs[0], ctx.inputs[1]
+        activation, slope = ctx.options["activation"], ctx.options["slope"]
+        needs = ctx.needs_input_grad
+        has_bias = len(ctx.inputs) == 3
+        if is_grad_enabled():  # create_graph: keep every step differentiable
+            grad_z = _activation_grad(grad, ctx.output, activation, slope)
+            grads = [matmul(grad_z, weight) if needs[0] else None, matmul(transpose(grad_z), x) if needs[1] else None]
+            if has_bias:
+                grads.append(grad_z.sum(axis=0) if needs[2] else None)
+            return tuple(grads)
+        grad_z, grad_bias = kernels.linear_act_backward(grad.data, ctx.output.data, activation, slope)
+        grads = [
+            _constant(kernels.matmul(grad_z, weight.data)) if needs[0] else None,
+            _constant(kernels.matmul(grad_z.T, x.data)) if needs[1] else None,
+        ]
+        if has_bias:
+            grads.append(_constant(grad_bias) if needs[2] else None)
+        return tuple(grads)
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: str = "none",
+           negative_slope: float = 0.01) -> Tensor:
+    """act(x @ weight^T + bias); 2-D float inputs of one dtype take the fused op, others
+    (batched x, mixed dtypes, a non-positive leaky slope) the composite of primitive ops."""
+    if activation not in _FUSABLE:
+        raise ValueError(f"linear: unknown activation {activation!r}; expected one of {_FUSABLE}")
+    dtypes = {x.dtype, weight.dtype} | ({bias.dtype} if bias is not None else set())
+    fusable = x.ndim == 2 and weight.ndim == 2 and len(dtypes) == 1 and x.dtype != np.float16 and (
+        activation != "leaky_relu" or negative_slope > 0)
+    if fusable:
+        if x.shape[1] != weight.shape[1]:
+            raise ValueError(f"linear: input has {x.shape[1]} features but the weight {weight.shape} expects {weight.shape[1]}")
+        inputs = (x, weight) if bias is None else (x, weight, bias)
+        return LinearAct.apply(*inputs, activation=activation, slope=float(negative_slope))
+    out = matmul(x, transpose(weight))
+    if bias is not None:
+        out = out + bias
+    return {"none": lambda t: t, "relu": relu, "sigmoid": sigmoid, "tanh": tanh,
+            "leaky_relu": lambda t: leaky_relu(t, negative_slope)}[activation](out)

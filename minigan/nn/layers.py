@@ -25,8 +25,7 @@ def _check_tensor(layer: Module, x: Any) -> Tensor:
 # ====================================================================== functional forms
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x @ weight.T + bias, for x of shape (..., in) and weight of shape (out, in)."""
-    out = ops.matmul(x, weight.T)
-    return out if bias is None else out + bias
+    return ops.linear(x, weight, bias)
 
 
 def batch_norm(
@@ -106,8 +105,19 @@ class Sequential(Module):
                 self.add_module(str(index), module)
 
     def forward(self, x: Any) -> Any:
-        for module in self._modules.values():
-            x = module(x)
+        modules = list(self._modules.values())
+        i = 0
+        while i < len(modules):
+            module = modules[i]
+            following = modules[i + 1] if i + 1 < len(modules) else None
+            activation = _FUSED_ACTIVATIONS.get(type(following))
+            if type(module) is Linear and activation is not None:
+                # Linear then an activation: one fused op (one pass over the output, both ways).
+                x = module(x, activation=activation, negative_slope=getattr(following, "negative_slope", 0.01))
+                i += 2
+            else:
+                x = module(x)
+                i += 1
         return x
 
     def append(self, module: Module) -> "Sequential":
@@ -162,14 +172,15 @@ class Linear(Module):
             bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, rng=rng)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
+        """x @ W.T + b, followed by ``activation`` fused into the same op when one is named."""
         x = _check_tensor(self, x)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r}: expected input with last dimension {self.in_features}, "
                 f"got input of shape {x.shape}"
             )
-        return linear(x, self.weight, self.bias)
+        return ops.linear(x, self.weight, self.bias, activation, negative_slope)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
@@ -325,3 +336,7 @@ __all__ = [
     "linear", "batch_norm", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Identity", "Dropout", "Flatten",
 ]
+
+
+# Activation modules that Sequential folds into a preceding Linear.
+_FUSED_ACTIVATIONS: dict[type, str] = {ReLU: "relu", LeakyReLU: "leaky_relu", Sigmoid: "sigmoid", Tanh: "tanh"}

@@ -10,10 +10,10 @@ options), so a learning-rate scheduler or the user can change ``group["lr"]`` be
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Iterable
 
 
+from .. import kernels
 from ..backend import get_array_module, to_numpy
 from ..function import enable_grad
 from ..tensor import Tensor
@@ -296,38 +296,17 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = xp.zeros_like(param)
         state["step"] += 1
-        step = state["step"]
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-
-        if self._decoupled:
-            param *= 1.0 - lr * weight_decay
-        else:
-            grad = _with_weight_decay(param, grad, weight_decay)
-
-        scratch = xp.multiply(grad, 1.0 - beta1)
-        exp_avg *= beta1
-        exp_avg += scratch  # m = b1 m + (1 - b1) g
-        xp.multiply(grad, grad, out=scratch)
-        scratch *= 1.0 - beta2
-        exp_avg_sq *= beta2
-        exp_avg_sq += scratch  # v = b2 v + (1 - b2) g^2
-
+        max_exp_avg_sq = None
         if group["amsgrad"]:
-            second_moment = state.get("max_exp_avg_sq")
-            if second_moment is None:  # amsgrad switched on after the first steps
-                second_moment = state["max_exp_avg_sq"] = xp.zeros_like(param)
-            xp.maximum(second_moment, exp_avg_sq, out=second_moment)
-        else:
-            second_moment = exp_avg_sq
-        step_size = lr / (1.0 - beta1**step)
-        bias_correction2_sqrt = math.sqrt(1.0 - beta2**step)
-
-        denom = xp.sqrt(second_moment, out=scratch)
-        denom /= bias_correction2_sqrt
-        denom += eps
-        update = xp.divide(exp_avg, denom, out=scratch)
-        update *= step_size
-        param -= update
+            if "max_exp_avg_sq" not in state:  # amsgrad switched on after the first steps
+                state["max_exp_avg_sq"] = xp.zeros_like(param)
+            max_exp_avg_sq = state["max_exp_avg_sq"]
+        # One fused pass (Numba), or the readable NumPy expressions with MINIGAN_KERNELS=numpy.
+        kernels.adam_update(
+            param, xp.ascontiguousarray(grad) if param.flags.c_contiguous else grad,
+            state["exp_avg"], state["exp_avg_sq"], state["step"], lr, beta1, beta2, eps,
+            weight_decay, self._decoupled, max_exp_avg_sq,
+        )
 
 
 class AdamW(Adam):
