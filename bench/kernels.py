@@ -33,6 +33,8 @@ LAYERS = [
     (256, 1), (100, 256), (256, 256), (256, 784), (784, 64), (64, 64), (64, 1),
 ]
 BATCHES = (64, 256)
+ELEMENTWISE_COLUMNS = ["numpy_ms", "serial_ms", "parallel_ms", "parallel_best_ms", "picks",
+                       "speedup"]
 
 
 def layer_activation(n_out: int) -> str:
@@ -46,6 +48,14 @@ def layer_activation(n_out: int) -> str:
 
 def _ms(timings: dict, name: str) -> float:
     return timings[name].median * 1e3
+
+
+def _elementwise_row(t: dict, size: int, **keys: Any) -> dict[str, Any]:
+    """numpy vs the serial and parallel Numba builds, and which build cpu.py picks."""
+    picked = "parallel" if size >= cpu.PARALLEL_MIN_ELEMENTS else "serial"
+    return {**keys, "numpy_ms": _ms(t, "numpy"), "serial_ms": _ms(t, "serial"),
+            "parallel_ms": _ms(t, "parallel"), "parallel_best_ms": t["parallel"].best * 1e3,
+            "picks": picked, "speedup": 1 / paired_ratio(t, picked, "numpy")}
 
 
 def bench_matmul(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[str, Any]]:
@@ -68,7 +78,8 @@ def bench_matmul(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[st
                     "batch": batch, "layer": f"{n_in}x{n_out}", "product": product,
                     "M,K,N": f"{a.shape[0]},{a.shape[1]},{b.shape[1]}",
                     "blas_ms": _ms(t, "blas"), "numba_ms": _ms(t, "numba"),
-                    "numba/blas": ratio, "dispatch": pick,
+                    "numba/blas": ratio,
+                    "best_ratio": t["numba"].best / t["blas"].best, "dispatch": pick,
                     # within 10% either way is a tie: both picks are fine
                     "pick_ok": "yes" if pick == faster or 0.9 <= ratio <= 1.1 else "NO",
                 })
@@ -93,11 +104,15 @@ def bench_bias_act(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[
         t = time_interleaved({
             "numpy": lambda z=z, bias=bias, act=act: reference.apply_activation(z + bias, act),
             # in place on a scratch copy; repeated application keeps values finite
-            "numba": lambda w=work, bias=bias, c=code: cpu.bias_act_(w, bias, c, 0.01),
+            "serial": lambda w=work, bias=bias, c=code: cpu.bias_act_(w, bias, c, 0.01, False),
+            "parallel": lambda w=work, bias=bias, c=code: cpu.bias_act_(w, bias, c, 0.01, True),
+            # the one-pass kernel called directly (for tanh the wrapper takes another route)
+            "fused_1pass": lambda w=work, bias=bias, c=code: cpu._bias_act_serial(
+                w, bias, c, w.dtype.type(0.01)),
         }, repeats=repeats)
-        rows.append({"batch": batch, "width": n_out, "activation": act,
-                     "numpy_ms": _ms(t, "numpy"), "numba_ms": _ms(t, "numba"),
-                     "speedup": 1 / paired_ratio(t, "numba", "numpy")})
+        row = _elementwise_row(t, z.size, batch=batch, width=n_out, activation=act)
+        row["1pass_ms"] = _ms(t, "fused_1pass")
+        rows.append(row)
     return rows
 
 
@@ -116,11 +131,12 @@ def bench_act_backward(dtype: np.dtype, batches, layers, repeats: int) -> list[d
             code = kernels.ACTIVATIONS.index(act)
             t = time_interleaved({
                 "numpy": lambda gy=gy, y=y, act=act: reference.linear_act_backward(gy, y, act),
-                "numba": lambda gy=gy, y=y, c=code: cpu.linear_act_backward(gy, y, c, 0.01),
+                "serial": lambda gy=gy, y=y, c=code: cpu.linear_act_backward(gy, y, c, 0.01,
+                                                                             False),
+                "parallel": lambda gy=gy, y=y, c=code: cpu.linear_act_backward(gy, y, c, 0.01,
+                                                                               True),
             }, repeats=repeats)
-            rows.append({"batch": batch, "width": n_out, "activation": act,
-                         "numpy_ms": _ms(t, "numpy"), "numba_ms": _ms(t, "numba"),
-                         "speedup": 1 / paired_ratio(t, "numba", "numpy")})
+            rows.append(_elementwise_row(t, y.size, batch=batch, width=n_out, activation=act))
     return rows
 
 
@@ -152,16 +168,19 @@ def bench_adam(dtype: np.dtype, layers, repeats: int) -> list[dict[str, Any]]:
                 p, g, m, v, vmax = states[impl]
                 fn(p, g, m, v, 10, 1e-3, 0.5, 0.999, 1e-8, max_exp_avg_sq=vmax, **options)
 
-            flat_numba = tuple(a.reshape(-1) if a is not None else None for a in states["numba"])
+            flat = tuple(a.reshape(-1) if a is not None else None for a in states["numba"])
+
+            def numba_run(parallel: bool, s=flat, options=options) -> None:
+                cpu.adam_update(s[0], s[1], s[2], s[3], 10, 1e-3, 0.5, 0.999, 1e-8,
+                                max_exp_avg_sq=s[4], parallel=parallel, **options)
+
             t = time_interleaved({
                 "numpy": lambda run=run: run("numpy", reference.adam_update),
-                "numba": lambda s=flat_numba, options=options: cpu.adam_update(
-                    s[0], s[1], s[2], s[3], 10, 1e-3, 0.5, 0.999, 1e-8,
-                    max_exp_avg_sq=s[4], **options),
+                "serial": lambda f=numba_run: f(False),
+                "parallel": lambda f=numba_run: f(True),
             }, repeats=repeats)
-            rows.append({"shape": "x".join(map(str, shape)), "variant": label,
-                         "numpy_ms": _ms(t, "numpy"), "numba_ms": _ms(t, "numba"),
-                         "speedup": 1 / paired_ratio(t, "numba", "numpy")})
+            rows.append(_elementwise_row(t, int(np.prod(shape)), shape="x".join(map(str, shape)),
+                                         variant=label))
     return rows
 
 
@@ -184,6 +203,7 @@ def bench_bce(dtype: np.dtype, batches, repeats: int) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON document instead")
+    parser.add_argument("--json-out", metavar="FILE", help="also write the JSON document to FILE")
     parser.add_argument("--repeats", type=int, default=7, help="interleaved samples (>= 5)")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--batch", type=int, nargs="+", default=list(BATCHES))
@@ -205,13 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     sections = {
         "matmul": (lambda: bench_matmul(dtype, args.batch, LAYERS, args.repeats),
                    ["batch", "layer", "product", "M,K,N", "blas_ms", "numba_ms", "numba/blas",
-                    "dispatch", "pick_ok"]),
+                    "best_ratio", "dispatch", "pick_ok"]),
         "bias_act": (lambda: bench_bias_act(dtype, args.batch, LAYERS, args.repeats),
-                     ["batch", "width", "activation", "numpy_ms", "numba_ms", "speedup"]),
+                     ["batch", "width", "activation", *ELEMENTWISE_COLUMNS, "1pass_ms"]),
         "act_backward": (lambda: bench_act_backward(dtype, args.batch, LAYERS, args.repeats),
-                         ["batch", "width", "activation", "numpy_ms", "numba_ms", "speedup"]),
+                         ["batch", "width", "activation", *ELEMENTWISE_COLUMNS]),
         "adam": (lambda: bench_adam(dtype, LAYERS, args.repeats),
-                 ["shape", "variant", "numpy_ms", "numba_ms", "speedup"]),
+                 ["shape", "variant", *ELEMENTWISE_COLUMNS]),
         "bce": (lambda: bench_bce(dtype, args.batch, args.repeats),
                 ["shape", "numpy_ms", "numba_ms", "speedup"]),
     }
@@ -229,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         json.dump(results, sys.stdout, indent=1, default=str)
         print()
+    if args.json_out:
+        with open(args.json_out, "w") as handle:
+            json.dump(results, handle, indent=1, default=str)
     return 0
 
 

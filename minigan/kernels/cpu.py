@@ -11,7 +11,13 @@ Rules kept throughout:
   int mixed with float32, promotes the arithmetic to float64;
 * ``fastmath`` only as {"reassoc", "contract"} and only in the matmul reduction, where it lets
   LLVM vectorise the dot products; never "nnan"/"ninf", so NaN and inf propagate as in NumPy;
-* no BLAS call inside a ``prange`` loop (two thread pools fighting over the same cores).
+* ``error_model="numpy"`` (IEEE division, no per-division ZeroDivisionError branch) and inner
+  loops over views indexed from 0, the two things LLVM needs to vectorise them;
+* no BLAS call inside a ``prange`` loop (two thread pools fighting over the same cores);
+* the elementwise kernels also have a serial build (see ``PARALLEL_MIN_ELEMENTS``).
+
+Importing this module sets NUMBA_CACHE_DIR (unless already set) to ``cache_dir("numba")``, so
+child processes share the same on-disk cache.
 """
 from __future__ import annotations
 
@@ -73,7 +79,11 @@ ACT_CODES = {"none": 0, "relu": 1, "leaky_relu": 2, "sigmoid": 3, "tanh": 4}
 
 
 def _jit(parallel: bool, fastmath: bool | set = False):  # noqa: ANN202 - decorator factory
-    return njit(cache=_CACHE, parallel=parallel, fastmath=fastmath, nogil=True)
+    # error_model="numpy": IEEE division (x/0 -> inf/nan, as in NumPy) instead of a
+    # ZeroDivisionError check on every division, which stops LLVM from vectorising the loop
+    # (measured: Adam 4x slower with the default "python" model).
+    return njit(cache=_CACHE, parallel=parallel, fastmath=fastmath, nogil=True,
+                error_model="numpy")
 
 
 def _serial_copy(fn: types.FunctionType) -> types.FunctionType:
@@ -91,11 +101,16 @@ def _serial_copy(fn: types.FunctionType) -> types.FunctionType:
     return copy
 
 
-# Below this many elements the elementwise kernels run their serial build: waking the thread
-# pool costs more than the work, and when another process holds a core a parallel region waits
-# a whole scheduler time slice for its descheduled thread (measured: ~6 ms per call on this
-# 2-core machine under load, against microseconds for the serial loop).
-PARALLEL_MIN_ELEMENTS = 65536
+# Below this many elements the elementwise kernels (bias+act, act backward, Adam) run their
+# serial build. Measured here (2 cores shared with other jobs, float32, best / median of 9):
+#   waking Numba's OpenMP pool: 1.7 us median on an idle core, but p90 6.5 ms while another
+#   process holds a core (the region waits a scheduler slice for its descheduled thread);
+#   serial at 262144 elements: bias+leaky 24 us, act backward 60 us, Adam 151 us;
+#   parallel there: bias+leaky 13 us best, act backward 114 us best, Adam >= 365 us, and
+#   1.5-9 ms median under load at every size from 4K to 256K elements.
+# The largest GAN tensor (1024 x 784 = 802816) thus stays serial: the parallel win is at most
+# ~0.2 ms, the loss when the machine is shared is milliseconds per call.
+PARALLEL_MIN_ELEMENTS = 1 << 20
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,10 +291,25 @@ _bias_act = _jit(parallel=True)(_bias_act_py)
 _bias_act_serial = _jit(parallel=False)(_serial_copy(_bias_act_py))
 
 
-def bias_act_(z: np.ndarray, bias: np.ndarray | None, act: int, slope: float) -> np.ndarray:
-    """z = act(z + bias) in place (z 2-D, C-contiguous); returns z."""
+def _use_parallel(size: int, parallel: bool | None) -> bool:
+    return size >= PARALLEL_MIN_ELEMENTS if parallel is None else parallel
+
+
+def bias_act_(z: np.ndarray, bias: np.ndarray | None, act: int, slope: float,
+              parallel: bool | None = None) -> np.ndarray:
+    """z = act(z + bias) in place (z 2-D, C-contiguous); returns z.
+
+    ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+    """
     b = bias if bias is not None else np.zeros(z.shape[1], dtype=z.dtype)
-    kernel = _bias_act if z.size >= PARALLEL_MIN_ELEMENTS else _bias_act_serial
+    kernel = _bias_act if _use_parallel(z.size, parallel) else _bias_act_serial
+    if act == ACT_CODES["tanh"]:
+        # Without SVML, LLVM cannot vectorise tanh: the fused pass calls scalar libm tanhf
+        # (~9 ns/element here), while NumPy's SIMD tanh runs ~0.3 ns/element. So for tanh:
+        # the bias pass in Numba, then NumPy's tanh in place (bench/kernels.py shows both).
+        kernel(z, np.ascontiguousarray(b), ACT_CODES["none"], z.dtype.type(slope))
+        np.tanh(z, out=z)
+        return z
     kernel(z, np.ascontiguousarray(b), act, z.dtype.type(slope))
     return z
 
@@ -357,19 +387,29 @@ _act_backward_serial = _jit(parallel=False)(_serial_copy(_act_backward_py))
 
 
 def linear_act_backward(
-    grad_y: np.ndarray, y: np.ndarray, act: int, slope: float
+    grad_y: np.ndarray, y: np.ndarray, act: int, slope: float, parallel: bool | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(grad_z, grad_bias) in one fused pass (see :func:`_act_backward_py`)."""
+    """(grad_z, grad_bias) in one fused pass (see :func:`_act_backward_py`).
+
+    ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+    """
     grad_y = np.ascontiguousarray(grad_y)
     y = np.ascontiguousarray(y)
     grad_z = np.empty_like(y)
-    grad_bias = np.empty(y.shape[1], dtype=y.dtype)
-    # Enough column blocks for every thread, but at least one vector wide.
-    n_threads = numba.get_num_threads()
-    per_thread = -(-y.shape[1] // max(n_threads, 1))
-    col_block = max(_MIN_COL_TASK, -(-per_thread // _MIN_COL_TASK) * _MIN_COL_TASK)
-    kernel = _act_backward if y.size >= PARALLEL_MIN_ELEMENTS else _act_backward_serial
-    kernel(grad_y, y, act, y.dtype.type(slope), grad_z, grad_bias, col_block)
+    width = y.shape[1]
+    grad_bias = np.empty(width, dtype=y.dtype)
+    if _use_parallel(y.size, parallel):
+        # one column block per thread (a multiple of one vector): each thread reads whole
+        # cache lines of every row and owns its columns' sums
+        n_threads = max(numba.get_num_threads(), 1)
+        per_thread = -(-width // n_threads)
+        col_block = max(_MIN_COL_TASK, -(-per_thread // _MIN_COL_TASK) * _MIN_COL_TASK)
+        _act_backward(grad_y, y, act, y.dtype.type(slope), grad_z, grad_bias, col_block)
+    else:
+        # serial: one block of full rows, read in memory order (16-column blocks measured
+        # 2.5-3x slower here at 64K-256K elements)
+        _act_backward_serial(grad_y, y, act, y.dtype.type(slope), grad_z, grad_bias,
+                             max(width, 1))
     return grad_z, grad_bias
 
 
@@ -396,26 +436,33 @@ def _adam_py(p, g, m, v, vmax, amsgrad, l2_wd, decay_factor, one_minus_beta1, be
     for task in prange(n_tasks):
         lo = task * _ADAM_CHUNK
         hi = min(lo + _ADAM_CHUNK, n)
+        # chunk views indexed from 0: LLVM then knows no index is negative (no wrap-around
+        # select) and vectorises the loop; indexing p[lo + k] directly measured 4x slower
+        pc = p[lo:hi]
+        gc = g[lo:hi]
+        mc = m[lo:hi]
+        vc = v[lo:hi]
         if amsgrad:
-            for k in range(lo, hi):
-                pk = p[k] * decay_factor
-                gk = g[k] + l2_wd * pk
-                mk = m[k] + one_minus_beta1 * (gk - m[k])
-                vk = v[k] * beta2 + one_minus_beta2 * gk * gk
-                vm = vmax[k] if vmax[k] > vk else vk
-                m[k] = mk
-                v[k] = vk
-                vmax[k] = vm
-                p[k] = pk + neg_step_size * mk / (math.sqrt(vm) / bc2_sqrt + eps)
+            vmc = vmax[lo:hi]
+            for k in range(hi - lo):
+                pk = pc[k] * decay_factor
+                gk = gc[k] + l2_wd * pk
+                mk = mc[k] + one_minus_beta1 * (gk - mc[k])
+                vk = vc[k] * beta2 + one_minus_beta2 * gk * gk
+                vm = vmc[k] if vmc[k] >= vk else vk  # a NaN in v propagates, as in torch.maximum
+                mc[k] = mk
+                vc[k] = vk
+                vmc[k] = vm
+                pc[k] = pk + neg_step_size * mk / (math.sqrt(vm) / bc2_sqrt + eps)
         else:
-            for k in range(lo, hi):
-                pk = p[k] * decay_factor
-                gk = g[k] + l2_wd * pk
-                mk = m[k] + one_minus_beta1 * (gk - m[k])
-                vk = v[k] * beta2 + one_minus_beta2 * gk * gk
-                m[k] = mk
-                v[k] = vk
-                p[k] = pk + neg_step_size * mk / (math.sqrt(vk) / bc2_sqrt + eps)
+            for k in range(hi - lo):
+                pk = pc[k] * decay_factor
+                gk = gc[k] + l2_wd * pk
+                mk = mc[k] + one_minus_beta1 * (gk - mc[k])
+                vk = vc[k] * beta2 + one_minus_beta2 * gk * gk
+                mc[k] = mk
+                vc[k] = vk
+                pc[k] = pk + neg_step_size * mk / (math.sqrt(vk) / bc2_sqrt + eps)
 
 
 _adam = _jit(parallel=True)(_adam_py)
@@ -426,9 +473,12 @@ def adam_update(
     param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray,
     step: int, lr: float, beta1: float, beta2: float, eps: float,
     weight_decay: float = 0.0, decoupled: bool = False,
-    max_exp_avg_sq: np.ndarray | None = None,
+    max_exp_avg_sq: np.ndarray | None = None, parallel: bool | None = None,
 ) -> None:
-    """In-place Adam/AdamW step (arrays already checked: same shape/dtype, contiguous)."""
+    """In-place Adam/AdamW step on 1-D contiguous arrays (checked by the caller).
+
+    ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+    """
     dt = param.dtype.type
     # The scalar schedule is computed in float64 (as PyTorch does in Python) and then rounded
     # once to the parameter dtype, like PyTorch's CPU kernels do with Python scalars.
@@ -441,7 +491,7 @@ def adam_update(
     flat = param.reshape(-1)
     amsgrad = max_exp_avg_sq is not None
     vmax = max_exp_avg_sq.reshape(-1) if amsgrad else flat  # unused placeholder when not amsgrad
-    kernel = _adam if flat.size >= PARALLEL_MIN_ELEMENTS else _adam_serial
+    kernel = _adam if _use_parallel(flat.size, parallel) else _adam_serial
     kernel(flat, grad.reshape(-1), exp_avg.reshape(-1), exp_avg_sq.reshape(-1), vmax, amsgrad,
           dt(l2_wd), dt(decay_factor), dt(1 - beta1), dt(beta2), dt(1 - beta2), dt(bc2_sqrt),
           dt(eps), dt(-lr / bias_correction1))
