@@ -158,6 +158,10 @@ OP_CASES: list[OpCase] = [
     OpCase("log_softmax", lambda a: a.log_softmax(axis=-1), [((3, 4),), ((2, 3, 4),)]),
     OpCase("softmax", lambda a: a.softmax(axis=0), [((3, 4),)]),
     OpCase("dropout", _dropout_fixed, [((4, 5),)]),
+] + [
+    OpCase(f"linear_fused_{act}", (lambda a: lambda x, w, b: ops.linear(x, w, b, a, 0.2))(act),
+           [((5, 4), (3, 4), (3,)), ((1, 4), (1, 4), (1,))], prepare=off_zero if act in ("relu", "leaky_relu") else _identity)
+    for act in ("none", "relu", "leaky_relu", "sigmoid", "tanh")
 ]
 
 
