@@ -1,0 +1,195 @@
+"""Milliseconds per GAN training iteration: minigan (Numba kernels and plain NumPy) vs PyTorch.
+
+One iteration is one D step and one G step, as in PyTorch's DCGAN example: z -> G(z);
+D loss = BCE(D(x), 1) + BCE(D(G(z).detach()), 0), backward, Adam; G loss = BCE(D(G(z)), 1),
+backward, Adam. Both libraries run the very same networks (PyTorch's copy is built by walking
+minigan's Sequential and copying its weights) with the same threads. Candidates are timed
+interleaved in one run (bench/_common.py), median of the repeats; ratios are paired.
+
+The floor is the iteration's matmul FLOPs divided by the float32 GEMM rate measured in the
+same run: no implementation can beat it, and minigan's fraction of it says how much time
+goes elsewhere (elementwise work, Python overhead).
+
+    python bench/step.py [--json] [--repeats 7] [--arch seed default] [--batch 64 256]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from typing import Any, Callable
+
+import numpy as np
+from _common import format_report, format_table, machine_report, paired_ratio, time_interleaved
+
+import minigan as mg
+from minigan import kernels, nn, optim
+from minigan.gan.models import build_models, get_architecture
+from minigan.nn import functional as F
+
+try:
+    import torch
+except ImportError:  # torch is an optional comparison, never a dependency
+    torch = None
+
+
+def linear_layers(model: nn.Module) -> list[nn.Linear]:
+    return [m for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def iteration_flops(generator: nn.Module, discriminator: nn.Module, batch: int) -> float:
+    """Matmul FLOPs of one iteration (2 per multiply-add): forward, weight and input gradients.
+
+    G: one forward, one backward (no input gradient for its first layer: z needs none).
+    D: three forwards (real, fake detached, fake) and three backwards; its first layer's
+    input gradient is needed only in the G step, where it flows into G.
+    """
+    def cost(layer: nn.Linear) -> int:
+        return 2 * batch * layer.in_features * layer.out_features
+
+    g_layers, d_layers = linear_layers(generator), linear_layers(discriminator)
+    g = sum(cost(l) for l in g_layers) * 3 - cost(g_layers[0])
+    d = sum(cost(l) for l in d_layers) * 9 - 2 * cost(d_layers[0])
+    return float(g + d)
+
+
+def gemm_rate(repeats: int = 7) -> float:
+    """float32 GEMM FLOP/s of NumPy's BLAS at a 512^3 product (median)."""
+    a, b = np.ones((512, 512), np.float32), np.ones((512, 512), np.float32)
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(10):
+            a @ b
+        samples.append((time.perf_counter() - start) / 10)
+    return 2 * 512**3 / float(np.median(samples))
+
+
+# ------------------------------------------------------------------ minigan
+def minigan_step(arch: str, batch: int, mode: str, seed: int = 0) -> Callable[[], None]:
+    rng = np.random.default_rng(seed)
+    generator, discriminator, spec = build_models(arch, 100, rng)
+    opt_g = optim.Adam(generator.parameters(), lr=2e-4, betas=spec.betas)
+    opt_d = optim.Adam(discriminator.parameters(), lr=2e-4, betas=spec.betas)
+    real = mg.tensor(rng.random((batch, 784), dtype=np.float32))
+    ones, zeros = np.ones((batch, 1), np.float32), np.zeros((batch, 1), np.float32)
+
+    def step() -> None:
+        os.environ["MINIGAN_KERNELS"] = mode  # read by the kernel dispatch on every call
+        z = mg.tensor(rng.standard_normal((batch, 100), dtype=np.float32))
+        fake = generator(z)
+        d_loss = F.bce_with_logits(discriminator(real), ones) + F.bce_with_logits(discriminator(fake.detach()), zeros)
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.bce_with_logits(discriminator(fake), ones)
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+    step.models = (generator, discriminator)  # type: ignore[attr-defined]
+    return step
+
+
+# ------------------------------------------------------------------ PyTorch twin
+def to_torch(model: nn.Module) -> Any:
+    """The same network in PyTorch, layer by layer, with minigan's weights copied over."""
+    layers = []
+    for module in model.children():
+        if isinstance(module, nn.Linear):
+            layer = torch.nn.Linear(module.in_features, module.out_features, bias=module.bias is not None)
+            with torch.no_grad():
+                layer.weight.copy_(torch.from_numpy(module.weight.numpy()))
+                if module.bias is not None:
+                    layer.bias.copy_(torch.from_numpy(module.bias.numpy()))
+        elif isinstance(module, nn.BatchNorm1d):
+            layer = torch.nn.BatchNorm1d(module.num_features, eps=module.eps, momentum=module.momentum)
+        elif isinstance(module, nn.LeakyReLU):
+            layer = torch.nn.LeakyReLU(module.negative_slope)
+        elif isinstance(module, nn.Dropout):
+            layer = torch.nn.Dropout(module.p)
+        else:
+            layer = {nn.ReLU: torch.nn.ReLU, nn.Sigmoid: torch.nn.Sigmoid, nn.Tanh: torch.nn.Tanh}[type(module)]()
+        layers.append(layer)
+    return torch.nn.Sequential(*layers)
+
+
+def torch_step(models: tuple[nn.Module, nn.Module], betas: tuple[float, float], batch: int) -> Callable[[], None]:
+    generator, discriminator = (to_torch(m) for m in models)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=betas)
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=betas)
+    loss = torch.nn.BCEWithLogitsLoss()
+    real = torch.rand(batch, 784)
+    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+
+    def step() -> None:
+        fake = generator(torch.randn(batch, 100))
+        d_loss = loss(discriminator(real), ones) + loss(discriminator(fake.detach()), zeros)
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = loss(discriminator(fake), ones)
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+    return step
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arch", nargs="+", default=["seed", "default"])
+    parser.add_argument("--batch", nargs="+", type=int, default=[64, 256])
+    parser.add_argument("--repeats", type=int, default=7, help="timed repeats per candidate (>= 5)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    if args.repeats < 5:
+        parser.error("--repeats must be at least 5")
+
+    kernels.warmup()
+    if torch is not None:
+        torch.set_num_threads(len(os.sched_getaffinity(0)))
+    rate = gemm_rate()
+    rows = []
+    for arch in args.arch:
+        betas = get_architecture(arch).betas
+        for batch in args.batch:
+            numba_step = minigan_step(arch, batch, "numba")
+            candidates = {"numba": numba_step, "numpy": minigan_step(arch, batch, "numpy")}
+            if torch is not None:
+                candidates["torch"] = torch_step(numba_step.models, betas, batch)
+            timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
+            flops = iteration_flops(*numba_step.models, batch)
+            row: dict[str, Any] = {
+                "arch": arch, "batch": batch,
+                "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
+                "numpy/numba": paired_ratio(timings, "numpy", "numba"),
+                "floor_ms": flops / rate * 1e3,
+            }
+            row["floor/numba"] = row["floor_ms"] / row["numba_ms"]
+            if torch is not None:
+                row["torch_ms"] = timings["torch"].median * 1e3
+                row["numba/torch"] = paired_ratio(timings, "numba", "torch")
+                row["floor/torch"] = row["floor_ms"] / row["torch_ms"]
+            rows.append(row)
+    os.environ.pop("MINIGAN_KERNELS", None)
+
+    report = machine_report()
+    report["gemm_gflops_512"] = round(rate / 1e9, 1)
+    report["torch"] = torch.__version__ if torch is not None else "not installed (pip install torch for the comparison)"
+    if torch is not None:
+        report["torch_threads"] = torch.get_num_threads()
+    if args.json:
+        print(json.dumps({"machine": report, "rows": rows}, indent=2, default=str))
+        return
+    print(format_report(report))
+    columns = ["arch", "batch", "numba_ms", "numpy_ms", "numpy/numba", "floor_ms", "floor/numba"]
+    if torch is not None:
+        columns[4:4] = ["torch_ms", "numba/torch"]
+        columns.append("floor/torch")
+    print(format_table(rows, columns))
+
+
+if __name__ == "__main__":
+    main()
