@@ -55,13 +55,16 @@ def _calibrate(fn: Callable[[], Any], target_s: float) -> int:
 
 def time_interleaved(
     candidates: dict[str, Callable[[], Any]],
-    repeats: int = 7,
-    target_s: float = 0.005,
+    repeats: int = 11,
+    target_s: float = 0.001,
 ) -> dict[str, Timing]:
     """Time zero-argument callables interleaved; ``repeats`` samples each (use >= 5).
 
     Each candidate is called once first (warm caches, JIT compilation), then calibrated to run
-    about ``target_s`` per sample, then sampled ``repeats`` times in a rotating order.
+    about ``target_s`` per sample, then sampled ``repeats`` times in a rotating order. Samples
+    are kept short on purpose: on a shared machine a parallel call now and then waits a whole
+    scheduler slice (milliseconds) for a descheduled thread; short samples keep those stalls
+    in a minority of samples, where the median ignores them (``best`` shows the floor).
     """
     names = list(candidates)
     for fn in candidates.values():

@@ -125,6 +125,11 @@ def test_matmul_dispatch_rule():
     # layouts that need a transposed copy always go to BLAS
     assert kernels.matmul_backend(x, np.ascontiguousarray(w.T)) == "blas"
     assert kernels.matmul_backend(np.ones((256, 64), np.float32).T, w.T) == "blas"
+    # the logit layer's grad_x = grad_z (B, 1) @ W (1, n) is an outer product
+    gz = np.arange(6, dtype=np.float32).reshape(6, 1)
+    w1 = np.arange(5, dtype=np.float32).reshape(1, 5) - 2
+    assert kernels.matmul_backend(gz, w1) == "outer"
+    np.testing.assert_array_equal(kernels.matmul(gz, w1), gz @ w1)
 
 
 # --------------------------------------------------------------------------------------------

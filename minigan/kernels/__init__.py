@@ -107,18 +107,34 @@ def _check_activation(fn: str, activation: str, slope: float) -> int:
 # --------------------------------------------------------------------------------------------
 # matmul and its dispatch rule
 # --------------------------------------------------------------------------------------------
+# The dispatch rule, measured with bench/kernels.py on this machine (2 cores shared with other
+# jobs; OpenBLAS 0.3.31; float32; median of 21 interleaved samples; the Numba kernel's time
+# includes the transposed copies it needs):
+#
+# * 1 thread each (NUMBA_NUM_THREADS=OPENBLAS_NUM_THREADS=1), Numba time / BLAS time:
+#     forward  x @ W.T (no copy):  batch 64: 0.93 (784x64) .. 1.04-1.08 (K >= 512) .. 1.25-1.65
+#                                  (K <= 256); batch 256: 1.16-2.1
+#     grad_x   gz @ W  (copies W.T): 1.6-6.6      grad_W  gz.T @ x (copies both): 2.0-18
+#     K == 1   (the 1-unit logit layer's grad_x, an outer product): 0.40-0.58, Numba wins
+# * 2 threads each: on a quiet machine the forward at batch 64 measured 0.8-1.1
+#   (best of 15, in a run at load 0.7), but while other jobs hold a core, every parallel call may wait a scheduler slice for its
+#   descheduled thread: median 6.5 ms for a (256,1)@(1,256) product that takes 30 us serially.
+#
+# So: BLAS everywhere (it wins or ties every K > 1 shape, and picks its own thread count for
+# small products); for K == 1 the product is the exact broadcast ``a * b``, no reduction and
+# no thread pool: 2.4-29 us against BLAS's 6-79 us (the Numba kernel is 0.4-0.6x of BLAS
+# with one thread but stalls with two).
 def matmul_backend(a: Any, b: Any) -> str:
-    """Which implementation :func:`matmul` uses for ``a @ b``: ``"numba"`` or ``"blas"``.
+    """Which implementation :func:`matmul` uses for ``a @ b``: ``"blas"``, ``"numba"`` or
+    ``"outer"`` (the exact broadcast product when the inner dimension is 1).
 
-    Measured rule (see the module-level note ``MATMUL_RULE``): the Numba kernel wins only where
-    it needs no transposed copy, i.e. ``a`` C-contiguous and ``b`` the transpose of a
-    C-contiguous array (the Linear forward ``x @ W.T``), with few rows and a wide enough
-    product. BLAS everywhere else.
+    The measured rule is written out above this function. ``"numba"`` is never chosen on the
+    machine it was measured on; the Numba kernel stays available as
+    :func:`minigan.kernels.cpu.matmul` and is compared in ``bench/kernels.py``.
     """
-    M, K = a.shape
-    N = b.shape[1]
-    nt_native = a.flags.c_contiguous and b.T.flags.c_contiguous
-    return "numba" if (nt_native and M <= 64 and N >= 64 and K >= 128) else "blas"
+    if a.shape[1] == 1:
+        return "outer"
+    return "blas"
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -138,7 +154,12 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         )
     if _on_gpu(a, b):
         return _gpu().matmul(a, b)
-    if kernel_mode() == "numpy" or matmul_backend(a, b) == "blas":
+    if kernel_mode() == "numpy":
+        return a @ b
+    backend = matmul_backend(a, b)
+    if backend == "outer":
+        return a * b  # (M, 1) * (1, N): each output is one product, exactly as in a @ b
+    if backend == "blas":
         return a @ b
     return _cpu().matmul(a, b)
 
