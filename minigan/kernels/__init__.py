@@ -116,9 +116,10 @@ def _check_activation(fn: str, activation: str, slope: float) -> int:
 #                                  (K <= 256); batch 256: 1.16-2.1
 #     grad_x   gz @ W  (copies W.T): 1.6-6.6      grad_W  gz.T @ x (copies both): 2.0-18
 #     K == 1   (the 1-unit logit layer's grad_x, an outer product): 0.40-0.58, Numba wins
-# * 2 threads each: on a quiet machine the forward at batch 64 measured 0.8-1.1
-#   (best of 15, in a run at load 0.7), but while other jobs hold a core, every parallel call may wait a scheduler slice for its
-#   descheduled thread: median 6.5 ms for a (256,1)@(1,256) product that takes 30 us serially.
+# * 2 threads each: on a quiet machine (load 0.7, best of 15) the forward at batch 64 measured
+#   0.8-1.1, but while other jobs hold a core every parallel call may wait a scheduler slice
+#   for its descheduled thread: median 6.5 ms for a (256,1)@(1,256) product that takes 30 us
+#   serially.
 #
 # So: BLAS everywhere (it wins or ties every K > 1 shape, and picks its own thread count for
 # small products); for K == 1 the product is the exact broadcast ``a * b``, no reduction and

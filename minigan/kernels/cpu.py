@@ -102,14 +102,14 @@ def _serial_copy(fn: types.FunctionType) -> types.FunctionType:
 
 
 # Below this many elements the elementwise kernels (bias+act, act backward, Adam) run their
-# serial build. Measured here (2 cores shared with other jobs, float32, best / median of 9):
-#   waking Numba's OpenMP pool: 1.7 us median on an idle core, but p90 6.5 ms while another
-#   process holds a core (the region waits a scheduler slice for its descheduled thread);
-#   serial at 262144 elements: bias+leaky 24 us, act backward 60 us, Adam 151 us;
-#   parallel there: bias+leaky 13 us best, act backward 114 us best, Adam >= 365 us, and
-#   1.5-9 ms median under load at every size from 4K to 256K elements.
-# The largest GAN tensor (1024 x 784 = 802816) thus stays serial: the parallel win is at most
-# ~0.2 ms, the loss when the machine is shared is milliseconds per call.
+# serial build. Measured here (2 cores, float32, bench/kernels.py):
+#   entering Numba's OpenMP pool costs 1.7 us (median) when both cores are free, but while
+#   other jobs hold a core (load 2.4-4 during these runs) a parallel region waits a scheduler
+#   slice for its descheduled thread: 4-7 ms median, 1.2-3.8 ms best, at every GAN size;
+#   serial at the largest GAN sizes: bias+leaky 256x1024 20 us, act backward 256x1024 117 us,
+#   Adam 784x1024 0.54 ms (all other GAN tensors are smaller).
+# The parallel win on a quiet machine is at most about half of those serial times, the loss on
+# a shared one is milliseconds per call, so every GAN tensor (<= 1024 x 784) stays serial.
 PARALLEL_MIN_ELEMENTS = 1 << 20
 
 
