@@ -228,6 +228,9 @@ def _main(argv: Sequence[str] | None) -> int:
         raise UsageError(_one_line(error)) from None
     except OSError as error:
         raise UsageError(_one_line(error)) from None
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted before training started; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
     print(f"run directory: {trainer.run_dir}", flush=True)
     cfg = trainer.config
