@@ -97,7 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a GAN on MNIST with minigan. Every option left out takes the value recommended "
                     "for the architecture and loss; the defaults train recognisable digits of all ten "
                     "classes (see minigan.gan.models.DEFAULT_NOTES).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     run = parser.add_argument_group("the run")
     run.add_argument("--epochs", type=_positive_int, default=None,
