@@ -144,8 +144,8 @@ took 10 min 18 s), so on a busy machine the default can exceed ten minutes.
 Step times: on the quiet machine about 14.5 ms a step at batch 64 (11 s an epoch); the short
 runs above shared the machine and took 20-48 s an epoch on one BLAS thread. With OpenBLAS on
 two threads while other processes were busy, a step took 355-418 ms against 20-60 ms with
-OPENBLAS_NUM_THREADS=1 (OMP_WAIT_POLICY=passive also helped):
-on a busy machine run with OPENBLAS_NUM_THREADS=1.
+OPENBLAS_NUM_THREADS=1 (the 18-epoch run above used one thread). On a busy machine, run with
+OPENBLAS_NUM_THREADS=1.
 """
 
 ARCHITECTURES: dict[str, Architecture] = {
