@@ -152,3 +152,17 @@ def test_layer_and_loss_gradients(case, shapes, contiguous):
     else:
         assert gradcheck(case.fn, inputs, rng=rng).ok
     assert gradgradcheck(case.fn, case.inputs(shapes, rng), rng=rng).ok
+
+
+@pytest.mark.parametrize("mode", ["numba", "numpy"])
+@pytest.mark.parametrize("case", [c for c in OP_CASES if c.name.startswith("linear_fused")] +
+                         [c for c in LAYER_CASES if c.name in ("nn.Sequential(MLP)", "F.bce_with_logits")],
+                         ids=lambda c: c.name)
+def test_kernel_backed_ops_pass_with_kernels_on_and_off(case, mode, monkeypatch):
+    monkeypatch.setenv("MINIGAN_KERNELS", mode)
+    rng = np.random.default_rng(3)
+    inputs = case.inputs(case.shapes[0], rng)
+    if case.params is not None:
+        assert check_backward(case.fn, inputs, case.params(), rng=rng).ok
+    else:
+        assert gradcheck(case.fn, inputs, rng=rng).ok
