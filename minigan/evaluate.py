@@ -26,6 +26,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int
+
 __all__ = [
     "main", "EvaluationError", "Reference", "prepare_reference", "evaluate_images", "format_table",
     "load_samples", "samples_from_run", "check_samples", "write_metrics",
@@ -39,15 +41,6 @@ METRICS_NAME = "metrics.json"
 
 class EvaluationError(ValueError):
     """Input that cannot be evaluated (the message is one line, fit for the CLI)."""
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
 
 
 # ---------------------------------------------------------------------- inputs
@@ -249,35 +242,15 @@ def write_metrics(metrics: dict[str, Any], path: str | Path) -> Path:
 
 
 # ---------------------------------------------------------------------- CLI
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 2, got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Measure the sample quality of a generator (FID, IS, mode "
+    parser = OneLineParser(prog=PROG, description="Measure the sample quality of a generator (FID, IS, mode "
                      "coverage, Parzen log-likelihood) with minigan's own MNIST classifier.")
     parser.add_argument("run_dir", nargs="?", metavar="RUN_DIR", help="a run directory written by python -m minigan.train")
     parser.add_argument("--samples", metavar="FILE.npy", help="evaluate images in [0, 1] of shape (N, 784) or (N, 28, 28)")
     parser.add_argument("--real", action="store_true", help="evaluate real training images (the ceiling)")
-    parser.add_argument("--n", type=_positive_int, default=DEFAULT_N,
+    parser.add_argument("--n", type=int_at_least(2), default=DEFAULT_N,
                         help=f"samples to draw from the generator / training images for the floor (default: {DEFAULT_N})")
-    parser.add_argument("--seed", type=_non_negative_int, default=0, help="seed of the noise and of the real subsets (default: 0)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the noise and of the real subsets (default: 0)")
     parser.add_argument("--train-classifier", action="store_true", help="retrain the classifier even if it is cached")
     parser.add_argument("--no-parzen", action="store_true", help="skip the (slowest) Parzen-window estimate")
     parser.add_argument("--out", metavar="FILE.json", help="where to write the metrics (default: RUN_DIR/metrics.json, "
@@ -289,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0, or 2 for bad input with one line on stderr)."""
     try:
         return _main(argv)
-    except (_UsageError, EvaluationError) as error:
+    except (UsageError, EvaluationError) as error:
         print(f"{PROG}: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
 
@@ -298,7 +271,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     sources = [args.run_dir is not None, args.samples is not None, args.real]
     if sum(sources) != 1:
-        raise _UsageError("give exactly one of RUN_DIR, --samples FILE.npy or --real")
+        raise UsageError("give exactly one of RUN_DIR, --samples FILE.npy or --real")
     out: Path | None = Path(args.out) if args.out else None
     # Check every input before the (slow) classifier and data are touched.
     samples: np.ndarray | None = None

@@ -7,7 +7,6 @@ by ``python -m minigan.train`` (its ``checkpoint.npz``, or ``generator.npz`` plu
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -15,28 +14,12 @@ from typing import Sequence
 
 import numpy as np
 
+from minigan.cli import OneLineParser, UsageError, positive_int
+
 __all__ = ["main", "load_generator"]
 
+
 PROG = "python -m minigan.sample"
-
-
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
 
 
 def load_generator(checkpoint: str | Path):
@@ -72,13 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = _Parser(prog=PROG, description="Draw samples from a generator trained by python -m minigan.train.")
+    parser = OneLineParser(prog=PROG, description="Draw samples from a generator trained by python -m minigan.train.")
     parser.add_argument("--checkpoint", required=True, metavar="RUN_DIR",
                         help="run directory (or its checkpoint.npz) written by minigan.train")
-    parser.add_argument("-n", type=_positive_int, default=64, help="number of samples (default: 64)")
+    parser.add_argument("-n", type=positive_int, default=64, help="number of samples (default: 64)")
     parser.add_argument("--out", default="samples.png", help="PNG grid to write (default: samples.png)")
     parser.add_argument("--npy", default=None, help="also write the samples as float32 (n, 28, 28) in [0, 1]")
-    parser.add_argument("--nrow", type=_positive_int, default=8, help="images per row of the grid (default: 8)")
+    parser.add_argument("--nrow", type=positive_int, default=8, help="images per row of the grid (default: 8)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the noise (default: 0)")
     args = parser.parse_args(argv)
 

@@ -18,63 +18,14 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
+from minigan.cli import OneLineParser, UsageError, non_negative_float, non_negative_int, positive_float, positive_int
+
 __all__ = ["main", "build_parser"]
 
 PROG = "python -m minigan.train"
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 1
 EXIT_INTERRUPTED = 130
-
-
-class UsageError(Exception):
-    """Bad command-line input: reported in one line, exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but an error is one line on stderr (no usage block) and exit status 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not (value > 0 and value != float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative number, got {text!r}") from None
-    if not (value >= 0 and value != float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a non-negative number, got {text}")
-    return value
 
 
 def _beta(text: str) -> float:
@@ -92,21 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
     from minigan.gan.objectives import OBJECTIVES
     from minigan.gan.trainer import LR_SCHEDULES
 
-    parser = _Parser(
+    parser = OneLineParser(
         prog=PROG,
         description="Train a GAN on MNIST with minigan. Every option left out takes the value recommended "
                     "for the architecture and loss; the defaults train recognisable digits of all ten "
                     "classes (see minigan.gan.models.DEFAULT_NOTES).",
     )
     run = parser.add_argument_group("the run")
-    run.add_argument("--epochs", type=_positive_int, default=None,
+    run.add_argument("--epochs", type=positive_int, default=None,
                      help="epochs to train (default: the architecture's; with --resume, the new total)")
-    run.add_argument("--batch-size", type=_positive_int, default=None, help="images per batch (default: the architecture's)")
+    run.add_argument("--batch-size", type=positive_int, default=None, help="images per batch (default: the architecture's)")
     run.add_argument("--arch", choices=list(ARCHITECTURES), default=None,
                      help="network pair (default: default); seed = the seeds' net, dcgan-mlp = the well-known MLP")
     run.add_argument("--loss", choices=list(OBJECTIVES), default=None, help="objective (default: bce)")
-    run.add_argument("--latent-dim", type=_positive_int, default=None, help="size of the noise vector z (default: 100)")
-    run.add_argument("--seed", type=_non_negative_int, default=None,
+    run.add_argument("--latent-dim", type=positive_int, default=None, help="size of the noise vector z (default: 100)")
+    run.add_argument("--seed", type=non_negative_int, default=None,
                      help="seed of the run's one random Generator; the same seed gives the same losses (default: 0)")
     run.add_argument("--out", default=None,
                      help="run directory, new or empty; its parent must exist (default: runs/ARCH-LOSS-seedN-TIME)")
@@ -114,16 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="continue the run in RUN_DIR from its checkpoint (only --epochs, --log-every, "
                           "--sample-every and --data-dir may change)")
     opt = parser.add_argument_group("optimisation")
-    opt.add_argument("--lr", type=_positive_float, default=None, help="learning rate (default: the loss's recommendation)")
+    opt.add_argument("--lr", type=positive_float, default=None, help="learning rate (default: the loss's recommendation)")
     opt.add_argument("--betas", type=_beta, nargs=2, metavar=("BETA1", "BETA2"), default=None,
                      help="Adam's betas (default: the architecture's or the loss's recommendation)")
     opt.add_argument("--optimizer", choices=("adam", "rmsprop"), default=None,
                      help="optimizer for both nets (default: rmsprop for wgan, adam otherwise)")
-    opt.add_argument("--n-critic", type=_positive_int, default=None,
+    opt.add_argument("--n-critic", type=positive_int, default=None,
                      help="D steps per G step (default: 5 for wgan and wgan-gp, 1 otherwise)")
-    opt.add_argument("--clip", type=_positive_float, default=None, help="WGAN weight clipping bound c (default: 0.01)")
-    opt.add_argument("--gp-lambda", type=_non_negative_float, default=None, help="WGAN-GP penalty weight (default: 10)")
-    opt.add_argument("--real-label", type=_positive_float, default=None,
+    opt.add_argument("--clip", type=positive_float, default=None, help="WGAN weight clipping bound c (default: 0.01)")
+    opt.add_argument("--gp-lambda", type=non_negative_float, default=None, help="WGAN-GP penalty weight (default: 10)")
+    opt.add_argument("--real-label", type=positive_float, default=None,
                      help="target for real images in bce/minimax, < 1 for one-sided label smoothing "
                           "(default: the architecture's, else 1)")
     opt.add_argument("--lr-schedule", choices=list(LR_SCHEDULES), default=None,
@@ -133,9 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default=None, help="data set (default: mnist)")
     data.add_argument("--data-dir", default=None,
                       help="directory with the four IDX files (default: the cache, then downloads)")
-    data.add_argument("--sample-every", type=_positive_int, default=None,
+    data.add_argument("--sample-every", type=positive_int, default=None,
                       help="write the fixed-noise sample grid every N epochs (default: 1)")
-    data.add_argument("--log-every", type=_positive_int, default=None, help="log a line every N steps (default: 100)")
+    data.add_argument("--log-every", type=positive_int, default=None, help="log a line every N steps (default: 100)")
     data.add_argument("--device", choices=("cpu",), default=None, help="where to train (only cpu for now)")
     return parser
 
