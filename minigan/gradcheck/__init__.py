@@ -53,6 +53,18 @@ def _errors(analytic: np.ndarray, numeric: np.ndarray, atol: float, rtol: float)
     return ok, max_abs, max_rel
 
 
+def _verdict(ok: bool, max_abs: float, max_rel: float, message: str, raise_exception: bool) -> GradcheckResult:
+    if not ok and raise_exception:
+        raise GradcheckError(message)
+    return GradcheckResult(ok, max_abs, max_rel, "" if ok else message)
+
+
+def _random_upstream(fn: Callable[..., Tensor], inputs: Sequence[Tensor], rng: np.random.Generator) -> np.ndarray:
+    """A random d(loss)/d(output): never all ones, which would hide a transposed Jacobian."""
+    with no_grad():
+        return rng.standard_normal(fn(*inputs).shape)
+
+
 def _as_float64_inputs(inputs: Sequence[Any]) -> list[Tensor]:
     tensors = []
     for i, x in enumerate(inputs):
@@ -119,22 +131,15 @@ def gradcheck(
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     inputs = _as_float64_inputs(inputs)
-    with no_grad():
-        out_shape = fn(*inputs).shape
-    upstream = rng.standard_normal(out_shape)
+    upstream = _random_upstream(fn, inputs, rng)
     _, analytic = _analytic_grads(fn, inputs, upstream)
     numeric = numerical_grad(fn, [x for x in inputs if x.requires_grad], upstream, eps)
-    # numerical_grad perturbs only the wanted inputs, but fn needs all of them in place.
     ok, max_abs, max_rel = True, 0.0, 0.0
     for a, n in zip(analytic, numeric):
         this_ok, this_abs, this_rel = _errors(a, n, atol, rtol)
-        ok, max_abs, max_rel = ok and this_ok, builtin_max(max_abs, this_abs), builtin_max(max_rel, this_rel)
-    result = GradcheckResult(ok, max_abs, max_rel)
-    if not ok:
-        result.message = f"backprop and finite differences differ: max abs error {max_abs:.3g}, max rel error {max_rel:.3g}"
-        if raise_exception:
-            raise GradcheckError(result.message)
-    return result
+        ok, max_abs, max_rel = ok and this_ok, max(max_abs, this_abs), max(max_rel, this_rel)
+    message = f"backprop and finite differences differ: max abs error {max_abs:.3g}, max rel error {max_rel:.3g}"
+    return _verdict(ok, max_abs, max_rel, message, raise_exception)
 
 
 def check_backward(
@@ -156,9 +161,7 @@ def check_backward(
     for p in params:
         if p.dtype != np.float64:
             raise TypeError(f"check_backward needs float64 parameters, got {p.dtype} of shape {p.shape}")
-    with no_grad():
-        out_shape = fn(*inputs).shape
-    upstream = rng.standard_normal(out_shape)
+    upstream = _random_upstream(fn, inputs, rng)
     directions = [rng.standard_normal(v.shape) for v in variables]
 
     out = fn(*inputs)
@@ -177,12 +180,8 @@ def check_backward(
 
     numeric = (shifted(eps) - shifted(-eps)) / (2.0 * eps)
     ok, max_abs, max_rel = _errors(np.array([analytic]), np.array([numeric]), atol, rtol)
-    result = GradcheckResult(ok, max_abs, max_rel)
-    if not ok:
-        result.message = f"directional derivative: backprop {analytic:.10g} vs finite differences {numeric:.10g}"
-        if raise_exception:
-            raise GradcheckError(result.message)
-    return result
+    message = f"directional derivative: backprop {analytic:.10g} vs finite differences {numeric:.10g}"
+    return _verdict(ok, max_abs, max_rel, message, raise_exception)
 
 
 def gradgradcheck(
@@ -198,8 +197,7 @@ def gradgradcheck(
     """gradcheck of x -> d(sum(u * fn(x)))/dx, the gradient built with ``create_graph=True``."""
     rng = rng if rng is not None else np.random.default_rng(1)
     inputs = _as_float64_inputs(inputs)
-    with no_grad():
-        upstream = Tensor(rng.standard_normal(fn(*inputs).shape), dtype=np.float64)
+    upstream = Tensor(_random_upstream(fn, inputs, rng), dtype=np.float64)
 
     def first_gradient(*xs: Tensor) -> Tensor:
         wanted = [x for x in xs if x.requires_grad]
@@ -212,7 +210,6 @@ def gradgradcheck(
     return gradcheck(first_gradient, inputs, eps=eps, atol=atol, rtol=rtol, rng=rng, raise_exception=raise_exception)
 
 
-builtin_max = max
 
 __all__ = [
     "EPS", "ATOL", "RTOL", "GradcheckError", "GradcheckResult",
