@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .backend import get_array_module
-from .function import _recording
+from .function import set_grad_enabled
 from .tensor import Tensor
 
 
@@ -92,7 +92,7 @@ def _run_backward(
     retain_graph: bool,
     create_graph: bool,
     wanted: set[int] | None,
-) -> dict[int, Tensor]:
+) -> dict[int, _Accumulator]:
     """Propagate ``seeds`` back from ``outputs``.
 
     With ``wanted`` None (``backward()``), leaf gradients are accumulated into ``.grad``.
@@ -114,16 +114,16 @@ def _run_backward(
             pending[id(output)].add(seed, create_graph)
         else:
             pending[id(output)] = _Accumulator(seed, owned=False)
-    results: dict[int, Tensor] = {}
+    results: dict[int, _Accumulator] = {}
 
-    with _recording(create_graph):
+    with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
             accumulated = pending.pop(id(node), None)
             if accumulated is None:
                 continue
             grad = accumulated.grad
             if wanted is not None and id(node) in wanted:
-                results[id(node)] = grad
+                results[id(node)] = accumulated
             ctx = node._ctx
             if ctx is None:  # a leaf
                 if wanted is None:
@@ -216,13 +216,16 @@ def grad(
     )
     gradients = []
     for i, tensor in enumerate(inputs):
-        result = results.get(id(tensor))
-        if result is None and not allow_unused:
-            raise RuntimeError(
-                f"grad: input {i} (shape {tensor.shape}) is not used in the graph of the outputs; "
-                "pass allow_unused=True to get None for it"
-            )
-        if result is not None and not create_graph:
-            result = Tensor._make(result.data.copy() if getattr(result.data, "base", None) is not None else result.data, False, None)
-        gradients.append(result)
+        accumulated = results.get(id(tensor))
+        if accumulated is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} (shape {tensor.shape}) is not used in the graph of the outputs; "
+                    "pass allow_unused=True to get None for it"
+                )
+            gradients.append(None)
+        elif accumulated.owned or create_graph:
+            gradients.append(accumulated.grad)
+        else:  # borrowed (a view, or grad_outputs passed straight through): hand out a copy
+            gradients.append(Tensor._make(accumulated.grad.data.copy(), False, None))
     return tuple(gradients)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -151,14 +151,3 @@ def unbroadcast(grad: "Tensor", shape: tuple[int, ...]) -> "Tensor":
     )
     summed = grad.sum(axis=axes, keepdims=True) if axes else grad
     return summed.reshape(shape)
-
-
-@contextlib.contextmanager
-def _recording(create_graph: bool) -> Iterator[None]:
-    """Record the backward pass only when higher-order gradients were asked for."""
-    previous = _GradMode.enabled
-    _GradMode.enabled = create_graph
-    try:
-        yield
-    finally:
-        _GradMode.enabled = previous

@@ -608,7 +608,7 @@ def _normalize_index(index: Any) -> tuple[Any, bool]:
             item = item.data
         if isinstance(item, list):
             item = np.asarray(item)
-        if hasattr(item, "dtype") and getattr(item, "ndim", 0) >= 0 and not isinstance(item, (int, np.integer)):
+        if hasattr(item, "dtype") and not isinstance(item, np.integer):
             if item.dtype.kind in "iu":
                 advanced = True
             elif item.dtype.kind not in "b":
@@ -973,5 +973,6 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     out = matmul(x, transpose(weight))
     if bias is not None:
         out = out + bias
-    return {"none": lambda t: t, "relu": relu, "sigmoid": sigmoid, "tanh": tanh,
-            "leaky_relu": lambda t: leaky_relu(t, negative_slope)}[activation](out)
+    if activation == "leaky_relu":
+        return leaky_relu(out, negative_slope)
+    return {"none": lambda t: t, "relu": relu, "sigmoid": sigmoid, "tanh": tanh}[activation](out)

@@ -28,16 +28,6 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-@pytest.fixture(autouse=True)
-def _restore_default_generator():
-    """A Trainer installs its run's Generator as minigan's default; give other tests theirs back."""
-    from minigan import random as mrandom
-
-    previous = mrandom.default_generator()
-    yield
-    mrandom.set_default_generator(previous)
-
-
 @pytest.fixture(scope="module")
 def mnist_slice():
     from minigan.data import load_mnist

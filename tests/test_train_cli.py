@@ -19,16 +19,6 @@ EVERY_FLAG = ("--epochs", "--batch-size", "--lr", "--betas", "--latent-dim", "--
 TINY = ["--arch", "tiny", "--batch-size", "1000", "--log-every", "25", "--latent-dim", "8"]
 
 
-@pytest.fixture(autouse=True)
-def _restore_default_generator():
-    """A Trainer installs its run's Generator as minigan's default; give other tests theirs back."""
-    from minigan import random as mrandom
-
-    previous = mrandom.default_generator()
-    yield
-    mrandom.set_default_generator(previous)
-
-
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     """A finished one-epoch run of the tiny net on real MNIST (50 steps of 1000 images)."""

@@ -47,14 +47,17 @@ import numpy as np
 
 import minigan
 from minigan import Tensor
+from minigan.nn import functional as F
 
 __all__ = ["Objective", "OBJECTIVES", "get_objective", "gradient_penalty", "clip_weights"]
 
 _GP_EPS = 1e-12  # inside the sqrt of the gradient norm: d sqrt(s)/ds is infinite at s = 0
 
 
-def _mean_softplus(x: Tensor) -> Tensor:
-    return minigan.softplus(x).mean()
+def _bce(logits: Tensor, target: float) -> Tensor:
+    """mean(softplus(x) - x t) = E[t softplus(-x) + (1 - t) softplus(x)]: the library's
+    BCE on logits (one fused kernel pass)."""
+    return F.binary_cross_entropy_with_logits(logits, float(target))
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,8 @@ class Objective:
         """D's loss (without any gradient penalty) from its logits on a real and a fake batch."""
         r, f = real_logits, fake_logits
         kind = _KIND[self.name]
-        if kind == "bce":
-            real_term = _mean_softplus(-r)
-            if real_label != 1.0:
-                real_term = real_term * float(real_label) + _mean_softplus(r) * (1.0 - float(real_label))
-            return real_term + _mean_softplus(f)
+        if kind == "bce":  # softplus(-r) with a real target t = real_label, softplus(f) with 0
+            return _bce(r, real_label) + _bce(f, 0.0)
         if kind == "wgan":
             return f.mean() - r.mean()
         if kind == "lsgan":
@@ -95,10 +95,10 @@ class Objective:
         """G's loss from D's logits on a generated batch."""
         f = fake_logits
         if self.name == "minimax":
-            return -_mean_softplus(f)  # = E log(1 - sigmoid(f)): the saturating form
+            return -_bce(f, 0.0)  # -E softplus(f) = E log(1 - sigmoid(f)): the saturating form
         kind = _KIND[self.name]
         if kind == "bce":
-            return _mean_softplus(-f)
+            return _bce(f, 1.0)  # E softplus(-f)
         if kind in ("wgan", "hinge"):
             return -f.mean()
         if kind == "lsgan":

@@ -40,7 +40,7 @@ from typing import Any, Callable, Sequence, TextIO
 import numpy as np
 
 import minigan
-from minigan import Tensor, nn, no_grad, optim
+from minigan import Tensor, kernels, nn, no_grad, optim
 from minigan import random as mrandom
 from minigan.gan.models import Architecture, build_models, get_architecture, to_unit
 from minigan.gan.objectives import Objective, clip_weights, get_objective, gradient_penalty
@@ -492,14 +492,7 @@ class Trainer:
         (self.run_dir / "samples").mkdir(exist_ok=True)
         self._write_json("config.json", self.config.to_dict())
         self._progress = _Progress(self.stream)
-        kernels = getattr(minigan, "kernels", None)
-        if kernels is None:
-            try:
-                import minigan.kernels as kernels  # noqa: PLW0621
-            except ImportError:
-                kernels = None
-        if kernels is not None and hasattr(kernels, "warmup"):
-            kernels.warmup()
+        kernels.warmup()  # compile (or load from Numba's cache) before the first step
         if self.epoch >= cfg.epochs:
             self._log(f"nothing to do: the run already has {self.epoch} of {cfg.epochs} epochs")
             self._finish()
@@ -582,8 +575,8 @@ class Trainer:
                   f"(total {self.elapsed:.0f}s); checkpoint {self.checkpoint_path}")
 
     def _finish(self) -> None:
+        # The history was written with the last epoch's checkpoint; only the weights are new.
         minigan.save(self.generator.state_dict(), self.run_dir / GENERATOR_NAME)
-        self._write_history()
         if self.history["d_loss"]:
             h = self.history
             self._log(f"done: {self.epoch} epochs, {self.global_step} steps, {self.elapsed:.0f}s of training; "

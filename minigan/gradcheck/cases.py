@@ -111,7 +111,8 @@ def _getitem_mask(x: Tensor) -> Tensor:
 
 
 def _where(a: Tensor, b: Tensor) -> Tensor:
-    return ops.where(np.arange(np.prod(np.broadcast_shapes(a.shape, b.shape))).reshape(np.broadcast_shapes(a.shape, b.shape)) % 2 == 0, a, b)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return ops.where(np.arange(int(np.prod(shape))).reshape(shape) % 2 == 0, a, b)  # alternate a and b
 
 
 OP_CASES: list[OpCase] = [

@@ -293,12 +293,10 @@ class Adam(Optimizer):
             state["step"] = 0
             state["exp_avg"] = xp.zeros_like(param)
             state["exp_avg_sq"] = xp.zeros_like(param)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = xp.zeros_like(param)
         state["step"] += 1
         max_exp_avg_sq = None
         if group["amsgrad"]:
-            if "max_exp_avg_sq" not in state:  # amsgrad switched on after the first steps
+            if "max_exp_avg_sq" not in state:  # the first step, or amsgrad switched on later
                 state["max_exp_avg_sq"] = xp.zeros_like(param)
             max_exp_avg_sq = state["max_exp_avg_sq"]
         # One fused pass (Numba), or the readable NumPy expressions with MINIGAN_KERNELS=numpy.
