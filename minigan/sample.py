@@ -38,6 +38,8 @@ def load_generator(checkpoint: str | Path):
     else:
         state = load_checkpoint(path)
         config, weights = state["config"], state["generator"]
+        if state.get("generator_ema") is not None:  # the run samples from its weight average
+            weights = state["generator_ema"]["module"]
     generator, _, arch = build_models(str(config["arch"]), int(config["latent_dim"]))
     try:
         generator.load_state_dict(weights)

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from minigan.cli import OneLineParser, UsageError, non_negative_float, non_negative_int, positive_float, positive_int
 
@@ -28,14 +28,21 @@ EXIT_DIVERGED = 1
 EXIT_INTERRUPTED = 130
 
 
-def _beta(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"each beta must be in [0, 1), got {text}")
-    return value
+def _in_unit_interval(what: str, note: str = "") -> Callable[[str], float]:
+    """An argparse type for a number in [0, 1) (Adam's betas, the weight average's decay)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+        if not 0.0 <= value < 1.0:
+            raise argparse.ArgumentTypeError(f"{what} must be in [0, 1){note}, got {text}")
+        return value
+    return parse
+
+
+_beta = _in_unit_interval("each beta")
+_decay = _in_unit_interval("the decay", " (0 turns the average off)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--lr-schedule", choices=list(LR_SCHEDULES), default=None,
                      help="exponential: to lr/10 at the end; cosine: to lr/100; cyclic: lr/10..lr every "
                           "2 epochs (default: the architecture's)")
+    opt.add_argument("--ema", type=_decay, default=None, metavar="DECAY",
+                     help="decay of the moving average of G's weights that makes the samples and generator.npz; "
+                          "0 turns it off (default: the architecture's, 0.999 for default)")
     data = parser.add_argument_group("data and output")
     data.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default=None, help="data set (default: mnist)")
     data.add_argument("--data-dir", default=None,
@@ -92,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
-                "lr_schedule", "real_label", "optimizer", "seed", "dataset", "data_dir", "log_every",
+                "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
                 "sample_every", "device")
 
 
@@ -186,7 +196,7 @@ def _main(argv: Sequence[str] | None) -> int:
     cfg = trainer.config
     print(f"arch {cfg.arch}, loss {cfg.loss}, {cfg.epochs} epochs of {trainer.steps_per_epoch} steps "
           f"(batch {cfg.batch_size}), {cfg.optimizer} lr {cfg.lr:g} betas {cfg.betas}, n_critic {cfg.n_critic}, "
-          f"lr schedule {cfg.lr_schedule}, seed {cfg.seed}", flush=True)
+          f"lr schedule {cfg.lr_schedule}, weight average {cfg.ema or 'off'}, seed {cfg.seed}", flush=True)
     try:
         trainer.fit()
     except TrainingDiverged as error:

@@ -207,7 +207,7 @@ def bn_arch(monkeypatch):
 
 def _config(arch, **changes):
     values = dict(arch=arch, loss="bce", batch_size=64, epochs=2, seed=3, latent_dim=16, log_every=1000,
-                  lr_schedule="exponential", real_label=0.9)
+                  lr_schedule="exponential", real_label=0.9, ema=0.9)
     values.update(changes)
     return TrainConfig(**values)
 
@@ -237,6 +237,8 @@ def test_resume_equals_uninterrupted(loss, bn_arch, mnist_slice, tmp_path):
     _assert_bitwise_equal(_losses(full.history), _losses(resumed.history))
     for key, value in full.generator.state_dict().items():
         np.testing.assert_array_equal(value, resumed.generator.state_dict()[key], err_msg=key)
+    for key, value in full.sampling_generator.state_dict().items():  # the weight average resumes too
+        np.testing.assert_array_equal(value, resumed.sampling_generator.state_dict()[key], err_msg=key)
 
 
 def test_resume_mid_epoch_after_ctrl_c_equals_uninterrupted(bn_arch, mnist_slice, tmp_path):
@@ -311,6 +313,31 @@ def test_run_directory_contents(mnist_slice, tmp_path):
     assert lines[0] == "epoch,step,global_step,d_loss,g_loss,d_x,d_g_z" and len(lines) == 21
     weights = minigan.load(tmp_path / "generator.npz")
     assert set(weights) == set(trainer.generator.state_dict())
+
+
+def test_trainer_samples_from_the_average_it_checkpoints(mnist_slice, tmp_path):
+    """Replay the run's G weights step by step into a NumPy EMA; generator.npz must be that average."""
+    config = _config("tiny", ema=0.8)
+    trainer = Trainer.create(config, tmp_path / "run", mnist_slice, verbose=False)
+    expected = {k: v.astype(np.float64) for k, v in trainer.generator.state_dict().items()}
+
+    def follow(t, row):
+        d = min(0.8, (1 + t.global_step - 1) / (10 + t.global_step - 1))
+        for key, value in t.generator.state_dict().items():
+            expected[key] = d * expected[key] + (1 - d) * value
+
+    trainer.on_step.append(follow)
+    trainer.fit()
+    saved = minigan.load(tmp_path / "run" / "generator.npz")
+    raw = load_checkpoint(tmp_path / "run")["generator"]
+    for key in expected:
+        np.testing.assert_allclose(saved[key], expected[key], rtol=1e-5, atol=1e-6, err_msg=key)
+        assert not np.allclose(saved[key], raw[key])  # the average, not G's last weights
+    from minigan.sample import load_generator
+
+    generator, _, _ = load_generator(tmp_path / "run")  # from the checkpoint: the average too
+    for key, value in generator.state_dict().items():
+        np.testing.assert_array_equal(value, saved[key])
 
 
 def test_log_line_format(mnist_slice, tmp_path, capsys):

@@ -3,12 +3,14 @@
 A run lives in one directory::
 
     config.json          the resolved configuration
-    checkpoint.npz       G, D, both optimizers and schedulers, the Generator's state, epoch/step,
-                         config and history (rewritten atomically after every epoch, and on Ctrl-C)
+    checkpoint.npz       G, the moving average of G's weights (when ``ema`` > 0), D, both optimizers
+                         and schedulers, the Generator's state, epoch/step, config and history
+                         (rewritten atomically after every epoch, and on Ctrl-C)
     history.csv/.json    one row per batch: epoch, step, global_step, d_loss, g_loss, d_x, d_g_z
     loss_curves.png      updated every epoch
     samples/epoch_NNN.png  a fixed-noise 8x8 grid every ``sample_every`` epochs
-    generator.npz        G's state_dict at the end (like the seed's ``torch.save(G.state_dict())``)
+    generator.npz        the sampling generator's state_dict at the end (like the seed's
+                         ``torch.save(G.state_dict())``): the weight average when ``ema`` > 0, else G
 
 Randomness: ONE ``np.random.Generator`` per run, seeded from ``seed`` and installed as
 minigan's default generator, draws the initial weights, the fixed noise, every epoch's
@@ -89,6 +91,7 @@ class TrainConfig:
     lr_schedule: str | None = None
     real_label: float | None = None
     optimizer: str | None = None
+    ema: float | None = None  # decay of the moving average of G's weights; 0 = no average
     seed: int = 0
     dataset: str = "mnist"
     data_dir: str | None = None
@@ -133,6 +136,7 @@ class TrainConfig:
         out.clip = pick("clip", None) if self.loss == "wgan" else self.clip
         out.gp_lambda = pick("gp_lambda", None) if self.loss == "wgan-gp" else self.gp_lambda
         out.lr_schedule = pick("lr_schedule", "none")
+        out.ema = float(pick("ema", 0.0))
         out.real_label = float(pick("real_label", 1.0)) if self.loss in ("bce", "bce-logits", "minimax") else 1.0
         out._check()
         return out
@@ -157,6 +161,8 @@ class TrainConfig:
             raise ConfigError(f"lr-schedule must be one of {', '.join(LR_SCHEDULES)}, got {self.lr_schedule!r}")
         if self.optimizer not in ("adam", "rmsprop"):
             raise ConfigError(f"optimizer must be adam or rmsprop, got {self.optimizer!r}")
+        if not (math.isfinite(self.ema) and 0.0 <= self.ema < 1.0):
+            raise ConfigError(f"ema must be a decay in [0, 1) (0 turns the average off), got {self.ema!r}")
         if not (0.0 < self.real_label <= 1.0):
             raise ConfigError(f"real-label must be in (0, 1], got {self.real_label!r}")
         if self.device != "cpu":
@@ -181,7 +187,7 @@ class TrainConfig:
         for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed"):
             if values.get(key) is not None:
                 values[key] = int(values[key])
-        for key in ("lr", "clip", "gp_lambda", "real_label"):
+        for key in ("lr", "clip", "gp_lambda", "real_label", "ema"):
             if values.get(key) is not None:
                 values[key] = float(values[key])
         return cls(**values)
@@ -314,6 +320,9 @@ class Trainer:
         self.opt_d = _make_optimizer(self.config, list(self.discriminator.parameters()))
         self.sched_g = _make_scheduler(self.config, self.opt_g, self.steps_per_epoch)
         self.sched_d = _make_scheduler(self.config, self.opt_d, self.steps_per_epoch)
+        # The moving average of G's weights, when configured, is what samples and generator.npz use.
+        self.generator_average = (optim.ExponentialMovingAverage(self.generator, self.config.ema)
+                                  if self.config.ema > 0 else None)
         self.epoch = 0  # completed epochs
         self.batch_in_epoch = 0  # completed batches of the current epoch
         self.global_step = 0  # completed batches over the run
@@ -369,6 +378,11 @@ class Trainer:
             if self.sched_g is not None:
                 self.sched_g.load_state_dict(state["sched_g"])
                 self.sched_d.load_state_dict(state["sched_d"])
+            if self.generator_average is not None:
+                if state.get("generator_ema") is not None:
+                    self.generator_average.load_state_dict(state["generator_ema"])
+                else:  # a checkpoint from before the average existed: start it from G's weights
+                    self.generator_average = optim.ExponentialMovingAverage(self.generator, self.config.ema)
             self.rng.bit_generator.state = state["rng"]
             self.epoch_rng_state = state["epoch_rng"]
             self.fixed_noise = np.asarray(state["fixed_noise"], dtype=np.float32)
@@ -395,6 +409,7 @@ class Trainer:
             "arch": self.config.arch,
             "config": self.config.to_dict(),
             "generator": self.generator.state_dict(),
+            "generator_ema": None if self.generator_average is None else self.generator_average.state_dict(),
             "discriminator": self.discriminator.state_dict(),
             "opt_g": self.opt_g.state_dict(),
             "opt_d": self.opt_d.state_dict(),
@@ -470,6 +485,8 @@ class Trainer:
                 self.opt_g.zero_grad()
                 g_loss.backward()
                 self.opt_g.step()
+                if self.generator_average is not None:
+                    self.generator_average.update(G)
             finally:
                 for p in d_params:
                     p.requires_grad = True
@@ -576,7 +593,7 @@ class Trainer:
 
     def _finish(self) -> None:
         # The history was written with the last epoch's checkpoint; only the weights are new.
-        minigan.save(self.generator.state_dict(), self.run_dir / GENERATOR_NAME)
+        minigan.save(self.sampling_generator.state_dict(), self.run_dir / GENERATOR_NAME)
         if self.history["d_loss"]:
             h = self.history
             self._log(f"done: {self.epoch} epochs, {self.global_step} steps, {self.elapsed:.0f}s of training; "
@@ -602,10 +619,15 @@ class Trainer:
                   f"continue with --resume {self.run_dir}")
 
     # ------------------------------------------------------------------ outputs
+    @property
+    def sampling_generator(self) -> nn.Module:
+        """The generator that makes the run's pictures and generator.npz: the weight average if any, else G."""
+        return self.generator if self.generator_average is None else self.generator_average.module
+
     def sample(self, noise: np.ndarray | None = None, n: int = 64) -> np.ndarray:
-        """Generated images in [0, 1], shape (n, 784), with G in eval mode (BatchNorm's running stats)."""
+        """Generated images in [0, 1], shape (n, 784), from :attr:`sampling_generator` in eval mode."""
         z = noise if noise is not None else self.rng.standard_normal((n, self.config.latent_dim), dtype=np.float32)
-        return generate(self.generator, z, self.arch)
+        return generate(self.sampling_generator, z, self.arch)
 
     def save_samples(self, path: Path, title: str | None = None) -> None:
         from minigan.viz import save_sample_grid
