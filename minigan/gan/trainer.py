@@ -136,7 +136,8 @@ class TrainConfig:
         out.clip = pick("clip", None) if self.loss == "wgan" else self.clip
         out.gp_lambda = pick("gp_lambda", None) if self.loss == "wgan-gp" else self.gp_lambda
         out.lr_schedule = pick("lr_schedule", "none")
-        out.ema = float(pick("ema", 0.0))
+        # The weight average belongs to the net's sampling, not to the objective: every loss gets it.
+        out.ema = float(self.ema if self.ema is not None else arch.defaults.get("ema", 0.0))
         out.real_label = float(pick("real_label", 1.0)) if self.loss in ("bce", "bce-logits", "minimax") else 1.0
         out._check()
         return out
