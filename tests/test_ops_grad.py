@@ -9,14 +9,18 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigan as mg
-from minigan.gradcheck import gradcheck, gradgradcheck
+from minigan.gradcheck import check_backward, gradcheck, gradgradcheck
 from minigan.gradcheck.cases import OP_CASES, describe_shapes, non_contiguous, off_zero, positive
+from minigan.gradcheck.layer_cases import LAYER_CASES
 
-CASE_PARAMS = [
-    pytest.param(case, shapes, id=f"{case.name}[{describe_shapes(shapes)}]")
-    for case in OP_CASES
-    for shapes in case.shapes
-]
+
+def _case_params(cases):
+    """One pytest param per (case, shapes), named like the gradcheck table's rows."""
+    return [pytest.param(case, shapes, id=f"{case.name}[{describe_shapes(shapes)}]")
+            for case in cases for shapes in case.shapes]
+
+
+CASE_PARAMS = _case_params(OP_CASES)
 
 
 @pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous", "strided"])
@@ -132,14 +136,7 @@ def test_transpose_and_getitem_on_drawn_shapes(shape, data):
 
 
 # ---------------------------------------------------------------- nn layers and losses
-from minigan.gradcheck import check_backward  # noqa: E402
-from minigan.gradcheck.layer_cases import LAYER_CASES  # noqa: E402
-
-LAYER_PARAMS = [
-    pytest.param(case, shapes, id=f"{case.name}[{describe_shapes(shapes)}]")
-    for case in LAYER_CASES
-    for shapes in case.shapes
-]
+LAYER_PARAMS = _case_params(LAYER_CASES)
 
 
 @pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous", "strided"])

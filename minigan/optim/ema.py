@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import math
 from typing import Any
 
 from ..nn.module import Module
@@ -42,20 +41,26 @@ class ExponentialMovingAverage:
         self.module = copy.deepcopy(model)
         self.module.zero_grad(set_to_none=True)
         self.module.requires_grad_(False)
-        self._check_matches(model)
+        # The average's arrays keep their identity (updates and load_state_dict write in place),
+        # so they are gathered once rather than walked by name on every step.
+        self._averaged = self._arrays(self.module)
 
     @staticmethod
-    def _arrays(model: Module) -> list[tuple[str, Any]]:
-        """(name, array) for every parameter, then every buffer: the entries that are averaged."""
-        return [(name, p.data) for name, p in model.named_parameters()] + list(model.named_buffers())
+    def _arrays(model: Module) -> list[Any]:
+        """Every parameter's array, then every buffer: the entries that are averaged."""
+        return [p.data for p in model.parameters()] + list(model.buffers())
 
-    def _check_matches(self, model: Module) -> None:
-        ours = [(name, tuple(a.shape)) for name, a in self._arrays(self.module)]
-        theirs = [(name, tuple(a.shape)) for name, a in self._arrays(model)]
-        for index, (given, averaged) in enumerate(itertools.zip_longest(theirs, ours)):
+    def _mismatch(self, model: Module) -> ValueError:
+        """The error for a ``model`` whose entries differ from the average's, naming the first difference."""
+        def entries(m: Module) -> list[tuple[str, tuple[int, ...]]]:
+            return ([(name, tuple(p.shape)) for name, p in m.named_parameters()]
+                    + [(name, tuple(b.shape)) for name, b in m.named_buffers()])
+
+        for index, (given, averaged) in enumerate(itertools.zip_longest(entries(model), entries(self.module))):
             if given != averaged:
-                raise ValueError(f"the model given to ExponentialMovingAverage.update() is not the averaged one: "
-                                 f"entry {index} is {given} (name, shape) there and {averaged} in the average")
+                return ValueError(f"the model given to ExponentialMovingAverage.update() is not the averaged one: "
+                                  f"entry {index} is {given} (name, shape) there and {averaged} in the average")
+        return ValueError("the model given to ExponentialMovingAverage.update() is not the averaged one")
 
     def current_decay(self) -> float:
         """The ``d_t`` the next :meth:`update` will use."""
@@ -65,10 +70,10 @@ class ExponentialMovingAverage:
     def update(self, model: Module) -> None:
         """Fold ``model``'s current weights into the average (call it after each optimizer step)."""
         weight = 1.0 - self.current_decay()
-        averaged, current = self._arrays(self.module), self._arrays(model)
-        if len(averaged) != len(current) or any(a.shape != c.shape for (_, a), (_, c) in zip(averaged, current)):
-            self._check_matches(model)
-        for (_, average), (_, value) in zip(averaged, current):
+        current = self._arrays(model)
+        if len(current) != len(self._averaged) or any(a.shape != c.shape for a, c in zip(self._averaged, current)):
+            raise self._mismatch(model)
+        for average, value in zip(self._averaged, current):
             if average.dtype.kind == "f":
                 # avg <- avg + (1 - d) (current - avg): the same update with one scratch array.
                 scratch = value - average
@@ -86,7 +91,7 @@ class ExponentialMovingAverage:
         """Restore what :meth:`state_dict` returned (a checked load: nothing changes on a mismatch)."""
         decay = float(state["decay"])
         num_updates = int(state["num_updates"])
-        if not (0.0 <= decay < 1.0) or num_updates < 0 or not math.isfinite(decay):
+        if not (0.0 <= decay < 1.0) or num_updates < 0:  # NaN fails the first test too
             raise ValueError(f"bad EMA state: decay {decay}, num_updates {num_updates}")
         self.module.load_state_dict(state["module"])
         self.decay, self.num_updates = decay, num_updates
