@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .backend import get_array_module
+from .backends import backend_of
 from .function import set_grad_enabled
 from .tensor import Tensor
 
@@ -60,8 +60,11 @@ class _Accumulator:
 
 
 def _is_fresh(result: Tensor, incoming: Tensor) -> bool:
-    """True when backward made a new array (not the incoming gradient or a view of anything)."""
-    return result.data is not incoming.data and getattr(result.data, "base", None) is None
+    """True when backward made a new array (not the incoming gradient or a view of anything).
+
+    An array type that cannot say whether it is a view (no ``base``) is never taken as fresh.
+    """
+    return result.data is not incoming.data and getattr(result.data, "base", True) is None
 
 
 def _seed_gradients(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None) -> list[Tensor]:
@@ -74,10 +77,10 @@ def _seed_gradients(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | Non
                     f"grad can be implicitly created only for outputs with one element; output {i} has "
                     f"shape {output.shape}: pass a gradient of that shape (grad= / grad_outputs=)"
                 )
-            xp = get_array_module(output.data)
-            seeds.append(Tensor._make(xp.ones(output.shape, dtype=output.dtype), False, None))
+            data = output.data
+            seeds.append(Tensor._make(backend_of(data).xp.ones(output.shape, dtype=data.dtype, device=data.device), False, None))
         else:
-            given = given if isinstance(given, Tensor) else Tensor(given, dtype=output.dtype)
+            given = given if isinstance(given, Tensor) else Tensor(given, dtype=output.dtype, device=output.device)
             if given.shape != output.shape:
                 raise RuntimeError(
                     f"the gradient for output {i} has shape {given.shape} but the output has shape {output.shape}"

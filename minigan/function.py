@@ -121,6 +121,8 @@ class Function:
         from .tensor import Tensor, as_tensor
 
         tensors = tuple(x if isinstance(x, Tensor) else as_tensor(x) for x in inputs)
+        if len(tensors) > 1:
+            _check_one_device(cls, tensors)
         ctx = Context()
         ctx.function = cls
         ctx.options = options
@@ -135,6 +137,25 @@ class Function:
         output = Tensor._make(data, True, ctx)
         ctx._output_ref = weakref.ref(output)
         return output
+
+
+def _check_one_device(function: type, tensors: tuple["Tensor", ...]) -> None:
+    """Raise, naming both devices, when an op's inputs live on different devices.
+
+    NumPy arrays (the common case) are recognised by type alone; arrays of other backends are
+    compared by device, since one array type can live on several devices.
+    """
+    first = tensors[0].data
+    kind = type(first)
+    for tensor in tensors[1:]:
+        other = tensor.data
+        if type(other) is kind and (kind is np.ndarray or other.device == first.device):
+            continue
+        if tensor.device != tensors[0].device:
+            raise RuntimeError(
+                f"{function.__name__}: expected all tensors to be on the same device, but found "
+                f"at least two devices, {tensors[0].device} and {tensor.device}; move them with .to(device)"
+            )
 
 
 def unbroadcast(grad: "Tensor", shape: tuple[int, ...]) -> "Tensor":

@@ -11,8 +11,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .backend import get_array_module
-from .function import Context, Function, unbroadcast
+from . import formulas
+from .backends import Device, backend_of, move
+from .function import Context, Function, is_grad_enabled, unbroadcast
 from .tensor import Tensor, as_tensor
 
 Axis = int | Sequence[int] | None
@@ -26,6 +27,11 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
         return as_tensor(a, b), b
     a = as_tensor(a)
     return a, as_tensor(b, a)
+
+
+def _xp(array: Any) -> Any:
+    """The array namespace of ``array``'s backend (NumPy, CuPy's array-API namespace, ...)."""
+    return backend_of(array).xp
 
 
 def _constant(array: Any) -> Tensor:
@@ -192,8 +198,7 @@ class MatMul(Function):
                 f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} do not match "
                 f"({a.shape[-1]} columns in the first, {inner_b} rows in the second)"
             )
-        xp = get_array_module(a)
-        return xp.matmul(a, b)
+        return _xp(a).matmul(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -227,7 +232,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        return get_array_module(a).exp(a)
+        return _xp(a).exp(a)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -239,7 +244,7 @@ class Log(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        return get_array_module(a).log(a)
+        return _xp(a).log(a)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -251,7 +256,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        return get_array_module(a).sqrt(a)
+        return _xp(a).sqrt(a)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -263,12 +268,12 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        return get_array_module(a).abs(a)
+        return _xp(a).abs(a)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a = ctx.inputs[0].data
-        return (grad * _constant(get_array_module(a).sign(a)),)
+        return (grad * _constant(_xp(a).sign(a)),)
 
 
 class Clamp(Function):
@@ -276,18 +281,19 @@ class Clamp(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, low: float | None, high: float | None) -> Any:
-        return get_array_module(a).clip(a, low, high)
+        return _xp(a).clip(a, low, high)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a = ctx.inputs[0].data
         low, high = ctx.options["low"], ctx.options["high"]
-        inside = get_array_module(a).ones(a.shape, dtype=bool)
-        if low is not None:
-            inside &= a >= low
-        if high is not None:
-            inside &= a <= high
-        return (grad * _constant(inside.astype(a.dtype)),)
+        if low is None:
+            inside = a <= high
+        elif high is None:
+            inside = a >= low
+        else:
+            inside = (a >= low) & (a <= high)
+        return (grad * _constant(_xp(a).astype(inside, a.dtype)),)
 
 
 class Maximum(Function):
@@ -297,7 +303,7 @@ class Maximum(Function):
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         if a.shape != b.shape:
             _check_broadcast("maximum", a, b)
-        return get_array_module(a).maximum(a, b)
+        return _xp(a).maximum(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -311,7 +317,7 @@ class Minimum(Function):
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         if a.shape != b.shape:
             _check_broadcast("minimum", a, b)
-        return get_array_module(a).minimum(a, b)
+        return _xp(a).minimum(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -320,8 +326,8 @@ class Minimum(Function):
 
 def _tie_split_backward(ctx: Context, grad: Tensor, a_wins: Any) -> tuple[Tensor | None, ...]:
     a, b = ctx.inputs
-    dtype = grad.dtype
-    weight_a = a_wins(a.data, b.data).astype(dtype) + (a.data == b.data).astype(dtype) * 0.5
+    xp, dtype = _xp(grad.data), grad.data.dtype
+    weight_a = xp.astype(a_wins(a.data, b.data), dtype) + xp.astype(a.data == b.data, dtype) * 0.5
     grad_a = unbroadcast(grad * _constant(weight_a), a.shape) if ctx.needs_input_grad[0] else None
     grad_b = unbroadcast(grad * _constant(1.0 - weight_a), b.shape) if ctx.needs_input_grad[1] else None
     return grad_a, grad_b
@@ -332,12 +338,12 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, condition: Any) -> Any:
-        return get_array_module(a).where(condition, a, b)
+        return _xp(a).where(condition, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a, b = ctx.inputs
-        chosen = ctx.options["condition"].astype(grad.dtype)
+        chosen = _xp(grad.data).astype(ctx.options["condition"], grad.data.dtype)
         grad_a = unbroadcast(grad * _constant(chosen), a.shape) if ctx.needs_input_grad[0] else None
         grad_b = unbroadcast(grad * _constant(1.0 - chosen), b.shape) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
@@ -348,11 +354,32 @@ class AsType(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, dtype: Any) -> Any:
-        return a.astype(dtype)
+        backend = backend_of(a)
+        return backend.xp.astype(a, backend.native_dtype(dtype))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         return (astype(grad, ctx.inputs[0].dtype),)
+
+
+class ToDevice(Function):
+    """f = a copied to another device;  df/da = the gradient copied back to a's device."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, device: Device) -> Any:
+        return move(a, device)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (to_device(grad, ctx.inputs[0].device),)
+
+
+def to_device(a: Tensor, device: Any) -> Tensor:
+    """``a`` on ``device`` ("cpu" or "cuda"), as a differentiable copy (``a`` itself if it is there)."""
+    device = Device(device)
+    if a.device == device:
+        return a
+    return ToDevice.apply(a, device=device)
 
 
 def exp(a: Tensor) -> Tensor:
@@ -392,8 +419,8 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Pick ``a`` where ``condition`` holds, else ``b`` (``condition`` is a boolean array)."""
     a, b = _pair(a, b)
     condition = condition.data if isinstance(condition, Tensor) else condition
-    xp = get_array_module(a.data)
-    condition = xp.asarray(condition).astype(bool)
+    backend = backend_of(a.data)
+    condition = backend.xp.astype(backend.asarray(condition), backend.xp.bool, copy=False)
     shapes = [tuple(condition.shape), a.shape, b.shape]
     try:
         np.broadcast_shapes(*shapes)
@@ -443,7 +470,7 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
-        return get_array_module(a).asarray(a.sum(axis=axes, keepdims=keepdims))
+        return _xp(a).sum(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -458,7 +485,7 @@ class Mean(Function):
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
         if _reduced_count(a.shape, axes) == 0:
             raise ValueError(f"mean of an empty selection (shape {tuple(a.shape)}, axis {axes})")
-        return get_array_module(a).asarray(a.mean(axis=axes, keepdims=keepdims))
+        return _xp(a).mean(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -474,16 +501,17 @@ class Max(Function):
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
         if a.size == 0:
             raise ValueError(f"max of an empty tensor (shape {tuple(a.shape)})")
-        return get_array_module(a).asarray(a.max(axis=axes, keepdims=keepdims))
+        return _xp(a).max(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a = ctx.inputs[0].data
         axes = ctx.options["axes"]
-        winners = a == a.max(axis=axes, keepdims=True)
-        share = winners / winners.sum(axis=axes, keepdims=True)
+        xp = _xp(a)
+        winners = xp.astype(a == xp.max(a, axis=axes, keepdims=True), a.dtype)
+        share = winners / xp.sum(winners, axis=axes, keepdims=True)
         expanded = _expand_back(grad, a.shape, axes, ctx.options["keepdims"])
-        return (expanded * _constant(share.astype(a.dtype)),)
+        return (expanded * _constant(share),)
 
 
 class Var(Function):
@@ -493,7 +521,7 @@ class Var(Function):
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool, ddof: int) -> Any:
         if _reduced_count(a.shape, axes) - ddof <= 0:
             raise ValueError(f"var: {_reduced_count(a.shape, axes)} values with ddof={ddof} leave no degrees of freedom")
-        return get_array_module(a).asarray(a.var(axis=axes, keepdims=keepdims, ddof=ddof))
+        return _xp(a).var(a, axis=axes, keepdims=keepdims, correction=ddof)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -531,7 +559,7 @@ class Reshape(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         try:
-            return a.reshape(shape)
+            return _xp(a).reshape(a, shape)
         except ValueError:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {tuple(a.shape)} ({a.size} values) into {shape}") from None
 
@@ -545,7 +573,7 @@ class Transpose(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...]) -> Any:
-        return a.transpose(axes)
+        return _xp(a).permute_dims(a, axes)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -558,7 +586,7 @@ class BroadcastTo(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         try:
-            return get_array_module(a).broadcast_to(a, shape)
+            return _xp(a).broadcast_to(a, shape)
         except ValueError:
             raise ValueError(f"expand: cannot broadcast shape {tuple(a.shape)} to {shape}") from None
 
@@ -598,9 +626,10 @@ expand = broadcast_to
 
 
 # ============================================================== indexing and joining
-def _normalize_index(index: Any) -> tuple[Any, bool]:
-    """Index with Tensors and lists turned into arrays; also whether it has integer arrays,
-    which can pick one element twice and so need an accumulating scatter in backward."""
+def _normalize_index(index: Any, backend: Any) -> tuple[Any, bool]:
+    """Index with Tensors and lists turned into arrays of ``backend``; also whether it has
+    integer arrays, which can pick one element twice and so need an accumulating scatter in
+    backward."""
     items = index if isinstance(index, tuple) else (index,)
     normalized, advanced = [], False
     for item in items:
@@ -609,23 +638,14 @@ def _normalize_index(index: Any) -> tuple[Any, bool]:
         if isinstance(item, list):
             item = np.asarray(item)
         if hasattr(item, "dtype") and not isinstance(item, np.integer):
-            if item.dtype.kind in "iu":
+            kind = backend_of(item).numpy_dtype(item.dtype).kind
+            if kind in "iu":
                 advanced = True
-            elif item.dtype.kind not in "b":
+            elif kind not in "b":
                 raise IndexError(f"tensors can only be indexed with integers, slices or boolean masks, not {item.dtype} arrays")
+            item = backend.asarray(item)
         normalized.append(item)
     return tuple(normalized), advanced
-
-
-def _scatter_add(xp: Any, target: Any, index: tuple[Any, ...], values: Any, advanced: bool) -> None:
-    if not advanced:  # slices, integers and masks never select an element twice
-        target[index] = values
-    elif xp is np:
-        np.add.at(target, index, values)
-    else:
-        import cupyx  # noqa: PLC0415 - only on the GPU path
-
-        cupyx.scatter_add(target, index, values)
 
 
 class GetItem(Function):
@@ -649,9 +669,12 @@ class ScatterAdd(Function):
 
     @staticmethod
     def forward(ctx: Context, g: Any, index: tuple[Any, ...], advanced: bool, shape: tuple[int, ...]) -> Any:
-        xp = get_array_module(g)
-        out = xp.zeros(shape, dtype=g.dtype)
-        _scatter_add(xp, out, index, g, advanced)
+        backend = backend_of(g)
+        out = backend.xp.zeros(shape, dtype=g.dtype, device=g.device)
+        if advanced:  # an integer array may pick one element twice: add once per pick
+            backend.scatter_add(out, index, g)
+        else:  # slices, integers and masks never select an element twice
+            out[index] = g
         return out
 
     @staticmethod
@@ -661,7 +684,7 @@ class ScatterAdd(Function):
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
-    index, advanced = _normalize_index(index)
+    index, advanced = _normalize_index(index, backend_of(a.data))
     return GetItem.apply(a, index=index, advanced=advanced)
 
 
@@ -670,7 +693,7 @@ class Concatenate(Function):
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
-        return get_array_module(arrays[0]).concatenate(arrays, axis=axis)
+        return _xp(arrays[0]).concat(arrays, axis=axis)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -689,7 +712,7 @@ class Stack(Function):
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
-        return get_array_module(arrays[0]).stack(arrays, axis=axis)
+        return _xp(arrays[0]).stack(arrays, axis=axis)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -729,11 +752,11 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 
 # ============================================================== activations
-def _stable_sigmoid(x: Any) -> Any:
-    xp = get_array_module(x)
-    # exp of a non-positive number cannot overflow; pick the form that is safe for each sign.
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+# Forward: each activation's formula from minigan.formulas, bound to the array's namespace.
+# Backward: the same file's backward formula, evaluated on Tensors (``TENSOR_FORMULAS``,
+# bound at the end of this file) so that it can itself be recorded for second derivatives.
+def _formulas(array: Any) -> Any:
+    return backend_of(array).F
 
 
 class ReLU(Function):
@@ -741,26 +764,23 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        return get_array_module(a).maximum(a, 0)
+        return _formulas(a).relu(a, 0)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        out = ctx.output.data
-        return (grad * _constant((out > 0).astype(out.dtype)),)
+        return (TENSOR_FORMULAS.relu_backward(grad, ctx.output, 0),)
 
 
 class LeakyReLU(Function):
-    """f = a if a > 0 else slope * a;  df/da = 1 if a > 0 else slope."""
+    """f = a if a > 0 else slope * a;  df/da = 1 if a > 0 else slope (read off a, so any slope works)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, slope: float) -> Any:
-        return get_array_module(a).where(a > 0, a, a * slope)
+        return _formulas(a).leaky_relu(a, slope)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        a = ctx.inputs[0].data
-        factor = get_array_module(a).where(a > 0, 1.0, ctx.options["slope"]).astype(a.dtype)
-        return (grad * _constant(factor),)
+        return (TENSOR_FORMULAS.leaky_relu_backward(grad, ctx.inputs[0], ctx.options["slope"]),)
 
 
 class Sigmoid(Function):
@@ -768,12 +788,11 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        return _stable_sigmoid(a)
+        return _formulas(a).sigmoid(a)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        out = ctx.output
-        return (grad * out * (1.0 - out),)
+        return (TENSOR_FORMULAS.sigmoid_backward(grad, ctx.output, 0),)
 
 
 class Tanh(Function):
@@ -781,12 +800,11 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        return get_array_module(a).tanh(a)
+        return _formulas(a).tanh_act(a, 0)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        out = ctx.output
-        return (grad * (1.0 - out * out),)
+        return (TENSOR_FORMULAS.tanh_backward(grad, ctx.output, 0),)
 
 
 class Softplus(Function):
@@ -794,8 +812,7 @@ class Softplus(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        xp = get_array_module(a)
-        return xp.maximum(a, 0) + xp.log1p(xp.exp(-xp.abs(a)))
+        return _formulas(a).softplus(a)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -807,9 +824,9 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int) -> Any:
-        xp = get_array_module(a)
-        shifted = a - a.max(axis=axis, keepdims=True)  # the largest exponent is 0: no overflow
-        return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        xp = _xp(a)
+        shifted = a - xp.max(a, axis=axis, keepdims=True)  # the largest exponent is 0: no overflow
+        return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -822,9 +839,9 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int) -> Any:
-        xp = get_array_module(a)
-        e = xp.exp(a - a.max(axis=axis, keepdims=True))
-        return e / e.sum(axis=axis, keepdims=True)
+        xp = _xp(a)
+        e = xp.exp(a - xp.max(a, axis=axis, keepdims=True))
+        return e / xp.sum(e, axis=axis, keepdims=True)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -884,72 +901,53 @@ def dropout(a: Tensor, p: float = 0.5, training: bool = True, rng: np.random.Gen
         raise ValueError(f"dropout probability must be in [0, 1], got {p}")
     if not training or p == 0.0:
         return a
-    xp = get_array_module(a.data)
     if p == 1.0:
         return a * 0.0
     from .random import default_generator
 
     rng = rng if rng is not None else default_generator()
     keep = rng.random(a.shape) >= p
-    scaled_mask = xp.asarray(keep.astype(a.dtype) / np.asarray(1.0 - p, dtype=a.dtype))
+    # the mask is drawn on the host from minigan's Generator, then moved to a's device
+    scaled_mask = backend_of(a.data).asarray(keep.astype(a.dtype) / np.asarray(1.0 - p, dtype=a.dtype))
     return Dropout.apply(a, scaled_mask=scaled_mask)
 
 
 # ============================================================== fused linear layer
-_FUSABLE = ("none", "relu", "leaky_relu", "sigmoid", "tanh")
-
-
-def _activation_grad(grad: Tensor, out: Tensor, activation: str, slope: float) -> Tensor:
-    """grad * act'(z), with act' read from the output y = act(z) (in Tensor ops, so it can be
-    recorded): relu [y > 0], leaky_relu 1 or slope, sigmoid y (1 - y), tanh 1 - y^2."""
-    if activation == "none":
-        return grad
-    if activation == "relu":
-        return grad * _constant((out.data > 0).astype(out.dtype))
-    if activation == "leaky_relu":
-        xp = get_array_module(out.data)
-        return grad * _constant(xp.where(out.data > 0, 1.0, slope).astype(out.dtype))
-    if activation == "sigmoid":
-        return grad * out * (1.0 - out)
-    return grad * (1.0 - out * out)  # tanh
+ACTIVATIONS = tuple(formulas.ACTIVATIONS)
 
 
 class LinearAct(Function):
     """f = act(x @ W^T + b) in one op (W is (out, in), PyTorch's layout);
     with dz = g * act'(z):  df/dx = dz @ W, df/dW = dz^T @ x, df/db = column sums of dz.
 
-    Forward and the plain backward run the fused kernels (Numba, or NumPy with
-    MINIGAN_KERNELS=numpy). When the backward pass is itself recorded (create_graph), it is
-    written in Tensor ops instead, so second derivatives work through it too.
-    The activation's derivative is read from the output, so z is never stored; that needs
-    a leaky slope > 0, which ``linear`` checks.
+    Forward and the plain backward run the fused kernels of the inputs' backend (Numba, the
+    NumPy reference or CuPy). When the backward pass is itself recorded (create_graph), it is
+    written in Tensor ops instead, with the same activation formula, so second derivatives
+    work through it too. The activation's derivative is read from the output, so z is never
+    stored; that needs a leaky slope > 0, which ``linear`` checks.
     """
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float) -> Any:
-        from . import kernels
-
-        return kernels.linear_act_forward(x, weight, bias[0] if bias else None, activation, slope)
+        return backend_of(x).linear_act_forward(x, weight, bias[0] if bias else None, activation, slope)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        from . import kernels
-        from .function import is_grad_enabled
-
         x, weight = ctx.inputs[0], ctx.inputs[1]
         activation, slope = ctx.options["activation"], ctx.options["slope"]
         needs = ctx.needs_input_grad
         has_bias = len(ctx.inputs) == 3
         if is_grad_enabled():  # create_graph: keep every step differentiable
-            grad_z = _activation_grad(grad, ctx.output, activation, slope)
+            grad_z = TENSOR_FORMULAS.ACTIVATIONS[activation][1](grad, ctx.output, slope)
             grads = [matmul(grad_z, weight) if needs[0] else None, matmul(transpose(grad_z), x) if needs[1] else None]
             if has_bias:
                 grads.append(grad_z.sum(axis=0) if needs[2] else None)
             return tuple(grads)
-        grad_z, grad_bias = kernels.linear_act_backward(grad.data, ctx.output.data, activation, slope)
+        backend = backend_of(x.data)
+        grad_z, grad_bias = backend.linear_act_backward(grad.data, ctx.output.data, activation, slope)
         grads = [
-            _constant(kernels.matmul(grad_z, weight.data)) if needs[0] else None,
-            _constant(kernels.matmul(grad_z.T, x.data)) if needs[1] else None,
+            _constant(backend.matmul(grad_z, weight.data)) if needs[0] else None,
+            _constant(backend.matmul(grad_z.T, x.data)) if needs[1] else None,
         ]
         if has_bias:
             grads.append(_constant(grad_bias) if needs[2] else None)
@@ -958,16 +956,18 @@ class LinearAct(Function):
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: str = "none",
            negative_slope: float = 0.01) -> Tensor:
-    """act(x @ weight^T + bias); 2-D float inputs of one dtype take the fused op, others
+    """act(x @ weight^T + bias); 2-D float32/float64 inputs of one dtype take the fused op, others
     (batched x, mixed dtypes, a non-positive leaky slope) the composite of primitive ops."""
-    if activation not in _FUSABLE:
-        raise ValueError(f"linear: unknown activation {activation!r}; expected one of {_FUSABLE}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"linear: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
     dtypes = {x.dtype, weight.dtype} | ({bias.dtype} if bias is not None else set())
     fusable = x.ndim == 2 and weight.ndim == 2 and len(dtypes) == 1 and x.dtype != np.float16 and (
-        activation != "leaky_relu" or negative_slope > 0)
+        activation != "leaky_relu" or negative_slope > 0) and (bias is None or bias.ndim == 1)
     if fusable:
         if x.shape[1] != weight.shape[1]:
             raise ValueError(f"linear: input has {x.shape[1]} features but the weight {weight.shape} expects {weight.shape[1]}")
+        if bias is not None and bias.shape[0] != weight.shape[0]:
+            raise ValueError(f"linear: the bias has shape {bias.shape} but the weight {weight.shape} has {weight.shape[0]} outputs")
         inputs = (x, weight) if bias is None else (x, weight, bias)
         return LinearAct.apply(*inputs, activation=activation, slope=float(negative_slope))
     out = matmul(x, transpose(weight))
@@ -976,3 +976,11 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     if activation == "leaky_relu":
         return leaky_relu(out, negative_slope)
     return {"none": lambda t: t, "relu": relu, "sigmoid": sigmoid, "tanh": tanh}[activation](out)
+
+
+#: The formulas evaluated on Tensors: every step is an op, so it can be recorded (the backward
+#: passes use them when create_graph is set, and the unfused losses).
+TENSOR_FORMULAS = formulas.bind(
+    {"exp": exp, "tanh": tanh, "sqrt": sqrt, "abs": abs, "maximum": maximum, "where": where},
+    replace={"sigmoid": sigmoid, "softplus": softplus},
+)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import to_numpy
+from .backends import to_numpy
 from .paths import atomic_path
 from .tensor import Tensor
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from .backend import get_array_module, to_numpy
+from .backends import Device, backend_for, backend_of, to_numpy
 
 if TYPE_CHECKING:
     from .function import Context
@@ -25,44 +25,46 @@ def _check_float_dtype(dtype: Any) -> np.dtype:
     return dtype
 
 
-def _to_array(data: Any, dtype: Any) -> Any:
-    """Turn user data into a floating-point array, or say clearly why it cannot be one."""
+def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
+    """Turn user data into a floating-point array on ``device`` (default: where the data is,
+    or the CPU), or say clearly why it cannot be one."""
     if isinstance(data, Tensor):
         data = data.data
-    xp = get_array_module(data)
-    if isinstance(data, xp.ndarray) or isinstance(data, np.generic):
-        array = data
+    if hasattr(data, "dtype") and hasattr(data, "shape"):  # an array of some backend
+        source = backend_of(data)
         if dtype is None:
-            if array.dtype not in _FLOAT_DTYPES:
+            dtype = source.numpy_dtype(data.dtype)
+            if dtype not in _FLOAT_DTYPES:
                 raise TypeError(
-                    f"Tensor data must be floating point, got a {array.dtype} array of shape "
-                    f"{tuple(array.shape)}; convert it or pass dtype=np.float32"
+                    f"Tensor data must be floating point, got a {dtype} array of shape "
+                    f"{tuple(data.shape)}; convert it or pass dtype=np.float32"
                 )
-            dtype = array.dtype
+        target = source if device is None else backend_for(device)
         # Always a copy, as torch.tensor: an optimizer updating the Tensor in place must
         # never write into the caller's array.
-        return xp.array(array, dtype=_check_float_dtype(dtype), copy=True)
+        return target.asarray(data, dtype=_check_float_dtype(dtype), copy=True)
     # Python numbers and (nested) lists take the default dtype, as in PyTorch.
-    target = _check_float_dtype(DEFAULT_DTYPE if dtype is None else dtype)
+    target_dtype = _check_float_dtype(DEFAULT_DTYPE if dtype is None else dtype)
     try:
-        return np.asarray(data, dtype=target)
+        array = np.asarray(data, dtype=target_dtype)
     except (TypeError, ValueError) as error:
         raise TypeError(f"cannot make a Tensor from {type(data).__name__}: {error}") from None
+    return array if device is None else backend_for(device).asarray(array)
 
 
 class Tensor:
     """An n-dimensional array that can record the operations applied to it.
 
-    ``data`` is a NumPy (or CuPy) array; ``grad`` is filled by ``backward()`` for tensors with
+    ``data`` is an array of the Tensor's device (NumPy on the CPU, CuPy on the GPU); ``grad`` is filled by ``backward()`` for tensors with
     ``requires_grad=True`` that were not produced by a recorded op (the leaves).
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
-        """Copy ``data`` (a number, nested list or array) into a new float Tensor."""
-        self.data = _to_array(data, dtype)
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> None:
+        """Copy ``data`` (a number, nested list or array) into a new float Tensor on ``device``."""
+        self.data = _to_array(data, dtype, device)
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
         self._ctx: Context | None = None
@@ -84,7 +86,14 @@ class Tensor:
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        """The NumPy dtype of the data, whatever device it is on."""
+        dtype = self.data.dtype
+        return dtype if isinstance(dtype, np.dtype) else backend_of(self.data).numpy_dtype(dtype)
+
+    @property
+    def device(self) -> Device:
+        """Where the data lives: ``device(type='cpu')`` or ``device(type='cuda')``."""
+        return backend_of(self.data).device
 
     @property
     def ndim(self) -> int:
@@ -117,22 +126,46 @@ class Tensor:
     def __repr__(self) -> str:
         extra = f", grad_fn={self.grad_fn}" if self._ctx is not None else (
             ", requires_grad=True" if self.requires_grad else "")
+        if self.device != "cpu":
+            extra = f", device='{self.device}'" + extra
         body = np.array2string(to_numpy(self.data), precision=4, separator=", ", prefix="tensor(")
         return f"tensor({body}, dtype={self.dtype}{extra})"
 
     # ----------------------------------------------------------------- conversion
     def numpy(self) -> np.ndarray:
-        """The data as a NumPy array (a copy when it lives on the GPU)."""
-        return to_numpy(self.data)
+        """The data as a NumPy array, sharing memory (CPU tensors only, as in PyTorch: call
+        ``.cpu()`` first to copy a GPU tensor's data to the host)."""
+        if self.device != "cpu":
+            raise TypeError(f"can't convert a {self.device} tensor to NumPy: use tensor.cpu() to copy it to the host first")
+        return self.data
 
     def item(self) -> float:
-        """The value of a one-element tensor as a Python float."""
+        """The value of a one-element tensor as a Python float (copied from the device)."""
         if self.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
-        return float(self.data.reshape(-1)[0])
+        return float(to_numpy(self.data).reshape(-1)[0])
+
+    def to(self, target: Any) -> "Tensor":
+        """This tensor on another device (``"cpu"``, ``"cuda"``) or with another float dtype.
+
+        Returns ``self`` when nothing changes. A move is recorded like any op, so gradients flow
+        back to the original device.
+        """
+        if isinstance(target, (str, Device)):
+            target = Device(target)
+            return self if target == self.device else ops.to_device(self, target)
+        return ops.astype(self, target)
+
+    def cpu(self) -> "Tensor":
+        """This tensor on the CPU (``self`` when it already is)."""
+        return self.to("cpu")
+
+    def cuda(self) -> "Tensor":
+        """This tensor on the GPU."""
+        return self.to("cuda")
 
     def tolist(self) -> Any:
-        return self.numpy().tolist()
+        return to_numpy(self.data).tolist()
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: no gradient flows through the result."""
@@ -321,23 +354,31 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
     if isinstance(value, Tensor):
         return value
     dtype = like.dtype if like is not None else DEFAULT_DTYPE
-    xp = get_array_module(value) if like is None else get_array_module(like.data)
-    if isinstance(value, xp.ndarray):
+    if isinstance(value, (int, float, bool, np.generic)):
+        backend = backend_for("cpu") if like is None else backend_of(like.data)
+        return Tensor._make(backend.asarray(value, dtype=dtype), False, None)
+    if hasattr(value, "dtype") and hasattr(value, "shape"):
+        backend = backend_of(value)
+        if like is not None and backend is not backend_of(like.data):
+            if value.ndim != 0:
+                raise RuntimeError(
+                    f"expected all tensors to be on the same device, but found an array on "
+                    f"{backend.device} used with a tensor on {like.device}"
+                )
+            backend = backend_of(like.data)  # a 0-d array is a number: it goes where it is used
+        value_dtype = backend_of(value).numpy_dtype(value.dtype)
         # A 0-d array is a number in disguise: like a Python float it must not promote
         # a float32 graph to float64 (PyTorch treats 0-dim operands the same way).
-        if value.dtype not in _FLOAT_DTYPES or (value.ndim == 0 and like is not None):
-            value = value.astype(dtype)
-        return Tensor._make(value, False, None)
-    if isinstance(value, np.ndarray):  # a NumPy constant used with a CuPy tensor
-        return Tensor._make(xp.asarray(value, dtype=value.dtype if value.dtype in _FLOAT_DTYPES else dtype), False, None)
-    if isinstance(value, (int, float, bool, np.generic)):
-        return Tensor._make(xp.asarray(value, dtype=dtype), False, None)
+        if value_dtype not in _FLOAT_DTYPES or (value.ndim == 0 and like is not None):
+            value_dtype = dtype
+        return Tensor._make(backend.asarray(value, dtype=value_dtype), False, None)
     return Tensor(value, dtype=dtype)
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Make a Tensor from a number, a (nested) list or an array (float32 unless told)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> Tensor:
+    """Make a Tensor from a number, a (nested) list or an array (float32 unless told), on
+    ``device`` ("cpu" or "cuda"; by default where the array is, or the CPU)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
 
 
 from . import ops  # noqa: E402  (ops needs Tensor defined first)

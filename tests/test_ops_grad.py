@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+from minigan.backends import use_cpu_kernels
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -155,11 +157,11 @@ def test_layer_and_loss_gradients(case, shapes, contiguous):
 @pytest.mark.parametrize("case", [c for c in OP_CASES if c.name.startswith("linear_fused")] +
                          [c for c in LAYER_CASES if c.name in ("nn.Sequential(MLP)", "F.bce_with_logits")],
                          ids=lambda c: c.name)
-def test_kernel_backed_ops_pass_with_kernels_on_and_off(case, mode, monkeypatch):
-    monkeypatch.setenv("MINIGAN_KERNELS", mode)
-    rng = np.random.default_rng(3)
-    inputs = case.inputs(case.shapes[0], rng)
-    if case.params is not None:
-        assert check_backward(case.fn, inputs, case.params(), rng=rng).ok
-    else:
-        assert gradcheck(case.fn, inputs, rng=rng).ok
+def test_kernel_backed_ops_pass_with_kernels_on_and_off(case, mode):
+    with use_cpu_kernels(mode):
+        rng = np.random.default_rng(3)
+        inputs = case.inputs(case.shapes[0], rng)
+        if case.params is not None:
+            assert check_backward(case.fn, inputs, case.params(), rng=rng).ok
+        else:
+            assert gradcheck(case.fn, inputs, rng=rng).ok

@@ -46,7 +46,8 @@ from typing import Any
 import numpy as np
 
 import minigan
-from minigan import Tensor
+from minigan import Tensor, formulas
+from minigan.backends import backend_of, to_numpy
 from minigan.nn import functional as F
 
 __all__ = ["Objective", "OBJECTIVES", "get_objective", "gradient_penalty", "clip_weights"]
@@ -107,12 +108,10 @@ class Objective:
 
     def d_output(self, logits: Tensor | np.ndarray) -> float:
         """The number the log prints as D(x) or D(G(z)): mean probability, or mean raw score."""
-        values = logits.numpy() if isinstance(logits, Tensor) else np.asarray(logits)
-        values = values.astype(np.float64)
+        values = to_numpy(logits.data if isinstance(logits, Tensor) else logits).astype(np.float64)
         if self.probabilistic:
-            # a stable sigmoid: exp of a non-positive number only
-            e = np.exp(-np.abs(values))
-            values = np.where(values >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+            with np.errstate(under="ignore"):
+                values = formulas.sigmoid(values)
         return float(values.mean())
 
     def recommended(self) -> dict[str, Any]:
@@ -153,7 +152,9 @@ def gradient_penalty(discriminator: Any, real: np.ndarray | Tensor, fake: np.nda
     """
     real = real.data if isinstance(real, Tensor) else np.asarray(real)
     fake = fake.data if isinstance(fake, Tensor) else np.asarray(fake)
-    eps = rng.random((real.shape[0], 1), dtype=np.float64).astype(real.dtype)
+    backend = backend_of(real)
+    dtype = backend.numpy_dtype(real.dtype)
+    eps = backend.asarray(rng.random((real.shape[0], 1), dtype=np.float64).astype(dtype))
     x_hat = Tensor(eps * real + (1 - eps) * fake, requires_grad=True)
     scores = discriminator(x_hat)
     (grad_x,) = minigan.grad(scores.sum(), x_hat, create_graph=True)
@@ -164,4 +165,4 @@ def gradient_penalty(discriminator: Any, real: np.ndarray | Tensor, fake: np.nda
 def clip_weights(module: Any, clip: float) -> None:
     """Clamp every parameter of ``module`` into ``[-clip, clip]`` in place (WGAN's Lipschitz trick)."""
     for parameter in module.parameters():
-        np.clip(parameter.data, -clip, clip, out=parameter.data)
+        parameter.data[...] = backend_of(parameter.data).xp.clip(parameter.data, -clip, clip)

@@ -42,7 +42,7 @@ from typing import Any, Callable, Sequence, TextIO
 import numpy as np
 
 import minigan
-from minigan import Tensor, kernels, nn, no_grad, optim
+from minigan import Tensor, backends, nn, no_grad, optim
 from minigan import random as mrandom
 from minigan.gan.models import Architecture, build_models, get_architecture, to_unit
 from minigan.gan.objectives import Objective, clip_weights, get_objective, gradient_penalty
@@ -510,7 +510,7 @@ class Trainer:
         (self.run_dir / "samples").mkdir(exist_ok=True)
         self._write_json("config.json", self.config.to_dict())
         self._progress = _Progress(self.stream)
-        kernels.warmup()  # compile (or load from Numba's cache) before the first step
+        backends.warmup()  # compile (or load from Numba's cache) before the first step
         if self.epoch >= cfg.epochs:
             self._log(f"nothing to do: the run already has {self.epoch} of {cfg.epochs} epochs")
             self._finish()

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from minigan.backend import to_numpy
+from minigan.backends import to_numpy
 
 __all__ = ["sqrtm_psd", "feature_statistics", "frechet_distance", "fid_from_features"]
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
-from ..backend import get_array_module
+from ..backends import backend_of
 from ..tensor import Tensor
 
 _LINEAR_LIKE = {"linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d",
@@ -70,8 +70,8 @@ def _array(tensor: Any) -> Any:
 def _fill(tensor: Any, values: Any) -> Any:
     """Write ``values`` into the tensor's array in place (cast to its dtype) and return the tensor."""
     array = _array(tensor)
-    xp = get_array_module(array)
-    array[...] = xp.asarray(values, dtype=array.dtype)
+    backend = backend_of(array)
+    array[...] = backend.asarray(values, dtype=backend.numpy_dtype(array.dtype))
     return tensor
 
 

@@ -10,6 +10,7 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
+from ..backends import backend_of
 from .. import ops
 from ..tensor import Tensor, as_tensor
 from . import init
@@ -68,15 +69,17 @@ def batch_norm(
                 factor = momentum
             else:
                 factor = 1.0 / float(num_batches_tracked) if num_batches_tracked is not None else 1.0
-            unbiased = var.data.reshape(-1) * (count / (count - 1))
+            xp = backend_of(var.data).xp
+            unbiased = xp.reshape(var.data, (-1,)) * (count / (count - 1))
             # In place, so the buffer arrays registered on the module are the ones updated.
             running_mean *= 1.0 - factor
-            running_mean += factor * mean.data.reshape(-1)
+            running_mean += factor * xp.reshape(mean.data, (-1,))
             running_var *= 1.0 - factor
             running_var += factor * unbiased
     else:
-        mean = as_tensor(running_mean.reshape(stat_shape), x)
-        var = as_tensor(running_var.reshape(stat_shape), x)
+        xp = backend_of(running_mean).xp
+        mean = as_tensor(xp.reshape(running_mean, stat_shape), x)
+        var = as_tensor(xp.reshape(running_var, stat_shape), x)
     normalized = (x - mean) / ops.sqrt(var + eps)
     if weight is not None:
         normalized = normalized * weight.reshape(stat_shape)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops
-from ..backend import get_array_module
+from ..backends import backend_of
 from ..function import Context, Function, is_grad_enabled
 from ..tensor import Tensor
 from .module import Module
@@ -49,25 +49,27 @@ def _target_like(name: str, target: Any, like: Tensor, what: str = "target") -> 
                 "reshape one of them (e.g. targets.reshape(input.shape))"
             )
         return target if target.dtype == like.dtype else target.astype(like.dtype)
-    xp = get_array_module(like.data)
+    backend = backend_of(like.data)
     if isinstance(target, (bool, int, float, np.number, np.bool_)):
-        return Tensor._make(xp.full(like.shape, target, dtype=like.dtype), False, None)
-    array = xp.asarray(target)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: {what} must be numeric, got an array of dtype {array.dtype}")
-    if tuple(array.shape) != like.shape:
+        full = backend.xp.full(like.shape, target, dtype=like.data.dtype, device=like.data.device)
+        return Tensor._make(full, False, None)
+    kind = backend_of(target).numpy_dtype(target.dtype).kind if hasattr(target, "dtype") else np.asarray(target).dtype.kind
+    if kind not in "biuf":
+        raise TypeError(f"{name}: {what} must be numeric, got an array of dtype {getattr(target, 'dtype', kind)}")
+    if tuple(np.shape(target) if not hasattr(target, "shape") else target.shape) != like.shape:
         raise ValueError(
-            f"{name}: {what} shape {tuple(array.shape)} differs from input shape {like.shape}; "
-            "reshape one of them (e.g. targets.reshape(input.shape))"
+            f"{name}: {what} shape {tuple(np.shape(target) if not hasattr(target, 'shape') else target.shape)} "
+            f"differs from input shape {like.shape}; reshape one of them (e.g. targets.reshape(input.shape))"
         )
-    return Tensor._make(array.astype(like.dtype, copy=False), False, None)
+    # targets given as an array are data entering the op: moved to the input's device here
+    return Tensor._make(backend.asarray(target, dtype=like.dtype), False, None)
 
 
 def _weighted(name: str, loss: Tensor, weight: Any) -> Tensor:
     if weight is None:
         return loss
     weight = weight if isinstance(weight, Tensor) else Tensor._make(
-        get_array_module(loss.data).asarray(weight, dtype=loss.dtype), False, None)
+        backend_of(loss.data).asarray(weight, dtype=loss.dtype), False, None)
     try:
         np.broadcast_shapes(weight.shape, loss.shape)
     except ValueError:
@@ -77,11 +79,10 @@ def _weighted(name: str, loss: Tensor, weight: Any) -> Tensor:
 
 def _floored_log(x: Any) -> Any:
     """max(log(x), -100) for x >= 0 on arrays, without ever evaluating log(0) (no warning)."""
-    xp = get_array_module(x)
-    out = xp.full(x.shape, _LOG_FLOOR, dtype=x.dtype)
+    xp = backend_of(x).xp
     positive = x > 0
-    xp.log(x, out=out, where=positive)
-    return xp.maximum(out, _LOG_FLOOR, out=out)
+    safe = xp.where(positive, x, 1)  # log(1) = 0 stands in where x <= 0, then the floor applies
+    return xp.maximum(xp.where(positive, xp.log(safe), _LOG_FLOOR), _LOG_FLOOR)
 
 
 def _floored_log_tensor(x: Tensor) -> Tensor:
@@ -102,14 +103,7 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx: Context, p: Any, t: Any) -> Any:
-        xp = get_array_module(p)
-        log_p = _floored_log(p)
-        log_one_minus_p = _floored_log(1 - p)
-        # -(t log p + (1 - t) log(1 - p)), computed in place on the two log arrays.
-        log_p *= t
-        log_one_minus_p *= 1 - t
-        loss = xp.add(log_p, log_one_minus_p, out=log_p)
-        return xp.negative(loss, out=loss)
+        return -(t * _floored_log(p) + (1 - t) * _floored_log(1 - p))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -132,10 +126,11 @@ def binary_cross_entropy(probs: Tensor, targets: Any, weight: Any = None, reduct
     probs = _check_input(name, "probs", probs)
     targets = _target_like(name, targets, probs)
     data = probs.data
-    if data.size and bool(((data < 0) | (data > 1)).any()):
+    xp = backend_of(data).xp
+    if data.size and bool(xp.any((data < 0) | (data > 1))):
         raise ValueError(
-            f"{name}: every probability must be in [0, 1], found values from {float(data.min())} to "
-            f"{float(data.max())} (pass logits to binary_cross_entropy_with_logits instead)"
+            f"{name}: every probability must be in [0, 1], found values from {float(xp.min(data))} to "
+            f"{float(xp.max(data))} (pass logits to binary_cross_entropy_with_logits instead)"
         )
     loss = BinaryCrossEntropy.apply(probs, targets)
     return _reduce(_weighted(name, loss, weight), reduction)
@@ -150,9 +145,9 @@ def binary_cross_entropy_with_logits(
     _check_reduction(name, reduction)
     logits = _check_input(name, "logits", logits)
     targets = _target_like(name, targets, logits)
-    if weight is None and reduction == "mean" and logits.size > 0:
+    if weight is None and reduction == "mean" and logits.size > 0 and logits.dtype != np.float16:
         return BCEWithLogitsMean.apply(logits, targets)
-    loss = ops.softplus(logits) - logits * targets
+    loss = ops.TENSOR_FORMULAS.bce_with_logits(logits, targets)
     return _reduce(_weighted(name, loss, weight), reduction)
 
 
@@ -166,9 +161,7 @@ class BCEWithLogitsMean(Function):
 
     @staticmethod
     def forward(ctx: Context, logits: Any, targets: Any) -> Any:
-        from .. import kernels
-
-        loss, grad_logits = kernels.bce_with_logits(logits, targets)
+        loss, grad_logits = backend_of(logits).bce_with_logits(logits, targets)
         ctx.save_for_backward(grad_logits)
         return loss
 
@@ -178,7 +171,7 @@ class BCEWithLogitsMean(Function):
         count = float(logits.size)
         grad_targets = grad * logits * (-1.0 / count) if ctx.needs_input_grad[1] else None
         if is_grad_enabled():
-            return (ops.sigmoid(logits) - targets) * grad * (1.0 / count), grad_targets
+            return ops.TENSOR_FORMULAS.bce_with_logits_grad(logits, targets) * grad * (1.0 / count), grad_targets
         (grad_logits,) = ctx.saved
         return Tensor._make(grad_logits * grad.data, False, None), grad_targets
 
@@ -226,8 +219,7 @@ def nll_loss(log_probs: Tensor, labels: Any, reduction: str = "mean") -> Tensor:
     if log_probs.ndim != 2:
         raise ValueError(f"{name}: expected log-probabilities of shape (N, C), got {log_probs.shape}")
     labels = _labels_array(name, labels, log_probs)
-    xp = get_array_module(log_probs.data)
-    picked = log_probs[xp.arange(log_probs.shape[0]), xp.asarray(labels)]
+    picked = log_probs[np.arange(log_probs.shape[0]), labels]
     return _reduce(-picked, reduction)
 
 

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
-from ..backend import to_numpy
+from ..backends import Device, backend_of, move, to_numpy
 from ..tensor import Tensor
 
 
@@ -248,6 +248,46 @@ class Module:
             else:
                 param.grad.data[...] = 0
 
+    def to(self, target: Any) -> "Module":
+        """Move every parameter, its gradient and every buffer to a device ("cpu", "cuda"), or
+        cast their floating-point values to a dtype; in place, and returns the module.
+
+        Parameters stay the same objects (their ``.data`` changes), so an optimizer made before
+        the move keeps them, and moves its state on its next step.
+        """
+        if isinstance(target, (str, Device)):
+            device = Device(target)
+            convert = lambda array: move(array, device)  # noqa: E731
+        else:
+            dtype = np.dtype(target)
+            if dtype.kind != "f":
+                raise TypeError(f"Module.to: expected a device or a floating-point dtype, got {target!r}")
+
+            def convert(array: Any) -> Any:
+                backend = backend_of(array)
+                if backend.numpy_dtype(array.dtype).kind != "f":
+                    return array  # integer buffers (a batch counter) keep their type
+                return backend.xp.astype(array, backend.native_dtype(dtype))
+        for module in self.modules():
+            for param in module._parameters.values():
+                if param is None:
+                    continue
+                param.data = convert(param.data)
+                if param.grad is not None:
+                    param.grad.data = convert(param.grad.data)
+            for name, buffer in module._buffers.items():
+                if buffer is not None:
+                    module._buffers[name] = convert(buffer)
+        return self
+
+    def cpu(self) -> "Module":
+        """``to("cpu")``."""
+        return self.to("cpu")
+
+    def cuda(self) -> "Module":
+        """``to("cuda")``."""
+        return self.to("cuda")
+
     def num_parameters(self, trainable_only: bool = False) -> int:
         """How many scalar weights the module has (each shared parameter counted once)."""
         return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
@@ -311,8 +351,9 @@ class Module:
         for key, array in arrays.items():
             module, name, kind = entries[key]
             target = module._parameters[name].data if kind == "parameter" else module._buffers[name]
-            # In place, so optimizers holding these Parameters keep seeing the loaded values.
-            target[...] = array
+            # In place, so optimizers holding these Parameters keep seeing the loaded values; a
+            # checkpoint's NumPy arrays are copied onto the model's device.
+            target[...] = backend_of(target).asarray(array, dtype=backend_of(target).numpy_dtype(target.dtype))
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing
@@ -338,7 +379,7 @@ def _check_name(module: Module, name: str) -> None:
         raise KeyError(f"{type(module).__name__}: {name!r} is already a class attribute")
 
 
-def _buffer_array(name: str, value: Any) -> np.ndarray:
+def _buffer_array(name: str, value: Any) -> Any:
     if isinstance(value, Tensor):
         raise TypeError(f"buffer {name!r}: buffers hold plain arrays, not Tensors (pass tensor.data)")
-    return np.asarray(value)
+    return value if hasattr(value, "shape") and hasattr(value, "dtype") else np.asarray(value)

@@ -13,6 +13,7 @@ import copy
 import itertools
 from typing import Any
 
+from ..backends import backend_of
 from ..nn.module import Module
 
 __all__ = ["ExponentialMovingAverage"]
@@ -71,10 +72,13 @@ class ExponentialMovingAverage:
         """Fold ``model``'s current weights into the average (call it after each optimizer step)."""
         weight = 1.0 - self.current_decay()
         current = self._arrays(model)
+        if current and self._averaged and backend_of(current[0]) is not backend_of(self._averaged[0]):
+            self.module.to(model.parameters().__next__().device)  # the average follows its model
+            self._averaged = self._arrays(self.module)
         if len(current) != len(self._averaged) or any(a.shape != c.shape for a, c in zip(self._averaged, current)):
             raise self._mismatch(model)
         for average, value in zip(self._averaged, current):
-            if average.dtype.kind == "f":
+            if backend_of(average).numpy_dtype(average.dtype).kind == "f":
                 # avg <- avg + (1 - d) (current - avg): the same update with one scratch array.
                 scratch = value - average
                 scratch *= weight

@@ -1,9 +1,11 @@
 """Optimizers: SGD (momentum, Nesterov), Adam, AdamW (AMSGrad) and RMSprop (centered, momentum).
 
 The update formulas are PyTorch's (``torch.optim``, single-tensor path), applied in place to
-``param.data`` with NumPy: state buffers are updated with ``out=``/in-place operators, and each
-parameter step allocates at most one scratch array (two with L2 weight decay, which must not
-modify ``param.grad``). Parameters whose ``grad`` is None are skipped, as in PyTorch.
+``param.data``. Adam and AdamW run their backend's fused kernel once per parameter group
+(Numba on the CPU, CuPy on the GPU), with the step written once in :mod:`minigan.formulas`;
+SGD and RMSprop update their state buffers with in-place operators. Parameters whose ``grad``
+is None are skipped, as in PyTorch. State follows its parameter to another device
+(``Module.to``) at the next step.
 
 Hyperparameters live in ``param_groups`` (a list of dicts, each with "params" and its own
 options), so a learning-rate scheduler or the user can change ``group["lr"]`` between steps.
@@ -12,9 +14,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
+import numpy as np
 
-from .. import kernels
-from ..backend import get_array_module, to_numpy
+
+from .. import formulas
+from ..backends import backend_of, to_numpy
 from ..function import enable_grad
 from ..tensor import Tensor
 
@@ -97,15 +101,33 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                grad = param.grad.data
-                if grad.shape != param.data.shape:
-                    raise RuntimeError(f"{type(self).__name__}: gradient of shape {grad.shape} "
-                                       f"for a parameter of shape {param.data.shape}")
-                self._update(param.data, grad, self.state.setdefault(param, {}), group)
+            self._step_group(group, [(param, self._checked_grad(param), self._state_of(param))
+                                     for param in group["params"] if param.grad is not None])
         return loss
+
+    def _checked_grad(self, param: Tensor) -> Any:
+        grad = param.grad.data
+        if grad.shape != param.data.shape:
+            raise RuntimeError(f"{type(self).__name__}: gradient of shape {grad.shape} "
+                               f"for a parameter of shape {param.data.shape}")
+        if type(grad) is not type(param.data) or param.grad.device != param.device:
+            raise RuntimeError(f"{type(self).__name__}: the gradient is on {param.grad.device} "
+                               f"but its parameter is on {param.device}")
+        return grad
+
+    def _state_of(self, param: Tensor) -> dict[str, Any]:
+        """The parameter's state, moved to the parameter's device if the parameter moved."""
+        state = self.state.setdefault(param, {})
+        backend = backend_of(param.data)
+        for key, value in state.items():
+            if hasattr(value, "shape") and backend_of(value) is not backend:
+                state[key] = _on_device_like(value, param.data)
+        return state
+
+    def _step_group(self, group: dict[str, Any], items: list[tuple[Tensor, Any, dict[str, Any]]]) -> None:
+        """Update every (param, grad array, state) of one group; by default one at a time."""
+        for param, grad, state in items:
+            self._update(param.data, grad, state, group)
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -172,8 +194,7 @@ class Optimizer:
                             f"state {key!r} of parameter {index} (group {g}) has shape {tuple(value.shape)}, "
                             f"but the parameter has shape {param.shape}"
                         )
-                    xp = get_array_module(param.data)
-                    value = xp.array(value, dtype=param.dtype, copy=True)
+                    value = _on_device_like(value, param.data)
                 else:
                     value = _copy_value(value)
                 restored[key] = value
@@ -192,6 +213,14 @@ class Optimizer:
         return "\n".join(lines + [")"])
 
 
+def _on_device_like(value: Any, like: Any) -> Any:
+    """A new array shaped, typed and laid out like ``like``, on its device, holding ``value``."""
+    backend = backend_of(like)
+    array = backend.xp.empty_like(like)
+    array[...] = backend.asarray(to_numpy(value), dtype=backend.numpy_dtype(like.dtype))
+    return array
+
+
 def _copy_value(value: Any) -> Any:
     if isinstance(value, Tensor):
         value = value.data
@@ -200,13 +229,24 @@ def _copy_value(value: Any) -> Any:
     return value
 
 
+def _laid_out_like(grad: Any, param: Any) -> Any:
+    """``grad`` in ``param``'s memory order, so that flat views of both walk the same elements
+    (the fused kernels update flat views; the state arrays are made like the parameter)."""
+    if not isinstance(grad, np.ndarray):
+        return grad
+    if param.flags.c_contiguous:
+        return grad if grad.flags.c_contiguous else np.ascontiguousarray(grad)
+    if param.flags.f_contiguous:
+        return grad if grad.flags.f_contiguous else np.asfortranarray(grad)
+    raise ValueError(f"Adam: a parameter of shape {param.shape} is not contiguous; its fused update "
+                     "needs one block of memory")
+
+
 def _with_weight_decay(param: Any, grad: Any, weight_decay: float) -> Any:
     """grad + weight_decay * param in a new array (param.grad itself is left untouched)."""
     if weight_decay == 0:
         return grad
-    decayed = param * weight_decay
-    decayed += grad
-    return decayed
+    return grad + param * weight_decay
 
 
 # ====================================================================== SGD
@@ -232,29 +272,18 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a positive momentum and zero dampening")
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        xp = get_array_module(param)
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         grad = _with_weight_decay(param, grad, group["weight_decay"])
         direction = grad
-        scratch = None
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = grad.copy()
+                buf = state["momentum_buffer"] = backend_of(param).xp.asarray(grad, copy=True)
             else:
                 buf *= momentum
-                if dampening == 0:
-                    buf += grad
-                else:
-                    scratch = xp.multiply(grad, 1.0 - dampening)
-                    buf += scratch
-            if group["nesterov"]:
-                scratch = xp.multiply(buf, momentum, out=scratch)
-                scratch += grad  # g + momentum * b
-                direction = scratch
-            else:
-                direction = buf
-        param -= xp.multiply(direction, lr, out=scratch)
+                buf += grad if dampening == 0 else grad * (1.0 - dampening)
+            direction = grad + buf * momentum if group["nesterov"] else buf
+        param -= direction * lr
 
 
 # ====================================================================== Adam / AdamW
@@ -285,26 +314,31 @@ class Adam(Optimizer):
         if not 0.0 <= beta2 < 1.0:
             raise ValueError(f"invalid beta parameter at index 1: {beta2}")
 
-    def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        xp = get_array_module(param)
-        lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+    def _step_group(self, group: dict[str, Any], items: list[tuple[Tensor, Any, dict[str, Any]]]) -> None:
+        """One backend kernel call for the whole group (per device and step count, which PyTorch
+        keeps per parameter and which sets the bias corrections)."""
+        amsgrad = group["amsgrad"]
+        batches: dict[tuple[Any, int], list[tuple[Any, Any, dict[str, Any]]]] = {}
+        for param, grad, state in items:
+            data = param.data
+            xp = backend_of(data).xp
+            if not state:
+                state["step"] = 0
+                state["exp_avg"] = xp.zeros_like(data)
+                state["exp_avg_sq"] = xp.zeros_like(data)
+            if amsgrad and "max_exp_avg_sq" not in state:  # the first step, or amsgrad switched on later
+                state["max_exp_avg_sq"] = xp.zeros_like(data)
+            state["step"] += 1
+            batches.setdefault((backend_of(data), state["step"]), []).append((data, _laid_out_like(grad, data), state))
         beta1, beta2 = group["betas"]
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = xp.zeros_like(param)
-            state["exp_avg_sq"] = xp.zeros_like(param)
-        state["step"] += 1
-        max_exp_avg_sq = None
-        if group["amsgrad"]:
-            if "max_exp_avg_sq" not in state:  # the first step, or amsgrad switched on later
-                state["max_exp_avg_sq"] = xp.zeros_like(param)
-            max_exp_avg_sq = state["max_exp_avg_sq"]
-        # One fused pass (Numba), or the readable NumPy expressions with MINIGAN_KERNELS=numpy.
-        kernels.adam_update(
-            param, xp.ascontiguousarray(grad) if param.flags.c_contiguous else grad,
-            state["exp_avg"], state["exp_avg_sq"], state["step"], lr, beta1, beta2, eps,
-            weight_decay, self._decoupled, max_exp_avg_sq,
-        )
+        for (backend, step), batch in batches.items():
+            scalars = formulas.adam_scalars(step, group["lr"], beta1, beta2, group["eps"],
+                                            group["weight_decay"], self._decoupled)
+            backend.adam([data for data, _, _ in batch], [grad for _, grad, _ in batch],
+                         [state["exp_avg"] for _, _, state in batch],
+                         [state["exp_avg_sq"] for _, _, state in batch],
+                         [state["max_exp_avg_sq"] for _, _, state in batch] if amsgrad else None,
+                         scalars)
 
 
 class AdamW(Adam):
@@ -345,7 +379,7 @@ class RMSprop(Optimizer):
             raise ValueError(f"invalid momentum value: {group['momentum']}")
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        xp = get_array_module(param)
+        xp = backend_of(param).xp
         lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
         if not state:
             state["step"] = 0
@@ -357,37 +391,24 @@ class RMSprop(Optimizer):
         state["step"] += 1
         grad = _with_weight_decay(param, grad, group["weight_decay"])
         square_avg = state["square_avg"]
-
-        scratch = xp.multiply(grad, grad)
-        scratch *= 1.0 - alpha
         square_avg *= alpha
-        square_avg += scratch  # s = alpha s + (1 - alpha) g^2
-
+        square_avg += grad * grad * (1.0 - alpha)  # s = alpha s + (1 - alpha) g^2
         if group["centered"]:
             grad_avg = state.setdefault("grad_avg", xp.zeros_like(param))
-            xp.multiply(grad, 1.0 - alpha, out=scratch)
             grad_avg *= alpha
-            grad_avg += scratch  # a = alpha a + (1 - alpha) g
-            avg = xp.multiply(grad_avg, grad_avg, out=scratch)
-            xp.subtract(square_avg, avg, out=avg)
+            grad_avg += grad * (1.0 - alpha)  # a = alpha a + (1 - alpha) g
             # s >= a^2 holds exactly (Jensen) but rounding can dip below 0 near convergence;
             # PyTorch would produce NaN there, we take the sqrt of 0 instead.
-            xp.maximum(avg, 0.0, out=avg)
-            xp.sqrt(avg, out=avg)
+            avg = xp.sqrt(xp.maximum(square_avg - grad_avg * grad_avg, 0.0)) + eps
         else:
-            avg = xp.sqrt(square_avg, out=scratch)
-        avg += eps
-
+            avg = xp.sqrt(square_avg) + eps
         if momentum > 0:
             buf = state.setdefault("momentum_buffer", xp.zeros_like(param))
             buf *= momentum
-            buf += xp.divide(grad, avg, out=avg)  # b = momentum b + g / avg
-            xp.multiply(buf, lr, out=avg)
-            param -= avg
+            buf += grad / avg  # b = momentum b + g / avg
+            param -= buf * lr
         else:
-            update = xp.divide(grad, avg, out=avg)
-            update *= lr
-            param -= update
+            param -= grad / avg * lr
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop"]

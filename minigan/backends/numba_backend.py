@@ -1,0 +1,541 @@
+"""The Numba backend: the CPU kernels as compiled loops, with the formulas inlined into them.
+
+The formulas of :mod:`minigan.formulas` are bound to scalar primitives (``math.exp``,
+``a if c else b``) and compiled with ``njit(inline="always")``, so each loop below calls the
+one definition and LLVM sees plain arithmetic. A kernel that depends on the activation is a
+template whose ``act`` (or ``act_backward``) is bound per activation; each build compiles on
+first use, so nothing is compiled that a run never calls.
+
+Every kernel is written as plain Python (``_*_py``) and compiled from that very function, so
+``NUMBA_DISABLE_JIT=1`` runs the same code as ordinary Python (``prange`` becomes ``range``).
+
+Rules kept throughout:
+
+* the formulas' constants are float32 (exact), and scalars are passed in the array's dtype:
+  in Numba a Python float, or an int mixed with float32, promotes float32 arithmetic to float64;
+* ``fastmath`` only as {"reassoc", "contract"} and only in the matmul reduction; never
+  "nnan"/"ninf", so NaN and inf propagate as in NumPy;
+* ``error_model="numpy"`` (IEEE division, no ZeroDivisionError branch) and inner loops over
+  views indexed from 0, the two things LLVM needs to vectorise them;
+* no BLAS call inside a ``prange`` loop (two thread pools fighting over the same cores);
+* the elementwise kernels also have a serial build (see ``PARALLEL_MIN_ELEMENTS``).
+
+Importing this module sets NUMBA_CACHE_DIR (unless already set) to a folder of
+``cache_dir("numba")`` named after a hash of this file and of the formulas, so a changed formula
+never runs from a stale cache, and child processes share the same on-disk cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import tempfile
+import types
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from minigan import formulas
+from minigan.paths import cache_dir
+
+
+def _writable_dir(path: str) -> bool:
+    """The same test Numba makes before it caches: create the directory, write a temp file."""
+    try:
+        os.makedirs(path, exist_ok=True)
+        tempfile.TemporaryFile(dir=path).close()
+    except OSError:
+        return False
+    return True
+
+
+def _source_key() -> str:
+    """A short hash of the code the cached kernels are compiled from (Numba's cache only
+    checks the time stamp of the file that holds the kernel, not of the formulas it inlines)."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(formulas.__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _configure_numba_cache() -> str | None:
+    """Point Numba's cache at ``cache_dir("numba")/<source hash>`` unless NUMBA_CACHE_DIR is set.
+
+    Numba reads NUMBA_CACHE_DIR into ``numba.core.config`` when it is first imported, and again
+    on ``numba.core.config.reload_config()`` (called below, in case something imported numba
+    before us). Returns the directory in use, or None when it cannot be written: Numba's
+    locators would then raise "no locator available" at decoration time, so we compile without
+    an on-disk cache instead of crashing.
+    """
+    user_dir = os.environ.get("NUMBA_CACHE_DIR")
+    if user_dir:
+        return user_dir if _writable_dir(user_dir) else None
+    try:
+        path = str(cache_dir("numba") / _source_key())
+    except OSError:  # e.g. a read-only MINIGAN_CACHE / home directory
+        return None
+    if not _writable_dir(path):
+        return None
+    os.environ["NUMBA_CACHE_DIR"] = path
+    return path
+
+
+NUMBA_CACHE_DIR: str | None = _configure_numba_cache()
+
+import numba  # noqa: E402 - must come after NUMBA_CACHE_DIR is in the environment
+import numba.core.config  # noqa: E402
+import numpy as np  # noqa: E402
+from numba import njit, prange  # noqa: E402
+
+from minigan.backends import Device  # noqa: E402
+from minigan.backends.numpy_backend import ArrayBackend  # noqa: E402
+
+numba.core.config.reload_config()
+
+_CACHE = NUMBA_CACHE_DIR is not None
+JIT_DISABLED: bool = bool(numba.core.config.DISABLE_JIT)
+
+
+def _jit(parallel: bool, fastmath: bool | set = False) -> Callable:
+    # error_model="numpy": IEEE division (x/0 -> inf/nan, as in NumPy) instead of a
+    # ZeroDivisionError check on every division, which stops LLVM from vectorising the loop
+    # (measured: Adam 4x slower with the default "python" model).
+    return njit(cache=_CACHE, parallel=parallel, fastmath=fastmath, nogil=True, error_model="numpy")
+
+
+# ------------------------------------------------------------------------------ the formulas, as scalars
+@njit(inline="always")
+def _where(condition, a, b):  # noqa: ANN001, ANN202
+    return a if condition else b
+
+
+@njit(inline="always")
+def _maximum(a, b):  # noqa: ANN001, ANN202
+    return b if a < b else a  # a NaN in a passes through, as np.maximum(x, 0) does
+
+
+SCALAR_PRIMITIVES = {"exp": math.exp, "log1p": math.log1p, "tanh": math.tanh, "sqrt": math.sqrt,
+                     "abs": abs, "maximum": _maximum, "where": _where}
+S = formulas.bind(SCALAR_PRIMITIVES, njit(inline="always"), suffix="_numba", constant=np.float32)
+
+# The formulas the non-template kernels below call by name.
+adam_moments = S.adam_moments
+adam_param = S.adam_param
+bce_with_logits = S.bce_with_logits
+bce_with_logits_grad = S.bce_with_logits_grad
+maximum = _maximum
+
+
+def _specialize(template: types.FunctionType, suffix: str, **bindings: Any) -> types.FunctionType:
+    """A copy of ``template`` under another qualname, with some global names bound anew.
+
+    Numba's on-disk cache names its files after the qualname and keys entries by signature, not
+    by compile flags or globals, so every build (activation, serial or parallel) needs its own.
+    """
+    copy = types.FunctionType(template.__code__, {**template.__globals__, **bindings},
+                              template.__name__ + suffix, template.__defaults__, template.__closure__)
+    copy.__qualname__ = template.__qualname__ + suffix
+    copy.__module__ = template.__module__
+    copy.__doc__ = template.__doc__
+    return copy
+
+
+# Below this many elements the elementwise kernels (bias+act, act backward, Adam) run their
+# serial build. Measured here (2 cores, float32, bench/kernels.py):
+#   entering Numba's OpenMP pool costs 1.7 us (median) when both cores are free, but while
+#   other jobs hold a core (load 2.4-4 during these runs) a parallel region waits a scheduler
+#   slice for its descheduled thread: 4-7 ms median, 1.2-3.8 ms best, at every GAN size;
+#   serial at the largest GAN sizes: bias+leaky 256x1024 20 us, act backward 256x1024 117 us,
+#   Adam 784x1024 0.54 ms (all other GAN tensors are smaller).
+# The parallel win on a quiet machine is at most about half of those serial times, the loss on
+# a shared one is milliseconds per call, so every GAN tensor (<= 1024 x 784) stays serial.
+PARALLEL_MIN_ELEMENTS = 1 << 20
+
+
+def _use_parallel(size: int, parallel: bool | None) -> bool:
+    return size >= PARALLEL_MIN_ELEMENTS if parallel is None else parallel
+
+
+# ------------------------------------------------------------------------------ matmul
+# Output blocks handed to one prange task: 64 x 64 outputs, i.e. 64 rows of ``a`` and of ``bt``
+# (2 x 256 KiB at K = 1024 in float32), which stay in the 2 MiB L2 while the task sweeps them.
+_ROW_BLOCK = 64
+_COL_BLOCK = 64
+
+
+def _matmul_nt_py(a, bt, out):  # noqa: ANN001, ANN202
+    """out = a @ bt.T with ``a`` (M, K) and ``bt`` (N, K), both C-contiguous.
+
+    Each output is a dot product of two contiguous rows, so the innermost loop runs along K over
+    unit-stride memory. A 4 x 4 register tile (16 accumulators) reuses each loaded element four
+    times; with fastmath "reassoc" LLVM vectorises the 16 reductions along K. prange runs over
+    independent 64 x 64 output blocks.
+    """
+    M, K = a.shape
+    N = bt.shape[0]
+    zero = out.dtype.type(0)
+    n_row_blocks = (M + _ROW_BLOCK - 1) // _ROW_BLOCK
+    n_col_blocks = (N + _COL_BLOCK - 1) // _COL_BLOCK
+    for task in prange(n_row_blocks * n_col_blocks):
+        r0 = (task // n_col_blocks) * _ROW_BLOCK
+        r1 = min(r0 + _ROW_BLOCK, M)
+        c0 = (task % n_col_blocks) * _COL_BLOCK
+        c1 = min(c0 + _COL_BLOCK, N)
+        i = r0
+        while i + 4 <= r1:
+            a0r = a[i]
+            a1r = a[i + 1]
+            a2r = a[i + 2]
+            a3r = a[i + 3]
+            j = c0
+            while j + 4 <= c1:
+                b0r = bt[j]
+                b1r = bt[j + 1]
+                b2r = bt[j + 2]
+                b3r = bt[j + 3]
+                s00 = s01 = s02 = s03 = zero
+                s10 = s11 = s12 = s13 = zero
+                s20 = s21 = s22 = s23 = zero
+                s30 = s31 = s32 = s33 = zero
+                for k in range(K):
+                    a0 = a0r[k]
+                    a1 = a1r[k]
+                    a2 = a2r[k]
+                    a3 = a3r[k]
+                    b0 = b0r[k]
+                    b1 = b1r[k]
+                    b2 = b2r[k]
+                    b3 = b3r[k]
+                    s00 += a0 * b0
+                    s01 += a0 * b1
+                    s02 += a0 * b2
+                    s03 += a0 * b3
+                    s10 += a1 * b0
+                    s11 += a1 * b1
+                    s12 += a1 * b2
+                    s13 += a1 * b3
+                    s20 += a2 * b0
+                    s21 += a2 * b1
+                    s22 += a2 * b2
+                    s23 += a2 * b3
+                    s30 += a3 * b0
+                    s31 += a3 * b1
+                    s32 += a3 * b2
+                    s33 += a3 * b3
+                o = out[i]
+                o[j] = s00
+                o[j + 1] = s01
+                o[j + 2] = s02
+                o[j + 3] = s03
+                o = out[i + 1]
+                o[j] = s10
+                o[j + 1] = s11
+                o[j + 2] = s12
+                o[j + 3] = s13
+                o = out[i + 2]
+                o[j] = s20
+                o[j + 1] = s21
+                o[j + 2] = s22
+                o[j + 3] = s23
+                o = out[i + 3]
+                o[j] = s30
+                o[j + 1] = s31
+                o[j + 2] = s32
+                o[j + 3] = s33
+                j += 4
+            while j < c1:  # leftover columns: 4 x 1 tiles (the whole product when N == 1)
+                br = bt[j]
+                s0 = s1 = s2 = s3 = zero
+                for k in range(K):
+                    bk = br[k]
+                    s0 += a0r[k] * bk
+                    s1 += a1r[k] * bk
+                    s2 += a2r[k] * bk
+                    s3 += a3r[k] * bk
+                out[i, j] = s0
+                out[i + 1, j] = s1
+                out[i + 2, j] = s2
+                out[i + 3, j] = s3
+                j += 1
+            i += 4
+        while i < r1:  # leftover rows: plain dot products
+            ar = a[i]
+            for j in range(c0, c1):
+                br = bt[j]
+                s = zero
+                for k in range(K):
+                    s += ar[k] * br[k]
+                out[i, j] = s
+            i += 1
+
+
+_matmul_nt = _jit(parallel=True, fastmath={"reassoc", "contract"})(_matmul_nt_py)
+
+
+def numba_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b with the Numba kernel (no BLAS). a: (M, K), b: (K, N), same float dtype.
+
+    The kernel wants ``a`` and ``b.T`` C-contiguous; ``x @ W.T`` (the Linear forward) already is,
+    other layouts are copied first (that copy is part of what the matmul rule measured).
+    """
+    out = np.empty((a.shape[0], b.shape[1]), dtype=a.dtype)
+    _matmul_nt(np.ascontiguousarray(a), np.ascontiguousarray(b.T), out)
+    return out
+
+
+# The matmul rule, measured with bench/kernels.py on this machine (2 cores shared with other
+# jobs; OpenBLAS 0.3.31; float32; median of 21 interleaved samples; the Numba kernel's time
+# includes the transposed copies it needs):
+#
+# * 1 thread each (NUMBA_NUM_THREADS=OPENBLAS_NUM_THREADS=1), Numba time / BLAS time:
+#     forward  x @ W.T (no copy):  batch 64: 0.93 (784x64) .. 1.04-1.08 (K >= 512) .. 1.25-1.65
+#                                  (K <= 256); batch 256: 1.16-2.1
+#     grad_x   gz @ W  (copies W.T): 1.6-6.6      grad_W  gz.T @ x (copies both): 2.0-18
+#     K == 1   (the 1-unit logit layer's grad_x, an outer product): 0.40-0.58, Numba wins
+# * 2 threads each: on a quiet machine (load 0.7, best of 15) the forward at batch 64 measured
+#   0.8-1.1, but while other jobs hold a core every parallel call may wait a scheduler slice
+#   for its descheduled thread: median 6.5 ms for a (256,1)@(1,256) product that takes 30 us
+#   serially.
+#
+# So: BLAS everywhere (it wins or ties every K > 1 shape, and picks its own thread count for
+# small products); for K == 1 the product is the exact broadcast ``a * b``, no reduction and
+# no thread pool: 2.4-29 us against BLAS's 6-79 us (the Numba kernel is 0.4-0.6x of BLAS
+# with one thread but stalls with two). The Numba kernel is compiled only when called
+# (bench/kernels.py compares it).
+def matmul_rule(a: Any, b: Any) -> str:
+    """Which implementation :meth:`NumbaBackend.matmul` uses for ``a @ b``: ``"blas"``,
+    ``"numba"`` or ``"outer"`` (the exact broadcast product when the inner dimension is 1).
+    ``"numba"`` is never chosen on the machine the rule was measured on."""
+    return "outer" if a.shape[1] == 1 else "blas"
+
+
+# ------------------------------------------------------------------------------ fused bias + activation
+def _bias_act_py(z, bias, slope):  # noqa: ANN001, ANN202
+    """In place: z[i, j] = act(z[i, j] + bias[j], slope), one pass, prange over rows.
+
+    ``act`` is bound per activation (see :func:`_specialize`), so each build's inner loop is the
+    activation's formula inlined over contiguous memory.
+    """
+    M, N = z.shape
+    for i in prange(M):
+        r = z[i]
+        for j in range(N):
+            r[j] = act(r[j] + bias[j], slope)  # noqa: F821 - bound per build
+
+
+# ------------------------------------------------------------------------------ activation backward + bias gradient
+# Columns per prange task: 16 float32 = one 512-bit vector; tasks own disjoint columns, so
+# the bias sums need no atomics or per-thread partials and stay vectorised along a row.
+_MIN_COL_TASK = 16
+
+
+def _act_backward_py(grad_y, y, slope, grad_z, grad_bias, col_block):  # noqa: ANN001, ANN202
+    """grad_z = grad_y act'(z) (read off the output y) and grad_bias = grad_z.sum(0), one pass.
+
+    prange over blocks of ``col_block`` columns; each task walks all rows of its columns, so
+    memory is read row-contiguously and every column's sum has a single owner.
+    """
+    M, N = y.shape
+    zero = y.dtype.type(0)
+    n_tasks = (N + col_block - 1) // col_block
+    for task in prange(n_tasks):
+        c0 = task * col_block
+        c1 = min(c0 + col_block, N)
+        gb = grad_bias[c0:c1]
+        for j in range(c1 - c0):
+            gb[j] = zero
+        for i in range(M):
+            gyr = grad_y[i, c0:c1]
+            yr = y[i, c0:c1]
+            gzr = grad_z[i, c0:c1]
+            for j in range(c1 - c0):
+                gzr[j] = act_backward(gyr[j], yr[j], slope)  # noqa: F821 - bound per build
+                gb[j] += gzr[j]
+
+
+_BUILDS: dict[tuple[str, str, bool], Callable] = {}
+
+
+def activation_kernel(kind: str, activation: str, parallel: bool) -> Callable:
+    """The compiled ``kind`` ("bias_act" or "act_backward") kernel for one activation."""
+    key = (kind, activation, parallel)
+    kernel = _BUILDS.get(key)
+    if kernel is None:
+        forward, backward = S.ACTIVATIONS[activation]
+        if kind == "bias_act":
+            template, binding = _bias_act_py, {"act": forward}
+        else:
+            template, binding = _act_backward_py, {"act_backward": backward}
+        suffix = f"_{activation}" + ("" if parallel else "_serial")
+        kernel = _BUILDS[key] = _jit(parallel)(_specialize(template, suffix, **binding))
+    return kernel
+
+
+# ------------------------------------------------------------------------------ Adam / AdamW
+_ADAM_CHUNK = 16384  # elements per prange task (64 KiB of float32 per array)
+
+
+def _adam_py(p, g, m, v, vmax, amsgrad, decay_factor, l2, one_minus_beta1, beta2,
+             one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size):  # noqa: ANN001, ANN202
+    """One Adam/AdamW step over flat contiguous arrays, in place, with formulas.adam_moments and
+    formulas.adam_param; every scalar already in p's dtype. With ``amsgrad`` the running
+    maximum ``vmax`` of v takes v's place in the denominator."""
+    n = p.size
+    n_tasks = (n + _ADAM_CHUNK - 1) // _ADAM_CHUNK
+    for task in prange(n_tasks):
+        lo = task * _ADAM_CHUNK
+        hi = min(lo + _ADAM_CHUNK, n)
+        # chunk views indexed from 0: LLVM then knows no index is negative (no wrap-around
+        # select) and vectorises the loop; indexing p[lo + k] directly measured 4x slower
+        pc = p[lo:hi]
+        gc = g[lo:hi]
+        mc = m[lo:hi]
+        vc = v[lo:hi]
+        vmc = vmax[lo:hi]
+        for k in range(hi - lo):
+            pk, mk, vk = adam_moments(pc[k], gc[k], mc[k], vc[k], decay_factor, l2,
+                                      one_minus_beta1, beta2, one_minus_beta2)
+            mc[k] = mk
+            vc[k] = vk
+            if amsgrad:
+                vk = maximum(vk, vmc[k])  # a NaN in v propagates, as in torch.maximum
+                vmc[k] = vk
+            pc[k] = adam_param(pk, mk, vk, bias_correction2_sqrt, eps, neg_step_size)
+
+
+_adam = _jit(parallel=True)(_adam_py)
+_adam_serial = _jit(parallel=False)(_specialize(_adam_py, "_serial"))
+
+
+# ------------------------------------------------------------------------------ binary cross-entropy on logits
+def _bce_py(x, t, grad):  # noqa: ANN001, ANN202
+    """Fills grad = formulas.bce_with_logits_grad(x, t) / N and returns the sum of
+    formulas.bce_with_logits(x, t), accumulated in float64.
+
+    Serial on purpose: the discriminator gives one logit per sample (64..256 values), far below
+    the cost of waking the thread pool.
+    """
+    n = x.size
+    n_dt = x.dtype.type(n)
+    total = 0.0
+    for k in range(n):
+        total += bce_with_logits(x[k], t[k])
+        grad[k] = bce_with_logits_grad(x[k], t[k]) / n_dt
+    return total
+
+
+_bce = _jit(parallel=False)(_bce_py)
+
+
+# ------------------------------------------------------------------------------ the backend
+class NumbaBackend(ArrayBackend):
+    """NumPy arrays, with the fused kernels compiled by Numba."""
+
+    name = "numba"
+
+    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """a @ b by :func:`matmul_rule`: BLAS, or the exact broadcast product when K == 1."""
+        if a.shape[1] == 1:
+            return a * b  # (M, 1) * (1, N): each output is one product, exactly as in a @ b
+        return a @ b
+
+    def bias_act_(self, z: np.ndarray, bias: np.ndarray | None, activation: str, slope: float,
+                  parallel: bool | None = None) -> np.ndarray:
+        """z = act(z + bias) in place (z 2-D, C-contiguous); returns z.
+
+        ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+        """
+        b = np.ascontiguousarray(bias) if bias is not None else np.zeros(z.shape[1], dtype=z.dtype)
+        use_parallel = _use_parallel(z.size, parallel)
+        slope = z.dtype.type(slope)
+        if activation == "tanh":
+            # Without SVML, LLVM cannot vectorise tanh: the fused pass calls scalar libm tanhf
+            # (~9 ns/element here), while NumPy's SIMD tanh runs ~0.3 ns/element. So for tanh:
+            # the bias pass in Numba, then NumPy's tanh in place (bench/kernels.py shows both).
+            activation_kernel("bias_act", "none", use_parallel)(z, b, slope)
+            np.tanh(z, out=z)
+            return z
+        activation_kernel("bias_act", activation, use_parallel)(z, b, slope)
+        return z
+
+    def linear_act_forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
+                           activation: str, slope: float) -> np.ndarray:
+        """y = act(x @ weight.T + bias): the matmul, then one fused in-place bias+act pass."""
+        z = self.matmul(x, weight.T)
+        if not z.flags.c_contiguous:  # a matmul may hand back an F-ordered result for odd inputs
+            z = np.ascontiguousarray(z)
+        return self.bias_act_(z, bias, activation, slope)
+
+    def linear_act_backward(self, grad_y: np.ndarray, y: np.ndarray, activation: str, slope: float,
+                            parallel: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(grad_z, grad_bias) in one fused pass (see :func:`_act_backward_py`).
+
+        ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+        """
+        grad_y = np.ascontiguousarray(grad_y)
+        y = np.ascontiguousarray(y)
+        grad_z = np.empty_like(y)
+        width = y.shape[1]
+        grad_bias = np.empty(width, dtype=y.dtype)
+        slope = y.dtype.type(slope)
+        if _use_parallel(y.size, parallel):
+            # one column block per thread (a multiple of one vector): each thread reads whole
+            # cache lines of every row and owns its columns' sums
+            n_threads = max(numba.get_num_threads(), 1)
+            per_thread = -(-width // n_threads)
+            col_block = max(_MIN_COL_TASK, -(-per_thread // _MIN_COL_TASK) * _MIN_COL_TASK)
+            activation_kernel("act_backward", activation, True)(grad_y, y, slope, grad_z, grad_bias,
+                                                                 col_block)
+        else:
+            # serial: one block of full rows, read in memory order (16-column blocks measured
+            # 2.5-3x slower here at 64K-256K elements)
+            activation_kernel("act_backward", activation, False)(grad_y, y, slope, grad_z, grad_bias,
+                                                                  max(width, 1))
+        return grad_z, grad_bias
+
+    def adam(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray],
+             exp_avgs: Sequence[np.ndarray], exp_avg_sqs: Sequence[np.ndarray],
+             max_exp_avg_sqs: Sequence[np.ndarray] | None, scalars: dict[str, float],
+             parallel: bool | None = None) -> None:
+        """One Adam/AdamW step over a parameter group; each tensor's arrays share one memory
+        order and are contiguous (the optimizer checks), so flat views are never copies."""
+        for i, param in enumerate(params):
+            dt = param.dtype.type
+            order = "C" if param.flags.c_contiguous else "F"
+            flat = [a.reshape(-1, order=order) for a in (param, grads[i], exp_avgs[i], exp_avg_sqs[i])]
+            amsgrad = max_exp_avg_sqs is not None
+            vmax = max_exp_avg_sqs[i].reshape(-1, order=order) if amsgrad else flat[0]  # unused then
+            kernel = _adam if _use_parallel(param.size, parallel) else _adam_serial
+            kernel(*flat, vmax, amsgrad, dt(scalars["decay_factor"]), dt(scalars["l2"]),
+                   dt(scalars["one_minus_beta1"]), dt(scalars["beta2"]), dt(scalars["one_minus_beta2"]),
+                   dt(scalars["bias_correction2_sqrt"]), dt(scalars["eps"]), dt(scalars["neg_step_size"]))
+
+    def bce_with_logits(self, logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(0-d loss array, grad_logits) in one pass; inputs same shape and dtype."""
+        x = np.ascontiguousarray(logits)
+        t = np.ascontiguousarray(targets)
+        grad = np.empty_like(x)
+        total = _bce(x.reshape(-1), t.reshape(-1), grad.reshape(-1))
+        return np.asarray(total / max(x.size, 1), dtype=x.dtype), grad
+
+
+backend = NumbaBackend(np, Device("cpu"))
+
+
+def compile_all(dtype: Any, activations: Sequence[str] = tuple(formulas.ACTIVATIONS)) -> None:
+    """Compile (or load from the on-disk cache) the serial kernel builds a training run calls.
+
+    Calls each with exactly the argument types the backend passes (C-contiguous arrays, dtype
+    scalars, a Python bool), so no later call of these builds compiles. Parallel builds and the
+    Numba matmul are compiled only if a call ever picks them.
+    """
+    dt = np.dtype(dtype)
+    s = dt.type
+    z = np.ones((5, 7), dt)
+    bias = np.ones(7, dt)
+    for activation in activations:
+        activation_kernel("bias_act", activation, False)(z, bias, s(0.01))
+        activation_kernel("act_backward", activation, False)(z, z, s(0.01), np.empty_like(z),
+                                                             np.empty(7, dt), 7)
+    p, g, m, v = (np.ones(9, dt) for _ in range(4))
+    _adam_serial(p, g, m, v, v, False, s(1), s(0), s(0.1), s(0.999), s(0.001), s(1), s(1e-8), s(-1e-3))
+    _bce(np.zeros(4, dt), np.ones(4, dt), np.empty(4, dt))

@@ -1,0 +1,108 @@
+"""The NumPy reference backend: the formulas of :mod:`minigan.formulas` applied to whole arrays.
+
+:class:`ArrayBackend` is written against the array-API standard only (``xp.matmul``,
+``xp.sum``, ``xp.permute_dims``...), so the same class also serves the strict test device and
+is the base of the CuPy backend. It is the ``MINIGAN_KERNELS=numpy`` path and the oracle the
+tests hold the Numba kernels to. Kernels assume valid input; the ops check it first.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Sequence
+
+import numpy as np
+
+from minigan import formulas
+from minigan.backends import Device
+
+
+class ArrayBackend:
+    """Arrays of the namespace ``xp`` on one device, and the reference kernels on them."""
+
+    name = "numpy"
+
+    def __init__(self, xp: Any, device: Device, native_device: Any = None) -> None:
+        self.xp = xp
+        self.device = device
+        self.native_device = native_device  # what xp calls the device (None: its default)
+        # The formulas on whole arrays of this namespace (one definition, bound to xp).
+        self.F = formulas.bind(vars(xp))
+
+    # ------------------------------------------------------------------ data on and off the device
+    def native_dtype(self, dtype: Any) -> Any:
+        """xp's dtype for a NumPy dtype (the same object for NumPy and CuPy)."""
+        return np.dtype(dtype)
+
+    def numpy_dtype(self, dtype: Any) -> np.dtype:
+        """The NumPy dtype for one of xp's dtypes."""
+        return np.dtype(dtype)
+
+    def asarray(self, data: Any, dtype: Any = None, copy: bool | None = None) -> Any:
+        """``data`` (a NumPy array, a number or an array of this backend) as an array here."""
+        if dtype is not None:
+            dtype = self.native_dtype(dtype)
+        return self.xp.asarray(data, dtype=dtype, copy=copy)
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        return np.asarray(array)
+
+    def errstate(self) -> contextlib.AbstractContextManager:
+        """exp(-|x|) underflows to 0 for |x| > ~100: that is the right answer, not an error."""
+        return np.errstate(under="ignore")
+
+    def scatter_add(self, target: Any, index: tuple[Any, ...], values: Any) -> None:
+        """target[index] += values, adding once per occurrence of a repeated index."""
+        np.add.at(target, index, values)
+
+    # ------------------------------------------------------------------ kernels
+    def matmul(self, a: Any, b: Any) -> Any:
+        """a @ b for 2-D arrays of one float dtype."""
+        return self.xp.matmul(a, b)
+
+    def linear_act_forward(self, x: Any, weight: Any, bias: Any | None, activation: str,
+                           slope: float) -> Any:
+        """y = act(x @ weight.T + bias), weight in PyTorch's (out, in) layout."""
+        z = self.matmul(x, self.xp.permute_dims(weight, (1, 0)))
+        if bias is not None:
+            z += bias
+        act, _ = self.F.ACTIVATIONS[activation]
+        with self.errstate():
+            return act(z, slope)
+
+    def linear_act_backward(self, grad_y: Any, y: Any, activation: str,
+                            slope: float) -> tuple[Any, Any]:
+        """(grad_z, grad_bias): grad_z = grad_y act'(z) read off y; grad_bias = column sums."""
+        _, backward = self.F.ACTIVATIONS[activation]
+        grad_z = backward(grad_y, y, slope)
+        return grad_z, self.xp.sum(grad_z, axis=0)
+
+    def adam(self, params: Sequence[Any], grads: Sequence[Any], exp_avgs: Sequence[Any],
+             exp_avg_sqs: Sequence[Any], max_exp_avg_sqs: Sequence[Any] | None,
+             scalars: dict[str, float]) -> None:
+        """One Adam/AdamW step, in place, over a parameter group (``scalars``: formulas.adam_scalars).
+
+        AMSGrad when ``max_exp_avg_sqs`` is given: the running maximum of the second moment
+        takes its place in the denominator.
+        """
+        moments = {k: scalars[k] for k in ("decay_factor", "l2", "one_minus_beta1", "beta2", "one_minus_beta2")}
+        update = {k: scalars[k] for k in ("bias_correction2_sqrt", "eps", "neg_step_size")}
+        for i, (param, grad, exp_avg, exp_avg_sq) in enumerate(zip(params, grads, exp_avgs, exp_avg_sqs)):
+            p, m, v = self.F.adam_moments(param, grad, exp_avg, exp_avg_sq, **moments)
+            exp_avg[...] = m
+            exp_avg_sq[...] = v
+            if max_exp_avg_sqs is not None:
+                max_exp_avg_sqs[i][...] = self.xp.maximum(v, max_exp_avg_sqs[i])
+                v = max_exp_avg_sqs[i]
+            param[...] = self.F.adam_param(p, m, v, **update)
+
+    def bce_with_logits(self, logits: Any, targets: Any) -> tuple[Any, Any]:
+        """(loss, grad_logits) of mean BCE on logits: the mean of formulas.bce_with_logits and
+        its gradient formulas.bce_with_logits_grad / N. The loss is a 0-d array."""
+        count = logits.size
+        with self.errstate():
+            loss = self.xp.mean(self.F.bce_with_logits(logits, targets))
+            grad = self.F.bce_with_logits_grad(logits, targets) / count
+        return self.xp.asarray(loss), grad
+
+
+backend = ArrayBackend(np, Device("cpu"))

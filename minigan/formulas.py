@@ -1,0 +1,223 @@
+"""One home per formula: the activations and their derivatives, the stable sigmoid and
+softplus, BCE on logits, and the Adam/AdamW step.
+
+Every formula here is a plain function of its arguments written with a handful of
+primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
+``where(condition, a, b)``. As imported, the primitives are NumPy's, so each formula works on
+NumPy arrays as it stands: that is the NumPy reference backend. :func:`bind` makes a copy of
+the formulas with other primitives, from the same code objects:
+
+* the autograd ops and the CuPy backend bind them to an array namespace (``cupy``, or the
+  array-API namespace of a test device);
+* the Numba backend binds them to scalar functions (``math.exp``, ``a if c else b``) and
+  inlines them into its loops.
+
+So a formula is written once and nothing else restates it. Arguments named ``y`` are an
+activation's *output*: each derivative is read off the output, so the input never has to be
+stored (for leaky ReLU that needs a slope > 0, which the ops check).
+"""
+from __future__ import annotations
+
+import math
+import types
+from typing import Any, Callable, Mapping
+
+from numpy import abs, exp, log1p, maximum, sqrt, tanh, where  # noqa: A004 - the primitives
+
+PRIMITIVES = ("exp", "log1p", "tanh", "sqrt", "abs", "maximum", "where")
+
+
+# ============================================================== sigmoid and softplus
+def sigmoid(x: Any) -> Any:
+    """σ(x) = 1 / (1 + e^-x);  σ' = σ (1 - σ).
+
+    Split on the sign of x so exp only sees -|x| and never overflows: with e = exp(-|x|),
+    σ = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0 (both keep full relative precision,
+    where 1 - 1/(1 + e) would cancel to 0).
+    """
+    e = exp(-abs(x))
+    return where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def softplus(x: Any) -> Any:
+    """softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|);  softplus' = σ.
+
+    The second form never overflows and keeps precision for large negative x.
+    """
+    return maximum(x, 0) + log1p(exp(-abs(x)))
+
+
+# ============================================================== activations
+# Each activation is f(z, slope) and its backward, g f'(z) for an upstream gradient g, read off
+# the output y = f(z). ``slope`` is leaky ReLU's negative slope; the others ignore it.
+def identity(z: Any, slope: Any) -> Any:
+    """f(z) = z."""
+    return z
+
+
+def identity_backward(g: Any, y: Any, slope: Any) -> Any:
+    """g f' = g."""
+    return g
+
+
+def relu(z: Any, slope: Any) -> Any:
+    """f(z) = max(z, 0) (NaN passes through)."""
+    return maximum(z, 0)
+
+
+def relu_backward(g: Any, y: Any, slope: Any) -> Any:
+    """g f' = g where y > 0, else 0 (a select, as PyTorch's threshold_backward)."""
+    return where(y > 0, g, 0)
+
+
+def leaky_relu(z: Any, slope: Any) -> Any:
+    """f(z) = z where z > 0, else slope z."""
+    return where(z > 0, z, z * slope)
+
+
+def leaky_relu_backward(g: Any, y: Any, slope: Any) -> Any:
+    """g f' = g where y > 0, else slope g (y > 0 exactly where z > 0, because slope > 0)."""
+    return where(y > 0, g, g * slope)
+
+
+def sigmoid_act(z: Any, slope: Any) -> Any:
+    """f(z) = σ(z)."""
+    return sigmoid(z)
+
+
+def sigmoid_backward(g: Any, y: Any, slope: Any) -> Any:
+    """g f' = g y (1 - y)."""
+    return g * (y * (1 - y))
+
+
+def tanh_act(z: Any, slope: Any) -> Any:
+    """f(z) = tanh(z)."""
+    return tanh(z)
+
+
+def tanh_backward(g: Any, y: Any, slope: Any) -> Any:
+    """g f' = g (1 - y^2)."""
+    return g * (1 - y * y)
+
+
+#: name -> (f(z, slope), g f'(g, y, slope)): the one list of activations the fused linear op knows.
+ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+    "none": (identity, identity_backward),
+    "relu": (relu, relu_backward),
+    "leaky_relu": (leaky_relu, leaky_relu_backward),
+    "sigmoid": (sigmoid_act, sigmoid_backward),
+    "tanh": (tanh_act, tanh_backward),
+}
+
+
+# ============================================================== binary cross-entropy on logits
+def bce_with_logits(x: Any, t: Any) -> Any:
+    """l(x, t) = -(t log σ(x) + (1 - t) log(1 - σ(x))) = softplus(x) - x t;
+    dl/dx = σ(x) - t,  dl/dt = -x."""
+    return softplus(x) - x * t
+
+
+def bce_with_logits_grad(x: Any, t: Any) -> Any:
+    """dl/dx = σ(x) - t."""
+    return sigmoid(x) - t
+
+
+# ============================================================== Adam / AdamW
+def adam_scalars(step: int, lr: float, beta1: float, beta2: float, eps: float,
+                 weight_decay: float, decoupled: bool) -> dict[str, float]:
+    """The per-step constants of :func:`adam_step`, in float64 as PyTorch computes them in Python.
+
+    AdamW decays the weights (decay_factor = 1 - lr wd); Adam adds wd * p to the gradient (l2).
+    """
+    decoupled_decay = weight_decay != 0 and decoupled
+    return {
+        "decay_factor": 1.0 - lr * weight_decay if decoupled_decay else 1.0,
+        "l2": 0.0 if decoupled_decay else weight_decay,
+        "one_minus_beta1": 1.0 - beta1,
+        "beta2": beta2,
+        "one_minus_beta2": 1.0 - beta2,
+        "bias_correction2_sqrt": math.sqrt(1.0 - beta2**step),
+        "eps": eps,
+        "neg_step_size": -lr / (1.0 - beta1**step),
+    }
+
+
+def adam_moments(p: Any, g: Any, m: Any, v: Any, decay_factor: Any, l2: Any,
+                 one_minus_beta1: Any, beta2: Any, one_minus_beta2: Any) -> tuple[Any, Any, Any]:
+    """The first half of one Adam/AdamW step (torch.optim.Adam's order of operations):
+
+    p <- p decay_factor;  g <- g + l2 p;  m <- m + (1 - β1)(g - m);  v <- β2 v + (1 - β2) g².
+    Returns (p, m, v).
+    """
+    p = p * decay_factor
+    g = g + l2 * p
+    m = m + one_minus_beta1 * (g - m)
+    v = v * beta2 + one_minus_beta2 * g * g
+    return p, m, v
+
+
+def adam_param(p: Any, m: Any, v: Any, bias_correction2_sqrt: Any, eps: Any, neg_step_size: Any) -> Any:
+    """The second half: p <- p - lr / (1 - β1^t) · m / (sqrt(v) / sqrt(1 - β2^t) + eps).
+
+    With AMSGrad, v is the running maximum of the second moments.
+    """
+    return p + neg_step_size * m / (sqrt(v) / bias_correction2_sqrt + eps)
+
+
+# ============================================================== binding
+FORMULAS: tuple[Callable, ...] = (
+    sigmoid, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
+    leaky_relu_backward, sigmoid_act, sigmoid_backward, tanh_act, tanh_backward, bce_with_logits,
+    bce_with_logits_grad,
+    adam_moments, adam_param,
+)
+
+
+def bind(primitives: Mapping[str, Any], decorate: Callable[[Callable], Any] | None = None,
+         suffix: str = "", constant: Callable[[float], Any] | None = None,
+         replace: Mapping[str, Callable] | None = None) -> types.SimpleNamespace:
+    """Every formula re-made from its own code with other ``primitives`` (a mapping that gives
+    the names in :data:`PRIMITIVES`, e.g. ``vars(cupy)``; other names in it are ignored), each
+    copy passed through ``decorate`` (``numba.njit(inline="always")``, say). Formulas call each
+    other through the new namespace. A primitive left out fails only when a formula that uses
+    it is called.
+
+    ``replace`` gives formulas by name (``sigmoid``, say) to use instead of copies: the autograd
+    ops pass their own differentiable Sigmoid op that way. ``suffix`` is added to each copy's
+    qualified name, so that a compiler's on-disk cache, which is keyed by name, keeps the copies
+    apart. ``constant`` retypes the numbers written in the formulas (0, 1): Numba types a bare
+    ``1`` as an int64, which would turn float32 arithmetic into float64, so its copies get
+    ``numpy.float32(1)`` (exact, and float64 stays float64).
+
+    Returns a namespace with one attribute per formula, plus ``ACTIVATIONS`` (name ->
+    (f, backward)) in the order of :data:`ACTIVATIONS`.
+    """
+    scope: dict[str, Any] = {name: primitives[name] for name in PRIMITIVES if name in primitives}
+    bound = types.SimpleNamespace()
+    for formula in FORMULAS:  # callees (sigmoid, softplus) come first, so callers see their copies
+        name = formula.__name__
+        if replace and name in replace:
+            made = replace[name]
+        else:
+            code = formula.__code__
+            if constant is not None:
+                code = code.replace(co_consts=tuple(_retyped(c, constant) for c in code.co_consts))
+            copy = types.FunctionType(code, scope, name, formula.__defaults__)
+            copy.__qualname__ = formula.__qualname__ + suffix
+            copy.__module__ = formula.__module__
+            copy.__doc__ = formula.__doc__
+            made = decorate(copy) if decorate is not None else copy
+        scope[name] = made
+        setattr(bound, name, made)
+    bound.ACTIVATIONS = {name: (getattr(bound, f.__name__), getattr(bound, backward.__name__))
+                         for name, (f, backward) in ACTIVATIONS.items()}
+    return bound
+
+
+def _retyped(value: Any, constant: Callable[[float], Any]) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    converted = constant(value)
+    if float(converted) != value:  # only constants the new type holds exactly
+        raise ValueError(f"formula constant {value!r} is not exact as {type(converted).__name__}")
+    return converted
