@@ -59,6 +59,10 @@ class _Accumulator:
             self.owned = True
 
 
+def _copy(array: Any) -> Any:
+    return backend_of(array).xp.asarray(array, copy=True)
+
+
 def _is_fresh(result: Tensor, incoming: Tensor) -> bool:
     """True when backward made a new array (not the incoming gradient or a view of anything).
 
@@ -167,7 +171,7 @@ def _run_backward(
 def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, owned: bool, create_graph: bool) -> None:
     if leaf.grad is None:
         # A borrowed array must be copied before it becomes .grad, which later backwards add to.
-        leaf.grad = grad if (owned or create_graph) else Tensor._make(grad.data.copy(), False, None)
+        leaf.grad = grad if (owned or create_graph) else Tensor._make(_copy(grad.data), False, None)
     elif create_graph or leaf.grad.requires_grad:
         leaf.grad = leaf.grad + grad
     else:
@@ -230,5 +234,5 @@ def grad(
         elif accumulated.owned or create_graph:
             gradients.append(accumulated.grad)
         else:  # borrowed (a view, or grad_outputs passed straight through): hand out a copy
-            gradients.append(Tensor._make(accumulated.grad.data.copy(), False, None))
+            gradients.append(Tensor._make(_copy(accumulated.grad.data), False, None))
     return tuple(gradients)

@@ -645,6 +645,9 @@ def _normalize_index(index: Any, backend: Any) -> tuple[Any, bool]:
                 raise IndexError(f"tensors can only be indexed with integers, slices or boolean masks, not {item.dtype} arrays")
             item = backend.asarray(item)
         normalized.append(item)
+    lone_mask = len(normalized) == 1 and hasattr(normalized[0], "dtype")
+    if not advanced and not lone_mask and not any(item is Ellipsis for item in normalized):
+        normalized.append(Ellipsis)  # the array-API standard wants the remaining axes said
     return tuple(normalized), advanced
 
 
@@ -654,7 +657,7 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, index: tuple[Any, ...], advanced: bool) -> Any:
         try:
-            return a[index]
+            return backend_of(a).take(a, index) if advanced else a[index[0] if len(index) == 1 else index]
         except IndexError as error:
             raise IndexError(f"index into a tensor of shape {tuple(a.shape)}: {error}") from None
 
@@ -674,7 +677,7 @@ class ScatterAdd(Function):
         if advanced:  # an integer array may pick one element twice: add once per pick
             backend.scatter_add(out, index, g)
         else:  # slices, integers and masks never select an element twice
-            out[index] = g
+            out[index[0] if len(index) == 1 else index] = g
         return out
 
     @staticmethod

@@ -115,7 +115,10 @@ def _maximum(a, b):  # noqa: ANN001, ANN202
 
 SCALAR_PRIMITIVES = {"exp": math.exp, "log1p": math.log1p, "tanh": math.tanh, "sqrt": math.sqrt,
                      "abs": abs, "maximum": _maximum, "where": _where}
-S = formulas.bind(SCALAR_PRIMITIVES, njit(inline="always"), suffix="_numba", constant=np.float32)
+# Compiled, a float32 constant keeps float32 arithmetic float32 and float64 float64. Run as
+# plain Python (NUMBA_DISABLE_JIT), NumPy would round float64 arithmetic with it to float32.
+S = formulas.bind(SCALAR_PRIMITIVES, njit(inline="always"), suffix="_numba",
+                  constant=None if JIT_DISABLED else np.float32)
 
 # The formulas the non-template kernels below call by name.
 adam_moments = S.adam_moments

@@ -54,6 +54,10 @@ class ArrayBackend:
         """target[index] += values, adding once per occurrence of a repeated index."""
         np.add.at(target, index, values)
 
+    def take(self, array: Any, index: tuple[Any, ...]) -> Any:
+        """array[index] for an index with integer arrays (NumPy's advanced indexing)."""
+        return array[index]
+
     # ------------------------------------------------------------------ kernels
     def matmul(self, a: Any, b: Any) -> Any:
         """a @ b for 2-D arrays of one float dtype."""

@@ -17,6 +17,7 @@ from minigan.backends import Device
 from minigan.backends.numpy_backend import ArrayBackend
 
 import array_api_strict as xp  # noqa: E402 - a test dependency: imported only when the device is asked for
+from array_api_strict._array_object import Array  # noqa: E402 - the array type (not exported)
 
 _HOST = xp.Device("CPU_DEVICE")
 
@@ -33,7 +34,7 @@ class StrictBackend(ArrayBackend):
         return np.dtype(str(dtype).rsplit(".", 1)[-1])
 
     def asarray(self, data: Any, dtype: Any = None, copy: bool | None = None) -> Any:
-        if isinstance(data, xp.Array):
+        if isinstance(data, Array):
             moved = data.to_device(self.native_device) if data.device != self.native_device else data
             if dtype is not None:
                 moved = xp.astype(moved, self.native_dtype(dtype), copy=bool(copy))
@@ -47,9 +48,15 @@ class StrictBackend(ArrayBackend):
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array.to_device(_HOST))
 
+    def take(self, array: Any, index: tuple[Any, ...]) -> Any:
+        # The standard's integer-array indexing is narrower than NumPy's (no index that leaves
+        # axes implicit): index the wrapped NumPy array and wrap the result on this device.
+        raw_index = tuple(item._array if isinstance(item, Array) else item for item in index)
+        return Array._new(array._array[raw_index], device=array.device)
+
     def scatter_add(self, target: Any, index: tuple[Any, ...], values: Any) -> None:
         # The standard has no scatter-add: add into the NumPy array the strict one wraps.
-        raw_index = tuple(item._array if isinstance(item, xp.Array) else item for item in index)
+        raw_index = tuple(item._array if isinstance(item, Array) else item for item in index)
         np.add.at(target._array, raw_index, values._array)
 
 

@@ -222,10 +222,11 @@ def _on_device_like(value: Any, like: Any) -> Any:
 
 
 def _copy_value(value: Any) -> Any:
+    """A NumPy copy of an array (from any device), other values as they are."""
     if isinstance(value, Tensor):
         value = value.data
-    if hasattr(value, "copy") and hasattr(value, "shape"):
-        return to_numpy(value).copy()
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return np.array(to_numpy(value), copy=True)
     return value
 
 

@@ -1,5 +1,6 @@
-"""Kernel layer: every Numba kernel against its NumPy reference, PyTorch's Adam formulas,
-numerical edge cases, input errors, dispatch and the Numba cache/disable-jit setup.
+"""The CPU backends: every Numba kernel against the NumPy reference backend, Adam against
+PyTorch's formulas written out, numerical edge cases, the errors the ops raise for the kernels,
+the kernel choice, the formulas' one definition, and the Numba cache/disable-jit setup.
 
 The Hypothesis profile ("ci": no deadline, derandomized) comes from tests/conftest.py.
 Under NUMBA_DISABLE_JIT=1 the same tests run the kernels as plain Python, on smaller shapes.
@@ -19,11 +20,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minigan import kernels
-from minigan.kernels import cpu, reference
+import minigan
+from minigan import backends, formulas, ops
+from minigan.backends import numba_backend as cpu
+from minigan.backends.numpy_backend import backend as reference
+from minigan.backends.report import thread_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 JIT_DISABLED = cpu.JIT_DISABLED
+ACTIVATIONS = tuple(formulas.ACTIVATIONS)
 # Pure-Python kernels run ~1000x slower: keep the drawn shapes small there.
 MAX_DIM = 9 if JIT_DISABLED else 70
 DTYPES = (np.float32, np.float64)
@@ -72,24 +77,39 @@ def parallel_threshold(value: int) -> Iterator[None]:
         cpu.PARALLEL_MIN_ELEMENTS = old
 
 
-@contextlib.contextmanager
-def kernel_env(mode: str) -> Iterator[None]:
-    old = os.environ.get("MINIGAN_KERNELS")
-    os.environ["MINIGAN_KERNELS"] = mode
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["MINIGAN_KERNELS"]
-        else:
-            os.environ["MINIGAN_KERNELS"] = old
+kernel_env = backends.use_cpu_kernels
+
+
+class kernels:  # noqa: N801 - the CPU backend in use, called the way the ops call it
+    @staticmethod
+    def matmul(a, b):  # noqa: ANN001, ANN205
+        return backends.backend_for("cpu").matmul(a, b)
+
+    @staticmethod
+    def linear_act_forward(x, w, b, act, slope=0.01):  # noqa: ANN001, ANN205
+        return backends.backend_for("cpu").linear_act_forward(x, w, b, act, slope)
+
+    @staticmethod
+    def linear_act_backward(grad_y, y, act, slope=0.01):  # noqa: ANN001, ANN205
+        return backends.backend_for("cpu").linear_act_backward(grad_y, y, act, slope)
+
+    @staticmethod
+    def adam_update(param, grad, m, v, step, lr, beta1, beta2, eps, weight_decay=0.0,  # noqa: ANN001, ANN205
+                    decoupled=False, max_exp_avg_sq=None, backend=None):
+        backend = backend or backends.backend_for("cpu")
+        backend.adam([param], [grad], [m], [v], None if max_exp_avg_sq is None else [max_exp_avg_sq],
+                     formulas.adam_scalars(step, lr, beta1, beta2, eps, weight_decay, decoupled))
+
+    @staticmethod
+    def bce_with_logits(x, t):  # noqa: ANN001, ANN205
+        return backends.backend_for("cpu").bce_with_logits(x, t)
 
 
 dims = st.integers(1, MAX_DIM)
 seeds = st.integers(0, 2**32 - 1)
 dtypes = st.sampled_from(DTYPES)
 layouts = st.sampled_from(LAYOUTS)
-activations = st.sampled_from(kernels.ACTIVATIONS)
+activations = st.sampled_from(ACTIVATIONS)
 builds = st.sampled_from((0, 1 << 60))  # parallel or serial build of the elementwise kernels
 
 
@@ -101,7 +121,7 @@ def test_matmul_matches_reference(m, k, n, dtype, la, lb, seed):
     rng = np.random.default_rng(seed)
     a = with_layout(rng.standard_normal((m, k)).astype(dtype), la)
     b = with_layout(rng.standard_normal((k, n)).astype(dtype), lb)
-    assert_matmul_close(cpu.matmul(a, b), a, b)  # the Numba kernel itself
+    assert_matmul_close(cpu.numba_matmul(a, b), a, b)  # the Numba kernel itself
     assert_matmul_close(kernels.matmul(a, b), a, b)  # whatever the dispatch picks
 
 
@@ -113,22 +133,22 @@ def test_matmul_large(shape, dtype):
     rng = np.random.default_rng(m + k + n)
     a = rng.standard_normal((m, k)).astype(dtype)
     w = rng.standard_normal((n, k)).astype(dtype)
-    assert_matmul_close(cpu.matmul(a, w.T), a, w.T)  # the forward layout x @ W.T
+    assert_matmul_close(cpu.numba_matmul(a, w.T), a, w.T)  # the forward layout x @ W.T
     gz = rng.standard_normal((m, n)).astype(dtype)
-    assert_matmul_close(cpu.matmul(gz.T, a), gz.T, a)  # grad_W = grad_z.T @ x
+    assert_matmul_close(cpu.numba_matmul(gz.T, a), gz.T, a)  # grad_W = grad_z.T @ x
 
 
 def test_matmul_dispatch_rule():
     x = np.ones((64, 256), np.float32)
     w = np.ones((512, 256), np.float32)
-    assert kernels.matmul_backend(x, w.T) in ("numba", "blas")
+    assert cpu.matmul_rule(x, w.T) in ("numba", "blas")
     # layouts that need a transposed copy always go to BLAS
-    assert kernels.matmul_backend(x, np.ascontiguousarray(w.T)) == "blas"
-    assert kernels.matmul_backend(np.ones((256, 64), np.float32).T, w.T) == "blas"
+    assert cpu.matmul_rule(x, np.ascontiguousarray(w.T)) == "blas"
+    assert cpu.matmul_rule(np.ones((256, 64), np.float32).T, w.T) == "blas"
     # the logit layer's grad_x = grad_z (B, 1) @ W (1, n) is an outer product
     gz = np.arange(6, dtype=np.float32).reshape(6, 1)
     w1 = np.arange(5, dtype=np.float32).reshape(1, 5) - 2
-    assert kernels.matmul_backend(gz, w1) == "outer"
+    assert cpu.matmul_rule(gz, w1) == "outer"
     np.testing.assert_array_equal(kernels.matmul(gz, w1), gz @ w1)
 
 
@@ -157,7 +177,7 @@ def test_linear_act_forward_matches_reference(batch, n_in, n_out, act, has_bias,
        lg=layouts, ly=layouts, build=builds, seed=seeds)
 def test_linear_act_backward_matches_reference(batch, width, act, dtype, lg, ly, build, seed):
     rng = np.random.default_rng(seed)
-    y = reference.apply_activation(rng.standard_normal((batch, width)).astype(dtype), act, 0.2)
+    y = formulas.ACTIVATIONS[act][0](rng.standard_normal((batch, width)).astype(dtype), 0.2)
     y = with_layout(y, ly)
     grad_y = with_layout(rng.standard_normal((batch, width)).astype(dtype), lg)
     with parallel_threshold(build):
@@ -172,7 +192,7 @@ def test_linear_act_backward_matches_reference(batch, width, act, dtype, lg, ly,
 
 @pytest.mark.skipif(JIT_DISABLED, reason="large shapes take minutes as pure Python")
 @pytest.mark.parametrize("shape", [(256, 1024), (64, 1), (1, 1024), (256, 784), (256, 1)])
-@pytest.mark.parametrize("act", kernels.ACTIVATIONS)
+@pytest.mark.parametrize("act", ACTIVATIONS)
 def test_linear_act_large(shape, act):
     batch, width = shape
     rng = np.random.default_rng(batch * width)
@@ -180,10 +200,10 @@ def test_linear_act_large(shape, act):
     w = (rng.standard_normal((width, 512)) / 20).astype(np.float32)
     b = rng.standard_normal(width).astype(np.float32)
     y = kernels.linear_act_forward(x, w, b, act)
-    np.testing.assert_allclose(y, reference.linear_act_forward(x, w, b, act), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(y, reference.linear_act_forward(x, w, b, act, 0.01), rtol=1e-4, atol=1e-4)
     grad_y = rng.standard_normal(y.shape).astype(np.float32)
     grad_z, grad_bias = kernels.linear_act_backward(grad_y, y, act)
-    ref_z, ref_bias = reference.linear_act_backward(grad_y, y, act)
+    ref_z, ref_bias = reference.linear_act_backward(grad_y, y, act, 0.01)
     np.testing.assert_allclose(grad_z, ref_z, rtol=1e-6)
     np.testing.assert_allclose(grad_bias, ref_bias, rtol=1e-4, atol=1e-4 * math.sqrt(batch))
 
@@ -205,7 +225,7 @@ def test_nan_propagates_through_activations():
     # no "nnan" fastmath and NaN-aware selects: NaN in, NaN out, like NumPy and PyTorch
     x = np.array([[np.nan], [1.0]], np.float32)
     w = np.ones((1, 1), np.float32)
-    for act in kernels.ACTIVATIONS:
+    for act in ACTIVATIONS:
         y = kernels.linear_act_forward(x, w, None, act)
         assert np.isnan(y[0, 0]) and not np.isnan(y[1, 0]), act
         grad_z, _ = kernels.linear_act_backward(np.ones_like(y), y, act)
@@ -301,9 +321,9 @@ def test_adam_numba_matches_reference(n, variant, dtype, fortran, build, seed):
         kernels.adam_update(arrays["param"], arrays["grad"], arrays["exp_avg"],
                             arrays["exp_avg_sq"], max_exp_avg_sq=arrays.get("max_exp_avg_sq"),
                             **args)
-    reference.adam_update(copies["param"], copies["grad"], copies["exp_avg"],
-                          copies["exp_avg_sq"], max_exp_avg_sq=copies.get("max_exp_avg_sq"),
-                          **args)
+    kernels.adam_update(copies["param"], copies["grad"], copies["exp_avg"],
+                        copies["exp_avg_sq"], max_exp_avg_sq=copies.get("max_exp_avg_sq"),
+                        backend=reference, **args)
     for name in arrays:
         np.testing.assert_allclose(arrays[name], copies[name], rtol=4 * eps(dtype),
                                    atol=4 * eps(dtype), err_msg=name)
@@ -332,15 +352,23 @@ def test_adam_matches_pytorch(variant):
     np.testing.assert_allclose(param, tp.detach().numpy(), rtol=1e-6, atol=1e-6)
 
 
-def test_adam_rejects_non_contiguous():
-    p = np.zeros((4, 6), np.float32)[:, ::2]
-    others = [np.zeros((4, 3), np.float32) for _ in range(3)]
-    with pytest.raises(ValueError, match="contiguous"):
-        kernels.adam_update(p, *others, 1, 1e-3, 0.9, 0.999, 1e-8)
-    mixed = np.asfortranarray(np.zeros((4, 3), np.float32))
-    with pytest.raises(ValueError, match="contiguous"):
-        kernels.adam_update(np.zeros((4, 3), np.float32), mixed, *others[:2], 1, 1e-3, 0.9,
-                            0.999, 1e-8)
+def test_adam_rejects_a_non_contiguous_parameter():
+    param = minigan.nn.Parameter(np.zeros((4, 3), np.float32))
+    param.data = np.zeros((4, 6), np.float32)[:, ::2]
+    param.grad = minigan.tensor(np.ones((4, 3), np.float32))
+    with pytest.raises(ValueError, match="not contiguous"):
+        minigan.optim.Adam([param]).step()
+
+
+def test_adam_takes_a_gradient_in_another_memory_order():
+    param = minigan.nn.Parameter(np.asfortranarray(np.ones((4, 3), np.float32)))
+    grad = np.arange(12, dtype=np.float32).reshape(4, 3)
+    param.grad = minigan.tensor(grad)
+    reference_param = minigan.nn.Parameter(np.ones((4, 3), np.float32))
+    reference_param.grad = minigan.tensor(grad)
+    minigan.optim.Adam([param], lr=0.1).step()
+    minigan.optim.Adam([reference_param], lr=0.1).step()
+    np.testing.assert_array_equal(param.data, reference_param.data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,70 +422,52 @@ def test_bce_gradient_is_derivative_of_mean_loss():
 # errors and dispatch
 # --------------------------------------------------------------------------------------------
 def test_unknown_activation():
-    x = np.ones((2, 3))
+    x = minigan.tensor(np.ones((2, 3)))
     with pytest.raises(ValueError, match="unknown activation 'gelu'.*relu"):
-        kernels.linear_act_forward(x, np.ones((4, 3)), None, "gelu")
-    with pytest.raises(ValueError, match="unknown activation"):
-        kernels.linear_act_backward(x, x, "swish")
-    with pytest.raises(ValueError, match="slope > 0"):
-        kernels.linear_act_forward(x, np.ones((4, 3)), None, "leaky_relu", slope=-0.1)
+        ops.linear(x, minigan.tensor(np.ones((4, 3))), None, "gelu")
 
 
-def test_unknown_kernel_mode(monkeypatch):
+def test_kernel_mode_is_read_once_and_checked(monkeypatch):
     monkeypatch.setenv("MINIGAN_KERNELS", "fortran")
     with pytest.raises(ValueError, match="'fortran'.*'numba', 'numpy'"):
-        kernels.kernel_mode()
-    with pytest.raises(ValueError, match="MINIGAN_KERNELS"):
-        kernels.matmul(np.ones((2, 2)), np.ones((2, 2)))
-    monkeypatch.setenv("MINIGAN_KERNELS", "numpy")
-    assert kernels.kernel_mode() == "numpy"
+        backends._read_cpu_mode()
+    assert backends.cpu_kernel_mode() in backends.CPU_KERNEL_MODES  # already read: unchanged
+    monkeypatch.setenv("MINIGAN_KERNELS", " NumPy ")
+    assert backends._read_cpu_mode() == "numpy"
     monkeypatch.delenv("MINIGAN_KERNELS")
-    assert kernels.kernel_mode() == "numba"
+    assert backends._read_cpu_mode() == "numba"
+    with pytest.raises(ValueError, match="unknown CPU kernel mode"):
+        with backends.use_cpu_kernels("fortran"):
+            pass
 
 
-def test_shape_mismatch_messages():
+def test_the_ops_check_shapes_before_the_kernels():
     f32 = np.float32
-    with pytest.raises(ValueError, match=r"a \(2, 3\) @ b \(4, 5\).*3 != 4"):
-        kernels.matmul(np.ones((2, 3), f32), np.ones((4, 5), f32))
-    with pytest.raises(ValueError, match=r"x \(2, 3\).*weight \(4, 5\)"):
-        kernels.linear_act_forward(np.ones((2, 3), f32), np.ones((4, 5), f32), None, "relu")
-    with pytest.raises(ValueError, match=r"bias \(3,\) should be \(4,\)"):
-        kernels.linear_act_forward(np.ones((2, 5), f32), np.ones((4, 5), f32),
-                                   np.ones(3, f32), "relu")
-    with pytest.raises(ValueError, match=r"grad_y \(2, 3\) != y \(2, 4\)"):
-        kernels.linear_act_backward(np.ones((2, 3), f32), np.ones((2, 4), f32), "tanh")
-    z = np.zeros(5, f32)
-    with pytest.raises(ValueError, match=r"exp_avg_sq \(4,\) != param \(5,\)"):
-        kernels.adam_update(z, z.copy(), z.copy(), np.zeros(4, f32), 1, 1e-3, 0.9, 0.999, 1e-8)
-    with pytest.raises(ValueError, match=r"targets \(3, 1\) != logits \(4, 1\)"):
-        kernels.bce_with_logits(np.zeros((4, 1), f32), np.zeros((3, 1), f32))
-    with pytest.raises(ValueError, match="3-D|2-D"):
-        kernels.matmul(np.ones((2, 2, 2), f32), np.ones((2, 2), f32))
+    t = lambda shape: minigan.tensor(np.ones(shape, f32))  # noqa: E731
+    with pytest.raises(ValueError, match=r"\(2, 3\) and \(4, 5\) do not match"):
+        ops.matmul(t((2, 3)), t((4, 5)))
+    with pytest.raises(ValueError, match=r"input has 3 features but the weight \(4, 5\)"):
+        ops.linear(t((2, 3)), t((4, 5)), None, "relu")
+    with pytest.raises(ValueError, match=r"bias has shape \(3,\) but the weight \(4, 5\) has 4 outputs"):
+        ops.linear(t((2, 5)), t((4, 5)), t((3,)), "relu")
+    with pytest.raises(ValueError, match=r"target shape \(3, 1\) differs from input shape \(4, 1\)"):
+        minigan.nn.functional.binary_cross_entropy_with_logits(t((4, 1)), t((3, 1)))
 
 
-def test_dtype_errors():
-    with pytest.raises(TypeError, match="float32 or float64"):
-        kernels.matmul(np.ones((2, 2), np.int64), np.ones((2, 2), np.int64))
-    with pytest.raises(TypeError, match="one dtype"):
-        kernels.matmul(np.ones((2, 2), np.float32), np.ones((2, 2), np.float64))
-    z = np.zeros(3)
-    with pytest.raises(ValueError, match="step counts from 1"):
-        kernels.adam_update(z, z.copy(), z.copy(), z.copy(), 0, 1e-3, 0.9, 0.999, 1e-8)
-
-
-def test_numpy_mode_uses_reference(monkeypatch):
+def test_numpy_mode_uses_reference():
     rng = np.random.default_rng(1)
     x = rng.standard_normal((5, 4)).astype(np.float32)
     w = rng.standard_normal((3, 4)).astype(np.float32)
-    monkeypatch.setenv("MINIGAN_KERNELS", "numpy")
-    y = kernels.linear_act_forward(x, w, None, "tanh")
+    with backends.use_cpu_kernels("numpy"):
+        assert backends.backend_for("cpu") is reference
+        y = kernels.linear_act_forward(x, w, None, "tanh")
+        np.testing.assert_array_equal(kernels.matmul(x, w.T), x @ w.T)
     np.testing.assert_array_equal(y, np.tanh(x @ w.T))
-    np.testing.assert_array_equal(kernels.matmul(x, w.T), x @ w.T)
 
 
 def test_warmup_and_thread_settings():
-    assert kernels.warmup((np.float32, np.float64)) >= 0
-    info = kernels.thread_settings()
+    assert backends.warmup((np.float32, np.float64)) >= 0
+    info = thread_settings()
     for key in ("kernel_mode", "numba_threads", "numba_threading_layer", "blas", "env",
                 "numba_cache_dir"):
         assert key in info
@@ -472,19 +482,19 @@ def test_float32_kernels_stay_float32():
 
     f32 = np.float32
     z = np.ones((3, 4), f32)
-    cases = [
-        (cpu._bias_act_py, (z, np.ones(4, f32), 3, f32(0.01))),
-        (cpu._act_backward_py, (z, z, 2, f32(0.01), z.copy(), np.ones(4, f32), 16)),
-        (cpu._adam_py, (*(np.ones(5, f32) for _ in range(5)), True,
-                        *(f32(c) for c in (0, 1, 0.1, 0.999, 0.001, 1, 1e-8, -1e-3)))),
-        (cpu._matmul_nt_py, (z, np.ones((5, 4), f32), np.ones((3, 5), f32))),
-    ]
-    for fn, args in cases:
+    cases = [(cpu._adam_py, "_adam", {}, (*(np.ones(5, f32) for _ in range(5)), True,
+                                           *(f32(c) for c in (1, 0, 0.1, 0.999, 0.001, 1, 1e-8, -1e-3)))),
+             (cpu._matmul_nt_py, "_matmul", {}, (z, np.ones((5, 4), f32), np.ones((3, 5), f32)))]
+    for act, (forward, backward) in cpu.S.ACTIVATIONS.items():
+        cases.append((cpu._bias_act_py, f"_bias_{act}", {"act": forward}, (z, np.ones(4, f32), f32(0.01))))
+        cases.append((cpu._act_backward_py, f"_back_{act}", {"act_backward": backward},
+                      (z, z, f32(0.01), z.copy(), np.ones(4, f32), 16)))
+    for fn, suffix, bindings, args in cases:
         # a fresh uncached build: Numba cannot show the IR of code loaded from its cache
-        dispatcher = njit(cache=False)(cpu._serial_copy(fn))
+        dispatcher = njit(cache=False)(cpu._specialize(fn, suffix + "_ir", **bindings))
         dispatcher(*args)
         llvm_ir = dispatcher.inspect_llvm(dispatcher.signatures[0])
-        assert "fpext" not in llvm_ir, fn.__name__
+        assert "fpext" not in llvm_ir, fn.__name__ + suffix
 
 
 # --------------------------------------------------------------------------------------------
@@ -502,16 +512,17 @@ def _run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 def test_numba_cache_dir_follows_minigan_cache(tmp_path):
     code = (
         "import numba, os\n"  # numba first: its config must still be re-read
-        "from minigan.kernels import cpu\n"
+        "from minigan.backends import numba_backend as cpu\n"
         "print(cpu.NUMBA_CACHE_DIR); print(numba.core.config.CACHE_DIR)\n"
     )
     result = _run_python(code, MINIGAN_CACHE=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [str(tmp_path / "numba")] * 2
+    expected = str(tmp_path / "numba" / cpu._source_key())  # a changed formula gets a fresh cache
+    assert result.stdout.split() == [expected] * 2
 
 
 def test_user_numba_cache_dir_wins(tmp_path):
-    code = "from minigan.kernels import cpu; print(cpu.NUMBA_CACHE_DIR)"
+    code = "from minigan.backends import numba_backend as cpu; print(cpu.NUMBA_CACHE_DIR)"
     result = _run_python(code, MINIGAN_CACHE=str(tmp_path / "a"),
                          NUMBA_CACHE_DIR=str(tmp_path / "user"))
     assert result.returncode == 0, result.stderr
@@ -524,10 +535,9 @@ def test_unwritable_cache_dir_does_not_crash(tmp_path):
     blocker.write_text("not a directory")
     code = (
         "import numpy as np\n"
-        "from minigan import kernels\n"
-        "from minigan.kernels import cpu\n"
+        "from minigan.backends import numba_backend as cpu\n"
         "assert cpu.NUMBA_CACHE_DIR is None, cpu.NUMBA_CACHE_DIR\n"
-        "loss, grad = kernels.bce_with_logits(np.zeros((3, 1)), np.ones((3, 1)))\n"
+        "loss, grad = cpu.backend.bce_with_logits(np.zeros((3, 1)), np.ones((3, 1)))\n"
         "print(float(loss))\n"
     )
     for env in ({"MINIGAN_CACHE": str(blocker / "sub")}, {"NUMBA_CACHE_DIR": str(blocker / "sub")}):
