@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int
 
 __all__ = [
@@ -80,7 +81,7 @@ def load_samples(path: str | Path) -> np.ndarray:
     return check_samples(array, f"samples in {path}")
 
 
-def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int = 1000) -> np.ndarray:
+def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int = 1000, device: str = "cpu") -> np.ndarray:
     """n images in [0, 1], shape (n, 784), from the generator of a ``minigan.train`` run.
 
     Noise z ~ N(0, I) is drawn from ``np.random.default_rng(seed)``, as ``minigan.sample`` does.
@@ -96,6 +97,7 @@ def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int
     except (CheckpointError, ValueError, OSError) as error:
         raise EvaluationError(" ".join(str(error).split())) from None
     noise = np.random.default_rng(seed).standard_normal((n, latent_dim), dtype=np.float32)
+    generator.to(device)
     parts = [generate(generator, noise[i:i + batch_size], arch) for i in range(0, n, batch_size)]
     return check_samples(np.concatenate(parts), f"samples of {run_dir}")
 
@@ -251,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--n", type=int_at_least(2), default=DEFAULT_N,
                         help=f"samples to draw from the generator / training images for the floor (default: {DEFAULT_N})")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the noise and of the real subsets (default: 0)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                        help="where to run the generator of RUN_DIR: cpu, or cuda for an NVIDIA GPU through CuPy "
+                             "(the metrics run on the CPU; default: cpu)")
     parser.add_argument("--train-classifier", action="store_true", help="retrain the classifier even if it is cached")
     parser.add_argument("--no-parzen", action="store_true", help="skip the (slowest) Parzen-window estimate")
     parser.add_argument("--out", metavar="FILE.json", help="where to write the metrics (default: RUN_DIR/metrics.json, "
@@ -281,7 +286,7 @@ def _main(argv: Sequence[str] | None) -> int:
             out = Path(args.samples).with_suffix(".metrics.json")
         source = f"samples {args.samples}"
     elif args.run_dir is not None:
-        samples = samples_from_run(args.run_dir, args.n, args.seed)
+        samples = samples_from_run(args.run_dir, args.n, args.seed, device=check_device(args.device, UsageError))
         if out is None:
             out = Path(args.run_dir) / METRICS_NAME
         source = f"run {args.run_dir}"

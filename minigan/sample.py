@@ -14,6 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
+from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, positive_int
 
 __all__ = ["main", "load_generator"]
@@ -65,7 +66,10 @@ def _main(argv: Sequence[str] | None) -> int:
     parser.add_argument("--npy", default=None, help="also write the samples as float32 (n, 28, 28) in [0, 1]")
     parser.add_argument("--nrow", type=positive_int, default=8, help="images per row of the grid (default: 8)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the noise (default: 0)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                        help="where to run the generator: cpu, or cuda for an NVIDIA GPU through CuPy (default: cpu)")
     args = parser.parse_args(argv)
+    device = check_device(args.device, UsageError)
 
     from minigan.data import DataError
     from minigan.gan.trainer import CheckpointError, generate
@@ -79,7 +83,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except (CheckpointError, DataError, ValueError, OSError) as error:
         raise UsageError(str(error)) from None
     noise = np.random.default_rng(args.seed).standard_normal((args.n, latent_dim), dtype=np.float32)
-    images = generate(generator, noise, arch)
+    images = generate(generator.to(device), noise, arch)
     try:
         save_sample_grid(images, args.out, nrow=args.nrow)
         if args.npy is not None:

@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--sample-every", type=positive_int, default=None,
                       help="write the fixed-noise sample grid every N epochs (default: 1)")
     data.add_argument("--log-every", type=positive_int, default=None, help="log a line every N steps (default: 100)")
-    data.add_argument("--device", choices=("cpu",), default=None, help="where to train (only cpu for now)")
+    data.add_argument("--device", choices=("cpu", "cuda"), default=None,
+                      help="where to train: cpu, or cuda for an NVIDIA GPU through CuPy (pip install -e '.[gpu]'; default: cpu)")
     return parser
 
 

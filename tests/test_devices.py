@@ -185,3 +185,40 @@ def test_module_to_dtype_keeps_integer_buffers():
     model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2)).to(np.float64)
     assert model[0].weight.dtype == np.float64 and model[1].running_mean.dtype == np.float64
     assert model[1].num_batches_tracked.dtype == np.int64
+
+
+@pytest.mark.parametrize("loss", ["bce", "wgan-gp", "wgan"])
+def test_the_trainer_runs_on_the_device_like_on_the_cpu(loss, tmp_path):
+    """A few GAN steps with ``device="strict"`` (every formula, the gradient penalty's second
+    derivatives, RMSprop and weight clipping on the device) give the CPU run's losses."""
+    from minigan.gan.models import ARCHITECTURES
+    from minigan.gan.trainer import TrainConfig, Trainer
+
+    images = np.random.default_rng(0).integers(0, 256, (128, 784), dtype=np.uint8)
+    rows = {}
+    for device in ("cpu", DEVICE):
+        config = TrainConfig(arch="tiny", loss=loss, batch_size=32, epochs=1, seed=1, device=device, ema=0.9)
+        trainer = Trainer.create(config, tmp_path / device, images, verbose=False)
+        assert next(trainer.generator.parameters()).device == device
+        batches = trainer.loader.batches()
+        rows[device] = []
+        for _ in range(3):
+            rows[device].append(trainer.train_step(next(batches)))
+            trainer.global_step += 1
+        sample = trainer.sample(np.zeros((2, config.latent_dim), np.float32))
+        assert isinstance(sample, np.ndarray)
+    assert "tiny" in ARCHITECTURES
+    for cpu_row, dev_row in zip(rows["cpu"], rows[DEVICE]):
+        for key in ("d_loss", "g_loss", "d_x", "d_g_z"):
+            if cpu_row[key] is not None:
+                assert dev_row[key] == pytest.approx(cpu_row[key], rel=1e-4, abs=1e-5), key
+
+
+def test_cuda_without_cupy_is_one_line_and_exit_2(capsys):
+    from minigan import train
+
+    if minigan.backends.cuda_unavailable_reason() is None:
+        pytest.skip("a GPU is usable here")
+    assert train.main(["--device", "cuda", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--device cuda is not available" in err[0] and "CuPy" in err[0]

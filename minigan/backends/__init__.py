@@ -29,7 +29,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 __all__ = [
-    "CPU_KERNEL_MODES", "Device", "backend_for", "backend_of", "cpu_kernel_mode", "device",
+    "CPU_KERNEL_MODES", "Device", "backend_for", "check_device", "backend_of", "cpu_kernel_mode", "device",
     "device_of", "move", "to_numpy", "warmup", "use_cpu_kernels", "cuda_unavailable_reason",
 ]
 
@@ -143,6 +143,20 @@ def cuda_unavailable_reason() -> str | None:
     from .cupy_backend import unavailable_reason  # noqa: PLC0415
 
     return unavailable_reason()
+
+
+def check_device(spec: Any, error: type[Exception] = ValueError) -> str:
+    """The device name for ``spec`` ("cpu", "cuda"), checked where the user gives it: an unknown
+    name, or "cuda" without CuPy or without a CUDA device, raises ``error`` with one line."""
+    try:
+        device = Device(spec)
+    except (TypeError, ValueError) as problem:
+        raise error(str(problem)) from None
+    if device.type == "cuda":
+        reason = cuda_unavailable_reason()
+        if reason is not None:
+            raise error(f"--device cuda is not available: {reason}")
+    return device.type
 
 
 def backend_for(spec: "str | Device") -> Any:

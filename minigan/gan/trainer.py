@@ -43,6 +43,7 @@ import numpy as np
 
 import minigan
 from minigan import Tensor, backends, nn, no_grad, optim
+from minigan.backends import check_device, to_numpy
 from minigan import random as mrandom
 from minigan.gan.models import Architecture, build_models, get_architecture, to_unit
 from minigan.gan.objectives import Objective, clip_weights, get_objective, gradient_penalty
@@ -166,8 +167,7 @@ class TrainConfig:
             raise ConfigError(f"ema must be a decay in [0, 1) (0 turns the average off), got {self.ema!r}")
         if not (0.0 < self.real_label <= 1.0):
             raise ConfigError(f"real-label must be in (0, 1], got {self.real_label!r}")
-        if self.device != "cpu":
-            raise ConfigError(f"device must be cpu, got {self.device!r}")
+        self.device = check_device(self.device, ConfigError)
         if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
             raise ConfigError(f"seed must be a non-negative integer, got {self.seed!r}")
 
@@ -305,6 +305,9 @@ class Trainer:
         self.rng = np.random.default_rng(self.config.seed)
         mrandom.set_default_generator(self.rng)
         self.generator, self.discriminator, self.arch = build_models(self.config.arch, self.config.latent_dim, self.rng)
+        self.device = self.config.device
+        self.generator.to(self.device)  # before the optimizers and the weight average are made
+        self.discriminator.to(self.device)
         self.fixed_noise = self.rng.standard_normal((64, self.config.latent_dim), dtype=np.float32)
         if images is None:
             from minigan.data import load_mnist
@@ -441,7 +444,7 @@ class Trainer:
 
     # ------------------------------------------------------------------ one batch
     def _noise(self, n: int) -> Tensor:
-        return Tensor(self.rng.standard_normal((n, self.config.latent_dim), dtype=np.float32))
+        return Tensor(self.rng.standard_normal((n, self.config.latent_dim), dtype=np.float32), device=self.device)
 
     def train_step(self, real_images: np.ndarray) -> dict[str, Any]:
         """One D step on ``real_images`` and, every ``n_critic`` batches, one G step.
@@ -461,15 +464,16 @@ class Trainer:
             with no_grad():
                 fake = G(z)
         fake_detached = fake.detach()
+        real = Tensor(real_images, device=self.device)  # the batch enters the device here
         if self._joint_d_batch:  # one pass over real and fake together: fewer, larger matmuls
-            logits = D(Tensor(np.concatenate([real_images, fake_detached.data])))
+            logits = D(minigan.cat([real, fake_detached]))
             real_logits, fake_logits = logits[:batch], logits[batch:]
         else:  # BatchNorm in D must see real and fake batches apart
-            real_logits = D(Tensor(real_images))
+            real_logits = D(real)
             fake_logits = D(fake_detached)
         d_loss = obj.d_loss(real_logits, fake_logits, cfg.real_label)
         if cfg.loss == "wgan-gp":
-            d_loss = d_loss + gradient_penalty(D, real_images, fake_detached.data, self.rng, cfg.gp_lambda)
+            d_loss = d_loss + gradient_penalty(D, real, fake_detached, self.rng, cfg.gp_lambda)
         self.opt_d.zero_grad()
         d_loss.backward()
         self.opt_d.step()
@@ -659,12 +663,14 @@ class Trainer:
 
 
 def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarray:
-    """G's images for ``noise`` in [0, 1], shape (n, 784), in eval mode; G's mode is restored after."""
+    """G's images for ``noise`` in [0, 1], shape (n, 784), as NumPy, made on G's device in eval
+    mode; G's mode is restored after."""
     was_training = getattr(generator, "training", True)
     generator.eval()
+    device = next(iter(generator.parameters())).device
     try:
         with no_grad():
-            out = generator(Tensor(np.asarray(noise, dtype=np.float32))).numpy()
+            out = to_numpy(generator(Tensor(np.asarray(noise, dtype=np.float32), device=device)).data)
     finally:
         generator.train(was_training)
     return to_unit(out, arch.scale).astype(np.float32)
