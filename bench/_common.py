@@ -89,8 +89,8 @@ def paired_ratio(timings: dict[str, Timing], num: str, den: str) -> float:
 
 
 def machine_report() -> dict[str, Any]:
-    """Thread settings (see minigan.kernels.thread_settings) plus the load at start."""
-    from minigan.kernels import thread_settings  # noqa: PLC0415
+    """Thread settings (see minigan.backends.report.thread_settings) plus the load at start."""
+    from minigan.backends.report import thread_settings  # noqa: PLC0415
 
     report = thread_settings()
     try:

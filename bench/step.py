@@ -10,7 +10,10 @@ The floor is the iteration's matmul FLOPs divided by the float32 GEMM rate measu
 same run: no implementation can beat it, and minigan's fraction of it says how much time
 goes elsewhere (elementwise work, Python overhead).
 
-    python bench/step.py [--json] [--repeats 7] [--arch seed default] [--batch 64 256]
+    python bench/step.py [--json] [--repeats 7] [--arch seed default] [--batch 64 256] [--device cpu]
+
+With ``--device cuda`` it times minigan on the GPU (CuPy) against PyTorch CUDA when that is
+importable; each timed step ends with a device synchronisation.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ import numpy as np
 from _common import format_report, format_table, machine_report, paired_ratio, time_interleaved
 
 import minigan as mg
-from minigan import kernels, nn, optim
+from minigan import backends, nn, optim
 from minigan.gan.models import build_models, get_architecture
 from minigan.nn import functional as F
 
@@ -67,17 +70,25 @@ def gemm_rate(repeats: int = 7) -> float:
 
 
 # ------------------------------------------------------------------ minigan
-def minigan_step(arch: str, batch: int, mode: str, seed: int = 0) -> Callable[[], None]:
+def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = "cpu") -> Callable[[], None]:
     rng = np.random.default_rng(seed)
     generator, discriminator, spec = build_models(arch, 100, rng)
+    generator.to(device)
+    discriminator.to(device)
     opt_g = optim.Adam(generator.parameters(), lr=2e-4, betas=spec.betas)
     opt_d = optim.Adam(discriminator.parameters(), lr=2e-4, betas=spec.betas)
-    real = mg.tensor(rng.random((batch, 784), dtype=np.float32))
-    ones, zeros = np.ones((batch, 1), np.float32), np.zeros((batch, 1), np.float32)
+    real = mg.tensor(rng.random((batch, 784), dtype=np.float32), device=device)
+    ones = mg.tensor(np.ones((batch, 1), np.float32), device=device)
+    zeros = mg.tensor(np.zeros((batch, 1), np.float32), device=device)
+    synchronize = _synchronizer(device)
 
     def step() -> None:
-        os.environ["MINIGAN_KERNELS"] = mode  # read by the kernel dispatch on every call
-        z = mg.tensor(rng.standard_normal((batch, 100), dtype=np.float32))
+        with backends.use_cpu_kernels(mode):  # the CPU kernels this candidate times
+            _step()
+        synchronize()
+
+    def _step() -> None:
+        z = mg.tensor(rng.standard_normal((batch, 100), dtype=np.float32), device=device)
         fake = generator(z)
         d_loss = F.bce_with_logits(discriminator(real), ones) + F.bce_with_logits(discriminator(fake.detach()), zeros)
         opt_d.zero_grad()
@@ -92,6 +103,15 @@ def minigan_step(arch: str, batch: int, mode: str, seed: int = 0) -> Callable[[]
     return step
 
 
+def _synchronizer(device: str) -> Callable[[], None]:
+    """Waits for the device's queued work (GPU kernels run asynchronously); nothing on the CPU."""
+    if device != "cuda":
+        return lambda: None
+    import cupy  # noqa: PLC0415
+
+    return cupy.cuda.get_current_stream().synchronize
+
+
 # ------------------------------------------------------------------ PyTorch twin
 def to_torch(model: nn.Module) -> Any:
     """The same network in PyTorch, layer by layer, with minigan's weights copied over."""
@@ -100,9 +120,9 @@ def to_torch(model: nn.Module) -> Any:
         if isinstance(module, nn.Linear):
             layer = torch.nn.Linear(module.in_features, module.out_features, bias=module.bias is not None)
             with torch.no_grad():
-                layer.weight.copy_(torch.from_numpy(module.weight.numpy()))
+                layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.data)))
                 if module.bias is not None:
-                    layer.bias.copy_(torch.from_numpy(module.bias.numpy()))
+                    layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.data)))
         elif isinstance(module, nn.BatchNorm1d):
             layer = torch.nn.BatchNorm1d(module.num_features, eps=module.eps, momentum=module.momentum)
         elif isinstance(module, nn.LeakyReLU):
@@ -115,16 +135,22 @@ def to_torch(model: nn.Module) -> Any:
     return torch.nn.Sequential(*layers)
 
 
-def torch_step(models: tuple[nn.Module, nn.Module], betas: tuple[float, float], batch: int) -> Callable[[], None]:
-    generator, discriminator = (to_torch(m) for m in models)
+def torch_step(models: tuple[nn.Module, nn.Module], betas: tuple[float, float], batch: int,
+               device: str = "cpu") -> Callable[[], None]:
+    generator, discriminator = (to_torch(m).to(device) for m in models)
     opt_g = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=betas)
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=betas)
     loss = torch.nn.BCEWithLogitsLoss()
-    real = torch.rand(batch, 784)
-    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+    real = torch.rand(batch, 784, device=device)
+    ones, zeros = torch.ones(batch, 1, device=device), torch.zeros(batch, 1, device=device)
+    synchronize = torch.cuda.synchronize if device == "cuda" else (lambda: None)
 
     def step() -> None:
-        fake = generator(torch.randn(batch, 100))
+        _step()
+        synchronize()
+
+    def _step() -> None:
+        fake = generator(torch.randn(batch, 100, device=device))
         d_loss = loss(discriminator(real), ones) + loss(discriminator(fake.detach()), zeros)
         opt_d.zero_grad()
         d_loss.backward()
@@ -143,11 +169,20 @@ def main() -> None:
     parser.add_argument("--batch", nargs="+", type=int, default=[64, 256])
     parser.add_argument("--repeats", type=int, default=7, help="timed repeats per candidate (>= 5)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                        help="cpu: Numba and NumPy kernels vs PyTorch CPU; cuda: CuPy vs PyTorch CUDA")
     args = parser.parse_args()
     if args.repeats < 5:
         parser.error("--repeats must be at least 5")
+    try:
+        backends.check_device(args.device)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.device == "cuda":
+        gpu_main(args)
+        return
 
-    kernels.warmup()
+    backends.warmup()
     if torch is not None:
         torch.set_num_threads(len(os.sched_getaffinity(0)))
     rate = gemm_rate()
@@ -173,8 +208,6 @@ def main() -> None:
                 row["numba/torch"] = paired_ratio(timings, "numba", "torch")
                 row["floor/torch"] = row["floor_ms"] / row["torch_ms"]
             rows.append(row)
-    os.environ.pop("MINIGAN_KERNELS", None)
-
     report = machine_report()
     report["gemm_gflops_512"] = round(rate / 1e9, 1)
     report["torch"] = torch.__version__ if torch is not None else "not installed (pip install torch for the comparison)"
@@ -189,6 +222,31 @@ def main() -> None:
         columns[4:4] = ["torch_ms", "numba/torch"]
         columns.append("floor/torch")
     print(format_table(rows, columns))
+
+
+def gpu_main(args: argparse.Namespace) -> None:
+    """minigan on CuPy against PyTorch CUDA (when importable), each step synchronised."""
+    torch_cuda = torch is not None and torch.cuda.is_available()
+    rows = []
+    for arch in args.arch:
+        betas = get_architecture(arch).betas
+        for batch in args.batch:
+            gpu_step = minigan_step(arch, batch, "numba", device="cuda")
+            candidates = {"cupy": gpu_step}
+            if torch_cuda:
+                candidates["torch_cuda"] = torch_step(gpu_step.models, betas, batch, device="cuda")
+            timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
+            row: dict[str, Any] = {"arch": arch, "batch": batch, "cupy_ms": timings["cupy"].median * 1e3}
+            if torch_cuda:
+                row["torch_cuda_ms"] = timings["torch_cuda"].median * 1e3
+                row["cupy/torch"] = paired_ratio(timings, "cupy", "torch_cuda")
+            rows.append(row)
+    report = {"device": "cuda", "torch": torch.__version__ if torch_cuda else "PyTorch CUDA not importable"}
+    if args.json:
+        print(json.dumps({"machine": report, "rows": rows}, indent=2, default=str))
+        return
+    print(format_report(report))
+    print(format_table(rows, ["arch", "batch", "cupy_ms"] + (["torch_cuda_ms", "cupy/torch"] if torch_cuda else [])))
 
 
 if __name__ == "__main__":
