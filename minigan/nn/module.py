@@ -328,6 +328,37 @@ class Module:
         body = ([extra] if extra else []) + lines
         return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
 
+    # ------------------------------------------------------------------ placement and dtype (PyTorch style)
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(tensor)``, in place, returning
+        the module. A dtype converts the floating-point parameters (and their gradients) and buffers."""
+        from ..factories import to_arguments  # noqa: PLC0415 - factories sits above nn's imports
+
+        dtype = to_arguments(args, kwargs)
+        if dtype is not None:
+            for param in self.parameters():
+                # Assigned, not copied into: the Parameter objects optimizers hold stay the same.
+                param.data = param.data.astype(dtype)
+                if param.grad is not None:
+                    param.grad = param.grad.astype(dtype)
+            for module in self.modules():
+                for name, buffer in module._buffers.items():
+                    if buffer is not None and buffer.dtype.kind == "f":
+                        module._buffers[name] = buffer.astype(dtype)
+        return self
+
+    def cpu(self) -> "Module":
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> "Module":
+        return self.to("cuda" if device is None else device)
+
+    def float(self) -> "Module":
+        return self.to(np.float32)
+
+    def double(self) -> "Module":
+        return self.to(np.float64)
+
 
 def _check_name(module: Module, name: str) -> None:
     if not isinstance(name, str):
