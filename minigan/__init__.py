@@ -33,8 +33,8 @@ __all__ = [
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
-    "float16", "half", "float32", "float", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int",
-    "int64", "long", "bool",
+    # minigan.float, .int and .bool exist too, but stay out of ``import *``, which would shadow the builtins.
+    "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)

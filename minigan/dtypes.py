@@ -30,7 +30,8 @@ def get_default_dtype() -> np.dtype:
     return np.dtype(DEFAULT_DTYPE)
 
 
+# ``float``, ``int`` and ``bool`` are left out of ``import *``, where they would shadow the builtins.
 __all__ = [
-    "float16", "half", "float32", "float", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int",
-    "int64", "long", "bool", "get_default_dtype",
+    "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
+    "get_default_dtype",
 ]

@@ -130,7 +130,8 @@ class Generator:
         return self._seed
 
 
-def _numpy_generator(generator: Any) -> np.random.Generator:
+def numpy_generator_of(generator: Any) -> np.random.Generator:
+    """The NumPy Generator behind a ``generator=`` argument (None: the one ``manual_seed`` seeds)."""
     if generator is None:
         return _random.default_generator()
     if isinstance(generator, Generator):
@@ -244,7 +245,7 @@ def _random_floats(draw: str, shape: tuple[int, ...], dtype: Any, generator: Any
     if resolved.kind not in _FLOAT_KINDS:
         raise TypeError(f"{name}(): dtype must be a floating-point dtype, got {resolved}")
     native = resolved if resolved != np.float16 else np.dtype(np.float32)
-    values = getattr(_numpy_generator(generator), draw)(shape, dtype=native)
+    values = getattr(numpy_generator_of(generator), draw)(shape, dtype=native)
     return values.astype(resolved, copy=False)
 
 
@@ -290,7 +291,7 @@ def randint(*args: Any, size: Any = None, generator: Any = None, dtype: Any = No
     _check_device(device)
     low, high, size = _randint_bounds(args, size)
     shape = _size((size,), None, "randint")
-    values = _numpy_generator(generator).integers(low, high, shape, dtype=np.int64)
+    values = numpy_generator_of(generator).integers(low, high, shape, dtype=np.int64)
     return _result(values.astype(_dtype(dtype, np.int64), copy=False), requires_grad, "randint")
 
 

@@ -71,6 +71,21 @@ def test_mnist_split_separates_the_validation_images(tmp_path, monkeypatch):
         MNIST(tmp_path / "big", split="validation")
 
 
+def test_mnist_loader_gives_every_image_once_with_its_label(mnist_dir):
+    root, arrays = mnist_dir
+    index_of = {image.tobytes(): i for i, image in enumerate(arrays["train_images"])}
+    loader = DataLoader(MNIST(root), batch_size=10, shuffle=True)
+    assert len(loader) == 4
+    seen = []
+    for images, labels in loader:
+        assert images.shape[1:] == (1, 28, 28) and images.dtype == np.float32
+        pixels = np.rint(images.numpy()[:, 0] * 255).astype(np.uint8)
+        indices = [index_of[image.tobytes()] for image in pixels]
+        np.testing.assert_array_equal(labels, arrays["train_labels"][indices])
+        seen.extend(indices)
+    assert sorted(seen) == list(range(37)) and seen != sorted(seen)
+
+
 def test_batched_transforms_equal_the_image_by_image_ones(mnist_dir):
     root, arrays = mnist_dir
     normalize = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])

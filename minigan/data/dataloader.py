@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from minigan.data.datasets import Dataset
-from minigan.factories import _numpy_generator
+from minigan.factories import numpy_generator_of
 from minigan.tensor import Tensor
 
 __all__ = ["DataLoader", "default_collate"]
@@ -83,7 +83,7 @@ class DataLoader:
         self.drop_last = bool(drop_last)
         _check_count("num_workers", num_workers, 0)
         if generator is not None:
-            _numpy_generator(generator)  # checked now rather than at the first epoch
+            numpy_generator_of(generator)  # checked now rather than at the first epoch
         self.generator = generator
         self.collate_fn = collate_fn
         self.num_workers = int(num_workers)
@@ -95,7 +95,7 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        order = _numpy_generator(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        order = numpy_generator_of(self.generator).permutation(n) if self.shuffle else np.arange(n)
         return self._batches(order)
 
     def _batches(self, order: np.ndarray) -> Iterator[Any]:
