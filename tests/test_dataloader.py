@@ -175,3 +175,18 @@ def test_bad_loader_arguments_name_the_problem(kwargs, message):
 def test_tensor_dataset_checks_its_tensors():
     with pytest.raises(ValueError, match=r"first dimensions differ: \[3, 4\]"):
         TensorDataset(minigan.zeros(3, 2), np.zeros(4))
+
+
+def test_transforms_on_single_images_and_their_errors():
+    pixels = np.arange(12, dtype=np.uint8).reshape(2, 2, 3)  # (H, W, C)
+    image = transforms.ToTensor()(pixels)
+    np.testing.assert_array_equal(image.numpy(), pixels.transpose(2, 0, 1) / np.float32(255))
+    normalized = transforms.Normalize((0.0, 0.5, 1.0), (1.0, 2.0, 4.0))(image)
+    expected = (image.numpy() - np.array([0, 0.5, 1], np.float32)[:, None, None]) / np.array([1, 2, 4], np.float32)[:, None, None]
+    np.testing.assert_allclose(normalized.numpy(), expected, rtol=1e-6)
+    with pytest.raises(TypeError, match="already a Tensor"):
+        transforms.ToTensor()(image)
+    with pytest.raises(TypeError, match="put ToTensor"):
+        transforms.Normalize((0.5,), (0.5,))(pixels)
+    with pytest.raises(ValueError, match="std must not contain zeros"):
+        transforms.Normalize((0.5,), (0.0,))

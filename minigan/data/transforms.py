@@ -22,6 +22,8 @@ class ToTensor:
     Float arrays are converted without scaling, as torchvision does."""
 
     def __call__(self, image: Any) -> Tensor:
+        if isinstance(image, Tensor):
+            raise TypeError("ToTensor: the image is already a Tensor; ToTensor takes a uint8 or float array")
         return _first(self.batch(np.asarray(image)[None]))
 
     def batch(self, images: np.ndarray) -> Tensor:
