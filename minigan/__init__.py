@@ -10,6 +10,17 @@ from .random import manual_seed
 from .tensor import Tensor, tensor
 from . import nn, optim  # noqa: E402  (after Tensor and ops, which they build on)
 from .serialization import load, save
+from . import cuda, data  # noqa: E402
+from .dtypes import (
+    bool, double, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
+    short, uint8,
+)
+from .factories import (
+    Generator, arange, device, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
+    rand_like, randint, randint_like, randn, randn_like, zeros, zeros_like,
+)
+from .unsupported import TORCH as _UNSUPPORTED, UnsupportedFeatureError, module_getattr as _module_getattr
+from . import utils  # noqa: E402  (torch.utils.data spelled minigan.utils.data)
 
 __version__ = "0.1.0"
 
@@ -19,4 +30,11 @@ __all__ = [
     "abs", "cat", "clamp", "clip", "concatenate", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where",
+    "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
+    "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
+    "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
+    # minigan.float, .int and .bool exist too, but stay out of ``import *``, which would shadow the builtins.
+    "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
 ]
+
+__getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .backends import to_numpy
+from .factories import _check_device
 from .paths import atomic_path
 from .tensor import Tensor
 
@@ -128,12 +129,16 @@ def save(obj: Any, path: str | os.PathLike) -> None:
             os.fsync(handle.fileno())
 
 
-def load(path: str | os.PathLike) -> Any:
-    """Read back what ``save`` wrote (arrays come back as NumPy arrays).
+def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool = True) -> Any:
+    """Read back what ``save`` wrote (arrays come back as NumPy arrays), so
+    ``model.load_state_dict(minigan.load("G.pt"))`` restores a saved ``state_dict()``.
 
+    ``map_location`` is checked as a device (only the CPU so far). ``weights_only`` is accepted
+    for PyTorch code; either way nothing is unpickled, so only what ``save`` can write comes back.
     Raises FileNotFoundError for a missing file and ValueError, naming the path, for a file
     that is not a minigan archive or is corrupt.
     """
+    _check_device(map_location)
     path_str = os.fspath(path)
     if not os.path.exists(path_str):
         raise FileNotFoundError(f"no such checkpoint file: {path_str}")

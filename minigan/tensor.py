@@ -100,10 +100,6 @@ class Tensor:
         return self.data.ndim
 
     @property
-    def size(self) -> int:
-        return int(self.data.size)
-
-    @property
     def is_leaf(self) -> bool:
         """True for tensors the user made, as opposed to results of recorded ops."""
         return self._ctx is None
@@ -144,25 +140,6 @@ class Tensor:
         if self.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
         return float(to_numpy(self.data).reshape(-1)[0])
-
-    def to(self, target: Any) -> "Tensor":
-        """This tensor on another device (``"cpu"``, ``"cuda"``) or with another float dtype.
-
-        Returns ``self`` when nothing changes. A move is recorded like any op, so gradients flow
-        back to the original device.
-        """
-        if isinstance(target, (str, Device)):
-            target = Device(target)
-            return self if target == self.device else ops.to_device(self, target)
-        return ops.astype(self, target)
-
-    def cpu(self) -> "Tensor":
-        """This tensor on the CPU (``self`` when it already is)."""
-        return self.to("cpu")
-
-    def cuda(self) -> "Tensor":
-        """This tensor on the GPU."""
-        return self.to("cuda")
 
     def tolist(self) -> Any:
         return to_numpy(self.data).tolist()
@@ -285,9 +262,6 @@ class Tensor:
     def view(self, *shape: Any) -> "Tensor":
         return self.reshape(*shape)
 
-    def flatten(self, start_dim: int = 0) -> "Tensor":
-        return ops.reshape(self, self.shape[:start_dim] + (-1,))
-
     def transpose(self, *axes: Any) -> "Tensor":
         return ops.transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else (axes or None))
 
@@ -340,6 +314,83 @@ class Tensor:
 
     def softmax(self, axis: int = -1) -> "Tensor":
         return ops.softmax(self, axis)
+
+    # ----------------------------------------------------------------- PyTorch-style shape and placement
+    @property
+    def size(self) -> "_ElementCount":
+        """The number of elements (an int, as NumPy's ``size``) that PyTorch code can also call:
+        ``x.size()`` is the shape and ``x.size(0)`` the first dimension."""
+        return _ElementCount(self.data.size, self.shape)
+
+    def dim(self) -> int:
+        """The number of dimensions (``ndim``)."""
+        return self.ndim
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return int(self.data.size)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        """Merge dimensions ``start_dim`` to ``end_dim`` (both included) into one."""
+        if self.ndim == 0:
+            return ops.reshape(self, (1,))
+        start, end = _dim_index(start_dim, self.ndim, "flatten"), _dim_index(end_dim, self.ndim, "flatten")
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
+        return ops.reshape(self, self.shape[:start] + (-1,) + self.shape[end + 1:])
+
+    def unsqueeze(self, dim: int) -> "Tensor":
+        """Insert a dimension of size 1 at ``dim`` (``-1`` appends one)."""
+        position = _dim_index(dim, self.ndim + 1, "unsqueeze")
+        return ops.reshape(self, self.shape[:position] + (1,) + self.shape[position:])
+
+    def squeeze(self, dim: int | Sequence[int] | None = None) -> "Tensor":
+        """Drop dimensions of size 1: all of them, or those among ``dim`` (others are kept, as in PyTorch)."""
+        if dim is None:
+            chosen = set(range(self.ndim))
+        else:
+            dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+            chosen = {_dim_index(d, max(self.ndim, 1), "squeeze") for d in dims}
+        return ops.reshape(self, tuple(n for i, n in enumerate(self.shape) if not (i in chosen and n == 1)))
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(other_tensor)``; the
+        same tensor when nothing changes. A move or a cast is recorded like any op, so
+        gradients flow back to the original device and dtype."""
+        from .factories import to_arguments  # noqa: PLC0415 - factories imports this module
+
+        where, dtype = to_arguments(args, kwargs)
+        moved = self if where is None else ops.to_device(self, where)
+        return moved if dtype is None else ops.astype(moved, dtype)
+
+    def cpu(self) -> "Tensor":
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> "Tensor":
+        return self.to("cuda" if device is None else device)
+
+
+class _ElementCount(int):
+    """What ``Tensor.size`` returns: an int that is also callable the PyTorch way."""
+
+    def __new__(cls, count: int, shape: Shape) -> "_ElementCount":
+        value = super().__new__(cls, count)
+        value.shape = shape
+        return value
+
+    def __call__(self, dim: int | None = None) -> Shape | int:
+        if dim is None:
+            return self.shape
+        return self.shape[_dim_index(dim, len(self.shape), "size")]
+
+
+def _dim_index(dim: Any, ndim: int, name: str) -> int:
+    """``dim`` as an index in ``range(ndim)``, counting negative values from the end."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}: dim must be an int, got {type(dim).__name__}")
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"{name}: dim {dim} is out of range for {ndim} dimensions")
+    return int(dim) % ndim
 
 
 def _raw(value: Any) -> Any:

@@ -122,7 +122,7 @@ def test_mixed_devices_raise_naming_both():
 
 
 def test_unknown_device_is_one_clear_error():
-    with pytest.raises(ValueError, match="unknown device 'tpu'"):
+    with pytest.raises(RuntimeError, match="unknown device 'tpu'"):  # as PyTorch: a RuntimeError
         minigan.tensor([1.0]).to("tpu")
 
 
@@ -221,4 +221,4 @@ def test_cuda_without_cupy_is_one_line_and_exit_2(capsys):
         pytest.skip("a GPU is usable here")
     assert train.main(["--device", "cuda", "--epochs", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--device cuda is not available" in err[0] and "CuPy" in err[0]
+    assert len(err) == 1 and "device 'cuda' is not available" in err[0] and "CuPy" in err[0]

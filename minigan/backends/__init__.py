@@ -46,17 +46,19 @@ class Device:
 
     __slots__ = ("type",)
 
-    def __init__(self, spec: "str | Device") -> None:
+    def __init__(self, spec: "str | Device", index: int | None = None) -> None:
         if isinstance(spec, Device):
             self.type = spec.type
             return
         if not isinstance(spec, str):
             raise TypeError(f"a device is a name such as 'cpu' or 'cuda', got {type(spec).__name__}")
-        name = spec.strip().lower()
-        if name in ("gpu", "cuda:0"):
-            name = "cuda"
+        name, _, suffix = spec.strip().lower().partition(":")
+        name = "cuda" if name == "gpu" else name
         if name not in DEVICE_TYPES:
             raise ValueError(f"unknown device {spec!r}; expected 'cpu' or 'cuda'")
+        if (suffix and suffix != "0") or index not in (None, 0) or (suffix and name != "cuda"):
+            raise ValueError(f"device {spec!r}{'' if index is None else f' index {index}'}: minigan uses "
+                             "one GPU, 'cuda' (or 'cuda:0')")
         self.type = name
 
     def __eq__(self, other: object) -> bool:
@@ -155,7 +157,7 @@ def check_device(spec: Any, error: type[Exception] = ValueError) -> str:
     if device.type == "cuda":
         reason = cuda_unavailable_reason()
         if reason is not None:
-            raise error(f"--device cuda is not available: {reason}")
+            raise error(f"device 'cuda' is not available: {reason}")
     return device.type
 
 

@@ -1,10 +1,16 @@
-"""MNIST-family data for minigan: IDX files, the source chain with its cache, batches.
+"""MNIST-family data for minigan: IDX files, the source chain with its cache, batches, and the
+PyTorch-style ``MNIST``/``TensorDataset``/``DataLoader`` that yield Tensors.
 
-Pure NumPy; nothing here depends on the autograd engine.
+The IDX reader, the source chain and ``BatchLoader`` are pure NumPy; the datasets, the
+``DataLoader`` and ``transforms`` build Tensors.
 """
 from minigan.data.idx import DataError, decompress_idx, encode_idx, parse_idx, read_idx, write_idx
 from minigan.data.loader import SCALES, BatchLoader, to_float
 from minigan.data.mnist import DATASETS, MNISTData, RestrictedUnpickler, load_mnist, restricted_loads
+from minigan.data import transforms
+from minigan.data.datasets import MNIST, Dataset, FashionMNIST, TensorDataset
+from minigan.data.dataloader import DataLoader, default_collate
+from minigan.unsupported import DATA as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
     "DataError",
@@ -21,4 +27,13 @@ __all__ = [
     "load_mnist",
     "RestrictedUnpickler",
     "restricted_loads",
+    "Dataset",
+    "TensorDataset",
+    "MNIST",
+    "FashionMNIST",
+    "DataLoader",
+    "default_collate",
+    "transforms",
 ]
+
+__getattr__ = _module_getattr(__name__, "torch.utils.data", _UNSUPPORTED)

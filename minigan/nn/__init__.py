@@ -14,9 +14,12 @@ from .layers import (
 )
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module, Parameter
+from ..unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Identity", "Dropout", "Flatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
     "functional", "init",
 ]
+
+__getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

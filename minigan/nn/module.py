@@ -248,26 +248,25 @@ class Module:
             else:
                 param.grad.data[...] = 0
 
-    def to(self, target: Any) -> "Module":
-        """Move every parameter, its gradient and every buffer to a device ("cpu", "cuda"), or
-        cast their floating-point values to a dtype; in place, and returns the module.
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(tensor)``: move every
+        parameter, its gradient and every buffer to a device ("cpu", "cuda") and/or cast their
+        floating-point values to a dtype; in place, and returns the module.
 
         Parameters stay the same objects (their ``.data`` changes), so an optimizer made before
         the move keeps them, and moves its state on its next step.
         """
-        if isinstance(target, (str, Device)):
-            device = Device(target)
-            convert = lambda array: move(array, device)  # noqa: E731
-        else:
-            dtype = np.dtype(target)
-            if dtype.kind != "f":
-                raise TypeError(f"Module.to: expected a device or a floating-point dtype, got {target!r}")
+        from ..factories import to_arguments  # noqa: PLC0415 - factories sits above nn's imports
 
-            def convert(array: Any) -> Any:
-                backend = backend_of(array)
-                if backend.numpy_dtype(array.dtype).kind != "f":
-                    return array  # integer buffers (a batch counter) keep their type
-                return backend.xp.astype(array, backend.native_dtype(dtype))
+        where, dtype = to_arguments(args, kwargs)
+
+        def convert(array: Any) -> Any:
+            if where is not None:
+                array = move(array, where)
+            backend = backend_of(array)
+            if dtype is None or backend.numpy_dtype(array.dtype).kind != "f":
+                return array  # integer buffers (a batch counter) keep their type
+            return backend.xp.astype(array, backend.native_dtype(dtype))
         for module in self.modules():
             for param in module._parameters.values():
                 if param is None:
@@ -279,14 +278,6 @@ class Module:
                 if buffer is not None:
                     module._buffers[name] = convert(buffer)
         return self
-
-    def cpu(self) -> "Module":
-        """``to("cpu")``."""
-        return self.to("cpu")
-
-    def cuda(self) -> "Module":
-        """``to("cuda")``."""
-        return self.to("cuda")
 
     def num_parameters(self, trainable_only: bool = False) -> int:
         """How many scalar weights the module has (each shared parameter counted once)."""
@@ -368,6 +359,19 @@ class Module:
             return f"{type(self).__name__}({extra})"
         body = ([extra] if extra else []) + lines
         return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
+
+    # ------------------------------------------------------------------ placement and dtype (PyTorch style)
+    def cpu(self) -> "Module":
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> "Module":
+        return self.to("cuda" if device is None else device)
+
+    def float(self) -> "Module":
+        return self.to(np.float32)
+
+    def double(self) -> "Module":
+        return self.to(np.float64)
 
 
 def _check_name(module: Module, name: str) -> None:

@@ -3,5 +3,8 @@ weight average (``ExponentialMovingAverage``)."""
 from . import lr_scheduler
 from .ema import ExponentialMovingAverage
 from .optimizers import SGD, Adam, AdamW, Optimizer, RMSprop
+from ..unsupported import OPTIM as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler", "ExponentialMovingAverage"]
+
+__getattr__ = _module_getattr(__name__, "torch.optim", _UNSUPPORTED)

@@ -1,0 +1,103 @@
+"""The PyTorch names minigan knows it lacks, so that using one says so in one line.
+
+Each package (``minigan``, ``minigan.nn``, ``minigan.optim``, ``minigan.cuda``, ``minigan.data``)
+installs :func:`module_getattr` as its module-level ``__getattr__``. Python calls that only
+for names the package does not define, so everything minigan has is untouched; a listed name
+raises :class:`UnsupportedFeatureError` naming the feature, and any other name the usual
+AttributeError.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+_SEE = "see 'From PyTorch to minigan' in README.md"
+
+
+class UnsupportedFeatureError(NotImplementedError, AttributeError):
+    """A PyTorch feature that minigan does not implement. It is an AttributeError too, so
+    ``hasattr(minigan.nn, "Conv2d")`` is False rather than an error."""
+
+
+_CONVOLUTIONS = "convolutions; minigan has fully connected layers only"
+_POOLING = "pooling layers; minigan has fully connected layers only"
+_RECURRENT = "recurrent and attention layers"
+_NO_GPU = "GPU control; minigan tensors live on the CPU"
+
+TORCH: Mapping[str, str] = {
+    "autocast": "automatic mixed precision",
+    "compile": "graph compilation (torch.compile)",
+    "jit": "TorchScript (torch.jit)",
+    "distributed": "multi-process training (torch.distributed)",
+    "multiprocessing": "torch.multiprocessing",
+    "fft": "FFTs (torch.fft)",
+    "linalg": "the linear-algebra module (torch.linalg)",
+    "sparse": "sparse tensors",
+    "distributions": "probability distributions (torch.distributions)",
+    "vmap": "vectorising maps (torch.vmap)",
+    "func": "function transforms (torch.func)",
+    "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
+    "complex64": "complex dtypes", "complex128": "complex dtypes",
+    "set_default_dtype": "changing the default dtype; it is float32",
+    "conv1d": _CONVOLUTIONS, "conv2d": _CONVOLUTIONS, "conv_transpose2d": _CONVOLUTIONS,
+    "from_numpy": "sharing memory with a NumPy array; minigan.tensor(array) copies it",
+}
+
+NN: Mapping[str, str] = {
+    **{name: _CONVOLUTIONS for name in ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+                                        "ConvTranspose3d", "Unfold", "Fold")},
+    **{name: _POOLING for name in ("MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
+                                   "AdaptiveMaxPool2d")},
+    **{name: _RECURRENT for name in ("RNN", "LSTM", "GRU", "Transformer", "TransformerEncoder",
+                                     "MultiheadAttention")},
+    "BatchNorm2d": "2-d batch normalisation; needs convolutions, minigan has BatchNorm1d",
+    "InstanceNorm2d": "instance normalisation",
+    "LayerNorm": "layer normalisation",
+    "GroupNorm": "group normalisation",
+    "Embedding": "embeddings",
+    "Upsample": "upsampling", "PixelShuffle": "pixel shuffle",
+    "Dropout2d": "channel dropout; minigan has Dropout",
+    "ModuleList": "ModuleList; use Sequential, or assign the layers as attributes",
+    "ModuleDict": "ModuleDict; assign the layers as attributes",
+    "Softmax": "the Softmax layer; use minigan.softmax",
+    "LogSoftmax": "the LogSoftmax layer; use minigan.log_softmax",
+    "ELU": "the ELU activation", "GELU": "the GELU activation", "SiLU": "the SiLU activation",
+    "Softplus": "the Softplus layer; use minigan.softplus",
+    "L1Loss": "L1Loss", "KLDivLoss": "KLDivLoss",
+    "DataParallel": _NO_GPU, "parallel": _NO_GPU,
+    "utils": "torch.nn.utils (clip_grad_norm_, spectral_norm, weight_norm)",
+}
+
+OPTIM: Mapping[str, str] = {
+    name: f"the {name} optimizer; minigan has SGD, Adam, AdamW and RMSprop"
+    for name in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "SparseAdam", "ASGD", "LBFGS", "Rprop")
+}
+
+CUDA: Mapping[str, str] = {
+    "amp": "automatic mixed precision (torch.cuda.amp)",
+    **{name: _NO_GPU for name in ("set_device", "current_device", "get_device_name", "synchronize",
+                                  "memory_allocated", "max_memory_allocated", "Stream", "Event")},
+}
+
+DATA: Mapping[str, str] = {
+    "random_split": "torch.utils.data.random_split",
+    "Subset": "torch.utils.data.Subset",
+    "ConcatDataset": "torch.utils.data.ConcatDataset",
+    "IterableDataset": "iterable-style datasets",
+    "Sampler": "custom samplers", "RandomSampler": "custom samplers", "SequentialSampler": "custom samplers",
+    "DistributedSampler": "multi-process training (torch.distributed)",
+    "CIFAR10": "the CIFAR-10 dataset; minigan reads MNIST and Fashion-MNIST",
+    "ImageFolder": "image folders; minigan reads MNIST and Fashion-MNIST",
+}
+
+
+def module_getattr(module_name: str, pytorch_name: str, unsupported: Mapping[str, str]) -> Callable[[str], object]:
+    """A module ``__getattr__`` that names an unsupported PyTorch feature instead of failing vaguely."""
+
+    def __getattr__(name: str) -> object:
+        if name in unsupported:
+            raise UnsupportedFeatureError(
+                f"{pytorch_name}.{name} is not supported by minigan ({unsupported[name]}); {_SEE}"
+            )
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+
+    return __getattr__
