@@ -4,9 +4,11 @@ Every flag left out takes the value recommended for the chosen architecture and 
 ``--help`` and :mod:`minigan.gan.models` for what the defaults are and how they were chosen).
 Bad input (a missing or unwritable ``--out`` parent, a non-empty ``--out``, a ``--resume``
 directory without a checkpoint or from another architecture, non-positive sizes, an unknown
-loss, a corrupt data file) is reported in one line on stderr with exit status 2, before
-anything is written. A diverged run (NaN/inf loss) exits with status 1, Ctrl-C with 130
-after saving a checkpoint.
+loss, a corrupt data file, more memory than there is) is reported in one line on stderr with
+exit status 2, before anything is written; so is a file of the run that cannot be written
+later (the last checkpoint is kept). A diverged run (NaN/inf loss) exits with status 1.
+Ctrl-C and SIGTERM save a checkpoint, then exit with 130 and 143. A run that ends before its
+first checkpoint removes its files, so the same ``--out`` can be used again.
 """
 from __future__ import annotations
 
@@ -18,14 +20,14 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from minigan.cli import OneLineParser, UsageError, non_negative_float, non_negative_int, positive_float, positive_int
+from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError, non_negative_float,
+                         non_negative_int, one_line, positive_float, positive_int, run_program, say_error)
+from minigan.signals import exit_status
 
 __all__ = ["main", "build_parser"]
 
 PROG = "python -m minigan.train"
-EXIT_BAD_INPUT = 2
-EXIT_DIVERGED = 1
-EXIT_INTERRUPTED = 130
+EXIT_DIVERGED = EXIT_FAILED
 
 
 def _in_unit_interval(what: str, note: str = "") -> Callable[[str], float]:
@@ -126,18 +128,21 @@ def _probe_writable(directory: Path) -> None:
 
 
 def _check_new_out(out: Path, default: bool) -> None:
-    """A new run needs ``out`` to be absent or an empty directory, in a writable parent."""
+    """A new run needs ``out`` to be absent, empty, or a run that never saved a checkpoint, in a writable parent."""
+    from minigan.gan.trainer import is_dead_run
+
     if out.exists():
         if not out.is_dir():
             raise UsageError(f"--out {out} exists and is not a directory")
-        if any(out.iterdir()):
+        if any(out.iterdir()) and not is_dead_run(out):
             raise UsageError(f"--out {out} already exists and is not empty; choose a new directory "
                              f"or continue that run with --resume {out}")
         _probe_writable(out)
         return
     parent = out.parent
     if default and not parent.exists():
-        return  # runs/ is created on demand
+        _probe_writable(parent.parent)  # runs/ is created on demand, in the working directory
+        return
     if not parent.exists():
         raise UsageError(f"the parent directory of --out {out} does not exist: {parent}")
     if not parent.is_dir():
@@ -145,52 +150,48 @@ def _check_new_out(out: Path, default: bool) -> None:
     _probe_writable(parent)
 
 
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return " ".join(text.split())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line; returns the exit status (0 done, 1 diverged, 2 bad input, 130 interrupted)."""
-    try:
-        return _main(argv)
-    except UsageError as error:
-        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    """The command line; returns the exit status (0 done, 1 diverged, 2 bad input, 130/143 stopped)."""
+    return run_program(PROG, build_parser(), _run, argv)
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from minigan.data import DataError
-    from minigan.gan.trainer import (CheckpointError, ConfigError, TrainConfig, Trainer, TrainingDiverged)
+def _create_trainer(args: argparse.Namespace) -> Any:
+    from minigan.gan.trainer import TrainConfig, Trainer, is_dead_run, remove_dead_run
 
     given = _given(args)
+    if args.resume is not None:
+        if args.out is not None and Path(args.out).resolve() != Path(args.resume).resolve():
+            raise UsageError("--out cannot be used with --resume: a resumed run continues in its own directory")
+        run_dir = Path(args.resume)
+        if not run_dir.is_dir():
+            raise UsageError(f"--resume {run_dir}: no such run directory")
+        if is_dead_run(run_dir):
+            raise UsageError(f"--resume {run_dir}: that run stopped before its first checkpoint, so there is "
+                             f"nothing to resume; start it again with --out {run_dir}")
+        _probe_writable(run_dir)
+        return Trainer.resume(run_dir, overrides=given)
+    config = TrainConfig(**given).resolve()
+    default_out = args.out is None
+    out = Path(args.out) if args.out is not None else Path("runs") / (
+        f"{config.arch}-{config.loss}-seed{config.seed}-{time.strftime('%Y%m%d-%H%M%S')}")
+    _check_new_out(out, default_out)
+    trainer = Trainer.create(config, out)
+    if is_dead_run(out):
+        print(f"{out} holds a run that stopped before its first checkpoint; starting afresh there", flush=True)
+        remove_dead_run(out)
+    return trainer
+
+
+def _run(args: argparse.Namespace) -> int:
+    from minigan.gan.trainer import RunWriteError, TrainingDiverged
+
     try:
-        if args.resume is not None:
-            if args.out is not None and Path(args.out).resolve() != Path(args.resume).resolve():
-                raise UsageError("--out cannot be used with --resume: a resumed run continues in its own directory")
-            run_dir = Path(args.resume)
-            if not run_dir.is_dir():
-                raise UsageError(f"--resume {run_dir}: no such run directory")
-            _probe_writable(run_dir)
-            trainer = Trainer.resume(run_dir, overrides=given)
-        else:
-            config = TrainConfig(**given).resolve()
-            default_out = args.out is None
-            out = Path(args.out) if args.out is not None else Path("runs") / (
-                f"{config.arch}-{config.loss}-seed{config.seed}-{time.strftime('%Y%m%d-%H%M%S')}")
-            _check_new_out(out, default_out)
-            trainer = Trainer.create(config, out)
-    except (ConfigError, CheckpointError, DataError) as error:
-        raise UsageError(_one_line(error)) from None
-    except ValueError as error:  # e.g. a batch larger than the data set
-        raise UsageError(_one_line(error)) from None
-    except OSError as error:
-        raise UsageError(_one_line(error)) from None
-    except KeyboardInterrupt:
+        trainer = _create_trainer(args)
+    except (ValueError, OSError) as error:  # ConfigError, CheckpointError, DataError, a batch larger than the data
+        raise UsageError(one_line(error)) from None
+    except KeyboardInterrupt as interrupt:
         print(f"{PROG}: interrupted before training started; nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exit_status(interrupt)
 
     print(f"run directory: {trainer.run_dir}", flush=True)
     cfg = trainer.config
@@ -200,11 +201,17 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         trainer.fit()
     except TrainingDiverged as error:
-        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        say_error(PROG, one_line(error))
         return EXIT_DIVERGED
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; resume with: {PROG} --resume {trainer.run_dir}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except RunWriteError as error:
+        say_error(PROG, one_line(error))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt as interrupt:
+        if trainer.checkpoint_path.exists():
+            print(f"{PROG}: interrupted; resume with: {PROG} --resume {trainer.run_dir}", file=sys.stderr)
+        else:
+            print(f"{PROG}: interrupted before the first checkpoint; the run's files were removed", file=sys.stderr)
+        return exit_status(interrupt)
     return 0
 
 

@@ -76,11 +76,13 @@ def _weighted(name: str, loss: Tensor, weight: Any) -> Tensor:
 
 
 def _floored_log(x: Any) -> Any:
-    """max(log(x), -100) for x >= 0 on arrays, without ever evaluating log(0) (no warning)."""
+    """max(log(x), -100) for x >= 0 on arrays, without ever evaluating log(0) (no warning).
+    NaN stays NaN (as in PyTorch), so a NaN probability gives a NaN loss, never a finite 100."""
     xp = get_array_module(x)
     out = xp.full(x.shape, _LOG_FLOOR, dtype=x.dtype)
     positive = x > 0
     xp.log(x, out=out, where=positive)
+    xp.copyto(out, x, where=xp.isnan(x))
     return xp.maximum(out, _LOG_FLOOR, out=out)
 
 
