@@ -21,13 +21,17 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError, non_negative_float,
-                         non_negative_int, one_line, positive_float, positive_int, run_program, say_error)
+                         non_negative_int, one_line, positive_float, positive_int, require_memory, run_program,
+                         say_error)
 from minigan.signals import exit_status
 
 __all__ = ["main", "build_parser"]
 
 PROG = "python -m minigan.train"
 EXIT_DIVERGED = EXIT_FAILED
+# float32 bytes a parameter costs while training: the weight, its gradient, Adam's two moments,
+# the weight average, and the float64 draw it was initialised from.
+_BYTES_PER_PARAMETER = 4 * 5 + 8
 
 
 def _in_unit_interval(what: str, note: str = "") -> Callable[[str], float]:
@@ -150,6 +154,22 @@ def _check_new_out(out: Path, default: bool) -> None:
     _probe_writable(parent)
 
 
+def _require_model_memory(config: Any) -> None:
+    """Refuse networks that cannot fit in memory before allocating them."""
+    import numpy as np
+
+    from minigan.gan.models import build_models
+
+    def parameters(latent_dim: int) -> int:
+        nets = build_models(config.arch, latent_dim, np.random.default_rng(0))[:2]
+        return sum(p.data.size for net in nets for p in net.parameters())
+
+    # Only G's first layer grows with the latent size: count it from two tiny builds.
+    at_one = parameters(1)
+    total = at_one + (config.latent_dim - 1) * (parameters(2) - at_one)
+    require_memory(total * _BYTES_PER_PARAMETER, f"--arch {config.arch} with --latent-dim {config.latent_dim}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line; returns the exit status (0 done, 1 diverged, 2 bad input, 130/143 stopped)."""
     return run_program(PROG, build_parser(), _run, argv)
@@ -171,6 +191,7 @@ def _create_trainer(args: argparse.Namespace) -> Any:
         _probe_writable(run_dir)
         return Trainer.resume(run_dir, overrides=given)
     config = TrainConfig(**given).resolve()
+    _require_model_memory(config)
     default_out = args.out is None
     out = Path(args.out) if args.out is not None else Path("runs") / (
         f"{config.arch}-{config.loss}-seed{config.seed}-{time.strftime('%Y%m%d-%H%M%S')}")
