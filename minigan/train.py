@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError, non_negative_float,
                          non_negative_int, one_line, positive_float, positive_int, require_memory, run_program,
                          say_error)
@@ -67,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="epochs to train (default: the architecture's; with --resume, the new total)")
     run.add_argument("--batch-size", type=positive_int, default=None, help="images per batch (default: the architecture's)")
     run.add_argument("--arch", choices=list(ARCHITECTURES), default=None,
-                     help="network pair (default: default); seed = the seeds' net, dcgan-mlp = the well-known MLP")
+                     help="network pair (default: default); seed = the 3-layer tutorial GAN (G 100-256-256-784), "
+                          "dcgan-mlp = the well-known MLP")
     run.add_argument("--loss", choices=list(OBJECTIVES), default=None, help="objective (default: bce)")
     run.add_argument("--latent-dim", type=positive_int, default=None, help="size of the noise vector z (default: 100)")
     run.add_argument("--seed", type=non_negative_int, default=None,
@@ -156,8 +159,6 @@ def _check_new_out(out: Path, default: bool) -> None:
 
 def _require_model_memory(config: Any) -> None:
     """Refuse networks that cannot fit in memory before allocating them."""
-    import numpy as np
-
     from minigan.gan.models import build_models
 
     def parameters(latent_dim: int) -> int:
@@ -220,7 +221,10 @@ def _run(args: argparse.Namespace) -> int:
           f"(batch {cfg.batch_size}), {cfg.optimizer} lr {cfg.lr:g} betas {cfg.betas}, n_critic {cfg.n_critic}, "
           f"lr schedule {cfg.lr_schedule}, weight average {cfg.ema or 'off'}, seed {cfg.seed}", flush=True)
     try:
-        trainer.fit()
+        # A diverging run overflows on its way to the NaN/inf loss that fit() reports in one line;
+        # NumPy's floating-point warnings would only repeat that, many times over.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            trainer.fit()
     except TrainingDiverged as error:
         say_error(PROG, one_line(error))
         return EXIT_DIVERGED

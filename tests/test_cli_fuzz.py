@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+
+import minigan
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from minigan import evaluate as evaluate_cli
@@ -34,6 +36,8 @@ from minigan.gan.trainer import is_dead_run
 from minigan.gradcheck import __main__ as gradcheck_cli
 
 HUGE = str(10 ** 12)
+# Run directories with generator.npz and config.json, broken as the issue found them.
+BROKEN_RUNS = ("{sandbox}/no-arch", "{sandbox}/nan-weights", "{sandbox}/nested")
 
 
 def _choice(flag, *values):
@@ -76,7 +80,7 @@ TRAIN_ARGV = _argv(
 )
 SAMPLE_ARGV = _argv(
     _choice("--checkpoint", "{sandbox}/run", "{sandbox}/run/checkpoint.npz", "{sandbox}/run/generator.npz",
-            "{sandbox}/empty", "{sandbox}/nope", "{sandbox}/file.txt", "{sandbox}/dead"),
+            "{sandbox}/empty", "{sandbox}/nope", "{sandbox}/file.txt", "{sandbox}/dead", *BROKEN_RUNS),
     _choice("-n", "1", "64", "200", "0", "-1", HUGE, "x"),
     _choice("--out", "{sandbox}/g.png", "{sandbox}/missing/g.png", "{sandbox}/empty", "{sandbox}/s.npy"),
     _choice("--npy", "{sandbox}/s.npy", "{sandbox}/missing/s.npy", "{sandbox}/empty", "{sandbox}/g.png"),
@@ -86,7 +90,7 @@ SAMPLE_ARGV = _argv(
 )
 EVALUATE_ARGV = _argv(
     st.sampled_from(["{sandbox}/run", "{sandbox}/empty", "{sandbox}/nope", "{sandbox}/file.txt",
-                     "{sandbox}/dead"]).map(lambda path: [path]),
+                     "{sandbox}/dead", *BROKEN_RUNS]).map(lambda path: [path]),
     _choice("--samples", "{sandbox}/good.npy", "{sandbox}/nan.npy", "{sandbox}/shape.npy", "{sandbox}/file.txt",
             "{sandbox}/nope.npy"),
     st.just(["--real"]),
@@ -119,6 +123,18 @@ def fuzz_fixtures(finished_small_run, small_mnist_dir, tmp_path_factory):
     (template / "dead" / "samples").mkdir(parents=True)
     (template / "dead" / "config.json").write_text("{}\n")
     (template / "file.txt").write_text("not a run\n")
+    config = (finished_small_run / "config.json").read_text()
+    weights = minigan.load(finished_small_run / "generator.npz")
+    for name in ("no-arch", "nan-weights", "nested"):
+        (template / name).mkdir()
+        (template / name / "config.json").write_text(config)
+        minigan.save(weights, template / name / "generator.npz")
+    (template / "no-arch" / "config.json").write_text('{"latent_dim": 8}')
+    minigan.save({key: np.full_like(value, np.nan) for key, value in weights.items()},
+                 template / "nan-weights" / "generator.npz")
+    nested = '{"format": "minigan", "version": 1, "root": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    with open(template / "nested" / "generator.npz", "wb") as handle:
+        np.savez(handle, __minigan__=np.frombuffer(nested.encode(), dtype=np.uint8))
     rng = np.random.default_rng(0)
     np.save(template / "good.npy", rng.uniform(0, 1, (10, 784)).astype(np.float32))
     np.save(template / "nan.npy", np.full((10, 784), np.nan, dtype=np.float32))
@@ -168,6 +184,9 @@ def _check(main, prog, argv, template, data):
 
 # Training for one epoch of two steps at most (the defaults come first; a drawn option overrides them).
 @given(argv=TRAIN_ARGV)
+@example(argv=["--latent-dim", "100000000"])  # the cases the issue found, always among the examples
+@example(argv=["--lr", "1e30"])  # diverges through overflow
+@example(argv=["--resume", "{sandbox}/dead"])
 def test_train_never_ends_in_a_traceback(fuzz_fixtures, argv):
     template, data = fuzz_fixtures
     budget = ["--data-dir", str(data), "--arch", "tiny", "--latent-dim", "8", "--epochs", "1", "--batch-size", "50",
@@ -176,12 +195,19 @@ def test_train_never_ends_in_a_traceback(fuzz_fixtures, argv):
 
 
 @given(argv=SAMPLE_ARGV)
+@example(argv=["--seed", "-1"])
+@example(argv=["-n", HUGE, "--npy", "{sandbox}/s.npy"])
+@example(argv=["--checkpoint", "{sandbox}/no-arch"])
+@example(argv=["--checkpoint", "{sandbox}/nan-weights"])
+@example(argv=["--checkpoint", "{sandbox}/nested"])
+@example(argv=["--npy", "{sandbox}/empty"])
 def test_sample_never_ends_in_a_traceback(fuzz_fixtures, argv):
     template, data = fuzz_fixtures
     _check(sample_cli.main, "python -m minigan.sample", ["--checkpoint", "{sandbox}/run"] + argv, template, data)
 
 
 @given(argv=EVALUATE_ARGV)
+@example(argv=["{sandbox}/no-arch", "--n", "10"])
 def test_evaluate_never_ends_in_a_traceback(fuzz_fixtures, argv):
     template, data = fuzz_fixtures
     with pytest.MonkeyPatch.context() as patch:
@@ -190,6 +216,7 @@ def test_evaluate_never_ends_in_a_traceback(fuzz_fixtures, argv):
 
 
 @given(argv=GRADCHECK_ARGV)
+@example(argv=["--seed", "-1"])
 def test_gradcheck_never_ends_in_a_traceback(fuzz_fixtures, argv):
     template, data = fuzz_fixtures
     _check(gradcheck_cli.main, "python -m minigan.gradcheck", ["--op", "relu"] + argv, template, data)
