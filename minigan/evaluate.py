@@ -27,7 +27,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from minigan.backends import check_device
-from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int
+from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int, require_memory, run_program
 
 __all__ = [
     "main", "EvaluationError", "Reference", "prepare_reference", "evaluate_images", "format_table",
@@ -86,20 +86,18 @@ def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int
 
     Noise z ~ N(0, I) is drawn from ``np.random.default_rng(seed)``, as ``minigan.sample`` does.
     """
-    from minigan.gan.trainer import CheckpointError, generate
-    from minigan.sample import load_generator
+    from minigan.sample import draw_samples, load_generator
 
     run_dir = Path(run_dir)
     if not run_dir.exists():
         raise EvaluationError(f"run directory {run_dir} does not exist")
     try:
         generator, arch, latent_dim = load_generator(run_dir)
-    except (CheckpointError, ValueError, OSError) as error:
+        generator.to(device)
+        samples = draw_samples(generator, arch, latent_dim, n, seed, batch_size)
+    except (ValueError, OSError) as error:  # CheckpointError is a ValueError
         raise EvaluationError(" ".join(str(error).split())) from None
-    noise = np.random.default_rng(seed).standard_normal((n, latent_dim), dtype=np.float32)
-    generator.to(device)
-    parts = [generate(generator, noise[i:i + batch_size], arch) for i in range(0, n, batch_size)]
-    return check_samples(np.concatenate(parts), f"samples of {run_dir}")
+    return check_samples(samples, f"samples of {run_dir}")
 
 
 # ---------------------------------------------------------------------- metrics
@@ -265,15 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0, or 2 for bad input with one line on stderr)."""
-    try:
-        return _main(argv)
-    except (UsageError, EvaluationError) as error:
-        print(f"{PROG}: error: {' '.join(str(error).split())}", file=sys.stderr)
-        return 2
+    return run_program(PROG, build_parser(), _run, argv, expected=(EvaluationError,))
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+def _run(args: argparse.Namespace) -> int:
     sources = [args.run_dir is not None, args.samples is not None, args.real]
     if sum(sources) != 1:
         raise UsageError("give exactly one of RUN_DIR, --samples FILE.npy or --real")
@@ -286,6 +279,8 @@ def _main(argv: Sequence[str] | None) -> int:
             out = Path(args.samples).with_suffix(".metrics.json")
         source = f"samples {args.samples}"
     elif args.run_dir is not None:
+        # the samples, their features and Parzen's float64 blocks: a few copies of n images
+        require_memory(4 * args.n * 784 * 4, f"--n {args.n}")
         samples = samples_from_run(args.run_dir, args.n, args.seed, device=check_device(args.device, UsageError))
         if out is None:
             out = Path(args.run_dir) / METRICS_NAME

@@ -35,6 +35,10 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as error:
+        if error.filename in (str(tmp), tmp):  # name the file the caller asked for, not the temporary one
+            raise type(error)(error.errno, error.strerror, str(path)) from None
+        raise
     finally:
         if tmp.exists():
             tmp.unlink()

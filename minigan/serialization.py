@@ -118,7 +118,10 @@ def save(obj: Any, path: str | os.PathLike) -> None:
     ``path`` atomically: the file is written beside it and renamed into place, so a crash
     mid-write leaves any previous file intact. The name is used as given (no ".npz" added)."""
     encoder = _Encoder()
-    root = encoder.encode(obj, "obj")  # everything is checked before the file is touched
+    try:
+        root = encoder.encode(obj, "obj")  # everything is checked before the file is touched
+    except RecursionError:
+        raise ValueError("save: obj is nested too deeply to be saved") from None
     document = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "root": root}, allow_nan=True)
     members = dict(encoder.arrays)
     members[_STRUCTURE_KEY] = np.frombuffer(document.encode("utf-8"), dtype=np.uint8)
@@ -162,6 +165,8 @@ def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool =
                 raise ValueError(f"it has format version {document.get('version')!r}; this minigan reads "
                                  f"version {FORMAT_VERSION}")
             return _Decoder(archive, path_str).decode(document.get("root"))
+    except RecursionError:  # json and the decoder both recurse; a real checkpoint is a few levels deep
+        raise ValueError(f"cannot load {path_str} as a minigan checkpoint: its structure is nested too deeply") from None
     except (ValueError, TypeError, OSError, EOFError, KeyError, zipfile.BadZipFile) as error:
         if isinstance(error, FileNotFoundError):
             raise

@@ -4,9 +4,11 @@ Every flag left out takes the value recommended for the chosen architecture and 
 ``--help`` and :mod:`minigan.gan.models` for what the defaults are and how they were chosen).
 Bad input (a missing or unwritable ``--out`` parent, a non-empty ``--out``, a ``--resume``
 directory without a checkpoint or from another architecture, non-positive sizes, an unknown
-loss, a corrupt data file) is reported in one line on stderr with exit status 2, before
-anything is written. A diverged run (NaN/inf loss) exits with status 1, Ctrl-C with 130
-after saving a checkpoint.
+loss, a corrupt data file, more memory than there is) is reported in one line on stderr with
+exit status 2, before anything is written; so is a file of the run that cannot be written
+later (the last checkpoint is kept). A diverged run (NaN/inf loss) exits with status 1.
+Ctrl-C and SIGTERM save a checkpoint, then exit with 130 and 143. A run that ends before its
+first checkpoint removes its files, so the same ``--out`` can be used again.
 """
 from __future__ import annotations
 
@@ -18,14 +20,20 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from minigan.cli import OneLineParser, UsageError, non_negative_float, non_negative_int, positive_float, positive_int
+import numpy as np
+
+from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError, non_negative_float,
+                         non_negative_int, one_line, positive_float, positive_int, require_memory, run_program,
+                         say_error)
+from minigan.signals import exit_status
 
 __all__ = ["main", "build_parser"]
 
 PROG = "python -m minigan.train"
-EXIT_BAD_INPUT = 2
-EXIT_DIVERGED = 1
-EXIT_INTERRUPTED = 130
+EXIT_DIVERGED = EXIT_FAILED
+# float32 bytes a parameter costs while training: the weight, its gradient, Adam's two moments,
+# the weight average, and the float64 draw it was initialised from.
+_BYTES_PER_PARAMETER = 4 * 5 + 8
 
 
 def _in_unit_interval(what: str, note: str = "") -> Callable[[str], float]:
@@ -61,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="epochs to train (default: the architecture's; with --resume, the new total)")
     run.add_argument("--batch-size", type=positive_int, default=None, help="images per batch (default: the architecture's)")
     run.add_argument("--arch", choices=list(ARCHITECTURES), default=None,
-                     help="network pair (default: default); seed = the seeds' net, dcgan-mlp = the well-known MLP")
+                     help="network pair (default: default); seed = the 3-layer tutorial GAN (G 100-256-256-784), "
+                          "dcgan-mlp = the well-known MLP")
     run.add_argument("--loss", choices=list(OBJECTIVES), default=None, help="objective (default: bce)")
     run.add_argument("--latent-dim", type=positive_int, default=None, help="size of the noise vector z (default: 100)")
     run.add_argument("--seed", type=non_negative_int, default=None,
@@ -127,18 +136,21 @@ def _probe_writable(directory: Path) -> None:
 
 
 def _check_new_out(out: Path, default: bool) -> None:
-    """A new run needs ``out`` to be absent or an empty directory, in a writable parent."""
+    """A new run needs ``out`` to be absent, empty, or a run that never saved a checkpoint, in a writable parent."""
+    from minigan.gan.trainer import is_dead_run
+
     if out.exists():
         if not out.is_dir():
             raise UsageError(f"--out {out} exists and is not a directory")
-        if any(out.iterdir()):
+        if any(out.iterdir()) and not is_dead_run(out):
             raise UsageError(f"--out {out} already exists and is not empty; choose a new directory "
                              f"or continue that run with --resume {out}")
         _probe_writable(out)
         return
     parent = out.parent
     if default and not parent.exists():
-        return  # runs/ is created on demand
+        _probe_writable(parent.parent)  # runs/ is created on demand, in the working directory
+        return
     if not parent.exists():
         raise UsageError(f"the parent directory of --out {out} does not exist: {parent}")
     if not parent.is_dir():
@@ -146,52 +158,63 @@ def _check_new_out(out: Path, default: bool) -> None:
     _probe_writable(parent)
 
 
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return " ".join(text.split())
+def _require_model_memory(config: Any) -> None:
+    """Refuse networks that cannot fit in memory before allocating them."""
+    from minigan.gan.models import build_models
+
+    def parameters(latent_dim: int) -> int:
+        nets = build_models(config.arch, latent_dim, np.random.default_rng(0))[:2]
+        return sum(p.data.size for net in nets for p in net.parameters())
+
+    # Only G's first layer grows with the latent size: count it from two tiny builds.
+    at_one = parameters(1)
+    total = at_one + (config.latent_dim - 1) * (parameters(2) - at_one)
+    require_memory(total * _BYTES_PER_PARAMETER, f"--arch {config.arch} with --latent-dim {config.latent_dim}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line; returns the exit status (0 done, 1 diverged, 2 bad input, 130 interrupted)."""
-    try:
-        return _main(argv)
-    except UsageError as error:
-        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    """The command line; returns the exit status (0 done, 1 diverged, 2 bad input, 130/143 stopped)."""
+    return run_program(PROG, build_parser(), _run, argv)
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from minigan.data import DataError
-    from minigan.gan.trainer import (CheckpointError, ConfigError, TrainConfig, Trainer, TrainingDiverged)
+def _create_trainer(args: argparse.Namespace) -> Any:
+    from minigan.gan.trainer import TrainConfig, Trainer, is_dead_run, remove_dead_run
 
     given = _given(args)
+    if args.resume is not None:
+        if args.out is not None and Path(args.out).resolve() != Path(args.resume).resolve():
+            raise UsageError("--out cannot be used with --resume: a resumed run continues in its own directory")
+        run_dir = Path(args.resume)
+        if not run_dir.is_dir():
+            raise UsageError(f"--resume {run_dir}: no such run directory")
+        if is_dead_run(run_dir):
+            raise UsageError(f"--resume {run_dir}: that run stopped before its first checkpoint, so there is "
+                             f"nothing to resume; start it again with --out {run_dir}")
+        _probe_writable(run_dir)
+        return Trainer.resume(run_dir, overrides=given)
+    config = TrainConfig(**given).resolve()
+    _require_model_memory(config)
+    default_out = args.out is None
+    out = Path(args.out) if args.out is not None else Path("runs") / (
+        f"{config.arch}-{config.loss}-seed{config.seed}-{time.strftime('%Y%m%d-%H%M%S')}")
+    _check_new_out(out, default_out)
+    trainer = Trainer.create(config, out)
+    if is_dead_run(out):
+        print(f"{out} holds a run that stopped before its first checkpoint; starting afresh there", flush=True)
+        remove_dead_run(out)
+    return trainer
+
+
+def _run(args: argparse.Namespace) -> int:
+    from minigan.gan.trainer import RunWriteError, TrainingDiverged
+
     try:
-        if args.resume is not None:
-            if args.out is not None and Path(args.out).resolve() != Path(args.resume).resolve():
-                raise UsageError("--out cannot be used with --resume: a resumed run continues in its own directory")
-            run_dir = Path(args.resume)
-            if not run_dir.is_dir():
-                raise UsageError(f"--resume {run_dir}: no such run directory")
-            _probe_writable(run_dir)
-            trainer = Trainer.resume(run_dir, overrides=given)
-        else:
-            config = TrainConfig(**given).resolve()
-            default_out = args.out is None
-            out = Path(args.out) if args.out is not None else Path("runs") / (
-                f"{config.arch}-{config.loss}-seed{config.seed}-{time.strftime('%Y%m%d-%H%M%S')}")
-            _check_new_out(out, default_out)
-            trainer = Trainer.create(config, out)
-    except (ConfigError, CheckpointError, DataError) as error:
-        raise UsageError(_one_line(error)) from None
-    except ValueError as error:  # e.g. a batch larger than the data set
-        raise UsageError(_one_line(error)) from None
-    except OSError as error:
-        raise UsageError(_one_line(error)) from None
-    except KeyboardInterrupt:
+        trainer = _create_trainer(args)
+    except (ValueError, OSError) as error:  # ConfigError, CheckpointError, DataError, a batch larger than the data
+        raise UsageError(one_line(error)) from None
+    except KeyboardInterrupt as interrupt:
         print(f"{PROG}: interrupted before training started; nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exit_status(interrupt)
 
     print(f"run directory: {trainer.run_dir}", flush=True)
     cfg = trainer.config
@@ -199,13 +222,22 @@ def _main(argv: Sequence[str] | None) -> int:
           f"(batch {cfg.batch_size}), {cfg.optimizer} lr {cfg.lr:g} betas {cfg.betas}, n_critic {cfg.n_critic}, "
           f"lr schedule {cfg.lr_schedule}, weight average {cfg.ema or 'off'}, seed {cfg.seed}", flush=True)
     try:
-        trainer.fit()
+        # A diverging run overflows on its way to the NaN/inf loss that fit() reports in one line;
+        # NumPy's floating-point warnings would only repeat that, many times over.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            trainer.fit()
     except TrainingDiverged as error:
-        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        say_error(PROG, one_line(error))
         return EXIT_DIVERGED
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; resume with: {PROG} --resume {trainer.run_dir}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except RunWriteError as error:
+        say_error(PROG, one_line(error))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt as interrupt:
+        if trainer.checkpoint_path.exists():
+            print(f"{PROG}: interrupted; resume with: {PROG} --resume {trainer.run_dir}", file=sys.stderr)
+        else:
+            print(f"{PROG}: interrupted before the first checkpoint; the run's files were removed", file=sys.stderr)
+        return exit_status(interrupt)
     return 0
 
 

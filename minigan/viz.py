@@ -17,7 +17,9 @@ from matplotlib.figure import Figure
 
 from minigan.paths import atomic_write_bytes
 
-__all__ = ["image_grid", "save_sample_grid", "save_loss_curves", "moving_average"]
+__all__ = ["image_grid", "save_sample_grid", "sample_grid_pixels", "save_loss_curves", "moving_average"]
+
+_DPI = 100
 
 
 def image_grid(images: np.ndarray, nrow: int = 8, padding: int = 2, side: int | None = None) -> np.ndarray:
@@ -37,8 +39,7 @@ def image_grid(images: np.ndarray, nrow: int = 8, padding: int = 2, side: int | 
         raise ValueError(f"nrow must be positive, got {nrow}")
     n, h, w = images.shape
     cols = min(nrow, n)
-    rows = math.ceil(n / cols)
-    grid = np.zeros((rows * (h + padding) + padding, cols * (w + padding) + padding))
+    grid = np.zeros(_grid_shape(n, nrow, h, w, padding))
     for k in range(n):
         r, c = divmod(k, cols)
         top, left = padding + r * (h + padding), padding + c * (w + padding)
@@ -46,11 +47,31 @@ def image_grid(images: np.ndarray, nrow: int = 8, padding: int = 2, side: int | 
     return grid
 
 
-def _write_figure(figure: Figure, path: str | os.PathLike, dpi: int = 100) -> None:
+def _write_figure(figure: Figure, path: str | os.PathLike, dpi: int = _DPI) -> None:
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     atomic_write_bytes(path, buffer.getvalue())
+
+
+def _grid_shape(n: int, nrow: int, h: int = 28, w: int = 28, padding: int = 2) -> tuple[int, int]:
+    """(height, width) of :func:`image_grid`'s array for n images of h x w."""
+    cols = min(nrow, n)
+    return math.ceil(n / cols) * (h + padding) + padding, cols * (w + padding) + padding
+
+
+def _figure_size(grid_shape: tuple[int, int], title: bool) -> tuple[float, float, float]:
+    """(width, height, title band) in inches of the figure that shows a grid of ``grid_shape``."""
+    grid_height, grid_width = grid_shape
+    width = max(2.0, grid_width / 60)
+    band = 0.3 if title else 0.0
+    return width, width * grid_height / grid_width + band, band
+
+
+def sample_grid_pixels(n: int, nrow: int = 8, title: bool = False) -> tuple[int, int]:
+    """(width, height) in pixels of the PNG :func:`save_sample_grid` writes for n 28x28 images."""
+    width, height, _ = _figure_size(_grid_shape(n, nrow), title)
+    return round(width * _DPI), round(height * _DPI)
 
 
 def save_sample_grid(images: np.ndarray, path: str | os.PathLike, nrow: int = 8, title: str | None = None) -> None:
@@ -59,9 +80,7 @@ def save_sample_grid(images: np.ndarray, path: str | os.PathLike, nrow: int = 8,
     if not np.all(np.isfinite(images)):
         raise ValueError("sample images contain NaN or inf")
     grid = np.clip(image_grid(images, nrow=nrow), 0.0, 1.0)
-    width = max(2.0, grid.shape[1] / 60)
-    band = 0.3 if title else 0.0
-    height = width * grid.shape[0] / grid.shape[1] + band
+    width, height, band = _figure_size(grid.shape, bool(title))
     figure = Figure(figsize=(width, height))
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0 - band / height))
     axes.imshow(grid, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")

@@ -21,3 +21,49 @@ def _restore_default_generator():
     previous = mrandom.default_generator()
     yield
     mrandom.set_default_generator(previous)
+
+
+# ---------------------------------------------------------------------------- small runs for CLI tests
+SMALL_TRAIN = 100  # training images left after the 10,000 the loader keeps for validation
+SMALL_TINY_ARGS = ["--arch", "tiny", "--latent-dim", "8", "--batch-size", "50", "--log-every", "1"]
+
+
+@pytest.fixture(scope="session")
+def small_mnist_dir(tmp_path_factory):
+    """A --data-dir with synthetic MNIST-shaped IDX files: 10,100 training images (so 100 remain
+    after the validation split, two batches of 50) and 20 test images."""
+    import numpy as np
+
+    from minigan.data.idx import encode_idx
+
+    rng = np.random.default_rng(0)
+    directory = tmp_path_factory.mktemp("small-mnist")
+    arrays = {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (10_000 + SMALL_TRAIN, 28, 28), dtype=np.uint8),
+        "train-labels-idx1-ubyte": rng.integers(0, 10, 10_000 + SMALL_TRAIN, dtype=np.uint8),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+        "t10k-labels-idx1-ubyte": rng.integers(0, 10, 20, dtype=np.uint8),
+    }
+    for name, array in arrays.items():
+        (directory / name).write_bytes(encode_idx(array))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def small_train_args(small_mnist_dir):
+    """Arguments of ``python -m minigan.train`` for a run of two steps per epoch on the synthetic data."""
+    return SMALL_TINY_ARGS + ["--data-dir", str(small_mnist_dir)]
+
+
+@pytest.fixture(scope="session")
+def finished_small_run(tmp_path_factory, small_train_args):
+    """A finished one-epoch run of the tiny net on the synthetic data (read it, do not change it)."""
+    import contextlib
+    import io
+
+    from minigan import train
+
+    out = tmp_path_factory.mktemp("finished") / "run"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert train.main(small_train_args + ["--epochs", "1", "--out", str(out)]) == 0
+    return out

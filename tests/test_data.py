@@ -344,8 +344,11 @@ def test_user_dir_bad_contents(tmp_path):
     shutil.copy(swapped / "train-labels-idx1-ubyte", swapped / "t10k-images-idx3-ubyte")
     with pytest.raises(DataError, match=r"t10k-images-idx3-ubyte: wrong magic number"):
         load_mnist(data_dir=swapped, verbose=False)
-    with pytest.raises(ValueError, match="val_size=12 leaves no training images"):
+    # Named in what a CLI user can act on (the data), not by a keyword the CLI does not have.
+    with pytest.raises(DataError, match=r"the training set has 12 images, but minigan keeps the last 12 "
+                                        r"for validation, so it needs more than 12") as info:
         load_mnist(data_dir=write_dir(tmp_path / "d", make_arrays()), val_size=12, verbose=False)
+    assert "val_size" not in str(info.value) and str(tmp_path / "d") in str(info.value)
 
 
 def test_user_dir_holding_the_other_dataset_is_refused(tmp_path, synthetic):
@@ -466,6 +469,16 @@ def test_offline_without_download_lists_every_source(monkeypatch):
     assert "user directory: none given" in message and "mnist.npz: not present" in message
     assert "downloads: skipped (download=False)" in message
     assert calls == []
+
+
+def test_a_corrupt_cache_is_named_once_in_the_failure_list(monkeypatch):
+    serve(monkeypatch, {})
+    path = mn._cache_path(mn.DATASETS["mnist"])
+    path.write_bytes(b"not a zip archive")
+    with pytest.raises(DataError) as info:
+        load_mnist(download=False, verbose=False)
+    (line,) = [line for line in str(info.value).splitlines() if str(path) in line]
+    assert line.count(str(path)) == 1 and line == f"  - cache {path}: unreadable (not an .npz archive)", line
 
 
 def test_fashion_mnist_failure_lists_each_source(monkeypatch, tmp_path):

@@ -269,6 +269,10 @@ def test_load_state_dict_names_every_missing_unexpected_and_misshaped_key():
     for expected in ("Missing key(s)", "'head.bias'", "'body.0.weight'", "Unexpected key(s)", "'extra.weight'",
                      "body.2.weight", "(5, 4)", "(2, 4)"):
         assert expected in message
+    # The first line alone (what a one-line CLI error shows) already names a problem and counts the rest.
+    first = message.splitlines()[0]
+    assert first.startswith("Error(s) in loading state_dict for TwoLayer: Missing key(s): ")
+    assert first.endswith("(and 2 more)")
     # Nothing was written by the failed load (it checks everything first).
     for key, value in model.state_dict().items():
         np.testing.assert_array_equal(value, before[key])
@@ -415,6 +419,25 @@ def test_bce_is_finite_at_probabilities_exactly_zero_and_one():
         # PyTorch's gradient (p - t) / max(p (1 - p), 1e-12): 0 where right, +-1e12 where wrong.
         np.testing.assert_allclose(p.grad.data, [0.0, 0.0, -1e12, 1e12, -2.0], rtol=1e-6)
         assert np.all(np.isfinite(p.grad.data))
+
+
+def test_bce_lets_a_nan_probability_through_to_the_loss():
+    """A NaN probability must give a NaN loss (as NaN does through log), never the clamped 100,
+    or a NaN check on the loss misses a diverged discriminator."""
+    for dtype in (np.float32, np.float64):
+        p = Tensor(np.array([np.nan, 0.25, np.nan, 0.0]), requires_grad=True, dtype=dtype)
+        t = np.array([1.0, 0.0, 0.0, 1.0])
+        with np.errstate(all="raise"):
+            per_element = F.bce(p, t, reduction="none")
+            mean = nn.BCELoss()(p, t)
+            mean.backward()
+        assert np.isnan(per_element.data[[0, 2]]).all()
+        np.testing.assert_allclose(per_element.data[[1, 3]], numpy_bce(np.array([0.25, 0.0]), t[[1, 3]]), rtol=1e-6)
+        assert math.isnan(mean.item()) and math.isnan(F.binary_cross_entropy(p, t, reduction="sum").item())
+        assert np.isnan(p.grad.data[[0, 2]]).all() and np.isfinite(p.grad.data[[1, 3]]).all()
+        target = Tensor(np.full(4, 0.5), requires_grad=True, dtype=dtype)  # d/dt = log(1 - p) - log(p)
+        F.bce(Tensor(p.data), target, reduction="sum").backward()
+        assert np.isnan(target.grad.data[[0, 2]]).all() and np.isfinite(target.grad.data[[1, 3]]).all()
 
 
 def test_bce_with_logits_matches_numpy_and_is_stable_at_large_logits():

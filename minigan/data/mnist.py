@@ -377,6 +377,8 @@ def _cache_path(spec: _Spec) -> Path:
 
 
 def _load_cache(spec: _Spec, path: Path) -> Arrays:
+    if not zipfile.is_zipfile(path):  # np.load would call any other file "pickled" and suggest unpickling it
+        raise DataError(f"cache {path}: unreadable (not an .npz archive)")
     try:
         # Our own handle: np.load leaks the one it opens when the zip is damaged.
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
@@ -707,8 +709,8 @@ def _chain(spec: _Spec, download: bool, verbose: bool) -> tuple[Arrays, str]:
         if cache.exists():
             try:
                 return _load_cache(spec, cache), f"cache {cache}"
-            except DataError as exc:
-                failures.append((f"cache {cache}", str(exc)))
+            except DataError as exc:  # its message starts with "cache <path>: "; say the path once
+                failures.append((f"cache {cache}", str(exc).removeprefix(f"cache {cache}: ")))
                 if verbose:
                     _say(f"{spec.title}: {exc}; rebuilding it")
         else:
@@ -757,8 +759,9 @@ def _chain(spec: _Spec, download: bool, verbose: bool) -> tuple[Arrays, str]:
 def _split(arrays: Arrays, spec: _Spec, val_size: int, source: str) -> MNISTData:
     n_train = arrays["train_images"].shape[0]
     if val_size >= n_train:
-        raise ValueError(
-            f"val_size={val_size} leaves no training images: the training set has {n_train}"
+        raise DataError(
+            f"{source}: the training set has {n_train:,} images, but minigan keeps the last {val_size:,} "
+            f"for validation, so it needs more than {val_size:,}"
         )
     for arr in arrays.values():
         arr.setflags(write=False)  # the splits are views of one array; keep them shared safely

@@ -5,7 +5,7 @@ A run lives in one directory::
     config.json          the resolved configuration
     checkpoint.npz       G, the moving average of G's weights (when ``ema`` > 0), D, both optimizers
                          and schedulers, the Generator's state, epoch/step, config and history
-                         (rewritten atomically after every epoch, and on Ctrl-C)
+                         (rewritten atomically after every epoch, and on Ctrl-C or SIGTERM)
     history.csv/.json    one row per batch: epoch, step, global_step, d_loss, g_loss, d_x, d_g_z
     loss_curves.png      updated every epoch
     samples/epoch_NNN.png  a fixed-noise 8x8 grid every ``sample_every`` epochs
@@ -22,6 +22,11 @@ produces bit for bit the losses of an uninterrupted one.
 Steps: every batch is one D (critic) step; every ``n_critic``-th batch (counted over the whole
 run) is followed by a G step that reuses the batch's generated images (the D step saw them
 detached). So with ``n_critic = 5`` each generator step has seen five real batches, as in WGAN.
+
+No dead runs: a run that ends (diverged, interrupted mid-step, a failed write) before its first
+checkpoint removes the files it wrote, so its directory can be used again; SIGINT and SIGTERM
+between batches always save a checkpoint first. The checkpoint is written before the history
+files, so history.csv never runs ahead of what a resumed run continues from.
 """
 from __future__ import annotations
 
@@ -33,7 +38,6 @@ import math
 import os
 import signal
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -48,10 +52,11 @@ from minigan import random as mrandom
 from minigan.gan.models import Architecture, build_models, get_architecture, to_unit
 from minigan.gan.objectives import Objective, clip_weights, get_objective, gradient_penalty
 from minigan.paths import atomic_write_bytes
+from minigan.signals import Interrupted, handling_stop_signals
 
 __all__ = [
-    "TrainConfig", "Trainer", "TrainingDiverged", "CheckpointError", "ConfigError",
-    "CHECKPOINT_NAME", "HISTORY_COLUMNS", "load_checkpoint", "LR_SCHEDULES",
+    "TrainConfig", "Trainer", "TrainingDiverged", "CheckpointError", "ConfigError", "RunWriteError",
+    "CHECKPOINT_NAME", "HISTORY_COLUMNS", "load_checkpoint", "LR_SCHEDULES", "is_dead_run", "remove_dead_run",
 ]
 
 CHECKPOINT_NAME = "checkpoint.npz"
@@ -73,6 +78,10 @@ class CheckpointError(ValueError):
 
 class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite; the message names the step and the last good checkpoint."""
+
+
+class RunWriteError(RuntimeError):
+    """A file of the run could not be written (disk full, permissions); the message says what is kept."""
 
 
 @dataclass
@@ -255,6 +264,44 @@ def load_checkpoint(run_dir: str | os.PathLike) -> dict[str, Any]:
     return state
 
 
+# What a run writes besides its checkpoint (samples/ holds epoch_NNN.png).
+_RUN_FILES = ("config.json", "history.csv", "history.json", "loss_curves.png", GENERATOR_NAME)
+
+
+def is_dead_run(run_dir: str | os.PathLike) -> bool:
+    """True for a run directory that holds a run's files but no checkpoint (a run killed before its
+    first checkpoint): nothing in it can be resumed, so starting a new run there loses nothing."""
+    path = Path(run_dir)
+    if not path.is_dir() or (path / CHECKPOINT_NAME).exists() or not (path / "config.json").is_file():
+        return False
+    for entry in path.iterdir():
+        if entry.name == "samples" and entry.is_dir():
+            if any(not (p.is_file() and p.name.startswith("epoch_") and p.suffix == ".png") for p in entry.iterdir()):
+                return False
+        elif entry.name not in _RUN_FILES:
+            return False
+    return True
+
+
+def remove_dead_run(run_dir: str | os.PathLike, remove_directory: bool = False) -> None:
+    """Remove the files a run wrote in ``run_dir`` (and the directory itself, if asked and empty).
+
+    Only a run's own file names are touched, so anything else in the directory survives.
+    """
+    path = Path(run_dir)
+    samples = path / "samples"
+    if samples.is_dir():
+        for picture in samples.glob("epoch_*.png"):
+            picture.unlink(missing_ok=True)
+    for name in _RUN_FILES:
+        (path / name).unlink(missing_ok=True)
+    for directory in (samples, path) if remove_directory else (samples,):
+        try:
+            directory.rmdir()
+        except OSError:  # not empty (someone else's file) or already gone: leave it
+            pass
+
+
 def _make_optimizer(config: TrainConfig, params: list) -> Any:
     if config.optimizer == "rmsprop":
         return optim.RMSprop(params, lr=config.lr)
@@ -290,7 +337,7 @@ class Trainer:
     ``images`` (uint8 ``(N, 28, 28)``) replaces the dataset of ``config`` (tests pass a slice);
     otherwise the training split of ``config.dataset`` is loaded. ``on_step(trainer, row)``
     callbacks run after every batch; :meth:`request_stop` ends the run at the next batch
-    boundary with a checkpoint, as Ctrl-C does.
+    boundary with a checkpoint, as Ctrl-C and SIGTERM do.
     """
 
     def __init__(self, config: TrainConfig, run_dir: str | os.PathLike, images: np.ndarray | None = None,
@@ -334,8 +381,7 @@ class Trainer:
         self.history: dict[str, list[float]] = {key: [] for key in HISTORY_COLUMNS}
         self.last_g_loss = float("nan")
         self.elapsed = 0.0  # training seconds over the run, resumed runs included
-        self._stop_requested = False
-        self._in_step = False
+        self._stop_signal: int | None = None  # SIGINT or SIGTERM once a stop was asked for
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -438,9 +484,16 @@ class Trainer:
         minigan.save(self.state_dict(), self.checkpoint_path)
         return self.checkpoint_path
 
-    def request_stop(self) -> None:
-        """End the run after the current batch, with a checkpoint (what Ctrl-C does)."""
-        self._stop_requested = True
+    def request_stop(self, signum: int = signal.SIGINT) -> None:
+        """End the run after the current batch, with a checkpoint (what Ctrl-C and SIGTERM do)."""
+        self._stop_signal = int(signum)
+
+    def _on_stop_signal(self, signum: int, frame: Any) -> None:
+        """The first signal asks for a stop at the next batch boundary (a consistent checkpoint);
+        a second one interrupts at once."""
+        if self._stop_signal is not None:
+            raise Interrupted(signum)
+        self.request_stop(signum)
 
     # ------------------------------------------------------------------ one batch
     def _noise(self, n: int) -> Tensor:
@@ -506,9 +559,29 @@ class Trainer:
     def fit(self) -> dict[str, list[float]]:
         """Train up to ``config.epochs``; returns the history.
 
-        Raises TrainingDiverged on a NaN/inf loss (no checkpoint is written after it) and
-        KeyboardInterrupt after saving a checkpoint when interrupted (Ctrl-C or :meth:`request_stop`).
+        Raises TrainingDiverged on a NaN/inf loss (no checkpoint is written after it),
+        :class:`minigan.signals.Interrupted` (a KeyboardInterrupt) after saving a checkpoint when
+        stopped (Ctrl-C, SIGTERM or :meth:`request_stop`), and RunWriteError when a file cannot
+        be written. A run that ends before its first checkpoint removes what it wrote.
         """
+        self._progress = _Progress(self.stream)
+        created = not self.run_dir.exists()
+        try:
+            with handling_stop_signals(self._on_stop_signal):
+                try:
+                    self._fit()
+                finally:
+                    self._progress.close()
+        except OSError as error:
+            self._end_without_checkpoint(created)
+            raise RunWriteError(f"cannot write {error.filename or self.run_dir}: "
+                                f"{error.strerror or error}; {self._what_is_kept()}") from error
+        except BaseException:
+            self._end_without_checkpoint(created)
+            raise
+        return self.history
+
+    def _fit(self) -> None:
         cfg = self.config
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "samples").mkdir(exist_ok=True)
@@ -517,18 +590,28 @@ class Trainer:
         backends.warmup()  # compile (or load from Numba's cache) before the first step
         if self.epoch >= cfg.epochs:
             self._log(f"nothing to do: the run already has {self.epoch} of {cfg.epochs} epochs")
-            self._finish()
-            return self.history
-        if self.global_step:
-            self._log(f"resuming {self.run_dir} at epoch {self.epoch + 1}, step {self.batch_in_epoch} "
-                      f"(global step {self.global_step})")
-        with _SigintToStop(self):
-            try:
-                self._loop()
-            finally:
-                self._progress.close()
+        else:
+            if self.global_step:
+                self._log(f"resuming {self.run_dir} at epoch {self.epoch + 1}, step {self.batch_in_epoch} "
+                          f"(global step {self.global_step})")
+            self._stop_if_asked()  # a signal during the set-up above
+            self._loop()
         self._finish()
-        return self.history
+
+    def _end_without_checkpoint(self, created: bool) -> None:
+        """A run that ends before its first checkpoint leaves nothing behind (no dead run directory)."""
+        if not self.checkpoint_path.exists():
+            remove_dead_run(self.run_dir, remove_directory=created)
+
+    def _what_is_kept(self) -> str:
+        if self.checkpoint_path.exists():
+            return f"the last good checkpoint {self.checkpoint_path} is kept"
+        return f"no checkpoint had been written yet, so the run's files in {self.run_dir} were removed"
+
+    def _stop_if_asked(self) -> None:
+        if self._stop_signal is not None:
+            self._interrupted(mid_step=False)
+            raise Interrupted(self._stop_signal)
 
     def _loop(self) -> None:
         cfg = self.config
@@ -546,13 +629,11 @@ class Trainer:
             started = time.perf_counter()
             for real in batches:
                 t0 = time.perf_counter()
-                self._in_step = True
                 try:
                     row = self.train_step(real)
                 except KeyboardInterrupt:
                     self._interrupted(mid_step=True)
                     raise
-                self._in_step = False
                 self.batch_in_epoch += 1
                 self.global_step += 1
                 self.elapsed += time.perf_counter() - t0
@@ -576,9 +657,7 @@ class Trainer:
                     self._progress.bar(epoch_number, cfg.epochs, self.batch_in_epoch, total, started)
                 for callback in self.on_step:
                     callback(self, full)
-                if self._stop_requested:
-                    self._interrupted(mid_step=False)
-                    raise KeyboardInterrupt
+                self._stop_if_asked()
             self.epoch += 1
             self.batch_in_epoch = 0
             if cfg.lr_schedule in ("exponential", "cosine"):
@@ -591,8 +670,8 @@ class Trainer:
         if epoch_number % cfg.sample_every == 0 or epoch_number == cfg.epochs:
             self.save_samples(self.run_dir / "samples" / f"epoch_{epoch_number:03d}.png",
                               title=f"{cfg.arch} / {cfg.loss}, epoch {epoch_number}")
+        self.save_checkpoint()  # first: the history files never run ahead of the checkpoint
         self._write_history()
-        self.save_checkpoint()
         self._log(f"epoch {epoch_number}/{cfg.epochs} done in {seconds:.1f}s "
                   f"(total {self.elapsed:.0f}s); checkpoint {self.checkpoint_path}")
 
@@ -606,19 +685,16 @@ class Trainer:
                       f"weights {self.run_dir / GENERATOR_NAME}")
 
     def _diverged(self, d_loss: float, g_loss: float | None) -> None:
-        good = self.checkpoint_path if self.checkpoint_path.exists() else None
         where = f"epoch {self.epoch + 1}, step {self.batch_in_epoch} (global step {self.global_step})"
-        kept = f"the last good checkpoint {good} is kept" if good else "no checkpoint had been written yet"
         raise TrainingDiverged(
-            f"training diverged at {where}: D loss {d_loss}, G loss {g_loss}; {kept}")
+            f"training diverged at {where}: D loss {d_loss}, G loss {g_loss}; {self._what_is_kept()}")
 
     def _interrupted(self, mid_step: bool) -> None:
         if mid_step:  # the models may be half updated: keep the last epoch's checkpoint
-            self._log(f"interrupted during step {self.global_step + 1}; keeping the last checkpoint "
-                      f"{self.checkpoint_path if self.checkpoint_path.exists() else '(none yet)'}")
+            self._log(f"interrupted during step {self.global_step + 1}; {self._what_is_kept()}")
             return
-        self._write_history()
         self.save_checkpoint()
+        self._write_history()
         self._log(f"interrupted after epoch {self.epoch + 1} step {self.batch_in_epoch} "
                   f"(global step {self.global_step}); checkpoint saved to {self.checkpoint_path}; "
                   f"continue with --resume {self.run_dir}")
@@ -674,29 +750,3 @@ def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarra
     finally:
         generator.train(was_training)
     return to_unit(out, arch.scale).astype(np.float32)
-
-
-class _SigintToStop:
-    """While training, the first Ctrl-C asks for a stop at the next batch boundary (so the
-    checkpoint is consistent); a second one interrupts at once."""
-
-    def __init__(self, trainer: Trainer) -> None:
-        self.trainer = trainer
-        self.previous: Any = None
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        if self.trainer._stop_requested:
-            raise KeyboardInterrupt
-        self.trainer._stop_requested = True
-
-    def __enter__(self) -> "_SigintToStop":
-        if threading.current_thread() is threading.main_thread():
-            try:
-                self.previous = signal.signal(signal.SIGINT, self._handler)
-            except ValueError:
-                self.previous = None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)

@@ -1,28 +1,40 @@
 """``python -m minigan.gradcheck``: check every registered op and layer, print a table.
 
 Each case is checked on each of its shapes, with contiguous and non-contiguous inputs;
-ops that support ``create_graph`` also get a second-order row. Exit status 1 on any failure.
+ops that support ``create_graph`` also get a second-order row. Exit status 1 on any failure,
+2 with one line on stderr for bad arguments.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from typing import Sequence
 
 import numpy as np
+
+from minigan.cli import OneLineParser, UsageError, non_negative_int, run_program
 
 from . import check_backward, gradcheck, gradgradcheck
 from .cases import all_cases, describe_shapes
 
+PROG = "python -m minigan.gradcheck"
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m minigan.gradcheck", description=__doc__.splitlines()[0])
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("--op", action="append", help="check only these ops (repeatable)")
     parser.add_argument("--no-gradgrad", action="store_true", help="skip the second-order checks")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the random inputs (default 0)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed for the random inputs (default 0)")
     parser.add_argument("--list", action="store_true", help="list the registered cases and exit")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_program(PROG, build_parser(), _run, argv)
+
+
+def _run(args: argparse.Namespace) -> int:
     cases = all_cases()
     if args.list:
         for case in cases:
@@ -31,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.op:
         unknown = sorted(set(args.op) - {case.name for case in cases})
         if unknown:
-            parser.error(f"unknown op(s): {', '.join(unknown)} (see --list)")
+            raise UsageError(f"unknown op(s): {', '.join(unknown)} (see --list)")
         cases = [case for case in cases if case.name in args.op]
 
     rng = np.random.default_rng(args.seed)

@@ -78,11 +78,13 @@ def _weighted(name: str, loss: Tensor, weight: Any) -> Tensor:
 
 
 def _floored_log(x: Any) -> Any:
-    """max(log(x), -100) for x >= 0 on arrays, without ever evaluating log(0) (no warning)."""
+    """max(log(x), -100) for x >= 0 on arrays, without ever evaluating log(0) (no warning).
+    NaN stays NaN (as in PyTorch), so a NaN probability gives a NaN loss, never a finite 100."""
     xp = backend_of(x).xp
     positive = x > 0
     safe = xp.where(positive, x, 1)  # log(1) = 0 stands in where x <= 0, then the floor applies
-    return xp.maximum(xp.where(positive, xp.log(safe), _LOG_FLOOR), _LOG_FLOOR)
+    floored = xp.maximum(xp.where(positive, xp.log(safe), _LOG_FLOOR), _LOG_FLOOR)
+    return xp.where(xp.isnan(x), x, floored)
 
 
 def _floored_log_tensor(x: Tensor) -> Tensor:

@@ -336,8 +336,11 @@ class Module:
             problems.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected))
         problems.extend(mismatched)
         if problems:
+            # The first line names the first problem, so a one-line report (a CLI) still says what is wrong.
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems)
+                f"Error(s) in loading state_dict for {type(self).__name__}: {problems[0]}{more}\n\t"
+                + "\n\t".join(problems)
             )
         for key, array in arrays.items():
             module, name, kind = entries[key]
