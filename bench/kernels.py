@@ -1,9 +1,10 @@
-"""Kernel benchmark: Numba kernels vs the NumPy expressions (and vs BLAS for matmul).
+"""Kernel benchmark: the Numba backend's kernels vs the NumPy reference backend (and vs BLAS for matmul).
 
 Run ``python bench/kernels.py`` (add ``--json`` for machine-readable output). For every kernel
 and GAN shape it prints the median ms per call of each candidate and their ratio, all timed
 interleaved in one run (see bench/_common.py). For matmul it also prints which implementation
-``minigan.kernels.matmul`` dispatches to, and whether that is the faster one here.
+the Numba backend's matmul rule picks (``matmul_rule`` in minigan/backends/numba_backend.py),
+and whether that is the faster one here.
 """
 from __future__ import annotations
 
@@ -24,8 +25,18 @@ from _common import (  # noqa: E402
     paired_ratio,
     time_interleaved,
 )
-from minigan import kernels  # noqa: E402
-from minigan.kernels import cpu, reference  # noqa: E402
+from minigan import backends, formulas  # noqa: E402
+from minigan.backends import numba_backend as cpu  # noqa: E402
+from minigan.backends.numpy_backend import backend as reference  # noqa: E402
+
+ACTIVATIONS = tuple(formulas.ACTIVATIONS)
+
+
+def _adam(backend, p, g, m, v, step, lr, beta1, beta2, eps, weight_decay=0.0, decoupled=False,  # noqa: ANN001, ANN202
+          max_exp_avg_sq=None, **extra):
+    """One Adam step on one tensor through a backend's group kernel."""
+    backend.adam([p], [g], [m], [v], None if max_exp_avg_sq is None else [max_exp_avg_sq],
+                 formulas.adam_scalars(step, lr, beta1, beta2, eps, weight_decay, decoupled), **extra)
 
 # (in, out) of the GAN's Linear layers (generator and discriminator of both model sizes).
 LAYERS = [
@@ -51,7 +62,7 @@ def _ms(timings: dict, name: str) -> float:
 
 
 def _elementwise_row(t: dict, size: int, **keys: Any) -> dict[str, Any]:
-    """numpy vs the serial and parallel Numba builds, and which build cpu.py picks."""
+    """numpy vs the serial and parallel Numba builds, and which build the Numba backend picks."""
     picked = "parallel" if size >= cpu.PARALLEL_MIN_ELEMENTS else "serial"
     return {**keys, "numpy_ms": _ms(t, "numpy"), "serial_ms": _ms(t, "serial"),
             "parallel_ms": _ms(t, "parallel"), "parallel_best_ms": t["parallel"].best * 1e3,
@@ -68,12 +79,12 @@ def bench_matmul(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[st
             gz = rng.standard_normal((batch, n_out)).astype(dtype)
             for product, a, b in (("x@W.T", x, w.T), ("gz@W", gz, w), ("gz.T@x", gz.T, x)):
                 candidates = {"blas": lambda a=a, b=b: a @ b,
-                              "numba": lambda a=a, b=b: cpu.matmul(a, b)}
+                              "numba": lambda a=a, b=b: cpu.numba_matmul(a, b)}
                 if a.shape[1] == 1:
                     candidates["outer"] = lambda a=a, b=b: a * b
                 t = time_interleaved(candidates, repeats=repeats)
                 ratio = paired_ratio(t, "numba", "blas")
-                pick = kernels.matmul_backend(a, b)
+                pick = cpu.matmul_rule(a, b)
                 faster = min(t, key=lambda name: t[name].median)
                 rows.append({
                     "batch": batch, "layer": f"{n_in}x{n_out}", "product": product,
@@ -94,7 +105,7 @@ def bench_bias_act(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[
     rng = np.random.default_rng(1)
     cases = [(b, n_out, layer_activation(n_out)) for b in batches for _, n_out in layers]
     # every activation on one wide layer, so each branch of the kernel is on record
-    cases += [(256, 1024, act) for act in kernels.ACTIVATIONS]
+    cases += [(256, 1024, act) for act in ACTIVATIONS]
     seen = set()
     for batch, n_out, act in cases:
         if (batch, n_out, act) in seen:
@@ -102,16 +113,15 @@ def bench_bias_act(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[
         seen.add((batch, n_out, act))
         z = rng.standard_normal((batch, n_out)).astype(dtype)
         bias = rng.standard_normal(n_out).astype(dtype)
-        code = kernels.ACTIVATIONS.index(act)
         work = z.copy()
         t = time_interleaved({
-            "numpy": lambda z=z, bias=bias, act=act: reference.apply_activation(z + bias, act),
+            "numpy": lambda z=z, bias=bias, act=act: formulas.ACTIVATIONS[act][0](z + bias, 0.01),
             # in place on a scratch copy; repeated application keeps values finite
-            "serial": lambda w=work, bias=bias, c=code: cpu.bias_act_(w, bias, c, 0.01, False),
-            "parallel": lambda w=work, bias=bias, c=code: cpu.bias_act_(w, bias, c, 0.01, True),
-            # the one-pass kernel called directly (for tanh the wrapper takes another route)
-            "fused_1pass": lambda w=work, bias=bias, c=code: cpu._bias_act_serial(
-                w, bias, c, w.dtype.type(0.01)),
+            "serial": lambda w=work, bias=bias, a=act: cpu.backend.bias_act_(w, bias, a, 0.01, False),
+            "parallel": lambda w=work, bias=bias, a=act: cpu.backend.bias_act_(w, bias, a, 0.01, True),
+            # the one-pass kernel called directly (for tanh the backend takes another route)
+            "fused_1pass": lambda w=work, bias=bias, a=act: cpu.activation_kernel("bias_act", a, False)(
+                w, bias, w.dtype.type(0.01)),
         }, repeats=repeats)
         row = _elementwise_row(t, z.size, batch=batch, width=n_out, activation=act)
         row["1pass_ms"] = _ms(t, "fused_1pass")
@@ -129,15 +139,12 @@ def bench_act_backward(dtype: np.dtype, batches, layers, repeats: int) -> list[d
             if (batch, n_out, act) in seen:
                 continue
             seen.add((batch, n_out, act))
-            y = reference.apply_activation(rng.standard_normal((batch, n_out)).astype(dtype), act)
+            y = formulas.ACTIVATIONS[act][0](rng.standard_normal((batch, n_out)).astype(dtype), 0.01)
             gy = rng.standard_normal((batch, n_out)).astype(dtype)
-            code = kernels.ACTIVATIONS.index(act)
             t = time_interleaved({
-                "numpy": lambda gy=gy, y=y, act=act: reference.linear_act_backward(gy, y, act),
-                "serial": lambda gy=gy, y=y, c=code: cpu.linear_act_backward(gy, y, c, 0.01,
-                                                                             False),
-                "parallel": lambda gy=gy, y=y, c=code: cpu.linear_act_backward(gy, y, c, 0.01,
-                                                                               True),
+                "numpy": lambda gy=gy, y=y, act=act: reference.linear_act_backward(gy, y, act, 0.01),
+                "serial": lambda gy=gy, y=y, a=act: cpu.backend.linear_act_backward(gy, y, a, 0.01, False),
+                "parallel": lambda gy=gy, y=y, a=act: cpu.backend.linear_act_backward(gy, y, a, 0.01, True),
             }, repeats=repeats)
             rows.append(_elementwise_row(t, y.size, batch=batch, width=n_out, activation=act))
     return rows
@@ -167,18 +174,16 @@ def bench_adam(dtype: np.dtype, layers, repeats: int) -> list[dict[str, Any]]:
                 vmax = np.zeros(shape, dtype) if amsgrad else None
                 states[impl] = (p, g, m, v, vmax)
 
-            def run(impl: str, fn: Callable, states=states, options=options) -> None:
+            def run(impl: str, states=states, options=options) -> None:
                 p, g, m, v, vmax = states[impl]
-                fn(p, g, m, v, 10, 1e-3, 0.5, 0.999, 1e-8, max_exp_avg_sq=vmax, **options)
+                _adam(reference, p, g, m, v, 10, 1e-3, 0.5, 0.999, 1e-8, max_exp_avg_sq=vmax, **options)
 
-            flat = tuple(a.reshape(-1) if a is not None else None for a in states["numba"])
-
-            def numba_run(parallel: bool, s=flat, options=options) -> None:
-                cpu.adam_update(s[0], s[1], s[2], s[3], 10, 1e-3, 0.5, 0.999, 1e-8,
-                                max_exp_avg_sq=s[4], parallel=parallel, **options)
+            def numba_run(parallel: bool, s=states["numba"], options=options) -> None:
+                _adam(cpu.backend, s[0], s[1], s[2], s[3], 10, 1e-3, 0.5, 0.999, 1e-8,
+                      max_exp_avg_sq=s[4], parallel=parallel, **options)
 
             t = time_interleaved({
-                "numpy": lambda run=run: run("numpy", reference.adam_update),
+                "numpy": lambda run=run: run("numpy"),
                 "serial": lambda f=numba_run: f(False),
                 "parallel": lambda f=numba_run: f(True),
             }, repeats=repeats)
@@ -195,7 +200,7 @@ def bench_bce(dtype: np.dtype, batches, repeats: int) -> list[dict[str, Any]]:
         t_ = (rng.random((batch, 1)) < 0.5).astype(dtype)
         t = time_interleaved({
             "numpy": lambda x=x, t_=t_: reference.bce_with_logits(x, t_),
-            "numba": lambda x=x, t_=t_: cpu.bce_with_logits(x, t_),
+            "numba": lambda x=x, t_=t_: cpu.backend.bce_with_logits(x, t_),
         }, repeats=repeats)
         rows.append({"shape": f"{batch}x1", "numpy_ms": _ms(t, "numpy"),
                      "numba_ms": _ms(t, "numba"),
@@ -216,10 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeats < 5:
         parser.error("--repeats must be >= 5")
-    if kernels.kernel_mode() != "numba":
+    if backends.cpu_kernel_mode() != "numba":
         parser.error("set MINIGAN_KERNELS=numba (or unset it): this compares the Numba kernels")
     dtype = np.dtype(args.dtype)
-    warm_s = kernels.warmup((dtype,))
+    warm_s = backends.warmup((dtype,))
     report = machine_report()
     report["dtype"] = args.dtype
     report["repeats"] = args.repeats
