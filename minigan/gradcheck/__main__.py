@@ -1,18 +1,20 @@
 """``python -m minigan.gradcheck``: check every registered op and layer, print a table.
 
-Each case is checked on each of its shapes, with contiguous and non-contiguous inputs;
-ops that support ``create_graph`` also get a second-order row. Exit status 1 on any failure.
+Each case is checked on each of its shapes, with inputs in every memory layout they can take
+(contiguous, strided, transposed, broadcast); ops that support ``create_graph`` also get a
+second-order row. Exit status 1 on any failure. ``--mutate`` checks the checker instead.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from typing import Callable, Iterator
 
 import numpy as np
 
-from . import check_backward, gradcheck, gradgradcheck
-from .cases import all_cases, describe_shapes
+from . import GradcheckResult, check_backward, gradcheck, gradgradcheck
+from .cases import OpCase, Shapes, all_cases, describe_shapes, layout_of
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-gradgrad", action="store_true", help="skip the second-order checks")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random inputs (default 0)")
     parser.add_argument("--list", action="store_true", help="list the registered cases and exit")
+    parser.add_argument("--mutate", action="store_true",
+                        help="instead, inject faults into every op's backward one at a time and report how many "
+                             "the checks catch (exit status 1 if any fault goes unnoticed)")
     args = parser.parse_args(argv)
 
     cases = all_cases()
@@ -34,30 +39,53 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown op(s): {', '.join(unknown)} (see --list)")
         cases = [case for case in cases if case.name in args.op]
 
-    rng = np.random.default_rng(args.seed)
-    header = f"{'op':<24} {'check':<9} {'layout':<11} {'shapes':<22} {'max abs err':>12} {'max rel err':>12}  ok"
+    if args.mutate:
+        from .mutate import run_mutants
+
+        return run_mutants(cases, seed=args.seed)
+    return run_checks(cases, seed=args.seed, gradgrad=not args.no_gradgrad)
+
+
+def checks_for(case: OpCase, layout: str, gradgrad: bool) -> list[tuple[str, Callable[..., GradcheckResult]]]:
+    """The checks one table row group runs: first order in every layout, second order in C order."""
+    if case.params is not None:
+        checks = [("direction", lambda fn, xs, **kw: check_backward(fn, xs, case.params(), **kw))]
+    else:
+        checks = [("grad", gradcheck)]
+    if gradgrad and case.gradgrad and layout == "contiguous":
+        checks.append(("gradgrad", gradgradcheck))
+    return checks
+
+
+def case_rows(case: OpCase, rng: np.random.Generator, gradgrad: bool = True) -> Iterator[tuple[str, str, Shapes, GradcheckResult]]:
+    """(check, layout, shapes, result) for every check of one case; each layout row really has it."""
+    for shapes in case.shapes:
+        for layout in case.layouts_for(shapes):
+            for label, check in checks_for(case, layout, gradgrad):
+                inputs = case.inputs(shapes, rng, layout=layout)
+                if not any(layout_of(x.data) == layout for x in inputs):
+                    raise AssertionError(f"{case.name}: no input of shapes {shapes} is {layout}")
+                yield label, layout, shapes, check(case.fn, inputs, rng=rng, raise_exception=False)
+
+
+def run_checks(cases: list[OpCase], seed: int = 0, gradgrad: bool = True) -> int:
+    """Print one row per check and a summary; 1 if any check failed."""
+    rng = np.random.default_rng(seed)
+    header = f"{'op':<28} {'check':<9} {'layout':<11} {'shapes':<22} {'max abs err':>12} {'max rel err':>12}  ok"
     print(header)
     print("-" * len(header))
     failures = rows = 0
     start = time.perf_counter()
     for case in cases:
-        for shapes in case.shapes:
-            for contiguous in (True, False):
-                layout = "contiguous" if contiguous else "strided"
-                checks = [("grad", gradcheck)]
-                if case.params is not None:
-                    checks = [("direction", lambda fn, xs, **kw: check_backward(fn, xs, case.params(), **kw))]
-                if case.gradgrad and not args.no_gradgrad:
-                    checks.append(("gradgrad", gradgradcheck))
-                for label, check in checks:
-                    inputs = case.inputs(shapes, rng, contiguous=contiguous)
-                    result = check(case.fn, inputs, rng=rng, raise_exception=False)
-                    rows += 1
-                    failures += not result.ok
-                    print(
-                        f"{case.name:<24} {label:<9} {layout:<11} {describe_shapes(shapes):<22} "
-                        f"{result.max_abs_err:>12.2e} {result.max_rel_err:>12.2e}  {'ok' if result.ok else 'FAIL'}"
-                    )
+        for label, layout, shapes, result in case_rows(case, rng, gradgrad):
+            rows += 1
+            failures += not result.ok
+            print(
+                f"{case.name:<28} {label:<9} {layout:<11} {describe_shapes(shapes):<22} "
+                f"{result.max_abs_err:>12.2e} {result.max_rel_err:>12.2e}  {'ok' if result.ok else 'FAIL'}"
+            )
+            if not result.ok:
+                print(f"    {result.message}")
     elapsed = time.perf_counter() - start
     print(f"\n{rows - failures} passed, {failures} failed ({len(cases)} ops and layers, {elapsed:.1f} s)")
     return 1 if failures else 0
