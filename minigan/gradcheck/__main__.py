@@ -9,12 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Callable, Iterator
-
-import numpy as np
-
-from . import GradcheckResult, check_backward, gradcheck, gradgradcheck
-from .cases import OpCase, Shapes, all_cases, describe_shapes, layout_of
+from .cases import OpCase, all_cases, describe_shapes
+from .rows import case_rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,42 +38,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.mutate:
         from .mutate import run_mutants
 
-        return run_mutants(cases, seed=args.seed)
+        return run_mutants(cases, seed=args.seed, gradgrad=not args.no_gradgrad)
     return run_checks(cases, seed=args.seed, gradgrad=not args.no_gradgrad)
-
-
-def checks_for(case: OpCase, layout: str, gradgrad: bool) -> list[tuple[str, Callable[..., GradcheckResult]]]:
-    """The checks one table row group runs: first order in every layout, second order in C order."""
-    if case.params is not None:
-        checks = [("direction", lambda fn, xs, **kw: check_backward(fn, xs, case.params(), **kw))]
-    else:
-        checks = [("grad", gradcheck)]
-    if gradgrad and case.gradgrad and layout == "contiguous":
-        checks.append(("gradgrad", gradgradcheck))
-    return checks
-
-
-def case_rows(case: OpCase, rng: np.random.Generator, gradgrad: bool = True) -> Iterator[tuple[str, str, Shapes, GradcheckResult]]:
-    """(check, layout, shapes, result) for every check of one case; each layout row really has it."""
-    for shapes in case.shapes:
-        for layout in case.layouts_for(shapes):
-            for label, check in checks_for(case, layout, gradgrad):
-                inputs = case.inputs(shapes, rng, layout=layout)
-                if not any(layout_of(x.data) == layout for x in inputs):
-                    raise AssertionError(f"{case.name}: no input of shapes {shapes} is {layout}")
-                yield label, layout, shapes, check(case.fn, inputs, rng=rng, raise_exception=False)
 
 
 def run_checks(cases: list[OpCase], seed: int = 0, gradgrad: bool = True) -> int:
     """Print one row per check and a summary; 1 if any check failed."""
-    rng = np.random.default_rng(seed)
     header = f"{'op':<28} {'check':<9} {'layout':<11} {'shapes':<22} {'max abs err':>12} {'max rel err':>12}  ok"
     print(header)
     print("-" * len(header))
     failures = rows = 0
     start = time.perf_counter()
     for case in cases:
-        for label, layout, shapes, result in case_rows(case, rng, gradgrad):
+        for label, layout, shapes, result in case_rows(case, seed, gradgrad):
             rows += 1
             failures += not result.ok
             print(

@@ -43,13 +43,13 @@ def distinct(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndar
 
 
 def apart(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
-    """A pair of same-shape arrays that differ by at least 0.1 everywhere: maximum and
-    minimum then have no ties."""
+    """A pair whose elements, once broadcast together, differ by at least 0.1 everywhere:
+    maximum and minimum then have no ties. The first array's shape must be the broadcast shape."""
     a, b = arrays
-    if a.shape != b.shape:
-        raise ValueError("apart() places same-shape pairs only")
-    gap = np.where(rng.random(a.shape) < 0.5, -1.0, 1.0) * (0.1 + np.abs(b))
-    return [a, a + gap]
+    if np.broadcast_shapes(a.shape, b.shape) != a.shape:
+        raise ValueError("apart() needs the first array to have the broadcast shape")
+    gap = np.where(rng.random(a.shape) < 0.5, -1.0, 1.0) * (0.1 + np.abs(a))
+    return [b + gap, b]
 
 
 def clamp_safe(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
@@ -172,23 +172,23 @@ def _where(a: Tensor, b: Tensor) -> Tensor:
 
 
 OP_CASES: list[OpCase] = [
-    OpCase("add", lambda a, b: a + b, [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((), (2, 3))]),
-    OpCase("sub", lambda a, b: a - b, [((3, 4), (3, 4)), ((3, 1), (1, 4))]),
-    OpCase("mul", lambda a, b: a * b, [((3, 4), (3, 4)), ((2, 3, 4), (3, 1)), ((), (5,))]),
-    OpCase("div", lambda a, b: a / b, [((3, 4), (3, 4)), ((3, 4), (4,))], prepare=lambda arrs, rng: [arrs[0], off_zero([arrs[1]], rng)[0]]),
-    OpCase("neg", lambda a: -a, [((3, 4),)]),
-    OpCase("pow_scalar", lambda a: a**3, [((3, 4),), ((5,),)]),
-    OpCase("pow_fractional", lambda a: a**1.5, [((3, 4),)], prepare=positive),
-    OpCase("pow_tensor", lambda a, b: a**b, [((3, 4), (3, 4)), ((3, 4), (4,))], prepare=positive),
+    OpCase("add", lambda a, b: a + b, [((3, 3), (3, 3)), ((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((), (2, 3))]),
+    OpCase("sub", lambda a, b: a - b, [((3, 3), (3, 3)), ((3, 1), (1, 4))]),
+    OpCase("mul", lambda a, b: a * b, [((3, 3), (3, 3)), ((2, 3, 4), (3, 1)), ((), (5,))]),
+    OpCase("div", lambda a, b: a / b, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=lambda arrs, rng: [arrs[0], off_zero([arrs[1]], rng)[0]]),
+    OpCase("neg", lambda a: -a, [((3, 3),)]),
+    OpCase("pow_scalar", lambda a: a**3, [((3, 3),), ((5,),)]),
+    OpCase("pow_fractional", lambda a: a**1.5, [((3, 3),)], prepare=positive),
+    OpCase("pow_tensor", lambda a, b: a**b, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=positive),
     OpCase("matmul", lambda a, b: a @ b, [((3, 4), (4, 5)), ((4,), (4, 5)), ((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4, 2)), ((2, 3, 4), (2, 4, 5)), ((1, 3, 4), (2, 4, 2))]),
-    OpCase("exp", lambda a: a.exp(), [((3, 4),), ((),)]),
-    OpCase("log", lambda a: a.log(), [((3, 4),)], prepare=positive),
-    OpCase("sqrt", lambda a: a.sqrt(), [((3, 4),)], prepare=positive),
-    OpCase("abs", lambda a: a.abs(), [((3, 4),)], prepare=off_zero),
-    OpCase("clamp", lambda a: a.clamp(-0.5, 0.5), [((4, 5),)], prepare=clamp_safe),
-    OpCase("maximum", lambda a, b: ops.maximum(a, b), [((3, 4), (3, 4))], prepare=apart),
-    OpCase("minimum", lambda a, b: ops.minimum(a, b), [((3, 4), (3, 4))], prepare=apart),
-    OpCase("where", _where, [((3, 4), (3, 4)), ((3, 4), (4,))]),
+    OpCase("exp", lambda a: a.exp(), [((3, 3),), ((),)]),
+    OpCase("log", lambda a: a.log(), [((3, 3),)], prepare=positive),
+    OpCase("sqrt", lambda a: a.sqrt(), [((3, 3),)], prepare=positive),
+    OpCase("abs", lambda a: a.abs(), [((3, 3),)], prepare=off_zero),
+    OpCase("clamp", lambda a: a.clamp(-0.5, 0.5), [((4, 4),)], prepare=clamp_safe),
+    OpCase("maximum", lambda a, b: ops.maximum(a, b), [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),
+    OpCase("minimum", lambda a, b: ops.minimum(a, b), [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),
+    OpCase("where", _where, [((3, 3), (3, 3)), ((3, 4), (4,))]),
     OpCase("sum", lambda a: a.sum(), [((3, 4),), ((2, 3, 4),)]),
     OpCase("sum_axis", lambda a: a.sum(axis=1), [((3, 4),), ((2, 3, 4),)]),
     OpCase("sum_axes_keepdims", lambda a: a.sum(axis=(0, 2), keepdims=True), [((2, 3, 4),)]),
@@ -210,17 +210,17 @@ OP_CASES: list[OpCase] = [
     OpCase("astype", _astype_float64, [((3, 4),), ((),)]),
     OpCase("concatenate", lambda a, b: ops.concatenate([a, b], axis=1), [((2, 3), (2, 4))]),
     OpCase("stack", lambda a, b: ops.stack([a, b], axis=1), [((2, 3), (2, 3))]),
-    OpCase("relu", lambda a: a.relu(), [((3, 4),)], prepare=off_zero),
-    OpCase("leaky_relu", lambda a: a.leaky_relu(0.2), [((3, 4),)], prepare=off_zero),
-    OpCase("sigmoid", lambda a: a.sigmoid(), [((3, 4),)]),
-    OpCase("tanh", lambda a: a.tanh(), [((3, 4),)]),
-    OpCase("softplus", lambda a: a.softplus(), [((3, 4),)]),
-    OpCase("log_softmax", lambda a: a.log_softmax(axis=-1), [((3, 4),), ((2, 3, 4),)]),
-    OpCase("softmax", lambda a: a.softmax(axis=0), [((3, 4),)]),
-    OpCase("dropout", _dropout_fixed, [((4, 5),)]),
+    OpCase("relu", lambda a: a.relu(), [((3, 3),)], prepare=off_zero),
+    OpCase("leaky_relu", lambda a: a.leaky_relu(0.2), [((3, 3),)], prepare=off_zero),
+    OpCase("sigmoid", lambda a: a.sigmoid(), [((3, 3),)]),
+    OpCase("tanh", lambda a: a.tanh(), [((3, 3),)]),
+    OpCase("softplus", lambda a: a.softplus(), [((3, 3),)]),
+    OpCase("log_softmax", lambda a: a.log_softmax(axis=-1), [((3, 3),), ((2, 3, 4),)]),
+    OpCase("softmax", lambda a: a.softmax(axis=0), [((3, 3),), ((3, 4),)]),
+    OpCase("dropout", _dropout_fixed, [((4, 4),)]),
 ] + [
     OpCase(f"linear_fused_{act}", (lambda a: lambda x, w, b: ops.linear(x, w, b, a, 0.2))(act),
-           [((5, 4), (3, 4), (3,)), ((1, 4), (1, 4), (1,))], prepare=off_zero if act in ("relu", "leaky_relu") else _identity)
+           [((5, 4), (3, 4), (3,)), ((3, 3), (3, 3), (3,)), ((1, 4), (1, 4), (1,))], prepare=off_zero if act in ("relu", "leaky_relu") else _identity)
     for act in ("none", "relu", "leaky_relu", "sigmoid", "tanh")
 ]
 
