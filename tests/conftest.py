@@ -1,5 +1,5 @@
-"""Shared test settings: one Hypothesis profile, derandomized so CI runs are repeatable, and
-minigan's default Generator restored after each test."""
+"""Shared test settings: one Hypothesis profile, derandomized so CI runs are repeatable,
+minigan's default Generator restored after each test, and the one way tests switch kernel modes."""
 import os
 
 import pytest
@@ -21,3 +21,17 @@ def _restore_default_generator():
     previous = mrandom.default_generator()
     yield
     mrandom.set_default_generator(previous)
+
+
+@pytest.fixture
+def kernel_mode(monkeypatch):
+    """``kernel_mode("numpy")`` switches the kernels for the rest of one test (undone after it).
+
+    Tests switch kernel modes only through this fixture, so one place follows the library
+    if the way to switch changes.
+    """
+
+    def switch(mode: str) -> None:
+        monkeypatch.setenv("MINIGAN_KERNELS", mode)
+
+    return switch
