@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -333,7 +333,6 @@ def test_every_function_has_a_property():
 
 
 @pytest.mark.parametrize("function", sorted(PROPERTIES, key=lambda cls: cls.__name__), ids=lambda cls: cls.__name__)
-@settings(max_examples=min(settings.default.max_examples, 20))
 @given(data=st.data())
 def test_op_property(function, data):
     drawn = PROPERTIES[function](data)
