@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minigan import kernels
+from minigan.gradcheck.cases import LAYOUTS, lay_out
 from minigan.kernels import cpu, reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,6 @@ JIT_DISABLED = cpu.JIT_DISABLED
 # Pure-Python kernels run ~1000x slower: keep the drawn shapes small there.
 MAX_DIM = 9 if JIT_DISABLED else 70
 DTYPES = (np.float32, np.float64)
-LAYOUTS = ("c", "f", "strided")
 
 
 # --------------------------------------------------------------------------------------------
@@ -36,19 +36,6 @@ LAYOUTS = ("c", "f", "strided")
 # --------------------------------------------------------------------------------------------
 def eps(dtype: type) -> float:
     return float(np.finfo(dtype).eps)
-
-
-def with_layout(array: np.ndarray, layout: str) -> np.ndarray:
-    """The same values as ``array`` in C order, Fortran order (a transpose view), or strided."""
-    if layout == "c":
-        return np.ascontiguousarray(array)
-    if layout == "f":
-        return np.asfortranarray(array)
-    big = np.full(tuple(2 * n + 1 for n in array.shape), np.nan, dtype=array.dtype)
-    view = big[tuple(slice(1, None, 2) for _ in array.shape)]
-    view[...] = array
-    assert not view.flags.c_contiguous or array.size <= 1
-    return view
 
 
 def assert_matmul_close(out: np.ndarray, a: np.ndarray, b: np.ndarray, extra: float = 0.0) -> None:
@@ -89,7 +76,7 @@ def kernel_env(mode: str) -> Iterator[None]:
 dims = st.integers(1, MAX_DIM)
 seeds = st.integers(0, 2**32 - 1)
 dtypes = st.sampled_from(DTYPES)
-layouts = st.sampled_from(LAYOUTS)
+layouts = st.sampled_from(LAYOUTS)  # C order, strided, Fortran order, broadcast (0-stride)
 activations = st.sampled_from(kernels.ACTIVATIONS)
 builds = st.sampled_from((0, 1 << 60))  # parallel or serial build of the elementwise kernels
 
@@ -100,8 +87,8 @@ builds = st.sampled_from((0, 1 << 60))  # parallel or serial build of the elemen
 @given(m=dims, k=dims, n=dims, dtype=dtypes, la=layouts, lb=layouts, seed=seeds)
 def test_matmul_matches_reference(m, k, n, dtype, la, lb, seed):
     rng = np.random.default_rng(seed)
-    a = with_layout(rng.standard_normal((m, k)).astype(dtype), la)
-    b = with_layout(rng.standard_normal((k, n)).astype(dtype), lb)
+    a = lay_out(rng.standard_normal((m, k)).astype(dtype), la)
+    b = lay_out(rng.standard_normal((k, n)).astype(dtype), lb)
     assert_matmul_close(cpu.matmul(a, b), a, b)  # the Numba kernel itself
     assert_matmul_close(kernels.matmul(a, b), a, b)  # whatever the dispatch picks
 
@@ -141,8 +128,8 @@ def test_matmul_dispatch_rule():
 def test_linear_act_forward_matches_reference(batch, n_in, n_out, act, has_bias, dtype, lx, lw,
                                               build, seed):
     rng = np.random.default_rng(seed)
-    x = with_layout((rng.standard_normal((batch, n_in)) * 3).astype(dtype), lx)
-    w = with_layout(rng.standard_normal((n_out, n_in)).astype(dtype), lw)
+    x = lay_out((rng.standard_normal((batch, n_in)) * 3).astype(dtype), lx)
+    w = lay_out(rng.standard_normal((n_out, n_in)).astype(dtype), lw)
     b = rng.standard_normal(n_out).astype(dtype) if has_bias else None
     with parallel_threshold(build):
         y = kernels.linear_act_forward(x, w, b, act, slope=0.2)
@@ -159,8 +146,8 @@ def test_linear_act_forward_matches_reference(batch, n_in, n_out, act, has_bias,
 def test_linear_act_backward_matches_reference(batch, width, act, dtype, lg, ly, build, seed):
     rng = np.random.default_rng(seed)
     y = reference.apply_activation(rng.standard_normal((batch, width)).astype(dtype), act, 0.2)
-    y = with_layout(y, ly)
-    grad_y = with_layout(rng.standard_normal((batch, width)).astype(dtype), lg)
+    y = lay_out(y, ly)
+    grad_y = lay_out(rng.standard_normal((batch, width)).astype(dtype), lg)
     with parallel_threshold(build):
         grad_z, grad_bias = kernels.linear_act_backward(grad_y, y, act, slope=0.2)
     ref_z, ref_bias = reference.linear_act_backward(grad_y, y, act, slope=0.2)
@@ -325,11 +312,11 @@ def test_adam_rejects_non_contiguous():
 # BCE with logits
 # --------------------------------------------------------------------------------------------
 @given(n=st.integers(1, 4 * MAX_DIM), cols=st.integers(1, 3), scale=st.sampled_from([1.0, 30.0, 1e4]),
-       dtype=dtypes, seed=seeds)
-def test_bce_matches_reference(n, cols, scale, dtype, seed):
+       dtype=dtypes, lx=layouts, lt=layouts, seed=seeds)
+def test_bce_matches_reference(n, cols, scale, dtype, lx, lt, seed):
     rng = np.random.default_rng(seed)
-    x = (rng.standard_normal((n, cols)) * scale).astype(dtype)
-    t = rng.random((n, cols)).astype(dtype)  # soft targets too
+    x = lay_out((rng.standard_normal((n, cols)) * scale).astype(dtype), lx)
+    t = lay_out(rng.random((n, cols)).astype(dtype), lt)  # soft targets too
     # underflow to 0 (or a subnormal) is the right answer for large |x|, not an error
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         loss, grad = kernels.bce_with_logits(x, t)

@@ -83,18 +83,19 @@ def can_take(shape: tuple[int, ...], layout: str) -> bool:
 
 
 def with_layout(array: np.ndarray, layout: str) -> np.ndarray:
-    """A float64 array in the given layout, built as a real view (``Tensor(...)`` would copy it
+    """The same dtype in the given layout, built as a real view (``Tensor(...)`` would copy it
     back to C order, so wrap the result with ``Tensor._make``).
 
-    "strided" takes every other element of a larger buffer along every axis; "transposed" is
-    Fortran order; "broadcast" repeats the first slice along the last axis longer than 1 with
-    a zero stride, so its values differ from ``array``'s (and it is read-only).
+    "strided" takes every other element of a larger NaN-filled buffer along every axis (a
+    kernel that reads outside the view sees NaN); "transposed" is Fortran order; "broadcast"
+    repeats the first slice along the last axis longer than 1 with a zero stride, so its values
+    differ from ``array``'s (and it is read-only). Raises if the shape cannot take the layout.
     """
-    array = np.array(array, dtype=np.float64)
+    array = np.array(array)
     if layout == "contiguous":
         view = array
     elif layout == "strided":
-        holder = np.zeros(tuple(2 * n + 1 for n in array.shape), dtype=np.float64)
+        holder = np.full(tuple(2 * n + 1 for n in array.shape), np.nan, dtype=array.dtype)
         view = holder[tuple(slice(1, None, 2) for _ in array.shape)]
         view[...] = array
     elif layout == "transposed":
@@ -107,6 +108,11 @@ def with_layout(array: np.ndarray, layout: str) -> np.ndarray:
     if layout_of(view) != layout:
         raise AssertionError(f"a {layout} array of shape {array.shape} came out {layout_of(view)}")
     return view
+
+
+def lay_out(array: np.ndarray, layout: str) -> np.ndarray:
+    """``with_layout`` where the shape can take the layout, else a contiguous copy."""
+    return with_layout(array, layout if can_take(np.shape(array), layout) else "contiguous")
 
 
 DISTINCT_LAYOUTS = ("contiguous", "strided", "transposed")  # a broadcast view repeats values: ties
@@ -131,8 +137,7 @@ class OpCase:
         """Random float64 leaf Tensors of the given shapes; every input that can take ``layout``
         is a view in that layout, the others are contiguous."""
         arrays = self.prepare([rng.standard_normal(shape) for shape in shapes], rng)
-        return [Tensor._make(with_layout(a, layout if can_take(np.shape(a), layout) else "contiguous"), True, None)
-                for a in arrays]
+        return [Tensor._make(lay_out(np.asarray(a, dtype=np.float64), layout), True, None) for a in arrays]
 
 
 def _dropout_fixed(x: Tensor) -> Tensor:
@@ -243,4 +248,4 @@ def describe_shapes(shapes: Shapes) -> str:
     return ", ".join("x".join(map(str, s)) if s else "scalar" for s in shapes)
 
 
-__all__ = ["OpCase", "OP_CASES", "LAYOUTS", "all_cases", "find_case", "describe_shapes", "layout_of", "can_take", "with_layout"]
+__all__ = ["OpCase", "OP_CASES", "LAYOUTS", "all_cases", "find_case", "describe_shapes", "layout_of", "can_take", "with_layout", "lay_out"]
