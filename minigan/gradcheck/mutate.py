@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..function import Function, is_grad_enabled
+from ..function import Function, is_grad_enabled, unbroadcast
 from ..tensor import Tensor
 from .cases import OpCase
 from .coverage import function_classes
@@ -149,26 +149,35 @@ class _Trace:
         if not cases or cases[-1] != self.current_case:
             cases.append(self.current_case)
 
+    def _recording_unbroadcast(self, function: type[Function]) -> Callable[..., Tensor]:
+        """The real unbroadcast, noting where dropping its sum would change the result."""
+
+        def recording(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+            summed = unbroadcast(grad, shape)
+            if grad.shape != tuple(shape):
+                first = grad.data[_first_slice_index(grad.shape, tuple(shape))].reshape(shape)
+                if not np.array_equal(first, summed.data):
+                    self.note(Fault(function, "dropped_reduction"))
+            return summed
+
+        return recording
+
+    def _note_faults_that_fire(self, function: type[Function], grads: tuple[Tensor | None, ...]) -> None:
+        for kind in ("scaled", "scaled_when_recorded", "transposed"):
+            for position in range(len(grads)):
+                if _fires(kind, position, grads):
+                    self.note(Fault(function, kind, position))
+        if len(grads) >= 2 and _fires("swapped", None, grads):
+            self.note(Fault(function, "swapped"))
+
     def tracer(self, function: type[Function]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """For ``_backward_replaced``: the real backward, traced."""
+
         def make(original: Callable[..., Any]) -> Callable[..., Any]:
             def backward(ctx: Any, grad: Tensor) -> tuple[Tensor | None, ...]:
-                def recording_unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor:
-                    summed = real_unbroadcast(g, shape)
-                    if g.shape != tuple(shape):
-                        first = g.data[_first_slice_index(g.shape, tuple(shape))].reshape(shape)
-                        if not np.array_equal(first, summed.data):
-                            self.note(Fault(function, "dropped_reduction"))
-                    return summed
-
-                real_unbroadcast = getattr(sys.modules[function.__module__], "unbroadcast", None)
-                with _unbroadcast_replaced(function, recording_unbroadcast):
+                with _unbroadcast_replaced(function, self._recording_unbroadcast(function)):
                     grads = original(ctx, grad)
-                for kind in ("scaled", "scaled_when_recorded", "transposed"):
-                    for position in range(len(grads)):
-                        if _fires(kind, position, grads):
-                            self.note(Fault(function, kind, position))
-                if len(grads) >= 2 and _fires("swapped", None, grads):
-                    self.note(Fault(function, "swapped"))
+                self._note_faults_that_fire(function, grads)
                 return grads
 
             return backward
