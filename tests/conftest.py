@@ -1,5 +1,6 @@
-"""Shared test settings: one Hypothesis profile, derandomized so CI runs are repeatable, and
-minigan's default Generator restored after each test."""
+"""Shared test settings: one Hypothesis profile, derandomized so CI runs are repeatable,
+minigan's default Generator restored after each test, and the one way tests switch kernel modes."""
+import contextlib
 import os
 
 import pytest
@@ -67,3 +68,50 @@ def finished_small_run(tmp_path_factory, small_train_args):
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         assert train.main(small_train_args + ["--epochs", "1", "--out", str(out)]) == 0
     return out
+
+
+@pytest.fixture
+def kernel_mode():
+    """``kernel_mode("numpy")`` switches the kernels for the rest of one test (undone after it).
+
+    Tests switch kernel modes only through this fixture, so one place follows the library
+    if the way to switch changes.
+    """
+
+    from minigan.backends import use_cpu_kernels
+
+    with contextlib.ExitStack() as stack:
+        yield lambda mode: stack.enter_context(use_cpu_kernels(mode))
+
+
+_RUNNING = {"test": "", "may_load_mnist": True}  # the test being set up, run or torn down
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """Note the test before its fixtures run (a module-scoped fixture may load MNIST for it)."""
+    _RUNNING.update(test=item.nodeid, may_load_mnist=item.get_closest_marker("mnist") is not None)
+    yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _real_mnist_only_when_marked():
+    """A test that loads the real MNIST must say so with ``@pytest.mark.mnist`` (it still runs in
+    CI; ``-m "not mnist"`` runs everything that works offline on small synthetic data).
+
+    An unmarked test fails with a clear message the moment it loads a full-size dataset in this
+    process (the synthetic files in test_data.py are a dozen images, and pass).
+    """
+    from minigan.data import mnist as mnist_module
+
+    split = mnist_module._split
+    full_size = min(spec.n_train for spec in mnist_module.DATASETS.values())  # before any test shrinks a spec
+
+    def refuse_unless_marked(arrays, spec, val_size, source):
+        if arrays["train_images"].shape[0] >= full_size and not _RUNNING["may_load_mnist"]:
+            raise RuntimeError(f"{_RUNNING['test']} loads the real {spec.title} but is not marked @pytest.mark.mnist")
+        return split(arrays, spec, val_size, source)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mnist_module, "_split", refuse_unless_marked)
+        yield

@@ -1,6 +1,7 @@
 """The CPU backends: every Numba kernel against the NumPy reference backend, Adam against
 PyTorch's formulas written out, numerical edge cases, the errors the ops raise for the kernels,
 the kernel choice, the formulas' one definition, and the Numba cache/disable-jit setup.
+PyTorch itself is compared in bench/compare_torch.py, where it is installed.
 
 The Hypothesis profile ("ci": no deadline, derandomized) comes from tests/conftest.py.
 Under NUMBA_DISABLE_JIT=1 the same tests run the kernels as plain Python, on smaller shapes.
@@ -25,6 +26,7 @@ from minigan import backends, formulas, ops
 from minigan.backends import numba_backend as cpu
 from minigan.backends.numpy_backend import backend as reference
 from minigan.backends.report import thread_settings
+from minigan.gradcheck.cases import LAYOUTS, lay_out
 
 ROOT = Path(__file__).resolve().parent.parent
 JIT_DISABLED = cpu.JIT_DISABLED
@@ -32,7 +34,6 @@ ACTIVATIONS = tuple(formulas.ACTIVATIONS)
 # Pure-Python kernels run ~1000x slower: keep the drawn shapes small there.
 MAX_DIM = 9 if JIT_DISABLED else 70
 DTYPES = (np.float32, np.float64)
-LAYOUTS = ("c", "f", "strided")
 
 
 # --------------------------------------------------------------------------------------------
@@ -40,19 +41,6 @@ LAYOUTS = ("c", "f", "strided")
 # --------------------------------------------------------------------------------------------
 def eps(dtype: type) -> float:
     return float(np.finfo(dtype).eps)
-
-
-def with_layout(array: np.ndarray, layout: str) -> np.ndarray:
-    """The same values as ``array`` in C order, Fortran order (a transpose view), or strided."""
-    if layout == "c":
-        return np.ascontiguousarray(array)
-    if layout == "f":
-        return np.asfortranarray(array)
-    big = np.full(tuple(2 * n + 1 for n in array.shape), np.nan, dtype=array.dtype)
-    view = big[tuple(slice(1, None, 2) for _ in array.shape)]
-    view[...] = array
-    assert not view.flags.c_contiguous or array.size <= 1
-    return view
 
 
 def assert_matmul_close(out: np.ndarray, a: np.ndarray, b: np.ndarray, extra: float = 0.0) -> None:
@@ -108,7 +96,7 @@ class kernels:  # noqa: N801 - the CPU backend in use, called the way the ops ca
 dims = st.integers(1, MAX_DIM)
 seeds = st.integers(0, 2**32 - 1)
 dtypes = st.sampled_from(DTYPES)
-layouts = st.sampled_from(LAYOUTS)
+layouts = st.sampled_from(LAYOUTS)  # C order, strided, Fortran order, broadcast (0-stride)
 activations = st.sampled_from(ACTIVATIONS)
 builds = st.sampled_from((0, 1 << 60))  # parallel or serial build of the elementwise kernels
 
@@ -119,8 +107,8 @@ builds = st.sampled_from((0, 1 << 60))  # parallel or serial build of the elemen
 @given(m=dims, k=dims, n=dims, dtype=dtypes, la=layouts, lb=layouts, seed=seeds)
 def test_matmul_matches_reference(m, k, n, dtype, la, lb, seed):
     rng = np.random.default_rng(seed)
-    a = with_layout(rng.standard_normal((m, k)).astype(dtype), la)
-    b = with_layout(rng.standard_normal((k, n)).astype(dtype), lb)
+    a = lay_out(rng.standard_normal((m, k)).astype(dtype), la)
+    b = lay_out(rng.standard_normal((k, n)).astype(dtype), lb)
     assert_matmul_close(cpu.numba_matmul(a, b), a, b)  # the Numba kernel itself
     assert_matmul_close(kernels.matmul(a, b), a, b)  # whatever the dispatch picks
 
@@ -160,8 +148,8 @@ def test_matmul_dispatch_rule():
 def test_linear_act_forward_matches_reference(batch, n_in, n_out, act, has_bias, dtype, lx, lw,
                                               build, seed):
     rng = np.random.default_rng(seed)
-    x = with_layout((rng.standard_normal((batch, n_in)) * 3).astype(dtype), lx)
-    w = with_layout(rng.standard_normal((n_out, n_in)).astype(dtype), lw)
+    x = lay_out((rng.standard_normal((batch, n_in)) * 3).astype(dtype), lx)
+    w = lay_out(rng.standard_normal((n_out, n_in)).astype(dtype), lw)
     b = rng.standard_normal(n_out).astype(dtype) if has_bias else None
     with parallel_threshold(build):
         y = kernels.linear_act_forward(x, w, b, act, slope=0.2)
@@ -178,8 +166,8 @@ def test_linear_act_forward_matches_reference(batch, n_in, n_out, act, has_bias,
 def test_linear_act_backward_matches_reference(batch, width, act, dtype, lg, ly, build, seed):
     rng = np.random.default_rng(seed)
     y = formulas.ACTIVATIONS[act][0](rng.standard_normal((batch, width)).astype(dtype), 0.2)
-    y = with_layout(y, ly)
-    grad_y = with_layout(rng.standard_normal((batch, width)).astype(dtype), lg)
+    y = lay_out(y, ly)
+    grad_y = lay_out(rng.standard_normal((batch, width)).astype(dtype), lg)
     with parallel_threshold(build):
         grad_z, grad_bias = kernels.linear_act_backward(grad_y, y, act, slope=0.2)
     ref_z, ref_bias = reference.linear_act_backward(grad_y, y, act, slope=0.2)
@@ -329,29 +317,6 @@ def test_adam_numba_matches_reference(n, variant, dtype, fortran, build, seed):
                                    atol=4 * eps(dtype), err_msg=name)
 
 
-@pytest.mark.skipif(JIT_DISABLED, reason="compares with PyTorch only on the compiled path")
-@pytest.mark.parametrize("variant", ADAM_VARIANTS)
-def test_adam_matches_pytorch(variant):
-    torch = pytest.importorskip("torch")
-    weight_decay, decoupled, amsgrad = variant
-    rng = np.random.default_rng(5)
-    param0 = rng.standard_normal((33, 17)).astype(np.float32)
-    grads = [rng.standard_normal((33, 17)).astype(np.float32) for _ in range(5)]
-    tp = torch.nn.Parameter(torch.from_numpy(param0.copy()))
-    opt_cls = torch.optim.AdamW if decoupled else torch.optim.Adam
-    opt = opt_cls([tp], lr=1e-2, betas=(0.8, 0.95), eps=1e-8, weight_decay=weight_decay,
-                  amsgrad=amsgrad, foreach=False)
-    param = param0.copy()
-    m, v = np.zeros_like(param), np.zeros_like(param)
-    vmax = np.zeros_like(param) if amsgrad else None
-    for step, grad in enumerate(grads, start=1):
-        tp.grad = torch.from_numpy(grad.copy())
-        opt.step()
-        kernels.adam_update(param, grad, m, v, step, 1e-2, 0.8, 0.95, 1e-8,
-                            weight_decay=weight_decay, decoupled=decoupled, max_exp_avg_sq=vmax)
-    np.testing.assert_allclose(param, tp.detach().numpy(), rtol=1e-6, atol=1e-6)
-
-
 def test_adam_rejects_a_non_contiguous_parameter():
     param = minigan.nn.Parameter(np.zeros((4, 3), np.float32))
     param.data = np.zeros((4, 6), np.float32)[:, ::2]
@@ -375,11 +340,11 @@ def test_adam_takes_a_gradient_in_another_memory_order():
 # BCE with logits
 # --------------------------------------------------------------------------------------------
 @given(n=st.integers(1, 4 * MAX_DIM), cols=st.integers(1, 3), scale=st.sampled_from([1.0, 30.0, 1e4]),
-       dtype=dtypes, seed=seeds)
-def test_bce_matches_reference(n, cols, scale, dtype, seed):
+       dtype=dtypes, lx=layouts, lt=layouts, seed=seeds)
+def test_bce_matches_reference(n, cols, scale, dtype, lx, lt, seed):
     rng = np.random.default_rng(seed)
-    x = (rng.standard_normal((n, cols)) * scale).astype(dtype)
-    t = rng.random((n, cols)).astype(dtype)  # soft targets too
+    x = lay_out((rng.standard_normal((n, cols)) * scale).astype(dtype), lx)
+    t = lay_out(rng.random((n, cols)).astype(dtype), lt)  # soft targets too
     # underflow to 0 (or a subnormal) is the right answer for large |x|, not an error
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         loss, grad = kernels.bce_with_logits(x, t)

@@ -25,6 +25,7 @@ def untrained() -> Classifier:
     return Classifier(build_mlp(0.3, rng=np.random.default_rng(0)), 0.0)
 
 
+@pytest.mark.mnist
 @pytest.mark.slow
 def test_classifier_reaches_98_5_percent_on_the_test_set(mnist):
     # Uses the cached weights when present (trains them with the fixed seed otherwise); the

@@ -1,7 +1,7 @@
 """Tests for minigan.data: IDX files, the MNIST source chain, the cache and BatchLoader.
 
-Everything but the test marked slow runs on small synthetic data with the network
-replaced by fakes (or a local HTTP server); the slow test loads the real MNIST once
+Everything but the test marked mnist runs on small synthetic data with the network
+replaced by fakes (or a local HTTP server); that test loads the real MNIST once
 per machine through the real chain and cache.
 """
 from __future__ import annotations
@@ -55,8 +55,8 @@ def sha(data: bytes) -> str:
 
 @pytest.fixture(autouse=True)
 def offline(request, monkeypatch, tmp_path):
-    """A private cache, no $MINIGAN_DATA, and no network (unless the test is the slow one)."""
-    if request.node.get_closest_marker("slow"):
+    """A private cache, no $MINIGAN_DATA, and no network (unless the test needs the real MNIST)."""
+    if request.node.get_closest_marker("mnist"):
         yield
         return
     monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path / "cache"))
@@ -723,6 +723,7 @@ def test_loader_bad_arguments():
 # --------------------------------------------------------------------------- the real thing
 
 
+@pytest.mark.mnist
 @pytest.mark.slow
 def test_real_mnist_through_the_chain():
     """Real MNIST via the real chain; fetched once per machine, then served from the cache."""

@@ -37,6 +37,7 @@ def test_replace_block_keeps_everything_outside_the_markers(report):
         report.replace_block(f"{report.END}\n{report.BEGIN}", "new")
 
 
+@pytest.mark.mnist
 def test_main_writes_the_grid_and_the_numbers_of_the_run(report, tmp_path, capsys):
     from minigan.data import load_mnist
 

@@ -41,7 +41,7 @@ def _forward_and_grads(case, inputs, params, upstream, v_seed):
         v_rng = np.random.default_rng(v_seed)
         total = None
         for _, g in used:
-            v = minigan.tensor(v_rng.standard_normal(g.shape), dtype=np.float64, device=device)
+            v = minigan.tensor(v_rng.standard_normal(g.shape), dtype=np.float64, device=g.device)
             term = (g * v).sum()
             total = term if total is None else total + term
         seconds = minigan.grad(total, [w for w, _ in used], allow_unused=True)

@@ -128,6 +128,7 @@ def evaluated(tmp_path_factory, mnist):
     return results
 
 
+@pytest.mark.mnist
 def test_real_images_cover_every_class(evaluated):
     coverage = evaluated["real"]["mode_coverage"]
     assert coverage["num_covered"] == 10
@@ -136,6 +137,7 @@ def test_real_images_cover_every_class(evaluated):
     assert evaluated["real"]["inception_score"]["mean"] > 8.0
 
 
+@pytest.mark.mnist
 def test_real_images_have_far_lower_fid_than_noise(evaluated):
     real, noise = evaluated["real"], evaluated["noise"]
     assert real["fid"] < 0.1 * noise["fid"]
@@ -145,6 +147,7 @@ def test_real_images_have_far_lower_fid_than_noise(evaluated):
     assert np.isclose(np.logspace(-1, 0, 10), real["parzen"]["sigma"]).any()
 
 
+@pytest.mark.mnist
 def test_metrics_json_has_every_metric(evaluated):
     metrics = evaluated["real"]
     for key in ("fid", "fid_floor", "fid_ratio", "inception_score", "mode_coverage", "parzen", "classifier", "n"):
@@ -154,6 +157,7 @@ def test_metrics_json_has_every_metric(evaluated):
     assert set(metrics["parzen"]) == {"sigma", "mean", "stderr"}
 
 
+@pytest.mark.mnist
 def test_run_dir_evaluation_writes_metrics_json(capsys, run_dir):
     status, out, err = run_main(capsys, [str(run_dir), "--n", "200", "--no-parzen", "--seed", "3"])
     assert status == 0, err
@@ -164,6 +168,7 @@ def test_run_dir_evaluation_writes_metrics_json(capsys, run_dir):
     np.testing.assert_array_equal(samples_from_run(run_dir, 5, seed=3), samples_from_run(run_dir, 5, seed=3))
 
 
+@pytest.mark.mnist
 def test_real_ceiling_sits_at_the_floor(capsys, tmp_path):
     out_path = tmp_path / "real.json"
     status, out, err = run_main(capsys, ["--real", "--n", "500", "--no-parzen", "--out", str(out_path)])

@@ -166,6 +166,7 @@ def _fixed_d_loss(trainer, objective, real, fake):
         D.train()
 
 
+@pytest.mark.mnist
 @pytest.mark.parametrize("loss", sorted(OBJECTIVES))
 def test_every_objective_reduces_d_loss_on_real_mnist(loss, mnist_slice, tmp_path):
     config = TrainConfig(arch="tiny", loss=loss, batch_size=64, epochs=1, seed=1,
@@ -221,6 +222,7 @@ def _assert_bitwise_equal(a, b):
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
 
 
+@pytest.mark.mnist
 @pytest.mark.parametrize("loss", ["bce", "wgan-gp"])
 def test_resume_equals_uninterrupted(loss, bn_arch, mnist_slice, tmp_path):
     full = Trainer.create(_config(bn_arch, loss=loss), tmp_path / "full", mnist_slice, verbose=False)
@@ -241,6 +243,7 @@ def test_resume_equals_uninterrupted(loss, bn_arch, mnist_slice, tmp_path):
         np.testing.assert_array_equal(value, resumed.sampling_generator.state_dict()[key], err_msg=key)
 
 
+@pytest.mark.mnist
 def test_resume_mid_epoch_after_ctrl_c_equals_uninterrupted(bn_arch, mnist_slice, tmp_path):
     full = Trainer.create(_config(bn_arch, lr_schedule="cyclic"), tmp_path / "full", mnist_slice, verbose=False)
     full.fit()
@@ -260,6 +263,7 @@ def test_resume_mid_epoch_after_ctrl_c_equals_uninterrupted(bn_arch, mnist_slice
     _assert_bitwise_equal(_losses(full.history), _losses(resumed.history))
 
 
+@pytest.mark.mnist
 def test_resume_extends_epochs_like_a_longer_run(mnist_slice, tmp_path):
     long = Trainer.create(_config("tiny", lr_schedule="none", epochs=2), tmp_path / "long", mnist_slice, verbose=False)
     long.fit()
@@ -269,6 +273,7 @@ def test_resume_extends_epochs_like_a_longer_run(mnist_slice, tmp_path):
     _assert_bitwise_equal(_losses(long.history), _losses(resumed.history))
 
 
+@pytest.mark.mnist
 def test_same_seed_same_losses_other_seed_other_losses(bn_arch, mnist_slice, tmp_path):
     runs = []
     for name, seed in (("a", 5), ("b", 5), ("c", 6)):
@@ -279,6 +284,7 @@ def test_same_seed_same_losses_other_seed_other_losses(bn_arch, mnist_slice, tmp
     assert not np.array_equal(runs[0]["d_loss"], runs[2]["d_loss"])
 
 
+@pytest.mark.mnist
 def test_nan_stops_naming_the_step_and_keeps_the_last_good_checkpoint(mnist_slice, tmp_path):
     trainer = Trainer.create(_config("tiny", epochs=3), tmp_path, mnist_slice, verbose=False)
     saved = {}
@@ -302,6 +308,7 @@ def test_nan_stops_naming_the_step_and_keeps_the_last_good_checkpoint(mnist_slic
     assert all(np.all(np.isfinite(v)) for v in state["generator"].values())
 
 
+@pytest.mark.mnist
 def test_run_directory_contents(mnist_slice, tmp_path):
     trainer = Trainer.create(_config("tiny", epochs=2, log_every=4), tmp_path, mnist_slice, verbose=True)
     trainer.fit()
@@ -315,6 +322,7 @@ def test_run_directory_contents(mnist_slice, tmp_path):
     assert set(weights) == set(trainer.generator.state_dict())
 
 
+@pytest.mark.mnist
 def test_trainer_samples_from_the_average_it_checkpoints(mnist_slice, tmp_path):
     """Replay the run's G weights step by step into a NumPy EMA; generator.npz must be that average."""
     config = _config("tiny", ema=0.8)
@@ -340,6 +348,7 @@ def test_trainer_samples_from_the_average_it_checkpoints(mnist_slice, tmp_path):
         np.testing.assert_array_equal(value, saved[key])
 
 
+@pytest.mark.mnist
 def test_log_line_format(mnist_slice, tmp_path, capsys):
     Trainer.create(_config("tiny", epochs=1, log_every=5), tmp_path, mnist_slice).fit()
     out = capsys.readouterr().out
@@ -350,6 +359,7 @@ def test_log_line_format(mnist_slice, tmp_path, capsys):
     assert "\r" not in out  # no progress bar when stdout is not a terminal
 
 
+@pytest.mark.mnist
 def test_resume_refuses_another_architecture_or_a_missing_checkpoint(mnist_slice, tmp_path):
     Trainer.create(_config("tiny", epochs=1), tmp_path / "run", mnist_slice, verbose=False).fit()
     with pytest.raises(CheckpointError, match="architecture 'tiny', not 'seed'"):

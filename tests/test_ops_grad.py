@@ -1,167 +1,98 @@
-"""Every registered op: backprop against float64 central differences, first and second order,
-on contiguous and strided inputs; plus Hypothesis property tests over shapes and values."""
+"""Every registered op and layer: backprop against float64 central differences, first and second
+order, in every memory layout its shapes allow; the fused ops in both kernel modes. The
+Hypothesis properties over drawn shapes are in test_ops_properties.py; the tests that the
+checks themselves can fail are in test_gradcheck_catches.py."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from minigan.backends import use_cpu_kernels
-from hypothesis import given
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
-
-import minigan as mg
 from minigan.gradcheck import check_backward, gradcheck, gradgradcheck
-from minigan.gradcheck.cases import OP_CASES, describe_shapes, non_contiguous, off_zero, positive
-from minigan.gradcheck.layer_cases import LAYER_CASES
+from minigan.gradcheck.cases import LAYOUTS, all_cases, can_take, describe_shapes, layout_of, with_layout
+from minigan.gradcheck.coverage import reached
+from minigan.nn.losses import BCEWithLogitsMean
+from minigan.ops import LinearAct
+
+CASES = all_cases()
+FUSED_FUNCTIONS = (LinearAct, BCEWithLogitsMean)  # a kernel branch for the plain backward, Tensor ops when recorded
 
 
-def _case_params(cases):
-    """One pytest param per (case, shapes), named like the gradcheck table's rows."""
-    return [pytest.param(case, shapes, id=f"{case.name}[{describe_shapes(shapes)}]")
-            for case in cases for shapes in case.shapes]
+def _rows(cases, second_order=False):
+    """One pytest param per (case, shapes, layout), named like the gradcheck table's rows."""
+    return [
+        pytest.param(case, shapes, layout, id=f"{case.name}[{describe_shapes(shapes)}]-{layout}")
+        for case in cases if case.gradgrad or not second_order
+        for shapes in case.shapes
+        for layout in case.layouts_for(shapes)
+    ]
 
 
-CASE_PARAMS = _case_params(OP_CASES)
+def _inputs(case, shapes, layout, seed):
+    rng = np.random.default_rng(seed)
+    inputs = case.inputs(shapes, rng, layout=layout)
+    assert any(layout_of(x.data) == layout for x in inputs), f"no input is {layout}"  # the row is what it says
+    return inputs, rng
 
 
-@pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous", "strided"])
-@pytest.mark.parametrize("case, shapes", CASE_PARAMS)
-def test_op_gradient_matches_finite_differences(case, shapes, contiguous):
-    rng = np.random.default_rng(0)
-    inputs = case.inputs(shapes, rng, contiguous=contiguous)
-    assert gradcheck(case.fn, inputs, rng=rng).ok
+def _first_order(case, inputs, rng):
+    if case.params is not None:  # a layer: one random direction through the input and every parameter
+        return check_backward(case.fn, inputs, case.params(), rng=rng)
+    return gradcheck(case.fn, inputs, rng=rng)
 
 
-@pytest.mark.parametrize("case, shapes", [p for p in CASE_PARAMS if p.values[0].gradgrad])
-def test_op_second_derivative_matches_finite_differences(case, shapes):
-    rng = np.random.default_rng(1)
-    inputs = case.inputs(shapes, rng)
+@pytest.mark.parametrize("case, shapes, layout", _rows(CASES))
+def test_first_derivative_matches_finite_differences(case, shapes, layout):
+    inputs, rng = _inputs(case, shapes, layout, seed=0)
+    assert _first_order(case, inputs, rng).ok
+
+
+@pytest.mark.parametrize("case, shapes, layout", _rows(CASES, second_order=True))
+def test_second_derivative_matches_finite_differences(case, shapes, layout):
+    inputs, rng = _inputs(case, shapes, layout, seed=1)
     assert gradgradcheck(case.fn, inputs, rng=rng).ok
 
 
-def test_every_documented_op_is_registered():
-    documented = {
-        "add", "sub", "mul", "div", "neg", "pow_scalar", "pow_tensor", "matmul", "exp", "log", "sqrt", "abs",
-        "clamp", "maximum", "minimum", "where", "sum", "mean", "max", "var", "reshape", "transpose",
-        "broadcast_to", "getitem_slice", "getitem_int_array", "getitem_mask", "concatenate", "stack",
-        "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "log_softmax", "softmax", "dropout",
-    }
-    assert documented <= {case.name for case in OP_CASES}
+_, _, CASES_REACHING = reached(CASES)
+FUSED_CASES = sorted({name for f in FUSED_FUNCTIONS for name in CASES_REACHING[f]})
+FUSED_ROWS = _rows([case for case in CASES if case.name in FUSED_CASES])
 
 
-# ---------------------------------------------------------------- Hypothesis properties
-SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=3)
-VALUES = st.floats(-3, 3, allow_nan=False, allow_infinity=False, width=64)
-
-UNARY = {
-    "exp": (lambda x: x.exp(), None),
-    "log": (lambda x: x.log(), positive),
-    "sqrt": (lambda x: x.sqrt(), positive),
-    "abs": (lambda x: x.abs(), off_zero),
-    "relu": (lambda x: x.relu(), off_zero),
-    "leaky_relu": (lambda x: x.leaky_relu(0.1), off_zero),
-    "sigmoid": (lambda x: x.sigmoid(), None),
-    "tanh": (lambda x: x.tanh(), None),
-    "softplus": (lambda x: x.softplus(), None),
-    "square": (lambda x: x**2, None),
-}
-
-
-@st.composite
-def arrays_of(draw, shape):
-    return draw(hnp.arrays(np.float64, shape, elements=VALUES))
-
-
-def _tensor(array, contiguous=True):
-    array = np.array(array, dtype=np.float64)
-    if not contiguous and array.ndim:
-        array = non_contiguous(array)
-    return mg.Tensor(array, requires_grad=True)
-
-
-@given(name=st.sampled_from(sorted(UNARY)), shape=SHAPES, data=st.data(), contiguous=st.booleans())
-def test_unary_ops_on_drawn_shapes(name, shape, data, contiguous):
-    fn, prepare = UNARY[name]
-    array = data.draw(arrays_of(shape))
-    if prepare is not None:
-        (array,) = prepare([array], np.random.default_rng(0))
-    assert gradcheck(fn, [_tensor(array, contiguous)]).ok
-
-
-@given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=3),
-       op=st.sampled_from(["add", "sub", "mul", "div"]), data=st.data())
-def test_binary_ops_broadcast_on_drawn_shapes(shapes, op, data):
-    a = data.draw(arrays_of(shapes.input_shapes[0]))
-    b = data.draw(arrays_of(shapes.input_shapes[1]))
-    if op == "div":
-        (b,) = off_zero([b], np.random.default_rng(0))
-    fn = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y, "div": lambda x, y: x / y}[op]
-    result = fn(_tensor(a), _tensor(b))
-    assert result.shape == shapes.result_shape
-    assert gradcheck(fn, [_tensor(a), _tensor(b)]).ok
-
-
-@given(shape=hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=3), data=st.data(),
-       reduction=st.sampled_from(["sum", "mean", "max", "var"]), keepdims=st.booleans())
-def test_reductions_on_drawn_axes(shape, data, reduction, keepdims):
-    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
-    array = data.draw(arrays_of(shape))
-    if reduction == "max":  # ties have no unique derivative: make every value distinct
-        array = np.random.default_rng(0).permutation(array.size).reshape(shape) * 0.1
-    if reduction == "var" and shape[axis] < 2:
-        return
-    fn = lambda x: getattr(x, reduction)(axis=axis, keepdims=keepdims)  # noqa: E731
-    expected = getattr(np, reduction)(array, axis=axis, keepdims=keepdims)
-    np.testing.assert_allclose(fn(_tensor(array)).data, expected, rtol=1e-12)
-    assert gradcheck(fn, [_tensor(array)]).ok
-
-
-@given(n=st.integers(1, 4), k=st.integers(1, 4), m=st.integers(1, 4), batch=st.sampled_from([(), (2,), (1, 2)]),
-       data=st.data(), transposed=st.booleans())
-def test_matmul_on_drawn_shapes(n, k, m, batch, data, transposed):
-    a = data.draw(arrays_of(batch + (n, k)))
-    b = data.draw(arrays_of((k, m)))
-    ta, tb = _tensor(a, contiguous=not transposed), _tensor(b, contiguous=not transposed)
-    np.testing.assert_allclose((ta @ tb).data, a @ b, rtol=1e-12, atol=1e-12)
-    assert gradcheck(lambda x, y: x @ y, [ta, tb]).ok
-
-
-@given(shape=hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=3), data=st.data())
-def test_transpose_and_getitem_on_drawn_shapes(shape, data):
-    array = data.draw(arrays_of(shape))
-    perm = data.draw(st.permutations(range(len(shape))))
-    picks = data.draw(st.lists(st.integers(0, shape[0] - 1), min_size=1, max_size=5))
-    index = np.array(picks)
-    assert gradcheck(lambda x: x.transpose(*perm) * 1.5, [_tensor(array)]).ok
-    assert gradcheck(lambda x: x[index], [_tensor(array)]).ok
-
-
-# ---------------------------------------------------------------- nn layers and losses
-LAYER_PARAMS = _case_params(LAYER_CASES)
-
-
-@pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous", "strided"])
-@pytest.mark.parametrize("case, shapes", LAYER_PARAMS)
-def test_layer_and_loss_gradients(case, shapes, contiguous):
-    rng = np.random.default_rng(2)
-    inputs = case.inputs(shapes, rng, contiguous=contiguous)
-    if case.params is not None:  # a layer: one random direction through input and parameters
-        assert check_backward(case.fn, inputs, case.params(), rng=rng).ok
-    else:
-        assert gradcheck(case.fn, inputs, rng=rng).ok
-    assert gradgradcheck(case.fn, case.inputs(shapes, rng), rng=rng).ok
+def test_every_fused_op_has_cases():
+    for function in FUSED_FUNCTIONS:
+        assert CASES_REACHING[function], f"no gradcheck case reaches {function.__name__}"
 
 
 @pytest.mark.parametrize("mode", ["numba", "numpy"])
-@pytest.mark.parametrize("case", [c for c in OP_CASES if c.name.startswith("linear_fused")] +
-                         [c for c in LAYER_CASES if c.name in ("nn.Sequential(MLP)", "F.bce_with_logits")],
-                         ids=lambda c: c.name)
-def test_kernel_backed_ops_pass_with_kernels_on_and_off(case, mode):
-    with use_cpu_kernels(mode):
-        rng = np.random.default_rng(3)
-        inputs = case.inputs(case.shapes[0], rng)
-        if case.params is not None:
-            assert check_backward(case.fn, inputs, case.params(), rng=rng).ok
-        else:
-            assert gradcheck(case.fn, inputs, rng=rng).ok
+@pytest.mark.parametrize("case, shapes, layout", FUSED_ROWS)
+def test_fused_ops_in_both_kernel_modes(case, shapes, layout, mode, kernel_mode):
+    """First order takes the kernel branch of the fused backward; second order the Tensor-ops
+    branch, compared with the kernel branch and with finite differences."""
+    kernel_mode(mode)
+    inputs, rng = _inputs(case, shapes, layout, seed=3)
+    assert _first_order(case, inputs, rng).ok
+    if case.gradgrad:
+        assert gradgradcheck(case.fn, inputs, rng=rng).ok
+
+
+# ---------------------------------------------------------------- layouts
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4), (5,), (1, 4), (4, 1), (1, 1), ()], ids=str)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_layouts_are_what_they_say(layout, shape):
+    array = np.random.default_rng(0).standard_normal(shape)
+    if not can_take(shape, layout):  # one element is always contiguous; F order needs two long axes
+        assert np.prod(shape) < 2 or (layout == "transposed" and sum(n > 1 for n in shape) < 2)
+        return
+    view = with_layout(array, layout)
+    assert view.shape == shape and layout_of(view) == layout
+    assert view.flags.c_contiguous == (layout == "contiguous")
+    if layout == "broadcast":
+        assert 0 in view.strides and not view.flags.writeable
+        axis = max(i for i, n in enumerate(shape) if n > 1)
+        np.testing.assert_array_equal(view, np.broadcast_to(np.take(array, [0], axis=axis), shape))
+    else:
+        np.testing.assert_array_equal(view, array)
+
+
+def test_every_layout_is_exercised_by_some_case():
+    seen = {layout for case in CASES for shapes in case.shapes for layout in case.layouts_for(shapes)}
+    assert seen == set(LAYOUTS)

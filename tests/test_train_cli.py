@@ -107,6 +107,7 @@ def test_out_that_is_a_file_or_a_non_empty_directory_is_not_overwritten(capsys, 
     assert _snapshot(full) == {full.joinpath("keep.txt").relative_to(full): b"keep"}
 
 
+@pytest.mark.mnist
 def test_existing_run_is_not_overwritten(tiny_run, capsys):
     before = _snapshot(tiny_run)
     assert train_cli.main(TINY + ["--out", str(tiny_run)]) == 2
@@ -129,6 +130,7 @@ def test_resume_with_a_corrupt_checkpoint(capsys, tmp_path):
     assert (tmp_path / "checkpoint.npz").read_bytes() == b"PK\x03\x04 this is not a zip file"
 
 
+@pytest.mark.mnist
 def test_resume_from_another_architecture(tiny_run, capsys):
     before = _snapshot(tiny_run)
     assert train_cli.main(["--resume", str(tiny_run), "--arch", "seed", "--epochs", "2"]) == 2
@@ -148,6 +150,7 @@ def test_corrupt_data_file(capsys, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.mnist
 def test_run_writes_everything_and_sample_cli_reads_it(tiny_run, tmp_path, capsys):
     names = {p.name for p in tiny_run.iterdir()}
     assert {"checkpoint.npz", "generator.npz", "history.csv", "history.json", "loss_curves.png", "config.json",
@@ -171,6 +174,7 @@ def test_sample_cli_bad_input(tmp_path, capsys):
     assert not (tmp_path / "g.png").exists()
 
 
+@pytest.mark.mnist
 def test_resume_through_the_cli_continues(tiny_run, tmp_path, capsys):
     import shutil
 
@@ -184,6 +188,7 @@ def test_resume_through_the_cli_continues(tiny_run, tmp_path, capsys):
     assert len(lines) == 1 + 100
 
 
+@pytest.mark.mnist
 def test_ctrl_c_saves_a_checkpoint_and_exits_130(monkeypatch, tmp_path, capsys):
     original = trainer_module.Trainer.train_step
 
@@ -201,6 +206,7 @@ def test_ctrl_c_saves_a_checkpoint_and_exits_130(monkeypatch, tmp_path, capsys):
     assert int(state["global_step"]) == 3 and int(state["batch_in_epoch"]) == 3
 
 
+@pytest.mark.mnist
 def test_nan_exits_1_naming_the_step(monkeypatch, tmp_path, capsys):
     original = trainer_module.Trainer.train_step
 

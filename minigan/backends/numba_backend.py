@@ -516,7 +516,7 @@ class NumbaBackend(ArrayBackend):
         """(0-d loss array, grad_logits) in one pass; inputs same shape and dtype."""
         x = np.ascontiguousarray(logits)
         t = np.ascontiguousarray(targets)
-        grad = np.empty_like(x)
+        grad = np.empty(logits.shape, dtype=x.dtype)  # not empty_like(x): ascontiguousarray makes 0-d inputs 1-d
         total = _bce(x.reshape(-1), t.reshape(-1), grad.reshape(-1))
         return np.asarray(total / max(x.size, 1), dtype=x.dtype), grad
 

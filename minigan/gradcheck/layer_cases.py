@@ -24,9 +24,16 @@ def _probabilities(arrays: list[np.ndarray], rng: np.random.Generator) -> list[n
     return [0.05 + 0.9 / (1.0 + np.exp(-a)) for a in arrays]
 
 
-def _soft_targets(shape: tuple[int, ...]) -> np.ndarray:
-    """Fixed targets in [0, 1] (constants: the loss is checked with respect to its input)."""
-    return np.random.default_rng(5).uniform(0.0, 1.0, shape)
+def _probabilities_and_targets(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Probabilities in (0.05, 0.95) and soft targets in (0, 1)."""
+    probs, targets = arrays
+    return _probabilities([probs], rng) + [rng.uniform(0.0, 1.0, np.shape(targets))]
+
+
+def _logits_and_targets(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Logits as drawn and soft targets in (0, 1)."""
+    logits, targets = arrays
+    return [logits, rng.uniform(0.0, 1.0, np.shape(targets))]
 
 
 def _with_labels(loss: Callable[..., Tensor]) -> Callable[[Tensor], Tensor]:
@@ -57,9 +64,12 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.Sigmoid", nn.Sigmoid(), [((3, 4),)]),
     OpCase("nn.Tanh", nn.Tanh(), [((3, 4),)]),
     OpCase("nn.Flatten", lambda x: nn.Flatten()(x) * 2.0, [((2, 3, 4),)]),
-    OpCase("F.binary_cross_entropy", lambda p: F.binary_cross_entropy(p, _soft_targets(p.shape)), [((4, 3),)],
-           prepare=_probabilities),
-    OpCase("F.bce_with_logits", lambda x: F.binary_cross_entropy_with_logits(x, _soft_targets(x.shape)), [((4, 3),)]),
+    # Losses are checked with respect to their targets too (a GAN may feed a graph into them).
+    OpCase("F.binary_cross_entropy", F.binary_cross_entropy, [((4, 3), (4, 3))], prepare=_probabilities_and_targets),
+    OpCase("F.bce_with_logits", F.binary_cross_entropy_with_logits, [((4, 3), (4, 3)), ((), ())],
+           prepare=_logits_and_targets),
+    OpCase("F.bce_with_logits(sum)", lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction="sum"),
+           [((4, 3), (4, 3))], prepare=_logits_and_targets),
     OpCase("F.mse_loss", lambda a, b: F.mse_loss(a, b), [((4, 3), (4, 3))]),
     OpCase("F.cross_entropy", _with_labels(F.cross_entropy), [((5, 3),)]),
 ]

@@ -1,0 +1,346 @@
+"""Hypothesis properties for every op, that is every Function in minigan: drawn shapes (size-1
+axes, and 0-d wherever the op allows it), drawn values moved off kinks and ties, drawn memory
+layouts. Each property checks the forward value against NumPy written out plainly and the
+gradient against central differences; a test fails if any Function has no property."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from minigan import ops
+from minigan.function import Function
+from minigan.gradcheck import gradcheck
+from minigan.gradcheck.cases import lay_out
+from minigan.gradcheck.coverage import function_classes, recorded_contexts
+from minigan.nn import functional as F
+from minigan.nn.losses import BCEWithLogitsMean, BinaryCrossEntropy
+from minigan.tensor import Tensor
+
+SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=3)
+SHAPES_1D_UP = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=3)
+LAYOUTS_KEEPING_VALUES = ("contiguous", "strided", "transposed")  # a broadcast view would repeat values
+
+
+@dataclass
+class Drawn:
+    fn: Callable[..., Tensor]
+    arrays: list[np.ndarray]
+    expected: Any  # the forward value, computed in plain NumPy
+
+
+PROPERTIES: dict[type[Function], Callable[[Any], Drawn]] = {}
+
+
+def prop(function: type[Function]):
+    def register(draw_case: Callable[[Any], Drawn]) -> Callable[[Any], Drawn]:
+        PROPERTIES[function] = draw_case
+        return draw_case
+
+    return register
+
+
+def values(data, shape, low=-3.0, high=3.0) -> np.ndarray:
+    elements = st.floats(low, high, allow_nan=False, allow_infinity=False, width=64)
+    return data.draw(hnp.arrays(np.float64, shape, elements=elements))
+
+
+def off_zero(a: np.ndarray, gap: float = 0.1) -> np.ndarray:
+    return np.where(a >= 0, a + gap, a - gap)
+
+
+def positive(a: np.ndarray) -> np.ndarray:
+    return np.abs(a) + 0.5
+
+
+def distinct(data, shape) -> np.ndarray:
+    """Values 0.1 apart in a drawn order: max has no ties."""
+    size = int(np.prod(shape))
+    order = data.draw(st.permutations(range(size)))
+    return (np.array(order, dtype=np.float64).reshape(shape) - size / 2) * 0.1
+
+
+def half_integers(data, shape, offset: float) -> np.ndarray:
+    """Integers plus ``offset``: with offsets 0.25 and -0.25 two arrays never tie."""
+    return data.draw(hnp.arrays(np.int64, shape, elements=st.integers(-3, 3))).astype(np.float64) + offset
+
+
+def an_axis(data, ndim: int) -> int:
+    return data.draw(st.integers(-ndim, ndim - 1))
+
+
+# ------------------------------------------------------------------ elementwise, one input
+def _unary(function, fn, expected, place=lambda a: a):
+    @prop(function)
+    def draw(data):
+        a = place(values(data, data.draw(SHAPES)))
+        return Drawn(fn, [a], expected(a))
+
+
+_unary(ops.Neg, lambda x: -x, lambda a: -a)
+_unary(ops.Exp, ops.exp, np.exp)
+_unary(ops.Log, ops.log, np.log, positive)
+_unary(ops.Sqrt, ops.sqrt, np.sqrt, positive)
+_unary(ops.Abs, ops.abs, np.abs, off_zero)
+_unary(ops.ReLU, ops.relu, lambda a: np.where(a > 0, a, 0.0), off_zero)
+_unary(ops.Sigmoid, ops.sigmoid, lambda a: 1.0 / (1.0 + np.exp(-a)))
+_unary(ops.Tanh, ops.tanh, np.tanh)
+_unary(ops.Softplus, ops.softplus, lambda a: np.log(1.0 + np.exp(a)))
+_unary(ops.AsType, lambda x: ops.AsType.apply(x, dtype=np.dtype(np.float64)), lambda a: a)  # float64 only: checkable
+# there and back through the test device (array-api-strict arrays on a second device)
+_unary(ops.ToDevice, lambda x: ops.to_device(ops.to_device(x, "strict") * 2.0, "cpu"), lambda a: a * 2)
+
+
+@prop(ops.PowScalar)
+def _(data):
+    p = data.draw(st.sampled_from([2.0, 3.0, 0.5, 1.5, -1.0]))
+    a = values(data, data.draw(SHAPES))
+    a = a if p in (2.0, 3.0) else positive(a)
+    return Drawn(lambda x: x**p, [a], a**p)
+
+
+@prop(ops.LeakyReLU)
+def _(data):
+    slope = data.draw(st.floats(0.01, 0.5))
+    a = off_zero(values(data, data.draw(SHAPES)))
+    return Drawn(lambda x: ops.leaky_relu(x, slope), [a], np.where(a > 0, a, slope * a))
+
+
+@prop(ops.Clamp)
+def _(data):
+    low, high = data.draw(st.sampled_from([(-0.537, 0.611), (None, 0.611), (-0.537, None)]))
+    a = values(data, data.draw(SHAPES))
+    assume(all(bound is None or np.all(np.abs(a - bound) > 1e-3) for bound in (low, high)))
+    expected = np.maximum(a, -np.inf if low is None else low)
+    expected = np.minimum(expected, np.inf if high is None else high)
+    return Drawn(lambda x: ops.clamp(x, low, high), [a], expected)
+
+
+@prop(ops.Dropout)
+def _(data):
+    p, seed = data.draw(st.floats(0.1, 0.9)), data.draw(st.integers(0, 2**16))
+    a = values(data, data.draw(SHAPES))
+    keep = np.random.default_rng(seed).random(a.shape) >= p
+    return Drawn(lambda x: ops.dropout(x, p, rng=np.random.default_rng(seed)), [a], a * keep / (1.0 - p))
+
+
+# ------------------------------------------------------------------ elementwise, two inputs broadcast
+PAIRS = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=3)
+
+
+def _binary(function, fn, expected, place=lambda data, shapes: [values(data, s) for s in shapes]):
+    @prop(function)
+    def draw(data):
+        a, b = place(data, data.draw(PAIRS).input_shapes)
+        return Drawn(fn, [a, b], expected(a, b))
+
+
+_binary(ops.Add, lambda x, y: x + y, np.add)
+_binary(ops.Sub, lambda x, y: x - y, np.subtract)
+_binary(ops.Mul, lambda x, y: x * y, np.multiply)
+_binary(ops.Div, lambda x, y: x / y, np.divide, lambda data, s: [values(data, s[0]), off_zero(values(data, s[1]))])
+_binary(ops.Pow, lambda x, y: x**y, np.power, lambda data, s: [positive(values(data, s[0])), values(data, s[1], -2, 2)])
+_binary(ops.Maximum, ops.maximum, np.maximum,
+        lambda data, s: [half_integers(data, s[0], 0.25), half_integers(data, s[1], -0.25)])
+_binary(ops.Minimum, ops.minimum, np.minimum,
+        lambda data, s: [half_integers(data, s[0], 0.25), half_integers(data, s[1], -0.25)])
+
+
+@prop(ops.Where)
+def _(data):
+    shapes = data.draw(PAIRS)
+    a, b = (values(data, s) for s in shapes.input_shapes)
+    condition = data.draw(hnp.arrays(np.bool_, shapes.result_shape))
+    return Drawn(lambda x, y: ops.where(condition, x, y), [a, b], np.where(condition, a, b))
+
+
+@prop(ops.MatMul)
+def _(data):
+    n, k, m = (data.draw(st.integers(1, 3)) for _ in range(3))
+    batch_a, batch_b = (data.draw(st.sampled_from([(), (2,), (1, 2), (2, 1)])) for _ in range(2))
+    a_shape = data.draw(st.sampled_from([(k,), batch_a + (n, k)]))
+    b_shape = data.draw(st.sampled_from([(k,), batch_b + (k, m)]))
+    a, b = values(data, a_shape), values(data, b_shape)
+    return Drawn(ops.matmul, [a, b], np.matmul(a, b))
+
+
+# ------------------------------------------------------------------ reductions
+def _axes(data, ndim: int):
+    if ndim == 0:
+        return None
+    return data.draw(st.one_of(st.none(), st.integers(-ndim, ndim - 1),
+                               st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True).map(tuple)))
+
+
+def _reduction(function, method, draw_values=lambda data, shape: values(data, shape)):
+    @prop(function)
+    def draw(data):
+        shape = data.draw(SHAPES)
+        a, axis, keepdims = draw_values(data, shape), _axes(data, len(shape)), data.draw(st.booleans())
+        return Drawn(lambda x: getattr(x, method)(axis=axis, keepdims=keepdims), [a],
+                     getattr(np, method)(a, axis=axis, keepdims=keepdims))
+
+
+_reduction(ops.Sum, "sum")
+_reduction(ops.Mean, "mean")
+_reduction(ops.Max, "max", distinct)
+
+
+@prop(ops.Var)
+def _(data):
+    shape = data.draw(SHAPES)
+    a, axis, keepdims, ddof = values(data, shape), _axes(data, len(shape)), data.draw(st.booleans()), data.draw(st.sampled_from([0, 1]))
+    count = a.size if axis is None else int(np.prod([shape[i] for i in np.atleast_1d(axis)]))
+    assume(count > ddof)
+    return Drawn(lambda x: x.var(axis=axis, keepdims=keepdims, ddof=ddof), [a], np.var(a, axis=axis, keepdims=keepdims, ddof=ddof))
+
+
+# ------------------------------------------------------------------ shape
+@prop(ops.Reshape)
+def _(data):
+    shape = data.draw(SHAPES)
+    target = (1,) + tuple(data.draw(st.permutations(shape)))  # a new leading axis: never the same shape
+    a = values(data, shape)
+    return Drawn(lambda x: x.reshape(*target), [a], a.reshape(target))
+
+
+@prop(ops.Transpose)
+def _(data):
+    shape = data.draw(SHAPES)
+    axes = tuple(data.draw(st.permutations(range(len(shape)))))
+    a = values(data, shape)
+    return Drawn(lambda x: ops.transpose(x, axes), [a], np.transpose(a, axes))
+
+
+@prop(ops.BroadcastTo)
+def _(data):
+    target = data.draw(SHAPES)
+    dropped = data.draw(st.integers(0, len(target)))
+    shape = tuple(n if data.draw(st.booleans()) else 1 for n in target[dropped:])
+    assume(shape != target)
+    a = values(data, shape)
+    return Drawn(lambda x: ops.broadcast_to(x, target), [a], np.broadcast_to(a, target))
+
+
+# ------------------------------------------------------------------ indexing and joining
+def _an_index(data, shape):
+    kind = data.draw(st.sampled_from(["slice", "integer", "integer array", "mask"]))
+    n = shape[0]
+    if kind == "slice":
+        start, stop = data.draw(st.integers(0, n - 1)), data.draw(st.integers(1, n))
+        return (slice(start, max(stop, start + 1), data.draw(st.integers(1, 2))),)
+    if kind == "integer":
+        return (data.draw(st.integers(-n, n - 1)),)
+    if kind == "integer array":
+        return (np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=5))),)
+    return (data.draw(hnp.arrays(np.bool_, shape)),)
+
+
+@prop(ops.GetItem)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    index, a = _an_index(data, shape), values(data, shape)
+    return Drawn(lambda x: x[index], [a], a[index])
+
+
+@prop(ops.ScatterAdd)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    picks = np.array(data.draw(st.lists(st.integers(0, shape[0] - 1), min_size=1, max_size=5)))
+    g = values(data, (len(picks),) + shape[1:])
+    expected = np.zeros(shape)
+    np.add.at(expected, picks, g)
+    return Drawn(lambda x: ops.ScatterAdd.apply(x, index=(picks,), advanced=True, shape=shape), [g], expected)
+
+
+@prop(ops.Concatenate)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    axis = an_axis(data, len(shape))
+    sizes = data.draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    arrays = [values(data, shape[:axis % len(shape)] + (n,) + shape[axis % len(shape) + 1:]) for n in sizes]
+    return Drawn(lambda *xs: ops.concatenate(xs, axis=axis), arrays, np.concatenate(arrays, axis=axis))
+
+
+@prop(ops.Stack)
+def _(data):
+    shape = data.draw(SHAPES)
+    axis = data.draw(st.integers(-len(shape) - 1, len(shape)))
+    arrays = [values(data, shape) for _ in range(data.draw(st.integers(1, 3)))]
+    return Drawn(lambda *xs: ops.stack(xs, axis=axis), arrays, np.stack(arrays, axis=axis))
+
+
+# ------------------------------------------------------------------ along an axis
+@prop(ops.LogSoftmax)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    axis, a = an_axis(data, len(shape)), values(data, shape)
+    return Drawn(lambda x: ops.log_softmax(x, axis), [a], a - np.log(np.exp(a).sum(axis=axis, keepdims=True)))
+
+
+@prop(ops.Softmax)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    axis, a = an_axis(data, len(shape)), values(data, shape)
+    return Drawn(lambda x: ops.softmax(x, axis), [a], np.exp(a) / np.exp(a).sum(axis=axis, keepdims=True))
+
+
+# ------------------------------------------------------------------ the fused linear layer and the losses
+ACTIVATIONS = {
+    "none": lambda z, slope: z,
+    "relu": lambda z, slope: np.where(z > 0, z, 0.0),
+    "leaky_relu": lambda z, slope: np.where(z > 0, z, slope * z),
+    "sigmoid": lambda z, slope: 1.0 / (1.0 + np.exp(-z)),
+    "tanh": lambda z, slope: np.tanh(z),
+}
+
+
+@prop(ops.LinearAct)
+def _(data):
+    batch, n_in, n_out = (data.draw(st.integers(1, 4)) for _ in range(3))
+    activation, slope, bias = data.draw(st.sampled_from(sorted(ACTIVATIONS))), data.draw(st.floats(0.01, 0.5)), data.draw(st.booleans())
+    arrays = [values(data, (batch, n_in)), values(data, (n_out, n_in))] + ([values(data, (n_out,))] if bias else [])
+    z = arrays[0] @ arrays[1].T + (arrays[2] if bias else 0.0)
+    if activation in ("relu", "leaky_relu"):
+        assume(np.all(np.abs(z) > 1e-3))  # off the kink
+    return Drawn(lambda *xs: ops.linear(*xs[:2], xs[2] if bias else None, activation, slope), arrays,
+                 ACTIVATIONS[activation](z, slope))
+
+
+@prop(BinaryCrossEntropy)
+def _(data):
+    shape, reduction = data.draw(SHAPES), data.draw(st.sampled_from(["none", "mean", "sum"]))
+    p, t = values(data, shape, 0.05, 0.95), values(data, shape, 0.0, 1.0)
+    loss = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+    expected = {"none": loss, "mean": loss.mean(), "sum": loss.sum()}[reduction]
+    return Drawn(lambda x, y: F.binary_cross_entropy(x, y, reduction=reduction), [p, t], expected)
+
+
+@prop(BCEWithLogitsMean)
+def _(data):
+    shape = data.draw(SHAPES)
+    x, t = values(data, shape), values(data, shape, 0.0, 1.0)
+    return Drawn(F.binary_cross_entropy_with_logits, [x, t], np.mean(np.log(1.0 + np.exp(x)) - x * t))
+
+
+# ------------------------------------------------------------------ the tests
+def test_every_function_has_a_property():
+    missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))
+    assert not missing, f"no Hypothesis property for: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("function", sorted(PROPERTIES, key=lambda cls: cls.__name__), ids=lambda cls: cls.__name__)
+@given(data=st.data())
+def test_op_property(function, data):
+    drawn = PROPERTIES[function](data)
+    layout = data.draw(st.sampled_from(LAYOUTS_KEEPING_VALUES), label="layout")
+    tensors = [Tensor._make(lay_out(a, layout), True, None) for a in drawn.arrays]
+    out = drawn.fn(*tensors)
+    assert function in {ctx.function for ctx in recorded_contexts(out)}, "the drawn call does not reach the op"
+    np.testing.assert_allclose(out.data, drawn.expected, rtol=1e-10, atol=1e-12)
+    assert gradcheck(drawn.fn, tensors).ok
