@@ -318,6 +318,26 @@ def test_an_unexpected_error_is_one_line_with_a_hint_and_debug_shows_it(monkeypa
         train_cli.main(small_train_args + ["--epochs", "1", "--out", str(out), "--debug"])
 
 
+@pytest.mark.parametrize("module, attribute, argv", [
+    (sample_cli, "load_generator", ["--checkpoint", "RUN"]),
+    (evaluate_cli, "samples_from_run", ["RUN"]),
+    (gradcheck_cli, "all_cases", []),
+    (train_cli, "_create_trainer", []),
+])
+def test_every_program_reports_a_bug_in_one_line(monkeypatch, capsys, finished_small_run, module, attribute, argv):
+    def bug(*args, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'shape'")
+
+    monkeypatch.setattr(module, attribute, bug)
+    argv = [str(finished_small_run) if arg == "RUN" else arg for arg in argv]
+    assert module.main(argv) == 1
+    error = _one_line_error(capsys, module.PROG)
+    assert error.endswith("unexpected AttributeError: 'NoneType' object has no attribute 'shape' "
+                          "(a bug in minigan; rerun with --debug to see the traceback)")
+    with pytest.raises(AttributeError):
+        module.main(argv + ["--debug"])
+
+
 def test_memory_error_anywhere_is_one_line(monkeypatch, finished_small_run, tmp_path, capsys):
     def no_memory(*args, **kwargs):
         raise MemoryError("Unable to allocate 7.28 TiB for an array with shape (10, 10)")
