@@ -73,6 +73,13 @@ def load_samples(path: str | Path) -> np.ndarray:
     if not path.is_file():
         raise EvaluationError(f"samples file {path} does not exist")
     try:
+        with open(path, "rb") as handle:
+            magic = handle.read(6)
+    except OSError as error:
+        raise EvaluationError(f"cannot read {path}: {error.strerror or error}") from None
+    if magic != b"\x93NUMPY" and not magic.startswith(b"PK"):  # np.load would call anything else "pickled"
+        raise EvaluationError(f"cannot read {path} as a .npy array: it does not start with NumPy's header")
+    try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as error:
         raise EvaluationError(f"cannot read {path} as a .npy array: {' '.join(str(error).split())}") from None

@@ -143,7 +143,7 @@ def test_a_dead_run_from_a_killed_process_can_be_reused_and_is_not_resumed(tmp_p
     """What a SIGKILL before the first checkpoint leaves: config.json and an empty samples/."""
     out = tmp_path / "run"
     (out / "samples").mkdir(parents=True)
-    (out / "config.json").write_text("{}\n")
+    (out / "config.json").write_text(json.dumps(trainer_module.TrainConfig(arch="tiny").resolve().to_dict()))
     assert train_cli.main(["--resume", str(out)]) == 2
     error = _one_line_error(capsys)
     assert "stopped before its first checkpoint" in error and f"--out {out}" in error
@@ -152,14 +152,18 @@ def test_a_dead_run_from_a_killed_process_can_be_reused_and_is_not_resumed(tmp_p
     assert int(trainer_module.load_checkpoint(out)["global_step"]) == 2
 
 
-def test_a_directory_with_other_files_is_still_refused(tmp_path, capsys, small_train_args):
+@pytest.mark.parametrize("files", [
+    {"config.json": json.dumps(trainer_module.TrainConfig().to_dict()), "notes.txt": "mine"},
+    {"config.json": '{"my": "own settings"}'},  # a config.json that no run wrote
+])
+def test_a_directory_with_other_files_is_still_refused(tmp_path, capsys, small_train_args, files):
     out = tmp_path / "run"
     out.mkdir()
-    (out / "config.json").write_text("{}\n")
-    (out / "notes.txt").write_text("mine")
+    for name, text in files.items():
+        (out / name).write_text(text)
     assert train_cli.main(small_train_args + ["--out", str(out)]) == 2
     assert "not empty" in _one_line_error(capsys)
-    assert (out / "notes.txt").read_text() == "mine"
+    assert {p.name: p.read_text() for p in out.iterdir()} == files
 
 
 # ---------------------------------------------------------------- 2. file-system errors while training
@@ -312,6 +316,26 @@ def test_an_unexpected_error_is_one_line_with_a_hint_and_debug_shows_it(monkeypa
     assert not out.exists()  # no dead run either
     with pytest.raises(ZeroDivisionError, match="a bug"):
         train_cli.main(small_train_args + ["--epochs", "1", "--out", str(out), "--debug"])
+
+
+@pytest.mark.parametrize("module, attribute, argv", [
+    (sample_cli, "load_generator", ["--checkpoint", "RUN"]),
+    (evaluate_cli, "samples_from_run", ["RUN"]),
+    (gradcheck_cli, "all_cases", []),
+    (train_cli, "_create_trainer", []),
+])
+def test_every_program_reports_a_bug_in_one_line(monkeypatch, capsys, finished_small_run, module, attribute, argv):
+    def bug(*args, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'shape'")
+
+    monkeypatch.setattr(module, attribute, bug)
+    argv = [str(finished_small_run) if arg == "RUN" else arg for arg in argv]
+    assert module.main(argv) == 1
+    error = _one_line_error(capsys, module.PROG)
+    assert error.endswith("unexpected AttributeError: 'NoneType' object has no attribute 'shape' "
+                          "(a bug in minigan; rerun with --debug to see the traceback)")
+    with pytest.raises(AttributeError):
+        module.main(argv + ["--debug"])
 
 
 def test_memory_error_anywhere_is_one_line(monkeypatch, finished_small_run, tmp_path, capsys):

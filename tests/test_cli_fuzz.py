@@ -121,7 +121,7 @@ def fuzz_fixtures(finished_small_run, small_mnist_dir, tmp_path_factory):
     shutil.copytree(finished_small_run, template / "run")
     (template / "empty").mkdir()
     (template / "dead" / "samples").mkdir(parents=True)
-    (template / "dead" / "config.json").write_text("{}\n")
+    (template / "dead" / "config.json").write_text((finished_small_run / "config.json").read_text())
     (template / "file.txt").write_text("not a run\n")
     config = (finished_small_run / "config.json").read_text()
     weights = minigan.load(finished_small_run / "generator.npz")

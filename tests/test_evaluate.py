@@ -87,6 +87,10 @@ def test_missing_and_unreadable_samples_file(capsys, tmp_path):
     garbage = tmp_path / "garbage.npy"
     garbage.write_bytes(b"\x00not numpy")
     _assert_usage_error(*run_main(capsys, ["--samples", str(garbage)]), "cannot read")
+    text = tmp_path / "text.npy"  # NumPy would call it "pickled" and suggest unpickling it
+    text.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    status, out, err = run_main(capsys, ["--samples", str(text)])
+    assert status == 2 and "NumPy's header" in err and "pickle" not in err
 
 
 @pytest.mark.parametrize("argv", [[], ["--real", "--samples", "x.npy"], ["--n", "0", "--real"], ["--bogus"]])

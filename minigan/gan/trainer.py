@@ -268,11 +268,20 @@ def load_checkpoint(run_dir: str | os.PathLike) -> dict[str, Any]:
 _RUN_FILES = ("config.json", "history.csv", "history.json", "loss_curves.png", GENERATOR_NAME)
 
 
+def _is_run_config(path: Path) -> bool:
+    """Whether ``path`` is the config.json a run writes (all of TrainConfig's fields, nothing else)."""
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return isinstance(config, dict) and set(config) == {f.name for f in fields(TrainConfig)}
+
+
 def is_dead_run(run_dir: str | os.PathLike) -> bool:
     """True for a run directory that holds a run's files but no checkpoint (a run killed before its
     first checkpoint): nothing in it can be resumed, so starting a new run there loses nothing."""
     path = Path(run_dir)
-    if not path.is_dir() or (path / CHECKPOINT_NAME).exists() or not (path / "config.json").is_file():
+    if not path.is_dir() or (path / CHECKPOINT_NAME).exists() or not _is_run_config(path / "config.json"):
         return False
     for entry in path.iterdir():
         if entry.name == "samples" and entry.is_dir():
