@@ -27,9 +27,9 @@ needs_gpu = pytest.mark.skipif(GPU_MISSING is not None, reason=f"no GPU: {GPU_MI
 
 
 def _numpy_as_cupy() -> CupyBackend:
-    """The CuPy backend over NumPy: ``cupy.fuse`` becomes a plain call."""
+    """The CuPy backend over NumPy: ``cupy.fuse`` becomes a plain call (and cannot fail)."""
     stand_in = types.SimpleNamespace(**vars(np))
-    stand_in.fuse = lambda function: function
+    stand_in.fuse = lambda kernel_name: (lambda function: function)
     stand_in.asnumpy = np.asarray
     return CupyBackend(stand_in, np, np.add.at)
 
@@ -100,3 +100,22 @@ def test_one_epoch_on_the_gpu_trains(tmp_path):
     history = trainer.fit()
     assert len(history["d_loss"]) == 8 and all(np.isfinite(history["d_loss"]))
     assert next(trainer.generator.parameters()).device == minigan.backends.Device("cuda")
+
+
+def test_a_formula_fusion_cannot_take_falls_back_to_the_plain_formula():
+    def refusing_fuse(kernel_name):
+        def wrap(function):
+            def fused(*args):
+                raise TypeError(f"{kernel_name}: not supported in fusion")
+            return fused
+        return wrap
+
+    stand_in = types.SimpleNamespace(**vars(np))
+    stand_in.fuse = refusing_fuse
+    stand_in.asnumpy = np.asarray
+    gpu = CupyBackend(stand_in, np, np.add.at)
+    x, w = np.random.default_rng(3).standard_normal((4, 3)), np.random.default_rng(4).standard_normal((2, 3))
+    for _ in range(2):  # the second call goes straight to the plain formula
+        y = gpu.linear_act_forward(x, w, None, "sigmoid", 0.01)
+    np.testing.assert_allclose(y, reference.linear_act_forward(x, w, None, "sigmoid", 0.01), rtol=1e-14)
+    assert gpu.unfused == {"act_sigmoid"}

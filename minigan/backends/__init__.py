@@ -61,6 +61,11 @@ class Device:
                              "one GPU, 'cuda' (or 'cuda:0')")
         self.type = name
 
+    @property
+    def index(self) -> int | None:
+        """The GPU's number (always 0: minigan uses one GPU); None for the CPU, as in PyTorch."""
+        return 0 if self.type == "cuda" else None
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             try:
@@ -130,14 +135,6 @@ def use_cpu_kernels(mode: str) -> Iterator[None]:
 
 # ------------------------------------------------------------------------------ finding a backend
 _BY_TYPE: dict[type, Any] = {}  # array type -> backend, filled on first sight of each type
-
-
-def _cupy_or_none() -> Any:
-    try:
-        import cupy  # noqa: PLC0415 - optional
-    except ImportError:
-        return None
-    return cupy
 
 
 def cuda_unavailable_reason() -> str | None:

@@ -45,12 +45,30 @@ class CupyBackend(ArrayBackend):
         self.cupy = cupy
         self._scatter_add = scatter_add
         self.raw = formulas.bind(vars(cupy))  # the formulas on CuPy's ufuncs, for cupy.fuse
-        self._fused: dict[Any, Callable] = {}
+        self._fused: dict[str, Callable] = {}
+        self.unfused: set[str] = set()
 
-    def _fuse(self, key: Any, build: Callable[[], Callable]) -> Callable:
-        kernel = self._fused.get(key)
+    def _fuse(self, name: str, formula: Callable) -> Callable:
+        """``formula`` as one fused CUDA kernel named ``minigan_<name>``, compiled on first use.
+
+        Should CuPy's fusion not take a formula (fusion supports a subset of CuPy), the kernel
+        falls back, once and for good, to the same formula on whole CuPy arrays (several
+        kernel launches, the same values); :attr:`unfused` names those kernels.
+        """
+        kernel = self._fused.get(name)
         if kernel is None:
-            kernel = self._fused[key] = self.cupy.fuse(build())
+            fused = self.cupy.fuse(kernel_name=f"minigan_{name}")(formula)
+
+            def kernel(*args: Any) -> Any:
+                if name in self.unfused:
+                    return formula(*args)
+                try:
+                    return fused(*args)
+                except Exception:  # noqa: BLE001 - any fusion failure: fall back to the plain formula
+                    self.unfused.add(name)
+                    return formula(*args)
+
+            self._fused[name] = kernel
         return kernel
 
     # ------------------------------------------------------------------ data
@@ -73,21 +91,20 @@ class CupyBackend(ArrayBackend):
         z = x @ weight.T
         act, _ = self.raw.ACTIVATIONS[activation]
         if bias is None:
-            return self._fuse(("act", activation), lambda: lambda z, s: act(z, s))(z, slope)
-        return self._fuse(("bias_act", activation), lambda: lambda z, b, s: act(z + b, s))(z, bias, slope)
+            return self._fuse(f"act_{activation}", act)(z, slope)
+        return self._fuse(f"bias_act_{activation}", lambda z, b, s: act(z + b, s))(z, bias, slope)
 
     def linear_act_backward(self, grad_y: Any, y: Any, activation: str,
                             slope: float) -> tuple[Any, Any]:
         _, backward = self.raw.ACTIVATIONS[activation]
-        grad_z = self._fuse(("act_backward", activation), lambda: backward)(grad_y, y, slope)
+        grad_z = self._fuse(f"act_backward_{activation}", backward)(grad_y, y, slope)
         return grad_z, grad_z.sum(axis=0)
 
     def adam(self, params: Sequence[Any], grads: Sequence[Any], exp_avgs: Sequence[Any],
              exp_avg_sqs: Sequence[Any], max_exp_avg_sqs: Sequence[Any] | None,
              scalars: dict[str, float]) -> None:
-        raw = self.raw
-        moments = self._fuse("adam_moments", lambda: raw.adam_moments)
-        update = self._fuse("adam_param", lambda: raw.adam_param)
+        moments = self._fuse("adam_moments", self.raw.adam_moments)
+        update = self._fuse("adam_param", self.raw.adam_param)
         for i, param in enumerate(params):
             dt = param.dtype.type
             p, m, v = moments(param, grads[i], exp_avgs[i], exp_avg_sqs[i], dt(scalars["decay_factor"]),
@@ -102,9 +119,8 @@ class CupyBackend(ArrayBackend):
                                 dt(scalars["neg_step_size"]))
 
     def bce_with_logits(self, logits: Any, targets: Any) -> tuple[Any, Any]:
-        raw = self.raw
-        losses = self._fuse("bce", lambda: raw.bce_with_logits)(logits, targets)
-        grad = self._fuse("bce_grad", lambda: raw.bce_with_logits_grad)(logits, targets) / logits.size
+        losses = self._fuse("bce", self.raw.bce_with_logits)(logits, targets)
+        grad = self._fuse("bce_grad", self.raw.bce_with_logits_grad)(logits, targets) / logits.size
         return losses.mean(), grad
 
 

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
-from ..backends import Device, backend_of, move, to_numpy
+from ..backends import backend_of, move, to_numpy
 from ..tensor import Tensor
 
 
