@@ -122,6 +122,18 @@ def bce_with_logits_grad(x: Any, t: Any) -> Any:
     return sigmoid(x) - t
 
 
+# ============================================================== batch normalisation (per element)
+def batch_norm_affine(x: Any, mean: Any, invstd: Any, weight: Any, bias: Any) -> Any:
+    """y = (x - μ) / sqrt(σ² + eps) · γ + β, given invstd = 1 / sqrt(σ² + eps)."""
+    return (x - mean) * invstd * weight + bias
+
+
+def batch_norm_grad_input(dz: Any, xhat: Any, scale: Any, mean_dz: Any, mean_dz_xhat: Any) -> Any:
+    """dL/dx = γ invstd (dz - mean(dz) - x̂ mean(dz x̂)) for batch statistics, with x̂ the
+    normalised input and scale = γ invstd (dL/dγ = Σ dz x̂ and dL/dβ = Σ dz)."""
+    return scale * (dz - mean_dz - xhat * mean_dz_xhat)
+
+
 # ============================================================== Adam / AdamW
 def adam_scalars(step: int, lr: float, beta1: float, beta2: float, eps: float,
                  weight_decay: float, decoupled: bool) -> dict[str, float]:
@@ -168,7 +180,7 @@ def adam_param(p: Any, m: Any, v: Any, bias_correction2_sqrt: Any, eps: Any, neg
 FORMULAS: tuple[Callable, ...] = (
     sigmoid, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
     leaky_relu_backward, sigmoid_act, sigmoid_backward, tanh_act, tanh_backward, bce_with_logits,
-    bce_with_logits_grad,
+    bce_with_logits_grad, batch_norm_affine, batch_norm_grad_input,
     adam_moments, adam_param,
 )
 

@@ -976,9 +976,95 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     out = matmul(x, transpose(weight))
     if bias is not None:
         out = out + bias
+    return activate(out, activation, negative_slope)
+
+
+def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor:
+    """x through one of :data:`ACTIVATIONS` as its own op (the unfused path)."""
     if activation == "leaky_relu":
-        return leaky_relu(out, negative_slope)
-    return {"none": lambda t: t, "relu": relu, "sigmoid": sigmoid, "tanh": tanh}[activation](out)
+        return leaky_relu(x, negative_slope)
+    return {"none": lambda t: t, "relu": relu, "sigmoid": sigmoid, "tanh": tanh}[activation](x)
+
+
+# ============================================================== fused batch norm + activation
+class BatchNormAct(Function):
+    """f = act(z), z = (x - μ) / sqrt(σ² + eps) · γ + β, with μ and σ² the mean and biased
+    variance of x (N, C) over its N rows (batch norm in training mode). With dz = g act'(z) and
+    x̂ = (x - μ) / sqrt(σ² + eps):  df/dβ = Σ dz,  df/dγ = Σ dz x̂,
+    df/dx = γ / sqrt(σ² + eps) · (dz - mean(dz) - x̂ mean(dz x̂)).
+
+    One kernel call each way in place of the eight ops of the composite. When the backward pass
+    is recorded (create_graph), the composite is rebuilt in Tensor ops from the same formulas and
+    differentiated instead, so second derivatives work through it too. ``running`` (the running
+    mean, variance, batch counter and momentum, or None) is updated in place, as PyTorch does.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, weight: Any, bias: Any, eps: float, activation: str, slope: float,
+                running: tuple[Any, Any, Any, float | None] | None) -> Any:
+        y, mean, var, invstd = backend_of(x).batch_norm_act_forward(x, weight, bias, eps, activation, slope)
+        ctx.save_for_backward(mean, invstd)
+        if running is not None:
+            _update_running_stats(*running, mean, var, x.shape[0])
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight, bias = ctx.inputs
+        activation, slope = ctx.options["activation"], ctx.options["slope"]
+        if is_grad_enabled():  # create_graph: the composite, recorded
+            z = _batch_norm_composite(x, weight, bias, ctx.options["eps"])
+            out = TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope)
+            wanted = [t for t in ctx.inputs if t.requires_grad]
+            found = iter(grad_of(out, wanted, grad_outputs=grad, create_graph=True, allow_unused=True))
+            return tuple(next(found) if t.requires_grad else None for t in ctx.inputs)
+        mean, invstd = ctx.saved
+        grads = backend_of(x.data).batch_norm_act_backward(
+            grad.data, ctx.output.data, x.data, mean, invstd, weight.data, activation, slope)
+        return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
+
+
+def _batch_norm_composite(x: Tensor, weight: Tensor, bias: Tensor, eps: float) -> Tensor:
+    """Batch norm of x (N, C) with batch statistics, in Tensor ops (recordable)."""
+    mean = x.mean(axis=0, keepdims=True)
+    invstd = 1.0 / sqrt(x.var(axis=0, keepdims=True) + eps)
+    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, weight, bias)
+
+
+def _update_running_stats(running_mean: Any, running_var: Any, num_batches_tracked: Any,
+                          momentum: float | None, mean: Any, var: Any, count: int) -> None:
+    """PyTorch's rule, in place: r <- (1 - m) r + m s, with the unbiased variance for
+    running_var and m = 1 / batches seen when ``momentum`` is None (a cumulative average)."""
+    if num_batches_tracked is not None:
+        num_batches_tracked += 1  # a 0-d array: += updates the module's buffer in place
+    if momentum is not None:
+        factor = momentum
+    else:
+        factor = 1.0 / float(num_batches_tracked) if num_batches_tracked is not None else 1.0
+    running_mean *= 1.0 - factor
+    running_mean += factor * mean
+    running_var *= 1.0 - factor
+    running_var += factor * (var * (count / (count - 1)))
+
+
+def batch_norm_act(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float = 1e-5,
+                   activation: str = "none", negative_slope: float = 0.01,
+                   running: tuple[Any, Any, Any, float | None] | None = None) -> Tensor:
+    """act(batch_norm(x)) for x (N, C) in training mode, in one fused op (see BatchNormAct);
+    ``weight``/``bias`` None mean 1 and 0. The activation is read off the output, which needs
+    a leaky slope > 0."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"batch_norm_act: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError(f"batch_norm_act: expected (N, C) with N > 1, got {x.shape}")
+    if activation == "leaky_relu" and not negative_slope > 0:
+        raise ValueError(f"batch_norm_act: the fused leaky ReLU needs a slope > 0, got {negative_slope}")
+    backend = backend_of(x.data)
+    width = (x.shape[1],)
+    weight = weight if weight is not None else Tensor._make(backend.xp.ones(width, dtype=x.data.dtype, device=x.data.device), False, None)
+    bias = bias if bias is not None else Tensor._make(backend.xp.zeros(width, dtype=x.data.dtype, device=x.data.device), False, None)
+    return BatchNormAct.apply(x, weight, bias, eps=float(eps), activation=activation,
+                              slope=float(negative_slope), running=running)
 
 
 #: The formulas evaluated on Tensors: every step is an op, so it can be recorded (the backward
@@ -987,3 +1073,5 @@ TENSOR_FORMULAS = formulas.bind(
     {"exp": exp, "tanh": tanh, "sqrt": sqrt, "abs": abs, "maximum": maximum, "where": where},
     replace={"sigmoid": sigmoid, "softplus": softplus},
 )
+
+from .autograd import grad as grad_of  # noqa: E402 - autograd imports this module's Tensor first

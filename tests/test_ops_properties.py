@@ -312,6 +312,19 @@ def _(data):
                  ACTIVATIONS[activation](z, slope))
 
 
+@prop(ops.BatchNormAct)
+def _(data):
+    batch, width = data.draw(st.integers(2, 5)), data.draw(st.integers(1, 4))
+    activation, slope = data.draw(st.sampled_from(sorted(ACTIVATIONS))), data.draw(st.floats(0.01, 0.5))
+    x, w, b = values(data, (batch, width)), values(data, (width,)), values(data, (width,))
+    assume(np.all(x.std(axis=0) > 1e-2))  # a column of (nearly) equal values has no spread to normalise
+    z = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5) * w + b
+    if activation in ("relu", "leaky_relu"):
+        assume(np.all(np.abs(z) > 1e-3))  # off the kink
+    return Drawn(lambda *xs: ops.batch_norm_act(*xs, 1e-5, activation, slope), [x, w, b],
+                 ACTIVATIONS[activation](z, slope))
+
+
 @prop(BinaryCrossEntropy)
 def _(data):
     shape, reduction = data.draw(SHAPES), data.draw(st.sampled_from(["none", "mean", "sum"]))

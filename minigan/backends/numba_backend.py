@@ -125,6 +125,8 @@ adam_moments = S.adam_moments
 adam_param = S.adam_param
 bce_with_logits = S.bce_with_logits
 bce_with_logits_grad = S.bce_with_logits_grad
+batch_norm_affine = S.batch_norm_affine
+batch_norm_grad_input = S.batch_norm_grad_input
 maximum = _maximum
 
 
@@ -355,20 +357,91 @@ def _act_backward_py(grad_y, y, slope, grad_z, grad_bias, col_block):  # noqa: A
                 gb[j] += gzr[j]
 
 
+# ------------------------------------------------------------------------------ batch norm + activation
+def _batch_norm_act_py(x, weight, bias, eps, slope, y, mean, var, invstd):  # noqa: ANN001, ANN202
+    """Training-mode batch norm of x (N, C) over its rows, then ``act``, in three passes over x:
+    the column means, the biased column variances (two passes: no cancellation), then
+    y = act(formulas.batch_norm_affine(...)). Serial: a GAN layer is at most 256 x 1024."""
+    N, C = x.shape
+    zero = x.dtype.type(0)
+    one = x.dtype.type(1)
+    count = x.dtype.type(N)
+    for j in range(C):
+        mean[j] = zero
+        var[j] = zero
+    for i in range(N):
+        row = x[i]
+        for j in range(C):
+            mean[j] += row[j]
+    for j in range(C):
+        mean[j] /= count
+    for i in range(N):
+        row = x[i]
+        for j in range(C):
+            d = row[j] - mean[j]
+            var[j] += d * d
+    for j in range(C):
+        var[j] /= count
+        invstd[j] = one / math.sqrt(var[j] + eps)
+    for i in range(N):
+        row = x[i]
+        out = y[i]
+        for j in range(C):
+            out[j] = act(batch_norm_affine(row[j], mean[j], invstd[j], weight[j], bias[j]), slope)  # noqa: F821
+
+
+def _batch_norm_act_backward_py(grad_y, y, x, mean, invstd, weight, slope, grad_x, sum_dz,  # noqa: ANN001, ANN202
+                                sum_dz_xhat):
+    """grad_x, and the column sums Σ dz (grad of bias) and Σ dz x̂ (grad of weight), where
+    dz = act_backward(grad_y, y): two passes, the first keeping dz in grad_x."""
+    N, C = x.shape
+    zero = x.dtype.type(0)
+    count = x.dtype.type(N)
+    for j in range(C):
+        sum_dz[j] = zero
+        sum_dz_xhat[j] = zero
+    for i in range(N):
+        g = grad_y[i]
+        out = y[i]
+        row = x[i]
+        dz = grad_x[i]
+        for j in range(C):
+            dz[j] = act_backward(g[j], out[j], slope)  # noqa: F821
+            sum_dz[j] += dz[j]
+            sum_dz_xhat[j] += dz[j] * ((row[j] - mean[j]) * invstd[j])
+    scale = np.empty(C, x.dtype)
+    mean_dz = np.empty(C, x.dtype)
+    mean_dz_xhat = np.empty(C, x.dtype)
+    for j in range(C):
+        scale[j] = weight[j] * invstd[j]
+        mean_dz[j] = sum_dz[j] / count
+        mean_dz_xhat[j] = sum_dz_xhat[j] / count
+    for i in range(N):
+        row = x[i]
+        dz = grad_x[i]
+        for j in range(C):
+            xhat = (row[j] - mean[j]) * invstd[j]
+            dz[j] = batch_norm_grad_input(dz[j], xhat, scale[j], mean_dz[j], mean_dz_xhat[j])
+
+
 _BUILDS: dict[tuple[str, str, bool], Callable] = {}
+# kind -> (template, which of the activation's formulas it calls, the name it calls it by)
+_TEMPLATES = {
+    "bias_act": (_bias_act_py, 0, "act"),
+    "act_backward": (_act_backward_py, 1, "act_backward"),
+    "batch_norm_act": (_batch_norm_act_py, 0, "act"),
+    "batch_norm_act_backward": (_batch_norm_act_backward_py, 1, "act_backward"),
+}
 
 
 def activation_kernel(kind: str, activation: str, parallel: bool) -> Callable:
-    """The compiled ``kind`` ("bias_act" or "act_backward") kernel for one activation."""
+    """The compiled ``kind`` kernel (a key of ``_TEMPLATES``) for one activation."""
     key = (kind, activation, parallel)
     kernel = _BUILDS.get(key)
     if kernel is None:
-        forward, backward = S.ACTIVATIONS[activation]
-        if kind == "bias_act":
-            template, binding = _bias_act_py, {"act": forward}
-        else:
-            template, binding = _act_backward_py, {"act_backward": backward}
+        template, which, name = _TEMPLATES[kind]
         suffix = f"_{activation}" + ("" if parallel else "_serial")
+        binding = {name: S.ACTIVATIONS[activation][which]}
         kernel = _BUILDS[key] = _jit(parallel)(_specialize(template, suffix, **binding))
     return kernel
 
@@ -495,6 +568,32 @@ class NumbaBackend(ArrayBackend):
                                                                   max(width, 1))
         return grad_z, grad_bias
 
+    def batch_norm_act_forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float,
+                               activation: str, slope: float) -> tuple[np.ndarray, ...]:
+        """(y, mean, var, invstd) in one compiled pass set (see :func:`_batch_norm_act_py`)."""
+        x = np.ascontiguousarray(x)
+        dt = x.dtype
+        width = x.shape[1]
+        y = np.empty_like(x)
+        mean, var, invstd = (np.empty(width, dt) for _ in range(3))
+        activation_kernel("batch_norm_act", activation, False)(
+            x, np.ascontiguousarray(weight), np.ascontiguousarray(bias), dt.type(eps), dt.type(slope),
+            y, mean, var, invstd)
+        return y, mean, var, invstd
+
+    def batch_norm_act_backward(self, grad_y: np.ndarray, y: np.ndarray, x: np.ndarray, mean: np.ndarray,
+                                invstd: np.ndarray, weight: np.ndarray, activation: str,
+                                slope: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(grad_x, grad_weight, grad_bias) (see :func:`_batch_norm_act_backward_py`)."""
+        x = np.ascontiguousarray(x)
+        dt = x.dtype
+        grad_x = np.empty_like(x)
+        grad_bias, grad_weight = np.empty(x.shape[1], dt), np.empty(x.shape[1], dt)
+        activation_kernel("batch_norm_act_backward", activation, False)(
+            np.ascontiguousarray(grad_y), np.ascontiguousarray(y), x, mean, invstd,
+            np.ascontiguousarray(weight), dt.type(slope), grad_x, grad_bias, grad_weight)
+        return grad_x, grad_weight, grad_bias
+
     def adam(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray],
              exp_avgs: Sequence[np.ndarray], exp_avg_sqs: Sequence[np.ndarray],
              max_exp_avg_sqs: Sequence[np.ndarray] | None, scalars: dict[str, float],
@@ -535,10 +634,15 @@ def compile_all(dtype: Any, activations: Sequence[str] = tuple(formulas.ACTIVATI
     s = dt.type
     z = np.ones((5, 7), dt)
     bias = np.ones(7, dt)
+    stats = [np.empty(7, dt) for _ in range(3)]
     for activation in activations:
         activation_kernel("bias_act", activation, False)(z, bias, s(0.01))
         activation_kernel("act_backward", activation, False)(z, z, s(0.01), np.empty_like(z),
                                                              np.empty(7, dt), 7)
+        activation_kernel("batch_norm_act", activation, False)(z, bias, bias, s(1e-5), s(0.01), np.empty_like(z),
+                                                               *stats)
+        activation_kernel("batch_norm_act_backward", activation, False)(
+            z, z, z, bias, bias, bias, s(0.01), np.empty_like(z), np.empty(7, dt), np.empty(7, dt))
     p, g, m, v = (np.ones(9, dt) for _ in range(4))
     _adam_serial(p, g, m, v, v, False, s(1), s(0), s(0.1), s(0.999), s(0.001), s(1), s(1e-8), s(-1e-3))
     _bce(np.zeros(4, dt), np.ones(4, dt), np.empty(4, dt))

@@ -80,6 +80,33 @@ class ArrayBackend:
         grad_z = backward(grad_y, y, slope)
         return grad_z, self.xp.sum(grad_z, axis=0)
 
+    def batch_norm_act_forward(self, x: Any, weight: Any, bias: Any, eps: float, activation: str,
+                               slope: float) -> tuple[Any, Any, Any, Any]:
+        """Training-mode batch norm of x (N, C) over N, then the activation:
+        (y, batch mean, biased batch variance, invstd = 1 / sqrt(var + eps))."""
+        xp = self.xp
+        mean = xp.mean(x, axis=0)
+        centered = x - mean
+        var = xp.mean(centered * centered, axis=0)
+        invstd = 1 / xp.sqrt(var + eps)
+        act, _ = self.F.ACTIVATIONS[activation]
+        with self.errstate():
+            y = act(self.F.batch_norm_affine(x, mean, invstd, weight, bias), slope)
+        return y, mean, var, invstd
+
+    def batch_norm_act_backward(self, grad_y: Any, y: Any, x: Any, mean: Any, invstd: Any, weight: Any,
+                                activation: str, slope: float) -> tuple[Any, Any, Any]:
+        """(grad_x, grad_weight, grad_bias) of :meth:`batch_norm_act_forward`, from its output."""
+        xp = self.xp
+        _, backward = self.F.ACTIVATIONS[activation]
+        dz = backward(grad_y, y, slope)
+        xhat = (x - mean) * invstd
+        sum_dz = xp.sum(dz, axis=0)
+        sum_dz_xhat = xp.sum(dz * xhat, axis=0)
+        count = x.shape[0]
+        grad_x = self.F.batch_norm_grad_input(dz, xhat, weight * invstd, sum_dz / count, sum_dz_xhat / count)
+        return grad_x, sum_dz_xhat, sum_dz
+
     def adam(self, params: Sequence[Any], grads: Sequence[Any], exp_avgs: Sequence[Any],
              exp_avg_sqs: Sequence[Any], max_exp_avg_sqs: Sequence[Any] | None,
              scalars: dict[str, float]) -> None:

@@ -230,6 +230,13 @@ OP_CASES: list[OpCase] = [
 ]
 
 
+OP_CASES += [
+    OpCase(f"batch_norm_act_{act}", (lambda a: lambda x, w, b: ops.batch_norm_act(x, w, b, 1e-5, a, 0.2))(act),
+           [((5, 3), (3,), (3,))])
+    for act in ("none", "relu", "leaky_relu", "sigmoid", "tanh")
+]
+
+
 def _through_the_test_device(a: Tensor) -> Tensor:
     # there and back: the gradient of each move is the move back
     return (a.to("strict") * a.to("strict")).to("cpu")

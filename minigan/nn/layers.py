@@ -63,29 +63,16 @@ def batch_norm(
         var = x.var(axis=axes, keepdims=True)  # biased (ddof=0) for normalising, as PyTorch
         if training and running_mean is not None and running_var is not None:
             # The running statistics are plain arrays, so this update is never recorded.
-            if num_batches_tracked is not None:
-                num_batches_tracked += 1  # a 0-d array: += updates the module's buffer in place
-            if momentum is not None:
-                factor = momentum
-            else:
-                factor = 1.0 / float(num_batches_tracked) if num_batches_tracked is not None else 1.0
             xp = backend_of(var.data).xp
-            unbiased = xp.reshape(var.data, (-1,)) * (count / (count - 1))
-            # In place, so the buffer arrays registered on the module are the ones updated.
-            running_mean *= 1.0 - factor
-            running_mean += factor * xp.reshape(mean.data, (-1,))
-            running_var *= 1.0 - factor
-            running_var += factor * unbiased
+            ops._update_running_stats(running_mean, running_var, num_batches_tracked, momentum,
+                                      xp.reshape(mean.data, (-1,)), xp.reshape(var.data, (-1,)), count)
     else:
         xp = backend_of(running_mean).xp
         mean = as_tensor(xp.reshape(running_mean, stat_shape), x)
         var = as_tensor(xp.reshape(running_var, stat_shape), x)
-    normalized = (x - mean) / ops.sqrt(var + eps)
-    if weight is not None:
-        normalized = normalized * weight.reshape(stat_shape)
-    if bias is not None:
-        normalized = normalized + bias.reshape(stat_shape)
-    return normalized
+    return ops.TENSOR_FORMULAS.batch_norm_affine(
+        x, mean, 1.0 / ops.sqrt(var + eps),
+        1.0 if weight is None else weight.reshape(stat_shape), 0.0 if bias is None else bias.reshape(stat_shape))
 
 
 # ====================================================================== containers
@@ -114,8 +101,9 @@ class Sequential(Module):
             module = modules[i]
             following = modules[i + 1] if i + 1 < len(modules) else None
             activation = _FUSED_ACTIVATIONS.get(type(following))
-            if type(module) is Linear and activation is not None:
-                # Linear then an activation: one fused op (one pass over the output, both ways).
+            if type(module) in (Linear, BatchNorm1d) and activation is not None:
+                # Linear or batch norm, then an activation: one fused op (one pass over the
+                # output, both ways).
                 x = module(x, activation=activation, negative_slope=getattr(following, "negative_slope", 0.01))
                 i += 2
             else:
@@ -231,16 +219,24 @@ class BatchNorm1d(Module):
             self.running_var[...] = 1
             self.num_batches_tracked[...] = 0
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
+        """Normalise x, then apply ``activation`` (what Sequential passes for a following
+        activation layer): in training, a 2-D float32/float64 batch takes the fused op."""
         x = _check_tensor(self, x)
         if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
             raise ValueError(f"{self!r}: expected input of shape (N, {self.num_features}) or "
                              f"(N, {self.num_features}, L), got {x.shape}")
-        return batch_norm(
+        training = self.training or not self.track_running_stats
+        if training and x.ndim == 2 and x.shape[0] > 1 and x.dtype in _FUSABLE_DTYPES and (
+                activation != "leaky_relu" or negative_slope > 0):
+            running = ((self.running_mean, self.running_var, self.num_batches_tracked, self.momentum)
+                       if self.running_mean is not None and self.training else None)
+            return ops.batch_norm_act(x, self.weight, self.bias, self.eps, activation, negative_slope, running)
+        out = batch_norm(
             x, self.running_mean, self.running_var, self.weight, self.bias,
-            training=self.training or not self.track_running_stats,
-            momentum=self.momentum, eps=self.eps, num_batches_tracked=self.num_batches_tracked,
+            training=training, momentum=self.momentum, eps=self.eps, num_batches_tracked=self.num_batches_tracked,
         )
+        return ops.activate(out, activation, negative_slope)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
@@ -343,3 +339,4 @@ __all__ = [
 
 # Activation modules that Sequential folds into a preceding Linear.
 _FUSED_ACTIVATIONS: dict[type, str] = {ReLU: "relu", LeakyReLU: "leaky_relu", Sigmoid: "sigmoid", Tanh: "tanh"}
+_FUSABLE_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
