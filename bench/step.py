@@ -6,9 +6,11 @@ backward, Adam. Both libraries run the very same networks (PyTorch's copy is bui
 minigan's Sequential and copying its weights) with the same threads. Candidates are timed
 interleaved in one run (bench/_common.py), median of the repeats; ratios are paired.
 
-The floor is the iteration's matmul FLOPs divided by the float32 GEMM rate measured in the
-same run: no implementation can beat it, and minigan's fraction of it says how much time
-goes elsewhere (elementwise work, Python overhead).
+The floor counts what no implementation can avoid, both parts measured in the same run: the
+iteration's matrix products, each timed in NumPy's BLAS at its own shape (gemm_floor), and
+the bytes Adam must move (value, gradient and both moments read, three written back) at the
+bandwidth of a plain large copy (mem_floor). floor/numba is the fraction of it minigan reaches;
+the rest goes to elementwise work and Python overhead.
 
     python bench/step.py [--json] [--repeats 7] [--arch seed default] [--batch 64 256] [--device cpu]
 
@@ -41,35 +43,63 @@ def linear_layers(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
 
 
-def iteration_flops(generator: nn.Module, discriminator: nn.Module, batch: int) -> float:
-    """Matmul FLOPs of one iteration (2 per multiply-add): forward, weight and input gradients.
+def iteration_gemms(generator: nn.Module, discriminator: nn.Module, batch: int) -> dict[tuple[int, int, int], int]:
+    """The matrix products of one iteration, (M, K, N) -> how many: per layer (in, out), the
+    forward (B, in) @ (in, out), the input gradient (B, out) @ (out, in) and the weight
+    gradient (out, B) @ (B, in).
 
     G: one forward, one backward (no input gradient for its first layer: z needs none).
     D: three forwards (real, fake detached, fake) and three backwards; its first layer's
     input gradient is needed only in the G step, where it flows into G.
     """
-    def cost(layer: nn.Linear) -> int:
-        return 2 * batch * layer.in_features * layer.out_features
+    counts: dict[tuple[int, int, int], int] = {}
 
-    g_layers, d_layers = linear_layers(generator), linear_layers(discriminator)
-    g = sum(cost(l) for l in g_layers) * 3 - cost(g_layers[0])
-    d = sum(cost(l) for l in d_layers) * 9 - 2 * cost(d_layers[0])
-    return float(g + d)
+    def add(shape: tuple[int, int, int], n: int) -> None:
+        counts[shape] = counts.get(shape, 0) + n
+
+    for model, passes in ((generator, 1), (discriminator, 3)):
+        for index, layer in enumerate(linear_layers(model)):
+            n_in, n_out = layer.in_features, layer.out_features
+            add((batch, n_in, n_out), passes)
+            add((n_out, batch, n_in), passes)
+            input_grads = passes if index else (0 if model is generator else 1)
+            if input_grads:
+                add((batch, n_out, n_in), input_grads)
+    return counts
 
 
-def gemm_rate(repeats: int = 7) -> float:
-    """float32 GEMM FLOP/s of NumPy's BLAS at a 512^3 product (median)."""
-    a, b = np.ones((512, 512), np.float32), np.ones((512, 512), np.float32)
+def _median_seconds(fn: Callable[[], Any], repeats: int, inner: int) -> float:
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
-        for _ in range(10):
-            a @ b
-        samples.append((time.perf_counter() - start) / 10)
-    return 2 * 512**3 / float(np.median(samples))
+        for _ in range(inner):
+            fn()
+        samples.append((time.perf_counter() - start) / inner)
+    return float(np.median(samples))
 
 
-# ------------------------------------------------------------------ minigan
+def gemm_floor_ms(gemms: dict[tuple[int, int, int], int], repeats: int = 7) -> float:
+    """ms the iteration's products take in NumPy's BLAS, each timed at its own shape."""
+    total = 0.0
+    for (m, k, n), count in gemms.items():
+        a, b = np.ones((m, k), np.float32), np.ones((k, n), np.float32)
+        total += count * _median_seconds(lambda: a @ b, repeats, 20)
+    return total * 1e3
+
+
+def copy_bandwidth(repeats: int = 7) -> float:
+    """Bytes per second a plain copy of a 64 MiB float32 array moves (read plus write)."""
+    source = np.ones(16 << 20, np.float32)
+    target = np.empty_like(source)
+    return 2 * source.nbytes / _median_seconds(lambda: np.copyto(target, source), repeats, 3)
+
+
+def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
+    """Bytes Adam must move per iteration: for every parameter, read the value, its gradient and
+    the two moments, and write the value and the moments back (7 accesses)."""
+    return sum(7 * p.data.nbytes for model in (generator, discriminator) for p in model.parameters())
+
+
 def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = "cpu") -> Callable[[], None]:
     rng = np.random.default_rng(seed)
     generator, discriminator, spec = build_models(arch, 100, rng)
@@ -185,7 +215,7 @@ def main() -> None:
     backends.warmup()
     if torch is not None:
         torch.set_num_threads(len(os.sched_getaffinity(0)))
-    rate = gemm_rate()
+    bandwidth = copy_bandwidth()
     rows = []
     for arch in args.arch:
         betas = get_architecture(arch).betas
@@ -195,12 +225,13 @@ def main() -> None:
             if torch is not None:
                 candidates["torch"] = torch_step(numba_step.models, betas, batch)
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
-            flops = iteration_flops(*numba_step.models, batch)
+            gemm_ms = gemm_floor_ms(iteration_gemms(*numba_step.models, batch))
+            mem_ms = adam_bytes(*numba_step.models) / bandwidth * 1e3
             row: dict[str, Any] = {
                 "arch": arch, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
                 "numpy/numba": paired_ratio(timings, "numpy", "numba"),
-                "floor_ms": flops / rate * 1e3,
+                "gemm_floor_ms": gemm_ms, "mem_floor_ms": mem_ms, "floor_ms": gemm_ms + mem_ms,
             }
             row["floor/numba"] = row["floor_ms"] / row["numba_ms"]
             if torch is not None:
@@ -209,7 +240,7 @@ def main() -> None:
                 row["floor/torch"] = row["floor_ms"] / row["torch_ms"]
             rows.append(row)
     report = machine_report()
-    report["gemm_gflops_512"] = round(rate / 1e9, 1)
+    report["copy_bandwidth_gb_s"] = round(bandwidth / 1e9, 1)
     report["torch"] = torch.__version__ if torch is not None else "not installed (pip install torch for the comparison)"
     if torch is not None:
         report["torch_threads"] = torch.get_num_threads()
@@ -217,7 +248,8 @@ def main() -> None:
         print(json.dumps({"machine": report, "rows": rows}, indent=2, default=str))
         return
     print(format_report(report))
-    columns = ["arch", "batch", "numba_ms", "numpy_ms", "numpy/numba", "floor_ms", "floor/numba"]
+    columns = ["arch", "batch", "numba_ms", "numpy_ms", "numpy/numba", "gemm_floor_ms", "mem_floor_ms", "floor_ms",
+               "floor/numba"]
     if torch is not None:
         columns[4:4] = ["torch_ms", "numba/torch"]
         columns.append("floor/torch")
