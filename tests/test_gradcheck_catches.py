@@ -104,9 +104,28 @@ def _bce_kernel_branch_off_by(monkeypatch, factor):
     monkeypatch.setattr(backend, "bce_with_logits", wrong)
 
 
+def _batch_norm_recorded_branch_off_by(monkeypatch, factor):
+    """The fused batch norm's composite, rebuilt only when the backward is recorded, off by ``factor``."""
+    right = ops.TENSOR_FORMULAS.batch_norm_affine
+    monkeypatch.setattr(ops.TENSOR_FORMULAS, "batch_norm_affine", lambda *args: right(*args) * factor)
+
+
+def _batch_norm_kernel_branch_off_by(monkeypatch, factor):
+    backend = backends.backend_for("cpu")
+    right = backend.batch_norm_act_backward
+
+    def wrong(*args):
+        grad_x, grad_weight, grad_bias = right(*args)
+        return grad_x * factor, grad_weight, grad_bias
+
+    monkeypatch.setattr(backend, "batch_norm_act_backward", wrong)
+
+
 RECORDED_FAULTS = [("linear_fused_sigmoid", _linear_sigmoid_recorded_branch_off_by, 1.5),
+                   ("batch_norm_act_tanh", _batch_norm_recorded_branch_off_by, 1.5),
                    ("F.bce_with_logits", _bce_recorded_branch_off_by, 2.0)]
 KERNEL_FAULTS = [("linear_fused_sigmoid", _linear_sigmoid_kernel_branch_off_by, 1.001),
+                 ("batch_norm_act_tanh", _batch_norm_kernel_branch_off_by, 1.001),
                  ("F.bce_with_logits", _bce_kernel_branch_off_by, 1.001)]
 
 
