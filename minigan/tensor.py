@@ -55,8 +55,9 @@ def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
 class Tensor:
     """An n-dimensional array that can record the operations applied to it.
 
-    ``data`` is an array of the Tensor's device (NumPy on the CPU, CuPy on the GPU); ``grad`` is filled by ``backward()`` for tensors with
-    ``requires_grad=True`` that were not produced by a recorded op (the leaves).
+    ``data`` is an array of the Tensor's device (NumPy on the CPU, CuPy on the GPU); ``grad`` is
+    filled by ``backward()`` for tensors with ``requires_grad=True`` that were not produced by a
+    recorded op (the leaves).
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")

@@ -91,7 +91,7 @@ def test_a_signal_before_the_first_step_saves_a_resumable_checkpoint(monkeypatch
                                                                       small_train_args):
     """Ctrl-C in the first second (here: while the kernels warm up) used to leave config.json only."""
     real_warmup = trainer_module.backends.warmup
-    monkeypatch.setattr(trainer_module.backends, "warmup", lambda: (real_warmup(), os.kill(os.getpid(), signal.SIGINT)))
+    monkeypatch.setattr(trainer_module.backends, "warmup", lambda **kw: (real_warmup(**kw), os.kill(os.getpid(), signal.SIGINT)))
     out = tmp_path / "run"
     assert train_cli.main(small_train_args + ["--epochs", "1", "--out", str(out)]) == 130
     assert f"resume with: {TRAIN} --resume {out}" in capsys.readouterr().err

@@ -48,6 +48,7 @@ import numpy as np
 import minigan
 from minigan import Tensor, backends, nn, no_grad, optim
 from minigan.backends import check_device, to_numpy
+from minigan.nn.layers import fused_activations
 from minigan import random as mrandom
 from minigan.gan.models import Architecture, build_models, get_architecture, to_unit
 from minigan.gan.objectives import Objective, clip_weights, get_objective, gradient_penalty
@@ -596,7 +597,8 @@ class Trainer:
         (self.run_dir / "samples").mkdir(exist_ok=True)
         self._write_json("config.json", self.config.to_dict())
         self._progress = _Progress(self.stream)
-        backends.warmup()  # compile (or load from Numba's cache) before the first step
+        # compile (or load from Numba's cache) the kernels of this run's layers before the first step
+        backends.warmup(activations=fused_activations(self.generator, self.discriminator))
         if self.epoch >= cfg.epochs:
             self._log(f"nothing to do: the run already has {self.epoch} of {cfg.epochs} epochs")
         else:

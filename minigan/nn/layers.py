@@ -340,3 +340,11 @@ __all__ = [
 # Activation modules that Sequential folds into a preceding Linear.
 _FUSED_ACTIVATIONS: dict[type, str] = {ReLU: "relu", LeakyReLU: "leaky_relu", Sigmoid: "sigmoid", Tanh: "tanh"}
 _FUSABLE_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def fused_activations(*models: Module) -> set[str]:
+    """The activations the fused ops of ``models`` run (what their kernels are compiled for)."""
+    found = {"none"}
+    for model in models:
+        found.update(_FUSED_ACTIVATIONS[type(m)] for m in model.modules() if type(m) in _FUSED_ACTIVATIONS)
+    return found
