@@ -56,28 +56,25 @@ def _pad(x: Any, padding: Pair, value: float = 0.0) -> Any:
 
 
 def _unfold(x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
-            axis: int, pad_value: float = 0.0) -> Any:
-    """im2col: the kernel-position slices of padded x (A, B, H, W), stacked along ``axis``
-    (axis 0: (K, A, B, OH, OW); axis 1: (A, K, B, OH, OW)), K = kh * kw."""
+            pad_value: float = 0.0) -> Any:
+    """im2col: the kernel windows of padded x (A, B, H, W), stacked as (K, A, B, OH, OW),
+    K = kh * kw in row-major order."""
     padded = _pad(x, padding, pad_value)
     pieces = [padded[:, :, rows, cols] for rows, cols in _window_slices(kernel, stride, dilation, out_hw)]
-    return backend_of(x).xp.stack(pieces, axis=axis)
+    return backend_of(x).xp.stack(pieces, axis=0)
 
 
-def _fold(cols: Any, in_hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
-          axis: int) -> Any:
-    """col2im, the adjoint of :func:`_unfold`: each kernel position's slice of ``cols`` added
-    back where it came from, then the padding cut off. Returns (A, B, H, W)."""
+def _fold(cols: Any, in_hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Any:
+    """col2im, the adjoint of :func:`_unfold`: each kernel position's slice of ``cols``
+    (K, A, B, OH, OW) added back where it came from, then the padding cut off -> (A, B, H, W)."""
     xp = backend_of(cols).xp
-    if axis == 0:
-        a, b, out_h, out_w = cols.shape[1:]
-    else:
-        a, b, out_h, out_w = cols.shape[0], cols.shape[2], cols.shape[3], cols.shape[4]
+    _, a, b, out_h, out_w = cols.shape
     padded_hw = (in_hw[0] + 2 * padding[0], in_hw[1] + 2 * padding[1])
     out = xp.zeros((a, b) + padded_hw, dtype=cols.dtype, device=cols.device)
     for k, (rows, cols_slice) in enumerate(_window_slices(kernel, stride, dilation, (out_h, out_w))):
-        piece = cols[k, ...] if axis == 0 else cols[:, k, ...]
-        out[:, :, rows, cols_slice] = out[:, :, rows, cols_slice] + piece
+        # += on the slice: NumPy and CuPy add in place into the view; the standard's
+        # __setitem__ that Python runs after it writes the sum back either way.
+        out[:, :, rows, cols_slice] += cols[k, ...]
     if padding == (0, 0):
         return out
     return out[:, :, padding[0]:padding[0] + in_hw[0], padding[1]:padding[1] + in_hw[1]]
@@ -88,14 +85,22 @@ def _channels_first(x: Any) -> Any:
     return backend_of(x).xp.permute_dims(x, (1, 0, 2, 3))
 
 
+def _kernel_major(w: Any) -> Any:
+    """Weight (A, B, kh, kw) as the matrix (A, kh * kw * B): rows of the patch matrix are
+    ordered kernel position first, so that each position's slice is one contiguous block."""
+    xp = backend_of(w).xp
+    a, b, kh, kw = w.shape
+    return xp.reshape(xp.permute_dims(w, (0, 2, 3, 1)), (a, kh * kw * b))
+
+
 def _conv_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> tuple[Any, Any]:
     """(y, patch matrix): y[n, o] = sum over c, i, j of w[o, c, i, j] x_pad[n, c, i d + s p, j d + s q]."""
     xp = backend_of(x).xp
     n, c = x.shape[:2]
     o, _, kh, kw = w.shape
-    cols = _unfold(_channels_first(x), (kh, kw), stride, padding, dilation, out_hw, axis=1)
-    cols = xp.reshape(cols, (c * kh * kw, n * out_hw[0] * out_hw[1]))
-    y = xp.matmul(xp.reshape(w, (o, c * kh * kw)), cols)
+    cols = _unfold(_channels_first(x), (kh, kw), stride, padding, dilation, out_hw)
+    cols = xp.reshape(cols, (kh * kw * c, n * out_hw[0] * out_hw[1]))
+    y = xp.matmul(_kernel_major(w), cols)
     y = xp.permute_dims(xp.reshape(y, (o, n) + tuple(out_hw)), (1, 0, 2, 3))
     return y, cols
 
@@ -106,9 +111,9 @@ def _conv_transpose_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilatio
     n, c_in, h, w_in = x.shape
     _, c_out, kh, kw = w.shape
     x_mat = xp.reshape(_channels_first(x), (c_in, n * h * w_in))
-    cols = xp.matmul(xp.permute_dims(xp.reshape(w, (c_in, c_out * kh * kw)), (1, 0)), x_mat)
-    cols = xp.reshape(cols, (c_out, kh * kw, n, h, w_in))
-    return _channels_first(_fold(cols, out_hw, (kh, kw), stride, padding, dilation, axis=1))
+    cols = xp.matmul(xp.permute_dims(_kernel_major(w), (1, 0)), x_mat)
+    cols = xp.reshape(cols, (kh * kw, c_out, n, h, w_in))
+    return _channels_first(_fold(cols, out_hw, (kh, kw), stride, padding, dilation))
 
 
 def _conv_weight_grad(x: Any, g: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
@@ -119,10 +124,11 @@ def _conv_weight_grad(x: Any, g: Any, kernel: Pair, stride: Pair, padding: Pair,
     n, c = x.shape[:2]
     o, out_hw = g.shape[1], (g.shape[2], g.shape[3])
     if cols is None:
-        cols = _unfold(_channels_first(x), kernel, stride, padding, dilation, out_hw, axis=1)
-        cols = xp.reshape(cols, (c * kernel[0] * kernel[1], n * out_hw[0] * out_hw[1]))
+        cols = _unfold(_channels_first(x), kernel, stride, padding, dilation, out_hw)
+        cols = xp.reshape(cols, (kernel[0] * kernel[1] * c, n * out_hw[0] * out_hw[1]))
     g_mat = xp.reshape(_channels_first(g), (o, n * out_hw[0] * out_hw[1]))
-    return xp.reshape(xp.matmul(g_mat, xp.permute_dims(cols, (1, 0))), (o, c) + tuple(kernel))
+    grad = xp.reshape(xp.matmul(g_mat, xp.permute_dims(cols, (1, 0))), (o,) + tuple(kernel) + (c,))
+    return xp.permute_dims(grad, (0, 3, 1, 2))
 
 
 # ============================================================== the convolution Functions
@@ -195,7 +201,7 @@ class Patches(Function):
 
     @staticmethod
     def forward(ctx: Context, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
-        return _unfold(x, kernel, stride, padding, dilation, out_hw, axis=0)
+        return _unfold(x, kernel, stride, padding, dilation, out_hw)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -210,7 +216,7 @@ class FoldPatches(Function):
 
     @staticmethod
     def forward(ctx: Context, cols: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, in_hw: Pair) -> Any:
-        return _fold(cols, in_hw, kernel, stride, padding, dilation, axis=0)
+        return _fold(cols, in_hw, kernel, stride, padding, dilation)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -226,7 +232,7 @@ class MaxPool2d(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
         xp = backend_of(x).xp
-        windows = _unfold(x, kernel, stride, padding, dilation, out_hw, axis=0, pad_value=-float("inf"))
+        windows = _unfold(x, kernel, stride, padding, dilation, out_hw, pad_value=-float("inf"))
         winner = xp.argmax(windows, axis=0)
         positions = xp.reshape(xp.arange(windows.shape[0], device=x.device), (-1, 1, 1, 1, 1))
         ctx.save_for_backward(xp.astype(positions == winner, x.dtype))  # one-hot over K
@@ -397,7 +403,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     # The number of real (unpadded) pixels in each window: the same windows cut from ones.
     xp = backend_of(x.data).xp
     ones = xp.ones((1, 1) + x.shape[2:], dtype=x.data.dtype, device=x.data.device)
-    counts = xp.sum(_unfold(ones, kernel, geometry["stride"], geometry["padding"], (1, 1), geometry["out_hw"], 0), axis=0)
+    counts = xp.sum(_unfold(ones, kernel, geometry["stride"], geometry["padding"], (1, 1), geometry["out_hw"]), axis=0)
     return _unbatched(total / Tensor._make(counts, False, None), added)
 
 
