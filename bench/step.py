@@ -10,7 +10,10 @@ The floor is the iteration's matmul FLOPs divided by the float32 GEMM rate measu
 same run: no implementation can beat it, and minigan's fraction of it says how much time
 goes elsewhere (elementwise work, Python overhead).
 
-    python bench/step.py [--json] [--repeats 7] [--arch seed default] [--batch 64 256] [--device cpu]
+    python bench/step.py [--json] [--repeats 7] [--arch seed default dcgan cnn-d] [--batch 64 256] [--device cpu]
+
+The floor counts the matrix products of Linear, Conv2d and ConvTranspose2d layers (a convolution's
+forward, input gradient and weight gradient are each one product of its FLOPs).
 
 With ``--device cuda`` it times minigan on the GPU (CuPy) against PyTorch CUDA when that is
 importable; each timed step ends with a device synchronisation.
@@ -41,6 +44,31 @@ def linear_layers(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
 
 
+def _layer_flops(layer: nn.Module, batch: int, in_shape: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+    """(FLOPs of one forward product of ``layer`` on ``batch`` inputs of ``in_shape``, its output shape)."""
+    if isinstance(layer, nn.Linear):
+        return 2 * batch * layer.in_features * layer.out_features, (layer.out_features,)
+    if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+        out_shape = tuple(layer(mg.zeros((1,) + in_shape)).shape[1:])
+        kh, kw = layer.kernel_size
+        pixels = (out_shape if isinstance(layer, nn.Conv2d) else in_shape)[1] * \
+            (out_shape if isinstance(layer, nn.Conv2d) else in_shape)[2]
+        return 2 * batch * pixels * layer.in_channels * layer.out_channels * kh * kw, out_shape
+    if isinstance(layer, (nn.Unflatten, nn.Flatten)):
+        return 0, tuple(layer(mg.zeros((1,) + in_shape)).shape[1:])
+    return 0, in_shape
+
+
+def product_costs(model: nn.Module, batch: int, in_shape: tuple[int, ...]) -> list[int]:
+    """Forward FLOPs of each layer with a matrix product (Linear, Conv2d, ConvTranspose2d), in order."""
+    costs, shape = [], in_shape
+    for layer in model.children():
+        flops, shape = _layer_flops(layer, batch, shape)
+        if isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            costs.append(flops)
+    return costs
+
+
 def iteration_flops(generator: nn.Module, discriminator: nn.Module, batch: int) -> float:
     """Matmul FLOPs of one iteration (2 per multiply-add): forward, weight and input gradients.
 
@@ -48,12 +76,10 @@ def iteration_flops(generator: nn.Module, discriminator: nn.Module, batch: int) 
     D: three forwards (real, fake detached, fake) and three backwards; its first layer's
     input gradient is needed only in the G step, where it flows into G.
     """
-    def cost(layer: nn.Linear) -> int:
-        return 2 * batch * layer.in_features * layer.out_features
-
-    g_layers, d_layers = linear_layers(generator), linear_layers(discriminator)
-    g = sum(cost(l) for l in g_layers) * 3 - cost(g_layers[0])
-    d = sum(cost(l) for l in d_layers) * 9 - 2 * cost(d_layers[0])
+    g_costs = product_costs(generator, batch, (100,))
+    d_costs = product_costs(discriminator, batch, (784,))
+    g = sum(g_costs) * 3 - g_costs[0]
+    d = sum(d_costs) * 9 - 2 * d_costs[0]
     return float(g + d)
 
 
@@ -123,8 +149,26 @@ def to_torch(model: nn.Module) -> Any:
                 layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.data)))
                 if module.bias is not None:
                     layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.data)))
+        elif isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+            if isinstance(module, nn.Conv2d):
+                layer = torch.nn.Conv2d(module.in_channels, module.out_channels, module.kernel_size, module.stride,
+                                        module.padding, module.dilation, bias=module.bias is not None)
+            else:
+                layer = torch.nn.ConvTranspose2d(module.in_channels, module.out_channels, module.kernel_size,
+                                                 module.stride, module.padding, module.output_padding,
+                                                 bias=module.bias is not None, dilation=module.dilation)
+            with torch.no_grad():
+                layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.data)))
+                if module.bias is not None:
+                    layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.data)))
+        elif isinstance(module, nn.BatchNorm2d):
+            layer = torch.nn.BatchNorm2d(module.num_features, eps=module.eps, momentum=module.momentum)
         elif isinstance(module, nn.BatchNorm1d):
             layer = torch.nn.BatchNorm1d(module.num_features, eps=module.eps, momentum=module.momentum)
+        elif isinstance(module, nn.Unflatten):
+            layer = torch.nn.Unflatten(module.dim, module.unflattened_size)
+        elif isinstance(module, nn.Flatten):
+            layer = torch.nn.Flatten(module.start_dim, module.end_dim)
         elif isinstance(module, nn.LeakyReLU):
             layer = torch.nn.LeakyReLU(module.negative_slope)
         elif isinstance(module, nn.Dropout):
@@ -165,7 +209,7 @@ def torch_step(models: tuple[nn.Module, nn.Module], betas: tuple[float, float], 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arch", nargs="+", default=["seed", "default"])
+    parser.add_argument("--arch", nargs="+", default=["seed", "default", "cnn-d", "dcgan"])
     parser.add_argument("--batch", nargs="+", type=int, default=[64, 256])
     parser.add_argument("--repeats", type=int, default=7, help="timed repeats per candidate (>= 5)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -184,7 +228,7 @@ def main() -> None:
 
     backends.warmup()
     if torch is not None:
-        torch.set_num_threads(len(os.sched_getaffinity(0)))
+        torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0))))
     rate = gemm_rate()
     rows = []
     for arch in args.arch:

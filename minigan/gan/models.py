@@ -21,6 +21,15 @@ the pixel scale its generator's output lives in: ``"unit"`` ([0, 1], sigmoid out
     one-sided label smoothing 0.9, batch 64, Adam at a constant lr of DEFAULT_LR with an
     exponential moving average of G's weights (decay 0.999) for sampling, 40 epochs. See
     ``DEFAULT_NOTES`` below for what was measured to choose it.
+``cnn-d``
+    The default's generator (with its sigmoid output, data in [0, 1]) against the GAN guide's
+    CNN discriminator: Conv 64 3x3 stride 2 -> LeakyReLU 0.2 -> Conv 128 3x3 stride 2 ->
+    BatchNorm -> LeakyReLU -> Flatten -> Linear 1.
+``dcgan``
+    G: z -> Linear -> 128x7x7 -> ConvTranspose 4x4 stride 2 -> 64x14x14 -> ConvTranspose 4x4
+    stride 2 -> 1x28x28, with BatchNorm and ReLU and a tanh output (data in [-1, 1]); D: Conv 64
+    4x4 stride 2 -> LeakyReLU 0.2 -> Conv 128 4x4 stride 2 -> BatchNorm -> LeakyReLU -> Linear 1.
+    Adam 2e-4, betas (0.5, 0.999), as the DCGAN paper.
 ``tiny``
     G latent-64-784, D 784-32-1: for tests and smoke runs only.
 """
@@ -105,6 +114,29 @@ def _tiny_generator(latent_dim: int, rng: np.random.Generator | None) -> nn.Modu
 
 def _tiny_discriminator(rng: np.random.Generator | None) -> nn.Module:
     return nn.Sequential(nn.Linear(IMAGE_DIM, 32, rng=rng), nn.LeakyReLU(0.2), nn.Linear(32, 1, rng=rng))
+
+
+def _cnn_discriminator(rng: np.random.Generator | None, kernel_size: int) -> nn.Module:
+    """(B, 784) -> 1x28x28 -> Conv 64 stride 2 -> LeakyReLU(0.2) -> Conv 128 stride 2 -> BatchNorm
+    -> LeakyReLU(0.2) -> Flatten -> Linear 1 (logits). Padding 1 keeps 28 -> 14 -> 7 for kernels 3 and 4."""
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 28, 28)),
+        nn.Conv2d(1, 64, kernel_size, stride=2, padding=1, rng=rng), nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 128, kernel_size, stride=2, padding=1, rng=rng), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+        nn.Flatten(), nn.Linear(128 * 7 * 7, 1, rng=rng),
+    )
+
+
+def _dcgan_generator(latent_dim: int, rng: np.random.Generator | None) -> nn.Module:
+    """z -> Linear -> 128x7x7 -> ConvTranspose 4x4 stride 2 -> 64x14x14 -> ConvTranspose 4x4
+    stride 2 -> 1x28x28, BatchNorm and ReLU between, tanh output, flattened to (B, 784)."""
+    return nn.Sequential(
+        nn.Linear(latent_dim, 128 * 7 * 7, rng=rng), nn.BatchNorm1d(128 * 7 * 7), nn.ReLU(),
+        nn.Unflatten(1, (128, 7, 7)),
+        nn.ConvTranspose2d(128, 64, 4, stride=2, padding=1, rng=rng), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, 1, 4, stride=2, padding=1, rng=rng), nn.Tanh(),
+        nn.Flatten(),
+    )
 
 
 DEFAULT_EPOCHS = 40
@@ -193,6 +225,20 @@ ARCHITECTURES: dict[str, Architecture] = {
         betas=(0.5, 0.999),
     ),
 }
+ARCHITECTURES["cnn-d"] = Architecture(
+    "cnn-d", "unit",
+    lambda latent_dim, rng: _mlp_generator(latent_dim, rng, output="sigmoid"),
+    lambda rng: _cnn_discriminator(rng, kernel_size=3),
+    "the default MLP generator (G 100-128-256-512-1024-784, sigmoid) against a CNN discriminator: "
+    "Conv 64 3x3 s2, LeakyReLU(0.2), Conv 128 3x3 s2, BatchNorm, LeakyReLU(0.2), Linear 1",
+    betas=(0.5, 0.999),
+)
+ARCHITECTURES["dcgan"] = Architecture(
+    "dcgan", "symmetric", _dcgan_generator, lambda rng: _cnn_discriminator(rng, kernel_size=4),
+    "DCGAN: G z-Linear-128x7x7, ConvTranspose 4x4 s2 to 64x14x14 and to 1x28x28, BatchNorm+ReLU, tanh; "
+    "D Conv 64 4x4 s2, LeakyReLU(0.2), Conv 128 4x4 s2, BatchNorm, LeakyReLU(0.2), Linear 1",
+    betas=(0.5, 0.999),
+)
 ARCHITECTURES["default"] = Architecture(
     "default", "unit",
     lambda latent_dim, rng: _mlp_generator(latent_dim, rng, output="sigmoid"),
