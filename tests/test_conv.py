@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigan as mg
 from minigan import conv, nn
@@ -101,6 +103,38 @@ def test_conv_transpose2d_matches_the_scatter_reference(x_shape, w_shape, stride
     got = conv.conv_transpose2d(_t(x), _t(w), _t(b), stride, padding, output_padding, 1, dilation)
     expected = conv_transpose2d_reference(x, w, b, stride, padding, output_padding, dilation)
     np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=30)
+@given(batch=st.integers(1, 2), c_in=st.integers(1, 3), c_out=st.integers(1, 3), size=st.tuples(st.integers(1, 7), st.integers(1, 7)),
+       kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)), stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       padding=st.tuples(st.integers(0, 2), st.integers(0, 2)), dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       data=st.data())
+def test_conv2d_and_its_transpose_on_drawn_geometry(batch, c_in, c_out, size, kernel, stride, padding, dilation, data):
+    """Any geometry: conv2d matches the loops and the size formula, or (kernel larger than the
+    padded input) raises the one error; conv_transpose2d with a drawn output_padding matches its loops."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, c_in) + size)
+    w = rng.standard_normal((c_out, c_in) + kernel)
+    fits = all(d * (k - 1) + 1 <= n + 2 * p for n, k, p, d in zip(size, kernel, padding, dilation))
+    if not fits:
+        with pytest.raises(ValueError, match="is larger than the padded input"):
+            conv.conv2d(_t(x), _t(w), None, stride, padding, dilation)
+        return
+    got = conv.conv2d(_t(x), _t(w), None, stride, padding, dilation).numpy()
+    expected_hw = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1 for n, k, s, p, d in zip(size, kernel, stride, padding, dilation))
+    assert got.shape == (batch, c_out) + expected_hw
+    np.testing.assert_allclose(got, conv2d_reference(x, w, None, stride, padding, dilation), rtol=1e-12, atol=1e-12)
+    extra = tuple(data.draw(st.integers(0, s - 1)) for s in stride)
+    wt = rng.standard_normal((c_in, c_out) + kernel)
+    out_hw = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, k, s, p, d, e in zip(size, kernel, stride, padding, dilation, extra))
+    if min(out_hw) < 1:
+        with pytest.raises(ValueError, match="empty output"):
+            conv.conv_transpose2d(_t(x), _t(wt), None, stride, padding, extra, 1, dilation)
+        return
+    got_t = conv.conv_transpose2d(_t(x), _t(wt), None, stride, padding, extra, 1, dilation).numpy()
+    np.testing.assert_allclose(got_t, conv_transpose2d_reference(x, wt, None, stride, padding, extra, dilation),
+                               rtol=1e-12, atol=1e-12)
 
 
 def test_conv_transpose2d_is_the_adjoint_of_conv2d():
@@ -275,3 +309,16 @@ def test_the_checks_catch_a_backward_off_by_a_factor_of_1_001(function, monkeypa
                         staticmethod(lambda ctx, *args, **kw: original(ctx, *args, **kw) * 1.001))
     inputs = case.inputs(case.shapes[0], np.random.default_rng(0))
     assert not gradcheck(case.fn, inputs, raise_exception=False).ok
+
+
+def test_functional_forms_and_interpolate():
+    from minigan.nn import functional as F
+
+    x = mg.randn(1, 2, 4, 4)
+    assert F.conv2d(x, mg.randn(3, 2, 3, 3), padding=1).shape == (1, 3, 4, 4)
+    assert F.conv_transpose2d(x, mg.randn(2, 3, 2, 2), stride=2).shape == (1, 3, 8, 8)
+    assert F.max_pool2d(x, 2).shape == F.avg_pool2d(x, 2).shape == (1, 2, 2, 2)
+    np.testing.assert_array_equal(F.interpolate(x, scale_factor=2).numpy(), conv.upsample_nearest(x, scale_factor=2).numpy())
+    with pytest.raises(NotImplementedError, match="only mode='nearest'"):
+        F.interpolate(x, scale_factor=2, mode="bilinear")
+    assert mg.conv2d is conv.conv2d and not hasattr(mg.nn, "Conv3d")
