@@ -13,7 +13,8 @@ second derivatives (``create_graph=True``):
 
 Each one's backward is written in the three, e.g. d conv2d/dx = conv_transpose2d(g, w) and
 d conv2d/dw = weight_grad(x, g). Pooling uses ``Patches`` (the kernel-window slices of x,
-stacked) and its adjoint ``FoldPatches``. Shapes are checked once, in the lowercase wrappers.
+stacked) and its adjoint ``FoldPatches``; nearest upsampling by whole factors is ``UpsampleNearest``,
+whose adjoint is those windows summed. Shapes are checked once, in the lowercase wrappers.
 
 Output sizes (per spatial axis, k the kernel, s the stride, p the padding, d the dilation):
     conv2d, pooling:   out = floor((in + 2p - d (k - 1) - 1) / s) + 1
@@ -246,6 +247,28 @@ class MaxPool2d(Function):
         return (FoldPatches.apply(one_hot * grad.reshape((1,) + grad.shape), **options),)
 
 
+class UpsampleNearest(Function):
+    """f = x with each pixel repeated fh x fw times (whole-number factors);
+    df/dx = the sum of each pixel's copies (sum pooling: the windows of g, summed)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, factors: Pair) -> Any:
+        xp = backend_of(x).xp
+        n, c, h, w = x.shape
+        out = xp.empty((n, c, h * factors[0], w * factors[1]), dtype=x.dtype, device=x.device)
+        for a in range(factors[0]):  # fh * fw strided copies: no 6-D broadcast to iterate over
+            for b in range(factors[1]):
+                out[:, :, a::factors[0], b::factors[1]] = x
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        factors = ctx.options["factors"]
+        windows = Patches.apply(grad, kernel=factors, stride=factors, padding=(0, 0), dilation=(1, 1),
+                                out_hw=ctx.inputs[0].shape[2:])
+        return (windows.sum(axis=0),)
+
+
 # ============================================================== argument checks
 def _pair_arg(name: str, what: str, value: Any, minimum: int) -> Pair:
     """An int or a pair of ints, each at least ``minimum``, as a pair."""
@@ -431,9 +454,7 @@ def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) 
     n, c, h, w = x.shape
     (out_h, out_w), steps = _resize_plan("upsample_nearest", (h, w), size, scale_factor)
     if out_h % h == 0 and out_w % w == 0 and steps == (h / out_h, w / out_w):
-        fh, fw = out_h // h, out_w // w  # whole-number factors: each pixel repeated, no indexing
-        y = x.reshape(n, c, h, 1, w, 1).expand(n, c, h, fh, w, fw).reshape(n, c, out_h, out_w)
-        return _unbatched(y, added)
+        return _unbatched(UpsampleNearest.apply(x, factors=(out_h // h, out_w // w)), added)
     rows = np.minimum(np.floor(np.arange(out_h) * steps[0]).astype(np.int64), h - 1)
     cols = np.minimum(np.floor(np.arange(out_w) * steps[1]).astype(np.int64), w - 1)
     return _unbatched(x[:, :, rows[:, None], cols[None, :]], added)
