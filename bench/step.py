@@ -12,7 +12,10 @@ the bytes Adam must move (value, gradient and both moments read, three written b
 bandwidth of a plain large copy (mem_floor). floor/numba is the fraction of it minigan reaches;
 the rest goes to elementwise work and Python overhead.
 
-    python bench/step.py [--json] [--repeats 7] [--arch seed default] [--batch 64 256] [--device cpu]
+    python bench/step.py [--json] [--repeats 7] [--arch seed default dcgan cnn-d] [--batch 64 256] [--device cpu]
+
+The products are those of the Linear, Conv2d and ConvTranspose2d layers (a convolution's
+forward, input gradient and weight gradient are each one im2col product).
 
 With ``--device cuda`` it times minigan on the GPU (CuPy) against PyTorch CUDA when that is
 importable; each timed step ends with a device synchronisation.
@@ -43,28 +46,47 @@ def linear_layers(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
 
 
+def _layer_products(layer: nn.Module, batch: int, in_shape: tuple[int, ...]) -> tuple[list[tuple[int, int, int]], tuple[int, ...]]:
+    """The (M, K, N) products of one layer with weights: forward, weight gradient, input gradient
+    (none for other layers), and the layer's output shape. A convolution is its im2col product
+    over the output pixels; a transposed convolution, the adjoint, over the input pixels."""
+    if isinstance(layer, nn.Linear):
+        n_in, n_out = layer.in_features, layer.out_features
+        return [(batch, n_in, n_out), (n_out, batch, n_in), (batch, n_out, n_in)], (n_out,)
+    if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+        out_shape = tuple(layer(mg.zeros((1,) + in_shape)).shape[1:])
+        kh, kw = layer.kernel_size
+        if isinstance(layer, nn.Conv2d):
+            rows, k, n = batch * out_shape[1] * out_shape[2], layer.in_channels * kh * kw, layer.out_channels
+        else:
+            rows, k, n = batch * in_shape[1] * in_shape[2], layer.in_channels, layer.out_channels * kh * kw
+        return [(rows, k, n), (n, rows, k), (rows, n, k)], out_shape
+    if isinstance(layer, (nn.Unflatten, nn.Flatten)):
+        return [], tuple(layer(mg.zeros((1,) + in_shape)).shape[1:])
+    return [], in_shape
+
+
 def iteration_gemms(generator: nn.Module, discriminator: nn.Module, batch: int) -> dict[tuple[int, int, int], int]:
-    """The matrix products of one iteration, (M, K, N) -> how many: per layer (in, out), the
-    forward (B, in) @ (in, out), the input gradient (B, out) @ (out, in) and the weight
-    gradient (out, B) @ (B, in).
+    """The matrix products of one iteration, (M, K, N) -> how many, for Linear, Conv2d and
+    ConvTranspose2d layers.
 
     G: one forward, one backward (no input gradient for its first layer: z needs none).
     D: three forwards (real, fake detached, fake) and three backwards; its first layer's
     input gradient is needed only in the G step, where it flows into G.
     """
     counts: dict[tuple[int, int, int], int] = {}
-
-    def add(shape: tuple[int, int, int], n: int) -> None:
-        counts[shape] = counts.get(shape, 0) + n
-
-    for model, passes in ((generator, 1), (discriminator, 3)):
-        for index, layer in enumerate(linear_layers(model)):
-            n_in, n_out = layer.in_features, layer.out_features
-            add((batch, n_in, n_out), passes)
-            add((n_out, batch, n_in), passes)
-            input_grads = passes if index else (0 if model is generator else 1)
-            if input_grads:
-                add((batch, n_out, n_in), input_grads)
+    for model, passes, shape in ((generator, 1, (100,)), (discriminator, 3, (784,))):
+        first = True
+        for layer in model.children():
+            products, shape = _layer_products(layer, batch, shape)
+            if not products:
+                continue
+            forward, weight_grad, input_grad = products
+            input_grads = passes if not first else (0 if model is generator else 1)
+            for product, n in ((forward, passes), (weight_grad, passes), (input_grad, input_grads)):
+                if n:
+                    counts[product] = counts.get(product, 0) + n
+            first = False
     return counts
 
 
@@ -153,8 +175,26 @@ def to_torch(model: nn.Module) -> Any:
                 layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.data)))
                 if module.bias is not None:
                     layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.data)))
+        elif isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+            if isinstance(module, nn.Conv2d):
+                layer = torch.nn.Conv2d(module.in_channels, module.out_channels, module.kernel_size, module.stride,
+                                        module.padding, module.dilation, bias=module.bias is not None)
+            else:
+                layer = torch.nn.ConvTranspose2d(module.in_channels, module.out_channels, module.kernel_size,
+                                                 module.stride, module.padding, module.output_padding,
+                                                 bias=module.bias is not None, dilation=module.dilation)
+            with torch.no_grad():
+                layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.data)))
+                if module.bias is not None:
+                    layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.data)))
+        elif isinstance(module, nn.BatchNorm2d):
+            layer = torch.nn.BatchNorm2d(module.num_features, eps=module.eps, momentum=module.momentum)
         elif isinstance(module, nn.BatchNorm1d):
             layer = torch.nn.BatchNorm1d(module.num_features, eps=module.eps, momentum=module.momentum)
+        elif isinstance(module, nn.Unflatten):
+            layer = torch.nn.Unflatten(module.dim, module.unflattened_size)
+        elif isinstance(module, nn.Flatten):
+            layer = torch.nn.Flatten(module.start_dim, module.end_dim)
         elif isinstance(module, nn.LeakyReLU):
             layer = torch.nn.LeakyReLU(module.negative_slope)
         elif isinstance(module, nn.Dropout):
@@ -195,7 +235,7 @@ def torch_step(models: tuple[nn.Module, nn.Module], betas: tuple[float, float], 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arch", nargs="+", default=["seed", "default"])
+    parser.add_argument("--arch", nargs="+", default=["seed", "default", "cnn-d", "dcgan"])
     parser.add_argument("--batch", nargs="+", type=int, default=[64, 256])
     parser.add_argument("--repeats", type=int, default=7, help="timed repeats per candidate (>= 5)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -214,7 +254,7 @@ def main() -> None:
 
     backends.warmup()
     if torch is not None:
-        torch.set_num_threads(len(os.sched_getaffinity(0)))
+        torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0))))
     bandwidth = copy_bandwidth()
     rows = []
     for arch in args.arch:

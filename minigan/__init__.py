@@ -6,6 +6,7 @@ from .ops import (
     abs, cat, clamp, clip, concatenate, dropout, exp, leaky_relu, log, log_softmax, matmul, max,
     maximum, mean, min, minimum, relu, sigmoid, softmax, softplus, sqrt, stack, sum, tanh, var, where,
 )
+from .conv import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from .random import manual_seed
 from .tensor import Tensor, tensor
 from . import nn, optim  # noqa: E402  (after Tensor and ops, which they build on)
@@ -29,7 +30,7 @@ __all__ = [
     "manual_seed", "ops", "nn", "optim", "save", "load",
     "abs", "cat", "clamp", "clip", "concatenate", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
-    "stack", "sum", "tanh", "var", "where",
+    "stack", "sum", "tanh", "var", "where", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",

@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=positive_int, default=None, help="images per batch (default: the architecture's)")
     run.add_argument("--arch", choices=list(ARCHITECTURES), default=None,
                      help="network pair (default: default); seed = the 3-layer tutorial GAN (G 100-256-256-784), "
-                          "dcgan-mlp = the well-known MLP")
+                          "dcgan-mlp = the well-known MLP, dcgan = the convolutional DCGAN, cnn-d = the default "
+                          "generator against a CNN discriminator")
     run.add_argument("--loss", choices=list(OBJECTIVES), default=None, help="objective (default: bce)")
     run.add_argument("--latent-dim", type=positive_int, default=None, help="size of the noise vector z (default: 100)")
     run.add_argument("--seed", type=non_negative_int, default=None,

@@ -18,8 +18,8 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
     ``hasattr(minigan.nn, "Conv2d")`` is False rather than an error."""
 
 
-_CONVOLUTIONS = "convolutions; minigan has fully connected layers only"
-_POOLING = "pooling layers; minigan has fully connected layers only"
+_CONVOLUTIONS = "1-d and 3-d convolutions; minigan has Conv2d and ConvTranspose2d"
+_POOLING = "this pooling layer; minigan has MaxPool2d and AvgPool2d"
 _RECURRENT = "recurrent and attention layers"
 _NO_GPU = "GPU control; minigan tensors live on the CPU"
 
@@ -38,23 +38,22 @@ TORCH: Mapping[str, str] = {
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
-    "conv1d": _CONVOLUTIONS, "conv2d": _CONVOLUTIONS, "conv_transpose2d": _CONVOLUTIONS,
+    "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
     "from_numpy": "sharing memory with a NumPy array; minigan.tensor(array) copies it",
 }
 
 NN: Mapping[str, str] = {
-    **{name: _CONVOLUTIONS for name in ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-                                        "ConvTranspose3d", "Unfold", "Fold")},
-    **{name: _POOLING for name in ("MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d",
-                                   "AdaptiveMaxPool2d")},
+    **{name: _CONVOLUTIONS for name in ("Conv1d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d")},
+    "Unfold": "nn.Unfold and nn.Fold", "Fold": "nn.Unfold and nn.Fold",
+    **{name: _POOLING for name in ("MaxPool1d", "AvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d")},
     **{name: _RECURRENT for name in ("RNN", "LSTM", "GRU", "Transformer", "TransformerEncoder",
                                      "MultiheadAttention")},
-    "BatchNorm2d": "2-d batch normalisation; needs convolutions, minigan has BatchNorm1d",
     "InstanceNorm2d": "instance normalisation",
     "LayerNorm": "layer normalisation",
     "GroupNorm": "group normalisation",
     "Embedding": "embeddings",
-    "Upsample": "upsampling", "PixelShuffle": "pixel shuffle",
+    "UpsamplingBilinear2d": "bilinear upsampling; minigan's Upsample is nearest-neighbour",
+    "PixelShuffle": "pixel shuffle",
     "Dropout2d": "channel dropout; minigan has Dropout",
     "ModuleList": "ModuleList; use Sequential, or assign the layers as attributes",
     "ModuleDict": "ModuleDict; assign the layers as attributes",

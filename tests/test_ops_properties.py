@@ -13,7 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from minigan import ops
+from minigan import conv, ops
 from minigan.function import Function
 from minigan.gradcheck import gradcheck
 from minigan.gradcheck.cases import lay_out
@@ -21,6 +21,7 @@ from minigan.gradcheck.coverage import function_classes, recorded_contexts
 from minigan.nn import functional as F
 from minigan.nn.losses import BCEWithLogitsMean, BinaryCrossEntropy
 from minigan.tensor import Tensor
+from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=3)
 SHAPES_1D_UP = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=3)
@@ -323,6 +324,102 @@ def _(data):
         assume(np.all(np.abs(z) > 1e-3))  # off the kink
     return Drawn(lambda *xs: ops.batch_norm_act(*xs, 1e-5, activation, slope), [x, w, b],
                  ACTIVATIONS[activation](z, slope))
+
+
+# ------------------------------------------------------------------ convolutions and pooling
+def _conv_geometry(data, kernel_max=3):
+    """A batch, channels, an input size, a kernel, stride, padding and dilation that fit."""
+    n, c_in, c_out = (data.draw(st.integers(1, 2)) for _ in range(3))
+    kernel = (data.draw(st.integers(1, kernel_max)), data.draw(st.integers(1, kernel_max)))
+    stride, dilation = (data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2))), (data.draw(st.integers(1, 2)),) * 2
+    padding = (data.draw(st.integers(0, 1)), data.draw(st.integers(0, 1)))
+    hw = tuple(dilation[i] * (kernel[i] - 1) + 1 + data.draw(st.integers(0, 2)) for i in range(2))
+    out_hw = tuple((hw[i] + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) // stride[i] + 1 for i in range(2))
+    return n, c_in, c_out, kernel, stride, padding, dilation, hw, out_hw
+
+
+@prop(conv.Conv2d)
+def _(data):
+    n, c_in, c_out, kernel, stride, padding, dilation, hw, _ = _conv_geometry(data)
+    x, w = values(data, (n, c_in) + hw), values(data, (c_out, c_in) + kernel)
+    return Drawn(lambda x, w: conv.conv2d(x, w, stride=stride, padding=padding, dilation=dilation), [x, w],
+                 conv2d_reference(x, w, None, stride, padding, dilation))
+
+
+@prop(conv.ConvTranspose2d)
+def _(data):
+    n, c_in, c_out, kernel, stride, padding, dilation, _, _ = _conv_geometry(data)
+    hw = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)))
+    assume(all((hw[i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + 1 > 0 for i in range(2)))
+    x, w = values(data, (n, c_in) + hw), values(data, (c_in, c_out) + kernel)
+    return Drawn(lambda x, w: conv.conv_transpose2d(x, w, stride=stride, padding=padding, dilation=dilation), [x, w],
+                 conv_transpose2d_reference(x, w, None, stride, padding, (0, 0), dilation))
+
+
+@prop(conv.Conv2dWeightGrad)
+def _(data):
+    """The weight gradient of conv2d: <g, conv2d(x, w)> = <f, w> for every w, so f[o, c, u, v]
+    is the sum over the output of g times the input pixel that weight meets."""
+    n, c_in, c_out, kernel, stride, padding, dilation, hw, out_hw = _conv_geometry(data)
+    x, g = values(data, (n, c_in) + hw), values(data, (n, c_out) + out_hw)
+    expected = np.zeros((c_out, c_in) + kernel)
+    for index in np.ndindex(*expected.shape):
+        unit = np.zeros(expected.shape)
+        unit[index] = 1.0
+        expected[index] = np.sum(g * conv2d_reference(x, unit, None, stride, padding, dilation))
+    geometry = {"stride": stride, "padding": padding, "dilation": dilation}
+    return Drawn(lambda x, g: conv.Conv2dWeightGrad.apply(x, g, kernel=kernel, cols=None, **geometry), [x, g],
+                 expected)
+
+
+def _window_geometry(data):
+    n, c = data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2))
+    k, s, p = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 2)), 0
+    hw = (k + data.draw(st.integers(0, 2)), k + data.draw(st.integers(0, 2)))
+    out_hw = tuple((hw[i] - k) // s + 1 for i in range(2))
+    return n, c, k, s, p, hw, out_hw
+
+
+def _patches_reference(x, k, s, out_hw):
+    """(k*k, N, C, OH, OW): window position (u, v) first, as conv.Patches lays them out."""
+    return np.stack([x[:, :, u:u + s * (out_hw[0] - 1) + 1:s, v:v + s * (out_hw[1] - 1) + 1:s]
+                     for u in range(k) for v in range(k)])
+
+
+@prop(conv.Patches)
+def _(data):
+    n, c, k, s, p, hw, out_hw = _window_geometry(data)
+    x = values(data, (n, c) + hw)
+    geometry = {"kernel": (k, k), "stride": (s, s), "padding": (p, p), "dilation": (1, 1), "out_hw": out_hw}
+    return Drawn(lambda x: conv.Patches.apply(x, **geometry), [x], _patches_reference(x, k, s, out_hw))
+
+
+@prop(conv.FoldPatches)
+def _(data):
+    """The adjoint of Patches: each window added back where it came from."""
+    n, c, k, s, p, hw, out_hw = _window_geometry(data)
+    cols = values(data, (k * k, n, c) + out_hw)
+    expected = np.zeros((n, c) + hw)
+    for index, (u, v) in enumerate((u, v) for u in range(k) for v in range(k)):
+        expected[:, :, u:u + s * (out_hw[0] - 1) + 1:s, v:v + s * (out_hw[1] - 1) + 1:s] += cols[index]
+    geometry = {"kernel": (k, k), "stride": (s, s), "padding": (p, p), "dilation": (1, 1), "in_hw": hw}
+    return Drawn(lambda cols: conv.FoldPatches.apply(cols, **geometry), [cols], expected)
+
+
+@prop(conv.MaxPool2d)
+def _(data):
+    n, c, k, s, p, hw, _ = _window_geometry(data)
+    x = distinct(data, (n, c) + hw)
+    return Drawn(lambda x: conv.max_pool2d(x, k, stride=s), [x], pool_reference(x, k, s, 0, np.max, -np.inf))
+
+
+@prop(conv.UpsampleNearest)
+def _(data):
+    n, c = data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2))
+    factors = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)))
+    x = values(data, (n, c, data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))))
+    expected = np.repeat(np.repeat(x, factors[0], axis=2), factors[1], axis=3)
+    return Drawn(lambda x: conv.upsample_nearest(x, scale_factor=factors), [x], expected)
 
 
 @prop(BinaryCrossEntropy)

@@ -12,7 +12,7 @@ import numpy as np
 from .. import nn
 from ..nn import functional as F
 from ..tensor import Tensor
-from .cases import OpCase, Shapes, off_zero
+from .cases import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero
 
 
 def _layer_case(name: str, layer: nn.Module, shapes: list[Shapes], **kwargs) -> OpCase:
@@ -54,6 +54,20 @@ _batchnorm = nn.BatchNorm1d(4, dtype=np.float64)
 _batchnorm.weight.data[...] = _generator.uniform(0.5, 1.5, 4)
 _batchnorm.bias.data[...] = _generator.standard_normal(4)
 
+_batchnorm2d = nn.BatchNorm2d(3, dtype=np.float64)
+_batchnorm2d.weight.data[...] = _generator.uniform(0.5, 1.5, 3)
+_batchnorm2d.bias.data[...] = _generator.standard_normal(3)
+_small_dcgan_d = nn.Sequential(
+    nn.Unflatten(1, (1, 6, 6)), nn.Conv2d(1, 2, 4, stride=2, padding=1, rng=_generator, dtype=np.float64),
+    nn.LeakyReLU(0.2), nn.Conv2d(2, 3, 3, stride=2, padding=1, rng=_generator, dtype=np.float64),
+    nn.Tanh(), nn.Flatten(), nn.Linear(12, 1, rng=_generator, dtype=np.float64),
+)
+_small_dcgan_g = nn.Sequential(
+    nn.Linear(3, 8, rng=_generator, dtype=np.float64), nn.Unflatten(1, (2, 2, 2)),
+    nn.ConvTranspose2d(2, 2, 4, stride=2, padding=1, rng=_generator, dtype=np.float64), nn.Tanh(),
+    nn.ConvTranspose2d(2, 1, 4, stride=2, padding=1, rng=_generator, dtype=np.float64), nn.Sigmoid(),
+)
+
 LAYER_CASES: list[OpCase] = [
     _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
     _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
@@ -64,6 +78,17 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.Sigmoid", nn.Sigmoid(), [((3, 4),)]),
     OpCase("nn.Tanh", nn.Tanh(), [((3, 4),)]),
     OpCase("nn.Flatten", lambda x: nn.Flatten()(x) * 2.0, [((2, 3, 4),)]),
+    _layer_case("nn.Conv2d", nn.Conv2d(2, 3, 3, stride=2, padding=1, rng=_generator, dtype=np.float64),
+                [((2, 2, 5, 6),), ((2, 4, 4),)]),
+    _layer_case("nn.ConvTranspose2d", nn.ConvTranspose2d(2, 3, 4, stride=2, padding=1, rng=_generator,
+                                                         dtype=np.float64), [((1, 2, 3, 3),)]),
+    _layer_case("nn.BatchNorm2d(train)", _batchnorm2d, [((3, 3, 2, 3),)]),
+    OpCase("nn.MaxPool2d", nn.MaxPool2d(2), [((2, 2, 4, 5),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("nn.AvgPool2d", nn.AvgPool2d(3, stride=1, padding=1), [((1, 2, 4, 4),)]),
+    OpCase("nn.Upsample", nn.Upsample(scale_factor=2), [((1, 2, 2, 3),)]),
+    OpCase("nn.Unflatten", lambda x: nn.Unflatten(1, (2, 3))(x) * 2.0, [((2, 6),)]),
+    _layer_case("nn.Sequential(small CNN discriminator)", _small_dcgan_d, [((3, 36),)]),
+    _layer_case("nn.Sequential(small transposed-conv generator)", _small_dcgan_g, [((2, 3),)]),
     # Losses are checked with respect to their targets too (a GAN may feed a graph into them).
     OpCase("F.binary_cross_entropy", F.binary_cross_entropy, [((4, 3), (4, 3))], prepare=_probabilities_and_targets),
     OpCase("F.bce_with_logits", F.binary_cross_entropy_with_logits, [((4, 3), (4, 3)), ((), ())],

@@ -1,7 +1,9 @@
-"""Neural-network building blocks: ``Module``, layers, losses, ``init`` and ``functional``."""
+"""Neural-network building blocks: ``Module``, layers (dense and convolutional), losses, ``init`` and ``functional``."""
 from . import functional, init
+from .conv import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Unflatten, Upsample
 from .layers import (
     BatchNorm1d,
+    BatchNorm2d,
     Dropout,
     Flatten,
     Identity,
@@ -18,7 +20,8 @@ from ..unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
-    "Identity", "Dropout", "Flatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
+    "Identity", "Dropout", "Flatten",
+    "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
     "functional", "init",
 ]
 

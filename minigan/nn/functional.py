@@ -1,10 +1,13 @@
 """The functional forms, PyTorch style: ``import minigan.nn.functional as F``.
 
-Activations and dropout are the engine's ops; ``linear`` and ``batch_norm`` are the layers'
+Activations, dropout, convolutions and pooling are the engine's ops; ``linear`` and ``batch_norm`` are the layers'
 computations without the Module; the losses live in :mod:`minigan.nn.losses`.
 """
 from __future__ import annotations
 
+from typing import Any
+
+from ..conv import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest
 from ..ops import dropout, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from .layers import batch_norm, linear
 from .losses import (
@@ -17,9 +20,20 @@ from .losses import (
     nll_loss,
 )
 
+
+
+def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Any:
+    """Resize (N, C, H, W) like ``torch.nn.functional.interpolate``; minigan has mode="nearest" only."""
+    if mode != "nearest" or align_corners or recompute_scale_factor:
+        raise NotImplementedError(f"interpolate: only mode='nearest' (without align_corners or "
+                                  f"recompute_scale_factor) is supported, got mode={mode!r}")
+    return upsample_nearest(input, size, scale_factor)
+
+
 __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "dropout",
-    "linear", "batch_norm",
+    "linear", "batch_norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "interpolate",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "nll_loss", "cross_entropy",
 ]

@@ -1,4 +1,4 @@
-"""Layers: Sequential, Linear, activations, Dropout, BatchNorm1d, Flatten.
+"""Layers: Sequential, Linear, activations, Dropout, BatchNorm1d/2d, Flatten.
 
 Each layer's forward is written with the engine's Tensor ops, so gradients (and second
 derivatives, for gradient penalties) come from the ops' own backward passes.
@@ -40,7 +40,8 @@ def batch_norm(
     eps: float = 1e-5,
     num_batches_tracked: np.ndarray | None = None,
 ) -> Tensor:
-    """Batch normalisation over axis 1 of x, shape (N, C) or (N, C, L).
+    """Batch normalisation over axis 1 of x, shape (N, C), (N, C, L) or (N, C, H, W): the
+    statistics of each channel C are taken over every other axis.
 
     Training (or no running statistics): y = (x - mean) / sqrt(var + eps) * weight + bias, with
     the batch mean and the biased batch variance; the running statistics are then updated in
@@ -48,13 +49,13 @@ def batch_norm(
     rule; m = 1 / num_batches_tracked when ``momentum`` is None, a cumulative average).
     Evaluation: the same formula with the running mean and variance.
     """
-    if x.ndim not in (2, 3):
-        raise ValueError(f"batch_norm: expected input of shape (N, C) or (N, C, L), got {x.shape}")
-    axes = (0,) if x.ndim == 2 else (0, 2)
-    stat_shape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())
+    if x.ndim not in (2, 3, 4):
+        raise ValueError(f"batch_norm: expected input of shape (N, C), (N, C, L) or (N, C, H, W), got {x.shape}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    stat_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     use_batch_stats = training or running_mean is None or running_var is None
     if use_batch_stats:
-        count = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+        count = x.shape[0] * int(np.prod(x.shape[2:], dtype=np.int64))
         if count <= 1:
             raise ValueError(
                 f"batch_norm: expected more than 1 value per channel when training, got input of shape {x.shape}"
@@ -192,7 +193,7 @@ class BatchNorm1d(Module):
     ) -> None:
         super().__init__()
         if num_features <= 0:
-            raise ValueError(f"BatchNorm1d: num_features must be positive, got {num_features}")
+            raise ValueError(f"{type(self).__name__}: num_features must be positive, got {num_features}")
         self.num_features = int(num_features)
         self.eps = float(eps)
         self.momentum = momentum
@@ -219,13 +220,17 @@ class BatchNorm1d(Module):
             self.running_var[...] = 1
             self.num_batches_tracked[...] = 0
 
+    #: The input ranks this layer takes, and how its error message spells them.
+    _ranks: tuple[int, ...] = (2, 3)
+    _expected = "(N, {c}) or (N, {c}, L)"
+
     def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
         """Normalise x, then apply ``activation`` (what Sequential passes for a following
         activation layer): in training, a 2-D float32/float64 batch takes the fused op."""
         x = _check_tensor(self, x)
-        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
-            raise ValueError(f"{self!r}: expected input of shape (N, {self.num_features}) or "
-                             f"(N, {self.num_features}, L), got {x.shape}")
+        if x.ndim not in self._ranks or x.shape[1] != self.num_features:
+            expected = self._expected.format(c=self.num_features)
+            raise ValueError(f"{self!r}: expected input of shape {expected}, got {x.shape}")
         training = self.training or not self.track_running_stats
         if training and x.ndim == 2 and x.shape[0] > 1 and x.dtype in _FUSABLE_DTYPES and (
                 activation != "leaky_relu" or negative_slope > 0):
@@ -241,6 +246,14 @@ class BatchNorm1d(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm2d(BatchNorm1d):
+    """Batch normalisation of (N, C, H, W) inputs per channel C, over the batch and both spatial
+    axes; otherwise exactly :class:`BatchNorm1d` (same parameters, buffers and state_dict keys)."""
+
+    _ranks = (4,)
+    _expected = "(N, {c}, H, W)"
 
 
 # ====================================================================== parameter-free layers
@@ -332,7 +345,7 @@ class Flatten(Module):
 
 
 __all__ = [
-    "linear", "batch_norm", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
+    "linear", "batch_norm", "Sequential", "Linear", "BatchNorm1d", "BatchNorm2d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Identity", "Dropout", "Flatten",
 ]
 

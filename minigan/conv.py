@@ -1,0 +1,463 @@
+"""Convolutions, pooling and nearest upsampling on (N, C, H, W) tensors.
+
+The arrays are cut into patches by strided slicing (im2col: one slice per kernel position)
+and multiplied by the weight with one matrix product; the adjoint (col2im) adds the slices
+back. Both use only the array-API standard, so the same code runs on every backend.
+
+Three Functions make the convolutions closed under differentiation, which is what gives
+second derivatives (``create_graph=True``):
+
+* ``Conv2d(x, w)``            y = x * w (cross-correlation, PyTorch's conv2d);
+* ``ConvTranspose2d(x, w)``   the adjoint of Conv2d in x (PyTorch's conv_transpose2d);
+* ``Conv2dWeightGrad(x, g)``  the adjoint of Conv2d in w: <g, conv2d(x, w)> = <weight_grad(x, g), w>.
+
+Each one's backward is written in the three, e.g. d conv2d/dx = conv_transpose2d(g, w) and
+d conv2d/dw = weight_grad(x, g). Pooling uses ``Patches`` (the kernel-window slices of x,
+stacked) and its adjoint ``FoldPatches``; nearest upsampling by whole factors is ``UpsampleNearest``,
+whose adjoint is those windows summed. Shapes are checked once, in the lowercase wrappers.
+
+Output sizes (per spatial axis, k the kernel, s the stride, p the padding, d the dilation):
+    conv2d, pooling:   out = floor((in + 2p - d (k - 1) - 1) / s) + 1
+    conv_transpose2d:  out = (in - 1) s - 2p + d (k - 1) + output_padding + 1
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .backends import backend_of
+from .function import Context, Function
+from .tensor import Tensor
+
+Pair = tuple[int, int]
+
+
+# ============================================================== array helpers (im2col / col2im)
+def _window_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, slice]]:
+    """For each kernel position (row-major), the (rows, cols) slices of the padded input it sees."""
+    slices = []
+    for i in range(kernel[0]):
+        rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (out_hw[0] - 1) + 1, stride[0])
+        for j in range(kernel[1]):
+            cols = slice(j * dilation[1], j * dilation[1] + stride[1] * (out_hw[1] - 1) + 1, stride[1])
+            slices.append((rows, cols))
+    return slices
+
+
+def _pad(x: Any, padding: Pair, value: float = 0.0) -> Any:
+    """x (A, B, H, W) with ``padding`` rows/columns of ``value`` on each side."""
+    if padding == (0, 0):
+        return x
+    xp = backend_of(x).xp
+    a, b, h, w = x.shape
+    out = xp.full((a, b, h + 2 * padding[0], w + 2 * padding[1]), value, dtype=x.dtype, device=x.device)
+    out[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w] = x
+    return out
+
+
+def _unfold(x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
+            pad_value: float = 0.0) -> Any:
+    """im2col: the kernel windows of padded x (A, B, H, W), stacked as (K, A, B, OH, OW),
+    K = kh * kw in row-major order."""
+    padded = _pad(x, padding, pad_value)
+    pieces = [padded[:, :, rows, cols] for rows, cols in _window_slices(kernel, stride, dilation, out_hw)]
+    return backend_of(x).xp.stack(pieces, axis=0)
+
+
+def _fold(cols: Any, in_hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Any:
+    """col2im, the adjoint of :func:`_unfold`: each kernel position's slice of ``cols``
+    (K, A, B, OH, OW) added back where it came from, then the padding cut off -> (A, B, H, W)."""
+    xp = backend_of(cols).xp
+    _, a, b, out_h, out_w = cols.shape
+    padded_hw = (in_hw[0] + 2 * padding[0], in_hw[1] + 2 * padding[1])
+    out = xp.zeros((a, b) + padded_hw, dtype=cols.dtype, device=cols.device)
+    for k, (rows, cols_slice) in enumerate(_window_slices(kernel, stride, dilation, (out_h, out_w))):
+        # += on the slice: NumPy and CuPy add in place into the view; the standard's
+        # __setitem__ that Python runs after it writes the sum back either way.
+        out[:, :, rows, cols_slice] += cols[k, ...]
+    if padding == (0, 0):
+        return out
+    return out[:, :, padding[0]:padding[0] + in_hw[0], padding[1]:padding[1] + in_hw[1]]
+
+
+def _channels_first(x: Any) -> Any:
+    """(N, C, H, W) -> (C, N, H, W), so that the patch matrix is (C * K, N * OH * OW)."""
+    return backend_of(x).xp.permute_dims(x, (1, 0, 2, 3))
+
+
+def _kernel_major(w: Any) -> Any:
+    """Weight (A, B, kh, kw) as the matrix (A, kh * kw * B): rows of the patch matrix are
+    ordered kernel position first, so that each position's slice is one contiguous block."""
+    xp = backend_of(w).xp
+    a, b, kh, kw = w.shape
+    return xp.reshape(xp.permute_dims(w, (0, 2, 3, 1)), (a, kh * kw * b))
+
+
+def _conv_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> tuple[Any, Any]:
+    """(y, patch matrix): y[n, o] = sum over c, i, j of w[o, c, i, j] x_pad[n, c, i d + s p, j d + s q]."""
+    xp = backend_of(x).xp
+    n, c = x.shape[:2]
+    o, _, kh, kw = w.shape
+    cols = _unfold(_channels_first(x), (kh, kw), stride, padding, dilation, out_hw)
+    cols = xp.reshape(cols, (kh * kw * c, n * out_hw[0] * out_hw[1]))
+    y = xp.matmul(_kernel_major(w), cols)
+    y = xp.permute_dims(xp.reshape(y, (o, n) + tuple(out_hw)), (1, 0, 2, 3))
+    return y, cols
+
+
+def _conv_transpose_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
+    """The adjoint of :func:`_conv_forward` in x: x (N, Cin, H, W), w (Cin, Cout, kh, kw) -> (N, Cout, OH, OW)."""
+    xp = backend_of(x).xp
+    n, c_in, h, w_in = x.shape
+    _, c_out, kh, kw = w.shape
+    x_mat = xp.reshape(_channels_first(x), (c_in, n * h * w_in))
+    cols = xp.matmul(xp.permute_dims(_kernel_major(w), (1, 0)), x_mat)
+    cols = xp.reshape(cols, (kh * kw, c_out, n, h, w_in))
+    return _channels_first(_fold(cols, out_hw, (kh, kw), stride, padding, dilation))
+
+
+def _conv_weight_grad(x: Any, g: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
+                      cols: Any = None) -> Any:
+    """The adjoint of :func:`_conv_forward` in w: sum over n, p, q of g[n, o, p, q] x_pad[n, c, ...],
+    shape (O, C, kh, kw). ``cols``: x's patch matrix when the forward pass kept it."""
+    xp = backend_of(x).xp
+    n, c = x.shape[:2]
+    o, out_hw = g.shape[1], (g.shape[2], g.shape[3])
+    if cols is None:
+        cols = _unfold(_channels_first(x), kernel, stride, padding, dilation, out_hw)
+        cols = xp.reshape(cols, (kernel[0] * kernel[1] * c, n * out_hw[0] * out_hw[1]))
+    g_mat = xp.reshape(_channels_first(g), (o, n * out_hw[0] * out_hw[1]))
+    grad = xp.reshape(xp.matmul(g_mat, xp.permute_dims(cols, (1, 0))), (o,) + tuple(kernel) + (c,))
+    return xp.permute_dims(grad, (0, 3, 1, 2))
+
+
+# ============================================================== the convolution Functions
+class Conv2d(Function):
+    """f = conv2d(x, w) (cross-correlation);  df/dx = conv_transpose2d(g, w), df/dw = weight_grad(x, g)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
+        y, cols = _conv_forward(x, w, stride, padding, dilation, out_hw)
+        ctx.save_for_backward(cols)  # weight_grad reuses the patches instead of cutting them again
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, w = ctx.inputs
+        geometry = {k: ctx.options[k] for k in ("stride", "padding", "dilation")}
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            grad_x = ConvTranspose2d.apply(grad, w, out_hw=x.shape[2:], **geometry)
+        if ctx.needs_input_grad[1]:
+            grad_w = Conv2dWeightGrad.apply(x, grad, kernel=w.shape[2:], cols=ctx.saved[0], **geometry)
+        return grad_x, grad_w
+
+
+class ConvTranspose2d(Function):
+    """f = conv_transpose2d(x, w), the adjoint of conv2d in its input;
+    df/dx = conv2d(g, w), df/dw = weight_grad(g, x)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
+        return _conv_transpose_forward(x, w, stride, padding, dilation, out_hw)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, w = ctx.inputs
+        geometry = {k: ctx.options[k] for k in ("stride", "padding", "dilation")}
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            grad_x = Conv2d.apply(grad, w, out_hw=x.shape[2:], **geometry)
+        if ctx.needs_input_grad[1]:
+            grad_w = Conv2dWeightGrad.apply(grad, x, kernel=w.shape[2:], cols=None, **geometry)
+        return grad_x, grad_w
+
+
+class Conv2dWeightGrad(Function):
+    """f = weight_grad(x, g), bilinear, with <g, conv2d(x, w)> = <f, w>;
+    for an upstream V:  df/dx = conv_transpose2d(g, V), df/dg = conv2d(x, V)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, g: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
+                cols: Any) -> Any:
+        return _conv_weight_grad(x, g, kernel, stride, padding, dilation, cols)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, g = ctx.inputs
+        geometry = {k: ctx.options[k] for k in ("stride", "padding", "dilation")}
+        grad_x = grad_g = None
+        if ctx.needs_input_grad[0]:
+            grad_x = ConvTranspose2d.apply(g, grad, out_hw=x.shape[2:], **geometry)
+        if ctx.needs_input_grad[1]:
+            grad_g = Conv2d.apply(x, grad, out_hw=g.shape[2:], **geometry)
+        return grad_x, grad_g
+
+
+# ============================================================== pooling Functions
+class Patches(Function):
+    """f = the kernel windows of x (N, C, H, W) stacked as (K, N, C, OH, OW), zero padded (linear);
+    df/dx = fold_patches(g), the windows added back."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
+        return _unfold(x, kernel, stride, padding, dilation, out_hw)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        options = dict(ctx.options, in_hw=ctx.inputs[0].shape[2:])
+        del options["out_hw"]
+        return (FoldPatches.apply(grad, **options),)
+
+
+class FoldPatches(Function):
+    """f = windows (K, N, C, OH, OW) added back into (N, C, H, W), the adjoint of patches;
+    df/dg = patches(g)."""
+
+    @staticmethod
+    def forward(ctx: Context, cols: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, in_hw: Pair) -> Any:
+        return _fold(cols, in_hw, kernel, stride, padding, dilation)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        options = dict(ctx.options, out_hw=ctx.inputs[0].shape[3:])
+        del options["in_hw"]
+        return (Patches.apply(grad, **options),)
+
+
+class MaxPool2d(Function):
+    """f = the maximum of each window (padding counts as -inf);
+    df/dx = g routed to the window's first maximum (as PyTorch), added where windows overlap."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
+        xp = backend_of(x).xp
+        windows = _unfold(x, kernel, stride, padding, dilation, out_hw, pad_value=-float("inf"))
+        winner = xp.argmax(windows, axis=0)
+        positions = xp.reshape(xp.arange(windows.shape[0], device=x.device), (-1, 1, 1, 1, 1))
+        ctx.save_for_backward(xp.astype(positions == winner, x.dtype))  # one-hot over K
+        return xp.max(windows, axis=0)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        options = dict(ctx.options, in_hw=ctx.inputs[0].shape[2:])
+        del options["out_hw"]
+        one_hot = Tensor._make(ctx.saved[0], False, None)
+        return (FoldPatches.apply(one_hot * grad.reshape((1,) + grad.shape), **options),)
+
+
+class UpsampleNearest(Function):
+    """f = x with each pixel repeated fh x fw times (whole-number factors);
+    df/dx = the sum of each pixel's copies (sum pooling: the windows of g, summed)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, factors: Pair) -> Any:
+        xp = backend_of(x).xp
+        n, c, h, w = x.shape
+        out = xp.empty((n, c, h * factors[0], w * factors[1]), dtype=x.dtype, device=x.device)
+        for a in range(factors[0]):  # fh * fw strided copies: no 6-D broadcast to iterate over
+            for b in range(factors[1]):
+                out[:, :, a::factors[0], b::factors[1]] = x
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        factors = ctx.options["factors"]
+        windows = Patches.apply(grad, kernel=factors, stride=factors, padding=(0, 0), dilation=(1, 1),
+                                out_hw=ctx.inputs[0].shape[2:])
+        return (windows.sum(axis=0),)
+
+
+# ============================================================== argument checks
+def _pair_arg(name: str, what: str, value: Any, minimum: int) -> Pair:
+    """An int or a pair of ints, each at least ``minimum``, as a pair."""
+    items = (value, value) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
+    try:
+        items = tuple(items)
+    except TypeError:
+        items = ()
+    if len(items) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):
+        raise ValueError(f"{name}: {what} must be an int or a pair of ints, got {value!r}")
+    if any(v < minimum for v in items):
+        raise ValueError(f"{name}: {what} must be at least {minimum}, got {value!r}")
+    return int(items[0]), int(items[1])
+
+
+def _output_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _windowed_output(name: str, x: Tensor, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
+                     kernel_name: str = "kernel") -> Pair:
+    """The output (OH, OW) of sliding a dilated kernel over padded x, or an error naming the sizes."""
+    padded = (x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])
+    extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if extent[0] > padded[0] or extent[1] > padded[1]:
+        dilated = "" if dilation == (1, 1) else f" (dilated to {extent[0]}x{extent[1]})"
+        raise ValueError(
+            f"{name}: the {kernel_name} {kernel[0]}x{kernel[1]}{dilated} is larger than the padded input "
+            f"{padded[0]}x{padded[1]} (input of shape {x.shape}, padding {padding})")
+    return tuple(_output_size(x.shape[2 + i], kernel[i], stride[i], padding[i], dilation[i]) for i in range(2))
+
+
+def _batched(name: str, x: Any, expected: str) -> tuple[Tensor, bool]:
+    """x as a 4-D tensor, and whether a batch axis was added (an unbatched (C, H, W) input)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}: expected a Tensor input, got {type(x).__name__}")
+    if x.ndim == 3:
+        return x.reshape((1,) + x.shape), True
+    if x.ndim != 4:
+        raise ValueError(f"{name}: expected input of shape {expected} or its unbatched form, got {x.shape}")
+    return x, False
+
+
+def _unbatched(y: Tensor, added: bool) -> Tensor:
+    return y.reshape(y.shape[1:]) if added else y
+
+
+def _check_weight(name: str, x: Tensor, weight: Any, bias: Any, channel_axis: int, out_axis: int) -> None:
+    if not isinstance(weight, Tensor) or weight.ndim != 4:
+        shape = getattr(weight, "shape", type(weight).__name__)
+        raise ValueError(f"{name}: the weight must be a 4-D tensor, got {shape}")
+    if x.shape[1] != weight.shape[channel_axis]:
+        raise ValueError(f"{name}: input of shape {x.shape} has {x.shape[1]} channels, but the weight of shape "
+                         f"{weight.shape} expects {weight.shape[channel_axis]}")
+    if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (weight.shape[out_axis],)):
+        raise ValueError(f"{name}: the bias must have shape ({weight.shape[out_axis]},) for the weight of shape "
+                         f"{weight.shape}, got {getattr(bias, 'shape', type(bias).__name__)}")
+    if x.dtype != weight.dtype:
+        raise TypeError(f"{name}: input is {x.dtype} but the weight is {weight.dtype}")
+
+
+def _check_groups(name: str, groups: int) -> None:
+    if groups != 1:
+        raise NotImplementedError(f"{name}: groups={groups} is not supported; minigan's convolutions have groups=1")
+
+
+def _add_bias(y: Tensor, bias: Tensor | None) -> Tensor:
+    return y if bias is None else y + bias.reshape((1, bias.shape[0], 1, 1))
+
+
+# ============================================================== the public ops
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,  # noqa: A002
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation, like ``torch.nn.functional.conv2d``: input (N, C, H, W) or (C, H, W),
+    weight (O, C, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1."""
+    _check_groups("conv2d", groups)
+    x, added = _batched("conv2d", input, "(N, C, H, W)")
+    _check_weight("conv2d", x, weight, bias, channel_axis=1, out_axis=0)
+    stride = _pair_arg("conv2d", "stride", stride, 1)
+    padding = _pair_arg("conv2d", "padding", padding, 0)
+    dilation = _pair_arg("conv2d", "dilation", dilation, 1)
+    out_hw = _windowed_output("conv2d", x, weight.shape[2:], stride, padding, dilation)
+    y = Conv2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
+    return _unbatched(_add_bias(y, bias), added)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,  # noqa: A002
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The transposed convolution (the gradient of conv2d with respect to its input), like
+    ``torch.nn.functional.conv_transpose2d``: input (N, Cin, H, W), weight (Cin, Cout, kh, kw)
+    -> (N, Cout, OH, OW), OH = (H - 1) s - 2p + d (kh - 1) + output_padding + 1."""
+    _check_groups("conv_transpose2d", groups)
+    x, added = _batched("conv_transpose2d", input, "(N, C, H, W)")
+    _check_weight("conv_transpose2d", x, weight, bias, channel_axis=0, out_axis=1)
+    stride = _pair_arg("conv_transpose2d", "stride", stride, 1)
+    padding = _pair_arg("conv_transpose2d", "padding", padding, 0)
+    dilation = _pair_arg("conv_transpose2d", "dilation", dilation, 1)
+    extra = _pair_arg("conv_transpose2d", "output_padding", output_padding, 0)
+    if extra[0] >= stride[0] or extra[1] >= stride[1]:
+        raise ValueError(f"conv_transpose2d: output_padding {extra} must be smaller than the stride {stride}")
+    out_hw = tuple((x.shape[2 + i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (weight.shape[2 + i] - 1)
+                   + extra[i] + 1 for i in range(2))
+    if out_hw[0] < 1 or out_hw[1] < 1:
+        raise ValueError(f"conv_transpose2d: input of shape {x.shape} with weight {weight.shape}, stride {stride} "
+                         f"and padding {padding} gives an empty output {out_hw[0]}x{out_hw[1]}")
+    y = ConvTranspose2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
+    return _unbatched(_add_bias(y, bias), added)
+
+
+def _pool_geometry(name: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,
+                   dilation: Any) -> dict[str, Pair]:
+    kernel = _pair_arg(name, "kernel_size", kernel_size, 1)
+    no_stride = stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0)
+    stride = kernel if no_stride else _pair_arg(name, "stride", stride, 1)
+    padding = _pair_arg(name, "padding", padding, 0)
+    dilation = _pair_arg(name, "dilation", dilation, 1)
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise ValueError(f"{name}: padding {padding} must be at most half the kernel size {kernel}")
+    out_hw = _windowed_output(name, x, kernel, stride, padding, dilation)
+    return {"kernel": kernel, "stride": stride, "padding": padding, "dilation": dilation, "out_hw": out_hw}
+
+
+def _no_ceil_mode(name: str, ceil_mode: bool) -> None:
+    if ceil_mode:
+        raise NotImplementedError(f"{name}: ceil_mode=True is not supported; output sizes round down")
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+    """The maximum over each kernel window, like ``torch.nn.functional.max_pool2d`` (stride
+    defaults to the kernel size; padding, at most half the kernel, counts as -inf)."""
+    _no_ceil_mode("max_pool2d", ceil_mode)
+    if return_indices:
+        raise NotImplementedError("max_pool2d: return_indices=True is not supported")
+    x, added = _batched("max_pool2d", input, "(N, C, H, W)")
+    return _unbatched(MaxPool2d.apply(x, **_pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation)),
+                      added)
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
+               ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """The mean over each kernel window, like ``torch.nn.functional.avg_pool2d``: zero padding
+    counts in the mean unless ``count_include_pad`` is False; ``divisor_override`` replaces the count."""
+    _no_ceil_mode("avg_pool2d", ceil_mode)
+    x, added = _batched("avg_pool2d", input, "(N, C, H, W)")
+    geometry = _pool_geometry("avg_pool2d", x, kernel_size, stride, padding, 1)
+    total = Patches.apply(x, **geometry).sum(axis=0)
+    if divisor_override is not None:
+        if isinstance(divisor_override, bool) or not isinstance(divisor_override, (int, np.integer)) or divisor_override < 1:
+            raise ValueError(f"avg_pool2d: divisor_override must be a positive int, got {divisor_override!r}")
+        return _unbatched(total / float(divisor_override), added)
+    kernel = geometry["kernel"]
+    if count_include_pad or geometry["padding"] == (0, 0):
+        return _unbatched(total / float(kernel[0] * kernel[1]), added)
+    # The number of real (unpadded) pixels in each window: the same windows cut from ones.
+    xp = backend_of(x.data).xp
+    ones = xp.ones((1, 1) + x.shape[2:], dtype=x.data.dtype, device=x.data.device)
+    counts = xp.sum(_unfold(ones, kernel, geometry["stride"], geometry["padding"], (1, 1), geometry["out_hw"]), axis=0)
+    return _unbatched(total / Tensor._make(counts, False, None), added)
+
+
+def _resize_plan(name: str, in_hw: Sequence[int], size: Any, scale_factor: Any) -> tuple[Pair, tuple[float, float]]:
+    """(output size, source step per output pixel): in/out for ``size``, 1/factor for ``scale_factor`` (PyTorch's rule)."""
+    if (size is None) == (scale_factor is None):
+        raise ValueError(f"{name}: give exactly one of size and scale_factor")
+    if size is not None:
+        out = _pair_arg(name, "size", size, 1)
+        return out, (in_hw[0] / out[0], in_hw[1] / out[1])
+    factors = (scale_factor, scale_factor) if isinstance(scale_factor, (int, float)) else tuple(scale_factor)
+    if len(factors) != 2 or not all(isinstance(f, (int, float)) and not isinstance(f, bool) and f > 0 for f in factors):
+        raise ValueError(f"{name}: scale_factor must be a positive number or a pair of them, got {scale_factor!r}")
+    out = (int(np.floor(in_hw[0] * factors[0])), int(np.floor(in_hw[1] * factors[1])))
+    if min(out) < 1:
+        raise ValueError(f"{name}: scale_factor {scale_factor!r} shrinks the input {tuple(in_hw)} to nothing")
+    return out, (1.0 / factors[0], 1.0 / factors[1])
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:  # noqa: A002
+    """Nearest-neighbour resize of (N, C, H, W), like ``F.interpolate(mode="nearest")``: output
+    pixel (i, j) copies input pixel (floor(i step_h), floor(j step_w)), step = H / OH for ``size``
+    and 1 / factor for ``scale_factor``. Its gradient sums the copies."""
+    x, added = _batched("upsample_nearest", input, "(N, C, H, W)")
+    n, c, h, w = x.shape
+    (out_h, out_w), steps = _resize_plan("upsample_nearest", (h, w), size, scale_factor)
+    if out_h % h == 0 and out_w % w == 0 and steps == (h / out_h, w / out_w):
+        return _unbatched(UpsampleNearest.apply(x, factors=(out_h // h, out_w // w)), added)
+    rows = np.minimum(np.floor(np.arange(out_h) * steps[0]).astype(np.int64), h - 1)
+    cols = np.minimum(np.floor(np.arange(out_w) * steps[1]).astype(np.int64), w - 1)
+    return _unbatched(x[:, :, rows[:, None], cols[None, :]], added)
+
+
+__all__ = ["conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "upsample_nearest"]

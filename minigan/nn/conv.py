@@ -1,0 +1,201 @@
+"""Convolution, pooling, upsampling and Unflatten layers, with PyTorch's argument names,
+weight layouts (so state_dict shapes match) and default initialisation.
+
+The computations are the ops of :mod:`minigan.conv`; these classes hold the parameters and
+the settings.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from .. import conv
+from ..tensor import Tensor
+from . import init
+from .layers import _check_tensor
+from .module import Module, Parameter
+
+Pair = tuple[int, int]
+
+
+def _module_pair(layer: str, what: str, value: Any, minimum: int) -> Pair:
+    return conv._pair_arg(layer, what, value, minimum)
+
+
+class _ConvNd(Module):
+    """What Conv2d and ConvTranspose2d share: the settings, the parameters and their init."""
+
+    def __init__(self, name: str, in_channels: int, out_channels: int, kernel_size: Any, stride: Any,
+                 padding: Any, dilation: Any, groups: int, bias: bool, padding_mode: str,
+                 weight_shape: tuple[int, ...], rng: np.random.Generator | None, dtype: Any) -> None:
+        super().__init__()
+        for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name}: {what} must be a positive int, got {value!r}")
+        if groups != 1:
+            raise NotImplementedError(f"{name}: groups={groups} is not supported; minigan's convolutions have groups=1")
+        if padding_mode != "zeros":
+            raise NotImplementedError(f"{name}: padding_mode={padding_mode!r} is not supported; only 'zeros'")
+        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.kernel_size = _module_pair(name, "kernel_size", kernel_size, 1)
+        self.stride = _module_pair(name, "stride", stride, 1)
+        self.padding = _module_pair(name, "padding", padding, 0)
+        self.dilation = _module_pair(name, "dilation", dilation, 1)
+        self.groups, self.padding_mode = 1, padding_mode
+        self.weight = Parameter(np.empty(weight_shape + self.kernel_size, dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty((self.out_channels,), dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
+        """PyTorch's default: weight by kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(fan_in),
+        1/sqrt(fan_in)) with fan_in = weight.shape[1] * kh * kw, and the bias from the same range."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, rng=rng)
+
+    def extra_repr(self) -> str:
+        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}")
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        return text + ("" if self.bias is not None else ", bias=False")
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution (cross-correlation): (N, in_channels, H, W) -> (N, out_channels, OH, OW),
+    OH = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1. Weight (out, in, kh, kw)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
+        super().__init__("Conv2d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, (int(out_channels), int(in_channels)), rng, dtype)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return conv.conv2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding, self.dilation)
+
+
+class ConvTranspose2d(_ConvNd):
+    """Transposed 2-D convolution (the gradient of Conv2d with respect to its input):
+    (N, in_channels, H, W) -> (N, out_channels, OH, OW), OH = (H - 1) stride - 2 padding
+    + dilation (kh - 1) + output_padding + 1. Weight (in, out, kh, kw), as PyTorch."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
+        super().__init__("ConvTranspose2d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
+                         bias, padding_mode, (int(in_channels), int(out_channels)), rng, dtype)
+        self.output_padding = _module_pair("ConvTranspose2d", "output_padding", output_padding, 0)
+        if any(extra >= s for extra, s in zip(self.output_padding, self.stride)):
+            raise ValueError(f"ConvTranspose2d: output_padding {self.output_padding} must be smaller than the "
+                             f"stride {self.stride}")
+
+    def forward(self, x: Tensor) -> Tensor:
+        return conv.conv_transpose2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding,
+                                     self.output_padding, 1, self.dilation)
+
+    def extra_repr(self) -> str:
+        extra = "" if self.output_padding == (0, 0) else f", output_padding={self.output_padding}"
+        return super().extra_repr() + extra
+
+
+class MaxPool2d(Module):
+    """The maximum over each kernel window; stride defaults to kernel_size."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
+        super().__init__()
+        if return_indices or ceil_mode:
+            raise NotImplementedError("MaxPool2d: return_indices and ceil_mode are not supported")
+        self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
+        self.return_indices, self.ceil_mode = False, False
+
+    def forward(self, x: Tensor) -> Tensor:
+        return conv.max_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.dilation)
+
+    def extra_repr(self) -> str:
+        stride = self.kernel_size if self.stride is None else self.stride
+        return f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}, dilation={self.dilation}"
+
+
+class AvgPool2d(Module):
+    """The mean over each kernel window; stride defaults to kernel_size."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None) -> None:
+        super().__init__()
+        if ceil_mode:
+            raise NotImplementedError("AvgPool2d: ceil_mode=True is not supported; output sizes round down")
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.ceil_mode, self.count_include_pad, self.divisor_override = False, count_include_pad, divisor_override
+
+    def forward(self, x: Tensor) -> Tensor:
+        return conv.avg_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding,
+                               count_include_pad=self.count_include_pad, divisor_override=self.divisor_override)
+
+    def extra_repr(self) -> str:
+        stride = self.kernel_size if self.stride is None else self.stride
+        return f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}"
+
+
+class Upsample(Module):
+    """Nearest-neighbour resizing of (N, C, H, W) to ``size`` or by ``scale_factor``."""
+
+    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> None:
+        super().__init__()
+        if mode != "nearest":
+            raise NotImplementedError(f"Upsample: mode={mode!r} is not supported; only 'nearest'")
+        if align_corners or recompute_scale_factor:
+            raise NotImplementedError("Upsample: align_corners and recompute_scale_factor are not supported")
+        if (size is None) == (scale_factor is None):
+            raise ValueError("Upsample: give exactly one of size and scale_factor")
+        self.size, self.scale_factor, self.mode = size, scale_factor, mode
+
+    def forward(self, x: Tensor) -> Tensor:
+        return conv.upsample_nearest(_check_tensor(self, x), self.size, self.scale_factor)
+
+    def extra_repr(self) -> str:
+        what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
+        return f"{what}, mode='{self.mode}'"
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into ``unflattened_size``: (N, 784) -> (N, 1, 28, 28) with
+    ``Unflatten(1, (1, 28, 28))``."""
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        super().__init__()
+        sizes = tuple(unflattened_size)
+        if not sizes or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and (n > 0 or n == -1)
+                                for n in sizes) or sizes.count(-1) > 1:
+            raise ValueError(f"Unflatten: unflattened_size must be positive ints (at most one -1), got {unflattened_size!r}")
+        self.dim, self.unflattened_size = int(dim), sizes
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _check_tensor(self, x)
+        if not -x.ndim <= self.dim < x.ndim:
+            raise ValueError(f"{self!r}: dim {self.dim} is out of range for input of shape {x.shape}")
+        dim = self.dim % x.ndim
+        known = int(np.prod([n for n in self.unflattened_size if n != -1], dtype=np.int64))
+        size = x.shape[dim]
+        if (-1 in self.unflattened_size and size % known) or (-1 not in self.unflattened_size and size != known):
+            raise ValueError(f"{self!r}: axis {dim} of input shape {x.shape} has {size} values, which do not split "
+                             f"into {self.unflattened_size}")
+        sizes = tuple(size // known if n == -1 else n for n in self.unflattened_size)
+        return x.reshape(x.shape[:dim] + sizes + x.shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+__all__ = ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten"]
