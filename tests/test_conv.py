@@ -297,13 +297,13 @@ def test_what_is_not_supported_says_so():
         conv.max_pool2d(mg.randn(1, 1, 4, 4), 2, ceil_mode=True)
 
 
-@pytest.mark.parametrize("function", ["Conv2dWeightGrad", "ConvTranspose2d", "FoldPatches"])
+@pytest.mark.parametrize("function", ["Conv2dWeightGrad", "ConvTranspose2d", "FoldPatches", "Patches", "UpsampleNearest"])
 def test_the_checks_catch_a_backward_off_by_a_factor_of_1_001(function, monkeypatch):
     """Each helper Function that a backward pass runs is actually covered by the registry cases."""
     from minigan.gradcheck.cases import find_case
 
     case = find_case({"Conv2dWeightGrad": "conv2d", "ConvTranspose2d": "conv2d",
-                      "FoldPatches": "max_pool2d"}[function])
+                      "FoldPatches": "max_pool2d", "Patches": "avg_pool2d", "UpsampleNearest": "upsample_nearest"}[function])
     original = getattr(conv, function).forward
     monkeypatch.setattr(getattr(conv, function), "forward",
                         staticmethod(lambda ctx, *args, **kw: original(ctx, *args, **kw) * 1.001))
