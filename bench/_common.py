@@ -131,3 +131,21 @@ def format_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
            "  ".join("-" * w for w in widths)]
     out += ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
     return "\n".join(out)
+
+
+def add_torch_report(report: dict[str, Any], torch: Any) -> None:
+    """The PyTorch version and threads a comparison ran with (or why there was none)."""
+    report["torch"] = torch.__version__ if torch is not None else "not installed (pip install torch for the comparison)"
+    if torch is not None:
+        report["torch_threads"] = torch.get_num_threads()
+
+
+def print_results(report: dict[str, Any], rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None:
+    """The machine report and the table, or both as one JSON document."""
+    if as_json:
+        import json  # noqa: PLC0415
+
+        print(json.dumps({"machine": report, "rows": rows}, indent=2, default=str))
+        return
+    print(format_report(report))
+    print(format_table(rows, columns))

@@ -11,12 +11,11 @@ interleaved (bench/_common.py), median of the repeats; the ratio is paired.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from typing import Any, Callable
 
 import numpy as np
-from _common import format_report, format_table, machine_report, paired_ratio, time_interleaved
+from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
 
 import minigan as mg
 from minigan import backends, conv, nn
@@ -115,15 +114,9 @@ def main() -> None:
         rows.append(row)
     report = machine_report()
     report["batch"] = args.batch
-    report["torch"] = torch.__version__ if torch is not None else "not installed (pip install torch for the comparison)"
-    if torch is not None:
-        report["torch_threads"] = torch.get_num_threads()
-    if args.json:
-        print(json.dumps({"machine": report, "rows": rows}, indent=2, default=str))
-        return
-    print(format_report(report))
-    print(format_table(rows, ["op (forward + backward)", "minigan_ms"] +
-                       (["torch_ms", "minigan/torch"] if torch is not None else [])))
+    add_torch_report(report, torch)
+    print_results(report, rows, ["op (forward + backward)", "minigan_ms"] +
+                  (["torch_ms", "minigan/torch"] if torch is not None else []), args.json)
 
 
 if __name__ == "__main__":

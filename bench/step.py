@@ -23,13 +23,12 @@ importable; each timed step ends with a device synchronisation.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from typing import Any, Callable
 
 import numpy as np
-from _common import format_report, format_table, machine_report, paired_ratio, time_interleaved
+from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
 
 import minigan as mg
 from minigan import backends, nn, optim
@@ -281,19 +280,13 @@ def main() -> None:
             rows.append(row)
     report = machine_report()
     report["copy_bandwidth_gb_s"] = round(bandwidth / 1e9, 1)
-    report["torch"] = torch.__version__ if torch is not None else "not installed (pip install torch for the comparison)"
-    if torch is not None:
-        report["torch_threads"] = torch.get_num_threads()
-    if args.json:
-        print(json.dumps({"machine": report, "rows": rows}, indent=2, default=str))
-        return
-    print(format_report(report))
+    add_torch_report(report, torch)
     columns = ["arch", "batch", "numba_ms", "numpy_ms", "numpy/numba", "gemm_floor_ms", "mem_floor_ms", "floor_ms",
                "floor/numba"]
     if torch is not None:
         columns[4:4] = ["torch_ms", "numba/torch"]
         columns.append("floor/torch")
-    print(format_table(rows, columns))
+    print_results(report, rows, columns, args.json)
 
 
 def gpu_main(args: argparse.Namespace) -> None:
@@ -314,11 +307,8 @@ def gpu_main(args: argparse.Namespace) -> None:
                 row["cupy/torch"] = paired_ratio(timings, "cupy", "torch_cuda")
             rows.append(row)
     report = {"device": "cuda", "torch": torch.__version__ if torch_cuda else "PyTorch CUDA not importable"}
-    if args.json:
-        print(json.dumps({"machine": report, "rows": rows}, indent=2, default=str))
-        return
-    print(format_report(report))
-    print(format_table(rows, ["arch", "batch", "cupy_ms"] + (["torch_cuda_ms", "cupy/torch"] if torch_cuda else [])))
+    print_results(report, rows, ["arch", "batch", "cupy_ms"] + (["torch_cuda_ms", "cupy/torch"] if torch_cuda else []),
+                  args.json)
 
 
 if __name__ == "__main__":
