@@ -1059,8 +1059,11 @@ def batch_norm_act(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: f
         raise ValueError(f"batch_norm_act: expected (N, C) with N > 1, got {x.shape}")
     if activation == "leaky_relu" and not negative_slope > 0:
         raise ValueError(f"batch_norm_act: the fused leaky ReLU needs a slope > 0, got {negative_slope}")
-    backend = backend_of(x.data)
     width = (x.shape[1],)
+    for name, given in (("weight", weight), ("bias", bias)):
+        if given is not None and given.shape != width:
+            raise ValueError(f"batch_norm_act: {name} has shape {given.shape}, expected {width} for input {x.shape}")
+    backend = backend_of(x.data)
     weight = weight if weight is not None else Tensor._make(backend.xp.ones(width, dtype=x.data.dtype, device=x.data.device), False, None)
     bias = bias if bias is not None else Tensor._make(backend.xp.zeros(width, dtype=x.data.dtype, device=x.data.device), False, None)
     return BatchNormAct.apply(x, weight, bias, eps=float(eps), activation=activation,
