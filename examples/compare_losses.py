@@ -28,8 +28,8 @@ import numpy as np
 
 OBJECTIVE_NAMES = ("bce", "minimax", "wgan", "wgan-gp", "lsgan", "hinge")
 # --quick: the default net, one epoch over a 12,800-image subset (200 steps of 64), evaluated
-# on 2,000 samples; sized so that all six runs finish inside 10 minutes on 2 cores. (The seeds'
-# small net was tried first: after 200-500 steps its D wins outright and every objective gives
+# on 2,000 samples; sized so that all six runs finish inside 10 minutes on 2 cores. (The 3-layer
+# tutorial GAN was tried first: after 200-500 steps its D wins outright and every objective gives
 # one blob, so the table said nothing.)
 QUICK = {"arch": "default", "epochs": 1, "train_images": 12_800, "n_eval": 2_000}
 FULL = {"arch": "default", "epochs": 10, "train_images": None, "n_eval": 10_000}

@@ -1,7 +1,7 @@
 """The GAN loss family, in one place, all computed from the discriminator's LOGITS.
 
 Write ``r`` for D's logits on real data, ``f`` for those on generated data and
-``σ`` for the sigmoid, so that the seeds' ``D(x) = σ(r)``. The identities used throughout:
+``σ`` for the sigmoid, so that the 3-layer tutorial GAN's ``D(x) = σ(r)``. The identities used throughout:
 
     -log σ(t)     = softplus(-t)          -log(1 - σ(t)) = softplus(t)
 
@@ -20,9 +20,9 @@ lsgan          ½ E (r - 1)² + ½ E f²                                ½ E (f 
 hinge          E relu(1 - r) + E relu(1 + f)                        -E f
 =============  ==================================================  ======================================
 
-``bce`` is the seeds' loss ``BCE(D(x), 1) + BCE(D(G(z)), 0)`` and ``BCE(D(G(z)), 1)``: the
+``bce`` is the tutorial GAN's loss ``BCE(D(x), 1) + BCE(D(G(z)), 0)`` and ``BCE(D(G(z)), 1)``: the
 seed computed it on probabilities (PyTorch clamps each log at -100); here it is computed from
-the logits, which equals the seed's value wherever that one is not clamped. ``bce`` accepts
+the logits, which equals the tutorial's value wherever that one is not clamped. ``bce`` accepts
 one-sided label smoothing (``real_label`` < 1: the real target becomes that value, so D's real
 term is ``t softplus(-r) + (1 - t) softplus(r)``).
 
@@ -73,7 +73,7 @@ class Objective:
     clip: float | None = None  # WGAN weight clipping
     gp_lambda: float | None = None  # WGAN-GP penalty weight
     # Whether D's output is a logit of "real", so that sigmoid(logits) is the probability the
-    # seeds log as D(x); for the critics (wgan, wgan-gp, lsgan, hinge) the raw score is logged.
+    # tutorial logs as D(x); for the critics (wgan, wgan-gp, lsgan, hinge) the raw score is logged.
     probabilistic: bool = True
     description: str = ""
 
@@ -123,7 +123,7 @@ _KIND = {"bce": "bce", "bce-logits": "bce", "minimax": "bce", "wgan": "wgan", "w
          "lsgan": "lsgan", "hinge": "hinge"}
 
 OBJECTIVES: dict[str, Objective] = {
-    "bce": Objective("bce", description="non-saturating BCE, the seeds' default (from logits)"),
+    "bce": Objective("bce", description="non-saturating BCE, the 3-layer tutorial GAN's loss (from logits)"),
     "bce-logits": Objective("bce-logits", description="alias of bce: non-saturating BCE from logits"),
     "minimax": Objective("minimax", description="the paper's saturating game: G minimises E log(1 - D(G(z)))"),
     "wgan": Objective("wgan", optimizer="rmsprop", lr=5e-5, betas=(0.0, 0.0), n_critic=5, clip=0.01,

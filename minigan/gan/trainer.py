@@ -9,7 +9,7 @@ A run lives in one directory::
     history.csv/.json    one row per batch: epoch, step, global_step, d_loss, g_loss, d_x, d_g_z
     loss_curves.png      updated every epoch
     samples/epoch_NNN.png  a fixed-noise 8x8 grid every ``sample_every`` epochs
-    generator.npz        the sampling generator's state_dict at the end (like the seed's
+    generator.npz        the sampling generator's state_dict at the end (like the tutorial's
                          ``torch.save(G.state_dict())``): the weight average when ``ema`` > 0, else G
 
 Randomness: ONE ``np.random.Generator`` per run, seeded from ``seed`` and installed as
