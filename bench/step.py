@@ -41,10 +41,6 @@ except ImportError:  # torch is an optional comparison, never a dependency
     torch = None
 
 
-def linear_layers(model: nn.Module) -> list[nn.Linear]:
-    return [m for m in model.modules() if isinstance(m, nn.Linear)]
-
-
 def _layer_products(layer: nn.Module, batch: int, in_shape: tuple[int, ...]) -> tuple[list[tuple[int, int, int]], tuple[int, ...]]:
     """The (M, K, N) products of one layer with weights: forward, weight gradient, input gradient
     (none for other layers), and the layer's output shape. A convolution is its im2col product

@@ -29,7 +29,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 __all__ = [
-    "CPU_KERNEL_MODES", "Device", "backend_for", "check_device", "backend_of", "cpu_kernel_mode", "device",
+    "CPU_KERNEL_MODES", "Device", "backend_for", "check_device", "backend_of", "cpu_kernel_mode",
     "device_of", "move", "to_numpy", "warmup", "use_cpu_kernels", "cuda_unavailable_reason",
 ]
 
@@ -82,11 +82,6 @@ class Device:
 
     def __repr__(self) -> str:
         return f"device(type='{self.type}')"
-
-
-def device(spec: "str | Device") -> Device:
-    """``minigan.device("cuda")``, like ``torch.device``."""
-    return Device(spec)
 
 
 # ------------------------------------------------------------------------------ the CPU kernels

@@ -73,8 +73,7 @@ class CupyBackend(ArrayBackend):
 
     # ------------------------------------------------------------------ data
     def asarray(self, data: Any, dtype: Any = None, copy: bool | None = None) -> Any:
-        array = self.cupy.array(data, dtype=dtype, copy=bool(copy)) if copy else self.cupy.asarray(data, dtype=dtype)
-        return array
+        return self.cupy.array(data, dtype=dtype) if copy else self.cupy.asarray(data, dtype=dtype)
 
     def to_numpy(self, array: Any) -> np.ndarray:
         return self.cupy.asnumpy(array)

@@ -552,20 +552,18 @@ class NumbaBackend(ArrayBackend):
         grad_z = np.empty_like(y)
         width = y.shape[1]
         grad_bias = np.empty(width, dtype=y.dtype)
-        slope = y.dtype.type(slope)
-        if _use_parallel(y.size, parallel):
+        parallel = _use_parallel(y.size, parallel)
+        if parallel:
             # one column block per thread (a multiple of one vector): each thread reads whole
             # cache lines of every row and owns its columns' sums
-            n_threads = max(numba.get_num_threads(), 1)
-            per_thread = -(-width // n_threads)
+            per_thread = -(-width // max(numba.get_num_threads(), 1))
             col_block = max(_MIN_COL_TASK, -(-per_thread // _MIN_COL_TASK) * _MIN_COL_TASK)
-            activation_kernel("act_backward", activation, True)(grad_y, y, slope, grad_z, grad_bias,
-                                                                 col_block)
         else:
             # serial: one block of full rows, read in memory order (16-column blocks measured
             # 2.5-3x slower here at 64K-256K elements)
-            activation_kernel("act_backward", activation, False)(grad_y, y, slope, grad_z, grad_bias,
-                                                                  max(width, 1))
+            col_block = max(width, 1)
+        activation_kernel("act_backward", activation, parallel)(grad_y, y, y.dtype.type(slope), grad_z,
+                                                               grad_bias, col_block)
         return grad_z, grad_bias
 
     def batch_norm_act_forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float,

@@ -51,13 +51,16 @@ class StrictBackend(ArrayBackend):
     def take(self, array: Any, index: tuple[Any, ...]) -> Any:
         # The standard's integer-array indexing is narrower than NumPy's (no index that leaves
         # axes implicit): index the wrapped NumPy array and wrap the result on this device.
-        raw_index = tuple(item._array if isinstance(item, Array) else item for item in index)
-        return Array._new(array._array[raw_index], device=array.device)
+        return Array._new(array._array[_raw(index)], device=array.device)
 
     def scatter_add(self, target: Any, index: tuple[Any, ...], values: Any) -> None:
         # The standard has no scatter-add: add into the NumPy array the strict one wraps.
-        raw_index = tuple(item._array if isinstance(item, Array) else item for item in index)
-        np.add.at(target._array, raw_index, values._array)
+        np.add.at(target._array, _raw(index), values._array)
+
+
+def _raw(index: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The index with every strict array replaced by the NumPy array it wraps."""
+    return tuple(item._array if isinstance(item, Array) else item for item in index)
 
 
 backend = StrictBackend(xp, Device("strict"), native_device=xp.Device("device1"))

@@ -232,7 +232,7 @@ class BatchNorm1d(Module):
             expected = self._expected.format(c=self.num_features)
             raise ValueError(f"{self!r}: expected input of shape {expected}, got {x.shape}")
         training = self.training or not self.track_running_stats
-        if training and x.ndim == 2 and x.shape[0] > 1 and x.dtype in _FUSABLE_DTYPES and (
+        if training and x.ndim == 2 and x.shape[0] > 1 and x.dtype != np.float16 and (
                 activation != "leaky_relu" or negative_slope > 0):
             running = ((self.running_mean, self.running_var, self.num_batches_tracked, self.momentum)
                        if self.running_mean is not None and self.training else None)
@@ -352,9 +352,6 @@ __all__ = [
 
 # Activation modules that Sequential folds into a preceding Linear.
 _FUSED_ACTIVATIONS: dict[type, str] = {ReLU: "relu", LeakyReLU: "leaky_relu", Sigmoid: "sigmoid", Tanh: "tanh"}
-_FUSABLE_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 def fused_activations(*models: Module) -> set[str]:
     """The activations the fused ops of ``models`` run (what their kernels are compiled for)."""
     found = {"none"}

@@ -56,10 +56,11 @@ def _target_like(name: str, target: Any, like: Tensor, what: str = "target") -> 
     kind = backend_of(target).numpy_dtype(target.dtype).kind if hasattr(target, "dtype") else np.asarray(target).dtype.kind
     if kind not in "biuf":
         raise TypeError(f"{name}: {what} must be numeric, got an array of dtype {getattr(target, 'dtype', kind)}")
-    if tuple(np.shape(target) if not hasattr(target, "shape") else target.shape) != like.shape:
+    shape = tuple(target.shape if hasattr(target, "shape") else np.shape(target))
+    if shape != like.shape:
         raise ValueError(
-            f"{name}: {what} shape {tuple(np.shape(target) if not hasattr(target, 'shape') else target.shape)} "
-            f"differs from input shape {like.shape}; reshape one of them (e.g. targets.reshape(input.shape))"
+            f"{name}: {what} shape {shape} differs from input shape {like.shape}; "
+            "reshape one of them (e.g. targets.reshape(input.shape))"
         )
     # targets given as an array are data entering the op: moved to the input's device here
     return Tensor._make(backend.asarray(target, dtype=like.dtype), False, None)

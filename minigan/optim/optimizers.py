@@ -110,7 +110,8 @@ class Optimizer:
         if grad.shape != param.data.shape:
             raise RuntimeError(f"{type(self).__name__}: gradient of shape {grad.shape} "
                                f"for a parameter of shape {param.data.shape}")
-        if type(grad) is not type(param.data) or param.grad.device != param.device:
+        if type(grad) is not type(param.data) or (
+                not isinstance(grad, np.ndarray) and param.grad.device != param.device):
             raise RuntimeError(f"{type(self).__name__}: the gradient is on {param.grad.device} "
                                f"but its parameter is on {param.device}")
         return grad
@@ -118,10 +119,11 @@ class Optimizer:
     def _state_of(self, param: Tensor) -> dict[str, Any]:
         """The parameter's state, moved to the parameter's device if the parameter moved."""
         state = self.state.setdefault(param, {})
-        backend = backend_of(param.data)
-        for key, value in state.items():
-            if hasattr(value, "shape") and backend_of(value) is not backend:
-                state[key] = _on_device_like(value, param.data)
+        arrays = [key for key, value in state.items() if hasattr(value, "shape")]
+        # the state moves as a whole, so one array says where all of it is
+        if arrays and backend_of(state[arrays[0]]) is not backend_of(param.data):
+            for key in arrays:
+                state[key] = _on_device_like(state[key], param.data)
         return state
 
     def _step_group(self, group: dict[str, Any], items: list[tuple[Tensor, Any, dict[str, Any]]]) -> None:
