@@ -4,6 +4,18 @@
 links that backward walks in minigan/autograd.py, but it keeps every input, also those that
 need no gradient (constants, data). :func:`graph_text` prints it as an indented tree
 (``Tensor.graph_text()``); ``minigan.viz.draw_graph`` draws it.
+
+    >>> import minigan
+    >>> x = minigan.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = x * x
+    >>> print((y + y.exp()).sum().graph_text())
+    Sum () float32
+    └─ Add (3,) float32
+       ├─ Mul (3,) float32 [1]
+       │  ├─ leaf (3,) float32 [2]
+       │  └─ leaf (3,) float32 [2] (see above)
+       └─ Exp (3,) float32
+          └─ Mul (3,) float32 [1] (see above)
 """
 from __future__ import annotations
 

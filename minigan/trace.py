@@ -1,13 +1,16 @@
 """``minigan.trace()``: watch the backward pass one op at a time.
 
-    with minigan.trace(timing=False):
-        loss.backward()
+It prints one line per backward call, in the order the engine runs them (children before
+parents, the reverse topological order of minigan/autograd.py):
 
-prints one line per backward call, in the order the engine runs them (children before
-parents, the reverse topological order of minigan/autograd.py), for example::
-
-    Sum        (3, 4) -> ()               grad norm 1
-    Mul        (3, 4), (3, 4) -> (3, 4)   grad norm 3.464
+    >>> import minigan
+    >>> x = minigan.tensor([[1.0, 2, 3, 4]] * 3, requires_grad=True)
+    >>> with minigan.trace(timing=False) as log:
+    ...     (x * x).sum().backward()
+    Sum               (3, 4) -> ()                         grad norm 1
+    Mul               (3, 4), (3, 4) -> (3, 4)             grad norm 3.464
+    >>> [record.op for record in log.records]
+    ['Sum', 'Mul']
 
 Each line gives the op, the shapes of its inputs (the gradients backward returns have these
 shapes), the shape of its output (that of the gradient arriving, ``grad_output``), the L2 norm
@@ -48,7 +51,7 @@ class TraceRecord:
     def line(self, timing: bool = True) -> str:
         """The record as :func:`trace` prints it."""
         inputs = ", ".join(str(shape) for shape in self.input_shapes)
-        text = f"{self.op:<10} {inputs + ' -> ' + str(self.output_shape):<26} grad norm {self.grad_norm:<10.4g}"
+        text = f"{self.op:<17} {inputs + ' -> ' + str(self.output_shape):<36} grad norm {self.grad_norm:<10.4g}"
         if timing:
             text += f" {self.seconds * 1e3:8.3f} ms"
         return text.rstrip()

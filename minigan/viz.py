@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -202,7 +203,7 @@ def graph_layout(nodes: Sequence[GraphNode]) -> list[tuple[float, float]]:
 def graph_figure(nodes: Sequence[GraphNode]) -> Figure:
     """The figure :func:`draw_graph` writes: one text box per node, one arrow per edge."""
     positions = graph_layout(nodes)
-    widest = max(sum(1 for n in nodes if n.depth == d) for d in {n.depth for n in nodes})
+    widest = max(Counter(node.depth for node in nodes).values())
     rows = max(n.depth for n in nodes) + 1
     width = min(_MAX_INCHES, max(4.0, 2.0 * widest))
     height = min(_MAX_INCHES, max(2.5, 0.9 * rows + 0.8))

@@ -1,6 +1,7 @@
 """Graph pictures and text: graph_nodes, Tensor.graph_text() and minigan.viz.draw_graph."""
 from __future__ import annotations
 
+import doctest
 import os
 import xml.etree.ElementTree as ET
 
@@ -9,6 +10,7 @@ import pytest
 
 import minigan
 from minigan import nn
+from minigan import graph
 from minigan.graph import graph_edges, graph_nodes, graph_text
 from minigan.viz import draw_graph, figure_counts, graph_figure, graph_layout
 
@@ -153,3 +155,8 @@ def test_draw_graph_rejects_bad_input_clearly(tmp_path):
     with pytest.raises(TypeError, match="expected a minigan Tensor, got list"):
         graph_text([1.0])
     assert os.listdir(tmp_path) == []
+
+
+def test_the_module_docstring_example_runs():
+    results = doctest.testmod(graph, verbose=False)
+    assert results.attempted >= 4 and results.failed == 0

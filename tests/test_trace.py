@@ -1,7 +1,9 @@
 """minigan.trace(): one record per backward call, in the engine's order, with the right facts."""
 from __future__ import annotations
 
+import doctest
 import io
+import sys
 
 import numpy as np
 import pytest
@@ -10,6 +12,8 @@ import minigan
 from minigan import autograd, trace as trace_function
 from minigan.autograd import _topological_order
 from minigan.trace import TraceRecord
+
+trace_module = sys.modules["minigan.trace"]  # the module (minigan.trace is the function)
 
 
 def _small_graph():
@@ -51,8 +55,8 @@ def test_printed_lines_without_timing_are_exact():
         loss.backward()
     assert out.getvalue() == "\n".join(record.line(timing=False) for record in log.records) + "\n"
     first, second = out.getvalue().splitlines()[:2]
-    assert first == "Sum        (3, 2) -> ()               grad norm 1"
-    assert second == "Mul        (3, 2), () -> (3, 2)       grad norm 2.449"
+    assert first == "Sum               (3, 2) -> ()                         grad norm 1"
+    assert second == "Mul               (3, 2), () -> (3, 2)                 grad norm 2.449"
 
 
 def test_timing_adds_milliseconds_and_stdout_is_the_default(capsys):
@@ -68,8 +72,8 @@ def test_timing_adds_milliseconds_and_stdout_is_the_default(capsys):
 
 def test_record_line_formats_shapes():
     record = TraceRecord("MatMul", ((64, 100), (100, 256)), (64, 256), 0.5, 0.00125)
-    assert record.line() == "MatMul     (64, 100), (100, 256) -> (64, 256) grad norm 0.5           1.250 ms"
-    assert record.line(timing=False) == "MatMul     (64, 100), (100, 256) -> (64, 256) grad norm 0.5"
+    assert record.line() == "MatMul            (64, 100), (100, 256) -> (64, 256)   grad norm 0.5           1.250 ms"
+    assert record.line(timing=False) == "MatMul            (64, 100), (100, 256) -> (64, 256)   grad norm 0.5"
 
 
 def test_nested_traces_each_see_what_ran_inside_them():
@@ -126,3 +130,8 @@ def test_a_bad_file_is_one_clear_error():
 
 def test_exported_as_minigan_trace():
     assert minigan.trace is trace_function and "trace" in minigan.__all__
+
+
+def test_the_module_docstring_example_runs():
+    results = doctest.testmod(trace_module, verbose=False)
+    assert results.attempted >= 3 and results.failed == 0
