@@ -79,6 +79,9 @@ def graph_nodes(tensor: Any, names: Mapping[str, Any] | None = None) -> list[Gra
     The walk is a loop, not recursion, so a graph of any depth works.
     """
     _check_tensor(tensor, "graph_nodes")
+    if names is not None and not isinstance(names, Mapping):
+        raise TypeError("graph_nodes: names must map names to Tensors, e.g. dict(model.named_parameters()), "
+                        f"got {type(names).__name__}")
     label_of = {id(value): str(name) for name, value in (names or {}).items()}
     order: list[Any] = []
     index_of: dict[int, int] = {}

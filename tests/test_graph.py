@@ -154,6 +154,8 @@ def test_draw_graph_rejects_bad_input_clearly(tmp_path):
         draw_graph(np.ones(3), tmp_path / "graph.png")
     with pytest.raises(TypeError, match="expected a minigan Tensor, got list"):
         graph_text([1.0])
+    with pytest.raises(TypeError, match="names must map names to Tensors.*got list"):
+        draw_graph(loss, tmp_path / "graph.svg", names=["w"])
     assert os.listdir(tmp_path) == []
 
 
