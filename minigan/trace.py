@@ -15,7 +15,7 @@ parents, the reverse topological order of minigan/autograd.py):
 Each line gives the op, the shapes of its inputs (the gradients backward returns have these
 shapes), the shape of its output (that of the gradient arriving, ``grad_output``), the L2 norm
 of that arriving gradient, and, unless ``timing=False``, the time its backward took. The block
-yields a :class:`TraceLog` whose ``records`` hold the same facts as :class:`TraceRecord` s.
+yields a :class:`TraceLog` whose ``records`` hold the same facts, one :class:`TraceRecord` per call.
 
 Traces nest: every active trace sees every call. It works for ``Tensor.backward()`` and
 ``minigan.grad()``, with or without ``create_graph``. When no trace is active the engine pays
