@@ -17,6 +17,7 @@ import numpy as np
 
 import minigan as mg
 from minigan import nn, optim
+from minigan.cli import positive_int
 from minigan.data import BatchLoader, DataError, load_mnist
 
 
@@ -49,13 +50,6 @@ def train(model, images, labels, epochs, batch_size, rng):
             optimizer.step()
             total, count = total + loss.item(), count + 1
         print(f"epoch {epoch}: mean training loss {total / count:.4f} ({time.perf_counter() - started:.1f} s)")
-
-
-def positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
 
 
 def main(argv=None):

@@ -32,6 +32,7 @@ import numpy as np
 import minigan as mg
 import minigan.nn.functional as F
 from minigan import nn, optim
+from minigan.cli import positive_int
 from minigan.data import BatchLoader, DataError, load_mnist
 from minigan.viz import save_sample_grid
 
@@ -92,13 +93,6 @@ def mean_sample(G, noise):
 
 def mean_probability(logits):
     return float(mg.sigmoid(logits.detach()).numpy().mean())
-
-
-def positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
 
 
 def main(argv=None):
