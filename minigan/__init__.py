@@ -9,6 +9,7 @@ from .ops import (
 from .conv import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from .random import manual_seed
 from .tensor import Tensor, tensor
+from .trace import trace
 from . import nn, optim  # noqa: E402  (after Tensor and ops, which they build on)
 from .serialization import load, save
 from . import cuda, data  # noqa: E402
@@ -27,7 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "tensor", "Function", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
-    "manual_seed", "ops", "nn", "optim", "save", "load",
+    "manual_seed", "trace", "ops", "nn", "optim", "save", "load",
     "abs", "cat", "clamp", "clip", "concatenate", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",

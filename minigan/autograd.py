@@ -11,6 +11,9 @@ from .backends import backend_of
 from .function import set_grad_enabled
 from .tensor import Tensor
 
+# Set by minigan.trace() while a trace is active: called instead of ``function.backward(ctx, grad)``.
+_tracer: Any = None
+
 
 def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
     """Every tensor that ``roots`` depend on through recorded ops, inputs before outputs."""
@@ -141,7 +144,8 @@ def _run_backward(
                     f"trying to backward through the graph a second time (at {ctx.function.__name__}): "
                     "its saved values were freed after the first backward; pass retain_graph=True the first time"
                 )
-            input_grads = ctx.function.backward(ctx, grad)
+            tracer = _tracer
+            input_grads = ctx.function.backward(ctx, grad) if tracer is None else tracer(ctx, grad)
             if not isinstance(input_grads, tuple) or len(input_grads) != len(ctx.inputs):
                 raise RuntimeError(
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "

@@ -110,6 +110,16 @@ class Tensor:
         """The name of the op that made this tensor, or None for a leaf."""
         return None if self._ctx is None else self._ctx.function.__name__
 
+    def graph_text(self, names: Any = None) -> str:
+        """The graph that computed this tensor as an indented tree, one line per node (op name,
+        shape, dtype; ``leaf``, ``Parameter`` or ``constant`` for the inputs), the output first.
+        A node used twice is numbered and printed once. ``names`` labels tensors, e.g.
+        ``dict(model.named_parameters())``. See minigan/graph.py; ``minigan.viz.draw_graph``
+        draws the same graph."""
+        from .graph import graph_text
+
+        return graph_text(self, names)
+
     @property
     def T(self) -> "Tensor":
         """The tensor with its axes reversed."""

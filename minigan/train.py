@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Train a GAN on MNIST with minigan. Every option left out takes the value recommended "
                     "for the architecture and loss; the defaults train recognisable digits of all ten "
-                    "classes (see minigan.gan.models.DEFAULT_NOTES).",
+                    "classes (how they were chosen: docs/default-run-notes.md).",
     )
     run = parser.add_argument_group("the run")
     run.add_argument("--epochs", type=positive_int, default=None,

@@ -1,4 +1,4 @@
-"""Pictures of a run: a grid of generated digits and the loss curves.
+"""Pictures: a grid of generated digits, the loss curves of a run, and a computation graph.
 
 Figures are drawn on matplotlib's Agg canvas through ``matplotlib.figure.Figure`` (never
 pyplot, so no global backend or display is touched) and written atomically: a reader sees the
@@ -9,15 +9,21 @@ from __future__ import annotations
 import io
 import math
 import os
-from typing import Mapping, Sequence
+from collections import Counter
+from pathlib import Path
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.text import Annotation
 
+from minigan.graph import KINDS, GraphNode, graph_edges, graph_nodes
 from minigan.paths import atomic_write_bytes
 
-__all__ = ["image_grid", "save_sample_grid", "sample_grid_pixels", "save_loss_curves", "moving_average"]
+__all__ = ["image_grid", "save_sample_grid", "sample_grid_pixels", "save_loss_curves", "moving_average",
+           "draw_graph", "graph_nodes"]
 
 _DPI = 100
 
@@ -139,3 +145,96 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
         figure.suptitle(title, fontsize=10)
     figure.tight_layout()
     _write_figure(figure, path)
+
+
+# ------------------------------------------------------------------ computation graphs
+_GRAPH_FORMATS = (".png", ".svg")
+_KIND_COLOURS = {"op": "#dbe9f6", "leaf": "#c7e9c0", "parameter": "#fdd0a2", "constant": "#e8e8e8"}
+_MAX_INCHES = 300.0  # matplotlib refuses images wider or taller than 2^16 pixels
+
+
+def draw_graph(tensor: Any, path: str | os.PathLike, names: Mapping[str, Any] | None = None) -> Path:
+    """Draw the computation graph that produced ``tensor`` and write it to ``path``: a PNG or
+    an SVG, chosen by the extension (``.png`` or ``.svg``).
+
+    Each box is one tensor: an op's result shows the op's name, shape and dtype; leaves,
+    parameters and tensors that need no gradient have their own colours (see the legend).
+    Arrows run from each input to the op result made from it, so data flows down the page,
+    the output at the bottom. ``names`` labels tensors, e.g. ``dict(model.named_parameters())``.
+    Only matplotlib is used (no Graphviz). Returns the path written.
+    """
+    path = Path(path)
+    fmt = path.suffix.lower()
+    if fmt not in _GRAPH_FORMATS:
+        raise ValueError(f"draw_graph: cannot tell the image format of {str(path)!r}; use a path ending in .png or .svg")
+    figure = graph_figure(graph_nodes(tensor, names))
+    buffer = io.BytesIO()
+    if fmt == ".svg":
+        import matplotlib
+
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "minigan"}):  # text stays text
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+    else:
+        figure.savefig(buffer, format="png", dpi=_DPI)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+def graph_layout(nodes: Sequence[GraphNode]) -> list[tuple[float, float]]:
+    """(x, y) of every node: one row per depth (the output at y = 0, its inputs above it), and
+    within a row the nodes ordered by the mean position of the nodes they feed, which keeps
+    most arrows short and uncrossed."""
+    children: list[list[int]] = [[] for _ in nodes]
+    for parent, child in graph_edges(list(nodes)):
+        children[parent].append(child)
+    rows: dict[int, list[int]] = {}
+    for node in nodes:
+        rows.setdefault(node.depth, []).append(node.index)
+    x = [0.0] * len(nodes)
+    for depth in sorted(rows):  # the output's row first: every other node feeds a row below it
+        row = rows[depth]
+        if depth:
+            row.sort(key=lambda i: (sum(x[c] for c in children[i]) / len(children[i]), i))
+        for position, index in enumerate(row):
+            x[index] = position - (len(row) - 1) / 2
+    return [(x[node.index], float(node.depth)) for node in nodes]
+
+
+def graph_figure(nodes: Sequence[GraphNode]) -> Figure:
+    """The figure :func:`draw_graph` writes: one text box per node, one arrow per edge."""
+    positions = graph_layout(nodes)
+    widest = max(Counter(node.depth for node in nodes).values())
+    rows = max(n.depth for n in nodes) + 1
+    width = min(_MAX_INCHES, max(4.0, 2.0 * widest))
+    height = min(_MAX_INCHES, max(2.5, 0.9 * rows + 0.8))
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.0, 0.6 / height, 1.0, 1.0 - 0.6 / height))
+    axes.set_axis_off()
+    xs = [p[0] for p in positions]
+    axes.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    axes.set_ylim(-0.5, rows - 0.5)
+    boxes = []
+    for node, (x, y) in zip(nodes, positions):
+        text = f"{node.label}\n{node.shape} {node.dtype}" + ("\n(freed)" if node.freed else "")
+        boxes.append(axes.text(x, y, text, ha="center", va="center", fontsize=8, zorder=2,
+                               bbox={"boxstyle": "round,pad=0.35", "facecolor": _KIND_COLOURS[node.kind],
+                                     "edgecolor": "0.35"}))
+    drawn: dict[tuple[int, int], int] = {}
+    for parent, child in graph_edges(list(nodes)):
+        repeat = drawn[parent, child] = drawn.get((parent, child), -1) + 1  # x * x: bend the second arrow
+        skips = nodes[parent].depth - nodes[child].depth > 1  # bend around the boxes between
+        axes.annotate("", xy=(0.5, 1.0), xycoords=boxes[child], xytext=(0.5, 0.0), textcoords=boxes[parent],
+                      arrowprops={"arrowstyle": "-|>", "color": "0.3", "linewidth": 0.9, "shrinkA": 0,
+                                  "shrinkB": 0, "connectionstyle": f"arc3,rad={0.3 * repeat + 0.45 * skips}"}, zorder=1)
+    kinds = [kind for kind in KINDS if any(node.kind == kind for node in nodes)]
+    figure.legend(handles=[Patch(facecolor=_KIND_COLOURS[k], edgecolor="0.35", label=KINDS[k]) for k in kinds],
+                  loc="lower center", ncol=len(kinds), fontsize=8, frameon=False)
+    return figure
+
+
+def figure_counts(figure: Figure) -> tuple[int, int]:
+    """(boxes, arrows) drawn in a :func:`graph_figure`."""
+    texts = figure.axes[0].texts
+    arrows = sum(isinstance(t, Annotation) for t in texts)
+    return len(texts) - arrows, arrows

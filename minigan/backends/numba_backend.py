@@ -146,14 +146,8 @@ def _specialize(template: types.FunctionType, suffix: str, **bindings: Any) -> t
 
 
 # Below this many elements the elementwise kernels (bias+act, act backward, Adam) run their
-# serial build. Measured here (2 cores, float32, bench/kernels.py):
-#   entering Numba's OpenMP pool costs 1.7 us (median) when both cores are free, but while
-#   other jobs hold a core (load 2.4-4 during these runs) a parallel region waits a scheduler
-#   slice for its descheduled thread: 4-7 ms median, 1.2-3.8 ms best, at every GAN size;
-#   serial at the largest GAN sizes: bias+leaky 256x1024 20 us, act backward 256x1024 117 us,
-#   Adam 784x1024 0.54 ms (all other GAN tensors are smaller).
-# The parallel win on a quiet machine is at most about half of those serial times, the loss on
-# a shared one is milliseconds per call, so every GAN tensor (<= 1024 x 784) stays serial.
+# serial build: a parallel region can wait milliseconds for a descheduled thread on a shared
+# machine, more than any GAN tensor takes serially (docs/kernel-measurements.md has the figures).
 PARALLEL_MIN_ELEMENTS = 1 << 20
 
 
@@ -288,25 +282,8 @@ def numba_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-# The matmul rule, measured with bench/kernels.py on this machine (2 cores shared with other
-# jobs; OpenBLAS 0.3.31; float32; median of 21 interleaved samples; the Numba kernel's time
-# includes the transposed copies it needs):
-#
-# * 1 thread each (NUMBA_NUM_THREADS=OPENBLAS_NUM_THREADS=1), Numba time / BLAS time:
-#     forward  x @ W.T (no copy):  batch 64: 0.93 (784x64) .. 1.04-1.08 (K >= 512) .. 1.25-1.65
-#                                  (K <= 256); batch 256: 1.16-2.1
-#     grad_x   gz @ W  (copies W.T): 1.6-6.6      grad_W  gz.T @ x (copies both): 2.0-18
-#     K == 1   (the 1-unit logit layer's grad_x, an outer product): 0.40-0.58, Numba wins
-# * 2 threads each: on a quiet machine (load 0.7, best of 15) the forward at batch 64 measured
-#   0.8-1.1, but while other jobs hold a core every parallel call may wait a scheduler slice
-#   for its descheduled thread: median 6.5 ms for a (256,1)@(1,256) product that takes 30 us
-#   serially.
-#
-# So: BLAS everywhere (it wins or ties every K > 1 shape, and picks its own thread count for
-# small products); for K == 1 the product is the exact broadcast ``a * b``, no reduction and
-# no thread pool: 2.4-29 us against BLAS's 6-79 us (the Numba kernel is 0.4-0.6x of BLAS
-# with one thread but stalls with two). The Numba kernel is compiled only when called
-# (bench/kernels.py compares it).
+# The matmul rule: BLAS everywhere (it wins or ties every K > 1 shape), and for K == 1 the exact
+# broadcast ``a * b`` (no reduction, no thread pool); docs/kernel-measurements.md has the figures.
 def matmul_rule(a: Any, b: Any) -> str:
     """Which implementation :meth:`NumbaBackend.matmul` uses for ``a @ b``: ``"blas"``,
     ``"numba"`` or ``"outer"`` (the exact broadcast product when the inner dimension is 1).

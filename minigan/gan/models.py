@@ -19,8 +19,8 @@ the pixel scale its generator's output lives in: ``"unit"`` ([0, 1], sigmoid out
     What trained best within the default run's time: the dcgan-mlp generator with a sigmoid
     output (data in [0, 1]) against the dcgan-mlp discriminator with Dropout(0.3), BCE with
     one-sided label smoothing 0.9, batch 64, Adam at a constant lr of DEFAULT_LR with an
-    exponential moving average of G's weights (decay 0.999) for sampling, 40 epochs. See
-    ``DEFAULT_NOTES`` below for what was measured to choose it.
+    exponential moving average of G's weights (decay 0.999) for sampling, 40 epochs.
+    docs/default-run-notes.md has what was measured to choose it.
 ``cnn-d``
     The default's generator (with its sigmoid output, data in [0, 1]) against the GAN guide's
     CNN discriminator: Conv 64 3x3 stride 2 -> LeakyReLU 0.2 -> Conv 128 3x3 stride 2 ->
@@ -29,7 +29,7 @@ the pixel scale its generator's output lives in: ``"unit"`` ([0, 1], sigmoid out
     G: z -> Linear -> 128x7x7 -> ConvTranspose 4x4 stride 2 -> 64x14x14 -> ConvTranspose 4x4
     stride 2 -> 1x28x28, with BatchNorm and ReLU and a tanh output (data in [-1, 1]); D: Conv 64
     4x4 stride 2 -> LeakyReLU 0.2 -> Conv 128 4x4 stride 2 -> BatchNorm -> LeakyReLU -> Linear 1.
-    Adam 2e-4, betas (0.5, 0.999), as the DCGAN paper. ``CONV_NOTES`` below has what they measured.
+    Adam 2e-4, betas (0.5, 0.999), as the DCGAN paper. docs/conv-notes.md has what they measured.
 ``tiny``
     G latent-64-784, D 784-32-1: for tests and smoke runs only.
 """
@@ -42,8 +42,7 @@ import numpy as np
 
 from minigan import nn
 
-__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "to_unit", "DEFAULT_NOTES",
-           "CONV_NOTES"]
+__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "to_unit"]
 
 IMAGE_DIM = 28 * 28
 
@@ -144,93 +143,6 @@ DEFAULT_EPOCHS = 40
 DEFAULT_LR = 1e-3
 DEFAULT_EMA = 0.999
 
-DEFAULT_NOTES = """\
-How the default was chosen (measured on the project's shared 2-core machine with minigan itself).
-
-Default: G 100-128-256-512-1024-784 (LeakyReLU 0.2, BatchNorm on all hidden layers but the
-first) with a SIGMOID output and data in [0, 1]; D 784-512-256-1 with LeakyReLU 0.2 and
-Dropout(0.3) after each hidden layer, returning logits; non-saturating BCE with one-sided label
-smoothing (real target 0.9); Adam at a constant lr of 1e-3, betas (0.5, 0.999), batch 64; the
-samples and generator.npz come from an exponential moving average of G's weights (decay 0.999);
-40 epochs (31,240 steps).
-
-Round 2: the weight average and the learning rate. Scored with ``python -m minigan.evaluate``'s
-metrics (10,000 samples; FID ratio = FID / the real-vs-real floor 0.385; Parzen as Goodfellow et
-al.), each run evaluated at the epochs shown, with and without the average of G's weights:
-
-  run                          epochs  FID ratio raw -> average   Parzen raw -> average
-  lr 2e-4 cosine (old default)   20          29.3 -> 10.6           118 -> 164
-                                 30          16.9 -> 13.2           141 -> 147
-  lr 2e-4 constant               30          16.6 ->  9.8           126 -> 192
-                                 40          11.8 ->  7.4           146 -> 206
-  lr 4e-4 constant               30          12.2 ->  5.7           145 -> 203
-  lr 6e-4 constant               30           8.4 ->  4.3           155 -> 216
-                                 40          12.9 ->  4.8           170 -> 225
-  lr 1e-3 constant               20          13.4 ->  6.0           143 -> 203
-                                 30           8.5 ->  5.7           168 -> 222
-  lsgan, lr 2e-4 cosine          30          13.7 -> 13.1           127 -> 133
-
-(The lr 2e-4 constant run's epoch 40 resumed its epoch-30 checkpoint with a fresh average.)
-
-So the average is what moved the numbers most (G's raw weights keep wandering around a good
-solution; their average sits in the middle of it), and with the average a constant, higher lr
-learns faster than a decaying one. The Parzen estimate rewards samples close to every test
-image, which the average's smoother strokes are; the raw G at any lr stays below 170.
-
-Round 1 (the choice of the networks):
-Scoring of the short runs below: 2,000 samples classified by a throwaway 98%-accurate MNIST MLP
-(classes with at least 1% of the confident predictions; "confident" = p > 0.9), the grid looked
-at by eye, and a small Parzen estimate (2,000 samples, 1,000 points; only for comparing runs).
-
-- dcgan-mlp as is (tanh, data in [-1, 1]), batch 128, 8 epochs: 10/10 classes but speckled
-  backgrounds (what the Parzen window punishes); adding cosine decay did not remove the speckles.
-- the same net with Dropout(0.3) in D and label smoothing 0.9, batch 64: still speckled at
-  epoch 4 (stopped there).
-- sigmoid output + Dropout(0.3) in D + label smoothing 0.9, batch 128, 8 epochs: clean black
-  backgrounds, thin broken strokes, 9/10 classes (few 0s). Without dropout and smoothing this
-  output collapsed to mostly 1s (4 of 10 classes after 30 epochs, measured with PyTorch); with them it did not.
-- the same at batch 64 with cosine decay, 10 epochs: 10/10 classes, clean backgrounds, 65% of
-  the samples classified confidently (the best of the short runs): chosen, and lengthened to
-  the epochs that fit the time.
-
-The round-1 default (lr 2e-4 with cosine decay, no average), 30 epochs: 10/10 classes in
-proportions between 4% and 11%, 79% of 2,000 samples classified confidently (the dcgan-mlp
-run above: 59%), clean black backgrounds, small-Parzen estimate 97 (dcgan-mlp at 8 epochs: -7);
-final D loss 1.31, G loss 0.97. Wall time 5 min 42 s with the machine quiet (about 11 s an
-epoch, OpenBLAS on its default two threads). The same configuration stopped at 18 epochs scored
-71% confident and Parzen 39, with rougher strokes, so the extra epochs are worth their time.
-While other developers' jobs shared the two cores, epochs took 15 to 48 s (that 18-epoch run
-took 10 min 18 s), so on a busy machine the default can exceed ten minutes.
-
-Step times: on the quiet machine about 14.5 ms a step at batch 64 (11 s an epoch); the short
-runs above shared the machine and took 20-48 s an epoch on one BLAS thread. With OpenBLAS on
-two threads while other processes were busy, a step took 355-418 ms against 20-60 ms with
-OPENBLAS_NUM_THREADS=1 (the 18-epoch run above used one thread). On a busy machine, run with
-OPENBLAS_NUM_THREADS=1.
-"""
-
-CONV_NOTES = """\
-What the convolutional architectures did, measured with minigan on the shared 2-core machine
-(other jobs running; one BLAS thread, two for the resumed epochs), each scored by ``python -m minigan.evaluate``
-(10,000 samples; FID ratio = FID / the real-vs-real floor 0.381):
-
-  run (Adam 2e-4, betas (0.5, 0.999), batch 64)     wall time   FID ratio  classes  Parzen
-  dcgan, 1 epoch                                     10.5 min      92.9      9/10     16.2
-  dcgan, 1 epoch, weight average 0.999                9.7 min      92.9      9/10     15.7
-  dcgan, 3 epochs (the first run, resumed)           24.0 min      79.5      8/10     46.8
-  cnn-d, 2 epochs                                     7.7 min     191.7      6/10   -132.9
-  cnn-d, 2 epochs, weight average 0.999, real 0.9    10.2 min     252.8      8/10    -97.5
-  cnn-d, the same with lr 1e-3 (the default's recipe) 14.2 min    213.4      7/10    -60.6
-  default (MLP, README), 40 epochs                    8.4 min       6.3     10/10    231.7
-
-A dcgan step costs about 360 ms here (PyTorch: about 230 ms), against 38 ms for the default MLP,
-so in ten minutes the dcgan sees one epoch and the MLP forty. The dcgan's samples after one epoch
-are digit-shaped strokes, rough; after three they are mostly recognisable, with few 1s (1.0% of
-the samples) and 8s (3.8%). The cnn-d runs hop between a few classes; with
-the default's recipe their strokes are smooth, but no 5s or 7s came out. These settings are the
-DCGAN paper's; longer runs to choose better ones were not made.
-"""
-
 ARCHITECTURES: dict[str, Architecture] = {
     "seed": Architecture(
         "seed", "unit", _seed_generator, _seed_discriminator,
@@ -267,7 +179,7 @@ ARCHITECTURES["default"] = Architecture(
     lambda latent_dim, rng: _mlp_generator(latent_dim, rng, output="sigmoid"),
     lambda rng: _mlp_discriminator(rng, dropout=0.3),
     "G 100-128-256-512-1024-784 LeakyReLU(0.2)+BatchNorm+sigmoid, D 784-512-256-1 LeakyReLU(0.2)+Dropout(0.3); "
-    "see minigan.gan.models.DEFAULT_NOTES",
+    "see docs/default-run-notes.md",
     betas=(0.5, 0.999),
     defaults={"epochs": DEFAULT_EPOCHS, "batch_size": 64, "lr": DEFAULT_LR, "real_label": 0.9,
               "lr_schedule": "none", "ema": DEFAULT_EMA},

@@ -21,7 +21,7 @@ hinge          E relu(1 - r) + E relu(1 + f)                        -E f
 =============  ==================================================  ======================================
 
 ``bce`` is the tutorial GAN's loss ``BCE(D(x), 1) + BCE(D(G(z)), 0)`` and ``BCE(D(G(z)), 1)``: the
-seed computed it on probabilities (PyTorch clamps each log at -100); here it is computed from
+tutorial computed it on probabilities (PyTorch clamps each log at -100); here it is computed from
 the logits, which equals the tutorial's value wherever that one is not clamped. ``bce`` accepts
 one-sided label smoothing (``real_label`` < 1: the real target becomes that value, so D's real
 term is ``t softplus(-r) + (1 - t) softplus(r)``).

@@ -1,0 +1,198 @@
+"""The teaching engine minigan/micro.py agrees with the real one, so the two cannot drift apart.
+
+Every op case of the gradient-check registry whose graph uses only ops micro has is run in
+both engines (float64): the forward values and the gradients of every input must match. Then
+one GAN step (a small G and D, the same weights in both engines, the non-saturating loss):
+D's and G's losses and every parameter's gradient must match.
+"""
+from __future__ import annotations
+
+import ast
+import doctest
+import inspect
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import micro, nn
+from minigan.autograd import _topological_order
+from minigan.gan.objectives import get_objective
+from minigan.gradcheck.cases import OP_CASES
+
+RTOL, ATOL = 1e-10, 1e-12
+
+MICRO_OPS = sorted(
+    name for name, value in vars(micro).items()
+    if isinstance(value, type) and issubclass(value, micro.Function) and not name.startswith("_") and value is not micro.Function
+)
+# micro writes -a, a - b and mean with its Mul, Add and Sum, so the real Neg, Sub and Mean are covered.
+COVERED = set(MICRO_OPS) | {"Neg", "Sub", "Mean"}
+
+
+def _real_functions(case, shapes) -> set[str]:
+    """The names of the real Functions in the graph the case builds."""
+    inputs = case.inputs(shapes, np.random.default_rng(0))
+    output = case.fn(*inputs)
+    return {node._ctx.function.__name__ for node in _topological_order([output]) if node._ctx is not None}
+
+
+def _supported_cases() -> list[tuple[str, object, tuple]]:
+    """(id, case, shapes) for every registry case micro can run: one without layer parameters
+    whose graph, built by the real engine, uses only ops micro has."""
+    selected = []
+    for case in OP_CASES:
+        if case.params is not None:
+            continue
+        for shapes in case.shapes:
+            if _real_functions(case, shapes) <= COVERED:
+                selected.append((f"{case.name}-{'x'.join(map(str, shapes))}", case, shapes))
+    return selected
+
+
+SUPPORTED = _supported_cases()
+
+
+def test_micro_has_the_ops_a_gan_needs():
+    assert set(MICRO_OPS) >= {"Add", "Mul", "MatMul", "Sum", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Log", "Exp"}
+
+
+def test_at_least_one_registry_case_per_micro_op():
+    assert len({case.name for _, case, _ in SUPPORTED}) >= len(MICRO_OPS)
+    used = set().union(*(_real_functions(case, shapes) for _, case, shapes in SUPPORTED))
+    assert set(MICRO_OPS) <= used  # every micro op is checked by some registry case
+
+
+@pytest.mark.parametrize("case,shapes", [(c, s) for _, c, s in SUPPORTED], ids=[i for i, _, _ in SUPPORTED])
+def test_micro_matches_the_real_engine_on_the_registry(case, shapes):
+    rng = np.random.default_rng(1)
+    real_inputs = case.inputs(shapes, rng)
+    micro_inputs = [micro.Tensor(x.data, requires_grad=True) for x in real_inputs]
+    real_out = case.fn(*real_inputs)
+    micro_out = case.fn(*micro_inputs)
+    assert isinstance(micro_out, micro.Tensor)
+    np.testing.assert_allclose(micro_out.data, real_out.data, rtol=RTOL, atol=ATOL)
+    upstream = rng.standard_normal(real_out.shape)  # a random upstream gradient, never all ones
+    real_out.backward(upstream)
+    (micro_out * upstream).sum().backward()
+    for i, (real_x, micro_x) in enumerate(zip(real_inputs, micro_inputs)):
+        assert micro_x.grad.shape == real_x.shape, f"input {i}"
+        np.testing.assert_allclose(micro_x.grad, real_x.grad.data, rtol=RTOL, atol=ATOL, err_msg=f"input {i}")
+
+
+# ------------------------------------------------------------------ one GAN step
+def _mlp(sizes, activations, rng):
+    layers = []
+    for (n_in, n_out), activation in zip(zip(sizes, sizes[1:]), activations):
+        layers.append(nn.Linear(n_in, n_out, rng=rng, dtype=np.float64))
+        if activation is not None:
+            layers.append(activation)
+    return nn.Sequential(*layers)
+
+
+def _micro_params(module):
+    """Each Linear's (weight.T, bias) as micro leaves holding the same numbers: micro has no
+    transpose, so its layer computes x @ W.T + b with W.T stored as the leaf."""
+    return [(micro.Tensor(layer.weight.data.T.copy(), requires_grad=True),
+             micro.Tensor(layer.bias.data.copy(), requires_grad=True))
+            for layer in module if isinstance(layer, nn.Linear)]
+
+
+def _micro_mlp(x, params, activations):
+    for (weight_t, bias), activation in zip(params, activations):
+        x = x @ weight_t + bias
+        if activation is not None:
+            x = activation(x)
+    return x
+
+
+def _assert_same_grads(module, params, what):
+    linears = [layer for layer in module if isinstance(layer, nn.Linear)]
+    for i, (layer, (weight_t, bias)) in enumerate(zip(linears, params)):
+        np.testing.assert_allclose(weight_t.grad.T, layer.weight.grad.data, rtol=RTOL, atol=ATOL,
+                                   err_msg=f"{what} layer {i} weight")
+        np.testing.assert_allclose(bias.grad, layer.bias.grad.data, rtol=RTOL, atol=ATOL,
+                                   err_msg=f"{what} layer {i} bias")
+
+
+def test_micro_gan_step_matches_the_real_engine():
+    """One step of the non-saturating GAN: D on real and detached fake, then G through D."""
+    rng = np.random.default_rng(3)
+    G = _mlp([3, 5, 6], [nn.ReLU(), nn.Sigmoid()], rng)
+    D = _mlp([6, 5, 1], [nn.LeakyReLU(0.2), None], rng)
+    g_acts = [micro.Tensor.relu, micro.Tensor.sigmoid]
+    d_acts = [lambda t: t.leaky_relu(0.2), None]
+    g_params, d_params = _micro_params(G), _micro_params(D)
+    real, z = rng.uniform(0, 1, (4, 6)), rng.standard_normal((4, 3))
+    bce = get_objective("bce")  # the library's loss, from logits with softplus
+
+    # D step: real images labelled 1, G's images (detached) labelled 0
+    fake = G(minigan.tensor(z, dtype=np.float64))
+    d_loss = bce.d_loss(D(minigan.tensor(real, dtype=np.float64)), D(fake.detach()))
+    d_loss.backward()
+    micro_fake = _micro_mlp(micro.Tensor(z), g_params, g_acts)
+    d_real = _micro_mlp(micro.Tensor(real), d_params, d_acts)
+    d_fake = _micro_mlp(micro_fake.detach(), d_params, d_acts)
+    micro_d_loss = -d_real.sigmoid().log().mean() - (1.0 - d_fake.sigmoid()).log().mean()
+    micro_d_loss.backward()
+    np.testing.assert_allclose(micro_d_loss.data, d_loss.item(), rtol=RTOL)
+    _assert_same_grads(D, d_params, "D")
+    assert all(p.grad is None for p in G.parameters())
+    assert all(w.grad is None and b.grad is None for w, b in g_params)  # detach kept G out
+
+    # G step: G's images through D, labelled 1 (the non-saturating loss -log D(G(z)))
+    D.zero_grad(set_to_none=True)
+    for weight_t, bias in d_params:
+        weight_t.grad = bias.grad = None
+    g_loss = bce.g_loss(D(fake))
+    g_loss.backward()
+    micro_g_loss = -_micro_mlp(micro_fake, d_params, d_acts).sigmoid().log().mean()
+    micro_g_loss.backward()
+    np.testing.assert_allclose(micro_g_loss.data, g_loss.item(), rtol=RTOL)
+    _assert_same_grads(G, g_params, "G")
+    _assert_same_grads(D, d_params, "D (from G's loss)")
+
+
+def test_micro_accumulates_and_honours_no_grad():
+    x = micro.Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x + x  # x reaches y by three paths: dy/dx = 2x + 1
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 5.0, 7.0])
+    (x * 2.0).sum().backward()  # a second backward adds to .grad, as in PyTorch
+    np.testing.assert_array_equal(x.grad, [5.0, 7.0, 9.0])
+    with micro.no_grad():
+        z = x * x
+    assert not z.requires_grad and z._ctx is None
+    assert (x * x).requires_grad  # recording is back on after the block
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        z.sum().backward()
+    assert not x.detach().requires_grad
+
+
+def test_micro_docstring_example_runs():
+    results = doctest.testmod(micro, verbose=False)
+    assert results.attempted >= 1 and results.failed == 0
+
+
+def _code_lines(source: str) -> int:
+    """Lines of code: not blank, not only a comment, not inside a docstring."""
+    tree = ast.parse(source)
+    docstring_lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                docstring_lines.update(range(first.lineno, first.end_lineno + 1))
+    return sum(
+        1 for number, line in enumerate(source.splitlines(), start=1)
+        if line.strip() and not line.strip().startswith("#") and number not in docstring_lines
+    )
+
+
+def test_code_line_counter():
+    source = '"""Doc\n\nstring."""\n\n# comment\nx = 1  # trailing\n\ndef f():\n    """One."""\n    return x\n'
+    assert _code_lines(source) == 3
+
+
+def test_micro_stays_small():
+    assert _code_lines(inspect.getsource(micro)) <= 150

@@ -1,0 +1,137 @@
+"""minigan.trace(): one record per backward call, in the engine's order, with the right facts."""
+from __future__ import annotations
+
+import doctest
+import io
+import sys
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import autograd, trace as trace_function
+from minigan.autograd import _topological_order
+from minigan.trace import TraceRecord
+
+trace_module = sys.modules["minigan.trace"]  # the module (minigan.trace is the function)
+
+
+def _small_graph():
+    """loss = sum(relu(x @ w) * 2): four ops, one constant."""
+    rng = np.random.default_rng(0)
+    x = minigan.tensor(rng.standard_normal((3, 4)), dtype=np.float64, requires_grad=True)
+    w = minigan.tensor(rng.standard_normal((4, 2)), dtype=np.float64, requires_grad=True)
+    return x, w, ((x @ w).relu() * 2.0).sum()
+
+
+def _backward_order(root):
+    """The ops in the order backward runs them: the reverse topological order."""
+    return [node for node in reversed(_topological_order([root])) if node._ctx is not None]
+
+
+def test_records_follow_the_engine_order_with_shapes_and_norms():
+    x, w, loss = _small_graph()
+    expected_nodes = _backward_order(loss)
+    with trace_function(file=False) as log:
+        loss.backward()
+    assert [r.op for r in log.records] == [n._ctx.function.__name__ for n in expected_nodes] == [
+        "Sum", "Mul", "ReLU", "MatMul"]
+    assert [r.output_shape for r in log.records] == [(), (3, 2), (3, 2), (3, 2)]
+    assert [r.input_shapes for r in log.records] == [((3, 2),), ((3, 2), ()), ((3, 2),), ((3, 4), (4, 2))]
+    # the gradient arriving at each op's output, written out with NumPy
+    z = x.data @ w.data
+    arriving = [np.ones(()), np.ones((3, 2)), 2.0 * np.ones((3, 2)), 2.0 * (z > 0)]
+    np.testing.assert_allclose([r.grad_norm for r in log.records],
+                               [np.sqrt(np.sum(g * g)) for g in arriving], rtol=1e-12)
+    assert all(np.isfinite(r.seconds) and r.seconds >= 0 for r in log.records)
+    # the traced backward computed what the untraced one does
+    np.testing.assert_allclose(w.grad.data, x.data.T @ (2.0 * (z > 0)), rtol=1e-12)
+
+
+def test_printed_lines_without_timing_are_exact():
+    _, _, loss = _small_graph()
+    out = io.StringIO()
+    with trace_function(file=out, timing=False) as log:
+        loss.backward()
+    assert out.getvalue() == "\n".join(record.line(timing=False) for record in log.records) + "\n"
+    first, second = out.getvalue().splitlines()[:2]
+    assert first == "Sum               (3, 2) -> ()                         grad norm 1"
+    assert second == "Mul               (3, 2), () -> (3, 2)                 grad norm 2.449"
+
+
+def test_timing_adds_milliseconds_and_stdout_is_the_default(capsys):
+    _, _, loss = _small_graph()
+    with trace_function() as log:
+        loss.backward()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(log.records) == 4
+    for line, record in zip(lines, log.records):
+        assert line.endswith(" ms")
+        assert float(line.split()[-2]) == pytest.approx(record.seconds * 1e3, abs=1e-3)
+
+
+def test_record_line_formats_shapes():
+    record = TraceRecord("MatMul", ((64, 100), (100, 256)), (64, 256), 0.5, 0.00125)
+    assert record.line() == "MatMul            (64, 100), (100, 256) -> (64, 256)   grad norm 0.5           1.250 ms"
+    assert record.line(timing=False) == "MatMul            (64, 100), (100, 256) -> (64, 256)   grad norm 0.5"
+
+
+def test_nested_traces_each_see_what_ran_inside_them():
+    with trace_function(file=False) as outer:
+        _, _, first = _small_graph()
+        first.backward()
+        with trace_function(file=False) as inner:
+            _, _, second = _small_graph()
+            second.backward()
+        assert autograd._tracer is not None  # the outer trace is still on
+        _, _, third = _small_graph()
+        third.backward()
+    assert len(inner.records) == 4
+    assert len(outer.records) == 12
+    assert outer.records[4:8] == inner.records  # the same records, shared
+    assert autograd._tracer is None
+
+
+def test_an_exception_inside_restores_the_engine():
+    with pytest.raises(ZeroDivisionError):
+        with trace_function(file=False):
+            1 / 0
+    assert autograd._tracer is None
+    _, _, loss = _small_graph()
+    loss.backward()
+    with pytest.raises(RuntimeError, match="second time"):  # an error from the engine itself
+        with trace_function(file=False) as log:
+            loss.backward()
+    assert autograd._tracer is None and log.records == []
+
+
+def test_grad_and_create_graph_are_traced():
+    x = minigan.tensor([0.5, -1.0, 2.0], dtype=np.float64, requires_grad=True)
+    y = (x * x * x).sum()  # dy/dx = 3x^2, d2y/dx2 = 6x
+    with trace_function(file=False) as first:
+        (g,) = minigan.grad(y, x, create_graph=True)
+    np.testing.assert_allclose(g.data, 3 * x.data**2)
+    assert [r.op for r in first.records] == ["Sum", "Mul", "Mul"]
+    assert first.records[0].grad_norm == 1.0
+    assert first.records[1].grad_norm == pytest.approx(np.sqrt(3.0))
+    expected = _backward_order(g.sum())
+    with trace_function(file=False) as second:
+        (h,) = minigan.grad(g.sum(), x)
+    np.testing.assert_allclose(h.data, 6 * x.data)
+    assert [r.op for r in second.records] == [n._ctx.function.__name__ for n in expected]
+
+
+def test_a_bad_file_is_one_clear_error():
+    with pytest.raises(TypeError, match="file must be a writable text stream"):
+        with trace_function(file="trace.txt"):
+            pass
+    assert autograd._tracer is None
+
+
+def test_exported_as_minigan_trace():
+    assert minigan.trace is trace_function and "trace" in minigan.__all__
+
+
+def test_the_module_docstring_example_runs():
+    results = doctest.testmod(trace_module, verbose=False)
+    assert results.attempted >= 3 and results.failed == 0
