@@ -25,7 +25,7 @@ CATEGORIES = {
     "matmul": "matmul",
     "linear_act_forward": "fused kernels", "linear_act_backward": "fused kernels", "bias_act_": "fused kernels",
     "batch_norm_act_forward": "fused kernels", "batch_norm_act_backward": "fused kernels",
-    "bce_with_logits": "fused kernels",
+    "bce_with_logits": "fused kernels", "dropout": "fused kernels",
     "adam": "optimizer",
 }
 

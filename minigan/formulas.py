@@ -1,5 +1,5 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
-softplus, BCE on logits, and the Adam/AdamW step.
+softplus, BCE on logits, batch norm, dropout, and the Adam/AdamW step.
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
@@ -134,6 +134,18 @@ def batch_norm_grad_input(dz: Any, xhat: Any, scale: Any, mean_dz: Any, mean_dz_
     return scale * (dz - mean_dz - xhat * mean_dz_xhat)
 
 
+# ============================================================== dropout
+def dropout(x: Any, bits: Any, threshold: Any, scale: Any) -> Any:
+    """f = x · keep / (1 - p), keep = [bits >= threshold]:  df/dx = keep / (1 - p), so the
+    backward is this formula applied to the upstream gradient.
+
+    ``bits`` are uniform random 32-bit integers and threshold = round(p · 2^32), so an element is
+    kept with probability 1 - p (to within 2^-32); scale = 1 / (1 - p). The mask multiplies, as
+    in PyTorch, so a NaN or inf dropped from x still gives NaN.
+    """
+    return x * where(bits >= threshold, scale, 0)
+
+
 # ============================================================== Adam / AdamW
 def adam_scalars(step: int, lr: float, beta1: float, beta2: float, eps: float,
                  weight_decay: float, decoupled: bool) -> dict[str, float]:
@@ -180,7 +192,7 @@ def adam_param(p: Any, m: Any, v: Any, bias_correction2_sqrt: Any, eps: Any, neg
 FORMULAS: tuple[Callable, ...] = (
     sigmoid, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
     leaky_relu_backward, sigmoid_act, sigmoid_backward, tanh_act, tanh_backward, bce_with_logits,
-    bce_with_logits_grad, batch_norm_affine, batch_norm_grad_input,
+    bce_with_logits_grad, batch_norm_affine, batch_norm_grad_input, dropout,
     adam_moments, adam_param,
 )
 

@@ -7,6 +7,7 @@ Because every backward is made of these same ops, the backward pass can be recor
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any, Sequence
 
 import numpy as np
@@ -853,15 +854,22 @@ class Softmax(Function):
 
 
 class Dropout(Function):
-    """f = a * mask / (1 - p) with mask ~ Bernoulli(1 - p);  df/da = mask / (1 - p)."""
+    """f = a · keep / (1 - p), keep = [bits >= round(p · 2^32)] for uniform random 32-bit
+    integers (formulas.dropout);  df/da = keep / (1 - p). One fused kernel call each way."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any, scaled_mask: Any) -> Any:
-        return a * scaled_mask
+    def forward(ctx: Context, a: Any, bits: Any, threshold: int, scale: float) -> Any:
+        return backend_of(a).dropout(a, bits, threshold, scale)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return (grad * _constant(ctx.options["scaled_mask"]),)
+        options = ctx.options
+        backend = backend_of(grad.data)
+        if is_grad_enabled():  # create_graph: grad times the scaled mask, recorded
+            scaled_mask = backend.dropout(backend.xp.ones_like(grad.data), options["bits"],
+                                          options["threshold"], options["scale"])
+            return (grad * _constant(scaled_mask),)
+        return (_constant(backend.dropout(grad.data, options["bits"], options["threshold"], options["scale"])),)
 
 
 def relu(a: Tensor) -> Tensor:
@@ -899,7 +907,11 @@ def softmax(a: Tensor, axis: int = -1) -> Tensor:
 
 
 def dropout(a: Tensor, p: float = 0.5, training: bool = True, rng: np.random.Generator | None = None) -> Tensor:
-    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (identity in eval)."""
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (identity in eval).
+
+    The mask comes from 32 random bits per element, drawn on the host from ``rng`` (default:
+    minigan's Generator, so a seed fixes it) and moved to a's device.
+    """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability must be in [0, 1], got {p}")
     if not training or p == 0.0:
@@ -909,10 +921,11 @@ def dropout(a: Tensor, p: float = 0.5, training: bool = True, rng: np.random.Gen
     from .random import default_generator
 
     rng = rng if rng is not None else default_generator()
-    keep = rng.random(a.shape) >= p
-    # the mask is drawn on the host from minigan's Generator, then moved to a's device
-    scaled_mask = backend_of(a.data).asarray(keep.astype(a.dtype) / np.asarray(1.0 - p, dtype=a.dtype))
-    return Dropout.apply(a, scaled_mask=scaled_mask)
+    size = math.prod(a.shape)
+    words = rng.bit_generator.random_raw((size + 1) // 2)  # two 32-bit draws per 64-bit word
+    bits = words.view(np.uint32)[:size].reshape(a.shape)
+    return Dropout.apply(a, bits=backend_of(a.data).asarray(bits), threshold=builtins.min(round(p * 2.0**32), 2**32 - 1),
+                         scale=1.0 / (1.0 - p))
 
 
 # ============================================================== fused linear layer

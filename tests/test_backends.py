@@ -384,6 +384,34 @@ def test_bce_gradient_is_derivative_of_mean_loss():
 
 
 # --------------------------------------------------------------------------------------------
+# dropout
+# --------------------------------------------------------------------------------------------
+@given(shape=st.lists(st.integers(0, MAX_DIM), min_size=0, max_size=3), p=st.floats(0.0, 1.0),
+       dtype=dtypes, layout=layouts, seed=seeds)
+def test_dropout_matches_reference(shape, p, dtype, layout, seed):
+    rng = np.random.default_rng(seed)
+    x = lay_out(rng.standard_normal(shape).astype(dtype), layout)
+    bits = rng.integers(0, 2**32, shape, dtype=np.uint32)
+    threshold = min(round(p * 2**32), 2**32 - 1)
+    scale = 1 / (1 - p) if p < 1 else 0.0
+    out = cpu.backend.dropout(x, bits, threshold, scale)
+    expected = np.where(bits >= threshold, x * dtype(scale), dtype(0))  # written out plainly
+    assert out.dtype == dtype and out.shape == x.shape
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(reference.dropout(x, bits, threshold, scale), expected)
+
+
+def test_dropout_multiplies_by_the_mask_as_pytorch_does():
+    """A dropped NaN or inf stays NaN (inf * 0), a kept one passes: the mask multiplies."""
+    x = np.array([np.nan, np.inf, np.nan, 2.0], np.float32)
+    bits = np.array([0, 0, 2**31, 2**31], np.uint32)
+    for backend in (cpu.backend, reference):
+        with np.errstate(invalid="ignore"):
+            out = backend.dropout(x, bits, 2**30, 2.0)
+        np.testing.assert_array_equal(out, [np.nan, np.nan, np.nan, 4.0])
+
+
+# --------------------------------------------------------------------------------------------
 # errors and dispatch
 # --------------------------------------------------------------------------------------------
 def test_unknown_activation():
@@ -515,7 +543,7 @@ def test_unwritable_cache_dir_does_not_crash(tmp_path):
 @pytest.mark.skipif(JIT_DISABLED, reason="this is the test that starts the pure-Python run")
 def test_kernels_pass_with_jit_disabled():
     """CI covers the pure-Python path: a fast subset of this file under NUMBA_DISABLE_JIT=1."""
-    subset = "matches_reference or extreme or torch_formulas or rejects or nan_propagates"
+    subset = "matches_reference or extreme or torch_formulas or rejects or nan_propagates or dropout"
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", str(Path(__file__)), "-q", "-x", "-k", subset,

@@ -420,6 +420,19 @@ def test_corrupt_cache_is_reported_and_rebuilt(monkeypatch, synthetic, capsys, d
     assert load_mnist(val_size=VAL, verbose=False).source == f"cache {cache}"
 
 
+def test_an_old_compressed_cache_is_read_and_stored_uncompressed(synthetic):
+    arrays, _ = synthetic
+    spec = mn.DATASETS["mnist"]
+    cache = mn._cache_path(spec)
+    np.savez_compressed(cache, **arrays)
+    assert mn._is_compressed(cache)
+    data = load_mnist(val_size=VAL, verbose=False)
+    assert data.source == f"cache {cache}" and not mn._is_compressed(cache)
+    reread = mn._load_cache(spec, cache)
+    for key, array in arrays.items():
+        np.testing.assert_array_equal(reread[key], array)
+
+
 def test_failed_cache_write_leaves_the_old_file(monkeypatch, tmp_path):
     cache = tmp_path / "mnist.npz"
     cache.write_bytes(b"old content")
@@ -428,7 +441,7 @@ def test_failed_cache_write_leaves_the_old_file(monkeypatch, tmp_path):
         handle.write(b"half of a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(mn.np, "savez_compressed", explode)
+    monkeypatch.setattr(mn.np, "savez", explode)
     with pytest.raises(OSError, match="disk full"):
         mn._write_cache(cache, make_arrays())
     assert cache.read_bytes() == b"old content" and [p.name for p in tmp_path.iterdir()] == ["mnist.npz"]

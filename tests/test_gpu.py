@@ -50,7 +50,7 @@ def test_cupy_backend_wiring_matches_the_reference(activation, with_bias):
 
 
 @pytest.mark.parametrize("amsgrad", [False, True])
-def test_cupy_backend_adam_and_bce_wiring(amsgrad):
+def test_cupy_backend_adam_bce_and_dropout_wiring(amsgrad):
     rng = np.random.default_rng(1)
     gpu = _numpy_as_cupy()
     scalars = formulas.adam_scalars(3, 1e-2, 0.8, 0.95, 1e-8, 0.01, True)
@@ -66,6 +66,9 @@ def test_cupy_backend_adam_and_bce_wiring(amsgrad):
     x, t = rng.standard_normal((6, 1)) * 5, rng.random((6, 1))
     for got, expected in zip(gpu.bce_with_logits(x, t), reference.bce_with_logits(x, t)):
         np.testing.assert_allclose(got, expected, rtol=1e-14)
+    bits = rng.integers(0, 2**32, (5, 3), dtype=np.uint32)
+    np.testing.assert_array_equal(gpu.dropout(x[:5, :1] * np.ones(3), bits, 2**31, 2.0),
+                                  reference.dropout(x[:5, :1] * np.ones(3), bits, 2**31, 2.0))
 
 
 # ------------------------------------------------------------------------------ on a real GPU

@@ -126,7 +126,9 @@ def _(data):
 def _(data):
     p, seed = data.draw(st.floats(0.1, 0.9)), data.draw(st.integers(0, 2**16))
     a = values(data, data.draw(SHAPES))
-    keep = np.random.default_rng(seed).random(a.shape) >= p
+    # the documented rule, written out: 32 random bits per element, kept when bits >= p 2^32
+    words = np.random.default_rng(seed).bit_generator.random_raw((a.size + 1) // 2)
+    keep = words.view(np.uint32)[:a.size].reshape(a.shape) >= round(p * 2**32)
     return Drawn(lambda x: ops.dropout(x, p, rng=np.random.default_rng(seed)), [a], a * keep / (1.0 - p))
 
 

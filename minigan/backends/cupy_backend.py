@@ -4,7 +4,7 @@ The engine's ops run on CuPy through the array-API namespace that array-api-comp
 around it (the same ops code as on the CPU). The fused kernels come from the one definition
 of each formula in :mod:`minigan.formulas`, bound to CuPy's ufuncs and compiled by
 ``cupy.fuse`` into one elementwise kernel each: bias + activation, the activation's backward,
-the Adam/AdamW step and BCE on logits. Matrix products go to cuBLAS.
+the Adam/AdamW step, BCE on logits and dropout. Matrix products go to cuBLAS.
 
 Nothing here is imported until a Tensor is sent to ``"cuda"``.
 """
@@ -121,6 +121,10 @@ class CupyBackend(ArrayBackend):
         losses = self._fuse("bce", self.raw.bce_with_logits)(logits, targets)
         grad = self._fuse("bce_grad", self.raw.bce_with_logits_grad)(logits, targets) / logits.size
         return losses.mean(), grad
+
+
+    def dropout(self, x: Any, bits: Any, threshold: int, scale: float) -> Any:
+        return self._fuse("dropout", self.raw.dropout)(x, bits, np.uint32(threshold), x.dtype.type(scale))
 
 
 _backend: CupyBackend | None = None

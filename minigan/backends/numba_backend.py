@@ -127,6 +127,7 @@ bce_with_logits = S.bce_with_logits
 bce_with_logits_grad = S.bce_with_logits_grad
 batch_norm_affine = S.batch_norm_affine
 batch_norm_grad_input = S.batch_norm_grad_input
+dropout = S.dropout
 maximum = _maximum
 
 
@@ -479,6 +480,17 @@ def _bce_py(x, t, grad):  # noqa: ANN001, ANN202
 _bce = _jit(parallel=False)(_bce_py)
 
 
+# ------------------------------------------------------------------------------ dropout
+def _dropout_py(x, bits, threshold, scale, out):  # noqa: ANN001, ANN202
+    """out = formulas.dropout(x, bits, threshold, scale) in one pass over flat arrays (the
+    forward on the input, the backward on the upstream gradient)."""
+    for k in range(x.size):
+        out[k] = dropout(x[k], bits[k], threshold, scale)
+
+
+_dropout = _jit(parallel=False)(_dropout_py)
+
+
 # ------------------------------------------------------------------------------ the backend
 class NumbaBackend(ArrayBackend):
     """NumPy arrays, with the fused kernels compiled by Numba."""
@@ -595,6 +607,14 @@ class NumbaBackend(ArrayBackend):
         return np.asarray(total / max(x.size, 1), dtype=x.dtype), grad
 
 
+    def dropout(self, x: np.ndarray, bits: np.ndarray, threshold: int, scale: float) -> np.ndarray:
+        """x · [bits >= threshold] · scale in one pass; bits is a uint32 array of x's shape."""
+        out = np.empty(x.shape, dtype=x.dtype)  # not empty_like: ascontiguousarray makes 0-d inputs 1-d
+        _dropout(np.ascontiguousarray(x).reshape(-1), np.ascontiguousarray(bits).reshape(-1),
+                 np.uint32(threshold), x.dtype.type(scale), out.reshape(-1))
+        return out
+
+
 backend = NumbaBackend(np, Device("cpu"))
 
 
@@ -621,3 +641,4 @@ def compile_all(dtype: Any, activations: Sequence[str] = tuple(formulas.ACTIVATI
     p, g, m, v = (np.ones(9, dt) for _ in range(4))
     _adam_serial(p, g, m, v, v, False, s(1), s(0), s(0.1), s(0.999), s(0.001), s(1), s(1e-8), s(-1e-3))
     _bce(np.zeros(4, dt), np.ones(4, dt), np.empty(4, dt))
+    _dropout(np.ones(4, dt), np.zeros(4, np.uint32), np.uint32(1), s(2), np.empty(4, dt))

@@ -141,6 +141,11 @@ class ArrayBackend:
         return self.xp.asarray(loss), grad
 
 
+    def dropout(self, x: Any, bits: Any, threshold: int, scale: float) -> Any:
+        """formulas.dropout on whole arrays: x · [bits >= threshold] · scale, in x's dtype."""
+        return self.F.dropout(x, bits, threshold, self.xp.asarray(scale, dtype=x.dtype, device=x.device))
+
+
 class NumpyBackend(ArrayBackend):
     """NumPy arrays. Adam's formula makes a dozen temporaries the size of its arrays; walked in
     blocks that fit in the cache, those stay cheap: one step of a 784x1024 float32 weight measured
