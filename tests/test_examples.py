@@ -18,6 +18,8 @@ NUMBERED = sorted(path.name for path in EXAMPLES.glob("[0-9][0-9]_*.py"))
 def run_example(name: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     # One BLAS and one Numba thread: the examples are small, and a busy CI machine stalls threads.
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", NUMBA_NUM_THREADS="1", MPLBACKEND="Agg")
+    # this checkout's minigan, whatever copy is installed
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(EXAMPLES.parent), env.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, str(EXAMPLES / name), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 

@@ -42,6 +42,8 @@ def test_tutorial_trains_300_steps_and_saves_state_dicts(tmp_path):
     data = tmp_path / "data"
     write_mnist_dir(data, n_train=1200, n_test=10)
     env = dict(os.environ, MINIGAN_CACHE=str(tmp_path / "cache"))
+    # this checkout's minigan, whatever copy is installed
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(EXAMPLE.parents[1]), env.get("PYTHONPATH")]))
     env.pop("MINIGAN_DATA", None)
     result = subprocess.run(
         [sys.executable, str(EXAMPLE), "--data-dir", str(data), "--epochs", "2", "--batch-size", "8",
