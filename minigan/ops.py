@@ -989,24 +989,27 @@ def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor
 # ============================================================== fused batch norm + activation
 class BatchNormAct(Function):
     """f = act(z), z = (x - μ) / sqrt(σ² + eps) · γ + β, with μ and σ² the mean and biased
-    variance of x (N, C) over its N rows (batch norm in training mode). With dz = g act'(z) and
-    x̂ = (x - μ) / sqrt(σ² + eps):  df/dβ = Σ dz,  df/dγ = Σ dz x̂,
-    df/dx = γ / sqrt(σ² + eps) · (dz - mean(dz) - x̂ mean(dz x̂)).
+    variance of each channel of x (N, C, *spatial) over N and the spatial axes (batch norm in
+    training mode). With dz = g act'(z) and x̂ = (x - μ) / sqrt(σ² + eps):  df/dβ = Σ dz,
+    df/dγ = Σ dz x̂,  df/dx = γ / sqrt(σ² + eps) · (dz - mean(dz) - x̂ mean(dz x̂)).
 
-    One kernel call each way in place of the eight ops of the composite. When the backward pass
-    is recorded (create_graph), the composite is rebuilt in Tensor ops from the same formulas and
-    differentiated instead, so second derivatives work through it too. ``running`` (the running
-    mean, variance, batch counter and momentum, or None) is updated in place, as PyTorch does.
+    One kernel call each way in place of the eight ops of the composite; the kernels see x as
+    (N, C) or (N, C, L). When the backward pass is recorded (create_graph), the composite is
+    rebuilt in Tensor ops from the same formulas and differentiated instead, so second
+    derivatives work through it too. ``running`` (the running mean, variance, batch counter and
+    momentum, or None) is updated in place, as PyTorch does.
     """
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any, eps: float, activation: str, slope: float,
                 running: tuple[Any, Any, Any, float | None] | None) -> Any:
-        y, mean, var, invstd = backend_of(x).batch_norm_act_forward(x, weight, bias, eps, activation, slope)
+        backend = backend_of(x)
+        y, mean, var, invstd = backend.batch_norm_act_forward(_channel_rows(backend, x), weight, bias, eps,
+                                                              activation, slope)
         ctx.save_for_backward(mean, invstd)
         if running is not None:
-            _update_running_stats(*running, mean, var, x.shape[0])
-        return y
+            _update_running_stats(*running, mean, var, x.size // x.shape[1])
+        return backend.xp.reshape(y, x.shape)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -1019,16 +1022,26 @@ class BatchNormAct(Function):
             found = iter(grad_of(out, wanted, grad_outputs=grad, create_graph=True, allow_unused=True))
             return tuple(next(found) if t.requires_grad else None for t in ctx.inputs)
         mean, invstd = ctx.saved
-        grads = backend_of(x.data).batch_norm_act_backward(
-            grad.data, ctx.output.data, x.data, mean, invstd, weight.data, activation, slope)
+        backend = backend_of(x.data)
+        grad_x, grad_weight, grad_bias = backend.batch_norm_act_backward(
+            *(_channel_rows(backend, a) for a in (grad.data, ctx.output.data, x.data)), mean, invstd, weight.data,
+            activation, slope)
+        grads = (backend.xp.reshape(grad_x, x.shape), grad_weight, grad_bias)
         return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
 
 
+def _channel_rows(backend: Any, x: Any) -> Any:
+    """x (N, C) as it is, x (N, C, *spatial) as (N, C, L): the layouts the batch-norm kernels take."""
+    return x if x.ndim <= 3 else backend.xp.reshape(x, (x.shape[0], x.shape[1], -1))
+
+
 def _batch_norm_composite(x: Tensor, weight: Tensor, bias: Tensor, eps: float) -> Tensor:
-    """Batch norm of x (N, C) with batch statistics, in Tensor ops (recordable)."""
-    mean = x.mean(axis=0, keepdims=True)
-    invstd = 1.0 / sqrt(x.var(axis=0, keepdims=True) + eps)
-    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, weight, bias)
+    """Batch norm of x (N, C, *spatial) with batch statistics per channel, in Tensor ops (recordable)."""
+    axes = (0,) + tuple(range(2, x.ndim))
+    per_channel = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    mean = x.mean(axis=axes, keepdims=True)
+    invstd = 1.0 / sqrt(x.var(axis=axes, keepdims=True) + eps)
+    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, weight.reshape(per_channel), bias.reshape(per_channel))
 
 
 def _update_running_stats(running_mean: Any, running_var: Any, num_batches_tracked: Any,
@@ -1050,13 +1063,14 @@ def _update_running_stats(running_mean: Any, running_var: Any, num_batches_track
 def batch_norm_act(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float = 1e-5,
                    activation: str = "none", negative_slope: float = 0.01,
                    running: tuple[Any, Any, Any, float | None] | None = None) -> Tensor:
-    """act(batch_norm(x)) for x (N, C) in training mode, in one fused op (see BatchNormAct);
-    ``weight``/``bias`` None mean 1 and 0. The activation is read off the output, which needs
-    a leaky slope > 0."""
+    """act(batch_norm(x)) for x (N, C), (N, C, L) or (N, C, H, W) in training mode, per channel C,
+    in one fused op (see BatchNormAct); ``weight``/``bias`` None mean 1 and 0. The activation is
+    read off the output, which needs a leaky slope > 0."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"batch_norm_act: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
-    if x.ndim != 2 or x.shape[0] < 2:
-        raise ValueError(f"batch_norm_act: expected (N, C) with N > 1, got {x.shape}")
+    if x.ndim not in (2, 3, 4) or x.size <= x.shape[1]:
+        raise ValueError(f"batch_norm_act: expected (N, C), (N, C, L) or (N, C, H, W) with more than one value "
+                         f"per channel, got {x.shape}")
     if activation == "leaky_relu" and not negative_slope > 0:
         raise ValueError(f"batch_norm_act: the fused leaky ReLU needs a slope > 0, got {negative_slope}")
     width = (x.shape[1],)

@@ -8,7 +8,7 @@ tests hold the Numba kernels to. Kernels assume valid input; the ops check it fi
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -59,6 +59,11 @@ class ArrayBackend:
         return array[index]
 
     # ------------------------------------------------------------------ kernels
+    def _elementwise(self, name: str, build: Callable[[Any], Callable]) -> Callable:
+        """The elementwise step ``build(formulas)``: here the formulas on whole arrays of xp (the
+        CuPy backend fuses the same step into one kernel named ``name``)."""
+        return build(self.F)
+
     def matmul(self, a: Any, b: Any) -> Any:
         """a @ b for 2-D arrays of one float dtype."""
         return self.xp.matmul(a, b)
@@ -82,30 +87,36 @@ class ArrayBackend:
 
     def batch_norm_act_forward(self, x: Any, weight: Any, bias: Any, eps: float, activation: str,
                                slope: float) -> tuple[Any, Any, Any, Any]:
-        """Training-mode batch norm of x (N, C) over N, then the activation:
-        (y, batch mean, biased batch variance, invstd = 1 / sqrt(var + eps))."""
+        """Training-mode batch norm of x (N, C) or (N, C, L) per channel C, over N (and L), then
+        the activation: (y, batch mean, biased batch variance, invstd = 1 / sqrt(var + eps)),
+        the statistics of shape (C,)."""
         xp = self.xp
-        mean = xp.mean(x, axis=0)
+        axes, per_channel = _channel_axes(x)
+        mean = xp.mean(x, axis=axes, keepdims=True)
         centered = x - mean
-        var = xp.mean(centered * centered, axis=0)
+        var = xp.mean(centered * centered, axis=axes, keepdims=True)
         invstd = 1 / xp.sqrt(var + eps)
-        act, _ = self.F.ACTIVATIONS[activation]
+        normalise_act = self._elementwise(f"batch_norm_act_{activation}", lambda F: (
+            lambda x, mean, invstd, weight, bias, slope:
+            F.ACTIVATIONS[activation][0](F.batch_norm_affine(x, mean, invstd, weight, bias), slope)))
         with self.errstate():
-            y = act(self.F.batch_norm_affine(x, mean, invstd, weight, bias), slope)
-        return y, mean, var, invstd
+            y = normalise_act(x, mean, invstd, xp.reshape(weight, per_channel), xp.reshape(bias, per_channel), slope)
+        return y, xp.reshape(mean, (-1,)), xp.reshape(var, (-1,)), xp.reshape(invstd, (-1,))
 
     def batch_norm_act_backward(self, grad_y: Any, y: Any, x: Any, mean: Any, invstd: Any, weight: Any,
                                 activation: str, slope: float) -> tuple[Any, Any, Any]:
         """(grad_x, grad_weight, grad_bias) of :meth:`batch_norm_act_forward`, from its output."""
         xp = self.xp
-        _, backward = self.F.ACTIVATIONS[activation]
-        dz = backward(grad_y, y, slope)
+        axes, per_channel = _channel_axes(x)
+        mean, invstd = xp.reshape(mean, per_channel), xp.reshape(invstd, per_channel)
+        dz = self._elementwise(f"act_backward_{activation}", lambda F: F.ACTIVATIONS[activation][1])(grad_y, y, slope)
         xhat = (x - mean) * invstd
-        sum_dz = xp.sum(dz, axis=0)
-        sum_dz_xhat = xp.sum(dz * xhat, axis=0)
-        count = x.shape[0]
-        grad_x = self.F.batch_norm_grad_input(dz, xhat, weight * invstd, sum_dz / count, sum_dz_xhat / count)
-        return grad_x, sum_dz_xhat, sum_dz
+        sum_dz = xp.sum(dz, axis=axes, keepdims=True)
+        sum_dz_xhat = xp.sum(dz * xhat, axis=axes, keepdims=True)
+        count = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+        grad_input = self._elementwise("batch_norm_grad_input", lambda F: F.batch_norm_grad_input)
+        grad_x = grad_input(dz, xhat, xp.reshape(weight, per_channel) * invstd, sum_dz / count, sum_dz_xhat / count)
+        return grad_x, xp.reshape(sum_dz_xhat, (-1,)), xp.reshape(sum_dz, (-1,))
 
     def adam(self, params: Sequence[Any], grads: Sequence[Any], exp_avgs: Sequence[Any],
              exp_avg_sqs: Sequence[Any], max_exp_avg_sqs: Sequence[Any] | None,
@@ -139,6 +150,12 @@ class ArrayBackend:
             loss = self.xp.mean(self.F.bce_with_logits(logits, targets))
             grad = self.F.bce_with_logits_grad(logits, targets) / count
         return self.xp.asarray(loss), grad
+
+
+def _channel_axes(x: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """For x (N, C) or (N, C, L): the axes batch statistics run over, and the shape that lines a
+    per-channel vector (C,) up with x."""
+    return ((0,), (1, x.shape[1])) if x.ndim == 2 else ((0, 2), (1, x.shape[1], 1))
 
 
 class NumpyBackend(ArrayBackend):

@@ -232,7 +232,7 @@ OP_CASES: list[OpCase] = [
 
 OP_CASES += [
     OpCase(f"batch_norm_act_{act}", (lambda a: lambda x, w, b: ops.batch_norm_act(x, w, b, 1e-5, a, 0.2))(act),
-           [((5, 3), (3,), (3,))])
+           [((5, 3), (3,), (3,)), ((2, 3, 2, 3), (3,), (3,)), ((1, 2, 5), (2,), (2,))])
     for act in ("none", "relu", "leaky_relu", "sigmoid", "tanh")
 ]
 

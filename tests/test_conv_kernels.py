@@ -1,0 +1,129 @@
+"""The kernels behind the convolution-family layers: each Numba kernel against the NumPy
+reference backend (in both its serial and parallel builds), the CuPy backend's wiring through
+a stand-in module, and the layers that take them. Gradients are checked against finite
+differences in test_ops_grad.py (the gradcheck cases) and against plain NumPy in
+test_ops_properties.py."""
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pytest
+
+import minigan as mg
+from minigan import formulas, nn, ops
+from minigan.backends import numba_backend as cpu
+from minigan.backends.cupy_backend import CupyBackend
+from minigan.backends.numpy_backend import backend as reference
+from minigan.nn.layers import batch_norm
+
+ACTIVATIONS = tuple(formulas.ACTIVATIONS)
+TOLERANCE = {np.float32: {"rtol": 2e-5, "atol": 2e-5}, np.float64: {"rtol": 1e-11, "atol": 1e-12}}
+
+
+def _stand_in_gpu() -> CupyBackend:
+    """The CuPy backend over NumPy: ``cupy.fuse`` becomes a plain call."""
+    stand_in = types.SimpleNamespace(**vars(np))
+    stand_in.fuse = lambda kernel_name: (lambda function: function)
+    stand_in.asnumpy = np.asarray
+    return CupyBackend(stand_in, np, np.add.at)
+
+
+def _assert_all_close(got, expected, dtype) -> None:
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, **TOLERANCE[dtype])
+
+
+# ------------------------------------------------------------------------------ batch norm per channel
+def _batch_norm_inputs(shape, dtype, seed):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal(shape) * 2 + 0.5).astype(dtype)
+    weight, bias = rng.uniform(0.5, 1.5, shape[1]).astype(dtype), rng.standard_normal(shape[1]).astype(dtype)
+    return rng, x, weight, bias
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("shape", [(2, 3, 5), (1, 2, 7), (3, 1, 1), (7, 4, 33)], ids=str)
+def test_batch_norm_act_channels_kernels_match_the_reference(shape, activation, dtype, parallel):
+    rng, x, weight, bias = _batch_norm_inputs(shape, dtype, seed=0)
+    forward = cpu.batch_norm_act_channels_forward(x, weight, bias, 1e-5, activation, 0.2, parallel=parallel)
+    expected = reference.batch_norm_act_forward(x, weight, bias, 1e-5, activation, 0.2)
+    _assert_all_close(forward, expected, dtype)
+    y, mean, _, invstd = expected
+    grad_y = rng.standard_normal(shape).astype(dtype)
+    _assert_all_close(
+        cpu.batch_norm_act_channels_backward(grad_y, y, x, mean, invstd, weight, activation, 0.2, parallel=parallel),
+        reference.batch_norm_act_backward(grad_y, y, x, mean, invstd, weight, activation, 0.2), dtype)
+
+
+def test_batch_norm_act_channels_takes_non_contiguous_arrays():
+    _, x, weight, bias = _batch_norm_inputs((3, 4, 5), np.float64, seed=1)
+    x_view = np.transpose(np.ascontiguousarray(np.transpose(x, (2, 1, 0))), (2, 1, 0))  # same values, strided
+    assert not x_view.flags.c_contiguous
+    _assert_all_close(cpu.backend.batch_norm_act_forward(x_view, weight, bias, 1e-5, "tanh", 0.2),
+                      reference.batch_norm_act_forward(x, weight, bias, 1e-5, "tanh", 0.2), np.float64)
+
+
+def test_batch_norm_act_channels_propagates_nan_to_its_channel_only():
+    x = np.ones((2, 3, 4), np.float32) * np.arange(4, dtype=np.float32)
+    x[1, 1, 2] = np.nan
+    y, mean, _, _ = cpu.backend.batch_norm_act_forward(x, np.ones(3, np.float32), np.zeros(3, np.float32),
+                                                      1e-5, "relu", 0.0)
+    assert np.isnan(mean[1]) and np.all(np.isnan(y[:, 1]))
+    assert np.all(np.isfinite(y[:, [0, 2]])) and np.all(np.isfinite(mean[[0, 2]]))
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 5)], ids=str)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_cupy_batch_norm_act_wiring_matches_the_reference(shape, activation):
+    rng, x, weight, bias = _batch_norm_inputs(shape, np.float64, seed=2)
+    gpu = _stand_in_gpu()
+    forward = gpu.batch_norm_act_forward(x, weight, bias, 1e-5, activation, 0.2)
+    _assert_all_close(forward, reference.batch_norm_act_forward(x, weight, bias, 1e-5, activation, 0.2), np.float64)
+    y, mean, _, invstd = forward
+    grad_y = rng.standard_normal(shape)
+    _assert_all_close(gpu.batch_norm_act_backward(grad_y, y, x, mean, invstd, weight, activation, 0.2),
+                      reference.batch_norm_act_backward(grad_y, y, x, mean, invstd, weight, activation, 0.2),
+                      np.float64)
+
+
+@pytest.mark.parametrize("mode", ["numba", "numpy"])
+@pytest.mark.parametrize("follower, activation", [(nn.ReLU(), "relu"), (nn.LeakyReLU(0.2), "leaky_relu"),
+                                                  (nn.Tanh(), "tanh"), (None, "none")])
+def test_batch_norm2d_and_its_activation_take_the_fused_op(follower, activation, mode, kernel_mode):
+    """Sequential(BatchNorm2d, activation) in training is one BatchNormAct; its output, gradients
+    and running statistics equal the unfused batch_norm followed by the activation."""
+    kernel_mode(mode)
+    rng = np.random.default_rng(3)
+    data = rng.standard_normal((4, 3, 5, 6)) * 3 + 1
+    fused_bn, plain_bn = nn.BatchNorm2d(3, dtype=np.float64), nn.BatchNorm2d(3, dtype=np.float64)
+    for bn in (fused_bn, plain_bn):
+        bn.weight.data[...] = [0.5, 1.0, 2.0]
+        bn.bias.data[...] = [0.1, -0.2, 0.3]
+    model = nn.Sequential(fused_bn, follower) if follower is not None else fused_bn
+    x, x_plain = mg.tensor(data, requires_grad=True), mg.tensor(data, requires_grad=True)
+    out = model(x)
+    assert out.grad_fn == "BatchNormAct"
+    plain = ops.activate(batch_norm(x_plain, plain_bn.running_mean, plain_bn.running_var, plain_bn.weight, plain_bn.bias,
+                                    training=True, momentum=0.1, num_batches_tracked=plain_bn.num_batches_tracked),
+                         activation, 0.2)
+    np.testing.assert_allclose(out.numpy(), plain.numpy(), rtol=1e-12, atol=1e-12)
+    upstream = mg.tensor(rng.standard_normal(out.shape))
+    out.backward(upstream)
+    plain.backward(upstream)
+    for got, expected in ((x, x_plain), (fused_bn.weight, plain_bn.weight), (fused_bn.bias, plain_bn.bias)):
+        np.testing.assert_allclose(got.grad.numpy(), expected.grad.numpy(), rtol=1e-10, atol=1e-12)
+    for name in ("running_mean", "running_var", "num_batches_tracked"):
+        np.testing.assert_allclose(getattr(fused_bn, name), getattr(plain_bn, name), rtol=1e-12)
+
+
+def test_batch_norm_act_needs_more_than_one_value_per_channel():
+    one_each = mg.tensor(np.ones((1, 3, 1, 1)))
+    with pytest.raises(ValueError, match=r"more than one value per channel, got \(1, 3, 1, 1\)"):
+        ops.batch_norm_act(one_each, None, None)
+    with pytest.raises(ValueError, match=r"more than 1 value per channel.*\(1, 3, 1, 1\)"):
+        nn.BatchNorm2d(3)(mg.tensor(np.ones((1, 3, 1, 1), np.float32)))
