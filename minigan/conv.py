@@ -27,58 +27,25 @@ from typing import Any, Sequence
 import numpy as np
 
 from .backends import backend_of
-from .function import Context, Function
+from .function import Context, Function, is_grad_enabled
 from .tensor import Tensor
 
 Pair = tuple[int, int]
 
 
 # ============================================================== array helpers (im2col / col2im)
-def _window_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, slice]]:
-    """For each kernel position (row-major), the (rows, cols) slices of the padded input it sees."""
-    slices = []
-    for i in range(kernel[0]):
-        rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (out_hw[0] - 1) + 1, stride[0])
-        for j in range(kernel[1]):
-            cols = slice(j * dilation[1], j * dilation[1] + stride[1] * (out_hw[1] - 1) + 1, stride[1])
-            slices.append((rows, cols))
-    return slices
-
-
-def _pad(x: Any, padding: Pair, value: float = 0.0) -> Any:
-    """x (A, B, H, W) with ``padding`` rows/columns of ``value`` on each side."""
-    if padding == (0, 0):
-        return x
-    xp = backend_of(x).xp
-    a, b, h, w = x.shape
-    out = xp.full((a, b, h + 2 * padding[0], w + 2 * padding[1]), value, dtype=x.dtype, device=x.device)
-    out[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w] = x
-    return out
-
-
+# The windows themselves are backend kernels (minigan/backends/numpy_backend.py has the
+# readable strided-slice version; the Numba backend compiles loops for them).
 def _unfold(x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
             pad_value: float = 0.0) -> Any:
     """im2col: the kernel windows of padded x (A, B, H, W), stacked as (K, A, B, OH, OW),
     K = kh * kw in row-major order."""
-    padded = _pad(x, padding, pad_value)
-    pieces = [padded[:, :, rows, cols] for rows, cols in _window_slices(kernel, stride, dilation, out_hw)]
-    return backend_of(x).xp.stack(pieces, axis=0)
+    return backend_of(x).unfold(x, kernel, stride, padding, dilation, out_hw, pad_value)
 
 
 def _fold(cols: Any, in_hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Any:
-    """col2im, the adjoint of :func:`_unfold`: each kernel position's slice of ``cols``
-    (K, A, B, OH, OW) added back where it came from, then the padding cut off -> (A, B, H, W)."""
-    xp = backend_of(cols).xp
-    _, a, b, out_h, out_w = cols.shape
-    padded_hw = (in_hw[0] + 2 * padding[0], in_hw[1] + 2 * padding[1])
-    out = xp.zeros((a, b) + padded_hw, dtype=cols.dtype, device=cols.device)
-    for k, (rows, cols_slice) in enumerate(_window_slices(kernel, stride, dilation, (out_h, out_w))):
-        # += on the slice: NumPy and CuPy add in place into the view; the standard's
-        # __setitem__ that Python runs after it writes the sum back either way.
-        out[:, :, rows, cols_slice] += cols[k, ...]
-    if padding == (0, 0):
-        return out
-    return out[:, :, padding[0]:padding[0] + in_hw[0], padding[1]:padding[1] + in_hw[1]]
+    """col2im, the adjoint of :func:`_unfold`: (K, A, B, OH, OW) added back into (A, B, H, W)."""
+    return backend_of(cols).fold(cols, in_hw, kernel, stride, padding, dilation)
 
 
 def _channels_first(x: Any) -> Any:
@@ -228,22 +195,26 @@ class FoldPatches(Function):
 
 class MaxPool2d(Function):
     """f = the maximum of each window (padding counts as -inf);
-    df/dx = g routed to the window's first maximum (as PyTorch), added where windows overlap."""
+    df/dx = g routed to the window's first maximum (as PyTorch), added where windows overlap.
+
+    The plain backward is one backend kernel; when it is recorded (create_graph), it is the
+    windows' one-hot of the winners times g, folded back (FoldPatches), which is differentiable."""
 
     @staticmethod
     def forward(ctx: Context, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
-        xp = backend_of(x).xp
-        windows = _unfold(x, kernel, stride, padding, dilation, out_hw, pad_value=-float("inf"))
-        winner = xp.argmax(windows, axis=0)
-        positions = xp.reshape(xp.arange(windows.shape[0], device=x.device), (-1, 1, 1, 1, 1))
-        ctx.save_for_backward(xp.astype(positions == winner, x.dtype))  # one-hot over K
-        return xp.max(windows, axis=0)
+        y, winner = backend_of(x).max_pool2d(x, kernel, stride, padding, dilation, out_hw)
+        ctx.save_for_backward(winner)
+        return y
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         options = dict(ctx.options, in_hw=ctx.inputs[0].shape[2:])
         del options["out_hw"]
-        one_hot = Tensor._make(ctx.saved[0], False, None)
+        (winner,) = ctx.saved
+        backend = backend_of(winner)
+        if not is_grad_enabled():
+            return (Tensor._make(backend.max_pool2d_backward(grad.data, winner, **options), False, None),)
+        one_hot = Tensor._make(backend.winner_one_hot(winner, options["kernel"], grad.data.dtype), False, None)
         return (FoldPatches.apply(one_hot * grad.reshape((1,) + grad.shape), **options),)
 
 

@@ -127,3 +127,76 @@ def test_batch_norm_act_needs_more_than_one_value_per_channel():
         ops.batch_norm_act(one_each, None, None)
     with pytest.raises(ValueError, match=r"more than 1 value per channel.*\(1, 3, 1, 1\)"):
         nn.BatchNorm2d(3)(mg.tensor(np.ones((1, 3, 1, 1), np.float32)))
+
+
+# ------------------------------------------------------------------------------ windows: im2col, col2im, max pooling
+# (kernel, stride, padding, dilation, input (H, W)): the DCGAN's 4x4 stride 2, overlapping and
+# padded windows, dilation, a kernel as large as the padded input, odd and non-square sizes.
+WINDOWS = [
+    ((4, 4), (2, 2), (1, 1), (1, 1), (14, 14)),
+    ((3, 3), (2, 2), (1, 1), (1, 1), (5, 6)),
+    ((2, 2), (2, 2), (0, 0), (1, 1), (7, 5)),
+    ((3, 2), (1, 3), (1, 1), (2, 1), (6, 7)),
+    ((3, 3), (1, 1), (1, 1), (1, 1), (1, 1)),
+    ((1, 1), (1, 1), (0, 0), (1, 1), (3, 2)),
+]
+
+
+def _out_hw(kernel, stride, padding, dilation, in_hw):
+    return tuple((in_hw[i] + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) // stride[i] + 1 for i in range(2))
+
+
+def _strided(a: np.ndarray) -> np.ndarray:
+    """The same values in a non-contiguous layout (the axes swapped in memory, as conv's channels-first view)."""
+    view = np.transpose(np.ascontiguousarray(np.transpose(a, (1, 0, 2, 3))), (1, 0, 2, 3))
+    assert not view.flags.c_contiguous or a.shape[0] == 1 or a.shape[1] == 1
+    return view
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kernel, stride, padding, dilation, in_hw", WINDOWS)
+def test_unfold_and_fold_kernels_match_the_reference(kernel, stride, padding, dilation, in_hw, dtype):
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 3) + in_hw).astype(dtype)
+    out_hw = _out_hw(kernel, stride, padding, dilation, in_hw)
+    for pad_value in (0.0, -np.inf):
+        cols = cpu.backend.unfold(_strided(x), kernel, stride, padding, dilation, out_hw, pad_value)
+        np.testing.assert_array_equal(cols, reference.unfold(x, kernel, stride, padding, dilation, out_hw, pad_value))
+    upstream = rng.standard_normal(cols.shape).astype(dtype)
+    folded = cpu.backend.fold(upstream, in_hw, kernel, stride, padding, dilation)
+    np.testing.assert_allclose(folded, reference.fold(upstream, in_hw, kernel, stride, padding, dilation),
+                               **TOLERANCE[dtype])
+    # fold is the adjoint of unfold: <unfold(x), u> = <x, fold(u)>
+    cols = cpu.backend.unfold(x, kernel, stride, padding, dilation, out_hw)
+    np.testing.assert_allclose(np.sum(cols.astype(np.float64) * upstream), np.sum(x.astype(np.float64) * folded),
+                               rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kernel, stride, padding, dilation, in_hw", [w for w in WINDOWS if w[2][0] <= w[0][0] // 2
+                                                                       and w[2][1] <= w[0][1] // 2])
+def test_max_pool2d_kernels_match_the_reference(kernel, stride, padding, dilation, in_hw, dtype):
+    rng = np.random.default_rng(5)
+    x = rng.integers(-3, 4, (2, 3) + in_hw).astype(dtype)  # few values: many ties, first maximum wins
+    out_hw = _out_hw(kernel, stride, padding, dilation, in_hw)
+    y, winner = cpu.backend.max_pool2d(_strided(x), kernel, stride, padding, dilation, out_hw)
+    expected_y, expected_winner = reference.max_pool2d(x, kernel, stride, padding, dilation, out_hw)
+    np.testing.assert_array_equal(y, expected_y)
+    np.testing.assert_array_equal(winner, expected_winner)
+    assert winner.dtype == expected_winner.dtype == np.int64
+    grad = rng.standard_normal(y.shape).astype(dtype)
+    np.testing.assert_allclose(cpu.backend.max_pool2d_backward(_strided(grad), winner, kernel, stride, padding,
+                                                               dilation, in_hw),
+                               reference.max_pool2d_backward(grad, winner, kernel, stride, padding, dilation, in_hw),
+                               **TOLERANCE[dtype])
+
+
+def test_max_pool2d_kernel_takes_nan_and_minus_infinity_as_the_reference_does():
+    x = np.array([[[[np.nan, 1.0, -np.inf, -np.inf], [2.0, np.nan, -np.inf, -np.inf],
+                    [-np.inf, -np.inf, 0.0, 0.0], [-np.inf, 5.0, 0.0, 0.0]]]])
+    geometry = ((3, 3), (2, 2), (1, 1), (1, 1), (2, 2))  # padded windows: some hold only -inf and padding
+    y, winner = cpu.backend.max_pool2d(x, *geometry)
+    expected_y, expected_winner = reference.max_pool2d(x, *geometry)
+    np.testing.assert_array_equal(y, expected_y)  # NaN where a window holds one
+    np.testing.assert_array_equal(winner, expected_winner)
+    assert np.isnan(y[0, 0, 0, 0]) and winner[0, 0, 0, 0] == 4  # the first NaN (padding comes first in the window)

@@ -15,6 +15,8 @@ import numpy as np
 from minigan import formulas
 from minigan.backends import Device
 
+Pair = tuple[int, int]
+
 
 class ArrayBackend:
     """Arrays of the namespace ``xp`` on one device, and the reference kernels on them."""
@@ -150,6 +152,74 @@ class ArrayBackend:
             loss = self.xp.mean(self.F.bce_with_logits(logits, targets))
             grad = self.F.bce_with_logits_grad(logits, targets) / count
         return self.xp.asarray(loss), grad
+
+    # --- convolution kernels ---------------------------------------------------------------
+    # Windows of (A, B, H, W) arrays: a kernel (kh, kw) with stride, padding and dilation slides
+    # over the padded (H, W) plane to out_hw positions. im2col and col2im on strided slices (one
+    # per kernel position), and max pooling on them.
+    def unfold(self, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
+               pad_value: float = 0.0) -> Any:
+        """im2col: the kernel windows of x (A, B, H, W) padded with ``pad_value``, stacked as
+        (K, A, B, OH, OW), K = kh * kw in row-major order."""
+        padded = self._pad(x, padding, pad_value)
+        pieces = [padded[:, :, rows, cols] for rows, cols in _window_slices(kernel, stride, dilation, out_hw)]
+        return self.xp.stack(pieces, axis=0)
+
+    def fold(self, cols: Any, in_hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Any:
+        """col2im, the adjoint of :meth:`unfold`: each kernel position's slice of ``cols``
+        (K, A, B, OH, OW) added back where it came from, then the padding cut off -> (A, B, H, W)."""
+        xp = self.xp
+        _, a, b, out_h, out_w = cols.shape
+        padded_hw = (in_hw[0] + 2 * padding[0], in_hw[1] + 2 * padding[1])
+        out = xp.zeros((a, b) + padded_hw, dtype=cols.dtype, device=cols.device)
+        for k, (rows, cols_slice) in enumerate(_window_slices(kernel, stride, dilation, (out_h, out_w))):
+            # += on the slice: NumPy and CuPy add in place into the view; the standard's
+            # __setitem__ that Python runs after it writes the sum back either way.
+            out[:, :, rows, cols_slice] += cols[k, ...]
+        if padding == (0, 0):
+            return out
+        return out[:, :, padding[0]:padding[0] + in_hw[0], padding[1]:padding[1] + in_hw[1]]
+
+    def _pad(self, x: Any, padding: Pair, value: float) -> Any:
+        """x (A, B, H, W) with ``padding`` rows/columns of ``value`` on each side."""
+        if padding == (0, 0):
+            return x
+        a, b, h, w = x.shape
+        out = self.xp.full((a, b, h + 2 * padding[0], w + 2 * padding[1]), value, dtype=x.dtype, device=x.device)
+        out[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w] = x
+        return out
+
+    def max_pool2d(self, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
+                   out_hw: Pair) -> tuple[Any, Any]:
+        """(y, winner): the maximum of each window of x (N, C, H, W), padding counting as -inf, and
+        the kernel position (0 .. K-1, row-major) of the window's first maximum (a NaN counts as
+        the maximum), as int64 (N, C, OH, OW)."""
+        windows = self.unfold(x, kernel, stride, padding, dilation, out_hw, pad_value=-float("inf"))
+        return self.xp.max(windows, axis=0), self.xp.astype(self.xp.argmax(windows, axis=0), self.xp.int64)
+
+    def max_pool2d_backward(self, grad: Any, winner: Any, kernel: Pair, stride: Pair, padding: Pair,
+                            dilation: Pair, in_hw: Pair) -> Any:
+        """The gradient of :meth:`max_pool2d` for x: each output's gradient added to the input
+        pixel at its winner (nothing for a winner in the padding)."""
+        return self.fold(self.winner_one_hot(winner, kernel, grad.dtype) * grad, in_hw, kernel, stride, padding,
+                         dilation)
+
+    def winner_one_hot(self, winner: Any, kernel: Pair, dtype: Any) -> Any:
+        """(K, N, C, OH, OW): 1 at each window's winning kernel position, else 0."""
+        xp = self.xp
+        positions = xp.reshape(xp.arange(kernel[0] * kernel[1], device=winner.device), (-1, 1, 1, 1, 1))
+        return xp.astype(positions == winner, dtype)
+
+
+def _window_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, slice]]:
+    """For each kernel position (row-major), the (rows, cols) slices of the padded input it sees."""
+    slices = []
+    for i in range(kernel[0]):
+        rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (out_hw[0] - 1) + 1, stride[0])
+        for j in range(kernel[1]):
+            cols = slice(j * dilation[1], j * dilation[1] + stride[1] * (out_hw[1] - 1) + 1, stride[1])
+            slices.append((rows, cols))
+    return slices
 
 
 def _channel_axes(x: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
