@@ -200,3 +200,19 @@ def test_max_pool2d_kernel_takes_nan_and_minus_infinity_as_the_reference_does():
     np.testing.assert_array_equal(y, expected_y)  # NaN where a window holds one
     np.testing.assert_array_equal(winner, expected_winner)
     assert np.isnan(y[0, 0, 0, 0]) and winner[0, 0, 0, 0] == 4  # the first NaN (padding comes first in the window)
+
+
+def test_float16_convolutions_and_pooling_take_the_reference_windows():
+    """Numba compiles no float16 loops: those arrays go through the reference's windows."""
+    from minigan import conv
+
+    rng = np.random.default_rng(6)
+    x = mg.tensor(rng.random((2, 3, 6, 6)).astype(np.float16), requires_grad=True)
+    w = mg.tensor(rng.random((4, 3, 3, 3)).astype(np.float16), requires_grad=True)
+    conv.conv2d(x, w, stride=2, padding=1).sum().backward()
+    assert x.grad.dtype == w.grad.dtype == np.float16
+    pooled = conv.max_pool2d(x, 3, stride=2, padding=1)
+    expected = reference.max_pool2d(x.numpy().astype(np.float64), (3, 3), (2, 2), (1, 1), (1, 1), (3, 3))[0]
+    np.testing.assert_array_equal(pooled.numpy(), expected.astype(np.float16))
+    pooled.sum().backward()
+    assert x.grad.dtype == np.float16

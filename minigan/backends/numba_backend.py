@@ -631,6 +631,8 @@ class NumbaBackend(ArrayBackend):
     def unfold(self, x: np.ndarray, kernel: Sequence[int], stride: Sequence[int], padding: Sequence[int],
                dilation: Sequence[int], out_hw: Sequence[int], pad_value: float = 0.0) -> np.ndarray:
         """im2col in one compiled pass (see :func:`_unfold_py`); x may be any strided view."""
+        if x.dtype not in _WINDOW_DTYPES:
+            return super().unfold(x, kernel, stride, padding, dilation, out_hw, pad_value)
         cols = np.empty((kernel[0] * kernel[1],) + x.shape[:2] + tuple(out_hw), dtype=x.dtype)
         _WINDOW_KERNELS["unfold"](x, cols, *_geometry(kernel, stride, padding, dilation),
                                            x.dtype.type(pad_value))
@@ -639,6 +641,8 @@ class NumbaBackend(ArrayBackend):
     def fold(self, cols: np.ndarray, in_hw: Sequence[int], kernel: Sequence[int], stride: Sequence[int],
              padding: Sequence[int], dilation: Sequence[int]) -> np.ndarray:
         """col2im in one compiled pass (see :func:`_fold_py`)."""
+        if cols.dtype not in _WINDOW_DTYPES:
+            return super().fold(cols, in_hw, kernel, stride, padding, dilation)
         out = np.zeros(cols.shape[1:3] + tuple(in_hw), dtype=cols.dtype)
         _WINDOW_KERNELS["fold"](np.ascontiguousarray(cols), out, *_geometry(kernel, stride, padding, dilation))
         return out
@@ -646,6 +650,8 @@ class NumbaBackend(ArrayBackend):
     def max_pool2d(self, x: np.ndarray, kernel: Sequence[int], stride: Sequence[int], padding: Sequence[int],
                    dilation: Sequence[int], out_hw: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """(y, winner) in one compiled pass (see :func:`_max_pool2d_py`)."""
+        if x.dtype not in _WINDOW_DTYPES:
+            return super().max_pool2d(x, kernel, stride, padding, dilation, out_hw)
         y = np.empty(x.shape[:2] + tuple(out_hw), dtype=x.dtype)
         winner = np.empty(y.shape, dtype=np.int64)
         _WINDOW_KERNELS["max_pool2d"](
@@ -655,6 +661,8 @@ class NumbaBackend(ArrayBackend):
     def max_pool2d_backward(self, grad: np.ndarray, winner: np.ndarray, kernel: Sequence[int], stride: Sequence[int],
                             padding: Sequence[int], dilation: Sequence[int], in_hw: Sequence[int]) -> np.ndarray:
         """The gradient routed to the winners (see :func:`_max_pool2d_backward_py`)."""
+        if grad.dtype not in _WINDOW_DTYPES:
+            return super().max_pool2d_backward(grad, winner, kernel, stride, padding, dilation, in_hw)
         grad_x = np.zeros(grad.shape[:2] + tuple(in_hw), dtype=grad.dtype)
         _WINDOW_KERNELS["max_pool2d_backward"](grad, winner, grad_x, *_geometry(kernel, stride, padding, dilation))
         return grad_x
@@ -932,6 +940,7 @@ def _max_pool2d_backward_py(grad, winner, grad_x, kh, kw, sh, sw, ph, pw, dh, dw
                         grad_x[U(n), U(c), U(r), U(col)] += grad[U(n), U(c), U(p), U(q)]
 
 
+_WINDOW_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # Numba has no float16: others take the reference
 _WINDOW_KERNELS = {name: _jit(parallel=False)(template) for name, template in (
     ("unfold", _unfold_py), ("fold", _fold_py), ("max_pool2d", _max_pool2d_py),
     ("max_pool2d_backward", _max_pool2d_backward_py))}
