@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from . import ops
 from .backends import backend_of
 from .function import Context, Function, is_grad_enabled
 from .tensor import Tensor
@@ -306,15 +307,19 @@ def _check_groups(name: str, groups: int) -> None:
         raise NotImplementedError(f"{name}: groups={groups} is not supported; minigan's convolutions have groups=1")
 
 
-def _add_bias(y: Tensor, bias: Tensor | None) -> Tensor:
-    return y if bias is None else y + bias.reshape((1, bias.shape[0], 1, 1))
+def _add_bias(y: Tensor, bias: Tensor | None, activation: str, negative_slope: float) -> Tensor:
+    """act(y + bias), the bias per output channel: one fused op (ops.channel_bias_act)."""
+    if bias is None and activation == "none":
+        return y
+    return ops.channel_bias_act(y, bias, activation, negative_slope)
 
 
 # ============================================================== the public ops
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,  # noqa: A002
-           dilation: Any = 1, groups: int = 1) -> Tensor:
+           dilation: Any = 1, groups: int = 1, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
     """2-D cross-correlation, like ``torch.nn.functional.conv2d``: input (N, C, H, W) or (C, H, W),
-    weight (O, C, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1."""
+    weight (O, C, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1.
+    ``activation`` (one of ops.ACTIVATIONS) is applied to the output in the same op as the bias."""
     _check_groups("conv2d", groups)
     x, added = _batched("conv2d", input, "(N, C, H, W)")
     _check_weight("conv2d", x, weight, bias, channel_axis=1, out_axis=0)
@@ -323,14 +328,16 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     dilation = _pair_arg("conv2d", "dilation", dilation, 1)
     out_hw = _windowed_output("conv2d", x, weight.shape[2:], stride, padding, dilation)
     y = Conv2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
-    return _unbatched(_add_bias(y, bias), added)
+    return _unbatched(_add_bias(y, bias, activation, negative_slope), added)
 
 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,  # noqa: A002
-                     padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1,
+                     activation: str = "none", negative_slope: float = 0.01) -> Tensor:
     """The transposed convolution (the gradient of conv2d with respect to its input), like
     ``torch.nn.functional.conv_transpose2d``: input (N, Cin, H, W), weight (Cin, Cout, kh, kw)
-    -> (N, Cout, OH, OW), OH = (H - 1) s - 2p + d (kh - 1) + output_padding + 1."""
+    -> (N, Cout, OH, OW), OH = (H - 1) s - 2p + d (kh - 1) + output_padding + 1. ``activation``
+    as in :func:`conv2d`."""
     _check_groups("conv_transpose2d", groups)
     x, added = _batched("conv_transpose2d", input, "(N, C, H, W)")
     _check_weight("conv_transpose2d", x, weight, bias, channel_axis=0, out_axis=1)
@@ -346,7 +353,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
         raise ValueError(f"conv_transpose2d: input of shape {x.shape} with weight {weight.shape}, stride {stride} "
                          f"and padding {padding} gives an empty output {out_hw[0]}x{out_hw[1]}")
     y = ConvTranspose2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
-    return _unbatched(_add_bias(y, bias), added)
+    return _unbatched(_add_bias(y, bias, activation, negative_slope), added)
 
 
 def _pool_geometry(name: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,

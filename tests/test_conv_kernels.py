@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import minigan as mg
-from minigan import formulas, nn, ops
+from minigan import conv, formulas, nn, ops
 from minigan.backends import numba_backend as cpu
 from minigan.backends.cupy_backend import CupyBackend
 from minigan.backends.numpy_backend import backend as reference
@@ -129,6 +129,54 @@ def test_batch_norm_act_needs_more_than_one_value_per_channel():
         nn.BatchNorm2d(3)(mg.tensor(np.ones((1, 3, 1, 1), np.float32)))
 
 
+# ------------------------------------------------------------------------------ bias + activation per channel
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("shape", [(2, 3, 5), (1, 2, 1), (7, 4, 33)], ids=str)
+def test_channel_bias_act_kernels_match_the_reference(shape, activation, dtype, parallel):
+    rng, x, _, bias = _batch_norm_inputs(shape, dtype, seed=7)
+    y = cpu.channel_bias_act_forward(x, bias, activation, 0.2, parallel=parallel)
+    _assert_all_close((y,), (reference.channel_bias_act_forward(x, bias, activation, 0.2),), dtype)
+    grad_y = rng.standard_normal(shape).astype(dtype)
+    _assert_all_close(cpu.channel_bias_act_backward(grad_y, y, activation, 0.2, parallel=parallel),
+                      reference.channel_bias_act_backward(grad_y, y, activation, 0.2), dtype)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_cupy_channel_bias_act_wiring_matches_the_reference(activation):
+    rng, x, _, bias = _batch_norm_inputs((2, 3, 5), np.float64, seed=8)
+    gpu = _stand_in_gpu()
+    y = gpu.channel_bias_act_forward(x, bias, activation, 0.2)
+    _assert_all_close((y,), (reference.channel_bias_act_forward(x, bias, activation, 0.2),), np.float64)
+    grad_y = rng.standard_normal(y.shape)
+    _assert_all_close(gpu.channel_bias_act_backward(grad_y, y, activation, 0.2),
+                      reference.channel_bias_act_backward(grad_y, y, activation, 0.2), np.float64)
+
+
+@pytest.mark.parametrize("mode", ["numba", "numpy"])
+@pytest.mark.parametrize("layer", [nn.Conv2d(2, 3, 3, stride=2, padding=1, dtype=np.float64),
+                                   nn.ConvTranspose2d(2, 3, 4, stride=2, padding=1, dtype=np.float64)],
+                         ids=["Conv2d", "ConvTranspose2d"])
+@pytest.mark.parametrize("follower, activation", [(nn.LeakyReLU(0.2), "leaky_relu"), (nn.Tanh(), "tanh")])
+def test_a_convolution_and_its_activation_take_the_fused_op(layer, follower, activation, mode, kernel_mode):
+    """Sequential(convolution, activation) is one ChannelBiasAct after the convolution; its output
+    and gradients equal the convolution without bias, plus the bias, then the activation op."""
+    kernel_mode(mode)
+    rng = np.random.default_rng(9)
+    x = mg.tensor(rng.standard_normal((2, 2, 5, 6)), requires_grad=True)
+    out = nn.Sequential(layer, follower)(x)
+    assert out.grad_fn == "ChannelBiasAct"
+    operation = conv.conv2d if isinstance(layer, nn.Conv2d) else conv.conv_transpose2d
+    plain = follower(operation(x, layer.weight, None, layer.stride, layer.padding) + layer.bias.reshape((1, 3, 1, 1)))
+    np.testing.assert_allclose(out.numpy(), plain.numpy(), rtol=1e-12, atol=1e-12)
+    upstream = mg.tensor(rng.standard_normal(out.shape))
+    found = mg.autograd.grad(out, [x, layer.weight, layer.bias], grad_outputs=upstream)
+    expected = mg.autograd.grad(plain, [x, layer.weight, layer.bias], grad_outputs=upstream)
+    for got, want in zip(found, expected):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-10, atol=1e-12)
+
+
 # ------------------------------------------------------------------------------ windows: im2col, col2im, max pooling
 # (kernel, stride, padding, dilation, input (H, W)): the DCGAN's 4x4 stride 2, overlapping and
 # padded windows, dilation, a kernel as large as the padded input, odd and non-square sizes.
@@ -204,8 +252,6 @@ def test_max_pool2d_kernel_takes_nan_and_minus_infinity_as_the_reference_does():
 
 def test_float16_convolutions_and_pooling_take_the_reference_windows():
     """Numba compiles no float16 loops: those arrays go through the reference's windows."""
-    from minigan import conv
-
     rng = np.random.default_rng(6)
     x = mg.tensor(rng.random((2, 3, 6, 6)).astype(np.float16), requires_grad=True)
     w = mg.tensor(rng.random((4, 3, 3, 3)).astype(np.float16), requires_grad=True)

@@ -12,10 +12,10 @@ from minigan.gradcheck.cases import LAYOUTS, all_cases, can_take, describe_shape
 from minigan.gradcheck.coverage import reached
 from minigan.nn.losses import BCEWithLogitsMean
 from minigan.conv import MaxPool2d
-from minigan.ops import BatchNormAct, LinearAct
+from minigan.ops import BatchNormAct, ChannelBiasAct, LinearAct
 
 CASES = all_cases()
-FUSED_FUNCTIONS = (LinearAct, BatchNormAct, BCEWithLogitsMean, MaxPool2d)  # a kernel branch for the plain backward, Tensor ops when recorded
+FUSED_FUNCTIONS = (LinearAct, BatchNormAct, ChannelBiasAct, BCEWithLogitsMean, MaxPool2d)  # a kernel branch for the plain backward, Tensor ops when recorded
 
 
 def _rows(cases, second_order=False):

@@ -329,6 +329,17 @@ def _(data):
                  ACTIVATIONS[activation](z, slope))
 
 
+@prop(ops.ChannelBiasAct)
+def _(data):
+    shape = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))) + data.draw(st.sampled_from([(), (3,), (2, 2)]))
+    activation, slope = data.draw(st.sampled_from(sorted(ACTIVATIONS))), data.draw(st.floats(0.01, 0.5))
+    x, b = values(data, shape), values(data, (shape[1],))
+    z = x + b.reshape((1, shape[1]) + (1,) * (len(shape) - 2))
+    if activation in ("relu", "leaky_relu"):
+        assume(np.all(np.abs(z) > 1e-3))  # off the kink
+    return Drawn(lambda *xs: ops.channel_bias_act(*xs, activation, slope), [x, b], ACTIVATIONS[activation](z, slope))
+
+
 # ------------------------------------------------------------------ convolutions and pooling
 def _conv_geometry(data, kernel_max=3):
     """A batch, channels, an input size, a kernel, stride, padding and dilation that fit."""

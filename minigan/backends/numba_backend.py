@@ -628,6 +628,15 @@ class NumbaBackend(ArrayBackend):
 
 
     # --- convolution kernels ---------------------------------------------------------------
+    def channel_bias_act_forward(self, x: np.ndarray, bias: np.ndarray, activation: str, slope: float) -> np.ndarray:
+        """act(x + bias) per channel of x (N, C, L) in one compiled pass (see :func:`_bias_act_channels_py`)."""
+        return channel_bias_act_forward(x, bias, activation, slope)
+
+    def channel_bias_act_backward(self, grad_y: np.ndarray, y: np.ndarray, activation: str,
+                                  slope: float) -> tuple[np.ndarray, np.ndarray]:
+        """(grad_x, grad_bias) in one compiled pass (see :func:`_act_backward_channels_py`)."""
+        return channel_bias_act_backward(grad_y, y, activation, slope)
+
     def unfold(self, x: np.ndarray, kernel: Sequence[int], stride: Sequence[int], padding: Sequence[int],
                dilation: Sequence[int], out_hw: Sequence[int], pad_value: float = 0.0) -> np.ndarray:
         """im2col in one compiled pass (see :func:`_unfold_py`); x may be any strided view."""
@@ -774,6 +783,64 @@ def _batch_norm_act_channels_backward_py(grad_y, y, x, mean, invstd, weight, slo
 _TEMPLATES["batch_norm_act_channels"] = (_batch_norm_act_channels_py, 0, "act")
 _TEMPLATES["batch_norm_act_channels_backward"] = (_batch_norm_act_channels_backward_py, 1, "act_backward")
 _FASTMATH["batch_norm_act_channels"] = _FASTMATH["batch_norm_act_channels_backward"] = {"reassoc"}
+
+
+def _bias_act_channels_py(x, bias, slope, y):  # noqa: ANN001, ANN202
+    """y = act(x + bias[c]) for x (N, C, L), one pass, prange over channels."""
+    N, C, L = x.shape
+    for c in prange(C):
+        b = bias[c]
+        for n in range(N):
+            row = x[n, c]
+            out = y[n, c]
+            for k in range(L):
+                out[k] = act(row[k] + b, slope)  # noqa: F821 - bound per build
+
+
+def _act_backward_channels_py(grad_y, y, slope, grad_x, grad_bias):  # noqa: ANN001, ANN202
+    """grad_x = act_backward(grad_y, y) and grad_bias = its sum per channel, one pass."""
+    N, C, L = y.shape
+    zero = y.dtype.type(0)
+    for c in prange(C):
+        total = zero
+        for n in range(N):
+            g = grad_y[n, c]
+            out = y[n, c]
+            dz = grad_x[n, c]
+            for k in range(L):
+                d = act_backward(g[k], out[k], slope)  # noqa: F821 - bound per build
+                dz[k] = d
+                total += d
+        grad_bias[c] = total
+
+
+_TEMPLATES["bias_act_channels"] = (_bias_act_channels_py, 0, "act")
+_TEMPLATES["act_backward_channels"] = (_act_backward_channels_py, 1, "act_backward")
+_FASTMATH["act_backward_channels"] = {"reassoc"}
+
+
+def channel_bias_act_forward(x: np.ndarray, bias: np.ndarray, activation: str, slope: float,
+                             parallel: bool | None = None) -> np.ndarray:
+    """:meth:`NumbaBackend.channel_bias_act_forward` (``parallel`` as in the batch-norm kernels)."""
+    flat = _as_channels(x)
+    y = np.empty_like(flat)
+    # tanh: the bias pass compiled, then NumPy's SIMD tanh in place (see NumbaBackend.bias_act_)
+    activation_kernel("bias_act_channels", "none" if activation == "tanh" else activation,
+                      _use_parallel(flat.size, parallel))(flat, np.ascontiguousarray(bias), flat.dtype.type(slope), y)
+    if activation == "tanh":
+        np.tanh(y, out=y)
+    return y.reshape(x.shape)
+
+
+def channel_bias_act_backward(grad_y: np.ndarray, y: np.ndarray, activation: str, slope: float,
+                              parallel: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`NumbaBackend.channel_bias_act_backward`."""
+    flat = _as_channels(y)
+    grad_x = np.empty_like(flat)
+    grad_bias = np.empty(flat.shape[1], flat.dtype)
+    activation_kernel("act_backward_channels", activation, _use_parallel(flat.size, parallel))(
+        _as_channels(grad_y), flat, flat.dtype.type(slope), grad_x, grad_bias)
+    return grad_x.reshape(y.shape), grad_bias
 
 
 def _as_channels(a: np.ndarray) -> np.ndarray:

@@ -157,6 +157,21 @@ class ArrayBackend:
     # Windows of (A, B, H, W) arrays: a kernel (kh, kw) with stride, padding and dilation slides
     # over the padded (H, W) plane to out_hw positions. im2col and col2im on strided slices (one
     # per kernel position), and max pooling on them.
+    def channel_bias_act_forward(self, x: Any, bias: Any, activation: str, slope: float) -> Any:
+        """act(x + bias) for x (N, C, L) and a bias (C,) per channel."""
+        _, per_channel = _channel_axes(x)
+        bias_act = self._elementwise(f"bias_act_{activation}", lambda F: (
+            lambda z, b, slope: F.ACTIVATIONS[activation][0](z + b, slope)))
+        with self.errstate():
+            return bias_act(x, self.xp.reshape(bias, per_channel), slope)
+
+    def channel_bias_act_backward(self, grad_y: Any, y: Any, activation: str, slope: float) -> tuple[Any, Any]:
+        """(grad_x, grad_bias) of :meth:`channel_bias_act_forward`, from its output: grad_x = grad_y
+        act'(read off y), grad_bias its sum over N and L."""
+        axes, _ = _channel_axes(y)
+        grad_x = self._elementwise(f"act_backward_{activation}", lambda F: F.ACTIVATIONS[activation][1])(grad_y, y, slope)
+        return grad_x, self.xp.sum(grad_x, axis=axes)
+
     def unfold(self, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
                pad_value: float = 0.0) -> Any:
         """im2col: the kernel windows of x (A, B, H, W) padded with ``pad_value``, stacked as

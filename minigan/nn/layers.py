@@ -102,9 +102,9 @@ class Sequential(Module):
             module = modules[i]
             following = modules[i + 1] if i + 1 < len(modules) else None
             activation = _FUSED_ACTIVATIONS.get(type(following))
-            if type(module) in (Linear, BatchNorm1d, BatchNorm2d) and activation is not None:
-                # Linear or batch norm, then an activation: one fused op (one pass over the
-                # output, both ways).
+            if type(module) in _FUSING_LAYERS and activation is not None:
+                # Linear, batch norm or a convolution, then an activation: one fused op (one
+                # pass over the output, both ways).
                 x = module(x, activation=activation, negative_slope=getattr(following, "negative_slope", 0.01))
                 i += 2
             else:
@@ -350,8 +350,10 @@ __all__ = [
 ]
 
 
-# Activation modules that Sequential folds into a preceding Linear.
+# Activation modules that Sequential folds into a preceding layer of _FUSING_LAYERS (exact types:
+# their forward takes ``activation`` and ``negative_slope``; minigan/nn/conv.py adds its own).
 _FUSED_ACTIVATIONS: dict[type, str] = {ReLU: "relu", LeakyReLU: "leaky_relu", Sigmoid: "sigmoid", Tanh: "tanh"}
+_FUSING_LAYERS: set[type] = {Linear, BatchNorm1d, BatchNorm2d}
 def fused_activations(*models: Module) -> set[str]:
     """The activations the fused ops of ``models`` run (what their kernels are compiled for)."""
     found = {"none"}
