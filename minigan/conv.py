@@ -1,8 +1,8 @@
 """Convolutions, pooling and nearest upsampling on (N, C, H, W) tensors.
 
-The arrays are cut into patches by strided slicing (im2col: one slice per kernel position)
-and multiplied by the weight with one matrix product; the adjoint (col2im) adds the slices
-back. Both use only the array-API standard, so the same code runs on every backend.
+The arrays are cut into patches (im2col, a backend kernel) and multiplied by the weight with one
+matrix product (the backend's matmul); the adjoint (col2im, also a backend kernel) adds the
+patches back. The rest uses only the array-API standard, so the same code runs on every backend.
 
 Three Functions make the convolutions closed under differentiation, which is what gives
 second derivatives (``create_graph=True``):
@@ -69,7 +69,7 @@ def _conv_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, o
     o, _, kh, kw = w.shape
     cols = _unfold(_channels_first(x), (kh, kw), stride, padding, dilation, out_hw)
     cols = xp.reshape(cols, (kh * kw * c, n * out_hw[0] * out_hw[1]))
-    y = xp.matmul(_kernel_major(w), cols)
+    y = backend_of(x).matmul(_kernel_major(w), cols)
     y = xp.permute_dims(xp.reshape(y, (o, n) + tuple(out_hw)), (1, 0, 2, 3))
     return y, cols
 
@@ -80,7 +80,7 @@ def _conv_transpose_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilatio
     n, c_in, h, w_in = x.shape
     _, c_out, kh, kw = w.shape
     x_mat = xp.reshape(_channels_first(x), (c_in, n * h * w_in))
-    cols = xp.matmul(xp.permute_dims(_kernel_major(w), (1, 0)), x_mat)
+    cols = backend_of(x).matmul(xp.permute_dims(_kernel_major(w), (1, 0)), x_mat)
     cols = xp.reshape(cols, (kh * kw, c_out, n, h, w_in))
     return _channels_first(_fold(cols, out_hw, (kh, kw), stride, padding, dilation))
 
@@ -96,7 +96,7 @@ def _conv_weight_grad(x: Any, g: Any, kernel: Pair, stride: Pair, padding: Pair,
         cols = _unfold(_channels_first(x), kernel, stride, padding, dilation, out_hw)
         cols = xp.reshape(cols, (kernel[0] * kernel[1] * c, n * out_hw[0] * out_hw[1]))
     g_mat = xp.reshape(_channels_first(g), (o, n * out_hw[0] * out_hw[1]))
-    grad = xp.reshape(xp.matmul(g_mat, xp.permute_dims(cols, (1, 0))), (o,) + tuple(kernel) + (c,))
+    grad = xp.reshape(backend_of(x).matmul(g_mat, xp.permute_dims(cols, (1, 0))), (o,) + tuple(kernel) + (c,))
     return xp.permute_dims(grad, (0, 3, 1, 2))
 
 
