@@ -1,5 +1,5 @@
-"""Where one GAN training iteration's time goes: matmul, the fused kernels, the optimizer, and
-the Python/engine overhead around them.
+"""Where one GAN training iteration's time goes: matmul, the fused kernels, the convolutions'
+im2col/col2im and pooling kernels, the optimizer, and the Python/engine overhead around them.
 
 Every kernel of the CPU backend is wrapped with a timer (exclusive time: a matmul inside the
 fused linear op counts as matmul), the iteration of bench/step.py runs ``--steps`` times, and
@@ -26,6 +26,9 @@ CATEGORIES = {
     "linear_act_forward": "fused kernels", "linear_act_backward": "fused kernels", "bias_act_": "fused kernels",
     "batch_norm_act_forward": "fused kernels", "batch_norm_act_backward": "fused kernels",
     "bce_with_logits": "fused kernels", "dropout": "fused kernels",
+    "channel_bias_act_forward": "fused kernels", "channel_bias_act_backward": "fused kernels",
+    "unfold": "im2col/col2im, pooling", "fold": "im2col/col2im, pooling", "max_pool2d": "im2col/col2im, pooling",
+    "max_pool2d_backward": "im2col/col2im, pooling",
     "adam": "optimizer",
 }
 
@@ -85,7 +88,7 @@ def main() -> None:
     split = profile(args.arch, args.batch, args.steps)
     total = split["iteration"]
     print(f"{args.arch} net, batch {args.batch}, {args.steps} iterations, CPU kernels: {backends.cpu_kernel_mode()}")
-    for name in ("matmul", "fused kernels", "optimizer", "Python/engine overhead", "iteration"):
+    for name in ("matmul", "fused kernels", "im2col/col2im, pooling", "optimizer", "Python/engine overhead", "iteration"):
         print(f"  {name:<24} {split[name]:8.3f} ms  {100 * split[name] / total:5.1f}%")
 
 

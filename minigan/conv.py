@@ -1,8 +1,8 @@
 """Convolutions, pooling and nearest upsampling on (N, C, H, W) tensors.
 
-The arrays are cut into patches by strided slicing (im2col: one slice per kernel position)
-and multiplied by the weight with one matrix product; the adjoint (col2im) adds the slices
-back. Both use only the array-API standard, so the same code runs on every backend.
+The arrays are cut into patches (im2col, a backend kernel) and multiplied by the weight with one
+matrix product (the backend's matmul); the adjoint (col2im, also a backend kernel) adds the
+patches back. The rest uses only the array-API standard, so the same code runs on every backend.
 
 Three Functions make the convolutions closed under differentiation, which is what gives
 second derivatives (``create_graph=True``):
@@ -26,59 +26,27 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from . import ops
 from .backends import backend_of
-from .function import Context, Function
+from .function import Context, Function, is_grad_enabled
 from .tensor import Tensor
 
 Pair = tuple[int, int]
 
 
 # ============================================================== array helpers (im2col / col2im)
-def _window_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, slice]]:
-    """For each kernel position (row-major), the (rows, cols) slices of the padded input it sees."""
-    slices = []
-    for i in range(kernel[0]):
-        rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (out_hw[0] - 1) + 1, stride[0])
-        for j in range(kernel[1]):
-            cols = slice(j * dilation[1], j * dilation[1] + stride[1] * (out_hw[1] - 1) + 1, stride[1])
-            slices.append((rows, cols))
-    return slices
-
-
-def _pad(x: Any, padding: Pair, value: float = 0.0) -> Any:
-    """x (A, B, H, W) with ``padding`` rows/columns of ``value`` on each side."""
-    if padding == (0, 0):
-        return x
-    xp = backend_of(x).xp
-    a, b, h, w = x.shape
-    out = xp.full((a, b, h + 2 * padding[0], w + 2 * padding[1]), value, dtype=x.dtype, device=x.device)
-    out[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w] = x
-    return out
-
-
+# The windows themselves are backend kernels (minigan/backends/numpy_backend.py has the
+# readable strided-slice version; the Numba backend compiles loops for them).
 def _unfold(x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
             pad_value: float = 0.0) -> Any:
     """im2col: the kernel windows of padded x (A, B, H, W), stacked as (K, A, B, OH, OW),
     K = kh * kw in row-major order."""
-    padded = _pad(x, padding, pad_value)
-    pieces = [padded[:, :, rows, cols] for rows, cols in _window_slices(kernel, stride, dilation, out_hw)]
-    return backend_of(x).xp.stack(pieces, axis=0)
+    return backend_of(x).unfold(x, kernel, stride, padding, dilation, out_hw, pad_value)
 
 
 def _fold(cols: Any, in_hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Any:
-    """col2im, the adjoint of :func:`_unfold`: each kernel position's slice of ``cols``
-    (K, A, B, OH, OW) added back where it came from, then the padding cut off -> (A, B, H, W)."""
-    xp = backend_of(cols).xp
-    _, a, b, out_h, out_w = cols.shape
-    padded_hw = (in_hw[0] + 2 * padding[0], in_hw[1] + 2 * padding[1])
-    out = xp.zeros((a, b) + padded_hw, dtype=cols.dtype, device=cols.device)
-    for k, (rows, cols_slice) in enumerate(_window_slices(kernel, stride, dilation, (out_h, out_w))):
-        # += on the slice: NumPy and CuPy add in place into the view; the standard's
-        # __setitem__ that Python runs after it writes the sum back either way.
-        out[:, :, rows, cols_slice] += cols[k, ...]
-    if padding == (0, 0):
-        return out
-    return out[:, :, padding[0]:padding[0] + in_hw[0], padding[1]:padding[1] + in_hw[1]]
+    """col2im, the adjoint of :func:`_unfold`: (K, A, B, OH, OW) added back into (A, B, H, W)."""
+    return backend_of(cols).fold(cols, in_hw, kernel, stride, padding, dilation)
 
 
 def _channels_first(x: Any) -> Any:
@@ -101,7 +69,7 @@ def _conv_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, o
     o, _, kh, kw = w.shape
     cols = _unfold(_channels_first(x), (kh, kw), stride, padding, dilation, out_hw)
     cols = xp.reshape(cols, (kh * kw * c, n * out_hw[0] * out_hw[1]))
-    y = xp.matmul(_kernel_major(w), cols)
+    y = backend_of(x).matmul(_kernel_major(w), cols)
     y = xp.permute_dims(xp.reshape(y, (o, n) + tuple(out_hw)), (1, 0, 2, 3))
     return y, cols
 
@@ -112,7 +80,7 @@ def _conv_transpose_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilatio
     n, c_in, h, w_in = x.shape
     _, c_out, kh, kw = w.shape
     x_mat = xp.reshape(_channels_first(x), (c_in, n * h * w_in))
-    cols = xp.matmul(xp.permute_dims(_kernel_major(w), (1, 0)), x_mat)
+    cols = backend_of(x).matmul(xp.permute_dims(_kernel_major(w), (1, 0)), x_mat)
     cols = xp.reshape(cols, (kh * kw, c_out, n, h, w_in))
     return _channels_first(_fold(cols, out_hw, (kh, kw), stride, padding, dilation))
 
@@ -128,7 +96,7 @@ def _conv_weight_grad(x: Any, g: Any, kernel: Pair, stride: Pair, padding: Pair,
         cols = _unfold(_channels_first(x), kernel, stride, padding, dilation, out_hw)
         cols = xp.reshape(cols, (kernel[0] * kernel[1] * c, n * out_hw[0] * out_hw[1]))
     g_mat = xp.reshape(_channels_first(g), (o, n * out_hw[0] * out_hw[1]))
-    grad = xp.reshape(xp.matmul(g_mat, xp.permute_dims(cols, (1, 0))), (o,) + tuple(kernel) + (c,))
+    grad = xp.reshape(backend_of(x).matmul(g_mat, xp.permute_dims(cols, (1, 0))), (o,) + tuple(kernel) + (c,))
     return xp.permute_dims(grad, (0, 3, 1, 2))
 
 
@@ -228,22 +196,26 @@ class FoldPatches(Function):
 
 class MaxPool2d(Function):
     """f = the maximum of each window (padding counts as -inf);
-    df/dx = g routed to the window's first maximum (as PyTorch), added where windows overlap."""
+    df/dx = g routed to the window's first maximum (as PyTorch), added where windows overlap.
+
+    The plain backward is one backend kernel; when it is recorded (create_graph), it is the
+    windows' one-hot of the winners times g, folded back (FoldPatches), which is differentiable."""
 
     @staticmethod
     def forward(ctx: Context, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
-        xp = backend_of(x).xp
-        windows = _unfold(x, kernel, stride, padding, dilation, out_hw, pad_value=-float("inf"))
-        winner = xp.argmax(windows, axis=0)
-        positions = xp.reshape(xp.arange(windows.shape[0], device=x.device), (-1, 1, 1, 1, 1))
-        ctx.save_for_backward(xp.astype(positions == winner, x.dtype))  # one-hot over K
-        return xp.max(windows, axis=0)
+        y, winner = backend_of(x).max_pool2d(x, kernel, stride, padding, dilation, out_hw)
+        ctx.save_for_backward(winner)
+        return y
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         options = dict(ctx.options, in_hw=ctx.inputs[0].shape[2:])
         del options["out_hw"]
-        one_hot = Tensor._make(ctx.saved[0], False, None)
+        (winner,) = ctx.saved
+        backend = backend_of(winner)
+        if not is_grad_enabled():
+            return (Tensor._make(backend.max_pool2d_backward(grad.data, winner, **options), False, None),)
+        one_hot = Tensor._make(backend.winner_one_hot(winner, options["kernel"], grad.data.dtype), False, None)
         return (FoldPatches.apply(one_hot * grad.reshape((1,) + grad.shape), **options),)
 
 
@@ -335,15 +307,19 @@ def _check_groups(name: str, groups: int) -> None:
         raise NotImplementedError(f"{name}: groups={groups} is not supported; minigan's convolutions have groups=1")
 
 
-def _add_bias(y: Tensor, bias: Tensor | None) -> Tensor:
-    return y if bias is None else y + bias.reshape((1, bias.shape[0], 1, 1))
+def _add_bias(y: Tensor, bias: Tensor | None, activation: str, negative_slope: float) -> Tensor:
+    """act(y + bias), the bias per output channel: one fused op (ops.channel_bias_act)."""
+    if bias is None and activation == "none":
+        return y
+    return ops.channel_bias_act(y, bias, activation, negative_slope)
 
 
 # ============================================================== the public ops
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,  # noqa: A002
-           dilation: Any = 1, groups: int = 1) -> Tensor:
+           dilation: Any = 1, groups: int = 1, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
     """2-D cross-correlation, like ``torch.nn.functional.conv2d``: input (N, C, H, W) or (C, H, W),
-    weight (O, C, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1."""
+    weight (O, C, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1.
+    ``activation`` (one of ops.ACTIVATIONS) is applied to the output in the same op as the bias."""
     _check_groups("conv2d", groups)
     x, added = _batched("conv2d", input, "(N, C, H, W)")
     _check_weight("conv2d", x, weight, bias, channel_axis=1, out_axis=0)
@@ -352,14 +328,16 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     dilation = _pair_arg("conv2d", "dilation", dilation, 1)
     out_hw = _windowed_output("conv2d", x, weight.shape[2:], stride, padding, dilation)
     y = Conv2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
-    return _unbatched(_add_bias(y, bias), added)
+    return _unbatched(_add_bias(y, bias, activation, negative_slope), added)
 
 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,  # noqa: A002
-                     padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1, dilation: Any = 1,
+                     activation: str = "none", negative_slope: float = 0.01) -> Tensor:
     """The transposed convolution (the gradient of conv2d with respect to its input), like
     ``torch.nn.functional.conv_transpose2d``: input (N, Cin, H, W), weight (Cin, Cout, kh, kw)
-    -> (N, Cout, OH, OW), OH = (H - 1) s - 2p + d (kh - 1) + output_padding + 1."""
+    -> (N, Cout, OH, OW), OH = (H - 1) s - 2p + d (kh - 1) + output_padding + 1. ``activation``
+    as in :func:`conv2d`."""
     _check_groups("conv_transpose2d", groups)
     x, added = _batched("conv_transpose2d", input, "(N, C, H, W)")
     _check_weight("conv_transpose2d", x, weight, bias, channel_axis=0, out_axis=1)
@@ -375,7 +353,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
         raise ValueError(f"conv_transpose2d: input of shape {x.shape} with weight {weight.shape}, stride {stride} "
                          f"and padding {padding} gives an empty output {out_hw[0]}x{out_hw[1]}")
     y = ConvTranspose2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
-    return _unbatched(_add_bias(y, bias), added)
+    return _unbatched(_add_bias(y, bias, activation, negative_slope), added)
 
 
 def _pool_geometry(name: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,

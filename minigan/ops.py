@@ -1002,24 +1002,27 @@ def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor
 # ============================================================== fused batch norm + activation
 class BatchNormAct(Function):
     """f = act(z), z = (x - μ) / sqrt(σ² + eps) · γ + β, with μ and σ² the mean and biased
-    variance of x (N, C) over its N rows (batch norm in training mode). With dz = g act'(z) and
-    x̂ = (x - μ) / sqrt(σ² + eps):  df/dβ = Σ dz,  df/dγ = Σ dz x̂,
-    df/dx = γ / sqrt(σ² + eps) · (dz - mean(dz) - x̂ mean(dz x̂)).
+    variance of each channel of x (N, C, *spatial) over N and the spatial axes (batch norm in
+    training mode). With dz = g act'(z) and x̂ = (x - μ) / sqrt(σ² + eps):  df/dβ = Σ dz,
+    df/dγ = Σ dz x̂,  df/dx = γ / sqrt(σ² + eps) · (dz - mean(dz) - x̂ mean(dz x̂)).
 
-    One kernel call each way in place of the eight ops of the composite. When the backward pass
-    is recorded (create_graph), the composite is rebuilt in Tensor ops from the same formulas and
-    differentiated instead, so second derivatives work through it too. ``running`` (the running
-    mean, variance, batch counter and momentum, or None) is updated in place, as PyTorch does.
+    One kernel call each way in place of the eight ops of the composite; the kernels see x as
+    (N, C) or (N, C, L). When the backward pass is recorded (create_graph), the composite is
+    rebuilt in Tensor ops from the same formulas and differentiated instead, so second
+    derivatives work through it too. ``running`` (the running mean, variance, batch counter and
+    momentum, or None) is updated in place, as PyTorch does.
     """
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any, eps: float, activation: str, slope: float,
                 running: tuple[Any, Any, Any, float | None] | None) -> Any:
-        y, mean, var, invstd = backend_of(x).batch_norm_act_forward(x, weight, bias, eps, activation, slope)
+        backend = backend_of(x)
+        y, mean, var, invstd = backend.batch_norm_act_forward(_channel_rows(backend, x), weight, bias, eps,
+                                                              activation, slope)
         ctx.save_for_backward(mean, invstd)
         if running is not None:
-            _update_running_stats(*running, mean, var, x.shape[0])
-        return y
+            _update_running_stats(*running, mean, var, x.size // x.shape[1])
+        return backend.xp.reshape(y, x.shape)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -1027,21 +1030,36 @@ class BatchNormAct(Function):
         activation, slope = ctx.options["activation"], ctx.options["slope"]
         if is_grad_enabled():  # create_graph: the composite, recorded
             z = _batch_norm_composite(x, weight, bias, ctx.options["eps"])
-            out = TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope)
-            wanted = [t for t in ctx.inputs if t.requires_grad]
-            found = iter(grad_of(out, wanted, grad_outputs=grad, create_graph=True, allow_unused=True))
-            return tuple(next(found) if t.requires_grad else None for t in ctx.inputs)
+            return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
         mean, invstd = ctx.saved
-        grads = backend_of(x.data).batch_norm_act_backward(
-            grad.data, ctx.output.data, x.data, mean, invstd, weight.data, activation, slope)
+        backend = backend_of(x.data)
+        grad_x, grad_weight, grad_bias = backend.batch_norm_act_backward(
+            *(_channel_rows(backend, a) for a in (grad.data, ctx.output.data, x.data)), mean, invstd, weight.data,
+            activation, slope)
+        grads = (backend.xp.reshape(grad_x, x.shape), grad_weight, grad_bias)
         return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
 
 
+def _recorded_grads(ctx: Context, out: Tensor, grad: Tensor) -> tuple[Tensor | None, ...]:
+    """The gradients of ``ctx``'s inputs, recorded: ``out`` is the fused op's composite rebuilt in
+    Tensor ops from them, differentiated with create_graph."""
+    wanted = [t for t in ctx.inputs if t.requires_grad]
+    found = iter(grad_of(out, wanted, grad_outputs=grad, create_graph=True, allow_unused=True))
+    return tuple(next(found) if t.requires_grad else None for t in ctx.inputs)
+
+
+def _channel_rows(backend: Any, x: Any) -> Any:
+    """x (N, C) as it is, x (N, C, *spatial) as (N, C, L): the layouts the batch-norm kernels take."""
+    return x if x.ndim <= 3 else backend.xp.reshape(x, (x.shape[0], x.shape[1], -1))
+
+
 def _batch_norm_composite(x: Tensor, weight: Tensor, bias: Tensor, eps: float) -> Tensor:
-    """Batch norm of x (N, C) with batch statistics, in Tensor ops (recordable)."""
-    mean = x.mean(axis=0, keepdims=True)
-    invstd = 1.0 / sqrt(x.var(axis=0, keepdims=True) + eps)
-    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, weight, bias)
+    """Batch norm of x (N, C, *spatial) with batch statistics per channel, in Tensor ops (recordable)."""
+    axes = (0,) + tuple(range(2, x.ndim))
+    per_channel = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    mean = x.mean(axis=axes, keepdims=True)
+    invstd = 1.0 / sqrt(x.var(axis=axes, keepdims=True) + eps)
+    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, weight.reshape(per_channel), bias.reshape(per_channel))
 
 
 def _update_running_stats(running_mean: Any, running_var: Any, num_batches_tracked: Any,
@@ -1063,13 +1081,14 @@ def _update_running_stats(running_mean: Any, running_var: Any, num_batches_track
 def batch_norm_act(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float = 1e-5,
                    activation: str = "none", negative_slope: float = 0.01,
                    running: tuple[Any, Any, Any, float | None] | None = None) -> Tensor:
-    """act(batch_norm(x)) for x (N, C) in training mode, in one fused op (see BatchNormAct);
-    ``weight``/``bias`` None mean 1 and 0. The activation is read off the output, which needs
-    a leaky slope > 0."""
+    """act(batch_norm(x)) for x (N, C), (N, C, L) or (N, C, H, W) in training mode, per channel C,
+    in one fused op (see BatchNormAct); ``weight``/``bias`` None mean 1 and 0. The activation is
+    read off the output, which needs a leaky slope > 0."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"batch_norm_act: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
-    if x.ndim != 2 or x.shape[0] < 2:
-        raise ValueError(f"batch_norm_act: expected (N, C) with N > 1, got {x.shape}")
+    if x.ndim not in (2, 3, 4) or x.size <= x.shape[1]:
+        raise ValueError(f"batch_norm_act: expected (N, C), (N, C, L) or (N, C, H, W) with more than one value "
+                         f"per channel, got {x.shape}")
     if activation == "leaky_relu" and not negative_slope > 0:
         raise ValueError(f"batch_norm_act: the fused leaky ReLU needs a slope > 0, got {negative_slope}")
     width = (x.shape[1],)
@@ -1081,6 +1100,62 @@ def batch_norm_act(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: f
     bias = bias if bias is not None else Tensor._make(backend.xp.zeros(width, dtype=x.data.dtype, device=x.data.device), False, None)
     return BatchNormAct.apply(x, weight, bias, eps=float(eps), activation=activation,
                               slope=float(negative_slope), running=running)
+
+
+# ============================================================== fused per-channel bias + activation
+class ChannelBiasAct(Function):
+    """f = act(x + b_c) for x (N, C, *spatial) and a bias b per channel C (a convolution's bias
+    and the activation after it). With dz = g act'(x + b):  df/dx = dz,  df/db = Σ dz over N and
+    the spatial axes.
+
+    One kernel call each way in place of the broadcast add, the sum that undoes it and the
+    activation's own ops; the kernels see x as (N, C, L). When the backward pass is recorded
+    (create_graph), the composite is rebuilt in Tensor ops and differentiated instead.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, bias: Any, activation: str, slope: float) -> Any:
+        backend = backend_of(x)
+        y = backend.channel_bias_act_forward(_channel_planes(backend, x), bias, activation, slope)
+        return backend.xp.reshape(y, x.shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, bias = ctx.inputs
+        activation, slope = ctx.options["activation"], ctx.options["slope"]
+        if is_grad_enabled():  # create_graph: the composite, recorded
+            z = x + bias.reshape((1, x.shape[1]) + (1,) * (x.ndim - 2))
+            return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
+        backend = backend_of(x.data)
+        grad_x, grad_bias = backend.channel_bias_act_backward(
+            _channel_planes(backend, grad.data), _channel_planes(backend, ctx.output.data), activation, slope)
+        grads = (backend.xp.reshape(grad_x, x.shape), grad_bias)
+        return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
+
+
+def _channel_planes(backend: Any, x: Any) -> Any:
+    """x (N, C, *spatial) as (N, C, L)."""
+    return backend.xp.reshape(x, (x.shape[0], x.shape[1], -1))
+
+
+def channel_bias_act(x: Tensor, bias: Tensor | None, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
+    """act(x + bias) with one bias per channel (axis 1) of x (N, C, *spatial), e.g. a convolution's
+    output: float32/float64 inputs of one dtype take the fused op (see ChannelBiasAct), others (or
+    a non-positive leaky slope) the composite of primitive ops. ``bias`` None means 0."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"channel_bias_act: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
+    if x.ndim < 2 or (bias is not None and bias.shape != (x.shape[1],)):
+        raise ValueError(f"channel_bias_act: expected input (N, C, ...) and a bias of shape (C,), got {x.shape} "
+                         f"and {None if bias is None else bias.shape}")
+    fusable = x.dtype in (np.float32, np.float64) and (bias is None or bias.dtype == x.dtype) and (
+        activation != "leaky_relu" or negative_slope > 0)
+    if not fusable:
+        out = x if bias is None else x + bias.reshape((1, x.shape[1]) + (1,) * (x.ndim - 2))
+        return activate(out, activation, negative_slope)
+    if bias is None:
+        xp = backend_of(x.data).xp
+        bias = Tensor._make(xp.zeros((x.shape[1],), dtype=x.data.dtype, device=x.data.device), False, None)
+    return ChannelBiasAct.apply(x, bias, activation=activation, slope=float(negative_slope))
 
 
 #: The formulas evaluated on Tensors: every step is an op, so it can be recorded (the backward

@@ -303,7 +303,7 @@ def test_the_checks_catch_a_backward_off_by_a_factor_of_1_001(function, monkeypa
     from minigan.gradcheck.cases import find_case
 
     case = find_case({"Conv2dWeightGrad": "conv2d", "ConvTranspose2d": "conv2d",
-                      "FoldPatches": "max_pool2d", "Patches": "avg_pool2d", "UpsampleNearest": "upsample_nearest"}[function])
+                      "FoldPatches": "avg_pool2d", "Patches": "avg_pool2d", "UpsampleNearest": "upsample_nearest"}[function])
     original = getattr(conv, function).forward
     monkeypatch.setattr(getattr(conv, function), "forward",
                         staticmethod(lambda ctx, *args, **kw: original(ctx, *args, **kw) * 1.001))

@@ -121,10 +121,38 @@ def _batch_norm_kernel_branch_off_by(monkeypatch, factor):
     monkeypatch.setattr(backend, "batch_norm_act_backward", wrong)
 
 
+def _max_pool_kernel_branch_off_by(monkeypatch, factor):
+    backend = backends.backend_for("cpu")
+    right = backend.max_pool2d_backward
+    monkeypatch.setattr(backend, "max_pool2d_backward", lambda *args, **kwargs: right(*args, **kwargs) * factor)
+
+
+def _max_pool_recorded_branch_off_by(monkeypatch, factor):
+    """max_pool2d's recorded backward (the winners' one-hot, folded back by FoldPatches) off by ``factor``."""
+    from minigan import conv
+
+    right = conv.FoldPatches.forward
+    monkeypatch.setattr(conv.FoldPatches, "forward", staticmethod(lambda ctx, *args, **kw: right(ctx, *args, **kw) * factor))
+
+
+def _channel_bias_act_kernel_branch_off_by(monkeypatch, factor):
+    backend = backends.backend_for("cpu")
+    right = backend.channel_bias_act_backward
+
+    def wrong(*args):
+        grad_x, grad_bias = right(*args)
+        return grad_x, grad_bias * factor
+
+    monkeypatch.setattr(backend, "channel_bias_act_backward", wrong)
+
+
 RECORDED_FAULTS = [("linear_fused_sigmoid", _linear_sigmoid_recorded_branch_off_by, 1.5),
+                   ("max_pool2d_overlap_pad", _max_pool_recorded_branch_off_by, 1.5),
                    ("batch_norm_act_tanh", _batch_norm_recorded_branch_off_by, 1.5),
                    ("F.bce_with_logits", _bce_recorded_branch_off_by, 2.0)]
 KERNEL_FAULTS = [("linear_fused_sigmoid", _linear_sigmoid_kernel_branch_off_by, 1.001),
+                 ("max_pool2d_overlap_pad", _max_pool_kernel_branch_off_by, 1.001),
+                 ("channel_bias_act_tanh", _channel_bias_act_kernel_branch_off_by, 1.001),
                  ("batch_norm_act_tanh", _batch_norm_kernel_branch_off_by, 1.001),
                  ("F.bce_with_logits", _bce_kernel_branch_off_by, 1.001)]
 

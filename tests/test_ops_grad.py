@@ -11,10 +11,11 @@ from minigan.gradcheck import check_backward, gradcheck, gradgradcheck
 from minigan.gradcheck.cases import LAYOUTS, all_cases, can_take, describe_shapes, layout_of, with_layout
 from minigan.gradcheck.coverage import reached
 from minigan.nn.losses import BCEWithLogitsMean
-from minigan.ops import BatchNormAct, LinearAct
+from minigan.conv import MaxPool2d
+from minigan.ops import BatchNormAct, ChannelBiasAct, LinearAct
 
 CASES = all_cases()
-FUSED_FUNCTIONS = (LinearAct, BatchNormAct, BCEWithLogitsMean)  # a kernel branch for the plain backward, Tensor ops when recorded
+FUSED_FUNCTIONS = (LinearAct, BatchNormAct, ChannelBiasAct, BCEWithLogitsMean, MaxPool2d)  # a kernel branch for the plain backward, Tensor ops when recorded
 
 
 def _rows(cases, second_order=False):

@@ -317,15 +317,29 @@ def _(data):
 
 @prop(ops.BatchNormAct)
 def _(data):
-    batch, width = data.draw(st.integers(2, 5)), data.draw(st.integers(1, 4))
+    spatial = data.draw(st.sampled_from([(), (3,), (2, 3), (1, 1)]))  # (N, C), (N, C, L), (N, C, H, W)
+    batch, width = data.draw(st.integers(1 if spatial and np.prod(spatial) > 1 else 2, 5)), data.draw(st.integers(1, 4))
     activation, slope = data.draw(st.sampled_from(sorted(ACTIVATIONS))), data.draw(st.floats(0.01, 0.5))
-    x, w, b = values(data, (batch, width)), values(data, (width,)), values(data, (width,))
-    assume(np.all(x.std(axis=0) > 1e-2))  # a column of (nearly) equal values has no spread to normalise
-    z = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-5) * w + b
+    x, w, b = values(data, (batch, width) + spatial), values(data, (width,)), values(data, (width,))
+    axes, per_channel = (0,) + tuple(range(2, x.ndim)), (1, width) + (1,) * len(spatial)
+    assume(np.all(x.std(axis=axes) > 1e-2))  # a channel of (nearly) equal values has no spread to normalise
+    z = ((x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True) + 1e-5)
+         * w.reshape(per_channel) + b.reshape(per_channel))
     if activation in ("relu", "leaky_relu"):
         assume(np.all(np.abs(z) > 1e-3))  # off the kink
     return Drawn(lambda *xs: ops.batch_norm_act(*xs, 1e-5, activation, slope), [x, w, b],
                  ACTIVATIONS[activation](z, slope))
+
+
+@prop(ops.ChannelBiasAct)
+def _(data):
+    shape = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))) + data.draw(st.sampled_from([(), (3,), (2, 2)]))
+    activation, slope = data.draw(st.sampled_from(sorted(ACTIVATIONS))), data.draw(st.floats(0.01, 0.5))
+    x, b = values(data, shape), values(data, (shape[1],))
+    z = x + b.reshape((1, shape[1]) + (1,) * (len(shape) - 2))
+    if activation in ("relu", "leaky_relu"):
+        assume(np.all(np.abs(z) > 1e-3))  # off the kink
+    return Drawn(lambda *xs: ops.channel_bias_act(*xs, activation, slope), [x, b], ACTIVATIONS[activation](z, slope))
 
 
 # ------------------------------------------------------------------ convolutions and pooling

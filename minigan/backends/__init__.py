@@ -12,8 +12,10 @@ A backend is one object with the same small interface, one module each:
 Each provides ``xp`` (the array namespace the ops are written against), ``asarray`` and
 ``to_numpy`` (moving data on and off the device), ``scatter_add`` and ``errstate`` (what the
 array-API standard lacks), and the kernels: ``matmul``, ``linear_act_forward``,
-``linear_act_backward``, ``adam`` (one Adam/AdamW step over a parameter group) and
-``bce_with_logits``. Kernels assume valid input: the ops validate once, at their boundary.
+``linear_act_backward``, ``adam`` (one Adam/AdamW step over a parameter group),
+``bce_with_logits``, batch norm + activation and a per-channel bias + activation, and the
+window kernels of the convolutions (``unfold``/``fold``: im2col and col2im; max pooling).
+Kernels assume valid input: the ops validate once, at their boundary.
 
 The backend of an array is found from its type, once per type; the CPU kernels (Numba, or the
 NumPy reference with ``MINIGAN_KERNELS=numpy``) are chosen once per process, when the first CPU

@@ -4,7 +4,8 @@ The engine's ops run on CuPy through the array-API namespace that array-api-comp
 around it (the same ops code as on the CPU). The fused kernels come from the one definition
 of each formula in :mod:`minigan.formulas`, bound to CuPy's ufuncs and compiled by
 ``cupy.fuse`` into one elementwise kernel each: bias + activation, the activation's backward,
-the Adam/AdamW step, BCE on logits and dropout. Matrix products go to cuBLAS.
+the Adam/AdamW step, BCE on logits, dropout and batch norm's elementwise steps. Matrix
+products go to cuBLAS.
 
 Nothing here is imported until a Tensor is sent to ``"cuda"``.
 """
@@ -70,6 +71,11 @@ class CupyBackend(ArrayBackend):
 
             self._fused[name] = kernel
         return kernel
+
+    def _elementwise(self, name: str, build: Callable[[Any], Callable]) -> Callable:
+        """The reference's elementwise step, from the formulas on CuPy's ufuncs, as one fused kernel
+        (batch norm + activation takes its statistics from the reference and these steps)."""
+        return self._fuse(name, build(self.raw))
 
     # ------------------------------------------------------------------ data
     def asarray(self, data: Any, dtype: Any = None, copy: bool | None = None) -> Any:

@@ -8,12 +8,14 @@ tests hold the Numba kernels to. Kernels assume valid input; the ops check it fi
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from minigan import formulas
 from minigan.backends import Device
+
+Pair = tuple[int, int]
 
 
 class ArrayBackend:
@@ -59,6 +61,11 @@ class ArrayBackend:
         return array[index]
 
     # ------------------------------------------------------------------ kernels
+    def _elementwise(self, name: str, build: Callable[[Any], Callable]) -> Callable:
+        """The elementwise step ``build(formulas)``: here the formulas on whole arrays of xp (the
+        CuPy backend fuses the same step into one kernel named ``name``)."""
+        return build(self.F)
+
     def matmul(self, a: Any, b: Any) -> Any:
         """a @ b for 2-D arrays of one float dtype."""
         return self.xp.matmul(a, b)
@@ -82,30 +89,36 @@ class ArrayBackend:
 
     def batch_norm_act_forward(self, x: Any, weight: Any, bias: Any, eps: float, activation: str,
                                slope: float) -> tuple[Any, Any, Any, Any]:
-        """Training-mode batch norm of x (N, C) over N, then the activation:
-        (y, batch mean, biased batch variance, invstd = 1 / sqrt(var + eps))."""
+        """Training-mode batch norm of x (N, C) or (N, C, L) per channel C, over N (and L), then
+        the activation: (y, batch mean, biased batch variance, invstd = 1 / sqrt(var + eps)),
+        the statistics of shape (C,)."""
         xp = self.xp
-        mean = xp.mean(x, axis=0)
+        axes, per_channel = _channel_axes(x)
+        mean = xp.mean(x, axis=axes, keepdims=True)
         centered = x - mean
-        var = xp.mean(centered * centered, axis=0)
+        var = xp.mean(centered * centered, axis=axes, keepdims=True)
         invstd = 1 / xp.sqrt(var + eps)
-        act, _ = self.F.ACTIVATIONS[activation]
+        normalise_act = self._elementwise(f"batch_norm_act_{activation}", lambda F: (
+            lambda x, mean, invstd, weight, bias, slope:
+            F.ACTIVATIONS[activation][0](F.batch_norm_affine(x, mean, invstd, weight, bias), slope)))
         with self.errstate():
-            y = act(self.F.batch_norm_affine(x, mean, invstd, weight, bias), slope)
-        return y, mean, var, invstd
+            y = normalise_act(x, mean, invstd, xp.reshape(weight, per_channel), xp.reshape(bias, per_channel), slope)
+        return y, xp.reshape(mean, (-1,)), xp.reshape(var, (-1,)), xp.reshape(invstd, (-1,))
 
     def batch_norm_act_backward(self, grad_y: Any, y: Any, x: Any, mean: Any, invstd: Any, weight: Any,
                                 activation: str, slope: float) -> tuple[Any, Any, Any]:
         """(grad_x, grad_weight, grad_bias) of :meth:`batch_norm_act_forward`, from its output."""
         xp = self.xp
-        _, backward = self.F.ACTIVATIONS[activation]
-        dz = backward(grad_y, y, slope)
+        axes, per_channel = _channel_axes(x)
+        mean, invstd = xp.reshape(mean, per_channel), xp.reshape(invstd, per_channel)
+        dz = self._elementwise(f"act_backward_{activation}", lambda F: F.ACTIVATIONS[activation][1])(grad_y, y, slope)
         xhat = (x - mean) * invstd
-        sum_dz = xp.sum(dz, axis=0)
-        sum_dz_xhat = xp.sum(dz * xhat, axis=0)
-        count = x.shape[0]
-        grad_x = self.F.batch_norm_grad_input(dz, xhat, weight * invstd, sum_dz / count, sum_dz_xhat / count)
-        return grad_x, sum_dz_xhat, sum_dz
+        sum_dz = xp.sum(dz, axis=axes, keepdims=True)
+        sum_dz_xhat = xp.sum(dz * xhat, axis=axes, keepdims=True)
+        count = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+        grad_input = self._elementwise("batch_norm_grad_input", lambda F: F.batch_norm_grad_input)
+        grad_x = grad_input(dz, xhat, xp.reshape(weight, per_channel) * invstd, sum_dz / count, sum_dz_xhat / count)
+        return grad_x, xp.reshape(sum_dz_xhat, (-1,)), xp.reshape(sum_dz, (-1,))
 
     def adam(self, params: Sequence[Any], grads: Sequence[Any], exp_avgs: Sequence[Any],
              exp_avg_sqs: Sequence[Any], max_exp_avg_sqs: Sequence[Any] | None,
@@ -139,6 +152,95 @@ class ArrayBackend:
             loss = self.xp.mean(self.F.bce_with_logits(logits, targets))
             grad = self.F.bce_with_logits_grad(logits, targets) / count
         return self.xp.asarray(loss), grad
+
+    # --- convolution kernels ---------------------------------------------------------------
+    # Windows of (A, B, H, W) arrays: a kernel (kh, kw) with stride, padding and dilation slides
+    # over the padded (H, W) plane to out_hw positions. im2col and col2im on strided slices (one
+    # per kernel position), and max pooling on them.
+    def channel_bias_act_forward(self, x: Any, bias: Any, activation: str, slope: float) -> Any:
+        """act(x + bias) for x (N, C, L) and a bias (C,) per channel."""
+        _, per_channel = _channel_axes(x)
+        bias_act = self._elementwise(f"bias_act_{activation}", lambda F: (
+            lambda z, b, slope: F.ACTIVATIONS[activation][0](z + b, slope)))
+        with self.errstate():
+            return bias_act(x, self.xp.reshape(bias, per_channel), slope)
+
+    def channel_bias_act_backward(self, grad_y: Any, y: Any, activation: str, slope: float) -> tuple[Any, Any]:
+        """(grad_x, grad_bias) of :meth:`channel_bias_act_forward`, from its output: grad_x = grad_y
+        act'(read off y), grad_bias its sum over N and L."""
+        axes, _ = _channel_axes(y)
+        grad_x = self._elementwise(f"act_backward_{activation}", lambda F: F.ACTIVATIONS[activation][1])(grad_y, y, slope)
+        return grad_x, self.xp.sum(grad_x, axis=axes)
+
+    def unfold(self, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
+               pad_value: float = 0.0) -> Any:
+        """im2col: the kernel windows of x (A, B, H, W) padded with ``pad_value``, stacked as
+        (K, A, B, OH, OW), K = kh * kw in row-major order."""
+        padded = self._pad(x, padding, pad_value)
+        pieces = [padded[:, :, rows, cols] for rows, cols in _window_slices(kernel, stride, dilation, out_hw)]
+        return self.xp.stack(pieces, axis=0)
+
+    def fold(self, cols: Any, in_hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair) -> Any:
+        """col2im, the adjoint of :meth:`unfold`: each kernel position's slice of ``cols``
+        (K, A, B, OH, OW) added back where it came from, then the padding cut off -> (A, B, H, W)."""
+        xp = self.xp
+        _, a, b, out_h, out_w = cols.shape
+        padded_hw = (in_hw[0] + 2 * padding[0], in_hw[1] + 2 * padding[1])
+        out = xp.zeros((a, b) + padded_hw, dtype=cols.dtype, device=cols.device)
+        for k, (rows, cols_slice) in enumerate(_window_slices(kernel, stride, dilation, (out_h, out_w))):
+            # += on the slice: NumPy and CuPy add in place into the view; the standard's
+            # __setitem__ that Python runs after it writes the sum back either way.
+            out[:, :, rows, cols_slice] += cols[k, ...]
+        if padding == (0, 0):
+            return out
+        return out[:, :, padding[0]:padding[0] + in_hw[0], padding[1]:padding[1] + in_hw[1]]
+
+    def _pad(self, x: Any, padding: Pair, value: float) -> Any:
+        """x (A, B, H, W) with ``padding`` rows/columns of ``value`` on each side."""
+        if padding == (0, 0):
+            return x
+        a, b, h, w = x.shape
+        out = self.xp.full((a, b, h + 2 * padding[0], w + 2 * padding[1]), value, dtype=x.dtype, device=x.device)
+        out[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w] = x
+        return out
+
+    def max_pool2d(self, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
+                   out_hw: Pair) -> tuple[Any, Any]:
+        """(y, winner): the maximum of each window of x (N, C, H, W), padding counting as -inf, and
+        the kernel position (0 .. K-1, row-major) of the window's first maximum (a NaN counts as
+        the maximum), as int64 (N, C, OH, OW)."""
+        windows = self.unfold(x, kernel, stride, padding, dilation, out_hw, pad_value=-float("inf"))
+        return self.xp.max(windows, axis=0), self.xp.astype(self.xp.argmax(windows, axis=0), self.xp.int64)
+
+    def max_pool2d_backward(self, grad: Any, winner: Any, kernel: Pair, stride: Pair, padding: Pair,
+                            dilation: Pair, in_hw: Pair) -> Any:
+        """The gradient of :meth:`max_pool2d` for x: each output's gradient added to the input
+        pixel at its winner (nothing for a winner in the padding)."""
+        return self.fold(self.winner_one_hot(winner, kernel, grad.dtype) * grad, in_hw, kernel, stride, padding,
+                         dilation)
+
+    def winner_one_hot(self, winner: Any, kernel: Pair, dtype: Any) -> Any:
+        """(K, N, C, OH, OW): 1 at each window's winning kernel position, else 0."""
+        xp = self.xp
+        positions = xp.reshape(xp.arange(kernel[0] * kernel[1], device=winner.device), (-1, 1, 1, 1, 1))
+        return xp.astype(positions == winner, dtype)
+
+
+def _window_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, slice]]:
+    """For each kernel position (row-major), the (rows, cols) slices of the padded input it sees."""
+    slices = []
+    for i in range(kernel[0]):
+        rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (out_hw[0] - 1) + 1, stride[0])
+        for j in range(kernel[1]):
+            cols = slice(j * dilation[1], j * dilation[1] + stride[1] * (out_hw[1] - 1) + 1, stride[1])
+            slices.append((rows, cols))
+    return slices
+
+
+def _channel_axes(x: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """For x (N, C) or (N, C, L): the axes batch statistics run over, and the shape that lines a
+    per-channel vector (C,) up with x."""
+    return ((0,), (1, x.shape[1])) if x.ndim == 2 else ((0, 2), (1, x.shape[1], 1))
 
 
     def dropout(self, x: Any, bits: Any, threshold: int, scale: float) -> Any:

@@ -232,7 +232,11 @@ OP_CASES: list[OpCase] = [
 
 OP_CASES += [
     OpCase(f"batch_norm_act_{act}", (lambda a: lambda x, w, b: ops.batch_norm_act(x, w, b, 1e-5, a, 0.2))(act),
-           [((5, 3), (3,), (3,))])
+           [((5, 3), (3,), (3,)), ((2, 3, 2, 3), (3,), (3,)), ((1, 2, 5), (2,), (2,))])
+    for act in ("none", "relu", "leaky_relu", "sigmoid", "tanh")
+] + [
+    OpCase(f"channel_bias_act_{act}", (lambda a: lambda x, b: ops.channel_bias_act(x, b, a, 0.2))(act),
+           [((2, 3, 2, 3), (3,)), ((1, 2, 5), (2,))], prepare=off_zero if act in ("relu", "leaky_relu") else _identity)
     for act in ("none", "relu", "leaky_relu", "sigmoid", "tanh")
 ]
 

@@ -83,6 +83,7 @@ LAYER_CASES: list[OpCase] = [
     _layer_case("nn.ConvTranspose2d", nn.ConvTranspose2d(2, 3, 4, stride=2, padding=1, rng=_generator,
                                                          dtype=np.float64), [((1, 2, 3, 3),)]),
     _layer_case("nn.BatchNorm2d(train)", _batchnorm2d, [((3, 3, 2, 3),)]),
+    _layer_case("nn.Sequential(BatchNorm2d, Tanh)", nn.Sequential(_batchnorm2d, nn.Tanh()), [((2, 3, 3, 2),)]),
     OpCase("nn.MaxPool2d", nn.MaxPool2d(2), [((2, 2, 4, 5),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("nn.AvgPool2d", nn.AvgPool2d(3, stride=1, padding=1), [((1, 2, 4, 4),)]),
     OpCase("nn.Upsample", nn.Upsample(scale_factor=2), [((1, 2, 2, 3),)]),

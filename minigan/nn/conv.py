@@ -14,7 +14,7 @@ import numpy as np
 from .. import conv
 from ..tensor import Tensor
 from . import init
-from .layers import _check_tensor
+from .layers import _FUSING_LAYERS, _check_tensor
 from .module import Module, Parameter
 
 Pair = tuple[int, int]
@@ -80,8 +80,11 @@ class Conv2d(_ConvNd):
         super().__init__("Conv2d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                          padding_mode, (int(out_channels), int(in_channels)), rng, dtype)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return conv.conv2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding, self.dilation)
+    def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
+        """The convolution, then ``activation`` (what Sequential passes for a following activation
+        layer), fused with the bias."""
+        return conv.conv2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding, self.dilation,
+                           activation=activation, negative_slope=negative_slope)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -99,9 +102,11 @@ class ConvTranspose2d(_ConvNd):
             raise ValueError(f"ConvTranspose2d: output_padding {self.output_padding} must be smaller than the "
                              f"stride {self.stride}")
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
+        """The transposed convolution, then ``activation`` fused with the bias (as Conv2d)."""
         return conv.conv_transpose2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding,
-                                     self.output_padding, 1, self.dilation)
+                                     self.output_padding, 1, self.dilation, activation=activation,
+                                     negative_slope=negative_slope)
 
     def extra_repr(self) -> str:
         extra = "" if self.output_padding == (0, 0) else f", output_padding={self.output_padding}"
@@ -199,3 +204,6 @@ class Unflatten(Module):
 
 
 __all__ = ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten"]
+
+
+_FUSING_LAYERS.update({Conv2d, ConvTranspose2d})  # Sequential folds a following activation into them

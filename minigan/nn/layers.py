@@ -102,9 +102,9 @@ class Sequential(Module):
             module = modules[i]
             following = modules[i + 1] if i + 1 < len(modules) else None
             activation = _FUSED_ACTIVATIONS.get(type(following))
-            if type(module) in (Linear, BatchNorm1d) and activation is not None:
-                # Linear or batch norm, then an activation: one fused op (one pass over the
-                # output, both ways).
+            if type(module) in _FUSING_LAYERS and activation is not None:
+                # Linear, batch norm or a convolution, then an activation: one fused op (one
+                # pass over the output, both ways).
                 x = module(x, activation=activation, negative_slope=getattr(following, "negative_slope", 0.01))
                 i += 2
             else:
@@ -226,13 +226,13 @@ class BatchNorm1d(Module):
 
     def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
         """Normalise x, then apply ``activation`` (what Sequential passes for a following
-        activation layer): in training, a 2-D float32/float64 batch takes the fused op."""
+        activation layer): in training, a float32/float64 batch takes the fused op."""
         x = _check_tensor(self, x)
         if x.ndim not in self._ranks or x.shape[1] != self.num_features:
             expected = self._expected.format(c=self.num_features)
             raise ValueError(f"{self!r}: expected input of shape {expected}, got {x.shape}")
         training = self.training or not self.track_running_stats
-        if training and x.ndim == 2 and x.shape[0] > 1 and x.dtype != np.float16 and (
+        if training and x.size > x.shape[1] and x.dtype != np.float16 and (
                 activation != "leaky_relu" or negative_slope > 0):
             running = ((self.running_mean, self.running_var, self.num_batches_tracked, self.momentum)
                        if self.running_mean is not None and self.training else None)
@@ -350,8 +350,10 @@ __all__ = [
 ]
 
 
-# Activation modules that Sequential folds into a preceding Linear.
+# Activation modules that Sequential folds into a preceding layer of _FUSING_LAYERS (exact types:
+# their forward takes ``activation`` and ``negative_slope``; minigan/nn/conv.py adds its own).
 _FUSED_ACTIVATIONS: dict[type, str] = {ReLU: "relu", LeakyReLU: "leaky_relu", Sigmoid: "sigmoid", Tanh: "tanh"}
+_FUSING_LAYERS: set[type] = {Linear, BatchNorm1d, BatchNorm2d}
 def fused_activations(*models: Module) -> set[str]:
     """The activations the fused ops of ``models`` run (what their kernels are compiled for)."""
     found = {"none"}
