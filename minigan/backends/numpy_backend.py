@@ -153,6 +153,10 @@ class ArrayBackend:
             grad = self.F.bce_with_logits_grad(logits, targets) / count
         return self.xp.asarray(loss), grad
 
+    def dropout(self, x: Any, bits: Any, threshold: int, scale: float) -> Any:
+        """formulas.dropout on whole arrays: x · [bits >= threshold] · scale, in x's dtype."""
+        return self.F.dropout(x, bits, threshold, self.xp.asarray(scale, dtype=x.dtype, device=x.device))
+
     # --- convolution kernels ---------------------------------------------------------------
     # Windows of (A, B, H, W) arrays: a kernel (kh, kw) with stride, padding and dilation slides
     # over the padded (H, W) plane to out_hw positions. im2col and col2im on strided slices (one
@@ -241,11 +245,6 @@ def _channel_axes(x: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """For x (N, C) or (N, C, L): the axes batch statistics run over, and the shape that lines a
     per-channel vector (C,) up with x."""
     return ((0,), (1, x.shape[1])) if x.ndim == 2 else ((0, 2), (1, x.shape[1], 1))
-
-
-    def dropout(self, x: Any, bits: Any, threshold: int, scale: float) -> Any:
-        """formulas.dropout on whole arrays: x · [bits >= threshold] · scale, in x's dtype."""
-        return self.F.dropout(x, bits, threshold, self.xp.asarray(scale, dtype=x.dtype, device=x.device))
 
 
 class NumpyBackend(ArrayBackend):
