@@ -29,7 +29,8 @@ the pixel scale its generator's output lives in: ``"unit"`` ([0, 1], sigmoid out
     G: z -> Linear -> 128x7x7 -> ConvTranspose 4x4 stride 2 -> 64x14x14 -> ConvTranspose 4x4
     stride 2 -> 1x28x28, with BatchNorm and ReLU and a tanh output (data in [-1, 1]); D: Conv 64
     4x4 stride 2 -> LeakyReLU 0.2 -> Conv 128 4x4 stride 2 -> BatchNorm -> LeakyReLU -> Linear 1.
-    Adam 2e-4, betas (0.5, 0.999), as the DCGAN paper. docs/conv-notes.md has what they measured.
+    Adam 2e-4, betas (0.5, 0.999) and the weights drawn from N(0, 0.02), as the DCGAN paper
+    (:func:`dcgan_init_`). docs/conv-notes.md has what they measured.
 ``tiny``
     G latent-64-784, D 784-32-1: for tests and smoke runs only.
 """
@@ -42,7 +43,7 @@ import numpy as np
 
 from minigan import nn
 
-__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "to_unit"]
+__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "to_unit", "dcgan_init_"]
 
 IMAGE_DIM = 28 * 28
 
@@ -127,6 +128,21 @@ def _cnn_discriminator(rng: np.random.Generator | None, kernel_size: int) -> nn.
     )
 
 
+def dcgan_init_(module: nn.Module, rng: np.random.Generator | None = None) -> nn.Module:
+    """The DCGAN paper's initialisation, in place: every Conv2d, ConvTranspose2d and Linear
+    weight from N(0, 0.02) and its bias 0; every BatchNorm weight from N(1, 0.02) and its bias 0.
+    Returns ``module``."""
+    for layer in module.modules():
+        if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(layer.weight, 0.0, 0.02, rng=rng)
+            if layer.bias is not None:
+                nn.init.zeros_(layer.bias)
+        elif isinstance(layer, (nn.BatchNorm1d, nn.BatchNorm2d)) and layer.weight is not None:
+            nn.init.normal_(layer.weight, 1.0, 0.02, rng=rng)
+            nn.init.zeros_(layer.bias)
+    return module
+
+
 def _dcgan_generator(latent_dim: int, rng: np.random.Generator | None) -> nn.Module:
     """z -> Linear -> 128x7x7 -> ConvTranspose 4x4 stride 2 -> 64x14x14 -> ConvTranspose 4x4
     stride 2 -> 1x28x28, BatchNorm and ReLU between, tanh output, flattened to (B, 784)."""
@@ -169,7 +185,9 @@ ARCHITECTURES["cnn-d"] = Architecture(
     betas=(0.5, 0.999),
 )
 ARCHITECTURES["dcgan"] = Architecture(
-    "dcgan", "symmetric", _dcgan_generator, lambda rng: _cnn_discriminator(rng, kernel_size=4),
+    "dcgan", "symmetric",
+    lambda latent_dim, rng: dcgan_init_(_dcgan_generator(latent_dim, rng), rng),
+    lambda rng: dcgan_init_(_cnn_discriminator(rng, kernel_size=4), rng),
     "DCGAN: G z-Linear-128x7x7, ConvTranspose 4x4 s2 to 64x14x14 and to 1x28x28, BatchNorm+ReLU, tanh; "
     "D Conv 64 4x4 s2, LeakyReLU(0.2), Conv 128 4x4 s2, BatchNorm, LeakyReLU(0.2), Linear 1",
     betas=(0.5, 0.999),
