@@ -354,6 +354,8 @@ __all__ = [
 # their forward takes ``activation`` and ``negative_slope``; minigan/nn/conv.py adds its own).
 _FUSED_ACTIVATIONS: dict[type, str] = {ReLU: "relu", LeakyReLU: "leaky_relu", Sigmoid: "sigmoid", Tanh: "tanh"}
 _FUSING_LAYERS: set[type] = {Linear, BatchNorm1d, BatchNorm2d}
+
+
 def fused_activations(*models: Module) -> set[str]:
     """The activations the fused ops of ``models`` run (what their kernels are compiled for)."""
     found = {"none"}
