@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import format_report, machine_report  # noqa: E402
+from _common import format_report, machine_report
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_STEP = "Step [1/"

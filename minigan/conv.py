@@ -100,6 +100,18 @@ def _conv_weight_grad(x: Any, g: Any, kernel: Pair, stride: Pair, padding: Pair,
     return xp.permute_dims(grad, (0, 3, 1, 2))
 
 
+def _geometry(ctx: Context) -> dict[str, Pair]:
+    """The stride, padding and dilation a convolution Function was applied with."""
+    return {k: ctx.options[k] for k in ("stride", "padding", "dilation")}
+
+
+def _window_options(ctx: Context, **size: Pair) -> dict[str, Any]:
+    """A window Function's options for its adjoint: the same kernel and geometry, with the one
+    size given (``in_hw`` or ``out_hw``) in place of the other."""
+    options = {k: v for k, v in ctx.options.items() if k not in ("in_hw", "out_hw")}
+    return {**options, **size}
+
+
 # ============================================================== the convolution Functions
 class Conv2d(Function):
     """f = conv2d(x, w) (cross-correlation);  df/dx = conv_transpose2d(g, w), df/dw = weight_grad(x, g)."""
@@ -113,7 +125,7 @@ class Conv2d(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, w = ctx.inputs
-        geometry = {k: ctx.options[k] for k in ("stride", "padding", "dilation")}
+        geometry = _geometry(ctx)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
             grad_x = ConvTranspose2d.apply(grad, w, out_hw=x.shape[2:], **geometry)
@@ -133,7 +145,7 @@ class ConvTranspose2d(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, w = ctx.inputs
-        geometry = {k: ctx.options[k] for k in ("stride", "padding", "dilation")}
+        geometry = _geometry(ctx)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
             grad_x = Conv2d.apply(grad, w, out_hw=x.shape[2:], **geometry)
@@ -154,7 +166,7 @@ class Conv2dWeightGrad(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, g = ctx.inputs
-        geometry = {k: ctx.options[k] for k in ("stride", "padding", "dilation")}
+        geometry = _geometry(ctx)
         grad_x = grad_g = None
         if ctx.needs_input_grad[0]:
             grad_x = ConvTranspose2d.apply(g, grad, out_hw=x.shape[2:], **geometry)
@@ -174,9 +186,7 @@ class Patches(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        options = dict(ctx.options, in_hw=ctx.inputs[0].shape[2:])
-        del options["out_hw"]
-        return (FoldPatches.apply(grad, **options),)
+        return (FoldPatches.apply(grad, **_window_options(ctx, in_hw=ctx.inputs[0].shape[2:])),)
 
 
 class FoldPatches(Function):
@@ -189,9 +199,7 @@ class FoldPatches(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        options = dict(ctx.options, out_hw=ctx.inputs[0].shape[3:])
-        del options["in_hw"]
-        return (Patches.apply(grad, **options),)
+        return (Patches.apply(grad, **_window_options(ctx, out_hw=ctx.inputs[0].shape[3:])),)
 
 
 class MaxPool2d(Function):
@@ -209,8 +217,7 @@ class MaxPool2d(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        options = dict(ctx.options, in_hw=ctx.inputs[0].shape[2:])
-        del options["out_hw"]
+        options = _window_options(ctx, in_hw=ctx.inputs[0].shape[2:])
         (winner,) = ctx.saved
         backend = backend_of(winner)
         if not is_grad_enabled():

@@ -1050,7 +1050,7 @@ def _recorded_grads(ctx: Context, out: Tensor, grad: Tensor) -> tuple[Tensor | N
 
 def _channel_rows(backend: Any, x: Any) -> Any:
     """x (N, C) as it is, x (N, C, *spatial) as (N, C, L): the layouts the batch-norm kernels take."""
-    return x if x.ndim <= 3 else backend.xp.reshape(x, (x.shape[0], x.shape[1], -1))
+    return x if x.ndim <= 3 else _channel_planes(backend, x)
 
 
 def _batch_norm_composite(x: Tensor, weight: Tensor, bias: Tensor, eps: float) -> Tensor:
