@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from .tensor import Tensor
 
 
 class _GradMode:
@@ -118,8 +115,6 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **options: Any) -> "Tensor":
         """Run ``forward`` on the inputs' arrays and, when recording, link the result into the graph."""
-        from .tensor import Tensor, as_tensor
-
         tensors = tuple(x if isinstance(x, Tensor) else as_tensor(x) for x in inputs)
         if len(tensors) > 1:
             _check_one_device(cls, tensors)
@@ -172,3 +167,6 @@ def unbroadcast(grad: "Tensor", shape: tuple[int, ...]) -> "Tensor":
     )
     summed = grad.sum(axis=axes, keepdims=True) if axes else grad
     return summed.reshape(shape)
+
+
+from .tensor import Tensor, as_tensor  # noqa: E402 - tensor.py needs this module's names first

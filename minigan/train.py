@@ -163,13 +163,12 @@ def _require_model_memory(config: Any) -> None:
     """Refuse networks that cannot fit in memory before allocating them."""
     from minigan.gan.models import build_models
 
-    def parameters(latent_dim: int) -> int:
-        nets = build_models(config.arch, latent_dim, np.random.default_rng(0))[:2]
-        return sum(p.data.size for net in nets for p in net.parameters())
-
-    # Only G's first layer grows with the latent size: count it from two tiny builds.
-    at_one = parameters(1)
-    total = at_one + (config.latent_dim - 1) * (parameters(2) - at_one)
+    # Only G's first layer, a Linear(latent_dim, width), grows with the latent size: count the
+    # networks built for latent size 1, and add width per further latent unit.
+    generator, discriminator, _ = build_models(config.arch, 1, np.random.default_rng(0))
+    at_one = sum(p.data.size for net in (generator, discriminator) for p in net.parameters())
+    width = next(generator.parameters()).shape[0]
+    total = at_one + (config.latent_dim - 1) * width
     require_memory(total * _BYTES_PER_PARAMETER, f"--arch {config.arch} with --latent-dim {config.latent_dim}")
 
 

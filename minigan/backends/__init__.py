@@ -121,6 +121,9 @@ def use_cpu_kernels(mode: str) -> Iterator[None]:
     if mode not in CPU_KERNEL_MODES:
         raise ValueError(f"unknown CPU kernel mode {mode!r}; expected one of {CPU_KERNEL_MODES}")
     previous = cpu_kernel_mode()
+    if mode == previous:  # nothing to switch: keep the resolved backends
+        yield
+        return
     _cpu_mode = mode
     _BY_TYPE.clear()
     try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-import http.client
 import io
 import os
 import pickle
@@ -26,8 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -465,6 +462,8 @@ class _Progress:
 
 def _fetch_url(url: str, *, expected_size: int, verbose: bool) -> bytes:
     """GET ``url`` into memory with a short timeout; refuse anything far larger than expected."""
+    import urllib.request  # noqa: PLC0415 - only a download needs the network stack (~60 ms to import)
+
     request = urllib.request.Request(url, headers={"User-Agent": "minigan"})
     limit = 2 * expected_size + (1 << 20)
     with urllib.request.urlopen(request, timeout=_CONNECT_TIMEOUT) as response:
@@ -483,6 +482,8 @@ def _fetch_url(url: str, *, expected_size: int, verbose: bool) -> bytes:
 
 
 def _reason(exc: BaseException) -> str:
+    import urllib.error  # noqa: PLC0415
+
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
@@ -498,6 +499,8 @@ def _from_mirrors(
     raw: dict[str, bytes] = {}
     names: dict[str, str] = {}
     used: list[str] = []
+    import http.client  # noqa: PLC0415
+
     for base in spec.mirrors:
         try:
             for key in _KEYS:
