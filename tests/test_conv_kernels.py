@@ -220,13 +220,10 @@ def test_unfold_and_fold_kernels_match_the_reference(kernel, stride, padding, di
                                rtol=1e-5 if dtype == np.float32 else 1e-12)
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("kernel, stride, padding, dilation, in_hw", [w for w in WINDOWS if w[2][0] <= w[0][0] // 2
                                                                        and w[2][1] <= w[0][1] // 2])
-def test_max_pool2d_kernels_match_the_reference(kernel, stride, padding, dilation, in_hw, dtype, parallel,
-                                                monkeypatch):
-    monkeypatch.setattr(cpu, "PARALLEL_MIN_ELEMENTS", 0 if parallel else 1 << 62)  # which build runs
+def test_max_pool2d_kernels_match_the_reference(kernel, stride, padding, dilation, in_hw, dtype):
     rng = np.random.default_rng(5)
     x = rng.integers(-3, 4, (2, 3) + in_hw).astype(dtype)  # few values: many ties, first maximum wins
     out_hw = _out_hw(kernel, stride, padding, dilation, in_hw)

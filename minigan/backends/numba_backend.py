@@ -658,7 +658,8 @@ class NumbaBackend(ArrayBackend):
             return super().max_pool2d(x, kernel, stride, padding, dilation, out_hw)
         y = np.empty(x.shape[:2] + tuple(out_hw), dtype=x.dtype)
         winner = np.empty(y.shape, dtype=np.int64)
-        _pool_kernel("max_pool2d", x.size)(x, y, winner, *_geometry(kernel, stride, padding, dilation))
+        _WINDOW_KERNELS["max_pool2d"](
+            x, y, winner, *_geometry(kernel, stride, padding, dilation))
         return y, winner
 
     def max_pool2d_backward(self, grad: np.ndarray, winner: np.ndarray, kernel: Sequence[int], stride: Sequence[int],
@@ -667,8 +668,7 @@ class NumbaBackend(ArrayBackend):
         if grad.dtype not in _WINDOW_DTYPES:
             return super().max_pool2d_backward(grad, winner, kernel, stride, padding, dilation, in_hw)
         grad_x = np.zeros(grad.shape[:2] + tuple(in_hw), dtype=grad.dtype)
-        _pool_kernel("max_pool2d_backward", grad_x.size)(grad, winner, grad_x,
-                                                         *_geometry(kernel, stride, padding, dilation))
+        _WINDOW_KERNELS["max_pool2d_backward"](grad, winner, grad_x, *_geometry(kernel, stride, padding, dilation))
         return grad_x
 
 backend = NumbaBackend(np, Device("cpu"))
@@ -959,66 +959,54 @@ def _max_pool2d_py(x, y, winner, kh, kw, sh, sw, ph, pw, dh, dw):  # noqa: ANN00
 
     Kernel positions outermost, as in im2col: each is compared with the running maximum along
     whole output rows, with selects rather than branches (mispredicted on random data). A
-    padding pixel (-inf) never replaces the running maximum, so it is skipped. prange over the
-    N C planes, which are independent."""
+    padding pixel (-inf) never replaces the running maximum, so it is skipped."""
     N, C, H, W = x.shape
     OH, OW = y.shape[2], y.shape[3]
     low = x.dtype.type(-np.inf)
-    for plane in prange(N * C):
-        n = plane // C
-        c = plane % C
-        for p in range(OH):
-            for q in range(OW):
-                y[U(n), U(c), U(p), U(q)] = low
-                winner[U(n), U(c), U(p), U(q)] = 0
-        for i in range(kh):
-            for j in range(kw):
-                k = i * kw + j
-                offset = j * dw - pw
-                q0, q1 = _inside(offset, sw, W, OW)
-                for p in range(OH):
-                    r = p * sh + i * dh - ph
-                    if r < 0 or r >= H:
-                        continue
-                    for q in range(q0, q1):
-                        v = x[U(n), U(c), U(r), U(q * sw + offset)]
-                        b = y[U(n), U(c), U(p), U(q)]
-                        # strictly greater (ties keep the first); the first NaN wins and stays
-                        take = (v > b) | ((v != v) & (b == b))
-                        y[U(n), U(c), U(p), U(q)] = v if take else b
-                        winner[U(n), U(c), U(p), U(q)] = k if take else winner[U(n), U(c), U(p), U(q)]
+    for n in range(N):
+        for c in range(C):
+            for p in range(OH):
+                for q in range(OW):
+                    y[U(n), U(c), U(p), U(q)] = low
+                    winner[U(n), U(c), U(p), U(q)] = 0
+            for i in range(kh):
+                for j in range(kw):
+                    k = i * kw + j
+                    offset = j * dw - pw
+                    q0, q1 = _inside(offset, sw, W, OW)
+                    for p in range(OH):
+                        r = p * sh + i * dh - ph
+                        if r < 0 or r >= H:
+                            continue
+                        for q in range(q0, q1):
+                            v = x[U(n), U(c), U(r), U(q * sw + offset)]
+                            b = y[U(n), U(c), U(p), U(q)]
+                            # strictly greater (ties keep the first); the first NaN wins and stays
+                            take = (v > b) | ((v != v) & (b == b))
+                            y[U(n), U(c), U(p), U(q)] = v if take else b
+                            winner[U(n), U(c), U(p), U(q)] = k if take else winner[U(n), U(c), U(p), U(q)]
 
 
 def _max_pool2d_backward_py(grad, winner, grad_x, kh, kw, sh, sw, ph, pw, dh, dw):  # noqa: ANN001, ANN202
     """grad_x (zeroed by the caller) += each output's gradient at its winner's input pixel
-    (nothing when the winner is in the padding). prange over the N C planes: each writes only
-    its own plane of grad_x."""
+    (nothing when the winner is in the padding)."""
     N, C, H, W = grad_x.shape
     OH, OW = grad.shape[2], grad.shape[3]
-    for plane in prange(N * C):
-        n = plane // C
-        c = plane % C
-        for p in range(OH):
-            for q in range(OW):
-                k = winner[U(n), U(c), U(p), U(q)]
-                r = p * sh + (k // kw) * dh - ph
-                col = q * sw + (k % kw) * dw - pw
-                if 0 <= r < H and 0 <= col < W:
-                    grad_x[U(n), U(c), U(r), U(col)] += grad[U(n), U(c), U(p), U(q)]
+    for n in range(N):
+        for c in range(C):
+            for p in range(OH):
+                for q in range(OW):
+                    k = winner[U(n), U(c), U(p), U(q)]
+                    r = p * sh + (k // kw) * dh - ph
+                    col = q * sw + (k % kw) * dw - pw
+                    if 0 <= r < H and 0 <= col < W:
+                        grad_x[U(n), U(c), U(r), U(col)] += grad[U(n), U(c), U(p), U(q)]
 
 
 _WINDOW_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # Numba has no float16: others take the reference
 _WINDOW_KERNELS = {name: _jit(parallel=False)(template) for name, template in (
     ("unfold", _unfold_py), ("fold", _fold_py), ("max_pool2d", _max_pool2d_py),
     ("max_pool2d_backward", _max_pool2d_backward_py))}
-# Pooling splits into independent planes with no BLAS inside: it gets a parallel build too,
-# picked by size like the elementwise kernels (see PARALLEL_MIN_ELEMENTS).
-_POOL_KERNELS_PARALLEL = {name: _jit(parallel=True)(template) for name, template in (
-    ("max_pool2d", _max_pool2d_py), ("max_pool2d_backward", _max_pool2d_backward_py))}
-
-
-def _pool_kernel(name: str, size: int) -> Callable:
-    return (_POOL_KERNELS_PARALLEL if _use_parallel(size, None) else _WINDOW_KERNELS)[name]
 
 
 def _geometry(kernel: Sequence[int], stride: Sequence[int], padding: Sequence[int],
