@@ -72,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="network pair (default: default); seed = the 3-layer tutorial GAN (G 100-256-256-784), "
                           "dcgan-mlp = the well-known MLP, dcgan = the convolutional DCGAN, cnn-d = the default "
                           "generator against a CNN discriminator")
-    run.add_argument("--loss", choices=list(OBJECTIVES), default=None, help="objective (default: bce)")
+    own_losses = ", ".join(f"{spec.defaults['loss']} for {name}" for name, spec in ARCHITECTURES.items()
+                           if "loss" in spec.defaults)
+    run.add_argument("--loss", choices=list(OBJECTIVES), default=None,
+                     help=f"objective (default: bce{'; ' + own_losses if own_losses else ''})")
     run.add_argument("--latent-dim", type=positive_int, default=None, help="size of the noise vector z (default: 100)")
     run.add_argument("--seed", type=non_negative_int, default=None,
                      help="seed of the run's one random Generator; the same seed gives the same losses (default: 0)")
@@ -99,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "2 epochs (default: the architecture's)")
     opt.add_argument("--ema", type=_decay, default=None, metavar="DECAY",
                      help="decay of the moving average of G's weights that makes the samples and generator.npz; "
-                          "0 turns it off (default: the architecture's, 0.999 for default)")
+                          "0 turns it off; step t uses min(DECAY, (1 + t) / (10 + t)), so 0.999 takes effect "
+                          "after 8,990 G steps (default: the architecture's, 0.999 for default)")
     data = parser.add_argument_group("data and output")
     data.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default=None, help="data set (default: mnist)")
     data.add_argument("--data-dir", default=None,

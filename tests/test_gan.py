@@ -14,6 +14,7 @@ from minigan import Tensor, nn
 from minigan.gan import (ARCHITECTURES, OBJECTIVES, Architecture, CheckpointError, Trainer, TrainConfig,
                          TrainingDiverged, build_models, get_objective, gradient_penalty, to_unit)
 from minigan.gan.models import IMAGE_DIM
+from minigan.gan.trainer import ConfigError
 from minigan.gan.trainer import load_checkpoint
 
 LOGITS_REAL = np.array([[-30.0], [-2.5], [-0.3], [0.0], [0.7], [3.0], [40.0]], dtype=np.float64)
@@ -170,6 +171,20 @@ def test_dcgan_starts_from_the_dcgan_papers_initialisation():
                     checked += 1
                 np.testing.assert_array_equal(layer.bias.numpy(), 0.0)
     assert checked >= 5
+
+
+def test_an_architecture_may_name_its_loss_and_an_explicit_loss_wins(monkeypatch):
+    assert TrainConfig(arch="cnn-d").resolve().loss == "hinge"
+    assert TrainConfig(arch="default").resolve().loss == "bce"
+    assert TrainConfig(arch="cnn-d", loss="bce").resolve().loss == "bce"
+    # the architecture's other run defaults come with its loss
+    monkeypatch.setitem(ARCHITECTURES, "test-lsgan", Architecture(
+        "test-lsgan", "unit", ARCHITECTURES["tiny"].make_generator, ARCHITECTURES["tiny"].make_discriminator,
+        "tiny nets trained with lsgan", defaults={"loss": "lsgan", "epochs": 3, "lr": 5e-4}))
+    config = TrainConfig(arch="test-lsgan").resolve()
+    assert (config.loss, config.epochs, config.lr) == ("lsgan", 3, 5e-4)
+    with pytest.raises(ConfigError, match="unknown loss 'nope'"):
+        TrainConfig(arch="tiny", loss="nope").resolve()
 
 
 # ---------------------------------------------------------------------------- every objective learns

@@ -95,7 +95,7 @@ class TrainConfig:
     betas: tuple[float, float] | None = None
     latent_dim: int = 100
     arch: str = "default"
-    loss: str = "bce"
+    loss: str | None = None  # None: the architecture's (Architecture.defaults["loss"]), else "bce"
     n_critic: int | None = None
     clip: float | None = None
     gp_lambda: float | None = None
@@ -118,15 +118,16 @@ class TrainConfig:
         """
         try:
             arch = get_architecture(self.arch)
-            objective = get_objective(self.loss)
+            loss = self.loss if self.loss is not None else arch.defaults.get("loss", "bce")
+            objective = get_objective(loss)
         except ValueError as error:
             raise ConfigError(str(error)) from None
         rec = objective.recommended()
-        family = self.loss in GAN_FAMILY
+        family = loss in GAN_FAMILY
         arch_defaults = dict(arch.defaults) if family else {}
         if family and arch.betas is not None:
             arch_defaults.setdefault("betas", arch.betas)
-        out = replace(self)
+        out = replace(self, loss=loss)
 
         def pick(name: str, fallback: Any) -> Any:
             value = getattr(self, name)
@@ -144,12 +145,12 @@ class TrainConfig:
         out.betas = tuple(float(b) for b in pick("betas", (0.5, 0.999)))
         out.optimizer = pick("optimizer", "adam")
         out.n_critic = pick("n_critic", 1)
-        out.clip = pick("clip", None) if self.loss == "wgan" else self.clip
-        out.gp_lambda = pick("gp_lambda", None) if self.loss == "wgan-gp" else self.gp_lambda
+        out.clip = pick("clip", None) if loss == "wgan" else self.clip
+        out.gp_lambda = pick("gp_lambda", None) if loss == "wgan-gp" else self.gp_lambda
         out.lr_schedule = pick("lr_schedule", "none")
         # The weight average belongs to the net's sampling, not to the objective: every loss gets it.
         out.ema = float(self.ema if self.ema is not None else arch.defaults.get("ema", 0.0))
-        out.real_label = float(pick("real_label", 1.0)) if self.loss in ("bce", "bce-logits", "minimax") else 1.0
+        out.real_label = float(pick("real_label", 1.0)) if loss in ("bce", "bce-logits", "minimax") else 1.0
         out._check()
         return out
 
