@@ -163,16 +163,24 @@ def _check_new_out(out: Path, default: bool) -> None:
     _probe_writable(parent)
 
 
-def _require_model_memory(config: Any) -> None:
-    """Refuse networks that cannot fit in memory before allocating them."""
+def _parameter_count(arch: str, latent_dim: int) -> int:
+    """The parameters of G and D for ``latent_dim``, without allocating networks of that size.
+
+    Every architecture's G starts with a Linear(latent_dim, width), the only layer that grows with
+    the latent size: the networks are built for latent size 1, and each further latent unit adds
+    ``width`` weights (tests/test_cli_errors.py checks this against real builds of every one).
+    """
     from minigan.gan.models import build_models
 
-    # Only G's first layer, a Linear(latent_dim, width), grows with the latent size: count the
-    # networks built for latent size 1, and add width per further latent unit.
-    generator, discriminator, _ = build_models(config.arch, 1, np.random.default_rng(0))
+    generator, discriminator, _ = build_models(arch, 1, np.random.default_rng(0))
     at_one = sum(p.data.size for net in (generator, discriminator) for p in net.parameters())
     width = next(generator.parameters()).shape[0]
-    total = at_one + (config.latent_dim - 1) * width
+    return at_one + (latent_dim - 1) * width
+
+
+def _require_model_memory(config: Any) -> None:
+    """Refuse networks that cannot fit in memory before allocating them."""
+    total = _parameter_count(config.arch, config.latent_dim)
     require_memory(total * _BYTES_PER_PARAMETER, f"--arch {config.arch} with --latent-dim {config.latent_dim}")
 
 

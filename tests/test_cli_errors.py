@@ -303,6 +303,16 @@ def test_train_refuses_a_latent_size_that_cannot_fit_in_memory(tmp_path, capsys,
     assert not out.exists()
 
 
+def test_the_memory_check_counts_the_parameters_of_every_architecture():
+    """The count made without allocating the networks equals the built networks' count."""
+    from minigan.gan.models import ARCHITECTURES, build_models
+
+    for arch in ARCHITECTURES:
+        G, D, _ = build_models(arch, 7, np.random.default_rng(0))
+        built = sum(p.data.size for net in (G, D) for p in net.parameters())
+        assert train_cli._parameter_count(arch, 7) == built, arch
+
+
 def test_an_unexpected_error_is_one_line_with_a_hint_and_debug_shows_it(monkeypatch, tmp_path, capsys,
                                                                         small_train_args):
     def broken(trainer, row):

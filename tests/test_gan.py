@@ -14,8 +14,7 @@ from minigan import Tensor, nn
 from minigan.gan import (ARCHITECTURES, OBJECTIVES, Architecture, CheckpointError, Trainer, TrainConfig,
                          TrainingDiverged, build_models, get_objective, gradient_penalty, to_unit)
 from minigan.gan.models import IMAGE_DIM
-from minigan.gan.trainer import ConfigError
-from minigan.gan.trainer import load_checkpoint
+from minigan.gan.trainer import ConfigError, load_checkpoint
 
 LOGITS_REAL = np.array([[-30.0], [-2.5], [-0.3], [0.0], [0.7], [3.0], [40.0]], dtype=np.float64)
 LOGITS_FAKE = np.array([[25.0], [-1.0], [0.2], [-4.0], [1.5], [-60.0], [0.0]], dtype=np.float64)

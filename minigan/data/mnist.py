@@ -496,11 +496,11 @@ def _reason(exc: BaseException) -> str:
 def _from_mirrors(
     spec: _Spec, verbose: bool, failures: list[tuple[str, str]]
 ) -> tuple[Arrays, str] | None:
+    import http.client  # noqa: PLC0415 - only a download needs the network stack
+
     raw: dict[str, bytes] = {}
     names: dict[str, str] = {}
     used: list[str] = []
-    import http.client  # noqa: PLC0415
-
     for base in spec.mirrors:
         try:
             for key in _KEYS:

@@ -186,7 +186,7 @@ ARCHITECTURES["cnn-d"] = Architecture(
     "the default MLP generator (G 100-128-256-512-1024-784, sigmoid) against a CNN discriminator: "
     "Conv 64 3x3 s2, LeakyReLU(0.2), Conv 128 3x3 s2, BatchNorm, LeakyReLU(0.2), Linear 1",
     betas=(0.5, 0.999),
-    # measured in docs/conv-notes.md: with bce every run collapsed onto 5-6 classes; hinge kept 9-10
+    # measured in docs/conv-notes.md: with bce every run collapsed onto 5-6 classes; hinge kept 7-9
     defaults={"loss": "hinge", "epochs": 4, "ema": 0.999},
 )
 ARCHITECTURES["dcgan"] = Architecture(
