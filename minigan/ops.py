@@ -1056,10 +1056,14 @@ def _channel_rows(backend: Any, x: Any) -> Any:
 def _batch_norm_composite(x: Tensor, weight: Tensor, bias: Tensor, eps: float) -> Tensor:
     """Batch norm of x (N, C, *spatial) with batch statistics per channel, in Tensor ops (recordable)."""
     axes = (0,) + tuple(range(2, x.ndim))
-    per_channel = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     mean = x.mean(axis=axes, keepdims=True)
     invstd = 1.0 / sqrt(x.var(axis=axes, keepdims=True) + eps)
-    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, weight.reshape(per_channel), bias.reshape(per_channel))
+    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, _per_channel(weight, x), _per_channel(bias, x))
+
+
+def _per_channel(vector: Tensor, x: Tensor) -> Tensor:
+    """A per-channel vector (C,) shaped (1, C, 1, ...) to broadcast against x (N, C, *spatial)."""
+    return vector.reshape((1, x.shape[1]) + (1,) * (x.ndim - 2))
 
 
 def _update_running_stats(running_mean: Any, running_var: Any, num_batches_tracked: Any,
@@ -1124,7 +1128,7 @@ class ChannelBiasAct(Function):
         x, bias = ctx.inputs
         activation, slope = ctx.options["activation"], ctx.options["slope"]
         if is_grad_enabled():  # create_graph: the composite, recorded
-            z = x + bias.reshape((1, x.shape[1]) + (1,) * (x.ndim - 2))
+            z = x + _per_channel(bias, x)
             return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
         backend = backend_of(x.data)
         grad_x, grad_bias = backend.channel_bias_act_backward(
@@ -1150,7 +1154,7 @@ def channel_bias_act(x: Tensor, bias: Tensor | None, activation: str = "none", n
     fusable = x.dtype in (np.float32, np.float64) and (bias is None or bias.dtype == x.dtype) and (
         activation != "leaky_relu" or negative_slope > 0)
     if not fusable:
-        out = x if bias is None else x + bias.reshape((1, x.shape[1]) + (1,) * (x.ndim - 2))
+        out = x if bias is None else x + _per_channel(bias, x)
         return activate(out, activation, negative_slope)
     if bias is None:
         xp = backend_of(x.data).xp

@@ -900,6 +900,15 @@ def _inside(offset, stride, size, count):  # noqa: ANN001, ANN202
     return q0, max(q0, q1)
 
 
+@njit(inline="always")
+def _kernel_column(i, j, kw, sw, dw, pw, W, OW):  # noqa: ANN001, ANN202
+    """For kernel position (i, j): its row-major index k, the offset that puts output q at input
+    column q sw + offset, and the outputs [q0, q1) whose column lies inside the input."""
+    offset = j * dw - pw
+    q0, q1 = _inside(offset, sw, W, OW)
+    return i * kw + j, offset, q0, q1
+
+
 def _unfold_py(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, pad_value):  # noqa: ANN001, ANN202
     """im2col: cols[i kw + j, a, b, p, q] = x[a, b, p sh + i dh - ph, q sw + j dw - pw], or
     pad_value outside x. One pass: no padded copy, no stack of slices."""
@@ -909,9 +918,7 @@ def _unfold_py(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, pad_value):  # noqa: ANN
         for b in range(B):
             for i in range(kh):
                 for j in range(kw):
-                    k = i * kw + j
-                    offset = j * dw - pw
-                    q0, q1 = _inside(offset, sw, W, OW)
+                    k, offset, q0, q1 = _kernel_column(i, j, kw, sw, dw, pw, W, OW)
                     for p in range(OH):
                         r = p * sh + i * dh - ph
                         if r < 0 or r >= H:
@@ -938,9 +945,7 @@ def _fold_py(cols, out, kh, kw, sh, sw, ph, pw, dh, dw):  # noqa: ANN001, ANN202
         first, last = task * _PLANES_PER_TASK, min((task + 1) * _PLANES_PER_TASK, planes)
         for i in range(kh):
             for j in range(kw):
-                k = i * kw + j
-                offset = j * dw - pw
-                q0, q1 = _inside(offset, sw, W, OW)
+                k, offset, q0, q1 = _kernel_column(i, j, kw, sw, dw, pw, W, OW)
                 for ab in range(first, last):
                     a = ab // B
                     b = ab % B
@@ -971,9 +976,7 @@ def _max_pool2d_py(x, y, winner, kh, kw, sh, sw, ph, pw, dh, dw):  # noqa: ANN00
                     winner[U(n), U(c), U(p), U(q)] = 0
             for i in range(kh):
                 for j in range(kw):
-                    k = i * kw + j
-                    offset = j * dw - pw
-                    q0, q1 = _inside(offset, sw, W, OW)
+                    k, offset, q0, q1 = _kernel_column(i, j, kw, sw, dw, pw, W, OW)
                     for p in range(OH):
                         r = p * sh + i * dh - ph
                         if r < 0 or r >= H:

@@ -115,7 +115,7 @@ class ArrayBackend:
         xhat = (x - mean) * invstd
         sum_dz = xp.sum(dz, axis=axes, keepdims=True)
         sum_dz_xhat = xp.sum(dz * xhat, axis=axes, keepdims=True)
-        count = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+        count = x.size // x.shape[1]  # values per channel
         grad_input = self._elementwise("batch_norm_grad_input", lambda F: F.batch_norm_grad_input)
         grad_x = grad_input(dz, xhat, xp.reshape(weight, per_channel) * invstd, sum_dz / count, sum_dz_xhat / count)
         return grad_x, xp.reshape(sum_dz_xhat, (-1,)), xp.reshape(sum_dz, (-1,))
@@ -158,9 +158,6 @@ class ArrayBackend:
         return self.F.dropout(x, bits, threshold, self.xp.asarray(scale, dtype=x.dtype, device=x.device))
 
     # --- convolution kernels ---------------------------------------------------------------
-    # Windows of (A, B, H, W) arrays: a kernel (kh, kw) with stride, padding and dilation slides
-    # over the padded (H, W) plane to out_hw positions. im2col and col2im on strided slices (one
-    # per kernel position), and max pooling on them.
     def channel_bias_act_forward(self, x: Any, bias: Any, activation: str, slope: float) -> Any:
         """act(x + bias) for x (N, C, L) and a bias (C,) per channel."""
         _, per_channel = _channel_axes(x)
@@ -176,6 +173,9 @@ class ArrayBackend:
         grad_x = self._elementwise(f"act_backward_{activation}", lambda F: F.ACTIVATIONS[activation][1])(grad_y, y, slope)
         return grad_x, self.xp.sum(grad_x, axis=axes)
 
+    # Windows of (A, B, H, W) arrays: a kernel (kh, kw) with stride, padding and dilation slides
+    # over the padded (H, W) plane to out_hw positions. im2col and col2im on strided slices (one
+    # per kernel position), and max pooling on them.
     def unfold(self, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
                pad_value: float = 0.0) -> Any:
         """im2col: the kernel windows of x (A, B, H, W) padded with ``pad_value``, stacked as
