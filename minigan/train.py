@@ -22,6 +22,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from minigan import backends
 from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError, non_negative_float,
                          non_negative_int, one_line, positive_float, positive_int, require_memory, run_program,
                          say_error)
@@ -94,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="D steps per G step (default: 5 for wgan and wgan-gp, 1 otherwise)")
     opt.add_argument("--clip", type=positive_float, default=None, help="WGAN weight clipping bound c (default: 0.01)")
     opt.add_argument("--gp-lambda", type=non_negative_float, default=None, help="WGAN-GP penalty weight (default: 10)")
+    opt.add_argument("--r1-gamma", type=non_negative_float, default=None, metavar="GAMMA",
+                     help="R1 penalty: D's loss gains GAMMA/2 times the mean squared norm of D's gradient "
+                          "at the real images; 0 turns it off (default: the architecture's, 0 but for cnn-d)")
     opt.add_argument("--real-label", type=positive_float, default=None,
                      help="target for real images in bce/minimax, < 1 for one-sided label smoothing "
                           "(default: the architecture's, else 1)")
@@ -117,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
-                "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
+                "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
                 "sample_every", "device")
 
 
@@ -221,7 +225,10 @@ def _run(args: argparse.Namespace) -> int:
     from minigan.gan.trainer import RunWriteError, TrainingDiverged
 
     try:
-        trainer = _create_trainer(args)
+        # Building the networks runs no kernel; on the NumPy reference it does not wait for Numba's
+        # import either, which the trainer does in the background while its first steps run.
+        with backends.use_cpu_kernels("numpy"):
+            trainer = _create_trainer(args)
     except (ValueError, OSError) as error:  # ConfigError, CheckpointError, DataError, a batch larger than the data
         raise UsageError(one_line(error)) from None
     except KeyboardInterrupt as interrupt:
@@ -232,7 +239,8 @@ def _run(args: argparse.Namespace) -> int:
     cfg = trainer.config
     print(f"arch {cfg.arch}, loss {cfg.loss}, {cfg.epochs} epochs of {trainer.steps_per_epoch} steps "
           f"(batch {cfg.batch_size}), {cfg.optimizer} lr {cfg.lr:g} betas {cfg.betas}, n_critic {cfg.n_critic}, "
-          f"lr schedule {cfg.lr_schedule}, weight average {cfg.ema or 'off'}, seed {cfg.seed}", flush=True)
+          f"lr schedule {cfg.lr_schedule}, weight average {cfg.ema or 'off'}, "
+          f"{f'R1 gamma {cfg.r1_gamma:g}, ' if cfg.r1_gamma else ''}seed {cfg.seed}", flush=True)
     try:
         # A diverging run overflows on its way to the NaN/inf loss that fit() reports in one line;
         # NumPy's floating-point warnings would only repeat that, many times over.

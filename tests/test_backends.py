@@ -467,6 +467,22 @@ def test_warmup_and_thread_settings():
     assert set(info["env"]) >= {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}
 
 
+def test_a_kernel_load_in_the_background_raises_its_error_in_the_waiting_thread(monkeypatch):
+    def failing_load(dtypes, activations):
+        raise RuntimeError(f"cannot load {activations}")
+
+    monkeypatch.setattr(backends, "_load_numba_kernels", failing_load)
+    load = backends.KernelLoad(activations=("tanh",))
+    with pytest.raises(RuntimeError, match="cannot load"):
+        load.wait()
+    load.wait()  # raised once; the thread has ended
+    monkeypatch.undo()
+    loaded = backends.KernelLoad(activations=("tanh",))
+    loaded.wait()
+    with backends.use_cpu_kernels("numba"):
+        assert type(backends.backend_for("cpu")).__name__ == "NumbaBackend"
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(JIT_DISABLED, reason="inspects compiled LLVM IR")
 def test_float32_kernels_stay_float32():

@@ -89,15 +89,16 @@ def _fail_on_step(monkeypatch, step, action):
 # ---------------------------------------------------------------- 1. no dead run directory
 def test_a_signal_before_the_first_step_saves_a_resumable_checkpoint(monkeypatch, tmp_path, capsys,
                                                                       small_train_args):
-    """Ctrl-C in the first second (here: while the kernels warm up) used to leave config.json only."""
-    real_warmup = trainer_module.backends.warmup
-    monkeypatch.setattr(trainer_module.backends, "warmup", lambda **kw: (real_warmup(**kw), os.kill(os.getpid(), signal.SIGINT)))
+    """Ctrl-C in the first second (here: while the run sets up) used to leave config.json only."""
+    real_setup = trainer_module.fused_activations
+    monkeypatch.setattr(trainer_module, "fused_activations",
+                        lambda *nets: (real_setup(*nets), os.kill(os.getpid(), signal.SIGINT))[0])
     out = tmp_path / "run"
     assert train_cli.main(small_train_args + ["--epochs", "1", "--out", str(out)]) == 130
     assert f"resume with: {TRAIN} --resume {out}" in capsys.readouterr().err
     state = trainer_module.load_checkpoint(out)
     assert int(state["global_step"]) == 0
-    monkeypatch.setattr(trainer_module.backends, "warmup", real_warmup)
+    monkeypatch.setattr(trainer_module, "fused_activations", real_setup)
     assert train_cli.main(["--resume", str(out)]) == 0
     assert _history_rows(out) == 2 and int(trainer_module.load_checkpoint(out)["global_step"]) == 2
 

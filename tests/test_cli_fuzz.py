@@ -63,6 +63,7 @@ TRAIN_ARGV = _argv(
     _choice("--n-critic", "1", "2", "0"),
     _choice("--clip", "0.01", "0", "-1"),
     _choice("--gp-lambda", "10", "0", "-1"),
+    _choice("--r1-gamma", "1", "0", "-1", "nan"),
     _choice("--real-label", "0.9", "0", "1.5"),
     _choice("--lr-schedule", "none", "exponential", "cosine", "cyclic", "nope"),
     _choice("--ema", "0", "0.999", "1", "-0.1"),

@@ -12,7 +12,7 @@ import pytest
 import minigan
 from minigan import Tensor, nn
 from minigan.gan import (ARCHITECTURES, OBJECTIVES, Architecture, CheckpointError, Trainer, TrainConfig,
-                         TrainingDiverged, build_models, get_objective, gradient_penalty, to_unit)
+                         TrainingDiverged, build_models, get_objective, gradient_penalty, r1_penalty, to_unit)
 from minigan.gan.models import IMAGE_DIM
 from minigan.gan.trainer import ConfigError, load_checkpoint
 
@@ -138,6 +138,61 @@ def test_gradient_penalty_of_a_quadratic_critic_uses_the_interpolates():
     expected = 2.0 * np.mean((np.linalg.norm(x_hat, axis=1) - 1.0) ** 2)
     got = gradient_penalty(Quadratic(), real, fake, np.random.default_rng(7), gp_lambda=2.0).item()
     assert got == pytest.approx(expected, rel=1e-9)
+
+
+# ---------------------------------------------------------------------------- R1
+def test_r1_penalty_of_a_linear_discriminator():
+    """D(x) = w.x + b has gradient w at every image: the penalty is gamma/2 ||w||^2 and its
+    gradient with respect to w is gamma w."""
+    rng = np.random.default_rng(2)
+    critic = nn.Linear(6, 1, rng=rng, dtype=np.float64)
+    real = Tensor(rng.standard_normal((5, 6)), requires_grad=True)
+    penalty = r1_penalty(critic(real), real, gamma=3.0)
+    w = critic.weight.data.ravel().copy()
+    assert penalty.item() == pytest.approx(1.5 * np.sum(w * w), rel=1e-12)
+    critic.zero_grad()
+    penalty.backward()
+    np.testing.assert_allclose(critic.weight.grad.numpy().ravel(), 3.0 * w, rtol=1e-12)
+
+
+def _r1_by_hand(w1, b1, w2, x, gamma):
+    """gamma/2 mean ||grad_x D||^2 for D(x) = tanh(x W1^T + b1) w2, written out in NumPy."""
+    h = np.tanh(x @ w1.T + b1)
+    grad_x = ((1.0 - h * h) * w2) @ w1
+    return 0.5 * gamma * np.mean(np.sum(grad_x * grad_x, axis=1))
+
+
+def test_r1_penalty_through_a_nonlinear_discriminator_matches_finite_differences():
+    rng = np.random.default_rng(5)
+    hidden = nn.Linear(4, 3, rng=rng, dtype=np.float64)
+    head = nn.Linear(3, 1, bias=False, rng=rng, dtype=np.float64)
+    x = rng.standard_normal((6, 4))
+    real = Tensor(x, requires_grad=True)
+    penalty = r1_penalty(head(hidden(real, activation="tanh")), real, gamma=2.0)
+    w1, b1, w2 = hidden.weight.data.copy(), hidden.bias.data.copy(), head.weight.data.ravel().copy()
+    assert penalty.item() == pytest.approx(_r1_by_hand(w1, b1, w2, x, 2.0), rel=1e-12)
+    penalty.backward()
+    from test_nn import finite_difference_grad  # noqa: PLC0415 - the suite's central differences
+
+    numeric = finite_difference_grad(lambda: _r1_by_hand(w1, b1, w2, x, 2.0), w1)
+    np.testing.assert_allclose(hidden.weight.grad.numpy(), numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_the_r1_option_adds_the_penalty_to_ds_loss(tmp_path):
+    """The same first D step with and without --r1-gamma: the losses differ by the penalty."""
+    images = np.random.default_rng(0).integers(0, 256, (8, 28, 28), dtype=np.uint8)
+    rows, penalties = [], []
+    for gamma in (0.0, 2.0):
+        config = TrainConfig(arch="tiny", loss="hinge", batch_size=8, epochs=1, latent_dim=4, r1_gamma=gamma)
+        trainer = Trainer.create(config, tmp_path / f"run{gamma}", images, verbose=False)
+        assert trainer.config.r1_gamma == gamma
+        batch = next(iter(trainer.loader.batches(0)))
+        real = Tensor(batch, requires_grad=True)
+        penalties.append(r1_penalty(trainer.discriminator(real), real, 2.0).item())  # D has no batch statistics
+        rows.append(trainer.train_step(batch))
+    assert penalties[0] == penalties[1] > 0
+    assert rows[1]["d_loss"] - rows[0]["d_loss"] == pytest.approx(penalties[0], rel=1e-5)
+    assert rows[1]["d_x"] == rows[0]["d_x"]
 
 
 # ---------------------------------------------------------------------------- models
@@ -292,6 +347,45 @@ def test_resume_mid_epoch_after_ctrl_c_equals_uninterrupted(bn_arch, mnist_slice
     resumed = Trainer.resume(tmp_path / "run", mnist_slice, verbose=False)
     resumed.fit()
     _assert_bitwise_equal(_losses(full.history), _losses(resumed.history))
+
+
+def test_the_first_steps_use_the_reference_kernels_and_a_resume_switches_where_the_run_did(
+        bn_arch, tmp_path, monkeypatch):
+    """While Numba loads in the background the first steps run on the NumPy reference; the switch
+    comes at a fixed step, so a run stopped before it and resumed gives the same losses."""
+    import minigan.gan.trainer as trainer_module
+    from minigan import backends
+
+    monkeypatch.setattr(trainer_module, "REFERENCE_KERNEL_STEPS", 15)
+    kernels_of_step = {}
+    original = Trainer.train_step
+
+    def recording_step(self, real):
+        kernels_of_step[self.global_step + 1] = type(backends.backend_of(real)).__name__
+        return original(self, real)
+
+    monkeypatch.setattr(Trainer, "train_step", recording_step)
+    images = np.random.default_rng(4).integers(0, 256, (640, 28, 28), dtype=np.uint8)
+    with backends.use_cpu_kernels("numba"):
+        full = Trainer.create(_config(bn_arch), tmp_path / "full", images, verbose=False)
+        full.fit()
+        assert [kernels_of_step[step] for step in range(1, 21)] == ["NumpyBackend"] * 15 + ["NumbaBackend"] * 5
+        assert backends.cpu_kernel_mode() == "numba"
+        stopped = Trainer.create(_config(bn_arch), tmp_path / "stopped", images, verbose=False)
+        stopped.on_step.append(lambda t, row: t.request_stop() if t.global_step == 13 else None)
+        with pytest.raises(KeyboardInterrupt):
+            stopped.fit()
+        kernels_of_step.clear()
+        resumed = Trainer.resume(tmp_path / "stopped", images, verbose=False)
+        resumed.fit()
+    assert [kernels_of_step[step] for step in range(14, 21)] == ["NumpyBackend"] * 2 + ["NumbaBackend"] * 5
+    _assert_bitwise_equal(_losses(full.history), _losses(resumed.history))
+    with backends.use_cpu_kernels("numpy"):  # the reference all the way: the same first 15 steps only
+        reference = Trainer.create(_config(bn_arch), tmp_path / "reference", images, verbose=False)
+        reference.fit()
+    _assert_bitwise_equal({key: value[:15] for key, value in _losses(full.history).items()},
+                          {key: value[:15] for key, value in _losses(reference.history).items()})
+    assert not np.array_equal(_losses(full.history)["d_loss"][15:], _losses(reference.history)["d_loss"][15:])
 
 
 @pytest.mark.mnist

@@ -14,7 +14,7 @@ from minigan import train as train_cli
 from minigan.gan import trainer as trainer_module
 
 EVERY_FLAG = ("--epochs", "--batch-size", "--lr", "--betas", "--latent-dim", "--arch", "--loss", "--n-critic",
-              "--clip", "--gp-lambda", "--lr-schedule", "--seed", "--out", "--resume", "--sample-every",
+              "--clip", "--gp-lambda", "--r1-gamma", "--lr-schedule", "--seed", "--out", "--resume", "--sample-every",
               "--dataset", "--data-dir", "--device", "--log-every")
 TINY = ["--arch", "tiny", "--batch-size", "1000", "--log-every", "25", "--latent-dim", "8"]
 

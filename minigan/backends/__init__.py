@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from typing import Any, Iterator, Sequence
 
@@ -32,7 +33,7 @@ import numpy as np
 
 __all__ = [
     "CPU_KERNEL_MODES", "Device", "backend_for", "check_device", "backend_of", "cpu_kernel_mode",
-    "device_of", "move", "to_numpy", "warmup", "use_cpu_kernels", "cuda_unavailable_reason",
+    "device_of", "move", "to_numpy", "warmup", "KernelLoad", "use_cpu_kernels", "cuda_unavailable_reason",
 ]
 
 CPU_KERNEL_MODES = ("numba", "numpy")
@@ -203,18 +204,48 @@ def move(array: Any, spec: "str | Device") -> Any:
     return target.asarray(source.to_numpy(array))
 
 
+def _load_numba_kernels(dtypes: Sequence[Any], activations: Sequence[str] | None) -> None:
+    from .numba_backend import compile_all  # noqa: PLC0415
+    from .. import formulas  # noqa: PLC0415
+
+    for dtype in dtypes:
+        compile_all(dtype, tuple(formulas.ACTIVATIONS) if activations is None else tuple(activations))
+
+
 def warmup(dtypes: Sequence[Any] = (np.float32,), activations: Sequence[str] | None = None) -> float:
     """Compile (or load from Numba's on-disk cache) the CPU kernels a training run calls, so the
     first step does not pay for it. Returns the seconds it took; nothing to do with
     ``MINIGAN_KERNELS=numpy``. ``activations``: those the run's layers use (default: all)."""
     start = time.perf_counter()
     if cpu_kernel_mode() == "numba":
-        from .numba_backend import compile_all  # noqa: PLC0415
-        from .. import formulas  # noqa: PLC0415
-
-        for dtype in dtypes:
-            compile_all(dtype, tuple(formulas.ACTIVATIONS) if activations is None else tuple(activations))
+        _load_numba_kernels(dtypes, activations)
     return time.perf_counter() - start
+
+
+class KernelLoad:
+    """:func:`warmup` in a background thread: importing Numba and loading its cached kernels
+    takes about a second, which a caller can spend on work that needs no Numba kernel (the
+    trainer runs its first steps on the NumPy reference). :meth:`wait` joins the thread and
+    raises whatever the loading raised."""
+
+    def __init__(self, dtypes: Sequence[Any] = (np.float32,), activations: Sequence[str] | None = None) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, args=(tuple(dtypes), activations),
+                                        name="minigan-kernel-load", daemon=True)
+        self._thread.start()
+
+    def _load(self, dtypes: Sequence[Any], activations: Sequence[str] | None) -> None:
+        try:
+            _load_numba_kernels(dtypes, activations)
+        except BaseException as error:  # noqa: BLE001 - raised again by wait(), in the caller's thread
+            self._error = error
+
+    def wait(self) -> None:
+        """Block until the kernels are loaded (at once when they are); an error is raised once."""
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def to_numpy(array: Any) -> np.ndarray:

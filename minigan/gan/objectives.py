@@ -34,6 +34,10 @@ For WGAN-GP, ``x̂ = ε x + (1 - ε) G(z)`` with ``ε ~ U[0, 1]`` per sample, an
 from :func:`minigan.grad` with ``create_graph=True`` so that the penalty itself is
 differentiated when D's loss is backpropagated.
 
+Any of them may add the R1 penalty to D's loss (:func:`r1_penalty`, ``--r1-gamma``):
+``γ/2 E ||∇D(x)||²`` over the real images, again through ``create_graph=True``. It keeps D's
+landscape flat at the data, so G is not pushed away from the digits it already makes.
+
 Each objective also declares the optimizer settings recommended for it (``optimizer``,
 ``lr``, ``betas``, ``n_critic``, ``clip``, ``gp_lambda``); the trainer uses them wherever the
 user gave none.
@@ -50,7 +54,7 @@ from minigan import Tensor, formulas
 from minigan.backends import backend_of, to_numpy
 from minigan.nn import functional as F
 
-__all__ = ["Objective", "OBJECTIVES", "get_objective", "gradient_penalty", "clip_weights"]
+__all__ = ["Objective", "OBJECTIVES", "get_objective", "gradient_penalty", "r1_penalty", "clip_weights"]
 
 _GP_EPS = 1e-12  # inside the sqrt of the gradient norm: d sqrt(s)/ds is infinite at s = 0
 
@@ -160,6 +164,20 @@ def gradient_penalty(discriminator: Any, real: np.ndarray | Tensor, fake: np.nda
     (grad_x,) = minigan.grad(scores.sum(), x_hat, create_graph=True)
     norms = ((grad_x * grad_x).sum(axis=1) + _GP_EPS).sqrt()
     return ((norms - 1.0) * (norms - 1.0)).mean() * float(gp_lambda)
+
+
+def r1_penalty(real_logits: Tensor, real: Tensor, gamma: float) -> Tensor:
+    """``γ/2 · E[||∇ₓ D(x)||²]`` over the real batch: the R1 penalty of Mescheder, Geiger and
+    Nowozin (2018), "Which training methods for GANs do actually converge?".
+
+    ``real`` is the batch as a Tensor that requires grad and ``real_logits`` is ``D(real)``, so
+    the penalty reuses D's forward pass. The gradient is taken of the summed logits; with
+    BatchNorm in D (training mode) it includes what each image changes in the batch statistics.
+    The result is part of the graph through D's parameters (``create_graph=True``).
+    """
+    (grad_x,) = minigan.grad(real_logits.sum(), real, create_graph=True)
+    flat = grad_x.reshape(grad_x.shape[0], -1)
+    return (flat * flat).sum(axis=1).mean() * (0.5 * float(gamma))
 
 
 def clip_weights(module: Any, clip: float) -> None:

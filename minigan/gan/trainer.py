@@ -51,7 +51,7 @@ from minigan.backends import check_device, to_numpy
 from minigan.nn.layers import fused_activations
 from minigan import random as mrandom
 from minigan.gan.models import Architecture, build_models, get_architecture, to_unit
-from minigan.gan.objectives import Objective, clip_weights, get_objective, gradient_penalty
+from minigan.gan.objectives import Objective, clip_weights, get_objective, gradient_penalty, r1_penalty
 from minigan.paths import atomic_write_bytes
 from minigan.signals import Interrupted, handling_stop_signals
 
@@ -67,6 +67,10 @@ CHECKPOINT_VERSION = 1
 HISTORY_COLUMNS = ("epoch", "step", "global_step", "d_loss", "g_loss", "d_x", "d_g_z")
 LR_SCHEDULES = ("none", "exponential", "cosine", "cyclic")
 GAN_FAMILY = ("bce", "bce-logits", "minimax", "lsgan", "hinge")
+# A run on the CPU trains its first steps on the NumPy reference kernels while a thread loads
+# Numba's (about a second), so training starts at once. The switch comes at this global step
+# whatever the timing, so the same seed still gives the same losses, resumed or not.
+REFERENCE_KERNEL_STEPS = 25
 
 
 class ConfigError(ValueError):
@@ -99,6 +103,7 @@ class TrainConfig:
     n_critic: int | None = None
     clip: float | None = None
     gp_lambda: float | None = None
+    r1_gamma: float | None = None  # weight of the R1 penalty on D (0: none); None: the architecture's
     lr_schedule: str | None = None
     real_label: float | None = None
     optimizer: str | None = None
@@ -148,6 +153,7 @@ class TrainConfig:
         out.clip = pick("clip", None) if loss == "wgan" else self.clip
         out.gp_lambda = pick("gp_lambda", None) if loss == "wgan-gp" else self.gp_lambda
         out.lr_schedule = pick("lr_schedule", "none")
+        out.r1_gamma = float(pick("r1_gamma", 0.0))
         # The weight average belongs to the net's sampling, not to the objective: every loss gets it.
         out.ema = float(self.ema if self.ema is not None else arch.defaults.get("ema", 0.0))
         out.real_label = float(pick("real_label", 1.0)) if loss in ("bce", "bce-logits", "minimax") else 1.0
@@ -170,6 +176,8 @@ class TrainConfig:
             raise ConfigError(f"clip must be a positive number, got {self.clip!r}")
         if self.gp_lambda is not None and not (math.isfinite(self.gp_lambda) and self.gp_lambda >= 0):
             raise ConfigError(f"gp-lambda must be a non-negative number, got {self.gp_lambda!r}")
+        if not (math.isfinite(self.r1_gamma) and self.r1_gamma >= 0):
+            raise ConfigError(f"r1-gamma must be a non-negative number, got {self.r1_gamma!r}")
         if self.lr_schedule not in LR_SCHEDULES:
             raise ConfigError(f"lr-schedule must be one of {', '.join(LR_SCHEDULES)}, got {self.lr_schedule!r}")
         if self.optimizer not in ("adam", "rmsprop"):
@@ -199,9 +207,10 @@ class TrainConfig:
         for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed"):
             if values.get(key) is not None:
                 values[key] = int(values[key])
-        for key in ("lr", "clip", "gp_lambda", "real_label", "ema"):
+        for key in ("lr", "clip", "gp_lambda", "r1_gamma", "real_label", "ema"):
             if values.get(key) is not None:
                 values[key] = float(values[key])
+        values.setdefault("r1_gamma", 0.0)  # a checkpoint from before the option trained without it
         return cls(**values)
 
 
@@ -393,6 +402,8 @@ class Trainer:
         self.last_g_loss = float("nan")
         self.elapsed = 0.0  # training seconds over the run, resumed runs included
         self._stop_signal: int | None = None  # SIGINT or SIGTERM once a stop was asked for
+        self._on_reference_first = False  # set by fit()
+        self._kernel_load: backends.KernelLoad | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -528,7 +539,8 @@ class Trainer:
             with no_grad():
                 fake = G(z)
         fake_detached = fake.detach()
-        real = Tensor(real_images, device=self.device)  # the batch enters the device here
+        # the batch enters the device here; R1 differentiates D's logits with respect to it
+        real = Tensor(real_images, device=self.device, requires_grad=cfg.r1_gamma > 0)
         if self._joint_d_batch:  # one pass over real and fake together: fewer, larger matmuls
             logits = D(minigan.cat([real, fake_detached]))
             real_logits, fake_logits = logits[:batch], logits[batch:]
@@ -538,6 +550,8 @@ class Trainer:
         d_loss = obj.d_loss(real_logits, fake_logits, cfg.real_label)
         if cfg.loss == "wgan-gp":
             d_loss = d_loss + gradient_penalty(D, real, fake_detached, self.rng, cfg.gp_lambda)
+        if cfg.r1_gamma > 0:
+            d_loss = d_loss + r1_penalty(real_logits, real, cfg.r1_gamma)
         self.opt_d.zero_grad()
         d_loss.backward()
         self.opt_d.step()
@@ -581,8 +595,10 @@ class Trainer:
             with handling_stop_signals(self._on_stop_signal):
                 try:
                     self._fit()
+                    self._wait_for_kernels()
                 finally:
                     self._progress.close()
+                    self._wait_for_kernels(quietly=True)  # a run that failed still ends its loading thread
         except OSError as error:
             self._end_without_checkpoint(created)
             raise RunWriteError(f"cannot write {error.filename or self.run_dir}: "
@@ -598,8 +614,11 @@ class Trainer:
         (self.run_dir / "samples").mkdir(exist_ok=True)
         self._write_json("config.json", self.config.to_dict())
         self._progress = _Progress(self.stream)
-        # compile (or load from Numba's cache) the kernels of this run's layers before the first step
-        backends.warmup(activations=fused_activations(self.generator, self.discriminator))
+        self._activations = fused_activations(self.generator, self.discriminator)
+        self._on_reference_first = (self.device == "cpu" and backends.cpu_kernel_mode() == "numba"
+                                    and self.global_step < REFERENCE_KERNEL_STEPS)
+        if not self._on_reference_first:  # compile (or load from Numba's cache) this run's kernels now
+            backends.warmup(activations=self._activations)
         if self.epoch >= cfg.epochs:
             self._log(f"nothing to do: the run already has {self.epoch} of {cfg.epochs} epochs")
         else:
@@ -642,7 +661,7 @@ class Trainer:
             for real in batches:
                 t0 = time.perf_counter()
                 try:
-                    row = self.train_step(real)
+                    row = self._kernel_stage_step(real)
                 except KeyboardInterrupt:
                     self._interrupted(mid_step=True)
                     raise
@@ -677,8 +696,31 @@ class Trainer:
                 self.sched_d.step()
             self._end_of_epoch(epoch_number, time.perf_counter() - started)
 
+    def _kernel_stage_step(self, real: np.ndarray) -> dict[str, Any]:
+        """:meth:`train_step` on the kernels of this step: the NumPy reference before step
+        REFERENCE_KERNEL_STEPS of a CPU run with Numba kernels, Numba's from then on."""
+        if self._on_reference_first and self.global_step < REFERENCE_KERNEL_STEPS:
+            with backends.use_cpu_kernels("numpy"):
+                row = self.train_step(real)
+            if self._kernel_load is None:  # after the first step, which then has the interpreter to itself
+                self._kernel_load = backends.KernelLoad(activations=self._activations)
+            return row
+        self._wait_for_kernels()
+        return self.train_step(real)
+
+    def _wait_for_kernels(self, quietly: bool = False) -> None:
+        """Join the background load of the Numba kernels, if one was started; ``quietly`` drops
+        its error (another one is already on its way out)."""
+        if self._kernel_load is not None:
+            try:
+                self._kernel_load.wait()
+            except Exception:
+                if not quietly:
+                    raise
+
     def _end_of_epoch(self, epoch_number: int, seconds: float) -> None:
         cfg = self.config
+        self._wait_for_kernels()  # the samples use them
         if epoch_number % cfg.sample_every == 0 or epoch_number == cfg.epochs:
             self.save_samples(self.run_dir / "samples" / f"epoch_{epoch_number:03d}.png",
                               title=f"{cfg.arch} / {cfg.loss}, epoch {epoch_number}")
