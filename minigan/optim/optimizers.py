@@ -118,7 +118,10 @@ class Optimizer:
 
     def _state_of(self, param: Tensor) -> dict[str, Any]:
         """The parameter's state, moved to the parameter's device if the parameter moved."""
-        state = self.state.setdefault(param, {})
+        state = self.state.get(param)
+        if state is None:
+            state = self.state[param] = {}
+            return state
         arrays = [key for key, value in state.items() if hasattr(value, "shape")]
         # the state moves as a whole, so one array says where all of it is
         if arrays and backend_of(state[arrays[0]]) is not backend_of(param.data):
@@ -324,15 +327,15 @@ class Adam(Optimizer):
         batches: dict[tuple[Any, int], list[tuple[Any, Any, dict[str, Any]]]] = {}
         for param, grad, state in items:
             data = param.data
-            xp = backend_of(data).xp
+            backend = backend_of(data)
             if not state:
                 state["step"] = 0
-                state["exp_avg"] = xp.zeros_like(data)
-                state["exp_avg_sq"] = xp.zeros_like(data)
+                state["exp_avg"] = backend.xp.zeros_like(data)
+                state["exp_avg_sq"] = backend.xp.zeros_like(data)
             if amsgrad and "max_exp_avg_sq" not in state:  # the first step, or amsgrad switched on later
-                state["max_exp_avg_sq"] = xp.zeros_like(data)
+                state["max_exp_avg_sq"] = backend.xp.zeros_like(data)
             state["step"] += 1
-            batches.setdefault((backend_of(data), state["step"]), []).append((data, _laid_out_like(grad, data), state))
+            batches.setdefault((backend, state["step"]), []).append((data, _laid_out_like(grad, data), state))
         beta1, beta2 = group["betas"]
         for (backend, step), batch in batches.items():
             scalars = formulas.adam_scalars(step, group["lr"], beta1, beta2, group["eps"],
