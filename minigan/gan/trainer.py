@@ -70,7 +70,7 @@ GAN_FAMILY = ("bce", "bce-logits", "minimax", "lsgan", "hinge")
 # A run on the CPU trains its first steps on the NumPy reference kernels while a thread loads
 # Numba's (about a second), so training starts at once. The switch comes at this global step
 # whatever the timing, so the same seed still gives the same losses, resumed or not.
-REFERENCE_KERNEL_STEPS = 25
+REFERENCE_KERNEL_STEPS = 10
 
 
 class ConfigError(ValueError):
