@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--gp-lambda", type=non_negative_float, default=None, help="WGAN-GP penalty weight (default: 10)")
     opt.add_argument("--r1-gamma", type=non_negative_float, default=None, metavar="GAMMA",
                      help="R1 penalty: D's loss gains GAMMA/2 times the mean squared norm of D's gradient "
-                          "at the real images; 0 turns it off (default: the architecture's, 0 but for cnn-d)")
+                          "at the real images; 0 turns it off (default: the architecture's, 1 for cnn-d, else 0)")
     opt.add_argument("--real-label", type=positive_float, default=None,
                      help="target for real images in bce/minimax, < 1 for one-sided label smoothing "
                           "(default: the architecture's, else 1)")
