@@ -769,8 +769,8 @@ class Trainer:
 
         save_sample_grid(self.sample(self.fixed_noise), path, nrow=8, title=title)
 
-    def _write_json(self, name: str, payload: Any) -> None:
-        atomic_write_bytes(self.run_dir / name, (json.dumps(payload, indent=1, allow_nan=True) + "\n").encode())
+    def _write_json(self, name: str, payload: Any, indent: int | None = 1) -> None:
+        atomic_write_bytes(self.run_dir / name, (json.dumps(payload, indent=indent, allow_nan=True) + "\n").encode())
 
     def _write_history(self) -> None:
         from minigan.viz import save_loss_curves
@@ -786,7 +786,9 @@ class Trainer:
                         for key, values in self.history.items()}
         for key in ("epoch", "step", "global_step"):
             json_history[key] = [int(v) for v in self.history[key]]
-        self._write_json("history.json", json_history)
+        # one line: an indent makes json use its pure-Python encoder, about 0.8 s per epoch on
+        # the 31,240 rows of the default run's last epoch (the file is rewritten every epoch)
+        self._write_json("history.json", json_history, indent=None)
         if self.history["d_loss"]:
             save_loss_curves(self.history, self.run_dir / "loss_curves.png", steps_per_epoch=self.steps_per_epoch,
                              title=f"{self.config.arch} / {self.config.loss}")
