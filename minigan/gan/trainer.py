@@ -699,13 +699,15 @@ class Trainer:
     def _kernel_stage_step(self, real: np.ndarray) -> dict[str, Any]:
         """:meth:`train_step` on the kernels of this step: the NumPy reference before step
         REFERENCE_KERNEL_STEPS of a CPU run with Numba kernels, Numba's from then on."""
-        if self._on_reference_first and self.global_step < REFERENCE_KERNEL_STEPS:
-            with backends.use_cpu_kernels("numpy"):
-                row = self.train_step(real)
-            if self._kernel_load is None:  # after the first step, which then has the interpreter to itself
-                self._kernel_load = backends.KernelLoad(activations=self._activations)
-            return row
-        self._wait_for_kernels()
+        if self._on_reference_first:
+            if self.global_step < REFERENCE_KERNEL_STEPS:
+                with backends.use_cpu_kernels("numpy"):
+                    row = self.train_step(real)
+                if self._kernel_load is None:  # after the first step, which then has the interpreter to itself
+                    self._kernel_load = backends.KernelLoad(activations=self._activations)
+                return row
+            self._on_reference_first = False
+            self._wait_for_kernels()
         return self.train_step(real)
 
     def _wait_for_kernels(self, quietly: bool = False) -> None:
