@@ -54,6 +54,15 @@ _beta = _in_unit_interval("each beta")
 _decay = _in_unit_interval("the decay", " (0 turns the average off)")
 
 
+def _architecture_defaults(key: str) -> str:
+    """The architectures that set ``key`` themselves, for --help: "hinge for cnn-d"."""
+    from minigan.gan.models import ARCHITECTURES  # noqa: PLC0415
+
+    return ", ".join(f"{spec.defaults[key]:g} for {name}" if isinstance(spec.defaults[key], float)
+                     else f"{spec.defaults[key]} for {name}"
+                     for name, spec in ARCHITECTURES.items() if key in spec.defaults)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from minigan.gan.models import ARCHITECTURES
     from minigan.gan.objectives import OBJECTIVES
@@ -73,8 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="network pair (default: default); seed = the 3-layer tutorial GAN (G 100-256-256-784), "
                           "dcgan-mlp = the well-known MLP, dcgan = the convolutional DCGAN, cnn-d = the default "
                           "generator against a CNN discriminator")
-    own_losses = ", ".join(f"{spec.defaults['loss']} for {name}" for name, spec in ARCHITECTURES.items()
-                           if "loss" in spec.defaults)
+    own_losses = _architecture_defaults("loss")
     run.add_argument("--loss", choices=list(OBJECTIVES), default=None,
                      help=f"objective (default: bce{'; ' + own_losses if own_losses else ''})")
     run.add_argument("--latent-dim", type=positive_int, default=None, help="size of the noise vector z (default: 100)")
@@ -97,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--gp-lambda", type=non_negative_float, default=None, help="WGAN-GP penalty weight (default: 10)")
     opt.add_argument("--r1-gamma", type=non_negative_float, default=None, metavar="GAMMA",
                      help="R1 penalty: D's loss gains GAMMA/2 times the mean squared norm of D's gradient "
-                          "at the real images; 0 turns it off (default: the architecture's, 1 for cnn-d, else 0)")
+                          f"at the real images; 0 turns it off (default: the architecture's, {_architecture_defaults('r1_gamma')}, "
+                          "else 0)")
     opt.add_argument("--real-label", type=positive_float, default=None,
                      help="target for real images in bce/minimax, < 1 for one-sided label smoothing "
                           "(default: the architecture's, else 1)")

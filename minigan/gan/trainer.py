@@ -594,8 +594,7 @@ class Trainer:
         try:
             with handling_stop_signals(self._on_stop_signal):
                 try:
-                    self._fit()
-                    self._wait_for_kernels()
+                    self._fit()  # every epoch's end has waited for the kernel load already
                 finally:
                     self._progress.close()
                     self._wait_for_kernels(quietly=True)  # a run that failed still ends its loading thread
