@@ -145,7 +145,17 @@ def _run_backward(
                     "its saved values were freed after the first backward; pass retain_graph=True the first time"
                 )
             tracer = _tracer
-            input_grads = ctx.function.backward(ctx, grad) if tracer is None else tracer(ctx, grad)
+            if wanted is None:
+                input_grads = ctx.function.backward(ctx, grad) if tracer is None else tracer(ctx, grad)
+            else:  # like torch.autograd.grad: compute no gradient that leads to no wanted tensor
+                recorded = ctx.needs_input_grad
+                ctx.needs_input_grad = tuple(
+                    needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, recorded)
+                )
+                try:
+                    input_grads = ctx.function.backward(ctx, grad) if tracer is None else tracer(ctx, grad)
+                finally:
+                    ctx.needs_input_grad = recorded  # a retained graph's later backward() needs them all
             if not isinstance(input_grads, tuple) or len(input_grads) != len(ctx.inputs):
                 raise RuntimeError(
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "

@@ -171,6 +171,37 @@ def test_grad_with_explicit_grad_outputs():
     np.testing.assert_array_equal(g.data, [2.0, 0.0, -6.0])
 
 
+
+class _ScaleRecordingNeeds(Function):
+    """f = x * w; records which input gradients each backward was asked for."""
+
+    asked: list[tuple[bool, ...]] = []
+
+    @staticmethod
+    def forward(ctx, x, w):
+        return x * w
+
+    @staticmethod
+    def backward(ctx, grad):
+        _ScaleRecordingNeeds.asked.append(ctx.needs_input_grad)
+        x, w = ctx.inputs
+        return (grad * w if ctx.needs_input_grad[0] else None,
+                grad * x if ctx.needs_input_grad[1] else None)
+
+
+def test_grad_asks_backward_only_for_gradients_that_lead_to_the_wanted_inputs():
+    # torch.autograd.grad computes no weight gradient when only the input's is wanted; the R1
+    # penalty relies on it to skip D's weight gradients in its first backward.
+    x, w = leaf([1.0, -2.0]), leaf([3.0, 0.5])
+    out = _ScaleRecordingNeeds.apply(x, w).sum()
+    _ScaleRecordingNeeds.asked.clear()
+    (gx,) = mg.grad(out, x, retain_graph=True)
+    np.testing.assert_array_equal(gx.data, w.data)
+    out.backward()  # the retained graph still gives both gradients
+    assert _ScaleRecordingNeeds.asked == [(True, False), (True, True)]
+    np.testing.assert_array_equal(x.grad.data, w.data)
+    np.testing.assert_array_equal(w.grad.data, x.data)
+
 # ---------------------------------------------------------------- dtypes and bad input
 def test_float32_is_the_default_and_scalars_keep_it():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
