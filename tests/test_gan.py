@@ -241,14 +241,16 @@ def test_an_architecture_may_name_its_loss_and_an_explicit_loss_wins(monkeypatch
         TrainConfig(arch="tiny", loss="nope").resolve()
 
 
-def test_the_r1_penalty_is_on_for_cnn_d_only_and_old_checkpoints_resume_without_it():
+def test_the_r1_penalty_is_on_for_the_conv_architectures_only_and_old_checkpoints_resume_without_it():
     assert TrainConfig(arch="cnn-d").resolve().r1_gamma == 1.0
+    assert TrainConfig(arch="dcgan").resolve().r1_gamma == 1.0
     assert TrainConfig(arch="cnn-d", r1_gamma=0.0).resolve().r1_gamma == 0.0
     assert TrainConfig(arch="default").resolve().r1_gamma == 0.0
     assert TrainConfig(arch="default", r1_gamma=2.5).resolve().r1_gamma == 2.5
-    old = TrainConfig(arch="cnn-d").resolve().to_dict()
-    del old["r1_gamma"]
-    assert TrainConfig.from_dict(old).resolve().r1_gamma == 0.0
+    for arch in ("cnn-d", "dcgan"):
+        old = TrainConfig(arch=arch).resolve().to_dict()
+        del old["r1_gamma"]
+        assert TrainConfig.from_dict(old).resolve().r1_gamma == 0.0
     with pytest.raises(ConfigError, match="r1-gamma must be a non-negative number"):
         TrainConfig(arch="default", r1_gamma=-1.0).resolve()
 
