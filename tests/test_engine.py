@@ -171,7 +171,6 @@ def test_grad_with_explicit_grad_outputs():
     np.testing.assert_array_equal(g.data, [2.0, 0.0, -6.0])
 
 
-
 class _ScaleRecordingNeeds(Function):
     """f = x * w; records which input gradients each backward was asked for."""
 
@@ -201,6 +200,7 @@ def test_grad_asks_backward_only_for_gradients_that_lead_to_the_wanted_inputs():
     assert _ScaleRecordingNeeds.asked == [(True, False), (True, True)]
     np.testing.assert_array_equal(x.grad.data, w.data)
     np.testing.assert_array_equal(w.grad.data, x.data)
+
 
 # ---------------------------------------------------------------- dtypes and bad input
 def test_float32_is_the_default_and_scalars_keep_it():
