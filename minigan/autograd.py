@@ -144,27 +144,17 @@ def _run_backward(
                     f"trying to backward through the graph a second time (at {ctx.function.__name__}): "
                     "its saved values were freed after the first backward; pass retain_graph=True the first time"
                 )
-            tracer = _tracer
-            if wanted is None:
-                input_grads = ctx.function.backward(ctx, grad) if tracer is None else tracer(ctx, grad)
-            else:  # like torch.autograd.grad: compute no gradient that leads to no wanted tensor
-                recorded = ctx.needs_input_grad
-                ctx.needs_input_grad = tuple(
-                    needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, recorded)
-                )
-                try:
-                    input_grads = ctx.function.backward(ctx, grad) if tracer is None else tracer(ctx, grad)
-                finally:
-                    ctx.needs_input_grad = recorded  # a retained graph's later backward() needs them all
+            needs = ctx.needs_input_grad
+            if wanted is not None:  # like torch.autograd.grad: no gradient that leads to no wanted tensor
+                needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, needs))
+            input_grads = _call_backward(ctx, grad, needs)
             if not isinstance(input_grads, tuple) or len(input_grads) != len(ctx.inputs):
                 raise RuntimeError(
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "
                     f"gradients for {len(ctx.inputs)} inputs"
                 )
-            for parent, parent_grad, needed in zip(ctx.inputs, input_grads, ctx.needs_input_grad):
+            for parent, parent_grad, needed in zip(ctx.inputs, input_grads, needs):
                 if parent_grad is None or not needed:
-                    continue
-                if wanted is not None and id(parent) not in leads_to_wanted:
                     continue
                 if parent_grad.shape != parent.shape:
                     raise RuntimeError(
@@ -180,6 +170,19 @@ def _run_backward(
             if not retain_graph:
                 ctx.free()
     return results
+
+
+def _call_backward(ctx: Any, grad: Tensor, needs: tuple[bool, ...]) -> Any:
+    """``ctx.function.backward`` (or an active trace's stand-in), asked for the input gradients
+    that ``needs`` marks; the context's own marks are restored after the call."""
+    call = ctx.function.backward if _tracer is None else _tracer
+    if needs is ctx.needs_input_grad:
+        return call(ctx, grad)
+    recorded, ctx.needs_input_grad = ctx.needs_input_grad, needs
+    try:
+        return call(ctx, grad)
+    finally:
+        ctx.needs_input_grad = recorded  # a retained graph's later backward() needs them all
 
 
 def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, owned: bool, create_graph: bool) -> None:

@@ -612,7 +612,6 @@ class Trainer:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "samples").mkdir(exist_ok=True)
         self._write_json("config.json", self.config.to_dict())
-        self._progress = _Progress(self.stream)
         self._activations = fused_activations(self.generator, self.discriminator)
         self._on_reference_first = (self.device == "cpu" and backends.cpu_kernel_mode() == "numba"
                                     and self.global_step < REFERENCE_KERNEL_STEPS)
