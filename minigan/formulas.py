@@ -1,5 +1,6 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
-softplus, BCE on logits, batch norm, dropout, and the Adam/AdamW step.
+softplus, BCE on logits and its target gradient, batch norm's per-element steps, dropout,
+L2 weight decay, and the Adam/AdamW/AMSGrad step.
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
@@ -122,10 +123,25 @@ def bce_with_logits_grad(x: Any, t: Any) -> Any:
     return sigmoid(x) - t
 
 
+def bce_with_logits_target_grad(x: Any, t: Any) -> Any:
+    """dl/dt = -x (a soft or learned target gets this gradient)."""
+    return -x
+
+
 # ============================================================== batch normalisation (per element)
+def batch_norm_invstd(var: Any, eps: Any) -> Any:
+    """invstd = 1 / sqrt(σ² + eps), from the biased batch variance σ²."""
+    return 1 / sqrt(var + eps)
+
+
+def batch_norm_normalize(x: Any, mean: Any, invstd: Any) -> Any:
+    """x̂ = (x - μ) · invstd."""
+    return (x - mean) * invstd
+
+
 def batch_norm_affine(x: Any, mean: Any, invstd: Any, weight: Any, bias: Any) -> Any:
-    """y = (x - μ) / sqrt(σ² + eps) · γ + β, given invstd = 1 / sqrt(σ² + eps)."""
-    return (x - mean) * invstd * weight + bias
+    """y = x̂ γ + β = (x - μ) / sqrt(σ² + eps) · γ + β."""
+    return batch_norm_normalize(x, mean, invstd) * weight + bias
 
 
 def batch_norm_grad_input(dz: Any, xhat: Any, scale: Any, mean_dz: Any, mean_dz_xhat: Any) -> Any:
@@ -144,6 +160,19 @@ def dropout(x: Any, bits: Any, threshold: Any, scale: Any) -> Any:
     in PyTorch, so a NaN or inf dropped from x still gives NaN.
     """
     return x * where(bits >= threshold, scale, 0)
+
+
+def dropout_constants(p: float) -> tuple[int, float]:
+    """(threshold, scale) of :func:`dropout` for a drop probability 0 <= p < 1, computed once
+    on the host: threshold = round(p · 2^32) (at most 2^32 - 1, so a uint32 can hold it) and
+    scale = 1 / (1 - p)."""
+    return min(round(p * 2.0**32), 2**32 - 1), 1.0 / (1.0 - p)
+
+
+# ============================================================== weight decay
+def l2_decay(g: Any, p: Any, weight_decay: Any) -> Any:
+    """g <- g + wd · p: L2 weight decay folded into the gradient (SGD, RMSprop and Adam)."""
+    return g + weight_decay * p
 
 
 # ============================================================== Adam / AdamW
@@ -174,7 +203,7 @@ def adam_moments(p: Any, g: Any, m: Any, v: Any, decay_factor: Any, l2: Any,
     Returns (p, m, v).
     """
     p = p * decay_factor
-    g = g + l2 * p
+    g = l2_decay(g, p, l2)
     m = m + one_minus_beta1 * (g - m)
     v = v * beta2 + one_minus_beta2 * g * g
     return p, m, v
@@ -188,12 +217,19 @@ def adam_param(p: Any, m: Any, v: Any, bias_correction2_sqrt: Any, eps: Any, neg
     return p + neg_step_size * m / (sqrt(v) / bias_correction2_sqrt + eps)
 
 
+def amsgrad_max(v: Any, v_max: Any) -> Any:
+    """AMSGrad's running maximum of the second moment, max(v_max, v), taken after
+    :func:`adam_moments` and used as v in :func:`adam_param`; a NaN in v propagates, as in
+    torch.maximum."""
+    return maximum(v, v_max)
+
+
 # ============================================================== binding
 FORMULAS: tuple[Callable, ...] = (
     sigmoid, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
     leaky_relu_backward, sigmoid_act, sigmoid_backward, tanh_act, tanh_backward, bce_with_logits,
-    bce_with_logits_grad, batch_norm_affine, batch_norm_grad_input, dropout,
-    adam_moments, adam_param,
+    bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd, batch_norm_normalize,
+    batch_norm_affine, batch_norm_grad_input, dropout, l2_decay, adam_moments, adam_param, amsgrad_max,
 )
 
 
