@@ -1,28 +1,27 @@
 """minigan: a GAN library written from scratch on NumPy, with its own reverse-mode autograd."""
+from .autograd import (
+    Function, Tensor, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled, tensor, trace,
+)
 from . import ops
-from .autograd import grad
-from .function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .ops import (
     abs, cat, clamp, clip, concatenate, dropout, exp, leaky_relu, log, log_softmax, matmul, max,
     maximum, mean, min, minimum, relu, sigmoid, softmax, softplus, sqrt, stack, sum, tanh, var, where,
 )
-from .conv import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
-from .random import manual_seed
-from .tensor import Tensor, tensor
-from .trace import trace
-from . import nn, optim  # noqa: E402  (after Tensor and ops, which they build on)
-from .serialization import load, save
-from . import cuda, data  # noqa: E402
-from .dtypes import (
+from .ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
+from .torch_api.generators import manual_seed
+from . import nn, optim
+from .torch_api.serialization import load, save
+from . import cuda, data
+from .torch_api.dtypes import (
     bool, double, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
     short, uint8,
 )
-from .factories import (
+from .torch_api.factories import (
     Generator, arange, device, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randint_like, randn, randn_like, zeros, zeros_like,
 )
-from .unsupported import TORCH as _UNSUPPORTED, UnsupportedFeatureError, module_getattr as _module_getattr
-from . import utils  # noqa: E402  (torch.utils.data spelled minigan.utils.data)
+from .torch_api.unsupported import TORCH as _UNSUPPORTED, UnsupportedFeatureError, module_getattr as _module_getattr
+from . import utils  # torch.utils.data spelled minigan.utils.data
 
 __version__ = "0.1.0"
 

@@ -6,7 +6,7 @@ and the CPU elsewhere.
 """
 from __future__ import annotations
 
-from .unsupported import CUDA, module_getattr
+from .torch_api.unsupported import CUDA, module_getattr
 
 
 def is_available() -> bool:

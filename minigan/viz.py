@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 
-from minigan.graph import KINDS, GraphNode, graph_edges, graph_nodes
+from minigan.autograd.graph import KINDS, GraphNode, graph_edges, graph_nodes
 from minigan.paths import atomic_write_bytes
 
 __all__ = ["image_grid", "save_sample_grid", "sample_grid_pixels", "save_loss_curves", "moving_average",

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigan as mg
-from minigan import conv, nn
+from minigan import nn
+from minigan.ops import convolution as conv
 from minigan.gradcheck import gradcheck, gradgradcheck
 
 

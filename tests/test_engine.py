@@ -2,11 +2,13 @@
 numerics at extreme inputs, clear errors, and the gradient checker's own power."""
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
 import minigan as mg
-from minigan.function import Function
+from minigan.autograd import Function
 from minigan.gradcheck import GradcheckError, check_backward, gradcheck, gradgradcheck
 
 
@@ -329,3 +331,34 @@ def test_gradcheck_cli_prints_a_table_and_exits_zero(capsys):
     out = capsys.readouterr().out
     assert "sigmoid" in out and "matmul" in out and "FAIL" not in out
     assert main(["--list"]) == 0
+
+
+def test_grad_mode_is_per_thread_no_grad_in_one_thread_leaves_another_recording():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    inside_no_grad = threading.Event()
+    recorded = threading.Event()
+    seen_in_worker = []
+
+    def worker() -> None:
+        with mg.no_grad():
+            inside_no_grad.set()
+            recorded.wait()
+            seen_in_worker.append((mg.is_grad_enabled(), (x * 2.0).requires_grad))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    inside_no_grad.wait()
+    y = x * 3.0  # the worker is inside no_grad() right now
+    recorded.set()
+    thread.join()
+    assert mg.is_grad_enabled() and y.requires_grad and y.grad_fn == "Mul"
+    assert seen_in_worker == [(False, False)]
+
+
+def test_a_new_thread_starts_with_recording_on_whatever_its_parent_has():
+    seen = []
+    with mg.no_grad():
+        thread = threading.Thread(target=lambda: seen.append(mg.is_grad_enabled()))
+        thread.start()
+        thread.join()
+    assert seen == [True]

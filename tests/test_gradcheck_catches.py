@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from minigan import backends, ops
-from minigan.function import Function, is_grad_enabled
+from minigan.autograd import Function, is_grad_enabled
 from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.gradcheck.__main__ import main as gradcheck_main
 from minigan.gradcheck.cases import OpCase, all_cases, find_case
@@ -20,7 +20,7 @@ from minigan.gradcheck.coverage import function_classes, gaps
 from minigan.gradcheck.mutate import FAULT_KINDS
 from minigan.nn import functional as F
 from minigan.nn import losses
-from minigan.tensor import Tensor
+from minigan.autograd import Tensor
 
 
 # ---------------------------------------------------------------- coverage, found not listed
@@ -129,7 +129,7 @@ def _max_pool_kernel_branch_off_by(monkeypatch, factor):
 
 def _max_pool_recorded_branch_off_by(monkeypatch, factor):
     """max_pool2d's recorded backward (the winners' one-hot, folded back by FoldPatches) off by ``factor``."""
-    from minigan import conv
+    from minigan.ops import convolution as conv
 
     right = conv.FoldPatches.forward
     monkeypatch.setattr(conv.FoldPatches, "forward", staticmethod(lambda ctx, *args, **kw: right(ctx, *args, **kw) * factor))

@@ -10,8 +10,8 @@ import pytest
 
 import minigan
 from minigan import nn
-from minigan import graph
-from minigan.graph import graph_edges, graph_nodes, graph_text
+from minigan.autograd import graph
+from minigan.autograd.graph import graph_edges, graph_nodes, graph_text
 from minigan.viz import draw_graph, figure_counts, graph_figure, graph_layout
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

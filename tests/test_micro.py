@@ -16,7 +16,7 @@ import pytest
 
 import minigan
 from minigan import micro, nn
-from minigan.autograd import _topological_order
+from minigan.autograd import topological_order
 from minigan.gan.objectives import get_objective
 from minigan.gradcheck.cases import OP_CASES
 
@@ -34,7 +34,7 @@ def _real_functions(case, shapes) -> set[str]:
     """The names of the real Functions in the graph the case builds."""
     inputs = case.inputs(shapes, np.random.default_rng(0))
     output = case.fn(*inputs)
-    return {node._ctx.function.__name__ for node in _topological_order([output]) if node._ctx is not None}
+    return {node._ctx.function.__name__ for node in topological_order([output]) if node._ctx is not None}
 
 
 def _supported_cases() -> list[tuple[str, object, tuple]]:

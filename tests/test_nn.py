@@ -12,7 +12,7 @@ import minigan
 from minigan import nn
 from minigan.nn import functional as F
 from minigan.nn import init
-from minigan.tensor import Tensor
+from minigan.autograd import Tensor
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -11,7 +11,7 @@ from minigan.gradcheck import check_backward, gradcheck, gradgradcheck
 from minigan.gradcheck.cases import LAYOUTS, all_cases, can_take, describe_shapes, layout_of, with_layout
 from minigan.gradcheck.coverage import reached
 from minigan.nn.losses import BCEWithLogitsMean
-from minigan.conv import MaxPool2d
+from minigan.ops import MaxPool2d
 from minigan.ops import BatchNormAct, ChannelBiasAct, LinearAct
 
 CASES = all_cases()

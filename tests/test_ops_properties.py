@@ -13,14 +13,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from minigan import conv, ops
-from minigan.function import Function
+from minigan import ops
+from minigan.ops import convolution as conv
+from minigan.autograd import Function
 from minigan.gradcheck import gradcheck
 from minigan.gradcheck.cases import lay_out
 from minigan.gradcheck.coverage import function_classes, recorded_contexts
 from minigan.nn import functional as F
 from minigan.nn.losses import BCEWithLogitsMean, BinaryCrossEntropy
-from minigan.tensor import Tensor
+from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=3)

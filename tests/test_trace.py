@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import doctest
 import io
-import sys
+import threading
 
 import numpy as np
 import pytest
 
 import minigan
-from minigan import autograd, trace as trace_function
-from minigan.autograd import _topological_order
-from minigan.trace import TraceRecord
-
-trace_module = sys.modules["minigan.trace"]  # the module (minigan.trace is the function)
+from minigan import trace as trace_function
+from minigan.autograd import topological_order
+from minigan.autograd import tracing as trace_module
+from minigan.autograd.tracing import TraceRecord, active_tracer
 
 
 def _small_graph():
@@ -26,7 +25,7 @@ def _small_graph():
 
 def _backward_order(root):
     """The ops in the order backward runs them: the reverse topological order."""
-    return [node for node in reversed(_topological_order([root])) if node._ctx is not None]
+    return [node for node in reversed(topological_order([root])) if node._ctx is not None]
 
 
 def test_records_follow_the_engine_order_with_shapes_and_norms():
@@ -83,26 +82,26 @@ def test_nested_traces_each_see_what_ran_inside_them():
         with trace_function(file=False) as inner:
             _, _, second = _small_graph()
             second.backward()
-        assert autograd._tracer is not None  # the outer trace is still on
+        assert active_tracer() is not None  # the outer trace is still on
         _, _, third = _small_graph()
         third.backward()
     assert len(inner.records) == 4
     assert len(outer.records) == 12
     assert outer.records[4:8] == inner.records  # the same records, shared
-    assert autograd._tracer is None
+    assert active_tracer() is None
 
 
 def test_an_exception_inside_restores_the_engine():
     with pytest.raises(ZeroDivisionError):
         with trace_function(file=False):
             1 / 0
-    assert autograd._tracer is None
+    assert active_tracer() is None
     _, _, loss = _small_graph()
     loss.backward()
     with pytest.raises(RuntimeError, match="second time"):  # an error from the engine itself
         with trace_function(file=False) as log:
             loss.backward()
-    assert autograd._tracer is None and log.records == []
+    assert active_tracer() is None and log.records == []
 
 
 def test_grad_and_create_graph_are_traced():
@@ -125,7 +124,7 @@ def test_a_bad_file_is_one_clear_error():
     with pytest.raises(TypeError, match="file must be a writable text stream"):
         with trace_function(file="trace.txt"):
             pass
-    assert autograd._tracer is None
+    assert active_tracer() is None
 
 
 def test_exported_as_minigan_trace():
@@ -135,3 +134,27 @@ def test_exported_as_minigan_trace():
 def test_the_module_docstring_example_runs():
     results = doctest.testmod(trace_module, verbose=False)
     assert results.attempted >= 3 and results.failed == 0
+
+
+def test_a_trace_sees_only_its_own_threads_backward_calls():
+    x, _, loss = _small_graph()
+    other_loss = (x * 3.0).sum()
+    inside = threading.Event()
+    finish = threading.Event()
+    seen_from_other_thread = []
+
+    def other_thread() -> None:
+        inside.wait()
+        seen_from_other_thread.append(active_tracer())
+        other_loss.backward()  # not traced: the trace is the main thread's
+        finish.set()
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    with trace_function(file=False) as log:
+        inside.set()
+        finish.wait()
+        loss.backward()
+    worker.join()
+    assert seen_from_other_thread == [None]
+    assert [r.op for r in log.records] == ["Sum", "Mul", "ReLU", "MatMul"]

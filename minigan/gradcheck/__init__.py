@@ -26,10 +26,9 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from ..autograd import Tensor, enable_grad, no_grad
 from ..autograd import grad as autograd_grad
-from ..function import enable_grad, no_grad
 from ..ops import concatenate
-from ..tensor import Tensor
 
 EPS = 1e-6
 ATOL = 1e-7

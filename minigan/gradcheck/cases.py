@@ -12,8 +12,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .. import conv, ops
-from ..tensor import Tensor
+from .. import ops
+from ..autograd import Tensor
 
 Shapes = tuple[tuple[int, ...], ...]
 Prepare = Callable[[list[np.ndarray], np.random.Generator], list[np.ndarray]]
@@ -256,31 +256,31 @@ else:
 
 # Convolutions and pooling: strides, paddings, dilations, odd sizes and a batch of 1.
 CONV_CASES: list[OpCase] = [
-    OpCase("conv2d", lambda x, w, b: conv.conv2d(x, w, b), [((1, 2, 5, 5), (3, 2, 3, 3), (3,))]),
-    OpCase("conv2d_stride2_pad1", lambda x, w: conv.conv2d(x, w, stride=2, padding=1),
+    OpCase("conv2d", lambda x, w, b: ops.conv2d(x, w, b), [((1, 2, 5, 5), (3, 2, 3, 3), (3,))]),
+    OpCase("conv2d_stride2_pad1", lambda x, w: ops.conv2d(x, w, stride=2, padding=1),
            [((1, 2, 6, 5), (2, 2, 3, 3)), ((2, 1, 4, 4), (2, 1, 4, 4))]),
-    OpCase("conv2d_dilation2", lambda x, w: conv.conv2d(x, w, stride=(1, 2), padding=(1, 0), dilation=2),
+    OpCase("conv2d_dilation2", lambda x, w: ops.conv2d(x, w, stride=(1, 2), padding=(1, 0), dilation=2),
            [((2, 1, 7, 6), (2, 1, 2, 3))]),
-    OpCase("conv_transpose2d", lambda x, w, b: conv.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
+    OpCase("conv_transpose2d", lambda x, w, b: ops.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
            [((1, 3, 3, 4), (3, 2, 3, 3), (2,))]),
-    OpCase("conv_transpose2d_dilation2", lambda x, w: conv.conv_transpose2d(x, w, stride=(2, 1), dilation=2),
+    OpCase("conv_transpose2d_dilation2", lambda x, w: ops.conv_transpose2d(x, w, stride=(2, 1), dilation=2),
            [((1, 2, 3, 3), (2, 2, 2, 2))]),
-    OpCase("max_pool2d", lambda x: conv.max_pool2d(x, 2), [((2, 2, 5, 5),)], prepare=distinct,
+    OpCase("max_pool2d", lambda x: ops.max_pool2d(x, 2), [((2, 2, 5, 5),)], prepare=distinct,
            layouts=DISTINCT_LAYOUTS),
-    OpCase("max_pool2d_overlap_pad", lambda x: conv.max_pool2d(x, 3, stride=2, padding=1), [((1, 2, 5, 6),)],
+    OpCase("max_pool2d_overlap_pad", lambda x: ops.max_pool2d(x, 3, stride=2, padding=1), [((1, 2, 5, 6),)],
            prepare=distinct, layouts=DISTINCT_LAYOUTS),
-    OpCase("avg_pool2d", lambda x: conv.avg_pool2d(x, 2), [((2, 2, 5, 4),)]),
-    OpCase("avg_pool2d_pad_excluded", lambda x: conv.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False),
+    OpCase("avg_pool2d", lambda x: ops.avg_pool2d(x, 2), [((2, 2, 5, 4),)]),
+    OpCase("avg_pool2d_pad_excluded", lambda x: ops.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False),
            [((1, 2, 5, 6),)]),
-    OpCase("upsample_nearest", lambda x: conv.upsample_nearest(x, scale_factor=2), [((2, 2, 3, 2),)]),
-    OpCase("upsample_nearest_size", lambda x: conv.upsample_nearest(x, size=(5, 7)), [((1, 2, 3, 4),)]),
+    OpCase("upsample_nearest", lambda x: ops.upsample_nearest(x, scale_factor=2), [((2, 2, 3, 2),)]),
+    OpCase("upsample_nearest_size", lambda x: ops.upsample_nearest(x, size=(5, 7)), [((1, 2, 3, 4),)]),
 ]
 # The two Functions the convolutions' backward passes are made of, checked directly.
 _GEOMETRY = {"stride": (2, 1), "padding": (1, 0), "dilation": (1, 1)}
 CONV_CASES += [
-    OpCase("conv2d_weight_grad", lambda x, g: conv.Conv2dWeightGrad.apply(x, g, kernel=(3, 2), cols=None, **_GEOMETRY),
+    OpCase("conv2d_weight_grad", lambda x, g: ops.convolution.Conv2dWeightGrad.apply(x, g, kernel=(3, 2), cols=None, **_GEOMETRY),
            [((2, 2, 5, 4), (2, 3, 3, 3))]),
-    OpCase("fold_patches", lambda cols: conv.FoldPatches.apply(cols, kernel=(3, 2), in_hw=(5, 4), **_GEOMETRY),
+    OpCase("fold_patches", lambda cols: ops.convolution.FoldPatches.apply(cols, kernel=(3, 2), in_hw=(5, 4), **_GEOMETRY),
            [((6, 2, 2, 3, 3),)]),
 ]
 OP_CASES += CONV_CASES

@@ -17,8 +17,7 @@ import numpy as np
 
 import minigan
 
-from ..function import Context, Function, enable_grad
-from ..tensor import Tensor
+from ..autograd import Context, Function, Tensor, enable_grad
 from .cases import OpCase
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import nn
 from ..nn import functional as F
-from ..tensor import Tensor
+from ..autograd import Tensor
 from .cases import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero
 
 

@@ -31,8 +31,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from ..backends import to_numpy
-from ..function import Function, is_grad_enabled, unbroadcast
-from ..tensor import Tensor
+from ..autograd import Function, Tensor, is_grad_enabled, unbroadcast
 from .cases import OpCase
 from .coverage import function_classes
 from .rows import case_rows

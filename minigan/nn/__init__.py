@@ -16,7 +16,7 @@ from .layers import (
 )
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module, Parameter
-from ..unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
+from ..torch_api.unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",

@@ -11,8 +11,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .. import conv
-from ..tensor import Tensor
+from .. import ops
+from ..autograd import Tensor
 from . import init
 from .layers import _FUSING_LAYERS, _check_tensor
 from .module import Module, Parameter
@@ -21,7 +21,7 @@ Pair = tuple[int, int]
 
 
 def _module_pair(layer: str, what: str, value: Any, minimum: int) -> Pair:
-    return conv._pair_arg(layer, what, value, minimum)
+    return ops.convolution.pair_argument(layer, what, value, minimum)
 
 
 class _ConvNd(Module):
@@ -83,7 +83,7 @@ class Conv2d(_ConvNd):
     def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
         """The convolution, then ``activation`` (what Sequential passes for a following activation
         layer), fused with the bias."""
-        return conv.conv2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding, self.dilation,
+        return ops.conv2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding, self.dilation,
                            activation=activation, negative_slope=negative_slope)
 
 
@@ -104,7 +104,7 @@ class ConvTranspose2d(_ConvNd):
 
     def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
         """The transposed convolution, then ``activation`` fused with the bias (as Conv2d)."""
-        return conv.conv_transpose2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding,
+        return ops.conv_transpose2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding,
                                      self.output_padding, 1, self.dilation, activation=activation,
                                      negative_slope=negative_slope)
 
@@ -125,7 +125,7 @@ class MaxPool2d(Module):
         self.return_indices, self.ceil_mode = False, False
 
     def forward(self, x: Tensor) -> Tensor:
-        return conv.max_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.dilation)
+        return ops.max_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
         stride = self.kernel_size if self.stride is None else self.stride
@@ -144,7 +144,7 @@ class AvgPool2d(Module):
         self.ceil_mode, self.count_include_pad, self.divisor_override = False, count_include_pad, divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        return conv.avg_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding,
+        return ops.avg_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding,
                                count_include_pad=self.count_include_pad, divisor_override=self.divisor_override)
 
     def extra_repr(self) -> str:
@@ -167,7 +167,7 @@ class Upsample(Module):
         self.size, self.scale_factor, self.mode = size, scale_factor, mode
 
     def forward(self, x: Tensor) -> Tensor:
-        return conv.upsample_nearest(_check_tensor(self, x), self.size, self.scale_factor)
+        return ops.upsample_nearest(_check_tensor(self, x), self.size, self.scale_factor)
 
     def extra_repr(self) -> str:
         what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..conv import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest
+from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest
 from ..ops import dropout, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from .layers import batch_norm, linear
 from .losses import (

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import random as _random
+from ..torch_api import generators as _random
 from ..backends import backend_of
-from ..tensor import Tensor
+from ..autograd import Tensor
 
 _LINEAR_LIKE = {"linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d",
                 "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"}

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..backends import backend_of
 from .. import ops
-from ..tensor import Tensor, as_tensor
+from ..autograd import Tensor, as_tensor
 from . import init
 from .module import Module, Parameter
 
@@ -307,17 +307,21 @@ class Identity(Module):
 
 class Dropout(Module):
     """Training: zero each element with probability p and scale the survivors by 1 / (1 - p),
-    drawing the mask from the default generator; evaluation: the identity."""
+    drawing the mask from ``rng`` (default: the process's generator, which ``manual_seed``
+    seeds); evaluation: the identity."""
 
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: probability must be in [0, 1], got {p}")
+        if rng is not None and not isinstance(rng, np.random.Generator):
+            raise TypeError(f"Dropout: rng must be a numpy.random.Generator, got {type(rng).__name__}")
         self.p = float(p)
         self.inplace = inplace
+        self.rng = rng
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.dropout(x, self.p, training=self.training)
+        return ops.dropout(x, self.p, training=self.training, rng=self.rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -13,8 +13,7 @@ import numpy as np
 
 from .. import ops
 from ..backends import backend_of
-from ..function import Context, Function, is_grad_enabled
-from ..tensor import Tensor
+from ..autograd import Context, Function, Tensor, is_grad_enabled
 from .module import Module
 
 _REDUCTIONS = ("mean", "sum", "none")

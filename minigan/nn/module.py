@@ -12,7 +12,8 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 import numpy as np
 
 from ..backends import backend_of, move, to_numpy
-from ..tensor import Tensor
+from ..autograd import Tensor
+from ..autograd.arguments import to_arguments
 
 
 class Parameter(Tensor):
@@ -23,6 +24,7 @@ class Parameter(Tensor):
     """
 
     __slots__ = ()
+    is_parameter = True
 
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
         if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
@@ -256,8 +258,6 @@ class Module:
         Parameters stay the same objects (their ``.data`` changes), so an optimizer made before
         the move keeps them, and moves its state on its next step.
         """
-        from ..factories import to_arguments  # noqa: PLC0415 - factories sits above nn's imports
-
         where, dtype = to_arguments(args, kwargs)
 
         def convert(array: Any) -> Any:

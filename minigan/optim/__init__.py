@@ -3,7 +3,7 @@ weight average (``ExponentialMovingAverage``)."""
 from . import lr_scheduler
 from .ema import ExponentialMovingAverage
 from .optimizers import SGD, Adam, AdamW, Optimizer, RMSprop
-from ..unsupported import OPTIM as _UNSUPPORTED, module_getattr as _module_getattr
+from ..torch_api.unsupported import OPTIM as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler", "ExponentialMovingAverage"]
 

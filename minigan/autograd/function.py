@@ -15,59 +15,13 @@ array wrapped as is; the engine relies on this to decide when a gradient array i
 """
 from __future__ import annotations
 
-import contextlib
 import weakref
 from typing import Any
 
 import numpy as np
 
-
-class _GradMode:
-    """Whether new operations are recorded for backward (a process-wide switch, like PyTorch's)."""
-
-    enabled: bool = True
-
-
-def is_grad_enabled() -> bool:
-    """True when operations are being recorded into the graph."""
-    return _GradMode.enabled
-
-
-class _SetGradEnabled(contextlib.ContextDecorator):
-    """Context manager and decorator (``@no_grad()``) that sets recording and restores it after.
-
-    The previous modes are kept on a stack, so one instance may be re-entered (recursion).
-    """
-
-    def __init__(self, mode: bool) -> None:
-        self.mode = mode
-        self.previous: list[bool] = []
-
-    def __enter__(self) -> None:
-        self.previous.append(_GradMode.enabled)
-        _GradMode.enabled = self.mode
-
-    def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self.previous.pop()
-
-
-class no_grad(_SetGradEnabled):
-    """Turn graph recording off: ``with no_grad(): ...`` or ``@no_grad()``."""
-
-    def __init__(self) -> None:
-        super().__init__(False)
-
-
-class enable_grad(_SetGradEnabled):
-    """Turn graph recording on inside a ``no_grad`` block."""
-
-    def __init__(self) -> None:
-        super().__init__(True)
-
-
-def set_grad_enabled(mode: bool) -> _SetGradEnabled:
-    """``with set_grad_enabled(flag): ...`` records only when ``flag`` is true."""
-    return _SetGradEnabled(bool(mode))
+from .grad_mode import is_grad_enabled
+from .tensor import Tensor, as_tensor
 
 
 class Context:
@@ -125,7 +79,7 @@ class Function:
         data = cls.forward(ctx, *(t.data for t in tensors), **options)
         if isinstance(data, np.generic):  # NumPy ufuncs turn 0-d arrays into scalars
             data = np.asarray(data)
-        record = _GradMode.enabled and any(t.requires_grad for t in tensors)
+        record = is_grad_enabled() and any(t.requires_grad for t in tensors)
         if not record:
             return Tensor._make(data, False, None)
         ctx.needs_input_grad = tuple(t.requires_grad for t in tensors)
@@ -167,6 +121,3 @@ def unbroadcast(grad: "Tensor", shape: tuple[int, ...]) -> "Tensor":
     )
     summed = grad.sum(axis=axes, keepdims=True) if axes else grad
     return summed.reshape(shape)
-
-
-from .tensor import Tensor, as_tensor  # noqa: E402 - tensor.py needs this module's names first

@@ -5,24 +5,13 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from .backends import Device, backend_for, backend_of, to_numpy
+from ..backends import Device, backend_for, backend_of, to_numpy
+from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, float_dtype_argument, to_arguments
 
 if TYPE_CHECKING:
     from .function import Context
 
-DEFAULT_DTYPE = np.float32
-_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 Shape = tuple[int, ...]
-
-
-def _check_float_dtype(dtype: Any) -> np.dtype:
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError as error:
-        raise TypeError(f"{dtype!r} is not a dtype") from error
-    if dtype not in _FLOAT_DTYPES:
-        raise TypeError(f"Tensor dtype must be float16, float32 or float64, not {dtype}")
-    return dtype
 
 
 def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
@@ -34,7 +23,7 @@ def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
         source = backend_of(data)
         if dtype is None:
             dtype = source.numpy_dtype(data.dtype)
-            if dtype not in _FLOAT_DTYPES:
+            if dtype not in FLOAT_DTYPES:
                 raise TypeError(
                     f"Tensor data must be floating point, got a {dtype} array of shape "
                     f"{tuple(data.shape)}; convert it or pass dtype=np.float32"
@@ -42,9 +31,9 @@ def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
         target = source if device is None else backend_for(device)
         # Always a copy, as torch.tensor: an optimizer updating the Tensor in place must
         # never write into the caller's array.
-        return target.asarray(data, dtype=_check_float_dtype(dtype), copy=True)
+        return target.asarray(data, dtype=float_dtype_argument(dtype), copy=True)
     # Python numbers and (nested) lists take the default dtype, as in PyTorch.
-    target_dtype = _check_float_dtype(DEFAULT_DTYPE if dtype is None else dtype)
+    target_dtype = float_dtype_argument(DEFAULT_DTYPE if dtype is None else dtype)
     try:
         array = np.asarray(data, dtype=target_dtype)
     except (TypeError, ValueError) as error:
@@ -62,6 +51,7 @@ class Tensor:
 
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
+    is_parameter = False  #: True on nn.Parameter (the graph pictures mark parameters by it)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> None:
         """Copy ``data`` (a number, nested list or array) into a new float Tensor on ``device``."""
@@ -114,9 +104,9 @@ class Tensor:
         """The graph that computed this tensor as an indented tree, one line per node (op name,
         shape, dtype; ``leaf``, ``Parameter`` or ``constant`` for the inputs), the output first.
         A node used twice is numbered and printed once. ``names`` labels tensors, e.g.
-        ``dict(model.named_parameters())``. See minigan/graph.py; ``minigan.viz.draw_graph``
+        ``dict(model.named_parameters())``. See minigan/autograd/graph.py; ``minigan.viz.draw_graph``
         draws the same graph."""
-        from .graph import graph_text
+        from .graph import graph_text  # noqa: PLC0415 - the graph walk sits above Tensor
 
         return graph_text(self, names)
 
@@ -180,7 +170,7 @@ class Tensor:
 
         ``grad`` is d(loss)/d(self); it may be omitted only when ``self`` has one element.
         """
-        from .autograd import backward
+        from .engine import backward  # noqa: PLC0415 - the engine sits above Tensor
 
         backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
@@ -368,8 +358,6 @@ class Tensor:
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(other_tensor)``; the
         same tensor when nothing changes. A move or a cast is recorded like any op, so
         gradients flow back to the original device and dtype."""
-        from .factories import to_arguments  # noqa: PLC0415 - factories imports this module
-
         where, dtype = to_arguments(args, kwargs)
         moved = self if where is None else ops.to_device(self, where)
         return moved if dtype is None else ops.astype(moved, dtype)
@@ -431,7 +419,7 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
         value_dtype = backend_of(value).numpy_dtype(value.dtype)
         # A 0-d array is a number in disguise: like a Python float it must not promote
         # a float32 graph to float64 (PyTorch treats 0-dim operands the same way).
-        if value_dtype not in _FLOAT_DTYPES or (value.ndim == 0 and like is not None):
+        if value_dtype not in FLOAT_DTYPES or (value.ndim == 0 and like is not None):
             value_dtype = dtype
         return Tensor._make(backend.asarray(value, dtype=value_dtype), False, None)
     return Tensor(value, dtype=dtype)
@@ -443,4 +431,17 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: An
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
 
 
-from . import ops  # noqa: E402  (ops needs Tensor defined first)
+class _OpsOnFirstUse:
+    """Stands for the ``minigan.ops`` package, which sits above Tensor, until an operator
+    first runs: then the one upward import below happens and the real package takes this
+    placeholder's name in this module, so later operators cost nothing extra."""
+
+    def __getattr__(self, name: str) -> Any:
+        global ops
+        from .. import ops as loaded  # noqa: PLC0415 - the one import of the ops layer from Tensor
+
+        ops = loaded
+        return getattr(loaded, name)
+
+
+ops: Any = _OpsOnFirstUse()

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .backends import backend_of
-from .function import set_grad_enabled
+from ..backends import backend_of
+from .grad_mode import set_grad_enabled
 from .tensor import Tensor
-
-# Set by minigan.trace() while a trace is active: called instead of ``function.backward(ctx, grad)``.
-_tracer: Any = None
+from .tracing import active_tracer
 
 
-def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
+def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
     """Every tensor that ``roots`` depend on through recorded ops, inputs before outputs."""
     order: list[Tensor] = []
     visited: set[int] = set()
@@ -109,7 +107,7 @@ def _run_backward(
     Otherwise (``grad()``) the gradients of the tensors whose ids are in ``wanted`` are
     returned and ``.grad`` is left alone; nodes that lead to no wanted tensor are skipped.
     """
-    order = _topological_order(outputs)
+    order = topological_order(outputs)
     if wanted is not None:
         leads_to_wanted: set[int] = set()
         for node in order:  # inputs come first, so a node's parents are already decided
@@ -125,6 +123,7 @@ def _run_backward(
         else:
             pending[id(output)] = _Accumulator(seed, owned=False)
     results: dict[int, _Accumulator] = {}
+    tracer = active_tracer()  # None unless this thread is inside minigan.trace()
 
     with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
@@ -147,7 +146,7 @@ def _run_backward(
             needs = ctx.needs_input_grad
             if wanted is not None:  # like torch.autograd.grad: no gradient that leads to no wanted tensor
                 needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, needs))
-            input_grads = _call_backward(ctx, grad, needs)
+            input_grads = _call_backward(ctx, grad, needs, tracer)
             if not isinstance(input_grads, tuple) or len(input_grads) != len(ctx.inputs):
                 raise RuntimeError(
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "
@@ -172,10 +171,10 @@ def _run_backward(
     return results
 
 
-def _call_backward(ctx: Any, grad: Tensor, needs: tuple[bool, ...]) -> Any:
-    """``ctx.function.backward`` (or an active trace's stand-in), asked for the input gradients
-    that ``needs`` marks; the context's own marks are restored after the call."""
-    call = ctx.function.backward if _tracer is None else _tracer
+def _call_backward(ctx: Any, grad: Tensor, needs: tuple[bool, ...], tracer: Any) -> Any:
+    """``ctx.function.backward`` (or, inside ``minigan.trace()``, the trace's stand-in), asked
+    for the input gradients that ``needs`` marks; the context's own marks are restored after."""
+    call = ctx.function.backward if tracer is None else tracer
     if needs is ctx.needs_input_grad:
         return call(ctx, grad)
     recorded, ctx.needs_input_grad = ctx.needs_input_grad, needs

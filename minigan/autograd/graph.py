@@ -1,7 +1,7 @@
 """The computation graph behind a Tensor, as a list of nodes: for pictures and for reading.
 
 :func:`graph_nodes` walks the graph that produced a tensor, the same ``Tensor._ctx.inputs``
-links that backward walks in minigan/autograd.py, but it keeps every input, also those that
+links that backward walks in minigan/autograd/engine.py, but it keeps every input, also those that
 need no gradient (constants, data). :func:`graph_text` prints it as an indented tree
 (``Tensor.graph_text()``); ``minigan.viz.draw_graph`` draws it.
 
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping
+
+from .tensor import Tensor
 
 __all__ = ["GraphNode", "graph_nodes", "graph_edges", "graph_text", "KINDS"]
 
@@ -55,18 +57,14 @@ class GraphNode:
 
 
 def _check_tensor(tensor: Any, caller: str) -> None:
-    from .tensor import Tensor
-
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{caller}: expected a minigan Tensor, got {type(tensor).__name__}")
 
 
 def _kind(tensor: Any) -> str:
-    from .nn.module import Parameter
-
     if tensor._ctx is not None:
         return "op"
-    if isinstance(tensor, Parameter):
+    if tensor.is_parameter:  # nn.Parameter says so; the graph walk knows nothing of nn
         return "parameter"
     return "leaf" if tensor.requires_grad else "constant"
 

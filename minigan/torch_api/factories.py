@@ -4,7 +4,7 @@
 
 Every factory takes ``dtype=``, ``device=`` and ``requires_grad=``; the random ones also take
 ``generator=`` and otherwise draw from the process-wide Generator that ``minigan.manual_seed``
-seeds (see minigan/random.py), so ``manual_seed(s)`` fixes what they return.
+seeds (see minigan/torch_api/generators.py), so ``manual_seed(s)`` fixes what they return.
 
 Tensors hold floating-point data. Where PyTorch would give an integer or bool tensor
 (``randint``, ``arange`` over ints, ``full`` with an int fill, or an integer ``dtype=``), these
@@ -19,9 +19,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import random as _random
-from .backends import Device, backend_for, check_device
-from .tensor import DEFAULT_DTYPE, Tensor
+from ..autograd import Tensor
+from ..autograd.arguments import DEFAULT_DTYPE, check_device_argument, dtype_argument
+from ..backends import Device, backend_for
+from . import generators
 
 _FLOAT_KINDS = "f"
 # What ``torch.Generator()`` is seeded with before ``manual_seed`` (so a fresh one is repeatable).
@@ -32,40 +33,6 @@ _TORCH_DEFAULT_SEED = 67280421310721
 device = Device  # torch.device: "cpu", "cuda", "cuda:0", device("cuda", 0)
 
 
-def _check_device(where: Any) -> None:
-    """The one check of a ``device=`` argument: None, a device name or a ``minigan.device``;
-    "cuda" without CuPy or without a CUDA device raises, saying which is missing."""
-    if where is None:
-        return
-    if not isinstance(where, (str, Device)):
-        raise TypeError(f"device must be a string such as 'cpu' or a minigan.device, got {type(where).__name__}")
-    check_device(where, RuntimeError)
-
-
-def to_arguments(args: tuple, kwargs: dict) -> tuple[Any, np.dtype | None]:
-    """Read the arguments of ``Tensor.to`` / ``Module.to`` (``to(device)``, ``to(dtype)``,
-    ``to(device, dtype)``, ``to(tensor)``, ``device=``/``dtype=``), check the device, and
-    return the device and the floating-point dtype asked for (None for each not asked for)."""
-    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy"}
-    if unknown:
-        raise TypeError(f"to() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
-    where, dtype = kwargs.get("device"), kwargs.get("dtype")
-    for arg in args:
-        if isinstance(arg, (str, device)):
-            where = arg
-        elif isinstance(arg, Tensor):
-            where, dtype = arg.device, arg.dtype
-        elif arg is not None:
-            dtype = arg
-    _check_device(where)
-    if dtype is None:
-        return where, None
-    resolved = _dtype(dtype)
-    if resolved.kind not in _FLOAT_KINDS:
-        raise TypeError(f"to(): minigan tensors hold floating-point data, so dtype {resolved} is not possible")
-    return where, resolved
-
-
 # ====================================================================== generators
 class Generator:
     """A random-number generator, as ``torch.Generator``: ``Generator().manual_seed(0)``.
@@ -73,7 +40,7 @@ class Generator:
     It wraps a ``numpy.random.Generator``; every factory's ``generator=`` takes either."""
 
     def __init__(self, device: Any = "cpu") -> None:
-        _check_device(device)
+        check_device_argument(device)
         self.manual_seed(_TORCH_DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> "Generator":
@@ -91,7 +58,7 @@ class Generator:
 def numpy_generator_of(generator: Any) -> np.random.Generator:
     """The NumPy Generator behind a ``generator=`` argument (None: the one ``manual_seed`` seeds)."""
     if generator is None:
-        return _random.default_generator()
+        return generators.default_generator()
     if isinstance(generator, Generator):
         return generator.numpy_generator
     if isinstance(generator, np.random.Generator):
@@ -100,22 +67,6 @@ def numpy_generator_of(generator: Any) -> np.random.Generator:
 
 
 # ====================================================================== arguments
-def _dtype(dtype: Any, default: Any = DEFAULT_DTYPE) -> np.dtype:
-    if dtype is None:
-        return np.dtype(default)
-    if dtype is builtins.float:  # torch accepts the Python types too
-        return np.dtype(DEFAULT_DTYPE)
-    if dtype is builtins.int:
-        return np.dtype(np.int64)
-    try:
-        resolved = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be a dtype such as minigan.float32, got {dtype!r}") from None
-    if resolved.kind not in "fiub":
-        raise TypeError(f"dtype {resolved} is not supported; use a float, integer or bool dtype")
-    return resolved
-
-
 def _size(args: tuple, size: Any, name: str) -> tuple[int, ...]:
     """The shape from ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(size=(2, 3))``."""
     if size is not None:
@@ -147,32 +98,32 @@ def _result(array: np.ndarray, requires_grad: bool, name: str, where: Any = None
 def _like(input: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     if not isinstance(input, (Tensor, np.ndarray)):
         raise TypeError(f"expected a Tensor or NumPy array as input, got {type(input).__name__}")
-    return tuple(input.shape), _dtype(dtype, input.dtype)
+    return tuple(input.shape), dtype_argument(dtype, input.dtype)
 
 
 # ====================================================================== constant fills
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    _check_device(device)
-    return _result(np.zeros(_size(size, None, "zeros"), _dtype(dtype)), requires_grad, "zeros", device)
+    check_device_argument(device)
+    return _result(np.zeros(_size(size, None, "zeros"), dtype_argument(dtype)), requires_grad, "zeros", device)
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
     """A tensor of ones: ``ones(n, 1)`` or ``ones((n, 1))``."""
-    _check_device(device)
-    return _result(np.ones(_size(size, None, "ones"), _dtype(dtype)), requires_grad, "ones", device)
+    check_device_argument(device)
+    return _result(np.ones(_size(size, None, "ones"), dtype_argument(dtype)), requires_grad, "ones", device)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
     """A tensor whose values are not initialised (fill it before reading it)."""
-    _check_device(device)
-    return _result(np.empty(_size(size, None, "empty"), _dtype(dtype)), requires_grad, "empty", device)
+    check_device_argument(device)
+    return _result(np.empty(_size(size, None, "empty"), dtype_argument(dtype)), requires_grad, "empty", device)
 
 
 def _fill_dtype(fill_value: Any, dtype: Any) -> np.dtype:
     """PyTorch's rule: a bool fill gives bool, an int fill int64, a float fill the default float."""
     if dtype is not None:
-        return _dtype(dtype)
+        return dtype_argument(dtype)
     if isinstance(fill_value, (bool, np.bool_)):
         return np.dtype(np.bool_)
     if isinstance(fill_value, numbers.Integral):
@@ -185,7 +136,7 @@ def _fill_dtype(fill_value: Any, dtype: Any) -> np.dtype:
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor | np.ndarray:
     """A tensor of shape ``size`` filled with ``fill_value``."""
-    _check_device(device)
+    check_device_argument(device)
     shape = _size((size,) if isinstance(size, (tuple, list)) else (size,), None, "full")
     return _result(np.full(shape, fill_value, _fill_dtype(fill_value, dtype)), requires_grad, "full", device)
 
@@ -193,16 +144,16 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor | np.ndarray:
     """The n x m (default n x n) identity matrix."""
-    _check_device(device)
+    check_device_argument(device)
     n, m = _size((n, n if m is None else m), None, "eye")
-    return _result(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, "eye", device)
+    return _result(np.eye(n, m, dtype=dtype_argument(dtype)), requires_grad, "eye", device)
 
 
 # ====================================================================== random draws
 def _random_floats(draw: str, shape: tuple[int, ...], dtype: Any, generator: Any, name: str) -> np.ndarray:
     """``Generator.random`` or ``.standard_normal`` in ``dtype`` (NumPy draws float32 and float64
     natively; float16 is drawn as float32 and rounded)."""
-    resolved = _dtype(dtype)
+    resolved = dtype_argument(dtype)
     if resolved.kind not in _FLOAT_KINDS:
         raise TypeError(f"{name}(): dtype must be a floating-point dtype, got {resolved}")
     native = resolved if resolved != np.float16 else np.dtype(np.float32)
@@ -213,14 +164,14 @@ def _random_floats(draw: str, shape: tuple[int, ...], dtype: Any, generator: Any
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1)."""
-    _check_device(device)
+    check_device_argument(device)
     return _result(_random_floats("random", _size(size, None, "rand"), dtype, generator, "rand"), requires_grad, "rand", device)
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal samples: ``randn(batch, 100)`` is a batch of GAN noise."""
-    _check_device(device)
+    check_device_argument(device)
     values = _random_floats("standard_normal", _size(size, None, "randn"), dtype, generator, "randn")
     return _result(values, requires_grad, "randn", device)
 
@@ -249,11 +200,11 @@ def _randint_bounds(args: tuple, size: Any) -> tuple[Any, Any, Any]:
 def randint(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None,
             requires_grad: bool = False) -> Tensor | np.ndarray:
     """Integers drawn uniformly from [low, high); int64 (a NumPy array) unless ``dtype`` says otherwise."""
-    _check_device(device)
+    check_device_argument(device)
     low, high, size = _randint_bounds(args, size)
     shape = _size((size,), None, "randint")
     values = numpy_generator_of(generator).integers(low, high, shape, dtype=np.int64)
-    return _result(values.astype(_dtype(dtype, np.int64), copy=False), requires_grad, "randint", device)
+    return _result(values.astype(dtype_argument(dtype, np.int64), copy=False), requires_grad, "randint", device)
 
 
 # ====================================================================== ranges
@@ -261,7 +212,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
            requires_grad: bool = False) -> Tensor | np.ndarray:
     """Values from ``start`` up to (not including) ``end`` in steps of ``step``; int64 when all
     three are ints (a NumPy array), else the default float dtype."""
-    _check_device(device)
+    check_device_argument(device)
     if end is None:
         start, end = 0, start
     for value in (start, end, step):
@@ -270,7 +221,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
     if step == 0:
         raise ValueError("arange(): step must be non-zero")
     all_ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
-    resolved = _dtype(dtype, np.int64 if all_ints else DEFAULT_DTYPE)
+    resolved = dtype_argument(dtype, np.int64 if all_ints else DEFAULT_DTYPE)
     # Computed in float64 (or int64) and then cast, so float32 results have no drift.
     values = np.arange(start, end, step, dtype=np.int64 if all_ints else np.float64)
     return _result(values.astype(resolved), requires_grad, "arange", device)
@@ -279,10 +230,10 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
 def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor | np.ndarray:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
-    _check_device(device)
+    check_device_argument(device)
     (steps,) = _size((steps,), None, "linspace")
     values = np.linspace(start, end, steps, dtype=np.float64)
-    return _result(values.astype(_dtype(dtype)), requires_grad, "linspace", device)
+    return _result(values.astype(dtype_argument(dtype)), requires_grad, "linspace", device)
 
 
 # ====================================================================== *_like forms

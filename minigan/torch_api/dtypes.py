@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import DEFAULT_DTYPE
+from ..autograd.arguments import DEFAULT_DTYPE
 
 float16 = half = np.dtype(np.float16)
 float32 = np.dtype(np.float32)

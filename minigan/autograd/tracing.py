@@ -1,7 +1,7 @@
 """``minigan.trace()``: watch the backward pass one op at a time.
 
 It prints one line per backward call, in the order the engine runs them (children before
-parents, the reverse topological order of minigan/autograd.py):
+parents, the reverse topological order of minigan/autograd/engine.py):
 
     >>> import minigan
     >>> x = minigan.tensor([[1.0, 2, 3, 4]] * 3, requires_grad=True)
@@ -17,24 +17,25 @@ shapes), the shape of its output (that of the gradient arriving, ``grad_output``
 of that arriving gradient, and, unless ``timing=False``, the time its backward took. The block
 yields a :class:`TraceLog` whose ``records`` hold the same facts, one :class:`TraceRecord` per call.
 
-Traces nest: every active trace sees every call. It works for ``Tensor.backward()`` and
-``minigan.grad()``, with or without ``create_graph``. When no trace is active the engine pays
-one check of a module variable per node.
+Traces nest: every trace active in a thread sees every backward call made in that thread (a
+trace in one thread does not see another thread's calls). It works for ``Tensor.backward()``
+and ``minigan.grad()``, with or without ``create_graph``. When no trace is active the engine
+pays one look-up per backward pass.
 """
 from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import IO, Any, Iterator
 
 import numpy as np
 
-from . import autograd
-from .backends import to_numpy
+from ..backends import to_numpy
 
-__all__ = ["trace", "TraceLog", "TraceRecord"]
+__all__ = ["trace", "TraceLog", "TraceRecord", "active_tracer"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,18 @@ class TraceLog:
             print(record.line(self.timing), file=sys.stdout if self.file is None else self.file)
 
 
-_active: list[TraceLog] = []
+class _ThreadTraces(threading.local):
+    def __init__(self) -> None:
+        self.logs: list[TraceLog] = []  # the traces active in this thread, outermost first
+
+
+_traces = _ThreadTraces()
+
+
+def active_tracer() -> Any:
+    """What the engine calls in place of ``function.backward(ctx, grad)``: the traced backward
+    while a trace is active in this thread, else None."""
+    return _traced_backward if _traces.logs else None
 
 
 def _traced_backward(ctx: Any, grad: Any) -> Any:
@@ -86,7 +98,7 @@ def _traced_backward(ctx: Any, grad: Any) -> Any:
         grad_norm=_norm(grad.data),
         seconds=seconds,
     )
-    for log in list(_active):
+    for log in list(_traces.logs):
         log._add(record)
     return input_grads
 
@@ -107,11 +119,8 @@ def trace(file: IO[str] | None | bool = None, timing: bool = True) -> Iterator[T
     if not (file is None or file is False or hasattr(file, "write")):
         raise TypeError(f"trace: file must be a writable text stream, None or False, got {type(file).__name__}")
     log = TraceLog(file=file, timing=bool(timing))
-    _active.append(log)
-    autograd._tracer = _traced_backward
+    _traces.logs.append(log)
     try:
         yield log
     finally:
-        _active.remove(log)
-        if not _active:
-            autograd._tracer = None
+        _traces.logs.remove(log)

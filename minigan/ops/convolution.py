@@ -26,10 +26,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import ops
-from .backends import backend_of
-from .function import Context, Function, is_grad_enabled
-from .tensor import Tensor
+from ..autograd import Context, Function, Tensor, is_grad_enabled
+from ..backends import backend_of
+from .fused import channel_bias_act
 
 Pair = tuple[int, int]
 
@@ -249,7 +248,7 @@ class UpsampleNearest(Function):
 
 
 # ============================================================== argument checks
-def _pair_arg(name: str, what: str, value: Any, minimum: int) -> Pair:
+def pair_argument(name: str, what: str, value: Any, minimum: int) -> Pair:
     """An int or a pair of ints, each at least ``minimum``, as a pair."""
     items = (value, value) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
     try:
@@ -315,10 +314,10 @@ def _check_groups(name: str, groups: int) -> None:
 
 
 def _add_bias(y: Tensor, bias: Tensor | None, activation: str, negative_slope: float) -> Tensor:
-    """act(y + bias), the bias per output channel: one fused op (ops.channel_bias_act)."""
+    """act(y + bias), the bias per output channel: one fused op (channel_bias_act)."""
     if bias is None and activation == "none":
         return y
-    return ops.channel_bias_act(y, bias, activation, negative_slope)
+    return channel_bias_act(y, bias, activation, negative_slope)
 
 
 # ============================================================== the public ops
@@ -326,13 +325,13 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
            dilation: Any = 1, groups: int = 1, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
     """2-D cross-correlation, like ``torch.nn.functional.conv2d``: input (N, C, H, W) or (C, H, W),
     weight (O, C, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1.
-    ``activation`` (one of ops.ACTIVATIONS) is applied to the output in the same op as the bias."""
+    ``activation`` (one of ACTIVATIONS) is applied to the output in the same op as the bias."""
     _check_groups("conv2d", groups)
     x, added = _batched("conv2d", input, "(N, C, H, W)")
     _check_weight("conv2d", x, weight, bias, channel_axis=1, out_axis=0)
-    stride = _pair_arg("conv2d", "stride", stride, 1)
-    padding = _pair_arg("conv2d", "padding", padding, 0)
-    dilation = _pair_arg("conv2d", "dilation", dilation, 1)
+    stride = pair_argument("conv2d", "stride", stride, 1)
+    padding = pair_argument("conv2d", "padding", padding, 0)
+    dilation = pair_argument("conv2d", "dilation", dilation, 1)
     out_hw = _windowed_output("conv2d", x, weight.shape[2:], stride, padding, dilation)
     y = Conv2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
     return _unbatched(_add_bias(y, bias, activation, negative_slope), added)
@@ -348,10 +347,10 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     _check_groups("conv_transpose2d", groups)
     x, added = _batched("conv_transpose2d", input, "(N, C, H, W)")
     _check_weight("conv_transpose2d", x, weight, bias, channel_axis=0, out_axis=1)
-    stride = _pair_arg("conv_transpose2d", "stride", stride, 1)
-    padding = _pair_arg("conv_transpose2d", "padding", padding, 0)
-    dilation = _pair_arg("conv_transpose2d", "dilation", dilation, 1)
-    extra = _pair_arg("conv_transpose2d", "output_padding", output_padding, 0)
+    stride = pair_argument("conv_transpose2d", "stride", stride, 1)
+    padding = pair_argument("conv_transpose2d", "padding", padding, 0)
+    dilation = pair_argument("conv_transpose2d", "dilation", dilation, 1)
+    extra = pair_argument("conv_transpose2d", "output_padding", output_padding, 0)
     if extra[0] >= stride[0] or extra[1] >= stride[1]:
         raise ValueError(f"conv_transpose2d: output_padding {extra} must be smaller than the stride {stride}")
     out_hw = tuple((x.shape[2 + i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (weight.shape[2 + i] - 1)
@@ -365,11 +364,11 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 
 def _pool_geometry(name: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,
                    dilation: Any) -> dict[str, Pair]:
-    kernel = _pair_arg(name, "kernel_size", kernel_size, 1)
+    kernel = pair_argument(name, "kernel_size", kernel_size, 1)
     no_stride = stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0)
-    stride = kernel if no_stride else _pair_arg(name, "stride", stride, 1)
-    padding = _pair_arg(name, "padding", padding, 0)
-    dilation = _pair_arg(name, "dilation", dilation, 1)
+    stride = kernel if no_stride else pair_argument(name, "stride", stride, 1)
+    padding = pair_argument(name, "padding", padding, 0)
+    dilation = pair_argument(name, "dilation", dilation, 1)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise ValueError(f"{name}: padding {padding} must be at most half the kernel size {kernel}")
     out_hw = _windowed_output(name, x, kernel, stride, padding, dilation)
@@ -420,7 +419,7 @@ def _resize_plan(name: str, in_hw: Sequence[int], size: Any, scale_factor: Any) 
     if (size is None) == (scale_factor is None):
         raise ValueError(f"{name}: give exactly one of size and scale_factor")
     if size is not None:
-        out = _pair_arg(name, "size", size, 1)
+        out = pair_argument(name, "size", size, 1)
         return out, (in_hw[0] / out[0], in_hw[1] / out[1])
     factors = (scale_factor, scale_factor) if isinstance(scale_factor, (int, float)) else tuple(scale_factor)
     if len(factors) != 2 or not all(isinstance(f, (int, float)) and not isinstance(f, bool) and f > 0 for f in factors):

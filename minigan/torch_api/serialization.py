@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from .backends import to_numpy
-from .factories import _check_device
-from .paths import atomic_path
-from .tensor import Tensor
+from ..autograd import Tensor
+from ..autograd.arguments import check_device_argument
+from ..backends import to_numpy
+from ..paths import atomic_path
 
 FORMAT_NAME = "minigan"
 FORMAT_VERSION = 1
@@ -141,7 +141,7 @@ def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool =
     Raises FileNotFoundError for a missing file and ValueError, naming the path, for a file
     that is not a minigan archive or is corrupt.
     """
-    _check_device(map_location)
+    check_device_argument(map_location)
     path_str = os.fspath(path)
     if not os.path.exists(path_str):
         raise FileNotFoundError(f"no such checkpoint file: {path_str}")

@@ -1,0 +1,27 @@
+"""The engine: Tensors that record the operations applied to them, and reverse mode.
+
+Bottom to top, each module importing only those before it:
+
+* ``grad_mode`` - whether operations are recorded (per thread, as in PyTorch);
+* ``arguments`` - the ``device=`` and ``dtype=`` arguments, read once;
+* ``tensor`` - ``Tensor``: an array plus ``requires_grad``, ``grad`` and the node that made it;
+* ``function`` - ``Function`` and its ``Context``: one differentiable operation;
+* ``tracing`` - ``trace()``, which watches the backward pass one op at a time;
+* ``engine`` - ``backward()`` and ``grad()``: the graph walked in reverse, the chain rule;
+* ``graph`` - the graph behind a tensor as nodes, for reading and for pictures.
+
+The ops themselves (``minigan.ops``) sit above this layer.
+"""
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .arguments import DEFAULT_DTYPE
+from .tensor import Tensor, as_tensor, tensor
+from .function import Context, Function, unbroadcast
+from .tracing import TraceLog, TraceRecord, trace
+from .engine import backward, grad, topological_order
+from .graph import GraphNode, graph_edges, graph_nodes, graph_text
+
+__all__ = [
+    "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "Tensor", "as_tensor",
+    "tensor", "Context", "Function", "unbroadcast", "TraceLog", "TraceRecord", "trace", "backward", "grad",
+    "topological_order", "GraphNode", "graph_edges", "graph_nodes", "graph_text",
+]

@@ -1,0 +1,79 @@
+"""Reading the ``device=`` and ``dtype=`` arguments that Tensors, Modules and the factories take.
+
+Each is checked once, where the user hands it in, with one line naming the problem.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from ..backends import Device, check_device
+
+DEFAULT_DTYPE = np.float32
+FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))  #: what a Tensor may hold
+_FLOAT_KINDS = "f"
+
+
+def float_dtype_argument(dtype: Any) -> np.dtype:
+    """A Tensor's dtype argument as a NumPy dtype: float16, float32 or float64."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"{dtype!r} is not a dtype") from error
+    if dtype not in FLOAT_DTYPES:
+        raise TypeError(f"Tensor dtype must be float16, float32 or float64, not {dtype}")
+    return dtype
+
+
+def check_device_argument(where: Any) -> None:
+    """The one check of a ``device=`` argument: None, a device name or a ``minigan.device``;
+    "cuda" without CuPy or without a CUDA device raises, saying which is missing."""
+    if where is None:
+        return
+    if not isinstance(where, (str, Device)):
+        raise TypeError(f"device must be a string such as 'cpu' or a minigan.device, got {type(where).__name__}")
+    check_device(where, RuntimeError)
+
+
+def dtype_argument(dtype: Any, default: Any = DEFAULT_DTYPE) -> np.dtype:
+    """A ``dtype=`` argument as a NumPy dtype: None is ``default``, the Python types ``float``
+    and ``int`` mean float32 and int64 (as in PyTorch); float, integer and bool dtypes only."""
+    if dtype is None:
+        return np.dtype(default)
+    if dtype is builtins.float:  # torch accepts the Python types too
+        return np.dtype(DEFAULT_DTYPE)
+    if dtype is builtins.int:
+        return np.dtype(np.int64)
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a dtype such as minigan.float32, got {dtype!r}") from None
+    if resolved.kind not in "fiub":
+        raise TypeError(f"dtype {resolved} is not supported; use a float, integer or bool dtype")
+    return resolved
+
+
+def to_arguments(args: tuple, kwargs: dict) -> tuple[Any, np.dtype | None]:
+    """Read the arguments of ``Tensor.to`` / ``Module.to`` (``to(device)``, ``to(dtype)``,
+    ``to(device, dtype)``, ``to(tensor)``, ``device=``/``dtype=``), check the device, and
+    return the device and the floating-point dtype asked for (None for each not asked for)."""
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy"}
+    if unknown:
+        raise TypeError(f"to() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+    where, dtype = kwargs.get("device"), kwargs.get("dtype")
+    for arg in args:
+        if isinstance(arg, (str, Device)):
+            where = arg
+        elif hasattr(arg, "requires_grad"):  # a Tensor: its device and dtype
+            where, dtype = arg.device, arg.dtype
+        elif arg is not None:
+            dtype = arg
+    check_device_argument(where)
+    if dtype is None:
+        return where, None
+    resolved = dtype_argument(dtype)
+    if resolved.kind not in _FLOAT_KINDS:
+        raise TypeError(f"to(): minigan tensors hold floating-point data, so dtype {resolved} is not possible")
+    return where, resolved

@@ -1,0 +1,35 @@
+"""The differentiable ops, by family. Each op is one ``Function`` (forward on arrays, backward
+in Tensor ops, side by side) plus a lowercase wrapper; docstrings give f and its derivative.
+
+Because every backward is made of these same ops, the backward pass can be recorded
+(``create_graph=True``), which gives second derivatives for everything here.
+
+Bottom to top, each module importing only those before it: ``operands`` (what they share),
+``shape``, ``elementwise``, ``arithmetic``, ``reductions``, ``activations``, ``fused``
+(linear, batch norm and per-channel bias, each with its activation) and ``convolution``.
+"""
+from .shape import (
+    BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
+    concatenate, expand, getitem, permute, reshape, stack, transpose,
+)
+from .elementwise import (
+    Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, clamp, clip, exp,
+    log, maximum, minimum, sqrt, to_device, where,
+)
+from .arithmetic import (
+    Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, matmul, mul, neg, pow, sub,
+)
+from .reductions import (
+    Max, Mean, Sum, Var, max, mean, min, sum, var,
+)
+from .activations import (
+    Dropout, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, TENSOR_FORMULAS, Tanh, dropout,
+    leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh,
+)
+from .fused import (
+    ACTIVATIONS, BatchNormAct, ChannelBiasAct, LinearAct, activate, batch_norm_act, channel_bias_act, linear,
+)
+from .convolution import (
+    Conv2d, Conv2dWeightGrad, ConvTranspose2d, FoldPatches, MaxPool2d, Patches, UpsampleNearest,
+    avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest,
+)

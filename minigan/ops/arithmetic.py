@@ -1,0 +1,192 @@
+"""Arithmetic: add, sub, mul, div, neg, pow and matmul, each a ``Function`` with its backward
+beside it. Broadcast inputs get their gradients summed back by ``unbroadcast``."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd import Context, Function, Tensor, as_tensor, unbroadcast
+from .operands import _check_broadcast, _pair, _xp
+from .elementwise import log
+from .shape import transpose
+
+
+# ============================================================== arithmetic
+class Add(Function):
+    """f = a + b;  df/da = 1, df/db = 1 (summed over broadcast axes)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("add", a, b)
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        return unbroadcast(grad, a.shape), unbroadcast(grad, b.shape)
+
+
+class Sub(Function):
+    """f = a - b;  df/da = 1, df/db = -1."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("sub", a, b)
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_b = unbroadcast(neg(grad), b.shape) if ctx.needs_input_grad[1] else None
+        return unbroadcast(grad, a.shape), grad_b
+
+
+class Mul(Function):
+    """f = a * b;  df/da = b, df/db = a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("mul", a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_a = unbroadcast(grad * b, a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad * a, b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Div(Function):
+    """f = a / b;  df/da = 1/b, df/db = -a/b^2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("div", a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_a = unbroadcast(grad / b, a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(neg(grad * a / (b * b)), b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    """f = -a;  df/da = -1."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (neg(grad),)
+
+
+class PowScalar(Function):
+    """f = a ** p for a constant p;  df/da = p * a ** (p - 1)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, exponent: float) -> Any:
+        return a**exponent
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        (a,) = ctx.inputs
+        p = ctx.options["exponent"]
+        if p == 2:  # the common square: avoid pow for speed and exactness
+            return (grad * a * 2.0,)
+        return (grad * pow(a, p - 1) * p,)
+
+
+class Pow(Function):
+    """f = a ** b;  df/da = b * a ** (b - 1), df/db = f * log(a) (needs a > 0)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("pow", a, b)
+        return a**b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_a = unbroadcast(grad * b * pow(a, b - 1.0), a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad * ctx.output * log(a), b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+def add(a: Any, b: Any) -> Tensor:
+    return Add.apply(*_pair(a, b))
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    return Sub.apply(*_pair(a, b))
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    return Mul.apply(*_pair(a, b))
+
+
+def div(a: Any, b: Any) -> Tensor:
+    return Div.apply(*_pair(a, b))
+
+
+def neg(a: Tensor) -> Tensor:
+    return Neg.apply(a)
+
+
+def pow(a: Any, exponent: Any) -> Tensor:  # noqa: A001 - mirrors torch.pow
+    """``a ** exponent``; a Python number as exponent is a constant, a Tensor is differentiable."""
+    if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+        return PowScalar.apply(as_tensor(a), exponent=float(exponent))
+    return Pow.apply(*_pair(a, exponent))
+
+
+# ============================================================== matmul
+class MatMul(Function):
+    """f = a @ b (NumPy's rules: 1-D operands, batched stacks);  df/da = g @ b^T, df/db = a^T @ g."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: operands must be at least 1-D, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+        inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if a.shape[-1] != inner_b:
+            raise ValueError(
+                f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} do not match "
+                f"({a.shape[-1]} columns in the first, {inner_b} rows in the second)"
+            )
+        return _xp(a).matmul(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        # Promote 1-D operands to matrices as NumPy does, so one formula covers every case.
+        a2 = a.reshape(1, -1) if a.ndim == 1 else a
+        b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+        out_shape = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])
+        grad2 = grad.reshape(out_shape)
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = unbroadcast(matmul(grad2, _swap_last(b2)), a2.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            grad_b = unbroadcast(matmul(_swap_last(a2), grad2), b2.shape).reshape(b.shape)
+        return grad_a, grad_b
+
+
+def _swap_last(x: Tensor) -> Tensor:
+    axes = list(range(x.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return transpose(x, axes)
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    return MatMul.apply(*_pair(a, b))

@@ -1,0 +1,223 @@
+"""Elementwise math: exp, log, sqrt, abs, clamp, maximum, minimum, where, and the casts
+(``astype``, ``to_device``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.arguments import float_dtype_argument
+from ..autograd import Context, Function, Tensor, unbroadcast
+from ..backends import Device, backend_of, move
+from .operands import _check_broadcast, _constant, _pair, _xp
+
+
+# ============================================================== elementwise math
+class Exp(Function):
+    """f = exp(a);  df/da = f (the output is reused)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return _xp(a).exp(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad * ctx.output,)
+
+
+class Log(Function):
+    """f = log(a);  df/da = 1/a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return _xp(a).log(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad / ctx.inputs[0],)
+
+
+class Sqrt(Function):
+    """f = sqrt(a);  df/da = 1 / (2 f)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return _xp(a).sqrt(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad / (ctx.output * 2.0),)
+
+
+class Abs(Function):
+    """f = |a|;  df/da = sign(a) (0 at a = 0, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return _xp(a).abs(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0].data
+        return (grad * _constant(_xp(a).sign(a)),)
+
+
+class Clamp(Function):
+    """f = min(max(a, low), high);  df/da = 1 where low <= a <= high, else 0."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, low: float | None, high: float | None) -> Any:
+        return _xp(a).clip(a, low, high)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0].data
+        low, high = ctx.options["low"], ctx.options["high"]
+        if low is None:
+            inside = a <= high
+        elif high is None:
+            inside = a >= low
+        else:
+            inside = (a >= low) & (a <= high)
+        return (grad * _constant(_xp(a).astype(inside, a.dtype)),)
+
+
+class Maximum(Function):
+    """f = max(a, b);  df/da = [a > b] + [a = b]/2, df/db = [b > a] + [a = b]/2 (ties split, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("maximum", a, b)
+        return _xp(a).maximum(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return _tie_split_backward(ctx, grad, lambda a, b: a > b)
+
+
+class Minimum(Function):
+    """f = min(a, b);  df/da = [a < b] + [a = b]/2, df/db = [b < a] + [a = b]/2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("minimum", a, b)
+        return _xp(a).minimum(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return _tie_split_backward(ctx, grad, lambda a, b: a < b)
+
+
+def _tie_split_backward(ctx: Context, grad: Tensor, a_wins: Any) -> tuple[Tensor | None, ...]:
+    a, b = ctx.inputs
+    xp, dtype = _xp(grad.data), grad.data.dtype
+    weight_a = xp.astype(a_wins(a.data, b.data), dtype) + xp.astype(a.data == b.data, dtype) * 0.5
+    grad_a = unbroadcast(grad * _constant(weight_a), a.shape) if ctx.needs_input_grad[0] else None
+    grad_b = unbroadcast(grad * _constant(1.0 - weight_a), b.shape) if ctx.needs_input_grad[1] else None
+    return grad_a, grad_b
+
+
+class Where(Function):
+    """f = a where condition else b;  df/da = [condition], df/db = [not condition]."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any, condition: Any) -> Any:
+        return _xp(a).where(condition, a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        chosen = _xp(grad.data).astype(ctx.options["condition"], grad.data.dtype)
+        grad_a = unbroadcast(grad * _constant(chosen), a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(grad * _constant(1.0 - chosen), b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class AsType(Function):
+    """f = a converted to another float dtype;  df/da = 1 (converted back)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, dtype: Any) -> Any:
+        backend = backend_of(a)
+        return backend.xp.astype(a, backend.native_dtype(dtype))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (astype(grad, ctx.inputs[0].dtype),)
+
+
+class ToDevice(Function):
+    """f = a copied to another device;  df/da = the gradient copied back to a's device."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, device: Device) -> Any:
+        return move(a, device)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (to_device(grad, ctx.inputs[0].device),)
+
+
+def to_device(a: Tensor, device: Any) -> Tensor:
+    """``a`` on ``device`` ("cpu" or "cuda"), as a differentiable copy (``a`` itself if it is there)."""
+    device = Device(device)
+    if a.device == device:
+        return a
+    return ToDevice.apply(a, device=device)
+
+
+def exp(a: Tensor) -> Tensor:
+    return Exp.apply(a)
+
+
+def log(a: Tensor) -> Tensor:
+    return Log.apply(a)
+
+
+def sqrt(a: Tensor) -> Tensor:
+    return Sqrt.apply(a)
+
+
+def abs(a: Tensor) -> Tensor:  # noqa: A001 - mirrors torch.abs
+    return Abs.apply(a)
+
+
+def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    if min is None and max is None:
+        raise ValueError("clamp: give at least one of min and max")
+    return Clamp.apply(a, low=min, high=max)
+
+
+clip = clamp
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    return Maximum.apply(*_pair(a, b))
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    return Minimum.apply(*_pair(a, b))
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Pick ``a`` where ``condition`` holds, else ``b`` (``condition`` is a boolean array)."""
+    a, b = _pair(a, b)
+    condition = condition.data if isinstance(condition, Tensor) else condition
+    backend = backend_of(a.data)
+    condition = backend.xp.astype(backend.asarray(condition), backend.xp.bool, copy=False)
+    shapes = [tuple(condition.shape), a.shape, b.shape]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"where: condition, a and b have shapes {shapes} that cannot be broadcast together") from None
+    return Where.apply(a, b, condition=condition)
+
+
+def astype(a: Tensor, dtype: Any) -> Tensor:
+
+    dtype = float_dtype_argument(dtype)
+    if a.dtype == dtype:
+        return a
+    return AsType.apply(a, dtype=dtype)

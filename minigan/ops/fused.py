@@ -1,0 +1,252 @@
+"""Fused ops: a linear layer with its activation, batch norm with its activation, and a
+per-channel bias with its activation, each one kernel call per direction. Their backward
+runs the fused kernel, or (with create_graph) the same formulas as recorded Tensor ops."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import formulas
+from ..autograd import Context, Function, Tensor, is_grad_enabled
+from ..backends import backend_of
+from .operands import _constant
+from ..autograd import grad as grad_of
+from .activations import TENSOR_FORMULAS, leaky_relu, relu, sigmoid, tanh
+from .arithmetic import matmul
+from .elementwise import sqrt
+from .shape import transpose
+
+
+# ============================================================== fused linear layer
+ACTIVATIONS = tuple(formulas.ACTIVATIONS)
+
+
+class LinearAct(Function):
+    """f = act(x @ W^T + b) in one op (W is (out, in), PyTorch's layout);
+    with dz = g * act'(z):  df/dx = dz @ W, df/dW = dz^T @ x, df/db = column sums of dz.
+
+    Forward and the plain backward run the fused kernels of the inputs' backend (Numba, the
+    NumPy reference or CuPy). When the backward pass is itself recorded (create_graph), it is
+    written in Tensor ops instead, with the same activation formula, so second derivatives
+    work through it too. The activation's derivative is read from the output, so z is never
+    stored; that needs a leaky slope > 0, which ``linear`` checks.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float) -> Any:
+        return backend_of(x).linear_act_forward(x, weight, bias[0] if bias else None, activation, slope)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight = ctx.inputs[0], ctx.inputs[1]
+        activation, slope = ctx.options["activation"], ctx.options["slope"]
+        needs = ctx.needs_input_grad
+        has_bias = len(ctx.inputs) == 3
+        if is_grad_enabled():  # create_graph: keep every step differentiable
+            grad_z = TENSOR_FORMULAS.ACTIVATIONS[activation][1](grad, ctx.output, slope)
+            grads = [matmul(grad_z, weight) if needs[0] else None, matmul(transpose(grad_z), x) if needs[1] else None]
+            if has_bias:
+                grads.append(grad_z.sum(axis=0) if needs[2] else None)
+            return tuple(grads)
+        backend = backend_of(x.data)
+        grad_z, grad_bias = backend.linear_act_backward(grad.data, ctx.output.data, activation, slope)
+        grads = [
+            _constant(backend.matmul(grad_z, weight.data)) if needs[0] else None,
+            _constant(backend.matmul(grad_z.T, x.data)) if needs[1] else None,
+        ]
+        if has_bias:
+            grads.append(_constant(grad_bias) if needs[2] else None)
+        return tuple(grads)
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: str = "none",
+           negative_slope: float = 0.01) -> Tensor:
+    """act(x @ weight^T + bias); 2-D float32/float64 inputs of one dtype take the fused op, others
+    (batched x, mixed dtypes, a non-positive leaky slope) the composite of primitive ops."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"linear: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
+    dtypes = {x.dtype, weight.dtype} | ({bias.dtype} if bias is not None else set())
+    fusable = x.ndim == 2 and weight.ndim == 2 and len(dtypes) == 1 and x.dtype != np.float16 and (
+        activation != "leaky_relu" or negative_slope > 0) and (bias is None or bias.ndim == 1)
+    if fusable:
+        if x.shape[1] != weight.shape[1]:
+            raise ValueError(f"linear: input has {x.shape[1]} features but the weight {weight.shape} expects {weight.shape[1]}")
+        if bias is not None and bias.shape[0] != weight.shape[0]:
+            raise ValueError(f"linear: the bias has shape {bias.shape} but the weight {weight.shape} has {weight.shape[0]} outputs")
+        inputs = (x, weight) if bias is None else (x, weight, bias)
+        return LinearAct.apply(*inputs, activation=activation, slope=float(negative_slope))
+    out = matmul(x, transpose(weight))
+    if bias is not None:
+        out = out + bias
+    return activate(out, activation, negative_slope)
+
+
+def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor:
+    """x through one of :data:`ACTIVATIONS` as its own op (the unfused path)."""
+    if activation == "leaky_relu":
+        return leaky_relu(x, negative_slope)
+    return {"none": lambda t: t, "relu": relu, "sigmoid": sigmoid, "tanh": tanh}[activation](x)
+
+
+# ============================================================== fused batch norm + activation
+class BatchNormAct(Function):
+    """f = act(z), z = (x - μ) / sqrt(σ² + eps) · γ + β, with μ and σ² the mean and biased
+    variance of each channel of x (N, C, *spatial) over N and the spatial axes (batch norm in
+    training mode). With dz = g act'(z) and x̂ = (x - μ) / sqrt(σ² + eps):  df/dβ = Σ dz,
+    df/dγ = Σ dz x̂,  df/dx = γ / sqrt(σ² + eps) · (dz - mean(dz) - x̂ mean(dz x̂)).
+
+    One kernel call each way in place of the eight ops of the composite; the kernels see x as
+    (N, C) or (N, C, L). When the backward pass is recorded (create_graph), the composite is
+    rebuilt in Tensor ops from the same formulas and differentiated instead, so second
+    derivatives work through it too. ``running`` (the running mean, variance, batch counter and
+    momentum, or None) is updated in place, as PyTorch does.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, weight: Any, bias: Any, eps: float, activation: str, slope: float,
+                running: tuple[Any, Any, Any, float | None] | None) -> Any:
+        backend = backend_of(x)
+        y, mean, var, invstd = backend.batch_norm_act_forward(_channel_rows(backend, x), weight, bias, eps,
+                                                              activation, slope)
+        ctx.save_for_backward(mean, invstd)
+        if running is not None:
+            _update_running_stats(*running, mean, var, x.size // x.shape[1])
+        return backend.xp.reshape(y, x.shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight, bias = ctx.inputs
+        activation, slope = ctx.options["activation"], ctx.options["slope"]
+        if is_grad_enabled():  # create_graph: the composite, recorded
+            z = _batch_norm_composite(x, weight, bias, ctx.options["eps"])
+            return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
+        mean, invstd = ctx.saved
+        backend = backend_of(x.data)
+        grad_x, grad_weight, grad_bias = backend.batch_norm_act_backward(
+            *(_channel_rows(backend, a) for a in (grad.data, ctx.output.data, x.data)), mean, invstd, weight.data,
+            activation, slope)
+        grads = (backend.xp.reshape(grad_x, x.shape), grad_weight, grad_bias)
+        return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
+
+
+def _recorded_grads(ctx: Context, out: Tensor, grad: Tensor) -> tuple[Tensor | None, ...]:
+    """The gradients of ``ctx``'s inputs, recorded: ``out`` is the fused op's composite rebuilt in
+    Tensor ops from them, differentiated with create_graph."""
+    wanted = [t for t in ctx.inputs if t.requires_grad]
+    found = iter(grad_of(out, wanted, grad_outputs=grad, create_graph=True, allow_unused=True))
+    return tuple(next(found) if t.requires_grad else None for t in ctx.inputs)
+
+
+def _channel_rows(backend: Any, x: Any) -> Any:
+    """x (N, C) as it is, x (N, C, *spatial) as (N, C, L): the layouts the batch-norm kernels take."""
+    return x if x.ndim <= 3 else _channel_planes(backend, x)
+
+
+def _batch_norm_composite(x: Tensor, weight: Tensor, bias: Tensor, eps: float) -> Tensor:
+    """Batch norm of x (N, C, *spatial) with batch statistics per channel, in Tensor ops (recordable)."""
+    axes = (0,) + tuple(range(2, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    invstd = 1.0 / sqrt(x.var(axis=axes, keepdims=True) + eps)
+    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, _per_channel(weight, x), _per_channel(bias, x))
+
+
+def _per_channel(vector: Tensor, x: Tensor) -> Tensor:
+    """A per-channel vector (C,) shaped (1, C, 1, ...) to broadcast against x (N, C, *spatial)."""
+    return vector.reshape((1, x.shape[1]) + (1,) * (x.ndim - 2))
+
+
+def _update_running_stats(running_mean: Any, running_var: Any, num_batches_tracked: Any,
+                          momentum: float | None, mean: Any, var: Any, count: int) -> None:
+    """PyTorch's rule, in place: r <- (1 - m) r + m s, with the unbiased variance for
+    running_var and m = 1 / batches seen when ``momentum`` is None (a cumulative average)."""
+    if num_batches_tracked is not None:
+        num_batches_tracked += 1  # a 0-d array: += updates the module's buffer in place
+    if momentum is not None:
+        factor = momentum
+    else:
+        factor = 1.0 / float(num_batches_tracked) if num_batches_tracked is not None else 1.0
+    running_mean *= 1.0 - factor
+    running_mean += factor * mean
+    running_var *= 1.0 - factor
+    running_var += factor * (var * (count / (count - 1)))
+
+
+def batch_norm_act(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float = 1e-5,
+                   activation: str = "none", negative_slope: float = 0.01,
+                   running: tuple[Any, Any, Any, float | None] | None = None) -> Tensor:
+    """act(batch_norm(x)) for x (N, C), (N, C, L) or (N, C, H, W) in training mode, per channel C,
+    in one fused op (see BatchNormAct); ``weight``/``bias`` None mean 1 and 0. The activation is
+    read off the output, which needs a leaky slope > 0."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"batch_norm_act: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
+    if x.ndim not in (2, 3, 4) or x.size <= x.shape[1]:
+        raise ValueError(f"batch_norm_act: expected (N, C), (N, C, L) or (N, C, H, W) with more than one value "
+                         f"per channel, got {x.shape}")
+    if activation == "leaky_relu" and not negative_slope > 0:
+        raise ValueError(f"batch_norm_act: the fused leaky ReLU needs a slope > 0, got {negative_slope}")
+    width = (x.shape[1],)
+    for name, given in (("weight", weight), ("bias", bias)):
+        if given is not None and given.shape != width:
+            raise ValueError(f"batch_norm_act: {name} has shape {given.shape}, expected {width} for input {x.shape}")
+    backend = backend_of(x.data)
+    weight = weight if weight is not None else Tensor._make(backend.xp.ones(width, dtype=x.data.dtype, device=x.data.device), False, None)
+    bias = bias if bias is not None else Tensor._make(backend.xp.zeros(width, dtype=x.data.dtype, device=x.data.device), False, None)
+    return BatchNormAct.apply(x, weight, bias, eps=float(eps), activation=activation,
+                              slope=float(negative_slope), running=running)
+
+
+# ============================================================== fused per-channel bias + activation
+class ChannelBiasAct(Function):
+    """f = act(x + b_c) for x (N, C, *spatial) and a bias b per channel C (a convolution's bias
+    and the activation after it). With dz = g act'(x + b):  df/dx = dz,  df/db = Σ dz over N and
+    the spatial axes.
+
+    One kernel call each way in place of the broadcast add, the sum that undoes it and the
+    activation's own ops; the kernels see x as (N, C, L). When the backward pass is recorded
+    (create_graph), the composite is rebuilt in Tensor ops and differentiated instead.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, bias: Any, activation: str, slope: float) -> Any:
+        backend = backend_of(x)
+        y = backend.channel_bias_act_forward(_channel_planes(backend, x), bias, activation, slope)
+        return backend.xp.reshape(y, x.shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, bias = ctx.inputs
+        activation, slope = ctx.options["activation"], ctx.options["slope"]
+        if is_grad_enabled():  # create_graph: the composite, recorded
+            z = x + _per_channel(bias, x)
+            return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
+        backend = backend_of(x.data)
+        grad_x, grad_bias = backend.channel_bias_act_backward(
+            _channel_planes(backend, grad.data), _channel_planes(backend, ctx.output.data), activation, slope)
+        grads = (backend.xp.reshape(grad_x, x.shape), grad_bias)
+        return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
+
+
+def _channel_planes(backend: Any, x: Any) -> Any:
+    """x (N, C, *spatial) as (N, C, L)."""
+    return backend.xp.reshape(x, (x.shape[0], x.shape[1], -1))
+
+
+def channel_bias_act(x: Tensor, bias: Tensor | None, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
+    """act(x + bias) with one bias per channel (axis 1) of x (N, C, *spatial), e.g. a convolution's
+    output: float32/float64 inputs of one dtype take the fused op (see ChannelBiasAct), others (or
+    a non-positive leaky slope) the composite of primitive ops. ``bias`` None means 0."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"channel_bias_act: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
+    if x.ndim < 2 or (bias is not None and bias.shape != (x.shape[1],)):
+        raise ValueError(f"channel_bias_act: expected input (N, C, ...) and a bias of shape (C,), got {x.shape} "
+                         f"and {None if bias is None else bias.shape}")
+    fusable = x.dtype in (np.float32, np.float64) and (bias is None or bias.dtype == x.dtype) and (
+        activation != "leaky_relu" or negative_slope > 0)
+    if not fusable:
+        out = x if bias is None else x + _per_channel(bias, x)
+        return activate(out, activation, negative_slope)
+    if bias is None:
+        xp = backend_of(x.data).xp
+        bias = Tensor._make(xp.zeros((x.shape[1],), dtype=x.data.dtype, device=x.data.device), False, None)
+    return ChannelBiasAct.apply(x, bias, activation=activation, slope=float(negative_slope))

@@ -1,0 +1,127 @@
+"""Reductions: sum, mean, max, min and var over any axes; backward spreads the gradient back
+over the reduced axes."""
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from ..autograd import Context, Function, Tensor
+from .operands import Axis, _constant, _xp
+from .arithmetic import neg
+from .shape import broadcast_to
+
+
+# ============================================================== reductions
+def _normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...] | None:
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalized = []
+    for ax in axes:
+        if not -ndim <= ax < builtins.max(ndim, 1):
+            raise ValueError(f"axis {ax} is out of range for a tensor with {ndim} dimensions")
+        normalized.append(int(ax) % builtins.max(ndim, 1))
+    return tuple(sorted(set(normalized)))
+
+
+def _reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+    if axes is None:
+        return int(np.prod(shape, dtype=np.int64))
+    return int(np.prod([shape[ax] for ax in axes], dtype=np.int64))
+
+
+def _expand_back(grad: Tensor, shape: tuple[int, ...], axes: tuple[int, ...] | None, keepdims: bool) -> Tensor:
+    """Undo a reduction's shape change: put the reduced axes back as size 1, then broadcast."""
+    if not keepdims:
+        kept = tuple(1 if axes is None or i in axes else n for i, n in enumerate(shape))
+        grad = grad.reshape(kept)
+    return broadcast_to(grad, shape)
+
+
+class Sum(Function):
+    """f = sum of a over axes;  df/da = 1 (the gradient is broadcast back)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+        return _xp(a).sum(a, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        shape = ctx.inputs[0].shape
+        return (_expand_back(grad, shape, ctx.options["axes"], ctx.options["keepdims"]),)
+
+
+class Mean(Function):
+    """f = sum(a) / n over axes;  df/da = 1/n."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+        if _reduced_count(a.shape, axes) == 0:
+            raise ValueError(f"mean of an empty selection (shape {tuple(a.shape)}, axis {axes})")
+        return _xp(a).mean(a, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        shape = ctx.inputs[0].shape
+        count = _reduced_count(shape, ctx.options["axes"])
+        return (_expand_back(grad, shape, ctx.options["axes"], ctx.options["keepdims"]) / float(count),)
+
+
+class Max(Function):
+    """f = max of a over axes;  df/da = 1 at the maximum (split evenly between ties), else 0."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+        if a.size == 0:
+            raise ValueError(f"max of an empty tensor (shape {tuple(a.shape)})")
+        return _xp(a).max(a, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0].data
+        axes = ctx.options["axes"]
+        xp = _xp(a)
+        winners = xp.astype(a == xp.max(a, axis=axes, keepdims=True), a.dtype)
+        share = winners / xp.sum(winners, axis=axes, keepdims=True)
+        expanded = _expand_back(grad, a.shape, axes, ctx.options["keepdims"])
+        return (expanded * _constant(share),)
+
+
+class Var(Function):
+    """f = sum((a - mean a)^2) / (n - ddof) over axes;  df/da = 2 (a - mean a) / (n - ddof)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool, ddof: int) -> Any:
+        if _reduced_count(a.shape, axes) - ddof <= 0:
+            raise ValueError(f"var: {_reduced_count(a.shape, axes)} values with ddof={ddof} leave no degrees of freedom")
+        return _xp(a).var(a, axis=axes, keepdims=keepdims, correction=ddof)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        (a,) = ctx.inputs
+        axes, ddof = ctx.options["axes"], ctx.options["ddof"]
+        centred = a - mean(a, axes, keepdims=True)
+        scale = 2.0 / (_reduced_count(a.shape, axes) - ddof)
+        return (_expand_back(grad, a.shape, axes, ctx.options["keepdims"]) * centred * scale,)
+
+
+def sum(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return Sum.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
+
+
+def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return Mean.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
+
+
+def max(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return Max.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
+
+
+def min(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return neg(max(neg(a), axis, keepdims))
+
+
+def var(a: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    return Var.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims, ddof=int(ddof))

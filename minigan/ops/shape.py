@@ -1,0 +1,214 @@
+"""Shape ops: reshape, transpose, broadcast_to, indexing (getitem and its adjoint, scatter-add),
+concatenate and stack. None of them computes: backward moves the gradient back into place."""
+from __future__ import annotations
+
+import builtins
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..autograd import Context, Function, Tensor, as_tensor, unbroadcast
+from ..backends import backend_of
+from .operands import _xp
+
+
+# ============================================================== shape
+class Reshape(Function):
+    """f = a with a new shape;  df/da = the gradient reshaped back."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        try:
+            return _xp(a).reshape(a, shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape a tensor of shape {tuple(a.shape)} ({a.size} values) into {shape}") from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad.reshape(ctx.inputs[0].shape),)
+
+
+class Transpose(Function):
+    """f = a with its axes permuted;  df/da = the gradient permuted back."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...]) -> Any:
+        return _xp(a).permute_dims(a, axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (transpose(grad, tuple(int(i) for i in np.argsort(ctx.options["axes"]))),)
+
+
+class BroadcastTo(Function):
+    """f = a repeated along broadcast axes;  df/da = the gradient summed over them."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
+        try:
+            return _xp(a).broadcast_to(a, shape)
+        except ValueError:
+            raise ValueError(f"expand: cannot broadcast shape {tuple(a.shape)} to {shape}") from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (unbroadcast(grad, ctx.inputs[0].shape),)
+
+
+def reshape(a: Tensor, shape: Sequence[int]) -> Tensor:
+    shape = tuple(int(n) for n in shape)
+    if shape == a.shape:
+        return a
+    return Reshape.apply(a, shape=shape)
+
+
+def transpose(a: Tensor, axes: Sequence[int] | None = None) -> Tensor:
+    """Permute axes (reverse them when ``axes`` is None), like ``np.transpose``."""
+    if axes is None:
+        axes = tuple(reversed(range(a.ndim)))
+    axes = tuple(int(ax) % builtins.max(a.ndim, 1) for ax in axes)
+    if sorted(axes) != list(range(a.ndim)):
+        raise ValueError(f"transpose: {axes} is not a permutation of the {a.ndim} axes of a tensor of shape {a.shape}")
+    return Transpose.apply(a, axes=axes)
+
+
+permute = transpose
+
+
+def broadcast_to(a: Tensor, shape: Sequence[int]) -> Tensor:
+    shape = tuple(int(n) for n in shape)
+    if shape == a.shape:
+        return a
+    return BroadcastTo.apply(a, shape=shape)
+
+
+expand = broadcast_to
+
+
+# ============================================================== indexing and joining
+def _normalize_index(index: Any, backend: Any) -> tuple[Any, bool]:
+    """Index with Tensors and lists turned into arrays of ``backend``; also whether it has
+    integer arrays, which can pick one element twice and so need an accumulating scatter in
+    backward."""
+    items = index if isinstance(index, tuple) else (index,)
+    normalized, advanced = [], False
+    for item in items:
+        if isinstance(item, Tensor):
+            item = item.data
+        if isinstance(item, list):
+            item = np.asarray(item)
+        if hasattr(item, "dtype") and not isinstance(item, np.integer):
+            kind = backend_of(item).numpy_dtype(item.dtype).kind
+            if kind in "iu":
+                advanced = True
+            elif kind not in "b":
+                raise IndexError(f"tensors can only be indexed with integers, slices or boolean masks, not {item.dtype} arrays")
+            item = backend.asarray(item)
+        normalized.append(item)
+    lone_mask = len(normalized) == 1 and hasattr(normalized[0], "dtype")
+    if not advanced and not lone_mask and not any(item is Ellipsis for item in normalized):
+        normalized.append(Ellipsis)  # the array-API standard wants the remaining axes said
+    return tuple(normalized), advanced
+
+
+class GetItem(Function):
+    """f = a[index];  df/da = the gradient scattered back (added where an index repeats)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, index: tuple[Any, ...], advanced: bool) -> Any:
+        try:
+            return backend_of(a).take(a, index) if advanced else a[index[0] if len(index) == 1 else index]
+        except IndexError as error:
+            raise IndexError(f"index into a tensor of shape {tuple(a.shape)}: {error}") from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        opts = ctx.options
+        return (ScatterAdd.apply(grad, index=opts["index"], advanced=opts["advanced"], shape=ctx.inputs[0].shape),)
+
+
+class ScatterAdd(Function):
+    """f = zeros(shape) with g added at index (the adjoint of getitem);  df/dg = df[index]."""
+
+    @staticmethod
+    def forward(ctx: Context, g: Any, index: tuple[Any, ...], advanced: bool, shape: tuple[int, ...]) -> Any:
+        backend = backend_of(g)
+        out = backend.xp.zeros(shape, dtype=g.dtype, device=g.device)
+        if advanced:  # an integer array may pick one element twice: add once per pick
+            backend.scatter_add(out, index, g)
+        else:  # slices, integers and masks never select an element twice
+            out[index[0] if len(index) == 1 else index] = g
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        opts = ctx.options
+        return (GetItem.apply(grad, index=opts["index"], advanced=opts["advanced"]),)
+
+
+def getitem(a: Tensor, index: Any) -> Tensor:
+    index, advanced = _normalize_index(index, backend_of(a.data))
+    return GetItem.apply(a, index=index, advanced=advanced)
+
+
+class Concatenate(Function):
+    """f = the inputs joined along an axis;  df/d(input i) = the gradient's slice for input i."""
+
+    @staticmethod
+    def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
+        return _xp(arrays[0]).concat(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        axis = ctx.options["axis"]
+        grads, start = [], 0
+        for tensor, needed in zip(ctx.inputs, ctx.needs_input_grad):
+            stop = start + tensor.shape[axis]
+            index = (slice(None),) * axis + (slice(start, stop),)
+            grads.append(grad[index] if needed else None)
+            start = stop
+        return tuple(grads)
+
+
+class Stack(Function):
+    """f = the inputs stacked along a new axis;  df/d(input i) = the gradient at position i."""
+
+    @staticmethod
+    def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
+        return _xp(arrays[0]).stack(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        axis = ctx.options["axis"]
+        prefix = (slice(None),) * axis
+        return tuple(grad[prefix + (i,)] if needed else None for i, needed in enumerate(ctx.needs_input_grad))
+
+
+def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> tuple[tuple[Tensor, ...], int]:
+    if len(tensors) == 0:
+        raise ValueError(f"{name}: needs at least one tensor")
+    tensors = tuple(as_tensor(t) for t in tensors)
+    ndim = tensors[0].ndim + (1 if new_axis else 0)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}: axis {axis} is out of range for {ndim} dimensions")
+    axis %= ndim
+    shapes = [t.shape for t in tensors]
+    for shape in shapes:
+        if len(shape) != len(shapes[0]) or any(
+            n != m for i, (n, m) in enumerate(zip(shape, shapes[0])) if new_axis or i != axis
+        ):
+            raise ValueError(f"{name}: shapes {shapes} do not match (except along axis {axis})")
+    return tensors, axis
+
+
+def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    tensors, axis = _joinable("concatenate", tensors, axis, new_axis=False)
+    return Concatenate.apply(*tensors, axis=axis)
+
+
+cat = concatenate
+
+
+def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    tensors, axis = _joinable("stack", tensors, axis, new_axis=True)
+    return Stack.apply(*tensors, axis=axis)
