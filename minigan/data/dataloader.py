@@ -13,9 +13,9 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from minigan.autograd import Tensor
 from minigan.data.datasets import Dataset
-from minigan.factories import numpy_generator_of
-from minigan.tensor import Tensor
+from minigan.torch_api.factories import numpy_generator_of
 
 __all__ = ["DataLoader", "default_collate"]
 

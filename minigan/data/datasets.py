@@ -13,9 +13,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+from minigan.autograd import Tensor
 from minigan.data import transforms as _transforms
 from minigan.data.mnist import load_mnist
-from minigan.tensor import Tensor
 
 __all__ = ["Dataset", "TensorDataset", "MNIST", "FashionMNIST"]
 

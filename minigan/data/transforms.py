@@ -10,8 +10,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from minigan.data.loader import to_float
-from minigan.tensor import Tensor
+from minigan.autograd import Tensor
+from minigan.data.batches import to_float
 
 __all__ = ["ToTensor", "Normalize", "Compose", "Lambda"]
 
