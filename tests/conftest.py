@@ -17,7 +17,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(autouse=True)
 def _restore_default_generator():
     """A Trainer installs its run's Generator as minigan's default; give other tests theirs back."""
-    from minigan import random as mrandom
+    from minigan.torch_api import generators as mrandom
 
     previous = mrandom.default_generator()
     yield
@@ -102,10 +102,10 @@ def _real_mnist_only_when_marked():
     An unmarked test fails with a clear message the moment it loads a full-size dataset in this
     process (the synthetic files in test_data.py are a dozen images, and pass).
     """
-    from minigan.data import mnist as mnist_module
+    from minigan.data.mnist import DATASETS, splits as mnist_splits
 
-    split = mnist_module._split
-    full_size = min(spec.n_train for spec in mnist_module.DATASETS.values())  # before any test shrinks a spec
+    split = mnist_splits.split_train_val
+    full_size = min(spec.n_train for spec in DATASETS.values())  # before any test shrinks a spec
 
     def refuse_unless_marked(arrays, spec, val_size, source):
         if arrays["train_images"].shape[0] >= full_size and not _RUNNING["may_load_mnist"]:
@@ -113,5 +113,5 @@ def _real_mnist_only_when_marked():
         return split(arrays, spec, val_size, source)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mnist_module, "_split", refuse_unless_marked)
+        patch.setattr(mnist_splits, "split_train_val", refuse_unless_marked)
         yield
