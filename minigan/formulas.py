@@ -109,6 +109,8 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
     "sigmoid": (sigmoid_act, sigmoid_backward),
     "tanh": (tanh_act, tanh_backward),
 }
+#: The activations whose derivative jumps at 0: a finite difference across 0 is wrong there.
+KINKED_AT_ZERO = ("relu", "leaky_relu")
 
 
 # ============================================================== binary cross-entropy on logits

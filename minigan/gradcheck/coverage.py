@@ -18,7 +18,7 @@ import numpy as np
 import minigan
 
 from ..autograd import Context, Function, Tensor, enable_grad
-from .cases import OpCase
+from .opcase import OpCase
 
 
 def import_every_module() -> None:

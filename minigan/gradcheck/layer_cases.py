@@ -12,7 +12,7 @@ import numpy as np
 from .. import nn
 from ..nn import functional as F
 from ..autograd import Tensor
-from .cases import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero
+from .opcase import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero
 
 
 def _layer_case(name: str, layer: nn.Module, shapes: list[Shapes], **kwargs) -> OpCase:

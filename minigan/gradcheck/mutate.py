@@ -32,7 +32,7 @@ import numpy as np
 
 from ..backends import to_numpy
 from ..autograd import Function, Tensor, is_grad_enabled, unbroadcast
-from .cases import OpCase
+from .opcase import OpCase
 from .coverage import function_classes
 from .rows import case_rows
 

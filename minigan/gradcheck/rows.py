@@ -6,7 +6,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import GradcheckResult, check_backward, gradcheck, gradgradcheck
-from .cases import OpCase, Shapes, layout_of
+from .opcase import OpCase, Shapes, layout_of
 
 
 def checks_for(case: OpCase, layout: str, gradgrad: bool) -> list[tuple[str, Callable[..., GradcheckResult]]]:

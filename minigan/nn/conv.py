@@ -14,7 +14,7 @@ import numpy as np
 from .. import ops
 from ..autograd import Tensor
 from . import init
-from .layers import _FUSING_LAYERS, _check_tensor
+from .layers import _check_tensor
 from .module import Module, Parameter
 
 Pair = tuple[int, int]
@@ -74,6 +74,8 @@ class Conv2d(_ConvNd):
     """2-D convolution (cross-correlation): (N, in_channels, H, W) -> (N, out_channels, OH, OW),
     OH = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1. Weight (out, in, kh, kw)."""
 
+    fuses_activation = True
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
@@ -91,6 +93,8 @@ class ConvTranspose2d(_ConvNd):
     """Transposed 2-D convolution (the gradient of Conv2d with respect to its input):
     (N, in_channels, H, W) -> (N, out_channels, OH, OW), OH = (H - 1) stride - 2 padding
     + dilation (kh - 1) + output_padding + 1. Weight (in, out, kh, kw), as PyTorch."""
+
+    fuses_activation = True
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
@@ -204,6 +208,3 @@ class Unflatten(Module):
 
 
 __all__ = ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten"]
-
-
-_FUSING_LAYERS.update({Conv2d, ConvTranspose2d})  # Sequential folds a following activation into them

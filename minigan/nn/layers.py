@@ -65,15 +65,14 @@ def batch_norm(
         if training and running_mean is not None and running_var is not None:
             # The running statistics are plain arrays, so this update is never recorded.
             xp = backend_of(var.data).xp
-            ops._update_running_stats(running_mean, running_var, num_batches_tracked, momentum,
+            ops.update_running_stats(running_mean, running_var, num_batches_tracked, momentum,
                                       xp.reshape(mean.data, (-1,)), xp.reshape(var.data, (-1,)), count)
     else:
         xp = backend_of(running_mean).xp
         mean = as_tensor(xp.reshape(running_mean, stat_shape), x)
         var = as_tensor(xp.reshape(running_var, stat_shape), x)
-    return ops.TENSOR_FORMULAS.batch_norm_affine(
-        x, mean, 1.0 / ops.sqrt(var + eps),
-        1.0 if weight is None else weight.reshape(stat_shape), 0.0 if bias is None else bias.reshape(stat_shape))
+    return ops.batch_norm_composite(x, mean, var, 1.0 if weight is None else weight.reshape(stat_shape),
+                                    0.0 if bias is None else bias.reshape(stat_shape), eps)
 
 
 # ====================================================================== containers
@@ -101,8 +100,8 @@ class Sequential(Module):
         while i < len(modules):
             module = modules[i]
             following = modules[i + 1] if i + 1 < len(modules) else None
-            activation = _FUSED_ACTIVATIONS.get(type(following))
-            if type(module) in _FUSING_LAYERS and activation is not None:
+            activation = fused_activation_name(following)
+            if activation is not None and fuses_activation(module):
                 # Linear, batch norm or a convolution, then an activation: one fused op (one
                 # pass over the output, both ways).
                 x = module(x, activation=activation, negative_slope=getattr(following, "negative_slope", 0.01))
@@ -140,6 +139,8 @@ class Linear(Module):
     Initialised like PyTorch: W by kaiming_uniform_(a=sqrt(5)), which is
     U(-1/sqrt(in), 1/sqrt(in)), and b from the same U(-1/sqrt(in), 1/sqrt(in)).
     """
+
+    fuses_activation = True
 
     def __init__(
         self, in_features: int, out_features: int, bias: bool = True,
@@ -186,6 +187,8 @@ class BatchNorm1d(Module):
     unbiased variance; evaluation: normalise with the running statistics. Like PyTorch, a
     batch with a single value per feature cannot be normalised in training and raises.
     """
+
+    fuses_activation = True
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
@@ -252,6 +255,8 @@ class BatchNorm2d(BatchNorm1d):
     """Batch normalisation of (N, C, H, W) inputs per channel C, over the batch and both spatial
     axes; otherwise exactly :class:`BatchNorm1d` (same parameters, buffers and state_dict keys)."""
 
+    fuses_activation = True
+
     _ranks = (4,)
     _expected = "(N, {c}, H, W)"
 
@@ -260,6 +265,8 @@ class BatchNorm2d(BatchNorm1d):
 class ReLU(Module):
     """y = max(x, 0). (``inplace`` is accepted for PyTorch compatibility; minigan never
     overwrites its input.)"""
+
+    fused_name = "relu"
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -271,6 +278,8 @@ class ReLU(Module):
 
 class LeakyReLU(Module):
     """y = x if x > 0 else negative_slope * x."""
+
+    fused_name = "leaky_relu"
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
@@ -287,12 +296,16 @@ class LeakyReLU(Module):
 class Sigmoid(Module):
     """y = 1 / (1 + exp(-x))."""
 
+    fused_name = "sigmoid"
+
     def forward(self, x: Tensor) -> Tensor:
         return ops.sigmoid(x)
 
 
 class Tanh(Module):
     """y = tanh(x)."""
+
+    fused_name = "tanh"
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.tanh(x)
@@ -354,15 +367,24 @@ __all__ = [
 ]
 
 
-# Activation modules that Sequential folds into a preceding layer of _FUSING_LAYERS (exact types:
-# their forward takes ``activation`` and ``negative_slope``; minigan/nn/conv.py adds its own).
-_FUSED_ACTIVATIONS: dict[type, str] = {ReLU: "relu", LeakyReLU: "leaky_relu", Sigmoid: "sigmoid", Tanh: "tanh"}
-_FUSING_LAYERS: set[type] = {Linear, BatchNorm1d, BatchNorm2d}
+# Sequential folds an activation module into the layer before it when the layer's own class (not
+# a subclass, which may override forward) says ``fuses_activation = True`` (its forward takes
+# ``activation`` and ``negative_slope``) and the activation's own class names its formula in
+# ``fused_name`` (a name of minigan/formulas.py's ACTIVATIONS).
+def fuses_activation(module: Any) -> bool:
+    """True when ``module``'s class runs a following activation inside its own op."""
+    return type(module).__dict__.get("fuses_activation", False)
+
+
+def fused_activation_name(module: Any) -> str | None:
+    """The formula name of an activation module that Sequential can fold into the layer before
+    it ("relu", "leaky_relu", "sigmoid", "tanh"); None for anything else."""
+    return type(module).__dict__.get("fused_name")
 
 
 def fused_activations(*models: Module) -> set[str]:
     """The activations the fused ops of ``models`` run (what their kernels are compiled for)."""
     found = {"none"}
     for model in models:
-        found.update(_FUSED_ACTIVATIONS[type(m)] for m in model.modules() if type(m) in _FUSED_ACTIVATIONS)
+        found.update(name for name in map(fused_activation_name, model.modules()) if name is not None)
     return found

@@ -171,9 +171,11 @@ class BCEWithLogitsMean(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         logits, targets = ctx.inputs
         count = float(logits.size)
-        grad_targets = grad * logits * (-1.0 / count) if ctx.needs_input_grad[1] else None
+        formulas = ops.TENSOR_FORMULAS
+        grad_targets = (formulas.bce_with_logits_target_grad(logits, targets) * grad * (1.0 / count)
+                        if ctx.needs_input_grad[1] else None)
         if is_grad_enabled():
-            return ops.TENSOR_FORMULAS.bce_with_logits_grad(logits, targets) * grad * (1.0 / count), grad_targets
+            return formulas.bce_with_logits_grad(logits, targets) * grad * (1.0 / count), grad_targets
         (grad_logits,) = ctx.saved
         return Tensor._make(grad_logits * grad.data, False, None), grad_targets
 

@@ -27,7 +27,8 @@ from .activations import (
     leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh,
 )
 from .fused import (
-    ACTIVATIONS, BatchNormAct, ChannelBiasAct, LinearAct, activate, batch_norm_act, channel_bias_act, linear,
+    ACTIVATIONS, BatchNormAct, ChannelBiasAct, LinearAct, activate, batch_norm_act, batch_norm_composite,
+    channel_bias_act, linear, update_running_stats,
 )
 from .convolution import (
     Conv2d, Conv2dWeightGrad, ConvTranspose2d, FoldPatches, MaxPool2d, Patches, UpsampleNearest,

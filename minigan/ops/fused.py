@@ -14,7 +14,7 @@ from .operands import _constant
 from ..autograd import grad as grad_of
 from .activations import TENSOR_FORMULAS, leaky_relu, relu, sigmoid, tanh
 from .arithmetic import matmul
-from .elementwise import sqrt
+
 from .shape import transpose
 
 
@@ -111,7 +111,7 @@ class BatchNormAct(Function):
                                                               activation, slope)
         ctx.save_for_backward(mean, invstd)
         if running is not None:
-            _update_running_stats(*running, mean, var, x.size // x.shape[1])
+            update_running_stats(*running, mean, var, x.size // x.shape[1])
         return backend.xp.reshape(y, x.shape)
 
     @staticmethod
@@ -119,7 +119,7 @@ class BatchNormAct(Function):
         x, weight, bias = ctx.inputs
         activation, slope = ctx.options["activation"], ctx.options["slope"]
         if is_grad_enabled():  # create_graph: the composite, recorded
-            z = _batch_norm_composite(x, weight, bias, ctx.options["eps"])
+            z = _batch_norm_of_batch(x, weight, bias, ctx.options["eps"])
             return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
         mean, invstd = ctx.saved
         backend = backend_of(x.data)
@@ -143,12 +143,19 @@ def _channel_rows(backend: Any, x: Any) -> Any:
     return x if x.ndim <= 3 else _channel_planes(backend, x)
 
 
-def _batch_norm_composite(x: Tensor, weight: Tensor, bias: Tensor, eps: float) -> Tensor:
-    """Batch norm of x (N, C, *spatial) with batch statistics per channel, in Tensor ops (recordable)."""
+def batch_norm_composite(x: Tensor, mean: Tensor, var: Tensor, weight: Any, bias: Any, eps: float) -> Tensor:
+    """Batch norm in Tensor ops (recordable): x̂ γ + β with x̂ = (x - μ) / sqrt(σ² + eps), every
+    step from minigan/formulas.py. ``mean``, ``var``, ``weight`` and ``bias`` broadcast against
+    x (N, C, *spatial) per channel (weight and bias may be the numbers 1 and 0)."""
+    return TENSOR_FORMULAS.batch_norm_affine(x, mean, TENSOR_FORMULAS.batch_norm_invstd(var, eps), weight, bias)
+
+
+def _batch_norm_of_batch(x: Tensor, weight: Tensor, bias: Tensor, eps: float) -> Tensor:
+    """Batch norm of x (N, C, *spatial) with its own per-channel statistics, recordable."""
     axes = (0,) + tuple(range(2, x.ndim))
     mean = x.mean(axis=axes, keepdims=True)
-    invstd = 1.0 / sqrt(x.var(axis=axes, keepdims=True) + eps)
-    return TENSOR_FORMULAS.batch_norm_affine(x, mean, invstd, _per_channel(weight, x), _per_channel(bias, x))
+    var = x.var(axis=axes, keepdims=True)
+    return batch_norm_composite(x, mean, var, _per_channel(weight, x), _per_channel(bias, x), eps)
 
 
 def _per_channel(vector: Tensor, x: Tensor) -> Tensor:
@@ -156,7 +163,7 @@ def _per_channel(vector: Tensor, x: Tensor) -> Tensor:
     return vector.reshape((1, x.shape[1]) + (1,) * (x.ndim - 2))
 
 
-def _update_running_stats(running_mean: Any, running_var: Any, num_batches_tracked: Any,
+def update_running_stats(running_mean: Any, running_var: Any, num_batches_tracked: Any,
                           momentum: float | None, mean: Any, var: Any, count: int) -> None:
     """PyTorch's rule, in place: r <- (1 - m) r + m s, with the unbiased variance for
     running_var and m = 1 / batches seen when ``momentum`` is None (a cumulative average)."""
