@@ -8,7 +8,7 @@ import pytest
 import minigan
 from minigan.metrics import classifier as clf_module
 from minigan.metrics.classifier import (
-    ARCHITECTURE, CACHE_VERSION, FEATURE_DIM, Classifier, TrainSettings, _load_cached, _shift_batch,
+    ARCHITECTURE, CACHE_VERSION, FEATURE_DIM, Classifier, TrainSettings, load_cached_classifier, shift_batch,
     build_mlp, load_or_train_classifier,
 )
 
@@ -76,7 +76,7 @@ def test_shift_augmentation_moves_whole_images():
     image = np.zeros((28, 28), dtype=np.float32)
     image[10:14, 12:15] = 1.0  # a blob far from the border survives any shift of 2
     batch = np.repeat(image.reshape(1, 784), 64, axis=0)
-    shifted = _shift_batch(batch, rng, 2).reshape(64, 28, 28)
+    shifted = shift_batch(batch, rng, 2).reshape(64, 28, 28)
     assert np.all(shifted.sum(axis=(1, 2)) == image.sum())
     moves = set()
     for out in shifted:
@@ -84,7 +84,7 @@ def test_shift_augmentation_moves_whole_images():
         moves.add((ys.min() - 10, xs.min() - 12))
     assert moves <= {(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3)}
     assert len(moves) > 10
-    np.testing.assert_array_equal(_shift_batch(batch, rng, 0), batch)
+    np.testing.assert_array_equal(shift_batch(batch, rng, 0), batch)
 
 
 def _write_cache(path, **overrides):
@@ -98,19 +98,19 @@ def _write_cache(path, **overrides):
 def test_cache_round_trip_and_stale_caches(tmp_path):
     path = tmp_path / "mnist_mlp.npz"
     _write_cache(path)
-    loaded = _load_cached(path)
+    loaded = load_cached_classifier(path)
     assert loaded is not None and loaded.test_accuracy == 0.5
     reference = Classifier(build_mlp(0.3, rng=np.random.default_rng(0)), 0.0)
     x = np.random.default_rng(4).random((5, 784))
     np.testing.assert_array_equal(loaded.features(x), reference.features(x))
 
     _write_cache(path, version=CACHE_VERSION - 1)
-    assert _load_cached(path) is None
+    assert load_cached_classifier(path) is None
     _write_cache(path, architecture="mlp-784-10")
-    assert _load_cached(path) is None
+    assert load_cached_classifier(path) is None
     path.write_bytes(b"not an npz")
-    assert _load_cached(path) is None
-    assert _load_cached(tmp_path / "missing.npz") is None
+    assert load_cached_classifier(path) is None
+    assert load_cached_classifier(tmp_path / "missing.npz") is None
 
 
 def test_stale_cache_triggers_training(tmp_path, monkeypatch):

@@ -11,11 +11,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections import defaultdict
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-
-import minigan
 
 from ..autograd import Context, Function, Tensor, enable_grad
 from .opcase import OpCase
@@ -23,7 +22,8 @@ from .opcase import OpCase
 
 def import_every_module() -> None:
     """Import each module of the minigan package (a Function defined anywhere then exists)."""
-    for info in pkgutil.walk_packages(minigan.__path__, "minigan."):
+    package_dir = Path(__file__).resolve().parent.parent  # minigan/, found without importing it
+    for info in pkgutil.walk_packages([str(package_dir)], "minigan."):
         if not info.name.endswith("__main__"):
             importlib.import_module(info.name)
 

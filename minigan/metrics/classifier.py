@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
-import minigan
 from minigan import nn, optim
+from minigan.autograd import no_grad, tensor
 from minigan.nn import functional as F
 from minigan.paths import cache_dir
+from minigan.torch_api.serialization import load, save
 
 __all__ = [
     "CACHE_NAME", "CACHE_VERSION", "ARCHITECTURE", "TrainSettings", "Classifier", "build_mlp",
@@ -64,8 +65,8 @@ class TrainSettings:
 def build_mlp(dropout: float = 0.3, rng: np.random.Generator | None = None) -> nn.Sequential:
     """The classifier network; modules 0..5 are the feature body, module 6 the linear head."""
     return nn.Sequential(
-        nn.Linear(784, HIDDEN[0], rng=rng), nn.ReLU(), nn.Dropout(dropout),
-        nn.Linear(HIDDEN[0], HIDDEN[1], rng=rng), nn.ReLU(), nn.Dropout(dropout),
+        nn.Linear(784, HIDDEN[0], rng=rng), nn.ReLU(), nn.Dropout(dropout, rng=rng),
+        nn.Linear(HIDDEN[0], HIDDEN[1], rng=rng), nn.ReLU(), nn.Dropout(dropout, rng=rng),
         nn.Linear(HIDDEN[1], 10, rng=rng),
     )
 
@@ -85,7 +86,7 @@ def _as_images01(x: Any, name: str = "images") -> np.ndarray:
     return array
 
 
-def _shift_batch(images: np.ndarray, rng: np.random.Generator, shift: int) -> np.ndarray:
+def shift_batch(images: np.ndarray, rng: np.random.Generator, shift: int) -> np.ndarray:
     """Each (784,) image moved by its own random (dy, dx) in [-shift, shift]^2, zero-filled.
 
     Done with one gather from a zero-padded copy, so a batch costs a single fancy index.
@@ -121,9 +122,9 @@ class Classifier:
     def _batched(self, x01: Any, fn: Any, width: int) -> np.ndarray:
         images = _as_images01(x01)
         out = np.empty((images.shape[0], width), dtype=np.float32)
-        with minigan.no_grad():
+        with no_grad():
             for start in range(0, images.shape[0], _EVAL_BATCH):
-                batch = minigan.tensor(images[start:start + _EVAL_BATCH])
+                batch = tensor(images[start:start + _EVAL_BATCH])
                 out[start:start + batch.shape[0]] = fn(batch).numpy()
         return out
 
@@ -164,39 +165,32 @@ def train_classifier(data: Any = None, settings: TrainSettings = TrainSettings()
         from minigan.data import load_mnist
 
         data = load_mnist(verbose=verbose)
-    rng = np.random.default_rng(settings.seed)
-    # Dropout draws from the process-wide default Generator: point it at ours while training,
-    # then put the caller's back, so the run is seeded by one Generator and leaks nothing.
-    previous = minigan.random.default_generator()
-    minigan.random.set_default_generator(rng)
-    try:
-        model = build_mlp(settings.dropout, rng=rng)
-        optimizer = optim.Adam(model.parameters(), lr=settings.lr)
-        scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=settings.epochs)
-        train_x = data.flat("train")
-        train_y = np.asarray(data.train_labels).astype(np.int64)
-        n = train_x.shape[0]
-        started = time.perf_counter()
-        model.train()
-        for epoch in range(settings.epochs):
-            order = rng.permutation(n)
-            total, count = 0.0, 0
-            for start in range(0, n - settings.batch_size + 1, settings.batch_size):
-                index = order[start:start + settings.batch_size]
-                x = _shift_batch(train_x[index], rng, settings.shift)
-                optimizer.zero_grad()
-                loss = F.cross_entropy(model(minigan.tensor(x)), train_y[index])
-                loss.backward()
-                optimizer.step()
-                total += loss.item()
-                count += 1
-            scheduler.step()
-            if verbose:
-                print(f"classifier: epoch {epoch + 1}/{settings.epochs}  loss {total / count:.4f}  "
-                      f"({time.perf_counter() - started:.0f} s)", file=stream, flush=True)
-        seconds = time.perf_counter() - started
-    finally:
-        minigan.random.set_default_generator(previous)
+    rng = np.random.default_rng(settings.seed)  # the run's one Generator: init, dropout, order, shifts
+    model = build_mlp(settings.dropout, rng=rng)
+    optimizer = optim.Adam(model.parameters(), lr=settings.lr)
+    scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=settings.epochs)
+    train_x = data.flat("train")
+    train_y = np.asarray(data.train_labels).astype(np.int64)
+    n = train_x.shape[0]
+    started = time.perf_counter()
+    model.train()
+    for epoch in range(settings.epochs):
+        order = rng.permutation(n)
+        total, count = 0.0, 0
+        for start in range(0, n - settings.batch_size + 1, settings.batch_size):
+            index = order[start:start + settings.batch_size]
+            x = shift_batch(train_x[index], rng, settings.shift)
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(tensor(x)), train_y[index])
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+            count += 1
+        scheduler.step()
+        if verbose:
+            print(f"classifier: epoch {epoch + 1}/{settings.epochs}  loss {total / count:.4f}  "
+                  f"({time.perf_counter() - started:.0f} s)", file=stream, flush=True)
+    seconds = time.perf_counter() - started
     classifier = Classifier(model, 0.0, settings.as_dict(), seconds)
     classifier.test_accuracy = classifier.accuracy(data.flat("test"), data.test_labels)
     if verbose:
@@ -210,12 +204,12 @@ def classifier_cache_path() -> Path:
     return cache_dir("classifier") / CACHE_NAME
 
 
-def _load_cached(path: Path) -> Classifier | None:
+def load_cached_classifier(path: Path) -> Classifier | None:
     """The cached classifier, or None if the file is missing, unreadable or for another net."""
     if not path.exists():
         return None
     try:
-        state = minigan.load(path)
+        state = load(path)
         if (not isinstance(state, dict) or state.get("version") != CACHE_VERSION
                 or state.get("architecture") != ARCHITECTURE):
             return None
@@ -237,13 +231,13 @@ def load_or_train_classifier(retrain: bool = False, verbose: bool = True,
     """
     path = classifier_cache_path()
     if not retrain:
-        cached = _load_cached(path)
+        cached = load_cached_classifier(path)
         if cached is not None:
             return cached
     if verbose:
         print(f"classifier: training the MNIST {ARCHITECTURE} (cached at {path})", file=sys.stderr, flush=True)
     classifier = train_classifier(settings=settings, verbose=verbose)
-    minigan.save({
+    save({
         "version": CACHE_VERSION,
         "architecture": ARCHITECTURE,
         "settings": classifier.settings,

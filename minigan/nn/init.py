@@ -1,7 +1,7 @@
 """Weight initialisation, in place on a Tensor's data (``nn.init.xavier_uniform_(layer.weight)``).
 
 Same formulas and defaults as ``torch.nn.init``. Every random initialiser draws from ``rng``
-when given, else from ``minigan.random.default_generator()`` (so ``manual_seed`` fixes it).
+when given, else from ``minigan.torch_api.generators.default_generator()`` (so ``manual_seed`` fixes it).
 Values are drawn in float64 and rounded once to the tensor's dtype.
 """
 from __future__ import annotations
