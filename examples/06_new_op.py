@@ -3,7 +3,7 @@
     python examples/06_new_op.py
 
 Swish (also called SiLU) is f(x) = x σ(x), with f'(x) = σ(x) (1 + x (1 - σ(x))). An op is one
-subclass of minigan.Function with two static methods side by side (see minigan/function.py):
+subclass of minigan.Function with two static methods side by side (see minigan/autograd/function.py):
 
 * forward(ctx, *arrays) computes the result on raw arrays;
 * backward(ctx, grad_output) gets d(loss)/d(output) as a Tensor and returns one gradient per

@@ -13,9 +13,8 @@ it against the real engine on the gradient-check registry's op cases and on one 
     >>> x.grad
     array([ 2., -4.,  6.])
 
-What the real engine adds (minigan/tensor.py, minigan/function.py, minigan/autograd.py,
-minigan/ops.py): it frees the graph after backward and says so on a second pass; backward is
-written in Tensor ops, so ``create_graph=True`` records it for second derivatives (WGAN-GP);
+What the real engine adds (minigan/autograd/ and minigan/ops/): it frees the graph after
+backward and says so on a second pass; backward is written in Tensor ops, so ``create_graph=True`` records it for second derivatives (WGAN-GP);
 ``minigan.grad`` prunes the graph to the inputs asked for; float32 and dtype rules (here every
 array is float64); devices (CuPy, a test device); fused ops whose kernels live in each backend
 (minigan/backends/); and clear errors for bad input. Here backward works on NumPy arrays.

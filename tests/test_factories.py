@@ -1,4 +1,4 @@
-"""The PyTorch-style factories (minigan/factories.py) and Tensor/Module methods, against NumPy
+"""The PyTorch-style factories (minigan/torch_api/factories.py) and Tensor/Module methods, against NumPy
 written out plainly: the same shape, dtype and values, and the same random draws for a seed."""
 from __future__ import annotations
 
