@@ -5,7 +5,7 @@ binary cross-entropy, Adam at 2e-4 with PyTorch's default betas, MNIST in [0, 1]
 lines differ from the PyTorch version: the PyTorch import is written beside each one, and with
 those swapped in the same file runs on PyTorch and torchvision.
 
-    python examples/tutorial_gan.py                        # MNIST (see minigan/data/mnist.py), 30 epochs
+    python examples/tutorial_gan.py                        # MNIST (see minigan/data/mnist/), 30 epochs
     python examples/tutorial_gan.py --epochs 1 --data-dir DIR   # the IDX files in DIR or DIR/MNIST/raw
 
 It prints the tutorial's log line every --log-every steps and writes G.pt and D.pt (the two

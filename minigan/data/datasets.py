@@ -85,7 +85,7 @@ class MNIST(Dataset):
     ``root`` is a directory holding the four IDX files (or torchvision's ``root/MNIST/raw``).
     When it is None or does not exist, the data come through minigan's source chain
     (``$MINIGAN_DATA``, the cache, local copies, the mirrors); ``download=False`` keeps that
-    chain to local sources. See minigan/data/mnist.py.
+    chain to local sources. See minigan/data/mnist/sources.py.
     """
 
     _dataset = "mnist"

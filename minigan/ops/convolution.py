@@ -34,7 +34,7 @@ Pair = tuple[int, int]
 
 
 # ============================================================== array helpers (im2col / col2im)
-# The windows themselves are backend kernels (minigan/backends/numpy_backend.py has the
+# The windows themselves are backend kernels (minigan/backends/numpy.py has the
 # readable strided-slice version; the Numba backend compiles loops for them).
 def _unfold(x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
             pad_value: float = 0.0) -> Any:
