@@ -22,6 +22,7 @@ from .torch_api.factories import (
 )
 from .torch_api.unsupported import TORCH as _UNSUPPORTED, UnsupportedFeatureError, module_getattr as _module_getattr
 from . import utils  # torch.utils.data spelled minigan.utils.data
+from .torch_api import generators as random, serialization  # torch.random and torch.serialization
 
 __version__ = "0.1.0"
 

@@ -362,3 +362,17 @@ def test_a_new_thread_starts_with_recording_on_whatever_its_parent_has():
         thread.start()
         thread.join()
     assert seen == [True]
+
+
+def test_autograd_backward_sums_several_outputs_each_times_its_gradient_as_torch_autograd_backward():
+    x = mg.tensor([1.0, 2.0, 3.0], dtype=np.float64, requires_grad=True)
+    y1, y2 = x * x, x.sum()  # dy1/dx = 2x (diagonal), dy2/dx = 1
+    g1 = np.array([1.0, 10.0, 100.0])
+    mg.autograd.backward([y1, y2], [mg.tensor(g1, dtype=np.float64), None])
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * np.array([1.0, 2.0, 3.0]) * g1 + 1.0)
+    mg.autograd.backward((x * 3.0).sum())  # one tensor, no gradient: adds 3 to each
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * np.array([1.0, 2.0, 3.0]) * g1 + 4.0)
+    with pytest.raises(ValueError, match="2 grad_tensors for 1 tensors"):
+        mg.autograd.backward([(x * 2.0).sum()], [None, None])
+    with pytest.raises(TypeError, match="every tensor must be a Tensor, got list at 0"):
+        mg.autograd.backward([[1.0]])

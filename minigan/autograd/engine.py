@@ -194,12 +194,28 @@ def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, owned: bool, create_graph:
         leaf.grad.data += grad.data
 
 
-def backward(tensor: Tensor, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
-    """d(tensor)/d(leaf), times ``grad``, added into ``leaf.grad`` for every leaf needing it."""
-    if not tensor.requires_grad:
-        raise RuntimeError("backward() on a tensor that does not require grad: nothing in its graph needs a gradient")
-    seeds = _seed_gradients([tensor], None if grad is None else [grad])
-    _run_backward([tensor], seeds, retain_graph or create_graph, create_graph, wanted=None)
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """d(tensors)/d(leaf), each times its gradient in ``grad_tensors``, summed into ``leaf.grad``
+    for every leaf needing it, like ``torch.autograd.backward``. A gradient may be left out
+    (None) only for a tensor with one element. The graph is kept when ``retain_graph`` or
+    ``create_graph`` is set."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    for i, tensor in enumerate(tensors):
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"backward: every tensor must be a Tensor, got {type(tensor).__name__} at {i}")
+        if not tensor.requires_grad:
+            raise RuntimeError("backward() on a tensor that does not require grad: nothing in its graph needs a gradient")
+    if grad_tensors is not None:
+        grad_tensors = list(grad_tensors) if isinstance(grad_tensors, (list, tuple)) else [grad_tensors]
+        if len(grad_tensors) != len(tensors):
+            raise ValueError(f"backward: {len(grad_tensors)} grad_tensors for {len(tensors)} tensors")
+    seeds = _seed_gradients(tensors, grad_tensors)
+    _run_backward(tensors, seeds, bool(retain_graph) or create_graph, create_graph, wanted=None)
 
 
 def grad(

@@ -172,7 +172,7 @@ class Tensor:
         """
         from .engine import backward  # noqa: PLC0415 - the engine sits above Tensor
 
-        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+        backward(self, None if grad is None else [grad], retain_graph=retain_graph, create_graph=create_graph)
 
     def zero_grad(self) -> None:
         self.grad = None
