@@ -2,9 +2,9 @@
 
 Run ``python bench/kernels.py`` (add ``--json`` for machine-readable output). For every kernel
 and GAN shape it prints the median ms per call of each candidate and their ratio, all timed
-interleaved in one run (see bench/_common.py). For matmul it also prints which implementation
-the Numba backend's matmul rule picks (``matmul_rule`` in minigan/backends/numba_backend.py),
-and whether that is the faster one here.
+interleaved in one run (see bench/_common.py). For matmul it times both kernels that
+``backends.use_matmul`` selects between ("blas", the default, and "numba"), as the Numba
+backend runs them, and prints which is faster here.
 """
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from _common import (  # noqa: E402
     time_interleaved,
 )
 from minigan import backends, formulas  # noqa: E402
-from minigan.backends import numba_backend as cpu  # noqa: E402
-from minigan.backends.numpy_backend import backend as reference  # noqa: E402
+from minigan.backends import numba as cpu  # noqa: E402
+from minigan.backends.numba import build, dense  # noqa: E402
+from minigan.backends.numpy import backend as reference  # noqa: E402
 
 ACTIVATIONS = tuple(formulas.ACTIVATIONS)
 
@@ -63,7 +64,7 @@ def _ms(timings: dict, name: str) -> float:
 
 def _elementwise_row(t: dict, size: int, **keys: Any) -> dict[str, Any]:
     """numpy vs the serial and parallel Numba builds, and which build the Numba backend picks."""
-    picked = "parallel" if size >= cpu.PARALLEL_MIN_ELEMENTS else "serial"
+    picked = "parallel" if build.use_parallel(size, None) else "serial"
     return {**keys, "numpy_ms": _ms(t, "numpy"), "serial_ms": _ms(t, "serial"),
             "parallel_ms": _ms(t, "parallel"), "parallel_best_ms": t["parallel"].best * 1e3,
             "picks": picked, "speedup": 1 / paired_ratio(t, picked, "numpy")}
@@ -78,24 +79,19 @@ def bench_matmul(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[st
             w = rng.standard_normal((n_out, n_in)).astype(dtype)
             gz = rng.standard_normal((batch, n_out)).astype(dtype)
             for product, a, b in (("x@W.T", x, w.T), ("gz@W", gz, w), ("gz.T@x", gz.T, x)):
-                candidates = {"blas": lambda a=a, b=b: a @ b,
-                              "numba": lambda a=a, b=b: cpu.numba_matmul(a, b)}
-                if a.shape[1] == 1:
-                    candidates["outer"] = lambda a=a, b=b: a * b
+                # what the backend's matmul runs under use_matmul("blas") and use_matmul("numba")
+                candidates = {"blas": lambda a=a, b=b: dense.matmul(a, b, "blas"),
+                              "numba": lambda a=a, b=b: dense.matmul(a, b, "numba")}
                 t = time_interleaved(candidates, repeats=repeats)
                 ratio = paired_ratio(t, "numba", "blas")
-                pick = cpu.matmul_rule(a, b)
-                faster = min(t, key=lambda name: t[name].median)
                 rows.append({
                     "batch": batch, "layer": f"{n_in}x{n_out}", "product": product,
                     "M,K,N": f"{a.shape[0]},{a.shape[1]},{b.shape[1]}",
                     "blas_ms": _ms(t, "blas"), "numba_ms": _ms(t, "numba"),
                     "numba/blas": ratio,
                     "best_ratio": t["numba"].best / t["blas"].best,
-                    "outer_ms": _ms(t, "outer") if "outer" in t else "",
-                    "dispatch": pick,
-                    # within 10% of the fastest is a tie: that pick is fine too
-                    "pick_ok": "yes" if t[pick].median <= 1.1 * t[faster].median else "NO",
+                    # within 10% is a tie
+                    "faster": "tie" if 1 / 1.1 <= ratio <= 1.1 else ("numba" if ratio < 1 else "blas"),
                 })
     return rows
 
@@ -120,7 +116,7 @@ def bench_bias_act(dtype: np.dtype, batches, layers, repeats: int) -> list[dict[
             "serial": lambda w=work, bias=bias, a=act: cpu.backend.bias_act_(w, bias, a, 0.01, False),
             "parallel": lambda w=work, bias=bias, a=act: cpu.backend.bias_act_(w, bias, a, 0.01, True),
             # the one-pass kernel called directly (for tanh the backend takes another route)
-            "fused_1pass": lambda w=work, bias=bias, a=act: cpu.activation_kernel("bias_act", a, False)(
+            "fused_1pass": lambda w=work, bias=bias, a=act: dense.bias_act_kernels.build(a, False)(
                 w, bias, w.dtype.type(0.01)),
         }, repeats=repeats)
         row = _elementwise_row(t, z.size, batch=batch, width=n_out, activation=act)
@@ -233,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     sections = {
         "matmul": (lambda: bench_matmul(dtype, args.batch, LAYERS, args.repeats),
                    ["batch", "layer", "product", "M,K,N", "blas_ms", "numba_ms", "numba/blas",
-                    "best_ratio", "outer_ms", "dispatch", "pick_ok"]),
+                    "best_ratio", "faster"]),
         "bias_act": (lambda: bench_bias_act(dtype, args.batch, LAYERS, args.repeats),
                      ["batch", "width", "activation", *ELEMENTWISE_COLUMNS, "1pass_ms"]),
         "act_backward": (lambda: bench_act_backward(dtype, args.batch, LAYERS, args.repeats),

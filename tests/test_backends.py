@@ -8,13 +8,11 @@ Under NUMBA_DISABLE_JIT=1 the same tests run the kernels as plain Python, on sma
 """
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -23,8 +21,8 @@ from hypothesis import strategies as st
 
 import minigan
 from minigan import backends, formulas, ops
-from minigan.backends import numba_backend as cpu
-from minigan.backends.numpy_backend import backend as reference
+from minigan.backends import numba as cpu
+from minigan.backends.numpy import backend as reference
 from minigan.backends.report import thread_settings
 from minigan.gradcheck.cases import LAYOUTS, lay_out
 
@@ -54,15 +52,7 @@ def assert_matmul_close(out: np.ndarray, a: np.ndarray, b: np.ndarray, extra: fl
     assert np.all(excess <= 0), f"max excess {excess.max()} at {np.unravel_index(excess.argmax(), excess.shape)}"
 
 
-@contextlib.contextmanager
-def parallel_threshold(value: int) -> Iterator[None]:
-    """Force the elementwise kernels' serial (huge value) or parallel (0) builds."""
-    old = cpu.PARALLEL_MIN_ELEMENTS
-    cpu.PARALLEL_MIN_ELEMENTS = value
-    try:
-        yield
-    finally:
-        cpu.PARALLEL_MIN_ELEMENTS = old
+parallel_threshold = cpu.parallel_min_elements  # 0: the parallel builds; a huge value: the serial ones
 
 
 kernel_env = backends.use_cpu_kernels
@@ -126,18 +116,53 @@ def test_matmul_large(shape, dtype):
     assert_matmul_close(cpu.numba_matmul(gz.T, a), gz.T, a)  # grad_W = grad_z.T @ x
 
 
-def test_matmul_dispatch_rule():
-    x = np.ones((64, 256), np.float32)
-    w = np.ones((512, 256), np.float32)
-    assert cpu.matmul_rule(x, w.T) in ("numba", "blas")
-    # layouts that need a transposed copy always go to BLAS
-    assert cpu.matmul_rule(x, np.ascontiguousarray(w.T)) == "blas"
-    assert cpu.matmul_rule(np.ones((256, 64), np.float32).T, w.T) == "blas"
-    # the logit layer's grad_x = grad_z (B, 1) @ W (1, n) is an outer product
-    gz = np.arange(6, dtype=np.float32).reshape(6, 1)
-    w1 = np.arange(5, dtype=np.float32).reshape(1, 5) - 2
-    assert cpu.matmul_rule(gz, w1) == "outer"
-    np.testing.assert_array_equal(kernels.matmul(gz, w1), gz @ w1)
+MATMUL_SHAPES = [(1, 1, 1), (5, 1, 7), (6, 1, 5), (3, 4, 5), (17, 33, 9), (64, 100, 128), (65, 129, 67)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", MATMUL_SHAPES)
+@pytest.mark.parametrize("layout", ["x@W.T", "a@b", "a.T@b", "a.T@b.T"])
+def test_the_numba_matmul_is_selectable_and_matches_blas(shape, layout, dtype):
+    """backends.use_matmul("numba") runs the Numba kernel, "blas" NumPy's BLAS (with the exact
+    broadcast product for K == 1), on every layout the Linear layer's forward and backward make."""
+    m, k, n = shape
+    rng = np.random.default_rng(m * k * n)
+    a = rng.standard_normal((k, m) if layout.startswith("a.T") else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if layout.endswith(".T") else (k, n)).astype(dtype)
+    a = a.T if layout.startswith("a.T") else a
+    b = b.T if layout.endswith(".T") else b
+    blas = np.matmul(a, b)  # BLAS, written out
+    with backends.use_cpu_kernels("numba"):
+        assert backends.matmul_kernel() == "blas"  # the default
+        with backends.use_matmul("numba"):
+            assert backends.matmul_kernel() == "numba"
+            by_numba = kernels.matmul(a, b)
+        assert backends.matmul_kernel() == "blas"
+        by_blas = kernels.matmul(a, b)
+    np.testing.assert_array_equal(by_numba, cpu.numba_matmul(a, b))  # the Numba kernel ran
+    np.testing.assert_array_equal(by_blas, a * b if k == 1 else blas)  # BLAS ran
+    assert_matmul_close(by_numba, a, b)  # both within the rounding bound of the exact product
+    assert_matmul_close(by_blas, a, b)
+
+
+def test_use_matmul_sets_the_kernel_until_changed_and_checks_its_name():
+    try:
+        backends.use_matmul("numba")
+        assert backends.matmul_kernel() == "numba"
+        with backends.use_matmul("blas"):
+            assert backends.matmul_kernel() == "blas"
+        assert backends.matmul_kernel() == "numba"
+    finally:
+        backends.use_matmul("blas")
+    with pytest.raises(ValueError, match="unknown matmul kernel 'mkl'.*'blas', 'numba'"):
+        backends.use_matmul("mkl")
+    assert backends.matmul_kernel() == "blas"
+
+
+def test_the_numba_matmul_leaves_other_dtypes_to_blas():
+    a = np.arange(6, dtype=np.float16).reshape(2, 3)
+    with backends.use_cpu_kernels("numba"), backends.use_matmul("numba"):
+        np.testing.assert_array_equal(kernels.matmul(a, a.T), a @ a.T)
 
 
 # --------------------------------------------------------------------------------------------
@@ -423,12 +448,11 @@ def test_unknown_activation():
 def test_kernel_mode_is_read_once_and_checked(monkeypatch):
     monkeypatch.setenv("MINIGAN_KERNELS", "fortran")
     with pytest.raises(ValueError, match="'fortran'.*'numba', 'numpy'"):
-        backends._read_cpu_mode()
+        backends.kernel_mode_from_environment()
     assert backends.cpu_kernel_mode() in backends.CPU_KERNEL_MODES  # already read: unchanged
-    monkeypatch.setenv("MINIGAN_KERNELS", " NumPy ")
-    assert backends._read_cpu_mode() == "numpy"
-    monkeypatch.delenv("MINIGAN_KERNELS")
-    assert backends._read_cpu_mode() == "numba"
+    assert backends.kernel_mode_from_environment({"MINIGAN_KERNELS": " NumPy "}) == "numpy"
+    assert backends.kernel_mode_from_environment({"MINIGAN_KERNELS": ""}) == "numba"
+    assert backends.kernel_mode_from_environment({}) == "numba"
     with pytest.raises(ValueError, match="unknown CPU kernel mode"):
         with backends.use_cpu_kernels("fortran"):
             pass
@@ -467,20 +491,43 @@ def test_warmup_and_thread_settings():
     assert set(info["env"]) >= {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}
 
 
-def test_a_kernel_load_in_the_background_raises_its_error_in_the_waiting_thread(monkeypatch):
-    def failing_load(dtypes, activations):
-        raise RuntimeError(f"cannot load {activations}")
+def _cpu_backend_of_an_op() -> object:
+    """The backend an op on a float32 CPU array runs on now."""
+    return backends.backend_of(np.ones(3, np.float32))
 
-    monkeypatch.setattr(backends, "_load_numba_kernels", failing_load)
-    load = backends.KernelLoad(activations=("tanh",))
-    with pytest.raises(RuntimeError, match="cannot load"):
-        load.wait()
-    load.wait()  # raised once; the thread has ended
-    monkeypatch.undo()
-    loaded = backends.KernelLoad(activations=("tanh",))
-    loaded.wait()
+
+def test_warm_in_background_runs_the_reference_until_switch_then_numba_once():
     with backends.use_cpu_kernels("numba"):
-        assert type(backends.backend_for("cpu")).__name__ == "NumbaBackend"
+        staging = backends.warm_in_background(activations=("tanh",))
+        try:
+            assert not staging.switched
+            assert _cpu_backend_of_an_op() is reference
+            assert backends.cpu_kernel_mode() == "numpy"
+        finally:
+            staging.switch()
+        assert staging.switched
+        assert _cpu_backend_of_an_op() is cpu.backend
+        with backends.use_cpu_kernels("numpy"):
+            staging.switch()  # a second switch does nothing: the block's reference stays
+            assert _cpu_backend_of_an_op() is reference
+        assert _cpu_backend_of_an_op() is cpu.backend
+
+
+def test_warm_in_background_raises_the_load_error_once_from_switch():
+    with backends.use_cpu_kernels("numba"):
+        staging = backends.warm_in_background(activations=("gelu",))
+        with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+            staging.switch()
+        assert staging.switched and _cpu_backend_of_an_op() is cpu.backend  # never left on the reference
+        staging.switch()  # raised once
+
+
+def test_warm_in_background_does_nothing_with_the_numpy_kernels():
+    with backends.use_cpu_kernels("numpy"):
+        staging = backends.warm_in_background(activations=("gelu",))  # nothing loads: no error either
+        staging.switch()
+        assert not staging.switched
+        assert _cpu_backend_of_an_op() is reference
 
 
 @pytest.mark.slow
@@ -491,16 +538,17 @@ def test_float32_kernels_stay_float32():
 
     f32 = np.float32
     z = np.ones((3, 4), f32)
-    cases = [(cpu._adam_py, "_adam", {}, (*(np.ones(5, f32) for _ in range(5)), True,
-                                           *(f32(c) for c in (1, 0, 0.1, 0.999, 0.001, 1, 1e-8, -1e-3)))),
-             (cpu._matmul_nt_py, "_matmul", {}, (z, np.ones((5, 4), f32), np.ones((3, 5), f32)))]
-    for act, (forward, backward) in cpu.S.ACTIVATIONS.items():
-        cases.append((cpu._bias_act_py, f"_bias_{act}", {"act": forward}, (z, np.ones(4, f32), f32(0.01))))
-        cases.append((cpu._act_backward_py, f"_back_{act}", {"act_backward": backward},
+    templates = cpu.kernel_templates()
+    cases = [(templates["adam"], "_adam", {}, (*(np.ones(5, f32) for _ in range(5)), True,
+                                               *(f32(c) for c in (1, 0, 0.1, 0.999, 0.001, 1, 1e-8, -1e-3)))),
+             (templates["matmul_nt"], "_matmul", {}, (z, np.ones((5, 4), f32), np.ones((3, 5), f32)))]
+    for act, (forward, backward) in cpu.SCALAR_FORMULAS.ACTIVATIONS.items():
+        cases.append((templates["bias_act"], f"_bias_{act}", {"act": forward}, (z, np.ones(4, f32), f32(0.01))))
+        cases.append((templates["act_backward"], f"_back_{act}", {"act_backward": backward},
                       (z, z, f32(0.01), z.copy(), np.ones(4, f32), 16)))
     for fn, suffix, bindings, args in cases:
         # a fresh uncached build: Numba cannot show the IR of code loaded from its cache
-        dispatcher = njit(cache=False)(cpu._specialize(fn, suffix + "_ir", **bindings))
+        dispatcher = njit(cache=False)(cpu.specialize(fn, suffix + "_ir", **bindings))
         dispatcher(*args)
         llvm_ir = dispatcher.inspect_llvm(dispatcher.signatures[0])
         assert "fpext" not in llvm_ir, fn.__name__ + suffix
@@ -518,24 +566,36 @@ def _run_python(code: str, **env: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+_IMPORT_AND_RUN_A_KERNEL = (
+    "import os, numba, numpy as np\n"
+    "from minigan import backends\n"
+    "from minigan.backends import numba as cpu\n"
+    "assert 'NUMBA_CACHE_DIR' not in os.environ and numba.core.config.CACHE_DIR == ''  # nothing set at import\n"
+    "with backends.use_cpu_kernels('numba'):\n"
+    "    backends.backend_for('cpu').bce_with_logits(np.zeros(3, np.float32), np.ones(3, np.float32))\n"
+    "assert 'NUMBA_CACHE_DIR' not in os.environ and numba.core.config.CACHE_DIR == ''  # nor after\n"
+    "print(cpu.numba_cache_dir())\n"
+)
+
+
+@pytest.mark.skipif(JIT_DISABLED, reason="nothing is compiled or cached with the JIT disabled")
 def test_numba_cache_dir_follows_minigan_cache(tmp_path):
-    code = (
-        "import numba, os\n"  # numba first: its config must still be re-read
-        "from minigan.backends import numba_backend as cpu\n"
-        "print(cpu.NUMBA_CACHE_DIR); print(numba.core.config.CACHE_DIR)\n"
-    )
-    result = _run_python(code, MINIGAN_CACHE=str(tmp_path))
+    result = _run_python(_IMPORT_AND_RUN_A_KERNEL, MINIGAN_CACHE=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    expected = str(tmp_path / "numba" / cpu._source_key())  # a changed formula gets a fresh cache
-    assert result.stdout.split() == [expected] * 2
+    expected = tmp_path / "numba" / cpu.cache_key()  # a changed formula gets a fresh cache
+    assert result.stdout.strip() == str(expected)
+    assert list(expected.rglob("*.nbi")) and list(expected.rglob("*.nbc"))  # the kernel's cache landed there
 
 
+@pytest.mark.skipif(JIT_DISABLED, reason="nothing is compiled or cached with the JIT disabled")
 def test_user_numba_cache_dir_wins(tmp_path):
-    code = "from minigan.backends import numba_backend as cpu; print(cpu.NUMBA_CACHE_DIR)"
-    result = _run_python(code, MINIGAN_CACHE=str(tmp_path / "a"),
-                         NUMBA_CACHE_DIR=str(tmp_path / "user"))
+    user = tmp_path / "user"
+    code = _IMPORT_AND_RUN_A_KERNEL.replace("CACHE_DIR == ''", f"CACHE_DIR == {str(user)!r}").replace(
+        "'NUMBA_CACHE_DIR' not in os.environ", f"os.environ['NUMBA_CACHE_DIR'] == {str(user)!r}")
+    result = _run_python(code, MINIGAN_CACHE=str(tmp_path / "a"), NUMBA_CACHE_DIR=str(user))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(tmp_path / "user")
+    assert result.stdout.strip() == str(user)
+    assert list(user.rglob("*.nbi")) and not (tmp_path / "a" / "numba").exists()
 
 
 @pytest.mark.slow
@@ -544,8 +604,8 @@ def test_unwritable_cache_dir_does_not_crash(tmp_path):
     blocker.write_text("not a directory")
     code = (
         "import numpy as np\n"
-        "from minigan.backends import numba_backend as cpu\n"
-        "assert cpu.NUMBA_CACHE_DIR is None, cpu.NUMBA_CACHE_DIR\n"
+        "from minigan.backends import numba as cpu\n"
+        "assert cpu.numba_cache_dir() is None, cpu.numba_cache_dir()\n"
         "loss, grad = cpu.backend.bce_with_logits(np.zeros((3, 1)), np.ones((3, 1)))\n"
         "print(float(loss))\n"
     )

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 import minigan as mg
-from minigan import conv, formulas, nn, ops
-from minigan.backends import numba_backend as cpu
-from minigan.backends.cupy_backend import CupyBackend
-from minigan.backends.numpy_backend import backend as reference
+from minigan import formulas, nn, ops
+from minigan.ops import convolution as conv
+from minigan.backends import numba as cpu
+from minigan.backends.cupy import CupyBackend
+from minigan.backends.numpy import backend as reference
 from minigan.nn.layers import batch_norm
 
 ACTIVATIONS = tuple(formulas.ACTIVATIONS)

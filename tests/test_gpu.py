@@ -17,8 +17,8 @@ import pytest
 
 import minigan
 from minigan import backends, formulas
-from minigan.backends.cupy_backend import CupyBackend
-from minigan.backends.numpy_backend import backend as reference
+from minigan.backends.cupy import CupyBackend
+from minigan.backends.numpy import backend as reference
 from minigan.gradcheck import gradcheck
 from minigan.gradcheck.cases import all_cases
 

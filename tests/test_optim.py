@@ -10,7 +10,7 @@ import pytest
 import minigan
 from minigan import nn, optim
 from minigan.optim import lr_scheduler
-from minigan.tensor import Tensor
+from minigan.autograd import Tensor
 
 
 def quadratic_grad_step(opt: optim.Optimizer, x: nn.Parameter, c: np.ndarray) -> float:

@@ -2,11 +2,11 @@
 
 A backend is one object with the same small interface, one module each:
 
-* :mod:`.numpy_backend` - the readable reference: each formula of :mod:`minigan.formulas`
+* :mod:`.numpy` - the readable reference: each formula of :mod:`minigan.formulas`
   applied to whole arrays through the array namespace ``xp``;
-* :mod:`.numba_backend` - the same kernels as compiled CPU loops, with the formulas inlined;
-* :mod:`.cupy_backend` - the GPU, with the formulas fused into CUDA kernels by ``cupy.fuse``;
-* :mod:`.strict_backend` - a test device: array-api-strict arrays on a second, fake device,
+* :mod:`.numba` - the same kernels as compiled CPU loops, with the formulas inlined;
+* :mod:`.cupy` - the GPU, with the formulas fused into CUDA kernels by ``cupy.fuse``;
+* :mod:`.strict` - a test device: array-api-strict arrays on a second, fake device,
   which refuse every NumPy-only call. It proves the device path in CI, where no GPU is.
 
 Each provides ``xp`` (the array namespace the ops are written against), ``asarray`` and
@@ -19,7 +19,9 @@ Kernels assume valid input: the ops validate once, at their boundary.
 
 The backend of an array is found from its type, once per type; the CPU kernels (Numba, or the
 NumPy reference with ``MINIGAN_KERNELS=numpy``) are chosen once per process, when the first CPU
-op runs. :func:`use_cpu_kernels` switches them explicitly, for tests and benchmarks.
+op runs. :func:`use_cpu_kernels` switches them explicitly, for tests and benchmarks;
+:func:`warm_in_background` runs the reference while the Numba kernels load, then switches once;
+:func:`use_matmul` chooses the CPU matmul (BLAS or the Numba kernel).
 """
 from __future__ import annotations
 
@@ -27,13 +29,16 @@ import contextlib
 import os
 import threading
 import time
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from minigan import formulas
+
 __all__ = [
     "CPU_KERNEL_MODES", "Device", "backend_for", "check_device", "backend_of", "cpu_kernel_mode",
-    "device_of", "move", "to_numpy", "warmup", "KernelLoad", "use_cpu_kernels", "cuda_unavailable_reason",
+    "device_of", "move", "to_numpy", "warmup", "warm_in_background", "KernelStaging", "use_cpu_kernels",
+    "kernel_mode_from_environment", "MATMUL_KERNELS", "matmul_kernel", "use_matmul", "cuda_unavailable_reason",
 ]
 
 CPU_KERNEL_MODES = ("numba", "numpy")
@@ -91,8 +96,12 @@ class Device:
 _cpu_mode: str | None = None
 
 
-def _read_cpu_mode() -> str:
-    raw = os.environ.get("MINIGAN_KERNELS", "numba")
+def kernel_mode_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The CPU kernel mode that ``MINIGAN_KERNELS`` asks for in ``environ`` (default: this
+    process's environment): ``"numba"`` when unset or empty, ``"numpy"``; case and spaces are
+    ignored. A ValueError names any other value. Reads only: the mode in use is
+    :func:`cpu_kernel_mode`."""
+    raw = (os.environ if environ is None else environ).get("MINIGAN_KERNELS", "numba")
     mode = raw.strip().lower() or "numba"
     if mode not in CPU_KERNEL_MODES:
         raise ValueError(f"MINIGAN_KERNELS={raw!r} is not valid; expected one of {CPU_KERNEL_MODES}")
@@ -103,35 +112,76 @@ def cpu_kernel_mode() -> str:
     """``"numba"`` or ``"numpy"``: read from ``MINIGAN_KERNELS`` the first time it is asked."""
     global _cpu_mode
     if _cpu_mode is None:
-        _cpu_mode = _read_cpu_mode()
+        _cpu_mode = kernel_mode_from_environment()
     return _cpu_mode
+
+
+def _set_cpu_mode(mode: str) -> None:
+    """Run the CPU kernels of ``mode`` from now on (the backends found so far are forgotten)."""
+    global _cpu_mode
+    _cpu_mode = mode
+    _BY_TYPE.clear()
 
 
 def _cpu_backend() -> Any:
     if cpu_kernel_mode() == "numba":
-        from .numba_backend import backend  # noqa: PLC0415 - MINIGAN_KERNELS=numpy never imports Numba
+        from minigan.backends.numba import backend  # noqa: PLC0415 - MINIGAN_KERNELS=numpy never imports Numba
     else:
-        from .numpy_backend import backend  # noqa: PLC0415
+        from minigan.backends.numpy import backend  # noqa: PLC0415
     return backend
 
 
 @contextlib.contextmanager
 def use_cpu_kernels(mode: str) -> Iterator[None]:
     """Run the block with the CPU kernels of ``mode`` ("numba" or "numpy"), then switch back."""
-    global _cpu_mode
     if mode not in CPU_KERNEL_MODES:
         raise ValueError(f"unknown CPU kernel mode {mode!r}; expected one of {CPU_KERNEL_MODES}")
     previous = cpu_kernel_mode()
     if mode == previous:  # nothing to switch: keep the resolved backends
         yield
         return
-    _cpu_mode = mode
-    _BY_TYPE.clear()
+    _set_cpu_mode(mode)
     try:
         yield
     finally:
-        _cpu_mode = previous
-        _BY_TYPE.clear()
+        _set_cpu_mode(previous)
+
+
+# ------------------------------------------------------------------------------ the CPU matmul
+MATMUL_KERNELS = ("blas", "numba")
+_matmul = "blas"
+
+
+def matmul_kernel() -> str:
+    """The kernel the Numba backend's matmul runs: ``"blas"`` (the default) or ``"numba"``."""
+    return _matmul
+
+
+class use_matmul:  # noqa: N801 - used like a function, as torch.set_grad_enabled is
+    """Choose the kernel of the CPU matmul (with the Numba kernels; the NumPy reference always
+    calls ``xp.matmul``):
+
+    * ``"blas"`` (the default): NumPy's BLAS, and for an inner dimension of 1 the exact
+      broadcast product; it wins or ties every GAN shape measured (bench/kernels.py);
+    * ``"numba"``: the compiled register-tiled loop (float32 and float64; other dtypes take BLAS).
+
+    ``backends.use_matmul("numba")`` switches at once and stays; ``with backends.use_matmul("numba"):``
+    switches back at the end of the block.
+    """
+
+    def __init__(self, kernel: str) -> None:
+        global _matmul
+        if kernel not in MATMUL_KERNELS:
+            raise ValueError(f"unknown matmul kernel {kernel!r}; expected one of {MATMUL_KERNELS}")
+        self._previous = _matmul
+        _matmul = kernel
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _matmul
+        _matmul = self._previous
 
 
 # ------------------------------------------------------------------------------ finding a backend
@@ -140,7 +190,7 @@ _BY_TYPE: dict[type, Any] = {}  # array type -> backend, filled on first sight o
 
 def cuda_unavailable_reason() -> str | None:
     """None when the GPU can be used; else one line saying whether CuPy or a CUDA device is missing."""
-    from .cupy_backend import unavailable_reason  # noqa: PLC0415
+    from minigan.backends.cupy import unavailable_reason  # noqa: PLC0415
 
     return unavailable_reason()
 
@@ -165,10 +215,10 @@ def backend_for(spec: "str | Device") -> Any:
     if kind == "cpu":
         return _cpu_backend()
     if kind == "cuda":
-        from .cupy_backend import get_backend  # noqa: PLC0415
+        from minigan.backends.cupy import get_backend  # noqa: PLC0415
 
         return get_backend()
-    from .strict_backend import backend  # noqa: PLC0415
+    from minigan.backends.strict import backend  # noqa: PLC0415
 
     return backend
 
@@ -205,8 +255,7 @@ def move(array: Any, spec: "str | Device") -> Any:
 
 
 def _load_numba_kernels(dtypes: Sequence[Any], activations: Sequence[str] | None) -> None:
-    from .numba_backend import compile_all  # noqa: PLC0415
-    from .. import formulas  # noqa: PLC0415
+    from minigan.backends.numba import compile_all  # noqa: PLC0415 - MINIGAN_KERNELS=numpy never imports Numba
 
     for dtype in dtypes:
         compile_all(dtype, tuple(formulas.ACTIVATIONS) if activations is None else tuple(activations))
@@ -222,14 +271,18 @@ def warmup(dtypes: Sequence[Any] = (np.float32,), activations: Sequence[str] | N
     return time.perf_counter() - start
 
 
-class KernelLoad:
-    """:func:`warmup` in a background thread: importing Numba and loading its cached kernels
-    takes about a second, which a caller can spend on work that needs no Numba kernel (the
-    trainer runs its first steps on the NumPy reference). :meth:`wait` joins the thread and
-    raises whatever the loading raised."""
+class KernelStaging:
+    """The Numba kernels loading in a background thread while the NumPy reference runs; made by
+    :func:`warm_in_background`. :meth:`switch` waits for the load and moves to the Numba kernels."""
 
-    def __init__(self, dtypes: Sequence[Any] = (np.float32,), activations: Sequence[str] | None = None) -> None:
+    def __init__(self, dtypes: Sequence[Any], activations: Sequence[str] | None) -> None:
         self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self.switched = False
+        """Whether :meth:`switch` has run (always False when there was nothing to stage)."""
+        if cpu_kernel_mode() != "numba":
+            return  # MINIGAN_KERNELS=numpy (or the reference already chosen): nothing to load or switch
+        _set_cpu_mode("numpy")
         self._thread = threading.Thread(target=self._load, args=(tuple(dtypes), activations),
                                         name="minigan-kernel-load", daemon=True)
         self._thread.start()
@@ -237,15 +290,38 @@ class KernelLoad:
     def _load(self, dtypes: Sequence[Any], activations: Sequence[str] | None) -> None:
         try:
             _load_numba_kernels(dtypes, activations)
-        except BaseException as error:  # noqa: BLE001 - raised again by wait(), in the caller's thread
+        except BaseException as error:  # noqa: BLE001 - raised again by switch(), in the caller's thread
             self._error = error
 
-    def wait(self) -> None:
-        """Block until the kernels are loaded (at once when they are); an error is raised once."""
+    def switch(self) -> None:
+        """Wait for the load, then run the CPU kernels on Numba; from the second call on, nothing.
+
+        The switch happens even when the load failed (so the process never stays on the
+        reference by accident); the load's error is then raised, once, here.
+        """
+        if self._thread is None or self.switched:
+            return
         self._thread.join()
+        self.switched = True
+        _set_cpu_mode("numba")
         if self._error is not None:
             error, self._error = self._error, None
             raise error
+
+
+def warm_in_background(dtypes: Sequence[Any] = (np.float32,),
+                       activations: Sequence[str] | None = None) -> KernelStaging:
+    """Stage the CPU kernels: importing Numba and loading its cached kernels takes about a second,
+    which a caller (the trainer's first steps) can spend on the NumPy reference instead.
+
+    When the CPU kernels are Numba's, this switches them to the NumPy reference once, now, and
+    loads the Numba kernels (as :func:`warmup` does) in a background thread; call
+    ``staging.switch()`` when you want Numba's: it waits for the load (raising its error, if
+    any, in your thread) and switches back, once. ``staging.switched`` says whether it has.
+    With ``MINIGAN_KERNELS=numpy`` (or the reference already in use) it starts no thread and
+    ``switch()`` does nothing.
+    """
+    return KernelStaging(dtypes, activations)
 
 
 def to_numpy(array: Any) -> np.ndarray:

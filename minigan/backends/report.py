@@ -67,16 +67,16 @@ def thread_settings() -> dict[str, Any]:
         settings["cpus_usable"] = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         settings["cpus_usable"] = os.cpu_count()
-    from minigan.backends import numba_backend as cpu  # noqa: PLC0415
-    import numba  # noqa: PLC0415 - numba_backend imported it already
+    import numba  # noqa: PLC0415 - only a report on the Numba kernels imports Numba
+    from minigan.backends.numba import JIT_DISABLED, numba_cache_dir  # noqa: PLC0415
 
     settings["numba_threads"] = numba.get_num_threads()
     try:
         settings["numba_threading_layer"] = numba.threading_layer()
     except ValueError:  # no parallel kernel has run yet
         settings["numba_threading_layer"] = f"not started (requested: {numba.config.THREADING_LAYER})"
-    settings["numba_jit_disabled"] = cpu.JIT_DISABLED
-    settings["numba_cache_dir"] = cpu.NUMBA_CACHE_DIR
+    settings["numba_jit_disabled"] = JIT_DISABLED
+    settings["numba_cache_dir"] = numba_cache_dir()
     settings.update(_blas_info())
     settings["env"] = {
         name: os.environ.get(name)

@@ -19,8 +19,7 @@ import numpy as np
 
 from .. import formulas
 from ..backends import backend_of, to_numpy
-from ..function import enable_grad
-from ..tensor import Tensor
+from ..autograd import Tensor, enable_grad
 
 ParamsArg = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -249,10 +248,11 @@ def _laid_out_like(grad: Any, param: Any) -> Any:
 
 
 def _with_weight_decay(param: Any, grad: Any, weight_decay: float) -> Any:
-    """grad + weight_decay * param in a new array (param.grad itself is left untouched)."""
+    """formulas.l2_decay: grad + weight_decay * param in a new array (param.grad itself is left
+    untouched)."""
     if weight_decay == 0:
         return grad
-    return grad + param * weight_decay
+    return formulas.l2_decay(grad, param, weight_decay)
 
 
 # ====================================================================== SGD

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from minigan.backends import Device
-from minigan.backends.numpy_backend import ArrayBackend
+from minigan.backends.numpy import ArrayBackend
 
 import array_api_strict as xp  # noqa: E402 - a test dependency: imported only when the device is asked for
 from array_api_strict._array_object import Array  # noqa: E402 - the array type (not exported)

@@ -18,7 +18,7 @@ import numpy as np
 
 from minigan import formulas
 from minigan.backends import Device
-from minigan.backends.numpy_backend import ArrayBackend
+from minigan.backends.numpy import ArrayBackend
 
 
 def unavailable_reason() -> str | None:
@@ -118,8 +118,7 @@ class CupyBackend(ArrayBackend):
             exp_avgs[i][...] = m
             exp_avg_sqs[i][...] = v
             if max_exp_avg_sqs is not None:
-                self.cupy.maximum(v, max_exp_avg_sqs[i], out=max_exp_avg_sqs[i])
-                v = max_exp_avg_sqs[i]
+                max_exp_avg_sqs[i][...] = v = self._fuse("amsgrad_max", self.raw.amsgrad_max)(v, max_exp_avg_sqs[i])
             param[...] = update(p, m, v, dt(scalars["bias_correction2_sqrt"]), dt(scalars["eps"]),
                                 dt(scalars["neg_step_size"]))
 

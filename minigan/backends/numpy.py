@@ -97,7 +97,7 @@ class ArrayBackend:
         mean = xp.mean(x, axis=axes, keepdims=True)
         centered = x - mean
         var = xp.mean(centered * centered, axis=axes, keepdims=True)
-        invstd = 1 / xp.sqrt(var + eps)
+        invstd = self.F.batch_norm_invstd(var, eps)
         normalise_act = self._elementwise(f"batch_norm_act_{activation}", lambda F: (
             lambda x, mean, invstd, weight, bias, slope:
             F.ACTIVATIONS[activation][0](F.batch_norm_affine(x, mean, invstd, weight, bias), slope)))
@@ -112,7 +112,7 @@ class ArrayBackend:
         axes, per_channel = _channel_axes(x)
         mean, invstd = xp.reshape(mean, per_channel), xp.reshape(invstd, per_channel)
         dz = self._elementwise(f"act_backward_{activation}", lambda F: F.ACTIVATIONS[activation][1])(grad_y, y, slope)
-        xhat = (x - mean) * invstd
+        xhat = self.F.batch_norm_normalize(x, mean, invstd)
         sum_dz = xp.sum(dz, axis=axes, keepdims=True)
         sum_dz_xhat = xp.sum(dz * xhat, axis=axes, keepdims=True)
         count = x.size // x.shape[1]  # values per channel
@@ -137,7 +137,7 @@ class ArrayBackend:
                 exp_avg[...] = m
                 exp_avg_sq[...] = v
                 if v_max:
-                    v_max[0][...] = v = self.xp.maximum(v, v_max[0])
+                    v_max[0][...] = v = self.F.amsgrad_max(v, v_max[0])
                 param[...] = self.F.adam_param(p, m, v, **update)
 
     def _blocks(self, arrays: tuple[Any, ...]) -> Any:
