@@ -229,3 +229,22 @@ def test_a_long_file_is_found(tmp_path):
 ])
 def test_a_private_import_in_a_test_is_found(source, expected):
     assert private_imports(source, "t.py") == expected
+
+
+def test_importing_every_module_changes_no_environment_variable():
+    import subprocess
+    import sys
+
+    script = (
+        "import importlib, os, pkgutil\n"
+        "before = dict(os.environ)\n"
+        "import minigan\n"
+        "for info in pkgutil.walk_packages(minigan.__path__, 'minigan.'):\n"
+        "    if not info.name.endswith('__main__') and not info.name.startswith('minigan.backends.cupy'):\n"
+        "        importlib.import_module(info.name)\n"
+        "changed = sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))\n"
+        "print(changed)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
