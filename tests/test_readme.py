@@ -34,20 +34,29 @@ def test_every_op_layer_and_loss_has_a_row():
     assert len(rows) == len(function_classes()) + sum(1 for line in block.splitlines() if line.startswith("| `nn."))
 
 
-def layout_paths() -> list[str]:
+def layout_rows() -> list[tuple[int, str]]:
+    """(layer, path) for each line of the README's package layout."""
     section = README.split("## Package layout", 1)[1]
     block = section.split("```text", 1)[1].split("```", 1)[0]
-    return [line.split()[0] for line in block.strip().splitlines()]
+    rows = [line.split()[:2] for line in block.strip().splitlines()[1:]]  # below the header line
+    return [(int(layer), path) for layer, path in rows]
 
 
-def test_the_package_layout_lists_every_file_once():
-    listed = layout_paths()
-    assert len(listed) == len(set(listed)), "a file is listed twice"
-    package = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "minigan").rglob("*.py")
-                     if "__pycache__" not in path.parts)
-    assert sorted(listed) == package, (
-        f"missing from the layout: {sorted(set(package) - set(listed))}; "
-        f"listed but not in the package: {sorted(set(listed) - set(package))}")
+def test_the_package_layout_lists_every_folder_and_top_level_file_once_with_its_layer():
+    from test_layout import layer_of, module_name
+
+    rows = layout_rows()
+    listed = [path for _, path in rows]
+    assert len(listed) == len(set(listed)), "a path is listed twice"
+    package = ROOT / "minigan"
+    folders = {path.parent.relative_to(ROOT).as_posix() + "/" for path in package.rglob("__init__.py")} - {"minigan/"}
+    top_files = {path.relative_to(ROOT).as_posix() for path in package.glob("*.py")}
+    assert sorted(listed) == sorted(folders | top_files), (
+        f"missing from the layout: {sorted((folders | top_files) - set(listed))}; "
+        f"listed but not in the package: {sorted(set(listed) - folders - top_files)}")
+    for layer, path in rows:
+        module = module_name(ROOT / (path + "__init__.py" if path.endswith("/") else path))
+        assert layer == layer_of(module), f"{path} is in layer {layer_of(module)} (tests/test_layout.py), not {layer}"
 
 
 def test_the_tour_examples_and_graph_picture_are_linked_and_exist():
