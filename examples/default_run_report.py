@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--readme", type=Path, default=REPO / "README.md", help="the README to update")
     parser.add_argument("--grid", type=Path, default=DEFAULT_GRID, help="where to copy the sample grid")
     args = parser.parse_args(argv)
-    from minigan.gan.trainer import CheckpointError, load_checkpoint
+    from minigan.gan import CheckpointError, load_checkpoint
     from minigan.paths import atomic_write_bytes
 
     try:

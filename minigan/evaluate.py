@@ -28,6 +28,13 @@ import numpy as np
 
 from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int, require_memory, run_program
+from minigan.data import DataError, load_mnist
+from minigan.gan import draw_samples, load_generator
+from minigan.metrics import (feature_statistics, fid_from_features, frechet_distance, inception_score, mode_coverage,
+                             parzen_score)
+from minigan.metrics.classifier import ARCHITECTURE as CLASSIFIER_ARCHITECTURE
+from minigan.metrics.classifier import load_or_train_classifier
+from minigan.paths import atomic_write_bytes
 
 __all__ = [
     "main", "EvaluationError", "Reference", "prepare_reference", "evaluate_images", "format_table",
@@ -93,8 +100,6 @@ def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int
 
     Noise z ~ N(0, I) is drawn from ``np.random.default_rng(seed)``, as ``minigan.sample`` does.
     """
-    from minigan.sample import draw_samples, load_generator
-
     run_dir = Path(run_dir)
     if not run_dir.exists():
         raise EvaluationError(f"run directory {run_dir} does not exist")
@@ -139,12 +144,7 @@ def prepare_reference(n: int = DEFAULT_N, seed: int = 0, classifier: Any = None,
     The floor is FID(n training images, 10k test images): what a perfect generator would
     score with the same number of samples, since FID is biased upwards for small n.
     """
-    from minigan.metrics import feature_statistics, fid_from_features, inception_score
-    from minigan.metrics.classifier import load_or_train_classifier
-
     if data is None:
-        from minigan.data import load_mnist
-
         data = load_mnist(verbose=verbose)
     if classifier is None:
         classifier = load_or_train_classifier(retrain=retrain, verbose=verbose)
@@ -168,8 +168,6 @@ def evaluate_images(samples: Any, reference: Reference, parzen: bool = True) -> 
     ``mode_coverage`` {histogram, counts, num_covered, kl_to_uniform, threshold}, ``parzen``
     {sigma, mean, stderr} (None when ``parzen=False``), ``classifier`` and ``seconds``.
     """
-    from minigan.metrics import frechet_distance, feature_statistics, inception_score, mode_coverage, parzen_score
-
     started = time.perf_counter()
     x = check_samples(samples)
     clf = reference.classifier
@@ -197,15 +195,9 @@ def evaluate_images(samples: Any, reference: Reference, parzen: bool = True) -> 
             "threshold": float(coverage.threshold),
         },
         "parzen": parzen_result,
-        "classifier": {"architecture": _classifier_arch(), "test_accuracy": float(clf.test_accuracy)},
+        "classifier": {"architecture": CLASSIFIER_ARCHITECTURE, "test_accuracy": float(clf.test_accuracy)},
         "seconds": time.perf_counter() - started,
     }
-
-
-def _classifier_arch() -> str:
-    from minigan.metrics.classifier import ARCHITECTURE
-
-    return ARCHITECTURE
 
 
 def format_table(metrics: dict[str, Any], title: str | None = None) -> str:
@@ -241,8 +233,6 @@ def format_table(metrics: dict[str, Any], title: str | None = None) -> str:
 
 def write_metrics(metrics: dict[str, Any], path: str | Path) -> Path:
     """Write ``metrics`` as indented JSON, atomically (a reader never sees half a file)."""
-    from minigan.paths import atomic_write_bytes
-
     path = Path(path)
     atomic_write_bytes(path, (json.dumps(metrics, indent=2, sort_keys=True) + "\n").encode())
     return path
@@ -296,8 +286,6 @@ def _run(args: argparse.Namespace) -> int:
         source = "real training images"
     if out is not None and not out.resolve().parent.is_dir():
         raise EvaluationError(f"the directory of {out} does not exist")
-
-    from minigan.data import DataError
 
     started = time.perf_counter()
     try:

@@ -10,108 +10,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, non_negative_int, positive_int, require_memory, run_program
+from minigan.gan import CheckpointError, draw_samples, load_generator
+from minigan.paths import atomic_path
 
-__all__ = ["main", "load_generator", "draw_samples"]
+__all__ = ["main", "load_generator", "draw_samples"]  # the last two from minigan.gan.sampling, kept here
 
 
 PROG = "python -m minigan.sample"
 DEFAULT_GRID = "samples.png"
 _IMAGE_BYTES = 28 * 28 * 4  # one float32 image
 _PNG_BYTES_PER_PIXEL = 40  # the grid in float64, the figure's RGBA canvas and matplotlib's resampling
-
-
-def _read_config(path: Path) -> dict[str, Any]:
-    """The architecture and latent size a run's config.json names (CheckpointError if it cannot say)."""
-    from minigan.gan.trainer import CheckpointError
-
-    try:
-        config = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise CheckpointError(f"cannot read {path} as a run's JSON configuration: {error}") from None
-    if not isinstance(config, dict):
-        raise CheckpointError(f"{path} is not a run's configuration (a JSON object with arch and latent_dim)")
-    missing = [key for key in ("arch", "latent_dim") if key not in config]
-    if missing:
-        raise CheckpointError(f"{path} does not say which network it is: no {' or '.join(missing)}")
-    return config
-
-
-def _check_finite(generator: Any, path: Path) -> None:
-    from minigan.gan.trainer import CheckpointError
-
-    for name, array in generator.state_dict().items():
-        if np.asarray(array).dtype.kind == "f" and not np.all(np.isfinite(array)):
-            raise CheckpointError(f"the generator in {path} has NaN or infinite weights ({name}); "
-                                  "the run diverged before it was saved")
-
-
-def load_generator(checkpoint: str | Path):
-    """``(G, architecture, latent_dim)`` from a run directory or checkpoint file.
-
-    Raises CheckpointError (a ValueError) with one line naming the file for anything that
-    cannot be sampled from: no checkpoint, an unreadable config.json, weights of another net,
-    NaN weights.
-    """
-    import minigan
-    from minigan.gan.models import build_models
-    from minigan.gan.trainer import CHECKPOINT_NAME, GENERATOR_NAME, CheckpointError, load_checkpoint
-
-    path = Path(checkpoint)
-    if path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
-        config_path = path / "config.json"
-        if not config_path.exists():
-            raise CheckpointError(f"{path} has {GENERATOR_NAME} but no config.json saying which architecture it is")
-        config = _read_config(config_path)
-        try:
-            weights = minigan.load(path / GENERATOR_NAME)
-        except (OSError, ValueError) as error:
-            raise CheckpointError(str(error)) from None
-    else:
-        state = load_checkpoint(path)
-        config, weights = state.get("config"), state.get("generator")
-        if state.get("generator_ema") is not None:  # the run samples from its weight average
-            weights = state["generator_ema"].get("module") if isinstance(state["generator_ema"], dict) else None
-    try:
-        latent_dim = int(config["latent_dim"])
-        generator, _, arch = build_models(str(config["arch"]), latent_dim)
-    except (KeyError, TypeError, ValueError) as error:
-        raise CheckpointError(f"{path} names a network minigan cannot build: {error}") from None
-    try:
-        generator.load_state_dict(weights)
-    except (KeyError, TypeError, ValueError, RuntimeError) as error:
-        raise CheckpointError(f"the weights in {path} do not fit architecture {config['arch']!r}: "
-                              f"{str(error).splitlines()[0]}") from None
-    _check_finite(generator, path)
-    return generator, arch, latent_dim
-
-
-def draw_samples(generator: Any, arch: Any, latent_dim: int, n: int, seed: int = 0,
-                 batch_size: int = 1000) -> np.ndarray:
-    """n images in [0, 1], shape (n, 784) float32, from noise z ~ N(0, I) of ``default_rng(seed)``.
-
-    Drawn ``batch_size`` at a time (the same noise as one draw of shape (n, latent_dim)), so
-    memory grows with n only by the images themselves.
-    """
-    from minigan.gan.trainer import generate
-
-    rng = np.random.default_rng(seed)
-    images = np.empty((n, 28 * 28), dtype=np.float32)
-    for start in range(0, n, batch_size):
-        stop = min(n, start + batch_size)
-        images[start:stop] = generate(generator, rng.standard_normal((stop - start, latent_dim), dtype=np.float32),
-                                      arch)
-    if not np.all(np.isfinite(images)):
-        raise ValueError("the generator produced NaN or infinite values")
-    return images
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,8 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from minigan.gan.trainer import CheckpointError
-
     return run_program(PROG, build_parser(), _run, argv, expected=(CheckpointError,))
 
 
@@ -162,8 +76,7 @@ def _check_memory(args: argparse.Namespace, png: Path | None) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from minigan.paths import atomic_path
-    from minigan.viz import save_sample_grid
+    from minigan.viz import save_sample_grid  # matplotlib loads only when a grid is drawn
 
     png, npy = _targets(args)
     _check_memory(args, png)

@@ -23,10 +23,11 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from minigan import backends
-from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError, non_negative_float,
+from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError, exit_status, non_negative_float,
                          non_negative_int, one_line, positive_float, positive_int, require_memory, run_program,
                          say_error)
-from minigan.signals import exit_status
+from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunWriteError, TrainConfig, Trainer,
+                         TrainingDiverged, is_dead_run, parameter_count, remove_dead_run)
 
 __all__ = ["main", "build_parser"]
 
@@ -56,18 +57,12 @@ _decay = _in_unit_interval("the decay", " (0 turns the average off)")
 
 def _architecture_defaults(key: str) -> str:
     """The architectures that set ``key`` themselves, for --help: "hinge for cnn-d"."""
-    from minigan.gan.models import ARCHITECTURES  # noqa: PLC0415
-
     return ", ".join(f"{spec.defaults[key]:g} for {name}" if isinstance(spec.defaults[key], float)
                      else f"{spec.defaults[key]} for {name}"
                      for name, spec in ARCHITECTURES.items() if key in spec.defaults)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from minigan.gan.models import ARCHITECTURES
-    from minigan.gan.objectives import OBJECTIVES
-    from minigan.gan.trainer import LR_SCHEDULES
-
     parser = OneLineParser(
         prog=PROG,
         description="Train a GAN on MNIST with minigan. Every option left out takes the value recommended "
@@ -155,8 +150,6 @@ def _probe_writable(directory: Path) -> None:
 
 def _check_new_out(out: Path, default: bool) -> None:
     """A new run needs ``out`` to be absent, empty, or a run that never saved a checkpoint, in a writable parent."""
-    from minigan.gan.trainer import is_dead_run
-
     if out.exists():
         if not out.is_dir():
             raise UsageError(f"--out {out} exists and is not a directory")
@@ -176,24 +169,9 @@ def _check_new_out(out: Path, default: bool) -> None:
     _probe_writable(parent)
 
 
-def _parameter_count(arch: str, latent_dim: int) -> int:
-    """The parameters of G and D for ``latent_dim``, without allocating networks of that size.
-
-    Every architecture's G starts with a Linear(latent_dim, width), the only layer that grows with
-    the latent size: the networks are built for latent size 1, and each further latent unit adds
-    ``width`` weights (tests/test_cli_errors.py checks this against real builds of every one).
-    """
-    from minigan.gan.models import build_models
-
-    generator, discriminator, _ = build_models(arch, 1, np.random.default_rng(0))
-    at_one = sum(p.data.size for net in (generator, discriminator) for p in net.parameters())
-    width = next(generator.parameters()).shape[0]
-    return at_one + (latent_dim - 1) * width
-
-
 def _require_model_memory(config: Any) -> None:
     """Refuse networks that cannot fit in memory before allocating them."""
-    total = _parameter_count(config.arch, config.latent_dim)
+    total = parameter_count(config.arch, config.latent_dim)
     require_memory(total * _BYTES_PER_PARAMETER, f"--arch {config.arch} with --latent-dim {config.latent_dim}")
 
 
@@ -203,8 +181,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _create_trainer(args: argparse.Namespace) -> Any:
-    from minigan.gan.trainer import TrainConfig, Trainer, is_dead_run, remove_dead_run
-
     given = _given(args)
     if args.resume is not None:
         if args.out is not None and Path(args.out).resolve() != Path(args.resume).resolve():
@@ -231,8 +207,6 @@ def _create_trainer(args: argparse.Namespace) -> Any:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from minigan.gan.trainer import RunWriteError, TrainingDiverged
-
     try:
         # Building the networks runs no kernel; on the NumPy reference it does not wait for Numba's
         # import either, which the trainer does in the background while its first steps run.

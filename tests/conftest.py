@@ -1,5 +1,5 @@
-"""Shared test settings: one Hypothesis profile, derandomized so CI runs are repeatable,
-minigan's default Generator restored after each test, and the one way tests switch kernel modes."""
+"""Shared test settings: one Hypothesis profile, derandomized so CI runs are repeatable, and
+the one way tests switch kernel modes."""
 import contextlib
 import os
 
@@ -12,16 +12,6 @@ settings.register_profile(
 )
 settings.register_profile("thorough", deadline=None, max_examples=300)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-@pytest.fixture(autouse=True)
-def _restore_default_generator():
-    """A Trainer installs its run's Generator as minigan's default; give other tests theirs back."""
-    from minigan.torch_api import generators as mrandom
-
-    previous = mrandom.default_generator()
-    yield
-    mrandom.set_default_generator(previous)
 
 
 # ---------------------------------------------------------------------------- small runs for CLI tests

@@ -22,7 +22,8 @@ import minigan
 from minigan import evaluate as evaluate_cli
 from minigan import sample as sample_cli
 from minigan import train as train_cli
-from minigan.gan import trainer as trainer_module
+from minigan.gan import TrainConfig, Trainer, generate, load_checkpoint, parameter_count
+from minigan.gan import trainer as trainer_module  # its set-up is patched by name
 from minigan.gradcheck import __main__ as gradcheck_cli
 
 TRAIN = "python -m minigan.train"
@@ -75,7 +76,7 @@ def read_only(directory):
 
 def _fail_on_step(monkeypatch, step, action):
     """Run ``action(trainer)`` right after the training step numbered ``step`` (1-based)."""
-    original = trainer_module.Trainer.train_step
+    original = Trainer.train_step
 
     def train_step(self, real):
         row = original(self, real)
@@ -83,7 +84,7 @@ def _fail_on_step(monkeypatch, step, action):
             action(self, row)
         return row
 
-    monkeypatch.setattr(trainer_module.Trainer, "train_step", train_step)
+    monkeypatch.setattr(Trainer, "train_step", train_step)
 
 
 # ---------------------------------------------------------------- 1. no dead run directory
@@ -96,11 +97,11 @@ def test_a_signal_before_the_first_step_saves_a_resumable_checkpoint(monkeypatch
     out = tmp_path / "run"
     assert train_cli.main(small_train_args + ["--epochs", "1", "--out", str(out)]) == 130
     assert f"resume with: {TRAIN} --resume {out}" in capsys.readouterr().err
-    state = trainer_module.load_checkpoint(out)
+    state = load_checkpoint(out)
     assert int(state["global_step"]) == 0
     monkeypatch.setattr(trainer_module, "fused_activations", real_setup)
     assert train_cli.main(["--resume", str(out)]) == 0
-    assert _history_rows(out) == 2 and int(trainer_module.load_checkpoint(out)["global_step"]) == 2
+    assert _history_rows(out) == 2 and int(load_checkpoint(out)["global_step"]) == 2
 
 
 def test_divergence_at_step_one_removes_the_run_so_out_can_be_reused(monkeypatch, tmp_path, capsys,
@@ -144,17 +145,17 @@ def test_a_dead_run_from_a_killed_process_can_be_reused_and_is_not_resumed(tmp_p
     """What a SIGKILL before the first checkpoint leaves: config.json and an empty samples/."""
     out = tmp_path / "run"
     (out / "samples").mkdir(parents=True)
-    (out / "config.json").write_text(json.dumps(trainer_module.TrainConfig(arch="tiny").resolve().to_dict()))
+    (out / "config.json").write_text(json.dumps(TrainConfig(arch="tiny").resolve().to_dict()))
     assert train_cli.main(["--resume", str(out)]) == 2
     error = _one_line_error(capsys)
     assert "stopped before its first checkpoint" in error and f"--out {out}" in error
     assert train_cli.main(small_train_args + ["--epochs", "1", "--out", str(out)]) == 0
     assert "starting afresh" in capsys.readouterr().out
-    assert int(trainer_module.load_checkpoint(out)["global_step"]) == 2
+    assert int(load_checkpoint(out)["global_step"]) == 2
 
 
 @pytest.mark.parametrize("files", [
-    {"config.json": json.dumps(trainer_module.TrainConfig().to_dict()), "notes.txt": "mine"},
+    {"config.json": json.dumps(TrainConfig().to_dict()), "notes.txt": "mine"},
     {"config.json": '{"my": "own settings"}'},  # a config.json that no run wrote
 ])
 def test_a_directory_with_other_files_is_still_refused(tmp_path, capsys, small_train_args, files):
@@ -187,7 +188,7 @@ def test_a_checkpoint_that_becomes_unwritable_mid_run(monkeypatch, tmp_path, cap
         error = _one_line_error(capsys)
     assert f"cannot write {out / 'checkpoint.npz'}" in error
     assert f"the last good checkpoint {out / 'checkpoint.npz'} is kept" in error
-    state = trainer_module.load_checkpoint(out)
+    state = load_checkpoint(out)
     assert int(state["global_step"]) == 2 == _history_rows(out)  # history.csv is not ahead of the checkpoint
     assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
 
@@ -275,7 +276,7 @@ def test_sample_writes_only_what_was_asked(finished_small_run, tmp_path, monkeyp
     # batch of 1000 differently from one of 10,000 in the last bit)
     generator, arch, latent_dim = sample_cli.load_generator(finished_small_run)
     noise = np.random.default_rng(0).standard_normal((10_000, latent_dim), dtype=np.float32)
-    np.testing.assert_allclose(images.reshape(10_000, 784), trainer_module.generate(generator, noise, arch),
+    np.testing.assert_allclose(images.reshape(10_000, 784), generate(generator, noise, arch),
                                rtol=0, atol=1e-6)
     assert sample_cli.main(["--checkpoint", str(finished_small_run), "-n", "4"]) == 0  # nothing asked: the default grid
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.npy", "samples.png"]
@@ -311,7 +312,7 @@ def test_the_memory_check_counts_the_parameters_of_every_architecture():
     for arch in ARCHITECTURES:
         G, D, _ = build_models(arch, 7, np.random.default_rng(0))
         built = sum(p.data.size for net in (G, D) for p in net.parameters())
-        assert train_cli._parameter_count(arch, 7) == built, arch
+        assert parameter_count(arch, 7) == built, arch
 
 
 def test_an_unexpected_error_is_one_line_with_a_hint_and_debug_shows_it(monkeypatch, tmp_path, capsys,
@@ -364,7 +365,7 @@ def test_sigterm_saves_a_checkpoint_and_exits_143(monkeypatch, tmp_path, capsys,
     out = tmp_path / "run"
     assert train_cli.main(small_train_args + ["--epochs", "3", "--out", str(out)]) == 143
     assert f"--resume {out}" in capsys.readouterr().err
-    state = trainer_module.load_checkpoint(out)
+    state = load_checkpoint(out)
     assert int(state["global_step"]) == 3 == _history_rows(out)
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the program's handlers are gone again
 
@@ -384,7 +385,7 @@ def test_sigterm_to_a_real_process(tmp_path, small_train_args):
         process.kill()
     assert process.returncode == 143, err
     assert "Traceback" not in err and "--resume" in err
-    state = trainer_module.load_checkpoint(out)
+    state = load_checkpoint(out)
     assert int(state["global_step"]) >= 3 and int(state["global_step"]) == _history_rows(out)
 
 
@@ -393,7 +394,7 @@ def test_a_mismatched_checkpoint_says_what_does_not_fit(finished_small_run, tmp_
     """Resuming showed only "Error(s) in loading state_dict for Sequential:"; now the line says which key."""
     run = tmp_path / "run"
     shutil.copytree(finished_small_run, run)
-    state = trainer_module.load_checkpoint(run)
+    state = load_checkpoint(run)
     state["generator"]["0.weight"] = np.zeros((64, 9), dtype=np.float32)
     minigan.save(state, run / "checkpoint.npz")
     assert train_cli.main(["--resume", str(run), "--epochs", "2"]) == 2

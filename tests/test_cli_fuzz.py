@@ -31,8 +31,7 @@ from hypothesis import strategies as st
 from minigan import evaluate as evaluate_cli
 from minigan import sample as sample_cli
 from minigan import train as train_cli
-from minigan.gan.objectives import OBJECTIVES
-from minigan.gan.trainer import is_dead_run
+from minigan.gan import OBJECTIVES, is_dead_run
 from minigan.gradcheck import __main__ as gradcheck_cli
 
 HUGE = str(10 ** 12)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from minigan.gan.trainer import Trainer, TrainConfig
+from minigan.gan import Trainer, TrainConfig
 
 SCRIPT = Path(__file__).resolve().parent.parent / "examples" / "default_run_report.py"
 

@@ -2,6 +2,7 @@
 learning on real MNIST, and the trainer's guarantees (resume, NaN, determinism, Ctrl-C)."""
 from __future__ import annotations
 
+import copy
 import math
 import os
 import signal
@@ -11,10 +12,10 @@ import pytest
 
 import minigan
 from minigan import Tensor, nn
-from minigan.gan import (ARCHITECTURES, OBJECTIVES, Architecture, CheckpointError, Trainer, TrainConfig,
-                         TrainingDiverged, build_models, get_objective, gradient_penalty, r1_penalty, to_unit)
+from minigan.gan import (ARCHITECTURES, OBJECTIVES, Architecture, CheckpointError, ConfigError, Trainer, TrainConfig,
+                         TrainingDiverged, build_models, get_objective, gradient_penalty, load_checkpoint,
+                         load_generator, r1_penalty, to_unit)
 from minigan.gan.models import IMAGE_DIM
-from minigan.gan.trainer import ConfigError, load_checkpoint
 
 LOGITS_REAL = np.array([[-30.0], [-2.5], [-0.3], [0.0], [0.7], [3.0], [40.0]], dtype=np.float64)
 LOGITS_FAKE = np.array([[25.0], [-1.0], [0.2], [-4.0], [1.5], [-60.0], [0.0]], dtype=np.float64)
@@ -193,6 +194,29 @@ def test_the_r1_option_adds_the_penalty_to_ds_loss(tmp_path):
     assert penalties[0] == penalties[1] > 0
     assert rows[1]["d_loss"] - rows[0]["d_loss"] == pytest.approx(penalties[0], rel=1e-5)
     assert rows[1]["d_x"] == rows[0]["d_x"]
+
+
+def test_clipping_and_the_penalties_are_the_objectives_hooks():
+    """The step adds what the objective's hooks give: a run's clip bound reaches WGAN only, its
+    penalty weight WGAN-GP only, and R1 any objective."""
+    wgan = get_objective("wgan").with_settings(clip=0.05, gp_lambda=3.0)
+    gp = get_objective("wgan-gp").with_settings(clip=0.05, gp_lambda=3.0, r1_gamma=2.0)
+    bce = get_objective("bce").with_settings(clip=0.05, gp_lambda=3.0)
+    assert (wgan.clip, wgan.gp_lambda, gp.clip, gp.gp_lambda, bce.clip, bce.gp_lambda) == (0.05, None, None, 3.0, None, None)
+    rng = np.random.default_rng(2)
+    critic = nn.Linear(3, 1, rng=rng, dtype=np.float64)
+    real = Tensor(rng.random((4, 3)), requires_grad=True)
+    fake = Tensor(rng.random((4, 3)))
+    real_logits = critic(real)
+    assert bce.d_penalties(critic, real, fake, real_logits, rng) == [] and not bce.differentiates_real_batch
+    gp_term, r1_term = gp.d_penalties(critic, real, fake, real_logits, np.random.default_rng(9))
+    assert gp_term.item() == gradient_penalty(critic, real, fake, np.random.default_rng(9), 3.0).item()
+    assert r1_term.item() == r1_penalty(real_logits, real, 2.0).item() and gp.differentiates_real_batch
+    critic.weight.data[...] = [[0.5, -0.01, -2.0]]
+    bce.after_d_step(critic)
+    np.testing.assert_array_equal(critic.weight.numpy(), [[0.5, -0.01, -2.0]])
+    wgan.after_d_step(critic)
+    np.testing.assert_array_equal(critic.weight.numpy(), [[0.05, -0.01, -0.05]])
 
 
 # ---------------------------------------------------------------------------- models
@@ -402,6 +426,24 @@ def test_the_first_steps_use_the_reference_kernels_and_a_resume_switches_where_t
     assert not np.array_equal(_losses(full.history)["d_loss"][15:], _losses(reference.history)["d_loss"][15:])
 
 
+def test_a_run_leaves_the_process_default_generator_as_it_found_it(bn_arch, tmp_path):
+    """The run's Generator is handed to all that draws (weights, noise, shuffles, dropout masks),
+    not installed: the process's default generator is the same object in the same state after."""
+    from minigan.torch_api.generators import default_generator
+
+    before = default_generator()
+    state = copy.deepcopy(before.bit_generator.state)
+    images = np.random.default_rng(0).integers(0, 256, (40, 28, 28), dtype=np.uint8)
+    for arch in ("default", bn_arch):  # Dropout built with the run's Generator, and one built without
+        trainer = Trainer.create(TrainConfig(arch=arch, batch_size=20, epochs=1, latent_dim=8, log_every=100),
+                                 tmp_path / arch, images, verbose=False)
+        trainer.fit()
+        dropouts = [m for m in trainer.discriminator.modules() if isinstance(m, nn.Dropout)]
+        assert dropouts and all(m.rng is trainer.rng for m in dropouts)
+    assert default_generator() is before
+    assert before.bit_generator.state == state
+
+
 @pytest.mark.mnist
 def test_resume_extends_epochs_like_a_longer_run(mnist_slice, tmp_path):
     long = Trainer.create(_config("tiny", lr_schedule="none", epochs=2), tmp_path / "long", mnist_slice, verbose=False)
@@ -480,8 +522,6 @@ def test_trainer_samples_from_the_average_it_checkpoints(mnist_slice, tmp_path):
     for key in expected:
         np.testing.assert_allclose(saved[key], expected[key], rtol=1e-5, atol=1e-6, err_msg=key)
         assert not np.allclose(saved[key], raw[key])  # the average, not G's last weights
-    from minigan.sample import load_generator
-
     generator, _, _ = load_generator(tmp_path / "run")  # from the checkpoint: the average too
     for key, value in generator.state_dict().items():
         np.testing.assert_array_equal(value, saved[key])

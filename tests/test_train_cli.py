@@ -11,7 +11,7 @@ import pytest
 
 from minigan import sample as sample_cli
 from minigan import train as train_cli
-from minigan.gan import trainer as trainer_module
+from minigan.gan import Trainer, load_checkpoint
 
 EVERY_FLAG = ("--epochs", "--batch-size", "--lr", "--betas", "--latent-dim", "--arch", "--loss", "--n-critic",
               "--clip", "--gp-lambda", "--r1-gamma", "--lr-schedule", "--seed", "--out", "--resume", "--sample-every",
@@ -190,7 +190,7 @@ def test_resume_through_the_cli_continues(tiny_run, tmp_path, capsys):
 
 @pytest.mark.mnist
 def test_ctrl_c_saves_a_checkpoint_and_exits_130(monkeypatch, tmp_path, capsys):
-    original = trainer_module.Trainer.train_step
+    original = Trainer.train_step
 
     def step_then_ctrl_c(self, real):
         row = original(self, real)
@@ -198,17 +198,17 @@ def test_ctrl_c_saves_a_checkpoint_and_exits_130(monkeypatch, tmp_path, capsys):
             os.kill(os.getpid(), signal.SIGINT)
         return row
 
-    monkeypatch.setattr(trainer_module.Trainer, "train_step", step_then_ctrl_c)
+    monkeypatch.setattr(Trainer, "train_step", step_then_ctrl_c)
     out = tmp_path / "run"
     assert train_cli.main(TINY + ["--epochs", "1", "--out", str(out)]) == 130
     assert "--resume" in capsys.readouterr().err
-    state = trainer_module.load_checkpoint(out)
+    state = load_checkpoint(out)
     assert int(state["global_step"]) == 3 and int(state["batch_in_epoch"]) == 3
 
 
 @pytest.mark.mnist
 def test_nan_exits_1_naming_the_step(monkeypatch, tmp_path, capsys):
-    original = trainer_module.Trainer.train_step
+    original = Trainer.train_step
 
     def step_with_nan(self, real):
         row = original(self, real)
@@ -216,7 +216,7 @@ def test_nan_exits_1_naming_the_step(monkeypatch, tmp_path, capsys):
             row["d_loss"] = float("nan")
         return row
 
-    monkeypatch.setattr(trainer_module.Trainer, "train_step", step_with_nan)
+    monkeypatch.setattr(Trainer, "train_step", step_with_nan)
     out = tmp_path / "run"
     assert train_cli.main(TINY + ["--epochs", "1", "--out", str(out)]) == 1
     err = _one_line_error(capsys)

@@ -48,7 +48,8 @@ import numpy as np
 
 from minigan import nn
 
-__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "to_unit", "dcgan_init_"]
+__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "parameter_count", "to_unit",
+           "dcgan_init_"]
 
 IMAGE_DIM = 28 * 28
 
@@ -107,7 +108,7 @@ def _mlp_discriminator(rng: np.random.Generator | None, widths=(512, 256), dropo
         layers.append(nn.Linear(previous, width, rng=rng))
         layers.append(nn.LeakyReLU(0.2))
         if dropout:
-            layers.append(nn.Dropout(dropout))
+            layers.append(nn.Dropout(dropout, rng=rng))  # its masks come from the same Generator
         previous = width
     layers.append(nn.Linear(previous, 1, rng=rng))
     return nn.Sequential(*layers)
@@ -225,13 +226,28 @@ def get_architecture(name: str) -> Architecture:
 
 def build_models(name: str, latent_dim: int = 100, rng: np.random.Generator | None = None
                  ) -> tuple[nn.Module, nn.Module, Architecture]:
-    """``(G, D, architecture)`` with their weights drawn from ``rng`` (G first, then D)."""
+    """``(G, D, architecture)`` with their weights drawn from ``rng`` (G first, then D), and
+    their dropout masks, if any, while they train (``None``: the process's default generator)."""
     if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
         raise ValueError(f"latent_dim must be a positive int, got {latent_dim!r}")
     arch = get_architecture(name)
     generator = arch.make_generator(int(latent_dim), rng)
     discriminator = arch.make_discriminator(rng)
     return generator, discriminator, arch
+
+
+def parameter_count(name: str, latent_dim: int) -> int:
+    """The parameters of G and D of architecture ``name`` for ``latent_dim``, counted without
+    allocating networks of that size (so a size that cannot fit in memory can be refused first).
+
+    Every architecture's G starts with a Linear(latent_dim, width), the only layer that grows with
+    the latent size: the networks are built for latent size 1, and each further latent unit adds
+    ``width`` weights (tests/test_cli_errors.py checks this against real builds of every one).
+    """
+    generator, discriminator, _ = build_models(name, 1, np.random.default_rng(0))
+    at_one = sum(p.data.size for net in (generator, discriminator) for p in net.parameters())
+    width = next(generator.parameters()).shape[0]
+    return at_one + (latent_dim - 1) * width
 
 
 def to_unit(images: np.ndarray, scale: str) -> np.ndarray:

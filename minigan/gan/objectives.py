@@ -41,16 +41,22 @@ landscape flat at the data, so G is not pushed away from the digits it already m
 Each objective also declares the optimizer settings recommended for it (``optimizer``,
 ``lr``, ``betas``, ``n_critic``, ``clip``, ``gp_lambda``); the trainer uses them wherever the
 user gave none.
+
+What an objective adds to the plain step, it does through two hooks, so the step never asks
+which loss it trains: :meth:`Objective.d_penalties` (WGAN-GP's gradient penalty, R1) are added
+to D's loss, and :meth:`Objective.after_d_step` runs after D's optimizer step (WGAN's weight
+clipping). :meth:`Objective.with_settings` gives the objective a run's clipping bound and
+penalty weights.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-import minigan
-from minigan import Tensor, formulas
+from minigan import formulas, ops
+from minigan.autograd import Tensor, grad
 from minigan.backends import backend_of, to_numpy
 from minigan.nn import functional as F
 
@@ -74,8 +80,9 @@ class Objective:
     lr: float = 2e-4
     betas: tuple[float, float] = (0.5, 0.999)
     n_critic: int = 1
-    clip: float | None = None  # WGAN weight clipping
+    clip: float | None = None  # WGAN weight clipping: D's weights clamped to [-clip, clip] after each step
     gp_lambda: float | None = None  # WGAN-GP penalty weight
+    r1_gamma: float = 0.0  # weight of the R1 penalty on D (0: none); any objective may add it
     # Whether D's output is a logit of "real", so that sigmoid(logits) is the probability the
     # tutorial logs as D(x); for the critics (wgan, wgan-gp, lsgan, hinge) the raw score is logged.
     probabilistic: bool = True
@@ -93,7 +100,7 @@ class Objective:
         if kind == "lsgan":
             return ((r - 1.0) * (r - 1.0)).mean() * 0.5 + (f * f).mean() * 0.5
         if kind == "hinge":
-            return minigan.relu(1.0 - r).mean() + minigan.relu(1.0 + f).mean()
+            return ops.relu(1.0 - r).mean() + ops.relu(1.0 + f).mean()
         raise AssertionError(kind)
 
     def g_loss(self, fake_logits: Tensor) -> Tensor:
@@ -121,6 +128,39 @@ class Objective:
     def recommended(self) -> dict[str, Any]:
         return {"optimizer": self.optimizer, "lr": self.lr, "betas": self.betas, "n_critic": self.n_critic,
                 "clip": self.clip, "gp_lambda": self.gp_lambda}
+
+    # ------------------------------------------------------------------ the hooks of the step
+    def with_settings(self, clip: float | None, gp_lambda: float | None, r1_gamma: float = 0.0) -> "Objective":
+        """This objective with a run's clipping bound and penalty weights.
+
+        A setting the objective has no use for stays off: only an objective that clips (one
+        whose recommended ``clip`` is set, WGAN) takes ``clip``, and only one with a gradient
+        penalty (WGAN-GP) takes ``gp_lambda``. Any objective takes ``r1_gamma``.
+        """
+        return replace(self, clip=None if self.clip is None else clip,
+                       gp_lambda=None if self.gp_lambda is None else gp_lambda, r1_gamma=float(r1_gamma))
+
+    @property
+    def differentiates_real_batch(self) -> bool:
+        """Whether D's loss needs the gradient with respect to the real batch (the R1 penalty)."""
+        return self.r1_gamma > 0
+
+    def d_penalties(self, discriminator: Any, real: Tensor, fake: Tensor, real_logits: Tensor,
+                    rng: np.random.Generator) -> list[Tensor]:
+        """The terms added to D's loss, in the order the step adds them: WGAN-GP's gradient
+        penalty at points between ``real`` and ``fake`` (drawing its weights from ``rng``), then
+        the R1 penalty at ``real`` (which must require grad; ``real_logits`` is ``D(real)``)."""
+        terms = []
+        if self.gp_lambda is not None:
+            terms.append(gradient_penalty(discriminator, real, fake, rng, self.gp_lambda))
+        if self.r1_gamma > 0:
+            terms.append(r1_penalty(real_logits, real, self.r1_gamma))
+        return terms
+
+    def after_d_step(self, discriminator: Any) -> None:
+        """What follows D's optimizer step: WGAN clamps D's weights into ``[-clip, clip]``."""
+        if self.clip is not None:
+            clip_weights(discriminator, self.clip)
 
 
 _KIND = {"bce": "bce", "bce-logits": "bce", "minimax": "bce", "wgan": "wgan", "wgan-gp": "wgan",
@@ -161,7 +201,7 @@ def gradient_penalty(discriminator: Any, real: np.ndarray | Tensor, fake: np.nda
     eps = backend.asarray(rng.random((real.shape[0], 1), dtype=np.float64).astype(dtype))
     x_hat = Tensor(eps * real + (1 - eps) * fake, requires_grad=True)
     scores = discriminator(x_hat)
-    (grad_x,) = minigan.grad(scores.sum(), x_hat, create_graph=True)
+    (grad_x,) = grad(scores.sum(), x_hat, create_graph=True)
     norms = ((grad_x * grad_x).sum(axis=1) + _GP_EPS).sqrt()
     return ((norms - 1.0) * (norms - 1.0)).mean() * float(gp_lambda)
 
@@ -175,7 +215,7 @@ def r1_penalty(real_logits: Tensor, real: Tensor, gamma: float) -> Tensor:
     BatchNorm in D (training mode) it includes what each image changes in the batch statistics.
     The result is part of the graph through D's parameters (``create_graph=True``).
     """
-    (grad_x,) = minigan.grad(real_logits.sum(), real, create_graph=True)
+    (grad_x,) = grad(real_logits.sum(), real, create_graph=True)
     flat = grad_x.reshape(grad_x.shape[0], -1)
     return (flat * flat).sum(axis=1).mean() * (0.5 * float(gamma))
 

@@ -1,6 +1,9 @@
 """Ctrl-C (SIGINT) and a job scheduler's stop (SIGTERM, also what ``timeout`` sends) end a
 program the same way: as an :class:`Interrupted` exception that says which signal it was, so
 that the program can save its work and exit with status 128 + the signal's number (130, 143).
+
+It lives in the GAN layer because the trainer saves a checkpoint on either signal; the programs
+take it from :mod:`minigan.cli`, which passes it on.
 """
 from __future__ import annotations
 

@@ -1,0 +1,178 @@
+"""A run's configuration: every value that defines a run, its recommended defaults and its checks,
+and the optimizers and LR schedules it names.
+
+``None`` in a :class:`TrainConfig` means "the recommended value": :meth:`TrainConfig.resolve`
+fills it from the architecture's run defaults, then the objective's recommendation, then the
+global defaults, and checks every value (ConfigError, one line, otherwise).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from minigan import optim
+from minigan.backends import check_device
+from minigan.gan.errors import CheckpointError, ConfigError
+from minigan.gan.models import get_architecture
+from minigan.gan.objectives import get_objective
+
+__all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "make_optimizer", "make_scheduler"]
+
+LR_SCHEDULES = ("none", "exponential", "cosine", "cyclic")
+# The losses an architecture's run defaults (lr, betas, epochs...) apply to; the others take the
+# objective's recommended settings.
+GAN_FAMILY = ("bce", "bce-logits", "minimax", "lsgan", "hinge")
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a run. ``None`` means "the recommended value" (see :meth:`resolve`)."""
+
+    epochs: int | None = None
+    batch_size: int | None = None
+    lr: float | None = None
+    betas: tuple[float, float] | None = None
+    latent_dim: int = 100
+    arch: str = "default"
+    loss: str | None = None  # None: the architecture's (Architecture.defaults["loss"]), else "bce"
+    n_critic: int | None = None
+    clip: float | None = None
+    gp_lambda: float | None = None
+    r1_gamma: float | None = None  # weight of the R1 penalty on D (0: none); None: the architecture's
+    lr_schedule: str | None = None
+    real_label: float | None = None
+    optimizer: str | None = None
+    ema: float | None = None  # decay of the moving average of G's weights; 0 = no average
+    seed: int = 0
+    dataset: str = "mnist"
+    data_dir: str | None = None
+    log_every: int = 100
+    sample_every: int = 1
+    device: str = "cpu"
+
+    def resolve(self) -> "TrainConfig":
+        """A copy with every ``None`` filled in and every value checked (ConfigError otherwise).
+
+        Order: an explicit value, then the architecture's run defaults (for the GAN-family
+        losses), then the objective's recommended settings, then the global defaults.
+        """
+        try:
+            arch = get_architecture(self.arch)
+            loss = self.loss if self.loss is not None else arch.defaults.get("loss", "bce")
+            objective = get_objective(loss)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        rec = objective.recommended()
+        family = loss in GAN_FAMILY
+        arch_defaults = dict(arch.defaults) if family else {}
+        if family and arch.betas is not None:
+            arch_defaults.setdefault("betas", arch.betas)
+        out = replace(self, loss=loss)
+
+        def pick(name: str, fallback: Any) -> Any:
+            value = getattr(self, name)
+            if value is not None:
+                return value
+            if name in arch_defaults:
+                return arch_defaults[name]
+            if name in rec and rec[name] is not None:
+                return rec[name]
+            return fallback
+
+        out.epochs = pick("epochs", arch.defaults.get("epochs", 30))
+        out.batch_size = pick("batch_size", arch.defaults.get("batch_size", 64))
+        out.lr = float(pick("lr", 2e-4))
+        out.betas = tuple(float(b) for b in pick("betas", (0.5, 0.999)))
+        out.optimizer = pick("optimizer", "adam")
+        out.n_critic = pick("n_critic", 1)
+        out.clip = pick("clip", None) if loss == "wgan" else self.clip
+        out.gp_lambda = pick("gp_lambda", None) if loss == "wgan-gp" else self.gp_lambda
+        out.lr_schedule = pick("lr_schedule", "none")
+        out.r1_gamma = float(pick("r1_gamma", 0.0))
+        # The weight average belongs to the net's sampling, not to the objective: every loss gets it.
+        out.ema = float(self.ema if self.ema is not None else arch.defaults.get("ema", 0.0))
+        out.real_label = float(pick("real_label", 1.0)) if loss in ("bce", "bce-logits", "minimax") else 1.0
+        out._check()
+        return out
+
+    def _check(self) -> None:
+        def positive_int(name: str) -> None:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ConfigError(f"{name.replace('_', '-')} must be a positive integer, got {value!r}")
+
+        for name in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every"):
+            positive_int(name)
+        if not (isinstance(self.lr, float) and math.isfinite(self.lr) and self.lr > 0):
+            raise ConfigError(f"lr must be a positive number, got {self.lr!r}")
+        if len(self.betas) != 2 or not all(0.0 <= b < 1.0 for b in self.betas):
+            raise ConfigError(f"betas must be two numbers in [0, 1), got {self.betas!r}")
+        if self.clip is not None and not (math.isfinite(self.clip) and self.clip > 0):
+            raise ConfigError(f"clip must be a positive number, got {self.clip!r}")
+        if self.gp_lambda is not None and not (math.isfinite(self.gp_lambda) and self.gp_lambda >= 0):
+            raise ConfigError(f"gp-lambda must be a non-negative number, got {self.gp_lambda!r}")
+        if not (math.isfinite(self.r1_gamma) and self.r1_gamma >= 0):
+            raise ConfigError(f"r1-gamma must be a non-negative number, got {self.r1_gamma!r}")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ConfigError(f"lr-schedule must be one of {', '.join(LR_SCHEDULES)}, got {self.lr_schedule!r}")
+        if self.optimizer not in ("adam", "rmsprop"):
+            raise ConfigError(f"optimizer must be adam or rmsprop, got {self.optimizer!r}")
+        if not (math.isfinite(self.ema) and 0.0 <= self.ema < 1.0):
+            raise ConfigError(f"ema must be a decay in [0, 1) (0 turns the average off), got {self.ema!r}")
+        if not (0.0 < self.real_label <= 1.0):
+            raise ConfigError(f"real-label must be in (0, 1], got {self.real_label!r}")
+        self.device = check_device(self.device, ConfigError)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            raise ConfigError(f"seed must be a non-negative integer, got {self.seed!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["betas"] = list(self.betas) if self.betas is not None else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise CheckpointError(f"the checkpoint's config has unknown keys {sorted(unknown)}")
+        values = dict(data)
+        if values.get("betas") is not None:
+            values["betas"] = tuple(float(b) for b in values["betas"])
+        for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed"):
+            if values.get(key) is not None:
+                values[key] = int(values[key])
+        for key in ("lr", "clip", "gp_lambda", "r1_gamma", "real_label", "ema"):
+            if values.get(key) is not None:
+                values[key] = float(values[key])
+        values.setdefault("r1_gamma", 0.0)  # a checkpoint from before the option trained without it
+        return cls(**values)
+
+
+def make_optimizer(config: TrainConfig, params: list) -> Any:
+    """The optimizer ``config`` names (Adam with its betas, or RMSprop) over ``params``, at ``config.lr``."""
+    if config.optimizer == "rmsprop":
+        return optim.RMSprop(params, lr=config.lr)
+    return optim.Adam(params, lr=config.lr, betas=config.betas)
+
+
+def make_scheduler(config: TrainConfig, optimizer: Any, steps_per_epoch: int) -> Any:
+    """The LR schedule ``config`` names, or None. ``exponential`` and ``cosine`` step once an
+    epoch, ``cyclic`` every batch.
+
+    exponential: lr * gamma**epoch with gamma = 0.1 ** (1 / epochs) (a tenth at the end);
+    cosine: from lr down to lr / 100 over the run; cyclic: triangular between lr / 10 and lr,
+    one full cycle every two epochs.
+    """
+    schedulers = optim.lr_scheduler
+    if config.lr_schedule == "exponential":
+        return schedulers.ExponentialLR(optimizer, gamma=0.1 ** (1.0 / config.epochs))
+    if config.lr_schedule == "cosine":
+        return schedulers.CosineAnnealingLR(optimizer, T_max=config.epochs, eta_min=config.lr / 100)
+    if config.lr_schedule == "cyclic":
+        return schedulers.CyclicLR(optimizer, base_lr=config.lr / 10, max_lr=config.lr,
+                                   step_size_up=steps_per_epoch)
+    return None

@@ -1,0 +1,108 @@
+"""Images from a generator: :func:`generate` for one batch of noise, :func:`load_generator` to
+build a trained generator back from its run directory, and :func:`draw_samples` for n images
+from a seed (what ``minigan.sample`` writes and ``minigan.evaluate`` measures)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from minigan.autograd import Tensor, no_grad
+from minigan.backends import to_numpy
+from minigan.gan.errors import CheckpointError
+from minigan.gan.models import Architecture, build_models, to_unit
+from minigan.gan.run_files import CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
+from minigan.torch_api.serialization import load
+
+__all__ = ["generate", "load_generator", "draw_samples"]
+
+
+def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarray:
+    """G's images for ``noise`` in [0, 1], shape (n, 784), as NumPy, made on G's device in eval
+    mode; G's mode is restored after."""
+    was_training = getattr(generator, "training", True)
+    generator.eval()
+    device = next(iter(generator.parameters())).device
+    try:
+        with no_grad():
+            out = to_numpy(generator(Tensor(np.asarray(noise, dtype=np.float32), device=device)).data)
+    finally:
+        generator.train(was_training)
+    return to_unit(out, arch.scale).astype(np.float32)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    """The architecture and latent size a run's config.json names (CheckpointError if it cannot say)."""
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise CheckpointError(f"cannot read {path} as a run's JSON configuration: {error}") from None
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{path} is not a run's configuration (a JSON object with arch and latent_dim)")
+    missing = [key for key in ("arch", "latent_dim") if key not in config]
+    if missing:
+        raise CheckpointError(f"{path} does not say which network it is: no {' or '.join(missing)}")
+    return config
+
+
+def _check_finite(generator: Any, path: Path) -> None:
+    for name, array in generator.state_dict().items():
+        if np.asarray(array).dtype.kind == "f" and not np.all(np.isfinite(array)):
+            raise CheckpointError(f"the generator in {path} has NaN or infinite weights ({name}); "
+                                  "the run diverged before it was saved")
+
+
+def load_generator(checkpoint: str | Path):
+    """``(G, architecture, latent_dim)`` from a run directory or checkpoint file.
+
+    Raises CheckpointError (a ValueError) with one line naming the file for anything that
+    cannot be sampled from: no checkpoint, an unreadable config.json, weights of another net,
+    NaN weights.
+    """
+    path = Path(checkpoint)
+    if path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
+        config_path = path / CONFIG_NAME
+        if not config_path.exists():
+            raise CheckpointError(f"{path} has {GENERATOR_NAME} but no config.json saying which architecture it is")
+        config = _read_config(config_path)
+        try:
+            weights = load(path / GENERATOR_NAME)
+        except (OSError, ValueError) as error:
+            raise CheckpointError(str(error)) from None
+    else:
+        state = load_checkpoint(path)
+        config, weights = state.get("config"), state.get("generator")
+        if state.get("generator_ema") is not None:  # the run samples from its weight average
+            weights = state["generator_ema"].get("module") if isinstance(state["generator_ema"], dict) else None
+    try:
+        latent_dim = int(config["latent_dim"])
+        generator, _, arch = build_models(str(config["arch"]), latent_dim)
+    except (KeyError, TypeError, ValueError) as error:
+        raise CheckpointError(f"{path} names a network minigan cannot build: {error}") from None
+    try:
+        generator.load_state_dict(weights)
+    except (KeyError, TypeError, ValueError, RuntimeError) as error:
+        raise CheckpointError(f"the weights in {path} do not fit architecture {config['arch']!r}: "
+                              f"{str(error).splitlines()[0]}") from None
+    _check_finite(generator, path)
+    return generator, arch, latent_dim
+
+
+def draw_samples(generator: Any, arch: Any, latent_dim: int, n: int, seed: int = 0,
+                 batch_size: int = 1000) -> np.ndarray:
+    """n images in [0, 1], shape (n, 784) float32, from noise z ~ N(0, I) of ``default_rng(seed)``.
+
+    Drawn ``batch_size`` at a time (the same noise as one draw of shape (n, latent_dim)), so
+    memory grows with n only by the images themselves.
+    """
+    rng = np.random.default_rng(seed)
+    images = np.empty((n, 28 * 28), dtype=np.float32)
+    for start in range(0, n, batch_size):
+        stop = min(n, start + batch_size)
+        images[start:stop] = generate(generator, rng.standard_normal((stop - start, latent_dim), dtype=np.float32),
+                                      arch)
+    if not np.all(np.isfinite(images)):
+        raise ValueError("the generator produced NaN or infinite values")
+    return images
