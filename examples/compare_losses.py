@@ -75,7 +75,7 @@ def save_figure(rows: list[dict[str, Any]], floor: float, path: Path) -> None:
     """Sample grids side by side (top) and FID per objective on a log axis (bottom)."""
     from matplotlib.figure import Figure
 
-    from minigan.viz import _write_figure, image_grid
+    from minigan.viz import write_figure, image_grid
 
     count = len(rows)
     figure = Figure(figsize=(2.2 * count, 5.2))
@@ -94,7 +94,7 @@ def save_figure(rows: list[dict[str, Any]], floor: float, path: Path) -> None:
     bars.set_yscale("log")
     bars.set_ylabel("FID (classifier features)")
     bars.legend(fontsize=8)
-    _write_figure(figure, path)
+    write_figure(figure, path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from minigan.data import load_mnist
-    from minigan.evaluate import evaluate_images, prepare_reference, samples_from_run, write_metrics
+    from minigan.metrics.evaluation import evaluate_images, prepare_reference, samples_from_run, write_metrics
 
     plan = dict(QUICK if args.quick else FULL)
     arch = args.arch or plan["arch"]

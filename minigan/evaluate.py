@@ -17,24 +17,20 @@ the ones behind the floor) as the ceiling. Bad input: one line on stderr, exit s
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int, require_memory, run_program
-from minigan.data import DataError, load_mnist
-from minigan.gan import draw_samples, load_generator
-from minigan.metrics import (feature_statistics, fid_from_features, frechet_distance, inception_score, mode_coverage,
-                             parzen_score)
-from minigan.metrics.classifier import ARCHITECTURE as CLASSIFIER_ARCHITECTURE
-from minigan.metrics.classifier import load_or_train_classifier
-from minigan.paths import atomic_write_bytes
+from minigan.data import DataError
+from minigan.metrics.evaluation import (
+    DEFAULT_N, METRICS_NAME, EvaluationError, Reference, check_samples, evaluate_images, format_table, load_samples,
+    prepare_reference, samples_from_run, write_metrics,
+)
 
 __all__ = [
     "main", "EvaluationError", "Reference", "prepare_reference", "evaluate_images", "format_table",
@@ -42,200 +38,6 @@ __all__ = [
 ]
 
 PROG = "python -m minigan.evaluate"
-DEFAULT_N = 10_000
-PARZEN_VALIDATION = 1_000  # validation images used to pick sigma, as in the paper
-METRICS_NAME = "metrics.json"
-
-
-class EvaluationError(ValueError):
-    """Input that cannot be evaluated (the message is one line, fit for the CLI)."""
-
-
-# ---------------------------------------------------------------------- inputs
-def check_samples(samples: Any, what: str = "samples") -> np.ndarray:
-    """``samples`` as float32 (N, 784) in [0, 1], or an EvaluationError saying what is wrong.
-
-    Accepts shape (N, 784) or (N, 28, 28) with N >= 2 and finite values in [0, 1].
-    """
-    array = np.asarray(samples)
-    if array.dtype.kind not in "biuf":
-        raise EvaluationError(f"{what} must be a numeric array, got dtype {array.dtype}")
-    if not ((array.ndim == 2 and array.shape[1] == 784) or (array.ndim == 3 and array.shape[1:] == (28, 28))):
-        raise EvaluationError(f"{what} must have shape (N, 784) or (N, 28, 28), got {array.shape}")
-    if array.shape[0] < 2:
-        raise EvaluationError(f"{what} must hold at least 2 images, got {array.shape[0]}")
-    array = array.reshape(array.shape[0], 784).astype(np.float32)
-    if not np.all(np.isfinite(array)):
-        raise EvaluationError(f"{what} contain NaN or infinite values")
-    low, high = float(array.min()), float(array.max())
-    if low < 0.0 or high > 1.0:
-        raise EvaluationError(f"{what} must lie in [0, 1], got values from {low:.4g} to {high:.4g} "
-                              "(rescale tanh outputs with (x + 1) / 2)")
-    return array
-
-
-def load_samples(path: str | Path) -> np.ndarray:
-    """Images from a ``.npy`` file, checked by :func:`check_samples`."""
-    path = Path(path)
-    if not path.is_file():
-        raise EvaluationError(f"samples file {path} does not exist")
-    try:
-        with open(path, "rb") as handle:
-            magic = handle.read(6)
-    except OSError as error:
-        raise EvaluationError(f"cannot read {path}: {error.strerror or error}") from None
-    if magic != b"\x93NUMPY" and not magic.startswith(b"PK"):  # np.load would call anything else "pickled"
-        raise EvaluationError(f"cannot read {path} as a .npy array: it does not start with NumPy's header")
-    try:
-        array = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as error:
-        raise EvaluationError(f"cannot read {path} as a .npy array: {' '.join(str(error).split())}") from None
-    if not isinstance(array, np.ndarray):
-        raise EvaluationError(f"{path} holds several arrays; pass a .npy file with one (N, 784) array")
-    return check_samples(array, f"samples in {path}")
-
-
-def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int = 1000, device: str = "cpu") -> np.ndarray:
-    """n images in [0, 1], shape (n, 784), from the generator of a ``minigan.train`` run.
-
-    Noise z ~ N(0, I) is drawn from ``np.random.default_rng(seed)``, as ``minigan.sample`` does.
-    """
-    run_dir = Path(run_dir)
-    if not run_dir.exists():
-        raise EvaluationError(f"run directory {run_dir} does not exist")
-    try:
-        generator, arch, latent_dim = load_generator(run_dir)
-        generator.to(device)
-        samples = draw_samples(generator, arch, latent_dim, n, seed, batch_size)
-    except (ValueError, OSError) as error:  # CheckpointError is a ValueError
-        raise EvaluationError(" ".join(str(error).split())) from None
-    return check_samples(samples, f"samples of {run_dir}")
-
-
-# ---------------------------------------------------------------------- metrics
-@dataclass
-class Reference:
-    """Everything that does not depend on the samples: computed once, reused per evaluation."""
-
-    classifier: Any
-    data: Any
-    n: int
-    seed: int
-    test_images: np.ndarray  # (10000, 784) float32 in [0, 1]
-    test_mu: np.ndarray
-    test_sigma: np.ndarray
-    validation_images: np.ndarray  # the first PARZEN_VALIDATION validation images
-    floor_fid: float
-    real_inception: tuple[float, float]
-    train_indices: np.ndarray  # a seeded permutation of the training split
-
-    def real_samples(self) -> np.ndarray:
-        """n training images disjoint from the floor's (the ``--real`` ceiling)."""
-        index = self.train_indices[self.n:2 * self.n]
-        if index.shape[0] < self.n:  # fewer than 2n training images: wrap around
-            index = self.train_indices[-self.n:]
-        return self.data.flat("train")[np.sort(index)]
-
-
-def prepare_reference(n: int = DEFAULT_N, seed: int = 0, classifier: Any = None, data: Any = None,
-                      retrain: bool = False, verbose: bool = True) -> Reference:
-    """Load data and classifier and compute the test statistics and the real-vs-real floor.
-
-    The floor is FID(n training images, 10k test images): what a perfect generator would
-    score with the same number of samples, since FID is biased upwards for small n.
-    """
-    if data is None:
-        data = load_mnist(verbose=verbose)
-    if classifier is None:
-        classifier = load_or_train_classifier(retrain=retrain, verbose=verbose)
-    test = data.flat("test")
-    test_features = classifier.features(test)
-    mu, sigma = feature_statistics(test_features)
-    train_indices = np.random.default_rng(seed).permutation(data.train_images.shape[0])
-    n_floor = min(n, train_indices.shape[0])
-    floor = data.flat("train")[np.sort(train_indices[:n_floor])]
-    floor_fid = fid_from_features(classifier.features(floor), test_features)
-    real_is = inception_score(classifier.probs(test), splits=10)
-    return Reference(classifier, data, n, seed, test, mu, sigma, data.flat("val")[:PARZEN_VALIDATION],
-                     float(floor_fid), (float(real_is[0]), float(real_is[1])), train_indices)
-
-
-def evaluate_images(samples: Any, reference: Reference, parzen: bool = True) -> dict[str, Any]:
-    """All metrics of ``samples`` (checked by :func:`check_samples`) against ``reference``.
-
-    Returns a JSON-ready dict: ``fid``, ``fid_floor``, ``fid_ratio`` (= fid / fid_floor),
-    ``inception_score`` {mean, std}, ``inception_score_test`` (real test images),
-    ``mode_coverage`` {histogram, counts, num_covered, kl_to_uniform, threshold}, ``parzen``
-    {sigma, mean, stderr} (None when ``parzen=False``), ``classifier`` and ``seconds``.
-    """
-    started = time.perf_counter()
-    x = check_samples(samples)
-    clf = reference.classifier
-    mu, sigma = feature_statistics(clf.features(x))
-    fid = float(frechet_distance(mu, sigma, reference.test_mu, reference.test_sigma))
-    probs = clf.probs(x)
-    is_mean, is_std = inception_score(probs, splits=min(10, x.shape[0]))
-    coverage = mode_coverage(probs, num_classes=10, threshold=0.05)
-    parzen_result = None
-    if parzen:
-        # Float64 inside parzen_score; the 10k test images against n samples, in blocks.
-        parzen_result = parzen_score(x, reference.validation_images, reference.test_images)
-    return {
-        "n": int(x.shape[0]),
-        "fid": fid,
-        "fid_floor": reference.floor_fid,
-        "fid_ratio": fid / reference.floor_fid if reference.floor_fid > 0 else float("inf"),
-        "inception_score": {"mean": float(is_mean), "std": float(is_std)},
-        "inception_score_test": {"mean": reference.real_inception[0], "std": reference.real_inception[1]},
-        "mode_coverage": {
-            "histogram": [float(h) for h in coverage.histogram],
-            "counts": [int(c) for c in coverage.counts],
-            "num_covered": int(coverage.num_covered),
-            "kl_to_uniform": float(coverage.kl_to_uniform),
-            "threshold": float(coverage.threshold),
-        },
-        "parzen": parzen_result,
-        "classifier": {"architecture": CLASSIFIER_ARCHITECTURE, "test_accuracy": float(clf.test_accuracy)},
-        "seconds": time.perf_counter() - started,
-    }
-
-
-def format_table(metrics: dict[str, Any], title: str | None = None) -> str:
-    """The metrics as a plain-text table (also valid Markdown)."""
-    cov = metrics["mode_coverage"]
-    is_ = metrics["inception_score"]
-    is_real = metrics["inception_score_test"]
-    rows = [
-        ("FID (classifier features)", f"{metrics['fid']:.3f}",
-         f"real floor {metrics['fid_floor']:.3f}, ratio {metrics['fid_ratio']:.1f}x"),
-        ("Inception Score (10 splits)", f"{is_['mean']:.3f} ± {is_['std']:.3f}",
-         f"test images {is_real['mean']:.3f} ± {is_real['std']:.3f}"),
-        ("Mode coverage (>= 5%)", f"{cov['num_covered']}/10", f"KL to uniform {cov['kl_to_uniform']:.4f}"),
-        ("Class histogram (%)", " ".join(f"{100 * h:.1f}" for h in cov["histogram"]), "classes 0..9"),
-    ]
-    parzen = metrics.get("parzen")
-    if parzen is not None:
-        rows.append(("Parzen log-likelihood", f"{parzen['mean']:.1f} ± {parzen['stderr']:.1f}",
-                     f"sigma {parzen['sigma']:.4f}; GAN paper: 225 ± 2"))
-    header = ("metric", "value", "reference")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(3)]
-    lines = [f"### {title}", ""] if title else []
-    lines.append("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
-    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]
-    clf = metrics.get("classifier", {})
-    if clf:
-        lines.append("")
-        lines.append(f"n = {metrics['n']} samples; classifier {clf.get('architecture')} "
-                     f"(test accuracy {100 * clf.get('test_accuracy', float('nan')):.2f}%)")
-    return "\n".join(lines)
-
-
-def write_metrics(metrics: dict[str, Any], path: str | Path) -> Path:
-    """Write ``metrics`` as indented JSON, atomically (a reader never sees half a file)."""
-    path = Path(path)
-    atomic_write_bytes(path, (json.dumps(metrics, indent=2, sort_keys=True) + "\n").encode())
-    return path
 
 
 # ---------------------------------------------------------------------- CLI

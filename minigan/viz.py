@@ -23,7 +23,7 @@ from minigan.autograd.graph import KINDS, GraphNode, graph_edges, graph_nodes
 from minigan.paths import atomic_write_bytes
 
 __all__ = ["image_grid", "save_sample_grid", "sample_grid_pixels", "save_loss_curves", "moving_average",
-           "draw_graph", "graph_nodes"]
+           "draw_graph", "graph_nodes", "write_figure"]
 
 _DPI = 100
 
@@ -53,7 +53,8 @@ def image_grid(images: np.ndarray, nrow: int = 8, padding: int = 2, side: int | 
     return grid
 
 
-def _write_figure(figure: Figure, path: str | os.PathLike, dpi: int = _DPI) -> None:
+def write_figure(figure: Figure, path: str | os.PathLike, dpi: int = _DPI) -> None:
+    """Render a matplotlib Figure to a PNG at ``path``, atomically (a temporary file, then a rename)."""
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
@@ -93,7 +94,7 @@ def save_sample_grid(images: np.ndarray, path: str | os.PathLike, nrow: int = 8,
     axes.set_axis_off()
     if title:
         figure.suptitle(title, fontsize=9, y=0.995)
-    _write_figure(figure, path)
+    write_figure(figure, path)
 
 
 def moving_average(values: Sequence[float], window: int) -> np.ndarray:
@@ -144,7 +145,7 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
     if title:
         figure.suptitle(title, fontsize=10)
     figure.tight_layout()
-    _write_figure(figure, path)
+    write_figure(figure, path)
 
 
 # ------------------------------------------------------------------ computation graphs

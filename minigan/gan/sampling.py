@@ -78,7 +78,9 @@ def load_generator(checkpoint: str | Path):
             weights = state["generator_ema"].get("module") if isinstance(state["generator_ema"], dict) else None
     try:
         latent_dim = int(config["latent_dim"])
-        generator, _, arch = build_models(str(config["arch"]), latent_dim)
+        # The weights are replaced below: draw the throwaway ones from a private Generator, so
+        # loading a generator leaves the process's default generator untouched.
+        generator, _, arch = build_models(str(config["arch"]), latent_dim, rng=np.random.default_rng(0))
     except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(f"{path} names a network minigan cannot build: {error}") from None
     try:
