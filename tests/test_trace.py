@@ -25,7 +25,7 @@ def _small_graph():
 
 def _backward_order(root):
     """The ops in the order backward runs them: the reverse topological order."""
-    return [node for node in reversed(topological_order([root])) if node._ctx is not None]
+    return [node for node in reversed(topological_order([root])) if not node.is_leaf]
 
 
 def test_records_follow_the_engine_order_with_shapes_and_norms():
