@@ -86,7 +86,6 @@ class Tensor:
     def __repr__(self): return f"Tensor({self.data!r}, requires_grad={self.requires_grad})"
 
     shape = property(lambda self: self.data.shape)
-    is_leaf = property(lambda self: self._ctx is None)  # made by the user, not by an op
 
     def __add__(self, other): return Add.apply(self, other)
     def __radd__(self, other): return Add.apply(other, self)
