@@ -6,13 +6,12 @@ and the CPU elsewhere.
 """
 from __future__ import annotations
 
+from .backends import cuda_unavailable_reason
 from .torch_api.unsupported import CUDA, module_getattr
 
 
 def is_available() -> bool:
     """Whether tensors can be placed on a CUDA GPU (CuPy installed and a device present)."""
-    from .backends import cuda_unavailable_reason  # noqa: PLC0415
-
     return cuda_unavailable_reason() is None
 
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from minigan import nn, optim
 from minigan.autograd import no_grad, tensor
+from minigan.data import load_mnist
 from minigan.nn import functional as F
 from minigan.paths import cache_dir
 from minigan.torch_api.serialization import load, save
@@ -162,8 +163,6 @@ def train_classifier(data: Any = None, settings: TrainSettings = TrainSettings()
     """
     stream = stream if stream is not None else sys.stderr
     if data is None:
-        from minigan.data import load_mnist
-
         data = load_mnist(verbose=verbose)
     rng = np.random.default_rng(settings.seed)  # the run's one Generator: init, dropout, order, shifts
     model = build_mlp(settings.dropout, rng=rng)
