@@ -12,6 +12,12 @@ That is what makes second derivatives (a WGAN-GP gradient penalty) work for ever
 
 Contract for ``backward``: return new Tensors or views of ``grad_output``, never a saved
 array wrapped as is; the engine relies on this to decide when a gradient array is its own.
+
+``Tensor`` (minigan/autograd/tensor.py) sits below this module: a Tensor is data plus a link
+to the Context that made it and never needs ``Function`` itself, while every Function makes
+Tensors. So this module imports Tensor at the top, and Tensor reaches up only from inside
+three methods: its operators (to ``minigan.ops``), ``backward()`` (to the engine) and
+``graph_text()``.
 """
 from __future__ import annotations
 
