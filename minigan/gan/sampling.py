@@ -54,6 +54,23 @@ def _check_finite(generator: Any, path: Path) -> None:
                                   "the run diverged before it was saved")
 
 
+def _check_same_run(path: Path, config: dict[str, Any]) -> None:
+    """A run directory whose config.json names another network than its checkpoint mixes two runs."""
+    config_path = path / CONFIG_NAME if path.is_dir() else path.parent / CONFIG_NAME
+    if not config_path.is_file():
+        return
+    try:
+        written = json.loads(config_path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return  # the checkpoint carries its own config; a damaged config.json is not needed here
+    if not isinstance(written, dict):
+        return
+    for key in ("arch", "latent_dim"):
+        if key in written and key in config and written[key] != config[key]:
+            raise CheckpointError(f"{config_path} says {key} {written[key]!r} but the checkpoint beside it holds "
+                                  f"{config[key]!r}; the directory mixes two runs")
+
+
 def load_generator(checkpoint: str | Path):
     """``(G, architecture, latent_dim)`` from a run directory or checkpoint file.
 
@@ -74,8 +91,14 @@ def load_generator(checkpoint: str | Path):
     else:
         state = load_checkpoint(path)
         config, weights = state.get("config"), state.get("generator")
+        if not isinstance(config, dict):
+            raise CheckpointError(f"the checkpoint {path} has no configuration saying which network it holds")
+        _check_same_run(path, config)
         if state.get("generator_ema") is not None:  # the run samples from its weight average
-            weights = state["generator_ema"].get("module") if isinstance(state["generator_ema"], dict) else None
+            if not isinstance(state["generator_ema"], dict) or not isinstance(state["generator_ema"].get("module"), dict):
+                raise CheckpointError(f"the checkpoint {path} has a weight average (generator_ema) that is a "
+                                      f"{type(state['generator_ema']).__name__}, not the state of a network")
+            weights = state["generator_ema"]["module"]
     try:
         latent_dim = int(config["latent_dim"])
         # The weights are replaced below: draw the throwaway ones from a private Generator, so

@@ -119,6 +119,8 @@ class Trainer:
         self.elapsed = 0.0  # training seconds over the run, resumed runs included
         self._stop_signal: int | None = None  # SIGINT or SIGTERM once a stop was asked for
         self._staging: backends.KernelStaging | None = None  # set by fit() on the CPU
+        # called with the temporary file inside each checkpoint write, before the rename (a test hook)
+        self.checkpoint_write_hook: Callable[[Path], None] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -218,7 +220,7 @@ class Trainer:
         return self.run_dir / CHECKPOINT_NAME
 
     def save_checkpoint(self) -> Path:
-        save(self.state_dict(), self.checkpoint_path)
+        save(self.state_dict(), self.checkpoint_path, before_replace=self.checkpoint_write_hook)
         return self.checkpoint_path
 
     def request_stop(self, signum: int = signal.SIGINT) -> None:
