@@ -94,7 +94,7 @@ def test_a_header_that_lies_about_the_size_names_the_member(saved):
     (b"\x93NUMPY\x01\x00\x10\x00{'descr': 1}     \n", "member 'a0' has a bad .npy header"),
     (b"\x93NUMPY\x07\x00", "member 'a0' has a bad .npy header"),
     (b"not npy at all", "member 'a0' has a bad .npy header"),
-])
+], ids=["negative-shape", "descr-not-a-dtype", "version-7", "no-magic"])
 def test_a_negative_or_malformed_header_is_one_line(saved, payload, fragment):
     tamper(saved, "a0.npy", payload)
     with pytest.raises(ValueError) as caught:

@@ -138,6 +138,8 @@ class Trainer:
         CheckpointError (resuming must continue the same run).
         """
         state = load_checkpoint(run_dir)
+        if not isinstance(state.get("config"), dict):
+            raise CheckpointError(f"the checkpoint in {run_dir} has no config saying how the run was set up")
         try:
             config = TrainConfig.from_dict(dict(state["config"]))
         except (TypeError, ValueError, KeyError) as error:
