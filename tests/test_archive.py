@@ -257,3 +257,22 @@ def test_save_refuses_a_symlink_to_a_device(tmp_path):
     with pytest.raises(OSError, match=r"cannot write /dev/null: it is a character device, not a regular file"):
         minigan.save([1], link)
     assert link.is_symlink()
+
+
+def test_evaluate_refuses_a_samples_file_whose_header_declares_a_huge_shape(tmp_path, capsys):
+    """It allocated what the header said: "not enough memory (Unable to allocate 4.00 TiB ...); ask for less"."""
+    path = tmp_path / "s.npy"
+    path.write_bytes(npy_bytes(np.zeros((2, 784), np.float32), shape=(2 ** 40, 784)))
+    assert evaluate_cli.main(["--samples", str(path), "--no-parzen"]) == 2
+    error = one_line(capsys, "python -m minigan.evaluate")
+    assert error.endswith("its header declares shape (1099511627776, 784) of float32 (3136.0 TiB) but the file holds "
+                          "6.1 KiB of data"), error
+
+
+def test_sample_refuses_to_write_samples_onto_a_fifo(finished_small_run, tmp_path, capsys):
+    fifo = tmp_path / "pipe.npy"
+    os.mkfifo(fifo)
+    assert sample_cli.main(["--checkpoint", str(finished_small_run), "-n", "4", "--npy", str(fifo)]) == 2
+    assert "it is a FIFO (named pipe), not a regular file, and was left as it is" in one_line(
+        capsys, "python -m minigan.sample")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.npy"]
