@@ -26,12 +26,16 @@ from minigan import backends
 from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError, exit_status, non_negative_float,
                          non_negative_int, one_line, positive_float, positive_int, require_memory, run_program,
                          say_error)
-from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunWriteError, TrainConfig, Trainer,
-                         TrainingDiverged, is_dead_run, parameter_count, remove_dead_run)
+from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunLock, RunWriteError, TrainConfig, Trainer,
+                         TrainingDiverged, is_dead_run, is_empty_run_dir, lock_run, parameter_count, remove_dead_run,
+                         remove_leftovers)
 
 __all__ = ["main", "build_parser"]
 
 PROG = "python -m minigan.train"
+# A test hook, read once per run: seconds to pause inside each checkpoint write, after the data
+# is in the temporary file and before the rename (tests kill the process there).
+PAUSE_IN_CHECKPOINT_WRITE = "MINIGAN_TEST_PAUSE_IN_CHECKPOINT_WRITE"
 EXIT_DIVERGED = EXIT_FAILED
 # float32 bytes a parameter costs while training: the weight, its gradient, Adam's two moments,
 # the weight average, and the float64 draw it was initialised from.
@@ -148,12 +152,42 @@ def _probe_writable(directory: Path) -> None:
     os.unlink(name)
 
 
-def _check_new_out(out: Path, default: bool) -> None:
-    """A new run needs ``out`` to be absent, empty, or a run that never saved a checkpoint, in a writable parent."""
+class _HeldRun:
+    """The run directory this process locked, and whether it made the directory (then it removes
+    it again if the run leaves it empty)."""
+
+    def __init__(self) -> None:
+        self.lock: RunLock | None = None
+        self.created: Path | None = None
+
+    def take(self, run_dir: Path) -> None:
+        """Lock ``run_dir`` (one line naming the holder's PID if another train has it), then clear
+        what killed writes left there: no process is writing in it now."""
+        try:
+            self.lock = lock_run(run_dir)
+            remove_leftovers(run_dir)
+        except OSError as error:
+            raise UsageError(f"cannot write in {run_dir}: {error.strerror or error}") from None
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        if self.created is not None:
+            try:
+                self.created.rmdir()  # only if empty: the run's files were removed
+            except OSError:
+                pass
+
+
+def _take_new_out(out: Path, default: bool, held: _HeldRun) -> None:
+    """A new run needs ``out`` to be absent, empty, or a run that never saved a checkpoint, in a
+    writable parent; the directory is made if needed and locked."""
     if out.exists():
         if not out.is_dir():
             raise UsageError(f"--out {out} exists and is not a directory")
-        if any(out.iterdir()) and not is_dead_run(out):
+        held.take(out)
+        if not is_empty_run_dir(out) and not is_dead_run(out):
             raise UsageError(f"--out {out} already exists and is not empty; choose a new directory "
                              f"or continue that run with --resume {out}")
         _probe_writable(out)
@@ -161,12 +195,20 @@ def _check_new_out(out: Path, default: bool) -> None:
     parent = out.parent
     if default and not parent.exists():
         _probe_writable(parent.parent)  # runs/ is created on demand, in the working directory
-        return
-    if not parent.exists():
+    elif not parent.exists():
         raise UsageError(f"the parent directory of --out {out} does not exist: {parent}")
-    if not parent.is_dir():
+    elif not parent.is_dir():
         raise UsageError(f"the parent of --out {out} is not a directory: {parent}")
-    _probe_writable(parent)
+    else:
+        _probe_writable(parent)
+    try:
+        out.mkdir(parents=default)
+    except FileExistsError:  # another train made it meanwhile: treat it as an existing directory
+        return _take_new_out(out, default, held)
+    except OSError as error:
+        raise UsageError(f"cannot make --out {out}: {error.strerror or error}") from None
+    held.created = out
+    held.take(out)
 
 
 def _require_model_memory(config: Any) -> None:
@@ -180,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_program(PROG, build_parser(), _run, argv)
 
 
-def _create_trainer(args: argparse.Namespace) -> Any:
+def _create_trainer(args: argparse.Namespace, held: _HeldRun) -> Any:
     given = _given(args)
     if args.resume is not None:
         if args.out is not None and Path(args.out).resolve() != Path(args.resume).resolve():
@@ -188,6 +230,7 @@ def _create_trainer(args: argparse.Namespace) -> Any:
         run_dir = Path(args.resume)
         if not run_dir.is_dir():
             raise UsageError(f"--resume {run_dir}: no such run directory")
+        held.take(run_dir)
         if is_dead_run(run_dir):
             raise UsageError(f"--resume {run_dir}: that run stopped before its first checkpoint, so there is "
                              f"nothing to resume; start it again with --out {run_dir}")
@@ -198,7 +241,7 @@ def _create_trainer(args: argparse.Namespace) -> Any:
     default_out = args.out is None
     out = Path(args.out) if args.out is not None else Path("runs") / (
         f"{config.arch}-{config.loss}-seed{config.seed}-{time.strftime('%Y%m%d-%H%M%S')}")
-    _check_new_out(out, default_out)
+    _take_new_out(out, default_out, held)
     trainer = Trainer.create(config, out)
     if is_dead_run(out):
         print(f"{out} holds a run that stopped before its first checkpoint; starting afresh there", flush=True)
@@ -207,17 +250,39 @@ def _create_trainer(args: argparse.Namespace) -> Any:
 
 
 def _run(args: argparse.Namespace) -> int:
+    held = _HeldRun()
+    try:
+        return _train(args, held)
+    finally:
+        held.release()
+
+
+def _pause_hook() -> Callable[[Path], None] | None:
+    text = os.environ.get(PAUSE_IN_CHECKPOINT_WRITE)
+    if not text:
+        return None
+    seconds = float(text)
+
+    def pause(tmp: Path) -> None:
+        print(f"{PROG}: test hook: pausing {seconds:g} s in the write of {tmp}", file=sys.stderr, flush=True)
+        time.sleep(seconds)
+
+    return pause
+
+
+def _train(args: argparse.Namespace, held: _HeldRun) -> int:
     try:
         # Building the networks runs no kernel; on the NumPy reference it does not wait for Numba's
         # import either, which the trainer does in the background while its first steps run.
         with backends.use_cpu_kernels("numpy"):
-            trainer = _create_trainer(args)
+            trainer = _create_trainer(args, held)
     except (ValueError, OSError) as error:  # ConfigError, CheckpointError, DataError, a batch larger than the data
         raise UsageError(one_line(error)) from None
     except KeyboardInterrupt as interrupt:
         print(f"{PROG}: interrupted before training started; nothing was written", file=sys.stderr)
         return exit_status(interrupt)
 
+    trainer.checkpoint_write_hook = _pause_hook()
     print(f"run directory: {trainer.run_dir}", flush=True)
     cfg = trainer.config
     print(f"arch {cfg.arch}, loss {cfg.loss}, {cfg.epochs} epochs of {trainer.steps_per_epoch} steps "

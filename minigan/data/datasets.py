@@ -107,6 +107,8 @@ class MNIST(Dataset):
         if split not in self._SPLITS:
             raise ValueError(f"{type(self).__name__}: split must be one of {self._SPLITS!r}, got {split!r}")
         data_dir = root if root is not None and Path(root).expanduser().exists() else None
+        if data_dir is not None and download and not _holds_files(Path(root).expanduser()):
+            data_dir = None  # an empty root: the data come through the source chain (cache, mirrors)
         # Only the train/val parts need the validation cut; loading without it keeps all 60,000
         # training images as "train", in their original order.
         if split in ("train", "val"):
@@ -126,6 +128,9 @@ class MNIST(Dataset):
         return int(self.data.shape[0])
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"{type(self).__name__}[index] takes one int index (one sample), got "
+                            f"{type(index).__name__}; for several, use a Subset or a DataLoader")
         image = self.data[index]
         image = _transforms.ToTensor()(image) if self.transform is None else self.transform(image)
         target = int(self.targets[index])
@@ -140,6 +145,14 @@ class MNIST(Dataset):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(split={self.split!r}, {len(self)} images, from {self.source})"
+
+
+def _holds_files(root: Path) -> bool:
+    """Whether ``root`` holds anything (an empty directory is not a data directory yet)."""
+    try:
+        return not root.is_dir() or any(root.iterdir())
+    except OSError:
+        return True  # unreadable: let the data directory's own check say so
 
 
 class FashionMNIST(MNIST):

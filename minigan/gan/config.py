@@ -143,11 +143,17 @@ class TrainConfig:
         if values.get("betas") is not None:
             values["betas"] = tuple(float(b) for b in values["betas"])
         for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed"):
-            if values.get(key) is not None:
-                values[key] = int(values[key])
+            value = values.get(key)
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                    raise CheckpointError(f"the run's config has {key} {value!r}, which is not an integer")
+                values[key] = int(value)
         for key in ("lr", "clip", "gp_lambda", "r1_gamma", "real_label", "ema"):
-            if values.get(key) is not None:
-                values[key] = float(values[key])
+            value = values.get(key)
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                    raise CheckpointError(f"the run's config has {key} {value!r}, which is not a number")
+                values[key] = float(value)
         values.setdefault("r1_gamma", 0.0)  # a checkpoint from before the option trained without it
         return cls(**values)
 

@@ -14,7 +14,10 @@ A run lives in one directory::
                          ``torch.save(G.state_dict())``): the weight average when ``ema`` > 0, else G
 
 A run that ends before its first checkpoint is dead: nothing in it can be resumed, so
-:func:`remove_dead_run` may clear it and a new run may start there.
+:func:`remove_dead_run` may clear it and a new run may start there. A process killed in the
+middle of a write leaves its temporary file (``.checkpoint.npz.tmpPID``); such leftovers and the
+lock file (:mod:`minigan.gan.run_lock`) do not make a dead run alive, and
+:func:`remove_leftovers` clears them (only call it while holding the run's lock).
 """
 from __future__ import annotations
 
@@ -23,18 +26,21 @@ import io
 import json
 import math
 import os
+import re
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from minigan.gan.config import TrainConfig
 from minigan.gan.errors import CheckpointError
+from minigan.gan.run_lock import LOCK_NAME
 from minigan.paths import atomic_write_bytes
 from minigan.torch_api.serialization import load
 
 __all__ = [
     "CHECKPOINT_NAME", "GENERATOR_NAME", "CONFIG_NAME", "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "HISTORY_COLUMNS",
-    "load_checkpoint", "is_dead_run", "remove_dead_run", "write_json", "write_history",
+    "load_checkpoint", "is_dead_run", "remove_dead_run", "remove_leftovers", "is_empty_run_dir", "write_json",
+    "write_history",
 ]
 
 CHECKPOINT_NAME = "checkpoint.npz"
@@ -46,6 +52,34 @@ HISTORY_COLUMNS = ("epoch", "step", "global_step", "d_loss", "g_loss", "d_x", "d
 
 # What a run writes besides its checkpoint (samples/ holds epoch_NNN.png).
 _RUN_FILES = (CONFIG_NAME, "history.csv", "history.json", "loss_curves.png", GENERATOR_NAME)
+# The temporary file of a write a kill interrupted (minigan.paths.atomic_path names them so).
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.tmp\d+")
+_SAMPLE = re.compile(r"epoch_\d+\.png")
+
+
+def _is_leftover(entry: Path, in_samples: bool) -> bool:
+    match = _LEFTOVER.fullmatch(entry.name)
+    if match is None or not entry.is_file() or entry.is_symlink():
+        return False
+    name = match["name"]
+    return bool(_SAMPLE.fullmatch(name)) if in_samples else name in (*_RUN_FILES, CHECKPOINT_NAME)
+
+
+def remove_leftovers(run_dir: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files killed writes left in ``run_dir`` (and its samples/); returns them.
+
+    Call it only while holding the run's lock: a live run's temporary file is a write in progress.
+    """
+    path = Path(run_dir)
+    removed = []
+    for directory, in_samples in ((path, False), (path / "samples", True)):
+        if not directory.is_dir():
+            continue
+        for entry in directory.iterdir():
+            if _is_leftover(entry, in_samples):
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+    return removed
 
 
 # ---------------------------------------------------------------------- checkpoints
@@ -82,25 +116,33 @@ def _is_run_config(path: Path) -> bool:
 
 def is_dead_run(run_dir: str | os.PathLike) -> bool:
     """True for a run directory that holds a run's files but no checkpoint (a run killed before its
-    first checkpoint): nothing in it can be resumed, so starting a new run there loses nothing."""
+    first checkpoint): nothing in it can be resumed, so starting a new run there loses nothing.
+    Leftover temporary files of killed writes and the lock file count as the run's files."""
     path = Path(run_dir)
     if not path.is_dir() or (path / CHECKPOINT_NAME).exists() or not _is_run_config(path / CONFIG_NAME):
         return False
     for entry in path.iterdir():
         if entry.name == "samples" and entry.is_dir():
-            if any(not (p.is_file() and p.name.startswith("epoch_") and p.suffix == ".png") for p in entry.iterdir()):
+            if any(not ((p.is_file() and _SAMPLE.fullmatch(p.name)) or _is_leftover(p, True)) for p in entry.iterdir()):
                 return False
-        elif entry.name not in _RUN_FILES:
+        elif entry.name not in (*_RUN_FILES, LOCK_NAME) and not _is_leftover(entry, False):
             return False
     return True
+
+
+def is_empty_run_dir(run_dir: str | os.PathLike) -> bool:
+    """Whether ``run_dir`` holds nothing but (perhaps) its lock file."""
+    return all(entry.name == LOCK_NAME for entry in Path(run_dir).iterdir())
 
 
 def remove_dead_run(run_dir: str | os.PathLike, remove_directory: bool = False) -> None:
     """Remove the files a run wrote in ``run_dir`` (and the directory itself, if asked and empty).
 
-    Only a run's own file names are touched, so anything else in the directory survives.
+    Only a run's own file names are touched (with the leftovers of killed writes, but never the
+    lock file, which its holder removes), so anything else in the directory survives.
     """
     path = Path(run_dir)
+    remove_leftovers(path)
     samples = path / "samples"
     if samples.is_dir():
         for picture in samples.glob("epoch_*.png"):

@@ -49,9 +49,30 @@ def _read_config(path: Path) -> dict[str, Any]:
 
 def _check_finite(generator: Any, path: Path) -> None:
     for name, array in generator.state_dict().items():
-        if np.asarray(array).dtype.kind == "f" and not np.all(np.isfinite(array)):
+        array = to_numpy(array)
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
             raise CheckpointError(f"the generator in {path} has NaN or infinite weights ({name}); "
                                   "the run diverged before it was saved")
+        if name.endswith("running_var") and np.any(array < 0):
+            raise CheckpointError(f"the generator in {path} has a negative BatchNorm running variance ({name}, "
+                                  f"down to {float(array.min()):.4g}); a variance cannot be negative")
+
+
+def _check_same_run(path: Path, config: dict[str, Any]) -> None:
+    """A run directory whose config.json names another network than its checkpoint mixes two runs."""
+    config_path = path / CONFIG_NAME if path.is_dir() else path.parent / CONFIG_NAME
+    if not config_path.is_file():
+        return
+    try:
+        written = json.loads(config_path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return  # the checkpoint carries its own config; a damaged config.json is not needed here
+    if not isinstance(written, dict):
+        return
+    for key in ("arch", "latent_dim"):
+        if key in written and key in config and written[key] != config[key]:
+            raise CheckpointError(f"{config_path} says {key} {written[key]!r} but the checkpoint beside it holds "
+                                  f"{config[key]!r}; the directory mixes two runs")
 
 
 def load_generator(checkpoint: str | Path):
@@ -74,10 +95,20 @@ def load_generator(checkpoint: str | Path):
     else:
         state = load_checkpoint(path)
         config, weights = state.get("config"), state.get("generator")
+        if not isinstance(config, dict):
+            raise CheckpointError(f"the checkpoint {path} has no configuration saying which network it holds")
+        _check_same_run(path, config)
         if state.get("generator_ema") is not None:  # the run samples from its weight average
-            weights = state["generator_ema"].get("module") if isinstance(state["generator_ema"], dict) else None
+            if not isinstance(state["generator_ema"], dict) or not isinstance(state["generator_ema"].get("module"), dict):
+                raise CheckpointError(f"the checkpoint {path} has a weight average (generator_ema) that is a "
+                                      f"{type(state['generator_ema']).__name__}, not the state of a network")
+            weights = state["generator_ema"]["module"]
+    latent_dim = config.get("latent_dim")
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
+        raise CheckpointError(f"{path} names a network minigan cannot build: latent_dim must be a positive "
+                              f"integer, got {latent_dim!r}")
     try:
-        latent_dim = int(config["latent_dim"])
+        latent_dim = int(latent_dim)
         # The weights are replaced below: draw the throwaway ones from a private Generator, so
         # loading a generator leaves the process's default generator untouched.
         generator, _, arch = build_models(str(config["arch"]), latent_dim, rng=np.random.default_rng(0))
@@ -101,10 +132,13 @@ def draw_samples(generator: Any, arch: Any, latent_dim: int, n: int, seed: int =
     """
     rng = np.random.default_rng(seed)
     images = np.empty((n, 28 * 28), dtype=np.float32)
-    for start in range(0, n, batch_size):
-        stop = min(n, start + batch_size)
-        images[start:stop] = generate(generator, rng.standard_normal((stop - start, latent_dim), dtype=np.float32),
-                                      arch)
+    # Weights that overflow on the way make NaN or inf, reported below in one line; NumPy's
+    # floating-point warnings would only print the same before it.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for start in range(0, n, batch_size):
+            stop = min(n, start + batch_size)
+            images[start:stop] = generate(generator, rng.standard_normal((stop - start, latent_dim),
+                                                                         dtype=np.float32), arch)
     if not np.all(np.isfinite(images)):
         raise ValueError("the generator produced NaN or infinite values")
     return images

@@ -119,6 +119,8 @@ class Trainer:
         self.elapsed = 0.0  # training seconds over the run, resumed runs included
         self._stop_signal: int | None = None  # SIGINT or SIGTERM once a stop was asked for
         self._staging: backends.KernelStaging | None = None  # set by fit() on the CPU
+        # called with the temporary file inside each checkpoint write, before the rename (a test hook)
+        self.checkpoint_write_hook: Callable[[Path], None] | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -136,6 +138,8 @@ class Trainer:
         CheckpointError (resuming must continue the same run).
         """
         state = load_checkpoint(run_dir)
+        if not isinstance(state.get("config"), dict):
+            raise CheckpointError(f"the checkpoint in {run_dir} has no config saying how the run was set up")
         try:
             config = TrainConfig.from_dict(dict(state["config"]))
         except (TypeError, ValueError, KeyError) as error:
@@ -218,7 +222,7 @@ class Trainer:
         return self.run_dir / CHECKPOINT_NAME
 
     def save_checkpoint(self) -> Path:
-        save(self.state_dict(), self.checkpoint_path)
+        save(self.state_dict(), self.checkpoint_path, before_replace=self.checkpoint_write_hook)
         return self.checkpoint_path
 
     def request_stop(self, signum: int = signal.SIGINT) -> None:

@@ -14,6 +14,7 @@ scores a set of samples against it; ``write_metrics`` writes the result atomical
 from __future__ import annotations
 
 import json
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from minigan.metrics.fid import feature_statistics, fid_from_features, frechet_d
 from minigan.metrics.inception import inception_score
 from minigan.metrics.parzen import parzen_score
 from minigan.paths import atomic_write_bytes
+from minigan.torch_api.archive import format_bytes, read_npy_header
 
 __all__ = [
     "EvaluationError", "Reference", "prepare_reference", "evaluate_images", "format_table",
@@ -80,6 +82,17 @@ def load_samples(path: str | Path) -> np.ndarray:
         raise EvaluationError(f"cannot read {path}: {error.strerror or error}") from None
     if magic != b"\x93NUMPY" and not magic.startswith(b"PK"):  # np.load would call anything else "pickled"
         raise EvaluationError(f"cannot read {path} as a .npy array: it does not start with NumPy's header")
+    if magic == b"\x93NUMPY":  # check the declared shape against the file's size before allocating it
+        try:
+            with open(path, "rb") as handle:
+                shape, _, dtype, header = read_npy_header(handle, f"samples file {path}")
+        except (OSError, ValueError) as error:
+            raise EvaluationError(f"cannot read {path} as a .npy array: {' '.join(str(error).split())}") from None
+        nbytes = math.prod(shape) * dtype.itemsize
+        if header + nbytes != path.stat().st_size:
+            raise EvaluationError(f"cannot read {path} as a .npy array: its header declares shape {shape} of {dtype} "
+                                  f"({format_bytes(nbytes)}) but the file holds "
+                                  f"{format_bytes(max(path.stat().st_size - header, 0))} of data")
     try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as error:

@@ -338,9 +338,9 @@ class Module:
         if problems:
             # The first line names the first problem, so a one-line report (a CLI) still says what is wrong.
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}: {problems[0]}{more}\n\t"
-                + "\n\t".join(problems)
+            raise RuntimeError(  # each problem once: the first on the first line, the rest below it
+                f"Error(s) in loading state_dict for {type(self).__name__}: {problems[0]}{more}"
+                + "".join(f"\n\t{problem}" for problem in problems[1:])
             )
         for key, array in arrays.items():
             module, name, kind = entries[key]

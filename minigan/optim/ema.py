@@ -93,6 +93,10 @@ class ExponentialMovingAverage:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`state_dict` returned (a checked load: nothing changes on a mismatch)."""
+        if not isinstance(state, dict) or not all(key in state for key in ("decay", "num_updates", "module")):
+            keys = f" with keys {sorted(map(str, state))}" if isinstance(state, dict) else ""
+            raise ValueError("bad EMA state: expected a dict with decay, num_updates and module, got "
+                             f"{type(state).__name__}{keys}")
         decay = float(state["decay"])
         num_updates = int(state["num_updates"])
         if not (0.0 <= decay < 1.0) or num_updates < 0:  # NaN fails the first test too

@@ -12,22 +12,26 @@ JSON document (as a uint8 array) that describes the structure:
   order), ``{"tuple": [...]}``, ``{"array": "a3"}`` and ``{"scalar": "a4"}`` (a NumPy scalar,
   stored as a 0-d array).
 
-Tensors are saved as their arrays (``load`` gives arrays back). Reading uses
-``np.load(..., allow_pickle=False)``, so an archive holding an object array is refused.
+Tensors are saved as their arrays (``load`` gives arrays back). Reading goes through
+:class:`minigan.torch_api.archive.SafeArchive`: no pickle (an object array is refused), and every
+declared shape is checked against the member's size and a limit before anything is allocated.
 """
 from __future__ import annotations
 
 import json
 import os
 import zipfile
-from typing import Any
+import zlib
+from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 
 from ..autograd import Tensor
 from ..autograd.arguments import check_device_argument
 from ..backends import to_numpy
-from ..paths import atomic_path
+from ..paths import atomic_path, write_target
+from .archive import SafeArchive
 
 FORMAT_NAME = "minigan"
 FORMAT_VERSION = 1
@@ -103,8 +107,15 @@ class _Decoder:
         if isinstance(node, dict) and len(node) == 1:
             (tag, value), = node.items()
             if tag == "dict":
+                if not isinstance(value, list) or not all(
+                        isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], (str, int))
+                        and not isinstance(pair[0], bool) for pair in value):
+                    raise ValueError(f"{self.path}: a dict node in the structure record is not a list of "
+                                     "[str or int key, value] pairs")
                 return {key: self.decode(item) for key, item in value}
             if tag == "tuple":
+                if not isinstance(value, list):
+                    raise ValueError(f"{self.path}: a tuple node in the structure record is not a list")
                 return tuple(self.decode(item) for item in value)
             if tag == "array":
                 return self._member(value)
@@ -113,10 +124,15 @@ class _Decoder:
         raise ValueError(f"{self.path}: unrecognised node {str(node)[:80]!r} in the structure record")
 
 
-def save(obj: Any, path: str | os.PathLike) -> None:
+def save(obj: Any, path: str | os.PathLike, *, before_replace: Callable[[Path], None] | None = None) -> None:
     """Write ``obj`` (nested dicts, lists, tuples, arrays, Tensors, numbers, strings, None) to
     ``path`` atomically: the file is written beside it and renamed into place, so a crash
-    mid-write leaves any previous file intact. The name is used as given (no ".npz" added)."""
+    mid-write leaves any previous file intact. The name is used as given (no ".npz" added).
+
+    A symlink at ``path`` is followed: its target is written. A directory, device or FIFO at
+    ``path`` is refused with one line (:class:`minigan.paths.NotARegularFile`, an OSError) and left
+    as it was. ``before_replace(tmp)`` runs between the write and the rename (a test hook)."""
+    write_target(path)  # refuse a device, FIFO or directory before the work of encoding
     encoder = _Encoder()
     try:
         root = encoder.encode(obj, "obj")  # everything is checked before the file is touched
@@ -125,21 +141,24 @@ def save(obj: Any, path: str | os.PathLike) -> None:
     document = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "root": root}, allow_nan=True)
     members = dict(encoder.arrays)
     members[_STRUCTURE_KEY] = np.frombuffer(document.encode("utf-8"), dtype=np.uint8)
-    with atomic_path(path) as tmp:
+    with atomic_path(path, before_replace) as tmp:
         with open(tmp, "wb") as handle:
             np.savez(handle, allow_pickle=False, **members)
             handle.flush()
             os.fsync(handle.fileno())
 
 
-def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool = True) -> Any:
+def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool = True, *,
+         max_bytes: int | None = None) -> Any:
     """Read back what ``save`` wrote (arrays come back as NumPy arrays), so
     ``model.load_state_dict(minigan.load("G.pt"))`` restores a saved ``state_dict()``.
 
     ``map_location`` is checked as a device (only the CPU so far). ``weights_only`` is accepted
     for PyTorch code; either way nothing is unpickled, so only what ``save`` can write comes back.
     Raises FileNotFoundError for a missing file and ValueError, naming the path, for a file
-    that is not a minigan archive or is corrupt.
+    that is not a minigan archive or is corrupt. Every array is checked before it is read
+    (:class:`minigan.torch_api.archive.SafeArchive`): a header that lies about its size, or
+    arrays past ``max_bytes`` in all (default 4 GiB), are a one-line ValueError naming the member.
     """
     check_device_argument(map_location)
     path_str = os.fspath(path)
@@ -150,9 +169,7 @@ def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool =
     if not zipfile.is_zipfile(path_str):  # checked first: np.load would call any other file "pickled"
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: it is not an .npz (zip) archive")
     try:
-        with np.load(path_str, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise ValueError("it is a single .npy array, not an .npz archive")
+        with SafeArchive(path_str, max_bytes) as archive:
             if _STRUCTURE_KEY not in archive.files:
                 raise ValueError("it has no minigan structure record (was it written by minigan.save?)")
             raw = archive[_STRUCTURE_KEY]
@@ -167,10 +184,13 @@ def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool =
             return _Decoder(archive, path_str).decode(document.get("root"))
     except RecursionError:  # json and the decoder both recurse; a real checkpoint is a few levels deep
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: its structure is nested too deeply") from None
-    except (ValueError, TypeError, OSError, EOFError, KeyError, zipfile.BadZipFile) as error:
+    except (ValueError, TypeError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, NotImplementedError,
+            RuntimeError) as error:  # zipfile: an unknown compression method, an encrypted member
         if isinstance(error, FileNotFoundError):
             raise
-        message = str(error)
+        message = " ".join(str(error).split()) or type(error).__name__
+        if isinstance(error, KeyError):
+            message = " ".join(str(error.args[0] if error.args else "KeyError").split())
         if message.startswith(path_str):
             raise ValueError(message) from error
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: {message}") from error

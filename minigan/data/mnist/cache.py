@@ -12,6 +12,7 @@ from minigan.data.idx import DataError
 from minigan.data.mnist.catalog import ARRAY_KEYS, DatasetSpec
 from minigan.data.mnist.checks import Arrays, check_arrays
 from minigan.paths import atomic_path, cache_dir
+from minigan.torch_api.archive import SafeArchive
 
 __all__ = ["cache_path", "load_cache", "is_compressed", "write_cache"]
 
@@ -27,8 +28,8 @@ def load_cache(spec: DatasetSpec, path: Path) -> Arrays:
     if not zipfile.is_zipfile(path):  # np.load would call any other file "pickled" and suggest unpickling it
         raise DataError(f"cache {path}: unreadable (not an .npz archive)")
     try:
-        # Our own handle: np.load leaks the one it opens when the zip is damaged.
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
+        # The one checked reader: a lying header or a bomb is refused before anything is allocated.
+        with SafeArchive(path) as archive:
             missing = [k for k in ARRAY_KEYS if k not in archive.files]
             if missing:
                 raise DataError(f"cache {path}: missing arrays {', '.join(missing)}")
