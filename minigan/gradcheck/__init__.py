@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..autograd import Tensor, enable_grad, no_grad
+from ..autograd import Tensor, enable_grad, no_grad, topological_order
 from ..autograd import grad as autograd_grad
 from ..ops import concatenate
 
@@ -299,7 +299,27 @@ def gradgradcheck(
     max_abs = max(errs[1] for _, errs in stages)
     max_rel = max(errs[2] for _, errs in stages)
     message = "; ".join(f"{what}: max abs error {errs[1]:.3g}, max rel error {errs[2]:.3g}" for what, errs in failed)
+    if failed:
+        message += _saved_arrays_hint(fn, inputs)
     return _verdict(not failed, max_abs, max_rel, message, raise_exception)
+
+
+def _saved_arrays_hint(fn: Callable[..., Tensor], inputs: Sequence[Tensor]) -> str:
+    """Where a failing second derivative most often comes from: a Function whose forward saved
+    raw arrays that its backward computes with. create_graph records Tensor ops only, so what
+    flows through those arrays is a constant to the second derivative."""
+    with enable_grad():
+        out = fn(*inputs)
+    saving = sorted({
+        node._ctx.function.__name__ for node in topological_order([out]) if node._ctx is not None
+        and any(not isinstance(v, Tensor) and hasattr(v, "shape") and hasattr(v, "dtype") for v in node._ctx.saved)
+    })
+    if not saving:
+        return ""
+    return (f". Likely cause: {', '.join(saving)}.backward computes with arrays saved in forward "
+            "(ctx.save_for_backward); create_graph records only Tensor ops, so the second derivative "
+            "misses what flows through those arrays: read the inputs from ctx.inputs and write backward "
+            "with Tensor ops")
 
 
 def _flat_array(arrays: Sequence[np.ndarray]) -> np.ndarray:

@@ -66,8 +66,8 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     (batched x, mixed dtypes, a non-positive leaky slope) the composite of primitive ops."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"linear: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
-    dtypes = {x.dtype, weight.dtype} | ({bias.dtype} if bias is not None else set())
-    fusable = x.ndim == 2 and weight.ndim == 2 and len(dtypes) == 1 and x.dtype != np.float16 and (
+    _check_same_dtype(x, weight, bias)
+    fusable = x.ndim == 2 and weight.ndim == 2 and x.dtype != np.float16 and (
         activation != "leaky_relu" or negative_slope > 0) and (bias is None or bias.ndim == 1)
     if fusable:
         if x.shape[1] != weight.shape[1]:
@@ -80,6 +80,26 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     if bias is not None:
         out = out + bias
     return activate(out, activation, negative_slope)
+
+
+_TORCH_DTYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def _check_same_dtype(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's error for a linear layer fed another dtype than its weights (no silent
+    promotion): "mat1 and mat2 must have the same dtype, but got Double and Float"."""
+    def torch_name(dtype: Any) -> str:
+        return _TORCH_DTYPE_NAMES.get(str(dtype), str(dtype))
+    pairs = [("mat1", x, "mat2", weight, "input", "weight")]
+    if bias is not None:
+        pairs.append(("self", bias, "mat2", weight, "bias", "weight"))
+    for first, a, second, b, a_is, b_is in pairs:
+        if a.dtype != b.dtype:
+            raise RuntimeError(
+                f"{first} and {second} must have the same dtype, but got {torch_name(a.dtype)} and "
+                f"{torch_name(b.dtype)} (the {a_is} is {a.dtype}, the {b_is} {b.dtype}): convert one, "
+                f"e.g. x.to({b.dtype}) or model.to({a.dtype})"
+            )
 
 
 def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor:
