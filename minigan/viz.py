@@ -154,7 +154,8 @@ _KIND_COLOURS = {"op": "#dbe9f6", "leaf": "#c7e9c0", "parameter": "#fdd0a2", "co
 _MAX_INCHES = 300.0  # matplotlib refuses images wider or taller than 2^16 pixels
 
 
-def draw_graph(tensor: Any, path: str | os.PathLike, names: Mapping[str, Any] | None = None) -> Path:
+def draw_graph(tensor: Any, path: str | os.PathLike, names: Mapping[str, Any] | None = None,
+               values: bool = False, grads: bool = False) -> Path:
     """Draw the computation graph that produced ``tensor`` and write it to ``path``: a PNG or
     an SVG, chosen by the extension (``.png`` or ``.svg``).
 
@@ -162,13 +163,16 @@ def draw_graph(tensor: Any, path: str | os.PathLike, names: Mapping[str, Any] | 
     parameters and tensors that need no gradient have their own colours (see the legend).
     Arrows run from each input to the op result made from it, so data flows down the page,
     the output at the bottom. ``names`` labels tensors, e.g. ``dict(model.named_parameters())``.
+    ``values=True`` adds each tensor's value and ``grads=True`` d(tensor)/d(node), as micrograd's
+    ``draw_dot`` (see minigan.autograd.graph.graph_nodes: the graph must be whole, before
+    backward or after ``backward(retain_graph=True)``).
     Only matplotlib is used (no Graphviz). Returns the path written.
     """
     path = Path(path)
     fmt = path.suffix.lower()
     if fmt not in _GRAPH_FORMATS:
         raise ValueError(f"draw_graph: cannot tell the image format of {str(path)!r}; use a path ending in .png or .svg")
-    figure = graph_figure(graph_nodes(tensor, names))
+    figure = graph_figure(graph_nodes(tensor, names, values, grads))
     buffer = io.BytesIO()
     if fmt == ".svg":
         import matplotlib
@@ -206,8 +210,9 @@ def graph_figure(nodes: Sequence[GraphNode]) -> Figure:
     positions = graph_layout(nodes)
     widest = max(Counter(node.depth for node in nodes).values())
     rows = max(n.depth for n in nodes) + 1
-    width = min(_MAX_INCHES, max(4.0, 2.0 * widest))
-    height = min(_MAX_INCHES, max(2.5, 0.9 * rows + 0.8))
+    numbers = any(node.value or node.grad for node in nodes)  # taller, wider boxes
+    width = min(_MAX_INCHES, max(4.0, (2.8 if numbers else 2.0) * widest))
+    height = min(_MAX_INCHES, max(2.5, (1.3 if numbers else 0.9) * rows + 0.8))
     figure = Figure(figsize=(width, height))
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.0, 0.6 / height, 1.0, 1.0 - 0.6 / height))
@@ -218,6 +223,7 @@ def graph_figure(nodes: Sequence[GraphNode]) -> Figure:
     boxes = []
     for node, (x, y) in zip(nodes, positions):
         text = f"{node.label}\n{node.shape} {node.dtype}" + ("\n(freed)" if node.freed else "")
+        text += (f"\ndata {node.value}" if node.value else "") + (f"\ngrad {node.grad}" if node.grad else "")
         boxes.append(axes.text(x, y, text, ha="center", va="center", fontsize=8, zorder=2,
                                bbox={"boxstyle": "round,pad=0.35", "facecolor": _KIND_COLOURS[node.kind],
                                      "edgecolor": "0.35"}))
