@@ -110,8 +110,8 @@ def _run_backward(
     returned and ``.grad`` is left alone; nodes that lead to no wanted tensor are skipped.
     """
     order = topological_order(outputs)
+    leads_to_wanted: set[int] = set()
     if wanted is not None:
-        leads_to_wanted: set[int] = set()
         for node in order:  # inputs come first, so a node's parents are already decided
             ctx = node._ctx
             if id(node) in wanted or (
@@ -126,7 +126,21 @@ def _run_backward(
             pending[id(output)] = _Accumulator(seed, owned=False)
     results: dict[int, _Accumulator] = {}
     tracer = active_tracer()  # None unless this thread is inside minigan.trace()
+    if tracer is None:
+        _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, None)
+        return results
+    tracer.start()
+    try:
+        _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, tracer)
+    finally:
+        tracer.finish()
+    return results
 
+
+def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: dict[int, _Accumulator],
+               retain_graph: bool, create_graph: bool, wanted: set[int] | None, leads_to_wanted: set[int],
+               tracer: Any) -> None:
+    """The chain rule, node by node from the outputs (see _run_backward)."""
     with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
             accumulated = pending.pop(id(node), None)
@@ -137,6 +151,8 @@ def _run_backward(
                 results[id(node)] = accumulated
             ctx = node._ctx
             if ctx is None:  # a leaf
+                if tracer is not None:
+                    tracer.leaf(node, grad)
                 if wanted is None:
                     _accumulate_into_leaf(node, grad, accumulated.owned, create_graph)
                 continue
@@ -164,7 +180,6 @@ def _run_backward(
                     pending[id(parent)] = _Accumulator(parent_grad, owned=_is_fresh(parent_grad, grad))
             if not retain_graph:
                 ctx.free()
-    return results
 
 
 _RECORDABLE = "return Tensors built from ctx.inputs with Tensor ops, so that create_graph can record them"
@@ -204,7 +219,7 @@ def _checked_gradient(name: str, index: int, parent: Tensor, grad: Any) -> Tenso
 def _call_backward(ctx: Any, grad: Tensor, needs: tuple[bool, ...], tracer: Any) -> Any:
     """``ctx.function.backward`` (or, inside ``minigan.trace()``, the trace's stand-in), asked
     for the input gradients that ``needs`` marks; the context's own marks are restored after."""
-    call = ctx.function.backward if tracer is None else tracer
+    call = ctx.function.backward if tracer is None else tracer.backward
     if needs is ctx.needs_input_grad:
         return call(ctx, grad)
     recorded, ctx.needs_input_grad = ctx.needs_input_grad, needs

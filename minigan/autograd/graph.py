@@ -41,9 +41,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..backends import to_numpy
 from .engine import grad as engine_grad
 from .tensor import Tensor
+from .tracing import summarize
 
 __all__ = ["GraphNode", "graph_nodes", "graph_edges", "graph_text", "summarize", "KINDS", "FREED"]
 
@@ -57,7 +57,7 @@ class GraphNode:
     """One tensor of the graph.
 
     ``value`` and ``grad`` are short summaries of the tensor's value and of d(output)/d(tensor)
-    (see :func:`summarize`), or "" where not asked for or not there.
+    (see minigan/autograd/tracing.py:summarize), or "" where not asked for or not there.
     ``label`` is the op's name for an op result (``MatMul``), else ``leaf``, ``Parameter`` or
     ``constant``, followed by the tensor's name where one was given (``Parameter 0.weight``). ``inputs`` are the indices of the nodes it
     was made from, in the op's argument order (an input used twice appears twice). ``depth`` is
@@ -85,17 +85,6 @@ class GraphNode:
 
 #: what a node whose op was freed by backward says.
 FREED = "graph freed by backward; keep it with backward(retain_graph=True) to draw it"
-
-
-def summarize(array: Any) -> str:
-    """A value in a few characters: a scalar as itself (``-0.5``), an array as its first three
-    entries and its L2 norm (``[1, 2, 3, …] norm 5.477``)."""
-    values = np.asarray(to_numpy(array) if not isinstance(array, np.ndarray) else array, dtype=np.float64)
-    if values.size == 1:
-        return f"{values.item():.4g}"
-    flat = values.reshape(-1)
-    head = ", ".join(f"{v:.4g}" for v in flat[:3]) + (", …" if flat.size > 3 else "")
-    return f"[{head}] norm {np.sqrt(np.sum(flat * flat)):.4g}"
 
 
 def _check_tensor(tensor: Any, caller: str) -> None:

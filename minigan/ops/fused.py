@@ -3,7 +3,9 @@ per-channel bias with its activation, each one kernel call per direction. Their 
 runs the fused kernel, or (with create_graph) the same formulas as recorded Tensor ops."""
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import threading
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -22,6 +24,37 @@ from .shape import transpose
 ACTIVATIONS = tuple(formulas.ACTIVATIONS)
 
 
+class _Fusion(threading.local):
+    enabled = True  # per thread, as grad mode
+
+
+_fusion = _Fusion()
+
+
+def is_fusion_enabled() -> bool:
+    """Whether the fused ops run in this thread (see :func:`fusion`)."""
+    return _fusion.enabled
+
+
+@contextlib.contextmanager
+def fusion(enabled: bool) -> Iterator[None]:
+    """``with minigan.fusion(False):`` runs every layer as its own ops, in this thread.
+
+    By default ``nn.Sequential`` hands an activation layer that follows a Linear, a batch norm
+    or a convolution to that layer, which runs both as one fused op (``LinearAct``,
+    ``BatchNormAct``, ``ChannelBiasAct``); a Linear alone is ``LinearAct`` too. Inside the block
+    nothing fuses: a Linear is MatMul, Transpose and Add, its ReLU is ReLU, so a trace or a
+    graph picture shows every layer. The values are the same up to rounding.
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"fusion: expected True or False, got {type(enabled).__name__}")
+    previous, _fusion.enabled = _fusion.enabled, enabled
+    try:
+        yield
+    finally:
+        _fusion.enabled = previous
+
+
 class LinearAct(Function):
     """f = act(x @ W^T + b) in one op (W is (out, in), PyTorch's layout);
     with dz = g * act'(z):  df/dx = dz @ W, df/dW = dz^T @ x, df/db = column sums of dz.
@@ -32,6 +65,8 @@ class LinearAct(Function):
     work through it too. The activation's derivative is read from the output, so z is never
     stored; that needs a leaky slope > 0, which ``linear`` checks.
     """
+
+    fuses = "Linear"  # what the op stands for; minigan.trace() marks it "[fused Linear+act]"
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float) -> Any:
@@ -67,7 +102,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     if activation not in ACTIVATIONS:
         raise ValueError(f"linear: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
     _check_same_dtype(x, weight, bias)
-    fusable = x.ndim == 2 and weight.ndim == 2 and x.dtype != np.float16 and (
+    fusable = _fusion.enabled and x.ndim == 2 and weight.ndim == 2 and x.dtype != np.float16 and (
         activation != "leaky_relu" or negative_slope > 0) and (bias is None or bias.ndim == 1)
     if fusable:
         if x.shape[1] != weight.shape[1]:
@@ -122,6 +157,8 @@ class BatchNormAct(Function):
     derivatives work through it too. ``running`` (the running mean, variance, batch counter and
     momentum, or None) is updated in place, as PyTorch does.
     """
+
+    fuses = "BatchNorm"  # what the op stands for; minigan.trace() marks it "[fused BatchNorm+act]"
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any, eps: float, activation: str, slope: float,
@@ -234,6 +271,8 @@ class ChannelBiasAct(Function):
     (create_graph), the composite is rebuilt in Tensor ops and differentiated instead.
     """
 
+    fuses = "conv bias"  # what the op stands for; minigan.trace() marks it "[fused conv bias+act]"
+
     @staticmethod
     def forward(ctx: Context, x: Any, bias: Any, activation: str, slope: float) -> Any:
         backend = backend_of(x)
@@ -268,7 +307,7 @@ def channel_bias_act(x: Tensor, bias: Tensor | None, activation: str = "none", n
     if x.ndim < 2 or (bias is not None and bias.shape != (x.shape[1],)):
         raise ValueError(f"channel_bias_act: expected input (N, C, ...) and a bias of shape (C,), got {x.shape} "
                          f"and {None if bias is None else bias.shape}")
-    fusable = x.dtype in (np.float32, np.float64) and (bias is None or bias.dtype == x.dtype) and (
+    fusable = _fusion.enabled and x.dtype in (np.float32, np.float64) and (bias is None or bias.dtype == x.dtype) and (
         activation != "leaky_relu" or negative_slope > 0)
     if not fusable:
         out = x if bias is None else x + _per_channel(bias, x)
