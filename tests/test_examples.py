@@ -50,7 +50,9 @@ def test_01_scalar_autograd_matches_the_hand_derivation_and_draws_its_graph(tmp_
         assert number_after(f"do/d{name:2s} =", result.stdout) == pytest.approx(expected, abs=1e-4)
     assert number_after("max abs error", result.stdout) < 1e-12
     tree = result.stdout.split("\n\n")[0].splitlines()
-    assert tree[0] == "Tanh () float64" and len(tree) == 10 and sum("leaf" in line for line in tree) == 5, tree
+    assert tree[0] == "Tanh () float64 data 0.7071 grad 1" and len(tree) == 10, tree
+    assert sum("leaf" in line for line in tree) == 5, tree
+    assert "leaf x1 () float64 data 2 grad -1.5" in "\n".join(tree), tree  # values and gradients in the picture
     assert (tmp_path / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = run_example("01_scalar_autograd.py", "--out", str(tmp_path), "--svg")
     assert svg.returncode == 0 and "<svg" in (tmp_path / "graph.svg").read_text()
