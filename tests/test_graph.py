@@ -137,6 +137,12 @@ def test_gradients_before_backward_touch_no_grad_and_keep_the_graph():
     np.testing.assert_allclose(leaves[0].grad.item(), -1.5, atol=1e-12)
 
 
+def test_gradients_of_a_tensor_with_many_elements_say_what_to_draw():
+    x = _leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"needs an output of one element.*shape \(2,\): draw its \.sum\(\)"):
+        (x * x).graph_text(grads=True)
+
+
 def test_values_of_arrays_show_three_entries_and_the_norm():
     x = _leaf([1.0, 2.0, 3.0, 4.0])
     assert (x * x).sum().graph_text(values=True).splitlines()[:2] == [

@@ -163,6 +163,9 @@ def _gradients(tensor: Any, order: list[Any]) -> dict[int, Any]:
         return {id(n): _array(n.grad) for n in order if getattr(n, "grad", None) is not None}
     if any(n._ctx is not None and n._ctx.freed for n in order):
         raise RuntimeError(f"grads=True needs the whole graph, but it was {FREED[6:]}")
+    if tensor.size != 1:
+        raise RuntimeError(f"grads=True shows d(output)/d(node), which needs an output of one element, as "
+                           f"backward() does; this one has shape {tensor.shape}: draw its .sum() or a loss")
     wanted = [n for n in order if n.requires_grad]
     if not wanted:
         return {}
