@@ -9,7 +9,8 @@ those swapped in the same file runs on PyTorch and torchvision.
     python examples/tutorial_gan.py --epochs 1 --data-dir DIR   # the IDX files in DIR or DIR/MNIST/raw
 
 It prints the tutorial's log line every --log-every steps and writes G.pt and D.pt (the two
-state_dicts) in the current directory; G.load_state_dict(torch.load("G.pt")) restores G.
+state_dicts) in the current directory; G.load_state_dict(torch.load("G.pt")) restores G, and
+python -m minigan.sample --checkpoint G.pt --arch seed --out samples.png draws a grid from it.
 """
 import argparse
 
