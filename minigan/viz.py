@@ -23,7 +23,7 @@ from minigan.autograd.graph import KINDS, GraphNode, graph_edges, graph_nodes
 from minigan.paths import atomic_write_bytes
 
 __all__ = ["image_grid", "save_sample_grid", "sample_grid_pixels", "save_loss_curves", "moving_average",
-           "draw_graph", "graph_nodes", "write_figure"]
+           "draw_graph", "graph_nodes", "write_figure", "make_grid", "save_image"]
 
 _DPI = 100
 
@@ -146,6 +146,50 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
         figure.suptitle(title, fontsize=10)
     figure.tight_layout()
     write_figure(figure, path)
+
+
+# ------------------------------------------------------------------ torchvision.utils' two
+def make_grid(tensor: Any, nrow: int = 8, padding: int = 2, normalize: bool = False,
+              value_range: tuple[float, float] | None = None, pad_value: float = 0.0) -> np.ndarray:
+    """Images (B, C, H, W), (C, H, W) or (H, W) tiled into one (3, H', W') array, as
+    ``torchvision.utils.make_grid``: ``nrow`` images per row, ``padding`` pixels of ``pad_value``
+    around each, one-channel images repeated into three; one image alone is returned unpadded.
+    ``normalize`` maps ``value_range`` (default: the images' min and max) to [0, 1]."""
+    images = np.array(tensor.numpy() if hasattr(tensor, "numpy") else tensor, dtype=np.float64)
+    if images.ndim == 2:
+        images = images[None]
+    if images.ndim == 3:
+        images = images[None] if images.shape[0] in (1, 3) else images[:, None]
+    if images.ndim != 4 or images.shape[1] not in (1, 3) or images.shape[0] == 0:
+        raise ValueError(f"make_grid: expected images (B, C, H, W) with C 1 or 3, got shape {np.shape(tensor)}")
+    if images.shape[1] == 1:
+        images = np.repeat(images, 3, axis=1)
+    if normalize:
+        low, high = value_range if value_range is not None else (images.min(), images.max())
+        images = (np.clip(images, low, high) - low) / max(high - low, 1e-5)
+    if images.shape[0] == 1:
+        return images[0]
+    count, channels, height, width = images.shape
+    columns = min(nrow, count)
+    rows = math.ceil(count / columns)
+    grid = np.full((channels, rows * (height + padding) + padding, columns * (width + padding) + padding), pad_value)
+    for k in range(count):
+        top, left = padding + (k // columns) * (height + padding), padding + (k % columns) * (width + padding)
+        grid[:, top:top + height, left:left + width] = images[k]
+    return grid
+
+
+def save_image(tensor: Any, fp: str | os.PathLike, **grid_options: Any) -> None:
+    """Write ``make_grid(tensor, **grid_options)`` as an RGB PNG, as ``torchvision.utils.save_image``:
+    each value v in [0, 1] becomes the byte floor(255 v + 0.5), clamped to [0, 255]. (The file
+    also has an opaque alpha channel: matplotlib writes PNGs as RGBA; the colours are the same.)"""
+    grid = make_grid(tensor, **grid_options)
+    pixels = np.clip(grid * 255 + 0.5, 0, 255).astype(np.uint8).transpose(1, 2, 0)
+    from matplotlib.image import imsave  # noqa: PLC0415 - matplotlib's PNG writer, loaded when used
+
+    buffer = io.BytesIO()
+    imsave(buffer, pixels, format="png")
+    atomic_write_bytes(Path(fp), buffer.getvalue())
 
 
 # ------------------------------------------------------------------ computation graphs
