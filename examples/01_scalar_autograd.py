@@ -8,9 +8,11 @@ it came from. o.backward() walks those nodes from o back to the leaves in revers
 order and applies the chain rule at each one. Here every gradient is also worked out by hand:
 with n = x1 w1 + x2 w2 + b and o = tanh(n), do/dn = 1 - o², so do/dw1 = (1 - o²) x1, and so on.
 
-Tensor.graph_text() prints the graph as an indented tree (the output first), and
-minigan.viz.draw_graph draws it with matplotlib, as PNG or SVG. The README's graph picture is
-this one: python examples/01_scalar_autograd.py --out docs/images
+Tensor.graph_text() gives the graph as an indented tree (the output first), and
+minigan.viz.draw_graph draws it with matplotlib, as PNG or SVG; with values=True and
+grads=True each node shows its value and its gradient, as micrograd's draw_dot. backward
+frees the graph unless told retain_graph=True, which this example does to draw it after.
+The README's graph picture is this one: python examples/01_scalar_autograd.py --out docs/images
 """
 import argparse
 import os
@@ -33,17 +35,18 @@ def main(argv=None):
     n = x1 * w1 + x2 * w2 + b
     o = n.tanh()
     names = {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b}
-    print(o.graph_text(names=names))  # before backward, which frees the graph
+    o.backward(retain_graph=True)  # keep the graph, to show it with its gradients
+    print(o.graph_text(names=names, values=True, grads=True))
     print()
     if args.out is not None:
         try:
             os.makedirs(args.out, exist_ok=True)
-            path = draw_graph(o, os.path.join(args.out, "graph.svg" if args.svg else "graph.png"), names=names)
+            path = draw_graph(o, os.path.join(args.out, "graph.svg" if args.svg else "graph.png"), names=names,
+                              values=True, grads=True)
         except OSError as error:
             print(f"error: cannot write the graph picture: {error}", file=sys.stderr)
             return 2
         print(f"wrote {path}")
-    o.backward()
 
     local = 1 - o.item() ** 2  # do/dn, read off the output
     by_hand = {"x1": local * w1.item(), "w1": local * x1.item(), "x2": local * w2.item(),

@@ -67,7 +67,9 @@ def main(argv=None):
 
     wrong = gradcheck(WrongSwish.apply, [x], rng=np.random.default_rng(1), raise_exception=False)
     print(f"a backward off by 0.1%: gradcheck ok={wrong.ok} ({wrong.message})")
-    return 0 if first.ok and second.ok and not wrong.ok else 1
+    wrong_second = gradgradcheck(WrongSwish.apply, [x], rng=np.random.default_rng(1), raise_exception=False)
+    print(f"a backward off by 0.1%: gradgradcheck ok={wrong_second.ok} ({wrong_second.message.split(';')[0]})")
+    return 0 if first.ok and second.ok and not wrong.ok and not wrong_second.ok else 1
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ those swapped in the same file runs on PyTorch and torchvision.
     python examples/tutorial_gan.py --epochs 1 --data-dir DIR   # the IDX files in DIR or DIR/MNIST/raw
 
 It prints the tutorial's log line every --log-every steps and writes G.pt and D.pt (the two
-state_dicts) in the current directory; G.load_state_dict(torch.load("G.pt")) restores G.
+state_dicts) and samples.png (an 8x8 grid of G's digits) in the current directory;
+G.load_state_dict(torch.load("G.pt")) restores G, and
+python -m minigan.sample --checkpoint G.pt --arch seed --out samples.png draws a grid from it.
 """
 import argparse
 
@@ -19,6 +21,7 @@ import minigan.optim as optim                # import torch.optim as optim
 from minigan.data import DataLoader          # from torch.utils.data import DataLoader
 from minigan.data import MNIST               # from torchvision.datasets import MNIST
 from minigan.data import transforms          # from torchvision import transforms
+from minigan.viz import save_image           # from torchvision.utils import save_image
 
 parser = argparse.ArgumentParser(description="The classic 3-layer GAN tutorial on MNIST.")
 parser.add_argument("--data-dir", default="data", help="MNIST root directory (default: data)")
@@ -112,3 +115,6 @@ for epoch in range(args.epochs):
 
 torch.save(G.state_dict(), "G.pt")
 torch.save(D.state_dict(), "D.pt")
+with torch.no_grad():
+    samples = G(torch.randn(64, latent_size).to(device))
+save_image(samples.view(64, 1, 28, 28), "samples.png", nrow=8)

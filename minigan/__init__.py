@@ -7,7 +7,7 @@ from .ops import (
     abs, cat, clamp, clip, concatenate, dropout, exp, leaky_relu, log, log_softmax, matmul, max,
     maximum, mean, min, minimum, relu, sigmoid, softmax, softplus, sqrt, stack, sum, tanh, var, where,
 )
-from .ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
+from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
 from . import nn, optim
 from .torch_api.serialization import load, save
@@ -28,7 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "tensor", "Function", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
-    "manual_seed", "trace", "ops", "nn", "optim", "save", "load",
+    "manual_seed", "trace", "fusion", "ops", "nn", "optim", "save", "load",
     "abs", "cat", "clamp", "clip", "concatenate", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",

@@ -1,11 +1,21 @@
 """micro: the whole reverse-mode engine in one short file, to read in one sitting.
 
-It is the real engine cut to its core, with the same Function API: an op is a ``Function``
-with ``forward(ctx, *arrays, **options)`` and ``backward(ctx, grad_output)`` side by side,
-``ctx.save_for_backward`` keeps what backward needs, and ``Function.apply`` runs forward and
-records the result's parents. ``Tensor.backward()`` sorts the graph (parents before children)
-and applies the chain rule in reverse, adding gradients with ``+=``. tests/test_micro.py runs
-it against the real engine on the gradient-check registry's op cases and on one GAN step.
+It is the real engine cut to its core, with the shape of its Function API: an op is a
+``Function`` with ``forward(ctx, *arrays, **options)`` and ``backward(ctx, grad_output)`` side
+by side, ``ctx.save_for_backward`` keeps what backward needs, and ``Function.apply`` runs
+forward and records the result's parents. ``backward`` returns one gradient per input, or None
+for "no gradient from this op" (that input then gets nothing by this path). ``Tensor.backward()``
+sorts the graph (parents before children) and applies the chain rule in reverse, adding
+gradients with ``+=``. tests/test_micro.py runs it against the real engine on the
+gradient-check registry's op cases and on one GAN step. It imports only NumPy: copy this one
+file anywhere and it runs. ``minigan.autograd.graph_text``, ``minigan.viz.draw_graph`` and
+``minigan.gradcheck.gradcheck`` accept its tensors too.
+
+One difference matters when you write a real op: here ``backward`` takes and returns NumPy
+arrays and reads arrays from ``ctx.saved``. The real engine passes ``grad_output`` as a Tensor
+and wants Tensors back, built from ``ctx.inputs`` with Tensor ops: then ``create_graph=True``
+can record the backward pass itself, which second derivatives (WGAN-GP) need. A real backward
+that returns an array is an error that says so.
 
     >>> x = Tensor([1.0, -2.0, 3.0], requires_grad=True)
     >>> loss = (x * x).sum()
@@ -19,9 +29,7 @@ backward and says so on a second pass; backward is written in Tensor ops, so ``c
 array is float64); devices (CuPy, a test device); fused ops whose kernels live in each backend
 (minigan/backends/); and clear errors for bad input. Here backward works on NumPy arrays.
 """
-import numpy as np
-
-from . import formulas
+import numpy as np  # the only import: copy this file anywhere and it runs
 
 _grad_enabled = True  # the no_grad switch
 
@@ -128,7 +136,9 @@ class Tensor:
             raise RuntimeError("backward() on a tensor that does not require grad")
         grads = {id(self): np.ones_like(self.data)}  # d(self)/d(self) = 1
         for node in reversed(self._topological_order()):  # children before parents
-            grad = grads.pop(id(node))
+            grad = grads.pop(id(node), None)
+            if grad is None:  # every backward on the way returned None for it: no gradient
+                continue
             if node._ctx is None:  # a leaf: keep what arrived, adding to an earlier backward's
                 node.grad = grad if node.grad is None else node.grad + grad
                 continue
@@ -199,10 +209,17 @@ class Sum(Function):
         return (np.broadcast_to(grad, shape),)
 
 
+def sigmoid(a):
+    """σ(a) = 1 / (1 + exp(-a)), split on the sign of a: exp only sees -|a| and never overflows."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
 class _Activation(Function):
     """An elementwise op y = f(a) whose backward g f'(a) is read off the saved output y, so the
-    input need not be kept (for leaky ReLU that needs slope > 0). The activations take f and
-    its backward from minigan/formulas.py, the one home of each formula."""
+    input need not be kept (for leaky ReLU that needs slope > 0). Each formula is written here
+    as in minigan/formulas.py, the real engine's one home of each; tests/test_micro.py checks
+    that the two agree bit for bit."""
 
     @staticmethod
     def forward(ctx, a, slope=0.0):
@@ -216,22 +233,22 @@ class _Activation(Function):
 
 class ReLU(_Activation):
     """f = max(a, 0);  df/da = 1 where f > 0, else 0."""
-    f, f_backward = formulas.relu, formulas.relu_backward
+    f, f_backward = (lambda a, slope: np.maximum(a, 0)), (lambda grad, y, slope: np.where(y > 0, grad, 0))
 
 
 class LeakyReLU(_Activation):
     """f = a where a > 0, else slope a;  df/da = 1 where f > 0, else slope."""
-    f, f_backward = formulas.leaky_relu, formulas.leaky_relu_backward
+    f, f_backward = (lambda a, slope: np.where(a > 0, a, a * slope)), (lambda grad, y, slope: np.where(y > 0, grad, grad * slope))
 
 
 class Sigmoid(_Activation):
     """f = 1 / (1 + exp(-a)), split on the sign of a so exp never overflows;  df/da = f (1 - f)."""
-    f, f_backward = formulas.sigmoid_act, formulas.sigmoid_backward
+    f, f_backward = (lambda a, slope: sigmoid(a)), (lambda grad, y, slope: grad * (y * (1 - y)))
 
 
 class Tanh(_Activation):
     """f = tanh(a);  df/da = 1 - f^2."""
-    f, f_backward = formulas.tanh_act, formulas.tanh_backward
+    f, f_backward = (lambda a, slope: np.tanh(a)), (lambda grad, y, slope: grad * (1 - y * y))
 
 
 class Log(Function):

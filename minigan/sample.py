@@ -4,7 +4,9 @@ Draws ``n`` images from a trained generator (in eval mode) and writes what was a
 grid with ``--out``, a float32 array of shape (n, 28, 28) with values in [0, 1] with ``--npy``,
 and ``samples.png`` only when neither is given. Both files are written or neither. RUN_DIR is a
 directory written by ``python -m minigan.train`` (its ``checkpoint.npz``, or ``generator.npz``
-plus ``config.json``), or a checkpoint file. Bad input: one line on stderr, exit status 2.
+plus ``config.json``), or a checkpoint file; or, with ``--arch``, a plain state_dict file such
+as the G.pt of examples/tutorial_gan.py (``--arch seed``). Bad input: one line on stderr, exit
+status 2.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ import numpy as np
 from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, non_negative_int, positive_int, require_memory, run_program
 from minigan.gan import CheckpointError, draw_samples, load_generator
+from minigan.gan.models import ARCHITECTURES
+from minigan.gan.sampling import load_state_dict_generator
 from minigan.paths import atomic_path
 
 __all__ = ["main", "load_generator", "draw_samples"]  # the last two from minigan.gan.sampling, kept here
@@ -34,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description="Draw samples from a generator trained by python -m minigan.train.")
     parser.add_argument("--checkpoint", required=True, metavar="RUN_DIR",
                         help="run directory (or its checkpoint.npz) written by minigan.train")
+    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default=None,
+                        help="the network of a plain state_dict file given as --checkpoint (e.g. G.pt from "
+                             "examples/tutorial_gan.py is --arch seed)")
     parser.add_argument("-n", type=positive_int, default=64, help="number of samples (default: 64)")
     parser.add_argument("--out", default=None,
                         help=f"PNG grid to write (default: {DEFAULT_GRID}, unless only --npy is given)")
@@ -81,7 +88,10 @@ def _run(args: argparse.Namespace) -> int:
     png, npy = _targets(args)
     _check_memory(args, png)
     try:
-        generator, arch, latent_dim = load_generator(args.checkpoint)
+        if args.arch is not None:
+            generator, arch, latent_dim = load_state_dict_generator(args.checkpoint, args.arch)
+        else:
+            generator, arch, latent_dim = load_generator(args.checkpoint)
         generator.to(check_device(args.device, UsageError))
     except OSError as error:
         raise UsageError(f"cannot read {args.checkpoint}: {error.strerror or error}") from None

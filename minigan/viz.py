@@ -23,7 +23,7 @@ from minigan.autograd.graph import KINDS, GraphNode, graph_edges, graph_nodes
 from minigan.paths import atomic_write_bytes
 
 __all__ = ["image_grid", "save_sample_grid", "sample_grid_pixels", "save_loss_curves", "moving_average",
-           "draw_graph", "graph_nodes", "write_figure"]
+           "draw_graph", "graph_nodes", "write_figure", "make_grid", "save_image"]
 
 _DPI = 100
 
@@ -148,13 +148,58 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
     write_figure(figure, path)
 
 
+# ------------------------------------------------------------------ torchvision.utils' two
+def make_grid(tensor: Any, nrow: int = 8, padding: int = 2, normalize: bool = False,
+              value_range: tuple[float, float] | None = None, pad_value: float = 0.0) -> np.ndarray:
+    """Images (B, C, H, W), (C, H, W) or (H, W) tiled into one (3, H', W') array, as
+    ``torchvision.utils.make_grid``: ``nrow`` images per row, ``padding`` pixels of ``pad_value``
+    around each, one-channel images repeated into three; one image alone is returned unpadded.
+    ``normalize`` maps ``value_range`` (default: the images' min and max) to [0, 1]."""
+    images = np.array(tensor.numpy() if hasattr(tensor, "numpy") else tensor, dtype=np.float64)
+    if images.ndim == 2:
+        images = images[None]
+    if images.ndim == 3:
+        images = images[None] if images.shape[0] in (1, 3) else images[:, None]
+    if images.ndim != 4 or images.shape[1] not in (1, 3) or images.shape[0] == 0:
+        raise ValueError(f"make_grid: expected images (B, C, H, W) with C 1 or 3, got shape {np.shape(tensor)}")
+    if images.shape[1] == 1:
+        images = np.repeat(images, 3, axis=1)
+    if normalize:
+        low, high = value_range if value_range is not None else (images.min(), images.max())
+        images = (np.clip(images, low, high) - low) / max(high - low, 1e-5)
+    if images.shape[0] == 1:
+        return images[0]
+    count, channels, height, width = images.shape
+    columns = min(nrow, count)
+    rows = math.ceil(count / columns)
+    grid = np.full((channels, rows * (height + padding) + padding, columns * (width + padding) + padding), pad_value)
+    for k in range(count):
+        top, left = padding + (k // columns) * (height + padding), padding + (k % columns) * (width + padding)
+        grid[:, top:top + height, left:left + width] = images[k]
+    return grid
+
+
+def save_image(tensor: Any, fp: str | os.PathLike, **grid_options: Any) -> None:
+    """Write ``make_grid(tensor, **grid_options)`` as an RGB PNG, as ``torchvision.utils.save_image``:
+    each value v in [0, 1] becomes the byte floor(255 v + 0.5), clamped to [0, 255]. (The file
+    also has an opaque alpha channel: matplotlib writes PNGs as RGBA; the colours are the same.)"""
+    grid = make_grid(tensor, **grid_options)
+    pixels = np.clip(grid * 255 + 0.5, 0, 255).astype(np.uint8).transpose(1, 2, 0)
+    from matplotlib.image import imsave  # noqa: PLC0415 - matplotlib's PNG writer, loaded when used
+
+    buffer = io.BytesIO()
+    imsave(buffer, pixels, format="png")
+    atomic_write_bytes(Path(fp), buffer.getvalue())
+
+
 # ------------------------------------------------------------------ computation graphs
 _GRAPH_FORMATS = (".png", ".svg")
 _KIND_COLOURS = {"op": "#dbe9f6", "leaf": "#c7e9c0", "parameter": "#fdd0a2", "constant": "#e8e8e8"}
 _MAX_INCHES = 300.0  # matplotlib refuses images wider or taller than 2^16 pixels
 
 
-def draw_graph(tensor: Any, path: str | os.PathLike, names: Mapping[str, Any] | None = None) -> Path:
+def draw_graph(tensor: Any, path: str | os.PathLike, names: Mapping[str, Any] | None = None,
+               values: bool = False, grads: bool = False) -> Path:
     """Draw the computation graph that produced ``tensor`` and write it to ``path``: a PNG or
     an SVG, chosen by the extension (``.png`` or ``.svg``).
 
@@ -162,13 +207,16 @@ def draw_graph(tensor: Any, path: str | os.PathLike, names: Mapping[str, Any] | 
     parameters and tensors that need no gradient have their own colours (see the legend).
     Arrows run from each input to the op result made from it, so data flows down the page,
     the output at the bottom. ``names`` labels tensors, e.g. ``dict(model.named_parameters())``.
+    ``values=True`` adds each tensor's value and ``grads=True`` d(tensor)/d(node), as micrograd's
+    ``draw_dot`` (see minigan.autograd.graph.graph_nodes: the graph must be whole, before
+    backward or after ``backward(retain_graph=True)``).
     Only matplotlib is used (no Graphviz). Returns the path written.
     """
     path = Path(path)
     fmt = path.suffix.lower()
     if fmt not in _GRAPH_FORMATS:
         raise ValueError(f"draw_graph: cannot tell the image format of {str(path)!r}; use a path ending in .png or .svg")
-    figure = graph_figure(graph_nodes(tensor, names))
+    figure = graph_figure(graph_nodes(tensor, names, values, grads))
     buffer = io.BytesIO()
     if fmt == ".svg":
         import matplotlib
@@ -206,8 +254,9 @@ def graph_figure(nodes: Sequence[GraphNode]) -> Figure:
     positions = graph_layout(nodes)
     widest = max(Counter(node.depth for node in nodes).values())
     rows = max(n.depth for n in nodes) + 1
-    width = min(_MAX_INCHES, max(4.0, 2.0 * widest))
-    height = min(_MAX_INCHES, max(2.5, 0.9 * rows + 0.8))
+    numbers = any(node.value or node.grad for node in nodes)  # taller, wider boxes
+    width = min(_MAX_INCHES, max(4.0, (2.8 if numbers else 2.0) * widest))
+    height = min(_MAX_INCHES, max(2.5, (1.3 if numbers else 0.9) * rows + 0.8))
     figure = Figure(figsize=(width, height))
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.0, 0.6 / height, 1.0, 1.0 - 0.6 / height))
@@ -218,6 +267,7 @@ def graph_figure(nodes: Sequence[GraphNode]) -> Figure:
     boxes = []
     for node, (x, y) in zip(nodes, positions):
         text = f"{node.label}\n{node.shape} {node.dtype}" + ("\n(freed)" if node.freed else "")
+        text += (f"\ndata {node.value}" if node.value else "") + (f"\ngrad {node.grad}" if node.grad else "")
         boxes.append(axes.text(x, y, text, ha="center", va="center", fontsize=8, zorder=2,
                                bbox={"boxstyle": "round,pad=0.35", "facecolor": _KIND_COLOURS[node.kind],
                                      "edgecolor": "0.35"}))

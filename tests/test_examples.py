@@ -50,7 +50,9 @@ def test_01_scalar_autograd_matches_the_hand_derivation_and_draws_its_graph(tmp_
         assert number_after(f"do/d{name:2s} =", result.stdout) == pytest.approx(expected, abs=1e-4)
     assert number_after("max abs error", result.stdout) < 1e-12
     tree = result.stdout.split("\n\n")[0].splitlines()
-    assert tree[0] == "Tanh () float64" and len(tree) == 10 and sum("leaf" in line for line in tree) == 5, tree
+    assert tree[0] == "Tanh () float64 data 0.7071 grad 1" and len(tree) == 10, tree
+    assert sum("leaf" in line for line in tree) == 5, tree
+    assert "leaf x1 () float64 data 2 grad -1.5" in "\n".join(tree), tree  # values and gradients in the picture
     assert (tmp_path / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = run_example("01_scalar_autograd.py", "--out", str(tmp_path), "--svg")
     assert svg.returncode == 0 and "<svg" in (tmp_path / "graph.svg").read_text()
@@ -73,6 +75,9 @@ def test_02_finite_differences_agree_with_backprop_and_shrink_with_eps():
     coarse_error = number_after("max abs error", coarse.stdout)
     # The central difference errs by O(eps²): a 1000× larger step is far less accurate, yet still close.
     assert 100 * fine_error < coarse_error < 1e-5, coarse.stdout
+    # Below eps 1e-5 rounding wins: each L is rounded to ~1e-16 and divided by 2 eps.
+    tiny = run_example("02_finite_differences.py", "--eps", "1e-9")
+    assert number_after("max abs error", tiny.stdout) > 100 * fine_error, tiny.stdout
     bad = run_example("02_finite_differences.py", "--eps", "nan")
     assert bad.returncode == 2 and "--eps must be in (0, 1)" in bad.stderr
 
@@ -93,6 +98,7 @@ def test_06_new_op_passes_both_checks_and_a_wrong_backward_fails():
     assert re.search(r"^gradcheck:\s+ok=True", result.stdout, re.M), result.stdout
     assert re.search(r"^gradgradcheck:\s+ok=True", result.stdout, re.M), result.stdout
     assert "a backward off by 0.1%: gradcheck ok=False" in result.stdout
+    assert "a backward off by 0.1%: gradgradcheck ok=False (the first derivative recorded" in result.stdout
     assert number_after("max rel error", result.stdout) == pytest.approx(1e-3, rel=0.05)
 
 

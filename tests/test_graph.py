@@ -92,7 +92,72 @@ def test_after_backward_the_text_says_the_graph_was_freed():
     x = _leaf([1.0, 2.0])
     loss = (x * x).sum()
     loss.backward()
-    assert loss.graph_text() == "Sum () float64 (graph freed by backward)"
+    assert loss.graph_text() == "Sum () float64 (graph freed by backward; keep it with backward(retain_graph=True) to draw it)"
+    with pytest.raises(RuntimeError, match=r"^grads=True needs the whole graph, but it was freed by backward; "
+                                           r"keep it with backward\(retain_graph=True\)"):
+        loss.graph_text(grads=True)
+
+
+def _neuron():
+    """micrograd's neuron, o = tanh(x1 w1 + x2 w2 + b), with b chosen so that n = 0.8814 and o = 1/√2."""
+    x1, x2, w1, w2, b = (_leaf(v) for v in (2.0, 0.0, -3.0, 1.0, 6.8813735870195432))
+    return (x1 * w1 + x2 * w2 + b).tanh(), (x1, x2, w1, w2, b)
+
+
+# Worked by hand: do/dn = 1 - o² = 0.5; each Add passes it on; d/dx1 = w1 · 0.5 = -1.5,
+# d/dw1 = x1 · 0.5 = 1, d/dx2 = w2 · 0.5 = 0.5, d/dw2 = x2 · 0.5 = 0, d/db = 0.5.
+NEURON = (
+    "Tanh () float64 data 0.7071 grad 1\n"
+    "└─ Add () float64 data 0.8814 grad 0.5\n"
+    "   ├─ Add () float64 data -6 grad 0.5\n"
+    "   │  ├─ Mul () float64 data -6 grad 0.5\n"
+    "   │  │  ├─ leaf () float64 data 2 grad -1.5\n"
+    "   │  │  └─ leaf () float64 data -3 grad 1\n"
+    "   │  └─ Mul () float64 data 0 grad 0.5\n"
+    "   │     ├─ leaf () float64 data 0 grad 0.5\n"
+    "   │     └─ leaf () float64 data 1 grad 0\n"
+    "   └─ leaf () float64 data 6.881 grad 0.5"
+)
+
+
+def test_a_retained_graph_shows_values_and_gradients_after_backward():
+    o, leaves = _neuron()
+    o.backward(retain_graph=True)
+    before = [t.grad.item() for t in leaves]
+    assert o.graph_text(values=True, grads=True) == NEURON
+    np.testing.assert_allclose(before, [-1.5, 0.5, 1.0, 0.0, 0.5], atol=1e-12)
+    assert [t.grad.item() for t in leaves] == before  # the picture left .grad alone
+
+
+def test_gradients_before_backward_touch_no_grad_and_keep_the_graph():
+    o, leaves = _neuron()
+    assert o.graph_text(values=True, grads=True) == NEURON
+    assert all(t.grad is None for t in leaves)
+    o.backward()  # the picture's own pass kept the graph
+    np.testing.assert_allclose(leaves[0].grad.item(), -1.5, atol=1e-12)
+
+
+def test_gradients_of_a_tensor_with_many_elements_say_what_to_draw():
+    x = _leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"needs an output of one element.*shape \(2,\): draw its \.sum\(\)"):
+        (x * x).graph_text(grads=True)
+
+
+def test_values_of_arrays_show_three_entries_and_the_norm():
+    x = _leaf([1.0, 2.0, 3.0, 4.0])
+    assert (x * x).sum().graph_text(values=True).splitlines()[:2] == [
+        "Sum () float64 data 30",
+        "└─ Mul (4,) float64 data [1, 4, 9, …] norm 18.81",  # √(1 + 16 + 81 + 256)
+    ]
+
+
+def test_draw_graph_with_values_and_gradients(tmp_path):
+    o, _ = _neuron()
+    o.backward(retain_graph=True)
+    svg = draw_graph(o, tmp_path / "neuron.svg", values=True, grads=True)
+    words = " ".join(ET.fromstring(svg.read_bytes()).itertext())
+    for text in ("data 0.7071", "grad -1.5", "data 6.881", "grad 0.5"):
+        assert text in words
 
 
 def test_a_deep_chain_needs_no_recursion():

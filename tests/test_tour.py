@@ -76,3 +76,37 @@ def test_a_wrong_citation_is_caught(tmp_path):
     module.write_text("class A:\n    def f(self):\n        pass\n\nX = 1\n\ndef g():\n    pass\n")
     assert defines(module, "A.f") and defines(module, "X") and defines(module, "g")
     assert not defines(module, "A.h") and not defines(module, "f") and not defines(module, "B")
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _tour_pictures():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tour_pictures", ROOT / "docs" / "tour_pictures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_tours_pictures_exist():
+    text = TOUR.read_text()
+    for name in ("d_step.png", "g_step.png", "recorded_backward.png"):
+        assert f"](images/{name})" in text, name
+        assert (ROOT / "docs" / "images" / name).read_bytes()[:8] == PNG_SIGNATURE, name
+
+
+def test_the_pictured_graphs_hold_what_the_tour_says():
+    from minigan.autograd.graph import graph_nodes
+
+    pictures = _tour_pictures()
+    G, D, d_loss, g_loss = pictures.gan_step_graphs()
+    names = {**{f"G.{k}": v for k, v in G.named_parameters()}, **{f"D.{k}": v for k, v in D.named_parameters()}}
+    d_nodes, g_nodes = graph_nodes(d_loss, names), graph_nodes(g_loss, names)
+    d_params = {n.label for n in d_nodes if n.kind == "parameter"}
+    assert d_params == {f"Parameter D.{k}" for k, _ in D.named_parameters()}  # nothing of G: the fakes are detached
+    assert sum(n.kind == "constant" and n.shape == (6, 4) for n in d_nodes) == 2  # the real batch and the fakes
+    assert {n.label for n in g_nodes if n.kind == "parameter"} == {f"Parameter {k}" for k in names}
+    u, first = pictures.recorded_backward()
+    assert first.requires_grad and [n.label for n in graph_nodes(first) if n.kind == "op"] == ["PowScalar", "Mul", "Mul"]

@@ -33,16 +33,22 @@ def test_records_follow_the_engine_order_with_shapes_and_norms():
     expected_nodes = _backward_order(loss)
     with trace_function(file=False) as log:
         loss.backward()
-    assert [r.op for r in log.records] == [n._ctx.function.__name__ for n in expected_nodes] == [
+    assert [r.op for r in log.ops] == [n._ctx.function.__name__ for n in expected_nodes] == [
         "Sum", "Mul", "ReLU", "MatMul"]
-    assert [r.output_shape for r in log.records] == [(), (3, 2), (3, 2), (3, 2)]
-    assert [r.input_shapes for r in log.records] == [((3, 2),), ((3, 2), ()), ((3, 2),), ((3, 4), (4, 2))]
+    assert [r.output_shape for r in log.ops] == [(), (3, 2), (3, 2), (3, 2)]
+    assert [r.input_shapes for r in log.ops] == [((3, 2),), ((3, 2), ()), ((3, 2),), ((3, 4), (4, 2))]
     # the gradient arriving at each op's output, written out with NumPy
     z = x.data @ w.data
     arriving = [np.ones(()), np.ones((3, 2)), 2.0 * np.ones((3, 2)), 2.0 * (z > 0)]
-    np.testing.assert_allclose([r.grad_norm for r in log.records],
+    np.testing.assert_allclose([r.grad_norm for r in log.ops],
                                [np.sqrt(np.sum(g * g)) for g in arriving], rtol=1e-12)
     assert all(np.isfinite(r.seconds) and r.seconds >= 0 for r in log.records)
+    # then the two leaves, each with the norm of the gradient it received
+    assert [(r.name, r.output_shape) for r in log.leaves] == [("leaf#1", (4, 2)), ("leaf#2", (3, 4))]  # w, x
+    assert log.records[-2:] == log.leaves
+    np.testing.assert_allclose([r.grad_norm for r in log.leaves],
+                               [np.linalg.norm(x.data.T @ (2.0 * (z > 0))), np.linalg.norm(2.0 * (z > 0) @ w.data.T)],
+                               rtol=1e-12)
     # the traced backward computed what the untraced one does
     np.testing.assert_allclose(w.grad.data, x.data.T @ (2.0 * (z > 0)), rtol=1e-12)
 
@@ -54,8 +60,9 @@ def test_printed_lines_without_timing_are_exact():
         loss.backward()
     assert out.getvalue() == "\n".join(record.line(timing=False) for record in log.records) + "\n"
     first, second = out.getvalue().splitlines()[:2]
-    assert first == "Sum               (3, 2) -> ()                         grad norm 1"
-    assert second == "Mul               (3, 2), () -> (3, 2)                 grad norm 2.449"
+    assert first == "Sum#1                (3, 2) -> ()                         grad norm 1"
+    assert second == "Mul#1                (3, 2), () -> (3, 2)                 grad norm 2.449"
+    assert out.getvalue().splitlines()[-1].startswith("leaf#2               (3, 4) receives its gradient         grad norm ")
 
 
 def test_timing_adds_milliseconds_and_stdout_is_the_default(capsys):
@@ -63,16 +70,24 @@ def test_timing_adds_milliseconds_and_stdout_is_the_default(capsys):
     with trace_function() as log:
         loss.backward()
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(log.records) == 4
+    assert len(lines) == len(log.records) == 6
     for line, record in zip(lines, log.records):
+        if record.kind != "op":  # a leaf's line has no time
+            assert not line.endswith(" ms")
+            continue
         assert line.endswith(" ms")
         assert float(line.split()[-2]) == pytest.approx(record.seconds * 1e3, abs=1e-3)
 
 
 def test_record_line_formats_shapes():
     record = TraceRecord("MatMul", ((64, 100), (100, 256)), (64, 256), 0.5, 0.00125)
-    assert record.line() == "MatMul            (64, 100), (100, 256) -> (64, 256)   grad norm 0.5           1.250 ms"
-    assert record.line(timing=False) == "MatMul            (64, 100), (100, 256) -> (64, 256)   grad norm 0.5"
+    assert record.line() == "MatMul               (64, 100), (100, 256) -> (64, 256)   grad norm 0.5           1.250 ms"
+    assert record.line(timing=False) == "MatMul               (64, 100), (100, 256) -> (64, 256)   grad norm 0.5"
+    fused = TraceRecord("LinearAct", ((6, 4), (8, 4), (8,)), (6, 8), 0.25, 0.0, number=2, fused="Linear+relu",
+                        value="[1, 2, 3, …] norm 9")
+    assert fused.line(timing=False, values=True) == (
+        "LinearAct#2          (6, 4), (8, 4), (8,) -> (6, 8)       grad norm 0.25       [fused Linear+relu] "
+        "value [1, 2, 3, …] norm 9")
 
 
 def test_nested_traces_each_see_what_ran_inside_them():
@@ -85,9 +100,9 @@ def test_nested_traces_each_see_what_ran_inside_them():
         assert active_tracer() is not None  # the outer trace is still on
         _, _, third = _small_graph()
         third.backward()
-    assert len(inner.records) == 4
-    assert len(outer.records) == 12
-    assert outer.records[4:8] == inner.records  # the same records, shared
+    assert len(inner.records) == 6  # four ops, two leaves
+    assert len(outer.records) == 18
+    assert outer.records[6:12] == inner.records  # the same records, shared
     assert active_tracer() is None
 
 
@@ -110,14 +125,14 @@ def test_grad_and_create_graph_are_traced():
     with trace_function(file=False) as first:
         (g,) = minigan.grad(y, x, create_graph=True)
     np.testing.assert_allclose(g.data, 3 * x.data**2)
-    assert [r.op for r in first.records] == ["Sum", "Mul", "Mul"]
+    assert [r.name for r in first.records] == ["Sum#1", "Mul#1", "Mul#2", "leaf#1"]  # x, reached by three paths
     assert first.records[0].grad_norm == 1.0
     assert first.records[1].grad_norm == pytest.approx(np.sqrt(3.0))
     expected = _backward_order(g.sum())
     with trace_function(file=False) as second:
         (h,) = minigan.grad(g.sum(), x)
     np.testing.assert_allclose(h.data, 6 * x.data)
-    assert [r.op for r in second.records] == [n._ctx.function.__name__ for n in expected]
+    assert [r.op for r in second.ops] == [n._ctx.function.__name__ for n in expected]
 
 
 def test_a_bad_file_is_one_clear_error():
@@ -157,4 +172,29 @@ def test_a_trace_sees_only_its_own_threads_backward_calls():
         loss.backward()
     worker.join()
     assert seen_from_other_thread == [None]
-    assert [r.op for r in log.records] == ["Sum", "Mul", "ReLU", "MatMul"]
+    assert [r.op for r in log.records] == ["Sum", "Mul", "ReLU", "MatMul", "leaf", "leaf"]
+
+
+def test_instances_are_numbered_per_op_and_per_pass():
+    x = minigan.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    with trace_function(file=False) as log:
+        (x * 2.0 * 3.0).sum().backward()
+        (x * 5.0).sum().backward()  # a new pass numbers from 1 again
+    assert [r.name for r in log.records] == ["Sum#1", "Mul#1", "Mul#2", "leaf#1", "Sum#1", "Mul#1", "leaf#1"]
+
+
+def test_values_show_each_output_and_each_leaf():
+    x = minigan.tensor([3.0, 4.0], dtype=np.float64, requires_grad=True)
+    out = io.StringIO()
+    with trace_function(file=out, timing=False, values=True) as log:
+        (x * x).sum().backward()
+    assert [r.value for r in log.records] == ["25", "[9, 16] norm 18.36", "[3, 4] norm 5"]  # √(81 + 256)
+    assert out.getvalue().splitlines()[0].endswith("grad norm 1          value 25")
+
+
+def test_parameters_and_fused_ops_are_marked():
+    layer = minigan.nn.Sequential(minigan.nn.Linear(3, 2, dtype=np.float64), minigan.nn.ReLU())
+    with trace_function(file=False) as log:
+        layer(minigan.tensor(np.ones((4, 3)), dtype=np.float64)).sum().backward()
+    assert [(r.name, r.fused) for r in log.records] == [
+        ("Sum#1", ""), ("LinearAct#1", "Linear+relu"), ("Parameter#1", ""), ("Parameter#2", "")]

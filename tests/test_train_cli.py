@@ -223,3 +223,34 @@ def test_nan_exits_1_naming_the_step(monkeypatch, tmp_path, capsys):
     assert "diverged at epoch 1, step 7 (global step 7)" in err
     assert "no checkpoint had been written yet" in err
     assert not (out / "checkpoint.npz").exists()
+
+
+def test_sample_cli_reads_a_plain_state_dict_when_told_the_architecture(tmp_path, capsys):
+    """G.pt as examples/tutorial_gan.py writes it: torch.save(G.state_dict()) of a Module with
+    fc1..fc3, keys that differ from the seed architecture's 0.weight..4.bias."""
+    import minigan
+    from minigan import nn
+
+    class Generator(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1, self.fc2, self.fc3 = nn.Linear(100, 256), nn.Linear(256, 256), nn.Linear(256, 784)
+
+        def forward(self, z):
+            return self.fc3(self.fc2(z.relu()).relu()).sigmoid()  # not called by the sampler
+
+    minigan.manual_seed(0)
+    G = Generator()
+    minigan.save(G.state_dict(), tmp_path / "G.pt")
+    npy = tmp_path / "s.npy"
+    assert sample_cli.main(["--checkpoint", str(tmp_path / "G.pt"), "--arch", "seed", "-n", "5",
+                            "--npy", str(npy)]) == 0
+    z = np.random.default_rng(0).standard_normal((5, 100), dtype=np.float32)  # the sampler's noise for seed 0
+    h = np.maximum(z @ G.fc1.weight.data.T + G.fc1.bias.data, 0)
+    h = np.maximum(h @ G.fc2.weight.data.T + G.fc2.bias.data, 0)
+    expected = 1 / (1 + np.exp(-(h @ G.fc3.weight.data.T + G.fc3.bias.data)))
+    np.testing.assert_allclose(np.load(npy).reshape(5, 784), expected, rtol=1e-5, atol=1e-6)
+    capsys.readouterr()
+    assert sample_cli.main(["--checkpoint", str(tmp_path / "G.pt"), "--arch", "default", "--npy", str(npy)]) == 2
+    assert _one_line_error(capsys, "python -m minigan.sample").endswith(
+        "G.pt holds 6 tensors but the generator of architecture 'default' has 25: it is another network")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as np
+
 from ..backends import backend_of
 from .grad_mode import set_grad_enabled
 from .tensor import Tensor
@@ -108,8 +110,8 @@ def _run_backward(
     returned and ``.grad`` is left alone; nodes that lead to no wanted tensor are skipped.
     """
     order = topological_order(outputs)
+    leads_to_wanted: set[int] = set()
     if wanted is not None:
-        leads_to_wanted: set[int] = set()
         for node in order:  # inputs come first, so a node's parents are already decided
             ctx = node._ctx
             if id(node) in wanted or (
@@ -124,7 +126,21 @@ def _run_backward(
             pending[id(output)] = _Accumulator(seed, owned=False)
     results: dict[int, _Accumulator] = {}
     tracer = active_tracer()  # None unless this thread is inside minigan.trace()
+    if tracer is None:
+        _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, None)
+        return results
+    tracer.start()
+    try:
+        _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, tracer)
+    finally:
+        tracer.finish()
+    return results
 
+
+def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: dict[int, _Accumulator],
+               retain_graph: bool, create_graph: bool, wanted: set[int] | None, leads_to_wanted: set[int],
+               tracer: Any) -> None:
+    """The chain rule, node by node from the outputs (see _run_backward)."""
     with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
             accumulated = pending.pop(id(node), None)
@@ -135,6 +151,8 @@ def _run_backward(
                 results[id(node)] = accumulated
             ctx = node._ctx
             if ctx is None:  # a leaf
+                if tracer is not None:
+                    tracer.leaf(node, grad)
                 if wanted is None:
                     _accumulate_into_leaf(node, grad, accumulated.owned, create_graph)
                 continue
@@ -152,29 +170,56 @@ def _run_backward(
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "
                     f"gradients for {len(ctx.inputs)} inputs"
                 )
-            for parent, parent_grad, needed in zip(ctx.inputs, input_grads, needs):
+            for index, (parent, parent_grad, needed) in enumerate(zip(ctx.inputs, input_grads, needs)):
                 if parent_grad is None or not needed:
                     continue
-                if parent_grad.shape != parent.shape:
-                    raise RuntimeError(
-                        f"{ctx.function.__name__}.backward returned a gradient of shape {parent_grad.shape} "
-                        f"for an input of shape {parent.shape}"
-                    )
-                if parent_grad.dtype != parent.dtype:
-                    parent_grad = parent_grad.astype(parent.dtype)
+                parent_grad = _checked_gradient(ctx.function.__name__, index, parent, parent_grad)
                 if id(parent) in pending:
                     pending[id(parent)].add(parent_grad, create_graph)
                 else:
                     pending[id(parent)] = _Accumulator(parent_grad, owned=_is_fresh(parent_grad, grad))
             if not retain_graph:
                 ctx.free()
-    return results
+
+
+_RECORDABLE = "return Tensors built from ctx.inputs with Tensor ops, so that create_graph can record them"
+
+
+def _checked_gradient(name: str, index: int, parent: Tensor, grad: Any) -> Tensor:
+    """The gradient ``name.backward`` returned for input ``index``, checked against that input:
+    a Tensor of its shape, of a floating dtype and on its device, else one error that says what
+    came back and what was expected. A floating dtype other than the input's is cast to it, as
+    PyTorch's engine does (a float32 input gets a float32 gradient)."""
+    where = f"{name}.backward returned"
+    if not isinstance(grad, Tensor):
+        kind = f"a {type(grad).__module__}.{type(grad).__name__}"
+        if hasattr(grad, "shape") and hasattr(grad, "dtype"):
+            kind += f" of shape {tuple(grad.shape)}"
+        raise TypeError(
+            f"{where} {kind} as the gradient of input {index}; expected a minigan Tensor (or None): "
+            f"{_RECORDABLE} (micro's backward returns arrays, the real engine's does not)"
+        )
+    if grad.shape != parent.shape:
+        raise RuntimeError(f"{where} a gradient of shape {grad.shape} for input {index} of shape {parent.shape}")
+    if not (type(grad.data) is np.ndarray and type(parent.data) is np.ndarray) and grad.device != parent.device:
+        raise RuntimeError(
+            f"{where} a gradient on device {grad.device} for input {index} on device {parent.device}; "
+            f"expected the input's device: {_RECORDABLE}"
+        )
+    if grad.dtype != parent.dtype:
+        if grad.dtype.kind != "f":
+            raise RuntimeError(
+                f"{where} a gradient of dtype {grad.dtype} for input {index} of dtype {parent.dtype}; "
+                f"expected a floating dtype ({parent.dtype}): {_RECORDABLE}"
+            )
+        grad = grad.astype(parent.dtype)
+    return grad
 
 
 def _call_backward(ctx: Any, grad: Tensor, needs: tuple[bool, ...], tracer: Any) -> Any:
     """``ctx.function.backward`` (or, inside ``minigan.trace()``, the trace's stand-in), asked
     for the input gradients that ``needs`` marks; the context's own marks are restored after."""
-    call = ctx.function.backward if tracer is None else tracer
+    call = ctx.function.backward if tracer is None else tracer.backward
     if needs is ctx.needs_input_grad:
         return call(ctx, grad)
     recorded, ctx.needs_input_grad = ctx.needs_input_grad, needs

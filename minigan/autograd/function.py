@@ -12,6 +12,9 @@ That is what makes second derivatives (a WGAN-GP gradient penalty) work for ever
 
 Contract for ``backward``: return new Tensors or views of ``grad_output``, never a saved
 array wrapped as is; the engine relies on this to decide when a gradient array is its own.
+The engine checks each gradient returned (engine.py's ``_checked_gradient``): a Tensor, not an
+array (micro's convention), of the input's shape, a floating dtype and the input's device; one
+message names the Function, what came back and what was expected.
 
 ``Tensor`` (minigan/autograd/tensor.py) sits below this module: a Tensor is data plus a link
 to the Context that made it and never needs ``Function`` itself, while every Function makes

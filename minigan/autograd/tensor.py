@@ -100,15 +100,17 @@ class Tensor:
         """The name of the op that made this tensor, or None for a leaf."""
         return None if self._ctx is None else self._ctx.function.__name__
 
-    def graph_text(self, names: Any = None) -> str:
+    def graph_text(self, names: Any = None, values: bool = False, grads: bool = False) -> str:
         """The graph that computed this tensor as an indented tree, one line per node (op name,
         shape, dtype; ``leaf``, ``Parameter`` or ``constant`` for the inputs), the output first.
         A node used twice is numbered and printed once. ``names`` labels tensors, e.g.
-        ``dict(model.named_parameters())``. See minigan/autograd/graph.py; ``minigan.viz.draw_graph``
-        draws the same graph."""
+        ``dict(model.named_parameters())``; ``values=True`` and ``grads=True`` add each node's
+        value and d(self)/d(node) (the graph must be whole: before backward, or after
+        ``backward(retain_graph=True)``). It returns the text: ``print`` it. See
+        minigan/autograd/graph.py; ``minigan.viz.draw_graph`` draws the same graph."""
         from .graph import graph_text  # noqa: PLC0415 - the graph walk sits above Tensor
 
-        return graph_text(self, names)
+        return graph_text(self, names, values, grads)
 
     @property
     def T(self) -> "Tensor":

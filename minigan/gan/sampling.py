@@ -16,7 +16,7 @@ from minigan.gan.models import Architecture, build_models, to_unit
 from minigan.gan.run_files import CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
 from minigan.torch_api.serialization import load
 
-__all__ = ["generate", "load_generator", "draw_samples"]
+__all__ = ["generate", "load_generator", "load_state_dict_generator", "draw_samples"]
 
 
 def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarray:
@@ -73,6 +73,53 @@ def _check_same_run(path: Path, config: dict[str, Any]) -> None:
         if key in written and key in config and written[key] != config[key]:
             raise CheckpointError(f"{config_path} says {key} {written[key]!r} but the checkpoint beside it holds "
                                   f"{config[key]!r}; the directory mixes two runs")
+
+
+def load_state_dict_generator(path: str | Path, arch: str):
+    """``(G, architecture, latent_dim)`` from a plain state_dict file (``torch.save(G.state_dict(),
+    "G.pt")``, as examples/tutorial_gan.py writes) and the name of the architecture it is.
+
+    The latent size is read off the first weight matrix. Keys that differ from the
+    architecture's (``fc1.weight`` for ``0.weight``) are matched in order, when every tensor's
+    shape agrees; anything else is a CheckpointError naming the first disagreement.
+    """
+    path = Path(path)
+    try:
+        state = load(path)
+    except Exception as error:  # noqa: BLE001 - any failure to read it is the same user error
+        raise CheckpointError(f"cannot read {path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+    if not isinstance(state, dict) or not state or not all(hasattr(v, "shape") for v in state.values()):
+        raise CheckpointError(f"{path} is not a state_dict (a dict of named weight arrays)")
+    if state.get("format") is not None:
+        raise CheckpointError(f"{path} is a training checkpoint, which names its own network: leave out --arch")
+    arrays = {str(k): np.asarray(to_numpy(v.data if isinstance(v, Tensor) else v)) for k, v in state.items()}
+    first = next((a for a in arrays.values() if a.ndim == 2), None)
+    if first is None:
+        raise CheckpointError(f"{path} holds no weight matrix to read the latent size from")
+    latent_dim = int(first.shape[1])
+    try:
+        generator, _, architecture = build_models(arch, latent_dim, rng=np.random.default_rng(0))
+    except (KeyError, TypeError, ValueError) as error:
+        raise CheckpointError(f"cannot build architecture {arch!r} with latent size {latent_dim}: {error}") from None
+    expected = generator.state_dict()
+    if set(arrays) != set(expected):
+        if len(arrays) != len(expected):
+            raise CheckpointError(f"{path} holds {len(arrays)} tensors but the generator of architecture {arch!r} has "
+                                  f"{len(expected)}: it is another network")
+        renamed = {}
+        for (name, array), (target, reference) in zip(arrays.items(), expected.items()):
+            if array.shape != tuple(np.shape(reference)):
+                raise CheckpointError(f"{path}: {name} has shape {array.shape}, but architecture {arch!r} has "
+                                      f"{target} of shape {tuple(np.shape(reference))} there: it is another network")
+            renamed[target] = array
+        arrays = renamed
+    try:
+        generator.load_state_dict(arrays)
+    except (KeyError, TypeError, ValueError, RuntimeError) as error:
+        raise CheckpointError(f"the weights in {path} do not fit architecture {arch!r}: "
+                              f"{str(error).splitlines()[0]}") from None
+    _check_finite(generator, path)
+    return generator, architecture, latent_dim
 
 
 def load_generator(checkpoint: str | Path):

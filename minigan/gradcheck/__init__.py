@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..autograd import Tensor, enable_grad, no_grad
+from ..autograd import Tensor, enable_grad, no_grad, topological_order
 from ..autograd import grad as autograd_grad
 from ..ops import concatenate
 
@@ -70,9 +70,22 @@ def _random_upstream(fn: Callable[..., Tensor], inputs: Sequence[Tensor], rng: n
         return rng.standard_normal(fn(*inputs).shape)
 
 
-def _as_float64_inputs(inputs: Sequence[Any]) -> list[Tensor]:
+def _is_duck_tensor(x: Any) -> bool:
+    """A tensor of another engine that has data, requires_grad, grad and backward (micro's)."""
+    return not isinstance(x, Tensor) and all(hasattr(x, a) for a in ("data", "requires_grad", "grad", "backward"))
+
+
+def _as_float64_inputs(inputs: Sequence[Any], caller: str = "") -> list[Tensor]:
     tensors = []
     for i, x in enumerate(inputs):
+        if _is_duck_tensor(x):
+            if caller:
+                raise TypeError(f"{caller} needs minigan Tensors; input {i} is a {type(x).__module__}.{type(x).__name__} "
+                                "(gradcheck alone takes other engines' tensors, such as minigan.micro's)")
+            if np.asarray(x.data).dtype != np.float64:
+                raise TypeError(f"gradcheck needs float64 inputs (input {i} is {np.asarray(x.data).dtype})")
+            tensors.append(x)
+            continue
         if not isinstance(x, Tensor):
             x = Tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
         if x.dtype != np.float64:
@@ -140,8 +153,25 @@ def numerical_grad(
     return grads
 
 
+def _duck_grads(out: Any, wanted: Sequence[Any], upstream: np.ndarray) -> list[np.ndarray]:
+    """d(sum(u * out))/dx by the other engine's own backward, read from ``.grad`` (restored after)."""
+    kept = [x.grad for x in wanted]
+    try:
+        for x in wanted:
+            x.grad = None
+        if out.requires_grad:
+            (out * upstream).sum().backward()
+        return [np.zeros(x.shape) if x.grad is None else np.asarray(x.grad if isinstance(x.grad, np.ndarray) else x.grad.data, dtype=np.float64)
+                for x in wanted]
+    finally:
+        for x, grad in zip(wanted, kept):
+            x.grad = grad
+
+
 def _analytic_grads(fn: Callable[..., Tensor], inputs: Sequence[Tensor], upstream: np.ndarray) -> tuple[Tensor, list[np.ndarray]]:
     out = fn(*inputs)
+    if _is_duck_tensor(out):
+        return out, _duck_grads(out, [x for x in inputs if x.requires_grad], upstream)
     if not isinstance(out, Tensor):
         raise TypeError(f"the checked function must return a Tensor, not {type(out).__name__}")
     wanted = [x for x in inputs if x.requires_grad]
@@ -173,6 +203,8 @@ def gradcheck(
     """Compare the backprop gradient of every input that requires one with central differences.
 
     A random upstream gradient u is drawn once; both sides compute d(sum(u * fn(x)))/dx.
+    The inputs may be another engine's tensors with ``data``, ``requires_grad``, ``grad`` and
+    ``backward()`` (minigan.micro's): their own backward is checked.
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     inputs = _as_float64_inputs(inputs)
@@ -198,7 +230,7 @@ def check_backward(
     """One random direction d through inputs and parameters: backprop's <grad, d> against
     (L(x + eps d) - L(x - eps d)) / (2 eps), with L = sum(u * fn(x)). Cheap for whole layers."""
     rng = rng if rng is not None else np.random.default_rng(0)
-    inputs = _as_float64_inputs(inputs)
+    inputs = _as_float64_inputs(inputs, "check_backward")
     variables = [x for x in inputs if x.requires_grad] + list(params)
     for p in params:
         if p.dtype != np.float64:
@@ -269,7 +301,7 @@ def gradgradcheck(
        plain backward.
     """
     rng = rng if rng is not None else np.random.default_rng(1)
-    inputs = _as_float64_inputs(inputs)
+    inputs = _as_float64_inputs(inputs, "gradgradcheck")
     wanted = [x for x in inputs if x.requires_grad]
     upstream = Tensor._make(_random_upstream(fn, inputs, rng), True, None)
     stages = []
@@ -299,7 +331,27 @@ def gradgradcheck(
     max_abs = max(errs[1] for _, errs in stages)
     max_rel = max(errs[2] for _, errs in stages)
     message = "; ".join(f"{what}: max abs error {errs[1]:.3g}, max rel error {errs[2]:.3g}" for what, errs in failed)
+    if failed:
+        message += _saved_arrays_hint(fn, inputs)
     return _verdict(not failed, max_abs, max_rel, message, raise_exception)
+
+
+def _saved_arrays_hint(fn: Callable[..., Tensor], inputs: Sequence[Tensor]) -> str:
+    """Where a failing second derivative most often comes from: a Function whose forward saved
+    raw arrays that its backward computes with. create_graph records Tensor ops only, so what
+    flows through those arrays is a constant to the second derivative."""
+    with enable_grad():
+        out = fn(*inputs)
+    saving = sorted({
+        node._ctx.function.__name__ for node in topological_order([out]) if node._ctx is not None
+        and any(not isinstance(v, Tensor) and hasattr(v, "shape") and hasattr(v, "dtype") for v in node._ctx.saved)
+    })
+    if not saving:
+        return ""
+    return (f". Likely cause: {', '.join(saving)}.backward computes with arrays saved in forward "
+            "(ctx.save_for_backward); create_graph records only Tensor ops, so the second derivative "
+            "misses what flows through those arrays: read the inputs from ctx.inputs and write backward "
+            "with Tensor ops")
 
 
 def _flat_array(arrays: Sequence[np.ndarray]) -> np.ndarray:

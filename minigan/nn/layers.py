@@ -101,7 +101,7 @@ class Sequential(Module):
             module = modules[i]
             following = modules[i + 1] if i + 1 < len(modules) else None
             activation = fused_activation_name(following)
-            if activation is not None and fuses_activation(module):
+            if activation is not None and fuses_activation(module) and ops.is_fusion_enabled():
                 # Linear, batch norm or a convolution, then an activation: one fused op (one
                 # pass over the output, both ways).
                 x = module(x, activation=activation, negative_slope=getattr(following, "negative_slope", 0.01))
@@ -235,7 +235,7 @@ class BatchNorm1d(Module):
             expected = self._expected.format(c=self.num_features)
             raise ValueError(f"{self!r}: expected input of shape {expected}, got {x.shape}")
         training = self.training or not self.track_running_stats
-        if training and x.size > x.shape[1] and x.dtype != np.float16 and (
+        if training and ops.is_fusion_enabled() and x.size > x.shape[1] and x.dtype != np.float16 and (
                 activation != "leaky_relu" or negative_slope > 0):
             running = ((self.running_mean, self.running_var, self.num_batches_tracked, self.momentum)
                        if self.running_mean is not None and self.training else None)

@@ -3,7 +3,9 @@ per-channel bias with its activation, each one kernel call per direction. Their 
 runs the fused kernel, or (with create_graph) the same formulas as recorded Tensor ops."""
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import threading
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -22,6 +24,37 @@ from .shape import transpose
 ACTIVATIONS = tuple(formulas.ACTIVATIONS)
 
 
+class _Fusion(threading.local):
+    enabled = True  # per thread, as grad mode
+
+
+_fusion = _Fusion()
+
+
+def is_fusion_enabled() -> bool:
+    """Whether the fused ops run in this thread (see :func:`fusion`)."""
+    return _fusion.enabled
+
+
+@contextlib.contextmanager
+def fusion(enabled: bool) -> Iterator[None]:
+    """``with minigan.fusion(False):`` runs every layer as its own ops, in this thread.
+
+    By default ``nn.Sequential`` hands an activation layer that follows a Linear, a batch norm
+    or a convolution to that layer, which runs both as one fused op (``LinearAct``,
+    ``BatchNormAct``, ``ChannelBiasAct``); a Linear alone is ``LinearAct`` too. Inside the block
+    nothing fuses: a Linear is MatMul, Transpose and Add, its ReLU is ReLU, so a trace or a
+    graph picture shows every layer. The values are the same up to rounding.
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"fusion: expected True or False, got {type(enabled).__name__}")
+    previous, _fusion.enabled = _fusion.enabled, enabled
+    try:
+        yield
+    finally:
+        _fusion.enabled = previous
+
+
 class LinearAct(Function):
     """f = act(x @ W^T + b) in one op (W is (out, in), PyTorch's layout);
     with dz = g * act'(z):  df/dx = dz @ W, df/dW = dz^T @ x, df/db = column sums of dz.
@@ -32,6 +65,8 @@ class LinearAct(Function):
     work through it too. The activation's derivative is read from the output, so z is never
     stored; that needs a leaky slope > 0, which ``linear`` checks.
     """
+
+    fuses = "Linear"  # what the op stands for; minigan.trace() marks it "[fused Linear+act]"
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float) -> Any:
@@ -66,8 +101,8 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     (batched x, mixed dtypes, a non-positive leaky slope) the composite of primitive ops."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"linear: unknown activation {activation!r}; expected one of {ACTIVATIONS}")
-    dtypes = {x.dtype, weight.dtype} | ({bias.dtype} if bias is not None else set())
-    fusable = x.ndim == 2 and weight.ndim == 2 and len(dtypes) == 1 and x.dtype != np.float16 and (
+    _check_same_dtype(x, weight, bias)
+    fusable = _fusion.enabled and x.ndim == 2 and weight.ndim == 2 and x.dtype != np.float16 and (
         activation != "leaky_relu" or negative_slope > 0) and (bias is None or bias.ndim == 1)
     if fusable:
         if x.shape[1] != weight.shape[1]:
@@ -80,6 +115,26 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     if bias is not None:
         out = out + bias
     return activate(out, activation, negative_slope)
+
+
+_TORCH_DTYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def _check_same_dtype(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's error for a linear layer fed another dtype than its weights (no silent
+    promotion): "mat1 and mat2 must have the same dtype, but got Double and Float"."""
+    def torch_name(dtype: Any) -> str:
+        return _TORCH_DTYPE_NAMES.get(str(dtype), str(dtype))
+    pairs = [("mat1", x, "mat2", weight, "input", "weight")]
+    if bias is not None:
+        pairs.append(("self", bias, "mat2", weight, "bias", "weight"))
+    for first, a, second, b, a_is, b_is in pairs:
+        if a.dtype != b.dtype:
+            raise RuntimeError(
+                f"{first} and {second} must have the same dtype, but got {torch_name(a.dtype)} and "
+                f"{torch_name(b.dtype)} (the {a_is} is {a.dtype}, the {b_is} {b.dtype}): convert one, "
+                f"e.g. x.to({b.dtype}) or model.to({a.dtype})"
+            )
 
 
 def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor:
@@ -102,6 +157,8 @@ class BatchNormAct(Function):
     derivatives work through it too. ``running`` (the running mean, variance, batch counter and
     momentum, or None) is updated in place, as PyTorch does.
     """
+
+    fuses = "BatchNorm"  # what the op stands for; minigan.trace() marks it "[fused BatchNorm+act]"
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any, eps: float, activation: str, slope: float,
@@ -214,6 +271,8 @@ class ChannelBiasAct(Function):
     (create_graph), the composite is rebuilt in Tensor ops and differentiated instead.
     """
 
+    fuses = "conv bias"  # what the op stands for; minigan.trace() marks it "[fused conv bias+act]"
+
     @staticmethod
     def forward(ctx: Context, x: Any, bias: Any, activation: str, slope: float) -> Any:
         backend = backend_of(x)
@@ -248,7 +307,7 @@ def channel_bias_act(x: Tensor, bias: Tensor | None, activation: str = "none", n
     if x.ndim < 2 or (bias is not None and bias.shape != (x.shape[1],)):
         raise ValueError(f"channel_bias_act: expected input (N, C, ...) and a bias of shape (C,), got {x.shape} "
                          f"and {None if bias is None else bias.shape}")
-    fusable = x.dtype in (np.float32, np.float64) and (bias is None or bias.dtype == x.dtype) and (
+    fusable = _fusion.enabled and x.dtype in (np.float32, np.float64) and (bias is None or bias.dtype == x.dtype) and (
         activation != "leaky_relu" or negative_slope > 0)
     if not fusable:
         out = x if bias is None else x + _per_channel(bias, x)
