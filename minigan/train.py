@@ -29,6 +29,7 @@ from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError,
 from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunLock, RunWriteError, TrainConfig, Trainer,
                          TrainingDiverged, is_dead_run, is_empty_run_dir, lock_run, parameter_count, remove_dead_run,
                          remove_leftovers)
+from minigan.gan.config import check_given, settings_in_force
 
 __all__ = ["main", "build_parser"]
 
@@ -95,19 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     opt = parser.add_argument_group("optimisation")
     opt.add_argument("--lr", type=positive_float, default=None, help="learning rate (default: the loss's recommendation)")
     opt.add_argument("--betas", type=_beta, nargs=2, metavar=("BETA1", "BETA2"), default=None,
-                     help="Adam's betas (default: the architecture's or the loss's recommendation)")
+                     help="Adam's betas; not with rmsprop, which has none (default: the architecture's or the loss's "
+                          "recommendation)")
     opt.add_argument("--optimizer", choices=("adam", "rmsprop"), default=None,
                      help="optimizer for both nets (default: rmsprop for wgan, adam otherwise)")
     opt.add_argument("--n-critic", type=positive_int, default=None,
                      help="D steps per G step (default: 5 for wgan and wgan-gp, 1 otherwise)")
-    opt.add_argument("--clip", type=positive_float, default=None, help="WGAN weight clipping bound c (default: 0.01)")
-    opt.add_argument("--gp-lambda", type=non_negative_float, default=None, help="WGAN-GP penalty weight (default: 10)")
+    opt.add_argument("--clip", type=positive_float, default=None, help="WGAN weight clipping bound c; --loss wgan only (default: 0.01)")
+    opt.add_argument("--gp-lambda", type=non_negative_float, default=None, help="WGAN-GP penalty weight; --loss wgan-gp only (default: 10)")
     opt.add_argument("--r1-gamma", type=non_negative_float, default=None, metavar="GAMMA",
                      help="R1 penalty: D's loss gains GAMMA/2 times the mean squared norm of D's gradient "
                           f"at the real images; 0 turns it off (default: the architecture's, {_architecture_defaults('r1_gamma')}, "
                           "else 0)")
     opt.add_argument("--real-label", type=positive_float, default=None,
-                     help="target for real images in bce/minimax, < 1 for one-sided label smoothing "
+                     help="target for real images, --loss bce, bce-logits or minimax only; < 1 for one-sided label smoothing "
                           "(default: the architecture's, else 1)")
     opt.add_argument("--lr-schedule", choices=list(LR_SCHEDULES), default=None,
                      help="exponential: to lr/10 at the end; cosine: to lr/100; cyclic: lr/10..lr every "
@@ -236,6 +238,7 @@ def _create_trainer(args: argparse.Namespace, held: _HeldRun) -> Any:
                              f"nothing to resume; start it again with --out {run_dir}")
         _probe_writable(run_dir)
         return Trainer.resume(run_dir, overrides=given)
+    check_given(given)
     config = TrainConfig(**given).resolve()
     _require_model_memory(config)
     default_out = args.out is None
@@ -284,11 +287,7 @@ def _train(args: argparse.Namespace, held: _HeldRun) -> int:
 
     trainer.checkpoint_write_hook = _pause_hook()
     print(f"run directory: {trainer.run_dir}", flush=True)
-    cfg = trainer.config
-    print(f"arch {cfg.arch}, loss {cfg.loss}, {cfg.epochs} epochs of {trainer.steps_per_epoch} steps "
-          f"(batch {cfg.batch_size}), {cfg.optimizer} lr {cfg.lr:g} betas {cfg.betas}, n_critic {cfg.n_critic}, "
-          f"lr schedule {cfg.lr_schedule}, weight average {cfg.ema or 'off'}, "
-          f"{f'R1 gamma {cfg.r1_gamma:g}, ' if cfg.r1_gamma else ''}seed {cfg.seed}", flush=True)
+    print(settings_in_force(trainer.config, trainer.steps_per_epoch), flush=True)
     try:
         # A diverging run overflows on its way to the NaN/inf loss that fit() reports in one line;
         # NumPy's floating-point warnings would only repeat that, many times over.

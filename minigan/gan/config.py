@@ -16,15 +16,18 @@ import numpy as np
 from minigan import optim
 from minigan.backends import check_device
 from minigan.gan.errors import CheckpointError, ConfigError
-from minigan.gan.models import get_architecture
+from minigan.gan.models import ARCHITECTURES, critic_has_batchnorm, get_architecture
 from minigan.gan.objectives import get_objective
 
-__all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "make_optimizer", "make_scheduler"]
+__all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given", "settings_in_force",
+           "make_optimizer", "make_scheduler"]
 
 LR_SCHEDULES = ("none", "exponential", "cosine", "cyclic")
 # The losses an architecture's run defaults (lr, betas, epochs...) apply to; the others take the
 # objective's recommended settings.
 GAN_FAMILY = ("bce", "bce-logits", "minimax", "lsgan", "hinge")
+# The losses whose D loss has a real target (--real-label, one-sided label smoothing).
+LABEL_LOSSES = ("bce", "bce-logits", "minimax")
 
 
 @dataclass
@@ -156,6 +159,57 @@ class TrainConfig:
                 values[key] = float(value)
         values.setdefault("r1_gamma", 0.0)  # a checkpoint from before the option trained without it
         return cls(**values)
+
+
+def check_given(given: dict[str, Any]) -> None:
+    """Refuse (ConfigError, one line) an option the run would not use, or one that contradicts its
+    loss: ``--clip`` without wgan, ``--gp-lambda`` without wgan-gp, ``--real-label`` without a
+    loss that has labels, ``--betas`` with RMSprop, and a BatchNorm critic under wgan-gp.
+
+    ``given`` holds the options the user gave (by :class:`TrainConfig` field name). This checks
+    the command line of a new run only: :meth:`TrainConfig.resolve` keeps accepting the configs
+    that older runs recorded, so that they still resume.
+    """
+    try:
+        arch = get_architecture(given.get("arch") or "default")
+        loss = given.get("loss") or arch.defaults.get("loss", "bce")
+        objective = get_objective(loss)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    if given.get("clip") is not None and loss != "wgan":
+        raise ConfigError(f"--clip applies only to --loss wgan (its weight clipping); --loss {loss} does not clip")
+    if given.get("gp_lambda") is not None and loss != "wgan-gp":
+        raise ConfigError(f"--gp-lambda applies only to --loss wgan-gp (its gradient penalty); "
+                          f"--loss {loss} has no such penalty")
+    if given.get("real_label") is not None and loss not in LABEL_LOSSES:
+        raise ConfigError(f"--real-label applies only to --loss {', '.join(LABEL_LOSSES[:-1])} and {LABEL_LOSSES[-1]} "
+                          f"(one-sided label smoothing); --loss {loss} has no real label")
+    optimizer = given.get("optimizer") or objective.optimizer
+    if given.get("betas") is not None and optimizer != "adam":
+        why = "" if given.get("optimizer") else f" (--loss {loss} uses {optimizer} unless --optimizer adam is given)"
+        raise ConfigError(f"--betas applies only to --optimizer adam: {optimizer} has no betas{why}")
+    if loss == "wgan-gp" and critic_has_batchnorm(arch.name):
+        plain = [name for name in ARCHITECTURES if not critic_has_batchnorm(name)]
+        raise ConfigError(f"--arch {arch.name} has BatchNorm in its critic, which the WGAN-GP paper advises against "
+                          f"under a gradient penalty; use --loss wgan-gp with --arch {', '.join(plain)} "
+                          f"(no BatchNorm in the critic), or another loss")
+
+
+def settings_in_force(config: TrainConfig, steps_per_epoch: int) -> str:
+    """The header line of a run: the settings of the resolved ``config`` that it uses, and only
+    those (no betas for RMSprop, no clip but for wgan, no real label but for the label losses)."""
+    c = config
+    optimizer = f"{c.optimizer} lr {c.lr:g}" + (f" betas {tuple(c.betas)}" if c.optimizer == "adam" else "")
+    loss_settings = ""
+    if c.loss == "wgan" and c.clip is not None:
+        loss_settings = f", clip {c.clip:g}"
+    elif c.loss == "wgan-gp" and c.gp_lambda is not None:
+        loss_settings = f", gp lambda {c.gp_lambda:g}"
+    elif c.loss in LABEL_LOSSES:
+        loss_settings = f", real label {c.real_label:g}"
+    return (f"arch {c.arch}, loss {c.loss}{loss_settings}, {c.epochs} epochs of {steps_per_epoch} steps "
+            f"(batch {c.batch_size}), {optimizer}, n_critic {c.n_critic}, lr schedule {c.lr_schedule}, "
+            f"weight average {c.ema or 'off'}, {f'R1 gamma {c.r1_gamma:g}, ' if c.r1_gamma else ''}seed {c.seed}")
 
 
 def make_optimizer(config: TrainConfig, params: list) -> Any:
