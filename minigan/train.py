@@ -9,6 +9,12 @@ exit status 2, before anything is written; so is a file of the run that cannot b
 later (the last checkpoint is kept). A diverged run (NaN/inf loss) exits with status 1.
 Ctrl-C and SIGTERM save a checkpoint, then exit with 130 and 143. A run that ends before its
 first checkpoint removes its files, so the same ``--out`` can be used again.
+
+A flag the run's loss, optimizer or architecture does not use is refused too, in one line that
+names the loss that uses it (:func:`minigan.gan.config.check_given`); the header line shows only
+the settings in force. ``--config RUN/config.json`` reruns a run's recorded settings under the
+flags given; ``--checkpoint-every none`` writes no checkpoint (only generator.npz), so such a
+run cannot be resumed.
 """
 from __future__ import annotations
 
@@ -29,6 +35,8 @@ from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError,
 from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunLock, RunWriteError, TrainConfig, Trainer,
                          TrainingDiverged, is_dead_run, is_empty_run_dir, lock_run, parameter_count, remove_dead_run,
                          remove_leftovers)
+from minigan.gan.config import check_given, rerun_settings, settings_in_force
+from minigan.gan.run_files import CHECKPOINT_NAME, GENERATOR_NAME, NO_CHECKPOINTS
 
 __all__ = ["main", "build_parser"]
 
@@ -53,6 +61,19 @@ def _in_unit_interval(what: str, note: str = "") -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"{what} must be in [0, 1){note}, got {text}")
         return value
     return parse
+
+
+def _checkpoint_every(text: str) -> int:
+    """An argparse type: a positive number of epochs, or none (0: no checkpoints)."""
+    if text.strip().lower() == "none":
+        return 0
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number of epochs or none, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of epochs or none, got {text}")
+    return value
 
 
 _beta = _in_unit_interval("each beta")
@@ -92,22 +113,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", metavar="RUN_DIR", default=None,
                      help="continue the run in RUN_DIR from its checkpoint (only --epochs, --log-every, "
                           "--sample-every and --data-dir may change)")
+    run.add_argument("--config", metavar="CONFIG_JSON", default=None,
+                     help="rerun the settings an earlier run recorded in its config.json (RUN_DIR/config.json); "
+                          "options given as well override them (the recorded settings the new loss or "
+                          "optimizer does not use are left out); the run goes to a new --out")
+    run.add_argument("--checkpoint-every", type=_checkpoint_every, default=None, metavar="N|none",
+                     help="write checkpoint.npz every N epochs and at the end; none writes no checkpoint, only "
+                          "generator.npz at the end, and the run cannot be resumed (default: 1)")
     opt = parser.add_argument_group("optimisation")
     opt.add_argument("--lr", type=positive_float, default=None, help="learning rate (default: the loss's recommendation)")
     opt.add_argument("--betas", type=_beta, nargs=2, metavar=("BETA1", "BETA2"), default=None,
-                     help="Adam's betas (default: the architecture's or the loss's recommendation)")
+                     help="Adam's betas; not with rmsprop, which has none (default: the architecture's or the loss's "
+                          "recommendation)")
     opt.add_argument("--optimizer", choices=("adam", "rmsprop"), default=None,
                      help="optimizer for both nets (default: rmsprop for wgan, adam otherwise)")
     opt.add_argument("--n-critic", type=positive_int, default=None,
                      help="D steps per G step (default: 5 for wgan and wgan-gp, 1 otherwise)")
-    opt.add_argument("--clip", type=positive_float, default=None, help="WGAN weight clipping bound c (default: 0.01)")
-    opt.add_argument("--gp-lambda", type=non_negative_float, default=None, help="WGAN-GP penalty weight (default: 10)")
+    opt.add_argument("--clip", type=positive_float, default=None, help="WGAN weight clipping bound c; --loss wgan only (default: 0.01)")
+    opt.add_argument("--gp-lambda", type=non_negative_float, default=None, help="WGAN-GP penalty weight; --loss wgan-gp only (default: 10)")
     opt.add_argument("--r1-gamma", type=non_negative_float, default=None, metavar="GAMMA",
                      help="R1 penalty: D's loss gains GAMMA/2 times the mean squared norm of D's gradient "
                           f"at the real images; 0 turns it off (default: the architecture's, {_architecture_defaults('r1_gamma')}, "
                           "else 0)")
     opt.add_argument("--real-label", type=positive_float, default=None,
-                     help="target for real images in bce/minimax, < 1 for one-sided label smoothing "
+                     help="target for real images, --loss bce, bce-logits or minimax only; < 1 for one-sided label smoothing "
                           "(default: the architecture's, else 1)")
     opt.add_argument("--lr-schedule", choices=list(LR_SCHEDULES), default=None,
                      help="exponential: to lr/10 at the end; cosine: to lr/100; cyclic: lr/10..lr every "
@@ -130,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
                 "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
-                "sample_every", "device")
+                "sample_every", "device", "checkpoint_every")
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
@@ -225,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _create_trainer(args: argparse.Namespace, held: _HeldRun) -> Any:
     given = _given(args)
     if args.resume is not None:
+        if args.config is not None:
+            raise UsageError("--config cannot be used with --resume: a resumed run keeps the settings of its checkpoint")
         if args.out is not None and Path(args.out).resolve() != Path(args.resume).resolve():
             raise UsageError("--out cannot be used with --resume: a resumed run continues in its own directory")
         run_dir = Path(args.resume)
@@ -234,8 +265,13 @@ def _create_trainer(args: argparse.Namespace, held: _HeldRun) -> Any:
         if is_dead_run(run_dir):
             raise UsageError(f"--resume {run_dir}: that run stopped before its first checkpoint, so there is "
                              f"nothing to resume; start it again with --out {run_dir}")
+        if not (run_dir / CHECKPOINT_NAME).exists() and (run_dir / GENERATOR_NAME).exists():
+            raise UsageError(f"--resume {run_dir}: {NO_CHECKPOINTS}; rerun it with --config {run_dir / 'config.json'}")
         _probe_writable(run_dir)
         return Trainer.resume(run_dir, overrides=given)
+    if args.config is not None:
+        given = rerun_settings(args.config, given)
+    check_given(given)
     config = TrainConfig(**given).resolve()
     _require_model_memory(config)
     default_out = args.out is None
@@ -284,11 +320,7 @@ def _train(args: argparse.Namespace, held: _HeldRun) -> int:
 
     trainer.checkpoint_write_hook = _pause_hook()
     print(f"run directory: {trainer.run_dir}", flush=True)
-    cfg = trainer.config
-    print(f"arch {cfg.arch}, loss {cfg.loss}, {cfg.epochs} epochs of {trainer.steps_per_epoch} steps "
-          f"(batch {cfg.batch_size}), {cfg.optimizer} lr {cfg.lr:g} betas {cfg.betas}, n_critic {cfg.n_critic}, "
-          f"lr schedule {cfg.lr_schedule}, weight average {cfg.ema or 'off'}, "
-          f"{f'R1 gamma {cfg.r1_gamma:g}, ' if cfg.r1_gamma else ''}seed {cfg.seed}", flush=True)
+    print(settings_in_force(trainer.config, trainer.steps_per_epoch), flush=True)
     try:
         # A diverging run overflows on its way to the NaN/inf loss that fit() reports in one line;
         # NumPy's floating-point warnings would only repeat that, many times over.
@@ -303,6 +335,8 @@ def _train(args: argparse.Namespace, held: _HeldRun) -> int:
     except KeyboardInterrupt as interrupt:
         if trainer.checkpoint_path.exists():
             print(f"{PROG}: interrupted; resume with: {PROG} --resume {trainer.run_dir}", file=sys.stderr)
+        elif not trainer.config.checkpoint_every:
+            print(f"{PROG}: interrupted; {NO_CHECKPOINTS}; the run's files were removed", file=sys.stderr)
         else:
             print(f"{PROG}: interrupted before the first checkpoint; the run's files were removed", file=sys.stderr)
         return exit_status(interrupt)

@@ -15,7 +15,7 @@ from minigan.gan import Trainer, load_checkpoint
 
 EVERY_FLAG = ("--epochs", "--batch-size", "--lr", "--betas", "--latent-dim", "--arch", "--loss", "--n-critic",
               "--clip", "--gp-lambda", "--r1-gamma", "--lr-schedule", "--seed", "--out", "--resume", "--sample-every",
-              "--dataset", "--data-dir", "--device", "--log-every")
+              "--dataset", "--data-dir", "--device", "--log-every", "--config", "--checkpoint-every")
 TINY = ["--arch", "tiny", "--batch-size", "1000", "--log-every", "25", "--latent-dim", "8"]
 
 

@@ -7,8 +7,10 @@ global defaults, and checks every value (ConfigError, one line, otherwise).
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,15 +18,18 @@ import numpy as np
 from minigan import optim
 from minigan.backends import check_device
 from minigan.gan.errors import CheckpointError, ConfigError
-from minigan.gan.models import get_architecture
+from minigan.gan.models import ARCHITECTURES, critic_has_batchnorm, get_architecture
 from minigan.gan.objectives import get_objective
 
-__all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "make_optimizer", "make_scheduler"]
+__all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given", "settings_in_force", "rerun_settings",
+           "make_optimizer", "make_scheduler"]
 
 LR_SCHEDULES = ("none", "exponential", "cosine", "cyclic")
 # The losses an architecture's run defaults (lr, betas, epochs...) apply to; the others take the
 # objective's recommended settings.
 GAN_FAMILY = ("bce", "bce-logits", "minimax", "lsgan", "hinge")
+# The losses whose D loss has a real target (--real-label, one-sided label smoothing).
+LABEL_LOSSES = ("bce", "bce-logits", "minimax")
 
 
 @dataclass
@@ -52,6 +57,7 @@ class TrainConfig:
     log_every: int = 100
     sample_every: int = 1
     device: str = "cpu"
+    checkpoint_every: int = 1  # write checkpoint.npz every N epochs and at the end; 0: never (no resume)
 
     def resolve(self) -> "TrainConfig":
         """A copy with every ``None`` filled in and every value checked (ConfigError otherwise).
@@ -122,6 +128,9 @@ class TrainConfig:
             raise ConfigError(f"optimizer must be adam or rmsprop, got {self.optimizer!r}")
         if not (math.isfinite(self.ema) and 0.0 <= self.ema < 1.0):
             raise ConfigError(f"ema must be a decay in [0, 1) (0 turns the average off), got {self.ema!r}")
+        if (isinstance(self.checkpoint_every, bool) or not isinstance(self.checkpoint_every, (int, np.integer))
+                or self.checkpoint_every < 0):
+            raise ConfigError(f"checkpoint-every must be a positive integer or 0 (none), got {self.checkpoint_every!r}")
         if not (0.0 < self.real_label <= 1.0):
             raise ConfigError(f"real-label must be in (0, 1], got {self.real_label!r}")
         self.device = check_device(self.device, ConfigError)
@@ -142,7 +151,8 @@ class TrainConfig:
         values = dict(data)
         if values.get("betas") is not None:
             values["betas"] = tuple(float(b) for b in values["betas"])
-        for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed"):
+        for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed",
+                    "checkpoint_every"):
             value = values.get(key)
             if value is not None:
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -156,6 +166,93 @@ class TrainConfig:
                 values[key] = float(value)
         values.setdefault("r1_gamma", 0.0)  # a checkpoint from before the option trained without it
         return cls(**values)
+
+
+def check_given(given: dict[str, Any]) -> None:
+    """Refuse (ConfigError, one line) an option the run would not use, or one that contradicts its
+    loss: ``--clip`` without wgan, ``--gp-lambda`` without wgan-gp, ``--real-label`` without a
+    loss that has labels, ``--betas`` with RMSprop, and a BatchNorm critic under wgan-gp.
+
+    ``given`` holds the options the user gave (by :class:`TrainConfig` field name). This checks
+    the command line of a new run only: :meth:`TrainConfig.resolve` keeps accepting the configs
+    that older runs recorded, so that they still resume.
+    """
+    try:
+        arch = get_architecture(given.get("arch") or "default")
+        loss = given.get("loss") or arch.defaults.get("loss", "bce")
+        objective = get_objective(loss)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    if given.get("clip") is not None and loss != "wgan":
+        raise ConfigError(f"--clip applies only to --loss wgan (its weight clipping); --loss {loss} does not clip")
+    if given.get("gp_lambda") is not None and loss != "wgan-gp":
+        raise ConfigError(f"--gp-lambda applies only to --loss wgan-gp (its gradient penalty); "
+                          f"--loss {loss} has no such penalty")
+    if given.get("real_label") is not None and loss not in LABEL_LOSSES:
+        raise ConfigError(f"--real-label applies only to --loss {', '.join(LABEL_LOSSES[:-1])} and {LABEL_LOSSES[-1]} "
+                          f"(one-sided label smoothing); --loss {loss} has no real label")
+    optimizer = given.get("optimizer") or objective.optimizer
+    if given.get("betas") is not None and optimizer != "adam":
+        why = "" if given.get("optimizer") else f" (--loss {loss} uses {optimizer} unless --optimizer adam is given)"
+        raise ConfigError(f"--betas applies only to --optimizer adam: {optimizer} has no betas{why}")
+    if loss == "wgan-gp" and critic_has_batchnorm(arch.name):
+        plain = [name for name in ARCHITECTURES if not critic_has_batchnorm(name)]
+        raise ConfigError(f"--arch {arch.name} has BatchNorm in its critic, which the WGAN-GP paper advises against "
+                          f"under a gradient penalty; use --loss wgan-gp with --arch {', '.join(plain)} "
+                          f"(no BatchNorm in the critic), or another loss")
+
+
+def rerun_settings(path: str | Path, explicit: dict[str, Any]) -> dict[str, Any]:
+    """The options of a rerun: the settings an earlier run recorded in ``path`` (its config.json),
+    with the ``explicit`` options of the command line over them. Recorded settings the rerun's
+    loss or optimizer does not use (config.json records them all) are left out; a file that is
+    missing or not a run's config raises ConfigError (one line)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"--config {path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"--config {path} is a directory; give the run's config.json: "
+                          f"--config {path / 'config.json'}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"--config {path}: cannot read it: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise ConfigError(f"--config {path} is not JSON: {error}") from None
+    if not isinstance(data, dict) or "arch" not in data or "loss" not in data:
+        raise ConfigError(f"--config {path} is not a run's config.json (it has no arch and loss)")
+    try:
+        recorded = TrainConfig.from_dict(data)
+    except (CheckpointError, TypeError) as error:
+        raise ConfigError(f"--config {path}: {str(error).replace('the checkpoint', 'the run')}") from None
+    values = {key: value for key, value in asdict(recorded).items() if value is not None}
+    if "betas" in values:
+        values["betas"] = tuple(values["betas"])
+    values.update(explicit)
+    loss, optimizer = values.get("loss"), values.get("optimizer")
+    unused = {"clip": loss != "wgan", "gp_lambda": loss != "wgan-gp", "real_label": loss not in LABEL_LOSSES,
+              "betas": optimizer not in (None, "adam")}
+    return {key: value for key, value in values.items() if key in explicit or not unused.get(key, False)}
+
+
+def settings_in_force(config: TrainConfig, steps_per_epoch: int) -> str:
+    """The header line of a run: the settings of the resolved ``config`` that it uses, and only
+    those (no betas for RMSprop, no clip but for wgan, no real label but for the label losses)."""
+    c = config
+    optimizer = f"{c.optimizer} lr {c.lr:g}" + (f" betas {tuple(c.betas)}" if c.optimizer == "adam" else "")
+    loss_settings = ""
+    if c.loss == "wgan" and c.clip is not None:
+        loss_settings = f", clip {c.clip:g}"
+    elif c.loss == "wgan-gp" and c.gp_lambda is not None:
+        loss_settings = f", gp lambda {c.gp_lambda:g}"
+    elif c.loss in LABEL_LOSSES:
+        loss_settings = f", real label {c.real_label:g}"
+    return (f"arch {c.arch}, loss {c.loss}{loss_settings}, {c.epochs} epochs of {steps_per_epoch} steps "
+            f"(batch {c.batch_size}), {optimizer}, n_critic {c.n_critic}, lr schedule {c.lr_schedule}, "
+            f"weight average {c.ema or 'off'}, {f'R1 gamma {c.r1_gamma:g}, ' if c.r1_gamma else ''}seed {c.seed}"
+            f"{'' if c.checkpoint_every else ', no checkpoints'}")
 
 
 def make_optimizer(config: TrainConfig, params: list) -> Any:

@@ -48,7 +48,7 @@ import numpy as np
 
 from minigan import nn
 
-__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "parameter_count", "to_unit",
+__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "parameter_count", "critic_has_batchnorm", "to_unit",
            "dcgan_init_"]
 
 IMAGE_DIM = 28 * 28
@@ -234,6 +234,13 @@ def build_models(name: str, latent_dim: int = 100, rng: np.random.Generator | No
     generator = arch.make_generator(int(latent_dim), rng)
     discriminator = arch.make_discriminator(rng)
     return generator, discriminator, arch
+
+
+def critic_has_batchnorm(name: str) -> bool:
+    """Whether architecture ``name``'s discriminator normalises over the batch (BatchNorm), which
+    makes D's output for one image depend on the others in its batch."""
+    discriminator = get_architecture(name).make_discriminator(np.random.default_rng(0))
+    return any(isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)) for m in discriminator.modules())
 
 
 def parameter_count(name: str, latent_dim: int) -> int:

@@ -39,11 +39,13 @@ from minigan.torch_api.serialization import load
 
 __all__ = [
     "CHECKPOINT_NAME", "GENERATOR_NAME", "CONFIG_NAME", "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "HISTORY_COLUMNS",
-    "load_checkpoint", "is_dead_run", "remove_dead_run", "remove_leftovers", "is_empty_run_dir", "write_json",
+    "NO_CHECKPOINTS", "load_checkpoint", "is_dead_run", "remove_dead_run", "remove_leftovers", "is_empty_run_dir", "write_json",
     "write_history",
 ]
 
 CHECKPOINT_NAME = "checkpoint.npz"
+# What a run trained with --checkpoint-every none says when asked to stop or to resume.
+NO_CHECKPOINTS = "this run writes no checkpoint (--checkpoint-every none), so it cannot be resumed"
 GENERATOR_NAME = "generator.npz"
 CONFIG_NAME = "config.json"
 CHECKPOINT_FORMAT = "minigan-gan-checkpoint"
@@ -106,20 +108,24 @@ def load_checkpoint(run_dir: str | os.PathLike) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- dead runs
 def _is_run_config(path: Path) -> bool:
-    """Whether ``path`` is the config.json a run writes (all of TrainConfig's fields, nothing else)."""
+    """Whether ``path`` is the config.json a run writes (TrainConfig's fields, nothing else)."""
     try:
         config = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return False
-    return isinstance(config, dict) and set(config) == {f.name for f in fields(TrainConfig)}
+    names = {f.name for f in fields(TrainConfig)}
+    # a run from before --checkpoint-every recorded every field but that one
+    return isinstance(config, dict) and set(config) in (names, names - {"checkpoint_every"})
 
 
 def is_dead_run(run_dir: str | os.PathLike) -> bool:
     """True for a run directory that holds a run's files but no checkpoint (a run killed before its
-    first checkpoint): nothing in it can be resumed, so starting a new run there loses nothing.
+    first checkpoint): nothing in it can be resumed, so starting a new run there loses nothing. A
+    finished run without checkpoints (``--checkpoint-every none``) has its generator.npz: not dead.
     Leftover temporary files of killed writes and the lock file count as the run's files."""
     path = Path(run_dir)
-    if not path.is_dir() or (path / CHECKPOINT_NAME).exists() or not _is_run_config(path / CONFIG_NAME):
+    if (not path.is_dir() or (path / CHECKPOINT_NAME).exists() or (path / GENERATOR_NAME).exists()
+            or not _is_run_config(path / CONFIG_NAME)):
         return False
     for entry in path.iterdir():
         if entry.name == "samples" and entry.is_dir():

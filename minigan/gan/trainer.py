@@ -48,7 +48,7 @@ from minigan.gan.objectives import Objective, get_objective
 from minigan.gan.progress import Progress
 from minigan.gan.run_files import (
     CHECKPOINT_FORMAT, CHECKPOINT_NAME, CHECKPOINT_VERSION, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS,
-    load_checkpoint, remove_dead_run, write_history, write_json,
+    NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
 )
 from minigan.gan.sampling import generate
 from minigan.gan.step import joins_real_and_fake, train_step
@@ -394,10 +394,13 @@ class Trainer:
         if epoch_number % cfg.sample_every == 0 or epoch_number == cfg.epochs:
             self.save_samples(self.run_dir / "samples" / f"epoch_{epoch_number:03d}.png",
                               title=f"{cfg.arch} / {cfg.loss}, epoch {epoch_number}")
-        self.save_checkpoint()  # first: the history files never run ahead of the checkpoint
+        every = cfg.checkpoint_every  # 0: no checkpoints; else every N epochs and at the end
+        saved = bool(every) and (epoch_number % every == 0 or epoch_number == cfg.epochs)
+        if saved:
+            self.save_checkpoint()  # first: the history files never run ahead of the checkpoint
         self._write_history()
         self._log(f"epoch {epoch_number}/{cfg.epochs} done in {seconds:.1f}s "
-                  f"(total {self.elapsed:.0f}s); checkpoint {self.checkpoint_path}")
+                  f"(total {self.elapsed:.0f}s){f'; checkpoint {self.checkpoint_path}' if saved else ''}")
 
     def _finish(self) -> None:
         # The history was written with the last epoch's checkpoint; only the weights are new.
@@ -416,6 +419,9 @@ class Trainer:
     def _interrupted(self, mid_step: bool) -> None:
         if mid_step:  # the models may be half updated: keep the last epoch's checkpoint
             self._log(f"interrupted during step {self.global_step + 1}; {self._what_is_kept()}")
+            return
+        if not self.config.checkpoint_every:
+            self._log(f"interrupted at global step {self.global_step}; {NO_CHECKPOINTS}")
             return
         self.save_checkpoint()
         self._write_history()
