@@ -91,16 +91,16 @@ def _header(capsys):
 
 @pytest.mark.parametrize("argv, header", [
     (["--loss", "wgan"],
-     "arch tiny, loss wgan, clip 0.01, 1 epochs of 2 steps (batch 50), rmsprop lr 5e-05, n_critic 5, "
+     "arch tiny, loss wgan, clip 0.01, 1 epoch of 2 steps (batch 50), rmsprop lr 5e-05, n_critic 5, "
      "lr schedule none, weight average off, seed 0"),
     (["--loss", "wgan-gp"],
-     "arch tiny, loss wgan-gp, gp lambda 10, 1 epochs of 2 steps (batch 50), adam lr 0.0001 betas (0.0, 0.9), "
+     "arch tiny, loss wgan-gp, gp lambda 10, 1 epoch of 2 steps (batch 50), adam lr 0.0001 betas (0.0, 0.9), "
      "n_critic 5, lr schedule none, weight average off, seed 0"),
     (["--loss", "hinge", "--r1-gamma", "1"],
-     "arch tiny, loss hinge, 1 epochs of 2 steps (batch 50), adam lr 0.0002 betas (0.5, 0.999), n_critic 1, "
+     "arch tiny, loss hinge, 1 epoch of 2 steps (batch 50), adam lr 0.0002 betas (0.5, 0.999), n_critic 1, "
      "lr schedule none, weight average off, R1 gamma 1, seed 0"),
     (["--loss", "bce", "--real-label", "0.9", "--optimizer", "rmsprop"],
-     "arch tiny, loss bce, real label 0.9, 1 epochs of 2 steps (batch 50), rmsprop lr 0.0002, n_critic 1, "
+     "arch tiny, loss bce, real label 0.9, 1 epoch of 2 steps (batch 50), rmsprop lr 0.0002, n_critic 1, "
      "lr schedule none, weight average off, seed 0"),
 ])
 def test_the_header_shows_only_the_settings_in_force(argv, header, small_train_args, capsys, tmp_path):

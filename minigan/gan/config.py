@@ -249,7 +249,7 @@ def settings_in_force(config: TrainConfig, steps_per_epoch: int) -> str:
         loss_settings = f", gp lambda {c.gp_lambda:g}"
     elif c.loss in LABEL_LOSSES:
         loss_settings = f", real label {c.real_label:g}"
-    return (f"arch {c.arch}, loss {c.loss}{loss_settings}, {c.epochs} epochs of {steps_per_epoch} steps "
+    return (f"arch {c.arch}, loss {c.loss}{loss_settings}, {c.epochs} epoch{'' if c.epochs == 1 else 's'} of {steps_per_epoch} steps "
             f"(batch {c.batch_size}), {optimizer}, n_critic {c.n_critic}, lr schedule {c.lr_schedule}, "
             f"weight average {c.ema or 'off'}, {f'R1 gamma {c.r1_gamma:g}, ' if c.r1_gamma else ''}seed {c.seed}"
             f"{'' if c.checkpoint_every else ', no checkpoints'}")
