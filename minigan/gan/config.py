@@ -21,8 +21,8 @@ from minigan.gan.errors import CheckpointError, ConfigError
 from minigan.gan.models import ARCHITECTURES, critic_has_batchnorm, get_architecture
 from minigan.gan.objectives import get_objective
 
-__all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given", "settings_in_force", "rerun_settings",
-           "make_optimizer", "make_scheduler"]
+__all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given", "unused_settings",
+           "settings_in_force", "rerun_settings", "make_optimizer", "make_scheduler"]
 
 LR_SCHEDULES = ("none", "exponential", "cosine", "cyclic")
 # The losses an architecture's run defaults (lr, betas, epochs...) apply to; the others take the
@@ -100,7 +100,7 @@ class TrainConfig:
         out.r1_gamma = float(pick("r1_gamma", 0.0))
         # The weight average belongs to the net's sampling, not to the objective: every loss gets it.
         out.ema = float(self.ema if self.ema is not None else arch.defaults.get("ema", 0.0))
-        out.real_label = float(pick("real_label", 1.0)) if loss in ("bce", "bce-logits", "minimax") else 1.0
+        out.real_label = float(pick("real_label", 1.0)) if loss in LABEL_LOSSES else 1.0
         out._check()
         return out
 
@@ -168,6 +168,22 @@ class TrainConfig:
         return cls(**values)
 
 
+def unused_settings(loss: str | None, optimizer: str | None) -> set[str]:
+    """The settings a run with this loss and optimizer does not use: ``clip`` but for wgan,
+    ``gp_lambda`` but for wgan-gp, ``real_label`` but for the losses with labels, ``betas`` but
+    for Adam (an optimizer of None is the loss's choice, taken to be Adam here)."""
+    unused = set()
+    if loss != "wgan":
+        unused.add("clip")
+    if loss != "wgan-gp":
+        unused.add("gp_lambda")
+    if loss not in LABEL_LOSSES:
+        unused.add("real_label")
+    if optimizer not in (None, "adam"):
+        unused.add("betas")
+    return unused
+
+
 def check_given(given: dict[str, Any]) -> None:
     """Refuse (ConfigError, one line) an option the run would not use, or one that contradicts its
     loss: ``--clip`` without wgan, ``--gp-lambda`` without wgan-gp, ``--real-label`` without a
@@ -183,16 +199,17 @@ def check_given(given: dict[str, Any]) -> None:
         objective = get_objective(loss)
     except ValueError as error:
         raise ConfigError(str(error)) from None
-    if given.get("clip") is not None and loss != "wgan":
+    optimizer = given.get("optimizer") or objective.optimizer
+    unused = unused_settings(loss, optimizer)
+    if given.get("clip") is not None and "clip" in unused:
         raise ConfigError(f"--clip applies only to --loss wgan (its weight clipping); --loss {loss} does not clip")
-    if given.get("gp_lambda") is not None and loss != "wgan-gp":
+    if given.get("gp_lambda") is not None and "gp_lambda" in unused:
         raise ConfigError(f"--gp-lambda applies only to --loss wgan-gp (its gradient penalty); "
                           f"--loss {loss} has no such penalty")
-    if given.get("real_label") is not None and loss not in LABEL_LOSSES:
+    if given.get("real_label") is not None and "real_label" in unused:
         raise ConfigError(f"--real-label applies only to --loss {', '.join(LABEL_LOSSES[:-1])} and {LABEL_LOSSES[-1]} "
                           f"(one-sided label smoothing); --loss {loss} has no real label")
-    optimizer = given.get("optimizer") or objective.optimizer
-    if given.get("betas") is not None and optimizer != "adam":
+    if given.get("betas") is not None and "betas" in unused:
         why = "" if given.get("optimizer") else f" (--loss {loss} uses {optimizer} unless --optimizer adam is given)"
         raise ConfigError(f"--betas applies only to --optimizer adam: {optimizer} has no betas{why}")
     if loss == "wgan-gp" and critic_has_batchnorm(arch.name):
@@ -231,23 +248,22 @@ def rerun_settings(path: str | Path, explicit: dict[str, Any]) -> dict[str, Any]
     if "betas" in values:
         values["betas"] = tuple(values["betas"])
     values.update(explicit)
-    loss, optimizer = values.get("loss"), values.get("optimizer")
-    unused = {"clip": loss != "wgan", "gp_lambda": loss != "wgan-gp", "real_label": loss not in LABEL_LOSSES,
-              "betas": optimizer not in (None, "adam")}
-    return {key: value for key, value in values.items() if key in explicit or not unused.get(key, False)}
+    unused = unused_settings(values.get("loss"), values.get("optimizer"))
+    return {key: value for key, value in values.items() if key in explicit or key not in unused}
 
 
 def settings_in_force(config: TrainConfig, steps_per_epoch: int) -> str:
     """The header line of a run: the settings of the resolved ``config`` that it uses, and only
     those (no betas for RMSprop, no clip but for wgan, no real label but for the label losses)."""
     c = config
-    optimizer = f"{c.optimizer} lr {c.lr:g}" + (f" betas {tuple(c.betas)}" if c.optimizer == "adam" else "")
+    unused = unused_settings(c.loss, c.optimizer)
+    optimizer = f"{c.optimizer} lr {c.lr:g}" + ("" if "betas" in unused else f" betas {tuple(c.betas)}")
     loss_settings = ""
-    if c.loss == "wgan" and c.clip is not None:
+    if "clip" not in unused and c.clip is not None:
         loss_settings = f", clip {c.clip:g}"
-    elif c.loss == "wgan-gp" and c.gp_lambda is not None:
+    elif "gp_lambda" not in unused and c.gp_lambda is not None:
         loss_settings = f", gp lambda {c.gp_lambda:g}"
-    elif c.loss in LABEL_LOSSES:
+    elif "real_label" not in unused:
         loss_settings = f", real label {c.real_label:g}"
     return (f"arch {c.arch}, loss {c.loss}{loss_settings}, {c.epochs} epoch{'' if c.epochs == 1 else 's'} of {steps_per_epoch} steps "
             f"(batch {c.batch_size}), {optimizer}, n_critic {c.n_critic}, lr schedule {c.lr_schedule}, "

@@ -97,10 +97,8 @@ def load_state_dict_generator(path: str | Path, arch: str):
     if first is None:
         raise CheckpointError(f"{path} holds no weight matrix to read the latent size from")
     latent_dim = int(first.shape[1])
-    try:
-        generator, _, architecture = build_models(arch, latent_dim, rng=np.random.default_rng(0))
-    except (KeyError, TypeError, ValueError) as error:
-        raise CheckpointError(f"cannot build architecture {arch!r} with latent size {latent_dim}: {error}") from None
+    generator, architecture = _build_generator(
+        arch, latent_dim, f"cannot build architecture {arch!r} with latent size {latent_dim}")
     expected = generator.state_dict()
     if set(arrays) != set(expected):
         if len(arrays) != len(expected):
@@ -113,12 +111,7 @@ def load_state_dict_generator(path: str | Path, arch: str):
                                       f"{target} of shape {tuple(np.shape(reference))} there: it is another network")
             renamed[target] = array
         arrays = renamed
-    try:
-        generator.load_state_dict(arrays)
-    except (KeyError, TypeError, ValueError, RuntimeError) as error:
-        raise CheckpointError(f"the weights in {path} do not fit architecture {arch!r}: "
-                              f"{str(error).splitlines()[0]}") from None
-    _check_finite(generator, path)
+    _load_weights(generator, arrays, path, arch)
     return generator, architecture, latent_dim
 
 
@@ -154,20 +147,33 @@ def load_generator(checkpoint: str | Path):
     if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
         raise CheckpointError(f"{path} names a network minigan cannot build: latent_dim must be a positive "
                               f"integer, got {latent_dim!r}")
+    if "arch" not in config:
+        raise CheckpointError(f"{path} names a network minigan cannot build: 'arch'")
+    latent_dim = int(latent_dim)
+    generator, arch = _build_generator(str(config["arch"]), latent_dim, f"{path} names a network minigan cannot build")
+    _load_weights(generator, weights, path, config["arch"])
+    return generator, arch, latent_dim
+
+
+def _build_generator(arch: str, latent_dim: int, failure: str) -> tuple[Any, Any]:
+    """(G, architecture) of ``arch``, or a CheckpointError that starts with ``failure``. The
+    weights are replaced by the caller: the throwaway ones come from a private Generator, so
+    loading a generator leaves the process's default generator untouched."""
     try:
-        latent_dim = int(latent_dim)
-        # The weights are replaced below: draw the throwaway ones from a private Generator, so
-        # loading a generator leaves the process's default generator untouched.
-        generator, _, arch = build_models(str(config["arch"]), latent_dim, rng=np.random.default_rng(0))
+        generator, _, architecture = build_models(arch, latent_dim, rng=np.random.default_rng(0))
     except (KeyError, TypeError, ValueError) as error:
-        raise CheckpointError(f"{path} names a network minigan cannot build: {error}") from None
+        raise CheckpointError(f"{failure}: {error}") from None
+    return generator, architecture
+
+
+def _load_weights(generator: Any, weights: Any, path: Path, arch: Any) -> None:
+    """``weights`` into ``generator``, checked to fit ``arch`` and to be finite."""
     try:
         generator.load_state_dict(weights)
     except (KeyError, TypeError, ValueError, RuntimeError) as error:
-        raise CheckpointError(f"the weights in {path} do not fit architecture {config['arch']!r}: "
+        raise CheckpointError(f"the weights in {path} do not fit architecture {arch!r}: "
                               f"{str(error).splitlines()[0]}") from None
     _check_finite(generator, path)
-    return generator, arch, latent_dim
 
 
 def draw_samples(generator: Any, arch: Any, latent_dim: int, n: int, seed: int = 0,
