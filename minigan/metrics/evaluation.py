@@ -14,7 +14,6 @@ scores a set of samples against it; ``write_metrics`` writes the result atomical
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from minigan.metrics.fid import feature_statistics, fid_from_features, frechet_d
 from minigan.metrics.inception import inception_score
 from minigan.metrics.parzen import parzen_score
 from minigan.paths import atomic_write_bytes
-from minigan.torch_api.archive import format_bytes, read_npy_header
+from minigan.torch_api.archive import check_stored_size, described_size, read_npy_header
 
 __all__ = [
     "EvaluationError", "Reference", "prepare_reference", "evaluate_images", "format_table",
@@ -86,13 +85,10 @@ def load_samples(path: str | Path) -> np.ndarray:
         try:
             with open(path, "rb") as handle:
                 shape, _, dtype, header = read_npy_header(handle, f"samples file {path}")
+                nbytes, described = described_size(shape, dtype)
+                check_stored_size("its header", described, nbytes, path.stat().st_size - header, "the file holds")
         except (OSError, ValueError) as error:
             raise EvaluationError(f"cannot read {path} as a .npy array: {' '.join(str(error).split())}") from None
-        nbytes = math.prod(shape) * dtype.itemsize
-        if header + nbytes != path.stat().st_size:
-            raise EvaluationError(f"cannot read {path} as a .npy array: its header declares shape {shape} of {dtype} "
-                                  f"({format_bytes(nbytes)}) but the file holds "
-                                  f"{format_bytes(max(path.stat().st_size - header, 0))} of data")
     try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as error:

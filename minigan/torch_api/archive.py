@@ -27,7 +27,8 @@ from typing import BinaryIO
 import numpy as np
 from numpy.lib import format as npy_format
 
-__all__ = ["DEFAULT_MAX_BYTES", "MAX_INFLATION", "SafeArchive", "read_npy_header", "format_bytes"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_INFLATION", "SafeArchive", "read_npy_header", "format_bytes", "described_size",
+           "check_stored_size"]
 
 DEFAULT_MAX_BYTES = 4 * 2 ** 30
 #: A compressed member may inflate to this many times its stored size (MNIST's images deflate
@@ -61,6 +62,18 @@ def read_npy_header(stream: BinaryIO, where: str) -> tuple[tuple[int, ...], bool
     if dtype.hasobject:
         raise ValueError(f"{where} holds Python objects (dtype {dtype}): object arrays cannot be loaded without pickle")
     return shape, bool(fortran), dtype, stream.tell()
+
+
+def described_size(shape: tuple[int, ...], dtype: np.dtype) -> tuple[int, str]:
+    """``(nbytes, "shape (…) of dtype (size)")`` of an array a header declares (Python ints: no overflow)."""
+    nbytes = math.prod(shape) * dtype.itemsize
+    return nbytes, f"shape {shape} of {dtype} ({format_bytes(nbytes)})"
+
+
+def check_stored_size(where: str, described: str, nbytes: int, stored: int, holds: str = "holds") -> None:
+    """ValueError unless the ``stored`` bytes of data after the header are the ``nbytes`` it declares."""
+    if stored != nbytes:
+        raise ValueError(f"{where} declares {described} but {holds} {format_bytes(max(stored, 0))} of data")
 
 
 class SafeArchive:
@@ -107,16 +120,13 @@ class SafeArchive:
                              f"{format_bytes(info.file_size)}, more than {MAX_INFLATION} times; refused")
         with self._zip.open(info) as stream:
             shape, fortran, dtype, header = read_npy_header(stream, where)
-            nbytes = math.prod(shape) * dtype.itemsize  # Python ints: no overflow
-            described = f"shape {shape} of {dtype} ({format_bytes(nbytes)})"
+            nbytes, described = described_size(shape, dtype)
             if self._read + nbytes > self.max_bytes:
                 raise ValueError(f"{where} declares {described}, past the limit of {format_bytes(self.max_bytes)} "
                                  "an archive may unpack to (max_bytes)" if nbytes > self.max_bytes else
                                  f"{where} declares {described}, which takes the archive past the limit of "
                                  f"{format_bytes(self.max_bytes)} it may unpack to (max_bytes)")
-            if header + nbytes != info.file_size:
-                raise ValueError(f"{where} declares {described} but holds "
-                                 f"{format_bytes(max(info.file_size - header, 0))} of data")
+            check_stored_size(where, described, nbytes, info.file_size - header)
             buffer = bytearray(nbytes)
             view = memoryview(buffer)
             done = 0
