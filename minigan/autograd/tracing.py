@@ -52,7 +52,7 @@ def summarize(array: Any) -> str:
         return f"{values.item():.4g}"
     flat = values.reshape(-1)
     head = ", ".join(f"{v:.4g}" for v in flat[:3]) + (", …" if flat.size > 3 else "")
-    return f"[{head}] norm {np.sqrt(np.sum(flat * flat)):.4g}"
+    return f"[{head}] norm {_norm(flat):.4g}"
 
 
 @dataclass(frozen=True)
