@@ -114,7 +114,7 @@ def copy_bandwidth(repeats: int = 7) -> float:
 def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
     """Bytes Adam must move per iteration: for every parameter, read the value, its gradient and
     the two moments, and write the value and the moments back (7 accesses)."""
-    return sum(7 * p.data.nbytes for model in (generator, discriminator) for p in model.parameters())
+    return sum(7 * p.array.nbytes for model in (generator, discriminator) for p in model.parameters())
 
 
 def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = "cpu") -> Callable[[], None]:
@@ -167,9 +167,9 @@ def to_torch(model: nn.Module) -> Any:
         if isinstance(module, nn.Linear):
             layer = torch.nn.Linear(module.in_features, module.out_features, bias=module.bias is not None)
             with torch.no_grad():
-                layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.data)))
+                layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.array)))
                 if module.bias is not None:
-                    layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.data)))
+                    layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.array)))
         elif isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
             if isinstance(module, nn.Conv2d):
                 layer = torch.nn.Conv2d(module.in_channels, module.out_channels, module.kernel_size, module.stride,
@@ -179,9 +179,9 @@ def to_torch(model: nn.Module) -> Any:
                                                  module.stride, module.padding, module.output_padding,
                                                  bias=module.bias is not None, dilation=module.dilation)
             with torch.no_grad():
-                layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.data)))
+                layer.weight.copy_(torch.from_numpy(backends.to_numpy(module.weight.array)))
                 if module.bias is not None:
-                    layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.data)))
+                    layer.bias.copy_(torch.from_numpy(backends.to_numpy(module.bias.array)))
         elif isinstance(module, nn.BatchNorm2d):
             layer = torch.nn.BatchNorm2d(module.num_features, eps=module.eps, momentum=module.momentum)
         elif isinstance(module, nn.BatchNorm1d):

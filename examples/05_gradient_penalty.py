@@ -67,12 +67,12 @@ def check_mlp_critic(rng):
     numeric = np.zeros_like(analytic)
     step = 1e-6
     for index in np.ndindex(analytic.shape):  # the penalty needs recording on: it takes a gradient
-        kept = weight.data[index]
-        weight.data[index] = kept + step
+        kept = weight.array[index]
+        weight.array[index] = kept + step
         up = penalty().item()
-        weight.data[index] = kept - step
+        weight.array[index] = kept - step
         down = penalty().item()
-        weight.data[index] = kept
+        weight.array[index] = kept
         numeric[index] = (up - down) / (2 * step)
     error = np.abs(analytic - numeric).max()
     print(f"MLP critic (gradient_penalty): max |d penalty/dW - central difference| = {error:.1e}")

@@ -71,7 +71,7 @@ class Function:
     def apply(cls, *inputs, **options):
         inputs = tuple(x if isinstance(x, Tensor) else Tensor(x) for x in inputs)
         ctx = Context(cls, inputs, options)
-        out = Tensor(cls.forward(ctx, *(t.data for t in inputs), **options))
+        out = Tensor(cls.forward(ctx, *(t.array for t in inputs), **options))
         if _grad_enabled and any(t.requires_grad for t in inputs):
             out.requires_grad, out._ctx = True, ctx  # the edge: out remembers how it was made
         return out
@@ -87,13 +87,13 @@ class Tensor:
     """A NumPy array plus ``grad``, ``requires_grad`` and the context of the op that made it."""
 
     def __init__(self, data, requires_grad=False):
-        self.data = np.asarray(data, dtype=np.float64)
+        self.array = np.asarray(data, dtype=np.float64)
         self.requires_grad = requires_grad
         self.grad, self._ctx = None, None  # _ctx stays None for a leaf (made by the user)
 
-    def __repr__(self): return f"Tensor({self.data!r}, requires_grad={self.requires_grad})"
+    def __repr__(self): return f"Tensor({self.array!r}, requires_grad={self.requires_grad})"
 
-    shape = property(lambda self: self.data.shape)
+    shape = property(lambda self: self.array.shape)
 
     def __add__(self, other): return Add.apply(self, other)
     def __radd__(self, other): return Add.apply(other, self)
@@ -105,14 +105,14 @@ class Tensor:
     def __matmul__(self, other): return MatMul.apply(self, other)
     def sum(self, axis=None, keepdims=False): return Sum.apply(self, axis=axis, keepdims=keepdims)
     def mean(self, axis=None, keepdims=False):  # the sum times 1/n, n = the number of values summed
-        return self.sum(axis, keepdims) * (self.data.sum(axis).size / self.data.size)
+        return self.sum(axis, keepdims) * (self.array.sum(axis).size / self.array.size)
     def relu(self): return ReLU.apply(self)
     def leaky_relu(self, slope=0.01): return LeakyReLU.apply(self, slope=slope)
     def sigmoid(self): return Sigmoid.apply(self)
     def tanh(self): return Tanh.apply(self)
     def log(self): return Log.apply(self)
     def exp(self): return Exp.apply(self)
-    def detach(self): return Tensor(self.data)
+    def detach(self): return Tensor(self.array)
 
     def _parents(self):
         return self._ctx.inputs if self._ctx is not None else ()
@@ -134,7 +134,7 @@ class Tensor:
         """d(self)/d(leaf), added into ``leaf.grad`` for every leaf that requires grad."""
         if not self.requires_grad:
             raise RuntimeError("backward() on a tensor that does not require grad")
-        grads = {id(self): np.ones_like(self.data)}  # d(self)/d(self) = 1
+        grads = {id(self): np.ones_like(self.array)}  # d(self)/d(self) = 1
         for node in reversed(self._topological_order()):  # children before parents
             grad = grads.pop(id(node), None)
             if grad is None:  # every backward on the way returned None for it: no gradient

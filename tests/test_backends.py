@@ -344,7 +344,7 @@ def test_adam_numba_matches_reference(n, variant, dtype, fortran, build, seed):
 
 def test_adam_rejects_a_non_contiguous_parameter():
     param = minigan.nn.Parameter(np.zeros((4, 3), np.float32))
-    param.data = np.zeros((4, 6), np.float32)[:, ::2]
+    param.array = np.zeros((4, 6), np.float32)[:, ::2]
     param.grad = minigan.tensor(np.ones((4, 3), np.float32))
     with pytest.raises(ValueError, match="not contiguous"):
         minigan.optim.Adam([param]).step()
@@ -358,7 +358,7 @@ def test_adam_takes_a_gradient_in_another_memory_order():
     reference_param.grad = minigan.tensor(grad)
     minigan.optim.Adam([param], lr=0.1).step()
     minigan.optim.Adam([reference_param], lr=0.1).step()
-    np.testing.assert_array_equal(param.data, reference_param.data)
+    np.testing.assert_array_equal(param.array, reference_param.array)
 
 
 # --------------------------------------------------------------------------------------------

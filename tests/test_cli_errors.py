@@ -311,7 +311,7 @@ def test_the_memory_check_counts_the_parameters_of_every_architecture():
 
     for arch in ARCHITECTURES:
         G, D, _ = build_models(arch, 7, np.random.default_rng(0))
-        built = sum(p.data.size for net in (G, D) for p in net.parameters())
+        built = sum(p.array.size for net in (G, D) for p in net.parameters())
         assert parameter_count(arch, 7) == built, arch
 
 

@@ -103,8 +103,8 @@ def test_batch_norm2d_and_its_activation_take_the_fused_op(follower, activation,
     data = rng.standard_normal((4, 3, 5, 6)) * 3 + 1
     fused_bn, plain_bn = nn.BatchNorm2d(3, dtype=np.float64), nn.BatchNorm2d(3, dtype=np.float64)
     for bn in (fused_bn, plain_bn):
-        bn.weight.data[...] = [0.5, 1.0, 2.0]
-        bn.bias.data[...] = [0.1, -0.2, 0.3]
+        bn.weight.array[...] = [0.5, 1.0, 2.0]
+        bn.bias.array[...] = [0.1, -0.2, 0.3]
     model = nn.Sequential(fused_bn, follower) if follower is not None else fused_bn
     x, x_plain = mg.tensor(data, requires_grad=True), mg.tensor(data, requires_grad=True)
     out = model(x)

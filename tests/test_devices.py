@@ -45,7 +45,7 @@ def _forward_and_grads(case, inputs, params, upstream, v_seed):
             term = (g * v).sum()
             total = term if total is None else total + term
         seconds = minigan.grad(total, [w for w, _ in used], allow_unused=True)
-    as_host = lambda t: None if t is None else to_numpy(t.data)  # noqa: E731
+    as_host = lambda t: None if t is None else to_numpy(t.array)  # noqa: E731
     return as_host(out), [as_host(g) for g in firsts], [as_host(g) for g in seconds]
 
 
@@ -57,7 +57,7 @@ def test_case_on_strict_device_matches_cpu(case):
         upstream = rng.standard_normal(case.fn(*cpu_inputs).shape)
         params = list(case.params()) if case.params is not None else []
         expected = _forward_and_grads(case, cpu_inputs, params, upstream, v_seed=3)
-        device_inputs = [minigan.tensor(t.data, dtype=np.float64, device=DEVICE, requires_grad=True)
+        device_inputs = [minigan.tensor(t.array, dtype=np.float64, device=DEVICE, requires_grad=True)
                          for t in cpu_inputs]
         _moved(case.fn, DEVICE)
         try:
@@ -78,7 +78,7 @@ def test_a_numpy_only_call_fails_on_the_strict_device(monkeypatch):
     """The strict run is what catches NumPy-only code on the device path."""
     x_cpu = minigan.tensor([0.5, -1.0], requires_grad=True)
     x_dev = minigan.tensor([0.5, -1.0], device=DEVICE, requires_grad=True)
-    np.testing.assert_allclose(to_numpy(x_dev.exp().data), x_cpu.exp().numpy())
+    np.testing.assert_allclose(to_numpy(x_dev.exp().array), x_cpu.exp().numpy())
     monkeypatch.setattr(ops.Exp, "forward", staticmethod(lambda ctx, a: np.exp(a)))
     assert x_cpu.exp().numpy().shape == (2,)  # fine on the CPU
     with pytest.raises(RuntimeError, match="NumPy"):

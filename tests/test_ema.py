@@ -13,7 +13,7 @@ def _model(seed=0):
 
 def _perturb(model, rng):
     for p in model.parameters():
-        p.data[...] = rng.standard_normal(p.shape).astype(p.data.dtype)
+        p.array[...] = rng.standard_normal(p.shape).astype(p.array.dtype)
     for b in model.buffers():
         if b.dtype.kind == "f":
             b[...] = rng.random(b.shape).astype(b.dtype) + 0.5
@@ -64,8 +64,8 @@ def test_the_average_is_a_separate_frozen_copy():
     model = _model()
     average = optim.ExponentialMovingAverage(model, 0.9)
     first = next(iter(model.parameters()))
-    first.data[...] = 7.0
-    assert not np.any(next(iter(average.module.parameters())).data == 7.0)
+    first.array[...] = 7.0
+    assert not np.any(next(iter(average.module.parameters())).array == 7.0)
     assert not any(p.requires_grad for p in average.module.parameters())
     assert all(p.requires_grad for p in model.parameters())
 

@@ -22,8 +22,8 @@ def test_diamond_graph_sums_both_paths():
     y = x * 3.0
     z = (y * y + y.exp()).sum()  # y feeds two branches that meet again
     z.backward()
-    expected = 2 * 9.0 * x.data + 3.0 * np.exp(3.0 * x.data)
-    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
+    expected = 2 * 9.0 * x.array + 3.0 * np.exp(3.0 * x.array)
+    np.testing.assert_allclose(x.grad.array, expected, rtol=1e-12)
 
 
 def test_tensor_reused_many_times():
@@ -32,13 +32,13 @@ def test_tensor_reused_many_times():
     for _ in range(99):
         total = total + x
     total.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.full(3, 100.0))
+    np.testing.assert_array_equal(x.grad.array, np.full(3, 100.0))
 
 
 def test_self_multiplication_counts_both_operands():
     x = leaf([3.0])
     (x * x).sum().backward()
-    assert x.grad.data[0] == 6.0
+    assert x.grad.array[0] == 6.0
 
 
 def test_ten_thousand_op_chain_has_no_recursion_limit():
@@ -47,14 +47,14 @@ def test_ten_thousand_op_chain_has_no_recursion_limit():
     for _ in range(10_000):
         y = y * 1.0001 + 0.0
     y.backward()
-    np.testing.assert_allclose(x.grad.data, 1.0001**10_000, rtol=1e-9)
+    np.testing.assert_allclose(x.grad.array, 1.0001**10_000, rtol=1e-9)
 
 
 def test_gradients_accumulate_over_two_backward_calls():
     x = leaf([1.0, 2.0])
     (x * x).sum().backward()
     (x * 3.0).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, 2 * x.data + 3.0)
+    np.testing.assert_array_equal(x.grad.array, 2 * x.array + 3.0)
 
 
 def test_seed_gradient_is_not_aliased_into_leaf_grad():
@@ -63,7 +63,7 @@ def test_seed_gradient_is_not_aliased_into_leaf_grad():
     (x + 0.0).backward(seed)
     (x + 0.0).backward(seed)  # accumulates in place into x.grad: must not write into seed
     np.testing.assert_array_equal(seed, np.ones(2))
-    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+    np.testing.assert_array_equal(x.grad.array, [2.0, 2.0])
 
 
 def test_freed_graph_raises_a_clear_error():
@@ -79,7 +79,7 @@ def test_retain_graph_allows_a_second_backward():
     y = (x.exp()).sum()
     y.backward(retain_graph=True)
     y.backward()
-    np.testing.assert_allclose(x.grad.data, 2 * np.exp(x.data))
+    np.testing.assert_allclose(x.grad.array, 2 * np.exp(x.array))
 
 
 def test_inputs_that_need_no_gradient_are_skipped():
@@ -100,7 +100,7 @@ def test_inputs_that_need_no_gradient_are_skipped():
     Spy.apply(x, constant).sum().backward()
     assert calls == [(True, False)]
     assert constant.grad is None
-    np.testing.assert_array_equal(x.grad.data, [5.0])
+    np.testing.assert_array_equal(x.grad.array, [5.0])
 
 
 # ---------------------------------------------------------------- no_grad and detach
@@ -126,14 +126,14 @@ def test_detach_stops_the_gradient():
     x = leaf([2.0])
     y = (x * x.detach()).sum()  # d/dx of x * c is c
     y.backward()
-    np.testing.assert_array_equal(x.grad.data, [2.0])
+    np.testing.assert_array_equal(x.grad.array, [2.0])
 
 
 # ---------------------------------------------------------------- functional grad
 def test_grad_returns_gradients_without_touching_dot_grad():
     x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     (gx,) = mg.grad((x * w).sum(), x)
-    np.testing.assert_array_equal(gx.data, w.data)
+    np.testing.assert_array_equal(gx.array, w.array)
     assert x.grad is None and w.grad is None
 
 
@@ -142,16 +142,16 @@ def test_grad_of_unused_input():
     with pytest.raises(RuntimeError, match="input 1 .* not used.*allow_unused"):
         mg.grad((x * 2.0).sum(), [x, unused])
     gx, gu = mg.grad((x * 2.0).sum(), [x, unused], allow_unused=True)
-    assert gu is None and gx.data[0] == 2.0
+    assert gu is None and gx.array[0] == 2.0
 
 
 def test_grad_with_create_graph_gives_second_derivatives():
     x = leaf([0.5, -1.5])
     (first,) = mg.grad((x**3).sum(), x, create_graph=True)
-    np.testing.assert_allclose(first.data, 3 * x.data**2)
+    np.testing.assert_allclose(first.array, 3 * x.array**2)
     assert first.requires_grad
     (second,) = mg.grad(first.sum(), x)
-    np.testing.assert_allclose(second.data, 6 * x.data)
+    np.testing.assert_allclose(second.array, 6 * x.array)
 
 
 def test_gradient_penalty_of_a_linear_critic_has_a_closed_form():
@@ -162,15 +162,15 @@ def test_gradient_penalty_of_a_linear_critic_has_a_closed_form():
     (grad_x,) = mg.grad((x @ w).sum(), x, create_graph=True)
     penalty = (((grad_x * grad_x).sum(axis=1).sqrt() - 1.0) ** 2).mean()
     penalty.backward()
-    norm = np.linalg.norm(w.data)
+    norm = np.linalg.norm(w.array)
     np.testing.assert_allclose(penalty.item(), (norm - 1) ** 2)
-    np.testing.assert_allclose(w.grad.data, 2 * (norm - 1) * w.data / norm, rtol=1e-12)
+    np.testing.assert_allclose(w.grad.array, 2 * (norm - 1) * w.array / norm, rtol=1e-12)
 
 
 def test_grad_with_explicit_grad_outputs():
     x = leaf([1.0, 2.0, 3.0])
     (g,) = mg.grad(x * x, x, grad_outputs=np.array([1.0, 0.0, -1.0]))
-    np.testing.assert_array_equal(g.data, [2.0, 0.0, -6.0])
+    np.testing.assert_array_equal(g.array, [2.0, 0.0, -6.0])
 
 
 class _ScaleRecordingNeeds(Function):
@@ -197,11 +197,11 @@ def test_grad_asks_backward_only_for_gradients_that_lead_to_the_wanted_inputs():
     out = _ScaleRecordingNeeds.apply(x, w).sum()
     _ScaleRecordingNeeds.asked.clear()
     (gx,) = mg.grad(out, x, retain_graph=True)
-    np.testing.assert_array_equal(gx.data, w.data)
+    np.testing.assert_array_equal(gx.array, w.array)
     out.backward()  # the retained graph still gives both gradients
     assert _ScaleRecordingNeeds.asked == [(True, False), (True, True)]
-    np.testing.assert_array_equal(x.grad.data, w.data)
-    np.testing.assert_array_equal(w.grad.data, x.data)
+    np.testing.assert_array_equal(x.grad.array, w.array)
+    np.testing.assert_array_equal(w.grad.array, x.array)
 
 
 # ---------------------------------------------------------------- dtypes and bad input
@@ -260,10 +260,10 @@ def test_sigmoid_softplus_are_finite_at_large_inputs(value):
             x = mg.tensor(np.array([value, 0.0, -value]), dtype=dtype, requires_grad=True)
             s, p = x.sigmoid(), x.softplus()
             (s.sum() + p.sum()).backward()
-            assert np.all(np.isfinite(s.data)) and np.all(np.isfinite(p.data))
-            assert np.all(np.isfinite(x.grad.data))
-            np.testing.assert_allclose(s.data, [1.0 if value > 0 else 0.0, 0.5, 0.0 if value > 0 else 1.0])
-            np.testing.assert_allclose(p.data[[0, 2]], [max(value, 0.0), max(-value, 0.0)])
+            assert np.all(np.isfinite(s.array)) and np.all(np.isfinite(p.array))
+            assert np.all(np.isfinite(x.grad.array))
+            np.testing.assert_allclose(s.array, [1.0 if value > 0 else 0.0, 0.5, 0.0 if value > 0 else 1.0])
+            np.testing.assert_allclose(p.array[[0, 2]], [max(value, 0.0), max(-value, 0.0)])
 
 
 def test_log_softmax_is_stable_for_large_logits():
@@ -271,8 +271,8 @@ def test_log_softmax_is_stable_for_large_logits():
         x = leaf([[1e4, 0.0, -1e4]])
         out = x.log_softmax()
         out.sum().backward()
-        np.testing.assert_allclose(out.data, [[0.0, -1e4, -2e4]])
-        assert np.all(np.isfinite(x.grad.data))
+        np.testing.assert_allclose(out.array, [[0.0, -1e4, -2e4]])
+        assert np.all(np.isfinite(x.grad.array))
 
 
 # ---------------------------------------------------------------- the checker is not toothless
@@ -376,3 +376,16 @@ def test_autograd_backward_sums_several_outputs_each_times_its_gradient_as_torch
         mg.autograd.backward([(x * 2.0).sum()], [None, None])
     with pytest.raises(TypeError, match="every tensor must be a Tensor, got list at 0"):
         mg.autograd.backward([[1.0]])
+
+
+def test_data_is_a_tensor_sharing_memory_that_records_nothing():
+    Tensor = mg.Tensor
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    view = w.data
+    assert isinstance(view, Tensor) and not view.requires_grad and view.is_leaf
+    view.array[0] = 5.0  # written through the view, seen by w: the memory is shared
+    assert w.array.tolist() == [5.0, 2.0]
+    w.data = Tensor(np.array([7.0, 8.0, 9.0]))  # assigning replaces the array, w stays w
+    assert w.shape == (3,) and w.requires_grad
+    with pytest.raises(TypeError, match="assigned data must be a Tensor"):
+        w.data = [1.0]

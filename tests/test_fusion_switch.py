@@ -36,7 +36,7 @@ def test_without_fusion_every_layer_is_its_own_op_with_the_same_numbers(name):
     fused_out = model(x)
     fused_loss = (fused_out * fused_out).sum()
     assert FUSED & set(_ops(fused_loss))
-    fused_grads = [g.data.copy() for g in mg.grad(fused_loss, list(model.parameters()))]
+    fused_grads = [g.array.copy() for g in mg.grad(fused_loss, list(model.parameters()))]
     with mg.fusion(False):
         plain_out = model(x)
     plain_loss = (plain_out * plain_out).sum()
@@ -44,9 +44,9 @@ def test_without_fusion_every_layer_is_its_own_op_with_the_same_numbers(name):
     assert not FUSED & set(ops), ops
     activation = {"linear": "Sigmoid", "batch norm": "LeakyReLU", "conv": "Tanh"}[name]
     assert activation in ops
-    np.testing.assert_allclose(plain_out.data, fused_out.data, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(plain_out.array, fused_out.array, rtol=1e-12, atol=1e-12)
     for fused, plain in zip(fused_grads, mg.grad(plain_loss, list(model.parameters()))):
-        np.testing.assert_allclose(plain.data, fused, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(plain.array, fused, rtol=1e-10, atol=1e-12)
 
 
 def test_the_trace_shows_relu_and_sigmoid_only_without_fusion():

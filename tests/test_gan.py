@@ -114,7 +114,7 @@ def test_gradient_penalty_of_a_linear_critic(scale):
     critic = nn.Linear(6, 1, rng=rng, dtype=np.float64)
     w = rng.standard_normal(6)
     w *= scale / np.linalg.norm(w)
-    critic.weight.data[...] = w
+    critic.weight.array[...] = w
     real, fake = rng.standard_normal((5, 6)), rng.standard_normal((5, 6))
     penalty = gradient_penalty(critic, real, fake, np.random.default_rng(1), gp_lambda=10.0)
     norm = np.linalg.norm(w)
@@ -149,7 +149,7 @@ def test_r1_penalty_of_a_linear_discriminator():
     critic = nn.Linear(6, 1, rng=rng, dtype=np.float64)
     real = Tensor(rng.standard_normal((5, 6)), requires_grad=True)
     penalty = r1_penalty(critic(real), real, gamma=3.0)
-    w = critic.weight.data.ravel().copy()
+    w = critic.weight.array.ravel().copy()
     assert penalty.item() == pytest.approx(1.5 * np.sum(w * w), rel=1e-12)
     critic.zero_grad()
     penalty.backward()
@@ -170,7 +170,7 @@ def test_r1_penalty_through_a_nonlinear_discriminator_matches_finite_differences
     x = rng.standard_normal((6, 4))
     real = Tensor(x, requires_grad=True)
     penalty = r1_penalty(head(hidden(real, activation="tanh")), real, gamma=2.0)
-    w1, b1, w2 = hidden.weight.data.copy(), hidden.bias.data.copy(), head.weight.data.ravel().copy()
+    w1, b1, w2 = hidden.weight.array.copy(), hidden.bias.array.copy(), head.weight.array.ravel().copy()
     assert penalty.item() == pytest.approx(_r1_by_hand(w1, b1, w2, x, 2.0), rel=1e-12)
     penalty.backward()
     from test_nn import finite_difference_grad  # noqa: PLC0415 - the suite's central differences
@@ -212,7 +212,7 @@ def test_clipping_and_the_penalties_are_the_objectives_hooks():
     gp_term, r1_term = gp.d_penalties(critic, real, fake, real_logits, np.random.default_rng(9))
     assert gp_term.item() == gradient_penalty(critic, real, fake, np.random.default_rng(9), 3.0).item()
     assert r1_term.item() == r1_penalty(real_logits, real, 2.0).item() and gp.differentiates_real_batch
-    critic.weight.data[...] = [[0.5, -0.01, -2.0]]
+    critic.weight.array[...] = [[0.5, -0.01, -2.0]]
     bce.after_d_step(critic)
     np.testing.assert_array_equal(critic.weight.numpy(), [[0.5, -0.01, -2.0]])
     wgan.after_d_step(critic)
@@ -475,7 +475,7 @@ def test_nan_stops_naming_the_step_and_keeps_the_last_good_checkpoint(mnist_slic
             return
         if t.global_step == t.steps_per_epoch + 3:
             saved["bytes"] = t.checkpoint_path.read_bytes()
-            next(iter(t.generator.parameters())).data[...] = np.nan
+            next(iter(t.generator.parameters())).array[...] = np.nan
 
     trainer.on_step.append(poison)
     with pytest.raises(TrainingDiverged) as info:

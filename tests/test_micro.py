@@ -74,17 +74,17 @@ def test_at_least_one_registry_case_per_micro_op():
 def test_micro_matches_the_real_engine_on_the_registry(case, shapes):
     rng = np.random.default_rng(1)
     real_inputs = case.inputs(shapes, rng)
-    micro_inputs = [micro.Tensor(x.data, requires_grad=True) for x in real_inputs]
+    micro_inputs = [micro.Tensor(x.array, requires_grad=True) for x in real_inputs]
     real_out = case.fn(*real_inputs)
     micro_out = case.fn(*micro_inputs)
     assert isinstance(micro_out, micro.Tensor)
-    np.testing.assert_allclose(micro_out.data, real_out.data, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(micro_out.array, real_out.array, rtol=RTOL, atol=ATOL)
     upstream = rng.standard_normal(real_out.shape)  # a random upstream gradient, never all ones
     real_out.backward(upstream)
     (micro_out * upstream).sum().backward()
     for i, (real_x, micro_x) in enumerate(zip(real_inputs, micro_inputs)):
         assert micro_x.grad.shape == real_x.shape, f"input {i}"
-        np.testing.assert_allclose(micro_x.grad, real_x.grad.data, rtol=RTOL, atol=ATOL, err_msg=f"input {i}")
+        np.testing.assert_allclose(micro_x.grad, real_x.grad.array, rtol=RTOL, atol=ATOL, err_msg=f"input {i}")
 
 
 # ------------------------------------------------------------------ one GAN step
@@ -100,8 +100,8 @@ def _mlp(sizes, activations, rng):
 def _micro_params(module):
     """Each Linear's (weight.T, bias) as micro leaves holding the same numbers: micro has no
     transpose, so its layer computes x @ W.T + b with W.T stored as the leaf."""
-    return [(micro.Tensor(layer.weight.data.T.copy(), requires_grad=True),
-             micro.Tensor(layer.bias.data.copy(), requires_grad=True))
+    return [(micro.Tensor(layer.weight.array.T.copy(), requires_grad=True),
+             micro.Tensor(layer.bias.array.copy(), requires_grad=True))
             for layer in module if isinstance(layer, nn.Linear)]
 
 
@@ -116,9 +116,9 @@ def _micro_mlp(x, params, activations):
 def _assert_same_grads(module, params, what):
     linears = [layer for layer in module if isinstance(layer, nn.Linear)]
     for i, (layer, (weight_t, bias)) in enumerate(zip(linears, params)):
-        np.testing.assert_allclose(weight_t.grad.T, layer.weight.grad.data, rtol=RTOL, atol=ATOL,
+        np.testing.assert_allclose(weight_t.grad.T, layer.weight.grad.array, rtol=RTOL, atol=ATOL,
                                    err_msg=f"{what} layer {i} weight")
-        np.testing.assert_allclose(bias.grad, layer.bias.grad.data, rtol=RTOL, atol=ATOL,
+        np.testing.assert_allclose(bias.grad, layer.bias.grad.array, rtol=RTOL, atol=ATOL,
                                    err_msg=f"{what} layer {i} bias")
 
 
@@ -142,7 +142,7 @@ def test_micro_gan_step_matches_the_real_engine():
     d_fake = _micro_mlp(micro_fake.detach(), d_params, d_acts)
     micro_d_loss = -d_real.sigmoid().log().mean() - (1.0 - d_fake.sigmoid()).log().mean()
     micro_d_loss.backward()
-    np.testing.assert_allclose(micro_d_loss.data, d_loss.item(), rtol=RTOL)
+    np.testing.assert_allclose(micro_d_loss.array, d_loss.item(), rtol=RTOL)
     _assert_same_grads(D, d_params, "D")
     assert all(p.grad is None for p in G.parameters())
     assert all(w.grad is None and b.grad is None for w, b in g_params)  # detach kept G out
@@ -155,7 +155,7 @@ def test_micro_gan_step_matches_the_real_engine():
     g_loss.backward()
     micro_g_loss = -_micro_mlp(micro_fake, d_params, d_acts).sigmoid().log().mean()
     micro_g_loss.backward()
-    np.testing.assert_allclose(micro_g_loss.data, g_loss.item(), rtol=RTOL)
+    np.testing.assert_allclose(micro_g_loss.array, g_loss.item(), rtol=RTOL)
     _assert_same_grads(G, g_params, "G")
     _assert_same_grads(D, d_params, "D (from G's loss)")
 

@@ -34,7 +34,7 @@ def make_templates(rng: np.random.Generator) -> np.ndarray:
 
 def accuracy(model: nn.Module, images: np.ndarray, labels: np.ndarray) -> float:
     with minigan.no_grad():
-        logits = model(minigan.tensor(images)).data
+        logits = model(minigan.tensor(images)).array
     return float(np.mean(logits.argmax(axis=1) == labels))
 
 

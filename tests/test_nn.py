@@ -44,12 +44,12 @@ def check_gradients(forward, tensors: list[Tensor], seed: int = 0, atol: float =
 
     def scalar() -> float:
         with minigan.no_grad():
-            return float(np.sum(forward().data * upstream))
+            return float(np.sum(forward().array * upstream))
 
     for t in tensors:
-        numeric = finite_difference_grad(scalar, t.data)
+        numeric = finite_difference_grad(scalar, t.array)
         assert t.grad is not None, f"no gradient reached the tensor of shape {t.shape}"
-        np.testing.assert_allclose(t.grad.data, numeric, atol=atol, rtol=rtol)
+        np.testing.assert_allclose(t.grad.array, numeric, atol=atol, rtol=rtol)
 
 
 def float64_tensor(rng: np.random.Generator, *shape: int, requires_grad: bool = True) -> Tensor:
@@ -73,15 +73,15 @@ def test_linear_forward_equals_numpy_written_out():
     rng = np.random.default_rng(0)
     layer = nn.Linear(5, 3, rng=rng)
     x = rng.standard_normal((4, 5)).astype(np.float32)
-    expected = x @ layer.weight.data.T + layer.bias.data
-    np.testing.assert_allclose(layer(minigan.tensor(x)).data, expected, rtol=1e-6, atol=1e-6)
+    expected = x @ layer.weight.array.T + layer.bias.array
+    np.testing.assert_allclose(layer(minigan.tensor(x)).array, expected, rtol=1e-6, atol=1e-6)
     # Leading batch axes are kept, as in PyTorch.
     x3 = rng.standard_normal((2, 4, 5)).astype(np.float32)
-    np.testing.assert_allclose(layer(minigan.tensor(x3)).data, x3 @ layer.weight.data.T + layer.bias.data, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(layer(minigan.tensor(x3)).array, x3 @ layer.weight.array.T + layer.bias.array, rtol=1e-6, atol=1e-6)
     no_bias = nn.Linear(5, 3, bias=False, rng=rng)
     assert no_bias.bias is None
     assert [name for name, _ in no_bias.named_parameters()] == ["weight"]
-    np.testing.assert_allclose(no_bias(minigan.tensor(x)).data, x @ no_bias.weight.data.T, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(no_bias(minigan.tensor(x)).array, x @ no_bias.weight.array.T, rtol=1e-6, atol=1e-6)
 
 
 def test_linear_shapes_dtype_and_default_init_bounds():
@@ -90,25 +90,25 @@ def test_linear_shapes_dtype_and_default_init_bounds():
     assert layer.weight.dtype == np.float32 and isinstance(layer.weight, nn.Parameter)
     assert layer.weight.requires_grad and layer.bias.requires_grad
     bound = 1 / math.sqrt(784)
-    for values in (layer.weight.data, layer.bias.data):
+    for values in (layer.weight.array, layer.bias.array):
         assert np.abs(values).max() <= bound
         assert np.abs(values).max() > 0.95 * bound  # it really is U(-bound, bound), not something narrower
     # U(-b, b) has variance b^2 / 3.
-    assert layer.weight.data.var() == pytest.approx(bound**2 / 3, rel=0.02)
+    assert layer.weight.array.var() == pytest.approx(bound**2 / 3, rel=0.02)
     assert nn.Linear(3, 2, dtype=np.float64).weight.dtype == np.float64
 
 
 def test_linear_init_uses_rng_or_the_default_generator():
     a = nn.Linear(6, 4, rng=np.random.default_rng(7))
     b = nn.Linear(6, 4, rng=np.random.default_rng(7))
-    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    np.testing.assert_array_equal(a.weight.array, b.weight.array)
     minigan.manual_seed(3)
     c = nn.Linear(6, 4)
     minigan.manual_seed(3)
     d = nn.Linear(6, 4)
-    np.testing.assert_array_equal(c.weight.data, d.weight.data)
-    np.testing.assert_array_equal(c.bias.data, d.bias.data)
-    assert not np.array_equal(a.weight.data, c.weight.data)
+    np.testing.assert_array_equal(c.weight.array, d.weight.array)
+    np.testing.assert_array_equal(c.bias.array, d.bias.array)
+    assert not np.array_equal(a.weight.array, c.weight.array)
 
 
 def test_linear_rejects_a_wrong_input_size_naming_layer_and_sizes():
@@ -138,7 +138,7 @@ def test_activation_layers_match_numpy_and_finite_differences(activation):
         nn.Sigmoid: 1 / (1 + np.exp(-values)),
         nn.Tanh: np.tanh(values),
     }[type(activation)]
-    np.testing.assert_allclose(activation(x).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(activation(x).array, expected, rtol=1e-12)
     check_gradients(lambda: activation(x), [x])
 
 
@@ -228,8 +228,8 @@ def test_deepcopy_gives_an_independent_module():
     model = TwoLayer()
     clone = copy.deepcopy(model)
     assert clone.body[0].weight is not model.body[0].weight
-    clone.body[0].weight.data[...] = 0
-    assert np.abs(model.body[0].weight.data).sum() > 0
+    clone.body[0].weight.array[...] = 0
+    assert np.abs(model.body[0].weight.array).sum() > 0
     assert [n for n, _ in clone.named_parameters()] == [n for n, _ in model.named_parameters()]
 
 
@@ -242,7 +242,7 @@ def test_state_dict_holds_copies_with_dotted_names():
     ]
     assert all(isinstance(v, np.ndarray) for v in state.values())
     state["0.weight"][...] = 123.0  # a copy: the model must not change
-    assert not np.any(model[0].weight.data == 123.0)
+    assert not np.any(model[0].weight.array == 123.0)
 
 
 def test_state_dict_round_trip_restores_outputs_in_place():
@@ -252,7 +252,7 @@ def test_state_dict_round_trip_restores_outputs_in_place():
     result = target.load_state_dict(source.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
     assert target.body[0].weight is weight_before  # loaded in place: optimizers keep working
-    np.testing.assert_array_equal(target(x).data, source(x).data)
+    np.testing.assert_array_equal(target(x).array, source(x).array)
     np.testing.assert_array_equal(target.counter, source.counter)
 
 
@@ -283,7 +283,7 @@ def test_load_state_dict_non_strict_skips_keys_but_still_checks_shapes():
     partial = {"weight": np.ones((2, 3)), "stray": np.zeros(1)}
     result = model.load_state_dict(partial, strict=False)
     assert result.missing_keys == ["bias"] and result.unexpected_keys == ["stray"]
-    np.testing.assert_array_equal(model.weight.data, np.ones((2, 3), dtype=np.float32))
+    np.testing.assert_array_equal(model.weight.array, np.ones((2, 3), dtype=np.float32))
     with pytest.raises(RuntimeError, match=r"weight.*\(3, 3\).*\(2, 3\)"):
         model.load_state_dict({"weight": np.ones((3, 3))}, strict=False)
 
@@ -292,14 +292,14 @@ def test_load_state_dict_non_strict_skips_keys_but_still_checks_shapes():
 def test_batchnorm_training_output_and_running_stats_match_numpy():
     rng = np.random.default_rng(4)
     bn = nn.BatchNorm1d(3, momentum=0.1)
-    bn.weight.data[...] = [1.0, 2.0, -0.5]
-    bn.bias.data[...] = [0.0, 0.3, 1.0]
+    bn.weight.array[...] = [1.0, 2.0, -0.5]
+    bn.bias.array[...] = [0.0, 0.3, 1.0]
     running_mean, running_var = np.zeros(3), np.ones(3)
     for _ in range(3):
         x = (rng.standard_normal((8, 3)) * [1.0, 3.0, 0.2] + [0.5, -2.0, 4.0]).astype(np.float32)
-        out = bn(minigan.tensor(x)).data
+        out = bn(minigan.tensor(x)).array
         mean, biased_var = x.mean(0), x.var(0)
-        expected = (x - mean) / np.sqrt(biased_var + 1e-5) * bn.weight.data + bn.bias.data
+        expected = (x - mean) / np.sqrt(biased_var + 1e-5) * bn.weight.array + bn.bias.array
         np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
         running_mean = 0.9 * running_mean + 0.1 * mean
         running_var = 0.9 * running_var + 0.1 * x.var(0, ddof=1)  # unbiased, as PyTorch
@@ -309,8 +309,8 @@ def test_batchnorm_training_output_and_running_stats_match_numpy():
 
     bn.eval()
     x = rng.standard_normal((4, 3)).astype(np.float32)
-    expected = (x - running_mean) / np.sqrt(running_var + 1e-5) * bn.weight.data + bn.bias.data
-    np.testing.assert_allclose(bn(minigan.tensor(x)).data, expected, rtol=1e-4, atol=1e-5)
+    expected = (x - running_mean) / np.sqrt(running_var + 1e-5) * bn.weight.array + bn.bias.array
+    np.testing.assert_allclose(bn(minigan.tensor(x)).array, expected, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(bn.running_mean, running_mean, rtol=1e-5)  # eval does not update
     assert int(bn.num_batches_tracked) == 3
 
@@ -339,15 +339,15 @@ def test_batchnorm_errors_and_no_running_stats():
     stateless = nn.BatchNorm1d(2, track_running_stats=False).eval()
     x = np.array([[1.0, 2.0], [3.0, 6.0]], dtype=np.float32)
     # No running statistics: batch statistics even in eval mode.
-    np.testing.assert_allclose(stateless(minigan.tensor(x)).data, (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-5)
+    np.testing.assert_allclose(stateless(minigan.tensor(x)).array, (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-5)
     assert list(stateless.state_dict()) == ["weight", "bias"]
 
 
 def test_batchnorm_gradients_match_finite_differences():
     rng = np.random.default_rng(6)
     bn = nn.BatchNorm1d(3, dtype=np.float64)
-    bn.weight.data[...] = rng.standard_normal(3)
-    bn.bias.data[...] = rng.standard_normal(3)
+    bn.weight.array[...] = rng.standard_normal(3)
+    bn.bias.array[...] = rng.standard_normal(3)
     x = float64_tensor(rng, 5, 3)
     check_gradients(lambda: bn(x), [x, bn.weight, bn.bias])
     bn.eval()
@@ -359,7 +359,7 @@ def test_dropout_statistics_and_eval_identity():
     minigan.manual_seed(11)
     layer = nn.Dropout(p=0.3)
     x = minigan.tensor(np.ones((200, 500), dtype=np.float32))
-    out = layer(x).data
+    out = layer(x).array
     zero_fraction = float(np.mean(out == 0))
     assert abs(zero_fraction - 0.3) < 0.005  # 100,000 Bernoulli draws: std 0.0015
     np.testing.assert_allclose(np.unique(out), [0.0, 1 / 0.7], rtol=1e-6)
@@ -367,7 +367,7 @@ def test_dropout_statistics_and_eval_identity():
     layer.eval()
     assert layer(x) is x
     minigan.manual_seed(11)
-    again = nn.Dropout(p=0.3)(x).data
+    again = nn.Dropout(p=0.3)(x).array
     np.testing.assert_array_equal(again, out)  # the mask comes from the default generator
     with pytest.raises(ValueError, match="probability"):
         nn.Dropout(1.5)
@@ -378,12 +378,12 @@ def test_dropout_gradient_is_the_scaled_mask():
     x = Tensor(np.ones((4, 6)), requires_grad=True)
     out = nn.Dropout(0.5)(x)
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, out.data)  # for x = 1 the output is the scaled mask
+    np.testing.assert_array_equal(x.grad.array, out.array)  # for x = 1 the output is the scaled mask
 
 
 def test_flatten():
     x = minigan.tensor(np.arange(24, dtype=np.float32).reshape(2, 3, 4))
-    np.testing.assert_array_equal(nn.Flatten()(x).data, np.arange(24).reshape(2, 12))
+    np.testing.assert_array_equal(nn.Flatten()(x).array, np.arange(24).reshape(2, 12))
     assert nn.Flatten(0, 1)(x).shape == (6, 4)
 
 
@@ -399,7 +399,7 @@ def test_bce_matches_numpy_for_each_reduction_and_weight():
     t = rng.integers(0, 2, (6, 1)).astype(np.float64)
     expected = numpy_bce(p, t)
     probs = Tensor(p)
-    np.testing.assert_allclose(F.bce(probs, t, reduction="none").data, expected, rtol=1e-12)
+    np.testing.assert_allclose(F.bce(probs, t, reduction="none").array, expected, rtol=1e-12)
     np.testing.assert_allclose(F.binary_cross_entropy(probs, t).item(), expected.mean(), rtol=1e-12)
     np.testing.assert_allclose(nn.BCELoss(reduction="sum")(probs, t).item(), expected.sum(), rtol=1e-12)
     w = rng.uniform(0, 2, (6, 1))
@@ -415,10 +415,10 @@ def test_bce_is_finite_at_probabilities_exactly_zero_and_one():
         with np.errstate(all="raise"):
             loss = F.bce(p, t, reduction="none")
             loss.sum().backward()
-        np.testing.assert_allclose(loss.data, [0.0, 0.0, 100.0, 100.0, math.log(2)], rtol=1e-6)
+        np.testing.assert_allclose(loss.array, [0.0, 0.0, 100.0, 100.0, math.log(2)], rtol=1e-6)
         # PyTorch's gradient (p - t) / max(p (1 - p), 1e-12): 0 where right, +-1e12 where wrong.
-        np.testing.assert_allclose(p.grad.data, [0.0, 0.0, -1e12, 1e12, -2.0], rtol=1e-6)
-        assert np.all(np.isfinite(p.grad.data))
+        np.testing.assert_allclose(p.grad.array, [0.0, 0.0, -1e12, 1e12, -2.0], rtol=1e-6)
+        assert np.all(np.isfinite(p.grad.array))
 
 
 def test_bce_lets_a_nan_probability_through_to_the_loss():
@@ -431,13 +431,13 @@ def test_bce_lets_a_nan_probability_through_to_the_loss():
             per_element = F.bce(p, t, reduction="none")
             mean = nn.BCELoss()(p, t)
             mean.backward()
-        assert np.isnan(per_element.data[[0, 2]]).all()
-        np.testing.assert_allclose(per_element.data[[1, 3]], numpy_bce(np.array([0.25, 0.0]), t[[1, 3]]), rtol=1e-6)
+        assert np.isnan(per_element.array[[0, 2]]).all()
+        np.testing.assert_allclose(per_element.array[[1, 3]], numpy_bce(np.array([0.25, 0.0]), t[[1, 3]]), rtol=1e-6)
         assert math.isnan(mean.item()) and math.isnan(F.binary_cross_entropy(p, t, reduction="sum").item())
-        assert np.isnan(p.grad.data[[0, 2]]).all() and np.isfinite(p.grad.data[[1, 3]]).all()
+        assert np.isnan(p.grad.array[[0, 2]]).all() and np.isfinite(p.grad.array[[1, 3]]).all()
         target = Tensor(np.full(4, 0.5), requires_grad=True, dtype=dtype)  # d/dt = log(1 - p) - log(p)
-        F.bce(Tensor(p.data), target, reduction="sum").backward()
-        assert np.isnan(target.grad.data[[0, 2]]).all() and np.isfinite(target.grad.data[[1, 3]]).all()
+        F.bce(Tensor(p.array), target, reduction="sum").backward()
+        assert np.isnan(target.grad.array[[0, 2]]).all() and np.isfinite(target.grad.array[[1, 3]]).all()
 
 
 def test_bce_with_logits_matches_numpy_and_is_stable_at_large_logits():
@@ -446,7 +446,7 @@ def test_bce_with_logits_matches_numpy_and_is_stable_at_large_logits():
     t = rng.uniform(0, 1, (5, 3))
     sig = 1 / (1 + np.exp(-x))
     expected = -(t * np.log(sig) + (1 - t) * np.log(1 - sig))
-    np.testing.assert_allclose(F.bce_with_logits(Tensor(x), t, reduction="none").data, expected, rtol=1e-10)
+    np.testing.assert_allclose(F.bce_with_logits(Tensor(x), t, reduction="none").array, expected, rtol=1e-10)
     np.testing.assert_allclose(nn.BCEWithLogitsLoss()(Tensor(x), t).item(), expected.mean(), rtol=1e-10)
 
     huge = Tensor(np.array([1e4, -1e4, 1e4, -1e4]), requires_grad=True)
@@ -454,8 +454,8 @@ def test_bce_with_logits_matches_numpy_and_is_stable_at_large_logits():
     loss = F.bce_with_logits(huge, targets, reduction="none")
     loss.sum().backward()
     # Right with certainty costs 0; wrong costs |x|. The gradient is sigmoid(x) - t.
-    np.testing.assert_allclose(loss.data, [0.0, 0.0, 1e4, 1e4], atol=1e-12)
-    np.testing.assert_allclose(huge.grad.data, [0.0, 0.0, 1.0, -1.0], atol=1e-12)
+    np.testing.assert_allclose(loss.array, [0.0, 0.0, 1e4, 1e4], atol=1e-12)
+    np.testing.assert_allclose(huge.grad.array, [0.0, 0.0, 1.0, -1.0], atol=1e-12)
 
 
 def test_mse_matches_numpy_and_differentiates_both_sides():
@@ -463,11 +463,11 @@ def test_mse_matches_numpy_and_differentiates_both_sides():
     a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     np.testing.assert_allclose(F.mse_loss(Tensor(a), b).item(), np.mean((a - b) ** 2), rtol=1e-12)
     np.testing.assert_allclose(nn.MSELoss(reduction="sum")(Tensor(a), Tensor(b)).item(), np.sum((a - b) ** 2), rtol=1e-12)
-    np.testing.assert_allclose(F.mse_loss(Tensor(a), b, reduction="none").data, (a - b) ** 2, rtol=1e-12)
+    np.testing.assert_allclose(F.mse_loss(Tensor(a), b, reduction="none").array, (a - b) ** 2, rtol=1e-12)
     ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
     F.mse_loss(ta, tb).backward()
-    np.testing.assert_allclose(ta.grad.data, 2 * (a - b) / a.size, rtol=1e-12)
-    np.testing.assert_allclose(tb.grad.data, -2 * (a - b) / a.size, rtol=1e-12)
+    np.testing.assert_allclose(ta.grad.array, 2 * (a - b) / a.size, rtol=1e-12)
+    np.testing.assert_allclose(tb.grad.array, -2 * (a - b) / a.size, rtol=1e-12)
 
 
 def test_cross_entropy_matches_numpy():
@@ -478,12 +478,12 @@ def test_cross_entropy_matches_numpy():
     log_probs = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
     per_sample = -log_probs[np.arange(6), labels]
     np.testing.assert_allclose(F.cross_entropy(Tensor(logits), labels).item(), per_sample.mean(), rtol=1e-12)
-    np.testing.assert_allclose(nn.CrossEntropyLoss(reduction="none")(Tensor(logits), labels).data, per_sample, rtol=1e-12)
+    np.testing.assert_allclose(nn.CrossEntropyLoss(reduction="none")(Tensor(logits), labels).array, per_sample, rtol=1e-12)
     np.testing.assert_allclose(F.cross_entropy(Tensor(logits), list(labels), reduction="sum").item(), per_sample.sum(), rtol=1e-12)
     x = Tensor(logits, requires_grad=True)
     F.cross_entropy(x, labels).backward()
     softmax = np.exp(log_probs)
-    np.testing.assert_allclose(x.grad.data, (softmax - np.eye(4)[labels]) / 6, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(x.grad.array, (softmax - np.eye(4)[labels]) / 6, rtol=1e-10, atol=1e-14)
 
 
 def test_loss_input_errors_are_clear():
@@ -537,14 +537,14 @@ def test_bce_second_derivative_follows_the_pytorch_gradient_formula():
     p_values, t_values = np.array([0.2, 0.7, 0.9]), np.array([1.0, 0.0, 0.3])
     p = Tensor(p_values, requires_grad=True)
     (grad_p,) = minigan.grad(F.bce(p, t_values, reduction="sum"), p, create_graph=True)
-    np.testing.assert_allclose(grad_p.data, (p_values - t_values) / (p_values * (1 - p_values)), rtol=1e-12)
+    np.testing.assert_allclose(grad_p.array, (p_values - t_values) / (p_values * (1 - p_values)), rtol=1e-12)
     grad_p.sum().backward()
 
     def first_derivative_sum() -> float:
         return float(np.sum((p_values - t_values) / (p_values * (1 - p_values))))
 
     numeric = finite_difference_grad(first_derivative_sum, p_values)
-    np.testing.assert_allclose(p.grad.data, numeric, rtol=1e-6)
+    np.testing.assert_allclose(p.grad.array, numeric, rtol=1e-6)
 
 
 def test_model_gradients_match_finite_differences_end_to_end():
@@ -574,9 +574,9 @@ def test_gradient_penalty_through_layers_is_differentiable():
     critic.zero_grad()
     penalty(create_graph=True).backward()
     for param in critic.parameters():
-        numeric = finite_difference_grad(lambda: penalty(create_graph=False).item(), param.data)
+        numeric = finite_difference_grad(lambda: penalty(create_graph=False).item(), param.array)
         # The last bias does not affect dD/dx at all: no gradient reaches it, and rightly so.
-        analytic = np.zeros_like(numeric) if param.grad is None else param.grad.data
+        analytic = np.zeros_like(numeric) if param.grad is None else param.grad.array
         np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
     assert critic[4].bias.grad is None and critic[0].weight.grad is not None
 
@@ -598,16 +598,16 @@ def test_xavier_and_kaiming_bounds_and_spreads():
     w = Tensor(np.empty((300, 200), dtype=np.float32))
     assert init.xavier_uniform_(w, gain=2.0, rng=rng) is w
     bound = 2.0 * math.sqrt(6 / 500)
-    assert np.abs(w.data).max() <= bound and np.abs(w.data).max() > 0.99 * bound
+    assert np.abs(w.array).max() <= bound and np.abs(w.array).max() > 0.99 * bound
     init.xavier_normal_(w, rng=rng)
-    assert w.data.std() == pytest.approx(math.sqrt(2 / 500), rel=0.02)
+    assert w.array.std() == pytest.approx(math.sqrt(2 / 500), rel=0.02)
     init.kaiming_uniform_(w, a=0.0, nonlinearity="relu", rng=rng)
     bound = math.sqrt(2) * math.sqrt(3 / 200)
-    assert np.abs(w.data).max() <= bound and np.abs(w.data).max() > 0.99 * bound
+    assert np.abs(w.array).max() <= bound and np.abs(w.array).max() > 0.99 * bound
     init.kaiming_normal_(w, mode="fan_out", nonlinearity="relu", rng=rng)
-    assert w.data.std() == pytest.approx(math.sqrt(2 / 300), rel=0.02)
+    assert w.array.std() == pytest.approx(math.sqrt(2 / 300), rel=0.02)
     init.kaiming_normal_(w, a=0.2, rng=rng)  # default nonlinearity leaky_relu with slope a
-    assert w.data.std() == pytest.approx(math.sqrt(2 / 1.04) / math.sqrt(200), rel=0.02)
+    assert w.array.std() == pytest.approx(math.sqrt(2 / 1.04) / math.sqrt(200), rel=0.02)
     with pytest.raises(ValueError, match="fan_in"):
         init.kaiming_uniform_(w, mode="fan_middle")
     with pytest.raises(ValueError, match="at least 2 dimensions"):
@@ -617,15 +617,15 @@ def test_xavier_and_kaiming_bounds_and_spreads():
 def test_simple_fills_and_rng_reproducibility():
     t = Tensor(np.empty((4, 3)))
     init.constant_(t, 0.25)
-    np.testing.assert_array_equal(t.data, np.full((4, 3), 0.25))
+    np.testing.assert_array_equal(t.array, np.full((4, 3), 0.25))
     init.zeros_(t)
-    assert not t.data.any()
+    assert not t.array.any()
     init.ones_(t)
-    np.testing.assert_array_equal(t.data, np.ones((4, 3)))
+    np.testing.assert_array_equal(t.array, np.ones((4, 3)))
     init.normal_(t, mean=3.0, std=0.5, rng=np.random.default_rng(1))
-    np.testing.assert_array_equal(t.data, np.random.default_rng(1).normal(3.0, 0.5, (4, 3)))
+    np.testing.assert_array_equal(t.array, np.random.default_rng(1).normal(3.0, 0.5, (4, 3)))
     init.uniform_(t, -2.0, -1.0, rng=np.random.default_rng(2))
-    np.testing.assert_array_equal(t.data, np.random.default_rng(2).uniform(-2.0, -1.0, (4, 3)))
-    array = t.data
+    np.testing.assert_array_equal(t.array, np.random.default_rng(2).uniform(-2.0, -1.0, (4, 3)))
+    array = t.array
     init.normal_(t)
-    assert t.data is array  # in place: the same array object
+    assert t.array is array  # in place: the same array object

@@ -31,7 +31,7 @@ def _rows(cases, second_order=False):
 def _inputs(case, shapes, layout, seed):
     rng = np.random.default_rng(seed)
     inputs = case.inputs(shapes, rng, layout=layout)
-    assert any(layout_of(x.data) == layout for x in inputs), f"no input is {layout}"  # the row is what it says
+    assert any(layout_of(x.array) == layout for x in inputs), f"no input is {layout}"  # the row is what it says
     return inputs, rng
 
 

@@ -469,5 +469,5 @@ def test_op_property(function, data):
     tensors = [Tensor._make(lay_out(a, layout), True, None) for a in drawn.arrays]
     out = drawn.fn(*tensors)
     assert function in {ctx.function for ctx in recorded_contexts(out)}, "the drawn call does not reach the op"
-    np.testing.assert_allclose(out.data, drawn.expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.array, drawn.expected, rtol=1e-10, atol=1e-12)
     assert gradcheck(drawn.fn, tensors).ok

@@ -34,7 +34,7 @@ def test_adam_first_three_steps_by_hand():
     # coordinate moves by lr * g / (|g| + eps), i.e. lr against the gradient's sign.
     g1 = 2 * (x0 - c)
     quadratic_grad_step(opt, x, c)
-    np.testing.assert_allclose(x.data, x0 - lr * g1 / (np.abs(g1) + eps), rtol=1e-13)
+    np.testing.assert_allclose(x.array, x0 - lr * g1 / (np.abs(g1) + eps), rtol=1e-13)
 
     # Steps 2 and 3 written out with the moment estimates (Python floats, one coordinate at a time).
     expected = []
@@ -50,7 +50,7 @@ def test_adam_first_three_steps_by_hand():
         expected.append(xi)
     quadratic_grad_step(opt, x, c)
     quadratic_grad_step(opt, x, c)
-    np.testing.assert_allclose(x.data, expected, rtol=1e-13)
+    np.testing.assert_allclose(x.array, expected, rtol=1e-13)
     assert opt.state[x]["step"] == 3
 
 
@@ -61,13 +61,13 @@ def test_adam_l2_and_adamw_decoupled_weight_decay_first_step():
     x.grad = Tensor(grad.copy())
     optim.Adam([x], lr=lr, weight_decay=wd).step()
     decayed_grad = grad + wd * x0
-    np.testing.assert_allclose(x.data, x0 - lr * decayed_grad / (np.abs(decayed_grad) + 1e-8), rtol=1e-13)
-    np.testing.assert_array_equal(x.grad.data, grad)  # the gradient itself is not modified
+    np.testing.assert_allclose(x.array, x0 - lr * decayed_grad / (np.abs(decayed_grad) + 1e-8), rtol=1e-13)
+    np.testing.assert_array_equal(x.grad.array, grad)  # the gradient itself is not modified
     # AdamW shrinks x by (1 - lr wd) first, then takes the plain Adam step.
     x = nn.Parameter(x0.copy())
     x.grad = Tensor(grad.copy())
     optim.AdamW([x], lr=lr, weight_decay=wd).step()
-    np.testing.assert_allclose(x.data, x0 * (1 - lr * wd) - lr * grad / (np.abs(grad) + 1e-8), rtol=1e-13)
+    np.testing.assert_allclose(x.array, x0 * (1 - lr * wd) - lr * grad / (np.abs(grad) + 1e-8), rtol=1e-13)
 
 
 def test_amsgrad_uses_the_running_maximum_of_v():
@@ -75,11 +75,11 @@ def test_amsgrad_uses_the_running_maximum_of_v():
     opt = optim.Adam([x], lr=0.1, betas=(0.0, 0.5), eps=0.0, amsgrad=True)
     x.grad = Tensor(np.array([4.0]))
     opt.step()  # v = 0.5 * 16 = 8, bias-corrected 16: step 0.1 * 4 / 4
-    np.testing.assert_allclose(x.data, [-0.1])
+    np.testing.assert_allclose(x.array, [-0.1])
     x.grad = Tensor(np.array([1.0]))
     opt.step()  # v = 0.5 * 8 + 0.5 * 1 = 4.5 < max 8: denom sqrt(8) / sqrt(0.75)
     np.testing.assert_allclose(opt.state[x]["max_exp_avg_sq"], [8.0])
-    np.testing.assert_allclose(x.data, [-0.1 - 0.1 * 1.0 / (math.sqrt(8.0) / math.sqrt(0.75))], rtol=1e-13)
+    np.testing.assert_allclose(x.array, [-0.1 - 0.1 * 1.0 / (math.sqrt(8.0) / math.sqrt(0.75))], rtol=1e-13)
 
 
 def test_sgd_momentum_dampening_and_nesterov_by_hand():
@@ -92,7 +92,7 @@ def test_sgd_momentum_dampening_and_nesterov_by_hand():
         for g in grads:
             x.grad = Tensor(g.copy())
             opt.step()
-        return x.data
+        return x.array
 
     # Plain SGD with weight decay.
     x = np.array([1.0, 1.0])
@@ -123,7 +123,7 @@ def test_rmsprop_plain_centered_and_momentum_by_hand():
         for g in grads:
             x.grad = Tensor(g.copy())
             opt.step()
-        return x.data
+        return x.array
 
     for centered in (False, True):
         for momentum in (0.0, mu):
@@ -178,7 +178,7 @@ def test_optimizer_reaches_the_optimum_of_a_convex_quadratic(name, make):
         opt.step()
         schedule.step()
     assert start > 0.1
-    np.testing.assert_allclose(x.data, c, atol=1e-3)
+    np.testing.assert_allclose(x.array, c, atol=1e-3)
 
 
 def test_sgd_weight_decay_converges_to_the_regularised_optimum():
@@ -191,7 +191,7 @@ def test_sgd_weight_decay_converges_to_the_regularised_optimum():
             quadratic_grad_step(opt, x, c)
             schedule.step()
         # argmin sum((x - c)^2) + wd/2 |x|^2  is  x = 2c / (2 + wd).
-        np.testing.assert_allclose(x.data, 2 * c / (2 + wd), atol=1e-3)
+        np.testing.assert_allclose(x.array, 2 * c / (2 + wd), atol=1e-3)
 
 
 # ----------------------------------------------------------------------------- mechanics
@@ -200,7 +200,7 @@ def test_params_without_grad_are_skipped_and_zero_grad_sets_none():
     opt = optim.Adam([a, b], lr=0.1)
     a.grad = Tensor(np.ones(2))
     opt.step()
-    np.testing.assert_array_equal(b.data, np.ones(3))
+    np.testing.assert_array_equal(b.array, np.ones(3))
     assert b not in opt.state and opt.state[a]["step"] == 1
     opt.zero_grad()
     assert a.grad is None and b.grad is None
@@ -213,10 +213,10 @@ def test_param_groups_have_their_own_options_and_lr_can_be_changed():
     assert opt.param_groups[1]["momentum"] == 0.0
     a.grad, b.grad = Tensor(np.ones(1)), Tensor(np.ones(1))
     opt.step()
-    np.testing.assert_allclose([a.data[0], b.data[0]], [-0.1, -0.5])
+    np.testing.assert_allclose([a.array[0], b.array[0]], [-0.1, -0.5])
     opt.param_groups[0]["lr"] = 1.0
     opt.step()
-    np.testing.assert_allclose(a.data, [-1.1])
+    np.testing.assert_allclose(a.array, [-1.1])
 
 
 def test_step_with_closure_returns_the_loss():
@@ -230,7 +230,7 @@ def test_step_with_closure_returns_the_loss():
         return loss
 
     loss = opt.step(closure)
-    assert loss.item() == 9.0 and x.data[0] == pytest.approx(1.5)
+    assert loss.item() == 9.0 and x.array[0] == pytest.approx(1.5)
 
 
 def test_constructor_errors():

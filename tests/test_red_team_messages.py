@@ -164,7 +164,7 @@ def test_a_numpy_gradient_is_named_not_called_a_device_mismatch():
         optim.SGD([p], lr=0.1).step()
     p.grad = minigan.ones(3)
     optim.SGD([p], lr=0.5).step()
-    np.testing.assert_array_equal(p.data, np.full(3, -0.5, np.float32))
+    np.testing.assert_array_equal(p.array, np.full(3, -0.5, np.float32))
 
 
 @pytest.fixture(scope="module")

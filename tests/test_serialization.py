@@ -65,7 +65,7 @@ def test_tensors_are_saved_as_arrays(tmp_path):
     minigan.save({"t": t}, tmp_path / "t.npz")
     back = minigan.load(tmp_path / "t.npz")["t"]
     assert isinstance(back, np.ndarray) and back.dtype == np.float64
-    np.testing.assert_array_equal(back, t.data)
+    np.testing.assert_array_equal(back, t.array)
 
 
 @pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937, np.random.Philox])

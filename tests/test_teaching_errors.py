@@ -24,7 +24,7 @@ class ArrayTwice(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad.data * 2,)
+        return (grad.array * 2,)
 
 
 def test_backward_returning_an_array_names_the_function_and_the_fix():
@@ -69,7 +69,7 @@ def test_another_floating_dtype_is_cast_as_pytorch_does():
     x = leaf([1.0, 2.0])  # float64; backward hands back float32: PyTorch's engine casts it
     Float32Grad.apply(x).sum().backward()
     assert x.grad.dtype == np.float64
-    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+    np.testing.assert_array_equal(x.grad.array, [3.0, 3.0])
 
 
 class CpuGrad(Function):
@@ -147,4 +147,4 @@ def test_linear_with_one_dtype_still_works_in_both():
         layer = nn.Linear(3, 2, rng=np.random.default_rng(0), dtype=dtype)
         out = layer(mg.tensor(np.ones((4, 3)), dtype=dtype))
         assert out.dtype == dtype
-        np.testing.assert_allclose(out.data, np.ones((4, 3), dtype) @ layer.weight.data.T + layer.bias.data, rtol=1e-6)
+        np.testing.assert_allclose(out.array, np.ones((4, 3), dtype) @ layer.weight.array.T + layer.bias.array, rtol=1e-6)

@@ -109,7 +109,7 @@ def test_no_grad_in_one_thread_does_not_reach_another():
         x = minigan.tensor([2.0], requires_grad=True)
         y = (x * x).sum()
         y.backward()
-        seen["grad"] = x.grad.data.copy()
+        seen["grad"] = x.grad.array.copy()
     finally:
         done.set()
         thread.join(timeout=60)

@@ -38,7 +38,7 @@ def test_records_follow_the_engine_order_with_shapes_and_norms():
     assert [r.output_shape for r in log.ops] == [(), (3, 2), (3, 2), (3, 2)]
     assert [r.input_shapes for r in log.ops] == [((3, 2),), ((3, 2), ()), ((3, 2),), ((3, 4), (4, 2))]
     # the gradient arriving at each op's output, written out with NumPy
-    z = x.data @ w.data
+    z = x.array @ w.array
     arriving = [np.ones(()), np.ones((3, 2)), 2.0 * np.ones((3, 2)), 2.0 * (z > 0)]
     np.testing.assert_allclose([r.grad_norm for r in log.ops],
                                [np.sqrt(np.sum(g * g)) for g in arriving], rtol=1e-12)
@@ -47,10 +47,10 @@ def test_records_follow_the_engine_order_with_shapes_and_norms():
     assert [(r.name, r.output_shape) for r in log.leaves] == [("leaf#1", (4, 2)), ("leaf#2", (3, 4))]  # w, x
     assert log.records[-2:] == log.leaves
     np.testing.assert_allclose([r.grad_norm for r in log.leaves],
-                               [np.linalg.norm(x.data.T @ (2.0 * (z > 0))), np.linalg.norm(2.0 * (z > 0) @ w.data.T)],
+                               [np.linalg.norm(x.array.T @ (2.0 * (z > 0))), np.linalg.norm(2.0 * (z > 0) @ w.array.T)],
                                rtol=1e-12)
     # the traced backward computed what the untraced one does
-    np.testing.assert_allclose(w.grad.data, x.data.T @ (2.0 * (z > 0)), rtol=1e-12)
+    np.testing.assert_allclose(w.grad.array, x.array.T @ (2.0 * (z > 0)), rtol=1e-12)
 
 
 def test_printed_lines_without_timing_are_exact():
@@ -124,14 +124,14 @@ def test_grad_and_create_graph_are_traced():
     y = (x * x * x).sum()  # dy/dx = 3x^2, d2y/dx2 = 6x
     with trace_function(file=False) as first:
         (g,) = minigan.grad(y, x, create_graph=True)
-    np.testing.assert_allclose(g.data, 3 * x.data**2)
+    np.testing.assert_allclose(g.array, 3 * x.array**2)
     assert [r.name for r in first.records] == ["Sum#1", "Mul#1", "Mul#2", "leaf#1"]  # x, reached by three paths
     assert first.records[0].grad_norm == 1.0
     assert first.records[1].grad_norm == pytest.approx(np.sqrt(3.0))
     expected = _backward_order(g.sum())
     with trace_function(file=False) as second:
         (h,) = minigan.grad(g.sum(), x)
-    np.testing.assert_allclose(h.data, 6 * x.data)
+    np.testing.assert_allclose(h.array, 6 * x.array)
     assert [r.op for r in second.ops] == [n._ctx.function.__name__ for n in expected]
 
 

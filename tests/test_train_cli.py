@@ -246,9 +246,9 @@ def test_sample_cli_reads_a_plain_state_dict_when_told_the_architecture(tmp_path
     assert sample_cli.main(["--checkpoint", str(tmp_path / "G.pt"), "--arch", "seed", "-n", "5",
                             "--npy", str(npy)]) == 0
     z = np.random.default_rng(0).standard_normal((5, 100), dtype=np.float32)  # the sampler's noise for seed 0
-    h = np.maximum(z @ G.fc1.weight.data.T + G.fc1.bias.data, 0)
-    h = np.maximum(h @ G.fc2.weight.data.T + G.fc2.bias.data, 0)
-    expected = 1 / (1 + np.exp(-(h @ G.fc3.weight.data.T + G.fc3.bias.data)))
+    h = np.maximum(z @ G.fc1.weight.array.T + G.fc1.bias.array, 0)
+    h = np.maximum(h @ G.fc2.weight.array.T + G.fc2.bias.array, 0)
+    expected = 1 / (1 + np.exp(-(h @ G.fc3.weight.array.T + G.fc3.bias.array)))
     np.testing.assert_allclose(np.load(npy).reshape(5, 784), expected, rtol=1e-5, atol=1e-6)
     capsys.readouterr()
     assert sample_cli.main(["--checkpoint", str(tmp_path / "G.pt"), "--arch", "default", "--npy", str(npy)]) == 2

@@ -56,9 +56,9 @@ class _Accumulator:
         if create_graph:  # the sum itself must be differentiable
             self.grad = self.grad + grad
         elif self.owned:
-            self.grad.data += grad.data
+            self.grad.array += grad.array
         else:
-            self.grad = Tensor._make(self.grad.data + grad.data, False, None)
+            self.grad = Tensor._make(self.grad.array + grad.array, False, None)
             self.owned = True
 
 
@@ -71,7 +71,7 @@ def _is_fresh(result: Tensor, incoming: Tensor) -> bool:
 
     An array type that cannot say whether it is a view (no ``base``) is never taken as fresh.
     """
-    return result.data is not incoming.data and getattr(result.data, "base", True) is None
+    return result.array is not incoming.array and getattr(result.array, "base", True) is None
 
 
 def _seed_gradients(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None) -> list[Tensor]:
@@ -84,7 +84,7 @@ def _seed_gradients(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | Non
                     f"grad can be implicitly created only for outputs with one element; output {i} has "
                     f"shape {output.shape}: pass a gradient of that shape (grad= / grad_outputs=)"
                 )
-            data = output.data
+            data = output.array
             seeds.append(Tensor._make(backend_of(data).xp.ones(output.shape, dtype=data.dtype, device=data.device), False, None))
         else:
             given = given if isinstance(given, Tensor) else Tensor(given, dtype=output.dtype, device=output.device)
@@ -201,7 +201,7 @@ def _checked_gradient(name: str, index: int, parent: Tensor, grad: Any) -> Tenso
         )
     if grad.shape != parent.shape:
         raise RuntimeError(f"{where} a gradient of shape {grad.shape} for input {index} of shape {parent.shape}")
-    if not (type(grad.data) is np.ndarray and type(parent.data) is np.ndarray) and grad.device != parent.device:
+    if not (type(grad.array) is np.ndarray and type(parent.array) is np.ndarray) and grad.device != parent.device:
         raise RuntimeError(
             f"{where} a gradient on device {grad.device} for input {index} on device {parent.device}; "
             f"expected the input's device: {_RECORDABLE}"
@@ -232,11 +232,11 @@ def _call_backward(ctx: Any, grad: Tensor, needs: tuple[bool, ...], tracer: Any)
 def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, owned: bool, create_graph: bool) -> None:
     if leaf.grad is None:
         # A borrowed array must be copied before it becomes .grad, which later backwards add to.
-        leaf.grad = grad if (owned or create_graph) else Tensor._make(_copy(grad.data), False, None)
+        leaf.grad = grad if (owned or create_graph) else Tensor._make(_copy(grad.array), False, None)
     elif create_graph or leaf.grad.requires_grad:
         leaf.grad = leaf.grad + grad
     else:
-        leaf.grad.data += grad.data
+        leaf.grad.array += grad.array
 
 
 def backward(
@@ -311,5 +311,5 @@ def grad(
         elif accumulated.owned or create_graph:
             gradients.append(accumulated.grad)
         else:  # borrowed (a view, or grad_outputs passed straight through): hand out a copy
-            gradients.append(Tensor._make(_copy(accumulated.grad.data), False, None))
+            gradients.append(Tensor._make(_copy(accumulated.grad.array), False, None))
     return tuple(gradients)

@@ -85,7 +85,7 @@ class Function:
         ctx.function = cls
         ctx.options = options
         ctx.inputs = tensors
-        data = cls.forward(ctx, *(t.data for t in tensors), **options)
+        data = cls.forward(ctx, *(t.array for t in tensors), **options)
         if isinstance(data, np.generic):  # NumPy ufuncs turn 0-d arrays into scalars
             data = np.asarray(data)
         record = is_grad_enabled() and any(t.requires_grad for t in tensors)
@@ -103,10 +103,10 @@ def _check_one_device(function: type, tensors: tuple["Tensor", ...]) -> None:
     NumPy arrays (the common case) are recognised by type alone; arrays of other backends are
     compared by device, since one array type can live on several devices.
     """
-    first = tensors[0].data
+    first = tensors[0].array
     kind = type(first)
     for tensor in tensors[1:]:
-        other = tensor.data
+        other = tensor.array
         if type(other) is kind and (kind is np.ndarray or other.device == first.device):
             continue
         if tensor.device != tensors[0].device:

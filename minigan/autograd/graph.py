@@ -88,7 +88,7 @@ FREED = "graph freed by backward; keep it with backward(retain_graph=True) to dr
 
 
 def _check_tensor(tensor: Any, caller: str) -> None:
-    if not isinstance(tensor, Tensor) and not all(hasattr(tensor, a) for a in ("data", "requires_grad", "_ctx")):
+    if not isinstance(tensor, Tensor) and not all(hasattr(tensor, a) for a in ("array", "requires_grad", "_ctx")):
         raise TypeError(f"{caller}: expected a minigan Tensor, got {type(tensor).__name__} "
                         "(or any tensor with data, requires_grad and _ctx, such as minigan.micro's)")
 
@@ -144,9 +144,9 @@ def graph_nodes(tensor: Any, names: Mapping[str, Any] | None = None, values: boo
         nodes.append(GraphNode(
             index=i, kind=kind, label=f"{default} {label_of[id(node)]}" if id(node) in label_of else default,
             shape=tuple(node.shape),
-            dtype=str(getattr(node, "dtype", node.data.dtype)), inputs=tuple(index_of[id(p)] for p in _inputs(node)),
+            dtype=str(getattr(node, "dtype", node.array.dtype)), inputs=tuple(index_of[id(p)] for p in _inputs(node)),
             depth=depth[i], freed=kind == "op" and getattr(node._ctx, "freed", False),
-            value=summarize(node.data) if values else "",
+            value=summarize(node.array) if values else "",
             grad=summarize(gradient[id(node)]) if id(node) in gradient else "",
         ))
     return nodes
@@ -154,7 +154,7 @@ def graph_nodes(tensor: Any, names: Mapping[str, Any] | None = None, values: boo
 
 def _array(value: Any) -> Any:
     """An array as it is; a tensor of any engine as its ``data``."""
-    return value if isinstance(value, np.ndarray) else value.data
+    return value if isinstance(value, np.ndarray) else value.array
 
 
 def _gradients(tensor: Any, order: list[Any]) -> dict[int, Any]:
@@ -170,7 +170,7 @@ def _gradients(tensor: Any, order: list[Any]) -> dict[int, Any]:
     if not wanted:
         return {}
     found = engine_grad(tensor, wanted, retain_graph=True, allow_unused=True)
-    return {id(n): g.data for n, g in zip(wanted, found) if g is not None}
+    return {id(n): g.array for n, g in zip(wanted, found) if g is not None}
 
 
 def _inputs(tensor: Any) -> tuple[Any, ...]:

@@ -18,7 +18,7 @@ def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
     """Turn user data into a floating-point array on ``device`` (default: where the data is,
     or the CPU), or say clearly why it cannot be one."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     if hasattr(data, "dtype") and hasattr(data, "shape"):  # an array of some backend
         source = backend_of(data)
         if dtype is None:
@@ -44,18 +44,19 @@ def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
 class Tensor:
     """An n-dimensional array that can record the operations applied to it.
 
-    ``data`` is an array of the Tensor's device (NumPy on the CPU, CuPy on the GPU); ``grad`` is
+    ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the
+    ops and the engine read; ``data`` is PyTorch's view of it, a Tensor that records nothing. ``grad`` is
     filled by ``backward()`` for tensors with ``requires_grad=True`` that were not produced by a
     recorded op (the leaves).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __slots__ = ("array", "grad", "requires_grad", "_ctx", "__weakref__")
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
     is_parameter = False  #: True on nn.Parameter (the graph pictures mark parameters by it)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> None:
         """Copy ``data`` (a number, nested list or array) into a new float Tensor on ``device``."""
-        self.data = _to_array(data, dtype, device)
+        self.array = _to_array(data, dtype, device)
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
         self._ctx: Context | None = None
@@ -64,7 +65,7 @@ class Tensor:
     def _make(cls, data: Any, requires_grad: bool, ctx: "Context | None") -> "Tensor":
         """Fast constructor for op results: the array is already valid."""
         tensor = object.__new__(cls)
-        tensor.data = data
+        tensor.array = data
         tensor.grad = None
         tensor.requires_grad = requires_grad
         tensor._ctx = ctx
@@ -73,22 +74,35 @@ class Tensor:
     # ----------------------------------------------------------------- properties
     @property
     def shape(self) -> Shape:
-        return tuple(self.data.shape)
+        return tuple(self.array.shape)
 
     @property
     def dtype(self) -> np.dtype:
         """The NumPy dtype of the data, whatever device it is on."""
-        dtype = self.data.dtype
-        return dtype if isinstance(dtype, np.dtype) else backend_of(self.data).numpy_dtype(dtype)
+        dtype = self.array.dtype
+        return dtype if isinstance(dtype, np.dtype) else backend_of(self.array).numpy_dtype(dtype)
 
     @property
     def device(self) -> Device:
         """Where the data lives: ``device(type='cpu')`` or ``device(type='cuda')``."""
-        return backend_of(self.data).device
+        return backend_of(self.array).device
+
+    @property
+    def data(self) -> "Tensor":
+        """PyTorch's ``.data``: a Tensor sharing this one's memory that records nothing, so
+        ``p.data.normal_(0, 0.02)`` changes ``p`` unseen by autograd. The raw array is ``array``."""
+        return Tensor._make(self.array, False, None)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        """``p.data = t`` swaps the array under ``p``; ``p`` stays the same object."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"assigned data must be a Tensor, got {type(value).__name__}")
+        self.array = value.array
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def is_leaf(self) -> bool:
@@ -127,7 +141,7 @@ class Tensor:
             ", requires_grad=True" if self.requires_grad else "")
         if self.device != "cpu":
             extra = f", device='{self.device}'" + extra
-        body = np.array2string(to_numpy(self.data), precision=4, separator=", ", prefix="tensor(")
+        body = np.array2string(to_numpy(self.array), precision=4, separator=", ", prefix="tensor(")
         return f"tensor({body}, dtype={self.dtype}{extra})"
 
     # ----------------------------------------------------------------- conversion
@@ -136,20 +150,20 @@ class Tensor:
         ``.cpu()`` first to copy a GPU tensor's data to the host)."""
         if self.device != "cpu":
             raise TypeError(f"can't convert a {self.device} tensor to NumPy: use tensor.cpu() to copy it to the host first")
-        return self.data
+        return self.array
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float (copied from the device)."""
         if self.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
-        return float(to_numpy(self.data).reshape(-1)[0])
+        return float(to_numpy(self.array).reshape(-1)[0])
 
     def tolist(self) -> Any:
-        return to_numpy(self.data).tolist()
+        return to_numpy(self.array).tolist()
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: no gradient flows through the result."""
-        return Tensor._make(self.data, False, None)
+        return Tensor._make(self.array, False, None)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         if self._ctx is not None and not requires_grad:
@@ -230,16 +244,16 @@ class Tensor:
 
     # Comparisons give plain boolean arrays: they have no gradient.
     def __lt__(self, other: Any) -> Any:
-        return self.data < _raw(other)
+        return self.array < _raw(other)
 
     def __le__(self, other: Any) -> Any:
-        return self.data <= _raw(other)
+        return self.array <= _raw(other)
 
     def __gt__(self, other: Any) -> Any:
-        return self.data > _raw(other)
+        return self.array > _raw(other)
 
     def __ge__(self, other: Any) -> Any:
-        return self.data >= _raw(other)
+        return self.array >= _raw(other)
 
     __hash__ = object.__hash__  # tensors are used as dict keys by identity
 
@@ -323,7 +337,7 @@ class Tensor:
     def size(self) -> "_ElementCount":
         """The number of elements (an int, as NumPy's ``size``) that PyTorch code can also call:
         ``x.size()`` is the shape and ``x.size(0)`` the first dimension."""
-        return _ElementCount(self.data.size, self.shape)
+        return _ElementCount(self.array.size, self.shape)
 
     def dim(self) -> int:
         """The number of dimensions (``ndim``)."""
@@ -331,7 +345,7 @@ class Tensor:
 
     def numel(self) -> int:
         """The number of elements."""
-        return int(self.data.size)
+        return int(self.array.size)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         """Merge dimensions ``start_dim`` to ``end_dim`` (both included) into one."""
@@ -395,7 +409,7 @@ def _dim_index(dim: Any, ndim: int, name: str) -> int:
 
 
 def _raw(value: Any) -> Any:
-    return value.data if isinstance(value, Tensor) else value
+    return value.array if isinstance(value, Tensor) else value
 
 
 def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
@@ -407,17 +421,17 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
         return value
     dtype = like.dtype if like is not None else DEFAULT_DTYPE
     if isinstance(value, (int, float, bool, np.generic)):
-        backend = backend_for("cpu") if like is None else backend_of(like.data)
+        backend = backend_for("cpu") if like is None else backend_of(like.array)
         return Tensor._make(backend.asarray(value, dtype=dtype), False, None)
     if hasattr(value, "dtype") and hasattr(value, "shape"):
         backend = backend_of(value)
-        if like is not None and backend is not backend_of(like.data):
+        if like is not None and backend is not backend_of(like.array):
             if value.ndim != 0:
                 raise RuntimeError(
                     f"expected all tensors to be on the same device, but found an array on "
                     f"{backend.device} used with a tensor on {like.device}"
                 )
-            backend = backend_of(like.data)  # a 0-d array is a number: it goes where it is used
+            backend = backend_of(like.array)  # a 0-d array is a number: it goes where it is used
         value_dtype = backend_of(value).numpy_dtype(value.dtype)
         # A 0-d array is a number in disguise: like a Python float it must not promote
         # a float32 graph to float64 (PyTorch treats 0-dim operands the same way).

@@ -168,8 +168,8 @@ class _Tracer:
         output = ctx._output_ref() if any(log.values for log in _traces.logs) else None
         _tell(TraceRecord(
             op=name, input_shapes=tuple(tuple(t.shape) for t in ctx.inputs), output_shape=tuple(grad.shape),
-            grad_norm=_norm(grad.data), seconds=seconds, number=_Tracer._number(name, id(ctx)), fused=fused,
-            value=summarize(output.data) if output is not None else "",
+            grad_norm=_norm(grad.array), seconds=seconds, number=_Tracer._number(name, id(ctx)), fused=fused,
+            value=summarize(output.array) if output is not None else "",
         ))
         return input_grads
 
@@ -177,9 +177,9 @@ class _Tracer:
     def leaf(tensor: Any, grad: Any) -> None:
         kind = "Parameter" if tensor.is_parameter else "leaf"
         _tell(TraceRecord(
-            op=kind, input_shapes=(), output_shape=tuple(tensor.shape), grad_norm=_norm(grad.data), seconds=0.0,
+            op=kind, input_shapes=(), output_shape=tuple(tensor.shape), grad_norm=_norm(grad.array), seconds=0.0,
             number=_Tracer._number(kind, id(tensor)), kind=kind,
-            value=summarize(tensor.data) if any(log.values for log in _traces.logs) else "",
+            value=summarize(tensor.array) if any(log.values for log in _traces.logs) else "",
         ))
 
 

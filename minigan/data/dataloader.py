@@ -32,7 +32,7 @@ def default_collate(samples: list) -> Any:
     floats into a float64 Tensor; tuples and lists become lists, dicts keep their keys."""
     first = samples[0]
     if isinstance(first, Tensor):
-        return Tensor._make(np.stack([s.data for s in samples]), False, None)
+        return Tensor._make(np.stack([s.array for s in samples]), False, None)
     if isinstance(first, (tuple, list)):
         if any(len(s) != len(first) for s in samples):
             raise ValueError("default_collate: the samples in a batch have different numbers of fields")

@@ -252,7 +252,7 @@ def parameter_count(name: str, latent_dim: int) -> int:
     ``width`` weights (tests/test_cli_errors.py checks this against real builds of every one).
     """
     generator, discriminator, _ = build_models(name, 1, np.random.default_rng(0))
-    at_one = sum(p.data.size for net in (generator, discriminator) for p in net.parameters())
+    at_one = sum(p.array.size for net in (generator, discriminator) for p in net.parameters())
     width = next(generator.parameters()).shape[0]
     return at_one + (latent_dim - 1) * width
 

@@ -119,7 +119,7 @@ class Objective:
 
     def d_output(self, logits: Tensor | np.ndarray) -> float:
         """The number the log prints as D(x) or D(G(z)): mean probability, or mean raw score."""
-        values = to_numpy(logits.data if isinstance(logits, Tensor) else logits).astype(np.float64)
+        values = to_numpy(logits.array if isinstance(logits, Tensor) else logits).astype(np.float64)
         if self.probabilistic:
             with np.errstate(under="ignore"):
                 values = formulas.sigmoid(values)
@@ -194,8 +194,8 @@ def gradient_penalty(discriminator: Any, real: np.ndarray | Tensor, fake: np.nda
     The result is part of the graph through D's parameters (``create_graph=True``), so
     ``backward()`` on a loss containing it trains D to keep its gradient norm near 1.
     """
-    real = real.data if isinstance(real, Tensor) else np.asarray(real)
-    fake = fake.data if isinstance(fake, Tensor) else np.asarray(fake)
+    real = real.array if isinstance(real, Tensor) else np.asarray(real)
+    fake = fake.array if isinstance(fake, Tensor) else np.asarray(fake)
     backend = backend_of(real)
     dtype = backend.numpy_dtype(real.dtype)
     eps = backend.asarray(rng.random((real.shape[0], 1), dtype=np.float64).astype(dtype))
@@ -223,4 +223,4 @@ def r1_penalty(real_logits: Tensor, real: Tensor, gamma: float) -> Tensor:
 def clip_weights(module: Any, clip: float) -> None:
     """Clamp every parameter of ``module`` into ``[-clip, clip]`` in place (WGAN's Lipschitz trick)."""
     for parameter in module.parameters():
-        parameter.data[...] = backend_of(parameter.data).xp.clip(parameter.data, -clip, clip)
+        parameter.array[...] = backend_of(parameter.array).xp.clip(parameter.array, -clip, clip)

@@ -27,7 +27,7 @@ def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarra
     device = next(iter(generator.parameters())).device
     try:
         with no_grad():
-            out = to_numpy(generator(Tensor(np.asarray(noise, dtype=np.float32), device=device)).data)
+            out = to_numpy(generator(Tensor(np.asarray(noise, dtype=np.float32), device=device)).array)
     finally:
         generator.train(was_training)
     return to_unit(out, arch.scale).astype(np.float32)
@@ -92,7 +92,7 @@ def load_state_dict_generator(path: str | Path, arch: str):
         raise CheckpointError(f"{path} is not a state_dict (a dict of named weight arrays)")
     if state.get("format") is not None:
         raise CheckpointError(f"{path} is a training checkpoint, which names its own network: leave out --arch")
-    arrays = {str(k): np.asarray(to_numpy(v.data if isinstance(v, Tensor) else v)) for k, v in state.items()}
+    arrays = {str(k): np.asarray(to_numpy(v.array if isinstance(v, Tensor) else v)) for k, v in state.items()}
     first = next((a for a in arrays.values() if a.ndim == 2), None)
     if first is None:
         raise CheckpointError(f"{path} holds no weight matrix to read the latent size from")

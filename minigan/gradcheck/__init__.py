@@ -72,7 +72,7 @@ def _random_upstream(fn: Callable[..., Tensor], inputs: Sequence[Tensor], rng: n
 
 def _is_duck_tensor(x: Any) -> bool:
     """A tensor of another engine that has data, requires_grad, grad and backward (micro's)."""
-    return not isinstance(x, Tensor) and all(hasattr(x, a) for a in ("data", "requires_grad", "grad", "backward"))
+    return not isinstance(x, Tensor) and all(hasattr(x, a) for a in ("array", "requires_grad", "grad", "backward"))
 
 
 def _as_float64_inputs(inputs: Sequence[Any], caller: str = "") -> list[Tensor]:
@@ -82,8 +82,8 @@ def _as_float64_inputs(inputs: Sequence[Any], caller: str = "") -> list[Tensor]:
             if caller:
                 raise TypeError(f"{caller} needs minigan Tensors; input {i} is a {type(x).__module__}.{type(x).__name__} "
                                 "(gradcheck alone takes other engines' tensors, such as minigan.micro's)")
-            if np.asarray(x.data).dtype != np.float64:
-                raise TypeError(f"gradcheck needs float64 inputs (input {i} is {np.asarray(x.data).dtype})")
+            if np.asarray(x.array).dtype != np.float64:
+                raise TypeError(f"gradcheck needs float64 inputs (input {i} is {np.asarray(x.array).dtype})")
             tensors.append(x)
             continue
         if not isinstance(x, Tensor):
@@ -98,7 +98,7 @@ def _scalar_objective(fn: Callable[..., Tensor], inputs: Sequence[Tensor], upstr
     """sum(u * f(x)) without recording: the scalar whose gradient the checks compare."""
     with no_grad():
         out = fn(*inputs)
-    return float(np.sum(upstream * np.asarray(out.data, dtype=np.float64)))
+    return float(np.sum(upstream * np.asarray(out.array, dtype=np.float64)))
 
 
 @contextlib.contextmanager
@@ -112,15 +112,15 @@ def _perturbable(tensors: Sequence[Tensor]) -> Iterator[None]:
     """
     swapped = []
     for x in tensors:
-        data = x.data
+        data = x.array
         if not data.flags.writeable or any(stride == 0 and n > 1 for stride, n in zip(data.strides, data.shape)):
             swapped.append((x, data))
-            x.data = np.array(data)
+            x.array = np.array(data)
     try:
         yield
     finally:
         for x, data in swapped:
-            x.data = data
+            x.array = data
 
 
 def numerical_grad(
@@ -140,7 +140,7 @@ def numerical_grad(
     with _perturbable(wrt):
         for x in wrt:
             g = np.zeros(x.shape, dtype=np.float64)
-            data = x.data
+            data = x.array
             for index in np.ndindex(*x.shape):
                 original = data[index]
                 data[index] = original + eps
@@ -161,7 +161,7 @@ def _duck_grads(out: Any, wanted: Sequence[Any], upstream: np.ndarray) -> list[n
             x.grad = None
         if out.requires_grad:
             (out * upstream).sum().backward()
-        return [np.zeros(x.shape) if x.grad is None else np.asarray(x.grad if isinstance(x.grad, np.ndarray) else x.grad.data, dtype=np.float64)
+        return [np.zeros(x.shape) if x.grad is None else np.asarray(x.grad if isinstance(x.grad, np.ndarray) else x.grad.array, dtype=np.float64)
                 for x in wanted]
     finally:
         for x, grad in zip(wanted, kept):
@@ -178,7 +178,7 @@ def _analytic_grads(fn: Callable[..., Tensor], inputs: Sequence[Tensor], upstrea
     if not out.requires_grad:
         return out, [np.zeros(x.shape) for x in wanted]
     grads = autograd_grad(out, wanted, grad_outputs=Tensor(upstream, dtype=out.dtype), allow_unused=True)
-    return out, [np.zeros(x.shape) if g is None else np.asarray(g.data, dtype=np.float64) for x, g in zip(wanted, grads)]
+    return out, [np.zeros(x.shape) if g is None else np.asarray(g.array, dtype=np.float64) for x, g in zip(wanted, grads)]
 
 
 def _compare_all(analytic: Sequence[np.ndarray], numeric: Sequence[np.ndarray], atol: float, rtol: float) -> tuple[bool, float, float]:
@@ -240,17 +240,17 @@ def check_backward(
 
     out = fn(*inputs)
     grads = autograd_grad(out, variables, grad_outputs=Tensor(upstream, dtype=out.dtype), allow_unused=True)
-    analytic = sum(float(np.sum(d * g.data)) for d, g in zip(directions, grads) if g is not None)
+    analytic = sum(float(np.sum(d * g.array)) for d, g in zip(directions, grads) if g is not None)
 
     def shifted(step: float) -> float:
-        originals = [v.data.copy() for v in variables]
+        originals = [v.array.copy() for v in variables]
         for v, d in zip(variables, directions):
-            v.data[...] = v.data + step * d
+            v.array[...] = v.array + step * d
         try:
             return _scalar_objective(fn, inputs, upstream)
         finally:
             for v, original in zip(variables, originals):
-                v.data[...] = original
+                v.array[...] = original
 
     with _perturbable(variables):
         numeric = (shifted(eps) - shifted(-eps)) / (2.0 * eps)
@@ -308,11 +308,11 @@ def gradgradcheck(
 
     recorded = _first_derivative(fn, inputs, upstream, create_graph=True)
     plain = _first_derivative(fn, inputs, upstream, create_graph=False)
-    recorded_values = [np.asarray(g.data, dtype=np.float64) for g in recorded]
+    recorded_values = [np.asarray(g.array, dtype=np.float64) for g in recorded]
     stages.append(("the first derivative recorded with create_graph differs from the plain backward's",
-                   _compare_all(recorded_values, [g.data for g in plain], atol, rtol)))
+                   _compare_all(recorded_values, [g.array for g in plain], atol, rtol)))
     stages.append(("the first derivative recorded with create_graph differs from finite differences",
-                   _compare_all(recorded_values, numerical_grad(fn, inputs, upstream.data, eps), atol, rtol)))
+                   _compare_all(recorded_values, numerical_grad(fn, inputs, upstream.array, eps), atol, rtol)))
 
     directions = [rng.standard_normal(x.shape) for x in wanted]
     second = _second_derivative(recorded, wanted + [upstream], directions)
@@ -365,7 +365,7 @@ def _second_derivative(first: Sequence[Tensor], variables: Sequence[Tensor], dir
         return [np.zeros(x.shape) for x in variables]
     grads = autograd_grad([g for g, _ in linked], list(variables), grad_outputs=[v for _, v in linked],
                           allow_unused=True)
-    return [np.zeros(x.shape) if g is None else np.asarray(g.data, dtype=np.float64) for x, g in zip(variables, grads)]
+    return [np.zeros(x.shape) if g is None else np.asarray(g.array, dtype=np.float64) for x, g in zip(variables, grads)]
 
 
 __all__ = [

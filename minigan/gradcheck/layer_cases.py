@@ -51,12 +51,12 @@ _mlp = nn.Sequential(
     nn.Linear(3, 1, rng=_generator, dtype=np.float64), nn.Sigmoid(),
 )
 _batchnorm = nn.BatchNorm1d(4, dtype=np.float64)
-_batchnorm.weight.data[...] = _generator.uniform(0.5, 1.5, 4)
-_batchnorm.bias.data[...] = _generator.standard_normal(4)
+_batchnorm.weight.array[...] = _generator.uniform(0.5, 1.5, 4)
+_batchnorm.bias.array[...] = _generator.standard_normal(4)
 
 _batchnorm2d = nn.BatchNorm2d(3, dtype=np.float64)
-_batchnorm2d.weight.data[...] = _generator.uniform(0.5, 1.5, 3)
-_batchnorm2d.bias.data[...] = _generator.standard_normal(3)
+_batchnorm2d.weight.array[...] = _generator.uniform(0.5, 1.5, 3)
+_batchnorm2d.bias.array[...] = _generator.standard_normal(3)
 _small_dcgan_d = nn.Sequential(
     nn.Unflatten(1, (1, 6, 6)), nn.Conv2d(1, 2, 4, stride=2, padding=1, rng=_generator, dtype=np.float64),
     nn.LeakyReLU(0.2), nn.Conv2d(2, 3, 3, stride=2, padding=1, rng=_generator, dtype=np.float64),

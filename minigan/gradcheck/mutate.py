@@ -56,14 +56,14 @@ def _fires(kind: str, position: int | None, grads: Sequence[Tensor | None]) -> b
     """Whether this fault would change these gradients (faults that change nothing are not counted)."""
     if kind in ("scaled", "scaled_when_recorded"):
         g = grads[position]
-        return g is not None and bool(np.any(to_numpy(g.data) != 0)) and (kind == "scaled" or is_grad_enabled())
+        return g is not None and bool(np.any(to_numpy(g.array) != 0)) and (kind == "scaled" or is_grad_enabled())
     if kind == "swapped":
         a, b = grads[0], grads[1]
-        return a is not None and b is not None and a.shape == b.shape and not np.array_equal(to_numpy(a.data), to_numpy(b.data))
+        return a is not None and b is not None and a.shape == b.shape and not np.array_equal(to_numpy(a.array), to_numpy(b.array))
     if kind == "transposed":
         g = grads[position]
         return (g is not None and g.ndim >= 2 and g.shape[-1] == g.shape[-2]
-                and not np.array_equal(to_numpy(g.data), np.swapaxes(to_numpy(g.data), -1, -2)))
+                and not np.array_equal(to_numpy(g.array), np.swapaxes(to_numpy(g.array), -1, -2)))
     raise ValueError(f"unknown fault kind {kind!r}")
 
 
@@ -155,8 +155,8 @@ class _Trace:
         def recording(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
             summed = unbroadcast(grad, shape)
             if grad.shape != tuple(shape):
-                first = to_numpy(grad.data)[_first_slice_index(grad.shape, tuple(shape))].reshape(shape)
-                if not np.array_equal(first, to_numpy(summed.data)):
+                first = to_numpy(grad.array)[_first_slice_index(grad.shape, tuple(shape))].reshape(shape)
+                if not np.array_equal(first, to_numpy(summed.array)):
                     self.note(Fault(function, "dropped_reduction"))
             return summed
 

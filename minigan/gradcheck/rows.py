@@ -31,6 +31,6 @@ def case_rows(case: OpCase, seed: int = 0, gradgrad: bool = True) -> Iterator[tu
         for layout in case.layouts_for(shapes):
             for label, check in checks_for(case, layout, gradgrad):
                 inputs = case.inputs(shapes, rng, layout=layout)
-                if not any(layout_of(x.data) == layout for x in inputs):
+                if not any(layout_of(x.array) == layout for x in inputs):
                     raise AssertionError(f"{case.name}: no input of shapes {shapes} is {layout}")
                 yield label, layout, shapes, check(case.fn, inputs, rng=rng, raise_exception=False)

@@ -61,7 +61,7 @@ def _fan(tensor: Any, mode: str) -> int:
 
 def _array(tensor: Any) -> Any:
     if isinstance(tensor, Tensor):
-        return tensor.data
+        return tensor.array
     if hasattr(tensor, "shape") and hasattr(tensor, "dtype"):
         return tensor
     raise TypeError(f"init functions work on a Tensor (or an array), got {type(tensor).__name__}")

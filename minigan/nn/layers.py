@@ -64,9 +64,9 @@ def batch_norm(
         var = x.var(axis=axes, keepdims=True)  # biased (ddof=0) for normalising, as PyTorch
         if training and running_mean is not None and running_var is not None:
             # The running statistics are plain arrays, so this update is never recorded.
-            xp = backend_of(var.data).xp
+            xp = backend_of(var.array).xp
             ops.update_running_stats(running_mean, running_var, num_batches_tracked, momentum,
-                                      xp.reshape(mean.data, (-1,)), xp.reshape(var.data, (-1,)), count)
+                                      xp.reshape(mean.array, (-1,)), xp.reshape(var.array, (-1,)), count)
     else:
         xp = backend_of(running_mean).xp
         mean = as_tensor(xp.reshape(running_mean, stat_shape), x)

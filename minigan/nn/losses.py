@@ -48,9 +48,9 @@ def _target_like(name: str, target: Any, like: Tensor, what: str = "target") -> 
                 "reshape one of them (e.g. targets.reshape(input.shape))"
             )
         return target if target.dtype == like.dtype else target.astype(like.dtype)
-    backend = backend_of(like.data)
+    backend = backend_of(like.array)
     if isinstance(target, (bool, int, float, np.number, np.bool_)):
-        full = backend.xp.full(like.shape, target, dtype=like.data.dtype, device=like.data.device)
+        full = backend.xp.full(like.shape, target, dtype=like.array.dtype, device=like.array.device)
         return Tensor._make(full, False, None)
     kind = backend_of(target).numpy_dtype(target.dtype).kind if hasattr(target, "dtype") else np.asarray(target).dtype.kind
     if kind not in "biuf":
@@ -69,7 +69,7 @@ def _weighted(name: str, loss: Tensor, weight: Any) -> Tensor:
     if weight is None:
         return loss
     weight = weight if isinstance(weight, Tensor) else Tensor._make(
-        backend_of(loss.data).asarray(weight, dtype=loss.dtype), False, None)
+        backend_of(loss.array).asarray(weight, dtype=loss.dtype), False, None)
     try:
         np.broadcast_shapes(weight.shape, loss.shape)
     except ValueError:
@@ -127,7 +127,7 @@ def binary_cross_entropy(probs: Tensor, targets: Any, weight: Any = None, reduct
     _check_reduction(name, reduction)
     probs = _check_input(name, "probs", probs)
     targets = _target_like(name, targets, probs)
-    data = probs.data
+    data = probs.array
     xp = backend_of(data).xp
     if data.size and bool(xp.any((data < 0) | (data > 1))):
         raise ValueError(
@@ -177,7 +177,7 @@ class BCEWithLogitsMean(Function):
         if is_grad_enabled():
             return formulas.bce_with_logits_grad(logits, targets) * grad * (1.0 / count), grad_targets
         (grad_logits,) = ctx.saved
-        return Tensor._make(grad_logits * grad.data, False, None), grad_targets
+        return Tensor._make(grad_logits * grad.array, False, None), grad_targets
 
 
 bce = binary_cross_entropy

@@ -19,7 +19,7 @@ from ..autograd.arguments import to_arguments
 class Parameter(Tensor):
     """A Tensor that is a trainable weight: ``requires_grad=True`` and registered by Modules.
 
-    ``Parameter(t)`` of a Tensor shares ``t.data``, as in PyTorch; an array or list is copied,
+    ``Parameter(t)`` of a Tensor shares ``t.array``, as in PyTorch; an array or list is copied,
     as ``minigan.tensor`` does.
     """
 
@@ -29,7 +29,7 @@ class Parameter(Tensor):
     def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
         if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
             super().__init__(0.0, requires_grad=requires_grad)
-            self.data = data.data
+            self.array = data.array
         else:
             super().__init__(data, requires_grad=requires_grad, dtype=dtype)
 
@@ -46,7 +46,7 @@ class IncompatibleKeys(NamedTuple):
 
 def _as_numpy(value: Any) -> np.ndarray:
     if isinstance(value, Tensor):
-        value = value.data
+        value = value.array
     return to_numpy(value)
 
 
@@ -248,14 +248,14 @@ class Module:
             if set_to_none or param.grad is None:
                 param.grad = None
             else:
-                param.grad.data[...] = 0
+                param.grad.array[...] = 0
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(tensor)``: move every
         parameter, its gradient and every buffer to a device ("cpu", "cuda") and/or cast their
         floating-point values to a dtype; in place, and returns the module.
 
-        Parameters stay the same objects (their ``.data`` changes), so an optimizer made before
+        Parameters stay the same objects (their ``.array`` changes), so an optimizer made before
         the move keeps them, and moves its state on its next step.
         """
         where, dtype = to_arguments(args, kwargs)
@@ -271,9 +271,9 @@ class Module:
             for param in module._parameters.values():
                 if param is None:
                     continue
-                param.data = convert(param.data)
+                param.array = convert(param.array)
                 if param.grad is not None:
-                    param.grad.data = convert(param.grad.data)
+                    param.grad.array = convert(param.grad.array)
             for name, buffer in module._buffers.items():
                 if buffer is not None:
                     module._buffers[name] = convert(buffer)
@@ -300,7 +300,7 @@ class Module:
         """Copies of every parameter and persistent buffer, keyed by dotted name (``net.0.weight``)."""
         state: dict[str, np.ndarray] = {}
         for key, module, name, kind in self._state_entries():
-            value = module._parameters[name].data if kind == "parameter" else module._buffers[name]
+            value = module._parameters[name].array if kind == "parameter" else module._buffers[name]
             state[key] = np.array(_as_numpy(value), copy=True)
         return state
 
@@ -322,7 +322,7 @@ class Module:
             if key not in state_dict:
                 continue
             array = _as_numpy(state_dict[key])
-            target = module._parameters[name].data if kind == "parameter" else module._buffers[name]
+            target = module._parameters[name].array if kind == "parameter" else module._buffers[name]
             if tuple(array.shape) != tuple(target.shape):
                 mismatched.append(
                     f"size mismatch for {key}: the checkpoint has shape {tuple(array.shape)}, "
@@ -344,7 +344,7 @@ class Module:
             )
         for key, array in arrays.items():
             module, name, kind = entries[key]
-            target = module._parameters[name].data if kind == "parameter" else module._buffers[name]
+            target = module._parameters[name].array if kind == "parameter" else module._buffers[name]
             # In place, so optimizers holding these Parameters keep seeing the loaded values; a
             # checkpoint's NumPy arrays are copied onto the model's device.
             target[...] = backend_of(target).asarray(array, dtype=backend_of(target).numpy_dtype(target.dtype))
@@ -388,5 +388,5 @@ def _check_name(module: Module, name: str) -> None:
 
 def _buffer_array(name: str, value: Any) -> Any:
     if isinstance(value, Tensor):
-        raise TypeError(f"buffer {name!r}: buffers hold plain arrays, not Tensors (pass tensor.data)")
+        raise TypeError(f"buffer {name!r}: buffers hold plain arrays, not Tensors (pass tensor.array)")
     return value if hasattr(value, "shape") and hasattr(value, "dtype") else np.asarray(value)

@@ -127,12 +127,12 @@ class Dropout(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         options = ctx.options
-        backend = backend_of(grad.data)
+        backend = backend_of(grad.array)
         if is_grad_enabled():  # create_graph: grad times the scaled mask, recorded
-            scaled_mask = backend.dropout(backend.xp.ones_like(grad.data), options["bits"],
+            scaled_mask = backend.dropout(backend.xp.ones_like(grad.array), options["bits"],
                                           options["threshold"], options["scale"])
             return (grad * _constant(scaled_mask),)
-        return (_constant(backend.dropout(grad.data, options["bits"], options["threshold"], options["scale"])),)
+        return (_constant(backend.dropout(grad.array, options["bits"], options["threshold"], options["scale"])),)
 
 
 def relu(a: Tensor) -> Tensor:
@@ -186,7 +186,7 @@ def dropout(a: Tensor, p: float = 0.5, training: bool = True, rng: np.random.Gen
     words = rng.bit_generator.random_raw((size + 1) // 2)  # two 32-bit draws per 64-bit word
     bits = words.view(np.uint32)[:size].reshape(a.shape)
     threshold, scale = formulas.dropout_constants(p)
-    return Dropout.apply(a, bits=backend_of(a.data).asarray(bits), threshold=threshold, scale=scale)
+    return Dropout.apply(a, bits=backend_of(a.array).asarray(bits), threshold=threshold, scale=scale)
 
 
 #: The formulas evaluated on Tensors: every step is an op, so it can be recorded (the backward

@@ -220,8 +220,8 @@ class MaxPool2d(Function):
         (winner,) = ctx.saved
         backend = backend_of(winner)
         if not is_grad_enabled():
-            return (Tensor._make(backend.max_pool2d_backward(grad.data, winner, **options), False, None),)
-        one_hot = Tensor._make(backend.winner_one_hot(winner, options["kernel"], grad.data.dtype), False, None)
+            return (Tensor._make(backend.max_pool2d_backward(grad.array, winner, **options), False, None),)
+        one_hot = Tensor._make(backend.winner_one_hot(winner, options["kernel"], grad.array.dtype), False, None)
         return (FoldPatches.apply(one_hot * grad.reshape((1,) + grad.shape), **options),)
 
 
@@ -408,8 +408,8 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     if count_include_pad or geometry["padding"] == (0, 0):
         return _unbatched(total / float(kernel[0] * kernel[1]), added)
     # The number of real (unpadded) pixels in each window: the same windows cut from ones.
-    xp = backend_of(x.data).xp
-    ones = xp.ones((1, 1) + x.shape[2:], dtype=x.data.dtype, device=x.data.device)
+    xp = backend_of(x.array).xp
+    ones = xp.ones((1, 1) + x.shape[2:], dtype=x.array.dtype, device=x.array.device)
     counts = xp.sum(_unfold(ones, kernel, geometry["stride"], geometry["padding"], (1, 1), geometry["out_hw"]), axis=0)
     return _unbatched(total / Tensor._make(counts, False, None), added)
 

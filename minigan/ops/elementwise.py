@@ -58,7 +58,7 @@ class Abs(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        a = ctx.inputs[0].data
+        a = ctx.inputs[0].array
         return (grad * _constant(_xp(a).sign(a)),)
 
 
@@ -71,7 +71,7 @@ class Clamp(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        a = ctx.inputs[0].data
+        a = ctx.inputs[0].array
         low, high = ctx.options["low"], ctx.options["high"]
         if low is None:
             inside = a <= high
@@ -112,8 +112,8 @@ class Minimum(Function):
 
 def _tie_split_backward(ctx: Context, grad: Tensor, a_wins: Any) -> tuple[Tensor | None, ...]:
     a, b = ctx.inputs
-    xp, dtype = _xp(grad.data), grad.data.dtype
-    weight_a = xp.astype(a_wins(a.data, b.data), dtype) + xp.astype(a.data == b.data, dtype) * 0.5
+    xp, dtype = _xp(grad.array), grad.array.dtype
+    weight_a = xp.astype(a_wins(a.array, b.array), dtype) + xp.astype(a.array == b.array, dtype) * 0.5
     grad_a = unbroadcast(grad * _constant(weight_a), a.shape) if ctx.needs_input_grad[0] else None
     grad_b = unbroadcast(grad * _constant(1.0 - weight_a), b.shape) if ctx.needs_input_grad[1] else None
     return grad_a, grad_b
@@ -129,7 +129,7 @@ class Where(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a, b = ctx.inputs
-        chosen = _xp(grad.data).astype(ctx.options["condition"], grad.data.dtype)
+        chosen = _xp(grad.array).astype(ctx.options["condition"], grad.array.dtype)
         grad_a = unbroadcast(grad * _constant(chosen), a.shape) if ctx.needs_input_grad[0] else None
         grad_b = unbroadcast(grad * _constant(1.0 - chosen), b.shape) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
@@ -204,8 +204,8 @@ def minimum(a: Any, b: Any) -> Tensor:
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Pick ``a`` where ``condition`` holds, else ``b`` (``condition`` is a boolean array)."""
     a, b = _pair(a, b)
-    condition = condition.data if isinstance(condition, Tensor) else condition
-    backend = backend_of(a.data)
+    condition = condition.array if isinstance(condition, Tensor) else condition
+    backend = backend_of(a.array)
     condition = backend.xp.astype(backend.asarray(condition), backend.xp.bool, copy=False)
     shapes = [tuple(condition.shape), a.shape, b.shape]
     try:

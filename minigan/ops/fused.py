@@ -84,11 +84,11 @@ class LinearAct(Function):
             if has_bias:
                 grads.append(grad_z.sum(axis=0) if needs[2] else None)
             return tuple(grads)
-        backend = backend_of(x.data)
-        grad_z, grad_bias = backend.linear_act_backward(grad.data, ctx.output.data, activation, slope)
+        backend = backend_of(x.array)
+        grad_z, grad_bias = backend.linear_act_backward(grad.array, ctx.output.array, activation, slope)
         grads = [
-            _constant(backend.matmul(grad_z, weight.data)) if needs[0] else None,
-            _constant(backend.matmul(grad_z.T, x.data)) if needs[1] else None,
+            _constant(backend.matmul(grad_z, weight.array)) if needs[0] else None,
+            _constant(backend.matmul(grad_z.T, x.array)) if needs[1] else None,
         ]
         if has_bias:
             grads.append(_constant(grad_bias) if needs[2] else None)
@@ -179,9 +179,9 @@ class BatchNormAct(Function):
             z = _batch_norm_of_batch(x, weight, bias, ctx.options["eps"])
             return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
         mean, invstd = ctx.saved
-        backend = backend_of(x.data)
+        backend = backend_of(x.array)
         grad_x, grad_weight, grad_bias = backend.batch_norm_act_backward(
-            *(_channel_rows(backend, a) for a in (grad.data, ctx.output.data, x.data)), mean, invstd, weight.data,
+            *(_channel_rows(backend, a) for a in (grad.array, ctx.output.array, x.array)), mean, invstd, weight.array,
             activation, slope)
         grads = (backend.xp.reshape(grad_x, x.shape), grad_weight, grad_bias)
         return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
@@ -253,9 +253,9 @@ def batch_norm_act(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: f
     for name, given in (("weight", weight), ("bias", bias)):
         if given is not None and given.shape != width:
             raise ValueError(f"batch_norm_act: {name} has shape {given.shape}, expected {width} for input {x.shape}")
-    backend = backend_of(x.data)
-    weight = weight if weight is not None else Tensor._make(backend.xp.ones(width, dtype=x.data.dtype, device=x.data.device), False, None)
-    bias = bias if bias is not None else Tensor._make(backend.xp.zeros(width, dtype=x.data.dtype, device=x.data.device), False, None)
+    backend = backend_of(x.array)
+    weight = weight if weight is not None else Tensor._make(backend.xp.ones(width, dtype=x.array.dtype, device=x.array.device), False, None)
+    bias = bias if bias is not None else Tensor._make(backend.xp.zeros(width, dtype=x.array.dtype, device=x.array.device), False, None)
     return BatchNormAct.apply(x, weight, bias, eps=float(eps), activation=activation,
                               slope=float(negative_slope), running=running)
 
@@ -286,9 +286,9 @@ class ChannelBiasAct(Function):
         if is_grad_enabled():  # create_graph: the composite, recorded
             z = x + _per_channel(bias, x)
             return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
-        backend = backend_of(x.data)
+        backend = backend_of(x.array)
         grad_x, grad_bias = backend.channel_bias_act_backward(
-            _channel_planes(backend, grad.data), _channel_planes(backend, ctx.output.data), activation, slope)
+            _channel_planes(backend, grad.array), _channel_planes(backend, ctx.output.array), activation, slope)
         grads = (backend.xp.reshape(grad_x, x.shape), grad_bias)
         return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
 
@@ -313,6 +313,6 @@ def channel_bias_act(x: Tensor, bias: Tensor | None, activation: str = "none", n
         out = x if bias is None else x + _per_channel(bias, x)
         return activate(out, activation, negative_slope)
     if bias is None:
-        xp = backend_of(x.data).xp
-        bias = Tensor._make(xp.zeros((x.shape[1],), dtype=x.data.dtype, device=x.data.device), False, None)
+        xp = backend_of(x.array).xp
+        bias = Tensor._make(xp.zeros((x.shape[1],), dtype=x.array.dtype, device=x.array.device), False, None)
     return ChannelBiasAct.apply(x, bias, activation=activation, slope=float(negative_slope))

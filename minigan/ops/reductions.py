@@ -80,7 +80,7 @@ class Max(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        a = ctx.inputs[0].data
+        a = ctx.inputs[0].array
         axes = ctx.options["axes"]
         xp = _xp(a)
         winners = xp.astype(a == xp.max(a, axis=axes, keepdims=True), a.dtype)

@@ -94,7 +94,7 @@ def _normalize_index(index: Any, backend: Any) -> tuple[Any, bool]:
     normalized, advanced = [], False
     for item in items:
         if isinstance(item, Tensor):
-            item = item.data
+            item = item.array
         if isinstance(item, list):
             item = np.asarray(item)
         if hasattr(item, "dtype") and not isinstance(item, np.integer):
@@ -147,7 +147,7 @@ class ScatterAdd(Function):
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
-    index, advanced = _normalize_index(index, backend_of(a.data))
+    index, advanced = _normalize_index(index, backend_of(a.array))
     return GetItem.apply(a, index=index, advanced=advanced)
 
 

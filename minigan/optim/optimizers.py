@@ -1,7 +1,7 @@
 """Optimizers: SGD (momentum, Nesterov), Adam, AdamW (AMSGrad) and RMSprop (centered, momentum).
 
 The update formulas are PyTorch's (``torch.optim``, single-tensor path), applied in place to
-``param.data``. Adam and AdamW run their backend's fused kernel once per parameter group
+``param.array``. Adam and AdamW run their backend's fused kernel once per parameter group
 (Numba on the CPU, CuPy on the GPU), with the step written once in :mod:`minigan.formulas`;
 SGD and RMSprop update their state buffers with in-place operators. Parameters whose ``grad``
 is None are skipped, as in PyTorch. State follows its parameter to another device
@@ -88,7 +88,7 @@ class Optimizer:
                 if set_to_none or param.grad is None:
                     param.grad = None
                 else:
-                    param.grad.data[...] = 0
+                    param.grad.array[...] = 0
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient.
@@ -108,11 +108,11 @@ class Optimizer:
         if not isinstance(param.grad, Tensor):
             raise TypeError(f"{type(self).__name__}: a parameter's .grad is a {type(param.grad).__name__}, not a "
                             "Tensor; assign a Tensor (p.grad = minigan.tensor(...)), as in PyTorch")
-        grad = param.grad.data
-        if grad.shape != param.data.shape:
+        grad = param.grad.array
+        if grad.shape != param.array.shape:
             raise RuntimeError(f"{type(self).__name__}: gradient of shape {grad.shape} "
-                               f"for a parameter of shape {param.data.shape}")
-        if type(grad) is not type(param.data) or (
+                               f"for a parameter of shape {param.array.shape}")
+        if type(grad) is not type(param.array) or (
                 not isinstance(grad, np.ndarray) and param.grad.device != param.device):
             raise RuntimeError(f"{type(self).__name__}: the gradient is on {param.grad.device} "
                                f"but its parameter is on {param.device}")
@@ -126,15 +126,15 @@ class Optimizer:
             return state
         arrays = [key for key, value in state.items() if hasattr(value, "shape")]
         # the state moves as a whole, so one array says where all of it is
-        if arrays and backend_of(state[arrays[0]]) is not backend_of(param.data):
+        if arrays and backend_of(state[arrays[0]]) is not backend_of(param.array):
             for key in arrays:
-                state[key] = _on_device_like(state[key], param.data)
+                state[key] = _on_device_like(state[key], param.array)
         return state
 
     def _step_group(self, group: dict[str, Any], items: list[tuple[Tensor, Any, dict[str, Any]]]) -> None:
         """Update every (param, grad array, state) of one group; by default one at a time."""
         for param, grad, state in items:
-            self._update(param.data, grad, state, group)
+            self._update(param.array, grad, state, group)
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -194,14 +194,14 @@ class Optimizer:
             restored = {}
             for key, value in param_state.items():
                 if isinstance(value, Tensor):
-                    value = value.data
+                    value = value.array
                 if hasattr(value, "shape") and getattr(value, "ndim", 0) > 0:
                     if tuple(value.shape) != param.shape:
                         raise ValueError(
                             f"state {key!r} of parameter {index} (group {g}) has shape {tuple(value.shape)}, "
                             f"but the parameter has shape {param.shape}"
                         )
-                    value = _on_device_like(value, param.data)
+                    value = _on_device_like(value, param.array)
                 else:
                     value = _copy_value(value)
                 restored[key] = value
@@ -231,7 +231,7 @@ def _on_device_like(value: Any, like: Any) -> Any:
 def _copy_value(value: Any) -> Any:
     """A NumPy copy of an array (from any device), other values as they are."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value.array
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return np.array(to_numpy(value), copy=True)
     return value
@@ -329,7 +329,7 @@ class Adam(Optimizer):
         amsgrad = group["amsgrad"]
         batches: dict[tuple[Any, int], list[tuple[Any, Any, dict[str, Any]]]] = {}
         for param, grad, state in items:
-            data = param.data
+            data = param.array
             backend = backend_of(data)
             if not state:
                 state["step"] = 0

@@ -61,7 +61,7 @@ class _Encoder:
         if isinstance(obj, float):
             return float(obj)
         if isinstance(obj, Tensor):
-            return {"array": self._store(np.array(to_numpy(obj.data)), where)}
+            return {"array": self._store(np.array(to_numpy(obj.array)), where)}
         if isinstance(obj, np.ndarray) or type(obj).__module__.startswith("cupy"):
             return {"array": self._store(np.array(to_numpy(obj)), where)}
         if isinstance(obj, np.generic):
