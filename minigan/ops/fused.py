@@ -44,7 +44,9 @@ def fusion(enabled: bool) -> Iterator[None]:
     or a convolution to that layer, which runs both as one fused op (``LinearAct``,
     ``BatchNormAct``, ``ChannelBiasAct``); a Linear alone is ``LinearAct`` too. Inside the block
     nothing fuses: a Linear is MatMul, Transpose and Add, its ReLU is ReLU, so a trace or a
-    graph picture shows every layer. The values are the same up to rounding.
+    graph picture shows every layer. The values are the same up to rounding. (Nor does
+    ``BCELoss`` given a sigmoid's output compute from the logits inside the block: it takes
+    PyTorch's formula on the probabilities; see minigan/nn/losses.py.)
     """
     if not isinstance(enabled, bool):
         raise TypeError(f"fusion: expected True or False, got {type(enabled).__name__}")
