@@ -268,3 +268,67 @@ def test_pytorch_style_gan_takes_only_fused_layers_and_matches_the_unfused_path(
     assert d_f == pytest.approx(d_p, rel=1e-12) and g_f == pytest.approx(g_p, rel=1e-12)
     for a, b in zip(grads_f, grads_p):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+class _TutorialGenerator(nn.Module):
+    """examples/tutorial_gan.py's way: each layer and activation module called in forward."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(5, 8), nn.Linear(8, 12)
+        self.relu, self.tanh = nn.ReLU(), nn.Tanh()
+
+    def forward(self, z):
+        return self.tanh(self.fc2(self.relu(self.fc1(z))))
+
+
+class _TutorialDiscriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3, padding=1)
+        self.fc = nn.Linear(2 * 12, 1)
+        self.leaky_relu, self.sigmoid = nn.LeakyReLU(0.2, inplace=True), nn.Sigmoid()
+
+    def forward(self, x):
+        h = self.leaky_relu(self.conv(x.view(-1, 1, 3, 4)))
+        return self.sigmoid(self.fc(h.view(h.size(0), -1)))
+
+
+def test_activation_modules_called_in_forward_fold_into_the_layer_before():
+    mg.manual_seed(9)
+    generator, discriminator = _TutorialGenerator().to(mg.float64), _TutorialDiscriminator().to(mg.float64)
+    rng = np.random.default_rng(10)
+    z, real = mg.tensor(rng.standard_normal((6, 5))), mg.tensor(rng.uniform(-1, 1, (6, 12)))
+    params = list(generator.parameters()) + list(discriminator.parameters())
+    results = {}
+    for fused in (True, False):
+        with mg.fusion(fused):
+            fake, d_loss, g_loss = _gan_losses(generator, discriminator, z, real)
+        ops = set(_ops(d_loss)) | set(_ops(g_loss))
+        if fused:
+            assert {"LinearAct", "ChannelBiasAct", "BCEWithLogitsMean"} <= ops
+            assert not ops & {"ReLU", "LeakyReLU", "Tanh", "Sigmoid", "BinaryCrossEntropy", "MatMul"}, ops
+        grads = mg.grad(d_loss + g_loss, params)
+        results[fused] = (fake.array, d_loss.item(), g_loss.item(), [g.array for g in grads])
+    (fake_f, d_f, g_f, grads_f), (fake_p, d_p, g_p, grads_p) = results[True], results[False]
+    np.testing.assert_allclose(fake_f, fake_p, rtol=1e-12, atol=1e-12)
+    assert d_f == pytest.approx(d_p, rel=1e-12) and g_f == pytest.approx(g_p, rel=1e-12)
+    for a, b in zip(grads_f, grads_p):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_a_layer_output_used_twice_still_gets_both_gradients():
+    mg.manual_seed(11)
+    fc, relu = nn.Linear(3, 4).to(mg.float64), nn.ReLU()
+    x = mg.tensor(np.random.default_rng(12).standard_normal((5, 3)), requires_grad=True)
+
+    def loss():
+        h = fc(x)
+        return (relu(h) * 2.0 + h * h).sum()  # h feeds the folded ReLU and a square
+
+    out = loss()
+    assert "ReLU" not in _ops(out)
+    out.backward()
+    for tensor in (x, fc.weight, fc.bias):
+        numeric = _central_difference(lambda: loss().item(), tensor.array)
+        np.testing.assert_allclose(tensor.grad.array, numeric, rtol=1e-6, atol=1e-8)

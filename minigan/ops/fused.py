@@ -71,7 +71,10 @@ class LinearAct(Function):
     fuses = "Linear"  # what the op stands for; minigan.trace() marks it "[fused Linear+act]"
 
     @staticmethod
-    def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float) -> Any:
+    def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float,
+                product: Any = None) -> Any:
+        if product is not None:  # x @ W^T + b made already (see fold_activation): only act is left
+            return backend_of(product).F.ACTIVATIONS[activation][0](product, slope)
         return backend_of(x).linear_act_forward(x, weight, bias[0] if bias else None, activation, slope)
 
     @staticmethod
@@ -137,6 +140,23 @@ def _check_same_dtype(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
                 f"{torch_name(b.dtype)} (the {a_is} is {a.dtype}, the {b_is} {b.dtype}): convert one, "
                 f"e.g. x.to({b.dtype}) or model.to({a.dtype})"
             )
+
+
+def fold_activation(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor | None:
+    """act(x) as one fused op with the layer that made x, when x is the recorded output of a
+    LinearAct or ChannelBiasAct without activation (an activation module called on a Linear's or
+    a convolution's output, as a script written without ``nn.Sequential`` does,
+    ``self.relu(self.fc1(z))``); None otherwise, and inside ``fusion(False)``.
+
+    The layer's output is reused, not recomputed: the new op applies only the activation going
+    forward, and its backward is the layer's fused one (act' read off the output and the bias
+    sum in one pass, then the products). If x is used elsewhere too, its own op still carries
+    that use's gradient, so the sum is right either way."""
+    ctx = x._ctx
+    if (ctx is None or ctx.freed or not _fusion.enabled or ctx.function not in (LinearAct, ChannelBiasAct)
+            or ctx.options["activation"] != "none" or (activation == "leaky_relu" and not negative_slope > 0)):
+        return None
+    return ctx.function.apply(*ctx.inputs, activation=activation, slope=float(negative_slope), product=x.array)
 
 
 def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor:
@@ -276,7 +296,9 @@ class ChannelBiasAct(Function):
     fuses = "conv bias"  # what the op stands for; minigan.trace() marks it "[fused conv bias+act]"
 
     @staticmethod
-    def forward(ctx: Context, x: Any, bias: Any, activation: str, slope: float) -> Any:
+    def forward(ctx: Context, x: Any, bias: Any, activation: str, slope: float, product: Any = None) -> Any:
+        if product is not None:  # x + b made already (see fold_activation): only act is left
+            return backend_of(product).F.ACTIVATIONS[activation][0](product, slope)
         backend = backend_of(x)
         y = backend.channel_bias_act_forward(_channel_planes(backend, x), bias, activation, slope)
         return backend.xp.reshape(y, x.shape)
