@@ -185,9 +185,10 @@ def main() -> None:
     for arch in args.arch:
         get_architecture(arch)
     if args.child:
-        print(json.dumps(measure(args.arch, args.threads[0], args.repeats)))
+        rows = measure(args.arch, args.threads[0], args.repeats)
+        print(json.dumps({"rows": rows, "machine": machine_report()}, default=str))
         return
-    rows = []
+    rows, report = [], {}
     for threads in args.threads:
         env = dict(os.environ, **{name: str(threads) for name in (
             "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")})
@@ -196,8 +197,14 @@ def main() -> None:
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             sys.exit(f"pytorch_style: the {threads}-thread run failed:\n{done.stderr.strip()}")
-        rows += json.loads(done.stdout.strip().splitlines()[-1])
-    report = machine_report()
+        child = json.loads(done.stdout.strip().splitlines()[-1])
+        rows += child["rows"]
+        machine = child["machine"]
+        report[f"threads={threads}"] = (f"numba_threads={machine.get('numba_threads')}, "
+                                        f"blas_threads={machine.get('blas_threads')}, "
+                                        f"loadavg_1_5_15 after={machine.get('loadavg_1_5_15')}")
+        report.update({k: v for k, v in machine.items()
+                       if k not in ("numba_threads", "blas_threads", "env", "loadavg_1_5_15")})
     add_torch_report(report, torch)
     columns = ["arch", "threads", "batch", "fused_ms", "pytorch_style_ms", "forward_style_ms", "style/fused",
                "forward/fused", "floor_ms", "floor/style", "torch_ms", "style/torch"]

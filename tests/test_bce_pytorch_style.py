@@ -275,11 +275,11 @@ class _TutorialGenerator(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.fc1, self.fc2 = nn.Linear(5, 8), nn.Linear(8, 12)
+        self.fc1, self.bn, self.fc2 = nn.Linear(5, 8), nn.BatchNorm1d(8), nn.Linear(8, 12)
         self.relu, self.tanh = nn.ReLU(), nn.Tanh()
 
     def forward(self, z):
-        return self.tanh(self.fc2(self.relu(self.fc1(z))))
+        return self.tanh(self.fc2(self.relu(self.bn(self.fc1(z)))))
 
 
 class _TutorialDiscriminator(nn.Module):
@@ -306,7 +306,7 @@ def test_activation_modules_called_in_forward_fold_into_the_layer_before():
             fake, d_loss, g_loss = _gan_losses(generator, discriminator, z, real)
         ops = set(_ops(d_loss)) | set(_ops(g_loss))
         if fused:
-            assert {"LinearAct", "ChannelBiasAct", "BCEWithLogitsMean"} <= ops
+            assert {"LinearAct", "ChannelBiasAct", "BatchNormAct", "BCEWithLogitsMean"} <= ops
             assert not ops & {"ReLU", "LeakyReLU", "Tanh", "Sigmoid", "BinaryCrossEntropy", "MatMul"}, ops
         grads = mg.grad(d_loss + g_loss, params)
         results[fused] = (fake.array, d_loss.item(), g_loss.item(), [g.array for g in grads])

@@ -130,7 +130,7 @@ class OutOfRangeError(ValueError, RuntimeError):
 def _check_unit_interval(name: str, what: str, values: Any) -> None:
     """PyTorch's check: every element in [0, 1] (a NaN fails it too); one line naming the range found."""
     xp = backend_of(values).xp
-    if values.size and not bool(xp.all((values >= 0) & (values <= 1))):
+    if values.size and not (bool(xp.min(values) >= 0) and bool(xp.max(values) <= 1)):  # min/max of a NaN is NaN
         if bool(xp.any(xp.isnan(values))):
             found, hint = "NaN", ""
         else:

@@ -144,19 +144,23 @@ def _check_same_dtype(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
 
 def fold_activation(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor | None:
     """act(x) as one fused op with the layer that made x, when x is the recorded output of a
-    LinearAct or ChannelBiasAct without activation (an activation module called on a Linear's or
-    a convolution's output, as a script written without ``nn.Sequential`` does,
-    ``self.relu(self.fc1(z))``); None otherwise, and inside ``fusion(False)``.
+    LinearAct, ChannelBiasAct or BatchNormAct without activation (an activation module called on
+    a Linear's, a convolution's or a training batch norm's output, as a script written without
+    ``nn.Sequential`` does, ``self.relu(self.fc1(z))``); None otherwise, and inside ``fusion(False)``.
 
     The layer's output is reused, not recomputed: the new op applies only the activation going
     forward, and its backward is the layer's fused one (act' read off the output and the bias
     sum in one pass, then the products). If x is used elsewhere too, its own op still carries
     that use's gradient, so the sum is right either way."""
     ctx = x._ctx
-    if (ctx is None or ctx.freed or not _fusion.enabled or ctx.function not in (LinearAct, ChannelBiasAct)
-            or ctx.options["activation"] != "none" or (activation == "leaky_relu" and not negative_slope > 0)):
+    if (ctx is None or ctx.freed or not _fusion.enabled
+            or ctx.function not in (LinearAct, ChannelBiasAct, BatchNormAct) or ctx.options["activation"] != "none"
+            or (activation == "leaky_relu" and not negative_slope > 0)):
         return None
-    return ctx.function.apply(*ctx.inputs, activation=activation, slope=float(negative_slope), product=x.array)
+    options = dict(ctx.options, activation=activation, slope=float(negative_slope), product=x.array)
+    if ctx.function is BatchNormAct:  # the batch's statistics, kept; the running ones are updated once
+        options.update(running=None, statistics=ctx.saved)
+    return ctx.function.apply(*ctx.inputs, **options)
 
 
 def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor:
@@ -184,7 +188,11 @@ class BatchNormAct(Function):
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any, eps: float, activation: str, slope: float,
-                running: tuple[Any, Any, Any, float | None] | None) -> Any:
+                running: tuple[Any, Any, Any, float | None] | None, product: Any = None,
+                statistics: tuple[Any, ...] = ()) -> Any:
+        if product is not None:  # normalised already, with these statistics (see fold_activation)
+            ctx.save_for_backward(*statistics)
+            return backend_of(product).F.ACTIVATIONS[activation][0](product, slope)
         backend = backend_of(x)
         y, mean, var, invstd = backend.batch_norm_act_forward(_channel_rows(backend, x), weight, bias, eps,
                                                               activation, slope)
