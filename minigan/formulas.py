@@ -1,5 +1,5 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
-softplus, BCE on logits and its target gradient, batch norm's per-element steps, dropout,
+softplus, BCE on logits (with and without pos_weight) and its target gradient, batch norm's per-element steps, dropout,
 L2 weight decay, and the Adam/AdamW/AMSGrad step.
 
 Every formula here is a plain function of its arguments written with a handful of
@@ -236,7 +236,8 @@ def amsgrad_max(v: Any, v_max: Any) -> Any:
 FORMULAS: tuple[Callable, ...] = (
     sigmoid, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
     leaky_relu_backward, sigmoid_act, sigmoid_backward, tanh_act, tanh_backward, bce_with_logits,
-    bce_with_logits_pos_weight, bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd, batch_norm_normalize,
+    bce_with_logits_pos_weight, bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd,
+    batch_norm_normalize,
     batch_norm_affine, batch_norm_grad_input, dropout, l2_decay, adam_moments, adam_param, amsgrad_max,
 )
 
