@@ -1,6 +1,6 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
-softplus, BCE on logits (with and without pos_weight) and its target gradient, batch norm's per-element steps, dropout,
-L2 weight decay, and the Adam/AdamW/AMSGrad step.
+softplus, BCE on logits (with and without pos_weight) and its target gradient, batch norm's
+per-element steps, dropout, L2 weight decay, and the Adam/AdamW/AMSGrad step.
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and

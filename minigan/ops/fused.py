@@ -42,7 +42,8 @@ def fusion(enabled: bool) -> Iterator[None]:
 
     By default ``nn.Sequential`` hands an activation layer that follows a Linear, a batch norm
     or a convolution to that layer, which runs both as one fused op (``LinearAct``,
-    ``BatchNormAct``, ``ChannelBiasAct``); a Linear alone is ``LinearAct`` too. Inside the block
+    ``BatchNormAct``, ``ChannelBiasAct``); a Linear alone is ``LinearAct`` too, and an activation
+    module called on its output outside Sequential folds into it (see fold_activation). Inside the block
     nothing fuses: a Linear is MatMul, Transpose and Add, its ReLU is ReLU, so a trace or a
     graph picture shows every layer. The values are the same up to rounding. (Nor does
     ``BCELoss`` given a sigmoid's output compute from the logits inside the block: it takes
