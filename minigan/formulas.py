@@ -1,6 +1,6 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
-softplus, BCE on logits and its target gradient, batch norm's per-element steps, dropout,
-L2 weight decay, and the Adam/AdamW/AMSGrad step.
+softplus, BCE on logits (with and without pos_weight) and its target gradient, batch norm's
+per-element steps, dropout, L2 weight decay, and the Adam/AdamW/AMSGrad step.
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
@@ -120,6 +120,12 @@ def bce_with_logits(x: Any, t: Any) -> Any:
     return softplus(x) - x * t
 
 
+def bce_with_logits_pos_weight(x: Any, t: Any, w: Any) -> Any:
+    """l(x, t) = -(w t log σ(x) + (1 - t) log(1 - σ(x))) = (1 - t) x + (1 + (w - 1) t) softplus(-x),
+    a weight w on the positive term (PyTorch's ``pos_weight``); w = 1 gives :func:`bce_with_logits`."""
+    return (1 - t) * x + (1 + (w - 1) * t) * softplus(-x)
+
+
 def bce_with_logits_grad(x: Any, t: Any) -> Any:
     """dl/dx = σ(x) - t."""
     return sigmoid(x) - t
@@ -230,7 +236,8 @@ def amsgrad_max(v: Any, v_max: Any) -> Any:
 FORMULAS: tuple[Callable, ...] = (
     sigmoid, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
     leaky_relu_backward, sigmoid_act, sigmoid_backward, tanh_act, tanh_backward, bce_with_logits,
-    bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd, batch_norm_normalize,
+    bce_with_logits_pos_weight, bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd,
+    batch_norm_normalize,
     batch_norm_affine, batch_norm_grad_input, dropout, l2_decay, adam_moments, adam_param, amsgrad_max,
 )
 

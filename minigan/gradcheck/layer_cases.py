@@ -25,9 +25,10 @@ def _probabilities(arrays: list[np.ndarray], rng: np.random.Generator) -> list[n
 
 
 def _probabilities_and_targets(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
-    """Probabilities in (0.05, 0.95) and soft targets in (0, 1)."""
+    """Probabilities and soft targets in (0.05, 0.95) (a step of the central difference must keep
+    a target in [0, 1], which the loss checks)."""
     probs, targets = arrays
-    return _probabilities([probs], rng) + [rng.uniform(0.0, 1.0, np.shape(targets))]
+    return _probabilities([probs], rng) + [rng.uniform(0.05, 0.95, np.shape(targets))]
 
 
 def _logits_and_targets(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:

@@ -262,6 +262,13 @@ class BatchNorm2d(BatchNorm1d):
 
 
 # ====================================================================== parameter-free layers
+def _activate(x: Any, activation: str, negative_slope: float = 0.01) -> Tensor:
+    """An activation module's forward: folded into the fused op of the Linear or convolution
+    that made x when it can be (ops.fold_activation), as Sequential folds it; else its own op."""
+    folded = ops.fold_activation(x, activation, negative_slope) if isinstance(x, Tensor) else None
+    return folded if folded is not None else ops.activate(x, activation, negative_slope)
+
+
 class ReLU(Module):
     """y = max(x, 0). (``inplace`` is accepted for PyTorch compatibility; minigan never
     overwrites its input.)"""
@@ -273,7 +280,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.relu(x)
+        return _activate(x, "relu")
 
 
 class LeakyReLU(Module):
@@ -287,7 +294,7 @@ class LeakyReLU(Module):
         self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.leaky_relu(x, self.negative_slope)
+        return _activate(x, "leaky_relu", self.negative_slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -299,7 +306,7 @@ class Sigmoid(Module):
     fused_name = "sigmoid"
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.sigmoid(x)
+        return _activate(x, "sigmoid")
 
 
 class Tanh(Module):
@@ -308,7 +315,7 @@ class Tanh(Module):
     fused_name = "tanh"
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.tanh(x)
+        return _activate(x, "tanh")
 
 
 class Identity(Module):

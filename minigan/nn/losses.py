@@ -77,13 +77,17 @@ def _weighted(name: str, loss: Tensor, weight: Any) -> Tensor:
     return loss * weight
 
 
-def _floored_log(x: Any) -> Any:
-    """max(log(x), -100) for x >= 0 on arrays, without ever evaluating log(0) (no warning).
-    NaN stays NaN (as in PyTorch), so a NaN probability gives a NaN loss, never a finite 100."""
+def _floored_log(x: Any, complement: bool = False) -> Any:
+    """max(log(x), -100) for x >= 0 on arrays, or with ``complement`` max(log1p(-x), -100), the
+    log of 1 - x as PyTorch takes it (exact for small x), never evaluating log(0) (no warning).
+    NaN stays NaN, so a NaN gives a NaN loss, never a finite 100."""
     xp = backend_of(x).xp
-    positive = x > 0
-    safe = xp.where(positive, x, 1)  # log(1) = 0 stands in where x <= 0, then the floor applies
-    floored = xp.maximum(xp.where(positive, xp.log(safe), _LOG_FLOOR), _LOG_FLOOR)
+    inside = x < 1 if complement else x > 0
+    if complement:  # log1p(-0) = 0 stands in where x >= 1, then the floor applies
+        logs = xp.log1p(-xp.where(inside, x, 0))
+    else:  # log(1) = 0 stands in where x <= 0
+        logs = xp.log(xp.where(inside, x, 1))
+    floored = xp.maximum(xp.where(inside, logs, _LOG_FLOOR), _LOG_FLOOR)
     return xp.where(xp.isnan(x), x, floored)
 
 
@@ -105,7 +109,7 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx: Context, p: Any, t: Any) -> Any:
-        return -(t * _floored_log(p) + (1 - t) * _floored_log(1 - p))
+        return -(t * _floored_log(p) + (1 - t) * _floored_log(p, complement=True))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -118,39 +122,119 @@ class BinaryCrossEntropy(Function):
         return grad_p, grad_t
 
 
+class OutOfRangeError(ValueError, RuntimeError):
+    """A probability or a target outside [0, 1]: a ValueError (minigan's bad-input error) that is
+    also the RuntimeError PyTorch raises for it, so either ``except`` catches it."""
+
+
+def _check_unit_interval(name: str, what: str, values: Any) -> None:
+    """PyTorch's check: every element in [0, 1] (a NaN fails it too); one line naming the range found."""
+    xp = backend_of(values).xp
+    if values.size and not (bool(xp.min(values) >= 0) and bool(xp.max(values) <= 1)):  # min/max of a NaN is NaN
+        if bool(xp.any(xp.isnan(values))):
+            found, hint = "NaN", ""
+        else:
+            found = f"values from {float(xp.min(values))} to {float(xp.max(values))}"
+            hint = " (pass logits to binary_cross_entropy_with_logits instead)" if what == "input" else ""
+        raise OutOfRangeError(f"{name}: all elements of {what} should be between 0 and 1, found {found}{hint}")
+
+
+def _sigmoid_logits(probs: Tensor) -> Tensor | None:
+    """z when the recorded graph says ``probs`` = sigmoid(z): a Sigmoid op, or a fused Linear or
+    convolution-bias op whose activation is the sigmoid (what Sequential makes of Linear then
+    Sigmoid), seen through reshapes (view, squeeze); z is reshaped as ``probs``. None otherwise,
+    and always inside ``minigan.fusion(False)``.
+
+    A fused op reads its derivative off its output and keeps no z, so z is made again by the
+    same op without the activation: for a discriminator's last layer, an (N, K) x (K, 1) product.
+    """
+    if not ops.is_fusion_enabled():
+        return None
+    ctx = probs._ctx
+    while ctx is not None and not ctx.freed and ctx.function is ops.Reshape:
+        ctx = ctx.inputs[0]._ctx
+    if ctx is None or ctx.freed:
+        return None
+    function, inputs = ctx.function, ctx.inputs
+    if function is ops.Sigmoid:
+        logits = inputs[0]
+    elif function is ops.LinearAct and ctx.options["activation"] == "sigmoid":
+        logits = ops.linear(inputs[0], inputs[1], inputs[2] if len(inputs) == 3 else None)
+    elif function is ops.ChannelBiasAct and ctx.options["activation"] == "sigmoid":
+        logits = ops.channel_bias_act(inputs[0], inputs[1])
+    else:
+        return None
+    return logits if logits.shape == probs.shape else logits.reshape(probs.shape)
+
+
 def binary_cross_entropy(probs: Tensor, targets: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1], logs clamped at -100.
 
-    ``weight`` (optional) multiplies the per-element losses before the reduction.
+    ``weight`` (optional) multiplies the per-element losses before the reduction. A p or a t
+    outside [0, 1], or NaN, raises :class:`OutOfRangeError` (PyTorch's "all elements of input
+    should be between 0 and 1").
+
+    When p is the recorded output of a sigmoid (``nn.Sigmoid()`` ending a discriminator, or
+    ``minigan.sigmoid(z)``), the loss is computed from its input z as
+    :func:`binary_cross_entropy_with_logits`, and the gradient goes straight to z: the fused
+    logits path, and exact where PyTorch's is not. Where sigmoid(z) rounds to 0 or 1 (|z| >
+    about 17 in float32, 37 in float64) PyTorch's clamped log gives at most 100 per element
+    and a zero gradient; this gives softplus(z) - z t (z = 40, t = 0: 40) and the gradient
+    sigmoid(z) - t. Elsewhere the two agree to rounding. The plain formula on p, PyTorch's
+    numbers exactly, runs inside ``minigan.fusion(False)``, where nothing is recorded
+    (``no_grad``), and for p made otherwise. Past p, the loss's graph goes to z: a gradient
+    asked of p itself (``minigan.grad(loss, p)``) finds p unused; ask it under ``fusion(False)``.
     """
     name = "binary_cross_entropy"
     _check_reduction(name, reduction)
-    probs = _check_input(name, "probs", probs)
+    probs = _check_input(name, "input", probs)
     targets = _target_like(name, targets, probs)
-    data = probs.array
-    xp = backend_of(data).xp
-    if data.size and bool(xp.any((data < 0) | (data > 1))):
-        raise ValueError(
-            f"{name}: every probability must be in [0, 1], found values from {float(xp.min(data))} to "
-            f"{float(xp.max(data))} (pass logits to binary_cross_entropy_with_logits instead)"
-        )
+    _check_unit_interval(name, "input", probs.array)
+    _check_unit_interval(name, "target", targets.array)
+    logits = _sigmoid_logits(probs)
+    if logits is not None:
+        return binary_cross_entropy_with_logits(logits, targets, weight, reduction)
     loss = BinaryCrossEntropy.apply(probs, targets)
     return _reduce(_weighted(name, loss, weight), reduction)
 
 
 def binary_cross_entropy_with_logits(
-    logits: Tensor, targets: Any, weight: Any = None, reduction: str = "mean"
+    logits: Tensor, targets: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None,
 ) -> Tensor:
     """BCE of sigmoid(x) against t, computed stably from the logits x:
-    softplus(x) - x t = max(x, 0) - x t + log1p(exp(-|x|)), finite for any x."""
+    softplus(x) - x t = max(x, 0) - x t + log1p(exp(-|x|)), finite for any x.
+
+    ``weight`` multiplies the per-element losses. ``pos_weight`` w (PyTorch's) weighs the
+    positive term, -(w t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))), broadcast against the
+    targets along their last axes (one w per class for targets (N, classes))."""
     name = "binary_cross_entropy_with_logits"
     _check_reduction(name, reduction)
     logits = _check_input(name, "logits", logits)
     targets = _target_like(name, targets, logits)
+    if pos_weight is not None:
+        pos_weight = _broadcast_operand(name, "pos_weight", pos_weight, logits)
+        loss = ops.TENSOR_FORMULAS.bce_with_logits_pos_weight(logits, targets, pos_weight)
+        return _reduce(_weighted(name, loss, weight), reduction)
     if weight is None and reduction == "mean" and logits.size > 0 and logits.dtype != np.float16:
         return BCEWithLogitsMean.apply(logits, targets)
     loss = ops.TENSOR_FORMULAS.bce_with_logits(logits, targets)
     return _reduce(_weighted(name, loss, weight), reduction)
+
+
+def _broadcast_operand(name: str, what: str, value: Any, like: Tensor) -> Tensor:
+    """``value`` as a Tensor of ``like``'s dtype that broadcasts to ``like``'s shape without
+    enlarging it (a Tensor keeps its graph)."""
+    if not isinstance(value, Tensor):
+        value = Tensor._make(backend_of(like.array).asarray(value, dtype=like.dtype), False, None)
+    elif value.dtype != like.dtype:
+        value = value.astype(like.dtype)
+    try:
+        fits = np.broadcast_shapes(value.shape, like.shape) == like.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{name}: {what} of shape {value.shape} does not broadcast to the input shape {like.shape}")
+    return value
 
 
 class BCEWithLogitsMean(Function):
@@ -250,7 +334,9 @@ class _Loss(Module):
 
 
 class BCELoss(_Loss):
-    """Module form of :func:`binary_cross_entropy` (input: probabilities)."""
+    """Module form of :func:`binary_cross_entropy` (input: probabilities).
+
+    Given the recorded output of a Sigmoid, it computes from the logits: see there."""
 
     def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -261,14 +347,17 @@ class BCELoss(_Loss):
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Module form of :func:`binary_cross_entropy_with_logits` (input: logits)."""
+    """Module form of :func:`binary_cross_entropy_with_logits` (input: logits).
 
-    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+    ``weight`` and ``pos_weight`` are those of the function."""
+
+    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
         super().__init__(reduction)
         self.weight = weight
+        self.pos_weight = pos_weight
 
     def forward(self, logits: Tensor, targets: Any) -> Tensor:
-        return binary_cross_entropy_with_logits(logits, targets, self.weight, self.reduction)
+        return binary_cross_entropy_with_logits(logits, targets, self.weight, self.reduction, self.pos_weight)
 
 
 class MSELoss(_Loss):
@@ -294,6 +383,6 @@ class NLLLoss(_Loss):
 
 __all__ = [
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits", "mse_loss",
-    "nll_loss", "cross_entropy", "BinaryCrossEntropy",
+    "nll_loss", "cross_entropy", "BinaryCrossEntropy", "OutOfRangeError",
     "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
 ]

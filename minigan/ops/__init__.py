@@ -28,7 +28,7 @@ from .activations import (
 )
 from .fused import (
     ACTIVATIONS, BatchNormAct, ChannelBiasAct, LinearAct, activate, batch_norm_act, batch_norm_composite,
-    channel_bias_act, fusion, is_fusion_enabled, linear, update_running_stats,
+    channel_bias_act, fold_activation, fusion, is_fusion_enabled, linear, update_running_stats,
 )
 from .convolution import (
     Conv2d, Conv2dWeightGrad, ConvTranspose2d, FoldPatches, MaxPool2d, Patches, UpsampleNearest,

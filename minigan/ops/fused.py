@@ -42,9 +42,12 @@ def fusion(enabled: bool) -> Iterator[None]:
 
     By default ``nn.Sequential`` hands an activation layer that follows a Linear, a batch norm
     or a convolution to that layer, which runs both as one fused op (``LinearAct``,
-    ``BatchNormAct``, ``ChannelBiasAct``); a Linear alone is ``LinearAct`` too. Inside the block
+    ``BatchNormAct``, ``ChannelBiasAct``); a Linear alone is ``LinearAct`` too, and an activation
+    module called on its output outside Sequential folds into it (see fold_activation). Inside the block
     nothing fuses: a Linear is MatMul, Transpose and Add, its ReLU is ReLU, so a trace or a
-    graph picture shows every layer. The values are the same up to rounding.
+    graph picture shows every layer. The values are the same up to rounding. (Nor does
+    ``BCELoss`` given a sigmoid's output compute from the logits inside the block: it takes
+    PyTorch's formula on the probabilities; see minigan/nn/losses.py.)
     """
     if not isinstance(enabled, bool):
         raise TypeError(f"fusion: expected True or False, got {type(enabled).__name__}")
@@ -69,7 +72,10 @@ class LinearAct(Function):
     fuses = "Linear"  # what the op stands for; minigan.trace() marks it "[fused Linear+act]"
 
     @staticmethod
-    def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float) -> Any:
+    def forward(ctx: Context, x: Any, weight: Any, *bias: Any, activation: str, slope: float,
+                product: Any = None) -> Any:
+        if product is not None:  # x @ W^T + b made already (see fold_activation): only act is left
+            return backend_of(product).F.ACTIVATIONS[activation][0](product, slope)
         return backend_of(x).linear_act_forward(x, weight, bias[0] if bias else None, activation, slope)
 
     @staticmethod
@@ -137,6 +143,27 @@ def _check_same_dtype(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
             )
 
 
+def fold_activation(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor | None:
+    """act(x) as one fused op with the layer that made x, when x is the recorded output of a
+    LinearAct, ChannelBiasAct or BatchNormAct without activation (an activation module called on
+    a Linear's, a convolution's or a training batch norm's output, as a script written without
+    ``nn.Sequential`` does, ``self.relu(self.fc1(z))``); None otherwise, and inside ``fusion(False)``.
+
+    The layer's output is reused, not recomputed: the new op applies only the activation going
+    forward, and its backward is the layer's fused one (act' read off the output and the bias
+    sum in one pass, then the products). If x is used elsewhere too, its own op still carries
+    that use's gradient, so the sum is right either way."""
+    ctx = x._ctx
+    if (ctx is None or ctx.freed or not _fusion.enabled
+            or ctx.function not in (LinearAct, ChannelBiasAct, BatchNormAct) or ctx.options["activation"] != "none"
+            or (activation == "leaky_relu" and not negative_slope > 0)):
+        return None
+    options = dict(ctx.options, activation=activation, slope=float(negative_slope), product=x.array)
+    if ctx.function is BatchNormAct:  # the batch's statistics, kept; the running ones are updated once
+        options.update(running=None, statistics=ctx.saved)
+    return ctx.function.apply(*ctx.inputs, **options)
+
+
 def activate(x: Tensor, activation: str, negative_slope: float = 0.01) -> Tensor:
     """x through one of :data:`ACTIVATIONS` as its own op (the unfused path)."""
     if activation == "leaky_relu":
@@ -162,7 +189,11 @@ class BatchNormAct(Function):
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any, eps: float, activation: str, slope: float,
-                running: tuple[Any, Any, Any, float | None] | None) -> Any:
+                running: tuple[Any, Any, Any, float | None] | None, product: Any = None,
+                statistics: tuple[Any, ...] = ()) -> Any:
+        if product is not None:  # normalised already, with these statistics (see fold_activation)
+            ctx.save_for_backward(*statistics)
+            return backend_of(product).F.ACTIVATIONS[activation][0](product, slope)
         backend = backend_of(x)
         y, mean, var, invstd = backend.batch_norm_act_forward(_channel_rows(backend, x), weight, bias, eps,
                                                               activation, slope)
@@ -274,7 +305,9 @@ class ChannelBiasAct(Function):
     fuses = "conv bias"  # what the op stands for; minigan.trace() marks it "[fused conv bias+act]"
 
     @staticmethod
-    def forward(ctx: Context, x: Any, bias: Any, activation: str, slope: float) -> Any:
+    def forward(ctx: Context, x: Any, bias: Any, activation: str, slope: float, product: Any = None) -> Any:
+        if product is not None:  # x + b made already (see fold_activation): only act is left
+            return backend_of(product).F.ACTIVATIONS[activation][0](product, slope)
         backend = backend_of(x)
         y = backend.channel_bias_act_forward(_channel_planes(backend, x), bias, activation, slope)
         return backend.xp.reshape(y, x.shape)
