@@ -285,7 +285,7 @@ def test_sample_writes_only_what_was_asked(finished_small_run, tmp_path, monkeyp
 # ---------------------------------------------------------------- 4. more tracebacks
 def test_evaluate_on_a_run_whose_config_lacks_arch(finished_small_run, tmp_path, capsys):
     run = _generator_only_run(tmp_path / "run", finished_small_run, config_text='{"latent_dim": 8}')
-    assert evaluate_cli.main([str(run), "--n", "10"]) == 2
+    assert evaluate_cli.main([str(run), "--n", "10", "--allow-small-n"]) == 2
     assert "config.json does not say which network it is: no arch" in _one_line_error(
         capsys, "python -m minigan.evaluate")
     assert not (run / "metrics.json").exists()
