@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run directory, new or empty; its parent must exist (default: runs/ARCH-LOSS-seedN-TIME)")
     run.add_argument("--resume", metavar="RUN_DIR", default=None,
                      help="continue the run in RUN_DIR from its checkpoint (only --epochs, --log-every, "
-                          "--sample-every and --data-dir may change)")
+                          "--sample-every, --sample-every-steps and --data-dir may change)")
     run.add_argument("--config", metavar="CONFIG_JSON", default=None,
                      help="rerun the settings an earlier run recorded in its config.json (RUN_DIR/config.json); "
                           "options given as well override them (the recorded settings the new loss or "
@@ -151,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="directory with the four IDX files (default: the cache, then downloads)")
     data.add_argument("--sample-every", type=positive_int, default=None,
                       help="write the fixed-noise sample grid every N epochs (default: 1)")
+    data.add_argument("--sample-every-steps", type=positive_int, default=None, metavar="N",
+                      help="also write the fixed-noise grid every N steps, as samples/step_NNNNNNN.png (default: off)")
     data.add_argument("--log-every", type=positive_int, default=None, help="log a line every N steps (default: 100)")
     data.add_argument("--device", choices=("cpu", "cuda"), default=None,
                       help="where to train: cpu, or cuda for an NVIDIA GPU through CuPy (pip install -e '.[gpu]'; default: cpu)")
@@ -159,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
                 "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
-                "sample_every", "device", "checkpoint_every")
+                "sample_every", "device", "checkpoint_every", "sample_every_steps")
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:

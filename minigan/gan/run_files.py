@@ -10,6 +10,7 @@ A run lives in one directory::
     history.csv/.json    one row per batch: epoch, step, global_step, d_loss, g_loss, d_x, d_g_z
     loss_curves.png      updated every epoch
     samples/epoch_NNN.png  a fixed-noise 8x8 grid every ``sample_every`` epochs
+    samples/step_NNNNNNN.png  the same grid every ``sample_every_steps`` global steps, when set
     generator.npz        the sampling generator's state_dict at the end (like the tutorial's
                          ``torch.save(G.state_dict())``): the weight average when ``ema`` > 0, else G
 
@@ -151,7 +152,7 @@ def remove_dead_run(run_dir: str | os.PathLike, remove_directory: bool = False) 
     remove_leftovers(path)
     samples = path / "samples"
     if samples.is_dir():
-        for picture in samples.glob("epoch_*.png"):
+        for picture in [*samples.glob("epoch_*.png"), *samples.glob("step_*.png")]:
             picture.unlink(missing_ok=True)
     for name in _RUN_FILES:
         (path / name).unlink(missing_ok=True)

@@ -133,8 +133,8 @@ class Trainer:
                overrides: dict[str, Any] | None = None, **kwargs: Any) -> "Trainer":
         """Continue the run in ``run_dir`` from its checkpoint.
 
-        ``overrides`` may change ``epochs`` (to train longer), ``log_every``, ``sample_every``
-        and ``data_dir``; anything else that differs from the checkpoint's config raises
+        ``overrides`` may change ``epochs`` (to train longer), ``log_every``, ``sample_every``,
+        ``sample_every_steps`` and ``data_dir``; anything else that differs from the checkpoint's config raises
         CheckpointError (resuming must continue the same run).
         """
         state = load_checkpoint(run_dir)
@@ -144,7 +144,7 @@ class Trainer:
             config = TrainConfig.from_dict(dict(state["config"]))
         except (TypeError, ValueError, KeyError) as error:
             raise CheckpointError(f"the checkpoint in {run_dir} has an unreadable config: {error}") from None
-        changeable = {"epochs", "log_every", "sample_every", "data_dir"}
+        changeable = {"epochs", "log_every", "sample_every", "sample_every_steps", "data_dir"}
         for key, value in (overrides or {}).items():
             if value is None:
                 continue
@@ -363,6 +363,9 @@ class Trainer:
                               f"D(x): {row['d_x']:.2f}, D(G(z)): {row['d_g_z']:.2f}")
                 if self.verbose:
                     self._progress.bar(epoch_number, cfg.epochs, self.batch_in_epoch, total, started)
+                if cfg.sample_every_steps and self.global_step % cfg.sample_every_steps == 0:
+                    self.save_samples(self.run_dir / "samples" / f"step_{self.global_step:07d}.png",
+                                      title=f"{cfg.arch} / {cfg.loss}, step {self.global_step}")
                 for callback in self.on_step:
                     callback(self, full)
                 self._stop_if_asked()
