@@ -45,7 +45,7 @@ from minigan.gan.errors import ConfigError  # noqa: F401 - still imported from h
 from minigan.gan.errors import CheckpointError, RunWriteError, TrainingDiverged
 from minigan.gan.models import build_models
 from minigan.gan.objectives import Objective, get_objective
-from minigan.gan.progress import Progress
+from minigan.gan.progress import Progress, step_line
 from minigan.gan.run_files import (
     CHECKPOINT_FORMAT, CHECKPOINT_NAME, CHECKPOINT_VERSION, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS,
     NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
@@ -183,7 +183,9 @@ class Trainer:
             self.last_g_loss = float(state["last_g_loss"])
             self.elapsed = float(state.get("elapsed", 0.0))
             history = state["history"]
-            self.history = {key: [float(v) for v in np.asarray(history[key]).tolist()] for key in HISTORY_COLUMNS}
+            steps = len(np.asarray(history["global_step"]))  # columns added later are NaN in older checkpoints
+            self.history = {key: [float(v) for v in np.asarray(history[key]).tolist()] if key in history
+                            else [float("nan")] * steps for key in HISTORY_COLUMNS}
         except (KeyError, ValueError, TypeError, RuntimeError) as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise CheckpointError(
@@ -334,7 +336,7 @@ class Trainer:
                 self.rng.bit_generator.state = self.epoch_rng_state
                 batches = self.loader.batches(self.batch_in_epoch)
                 self.rng.bit_generator.state = now
-            started = time.perf_counter()
+            started, done_here = time.perf_counter(), 0
             for real in batches:
                 t0 = time.perf_counter()
                 try:
@@ -344,6 +346,7 @@ class Trainer:
                     raise
                 self.batch_in_epoch += 1
                 self.global_step += 1
+                done_here += 1
                 self.elapsed += time.perf_counter() - t0
                 g_loss = row.pop("g_loss")
                 if not math.isfinite(row["d_loss"]) or (g_loss is not None and not math.isfinite(g_loss)):
@@ -358,9 +361,8 @@ class Trainer:
                     self.sched_g.step()
                     self.sched_d.step()
                 if self.batch_in_epoch % cfg.log_every == 0:
-                    self._log(f"Epoch [{epoch_number}/{cfg.epochs}], Step [{self.batch_in_epoch}/{total}], "
-                              f"D Loss: {row['d_loss']:.4f}, G Loss: {self.last_g_loss:.4f}, "
-                              f"D(x): {row['d_x']:.2f}, D(G(z)): {row['d_g_z']:.2f}")
+                    self._log(step_line(epoch_number, cfg.epochs, self.batch_in_epoch, total, row, self.last_g_loss,
+                                        self.objective, done_here, time.perf_counter() - started))
                 if self.verbose:
                     self._progress.bar(epoch_number, cfg.epochs, self.batch_in_epoch, total, started)
                 if cfg.sample_every_steps and self.global_step % cfg.sample_every_steps == 0:
