@@ -37,6 +37,7 @@ from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunLock, RunWr
                          remove_leftovers)
 from minigan.gan.config import check_given, rerun_settings, settings_in_force
 from minigan.gan.run_files import CHECKPOINT_NAME, GENERATOR_NAME, NO_CHECKPOINTS
+from minigan.gan.tensorboard import TensorBoardLogger, TensorBoardMissing
 
 __all__ = ["main", "build_parser"]
 
@@ -153,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="write the fixed-noise sample grid every N epochs (default: 1)")
     data.add_argument("--sample-every-steps", type=positive_int, default=None, metavar="N",
                       help="also write the fixed-noise grid every N steps, as samples/step_NNNNNNN.png (default: off)")
+    data.add_argument("--tensorboard", metavar="DIR", default=None,
+                      help="also write history.csv's scalars (each step) and the sample grids as TensorBoard event files into DIR "
+                           "(needs tensorboardX: pip install 'minigan[tensorboard]'; view with tensorboard --logdir DIR)")
     data.add_argument("--log-every", type=positive_int, default=None, help="log a line every N steps (default: 100)")
     data.add_argument("--device", choices=("cpu", "cuda"), default=None,
                       help="where to train: cpu, or cuda for an NVIDIA GPU through CuPy (pip install -e '.[gpu]'; default: cpu)")
@@ -309,6 +313,22 @@ def _pause_hook() -> Callable[[Path], None] | None:
 
 
 def _train(args: argparse.Namespace, held: _HeldRun) -> int:
+    board = None
+    if args.tensorboard is not None:
+        try:
+            board = TensorBoardLogger(args.tensorboard)
+        except TensorBoardMissing as error:
+            raise UsageError(str(error)) from None
+        except OSError as error:
+            raise UsageError(f"cannot write TensorBoard files into {args.tensorboard}: {error.strerror or error}") from None
+    try:
+        return _train_with(args, held, board)
+    finally:
+        if board is not None:
+            board.close()
+
+
+def _train_with(args: argparse.Namespace, held: _HeldRun, board: TensorBoardLogger | None) -> int:
     try:
         # Building the networks runs no kernel; on the NumPy reference it does not wait for Numba's
         # import either, which the trainer does in the background while its first steps run.
@@ -321,6 +341,9 @@ def _train(args: argparse.Namespace, held: _HeldRun) -> int:
         return exit_status(interrupt)
 
     trainer.checkpoint_write_hook = _pause_hook()
+    if board is not None:
+        trainer.on_step.append(board.on_step)
+        trainer.on_samples.append(board.on_samples)
     print(f"run directory: {trainer.run_dir}", flush=True)
     print(settings_in_force(trainer.config, trainer.steps_per_epoch), flush=True)
     try:

@@ -85,6 +85,7 @@ class Trainer:
         self.run_dir = Path(run_dir)
         self.stream = stream if stream is not None else sys.stdout
         self.on_step = list(on_step)
+        self.on_samples: list[Callable[["Trainer", np.ndarray, str], None]] = []  # (trainer, images, name) per grid
         self.verbose = verbose
         # the objective with this run's clipping bound and penalty weights: the step's hooks
         self.objective: Objective = get_objective(self.config.loss).with_settings(
@@ -448,7 +449,10 @@ class Trainer:
     def save_samples(self, path: Path, title: str | None = None) -> None:
         from minigan.viz import save_sample_grid
 
-        save_sample_grid(self.sample(self.fixed_noise), path, nrow=8, title=title)
+        images = self.sample(self.fixed_noise)
+        save_sample_grid(images, path, nrow=8, title=title)
+        for callback in self.on_samples:
+            callback(self, images, path.stem)
 
     def _write_history(self) -> None:
         write_history(self.run_dir, self.history, self.steps_per_epoch,
