@@ -5,10 +5,12 @@
 
 Each objective (bce, minimax, wgan, wgan-gp, lsgan, hinge) is trained with
 ``minigan.gan.Trainer`` (each with the settings its objective recommends, e.g. RMSprop + clipping
-for WGAN), then evaluated with ``minigan.evaluate`` against one shared reference (the same
-classifier, test statistics and real-vs-real FID floor). Written into ``--out``:
+for WGAN), then evaluated with the one FID protocol of ``minigan.evaluate`` (minigan/metrics/protocol.py):
+10,000 samples against the shipped classifier's statistics of the test set, the real-vs-real
+floor at the same n beside it, so its FIDs compare with any other evaluation at n = 10,000.
+Runs keep no checkpoint (only generator.npz). Written into ``--out``:
 
-* ``runs/<objective>/``: each run directory (checkpoints, history, samples, metrics.json);
+* ``runs/<objective>/``: each run directory (generator, history, samples, metrics.json);
 * ``results.md``: a Markdown table (FID and its ratio to the floor, IS, classes covered,
   KL to uniform, Parzen LL, training seconds);
 * ``results.json``: the same numbers;
@@ -28,18 +30,18 @@ import numpy as np
 
 OBJECTIVE_NAMES = ("bce", "minimax", "wgan", "wgan-gp", "lsgan", "hinge")
 # --quick: the default net, one epoch over a 12,800-image subset (200 steps of 64), evaluated
-# on 2,000 samples; sized so that all six runs finish inside 10 minutes on 2 cores. (The 3-layer
+# at the protocol's n like the full comparison; sized so that all six runs finish inside 10 minutes on 2 cores. (The 3-layer
 # tutorial GAN was tried first: after 200-500 steps its D wins outright and every objective gives
 # one blob, so the table said nothing.)
-QUICK = {"arch": "default", "epochs": 1, "train_images": 12_800, "n_eval": 2_000}
-FULL = {"arch": "default", "epochs": 10, "train_images": None, "n_eval": 10_000}
+QUICK = {"arch": "default", "epochs": 1, "train_images": 12_800}
+FULL = {"arch": "default", "epochs": 10, "train_images": None}
 
 
 def train_one(loss: str, run_dir: Path, arch: str, epochs: int, seed: int, images: np.ndarray) -> dict[str, Any]:
     """Train one objective into ``run_dir``; returns {"seconds", "diverged"}."""
     from minigan.gan import Trainer, TrainConfig, TrainingDiverged
 
-    config = TrainConfig(arch=arch, loss=loss, epochs=epochs, seed=seed, log_every=10**9)
+    config = TrainConfig(arch=arch, loss=loss, epochs=epochs, seed=seed, log_every=10**9, checkpoint_every=0)
     started = time.perf_counter()
     trainer = Trainer.create(config, run_dir, images, verbose=False, stream=io.StringIO())
     try:
@@ -53,7 +55,7 @@ def train_one(loss: str, run_dir: Path, arch: str, epochs: int, seed: int, image
 def markdown_table(rows: list[dict[str, Any]], floor: float, header_note: str) -> str:
     """The comparison as a Markdown table, one row per objective."""
     lines = [header_note, "",
-             "| objective | FID | FID / floor | IS | classes >= 5% | KL to uniform | Parzen LL | train s |",
+             "| objective | FID | FID / real-vs-real floor (same n) | IS | classes >= 5% | KL to uniform | Parzen LL | train s |",
              "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         m = row.get("metrics")
@@ -63,7 +65,7 @@ def markdown_table(rows: list[dict[str, Any]], floor: float, header_note: str) -
         parzen = m["parzen"]
         parzen_text = f"{parzen['mean']:.1f} ± {parzen['stderr']:.1f}" if parzen else "-"
         lines.append(
-            f"| {row['loss']} | {m['fid']:.2f} | {m['fid_ratio']:.1f}x | "
+            f"| {row['loss']} | {m['fid']:.2f} | {m['fid_ratio_to_floor']:.1f}x | "
             f"{m['inception_score']['mean']:.2f} ± {m['inception_score']['std']:.2f} | "
             f"{m['mode_coverage']['num_covered']}/10 | {m['mode_coverage']['kl_to_uniform']:.3f} | "
             f"{parzen_text} | {row['seconds']:.0f} |")
@@ -103,18 +105,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small net, 1 epoch on a subset: under 10 minutes")
     parser.add_argument("--arch", default=None, help="architecture (default: 'default')")
     parser.add_argument("--epochs", type=int, default=None, help="epochs per objective (default: 10, 1 with --quick)")
-    parser.add_argument("--n-eval", type=int, default=None, help="samples evaluated per objective")
+    parser.add_argument("--n-eval", type=int, default=None,
+                        help="samples evaluated per objective (default: 10000, the protocol's; at least 2000)")
     parser.add_argument("--seed", type=int, default=0, help="seed shared by every run (default: 0)")
     parser.add_argument("--losses", default=",".join(OBJECTIVE_NAMES), help="comma-separated objectives")
     args = parser.parse_args(argv)
 
     from minigan.data import load_mnist
     from minigan.metrics.evaluation import evaluate_images, prepare_reference, samples_from_run, write_metrics
+    from minigan.metrics.protocol import MIN_N, PROTOCOL_N
 
     plan = dict(QUICK if args.quick else FULL)
     arch = args.arch or plan["arch"]
     epochs = args.epochs or plan["epochs"]
-    n_eval = args.n_eval or plan["n_eval"]
+    n_eval = args.n_eval or PROTOCOL_N
+    if n_eval < MIN_N:
+        parser.error(f"--n-eval must be at least {MIN_N} (FID is biased below it; the protocol's n is {PROTOCOL_N})")
     losses = [name.strip() for name in args.losses.split(",") if name.strip()]
     out = Path(args.out)
     (out / "runs").mkdir(parents=True, exist_ok=True)
@@ -128,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         images = images[pick]
     reference = prepare_reference(n_eval, args.seed, data=data)
     print(f"reference ready: real FID floor {reference.floor_fid:.3f} (n={n_eval}); "
-          f"classifier test accuracy {100 * reference.classifier.test_accuracy:.2f}%", flush=True)
+          f"yardstick {reference.yardstick.name}, test accuracy {100 * reference.classifier.test_accuracy:.2f}%",
+          flush=True)
 
     rows: list[dict[str, Any]] = []
     for loss in losses:
@@ -142,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_metrics(metrics, run_dir / "metrics.json")
             row["metrics"], row["grid"] = metrics, samples[:36]
             print(f"{loss:8s} trained in {result['seconds']:.0f} s: FID {metrics['fid']:.2f} "
-                  f"({metrics['fid_ratio']:.1f}x floor), IS {metrics['inception_score']['mean']:.2f}, "
+                  f"({metrics['fid_ratio_to_floor']:.1f}x the real floor at n={n_eval}), IS {metrics['inception_score']['mean']:.2f}, "
                   f"{metrics['mode_coverage']['num_covered']}/10 classes", flush=True)
         else:
             print(f"{loss:8s} diverged: {result['diverged']}", flush=True)
@@ -155,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     (out / "results.md").write_text(table)
     (out / "results.json").write_text(json.dumps(
         {"arch": arch, "epochs": epochs, "seed": args.seed, "n_eval": n_eval, "fid_floor": reference.floor_fid,
+         "yardstick": reference.yardstick.describe(),
          "runs": [{k: v for k, v in row.items() if k != "grid"} for row in rows]}, indent=2) + "\n")
     save_figure(rows, reference.floor_fid, out / "compare.png")
     print(table)

@@ -2,16 +2,18 @@
 
 Prints, for n generated images (default 10,000) in [0, 1]:
 
-* FID in the minigan classifier's penultimate features (n samples vs the 10k test images),
-  beside the real-vs-real floor (n training images vs the same test images) and their ratio;
+* FID in the features of the classifier that ships with minigan (n samples vs the fixed
+  statistics of the 10k test images), then its ratio to the real-vs-real floor at the same n
+  (n training images vs the same test images); below 2,000 samples only with ``--allow-small-n``,
+  which also says how biased FID is at that n;
 * Inception Score with the classifier's softmax (10 splits, mean +- std);
 * mode coverage: classes with >= 5% of the samples, KL(histogram || uniform), the histogram;
 * the Parzen-window log-likelihood of Goodfellow et al. 2014: sigma chosen from
   logspace(-1, 0, 10) on the first 1,000 validation images, mean +- stderr over the 10k test
   images.
 
-and writes ``metrics.json`` into the run directory (``<stem>.metrics.json`` beside a samples
-file; ``--out`` to choose), atomically. ``--real`` evaluates n training images (disjoint from
+and adds them to ``metrics.json`` in the run directory (``<stem>.metrics.json`` beside a samples
+file; ``--out`` to choose), filed under n and the weights evaluated; earlier evaluations stay. ``--real`` evaluates n training images (disjoint from
 the ones behind the floor) as the ceiling. Bad input: one line on stderr, exit status 2.
 """
 from __future__ import annotations
@@ -27,10 +29,12 @@ import numpy as np
 from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int, require_memory, run_program
 from minigan.data import DataError
+from minigan.gan.sampling import WEIGHTS
 from minigan.metrics.evaluation import (
     DEFAULT_N, METRICS_NAME, EvaluationError, Reference, check_samples, evaluate_images, format_table, load_samples,
     prepare_reference, samples_from_run, write_metrics,
 )
+from minigan.metrics.protocol import MIN_N, SmallSampleError, check_n, small_n_bias
 
 __all__ = [
     "main", "EvaluationError", "Reference", "prepare_reference", "evaluate_images", "format_table",
@@ -48,12 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--samples", metavar="FILE.npy", help="evaluate images in [0, 1] of shape (N, 784) or (N, 28, 28)")
     parser.add_argument("--real", action="store_true", help="evaluate real training images (the ceiling)")
     parser.add_argument("--n", type=int_at_least(2), default=DEFAULT_N,
-                        help=f"samples to draw from the generator / training images for the floor (default: {DEFAULT_N})")
+                        help=f"samples to draw from the generator, and real images behind the floor (default: {DEFAULT_N}; "
+                             f"FIDs compare only at the same n)")
+    parser.add_argument("--allow-small-n", action="store_true",
+                        help=f"score fewer than {MIN_N:,} samples, where FID is biased upwards (the bias is printed)")
+    parser.add_argument("--weights", choices=WEIGHTS, default="average",
+                        help="the run's weights to evaluate: average (what it samples with and generator.npz holds: "
+                             "its weight average when it keeps one) or raw (G's own, from checkpoint.npz; default: average)")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the noise and of the real subsets (default: 0)")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
                         help="where to run the generator of RUN_DIR: cpu, or cuda for an NVIDIA GPU through CuPy "
                              "(the metrics run on the CPU; default: cpu)")
-    parser.add_argument("--train-classifier", action="store_true", help="retrain the classifier even if it is cached")
+    parser.add_argument("--train-classifier", action="store_true",
+                        help="score with a classifier trained on this machine instead of the one shipped with minigan "
+                             "(another yardstick: its FIDs compare only with its own)")
+    parser.add_argument("--cached-classifier", action="store_true",
+                        help="score with the classifier trained on this machine earlier (trained now if there is none)")
     parser.add_argument("--no-parzen", action="store_true", help="skip the (slowest) Parzen-window estimate")
     parser.add_argument("--out", metavar="FILE.json", help="where to write the metrics (default: RUN_DIR/metrics.json, "
                         "FILE.metrics.json beside --samples, none for --real)")
@@ -62,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0, or 2 for bad input with one line on stderr)."""
-    return run_program(PROG, build_parser(), _run, argv, expected=(EvaluationError,))
+    return run_program(PROG, build_parser(), _run, argv, expected=(EvaluationError, SmallSampleError))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -72,18 +86,24 @@ def _run(args: argparse.Namespace) -> int:
     out: Path | None = Path(args.out) if args.out else None
     # Check every input before the (slow) classifier and data are touched.
     samples: np.ndarray | None = None
+    if args.weights != "average" and args.run_dir is None:
+        raise UsageError("--weights applies to a RUN_DIR only")
+    if args.samples is None:
+        check_n(args.n, args.allow_small_n)
     if args.samples is not None:
         samples = load_samples(args.samples)
+        check_n(samples.shape[0], args.allow_small_n)
         if out is None:
             out = Path(args.samples).with_suffix(".metrics.json")
         source = f"samples {args.samples}"
     elif args.run_dir is not None:
         # the samples, their features and Parzen's float64 blocks: a few copies of n images
         require_memory(4 * args.n * 784 * 4, f"--n {args.n}")
-        samples = samples_from_run(args.run_dir, args.n, args.seed, device=check_device(args.device, UsageError))
+        samples = samples_from_run(args.run_dir, args.n, args.seed, device=check_device(args.device, UsageError),
+                                   weights=args.weights)
         if out is None:
             out = Path(args.run_dir) / METRICS_NAME
-        source = f"run {args.run_dir}"
+        source = f"run {args.run_dir} ({args.weights} weights)"
     else:
         source = "real training images"
     if out is not None and not out.resolve().parent.is_dir():
@@ -92,11 +112,14 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         n = samples.shape[0] if samples is not None else args.n
-        reference = prepare_reference(n, args.seed, retrain=args.train_classifier)
+        reference = prepare_reference(n, args.seed, retrain=args.train_classifier,
+                                      cached_classifier=args.cached_classifier)
     except DataError as error:
         raise EvaluationError(str(error)) from None
     if samples is None:
         samples = reference.real_samples()
+    if n < MIN_N:
+        print(f"warning: {small_n_bias(reference.yardstick, n, reference.data)}", file=sys.stderr)
     metrics = evaluate_images(samples, reference, parzen=not args.no_parzen)
     metrics["source"] = source
     metrics["seed"] = args.seed
@@ -105,10 +128,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"evaluated in {metrics['seconds']:.1f} s")
     if out is not None:
         try:
-            write_metrics(metrics, out)
+            write_metrics(metrics, out, weights=args.weights if args.run_dir is not None else ("real" if args.real else "given"))
         except OSError as error:
             raise EvaluationError(f"cannot write {out}: {error}") from None
-        print(f"wrote {out}")
+        print(f"added to {out}")
     return 0
 
 

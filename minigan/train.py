@@ -37,6 +37,7 @@ from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunLock, RunWr
                          remove_leftovers)
 from minigan.gan.config import check_given, rerun_settings, settings_in_force
 from minigan.gan.run_files import CHECKPOINT_NAME, GENERATOR_NAME, NO_CHECKPOINTS
+from minigan.gan.tensorboard import TensorBoardLogger, TensorBoardMissing
 
 __all__ = ["main", "build_parser"]
 
@@ -91,17 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog=PROG,
         description="Train a GAN on MNIST with minigan. Every option left out takes the value recommended "
-                    "for the architecture and loss; the defaults train recognisable digits of all ten "
-                    "classes (how they were chosen: docs/default-run-notes.md).",
+                    "for the architecture and loss (how the default run's were chosen, and what it scores: "
+                    "docs/default-run-notes.md). For a first try: --epochs 3.",
     )
     run = parser.add_argument_group("the run")
     run.add_argument("--epochs", type=positive_int, default=None,
                      help="epochs to train (default: the architecture's; with --resume, the new total)")
     run.add_argument("--batch-size", type=positive_int, default=None, help="images per batch (default: the architecture's)")
     run.add_argument("--arch", choices=list(ARCHITECTURES), default=None,
-                     help="network pair (default: default); seed = the 3-layer tutorial GAN (G 100-256-256-784), "
-                          "dcgan-mlp = the well-known MLP, dcgan = the convolutional DCGAN, cnn-d = the default "
-                          "generator against a CNN discriminator")
+                     help="network pair (default: default); default = the MLP of docs/default-run-notes.md, "
+                          "seed = the 3-layer tutorial GAN (G 100-256-256-784), dcgan-mlp = the well-known MLP, "
+                          "dcgan = the convolutional DCGAN, cnn-d = the default generator against a CNN discriminator, "
+                          "tiny = G latent-64-784 and D 784-32-1, for tests and smoke runs (not for digits)")
     own_losses = _architecture_defaults("loss")
     run.add_argument("--loss", choices=list(OBJECTIVES), default=None,
                      help=f"objective (default: bce{'; ' + own_losses if own_losses else ''})")
@@ -112,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run directory, new or empty; its parent must exist (default: runs/ARCH-LOSS-seedN-TIME)")
     run.add_argument("--resume", metavar="RUN_DIR", default=None,
                      help="continue the run in RUN_DIR from its checkpoint (only --epochs, --log-every, "
-                          "--sample-every and --data-dir may change)")
+                          "--sample-every, --sample-every-steps and --data-dir may change)")
     run.add_argument("--config", metavar="CONFIG_JSON", default=None,
                      help="rerun the settings an earlier run recorded in its config.json (RUN_DIR/config.json); "
                           "options given as well override them (the recorded settings the new loss or "
@@ -151,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="directory with the four IDX files (default: the cache, then downloads)")
     data.add_argument("--sample-every", type=positive_int, default=None,
                       help="write the fixed-noise sample grid every N epochs (default: 1)")
+    data.add_argument("--sample-every-steps", type=positive_int, default=None, metavar="N",
+                      help="also write the fixed-noise grid every N steps, as samples/step_NNNNNNN.png (default: off)")
+    data.add_argument("--tensorboard", metavar="DIR", default=None,
+                      help="also write history.csv's scalars (each step) and the sample grids as TensorBoard event files into DIR "
+                           "(needs tensorboardX: pip install 'minigan[tensorboard]'; view with tensorboard --logdir DIR)")
     data.add_argument("--log-every", type=positive_int, default=None, help="log a line every N steps (default: 100)")
     data.add_argument("--device", choices=("cpu", "cuda"), default=None,
                       help="where to train: cpu, or cuda for an NVIDIA GPU through CuPy (pip install -e '.[gpu]'; default: cpu)")
@@ -159,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
                 "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
-                "sample_every", "device", "checkpoint_every")
+                "sample_every", "device", "checkpoint_every", "sample_every_steps")
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
@@ -307,6 +314,22 @@ def _pause_hook() -> Callable[[Path], None] | None:
 
 
 def _train(args: argparse.Namespace, held: _HeldRun) -> int:
+    board = None
+    if args.tensorboard is not None:
+        try:
+            board = TensorBoardLogger(args.tensorboard)
+        except TensorBoardMissing as error:
+            raise UsageError(str(error)) from None
+        except OSError as error:
+            raise UsageError(f"cannot write TensorBoard files into {args.tensorboard}: {error.strerror or error}") from None
+    try:
+        return _train_with(args, held, board)
+    finally:
+        if board is not None:
+            board.close()
+
+
+def _train_with(args: argparse.Namespace, held: _HeldRun, board: TensorBoardLogger | None) -> int:
     try:
         # Building the networks runs no kernel; on the NumPy reference it does not wait for Numba's
         # import either, which the trainer does in the background while its first steps run.
@@ -319,6 +342,9 @@ def _train(args: argparse.Namespace, held: _HeldRun) -> int:
         return exit_status(interrupt)
 
     trainer.checkpoint_write_hook = _pause_hook()
+    if board is not None:
+        trainer.on_step.append(board.on_step)
+        trainer.on_samples.append(board.on_samples)
     print(f"run directory: {trainer.run_dir}", flush=True)
     print(settings_in_force(trainer.config, trainer.steps_per_epoch), flush=True)
     try:

@@ -162,7 +162,7 @@ def _check(runs, which, mutation):
             assert "\n" not in str(error), what
         statuses = {"sample": _run(sample_cli.main, PROGRAMS["sample"],
                                    ["--checkpoint", str(run), "-n", "2", "--npy", str(Path(name) / "s.npy")]),
-                    "evaluate": _run(evaluate_cli.main, PROGRAMS["evaluate"], [str(run), "--n", "2", "--no-parzen"])}
+                    "evaluate": _run(evaluate_cli.main, PROGRAMS["evaluate"], [str(run), "--n", "2", "--no-parzen", "--allow-small-n"])}
         if which == "checkpoint":  # --epochs 1: a readable checkpoint has nothing left to do
             statuses["train"] = _run(train_cli.main, PROGRAMS["train"], ["--resume", str(run), "--epochs", "1"])
         assert statuses["sample"] == statuses["evaluate"], (what, statuses)  # the same reader, the same verdict

@@ -97,7 +97,7 @@ EVALUATE_ARGV = _argv(
     _choice("--n", "2", "10", "1", "0", "x", HUGE),
     _choice("--seed", "0", "-1"),
     _choice("--out", "{sandbox}/m.json", "{sandbox}/missing/m.json"),
-    st.sampled_from([["--no-parzen"], ["--train-classifier"], ["--help"]]),
+    st.sampled_from([["--no-parzen"], ["--train-classifier"], ["--help"], ["--allow-small-n"], ["--weights", "raw"]]),
 )
 GRADCHECK_ARGV = _argv(
     _choice("--op", "relu", "sigmoid", "nope", ""),
@@ -207,7 +207,7 @@ def test_sample_never_ends_in_a_traceback(fuzz_fixtures, argv):
 
 
 @given(argv=EVALUATE_ARGV)
-@example(argv=["{sandbox}/no-arch", "--n", "10"])
+@example(argv=["{sandbox}/no-arch", "--n", "10", "--allow-small-n"])
 def test_evaluate_never_ends_in_a_traceback(fuzz_fixtures, argv):
     template, data = fuzz_fixtures
     with pytest.MonkeyPatch.context() as patch:

@@ -12,6 +12,8 @@ import pytest
 
 import minigan
 from minigan.evaluate import EvaluationError, check_samples, main, samples_from_run
+from minigan.metrics.evaluation import latest_metrics
+from minigan.metrics.yardstick import SHIPPED_SHA256
 
 N_SMALL = 400  # enough for every class and a usable covariance, small enough to stay fast
 
@@ -127,8 +129,8 @@ def evaluated(tmp_path_factory, mnist):
     }.items():
         path = root / f"{name}.npy"
         np.save(path, images)
-        assert main(["--samples", str(path)]) == 0
-        results[name] = json.loads((root / f"{name}.metrics.json").read_text())
+        assert main(["--samples", str(path), "--allow-small-n"]) == 0
+        results[name] = latest_metrics(root / f"{name}.metrics.json", N_SMALL, "given")
     return results
 
 
@@ -145,7 +147,7 @@ def test_real_images_cover_every_class(evaluated):
 def test_real_images_have_far_lower_fid_than_noise(evaluated):
     real, noise = evaluated["real"], evaluated["noise"]
     assert real["fid"] < 0.1 * noise["fid"]
-    assert real["fid_ratio"] < 3.0  # real test images sit near the real-vs-real floor
+    assert real["fid_ratio_to_floor"] < 3.0  # real test images sit near the real-vs-real floor
     assert noise["mode_coverage"]["num_covered"] < 10 or noise["mode_coverage"]["kl_to_uniform"] > 0.05
     assert real["parzen"]["mean"] > noise["parzen"]["mean"]
     assert np.isclose(np.logspace(-1, 0, 10), real["parzen"]["sigma"]).any()
@@ -154,19 +156,20 @@ def test_real_images_have_far_lower_fid_than_noise(evaluated):
 @pytest.mark.mnist
 def test_metrics_json_has_every_metric(evaluated):
     metrics = evaluated["real"]
-    for key in ("fid", "fid_floor", "fid_ratio", "inception_score", "mode_coverage", "parzen", "classifier", "n"):
+    for key in ("fid", "fid_floor", "fid_ratio_to_floor", "inception_score", "mode_coverage", "parzen", "yardstick", "n"):
         assert key in metrics
     assert metrics["n"] == N_SMALL
-    assert metrics["classifier"]["test_accuracy"] >= 0.985
+    assert metrics["yardstick"]["test_accuracy"] >= 0.985
+    assert metrics["yardstick"]["weights_sha256"] == SHIPPED_SHA256 and metrics["yardstick"]["shipped"]
     assert set(metrics["parzen"]) == {"sigma", "mean", "stderr"}
 
 
 @pytest.mark.mnist
 def test_run_dir_evaluation_writes_metrics_json(capsys, run_dir):
-    status, out, err = run_main(capsys, [str(run_dir), "--n", "200", "--no-parzen", "--seed", "3"])
+    status, out, err = run_main(capsys, [str(run_dir), "--n", "200", "--no-parzen", "--seed", "3", "--allow-small-n"])
     assert status == 0, err
     assert "FID" in out and "Inception Score" in out and "Mode coverage" in out
-    metrics = json.loads((run_dir / "metrics.json").read_text())
+    metrics = latest_metrics(run_dir / "metrics.json", 200)
     assert metrics["n"] == 200 and metrics["parzen"] is None and metrics["seed"] == 3
     # The samples are the generator's, drawn with the same seed every time.
     np.testing.assert_array_equal(samples_from_run(run_dir, 5, seed=3), samples_from_run(run_dir, 5, seed=3))
@@ -175,8 +178,8 @@ def test_run_dir_evaluation_writes_metrics_json(capsys, run_dir):
 @pytest.mark.mnist
 def test_real_ceiling_sits_at_the_floor(capsys, tmp_path):
     out_path = tmp_path / "real.json"
-    status, out, err = run_main(capsys, ["--real", "--n", "500", "--no-parzen", "--out", str(out_path)])
+    status, out, err = run_main(capsys, ["--real", "--n", "500", "--no-parzen", "--out", str(out_path), "--allow-small-n"])
     assert status == 0, err
-    metrics = json.loads(out_path.read_text())
-    assert 0.5 < metrics["fid_ratio"] < 2.0
+    metrics = latest_metrics(out_path, 500, "real")
+    assert 0.5 < metrics["fid_ratio_to_floor"] < 2.0
     assert metrics["mode_coverage"]["num_covered"] == 10

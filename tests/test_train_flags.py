@@ -111,7 +111,8 @@ def test_the_header_shows_only_the_settings_in_force(argv, header, small_train_a
     recorded = json.loads((out / "config.json").read_text())
     assert set(recorded) == {"epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip",
                              "gp_lambda", "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed",
-                             "dataset", "data_dir", "log_every", "sample_every", "device", "checkpoint_every"}
+                             "dataset", "data_dir", "log_every", "sample_every", "device", "checkpoint_every",
+                             "sample_every_steps"}
 
 
 def test_a_run_that_recorded_an_unused_flag_still_resumes(tmp_path):

@@ -56,6 +56,7 @@ class TrainConfig:
     data_dir: str | None = None
     log_every: int = 100
     sample_every: int = 1
+    sample_every_steps: int = 0  # also a grid every N global steps; 0: only by epoch
     device: str = "cpu"
     checkpoint_every: int = 1  # write checkpoint.npz every N epochs and at the end; 0: never (no resume)
 
@@ -131,6 +132,9 @@ class TrainConfig:
         if (isinstance(self.checkpoint_every, bool) or not isinstance(self.checkpoint_every, (int, np.integer))
                 or self.checkpoint_every < 0):
             raise ConfigError(f"checkpoint-every must be a positive integer or 0 (none), got {self.checkpoint_every!r}")
+        if (isinstance(self.sample_every_steps, bool) or not isinstance(self.sample_every_steps, (int, np.integer))
+                or self.sample_every_steps < 0):
+            raise ConfigError(f"sample-every-steps must be a positive integer or 0 (off), got {self.sample_every_steps!r}")
         if not (0.0 < self.real_label <= 1.0):
             raise ConfigError(f"real-label must be in (0, 1], got {self.real_label!r}")
         self.device = check_device(self.device, ConfigError)
@@ -152,7 +156,7 @@ class TrainConfig:
         if values.get("betas") is not None:
             values["betas"] = tuple(float(b) for b in values["betas"])
         for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed",
-                    "checkpoint_every"):
+                    "checkpoint_every", "sample_every_steps"):
             value = values.get(key)
             if value is not None:
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -164,7 +168,8 @@ class TrainConfig:
                 if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
                     raise CheckpointError(f"the run's config has {key} {value!r}, which is not a number")
                 values[key] = float(value)
-        values.setdefault("r1_gamma", 0.0)  # a checkpoint from before the option trained without it
+        values.setdefault("r1_gamma", 0.0)
+        values.setdefault("sample_every_steps", 0)  # a run from before the option  # a checkpoint from before the option trained without it
         return cls(**values)
 
 

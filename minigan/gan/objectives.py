@@ -157,6 +157,17 @@ class Objective:
             terms.append(r1_penalty(real_logits, real, self.r1_gamma))
         return terms
 
+    @property
+    def penalty_names(self) -> list[str]:
+        """The names of :meth:`d_penalties`' terms, in the same order (their history columns)."""
+        return ["gradient_penalty"] * (self.gp_lambda is not None) + ["r1_penalty"] * (self.r1_gamma > 0)
+
+    @property
+    def estimates_wasserstein(self) -> bool:
+        """Whether D is a critic whose mean score on real minus fake estimates the Wasserstein
+        distance (up to the critic's Lipschitz constant): wgan and wgan-gp."""
+        return _KIND[self.name] == "wgan"
+
     def after_d_step(self, discriminator: Any) -> None:
         """What follows D's optimizer step: WGAN clamps D's weights into ``[-clip, clip]``."""
         if self.clip is not None:

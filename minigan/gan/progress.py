@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "step_line"]
 
 
 class Progress:
@@ -44,3 +44,30 @@ class Progress:
             self.stream.flush()
             self.drawn = False
 
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def step_line(epoch: int, epochs: int, step: int, total: int, row: dict, g_loss: float, objective: Any,
+              done: int, seconds: float) -> str:
+    """The log line of a step: the PyTorch tutorial's fields, named for what D is (a critic's
+    scores, the Wasserstein estimate and each penalty under its own name), then the speed of the
+    ``done`` steps of this epoch that took ``seconds`` and the time the epoch has left at it."""
+    critic = objective.estimates_wasserstein
+    fields = [f"Epoch [{epoch}/{epochs}]", f"Step [{step}/{total}]",
+              f"{'Critic' if critic else 'D'} Loss: {row['d_loss']:.4f}", f"G Loss: {g_loss:.4f}"]
+    if critic:
+        fields += [f"Wasserstein estimate: {row['wasserstein']:.4f}"]
+        fields += [f"Gradient penalty: {row['gradient_penalty']:.4f}"] * (row["gradient_penalty"] == row["gradient_penalty"])
+        fields += [f"critic(x): {row['d_x']:.2f}", f"critic(G(z)): {row['d_g_z']:.2f}"]
+    else:
+        fields += [f"D(x): {row['d_x']:.2f}", f"D(G(z)): {row['d_g_z']:.2f}"]
+    if row["r1_penalty"] == row["r1_penalty"]:  # not NaN: R1 is on
+        fields.append(f"R1 penalty: {row['r1_penalty']:.4f}")
+    rate = done / seconds if seconds > 0 else float("inf")
+    fields.append(f"{rate:.1f} it/s, epoch ETA {_clock((total - step) / rate) if rate > 0 else '?'}")
+    return ", ".join(fields)

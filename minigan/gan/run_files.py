@@ -7,9 +7,11 @@ A run lives in one directory::
     checkpoint.npz       G, the moving average of G's weights (when ``ema`` > 0), D, both optimizers
                          and schedulers, the Generator's state, epoch/step, config and history
                          (rewritten atomically after every epoch, and on Ctrl-C or SIGTERM)
-    history.csv/.json    one row per batch: epoch, step, global_step, d_loss, g_loss, d_x, d_g_z
+    history.csv/.json    one row per batch: epoch, step, global_step, d_loss, g_loss, d_x, d_g_z,
+                         wasserstein, gradient_penalty, r1_penalty
     loss_curves.png      updated every epoch
     samples/epoch_NNN.png  a fixed-noise 8x8 grid every ``sample_every`` epochs
+    samples/step_NNNNNNN.png  the same grid every ``sample_every_steps`` global steps, when set
     generator.npz        the sampling generator's state_dict at the end (like the tutorial's
                          ``torch.save(G.state_dict())``): the weight average when ``ema`` > 0, else G
 
@@ -50,7 +52,9 @@ GENERATOR_NAME = "generator.npz"
 CONFIG_NAME = "config.json"
 CHECKPOINT_FORMAT = "minigan-gan-checkpoint"
 CHECKPOINT_VERSION = 1
-HISTORY_COLUMNS = ("epoch", "step", "global_step", "d_loss", "g_loss", "d_x", "d_g_z")
+# wasserstein, gradient_penalty and r1_penalty are empty where the loss has none (see gan/step.py)
+HISTORY_COLUMNS = ("epoch", "step", "global_step", "d_loss", "g_loss", "d_x", "d_g_z", "wasserstein",
+                   "gradient_penalty", "r1_penalty")
 
 # What a run writes besides its checkpoint (samples/ holds epoch_NNN.png).
 _RUN_FILES = (CONFIG_NAME, "history.csv", "history.json", "loss_curves.png", GENERATOR_NAME)
@@ -151,7 +155,7 @@ def remove_dead_run(run_dir: str | os.PathLike, remove_directory: bool = False) 
     remove_leftovers(path)
     samples = path / "samples"
     if samples.is_dir():
-        for picture in samples.glob("epoch_*.png"):
+        for picture in [*samples.glob("epoch_*.png"), *samples.glob("step_*.png")]:
             picture.unlink(missing_ok=True)
     for name in _RUN_FILES:
         (path / name).unlink(missing_ok=True)

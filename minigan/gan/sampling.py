@@ -16,7 +16,10 @@ from minigan.gan.models import Architecture, build_models, to_unit
 from minigan.gan.run_files import CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
 from minigan.torch_api.serialization import load
 
-__all__ = ["generate", "load_generator", "load_state_dict_generator", "draw_samples"]
+__all__ = ["generate", "load_generator", "load_state_dict_generator", "draw_samples", "WEIGHTS"]
+
+# Which of a run's generator weights to use: the ones it samples with, or G's own.
+WEIGHTS = ("average", "raw")
 
 
 def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarray:
@@ -115,34 +118,44 @@ def load_state_dict_generator(path: str | Path, arch: str):
     return generator, architecture, latent_dim
 
 
-def load_generator(checkpoint: str | Path):
+def load_generator(checkpoint: str | Path, weights: str = "average"):
     """``(G, architecture, latent_dim)`` from a run directory or checkpoint file.
+
+    ``weights="average"`` gives the weights the run samples with (its moving average of G's
+    weights when it keeps one, as generator.npz holds; else G's own); ``"raw"`` gives G's own
+    weights, which only the checkpoint holds when the run keeps an average.
 
     Raises CheckpointError (a ValueError) with one line naming the file for anything that
     cannot be sampled from: no checkpoint, an unreadable config.json, weights of another net,
     NaN weights.
     """
+    if weights not in WEIGHTS:
+        raise CheckpointError(f"weights must be one of {', '.join(WEIGHTS)}, got {weights!r}")
     path = Path(checkpoint)
     if path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
         config_path = path / CONFIG_NAME
         if not config_path.exists():
             raise CheckpointError(f"{path} has {GENERATOR_NAME} but no config.json saying which architecture it is")
         config = _read_config(config_path)
+        if weights == "raw" and config.get("ema"):
+            raise CheckpointError(f"{path} has no {CHECKPOINT_NAME}, and its {GENERATOR_NAME} holds the weight "
+                                  f"average (ema {config['ema']}): G's raw weights were not kept")
         try:
-            weights = load(path / GENERATOR_NAME)
+            state_weights = load(path / GENERATOR_NAME)
         except (OSError, ValueError) as error:
             raise CheckpointError(str(error)) from None
     else:
         state = load_checkpoint(path)
-        config, weights = state.get("config"), state.get("generator")
+        config, state_weights = state.get("config"), state.get("generator")
         if not isinstance(config, dict):
             raise CheckpointError(f"the checkpoint {path} has no configuration saying which network it holds")
         _check_same_run(path, config)
-        if state.get("generator_ema") is not None:  # the run samples from its weight average
+        if weights == "average" and state.get("generator_ema") is not None:  # the run samples from its average
             if not isinstance(state["generator_ema"], dict) or not isinstance(state["generator_ema"].get("module"), dict):
                 raise CheckpointError(f"the checkpoint {path} has a weight average (generator_ema) that is a "
                                       f"{type(state['generator_ema']).__name__}, not the state of a network")
-            weights = state["generator_ema"]["module"]
+            state_weights = state["generator_ema"]["module"]
+    weights = state_weights
     latent_dim = config.get("latent_dim")
     if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
         raise CheckpointError(f"{path} names a network minigan cannot build: latent_dim must be a positive "

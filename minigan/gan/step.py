@@ -39,7 +39,10 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
        (a moving average of G's weights, if any) follows it. D's weights stop recording their
        gradients for this pass, since none are needed.
 
-    Returns ``d_loss``, ``d_x``, ``d_g_z`` and ``g_loss`` (None when no G step was taken).
+    Returns ``d_loss``, ``d_x``, ``d_g_z``, ``g_loss`` (None when no G step was taken),
+    ``wasserstein`` (mean critic score on real minus fake, for wgan and wgan-gp), and
+    ``gradient_penalty`` and ``r1_penalty`` (each term as added to D's loss); NaN where they
+    do not apply.
     """
     G, D, obj = generator, discriminator, objective
     G.train()
@@ -61,7 +64,8 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
         real_logits = D(real)
         fake_logits = D(fake_detached)
     d_loss = obj.d_loss(real_logits, fake_logits, real_label)
-    for penalty in obj.d_penalties(D, real, fake_detached, real_logits, rng):
+    penalties = dict(zip(obj.penalty_names, obj.d_penalties(D, real, fake_detached, real_logits, rng)))
+    for penalty in penalties.values():
         d_loss = d_loss + penalty
     opt_d.zero_grad()
     d_loss.backward()
@@ -69,6 +73,10 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
     obj.after_d_step(D)
     row = {"d_loss": d_loss.item(), "d_x": obj.d_output(real_logits), "d_g_z": obj.d_output(fake_logits),
            "g_loss": None}
+    # a critic's mean score on real minus fake: the Wasserstein estimate (NaN for other losses)
+    row["wasserstein"] = row["d_x"] - row["d_g_z"] if obj.estimates_wasserstein else float("nan")
+    for name in ("gradient_penalty", "r1_penalty"):  # each term as added to D's loss; NaN when off
+        row[name] = penalties[name].item() if name in penalties else float("nan")
     if g_step:
         d_params = list(D.parameters())
         for p in d_params:  # D's weight gradients are not needed for G's step

@@ -45,7 +45,7 @@ from minigan.gan.errors import ConfigError  # noqa: F401 - still imported from h
 from minigan.gan.errors import CheckpointError, RunWriteError, TrainingDiverged
 from minigan.gan.models import build_models
 from minigan.gan.objectives import Objective, get_objective
-from minigan.gan.progress import Progress
+from minigan.gan.progress import Progress, step_line
 from minigan.gan.run_files import (
     CHECKPOINT_FORMAT, CHECKPOINT_NAME, CHECKPOINT_VERSION, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS,
     NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
@@ -85,6 +85,7 @@ class Trainer:
         self.run_dir = Path(run_dir)
         self.stream = stream if stream is not None else sys.stdout
         self.on_step = list(on_step)
+        self.on_samples: list[Callable[["Trainer", np.ndarray, str], None]] = []  # (trainer, images, name) per grid
         self.verbose = verbose
         # the objective with this run's clipping bound and penalty weights: the step's hooks
         self.objective: Objective = get_objective(self.config.loss).with_settings(
@@ -133,8 +134,8 @@ class Trainer:
                overrides: dict[str, Any] | None = None, **kwargs: Any) -> "Trainer":
         """Continue the run in ``run_dir`` from its checkpoint.
 
-        ``overrides`` may change ``epochs`` (to train longer), ``log_every``, ``sample_every``
-        and ``data_dir``; anything else that differs from the checkpoint's config raises
+        ``overrides`` may change ``epochs`` (to train longer), ``log_every``, ``sample_every``,
+        ``sample_every_steps`` and ``data_dir``; anything else that differs from the checkpoint's config raises
         CheckpointError (resuming must continue the same run).
         """
         state = load_checkpoint(run_dir)
@@ -144,7 +145,7 @@ class Trainer:
             config = TrainConfig.from_dict(dict(state["config"]))
         except (TypeError, ValueError, KeyError) as error:
             raise CheckpointError(f"the checkpoint in {run_dir} has an unreadable config: {error}") from None
-        changeable = {"epochs", "log_every", "sample_every", "data_dir"}
+        changeable = {"epochs", "log_every", "sample_every", "sample_every_steps", "data_dir"}
         for key, value in (overrides or {}).items():
             if value is None:
                 continue
@@ -183,7 +184,9 @@ class Trainer:
             self.last_g_loss = float(state["last_g_loss"])
             self.elapsed = float(state.get("elapsed", 0.0))
             history = state["history"]
-            self.history = {key: [float(v) for v in np.asarray(history[key]).tolist()] for key in HISTORY_COLUMNS}
+            steps = len(np.asarray(history["global_step"]))  # columns added later are NaN in older checkpoints
+            self.history = {key: [float(v) for v in np.asarray(history[key]).tolist()] if key in history
+                            else [float("nan")] * steps for key in HISTORY_COLUMNS}
         except (KeyError, ValueError, TypeError, RuntimeError) as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise CheckpointError(
@@ -334,7 +337,7 @@ class Trainer:
                 self.rng.bit_generator.state = self.epoch_rng_state
                 batches = self.loader.batches(self.batch_in_epoch)
                 self.rng.bit_generator.state = now
-            started = time.perf_counter()
+            started, done_here = time.perf_counter(), 0
             for real in batches:
                 t0 = time.perf_counter()
                 try:
@@ -344,6 +347,7 @@ class Trainer:
                     raise
                 self.batch_in_epoch += 1
                 self.global_step += 1
+                done_here += 1
                 self.elapsed += time.perf_counter() - t0
                 g_loss = row.pop("g_loss")
                 if not math.isfinite(row["d_loss"]) or (g_loss is not None and not math.isfinite(g_loss)):
@@ -358,11 +362,13 @@ class Trainer:
                     self.sched_g.step()
                     self.sched_d.step()
                 if self.batch_in_epoch % cfg.log_every == 0:
-                    self._log(f"Epoch [{epoch_number}/{cfg.epochs}], Step [{self.batch_in_epoch}/{total}], "
-                              f"D Loss: {row['d_loss']:.4f}, G Loss: {self.last_g_loss:.4f}, "
-                              f"D(x): {row['d_x']:.2f}, D(G(z)): {row['d_g_z']:.2f}")
+                    self._log(step_line(epoch_number, cfg.epochs, self.batch_in_epoch, total, row, self.last_g_loss,
+                                        self.objective, done_here, time.perf_counter() - started))
                 if self.verbose:
                     self._progress.bar(epoch_number, cfg.epochs, self.batch_in_epoch, total, started)
+                if cfg.sample_every_steps and self.global_step % cfg.sample_every_steps == 0:
+                    self.save_samples(self.run_dir / "samples" / f"step_{self.global_step:07d}.png",
+                                      title=f"{cfg.arch} / {cfg.loss}, step {self.global_step}")
                 for callback in self.on_step:
                     callback(self, full)
                 self._stop_if_asked()
@@ -443,7 +449,10 @@ class Trainer:
     def save_samples(self, path: Path, title: str | None = None) -> None:
         from minigan.viz import save_sample_grid
 
-        save_sample_grid(self.sample(self.fixed_noise), path, nrow=8, title=title)
+        images = self.sample(self.fixed_noise)
+        save_sample_grid(images, path, nrow=8, title=title)
+        for callback in self.on_samples:
+            callback(self, images, path.stem)
 
     def _write_history(self) -> None:
         write_history(self.run_dir, self.history, self.steps_per_epoch,
