@@ -10,6 +10,7 @@ import io
 import json
 import struct
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from minigan import export as export_cli
 from minigan import sample as sample_cli
 from minigan import train as train_cli
 from minigan.gan import load_checkpoint
-from minigan.gan.models import build_models
+from minigan.gan.models import ARCHITECTURES, build_models
 from minigan.gan.sampling import load_generator, load_state_dict_generator
 from minigan.metrics.evaluation import samples_from_run
 
@@ -288,3 +289,17 @@ def test_export_without_the_package_says_how_to_install_it(finished_small_run, t
     assert export_cli.main([str(finished_small_run), "--out", str(tmp_path / "G.safetensors")]) == 2
     assert "pip install safetensors" in _one_line_error(capsys, export_cli.PROG)
     assert not (tmp_path / "G.safetensors").exists()
+
+
+def test_the_round_trip_script_agrees_with_its_numpy_forward(averaged_run):
+    """bench/safetensors_roundtrip.py rebuilds each generator from the file's metadata alone and runs
+    it in plain NumPy (the PyTorch half needs torch, which tests never import)."""
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "bench" / "safetensors_roundtrip.py"
+    for extra in ([str(averaged_run)], []):
+        done = subprocess.run([sys.executable, str(script), "-n", "16", *extra], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        rows = [line for line in done.stdout.splitlines() if line.endswith("  ok")]
+        assert len(rows) == (1 if extra else len(ARCHITECTURES))
