@@ -74,8 +74,6 @@ CUDA: Mapping[str, str] = {
 }
 
 DATA: Mapping[str, str] = {
-    "random_split": "torch.utils.data.random_split",
-    "Subset": "torch.utils.data.Subset",
     "ConcatDataset": "torch.utils.data.ConcatDataset",
     "IterableDataset": "iterable-style datasets",
     "Sampler": "custom samplers", "RandomSampler": "custom samplers", "SequentialSampler": "custom samplers",
