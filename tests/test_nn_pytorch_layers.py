@@ -103,9 +103,54 @@ def test_upsample_nearest_values_and_gradient():
     np.testing.assert_array_equal(t.grad.array[0, 0], blocks)
 
 
-def test_upsample_bilinear_says_it_is_not_supported():
-    with pytest.raises(NotImplementedError, match="mode='bilinear' is not supported"):
-        nn.Upsample(scale_factor=2, mode="bilinear")
+def _bilinear_by_hand(image, out_h, out_w, align_corners):
+    """PyTorch's bilinear sampling written pixel by pixel (ATen's upsample_bilinear2d, scale = in/out)."""
+    h, w = image.shape
+
+    def source(o, n_in, n_out):
+        if align_corners:
+            s = o * (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+        else:
+            s = max((o + 0.5) * n_in / n_out - 0.5, 0.0)
+        i0 = min(int(s), n_in - 1)
+        i1 = i0 + 1 if i0 < n_in - 1 else i0
+        return i0, i1, s - i0
+
+    out = np.zeros((out_h, out_w))
+    for r in range(out_h):
+        r0, r1, lr = source(r, h, out_h)
+        for c in range(out_w):
+            c0, c1, lc = source(c, w, out_w)
+            out[r, c] = ((1 - lr) * ((1 - lc) * image[r0, c0] + lc * image[r0, c1])
+                         + lr * ((1 - lc) * image[r1, c0] + lc * image[r1, c1]))
+    return out
+
+
+@pytest.mark.parametrize("align_corners", [None, True])
+@pytest.mark.parametrize("size, scale", [((6, 8), 2), ((5, 7), None), ((2, 3), None)])
+def test_upsample_bilinear_matches_pytorchs_sampling(size, scale, align_corners):
+    x = _x(2, 3, 3, 4)
+    layer = (nn.Upsample(scale_factor=scale, mode="bilinear", align_corners=align_corners) if scale
+             else nn.Upsample(size=size, mode="bilinear", align_corners=align_corners))
+    t = minigan.tensor(x, requires_grad=True)
+    out = layer(t)
+    assert out.shape == (2, 3) + size
+    for n in range(2):
+        for c in range(3):
+            np.testing.assert_allclose(out.array[n, c], _bilinear_by_hand(x[n, c], *size, bool(align_corners)),
+                                       rtol=1e-12, atol=1e-12)
+    # The gradient is the adjoint: <upsample(x), g> = <x, grad> for every x.
+    g = _x(2, 3, *size, seed=3)
+    (out * minigan.tensor(g)).sum().backward()
+    np.testing.assert_allclose(float((t.grad.array * x).sum()), float((out.array * g).sum()), rtol=1e-10)
+    assert repr(nn.Upsample(scale_factor=2, mode="bilinear")) == "Upsample(scale_factor=2, mode='bilinear')"
+
+
+def test_upsample_other_modes_say_they_are_not_supported():
+    with pytest.raises(NotImplementedError, match="mode='bicubic' is not supported"):
+        nn.Upsample(scale_factor=2, mode="bicubic")
+    with pytest.raises(ValueError, match="align_corners can only be set with mode='bilinear'"):
+        nn.Upsample(scale_factor=2, align_corners=True)
 
 
 # ---------------------------------------------------------------------- bias=False
