@@ -14,9 +14,11 @@ from minigan.backends import to_numpy
 from minigan.gan.errors import CheckpointError
 from minigan.gan.models import Architecture, build_models, to_unit
 from minigan.gan.run_files import CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
+from minigan.torch_api.safetensors_format import is_safetensors_path, read_metadata
 from minigan.torch_api.serialization import load
 
-__all__ = ["generate", "load_generator", "load_state_dict_generator", "draw_samples", "WEIGHTS"]
+__all__ = ["generate", "load_generator", "load_run_generator", "load_state_dict_generator", "draw_samples",
+           "WEIGHTS"]
 
 # Which of a run's generator weights to use: the ones it samples with, or G's own.
 WEIGHTS = ("average", "raw")
@@ -119,7 +121,9 @@ def load_state_dict_generator(path: str | Path, arch: str):
 
 
 def load_generator(checkpoint: str | Path, weights: str = "average"):
-    """``(G, architecture, latent_dim)`` from a run directory or checkpoint file.
+    """``(G, architecture, latent_dim)`` from a run directory or checkpoint file, or from a
+    ``.safetensors`` file written by ``python -m minigan.export`` (which names its network in its
+    metadata, and holds one set of weights: ``weights`` does not apply to it).
 
     ``weights="average"`` gives the weights the run samples with (its moving average of G's
     weights when it keeps one, as generator.npz holds; else G's own); ``"raw"`` gives G's own
@@ -129,10 +133,41 @@ def load_generator(checkpoint: str | Path, weights: str = "average"):
     cannot be sampled from: no checkpoint, an unreadable config.json, weights of another net,
     NaN weights.
     """
+    return load_run_generator(checkpoint, weights)[:3]
+
+
+def _exported_config(path: Path) -> dict[str, Any]:
+    """arch and latent_dim from the metadata of a .safetensors file (CheckpointError if it has none)."""
+    try:
+        metadata = read_metadata(path)
+    except (ImportError, ValueError) as error:
+        raise CheckpointError(str(error)) from None
+    if "arch" not in metadata or "latent_dim" not in metadata:
+        raise CheckpointError(f"{path} does not say which network it holds (no arch and latent_dim in its "
+                              "metadata, which python -m minigan.export writes): give --arch")
+    try:
+        latent_dim = int(metadata["latent_dim"])
+    except ValueError:
+        latent_dim = metadata["latent_dim"]  # refused below, with the other checks of the latent size
+    return {"arch": metadata["arch"], "latent_dim": latent_dim}
+
+
+def load_run_generator(checkpoint: str | Path, weights: str = "average"):
+    """``(G, architecture, latent_dim, config)``: :func:`load_generator` and the run's settings
+    (``{"arch", "latent_dim"}`` only, for a ``.safetensors`` file)."""
     if weights not in WEIGHTS:
         raise CheckpointError(f"weights must be one of {', '.join(WEIGHTS)}, got {weights!r}")
     path = Path(checkpoint)
-    if path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
+    if is_safetensors_path(path) and path.is_file():
+        if weights != "average":
+            raise CheckpointError(f"{path} holds the one set of weights it was exported with: "
+                                  f"--weights {weights} applies to a run directory or checkpoint")
+        config = _exported_config(path)
+        try:
+            state_weights = load(path)
+        except (ImportError, ValueError) as error:
+            raise CheckpointError(str(error)) from None
+    elif path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
         config_path = path / CONFIG_NAME
         if not config_path.exists():
             raise CheckpointError(f"{path} has {GENERATOR_NAME} but no config.json saying which architecture it is")
@@ -155,7 +190,6 @@ def load_generator(checkpoint: str | Path, weights: str = "average"):
                 raise CheckpointError(f"the checkpoint {path} has a weight average (generator_ema) that is a "
                                       f"{type(state['generator_ema']).__name__}, not the state of a network")
             state_weights = state["generator_ema"]["module"]
-    weights = state_weights
     latent_dim = config.get("latent_dim")
     if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
         raise CheckpointError(f"{path} names a network minigan cannot build: latent_dim must be a positive "
@@ -164,8 +198,8 @@ def load_generator(checkpoint: str | Path, weights: str = "average"):
         raise CheckpointError(f"{path} names a network minigan cannot build: 'arch'")
     latent_dim = int(latent_dim)
     generator, arch = _build_generator(str(config["arch"]), latent_dim, f"{path} names a network minigan cannot build")
-    _load_weights(generator, weights, path, config["arch"])
-    return generator, arch, latent_dim
+    _load_weights(generator, state_weights, path, config["arch"])
+    return generator, arch, latent_dim, config
 
 
 def _build_generator(arch: str, latent_dim: int, failure: str) -> tuple[Any, Any]:

@@ -69,6 +69,25 @@ _small_dcgan_g = nn.Sequential(
     nn.ConvTranspose2d(2, 1, 4, stride=2, padding=1, rng=_generator, dtype=np.float64), nn.Sigmoid(),
 )
 
+class _EmbeddingTimesInput(nn.Module):
+    """Embedding rows at indices that repeat (row 2 three times, so its gradient must be added once
+    per use), times the input (a Module, so that the device tests move its weight)."""
+
+    index = np.array([[2, 0, 2], [4, 2, 1]])
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(5, 4, rng=_generator, dtype=np.float64)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.embedding(self.index) * x
+
+
+def _channel_dropout(x: Tensor) -> Tensor:
+    """Dropout2d with the same channels dropped at every call (a fresh seeded generator each time)."""
+    return nn.Dropout2d(0.5, rng=np.random.default_rng(7))(x)
+
+
 LAYER_CASES: list[OpCase] = [
     _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
     _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
@@ -88,6 +107,11 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.MaxPool2d", nn.MaxPool2d(2), [((2, 2, 4, 5),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("nn.AvgPool2d", nn.AvgPool2d(3, stride=1, padding=1), [((1, 2, 4, 4),)]),
     OpCase("nn.Upsample", nn.Upsample(scale_factor=2), [((1, 2, 2, 3),)]),
+    OpCase("nn.Upsample(bilinear)", nn.Upsample(scale_factor=2, mode="bilinear"), [((1, 2, 2, 3),), ((2, 3, 4),)]),
+    OpCase("nn.Upsample(bilinear, size, align_corners)", nn.Upsample(size=(3, 5), mode="bilinear", align_corners=True),
+           [((1, 2, 2, 3),)]),
+    _layer_case("nn.Embedding", _EmbeddingTimesInput(), [((2, 3, 4),)]),
+    OpCase("nn.Dropout2d", _channel_dropout, [((2, 3, 2, 2),)]),
     OpCase("nn.Unflatten", lambda x: nn.Unflatten(1, (2, 3))(x) * 2.0, [((2, 6),)]),
     _layer_case("nn.Sequential(small CNN discriminator)", _small_dcgan_d, [((3, 36),)]),
     _layer_case("nn.Sequential(small transposed-conv generator)", _small_dcgan_g, [((2, 3),)]),

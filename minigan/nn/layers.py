@@ -270,8 +270,8 @@ def _activate(x: Any, activation: str, negative_slope: float = 0.01) -> Tensor:
 
 
 class ReLU(Module):
-    """y = max(x, 0). (``inplace`` is accepted for PyTorch compatibility; minigan never
-    overwrites its input.)"""
+    """y = max(x, 0). ``inplace`` is accepted, as PyTorch's, and gives the same values; minigan
+    computes out of place (the input is left as it was)."""
 
     fused_name = "relu"
 
@@ -281,6 +281,9 @@ class ReLU(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return _activate(x, "relu")
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
@@ -297,7 +300,7 @@ class LeakyReLU(Module):
         return _activate(x, "leaky_relu", self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
 class Sigmoid(Module):
@@ -344,7 +347,7 @@ class Dropout(Module):
         return ops.dropout(x, self.p, training=self.training, rng=self.rng)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Flatten(Module):

@@ -51,12 +51,8 @@ NN: Mapping[str, str] = {
     "InstanceNorm2d": "instance normalisation",
     "LayerNorm": "layer normalisation",
     "GroupNorm": "group normalisation",
-    "Embedding": "embeddings",
-    "UpsamplingBilinear2d": "bilinear upsampling; minigan's Upsample is nearest-neighbour",
+    "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
     "PixelShuffle": "pixel shuffle",
-    "Dropout2d": "channel dropout; minigan has Dropout",
-    "ModuleList": "ModuleList; use Sequential, or assign the layers as attributes",
-    "ModuleDict": "ModuleDict; assign the layers as attributes",
     "Softmax": "the Softmax layer; use minigan.softmax",
     "LogSoftmax": "the LogSoftmax layer; use minigan.log_softmax",
     "ELU": "the ELU activation", "GELU": "the GELU activation", "SiLU": "the SiLU activation",
@@ -78,8 +74,6 @@ CUDA: Mapping[str, str] = {
 }
 
 DATA: Mapping[str, str] = {
-    "random_split": "torch.utils.data.random_split",
-    "Subset": "torch.utils.data.Subset",
     "ConcatDataset": "torch.utils.data.ConcatDataset",
     "IterableDataset": "iterable-style datasets",
     "Sampler": "custom samplers", "RandomSampler": "custom samplers", "SequentialSampler": "custom samplers",
