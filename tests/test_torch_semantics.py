@@ -171,3 +171,23 @@ def test_max_over_a_nan_sends_the_gradient_to_the_nan():
     assert result.indices.tolist() == [1]
     result.values.sum().backward()
     assert w.grad.tolist() == [[0.0, 1.0, 0.0]]
+
+
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
+def test_relu_abs_leaky_relu_gradients_at_nan_are_pytorch_s(kernels):
+    nan = float("nan")
+    with minigan.backends.use_cpu_kernels(kernels):
+        x = minigan.tensor([nan, -1.0, 2.0], requires_grad=True)
+        x.relu().sum().backward()
+        assert x.grad.tolist() == [1.0, 0.0, 1.0]
+        x.grad = None
+        x.abs().sum().backward()
+        assert x.grad.tolist() == [0.0, -1.0, 1.0]
+        x.grad = None
+        x.leaky_relu(0.2).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), [0.2, 0.2, 1.0])
+        # the fused Linear + ReLU kernels read the same formula: d relu/dz = 1 at the NaN
+        w = minigan.tensor([[1.0]], requires_grad=True)
+        inputs = minigan.tensor([[nan], [-1.0]], requires_grad=True)
+        minigan.ops.linear(inputs, w, activation="relu").sum().backward()
+        assert inputs.grad.tolist() == [[1.0], [0.0]]
