@@ -234,3 +234,12 @@ def test_new_factories_take_the_tensor_s_dtype_and_device():
     assert labels.tolist() == [1.0] * 4 and labels.dtype == np.float64
     out = minigan.randn(b, 1)
     assert out.view(-1, 1).squeeze(1).shape == (b,)
+
+
+def test_cross_entropy_takes_int64_tensor_labels():
+    # logits (0, log 3): softmax (1/4, 3/4); label 1 costs -log(3/4), label 0 costs -log(1/4)
+    logits = minigan.tensor([[0.0, np.log(3.0)], [0.0, np.log(3.0)]])
+    loss = minigan.nn.functional.cross_entropy(logits, minigan.tensor(np.array([1, 0])))
+    assert loss.item() == pytest.approx((-np.log(0.75) - np.log(0.25)) / 2, rel=1e-6)
+    with pytest.raises(TypeError, match="Long"):
+        minigan.nn.functional.cross_entropy(logits, minigan.tensor([1.0, 0.0]))
