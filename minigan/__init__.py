@@ -4,11 +4,15 @@ from .autograd import (
 )
 from . import ops
 from .ops import (
-    abs, cat, clamp, clip, concatenate, dropout, exp, leaky_relu, log, log_softmax, matmul, max,
-    maximum, mean, min, minimum, relu, sigmoid, softmax, softplus, sqrt, stack, sum, tanh, var, where,
+    abs, cat, clamp, clip, clone, concatenate, dropout, exp, leaky_relu, log, matmul, maximum, minimum, permute,
+    relu, sigmoid, softplus, sqrt, stack, tanh, transpose, where,
+)
+from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
+    amax, amin, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum, var,
 )
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
+from .autograd.pytorch_methods import chunk, split
 from . import nn, optim
 from .torch_api.serialization import load, save
 from . import cuda, data
@@ -17,7 +21,7 @@ from .torch_api.dtypes import (
     short, uint8,
 )
 from .torch_api.factories import (
-    Generator, arange, device, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
+    Generator, arange, device, empty, from_numpy, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randint_like, randn, randn_like, zeros, zeros_like,
 )
 from .torch_api.unsupported import TORCH as _UNSUPPORTED, UnsupportedFeatureError, module_getattr as _module_getattr
@@ -29,9 +33,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "tensor", "Function", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "manual_seed", "trace", "fusion", "ops", "nn", "optim", "save", "load",
-    "abs", "cat", "clamp", "clip", "concatenate", "dropout", "exp", "leaky_relu", "log", "log_softmax",
+    "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
-    "stack", "sum", "tanh", "var", "where", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
+    "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
+    "chunk", "split", "from_numpy", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",

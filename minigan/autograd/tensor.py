@@ -6,42 +6,19 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
-from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, float_dtype_argument, to_arguments
+from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, data_argument, to_arguments, wrap_dim
+from .conversions import ConversionMethods
+from .inplace import InPlaceMethods, shared_counter, version_of
+from .pytorch_methods import PyTorchMethods
 
 if TYPE_CHECKING:
     from .function import Context
 
 Shape = tuple[int, ...]
+GRAD_DTYPE_ERROR = "only Tensors of floating point dtype can require gradients"
 
 
-def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
-    """Turn user data into a floating-point array on ``device`` (default: where the data is,
-    or the CPU), or say clearly why it cannot be one."""
-    if isinstance(data, Tensor):
-        data = data.array
-    if hasattr(data, "dtype") and hasattr(data, "shape"):  # an array of some backend
-        source = backend_of(data)
-        if dtype is None:
-            dtype = source.numpy_dtype(data.dtype)
-            if dtype not in FLOAT_DTYPES:
-                raise TypeError(
-                    f"Tensor data must be floating point, got a {dtype} array of shape "
-                    f"{tuple(data.shape)}; convert it or pass dtype=np.float32"
-                )
-        target = source if device is None else backend_for(device)
-        # Always a copy, as torch.tensor: an optimizer updating the Tensor in place must
-        # never write into the caller's array.
-        return target.asarray(data, dtype=float_dtype_argument(dtype), copy=True)
-    # Python numbers and (nested) lists take the default dtype, as in PyTorch.
-    target_dtype = float_dtype_argument(DEFAULT_DTYPE if dtype is None else dtype)
-    try:
-        array = np.asarray(data, dtype=target_dtype)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"cannot make a Tensor from {type(data).__name__}: {error}") from None
-    return array if device is None else backend_for(device).asarray(array)
-
-
-class Tensor:
+class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the
@@ -50,16 +27,19 @@ class Tensor:
     recorded op (the leaves).
     """
 
-    __slots__ = ("array", "grad", "requires_grad", "_ctx", "__weakref__")
+    __slots__ = ("array", "grad", "requires_grad", "_ctx", "_vc", "__weakref__")
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
     is_parameter = False  #: True on nn.Parameter (the graph pictures mark parameters by it)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> None:
-        """Copy ``data`` (a number, nested list or array) into a new float Tensor on ``device``."""
-        self.array = _to_array(data, dtype, device)
+        """Copy ``data`` (a number, nested list or array) into a new Tensor on ``device``."""
+        self.array = data_argument(data.array if isinstance(data, Tensor) else data, dtype, device)
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
+        if requires_grad and self.dtype.kind != "f":
+            raise RuntimeError(GRAD_DTYPE_ERROR)
         self._ctx: Context | None = None
+        self._vc: list[int] | None = None  # the version counter (minigan/autograd/inplace.py)
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool, ctx: "Context | None") -> "Tensor":
@@ -69,6 +49,7 @@ class Tensor:
         tensor.grad = None
         tensor.requires_grad = requires_grad
         tensor._ctx = ctx
+        tensor._vc = None
         return tensor
 
     # ----------------------------------------------------------------- properties
@@ -101,6 +82,11 @@ class Tensor:
         self.array = value.array
 
     @property
+    def _version(self) -> int:
+        """How many times this tensor was changed in place (shared with ``detach()``'s results)."""
+        return version_of(self)
+
+    @property
     def ndim(self) -> int:
         return self.array.ndim
 
@@ -128,13 +114,8 @@ class Tensor:
 
     @property
     def T(self) -> "Tensor":
-        """The tensor with its axes reversed."""
-        return ops.transpose(self)
-
-    def __len__(self) -> int:
-        if self.ndim == 0:
-            raise TypeError("len() of a 0-d Tensor")
-        return self.shape[0]
+        """The tensor with its dimensions reversed (PyTorch's ``.T``)."""
+        return ops.reversed_dims(self)
 
     def __repr__(self) -> str:
         extra = f", grad_fn={self.grad_fn}" if self._ctx is not None else (
@@ -144,41 +125,48 @@ class Tensor:
         body = np.array2string(to_numpy(self.array), precision=4, separator=", ", prefix="tensor(")
         return f"tensor({body}, dtype={self.dtype}{extra})"
 
-    # ----------------------------------------------------------------- conversion
-    def numpy(self) -> np.ndarray:
-        """The data as a NumPy array, sharing memory (CPU tensors only, as in PyTorch: call
-        ``.cpu()`` first to copy a GPU tensor's data to the host)."""
-        if self.device != "cpu":
-            raise TypeError(f"can't convert a {self.device} tensor to NumPy: use tensor.cpu() to copy it to the host first")
-        return self.array
-
-    def item(self) -> float:
-        """The value of a one-element tensor as a Python float (copied from the device)."""
-        if self.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
-        return float(to_numpy(self.array).reshape(-1)[0])
-
-    def tolist(self) -> Any:
-        return to_numpy(self.array).tolist()
-
     def detach(self) -> "Tensor":
-        """The same data, cut from the graph: no gradient flows through the result."""
-        return Tensor._make(self.array, False, None)
+        """The same data, cut from the graph: no gradient flows through the result. It shares
+        this tensor's memory and version counter, as in PyTorch."""
+        detached = Tensor._make(self.array, False, None)
+        detached._vc = shared_counter(self)
+        return detached
+
+    def clone(self) -> "Tensor":
+        """A copy in new memory; gradients flow back through it to this tensor."""
+        return ops.clone(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and self.dtype.kind != "f":
+            raise RuntimeError(GRAD_DTYPE_ERROR)
         if self._ctx is not None and not requires_grad:
             raise RuntimeError("requires_grad can only be turned off on a leaf; use detach()")
         self.requires_grad = bool(requires_grad)
         return self
 
     def astype(self, dtype: Any) -> "Tensor":
-        return ops.astype(self, dtype)
+        return ops.cast(self, dtype)
 
     def float(self) -> "Tensor":
-        return ops.astype(self, np.float32)
+        return ops.cast(self, np.float32)
 
     def double(self) -> "Tensor":
-        return ops.astype(self, np.float64)
+        return ops.cast(self, np.float64)
+
+    def half(self) -> "Tensor":
+        return ops.cast(self, np.float16)
+
+    def long(self) -> "Tensor":
+        return ops.cast(self, np.int64)
+
+    def int(self) -> "Tensor":
+        return ops.cast(self, np.int32)
+
+    def bool(self) -> "Tensor":
+        return ops.cast(self, np.bool_)
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.kind == "f"
 
     # ----------------------------------------------------------------- autograd
     def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
@@ -242,36 +230,76 @@ class Tensor:
     def __getitem__(self, index: Any) -> "Tensor":
         return ops.getitem(self, index)
 
-    # Comparisons give plain boolean arrays: they have no gradient.
-    def __lt__(self, other: Any) -> Any:
-        return self.array < _raw(other)
+    # Comparisons give bool Tensors, which have no gradient (== stays identity: tensors are dict keys).
+    def __lt__(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array < _raw(other), False, None)
 
-    def __le__(self, other: Any) -> Any:
-        return self.array <= _raw(other)
+    def __le__(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array <= _raw(other), False, None)
 
-    def __gt__(self, other: Any) -> Any:
-        return self.array > _raw(other)
+    def __gt__(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array > _raw(other), False, None)
 
-    def __ge__(self, other: Any) -> Any:
-        return self.array >= _raw(other)
+    def __ge__(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array >= _raw(other), False, None)
+
+    def eq(self, other: Any) -> "Tensor":  # elementwise, a bool Tensor (the == operator compares identity)
+        return Tensor._make(self.array == _raw(other), False, None)
+
+    def ne(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array != _raw(other), False, None)
+
+    def __floordiv__(self, other: Any) -> "Tensor":
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> "Tensor":
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> "Tensor":
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return ops.remainder(other, self)
 
     __hash__ = object.__hash__  # tensors are used as dict keys by identity
 
     # ----------------------------------------------------------------- methods mirroring ops
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        return ops.sum(self, axis, keepdims)
+    # Reductions take PyTorch's dim=/keepdim= (and NumPy's axis=/keepdims=): minigan/ops/dims.py.
+    def sum(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.sum(self, *args, **kwargs)
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        return ops.mean(self, axis, keepdims)
+    def mean(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.mean(self, *args, **kwargs)
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        return ops.max(self, axis, keepdims)
+    def max(self, *args: Any, **kwargs: Any) -> Any:
+        """The largest value; ``max(dim)`` -> (values, indices); ``max(other)`` elementwise."""
+        return ops.dims.max(self, *args, **kwargs)
 
-    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        return ops.min(self, axis, keepdims)
+    def min(self, *args: Any, **kwargs: Any) -> Any:
+        """The smallest value; ``min(dim)`` -> (values, indices); ``min(other)`` elementwise."""
+        return ops.dims.min(self, *args, **kwargs)
 
-    def var(self, axis: int | Sequence[int] | None = None, keepdims: bool = False, ddof: int = 0) -> "Tensor":
-        return ops.var(self, axis, keepdims, ddof)
+    def amax(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.amax(self, *args, **kwargs)
+
+    def amin(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.amin(self, *args, **kwargs)
+
+    def argmax(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.argmax(self, *args, **kwargs)
+
+    def argmin(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.argmin(self, *args, **kwargs)
+
+    def var(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """Unbiased unless ``unbiased=False``/``correction=0``, as PyTorch (``ddof=`` also accepted)."""
+        return ops.dims.var(self, *args, **kwargs)
+
+    def std(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.std(self, *args, **kwargs)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return ops.dims.norm(self, p, dim, keepdim)
 
     def reshape(self, *shape: Any) -> "Tensor":
         return ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
@@ -279,11 +307,19 @@ class Tensor:
     def view(self, *shape: Any) -> "Tensor":
         return self.reshape(*shape)
 
-    def transpose(self, *axes: Any) -> "Tensor":
-        return ops.transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else (axes or None))
+    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+        """Swap dimensions ``dim0`` and ``dim1`` (PyTorch's transpose, not NumPy's)."""
+        return ops.transpose(self, dim0, dim1)
 
-    def permute(self, *axes: Any) -> "Tensor":
-        return self.transpose(*axes)
+    def permute(self, *dims: Any) -> "Tensor":
+        """Reorder the dimensions: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``."""
+        return ops.permute(self, tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+
+    def t(self) -> "Tensor":
+        """Transpose a tensor of at most 2 dimensions, as ``torch.t``."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return ops.reversed_dims(self)
 
     def expand(self, *shape: Any) -> "Tensor":
         return ops.broadcast_to(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
@@ -326,11 +362,11 @@ class Tensor:
     def softplus(self) -> "Tensor":
         return ops.softplus(self)
 
-    def log_softmax(self, axis: int = -1) -> "Tensor":
-        return ops.log_softmax(self, axis)
+    def log_softmax(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.log_softmax(self, *args, **kwargs)
 
-    def softmax(self, axis: int = -1) -> "Tensor":
-        return ops.softmax(self, axis)
+    def softmax(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.softmax(self, *args, **kwargs)
 
     # ----------------------------------------------------------------- PyTorch-style shape and placement
     @property
@@ -376,7 +412,7 @@ class Tensor:
         gradients flow back to the original device and dtype."""
         where, dtype = to_arguments(args, kwargs)
         moved = self if where is None else ops.to_device(self, where)
-        return moved if dtype is None else ops.astype(moved, dtype)
+        return moved if dtype is None else ops.cast(moved, dtype)
 
     def cpu(self) -> "Tensor":
         return self.to("cpu")
@@ -403,9 +439,7 @@ def _dim_index(dim: Any, ndim: int, name: str) -> int:
     """``dim`` as an index in ``range(ndim)``, counting negative values from the end."""
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{name}: dim must be an int, got {type(dim).__name__}")
-    if not -ndim <= dim < ndim:
-        raise IndexError(f"{name}: dim {dim} is out of range for {ndim} dimensions")
-    return int(dim) % ndim
+    return wrap_dim(dim, ndim)
 
 
 def _raw(value: Any) -> Any:
@@ -421,6 +455,9 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
         return value
     dtype = like.dtype if like is not None else DEFAULT_DTYPE
     if isinstance(value, (int, float, bool, np.generic)):
+        if dtype.kind != "f" and not isinstance(value, (bool, np.bool_)):  # an integer or bool Tensor beside
+            dtype = np.dtype(DEFAULT_DTYPE) if isinstance(value, (float, np.floating)) else (
+                np.dtype(np.int64) if dtype.kind == "b" else dtype)  # a number: PyTorch's promotion
         backend = backend_for("cpu") if like is None else backend_of(like.array)
         return Tensor._make(backend.asarray(value, dtype=dtype), False, None)
     if hasattr(value, "dtype") and hasattr(value, "shape"):

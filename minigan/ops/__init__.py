@@ -7,18 +7,19 @@ Because every backward is made of these same ops, the backward pass can be recor
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
 ``shape``, ``elementwise``, ``arithmetic``, ``reductions``, ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
-``resize`` (bilinear, as two matrix products).
+``resize`` (bilinear, as two matrix products); ``dims`` gives the reductions PyTorch's arguments
+(``dim=``, ``keepdim=``, (values, indices)).
 """
 from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
-    concatenate, expand, getitem, permute, reshape, stack, transpose,
+    concatenate, expand, getitem, permute, reshape, reversed_dims, stack, transpose,
 )
 from .elementwise import (
-    Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, clamp, clip, exp,
+    Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, cast, clamp, clip, clone, exp,
     log, maximum, minimum, sqrt, to_device, where,
 )
 from .arithmetic import (
-    Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, matmul, mul, neg, pow, sub,
+    Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, floor_divide, matmul, mul, neg, pow, remainder, sub,
 )
 from .reductions import (
     Max, Mean, Sum, Var, max, mean, min, sum, var,
@@ -36,3 +37,4 @@ from .convolution import (
     avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest,
 )
 from .resize import upsample_bilinear
+from . import dims

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.arguments import float_dtype_argument
+from ..autograd.arguments import dtype_argument, float_dtype_argument
 from ..autograd import Context, Function, Tensor, unbroadcast
 from ..backends import Device, backend_of, move
 from .operands import _check_broadcast, _constant, _pair, _xp
@@ -15,6 +15,9 @@ from .operands import _check_broadcast, _constant, _pair, _xp
 # ============================================================== elementwise math
 class Exp(Function):
     """f = exp(a);  df/da = f (the output is reused)."""
+
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
@@ -40,6 +43,9 @@ class Log(Function):
 class Sqrt(Function):
     """f = sqrt(a);  df/da = 1 / (2 f)."""
 
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return _xp(a).sqrt(a)
@@ -59,7 +65,8 @@ class Abs(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a = ctx.inputs[0].array
-        return (grad * _constant(_xp(a).sign(a)),)
+        xp = _xp(a)
+        return (grad * _constant(xp.where(xp.isnan(a), xp.zeros_like(a), xp.sign(a))),)  # 0 at a NaN, as PyTorch
 
 
 class Clamp(Function):
@@ -138,6 +145,8 @@ class Where(Function):
 class AsType(Function):
     """f = a converted to another float dtype;  df/da = 1 (converted back)."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, dtype: Any) -> Any:
         backend = backend_of(a)
@@ -150,6 +159,8 @@ class AsType(Function):
 
 class ToDevice(Function):
     """f = a copied to another device;  df/da = the gradient copied back to a's device."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, a: Any, device: Device) -> Any:
@@ -213,6 +224,25 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     except ValueError:
         raise ValueError(f"where: condition, a and b have shapes {shapes} that cannot be broadcast together") from None
     return Where.apply(a, b, condition=condition)
+
+
+def clone(a: Tensor) -> Tensor:
+    """A copy of ``a`` in new memory, recorded (the gradient flows back unchanged), as ``torch.clone``."""
+    if a.requires_grad:
+        return AsType.apply(a, dtype=a.dtype)
+    return Tensor._make(_xp(a.array).asarray(a.array, copy=True), False, None)
+
+
+def cast(a: Tensor, dtype: Any) -> Tensor:
+    """``a`` in ``dtype`` (float, integer or bool); a cast between float dtypes is recorded, one to
+    an integer or bool dtype is not (such a Tensor has no gradient), as PyTorch's ``.to(dtype)``."""
+    resolved = dtype_argument(dtype)
+    if resolved == a.dtype:
+        return a
+    if resolved.kind == "f" and a.dtype.kind == "f":
+        return AsType.apply(a, dtype=resolved)
+    backend = backend_of(a.array)
+    return Tensor._make(backend.xp.astype(a.array, backend.native_dtype(resolved)), False, None)
 
 
 def astype(a: Tensor, dtype: Any) -> Tensor:

@@ -43,6 +43,8 @@ def _expand_back(grad: Tensor, shape: tuple[int, ...], axes: tuple[int, ...] | N
 class Sum(Function):
     """f = sum of a over axes;  df/da = 1 (the gradient is broadcast back)."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
         return _xp(a).sum(a, axis=axes, keepdims=keepdims)
@@ -55,6 +57,8 @@ class Sum(Function):
 
 class Mean(Function):
     """f = sum(a) / n over axes;  df/da = 1/n."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
@@ -83,7 +87,9 @@ class Max(Function):
         a = ctx.inputs[0].array
         axes = ctx.options["axes"]
         xp = _xp(a)
-        winners = xp.astype(a == xp.max(a, axis=axes, keepdims=True), a.dtype)
+        top = xp.max(a, axis=axes, keepdims=True)
+        # A NaN is the maximum where there is one (PyTorch: the gradient goes to the NaNs).
+        winners = xp.astype(xp.where(xp.isnan(top), xp.isnan(a), a == top), a.dtype)
         share = winners / xp.sum(winners, axis=axes, keepdims=True)
         expanded = _expand_back(grad, a.shape, axes, ctx.options["keepdims"])
         return (expanded * _constant(share),)

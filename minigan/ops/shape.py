@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd import Context, Function, Tensor, as_tensor, unbroadcast
+from ..autograd.arguments import wrap_dim
 from ..backends import backend_of
 from .operands import _xp
 
@@ -15,6 +16,8 @@ from .operands import _xp
 # ============================================================== shape
 class Reshape(Function):
     """f = a with a new shape;  df/da = the gradient reshaped back."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
@@ -31,17 +34,21 @@ class Reshape(Function):
 class Transpose(Function):
     """f = a with its axes permuted;  df/da = the gradient permuted back."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...]) -> Any:
         return _xp(a).permute_dims(a, axes)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return (transpose(grad, tuple(int(i) for i in np.argsort(ctx.options["axes"]))),)
+        return (permute(grad, tuple(int(i) for i in np.argsort(ctx.options["axes"]))),)
 
 
 class BroadcastTo(Function):
     """f = a repeated along broadcast axes;  df/da = the gradient summed over them."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
@@ -62,17 +69,33 @@ def reshape(a: Tensor, shape: Sequence[int]) -> Tensor:
     return Reshape.apply(a, shape=shape)
 
 
-def transpose(a: Tensor, axes: Sequence[int] | None = None) -> Tensor:
-    """Permute axes (reverse them when ``axes`` is None), like ``np.transpose``."""
-    if axes is None:
-        axes = tuple(reversed(range(a.ndim)))
-    axes = tuple(int(ax) % builtins.max(a.ndim, 1) for ax in axes)
-    if sorted(axes) != list(range(a.ndim)):
-        raise ValueError(f"transpose: {axes} is not a permutation of the {a.ndim} axes of a tensor of shape {a.shape}")
+def permute(a: Tensor, dims: Sequence[int]) -> Tensor:
+    """``a`` with its dimensions reordered: dimension i of the result is ``dims[i]`` of ``a``
+    (negative dims count from the end), as ``torch.permute``."""
+    if len(dims) != a.ndim:
+        raise RuntimeError(
+            f"permute(): number of dims don't match in permute: the tensor has {a.ndim} dimensions "
+            f"(shape {a.shape}) but {len(dims)} dims were given ({tuple(dims)})"
+        )
+    axes = tuple(wrap_dim(d, a.ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return Transpose.apply(a, axes=axes)
 
 
-permute = transpose
+def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
+    """``a`` with dimensions ``dim0`` and ``dim1`` swapped, as ``torch.transpose``."""
+    axes = list(range(a.ndim))
+    first, second = wrap_dim(dim0, a.ndim), wrap_dim(dim1, a.ndim)
+    if a.ndim == 0 or first == second:
+        return a
+    axes[first], axes[second] = axes[second], axes[first]
+    return Transpose.apply(a, axes=tuple(axes))
+
+
+def reversed_dims(a: Tensor) -> Tensor:
+    """``a`` with its dimensions in reverse order (``Tensor.T``)."""
+    return Transpose.apply(a, axes=tuple(reversed(range(a.ndim)))) if a.ndim > 1 else a
 
 
 def broadcast_to(a: Tensor, shape: Sequence[int]) -> Tensor:
@@ -114,6 +137,8 @@ def _normalize_index(index: Any, backend: Any) -> tuple[Any, bool]:
 class GetItem(Function):
     """f = a[index];  df/da = the gradient scattered back (added where an index repeats)."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, index: tuple[Any, ...], advanced: bool) -> Any:
         try:
@@ -129,6 +154,8 @@ class GetItem(Function):
 
 class ScatterAdd(Function):
     """f = zeros(shape) with g added at index (the adjoint of getitem);  df/dg = df[index]."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, g: Any, index: tuple[Any, ...], advanced: bool, shape: tuple[int, ...]) -> Any:
@@ -154,9 +181,14 @@ def getitem(a: Tensor, index: Any) -> Tensor:
 class Concatenate(Function):
     """f = the inputs joined along an axis;  df/d(input i) = the gradient's slice for input i."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
-    def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
-        return _xp(arrays[0]).concat(arrays, axis=axis)
+    def forward(ctx: Context, *arrays: Any, axis: int, dtype: Any = None) -> Any:
+        xp = _xp(arrays[0])
+        if dtype is not None:  # mixed dtypes, promoted as PyTorch does (see _joinable)
+            arrays = tuple(xp.astype(a, dtype) for a in arrays)
+        return xp.concat(arrays, axis=axis)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -173,9 +205,14 @@ class Concatenate(Function):
 class Stack(Function):
     """f = the inputs stacked along a new axis;  df/d(input i) = the gradient at position i."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
-    def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
-        return _xp(arrays[0]).stack(arrays, axis=axis)
+    def forward(ctx: Context, *arrays: Any, axis: int, dtype: Any = None) -> Any:
+        xp = _xp(arrays[0])
+        if dtype is not None:  # mixed dtypes, promoted as PyTorch does (see _joinable)
+            arrays = tuple(xp.astype(a, dtype) for a in arrays)
+        return xp.stack(arrays, axis=axis)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -184,13 +221,13 @@ class Stack(Function):
         return tuple(grad[prefix + (i,)] if needed else None for i, needed in enumerate(ctx.needs_input_grad))
 
 
-def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> tuple[tuple[Tensor, ...], int]:
+def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> tuple[tuple[Tensor, ...], int, Any]:
     if len(tensors) == 0:
         raise ValueError(f"{name}: needs at least one tensor")
     tensors = tuple(as_tensor(t) for t in tensors)
     ndim = tensors[0].ndim + (1 if new_axis else 0)
     if not -ndim <= axis < ndim:
-        raise ValueError(f"{name}: axis {axis} is out of range for {ndim} dimensions")
+        raise IndexError(f"{name}: Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {axis})")
     axis %= ndim
     shapes = [t.shape for t in tensors]
     for shape in shapes:
@@ -198,17 +235,30 @@ def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> t
             n != m for i, (n, m) in enumerate(zip(shape, shapes[0])) if new_axis or i != axis
         ):
             raise ValueError(f"{name}: shapes {shapes} do not match (except along axis {axis})")
-    return tensors, axis
+    return tensors, axis, _joined_dtype(tensors)
 
 
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    tensors, axis = _joinable("concatenate", tensors, axis, new_axis=False)
-    return Concatenate.apply(*tensors, axis=axis)
+def _joined_dtype(tensors: tuple[Tensor, ...]) -> Any:
+    """None when all dtypes agree, else PyTorch's result type: the widest float if any input is
+    float (integers join it without widening it), else the widest integer (bool below all)."""
+    dtypes = {t.dtype for t in tensors}
+    if len(dtypes) == 1:
+        return None
+    floats = [d for d in dtypes if d.kind == "f"]
+    dtype = np.result_type(*floats) if floats else np.result_type(*dtypes)
+    return backend_of(tensors[0].array).native_dtype(dtype)
+
+
+def concatenate(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """The tensors joined along ``dim`` (``axis``), as ``torch.cat``."""
+    tensors, axis, dtype = _joinable("cat", tensors, axis if dim is None else dim, new_axis=False)
+    return Concatenate.apply(*tensors, axis=axis, dtype=dtype)
 
 
 cat = concatenate
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    tensors, axis = _joinable("stack", tensors, axis, new_axis=True)
-    return Stack.apply(*tensors, axis=axis)
+def stack(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """The tensors stacked along a new dimension ``dim`` (``axis``), as ``torch.stack``."""
+    tensors, axis, dtype = _joinable("stack", tensors, axis if dim is None else dim, new_axis=True)
+    return Stack.apply(*tensors, axis=axis, dtype=dtype)
