@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"nn"},
     {"optim"},
     {"data", "utils", "viz"},
+    {"vision"},
     {"gan", "metrics", "gradcheck"},
     {"__init__"},
     {"cli"},
