@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"formulas", "paths", "micro", "exercises"},
     {"backends"},
     {"autograd"},
-    {"torch_api", "cuda"},
+    {"torch_api", "cuda", "accelerator"},
     {"ops"},
     {"nn"},
     {"optim"},

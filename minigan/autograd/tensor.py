@@ -7,6 +7,7 @@ import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, float_dtype_argument, to_arguments
+from .legacy import TensorTypeMethods
 
 if TYPE_CHECKING:
     from .function import Context
@@ -41,7 +42,7 @@ def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
     return array if device is None else backend_for(device).asarray(array)
 
 
-class Tensor:
+class Tensor(TensorTypeMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

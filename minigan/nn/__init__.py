@@ -1,5 +1,5 @@
 """Neural-network building blocks: ``Module``, layers (dense and convolutional), losses, ``init`` and ``functional``."""
-from . import functional, init
+from . import functional, init, parallel
 from .conv import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Unflatten, Upsample
 from .layers import (
     BatchNorm1d,
@@ -22,7 +22,7 @@ __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Identity", "Dropout", "Flatten",
     "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
-    "functional", "init",
+    "functional", "init", "parallel",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

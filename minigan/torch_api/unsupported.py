@@ -62,7 +62,7 @@ NN: Mapping[str, str] = {
     "ELU": "the ELU activation", "GELU": "the GELU activation", "SiLU": "the SiLU activation",
     "Softplus": "the Softplus layer; use minigan.softplus",
     "L1Loss": "L1Loss", "KLDivLoss": "KLDivLoss",
-    "DataParallel": _NO_GPU, "parallel": _NO_GPU,
+    "DataParallel": _NO_GPU,
     "utils": "torch.nn.utils (clip_grad_norm_, spectral_norm, weight_norm)",
 }
 
