@@ -11,6 +11,7 @@ import numpy as np
 
 from ..backends import backend_of
 from .grad_mode import set_grad_enabled
+from .inplace import check_versions
 from .tensor import Tensor
 from .tracing import active_tracer
 
@@ -161,6 +162,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     f"trying to backward through the graph a second time (at {ctx.function.__name__}): "
                     "its saved values were freed after the first backward; pass retain_graph=True the first time"
                 )
+            check_versions(ctx)
             needs = ctx.needs_input_grad
             if wanted is not None:  # like torch.autograd.grad: no gradient that leads to no wanted tensor
                 needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, needs))

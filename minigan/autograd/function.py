@@ -41,7 +41,7 @@ class Context:
     gives the result Tensor back (held weakly, so output -> context -> output is no cycle).
     """
 
-    __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed")
+    __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed", "versions")
 
     def __init__(self) -> None:
         self.saved: tuple[Any, ...] = ()
@@ -65,7 +65,15 @@ class Context:
 
 
 class Function:
-    """Base class of every op; see the module docstring for the contract."""
+    """Base class of every op; see the module docstring for the contract.
+
+    ``saved_inputs`` lists the inputs whose values backward reads (None: all of them) and
+    ``saves_output`` says whether it reads the output: the engine checks that those were not
+    changed in place since the op ran (minigan/autograd/inplace.py).
+    """
+
+    saved_inputs: tuple[int, ...] | None = None
+    saves_output = False
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, **options: Any) -> Any:
@@ -92,6 +100,7 @@ class Function:
         if not record:
             return Tensor._make(data, False, None)
         ctx.needs_input_grad = tuple(t.requires_grad for t in tensors)
+        ctx.versions = tuple(0 if t._vc is None else t._vc[0] for t in tensors)
         output = Tensor._make(data, True, ctx)
         ctx._output_ref = weakref.ref(output)
         return output

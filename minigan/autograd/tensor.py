@@ -7,6 +7,7 @@ import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, float_dtype_argument, to_arguments
+from .inplace import InPlaceMethods, shared_counter, version_of
 from .legacy import TensorTypeMethods
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
     return array if device is None else backend_for(device).asarray(array)
 
 
-class Tensor(TensorTypeMethods):
+class Tensor(InPlaceMethods, TensorTypeMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the
@@ -51,7 +52,7 @@ class Tensor(TensorTypeMethods):
     recorded op (the leaves).
     """
 
-    __slots__ = ("array", "grad", "requires_grad", "_ctx", "__weakref__")
+    __slots__ = ("array", "grad", "requires_grad", "_ctx", "_vc", "__weakref__")
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
     is_parameter = False  #: True on nn.Parameter (the graph pictures mark parameters by it)
 
@@ -61,6 +62,7 @@ class Tensor(TensorTypeMethods):
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
         self._ctx: Context | None = None
+        self._vc: list[int] | None = None  # the version counter (minigan/autograd/inplace.py)
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool, ctx: "Context | None") -> "Tensor":
@@ -70,6 +72,7 @@ class Tensor(TensorTypeMethods):
         tensor.grad = None
         tensor.requires_grad = requires_grad
         tensor._ctx = ctx
+        tensor._vc = None
         return tensor
 
     # ----------------------------------------------------------------- properties
@@ -100,6 +103,11 @@ class Tensor(TensorTypeMethods):
         if not isinstance(value, Tensor):
             raise TypeError(f"assigned data must be a Tensor, got {type(value).__name__}")
         self.array = value.array
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor was changed in place (shared with ``detach()``'s results)."""
+        return version_of(self)
 
     @property
     def ndim(self) -> int:
@@ -163,8 +171,15 @@ class Tensor(TensorTypeMethods):
         return to_numpy(self.array).tolist()
 
     def detach(self) -> "Tensor":
-        """The same data, cut from the graph: no gradient flows through the result."""
-        return Tensor._make(self.array, False, None)
+        """The same data, cut from the graph: no gradient flows through the result. It shares
+        this tensor's memory and version counter, as in PyTorch."""
+        detached = Tensor._make(self.array, False, None)
+        detached._vc = shared_counter(self)
+        return detached
+
+    def clone(self) -> "Tensor":
+        """A copy in new memory; gradients flow back through it to this tensor."""
+        return ops.clone(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         if self._ctx is not None and not requires_grad:

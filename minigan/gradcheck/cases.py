@@ -82,6 +82,7 @@ OP_CASES: list[OpCase] = [
     OpCase("reshape", lambda a: a.reshape(2, -1) * a.reshape(2, -1), [((3, 4),)]),
     OpCase("transpose", lambda a: a.transpose(2, 0, 1) * 1.0, [((2, 3, 4),)]),
     OpCase("T", lambda a: a.T @ a, [((3, 4),)]),
+    OpCase("clone", lambda a: a.clone() * a, [((3, 4),)]),
     OpCase("broadcast_to", lambda a: a.expand(3, 4) * 2.0, [((1, 4),), ((4,),)]),
     OpCase("getitem_slice", lambda a: a[1:, ::2] * 3.0, [((4, 5),)]),
     OpCase("getitem_int_array", _getitem_repeat, [((4, 3),)]),

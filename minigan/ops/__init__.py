@@ -9,8 +9,8 @@ Bottom to top, each module importing only those before it: ``operands`` (what th
 (linear, batch norm and per-channel bias, each with its activation) and ``convolution``.
 """
 from .shape import (
-    BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
-    concatenate, expand, getitem, permute, reshape, stack, transpose,
+    BroadcastTo, Clone, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
+    clone, concatenate, expand, getitem, permute, reshape, stack, transpose,
 )
 from .elementwise import (
     Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, clamp, clip, exp,

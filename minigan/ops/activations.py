@@ -29,6 +29,9 @@ def _formulas(array: Any) -> Any:
 class ReLU(Function):
     """f = max(a, 0);  df/da = [f > 0] (the output is reused)."""
 
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return _formulas(a).relu(a, 0)
@@ -53,6 +56,9 @@ class LeakyReLU(Function):
 class Sigmoid(Function):
     """f = 1 / (1 + exp(-a)), computed without overflow;  df/da = f (1 - f)."""
 
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return _formulas(a).sigmoid(a)
@@ -64,6 +70,9 @@ class Sigmoid(Function):
 
 class Tanh(Function):
     """f = tanh(a);  df/da = 1 - f^2."""
+
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
@@ -89,6 +98,9 @@ class Softplus(Function):
 class LogSoftmax(Function):
     """f = a - logsumexp(a) along an axis;  df/da: g - exp(f) * sum(g)."""
 
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int) -> Any:
         xp = _xp(a)
@@ -103,6 +115,9 @@ class LogSoftmax(Function):
 
 class Softmax(Function):
     """f = exp(a) / sum(exp(a)) along an axis;  df/da: f * (g - sum(g f))."""
+
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int) -> Any:

@@ -16,6 +16,8 @@ from .shape import transpose
 class Add(Function):
     """f = a + b;  df/da = 1, df/db = 1 (summed over broadcast axes)."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         if a.shape != b.shape:
@@ -30,6 +32,8 @@ class Add(Function):
 
 class Sub(Function):
     """f = a - b;  df/da = 1, df/db = -1."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
@@ -81,6 +85,8 @@ class Div(Function):
 class Neg(Function):
     """f = -a;  df/da = -1."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return -a
@@ -108,6 +114,8 @@ class PowScalar(Function):
 
 class Pow(Function):
     """f = a ** b;  df/da = b * a ** (b - 1), df/db = f * log(a) (needs a > 0)."""
+
+    saves_output = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:

@@ -16,6 +16,9 @@ from .operands import _check_broadcast, _constant, _pair, _xp
 class Exp(Function):
     """f = exp(a);  df/da = f (the output is reused)."""
 
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return _xp(a).exp(a)
@@ -39,6 +42,9 @@ class Log(Function):
 
 class Sqrt(Function):
     """f = sqrt(a);  df/da = 1 / (2 f)."""
+
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
@@ -138,6 +144,8 @@ class Where(Function):
 class AsType(Function):
     """f = a converted to another float dtype;  df/da = 1 (converted back)."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, dtype: Any) -> Any:
         backend = backend_of(a)
@@ -150,6 +158,8 @@ class AsType(Function):
 
 class ToDevice(Function):
     """f = a copied to another device;  df/da = the gradient copied back to a's device."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, a: Any, device: Device) -> Any:

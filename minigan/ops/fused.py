@@ -66,6 +66,8 @@ class LinearAct(Function):
     stored; that needs a leaky slope > 0, which ``linear`` checks.
     """
 
+    saved_inputs = (0, 1)  # x and W (the bias is not read), as PyTorch's addmm saves
+    saves_output = True
     fuses = "Linear"  # what the op stands for; minigan.trace() marks it "[fused Linear+act]"
 
     @staticmethod
@@ -158,6 +160,7 @@ class BatchNormAct(Function):
     momentum, or None) is updated in place, as PyTorch does.
     """
 
+    saves_output = True
     fuses = "BatchNorm"  # what the op stands for; minigan.trace() marks it "[fused BatchNorm+act]"
 
     @staticmethod
@@ -271,6 +274,7 @@ class ChannelBiasAct(Function):
     (create_graph), the composite is rebuilt in Tensor ops and differentiated instead.
     """
 
+    saves_output = True
     fuses = "conv bias"  # what the op stands for; minigan.trace() marks it "[fused conv bias+act]"
 
     @staticmethod

@@ -43,6 +43,8 @@ def _expand_back(grad: Tensor, shape: tuple[int, ...], axes: tuple[int, ...] | N
 class Sum(Function):
     """f = sum of a over axes;  df/da = 1 (the gradient is broadcast back)."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
         return _xp(a).sum(a, axis=axes, keepdims=keepdims)
@@ -55,6 +57,8 @@ class Sum(Function):
 
 class Mean(Function):
     """f = sum(a) / n over axes;  df/da = 1/n."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:

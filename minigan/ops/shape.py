@@ -16,6 +16,8 @@ from .operands import _xp
 class Reshape(Function):
     """f = a with a new shape;  df/da = the gradient reshaped back."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         try:
@@ -31,6 +33,8 @@ class Reshape(Function):
 class Transpose(Function):
     """f = a with its axes permuted;  df/da = the gradient permuted back."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...]) -> Any:
         return _xp(a).permute_dims(a, axes)
@@ -43,6 +47,8 @@ class Transpose(Function):
 class BroadcastTo(Function):
     """f = a repeated along broadcast axes;  df/da = the gradient summed over them."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
         try:
@@ -53,6 +59,25 @@ class BroadcastTo(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         return (unbroadcast(grad, ctx.inputs[0].shape),)
+
+
+class Clone(Function):
+    """f = a copied into new memory;  df/da = 1."""
+
+    saved_inputs = ()  # backward reads no input value
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return _xp(a).asarray(a, copy=True)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad,)
+
+
+def clone(a: Tensor) -> Tensor:
+    """A copy of ``a`` in new memory, recorded (gradients flow back unchanged), as ``torch.clone``."""
+    return Clone.apply(a)
 
 
 def reshape(a: Tensor, shape: Sequence[int]) -> Tensor:
@@ -114,6 +139,8 @@ def _normalize_index(index: Any, backend: Any) -> tuple[Any, bool]:
 class GetItem(Function):
     """f = a[index];  df/da = the gradient scattered back (added where an index repeats)."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, a: Any, index: tuple[Any, ...], advanced: bool) -> Any:
         try:
@@ -129,6 +156,8 @@ class GetItem(Function):
 
 class ScatterAdd(Function):
     """f = zeros(shape) with g added at index (the adjoint of getitem);  df/dg = df[index]."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, g: Any, index: tuple[Any, ...], advanced: bool, shape: tuple[int, ...]) -> Any:
@@ -154,6 +183,8 @@ def getitem(a: Tensor, index: Any) -> Tensor:
 class Concatenate(Function):
     """f = the inputs joined along an axis;  df/d(input i) = the gradient's slice for input i."""
 
+    saved_inputs = ()  # backward reads no input value
+
     @staticmethod
     def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
         return _xp(arrays[0]).concat(arrays, axis=axis)
@@ -172,6 +203,8 @@ class Concatenate(Function):
 
 class Stack(Function):
     """f = the inputs stacked along a new axis;  df/d(input i) = the gradient at position i."""
+
+    saved_inputs = ()  # backward reads no input value
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, axis: int) -> Any:

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import formulas
 from ..backends import backend_of, to_numpy
-from ..autograd import Tensor, enable_grad
+from ..autograd import Tensor, bump_version, enable_grad
 
 ParamsArg = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -100,8 +100,11 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            self._step_group(group, [(param, self._checked_grad(param), self._state_of(param))
-                                     for param in group["params"] if param.grad is not None])
+            items = [(param, self._checked_grad(param), self._state_of(param))
+                     for param in group["params"] if param.grad is not None]
+            self._step_group(group, items)
+            for param, _, _ in items:  # an update is an in-place change: a graph saved before it is stale
+                bump_version(param)
         return loss
 
     def _checked_grad(self, param: Tensor) -> Any:

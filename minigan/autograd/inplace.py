@@ -1,0 +1,227 @@
+"""PyTorch's in-place Tensor methods (``fill_``, ``normal_``, ``add_``...) and the version counter
+that lets a backward pass notice a tensor it needs was changed in place after it was saved.
+
+Each Tensor has a version counter, created on the first in-place change (``_vc``: None means
+version 0; otherwise a one-element list, so that ``detach()`` can share it with its source as in
+PyTorch, while ``.data`` gets a counter of its own, as in PyTorch). Every in-place method and every
+optimizer step bumps it. ``Function.apply`` writes down the versions of an op's inputs when it
+records the op, and the engine compares them with the current ones before running that op's
+backward (only there: the forward pass does no extra check).
+
+In-place changes are not recorded in the graph. On a leaf that requires grad while grad mode is on
+they raise PyTorch's error; under ``no_grad()`` or through ``.data`` they are allowed. On a tensor
+with recorded history (or with an operand that requires grad) they raise, naming the out-of-place
+form to use instead.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from ..backends import backend_of, to_numpy
+from .grad_mode import is_grad_enabled
+
+LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def version_of(tensor: Any) -> int:
+    """How many times ``tensor`` was changed in place (PyTorch's ``_version``)."""
+    box = tensor._vc
+    return 0 if box is None else box[0]
+
+
+def bump_version(tensor: Any) -> None:
+    """Count one in-place change of ``tensor`` (the optimizers call this for each parameter they update)."""
+    box = tensor._vc
+    if box is None:
+        tensor._vc = [1]
+    else:
+        box[0] += 1
+
+
+def shared_counter(tensor: Any) -> list[int]:
+    """``tensor``'s counter, made now if it has none, for a view that must share it (``detach``)."""
+    if tensor._vc is None:
+        tensor._vc = [0]
+    return tensor._vc
+
+
+_TORCH_TYPE_NAMES = {"float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
+                     "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+                     "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+def check_versions(ctx: Any) -> None:
+    """Raise PyTorch's error when a tensor the backward of ``ctx`` reads (an input it saved, or
+    its output) was changed in place since the op ran."""
+    function = ctx.function
+    versions = ctx.versions
+    needed = range(len(versions)) if function.saved_inputs is None else function.saved_inputs
+    for index in needed:
+        tensor = ctx.inputs[index]
+        box = tensor._vc
+        if box is not None and box[0] != versions[index]:
+            _raise_modified(tensor, box[0], versions[index], function, f"input {index}")
+    if function.saves_output:
+        output = ctx._output_ref()
+        if output is not None and output._vc is not None and output._vc[0] != 0:
+            _raise_modified(output, output._vc[0], 0, function, "its output")
+
+
+def _raise_modified(tensor: Any, now: int, saved: int, function: type, which: str) -> None:
+    kind = _TORCH_TYPE_NAMES.get(str(tensor.dtype), f"{tensor.dtype} tensor")
+    shape = ", ".join(str(n) for n in tensor.shape)
+    made_by = "" if tensor._ctx is None else f", which is output 0 of {tensor._ctx.function.__name__}"
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[torch.{kind} [{shape}]]{made_by}, is at version {now}; expected version {saved} instead. "
+        f"It is {which} of {function.__name__}, whose backward needs its value: compute the backward "
+        "before changing it (an optimizer.step() or an in-place method), or change a copy (.clone())"
+    )
+
+
+def _raw(value: Any) -> Any:
+    return value.array if hasattr(value, "array") and hasattr(value, "requires_grad") else value
+
+
+class InPlaceMethods:
+    """The in-place methods of Tensor (a base class of it); each returns the tensor itself."""
+
+    __slots__ = ()
+
+    def _begin_inplace(self, name: str, *operands: Any) -> Any:
+        """Check that ``name`` may change this tensor now; return its array."""
+        if is_grad_enabled():
+            if self.requires_grad:
+                if self._ctx is None:
+                    raise RuntimeError(LEAF_ERROR)
+                raise RuntimeError(
+                    f"{name}: in-place operations on a tensor with recorded history are not supported by minigan; "
+                    f"use the out-of-place form ({name.rstrip('_')}) or run it under no_grad()"
+                )
+            for operand in operands:
+                if getattr(operand, "requires_grad", False):
+                    raise RuntimeError(
+                        f"{name}: an in-place operation whose operand requires grad is not supported by minigan "
+                        f"(it would have to be recorded); use the out-of-place form ({name.rstrip('_')})"
+                    )
+        return self.array
+
+    def _write(self, name: str, values: Any) -> Any:
+        """Store ``values`` (broadcast to this tensor's shape, in its dtype) into its memory, in place."""
+        array = self.array
+        values = _raw(values)
+        if isinstance(values, (str, bytes)) or values is None:
+            raise TypeError(f"{name}: expected a number or a Tensor, got {type(values).__name__}")
+        if hasattr(values, "shape"):
+            try:
+                broadcast = np.broadcast_shapes(tuple(values.shape), tuple(array.shape))
+            except ValueError:
+                broadcast = None
+            if broadcast != tuple(array.shape):
+                raise RuntimeError(
+                    f"{name}: a value of shape {tuple(values.shape)} doesn't match the broadcast shape "
+                    f"{tuple(array.shape)} of the tensor changed in place"
+                )
+            backend = backend_of(array)
+            if backend_of(values) is not backend:
+                values = backend.asarray(to_numpy(values))
+        array[...] = values
+        bump_version(self)
+        return self
+
+    def fill_(self, value: Any) -> Any:
+        """Set every element to ``value`` (a number, or a one-element Tensor)."""
+        self._begin_inplace("fill_", value)
+        if hasattr(value, "shape") and getattr(value, "ndim", 0) != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensors, got one of shape {tuple(value.shape)}")
+        return self._write("fill_", value)
+
+    def zero_(self) -> Any:
+        """Set every element to 0."""
+        self._begin_inplace("zero_")
+        return self._write("zero_", 0)
+
+    def copy_(self, src: Any, non_blocking: bool = False) -> Any:
+        """Copy ``src`` (broadcast to this shape, cast to this dtype, moved to this device) into this tensor."""
+        self._begin_inplace("copy_", src)
+        return self._write("copy_", src)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Any:
+        """Fill with samples of N(mean, std^2), drawn from ``generator`` (default: the one ``manual_seed`` seeds)."""
+        self._begin_inplace("normal_")
+        if not std >= 0:
+            raise RuntimeError(f"normal_ expects std >= 0.0, but found std {std}")
+        return self._write("normal_", _draw(self, "standard_normal", generator) * std + mean)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Any:
+        """Fill with samples drawn uniformly from [a, b)."""
+        self._begin_inplace("uniform_")
+        if not a <= b:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+        return self._write("uniform_", _draw(self, "random", generator) * (b - a) + a)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Any:
+        """Limit every element to [min, max] (either may be None); NaN stays NaN."""
+        array = self._begin_inplace("clamp_", min, max)
+        if min is None and max is None:
+            raise RuntimeError("clamp_: at least one of 'min' or 'max' must not be None")
+        xp = backend_of(array).xp
+        result = array
+        if min is not None:
+            result = xp.where(result < _raw(min), xp.asarray(_raw(min), dtype=array.dtype), result)
+        if max is not None:
+            result = xp.where(result > _raw(max), xp.asarray(_raw(max), dtype=array.dtype), result)
+        return self._write("clamp_", result)
+
+    clip_ = clamp_
+
+    def add_(self, other: Any, *, alpha: Any = 1) -> Any:
+        """self += alpha * other."""
+        array = self._begin_inplace("add_", other)
+        return self._write("add_", array + _scaled(other, alpha, "add_"))
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Any:
+        """self -= alpha * other."""
+        array = self._begin_inplace("sub_", other)
+        return self._write("sub_", array - _scaled(other, alpha, "sub_"))
+
+    def mul_(self, other: Any) -> Any:
+        """self *= other."""
+        array = self._begin_inplace("mul_", other)
+        return self._write("mul_", array * _operand(other, "mul_"))
+
+    def div_(self, other: Any) -> Any:
+        """self /= other."""
+        array = self._begin_inplace("div_", other)
+        return self._write("div_", array / _operand(other, "div_"))
+
+
+def _operand(value: Any, name: str) -> Any:
+    """The raw value of an in-place method's operand; strings and None raise TypeError, as in PyTorch."""
+    raw = _raw(value)
+    if hasattr(raw, "shape"):
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Number):
+        raise TypeError(f"{name}(): argument 'other' must be a Tensor or a number, not {type(value).__name__}")
+    return raw
+
+
+def _scaled(other: Any, alpha: Any, name: str) -> Any:
+    raw = _operand(other, name)
+    return raw if alpha == 1 else raw * alpha
+
+
+def _draw(tensor: Any, draw: str, generator: Any) -> Any:
+    """Random values of ``tensor``'s shape and dtype from ``generator``, on the host (float32 or
+    float64 drawn natively; float16 drawn as float32)."""
+    from ..torch_api.factories import numpy_generator_of  # noqa: PLC0415 - the generators sit above Tensor
+
+    dtype = tensor.dtype
+    if dtype.kind != "f":
+        raise TypeError(f"{draw}: expected a floating-point tensor, got {dtype}")
+    native = dtype if dtype != np.float16 else np.dtype(np.float32)
+    values = getattr(numpy_generator_of(generator), draw)(tuple(tensor.shape), dtype=native)
+    return values
