@@ -11,8 +11,10 @@ Prints, for n generated images (default 10,000) in [0, 1]:
   images.
 
 and writes ``metrics.json`` into the run directory (``<stem>.metrics.json`` beside a samples
-file; ``--out`` to choose), atomically. ``--real`` evaluates n training images (disjoint from
-the ones behind the floor) as the ceiling. Bad input: one line on stderr, exit status 2.
+file or generator file; ``--out`` to choose), atomically. RUN_DIR may also be a ``.safetensors``
+generator written by ``python -m minigan.export``, or a plain state_dict file with ``--arch``.
+``--real`` evaluates n training images (disjoint from the ones behind the floor) as the
+ceiling. Bad input: one line on stderr, exit status 2.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import numpy as np
 from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int, require_memory, run_program
 from minigan.data import DataError
+from minigan.gan.models import ARCHITECTURES
 from minigan.metrics.evaluation import (
     DEFAULT_N, METRICS_NAME, EvaluationError, Reference, check_samples, evaluate_images, format_table, load_samples,
     prepare_reference, samples_from_run, write_metrics,
@@ -45,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description="Measure the sample quality of a generator (FID, IS, mode "
                      "coverage, Parzen log-likelihood) with minigan's own MNIST classifier.")
     parser.add_argument("run_dir", nargs="?", metavar="RUN_DIR", help="a run directory written by python -m minigan.train")
+    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default=None,
+                        help="the network of a plain state_dict file given as RUN_DIR (a .safetensors file written "
+                             "by python -m minigan.export names its own)")
     parser.add_argument("--samples", metavar="FILE.npy", help="evaluate images in [0, 1] of shape (N, 784) or (N, 28, 28)")
     parser.add_argument("--real", action="store_true", help="evaluate real training images (the ceiling)")
     parser.add_argument("--n", type=int_at_least(2), default=DEFAULT_N,
@@ -69,6 +75,8 @@ def _run(args: argparse.Namespace) -> int:
     sources = [args.run_dir is not None, args.samples is not None, args.real]
     if sum(sources) != 1:
         raise UsageError("give exactly one of RUN_DIR, --samples FILE.npy or --real")
+    if args.arch is not None and args.run_dir is None:
+        raise UsageError("--arch names the network of a state_dict file given as RUN_DIR; give RUN_DIR")
     out: Path | None = Path(args.out) if args.out else None
     # Check every input before the (slow) classifier and data are touched.
     samples: np.ndarray | None = None
@@ -80,9 +88,11 @@ def _run(args: argparse.Namespace) -> int:
     elif args.run_dir is not None:
         # the samples, their features and Parzen's float64 blocks: a few copies of n images
         require_memory(4 * args.n * 784 * 4, f"--n {args.n}")
-        samples = samples_from_run(args.run_dir, args.n, args.seed, device=check_device(args.device, UsageError))
-        if out is None:
-            out = Path(args.run_dir) / METRICS_NAME
+        samples = samples_from_run(args.run_dir, args.n, args.seed, device=check_device(args.device, UsageError),
+                                   arch=args.arch)
+        if out is None:  # beside a generator file (an exported .safetensors), in a run directory
+            run = Path(args.run_dir)
+            out = run / METRICS_NAME if run.is_dir() else run.with_suffix(".metrics.json")
         source = f"run {args.run_dir}"
     else:
         source = "real training images"

@@ -1,6 +1,6 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
 softplus, BCE on logits and its target gradient, batch norm's per-element steps, dropout,
-L2 weight decay, and the Adam/AdamW/AMSGrad step.
+L2 weight decay, and the Adam/AdamW/AMSGrad and RMSprop steps.
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
@@ -226,12 +226,37 @@ def amsgrad_max(v: Any, v_max: Any) -> Any:
     return maximum(v, v_max)
 
 
+# ============================================================== RMSprop
+def rmsprop_average(avg: Any, x: Any, alpha: Any) -> Any:
+    """avg <- α avg + (1 - α) x: RMSprop's running means, of g² (``square_avg``) and, centered,
+    of g (``grad_avg``)."""
+    return avg * alpha + x * (1.0 - alpha)
+
+
+def rmsprop_denominator(square_avg: Any, grad_avg: Any, eps: Any) -> Any:
+    """sqrt(s - a²) + eps (centered; a = 0 otherwise: sqrt(s) + eps). s >= a² holds exactly
+    (Jensen), but rounding can dip below 0 near convergence, where PyTorch's sqrt gives NaN:
+    the difference is floored at 0."""
+    return sqrt(maximum(square_avg - grad_avg * grad_avg, 0.0)) + eps
+
+
+def rmsprop_direction(g: Any, avg: Any, buf: Any, momentum: Any) -> Any:
+    """The step direction b <- μ b + g / avg (with no momentum, μ = 0 and b = 0: g / avg)."""
+    return buf * momentum + g / avg
+
+
+def rmsprop_param(p: Any, direction: Any, lr: Any) -> Any:
+    """p <- p - lr · direction."""
+    return p - direction * lr
+
+
 # ============================================================== binding
 FORMULAS: tuple[Callable, ...] = (
     sigmoid, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
     leaky_relu_backward, sigmoid_act, sigmoid_backward, tanh_act, tanh_backward, bce_with_logits,
     bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd, batch_norm_normalize,
     batch_norm_affine, batch_norm_grad_input, dropout, l2_decay, adam_moments, adam_param, amsgrad_max,
+    rmsprop_average, rmsprop_denominator, rmsprop_direction, rmsprop_param,
 )
 
 

@@ -217,7 +217,7 @@ def test_sequential_indexing_iteration_and_repr():
         "Sequential(\n"
         "  (0): Linear(in_features=4, out_features=8, bias=True)\n"
         "  (1): LeakyReLU(negative_slope=0.2)\n"
-        "  (2): Dropout(p=0.3)\n"
+        "  (2): Dropout(p=0.3, inplace=False)\n"  # as PyTorch prints it
         "  (3): Linear(in_features=8, out_features=1, bias=True)\n"
         "  (4): Sigmoid()\n"
         ")"

@@ -14,9 +14,10 @@ from minigan.backends import to_numpy
 from minigan.gan.errors import CheckpointError
 from minigan.gan.models import Architecture, build_models, to_unit
 from minigan.gan.run_files import CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
+from minigan.torch_api.safetensors_format import is_safetensors_path, read_metadata
 from minigan.torch_api.serialization import load
 
-__all__ = ["generate", "load_generator", "load_state_dict_generator", "draw_samples"]
+__all__ = ["generate", "load_generator", "load_run_generator", "load_state_dict_generator", "draw_samples"]
 
 
 def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarray:
@@ -116,14 +117,44 @@ def load_state_dict_generator(path: str | Path, arch: str):
 
 
 def load_generator(checkpoint: str | Path):
-    """``(G, architecture, latent_dim)`` from a run directory or checkpoint file.
+    """``(G, architecture, latent_dim)`` from a run directory or checkpoint file, or from a
+    ``.safetensors`` file written by ``python -m minigan.export`` (which names its network in its
+    metadata).
 
     Raises CheckpointError (a ValueError) with one line naming the file for anything that
     cannot be sampled from: no checkpoint, an unreadable config.json, weights of another net,
     NaN weights.
     """
+    return load_run_generator(checkpoint)[:3]
+
+
+def _exported_config(path: Path) -> dict[str, Any]:
+    """arch and latent_dim from the metadata of a .safetensors file (CheckpointError if it has none)."""
+    try:
+        metadata = read_metadata(path)
+    except (ImportError, ValueError) as error:
+        raise CheckpointError(str(error)) from None
+    if "arch" not in metadata or "latent_dim" not in metadata:
+        raise CheckpointError(f"{path} does not say which network it holds (no arch and latent_dim in its "
+                              "metadata, which python -m minigan.export writes): give --arch")
+    try:
+        latent_dim = int(metadata["latent_dim"])
+    except ValueError:
+        latent_dim = metadata["latent_dim"]  # refused below, with the other checks of the latent size
+    return {"arch": metadata["arch"], "latent_dim": latent_dim}
+
+
+def load_run_generator(checkpoint: str | Path):
+    """``(G, architecture, latent_dim, config)``: :func:`load_generator` and the run's settings
+    (``{"arch", "latent_dim"}`` only, for a ``.safetensors`` file)."""
     path = Path(checkpoint)
-    if path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
+    if is_safetensors_path(path) and path.is_file():
+        config = _exported_config(path)
+        try:
+            weights = load(path)
+        except (ImportError, ValueError) as error:
+            raise CheckpointError(str(error)) from None
+    elif path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
         config_path = path / CONFIG_NAME
         if not config_path.exists():
             raise CheckpointError(f"{path} has {GENERATOR_NAME} but no config.json saying which architecture it is")
@@ -152,7 +183,7 @@ def load_generator(checkpoint: str | Path):
     latent_dim = int(latent_dim)
     generator, arch = _build_generator(str(config["arch"]), latent_dim, f"{path} names a network minigan cannot build")
     _load_weights(generator, weights, path, config["arch"])
-    return generator, arch, latent_dim
+    return generator, arch, latent_dim, config
 
 
 def _build_generator(arch: str, latent_dim: int, failure: str) -> tuple[Any, Any]:

@@ -68,6 +68,16 @@ _small_dcgan_g = nn.Sequential(
     nn.ConvTranspose2d(2, 1, 4, stride=2, padding=1, rng=_generator, dtype=np.float64), nn.Sigmoid(),
 )
 
+# Indices that repeat (row 2 three times): the gradient must be added once per use.
+_EMBEDDING_INDEX = np.array([[2, 0, 2], [4, 2, 1]])
+_embedding = nn.Embedding(5, 4, rng=_generator, dtype=np.float64)
+
+
+def _channel_dropout(x: Tensor) -> Tensor:
+    """Dropout2d with the same channels dropped at every call (a fresh seeded generator each time)."""
+    return nn.Dropout2d(0.5, rng=np.random.default_rng(7))(x)
+
+
 LAYER_CASES: list[OpCase] = [
     _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
     _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
@@ -87,6 +97,9 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.MaxPool2d", nn.MaxPool2d(2), [((2, 2, 4, 5),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("nn.AvgPool2d", nn.AvgPool2d(3, stride=1, padding=1), [((1, 2, 4, 4),)]),
     OpCase("nn.Upsample", nn.Upsample(scale_factor=2), [((1, 2, 2, 3),)]),
+    OpCase("nn.Embedding", lambda x: _embedding(_EMBEDDING_INDEX) * x, [((2, 3, 4),)],
+           params=lambda: [_embedding.weight]),
+    OpCase("nn.Dropout2d", _channel_dropout, [((2, 3, 2, 2),)]),
     OpCase("nn.Unflatten", lambda x: nn.Unflatten(1, (2, 3))(x) * 2.0, [((2, 6),)]),
     _layer_case("nn.Sequential(small CNN discriminator)", _small_dcgan_d, [((3, 36),)]),
     _layer_case("nn.Sequential(small transposed-conv generator)", _small_dcgan_g, [((2, 3),)]),

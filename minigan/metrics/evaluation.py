@@ -23,6 +23,7 @@ import numpy as np
 
 from minigan.data import load_mnist
 from minigan.gan import draw_samples, load_generator
+from minigan.gan.sampling import load_state_dict_generator
 from minigan.metrics.classifier import ARCHITECTURE as CLASSIFIER_ARCHITECTURE
 from minigan.metrics.classifier import load_or_train_classifier
 from minigan.metrics.coverage import mode_coverage
@@ -98,8 +99,10 @@ def load_samples(path: str | Path) -> np.ndarray:
     return check_samples(array, f"samples in {path}")
 
 
-def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int = 1000, device: str = "cpu") -> np.ndarray:
-    """n images in [0, 1], shape (n, 784), from the generator of a ``minigan.train`` run.
+def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int = 1000, device: str = "cpu",
+                     arch: str | None = None) -> np.ndarray:
+    """n images in [0, 1], shape (n, 784), from the generator of a ``minigan.train`` run (or of a
+    ``.safetensors`` file written by ``minigan.export``; or, with ``arch``, of a plain state_dict file).
 
     Noise z ~ N(0, I) is drawn from ``np.random.default_rng(seed)``, as ``minigan.sample`` does.
     """
@@ -107,9 +110,12 @@ def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int
     if not run_dir.exists():
         raise EvaluationError(f"run directory {run_dir} does not exist")
     try:
-        generator, arch, latent_dim = load_generator(run_dir)
+        if arch is not None:
+            generator, architecture, latent_dim = load_state_dict_generator(run_dir, arch)
+        else:
+            generator, architecture, latent_dim = load_generator(run_dir)
         generator.to(device)
-        samples = draw_samples(generator, arch, latent_dim, n, seed, batch_size)
+        samples = draw_samples(generator, architecture, latent_dim, n, seed, batch_size)
     except (ValueError, OSError) as error:  # CheckpointError is a ValueError
         raise EvaluationError(" ".join(str(error).split())) from None
     return check_samples(samples, f"samples of {run_dir}")

@@ -1,5 +1,7 @@
-"""Neural-network building blocks: ``Module``, layers (dense and convolutional), losses, ``init`` and ``functional``."""
+"""Neural-network building blocks: ``Module``, layers (dense and convolutional), losses, ``init`` and ``functional``;
+containers (``ModuleList``, ``ModuleDict``), ``Embedding`` and ``Dropout2d``; ``parallel.data_parallel``."""
 from . import functional, init, parallel
+from .containers import ModuleDict, ModuleList
 from .conv import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Unflatten, Upsample
 from .layers import (
     BatchNorm1d,
@@ -14,8 +16,10 @@ from .layers import (
     Sigmoid,
     Tanh,
 )
+from .dropout import Dropout2d
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module, Parameter
+from .sparse import Embedding
 from ..torch_api.unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
@@ -23,6 +27,7 @@ __all__ = [
     "Identity", "Dropout", "Flatten",
     "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
     "functional", "init", "parallel",
+    "ModuleList", "ModuleDict", "Embedding", "Dropout2d",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

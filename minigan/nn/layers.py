@@ -263,8 +263,8 @@ class BatchNorm2d(BatchNorm1d):
 
 # ====================================================================== parameter-free layers
 class ReLU(Module):
-    """y = max(x, 0). (``inplace`` is accepted for PyTorch compatibility; minigan never
-    overwrites its input.)"""
+    """y = max(x, 0). ``inplace`` is accepted, as PyTorch's, and gives the same values; minigan
+    computes out of place (the input is left as it was)."""
 
     fused_name = "relu"
 
@@ -274,6 +274,9 @@ class ReLU(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return ops.relu(x)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
@@ -290,7 +293,7 @@ class LeakyReLU(Module):
         return ops.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
 class Sigmoid(Module):
@@ -337,7 +340,7 @@ class Dropout(Module):
         return ops.dropout(x, self.p, training=self.training, rng=self.rng)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Flatten(Module):

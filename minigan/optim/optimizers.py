@@ -391,7 +391,8 @@ class RMSprop(Optimizer):
             raise ValueError(f"invalid momentum value: {group['momentum']}")
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        xp = backend_of(param).xp
+        backend = backend_of(param)
+        xp, F = backend.xp, backend.F  # the step's formulas: minigan/formulas.py's rmsprop_*
         lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
         if not state:
             state["step"] = 0
@@ -403,24 +404,18 @@ class RMSprop(Optimizer):
         state["step"] += 1
         grad = _with_weight_decay(param, grad, group["weight_decay"])
         square_avg = state["square_avg"]
-        square_avg *= alpha
-        square_avg += grad * grad * (1.0 - alpha)  # s = alpha s + (1 - alpha) g^2
+        square_avg[...] = F.rmsprop_average(square_avg, grad * grad, alpha)
+        grad_avg = 0.0
         if group["centered"]:
             grad_avg = state.setdefault("grad_avg", xp.zeros_like(param))
-            grad_avg *= alpha
-            grad_avg += grad * (1.0 - alpha)  # a = alpha a + (1 - alpha) g
-            # s >= a^2 holds exactly (Jensen) but rounding can dip below 0 near convergence;
-            # PyTorch would produce NaN there, we take the sqrt of 0 instead.
-            avg = xp.sqrt(xp.maximum(square_avg - grad_avg * grad_avg, 0.0)) + eps
-        else:
-            avg = xp.sqrt(square_avg) + eps
+            grad_avg[...] = F.rmsprop_average(grad_avg, grad, alpha)
+        avg = F.rmsprop_denominator(square_avg, grad_avg, eps)
         if momentum > 0:
             buf = state.setdefault("momentum_buffer", xp.zeros_like(param))
-            buf *= momentum
-            buf += grad / avg  # b = momentum b + g / avg
-            param -= buf * lr
+            buf[...] = direction = F.rmsprop_direction(grad, avg, buf, momentum)
         else:
-            param -= grad / avg * lr
+            direction = F.rmsprop_direction(grad, avg, 0.0, 0.0)
+        param[...] = F.rmsprop_param(param, direction, lr)
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop"]

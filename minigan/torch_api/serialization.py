@@ -32,6 +32,7 @@ from ..autograd.arguments import check_device_argument
 from ..backends import to_numpy
 from ..paths import atomic_path, write_target
 from .archive import SafeArchive
+from .safetensors_format import is_safetensors_path, load_file, save_file
 
 FORMAT_NAME = "minigan"
 FORMAT_VERSION = 1
@@ -131,7 +132,11 @@ def save(obj: Any, path: str | os.PathLike, *, before_replace: Callable[[Path], 
 
     A symlink at ``path`` is followed: its target is written. A directory, device or FIFO at
     ``path`` is refused with one line (:class:`minigan.paths.NotARegularFile`, an OSError) and left
-    as it was. ``before_replace(tmp)`` runs between the write and the rename (a test hook)."""
+    as it was. ``before_replace(tmp)`` runs between the write and the rename (a test hook).
+    A name ending in ``.safetensors`` writes that format (a flat state_dict; PyTorch reads it
+    with ``safetensors.torch.load_file``)."""
+    if is_safetensors_path(path):
+        return save_file(obj, path)
     write_target(path)  # refuse a device, FIFO or directory before the work of encoding
     encoder = _Encoder()
     try:
@@ -159,8 +164,11 @@ def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool =
     that is not a minigan archive or is corrupt. Every array is checked before it is read
     (:class:`minigan.torch_api.archive.SafeArchive`): a header that lies about its size, or
     arrays past ``max_bytes`` in all (default 4 GiB), are a one-line ValueError naming the member.
+    A name ending in ``.safetensors`` reads that format: a dict of Tensors by name.
     """
     check_device_argument(map_location)
+    if is_safetensors_path(path):
+        return load_file(path)
     path_str = os.fspath(path)
     if not os.path.exists(path_str):
         raise FileNotFoundError(f"no such checkpoint file: {path_str}")
