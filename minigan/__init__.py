@@ -4,8 +4,11 @@ from .autograd import (
 )
 from . import ops
 from .ops import (
-    abs, cat, clamp, clip, concatenate, dropout, exp, leaky_relu, log, log_softmax, matmul, max,
-    maximum, mean, min, minimum, relu, sigmoid, softmax, softplus, sqrt, stack, sum, tanh, var, where,
+    abs, cat, clamp, clip, clone, concatenate, dropout, exp, leaky_relu, log, matmul, maximum, minimum, permute,
+    relu, sigmoid, softplus, sqrt, stack, tanh, transpose, where,
+)
+from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
+    amax, amin, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum, var,
 )
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
@@ -36,11 +39,12 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "tensor", "Function", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "manual_seed", "trace", "fusion", "ops", "nn", "optim", "save", "load",
-    "abs", "cat", "clamp", "clip", "concatenate", "dropout", "exp", "leaky_relu", "log", "log_softmax",
+    "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
-    "stack", "sum", "tanh", "var", "where", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
-    "cuda", "data", "utils", "device", "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor",
-    "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor", "Generator", "UnsupportedFeatureError", "get_default_dtype",
+    "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
+    "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
+    "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
+    "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
     # minigan.float, .int and .bool exist too, but stay out of ``import *``, which would shadow the builtins.

@@ -218,7 +218,7 @@ def _(data):
     shape = data.draw(SHAPES)
     axes = tuple(data.draw(st.permutations(range(len(shape)))))
     a = values(data, shape)
-    return Drawn(lambda x: ops.transpose(x, axes), [a], np.transpose(a, axes))
+    return Drawn(lambda x: ops.permute(x, axes), [a], np.transpose(a, axes))
 
 
 @prop(ops.BroadcastTo)

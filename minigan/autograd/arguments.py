@@ -77,3 +77,14 @@ def to_arguments(args: tuple, kwargs: dict) -> tuple[Any, np.dtype | None]:
     if resolved.kind not in _FLOAT_KINDS:
         raise TypeError(f"to(): minigan tensors hold floating-point data, so dtype {resolved} is not possible")
     return where, resolved
+
+
+def wrap_dim(dim: Any, ndim: int) -> int:
+    """A ``dim=`` argument as an index in ``range(ndim)``, negative values counting from the end,
+    with PyTorch's IndexError when out of range (a 0-d tensor takes dims -1 and 0, as in PyTorch)."""
+    if isinstance(dim, builtins.bool) or not isinstance(dim, (builtins.int, np.integer)):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    span = builtins.max(ndim, 1)
+    if not -span <= dim < span:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got {dim})")
+    return builtins.int(dim) % span

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
-from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, float_dtype_argument, to_arguments
+from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, float_dtype_argument, to_arguments, wrap_dim
+from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
 from .legacy import TensorTypeMethods
 
@@ -43,7 +44,7 @@ def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
     return array if device is None else backend_for(device).asarray(array)
 
 
-class Tensor(InPlaceMethods, TensorTypeMethods):
+class Tensor(InPlaceMethods, ConversionMethods, TensorTypeMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the
@@ -137,13 +138,8 @@ class Tensor(InPlaceMethods, TensorTypeMethods):
 
     @property
     def T(self) -> "Tensor":
-        """The tensor with its axes reversed."""
-        return ops.transpose(self)
-
-    def __len__(self) -> int:
-        if self.ndim == 0:
-            raise TypeError("len() of a 0-d Tensor")
-        return self.shape[0]
+        """The tensor with its dimensions reversed (PyTorch's ``.T``)."""
+        return ops.reversed_dims(self)
 
     def __repr__(self) -> str:
         extra = f", grad_fn={self.grad_fn}" if self._ctx is not None else (
@@ -153,23 +149,7 @@ class Tensor(InPlaceMethods, TensorTypeMethods):
         body = np.array2string(to_numpy(self.array), precision=4, separator=", ", prefix="tensor(")
         return f"tensor({body}, dtype={self.dtype}{extra})"
 
-    # ----------------------------------------------------------------- conversion
-    def numpy(self) -> np.ndarray:
-        """The data as a NumPy array, sharing memory (CPU tensors only, as in PyTorch: call
-        ``.cpu()`` first to copy a GPU tensor's data to the host)."""
-        if self.device != "cpu":
-            raise TypeError(f"can't convert a {self.device} tensor to NumPy: use tensor.cpu() to copy it to the host first")
-        return self.array
-
-    def item(self) -> float:
-        """The value of a one-element tensor as a Python float (copied from the device)."""
-        if self.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
-        return float(to_numpy(self.array).reshape(-1)[0])
-
-    def tolist(self) -> Any:
-        return to_numpy(self.array).tolist()
-
+    # ----------------------------------------------------------------- conversion (item, float(t)...: conversions.py)
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: no gradient flows through the result. It shares
         this tensor's memory and version counter, as in PyTorch."""
@@ -274,20 +254,42 @@ class Tensor(InPlaceMethods, TensorTypeMethods):
     __hash__ = object.__hash__  # tensors are used as dict keys by identity
 
     # ----------------------------------------------------------------- methods mirroring ops
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        return ops.sum(self, axis, keepdims)
+    # Reductions take PyTorch's dim=/keepdim= (and NumPy's axis=/keepdims=): minigan/ops/dims.py.
+    def sum(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.sum(self, *args, **kwargs)
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        return ops.mean(self, axis, keepdims)
+    def mean(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.mean(self, *args, **kwargs)
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        return ops.max(self, axis, keepdims)
+    def max(self, *args: Any, **kwargs: Any) -> Any:
+        """The largest value; ``max(dim)`` -> (values, indices); ``max(other)`` elementwise."""
+        return ops.dims.max(self, *args, **kwargs)
 
-    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> "Tensor":
-        return ops.min(self, axis, keepdims)
+    def min(self, *args: Any, **kwargs: Any) -> Any:
+        """The smallest value; ``min(dim)`` -> (values, indices); ``min(other)`` elementwise."""
+        return ops.dims.min(self, *args, **kwargs)
 
-    def var(self, axis: int | Sequence[int] | None = None, keepdims: bool = False, ddof: int = 0) -> "Tensor":
-        return ops.var(self, axis, keepdims, ddof)
+    def amax(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.amax(self, *args, **kwargs)
+
+    def amin(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.amin(self, *args, **kwargs)
+
+    def argmax(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.argmax(self, *args, **kwargs)
+
+    def argmin(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.argmin(self, *args, **kwargs)
+
+    def var(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """Unbiased unless ``unbiased=False``/``correction=0``, as PyTorch (``ddof=`` also accepted)."""
+        return ops.dims.var(self, *args, **kwargs)
+
+    def std(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.std(self, *args, **kwargs)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return ops.dims.norm(self, p, dim, keepdim)
 
     def reshape(self, *shape: Any) -> "Tensor":
         return ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
@@ -295,11 +297,19 @@ class Tensor(InPlaceMethods, TensorTypeMethods):
     def view(self, *shape: Any) -> "Tensor":
         return self.reshape(*shape)
 
-    def transpose(self, *axes: Any) -> "Tensor":
-        return ops.transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else (axes or None))
+    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+        """Swap dimensions ``dim0`` and ``dim1`` (PyTorch's transpose, not NumPy's)."""
+        return ops.transpose(self, dim0, dim1)
 
-    def permute(self, *axes: Any) -> "Tensor":
-        return self.transpose(*axes)
+    def permute(self, *dims: Any) -> "Tensor":
+        """Reorder the dimensions: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``."""
+        return ops.permute(self, tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+
+    def t(self) -> "Tensor":
+        """Transpose a tensor of at most 2 dimensions, as ``torch.t``."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return ops.reversed_dims(self)
 
     def expand(self, *shape: Any) -> "Tensor":
         return ops.broadcast_to(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
@@ -342,11 +352,11 @@ class Tensor(InPlaceMethods, TensorTypeMethods):
     def softplus(self) -> "Tensor":
         return ops.softplus(self)
 
-    def log_softmax(self, axis: int = -1) -> "Tensor":
-        return ops.log_softmax(self, axis)
+    def log_softmax(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.log_softmax(self, *args, **kwargs)
 
-    def softmax(self, axis: int = -1) -> "Tensor":
-        return ops.softmax(self, axis)
+    def softmax(self, *args: Any, **kwargs: Any) -> "Tensor":
+        return ops.dims.softmax(self, *args, **kwargs)
 
     # ----------------------------------------------------------------- PyTorch-style shape and placement
     @property
@@ -419,9 +429,7 @@ def _dim_index(dim: Any, ndim: int, name: str) -> int:
     """``dim`` as an index in ``range(ndim)``, counting negative values from the end."""
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{name}: dim must be an int, got {type(dim).__name__}")
-    if not -ndim <= dim < ndim:
-        raise IndexError(f"{name}: dim {dim} is out of range for {ndim} dimensions")
-    return int(dim) % ndim
+    return wrap_dim(dim, ndim)
 
 
 def _raw(value: Any) -> Any:

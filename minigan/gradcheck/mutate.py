@@ -68,9 +68,7 @@ def _fires(kind: str, position: int | None, grads: Sequence[Tensor | None]) -> b
 
 
 def _swap_last_axes(g: Tensor) -> Tensor:
-    axes = list(range(g.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return g.transpose(*axes)
+    return g.transpose(-1, -2)
 
 
 def _apply(kind: str, position: int | None, grads: tuple[Tensor | None, ...]) -> tuple[Tensor | None, ...]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest
-from ..ops import dropout, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from ..ops import dropout, leaky_relu, relu, sigmoid, softplus, tanh
+from ..ops.dims import log_softmax, softmax
 from .layers import batch_norm, linear
 from .losses import (
     bce,

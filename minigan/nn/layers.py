@@ -61,7 +61,7 @@ def batch_norm(
                 f"batch_norm: expected more than 1 value per channel when training, got input of shape {x.shape}"
             )
         mean = x.mean(axis=axes, keepdims=True)
-        var = x.var(axis=axes, keepdims=True)  # biased (ddof=0) for normalising, as PyTorch
+        var = x.var(axis=axes, keepdims=True, ddof=0)  # biased (ddof=0) for normalising, as PyTorch
         if training and running_mean is not None and running_var is not None:
             # The running statistics are plain arrays, so this update is never recorded.
             xp = backend_of(var.array).xp

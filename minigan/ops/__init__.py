@@ -6,14 +6,15 @@ Because every backward is made of these same ops, the backward pass can be recor
 
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
 ``shape``, ``elementwise``, ``arithmetic``, ``reductions``, ``activations``, ``fused``
-(linear, batch norm and per-channel bias, each with its activation) and ``convolution``.
+(linear, batch norm and per-channel bias, each with its activation) and ``convolution``;
+``dims`` gives the reductions PyTorch's arguments (``dim=``, ``keepdim=``, (values, indices)).
 """
 from .shape import (
-    BroadcastTo, Clone, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
-    clone, concatenate, expand, getitem, permute, reshape, stack, transpose,
+    BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
+    concatenate, expand, getitem, permute, reshape, reversed_dims, stack, transpose,
 )
 from .elementwise import (
-    Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, clamp, clip, exp,
+    Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, clamp, clip, clone, exp,
     log, maximum, minimum, sqrt, to_device, where,
 )
 from .arithmetic import (
@@ -34,3 +35,4 @@ from .convolution import (
     Conv2d, Conv2dWeightGrad, ConvTranspose2d, FoldPatches, MaxPool2d, Patches, UpsampleNearest,
     avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest,
 )
+from . import dims

@@ -191,9 +191,7 @@ class MatMul(Function):
 
 
 def _swap_last(x: Tensor) -> Tensor:
-    axes = list(range(x.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return transpose(x, axes)
+    return transpose(x, -1, -2)
 
 
 def matmul(a: Any, b: Any) -> Tensor:

@@ -225,6 +225,13 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     return Where.apply(a, b, condition=condition)
 
 
+def clone(a: Tensor) -> Tensor:
+    """A copy of ``a`` in new memory, recorded (the gradient flows back unchanged), as ``torch.clone``."""
+    if a.requires_grad:
+        return AsType.apply(a, dtype=a.dtype)
+    return Tensor._make(_xp(a.array).asarray(a.array, copy=True), False, None)
+
+
 def astype(a: Tensor, dtype: Any) -> Tensor:
 
     dtype = float_dtype_argument(dtype)

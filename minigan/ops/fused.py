@@ -82,7 +82,7 @@ class LinearAct(Function):
         has_bias = len(ctx.inputs) == 3
         if is_grad_enabled():  # create_graph: keep every step differentiable
             grad_z = TENSOR_FORMULAS.ACTIVATIONS[activation][1](grad, ctx.output, slope)
-            grads = [matmul(grad_z, weight) if needs[0] else None, matmul(transpose(grad_z), x) if needs[1] else None]
+            grads = [matmul(grad_z, weight) if needs[0] else None, matmul(transpose(grad_z, 0, 1), x) if needs[1] else None]
             if has_bias:
                 grads.append(grad_z.sum(axis=0) if needs[2] else None)
             return tuple(grads)
@@ -113,7 +113,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
             raise ValueError(f"linear: the bias has shape {bias.shape} but the weight {weight.shape} has {weight.shape[0]} outputs")
         inputs = (x, weight) if bias is None else (x, weight, bias)
         return LinearAct.apply(*inputs, activation=activation, slope=float(negative_slope))
-    out = matmul(x, transpose(weight))
+    out = matmul(x, transpose(weight, 0, 1))
     if bias is not None:
         out = out + bias
     return activate(out, activation, negative_slope)
@@ -214,7 +214,7 @@ def _batch_norm_of_batch(x: Tensor, weight: Tensor, bias: Tensor, eps: float) ->
     """Batch norm of x (N, C, *spatial) with its own per-channel statistics, recordable."""
     axes = (0,) + tuple(range(2, x.ndim))
     mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True, ddof=0)
     return batch_norm_composite(x, mean, var, _per_channel(weight, x), _per_channel(bias, x), eps)
 
 

@@ -87,7 +87,9 @@ class Max(Function):
         a = ctx.inputs[0].array
         axes = ctx.options["axes"]
         xp = _xp(a)
-        winners = xp.astype(a == xp.max(a, axis=axes, keepdims=True), a.dtype)
+        top = xp.max(a, axis=axes, keepdims=True)
+        # A NaN is the maximum where there is one (PyTorch: the gradient goes to the NaNs).
+        winners = xp.astype(xp.where(xp.isnan(top), xp.isnan(a), a == top), a.dtype)
         share = winners / xp.sum(winners, axis=axes, keepdims=True)
         expanded = _expand_back(grad, a.shape, axes, ctx.options["keepdims"])
         return (expanded * _constant(share),)

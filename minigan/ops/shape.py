@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd import Context, Function, Tensor, as_tensor, unbroadcast
+from ..autograd.arguments import wrap_dim
 from ..backends import backend_of
 from .operands import _xp
 
@@ -41,7 +42,7 @@ class Transpose(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return (transpose(grad, tuple(int(i) for i in np.argsort(ctx.options["axes"]))),)
+        return (permute(grad, tuple(int(i) for i in np.argsort(ctx.options["axes"]))),)
 
 
 class BroadcastTo(Function):
@@ -61,25 +62,6 @@ class BroadcastTo(Function):
         return (unbroadcast(grad, ctx.inputs[0].shape),)
 
 
-class Clone(Function):
-    """f = a copied into new memory;  df/da = 1."""
-
-    saved_inputs = ()  # backward reads no input value
-
-    @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        return _xp(a).asarray(a, copy=True)
-
-    @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return (grad,)
-
-
-def clone(a: Tensor) -> Tensor:
-    """A copy of ``a`` in new memory, recorded (gradients flow back unchanged), as ``torch.clone``."""
-    return Clone.apply(a)
-
-
 def reshape(a: Tensor, shape: Sequence[int]) -> Tensor:
     shape = tuple(int(n) for n in shape)
     if shape == a.shape:
@@ -87,17 +69,33 @@ def reshape(a: Tensor, shape: Sequence[int]) -> Tensor:
     return Reshape.apply(a, shape=shape)
 
 
-def transpose(a: Tensor, axes: Sequence[int] | None = None) -> Tensor:
-    """Permute axes (reverse them when ``axes`` is None), like ``np.transpose``."""
-    if axes is None:
-        axes = tuple(reversed(range(a.ndim)))
-    axes = tuple(int(ax) % builtins.max(a.ndim, 1) for ax in axes)
-    if sorted(axes) != list(range(a.ndim)):
-        raise ValueError(f"transpose: {axes} is not a permutation of the {a.ndim} axes of a tensor of shape {a.shape}")
+def permute(a: Tensor, dims: Sequence[int]) -> Tensor:
+    """``a`` with its dimensions reordered: dimension i of the result is ``dims[i]`` of ``a``
+    (negative dims count from the end), as ``torch.permute``."""
+    if len(dims) != a.ndim:
+        raise RuntimeError(
+            f"permute(): number of dims don't match in permute: the tensor has {a.ndim} dimensions "
+            f"(shape {a.shape}) but {len(dims)} dims were given ({tuple(dims)})"
+        )
+    axes = tuple(wrap_dim(d, a.ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return Transpose.apply(a, axes=axes)
 
 
-permute = transpose
+def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
+    """``a`` with dimensions ``dim0`` and ``dim1`` swapped, as ``torch.transpose``."""
+    axes = list(range(a.ndim))
+    first, second = wrap_dim(dim0, a.ndim), wrap_dim(dim1, a.ndim)
+    if a.ndim == 0 or first == second:
+        return a
+    axes[first], axes[second] = axes[second], axes[first]
+    return Transpose.apply(a, axes=tuple(axes))
+
+
+def reversed_dims(a: Tensor) -> Tensor:
+    """``a`` with its dimensions in reverse order (``Tensor.T``)."""
+    return Transpose.apply(a, axes=tuple(reversed(range(a.ndim)))) if a.ndim > 1 else a
 
 
 def broadcast_to(a: Tensor, shape: Sequence[int]) -> Tensor:

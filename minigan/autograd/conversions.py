@@ -1,0 +1,75 @@
+"""How a Tensor becomes a Python value, as in PyTorch: ``item()``, ``float(t)``, ``int(t)``,
+``bool(t)``, ``f"{t:.2f}"``, ``operator.index(t)``, ``tolist()``, ``numpy()`` and iteration.
+
+One-element tensors convert; larger ones raise PyTorch's errors rather than guess (``bool`` of
+two values is ambiguous), and a 0-d tensor cannot be iterated over.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..backends import to_numpy
+
+
+class ConversionMethods:
+    """The conversions of Tensor (a base class of it)."""
+
+    __slots__ = ()
+
+    def _one_value(self) -> Any:
+        """The single element as a NumPy scalar, or PyTorch's error."""
+        count = self.array.size
+        if count != 1:
+            raise RuntimeError(f"a Tensor with {count} elements cannot be converted to Scalar")
+        return to_numpy(self.array).reshape(-1)[0]
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number: a float, an int or a bool, as its dtype."""
+        return self._one_value().item()
+
+    def __float__(self) -> float:
+        return float(self._one_value())
+
+    def __int__(self) -> int:
+        return int(self._one_value())  # truncates toward zero, as int(2.7) and PyTorch
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iub" or self.array.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._one_value())
+
+    def __bool__(self) -> bool:
+        count = self.array.size
+        if count == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+        if count > 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._one_value())
+
+    def __format__(self, spec: str) -> str:
+        if self.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)  # only the empty spec, as PyTorch: str(t)
+
+    def __iter__(self) -> Any:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def tolist(self) -> Any:
+        """The data as (nested) Python lists of numbers; a 0-d tensor gives one number."""
+        return to_numpy(self.array).tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The data as a NumPy array, sharing memory (CPU tensors only, as in PyTorch: call
+        ``.cpu()`` first to copy a GPU tensor's data to the host)."""
+        if self.device != "cpu":
+            raise TypeError(f"can't convert a {self.device} tensor to NumPy: use tensor.cpu() to copy it to the host first")
+        return self.array

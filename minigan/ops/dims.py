@@ -1,0 +1,186 @@
+"""Reductions with PyTorch's arguments: ``dim=`` and ``keepdim=`` (NumPy's ``axis=``/``keepdims=``
+are accepted too), ``max``/``min`` along a dim giving (values, indices) with the gradient going to
+the index picked, as PyTorch's, ``argmax``/``argmin``, ``var``/``std`` (unbiased unless told) and
+``norm``. These are what ``Tensor``'s methods and ``minigan.max`` etc. call; the ops themselves
+are in reductions.py."""
+from __future__ import annotations
+
+import builtins
+import math
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from ..autograd import Tensor
+from ..autograd.arguments import wrap_dim
+from ..backends import backend_of
+from . import reductions
+from .activations import log_softmax as _log_softmax, softmax as _softmax
+from .elementwise import abs as _abs, maximum, minimum, sqrt
+from .shape import getitem
+
+#: What ``max(dim=...)``/``min(dim=...)`` return, as ``torch.return_types.max``: ``.values``, ``.indices``.
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
+
+
+def _axes(dim: Any, axis: Any, name: str) -> Any:
+    """``dim`` or its NumPy spelling ``axis`` (not both)."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{name}() got both dim= and axis=")
+        return axis
+    return dim
+
+
+def _keep(keepdim: bool, keepdims: Any) -> bool:
+    return builtins.bool(keepdim if keepdims is None else keepdims)
+
+
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001
+        axis: Any = None, keepdims: Any = None) -> Tensor:
+    """Sum over ``dim`` (an int, a tuple of ints, or None for all)."""
+    result = reductions.sum(input, _axes(dim, axis, "sum"), _keep(keepdim, keepdims))
+    return result if dtype is None else result.to(dtype)
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+         axis: Any = None, keepdims: Any = None) -> Tensor:
+    """Mean over ``dim`` (an int, a tuple of ints, or None for all)."""
+    if input.dtype.kind != "f" and dtype is None:
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
+                           f"or complex dtype. Got: {input.dtype}")
+    source = input if dtype is None else input.to(dtype)
+    return reductions.mean(source, _axes(dim, axis, "mean"), _keep(keepdim, keepdims))
+
+
+def _correction(unbiased: Any, correction: Any, ddof: Any) -> int:
+    if ddof is not None:
+        return builtins.int(ddof)
+    if correction is not None:
+        return builtins.int(correction)
+    return 0 if unbiased is False else 1
+
+
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None,
+        axis: Any = None, keepdims: Any = None, ddof: Any = None) -> Tensor:
+    """Variance over ``dim``, divided by n - correction: unbiased (correction 1) unless
+    ``unbiased=False`` or ``correction=0``, as PyTorch (NumPy's ``ddof=`` is accepted too)."""
+    if isinstance(unbiased, (builtins.int, tuple, list)) and not isinstance(unbiased, builtins.bool):
+        raise TypeError("var(): unbiased must be a bool; pass the dim first (var(dim, unbiased))")
+    return reductions.var(input, _axes(dim, axis, "var"), _keep(keepdim, keepdims), _correction(unbiased, correction, ddof))
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None,
+        axis: Any = None, keepdims: Any = None, ddof: Any = None) -> Tensor:
+    """Standard deviation: the square root of ``var`` with the same arguments."""
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims, ddof=ddof))
+
+
+def _picked(input: Tensor, dim: int, keepdim: bool, pick: str) -> tuple[Tensor, Tensor]:
+    """The values at ``argmax``/``argmin`` along ``dim`` (a gather, so the gradient goes to the
+    index picked, as PyTorch's) and the indices as an int64 Tensor."""
+    array = input.array
+    if array.ndim == 0:
+        return input, Tensor._make(backend_of(array).xp.zeros((), dtype=np.int64), False, None)
+    axis = wrap_dim(dim, array.ndim)
+    if array.shape[axis] == 0:
+        raise IndexError(f"{pick}(): Expected reduction dim {dim} to have non-zero size.")
+    xp = backend_of(array).xp
+    indices = xp.asarray(getattr(xp, pick)(array, axis=axis))
+    grids = list(np.ogrid[tuple(slice(0, n) for n in indices.shape)])
+    index = tuple(grids[:axis]) + (indices,) + tuple(grids[axis:])
+    values = getitem(input, index)
+    indices = xp.astype(indices, np.int64)
+    if keepdim:
+        values = values.unsqueeze(axis)
+        indices = xp.expand_dims(indices, axis=axis)
+    return values, Tensor._make(indices, False, None)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
+        keepdims: Any = None) -> Any:
+    """``max(t)``: the largest value; ``max(t, dim)``: (values, indices) along dim;
+    ``max(t, other)``: the elementwise maximum. NaN counts as the largest, as in PyTorch.
+    ``max(t, axis=..., keepdims=...)`` (NumPy's spelling) gives the values only, as ``amax``."""
+    if axis is not None:  # NumPy's spelling keeps NumPy's meaning: the values only, any axes
+        _axes(dim, axis, "max")
+        return reductions.max(input, axis, _keep(keepdim, keepdims))
+    if isinstance(dim, Tensor):
+        return maximum(input, dim)
+    if dim is None:
+        return reductions.max(input)
+    return MaxResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmax"))
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
+        keepdims: Any = None) -> Any:
+    """``min(t)``, ``min(t, dim)`` -> (values, indices), ``min(t, other)``: as ``max``."""
+    if axis is not None:  # NumPy's spelling keeps NumPy's meaning: the values only, any axes
+        _axes(dim, axis, "min")
+        return reductions.min(input, axis, _keep(keepdim, keepdims))
+    if isinstance(dim, Tensor):
+        return minimum(input, dim)
+    if dim is None:
+        return reductions.min(input)
+    return MinResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmin"))
+
+
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """The largest values over ``dim`` (all dims when empty), ties sharing the gradient."""
+    return reductions.max(input, None if dim == () else dim, keepdim)
+
+
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """The smallest values over ``dim`` (all dims when empty), ties sharing the gradient."""
+    return reductions.min(input, None if dim == () else dim, keepdim)
+
+
+def _arg(input: Tensor, dim: Any, keepdim: bool, pick: str) -> Tensor:
+    xp = backend_of(input.array).xp
+    if dim is None:
+        flat = xp.reshape(input.array, (-1,))
+        if flat.shape[0] == 0:
+            raise RuntimeError(f"{pick}(): Expected reduction dim to be specified for input.numel() == 0.")
+        found = xp.astype(xp.asarray(getattr(xp, pick)(flat)), np.int64)
+        if keepdim:
+            found = xp.reshape(found, (1,) * input.ndim)
+        return Tensor._make(found, False, None)
+    return _picked(input, dim, keepdim, pick)[1]
+
+
+def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The index of the largest value (of the flattened tensor when ``dim`` is None), int64."""
+    return _arg(input, dim, keepdim, "argmax")
+
+
+def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The index of the smallest value (of the flattened tensor when ``dim`` is None), int64."""
+    return _arg(input, dim, keepdim, "argmin")
+
+
+def softmax(input: Tensor, dim: Any = -1, dtype: Any = None, *, axis: Any = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``."""
+    source = input if dtype is None else input.to(dtype)
+    return _softmax(source, wrap_dim(dim if axis is None else axis, input.ndim))
+
+
+def log_softmax(input: Tensor, dim: Any = -1, dtype: Any = None, *, axis: Any = None) -> Tensor:
+    """x - logsumexp(x) along ``dim``."""
+    source = input if dtype is None else input.to(dtype)
+    return _log_softmax(source, wrap_dim(dim if axis is None else axis, input.ndim))
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The p-norm over ``dim`` (all elements when None): p = 2 or "fro" is sqrt(sum x^2), p = 1 is
+    sum |x|, p = inf is max |x|, other p > 0 is (sum |x|^p)^(1/p)."""
+    if p == "fro" or p == 2:
+        return sqrt(reductions.sum(input * input, dim, keepdim))
+    if p == 1:
+        return reductions.sum(_abs(input), dim, keepdim)
+    if p == math.inf:
+        return reductions.max(_abs(input), dim, keepdim)
+    if isinstance(p, (builtins.int, builtins.float)) and not isinstance(p, builtins.bool) and p > 0:
+        return reductions.sum(_abs(input) ** p, dim, keepdim) ** (1.0 / p)
+    raise RuntimeError(f"norm(): p={p!r} is not supported by minigan (use 1, 2, 'fro', inf or another p > 0)")

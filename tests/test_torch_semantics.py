@@ -1,0 +1,93 @@
+"""PyTorch's semantics for shapes, reductions and conversions, checked against values written out by hand."""
+import numpy as np
+import pytest
+
+import minigan
+
+
+# ------------------------------------------------------------------ transpose, permute, T
+def test_transpose_swaps_two_dims_and_permute_reorders_them():
+    assert minigan.tensor(np.zeros((2, 3))).transpose(0, 1).shape == (3, 2)
+    x = minigan.tensor(np.arange(24.0).reshape(2, 3, 4))
+    assert x.transpose(1, 2).shape == (2, 4, 3)
+    assert x.transpose(-1, 0).shape == (4, 3, 2)
+    assert x.transpose(1, 2)[1, 3, 2].item() == 12 + 2 * 4 + 3  # x[1, 2, 3]
+    assert x.permute(2, 0, 1).shape == (4, 2, 3) and x.permute((2, 0, 1)).shape == (4, 2, 3)
+    assert x.permute(2, 0, 1)[3, 1, 2].item() == 12 + 8 + 3
+    assert x.T.shape == (4, 3, 2) and minigan.tensor([[1.0, 2.0]]).T.tolist() == [[1.0], [2.0]]
+    assert minigan.transpose(x, 0, 2).shape == (4, 3, 2)
+
+
+def test_out_of_range_and_repeated_dims_raise_like_pytorch():
+    x = minigan.zeros(2, 3)
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)"):
+        x.transpose(0, 2)
+    with pytest.raises(IndexError, match=r"\[-2, 1\], but got -3"):
+        x.permute(-3, 0)
+    with pytest.raises(RuntimeError, match="duplicate dims"):
+        x.permute(0, 0)
+    with pytest.raises(RuntimeError, match="number of dims"):
+        x.permute(1, 0, 2)
+
+
+def test_transpose_gradient_goes_back_to_its_place():
+    w = minigan.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    (w.transpose(0, 1) * minigan.tensor([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]])).sum().backward()
+    assert w.grad.tolist() == [[1.0, 2.0, 3.0], [10.0, 20.0, 30.0]]
+
+
+# ------------------------------------------------------------------ dim= and keepdim=
+def test_sum_mean_take_dim_and_keepdim():
+    x = minigan.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert x.sum(dim=1).tolist() == [6.0, 15.0]
+    assert x.sum(dim=0, keepdim=True).tolist() == [[5.0, 7.0, 9.0]]
+    assert x.sum((0, 1)).item() == 21.0
+    assert x.mean(dim=1).tolist() == [2.0, 5.0]
+    assert minigan.sum(x, dim=-1).tolist() == [6.0, 15.0]
+    assert x.sum(axis=1, keepdims=True).tolist() == [[6.0], [15.0]]  # NumPy's spelling still works
+
+
+def test_max_min_with_dim_return_values_and_indices():
+    x = minigan.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 7.0]], requires_grad=True)
+    result = x.max(dim=1)
+    values, indices = result
+    assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0] and indices.dtype == np.int64
+    assert result.values is values and result.indices is indices
+    values.sum().backward()
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]  # the index picked, not a split tie
+    low = minigan.min(x, 0, keepdim=True)
+    assert low.values.tolist() == [[1.0, 0.0, 2.0]] and low.indices.tolist() == [[0, 1, 0]]
+    assert x.max().item() == 7.0 and x.min().item() == 0.0
+    assert x.max(minigan.tensor([3.0, 3.0, 3.0])).tolist() == [[3.0, 5.0, 3.0], [7.0, 3.0, 7.0]]
+    assert x.argmax().item() == 3 and x.argmax(dim=1).tolist() == [1, 0] and x.argmin(1, keepdim=True).tolist() == [[0], [1]]
+
+
+def test_softmax_var_std_norm_take_dim():
+    x = minigan.tensor([[0.0, np.log(3.0)], [1.0, 1.0]])
+    np.testing.assert_allclose(x.softmax(dim=1).numpy(), [[0.25, 0.75], [0.5, 0.5]], rtol=1e-6)
+    np.testing.assert_allclose(minigan.log_softmax(x, dim=0).numpy()[:, 0], np.log([1 / (1 + np.e), np.e / (1 + np.e)]), rtol=1e-6)
+    v = minigan.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 7.0]])
+    np.testing.assert_allclose(v.var(1).numpy(), [13.0 / 3.0, 49.0 / 3.0], rtol=1e-6)  # unbiased by default
+    np.testing.assert_allclose(v.var(1, unbiased=False).numpy(), [26.0 / 9.0, 98.0 / 9.0], rtol=1e-6)
+    np.testing.assert_allclose(v.std(dim=1, keepdim=True).numpy(), np.sqrt([[13.0 / 3.0], [49.0 / 3.0]]), rtol=1e-6)
+    g = minigan.tensor([[3.0, 4.0], [6.0, 8.0]])
+    assert g.norm(2, dim=1).tolist() == [5.0, 10.0]
+    assert g.norm(1, dim=0).tolist() == [9.0, 12.0] and g.norm().item() == pytest.approx(125 ** 0.5)
+
+
+# ------------------------------------------------------------------ one-element conversions
+def test_one_element_conversions():
+    t = minigan.tensor(2.75)
+    assert float(t) == 2.75 and int(t) == 2 and int(-t) == -2 and f"{t:.1f}" == "2.8"
+    assert bool(minigan.tensor([0.0])) is False and bool(minigan.tensor([0.5])) is True
+    with pytest.raises(RuntimeError, match="Boolean value of Tensor with more than one value is ambiguous"):
+        bool(minigan.zeros(2, 3))
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        list(minigan.tensor(3.0))
+    with pytest.raises(RuntimeError, match="cannot be converted to Scalar"):
+        float(minigan.zeros(2))
+    assert [row.tolist() for row in minigan.tensor([[1.0], [2.0]])] == [[1.0], [2.0]]
+    index = minigan.tensor([1.0, 3.0]).argmax()
+    assert ["a", "b"][index] == "b" and isinstance(index.item(), int)
+    with pytest.raises(TypeError, match="only integer tensors"):
+        ["a", "b"][minigan.tensor(1.0)]
