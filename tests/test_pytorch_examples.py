@@ -42,7 +42,9 @@ def test_only_the_import_lines_name_minigan(name):
 
 
 def run(script, args, tmp_path):
-    env = dict(os.environ, MINIGAN_CACHE=str(tmp_path / "cache"))
+    # one BLAS and one Numba thread: the runs are small, and a busy CI machine stalls threads
+    env = dict(os.environ, MINIGAN_CACHE=str(tmp_path / "cache"), OPENBLAS_NUM_THREADS="1",
+               NUMBA_NUM_THREADS="1", MPLBACKEND="Agg")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.pop("MINIGAN_DATA", None)  # the data come from the directory given, nowhere else
     result = subprocess.run([sys.executable, str(EXAMPLES / script), *args], cwd=tmp_path, env=env,
