@@ -227,11 +227,14 @@ def test_mixed_precision_gradient_comes_back_in_the_leaf_dtype():
     assert x32.grad.dtype == np.float32 and x64.grad.dtype == np.float64
 
 
-def test_integer_data_is_refused_with_a_clear_message():
-    with pytest.raises(TypeError, match="floating point.*int64.*shape \\(3,\\)"):
-        mg.tensor(np.arange(3))
-    with pytest.raises(TypeError, match="float16, float32 or float64"):
-        mg.tensor([1, 2], dtype=np.int32)
+def test_integer_data_makes_an_integer_tensor_that_cannot_require_grad():
+    ints = mg.tensor(np.arange(3))
+    assert ints.dtype == np.int64 and ints.tolist() == [0, 1, 2]
+    assert mg.tensor([1, 2], dtype=np.int32).dtype == np.int32
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        mg.tensor(np.arange(3), requires_grad=True)
+    with pytest.raises(TypeError, match="complex128.*shape \\(3,\\)"):
+        mg.tensor(np.zeros(3, dtype=complex))
 
 
 def test_shape_errors_name_the_shapes():

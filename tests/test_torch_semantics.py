@@ -91,3 +91,83 @@ def test_one_element_conversions():
     assert ["a", "b"][index] == "b" and isinstance(index.item(), int)
     with pytest.raises(TypeError, match="only integer tensors"):
         ["a", "b"][minigan.tensor(1.0)]
+
+
+# ------------------------------------------------------------------ no silent conversions
+@pytest.mark.parametrize("make", [
+    lambda: minigan.tensor(None),
+    lambda: minigan.tensor([1.0]) + None,
+    lambda: minigan.tensor([1.0]) + "3",
+    lambda: minigan.tensor(["1", "2"]),
+    lambda: minigan.tensor([1.0, None]),
+])
+def test_none_and_strings_raise_type_error(make):
+    with pytest.raises(TypeError):
+        make()
+
+
+# ------------------------------------------------------------------ integer tensors
+def test_integer_tensors_cast_compare_and_index():
+    labels = minigan.randint(0, 10, (4,))
+    assert isinstance(labels, minigan.Tensor) and labels.dtype == np.int64
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        minigan.arange(3).requires_grad_()
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        minigan.tensor(np.arange(3), dtype=minigan.long, requires_grad=True)
+    ints = minigan.tensor(np.array([3, -1, 2]))
+    assert ints.float().dtype == np.float32 and ints.float().tolist() == [3.0, -1.0, 2.0]
+    assert ints.double().dtype == np.float64 and ints.int().dtype == np.int32
+    assert minigan.tensor([2.7, -2.7]).long().tolist() == [2, -2]  # truncation toward zero
+    assert ints.to(minigan.float32).dtype == np.float32 and ints.to(dtype=minigan.int64) is ints
+    assert (ints > 0).tolist() == [True, False, True] and (ints > 0).dtype == np.bool_
+    table = minigan.tensor([[10.0, 11.0], [20.0, 21.0], [30.0, 31.0], [40.0, 41.0]])
+    assert table[ints].tolist() == [[40.0, 41.0], [40.0, 41.0], [30.0, 31.0]]
+    assert table[table[:, 0] > 25].tolist() == [[30.0, 31.0], [40.0, 41.0]]
+
+
+def test_arithmetic_promotes_as_pytorch():
+    ints = minigan.arange(4)
+    assert (ints + 1).dtype == np.int64 and (ints + 1).tolist() == [1, 2, 3, 4]
+    assert (ints + 0.5).dtype == np.float32 and (ints + 0.5).tolist() == [0.5, 1.5, 2.5, 3.5]
+    assert (ints * minigan.ones(4)).dtype == np.float32
+    assert (ints / 2).dtype == np.float32 and (ints / 2).tolist() == [0.0, 0.5, 1.0, 1.5]
+    joined = minigan.cat([minigan.tensor([0.5]), ints])
+    assert joined.dtype == np.float32 and joined.tolist() == [0.5, 0.0, 1.0, 2.0, 3.0]
+    stacked = minigan.stack([ints, minigan.tensor(np.arange(4, dtype=np.int32))], dim=0)
+    assert stacked.dtype == np.int64 and stacked.shape == (2, 4)
+
+
+def test_floor_division_and_remainder_follow_python_signs():
+    a = minigan.tensor(np.array([7, -7, 7, -7]))
+    b = minigan.tensor(np.array([2, 2, -2, -2]))
+    assert (a // b).tolist() == [3, -4, -4, 3] and (a % b).tolist() == [1, 1, -1, -1]
+    x = minigan.tensor([7.5, -7.5])
+    assert (x // 2).tolist() == [3.0, -4.0] and (x % 2).tolist() == [1.5, 0.5] and (x % 2).dtype == np.float32
+    assert (7 // minigan.tensor(np.array([2]))).tolist() == [3] and (7 % minigan.tensor(np.array([-2]))).tolist() == [-1]
+    with pytest.raises(ZeroDivisionError):
+        a // minigan.tensor(np.array([0, 1, 1, 1]))
+    # a % b = a - floor(a / b) b:  d/da = 1, d/db = -floor(a / b) (5 // 3 = 1, -5 // 3 = -2)
+    p = minigan.tensor([5.0, -5.0], requires_grad=True)
+    q = minigan.tensor([3.0, 3.0], requires_grad=True)
+    (p % q).sum().backward()
+    assert p.grad.tolist() == [1.0, 1.0] and q.grad.tolist() == [-1.0, 2.0]
+
+
+def test_dataloader_labels_are_int64_tensors():
+    dataset = minigan.data.TensorDataset(minigan.zeros(4, 2), np.array([1, 0, 3, 2]))
+    samples = [(minigan.zeros(2), 3), (minigan.zeros(2), 1)]
+    images, labels = minigan.data.default_collate(samples)
+    assert isinstance(labels, minigan.Tensor) and labels.dtype == np.int64 and labels.tolist() == [3, 1]
+    assert len(dataset) == 4
+
+
+# ------------------------------------------------------------------ NaN gradients
+def test_max_over_a_nan_sends_the_gradient_to_the_nan():
+    v = minigan.tensor([1.0, float("nan"), 3.0], requires_grad=True)
+    v.max().backward()
+    assert v.grad.tolist() == [0.0, 1.0, 0.0]
+    w = minigan.tensor([[1.0, float("nan"), 3.0]], requires_grad=True)
+    result = w.max(dim=1)
+    assert result.indices.tolist() == [1]
+    result.values.sum().backward()
+    assert w.grad.tolist() == [[0.0, 1.0, 0.0]]

@@ -9,11 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from ..backends import Device, check_device
+from ..backends import Device, backend_for, backend_of, check_device
 
 DEFAULT_DTYPE = np.float32
 FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))  #: what a Tensor may hold
 _FLOAT_KINDS = "f"
+TENSOR_KINDS = "fiub"  #: what a Tensor may hold: floats, integers and bools (only floats require grad)
 
 
 def float_dtype_argument(dtype: Any) -> np.dtype:
@@ -58,7 +59,7 @@ def dtype_argument(dtype: Any, default: Any = DEFAULT_DTYPE) -> np.dtype:
 def to_arguments(args: tuple, kwargs: dict) -> tuple[Any, np.dtype | None]:
     """Read the arguments of ``Tensor.to`` / ``Module.to`` (``to(device)``, ``to(dtype)``,
     ``to(device, dtype)``, ``to(tensor)``, ``device=``/``dtype=``), check the device, and
-    return the device and the floating-point dtype asked for (None for each not asked for)."""
+    return the device and the dtype asked for (None for each not asked for)."""
     unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy"}
     if unknown:
         raise TypeError(f"to() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
@@ -73,10 +74,7 @@ def to_arguments(args: tuple, kwargs: dict) -> tuple[Any, np.dtype | None]:
     check_device_argument(where)
     if dtype is None:
         return where, None
-    resolved = dtype_argument(dtype)
-    if resolved.kind not in _FLOAT_KINDS:
-        raise TypeError(f"to(): minigan tensors hold floating-point data, so dtype {resolved} is not possible")
-    return where, resolved
+    return where, dtype_argument(dtype)
 
 
 def wrap_dim(dim: Any, ndim: int) -> int:
@@ -88,3 +86,34 @@ def wrap_dim(dim: Any, ndim: int) -> int:
     if not -span <= dim < span:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got {dim})")
     return builtins.int(dim) % span
+
+
+def data_argument(data: Any, dtype: Any, device: Any = None) -> Any:
+    """Turn user data into an array on ``device`` (default: where the data is, or the CPU), or
+    say clearly why it cannot be one. Arrays keep their dtype (float, integer or bool), as in
+    PyTorch; Python numbers and lists take the default float dtype unless ``dtype`` says otherwise."""
+    if hasattr(data, "dtype") and hasattr(data, "shape"):  # an array of some backend
+        source = backend_of(data)
+        if dtype is None:
+            dtype = source.numpy_dtype(data.dtype)
+            if dtype.kind not in TENSOR_KINDS:
+                raise TypeError(
+                    f"can't convert an array of type {dtype} (shape {tuple(data.shape)}) to a Tensor: the supported "
+                    "types are the floating point, integer and bool ones"
+                )
+        target = source if device is None else backend_for(device)
+        # Always a copy, as torch.tensor: an optimizer updating the Tensor in place must
+        # never write into the caller's array.
+        return target.asarray(data, dtype=dtype_argument(dtype), copy=True)
+    if data is None or isinstance(data, (str, bytes)):
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}: a Tensor holds numbers")
+    try:
+        raw = np.asarray(data)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"cannot make a Tensor from {type(data).__name__}: {error}") from None
+    if raw.dtype.kind not in TENSOR_KINDS:  # strings, None, objects: PyTorch refuses them too
+        raise TypeError(f"cannot make a Tensor from {type(data).__name__} holding {raw.dtype} values: "
+                        "expected numbers (a number or a nested list of numbers)")
+    # Python numbers and (nested) lists take the default dtype, as Python floats do in PyTorch.
+    array = raw.astype(dtype_argument(DEFAULT_DTYPE if dtype is None else dtype))
+    return array if device is None else backend_for(device).asarray(array)

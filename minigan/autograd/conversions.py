@@ -67,6 +67,11 @@ class ConversionMethods:
         """The data as (nested) Python lists of numbers; a 0-d tensor gives one number."""
         return to_numpy(self.array).tolist()
 
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """``np.asarray(t)``: the data on the host (CPU tensors share memory), as PyTorch's."""
+        array = to_numpy(self.array)
+        return array if dtype is None else array.astype(dtype, copy=False)
+
     def numpy(self) -> np.ndarray:
         """The data as a NumPy array, sharing memory (CPU tensors only, as in PyTorch: call
         ``.cpu()`` first to copy a GPU tensor's data to the host)."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
-from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, float_dtype_argument, to_arguments, wrap_dim
+from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, data_argument, to_arguments, wrap_dim
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
 from .legacy import TensorTypeMethods
@@ -15,33 +15,7 @@ if TYPE_CHECKING:
     from .function import Context
 
 Shape = tuple[int, ...]
-
-
-def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
-    """Turn user data into a floating-point array on ``device`` (default: where the data is,
-    or the CPU), or say clearly why it cannot be one."""
-    if isinstance(data, Tensor):
-        data = data.array
-    if hasattr(data, "dtype") and hasattr(data, "shape"):  # an array of some backend
-        source = backend_of(data)
-        if dtype is None:
-            dtype = source.numpy_dtype(data.dtype)
-            if dtype not in FLOAT_DTYPES:
-                raise TypeError(
-                    f"Tensor data must be floating point, got a {dtype} array of shape "
-                    f"{tuple(data.shape)}; convert it or pass dtype=np.float32"
-                )
-        target = source if device is None else backend_for(device)
-        # Always a copy, as torch.tensor: an optimizer updating the Tensor in place must
-        # never write into the caller's array.
-        return target.asarray(data, dtype=float_dtype_argument(dtype), copy=True)
-    # Python numbers and (nested) lists take the default dtype, as in PyTorch.
-    target_dtype = float_dtype_argument(DEFAULT_DTYPE if dtype is None else dtype)
-    try:
-        array = np.asarray(data, dtype=target_dtype)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"cannot make a Tensor from {type(data).__name__}: {error}") from None
-    return array if device is None else backend_for(device).asarray(array)
+GRAD_DTYPE_ERROR = "only Tensors of floating point dtype can require gradients"
 
 
 class Tensor(InPlaceMethods, ConversionMethods, TensorTypeMethods):
@@ -58,10 +32,12 @@ class Tensor(InPlaceMethods, ConversionMethods, TensorTypeMethods):
     is_parameter = False  #: True on nn.Parameter (the graph pictures mark parameters by it)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> None:
-        """Copy ``data`` (a number, nested list or array) into a new float Tensor on ``device``."""
-        self.array = _to_array(data, dtype, device)
+        """Copy ``data`` (a number, nested list or array) into a new Tensor on ``device``."""
+        self.array = data_argument(data.array if isinstance(data, Tensor) else data, dtype, device)
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
+        if requires_grad and self.dtype.kind != "f":
+            raise RuntimeError(GRAD_DTYPE_ERROR)
         self._ctx: Context | None = None
         self._vc: list[int] | None = None  # the version counter (minigan/autograd/inplace.py)
 
@@ -149,7 +125,6 @@ class Tensor(InPlaceMethods, ConversionMethods, TensorTypeMethods):
         body = np.array2string(to_numpy(self.array), precision=4, separator=", ", prefix="tensor(")
         return f"tensor({body}, dtype={self.dtype}{extra})"
 
-    # ----------------------------------------------------------------- conversion (item, float(t)...: conversions.py)
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: no gradient flows through the result. It shares
         this tensor's memory and version counter, as in PyTorch."""
@@ -162,19 +137,36 @@ class Tensor(InPlaceMethods, ConversionMethods, TensorTypeMethods):
         return ops.clone(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and self.dtype.kind != "f":
+            raise RuntimeError(GRAD_DTYPE_ERROR)
         if self._ctx is not None and not requires_grad:
             raise RuntimeError("requires_grad can only be turned off on a leaf; use detach()")
         self.requires_grad = bool(requires_grad)
         return self
 
     def astype(self, dtype: Any) -> "Tensor":
-        return ops.astype(self, dtype)
+        return ops.cast(self, dtype)
 
     def float(self) -> "Tensor":
-        return ops.astype(self, np.float32)
+        return ops.cast(self, np.float32)
 
     def double(self) -> "Tensor":
-        return ops.astype(self, np.float64)
+        return ops.cast(self, np.float64)
+
+    def half(self) -> "Tensor":
+        return ops.cast(self, np.float16)
+
+    def long(self) -> "Tensor":
+        return ops.cast(self, np.int64)
+
+    def int(self) -> "Tensor":
+        return ops.cast(self, np.int32)
+
+    def bool(self) -> "Tensor":
+        return ops.cast(self, np.bool_)
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.kind == "f"
 
     # ----------------------------------------------------------------- autograd
     def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
@@ -238,18 +230,36 @@ class Tensor(InPlaceMethods, ConversionMethods, TensorTypeMethods):
     def __getitem__(self, index: Any) -> "Tensor":
         return ops.getitem(self, index)
 
-    # Comparisons give plain boolean arrays: they have no gradient.
-    def __lt__(self, other: Any) -> Any:
-        return self.array < _raw(other)
+    # Comparisons give bool Tensors, which have no gradient (== stays identity: tensors are dict keys).
+    def __lt__(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array < _raw(other), False, None)
 
-    def __le__(self, other: Any) -> Any:
-        return self.array <= _raw(other)
+    def __le__(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array <= _raw(other), False, None)
 
-    def __gt__(self, other: Any) -> Any:
-        return self.array > _raw(other)
+    def __gt__(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array > _raw(other), False, None)
 
-    def __ge__(self, other: Any) -> Any:
-        return self.array >= _raw(other)
+    def __ge__(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array >= _raw(other), False, None)
+
+    def eq(self, other: Any) -> "Tensor":  # elementwise, a bool Tensor (the == operator compares identity)
+        return Tensor._make(self.array == _raw(other), False, None)
+
+    def ne(self, other: Any) -> "Tensor":
+        return Tensor._make(self.array != _raw(other), False, None)
+
+    def __floordiv__(self, other: Any) -> "Tensor":
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> "Tensor":
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> "Tensor":
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return ops.remainder(other, self)
 
     __hash__ = object.__hash__  # tensors are used as dict keys by identity
 
@@ -402,7 +412,7 @@ class Tensor(InPlaceMethods, ConversionMethods, TensorTypeMethods):
         gradients flow back to the original device and dtype."""
         where, dtype = to_arguments(args, kwargs)
         moved = self if where is None else ops.to_device(self, where)
-        return moved if dtype is None else ops.astype(moved, dtype)
+        return moved if dtype is None else ops.cast(moved, dtype)
 
     def cpu(self) -> "Tensor":
         return self.to("cpu")
@@ -445,6 +455,9 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
         return value
     dtype = like.dtype if like is not None else DEFAULT_DTYPE
     if isinstance(value, (int, float, bool, np.generic)):
+        if dtype.kind != "f" and not isinstance(value, (bool, np.bool_)):  # an integer or bool Tensor beside
+            dtype = np.dtype(DEFAULT_DTYPE) if isinstance(value, (float, np.floating)) else (
+                np.dtype(np.int64) if dtype.kind == "b" else dtype)  # a number: PyTorch's promotion
         backend = backend_for("cpu") if like is None else backend_of(like.array)
         return Tensor._make(backend.asarray(value, dtype=dtype), False, None)
     if hasattr(value, "dtype") and hasattr(value, "shape"):

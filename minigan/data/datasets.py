@@ -144,7 +144,8 @@ class MNIST(Dataset):
         if (not self._indexing_is_builtin(MNIST) or self.target_transform is not None
                 or not _transforms.batchable(transform)):
             return None
-        return [transform.batch(self.data[indices]), self.targets[indices]]
+        labels = Tensor._make(np.asarray(self.targets[indices], dtype=np.int64), False, None)  # as default_collate
+        return [transform.batch(self.data[indices]), labels]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(split={self.split!r}, {len(self)} images, from {self.source})"

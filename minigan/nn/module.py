@@ -259,6 +259,8 @@ class Module:
         the move keeps them, and moves its state on its next step.
         """
         where, dtype = to_arguments(args, kwargs)
+        if dtype is not None and dtype.kind != "f":
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
 
         def convert(array: Any) -> Any:
             if where is not None:

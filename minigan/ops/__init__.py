@@ -14,11 +14,11 @@ from .shape import (
     concatenate, expand, getitem, permute, reshape, reversed_dims, stack, transpose,
 )
 from .elementwise import (
-    Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, clamp, clip, clone, exp,
+    Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, cast, clamp, clip, clone, exp,
     log, maximum, minimum, sqrt, to_device, where,
 )
 from .arithmetic import (
-    Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, matmul, mul, neg, pow, sub,
+    Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, floor_divide, matmul, mul, neg, pow, remainder, sub,
 )
 from .reductions import (
     Max, Mean, Sum, Var, max, mean, min, sum, var,

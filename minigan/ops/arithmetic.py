@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Context, Function, Tensor, as_tensor, unbroadcast
+from ..autograd import DEFAULT_DTYPE, Context, Function, Tensor, as_tensor, unbroadcast
 from .operands import _check_broadcast, _pair, _xp
 from .elementwise import log
 from .shape import transpose
@@ -144,7 +144,30 @@ def mul(a: Any, b: Any) -> Tensor:
 
 
 def div(a: Any, b: Any) -> Tensor:
-    return Div.apply(*_pair(a, b))
+    """True division: integer operands give the default float dtype, as in PyTorch."""
+    a, b = _pair(a, b)
+    if a.dtype.kind != "f" and b.dtype.kind != "f":  # both sides integer or bool
+        a, b = a.astype(DEFAULT_DTYPE), b.astype(DEFAULT_DTYPE)
+    return Div.apply(a, b)
+
+
+def floor_divide(a: Any, b: Any) -> Tensor:
+    """a // b rounded toward minus infinity (Python's and PyTorch's ``//``); it has no gradient."""
+    a, b = _pair(a, b)
+    if b.dtype.kind in "iub" and a.dtype.kind in "iub" and bool(_xp(b.array).any(b.array == 0)):
+        raise ZeroDivisionError("ZeroDivisionError: integer division by zero")
+    return Tensor._make(_xp(a.array).floor_divide(a.array, b.array), False, None)
+
+
+def remainder(a: Any, b: Any) -> Tensor:
+    """a % b = a - floor(a / b) * b, with the sign of b (Python's and PyTorch's ``%``);
+    d/da = 1, d/db = -floor(a / b)."""
+    a, b = _pair(a, b)
+    if a.requires_grad or b.requires_grad:
+        return a - floor_divide(a, b) * b
+    if b.dtype.kind in "iub" and a.dtype.kind in "iub" and bool(_xp(b.array).any(b.array == 0)):
+        raise ZeroDivisionError("ZeroDivisionError: integer modulo by zero")
+    return Tensor._make(_xp(a.array).remainder(a.array, b.array), False, None)
 
 
 def neg(a: Tensor) -> Tensor:

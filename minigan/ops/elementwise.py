@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.arguments import float_dtype_argument
+from ..autograd.arguments import dtype_argument, float_dtype_argument
 from ..autograd import Context, Function, Tensor, unbroadcast
 from ..backends import Device, backend_of, move
 from .operands import _check_broadcast, _constant, _pair, _xp
@@ -230,6 +230,18 @@ def clone(a: Tensor) -> Tensor:
     if a.requires_grad:
         return AsType.apply(a, dtype=a.dtype)
     return Tensor._make(_xp(a.array).asarray(a.array, copy=True), False, None)
+
+
+def cast(a: Tensor, dtype: Any) -> Tensor:
+    """``a`` in ``dtype`` (float, integer or bool); a cast between float dtypes is recorded, one to
+    an integer or bool dtype is not (such a Tensor has no gradient), as PyTorch's ``.to(dtype)``."""
+    resolved = dtype_argument(dtype)
+    if resolved == a.dtype:
+        return a
+    if resolved.kind == "f" and a.dtype.kind == "f":
+        return AsType.apply(a, dtype=resolved)
+    backend = backend_of(a.array)
+    return Tensor._make(backend.xp.astype(a.array, backend.native_dtype(resolved)), False, None)
 
 
 def astype(a: Tensor, dtype: Any) -> Tensor:

@@ -12,13 +12,35 @@ Axis = int | Sequence[int] | None
 
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands as Tensors; a constant takes the dtype of the Tensor beside it."""
+    """Both operands as Tensors; a constant takes the dtype of the Tensor beside it. An integer
+    or bool Tensor beside a float one becomes float, as PyTorch promotes (NumPy would give float64)."""
     if isinstance(a, Tensor):
-        return a, as_tensor(b, a)
-    if isinstance(b, Tensor):
-        return as_tensor(a, b), b
-    a = as_tensor(a)
-    return a, as_tensor(b, a)
+        b = as_tensor(b, a)
+    elif isinstance(b, Tensor):
+        a = as_tensor(a, b)
+    else:
+        a = as_tensor(a)
+        b = as_tensor(b, a)
+    if a.array.dtype != b.array.dtype:
+        return _promoted(a, b)
+    return a, b
+
+
+def _promoted(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """``a`` and ``b`` with an integer/bool side cast to the float side's dtype (floats of two
+    widths, or two integer types, are left to the array library, which widens as PyTorch does)."""
+    a_float, b_float = a.dtype.kind == "f", b.dtype.kind == "f"
+    if a_float and not b_float:
+        return a, _cast_constant(b, a.dtype)
+    if b_float and not a_float:
+        return _cast_constant(a, b.dtype), b
+    return a, b
+
+
+def _cast_constant(t: Tensor, dtype: Any) -> Tensor:
+    """A Tensor that cannot require grad (integer or bool) cast to ``dtype``."""
+    backend = backend_of(t.array)
+    return Tensor._make(backend.xp.astype(t.array, backend.native_dtype(dtype)), False, None)
 
 
 def _xp(array: Any) -> Any:

@@ -184,8 +184,11 @@ class Concatenate(Function):
     saved_inputs = ()  # backward reads no input value
 
     @staticmethod
-    def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
-        return _xp(arrays[0]).concat(arrays, axis=axis)
+    def forward(ctx: Context, *arrays: Any, axis: int, dtype: Any = None) -> Any:
+        xp = _xp(arrays[0])
+        if dtype is not None:  # mixed dtypes, promoted as PyTorch does (see _joinable)
+            arrays = tuple(xp.astype(a, dtype) for a in arrays)
+        return xp.concat(arrays, axis=axis)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -205,8 +208,11 @@ class Stack(Function):
     saved_inputs = ()  # backward reads no input value
 
     @staticmethod
-    def forward(ctx: Context, *arrays: Any, axis: int) -> Any:
-        return _xp(arrays[0]).stack(arrays, axis=axis)
+    def forward(ctx: Context, *arrays: Any, axis: int, dtype: Any = None) -> Any:
+        xp = _xp(arrays[0])
+        if dtype is not None:  # mixed dtypes, promoted as PyTorch does (see _joinable)
+            arrays = tuple(xp.astype(a, dtype) for a in arrays)
+        return xp.stack(arrays, axis=axis)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -215,13 +221,13 @@ class Stack(Function):
         return tuple(grad[prefix + (i,)] if needed else None for i, needed in enumerate(ctx.needs_input_grad))
 
 
-def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> tuple[tuple[Tensor, ...], int]:
+def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> tuple[tuple[Tensor, ...], int, Any]:
     if len(tensors) == 0:
         raise ValueError(f"{name}: needs at least one tensor")
     tensors = tuple(as_tensor(t) for t in tensors)
     ndim = tensors[0].ndim + (1 if new_axis else 0)
     if not -ndim <= axis < ndim:
-        raise ValueError(f"{name}: axis {axis} is out of range for {ndim} dimensions")
+        raise IndexError(f"{name}: Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {axis})")
     axis %= ndim
     shapes = [t.shape for t in tensors]
     for shape in shapes:
@@ -229,17 +235,30 @@ def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> t
             n != m for i, (n, m) in enumerate(zip(shape, shapes[0])) if new_axis or i != axis
         ):
             raise ValueError(f"{name}: shapes {shapes} do not match (except along axis {axis})")
-    return tensors, axis
+    return tensors, axis, _joined_dtype(tensors)
 
 
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    tensors, axis = _joinable("concatenate", tensors, axis, new_axis=False)
-    return Concatenate.apply(*tensors, axis=axis)
+def _joined_dtype(tensors: tuple[Tensor, ...]) -> Any:
+    """None when all dtypes agree, else PyTorch's result type: the widest float if any input is
+    float (integers join it without widening it), else the widest integer (bool below all)."""
+    dtypes = {t.dtype for t in tensors}
+    if len(dtypes) == 1:
+        return None
+    floats = [d for d in dtypes if d.kind == "f"]
+    dtype = np.result_type(*floats) if floats else np.result_type(*dtypes)
+    return backend_of(tensors[0].array).native_dtype(dtype)
+
+
+def concatenate(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """The tensors joined along ``dim`` (``axis``), as ``torch.cat``."""
+    tensors, axis, dtype = _joinable("cat", tensors, axis if dim is None else dim, new_axis=False)
+    return Concatenate.apply(*tensors, axis=axis, dtype=dtype)
 
 
 cat = concatenate
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    tensors, axis = _joinable("stack", tensors, axis, new_axis=True)
-    return Stack.apply(*tensors, axis=axis)
+def stack(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """The tensors stacked along a new dimension ``dim`` (``axis``), as ``torch.stack``."""
+    tensors, axis, dtype = _joinable("stack", tensors, axis if dim is None else dim, new_axis=True)
+    return Stack.apply(*tensors, axis=axis, dtype=dtype)

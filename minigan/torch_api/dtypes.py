@@ -1,8 +1,8 @@
 """PyTorch's dtype names (``minigan.float32``, ``minigan.long``...) as the NumPy dtypes minigan uses.
 
 ``import minigan as torch`` then lets ``dtype=torch.float32`` mean ``np.dtype("float32")``.
-Tensors hold floating-point data (float16, float32, float64); the integer and bool names are
-for factories such as ``randint`` and ``arange``, which give NumPy arrays for those dtypes.
+Tensors hold floating-point (float16, float32, float64), integer or bool data; only
+floating-point ones can require gradients.
 """
 from __future__ import annotations
 

@@ -6,10 +6,9 @@ Every factory takes ``dtype=``, ``device=`` and ``requires_grad=``; the random o
 ``generator=`` and otherwise draw from the process-wide Generator that ``minigan.manual_seed``
 seeds (see minigan/torch_api/generators.py), so ``manual_seed(s)`` fixes what they return.
 
-Tensors hold floating-point data. Where PyTorch would give an integer or bool tensor
-(``randint``, ``arange`` over ints, ``full`` with an int fill, or an integer ``dtype=``), these
-factories give a NumPy array of that dtype instead: the form minigan's losses take class labels in,
-and one that indexes a Tensor.
+As in PyTorch, ``randint``, ``arange`` over ints, ``full`` with an int fill and an integer or
+bool ``dtype=`` give integer or bool Tensors: they cannot require gradients, index Tensors, and
+convert with ``.float()``/``.long()``/``.to(dtype)``.
 """
 from __future__ import annotations
 
@@ -83,16 +82,14 @@ def _size(args: tuple, size: Any, name: str) -> tuple[int, ...]:
     return tuple(builtins.int(n) for n in args)
 
 
-def _result(array: np.ndarray, requires_grad: bool, name: str, where: Any = None) -> Tensor | np.ndarray:
-    """A Tensor for floating-point data, on the device asked for; a NumPy array for integer
-    and bool data (Tensors hold floats)."""
-    if array.dtype.kind in _FLOAT_KINDS:
-        if where is not None and device(where) != "cpu":
-            array = backend_for(where).asarray(array)  # made on the host from minigan's Generator
-        return Tensor._make(array, bool(requires_grad), None)
-    if requires_grad:
-        raise RuntimeError(f"{name}(): only floating-point tensors can require gradients, not {array.dtype}")
-    return array
+def _result(array: np.ndarray, requires_grad: bool, name: str, where: Any = None) -> Tensor:
+    """A Tensor of ``array`` (float, integer or bool) on the device asked for; only floating-point
+    ones may require gradients."""
+    if requires_grad and array.dtype.kind not in _FLOAT_KINDS:
+        raise RuntimeError(f"{name}(): only Tensors of floating point dtype can require gradients, not {array.dtype}")
+    if where is not None and device(where) != "cpu":
+        array = backend_for(where).asarray(array)  # made on the host from minigan's Generator
+    return Tensor._make(array, bool(requires_grad), None)
 
 
 def _like(input: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
@@ -102,19 +99,19 @@ def _like(input: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
 
 
 # ====================================================================== constant fills
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
     check_device_argument(device)
     return _result(np.zeros(_size(size, None, "zeros"), dtype_argument(dtype)), requires_grad, "zeros", device)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones: ``ones(n, 1)`` or ``ones((n, 1))``."""
     check_device_argument(device)
     return _result(np.ones(_size(size, None, "ones"), dtype_argument(dtype)), requires_grad, "ones", device)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor whose values are not initialised (fill it before reading it)."""
     check_device_argument(device)
     return _result(np.empty(_size(size, None, "empty"), dtype_argument(dtype)), requires_grad, "empty", device)
@@ -134,7 +131,7 @@ def _fill_dtype(fill_value: Any, dtype: Any) -> np.dtype:
 
 
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor | np.ndarray:
+         requires_grad: bool = False) -> Tensor:
     """A tensor of shape ``size`` filled with ``fill_value``."""
     check_device_argument(device)
     shape = _size((size,) if isinstance(size, (tuple, list)) else (size,), None, "full")
@@ -142,7 +139,7 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
 
 
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
-        requires_grad: bool = False) -> Tensor | np.ndarray:
+        requires_grad: bool = False) -> Tensor:
     """The n x m (default n x n) identity matrix."""
     check_device_argument(device)
     n, m = _size((n, n if m is None else m), None, "eye")
@@ -198,8 +195,8 @@ def _randint_bounds(args: tuple, size: Any) -> tuple[Any, Any, Any]:
 
 
 def randint(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None,
-            requires_grad: bool = False) -> Tensor | np.ndarray:
-    """Integers drawn uniformly from [low, high); int64 (a NumPy array) unless ``dtype`` says otherwise."""
+            requires_grad: bool = False) -> Tensor:
+    """Integers drawn uniformly from [low, high); int64 unless ``dtype`` says otherwise."""
     check_device_argument(device)
     low, high, size = _randint_bounds(args, size)
     shape = _size((size,), None, "randint")
@@ -209,9 +206,9 @@ def randint(*args: Any, size: Any = None, generator: Any = None, dtype: Any = No
 
 # ====================================================================== ranges
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
-           requires_grad: bool = False) -> Tensor | np.ndarray:
+           requires_grad: bool = False) -> Tensor:
     """Values from ``start`` up to (not including) ``end`` in steps of ``step``; int64 when all
-    three are ints (a NumPy array), else the default float dtype."""
+    three are ints, else the default float dtype."""
     check_device_argument(device)
     if end is None:
         start, end = 0, start
@@ -228,7 +225,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
 
 
 def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor | np.ndarray:
+             requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
     check_device_argument(device)
     (steps,) = _size((steps,), None, "linspace")
@@ -237,23 +234,23 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
 
 
 # ====================================================================== *_like forms
-def zeros_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
+def zeros_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, resolved = _like(input, dtype)
     return zeros(shape, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
-def ones_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
+def ones_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, resolved = _like(input, dtype)
     return ones(shape, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
-def empty_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
+def empty_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, resolved = _like(input, dtype)
     return empty(shape, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
 def full_like(input: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor | np.ndarray:
+              requires_grad: bool = False) -> Tensor:
     shape, resolved = _like(input, dtype)
     return full(shape, fill_value, dtype=resolved, device=device, requires_grad=requires_grad)
 
@@ -271,7 +268,7 @@ def randn_like(input: Any, *, generator: Any = None, dtype: Any = None, device: 
 
 
 def randint_like(input: Any, low: int = 0, high: int | None = None, *, generator: Any = None, dtype: Any = None,
-                 device: Any = None, requires_grad: bool = False) -> Tensor | np.ndarray:
+                 device: Any = None, requires_grad: bool = False) -> Tensor:
     """``randint_like(x, high)`` or ``randint_like(x, low, high)``: integers of ``x``'s shape (and dtype)."""
     if high is None:
         low, high = 0, low
