@@ -47,7 +47,8 @@ PROG = "python -m minigan.evaluate"
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description="Measure the sample quality of a generator (FID, IS, mode "
                      "coverage, Parzen log-likelihood) with minigan's own MNIST classifier.")
-    parser.add_argument("run_dir", nargs="?", metavar="RUN_DIR", help="a run directory written by python -m minigan.train")
+    parser.add_argument("run_dir", nargs="?", metavar="RUN_DIR", help="a run directory written by python -m minigan.train, or a .safetensors "
+                        "generator written by python -m minigan.export")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default=None,
                         help="the network of a plain state_dict file given as RUN_DIR (a .safetensors file written "
                              "by python -m minigan.export names its own)")

@@ -4,9 +4,9 @@ Draws ``n`` images from a trained generator (in eval mode) and writes what was a
 grid with ``--out``, a float32 array of shape (n, 28, 28) with values in [0, 1] with ``--npy``,
 and ``samples.png`` only when neither is given. Both files are written or neither. RUN_DIR is a
 directory written by ``python -m minigan.train`` (its ``checkpoint.npz``, or ``generator.npz``
-plus ``config.json``), or a checkpoint file; or, with ``--arch``, a plain state_dict file such
-as the G.pt of examples/tutorial_gan.py (``--arch seed``). Bad input: one line on stderr, exit
-status 2.
+plus ``config.json``), or a checkpoint file, or a ``.safetensors`` file written by
+``python -m minigan.export``; or, with ``--arch``, a plain state_dict file such as the G.pt of
+examples/tutorial_gan.py (``--arch seed``). Bad input: one line on stderr, exit status 2.
 """
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ _PNG_BYTES_PER_PIXEL = 40  # the grid in float64, the figure's RGBA canvas and m
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description="Draw samples from a generator trained by python -m minigan.train.")
     parser.add_argument("--checkpoint", required=True, metavar="RUN_DIR",
-                        help="run directory (or its checkpoint.npz) written by minigan.train")
+                        help="run directory (or its checkpoint.npz) written by minigan.train, or a .safetensors "
+                             "file written by minigan.export")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default=None,
                         help="the network of a plain state_dict file given as --checkpoint (e.g. G.pt from "
                              "examples/tutorial_gan.py is --arch seed)")

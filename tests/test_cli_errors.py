@@ -20,6 +20,7 @@ import pytest
 
 import minigan
 from minigan import evaluate as evaluate_cli
+from minigan import export as export_cli
 from minigan import sample as sample_cli
 from minigan import train as train_cli
 from minigan.gan import TrainConfig, Trainer, generate, load_checkpoint, parameter_count
@@ -333,6 +334,7 @@ def test_an_unexpected_error_is_one_line_with_a_hint_and_debug_shows_it(monkeypa
 @pytest.mark.parametrize("module, attribute, argv", [
     (sample_cli, "load_generator", ["--checkpoint", "RUN"]),
     (evaluate_cli, "samples_from_run", ["RUN"]),
+    (export_cli, "load_run_generator", ["RUN"]),
     (gradcheck_cli, "all_cases", []),
     (train_cli, "_create_trainer", []),
 ])

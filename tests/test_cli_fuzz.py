@@ -29,6 +29,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from minigan import evaluate as evaluate_cli
+from minigan import export as export_cli
 from minigan import sample as sample_cli
 from minigan import train as train_cli
 from minigan.gan import OBJECTIVES, is_dead_run
@@ -37,6 +38,8 @@ from minigan.gradcheck import __main__ as gradcheck_cli
 HUGE = str(10 ** 12)
 # Run directories with generator.npz and config.json, broken as the issue found them.
 BROKEN_RUNS = ("{sandbox}/no-arch", "{sandbox}/nan-weights", "{sandbox}/nested")
+# Generator files for PyTorch: exported (names its network), a bare state_dict, a damaged one.
+SAFETENSORS = ("{sandbox}/G.safetensors", "{sandbox}/plain.safetensors", "{sandbox}/corrupt.safetensors")
 
 
 def _choice(flag, *values):
@@ -80,7 +83,8 @@ TRAIN_ARGV = _argv(
 )
 SAMPLE_ARGV = _argv(
     _choice("--checkpoint", "{sandbox}/run", "{sandbox}/run/checkpoint.npz", "{sandbox}/run/generator.npz",
-            "{sandbox}/empty", "{sandbox}/nope", "{sandbox}/file.txt", "{sandbox}/dead", *BROKEN_RUNS),
+            "{sandbox}/empty", "{sandbox}/nope", "{sandbox}/file.txt", "{sandbox}/dead", *BROKEN_RUNS, *SAFETENSORS),
+    _choice("--arch", "tiny", "seed", "nope"),
     _choice("-n", "1", "64", "200", "0", "-1", HUGE, "x"),
     _choice("--out", "{sandbox}/g.png", "{sandbox}/missing/g.png", "{sandbox}/empty", "{sandbox}/s.npy"),
     _choice("--npy", "{sandbox}/s.npy", "{sandbox}/missing/s.npy", "{sandbox}/empty", "{sandbox}/g.png"),
@@ -90,7 +94,8 @@ SAMPLE_ARGV = _argv(
 )
 EVALUATE_ARGV = _argv(
     st.sampled_from(["{sandbox}/run", "{sandbox}/empty", "{sandbox}/nope", "{sandbox}/file.txt",
-                     "{sandbox}/dead", *BROKEN_RUNS]).map(lambda path: [path]),
+                     "{sandbox}/dead", *BROKEN_RUNS, *SAFETENSORS]).map(lambda path: [path]),
+    _choice("--arch", "tiny", "seed", "nope"),
     _choice("--samples", "{sandbox}/good.npy", "{sandbox}/nan.npy", "{sandbox}/shape.npy", "{sandbox}/file.txt",
             "{sandbox}/nope.npy"),
     st.just(["--real"]),
@@ -98,6 +103,14 @@ EVALUATE_ARGV = _argv(
     _choice("--seed", "0", "-1"),
     _choice("--out", "{sandbox}/m.json", "{sandbox}/missing/m.json"),
     st.sampled_from([["--no-parzen"], ["--train-classifier"], ["--help"]]),
+)
+EXPORT_ARGV = _argv(
+    st.sampled_from(["{sandbox}/run", "{sandbox}/run/checkpoint.npz", "{sandbox}/empty", "{sandbox}/nope",
+                     "{sandbox}/file.txt", "{sandbox}/dead", *BROKEN_RUNS, *SAFETENSORS]).map(lambda path: [path]),
+    _choice("--format", "safetensors", "onnx", ""),
+    _choice("--out", "{sandbox}/x.safetensors", "{sandbox}/missing/x.safetensors", "{sandbox}/empty",
+            "{sandbox}/x.npz", "{sandbox}/G.safetensors", "{sandbox}/file.txt"),
+    st.just(["--help"]),
 )
 GRADCHECK_ARGV = _argv(
     _choice("--op", "relu", "sigmoid", "nope", ""),
@@ -135,6 +148,10 @@ def fuzz_fixtures(finished_small_run, small_mnist_dir, tmp_path_factory):
     nested = '{"format": "minigan", "version": 1, "root": ' + "[" * 50_000 + "]" * 50_000 + "}"
     with open(template / "nested" / "generator.npz", "wb") as handle:
         np.savez(handle, __minigan__=np.frombuffer(nested.encode(), dtype=np.uint8))
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert export_cli.main([str(template / "run"), "--out", str(template / "G.safetensors")]) == 0
+    minigan.save(weights, template / "plain.safetensors")
+    (template / "corrupt.safetensors").write_bytes((template / "G.safetensors").read_bytes()[:-100])
     rng = np.random.default_rng(0)
     np.save(template / "good.npy", rng.uniform(0, 1, (10, 784)).astype(np.float32))
     np.save(template / "nan.npy", np.full((10, 784), np.nan, dtype=np.float32))
@@ -213,6 +230,14 @@ def test_evaluate_never_ends_in_a_traceback(fuzz_fixtures, argv):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(evaluate_cli, "prepare_reference", _stop_at_the_metrics)
         _check(evaluate_cli.main, "python -m minigan.evaluate", argv, template, data)
+
+
+@given(argv=EXPORT_ARGV)
+@example(argv=["{sandbox}/corrupt.safetensors"])
+@example(argv=["{sandbox}/run", "--out", "{sandbox}/empty"])
+def test_export_never_ends_in_a_traceback(fuzz_fixtures, argv):
+    template, data = fuzz_fixtures
+    _check(export_cli.main, "python -m minigan.export", argv, template, data)
 
 
 @given(argv=GRADCHECK_ARGV)

@@ -10,6 +10,7 @@ from minigan.data.mnist import DATASETS, MNISTData, RestrictedUnpickler, load_mn
 from minigan.data import transforms
 from minigan.data.datasets import MNIST, Dataset, FashionMNIST, TensorDataset
 from minigan.data.dataloader import DataLoader, default_collate
+from minigan.data.subsets import Subset, random_split
 from minigan.torch_api.unsupported import DATA as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "FashionMNIST",
     "DataLoader",
     "default_collate",
+    "Subset",
+    "random_split",
     "transforms",
 ]
 

@@ -13,8 +13,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from minigan.autograd import Tensor
-from minigan.data.datasets import Dataset
+from minigan.data.collate import default_collate
+from minigan.data.workers import fetch_batch, worker_batches
 from minigan.torch_api.factories import numpy_generator_of
 
 __all__ = ["DataLoader", "default_collate"]
@@ -26,39 +26,15 @@ def _check_count(name: str, value: Any, minimum: int) -> int:
     return int(value)
 
 
-def default_collate(samples: list) -> Any:
-    """Stack a list of samples field by field, as PyTorch's ``default_collate``: Tensors and float
-    arrays into one Tensor, ints into an int64 Tensor and integer arrays into an integer Tensor,
-    Python floats into a float64 Tensor; tuples and lists become lists, dicts keep their keys."""
-    first = samples[0]
-    if isinstance(first, Tensor):
-        return Tensor._make(np.stack([s.array for s in samples]), False, None)
-    if isinstance(first, (tuple, list)):
-        if any(len(s) != len(first) for s in samples):
-            raise ValueError("default_collate: the samples in a batch have different numbers of fields")
-        return [default_collate(list(field)) for field in zip(*samples)]
-    if isinstance(first, dict):
-        return {key: default_collate([s[key] for s in samples]) for key in first}
-    if isinstance(first, (bool, np.bool_)):
-        return Tensor._make(np.array(samples, dtype=np.bool_), False, None)
-    if isinstance(first, (numbers.Integral, np.integer)):
-        return Tensor._make(np.array(samples, dtype=np.int64), False, None)
-    if isinstance(first, (numbers.Real, np.floating)):
-        return Tensor._make(np.array(samples, dtype=np.float64), False, None)
-    if isinstance(first, np.ndarray):
-        stacked = np.stack(samples)
-        return Tensor._make(stacked, False, None) if stacked.dtype.kind in "fiub" else stacked
-    if isinstance(first, str):
-        return list(samples)
-    raise TypeError(f"default_collate: cannot batch samples of type {type(first).__name__}")
-
-
 class DataLoader:
     """Batches of ``batch_size`` samples of ``dataset``, reshuffled every epoch when ``shuffle``.
 
     ``len(loader)`` is the number of batches per epoch (the last, smaller one included unless
-    ``drop_last``). ``num_workers`` and ``pin_memory`` are accepted for PyTorch code and have no
-    effect: batches are made in this process, on the CPU.
+    ``drop_last``). With ``num_workers`` > 0 the batches are made in that many worker processes
+    (minigan/data/workers.py), and are the same batches, in the same order, as with none: the
+    order is drawn in this process either way. The workers start at each epoch
+    (``persistent_workers`` is accepted and changes nothing else). ``pin_memory`` is accepted
+    and has no effect: batches are made on the CPU.
     """
 
     def __init__(
@@ -72,6 +48,11 @@ class DataLoader:
         collate_fn: Callable[[list], Any] | None = None,
         num_workers: int = 0,
         pin_memory: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
     ) -> None:
         if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
             raise TypeError(f"DataLoader: the dataset must have __len__ and __getitem__; got {type(dataset).__name__}")
@@ -88,6 +69,15 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.num_workers = int(num_workers)
         self.pin_memory = bool(pin_memory)
+        if self.num_workers == 0 and (prefetch_factor is not None or persistent_workers):
+            raise ValueError("DataLoader: prefetch_factor and persistent_workers need num_workers > 0")
+        self.prefetch_factor = 2 if prefetch_factor is None else _check_count("prefetch_factor", prefetch_factor, 1)
+        if not (isinstance(timeout, (int, float)) and timeout >= 0):
+            raise ValueError(f"DataLoader: timeout must be a non-negative number of seconds, got {timeout!r}")
+        self.timeout = float(timeout)
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = multiprocessing_context
+        self.persistent_workers = bool(persistent_workers)
 
     def __len__(self) -> int:
         n = len(self.dataset)
@@ -95,20 +85,13 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        order = numpy_generator_of(self.generator).permutation(n) if self.shuffle else np.arange(n)
-        return self._batches(order)
-
-    def _batches(self, order: np.ndarray) -> Iterator[Any]:
-        for b in range(len(self)):
-            yield self._batch(order[b * self.batch_size:(b + 1) * self.batch_size])
-
-    def _batch(self, indices: np.ndarray) -> Any:
-        if self.collate_fn is None and isinstance(self.dataset, Dataset):
-            batch = self.dataset._fetch_batch(indices)
-            if batch is not None:
-                return batch
-        collate = default_collate if self.collate_fn is None else self.collate_fn
-        return collate([self.dataset[int(i)] for i in indices])
+        generator = numpy_generator_of(self.generator)
+        order = generator.permutation(n) if self.shuffle else np.arange(n)
+        batches = [order[b * self.batch_size:(b + 1) * self.batch_size] for b in range(len(self))]
+        if self.num_workers > 0:
+            return worker_batches(self.dataset, self.collate_fn, batches, self.num_workers, generator,
+                                  self.prefetch_factor, self.multiprocessing_context, self.timeout, self.worker_init_fn)
+        return (fetch_batch(self.dataset, self.collate_fn, indices) for indices in batches)
 
     def __repr__(self) -> str:
         return (f"DataLoader({type(self.dataset).__name__} of {len(self.dataset)}, batch_size={self.batch_size}, "

@@ -157,25 +157,31 @@ class AvgPool2d(Module):
 
 
 class Upsample(Module):
-    """Nearest-neighbour resizing of (N, C, H, W) to ``size`` or by ``scale_factor``."""
+    """Resizing of (N, C, H, W) to ``size`` or by ``scale_factor``: ``mode="nearest"`` copies
+    pixels, ``mode="bilinear"`` interpolates them as PyTorch's (with or without ``align_corners``)."""
 
     def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
                  align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> None:
         super().__init__()
-        if mode != "nearest":
-            raise NotImplementedError(f"Upsample: mode={mode!r} is not supported; only 'nearest'")
-        if align_corners or recompute_scale_factor:
-            raise NotImplementedError("Upsample: align_corners and recompute_scale_factor are not supported")
+        if mode not in ("nearest", "bilinear"):
+            raise NotImplementedError(f"Upsample: mode={mode!r} is not supported; minigan has 'nearest' and 'bilinear'")
+        if align_corners is not None and mode == "nearest":
+            raise ValueError("Upsample: align_corners can only be set with mode='bilinear'")
+        if recompute_scale_factor:
+            raise NotImplementedError("Upsample: recompute_scale_factor is not supported")
         if (size is None) == (scale_factor is None):
             raise ValueError("Upsample: give exactly one of size and scale_factor")
-        self.size, self.scale_factor, self.mode = size, scale_factor, mode
+        self.size, self.scale_factor, self.mode, self.align_corners = size, scale_factor, mode, align_corners
 
     def forward(self, x: Tensor) -> Tensor:
+        if self.mode == "bilinear":
+            return ops.upsample_bilinear(_check_tensor(self, x), self.size, self.scale_factor, bool(self.align_corners))
         return ops.upsample_nearest(_check_tensor(self, x), self.size, self.scale_factor)
 
     def extra_repr(self) -> str:
         what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
-        return f"{what}, mode='{self.mode}'"
+        return f"{what}, mode='{self.mode}'" + (f", align_corners={self.align_corners}" if self.align_corners is not None
+                                                else "")
 
 
 class Unflatten(Module):

@@ -2,8 +2,6 @@
 map are correlated, so element dropout would barely regularise a convolution)."""
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ..autograd import Tensor

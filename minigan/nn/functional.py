@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest
+from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_bilinear, upsample_nearest
 from ..ops import dropout, leaky_relu, relu, sigmoid, softplus, tanh
 from ..ops.dims import log_softmax, softmax
 from .layers import batch_norm, linear
@@ -22,13 +22,14 @@ from .losses import (
 )
 
 
-
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Any:
-    """Resize (N, C, H, W) like ``torch.nn.functional.interpolate``; minigan has mode="nearest" only."""
-    if mode != "nearest" or align_corners or recompute_scale_factor:
-        raise NotImplementedError(f"interpolate: only mode='nearest' (without align_corners or "
-                                  f"recompute_scale_factor) is supported, got mode={mode!r}")
+    """Resize (N, C, H, W) like ``torch.nn.functional.interpolate``: mode "nearest" or "bilinear"."""
+    if mode not in ("nearest", "bilinear") or recompute_scale_factor or (align_corners is not None and mode == "nearest"):
+        raise NotImplementedError(f"interpolate: mode='nearest' and mode='bilinear' (align_corners with bilinear "
+                                  f"only, no recompute_scale_factor) are supported, got mode={mode!r}")
+    if mode == "bilinear":
+        return upsample_bilinear(input, size, scale_factor, bool(align_corners))
     return upsample_nearest(input, size, scale_factor)
 
 

@@ -6,8 +6,9 @@ Because every backward is made of these same ops, the backward pass can be recor
 
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
 ``shape``, ``elementwise``, ``arithmetic``, ``reductions``, ``activations``, ``fused``
-(linear, batch norm and per-channel bias, each with its activation) and ``convolution``;
-``dims`` gives the reductions PyTorch's arguments (``dim=``, ``keepdim=``, (values, indices)).
+(linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
+``resize`` (bilinear, as two matrix products); ``dims`` gives the reductions PyTorch's arguments
+(``dim=``, ``keepdim=``, (values, indices)).
 """
 from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
@@ -35,4 +36,5 @@ from .convolution import (
     Conv2d, Conv2dWeightGrad, ConvTranspose2d, FoldPatches, MaxPool2d, Patches, UpsampleNearest,
     avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest,
 )
+from .resize import upsample_bilinear
 from . import dims

@@ -51,7 +51,7 @@ NN: Mapping[str, str] = {
     "InstanceNorm2d": "instance normalisation",
     "LayerNorm": "layer normalisation",
     "GroupNorm": "group normalisation",
-    "UpsamplingBilinear2d": "bilinear upsampling; minigan's Upsample is nearest-neighbour",
+    "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
     "PixelShuffle": "pixel shuffle",
     "Softmax": "the Softmax layer; use minigan.softmax",
     "LogSoftmax": "the LogSoftmax layer; use minigan.log_softmax",
@@ -75,8 +75,6 @@ CUDA: Mapping[str, str] = {
 }
 
 DATA: Mapping[str, str] = {
-    "random_split": "torch.utils.data.random_split",
-    "Subset": "torch.utils.data.Subset",
     "ConcatDataset": "torch.utils.data.ConcatDataset",
     "IterableDataset": "iterable-style datasets",
     "Sampler": "custom samplers", "RandomSampler": "custom samplers", "SequentialSampler": "custom samplers",
