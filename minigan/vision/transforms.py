@@ -11,6 +11,7 @@ datasets. The results record no gradients (a Tensor that requires grad is refuse
 from __future__ import annotations
 
 import enum
+import functools
 import numbers
 from typing import Any, Callable, Sequence
 
@@ -19,6 +20,7 @@ import numpy as np
 from minigan.autograd import Tensor, is_grad_enabled
 from minigan.backends import to_numpy
 from minigan.data.transforms import Compose, Lambda, Normalize, ToTensor, Transform
+from minigan.ops.resize import interpolation_matrix
 from minigan.torch_api.generators import default_generator
 from minigan.torch_api.unsupported import module_getattr
 
@@ -81,23 +83,26 @@ def _size_pair(size: Any, name: str) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------- Resize
+@functools.lru_cache(maxsize=64)
 def resize_weights(in_size: int, out_size: int, antialias: bool = True) -> np.ndarray:
-    """The (out_size, in_size) matrix of bilinear weights along one axis, as PyTorch's
-    ``interpolate(mode="bilinear", align_corners=False)``: output pixel i samples the input at
-    x = (i + 0.5) * in/out - 0.5 with the triangle filter max(0, 1 - |j - x|), weights that
-    fall outside the image dropped and the rest renormalised (so x is clamped to the edges).
-    Shrinking with ``antialias`` widens the triangle by in/out (PIL's and PyTorch's
-    antialiased resize); enlarging is the same either way."""
+    """The (out_size, in_size) matrix of bilinear weights along one axis (read-only).
+
+    Enlarging, or shrinking without ``antialias``, is PyTorch's
+    ``interpolate(mode="bilinear", align_corners=False)`` (minigan/ops/resize.py). Shrinking with
+    ``antialias`` widens the triangle filter by s = in/out, as PIL's and PyTorch's antialiased
+    resize: output pixel i centred at c = (i + 0.5) s weighs input j by max(0, 1 - |j + 0.5 - c| / s),
+    over the pixels inside the image, renormalised to sum to 1."""
     scale = in_size / out_size
-    stretch = scale if antialias and scale > 1 else 1.0
-    weights = np.zeros((out_size, in_size))
-    for i in range(out_size):
-        centre = scale * (i + 0.5)
-        low = max(int(centre - stretch + 0.5), 0)
-        high = min(int(centre + stretch + 0.5), in_size)
-        taps = np.arange(low, high)
-        w = np.maximum(0.0, 1.0 - np.abs((taps - centre + 0.5) / stretch))
-        weights[i, taps] = w / w.sum()
+    if not antialias or scale <= 1:
+        weights = interpolation_matrix(in_size, out_size, scale, align_corners=False)
+    else:
+        weights = np.zeros((out_size, in_size))
+        for i in range(out_size):
+            centre = scale * (i + 0.5)
+            taps = np.arange(max(int(centre - scale + 0.5), 0), min(int(centre + scale + 0.5), in_size))
+            w = np.maximum(0.0, 1.0 - np.abs((taps - centre + 0.5) / scale))
+            weights[i, taps] = w / w.sum()
+    weights.flags.writeable = False
     return weights
 
 
