@@ -12,6 +12,7 @@ from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
 )
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
+from .autograd.pytorch_methods import chunk, split
 from . import nn, optim
 from .torch_api.serialization import load, save
 from . import cuda, data
@@ -20,7 +21,7 @@ from .torch_api.dtypes import (
     short, uint8,
 )
 from .torch_api.factories import (
-    Generator, arange, device, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
+    Generator, arange, device, empty, from_numpy, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randint_like, randn, randn_like, zeros, zeros_like,
 )
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
@@ -41,7 +42,8 @@ __all__ = [
     "manual_seed", "trace", "fusion", "ops", "nn", "optim", "save", "load",
     "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
-    "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
+    "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
+    "chunk", "split", "from_numpy", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",

@@ -67,8 +67,8 @@ def relu(z: Any, slope: Any) -> Any:
 
 
 def relu_backward(g: Any, y: Any, slope: Any) -> Any:
-    """g f' = g where y > 0, else 0 (a select, as PyTorch's threshold_backward)."""
-    return where(y > 0, g, 0)
+    """g f' = 0 where y <= 0, else g (a select, as PyTorch's threshold_backward: g at a NaN)."""
+    return where(y <= 0, 0, g)
 
 
 def leaky_relu(z: Any, slope: Any) -> Any:
@@ -77,7 +77,8 @@ def leaky_relu(z: Any, slope: Any) -> Any:
 
 
 def leaky_relu_backward(g: Any, y: Any, slope: Any) -> Any:
-    """g f' = g where y > 0, else slope g (y > 0 exactly where z > 0, because slope > 0)."""
+    """g f' = g where y > 0, else slope g (y > 0 exactly where z > 0, because slope > 0; slope g
+    at a NaN, as PyTorch)."""
     return where(y > 0, g, g * slope)
 
 

@@ -171,3 +171,75 @@ def test_max_over_a_nan_sends_the_gradient_to_the_nan():
     assert result.indices.tolist() == [1]
     result.values.sum().backward()
     assert w.grad.tolist() == [[0.0, 1.0, 0.0]]
+
+
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
+def test_relu_abs_leaky_relu_gradients_at_nan_are_pytorch_s(kernels):
+    nan = float("nan")
+    with minigan.backends.use_cpu_kernels(kernels):
+        x = minigan.tensor([nan, -1.0, 2.0], requires_grad=True)
+        x.relu().sum().backward()
+        assert x.grad.tolist() == [1.0, 0.0, 1.0]
+        x.grad = None
+        x.abs().sum().backward()
+        assert x.grad.tolist() == [0.0, -1.0, 1.0]
+        x.grad = None
+        x.leaky_relu(0.2).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), [0.2, 0.2, 1.0])
+        # the fused Linear + ReLU kernels read the same formula: d relu/dz = 1 at the NaN
+        w = minigan.tensor([[1.0]], requires_grad=True)
+        inputs = minigan.tensor([[nan], [-1.0]], requires_grad=True)
+        minigan.ops.linear(inputs, w, activation="relu").sum().backward()
+        assert inputs.grad.tolist() == [[1.0], [0.0]]
+
+
+# ------------------------------------------------------------------ names PyTorch code uses
+def test_from_numpy_shares_memory_and_keeps_the_dtype():
+    array = np.array([1, 2, 3], dtype=np.int32)
+    t = minigan.from_numpy(array)
+    assert t.dtype == np.int32
+    array[0] = 9
+    assert t.tolist() == [9, 2, 3]
+    t.add_(1)
+    assert array.tolist() == [10, 3, 4]
+    with pytest.raises(TypeError, match="expected np.ndarray"):
+        minigan.from_numpy([1, 2])
+
+
+def test_repeat_chunk_split_give_hand_written_values():
+    x = minigan.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert x.repeat(1, 2).tolist() == [[1.0, 2.0, 1.0, 2.0], [3.0, 4.0, 3.0, 4.0]]
+    assert x.repeat(2, 1).tolist() == [[1.0, 2.0], [3.0, 4.0], [1.0, 2.0], [3.0, 4.0]]
+    assert minigan.tensor([5.0, 6.0]).repeat(2, 2).tolist() == [[5.0, 6.0, 5.0, 6.0], [5.0, 6.0, 5.0, 6.0]]
+    r = minigan.arange(5)
+    assert [p.tolist() for p in r.chunk(2)] == [[0, 1, 2], [3, 4]]
+    assert [p.tolist() for p in r.chunk(4)] == [[0, 1], [2, 3], [4]]  # fewer pieces, as PyTorch
+    assert [p.tolist() for p in r.split(2)] == [[0, 1], [2, 3], [4]]
+    assert [p.tolist() for p in minigan.split(r, [1, 4])] == [[0], [1, 2, 3, 4]]
+    assert [p.tolist() for p in x.split(1, dim=1)] == [[[1.0], [3.0]], [[2.0], [4.0]]]
+    with pytest.raises(RuntimeError, match="sum exactly to 5"):
+        r.split([1, 2])
+    w = minigan.tensor([1.0, 2.0], requires_grad=True)
+    (w.repeat(3) * minigan.arange(6).float()).sum().backward()
+    assert w.grad.tolist() == [0.0 + 2.0 + 4.0, 1.0 + 3.0 + 5.0]
+
+
+def test_new_factories_take_the_tensor_s_dtype_and_device():
+    x = minigan.zeros(2, dtype=minigan.float64)
+    assert x.new_zeros(3).dtype == np.float64 and x.new_zeros((2, 3)).shape == (2, 3)
+    assert x.new_ones(2).tolist() == [1.0, 1.0] and x.new_full((2,), 7).tolist() == [7.0, 7.0]
+    assert x.new_tensor([1, 2]).dtype == np.float64 and x.new_zeros(2, dtype=minigan.int64).dtype == np.int64
+    b = 4
+    labels = minigan.full((b,), 1, dtype=x.dtype, device=x.device)
+    assert labels.tolist() == [1.0] * 4 and labels.dtype == np.float64
+    out = minigan.randn(b, 1)
+    assert out.view(-1, 1).squeeze(1).shape == (b,)
+
+
+def test_cross_entropy_takes_int64_tensor_labels():
+    # logits (0, log 3): softmax (1/4, 3/4); label 1 costs -log(3/4), label 0 costs -log(1/4)
+    logits = minigan.tensor([[0.0, np.log(3.0)], [0.0, np.log(3.0)]])
+    loss = minigan.nn.functional.cross_entropy(logits, minigan.tensor(np.array([1, 0])))
+    assert loss.item() == pytest.approx((-np.log(0.75) - np.log(0.25)) / 2, rel=1e-6)
+    with pytest.raises(TypeError, match="Long"):
+        minigan.nn.functional.cross_entropy(logits, minigan.tensor([1.0, 0.0]))

@@ -196,13 +196,11 @@ def mse_loss(a: Tensor, b: Any, reduction: str = "mean") -> Tensor:
 
 # ====================================================================== classification
 def _labels_array(name: str, labels: Any, logits: Tensor) -> np.ndarray:
-    if isinstance(labels, Tensor):
-        raise TypeError(
-            f"{name}: labels must be an integer array, not a Tensor (Tensors hold floats); pass a NumPy int array"
-        )
+    if isinstance(labels, Tensor):  # an int64 Tensor, as PyTorch's labels
+        labels = labels.array
     labels = np.asarray(labels.get() if hasattr(labels, "get") else labels)  # .get(): a CuPy array
     if labels.dtype.kind not in "iu":
-        raise TypeError(f"{name}: labels must be integers, got dtype {labels.dtype}")
+        raise TypeError(f"{name}: labels must be integers (expected scalar type Long), got dtype {labels.dtype}")
     n, classes = logits.shape
     if labels.shape != (n,):
         raise ValueError(f"{name}: labels must have shape ({n},) to match logits of shape {logits.shape}, got {labels.shape}")

@@ -82,17 +82,19 @@ def _picked(input: Tensor, dim: int, keepdim: bool, pick: str) -> tuple[Tensor, 
     """The values at ``argmax``/``argmin`` along ``dim`` (a gather, so the gradient goes to the
     index picked, as PyTorch's) and the indices as an int64 Tensor."""
     array = input.array
+    backend = backend_of(array)
+    int64 = backend.native_dtype(np.dtype(np.int64))
     if array.ndim == 0:
-        return input, Tensor._make(backend_of(array).xp.zeros((), dtype=np.int64), False, None)
+        return input, Tensor._make(backend.xp.zeros((), dtype=int64), False, None)
     axis = wrap_dim(dim, array.ndim)
     if array.shape[axis] == 0:
         raise IndexError(f"{pick}(): Expected reduction dim {dim} to have non-zero size.")
-    xp = backend_of(array).xp
+    xp = backend.xp
     indices = xp.asarray(getattr(xp, pick)(array, axis=axis))
     grids = list(np.ogrid[tuple(slice(0, n) for n in indices.shape)])
     index = tuple(grids[:axis]) + (indices,) + tuple(grids[axis:])
     values = getitem(input, index)
-    indices = xp.astype(indices, np.int64)
+    indices = xp.astype(indices, int64)
     if keepdim:
         values = values.unsqueeze(axis)
         indices = xp.expand_dims(indices, axis=axis)
@@ -138,12 +140,13 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 
 
 def _arg(input: Tensor, dim: Any, keepdim: bool, pick: str) -> Tensor:
-    xp = backend_of(input.array).xp
+    backend = backend_of(input.array)
+    xp = backend.xp
     if dim is None:
         flat = xp.reshape(input.array, (-1,))
         if flat.shape[0] == 0:
             raise RuntimeError(f"{pick}(): Expected reduction dim to be specified for input.numel() == 0.")
-        found = xp.astype(xp.asarray(getattr(xp, pick)(flat)), np.int64)
+        found = xp.astype(xp.asarray(getattr(xp, pick)(flat)), backend.native_dtype(np.dtype(np.int64)))
         if keepdim:
             found = xp.reshape(found, (1,) * input.ndim)
         return Tensor._make(found, False, None)

@@ -65,7 +65,8 @@ class Abs(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a = ctx.inputs[0].array
-        return (grad * _constant(_xp(a).sign(a)),)
+        xp = _xp(a)
+        return (grad * _constant(xp.where(xp.isnan(a), xp.zeros_like(a), xp.sign(a))),)  # 0 at a NaN, as PyTorch
 
 
 class Clamp(Function):

@@ -21,7 +21,7 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     else:
         a = as_tensor(a)
         b = as_tensor(b, a)
-    if a.array.dtype != b.array.dtype:
+    if a.array.dtype is not b.array.dtype:  # identity: cheap, and no cross-library dtype comparison
         return _promoted(a, b)
     return a, b
 

@@ -83,11 +83,13 @@ class SafeArchive:
     ``archive[name]`` reads one. Use it as a context manager.
     """
 
-    def __init__(self, path: str | os.PathLike, max_bytes: int | None = None) -> None:
-        self.path = os.fspath(path)
+    def __init__(self, path: str | os.PathLike | BinaryIO, max_bytes: int | None = None) -> None:
+        """``path`` is a file name or a binary file object open for reading (left open by ``close``)."""
+        is_file = hasattr(path, "read")
+        self.path = str(getattr(path, "name", "<file object>")) if is_file else os.fspath(path)
         self.max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else int(max_bytes)
         self._read = 0  # bytes of arrays handed out so far
-        self._zip = zipfile.ZipFile(self.path)
+        self._zip = zipfile.ZipFile(path if is_file else self.path)
         self._members = {}
         for info in self._zip.infolist():
             if info.filename.endswith(".npy") and not info.is_dir():

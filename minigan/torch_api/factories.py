@@ -98,6 +98,18 @@ def _like(input: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     return tuple(input.shape), dtype_argument(dtype, input.dtype)
 
 
+# ====================================================================== from NumPy
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing ``array``'s memory and keeping its dtype, as ``torch.from_numpy``:
+    writing to one changes the other."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"can't convert np.ndarray of type {array.dtype}. The only supported types are: "
+                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
+    return Tensor._make(array, False, None)
+
+
 # ====================================================================== constant fills
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
@@ -277,6 +289,6 @@ def randint_like(input: Any, low: int = 0, high: int | None = None, *, generator
 
 
 __all__ = [
-    "device", "Generator", "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange",
+    "device", "Generator", "from_numpy", "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange",
     "linspace", "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
 ]

@@ -23,13 +23,13 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 import numpy as np
 
 from ..autograd import Tensor
 from ..autograd.arguments import check_device_argument
-from ..backends import to_numpy
+from ..backends import Device, to_numpy
 from ..paths import atomic_path, write_target
 from .archive import SafeArchive
 from .safetensors_format import is_safetensors_path, load_file, save_file
@@ -91,14 +91,16 @@ class _Encoder:
 
 
 class _Decoder:
-    def __init__(self, archive: Any, path: str) -> None:
+    def __init__(self, archive: Any, path: str, place: Callable[[np.ndarray], Any] | None = None) -> None:
         self.archive = archive
         self.path = path
+        self.place = place  # what map_location does to each array, or None
 
     def _member(self, name: Any) -> np.ndarray:
         if not isinstance(name, str) or name == _STRUCTURE_KEY or name not in self.archive.files:
             raise ValueError(f"{self.path}: the structure refers to a missing array {name!r}")
-        return self.archive[name]
+        array = self.archive[name]
+        return array if self.place is None else self.place(array)
 
     def decode(self, node: Any) -> Any:
         if node is None or isinstance(node, (bool, int, float, str)):
@@ -125,19 +127,23 @@ class _Decoder:
         raise ValueError(f"{self.path}: unrecognised node {str(node)[:80]!r} in the structure record")
 
 
-def save(obj: Any, path: str | os.PathLike, *, before_replace: Callable[[Path], None] | None = None) -> None:
+def save(obj: Any, path: str | os.PathLike | BinaryIO, *, before_replace: Callable[[Path], None] | None = None) -> None:
     """Write ``obj`` (nested dicts, lists, tuples, arrays, Tensors, numbers, strings, None) to
     ``path`` atomically: the file is written beside it and renamed into place, so a crash
     mid-write leaves any previous file intact. The name is used as given (no ".npz" added).
+    ``path`` may also be a binary file object (``io.BytesIO``, ``open(name, "wb")``), as in
+    PyTorch: the archive is written into it at its position, and it is left open.
 
     A symlink at ``path`` is followed: its target is written. A directory, device or FIFO at
     ``path`` is refused with one line (:class:`minigan.paths.NotARegularFile`, an OSError) and left
     as it was. ``before_replace(tmp)`` runs between the write and the rename (a test hook).
     A name ending in ``.safetensors`` writes that format (a flat state_dict; PyTorch reads it
     with ``safetensors.torch.load_file``)."""
-    if is_safetensors_path(path):
+    is_file = hasattr(path, "write")
+    if not is_file and is_safetensors_path(path):
         return save_file(obj, path)
-    write_target(path)  # refuse a device, FIFO or directory before the work of encoding
+    if not is_file:
+        write_target(path)  # refuse a device, FIFO or directory before the work of encoding
     encoder = _Encoder()
     try:
         root = encoder.encode(obj, "obj")  # everything is checked before the file is touched
@@ -146,6 +152,9 @@ def save(obj: Any, path: str | os.PathLike, *, before_replace: Callable[[Path], 
     document = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "root": root}, allow_nan=True)
     members = dict(encoder.arrays)
     members[_STRUCTURE_KEY] = np.frombuffer(document.encode("utf-8"), dtype=np.uint8)
+    if is_file:
+        np.savez(path, allow_pickle=False, **members)
+        return
     with atomic_path(path, before_replace) as tmp:
         with open(tmp, "wb") as handle:
             np.savez(handle, allow_pickle=False, **members)
@@ -153,12 +162,16 @@ def save(obj: Any, path: str | os.PathLike, *, before_replace: Callable[[Path], 
             os.fsync(handle.fileno())
 
 
-def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool = True, *,
+def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, weights_only: bool = True, *,
          max_bytes: int | None = None) -> Any:
     """Read back what ``save`` wrote (arrays come back as NumPy arrays), so
-    ``model.load_state_dict(minigan.load("G.pt"))`` restores a saved ``state_dict()``.
+    ``model.load_state_dict(minigan.load("G.pt"))`` restores a saved ``state_dict()``. ``path``
+    may be a binary file object open for reading (``io.BytesIO``, ``open(name, "rb")``).
 
-    ``map_location`` is checked as a device (only the CPU so far). ``weights_only`` is accepted
+    ``map_location`` has PyTorch's forms: a device ("cpu", ``minigan.device``), a dict mapping
+    saved locations to devices (``{"cuda:0": "cpu"}``), or a function ``(storage, location) ->
+    storage`` called with each array and "cpu" (minigan saves every array from the host). A
+    device that is not available ("cuda" without a GPU) raises. ``weights_only`` is accepted
     for PyTorch code; either way nothing is unpickled, so only what ``save`` can write comes back.
     Raises FileNotFoundError for a missing file and ValueError, naming the path, for a file
     that is not a minigan archive or is corrupt. Every array is checked before it is read
@@ -166,18 +179,22 @@ def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool =
     arrays past ``max_bytes`` in all (default 4 GiB), are a one-line ValueError naming the member.
     A name ending in ``.safetensors`` reads that format: a dict of Tensors by name.
     """
-    check_device_argument(map_location)
-    if is_safetensors_path(path):
+    place = _placement(map_location)
+    if not hasattr(path, "read") and is_safetensors_path(path):
         return load_file(path)
-    path_str = os.fspath(path)
-    if not os.path.exists(path_str):
-        raise FileNotFoundError(f"no such checkpoint file: {path_str}")
-    if os.path.isdir(path_str):
-        raise ValueError(f"{path_str} is a directory, not a minigan checkpoint")
-    if not zipfile.is_zipfile(path_str):  # checked first: np.load would call any other file "pickled"
+    if hasattr(path, "read"):
+        path_str = str(getattr(path, "name", "<file object>"))
+        source: Any = path
+    else:
+        source = path_str = os.fspath(path)
+        if not os.path.exists(path_str):
+            raise FileNotFoundError(f"no such checkpoint file: {path_str}")
+        if os.path.isdir(path_str):
+            raise ValueError(f"{path_str} is a directory, not a minigan checkpoint")
+    if not zipfile.is_zipfile(source):  # checked first: np.load would call any other file "pickled"
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: it is not an .npz (zip) archive")
     try:
-        with SafeArchive(path_str, max_bytes) as archive:
+        with SafeArchive(source, max_bytes) as archive:
             if _STRUCTURE_KEY not in archive.files:
                 raise ValueError("it has no minigan structure record (was it written by minigan.save?)")
             raw = archive[_STRUCTURE_KEY]
@@ -189,7 +206,7 @@ def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool =
             if document.get("version") != FORMAT_VERSION:
                 raise ValueError(f"it has format version {document.get('version')!r}; this minigan reads "
                                  f"version {FORMAT_VERSION}")
-            return _Decoder(archive, path_str).decode(document.get("root"))
+            return _Decoder(archive, path_str, place).decode(document.get("root"))
     except RecursionError:  # json and the decoder both recurse; a real checkpoint is a few levels deep
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: its structure is nested too deeply") from None
     except (ValueError, TypeError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, NotImplementedError,
@@ -202,5 +219,20 @@ def load(path: str | os.PathLike, map_location: Any = None, weights_only: bool =
         if message.startswith(path_str):
             raise ValueError(message) from error
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: {message}") from error
+
+def _placement(map_location: Any) -> Callable[[np.ndarray], Any] | None:
+    """What ``map_location`` does to each loaded array (all saved from the host, location "cpu"):
+    None when it keeps them as they are; an unavailable device raises here, before reading."""
+    if map_location is None:
+        return None
+    if callable(map_location) and not isinstance(map_location, Device):
+        return lambda array: map_location(array, "cpu")
+    if isinstance(map_location, dict):  # saved location -> device; minigan's arrays are all saved from "cpu"
+        map_location = map_location.get("cpu")
+        if map_location is None:
+            return None
+    check_device_argument(map_location)
+    return None  # the host: arrays come back as NumPy arrays
+
 
 __all__ = ["save", "load", "FORMAT_VERSION"]

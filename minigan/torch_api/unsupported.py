@@ -39,7 +39,6 @@ TORCH: Mapping[str, str] = {
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
-    "from_numpy": "sharing memory with a NumPy array; minigan.tensor(array) copies it",
 }
 
 NN: Mapping[str, str] = {

@@ -1,0 +1,108 @@
+"""Tensor methods that PyTorch code calls and that are built from other ops: ``repeat``, ``chunk``,
+``split`` and the ``new_*`` factories. Each is made of recorded ops (reshape, broadcast, slicing),
+so gradients flow through them with nothing new to differentiate."""
+from __future__ import annotations
+
+import builtins
+from typing import Any, Sequence
+
+from .arguments import wrap_dim
+
+
+def _sizes(args: tuple) -> tuple[int, ...]:
+    """``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])`` as a tuple of ints."""
+    sizes = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else tuple(args)
+    for n in sizes:
+        if isinstance(n, builtins.bool) or not isinstance(n, builtins.int) and not hasattr(n, "__index__"):
+            raise TypeError(f"sizes must be ints, got {sizes!r}")
+    return tuple(int(n) for n in sizes)
+
+
+def repeat(tensor: Any, *sizes: Any) -> Any:
+    """The tensor tiled ``sizes[i]`` times along dimension i (leading new dimensions when more
+    sizes than dimensions are given), as ``torch.Tensor.repeat`` (NumPy's ``tile``)."""
+    reps = _sizes(sizes)
+    if len(reps) < tensor.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    if any(r < 0 for r in reps):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: repeat{reps}")
+    shape = (1,) * (len(reps) - tensor.ndim) + tensor.shape
+    interleaved = tuple(n for size in shape for n in (1, size))  # (1, s0, 1, s1, ...)
+    target = tuple(n for r, size in zip(reps, shape) for n in (r, size))  # (r0, s0, r1, s1, ...)
+    tiled = tensor.reshape(interleaved).expand(target)
+    return tiled.reshape(tuple(r * size for r, size in zip(reps, shape)))
+
+
+def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Any, ...]:
+    """Pieces along ``dim``: of ``split_size_or_sections`` each (the last may be smaller), or of
+    the sizes in a list that must add up to the dimension, as ``torch.split``."""
+    axis = wrap_dim(dim, tensor.ndim)
+    length = tensor.shape[axis]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(n) for n in split_size_or_sections]
+        if builtins.sum(sizes) != length or any(n < 0 for n in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size "
+                               f"at dimension {dim}), but got split_sizes={sizes}")
+    else:
+        size = int(split_size_or_sections)
+        if size <= 0:
+            raise RuntimeError(f"split expects split_size be positive, but got split_size={size}")
+        sizes = [builtins.min(size, length - start) for start in range(0, length, size)] or [0]
+    pieces, start = [], 0
+    for n in sizes:
+        pieces.append(tensor[(slice(None),) * axis + (slice(start, start + n),)])
+        start += n
+    return tuple(pieces)
+
+
+def chunk(tensor: Any, chunks: int, dim: int = 0) -> tuple[Any, ...]:
+    """At most ``chunks`` pieces along ``dim``, each ceil(n / chunks) long (the last may be
+    shorter, and there may be fewer pieces), as ``torch.chunk``."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    length = tensor.shape[wrap_dim(dim, tensor.ndim)]
+    return split(tensor, builtins.max(-(-length // chunks), 1), dim)
+
+
+class PyTorchMethods:
+    """``repeat``, ``chunk``, ``split`` and ``new_*`` on Tensor (a base class of it)."""
+
+    __slots__ = ()
+
+    def repeat(self, *sizes: Any) -> Any:
+        return repeat(self, *sizes)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Any, ...]:
+        return split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Any, ...]:
+        return chunk(self, chunks, dim)
+
+    def _new(self, name: str, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
+        from ..torch_api import factories  # noqa: PLC0415 - the factories sit above Tensor
+
+        return getattr(factories, name)(*args, dtype=self.dtype if dtype is None else dtype,
+                                        device=self.device if device is None else device, **kwargs)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
+        """Zeros of ``size`` with this tensor's dtype and device (unless given)."""
+        return self._new("zeros", _sizes(size), dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
+        """Ones of ``size`` with this tensor's dtype and device (unless given)."""
+        return self._new("ones", _sizes(size), dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
+        return self._new("empty", _sizes(size), dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Any:
+        """``fill_value`` everywhere, with this tensor's dtype and device (unless given)."""
+        return self._new("full", _sizes((size,)), fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
+        """A copy of ``data`` with this tensor's dtype and device (unless given)."""
+        from .tensor import Tensor  # noqa: PLC0415 - Tensor is built on this class
+
+        return Tensor(data, requires_grad=requires_grad, dtype=self.dtype if dtype is None else dtype,
+                      device=self.device if device is None else device)
