@@ -9,7 +9,6 @@ from ..backends import Device, backend_for, backend_of, to_numpy
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, data_argument, to_arguments, wrap_dim
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
-from .legacy import TensorTypeMethods
 from .pytorch_methods import PyTorchMethods
 
 if TYPE_CHECKING:
@@ -19,7 +18,7 @@ Shape = tuple[int, ...]
 GRAD_DTYPE_ERROR = "only Tensors of floating point dtype can require gradients"
 
 
-class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods, TensorTypeMethods):
+class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the
