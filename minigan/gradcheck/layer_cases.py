@@ -68,9 +68,18 @@ _small_dcgan_g = nn.Sequential(
     nn.ConvTranspose2d(2, 1, 4, stride=2, padding=1, rng=_generator, dtype=np.float64), nn.Sigmoid(),
 )
 
-# Indices that repeat (row 2 three times): the gradient must be added once per use.
-_EMBEDDING_INDEX = np.array([[2, 0, 2], [4, 2, 1]])
-_embedding = nn.Embedding(5, 4, rng=_generator, dtype=np.float64)
+class _EmbeddingTimesInput(nn.Module):
+    """Embedding rows at indices that repeat (row 2 three times, so its gradient must be added once
+    per use), times the input (a Module, so that the device tests move its weight)."""
+
+    index = np.array([[2, 0, 2], [4, 2, 1]])
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(5, 4, rng=_generator, dtype=np.float64)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.embedding(self.index) * x
 
 
 def _channel_dropout(x: Tensor) -> Tensor:
@@ -100,8 +109,7 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.Upsample(bilinear)", nn.Upsample(scale_factor=2, mode="bilinear"), [((1, 2, 2, 3),), ((2, 3, 4),)]),
     OpCase("nn.Upsample(bilinear, size, align_corners)", nn.Upsample(size=(3, 5), mode="bilinear", align_corners=True),
            [((1, 2, 2, 3),)]),
-    OpCase("nn.Embedding", lambda x: _embedding(_EMBEDDING_INDEX) * x, [((2, 3, 4),)],
-           params=lambda: [_embedding.weight]),
+    _layer_case("nn.Embedding", _EmbeddingTimesInput(), [((2, 3, 4),)]),
     OpCase("nn.Dropout2d", _channel_dropout, [((2, 3, 2, 2),)]),
     OpCase("nn.Unflatten", lambda x: nn.Unflatten(1, (2, 3))(x) * 2.0, [((2, 6),)]),
     _layer_case("nn.Sequential(small CNN discriminator)", _small_dcgan_d, [((3, 36),)]),
