@@ -134,3 +134,13 @@ def test_in_place_on_recorded_history_or_with_a_grad_operand_names_the_limit():
         y.add_(1.0)
     with pytest.raises(RuntimeError, match="not supported by minigan"):
         minigan.zeros(1).add_(x)
+
+
+def test_load_state_dict_counts_as_an_in_place_change():
+    layer = nn.Linear(1, 1)
+    x = minigan.tensor([[2.0]], requires_grad=True)
+    out = layer(x).sum()
+    layer.load_state_dict({"weight": np.array([[5.0]], np.float32), "bias": np.array([0.0], np.float32)})
+    assert layer.weight._version == 1
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        out.backward()

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 import numpy as np
 
 from ..backends import backend_of, move, to_numpy
-from ..autograd import Tensor
+from ..autograd import Tensor, bump_version
 from ..autograd.arguments import to_arguments
 
 
@@ -350,6 +350,8 @@ class Module:
             # In place, so optimizers holding these Parameters keep seeing the loaded values; a
             # checkpoint's NumPy arrays are copied onto the model's device.
             target[...] = backend_of(target).asarray(array, dtype=backend_of(target).numpy_dtype(target.dtype))
+            if kind == "parameter":  # an in-place change, as PyTorch's copy_: a graph saved before it is stale
+                bump_version(module._parameters[name])
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing

@@ -89,6 +89,7 @@ class Optimizer:
                     param.grad = None
                 else:
                     param.grad.array[...] = 0
+                    bump_version(param.grad)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient.
