@@ -24,6 +24,13 @@ from .torch_api.factories import (
     Generator, arange, device, empty, from_numpy, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randint_like, randn, randn_like, zeros, zeros_like,
 )
+from .torch_api.legacy_types import CPU_TYPES as _LEGACY
+from . import accelerator, autograd, backends
+
+# torch.FloatTensor and the other legacy types (constructors from sizes or data; x.type(FloatTensor))
+FloatTensor, DoubleTensor, HalfTensor = _LEGACY["FloatTensor"], _LEGACY["DoubleTensor"], _LEGACY["HalfTensor"]
+LongTensor, IntTensor, ShortTensor = _LEGACY["LongTensor"], _LEGACY["IntTensor"], _LEGACY["ShortTensor"]
+CharTensor, ByteTensor, BoolTensor = _LEGACY["CharTensor"], _LEGACY["ByteTensor"], _LEGACY["BoolTensor"]
 from .torch_api.unsupported import TORCH as _UNSUPPORTED, UnsupportedFeatureError, module_getattr as _module_getattr
 from . import utils  # torch.utils.data spelled minigan.utils.data
 from .torch_api import generators as random, serialization  # torch.random and torch.serialization
@@ -38,6 +45,8 @@ __all__ = [
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
     "chunk", "split", "from_numpy", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
+    "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
+    "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
     # minigan.float, .int and .bool exist too, but stay out of ``import *``, which would shadow the builtins.

@@ -7,7 +7,13 @@ and the CPU elsewhere.
 from __future__ import annotations
 
 from .backends import cuda_unavailable_reason
+from .torch_api.legacy_types import CUDA_TYPES
 from .torch_api.unsupported import CUDA, module_getattr
+
+# torch.cuda.FloatTensor and the other legacy types, which make tensors on the GPU
+FloatTensor, DoubleTensor, HalfTensor = CUDA_TYPES["FloatTensor"], CUDA_TYPES["DoubleTensor"], CUDA_TYPES["HalfTensor"]
+LongTensor, IntTensor, ByteTensor = CUDA_TYPES["LongTensor"], CUDA_TYPES["IntTensor"], CUDA_TYPES["ByteTensor"]
+BoolTensor = CUDA_TYPES["BoolTensor"]
 
 
 def is_available() -> bool:

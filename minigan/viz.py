@@ -150,46 +150,75 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
 
 # ------------------------------------------------------------------ torchvision.utils' two
 def make_grid(tensor: Any, nrow: int = 8, padding: int = 2, normalize: bool = False,
-              value_range: tuple[float, float] | None = None, pad_value: float = 0.0) -> np.ndarray:
-    """Images (B, C, H, W), (C, H, W) or (H, W) tiled into one (3, H', W') array, as
-    ``torchvision.utils.make_grid``: ``nrow`` images per row, ``padding`` pixels of ``pad_value``
-    around each, one-channel images repeated into three; one image alone is returned unpadded.
-    ``normalize`` maps ``value_range`` (default: the images' min and max) to [0, 1]."""
-    images = np.array(tensor.numpy() if hasattr(tensor, "numpy") else tensor, dtype=np.float64)
+              value_range: tuple[float, float] | None = None, scale_each: bool = False,
+              pad_value: float = 0.0) -> np.ndarray:
+    """Images tiled into one (C, H', W') array, as ``torchvision.utils.make_grid``.
+
+    ``tensor`` is a batch (B, C, H, W), one image (C, H, W) or (H, W), or a list of images.
+    One-channel images are repeated into three. Rows hold ``nrow`` images, each with
+    ``padding`` pixels of ``pad_value`` before it and after the last; a batch of one image is
+    returned alone, unpadded. ``normalize`` clamps to ``value_range`` (default: the images' min
+    and max, or each image's with ``scale_each``) and maps it to [0, 1]."""
+    if isinstance(tensor, (list, tuple)):
+        tensor = np.stack([_pixels(t) for t in tensor])
+    images = _pixels(tensor)
+    images = images.astype(images.dtype if images.dtype.kind == "f" else np.float64)
+    shape = images.shape
     if images.ndim == 2:
         images = images[None]
     if images.ndim == 3:
-        images = images[None] if images.shape[0] in (1, 3) else images[:, None]
-    if images.ndim != 4 or images.shape[1] not in (1, 3) or images.shape[0] == 0:
-        raise ValueError(f"make_grid: expected images (B, C, H, W) with C 1 or 3, got shape {np.shape(tensor)}")
+        images = images[None]
+    if images.ndim != 4 or images.shape[0] == 0:
+        raise ValueError(f"make_grid: expected images (B, C, H, W), (C, H, W) or (H, W), got shape {shape}")
     if images.shape[1] == 1:
         images = np.repeat(images, 3, axis=1)
     if normalize:
-        low, high = value_range if value_range is not None else (images.min(), images.max())
-        images = (np.clip(images, low, high) - low) / max(high - low, 1e-5)
+        images = np.stack([_normalized(image, value_range) for image in images]) if scale_each \
+            else _normalized(images, value_range)
     if images.shape[0] == 1:
         return images[0]
     count, channels, height, width = images.shape
     columns = min(nrow, count)
     rows = math.ceil(count / columns)
-    grid = np.full((channels, rows * (height + padding) + padding, columns * (width + padding) + padding), pad_value)
+    grid = np.full((channels, rows * (height + padding) + padding, columns * (width + padding) + padding),
+                   pad_value, dtype=images.dtype)
     for k in range(count):
         top, left = padding + (k // columns) * (height + padding), padding + (k % columns) * (width + padding)
         grid[:, top:top + height, left:left + width] = images[k]
     return grid
 
 
-def save_image(tensor: Any, fp: str | os.PathLike, **grid_options: Any) -> None:
-    """Write ``make_grid(tensor, **grid_options)`` as an RGB PNG, as ``torchvision.utils.save_image``:
-    each value v in [0, 1] becomes the byte floor(255 v + 0.5), clamped to [0, 255]. (The file
-    also has an opaque alpha channel: matplotlib writes PNGs as RGBA; the colours are the same.)"""
+def _pixels(tensor: Any) -> np.ndarray:
+    return np.asarray(tensor.detach().numpy() if hasattr(tensor, "numpy") else tensor)
+
+
+def _normalized(images: np.ndarray, value_range: tuple[float, float] | None) -> np.ndarray:
+    low, high = value_range if value_range is not None else (float(images.min()), float(images.max()))
+    return ((np.clip(images, low, high) - low) / max(high - low, 1e-5)).astype(images.dtype)
+
+
+def save_image(tensor: Any, fp: Any, format: str | None = None, **grid_options: Any) -> None:
+    """Write ``make_grid(tensor, **grid_options)`` as a picture, as ``torchvision.utils.save_image``:
+    each value v in [0, 1] becomes the byte floor(255 v + 0.5), clamped to [0, 255]. ``fp`` is a
+    path (written atomically) or a binary file object; ``format`` (png, jpg...) defaults to the
+    path's suffix, else png. (A PNG also has an opaque alpha channel: matplotlib writes PNGs as
+    RGBA; the colours are the same.)"""
     grid = make_grid(tensor, **grid_options)
+    if grid.shape[0] not in (3, 4):
+        raise ValueError(f"save_image: the grid has {grid.shape[0]} channels; a picture needs 1, 3 or 4 "
+                         "channels per image")
     pixels = np.clip(grid * 255 + 0.5, 0, 255).astype(np.uint8).transpose(1, 2, 0)
-    from matplotlib.image import imsave  # noqa: PLC0415 - matplotlib's PNG writer, loaded when used
+    if format is None:
+        suffix = Path(fp).suffix.lstrip(".").lower() if isinstance(fp, (str, os.PathLike)) else ""
+        format = suffix or "png"
+    from matplotlib.image import imsave  # noqa: PLC0415 - matplotlib's image writer, loaded when used
 
     buffer = io.BytesIO()
-    imsave(buffer, pixels, format="png")
-    atomic_write_bytes(Path(fp), buffer.getvalue())
+    imsave(buffer, pixels, format=format)
+    if isinstance(fp, (str, os.PathLike)):
+        atomic_write_bytes(Path(fp), buffer.getvalue())
+    else:
+        fp.write(buffer.getvalue())
 
 
 # ------------------------------------------------------------------ computation graphs

@@ -380,7 +380,7 @@ class Squares(Dataset):
 
 
 def _epochs(loader, count=2):
-    return [[(x.array.copy(), y.copy()) for x, y in loader] for _ in range(count)]
+    return [[(x.array.copy(), np.array(y)) for x, y in loader] for _ in range(count)]  # int labels: a Tensor
 
 
 @pytest.mark.filterwarnings(FORK_WARNING)
@@ -412,7 +412,7 @@ class Pids(Dataset):
 def test_workers_are_other_processes_seeded_from_the_loader():
     def draws(seed):
         loader = DataLoader(Pids(), batch_size=2, num_workers=2, generator=np.random.default_rng(seed))
-        return [(list(pids), x.array.tolist()) for pids, x in loader]
+        return [(pids.tolist(), x.array.tolist()) for pids, x in loader]  # ints collate to an int64 Tensor
 
     first = draws(3)
     assert os.getpid() not in {pid for pids, _ in first for pid in pids}

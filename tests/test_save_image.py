@@ -42,6 +42,12 @@ def test_normalize_maps_the_range_to_unit():
     np.testing.assert_allclose(make_grid(np.array([[2.0, 4.0, 6.0]]), normalize=True)[0], [[0.0, 0.5, 1.0]])
 
 
-def test_a_bad_shape_is_one_clear_error():
-    with pytest.raises(ValueError, match=r"^make_grid: expected images \(B, C, H, W\) with C 1 or 3, got shape \(2, 2, 4, 4\)$"):
-        make_grid(np.zeros((2, 2, 4, 4)))
+def test_a_bad_shape_is_one_clear_error(tmp_path):
+    with pytest.raises(ValueError, match=r"^make_grid: expected images \(B, C, H, W\), \(C, H, W\) or \(H, W\), "
+                                         r"got shape \(2, 1, 2, 4, 4\)$"):
+        make_grid(np.zeros((2, 1, 2, 4, 4)))
+    # torchvision tiles any number of channels; a picture of two channels is what cannot be written
+    assert make_grid(np.zeros((2, 2, 4, 4)), padding=0).shape == (2, 4, 8)
+    with pytest.raises(ValueError, match=r"^save_image: the grid has 2 channels; a picture needs 1, 3 or 4 "):
+        save_image(np.zeros((2, 2, 4, 4)), tmp_path / "two.png")
+    assert not (tmp_path / "two.png").exists()

@@ -5,6 +5,7 @@ Bottom to top, each module importing only those before it:
 * ``grad_mode`` - whether operations are recorded (per thread, as in PyTorch);
 * ``arguments`` - the ``device=`` and ``dtype=`` arguments, read once;
 * ``inplace`` - the in-place methods of Tensor and the version counter the engine checks;
+* ``legacy`` - PyTorch's older spellings: ``Variable``, type names, ``is_cuda``;
 * ``tensor`` - ``Tensor``: an array plus ``requires_grad``, ``grad`` and the node that made it;
 * ``function`` - ``Function`` and its ``Context``: one differentiable operation;
 * ``tracing`` - ``trace()``, which watches the backward pass one op at a time;
@@ -17,6 +18,7 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .arguments import DEFAULT_DTYPE
 from .inplace import bump_version
 from .tensor import Tensor, as_tensor, tensor
+from .legacy import Variable
 from .function import Context, Function, unbroadcast
 from .tracing import TraceLog, TraceRecord, trace
 from .engine import backward, grad, topological_order
@@ -25,5 +27,5 @@ from .graph import GraphNode, graph_edges, graph_nodes, graph_text
 __all__ = [
     "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "bump_version", "Tensor", "as_tensor",
     "tensor", "Context", "Function", "unbroadcast", "TraceLog", "TraceRecord", "trace", "backward", "grad",
-    "topological_order", "GraphNode", "graph_edges", "graph_nodes", "graph_text",
+    "topological_order", "GraphNode", "graph_edges", "graph_nodes", "graph_text", "Variable",
 ]

@@ -272,13 +272,15 @@ def grad(
     retain_graph: bool | None = None,
     create_graph: bool = False,
     allow_unused: bool = False,
+    only_inputs: bool = True,
 ) -> tuple[Tensor | None, ...]:
     """The gradients of ``outputs`` with respect to ``inputs``, like ``torch.autograd.grad``.
 
     ``.grad`` attributes are not touched. With ``create_graph=True`` the returned gradients are
     part of the graph, so they can be differentiated again (a gradient penalty, a Hessian-vector
     product). An input the outputs do not depend on raises, unless ``allow_unused=True``, in which
-    case its gradient is None.
+    case its gradient is None. ``only_inputs`` is accepted and ignored, as in PyTorch (where it
+    is deprecated: only the inputs' gradients are ever computed).
     """
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)

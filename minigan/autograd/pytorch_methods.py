@@ -7,6 +7,7 @@ import builtins
 from typing import Any, Sequence
 
 from .arguments import wrap_dim
+from .legacy import TensorTypeMethods
 
 
 def _sizes(args: tuple) -> tuple[int, ...]:
@@ -64,8 +65,9 @@ def chunk(tensor: Any, chunks: int, dim: int = 0) -> tuple[Any, ...]:
     return split(tensor, builtins.max(-(-length // chunks), 1), dim)
 
 
-class PyTorchMethods:
-    """``repeat``, ``chunk``, ``split`` and ``new_*`` on Tensor (a base class of it)."""
+class PyTorchMethods(TensorTypeMethods):
+    """``repeat``, ``chunk``, ``split`` and ``new_*`` on Tensor (a base class of it); through
+    TensorTypeMethods also ``type()``, ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
 
     __slots__ = ()
 

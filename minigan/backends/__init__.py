@@ -6,6 +6,7 @@ A backend is one object with the same small interface, one module each:
   applied to whole arrays through the array namespace ``xp``;
 * :mod:`.numba` - the same kernels as compiled CPU loops, with the formulas inlined;
 * :mod:`.cupy` - the GPU, with the formulas fused into CUDA kernels by ``cupy.fuse``;
+* :mod:`.cudnn` and :mod:`.mps` - ``torch.backends``' flags and questions, for scripts that set them;
 * :mod:`.strict` - a test device: array-api-strict arrays on a second, fake device,
   which refuse every NumPy-only call. It proves the device path in CI, where no GPU is.
 
@@ -34,6 +35,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from minigan import formulas
+from . import cudnn, mps  # torch.backends' flags (cudnn.benchmark = True), which minigan does not act on
 
 __all__ = [
     "CPU_KERNEL_MODES", "Device", "backend_for", "check_device", "backend_of", "cpu_kernel_mode",

@@ -13,8 +13,8 @@ __all__ = ["default_collate"]
 
 def default_collate(samples: list) -> Any:
     """Stack a list of samples field by field, as PyTorch's ``default_collate``: Tensors and float
-    arrays into one Tensor, ints and integer arrays into an int64 (or integer) array, Python
-    floats into a float64 Tensor; tuples and lists become lists, dicts keep their keys."""
+    arrays into one Tensor, ints into an int64 Tensor and integer arrays into an integer Tensor,
+    Python floats into a float64 Tensor; tuples and lists become lists, dicts keep their keys."""
     first = samples[0]
     if isinstance(first, Tensor):
         return Tensor._make(np.stack([s.array for s in samples]), False, None)
@@ -25,14 +25,14 @@ def default_collate(samples: list) -> Any:
     if isinstance(first, dict):
         return {key: default_collate([s[key] for s in samples]) for key in first}
     if isinstance(first, (bool, np.bool_)):
-        return np.array(samples, dtype=np.bool_)
+        return Tensor._make(np.array(samples, dtype=np.bool_), False, None)
     if isinstance(first, (numbers.Integral, np.integer)):
-        return np.array(samples, dtype=np.int64)
+        return Tensor._make(np.array(samples, dtype=np.int64), False, None)
     if isinstance(first, (numbers.Real, np.floating)):
         return Tensor._make(np.array(samples, dtype=np.float64), False, None)
     if isinstance(first, np.ndarray):
         stacked = np.stack(samples)
-        return Tensor._make(stacked, False, None) if stacked.dtype.kind == "f" else stacked
+        return Tensor._make(stacked, False, None) if stacked.dtype.kind in "fiub" else stacked
     if isinstance(first, str):
         return list(samples)
     raise TypeError(f"default_collate: cannot batch samples of type {type(first).__name__}")

@@ -16,6 +16,8 @@ import numpy as np
 from minigan.autograd import Tensor
 from minigan.data import transforms as _transforms
 from minigan.data.mnist import load_mnist
+from minigan.data.mnist.catalog import DATASETS
+from minigan.data.mnist.directories import holds_idx_files
 
 __all__ = ["Dataset", "TensorDataset", "MNIST", "FashionMNIST"]
 
@@ -83,9 +85,10 @@ class MNIST(Dataset):
     ``"trainval"`` (all 60,000, the same as ``train=True``) or ``"test"``.
 
     ``root`` is a directory holding the four IDX files (or torchvision's ``root/MNIST/raw``).
-    When it is None or does not exist, the data come through minigan's source chain
-    (``$MINIGAN_DATA``, the cache, local copies, the mirrors); ``download=False`` keeps that
-    chain to local sources. See minigan/data/mnist/sources.py.
+    When it is None or does not exist, or (with ``download=True``) holds none of the files,
+    the data come through minigan's source chain (``$MINIGAN_DATA``, the cache, local copies,
+    the mirrors), and what is downloaded stays in minigan's cache, not under ``root``;
+    ``download=False`` keeps that chain to local sources. See minigan/data/mnist/sources.py.
     """
 
     _dataset = "mnist"
@@ -107,8 +110,8 @@ class MNIST(Dataset):
         if split not in self._SPLITS:
             raise ValueError(f"{type(self).__name__}: split must be one of {self._SPLITS!r}, got {split!r}")
         data_dir = root if root is not None and Path(root).expanduser().exists() else None
-        if data_dir is not None and download and not _holds_files(Path(root).expanduser()):
-            data_dir = None  # an empty root: the data come through the source chain (cache, mirrors)
+        if data_dir is not None and download and not _holds_data(Path(root).expanduser(), self._dataset):
+            data_dir = None  # torchvision would download into root; here the source chain (cache, mirrors)
         # Only the train/val parts need the validation cut; loading without it keeps all 60,000
         # training images as "train", in their original order.
         if split in ("train", "val"):
@@ -148,10 +151,11 @@ class MNIST(Dataset):
         return f"{type(self).__name__}(split={self.split!r}, {len(self)} images, from {self.source})"
 
 
-def _holds_files(root: Path) -> bool:
-    """Whether ``root`` holds anything (an empty directory is not a data directory yet)."""
+def _holds_data(root: Path, dataset: str) -> bool:
+    """Whether ``root`` holds any of the dataset's IDX files (a directory without them is not a
+    data directory yet: ``download=True`` fetches the data, as torchvision does)."""
     try:
-        return not root.is_dir() or any(root.iterdir())
+        return not root.is_dir() or holds_idx_files(root, DATASETS[dataset])
     except OSError:
         return True  # unreadable: let the data directory's own check say so
 

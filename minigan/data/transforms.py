@@ -13,10 +13,21 @@ import numpy as np
 from minigan.autograd import Tensor
 from minigan.data.batches import to_float
 
-__all__ = ["ToTensor", "Normalize", "Compose", "Lambda"]
+__all__ = ["Transform", "ToTensor", "Normalize", "Compose", "Lambda"]
 
 
-class ToTensor:
+class Transform:
+    """Base of the transforms that also take a whole batch at once (``batch``), which the
+    DataLoader then uses instead of calling the transform image by image."""
+
+    def __call__(self, image: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define __call__")
+
+    def batch(self, images: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define batch")
+
+
+class ToTensor(Transform):
     """uint8 pixels ``(H, W)`` or ``(H, W, C)`` -> a float32 Tensor ``(C, H, W)`` in [0, 1].
 
     Float arrays are converted without scaling, as torchvision does."""
@@ -43,7 +54,7 @@ class ToTensor:
         return "ToTensor()"
 
 
-class Normalize:
+class Normalize(Transform):
     """``(x - mean[c]) / std[c]`` for each channel c of a Tensor ``(C, H, W)``:
     ``Normalize((0.5,), (0.5,))`` maps [0, 1] to [-1, 1]."""
 
@@ -109,7 +120,7 @@ def batchable(transform: Any) -> bool:
     """Whether ``transform`` can be applied to a whole batch at once (the ones defined here)."""
     if isinstance(transform, Compose):
         return all(batchable(t) for t in transform.transforms)
-    return isinstance(transform, (ToTensor, Normalize))
+    return isinstance(transform, Transform)
 
 
 def _first(batch: Tensor) -> Tensor:

@@ -1,6 +1,6 @@
 """Neural-network building blocks: ``Module``, layers (dense and convolutional), losses, ``init`` and ``functional``;
-containers (``ModuleList``, ``ModuleDict``), ``Embedding`` and ``Dropout2d``."""
-from . import functional, init
+containers (``ModuleList``, ``ModuleDict``), ``Embedding`` and ``Dropout2d``; ``parallel.data_parallel``."""
+from . import functional, init, parallel
 from .containers import ModuleDict, ModuleList
 from .conv import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Unflatten, Upsample
 from .layers import (
@@ -26,7 +26,7 @@ __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Identity", "Dropout", "Flatten",
     "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
-    "functional", "init",
+    "functional", "init", "parallel",
     "ModuleList", "ModuleDict", "Embedding", "Dropout2d",
 ]
 

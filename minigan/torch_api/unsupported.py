@@ -57,7 +57,8 @@ NN: Mapping[str, str] = {
     "ELU": "the ELU activation", "GELU": "the GELU activation", "SiLU": "the SiLU activation",
     "Softplus": "the Softplus layer; use minigan.softplus",
     "L1Loss": "L1Loss", "KLDivLoss": "KLDivLoss",
-    "DataParallel": _NO_GPU, "parallel": _NO_GPU,
+    "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
+                    "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
     "utils": "torch.nn.utils (clip_grad_norm_, spectral_norm, weight_norm)",
 }
 

@@ -9,7 +9,8 @@ from minigan.data.idx import DataError, decompress_idx
 from minigan.data.mnist.catalog import ARRAY_KEYS, DATASETS, MNIST_FILES, DatasetSpec
 from minigan.data.mnist.checks import Arrays, check_arrays, decode_idx_files, sha256_hex
 
-__all__ = ["ENV_DIR", "user_dir", "find_idx_files", "read_idx_files", "from_user_dir", "from_system_dir"]
+__all__ = ["ENV_DIR", "user_dir", "find_idx_files", "holds_idx_files", "read_idx_files", "from_user_dir",
+           "from_system_dir"]
 
 ENV_DIR = "MINIGAN_DATA"  # names the user's data directory when data_dir= is not given
 
@@ -40,6 +41,20 @@ def find_idx_files(directory: Path) -> dict[str, Path]:
     return found
 
 
+def candidate_dirs(base: Path, spec: DatasetSpec) -> list[Path]:
+    """Where the files of ``spec`` may be under a root: the root, ``<root>/<dataset>/`` and
+    torchvision's ``<root>/<Name>/raw/``."""
+    candidates = [base, base / spec.name]
+    if spec.torchvision_dir:
+        candidates.append(base / spec.torchvision_dir / "raw")
+    return candidates
+
+
+def holds_idx_files(base: Path, spec: DatasetSpec) -> bool:
+    """Whether any of the dataset's IDX files is under ``base`` (in one of :func:`candidate_dirs`)."""
+    return any(find_idx_files(directory) for directory in candidate_dirs(base, spec))
+
+
 def read_idx_files(directory: Path, paths: dict[str, Path]) -> dict[str, bytes]:
     """The decompressed bytes of each file in ``paths``; an unreadable file is a DataError naming it."""
     raw: dict[str, bytes] = {}
@@ -61,9 +76,7 @@ def from_user_dir(spec: DatasetSpec, base: Path, how: str) -> tuple[Arrays, str]
     if not base.is_dir():
         raise DataError(f"{spec.title}: {base} (from {how}) is not a directory")
     # Also accept a torchvision root, whose files live in <root>/MNIST/raw/.
-    candidates = [base, base / spec.name]
-    if spec.torchvision_dir:
-        candidates.append(base / spec.torchvision_dir / "raw")
+    candidates = candidate_dirs(base, spec)
     directory, paths = base, find_idx_files(base)
     for candidate in candidates[1:]:
         if len(paths) == len(ARRAY_KEYS):
