@@ -46,6 +46,7 @@ from minigan.gan.errors import CheckpointError, RunWriteError, TrainingDiverged
 from minigan.gan.models import build_models
 from minigan.gan.objectives import Objective, get_objective
 from minigan.gan.progress import Progress, step_line
+from minigan.gan.regularizers import apply_d_options, instance_noise_sigma
 from minigan.gan.run_files import (
     CHECKPOINT_FORMAT, CHECKPOINT_NAME, CHECKPOINT_VERSION, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS,
     NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
@@ -92,6 +93,8 @@ class Trainer:
             self.config.clip, self.config.gp_lambda, self.config.r1_gamma)
         self.rng = np.random.default_rng(self.config.seed)  # the run's one Generator, handed to all that draws
         self.generator, self.discriminator, self.arch = build_models(self.config.arch, self.config.latent_dim, self.rng)
+        self.discriminator = apply_d_options(self.discriminator, self.config.minibatch_std, self.config.spectral_norm,
+                                             self.rng)
         _draw_dropout_from(self.rng, self.generator, self.discriminator)
         self.device = self.config.device
         self.generator.to(self.device)  # before the optimizers and the weight average are made
@@ -104,8 +107,8 @@ class Trainer:
                                   scale=self.arch.scale)
         self.steps_per_epoch = len(self.loader)
         self._joint_d_batch = joins_real_and_fake(self.discriminator)
-        self.opt_g = make_optimizer(self.config, list(self.generator.parameters()))
-        self.opt_d = make_optimizer(self.config, list(self.discriminator.parameters()))
+        self.opt_g = make_optimizer(self.config, list(self.generator.parameters()), self.config.lr_g)
+        self.opt_d = make_optimizer(self.config, list(self.discriminator.parameters()), self.config.lr_d)
         self.sched_g = make_scheduler(self.config, self.opt_g, self.steps_per_epoch)
         self.sched_d = make_scheduler(self.config, self.opt_d, self.steps_per_epoch)
         # The moving average of G's weights, when configured, is what samples and generator.npz use.
@@ -250,7 +253,8 @@ class Trainer:
         return train_step(self.generator, self.discriminator, self.opt_g, self.opt_d, self.objective, real_images,
                           rng=self.rng, latent_dim=cfg.latent_dim, g_step=(self.global_step + 1) % cfg.n_critic == 0,
                           real_label=cfg.real_label, device=self.device, generator_average=self.generator_average,
-                          joint_d_batch=self._joint_d_batch)
+                          joint_d_batch=self._joint_d_batch, instance_noise=instance_noise_sigma(
+                              cfg.instance_noise, cfg.instance_noise_epochs or 1.0, self.global_step / self.steps_per_epoch))
 
     # ------------------------------------------------------------------ the loop
     def _log(self, text: str) -> None:
