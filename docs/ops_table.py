@@ -1,12 +1,12 @@
-"""The README's tables of ops and layers, generated from the code itself.
+"""The tables of ops and layers in docs/internals.md, generated from the code itself.
 
     python docs/ops_table.py            # print the tables
-    python docs/ops_table.py --write    # replace the block between the ops-table markers in README.md
+    python docs/ops_table.py --write    # replace the block between the ops-table markers in docs/internals.md
 
 The ops are every ``minigan.Function`` subclass in the package (found by
 minigan/gradcheck/coverage.py:function_classes, the list the gradient checks cover), with f and
 its derivative from the first paragraph of the op's docstring; the layers and losses are the
-Module classes ``minigan.nn`` exports. tests/test_readme.py fails when README.md's tables differ
+Module classes ``minigan.nn`` exports. tests/test_readme.py fails when docs/internals.md's tables differ
 from this output, so a new op cannot be left out.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+README = ROOT / "docs" / "internals.md"  # the file whose block is generated
 BEGIN, END = "<!-- ops-table:begin -->", "<!-- ops-table:end -->"
 
 
@@ -76,10 +76,10 @@ def tables() -> str:
 
 
 def readme_block(text: str) -> str:
-    """What README.md holds between the markers (ValueError if they are missing)."""
+    """What docs/internals.md holds between the markers (ValueError if they are missing)."""
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
-        raise ValueError(f"README.md has no {BEGIN} ... {END} block")
+        raise ValueError(f"docs/internals.md has no {BEGIN} ... {END} block")
     return text[start + len(BEGIN):end].strip("\n")
 
 

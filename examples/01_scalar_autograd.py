@@ -12,7 +12,7 @@ Tensor.graph_text() gives the graph as an indented tree (the output first), and
 minigan.viz.draw_graph draws it with matplotlib, as PNG or SVG; with values=True and
 grads=True each node shows its value and its gradient, as micrograd's draw_dot. backward
 frees the graph unless told retain_graph=True, which this example does to draw it after.
-The README's graph picture is this one: python examples/01_scalar_autograd.py --out docs/images
+The graph picture of docs/internals.md is this one: python examples/01_scalar_autograd.py --out docs/images
 """
 import argparse
 import os

@@ -8,8 +8,9 @@
 copies the run's last fixed-noise sample grid to ``examples/results/default_samples.png`` and
 rewrites the part of ``README.md`` between ``<!-- default-run:begin -->`` and
 ``<!-- default-run:end -->`` with the numbers of ``runs/default/metrics.json`` (and of the real
-images, when given), the run's configuration and its training time. Nothing in that block is
-typed by hand. Both files are written atomically.
+images, when given), the run's configuration and its training time, which it also keeps under
+``default_run`` in ``docs/readme-figures.json`` (``--figures``), from which tests/test_readme.py
+renders the block again. Nothing in that block is typed by hand. The files are written atomically.
 """
 from __future__ import annotations
 
@@ -108,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--real-metrics", type=Path, help="metrics of real images (python -m minigan.evaluate --real --out F)")
     parser.add_argument("--readme", type=Path, default=REPO / "README.md", help="the README to update")
     parser.add_argument("--grid", type=Path, default=DEFAULT_GRID, help="where to copy the sample grid")
+    parser.add_argument("--figures", type=Path, default=REPO / "docs" / "readme-figures.json",
+                        help="where to keep the block's inputs (default: docs/readme-figures.json)")
     args = parser.parse_args(argv)
     from minigan.gan import CheckpointError, load_checkpoint
     from minigan.paths import atomic_write_bytes
@@ -127,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.readme.is_file():
             raise ReportError(f"{args.readme} does not exist")
         grid_link = Path(os.path.relpath(args.grid.resolve(), args.readme.resolve().parent)).as_posix()
-        block = render(grid_link, metrics, real, config, float(state["elapsed"]), last_epoch)
+        inputs = {"grid_link": grid_link, "metrics": metrics, "real": real, "config": config,
+                  "training_seconds": float(state["elapsed"]), "last_epoch": last_epoch}
+        block = render(**inputs)
         updated = replace_block(args.readme.read_text(), block)
     except ReportError as error:
         print(f"default_run_report: error: {error}", file=sys.stderr)
@@ -135,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.grid.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(args.grid, grids[-1].read_bytes())
     atomic_write_bytes(args.readme, updated.encode())
+    figures = json.loads(args.figures.read_text()) if args.figures.is_file() else {}
+    figures["default_run"] = inputs
+    atomic_write_bytes(args.figures, (json.dumps(figures, indent=2, sort_keys=True) + "\n").encode())
     print(f"wrote {args.grid} (from {grids[-1]}) and the default-run block of {args.readme}")
     return 0
 

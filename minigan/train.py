@@ -92,17 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog=PROG,
         description="Train a GAN on MNIST with minigan. Every option left out takes the value recommended "
-                    "for the architecture and loss; the defaults train recognisable digits of all ten "
-                    "classes (how they were chosen: docs/default-run-notes.md).",
+                    "for the architecture and loss (how the default run's were chosen, and what it scores: "
+                    "docs/default-run-notes.md). For a first try: --epochs 3.",
     )
     run = parser.add_argument_group("the run")
     run.add_argument("--epochs", type=positive_int, default=None,
                      help="epochs to train (default: the architecture's; with --resume, the new total)")
     run.add_argument("--batch-size", type=positive_int, default=None, help="images per batch (default: the architecture's)")
     run.add_argument("--arch", choices=list(ARCHITECTURES), default=None,
-                     help="network pair (default: default); seed = the 3-layer tutorial GAN (G 100-256-256-784), "
-                          "dcgan-mlp = the well-known MLP, dcgan = the convolutional DCGAN, cnn-d = the default "
-                          "generator against a CNN discriminator")
+                     help="network pair (default: default); default = the MLP of docs/default-run-notes.md, "
+                          "seed = the 3-layer tutorial GAN (G 100-256-256-784), dcgan-mlp = the well-known MLP, "
+                          "dcgan = the convolutional DCGAN, cnn-d = the default generator against a CNN discriminator, "
+                          "tiny = G latent-64-784 and D 784-32-1, for tests and smoke runs (not for digits)")
     own_losses = _architecture_defaults("loss")
     run.add_argument("--loss", choices=list(OBJECTIVES), default=None,
                      help=f"objective (default: bce{'; ' + own_losses if own_losses else ''})")

@@ -417,7 +417,7 @@ def test_a_data_set_too_small_for_the_validation_split_is_explained(tmp_path, ca
     assert "val_size" not in error and not (tmp_path / "run").exists()
 
 
-# ---------------------------------------------------------------- 8. determinism, as the README states it
+# ---------------------------------------------------------------- 8. determinism, as docs/internals.md states it
 def test_same_seed_same_thread_count_gives_bit_identical_runs(tmp_path, small_train_args):
     histories = []
     for name in ("a", "b"):
@@ -428,8 +428,8 @@ def test_same_seed_same_thread_count_gives_bit_identical_runs(tmp_path, small_tr
     assert histories[0] == histories[1]
 
 
-def test_the_readme_states_what_determinism_covers():
-    readme = os.path.join(os.path.dirname(__file__), "..", "README.md")
+def test_the_internals_state_what_determinism_covers():
+    readme = os.path.join(os.path.dirname(__file__), "..", "docs", "internals.md")
     with open(readme, encoding="utf-8") as handle:
         text = " ".join(handle.read().split())
     assert "The same `--seed` gives bit-identical runs" in text

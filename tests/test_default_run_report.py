@@ -1,4 +1,5 @@
 """examples/default_run_report.py: the README block is rebuilt from a run's files, never typed in."""
+import json
 import importlib.util
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def test_main_writes_the_grid_and_the_numbers_of_the_run(report, tmp_path, capsy
     readme.write_text(f"# title\n{report.BEGIN}\nstale\n{report.END}\nrest\n")
     grid = tmp_path / "pics" / "grid.png"
     code = report.main([str(run), "--real-metrics", str(tmp_path / "real.json"), "--readme", str(readme),
-                        "--grid", str(grid)])
+                        "--grid", str(grid), "--figures", str(tmp_path / "figures.json")])
     assert code == 0
     assert grid.read_bytes() == (run / "samples" / "epoch_001.png").read_bytes()
     text = readme.read_text()
@@ -61,6 +62,9 @@ def test_main_writes_the_grid_and_the_numbers_of_the_run(report, tmp_path, capsy
     assert "| FID / real-vs-real floor at the same n | 6.5× (floor 0.500) | 0.9× (floor 0.500) |" in text
     assert "212.3 ± 1.5 (σ 0.167)" in text and "243.4 ± 1.5" in text
     assert "weight average 0.9" in text and "1 epoch of batch 64" in text
+    # the block's inputs are kept, so that the README's block can be rendered again and compared
+    kept = json.loads((tmp_path / "figures.json").read_text())["default_run"]
+    assert report.render(**kept) in text and kept["metrics"]["fid"] == 3.25
 
 
 def test_main_names_a_missing_metrics_file(report, tmp_path, capsys):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-_SEE = "see 'From PyTorch to minigan' in README.md"
+_SEE = "see 'From PyTorch to minigan' in docs/internals.md"
 
 
 class UnsupportedFeatureError(NotImplementedError, AttributeError):
