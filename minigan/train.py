@@ -171,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--tensorboard", metavar="DIR", default=None,
                       help="also write history.csv's scalars (each step) and the sample grids as TensorBoard event files into DIR "
                            "(needs tensorboardX: pip install 'minigan[tensorboard]'; view with tensorboard --logdir DIR)")
+    data.add_argument("--eval-every", type=non_negative_int, default=None, metavar="N",
+                      help="every N epochs and after the last, the FID of 2,000 samples of the weight average against the "
+                           "validation images (a few seconds), logged, in history.csv, and best.npz keeps the generator "
+                           "with the best one; 0: never (default: 1)")
     data.add_argument("--log-every", type=positive_int, default=None, help="log a line every N steps (default: 100)")
     data.add_argument("--device", choices=("cpu", "cuda"), default=None,
                       help="where to train: cpu, or cuda for an NVIDIA GPU through CuPy (pip install -e '.[gpu]'; default: cpu)")
@@ -180,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
                 "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
                 "sample_every", "device", "checkpoint_every", "sample_every_steps", "lr_d", "lr_g", "minibatch_std",
-                "spectral_norm", "instance_noise", "instance_noise_epochs")
+                "spectral_norm", "instance_noise", "instance_noise_epochs", "eval_every")
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:

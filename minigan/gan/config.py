@@ -66,6 +66,7 @@ class TrainConfig:
     spectral_norm: bool = False
     instance_noise: float = 0.0  # standard deviation of the noise on D's inputs at the start; 0: none
     instance_noise_epochs: float | None = None  # the noise reaches 0 at the end of this epoch; None: the last
+    eval_every: int = 1  # the FID score (and best.npz) every N epochs and after the last; 0: never
 
     def resolve(self) -> "TrainConfig":
         """A copy with every ``None`` filled in and every value checked (ConfigError otherwise).
@@ -154,6 +155,8 @@ class TrainConfig:
         if (isinstance(self.checkpoint_every, bool) or not isinstance(self.checkpoint_every, (int, np.integer))
                 or self.checkpoint_every < 0):
             raise ConfigError(f"checkpoint-every must be a positive integer or 0 (none), got {self.checkpoint_every!r}")
+        if isinstance(self.eval_every, bool) or not isinstance(self.eval_every, (int, np.integer)) or self.eval_every < 0:
+            raise ConfigError(f"eval-every must be a positive integer or 0 (never), got {self.eval_every!r}")
         if (isinstance(self.sample_every_steps, bool) or not isinstance(self.sample_every_steps, (int, np.integer))
                 or self.sample_every_steps < 0):
             raise ConfigError(f"sample-every-steps must be a positive integer or 0 (off), got {self.sample_every_steps!r}")
@@ -178,7 +181,7 @@ class TrainConfig:
         if values.get("betas") is not None:
             values["betas"] = tuple(float(b) for b in values["betas"])
         for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed",
-                    "checkpoint_every", "sample_every_steps"):
+                    "checkpoint_every", "sample_every_steps", "eval_every"):
             value = values.get(key)
             if value is not None:
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)):

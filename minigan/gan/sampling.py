@@ -13,13 +13,34 @@ from minigan.autograd import Tensor, no_grad
 from minigan.backends import to_numpy
 from minigan.gan.errors import CheckpointError
 from minigan.gan.models import Architecture, build_models, to_unit
-from minigan.gan.run_files import CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
+from minigan.gan.run_files import BEST_NAME, CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
 from minigan.torch_api.serialization import load
 
-__all__ = ["generate", "load_generator", "load_state_dict_generator", "draw_samples", "WEIGHTS"]
+__all__ = ["generate", "load_generator", "load_state_dict_generator", "draw_samples", "WEIGHTS", "WHICH", "resolve_which"]
 
 # Which of a run's generator weights to use: the ones it samples with, or G's own.
 WEIGHTS = ("average", "raw")
+# Which of a run's generators: the one at its best per-epoch score (best.npz), or the last.
+WHICH = ("best", "last")
+
+
+def resolve_which(checkpoint: str | Path, weights: str = "average", which: str | None = None) -> str:
+    """``which`` for a run: given, or best when the run directory has best.npz and the sampling
+    weights are asked for, else last. CheckpointError (one line) for a best that cannot be had."""
+    path = Path(checkpoint)
+    has_best = path.is_dir() and (path / BEST_NAME).is_file()
+    if which is None:
+        return "best" if has_best and weights == "average" else "last"
+    if which not in WHICH:
+        raise CheckpointError(f"which must be one of {', '.join(WHICH)}, got {which!r}")
+    if which == "best":
+        if weights != "average":
+            raise CheckpointError(f"{BEST_NAME} holds the weights the run samples with only; G's raw weights are "
+                                  f"kept for the last epoch: use --which last with --weights raw")
+        if not has_best:
+            raise CheckpointError(f"{path} has no {BEST_NAME}: the run scored no epoch (--eval-every 0), or "
+                                  f"{path} is not a run directory")
+    return which
 
 
 def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarray:
@@ -118,8 +139,12 @@ def load_state_dict_generator(path: str | Path, arch: str):
     return generator, architecture, latent_dim
 
 
-def load_generator(checkpoint: str | Path, weights: str = "average"):
+def load_generator(checkpoint: str | Path, weights: str = "average", which: str | None = None):
     """``(G, architecture, latent_dim)`` from a run directory or checkpoint file.
+
+    ``which="best"`` gives the generator at the run's best per-epoch score (best.npz), ``"last"``
+    the last one; None: best when the run has best.npz and ``weights`` is average
+    (:func:`resolve_which`).
 
     ``weights="average"`` gives the weights the run samples with (its moving average of G's
     weights when it keeps one, as generator.npz holds; else G's own); ``"raw"`` gives G's own
@@ -132,7 +157,13 @@ def load_generator(checkpoint: str | Path, weights: str = "average"):
     if weights not in WEIGHTS:
         raise CheckpointError(f"weights must be one of {', '.join(WEIGHTS)}, got {weights!r}")
     path = Path(checkpoint)
-    if path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
+    if resolve_which(path, weights, which) == "best":
+        config = _read_config(path / CONFIG_NAME)
+        try:
+            state_weights = load(path / BEST_NAME)
+        except (OSError, ValueError) as error:
+            raise CheckpointError(str(error)) from None
+    elif path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
         config_path = path / CONFIG_NAME
         if not config_path.exists():
             raise CheckpointError(f"{path} has {GENERATOR_NAME} but no config.json saying which architecture it is")

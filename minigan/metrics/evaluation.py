@@ -99,7 +99,7 @@ def load_samples(path: str | Path) -> np.ndarray:
 
 
 def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int = 1000, device: str = "cpu",
-                     weights: str = "average") -> np.ndarray:
+                     weights: str = "average", which: str | None = None) -> np.ndarray:
     """n images in [0, 1], shape (n, 784), from the generator of a ``minigan.train`` run (its
     weight average, or G's raw weights with ``weights="raw"``; see :func:`minigan.gan.load_generator`).
 
@@ -109,7 +109,7 @@ def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int
     if not run_dir.exists():
         raise EvaluationError(f"run directory {run_dir} does not exist")
     try:
-        generator, arch, latent_dim = load_generator(run_dir, weights)
+        generator, arch, latent_dim = load_generator(run_dir, weights, which)
         generator.to(device)
         samples = draw_samples(generator, arch, latent_dim, n, seed, batch_size)
     except (ValueError, OSError) as error:  # CheckpointError is a ValueError
