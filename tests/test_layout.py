@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"gan", "metrics", "gradcheck"},
     {"__init__"},
     {"cli"},
-    {"train", "sample", "evaluate"},
+    {"train", "sample", "evaluate", "sweep"},
 ]
 
 
