@@ -190,3 +190,18 @@ def test_a_run_with_every_option_resumes_bit_for_bit(tmp_path):
     np.testing.assert_array_equal(full.history["d_loss"], resumed.history["d_loss"])
     for key, value in full.discriminator.state_dict().items():
         np.testing.assert_array_equal(value, resumed.discriminator.state_dict()[key], err_msg=key)
+
+
+def test_a_rerun_with_a_new_lr_moves_the_two_rates_that_followed_it(tmp_path):
+    import json
+
+    from minigan.gan.config import rerun_settings
+
+    recorded = TrainConfig(arch="tiny", lr=2e-4, epochs=3, instance_noise=0.1).resolve()
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(recorded.to_dict()))
+    settings = rerun_settings(path, {"lr": 1e-3, "epochs": 6})
+    rerun = TrainConfig(**settings).resolve()
+    assert rerun.lr_d == rerun.lr_g == 1e-3 and rerun.instance_noise_epochs == 6
+    kept = TrainConfig(**rerun_settings(path, {"lr_d": 5e-4})).resolve()
+    assert kept.lr_d == 5e-4 and kept.lr_g == 2e-4 and kept.instance_noise_epochs == 3

@@ -281,6 +281,11 @@ def rerun_settings(path: str | Path, explicit: dict[str, Any]) -> dict[str, Any]
     values = {key: value for key, value in asdict(recorded).items() if value is not None}
     if "betas" in values:
         values["betas"] = tuple(values["betas"])
+    # settings recorded as copies of another (lr_d and lr_g of lr, the noise's end of epochs)
+    # follow that one when the rerun changes it
+    for derived, source in (("lr_d", "lr"), ("lr_g", "lr"), ("instance_noise_epochs", "epochs")):
+        if source in explicit and derived not in explicit and values.get(derived) == values.get(source):
+            values.pop(derived, None)
     values.update(explicit)
     unused = unused_settings(values.get("loss"), values.get("optimizer"))
     return {key: value for key, value in values.items() if key in explicit or key not in unused}
