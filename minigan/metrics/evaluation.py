@@ -1,7 +1,8 @@
 """Sample quality of n generated images in [0, 1], the library behind ``python -m minigan.evaluate``:
 
-* FID in the minigan classifier's penultimate features (n samples vs the 10k test images),
-  beside the real-vs-real floor (n training images vs the same test images) and their ratio;
+* FID and IS by the one protocol of :mod:`minigan.metrics.protocol`: the shipped classifier's
+  penultimate features of n samples against its fixed statistics of the 10k test images, then
+  the ratio to the real-vs-real floor at the same n (n training images vs the test images);
 * Inception Score with the classifier's softmax (10 splits, mean +- std);
 * mode coverage: classes with >= 5% of the samples, KL(histogram || uniform), the histogram;
 * the Parzen-window log-likelihood of Goodfellow et al. 2014: sigma chosen from
@@ -9,7 +10,8 @@
   images.
 
 ``prepare_reference`` computes what does not depend on the samples once; ``evaluate_images``
-scores a set of samples against it; ``write_metrics`` writes the result atomically.
+scores a set of samples against it; ``write_metrics`` adds the result to a metrics.json under
+its n and weights, atomically, and ``read_metrics``/``latest_metrics`` read it back.
 """
 from __future__ import annotations
 
