@@ -363,6 +363,7 @@ def _train_with(args: argparse.Namespace, held: _HeldRun, board: TensorBoardLogg
     if board is not None:
         trainer.on_step.append(board.on_step)
         trainer.on_samples.append(board.on_samples)
+        trainer.on_epoch.append(board.on_epoch)
     print(f"run directory: {trainer.run_dir}", flush=True)
     print(settings_in_force(trainer.config, trainer.steps_per_epoch), flush=True)
     try:
