@@ -47,6 +47,7 @@ def test_a_sweep_file_is_read_and_checked(tmp_path):
     ('what = 1\n[budget]\nepochs = 2\n', "unknown key(s) what"),
     ('[budget]\nepochs = 2\nwhat = 1\n', "[budget] takes epochs = N or minutes = M"),
     ('[budget\n', "is not TOML"),
+    ('[budget]\nminutes = 2\n[grid]\ninstance_noise = [0.0, 0.1]\n', "needs instance_noise_epochs"),
 ])
 def test_a_bad_sweep_file_is_refused_in_one_line(tmp_path, text, message):
     path = tmp_path / "bad.toml"
@@ -54,6 +55,15 @@ def test_a_bad_sweep_file_is_refused_in_one_line(tmp_path, text, message):
     with pytest.raises(SweepError) as error:
         read_sweep_file(path).check()
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_trial_without_instance_noise_drops_its_annealing_epochs():
+    from minigan.sweep.spec import SweepSpec, trial_settings
+
+    spec = SweepSpec(minutes=1.0, fixed={"arch": "tiny", "instance_noise_epochs": 4},
+                     grid={"instance_noise": [0.0, 0.1]}).check()
+    assert "instance_noise_epochs" not in trial_settings({"instance_noise": 0.0, "seed": 0}, spec)
+    assert trial_settings({"instance_noise": 0.1, "seed": 1}, spec)["instance_noise_epochs"] == 4
 
 
 def test_compare_losses_is_every_objective_at_three_seeds_at_equal_wall_time(tmp_path):

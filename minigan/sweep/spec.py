@@ -106,10 +106,16 @@ class SweepSpec:
             unknown = set(self.asha) - {"grace_period", "reduction_factor"}
             if unknown:
                 raise SweepError(f"[asha] knows grace_period and reduction_factor, not {', '.join(sorted(unknown))}")
-        # every grid point's settings must make a valid run: check the first of each value now
+        noisy = [v for v in [self.fixed.get("instance_noise")] + self.grid.get("instance_noise", [])
+                 + self.choice.get("instance_noise", []) + self.uniform.get("instance_noise", [])
+                 + self.loguniform.get("instance_noise", []) if v]
+        if self.minutes is not None and noisy and "instance_noise_epochs" not in self.fixed:
+            raise SweepError("instance_noise with a minutes budget needs instance_noise_epochs (the epoch its "
+                             "noise reaches 0) in [fixed]: the run's epochs are not known in advance")
+        # every grid point's settings must make a valid run: check each value now
         for key, values in {**self.grid, **self.choice}.items():
             for value in values:
-                settings = {**self.fixed, key: value}
+                settings = _without_idle(self.fixed | {key: value})
                 try:
                     check_given(settings)
                     TrainConfig(**settings).resolve()
@@ -145,9 +151,17 @@ def read_sweep_file(path: str | Path) -> SweepSpec:
     return spec
 
 
+def _without_idle(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` less instance_noise_epochs where the trial draws no instance noise."""
+    if not settings.get("instance_noise"):
+        settings = {k: v for k, v in settings.items() if k != "instance_noise_epochs"}
+    return settings
+
+
 def trial_settings(params: dict[str, Any], spec: SweepSpec) -> dict[str, Any]:
     """The TrainConfig settings of one trial: the fixed ones, the trial's drawn ones, its seed and budget."""
-    settings = {**spec.fixed, **{k: v for k, v in params.items() if k in SWEEPABLE}, "seed": int(params["seed"])}
+    settings = _without_idle({**spec.fixed, **{k: v for k, v in params.items() if k in SWEEPABLE}})
+    settings["seed"] = int(params["seed"])
     settings["epochs"] = spec.epochs if spec.epochs is not None else 10_000  # a minutes budget stops it
     if "betas" in settings and settings["betas"] is not None:
         settings["betas"] = tuple(settings["betas"])
