@@ -29,7 +29,7 @@ from typing import Any, Sequence
 OBJECTIVE_NAMES = ("bce", "minimax", "wgan", "wgan-gp", "lsgan", "hinge")
 SEEDS = (0, 1, 2)
 # --quick: 18 trials of 30 s of training, two at a time on two cores, each with its start-up,
-# data, and scoring (a few seconds): about 8 minutes in all on an idle 2-core machine.
+# data, and scoring (a few seconds): it took about 9 minutes on a loaded 2-core machine.
 QUICK = {"arch": "default", "minutes": 0.5}
 FULL = {"arch": "default", "minutes": 5.0}
 
