@@ -33,7 +33,7 @@ from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int, require_memory, run_program
 from minigan.data import DataError
 from minigan.gan.models import ARCHITECTURES
-from minigan.gan.sampling import WEIGHTS
+from minigan.gan.sampling import WEIGHTS, WHICH, resolve_which
 from minigan.metrics.evaluation import (
     DEFAULT_N, METRICS_NAME, EvaluationError, Reference, check_samples, evaluate_images, format_table, load_samples,
     prepare_reference, samples_from_run, write_metrics,
@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
                              f"FIDs compare only at the same n)")
     parser.add_argument("--allow-small-n", action="store_true",
                         help=f"score fewer than {MIN_N:,} samples, where FID is biased upwards (the bias is printed)")
+    parser.add_argument("--which", choices=WHICH, default=None,
+                        help="the run's generator: best (best.npz, at its best per-epoch FID) or last (default: best when "
+                             "the run has best.npz, else last)")
     parser.add_argument("--weights", choices=WEIGHTS, default="average",
                         help="the run's weights to evaluate: average (what it samples with and generator.npz holds: "
                              "its weight average when it keeps one) or raw (G's own, from checkpoint.npz; default: average)")
@@ -98,6 +101,9 @@ def _run(args: argparse.Namespace) -> int:
     samples: np.ndarray | None = None
     if args.weights != "average" and args.run_dir is None:
         raise UsageError("--weights applies to a RUN_DIR only")
+    if args.which is not None and args.run_dir is None:
+        raise UsageError("--which applies to a RUN_DIR only")
+    label = args.weights
     if args.samples is None:
         check_n(args.n, args.allow_small_n)
     if args.samples is not None:
@@ -109,13 +115,20 @@ def _run(args: argparse.Namespace) -> int:
     elif args.run_dir is not None:
         # the samples, their features and Parzen's float64 blocks: a few copies of n images
         require_memory(4 * args.n * 784 * 4, f"--n {args.n}")
+        try:
+            which = resolve_which(args.run_dir, args.weights, args.which)
+        except ValueError as error:
+            raise EvaluationError(str(error)) from None
+        label = "best" if which == "best" else args.weights  # metrics.json files best apart from the last average
         samples = samples_from_run(args.run_dir, args.n, args.seed, device=check_device(args.device, UsageError),
-                                   weights=args.weights, arch=args.arch)
+                                   weights=args.weights, which=which, arch=args.arch)
         if out is None:  # beside a generator file (an exported .safetensors), in a run directory
             run = Path(args.run_dir)
             out = run / METRICS_NAME if run.is_dir() else run.with_suffix(".metrics.json")
-        source = f"run {args.run_dir}" if run.is_file() and args.arch is None and run.suffix == ".safetensors" \
-            else f"run {args.run_dir} ({args.weights} weights)"
+        if run.is_file() and args.arch is None and run.suffix == ".safetensors":
+            source = f"run {args.run_dir}"
+        else:
+            source = f"run {args.run_dir} ({'best generator, best.npz' if label == 'best' else f'{args.weights} weights'})"
     else:
         source = "real training images"
     if out is not None and not out.resolve().parent.is_dir():
@@ -140,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"evaluated in {metrics['seconds']:.1f} s")
     if out is not None:
         try:
-            write_metrics(metrics, out, weights=args.weights if args.run_dir is not None else ("real" if args.real else "given"))
+            write_metrics(metrics, out, weights=label if args.run_dir is not None else ("real" if args.real else "given"))
         except OSError as error:
             raise EvaluationError(f"cannot write {out}: {error}") from None
         print(f"added to {out}")

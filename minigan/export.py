@@ -1,7 +1,8 @@
 """``python -m minigan.export RUN_DIR --format safetensors [--out PATH]``.
 
-Writes the generator of a run (its weight average when the run kept one: the weights
-``minigan.sample`` draws from) as a ``.safetensors`` file with PyTorch's parameter names, and the
+Writes the generator of a run (by default the one at its best per-epoch score when it kept
+best.npz, else the last; its weight average when the run kept one: the weights ``minigan.sample``
+draws from) as a ``.safetensors`` file with PyTorch's parameter names, and the
 network's architecture in its metadata (minigan/gan/weights_export.py lists the keys). PyTorch
 loads it with ``safetensors.torch.load_file`` into the same ``nn.Sequential`` (docs/interop-weights.md);
 ``minigan.sample`` and ``minigan.evaluate`` read it as they read a run. The default PATH is
@@ -16,9 +17,9 @@ from typing import Sequence
 
 from minigan.cli import OneLineParser, UsageError, run_program
 from minigan.gan import CheckpointError
-from minigan.gan.sampling import load_run_generator
+from minigan.gan.sampling import WHICH, load_run_generator, resolve_which
 from minigan.gan.weights_export import FORMATS, generator_metadata
-from minigan.torch_api.safetensors_format import save_file
+from minigan.torch_api.safetensors_format import is_safetensors_path, save_file
 
 __all__ = ["main"]
 
@@ -32,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a run directory (or checkpoint file) written by minigan.train")
     parser.add_argument("--format", choices=FORMATS, default="safetensors",
                         help="the file format (default: safetensors, which needs pip install safetensors)")
+    parser.add_argument("--which", choices=WHICH, default=None,
+                        help="the generator at the run's best per-epoch score (best.npz) or the last one "
+                        "(default: best when the run has best.npz)")
     parser.add_argument("--out", metavar="PATH", default=None,
                         help=f"the file to write (default: RUN_DIR/{DEFAULT_NAME})")
     return parser
@@ -58,10 +62,11 @@ def _run(args: argparse.Namespace) -> int:
     if not out.resolve().parent.is_dir():
         raise UsageError(f"the directory of {out} does not exist")
     try:
-        generator, arch, latent_dim, config = load_run_generator(source)
+        which = args.which if is_safetensors_path(source) else resolve_which(source, "average", args.which)
+        generator, arch, latent_dim, config = load_run_generator(source, which=which)
     except OSError as error:
         raise UsageError(f"cannot read {source}: {error.strerror or error}") from None
-    metadata = generator_metadata(generator, arch, latent_dim, config)
+    metadata = generator_metadata(generator, arch, latent_dim, config, which or "last")
     try:
         save_file(generator.state_dict(), out, metadata)
     except ImportError as error:

@@ -22,7 +22,7 @@ from minigan.backends import check_device
 from minigan.cli import OneLineParser, UsageError, non_negative_int, positive_int, require_memory, run_program
 from minigan.gan import CheckpointError, draw_samples, load_generator
 from minigan.gan.models import ARCHITECTURES
-from minigan.gan.sampling import WEIGHTS, load_state_dict_generator
+from minigan.gan.sampling import WEIGHTS, WHICH, load_state_dict_generator
 from minigan.paths import atomic_path
 
 __all__ = ["main", "load_generator", "draw_samples"]  # the last two from minigan.gan.sampling, kept here
@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default=None,
                         help="the network of a plain state_dict file given as --checkpoint (e.g. G.pt from "
                              "examples/tutorial_gan.py is --arch seed)")
+    parser.add_argument("--which", choices=WHICH, default=None,
+                        help="the run's generator: best (best.npz, at its best per-epoch FID) or last (default: best when "
+                             "the run has best.npz, else last)")
     parser.add_argument("--weights", choices=WEIGHTS, default="average",
                         help="the run's weights to sample: average (what the run samples with and generator.npz holds: "
                              "its weight average when it keeps one) or raw (G's own, from checkpoint.npz; default: average)")
@@ -93,11 +96,13 @@ def _run(args: argparse.Namespace) -> int:
     _check_memory(args, png)
     try:
         if args.arch is not None:
+            if args.which is not None:
+                raise UsageError("--which applies to a run directory, not to a plain state_dict (--arch)")
             if args.weights != "average":
                 raise UsageError("--weights applies to a run directory or checkpoint, not to a plain state_dict (--arch)")
             generator, arch, latent_dim = load_state_dict_generator(args.checkpoint, args.arch)
         else:
-            generator, arch, latent_dim = load_generator(args.checkpoint, args.weights)
+            generator, arch, latent_dim = load_generator(args.checkpoint, args.weights, args.which)
         generator.to(check_device(args.device, UsageError))
     except OSError as error:
         raise UsageError(f"cannot read {args.checkpoint}: {error.strerror or error}") from None

@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "generator.npz at the end, and the run cannot be resumed (default: 1)")
     opt = parser.add_argument_group("optimisation")
     opt.add_argument("--lr", type=positive_float, default=None, help="learning rate (default: the loss's recommendation)")
+    opt.add_argument("--lr-d", type=positive_float, default=None, metavar="LR",
+                     help="D's learning rate, for two time-scales (TTUR) (default: --lr)")
+    opt.add_argument("--lr-g", type=positive_float, default=None, metavar="LR", help="G's learning rate (default: --lr)")
     opt.add_argument("--betas", type=_beta, nargs=2, metavar=("BETA1", "BETA2"), default=None,
                      help="Adam's betas; not with rmsprop, which has none (default: the architecture's or the loss's "
                           "recommendation)")
@@ -147,6 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="decay of the moving average of G's weights that makes the samples and generator.npz; "
                           "0 turns it off; step t uses min(DECAY, (1 + t) / (10 + t)), so 0.999 takes effect "
                           "after 8,990 G steps (default: the architecture's, 0.999 for default)")
+    collapse = parser.add_argument_group("against mode collapse (minigan/gan/regularizers.py)")
+    collapse.add_argument("--minibatch-std", action="store_true", default=None,
+                          help="give D the minibatch standard deviation of its features as one more feature (ProGAN)")
+    collapse.add_argument("--spectral-norm", action="store_true", default=None,
+                          help="spectral normalisation of D's Linear and Conv2d weights (one power iteration a pass)")
+    collapse.add_argument("--instance-noise", type=non_negative_float, default=None, metavar="SIGMA",
+                          help="Gaussian noise of standard deviation SIGMA on D's inputs, real and fake, annealed "
+                               "linearly to 0 (default: 0, none)")
+    collapse.add_argument("--instance-noise-epochs", type=positive_float, default=None, metavar="E",
+                          help="the instance noise reaches 0 at the end of epoch E (default: the last epoch)")
     data = parser.add_argument_group("data and output")
     data.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default=None, help="data set (default: mnist)")
     data.add_argument("--data-dir", default=None,
@@ -158,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--tensorboard", metavar="DIR", default=None,
                       help="also write history.csv's scalars (each step) and the sample grids as TensorBoard event files into DIR "
                            "(needs tensorboardX: pip install 'minigan[tensorboard]'; view with tensorboard --logdir DIR)")
+    data.add_argument("--eval-every", type=non_negative_int, default=None, metavar="N",
+                      help="every N epochs and after the last, the FID of 2,000 samples of the weight average against the "
+                           "validation images (a few seconds), logged, in history.csv, and best.npz keeps the generator "
+                           "with the best one; 0: never (default: 1)")
     data.add_argument("--log-every", type=positive_int, default=None, help="log a line every N steps (default: 100)")
     data.add_argument("--device", choices=("cpu", "cuda"), default=None,
                       help="where to train: cpu, or cuda for an NVIDIA GPU through CuPy (pip install -e '.[gpu]'; default: cpu)")
@@ -166,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
                 "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
-                "sample_every", "device", "checkpoint_every", "sample_every_steps")
+                "sample_every", "device", "checkpoint_every", "sample_every_steps", "lr_d", "lr_g", "minibatch_std",
+                "spectral_norm", "instance_noise", "instance_noise_epochs", "eval_every")
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
@@ -345,6 +363,7 @@ def _train_with(args: argparse.Namespace, held: _HeldRun, board: TensorBoardLogg
     if board is not None:
         trainer.on_step.append(board.on_step)
         trainer.on_samples.append(board.on_samples)
+        trainer.on_epoch.append(board.on_epoch)
     print(f"run directory: {trainer.run_dir}", flush=True)
     print(settings_in_force(trainer.config, trainer.steps_per_epoch), flush=True)
     try:

@@ -116,7 +116,8 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
     """Write a PNG of D's and G's losses (raw, faint, and a moving average) and of D(x), D(G(z)).
 
     ``history`` maps column names to per-step values: ``d_loss``, ``g_loss``, ``d_x``, ``d_g_z``
-    (NaN where a value was not computed, e.g. G's loss between critic steps).
+    (NaN where a value was not computed, e.g. G's loss between critic steps), and ``fid``, the
+    per-epoch score, in a third panel when the run has one.
     """
     d_loss = np.asarray(history.get("d_loss", []), dtype=np.float64)
     g_loss = np.asarray(history.get("g_loss", []), dtype=np.float64)
@@ -124,8 +125,11 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
     steps = np.arange(1, n + 1)
     x = steps / steps_per_epoch if steps_per_epoch else steps
     window = max(1, n // 50)
-    figure = Figure(figsize=(8, 6))
-    top, bottom = figure.subplots(2, 1, sharex=True)
+    score = np.asarray(history.get("fid", []), dtype=np.float64)
+    scored = len(score) == n and n and np.isfinite(score).any()  # the per-epoch FID, when the run scores
+    figure = Figure(figsize=(8, 8 if scored else 6))
+    axes = figure.subplots(3 if scored else 2, 1, sharex=True)
+    top, bottom = axes[0], axes[1]
     for values, label, color in ((d_loss, "D loss", "tab:blue"), (g_loss, "G loss", "tab:orange")):
         if n and np.isfinite(values).any():
             ok = np.isfinite(values)
@@ -139,9 +143,15 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
         if len(values) == n and n and np.isfinite(values).any():
             bottom.plot(x, moving_average(values, window), color=color, label=label, linewidth=1.2)
     bottom.set_ylabel("D output")
-    bottom.set_xlabel("epoch" if steps_per_epoch else "step")
     bottom.legend(loc="upper right")
     bottom.grid(alpha=0.3)
+    if scored:
+        ok = np.isfinite(score)
+        axes[2].plot(x[ok], score[ok], marker="o", color="tab:purple", label="FID (n = 2,000, vs validation)")
+        axes[2].set_ylabel("FID")
+        axes[2].legend(loc="upper right")
+        axes[2].grid(alpha=0.3)
+    axes[-1].set_xlabel("epoch" if steps_per_epoch else "step")
     if title:
         figure.suptitle(title, fontsize=10)
     figure.tight_layout()

@@ -16,7 +16,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # ---------------------------------------------------------------------------- small runs for CLI tests
 SMALL_TRAIN = 100  # training images left after the 10,000 the loader keeps for validation
-SMALL_TINY_ARGS = ["--arch", "tiny", "--latent-dim", "8", "--batch-size", "50", "--log-every", "1"]
+# --eval-every 0: the per-epoch score is tested in test_epoch_score.py; elsewhere it would only add its set-up
+SMALL_TINY_ARGS = ["--arch", "tiny", "--latent-dim", "8", "--batch-size", "50", "--log-every", "1", "--eval-every", "0"]
 
 
 @pytest.fixture(scope="session")

@@ -158,18 +158,3 @@ def test_raw_weights_without_a_checkpoint_are_refused(ema_run, tmp_path, capsys)
     (copy / "checkpoint.npz").unlink()
     message = _one_line_error(capsys, [str(copy), "--weights", "raw"])
     assert "weight average" in message and "raw weights were not kept" in message
-
-
-def test_compare_losses_keeps_to_the_protocol(capsys, tmp_path):
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "examples" / "compare_losses.py"
-    spec = importlib.util.spec_from_file_location("compare_losses", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    with pytest.raises(SystemExit) as exit_info:
-        module.main(["--quick", "--n-eval", "500", "--out", str(tmp_path / "c")])
-    assert exit_info.value.code == 2 and "at least 2000" in capsys.readouterr().err
-    assert "n_eval" not in module.QUICK and "n_eval" not in module.FULL  # both evaluate at the protocol's n
-    assert not (tmp_path / "c").exists()

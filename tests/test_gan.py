@@ -498,7 +498,8 @@ def test_run_directory_contents(mnist_slice, tmp_path):
             "samples"} <= names
     assert sorted(p.name for p in (tmp_path / "samples").iterdir()) == ["epoch_001.png", "epoch_002.png"]
     lines = (tmp_path / "history.csv").read_text().splitlines()
-    assert lines[0] == "epoch,step,global_step,d_loss,g_loss,d_x,d_g_z,wasserstein,gradient_penalty,r1_penalty"
+    assert lines[0] == ("epoch,step,global_step,d_loss,g_loss,d_x,d_g_z,wasserstein,gradient_penalty,r1_penalty,"
+                        "fid,fid_ratio_to_floor")
     assert len(lines) == 21
     weights = minigan.load(tmp_path / "generator.npz")
     assert set(weights) == set(trainer.generator.state_dict())

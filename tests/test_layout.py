@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"gan", "metrics", "gradcheck", "vision"},
     {"__init__"},
     {"cli"},
-    {"train", "sample", "evaluate", "export"},
+    {"train", "sample", "evaluate", "export", "sweep"},
 ]
 
 

@@ -33,7 +33,8 @@ def _events(directory):
 def test_scalars_and_grids_reach_the_event_files(small_train_args, tmp_path, capsys):
     pytest.importorskip("tensorboardX")
     run, board = tmp_path / "run", tmp_path / "board"
-    argv = small_train_args + ["--epochs", "3", "--loss", "wgan-gp", "--out", str(run), "--tensorboard", str(board)]
+    argv = small_train_args + ["--epochs", "3", "--loss", "wgan-gp", "--out", str(run), "--tensorboard", str(board),
+                                 "--eval-every", "1"]
     assert train_cli.main(argv) == 0
     capsys.readouterr()
     scalars, images = {}, []
@@ -50,6 +51,11 @@ def test_scalars_and_grids_reach_the_event_files(small_train_args, tmp_path, cap
         np.testing.assert_allclose([scalars[column][int(r["global_step"])] for r in rows],
                                    [float(r[column]) for r in rows], rtol=1e-6)
     assert "r1_penalty" not in scalars  # empty in history.csv: nothing to plot
+    for column in ("fid", "fid_ratio_to_floor"):  # the per-epoch score, at each epoch's last step
+        scored = [r for r in rows if r[column]]
+        assert sorted(scalars[column]) == [int(r["global_step"]) for r in scored] == [2, 4, 6]
+        np.testing.assert_allclose([scalars[column][int(r["global_step"])] for r in scored],
+                                   [float(r[column]) for r in scored], rtol=1e-6)
     assert sorted(scalars["g_loss"]) == [int(r["global_step"]) for r in rows if r["g_loss"]] == [5]  # n_critic 5
     # one grid per epoch, at the global step it was drawn: 8 x 8 images of 28 plus padding
     assert images == [("samples", 2, 242, 242), ("samples", 4, 242, 242), ("samples", 6, 242, 242)]

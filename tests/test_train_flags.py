@@ -102,6 +102,10 @@ def _header(capsys):
     (["--loss", "bce", "--real-label", "0.9", "--optimizer", "rmsprop"],
      "arch tiny, loss bce, real label 0.9, 1 epoch of 2 steps (batch 50), rmsprop lr 0.0002, n_critic 1, "
      "lr schedule none, weight average off, seed 0"),
+    (["--lr-d", "4e-4", "--minibatch-std", "--spectral-norm", "--instance-noise", "0.1"],
+     "arch tiny, loss bce, real label 1, 1 epoch of 2 steps (batch 50), adam lr D 0.0004 G 0.0002 betas (0.5, 0.999), "
+     "n_critic 1, lr schedule none, weight average off, seed 0, minibatch std, spectral norm, "
+     "instance noise 0.1 to 0 at epoch 1"),
 ])
 def test_the_header_shows_only_the_settings_in_force(argv, header, small_train_args, capsys, tmp_path):
     out = tmp_path / "run"
@@ -112,7 +116,8 @@ def test_the_header_shows_only_the_settings_in_force(argv, header, small_train_a
     assert set(recorded) == {"epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip",
                              "gp_lambda", "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed",
                              "dataset", "data_dir", "log_every", "sample_every", "device", "checkpoint_every",
-                             "sample_every_steps"}
+                             "sample_every_steps", "lr_d", "lr_g", "minibatch_std", "spectral_norm", "instance_noise",
+                             "instance_noise_epochs", "eval_every"}
 
 
 def test_a_run_that_recorded_an_unused_flag_still_resumes(tmp_path):

@@ -59,6 +59,14 @@ class TrainConfig:
     sample_every_steps: int = 0  # also a grid every N global steps; 0: only by epoch
     device: str = "cpu"
     checkpoint_every: int = 1  # write checkpoint.npz every N epochs and at the end; 0: never (no resume)
+    # options against mode collapse (minigan/gan/regularizers.py) and two learning rates (TTUR)
+    lr_d: float | None = None  # None: lr
+    lr_g: float | None = None  # None: lr
+    minibatch_std: bool = False
+    spectral_norm: bool = False
+    instance_noise: float = 0.0  # standard deviation of the noise on D's inputs at the start; 0: none
+    instance_noise_epochs: float | None = None  # the noise reaches 0 at the end of this epoch; None: the last
+    eval_every: int = 1  # the FID score (and best.npz) every N epochs and after the last; 0: never
 
     def resolve(self) -> "TrainConfig":
         """A copy with every ``None`` filled in and every value checked (ConfigError otherwise).
@@ -92,6 +100,8 @@ class TrainConfig:
         out.epochs = pick("epochs", arch.defaults.get("epochs", 30))
         out.batch_size = pick("batch_size", arch.defaults.get("batch_size", 64))
         out.lr = float(pick("lr", 2e-4))
+        out.lr_d = float(self.lr_d) if self.lr_d is not None else out.lr
+        out.lr_g = float(self.lr_g) if self.lr_g is not None else out.lr
         out.betas = tuple(float(b) for b in pick("betas", (0.5, 0.999)))
         out.optimizer = pick("optimizer", "adam")
         out.n_critic = pick("n_critic", 1)
@@ -102,6 +112,9 @@ class TrainConfig:
         # The weight average belongs to the net's sampling, not to the objective: every loss gets it.
         out.ema = float(self.ema if self.ema is not None else arch.defaults.get("ema", 0.0))
         out.real_label = float(pick("real_label", 1.0)) if loss in LABEL_LOSSES else 1.0
+        out.instance_noise = float(self.instance_noise)
+        out.instance_noise_epochs = (float(self.instance_noise_epochs) if self.instance_noise_epochs is not None
+                                     else float(out.epochs) if out.instance_noise > 0 else None)
         out._check()
         return out
 
@@ -113,8 +126,18 @@ class TrainConfig:
 
         for name in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every"):
             positive_int(name)
-        if not (isinstance(self.lr, float) and math.isfinite(self.lr) and self.lr > 0):
-            raise ConfigError(f"lr must be a positive number, got {self.lr!r}")
+        for name in ("lr", "lr_d", "lr_g"):
+            value = getattr(self, name)
+            if not (isinstance(value, float) and math.isfinite(value) and value > 0):
+                raise ConfigError(f"{name.replace('_', '-')} must be a positive number, got {value!r}")
+        if not (math.isfinite(self.instance_noise) and self.instance_noise >= 0):
+            raise ConfigError(f"instance-noise must be a non-negative number, got {self.instance_noise!r}")
+        if self.instance_noise_epochs is not None and not (math.isfinite(self.instance_noise_epochs)
+                                                           and self.instance_noise_epochs > 0):
+            raise ConfigError(f"instance-noise-epochs must be a positive number, got {self.instance_noise_epochs!r}")
+        for name in ("minibatch_std", "spectral_norm"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise ConfigError(f"{name.replace('_', '-')} must be true or false, got {getattr(self, name)!r}")
         if len(self.betas) != 2 or not all(0.0 <= b < 1.0 for b in self.betas):
             raise ConfigError(f"betas must be two numbers in [0, 1), got {self.betas!r}")
         if self.clip is not None and not (math.isfinite(self.clip) and self.clip > 0):
@@ -132,6 +155,8 @@ class TrainConfig:
         if (isinstance(self.checkpoint_every, bool) or not isinstance(self.checkpoint_every, (int, np.integer))
                 or self.checkpoint_every < 0):
             raise ConfigError(f"checkpoint-every must be a positive integer or 0 (none), got {self.checkpoint_every!r}")
+        if isinstance(self.eval_every, bool) or not isinstance(self.eval_every, (int, np.integer)) or self.eval_every < 0:
+            raise ConfigError(f"eval-every must be a positive integer or 0 (never), got {self.eval_every!r}")
         if (isinstance(self.sample_every_steps, bool) or not isinstance(self.sample_every_steps, (int, np.integer))
                 or self.sample_every_steps < 0):
             raise ConfigError(f"sample-every-steps must be a positive integer or 0 (off), got {self.sample_every_steps!r}")
@@ -156,13 +181,14 @@ class TrainConfig:
         if values.get("betas") is not None:
             values["betas"] = tuple(float(b) for b in values["betas"])
         for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed",
-                    "checkpoint_every", "sample_every_steps"):
+                    "checkpoint_every", "sample_every_steps", "eval_every"):
             value = values.get(key)
             if value is not None:
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                     raise CheckpointError(f"the run's config has {key} {value!r}, which is not an integer")
                 values[key] = int(value)
-        for key in ("lr", "clip", "gp_lambda", "r1_gamma", "real_label", "ema"):
+        for key in ("lr", "clip", "gp_lambda", "r1_gamma", "real_label", "ema", "lr_d", "lr_g", "instance_noise",
+                    "instance_noise_epochs"):
             value = values.get(key)
             if value is not None:
                 if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -217,6 +243,9 @@ def check_given(given: dict[str, Any]) -> None:
     if given.get("betas") is not None and "betas" in unused:
         why = "" if given.get("optimizer") else f" (--loss {loss} uses {optimizer} unless --optimizer adam is given)"
         raise ConfigError(f"--betas applies only to --optimizer adam: {optimizer} has no betas{why}")
+    if given.get("instance_noise_epochs") is not None and not given.get("instance_noise"):
+        raise ConfigError("--instance-noise-epochs applies only with --instance-noise SIGMA (> 0): "
+                          "it says when that noise reaches 0")
     if loss == "wgan-gp" and critic_has_batchnorm(arch.name):
         plain = [name for name in ARCHITECTURES if not critic_has_batchnorm(name)]
         raise ConfigError(f"--arch {arch.name} has BatchNorm in its critic, which the WGAN-GP paper advises against "
@@ -252,6 +281,11 @@ def rerun_settings(path: str | Path, explicit: dict[str, Any]) -> dict[str, Any]
     values = {key: value for key, value in asdict(recorded).items() if value is not None}
     if "betas" in values:
         values["betas"] = tuple(values["betas"])
+    # settings recorded as copies of another (lr_d and lr_g of lr, the noise's end of epochs)
+    # follow that one when the rerun changes it
+    for derived, source in (("lr_d", "lr"), ("lr_g", "lr"), ("instance_noise_epochs", "epochs")):
+        if source in explicit and derived not in explicit and values.get(derived) == values.get(source):
+            values.pop(derived, None)
     values.update(explicit)
     unused = unused_settings(values.get("loss"), values.get("optimizer"))
     return {key: value for key, value in values.items() if key in explicit or key not in unused}
@@ -262,7 +296,11 @@ def settings_in_force(config: TrainConfig, steps_per_epoch: int) -> str:
     those (no betas for RMSprop, no clip but for wgan, no real label but for the label losses)."""
     c = config
     unused = unused_settings(c.loss, c.optimizer)
-    optimizer = f"{c.optimizer} lr {c.lr:g}" + ("" if "betas" in unused else f" betas {tuple(c.betas)}")
+    lr = f"lr {c.lr:g}" if c.lr_d == c.lr_g == c.lr else f"lr D {c.lr_d:g} G {c.lr_g:g}"
+    optimizer = f"{c.optimizer} {lr}" + ("" if "betas" in unused else f" betas {tuple(c.betas)}")
+    options = [name for name, on in (("minibatch std", c.minibatch_std), ("spectral norm", c.spectral_norm)) if on]
+    if c.instance_noise:
+        options.append(f"instance noise {c.instance_noise:g} to 0 at epoch {c.instance_noise_epochs:g}")
     loss_settings = ""
     if "clip" not in unused and c.clip is not None:
         loss_settings = f", clip {c.clip:g}"
@@ -273,14 +311,16 @@ def settings_in_force(config: TrainConfig, steps_per_epoch: int) -> str:
     return (f"arch {c.arch}, loss {c.loss}{loss_settings}, {c.epochs} epoch{'' if c.epochs == 1 else 's'} of {steps_per_epoch} steps "
             f"(batch {c.batch_size}), {optimizer}, n_critic {c.n_critic}, lr schedule {c.lr_schedule}, "
             f"weight average {c.ema or 'off'}, {f'R1 gamma {c.r1_gamma:g}, ' if c.r1_gamma else ''}seed {c.seed}"
-            f"{'' if c.checkpoint_every else ', no checkpoints'}")
+            f"{'' if c.checkpoint_every else ', no checkpoints'}{''.join(', ' + o for o in options)}")
 
 
-def make_optimizer(config: TrainConfig, params: list) -> Any:
-    """The optimizer ``config`` names (Adam with its betas, or RMSprop) over ``params``, at ``config.lr``."""
+def make_optimizer(config: TrainConfig, params: list, lr: float | None = None) -> Any:
+    """The optimizer ``config`` names (Adam with its betas, or RMSprop) over ``params``, at ``lr``
+    (None: ``config.lr``; the trainer gives ``config.lr_d`` and ``config.lr_g``)."""
+    lr = config.lr if lr is None else lr
     if config.optimizer == "rmsprop":
-        return optim.RMSprop(params, lr=config.lr)
-    return optim.Adam(params, lr=config.lr, betas=config.betas)
+        return optim.RMSprop(params, lr=lr)
+    return optim.Adam(params, lr=lr, betas=config.betas)
 
 
 def make_scheduler(config: TrainConfig, optimizer: Any, steps_per_epoch: int) -> Any:
@@ -292,11 +332,12 @@ def make_scheduler(config: TrainConfig, optimizer: Any, steps_per_epoch: int) ->
     one full cycle every two epochs.
     """
     schedulers = optim.lr_scheduler
+    lr = optimizer.param_groups[0]["lr"]  # lr_d or lr_g
     if config.lr_schedule == "exponential":
         return schedulers.ExponentialLR(optimizer, gamma=0.1 ** (1.0 / config.epochs))
     if config.lr_schedule == "cosine":
-        return schedulers.CosineAnnealingLR(optimizer, T_max=config.epochs, eta_min=config.lr / 100)
+        return schedulers.CosineAnnealingLR(optimizer, T_max=config.epochs, eta_min=lr / 100)
     if config.lr_schedule == "cyclic":
-        return schedulers.CyclicLR(optimizer, base_lr=config.lr / 10, max_lr=config.lr,
+        return schedulers.CyclicLR(optimizer, base_lr=lr / 10, max_lr=lr,
                                    step_size_up=steps_per_epoch)
     return None

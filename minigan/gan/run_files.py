@@ -8,12 +8,14 @@ A run lives in one directory::
                          and schedulers, the Generator's state, epoch/step, config and history
                          (rewritten atomically after every epoch, and on Ctrl-C or SIGTERM)
     history.csv/.json    one row per batch: epoch, step, global_step, d_loss, g_loss, d_x, d_g_z,
-                         wasserstein, gradient_penalty, r1_penalty
+                         wasserstein, gradient_penalty, r1_penalty, fid, fid_ratio_to_floor
     loss_curves.png      updated every epoch
     samples/epoch_NNN.png  a fixed-noise 8x8 grid every ``sample_every`` epochs
     samples/step_NNNNNNN.png  the same grid every ``sample_every_steps`` global steps, when set
     generator.npz        the sampling generator's state_dict at the end (like the tutorial's
                          ``torch.save(G.state_dict())``): the weight average when ``ema`` > 0, else G
+    best.npz, best.json  the same generator at its best per-epoch score so far, and that score
+                         (``eval_every`` > 0; see gan/best.py)
 
 A run that ends before its first checkpoint is dead: nothing in it can be resumed, so
 :func:`remove_dead_run` may clear it and a new run may start there. A process killed in the
@@ -40,7 +42,7 @@ from minigan.paths import atomic_write_bytes
 from minigan.torch_api.serialization import load
 
 __all__ = [
-    "CHECKPOINT_NAME", "GENERATOR_NAME", "CONFIG_NAME", "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "HISTORY_COLUMNS",
+    "CHECKPOINT_NAME", "GENERATOR_NAME", "BEST_NAME", "BEST_INFO_NAME", "CONFIG_NAME", "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "HISTORY_COLUMNS",
     "NO_CHECKPOINTS", "load_checkpoint", "is_dead_run", "remove_dead_run", "remove_leftovers", "is_empty_run_dir", "write_json",
     "write_history",
 ]
@@ -50,14 +52,17 @@ CHECKPOINT_NAME = "checkpoint.npz"
 NO_CHECKPOINTS = "this run writes no checkpoint (--checkpoint-every none), so it cannot be resumed"
 GENERATOR_NAME = "generator.npz"
 CONFIG_NAME = "config.json"
+BEST_NAME = "best.npz"  # the sampling generator at the run's best per-epoch score (gan/best.py)
+BEST_INFO_NAME = "best.json"  # its epoch and score
 CHECKPOINT_FORMAT = "minigan-gan-checkpoint"
 CHECKPOINT_VERSION = 1
 # wasserstein, gradient_penalty and r1_penalty are empty where the loss has none (see gan/step.py)
+# fid and fid_ratio_to_floor: the per-epoch score (gan/best.py), in the epoch's last row, empty elsewhere
 HISTORY_COLUMNS = ("epoch", "step", "global_step", "d_loss", "g_loss", "d_x", "d_g_z", "wasserstein",
-                   "gradient_penalty", "r1_penalty")
+                   "gradient_penalty", "r1_penalty", "fid", "fid_ratio_to_floor")
 
 # What a run writes besides its checkpoint (samples/ holds epoch_NNN.png).
-_RUN_FILES = (CONFIG_NAME, "history.csv", "history.json", "loss_curves.png", GENERATOR_NAME)
+_RUN_FILES = (CONFIG_NAME, "history.csv", "history.json", "loss_curves.png", GENERATOR_NAME, BEST_NAME, BEST_INFO_NAME)
 # The temporary file of a write a kill interrupted (minigan.paths.atomic_path names them so).
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.tmp\d+")
 _SAMPLE = re.compile(r"epoch_\d+\.png")

@@ -13,15 +13,36 @@ from minigan.autograd import Tensor, no_grad
 from minigan.backends import to_numpy
 from minigan.gan.errors import CheckpointError
 from minigan.gan.models import Architecture, build_models, to_unit
-from minigan.gan.run_files import CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
+from minigan.gan.run_files import BEST_NAME, CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
 from minigan.torch_api.safetensors_format import is_safetensors_path, read_metadata
 from minigan.torch_api.serialization import load
 
 __all__ = ["generate", "load_generator", "load_run_generator", "load_state_dict_generator", "draw_samples",
-           "WEIGHTS"]
+           "WEIGHTS", "WHICH", "resolve_which"]
 
 # Which of a run's generator weights to use: the ones it samples with, or G's own.
 WEIGHTS = ("average", "raw")
+# Which of a run's generators: the one at its best per-epoch score (best.npz), or the last.
+WHICH = ("best", "last")
+
+
+def resolve_which(checkpoint: str | Path, weights: str = "average", which: str | None = None) -> str:
+    """``which`` for a run: given, or best when the run directory has best.npz and the sampling
+    weights are asked for, else last. CheckpointError (one line) for a best that cannot be had."""
+    path = Path(checkpoint)
+    has_best = path.is_dir() and (path / BEST_NAME).is_file()
+    if which is None:
+        return "best" if has_best and weights == "average" else "last"
+    if which not in WHICH:
+        raise CheckpointError(f"which must be one of {', '.join(WHICH)}, got {which!r}")
+    if which == "best":
+        if weights != "average":
+            raise CheckpointError(f"{BEST_NAME} holds the weights the run samples with only; G's raw weights are "
+                                  f"kept for the last epoch: use --which last with --weights raw")
+        if not has_best:
+            raise CheckpointError(f"{path} has no {BEST_NAME}: the run scored no epoch (--eval-every 0), or "
+                                  f"{path} is not a run directory")
+    return which
 
 
 def generate(generator: Any, noise: np.ndarray, arch: Architecture) -> np.ndarray:
@@ -120,10 +141,14 @@ def load_state_dict_generator(path: str | Path, arch: str):
     return generator, architecture, latent_dim
 
 
-def load_generator(checkpoint: str | Path, weights: str = "average"):
+def load_generator(checkpoint: str | Path, weights: str = "average", which: str | None = None):
     """``(G, architecture, latent_dim)`` from a run directory or checkpoint file, or from a
     ``.safetensors`` file written by ``python -m minigan.export`` (which names its network in its
-    metadata, and holds one set of weights: ``weights`` does not apply to it).
+    metadata, and holds one set of weights: raw weights or the best cannot be asked of it).
+
+    ``which="best"`` gives the generator at the run's best per-epoch score (best.npz), ``"last"``
+    the last one; None: best when the run has best.npz and ``weights`` is average
+    (:func:`resolve_which`).
 
     ``weights="average"`` gives the weights the run samples with (its moving average of G's
     weights when it keeps one, as generator.npz holds; else G's own); ``"raw"`` gives G's own
@@ -133,7 +158,7 @@ def load_generator(checkpoint: str | Path, weights: str = "average"):
     cannot be sampled from: no checkpoint, an unreadable config.json, weights of another net,
     NaN weights.
     """
-    return load_run_generator(checkpoint, weights)[:3]
+    return load_run_generator(checkpoint, weights, which)[:3]
 
 
 def _exported_config(path: Path) -> dict[str, Any]:
@@ -152,20 +177,27 @@ def _exported_config(path: Path) -> dict[str, Any]:
     return {"arch": metadata["arch"], "latent_dim": latent_dim}
 
 
-def load_run_generator(checkpoint: str | Path, weights: str = "average"):
+def load_run_generator(checkpoint: str | Path, weights: str = "average", which: str | None = None):
     """``(G, architecture, latent_dim, config)``: :func:`load_generator` and the run's settings
     (``{"arch", "latent_dim"}`` only, for a ``.safetensors`` file)."""
     if weights not in WEIGHTS:
         raise CheckpointError(f"weights must be one of {', '.join(WEIGHTS)}, got {weights!r}")
     path = Path(checkpoint)
     if is_safetensors_path(path) and path.is_file():
-        if weights != "average":
+        if weights != "average" or which == "best":
+            option = f"--weights {weights}" if weights != "average" else "--which best"
             raise CheckpointError(f"{path} holds the one set of weights it was exported with: "
-                                  f"--weights {weights} applies to a run directory or checkpoint")
+                                  f"{option} applies to a run directory or checkpoint")
         config = _exported_config(path)
         try:
             state_weights = load(path)
         except (ImportError, ValueError) as error:
+            raise CheckpointError(str(error)) from None
+    elif resolve_which(path, weights, which) == "best":
+        config = _read_config(path / CONFIG_NAME)
+        try:
+            state_weights = load(path / BEST_NAME)
+        except (OSError, ValueError) as error:
             raise CheckpointError(str(error)) from None
     elif path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
         config_path = path / CONFIG_NAME

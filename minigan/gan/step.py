@@ -15,20 +15,21 @@ import numpy as np
 from minigan import nn, ops
 from minigan.autograd import Tensor, no_grad
 from minigan.gan.objectives import Objective
+from minigan.gan.regularizers import MinibatchStdDev
 
 __all__ = ["train_step", "joins_real_and_fake"]
 
 
 def joins_real_and_fake(discriminator: nn.Module) -> bool:
     """Whether D may score the real and the fake batch in one pass (fewer, larger matmuls):
-    not when BatchNorm in D must see each batch's statistics apart."""
-    return not any(isinstance(m, nn.BatchNorm1d) for m in discriminator.modules())
+    not when BatchNorm or the minibatch-std feature in D must see each batch's statistics apart."""
+    return not any(isinstance(m, (nn.BatchNorm1d, MinibatchStdDev)) for m in discriminator.modules())
 
 
 def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d: Any, objective: Objective,
                real_images: np.ndarray, *, rng: np.random.Generator, latent_dim: int, g_step: bool,
                real_label: float = 1.0, device: str = "cpu", generator_average: Any = None,
-               joint_d_batch: bool = True) -> dict[str, Any]:
+               joint_d_batch: bool = True, instance_noise: float = 0.0) -> dict[str, Any]:
     """One D step on ``real_images`` and, when ``g_step``, one G step on the same fakes.
 
     1. The D step. G makes a batch of fakes from noise drawn from ``rng``. D scores the real
@@ -38,6 +39,9 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
        fakes, not detached, through D; only G's optimizer steps, and ``generator_average``
        (a moving average of G's weights, if any) follows it. D's weights stop recording their
        gradients for this pass, since none are needed.
+
+    ``instance_noise`` > 0 adds Gaussian noise of that standard deviation (drawn from ``rng``)
+    to every batch D sees, real and fake, in both steps.
 
     Returns ``d_loss``, ``d_x``, ``d_g_z``, ``g_loss`` (None when no G step was taken),
     ``wasserstein`` (mean critic score on real minus fake, for wgan and wgan-gp), and
@@ -55,6 +59,9 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
         with no_grad():
             fake = G(z)
     fake_detached = fake.detach()
+    if instance_noise > 0:
+        real_images = real_images + _noise(rng, real_images.shape, instance_noise)
+        fake_detached = fake_detached + Tensor(_noise(rng, fake.shape, instance_noise), device=device)
     # the batch enters the device here; R1 differentiates D's logits with respect to it
     real = Tensor(real_images, device=device, requires_grad=obj.differentiates_real_batch)
     if joint_d_batch:  # one pass over real and fake together: fewer, larger matmuls
@@ -82,6 +89,8 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
         for p in d_params:  # D's weight gradients are not needed for G's step
             p.requires_grad = False
         try:
+            if instance_noise > 0:
+                fake = fake + Tensor(_noise(rng, fake.shape, instance_noise), device=device)
             g_loss = obj.g_loss(D(fake))
             opt_g.zero_grad()
             g_loss.backward()
@@ -93,3 +102,7 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
                 p.requires_grad = True
         row["g_loss"] = g_loss.item()
     return row
+
+
+def _noise(rng: np.random.Generator, shape: tuple[int, ...], sigma: float) -> np.ndarray:
+    return (sigma * rng.standard_normal(shape, dtype=np.float32)).astype(np.float32)

@@ -27,8 +27,8 @@ class TensorBoardMissing(ImportError):
 
 
 class TensorBoardLogger:
-    """Hooks for :class:`minigan.gan.Trainer`: ``on_step`` for its ``on_step`` list and
-    ``on_samples`` for its ``on_samples`` list. :meth:`close` flushes the files."""
+    """Hooks for :class:`minigan.gan.Trainer`: ``on_step``, ``on_epoch`` and ``on_samples`` for
+    its lists of the same names. :meth:`close` flushes the files."""
 
     def __init__(self, logdir: str | Path) -> None:
         try:
@@ -42,6 +42,13 @@ class TensorBoardLogger:
         for key in HISTORY_COLUMNS:
             if key not in _COUNTERS and key in row and math.isfinite(float(row[key])):
                 self.writer.add_scalar(key, float(row[key]), step)
+
+    def on_epoch(self, trainer: Any, epoch: int) -> None:
+        """The epoch's score (fid, fid_ratio_to_floor), when it was scored, at its last global step."""
+        for key in ("fid", "fid_ratio_to_floor"):
+            value = trainer.history[key][-1] if trainer.history[key] else math.nan
+            if math.isfinite(value):
+                self.writer.add_scalar(key, float(value), trainer.global_step)
 
     def on_samples(self, trainer: Any, images: np.ndarray, name: str) -> None:
         from minigan.viz import image_grid

@@ -40,12 +40,14 @@ import numpy as np
 
 from minigan import backends, nn, optim
 from minigan.data import BatchLoader, load_mnist
+from minigan.gan.best import BEST_NAME, BestKeeper
 from minigan.gan.config import TrainConfig, make_optimizer, make_scheduler
 from minigan.gan.errors import ConfigError  # noqa: F401 - still imported from here by older code
 from minigan.gan.errors import CheckpointError, RunWriteError, TrainingDiverged
 from minigan.gan.models import build_models
 from minigan.gan.objectives import Objective, get_objective
 from minigan.gan.progress import Progress, step_line
+from minigan.gan.regularizers import apply_d_options, instance_noise_sigma
 from minigan.gan.run_files import (
     CHECKPOINT_FORMAT, CHECKPOINT_NAME, CHECKPOINT_VERSION, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS,
     NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
@@ -80,18 +82,23 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, run_dir: str | os.PathLike, images: np.ndarray | None = None,
                  *, stream: TextIO | None = None, on_step: Sequence[Callable[["Trainer", dict], None]] = (),
-                 verbose: bool = True) -> None:
+                 verbose: bool = True, scorer: Callable[[np.ndarray], dict] | None = None) -> None:
         self.config = config.resolve()
         self.run_dir = Path(run_dir)
         self.stream = stream if stream is not None else sys.stdout
         self.on_step = list(on_step)
         self.on_samples: list[Callable[["Trainer", np.ndarray, str], None]] = []  # (trainer, images, name) per grid
+        # (trainer, epoch) after each epoch's files are written; trainer.last_score is its score, if scored
+        self.on_epoch: list[Callable[["Trainer", int], None]] = []
+        self.last_score: dict[str, Any] | None = None
         self.verbose = verbose
         # the objective with this run's clipping bound and penalty weights: the step's hooks
         self.objective: Objective = get_objective(self.config.loss).with_settings(
             self.config.clip, self.config.gp_lambda, self.config.r1_gamma)
         self.rng = np.random.default_rng(self.config.seed)  # the run's one Generator, handed to all that draws
         self.generator, self.discriminator, self.arch = build_models(self.config.arch, self.config.latent_dim, self.rng)
+        self.discriminator = apply_d_options(self.discriminator, self.config.minibatch_std, self.config.spectral_norm,
+                                             self.rng)
         _draw_dropout_from(self.rng, self.generator, self.discriminator)
         self.device = self.config.device
         self.generator.to(self.device)  # before the optimizers and the weight average are made
@@ -100,12 +107,18 @@ class Trainer:
         if images is None:
             data = load_mnist(self.config.dataset, self.config.data_dir, verbose=verbose)
             images = data.train_images
+            if scorer is None and self.config.eval_every:
+                from minigan.metrics.epoch_score import EpochScorer  # the yardstick loads only for a scored run
+
+                scorer = EpochScorer(data)
+        # the per-epoch score and best.npz (gan/best.py); runs handed their images score only with a scorer
+        self.best = BestKeeper(scorer, self.config.eval_every, self.run_dir) if scorer is not None else None
         self.loader = BatchLoader(images, self.config.batch_size, self.rng, shuffle=True, drop_last=True,
                                   scale=self.arch.scale)
         self.steps_per_epoch = len(self.loader)
         self._joint_d_batch = joins_real_and_fake(self.discriminator)
-        self.opt_g = make_optimizer(self.config, list(self.generator.parameters()))
-        self.opt_d = make_optimizer(self.config, list(self.discriminator.parameters()))
+        self.opt_g = make_optimizer(self.config, list(self.generator.parameters()), self.config.lr_g)
+        self.opt_d = make_optimizer(self.config, list(self.discriminator.parameters()), self.config.lr_d)
         self.sched_g = make_scheduler(self.config, self.opt_g, self.steps_per_epoch)
         self.sched_d = make_scheduler(self.config, self.opt_d, self.steps_per_epoch)
         # The moving average of G's weights, when configured, is what samples and generator.npz use.
@@ -145,7 +158,7 @@ class Trainer:
             config = TrainConfig.from_dict(dict(state["config"]))
         except (TypeError, ValueError, KeyError) as error:
             raise CheckpointError(f"the checkpoint in {run_dir} has an unreadable config: {error}") from None
-        changeable = {"epochs", "log_every", "sample_every", "sample_every_steps", "data_dir"}
+        changeable = {"epochs", "log_every", "sample_every", "sample_every_steps", "data_dir", "eval_every"}
         for key, value in (overrides or {}).items():
             if value is None:
                 continue
@@ -183,6 +196,8 @@ class Trainer:
             self.global_step = int(state["global_step"])
             self.last_g_loss = float(state["last_g_loss"])
             self.elapsed = float(state.get("elapsed", 0.0))
+            if self.best is not None:
+                self.best.load_state_dict(state.get("best"))
             history = state["history"]
             steps = len(np.asarray(history["global_step"]))  # columns added later are NaN in older checkpoints
             self.history = {key: [float(v) for v in np.asarray(history[key]).tolist()] if key in history
@@ -218,6 +233,7 @@ class Trainer:
             "last_g_loss": self.last_g_loss,
             "elapsed": self.elapsed,
             "history": {key: np.asarray(values, dtype=np.float64) for key, values in self.history.items()},
+            "best": None if self.best is None else self.best.state_dict(),
         }
 
     @property
@@ -250,7 +266,8 @@ class Trainer:
         return train_step(self.generator, self.discriminator, self.opt_g, self.opt_d, self.objective, real_images,
                           rng=self.rng, latent_dim=cfg.latent_dim, g_step=(self.global_step + 1) % cfg.n_critic == 0,
                           real_label=cfg.real_label, device=self.device, generator_average=self.generator_average,
-                          joint_d_batch=self._joint_d_batch)
+                          joint_d_batch=self._joint_d_batch, instance_noise=instance_noise_sigma(
+                              cfg.instance_noise, cfg.instance_noise_epochs or 1.0, self.global_step / self.steps_per_epoch))
 
     # ------------------------------------------------------------------ the loop
     def _log(self, text: str) -> None:
@@ -357,7 +374,7 @@ class Trainer:
                 row["g_loss"] = float("nan") if g_loss is None else g_loss
                 full = {"epoch": epoch_number, "step": self.batch_in_epoch, "global_step": self.global_step, **row}
                 for key in HISTORY_COLUMNS:
-                    self.history[key].append(float(full[key]))
+                    self.history[key].append(float(full.get(key, math.nan)))  # the score comes at the epoch's end
                 if cfg.lr_schedule == "cyclic":
                     self.sched_g.step()
                     self.sched_d.step()
@@ -400,13 +417,28 @@ class Trainer:
         if epoch_number % cfg.sample_every == 0 or epoch_number == cfg.epochs:
             self.save_samples(self.run_dir / "samples" / f"epoch_{epoch_number:03d}.png",
                               title=f"{cfg.arch} / {cfg.loss}, epoch {epoch_number}")
+        scored = self._score_epoch(epoch_number)
         every = cfg.checkpoint_every  # 0: no checkpoints; else every N epochs and at the end
         saved = bool(every) and (epoch_number % every == 0 or epoch_number == cfg.epochs)
         if saved:
             self.save_checkpoint()  # first: the history files never run ahead of the checkpoint
         self._write_history()
         self._log(f"epoch {epoch_number}/{cfg.epochs} done in {seconds:.1f}s "
-                  f"(total {self.elapsed:.0f}s){f'; checkpoint {self.checkpoint_path}' if saved else ''}")
+                  f"(total {self.elapsed:.0f}s){scored}{f'; checkpoint {self.checkpoint_path}' if saved else ''}")
+        for callback in self.on_epoch:
+            callback(self, epoch_number)
+
+    def _score_epoch(self, epoch_number: int) -> str:
+        """The epoch's score into the history's last row, and best.npz when it is the best; the log's words."""
+        if self.best is None or not self.best.due(epoch_number, self.config.epochs):
+            return ""
+        started = time.perf_counter()
+        score = self.last_score = self.best.score(self.sampling_generator, self.arch, self.config.latent_dim)
+        self.history["fid"][-1] = score["fid"]
+        self.history["fid_ratio_to_floor"][-1] = score["fid_ratio_to_floor"]
+        kept = self.best.keep_if_best(score, self.sampling_generator, epoch_number)
+        return (f"; FID {score['fid']:.3f} ({score['fid_ratio_to_floor']:.2f}x the floor, n = {score['n']:,} vs "
+                f"validation, {time.perf_counter() - started:.1f}s){', best so far: ' + BEST_NAME if kept else ''}")
 
     def _finish(self) -> None:
         # The history was written with the last epoch's checkpoint; only the weights are new.

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from minigan import nn
-from minigan.gan.sampling import load_run_generator
-from minigan.torch_api.safetensors_format import save_file
+from minigan.gan.sampling import load_run_generator, resolve_which
+from minigan.torch_api.safetensors_format import is_safetensors_path, save_file
 
 __all__ = ["FORMATS", "generator_metadata", "export_generator"]
 
@@ -30,13 +30,17 @@ FORMATS = ("safetensors",)
 _RANGES = {"unit": "[0, 1]", "symmetric": "[-1, 1]"}
 
 
-def generator_metadata(generator: Any, arch: Any, latent_dim: int, config: dict[str, Any]) -> dict[str, str]:
-    """The metadata that describes ``generator`` (see the module's docstring)."""
+def generator_metadata(generator: Any, arch: Any, latent_dim: int, config: dict[str, Any],
+                       which: str = "last") -> dict[str, str]:
+    """The metadata that describes ``generator`` (see the module's docstring); ``which`` is
+    "best" for the generator at the run's best per-epoch score (best.npz)."""
     widths = [layer.out_features if isinstance(layer, nn.Linear) else layer.out_channels
               for layer in generator.modules() if isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d))]
     ema = config.get("ema")
     weights = (f"the weight average of the generator (decay {ema:g})" if isinstance(ema, (int, float)) and ema
                else "the generator's weights" if "ema" in config else "as the file given to minigan.export held them")
+    if which == "best":
+        weights += ", at the run's best per-epoch score (best.npz)"
     return {
         "arch": arch.name,
         "latent_dim": str(int(latent_dim)),
@@ -54,7 +58,8 @@ def export_generator(checkpoint: str | Path, out: str | Path, format: str = "saf
     file) to ``out`` in ``format``, atomically; returns the metadata written."""
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
-    generator, arch, latent_dim, config = load_run_generator(checkpoint)
-    metadata = generator_metadata(generator, arch, latent_dim, config)
+    which = None if is_safetensors_path(Path(checkpoint)) else resolve_which(checkpoint)
+    generator, arch, latent_dim, config = load_run_generator(checkpoint, which=which)
+    metadata = generator_metadata(generator, arch, latent_dim, config, which or "last")
     save_file(generator.state_dict(), out, metadata)
     return metadata

@@ -102,7 +102,7 @@ def load_samples(path: str | Path) -> np.ndarray:
 
 
 def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int = 1000, device: str = "cpu",
-                     weights: str = "average", arch: str | None = None) -> np.ndarray:
+                     weights: str = "average", which: str | None = None, arch: str | None = None) -> np.ndarray:
     """n images in [0, 1], shape (n, 784), from the generator of a ``minigan.train`` run (its
     weight average, or G's raw weights with ``weights="raw"``; see :func:`minigan.gan.load_generator`),
     of a ``.safetensors`` file written by ``minigan.export``, or, with ``arch``, of a plain state_dict file.
@@ -116,7 +116,7 @@ def samples_from_run(run_dir: str | Path, n: int, seed: int = 0, batch_size: int
         if arch is not None:
             generator, architecture, latent_dim = load_state_dict_generator(run_dir, arch)
         else:
-            generator, architecture, latent_dim = load_generator(run_dir, weights)
+            generator, architecture, latent_dim = load_generator(run_dir, weights, which)
         generator.to(device)
         samples = draw_samples(generator, architecture, latent_dim, n, seed, batch_size)
     except (ValueError, OSError) as error:  # CheckpointError is a ValueError

@@ -1,0 +1,105 @@
+"""``torch.nn.utils``' spectral normalisation: :func:`spectral_norm` (Miyato et al. 2018).
+
+``spectral_norm(module)`` divides ``module.weight`` by an estimate of its largest singular
+value σ before every forward pass, as PyTorch's ``nn.utils.spectral_norm`` does: the trained
+Parameter becomes ``weight_orig``, and two buffers ``weight_u`` and ``weight_v`` hold the power
+iteration's vectors, so a state_dict has PyTorch's keys (``weight_orig``, ``weight_u``,
+``weight_v``). In training mode each forward pass first runs ``n_power_iterations`` steps
+``v = normalize(Wᵀu)``, ``u = normalize(W v)`` (no gradient, ``normalize(x) = x / max(‖x‖, eps)``);
+in eval mode u and v are used as they are. Then σ = uᵀ W v and ``weight = weight_orig / σ``,
+whose gradient flows through σ (dσ/dW = u vᵀ) as in PyTorch. W is the weight reshaped to
+``(weight.shape[dim], -1)``; ``dim`` defaults to 1 for ConvTranspose2d and 0 otherwise.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from ..autograd import Tensor
+from ..backends import backend_of
+from ..torch_api.unsupported import module_getattr as _module_getattr
+from .conv import ConvTranspose2d
+from .module import Module, Parameter
+
+__all__ = ["spectral_norm"]
+
+
+def _normalize(x: Any, eps: float) -> Any:
+    norm = float((x * x).sum()) ** 0.5
+    return x / max(norm, eps)
+
+
+def _order(ndim: int, dim: int) -> tuple[int, ...]:
+    return (dim,) + tuple(d for d in range(ndim) if d != dim)
+
+
+def _matrix(weight: Any, dim: int) -> Any:
+    """The weight as a matrix of shape (weight.shape[dim], -1), as PyTorch's reshape_weight_to_matrix."""
+    if dim != 0:
+        weight = weight.transpose(_order(weight.ndim, dim))
+    return weight.reshape(weight.shape[0], -1)
+
+
+class _SpectralNorm:
+    """The hook ``spectral_norm`` puts in front of a module's forward (it holds no arrays)."""
+
+    def __init__(self, module: Module, name: str, n_power_iterations: int, dim: int, eps: float) -> None:
+        self.module, self.name, self.n_power_iterations, self.dim, self.eps = module, name, n_power_iterations, dim, eps
+        self.forward = type(module).forward.__get__(module)
+
+    def compute_weight(self) -> Tensor:
+        module, name = self.module, self.name
+        weight = module._parameters[name + "_orig"]
+        u, v = module._buffers[name + "_u"], module._buffers[name + "_v"]
+        matrix = _matrix(weight.array, self.dim)
+        if module.training:
+            for _ in range(self.n_power_iterations):  # in place, so the buffers carry the estimate on
+                v[...] = _normalize(matrix.T @ u, self.eps)
+                u[...] = _normalize(matrix @ v, self.eps)
+        permuted = weight if self.dim == 0 else ops.permute(weight, _order(weight.ndim, self.dim))
+        # sigma = u^T W v = sum(W * u v^T), with u and v constants (no gradient through them)
+        sigma = ops.sum(ops.reshape(permuted, matrix.shape) * Tensor(u[:, None] * v[None, :], device=weight.device))
+        return weight / sigma
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        object.__setattr__(self.module, self.name, self.compute_weight())
+        return self.forward(*args, **kwargs)
+
+
+def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int = 1, eps: float = 1e-12,
+                  dim: int | None = None, rng: np.random.Generator | None = None) -> Module:
+    """Spectral normalisation of ``module.<name>``, in place; returns ``module`` (see the module
+    docstring). u and v start as normalised draws from N(0, 1) of ``rng`` (None: NumPy's
+    default Generator), as PyTorch draws them from its own."""
+    if not isinstance(module, Module):
+        raise TypeError(f"spectral_norm expects a Module, got {type(module).__name__}")
+    weight = module._parameters.get(name)
+    if weight is None:
+        raise ValueError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
+    if isinstance(module.__dict__.get("forward"), _SpectralNorm):
+        raise RuntimeError(f"Cannot register two spectral_norm hooks on the same parameter {name}")
+    if int(n_power_iterations) <= 0:
+        raise ValueError(f"spectral_norm: n_power_iterations must be positive, got {n_power_iterations!r}")
+    if dim is None:
+        dim = 1 if isinstance(module, ConvTranspose2d) else 0
+    rng = rng if rng is not None else np.random.default_rng()
+    matrix = _matrix(weight.array, dim)
+    backend = backend_of(weight.array)
+    h, w = matrix.shape
+    u = _normalize(backend.asarray(rng.standard_normal(h), dtype=weight.array.dtype), eps)
+    v = _normalize(backend.asarray(rng.standard_normal(w), dtype=weight.array.dtype), eps)
+    del module._parameters[name]
+    module.register_parameter(name + "_orig", Parameter(weight))
+    module.register_buffer(name + "_u", u)
+    module.register_buffer(name + "_v", v)
+    hook = _SpectralNorm(module, name, int(n_power_iterations), int(dim), float(eps))
+    object.__setattr__(module, "forward", hook)
+    object.__setattr__(module, name, hook.compute_weight())  # so module.weight reads as in PyTorch
+    return module
+
+
+__getattr__ = _module_getattr(__name__, "torch.nn.utils",
+                              {"clip_grad_norm_": "gradient clipping by norm", "weight_norm": "weight normalisation",
+                               "clip_grad_value_": "gradient clipping by value"})
