@@ -1,6 +1,6 @@
 """Neural-network building blocks: ``Module``, layers (dense and convolutional), losses, ``init`` and ``functional``;
 containers (``ModuleList``, ``ModuleDict``), ``Embedding`` and ``Dropout2d``; ``parallel.data_parallel``."""
-from . import functional, init, parallel
+from . import functional, init, parallel, utils
 from .containers import ModuleDict, ModuleList
 from .conv import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Unflatten, Upsample
 from .layers import (

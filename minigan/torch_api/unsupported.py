@@ -59,7 +59,6 @@ NN: Mapping[str, str] = {
     "L1Loss": "L1Loss", "KLDivLoss": "KLDivLoss",
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
-    "utils": "torch.nn.utils (clip_grad_norm_, spectral_norm, weight_norm)",
 }
 
 OPTIM: Mapping[str, str] = {
