@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"ops"},
     {"nn"},
     {"optim"},
+    {"compile"},
     {"data", "utils", "viz"},
     {"gan", "metrics", "gradcheck"},
     {"__init__"},

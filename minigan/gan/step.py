@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from minigan import nn, ops
-from minigan.autograd import Tensor, no_grad
+from minigan.autograd import Tensor, no_grad, step_call
 from minigan.gan.objectives import Objective
 
-__all__ = ["train_step", "joins_real_and_fake"]
+__all__ = ["train_step", "step_on_tensors", "row_of", "joins_real_and_fake"]
 
 
 def joins_real_and_fake(discriminator: nn.Module) -> bool:
@@ -41,19 +41,40 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
 
     Returns ``d_loss``, ``d_x``, ``d_g_z`` and ``g_loss`` (None when no G step was taken).
     """
+    batch = real_images.shape[0]
+    z = Tensor(rng.standard_normal((batch, latent_dim), dtype=np.float32), device=device)
+    real = Tensor(real_images, device=device)
+    losses = step_on_tensors(z, real, generator=generator, discriminator=discriminator, opt_g=opt_g, opt_d=opt_d,
+                             objective=objective, rng=rng, g_step=g_step, real_label=real_label,
+                             generator_average=generator_average, joint_d_batch=joint_d_batch)
+    return row_of(objective, *(None if t is None else t.array for t in losses))
+
+
+def row_of(objective: Objective, d_loss: Any, real_logits: Any, fake_logits: Any, g_loss: Any) -> dict[str, Any]:
+    """The logged row of one step, from the arrays :func:`step_on_tensors` returned."""
+    return {"d_loss": float(d_loss), "d_x": objective.d_output(real_logits), "d_g_z": objective.d_output(fake_logits),
+            "g_loss": None if g_loss is None else float(g_loss)}
+
+
+def step_on_tensors(z: Tensor, real: Tensor, *, generator: nn.Module, discriminator: nn.Module, opt_g: Any,
+                    opt_d: Any, objective: Objective, rng: np.random.Generator, g_step: bool,
+                    real_label: float = 1.0, generator_average: Any = None,
+                    joint_d_batch: bool = True) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
+    """The step of :func:`train_step` on the noise ``z`` and the ``real`` batch, already Tensors;
+    returns D's loss, D's logits on the real and on the fake batch, and G's loss (None without a
+    G step). A pure step in :mod:`minigan.compile`'s sense: Python branches only on ``g_step``."""
     G, D, obj = generator, discriminator, objective
     G.train()
     D.train()
-    batch = real_images.shape[0]
-    z = Tensor(rng.standard_normal((batch, latent_dim), dtype=np.float32), device=device)
+    batch = real.shape[0]
     if g_step:
         fake = G(z)
     else:
         with no_grad():
             fake = G(z)
     fake_detached = fake.detach()
-    # the batch enters the device here; R1 differentiates D's logits with respect to it
-    real = Tensor(real_images, device=device, requires_grad=obj.differentiates_real_batch)
+    if obj.differentiates_real_batch:  # R1 differentiates D's logits with respect to the real batch
+        real.requires_grad = True
     if joint_d_batch:  # one pass over real and fake together: fewer, larger matmuls
         logits = D(ops.cat([real, fake_detached]))
         real_logits, fake_logits = logits[:batch], logits[batch:]
@@ -66,9 +87,8 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
     opt_d.zero_grad()
     d_loss.backward()
     opt_d.step()
-    obj.after_d_step(D)
-    row = {"d_loss": d_loss.item(), "d_x": obj.d_output(real_logits), "d_g_z": obj.d_output(fake_logits),
-           "g_loss": None}
+    step_call(obj.after_d_step, D)
+    g_loss = None
     if g_step:
         d_params = list(D.parameters())
         for p in d_params:  # D's weight gradients are not needed for G's step
@@ -79,9 +99,8 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: Any, opt_d
             g_loss.backward()
             opt_g.step()
             if generator_average is not None:
-                generator_average.update(G)
+                step_call(generator_average.update, G)
         finally:
             for p in d_params:
                 p.requires_grad = True
-        row["g_loss"] = g_loss.item()
-    return row
+    return d_loss, real_logits, fake_logits, g_loss

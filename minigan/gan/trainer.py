@@ -28,6 +28,7 @@ files, so history.csv never runs ahead of what a resumed run continues from.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import os
 import signal
@@ -51,7 +52,8 @@ from minigan.gan.run_files import (
     NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
 )
 from minigan.gan.sampling import generate
-from minigan.gan.step import joins_real_and_fake, train_step
+from minigan.compile import compile as compile_step
+from minigan.gan.step import joins_real_and_fake, row_of, step_on_tensors, train_step
 from minigan.gan.stop_signals import Interrupted, handling_stop_signals
 from minigan.nn.layers import fused_activations
 from minigan.torch_api.serialization import save
@@ -80,7 +82,7 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, run_dir: str | os.PathLike, images: np.ndarray | None = None,
                  *, stream: TextIO | None = None, on_step: Sequence[Callable[["Trainer", dict], None]] = (),
-                 verbose: bool = True) -> None:
+                 verbose: bool = True, compiled: bool = False) -> None:
         self.config = config.resolve()
         self.run_dir = Path(run_dir)
         self.stream = stream if stream is not None else sys.stdout
@@ -103,6 +105,11 @@ class Trainer:
                                   scale=self.arch.scale)
         self.steps_per_epoch = len(self.loader)
         self._joint_d_batch = joins_real_and_fake(self.discriminator)
+        # compiled: the step is captured on its first batches and replayed after (minigan/compile)
+        self._compiled = compile_step(functools.partial(
+            step_on_tensors, generator=self.generator, discriminator=self.discriminator, objective=self.objective,
+            rng=self.rng, real_label=self.config.real_label, joint_d_batch=self._joint_d_batch),
+            device=self.device, log=self._log) if compiled else None
         self.opt_g = make_optimizer(self.config, list(self.generator.parameters()))
         self.opt_d = make_optimizer(self.config, list(self.discriminator.parameters()))
         self.sched_g = make_scheduler(self.config, self.opt_g, self.steps_per_epoch)
@@ -244,6 +251,11 @@ class Trainer:
         Returns ``d_loss``, ``d_x``, ``d_g_z`` and ``g_loss`` (None when no G step was taken).
         """
         cfg = self.config
+        g_step = (self.global_step + 1) % cfg.n_critic == 0
+        if self._compiled is not None:
+            z = self.rng.standard_normal((real_images.shape[0], cfg.latent_dim), dtype=np.float32)
+            return row_of(self.objective, *self._compiled(z, real_images, g_step=g_step, opt_g=self.opt_g,
+                                                          opt_d=self.opt_d, generator_average=self.generator_average))
         return train_step(self.generator, self.discriminator, self.opt_g, self.opt_d, self.objective, real_images,
                           rng=self.rng, latent_dim=cfg.latent_dim, g_step=(self.global_step + 1) % cfg.n_critic == 0,
                           real_label=cfg.real_label, device=self.device, generator_average=self.generator_average,
