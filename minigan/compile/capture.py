@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from minigan.autograd import Context, Tensor, recording
+from minigan.autograd import Context, Tensor, recording, set_grad_enabled
 
 __all__ = ["Recorder", "Program", "differences"]
 
@@ -192,8 +192,9 @@ class Program:
             buf[slot] = tensor.array
         for slot, array in zip(self.inputs, inputs):
             buf[slot] = array
-        for run in self.code:
-            run(buf)
+        with set_grad_enabled(False):  # as the engine runs backward (the fused ops' fast paths); no forward reads it
+            for run in self.code:
+                run(buf)
         return tuple(None if slot is None else buf[slot] for slot in self.outputs)
 
 
