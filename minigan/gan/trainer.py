@@ -82,7 +82,7 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, run_dir: str | os.PathLike, images: np.ndarray | None = None,
                  *, stream: TextIO | None = None, on_step: Sequence[Callable[["Trainer", dict], None]] = (),
-                 verbose: bool = True, compiled: bool = False) -> None:
+                 verbose: bool = True, compiled: bool | None = None) -> None:
         self.config = config.resolve()
         self.run_dir = Path(run_dir)
         self.stream = stream if stream is not None else sys.stdout
@@ -105,7 +105,11 @@ class Trainer:
                                   scale=self.arch.scale)
         self.steps_per_epoch = len(self.loader)
         self._joint_d_batch = joins_real_and_fake(self.discriminator)
-        # compiled: the step is captured on its first batches and replayed after (minigan/compile)
+        # compiled: the step is captured on its first batches and replayed after (minigan/compile,
+        # docs/compile.md). None: on for the CPU, unless a penalty differentiates (R1, WGAN-GP).
+        if compiled is None:
+            compiled = (str(self.device) == "cpu" and not self.objective.gp_lambda
+                        and not self.objective.r1_gamma)
         self._compiled = compile_step(functools.partial(
             step_on_tensors, generator=self.generator, discriminator=self.discriminator, objective=self.objective,
             rng=self.rng, real_label=self.config.real_label, joint_d_batch=self._joint_d_batch),
