@@ -11,7 +11,7 @@ iteration's matrix products, each timed in NumPy's BLAS at its own shape (gemm_f
 the bytes Adam must move (value, gradient and both moments read, three written back) at the
 bandwidth of a plain large copy (mem_floor). floor/numba is the fraction of it minigan reaches;
 the rest goes to elementwise work and Python overhead. The replay rows time the same step
-captured once and replayed (minigan/compile, docs/compile.md), floor/replay its fraction.
+captured once and replayed (minigan/replay, docs/replay.md), floor/replay its fraction.
 
     python bench/step.py [--json] [--repeats 7] [--arch seed default dcgan cnn-d] [--batch 64 256] [--device cpu]
 
@@ -33,7 +33,7 @@ from _common import add_torch_report, machine_report, paired_ratio, print_result
 
 import minigan as mg
 from minigan import backends, nn, optim
-from minigan.compile import compile as compile_step
+from minigan.replay import compile as compile_step
 from minigan.gan.models import build_models, get_architecture
 from minigan.nn import functional as F
 

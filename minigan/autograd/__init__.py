@@ -6,7 +6,7 @@ Bottom to top, each module importing only those before it:
 * ``arguments`` - the ``device=`` and ``dtype=`` arguments, read once;
 * ``tensor`` - ``Tensor``: an array plus ``requires_grad``, ``grad`` and the node that made it;
 * ``function`` - ``Function`` and its ``Context``: one differentiable operation;
-* ``recording`` - the hook through which ``minigan.compile`` captures a step;
+* ``recording`` - the hook through which ``minigan.replay.compile`` captures a step;
 * ``tracing`` - ``trace()``, which watches the backward pass one op at a time;
 * ``engine`` - ``backward()`` and ``grad()``: the graph walked in reverse, the chain rule;
 * ``graph`` - the graph behind a tensor as nodes, for reading and for pictures.

@@ -178,7 +178,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                 needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, needs))
             if recorder is None:
                 input_grads = _call_backward(ctx, grad, needs, tracer)
-            else:  # minigan.compile records the call as one kernel call
+            else:  # minigan.replay.compile records the call as one kernel call
                 input_grads = recorder.backward(_call_backward, ctx, grad, needs, tracer)
             if not isinstance(input_grads, tuple) or len(input_grads) != len(ctx.inputs):
                 raise RuntimeError(

@@ -90,7 +90,7 @@ class Function:
         if isinstance(data, np.generic):  # NumPy ufuncs turn 0-d arrays into scalars
             data = np.asarray(data)
         recorder = active_recorder()
-        if recorder is not None:  # minigan.compile is capturing this step
+        if recorder is not None:  # minigan.replay.compile is capturing this step
             recorder.function(cls, options, tensors, ctx, data)
         record = is_grad_enabled() and any(t.requires_grad for t in tensors)
         if not record:

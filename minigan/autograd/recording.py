@@ -1,4 +1,4 @@
-"""The hook that ``minigan.compile`` records a step through (see minigan/compile/capture.py).
+"""The hook that ``minigan.replay.compile`` records a step through (see minigan/replay/capture.py).
 
 While a recorder is active on this thread, ``Function.apply``, the engine's gradient sums and
 leaf updates, and the optimizers report what they computed to it. With none active (always,

@@ -62,7 +62,7 @@ def step_on_tensors(z: Tensor, real: Tensor, *, generator: nn.Module, discrimina
                     joint_d_batch: bool = True) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
     """The step of :func:`train_step` on the noise ``z`` and the ``real`` batch, already Tensors;
     returns D's loss, D's logits on the real and on the fake batch, and G's loss (None without a
-    G step). A pure step in :mod:`minigan.compile`'s sense: Python branches only on ``g_step``."""
+    G step). A pure step in :mod:`minigan.replay.compile`'s sense: Python branches only on ``g_step``."""
     G, D, obj = generator, discriminator, objective
     G.train()
     D.train()

@@ -52,7 +52,7 @@ from minigan.gan.run_files import (
     NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
 )
 from minigan.gan.sampling import generate
-from minigan.compile import compile as compile_step
+from minigan.replay import compile as compile_step
 from minigan.gan.step import joins_real_and_fake, row_of, step_on_tensors, train_step
 from minigan.gan.stop_signals import Interrupted, handling_stop_signals
 from minigan.nn.layers import fused_activations
@@ -105,8 +105,8 @@ class Trainer:
                                   scale=self.arch.scale)
         self.steps_per_epoch = len(self.loader)
         self._joint_d_batch = joins_real_and_fake(self.discriminator)
-        # compiled: the step is captured on its first batches and replayed after (minigan/compile,
-        # docs/compile.md). None: on for the CPU, unless a penalty differentiates (R1, WGAN-GP).
+        # compiled: the step is captured on its first batches and replayed after (minigan/replay,
+        # docs/replay.md). None: on for the CPU, unless a penalty differentiates (R1, WGAN-GP).
         if compiled is None:
             compiled = (str(self.device) == "cpu" and not self.objective.gp_lambda
                         and not self.objective.r1_gamma)

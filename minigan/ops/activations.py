@@ -121,7 +121,7 @@ class Dropout(Function):
     integers (formulas.dropout);  df/da = keep / (1 - p). One fused kernel call each way.
 
     The bits are drawn from ``rng`` inside ``forward`` (on the host, then moved to a's device), so
-    that a replayed step (minigan/compile) draws them again, from the same Generator in the same order."""
+    that a replayed step (minigan/replay) draws them again, from the same Generator in the same order."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, rng: np.random.Generator, threshold: int, scale: float) -> Any:

@@ -85,7 +85,7 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients of every parameter (set them to None, or zero them in place)."""
         recorder = active_recorder()
-        if recorder is not None:  # minigan.compile: done again at this point of every replay
+        if recorder is not None:  # minigan.replay.compile: done again at this point of every replay
             recorder.call(self.zero_grad, (set_to_none,))
             return
         for group in self.param_groups:
@@ -101,7 +101,7 @@ class Optimizer:
         ``closure`` (optional) re-evaluates the model and returns the loss, which is returned.
         """
         recorder = active_recorder()
-        if recorder is not None:  # minigan.compile: done again at this point of every replay
+        if recorder is not None:  # minigan.replay.compile: done again at this point of every replay
             if closure is not None:
                 recorder.unsupported("optimizer.step(closure)")
             else:

@@ -1,4 +1,4 @@
-"""``minigan.compile(step)``: run a training step once eagerly while recording its kernel calls,
+"""``minigan.replay.compile(step)``: run a training step once eagerly while recording its kernel calls,
 then replay the recording on later calls (capture.py says what is recorded and checked).
 
 The step takes Tensors made from the arrays it is called with (its inputs, bound by position)
@@ -29,7 +29,7 @@ _EAGER = "eager"
 
 
 def _default_log(text: str) -> None:
-    logging.getLogger("minigan.compile").info(text)
+    logging.getLogger("minigan.replay").info(text)
 
 
 class Compiled:

@@ -1,4 +1,4 @@
-"""minigan.compile: a captured and replayed step equals the eager step bit for bit, a corrupted
+"""minigan.replay.compile: a captured and replayed step equals the eager step bit for bit, a corrupted
 recording is seen to diverge, and each case that replay cannot serve runs eagerly and says so."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 import minigan
 from minigan import nn
-from minigan.compile import Compiled
+from minigan.replay import Compiled
 from minigan.gan.config import TrainConfig
 from minigan.gan.trainer import Trainer
 from minigan.optim import Adam

@@ -98,7 +98,7 @@ class Recorder:
         items = result if isinstance(result, (tuple, list)) else (result,)
         for item in items:
             if item is not None and not isinstance(item, Tensor):
-                raise TypeError(f"minigan.compile: a step returns Tensors (or None), got {type(item).__name__}")
+                raise TypeError(f"minigan.replay.compile: a step returns Tensors (or None), got {type(item).__name__}")
         self.outputs = [None if t is None else self._read(t.array, t) for t in items]
         return tuple(None if t is None else t.array for t in items)
 
