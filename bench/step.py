@@ -10,7 +10,8 @@ The floor counts what no implementation can avoid, both parts measured in the sa
 iteration's matrix products, each timed in NumPy's BLAS at its own shape (gemm_floor), and
 the bytes Adam must move (value, gradient and both moments read, three written back) at the
 bandwidth of a plain large copy (mem_floor). floor/numba is the fraction of it minigan reaches;
-the rest goes to elementwise work and Python overhead.
+the rest goes to elementwise work and Python overhead. The replay rows time the same step
+captured once and replayed (minigan/replay, docs/replay.md), floor/replay its fraction.
 
     python bench/step.py [--json] [--repeats 7] [--arch seed default dcgan cnn-d] [--batch 64 256] [--device cpu]
 
@@ -32,6 +33,7 @@ from _common import add_torch_report, machine_report, paired_ratio, print_result
 
 import minigan as mg
 from minigan import backends, nn, optim
+from minigan.replay import compile as compile_step
 from minigan.gan.models import build_models, get_architecture
 from minigan.nn import functional as F
 
@@ -117,7 +119,8 @@ def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
     return sum(7 * p.array.nbytes for model in (generator, discriminator) for p in model.parameters())
 
 
-def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = "cpu") -> Callable[[], None]:
+def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = "cpu",
+                 replayed: bool = False) -> Callable[[], None]:
     rng = np.random.default_rng(seed)
     generator, discriminator, spec = build_models(arch, 100, rng)
     generator.to(device)
@@ -135,7 +138,13 @@ def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = 
         synchronize()
 
     def _step() -> None:
-        z = mg.tensor(rng.standard_normal((batch, 100), dtype=np.float32), device=device)
+        z = rng.standard_normal((batch, 100), dtype=np.float32)
+        if replayed:
+            compiled(z)
+        else:
+            _on_tensors(mg.tensor(z, device=device))
+
+    def _on_tensors(z: Any) -> tuple[Any, Any]:
         fake = generator(z)
         d_loss = F.bce_with_logits(discriminator(real), ones) + F.bce_with_logits(discriminator(fake.detach()), zeros)
         opt_d.zero_grad()
@@ -145,7 +154,9 @@ def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = 
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
+        return d_loss, g_loss
 
+    compiled = compile_step(_on_tensors, device=device, log=lambda text: None)  # used when replayed
     step.models = (generator, discriminator)  # type: ignore[attr-defined]
     return step
 
@@ -256,7 +267,8 @@ def main() -> None:
         betas = get_architecture(arch).betas
         for batch in args.batch:
             numba_step = minigan_step(arch, batch, "numba")
-            candidates = {"numba": numba_step, "numpy": minigan_step(arch, batch, "numpy")}
+            candidates = {"numba": numba_step, "replay": minigan_step(arch, batch, "numba", replayed=True),
+                          "numpy": minigan_step(arch, batch, "numpy")}
             if torch is not None:
                 candidates["torch"] = torch_step(numba_step.models, betas, batch)
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
@@ -269,6 +281,9 @@ def main() -> None:
                 "gemm_floor_ms": gemm_ms, "mem_floor_ms": mem_ms, "floor_ms": gemm_ms + mem_ms,
             }
             row["floor/numba"] = row["floor_ms"] / row["numba_ms"]
+            row["replay_ms"] = timings["replay"].median * 1e3
+            row["replay/numba"] = paired_ratio(timings, "replay", "numba")
+            row["floor/replay"] = row["floor_ms"] / row["replay_ms"]
             if torch is not None:
                 row["torch_ms"] = timings["torch"].median * 1e3
                 row["numba/torch"] = paired_ratio(timings, "numba", "torch")
@@ -278,7 +293,7 @@ def main() -> None:
     report["copy_bandwidth_gb_s"] = round(bandwidth / 1e9, 1)
     add_torch_report(report, torch)
     columns = ["arch", "batch", "numba_ms", "numpy_ms", "numpy/numba", "gemm_floor_ms", "mem_floor_ms", "floor_ms",
-               "floor/numba"]
+               "floor/numba", "replay_ms", "replay/numba", "floor/replay"]
     if torch is not None:
         columns[4:4] = ["torch_ms", "numba/torch"]
         columns.append("floor/torch")

@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"torch_api", "cuda", "accelerator"},
     {"ops"},
     {"nn"},
-    {"optim"},
+    {"optim", "replay"},
     {"data", "utils", "viz"},
     {"gan", "metrics", "gradcheck", "vision"},
     {"__init__"},

@@ -8,6 +8,7 @@ Bottom to top, each module importing only those before it:
 * ``legacy`` - PyTorch's older spellings: ``Variable``, type names, ``is_cuda``;
 * ``tensor`` - ``Tensor``: an array plus ``requires_grad``, ``grad`` and the node that made it;
 * ``function`` - ``Function`` and its ``Context``: one differentiable operation;
+* ``recording`` - the hook through which ``minigan.replay.compile`` captures a step;
 * ``tracing`` - ``trace()``, which watches the backward pass one op at a time;
 * ``engine`` - ``backward()`` and ``grad()``: the graph walked in reverse, the chain rule;
 * ``graph`` - the graph behind a tensor as nodes, for reading and for pictures.
@@ -19,6 +20,7 @@ from .arguments import DEFAULT_DTYPE
 from .inplace import bump_version
 from .tensor import Tensor, as_tensor, tensor
 from .legacy import Variable
+from .recording import active_recorder, recording, step_call
 from .function import Context, Function, unbroadcast
 from .tracing import TraceLog, TraceRecord, trace
 from .engine import backward, grad, topological_order
@@ -26,6 +28,6 @@ from .graph import GraphNode, graph_edges, graph_nodes, graph_text
 
 __all__ = [
     "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "bump_version", "Tensor", "as_tensor",
-    "tensor", "Context", "Function", "unbroadcast", "TraceLog", "TraceRecord", "trace", "backward", "grad",
-    "topological_order", "GraphNode", "graph_edges", "graph_nodes", "graph_text", "Variable",
+    "tensor", "active_recorder", "recording", "step_call", "Context", "Function", "unbroadcast", "TraceLog", "TraceRecord",
+    "trace", "backward", "grad", "topological_order", "GraphNode", "graph_edges", "graph_nodes", "graph_text", "Variable",
 ]

@@ -13,6 +13,7 @@ from ..backends import backend_of
 from .grad_mode import set_grad_enabled
 from .inplace import check_versions
 from .tensor import Tensor
+from .recording import active_recorder
 from .tracing import active_tracer
 
 
@@ -56,10 +57,17 @@ class _Accumulator:
     def add(self, grad: Tensor, create_graph: bool) -> None:
         if create_graph:  # the sum itself must be differentiable
             self.grad = self.grad + grad
-        elif self.owned:
+            return
+        recorder = active_recorder()
+        if self.owned:
             self.grad.array += grad.array
+            if recorder is not None:
+                recorder.add_into(self.grad.array, grad.array)
         else:
-            self.grad = Tensor._make(self.grad.array + grad.array, False, None)
+            summed = Tensor._make(self.grad.array + grad.array, False, None)
+            if recorder is not None:
+                recorder.add(self.grad.array, grad.array, summed.array)
+            self.grad = summed
             self.owned = True
 
 
@@ -126,6 +134,9 @@ def _run_backward(
         else:
             pending[id(output)] = _Accumulator(seed, owned=False)
     results: dict[int, _Accumulator] = {}
+    recorder = active_recorder()
+    if recorder is not None and (create_graph or wanted is not None):
+        recorder.unsupported("create_graph=True or autograd.grad()" if create_graph else "autograd.grad()")
     tracer = active_tracer()  # None unless this thread is inside minigan.trace()
     if tracer is None:
         _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, None)
@@ -142,6 +153,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                retain_graph: bool, create_graph: bool, wanted: set[int] | None, leads_to_wanted: set[int],
                tracer: Any) -> None:
     """The chain rule, node by node from the outputs (see _run_backward)."""
+    recorder = active_recorder()
     with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
             accumulated = pending.pop(id(node), None)
@@ -166,7 +178,10 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
             needs = ctx.needs_input_grad
             if wanted is not None:  # like torch.autograd.grad: no gradient that leads to no wanted tensor
                 needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, needs))
-            input_grads = _call_backward(ctx, grad, needs, tracer)
+            if recorder is None:
+                input_grads = _call_backward(ctx, grad, needs, tracer)
+            else:  # minigan.replay.compile records the call as one kernel call
+                input_grads = recorder.backward(_call_backward, ctx, grad, needs, tracer)
             if not isinstance(input_grads, tuple) or len(input_grads) != len(ctx.inputs):
                 raise RuntimeError(
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "
@@ -232,6 +247,9 @@ def _call_backward(ctx: Any, grad: Tensor, needs: tuple[bool, ...], tracer: Any)
 
 
 def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, owned: bool, create_graph: bool) -> None:
+    recorder = active_recorder()
+    if recorder is not None:
+        recorder.leaf(leaf, grad.array, owned)
     if leaf.grad is None:
         # A borrowed array must be copied before it becomes .grad, which later backwards add to.
         leaf.grad = grad if (owned or create_graph) else Tensor._make(_copy(grad.array), False, None)

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import is_grad_enabled
+from .recording import active_recorder
 from .tensor import Tensor, as_tensor
 
 
@@ -96,6 +97,9 @@ class Function:
         data = cls.forward(ctx, *(t.array for t in tensors), **options)
         if isinstance(data, np.generic):  # NumPy ufuncs turn 0-d arrays into scalars
             data = np.asarray(data)
+        recorder = active_recorder()
+        if recorder is not None:  # minigan.replay.compile is capturing this step
+            recorder.function(cls, options, tensors, ctx, data)
         record = is_grad_enabled() and any(t.requires_grad for t in tensors)
         if not record:
             return Tensor._make(data, False, None)

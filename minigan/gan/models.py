@@ -265,3 +265,12 @@ def to_unit(images: np.ndarray, scale: str) -> np.ndarray:
     elif scale != "unit":
         raise ValueError(f"scale must be 'unit' or 'symmetric', got {scale!r}")
     return np.clip(images, 0.0, 1.0)
+
+
+def draw_dropout_from(rng: np.random.Generator, *models: nn.Module) -> None:
+    """Hand ``rng`` to every Dropout of ``models`` built without a Generator of its own (an
+    architecture from outside minigan), so that the run's Generator draws all its masks."""
+    for model in models:
+        for module in model.modules():
+            if isinstance(module, nn.Dropout) and module.rng is None:
+                module.rng = rng

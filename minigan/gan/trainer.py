@@ -44,7 +44,7 @@ from minigan.gan.best import BEST_NAME, BestKeeper
 from minigan.gan.config import TrainConfig, make_optimizer, make_scheduler
 from minigan.gan.errors import ConfigError  # noqa: F401 - still imported from here by older code
 from minigan.gan.errors import CheckpointError, RunWriteError, TrainingDiverged
-from minigan.gan.models import build_models
+from minigan.gan.models import build_models, draw_dropout_from
 from minigan.gan.objectives import Objective, get_objective
 from minigan.gan.progress import Progress, step_line
 from minigan.gan.regularizers import apply_d_options, instance_noise_sigma
@@ -53,7 +53,7 @@ from minigan.gan.run_files import (
     NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
 )
 from minigan.gan.sampling import generate
-from minigan.gan.step import joins_real_and_fake, train_step
+from minigan.gan.step import joins_real_and_fake, replayed_step, row_of, train_step
 from minigan.gan.stop_signals import Interrupted, handling_stop_signals
 from minigan.nn.layers import fused_activations
 from minigan.torch_api.serialization import save
@@ -82,7 +82,8 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, run_dir: str | os.PathLike, images: np.ndarray | None = None,
                  *, stream: TextIO | None = None, on_step: Sequence[Callable[["Trainer", dict], None]] = (),
-                 verbose: bool = True, scorer: Callable[[np.ndarray], dict] | None = None) -> None:
+                 verbose: bool = True, scorer: Callable[[np.ndarray], dict] | None = None,
+                 compiled: bool | None = None) -> None:
         self.config = config.resolve()
         self.run_dir = Path(run_dir)
         self.stream = stream if stream is not None else sys.stdout
@@ -99,7 +100,7 @@ class Trainer:
         self.generator, self.discriminator, self.arch = build_models(self.config.arch, self.config.latent_dim, self.rng)
         self.discriminator = apply_d_options(self.discriminator, self.config.minibatch_std, self.config.spectral_norm,
                                              self.rng)
-        _draw_dropout_from(self.rng, self.generator, self.discriminator)
+        draw_dropout_from(self.rng, self.generator, self.discriminator)
         self.device = self.config.device
         self.generator.to(self.device)  # before the optimizers and the weight average are made
         self.discriminator.to(self.device)
@@ -117,6 +118,8 @@ class Trainer:
                                   scale=self.arch.scale)
         self.steps_per_epoch = len(self.loader)
         self._joint_d_batch = joins_real_and_fake(self.discriminator)
+        self._compiled = replayed_step(self.config, self.objective, self.generator, self.discriminator, self.rng,
+                                       self._joint_d_batch, self._log, compiled)
         self.opt_g = make_optimizer(self.config, list(self.generator.parameters()), self.config.lr_g)
         self.opt_d = make_optimizer(self.config, list(self.discriminator.parameters()), self.config.lr_d)
         self.sched_g = make_scheduler(self.config, self.opt_g, self.steps_per_epoch)
@@ -263,8 +266,13 @@ class Trainer:
         Returns ``d_loss``, ``d_x``, ``d_g_z`` and ``g_loss`` (None when no G step was taken).
         """
         cfg = self.config
+        g_step = (self.global_step + 1) % cfg.n_critic == 0
+        if self._compiled is not None:
+            z = self.rng.standard_normal((real_images.shape[0], cfg.latent_dim), dtype=np.float32)
+            return row_of(self.objective, *self._compiled(z, real_images, g_step=g_step, opt_g=self.opt_g,
+                                                          opt_d=self.opt_d, generator_average=self.generator_average))
         return train_step(self.generator, self.discriminator, self.opt_g, self.opt_d, self.objective, real_images,
-                          rng=self.rng, latent_dim=cfg.latent_dim, g_step=(self.global_step + 1) % cfg.n_critic == 0,
+                          rng=self.rng, latent_dim=cfg.latent_dim, g_step=g_step,
                           real_label=cfg.real_label, device=self.device, generator_average=self.generator_average,
                           joint_d_batch=self._joint_d_batch, instance_noise=instance_noise_sigma(
                               cfg.instance_noise, cfg.instance_noise_epochs or 1.0, self.global_step / self.steps_per_epoch))
@@ -490,11 +498,3 @@ class Trainer:
         write_history(self.run_dir, self.history, self.steps_per_epoch,
                       title=f"{self.config.arch} / {self.config.loss}")
 
-
-def _draw_dropout_from(rng: np.random.Generator, *models: nn.Module) -> None:
-    """Hand ``rng`` to every Dropout of ``models`` built without a Generator of its own (an
-    architecture from outside minigan), so that the run's Generator draws all its masks."""
-    for model in models:
-        for module in model.modules():
-            if isinstance(module, nn.Dropout) and module.rng is None:
-                module.rng = rng

@@ -133,21 +133,29 @@ class Softmax(Function):
 
 class Dropout(Function):
     """f = a · keep / (1 - p), keep = [bits >= round(p · 2^32)] for uniform random 32-bit
-    integers (formulas.dropout);  df/da = keep / (1 - p). One fused kernel call each way."""
+    integers (formulas.dropout);  df/da = keep / (1 - p). One fused kernel call each way.
+
+    The bits are drawn from ``rng`` inside ``forward`` (on the host, then moved to a's device), so
+    that a replayed step (minigan/replay) draws them again, from the same Generator in the same order."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any, bits: Any, threshold: int, scale: float) -> Any:
-        return backend_of(a).dropout(a, bits, threshold, scale)
+    def forward(ctx: Context, a: Any, rng: np.random.Generator, threshold: int, scale: float) -> Any:
+        size = math.prod(a.shape)
+        words = rng.bit_generator.random_raw((size + 1) // 2)  # two 32-bit draws per 64-bit word
+        backend = backend_of(a)
+        bits = backend.asarray(words.view(np.uint32)[:size].reshape(a.shape))
+        ctx.save_for_backward(bits)
+        return backend.dropout(a, bits, threshold, scale)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         options = ctx.options
+        (bits,) = ctx.saved
         backend = backend_of(grad.array)
         if is_grad_enabled():  # create_graph: grad times the scaled mask, recorded
-            scaled_mask = backend.dropout(backend.xp.ones_like(grad.array), options["bits"],
-                                          options["threshold"], options["scale"])
+            scaled_mask = backend.dropout(backend.xp.ones_like(grad.array), bits, options["threshold"], options["scale"])
             return (grad * _constant(scaled_mask),)
-        return (_constant(backend.dropout(grad.array, options["bits"], options["threshold"], options["scale"])),)
+        return (_constant(backend.dropout(grad.array, bits, options["threshold"], options["scale"])),)
 
 
 def relu(a: Tensor) -> Tensor:
@@ -196,12 +204,8 @@ def dropout(a: Tensor, p: float = 0.5, training: bool = True, rng: np.random.Gen
         return a
     if p == 1.0:
         return a * 0.0
-    rng = rng if rng is not None else default_generator()
-    size = math.prod(a.shape)
-    words = rng.bit_generator.random_raw((size + 1) // 2)  # two 32-bit draws per 64-bit word
-    bits = words.view(np.uint32)[:size].reshape(a.shape)
     threshold, scale = formulas.dropout_constants(p)
-    return Dropout.apply(a, bits=backend_of(a.array).asarray(bits), threshold=threshold, scale=scale)
+    return Dropout.apply(a, rng=rng if rng is not None else default_generator(), threshold=threshold, scale=scale)
 
 
 #: The formulas evaluated on Tensors: every step is an op, so it can be recorded (the backward

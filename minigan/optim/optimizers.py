@@ -20,6 +20,7 @@ import numpy as np
 from .. import formulas
 from ..backends import backend_of, to_numpy
 from ..autograd import Tensor, bump_version, enable_grad
+from ..autograd.recording import active_recorder
 
 ParamsArg = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -83,6 +84,10 @@ class Optimizer:
     # ------------------------------------------------------------------ stepping
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients of every parameter (set them to None, or zero them in place)."""
+        recorder = active_recorder()
+        if recorder is not None:  # minigan.replay.compile: done again at this point of every replay
+            recorder.call(self.zero_grad, (set_to_none,))
+            return
         for group in self.param_groups:
             for param in group["params"]:
                 if set_to_none or param.grad is None:
@@ -96,6 +101,12 @@ class Optimizer:
 
         ``closure`` (optional) re-evaluates the model and returns the loss, which is returned.
         """
+        recorder = active_recorder()
+        if recorder is not None:  # minigan.replay.compile: done again at this point of every replay
+            if closure is not None:
+                recorder.unsupported("optimizer.step(closure)")
+            else:
+                return recorder.call(self.step, ())
         loss = None
         if closure is not None:
             with enable_grad():
