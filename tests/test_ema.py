@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from minigan import nn, optim
-from minigan.gan.trainer import ConfigError, TrainConfig
+from minigan.gan.errors import ConfigError
+from minigan.gan.trainer import TrainConfig
 
 
 def _model(seed=0):

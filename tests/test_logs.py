@@ -80,3 +80,11 @@ def test_a_checkpoint_without_the_new_columns_resumes(small_train_args, tmp_path
     assert train_cli.main(["--resume", str(run), "--epochs", "3"]) == 0
     rows = _history(run)
     assert len(rows) == 6 and [r["wasserstein"] == "" for r in rows] == [True] * 4 + [False] * 2
+
+
+def test_the_last_line_counts_epochs_in_words(small_train_args, tmp_path, capsys):
+    assert train_cli.main(small_train_args + ["--epochs", "1", "--out", str(tmp_path / "one")]) == 0
+    done = [line for line in capsys.readouterr().out.splitlines() if line.startswith("done: ")]
+    assert len(done) == 1 and done[0].startswith("done: 1 epoch, ")
+    _, lines = _run(small_train_args, tmp_path, capsys)
+    assert any(line.startswith("done: 2 epochs, ") for line in lines)

@@ -42,7 +42,6 @@ from minigan import backends, nn, optim
 from minigan.data import BatchLoader, load_mnist
 from minigan.gan.best import BEST_NAME, BestKeeper
 from minigan.gan.config import TrainConfig, make_optimizer, make_scheduler
-from minigan.gan.errors import ConfigError  # noqa: F401 - still imported from here by older code
 from minigan.gan.errors import CheckpointError, RunWriteError, TrainingDiverged
 from minigan.gan.models import build_models, draw_dropout_from
 from minigan.gan.objectives import Objective, get_objective
@@ -453,7 +452,8 @@ class Trainer:
         save(self.sampling_generator.state_dict(), self.run_dir / GENERATOR_NAME)
         if self.history["d_loss"]:
             h = self.history
-            self._log(f"done: {self.epoch} epochs, {self.global_step} steps, {self.elapsed:.0f}s of training; "
+            epochs = f"{self.epoch} epoch{'' if self.epoch == 1 else 's'}"
+            self._log(f"done: {epochs}, {self.global_step} steps, {self.elapsed:.0f}s of training; "
                       f"final D loss {h['d_loss'][-1]:.4f}, G loss {self.last_g_loss:.4f}; "
                       f"weights {self.run_dir / GENERATOR_NAME}")
 
