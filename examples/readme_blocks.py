@@ -28,6 +28,9 @@ BLOCKS = ("first-run", "files", "yardstick", "archs")
 WHAT = {  # the files block's last column
     "checkpoint.npz": "G, the average of G's weights, D, the optimizers, the random state: every epoch "
                       "(`--checkpoint-every N` or `none`; a run without one cannot be resumed)",
+    "best.npz": "the generator at the best per-epoch score (FID of 2,000 samples against the validation images); "
+                "`sample` and `evaluate` use it unless `--which last`",
+    "best.json": "which epoch that was, and its score",
     "config.json": "every setting; `--config runs/first/config.json` reruns it (options given as well override it)",
     "generator.npz": "the weights the samples come from (the average of G's weights), under `nn.Sequential`'s names",
     "history.csv": "one row per step: `d_loss`, `g_loss`, `d_x`, `d_g_z`; `wasserstein` and `gradient_penalty` "
@@ -63,7 +66,8 @@ def render(name: str, figures: dict[str, Any]) -> str:
     if name == "first-run":
         run, m = figures["first_run"], figures["first_run"]["metrics"]
         return (f"On the project's 2-core machine these {run['epochs']} epochs ({run['steps']:,} steps) trained in "
-                f"{_duration(run['seconds'])}. Evaluated at n = {m['n']:,}, the samples scored "
+                f"{_duration(run['seconds'])}. Evaluated at n = {m['n']:,}, the samples of its best-scored generator "
+                f"(best.npz, which `evaluate` takes by default) scored "
                 f"FID {m['fid']:.2f} ({m['fid_ratio_to_floor']:.1f}× the real-vs-real floor at the same n), "
                 f"Inception Score {m['inception_score']['mean']:.2f}, "
                 f"and {m['mode_coverage']['num_covered']} of 10 classes held at least 5% of the samples.")
@@ -122,7 +126,8 @@ def record(run_dir: Path, real_metrics: Path) -> dict[str, Any]:
     figures = read_figures()
     figures["first_run"] = {"epochs": int(state["epoch"]), "steps": int(state["global_step"]),
                             "seconds": float(state["elapsed"]), "files": files,
-                            "metrics": latest_metrics(run_dir / "metrics.json", 10_000)}
+                            "metrics": latest_metrics(run_dir / "metrics.json", 10_000,
+                                                      "best" if (run_dir / "best.npz").exists() else "average")}
     figures["real"] = latest_metrics(real_metrics, 10_000, "real")
     return figures
 

@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=non_negative_int, default=None,
                      help="seed of the run's one random Generator; the same seed gives the same losses (default: 0)")
     run.add_argument("--out", default=None,
-                     help="run directory, new or empty; its parent must exist (default: runs/ARCH-LOSS-seedN-TIME)")
+                     help="run directory, new or empty; its parent must exist, except runs/, which is made when needed (default: runs/ARCH-LOSS-seedN-TIME)")
     run.add_argument("--resume", metavar="RUN_DIR", default=None,
                      help="continue the run in RUN_DIR from its checkpoint (only --epochs, --log-every, "
                           "--sample-every, --sample-every-steps and --data-dir may change)")
@@ -247,7 +247,8 @@ def _take_new_out(out: Path, default: bool, held: _HeldRun) -> None:
         _probe_writable(out)
         return
     parent = out.parent
-    if default and not parent.exists():
+    made_on_demand = default or parent == Path("runs")  # the README's runs/first on a fresh clone
+    if made_on_demand and not parent.exists():
         _probe_writable(parent.parent)  # runs/ is created on demand, in the working directory
     elif not parent.exists():
         raise UsageError(f"the parent directory of --out {out} does not exist: {parent}")
@@ -256,7 +257,7 @@ def _take_new_out(out: Path, default: bool, held: _HeldRun) -> None:
     else:
         _probe_writable(parent)
     try:
-        out.mkdir(parents=default)
+        out.mkdir(parents=made_on_demand)
     except FileExistsError:  # another train made it meanwhile: treat it as an existing directory
         return _take_new_out(out, default, held)
     except OSError as error:

@@ -254,3 +254,9 @@ def test_sample_cli_reads_a_plain_state_dict_when_told_the_architecture(tmp_path
     assert sample_cli.main(["--checkpoint", str(tmp_path / "G.pt"), "--arch", "default", "--npy", str(npy)]) == 2
     assert _one_line_error(capsys, "python -m minigan.sample").endswith(
         "G.pt holds 6 tensors but the generator of architecture 'default' has 25: it is another network")
+
+
+def test_out_under_runs_makes_runs_as_the_readme_first_run_needs(small_train_args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a fresh clone: no runs/ yet
+    assert train_cli.main(small_train_args + ["--epochs", "1", "--out", "runs/first"]) == 0
+    assert (tmp_path / "runs" / "first" / "generator.npz").exists()
