@@ -59,10 +59,7 @@ def test_type_names_and_casts():
 
 
 def test_long_tensor_needs_integer_tensors():
-    try:
-        labels = torch.LongTensor([1, 2])
-    except TypeError as error:
-        pytest.skip(f"integer Tensors are not in this branch yet (issue 23, engine part): {error}")
+    labels = torch.LongTensor([1, 2])
     assert isinstance(labels, torch.Tensor) and labels.dtype == np.int64 and labels.tolist() == [1, 2]
     assert torch.LongTensor(3).shape == (3,) and torch.tensor([0.7, 2.2]).type(torch.LongTensor).tolist() == [0, 2]
 
