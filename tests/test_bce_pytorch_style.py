@@ -12,6 +12,7 @@ import minigan as mg
 from minigan import nn
 from minigan.autograd import topological_order
 from minigan.nn import functional as F
+from test_nn import finite_difference_grad
 
 
 def _ops(tensor):
@@ -20,21 +21,6 @@ def _ops(tensor):
 
 def _softplus(x):
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
-def _central_difference(f, array, eps=1e-6):
-    """d f() / d array, perturbing ``array`` in place one entry at a time."""
-    grad = np.zeros_like(array)
-    flat, flat_grad = array.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        original = flat[i]
-        flat[i] = original + eps
-        upper = f()
-        flat[i] = original - eps
-        lower = f()
-        flat[i] = original
-        flat_grad[i] = (upper - lower) / (2 * eps)
-    return grad
 
 
 # ----------------------------------------------------------------------------- PyTorch's checks
@@ -100,7 +86,7 @@ def test_pos_weight_gradients_match_finite_differences():
 
     loss().backward()
     for tensor in (x, t, w):
-        numeric = _central_difference(lambda: loss().item(), tensor.array)
+        numeric = finite_difference_grad(lambda: loss().item(), tensor.array)
         np.testing.assert_allclose(tensor.grad.array, numeric, rtol=1e-6, atol=1e-9)
 
 
@@ -164,7 +150,7 @@ def test_gradients_through_a_fused_linear_sigmoid_match_finite_differences():
     assert "BinaryCrossEntropy" not in _ops(out) and "BCEWithLogitsMean" in _ops(out)
     out.backward()
     for parameter in discriminator.parameters():
-        numeric = _central_difference(lambda: loss().item(), parameter.array)
+        numeric = finite_difference_grad(lambda: loss().item(), parameter.array)
         np.testing.assert_allclose(parameter.grad.array, numeric, rtol=1e-6, atol=1e-9)
 
 
@@ -330,5 +316,5 @@ def test_a_layer_output_used_twice_still_gets_both_gradients():
     assert "ReLU" not in _ops(out)
     out.backward()
     for tensor in (x, fc.weight, fc.bias):
-        numeric = _central_difference(lambda: loss().item(), tensor.array)
+        numeric = finite_difference_grad(lambda: loss().item(), tensor.array)
         np.testing.assert_allclose(tensor.grad.array, numeric, rtol=1e-6, atol=1e-8)
