@@ -71,7 +71,8 @@ def markdown(entries: Sequence[dict[str, Any]], note: str) -> str:
              "| training s (mean) |", "|---|---|---|---|---|"]
     for e in entries:
         cells = [f"{m:.2f} ± {s:.2f}" if not math.isnan(s) else f"{m:.2f}" for m, s, _ in (e["last_fid"], e["best_fid"])]
-        lines.append(f"| {e['loss']} | {cells[0]} | {cells[1]} | {e['last_fid'][2]}/{e['seeds']} | {e['wall_s']:.0f} |")
+        scored, runs = e["last_fid"][2], e["seeds"]
+        lines.append(f"| {e['loss']} | {cells[0]} | {cells[1]} | {scored}/{runs} | {e['wall_s']:.0f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -49,7 +49,7 @@ def trial_table(trials: Sequence[dict[str, Any]], budget_epochs: int | None) -> 
 
 
 def group_table(table: Sequence[dict[str, Any]], value: str = "best_fid") -> list[dict[str, Any]]:
-    """Mean ± standard deviation of ``value`` over the seeds of each setting, best first."""
+    """Mean ± standard deviation of ``value`` over the random seeds of each setting, best first."""
     groups: dict[str, list[float]] = {}
     for row in table:
         if not math.isnan(row[value]):
