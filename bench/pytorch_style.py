@@ -35,7 +35,7 @@ from _common import add_torch_report, machine_report, paired_ratio, print_result
 from step import adam_bytes, copy_bandwidth, gemm_floor_ms, iteration_gemms, to_torch
 
 import minigan as mg
-from minigan import backends, nn, optim
+from minigan import backends, nn
 from minigan.gan.models import build_models, get_architecture
 from minigan.nn import functional as F
 
@@ -79,16 +79,16 @@ class ForwardStyle(nn.Module):
         return x
 
 
-def _step(generator: nn.Module, discriminator: nn.Module, betas: tuple[float, float], loss: Callable,
-          rng: np.random.Generator) -> Callable[[], None]:
-    """One GAN iteration as a closure, written as the PyTorch tutorials write it."""
-    opt_g = optim.Adam(generator.parameters(), lr=2e-4, betas=betas)
-    opt_d = optim.Adam(discriminator.parameters(), lr=2e-4, betas=betas)
-    real = mg.tensor(rng.random((BATCH, 784), dtype=np.float32))
-    real_labels, fake_labels = mg.ones(BATCH, 1), mg.zeros(BATCH, 1)
+def _step(lib: Any, generator: Any, discriminator: Any, betas: tuple[float, float], loss: Callable,
+          real: Any) -> Callable[[], None]:
+    """One GAN iteration as a closure, written as the PyTorch tutorials write it; ``lib`` is
+    minigan or torch, which run the very same lines."""
+    opt_g = lib.optim.Adam(generator.parameters(), lr=2e-4, betas=betas)
+    opt_d = lib.optim.Adam(discriminator.parameters(), lr=2e-4, betas=betas)
+    real_labels, fake_labels = lib.ones(BATCH, 1), lib.zeros(BATCH, 1)
 
     def step() -> None:
-        fake = generator(mg.randn(BATCH, LATENT))
+        fake = generator(lib.randn(BATCH, LATENT))
         d_loss = loss(discriminator(real), real_labels) + loss(discriminator(fake.detach()), fake_labels)
         opt_d.zero_grad()
         d_loss.backward()
@@ -111,33 +111,12 @@ def candidates(arch: str, seed: int = 0) -> tuple[dict[str, Callable[[], None]],
     }
     g_style, d_style, _ = styled["pytorch_style"]
     styled["forward_style"] = (ForwardStyle(copy.deepcopy(g_style)), ForwardStyle(copy.deepcopy(d_style)), nn.BCELoss())
-    steps = {name: _step(g, d, spec.betas, loss, np.random.default_rng(seed + 1)) for name, (g, d, loss) in styled.items()}
-    if torch is not None:
-        steps["torch"] = torch_step(g_style, d_style, spec.betas)
+    steps = {name: _step(mg, g, d, spec.betas, loss, mg.tensor(np.random.default_rng(seed + 1).random(
+        (BATCH, 784), dtype=np.float32))) for name, (g, d, loss) in styled.items()}
+    if torch is not None:  # the PyTorch-style script on PyTorch itself (Sigmoid-ended D, nn.BCELoss), same weights
+        steps["torch"] = _step(torch, to_torch(g_style), to_torch(d_style), spec.betas, torch.nn.BCELoss(),
+                               torch.rand(BATCH, 784))
     return steps, (generator, discriminator)
-
-
-def torch_step(generator: nn.Sequential, discriminator: nn.Sequential, betas: tuple[float, float]) -> Callable[[], None]:
-    """The PyTorch-style script on PyTorch itself (Sigmoid-ended D, nn.BCELoss), same weights."""
-    g, d = to_torch(generator), to_torch(discriminator)
-    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=betas)
-    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=betas)
-    loss = torch.nn.BCELoss()
-    real = torch.rand(BATCH, 784)
-    real_labels, fake_labels = torch.ones(BATCH, 1), torch.zeros(BATCH, 1)
-
-    def step() -> None:
-        fake = g(torch.randn(BATCH, LATENT))
-        d_loss = loss(d(real), real_labels) + loss(d(fake.detach()), fake_labels)
-        opt_d.zero_grad()
-        d_loss.backward()
-        opt_d.step()
-        g_loss = loss(d(fake), real_labels)
-        opt_g.zero_grad()
-        g_loss.backward()
-        opt_g.step()
-
-    return step
 
 
 def measure(archs: list[str], threads: int, repeats: int) -> list[dict[str, Any]]:
