@@ -19,6 +19,15 @@ def _ops(tensor):
     return [node.grad_fn for node in topological_order([tensor]) if not node.is_leaf]
 
 
+def _assert_fused_equals_plain(results):
+    """``results[fused]`` = (G's output, D's loss, G's loss, gradients): fused and plain agree in float64."""
+    (fake_f, d_f, g_f, grads_f), (fake_p, d_p, g_p, grads_p) = results[True], results[False]
+    np.testing.assert_allclose(fake_f, fake_p, rtol=1e-12, atol=1e-12)
+    assert d_f == pytest.approx(d_p, rel=1e-12) and g_f == pytest.approx(g_p, rel=1e-12)
+    for a, b in zip(grads_f, grads_p):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
 def _softplus(x):
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
@@ -249,11 +258,7 @@ def test_pytorch_style_gan_takes_only_fused_layers_and_matches_the_unfused_path(
             assert {"LeakyReLU", "Tanh", "Sigmoid", "BinaryCrossEntropy"} <= ops
         grads = mg.grad(d_loss + g_loss, params)
         results[fused] = (fake.array, d_loss.item(), g_loss.item(), [g.array for g in grads])
-    (fake_f, d_f, g_f, grads_f), (fake_p, d_p, g_p, grads_p) = results[True], results[False]
-    np.testing.assert_allclose(fake_f, fake_p, rtol=1e-12, atol=1e-12)
-    assert d_f == pytest.approx(d_p, rel=1e-12) and g_f == pytest.approx(g_p, rel=1e-12)
-    for a, b in zip(grads_f, grads_p):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    _assert_fused_equals_plain(results)
 
 
 class _TutorialGenerator(nn.Module):
@@ -296,11 +301,7 @@ def test_activation_modules_called_in_forward_fold_into_the_layer_before():
             assert not ops & {"ReLU", "LeakyReLU", "Tanh", "Sigmoid", "BinaryCrossEntropy", "MatMul"}, ops
         grads = mg.grad(d_loss + g_loss, params)
         results[fused] = (fake.array, d_loss.item(), g_loss.item(), [g.array for g in grads])
-    (fake_f, d_f, g_f, grads_f), (fake_p, d_p, g_p, grads_p) = results[True], results[False]
-    np.testing.assert_allclose(fake_f, fake_p, rtol=1e-12, atol=1e-12)
-    assert d_f == pytest.approx(d_p, rel=1e-12) and g_f == pytest.approx(g_p, rel=1e-12)
-    for a, b in zip(grads_f, grads_p):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    _assert_fused_equals_plain(results)
 
 
 def test_a_layer_output_used_twice_still_gets_both_gradients():
