@@ -30,10 +30,12 @@ from typing import Sequence
 import numpy as np
 
 from minigan.backends import check_device
-from minigan.cli import OneLineParser, UsageError, int_at_least, non_negative_int, require_memory, run_program
+from minigan.cli import (
+    OneLineParser, add_generator_choice, UsageError, int_at_least, non_negative_int, require_memory, run_program,
+)
 from minigan.data import DataError
 from minigan.gan.models import ARCHITECTURES
-from minigan.gan.sampling import WEIGHTS, WHICH, resolve_which
+from minigan.gan.sampling import resolve_which
 from minigan.metrics.evaluation import (
     DEFAULT_N, METRICS_NAME, EvaluationError, Reference, check_samples, evaluate_images, format_table, load_samples,
     prepare_reference, samples_from_run, write_metrics,
@@ -64,12 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
                              f"FIDs compare only at the same n)")
     parser.add_argument("--allow-small-n", action="store_true",
                         help=f"score fewer than {MIN_N:,} samples, where FID is biased upwards (the bias is printed)")
-    parser.add_argument("--which", choices=WHICH, default=None,
-                        help="the run's generator: best (best.npz, at its best per-epoch FID) or last (default: best when "
-                             "the run has best.npz, else last)")
-    parser.add_argument("--weights", choices=WEIGHTS, default="average",
-                        help="the run's weights to evaluate: average (what it samples with and generator.npz holds: "
-                             "its weight average when it keeps one) or raw (G's own, from checkpoint.npz; default: average)")
+    add_generator_choice(parser, "evaluate")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the noise and of the real subsets (default: 0)")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
                         help="where to run the generator of RUN_DIR: cpu, or cuda for an NVIDIA GPU through CuPy "

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from minigan.cli import OneLineParser, UsageError, run_program
+from minigan.cli import OneLineParser, add_generator_choice, UsageError, run_program
 from minigan.gan import CheckpointError
-from minigan.gan.sampling import WHICH, load_run_generator, resolve_which
+from minigan.gan.sampling import load_run_generator, resolve_which
 from minigan.gan.weights_export import FORMATS, generator_metadata
 from minigan.torch_api.safetensors_format import is_safetensors_path, save_file
 
@@ -33,9 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("run_dir", metavar="RUN_DIR", help="a run directory (or checkpoint file) written by minigan.train")
     parser.add_argument("--format", choices=FORMATS, default="safetensors",
                         help="the file format (default: safetensors, which needs pip install safetensors)")
-    parser.add_argument("--which", choices=WHICH, default=None,
-                        help="the generator at the run's best per-epoch score (best.npz) or the last one "
-                        "(default: best when the run has best.npz)")
+    add_generator_choice(parser, "export", weights=False)
     parser.add_argument("--out", metavar="PATH", default=None,
                         help=f"the file to write (default: RUN_DIR/{DEFAULT_NAME})")
     return parser

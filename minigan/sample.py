@@ -19,10 +19,12 @@ from typing import Sequence
 import numpy as np
 
 from minigan.backends import check_device
-from minigan.cli import OneLineParser, UsageError, non_negative_int, positive_int, require_memory, run_program
+from minigan.cli import (
+    OneLineParser, add_generator_choice, UsageError, non_negative_int, positive_int, require_memory, run_program,
+)
 from minigan.gan import CheckpointError, draw_samples, load_generator
 from minigan.gan.models import ARCHITECTURES
-from minigan.gan.sampling import WEIGHTS, WHICH, load_state_dict_generator
+from minigan.gan.sampling import load_state_dict_generator
 from minigan.paths import atomic_path
 
 __all__ = ["main", "load_generator", "draw_samples"]  # the last two from minigan.gan.sampling, kept here
@@ -42,12 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default=None,
                         help="the network of a plain state_dict file given as --checkpoint (e.g. G.pt from "
                              "examples/tutorial_gan.py is --arch seed)")
-    parser.add_argument("--which", choices=WHICH, default=None,
-                        help="the run's generator: best (best.npz, at its best per-epoch FID) or last (default: best when "
-                             "the run has best.npz, else last)")
-    parser.add_argument("--weights", choices=WEIGHTS, default="average",
-                        help="the run's weights to sample: average (what the run samples with and generator.npz holds: "
-                             "its weight average when it keeps one) or raw (G's own, from checkpoint.npz; default: average)")
+    add_generator_choice(parser, "sample")
     parser.add_argument("-n", type=positive_int, default=64, help="number of samples (default: 64)")
     parser.add_argument("--out", default=None,
                         help=f"PNG grid to write (default: {DEFAULT_GRID}, unless only --npy is given)")

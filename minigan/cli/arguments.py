@@ -5,6 +5,8 @@ import argparse
 import math
 from typing import Callable
 
+from minigan.gan.sampling import WEIGHTS, WHICH
+
 __all__ = ["int_at_least", "positive_int", "non_negative_int", "positive_float", "non_negative_float"]
 
 
@@ -49,3 +51,16 @@ def non_negative_float(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be a non-negative number, got {text}")
     return value
+
+
+def add_generator_choice(parser: argparse.ArgumentParser, verb: str, weights: bool = True) -> None:
+    """``--which best|last`` and (with ``weights``) ``--weights average|raw``: which of a run's
+    generators ``verb`` uses (sample, evaluate, export). One wording for every program."""
+    parser.add_argument("--which", choices=WHICH, default=None,
+                        help="the run's generator: best (best.npz, at its best per-epoch FID) or last (default: best "
+                             "when the run has best.npz, else last)")
+    if weights:
+        parser.add_argument("--weights", choices=WEIGHTS, default="average",
+                            help=f"the run's weights to {verb}: average (what the run samples with and generator.npz "
+                                 "holds: its weight average when it keeps one) or raw (G's own, from checkpoint.npz; "
+                                 "default: average)")
