@@ -119,8 +119,8 @@ def _run(args: argparse.Namespace) -> int:
         label = "best" if which == "best" else args.weights  # metrics.json files best apart from the last average
         samples = samples_from_run(args.run_dir, args.n, args.seed, device=check_device(args.device, UsageError),
                                    weights=args.weights, which=which, arch=args.arch)
+        run = Path(args.run_dir)
         if out is None:  # beside a generator file (an exported .safetensors), in a run directory
-            run = Path(args.run_dir)
             out = run / METRICS_NAME if run.is_dir() else run.with_suffix(".metrics.json")
         if run.is_file() and args.arch is None and run.suffix == ".safetensors":
             source = f"run {args.run_dir}"

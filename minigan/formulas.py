@@ -19,6 +19,7 @@ stored (for leaky ReLU that needs a slope > 0, which the ops check).
 """
 from __future__ import annotations
 
+import builtins
 import math
 import types
 from typing import Any, Callable, Mapping
@@ -288,6 +289,8 @@ def bind(primitives: Mapping[str, Any], decorate: Callable[[Callable], Any] | No
     (f, backward)) in the order of :data:`ACTIVATIONS`.
     """
     scope: dict[str, Any] = {name: primitives[name] for name in PRIMITIVES if name in primitives}
+    # Compiled extensions (CuPy's ufuncs) read __builtins__ from their caller's globals.
+    scope["__builtins__"] = builtins
     bound = types.SimpleNamespace()
     for formula in FORMULAS:  # callees (sigmoid, softplus) come first, so callers see their copies
         name = formula.__name__

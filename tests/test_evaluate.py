@@ -173,6 +173,12 @@ def test_run_dir_evaluation_writes_metrics_json(capsys, run_dir):
     assert metrics["n"] == 200 and metrics["parzen"] is None and metrics["seed"] == 3
     # The samples are the generator's, drawn with the same seed every time.
     np.testing.assert_array_equal(samples_from_run(run_dir, 5, seed=3), samples_from_run(run_dir, 5, seed=3))
+    # --out names another file for the same run's metrics
+    elsewhere = run_dir.parent / "elsewhere.json"
+    status, out, err = run_main(capsys, [str(run_dir), "--n", "200", "--no-parzen", "--seed", "3", "--allow-small-n",
+                                         "--out", str(elsewhere)])
+    assert status == 0, err
+    assert latest_metrics(elsewhere, 200)["fid"] == metrics["fid"]
 
 
 @pytest.mark.mnist

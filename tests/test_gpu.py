@@ -71,6 +71,19 @@ def test_cupy_backend_adam_bce_and_dropout_wiring(amsgrad):
                                   reference.dropout(x[:5, :1] * np.ones(3), bits, 2**31, 2.0))
 
 
+def test_bound_formulas_give_their_callees_builtins():
+    """CuPy's compiled ufuncs look up ``__builtins__`` in the calling formula's globals (a
+    KeyError there stopped every CuPy op on the first real GPU); the stand-in sqrt does the same."""
+    import sys
+
+    def sqrt_reading_callers_builtins(x):
+        sys._getframe(1).f_globals["__builtins__"]
+        return np.sqrt(x)
+
+    bound = formulas.bind({**vars(np), "sqrt": sqrt_reading_callers_builtins})
+    np.testing.assert_allclose(bound.batch_norm_invstd(np.array([3.0]), 1.0), [0.5])
+
+
 # ------------------------------------------------------------------------------ on a real GPU
 @pytest.mark.gpu
 @needs_gpu

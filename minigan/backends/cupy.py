@@ -143,8 +143,8 @@ def get_backend() -> CupyBackend:
         if reason is not None:
             raise RuntimeError(f"device 'cuda' is not available: {reason}")
         import cupy  # noqa: PLC0415
-        import cupyx  # noqa: PLC0415
         from array_api_compat import cupy as cupy_namespace  # noqa: PLC0415
 
-        _backend = CupyBackend(cupy, cupy_namespace, cupyx.scatter_add)
+        # cupy.add.at (CuPy 13 on) replaces the deprecated cupyx.scatter_add
+        _backend = CupyBackend(cupy, cupy_namespace, cupy.add.at)
     return _backend
