@@ -75,12 +75,14 @@ def render(grid_link: str, metrics: dict[str, Any], real: dict[str, Any] | None,
     minutes, seconds = divmod(round(training_seconds), 60)
     clf = metrics.get("yardstick", {})
     ema = config.get("ema") or 0
+    lr_d, lr_g = config.get("lr_d", config["lr"]), config.get("lr_g", config["lr"])
+    learning_rates = f"{config['lr']:g}" if lr_d == lr_g == config["lr"] else f"D {lr_d:g} G {lr_g:g}"
     lines = [
         f"![Samples of the default run after epoch {last_epoch}]({grid_link})",
         "",
         f"The default run (`{config['arch']}` net, `{config['loss']}` loss, {config['epochs']} "
         f"epoch{'s' if config['epochs'] != 1 else ''} of batch "
-        f"{config['batch_size']}, Adam {config['lr']:g} β={tuple(config['betas'])}, lr schedule "
+        f"{config['batch_size']}, Adam {learning_rates} β={tuple(config['betas'])}, lr schedule "
         f"{config['lr_schedule']}, weight average {ema if ema else 'off'}, seed {config['seed']}) trained for "
         f"{minutes} min {seconds:02d} s. `python -m minigan.evaluate` on {metrics['n']:,} samples, scored by "
         f"the classifier that ships with minigan (yardstick {clf.get('name')}, "

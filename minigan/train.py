@@ -82,10 +82,13 @@ _decay = _in_unit_interval("the decay", " (0 turns the average off)")
 
 
 def _architecture_defaults(key: str) -> str:
-    """The architectures that set ``key`` themselves, for --help: "hinge for cnn-d"."""
-    return ", ".join(f"{spec.defaults[key]:g} for {name}" if isinstance(spec.defaults[key], float)
-                     else f"{spec.defaults[key]} for {name}"
-                     for name, spec in ARCHITECTURES.items() if key in spec.defaults)
+    """The architectures that set ``key`` themselves, for --help: "hinge for cnn-d and default"."""
+    by_value: dict[str, list[str]] = {}
+    for name, spec in ARCHITECTURES.items():
+        if key in spec.defaults:
+            value = spec.defaults[key]
+            by_value.setdefault(f"{value:g}" if isinstance(value, float) else str(value), []).append(name)
+    return ", ".join(f"{value} for {' and '.join(names)}" for value, names in by_value.items())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,10 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write checkpoint.npz every N epochs and at the end; none writes no checkpoint, only "
                           "generator.npz at the end, and the run cannot be resumed (default: 1)")
     opt = parser.add_argument_group("optimisation")
-    opt.add_argument("--lr", type=positive_float, default=None, help="learning rate (default: the loss's recommendation)")
+    opt.add_argument("--lr", type=positive_float, default=None, help="learning rate of D and G (default: the architecture's or the loss's recommendation)")
     opt.add_argument("--lr-d", type=positive_float, default=None, metavar="LR",
-                     help="D's learning rate, for two time-scales (TTUR) (default: --lr)")
-    opt.add_argument("--lr-g", type=positive_float, default=None, metavar="LR", help="G's learning rate (default: --lr)")
+                     help="D's learning rate, for two time-scales (TTUR) (default: --lr if given, else the "
+                          "architecture's: 1.2e-3 for the default, else --lr's default)")
+    opt.add_argument("--lr-g", type=positive_float, default=None, metavar="LR",
+                     help="G's learning rate (default: --lr if given, else the architecture's: 1.6e-3 for the "
+                          "default, else --lr's default)")
     opt.add_argument("--betas", type=_beta, nargs=2, metavar=("BETA1", "BETA2"), default=None,
                      help="Adam's betas; not with rmsprop, which has none (default: the architecture's or the loss's "
                           "recommendation)")

@@ -205,3 +205,27 @@ def test_a_rerun_with_a_new_lr_moves_the_two_rates_that_followed_it(tmp_path):
     assert rerun.lr_d == rerun.lr_g == 1e-3 and rerun.instance_noise_epochs == 6
     kept = TrainConfig(**rerun_settings(path, {"lr_d": 5e-4})).resolve()
     assert kept.lr_d == 5e-4 and kept.lr_g == 2e-4 and kept.instance_noise_epochs == 3
+
+
+def test_the_default_trains_d_and_g_at_its_own_two_rates_unless_lr_is_given(tmp_path):
+    """The default architecture's D and G rates (docs/default-run-notes.md, Round 7) apply
+    until --lr names one rate for both; a rerun with a new --lr moves both from the defaults,
+    and keeps a rate that was chosen apart from them."""
+    import json
+
+    from minigan.gan.config import rerun_settings
+
+    default = TrainConfig().resolve()
+    assert (default.loss, default.lr_d, default.lr_g) == ("hinge", 1.2e-3, 1.6e-3)
+    assert TrainConfig(loss="bce").resolve().lr_d == 1.2e-3  # the rates belong to the network
+    one_rate = TrainConfig(lr=5e-4).resolve()
+    assert one_rate.lr_d == one_rate.lr_g == 5e-4
+    assert TrainConfig(lr=5e-4, lr_g=2e-3).resolve().lr_g == 2e-3
+    assert TrainConfig(arch="seed").resolve().lr_d == TrainConfig(arch="seed").resolve().lr == 2e-4
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(default.to_dict()))
+    moved = TrainConfig(**rerun_settings(path, {"lr": 3e-4})).resolve()
+    assert moved.lr_d == moved.lr_g == 3e-4
+    path.write_text(json.dumps(TrainConfig(lr_d=7e-4).resolve().to_dict()))
+    kept = TrainConfig(**rerun_settings(path, {"lr": 3e-4})).resolve()
+    assert (kept.lr_d, kept.lr_g) == (7e-4, 3e-4)

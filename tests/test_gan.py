@@ -253,7 +253,8 @@ def test_dcgan_starts_from_the_dcgan_papers_initialisation():
 
 def test_an_architecture_may_name_its_loss_and_an_explicit_loss_wins(monkeypatch):
     assert TrainConfig(arch="cnn-d").resolve().loss == "hinge"
-    assert TrainConfig(arch="default").resolve().loss == "bce"
+    assert TrainConfig(arch="default").resolve().loss == "hinge"
+    assert TrainConfig(arch="seed").resolve().loss == "bce"
     assert TrainConfig(arch="cnn-d", loss="bce").resolve().loss == "bce"
     # the architecture's other run defaults come with its loss
     monkeypatch.setitem(ARCHITECTURES, "test-lsgan", Architecture(

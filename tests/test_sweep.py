@@ -119,3 +119,22 @@ def test_four_tiny_trials_on_local_ray_asha_stops_one_and_the_sweep_resumes_afte
     assert all(Path(r["run_dir"]).is_dir() and (Path(r["run_dir"]) / "config.json").exists() for r in rows)
     assert (tmp_path / "s" / "score_vs_time.png").stat().st_size > 0
     assert "stopped early by ASHA" in resumed.stdout
+
+
+def test_the_report_leaves_a_spread_over_one_seed_empty_and_ranks_by_best_fid(tmp_path):
+    from minigan.sweep.report import markdown_path, write_report
+
+    def trial(name, seed, fids):
+        rows = [{"epoch": i + 1, "fid": f, "fid_ratio_to_floor": f / 2, "wall_s": 10.0 * (i + 1), "run_dir": name}
+                for i, f in enumerate(fids)]
+        return {"trial": name, "params": {"loss": name[:4], "seed": seed}, "rows": rows, "status": "TERMINATED"}
+
+    trials = [trial("bce_0", 0, [9.0, 4.0, 5.0]), trial("bce_1", 1, [8.0, 6.0]), trial("hing_0", 0, [7.0, 3.0])]
+    table = write_report(tmp_path, trials, budget_epochs=3)
+    assert [row["trial"] for row in table] == ["hing_0", "bce_0", "bce_1"]
+    assert [row["stopped_early"] for row in table] == [True, False, True]
+    text = markdown_path(tmp_path).read_text()
+    assert "nan" not in text
+    assert "| loss=bce_ | 2 | 5.000 | 1.414 | 4.000 | 6.000 |" in text  # best FIDs 4 and 6
+    assert "| loss=hing | 1 | 3.000 | – | 3.000 | 3.000 |" in text
+    assert (tmp_path / "score_vs_time.png").stat().st_size > 0

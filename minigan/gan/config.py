@@ -60,8 +60,8 @@ class TrainConfig:
     device: str = "cpu"
     checkpoint_every: int = 1  # write checkpoint.npz every N epochs and at the end; 0: never (no resume)
     # options against mode collapse (minigan/gan/regularizers.py) and two learning rates (TTUR)
-    lr_d: float | None = None  # None: lr
-    lr_g: float | None = None  # None: lr
+    lr_d: float | None = None  # None: a given lr, else the architecture's, else lr
+    lr_g: float | None = None  # None: a given lr, else the architecture's, else lr
     minibatch_std: bool = False
     spectral_norm: bool = False
     instance_noise: float = 0.0  # standard deviation of the noise on D's inputs at the start; 0: none
@@ -100,8 +100,11 @@ class TrainConfig:
         out.epochs = pick("epochs", arch.defaults.get("epochs", 30))
         out.batch_size = pick("batch_size", arch.defaults.get("batch_size", 64))
         out.lr = float(pick("lr", 2e-4))
-        out.lr_d = float(self.lr_d) if self.lr_d is not None else out.lr
-        out.lr_g = float(self.lr_g) if self.lr_g is not None else out.lr
+        # Each network's lr: its own flag, else a given --lr, else the architecture's, else lr.
+        lr_given = self.lr is not None
+        out.lr_d, out.lr_g = (float(getattr(self, name)) if getattr(self, name) is not None
+                              else out.lr if lr_given else float(arch_defaults.get(name, out.lr))
+                              for name in ("lr_d", "lr_g"))
         out.betas = tuple(float(b) for b in pick("betas", (0.5, 0.999)))
         out.optimizer = pick("optimizer", "adam")
         out.n_critic = pick("n_critic", 1)
@@ -281,10 +284,12 @@ def rerun_settings(path: str | Path, explicit: dict[str, Any]) -> dict[str, Any]
     values = {key: value for key, value in asdict(recorded).items() if value is not None}
     if "betas" in values:
         values["betas"] = tuple(values["betas"])
-    # settings recorded as copies of another (lr_d and lr_g of lr, the noise's end of epochs)
-    # follow that one when the rerun changes it
+    # settings recorded as copies of another (lr_d and lr_g of lr, the noise's end of epochs), or
+    # as the architecture's own, follow that one when the rerun changes it
+    arch_defaults = get_architecture(values["arch"]).defaults if values.get("arch") in ARCHITECTURES else {}
     for derived, source in (("lr_d", "lr"), ("lr_g", "lr"), ("instance_noise_epochs", "epochs")):
-        if source in explicit and derived not in explicit and values.get(derived) == values.get(source):
+        if source in explicit and derived not in explicit and values.get(derived) in (
+                values.get(source), arch_defaults.get(derived)):
             values.pop(derived, None)
     values.update(explicit)
     unused = unused_settings(values.get("loss"), values.get("optimizer"))

@@ -65,6 +65,8 @@ def group_table(table: Sequence[dict[str, Any]], value: str = "best_fid") -> lis
 
 def _markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     def cell(v: Any) -> str:
+        if isinstance(v, float) and math.isnan(v):
+            return "–"  # none: a spread over one seed, or a trial stopped before its first score
         return f"{v:.3f}" if isinstance(v, float) else str(v)
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
