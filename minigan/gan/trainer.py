@@ -39,7 +39,7 @@ import numpy as np
 
 from minigan import backends, nn, optim
 from minigan.data import BatchLoader, load_mnist
-from minigan.gan.best import BEST_NAME, BestKeeper
+from minigan.gan.best import BEST_NAME, BestKeeper, confirmation_line
 from minigan.gan.config import TrainConfig, make_optimizer, make_scheduler
 from minigan.gan.errors import RunWriteError, TrainingDiverged
 from minigan.gan.models import build_models, draw_dropout_from
@@ -246,6 +246,11 @@ class Trainer:
             backends.warmup(activations=activations)
         if self.epoch >= cfg.epochs:
             self._log(f"nothing to do: the run already has {self.epoch} of {cfg.epochs} epochs")
+            confirmed = self._confirm_best()  # a run stopped during its end-of-run check, or older than it
+            if confirmed:
+                if cfg.checkpoint_every:
+                    self.save_checkpoint()
+                self._log(confirmed)
         else:
             if self.global_step:
                 self._log(f"resuming {self.run_dir} at epoch {self.epoch + 1}, step {self.batch_in_epoch} "
@@ -346,6 +351,7 @@ class Trainer:
             self.save_samples(self.run_dir / "samples" / f"epoch_{epoch_number:03d}.png",
                               title=f"{cfg.arch} / {cfg.loss}, epoch {epoch_number}")
         scored = self._score_epoch(epoch_number)
+        confirmed = self._confirm_best() if epoch_number == cfg.epochs else ""  # before the checkpoint records it
         every = cfg.checkpoint_every  # 0: no checkpoints; else every N epochs and at the end
         saved = bool(every) and (epoch_number % every == 0 or epoch_number == cfg.epochs)
         if saved:
@@ -353,6 +359,8 @@ class Trainer:
         self._write_history()
         self._log(f"epoch {epoch_number}/{cfg.epochs} done in {seconds:.1f}s "
                   f"(total {self.elapsed:.0f}s){scored}{f'; checkpoint {self.checkpoint_path}' if saved else ''}")
+        if confirmed:
+            self._log(confirmed)
         for callback in self.on_epoch:
             callback(self, epoch_number)
 
@@ -367,6 +375,14 @@ class Trainer:
         kept = self.best.keep_if_best(score, self.sampling_generator, epoch_number)
         return (f"; FID {score['fid']:.3f} ({score['fid_ratio_to_floor']:.2f}x the floor, n = {score['n']:,} vs "
                 f"validation, {time.perf_counter() - started:.1f}s){', best so far: ' + BEST_NAME if kept else ''}")
+
+    def _confirm_best(self) -> str:
+        """At the run's end: best.npz against the last generator at the larger n (BestKeeper.confirm); the log's line."""
+        if self.best is None:
+            return ""
+        started = time.perf_counter()
+        result = self.best.confirm(self.sampling_generator, self.epoch, self.arch, self.config.latent_dim)
+        return "" if result is None else confirmation_line(result, time.perf_counter() - started)
 
     def _finish(self) -> None:
         # The history was written with the last epoch's checkpoint; only the weights are new.
