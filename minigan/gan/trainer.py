@@ -92,7 +92,8 @@ class Trainer:
         self.objective: Objective = get_objective(self.config.loss).with_settings(
             self.config.clip, self.config.gp_lambda, self.config.r1_gamma)
         self.rng = np.random.default_rng(self.config.seed)  # the run's one Generator, handed to all that draws
-        self.generator, self.discriminator, self.arch = build_models(self.config.arch, self.config.latent_dim, self.rng)
+        self.generator, self.discriminator, self.arch = build_models(self.config.arch, self.config.latent_dim, self.rng,
+                                                                     self.config.g_hidden, self.config.d_hidden)
         self.discriminator = apply_d_options(self.discriminator, self.config.minibatch_std, self.config.spectral_norm,
                                              self.rng)
         draw_dropout_from(self.rng, self.generator, self.discriminator)

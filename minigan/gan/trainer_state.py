@@ -50,6 +50,8 @@ def resumed_config(run_dir: str | os.PathLike, overrides: Mapping[str, Any] | No
         if value is None:
             continue
         current = getattr(config, key)
+        if current is None and key in ("g_hidden", "d_hidden"):  # recorded before widths were a setting
+            current = getattr(config.resolve(), key)
         if key in RESUME_CHANGEABLE:
             setattr(config, key, value)
         elif (tuple(value) if isinstance(value, (list, tuple)) else value) != current:
