@@ -209,3 +209,33 @@ def test_a_sweep_searches_widths_from_its_file_and_its_flags(tmp_path):
         with pytest.raises(SweepError, match=message.replace("[", r"\[").replace("]", r"\]")) as error:
             read_sweep_file(path).check()
         assert "\n" not in str(error.value)
+
+
+@pytest.mark.slow
+def test_a_sweep_on_local_ray_trains_each_trial_with_its_widths(small_mnist_dir, tmp_path):
+    """Two tiny trials, one per G width list given to --grid, on a local Ray: each run directory
+    records and was built with its widths."""
+    import csv
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("ray.tune", reason="the sweep extra: pip install -e '.[sweep]'")
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(repo), "RAY_DEDUP_LOGS": "0"}
+    command = [sys.executable, "-m", "minigan.sweep", "--out", str(tmp_path), "--name", "w", "--epochs", "1",
+               "--set", "arch=tiny", "--set", "latent_dim=8", "--set", "batch_size=50", "--set", "d_hidden=[12]",
+               "--grid", "g_hidden=[16],[24,12]", "--data-dir", str(small_mnist_dir), "--max-concurrent", "1",
+               "--no-asha"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    with open(tmp_path / "w" / "results.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    widths = {}
+    for row in rows:
+        config = json.loads((Path(row["run_dir"]) / "config.json").read_text())
+        generator, _, _ = load_generator(row["run_dir"], which="last")
+        assert _linear_shapes(generator) == _chain([8, *config["g_hidden"], 784])
+        widths[tuple(config["g_hidden"])] = config["d_hidden"]
+    assert widths == {(16,): [12], (24, 12): [12]}
