@@ -77,6 +77,17 @@ def _checkpoint_every(text: str) -> int:
     return value
 
 
+def _widths(text: str) -> tuple[int, ...]:
+    """An argparse type: hidden widths W1,W2,... (positive integers)."""
+    try:
+        widths = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        widths = ()
+    if not widths or min(widths) <= 0:
+        raise argparse.ArgumentTypeError(f"expected positive integers separated by commas (hidden widths), got {text!r}")
+    return widths
+
+
 _beta = _in_unit_interval("each beta")
 _decay = _in_unit_interval("the decay", " (0 turns the average off)")
 
@@ -111,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--loss", choices=list(OBJECTIVES), default=None,
                      help=f"objective (default: bce{'; ' + own_losses if own_losses else ''})")
     run.add_argument("--latent-dim", type=positive_int, default=None, help="size of the noise vector z (default: 100)")
+    run.add_argument("--g-hidden", type=_widths, default=None, metavar="W1,W2,...",
+                     help="hidden widths of the generator, one Linear each, for the MLP generators (every --arch "
+                          "but dcgan) (default: the architecture's, 128,256,512,1024 for default)")
+    run.add_argument("--d-hidden", type=_widths, default=None, metavar="W1,W2,...",
+                     help="hidden widths of the discriminator, for the MLP discriminators (every --arch but dcgan "
+                          "and cnn-d) (default: the architecture's, 512,256 for default)")
     run.add_argument("--seed", type=non_negative_int, default=None,
                      help="seed of the run's one random Generator; the same seed gives the same losses (default: 0)")
     run.add_argument("--out", default=None,
@@ -190,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
                 "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
                 "sample_every", "device", "checkpoint_every", "sample_every_steps", "lr_d", "lr_g", "minibatch_std",
-                "spectral_norm", "instance_noise", "instance_noise_epochs", "eval_every")
+                "spectral_norm", "instance_noise", "instance_noise_epochs", "eval_every", "g_hidden", "d_hidden")
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
@@ -199,7 +216,7 @@ def _given(args: argparse.Namespace) -> dict[str, Any]:
     for key in _CONFIG_KEYS:
         value = getattr(args, key, None)
         if value is not None:
-            values[key] = tuple(value) if key == "betas" else value
+            values[key] = tuple(value) if key in ("betas", "g_hidden", "d_hidden") else value
     return values
 
 
@@ -274,8 +291,11 @@ def _take_new_out(out: Path, default: bool, held: _HeldRun) -> None:
 
 def _require_model_memory(config: Any) -> None:
     """Refuse networks that cannot fit in memory before allocating them."""
-    total = parameter_count(config.arch, config.latent_dim)
-    require_memory(total * _BYTES_PER_PARAMETER, f"--arch {config.arch} with --latent-dim {config.latent_dim}")
+    total = parameter_count(config.arch, config.latent_dim, config.g_hidden, config.d_hidden)
+    arch = ARCHITECTURES[config.arch]
+    widths = "".join(f" and --{net}-hidden {','.join(map(str, given))}" for net, given, own in
+                     (("g", config.g_hidden, arch.g_hidden), ("d", config.d_hidden, arch.d_hidden)) if given != own)
+    require_memory(total * _BYTES_PER_PARAMETER, f"--arch {config.arch} with --latent-dim {config.latent_dim}{widths}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

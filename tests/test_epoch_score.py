@@ -1,5 +1,7 @@
 """The per-epoch score (--eval-every), best.npz and --which: the score against minigan.evaluate's
 FID on the same samples, best.npz holding the best-scored generator, resume keeping it."""
+import copy
+import io
 import json
 
 import numpy as np
@@ -104,6 +106,130 @@ def test_resume_keeps_the_best_so_far(tmp_path):
     assert json.loads((tmp_path / "run" / "best.json").read_text())["epoch"] == 5
 
 
+class ConfirmingScorer(ScriptedScorer):
+    """A ScriptedScorer with the end-of-run check: calls at n = confirm_n give ``confirm_fids`` in
+    turn (best.npz's, then the last generator's)."""
+
+    confirm_n = 128
+
+    def __init__(self, fids, confirm_fids):
+        super().__init__(fids)
+        self.confirm_fids = list(confirm_fids)
+        self.confirm_seen = []
+
+    def __call__(self, samples, n=None):
+        if n is None:
+            return super().__call__(samples)
+        assert n == self.confirm_n and len(samples) == n
+        self.confirm_seen.append(np.array(samples))
+        fid = self.confirm_fids.pop(0)
+        return {"n": n, "fid": fid, "fid_floor": 1.0, "fid_ratio_to_floor": fid}
+
+
+def _assert_state(path, state):
+    kept = load(path)
+    assert set(kept) == set(state)
+    for key, value in state.items():
+        np.testing.assert_array_equal(kept[key], value, err_msg=key)
+
+
+def test_the_end_of_run_check_replaces_best_when_the_last_is_better_at_the_larger_n(tmp_path):
+    # epoch 2 is best at n = 64 (1.0 < 2.0); at n = 128 the last epoch is better (1.2 < 1.5)
+    # the fourth per-epoch value is the last epoch's score again, from the first 64 of its 128 samples
+    scorer = ConfirmingScorer([3.0, 1.0, 2.0, 2.0], [1.5, 1.2])
+    log = io.StringIO()
+    trainer = Trainer.create(_config(), tmp_path / "run", IMAGES, stream=log, scorer=scorer)
+    states = _average_at_epoch_ends(trainer)
+    trainer.fit()
+    assert scorer.fids == [] and scorer.confirm_fids == []
+    # both from the same fixed noise: epoch 2's weights, then the last ones
+    best_then = copy.deepcopy(trainer.sampling_generator)
+    best_then.load_state_dict(states[2])
+    for seen, generator in zip(scorer.confirm_seen, (best_then, trainer.sampling_generator)):
+        expected = draw_samples(generator, trainer.arch, 4, ConfirmingScorer.confirm_n, seed=SCORE_SEED)
+        np.testing.assert_allclose(seen, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(scorer.seen[-1], scorer.confirm_seen[1][:ScriptedScorer.n])
+    _assert_state(tmp_path / "run" / "best.npz", states[3])
+    info = json.loads((tmp_path / "run" / "best.json").read_text())
+    assert info["epoch"] == 3 and info["fid"] == 2.0 and info["n"] == 64
+    check = info["confirmation"]
+    assert (check["n"], check["best_epoch"], check["last_epoch"], check["kept_epoch"]) == (128, 2, 3, 3)
+    assert (check["best"]["fid"], check["last"]["fid"]) == (1.5, 1.2)
+    lines = [line for line in log.getvalue().splitlines() if "best checked again" in line]
+    assert len(lines) == 1 and "n = 128" in lines[0] and "epoch 2 FID 1.500" in lines[0]
+    assert "epoch 3 (last) FID 1.200" in lines[0] and "best.npz is now the last epoch's generator" in lines[0]
+    # the checkpoint records the new best and that the end was checked
+    state = load(tmp_path / "run" / "checkpoint.npz")["best"]
+    assert (float(state["best_fid"]), int(state["best_epoch"]), int(state["confirmed_epoch"])) == (2.0, 3, 3)
+
+
+def test_the_end_of_run_check_keeps_best_when_it_stays_better(tmp_path):
+    scorer = ConfirmingScorer([3.0, 1.0, 2.0], [1.1, 1.2])
+    trainer = Trainer.create(_config(), tmp_path / "run", IMAGES, verbose=False, scorer=scorer)
+    states = _average_at_epoch_ends(trainer)
+    trainer.fit()
+    assert scorer.confirm_fids == [] and len(scorer.confirm_seen) == 2
+    _assert_state(tmp_path / "run" / "best.npz", states[2])
+    info = json.loads((tmp_path / "run" / "best.json").read_text())
+    assert info["epoch"] == 2 and info["fid"] == 1.0
+    assert info["confirmation"]["kept_epoch"] == 2 and info["confirmation"]["last"]["fid"] == 1.2
+
+
+def test_the_end_of_run_check_is_skipped_when_best_is_the_last(tmp_path):
+    scorer = ConfirmingScorer([3.0, 2.0, 1.0], [])
+    log = io.StringIO()
+    Trainer.create(_config(), tmp_path / "run", IMAGES, stream=log, scorer=scorer).fit()
+    assert scorer.confirm_seen == []
+    info = json.loads((tmp_path / "run" / "best.json").read_text())
+    assert info["epoch"] == 3 and "confirmation" not in info
+    assert "best checked again" not in log.getvalue()
+
+
+def test_a_resumed_run_checks_again_at_its_new_end(tmp_path):
+    run = tmp_path / "run"
+    # a run that ended without the check (its scorer had none, as a run from before it): checked on resume
+    Trainer.create(_config(), run, IMAGES, verbose=False, scorer=ScriptedScorer([3.0, 1.0, 2.0])).fit()
+    assert "confirmation" not in json.loads((run / "best.json").read_text())
+    after_end = ConfirmingScorer([], [1.1, 1.2])
+    Trainer.resume(run, IMAGES, verbose=False, scorer=after_end).fit()
+    assert after_end.confirm_fids == []
+    assert json.loads((run / "best.json").read_text())["confirmation"]["last_epoch"] == 3
+    # checked once: resumed again at the same end, nothing is scored
+    Trainer.resume(run, IMAGES, verbose=False, scorer=ConfirmingScorer([], [])).fit()
+    # resumed with more epochs: epoch 4 (1.5) does not beat epoch 2 at n = 64, but does at n = 128
+    longer = ConfirmingScorer([1.5, 1.5], [1.3, 1.0])
+    resumed = Trainer.resume(run, IMAGES, verbose=False, overrides={"epochs": 4}, scorer=longer)
+    resumed.fit()
+    assert longer.fids == [] and longer.confirm_fids == []
+    info = json.loads((run / "best.json").read_text())
+    assert info["epoch"] == 4 and info["confirmation"]["best_epoch"] == 2 and info["confirmation"]["last_epoch"] == 4
+    _assert_state(run / "best.npz", resumed.sampling_generator.state_dict())
+
+
+@pytest.mark.mnist
+def test_the_score_at_the_check_n_is_the_fid_of_that_many_samples():
+    """EpochScorer(samples, n=confirm_n): FID of the first confirm_n samples against the validation
+    statistics, with the floor measured at that n."""
+    from minigan.data import load_mnist
+    from minigan.metrics.epoch_score import CONFIRM_N, EpochScorer
+    from minigan.metrics.fid import feature_statistics, frechet_distance
+    from minigan.metrics.yardstick import floor_images
+
+    data = load_mnist(verbose=False)
+    scorer = EpochScorer(data)
+    assert scorer.confirm_n == CONFIRM_N == 10_000
+    train = data.flat("train")
+    images = train[np.random.default_rng(2).choice(len(train), 10_000, replace=False)]
+    features = scorer.yardstick.classifier.features
+    val = feature_statistics(features(data.flat("val")))
+    expected = float(frechet_distance(*feature_statistics(features(images)), *val))
+    floor = float(frechet_distance(*feature_statistics(features(floor_images(data, 10_000))), *val))
+    score = scorer(images, n=10_000)
+    assert score["n"] == 10_000
+    assert score["fid"] == pytest.approx(expected, rel=1e-9) and score["fid_floor"] == pytest.approx(floor, rel=1e-9)
+    assert scorer(images)["fid_floor"] == scorer.floor != score["fid_floor"]  # n = 2,000 keeps its own floor
+
+
 @pytest.mark.mnist
 def test_the_score_matches_evaluate_on_the_same_samples():
     """EpochScorer's FID (validation statistics) against protocol.score_samples' (test statistics,
@@ -131,7 +257,11 @@ def test_the_cli_scores_keeps_best_and_samples_and_evaluates_it(small_train_args
     assert train_cli.main(small_train_args + ["--epochs", "2", "--out", str(out), "--eval-every", "1"]) == 0
     log = capsys.readouterr().out
     assert "FID " in log and "n = 2,000 vs validation" in log and (out / "best.npz").exists()
-    best_epoch = json.loads((out / "best.json").read_text())["epoch"]
+    info = json.loads((out / "best.json").read_text())
+    best_epoch = info["epoch"]
+    # the end-of-run check ran when epoch 1 was best at n = 2,000, and not when epoch 2 was
+    assert ("best checked again at n = 10,000 vs validation" in log) == ("confirmation" in info)
+    assert "confirmation" not in info or (info["confirmation"]["n"], info["confirmation"]["best_epoch"]) == (10_000, 1)
     generator, _, _ = load_generator(out)  # best by default
     for key, value in load(out / "best.npz").items():
         np.testing.assert_array_equal(generator.state_dict()[key], value)

@@ -117,7 +117,7 @@ def test_the_header_shows_only_the_settings_in_force(argv, header, small_train_a
                              "gp_lambda", "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed",
                              "dataset", "data_dir", "log_every", "sample_every", "device", "checkpoint_every",
                              "sample_every_steps", "lr_d", "lr_g", "minibatch_std", "spectral_norm", "instance_noise",
-                             "instance_noise_epochs", "eval_every"}
+                             "instance_noise_epochs", "eval_every", "g_hidden", "d_hidden"}
 
 
 def test_a_run_that_recorded_an_unused_flag_still_resumes(tmp_path):

@@ -18,7 +18,7 @@ import numpy as np
 from minigan import optim
 from minigan.backends import check_device
 from minigan.gan.errors import CheckpointError, ConfigError
-from minigan.gan.models import ARCHITECTURES, critic_has_batchnorm, get_architecture
+from minigan.gan.models import ARCHITECTURES, critic_has_batchnorm, get_architecture, hidden_widths
 from minigan.gan.objectives import get_objective
 
 __all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given", "unused_settings",
@@ -67,6 +67,9 @@ class TrainConfig:
     instance_noise: float = 0.0  # standard deviation of the noise on D's inputs at the start; 0: none
     instance_noise_epochs: float | None = None  # the noise reaches 0 at the end of this epoch; None: the last
     eval_every: int = 1  # the FID score (and best.npz) every N epochs and after the last; 0: never
+    # hidden widths of the MLP G and D (minigan/gan/models.py); None: the architecture's
+    g_hidden: tuple[int, ...] | None = None
+    d_hidden: tuple[int, ...] | None = None
 
     def resolve(self) -> "TrainConfig":
         """A copy with every ``None`` filled in and every value checked (ConfigError otherwise).
@@ -118,6 +121,10 @@ class TrainConfig:
         out.instance_noise = float(self.instance_noise)
         out.instance_noise_epochs = (float(self.instance_noise_epochs) if self.instance_noise_epochs is not None
                                      else float(out.epochs) if out.instance_noise > 0 else None)
+        try:
+            out.g_hidden, out.d_hidden = hidden_widths(arch, self.g_hidden, self.d_hidden)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
         out._check()
         return out
 
@@ -171,7 +178,8 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["betas"] = list(self.betas) if self.betas is not None else None
+        for key in ("betas", "g_hidden", "d_hidden"):
+            data[key] = list(data[key]) if data[key] is not None else None
         return data
 
     @classmethod
@@ -183,6 +191,13 @@ class TrainConfig:
         values = dict(data)
         if values.get("betas") is not None:
             values["betas"] = tuple(float(b) for b in values["betas"])
+        for key in ("g_hidden", "d_hidden"):
+            value = values.get(key)
+            if value is not None:
+                if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or not all(
+                        isinstance(w, (int, np.integer)) and not isinstance(w, bool) for w in value):
+                    raise CheckpointError(f"the run's config has {key} {value!r}, which is not a list of integers")
+                values[key] = tuple(int(w) for w in value)
         for key in ("epochs", "batch_size", "latent_dim", "n_critic", "log_every", "sample_every", "seed",
                     "checkpoint_every", "sample_every_steps", "eval_every"):
             value = values.get(key)
@@ -291,6 +306,11 @@ def rerun_settings(path: str | Path, explicit: dict[str, Any]) -> dict[str, Any]
         if source in explicit and derived not in explicit and values.get(derived) in (
                 values.get(source), arch_defaults.get(derived)):
             values.pop(derived, None)
+    # the hidden widths belong to the architecture: another --arch takes its own unless they are given
+    if "arch" in explicit and explicit["arch"] != recorded.arch:
+        for key in ("g_hidden", "d_hidden"):
+            if key not in explicit:
+                values.pop(key, None)
     values.update(explicit)
     unused = unused_settings(values.get("loss"), values.get("optimizer"))
     return {key: value for key, value in values.items() if key in explicit or key not in unused}
@@ -304,6 +324,10 @@ def settings_in_force(config: TrainConfig, steps_per_epoch: int) -> str:
     lr = f"lr {c.lr:g}" if c.lr_d == c.lr_g == c.lr else f"lr D {c.lr_d:g} G {c.lr_g:g}"
     optimizer = f"{c.optimizer} {lr}" + ("" if "betas" in unused else f" betas {tuple(c.betas)}")
     options = [name for name, on in (("minibatch std", c.minibatch_std), ("spectral norm", c.spectral_norm)) if on]
+    arch = ARCHITECTURES.get(c.arch)
+    for net, widths in (("G", c.g_hidden), ("D", c.d_hidden)):
+        if widths is not None and (arch is None or tuple(widths) != getattr(arch, f"{net.lower()}_hidden")):
+            options.append(f"{net} hidden widths {','.join(map(str, widths))}")
     if c.instance_noise:
         options.append(f"instance noise {c.instance_noise:g} to 0 at epoch {c.instance_noise_epochs:g}")
     loss_settings = ""

@@ -39,6 +39,14 @@ the pixel scale its generator's output lives in: ``"unit"`` ([0, 1], sigmoid out
     3 epochs. docs/conv-notes.md has what was measured.
 ``tiny``
     G latent-64-784, D 784-32-1: for tests and smoke runs only.
+
+Hidden widths: the MLP networks (every G and D above but the convolutional ones: D of cnn-d,
+both of dcgan) are built with the hidden widths their architecture declares
+(``Architecture.g_hidden``/``d_hidden``) unless given others (``build_models(...,
+g_hidden=(256, 512), d_hidden=(256,))``, ``--g-hidden``/``--d-hidden`` of minigan.train): one
+Linear per width, with the layers between them as the architecture has them (BatchNorm from
+the second hidden layer of the dcgan-mlp and default generators, Dropout after each of the
+default D's).
 """
 from __future__ import annotations
 
@@ -49,8 +57,8 @@ import numpy as np
 
 from minigan import nn
 
-__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "parameter_count", "critic_has_batchnorm", "to_unit",
-           "dcgan_init_"]
+__all__ = ["Architecture", "ARCHITECTURES", "get_architecture", "build_models", "build_generator", "parameter_count", "critic_has_batchnorm", "to_unit",
+           "dcgan_init_", "hidden_widths"]
 
 IMAGE_DIM = 28 * 28
 
@@ -69,31 +77,35 @@ class Architecture:
     betas: tuple[float, float] | None = None
     # Defaults of the training run this net is meant for (the CLI's defaults for --arch default).
     defaults: dict = field(default_factory=dict)
+    # The hidden widths of an MLP G / D, which make_generator(latent_dim, rng, widths) and
+    # make_discriminator(rng, widths) take in their place; None: a net whose widths are not a setting.
+    g_hidden: tuple[int, ...] | None = None
+    d_hidden: tuple[int, ...] | None = None
+    g_batchnorm: bool = False  # G has BatchNorm1d after every hidden Linear but the first (parameter_count)
 
 
-def _seed_generator(latent_dim: int, rng: np.random.Generator | None) -> nn.Module:
-    return nn.Sequential(
-        nn.Linear(latent_dim, 256, rng=rng), nn.ReLU(),
-        nn.Linear(256, 256, rng=rng), nn.ReLU(),
-        nn.Linear(256, IMAGE_DIM, rng=rng), nn.Sigmoid(),
-    )
+MLP_G_WIDTHS = (128, 256, 512, 1024)  # the dcgan-mlp and default generators'
+MLP_D_WIDTHS = (512, 256)  # and discriminators'
 
 
-def _seed_discriminator(rng: np.random.Generator | None) -> nn.Module:
-    return nn.Sequential(
-        nn.Linear(IMAGE_DIM, 64, rng=rng), nn.LeakyReLU(0.2),
-        nn.Linear(64, 64, rng=rng), nn.LeakyReLU(0.2),
-        nn.Linear(64, 1, rng=rng),
-    )
+def _seed_generator(latent_dim: int, rng: np.random.Generator | None, widths=(256, 256)) -> nn.Module:
+    layers: list[nn.Module] = []
+    for previous, width in zip((latent_dim, *widths), widths):
+        layers += [nn.Linear(previous, width, rng=rng), nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(widths[-1], IMAGE_DIM, rng=rng), nn.Sigmoid())
 
 
-def _mlp_generator(latent_dim: int, rng: np.random.Generator | None, widths=(128, 256, 512, 1024),
-                   output: str = "tanh") -> nn.Module:
+def _seed_discriminator(rng: np.random.Generator | None, widths=(64, 64)) -> nn.Module:
+    return _mlp_discriminator(rng, widths)
+
+
+def _mlp_generator(latent_dim: int, rng: np.random.Generator | None, widths=MLP_G_WIDTHS,
+                   output: str = "tanh", batchnorm: bool = True) -> nn.Module:
     layers: list[nn.Module] = []
     previous = latent_dim
     for i, width in enumerate(widths):
         layers.append(nn.Linear(previous, width, rng=rng))
-        if i > 0:
+        if i > 0 and batchnorm:
             layers.append(nn.BatchNorm1d(width))
         layers.append(nn.LeakyReLU(0.2))
         previous = width
@@ -102,7 +114,7 @@ def _mlp_generator(latent_dim: int, rng: np.random.Generator | None, widths=(128
     return nn.Sequential(*layers)
 
 
-def _mlp_discriminator(rng: np.random.Generator | None, widths=(512, 256), dropout: float = 0.0) -> nn.Module:
+def _mlp_discriminator(rng: np.random.Generator | None, widths=MLP_D_WIDTHS, dropout: float = 0.0) -> nn.Module:
     layers: list[nn.Module] = []
     previous = IMAGE_DIM
     for width in widths:
@@ -115,13 +127,12 @@ def _mlp_discriminator(rng: np.random.Generator | None, widths=(512, 256), dropo
     return nn.Sequential(*layers)
 
 
-def _tiny_generator(latent_dim: int, rng: np.random.Generator | None) -> nn.Module:
-    return nn.Sequential(nn.Linear(latent_dim, 64, rng=rng), nn.LeakyReLU(0.2),
-                         nn.Linear(64, IMAGE_DIM, rng=rng), nn.Sigmoid())
+def _tiny_generator(latent_dim: int, rng: np.random.Generator | None, widths=(64,)) -> nn.Module:
+    return _mlp_generator(latent_dim, rng, widths, output="sigmoid", batchnorm=False)
 
 
-def _tiny_discriminator(rng: np.random.Generator | None) -> nn.Module:
-    return nn.Sequential(nn.Linear(IMAGE_DIM, 32, rng=rng), nn.LeakyReLU(0.2), nn.Linear(32, 1, rng=rng))
+def _tiny_discriminator(rng: np.random.Generator | None, widths=(32,)) -> nn.Module:
+    return _mlp_discriminator(rng, widths)
 
 
 def _cnn_discriminator(rng: np.random.Generator | None, kernel_size: int) -> nn.Module:
@@ -172,22 +183,22 @@ ARCHITECTURES: dict[str, Architecture] = {
     "seed": Architecture(
         "seed", "unit", _seed_generator, _seed_discriminator,
         "the 3-layer tutorial GAN: G 100-256-256-784 ReLU/sigmoid, D 784-64-64-1 LeakyReLU",
-        betas=(0.9, 0.999),
+        betas=(0.9, 0.999), g_hidden=(256, 256), d_hidden=(64, 64),
     ),
     "dcgan-mlp": Architecture(
         "dcgan-mlp", "symmetric", _mlp_generator, _mlp_discriminator,
         "G 100-128-256-512-1024-784 LeakyReLU(0.2)+BatchNorm+tanh, D 784-512-256-1 LeakyReLU(0.2)",
-        betas=(0.5, 0.999),
+        betas=(0.5, 0.999), g_hidden=MLP_G_WIDTHS, d_hidden=MLP_D_WIDTHS, g_batchnorm=True,
     ),
     "tiny": Architecture(
         "tiny", "unit", _tiny_generator, _tiny_discriminator,
         "G latent-64-784, D 784-32-1: for tests and smoke runs",
-        betas=(0.5, 0.999),
+        betas=(0.5, 0.999), g_hidden=(64,), d_hidden=(32,),
     ),
 }
 ARCHITECTURES["cnn-d"] = Architecture(
     "cnn-d", "unit",
-    lambda latent_dim, rng: _mlp_generator(latent_dim, rng, output="sigmoid"),
+    lambda latent_dim, rng, widths=MLP_G_WIDTHS: _mlp_generator(latent_dim, rng, widths, output="sigmoid"),
     lambda rng: _cnn_discriminator(rng, kernel_size=3),
     "the default MLP generator (G 100-128-256-512-1024-784, sigmoid) against a CNN discriminator: "
     "Conv 64 3x3 s2, LeakyReLU(0.2), Conv 128 3x3 s2, BatchNorm, LeakyReLU(0.2), Linear 1",
@@ -195,6 +206,7 @@ ARCHITECTURES["cnn-d"] = Architecture(
     # measured in docs/conv-notes.md: with bce every run collapsed onto 5-6 classes; hinge kept 7-9,
     # hinge with R1 (gamma 1) 9-10; 5 epochs, what ten minutes hold, scored better than 4 at two seeds
     defaults={"loss": "hinge", "epochs": 5, "ema": 0.999, "r1_gamma": 1.0},
+    g_hidden=MLP_G_WIDTHS, g_batchnorm=True,
 )
 ARCHITECTURES["dcgan"] = Architecture(
     "dcgan", "symmetric",
@@ -209,8 +221,8 @@ ARCHITECTURES["dcgan"] = Architecture(
 )
 ARCHITECTURES["default"] = Architecture(
     "default", "unit",
-    lambda latent_dim, rng: _mlp_generator(latent_dim, rng, output="sigmoid"),
-    lambda rng: _mlp_discriminator(rng, dropout=0.3),
+    lambda latent_dim, rng, widths=MLP_G_WIDTHS: _mlp_generator(latent_dim, rng, widths, output="sigmoid"),
+    lambda rng, widths=MLP_D_WIDTHS: _mlp_discriminator(rng, widths, dropout=0.3),
     "G 100-128-256-512-1024-784 LeakyReLU(0.2)+BatchNorm+sigmoid, D 784-512-256-1 LeakyReLU(0.2)+Dropout(0.3); "
     "see docs/default-run-notes.md",
     betas=(0.5, 0.999),
@@ -219,6 +231,7 @@ ARCHITECTURES["default"] = Architecture(
     defaults={"loss": "hinge", "epochs": DEFAULT_EPOCHS, "batch_size": 64, "lr": DEFAULT_LR,
               "lr_d": DEFAULT_LR_D, "lr_g": DEFAULT_LR_G, "real_label": 0.9, "lr_schedule": "none",
               "ema": DEFAULT_EMA},
+    g_hidden=MLP_G_WIDTHS, d_hidden=MLP_D_WIDTHS, g_batchnorm=True,
 )
 
 
@@ -230,16 +243,49 @@ def get_architecture(name: str) -> Architecture:
         raise ValueError(f"unknown architecture {name!r}; choose one of {', '.join(ARCHITECTURES)}") from None
 
 
-def build_models(name: str, latent_dim: int = 100, rng: np.random.Generator | None = None
-                 ) -> tuple[nn.Module, nn.Module, Architecture]:
+def hidden_widths(arch: Architecture, g_hidden=None, d_hidden=None
+                  ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+    """``(g_hidden, d_hidden)`` of architecture ``arch``: those given (None: the architecture's), as
+    tuples of ints. ValueError (one line) for widths that are not positive integers, and for widths
+    of a network that has none (a convolutional one)."""
+    out = []
+    for what, given, own in (("g-hidden", g_hidden, arch.g_hidden), ("d-hidden", d_hidden, arch.d_hidden)):
+        if given is None:
+            out.append(own)
+            continue
+        net = "generator" if what == "g-hidden" else "discriminator"
+        if own is None:
+            mlps = [name for name, a in ARCHITECTURES.items() if getattr(a, what.replace("-", "_")) is not None]
+            raise ValueError(f"{what} sets the hidden widths of an MLP {net} ({', '.join(mlps)}); "
+                             f"the {net} of --arch {arch.name} is convolutional")
+        if (isinstance(given, (str, bytes)) or not hasattr(given, "__len__") or not len(given) or
+                not all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w > 0 for w in given)):
+            raise ValueError(f"{what} must be one or more positive integers (the {net}'s hidden widths), got {given!r}")
+        out.append(tuple(int(w) for w in given))
+    return out[0], out[1]
+
+
+def build_models(name: str, latent_dim: int = 100, rng: np.random.Generator | None = None,
+                 g_hidden=None, d_hidden=None) -> tuple[nn.Module, nn.Module, Architecture]:
     """``(G, D, architecture)`` with their weights drawn from ``rng`` (G first, then D), and
-    their dropout masks, if any, while they train (``None``: the process's default generator)."""
+    their dropout masks, if any, while they train (``None``: the process's default generator).
+    ``g_hidden``/``d_hidden``: the MLP nets' hidden widths (None: the architecture's)."""
+    generator, arch = build_generator(name, latent_dim, rng, g_hidden)
+    _, d_hidden = hidden_widths(arch, None, d_hidden)
+    discriminator = arch.make_discriminator(rng) if d_hidden is None else arch.make_discriminator(rng, d_hidden)
+    return generator, discriminator, arch
+
+
+def build_generator(name: str, latent_dim: int = 100, rng: np.random.Generator | None = None,
+                    g_hidden=None) -> tuple[nn.Module, Architecture]:
+    """``(G, architecture)``: G of :func:`build_models` alone (what a generator is loaded into)."""
     if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
         raise ValueError(f"latent_dim must be a positive int, got {latent_dim!r}")
     arch = get_architecture(name)
-    generator = arch.make_generator(int(latent_dim), rng)
-    discriminator = arch.make_discriminator(rng)
-    return generator, discriminator, arch
+    g_hidden, _ = hidden_widths(arch, g_hidden)
+    generator = (arch.make_generator(int(latent_dim), rng) if g_hidden is None
+                 else arch.make_generator(int(latent_dim), rng, g_hidden))
+    return generator, arch
 
 
 def critic_has_batchnorm(name: str) -> bool:
@@ -249,18 +295,33 @@ def critic_has_batchnorm(name: str) -> bool:
     return any(isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)) for m in discriminator.modules())
 
 
-def parameter_count(name: str, latent_dim: int) -> int:
-    """The parameters of G and D of architecture ``name`` for ``latent_dim``, counted without
-    allocating networks of that size (so a size that cannot fit in memory can be refused first).
+def _linear_chain(sizes: tuple[int, ...]) -> int:
+    """The weights and biases of Linear layers from sizes[0] through each size in turn."""
+    return sum(a * b + b for a, b in zip(sizes, sizes[1:]))
 
-    Every architecture's G starts with a Linear(latent_dim, width), the only layer that grows with
-    the latent size: the networks are built for latent size 1, and each further latent unit adds
-    ``width`` weights (tests/test_cli_errors.py checks this against real builds of every one).
+
+def parameter_count(name: str, latent_dim: int, g_hidden=None, d_hidden=None) -> int:
+    """The parameters of G and D of architecture ``name`` for ``latent_dim`` and the hidden widths
+    (None: the architecture's), counted without allocating networks of that size (so a size that
+    cannot fit in memory can be refused first).
+
+    An MLP net with its hidden widths is a chain of Linear layers (plus two parameters per
+    BatchNorm1d unit of the G of ``g_batchnorm``); the convolutional nets are built at latent
+    size 1: every G starts with a Linear(latent_dim, width), the only layer that grows with the
+    latent size, so each further latent unit adds ``width`` weights (tests/test_cli_errors.py
+    checks this against real builds of every architecture).
     """
-    generator, discriminator, _ = build_models(name, 1, np.random.default_rng(0))
-    at_one = sum(p.array.size for net in (generator, discriminator) for p in net.parameters())
-    width = next(generator.parameters()).shape[0]
-    return at_one + (latent_dim - 1) * width
+    arch = get_architecture(name)
+    g_hidden, d_hidden = hidden_widths(arch, g_hidden, d_hidden)
+    if g_hidden is not None:
+        g_count = _linear_chain((latent_dim, *g_hidden, IMAGE_DIM)) + (2 * sum(g_hidden[1:]) if arch.g_batchnorm else 0)
+    else:
+        generator = arch.make_generator(1, np.random.default_rng(0))
+        g_count = (sum(p.array.size for p in generator.parameters())
+                   + (latent_dim - 1) * next(generator.parameters()).shape[0])
+    if d_hidden is not None:
+        return g_count + _linear_chain((IMAGE_DIM, *d_hidden, 1))
+    return g_count + sum(p.array.size for p in arch.make_discriminator(np.random.default_rng(0)).parameters())
 
 
 def to_unit(images: np.ndarray, scale: str) -> np.ndarray:

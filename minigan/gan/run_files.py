@@ -15,7 +15,7 @@ A run lives in one directory::
     generator.npz        the sampling generator's state_dict at the end (like the tutorial's
                          ``torch.save(G.state_dict())``): the weight average when ``ema`` > 0, else G
     best.npz, best.json  the same generator at its best per-epoch score so far, and that score
-                         (``eval_every`` > 0; see gan/best.py)
+                         (``eval_every`` > 0), checked against the last one at the end (see gan/best.py)
 
 A run that ends before its first checkpoint is dead: nothing in it can be resumed, so
 :func:`remove_dead_run` may clear it and a new run may start there. A process killed in the

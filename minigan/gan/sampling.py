@@ -12,7 +12,7 @@ import numpy as np
 from minigan.autograd import Tensor, no_grad
 from minigan.backends import to_numpy
 from minigan.gan.errors import CheckpointError
-from minigan.gan.models import Architecture, build_models, to_unit
+from minigan.gan.models import Architecture, build_generator, to_unit
 from minigan.gan.run_files import BEST_NAME, CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
 from minigan.torch_api.safetensors_format import is_safetensors_path, read_metadata
 from minigan.torch_api.serialization import load
@@ -95,8 +95,11 @@ def _check_same_run(path: Path, config: dict[str, Any]) -> None:
         return  # the checkpoint carries its own config; a damaged config.json is not needed here
     if not isinstance(written, dict):
         return
-    for key in ("arch", "latent_dim"):
-        if key in written and key in config and written[key] != config[key]:
+    def same(a: Any, b: Any) -> bool:
+        return (list(a) if isinstance(a, (list, tuple)) else a) == (list(b) if isinstance(b, (list, tuple)) else b)
+
+    for key in ("arch", "latent_dim", "g_hidden"):
+        if key in written and key in config and not same(written[key], config[key]):
             raise CheckpointError(f"{config_path} says {key} {written[key]!r} but the checkpoint beside it holds "
                                   f"{config[key]!r}; the directory mixes two runs")
 
@@ -162,7 +165,8 @@ def load_generator(checkpoint: str | Path, weights: str = "average", which: str 
 
 
 def _exported_config(path: Path) -> dict[str, Any]:
-    """arch and latent_dim from the metadata of a .safetensors file (CheckpointError if it has none)."""
+    """arch, latent_dim and g_hidden (when given) from the metadata of a .safetensors file
+    (CheckpointError if it has no arch and latent_dim)."""
     try:
         metadata = read_metadata(path)
     except (ImportError, ValueError) as error:
@@ -174,7 +178,13 @@ def _exported_config(path: Path) -> dict[str, Any]:
         latent_dim = int(metadata["latent_dim"])
     except ValueError:
         latent_dim = metadata["latent_dim"]  # refused below, with the other checks of the latent size
-    return {"arch": metadata["arch"], "latent_dim": latent_dim}
+    config = {"arch": metadata["arch"], "latent_dim": latent_dim}
+    if "g_hidden" in metadata:  # refused when the network is built, if not widths
+        try:
+            config["g_hidden"] = json.loads(metadata["g_hidden"])
+        except ValueError:
+            config["g_hidden"] = metadata["g_hidden"]
+    return config
 
 
 def load_run_generator(checkpoint: str | Path, weights: str = "average", which: str | None = None):
@@ -229,17 +239,19 @@ def load_run_generator(checkpoint: str | Path, weights: str = "average", which: 
     if "arch" not in config:
         raise CheckpointError(f"{path} names a network minigan cannot build: 'arch'")
     latent_dim = int(latent_dim)
-    generator, arch = _build_generator(str(config["arch"]), latent_dim, f"{path} names a network minigan cannot build")
+    generator, arch = _build_generator(str(config["arch"]), latent_dim, f"{path} names a network minigan cannot build",
+                                       config.get("g_hidden"))
     _load_weights(generator, state_weights, path, config["arch"])
     return generator, arch, latent_dim, config
 
 
-def _build_generator(arch: str, latent_dim: int, failure: str) -> tuple[Any, Any]:
-    """(G, architecture) of ``arch``, or a CheckpointError that starts with ``failure``. The
-    weights are replaced by the caller: the throwaway ones come from a private Generator, so
-    loading a generator leaves the process's default generator untouched."""
+def _build_generator(arch: str, latent_dim: int, failure: str, g_hidden: Any = None) -> tuple[Any, Any]:
+    """(G, architecture) of ``arch`` with G's hidden widths ``g_hidden`` (None: the architecture's),
+    or a CheckpointError that starts with ``failure``. The weights are replaced by the caller: the
+    throwaway ones come from a private Generator, so loading a generator leaves the process's
+    default generator untouched. Only G is built (D's widths do not matter here)."""
     try:
-        generator, _, architecture = build_models(arch, latent_dim, rng=np.random.default_rng(0))
+        generator, architecture = build_generator(arch, latent_dim, np.random.default_rng(0), g_hidden)
     except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(f"{failure}: {error}") from None
     return generator, architecture

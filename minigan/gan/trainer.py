@@ -2,8 +2,8 @@
 
 A run lives in one directory (see :mod:`minigan.gan.run_files` for its files). The loop is
 here; the configuration is :mod:`minigan.gan.config`, one step of the game
-:mod:`minigan.gan.step`, the files of a run :mod:`minigan.gan.run_files`, and sampling
-:mod:`minigan.gan.sampling`.
+:mod:`minigan.gan.step`, the files of a run :mod:`minigan.gan.run_files`, what its checkpoint
+holds :mod:`minigan.gan.trainer_state`, and sampling :mod:`minigan.gan.sampling`.
 
 Randomness: ONE ``np.random.Generator`` per run, seeded from ``seed`` and handed to everything
 that draws: the initial weights, the fixed noise, every epoch's shuffle, every batch of noise,
@@ -27,7 +27,6 @@ files, so history.csv never runs ahead of what a resumed run continues from.
 """
 from __future__ import annotations
 
-import copy
 import math
 import os
 import signal
@@ -40,20 +39,21 @@ import numpy as np
 
 from minigan import backends, nn, optim
 from minigan.data import BatchLoader, load_mnist
-from minigan.gan.best import BEST_NAME, BestKeeper
+from minigan.gan.best import BEST_NAME, BestKeeper, confirmation_line
 from minigan.gan.config import TrainConfig, make_optimizer, make_scheduler
-from minigan.gan.errors import CheckpointError, RunWriteError, TrainingDiverged
+from minigan.gan.errors import RunWriteError, TrainingDiverged
 from minigan.gan.models import build_models, draw_dropout_from
 from minigan.gan.objectives import Objective, get_objective
 from minigan.gan.progress import Progress, step_line
 from minigan.gan.regularizers import apply_d_options, instance_noise_sigma
 from minigan.gan.run_files import (
-    CHECKPOINT_FORMAT, CHECKPOINT_NAME, CHECKPOINT_VERSION, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS,
-    NO_CHECKPOINTS, load_checkpoint, remove_dead_run, write_history, write_json,
+    CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS, NO_CHECKPOINTS, remove_dead_run, write_history,
+    write_json,
 )
 from minigan.gan.sampling import generate
 from minigan.gan.step import joins_real_and_fake, replayed_step, row_of, train_step
 from minigan.gan.stop_signals import Interrupted, handling_stop_signals
+from minigan.gan.trainer_state import load_trainer_state, resumed_config, rng_state, trainer_state
 from minigan.nn.layers import fused_activations
 from minigan.torch_api.serialization import save
 
@@ -63,10 +63,6 @@ __all__ = ["Trainer", "REFERENCE_KERNEL_STEPS"]
 # Numba's (about a second), so training starts at once. The switch comes at this global step
 # whatever the timing, so the same seed still gives the same losses, resumed or not.
 REFERENCE_KERNEL_STEPS = 10
-
-
-def _rng_state(rng: np.random.Generator) -> dict:
-    return copy.deepcopy(rng.bit_generator.state)
 
 
 # ---------------------------------------------------------------------- the trainer
@@ -96,7 +92,8 @@ class Trainer:
         self.objective: Objective = get_objective(self.config.loss).with_settings(
             self.config.clip, self.config.gp_lambda, self.config.r1_gamma)
         self.rng = np.random.default_rng(self.config.seed)  # the run's one Generator, handed to all that draws
-        self.generator, self.discriminator, self.arch = build_models(self.config.arch, self.config.latent_dim, self.rng)
+        self.generator, self.discriminator, self.arch = build_models(self.config.arch, self.config.latent_dim, self.rng,
+                                                                     self.config.g_hidden, self.config.d_hidden)
         self.discriminator = apply_d_options(self.discriminator, self.config.minibatch_std, self.config.spectral_norm,
                                              self.rng)
         draw_dropout_from(self.rng, self.generator, self.discriminator)
@@ -129,7 +126,7 @@ class Trainer:
         self.epoch = 0  # completed epochs
         self.batch_in_epoch = 0  # completed batches of the current epoch
         self.global_step = 0  # completed batches over the run
-        self.epoch_rng_state = _rng_state(self.rng)
+        self.epoch_rng_state = rng_state(self.rng)
         self.history: dict[str, list[float]] = {key: [] for key in HISTORY_COLUMNS}
         self.last_g_loss = float("nan")
         self.elapsed = 0.0  # training seconds over the run, resumed runs included
@@ -150,93 +147,18 @@ class Trainer:
         """Continue the run in ``run_dir`` from its checkpoint.
 
         ``overrides`` may change ``epochs`` (to train longer), ``log_every``, ``sample_every``,
-        ``sample_every_steps`` and ``data_dir``; anything else that differs from the checkpoint's config raises
+        ``sample_every_steps``, ``data_dir`` and ``eval_every``; anything else that differs from the checkpoint's config raises
         CheckpointError (resuming must continue the same run).
         """
-        state = load_checkpoint(run_dir)
-        if not isinstance(state.get("config"), dict):
-            raise CheckpointError(f"the checkpoint in {run_dir} has no config saying how the run was set up")
-        try:
-            config = TrainConfig.from_dict(dict(state["config"]))
-        except (TypeError, ValueError, KeyError) as error:
-            raise CheckpointError(f"the checkpoint in {run_dir} has an unreadable config: {error}") from None
-        changeable = {"epochs", "log_every", "sample_every", "sample_every_steps", "data_dir", "eval_every"}
-        for key, value in (overrides or {}).items():
-            if value is None:
-                continue
-            current = getattr(config, key)
-            if key in changeable:
-                setattr(config, key, value)
-            elif (tuple(value) if isinstance(value, (list, tuple)) else value) != current:
-                what = "architecture" if key == "arch" else key.replace("_", "-")
-                raise CheckpointError(
-                    f"the checkpoint in {run_dir} is from a run with {what} {current!r}, not {value!r}; "
-                    "a resumed run keeps its configuration")
+        config, state = resumed_config(run_dir, overrides)
         trainer = cls(config, run_dir, images, **kwargs)
-        trainer._load_state(state)
+        load_trainer_state(trainer, state)
         return trainer
-
-    def _load_state(self, state: dict[str, Any]) -> None:
-        try:
-            self.generator.load_state_dict(state["generator"])
-            self.discriminator.load_state_dict(state["discriminator"])
-            self.opt_g.load_state_dict(state["opt_g"])
-            self.opt_d.load_state_dict(state["opt_d"])
-            if self.sched_g is not None:
-                self.sched_g.load_state_dict(state["sched_g"])
-                self.sched_d.load_state_dict(state["sched_d"])
-            if self.generator_average is not None:
-                if state.get("generator_ema") is not None:
-                    self.generator_average.load_state_dict(state["generator_ema"])
-                else:  # a checkpoint from before the average existed: start it from G's weights
-                    self.generator_average = optim.ExponentialMovingAverage(self.generator, self.config.ema)
-            self.rng.bit_generator.state = state["rng"]
-            self.epoch_rng_state = state["epoch_rng"]
-            self.fixed_noise = np.asarray(state["fixed_noise"], dtype=np.float32)
-            self.epoch = int(state["epoch"])
-            self.batch_in_epoch = int(state["batch_in_epoch"])
-            self.global_step = int(state["global_step"])
-            self.last_g_loss = float(state["last_g_loss"])
-            self.elapsed = float(state.get("elapsed", 0.0))
-            if self.best is not None:
-                self.best.load_state_dict(state.get("best"))
-            history = state["history"]
-            steps = len(np.asarray(history["global_step"]))  # columns added later are NaN in older checkpoints
-            self.history = {key: [float(v) for v in np.asarray(history[key]).tolist()] if key in history
-                            else [float("nan")] * steps for key in HISTORY_COLUMNS}
-        except (KeyError, ValueError, TypeError, RuntimeError) as error:
-            message = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise CheckpointError(
-                f"the checkpoint in {self.run_dir} does not fit architecture {self.config.arch!r}: {message}") from None
-        if self.fixed_noise.shape != (64, self.config.latent_dim):
-            raise CheckpointError(f"the checkpoint in {self.run_dir} has fixed noise of shape {self.fixed_noise.shape}")
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, Any]:
-        """Everything a resumed run needs, as minigan.save can write it."""
-        return {
-            "format": CHECKPOINT_FORMAT,
-            "version": CHECKPOINT_VERSION,
-            "arch": self.config.arch,
-            "config": self.config.to_dict(),
-            "generator": self.generator.state_dict(),
-            "generator_ema": None if self.generator_average is None else self.generator_average.state_dict(),
-            "discriminator": self.discriminator.state_dict(),
-            "opt_g": self.opt_g.state_dict(),
-            "opt_d": self.opt_d.state_dict(),
-            "sched_g": None if self.sched_g is None else self.sched_g.state_dict(),
-            "sched_d": None if self.sched_d is None else self.sched_d.state_dict(),
-            "rng": _rng_state(self.rng),
-            "epoch_rng": copy.deepcopy(self.epoch_rng_state),
-            "fixed_noise": self.fixed_noise,
-            "epoch": self.epoch,
-            "batch_in_epoch": self.batch_in_epoch,
-            "global_step": self.global_step,
-            "last_g_loss": self.last_g_loss,
-            "elapsed": self.elapsed,
-            "history": {key: np.asarray(values, dtype=np.float64) for key, values in self.history.items()},
-            "best": None if self.best is None else self.best.state_dict(),
-        }
+        """Everything a resumed run needs, as minigan.save can write it (gan/trainer_state.py)."""
+        return trainer_state(self)
 
     @property
     def checkpoint_path(self) -> Path:
@@ -325,6 +247,11 @@ class Trainer:
             backends.warmup(activations=activations)
         if self.epoch >= cfg.epochs:
             self._log(f"nothing to do: the run already has {self.epoch} of {cfg.epochs} epochs")
+            confirmed = self._confirm_best()  # a run stopped during its end-of-run check, or older than it
+            if confirmed:
+                if cfg.checkpoint_every:
+                    self.save_checkpoint()
+                self._log(confirmed)
         else:
             if self.global_step:
                 self._log(f"resuming {self.run_dir} at epoch {self.epoch + 1}, step {self.batch_in_epoch} "
@@ -354,10 +281,10 @@ class Trainer:
         while self.epoch < cfg.epochs:
             epoch_number = self.epoch + 1
             if self.batch_in_epoch == 0:
-                self.epoch_rng_state = _rng_state(self.rng)
+                self.epoch_rng_state = rng_state(self.rng)
                 batches = self.loader.batches(0)
             else:  # resumed mid-epoch: replay the epoch's shuffle, then continue the stream
-                now = _rng_state(self.rng)
+                now = rng_state(self.rng)
                 self.rng.bit_generator.state = self.epoch_rng_state
                 batches = self.loader.batches(self.batch_in_epoch)
                 self.rng.bit_generator.state = now
@@ -425,6 +352,7 @@ class Trainer:
             self.save_samples(self.run_dir / "samples" / f"epoch_{epoch_number:03d}.png",
                               title=f"{cfg.arch} / {cfg.loss}, epoch {epoch_number}")
         scored = self._score_epoch(epoch_number)
+        confirmed = self._confirm_best() if epoch_number == cfg.epochs else ""  # before the checkpoint records it
         every = cfg.checkpoint_every  # 0: no checkpoints; else every N epochs and at the end
         saved = bool(every) and (epoch_number % every == 0 or epoch_number == cfg.epochs)
         if saved:
@@ -432,6 +360,8 @@ class Trainer:
         self._write_history()
         self._log(f"epoch {epoch_number}/{cfg.epochs} done in {seconds:.1f}s "
                   f"(total {self.elapsed:.0f}s){scored}{f'; checkpoint {self.checkpoint_path}' if saved else ''}")
+        if confirmed:
+            self._log(confirmed)
         for callback in self.on_epoch:
             callback(self, epoch_number)
 
@@ -446,6 +376,14 @@ class Trainer:
         kept = self.best.keep_if_best(score, self.sampling_generator, epoch_number)
         return (f"; FID {score['fid']:.3f} ({score['fid_ratio_to_floor']:.2f}x the floor, n = {score['n']:,} vs "
                 f"validation, {time.perf_counter() - started:.1f}s){', best so far: ' + BEST_NAME if kept else ''}")
+
+    def _confirm_best(self) -> str:
+        """At the run's end: best.npz against the last generator at the larger n (BestKeeper.confirm); the log's line."""
+        if self.best is None:
+            return ""
+        started = time.perf_counter()
+        result = self.best.confirm(self.sampling_generator, self.epoch, self.arch, self.config.latent_dim)
+        return "" if result is None else confirmation_line(result, time.perf_counter() - started)
 
     def _finish(self) -> None:
         # The history was written with the last epoch's checkpoint; only the weights are new.

@@ -8,6 +8,8 @@ The metadata (string key-value pairs in the file's header):
 ``arch``          the architecture's name (minigan/gan/models.py)
 ``latent_dim``    the size of the noise vector z ~ N(0, I) the generator takes
 ``widths``        a JSON list: the output width of each Linear and channels of each convolution
+``g_hidden``      a JSON list: the hidden widths the run gave its MLP generator (absent for a
+                  convolutional one); minigan builds the architecture with them
 ``output_shape``  ``[784]``: each image flattened from ``image_shape``
 ``image_shape``   ``[1, 28, 28]``
 ``output_range``  ``[0, 1]`` (sigmoid output) or ``[-1, 1]`` (tanh output)
@@ -41,9 +43,11 @@ def generator_metadata(generator: Any, arch: Any, latent_dim: int, config: dict[
                else "the generator's weights" if "ema" in config else "as the file given to minigan.export held them")
     if which == "best":
         weights += ", at the run's best per-epoch score (best.npz)"
+    hidden = {} if config.get("g_hidden") is None else {"g_hidden": json.dumps([int(w) for w in config["g_hidden"]])}
     return {
         "arch": arch.name,
         "latent_dim": str(int(latent_dim)),
+        **hidden,
         "widths": json.dumps(widths),
         "output_shape": json.dumps([28 * 28]),
         "image_shape": json.dumps([1, 28, 28]),

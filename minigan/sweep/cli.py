@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a training setting of every trial (TrainConfig's name, e.g. arch=tiny); repeatable")
     parser.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2",
-                        help="sweep a training setting over these values (every combination); repeatable")
+                        help="sweep a training setting over these values (every combination); lists in brackets, "
+                             "e.g. g_hidden=[256,512],[512,1024]; repeatable")
     parser.add_argument("--samples", type=positive_int, default=None,
                         help="draws of the sweep file's [choice]/[uniform]/[loguniform] values per grid point")
     parser.add_argument("--max-concurrent", type=positive_int, default=None, help="trials at once (default: one per core)")
@@ -64,6 +65,17 @@ def _value(text: str) -> Any:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+
+
+def _split_values(text: str) -> list[str]:
+    """``V1,V2,...`` split at the commas outside brackets: ``[128,256],[64]`` is two lists."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
 
 
 def _pair(text: str, flag: str) -> tuple[str, str]:
@@ -92,7 +104,7 @@ def spec_from_args(args: argparse.Namespace) -> SweepSpec:
         spec.fixed[key] = _value(value)
     for text in args.grid:
         key, value = _pair(text, "--grid")
-        spec.grid[key] = [_value(v) for v in value.split(",")]
+        spec.grid[key] = [_value(v) for v in _split_values(value)]
     for name in ("samples", "max_concurrent", "data_dir"):
         if getattr(args, name) is not None:
             setattr(spec, name, getattr(args, name))

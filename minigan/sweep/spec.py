@@ -15,6 +15,7 @@ A sweep file (all tables optional)::
 
     [grid]                     # every combination of these values
     loss = ["bce", "hinge", "wgan-gp"]
+    g_hidden = [[128, 256, 512, 1024], [256, 512, 1024]]   # a list's values may be lists
 
     [choice]                   # one of these values, at random, per sample
     r1_gamma = [0.0, 1.0]
