@@ -22,10 +22,10 @@ class NumbaBackend(ArrayBackend):
 
     name = "numba"
 
-    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def matmul(self, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """a @ b by the kernel ``backends.use_matmul`` chose: BLAS (the exact broadcast product
-        when K == 1) or the Numba kernel (see :func:`.dense.matmul`)."""
-        return dense.matmul(a, b, matmul_kernel())
+        when K == 1) or the Numba kernel (see :func:`.dense.matmul`); into ``out`` when given."""
+        return dense.matmul(a, b, matmul_kernel(), out)
 
     def bias_act_(self, z: np.ndarray, bias: np.ndarray | None, activation: str, slope: float,
                   parallel: bool | None = None) -> np.ndarray:
@@ -36,20 +36,23 @@ class NumbaBackend(ArrayBackend):
         return dense.bias_act_(z, bias, activation, slope, parallel)
 
     def linear_act_forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
-                           activation: str, slope: float) -> np.ndarray:
-        """y = act(x @ weight.T + bias): the matmul, then one fused in-place bias+act pass."""
-        z = self.matmul(x, weight.T)
+                           activation: str, slope: float, out: np.ndarray | None = None) -> np.ndarray:
+        """y = act(x @ weight.T + bias): the matmul, then one fused in-place bias+act pass; into
+        ``out`` (C-contiguous) when given (minigan/replay's preallocated buffers)."""
+        z = self.matmul(x, weight.T, out)
         if not z.flags.c_contiguous:  # a matmul may hand back an F-ordered result for odd inputs
             z = np.ascontiguousarray(z)
         return self.bias_act_(z, bias, activation, slope)
 
     def linear_act_backward(self, grad_y: np.ndarray, y: np.ndarray, activation: str, slope: float,
-                            parallel: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+                            parallel: bool | None = None,
+                            out: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(grad_z, grad_bias) in one fused pass (see :func:`.dense.linear_act_backward`).
 
         ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+        ``out``: arrays to write into (grad_z may be grad_y: the activation's backward in place).
         """
-        return dense.linear_act_backward(grad_y, y, activation, slope, parallel)
+        return dense.linear_act_backward(grad_y, y, activation, slope, parallel, out)
 
     def batch_norm_act_forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float,
                                activation: str, slope: float) -> tuple[np.ndarray, ...]:
@@ -73,9 +76,11 @@ class NumbaBackend(ArrayBackend):
         """(0-d loss array, grad_logits) in one pass; inputs same shape and dtype."""
         return losses.mean_bce_with_logits(logits, targets)
 
-    def dropout(self, x: np.ndarray, bits: np.ndarray, threshold: int, scale: float) -> np.ndarray:
-        """x · [bits >= threshold] · scale in one pass; bits is a uint32 array of x's shape."""
-        return dropout.dropout(x, bits, threshold, scale)
+    def dropout(self, x: np.ndarray, bits: np.ndarray, threshold: int, scale: float,
+                out: np.ndarray | None = None) -> np.ndarray:
+        """x · [bits >= threshold] · scale in one pass; bits is a uint32 array of x's shape; into
+        ``out`` when given (see :func:`.dropout.dropout`)."""
+        return dropout.dropout(x, bits, threshold, scale, out)
 
     # --- convolution kernels ---------------------------------------------------------------
     def channel_bias_act_forward(self, x: np.ndarray, bias: np.ndarray, activation: str, slope: float) -> np.ndarray:
