@@ -16,8 +16,9 @@ So the gradients and buffers of one replay are overwritten by the next, as a rep
 graph's are: a step that must keep last step's ``.grad`` keeps a copy. A parameter still holding
 the previous replay's gradient (no ``zero_grad``, or ``zero_grad(set_to_none=False)``) is given a
 copy of it before the replay starts, so gradients still add up as in the eager step (not needed,
-and not checked, for a parameter the step's own ``zero_grad()`` clears before its buffer is written). The step's
-outputs are returned as copies.
+and not checked, for a parameter the step's own ``zero_grad()`` clears before its buffer is
+written). The step's outputs are returned as copies. The buffers are this program's: one
+compiled step is called from one thread at a time.
 """
 from __future__ import annotations
 
