@@ -15,13 +15,13 @@ from minigan.replay import Compiled
 
 
 def _net_and_step(clear="inside"):
-    """A small discriminator-like net and its step: three fused Linear layers, dropout, BCE on logits.
+    """A small net and its step: three fused Linear layers, batch norm, dropout, BCE on logits.
     ``clear``: "inside" (zero_grad() in the step), "zero" (zero_grad(set_to_none=False) in the
     step), "outside" (zero_grad() before every other step, outside it) or "never" (gradients
     add up over the steps)."""
     minigan.manual_seed(0)
-    net = nn.Sequential(nn.Linear(6, 16), nn.LeakyReLU(0.2), nn.Dropout(0.25), nn.Linear(16, 8), nn.Tanh(),
-                        nn.Linear(8, 1))
+    net = nn.Sequential(nn.Linear(6, 16), nn.BatchNorm1d(16), nn.LeakyReLU(0.2), nn.Dropout(0.25), nn.Linear(16, 8),
+                        nn.Tanh(), nn.Linear(8, 1))
     opt = Adam(net.parameters(), lr=1e-2)
 
     def step(x, t):
@@ -42,7 +42,8 @@ def _data(n, batch=5):
 
 
 def _snapshot(loss, net):
-    return float(loss), [(p.array.copy(), None if p.grad is None else p.grad.array.copy()) for p in net.parameters()]
+    return float(loss), [(p.array.copy(), None if p.grad is None else p.grad.array.copy()) for p in net.parameters()] + [
+        (b.copy(), None) for b in net.buffers() if b is not None]
 
 
 def _same(a, b):
@@ -95,7 +96,7 @@ def test_the_activation_backward_overwrites_a_gradient_nothing_reads_any_more(ke
     eager, replayed, compiled = _eager_then_compiled(_data(5))
     assert all(_same(a, b) for a, b in zip(eager, replayed))
     buffers = _program(compiled, 5).buffers
-    assert len(buffers.in_place) >= 2  # the dropout's and the middle layer's incoming gradients at least
+    assert len(buffers.in_place) >= 3  # the dropout's, the batch norm's and the middle layer's incoming gradients
     for slot in buffers.in_place:  # never a gradient a later step reads, nor one a parameter holds
         assert slot not in buffers.lent and buffers.readers[slot] <= max(
             i for i, step in enumerate(_program(compiled, 5).steps) if step[0] == "backward" and step[4] == slot)

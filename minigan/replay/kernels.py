@@ -4,8 +4,9 @@ the same arguments as the op's own plain (no create_graph) path, so the bits are
 
 On the Numba CPU backend, which takes ``out=`` arrays, each writes into buffers allocated once by
 :class:`Buffers` (the Linear's product, its three gradients, the gradient sums, dropout's gradient,
-the BCE gradient); and the activation's backward (and dropout's) writes into its incoming
-gradient's own buffer when no later step reads that gradient. On other backends the same calls
+the BCE gradient, the batch norm's gradients for (N, C) inputs); and the activation's backward
+(the Linear's, the batch norm's, dropout's) writes into its incoming gradient's own buffer when
+no later step reads that gradient. On other backends the same calls
 allocate, as in the eager step. A builder returns None for a case it does not cover, and the
 op's own forward or backward is replayed instead (minigan/replay/program.py).
 
@@ -189,6 +190,21 @@ def batch_norm_act_backward(index: int, forward: tuple[Any, ...], step: tuple[An
     mean, invstd = saved[0][1], saved[1][1]
     backend = buffers.backend(y)
     wanted = [(slot, i) for i, slot in enumerate(results) if slot is not None and needs[i]]
+    if np.ndim(buffers.values[x]) == 2 and buffers.writes_into(y):  # into buffers; grad_x into g's when free
+        made = [buffers.own(results[i]) if (i < len(results) and results[i] is not None and needs[i])
+                else buffers.scratch(x if i == 0 else weight) for i in range(3)]
+        in_place = buffers.free_after(index, grad)
+        if in_place is not None and in_place.shape == made[0].shape and in_place.dtype == made[0].dtype:
+            made[0] = in_place
+            buffers.in_place.append(grad)
+            if results[0] is not None and needs[0]:
+                buffers.owned[results[0]] = in_place
+        pair = tuple(made)
+
+        def run_into(buf: list[Any]) -> None:
+            backend.batch_norm_act_backward(buf[grad], buf[y], buf[x], buf[mean], buf[invstd], buf[weight],
+                                            activation, slope, pair)
+        return run_into
 
     def run(buf: list[Any]) -> None:
         grads = backend.batch_norm_act_backward(buf[grad], buf[y], buf[x], buf[mean], buf[invstd], buf[weight],

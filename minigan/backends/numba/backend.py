@@ -60,10 +60,12 @@ class NumbaBackend(ArrayBackend):
         return channels.batch_norm_act_forward(x, weight, bias, eps, activation, slope)
 
     def batch_norm_act_backward(self, grad_y: np.ndarray, y: np.ndarray, x: np.ndarray, mean: np.ndarray,
-                                invstd: np.ndarray, weight: np.ndarray, activation: str,
-                                slope: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(grad_x, grad_weight, grad_bias) (see :func:`.channels.batch_norm_act_backward`)."""
-        return channels.batch_norm_act_backward(grad_y, y, x, mean, invstd, weight, activation, slope)
+                                invstd: np.ndarray, weight: np.ndarray, activation: str, slope: float,
+                                out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(grad_x, grad_weight, grad_bias) (see :func:`.channels.batch_norm_act_backward`; ``out``
+        for x (N, C) only)."""
+        return channels.batch_norm_act_backward(grad_y, y, x, mean, invstd, weight, activation, slope, out)
 
     def adam(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray],
              exp_avgs: Sequence[np.ndarray], exp_avg_sqs: Sequence[np.ndarray],
