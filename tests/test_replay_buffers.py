@@ -9,6 +9,7 @@ import pytest
 
 import minigan
 from minigan import nn
+from minigan.backends import use_matmul
 from minigan.nn import functional as F
 from minigan.optim import Adam
 from minigan.replay import Compiled
@@ -78,11 +79,13 @@ def _program(compiled, batch):
     return program
 
 
-def test_replays_write_into_the_same_buffers_and_equal_the_eager_step(kernel_mode):
+@pytest.mark.parametrize("matmul", ["blas", "numba"])
+def test_replays_write_into_the_same_buffers_and_equal_the_eager_step(kernel_mode, matmul):
     kernel_mode("numba")
     seen = []
-    eager, replayed, compiled = _eager_then_compiled(_data(8), each=lambda net, batch: seen.append(
-        [p.grad.array for p in net.parameters()]))
+    with use_matmul(matmul):
+        eager, replayed, compiled = _eager_then_compiled(_data(8), each=lambda net, batch: seen.append(
+            [p.grad.array for p in net.parameters()]))
     assert all(_same(a, b) for a, b in zip(eager, replayed))
     owned = {id(array) for array in _program(compiled, 5).buffers.owned.values()}
     assert compiled.replays == 6 and len(owned) >= 6 * 2

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from minigan.backends import backend_of
+from minigan.backends import backend_of, matmul_kernel
 from minigan.nn.losses import BCEWithLogitsMean
 from minigan.ops import Add, BatchNormAct, Dropout, LinearAct
 
@@ -124,17 +124,23 @@ def linear_act_forward(step: tuple[Any, ...], buffers: Buffers) -> Run | None:
         return None
     backend, activation, slope = buffers.backend(out), options["activation"], options["slope"]
     target = buffers.own(out)
-    if len(reads) == 3:
-        x, weight, bias = reads
+    x, weight, bias = reads if len(reads) == 3 else (*reads, None)
+    product = _matmul(backend, buffers.values[x].shape[1])
+    bias_act_ = backend.bias_act_
 
-        def run(buf: list[Any]) -> None:
-            backend.linear_act_forward(buf[x], buf[weight], buf[bias], activation, slope, target)
-    else:
-        x, weight = reads
-
-        def run(buf: list[Any]) -> None:
-            backend.linear_act_forward(buf[x], buf[weight], None, activation, slope, target)
+    def run(buf: list[Any]) -> None:  # NumbaBackend.linear_act_forward, with the kernel choice made once
+        product(buf[x], buf[weight].T, out=target)
+        bias_act_(target, None if bias is None else buf[bias], activation, slope)
     return run
+
+
+def _matmul(backend: Any, inner: int) -> Callable[..., Any]:
+    """``product(a, b, out=)`` as ``backend.matmul(a, b, out)`` computes it for an inner size
+    ``inner``, chosen now (the matmul kernel is part of the capture's key): NumPy's BLAS call itself,
+    or the broadcast product when ``inner`` is 1 (minigan/backends/numba/dense.py:matmul)."""
+    if matmul_kernel() != "blas":
+        return lambda a, b, out: backend.matmul(a, b, out)
+    return np.multiply if inner == 1 else np.matmul
 
 
 FORWARDS: dict[type, Callable[[tuple[Any, ...], Buffers], Run | None]] = {LinearAct: linear_act_forward}
@@ -170,13 +176,15 @@ def linear_act_backward(index: int, forward: tuple[Any, ...], step: tuple[Any, .
     grad_w = buffers.own(results[1]) if needs[1] else None
     pair = (grad_z, grad_bias)
     grad_z_t = grad_z.T
+    by_weight = _matmul(backend, grad_z.shape[1])  # dz @ W: inner size out_features
+    by_input = _matmul(backend, grad_z.shape[0])  # dz^T @ x: inner size the batch
 
     def run(buf: list[Any]) -> None:
         backend.linear_act_backward(buf[grad], buf[y], activation, slope, None, pair)
         if grad_x is not None:
-            backend.matmul(grad_z, buf[weight], grad_x)
+            by_weight(grad_z, buf[weight], out=grad_x)
         if grad_w is not None:
-            backend.matmul(grad_z_t, buf[x], grad_w)
+            by_input(grad_z_t, buf[x], out=grad_w)
     return run
 
 

@@ -36,10 +36,9 @@ class NumbaBackend(ArrayBackend):
         return dense.bias_act_(z, bias, activation, slope, parallel)
 
     def linear_act_forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
-                           activation: str, slope: float, out: np.ndarray | None = None) -> np.ndarray:
-        """y = act(x @ weight.T + bias): the matmul, then one fused in-place bias+act pass; into
-        ``out`` (C-contiguous) when given (minigan/replay's preallocated buffers)."""
-        z = self.matmul(x, weight.T, out)
+                           activation: str, slope: float) -> np.ndarray:
+        """y = act(x @ weight.T + bias): the matmul, then one fused in-place bias+act pass."""
+        z = self.matmul(x, weight.T)
         if not z.flags.c_contiguous:  # a matmul may hand back an F-ordered result for odd inputs
             z = np.ascontiguousarray(z)
         return self.bias_act_(z, bias, activation, slope)
