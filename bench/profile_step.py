@@ -6,19 +6,26 @@ fused linear op counts as matmul), the iteration of bench/step.py runs ``--steps
 what the kernels do not account for is the engine's own overhead (graph building, dispatch,
 temporaries, the small ops that are not fused).
 
-    python bench/profile_step.py [--arch default] [--batch 64] [--steps 200]
+    python bench/profile_step.py [--arch default] [--batch 64] [--steps 200] [--counts]
 
 Run it with one thread (OPENBLAS_NUM_THREADS=1 NUMBA_NUM_THREADS=1) for steady numbers.
+``--counts`` prints, instead, what a loaded machine cannot blur: the Python function calls
+(cProfile) and the Tensors built per iteration, eager and replayed (minigan/replay), and the most
+memory the iteration allocates above what it started with (tracemalloc).
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import time
+import tracemalloc
 from typing import Any, Callable
 
 import _common  # noqa: F401 - makes the package importable from a source checkout
 
 from minigan import backends
+from minigan.autograd import Tensor
 from step import minigan_step
 
 CATEGORIES = {
@@ -78,13 +85,55 @@ def profile(arch: str, batch: int, steps: int) -> dict[str, float]:
     return split
 
 
+def counts(arch: str, batch: int, steps: int, replayed: bool) -> dict[str, float]:
+    """Per iteration: Python function calls, Tensors built, and peak KiB allocated above the start."""
+    step = minigan_step(arch, batch, backends.cpu_kernel_mode(), replayed=replayed)
+    for _ in range(20):  # warm up: compile, capture
+        step()
+    made = [0]
+    make = Tensor.__dict__["_make"]
+
+    def counting(cls: type, *args: Any) -> Any:
+        made[0] += 1
+        return make.__func__(cls, *args)
+    Tensor._make = classmethod(counting)
+    profiler = cProfile.Profile()
+    try:
+        profiler.enable()
+        for _ in range(steps):
+            step()
+        profiler.disable()
+    finally:
+        Tensor._make = make
+    tracemalloc.start()
+    try:
+        peaks = []
+        for _ in range(3):  # the least of three: the first may still free what the last run left
+            start = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            step()
+            peaks.append(tracemalloc.get_traced_memory()[1] - start)
+        peak = min(peaks)
+    finally:
+        tracemalloc.stop()
+    return {"calls": pstats.Stats(profiler).total_calls / steps, "tensors": made[0] / steps, "peak_kib": peak / 1024}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", default="default")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--counts", action="store_true", help="calls, Tensors and allocation per iteration, eager and replayed")
     args = parser.parse_args()
     backends.warmup()
+    if args.counts:
+        print(f"{args.arch} net, batch {args.batch}, {args.steps} iterations, CPU kernels: {backends.cpu_kernel_mode()}")
+        for name, replayed in (("eager", False), ("replayed", True)):
+            found = counts(args.arch, args.batch, args.steps, replayed)
+            print(f"  {name:<9} {found['calls']:8.0f} Python calls  {found['tensors']:6.1f} Tensors built  "
+                  f"{found['peak_kib']:8.0f} KiB peak allocated")
+        return
     split = profile(args.arch, args.batch, args.steps)
     total = split["iteration"]
     print(f"{args.arch} net, batch {args.batch}, {args.steps} iterations, CPU kernels: {backends.cpu_kernel_mode()}")

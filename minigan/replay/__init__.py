@@ -1,5 +1,6 @@
 """``minigan.replay.compile(step)``: run a training step once eagerly while recording its kernel calls,
-then replay the recording on later calls (capture.py says what is recorded and checked).
+then replay the recording on later calls (capture.py says what is recorded and checked,
+program.py how it is replayed, kernels.py how the fused ops run on preallocated arrays).
 
 The step takes Tensors made from the arrays it is called with (its inputs, bound by position)
 and returns a Tensor or a tuple of Tensors (its outputs, returned as arrays). Keyword arguments
@@ -21,7 +22,8 @@ from typing import Any, Callable
 from minigan.autograd import Tensor, recording
 from minigan.backends import cpu_kernel_mode, matmul_kernel
 
-from .capture import Program, Recorder, differences
+from .capture import Recorder, differences
+from .program import Program
 
 __all__ = ["compile", "Compiled"]
 

@@ -13,10 +13,8 @@ way, every constant either the same persistent Tensor (a parameter: read afresh 
 the same value, not changed by the step. A step that read an intermediate result outside the
 ops, or took a different branch, fails this check and stays eager.
 
-A :class:`Program` then replays the list: no graph, no topological sort, no Function.apply and
-no Tensor per forward op; each forward runs on the slots' arrays, in the recorded order. Each
-backward runs on thin Tensors wrapping the slots (a Function's backward is written with Tensor
-ops, and the fused ones call their kernels directly), under no recording.
+minigan/replay/program.py then replays the list, with no graph, no topological sort and no
+Function.apply.
 """
 from __future__ import annotations
 
@@ -24,9 +22,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from minigan.autograd import Context, Tensor, recording, set_grad_enabled
+from minigan.autograd import Context, Tensor, recording
 
-__all__ = ["Recorder", "Program", "differences"]
+__all__ = ["Recorder", "differences", "persistent"]
 
 
 def _arrays_in(value: Any, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], Any]]:
@@ -38,12 +36,6 @@ def _arrays_in(value: Any, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, 
     if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic):
         return [(path, value)]
     return []
-
-
-def _pick(value: Any, path: tuple[int, ...]) -> Any:
-    for i in path:
-        value = value[i]
-    return value.array if isinstance(value, Tensor) else value
 
 
 def same(a: Any, b: Any) -> bool:
@@ -143,7 +135,8 @@ class Recorder:
         self.problem = self.problem or reason
 
 
-def _persistent(first: Recorder, second: Recorder, slot: int) -> bool:
+def persistent(first: Recorder, second: Recorder, slot: int) -> bool:
+    """Whether constant ``slot`` is the same Tensor in both captures (a parameter: read afresh each replay)."""
     tensor = second.constants[slot][0]
     return tensor is not None and tensor is first.constants[slot][0]
 
@@ -162,92 +155,9 @@ def differences(first: Recorder, second: Recorder) -> str | None:
     if first.constants.keys() != second.constants.keys():
         return "two runs of the step read different arrays"
     for slot, (tensor, copy) in second.constants.items():
-        if _persistent(first, second, slot):
+        if persistent(first, second, slot):
             continue
         if not same(copy, first.constants[slot][1]) or not same(copy, second.values[slot]):
             return ("the step reads an array it computed outside the ops, or changes one in place "
                     f"(shape {tuple(copy.shape)})")
     return None
-
-
-class Program:
-    """A checked capture, replayed: see the module docstring."""
-
-    def __init__(self, first: Recorder, second: Recorder) -> None:
-        self.template: list[Any] = [None] * len(second.values)
-        self.persistent: list[tuple[int, Tensor]] = []
-        for slot, (tensor, _) in second.constants.items():
-            if _persistent(first, second, slot):
-                self.persistent.append((slot, tensor))
-            else:
-                self.template[slot] = second.values[slot]
-        self.inputs = list(second.inputs)
-        self.outputs = list(second.outputs)
-        self.steps = list(second.steps)
-        self.code = [_compiled(step) for step in self.steps]
-
-    def replay(self, inputs: Sequence[Any]) -> tuple[Any, ...]:
-        buf = self.template.copy()
-        for slot, tensor in self.persistent:
-            buf[slot] = tensor.array
-        for slot, array in zip(self.inputs, inputs):
-            buf[slot] = array
-        with set_grad_enabled(False):  # as the engine runs backward (the fused ops' fast paths); no forward reads it
-            for run in self.code:
-                run(buf)
-        return tuple(None if slot is None else buf[slot] for slot in self.outputs)
-
-
-def _compiled(step: tuple[Any, ...]) -> Callable[[list[Any]], None]:
-    """One recorded step as a function of the slots."""
-    kind = step[0]
-    if kind == "function":
-        _, cls, options, reads, out, saved, context = step
-        forward = cls.forward
-
-        def run(buf: list[Any]) -> None:
-            ctx = Context()
-            ctx.function, ctx.options = cls, options
-            data = forward(ctx, *[buf[i] for i in reads], **options)
-            buf[out] = np.asarray(data) if isinstance(data, np.generic) else data
-            buf[context] = ctx
-            for path, slot in saved:
-                buf[slot] = _pick(ctx.saved, path)
-        return run
-    if kind == "backward":  # the Function's own backward, on Tensors wrapping the slots (no graph)
-        _, context, reads, out, grad, needs, results = step
-
-        def run(buf: list[Any]) -> None:
-            ctx = buf[context]
-            ctx.inputs = tuple(Tensor._make(buf[i], False, None) for i in reads)
-            ctx.needs_input_grad = needs
-            output = Tensor._make(buf[out], False, None)
-            ctx._output_ref = lambda: output
-            grads = ctx.function.backward(ctx, Tensor._make(buf[grad], False, None))
-            for slot, g in zip(results, grads):
-                if slot is not None:
-                    buf[slot] = g.array
-        return run
-    if kind == "add":
-        _, a, b, out = step
-
-        def run(buf: list[Any]) -> None:
-            buf[out] = buf[a] + buf[b]
-        return run
-    if kind == "add_into":
-        _, target, b = step
-
-        def run(buf: list[Any]) -> None:
-            buf[target] += buf[b]
-        return run
-    if kind == "leaf":  # as the engine's _accumulate_into_leaf, without create_graph
-        _, leaf, grad, owned = step
-
-        def run(buf: list[Any]) -> None:
-            if leaf.grad is None:
-                leaf.grad = Tensor._make(buf[grad] if owned else buf[grad].copy(), False, None)
-            else:
-                leaf.grad.array += buf[grad]
-        return run
-    _, function, args = step
-    return lambda buf: function(*args)

@@ -22,10 +22,10 @@ class NumbaBackend(ArrayBackend):
 
     name = "numba"
 
-    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def matmul(self, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """a @ b by the kernel ``backends.use_matmul`` chose: BLAS (the exact broadcast product
-        when K == 1) or the Numba kernel (see :func:`.dense.matmul`)."""
-        return dense.matmul(a, b, matmul_kernel())
+        when K == 1) or the Numba kernel (see :func:`.dense.matmul`); into ``out`` when given."""
+        return dense.matmul(a, b, matmul_kernel(), out)
 
     def bias_act_(self, z: np.ndarray, bias: np.ndarray | None, activation: str, slope: float,
                   parallel: bool | None = None) -> np.ndarray:
@@ -44,12 +44,14 @@ class NumbaBackend(ArrayBackend):
         return self.bias_act_(z, bias, activation, slope)
 
     def linear_act_backward(self, grad_y: np.ndarray, y: np.ndarray, activation: str, slope: float,
-                            parallel: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+                            parallel: bool | None = None,
+                            out: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(grad_z, grad_bias) in one fused pass (see :func:`.dense.linear_act_backward`).
 
         ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+        ``out``: arrays to write into (grad_z may be grad_y: the activation's backward in place).
         """
-        return dense.linear_act_backward(grad_y, y, activation, slope, parallel)
+        return dense.linear_act_backward(grad_y, y, activation, slope, parallel, out)
 
     def batch_norm_act_forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float,
                                activation: str, slope: float) -> tuple[np.ndarray, ...]:
@@ -57,10 +59,12 @@ class NumbaBackend(ArrayBackend):
         return channels.batch_norm_act_forward(x, weight, bias, eps, activation, slope)
 
     def batch_norm_act_backward(self, grad_y: np.ndarray, y: np.ndarray, x: np.ndarray, mean: np.ndarray,
-                                invstd: np.ndarray, weight: np.ndarray, activation: str,
-                                slope: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(grad_x, grad_weight, grad_bias) (see :func:`.channels.batch_norm_act_backward`)."""
-        return channels.batch_norm_act_backward(grad_y, y, x, mean, invstd, weight, activation, slope)
+                                invstd: np.ndarray, weight: np.ndarray, activation: str, slope: float,
+                                out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(grad_x, grad_weight, grad_bias) (see :func:`.channels.batch_norm_act_backward`; ``out``
+        for x (N, C) only)."""
+        return channels.batch_norm_act_backward(grad_y, y, x, mean, invstd, weight, activation, slope, out)
 
     def adam(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray],
              exp_avgs: Sequence[np.ndarray], exp_avg_sqs: Sequence[np.ndarray],
@@ -73,9 +77,11 @@ class NumbaBackend(ArrayBackend):
         """(0-d loss array, grad_logits) in one pass; inputs same shape and dtype."""
         return losses.mean_bce_with_logits(logits, targets)
 
-    def dropout(self, x: np.ndarray, bits: np.ndarray, threshold: int, scale: float) -> np.ndarray:
-        """x · [bits >= threshold] · scale in one pass; bits is a uint32 array of x's shape."""
-        return dropout.dropout(x, bits, threshold, scale)
+    def dropout(self, x: np.ndarray, bits: np.ndarray, threshold: int, scale: float,
+                out: np.ndarray | None = None) -> np.ndarray:
+        """x · [bits >= threshold] · scale in one pass; bits is a uint32 array of x's shape; into
+        ``out`` when given (see :func:`.dropout.dropout`)."""
+        return dropout.dropout(x, bits, threshold, scale, out)
 
     # --- convolution kernels ---------------------------------------------------------------
     def channel_bias_act_forward(self, x: np.ndarray, bias: np.ndarray, activation: str, slope: float) -> np.ndarray:

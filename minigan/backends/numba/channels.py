@@ -102,16 +102,22 @@ def batch_norm_act_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, 
 
 
 def batch_norm_act_backward(grad_y: np.ndarray, y: np.ndarray, x: np.ndarray, mean: np.ndarray,
-                            invstd: np.ndarray, weight: np.ndarray, activation: str,
-                            slope: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                            invstd: np.ndarray, weight: np.ndarray, activation: str, slope: float,
+                            out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:meth:`NumbaBackend.batch_norm_act_backward`: (grad_x, grad_weight, grad_bias) (see
-    :func:`_batch_norm_act_backward_py`; for x (N, C, L), :func:`_batch_norm_act_channels_backward_py`)."""
+    :func:`_batch_norm_act_backward_py`; for x (N, C, L), :func:`_batch_norm_act_channels_backward_py`).
+    ``out``: for x (N, C), C-contiguous (grad_x, grad_weight, grad_bias) to write into; grad_x may
+    be grad_y itself (the first pass reads each element of grad_y once, then writes it)."""
     if x.ndim == 3:
         return batch_norm_act_channels_backward(grad_y, y, x, mean, invstd, weight, activation, slope)
     x = np.ascontiguousarray(x)
     dt = x.dtype
-    grad_x = np.empty_like(x)
-    grad_bias, grad_weight = np.empty(x.shape[1], dt), np.empty(x.shape[1], dt)
+    if out is None:
+        grad_x = np.empty_like(x)
+        grad_bias, grad_weight = np.empty(x.shape[1], dt), np.empty(x.shape[1], dt)
+    else:
+        grad_x, grad_weight, grad_bias = out
     batch_norm_act_backward_kernels.build(activation, False)(
         np.ascontiguousarray(grad_y), np.ascontiguousarray(y), x, mean, invstd,
         np.ascontiguousarray(weight), dt.type(slope), grad_x, grad_bias, grad_weight)

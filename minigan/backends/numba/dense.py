@@ -124,29 +124,32 @@ def _matmul_nt_py(a, bt, out):  # noqa: ANN001, ANN202
 matmul_nt_kernel = Kernel(_matmul_nt_py, parallel=True, fastmath={"reassoc", "contract"})
 
 
-def numba_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a @ b with the Numba kernel (no BLAS). a: (M, K), b: (K, N), same float dtype.
+def numba_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """a @ b with the Numba kernel (no BLAS). a: (M, K), b: (K, N), same float dtype; written into
+    ``out`` (C-contiguous (M, N)) when given.
 
     The kernel wants ``a`` and ``b.T`` C-contiguous; ``x @ W.T`` (the Linear forward) already is,
     other layouts are copied first (that copy is part of what bench/kernels.py measures).
     """
-    out = np.empty((a.shape[0], b.shape[1]), dtype=a.dtype)
+    if out is None:
+        out = np.empty((a.shape[0], b.shape[1]), dtype=a.dtype)
     matmul_nt_kernel(np.ascontiguousarray(a), np.ascontiguousarray(b.T), out)
     return out
 
 
-def matmul(a: np.ndarray, b: np.ndarray, kernel: str) -> np.ndarray:
-    """a @ b for 2-D arrays of one float dtype, by ``kernel`` (see ``backends.use_matmul``):
+def matmul(a: np.ndarray, b: np.ndarray, kernel: str, out: np.ndarray | None = None) -> np.ndarray:
+    """a @ b for 2-D arrays of one float dtype, by ``kernel`` (see ``backends.use_matmul``), into
+    ``out`` (a C-contiguous (M, N) array of the dtype) when given, with the same bits:
 
     * ``"blas"``: NumPy's BLAS, and for K == 1 the exact broadcast ``a * b`` (no reduction, no
       thread pool); it wins or ties every K > 1 shape measured (docs/kernel-measurements.md);
     * ``"numba"``: :func:`numba_matmul`, for float32 and float64 (other dtypes take BLAS).
     """
     if kernel == "numba" and a.dtype in KERNEL_DTYPES and b.dtype == a.dtype:
-        return numba_matmul(a, b)
+        return numba_matmul(a, b, out)
     if a.shape[1] == 1:
-        return a * b  # (M, 1) * (1, N): each output is one product, exactly as in a @ b
-    return a @ b
+        return np.multiply(a, b, out=out)  # (M, 1) * (1, N): each output is one product, exactly as in a @ b
+    return np.matmul(a, b, out=out)
 
 
 # ------------------------------------------------------------------------------ fused bias + activation
@@ -218,16 +221,21 @@ def bias_act_(z: np.ndarray, bias: np.ndarray | None, activation: str, slope: fl
 
 
 def linear_act_backward(grad_y: np.ndarray, y: np.ndarray, activation: str, slope: float,
-                        parallel: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+                        parallel: bool | None = None,
+                        out: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(grad_z, grad_bias) in one fused pass (see :func:`_act_backward_py`).
 
     ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+    ``out``: C-contiguous (grad_z, grad_bias) arrays to write into; grad_z may be grad_y itself
+    (each element is read before it is written, at the same index), which saves a buffer.
     """
     grad_y = np.ascontiguousarray(grad_y)
     y = np.ascontiguousarray(y)
-    grad_z = np.empty_like(y)
     width = y.shape[1]
-    grad_bias = np.empty(width, dtype=y.dtype)
+    if out is None:
+        grad_z, grad_bias = np.empty_like(y), np.empty(width, dtype=y.dtype)
+    else:
+        grad_z, grad_bias = out
     parallel = use_parallel(y.size, parallel)
     if parallel:
         # one column block per thread (a multiple of one vector): each thread reads whole

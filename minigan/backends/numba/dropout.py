@@ -18,9 +18,11 @@ def _dropout_py(x, bits, threshold, scale, out):  # noqa: ANN001, ANN202
 dropout_kernel = Kernel(_dropout_py, parallel=False)
 
 
-def dropout(x: np.ndarray, bits: np.ndarray, threshold: int, scale: float) -> np.ndarray:
-    """x · [bits >= threshold] · scale in one pass; bits is a uint32 array of x's shape."""
-    out = np.empty(x.shape, dtype=x.dtype)  # not empty_like: ascontiguousarray makes 0-d inputs 1-d
+def dropout(x: np.ndarray, bits: np.ndarray, threshold: int, scale: float, out: np.ndarray | None = None) -> np.ndarray:
+    """x · [bits >= threshold] · scale in one pass; bits is a uint32 array of x's shape. Into
+    ``out`` (C-contiguous, x's shape) when given, which may be x itself (same index read, then written)."""
+    if out is None:
+        out = np.empty(x.shape, dtype=x.dtype)  # not empty_like: ascontiguousarray makes 0-d inputs 1-d
     dropout_kernel(np.ascontiguousarray(x).reshape(-1), np.ascontiguousarray(bits).reshape(-1),
              np.uint32(threshold), x.dtype.type(scale), out.reshape(-1))
     return out
