@@ -4,7 +4,8 @@ im2col/col2im and pooling kernels, the optimizer, and the Python/engine overhead
 Every kernel of the CPU backend is wrapped with a timer (exclusive time: a matmul inside the
 fused linear op counts as matmul), the iteration of bench/step.py runs ``--steps`` times, and
 what the kernels do not account for is the engine's own overhead (graph building, dispatch,
-temporaries, the small ops that are not fused).
+temporaries, the small ops that are not fused). It prints the split of the eager step and of the
+same step captured and replayed (minigan/replay), whose overhead is the replay loop's.
 
     python bench/profile_step.py [--arch default] [--batch 64] [--steps 200] [--counts]
 
@@ -26,6 +27,7 @@ import _common  # noqa: F401 - makes the package importable from a source checko
 
 from minigan import backends
 from minigan.autograd import Tensor
+from minigan.replay import kernels as replay_kernels
 from step import minigan_step
 
 CATEGORIES = {
@@ -62,16 +64,21 @@ class Timers:
         return timed
 
 
-def profile(arch: str, batch: int, steps: int) -> dict[str, float]:
-    step = minigan_step(arch, batch, backends.cpu_kernel_mode())
-    for _ in range(20):  # warm up: compile, fill caches
-        step()
+def profile(arch: str, batch: int, steps: int, replayed: bool = False) -> dict[str, float]:
     backend = backends.backend_for("cpu")
     timers = Timers()
+    # wrapped before the warm-up, so that a replay captures the timed kernels; the replay picks
+    # its matrix product at capture (NumPy's BLAS call itself), so that choice is wrapped too
     for name, category in CATEGORIES.items():
         if hasattr(backend, name):
             setattr(backend, name, timers.wrap(getattr(backend, name), category))
+    pick_product = replay_kernels._matmul
+    replay_kernels._matmul = lambda *args: timers.wrap(pick_product(*args), "matmul")
     try:
+        step = minigan_step(arch, batch, backends.cpu_kernel_mode(), replayed=replayed)
+        for _ in range(20):  # warm up: compile, fill caches, capture
+            step()
+        timers.seconds = dict.fromkeys(timers.seconds, 0.0)
         start = time.perf_counter()
         for _ in range(steps):
             step()
@@ -79,6 +86,7 @@ def profile(arch: str, batch: int, steps: int) -> dict[str, float]:
     finally:
         for name in CATEGORIES:
             backend.__dict__.pop(name, None)
+        replay_kernels._matmul = pick_product
     split = {category: seconds / steps * 1e3 for category, seconds in timers.seconds.items()}
     split["Python/engine overhead"] = total / steps * 1e3 - sum(split.values())
     split["iteration"] = total / steps * 1e3
@@ -134,11 +142,14 @@ def main() -> None:
             print(f"  {name:<9} {found['calls']:8.0f} Python calls  {found['tensors']:6.1f} Tensors built  "
                   f"{found['peak_kib']:8.0f} KiB peak allocated")
         return
-    split = profile(args.arch, args.batch, args.steps)
-    total = split["iteration"]
     print(f"{args.arch} net, batch {args.batch}, {args.steps} iterations, CPU kernels: {backends.cpu_kernel_mode()}")
-    for name in ("matmul", "fused kernels", "im2col/col2im, pooling", "optimizer", "Python/engine overhead", "iteration"):
-        print(f"  {name:<24} {split[name]:8.3f} ms  {100 * split[name] / total:5.1f}%")
+    for label, replayed in (("eager", False), ("replayed", True)):
+        split = profile(args.arch, args.batch, args.steps, replayed)
+        total = split["iteration"]
+        print(f" {label}")
+        for name in ("matmul", "fused kernels", "im2col/col2im, pooling", "optimizer", "Python/engine overhead",
+                     "iteration"):
+            print(f"  {name:<24} {split[name]:8.3f} ms  {100 * split[name] / total:5.1f}%")
 
 
 if __name__ == "__main__":
