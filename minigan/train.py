@@ -143,13 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write checkpoint.npz every N epochs and at the end; none writes no checkpoint, only "
                           "generator.npz at the end, and the run cannot be resumed (default: 1)")
     opt = parser.add_argument_group("optimisation")
-    opt.add_argument("--lr", type=positive_float, default=None, help="learning rate of D and G (default: the architecture's or the loss's recommendation)")
+    opt.add_argument("--lr", type=positive_float, default=None,
+                     help="learning rate of D and G (default: the architecture's or the loss's recommendation)")
     opt.add_argument("--lr-d", type=positive_float, default=None, metavar="LR",
                      help="D's learning rate, for two time-scales (TTUR) (default: --lr if given, else the "
-                          "architecture's: 1.2e-3 for the default, else --lr's default)")
+                          f"architecture's: {_architecture_defaults('lr_d')}; else --lr's default)")
     opt.add_argument("--lr-g", type=positive_float, default=None, metavar="LR",
-                     help="G's learning rate (default: --lr if given, else the architecture's: 1.6e-3 for the "
-                          "default, else --lr's default)")
+                     help="G's learning rate (default: --lr if given, else the architecture's: "
+                          f"{_architecture_defaults('lr_g')}; else --lr's default)")
     opt.add_argument("--betas", type=_beta, nargs=2, metavar=("BETA1", "BETA2"), default=None,
                      help="Adam's betas; not with rmsprop, which has none (default: the architecture's or the loss's "
                           "recommendation)")
