@@ -203,7 +203,7 @@ def test_a_sweep_searches_widths_from_its_file_and_its_flags(tmp_path):
                                                 "--grid", "g_hidden=[32],[64,32]"])
     spec = sweep_cli.spec_from_args(args)
     assert spec.fixed["d_hidden"] == [16, 8] and spec.grid["g_hidden"] == [[32], [64, 32]]
-    for text, message in (('[grid]\ng_hidden = [[64], [0]]\n', "g_hidden = [0]: g-hidden must be one or more"),
+    for text, message in (('[grid]\ng_hidden = [[64], [0]]\n', "g_hidden = [0]: --g-hidden must be one or more"),
                           ('[fixed]\narch = "dcgan"\n[grid]\ng_hidden = [[64]]\n', "is convolutional")):
         path.write_text('[budget]\nepochs = 2\n' + text)
         with pytest.raises(SweepError, match=message.replace("[", r"\[").replace("]", r"\]")) as error:

@@ -256,11 +256,11 @@ def hidden_widths(arch: Architecture, g_hidden=None, d_hidden=None
         net = "generator" if what == "g-hidden" else "discriminator"
         if own is None:
             mlps = [name for name, a in ARCHITECTURES.items() if getattr(a, what.replace("-", "_")) is not None]
-            raise ValueError(f"{what} sets the hidden widths of an MLP {net} ({', '.join(mlps)}); "
+            raise ValueError(f"--{what} sets the hidden widths of an MLP {net} ({', '.join(mlps)}); "
                              f"the {net} of --arch {arch.name} is convolutional")
         if (isinstance(given, (str, bytes)) or not hasattr(given, "__len__") or not len(given) or
                 not all(isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w > 0 for w in given)):
-            raise ValueError(f"{what} must be one or more positive integers (the {net}'s hidden widths), got {given!r}")
+            raise ValueError(f"--{what} must be one or more positive integers (the {net}'s hidden widths), got {given!r}")
         out.append(tuple(int(w) for w in given))
     return out[0], out[1]
 
