@@ -119,7 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         run_dir = args.run_dir
-        metrics = _latest(run_dir / "metrics.json", "average", "the run's metrics (python -m minigan.evaluate RUN_DIR)")
+        # what python -m minigan.evaluate RUN_DIR scores: best.npz where the run kept one
+        weights = "best" if (run_dir / "best.npz").exists() else "average"
+        metrics = _latest(run_dir / "metrics.json", weights, "the run's metrics (python -m minigan.evaluate RUN_DIR)")
         real = _latest(args.real_metrics, "real", "the real images' metrics") if args.real_metrics else None
         try:
             state = load_checkpoint(run_dir)

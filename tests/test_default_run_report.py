@@ -65,6 +65,12 @@ def test_main_writes_the_grid_and_the_numbers_of_the_run(report, tmp_path, capsy
     # the block's inputs are kept, so that the README's block can be rendered again and compared
     kept = json.loads((tmp_path / "figures.json").read_text())["default_run"]
     assert report.render(**kept) in text and kept["metrics"]["fid"] == 3.25
+    # a run that kept best.npz is reported as python -m minigan.evaluate scores it: its best generator
+    (run / "best.npz").write_bytes((run / "generator.npz").read_bytes())
+    write_metrics(_metrics(fid=2.5, parzen=220.0), run / "metrics.json", weights="best")
+    assert report.main([str(run), "--readme", str(readme), "--grid", str(grid),
+                        "--figures", str(tmp_path / "figures.json")]) == 0
+    assert "| FID (classifier features) | 2.50 |" in readme.read_text()
 
 
 def test_main_names_a_missing_metrics_file(report, tmp_path, capsys):
