@@ -47,18 +47,29 @@ def small_train_args(small_mnist_dir):
     return SMALL_TINY_ARGS + ["--data-dir", str(small_mnist_dir)]
 
 
-@pytest.fixture(scope="session")
-def finished_small_run(tmp_path_factory, small_train_args):
-    """A finished one-epoch run of the tiny net on the synthetic data (read it, do not change it)."""
+def _one_epoch_small_run(tmp_path_factory, small_train_args, name, *more_args):
     import contextlib
     import io
 
     from minigan import train
 
-    out = tmp_path_factory.mktemp("finished") / "run"
+    out = tmp_path_factory.mktemp(name) / "run"
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert train.main(small_train_args + ["--epochs", "1", "--out", str(out)]) == 0
+        assert train.main(small_train_args + ["--epochs", "1", *more_args, "--out", str(out)]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def finished_small_run(tmp_path_factory, small_train_args):
+    """A finished one-epoch run of the tiny net on the synthetic data (read it, do not change it)."""
+    return _one_epoch_small_run(tmp_path_factory, small_train_args, "finished")
+
+
+@pytest.fixture(scope="session")
+def averaged_small_run(tmp_path_factory, small_train_args):
+    """The same run keeping a weight average of G (decay 0.9), which differs from G's own weights
+    after its two steps (read it, do not change it)."""
+    return _one_epoch_small_run(tmp_path_factory, small_train_args, "averaged", "--ema", "0.9")
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ allowed, a line saying how biased FID is there), evaluations added to metrics.js
 weights, and ``--weights raw|average`` for sample and evaluate."""
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 
 import numpy as np
@@ -13,7 +11,7 @@ import pytest
 
 import minigan
 
-from minigan import evaluate, sample, train
+from minigan import evaluate, sample
 from minigan.gan import load_generator
 from minigan.metrics import fid_from_features
 from minigan.metrics.evaluation import evaluation_key, format_table, latest_metrics, read_metrics, write_metrics
@@ -118,43 +116,35 @@ def test_evaluations_are_added_never_overwritten(tmp_path):
     assert latest_metrics(path, 2_000)["fid"] == 6.0
 
 
-@pytest.fixture(scope="module")
-def ema_run(tmp_path_factory, small_train_args):
-    out = tmp_path_factory.mktemp("ema") / "run"
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert train.main(small_train_args + ["--epochs", "1", "--ema", "0.5", "--out", str(out)]) == 0
-    return out
-
-
-def test_raw_and_average_weights_are_the_checkpoints(ema_run):
+def test_raw_and_average_weights_are_the_checkpoints(averaged_small_run):
     from minigan.gan import load_checkpoint
 
-    state = load_checkpoint(ema_run / "checkpoint.npz")
-    raw, _, _ = load_generator(ema_run, "raw")
-    average, _, _ = load_generator(ema_run, "average")
+    state = load_checkpoint(averaged_small_run / "checkpoint.npz")
+    raw, _, _ = load_generator(averaged_small_run, "raw")
+    average, _, _ = load_generator(averaged_small_run, "average")
     for name, value in raw.state_dict().items():
         np.testing.assert_array_equal(np.asarray(value), state["generator"][name])
         np.testing.assert_array_equal(np.asarray(average.state_dict()[name]),
                                       state["generator_ema"]["module"][name])
-    saved = minigan.load(ema_run / "generator.npz")  # generator.npz holds the average, which differs from G
+    saved = minigan.load(averaged_small_run / "generator.npz")  # generator.npz holds the average, which differs from G
     assert all(np.array_equal(np.asarray(saved[k]), state["generator_ema"]["module"][k]) for k in saved)
     assert any(not np.array_equal(np.asarray(saved[k]), state["generator"][k]) for k in saved)
 
 
-def test_sample_draws_the_weights_asked_for(ema_run, tmp_path, capsys):
+def test_sample_draws_the_weights_asked_for(averaged_small_run, tmp_path, capsys):
     grids = {}
     for weights in ("raw", "average"):
         target = tmp_path / f"{weights}.npy"
-        assert sample.main(["--checkpoint", str(ema_run), "-n", "4", "--npy", str(target), "--weights", weights]) == 0
+        assert sample.main(["--checkpoint", str(averaged_small_run), "-n", "4", "--npy", str(target), "--weights", weights]) == 0
         grids[weights] = np.load(target)
     assert not np.array_equal(grids["raw"], grids["average"])
 
 
-def test_raw_weights_without_a_checkpoint_are_refused(ema_run, tmp_path, capsys):
+def test_raw_weights_without_a_checkpoint_are_refused(averaged_small_run, tmp_path, capsys):
     import shutil
 
     copy = tmp_path / "copy"
-    shutil.copytree(ema_run, copy)
+    shutil.copytree(averaged_small_run, copy)
     (copy / "checkpoint.npz").unlink()
     message = _one_line_error(capsys, [str(copy), "--weights", "raw"])
     assert "weight average" in message and "raw weights were not kept" in message

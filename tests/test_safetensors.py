@@ -5,8 +5,6 @@ The file is checked two ways that do not go through minigan's reader: with the s
 package's own NumPy reader, and byte by byte against the format's layout (an 8-byte little-endian
 header length, a JSON header with dtype, shape and data offsets, then the raw little-endian data).
 """
-import contextlib
-import io
 import json
 import struct
 import sys
@@ -20,7 +18,6 @@ from minigan import evaluate as evaluate_cli
 from minigan import export as export_cli
 from minigan.metrics.evaluation import latest_metrics
 from minigan import sample as sample_cli
-from minigan import train as train_cli
 from minigan.gan import load_checkpoint
 from minigan.gan.models import ARCHITECTURES, build_models
 from minigan.gan.sampling import load_generator, load_state_dict_generator
@@ -185,21 +182,13 @@ def test_without_the_package_the_error_says_how_to_install_it(tmp_path, monkeypa
 
 
 # ---------------------------------------------------------------------- export, sample, evaluate
-@pytest.fixture(scope="module")
-def averaged_run(tmp_path_factory, small_train_args):
-    """A one-epoch tiny run that keeps a weight average of G (decay 0.9)."""
-    out = tmp_path_factory.mktemp("averaged") / "run"
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert train_cli.main(small_train_args + ["--epochs", "1", "--ema", "0.9", "--out", str(out)]) == 0
-    return out
 
-
-def test_export_writes_the_weight_average_with_its_architecture(averaged_run, tmp_path, capsys):
+def test_export_writes_the_weight_average_with_its_architecture(averaged_small_run, tmp_path, capsys):
     out = tmp_path / "G.safetensors"
-    assert export_cli.main([str(averaged_run), "--format", "safetensors", "--out", str(out)]) == 0
+    assert export_cli.main([str(averaged_small_run), "--format", "safetensors", "--out", str(out)]) == 0
     assert str(out) in capsys.readouterr().out
-    average = load_checkpoint(averaged_run)["generator_ema"]["module"]
-    own = load_checkpoint(averaged_run)["generator"]
+    average = load_checkpoint(averaged_small_run)["generator_ema"]["module"]
+    own = load_checkpoint(averaged_small_run)["generator"]
     stored = safetensors_numpy.load_file(str(out))
     assert set(stored) == set(average) == {"0.weight", "0.bias", "2.weight", "2.bias"}
     for name, array in stored.items():
@@ -227,15 +216,15 @@ def test_export_defaults_to_the_run_directory(finished_small_run, tmp_path, caps
     assert metadata["weights"] == "the generator's weights"  # this run kept no average
 
 
-def test_sample_and_evaluate_read_an_exported_file_as_they_read_the_run(averaged_run, tmp_path, capsys):
+def test_sample_and_evaluate_read_an_exported_file_as_they_read_the_run(averaged_small_run, tmp_path, capsys):
     out = tmp_path / "G.safetensors"
-    assert export_cli.main([str(averaged_run), "--out", str(out)]) == 0
+    assert export_cli.main([str(averaged_small_run), "--out", str(out)]) == 0
     from_run = tmp_path / "run.npy"
     from_file = tmp_path / "file.npy"
-    assert sample_cli.main(["--checkpoint", str(averaged_run), "-n", "6", "--npy", str(from_run)]) == 0
+    assert sample_cli.main(["--checkpoint", str(averaged_small_run), "-n", "6", "--npy", str(from_run)]) == 0
     assert sample_cli.main(["--checkpoint", str(out), "-n", "6", "--npy", str(from_file)]) == 0
     np.testing.assert_array_equal(np.load(from_file), np.load(from_run))
-    np.testing.assert_array_equal(samples_from_run(out, 7, seed=2), samples_from_run(averaged_run, 7, seed=2))
+    np.testing.assert_array_equal(samples_from_run(out, 7, seed=2), samples_from_run(averaged_small_run, 7, seed=2))
     generator, arch, latent_dim = load_generator(out)
     assert (arch.name, latent_dim) == ("tiny", 8)
 
@@ -257,9 +246,9 @@ def test_a_plain_state_dict_needs_arch_and_then_reads(finished_small_run, tmp_pa
 
 
 @pytest.mark.mnist
-def test_evaluate_writes_metrics_beside_an_exported_file(averaged_run, tmp_path, capsys):
+def test_evaluate_writes_metrics_beside_an_exported_file(averaged_small_run, tmp_path, capsys):
     out = tmp_path / "G.safetensors"
-    assert export_cli.main([str(averaged_run), "--out", str(out)]) == 0
+    assert export_cli.main([str(averaged_small_run), "--out", str(out)]) == 0
     assert evaluate_cli.main([str(out), "--n", "200", "--no-parzen", "--allow-small-n"]) == 0
     metrics = latest_metrics(tmp_path / "G.metrics.json", 200)
     assert metrics["n"] == 200 and metrics["source"] == f"run {out}"
@@ -296,13 +285,13 @@ def test_export_without_the_package_says_how_to_install_it(finished_small_run, t
     assert not (tmp_path / "G.safetensors").exists()
 
 
-def test_the_round_trip_script_agrees_with_its_numpy_forward(averaged_run):
+def test_the_round_trip_script_agrees_with_its_numpy_forward(averaged_small_run):
     """bench/safetensors_roundtrip.py rebuilds each generator from the file's metadata alone and runs
     it in plain NumPy (the PyTorch half needs torch, which tests never import)."""
     import subprocess
 
     script = Path(__file__).resolve().parent.parent / "bench" / "safetensors_roundtrip.py"
-    for extra in ([str(averaged_run)], []):
+    for extra in ([str(averaged_small_run)], []):
         done = subprocess.run([sys.executable, str(script), "-n", "16", *extra], capture_output=True, text=True,
                               timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
