@@ -37,6 +37,7 @@ from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunLock, RunWr
                          remove_leftovers)
 from minigan.gan.config import check_given, rerun_settings, settings_in_force
 from minigan.gan.run_files import CHECKPOINT_NAME, GENERATOR_NAME, NO_CHECKPOINTS
+from minigan.gan.trainer_state import RESUME_CHANGEABLE
 from minigan.gan.tensorboard import TensorBoardLogger, TensorBoardMissing
 
 __all__ = ["main", "build_parser"]
@@ -133,8 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None,
                      help="run directory, new or empty; its parent must exist, except runs/, which is made when needed (default: runs/ARCH-LOSS-seedN-TIME)")
     run.add_argument("--resume", metavar="RUN_DIR", default=None,
-                     help="continue the run in RUN_DIR from its checkpoint (only --epochs, --log-every, "
-                          "--sample-every, --sample-every-steps and --data-dir may change)")
+                     help="continue the run in RUN_DIR from its checkpoint (only "
+                          + ", ".join("--" + name.replace("_", "-") for name in RESUME_CHANGEABLE) + " may change)")
     run.add_argument("--config", metavar="CONFIG_JSON", default=None,
                      help="rerun the settings an earlier run recorded in its config.json (RUN_DIR/config.json); "
                           "options given as well override them (the recorded settings the new loss or "

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["rng_state", "RESUME_CHANGEABLE", "resumed_config", "trainer_state", "load_trainer_state"]
 
 # what a resumed run may change; anything else must be as the checkpoint's config has it
-RESUME_CHANGEABLE = frozenset({"epochs", "log_every", "sample_every", "sample_every_steps", "data_dir", "eval_every"})
+RESUME_CHANGEABLE = ("epochs", "log_every", "sample_every", "sample_every_steps", "data_dir", "eval_every")
 
 
 def rng_state(rng: np.random.Generator) -> dict:
