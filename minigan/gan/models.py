@@ -87,16 +87,18 @@ class Architecture:
 
 MLP_G_WIDTHS = (128, 256, 512, 1024)  # the dcgan-mlp and default generators'
 MLP_D_WIDTHS = (512, 256)  # and discriminators'
+SEED_G_WIDTHS, SEED_D_WIDTHS = (256, 256), (64, 64)  # the 3-layer tutorial GAN's
+TINY_G_WIDTHS, TINY_D_WIDTHS = (64,), (32,)
 
 
-def _seed_generator(latent_dim: int, rng: np.random.Generator | None, widths=(256, 256)) -> nn.Module:
+def _seed_generator(latent_dim: int, rng: np.random.Generator | None, widths=SEED_G_WIDTHS) -> nn.Module:
     layers: list[nn.Module] = []
     for previous, width in zip((latent_dim, *widths), widths):
         layers += [nn.Linear(previous, width, rng=rng), nn.ReLU()]
     return nn.Sequential(*layers, nn.Linear(widths[-1], IMAGE_DIM, rng=rng), nn.Sigmoid())
 
 
-def _seed_discriminator(rng: np.random.Generator | None, widths=(64, 64)) -> nn.Module:
+def _seed_discriminator(rng: np.random.Generator | None, widths=SEED_D_WIDTHS) -> nn.Module:
     return _mlp_discriminator(rng, widths)
 
 
@@ -128,11 +130,11 @@ def _mlp_discriminator(rng: np.random.Generator | None, widths=MLP_D_WIDTHS, dro
     return nn.Sequential(*layers)
 
 
-def _tiny_generator(latent_dim: int, rng: np.random.Generator | None, widths=(64,)) -> nn.Module:
+def _tiny_generator(latent_dim: int, rng: np.random.Generator | None, widths=TINY_G_WIDTHS) -> nn.Module:
     return _mlp_generator(latent_dim, rng, widths, output="sigmoid", batchnorm=False)
 
 
-def _tiny_discriminator(rng: np.random.Generator | None, widths=(32,)) -> nn.Module:
+def _tiny_discriminator(rng: np.random.Generator | None, widths=TINY_D_WIDTHS) -> nn.Module:
     return _mlp_discriminator(rng, widths)
 
 
@@ -184,7 +186,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "seed": Architecture(
         "seed", "unit", _seed_generator, _seed_discriminator,
         "the 3-layer tutorial GAN: G 100-256-256-784 ReLU/sigmoid, D 784-64-64-1 LeakyReLU",
-        betas=(0.9, 0.999), g_hidden=(256, 256), d_hidden=(64, 64),
+        betas=(0.9, 0.999), g_hidden=SEED_G_WIDTHS, d_hidden=SEED_D_WIDTHS,
     ),
     "dcgan-mlp": Architecture(
         "dcgan-mlp", "symmetric", _mlp_generator, _mlp_discriminator,
@@ -194,7 +196,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "tiny": Architecture(
         "tiny", "unit", _tiny_generator, _tiny_discriminator,
         "G latent-64-784, D 784-32-1: for tests and smoke runs",
-        betas=(0.5, 0.999), g_hidden=(64,), d_hidden=(32,),
+        betas=(0.5, 0.999), g_hidden=TINY_G_WIDTHS, d_hidden=TINY_D_WIDTHS,
     ),
 }
 ARCHITECTURES["cnn-d"] = Architecture(
