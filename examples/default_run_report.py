@@ -77,13 +77,15 @@ def render(grid_link: str, metrics: dict[str, Any], real: dict[str, Any] | None,
     ema = config.get("ema") or 0
     lr_d, lr_g = config.get("lr_d", config["lr"]), config.get("lr_g", config["lr"])
     learning_rates = f"{config['lr']:g}" if lr_d == lr_g == config["lr"] else f"D {lr_d:g} G {lr_g:g}"
+    # runs from before --lr-final recorded no fraction; their exponential schedule ended at a tenth
+    schedule_end = f" to {config['lr_final']:g} of lr" if config.get("lr_final") is not None else ""
     lines = [
         f"![Samples of the default run after epoch {last_epoch}]({grid_link})",
         "",
         f"The default run (`{config['arch']}` net, `{config['loss']}` loss, {config['epochs']} "
         f"epoch{'s' if config['epochs'] != 1 else ''} of batch "
         f"{config['batch_size']}, Adam {learning_rates} β={tuple(config['betas'])}, lr schedule "
-        f"{config['lr_schedule']}, weight average {ema if ema else 'off'}, seed {config['seed']}) trained for "
+        f"{config['lr_schedule']}{schedule_end}, weight average {ema if ema else 'off'}, seed {config['seed']}) trained for "
         f"{minutes} min {seconds:02d} s. `python -m minigan.evaluate` on {metrics['n']:,} samples, scored by "
         f"the classifier that ships with minigan (yardstick {clf.get('name')}, "
         f"{100 * clf.get('test_accuracy', float('nan')):.2f}% test accuracy):",

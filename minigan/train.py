@@ -171,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--lr-schedule", choices=list(LR_SCHEDULES), default=None,
                      help="exponential: to lr/10 at the end; cosine: to lr/100; cyclic: lr/10..lr every "
                           "2 epochs (default: the architecture's)")
+    opt.add_argument("--lr-final", type=positive_float, default=None, metavar="FRACTION",
+                     help="the learning rate after the last epoch as a fraction of the first, for --lr-schedule "
+                          "exponential and cosine (default: the architecture's with its schedule, else 0.1 "
+                          "for exponential and 0.01 for cosine)")
     opt.add_argument("--ema", type=_decay, default=None, metavar="DECAY",
                      help="decay of the moving average of G's weights that makes the samples and generator.npz; "
                           "0 turns it off; step t uses min(DECAY, (1 + t) / (10 + t)), so 0.999 takes effect "
@@ -207,8 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _CONFIG_KEYS = ("epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip", "gp_lambda",
-                "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir", "log_every",
-                "sample_every", "device", "checkpoint_every", "sample_every_steps", "lr_d", "lr_g", "minibatch_std",
+                "r1_gamma", "lr_schedule", "lr_final", "real_label", "optimizer", "ema", "seed", "dataset", "data_dir",
+                "log_every", "sample_every", "device", "checkpoint_every", "sample_every_steps", "lr_d", "lr_g", "minibatch_std",
                 "spectral_norm", "instance_noise", "instance_noise_epochs", "eval_every", "g_hidden", "d_hidden")
 
 

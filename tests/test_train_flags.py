@@ -114,7 +114,7 @@ def test_the_header_shows_only_the_settings_in_force(argv, header, small_train_a
     # config.json still records every setting (the resolved config, as resume reads it)
     recorded = json.loads((out / "config.json").read_text())
     assert set(recorded) == {"epochs", "batch_size", "lr", "betas", "latent_dim", "arch", "loss", "n_critic", "clip",
-                             "gp_lambda", "r1_gamma", "lr_schedule", "real_label", "optimizer", "ema", "seed",
+                             "gp_lambda", "r1_gamma", "lr_schedule", "lr_final", "real_label", "optimizer", "ema", "seed",
                              "dataset", "data_dir", "log_every", "sample_every", "device", "checkpoint_every",
                              "sample_every_steps", "lr_d", "lr_g", "minibatch_std", "spectral_norm", "instance_noise",
                              "instance_noise_epochs", "eval_every", "g_hidden", "d_hidden"}

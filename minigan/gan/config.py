@@ -21,10 +21,12 @@ from minigan.gan.errors import CheckpointError, ConfigError
 from minigan.gan.models import ARCHITECTURES, critic_has_batchnorm, get_architecture, hidden_widths
 from minigan.gan.objectives import get_objective
 
-__all__ = ["TrainConfig", "LR_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given", "unused_settings",
+__all__ = ["TrainConfig", "LR_SCHEDULES", "DECAYING_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given", "unused_settings",
            "settings_in_force", "rerun_settings", "make_optimizer", "make_scheduler"]
 
 LR_SCHEDULES = ("none", "exponential", "cosine", "cyclic")
+# The schedules that decay to a final fraction of the rate, and that fraction when none is given.
+DECAYING_SCHEDULES = {"exponential": 0.1, "cosine": 0.01}
 # The losses an architecture's run defaults (lr, betas, epochs...) apply to; the others take the
 # objective's recommended settings.
 GAN_FAMILY = ("bce", "bce-logits", "minimax", "lsgan", "hinge")
@@ -48,6 +50,7 @@ class TrainConfig:
     gp_lambda: float | None = None
     r1_gamma: float | None = None  # weight of the R1 penalty on D (0: none); None: the architecture's
     lr_schedule: str | None = None
+    lr_final: float | None = None  # exponential and cosine: the last epoch's lr as a fraction of the first
     real_label: float | None = None
     optimizer: str | None = None
     ema: float | None = None  # decay of the moving average of G's weights; 0 = no average
@@ -114,6 +117,12 @@ class TrainConfig:
         out.clip = pick("clip", None) if loss == "wgan" else self.clip
         out.gp_lambda = pick("gp_lambda", None) if loss == "wgan-gp" else self.gp_lambda
         out.lr_schedule = pick("lr_schedule", "none")
+        # The final fraction: a given one, else the architecture's with its own schedule, else the schedule's.
+        if self.lr_final is not None:
+            out.lr_final = float(self.lr_final)
+        elif out.lr_schedule in DECAYING_SCHEDULES:
+            own = out.lr_schedule == arch_defaults.get("lr_schedule") and "lr_final" in arch_defaults
+            out.lr_final = float(arch_defaults["lr_final"] if own else DECAYING_SCHEDULES[out.lr_schedule])
         out.r1_gamma = float(pick("r1_gamma", 0.0))
         # The weight average belongs to the net's sampling, not to the objective: every loss gets it.
         out.ema = float(self.ema if self.ema is not None else arch.defaults.get("ema", 0.0))
@@ -158,6 +167,11 @@ class TrainConfig:
             raise ConfigError(f"r1-gamma must be a non-negative number, got {self.r1_gamma!r}")
         if self.lr_schedule not in LR_SCHEDULES:
             raise ConfigError(f"lr-schedule must be one of {', '.join(LR_SCHEDULES)}, got {self.lr_schedule!r}")
+        if self.lr_final is not None and not (isinstance(self.lr_final, float) and 0.0 < self.lr_final <= 1.0):
+            raise ConfigError(f"lr-final must be a fraction in (0, 1], got {self.lr_final!r}")
+        if self.lr_final is not None and self.lr_schedule not in DECAYING_SCHEDULES:
+            raise ConfigError(f"lr-final applies only to --lr-schedule {' and '.join(DECAYING_SCHEDULES)} "
+                              f"(the rate they decay to); lr schedule {self.lr_schedule} does not decay to one")
         if self.optimizer not in ("adam", "rmsprop"):
             raise ConfigError(f"optimizer must be adam or rmsprop, got {self.optimizer!r}")
         if not (math.isfinite(self.ema) and 0.0 <= self.ema < 1.0):
@@ -206,7 +220,7 @@ class TrainConfig:
                     raise CheckpointError(f"the run's config has {key} {value!r}, which is not an integer")
                 values[key] = int(value)
         for key in ("lr", "clip", "gp_lambda", "r1_gamma", "real_label", "ema", "lr_d", "lr_g", "instance_noise",
-                    "instance_noise_epochs"):
+                    "instance_noise_epochs", "lr_final"):
             value = values.get(key)
             if value is not None:
                 if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -306,6 +320,10 @@ def rerun_settings(path: str | Path, explicit: dict[str, Any]) -> dict[str, Any]
         if source in explicit and derived not in explicit and values.get(derived) in (
                 values.get(source), arch_defaults.get(derived)):
             values.pop(derived, None)
+    # a final fraction recorded as its schedule's own follows another --lr-schedule
+    if "lr_schedule" in explicit and "lr_final" not in explicit and values.get("lr_final") in (
+            DECAYING_SCHEDULES.get(values.get("lr_schedule")), arch_defaults.get("lr_final")):
+        values.pop("lr_final", None)
     # the hidden widths belong to the architecture: another --arch takes its own unless they are given
     if "arch" in explicit and explicit["arch"] != recorded.arch:
         for key in ("g_hidden", "d_hidden"):
@@ -338,7 +356,8 @@ def settings_in_force(config: TrainConfig, steps_per_epoch: int) -> str:
     elif "real_label" not in unused:
         loss_settings = f", real label {c.real_label:g}"
     return (f"arch {c.arch}, loss {c.loss}{loss_settings}, {c.epochs} epoch{'' if c.epochs == 1 else 's'} of {steps_per_epoch} steps "
-            f"(batch {c.batch_size}), {optimizer}, n_critic {c.n_critic}, lr schedule {c.lr_schedule}, "
+            f"(batch {c.batch_size}), {optimizer}, n_critic {c.n_critic}, lr schedule {c.lr_schedule}"
+            f"{f' to {c.lr_final:g} of lr' if c.lr_schedule in DECAYING_SCHEDULES else ''}, "
             f"weight average {c.ema or 'off'}, {f'R1 gamma {c.r1_gamma:g}, ' if c.r1_gamma else ''}seed {c.seed}"
             f"{'' if c.checkpoint_every else ', no checkpoints'}{''.join(', ' + o for o in options)}")
 
@@ -356,16 +375,17 @@ def make_scheduler(config: TrainConfig, optimizer: Any, steps_per_epoch: int) ->
     """The LR schedule ``config`` names, or None. ``exponential`` and ``cosine`` step once an
     epoch, ``cyclic`` every batch.
 
-    exponential: lr * gamma**epoch with gamma = 0.1 ** (1 / epochs) (a tenth at the end);
-    cosine: from lr down to lr / 100 over the run; cyclic: triangular between lr / 10 and lr,
+    exponential: lr * gamma**epoch with gamma = lr_final ** (1 / epochs), so the rate is
+    lr * lr_final after the last epoch (lr_final 0.1: a tenth); cosine: from lr down to
+    lr * lr_final (0.01: a hundredth) over the run; cyclic: triangular between lr / 10 and lr,
     one full cycle every two epochs.
     """
     schedulers = optim.lr_scheduler
     lr = optimizer.param_groups[0]["lr"]  # lr_d or lr_g
     if config.lr_schedule == "exponential":
-        return schedulers.ExponentialLR(optimizer, gamma=0.1 ** (1.0 / config.epochs))
+        return schedulers.ExponentialLR(optimizer, gamma=config.lr_final ** (1.0 / config.epochs))
     if config.lr_schedule == "cosine":
-        return schedulers.CosineAnnealingLR(optimizer, T_max=config.epochs, eta_min=lr / 100)
+        return schedulers.CosineAnnealingLR(optimizer, T_max=config.epochs, eta_min=lr * config.lr_final)
     if config.lr_schedule == "cyclic":
         return schedulers.CyclicLR(optimizer, base_lr=lr / 10, max_lr=lr,
                                    step_size_up=steps_per_epoch)
