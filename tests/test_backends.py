@@ -342,6 +342,28 @@ def test_adam_numba_matches_reference(n, variant, dtype, fortran, build, seed):
                                    atol=4 * eps(dtype), err_msg=name)
 
 
+@given(n=st.integers(1, 40 * MAX_DIM), dtype=dtypes, layout=st.sampled_from(("C", "F", "strided", "mixed")),
+       build=builds, seed=seeds)
+def test_lerp_matches_the_plain_numpy_step_bit_for_bit(n, dtype, layout, build, seed):
+    """The weight average's step, start + w (end - start), in place: the CPU kernels give the bits
+    of NumPy written out (three roundings, no fused multiply-add), in every layout."""
+    rng = np.random.default_rng(seed)
+    start = np.asarray(rng.standard_normal((n, 3)), dtype=dtype, order="F" if layout in ("F", "mixed") else "C")
+    end = np.asarray(rng.standard_normal((n, 3)), dtype=dtype, order="F" if layout == "F" else "C")
+    if layout == "strided":
+        start, end = np.repeat(start, 2, axis=1)[:, ::2], np.repeat(end, 2, axis=1)[:, ::2]
+    weight = 1.0 - 0.999
+    scratch = end - start
+    scratch *= dtype(weight)
+    expected = start + scratch
+    by_reference = start.copy()
+    reference.lerp_([by_reference], [end], weight)
+    with parallel_threshold(build):
+        backends.backend_for("cpu").lerp_([start], [end], weight)
+    np.testing.assert_array_equal(start, expected)
+    np.testing.assert_array_equal(by_reference, expected)
+
+
 def test_adam_rejects_a_non_contiguous_parameter():
     param = minigan.nn.Parameter(np.zeros((4, 3), np.float32))
     param.array = np.zeros((4, 6), np.float32)[:, ::2]
@@ -541,6 +563,7 @@ def test_float32_kernels_stay_float32():
     templates = cpu.kernel_templates()
     cases = [(templates["adam"], "_adam", {}, (*(np.ones(5, f32) for _ in range(5)), True,
                                                *(f32(c) for c in (1, 0, 0.1, 0.999, 0.001, 1, 1e-8, -1e-3)))),
+             (templates["lerp"], "_lerp", {}, (np.ones(5, f32), np.ones(5, f32), f32(0.001))),
              (templates["matmul_nt"], "_matmul", {}, (z, np.ones((5, 4), f32), np.ones((3, 5), f32)))]
     for act, (forward, backward) in cpu.SCALAR_FORMULAS.ACTIVATIONS.items():
         cases.append((templates["bias_act"], f"_bias_{act}", {"act": forward}, (z, np.ones(4, f32), f32(0.01))))

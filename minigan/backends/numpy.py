@@ -140,6 +140,12 @@ class ArrayBackend:
                     v_max[0][...] = v = self.F.amsgrad_max(v, v_max[0])
                 param[...] = self.F.adam_param(p, m, v, **update)
 
+    def lerp_(self, starts: Sequence[Any], ends: Sequence[Any], weight: float) -> None:
+        """start <- formulas.lerp(start, end, weight), in place, for each pair of same-shape
+        floating-point arrays (the step of a weight average)."""
+        for start, end in zip(starts, ends):
+            start[...] = self.F.lerp(start, end, weight)
+
     def _blocks(self, arrays: tuple[Any, ...]) -> Any:
         """The arrays as they are (one block), for every namespace but NumPy's."""
         yield arrays

@@ -77,14 +77,18 @@ class ExponentialMovingAverage:
             self._averaged = self._arrays(self.module)
         if len(current) != len(self._averaged) or any(a.shape != c.shape for a, c in zip(self._averaged, current)):
             raise self._mismatch(model)
+        averaged, values, copied = [], [], []
         for average, value in zip(self._averaged, current):
             if backend_of(average).numpy_dtype(average.dtype).kind == "f":
-                # avg <- avg + (1 - d) (current - avg): the same update with one scratch array.
-                scratch = value - average
-                scratch *= weight
-                average += scratch
+                averaged.append(average)
+                values.append(value)
             else:
-                average[...] = value
+                copied.append((average, value))
+        if averaged:
+            # avg <- avg + (1 - d) (current - avg): formulas.lerp, one in-place pass per entry
+            backend_of(averaged[0]).lerp_(averaged, values, weight)
+        for average, value in copied:
+            average[...] = value
         self.num_updates += 1
 
     def state_dict(self) -> dict[str, Any]:

@@ -73,6 +73,11 @@ class NumbaBackend(ArrayBackend):
         """One Adam/AdamW step over a parameter group (see :func:`.optim.adam`)."""
         optim.adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, scalars, parallel)
 
+    def lerp_(self, starts: Sequence[np.ndarray], ends: Sequence[np.ndarray], weight: float,
+              parallel: bool | None = None) -> None:
+        """start <- formulas.lerp(start, end, weight), in place, for each pair (see :func:`.optim.lerp_`)."""
+        optim.lerp_(starts, ends, weight, parallel)
+
     def bce_with_logits(self, logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(0-d loss array, grad_logits) in one pass; inputs same shape and dtype."""
         return losses.mean_bce_with_logits(logits, targets)
@@ -150,6 +155,7 @@ def compile_all(dtype: Any, activations: Sequence[str] = tuple(formulas.ACTIVATI
             z, z, z, bias, bias, bias, s(0.01), np.empty_like(z), np.empty(7, dt), np.empty(7, dt))
     p, g, m, v = (np.ones(9, dt) for _ in range(4))
     optim.adam_serial_kernel(p, g, m, v, v, False, s(1), s(0), s(0.1), s(0.999), s(0.001), s(1), s(1e-8), s(-1e-3))
+    optim.lerp_serial_kernel(p, g, s(0.001))
     losses.bce_kernel(np.zeros(4, dt), np.ones(4, dt), np.empty(4, dt))
     dropout.dropout_kernel(np.ones(4, dt), np.zeros(4, np.uint32), np.uint32(1), s(2), np.empty(4, dt))
 

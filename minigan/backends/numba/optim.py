@@ -1,5 +1,6 @@
 """The Adam/AdamW/AMSGrad step as one compiled pass over each parameter's flat arrays, with
-formulas.adam_moments, formulas.amsgrad_max and formulas.adam_param inlined."""
+formulas.adam_moments, formulas.amsgrad_max and formulas.adam_param inlined; and the weight
+average's step, formulas.lerp in place, in one pass with no scratch array."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -7,12 +8,14 @@ from typing import Sequence
 import numpy as np
 from numba import prange
 
-from minigan.backends.numba.build import SCALAR_FORMULAS, Kernel, use_parallel
+from minigan import formulas
+from minigan.backends.numba.build import KERNEL_DTYPES, SCALAR_FORMULAS, Kernel, use_parallel
 
 # The formulas the kernel below calls by name.
 adam_moments = SCALAR_FORMULAS.adam_moments
 adam_param = SCALAR_FORMULAS.adam_param
 amsgrad_max = SCALAR_FORMULAS.amsgrad_max
+lerp = SCALAR_FORMULAS.lerp
 
 _ADAM_CHUNK = 16384  # elements per prange task (64 KiB of float32 per array)
 
@@ -64,3 +67,39 @@ def adam(params: Sequence[np.ndarray], grads: Sequence[np.ndarray], exp_avgs: Se
         kernel(*flat, vmax, amsgrad, dt(scalars["decay_factor"]), dt(scalars["l2"]),
                dt(scalars["one_minus_beta1"]), dt(scalars["beta2"]), dt(scalars["one_minus_beta2"]),
                dt(scalars["bias_correction2_sqrt"]), dt(scalars["eps"]), dt(scalars["neg_step_size"]))
+
+
+def _lerp_py(start, end, weight):  # noqa: ANN001, ANN202
+    """start <- formulas.lerp(start, end, weight) over flat contiguous arrays, in place, in
+    chunks as the Adam step (``weight`` already in start's dtype)."""
+    n = start.size
+    n_tasks = (n + _ADAM_CHUNK - 1) // _ADAM_CHUNK
+    for task in prange(n_tasks):
+        lo = task * _ADAM_CHUNK
+        hi = min(lo + _ADAM_CHUNK, n)
+        sc = start[lo:hi]
+        ec = end[lo:hi]
+        for k in range(hi - lo):
+            sc[k] = lerp(sc[k], ec[k], weight)
+
+
+lerp_kernel = Kernel(_lerp_py, parallel=True)
+lerp_serial_kernel = Kernel(_lerp_py, parallel=False, suffix="_serial")
+
+
+def lerp_(starts: Sequence[np.ndarray], ends: Sequence[np.ndarray], weight: float,
+          parallel: bool | None = None) -> None:
+    """start <- formulas.lerp(start, end, weight) for each pair; a pair that is not of one
+    compiled dtype and contiguous in one order takes the NumPy reference (flat views would be
+    copies)."""
+    for start, end in zip(starts, ends):
+        same = start.dtype == end.dtype and start.dtype in KERNEL_DTYPES
+        if same and start.flags.c_contiguous and end.flags.c_contiguous:
+            order = "C"
+        elif same and start.flags.f_contiguous and end.flags.f_contiguous:
+            order = "F"
+        else:
+            start[...] = formulas.lerp(start, end, weight)
+            continue
+        kernel = lerp_kernel if use_parallel(start.size, parallel) else lerp_serial_kernel
+        kernel(start.reshape(-1, order=order), end.reshape(-1, order=order), start.dtype.type(weight))
