@@ -22,9 +22,9 @@ import numpy as np
 
 from minigan.backends import backend_of, matmul_kernel
 from minigan.nn.losses import BCEWithLogitsMean
-from minigan.ops import Add, BatchNormAct, Dropout, LinearAct
+from minigan.ops import BatchNormAct, Dropout, LinearAct
 
-__all__ = ["Buffers", "FORWARDS", "BACKWARDS"]
+__all__ = ["Buffers", "Run", "FORWARDS", "BACKWARDS"]
 
 Run = Callable[[list[Any]], None]
 
@@ -264,21 +264,7 @@ def dropout_backward(index: int, forward: tuple[Any, ...], step: tuple[Any, ...]
     return run
 
 
-def add_backward(index: int, forward: tuple[Any, ...], step: tuple[Any, ...], buffers: Buffers) -> Run | None:
-    """Add.backward on arrays when nothing was broadcast: both gradients are g itself."""
-    _, _, (a, b), _, grad, _, results = step
-    shape = np.shape(buffers.values[grad])
-    if np.shape(buffers.values[a]) != shape or np.shape(buffers.values[b]) != shape:
-        return None
-    slots = [slot for slot in results if slot is not None]
-
-    def run(buf: list[Any]) -> None:
-        for slot in slots:
-            buf[slot] = buf[grad]
-    return run
-
-
 BACKWARDS: dict[type, Callable[..., Run | None]] = {
     LinearAct: linear_act_backward, BatchNormAct: batch_norm_act_backward, BCEWithLogitsMean: bce_with_logits_backward,
-    Dropout: dropout_backward, Add: add_backward,
+    Dropout: dropout_backward,
 }
