@@ -7,7 +7,10 @@ what the kernels do not account for is the engine's own overhead (graph building
 temporaries, the small ops that are not fused). It prints the split of the eager step and of the
 same step captured and replayed (minigan/replay), whose overhead is the replay loop's.
 
-    python bench/profile_step.py [--arch default] [--batch 64] [--steps 200] [--counts]
+    python bench/profile_step.py [--arch default] [--batch 64] [--steps 200] [--counts] [--loss hinge]
+
+The loss is the architecture's own, as ``python -m minigan.train`` resolves it (hinge for the
+default net, BCE for the seed net), unless ``--loss`` names one (bench/step.py's LOSSES).
 
 Run it with one thread (OPENBLAS_NUM_THREADS=1 NUMBA_NUM_THREADS=1) for steady numbers.
 ``--counts`` prints, instead, what a loaded machine cannot blur: the Python function calls
@@ -28,7 +31,7 @@ import _common  # noqa: F401 - makes the package importable from a source checko
 from minigan import backends
 from minigan.autograd import Tensor
 from minigan.replay import kernels as replay_kernels
-from step import minigan_step
+from step import LOSSES, default_loss, minigan_step
 
 CATEGORIES = {
     "matmul": "matmul",
@@ -64,7 +67,7 @@ class Timers:
         return timed
 
 
-def profile(arch: str, batch: int, steps: int, replayed: bool = False) -> dict[str, float]:
+def profile(arch: str, batch: int, steps: int, replayed: bool = False, loss: str | None = None) -> dict[str, float]:
     backend = backends.backend_for("cpu")
     timers = Timers()
     # wrapped before the warm-up, so that a replay captures the timed kernels; the replay picks
@@ -75,7 +78,7 @@ def profile(arch: str, batch: int, steps: int, replayed: bool = False) -> dict[s
     pick_product = replay_kernels._matmul
     replay_kernels._matmul = lambda *args: timers.wrap(pick_product(*args), "matmul")
     try:
-        step = minigan_step(arch, batch, backends.cpu_kernel_mode(), replayed=replayed)
+        step = minigan_step(arch, batch, backends.cpu_kernel_mode(), replayed=replayed, loss=loss)
         for _ in range(20):  # warm up: compile, fill caches, capture
             step()
         timers.seconds = dict.fromkeys(timers.seconds, 0.0)
@@ -93,9 +96,9 @@ def profile(arch: str, batch: int, steps: int, replayed: bool = False) -> dict[s
     return split
 
 
-def counts(arch: str, batch: int, steps: int, replayed: bool) -> dict[str, float]:
+def counts(arch: str, batch: int, steps: int, replayed: bool, loss: str | None = None) -> dict[str, float]:
     """Per iteration: Python function calls, Tensors built, and peak KiB allocated above the start."""
-    step = minigan_step(arch, batch, backends.cpu_kernel_mode(), replayed=replayed)
+    step = minigan_step(arch, batch, backends.cpu_kernel_mode(), replayed=replayed, loss=loss)
     for _ in range(20):  # warm up: compile, capture
         step()
     made = [0]
@@ -133,18 +136,23 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--counts", action="store_true", help="calls, Tensors and allocation per iteration, eager and replayed")
+    parser.add_argument("--loss", choices=LOSSES, default=None,
+                        help="the GAN loss (default: the architecture's own, as minigan.train resolves it)")
     args = parser.parse_args()
+    loss = args.loss or default_loss(args.arch)
     backends.warmup()
+    header = (f"{args.arch} net, {loss} loss, batch {args.batch}, {args.steps} iterations, "
+              f"CPU kernels: {backends.cpu_kernel_mode()}")
     if args.counts:
-        print(f"{args.arch} net, batch {args.batch}, {args.steps} iterations, CPU kernels: {backends.cpu_kernel_mode()}")
+        print(header)
         for name, replayed in (("eager", False), ("replayed", True)):
-            found = counts(args.arch, args.batch, args.steps, replayed)
+            found = counts(args.arch, args.batch, args.steps, replayed, loss)
             print(f"  {name:<9} {found['calls']:8.0f} Python calls  {found['tensors']:6.1f} Tensors built  "
                   f"{found['peak_kib']:8.0f} KiB peak allocated")
         return
-    print(f"{args.arch} net, batch {args.batch}, {args.steps} iterations, CPU kernels: {backends.cpu_kernel_mode()}")
+    print(header)
     for label, replayed in (("eager", False), ("replayed", True)):
-        split = profile(args.arch, args.batch, args.steps, replayed)
+        split = profile(args.arch, args.batch, args.steps, replayed, loss)
         total = split["iteration"]
         print(f" {label}")
         for name in ("matmul", "fused kernels", "im2col/col2im, pooling", "optimizer", "Python/engine overhead",

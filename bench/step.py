@@ -1,8 +1,11 @@
 """Milliseconds per GAN training iteration: minigan (Numba kernels and plain NumPy) vs PyTorch.
 
 One iteration is one D step and one G step, as in PyTorch's DCGAN example: z -> G(z);
-D loss = BCE(D(x), 1) + BCE(D(G(z).detach()), 0), backward, Adam; G loss = BCE(D(G(z)), 1),
-backward, Adam. Both libraries run the very same networks (PyTorch's copy is built by walking
+D loss from D(x) and D(G(z).detach()), backward, Adam; G loss from D(G(z)), backward, Adam.
+The loss is each architecture's own, as ``python -m minigan.train`` resolves it (hinge for the
+default net: relu(1 - D(x)).mean() + relu(1 + D(G(z))).mean() and -D(G(z)).mean(); BCE on
+logits for the seed net: BCE(D(x), 1) + BCE(D(G(z)), 0) and BCE(D(G(z)), 1)), or ``--loss``;
+PyTorch computes the same loss with its own ops. Both libraries run the very same networks (PyTorch's copy is built by walking
 minigan's Sequential and copying its weights) with the same threads. Candidates are timed
 interleaved in one run (bench/_common.py), median of the repeats; ratios are paired.
 
@@ -14,6 +17,7 @@ the rest goes to elementwise work and Python overhead. The replay rows time the 
 captured once and replayed (minigan/replay, docs/replay.md), floor/replay its fraction.
 
     python bench/step.py [--json] [--repeats 7] [--arch seed default dcgan cnn-d] [--batch 64 256] [--device cpu]
+                         [--loss bce|minimax|lsgan|hinge]
 
 The products are those of the Linear, Conv2d and ConvTranspose2d layers (a convolution's
 forward, input gradient and weight gradient are each one im2col product).
@@ -34,7 +38,9 @@ from _common import add_torch_report, machine_report, paired_ratio, print_result
 import minigan as mg
 from minigan import backends, nn, optim
 from minigan.replay import compile as compile_step
-from minigan.gan.models import build_models, get_architecture
+from minigan.gan.config import TrainConfig
+from minigan.gan.models import ARCHITECTURES, build_models, get_architecture
+from minigan.gan.objectives import get_objective
 from minigan.nn import functional as F
 
 try:
@@ -119,8 +125,37 @@ def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
     return sum(7 * p.array.nbytes for model in (generator, discriminator) for p in model.parameters())
 
 
+#: The losses the bench times: those whose step is the plain one (Adam on D, then on G, no weight
+#: clipping, no gradient penalty), written with PyTorch's ops in torch_losses.
+LOSSES = ("bce", "minimax", "lsgan", "hinge")
+
+
+def default_loss(arch: str) -> str:
+    """The loss ``python -m minigan.train --arch ARCH`` trains with when given none."""
+    return TrainConfig(arch=arch).resolve().loss
+
+
+def minigan_losses(loss: str, batch: int, device: str = "cpu") -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """(D's loss from its logits on real and on fake data, G's loss from D's logits on fake data).
+
+    bce is written as BCE-with-logits against Tensors of ones and zeros, as this bench always
+    has (the same kernel as the trainer's bce, which passes the targets as numbers); the others
+    are the trainer's own objectives (minigan/gan/objectives.py)."""
+    if loss != "bce":
+        objective = get_objective(loss)
+        return objective.d_loss, objective.g_loss
+    ones = mg.tensor(np.ones((batch, 1), np.float32), device=device)
+    zeros = mg.tensor(np.zeros((batch, 1), np.float32), device=device)
+
+    def d_loss(real_logits: Any, fake_logits: Any) -> Any:
+        return F.bce_with_logits(real_logits, ones) + F.bce_with_logits(fake_logits, zeros)
+    return d_loss, lambda fake_logits: F.bce_with_logits(fake_logits, ones)
+
+
 def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = "cpu",
-                 replayed: bool = False) -> Callable[[], None]:
+                 replayed: bool = False, loss: str | None = None) -> Callable[[], None]:
+    """One iteration of ``arch`` at ``batch`` with ``loss`` (None: the architecture's own)."""
+    d_loss_of, g_loss_of = minigan_losses(loss or default_loss(arch), batch, device)
     rng = np.random.default_rng(seed)
     generator, discriminator, spec = build_models(arch, 100, rng)
     generator.to(device)
@@ -128,8 +163,6 @@ def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = 
     opt_g = optim.Adam(generator.parameters(), lr=2e-4, betas=spec.betas)
     opt_d = optim.Adam(discriminator.parameters(), lr=2e-4, betas=spec.betas)
     real = mg.tensor(rng.random((batch, 784), dtype=np.float32), device=device)
-    ones = mg.tensor(np.ones((batch, 1), np.float32), device=device)
-    zeros = mg.tensor(np.zeros((batch, 1), np.float32), device=device)
     synchronize = _synchronizer(device)
 
     def step() -> None:
@@ -146,11 +179,11 @@ def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = 
 
     def _on_tensors(z: Any) -> tuple[Any, Any]:
         fake = generator(z)
-        d_loss = F.bce_with_logits(discriminator(real), ones) + F.bce_with_logits(discriminator(fake.detach()), zeros)
+        d_loss = d_loss_of(discriminator(real), discriminator(fake.detach()))
         opt_d.zero_grad()
         d_loss.backward()
         opt_d.step()
-        g_loss = F.bce_with_logits(discriminator(fake), ones)
+        g_loss = g_loss_of(discriminator(fake))
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
@@ -211,14 +244,29 @@ def to_torch(model: nn.Module) -> Any:
     return torch.nn.Sequential(*layers)
 
 
+def torch_losses(loss: str, batch: int, device: str = "cpu") -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """minigan_losses' pair written with PyTorch's ops (minigan/gan/objectives.py's table)."""
+    if loss == "hinge":
+        relu = torch.nn.functional.relu
+        return (lambda r, f: relu(1.0 - r).mean() + relu(1.0 + f).mean()), (lambda f: -f.mean())
+    if loss == "lsgan":
+        return (lambda r, f: ((r - 1.0) * (r - 1.0)).mean() * 0.5 + (f * f).mean() * 0.5,
+                lambda f: ((f - 1.0) * (f - 1.0)).mean() * 0.5)
+    bce = torch.nn.BCEWithLogitsLoss()
+    ones, zeros = torch.ones(batch, 1, device=device), torch.zeros(batch, 1, device=device)
+    d_loss = lambda r, f: bce(r, ones) + bce(f, zeros)  # noqa: E731
+    if loss == "minimax":  # G minimises -E softplus(f) = E log(1 - sigmoid(f))
+        return d_loss, lambda f: -bce(f, zeros)
+    return d_loss, lambda f: bce(f, ones)
+
+
 def torch_step(models: tuple[nn.Module, nn.Module], betas: tuple[float, float], batch: int,
-               device: str = "cpu") -> Callable[[], None]:
+               device: str = "cpu", loss: str = "bce") -> Callable[[], None]:
     generator, discriminator = (to_torch(m).to(device) for m in models)
     opt_g = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=betas)
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=betas)
-    loss = torch.nn.BCEWithLogitsLoss()
+    d_loss_of, g_loss_of = torch_losses(loss, batch, device)
     real = torch.rand(batch, 784, device=device)
-    ones, zeros = torch.ones(batch, 1, device=device), torch.zeros(batch, 1, device=device)
     synchronize = torch.cuda.synchronize if device == "cuda" else (lambda: None)
 
     def step() -> None:
@@ -227,11 +275,11 @@ def torch_step(models: tuple[nn.Module, nn.Module], betas: tuple[float, float], 
 
     def _step() -> None:
         fake = generator(torch.randn(batch, 100, device=device))
-        d_loss = loss(discriminator(real), ones) + loss(discriminator(fake.detach()), zeros)
+        d_loss = d_loss_of(discriminator(real), discriminator(fake.detach()))
         opt_d.zero_grad()
         d_loss.backward()
         opt_d.step()
-        g_loss = loss(discriminator(fake), ones)
+        g_loss = g_loss_of(discriminator(fake))
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
@@ -247,6 +295,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
                         help="cpu: Numba and NumPy kernels vs PyTorch CPU; cuda: CuPy vs PyTorch CUDA")
+    parser.add_argument("--loss", choices=LOSSES, default=None,
+                        help="the GAN loss of every net (default: each architecture's own, as minigan.train "
+                             f"resolves it: {', '.join(f'{arch} {default_loss(arch)}' for arch in ARCHITECTURES)})")
     args = parser.parse_args()
     if args.repeats < 5:
         parser.error("--repeats must be at least 5")
@@ -263,19 +314,20 @@ def main() -> None:
         torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0))))
     bandwidth = copy_bandwidth()
     rows = []
+    losses = {arch: args.loss or default_loss(arch) for arch in args.arch}
     for arch in args.arch:
-        betas = get_architecture(arch).betas
+        betas, loss = get_architecture(arch).betas, losses[arch]
         for batch in args.batch:
-            numba_step = minigan_step(arch, batch, "numba")
-            candidates = {"numba": numba_step, "replay": minigan_step(arch, batch, "numba", replayed=True),
-                          "numpy": minigan_step(arch, batch, "numpy")}
+            numba_step = minigan_step(arch, batch, "numba", loss=loss)
+            candidates = {"numba": numba_step, "replay": minigan_step(arch, batch, "numba", replayed=True, loss=loss),
+                          "numpy": minigan_step(arch, batch, "numpy", loss=loss)}
             if torch is not None:
-                candidates["torch"] = torch_step(numba_step.models, betas, batch)
+                candidates["torch"] = torch_step(numba_step.models, betas, batch, loss=loss)
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
             gemm_ms = gemm_floor_ms(iteration_gemms(*numba_step.models, batch))
             mem_ms = adam_bytes(*numba_step.models) / bandwidth * 1e3
             row: dict[str, Any] = {
-                "arch": arch, "batch": batch,
+                "arch": arch, "loss": loss, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
                 "numpy/numba": paired_ratio(timings, "numpy", "numba"),
                 "gemm_floor_ms": gemm_ms, "mem_floor_ms": mem_ms, "floor_ms": gemm_ms + mem_ms,
@@ -290,6 +342,7 @@ def main() -> None:
                 row["floor/torch"] = row["floor_ms"] / row["torch_ms"]
             rows.append(row)
     report = machine_report()
+    report["loss"] = _losses_line(losses)
     report["copy_bandwidth_gb_s"] = round(bandwidth / 1e9, 1)
     add_torch_report(report, torch)
     columns = ["arch", "batch", "numba_ms", "numpy_ms", "numpy/numba", "gemm_floor_ms", "mem_floor_ms", "floor_ms",
@@ -300,24 +353,33 @@ def main() -> None:
     print_results(report, rows, columns, args.json)
 
 
+def _losses_line(losses: dict[str, str]) -> str:
+    """The header's loss line: "hinge" when every net trains with it, else "seed bce, default hinge"."""
+    if len(set(losses.values())) == 1:
+        return next(iter(losses.values()))
+    return ", ".join(f"{arch} {loss}" for arch, loss in losses.items())
+
+
 def gpu_main(args: argparse.Namespace) -> None:
     """minigan on CuPy against PyTorch CUDA (when importable), each step synchronised."""
     torch_cuda = torch is not None and torch.cuda.is_available()
     rows = []
+    losses = {arch: args.loss or default_loss(arch) for arch in args.arch}
     for arch in args.arch:
-        betas = get_architecture(arch).betas
+        betas, loss = get_architecture(arch).betas, losses[arch]
         for batch in args.batch:
-            gpu_step = minigan_step(arch, batch, "numba", device="cuda")
+            gpu_step = minigan_step(arch, batch, "numba", device="cuda", loss=loss)
             candidates = {"cupy": gpu_step}
             if torch_cuda:
-                candidates["torch_cuda"] = torch_step(gpu_step.models, betas, batch, device="cuda")
+                candidates["torch_cuda"] = torch_step(gpu_step.models, betas, batch, device="cuda", loss=loss)
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
-            row: dict[str, Any] = {"arch": arch, "batch": batch, "cupy_ms": timings["cupy"].median * 1e3}
+            row: dict[str, Any] = {"arch": arch, "loss": loss, "batch": batch, "cupy_ms": timings["cupy"].median * 1e3}
             if torch_cuda:
                 row["torch_cuda_ms"] = timings["torch_cuda"].median * 1e3
                 row["cupy/torch"] = paired_ratio(timings, "cupy", "torch_cuda")
             rows.append(row)
-    report = {"device": "cuda", "torch": torch.__version__ if torch_cuda else "PyTorch CUDA not importable"}
+    report = {"device": "cuda", "loss": _losses_line(losses),
+              "torch": torch.__version__ if torch_cuda else "PyTorch CUDA not importable"}
     print_results(report, rows, ["arch", "batch", "cupy_ms"] + (["torch_cuda_ms", "cupy/torch"] if torch_cuda else []),
                   args.json)
 

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 import minigan
-from minigan import nn
+from minigan import Tensor, nn
 from minigan.backends import use_matmul
+from minigan.gan.models import build_models
+from minigan.gan.objectives import get_objective
 from minigan.nn import functional as F
 from minigan.optim import Adam
 from minigan.replay import Compiled
@@ -137,3 +139,54 @@ def test_the_returned_outputs_are_not_overwritten_by_the_next_replay(kernel_mode
     losses = [compiled(x, t)[0] for x, t in _data(6)]
     assert compiled.replays == 4 and len({id(loss) for loss in losses}) == 6
     assert len({float(loss) for loss in losses}) == 6  # each kept its own value
+
+
+def _default_net_with_hinge():
+    """The default run's nets (minigan/gan/models.py) and its step: D, then G, with the hinge loss
+    of minigan/gan/objectives.py (Sub, ReLU, Mean, Add, Neg) and Adam."""
+    minigan.manual_seed(0)
+    generator, discriminator, spec = build_models("default", 100, np.random.default_rng(0))
+    hinge = get_objective("hinge")
+    opt_g = Adam(generator.parameters(), lr=2e-4, betas=spec.betas)
+    opt_d = Adam(discriminator.parameters(), lr=2e-4, betas=spec.betas)
+
+    def step(z, real):
+        fake = generator(z)
+        d_loss = hinge.d_loss(discriminator(real), discriminator(fake.detach()))
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = hinge.g_loss(discriminator(fake))
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+        return d_loss, g_loss
+    return nn.ModuleList([generator, discriminator]), step
+
+
+def test_the_default_net_with_the_hinge_loss_replays_with_no_tensor_and_equals_eager(kernel_mode, monkeypatch):
+    kernel_mode("numba")
+    rng = np.random.default_rng(2)
+    data = [(rng.standard_normal((4, 100), dtype=np.float32), rng.random((4, 784), dtype=np.float32))
+            for _ in range(6)]
+    nets, eager = _default_net_with_hinge()
+    eager_runs = []
+    for z, real in data:
+        d_loss, g_loss = eager(minigan.Tensor(z), minigan.Tensor(real))
+        eager_runs.append((float(g_loss), _snapshot(d_loss, nets)))
+    nets, step = _default_net_with_hinge()
+    compiled = Compiled(step, log=lambda text: None)
+    runs = [(float(g), _snapshot(d, nets)) for d, g in (compiled(z, real) for z, real in data[:2])]  # the captures
+    made = []
+    make = Tensor.__dict__["_make"].__func__
+
+    def counting(cls, *args):  # the ops, the engine and the replay build their Tensors with Tensor._make
+        made.append(cls)
+        return make(cls, *args)
+    monkeypatch.setattr(Tensor, "_make", classmethod(counting))
+    for z, real in data[2:]:
+        d_loss, g_loss = compiled(z, real)
+        runs.append((float(g_loss), _snapshot(d_loss, nets)))
+    monkeypatch.undo()
+    assert compiled.replays == 4 and made == []  # no Tensor built by a replay: every backward ran on arrays
+    assert all(a[0] == b[0] and _same(a[1], b[1]) for a, b in zip(eager_runs, runs))

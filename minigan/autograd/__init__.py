@@ -21,13 +21,13 @@ from .inplace import bump_version
 from .tensor import Tensor, as_tensor, tensor
 from .legacy import Variable
 from .recording import active_recorder, recording, step_call
-from .function import Context, Function, unbroadcast
+from .function import Context, Function, summed_axes, unbroadcast
 from .tracing import TraceLog, TraceRecord, trace
 from .engine import backward, grad, topological_order
 from .graph import GraphNode, graph_edges, graph_nodes, graph_text
 
 __all__ = [
     "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "bump_version", "Tensor", "as_tensor",
-    "tensor", "active_recorder", "recording", "step_call", "Context", "Function", "unbroadcast", "TraceLog", "TraceRecord",
+    "tensor", "active_recorder", "recording", "step_call", "Context", "Function", "summed_axes", "unbroadcast", "TraceLog", "TraceRecord",
     "trace", "backward", "grad", "topological_order", "GraphNode", "graph_edges", "graph_nodes", "graph_text", "Variable",
 ]

@@ -137,9 +137,15 @@ def unbroadcast(grad: "Tensor", shape: tuple[int, ...]) -> "Tensor":
     """
     if grad.shape == tuple(shape):
         return grad
-    extra = grad.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, size in enumerate(shape) if size == 1 and grad.shape[extra + i] != 1
-    )
+    axes = summed_axes(grad.shape, shape)
     summed = grad.sum(axis=axes, keepdims=True) if axes else grad
     return summed.reshape(shape)
+
+
+def summed_axes(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes, ascending, that ``unbroadcast`` sums a gradient of ``grad_shape`` over to undo
+    the broadcasting of ``shape`` (also read by minigan/replay/pointwise.py, which sums on arrays)."""
+    extra = len(grad_shape) - len(shape)
+    return tuple(range(extra)) + tuple(
+        extra + i for i, size in enumerate(shape) if size == 1 and grad_shape[extra + i] != 1
+    )

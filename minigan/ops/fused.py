@@ -92,15 +92,39 @@ class LinearAct(Function):
             if has_bias:
                 grads.append(grad_z.sum(axis=0) if needs[2] else None)
             return tuple(grads)
-        backend = backend_of(x.array)
-        grad_z, grad_bias = backend.linear_act_backward(grad.array, ctx.output.array, activation, slope)
-        grads = [
-            _constant(backend.matmul(grad_z, weight.array)) if needs[0] else None,
-            _constant(backend.matmul(grad_z.T, x.array)) if needs[1] else None,
-        ]
+        grad_x, grad_weight, grad_bias = linear_act_grads(
+            backend_of(x.array), grad.array, ctx.output.array, x.array, weight.array, activation, slope, needs)
+        grads = [_constant(grad_x) if needs[0] else None, _constant(grad_weight) if needs[1] else None]
         if has_bias:
             grads.append(_constant(grad_bias) if needs[2] else None)
         return tuple(grads)
+
+
+def linear_act_grads(backend: Any, grad_y: Any, y: Any, x: Any, weight: Any, activation: str, slope: float,
+                     needs: tuple[bool, ...], out: tuple[Any, ...] | None = None,
+                     products: tuple[Any, Any] | None = None) -> tuple[Any, Any, Any]:
+    """LinearAct's plain backward on arrays, the one wiring of its kernels (the op's backward and
+    minigan/replay/kernels.py call it): dz = g act'(y) with the bias' column sums in one pass,
+    then dz @ W when ``needs[0]`` and dz^T @ x when ``needs[1]``. Returns (grad_x, grad_weight,
+    grad_bias), None for a product not needed.
+
+    ``out`` (a backend that takes ``out=`` arrays, the Numba one): (dz, grad_bias, grad_x,
+    grad_weight) to write into, dz possibly grad_y itself, grad_x or grad_weight None when not
+    needed; ``products`` then gives the two matrix products ``product(a, b, out=)``, each the
+    one ``backend.matmul`` would pick for its shapes, chosen once by the caller.
+    """
+    if out is None:
+        grad_z, grad_bias = backend.linear_act_backward(grad_y, y, activation, slope)
+        return (backend.matmul(grad_z, weight) if needs[0] else None,
+                backend.matmul(grad_z.T, x) if needs[1] else None, grad_bias)
+    grad_z, grad_bias, grad_x, grad_weight = out
+    by_weight, by_input = products
+    backend.linear_act_backward(grad_y, y, activation, slope, None, (grad_z, grad_bias))
+    if grad_x is not None:
+        by_weight(grad_z, weight, out=grad_x)
+    if grad_weight is not None:
+        by_input(grad_z.T, x, out=grad_weight)
+    return grad_x, grad_weight, grad_bias
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: str = "none",
@@ -213,12 +237,22 @@ class BatchNormAct(Function):
             z = _batch_norm_of_batch(x, weight, bias, ctx.options["eps"])
             return _recorded_grads(ctx, TENSOR_FORMULAS.ACTIVATIONS[activation][0](z, slope), grad)
         mean, invstd = ctx.saved
-        backend = backend_of(x.array)
-        grad_x, grad_weight, grad_bias = backend.batch_norm_act_backward(
-            *(_channel_rows(backend, a) for a in (grad.array, ctx.output.array, x.array)), mean, invstd, weight.array,
-            activation, slope)
-        grads = (backend.xp.reshape(grad_x, x.shape), grad_weight, grad_bias)
+        grads = batch_norm_act_grads(backend_of(x.array), grad.array, ctx.output.array, x.array, mean, invstd,
+                                     weight.array, activation, slope)
         return tuple(_constant(g) if needed else None for g, needed in zip(grads, ctx.needs_input_grad))
+
+
+def batch_norm_act_grads(backend: Any, grad_y: Any, y: Any, x: Any, mean: Any, invstd: Any, weight: Any,
+                         activation: str, slope: float, out: tuple[Any, Any, Any] | None = None) -> tuple[Any, Any, Any]:
+    """BatchNormAct's plain backward on arrays, the one wiring of its kernel (the op's backward and
+    minigan/replay/kernels.py call it): (grad_x, grad_weight, grad_bias), the kernel seeing x
+    (N, C, *spatial) as (N, C) or (N, C, L). ``out``: the three arrays to write into, for x (N, C)
+    on a backend that takes ``out=`` arrays (the Numba one); grad_x may be grad_y itself."""
+    if out is not None:
+        return backend.batch_norm_act_backward(grad_y, y, x, mean, invstd, weight, activation, slope, out)
+    grad_x, grad_weight, grad_bias = backend.batch_norm_act_backward(
+        *(_channel_rows(backend, a) for a in (grad_y, y, x)), mean, invstd, weight, activation, slope)
+    return backend.xp.reshape(grad_x, x.shape), grad_weight, grad_bias
 
 
 def _recorded_grads(ctx: Context, out: Tensor, grad: Tensor) -> tuple[Tensor | None, ...]:

@@ -26,17 +26,22 @@ def _normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...] | None:
     return tuple(sorted(set(normalized)))
 
 
-def _reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+    """How many values a reduction over ``axes`` (None: all) of an array of ``shape`` combines."""
     if axes is None:
         return int(np.prod(shape, dtype=np.int64))
     return int(np.prod([shape[ax] for ax in axes], dtype=np.int64))
 
 
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    """``shape`` with the reduced ``axes`` (None: all) kept as size 1 (``keepdims=True``'s shape)."""
+    return tuple(1 if axes is None or i in axes else n for i, n in enumerate(shape))
+
+
 def _expand_back(grad: Tensor, shape: tuple[int, ...], axes: tuple[int, ...] | None, keepdims: bool) -> Tensor:
     """Undo a reduction's shape change: put the reduced axes back as size 1, then broadcast."""
     if not keepdims:
-        kept = tuple(1 if axes is None or i in axes else n for i, n in enumerate(shape))
-        grad = grad.reshape(kept)
+        grad = grad.reshape(kept_shape(shape, axes))
     return broadcast_to(grad, shape)
 
 
@@ -62,14 +67,14 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
-        if _reduced_count(a.shape, axes) == 0:
+        if reduced_count(a.shape, axes) == 0:
             raise ValueError(f"mean of an empty selection (shape {tuple(a.shape)}, axis {axes})")
         return _xp(a).mean(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         shape = ctx.inputs[0].shape
-        count = _reduced_count(shape, ctx.options["axes"])
+        count = reduced_count(shape, ctx.options["axes"])
         return (_expand_back(grad, shape, ctx.options["axes"], ctx.options["keepdims"]) / float(count),)
 
 
@@ -100,8 +105,8 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool, ddof: int) -> Any:
-        if _reduced_count(a.shape, axes) - ddof <= 0:
-            raise ValueError(f"var: {_reduced_count(a.shape, axes)} values with ddof={ddof} leave no degrees of freedom")
+        if reduced_count(a.shape, axes) - ddof <= 0:
+            raise ValueError(f"var: {reduced_count(a.shape, axes)} values with ddof={ddof} leave no degrees of freedom")
         return _xp(a).var(a, axis=axes, keepdims=keepdims, correction=ddof)
 
     @staticmethod
@@ -109,7 +114,7 @@ class Var(Function):
         (a,) = ctx.inputs
         axes, ddof = ctx.options["axes"], ctx.options["ddof"]
         centred = a - mean(a, axes, keepdims=True)
-        scale = 2.0 / (_reduced_count(a.shape, axes) - ddof)
+        scale = 2.0 / (reduced_count(a.shape, axes) - ddof)
         return (_expand_back(grad, a.shape, axes, ctx.options["keepdims"]) * centred * scale,)
 
 

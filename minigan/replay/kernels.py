@@ -1,6 +1,8 @@
 """The replay of the fused ops on arrays: each recorded forward or backward of the ops below runs
 its backend kernels on the slots directly, with no Context or Tensor, calling the same kernels with
-the same arguments as the op's own plain (no create_graph) path, so the bits are the same.
+the same arguments as the op's own plain (no create_graph) path, so the bits are the same. The
+Linear's and the batch norm's backward call the very function their op's backward calls
+(minigan/ops/fused.py: linear_act_grads, batch_norm_act_grads), handing it the buffers.
 
 On the Numba CPU backend, which takes ``out=`` arrays, each writes into buffers allocated once by
 :class:`Buffers` (the Linear's product, its three gradients, the gradient sums, dropout's gradient,
@@ -22,9 +24,10 @@ import numpy as np
 
 from minigan.backends import backend_of, matmul_kernel
 from minigan.nn.losses import BCEWithLogitsMean
-from minigan.ops import Add, BatchNormAct, Dropout, LinearAct
+from minigan.ops import BatchNormAct, Dropout, LinearAct
+from minigan.ops.fused import batch_norm_act_grads, linear_act_grads
 
-__all__ = ["Buffers", "FORWARDS", "BACKWARDS"]
+__all__ = ["Buffers", "Run", "FORWARDS", "BACKWARDS"]
 
 Run = Callable[[list[Any]], None]
 
@@ -148,22 +151,20 @@ FORWARDS: dict[type, Callable[[tuple[Any, ...], Buffers], Run | None]] = {Linear
 
 # ---------------------------------------------------------------- backwards
 def linear_act_backward(index: int, forward: tuple[Any, ...], step: tuple[Any, ...], buffers: Buffers) -> Run:
-    """LinearAct.backward on arrays: dz = g act'(y) with the bias' column sums in one pass, then
-    dz @ W and dz^T @ x. On the Numba backend dz goes into g's own buffer when g is read no more."""
+    """LinearAct.backward on arrays (minigan/ops/fused.py:linear_act_grads, as the op calls it). On
+    the Numba backend into buffers, dz into g's own buffer when g is read no more, the two matrix
+    products chosen now."""
     _, _, options, _, _, _, _ = forward
     _, _, reads, y, grad, needs, results = step
     activation, slope = options["activation"], options["slope"]
     x, weight = reads[0], reads[1]
     backend = buffers.backend(y)
+    wanted = [(slot, i) for i, slot in enumerate(results) if slot is not None and needs[i]]
     if not buffers.writes_into(y):
         def run(buf: list[Any]) -> None:
-            grad_z, grad_bias = backend.linear_act_backward(buf[grad], buf[y], activation, slope)
-            if needs[0]:
-                buf[results[0]] = backend.matmul(grad_z, buf[weight])
-            if needs[1]:
-                buf[results[1]] = backend.matmul(grad_z.T, buf[x])
-            if len(results) == 3 and needs[2]:
-                buf[results[2]] = grad_bias
+            grads = linear_act_grads(backend, buf[grad], buf[y], buf[x], buf[weight], activation, slope, needs)
+            for slot, i in wanted:
+                buf[slot] = grads[i]
         return run
     grad_z = buffers.free_after(index, grad)
     if grad_z is None or grad_z.shape != np.shape(buffers.values[y]) or grad_z.dtype != buffers.values[y].dtype:
@@ -172,27 +173,22 @@ def linear_act_backward(index: int, forward: tuple[Any, ...], step: tuple[Any, .
         buffers.in_place.append(grad)
     has_bias_grad = len(results) == 3 and needs[2]
     grad_bias = buffers.own(results[2]) if has_bias_grad else np.empty(np.shape(buffers.values[y])[1], grad_z.dtype)
-    grad_x = buffers.own(results[0]) if needs[0] else None
-    grad_w = buffers.own(results[1]) if needs[1] else None
-    pair = (grad_z, grad_bias)
-    grad_z_t = grad_z.T
-    by_weight = _matmul(backend, grad_z.shape[1])  # dz @ W: inner size out_features
-    by_input = _matmul(backend, grad_z.shape[0])  # dz^T @ x: inner size the batch
+    out = (grad_z, grad_bias, buffers.own(results[0]) if needs[0] else None,
+           buffers.own(results[1]) if needs[1] else None)
+    # dz @ W has inner size out_features, dz^T @ x the batch
+    products = (_matmul(backend, grad_z.shape[1]), _matmul(backend, grad_z.shape[0]))
 
     def run(buf: list[Any]) -> None:
-        backend.linear_act_backward(buf[grad], buf[y], activation, slope, None, pair)
-        if grad_x is not None:
-            by_weight(grad_z, buf[weight], out=grad_x)
-        if grad_w is not None:
-            by_input(grad_z_t, buf[x], out=grad_w)
+        linear_act_grads(backend, buf[grad], buf[y], buf[x], buf[weight], activation, slope, needs, out, products)
     return run
 
 
 def batch_norm_act_backward(index: int, forward: tuple[Any, ...], step: tuple[Any, ...], buffers: Buffers) -> Run | None:
-    """BatchNormAct.backward on arrays, for x (N, C) or (N, C, L) (the layouts its kernels take as they are)."""
+    """BatchNormAct.backward on arrays (minigan/ops/fused.py:batch_norm_act_grads, as the op calls
+    it); for x (N, C) on the Numba backend into buffers, grad_x into g's own when g is read no more."""
     _, _, options, _, _, saved, _ = forward
     _, _, (x, weight, _), y, grad, needs, results = step
-    if np.ndim(buffers.values[x]) > 3 or len(saved) != 2:
+    if len(saved) != 2:
         return None
     activation, slope = options["activation"], options["slope"]
     mean, invstd = saved[0][1], saved[1][1]
@@ -207,16 +203,16 @@ def batch_norm_act_backward(index: int, forward: tuple[Any, ...], step: tuple[An
             buffers.in_place.append(grad)
             if results[0] is not None and needs[0]:
                 buffers.owned[results[0]] = in_place
-        pair = tuple(made)
+        out = tuple(made)
 
         def run_into(buf: list[Any]) -> None:
-            backend.batch_norm_act_backward(buf[grad], buf[y], buf[x], buf[mean], buf[invstd], buf[weight],
-                                            activation, slope, pair)
+            batch_norm_act_grads(backend, buf[grad], buf[y], buf[x], buf[mean], buf[invstd], buf[weight],
+                                 activation, slope, out)
         return run_into
 
     def run(buf: list[Any]) -> None:
-        grads = backend.batch_norm_act_backward(buf[grad], buf[y], buf[x], buf[mean], buf[invstd], buf[weight],
-                                                activation, slope)
+        grads = batch_norm_act_grads(backend, buf[grad], buf[y], buf[x], buf[mean], buf[invstd], buf[weight],
+                                     activation, slope)
         for slot, i in wanted:
             buf[slot] = grads[i]
     return run
@@ -264,21 +260,7 @@ def dropout_backward(index: int, forward: tuple[Any, ...], step: tuple[Any, ...]
     return run
 
 
-def add_backward(index: int, forward: tuple[Any, ...], step: tuple[Any, ...], buffers: Buffers) -> Run | None:
-    """Add.backward on arrays when nothing was broadcast: both gradients are g itself."""
-    _, _, (a, b), _, grad, _, results = step
-    shape = np.shape(buffers.values[grad])
-    if np.shape(buffers.values[a]) != shape or np.shape(buffers.values[b]) != shape:
-        return None
-    slots = [slot for slot in results if slot is not None]
-
-    def run(buf: list[Any]) -> None:
-        for slot in slots:
-            buf[slot] = buf[grad]
-    return run
-
-
 BACKWARDS: dict[type, Callable[..., Run | None]] = {
     LinearAct: linear_act_backward, BatchNormAct: batch_norm_act_backward, BCEWithLogitsMean: bce_with_logits_backward,
-    Dropout: dropout_backward, Add: add_backward,
+    Dropout: dropout_backward,
 }

@@ -3,10 +3,12 @@
 :class:`Program` turns the recorded steps into a list of closures over a list of slots, once:
 
 - the fused ops that minigan/replay/kernels.py knows (the Linear+activation, BatchNorm+activation
-  and BCE-with-logits ops, dropout, an addition) run their kernels on the slots' arrays directly,
-  forward and backward, with no Context or Tensor; where the backend takes ``out=`` arrays (the
-  Numba CPU backend), each writes into a buffer allocated once here, and the activation's
-  backward writes into its incoming gradient's buffer when nothing later reads that gradient;
+  and BCE-with-logits ops, dropout) run their kernels on the slots' arrays directly, forward and
+  backward, with no Context or Tensor; where the backend takes ``out=`` arrays (the Numba CPU
+  backend), each writes into a buffer allocated once here, and the activation's backward writes
+  into its incoming gradient's buffer when nothing later reads that gradient;
+- the small ops of the losses that minigan/replay/pointwise.py knows (Add, Sub, Mul, Neg, Mean,
+  ReLU) run their ``Function.forward`` on the slots and their backward on arrays, with no Tensor;
 - every other op runs its ``Function.forward`` on the slots and its ``Function.backward`` on thin
   Tensors wrapping them, under no recording, as the engine runs it;
 - the engine's gradient sums write into a buffer of their own; a parameter that has no gradient
@@ -29,7 +31,10 @@ import numpy as np
 from minigan.autograd import Context, Tensor, set_grad_enabled
 
 from .capture import Recorder, persistent
-from .kernels import BACKWARDS, FORWARDS, Buffers
+from . import kernels, pointwise
+from .kernels import FORWARDS, Buffers
+
+BACKWARDS = {**kernels.BACKWARDS, **pointwise.BACKWARDS}
 
 __all__ = ["Program"]
 
