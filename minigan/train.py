@@ -169,16 +169,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="target for real images, --loss bce, bce-logits or minimax only; < 1 for one-sided label smoothing "
                           "(default: the architecture's, else 1)")
     opt.add_argument("--lr-schedule", choices=list(LR_SCHEDULES), default=None,
-                     help="exponential: to lr/10 at the end; cosine: to lr/100; cyclic: lr/10..lr every "
-                          "2 epochs (default: the architecture's)")
+                     help="exponential and cosine: down to lr times --lr-final at the end; cyclic: lr/10..lr "
+                          f"every 2 epochs (default: the architecture's, {_architecture_defaults('lr_schedule')}; "
+                          "else none)")
     opt.add_argument("--lr-final", type=positive_float, default=None, metavar="FRACTION",
                      help="the learning rate after the last epoch as a fraction of the first, for --lr-schedule "
-                          "exponential and cosine (default: the architecture's with its schedule, else 0.1 "
-                          "for exponential and 0.01 for cosine)")
+                          f"exponential and cosine (default: the architecture's with its own schedule, "
+                          f"{_architecture_defaults('lr_final')}; else 0.1 for exponential and 0.01 for cosine)")
     opt.add_argument("--ema", type=_decay, default=None, metavar="DECAY",
                      help="decay of the moving average of G's weights that makes the samples and generator.npz; "
                           "0 turns it off; step t uses min(DECAY, (1 + t) / (10 + t)), so 0.999 takes effect "
-                          "after 8,990 G steps (default: the architecture's, 0.999 for default)")
+                          "after 8,990 G steps and 0.9998 after 44,990 (default: the architecture's, "
+                          f"{_architecture_defaults('ema')})")
     collapse = parser.add_argument_group("against mode collapse (minigan/gan/regularizers.py)")
     collapse.add_argument("--minibatch-std", action="store_true", default=None,
                           help="give D the minibatch standard deviation of its features as one more feature (ProGAN)")

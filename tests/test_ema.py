@@ -94,7 +94,7 @@ def test_state_dict_round_trip_and_errors():
 def test_ema_off_and_bad_values():
     assert TrainConfig(arch="tiny", ema=0).resolve().ema == 0.0
     # the architecture's average applies to every objective, not only the GAN-family ones
-    assert TrainConfig(arch="default", loss="wgan-gp").resolve().ema == 0.999
+    assert TrainConfig(arch="default", loss="wgan-gp").resolve().ema == 0.9998
     assert TrainConfig(arch="default", loss="bce", ema=0.5).resolve().ema == 0.5
     for bad in (1.0, -0.1, float("nan")):
         with pytest.raises(ConfigError, match="ema must be a decay"):

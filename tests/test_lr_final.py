@@ -42,7 +42,9 @@ def test_the_rates_end_at_the_given_fraction_of_each_networks_lr(schedule, final
 
 
 def test_each_schedule_has_its_own_final_fraction_unless_one_is_given():
-    assert TrainConfig().resolve().lr_final == TrainConfig(lr_schedule="exponential").resolve().lr_final == 0.1
+    assert TrainConfig().resolve().lr_final == TrainConfig(lr_schedule="exponential").resolve().lr_final == 0.3
+    assert TrainConfig(arch="tiny", lr_schedule="exponential").resolve().lr_final == 0.1
+    assert TrainConfig(lr_schedule="cosine").resolve().lr_final == 0.01  # not the default's own schedule
     assert TrainConfig(lr_schedule="cosine").resolve().lr_final == 0.01
     assert TrainConfig(lr_schedule="cosine", lr_final=0.5).resolve().lr_final == 0.5
     assert TrainConfig(lr_schedule="none").resolve().lr_final is None
@@ -53,11 +55,14 @@ def test_each_schedule_has_its_own_final_fraction_unless_one_is_given():
         TrainConfig(lr_final=1.5).resolve()
 
 
-def test_a_config_recorded_before_the_option_resolves_to_a_tenth(tmp_path):
-    """config.json of runs from before --lr-final has no lr_final: its exponential schedule ended at a tenth."""
-    recorded = TrainConfig(arch="tiny", lr_schedule="exponential").resolve().to_dict()
+@pytest.mark.parametrize("arch, schedule, final", [("default", "exponential", 0.1), ("tiny", "exponential", 0.1),
+                                                   ("default", "cosine", 0.01)])
+def test_a_config_recorded_before_the_option_keeps_its_schedules_end(arch, schedule, final):
+    """config.json of runs from before --lr-final has no lr_final: the exponential schedule ended at
+    a tenth and the cosine one at a hundredth, also for the default net, whose own is 0.3 now."""
+    recorded = TrainConfig(arch=arch, lr_schedule=schedule).resolve().to_dict()
     del recorded["lr_final"]
-    assert TrainConfig.from_dict(recorded).resolve().lr_final == 0.1
+    assert TrainConfig.from_dict(recorded).resolve().lr_final == final
 
 
 def test_a_rerun_with_another_schedule_takes_that_schedules_fraction(tmp_path):
