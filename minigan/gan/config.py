@@ -230,7 +230,7 @@ class TrainConfig:
         if "lr_final" not in values and values.get("lr_schedule") in DECAYING_SCHEDULES:
             # a run from before --lr-final: its schedule ended at the schedule's own fraction
             values["lr_final"] = DECAYING_SCHEDULES[values["lr_schedule"]]
-        values.setdefault("sample_every_steps", 0)  # a run from before the option  # a checkpoint from before the option trained without it
+        values.setdefault("sample_every_steps", 0)  # a checkpoint from before the option trained without it
         return cls(**values)
 
 
