@@ -21,8 +21,8 @@ from minigan.gan.errors import CheckpointError, ConfigError
 from minigan.gan.models import ARCHITECTURES, critic_has_batchnorm, get_architecture, hidden_widths
 from minigan.gan.objectives import get_objective
 
-__all__ = ["TrainConfig", "LR_SCHEDULES", "DECAYING_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given", "unused_settings",
-           "settings_in_force", "rerun_settings", "make_optimizer", "make_scheduler"]
+__all__ = ["TrainConfig", "LR_SCHEDULES", "DECAYING_SCHEDULES", "GAN_FAMILY", "LABEL_LOSSES", "check_given",
+           "unused_settings", "settings_in_force", "rerun_settings", "make_optimizer", "make_scheduler"]
 
 LR_SCHEDULES = ("none", "exponential", "cosine", "cyclic")
 # The schedules that decay to a final fraction of the rate, and that fraction when none is given.
