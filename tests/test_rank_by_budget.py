@@ -1,0 +1,49 @@
+"""examples/rank_by_budget.py: the objectives ranked as a shorter budget would have, from a
+sweep's per-epoch reports (written here by hand)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location("rank_by_budget", ROOT / "examples" / "rank_by_budget.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write_trial(sweep: Path, name: str, loss: str, seed: int, reports: list[tuple[float, float]]) -> None:
+    trial = sweep / "ray" / f"run_trial_{name}"
+    trial.mkdir(parents=True)
+    lines = [json.dumps({"fid": fid, "wall_s": wall, "epoch": i + 1, "config": {"loss": loss, "seed": seed}})
+             for i, (wall, fid) in enumerate(reports)]
+    (trial / "result.json").write_text("\n".join(lines) + "\n")
+
+
+def test_each_budget_takes_every_trials_last_score_within_it(tmp_path, capsys):
+    rank = _module()
+    # a: fast start, slow finish; b: the other way round; two seeds each
+    _write_trial(tmp_path, "0", "a", 0, [(10, 20.0), (20, 9.0), (30, 8.0)])
+    _write_trial(tmp_path, "1", "a", 1, [(10, 22.0), (20, 11.0), (30, 10.0)])
+    _write_trial(tmp_path, "2", "b", 0, [(10, 40.0), (20, 12.0), (30, 4.0)])
+    _write_trial(tmp_path, "3", "b", 1, [(10, 44.0), (20, 14.0), (30, 6.0)])
+    trials = rank.reports(tmp_path)
+    assert [(loss, mean) for loss, mean, _ in rank.ranking(trials, 15)] == [("a", 21.0), ("b", 42.0)]
+    assert [(loss, mean) for loss, mean, _ in rank.ranking(trials, 30)] == [("b", 5.0), ("a", 9.0)]
+    assert rank.ranking(trials, 30)[0][2] == pytest.approx(2 ** 0.5)  # std of 4 and 6
+    assert rank.spearman(["a", "b"], ["b", "a"]) == -1.0 and rank.spearman(["a", "b"], ["a", "b"]) == 1.0
+    assert rank.main([str(tmp_path), "--seconds", "15", "30"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["15", "s", "rho", "-1.00"] and lines[1].split()[:4] == ["30", "s", "rho", "1.00"]
+
+
+def test_a_directory_without_reports_is_one_line(tmp_path, capsys):
+    assert _module().main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no trial reports" in err
