@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ def ranking(trials: dict[tuple[str, int], list[tuple[float, float]]], seconds: f
         within = [fid for wall, fid in rows if wall <= seconds]
         by_loss.setdefault(loss, []).append(within[-1] if within else float("nan"))
     rows = [(loss, statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0.0) for loss, v in by_loss.items()]
-    return sorted(rows, key=lambda row: row[1])
+    return sorted(rows, key=lambda row: (math.isnan(row[1]), row[1]))  # a NaN sorts last, not anywhere
 
 
 def spearman(order: list[str], reference: list[str]) -> float:

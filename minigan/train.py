@@ -35,7 +35,7 @@ from minigan.cli import (EXIT_BAD_INPUT, EXIT_FAILED, OneLineParser, UsageError,
 from minigan.gan import (ARCHITECTURES, LR_SCHEDULES, OBJECTIVES, RunLock, RunWriteError, TrainConfig, Trainer,
                          TrainingDiverged, is_dead_run, is_empty_run_dir, lock_run, parameter_count, remove_dead_run,
                          remove_leftovers)
-from minigan.gan.config import check_given, rerun_settings, settings_in_force
+from minigan.gan.config import DECAYING_SCHEDULES, check_given, rerun_settings, settings_in_force
 from minigan.gan.run_files import CHECKPOINT_NAME, GENERATOR_NAME, NO_CHECKPOINTS
 from minigan.gan.trainer_state import RESUME_CHANGEABLE
 from minigan.gan.tensorboard import TensorBoardLogger, TensorBoardMissing
@@ -175,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--lr-final", type=positive_float, default=None, metavar="FRACTION",
                      help="the learning rate after the last epoch as a fraction of the first, for --lr-schedule "
                           f"exponential and cosine (default: the architecture's with its own schedule, "
-                          f"{_architecture_defaults('lr_final')}; else 0.1 for exponential and 0.01 for cosine)")
+                          f"{_architecture_defaults('lr_final')}; else "
+                          f"{' and '.join(f'{v:g} for {k}' for k, v in DECAYING_SCHEDULES.items())})")
     opt.add_argument("--ema", type=_decay, default=None, metavar="DECAY",
                      help="decay of the moving average of G's weights that makes the samples and generator.npz; "
                           "0 turns it off; step t uses min(DECAY, (1 + t) / (10 + t)), so 0.999 takes effect "

@@ -43,8 +43,13 @@ class ExponentialMovingAverage:
         self.module.zero_grad(set_to_none=True)
         self.module.requires_grad_(False)
         # The average's arrays keep their identity (updates and load_state_dict write in place),
-        # so they are gathered once rather than walked by name on every step.
+        # so they are gathered, and sorted into averaged and copied ones, once rather than on every step.
+        self._gather()
+
+    def _gather(self) -> None:
+        """The average's arrays, and which of them are floating point (averaged; the rest are copied)."""
         self._averaged = self._arrays(self.module)
+        self._floating = [backend_of(a).numpy_dtype(a.dtype).kind == "f" for a in self._averaged]
 
     @staticmethod
     def _arrays(model: Module) -> list[Any]:
@@ -74,21 +79,17 @@ class ExponentialMovingAverage:
         current = self._arrays(model)
         if current and self._averaged and backend_of(current[0]) is not backend_of(self._averaged[0]):
             self.module.to(model.parameters().__next__().device)  # the average follows its model
-            self._averaged = self._arrays(self.module)
+            self._gather()
         if len(current) != len(self._averaged) or any(a.shape != c.shape for a, c in zip(self._averaged, current)):
             raise self._mismatch(model)
-        averaged, values, copied = [], [], []
-        for average, value in zip(self._averaged, current):
-            if backend_of(average).numpy_dtype(average.dtype).kind == "f":
-                averaged.append(average)
-                values.append(value)
-            else:
-                copied.append((average, value))
+        floating = self._floating
+        averaged = [a for a, f in zip(self._averaged, floating) if f]
         if averaged:
             # avg <- avg + (1 - d) (current - avg): formulas.lerp, one in-place pass per entry
-            backend_of(averaged[0]).lerp_(averaged, values, weight)
-        for average, value in copied:
-            average[...] = value
+            backend_of(averaged[0]).lerp_(averaged, [c for c, f in zip(current, floating) if f], weight)
+        for average, value, is_float in zip(self._averaged, current, floating):
+            if not is_float:
+                average[...] = value
         self.num_updates += 1
 
     def state_dict(self) -> dict[str, Any]:

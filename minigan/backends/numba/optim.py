@@ -17,7 +17,7 @@ adam_param = SCALAR_FORMULAS.adam_param
 amsgrad_max = SCALAR_FORMULAS.amsgrad_max
 lerp = SCALAR_FORMULAS.lerp
 
-_ADAM_CHUNK = 16384  # elements per prange task (64 KiB of float32 per array)
+_CHUNK = 16384  # elements per prange task (64 KiB of float32 per array), in both kernels
 
 
 def _adam_py(p, g, m, v, vmax, amsgrad, decay_factor, l2, one_minus_beta1, beta2,
@@ -26,10 +26,10 @@ def _adam_py(p, g, m, v, vmax, amsgrad, decay_factor, l2, one_minus_beta1, beta2
     formulas.adam_param; every scalar already in p's dtype. With ``amsgrad`` the running
     maximum ``vmax`` of v (formulas.amsgrad_max) takes v's place in the denominator."""
     n = p.size
-    n_tasks = (n + _ADAM_CHUNK - 1) // _ADAM_CHUNK
+    n_tasks = (n + _CHUNK - 1) // _CHUNK
     for task in prange(n_tasks):
-        lo = task * _ADAM_CHUNK
-        hi = min(lo + _ADAM_CHUNK, n)
+        lo = task * _CHUNK
+        hi = min(lo + _CHUNK, n)
         # chunk views indexed from 0: LLVM then knows no index is negative (no wrap-around
         # select) and vectorises the loop; indexing p[lo + k] directly measured 4x slower
         pc = p[lo:hi]
@@ -71,12 +71,12 @@ def adam(params: Sequence[np.ndarray], grads: Sequence[np.ndarray], exp_avgs: Se
 
 def _lerp_py(start, end, weight):  # noqa: ANN001, ANN202
     """start <- formulas.lerp(start, end, weight) over flat contiguous arrays, in place, in
-    chunks as the Adam step (``weight`` already in start's dtype)."""
+    _CHUNK-sized tasks as the Adam step (``weight`` already in start's dtype)."""
     n = start.size
-    n_tasks = (n + _ADAM_CHUNK - 1) // _ADAM_CHUNK
+    n_tasks = (n + _CHUNK - 1) // _CHUNK
     for task in prange(n_tasks):
-        lo = task * _ADAM_CHUNK
-        hi = min(lo + _ADAM_CHUNK, n)
+        lo = task * _CHUNK
+        hi = min(lo + _CHUNK, n)
         sc = start[lo:hi]
         ec = end[lo:hi]
         for k in range(hi - lo):
