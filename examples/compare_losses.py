@@ -1,10 +1,11 @@
 """Compare the GAN objectives on MNIST at equal wall time, over three seeds, as a sweep.
 
     python examples/compare_losses.py                  # the full comparison: 5 minutes a trial
-    python examples/compare_losses.py --quick          # 30 s a trial: under 10 minutes on 2 cores
+    python examples/compare_losses.py --quick          # seed 0, 2 3/4 minutes a trial: under 10 minutes on 2 cores
     python examples/compare_losses.py --address ray://HEAD:10001   # the same on a Ray cluster
 
-Every objective (bce, minimax, wgan, wgan-gp, lsgan, hinge) x seeds 0, 1, 2 is one trial of
+Every objective (bce, minimax, wgan, wgan-gp, lsgan, hinge) x seeds 0, 1, 2 (seed 0 alone with
+``--quick``) is one trial of
 ``python -m minigan.sweep`` (needs ``pip install -e '.[sweep]'``): the same architecture, each
 objective with the settings it recommends (RMSprop and clipping for WGAN...), trained for the
 same minutes of training time, not the same epochs (WGAN trains D five times per G step). No
@@ -28,10 +29,11 @@ from typing import Any, Sequence
 
 OBJECTIVE_NAMES = ("bce", "minimax", "wgan", "wgan-gp", "lsgan", "hinge")
 SEEDS = (0, 1, 2)
-# --quick: 18 trials of 30 s of training, two at a time on two cores, each with its start-up,
-# data, and scoring (a few seconds): it took about 9 minutes on a loaded 2-core machine.
-QUICK = {"arch": "default", "minutes": 0.5}
-FULL = {"arch": "default", "minutes": 5.0}
+# --quick: 6 trials (one seed) of 2 3/4 minutes, two at a time on two cores, 3 waves with their
+# start-ups: under 10 minutes. One seed for longer ranks the objectives as the full run does (on
+# every pair its three seeds agree on); three seeds for 30 s did not (docs/sweeps.md).
+QUICK = {"arch": "default", "minutes": 2.75, "seeds": (0,)}
+FULL = {"arch": "default", "minutes": 5.0, "seeds": SEEDS}
 
 
 def sweep_argv(args: argparse.Namespace) -> list[str]:
@@ -41,7 +43,7 @@ def sweep_argv(args: argparse.Namespace) -> list[str]:
         return ["--resume", "--out", args.out, "--name", name] + (["--address", args.address] if args.address else [])
     plan = QUICK if args.quick else FULL
     argv = ["--out", args.out, "--name", name, "--minutes", str(args.minutes or plan["minutes"]),
-            "--seeds", ",".join(map(str, SEEDS)), "--set", f"arch={args.arch or plan['arch']}",
+            "--seeds", ",".join(map(str, plan["seeds"])), "--set", f"arch={args.arch or plan['arch']}",
             "--grid", "loss=" + ",".join(args.losses.split(",")), "--no-asha"]
     if args.address:
         argv += ["--address", args.address]
@@ -79,9 +81,10 @@ def markdown(entries: Sequence[dict[str, Any]], note: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="compare_losses_out", help="output directory (default: compare_losses_out)")
-    parser.add_argument("--quick", action="store_true", help="30 s of training a trial: under 10 minutes on 2 cores")
+    parser.add_argument("--quick", action="store_true",
+                        help="seed 0 alone, 2 3/4 minutes of training a trial: under 10 minutes on 2 cores")
     parser.add_argument("--arch", default=None, help="architecture (default: 'default')")
-    parser.add_argument("--minutes", type=float, default=None, help="training minutes a trial (default: 5, 0.5 with --quick)")
+    parser.add_argument("--minutes", type=float, default=None, help="training minutes a trial (default: 5, 2.75 with --quick)")
     parser.add_argument("--losses", default=",".join(OBJECTIVE_NAMES), help="comma-separated objectives")
     parser.add_argument("--address", default=None, help="a Ray cluster (ray://HOST:PORT; default: a local Ray)")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted comparison")
@@ -95,9 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sweep_dir = Path(args.out) / ("quick" if args.quick else "full")
     with open(sweep_dir / "results.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    minutes = args.minutes or (QUICK if args.quick else FULL)["minutes"]
+    plan = QUICK if args.quick else FULL
+    minutes = args.minutes or plan["minutes"]
+    seeds = f"seed{'s' if len(plan['seeds']) > 1 else ''} {', '.join(map(str, plan['seeds']))}"
     note = (f"{'Quick' if args.quick else 'Full'} comparison: arch `{args.arch or 'default'}`, {minutes:g} minute(s) of "
-            f"training a trial, seeds {', '.join(map(str, SEEDS))}, each objective with its recommended settings; "
+            f"training a trial, {seeds}, each objective with its recommended settings; "
             f"FID of 2,000 samples against the validation images (the per-epoch score).")
     text = markdown(summary(rows), note)
     (sweep_dir / "compare.md").write_text(text)

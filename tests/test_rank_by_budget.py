@@ -47,3 +47,26 @@ def test_a_directory_without_reports_is_one_line(tmp_path, capsys):
     assert _module().main([str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no trial reports" in err
+
+
+def test_one_seed_is_ranked_against_all_and_a_pair_the_seeds_split_on_is_marked(tmp_path, capsys):
+    rank = _module()
+    # at 20 s: seed 0 orders a < b < c, seed 1 b < a < c, so a/b is split and b/c is not
+    _write_trial(tmp_path, "0", "a", 0, [(10, 5.0), (20, 1.0)])
+    _write_trial(tmp_path, "1", "b", 0, [(10, 1.0), (20, 2.0)])
+    _write_trial(tmp_path, "2", "c", 0, [(10, 9.0), (20, 3.0)])
+    _write_trial(tmp_path, "3", "a", 1, [(10, 5.0), (20, 4.0)])
+    _write_trial(tmp_path, "4", "b", 1, [(10, 1.0), (20, 2.5)])
+    _write_trial(tmp_path, "5", "c", 1, [(10, 9.0), (20, 6.0)])
+    trials = rank.reports(tmp_path)
+    assert rank.split_pairs(trials, 20) == {frozenset(("a", "b"))}
+    assert [loss for loss, _, _ in rank.ranking(trials, 20, seed=1)] == ["b", "a", "c"]
+    assert rank.swapped(["b", "c", "a"], ["a", "b", "c"]) == [("a", "b"), ("a", "c")]
+    assert rank.main([str(tmp_path), "--seconds", "10", "20", "--seed", "1"]) == 0
+    at_10, at_20 = capsys.readouterr().out.splitlines()
+    # all seeds at 20 s: a 2.5, b 2.25, c 4.5 -> b, a, c; seed 1 at 10 s: b, a, c again; at 20 s too
+    assert at_10.endswith("swapped: none") and at_20.endswith("swapped: none")
+    assert rank.main([str(tmp_path), "--seconds", "20", "--seed", "0"]) == 0
+    assert capsys.readouterr().out.strip().endswith("swapped: b/a (split)")
+    assert rank.main([str(tmp_path), "--seed", "7"]) == 2
+    assert "no trial of seed 7" in capsys.readouterr().err
