@@ -1,5 +1,5 @@
-"""The files of a run directory: their names, the checkpoint format, the history writer, and the
-detection and removal of a dead run.
+"""The files of a run directory: their names, the checkpoint format, and the detection and removal
+of a dead run (the history files are written by :mod:`minigan.gan.history_files`).
 
 A run lives in one directory::
 
@@ -25,15 +25,12 @@ lock file (:mod:`minigan.gan.run_lock`) do not make a dead run alive, and
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
-import math
 import os
 import re
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from minigan.gan.config import TrainConfig
 from minigan.gan.errors import CheckpointError
@@ -44,7 +41,6 @@ from minigan.torch_api.serialization import load
 __all__ = [
     "CHECKPOINT_NAME", "GENERATOR_NAME", "BEST_NAME", "BEST_INFO_NAME", "CONFIG_NAME", "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "HISTORY_COLUMNS",
     "NO_CHECKPOINTS", "load_checkpoint", "is_dead_run", "remove_dead_run", "remove_leftovers", "is_empty_run_dir", "write_json",
-    "write_history",
 ]
 
 CHECKPOINT_NAME = "checkpoint.npz"
@@ -171,30 +167,7 @@ def remove_dead_run(run_dir: str | os.PathLike, remove_directory: bool = False) 
             pass
 
 
-# ---------------------------------------------------------------------- config and history
+# ---------------------------------------------------------------------- config
 def write_json(path: Path, payload: Any, indent: int | None = 1) -> None:
     """``payload`` as JSON in ``path``, atomically (NaN and infinity allowed)."""
     atomic_write_bytes(path, (json.dumps(payload, indent=indent, allow_nan=True) + "\n").encode())
-
-
-def write_history(run_dir: Path, history: Mapping[str, Sequence[float]], steps_per_epoch: int, title: str) -> None:
-    """history.csv, history.json and (once there is a row) loss_curves.png from ``history``,
-    one list per :data:`HISTORY_COLUMNS` entry, each file written atomically."""
-    from minigan.viz import save_loss_curves  # matplotlib loads only when a run draws
-
-    rows = list(zip(*(history[key] for key in HISTORY_COLUMNS)))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HISTORY_COLUMNS)
-    for row in rows:
-        writer.writerow([int(v) if i < 3 else ("" if math.isnan(v) else repr(v)) for i, v in enumerate(row)])
-    atomic_write_bytes(run_dir / "history.csv", buffer.getvalue().encode())
-    json_history = {key: [None if isinstance(v, float) and not math.isfinite(v) else v for v in values]
-                    for key, values in history.items()}
-    for key in ("epoch", "step", "global_step"):
-        json_history[key] = [int(v) for v in history[key]]
-    # one line: an indent makes json use its pure-Python encoder, about 0.8 s per epoch on
-    # the 31,240 rows of the default run's last epoch (the file is rewritten every epoch)
-    write_json(run_dir / "history.json", json_history, indent=None)
-    if history["d_loss"]:
-        save_loss_curves(history, run_dir / "loss_curves.png", steps_per_epoch=steps_per_epoch, title=title)

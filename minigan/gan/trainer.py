@@ -42,13 +42,13 @@ from minigan.data import BatchLoader, load_mnist
 from minigan.gan.best import BEST_NAME, BestKeeper, confirmation_line
 from minigan.gan.config import TrainConfig, make_optimizer, make_scheduler
 from minigan.gan.errors import RunWriteError, TrainingDiverged
+from minigan.gan.history_files import HistoryFiles
 from minigan.gan.models import build_models, draw_dropout_from
 from minigan.gan.objectives import Objective, get_objective
 from minigan.gan.progress import Progress, step_line
 from minigan.gan.regularizers import apply_d_options, instance_noise_sigma
 from minigan.gan.run_files import (
-    CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS, NO_CHECKPOINTS, remove_dead_run, write_history,
-    write_json,
+    CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, HISTORY_COLUMNS, NO_CHECKPOINTS, remove_dead_run, write_json,
 )
 from minigan.gan.sampling import generate
 from minigan.gan.step import joins_real_and_fake, replayed_step, row_of, train_step
@@ -128,6 +128,7 @@ class Trainer:
         self.global_step = 0  # completed batches over the run
         self.epoch_rng_state = rng_state(self.rng)
         self.history: dict[str, list[float]] = {key: [] for key in HISTORY_COLUMNS}
+        self._history_files: HistoryFiles | None = None  # made at the first write (run_dir may change before)
         self.last_g_loss = float("nan")
         self.elapsed = 0.0  # training seconds over the run, resumed runs included
         self._stop_signal: int | None = None  # SIGINT or SIGTERM once a stop was asked for
@@ -433,6 +434,7 @@ class Trainer:
             callback(self, images, path.stem)
 
     def _write_history(self) -> None:
-        write_history(self.run_dir, self.history, self.steps_per_epoch,
-                      title=f"{self.config.arch} / {self.config.loss}")
+        if self._history_files is None:
+            self._history_files = HistoryFiles(self.run_dir, HISTORY_COLUMNS)
+        self._history_files.write(self.history, self.steps_per_epoch, title=f"{self.config.arch} / {self.config.loss}")
 
