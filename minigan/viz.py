@@ -111,6 +111,23 @@ def moving_average(values: Sequence[float], window: int) -> np.ndarray:
     return out
 
 
+def envelope(x: np.ndarray, values: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most about 2 * ``buckets`` of the points (x, values) that draw as the whole line does at a
+    width of ``buckets`` pixels: the lowest and the highest point of each run of consecutive
+    points, in their order. A line of 31,240 steps costs its figure's rendering every epoch
+    otherwise, for pixels it cannot show. ``values`` must be finite."""
+    n = len(values)
+    size = -(-n // max(1, buckets))  # points per bucket
+    if size <= 2:
+        return x, values
+    whole = n // size * size
+    runs = values[:whole].reshape(-1, size)
+    starts = np.arange(0, whole, size)
+    lowest, highest = starts + runs.argmin(axis=1), starts + runs.argmax(axis=1)
+    keep = np.concatenate([np.sort(np.stack([lowest, highest], axis=1), axis=1).ravel(), np.arange(whole, n)])
+    return x[keep], values[keep]
+
+
 def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.PathLike,
                      steps_per_epoch: int | None = None, title: str | None = None) -> None:
     """Write a PNG of D's and G's losses (raw, faint, and a moving average) and of D(x), D(G(z)).
@@ -125,23 +142,26 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
     steps = np.arange(1, n + 1)
     x = steps / steps_per_epoch if steps_per_epoch else steps
     window = max(1, n // 50)
+    width = 8 * _DPI  # the figure's width in pixels: the most points a line needs
     score = np.asarray(history.get("fid", []), dtype=np.float64)
     scored = len(score) == n and n and np.isfinite(score).any()  # the per-epoch FID, when the run scores
-    figure = Figure(figsize=(8, 8 if scored else 6))
+    figure = Figure(figsize=(width / _DPI, 8 if scored else 6))
     axes = figure.subplots(3 if scored else 2, 1, sharex=True)
     top, bottom = axes[0], axes[1]
     for values, label, color in ((d_loss, "D loss", "tab:blue"), (g_loss, "G loss", "tab:orange")):
         if n and np.isfinite(values).any():
             ok = np.isfinite(values)
-            top.plot(x[ok], values[ok], color=color, alpha=0.25, linewidth=0.6)
-            top.plot(x, moving_average(values, window), color=color, label=label, linewidth=1.4)
+            top.plot(*envelope(x[ok], values[ok], width), color=color, alpha=0.25, linewidth=0.6)
+            top.plot(*_finite_envelope(x, moving_average(values, window), width), color=color, label=label,
+                     linewidth=1.4)
     top.set_ylabel("loss")
     top.legend(loc="upper right")
     top.grid(alpha=0.3)
     for key, label, color in (("d_x", "D(x)", "tab:green"), ("d_g_z", "D(G(z))", "tab:red")):
         values = np.asarray(history.get(key, []), dtype=np.float64)
         if len(values) == n and n and np.isfinite(values).any():
-            bottom.plot(x, moving_average(values, window), color=color, label=label, linewidth=1.2)
+            bottom.plot(*_finite_envelope(x, moving_average(values, window), width), color=color, label=label,
+                        linewidth=1.2)
     bottom.set_ylabel("D output")
     bottom.legend(loc="upper right")
     bottom.grid(alpha=0.3)
@@ -156,6 +176,20 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
         figure.suptitle(title, fontsize=10)
     figure.tight_layout()
     write_figure(figure, path)
+
+
+def _finite_envelope(x: np.ndarray, values: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`envelope` of the finite points, with the gaps at NaN kept as gaps (one NaN each)."""
+    ok = np.isfinite(values)
+    if ok.all():
+        return envelope(x, values, buckets)
+    if not ok.any():
+        return x[:0], values[:0]
+    # a moving average is NaN only before its first finite value: thin what follows it
+    first = int(np.argmax(ok))
+    if ok[first:].all():
+        return envelope(x[first:], values[first:], buckets)
+    return x, values
 
 
 # ------------------------------------------------------------------ torchvision.utils' two

@@ -96,3 +96,25 @@ def test_the_loss_curves_are_drawn_once_there_is_a_row(tmp_path):
     grow(history, 3, seed=0)
     files.write(history, 5, "t")
     assert (tmp_path / "loss_curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_loss_curves_draw_each_pixel_columns_lowest_and_highest_point():
+    """viz.envelope against a loop over the buckets written out plainly."""
+    import numpy as np
+
+    from minigan.viz import envelope
+
+    rng = np.random.default_rng(0)
+    values = rng.standard_normal(1003)
+    x = np.arange(1003) / 7.0
+    thin_x, thin = envelope(x, values, 100)
+    size = 11  # ceil(1003 / 100)
+    expected = []
+    for start in range(0, 1003 // size * size, size):
+        run = values[start:start + size]
+        expected += sorted([start + int(np.argmin(run)), start + int(np.argmax(run))])
+    expected += list(range(1003 // size * size, 1003))
+    assert thin.tolist() == values[expected].tolist() and thin_x.tolist() == x[expected].tolist()
+    assert thin.min() == values.min() and thin.max() == values.max()
+    short_x, short = envelope(x[:150], values[:150], 100)  # two points a pixel or fewer: all of them
+    assert short.tolist() == values[:150].tolist() and short_x.tolist() == x[:150].tolist()
