@@ -179,13 +179,13 @@ def save_loss_curves(history: Mapping[str, Sequence[float]], path: str | os.Path
 
 
 def _finite_envelope(x: np.ndarray, values: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`envelope` of the finite points, with the gaps at NaN kept as gaps (one NaN each)."""
+    """:func:`envelope` of a moving average, which is NaN at most over a first stretch (where a
+    line draws nothing anyway); any other NaN, a gap in the line, leaves it whole."""
     ok = np.isfinite(values)
     if ok.all():
         return envelope(x, values, buckets)
     if not ok.any():
         return x[:0], values[:0]
-    # a moving average is NaN only before its first finite value: thin what follows it
     first = int(np.argmax(ok))
     if ok[first:].all():
         return envelope(x[first:], values[first:], buckets)
