@@ -1,0 +1,85 @@
+"""The replayed step's matrix products, each timed three ways: inside the step, again at once on
+the same arrays (hot caches), and on C-contiguous copies of its operands (the layout bench/step.py's
+floor times).
+
+    python bench/matmul_in_step.py [--arch default] [--batch 64] [--steps 100]
+
+The gap between "in the step" and "hot" is what the step's data flow costs the products (their
+operands come from memory, not from the caches); the gap between "hot" and "contiguous" is the
+operands' layout: a Linear layer's forward multiplies by the weight's transpose, a view that
+BLAS reads through another kernel. Run it with one thread (OPENBLAS_NUM_THREADS=1
+NUMBA_NUM_THREADS=1) for steady numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+from typing import Any, Callable
+
+import numpy as np
+
+import _common  # noqa: F401 - makes the package importable from a source checkout
+
+from minigan import backends
+from minigan.replay import kernels as replay_kernels
+from step import minigan_step
+
+
+def _per_call_ms(fn: Callable[[], Any], repeats: int = 50) -> float:
+    start = time.perf_counter()
+    for _ in range(repeats):
+        fn()
+    return (time.perf_counter() - start) / repeats * 1e3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arch", default="default")
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=100)
+    args = parser.parse_args()
+
+    seconds: dict[tuple[Any, ...], list[float]] = defaultdict(list)
+    last_call: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    pick_product = replay_kernels._matmul
+
+    def timed_product(backend: Any, inner: int) -> Callable[..., Any]:  # the replay picks its products at capture
+        product = pick_product(backend, inner)
+
+        def run(a: Any, b: Any, out: Any) -> None:
+            start = time.perf_counter()
+            product(a, b, out=out)
+            key = (a.shape, b.shape, a.flags.c_contiguous, b.flags.c_contiguous)
+            seconds[key].append(time.perf_counter() - start)
+            last_call[key] = (product, a, b, out)
+        return run
+
+    replay_kernels._matmul = timed_product
+    try:
+        step = minigan_step(args.arch, args.batch, backends.cpu_kernel_mode(), replayed=True)
+        for _ in range(20):  # compile, capture
+            step()
+        seconds.clear()
+        for _ in range(args.steps):
+            step()
+    finally:
+        replay_kernels._matmul = pick_product
+
+    print(f"{args.arch} net, batch {args.batch}, replayed, {args.steps} iterations; ms per product")
+    print(f"{'a':>12} {'b':>12} {'layout':>8} {'calls':>5} {'in step':>8} {'hot':>8} {'contiguous':>10}")
+    totals = np.zeros(3)
+    for key, times in sorted(seconds.items(), key=lambda item: -sum(item[1])):
+        product, a, b, out = last_call[key]
+        calls = len(times) // args.steps
+        a_copy, b_copy = np.ascontiguousarray(a), np.ascontiguousarray(b)
+        row = np.array([np.median(times) * 1e3, _per_call_ms(lambda: product(a, b, out=out)),
+                        _per_call_ms(lambda: product(a_copy, b_copy, out=out))])
+        totals += calls * row
+        layout = "".join("N" if contiguous else "T" for contiguous in key[2:])
+        print(f"{str(key[0]):>12} {str(key[1]):>12} {layout:>8} {calls:>5} {row[0]:8.3f} {row[1]:8.3f} {row[2]:10.3f}")
+    print(f"{'per iteration':>40} {totals[0]:8.2f} {totals[1]:8.2f} {totals[2]:10.2f}")
+
+
+if __name__ == "__main__":
+    main()
