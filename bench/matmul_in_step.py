@@ -44,18 +44,19 @@ def main() -> None:
     last_call: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     pick_product = replay_kernels._matmul
 
-    def timed_product(backend: Any, inner: int) -> Callable[..., Any]:  # the replay picks its products at capture
-        product = pick_product(backend, inner)
-
-        def run(a: Any, b: Any, out: Any) -> None:
+    def timed(product: Callable[..., Any]) -> Callable[..., Any]:
+        def run(a: Any, b: Any, out: Any = None) -> Any:
             start = time.perf_counter()
-            product(a, b, out=out)
+            out = product(a, b, out=out)
             key = (a.shape, b.shape, a.flags.c_contiguous, b.flags.c_contiguous)
             seconds[key].append(time.perf_counter() - start)
             last_call[key] = (product, a, b, out)
+            return out
         return run
 
-    replay_kernels._matmul = timed_product
+    backend = backends.backend_for("cpu")
+    replay_kernels._matmul = lambda *args: timed(pick_product(*args))  # the backward's products, picked at capture
+    backend.matmul = timed(backend.matmul)  # the forward's, through the backend's linear_act_forward
     try:
         step = minigan_step(args.arch, args.batch, backends.cpu_kernel_mode(), replayed=True)
         for _ in range(20):  # compile, capture
@@ -65,6 +66,7 @@ def main() -> None:
             step()
     finally:
         replay_kernels._matmul = pick_product
+        del backend.matmul
 
     print(f"{args.arch} net, batch {args.batch}, replayed, {args.steps} iterations; ms per product")
     print(f"{'a':>12} {'b':>12} {'layout':>8} {'calls':>5} {'in step':>8} {'hot':>8} {'contiguous':>10}")

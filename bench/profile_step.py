@@ -36,6 +36,7 @@ from step import LOSSES, default_loss, minigan_step
 CATEGORIES = {
     "matmul": "matmul",
     "linear_act_forward": "fused kernels", "linear_act_backward": "fused kernels", "bias_act_": "fused kernels",
+    "bias_act_transposed": "fused kernels",
     "batch_norm_act_forward": "fused kernels", "batch_norm_act_backward": "fused kernels",
     "bce_with_logits": "fused kernels", "dropout": "fused kernels",
     "channel_bias_act_forward": "fused kernels", "channel_bias_act_backward": "fused kernels",

@@ -221,6 +221,35 @@ def test_linear_act_large(shape, act):
     np.testing.assert_allclose(grad_bias, ref_bias, rtol=1e-4, atol=1e-4 * math.sqrt(batch))
 
 
+@pytest.mark.parametrize("act", ACTIVATIONS)
+@pytest.mark.parametrize("build", [0, 1 << 40])  # the parallel and the serial build
+def test_the_transposed_products_epilogue_is_bias_act_on_the_transpose(act, build, monkeypatch):
+    """NumbaBackend.linear_act_forward makes x @ W^T as (W @ x^T)^T and finishes it with
+    bias_act_transposed: the same formula per element as bias_act_ on the product laid out as
+    usual, so the same bits, NaN passed through, and the forward within rounding of NumPy's."""
+    rng = np.random.default_rng(3)
+    z_t = (rng.standard_normal((37, 21)) * 4).astype(np.float32)  # (features, batch), rows not a multiple of 16
+    z_t[5, 7] = np.nan
+    bias = rng.standard_normal(37).astype(np.float32)
+    expected = cpu.backend.bias_act_(np.ascontiguousarray(z_t.T), bias, act, 0.2)
+    with parallel_threshold(build):
+        y = cpu.backend.bias_act_transposed(z_t, bias, act, 0.2)
+    np.testing.assert_array_equal(y, expected)
+    assert np.isnan(y[7, 5]) and y.flags.c_contiguous and y.shape == (21, 37)
+    made = []
+    monkeypatch.setattr(cpu.backend, "bias_act_transposed", lambda *args: made.append(args) or
+                        cpu.dense.bias_act_transposed(*args))
+    x = rng.standard_normal((6, 4 * 6 + 1)).astype(np.float32)  # inputs >= 4 x batch: the transposed product
+    w = rng.standard_normal((37, 4 * 6 + 1)).astype(np.float32)
+    with backends.use_cpu_kernels("numba"), parallel_threshold(build):
+        forward = kernels.linear_act_forward(x, w, bias, act, 0.2)
+        assert len(made) == 1
+        kernels.linear_act_forward(x[:, :23], w[:, :23], bias, act, 0.2)  # fewer: x @ W^T as stored
+        assert len(made) == 1
+    plain = formulas.ACTIVATIONS[act][0]((x.astype(np.float64) @ w.T.astype(np.float64) + bias), 0.2)
+    np.testing.assert_allclose(forward, plain, rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.parametrize("mode", ["numba", "numpy"])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_sigmoid_extreme_logits_finite(mode, dtype):

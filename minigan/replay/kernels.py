@@ -121,19 +121,21 @@ def _made(step: tuple[Any, ...]) -> tuple[int, ...]:
 
 # ---------------------------------------------------------------- forwards
 def linear_act_forward(step: tuple[Any, ...], buffers: Buffers) -> Run | None:
-    """act(x @ W^T + b) written into the output's buffer (LinearAct.forward, Numba backend)."""
+    """act(x @ W^T + b) written into the output's buffer by the backend's own forward
+    (NumbaBackend.linear_act_forward), with its product's buffer made once."""
     _, _, options, reads, out, saved, _ = step
     if options.get("product") is not None or not buffers.writes_into(out):
         return None
     backend, activation, slope = buffers.backend(out), options["activation"], options["slope"]
     target = buffers.own(out)
     x, weight, bias = reads if len(reads) == 3 else (*reads, None)
-    product = _matmul(backend, buffers.values[x].shape[1])
-    bias_act_ = backend.bias_act_
+    values = buffers.values
+    # the product's buffer when the backend makes it transposed (see NumbaBackend.linear_act_forward)
+    z_t = np.empty((np.shape(values[weight])[0], np.shape(values[x])[0]), dtype=values[out].dtype)
+    forward = backend.linear_act_forward
 
-    def run(buf: list[Any]) -> None:  # NumbaBackend.linear_act_forward, with the kernel choice made once
-        product(buf[x], buf[weight].T, out=target)
-        bias_act_(target, None if bias is None else buf[bias], activation, slope)
+    def run(buf: list[Any]) -> None:
+        forward(buf[x], buf[weight], None if bias is None else buf[bias], activation, slope, target, z_t)
     return run
 
 

@@ -36,12 +36,30 @@ class NumbaBackend(ArrayBackend):
         return dense.bias_act_(z, bias, activation, slope, parallel)
 
     def linear_act_forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
-                           activation: str, slope: float) -> np.ndarray:
-        """y = act(x @ weight.T + bias): the matmul, then one fused in-place bias+act pass."""
-        z = self.matmul(x, weight.T)
-        if not z.flags.c_contiguous:  # a matmul may hand back an F-ordered result for odd inputs
-            z = np.ascontiguousarray(z)
-        return self.bias_act_(z, bias, activation, slope)
+                           activation: str, slope: float, out: np.ndarray | None = None,
+                           z_t: np.ndarray | None = None) -> np.ndarray:
+        """y = act(x @ weight.T + bias): the matmul, then one fused bias+act pass; into ``out``
+        (C-contiguous (batch, out)) when given.
+
+        With BLAS, float32/64 and at least TRANSPOSED_PRODUCT_MIN_RATIO inputs per batch row
+        (minigan/backends/numba/dense.py), the product is made transposed, z^T = weight @ x^T
+        (into ``z_t``, C-contiguous (out, batch), when given), and the pass writes y back in
+        (batch, out): OpenBLAS reads the stored weight faster than the transposed view that
+        x @ weight.T hands it, and sums the same products in the same order, so y's bits do
+        not change here.
+        """
+        if (matmul_kernel() != "blas" or x.ndim != 2 or x.shape[1] < dense.TRANSPOSED_PRODUCT_MIN_RATIO * x.shape[0]
+                or x.dtype not in KERNEL_DTYPES or weight.dtype != x.dtype):
+            z = self.matmul(x, weight.T, out)
+            if not z.flags.c_contiguous:  # a matmul may hand back an F-ordered result for odd inputs
+                z = np.ascontiguousarray(z)
+            return self.bias_act_(z, bias, activation, slope)
+        return self.bias_act_transposed(self.matmul(weight, x.T, z_t), bias, activation, slope, out)
+
+    def bias_act_transposed(self, z_t: np.ndarray, bias: np.ndarray | None, activation: str, slope: float,
+                            out: np.ndarray | None = None) -> np.ndarray:
+        """act(z_t.T + bias) written as (batch, features) (see :func:`.dense.bias_act_transposed`)."""
+        return dense.bias_act_transposed(z_t, bias, activation, slope, out)
 
     def linear_act_backward(self, grad_y: np.ndarray, y: np.ndarray, activation: str, slope: float,
                             parallel: bool | None = None,
@@ -148,6 +166,7 @@ def compile_all(dtype: Any, activations: Sequence[str] = tuple(formulas.ACTIVATI
     stats = [np.empty(7, dt) for _ in range(3)]
     for activation in activations:
         dense.bias_act_kernels.build(activation, False)(z, bias, s(0.01))
+        dense.bias_act_transposed_kernels.build(activation, False)(np.ones((7, 5), dt), bias, s(0.01), z)
         dense.act_backward_kernels.build(activation, False)(z, z, s(0.01), np.empty_like(z), np.empty(7, dt), 7)
         channels.batch_norm_act_kernels.build(activation, False)(z, bias, bias, s(1e-5), s(0.01),
                                                                  np.empty_like(z), *stats)
