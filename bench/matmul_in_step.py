@@ -3,11 +3,15 @@ the same arrays (hot caches), and on C-contiguous copies of its operands (the la
 floor times).
 
     python bench/matmul_in_step.py [--arch default] [--batch 64] [--steps 100]
+    python bench/matmul_in_step.py --forward-layouts    # the Linear forward both ways, per layer and batch
 
 The gap between "in the step" and "hot" is what the step's data flow costs the products (their
 operands come from memory, not from the caches); the gap between "hot" and "contiguous" is the
 operands' layout: a Linear layer's forward multiplies by the weight's transpose, a view that
-BLAS reads through another kernel. Run it with one thread (OPENBLAS_NUM_THREADS=1
+BLAS reads through another kernel. ``--forward-layouts`` times, per layer size and batch, the
+forward made as x @ W^T with the in-place bias+activation pass against W @ x^T with the
+transposing pass (minigan/backends/numba/dense.py), the choice NumbaBackend.linear_act_forward
+makes by TRANSPOSED_PRODUCT_MIN_RATIO. Run it with one thread (OPENBLAS_NUM_THREADS=1
 NUMBA_NUM_THREADS=1) for steady numbers.
 """
 from __future__ import annotations
@@ -33,12 +37,47 @@ def _per_call_ms(fn: Callable[[], Any], repeats: int = 50) -> float:
     return (time.perf_counter() - start) / repeats * 1e3
 
 
+FORWARD_LAYERS = ((100, 256), (256, 256), (784, 512), (1024, 784), (512, 1024))
+
+
+def forward_layouts(repeats: int = 300) -> None:
+    """Per layer (in -> out) and batch: the transposed forward's time over the plain one's."""
+    from minigan.backends.numba import dense  # noqa: PLC0415 - the Numba kernels themselves
+
+    rng = np.random.default_rng(0)
+    print("time of W @ x^T + the transposing pass, over x @ W^T + the in-place pass (leaky_relu)")
+    print(f"{'layer':>12} {'batch 64':>9} {'batch 128':>9} {'batch 256':>9}")
+    for inputs, outputs in FORWARD_LAYERS:
+        ratios = []
+        for batch in (64, 128, 256):
+            weight = rng.standard_normal((outputs, inputs)).astype(np.float32)
+            x = rng.standard_normal((batch, inputs)).astype(np.float32)
+            bias = rng.standard_normal(outputs).astype(np.float32)
+            out, z_t = np.empty((batch, outputs), np.float32), np.empty((outputs, batch), np.float32)
+
+            def plain() -> None:
+                np.matmul(x, weight.T, out=out)
+                dense.bias_act_(out, bias, "leaky_relu", 0.2)
+
+            def transposed() -> None:
+                np.matmul(weight, x.T, out=z_t)
+                dense.bias_act_transposed(z_t, bias, "leaky_relu", 0.2, out)
+            plain(), transposed()  # compile
+            ratios.append(_per_call_ms(transposed, repeats) / _per_call_ms(plain, repeats))
+        print(f"{f'{inputs} -> {outputs}':>12} " + " ".join(f"{r:9.2f}" for r in ratios))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", default="default")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--forward-layouts", action="store_true",
+                        help="time the Linear forward both ways per layer and batch, instead of the step")
     args = parser.parse_args()
+    if args.forward_layouts:
+        forward_layouts()
+        return
 
     seconds: dict[tuple[Any, ...], list[float]] = defaultdict(list)
     last_call: dict[tuple[Any, ...], tuple[Any, ...]] = {}

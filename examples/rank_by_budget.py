@@ -86,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     for seconds in args.seconds:
         rows = ranking(trials, seconds, args.seed)
         order = [loss for loss, _, _ in rows]
+        if sorted(order) != sorted(reference):
+            missing = sorted(set(reference) - set(order))
+            print(f"rank_by_budget: seed {args.seed} has no trial of {', '.join(missing)}", file=sys.stderr)
+            return 2
         pairs = [f"{a}/{b}{' (split)' if frozenset((a, b)) in split else ''}" for a, b in swapped(order, reference)]
         print(f"{seconds:>5g} s  rho {spearman(order, reference):.2f}  "
               + "  ".join(f"{loss} {mean:.1f}{'' if args.seed is not None else f' ± {std:.1f}'}" for loss, mean, std in rows)

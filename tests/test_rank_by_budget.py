@@ -70,3 +70,7 @@ def test_one_seed_is_ranked_against_all_and_a_pair_the_seeds_split_on_is_marked(
     assert capsys.readouterr().out.strip().endswith("swapped: b/a (split)")
     assert rank.main([str(tmp_path), "--seed", "7"]) == 2
     assert "no trial of seed 7" in capsys.readouterr().err
+    _write_trial(tmp_path, "6", "d", 1, [(10, 1.0)])  # an objective seed 0 never ran
+    assert rank.main([str(tmp_path), "--seed", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "seed 0 has no trial of d" in err

@@ -235,9 +235,9 @@ def bias_act_(z: np.ndarray, bias: np.ndarray | None, activation: str, slope: fl
 
 
 # The Linear forward makes its product transposed (W @ x^T) when the layer's inputs are at least
-# this many times its batch: OpenBLAS then spends less on reading the (out, in) weight than the
-# transposed epilogue costs (bench/matmul_in_step.py; per layer, one thread: 0.77-0.89 of the time
-# at batch 64 for 256-1024 inputs, 1.01-1.32 for 100 inputs or batch 256 with 784).
+# this many times its batch: OpenBLAS then saves more on reading the (out, in) weight than the
+# transposing pass costs. Per layer at one thread (bench/matmul_in_step.py --forward-layouts):
+# 0.78-0.90 of the time at batch 64 for 256-1024 inputs, 0.99-1.31 for 100 inputs or batch 256.
 TRANSPOSED_PRODUCT_MIN_RATIO = 4
 
 
