@@ -100,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = list(csv.DictReader(handle))
     plan = QUICK if args.quick else FULL
     minutes = args.minutes or plan["minutes"]
-    seeds = f"seed{'s' if len(plan['seeds']) > 1 else ''} {', '.join(map(str, plan['seeds']))}"
+    trained = plan["seeds"]
+    seeds = f"seed{'s' if len(trained) > 1 else ''} {', '.join(map(str, trained))}"
     note = (f"{'Quick' if args.quick else 'Full'} comparison: arch `{args.arch or 'default'}`, {minutes:g} minute(s) of "
             f"training a trial, {seeds}, each objective with its recommended settings; "
             f"FID of 2,000 samples against the validation images (the per-epoch score).")

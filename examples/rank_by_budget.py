@@ -50,7 +50,7 @@ def ranking(trials: dict[tuple[str, int], list[tuple[float, float]]], seconds: f
 
 
 def split_pairs(trials: dict[tuple[str, int], list[tuple[float, float]]], seconds: float) -> set[frozenset[str]]:
-    """The pairs of objectives that the seeds, each ranked alone at ``seconds``, do not all order alike."""
+    """The pairs of objectives that the runs of each seed, ranked apart at ``seconds``, do not all order alike."""
     seeds = sorted({seed for _, seed in trials})
     orders = [[loss for loss, _, _ in ranking(trials, seconds, seed)] for seed in seeds]
     names = orders[0] if orders else []
