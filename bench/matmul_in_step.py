@@ -23,24 +23,17 @@ from typing import Any, Callable
 
 import numpy as np
 
-import _common  # noqa: F401 - makes the package importable from a source checkout
+import _common  # also makes the package importable from a source checkout
 
 from minigan import backends
 from minigan.replay import kernels as replay_kernels
 from step import minigan_step
 
 
-def _per_call_ms(fn: Callable[[], Any], repeats: int = 50) -> float:
-    start = time.perf_counter()
-    for _ in range(repeats):
-        fn()
-    return (time.perf_counter() - start) / repeats * 1e3
-
-
 FORWARD_LAYERS = ((100, 256), (256, 256), (784, 512), (1024, 784), (512, 1024))
 
 
-def forward_layouts(repeats: int = 300) -> None:
+def forward_layouts(repeats: int = 11) -> None:
     """Per layer (in -> out) and batch: the transposed forward's time over the plain one's."""
     from minigan.backends.numba import dense  # noqa: PLC0415 - the Numba kernels themselves
 
@@ -62,8 +55,8 @@ def forward_layouts(repeats: int = 300) -> None:
             def transposed() -> None:
                 np.matmul(weight, x.T, out=z_t)
                 dense.bias_act_transposed(z_t, bias, "leaky_relu", 0.2, out)
-            plain(), transposed()  # compile
-            ratios.append(_per_call_ms(transposed, repeats) / _per_call_ms(plain, repeats))
+            timings = _common.time_interleaved({"plain": plain, "transposed": transposed}, repeats, target_s=0.01)
+            ratios.append(_common.paired_ratio(timings, "transposed", "plain"))
         print(f"{f'{inputs} -> {outputs}':>12} " + " ".join(f"{r:9.2f}" for r in ratios))
 
 
@@ -114,8 +107,9 @@ def main() -> None:
         product, a, b, out = last_call[key]
         calls = len(times) // args.steps
         a_copy, b_copy = np.ascontiguousarray(a), np.ascontiguousarray(b)
-        row = np.array([np.median(times) * 1e3, _per_call_ms(lambda: product(a, b, out=out)),
-                        _per_call_ms(lambda: product(a_copy, b_copy, out=out))])
+        again = _common.time_interleaved({"hot": lambda: product(a, b, out=out),
+                                          "contiguous": lambda: product(a_copy, b_copy, out=out)}, target_s=0.005)
+        row = np.array([np.median(times), again["hot"].median, again["contiguous"].median]) * 1e3
         totals += calls * row
         layout = "".join("N" if contiguous else "T" for contiguous in key[2:])
         print(f"{str(key[0]):>12} {str(key[1]):>12} {layout:>8} {calls:>5} {row[0]:8.3f} {row[1]:8.3f} {row[2]:10.3f}")

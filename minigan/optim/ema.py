@@ -47,9 +47,12 @@ class ExponentialMovingAverage:
         self._gather()
 
     def _gather(self) -> None:
-        """The average's arrays, and which of them are floating point (averaged; the rest are copied)."""
+        """The average's arrays, and where the floating-point ones (averaged) and the rest (copied) are."""
         self._averaged = self._arrays(self.module)
-        self._floating = [backend_of(a).numpy_dtype(a.dtype).kind == "f" for a in self._averaged]
+        floating = [backend_of(a).numpy_dtype(a.dtype).kind == "f" for a in self._averaged]
+        self._lerped_at = [i for i, f in enumerate(floating) if f]
+        self._lerped = [self._averaged[i] for i in self._lerped_at]
+        self._copied_at = [i for i, f in enumerate(floating) if not f]
 
     @staticmethod
     def _arrays(model: Module) -> list[Any]:
@@ -82,14 +85,11 @@ class ExponentialMovingAverage:
             self._gather()
         if len(current) != len(self._averaged) or any(a.shape != c.shape for a, c in zip(self._averaged, current)):
             raise self._mismatch(model)
-        floating = self._floating
-        averaged = [a for a, f in zip(self._averaged, floating) if f]
-        if averaged:
+        if self._lerped:
             # avg <- avg + (1 - d) (current - avg): formulas.lerp, one in-place pass per entry
-            backend_of(averaged[0]).lerp_(averaged, [c for c, f in zip(current, floating) if f], weight)
-        for average, value, is_float in zip(self._averaged, current, floating):
-            if not is_float:
-                average[...] = value
+            backend_of(self._lerped[0]).lerp_(self._lerped, [current[i] for i in self._lerped_at], weight)
+        for i in self._copied_at:
+            self._averaged[i][...] = current[i]
         self.num_updates += 1
 
     def state_dict(self) -> dict[str, Any]:

@@ -221,23 +221,29 @@ def bias_act_(z: np.ndarray, bias: np.ndarray | None, activation: str, slope: fl
     ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
     """
     b = np.ascontiguousarray(bias) if bias is not None else np.zeros(z.shape[1], dtype=z.dtype)
-    build = use_parallel(z.size, parallel)
-    slope = z.dtype.type(slope)
+    return _bias_act_pass(bias_act_kernels, activation, use_parallel(z.size, parallel), z, z, b, z.dtype.type(slope))
+
+
+def _bias_act_pass(kernels: ActivationKernels, activation: str, parallel: bool, result: np.ndarray,
+                   *args: object) -> np.ndarray:
+    """Run ``activation``'s build of a bias+act template on ``args``, which writes ``result``.
+
+    Without SVML, LLVM cannot vectorise tanh: the fused pass calls scalar libm tanhf (~9
+    ns/element here), while NumPy's SIMD tanh runs ~0.3 ns/element. So for tanh: the bias pass
+    in Numba, then NumPy's tanh on ``result`` in place (bench/kernels.py shows both).
+    """
     if activation == "tanh":
-        # Without SVML, LLVM cannot vectorise tanh: the fused pass calls scalar libm tanhf
-        # (~9 ns/element here), while NumPy's SIMD tanh runs ~0.3 ns/element. So for tanh:
-        # the bias pass in Numba, then NumPy's tanh in place (bench/kernels.py shows both).
-        bias_act_kernels.build("none", build)(z, b, slope)
-        np.tanh(z, out=z)
-        return z
-    bias_act_kernels.build(activation, build)(z, b, slope)
-    return z
+        kernels.build("none", parallel)(*args)
+        np.tanh(result, out=result)
+        return result
+    kernels.build(activation, parallel)(*args)
+    return result
 
 
 # The Linear forward makes its product transposed (W @ x^T) when the layer's inputs are at least
 # this many times its batch: OpenBLAS then saves more on reading the (out, in) weight than the
 # transposing pass costs. Per layer at one thread (bench/matmul_in_step.py --forward-layouts):
-# 0.78-0.90 of the time at batch 64 for 256-1024 inputs, 0.99-1.31 for 100 inputs or batch 256.
+# 0.77-0.90 of the time at batch 64 for 256-1024 inputs, 1.01-1.31 for 100 inputs or batch 256.
 TRANSPOSED_PRODUCT_MIN_RATIO = 4
 
 
@@ -249,14 +255,8 @@ def bias_act_transposed(z_t: np.ndarray, bias: np.ndarray | None, activation: st
     if out is None:
         out = np.empty(z_t.shape[::-1], dtype=z_t.dtype)
     b = np.ascontiguousarray(bias) if bias is not None else np.zeros(z_t.shape[0], dtype=z_t.dtype)
-    build = use_parallel(out.size, None)
-    slope = z_t.dtype.type(slope)
-    if activation == "tanh":  # as in bias_act_: NumPy's SIMD tanh after the bias pass
-        bias_act_transposed_kernels.build("none", build)(z_t, b, slope, out)
-        np.tanh(out, out=out)
-        return out
-    bias_act_transposed_kernels.build(activation, build)(z_t, b, slope, out)
-    return out
+    return _bias_act_pass(bias_act_transposed_kernels, activation, use_parallel(out.size, None), out,
+                          z_t, b, z_t.dtype.type(slope), out)
 
 
 def linear_act_backward(grad_y: np.ndarray, y: np.ndarray, activation: str, slope: float,
