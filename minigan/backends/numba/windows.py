@@ -14,19 +14,22 @@ from minigan.backends.numba.build import Kernel
 # ------------------------------------------------------------------------------ windows: im2col, col2im, max pooling
 # Loops over (A, B) planes of (A, B, H, W) arrays; a kernel position (i, j) at output (p, q)
 # sees padded pixel (p s + i d, q s + j d), that is input row p s + i d - pad (and likewise for
-# columns); rows and columns outside the input are the padding. The loops run over blocks of
-# planes (a block's outputs stay in cache while every kernel position is added in).
+# columns); rows and columns outside the input are the padding.
+#
+# im2col and col2im work on blocks of padded planes small enough to stay in the L1 cache: each
+# plane's padding is written once, and every window is then read (or added back) through a
+# table of places, in one loop over the whole output plane with no bounds tests. Looping per
+# output row instead runs loops as short as the output's width (7 values for the DCGAN's
+# 14x14 -> 7x7 layer), whose set-up costs more than the copy; docs/bench-results.md has the times.
 #
 # Elements are indexed in full with unsigned indices, x[U(a), U(b), U(r), U(c)], every one
 # known to lie inside its axis: Numba then skips its negative-index (wrap-around) test on each
-# axis. Measured here on im2col of 64x64x14x14 (4x4, stride 2): 4.7 ms unsigned, 10.8 ms with
-# signed indices, 8.3 ms for the NumPy reference. Row views (x[a, b, r]) would avoid the tests
-# too, but making one costs ~20 ns, more than the 7-28 values of a row take to copy.
+# axis. Row views (x[a, b, r]) would avoid the tests too, but making one costs ~20 ns, more than
+# the 7-28 values of a row take to copy.
 #
-# Serial only: a build with prange over the blocks measured no faster with 2 threads while
-# other jobs shared the cores (best of 60, interleaved: im2col 5.1 ms parallel, 4.7 ms serial;
-# col2im 4.1 and 3.6 ms), for the reasons given at PARALLEL_MIN_ELEMENTS (build.py).
-_PLANES_PER_TASK = 16
+# Serial only: a build with prange over the planes measured no faster with 2 threads while
+# other jobs shared the cores, for the reasons given at PARALLEL_MIN_ELEMENTS (build.py).
+_BLOCK_ELEMENTS = 8192  # the padded planes of one block: 32 KiB of float32, the L1 cache
 U = numba.uint64
 
 
@@ -47,52 +50,75 @@ def _kernel_column(i, j, kw, sw, dw, pw, W, OW):  # noqa: ANN001, ANN202
     return i * kw + j, offset, q0, q1
 
 
-def _unfold_py(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, pad_value):  # noqa: ANN001, ANN202
-    """im2col: cols[i kw + j, a, b, p, q] = x[a, b, p sh + i dh - ph, q sw + j dw - pw], or
-    pad_value outside x. One pass: no padded copy, no stack of slices."""
+@njit(inline="always")
+def _window_table(kh, kw, sh, sw, dh, dw, OH, OW, PW):  # noqa: ANN001, ANN202
+    """table[i kw + j, p OW + q] = the place of window (p, q)'s kernel position (i, j) in a
+    padded plane of width PW, flattened: (p sh + i dh) PW + q sw + j dw."""
+    table = np.empty((kh * kw, OH * OW), np.int64)
+    for i in range(kh):
+        for j in range(kw):
+            for p in range(OH):
+                for q in range(OW):
+                    table[i * kw + j, p * OW + q] = (p * sh + i * dh) * PW + q * sw + j * dw
+    return table
+
+
+def _unfold_py(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, pad_value):  # noqa: ANN001, ANN202
+    """im2col: cols[i kw + j, a B + b, p OW + q] = x[a, b, p sh + i dh - ph, q sw + j dw - pw], or
+    pad_value outside x; cols is (K, A B, OH OW).
+
+    A block of planes is first copied into padded planes (the rows and columns the windows
+    reach); then each kernel position reads its windows through the table of
+    :func:`_window_table`."""
     A, B, H, W = x.shape
-    OH, OW = cols.shape[3], cols.shape[4]
-    for a in range(A):
-        for b in range(B):
-            for i in range(kh):
-                for j in range(kw):
-                    k, offset, q0, q1 = _kernel_column(i, j, kw, sw, dw, pw, W, OW)
-                    for p in range(OH):
-                        r = p * sh + i * dh - ph
-                        if r < 0 or r >= H:
-                            q0_row, q1_row = OW, OW
-                        else:
-                            q0_row, q1_row = q0, q1
-                        for q in range(q0_row):
-                            cols[U(k), U(a), U(b), U(p), U(q)] = pad_value
-                        for q in range(q0_row, q1_row):
-                            cols[U(k), U(a), U(b), U(p), U(q)] = x[U(a), U(b), U(r), U(q * sw + offset)]
-                        for q in range(q1_row, OW):
-                            cols[U(k), U(a), U(b), U(p), U(q)] = pad_value
-
-
-def _fold_py(cols, out, kh, kw, sh, sw, ph, pw, dh, dw):  # noqa: ANN001, ANN202
-    """col2im, the adjoint of :func:`_unfold_py`: out (zeroed by the caller) gets
-    cols[i kw + j, a, b, p, q] added at x's pixel (p sh + i dh - ph, q sw + j dw - pw); what
-    falls in the padding is dropped. Kernel position outermost within a block of planes: cols
-    is then read in memory order, and the block's output planes stay in cache."""
-    A, B, H, W = out.shape
-    OH, OW = cols.shape[3], cols.shape[4]
+    PH, PW = (OH - 1) * sh + (kh - 1) * dh + 1, (OW - 1) * sw + (kw - 1) * dw + 1
+    table = _window_table(kh, kw, sh, sw, dh, dw, OH, OW, PW)
+    block = max(1, _BLOCK_ELEMENTS // (PH * PW))
+    padded = np.empty((block, PH * PW), x.dtype)
+    rows = (max(0, -ph), min(H, PH - ph))  # the input rows (and below, columns) inside the padded plane
+    columns = (max(0, -pw), min(W, PW - pw))
     planes = A * B
-    for task in range((planes + _PLANES_PER_TASK - 1) // _PLANES_PER_TASK):
-        first, last = task * _PLANES_PER_TASK, min((task + 1) * _PLANES_PER_TASK, planes)
-        for i in range(kh):
-            for j in range(kw):
-                k, offset, q0, q1 = _kernel_column(i, j, kw, sw, dw, pw, W, OW)
-                for ab in range(first, last):
-                    a = ab // B
-                    b = ab % B
-                    for p in range(OH):
-                        r = p * sh + i * dh - ph
-                        if r < 0 or r >= H:
-                            continue
-                        for q in range(q0, q1):
-                            out[U(a), U(b), U(r), U(q * sw + offset)] += cols[U(k), U(a), U(b), U(p), U(q)]
+    for first in range(0, planes, block):
+        last = min(first + block, planes)
+        for ab in range(first, last):
+            a, b = ab // B, ab % B
+            plane = padded[U(ab - first)]
+            plane[:] = pad_value
+            for r in range(rows[0], rows[1]):
+                for c in range(columns[0], columns[1]):
+                    plane[U((r + ph) * PW + c + pw)] = x[U(a), U(b), U(r), U(c)]
+        for k in range(kh * kw):
+            for ab in range(first, last):
+                for m in range(OH * OW):
+                    cols[U(k), U(ab), U(m)] = padded[U(ab - first), U(table[U(k), U(m)])]
+
+
+def _fold_py(cols, out, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW):  # noqa: ANN001, ANN202
+    """col2im, the adjoint of :func:`_unfold_py`: out[a, b] (every pixel written) is the sum of
+    cols[i kw + j, a B + b, p OW + q] over the windows that put it at x's pixel (p sh + i dh - ph,
+    q sw + j dw - pw); what falls in the padding is dropped. Each pixel's terms are added in
+    kernel-position order, starting from zero, in padded planes that stay in cache."""
+    A, B, H, W = out.shape
+    PH, PW = (OH - 1) * sh + (kh - 1) * dh + 1, (OW - 1) * sw + (kw - 1) * dw + 1
+    table = _window_table(kh, kw, sh, sw, dh, dw, OH, OW, PW)
+    block = max(1, _BLOCK_ELEMENTS // (PH * PW))
+    padded = np.empty((block, PH * PW), out.dtype)
+    zero = out.dtype.type(0)
+    planes = A * B
+    for first in range(0, planes, block):
+        last = min(first + block, planes)
+        padded[:] = zero
+        for k in range(kh * kw):
+            for ab in range(first, last):
+                for m in range(OH * OW):
+                    padded[U(ab - first), U(table[U(k), U(m)])] += cols[U(k), U(ab), U(m)]
+        for ab in range(first, last):
+            a, b = ab // B, ab % B
+            plane = padded[U(ab - first)]
+            for r in range(H):
+                for c in range(W):
+                    inside = 0 <= r + ph < PH and 0 <= c + pw < PW
+                    out[U(a), U(b), U(r), U(c)] = plane[U((r + ph) * PW + c + pw)] if inside else zero
 
 
 def _max_pool2d_py(x, y, winner, kh, kw, sh, sw, ph, pw, dh, dw):  # noqa: ANN001, ANN202
@@ -160,15 +186,19 @@ def unfold(x: np.ndarray, kernel: Sequence[int], stride: Sequence[int], padding:
            dilation: Sequence[int], out_hw: Sequence[int], pad_value: float = 0.0) -> np.ndarray:
     """im2col in one compiled pass (see :func:`_unfold_py`); x may be any strided view."""
     cols = np.empty((kernel[0] * kernel[1],) + x.shape[:2] + tuple(out_hw), dtype=x.dtype)
-    unfold_kernel(x, cols, *_geometry(kernel, stride, padding, dilation), x.dtype.type(pad_value))
+    unfold_kernel(x, cols.reshape(cols.shape[0], -1, out_hw[0] * out_hw[1]),
+                  *_geometry(kernel, stride, padding, dilation), int(out_hw[0]), int(out_hw[1]),
+                  x.dtype.type(pad_value))
     return cols
 
 
 def fold(cols: np.ndarray, in_hw: Sequence[int], kernel: Sequence[int], stride: Sequence[int],
          padding: Sequence[int], dilation: Sequence[int]) -> np.ndarray:
     """col2im in one compiled pass (see :func:`_fold_py`)."""
-    out = np.zeros(cols.shape[1:3] + tuple(in_hw), dtype=cols.dtype)
-    fold_kernel(np.ascontiguousarray(cols), out, *_geometry(kernel, stride, padding, dilation))
+    out = np.empty(cols.shape[1:3] + tuple(in_hw), dtype=cols.dtype)
+    k, out_hw = cols.shape[0], cols.shape[3:]
+    fold_kernel(np.ascontiguousarray(cols).reshape(k, -1, out_hw[0] * out_hw[1]), out,
+                *_geometry(kernel, stride, padding, dilation), int(out_hw[0]), int(out_hw[1]))
     return out
 
 
