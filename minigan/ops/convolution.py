@@ -61,13 +61,23 @@ def _kernel_major(w: Any) -> Any:
     return xp.reshape(xp.permute_dims(w, (0, 2, 3, 1)), (a, kh * kw * b))
 
 
-def _conv_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> tuple[Any, Any]:
-    """(y, patch matrix): y[n, o] = sum over c, i, j of w[o, c, i, j] x_pad[n, c, i d + s p, j d + s q]."""
+def _patch_matrix(x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
+    """x's patch matrix (C * K, N * OH * OW), the windows of a convolution over x."""
     xp = backend_of(x).xp
     n, c = x.shape[:2]
-    o, _, kh, kw = w.shape
-    cols = _unfold(_channels_first(x), (kh, kw), stride, padding, dilation, out_hw)
-    cols = xp.reshape(cols, (kh * kw * c, n * out_hw[0] * out_hw[1]))
+    cols = _unfold(_channels_first(x), kernel, stride, padding, dilation, out_hw)
+    return xp.reshape(cols, (kernel[0] * kernel[1] * c, n * out_hw[0] * out_hw[1]))
+
+
+def _conv_forward(x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
+                  cols: Any = None) -> tuple[Any, Any]:
+    """(y, patch matrix): y[n, o] = sum over c, i, j of w[o, c, i, j] x_pad[n, c, i d + s p, j d + s q].
+    ``cols``: x's patch matrix, when the caller has it already."""
+    xp = backend_of(x).xp
+    n = x.shape[0]
+    o = w.shape[0]
+    if cols is None:
+        cols = _patch_matrix(x, w.shape[2:], stride, padding, dilation, out_hw)
     y = backend_of(x).matmul(_kernel_major(w), cols)
     y = xp.permute_dims(xp.reshape(y, (o, n) + tuple(out_hw)), (1, 0, 2, 3))
     return y, cols
@@ -92,8 +102,7 @@ def _conv_weight_grad(x: Any, g: Any, kernel: Pair, stride: Pair, padding: Pair,
     n, c = x.shape[:2]
     o, out_hw = g.shape[1], (g.shape[2], g.shape[3])
     if cols is None:
-        cols = _unfold(_channels_first(x), kernel, stride, padding, dilation, out_hw)
-        cols = xp.reshape(cols, (kernel[0] * kernel[1] * c, n * out_hw[0] * out_hw[1]))
+        cols = _patch_matrix(x, kernel, stride, padding, dilation, out_hw)
     g_mat = xp.reshape(_channels_first(g), (o, n * out_hw[0] * out_hw[1]))
     grad = xp.reshape(backend_of(x).matmul(g_mat, xp.permute_dims(cols, (1, 0))), (o,) + tuple(kernel) + (c,))
     return xp.permute_dims(grad, (0, 3, 1, 2))
@@ -116,8 +125,9 @@ class Conv2d(Function):
     """f = conv2d(x, w) (cross-correlation);  df/dx = conv_transpose2d(g, w), df/dw = weight_grad(x, g)."""
 
     @staticmethod
-    def forward(ctx: Context, x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> Any:
-        y, cols = _conv_forward(x, w, stride, padding, dilation, out_hw)
+    def forward(ctx: Context, x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair,
+                cols: Any = None) -> Any:
+        y, cols = _conv_forward(x, w, stride, padding, dilation, out_hw, cols)
         ctx.save_for_backward(cols)  # weight_grad reuses the patches instead of cutting them again
         return y
 
@@ -145,11 +155,15 @@ class ConvTranspose2d(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, w = ctx.inputs
         geometry = _geometry(ctx)
+        # both gradients multiply by g's patch matrix: cut it once
+        cols = None
+        if all(ctx.needs_input_grad[:2]):
+            cols = _patch_matrix(grad.array, w.shape[2:], out_hw=x.shape[2:], **geometry)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            grad_x = Conv2d.apply(grad, w, out_hw=x.shape[2:], **geometry)
+            grad_x = Conv2d.apply(grad, w, out_hw=x.shape[2:], cols=cols, **geometry)
         if ctx.needs_input_grad[1]:
-            grad_w = Conv2dWeightGrad.apply(grad, x, kernel=w.shape[2:], cols=None, **geometry)
+            grad_w = Conv2dWeightGrad.apply(grad, x, kernel=w.shape[2:], cols=cols, **geometry)
         return grad_x, grad_w
 
 
