@@ -27,8 +27,9 @@ from minigan.backends.numba.build import Kernel
 # axis. Row views (x[a, b, r]) would avoid the tests too, but making one costs ~20 ns, more than
 # the 7-28 values of a row take to copy.
 #
-# Serial only: a build with prange over the planes measured no faster with 2 threads while
-# other jobs shared the cores, for the reasons given at PARALLEL_MIN_ELEMENTS (build.py).
+# Serial only: a build with prange over the blocks runs twice as fast alone at two threads, but
+# made the whole two-thread DCGAN step slower (docs/bench-results.md), for the reasons given at
+# PARALLEL_MIN_ELEMENTS (build.py).
 _BLOCK_ELEMENTS = 8192  # the padded planes of one block: 32 KiB of float32, the L1 cache
 U = numba.uint64
 
