@@ -69,6 +69,42 @@ def test_batch_norm_act_channels_takes_non_contiguous_arrays():
                       reference.batch_norm_act_forward(x, weight, bias, 1e-5, "tanh", 0.2), np.float64)
 
 
+def _stored_channels_first(a):
+    """The same values stored (C, N, *spatial), as a convolution's output is."""
+    return np.ascontiguousarray(a.swapaxes(0, 1)).swapaxes(0, 1)
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_channel_kernels_take_channels_first_storage_as_it_is(activation, parallel):
+    """Inputs stored channels first give the very values of contiguous inputs, and the outputs
+    come back stored channels first; a gradient stored the other way is taken too."""
+    rng, x, weight, bias = _batch_norm_inputs((5, 3, 2, 4), np.float32, seed=7)
+    grad_y = rng.standard_normal(x.shape).astype(np.float32)
+    stored = _stored_channels_first(x)
+    y, y_swapped = (cpu.channel_bias_act_forward(x, bias, activation, 0.2, parallel),
+                    cpu.channel_bias_act_forward(stored, bias, activation, 0.2, parallel))
+    np.testing.assert_array_equal(y, y_swapped)
+    assert y_swapped.swapaxes(0, 1).flags.c_contiguous
+    for g in (grad_y, _stored_channels_first(grad_y)):
+        for plain, swapped in zip(cpu.channel_bias_act_backward(grad_y, y, activation, 0.2, parallel),
+                                  cpu.channel_bias_act_backward(g, y_swapped, activation, 0.2, parallel)):
+            np.testing.assert_array_equal(plain, swapped)
+    forward = cpu.batch_norm_act_channels_forward(x, weight, bias, 1e-5, activation, 0.2, parallel)
+    forward_swapped = cpu.batch_norm_act_channels_forward(stored, weight, bias, 1e-5, activation, 0.2, parallel)
+    for plain, swapped in zip(forward, forward_swapped):
+        np.testing.assert_array_equal(plain, swapped)
+    assert forward_swapped[0].swapaxes(0, 1).flags.c_contiguous
+    y, mean, _, invstd = forward
+    for g in (grad_y, _stored_channels_first(grad_y)):
+        backward = cpu.batch_norm_act_channels_backward(grad_y, y, x, mean, invstd, weight, activation, 0.2, parallel)
+        backward_swapped = cpu.batch_norm_act_channels_backward(g, forward_swapped[0], stored, mean, invstd, weight,
+                                                                activation, 0.2, parallel)
+        for plain, swapped in zip(backward, backward_swapped):
+            np.testing.assert_array_equal(plain, swapped)
+        assert backward_swapped[0].swapaxes(0, 1).flags.c_contiguous
+
+
 def test_batch_norm_act_channels_propagates_nan_to_its_channel_only():
     x = np.ones((2, 3, 4), np.float32) * np.arange(4, dtype=np.float32)
     x[1, 1, 2] = np.nan
