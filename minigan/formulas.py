@@ -38,7 +38,12 @@ def sigmoid(x: Any) -> Any:
     σ = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0 (both keep full relative precision,
     where 1 - 1/(1 + e) would cancel to 0).
     """
-    e = exp(-abs(x))
+    return sigmoid_given_exp(x, exp(-abs(x)))
+
+
+def sigmoid_given_exp(x: Any, e: Any) -> Any:
+    """σ(x) from e = exp(-|x|), the second half of :func:`sigmoid`, for a caller that makes the
+    exponential its own way (a vectorised exp over a whole array)."""
     return where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
@@ -268,7 +273,7 @@ def lerp(start: Any, end: Any, weight: Any) -> Any:
 
 # ============================================================== binding
 FORMULAS: tuple[Callable, ...] = (
-    sigmoid, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
+    sigmoid, sigmoid_given_exp, softplus, identity, identity_backward, relu, relu_backward, leaky_relu,
     leaky_relu_backward, sigmoid_act, sigmoid_backward, tanh_act, tanh_backward, bce_with_logits,
     bce_with_logits_pos_weight, bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd,
     batch_norm_normalize,

@@ -6,7 +6,9 @@ import numba
 import numpy as np
 from numba import prange
 
-from minigan.backends.numba.build import KERNEL_DTYPES, ActivationKernels, Kernel, use_parallel
+from minigan.backends.numba.build import KERNEL_DTYPES, SCALAR_FORMULAS, ActivationKernels, Kernel, use_parallel
+
+sigmoid_given_exp = SCALAR_FORMULAS.sigmoid_given_exp  # the formula the sigmoid pass calls by name
 
 # ------------------------------------------------------------------------------ matmul
 # Output blocks handed to one prange task: 64 x 64 outputs, i.e. 64 rows of ``a`` and of ``bt``
@@ -209,6 +211,17 @@ def _act_backward_py(grad_y, y, slope, grad_z, grad_bias, col_block):  # noqa: A
                 gb[j] += gzr[j]
 
 
+def _sigmoid_given_exp_py(z, e):  # noqa: ANN001, ANN202
+    """In place: z = formulas.sigmoid_given_exp(z, e), with e = exp(-|z|) made beforehand."""
+    M, N = z.shape
+    for i in range(M):
+        r = z[i]
+        exps = e[i]
+        for j in range(N):
+            r[j] = sigmoid_given_exp(r[j], exps[j])
+
+
+sigmoid_given_exp_kernel = Kernel(_sigmoid_given_exp_py, parallel=False)
 bias_act_kernels = ActivationKernels(_bias_act_py)
 bias_act_transposed_kernels = ActivationKernels(_bias_act_transposed_py)
 act_backward_kernels = ActivationKernels(_act_backward_py)
@@ -228,13 +241,22 @@ def _bias_act_pass(kernels: ActivationKernels, activation: str, parallel: bool, 
                    *args: object) -> np.ndarray:
     """Run ``activation``'s build of a bias+act template on ``args``, which writes ``result``.
 
-    Without SVML, LLVM cannot vectorise tanh: the fused pass calls scalar libm tanhf (~9
-    ns/element here), while NumPy's SIMD tanh runs ~0.3 ns/element. So for tanh: the bias pass
-    in Numba, then NumPy's tanh on ``result`` in place (bench/kernels.py shows both).
+    Without SVML, LLVM cannot vectorise tanh or exp: the fused pass calls scalar libm tanhf
+    (~9 ns/element here) or expf, while NumPy's SIMD tanh runs ~0.3 ns/element. So for tanh: the
+    bias pass in Numba, then NumPy's tanh on ``result`` in place (bench/kernels.py shows both);
+    for sigmoid: the bias pass, NumPy's exp(-|z|), then the rest of the formula in Numba.
     """
     if activation == "tanh":
         kernels.build("none", parallel)(*args)
         np.tanh(result, out=result)
+        return result
+    if activation == "sigmoid":
+        kernels.build("none", parallel)(*args)
+        exps = np.abs(result)
+        np.negative(exps, out=exps)
+        with np.errstate(under="ignore"):  # exp(-|z|) is 0 for |z| > ~100: the right answer
+            np.exp(exps, out=exps)
+        sigmoid_given_exp_kernel(result, exps)
         return result
     kernels.build(activation, parallel)(*args)
     return result
