@@ -177,6 +177,7 @@ def compile_all(dtype: Any, activations: Sequence[str] = tuple(formulas.ACTIVATI
     optim.lerp_serial_kernel(p, g, s(0.001))
     losses.bce_kernel(np.zeros(4, dt), np.ones(4, dt), np.empty(4, dt))
     dropout.dropout_kernel(np.ones(4, dt), np.zeros(4, np.uint32), np.uint32(1), s(2), np.empty(4, dt))
+    dense.sigmoid_given_exp_kernel(np.ones((5, 7), dt), np.ones((5, 7), dt))  # the sigmoid pass's second half
 
 
 def kernel_templates() -> dict[str, Callable]:

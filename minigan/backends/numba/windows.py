@@ -52,16 +52,18 @@ def _kernel_column(i, j, kw, sw, dw, pw, W, OW):  # noqa: ANN001, ANN202
 
 
 @njit(inline="always")
-def _window_table(kh, kw, sh, sw, dh, dw, OH, OW, PW):  # noqa: ANN001, ANN202
-    """table[i kw + j, p OW + q] = the place of window (p, q)'s kernel position (i, j) in a
-    padded plane of width PW, flattened: (p sh + i dh) PW + q sw + j dw."""
+def _padded_planes(kh, kw, sh, sw, dh, dw, OH, OW):  # noqa: ANN001, ANN202
+    """(PH, PW, table, block): the rows and columns of the padded plane that the windows reach,
+    table[i kw + j, p OW + q] = the place of window (p, q)'s kernel position (i, j) in that plane
+    flattened, (p sh + i dh) PW + q sw + j dw, and how many planes a block holds."""
+    PH, PW = (OH - 1) * sh + (kh - 1) * dh + 1, (OW - 1) * sw + (kw - 1) * dw + 1
     table = np.empty((kh * kw, OH * OW), np.int64)
     for i in range(kh):
         for j in range(kw):
             for p in range(OH):
                 for q in range(OW):
                     table[i * kw + j, p * OW + q] = (p * sh + i * dh) * PW + q * sw + j * dw
-    return table
+    return PH, PW, table, max(1, _BLOCK_ELEMENTS // (PH * PW))
 
 
 def _unfold_py(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, pad_value):  # noqa: ANN001, ANN202
@@ -70,11 +72,9 @@ def _unfold_py(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, pad_value):  # n
 
     A block of planes is first copied into padded planes (the rows and columns the windows
     reach); then each kernel position reads its windows through the table of
-    :func:`_window_table`."""
+    :func:`_padded_planes`."""
     A, B, H, W = x.shape
-    PH, PW = (OH - 1) * sh + (kh - 1) * dh + 1, (OW - 1) * sw + (kw - 1) * dw + 1
-    table = _window_table(kh, kw, sh, sw, dh, dw, OH, OW, PW)
-    block = max(1, _BLOCK_ELEMENTS // (PH * PW))
+    PH, PW, table, block = _padded_planes(kh, kw, sh, sw, dh, dw, OH, OW)
     padded = np.empty((block, PH * PW), x.dtype)
     rows = (max(0, -ph), min(H, PH - ph))  # the input rows (and below, columns) inside the padded plane
     columns = (max(0, -pw), min(W, PW - pw))
@@ -100,9 +100,7 @@ def _fold_py(cols, out, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW):  # noqa: ANN001
     q sw + j dw - pw); what falls in the padding is dropped. Each pixel's terms are added in
     kernel-position order, starting from zero, in padded planes that stay in cache."""
     A, B, H, W = out.shape
-    PH, PW = (OH - 1) * sh + (kh - 1) * dh + 1, (OW - 1) * sw + (kw - 1) * dw + 1
-    table = _window_table(kh, kw, sh, sw, dh, dw, OH, OW, PW)
-    block = max(1, _BLOCK_ELEMENTS // (PH * PW))
+    PH, PW, table, block = _padded_planes(kh, kw, sh, sw, dh, dw, OH, OW)
     padded = np.empty((block, PH * PW), out.dtype)
     zero = out.dtype.type(0)
     planes = A * B
