@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit, prange
 
 from minigan.backends.numba.build import SCALAR_FORMULAS, ActivationKernels, use_parallel
+from minigan.backends.numba.dense import bias_act_pass
 
 # The formulas the kernels below call by name.
 batch_norm_invstd = SCALAR_FORMULAS.batch_norm_invstd
@@ -265,12 +266,9 @@ def channel_bias_act_forward(x: np.ndarray, bias: np.ndarray, activation: str, s
     y is stored as x is (see :func:`_channel_rows`)."""
     rows, channels_first = _channel_rows(x)
     y = np.empty_like(rows)
-    # tanh: the bias pass compiled, then NumPy's SIMD tanh in place (see NumbaBackend.bias_act_)
-    bias_act_channels_kernels.build("none" if activation == "tanh" else activation,
-                                    use_parallel(rows.size, parallel))(
-        rows, np.ascontiguousarray(bias), rows.dtype.type(slope), y, channels_first)
-    if activation == "tanh":
-        np.tanh(y, out=y)
+    # tanh and sigmoid take NumPy's SIMD tanh and exp, as the dense pass does
+    bias_act_pass(bias_act_channels_kernels, activation, use_parallel(rows.size, parallel), y,
+                  rows, np.ascontiguousarray(bias), rows.dtype.type(slope), y, channels_first)
     return _as_given(y, channels_first, x.shape)
 
 
@@ -289,11 +287,9 @@ def _channel_rows(a: np.ndarray) -> tuple[np.ndarray, bool]:
     """(rows, channels_first): a (N, C, *spatial) as a C-contiguous (C, N, L) view when it is stored
     channels first (as a convolution's output is), else as a C-contiguous (N, C, L) array (a
     view when a is contiguous, a copy otherwise)."""
-    n, c = a.shape[:2]
     swapped = a.swapaxes(0, 1)
-    if n > 1 and c > 1 and not a.flags.c_contiguous and swapped.flags.c_contiguous:
-        return swapped.reshape(c, n, -1), True
-    return np.ascontiguousarray(a).reshape(n, c, -1), False
+    channels_first = min(a.shape[:2]) > 1 and not a.flags.c_contiguous and swapped.flags.c_contiguous
+    return _rows_stored(a, channels_first), channels_first
 
 
 def _rows_stored(a: np.ndarray, channels_first: bool) -> np.ndarray:

@@ -234,12 +234,13 @@ def bias_act_(z: np.ndarray, bias: np.ndarray | None, activation: str, slope: fl
     ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
     """
     b = np.ascontiguousarray(bias) if bias is not None else np.zeros(z.shape[1], dtype=z.dtype)
-    return _bias_act_pass(bias_act_kernels, activation, use_parallel(z.size, parallel), z, z, b, z.dtype.type(slope))
+    return bias_act_pass(bias_act_kernels, activation, use_parallel(z.size, parallel), z, z, b, z.dtype.type(slope))
 
 
-def _bias_act_pass(kernels: ActivationKernels, activation: str, parallel: bool, result: np.ndarray,
+def bias_act_pass(kernels: ActivationKernels, activation: str, parallel: bool, result: np.ndarray,
                    *args: object) -> np.ndarray:
-    """Run ``activation``'s build of a bias+act template on ``args``, which writes ``result``.
+    """Run ``activation``'s build of a bias+act template on ``args``, which writes ``result``
+    (C-contiguous; the per-channel kernels of channels.py take this route too).
 
     Without SVML, LLVM cannot vectorise tanh or exp: the fused pass calls scalar libm tanhf
     (~9 ns/element here) or expf, while NumPy's SIMD tanh runs ~0.3 ns/element. So for tanh: the
@@ -252,11 +253,12 @@ def _bias_act_pass(kernels: ActivationKernels, activation: str, parallel: bool, 
         return result
     if activation == "sigmoid":
         kernels.build("none", parallel)(*args)
-        exps = np.abs(result)
+        rows = result.reshape(result.shape[0], -1)  # a view: the kernel takes 2-D arrays
+        exps = np.abs(rows)
         np.negative(exps, out=exps)
         with np.errstate(under="ignore"):  # exp(-|z|) is 0 for |z| > ~100: the right answer
             np.exp(exps, out=exps)
-        sigmoid_given_exp_kernel(result, exps)
+        sigmoid_given_exp_kernel(rows, exps)
         return result
     kernels.build(activation, parallel)(*args)
     return result
@@ -277,7 +279,7 @@ def bias_act_transposed(z_t: np.ndarray, bias: np.ndarray | None, activation: st
     if out is None:
         out = np.empty(z_t.shape[::-1], dtype=z_t.dtype)
     b = np.ascontiguousarray(bias) if bias is not None else np.zeros(z_t.shape[0], dtype=z_t.dtype)
-    return _bias_act_pass(bias_act_transposed_kernels, activation, use_parallel(out.size, None), out,
+    return bias_act_pass(bias_act_transposed_kernels, activation, use_parallel(out.size, None), out,
                           z_t, b, z_t.dtype.type(slope), out)
 
 
