@@ -7,7 +7,7 @@ what the kernels do not account for is the engine's own overhead (graph building
 temporaries, the small ops that are not fused). It prints the split of the eager step and of the
 same step captured and replayed (minigan/replay), whose overhead is the replay loop's.
 
-    python bench/profile_step.py [--arch default] [--batch 64] [--steps 200] [--counts] [--loss hinge]
+    python bench/profile_step.py [--arch default] [--batch 64] [--steps 200] [--counts] [--alone] [--loss hinge]
 
 The loss is the architecture's own, as ``python -m minigan.train`` resolves it (hinge for the
 default net, BCE for the seed net), unless ``--loss`` names one (bench/step.py's LOSSES).
@@ -16,6 +16,12 @@ Run it with one thread (OPENBLAS_NUM_THREADS=1 NUMBA_NUM_THREADS=1) for steady n
 ``--counts`` prints, instead, what a loaded machine cannot blur: the Python function calls
 (cProfile) and the Tensors built per iteration, eager and replayed (minigan/replay), and the most
 memory the iteration allocates above what it started with (tracemalloc).
+
+``--alone`` times each recorded step of the replayed iteration twice: inside the iteration, and
+alone, run again at once on the iteration's own buffers (the least of four runs, its code and data
+then in the caches), grouped by op, next to bench/step.py's floor. What the iteration spends above
+the sum of the steps alone is what its steps cost each other: the weights, moments and
+activations it reads back from memory, and the code evicted by the products between two calls.
 """
 from __future__ import annotations
 
@@ -27,11 +33,13 @@ import tracemalloc
 from typing import Any, Callable
 
 import _common  # noqa: F401 - makes the package importable from a source checkout
+import numpy as np
 
 from minigan import backends
-from minigan.autograd import Tensor
+from minigan.autograd import Tensor, set_grad_enabled
 from minigan.replay import kernels as replay_kernels
-from step import LOSSES, default_loss, minigan_step
+from minigan.replay.program import Program
+from step import LOSSES, adam_bytes, copy_bandwidth, default_loss, gemm_floor_ms, iteration_gemms, minigan_step
 
 CATEGORIES = {
     "matmul": "matmul",
@@ -131,12 +139,93 @@ def counts(arch: str, batch: int, steps: int, replayed: bool, loss: str | None =
     return {"calls": pstats.Stats(profiler).total_calls / steps, "tensors": made[0] / steps, "peak_kib": peak / 1024}
 
 
+def _step_names(program: Program) -> list[str]:
+    """A label per recorded step: "forward Op", "backward Op", the method a call ran, or the kind."""
+    forwards = {step[6]: step[1] for step in program.steps if step[0] == "function"}
+    names = []
+    for step in program.steps:
+        kind = step[0]
+        if kind == "function":
+            names.append(f"forward {step[1].__name__}")
+        elif kind == "backward":
+            names.append(f"backward {forwards[step[1]].__name__}")
+        elif kind == "call":
+            names.append(getattr(step[1], "__qualname__", str(step[1])))
+        else:
+            names.append({"leaf": "gradients handed to the parameters", "add": "gradient sums",
+                          "add_into": "gradient sums"}.get(kind, kind))
+    return names
+
+
+def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[str, Any]:
+    """ms per iteration of each op's recorded steps in the replayed iteration and alone (see the
+    module docstring), the iteration's own time and bench/step.py's floor."""
+    step = minigan_step(arch, batch, backends.cpu_kernel_mode(), replayed=True, loss=loss)
+    for _ in range(20):  # warm up: compile, capture
+        step()
+    (program,) = [entry for entry in step.compiled.entries.values() if type(entry) is Program]
+    names = _step_names(program)
+    code = list(program.code)
+    inside = [0.0] * len(code)
+
+    def timed(index: int, run: Callable[[list[Any]], None]) -> Callable[[list[Any]], None]:
+        def run_timed(buf: list[Any]) -> None:
+            start = time.perf_counter()
+            run(buf)
+            inside[index] += time.perf_counter() - start
+        return run_timed
+    program.code = [timed(i, run) for i, run in enumerate(code)]
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    total = time.perf_counter() - start
+    program.code = code
+    # alone: the steps in order on one replay's buffers, each run four times over
+    buf = program.template.copy()
+    for slot, tensor in program.persistent:
+        buf[slot] = tensor.array
+    buf[program.inputs[0]] = np.random.default_rng(0).standard_normal((batch, 100), dtype=np.float32)
+    by_itself = []
+    with set_grad_enabled(False), np.errstate(all="ignore"):  # a step run over its own output may overflow
+        for run in code:
+            runs = []
+            for _ in range(4):
+                start = time.perf_counter()
+                run(buf)
+                runs.append(time.perf_counter() - start)
+            by_itself.append(min(runs))
+    ops: dict[str, list[float]] = {}
+    for name, in_step, by_one in zip(names, inside, by_itself):
+        row = ops.setdefault(name, [0.0, 0.0])
+        row[0] += in_step / steps * 1e3
+        row[1] += by_one * 1e3
+    generator, discriminator = step.models
+    floor = gemm_floor_ms(iteration_gemms(generator, discriminator, batch)) + \
+        adam_bytes(generator, discriminator) / copy_bandwidth() * 1e3
+    return {"ops": ops, "iteration": total / steps * 1e3, "floor": floor}
+
+
+def print_alone(found: dict[str, Any]) -> None:
+    ops = found["ops"]
+    in_steps, alone_ms = sum(row[0] for row in ops.values()), sum(row[1] for row in ops.values())
+    print(f"  {'op':<40} {'in the step':>12} {'alone':>9}")
+    for name, (in_step, by_one) in sorted(ops.items(), key=lambda item: -item[1][0]):
+        print(f"  {name:<40} {in_step:9.3f} ms {by_one:6.3f} ms")
+    print(f"  {'every step':<40} {in_steps:9.3f} ms {alone_ms:6.3f} ms")
+    print(f"  iteration {found['iteration']:.3f} ms (the replay loop and the step's own Python: "
+          f"{found['iteration'] - in_steps:.3f} ms); floor {found['floor']:.3f} ms; "
+          f"floor / iteration {found['floor'] / found['iteration']:.3f}, floor / every step alone "
+          f"{found['floor'] / alone_ms:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", default="default")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--counts", action="store_true", help="calls, Tensors and allocation per iteration, eager and replayed")
+    parser.add_argument("--alone", action="store_true",
+                        help="each recorded step of the replayed iteration, in the iteration and alone")
     parser.add_argument("--loss", choices=LOSSES, default=None,
                         help="the GAN loss (default: the architecture's own, as minigan.train resolves it)")
     args = parser.parse_args()
@@ -152,6 +241,9 @@ def main() -> None:
                   f"{found['peak_kib']:8.0f} KiB peak allocated")
         return
     print(header)
+    if args.alone:
+        print_alone(alone(args.arch, args.batch, args.steps, loss))
+        return
     for label, replayed in (("eager", False), ("replayed", True)):
         split = profile(args.arch, args.batch, args.steps, replayed, loss)
         total = split["iteration"]

@@ -191,6 +191,7 @@ def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = 
 
     compiled = compile_step(_on_tensors, device=device, log=lambda text: None)  # used when replayed
     step.models = (generator, discriminator)  # type: ignore[attr-defined]
+    step.compiled = compiled  # type: ignore[attr-defined]
     return step
 
 
