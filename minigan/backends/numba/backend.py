@@ -31,7 +31,8 @@ class NumbaBackend(ArrayBackend):
                   parallel: bool | None = None) -> np.ndarray:
         """z = act(z + bias) in place (z 2-D, C-contiguous); returns z (see :func:`.dense.bias_act_`).
 
-        ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+        ``parallel``: force the parallel (True) or serial (False) build; None: the serial
+        one unless PARALLEL_MIN_ELEMENTS is set (build.py).
         """
         return dense.bias_act_(z, bias, activation, slope, parallel)
 
@@ -66,7 +67,8 @@ class NumbaBackend(ArrayBackend):
                             out: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(grad_z, grad_bias) in one fused pass (see :func:`.dense.linear_act_backward`).
 
-        ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+        ``parallel``: force the parallel (True) or serial (False) build; None: the serial
+        one unless PARALLEL_MIN_ELEMENTS is set (build.py).
         ``out``: arrays to write into (grad_z may be grad_y: the activation's backward in place).
         """
         return dense.linear_act_backward(grad_y, y, activation, slope, parallel, out)

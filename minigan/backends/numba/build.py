@@ -116,21 +116,27 @@ class ActivationKernels:
 
 
 # ------------------------------------------------------------------------------ serial or parallel
-# Below this many elements the elementwise kernels (bias+act, act backward, Adam) run their
-# serial build: a parallel region can wait milliseconds for a descheduled thread on a shared
-# machine, more than any GAN tensor takes serially (docs/kernel-measurements.md has the figures).
-PARALLEL_MIN_ELEMENTS = 1 << 20
+# The elementwise kernels (bias+act, act backward, batch norm, Adam, the weight average) run their
+# serial build at every size unless PARALLEL_MIN_ELEMENTS is set: in a training step each runs
+# right after a matrix product, while OpenBLAS's threads still hold the other cores, and there
+# the parallel build lost at every size measured, up to 2^24 elements (two threads: 2-6 times
+# slower alone after a product; the two-thread DCGAN and cnn-d steps at batch 256 1.3 times
+# slower; docs/kernel-measurements.md has the figures). On a machine where it pays, set it.
+PARALLEL_MIN_ELEMENTS: int | None = None
 
 
 def use_parallel(size: int, parallel: bool | None) -> bool:
-    """Whether a kernel over ``size`` elements runs its parallel build (``parallel`` forces it)."""
-    return size >= PARALLEL_MIN_ELEMENTS if parallel is None else parallel
+    """Whether a kernel over ``size`` elements runs its parallel build (``parallel`` forces it;
+    None: from :data:`PARALLEL_MIN_ELEMENTS` elements, and never when that is None)."""
+    if parallel is not None:
+        return parallel
+    return PARALLEL_MIN_ELEMENTS is not None and size >= PARALLEL_MIN_ELEMENTS
 
 
 @contextlib.contextmanager
-def parallel_min_elements(count: int) -> Iterator[None]:
+def parallel_min_elements(count: int | None) -> Iterator[None]:
     """Run the block with another :data:`PARALLEL_MIN_ELEMENTS` (0: always the parallel builds;
-    a huge number: always the serial ones), as the tests and benchmarks do."""
+    None: always the serial ones), as the tests and benchmarks do."""
     global PARALLEL_MIN_ELEMENTS
     previous, PARALLEL_MIN_ELEMENTS = PARALLEL_MIN_ELEMENTS, count
     try:

@@ -312,7 +312,8 @@ def batch_norm_act_channels_forward(x: np.ndarray, weight: np.ndarray, bias: np.
     """:meth:`NumbaBackend.batch_norm_act_forward` for x (N, C, *spatial): (y, mean, var, invstd),
     y stored as x is.
 
-    ``parallel``: force the parallel (True) or serial (False) build; None picks by size."""
+    ``parallel``: force the parallel (True) or serial (False) build; None: the serial
+    one unless PARALLEL_MIN_ELEMENTS is set (build.py)."""
     rows, channels_first = _channel_rows(x)
     dt = rows.dtype
     y = np.empty_like(rows)

@@ -231,7 +231,8 @@ def bias_act_(z: np.ndarray, bias: np.ndarray | None, activation: str, slope: fl
               parallel: bool | None = None) -> np.ndarray:
     """z = act(z + bias) in place (z 2-D, C-contiguous); returns z.
 
-    ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+    ``parallel``: force the parallel (True) or serial (False) build; None: the serial
+    one unless PARALLEL_MIN_ELEMENTS is set (build.py).
     """
     b = np.ascontiguousarray(bias) if bias is not None else np.zeros(z.shape[1], dtype=z.dtype)
     return bias_act_pass(bias_act_kernels, activation, use_parallel(z.size, parallel), z, z, b, z.dtype.type(slope))
@@ -288,7 +289,8 @@ def linear_act_backward(grad_y: np.ndarray, y: np.ndarray, activation: str, slop
                         out: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(grad_z, grad_bias) in one fused pass (see :func:`_act_backward_py`).
 
-    ``parallel``: force the parallel (True) or serial (False) build; None picks by size.
+    ``parallel``: force the parallel (True) or serial (False) build; None: the serial
+    one unless PARALLEL_MIN_ELEMENTS is set (build.py).
     ``out``: C-contiguous (grad_z, grad_bias) arrays to write into; grad_z may be grad_y itself
     (each element is read before it is written, at the same index), which saves a buffer.
     """
