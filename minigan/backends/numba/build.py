@@ -117,11 +117,9 @@ class ActivationKernels:
 
 # ------------------------------------------------------------------------------ serial or parallel
 # The elementwise kernels (bias+act, act backward, batch norm, Adam, the weight average) run their
-# serial build at every size unless PARALLEL_MIN_ELEMENTS is set: in a training step each runs
-# right after a matrix product, while OpenBLAS's threads still hold the other cores, and there
-# the parallel build lost at every size measured, up to 2^24 elements (two threads: 2-6 times
-# slower alone after a product; the two-thread DCGAN and cnn-d steps at batch 256 1.3 times
-# slower; docs/kernel-measurements.md has the figures). On a machine where it pays, set it.
+# serial build at every size unless PARALLEL_MIN_ELEMENTS is set (parallel_min_elements): in a
+# training step each runs right after a matrix product, while OpenBLAS's threads still hold the
+# other cores, and there the parallel build lost at every size measured (docs/kernel-measurements.md).
 PARALLEL_MIN_ELEMENTS: int | None = None
 
 
