@@ -190,3 +190,34 @@ def test_the_default_net_with_the_hinge_loss_replays_with_no_tensor_and_equals_e
     monkeypatch.undo()
     assert compiled.replays == 4 and made == []  # no Tensor built by a replay: every backward ran on arrays
     assert all(a[0] == b[0] and _same(a[1], b[1]) for a, b in zip(eager_runs, runs))
+
+
+def test_replay_lets_go_of_what_no_later_step_reads():
+    """A chain of ops on a large batch: the eager step frees each array once the next is made, and
+    the replay lets go of each as early, so it never holds the whole chain (it did, until the step
+    ended: 8 arrays of 4 MB here)."""
+    import tracemalloc
+
+    def step(x):
+        y = x
+        for _ in range(8):
+            y = (y * 1.5).relu()
+        return y.sum()
+
+    compiled = Compiled(step)
+    x = np.random.default_rng(0).standard_normal((1024, 1024)).astype(np.float32)
+    for _ in range(3):  # two captures, then a replay
+        compiled(x)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start = tracemalloc.get_traced_memory()[0]
+        (total,) = compiled(x)
+        peak = tracemalloc.get_traced_memory()[1] - start
+    finally:
+        tracemalloc.stop()
+    expected = x.astype(np.float64)
+    for _ in range(8):
+        expected = np.maximum(expected * 1.5, 0.0)
+    assert np.isclose(float(total), expected.sum(), rtol=1e-4)
+    assert peak <= 3 * x.nbytes, f"the replay held {peak / x.nbytes:.1f} arrays of the chain at once"

@@ -12,7 +12,10 @@
 - every other op runs its ``Function.forward`` on the slots and its ``Function.backward`` on thin
   Tensors wrapping them, under no recording, as the engine runs it;
 - the engine's gradient sums write into a buffer of their own; a parameter that has no gradient
-  is handed a Tensor over its gradient's buffer, the same Tensor on every replay.
+  is handed a Tensor over its gradient's buffer, the same Tensor on every replay;
+- an array a step made fresh is let go of after the last step that reads it (an op's Context
+  after its backward), as the eager step frees it, so a replay holds no more at once than the
+  eager step does.
 
 So the gradients and buffers of one replay are overwritten by the next, as a replayed CUDA
 graph's are: a step that must keep last step's ``.grad`` keeps a copy. A parameter still holding
@@ -61,6 +64,8 @@ class Program:
         self.code = [self._compiled(i, step, buffers, forwards) for i, step in enumerate(self.steps)]
         for slot, array in buffers.owned.items():
             self.template[slot] = array
+        self.code = [_releasing(run, dead) if dead else run
+                     for run, dead in zip(self.code, _last_reads(self.steps, buffers))]
         cleared = _cleared(self.steps)
         self.lent = [(leaf, tensor) for leaf, tensor, written in self.lent if not cleared.get(id(leaf), written) < written]
 
@@ -134,6 +139,33 @@ class Program:
             else:
                 leaf.grad.array += buf[grad]
         return run
+
+
+def _last_reads(steps: list[tuple[Any, ...]], buffers: Buffers) -> list[list[int]]:
+    """Per step, the slots a replay lets go of after it: each array a step made fresh (not one of
+    this program's buffers, nor an input, parameter or constant) after the last step that reads
+    it, or after the step that made it when none does; each op's Context after its backward."""
+    last = {slot: max(made, buffers.readers.get(slot, -1)) for slot, made in buffers.made_at.items()
+            if slot not in buffers.owned and slot not in buffers.fixed}
+    for index, step in enumerate(steps):
+        if step[0] == "function":
+            last.setdefault(step[6], index)
+        elif step[0] == "backward":
+            last[step[1]] = index  # after its forward's step
+    dead: list[list[int]] = [[] for _ in steps]
+    for slot, index in last.items():
+        if index < len(steps):  # the step's outputs are read after its last step
+            dead[index].append(slot)
+    return dead
+
+
+def _releasing(run: Callable[[list[Any]], None], dead: list[int]) -> Callable[[list[Any]], None]:
+    """``run``, then the slots in ``dead`` let go of."""
+    def run_and_release(buf: list[Any]) -> None:
+        run(buf)
+        for slot in dead:
+            buf[slot] = None
+    return run_and_release
 
 
 def _cleared(steps: list[tuple[Any, ...]]) -> dict[int, int]:
