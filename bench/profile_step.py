@@ -180,7 +180,8 @@ def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[st
         step()
     total = time.perf_counter() - start
     program.code = code
-    # alone: the steps in order on one replay's buffers, each run four times over
+    # alone: the steps in order on one replay's slots, each run four times over, each time on a
+    # copy of the slot list (a step lets go of the arrays no later step reads)
     buf = program.template.copy()
     for slot, tensor in program.persistent:
         buf[slot] = tensor.array
@@ -190,9 +191,11 @@ def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[st
         for run in code:
             runs = []
             for _ in range(4):
+                slots = buf.copy()
                 start = time.perf_counter()
-                run(buf)
+                run(slots)
                 runs.append(time.perf_counter() - start)
+            buf = slots
             by_itself.append(min(runs))
     ops: dict[str, list[float]] = {}
     for name, in_step, by_one in zip(names, inside, by_itself):
