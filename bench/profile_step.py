@@ -39,7 +39,7 @@ from minigan import backends
 from minigan.autograd import Tensor, set_grad_enabled
 from minigan.replay import kernels as replay_kernels
 from minigan.replay.program import Program
-from step import LOSSES, adam_bytes, copy_bandwidth, default_loss, gemm_floor_ms, iteration_gemms, minigan_step
+from step import LOSSES, copy_bandwidth, default_loss, floor_parts_ms, minigan_step
 
 CATEGORIES = {
     "matmul": "matmul",
@@ -202,9 +202,7 @@ def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[st
         row = ops.setdefault(name, [0.0, 0.0])
         row[0] += in_step / steps * 1e3
         row[1] += by_one * 1e3
-    generator, discriminator = step.models
-    floor = gemm_floor_ms(iteration_gemms(generator, discriminator, batch)) + \
-        adam_bytes(generator, discriminator) / copy_bandwidth() * 1e3
+    floor = sum(floor_parts_ms(step.models, batch, copy_bandwidth()))
     return {"ops": ops, "iteration": total / steps * 1e3, "floor": floor}
 
 

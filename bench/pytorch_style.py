@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 import numpy as np
 from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
-from step import adam_bytes, copy_bandwidth, gemm_floor_ms, iteration_gemms, to_torch
+from step import copy_bandwidth, floor_parts_ms, to_torch
 
 import minigan as mg
 from minigan import backends, nn
@@ -129,7 +129,7 @@ def measure(archs: list[str], threads: int, repeats: int) -> list[dict[str, Any]
     for arch in archs:
         steps, models = candidates(arch)
         timings = time_interleaved(steps, repeats=repeats, target_s=0.2)
-        floor = gemm_floor_ms(iteration_gemms(*models, BATCH)) + adam_bytes(*models) / bandwidth * 1e3
+        floor = sum(floor_parts_ms(models, BATCH, bandwidth))
         row: dict[str, Any] = {
             "arch": arch, "threads": threads, "batch": BATCH,
             "fused_ms": timings["fused"].median * 1e3,

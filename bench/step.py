@@ -125,6 +125,12 @@ def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
     return sum(7 * p.array.nbytes for model in (generator, discriminator) for p in model.parameters())
 
 
+def floor_parts_ms(models: tuple[nn.Module, nn.Module], batch: int, bandwidth: float) -> tuple[float, float]:
+    """The floor of one iteration of ``models`` at ``batch``: (its products in BLAS, each at its own
+    shape; Adam's bytes at ``bandwidth``), in ms."""
+    return gemm_floor_ms(iteration_gemms(*models, batch)), adam_bytes(*models) / bandwidth * 1e3
+
+
 #: The losses the bench times: those whose step is the plain one (Adam on D, then on G, no weight
 #: clipping, no gradient penalty), written with PyTorch's ops in torch_losses.
 LOSSES = ("bce", "minimax", "lsgan", "hinge")
@@ -325,8 +331,7 @@ def main() -> None:
             if torch is not None:
                 candidates["torch"] = torch_step(numba_step.models, betas, batch, loss=loss)
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
-            gemm_ms = gemm_floor_ms(iteration_gemms(*numba_step.models, batch))
-            mem_ms = adam_bytes(*numba_step.models) / bandwidth * 1e3
+            gemm_ms, mem_ms = floor_parts_ms(numba_step.models, batch, bandwidth)
             row: dict[str, Any] = {
                 "arch": arch, "loss": loss, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
