@@ -28,7 +28,8 @@ Rules kept throughout:
 * ``error_model="numpy"`` (IEEE division, no ZeroDivisionError branch) and inner loops over
   views indexed from 0, the two things LLVM needs to vectorise them;
 * no BLAS call inside a ``prange`` loop (two thread pools fighting over the same cores);
-* the elementwise kernels also have a serial build (see ``PARALLEL_MIN_ELEMENTS``).
+* the elementwise kernels have a serial and a parallel build, and run the serial one unless
+  ``PARALLEL_MIN_ELEMENTS`` is set (see build.py).
 """
 from __future__ import annotations
 
