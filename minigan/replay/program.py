@@ -73,15 +73,21 @@ class Program:
         for leaf, tensor in self.lent:  # still holding the last replay's gradient: keep a copy of it
             if leaf.grad is tensor[0]:
                 leaf.grad = Tensor._make(tensor[0].array.copy(), False, None)
+        buf = self.slots(inputs)
+        with set_grad_enabled(False):  # as the engine runs backward (the fused ops' fast paths); no forward reads it
+            for run in self.code:
+                run(buf)
+        return tuple(None if slot is None else buf[slot].copy() for slot in self.outputs)
+
+    def slots(self, inputs: Sequence[Any]) -> list[Any]:
+        """A replay's list of slots before its first step: the buffers, the constants, the
+        parameters' arrays as they are now, and ``inputs`` bound by position."""
         buf = self.template.copy()
         for slot, tensor in self.persistent:
             buf[slot] = tensor.array
         for slot, array in zip(self.inputs, inputs):
             buf[slot] = array
-        with set_grad_enabled(False):  # as the engine runs backward (the fused ops' fast paths); no forward reads it
-            for run in self.code:
-                run(buf)
-        return tuple(None if slot is None else buf[slot].copy() for slot in self.outputs)
+        return buf
 
     def _compiled(self, index: int, step: tuple[Any, ...], buffers: Buffers,
                   forwards: dict[int, tuple[Any, ...]]) -> Callable[[list[Any]], None]:
@@ -151,7 +157,7 @@ def _last_reads(steps: list[tuple[Any, ...]], buffers: Buffers) -> list[list[int
         if step[0] == "function":
             last.setdefault(step[6], index)
         elif step[0] == "backward":
-            last[step[1]] = index  # after its forward's step
+            last[step[1]] = index  # the backward is its Context's last reader
     dead: list[list[int]] = [[] for _ in steps]
     for slot, index in last.items():
         if index < len(steps):  # the step's outputs are read after its last step
