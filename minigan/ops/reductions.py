@@ -3,6 +3,7 @@ over the reduced axes."""
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any
 
 import numpy as np
@@ -29,8 +30,8 @@ def _normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...] | None:
 def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
     """How many values a reduction over ``axes`` (None: all) of an array of ``shape`` combines."""
     if axes is None:
-        return int(np.prod(shape, dtype=np.int64))
-    return int(np.prod([shape[ax] for ax in axes], dtype=np.int64))
+        return int(math.prod(shape))
+    return int(math.prod(shape[ax] for ax in axes))
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
