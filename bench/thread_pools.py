@@ -1,0 +1,125 @@
+"""Why the elementwise kernels run their serial build at two threads: NumPy's OpenBLAS and Numba's
+OpenMP each keep a pool of threads, and after a matrix product OpenBLAS's thread keeps the second
+core, spinning while it waits for the next product.
+
+    OPENBLAS_NUM_THREADS=2 NUMBA_NUM_THREADS=2 python bench/thread_pools.py [--elements 1048576] [--repeats 11]
+
+Times a Linear layer's product (64x1024 by 1024x784, the default generator's last layer at batch
+64), a bias+ReLU pass over ``--elements`` values (minigan/backends/numba/dense.py) in its serial
+and its parallel build, and the product followed by each pass; each candidate in a process of
+its own, since a pool's threads go on spinning after a call and would slow the next candidate.
+Each row sets the two pools' waiting one way (both are read when the libraries load, so they
+cannot be changed from inside a process that has imported NumPy):
+
+- as installed: OpenBLAS's thread spins for a while after each product (its THREAD_TIMEOUT),
+  OpenMP's threads spin after each parallel region;
+- ``OPENBLAS_THREAD_TIMEOUT=4``: OpenBLAS's thread sleeps almost at once, so the next product
+  must wake it;
+- ``OMP_WAIT_POLICY=passive``: Numba's OpenMP threads sleep after each region;
+- both.
+
+The parallel pass wins alone while OpenMP's threads spin. After a product it loses: by ten
+times and more as installed (the two pools' spinning threads share the second core, in
+scheduler slices), by about twice with OpenBLAS's thread asleep (OpenMP's spinning threads then
+slow the next product), and it ties or loses by a few percent once OpenMP's threads sleep too.
+So no setting gives a step that alternates products and passes anything from a second thread
+for its passes. docs/kernel-measurements.md has the figures and the threshold they set
+(``PARALLEL_MIN_ELEMENTS`` in minigan/backends/numba/build.py).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+SETTINGS = (
+    ("as installed", {}),
+    ("OPENBLAS_THREAD_TIMEOUT=4", {"OPENBLAS_THREAD_TIMEOUT": "4"}),
+    ("OMP_WAIT_POLICY=passive", {"OMP_WAIT_POLICY": "passive"}),
+    ("both", {"OPENBLAS_THREAD_TIMEOUT": "4", "OMP_WAIT_POLICY": "passive"}),
+)
+COLUMNS = ["setting", "product ms", "serial pass ms", "parallel pass ms",
+           "product + serial pass ms", "product + parallel pass ms"]
+
+
+CANDIDATES = ("product", "serial pass", "parallel pass", "product + serial pass", "product + parallel pass")
+
+
+def measure(candidate: str, elements: int, repeats: int) -> float:
+    """ms per call of one candidate, in this process (its pools as its environment set them):
+    the median of ``repeats`` samples. One candidate per process, since a pool's threads keep
+    spinning after a call and would slow the next candidate's."""
+    import numpy as np  # noqa: PLC0415 - loaded here, after the environment is set
+
+    from _common import time_interleaved  # noqa: PLC0415
+    from minigan.backends.numba import dense  # noqa: PLC0415
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 1024), dtype=np.float32)
+    weight_t = rng.standard_normal((1024, 784), dtype=np.float32)
+    product = np.empty((64, 784), np.float32)
+    columns = 1024
+    z = rng.standard_normal((max(1, elements // columns), columns), dtype=np.float32)
+    bias = np.zeros(columns, np.float32)
+
+    def multiply() -> None:
+        np.matmul(x, weight_t, out=product)
+
+    def serial() -> None:
+        dense.bias_act_(z, bias, "relu", 0.0, parallel=False)
+
+    def parallel() -> None:
+        dense.bias_act_(z, bias, "relu", 0.0, parallel=True)
+
+    def then(first, second):  # noqa: ANN001, ANN202
+        def both() -> None:
+            first()
+            second()
+        return both
+
+    run = {"product": multiply, "serial pass": serial, "parallel pass": parallel,
+           "product + serial pass": then(multiply, serial),
+           "product + parallel pass": then(multiply, parallel)}[candidate]
+    return time_interleaved({candidate: run}, repeats=repeats, target_s=0.02)[candidate].median * 1e3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--elements", type=int, default=1 << 20, help="values in the pass (default: 2^20)")
+    parser.add_argument("--repeats", type=int, default=11)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", choices=CANDIDATES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.elements < 1 or args.repeats < 1:
+        parser.error("--elements and --repeats must be at least 1")
+    if args.child:
+        print(measure(args.child, args.elements, args.repeats))
+        return
+    from _common import format_table  # noqa: PLC0415
+
+    rows = []
+    for name, settings in SETTINGS:
+        env = {**os.environ, **settings}
+        if not settings:  # as installed: neither setting, even if the caller's shell has one
+            for key in ("OPENBLAS_THREAD_TIMEOUT", "OMP_WAIT_POLICY"):
+                env.pop(key, None)
+        row = {"setting": name}
+        for candidate in CANDIDATES:
+            done = subprocess.run([sys.executable, __file__, "--child", candidate, "--elements", str(args.elements),
+                                   "--repeats", str(args.repeats)], env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                sys.exit(f"thread_pools.py: {candidate} with {name} failed: {done.stderr.strip().splitlines()[-1:]}")
+            row[f"{candidate} ms"] = float(done.stdout.strip().splitlines()[-1])
+        rows.append(row)
+    threads = {key: os.environ.get(key, "unset") for key in ("OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")}
+    if args.json:
+        print(json.dumps({"threads": threads, "elements": args.elements, "rows": rows}, indent=2))
+        return
+    print(f"# threads: {threads}; pass over {args.elements:,} values; medians of {args.repeats} samples, each candidate in a process of its own")
+    print(format_table(rows, COLUMNS))
+
+
+if __name__ == "__main__":
+    main()
