@@ -1,17 +1,20 @@
-"""The replayed step's matrix products, each timed three ways: inside the step, again at once on
-the same arrays (hot caches), and on C-contiguous copies of its operands (the layout bench/step.py's
-floor times).
+"""The replayed step's matrix products, each timed five ways: inside the step, again at once on
+the same arrays (hot caches), on C-contiguous copies of its operands (the layout bench/step.py's
+floor times), and on the same arrays with their operands first pushed out to L3 or to memory.
 
     python bench/matmul_in_step.py [--arch default] [--batch 64] [--steps 100]
     python bench/matmul_in_step.py --forward-layouts    # the Linear forward both ways, per layer and batch
 
 The gap between "in the step" and "hot" is what the step's data flow costs the products (their
-operands come from memory, not from the caches); the gap between "hot" and "contiguous" is the
-operands' layout: a Linear layer's forward multiplies by the weight's transpose, a view that
-BLAS reads through another kernel. ``--forward-layouts`` times, per layer size and batch, the
-forward made as x @ W^T with the in-place bias+activation pass against W @ x^T with the
-transposing pass (minigan/backends/numba/dense.py), the choice NumbaBackend.linear_act_forward
-makes by TRANSPOSED_PRODUCT_MIN_RATIO. Run it with one thread (OPENBLAS_NUM_THREADS=1
+operands come from farther out than the caches that hold them when a product runs again at
+once); the columns "from L3" and "from memory" time each product right after a read of 8 MiB
+(more than a core's L2, less than the L3) or of 192 MiB (more than every cache), so the step's
+column can be placed between them. The gap between "hot" and "contiguous" is the operands'
+layout: a Linear layer's forward multiplies by the weight's transpose, a view that BLAS reads
+through another kernel. ``--forward-layouts`` times, per layer size and batch, the forward made
+as x @ W^T with the in-place bias+activation pass against W @ x^T with the transposing pass
+(minigan/backends/numba/dense.py), the choice NumbaBackend.linear_act_forward makes by
+TRANSPOSED_PRODUCT_MIN_RATIO. Run it with one thread (OPENBLAS_NUM_THREADS=1
 NUMBA_NUM_THREADS=1) for steady numbers.
 """
 from __future__ import annotations
@@ -60,6 +63,18 @@ def forward_layouts(repeats: int = 11) -> None:
         print(f"{f'{inputs} -> {outputs}':>12} " + " ".join(f"{r:9.2f}" for r in ratios))
 
 
+def after_reading(fn: Callable[[], Any], evicting: np.ndarray, repeats: int = 15) -> float:
+    """Median seconds of ``fn()`` right after reading all of ``evicting`` (not timed), which
+    pushes what ``fn`` reads out of every cache smaller than it."""
+    samples = []
+    for _ in range(repeats):
+        evicting.max()  # a read only: leaves no dirty lines for ``fn`` to write back
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return float(np.median(samples))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", default="default")
@@ -101,19 +116,24 @@ def main() -> None:
         del backend.matmul
 
     print(f"{args.arch} net, batch {args.batch}, replayed, {args.steps} iterations; ms per product")
-    print(f"{'a':>12} {'b':>12} {'layout':>8} {'calls':>5} {'in step':>8} {'hot':>8} {'contiguous':>10}")
-    totals = np.zeros(3)
+    print(f"{'a':>12} {'b':>12} {'layout':>8} {'calls':>5} {'in step':>8} {'hot':>8} {'contiguous':>10} "
+          f"{'from L3':>8} {'from memory':>11}")
+    beyond_l2 = np.ones(2 << 20, np.float32)  # 8 MiB
+    beyond_l3 = np.ones(48 << 20, np.float32)  # 192 MiB
+    totals = np.zeros(5)
     for key, times in sorted(seconds.items(), key=lambda item: -sum(item[1])):
         product, a, b, out = last_call[key]
         calls = len(times) // args.steps
         a_copy, b_copy = np.ascontiguousarray(a), np.ascontiguousarray(b)
         again = _common.time_interleaved({"hot": lambda: product(a, b, out=out),
                                           "contiguous": lambda: product(a_copy, b_copy, out=out)}, target_s=0.005)
-        row = np.array([np.median(times), again["hot"].median, again["contiguous"].median]) * 1e3
+        cold = [after_reading(lambda: product(a, b, out=out), evicting) for evicting in (beyond_l2, beyond_l3)]
+        row = np.array([np.median(times), again["hot"].median, again["contiguous"].median, *cold]) * 1e3
         totals += calls * row
         layout = "".join("N" if contiguous else "T" for contiguous in key[2:])
-        print(f"{str(key[0]):>12} {str(key[1]):>12} {layout:>8} {calls:>5} {row[0]:8.3f} {row[1]:8.3f} {row[2]:10.3f}")
-    print(f"{'per iteration':>40} {totals[0]:8.2f} {totals[1]:8.2f} {totals[2]:10.2f}")
+        print(f"{str(key[0]):>12} {str(key[1]):>12} {layout:>8} {calls:>5} {row[0]:8.3f} {row[1]:8.3f} {row[2]:10.3f} "
+              f"{row[3]:8.3f} {row[4]:11.3f}")
+    print(f"{'per iteration':>40} {totals[0]:8.2f} {totals[1]:8.2f} {totals[2]:10.2f} {totals[3]:8.2f} {totals[4]:11.2f}")
 
 
 if __name__ == "__main__":
