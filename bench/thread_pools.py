@@ -33,6 +33,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Callable
 
 SETTINGS = (
     ("as installed", {}),
@@ -40,11 +41,8 @@ SETTINGS = (
     ("OMP_WAIT_POLICY=passive", {"OMP_WAIT_POLICY": "passive"}),
     ("both", {"OPENBLAS_THREAD_TIMEOUT": "4", "OMP_WAIT_POLICY": "passive"}),
 )
-COLUMNS = ["setting", "product ms", "serial pass ms", "parallel pass ms",
-           "product + serial pass ms", "product + parallel pass ms"]
-
-
 CANDIDATES = ("product", "serial pass", "parallel pass", "product + serial pass", "product + parallel pass")
+COLUMNS = ["setting", *(f"{candidate} ms" for candidate in CANDIDATES)]
 
 
 def measure(candidate: str, elements: int, repeats: int) -> float:
@@ -73,7 +71,7 @@ def measure(candidate: str, elements: int, repeats: int) -> float:
     def parallel() -> None:
         dense.bias_act_(z, bias, "relu", 0.0, parallel=True)
 
-    def then(first, second):  # noqa: ANN001, ANN202
+    def then(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
         def both() -> None:
             first()
             second()
@@ -109,15 +107,17 @@ def main() -> None:
         for candidate in CANDIDATES:
             done = subprocess.run([sys.executable, __file__, "--child", candidate, "--elements", str(args.elements),
                                    "--repeats", str(args.repeats)], env=env, capture_output=True, text=True)
-            if done.returncode != 0:
-                sys.exit(f"thread_pools.py: {candidate} with {name} failed: {done.stderr.strip().splitlines()[-1:]}")
+            if done.returncode != 0 or not done.stdout.strip():
+                last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+                sys.exit(f"thread_pools.py: the {candidate} run with {name} failed: {last}")
             row[f"{candidate} ms"] = float(done.stdout.strip().splitlines()[-1])
         rows.append(row)
     threads = {key: os.environ.get(key, "unset") for key in ("OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")}
     if args.json:
         print(json.dumps({"threads": threads, "elements": args.elements, "rows": rows}, indent=2))
         return
-    print(f"# threads: {threads}; pass over {args.elements:,} values; medians of {args.repeats} samples, each candidate in a process of its own")
+    print(f"# threads: {threads}; a pass over {args.elements:,} values; medians of {args.repeats} samples, "
+          "each candidate in a process of its own")
     print(format_table(rows, COLUMNS))
 
 
