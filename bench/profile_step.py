@@ -39,7 +39,7 @@ from minigan import backends
 from minigan.autograd import Tensor, set_grad_enabled
 from minigan.replay import kernels as replay_kernels
 from minigan.replay.program import Program
-from step import LOSSES, copy_bandwidth, default_loss, floor_parts_ms, minigan_step
+from step import LATENT, LOSSES, copy_bandwidth, default_loss, floor_parts_ms, minigan_step
 
 CATEGORIES = {
     "matmul": "matmul",
@@ -182,7 +182,7 @@ def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[st
     program.code = code
     # alone: the steps in order on one replay's slots, each run four times over, each time on a
     # copy of the slot list (a step lets go of the arrays no later step reads)
-    buf = program.slots([np.random.default_rng(0).standard_normal((batch, 100), dtype=np.float32)])
+    buf = program.slots([np.random.default_rng(0).standard_normal((batch, LATENT), dtype=np.float32)])
     by_itself = []
     with set_grad_enabled(False), np.errstate(all="ignore"):  # a step run over its own output may overflow
         for run in code:

@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 import numpy as np
 from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
-from step import copy_bandwidth, floor_parts_ms, to_torch
+from step import LATENT, copy_bandwidth, floor_parts_ms, to_torch
 
 import minigan as mg
 from minigan import backends, nn
@@ -45,7 +45,6 @@ except ImportError:  # torch is an optional comparison, never a dependency
     torch = None
 
 BATCH = 64
-LATENT = 100
 NO_TORCH = "PyTorch not installed"
 
 

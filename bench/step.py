@@ -48,6 +48,9 @@ try:
 except ImportError:  # torch is an optional comparison, never a dependency
     torch = None
 
+#: The generator's input size, the default run's.
+LATENT = TrainConfig().latent_dim
+
 
 def _layer_products(layer: nn.Module, batch: int, in_shape: tuple[int, ...]) -> tuple[list[tuple[int, int, int]], tuple[int, ...]]:
     """The (M, K, N) products of one layer with weights: forward, weight gradient, input gradient
@@ -78,7 +81,7 @@ def iteration_gemms(generator: nn.Module, discriminator: nn.Module, batch: int) 
     input gradient is needed only in the G step, where it flows into G.
     """
     counts: dict[tuple[int, int, int], int] = {}
-    for model, passes, shape in ((generator, 1, (100,)), (discriminator, 3, (784,))):
+    for model, passes, shape in ((generator, 1, (LATENT,)), (discriminator, 3, (784,))):
         first = True
         for layer in model.children():
             products, shape = _layer_products(layer, batch, shape)
@@ -163,7 +166,7 @@ def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = 
     """One iteration of ``arch`` at ``batch`` with ``loss`` (None: the architecture's own)."""
     d_loss_of, g_loss_of = minigan_losses(loss or default_loss(arch), batch, device)
     rng = np.random.default_rng(seed)
-    generator, discriminator, spec = build_models(arch, 100, rng)
+    generator, discriminator, spec = build_models(arch, LATENT, rng)
     generator.to(device)
     discriminator.to(device)
     opt_g = optim.Adam(generator.parameters(), lr=2e-4, betas=spec.betas)
@@ -177,7 +180,7 @@ def minigan_step(arch: str, batch: int, mode: str, seed: int = 0, device: str = 
         synchronize()
 
     def _step() -> None:
-        z = rng.standard_normal((batch, 100), dtype=np.float32)
+        z = rng.standard_normal((batch, LATENT), dtype=np.float32)
         if replayed:
             compiled(z)
         else:
@@ -281,7 +284,7 @@ def torch_step(models: tuple[nn.Module, nn.Module], betas: tuple[float, float], 
         synchronize()
 
     def _step() -> None:
-        fake = generator(torch.randn(batch, 100, device=device))
+        fake = generator(torch.randn(batch, LATENT, device=device))
         d_loss = d_loss_of(discriminator(real), discriminator(fake.detach()))
         opt_d.zero_grad()
         d_loss.backward()
