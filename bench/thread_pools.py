@@ -25,6 +25,13 @@ slow the next product), and it ties or loses by a few percent once OpenMP's thre
 So no setting gives a step that alternates products and passes anything from a second thread
 for its passes. docs/kernel-measurements.md has the figures and the threshold they set
 (``PARALLEL_MIN_ELEMENTS`` in minigan/backends/numba/build.py).
+
+A second table asks whether one pool of our own would do better: the layer's forward as minigan
+makes it (the product made transposed, W @ x^T, then the pass that adds the bias, applies ReLU
+and writes y as (batch, features)) with OpenBLAS's two threads, then with OpenBLAS at one thread,
+alone and with each half of the layer's outputs (product and pass) on one of two threads, this
+process's and one worker thread; and the worker's round trip with no work, which every product
+split that way would pay.
 """
 from __future__ import annotations
 
@@ -43,6 +50,13 @@ SETTINGS = (
 )
 CANDIDATES = ("product", "serial pass", "parallel pass", "product + serial pass", "product + parallel pass")
 COLUMNS = ["setting", *(f"{candidate} ms" for candidate in CANDIDATES)]
+# The second table's rows: (candidate, OpenBLAS's threads, or None for the caller's setting).
+OWN_POOL = (
+    ("forward, OpenBLAS's threads", None),
+    ("forward, OpenBLAS at one thread", "1"),
+    ("forward in two halves, our two threads", "1"),
+    ("round trip to our thread, no work", "1"),
+)
 
 
 def measure(candidate: str, elements: int, repeats: int) -> float:
@@ -83,17 +97,84 @@ def measure(candidate: str, elements: int, repeats: int) -> float:
     return time_interleaved({candidate: run}, repeats=repeats, target_s=0.02)[candidate].median * 1e3
 
 
+def measure_own_pool(candidate: str, repeats: int) -> float:
+    """ms per call of one of OWN_POOL's candidates, in this process, the median of ``repeats``
+    samples: the default generator's last layer at batch 64, forward, whole or in two halves over
+    its outputs (each half's product and pass written into arrays of its own, then checked to give
+    the whole forward's bits)."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    import numpy as np  # noqa: PLC0415 - loaded here, after the environment is set
+
+    from _common import time_interleaved  # noqa: PLC0415
+    from minigan.backends.numba import dense  # noqa: PLC0415
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 1024), dtype=np.float32)
+    weight = rng.standard_normal((784, 1024), dtype=np.float32)
+    bias = rng.standard_normal(784, dtype=np.float32)
+    half = weight.shape[0] // 2
+    parts = []  # (weight, bias, z_t, y) of each half of the outputs
+    for rows in (slice(0, half), slice(half, None)):
+        outputs = weight[rows].shape[0]
+        parts.append((weight[rows], bias[rows], np.empty((outputs, 64), np.float32),
+                      np.empty((64, outputs), np.float32)))
+    z_t, y = np.empty((784, 64), np.float32), np.empty((64, 784), np.float32)
+    worker = ThreadPoolExecutor(1)
+
+    def layer(part_weight: np.ndarray, part_bias: np.ndarray, part_z_t: np.ndarray, part_y: np.ndarray) -> None:
+        np.matmul(part_weight, x.T, out=part_z_t)
+        dense.bias_act_transposed(part_z_t, part_bias, "relu", 0.0, part_y)
+
+    def whole() -> None:
+        layer(weight, bias, z_t, y)
+
+    def halves() -> None:
+        second = worker.submit(layer, *parts[1])
+        layer(*parts[0])
+        second.result()
+
+    def round_trip() -> None:
+        worker.submit(int).result()
+
+    run = {"forward in two halves, our two threads": halves, "round trip to our thread, no work": round_trip}.get(
+        candidate, whole)
+    try:
+        ms = time_interleaved({candidate: run}, repeats=repeats, target_s=0.02)[candidate].median * 1e3
+        if run is halves:  # the split must give the whole forward's bits
+            whole()
+            halves()
+            if not np.array_equal(y, np.concatenate([parts[0][3], parts[1][3]], axis=1)):
+                sys.exit("thread_pools.py: the two halves' outputs differ from the whole forward's")
+        return ms
+    finally:
+        worker.shutdown()
+
+
+def _child(args: list[str], env: dict[str, str], what: str) -> float:
+    """Run this script on ``args`` in a process of its own and read back the ms it prints."""
+    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True)
+    if done.returncode != 0 or not done.stdout.strip():
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        sys.exit(f"thread_pools.py: the {what} run failed: {last}")
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--elements", type=int, default=1 << 20, help="values in the pass (default: 2^20)")
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", choices=CANDIDATES, help=argparse.SUPPRESS)
+    parser.add_argument("--own-pool-child", choices=[name for name, _ in OWN_POOL], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.elements < 1 or args.repeats < 1:
         parser.error("--elements and --repeats must be at least 1")
     if args.child:
         print(measure(args.child, args.elements, args.repeats))
+        return
+    if args.own_pool_child:
+        print(measure_own_pool(args.own_pool_child, args.repeats))
         return
     from _common import format_table  # noqa: PLC0415
 
@@ -105,20 +186,25 @@ def main() -> None:
                 env.pop(key, None)
         row = {"setting": name}
         for candidate in CANDIDATES:
-            done = subprocess.run([sys.executable, __file__, "--child", candidate, "--elements", str(args.elements),
-                                   "--repeats", str(args.repeats)], env=env, capture_output=True, text=True)
-            if done.returncode != 0 or not done.stdout.strip():
-                last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-                sys.exit(f"thread_pools.py: the {candidate} run with {name} failed: {last}")
-            row[f"{candidate} ms"] = float(done.stdout.strip().splitlines()[-1])
+            row[f"{candidate} ms"] = _child(["--child", candidate, "--elements", str(args.elements),
+                                             "--repeats", str(args.repeats)], env, f"{candidate} with {name}")
         rows.append(row)
+    own_pool = []
+    for candidate, blas_threads in OWN_POOL:
+        env = dict(os.environ) if blas_threads is None else {**os.environ, "OPENBLAS_NUM_THREADS": blas_threads}
+        own_pool.append({"candidate": candidate, "ms": _child(["--own-pool-child", candidate, "--repeats",
+                                                               str(args.repeats)], env, candidate)})
     threads = {key: os.environ.get(key, "unset") for key in ("OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")}
     if args.json:
-        print(json.dumps({"threads": threads, "elements": args.elements, "rows": rows}, indent=2))
+        print(json.dumps({"threads": threads, "elements": args.elements, "rows": rows, "own_pool": own_pool},
+                         indent=2))
         return
     print(f"# threads: {threads}; a pass over {args.elements:,} values; medians of {args.repeats} samples, "
           "each candidate in a process of its own")
     print(format_table(rows, COLUMNS))
+    print("\n# one pool of our own instead: the 1024-784 layer's forward at batch 64 (product made transposed, "
+          "then bias + ReLU)")
+    print(format_table(own_pool, ["candidate", "ms"]))
 
 
 if __name__ == "__main__":
