@@ -48,6 +48,8 @@ SETTINGS = (
     ("OMP_WAIT_POLICY=passive", {"OMP_WAIT_POLICY": "passive"}),
     ("both", {"OPENBLAS_THREAD_TIMEOUT": "4", "OMP_WAIT_POLICY": "passive"}),
 )
+# The product both tables time: the default generator's last Linear layer at batch 64.
+BATCH, INPUTS, OUTPUTS = 64, 1024, 784
 CANDIDATES = ("product", "serial pass", "parallel pass", "product + serial pass", "product + parallel pass")
 COLUMNS = ["setting", *(f"{candidate} ms" for candidate in CANDIDATES)]
 # The second table's rows: (candidate, OpenBLAS's threads, or None for the caller's setting).
@@ -69,9 +71,9 @@ def measure(candidate: str, elements: int, repeats: int) -> float:
     from minigan.backends.numba import dense  # noqa: PLC0415
 
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((64, 1024), dtype=np.float32)
-    weight_t = rng.standard_normal((1024, 784), dtype=np.float32)
-    product = np.empty((64, 784), np.float32)
+    x = rng.standard_normal((BATCH, INPUTS), dtype=np.float32)
+    weight_t = rng.standard_normal((INPUTS, OUTPUTS), dtype=np.float32)
+    product = np.empty((BATCH, OUTPUTS), np.float32)
     columns = 1024
     z = rng.standard_normal((max(1, elements // columns), columns), dtype=np.float32)
     bias = np.zeros(columns, np.float32)
@@ -110,16 +112,16 @@ def measure_own_pool(candidate: str, repeats: int) -> float:
     from minigan.backends.numba import dense  # noqa: PLC0415
 
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((64, 1024), dtype=np.float32)
-    weight = rng.standard_normal((784, 1024), dtype=np.float32)
-    bias = rng.standard_normal(784, dtype=np.float32)
-    half = weight.shape[0] // 2
+    x = rng.standard_normal((BATCH, INPUTS), dtype=np.float32)
+    weight = rng.standard_normal((OUTPUTS, INPUTS), dtype=np.float32)
+    bias = rng.standard_normal(OUTPUTS, dtype=np.float32)
+    half = OUTPUTS // 2
     parts = []  # (weight, bias, z_t, y) of each half of the outputs
     for rows in (slice(0, half), slice(half, None)):
         outputs = weight[rows].shape[0]
-        parts.append((weight[rows], bias[rows], np.empty((outputs, 64), np.float32),
-                      np.empty((64, outputs), np.float32)))
-    z_t, y = np.empty((784, 64), np.float32), np.empty((64, 784), np.float32)
+        parts.append((weight[rows], bias[rows], np.empty((outputs, BATCH), np.float32),
+                      np.empty((BATCH, outputs), np.float32)))
+    z_t, y = np.empty((OUTPUTS, BATCH), np.float32), np.empty((BATCH, OUTPUTS), np.float32)
     worker = ThreadPoolExecutor(1)
 
     def layer(part_weight: np.ndarray, part_bias: np.ndarray, part_z_t: np.ndarray, part_y: np.ndarray) -> None:
@@ -202,8 +204,8 @@ def main() -> None:
     print(f"# threads: {threads}; a pass over {args.elements:,} values; medians of {args.repeats} samples, "
           "each candidate in a process of its own")
     print(format_table(rows, COLUMNS))
-    print("\n# one pool of our own instead: the 1024-784 layer's forward at batch 64 (product made transposed, "
-          "then bias + ReLU)")
+    print(f"\n# one pool of our own instead: the {INPUTS}-{OUTPUTS} layer's forward at batch {BATCH} (product made "
+          "transposed, then bias + ReLU)")
     print(format_table(own_pool, ["candidate", "ms"]))
 
 
