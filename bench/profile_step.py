@@ -210,8 +210,9 @@ def print_alone(found: dict[str, Any]) -> None:
     for name, (in_step, by_one) in sorted(ops.items(), key=lambda item: -item[1][0]):
         print(f"  {name:<40} {in_step:9.3f} ms {by_one:6.3f} ms")
     print(f"  {'every step':<40} {in_steps:9.3f} ms {alone_ms:6.3f} ms")
-    print(f"  iteration {found['iteration']:.3f} ms (the replay loop and the step's own Python: "
-          f"{found['iteration'] - in_steps:.3f} ms); floor {found['floor']:.3f} ms; "
+    print(f"  iteration {found['iteration']:.3f} ms (outside the steps: the replay loop, the step's "
+          f"own Python such as drawing z, and this profile's clocks: {found['iteration'] - in_steps:.3f} ms); "
+          f"floor {found['floor']:.3f} ms; "
           f"floor / iteration {found['floor'] / found['iteration']:.3f}, floor / every step alone "
           f"{found['floor'] / alone_ms:.3f}")
 
