@@ -9,12 +9,14 @@ PyTorch computes the same loss with its own ops. Both libraries run the very sam
 minigan's Sequential and copying its weights) with the same threads. Candidates are timed
 interleaved in one run (bench/_common.py), median of the repeats; ratios are paired.
 
-The floor counts what no implementation can avoid, both parts measured in the same run: the
-iteration's matrix products, each timed in NumPy's BLAS at its own shape (gemm_floor), and
-the bytes Adam must move (value, gradient and both moments read, three written back) at the
-bandwidth of a plain large copy (mem_floor). floor/numba is the fraction of it minigan reaches;
-the rest goes to elementwise work and Python overhead. The replay rows time the same step
-captured once and replayed (minigan/replay, docs/replay.md), floor/replay its fraction.
+The floor counts what no implementation can avoid: the iteration's matrix products, each timed
+in NumPy's BLAS at its own shape (gemm_floor), and the bytes Adam must move (value, gradient and
+both moments read, three written back) at the bandwidth of a plain large copy (mem_floor). Both
+are timed as two more candidates in the steps' rotation, so each repeat has a floor of its own
+and a slowing from outside lands on both sides of a ratio. floor/numba, the fraction of the
+floor minigan reaches, is the median over repeats of that repeat's floor over its step; the
+rest goes to elementwise work and Python overhead. The replay rows time the same step captured
+once and replayed (minigan/replay, docs/replay.md), floor/replay its fraction.
 
     python bench/step.py [--json] [--repeats 7] [--arch seed default dcgan cnn-d] [--batch 64 256] [--device cpu]
                          [--loss bce|minimax|lsgan|hinge]
@@ -29,11 +31,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from typing import Any, Callable
 
 import numpy as np
-from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
+from _common import Timing, add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
 
 import minigan as mg
 from minigan import backends, nn, optim
@@ -106,20 +109,47 @@ def _median_seconds(fn: Callable[[], Any], repeats: int, inner: int) -> float:
     return float(np.median(samples))
 
 
+#: Back-to-back calls of each product per floor sample: the first brings its operands into the
+#: caches, the rest time the product itself.
+FLOOR_INNER = 20
+
+
 def gemm_floor_ms(gemms: dict[tuple[int, int, int], int], repeats: int = 7) -> float:
     """ms the iteration's products take in NumPy's BLAS, each timed at its own shape."""
     total = 0.0
     for (m, k, n), count in gemms.items():
         a, b = np.ones((m, k), np.float32), np.ones((k, n), np.float32)
-        total += count * _median_seconds(lambda: a @ b, repeats, 20)
+        total += count * _median_seconds(lambda: a @ b, repeats, FLOOR_INNER)
     return total * 1e3
+
+
+def gemm_floor_call(gemms: dict[tuple[int, int, int], int]) -> Callable[[], None]:
+    """gemm_floor_ms as one call to time among the steps: each product ``FLOOR_INNER`` times its
+    count, back to back at its own shape. One call lasts ``FLOOR_INNER`` times the products' floor."""
+    work = [(np.ones((m, k), np.float32), np.ones((k, n), np.float32), count * FLOOR_INNER)
+            for (m, k, n), count in gemms.items()]
+
+    def products() -> None:
+        for a, b, calls in work:
+            for _ in range(calls):
+                a @ b
+    return products
+
+
+#: The plain copy whose speed stands for memory bandwidth: 64 MiB, more than every cache.
+COPY_FLOATS = 16 << 20
+
+
+def copy_call() -> Callable[[], None]:
+    """One plain copy of ``COPY_FLOATS`` float32s (it moves twice their bytes: read plus write)."""
+    source = np.ones(COPY_FLOATS, np.float32)
+    target = np.empty_like(source)
+    return lambda: np.copyto(target, source)
 
 
 def copy_bandwidth(repeats: int = 7) -> float:
     """Bytes per second a plain copy of a 64 MiB float32 array moves (read plus write)."""
-    source = np.ones(16 << 20, np.float32)
-    target = np.empty_like(source)
-    return 2 * source.nbytes / _median_seconds(lambda: np.copyto(target, source), repeats, 3)
+    return 2 * COPY_FLOATS * 4 / _median_seconds(copy_call(), repeats, 3)
 
 
 def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
@@ -322,7 +352,6 @@ def main() -> None:
     backends.warmup()
     if torch is not None:
         torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0))))
-    bandwidth = copy_bandwidth()
     rows = []
     losses = {arch: args.loss or default_loss(arch) for arch in args.arch}
     for arch in args.arch:
@@ -333,26 +362,37 @@ def main() -> None:
                           "numpy": minigan_step(arch, batch, "numpy", loss=loss)}
             if torch is not None:
                 candidates["torch"] = torch_step(numba_step.models, betas, batch, loss=loss)
+            # The floor's two parts are sampled in the same rotation as the steps, so a slowing
+            # from outside lands on both sides of each floor / step ratio.
+            candidates["products"] = gemm_floor_call(iteration_gemms(*numba_step.models, batch))
+            candidates["copy"] = copy_call()
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
-            gemm_ms, mem_ms = floor_parts_ms(numba_step.models, batch, bandwidth)
+            products = [seconds / FLOOR_INNER for seconds in timings["products"].samples]
+            bandwidths = [2 * COPY_FLOATS * 4 / seconds for seconds in timings["copy"].samples]
+            moved = adam_bytes(*numba_step.models)
+            floors = [p + moved / b for p, b in zip(products, bandwidths)]
             row: dict[str, Any] = {
                 "arch": arch, "loss": loss, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
                 "numpy/numba": paired_ratio(timings, "numpy", "numba"),
-                "gemm_floor_ms": gemm_ms, "mem_floor_ms": mem_ms, "floor_ms": gemm_ms + mem_ms,
+                "gemm_floor_ms": statistics.median(products) * 1e3,
+                "mem_floor_ms": moved / statistics.median(bandwidths) * 1e3,
+                "floor_ms": statistics.median(floors) * 1e3,
+                "copy_gb_s": statistics.median(bandwidths) / 1e9,
             }
-            row["floor/numba"] = row["floor_ms"] / row["numba_ms"]
+            row["floor/numba"] = _floor_ratio(floors, timings["numba"])
             row["replay_ms"] = timings["replay"].median * 1e3
             row["replay/numba"] = paired_ratio(timings, "replay", "numba")
-            row["floor/replay"] = row["floor_ms"] / row["replay_ms"]
+            row["floor/replay"] = _floor_ratio(floors, timings["replay"])
             if torch is not None:
                 row["torch_ms"] = timings["torch"].median * 1e3
                 row["numba/torch"] = paired_ratio(timings, "numba", "torch")
-                row["floor/torch"] = row["floor_ms"] / row["torch_ms"]
+                row["floor/torch"] = _floor_ratio(floors, timings["torch"])
             rows.append(row)
     report = machine_report()
     report["loss"] = _losses_line(losses)
-    report["copy_bandwidth_gb_s"] = round(bandwidth / 1e9, 1)
+    bandwidths = sorted(row["copy_gb_s"] for row in rows)
+    report["copy_bandwidth_gb_s"] = f"{bandwidths[0]:.1f}-{bandwidths[-1]:.1f} (the rows' medians)"
     add_torch_report(report, torch)
     columns = ["arch", "batch", "numba_ms", "numpy_ms", "numpy/numba", "gemm_floor_ms", "mem_floor_ms", "floor_ms",
                "floor/numba", "replay_ms", "replay/numba", "floor/replay"]
@@ -360,6 +400,11 @@ def main() -> None:
         columns[4:4] = ["torch_ms", "numba/torch"]
         columns.append("floor/torch")
     print_results(report, rows, columns, args.json)
+
+
+def _floor_ratio(floors: list[float], timing: Timing) -> float:
+    """Median over repeats of that repeat's floor over the candidate's time (paired samples)."""
+    return statistics.median(floor / seconds for floor, seconds in zip(floors, timing.samples))
 
 
 def _losses_line(losses: dict[str, str]) -> str:
