@@ -114,18 +114,9 @@ def _median_seconds(fn: Callable[[], Any], repeats: int, inner: int) -> float:
 FLOOR_INNER = 20
 
 
-def gemm_floor_ms(gemms: dict[tuple[int, int, int], int], repeats: int = 7) -> float:
-    """ms the iteration's products take in NumPy's BLAS, each timed at its own shape."""
-    total = 0.0
-    for (m, k, n), count in gemms.items():
-        a, b = np.ones((m, k), np.float32), np.ones((k, n), np.float32)
-        total += count * _median_seconds(lambda: a @ b, repeats, FLOOR_INNER)
-    return total * 1e3
-
-
 def gemm_floor_call(gemms: dict[tuple[int, int, int], int]) -> Callable[[], None]:
-    """gemm_floor_ms as one call to time among the steps: each product ``FLOOR_INNER`` times its
-    count, back to back at its own shape. One call lasts ``FLOOR_INNER`` times the products' floor."""
+    """The iteration's products in NumPy's BLAS, each at its own shape: one call runs each
+    ``FLOOR_INNER`` times its count, back to back, so it lasts ``FLOOR_INNER`` times their floor."""
     work = [(np.ones((m, k), np.float32), np.ones((k, n), np.float32), count * FLOOR_INNER)
             for (m, k, n), count in gemms.items()]
 
@@ -145,6 +136,11 @@ def copy_call() -> Callable[[], None]:
     source = np.ones(COPY_FLOATS, np.float32)
     target = np.empty_like(source)
     return lambda: np.copyto(target, source)
+
+
+def gemm_floor_ms(gemms: dict[tuple[int, int, int], int], repeats: int = 7) -> float:
+    """ms the iteration's products take in NumPy's BLAS, each timed at its own shape."""
+    return _median_seconds(gemm_floor_call(gemms), repeats, 1) / FLOOR_INNER * 1e3
 
 
 def copy_bandwidth(repeats: int = 7) -> float:
