@@ -129,6 +129,8 @@ def gemm_floor_call(gemms: dict[tuple[int, int, int], int]) -> Callable[[], None
 
 #: The plain copy whose speed stands for memory bandwidth: 64 MiB, more than every cache.
 COPY_FLOATS = 16 << 20
+#: The bytes that copy moves: each float32 read once and written once.
+COPY_BYTES_MOVED = 2 * 4 * COPY_FLOATS
 
 
 def copy_call() -> Callable[[], None]:
@@ -145,7 +147,7 @@ def gemm_floor_ms(gemms: dict[tuple[int, int, int], int], repeats: int = 7) -> f
 
 def copy_bandwidth(repeats: int = 7) -> float:
     """Bytes per second a plain copy of a 64 MiB float32 array moves (read plus write)."""
-    return 2 * COPY_FLOATS * 4 / _median_seconds(copy_call(), repeats, 3)
+    return COPY_BYTES_MOVED / _median_seconds(copy_call(), repeats, 3)
 
 
 def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
@@ -364,26 +366,26 @@ def main() -> None:
             candidates["copy"] = copy_call()
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
             products = [seconds / FLOOR_INNER for seconds in timings["products"].samples]
-            bandwidths = [2 * COPY_FLOATS * 4 / seconds for seconds in timings["copy"].samples]
+            bandwidths = [COPY_BYTES_MOVED / seconds for seconds in timings["copy"].samples]
             moved = adam_bytes(*numba_step.models)
-            floors = [p + moved / b for p, b in zip(products, bandwidths)]
+            timings["floor"] = Timing("floor", 1, [p + moved / b for p, b in zip(products, bandwidths)])
             row: dict[str, Any] = {
                 "arch": arch, "loss": loss, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
                 "numpy/numba": paired_ratio(timings, "numpy", "numba"),
                 "gemm_floor_ms": statistics.median(products) * 1e3,
                 "mem_floor_ms": moved / statistics.median(bandwidths) * 1e3,
-                "floor_ms": statistics.median(floors) * 1e3,
+                "floor_ms": timings["floor"].median * 1e3,
                 "copy_gb_s": statistics.median(bandwidths) / 1e9,
             }
-            row["floor/numba"] = _floor_ratio(floors, timings["numba"])
+            row["floor/numba"] = paired_ratio(timings, "floor", "numba")
             row["replay_ms"] = timings["replay"].median * 1e3
             row["replay/numba"] = paired_ratio(timings, "replay", "numba")
-            row["floor/replay"] = _floor_ratio(floors, timings["replay"])
+            row["floor/replay"] = paired_ratio(timings, "floor", "replay")
             if torch is not None:
                 row["torch_ms"] = timings["torch"].median * 1e3
                 row["numba/torch"] = paired_ratio(timings, "numba", "torch")
-                row["floor/torch"] = _floor_ratio(floors, timings["torch"])
+                row["floor/torch"] = paired_ratio(timings, "floor", "torch")
             rows.append(row)
     report = machine_report()
     report["loss"] = _losses_line(losses)
@@ -396,11 +398,6 @@ def main() -> None:
         columns[4:4] = ["torch_ms", "numba/torch"]
         columns.append("floor/torch")
     print_results(report, rows, columns, args.json)
-
-
-def _floor_ratio(floors: list[float], timing: Timing) -> float:
-    """Median over repeats of that repeat's floor over the candidate's time (paired samples)."""
-    return statistics.median(floor / seconds for floor, seconds in zip(floors, timing.samples))
 
 
 def _losses_line(losses: dict[str, str]) -> str:
