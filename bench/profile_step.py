@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import statistics
 import time
 import tracemalloc
 from typing import Any, Callable
@@ -39,7 +40,11 @@ from minigan import backends
 from minigan.autograd import Tensor, set_grad_enabled
 from minigan.replay import kernels as replay_kernels
 from minigan.replay.program import Program
-from step import LATENT, LOSSES, copy_bandwidth, default_loss, floor_parts_ms, minigan_step
+from step import (LATENT, LOSSES, adam_bytes, copy_call, default_loss, floor_seconds, gemm_floor_call, iteration_gemms,
+                  minigan_step)
+
+#: Samples of the floor that ``--alone`` takes, one after each block of the timed iterations.
+FLOOR_SAMPLES = 10
 
 CATEGORIES = {
     "matmul": "matmul",
@@ -159,7 +164,8 @@ def _step_names(program: Program) -> list[str]:
 
 def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[str, Any]:
     """ms per iteration of each op's recorded steps in the replayed iteration and alone (see the
-    module docstring), the iteration's own time and bench/step.py's floor."""
+    module docstring), the iteration's own time, and bench/step.py's floor with floor / iteration,
+    each the median of samples taken after each block of the timed iterations."""
     step = minigan_step(arch, batch, backends.cpu_kernel_mode(), replayed=True, loss=loss)
     for _ in range(20):  # warm up: compile, capture
         step()
@@ -174,11 +180,26 @@ def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[st
             run(buf)
             inside[index] += time.perf_counter() - start
         return run_timed
-    program.code = [timed(i, run) for i, run in enumerate(code)]
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    total = time.perf_counter() - start
+    timed_code = [timed(i, run) for i, run in enumerate(code)]
+    # The floor is sampled between blocks of the iterations, so that a slowing from outside lands
+    # on both sides of floor / iteration, as in bench/step.py's rotation.
+    products, copy, moved = gemm_floor_call(iteration_gemms(*step.models, batch)), copy_call(), adam_bytes(*step.models)
+    products()
+    copy()  # the first copy also maps its target's pages
+    blocks = min(FLOOR_SAMPLES, steps)
+    total, floors, fractions = 0.0, [], []
+    for block in range(blocks):
+        program.code = code
+        step()  # untimed: the floor's copy has just pushed the iteration's arrays out of the caches
+        program.code = timed_code
+        count = steps // blocks + (block < steps % blocks)
+        start = time.perf_counter()
+        for _ in range(count):
+            step()
+        seconds = time.perf_counter() - start
+        total += seconds
+        floors.append(floor_seconds(_seconds_of(products), _seconds_of(copy), moved))
+        fractions.append(floors[-1] / (seconds / count))
     program.code = code
     # alone: the steps in order on one replay's slots, each run four times over, each time on a
     # copy of the slot list (a step lets go of the arrays no later step reads)
@@ -199,8 +220,14 @@ def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[st
         row = ops.setdefault(name, [0.0, 0.0])
         row[0] += in_step / steps * 1e3
         row[1] += by_one * 1e3
-    floor = sum(floor_parts_ms(step.models, batch, copy_bandwidth()))
-    return {"ops": ops, "iteration": total / steps * 1e3, "floor": floor}
+    return {"ops": ops, "iteration": total / steps * 1e3, "floor": statistics.median(floors) * 1e3,
+            "floor / iteration": statistics.median(fractions)}
+
+
+def _seconds_of(call: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
 
 
 def print_alone(found: dict[str, Any]) -> None:
@@ -213,7 +240,7 @@ def print_alone(found: dict[str, Any]) -> None:
     print(f"  iteration {found['iteration']:.3f} ms (outside the steps: the replay loop, the step's "
           f"own Python such as drawing z, and this profile's clocks: {found['iteration'] - in_steps:.3f} ms); "
           f"floor {found['floor']:.3f} ms; "
-          f"floor / iteration {found['floor'] / found['iteration']:.3f}, floor / every step alone "
+          f"floor / iteration {found['floor / iteration']:.3f}, floor / every step alone "
           f"{found['floor'] / alone_ms:.3f}")
 
 

@@ -156,6 +156,13 @@ def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
     return sum(7 * p.array.nbytes for model in (generator, discriminator) for p in model.parameters())
 
 
+def floor_seconds(products_s: float, copy_s: float, moved: int) -> float:
+    """One sample of the floor, in seconds, from one call of gemm_floor_call's products taking
+    ``products_s`` and one call of copy_call's copy taking ``copy_s``, with Adam moving ``moved``
+    bytes (adam_bytes)."""
+    return products_s / FLOOR_INNER + moved * copy_s / COPY_BYTES_MOVED
+
+
 def floor_parts_ms(models: tuple[nn.Module, nn.Module], batch: int, bandwidth: float) -> tuple[float, float]:
     """The floor of one iteration of ``models`` at ``batch``: (its products in BLAS, each at its own
     shape; Adam's bytes at ``bandwidth``), in ms."""
@@ -368,7 +375,8 @@ def main() -> None:
             products = [seconds / FLOOR_INNER for seconds in timings["products"].samples]
             bandwidths = [COPY_BYTES_MOVED / seconds for seconds in timings["copy"].samples]
             moved = adam_bytes(*numba_step.models)
-            timings["floor"] = Timing("floor", 1, [p + moved / b for p, b in zip(products, bandwidths)])
+            timings["floor"] = Timing("floor", 1, [floor_seconds(p, c, moved) for p, c in
+                                                   zip(timings["products"].samples, timings["copy"].samples)])
             row: dict[str, Any] = {
                 "arch": arch, "loss": loss, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
