@@ -15,7 +15,8 @@ Nets: ``seed`` (the 3-layer tutorial GAN, G 100-256-256-784) and ``default`` (th
 Each thread count runs in its own process (OPENBLAS/OMP/MKL/NUMBA_NUM_THREADS set before NumPy
 loads). Candidates are timed interleaved in one run (bench/_common.py), median of the repeats;
 ratios are paired. floor_ms is bench/step.py's floor (the iteration's BLAS products plus the
-bytes Adam must move); floor/style is the fraction of it the PyTorch-style script reaches.
+bytes Adam must move), its two parts timed in the same rotation; floor/style is the fraction of it
+the PyTorch-style script reaches, paired like the other ratios.
 With PyTorch importable, ``torch_ms`` is the same PyTorch-style script run on PyTorch.
 
     python bench/pytorch_style.py [--threads 1 2] [--arch seed default] [--repeats 7] [--json]
@@ -31,8 +32,8 @@ import sys
 from typing import Any, Callable
 
 import numpy as np
-from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
-from step import LATENT, copy_bandwidth, floor_parts_ms, to_torch
+from _common import Timing, add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
+from step import LATENT, adam_bytes, copy_call, floor_seconds, gemm_floor_call, iteration_gemms, to_torch
 
 import minigan as mg
 from minigan import backends, nn
@@ -123,12 +124,16 @@ def measure(archs: list[str], threads: int, repeats: int) -> list[dict[str, Any]
     backends.warmup()
     if torch is not None:
         torch.set_num_threads(threads)
-    bandwidth = copy_bandwidth()
     rows = []
     for arch in archs:
         steps, models = candidates(arch)
+        # the floor's two parts in the same rotation as the steps, as in bench/step.py
+        steps["products"] = gemm_floor_call(iteration_gemms(*models, BATCH))
+        steps["copy"] = copy_call()
         timings = time_interleaved(steps, repeats=repeats, target_s=0.2)
-        floor = sum(floor_parts_ms(models, BATCH, bandwidth))
+        moved = adam_bytes(*models)
+        timings["floor"] = Timing("floor", 1, [floor_seconds(p, c, moved) for p, c in
+                                               zip(timings["products"].samples, timings["copy"].samples)])
         row: dict[str, Any] = {
             "arch": arch, "threads": threads, "batch": BATCH,
             "fused_ms": timings["fused"].median * 1e3,
@@ -136,9 +141,9 @@ def measure(archs: list[str], threads: int, repeats: int) -> list[dict[str, Any]
             "forward_style_ms": timings["forward_style"].median * 1e3,
             "style/fused": paired_ratio(timings, "pytorch_style", "fused"),
             "forward/fused": paired_ratio(timings, "forward_style", "fused"),
-            "floor_ms": floor,
+            "floor_ms": timings["floor"].median * 1e3,
+            "floor/style": paired_ratio(timings, "floor", "pytorch_style"),
         }
-        row["floor/style"] = floor / row["pytorch_style_ms"]
         if torch is not None:
             row["torch_ms"] = timings["torch"].median * 1e3
             row["style/torch"] = paired_ratio(timings, "pytorch_style", "torch")

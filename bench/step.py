@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
 from typing import Any, Callable
 
 import numpy as np
@@ -99,16 +98,6 @@ def iteration_gemms(generator: nn.Module, discriminator: nn.Module, batch: int) 
     return counts
 
 
-def _median_seconds(fn: Callable[[], Any], repeats: int, inner: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - start) / inner)
-    return float(np.median(samples))
-
-
 #: Back-to-back calls of each product per floor sample: the first brings its operands into the
 #: caches, the rest time the product itself.
 FLOOR_INNER = 20
@@ -140,16 +129,6 @@ def copy_call() -> Callable[[], None]:
     return lambda: np.copyto(target, source)
 
 
-def gemm_floor_ms(gemms: dict[tuple[int, int, int], int], repeats: int = 7) -> float:
-    """ms the iteration's products take in NumPy's BLAS, each timed at its own shape."""
-    return _median_seconds(gemm_floor_call(gemms), repeats, 1) / FLOOR_INNER * 1e3
-
-
-def copy_bandwidth(repeats: int = 7) -> float:
-    """Bytes per second a plain copy of a 64 MiB float32 array moves (read plus write)."""
-    return COPY_BYTES_MOVED / _median_seconds(copy_call(), repeats, 3)
-
-
 def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
     """Bytes Adam must move per iteration: for every parameter, read the value, its gradient and
     the two moments, and write the value and the moments back (7 accesses)."""
@@ -161,12 +140,6 @@ def floor_seconds(products_s: float, copy_s: float, moved: int) -> float:
     ``products_s`` and one call of copy_call's copy taking ``copy_s``, with Adam moving ``moved``
     bytes (adam_bytes)."""
     return products_s / FLOOR_INNER + moved * copy_s / COPY_BYTES_MOVED
-
-
-def floor_parts_ms(models: tuple[nn.Module, nn.Module], batch: int, bandwidth: float) -> tuple[float, float]:
-    """The floor of one iteration of ``models`` at ``batch``: (its products in BLAS, each at its own
-    shape; Adam's bytes at ``bandwidth``), in ms."""
-    return gemm_floor_ms(iteration_gemms(*models, batch)), adam_bytes(*models) / bandwidth * 1e3
 
 
 #: The losses the bench times: those whose step is the plain one (Adam on D, then on G, no weight
