@@ -40,8 +40,7 @@ from minigan import backends
 from minigan.autograd import Tensor, set_grad_enabled
 from minigan.replay import kernels as replay_kernels
 from minigan.replay.program import Program
-from step import (LATENT, LOSSES, adam_bytes, copy_call, default_loss, floor_seconds, gemm_floor_call, iteration_gemms,
-                  minigan_step)
+from step import LATENT, LOSSES, adam_bytes, default_loss, floor_candidates, floor_seconds, minigan_step
 
 #: Samples of the floor that ``--alone`` takes, one after each block of the timed iterations.
 FLOOR_SAMPLES = 10
@@ -183,7 +182,8 @@ def alone(arch: str, batch: int, steps: int, loss: str | None = None) -> dict[st
     timed_code = [timed(i, run) for i, run in enumerate(code)]
     # The floor is sampled between blocks of the iterations, so that a slowing from outside lands
     # on both sides of floor / iteration, as in bench/step.py's rotation.
-    products, copy, moved = gemm_floor_call(iteration_gemms(*step.models, batch)), copy_call(), adam_bytes(*step.models)
+    parts = floor_candidates(step.models, batch)
+    products, copy, moved = parts["products"], parts["copy"], adam_bytes(*step.models)
     products()
     copy()  # the first copy also maps its target's pages
     blocks = min(FLOOR_SAMPLES, steps)

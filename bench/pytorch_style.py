@@ -32,8 +32,8 @@ import sys
 from typing import Any, Callable
 
 import numpy as np
-from _common import Timing, add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
-from step import LATENT, adam_bytes, copy_call, floor_seconds, gemm_floor_call, iteration_gemms, to_torch
+from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
+from step import LATENT, floor_candidates, floor_timing, to_torch
 
 import minigan as mg
 from minigan import backends, nn
@@ -128,12 +128,9 @@ def measure(archs: list[str], threads: int, repeats: int) -> list[dict[str, Any]
     for arch in archs:
         steps, models = candidates(arch)
         # the floor's two parts in the same rotation as the steps, as in bench/step.py
-        steps["products"] = gemm_floor_call(iteration_gemms(*models, BATCH))
-        steps["copy"] = copy_call()
+        steps.update(floor_candidates(models, BATCH))
         timings = time_interleaved(steps, repeats=repeats, target_s=0.2)
-        moved = adam_bytes(*models)
-        timings["floor"] = Timing("floor", 1, [floor_seconds(p, c, moved) for p, c in
-                                               zip(timings["products"].samples, timings["copy"].samples)])
+        timings["floor"] = floor_timing(timings, models)
         row: dict[str, Any] = {
             "arch": arch, "threads": threads, "batch": BATCH,
             "fused_ms": timings["fused"].median * 1e3,

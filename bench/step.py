@@ -142,6 +142,20 @@ def floor_seconds(products_s: float, copy_s: float, moved: int) -> float:
     return products_s / FLOOR_INNER + moved * copy_s / COPY_BYTES_MOVED
 
 
+def floor_candidates(models: tuple[nn.Module, nn.Module], batch: int) -> dict[str, Callable[[], None]]:
+    """The floor's two parts of one iteration of ``models`` at ``batch``, as candidates for
+    time_interleaved: "products" (gemm_floor_call) and "copy" (copy_call)."""
+    return {"products": gemm_floor_call(iteration_gemms(*models, batch)), "copy": copy_call()}
+
+
+def floor_timing(timings: dict[str, Timing], models: tuple[nn.Module, nn.Module]) -> Timing:
+    """The floor of each repeat, from the samples of floor_candidates timed in the same rotation
+    as the steps, so that paired_ratio pairs each step with its own repeat's floor."""
+    moved = adam_bytes(*models)
+    return Timing("floor", 1, [floor_seconds(p, c, moved)
+                               for p, c in zip(timings["products"].samples, timings["copy"].samples)])
+
+
 #: The losses the bench times: those whose step is the plain one (Adam on D, then on G, no weight
 #: clipping, no gradient penalty), written with PyTorch's ops in torch_losses.
 LOSSES = ("bce", "minimax", "lsgan", "hinge")
@@ -342,20 +356,17 @@ def main() -> None:
                 candidates["torch"] = torch_step(numba_step.models, betas, batch, loss=loss)
             # The floor's two parts are sampled in the same rotation as the steps, so a slowing
             # from outside lands on both sides of each floor / step ratio.
-            candidates["products"] = gemm_floor_call(iteration_gemms(*numba_step.models, batch))
-            candidates["copy"] = copy_call()
+            candidates.update(floor_candidates(numba_step.models, batch))
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
+            timings["floor"] = floor_timing(timings, numba_step.models)
             products = [seconds / FLOOR_INNER for seconds in timings["products"].samples]
             bandwidths = [COPY_BYTES_MOVED / seconds for seconds in timings["copy"].samples]
-            moved = adam_bytes(*numba_step.models)
-            timings["floor"] = Timing("floor", 1, [floor_seconds(p, c, moved) for p, c in
-                                                   zip(timings["products"].samples, timings["copy"].samples)])
             row: dict[str, Any] = {
                 "arch": arch, "loss": loss, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
                 "numpy/numba": paired_ratio(timings, "numpy", "numba"),
                 "gemm_floor_ms": statistics.median(products) * 1e3,
-                "mem_floor_ms": moved / statistics.median(bandwidths) * 1e3,
+                "mem_floor_ms": adam_bytes(*numba_step.models) / statistics.median(bandwidths) * 1e3,
                 "floor_ms": timings["floor"].median * 1e3,
                 "copy_gb_s": statistics.median(bandwidths) / 1e9,
             }
@@ -370,8 +381,8 @@ def main() -> None:
             rows.append(row)
     report = machine_report()
     report["loss"] = _losses_line(losses)
-    bandwidths = sorted(row["copy_gb_s"] for row in rows)
-    report["copy_bandwidth_gb_s"] = f"{bandwidths[0]:.1f}-{bandwidths[-1]:.1f} (the rows' medians)"
+    copy_speeds = sorted(row["copy_gb_s"] for row in rows)
+    report["copy_bandwidth_gb_s"] = f"{copy_speeds[0]:.1f}-{copy_speeds[-1]:.1f} (the rows' medians)"
     add_torch_report(report, torch)
     columns = ["arch", "batch", "numba_ms", "numpy_ms", "numpy/numba", "gemm_floor_ms", "mem_floor_ms", "floor_ms",
                "floor/numba", "replay_ms", "replay/numba", "floor/replay"]
