@@ -135,11 +135,16 @@ def adam_bytes(generator: nn.Module, discriminator: nn.Module) -> int:
     return sum(7 * p.array.nbytes for model in (generator, discriminator) for p in model.parameters())
 
 
+def floor_parts(products_s: float, copy_s: float, moved: int) -> tuple[float, float]:
+    """One sample of the floor's two parts, in seconds (the products; Adam's bytes at the copy's
+    speed), from one call of gemm_floor_call's products taking ``products_s`` and one call of
+    copy_call's copy taking ``copy_s``, with Adam moving ``moved`` bytes (adam_bytes)."""
+    return products_s / FLOOR_INNER, moved * copy_s / COPY_BYTES_MOVED
+
+
 def floor_seconds(products_s: float, copy_s: float, moved: int) -> float:
-    """One sample of the floor, in seconds, from one call of gemm_floor_call's products taking
-    ``products_s`` and one call of copy_call's copy taking ``copy_s``, with Adam moving ``moved``
-    bytes (adam_bytes)."""
-    return products_s / FLOOR_INNER + moved * copy_s / COPY_BYTES_MOVED
+    """One sample of the floor, in seconds: the sum of floor_parts."""
+    return sum(floor_parts(products_s, copy_s, moved))
 
 
 def floor_candidates(models: tuple[nn.Module, nn.Module], batch: int) -> dict[str, Callable[[], None]]:
@@ -359,16 +364,17 @@ def main() -> None:
             candidates.update(floor_candidates(numba_step.models, batch))
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
             timings["floor"] = floor_timing(timings, numba_step.models)
-            products = [seconds / FLOOR_INNER for seconds in timings["products"].samples]
-            bandwidths = [COPY_BYTES_MOVED / seconds for seconds in timings["copy"].samples]
+            moved = adam_bytes(*numba_step.models)
+            products, adam = zip(*(floor_parts(p, c, moved)
+                                   for p, c in zip(timings["products"].samples, timings["copy"].samples)))
             row: dict[str, Any] = {
                 "arch": arch, "loss": loss, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
                 "numpy/numba": paired_ratio(timings, "numpy", "numba"),
                 "gemm_floor_ms": statistics.median(products) * 1e3,
-                "mem_floor_ms": adam_bytes(*numba_step.models) / statistics.median(bandwidths) * 1e3,
+                "mem_floor_ms": statistics.median(adam) * 1e3,
                 "floor_ms": timings["floor"].median * 1e3,
-                "copy_gb_s": statistics.median(bandwidths) / 1e9,
+                "copy_gb_s": COPY_BYTES_MOVED / statistics.median(timings["copy"].samples) / 1e9,
             }
             row["floor/numba"] = paired_ratio(timings, "floor", "numba")
             row["replay_ms"] = timings["replay"].median * 1e3
