@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 import numpy as np
 from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
-from step import LATENT, floor_candidates, floor_timing, to_torch
+from step import LATENT, floor_candidates, floor_part_samples, floor_timing, to_torch
 
 import minigan as mg
 from minigan import backends, nn
@@ -130,7 +130,7 @@ def measure(archs: list[str], threads: int, repeats: int) -> list[dict[str, Any]
         # the floor's two parts in the same rotation as the steps, as in bench/step.py
         steps.update(floor_candidates(models, BATCH))
         timings = time_interleaved(steps, repeats=repeats, target_s=0.2)
-        timings["floor"] = floor_timing(timings, models)
+        timings["floor"] = floor_timing(floor_part_samples(timings, models))
         row: dict[str, Any] = {
             "arch": arch, "threads": threads, "batch": BATCH,
             "fused_ms": timings["fused"].median * 1e3,

@@ -153,12 +153,17 @@ def floor_candidates(models: tuple[nn.Module, nn.Module], batch: int) -> dict[st
     return {"products": gemm_floor_call(iteration_gemms(*models, batch)), "copy": copy_call()}
 
 
-def floor_timing(timings: dict[str, Timing], models: tuple[nn.Module, nn.Module]) -> Timing:
-    """The floor of each repeat, from the samples of floor_candidates timed in the same rotation
-    as the steps, so that paired_ratio pairs each step with its own repeat's floor."""
+def floor_part_samples(timings: dict[str, Timing], models: tuple[nn.Module, nn.Module]) -> list[tuple[float, float]]:
+    """Each repeat's floor_parts, from the samples of floor_candidates timed in the same rotation
+    as the steps."""
     moved = adam_bytes(*models)
-    return Timing("floor", 1, [floor_seconds(p, c, moved)
-                               for p, c in zip(timings["products"].samples, timings["copy"].samples)])
+    return [floor_parts(p, c, moved) for p, c in zip(timings["products"].samples, timings["copy"].samples)]
+
+
+def floor_timing(part_samples: list[tuple[float, float]]) -> Timing:
+    """The floor of each repeat, the sum of its floor_part_samples, so that paired_ratio pairs
+    each step with its own repeat's floor."""
+    return Timing("floor", 1, [sum(parts) for parts in part_samples])
 
 
 #: The losses the bench times: those whose step is the plain one (Adam on D, then on G, no weight
@@ -363,10 +368,9 @@ def main() -> None:
             # from outside lands on both sides of each floor / step ratio.
             candidates.update(floor_candidates(numba_step.models, batch))
             timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
-            timings["floor"] = floor_timing(timings, numba_step.models)
-            moved = adam_bytes(*numba_step.models)
-            products, adam = zip(*(floor_parts(p, c, moved)
-                                   for p, c in zip(timings["products"].samples, timings["copy"].samples)))
+            part_samples = floor_part_samples(timings, numba_step.models)
+            timings["floor"] = floor_timing(part_samples)
+            products, adam = zip(*part_samples)
             row: dict[str, Any] = {
                 "arch": arch, "loss": loss, "batch": batch,
                 "numba_ms": timings["numba"].median * 1e3, "numpy_ms": timings["numpy"].median * 1e3,
