@@ -5,6 +5,7 @@ Each is checked once, where the user hands it in, with one line naming the probl
 from __future__ import annotations
 
 import builtins
+import numbers
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,12 @@ DEFAULT_DTYPE = np.float32
 FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))  #: what a Tensor may hold
 _FLOAT_KINDS = "f"
 TENSOR_KINDS = "fiub"  #: what a Tensor may hold: floats, integers and bools (only floats require grad)
+
+
+def comparable(value: Any) -> bool:
+    """Whether ``tensor == value`` compares elements: for a Tensor, a number or an array, as in
+    PyTorch; anything else (None, a string, a list) is simply not equal."""
+    return isinstance(value, numbers.Number) or (hasattr(value, "shape") and hasattr(value, "dtype"))
 
 
 def float_dtype_argument(dtype: Any) -> np.dtype:
@@ -88,6 +95,14 @@ def wrap_dim(dim: Any, ndim: int) -> int:
     return builtins.int(dim) % span
 
 
+def dim_index(dim: Any, ndim: int, name: str) -> int:
+    """``dim`` as an index in ``range(ndim)``, counting negative values from the end; ``name``
+    (the method's) starts the message when ``dim`` is not an int."""
+    if isinstance(dim, builtins.bool) or not isinstance(dim, (builtins.int, np.integer)):
+        raise TypeError(f"{name}: dim must be an int, got {type(dim).__name__}")
+    return wrap_dim(dim, ndim)
+
+
 def data_argument(data: Any, dtype: Any, device: Any = None) -> Any:
     """Turn user data into an array on ``device`` (default: where the data is, or the CPU), or
     say clearly why it cannot be one. Arrays keep their dtype (float, integer or bool), as in
@@ -117,3 +132,28 @@ def data_argument(data: Any, dtype: Any, device: Any = None) -> Any:
     # Python numbers and (nested) lists take the default dtype, as Python floats do in PyTorch.
     array = raw.astype(dtype_argument(DEFAULT_DTYPE if dtype is None else dtype))
     return array if device is None else backend_for(device).asarray(array)
+
+
+def index_argument(index: Any, backend: Any) -> tuple[Any, bool]:
+    """An index (of ``tensor[index]`` or ``tensor[index] = value``) with Tensors and lists turned
+    into arrays of ``backend``; also whether it has integer arrays, which can pick one element
+    twice and so need an accumulating scatter in the backward of ``tensor[index]``."""
+    items = index if isinstance(index, tuple) else (index,)
+    normalized, advanced = [], False
+    for item in items:
+        if hasattr(item, "array") and hasattr(item, "requires_grad"):  # a Tensor
+            item = item.array
+        if isinstance(item, list):
+            item = np.asarray(item)
+        if hasattr(item, "dtype") and not isinstance(item, np.integer):
+            kind = backend_of(item).numpy_dtype(item.dtype).kind
+            if kind in "iu":
+                advanced = True
+            elif kind not in "b":
+                raise IndexError(f"tensors can only be indexed with integers, slices or boolean masks, not {item.dtype} arrays")
+            item = backend.asarray(item)
+        normalized.append(item)
+    lone_mask = len(normalized) == 1 and hasattr(normalized[0], "dtype")
+    if not advanced and not lone_mask and not any(item is Ellipsis for item in normalized):
+        normalized.append(Ellipsis)  # the array-API standard wants the remaining axes said
+    return tuple(normalized), advanced

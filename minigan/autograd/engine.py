@@ -264,11 +264,13 @@ def backward(
     grad_tensors: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
+    inputs: Tensor | Sequence[Tensor] | None = None,
 ) -> None:
     """d(tensors)/d(leaf), each times its gradient in ``grad_tensors``, summed into ``leaf.grad``
     for every leaf needing it, like ``torch.autograd.backward``. A gradient may be left out
     (None) only for a tensor with one element. The graph is kept when ``retain_graph`` or
-    ``create_graph`` is set."""
+    ``create_graph`` is set. Given ``inputs``, only their ``.grad`` is written (an input may be
+    a non-leaf; one the tensors do not depend on keeps its ``.grad``)."""
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     for i, tensor in enumerate(tensors):
         if not isinstance(tensor, Tensor):
@@ -279,6 +281,16 @@ def backward(
         grad_tensors = list(grad_tensors) if isinstance(grad_tensors, (list, tuple)) else [grad_tensors]
         if len(grad_tensors) != len(tensors):
             raise ValueError(f"backward: {len(grad_tensors)} grad_tensors for {len(tensors)} tensors")
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not inputs:
+            raise RuntimeError("backward: the inputs= argument cannot be empty")
+        gradients = grad(tensors, inputs, grad_tensors, bool(retain_graph) or create_graph, create_graph,
+                         allow_unused=True)
+        for tensor, gradient in zip(inputs, gradients):
+            if gradient is not None:
+                _accumulate_into_leaf(tensor, gradient, True, create_graph)  # grad() hands out its own arrays
+        return
     seeds = _seed_gradients(tensors, grad_tensors)
     _run_backward(tensors, seeds, bool(retain_graph) or create_graph, create_graph, wanted=None)
 

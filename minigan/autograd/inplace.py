@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..backends import backend_of, to_numpy
+from .arguments import index_argument
 from .grad_mode import is_grad_enabled
 
 LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -91,21 +92,23 @@ class InPlaceMethods:
 
     __slots__ = ()
 
-    def _begin_inplace(self, name: str, *operands: Any) -> Any:
-        """Check that ``name`` may change this tensor now; return its array."""
+    def _begin_inplace(self, name: str, *operands: Any, instead: str | None = None) -> Any:
+        """Check that ``name`` may change this tensor now; return its array. ``instead`` names
+        the out-of-place form to suggest (by default ``name`` without its trailing underscore)."""
         if is_grad_enabled():
+            instead = name.rstrip("_") if instead is None else instead
             if self.requires_grad:
                 if self._ctx is None:
                     raise RuntimeError(LEAF_ERROR)
                 raise RuntimeError(
                     f"{name}: in-place operations on a tensor with recorded history are not supported by minigan; "
-                    f"use the out-of-place form ({name.rstrip('_')}) or run it under no_grad()"
+                    f"use the out-of-place form ({instead}) or run it under no_grad()"
                 )
             for operand in operands:
                 if getattr(operand, "requires_grad", False):
                     raise RuntimeError(
                         f"{name}: an in-place operation whose operand requires grad is not supported by minigan "
-                        f"(it would have to be recorded); use the out-of-place form ({name.rstrip('_')})"
+                        f"(it would have to be recorded); use the out-of-place form ({instead})"
                     )
         return self.array
 
@@ -131,6 +134,28 @@ class InPlaceMethods:
         array[...] = values
         bump_version(self)
         return self
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``tensor[index] = value``: a number or a Tensor (broadcast to the selection, cast to this
+        dtype) written in place, under the rules of the other in-place methods."""
+        name = "tensor[index] = value"
+        array = self._begin_inplace(name, value, instead="minigan.where(mask, value, tensor) or minigan.cat")
+        backend = backend_of(array)
+        index, _ = index_argument(index, backend)
+        values = _raw(value)
+        if not hasattr(values, "shape") and not isinstance(values, numbers.Number):
+            raise TypeError(f"{name}: the value must be a Tensor or a number, not {type(value).__name__}")
+        if hasattr(values, "shape") and backend_of(values) is not backend:
+            values = backend.asarray(to_numpy(values))
+        try:
+            array[index[0] if len(index) == 1 else index] = values
+        except IndexError as error:
+            raise IndexError(f"index into a tensor of shape {tuple(array.shape)}: {error}") from None
+        except ValueError:
+            target = array[index[0] if len(index) == 1 else index].shape
+            raise RuntimeError(f"{name}: a value of shape {tuple(values.shape)} cannot be broadcast to the "
+                               f"selection's shape {tuple(target)}") from None
+        bump_version(self)
 
     def fill_(self, value: Any) -> Any:
         """Set every element to ``value`` (a number, or a one-element Tensor)."""

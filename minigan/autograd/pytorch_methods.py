@@ -1,12 +1,14 @@
 """Tensor methods that PyTorch code calls and that are built from other ops: ``repeat``, ``chunk``,
-``split`` and the ``new_*`` factories. Each is made of recorded ops (reshape, broadcast, slicing),
-so gradients flow through them with nothing new to differentiate."""
+``split``, ``contiguous``, the ``*_as`` forms and the ``new_*`` factories. Each is made of recorded
+ops (reshape, broadcast, slicing, a cast), so gradients flow through them with nothing new to
+differentiate. ``eq``, ``ne``, ``any`` and ``all`` give bool tensors, which have no gradient."""
 from __future__ import annotations
 
 import builtins
 from typing import Any, Sequence
 
-from .arguments import wrap_dim
+from ..backends import backend_of
+from .arguments import comparable, wrap_dim
 from .legacy import TensorTypeMethods
 
 
@@ -65,11 +67,77 @@ def chunk(tensor: Any, chunks: int, dim: int = 0) -> tuple[Any, ...]:
     return split(tensor, builtins.max(-(-length // chunks), 1), dim)
 
 
+def reduced_axes(dims: Any, ndim: int) -> tuple[int, ...] | None:
+    """A ``dim=`` argument of a reduction (an int, a sequence of ints, or None or empty for all)
+    as NumPy's ``axis=``."""
+    if dims is None or ndim == 0:
+        return None
+    dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    return tuple(wrap_dim(d, ndim) for d in dims) or None
+
+
+def _comparand(other: Any, name: str) -> Any:
+    if not comparable(other):
+        raise TypeError(f"{name}(): argument 'other' must be a Tensor or a number, not {type(other).__name__}")
+    return other
+
+
 class PyTorchMethods(TensorTypeMethods):
-    """``repeat``, ``chunk``, ``split`` and ``new_*`` on Tensor (a base class of it); through
-    TensorTypeMethods also ``type()``, ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
+    """``repeat``, ``chunk``, ``split``, ``contiguous``, the ``*_as`` forms, ``eq``/``ne``,
+    ``any``/``all`` and ``new_*`` on Tensor (a base class of it); through TensorTypeMethods also
+    ``type()``, ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
 
     __slots__ = ()
+
+    def eq(self, other: Any) -> Any:
+        """Elementwise ``==``: a bool tensor."""
+        return self == _comparand(other, "eq")
+
+    def ne(self, other: Any) -> Any:
+        """Elementwise ``!=``: a bool tensor."""
+        return self != _comparand(other, "ne")
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Whether any element along ``dim`` (all dims when None) is non-zero: a bool tensor."""
+        return self._truth("any", dim, keepdim)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Whether every element along ``dim`` (all dims when None) is non-zero: a bool tensor."""
+        return self._truth("all", dim, keepdim)
+
+    def _truth(self, name: str, dim: Any, keepdim: bool) -> Any:
+        from .tensor import Tensor  # noqa: PLC0415 - Tensor is built on this class
+
+        array = self.array
+        xp = backend_of(array).xp
+        return Tensor._make(getattr(xp, name)(array, axis=reduced_axes(dim, self.ndim), keepdims=bool(keepdim)),
+                            False, None)
+
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in memory in row-major order, with no gaps."""
+        return bool(self.array.flags.c_contiguous)
+
+    def contiguous(self) -> Any:
+        """This tensor if it is contiguous, else a row-major copy (recorded: gradients flow back)."""
+        if self.is_contiguous():
+            return self
+        return self.reshape(-1).reshape(self.shape)  # flattening copies in row-major order
+
+    def expand_as(self, other: Any) -> Any:
+        """``expand(other.shape)``."""
+        return self.expand(other.shape)
+
+    def view_as(self, other: Any) -> Any:
+        """``view(other.shape)``."""
+        return self.view(other.shape)
+
+    def reshape_as(self, other: Any) -> Any:
+        """``reshape(other.shape)``."""
+        return self.reshape(other.shape)
+
+    def type_as(self, other: Any) -> Any:
+        """This tensor in ``other``'s dtype and on its device."""
+        return self.to(other)
 
     def repeat(self, *sizes: Any) -> Any:
         return repeat(self, *sizes)

@@ -1,12 +1,13 @@
 """``Tensor``: an array plus what autograd needs (``requires_grad``, ``grad`` and the node that made it)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+import operator
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
-from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, data_argument, to_arguments, wrap_dim
+from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
 from .pytorch_methods import PyTorchMethods
@@ -16,6 +17,18 @@ if TYPE_CHECKING:
 
 Shape = tuple[int, ...]
 GRAD_DTYPE_ERROR = "only Tensors of floating point dtype can require gradients"
+
+
+def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """An elementwise comparison operator. Anything but a Tensor, a number or an array gets
+    NotImplemented, so Python answers: == is False and != True (as in PyTorch), < raises."""
+
+    def operator_method(self: "Tensor", other: Any) -> Any:
+        if not comparable(other):
+            return NotImplemented
+        return Tensor._make(compare(self.array, _raw(other)), False, None)
+
+    return operator_method
 
 
 class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
@@ -169,14 +182,17 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
         return self.dtype.kind == "f"
 
     # ----------------------------------------------------------------- autograd
-    def backward(self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
-        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires a gradient.
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires a gradient
+        (only into the ``inputs``' ``.grad`` when given), as ``torch.Tensor.backward``.
 
-        ``grad`` is d(loss)/d(self); it may be omitted only when ``self`` has one element.
+        ``gradient`` is d(loss)/d(self); it may be omitted only when ``self`` has one element.
         """
         from .engine import backward  # noqa: PLC0415 - the engine sits above Tensor
 
-        backward(self, None if grad is None else [grad], retain_graph=retain_graph, create_graph=create_graph)
+        backward(self, None if gradient is None else [gradient], retain_graph=retain_graph,
+                 create_graph=create_graph, inputs=inputs)
 
     def zero_grad(self) -> None:
         self.grad = None
@@ -230,24 +246,11 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
     def __getitem__(self, index: Any) -> "Tensor":
         return ops.getitem(self, index)
 
-    # Comparisons give bool Tensors, which have no gradient (== stays identity: tensors are dict keys).
-    def __lt__(self, other: Any) -> "Tensor":
-        return Tensor._make(self.array < _raw(other), False, None)
-
-    def __le__(self, other: Any) -> "Tensor":
-        return Tensor._make(self.array <= _raw(other), False, None)
-
-    def __gt__(self, other: Any) -> "Tensor":
-        return Tensor._make(self.array > _raw(other), False, None)
-
-    def __ge__(self, other: Any) -> "Tensor":
-        return Tensor._make(self.array >= _raw(other), False, None)
-
-    def eq(self, other: Any) -> "Tensor":  # elementwise, a bool Tensor (the == operator compares identity)
-        return Tensor._make(self.array == _raw(other), False, None)
-
-    def ne(self, other: Any) -> "Tensor":
-        return Tensor._make(self.array != _raw(other), False, None)
+    # Comparisons give bool Tensors, which have no gradient. As in PyTorch, == compares elements
+    # while hashing stays by identity, so tensors still work as dict keys.
+    __lt__, __le__ = _comparison(operator.lt), _comparison(operator.le)
+    __gt__, __ge__ = _comparison(operator.gt), _comparison(operator.ge)
+    __eq__, __ne__ = _comparison(operator.eq), _comparison(operator.ne)  # type: ignore[assignment]
 
     def __floordiv__(self, other: Any) -> "Tensor":
         return ops.floor_divide(self, other)
@@ -321,8 +324,9 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return ops.reversed_dims(self)
 
-    def expand(self, *shape: Any) -> "Tensor":
-        return ops.broadcast_to(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
+    def expand(self, *sizes: Any) -> "Tensor":
+        """A broadcast view of ``sizes``; -1 keeps that dimension's size, as ``torch.Tensor.expand``."""
+        return ops.expand(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
 
     def broadcast_to(self, shape: Sequence[int]) -> "Tensor":
         return ops.broadcast_to(self, shape)
@@ -387,14 +391,14 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
         """Merge dimensions ``start_dim`` to ``end_dim`` (both included) into one."""
         if self.ndim == 0:
             return ops.reshape(self, (1,))
-        start, end = _dim_index(start_dim, self.ndim, "flatten"), _dim_index(end_dim, self.ndim, "flatten")
+        start, end = dim_index(start_dim, self.ndim, "flatten"), dim_index(end_dim, self.ndim, "flatten")
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
         return ops.reshape(self, self.shape[:start] + (-1,) + self.shape[end + 1:])
 
     def unsqueeze(self, dim: int) -> "Tensor":
         """Insert a dimension of size 1 at ``dim`` (``-1`` appends one)."""
-        position = _dim_index(dim, self.ndim + 1, "unsqueeze")
+        position = dim_index(dim, self.ndim + 1, "unsqueeze")
         return ops.reshape(self, self.shape[:position] + (1,) + self.shape[position:])
 
     def squeeze(self, dim: int | Sequence[int] | None = None) -> "Tensor":
@@ -403,7 +407,7 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
             chosen = set(range(self.ndim))
         else:
             dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-            chosen = {_dim_index(d, max(self.ndim, 1), "squeeze") for d in dims}
+            chosen = {dim_index(d, max(self.ndim, 1), "squeeze") for d in dims}
         return ops.reshape(self, tuple(n for i, n in enumerate(self.shape) if not (i in chosen and n == 1)))
 
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
@@ -432,14 +436,7 @@ class _ElementCount(int):
     def __call__(self, dim: int | None = None) -> Shape | int:
         if dim is None:
             return self.shape
-        return self.shape[_dim_index(dim, len(self.shape), "size")]
-
-
-def _dim_index(dim: Any, ndim: int, name: str) -> int:
-    """``dim`` as an index in ``range(ndim)``, counting negative values from the end."""
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"{name}: dim must be an int, got {type(dim).__name__}")
-    return wrap_dim(dim, ndim)
+        return self.shape[dim_index(dim, len(self.shape), "size")]
 
 
 def _raw(value: Any) -> Any:

@@ -26,11 +26,14 @@ MinResult = namedtuple("min", ["values", "indices"])
 
 
 def _axes(dim: Any, axis: Any, name: str) -> Any:
-    """``dim`` or its NumPy spelling ``axis`` (not both)."""
+    """``dim`` or its NumPy spelling ``axis`` (not both). An empty ``dim`` (``()`` or ``[]``) means
+    every dimension, as in PyTorch; an empty ``axis`` keeps NumPy's meaning, none."""
     if axis is not None:
         if dim is not None:
             raise TypeError(f"{name}() got both dim= and axis=")
         return axis
+    if isinstance(dim, (tuple, list)) and not dim:
+        return None
     return dim
 
 
@@ -178,6 +181,7 @@ def log_softmax(input: Tensor, dim: Any = -1, dtype: Any = None, *, axis: Any = 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """The p-norm over ``dim`` (all elements when None): p = 2 or "fro" is sqrt(sum x^2), p = 1 is
     sum |x|, p = inf is max |x|, other p > 0 is (sum |x|^p)^(1/p)."""
+    dim = _axes(dim, None, "norm")
     if p == "fro" or p == 2:
         return sqrt(reductions.sum(input * input, dim, keepdim))
     if p == 1:

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd import Context, Function, Tensor, as_tensor, unbroadcast
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import index_argument, wrap_dim
 from ..backends import backend_of
 from .operands import _xp
 
@@ -105,35 +105,20 @@ def broadcast_to(a: Tensor, shape: Sequence[int]) -> Tensor:
     return BroadcastTo.apply(a, shape=shape)
 
 
-expand = broadcast_to
+def expand(a: Tensor, sizes: Sequence[int]) -> Tensor:
+    """``broadcast_to`` with PyTorch's -1 for "keep this dimension's size" (not allowed in the new
+    leading dimensions)."""
+    sizes = tuple(int(n) for n in sizes)
+    new = len(sizes) - a.ndim
+    if new < 0:
+        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to the "
+                           f"number of dimensions in the tensor ({a.ndim})")
+    if any(n == -1 for n in sizes[:new]):
+        raise RuntimeError(f"expand: the expanded size -1 isn't allowed in a leading, new dimension (sizes {sizes})")
+    return broadcast_to(a, sizes[:new] + tuple(old if n == -1 else n for n, old in zip(sizes[new:], a.shape)))
 
 
 # ============================================================== indexing and joining
-def _normalize_index(index: Any, backend: Any) -> tuple[Any, bool]:
-    """Index with Tensors and lists turned into arrays of ``backend``; also whether it has
-    integer arrays, which can pick one element twice and so need an accumulating scatter in
-    backward."""
-    items = index if isinstance(index, tuple) else (index,)
-    normalized, advanced = [], False
-    for item in items:
-        if isinstance(item, Tensor):
-            item = item.array
-        if isinstance(item, list):
-            item = np.asarray(item)
-        if hasattr(item, "dtype") and not isinstance(item, np.integer):
-            kind = backend_of(item).numpy_dtype(item.dtype).kind
-            if kind in "iu":
-                advanced = True
-            elif kind not in "b":
-                raise IndexError(f"tensors can only be indexed with integers, slices or boolean masks, not {item.dtype} arrays")
-            item = backend.asarray(item)
-        normalized.append(item)
-    lone_mask = len(normalized) == 1 and hasattr(normalized[0], "dtype")
-    if not advanced and not lone_mask and not any(item is Ellipsis for item in normalized):
-        normalized.append(Ellipsis)  # the array-API standard wants the remaining axes said
-    return tuple(normalized), advanced
-
-
 class GetItem(Function):
     """f = a[index];  df/da = the gradient scattered back (added where an index repeats)."""
 
@@ -174,7 +159,7 @@ class ScatterAdd(Function):
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
-    index, advanced = _normalize_index(index, backend_of(a.array))
+    index, advanced = index_argument(index, backend_of(a.array))
     return GetItem.apply(a, index=index, advanced=advanced)
 
 
