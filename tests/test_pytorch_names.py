@@ -127,9 +127,10 @@ def test_state_dict_to_pth_and_back(tmp_path):
                                       np.asarray(b.numpy() if hasattr(b, "numpy") else b), err_msg=name)
 
 
-def test_nn_utils_holds_spectral_norm_and_names_the_rest():
+def test_nn_utils_holds_spectral_norm_and_clipping_and_names_the_rest():
     import minigan.nn as nn
     layer = nn.utils.spectral_norm(nn.Linear(3, 2))  # reached as an attribute, as torch.nn.utils is
     assert "weight_orig" in dict(layer.named_parameters())
-    with pytest.raises(NotImplementedError, match="clip_grad_norm_ is not supported by minigan"):
-        nn.utils.clip_grad_norm_
+    assert callable(nn.utils.clip_grad_norm_) and callable(nn.utils.clip_grad_value_)
+    with pytest.raises(NotImplementedError, match="weight_norm is not supported by minigan"):
+        nn.utils.weight_norm

@@ -1,4 +1,5 @@
-"""``torch.nn.utils``' spectral normalisation: :func:`spectral_norm` (Miyato et al. 2018).
+"""``torch.nn.utils``' spectral normalisation: :func:`spectral_norm` (Miyato et al. 2018); the gradient
+clipping of minigan/nn/clip_grad.py is imported here, where PyTorch has it.
 
 ``spectral_norm(module)`` divides ``module.weight`` by an estimate of its largest singular
 value σ before every forward pass, as PyTorch's ``nn.utils.spectral_norm`` does: the trained
@@ -20,10 +21,11 @@ from .. import ops
 from ..autograd import Tensor
 from ..backends import backend_of
 from ..torch_api.unsupported import module_getattr as _module_getattr
+from .clip_grad import clip_grad_norm_, clip_grad_value_
 from .conv import ConvTranspose2d
 from .module import Module, Parameter
 
-__all__ = ["spectral_norm"]
+__all__ = ["spectral_norm", "clip_grad_norm_", "clip_grad_value_"]
 
 
 def _normalize(x: Any, eps: float) -> Any:
@@ -100,6 +102,4 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     return module
 
 
-__getattr__ = _module_getattr(__name__, "torch.nn.utils",
-                              {"clip_grad_norm_": "gradient clipping by norm", "weight_norm": "weight normalisation",
-                               "clip_grad_value_": "gradient clipping by value"})
+__getattr__ = _module_getattr(__name__, "torch.nn.utils", {"weight_norm": "weight normalisation"})
