@@ -12,6 +12,10 @@ from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
 )
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
+from .torch_api.functions import (
+    add, allclose, bmm, div, equal, flatten, isfinite, isinf, isnan, mm, mul, neg, pow, reshape, square, squeeze, sub,
+    unsqueeze,
+)
 from .autograd.pytorch_methods import chunk, split
 from . import nn, optim
 from .torch_api.serialization import load, save
@@ -43,13 +47,14 @@ __all__ = [
     "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
-    "chunk", "split", "from_numpy", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
+    "chunk", "split", "from_numpy", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
+    "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
-    # minigan.float, .int and .bool exist too, but stay out of ``import *``, which would shadow the builtins.
+    # minigan.float, .int, .bool and .pow exist too, but stay out of ``import *``, which would shadow the builtins.
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
 ]
 

@@ -1,7 +1,8 @@
 """Tensor methods that PyTorch code calls and that are built from other ops: ``repeat``, ``chunk``,
-``split``, ``contiguous``, the ``*_as`` forms and the ``new_*`` factories. Each is made of recorded
-ops (reshape, broadcast, slicing, a cast), so gradients flow through them with nothing new to
-differentiate. ``eq``, ``ne``, ``any`` and ``all`` give bool tensors, which have no gradient."""
+``split``, ``contiguous``, the ``*_as`` forms, the operators' named forms (``add``, ``mul``, ``mm``...)
+and the ``new_*`` factories. Each is made of recorded ops (arithmetic, reshape, broadcast, slicing, a
+cast), so gradients flow through them with nothing new to differentiate. ``eq``, ``ne``, ``any``,
+``all``, ``isnan``, ``isinf`` and ``isfinite`` give bool tensors, which have no gradient."""
 from __future__ import annotations
 
 import builtins
@@ -82,10 +83,19 @@ def _comparand(other: Any, name: str) -> Any:
     return other
 
 
+def _check_ndim(name: str, ndim: int, *tensors: Any) -> None:
+    for which, tensor in zip(("self", "mat2"), tensors):
+        if not hasattr(tensor, "ndim") or not hasattr(tensor, "requires_grad"):
+            raise TypeError(f"{name}: {which} must be a Tensor, got {type(tensor).__name__}")
+        if tensor.ndim != ndim:
+            raise RuntimeError(f"{name}: {which} must be a {ndim}-D tensor, got shape {tensor.shape}")
+
+
 class PyTorchMethods(TensorTypeMethods):
     """``repeat``, ``chunk``, ``split``, ``contiguous``, the ``*_as`` forms, ``eq``/``ne``,
-    ``any``/``all`` and ``new_*`` on Tensor (a base class of it); through TensorTypeMethods also
-    ``type()``, ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
+    ``any``/``all``, the operators' named forms (``add``, ``mul``, ``mm``...), ``isnan`` and
+    ``new_*`` on Tensor (a base class of it); through TensorTypeMethods also ``type()``,
+    ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
 
     __slots__ = ()
 
@@ -112,6 +122,67 @@ class PyTorchMethods(TensorTypeMethods):
         xp = backend_of(array).xp
         return Tensor._make(getattr(xp, name)(array, axis=reduced_axes(dim, self.ndim), keepdims=bool(keepdim)),
                             False, None)
+
+    # The named forms of the operators, as PyTorch spells them; each is recorded like its operator.
+    def add(self, other: Any, *, alpha: Any = 1) -> Any:
+        """self + alpha * other."""
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> Any:
+        """self - alpha * other."""
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other: Any) -> Any:
+        return self * other
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Any:
+        """self / other; with ``rounding_mode="floor"``, self // other (no gradient)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode == "floor":
+            return self // other
+        raise ValueError(f"div: rounding_mode must be None or 'floor' in minigan, got {rounding_mode!r}")
+
+    def neg(self) -> Any:
+        return -self
+
+    def pow(self, exponent: Any) -> Any:
+        return self ** exponent
+
+    def square(self) -> Any:
+        """self * self."""
+        return self * self
+
+    multiply, divide, negative, subtract = mul, div, neg, sub
+
+    def mm(self, mat2: Any) -> Any:
+        """The product of two matrices (2-D tensors), as ``torch.mm``."""
+        _check_ndim("mm", 2, self, mat2)
+        return self @ mat2
+
+    def bmm(self, mat2: Any) -> Any:
+        """The products of two batches of matrices, (b, n, m) @ (b, m, p), as ``torch.bmm``."""
+        _check_ndim("bmm", 3, self, mat2)
+        if self.shape[0] != mat2.shape[0]:
+            raise RuntimeError(f"bmm: the batch sizes differ: {self.shape[0]} and {mat2.shape[0]}")
+        return self @ mat2
+
+    def isnan(self) -> Any:
+        """Where the elements are NaN: a bool tensor."""
+        return self != self
+
+    def isinf(self) -> Any:
+        """Where the elements are +inf or -inf: a bool tensor."""
+        return self._elementwise_test("isinf")
+
+    def isfinite(self) -> Any:
+        """Where the elements are neither infinite nor NaN: a bool tensor."""
+        return self._elementwise_test("isfinite")
+
+    def _elementwise_test(self, name: str) -> Any:
+        from .tensor import Tensor  # noqa: PLC0415 - Tensor is built on this class
+
+        return Tensor._make(getattr(backend_of(self.array).xp, name)(self.array), False, None)
 
     def is_contiguous(self) -> bool:
         """Whether the elements lie in memory in row-major order, with no gaps."""

@@ -10,6 +10,7 @@ from typing import Any
 from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_bilinear, upsample_nearest
 from ..ops import dropout, leaky_relu, relu, sigmoid, softplus, tanh
 from ..ops.dims import log_softmax, softmax
+from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
 from .layers import batch_norm, linear
 from .losses import (
     bce,
@@ -39,3 +40,5 @@ __all__ = [
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "nll_loss", "cross_entropy",
 ]
+
+__getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

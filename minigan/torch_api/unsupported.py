@@ -1,10 +1,10 @@
 """The PyTorch names minigan knows it lacks, so that using one says so in one line.
 
-Each package (``minigan``, ``minigan.nn``, ``minigan.optim``, ``minigan.cuda``, ``minigan.data``)
-installs :func:`module_getattr` as its module-level ``__getattr__``. Python calls that only
-for names the package does not define, so everything minigan has is untouched; a listed name
-raises :class:`UnsupportedFeatureError` naming the feature, and any other name the usual
-AttributeError.
+Each package (``minigan``, ``minigan.nn``, ``minigan.nn.functional``, ``minigan.optim``,
+``minigan.cuda``, ``minigan.data``) installs :func:`module_getattr` as its module-level
+``__getattr__``. Python calls that only for names the package does not define, so everything
+minigan has is untouched; a listed name raises :class:`UnsupportedFeatureError` naming the
+feature, and any other name the usual AttributeError.
 """
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ TORCH: Mapping[str, str] = {
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
+    **{name: "an op minigan does not have; docs/internals.md lists the ones it has"
+       for name in ("einsum", "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk", "gather",
+                    "scatter", "index_select", "masked_fill", "nonzero", "unique", "flip", "roll", "tril", "triu",
+                    "diag", "outer", "addmm", "cdist", "lerp", "sign", "round", "floor", "ceil", "sin", "cos",
+                    "log1p", "expm1", "rsqrt", "reciprocal", "erf", "randperm", "bernoulli", "multinomial")},
 }
 
 NN: Mapping[str, str] = {
@@ -59,6 +64,31 @@ NN: Mapping[str, str] = {
     "L1Loss": "L1Loss", "KLDivLoss": "KLDivLoss",
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
+}
+
+_ACTIVATION = "this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, softmax and log_softmax"
+_LOSS = "this loss; minigan has binary_cross_entropy(_with_logits), mse_loss, cross_entropy and nll_loss"
+
+FUNCTIONAL: Mapping[str, str] = {
+    **{name: _ACTIVATION for name in ("gelu", "elu", "selu", "celu", "silu", "mish", "hardtanh", "relu6",
+                                      "logsigmoid", "softsign", "hardswish", "hardsigmoid", "glu", "softmin",
+                                      "gumbel_softmax", "prelu", "rrelu")},
+    **{name: _LOSS for name in ("l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss",
+                                "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss",
+                                "multilabel_margin_loss", "triplet_margin_loss", "cosine_embedding_loss")},
+    **{name: _CONVOLUTIONS for name in ("conv1d", "conv3d", "conv_transpose1d", "conv_transpose3d")},
+    **{name: _POOLING for name in ("max_pool1d", "avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+                                   "adaptive_avg_pool1d", "lp_pool2d")},
+    **{name: "normalisation other than batch norm" for name in ("layer_norm", "group_norm", "instance_norm",
+                                                                 "local_response_norm")},
+    "pad": "padding as a function; Conv2d and ConvTranspose2d take padding=",
+    "normalize": "F.normalize; divide by x.norm(dim=..., keepdim=True) instead",
+    "cosine_similarity": "cosine similarity", "pairwise_distance": "pairwise distances",
+    "unfold": "nn.Unfold and nn.Fold", "fold": "nn.Unfold and nn.Fold",
+    "one_hot": "F.one_hot; write ones into zeros with one_hot[minigan.arange(n), labels] = 1",
+    "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
+    "pixel_shuffle": "pixel shuffle", "grid_sample": "grid sampling", "affine_grid": "grid sampling",
+    "scaled_dot_product_attention": _RECURRENT, "multi_head_attention_forward": _RECURRENT,
 }
 
 OPTIM: Mapping[str, str] = {

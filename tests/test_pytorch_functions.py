@@ -1,0 +1,98 @@
+"""The operators' named forms (``x.add(y, alpha=2)``, ``torch.mm``...), ``isnan`` and friends, the
+function forms (``torch.flatten(x, 1)``), and the names minigan lacks in ``nn.functional`` and at the
+top level, checked against values written out by hand."""
+import numpy as np
+import pytest
+
+import minigan
+import minigan.nn.functional as F
+
+
+def test_named_operator_forms_give_the_operators_values_and_gradients():
+    x = minigan.tensor([3.0, -3.0], requires_grad=True)
+    y = minigan.tensor([1.0, 2.0])
+    assert x.add(y).tolist() == [4.0, -1.0] and x.add(y, alpha=2).tolist() == [5.0, 1.0]
+    assert x.sub(y, alpha=3).tolist() == [0.0, -9.0] and x.subtract(1).tolist() == [2.0, -4.0]
+    assert x.mul(y).tolist() == [3.0, -6.0] and x.multiply(2).tolist() == [6.0, -6.0]
+    assert x.div(2).tolist() == [1.5, -1.5] and x.divide(y).tolist() == [3.0, -1.5]
+    assert x.div(2, rounding_mode="floor").tolist() == [1.0, -2.0]  # toward minus infinity
+    assert x.neg().tolist() == [-3.0, 3.0] and x.negative().tolist() == [-3.0, 3.0]
+    assert x.pow(2).tolist() == [9.0, 9.0] and x.square().tolist() == [9.0, 9.0]
+    (x.square().sum() + x.mul(2).sum() + x.neg().sum() + x.add(x, alpha=3).sum()).backward()
+    assert x.grad.tolist() == [2 * 3.0 + 2 - 1 + 4, 2 * -3.0 + 2 - 1 + 4]  # 2x + 2 - 1 + (1 + 3)
+    with pytest.raises(ValueError, match="rounding_mode must be None or 'floor' in minigan, got 'trunc'"):
+        x.div(2, rounding_mode="trunc")
+
+
+def test_mm_and_bmm_take_only_matrices_and_batches_of_them():
+    a = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    b = np.arange(12.0, dtype=np.float32).reshape(3, 4)
+    np.testing.assert_array_equal(minigan.tensor(a).mm(minigan.tensor(b)).numpy(), a @ b)
+    np.testing.assert_array_equal(minigan.mm(minigan.tensor(a), minigan.tensor(b)).numpy(), a @ b)
+    batch_a, batch_b = np.stack([a, 2 * a]), np.stack([b, b + 1])
+    expected = np.stack([a @ b, (2 * a) @ (b + 1)])
+    np.testing.assert_array_equal(minigan.bmm(minigan.tensor(batch_a), minigan.tensor(batch_b)).numpy(), expected)
+    with pytest.raises(RuntimeError, match="mm: self must be a 2-D tensor, got shape \\(2, 2, 3\\)"):
+        minigan.mm(minigan.tensor(batch_a), minigan.tensor(b))
+    with pytest.raises(RuntimeError, match="bmm: mat2 must be a 3-D tensor, got shape \\(3, 4\\)"):
+        minigan.bmm(minigan.tensor(batch_a), minigan.tensor(b))
+    with pytest.raises(RuntimeError, match="bmm: the batch sizes differ: 2 and 1"):
+        minigan.bmm(minigan.tensor(batch_a), minigan.tensor(batch_b[:1]))
+    with pytest.raises(TypeError, match="mm: mat2 must be a Tensor, got ndarray"):
+        minigan.tensor(a).mm(b)
+
+
+def test_isnan_isinf_isfinite():
+    x = minigan.tensor([1.0, float("nan"), float("inf"), -float("inf")])
+    assert x.isnan().tolist() == [False, True, False, False]
+    assert minigan.isinf(x).tolist() == [False, False, True, True]
+    assert minigan.isfinite(x).tolist() == [True, False, False, False]
+    assert minigan.isnan(x).any().item() is True
+    labels = minigan.tensor([1, 2], dtype=minigan.int64)
+    assert labels.isnan().tolist() == [False, False] and labels.isfinite().tolist() == [True, True]
+
+
+def test_function_forms_take_pytorch_s_arguments():
+    x = minigan.tensor(np.arange(24.0, dtype=np.float32).reshape(2, 3, 4))
+    assert minigan.flatten(x, 1).shape == (2, 12) and minigan.flatten(x).shape == (24,)
+    assert minigan.reshape(x, (4, 6)).shape == (4, 6)
+    assert minigan.squeeze(minigan.zeros(1, 3, 1), 0).shape == (3, 1) and minigan.unsqueeze(x, -1).shape == (2, 3, 4, 1)
+    assert minigan.add(x, 1, alpha=2)[0, 0, 0].item() == 2.0 and minigan.sub(x, x).abs().sum().item() == 0.0
+    assert minigan.mul(x, 2)[1, 2, 3].item() == 46.0 and minigan.div(x, 4, rounding_mode="floor")[0, 1, 3].item() == 1.0
+    assert minigan.neg(x)[0, 0, 1].item() == -1.0 and minigan.square(x)[0, 0, 3].item() == 9.0
+    assert minigan.pow(x, 2)[0, 0, 2].item() == 4.0 and minigan.pow(2, x)[0, 0, 3].item() == 8.0
+    with pytest.raises(TypeError, match="flatten\\(\\): argument 'input' must be a Tensor, not list"):
+        minigan.flatten([1.0, 2.0])
+    with pytest.raises(TypeError, match="one of 'input' and 'exponent' must be a Tensor"):
+        minigan.pow(2, 3)
+
+
+def test_allclose_and_equal_answer_with_a_bool():
+    x = minigan.tensor([1.0, 2.0])
+    assert minigan.allclose(x, x + 1e-9) is True and minigan.allclose(x, x + 1e-3) is False
+    assert minigan.allclose(x, x + 1e-3, atol=1e-2) is True
+    nan = minigan.tensor([1.0, float("nan")])
+    assert minigan.allclose(nan, nan) is False and minigan.allclose(nan, nan, equal_nan=True) is True
+    assert minigan.equal(x, x.clone()) is True and minigan.equal(x, x[:1]) is False
+    assert minigan.equal(x, minigan.tensor([1.0, 3.0])) is False
+    with pytest.raises(RuntimeError, match="allclose: shapes \\(2,\\) and \\(3,\\) do not broadcast"):
+        minigan.allclose(x, minigan.ones(3))
+
+
+@pytest.mark.parametrize("name, feature", [
+    ("gelu", "this activation"), ("l1_loss", "this loss"), ("layer_norm", "normalisation other than batch norm"),
+    ("pad", "padding as a function"), ("one_hot", "F.one_hot"), ("conv1d", "1-d and 3-d convolutions"),
+])
+def test_functional_names_minigan_lacks_say_so(name, feature):
+    with pytest.raises(minigan.UnsupportedFeatureError, match=f"torch.nn.functional.{name} is not supported by "
+                                                              f"minigan \\({feature}"):
+        getattr(F, name)
+    assert not hasattr(F, name) and hasattr(F, "relu")
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        F.no_such_name  # noqa: B018
+
+
+def test_top_level_ops_minigan_lacks_say_so():
+    with pytest.raises(minigan.UnsupportedFeatureError, match="torch.einsum is not supported by minigan \\(an op "
+                                                              "minigan does not have"):
+        minigan.einsum  # noqa: B018
