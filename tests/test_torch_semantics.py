@@ -243,3 +243,35 @@ def test_cross_entropy_takes_int64_tensor_labels():
     assert loss.item() == pytest.approx((-np.log(0.75) - np.log(0.25)) / 2, rel=1e-6)
     with pytest.raises(TypeError, match="Long"):
         minigan.nn.functional.cross_entropy(logits, minigan.tensor([1.0, 0.0]))
+
+
+# ------------------------------------------------------------------ defaults and old checkpoints
+def test_clamp_bounds_must_be_numbers_and_the_error_says_what_to_use():
+    x = minigan.tensor([1.0, 5.0])
+    assert x.clamp(min=np.float32(2.0)).tolist() == [2.0, 5.0]
+    with pytest.raises(TypeError, match="clamp: min and max must be numbers in minigan, got Tensor; for tensor "
+                                        "bounds use minigan.maximum"):
+        x.clamp(min=minigan.tensor(2.0))
+    assert minigan.maximum(x, minigan.tensor([2.0, 2.0])).tolist() == [2.0, 5.0]
+
+
+def test_sgd_takes_pytorch_s_default_learning_rate():
+    p = minigan.nn.Parameter(minigan.tensor([1.0]))
+    optimizer = minigan.optim.SGD([p])
+    assert optimizer.defaults["lr"] == 1e-3
+    p.grad = minigan.tensor([2.0])
+    optimizer.step()
+    assert p.item() == pytest.approx(1.0 - 1e-3 * 2.0)
+
+
+def test_a_checkpoint_without_num_batches_tracked_loads_as_in_pytorch():
+    """PyTorch checkpoints from before 0.4.1 have no num_batches_tracked; loading keeps the module's."""
+    model = minigan.nn.Sequential(minigan.nn.Linear(3, 4), minigan.nn.BatchNorm1d(4))
+    state = model.state_dict()
+    del state["1.num_batches_tracked"]
+    model[1].num_batches_tracked[...] = 5
+    result = model.load_state_dict(state)
+    assert list(result.missing_keys) == [] and int(model[1].num_batches_tracked) == 5
+    del state["1.running_var"]
+    with pytest.raises(RuntimeError, match="Missing key\\(s\\): '1.running_var'$"):
+        model.load_state_dict(state)

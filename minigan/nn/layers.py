@@ -189,6 +189,7 @@ class BatchNorm1d(Module):
     """
 
     fuses_activation = True
+    optional_state = ("num_batches_tracked",)  # PyTorch checkpoints before 0.4.1 lack it, and load
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,

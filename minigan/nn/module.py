@@ -59,6 +59,8 @@ class Module:
     _buffers: dict[str, np.ndarray | None]
     _modules: dict[str, "Module | None"]
     _non_persistent: set[str]
+    #: State entries a checkpoint may lack: load_state_dict leaves them as they are, even when strict.
+    optional_state: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         # object.__setattr__ because our own __setattr__ needs these registries to exist.
@@ -316,7 +318,8 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict expects a mapping of names to arrays, got {type(state_dict).__name__}")
         entries = {key: (module, name, kind) for key, module, name, kind in self._state_entries()}
-        missing = [key for key in entries if key not in state_dict]
+        missing = [key for key, (module, name, _) in entries.items()
+                   if key not in state_dict and name not in module.optional_state]
         unexpected = [key for key in state_dict if key not in entries]
         mismatched = []
         arrays: dict[str, np.ndarray] = {}

@@ -2,6 +2,7 @@
 (``astype``, ``to_device``)."""
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -198,6 +199,10 @@ def abs(a: Tensor) -> Tensor:  # noqa: A001 - mirrors torch.abs
 def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
     if min is None and max is None:
         raise ValueError("clamp: give at least one of min and max")
+    for bound in (min, max):
+        if bound is not None and not isinstance(bound, numbers.Real):
+            raise TypeError(f"clamp: min and max must be numbers in minigan, got {type(bound).__name__}; for "
+                            "tensor bounds use minigan.maximum(x, low) and minigan.minimum(x, high)")
     return Clamp.apply(a, low=min, high=max)
 
 

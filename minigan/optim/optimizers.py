@@ -282,7 +282,7 @@ class SGD(Optimizer):
     """
 
     def __init__(
-        self, params: ParamsArg, lr: float, momentum: float = 0.0, dampening: float = 0.0,
+        self, params: ParamsArg, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
         nesterov: bool = False, weight_decay: float = 0.0,
     ) -> None:
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov, weight_decay=weight_decay)
