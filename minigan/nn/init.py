@@ -1,8 +1,9 @@
 """Weight initialisation, in place on a Tensor's data (``nn.init.xavier_uniform_(layer.weight)``).
 
-Same formulas and defaults as ``torch.nn.init``. Every random initialiser draws from ``rng``
-when given, else from ``minigan.torch_api.generators.default_generator()`` (so ``manual_seed`` fixes it).
-Values are drawn in float64 and rounded once to the tensor's dtype.
+Same formulas and defaults as ``torch.nn.init``. Every random initialiser draws from ``rng`` (a
+NumPy Generator) or PyTorch's ``generator=`` (a ``minigan.Generator``) when given, else from the
+generator ``minigan.manual_seed`` seeds. Values are drawn in float64 and rounded once to the
+tensor's dtype.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..torch_api import generators as _random
+from ..torch_api.factories import numpy_generator_of
+from ..torch_api.unsupported import module_getattr as _module_getattr
 from ..backends import backend_of
 from ..autograd import Tensor
 
@@ -75,22 +77,28 @@ def _fill(tensor: Any, values: Any) -> Any:
     return tensor
 
 
-def _rng(rng: np.random.Generator | None) -> np.random.Generator:
-    return rng if rng is not None else _random.default_generator()
+def _rng(rng: np.random.Generator | None, generator: Any) -> np.random.Generator:
+    """The NumPy Generator to draw from: ``rng``, or PyTorch's ``generator=`` (a minigan.Generator),
+    or the one ``manual_seed`` seeds."""
+    if rng is not None and generator is not None:
+        raise TypeError("init: pass rng= or generator=, not both")
+    return rng if rng is not None else numpy_generator_of(generator)
 
 
-def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0, rng: np.random.Generator | None = None) -> Any:
+def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0, rng: np.random.Generator | None = None,
+             generator: Any = None) -> Any:
     """Fill with samples from U(a, b)."""
     if a > b:
         raise ValueError(f"uniform_: lower bound {a} is above upper bound {b}")
-    return _fill(tensor, _rng(rng).uniform(a, b, size=_array(tensor).shape))
+    return _fill(tensor, _rng(rng, generator).uniform(a, b, size=_array(tensor).shape))
 
 
-def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, rng: np.random.Generator | None = None) -> Any:
+def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, rng: np.random.Generator | None = None,
+            generator: Any = None) -> Any:
     """Fill with samples from N(mean, std^2)."""
     if std < 0:
         raise ValueError(f"normal_: std must be non-negative, got {std}")
-    return _fill(tensor, _rng(rng).normal(mean, std, size=_array(tensor).shape))
+    return _fill(tensor, _rng(rng, generator).normal(mean, std, size=_array(tensor).shape))
 
 
 def constant_(tensor: Any, val: float) -> Any:
@@ -109,26 +117,28 @@ def ones_(tensor: Any) -> Any:
     return constant_(tensor, 1.0)
 
 
-def xavier_uniform_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | None = None) -> Any:
+def xavier_uniform_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | None = None,
+                    generator: Any = None) -> Any:
     """Glorot uniform: U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     if fan_in + fan_out == 0:  # a zero-element tensor: nothing to fill
         return tensor
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -bound, bound, rng=rng)
+    return uniform_(tensor, -bound, bound, rng=rng, generator=generator)
 
 
-def xavier_normal_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | None = None) -> Any:
+def xavier_normal_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | None = None,
+                   generator: Any = None) -> Any:
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     if fan_in + fan_out == 0:
         return tensor
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng=rng)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng=rng, generator=generator)
 
 
 def kaiming_uniform_(
     tensor: Any, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator | None = None, generator: Any = None,
 ) -> Any:
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).
 
@@ -138,21 +148,25 @@ def kaiming_uniform_(
     if fan == 0:  # a zero-element tensor: nothing to fill
         return tensor
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
-    return uniform_(tensor, -bound, bound, rng=rng)
+    return uniform_(tensor, -bound, bound, rng=rng, generator=generator)
 
 
 def kaiming_normal_(
     tensor: Any, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator | None = None, generator: Any = None,
 ) -> Any:
     """He normal: N(0, std^2) with std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a)."""
     fan = _fan(tensor, mode)
     if fan == 0:
         return tensor
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), rng=rng)
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), rng=rng, generator=generator)
 
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
 ]
+
+__getattr__ = _module_getattr(__name__, "torch.nn.init", {
+    name: "this initialiser; minigan has uniform_, normal_, constant_, zeros_, ones_, xavier_* and kaiming_*"
+    for name in ("orthogonal_", "trunc_normal_", "eye_", "dirac_", "sparse_")})

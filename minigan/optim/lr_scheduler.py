@@ -7,9 +7,11 @@ rate; call ``step()`` after each epoch (or iteration, for CyclicLR).
 """
 from __future__ import annotations
 
+import bisect
 import math
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
+from ..torch_api.unsupported import module_getattr as _module_getattr
 from .optimizers import Optimizer
 
 
@@ -93,6 +95,62 @@ class StepLR(LRScheduler):
 
     def _lr_at(self, epoch: int, base_lr: float) -> float:
         return base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class MultiStepLR(LRScheduler):
+    """lr = base_lr * gamma ** (how many milestones are <= epoch); a milestone given twice counts twice."""
+
+    _state_keys = ("milestones", "gamma")
+
+    def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1) -> None:
+        if isinstance(milestones, (str, bytes)) or not all(int(m) == m and m >= 0 for m in milestones):
+            raise ValueError(f"MultiStepLR: milestones must be a list of epochs >= 0, got {milestones!r}")
+        self.milestones = sorted(int(m) for m in milestones)
+        self.gamma = float(gamma)
+        super().__init__(optimizer)
+
+    def _lr_at(self, epoch: int, base_lr: float) -> float:
+        return base_lr * self.gamma ** bisect.bisect_right(self.milestones, epoch)
+
+
+class LinearLR(LRScheduler):
+    """lr = base_lr * (start_factor + (end_factor - start_factor) * min(epoch, total_iters) / total_iters)."""
+
+    _state_keys = ("start_factor", "end_factor", "total_iters")
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5) -> None:
+        if not 0 < start_factor <= 1 or not 0 <= end_factor <= 1:
+            raise ValueError(f"LinearLR: start_factor must be in (0, 1] and end_factor in [0, 1], got "
+                             f"{start_factor} and {end_factor}")
+        if int(total_iters) != total_iters or total_iters <= 0:
+            raise ValueError(f"LinearLR: total_iters must be a positive integer, got {total_iters}")
+        self.start_factor, self.end_factor, self.total_iters = float(start_factor), float(end_factor), int(total_iters)
+        super().__init__(optimizer)
+
+    def _lr_at(self, epoch: int, base_lr: float) -> float:
+        progress = min(epoch, self.total_iters) / self.total_iters
+        return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * progress)
+
+
+class LambdaLR(LRScheduler):
+    """lr = base_lr * lr_lambda(epoch), with one function for every param group or a list of
+    one per group. The functions are not part of ``state_dict`` (PyTorch saves only callable
+    objects there): pass the same ones when resuming."""
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]]
+                 ) -> None:
+        groups = len(optimizer.param_groups)
+        lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * groups
+        if len(lambdas) != groups:
+            raise ValueError(f"LambdaLR: expected {groups} lr_lambdas, got {len(lambdas)}")
+        if not all(callable(f) for f in lambdas):
+            raise TypeError("LambdaLR: lr_lambda must be a function of the epoch (or a list of them)")
+        self.lr_lambdas = lambdas
+        super().__init__(optimizer)
+
+    def get_lr(self) -> list[float]:
+        return [base_lr * float(f(self.last_epoch)) for f, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
 
 class ExponentialLR(LRScheduler):
@@ -185,4 +243,11 @@ def _per_group(name: str, value: float | Sequence[float], groups: int) -> list[f
     return [float(value)] * groups
 
 
-__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "CyclicLR"]
+__all__ = ["LRScheduler", "StepLR", "MultiStepLR", "LinearLR", "LambdaLR", "ExponentialLR", "CosineAnnealingLR",
+           "CyclicLR"]
+
+__getattr__ = _module_getattr(__name__, "torch.optim.lr_scheduler", {
+    name: "this scheduler; minigan has StepLR, MultiStepLR, LinearLR, LambdaLR, ExponentialLR, CosineAnnealingLR "
+          "and CyclicLR"
+    for name in ("ReduceLROnPlateau", "OneCycleLR", "CosineAnnealingWarmRestarts", "SequentialLR", "ChainedScheduler",
+                 "PolynomialLR", "ConstantLR", "MultiplicativeLR")})

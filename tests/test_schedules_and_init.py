@@ -1,0 +1,81 @@
+"""MultiStepLR, LinearLR and LambdaLR against their rates written out by hand; nn.init's
+``generator=``; the schedulers and initialisers minigan lacks say so."""
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import nn, optim
+from minigan.optim import lr_scheduler
+
+
+def _rates(make_scheduler, epochs, groups=None):
+    params = groups or [nn.Parameter(minigan.ones(1))]
+    optimizer = optim.SGD(params, lr=0.1)
+    scheduler = make_scheduler(optimizer)
+    rates = []
+    for _ in range(epochs):
+        rates.append(scheduler.get_last_lr())
+        optimizer.step()
+        scheduler.step()
+    return rates, scheduler, optimizer
+
+
+def test_multistep_lr_multiplies_by_gamma_at_each_milestone_counting_repeats():
+    rates, _, _ = _rates(lambda o: lr_scheduler.MultiStepLR(o, milestones=[5, 2, 5], gamma=0.5), 7)
+    expected = [0.1, 0.1, 0.05, 0.05, 0.05, 0.0125, 0.0125]  # 5 twice: two halvings at epoch 5
+    assert [r[0] for r in rates] == pytest.approx(expected)
+
+
+def test_linear_lr_ramps_the_factor_then_holds_it():
+    rates, _, optimizer = _rates(lambda o: lr_scheduler.LinearLR(o, start_factor=0.25, total_iters=4), 7)
+    expected = [0.1 * f for f in (0.25, 0.4375, 0.625, 0.8125, 1.0, 1.0, 1.0)]
+    assert [r[0] for r in rates] == pytest.approx(expected)
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.1)
+
+
+def test_lambda_lr_per_group_and_its_state_dict_round_trip():
+    groups = [{"params": [nn.Parameter(minigan.ones(1))]}, {"params": [nn.Parameter(minigan.ones(1))], "lr": 0.5}]
+    lambdas = [lambda epoch: 0.9**epoch, lambda epoch: 1.0 / (epoch + 1)]
+    rates, scheduler, optimizer = _rates(lambda o: lr_scheduler.LambdaLR(o, lambdas), 4, groups)
+    assert rates == [pytest.approx([0.1 * 0.9**e, 0.5 / (e + 1)]) for e in range(4)]
+    again = lr_scheduler.LambdaLR(optimizer, lambdas)
+    again.load_state_dict(scheduler.state_dict())
+    again.step()
+    assert again.get_last_lr() == pytest.approx([0.1 * 0.9**5, 0.5 / 6])
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda o: lr_scheduler.MultiStepLR(o, [2, -1]), ValueError, "milestones must be a list of epochs >= 0"),
+    (lambda o: lr_scheduler.LinearLR(o, start_factor=0.0), ValueError, "start_factor must be in \\(0, 1\\]"),
+    (lambda o: lr_scheduler.LinearLR(o, total_iters=0), ValueError, "total_iters must be a positive integer"),
+    (lambda o: lr_scheduler.LambdaLR(o, 0.5), TypeError, "lr_lambda must be a function of the epoch"),
+    (lambda o: lr_scheduler.LambdaLR(o, [math.exp, math.exp]), ValueError, "expected 1 lr_lambdas, got 2"),
+])
+def test_bad_scheduler_arguments_get_one_line(make, error, message):
+    optimizer = optim.SGD([nn.Parameter(minigan.ones(1))], lr=0.1)
+    with pytest.raises(error, match=message):
+        make(optimizer)
+    assert optimizer.param_groups[0]["lr"] == 0.1
+
+
+def test_schedulers_and_initialisers_minigan_lacks_say_so():
+    with pytest.raises(minigan.UnsupportedFeatureError, match="lr_scheduler.OneCycleLR is not supported by minigan"):
+        lr_scheduler.OneCycleLR  # noqa: B018
+    with pytest.raises(minigan.UnsupportedFeatureError, match="nn.init.trunc_normal_ is not supported by minigan"):
+        nn.init.trunc_normal_  # noqa: B018
+
+
+def test_init_takes_pytorch_s_generator_argument():
+    def drawn(seed):
+        weight = minigan.zeros(3, 4)
+        nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=minigan.Generator().manual_seed(seed))
+        return weight.numpy()
+
+    first, again, other = drawn(3), drawn(3), drawn(4)
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+    assert np.abs(first).max() <= 1 / math.sqrt(4)  # the bound 1/sqrt(fan_in) with nn.Linear's a = sqrt(5)
+    with pytest.raises(TypeError, match="pass rng= or generator=, not both"):
+        nn.init.normal_(minigan.zeros(2), rng=np.random.default_rng(0), generator=minigan.Generator())
