@@ -151,6 +151,21 @@ def test_a_plain_dataset_is_collated_like_pytorch():
     assert batches[1][1].tolist() == [4, 5]
 
 
+def test_numpy_scalars_keep_their_dtype_in_a_batch_as_in_pytorch():
+    class Scalars(Dataset):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            return np.float32(i) / 2, np.int32(i), np.bool_(i % 2), True
+
+    values, counts, odd, flags = next(iter(DataLoader(Scalars(), batch_size=3)))
+    assert values.dtype == np.float32 and values.tolist() == [0.0, 0.5, 1.0]  # not float64
+    assert counts.dtype == np.int32 and counts.tolist() == [0, 1, 2]
+    assert odd.dtype == np.bool_ and odd.tolist() == [False, True, False]
+    assert flags.dtype == np.bool_ and flags.tolist() == [True, True, True]
+
+
 def test_a_subclass_overriding_getitem_is_not_bypassed():
     class Doubled(TensorDataset):
         def __getitem__(self, i):

@@ -12,9 +12,9 @@ __all__ = ["default_collate"]
 
 
 def default_collate(samples: list) -> Any:
-    """Stack a list of samples field by field, as PyTorch's ``default_collate``: Tensors and float
-    arrays into one Tensor, ints into an int64 Tensor and integer arrays into an integer Tensor,
-    Python floats into a float64 Tensor; tuples and lists become lists, dicts keep their keys."""
+    """Stack a list of samples field by field, as PyTorch's ``default_collate``: Tensors, arrays and
+    NumPy scalars into one Tensor of their dtype, Python ints into an int64 Tensor and Python
+    floats into a float64 one; tuples and lists become lists, dicts keep their keys."""
     first = samples[0]
     if isinstance(first, Tensor):
         return Tensor._make(np.stack([s.array for s in samples]), False, None)
@@ -24,7 +24,9 @@ def default_collate(samples: list) -> Any:
         return [default_collate(list(field)) for field in zip(*samples)]
     if isinstance(first, dict):
         return {key: default_collate([s[key] for s in samples]) for key in first}
-    if isinstance(first, (bool, np.bool_)):
+    if isinstance(first, np.generic) and first.dtype.kind in "fiub":  # a NumPy scalar keeps its dtype
+        return Tensor._make(np.array(samples), False, None)
+    if isinstance(first, bool):
         return Tensor._make(np.array(samples, dtype=np.bool_), False, None)
     if isinstance(first, (numbers.Integral, np.integer)):
         return Tensor._make(np.array(samples, dtype=np.int64), False, None)
