@@ -137,6 +137,20 @@ def test_arithmetic_promotes_as_pytorch():
     assert stacked.dtype == np.int64 and stacked.shape == (2, 4)
 
 
+def test_a_scalar_tensor_does_not_widen_a_larger_one_as_in_pytorch():
+    batch = minigan.tensor([[1.0, 2.0]], requires_grad=True)
+    scale = minigan.tensor(2.0, dtype=minigan.float64, requires_grad=True)
+    product = batch * scale
+    assert product.dtype == np.float32 and product.tolist() == [[2.0, 4.0]]
+    product.sum().backward()
+    assert batch.grad.dtype == np.float32 and batch.grad.tolist() == [[2.0, 2.0]]
+    assert scale.grad.dtype == np.float64 and scale.grad.item() == 3.0  # 1 + 2, back in its own dtype
+    small = minigan.tensor(np.array([1, 2], np.int32))
+    assert (small + minigan.tensor(np.int64(3))).dtype == np.int32
+    assert (minigan.ones(2, dtype=minigan.float64) + minigan.ones(2)).dtype == np.float64  # both sized: widened
+    assert (minigan.tensor(3.0, dtype=minigan.float64) + minigan.tensor(1.0)).dtype == np.float64  # both 0-d
+
+
 def test_floor_division_and_remainder_follow_python_signs():
     a = minigan.tensor(np.array([7, -7, 7, -7]))
     b = minigan.tensor(np.array([2, 2, -2, -2]))

@@ -27,13 +27,20 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 
 
 def _promoted(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """``a`` and ``b`` with an integer/bool side cast to the float side's dtype (floats of two
-    widths, or two integer types, are left to the array library, which widens as PyTorch does)."""
+    """``a`` and ``b`` with an integer/bool side cast to the float side's dtype. Of two floats (or
+    two integers) of different widths, a 0-d tensor beside a larger one takes the larger one's
+    dtype, as in PyTorch (a float64 scalar tensor does not make a float32 batch float64); a
+    float 0-d tensor that requires grad is cast by a recorded op, so its gradient comes back
+    in its own dtype. Otherwise the array library widens, as PyTorch does."""
     a_float, b_float = a.dtype.kind == "f", b.dtype.kind == "f"
     if a_float and not b_float:
         return a, _cast_constant(b, a.dtype)
     if b_float and not a_float:
         return _cast_constant(a, b.dtype), b
+    if (a.dtype.kind in "iu") == (b.dtype.kind in "iu") and (a.ndim == 0) != (b.ndim == 0):
+        if a.ndim == 0:
+            return a.astype(b.dtype), b
+        return a, b.astype(a.dtype)
     return a, b
 
 
