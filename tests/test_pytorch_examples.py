@@ -19,7 +19,7 @@ from test_dataloader import write_mnist_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "pytorch"
-SCRIPTS = ("gan.py", "dcgan.py", "wgan_gp.py")
+SCRIPTS = ("gan.py", "dcgan.py", "wgan_gp.py", "classifier.py")
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
@@ -118,3 +118,23 @@ def test_wgan_gp_runs_a_few_steps(tmp_path, data_root, optimizer):
     assert (out / "0.png").exists() and (out / "2.png").exists() and (out / "final.png").exists()
     assert state_shapes(out / "critic.pth")["model.4.weight"] == (1, 256)
     assert np.isfinite(minigan.load(out / "generator.pth")["model.0.weight"]).all()
+
+
+@pytest.mark.slow
+def test_classifier_counts_its_test_accuracy_as_numpy_does(tmp_path):
+    arrays = write_mnist_dir(tmp_path / "data" / "MNIST" / "raw", n_train=48, n_test=20)
+    out = tmp_path / "out"
+    stdout = run("classifier.py", ["--data-root", str(tmp_path / "data"), "--epochs", "3", "--batch-size", "16",
+                                   "--log-interval", "1", "--out", str(out)], tmp_path)
+    losses = numbers(r"Epoch \[(\d)/3\], Step \[(\d)/3\], Loss: (\S+)", stdout)
+    assert [(e, s) for e, s, _ in losses] == [(e, s) for e in (1, 2, 3) for s in (1, 2, 3)]
+    accuracy = numbers(r"Epoch (\d): test accuracy (\S+) % \((\d+)/(\d+)\), lr (\S+)", stdout)
+    assert [(e, t, lr) for e, _, _, t, lr in accuracy] == [(1, 20, 0.1), (2, 20, 0.01), (3, 20, 0.01)]  # MultiStepLR at 2
+    # The last count, against the saved weights run forward in NumPy, written out.
+    state = minigan.load(out / "mnist_mlp.pt")
+    x = (arrays["test_images"].reshape(20, 784).astype(np.float64) / 255 - 0.1307) / 0.3081
+    for layer in ("fc1", "fc2"):
+        x = np.maximum(x @ state[f"{layer}.weight"].T.astype(np.float64) + state[f"{layer}.bias"], 0)
+    logits = x @ state["fc3.weight"].T.astype(np.float64) + state["fc3.bias"]
+    correct = int((logits.argmax(axis=1) == arrays["test_labels"]).sum())
+    assert accuracy[-1][2] == correct and accuracy[-1][1] == pytest.approx(100 * correct / 20)
