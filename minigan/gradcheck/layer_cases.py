@@ -123,4 +123,8 @@ LAYER_CASES: list[OpCase] = [
            [((4, 3), (4, 3))], prepare=_logits_and_targets),
     OpCase("F.mse_loss", lambda a, b: F.mse_loss(a, b), [((4, 3), (4, 3))]),
     OpCase("F.cross_entropy", _with_labels(F.cross_entropy), [((5, 3),)]),
+    # with a weight per class, one label ignored and label smoothing 0.2
+    OpCase("F.cross_entropy(weighted)",
+           _with_labels(lambda x, t: F.cross_entropy(x, np.where(t == 1, -100, t), np.array([0.5, 2.0, 1.5]),
+                                                     label_smoothing=0.2)), [((5, 3),)]),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops
-from ..backends import backend_of
+from ..backends import backend_of, to_numpy
 from ..autograd import Context, Function, Tensor, is_grad_enabled
 from .module import Module
 
@@ -279,7 +279,9 @@ def mse_loss(a: Tensor, b: Any, reduction: str = "mean") -> Tensor:
 
 
 # ====================================================================== classification
-def _labels_array(name: str, labels: Any, logits: Tensor) -> np.ndarray:
+def _labels_array(name: str, labels: Any, logits: Tensor, ignore_index: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The labels as a NumPy index array, and a mask of the rows whose label is not
+    ``ignore_index`` (None when no row is ignored); an ignored row's label reads as 0."""
     if isinstance(labels, Tensor):  # an int64 Tensor, as PyTorch's labels
         labels = labels.array
     labels = np.asarray(labels.get() if hasattr(labels, "get") else labels)  # .get(): a CuPy array
@@ -288,36 +290,94 @@ def _labels_array(name: str, labels: Any, logits: Tensor) -> np.ndarray:
     n, classes = logits.shape
     if labels.shape != (n,):
         raise ValueError(f"{name}: labels must have shape ({n},) to match logits of shape {logits.shape}, got {labels.shape}")
+    ignored = labels == ignore_index
+    kept = None if not ignored.any() else ~ignored
+    if kept is not None:
+        labels = np.where(ignored, 0, labels)
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         bad = labels[(labels < 0) | (labels >= classes)]
         raise ValueError(
-            f"{name}: labels must be in [0, {classes}) for {classes} classes, found {bad[:5].tolist()}"
-            + (" ..." if bad.size > 5 else "")
+            f"{name}: labels must be in [0, {classes}) for {classes} classes (or ignore_index {ignore_index}), "
+            f"found {bad[:5].tolist()}" + (" ..." if bad.size > 5 else "")
         )
-    return labels.astype(np.intp, copy=False)
+    return labels.astype(np.intp, copy=False), kept
 
 
-def nll_loss(log_probs: Tensor, labels: Any, reduction: str = "mean") -> Tensor:
-    """-log_probs[i, labels[i]] for log-probabilities of shape (N, C) and integer labels (N,)."""
+def _class_weights(name: str, weight: Any, log_probs: Tensor) -> np.ndarray | None:
+    """``weight`` (one number per class) as a NumPy array of the input's dtype, or None."""
+    if weight is None:
+        return None
+    array = to_numpy(weight.array if isinstance(weight, Tensor) else np.asarray(weight))
+    classes = log_probs.shape[1]
+    if array.shape != (classes,) or array.dtype.kind not in "iuf":
+        raise ValueError(f"{name}: weight must be {classes} numbers, one per class, got shape {array.shape} "
+                         f"of dtype {array.dtype}")
+    return array.astype(log_probs.dtype)
+
+
+def _check_classes(name: str, what: str, x: Any) -> Tensor:
+    x = _check_input(name, what, x)
+    if x.ndim != 2:
+        raise ValueError(f"{name}: expected {what} of shape (N, C), got {x.shape}")
+    return x
+
+
+def _weighted_nll(name: str, log_probs: Tensor, labels: Any, weight: Any, ignore_index: int,
+                  reduction: str) -> tuple[Tensor, Tensor | None, float]:
+    """The nll loss; a mask of the rows not ignored (None when none is), as a constant Tensor; and
+    the mean's divisor, as PyTorch's: the rows' total weight w[label], ignored rows counting 0."""
+    labels, kept = _labels_array(name, labels, log_probs, ignore_index)
+    class_weights = _class_weights(name, weight, log_probs)
+    picked = log_probs[np.arange(log_probs.shape[0]), labels]
+    if class_weights is None and kept is None:  # the plain mean of -log p[label]
+        return _reduce(-picked, reduction), None, float(labels.size)
+    backend = backend_of(log_probs.array)
+    rows = np.ones(labels.shape, log_probs.dtype) if class_weights is None else class_weights[labels]
+    if kept is not None:
+        rows = rows * kept
+    total = float(rows.sum(dtype=np.float64))
+    if reduction == "mean" and total == 0:
+        raise ValueError(f"{name}: every label is ignore_index ({ignore_index}) or has weight 0, so the mean is "
+                         "undefined; pass reduction='sum'")
+    losses = -picked * Tensor._make(backend.asarray(rows), False, None)
+    nll = losses.sum() / total if reduction == "mean" else _reduce(losses, reduction)
+    mask = None if kept is None else Tensor._make(backend.asarray(kept.astype(log_probs.dtype)), False, None)
+    return nll, mask, total
+
+
+def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,  # noqa: A002
+             reduction: str = "mean") -> Tensor:
+    """-w[t_i] log_probs[i, t_i] for log-probabilities (N, C) and integer labels t (N,), as
+    PyTorch's: ``weight`` w (one per class, default 1) weighs each row, and "mean" divides by the
+    rows' total weight; a row whose label is ``ignore_index`` counts for nothing."""
     name = "nll_loss"
     _check_reduction(name, reduction)
-    log_probs = _check_input(name, "log_probs", log_probs)
-    if log_probs.ndim != 2:
-        raise ValueError(f"{name}: expected log-probabilities of shape (N, C), got {log_probs.shape}")
-    labels = _labels_array(name, labels, log_probs)
-    picked = log_probs[np.arange(log_probs.shape[0]), labels]
-    return _reduce(-picked, reduction)
+    log_probs = _check_classes(name, "log-probabilities", input)
+    return _weighted_nll(name, log_probs, target, weight, ignore_index, reduction)[0]
 
 
-def cross_entropy(logits: Tensor, labels: Any, reduction: str = "mean") -> Tensor:
-    """-log softmax(logits)[i, labels[i]] for logits (N, C) and integer class labels (N,)."""
+def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,  # noqa: A002
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """nll_loss of log softmax(logits) for logits (N, C) and integer class labels (N,), with
+    ``weight`` and ``ignore_index`` as there. ``label_smoothing`` e mixes in the uniform target, as
+    PyTorch: (1 - e) nll + (e / C) sum_c -w_c log p[i, c], reduced like the nll term."""
     name = "cross_entropy"
     _check_reduction(name, reduction)
-    logits = _check_input(name, "logits", logits)
-    if logits.ndim != 2:
-        raise ValueError(f"{name}: expected logits of shape (N, C), got {logits.shape}")
-    labels = _labels_array(name, labels, logits)
-    return nll_loss(ops.log_softmax(logits, axis=1), labels, reduction)
+    logits = _check_classes(name, "logits", input)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    log_probs = ops.log_softmax(logits, axis=1)
+    nll, kept, total = _weighted_nll(name, log_probs, target, weight, ignore_index, reduction)
+    if not label_smoothing:
+        return nll
+    class_weights = _class_weights(name, weight, log_probs)
+    spread = log_probs if class_weights is None else log_probs * Tensor._make(
+        backend_of(log_probs.array).asarray(class_weights), False, None)
+    smooth = -spread.sum(axis=1)
+    if kept is not None:  # ignored rows count for nothing
+        smooth = smooth * kept
+    smooth = smooth.sum() / total if reduction == "mean" else _reduce(smooth, reduction)
+    return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / logits.shape[1])
 
 
 # ====================================================================== Module forms
@@ -368,15 +428,25 @@ class MSELoss(_Loss):
 class CrossEntropyLoss(_Loss):
     """Module form of :func:`cross_entropy` (logits (N, C), integer labels (N,))."""
 
-    def forward(self, logits: Tensor, labels: Any) -> Tensor:
-        return cross_entropy(logits, labels, self.reduction)
+    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean",
+                 label_smoothing: float = 0.0) -> None:
+        super().__init__(reduction)
+        self.weight, self.ignore_index, self.label_smoothing = weight, int(ignore_index), float(label_smoothing)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
+        return cross_entropy(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction,
+                             label_smoothing=self.label_smoothing)
 
 
 class NLLLoss(_Loss):
     """Module form of :func:`nll_loss`."""
 
-    def forward(self, log_probs: Tensor, labels: Any) -> Tensor:
-        return nll_loss(log_probs, labels, self.reduction)
+    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight, self.ignore_index = weight, int(ignore_index)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
+        return nll_loss(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
 __all__ = [
