@@ -96,3 +96,34 @@ def test_top_level_ops_minigan_lacks_say_so():
     with pytest.raises(minigan.UnsupportedFeatureError, match="torch.einsum is not supported by minigan \\(an op "
                                                               "minigan does not have"):
         minigan.einsum  # noqa: B018
+
+
+def test_functional_activations_take_pytorch_s_extra_arguments():
+    x = minigan.tensor([-30.0, -1.0, 0.0, 2.0, 4.0, 30.0], requires_grad=True)
+    assert F.relu(x, inplace=True).tolist() == [0.0, 0.0, 0.0, 2.0, 4.0, 30.0]
+    assert F.leaky_relu(x, 0.5, True).tolist() == [-15.0, -0.5, 0.0, 2.0, 4.0, 30.0]
+    assert F.dropout(x, 0.5, False, True).tolist() == x.tolist()  # evaluation: the identity
+    beta, threshold = 2.0, 5.0
+    y = F.softplus(x, beta=beta, threshold=threshold)
+    xs = x.detach().numpy().astype(np.float64)
+    expected = np.where(beta * xs > threshold, xs, np.log1p(np.exp(beta * xs)) / beta)
+    np.testing.assert_allclose(y.detach().numpy(), expected, rtol=1e-6, atol=1e-12)
+    y.sum().backward()
+    slope = np.where(beta * xs > threshold, 1.0, 1 / (1 + np.exp(-beta * xs)))  # d/dx: sigmoid(beta x), or 1
+    np.testing.assert_allclose(x.grad.numpy(), slope, rtol=1e-6, atol=1e-12)
+    np.testing.assert_array_equal(F.softplus(x).detach().numpy(), minigan.softplus(x).detach().numpy())
+    with pytest.raises(ValueError, match="beta must be a non-zero number, got 0"):
+        F.softplus(x, beta=0)
+
+
+def test_losses_take_pytorch_s_keyword_names():
+    logits = minigan.tensor([[0.5, -1.0], [2.0, 0.0]])
+    target = minigan.tensor([[1.0, 0.0], [0.0, 1.0]])
+    by_keyword = F.binary_cross_entropy_with_logits(input=logits, target=target, reduction="sum")
+    assert by_keyword.item() == F.binary_cross_entropy_with_logits(logits, target, reduction="sum").item()
+    assert F.binary_cross_entropy(input=logits.sigmoid(), target=target).item() == pytest.approx(
+        by_keyword.item() / 4, rel=1e-6)
+    assert F.mse_loss(input=logits, target=target).item() == pytest.approx((0.25 + 1 + 4 + 1) / 4)
+    labels = minigan.tensor([0, 1], dtype=minigan.int64)
+    assert F.cross_entropy(input=logits, target=labels).item() == F.nll_loss(
+        input=F.log_softmax(logits, dim=1), target=labels).item()

@@ -1,14 +1,18 @@
 """The functional forms, PyTorch style: ``import minigan.nn.functional as F``.
 
-Activations, dropout, convolutions and pooling are the engine's ops; ``linear`` and ``batch_norm`` are the layers'
-computations without the Module; the losses live in :mod:`minigan.nn.losses`.
+Activations, dropout, convolutions and pooling are the engine's ops (``relu``, ``leaky_relu``, ``dropout`` and
+``softplus`` take PyTorch's ``inplace``, ``beta`` and ``threshold`` here); ``linear`` and ``batch_norm`` are the
+layers' computations without the Module; the losses live in :mod:`minigan.nn.losses`. Arguments carry PyTorch's
+names (``input``, ``target``), so keyword calls written for PyTorch work too.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from ..autograd import Tensor
+from .. import ops
 from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_bilinear, upsample_nearest
-from ..ops import dropout, leaky_relu, relu, sigmoid, softplus, tanh
+from ..ops import sigmoid, tanh
 from ..ops.dims import log_softmax, softmax
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
 from .layers import batch_norm, linear
@@ -21,6 +25,33 @@ from .losses import (
     mse_loss,
     nll_loss,
 )
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002 - PyTorch's names
+    """max(x, 0). ``inplace`` is accepted, as PyTorch's, and gives the same values in a new tensor."""
+    return ops.relu(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > 0, else negative_slope * x (``inplace`` as in :func:`relu`)."""
+    return ops.leaky_relu(input, negative_slope)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
+            rng: Any = None) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1 / (1 - p) while ``training``
+    (``inplace`` as in :func:`relu`; ``rng`` a NumPy Generator, by default the seeded one)."""
+    return ops.dropout(input, p, training, rng)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold, as PyTorch's."""
+    if beta == 1.0 and threshold == 20.0:  # float32 already rounds the stable form to x there
+        return ops.softplus(input)
+    if not beta or beta != beta:
+        raise ValueError(f"softplus: beta must be a non-zero number, got {beta}")
+    scaled = input * beta
+    return ops.where(scaled > threshold, input, ops.softplus(scaled) / beta)
 
 
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002

@@ -167,7 +167,8 @@ def _sigmoid_logits(probs: Tensor) -> Tensor | None:
     return logits if logits.shape == probs.shape else logits.reshape(probs.shape)
 
 
-def binary_cross_entropy(probs: Tensor, targets: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002 - PyTorch's names
+                         reduction: str = "mean") -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1], logs clamped at -100.
 
     ``weight`` (optional) multiplies the per-element losses before the reduction. A p or a t
@@ -187,8 +188,8 @@ def binary_cross_entropy(probs: Tensor, targets: Any, weight: Any = None, reduct
     """
     name = "binary_cross_entropy"
     _check_reduction(name, reduction)
-    probs = _check_input(name, "input", probs)
-    targets = _target_like(name, targets, probs)
+    probs = _check_input(name, "input", input)
+    targets = _target_like(name, target, probs)
     _check_unit_interval(name, "input", probs.array)
     _check_unit_interval(name, "target", targets.array)
     logits = _sigmoid_logits(probs)
@@ -199,7 +200,7 @@ def binary_cross_entropy(probs: Tensor, targets: Any, weight: Any = None, reduct
 
 
 def binary_cross_entropy_with_logits(
-    logits: Tensor, targets: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None,
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None,  # noqa: A002
 ) -> Tensor:
     """BCE of sigmoid(x) against t, computed stably from the logits x:
     softplus(x) - x t = max(x, 0) - x t + log1p(exp(-|x|)), finite for any x.
@@ -209,8 +210,8 @@ def binary_cross_entropy_with_logits(
     targets along their last axes (one w per class for targets (N, classes))."""
     name = "binary_cross_entropy_with_logits"
     _check_reduction(name, reduction)
-    logits = _check_input(name, "logits", logits)
-    targets = _target_like(name, targets, logits)
+    logits = _check_input(name, "logits", input)
+    targets = _target_like(name, target, logits)
     if pos_weight is not None:
         pos_weight = _broadcast_operand(name, "pos_weight", pos_weight, logits)
         loss = ops.TENSOR_FORMULAS.bce_with_logits_pos_weight(logits, targets, pos_weight)
@@ -269,12 +270,12 @@ bce_with_logits = binary_cross_entropy_with_logits
 
 
 # ====================================================================== regression
-def mse_loss(a: Tensor, b: Any, reduction: str = "mean") -> Tensor:
-    """(a - b)^2 per element; either side may require a gradient."""
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """(input - target)^2 per element; either side may require a gradient."""
     name = "mse_loss"
     _check_reduction(name, reduction)
-    a = _check_input(name, "input", a)
-    b = _target_like(name, b, a)
+    a = _check_input(name, "input", input)
+    b = _target_like(name, target, a)
     return _reduce((a - b) ** 2, reduction)
 
 
