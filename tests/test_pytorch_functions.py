@@ -1,6 +1,8 @@
 """The operators' named forms (``x.add(y, alpha=2)``, ``torch.mm``...), ``isnan`` and friends, the
 function forms (``torch.flatten(x, 1)``), and the names minigan lacks in ``nn.functional`` and at the
 top level, checked against values written out by hand."""
+import copy
+
 import numpy as np
 import pytest
 
@@ -127,3 +129,16 @@ def test_losses_take_pytorch_s_keyword_names():
     labels = minigan.tensor([0, 1], dtype=minigan.int64)
     assert F.cross_entropy(input=logits, target=labels).item() == F.nll_loss(
         input=F.log_softmax(logits, dim=1), target=labels).item()
+
+
+def test_tensor_methods_minigan_lacks_say_so_and_others_stay_attribute_errors():
+    x = minigan.ones(3)
+    with pytest.raises(minigan.UnsupportedFeatureError, match="Tensor.topk is not supported by minigan \\(an op"):
+        x.topk(1)
+    with pytest.raises(minigan.UnsupportedFeatureError, match="Tensor.register_hook is not supported by minigan "
+                                                              "\\(autograd hooks\\)"):
+        x.register_hook(print)
+    with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'no_such_method'"):
+        x.no_such_method  # noqa: B018
+    assert not hasattr(x, "topk") and hasattr(x, "sum")
+    assert copy.deepcopy(x).tolist() == [1.0, 1.0, 1.0]  # deepcopy's probes still see plain AttributeErrors

@@ -99,6 +99,11 @@ class PyTorchMethods(TensorTypeMethods):
 
     __slots__ = ()
 
+    def __getattr__(self, name: str) -> Any:  # only for names Tensor does not have
+        from ..torch_api.unsupported import tensor_getattr  # noqa: PLC0415 - the PyTorch names sit above Tensor
+
+        return tensor_getattr(self, name)
+
     def eq(self, other: Any) -> Any:
         """Elementwise ``==``: a bool tensor."""
         return self == _comparand(other, "eq")

@@ -22,6 +22,7 @@ _CONVOLUTIONS = "1-d and 3-d convolutions; minigan has Conv2d and ConvTranspose2
 _POOLING = "this pooling layer; minigan has MaxPool2d and AvgPool2d"
 _RECURRENT = "recurrent and attention layers"
 _NO_GPU = "GPU control; minigan tensors live on the CPU"
+_MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
 
 TORCH: Mapping[str, str] = {
     "autocast": "automatic mixed precision",
@@ -39,7 +40,7 @@ TORCH: Mapping[str, str] = {
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
-    **{name: "an op minigan does not have; docs/internals.md lists the ones it has"
+    **{name: _MISSING_OP
        for name in ("einsum", "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk", "gather",
                     "scatter", "index_select", "masked_fill", "nonzero", "unique", "flip", "roll", "tril", "triu",
                     "diag", "outer", "addmm", "cdist", "lerp", "sign", "round", "floor", "ceil", "sin", "cos",
@@ -91,6 +92,21 @@ FUNCTIONAL: Mapping[str, str] = {
     "scaled_dot_product_attention": _RECURRENT, "multi_head_attention_forward": _RECURRENT,
 }
 
+TENSOR: Mapping[str, str] = {
+    **{name: _MISSING_OP for name in (
+        "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk", "gather", "scatter", "scatter_",
+        "scatter_add", "index_select", "index_fill_", "masked_fill", "masked_fill_", "masked_select", "nonzero",
+        "unique", "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "sign", "round", "floor",
+        "ceil", "trunc", "frac", "sin", "cos", "log1p", "expm1", "log2", "log10", "rsqrt", "reciprocal", "erf",
+        "narrow", "unfold", "cross", "dot", "kthvalue", "median", "mode", "exp_", "log_", "sqrt_", "abs_", "neg_",
+        "pow_", "sigmoid_", "tanh_", "relu_", "bernoulli_", "exponential_", "random_", "resize_")},
+    **{name: "autograd hooks" for name in ("register_hook", "retain_grad", "register_post_accumulate_grad_hook")},
+    **{name: "tensor storage and strides; the raw array is x.array" for name in (
+        "stride", "storage", "untyped_storage", "data_ptr", "storage_offset", "element_size", "nbytes",
+        "share_memory_", "pin_memory", "is_pinned", "as_strided")},
+    "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
+}
+
 OPTIM: Mapping[str, str] = {
     name: f"the {name} optimizer; minigan has SGD, Adam, AdamW and RMSprop"
     for name in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "SparseAdam", "ASGD", "LBFGS", "Rprop")
@@ -110,6 +126,15 @@ DATA: Mapping[str, str] = {
     "CIFAR10": "the CIFAR-10 dataset; minigan reads MNIST and Fashion-MNIST",
     "ImageFolder": "image folders; minigan reads MNIST and Fashion-MNIST",
 }
+
+
+def tensor_getattr(tensor: object, name: str) -> object:
+    """``Tensor.__getattr__``: Python calls it only for names Tensor does not define. A PyTorch
+    Tensor method minigan lacks raises :class:`UnsupportedFeatureError` naming it; any other name,
+    the usual AttributeError."""
+    if name in TENSOR:
+        raise UnsupportedFeatureError(f"Tensor.{name} is not supported by minigan ({TENSOR[name]}); {_SEE}")
+    raise AttributeError(f"{type(tensor).__name__!r} object has no attribute {name!r}")
 
 
 def module_getattr(module_name: str, pytorch_name: str, unsupported: Mapping[str, str]) -> Callable[[str], object]:
