@@ -14,6 +14,7 @@ from ..backends import backend_of
 from .. import ops
 from ..autograd import Tensor, as_tensor
 from . import init
+from .hooks import hooked
 from .module import Module, Parameter
 
 
@@ -101,7 +102,8 @@ class Sequential(Module):
             module = modules[i]
             following = modules[i + 1] if i + 1 < len(modules) else None
             activation = fused_activation_name(following)
-            if activation is not None and fuses_activation(module) and ops.is_fusion_enabled():
+            if (activation is not None and fuses_activation(module) and ops.is_fusion_enabled()
+                    and not hooked(module) and not hooked(following)):
                 # Linear, batch norm or a convolution, then an activation: one fused op (one
                 # pass over the output, both ways).
                 x = module(x, activation=activation, negative_slope=getattr(following, "negative_slope", 0.01))

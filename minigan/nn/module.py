@@ -14,6 +14,8 @@ import numpy as np
 from ..backends import backend_of, move, to_numpy
 from ..autograd import Tensor, bump_version
 from ..autograd.arguments import to_arguments
+from ..torch_api.unsupported import module_attribute as module_getattr
+from .hooks import ModuleHooks, RemovableHandle
 
 
 class Parameter(Tensor):
@@ -61,6 +63,7 @@ class Module:
     _non_persistent: set[str]
     #: State entries a checkpoint may lack: load_state_dict leaves them as they are, even when strict.
     optional_state: tuple[str, ...] = ()
+    _hooks: ModuleHooks | None = None  # the forward hooks, made by the first register_forward_*hook
 
     def __init__(self) -> None:
         # object.__setattr__ because our own __setattr__ needs these registries to exist.
@@ -75,7 +78,26 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if self._hooks is None:
+            return self.forward(*args, **kwargs)
+        return self._hooks.call(self, args, kwargs)
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each forward; what it returns (if not None) replaces the
+        arguments. Returns a handle whose ``remove()`` takes the hook away (minigan/nn/hooks.py)."""
+        hooks = self._forward_hooks()
+        return hooks.add(hooks.pre, hook, prepend, "register_forward_pre_hook")
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each forward; what it returns (if not None)
+        replaces the output. Returns a handle whose ``remove()`` takes the hook away."""
+        hooks = self._forward_hooks()
+        return hooks.add(hooks.post, hook, prepend, "register_forward_hook")
+
+    def _forward_hooks(self) -> ModuleHooks:
+        if self._hooks is None:
+            object.__setattr__(self, "_hooks", ModuleHooks())
+        return self._hooks
 
     # ------------------------------------------------------------------ registration
     def _registries(self) -> tuple[dict, dict, dict]:
@@ -121,7 +143,7 @@ class Module:
             registry = registries.get(key)
             if registry is not None and name in registry:
                 return registry[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return module_getattr(self, name)
 
     def __delattr__(self, name: str) -> None:
         for key in ("_parameters", "_buffers", "_modules"):
@@ -163,6 +185,26 @@ class Module:
         self._registries()
         self.__dict__.pop(name, None)
         self._modules[name] = module
+
+    register_module = add_module
+
+    def get_submodule(self, target: str) -> "Module":
+        """The sub-module at dotted path ``target`` ("" is this module), as PyTorch's."""
+        module = self
+        for part in target.split(".") if target else ():
+            child = module._modules.get(part)
+            if child is None:
+                raise AttributeError(f"{type(module).__name__} has no submodule {part!r} (in {target!r})")
+            module = child
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The Parameter at dotted path ``target`` (``"0.weight"``), as PyTorch's."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if module._parameters.get(name) is None:
+            raise AttributeError(f"{type(module).__name__} has no parameter {name!r} (in {target!r})")
+        return module._parameters[name]
 
     # ------------------------------------------------------------------ traversal
     def named_modules(self, prefix: str = "", memo: set[int] | None = None) -> Iterator[tuple[str, "Module"]]:
@@ -382,6 +424,9 @@ class Module:
 
     def double(self) -> "Module":
         return self.to(np.float64)
+
+    def half(self) -> "Module":
+        return self.to(np.float16)
 
 
 def _check_name(module: Module, name: str) -> None:

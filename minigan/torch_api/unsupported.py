@@ -137,6 +137,27 @@ def tensor_getattr(tensor: object, name: str) -> object:
     raise AttributeError(f"{type(tensor).__name__!r} object has no attribute {name!r}")
 
 
+MODULE: Mapping[str, str] = {
+    **{name: "backward hooks; minigan has register_forward_pre_hook and register_forward_hook" for name in (
+        "register_backward_hook", "register_full_backward_hook", "register_full_backward_pre_hook")},
+    **{name: "state_dict hooks" for name in (
+        "register_state_dict_pre_hook", "register_state_dict_post_hook", "register_load_state_dict_pre_hook",
+        "register_load_state_dict_post_hook")},
+    "compile": "graph compilation (torch.compile); minigan.compile captures a training step",
+    "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
+    "share_memory": "shared memory between processes", "to_empty": "meta-device modules",
+}
+
+
+def module_attribute(module: object, name: str) -> object:
+    """The end of ``nn.Module.__getattr__``, for a name that is no parameter, buffer or sub-module:
+    a PyTorch Module method minigan lacks raises :class:`UnsupportedFeatureError`; any other name,
+    the usual AttributeError."""
+    if name in MODULE:
+        raise UnsupportedFeatureError(f"Module.{name} is not supported by minigan ({MODULE[name]}); {_SEE}")
+    raise AttributeError(f"{type(module).__name__!r} object has no attribute {name!r}")
+
+
 def module_getattr(module_name: str, pytorch_name: str, unsupported: Mapping[str, str]) -> Callable[[str], object]:
     """A module ``__getattr__`` that names an unsupported PyTorch feature instead of failing vaguely."""
 
