@@ -14,7 +14,7 @@ import numpy as np
 from ..backends import backend_of, move, to_numpy
 from ..autograd import Tensor, bump_version
 from ..autograd.arguments import to_arguments
-from ..torch_api.unsupported import module_attribute as module_getattr
+from ..torch_api.unsupported import module_attribute
 from .hooks import ModuleHooks, RemovableHandle
 
 
@@ -143,7 +143,7 @@ class Module:
             registry = registries.get(key)
             if registry is not None and name in registry:
                 return registry[name]
-        return module_getattr(self, name)
+        return module_attribute(self, name)
 
     def __delattr__(self, name: str) -> None:
         for key in ("_parameters", "_buffers", "_modules"):

@@ -200,7 +200,8 @@ def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tens
     if min is None and max is None:
         raise ValueError("clamp: give at least one of min and max")
     for bound in (min, max):
-        if bound is not None and not isinstance(bound, numbers.Real):
+        if bound is not None and not isinstance(bound, numbers.Real) and not (
+                isinstance(bound, np.ndarray) and bound.ndim == 0):
             raise TypeError(f"clamp: min and max must be numbers in minigan, got {type(bound).__name__}; for "
                             "tensor bounds use minigan.maximum(x, low) and minigan.minimum(x, high)")
     return Clamp.apply(a, low=min, high=max)
