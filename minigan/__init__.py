@@ -1,6 +1,6 @@
 """minigan: a GAN library written from scratch on NumPy, with its own reverse-mode autograd."""
 from .autograd import (
-    Function, Tensor, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled, tensor, trace,
+    Function, Tensor, enable_grad, grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled, tensor, trace,
 )
 from . import ops
 from .ops import (
@@ -42,7 +42,7 @@ from .torch_api import generators as random, serialization  # torch.random and t
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "tensor", "Function", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
+    "Tensor", "tensor", "Function", "grad", "no_grad", "enable_grad", "inference_mode", "is_grad_enabled", "set_grad_enabled",
     "manual_seed", "trace", "fusion", "ops", "nn", "optim", "save", "load",
     "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",

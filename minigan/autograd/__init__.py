@@ -15,7 +15,7 @@ Bottom to top, each module importing only those before it:
 
 The ops themselves (``minigan.ops``) sit above this layer.
 """
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .arguments import DEFAULT_DTYPE
 from .inplace import bump_version
 from .tensor import Tensor, as_tensor, tensor
@@ -27,7 +27,7 @@ from .engine import backward, grad, topological_order
 from .graph import GraphNode, graph_edges, graph_nodes, graph_text
 
 __all__ = [
-    "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "bump_version", "Tensor", "as_tensor",
+    "enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "bump_version", "Tensor", "as_tensor",
     "tensor", "active_recorder", "recording", "step_call", "Context", "Function", "summed_axes", "unbroadcast", "TraceLog", "TraceRecord",
     "trace", "backward", "grad", "topological_order", "GraphNode", "graph_edges", "graph_nodes", "graph_text", "Variable",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from typing import Any, Callable
 
 
 class _ThreadGradMode(threading.local):
@@ -40,20 +41,64 @@ class _SetGradEnabled(contextlib.ContextDecorator):
         _mode.enabled = self.previous.pop()
 
 
-class no_grad(_SetGradEnabled):
-    """Turn graph recording off in this thread: ``with no_grad(): ...`` or ``@no_grad()``."""
+class _NoArgumentMode(_SetGradEnabled):
+    """A mode that takes no argument, so it may also decorate bare: ``@no_grad`` as ``@no_grad()``."""
 
-    def __init__(self) -> None:
-        super().__init__(False)
+    mode_value = False
+
+    def __new__(cls, function: Callable[..., Any] | None = None) -> Any:
+        if function is None:
+            return super().__new__(cls)
+        return cls()(function)  # used as @no_grad without parentheses
+
+    def __init__(self, function: Callable[..., Any] | None = None) -> None:
+        super().__init__(self.mode_value)
 
 
-class enable_grad(_SetGradEnabled):
-    """Turn graph recording on inside a ``no_grad`` block."""
+class no_grad(_NoArgumentMode):
+    """Turn graph recording off in this thread: ``with no_grad(): ...``, ``@no_grad()`` or ``@no_grad``."""
 
-    def __init__(self) -> None:
-        super().__init__(True)
+    mode_value = False
 
 
-def set_grad_enabled(mode: bool) -> _SetGradEnabled:
-    """``with set_grad_enabled(flag): ...`` records only when ``flag`` is true."""
-    return _SetGradEnabled(bool(mode))
+class enable_grad(_NoArgumentMode):
+    """Turn graph recording on inside a ``no_grad`` block (also ``@enable_grad``)."""
+
+    mode_value = True
+
+
+class set_grad_enabled(_SetGradEnabled):
+    """Record only when ``mode`` is true, as PyTorch's: called as a function it switches this
+    thread's mode at once; as ``with set_grad_enabled(mode):`` the mode before it comes back at the
+    end of the block; as a decorator it switches only while the function runs."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__(bool(mode))
+        self.before_call = _mode.enabled
+        _mode.enabled = self.mode  # the function form: from now on
+
+    def __enter__(self) -> None:
+        if self.before_call is not None:  # the with form of the call just made: restore what it replaced
+            self.previous.append(self.before_call)
+            self.before_call = None
+            _mode.enabled = self.mode
+        else:
+            super().__enter__()
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        if self.before_call is not None:  # a decorator changes nothing until its function is called
+            _mode.enabled, self.before_call = self.before_call, None
+        return super().__call__(function)
+
+
+class inference_mode(_SetGradEnabled):
+    """``torch.inference_mode``: recording off (on with ``mode=False``), as :class:`no_grad`. Tensors
+    made inside are ordinary tensors; minigan has no separate inference tensors."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # used as @inference_mode without parentheses
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__(not mode)
