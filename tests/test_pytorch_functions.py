@@ -142,3 +142,9 @@ def test_tensor_methods_minigan_lacks_say_so_and_others_stay_attribute_errors():
         x.no_such_method  # noqa: B018
     assert not hasattr(x, "topk") and hasattr(x, "sum")
     assert copy.deepcopy(x).tolist() == [1.0, 1.0, 1.0]  # deepcopy's probes still see plain AttributeErrors
+
+
+def test_gpu_control_minigan_lacks_says_which_device_it_uses():
+    with pytest.raises(minigan.UnsupportedFeatureError, match="torch.cuda.set_device is not supported by minigan "
+                                                              "\\(control of several GPUs; minigan uses one device"):
+        minigan.cuda.set_device(0)

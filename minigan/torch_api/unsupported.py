@@ -21,7 +21,7 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
 _CONVOLUTIONS = "1-d and 3-d convolutions; minigan has Conv2d and ConvTranspose2d"
 _POOLING = "this pooling layer; minigan has MaxPool2d and AvgPool2d"
 _RECURRENT = "recurrent and attention layers"
-_NO_GPU = "GPU control; minigan tensors live on the CPU"
+_NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
 
 TORCH: Mapping[str, str] = {
