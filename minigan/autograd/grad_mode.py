@@ -42,12 +42,12 @@ class _SetGradEnabled(contextlib.ContextDecorator):
 
 
 class _NoArgumentMode(_SetGradEnabled):
-    """A mode that takes no argument, so it may also decorate bare: ``@no_grad`` as ``@no_grad()``."""
+    """A mode that needs no argument, so it may also decorate bare: ``@no_grad`` as ``@no_grad()``."""
 
     mode_value = False
 
-    def __new__(cls, function: Callable[..., Any] | None = None) -> Any:
-        if function is None:
+    def __new__(cls, function: Any = None) -> Any:
+        if not callable(function):
             return super().__new__(cls)
         return cls()(function)  # used as @no_grad without parentheses
 
@@ -91,14 +91,10 @@ class set_grad_enabled(_SetGradEnabled):
         return super().__call__(function)
 
 
-class inference_mode(_SetGradEnabled):
-    """``torch.inference_mode``: recording off (on with ``mode=False``), as :class:`no_grad`. Tensors
-    made inside are ordinary tensors; minigan has no separate inference tensors."""
-
-    def __new__(cls, mode: Any = True) -> Any:
-        if callable(mode):  # used as @inference_mode without parentheses
-            return cls()(mode)
-        return super().__new__(cls)
+class inference_mode(_NoArgumentMode):
+    """``torch.inference_mode``: recording off (on with ``mode=False``), as :class:`no_grad`, also as
+    ``@inference_mode``. Tensors made inside are ordinary tensors; minigan has no separate inference
+    tensors."""
 
     def __init__(self, mode: bool = True) -> None:
-        super().__init__(not mode)
+        _SetGradEnabled.__init__(self, not mode)

@@ -121,12 +121,13 @@ class PyTorchMethods(TensorTypeMethods):
         return self._truth("all", dim, keepdim)
 
     def _truth(self, name: str, dim: Any, keepdim: bool) -> Any:
+        return self._bool_result(name, axis=reduced_axes(dim, self.ndim), keepdims=bool(keepdim))
+
+    def _bool_result(self, name: str, **options: Any) -> Any:
+        """The array library's ``name`` of this tensor's array (a bool array) as a Tensor with no gradient."""
         from .tensor import Tensor  # noqa: PLC0415 - Tensor is built on this class
 
-        array = self.array
-        xp = backend_of(array).xp
-        return Tensor._make(getattr(xp, name)(array, axis=reduced_axes(dim, self.ndim), keepdims=bool(keepdim)),
-                            False, None)
+        return Tensor._make(getattr(backend_of(self.array).xp, name)(self.array, **options), False, None)
 
     # The named forms of the operators, as PyTorch spells them; each is recorded like its operator.
     def add(self, other: Any, *, alpha: Any = 1) -> Any:
@@ -178,16 +179,11 @@ class PyTorchMethods(TensorTypeMethods):
 
     def isinf(self) -> Any:
         """Where the elements are +inf or -inf: a bool tensor."""
-        return self._elementwise_test("isinf")
+        return self._bool_result("isinf")
 
     def isfinite(self) -> Any:
         """Where the elements are neither infinite nor NaN: a bool tensor."""
-        return self._elementwise_test("isfinite")
-
-    def _elementwise_test(self, name: str) -> Any:
-        from .tensor import Tensor  # noqa: PLC0415 - Tensor is built on this class
-
-        return Tensor._make(getattr(backend_of(self.array).xp, name)(self.array), False, None)
+        return self._bool_result("isfinite")
 
     def is_contiguous(self) -> bool:
         """Whether the elements lie in memory in row-major order, with no gaps."""

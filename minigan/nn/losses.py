@@ -323,12 +323,12 @@ def _check_classes(name: str, what: str, x: Any) -> Tensor:
     return x
 
 
-def _weighted_nll(name: str, log_probs: Tensor, labels: Any, weight: Any, ignore_index: int,
+def _weighted_nll(name: str, log_probs: Tensor, labels: Any, class_weights: np.ndarray | None, ignore_index: int,
                   reduction: str) -> tuple[Tensor, Tensor | None, float]:
-    """The nll loss; a mask of the rows not ignored (None when none is), as a constant Tensor; and
-    the mean's divisor, as PyTorch's: the rows' total weight w[label], ignored rows counting 0."""
+    """The nll loss with ``class_weights`` (from _class_weights); a mask of the rows not ignored
+    (None when none is), as a constant Tensor; and the mean's divisor, as PyTorch's: the rows'
+    total weight w[label], ignored rows counting 0."""
     labels, kept = _labels_array(name, labels, log_probs, ignore_index)
-    class_weights = _class_weights(name, weight, log_probs)
     picked = log_probs[np.arange(log_probs.shape[0]), labels]
     if class_weights is None and kept is None:  # the plain mean of -log p[label]
         return _reduce(-picked, reduction), None, float(labels.size)
@@ -354,7 +354,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
     name = "nll_loss"
     _check_reduction(name, reduction)
     log_probs = _check_classes(name, "log-probabilities", input)
-    return _weighted_nll(name, log_probs, target, weight, ignore_index, reduction)[0]
+    return _weighted_nll(name, log_probs, target, _class_weights(name, weight, log_probs), ignore_index, reduction)[0]
 
 
 def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,  # noqa: A002
@@ -367,11 +367,11 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
     logits = _check_classes(name, "logits", input)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    class_weights = _class_weights(name, weight, logits)
     log_probs = ops.log_softmax(logits, axis=1)
-    nll, kept, total = _weighted_nll(name, log_probs, target, weight, ignore_index, reduction)
+    nll, kept, total = _weighted_nll(name, log_probs, target, class_weights, ignore_index, reduction)
     if not label_smoothing:
         return nll
-    class_weights = _class_weights(name, weight, log_probs)
     spread = log_probs if class_weights is None else log_probs * Tensor._make(
         backend_of(log_probs.array).asarray(class_weights), False, None)
     smooth = -spread.sum(axis=1)
