@@ -137,7 +137,7 @@ def random_generator_file(arch: str, path: Path) -> None:
     """Arch's generator with random weights, BatchNorm statistics included, written as the export does."""
     generator, _, architecture = build_models(arch, 100, rng=np.random.default_rng(1))
     rng = np.random.default_rng(2)
-    state = generator.state_dict()
+    state = {name: tensor.numpy() for name, tensor in generator.state_dict().items()}
     for name, array in state.items():
         if name.endswith("running_var"):
             state[name] = rng.uniform(0.5, 2.0, array.shape).astype(np.float32)

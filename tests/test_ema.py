@@ -38,7 +38,7 @@ def test_update_matches_the_formula_written_out():
 
 def test_first_update_weights_the_new_weights_by_nine_tenths():
     model = _model()
-    before = model.state_dict()
+    before = {key: value.clone() for key, value in model.state_dict().items()}  # a snapshot: state_dict shares memory
     average = optim.ExponentialMovingAverage(model, 0.999)
     assert average.current_decay() == pytest.approx(0.1)
     _perturb(model, np.random.default_rng(2))

@@ -48,7 +48,8 @@ IMAGES = np.random.default_rng(7).integers(0, 256, (32, 28, 28), dtype=np.uint8)
 
 def _average_at_epoch_ends(trainer):
     states = {}
-    trainer.on_step.append(lambda t, row: states.__setitem__(t.epoch + 1, t.sampling_generator.state_dict())
+    # deep copies: a state_dict shares the weights' memory, which the next steps change
+    trainer.on_step.append(lambda t, row: states.__setitem__(t.epoch + 1, copy.deepcopy(t.sampling_generator.state_dict()))
                            if t.batch_in_epoch == t.steps_per_epoch else None)
     return states
 

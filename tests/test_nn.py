@@ -234,15 +234,16 @@ def test_deepcopy_gives_an_independent_module():
 
 
 # ----------------------------------------------------------------------------- state_dict
-def test_state_dict_holds_copies_with_dotted_names():
+def test_state_dict_shares_the_weights_memory_with_dotted_names():
     model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
     state = model.state_dict()
     assert list(state) == [
         "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
     ]
-    assert all(isinstance(v, np.ndarray) for v in state.values())
-    state["0.weight"][...] = 123.0  # a copy: the model must not change
-    assert not np.any(model[0].weight.array == 123.0)
+    assert all(isinstance(v, minigan.Tensor) for v in state.values())
+    state["0.weight"].array[...] = 123.0  # shared, as in PyTorch: the model sees it
+    state["1.running_var"].array[...] = 5.0
+    assert np.all(model[0].weight.array == 123.0) and np.all(model[1].running_var == 5.0)
 
 
 def test_state_dict_round_trip_restores_outputs_in_place():

@@ -117,7 +117,7 @@ def test_wgan_gp_runs_a_few_steps(tmp_path, data_root, optimizer):
     assert all(row[3] >= 0 for row in rows)  # a squared distance
     assert (out / "0.png").exists() and (out / "2.png").exists() and (out / "final.png").exists()
     assert state_shapes(out / "critic.pth")["model.4.weight"] == (1, 256)
-    assert np.isfinite(minigan.load(out / "generator.pth")["model.0.weight"]).all()
+    assert np.isfinite(minigan.load(out / "generator.pth")["model.0.weight"].numpy()).all()
 
 
 @pytest.mark.slow
@@ -131,7 +131,7 @@ def test_classifier_counts_its_test_accuracy_as_numpy_does(tmp_path):
     accuracy = numbers(r"Epoch (\d): test accuracy (\S+) % \((\d+)/(\d+)\), lr (\S+)", stdout)
     assert [(e, t, lr) for e, _, _, t, lr in accuracy] == [(1, 20, 0.1), (2, 20, 0.01), (3, 20, 0.01)]  # MultiStepLR at 2
     # The last count, against the saved weights run forward in NumPy, written out.
-    state = minigan.load(out / "mnist_mlp.pt")
+    state = {name: tensor.numpy() for name, tensor in minigan.load(out / "mnist_mlp.pt").items()}
     x = (arrays["test_images"].reshape(20, 784).astype(np.float64) / 255 - 0.1307) / 0.3081
     for layer in ("fc1", "fc2"):
         x = np.maximum(x @ state[f"{layer}.weight"].T.astype(np.float64) + state[f"{layer}.bias"], 0)

@@ -54,4 +54,4 @@ def test_map_location_forms(tmp_path):
             minigan.load(path, map_location={"cpu": "cuda:0"})
         with pytest.raises(RuntimeError, match="cuda"):
             minigan.load(path, map_location="cuda")
-    assert isinstance(loaded["weight"], np.ndarray)
+    assert isinstance(loaded["weight"], minigan.Tensor)

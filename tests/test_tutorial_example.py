@@ -67,7 +67,7 @@ def test_tutorial_trains_300_steps_and_saves_state_dicts(tmp_path):
     for name, expected in shapes.items():
         state = minigan.load(tmp_path / name)
         assert {key: value.shape for key, value in state.items()} == expected
-        assert all(np.isfinite(value).all() for value in state.values())
+        assert all(np.isfinite(value.numpy()).all() for value in state.values())
     grid = tmp_path / "samples.png"  # 8x8 digits of 28 pixels, 2 of padding around each: 242 x 242
     assert grid.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     from matplotlib.image import imread

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from minigan.gan.run_files import BEST_INFO_NAME, BEST_NAME, write_json
 from minigan.gan.sampling import draw_samples
-from minigan.torch_api.serialization import load, save
+from minigan.torch_api.serialization import load_arrays, save
 
 __all__ = ["BestKeeper", "confirmation_line", "BEST_NAME", "BEST_INFO_NAME", "SCORE_SEED"]
 
@@ -80,7 +80,7 @@ class BestKeeper:
         if self.best_epoch == epoch:
             return None
         best_generator = copy.deepcopy(generator)
-        best_generator.load_state_dict(load(self.run_dir / BEST_NAME))
+        best_generator.load_state_dict(load_arrays(self.run_dir / BEST_NAME))
         best = self.scorer(draw_samples(best_generator, arch, latent_dim, n, seed=SCORE_SEED), n=n)
         samples = draw_samples(generator, arch, latent_dim, n, seed=SCORE_SEED)
         last = self.scorer(samples, n=n)

@@ -36,7 +36,7 @@ from minigan.gan.config import TrainConfig
 from minigan.gan.errors import CheckpointError
 from minigan.gan.run_lock import LOCK_NAME
 from minigan.paths import atomic_write_bytes
-from minigan.torch_api.serialization import load
+from minigan.torch_api.serialization import load_arrays
 
 __all__ = [
     "CHECKPOINT_NAME", "GENERATOR_NAME", "BEST_NAME", "BEST_INFO_NAME", "CONFIG_NAME", "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "HISTORY_COLUMNS",
@@ -101,7 +101,7 @@ def load_checkpoint(run_dir: str | os.PathLike) -> dict[str, Any]:
     if not path.is_file():
         raise CheckpointError(f"no checkpoint at {path} (is {run_dir} a minigan.train run directory?)")
     try:
-        state = load(path)
+        state = load_arrays(path)
     except Exception as error:  # noqa: BLE001 - any failure to read it is the same user error
         raise CheckpointError(f"cannot read checkpoint {path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:

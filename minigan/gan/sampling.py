@@ -15,7 +15,7 @@ from minigan.gan.errors import CheckpointError
 from minigan.gan.models import Architecture, build_generator, to_unit
 from minigan.gan.run_files import BEST_NAME, CHECKPOINT_NAME, CONFIG_NAME, GENERATOR_NAME, load_checkpoint
 from minigan.torch_api.safetensors_format import is_safetensors_path, read_metadata
-from minigan.torch_api.serialization import load
+from minigan.torch_api.serialization import load_arrays
 
 __all__ = ["generate", "load_generator", "load_run_generator", "load_state_dict_generator", "draw_samples",
            "WEIGHTS", "WHICH", "resolve_which"]
@@ -74,8 +74,8 @@ def _read_config(path: Path) -> dict[str, Any]:
 
 
 def _check_finite(generator: Any, path: Path) -> None:
-    for name, array in generator.state_dict().items():
-        array = to_numpy(array)
+    for name, tensor in generator.state_dict().items():
+        array = to_numpy(tensor.array)
         if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
             raise CheckpointError(f"the generator in {path} has NaN or infinite weights ({name}); "
                                   "the run diverged before it was saved")
@@ -114,7 +114,7 @@ def load_state_dict_generator(path: str | Path, arch: str):
     """
     path = Path(path)
     try:
-        state = load(path)
+        state = load_arrays(path)
     except Exception as error:  # noqa: BLE001 - any failure to read it is the same user error
         raise CheckpointError(f"cannot read {path}: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
     if not isinstance(state, dict) or not state or not all(hasattr(v, "shape") for v in state.values()):
@@ -135,9 +135,9 @@ def load_state_dict_generator(path: str | Path, arch: str):
                                   f"{len(expected)}: it is another network")
         renamed = {}
         for (name, array), (target, reference) in zip(arrays.items(), expected.items()):
-            if array.shape != tuple(np.shape(reference)):
+            if array.shape != tuple(reference.shape):
                 raise CheckpointError(f"{path}: {name} has shape {array.shape}, but architecture {arch!r} has "
-                                      f"{target} of shape {tuple(np.shape(reference))} there: it is another network")
+                                      f"{target} of shape {tuple(reference.shape)} there: it is another network")
             renamed[target] = array
         arrays = renamed
     _load_weights(generator, arrays, path, arch)
@@ -200,13 +200,13 @@ def load_run_generator(checkpoint: str | Path, weights: str = "average", which: 
                                   f"{option} applies to a run directory or checkpoint")
         config = _exported_config(path)
         try:
-            state_weights = load(path)
+            state_weights = load_arrays(path)
         except (ImportError, ValueError) as error:
             raise CheckpointError(str(error)) from None
     elif resolve_which(path, weights, which) == "best":
         config = _read_config(path / CONFIG_NAME)
         try:
-            state_weights = load(path / BEST_NAME)
+            state_weights = load_arrays(path / BEST_NAME)
         except (OSError, ValueError) as error:
             raise CheckpointError(str(error)) from None
     elif path.is_dir() and not (path / CHECKPOINT_NAME).exists() and (path / GENERATOR_NAME).exists():
@@ -218,7 +218,7 @@ def load_run_generator(checkpoint: str | Path, weights: str = "average", which: 
             raise CheckpointError(f"{path} has no {CHECKPOINT_NAME}, and its {GENERATOR_NAME} holds the weight "
                                   f"average (ema {config['ema']}): G's raw weights were not kept")
         try:
-            state_weights = load(path / GENERATOR_NAME)
+            state_weights = load_arrays(path / GENERATOR_NAME)
         except (OSError, ValueError) as error:
             raise CheckpointError(str(error)) from None
     else:

@@ -30,7 +30,7 @@ from minigan.autograd import no_grad, tensor
 from minigan.data import load_mnist
 from minigan.nn import functional as F
 from minigan.paths import cache_dir
-from minigan.torch_api.serialization import load, save
+from minigan.torch_api.serialization import load_arrays, save
 
 __all__ = [
     "CACHE_NAME", "CACHE_VERSION", "ARCHITECTURE", "TrainSettings", "Classifier", "build_mlp",
@@ -208,7 +208,7 @@ def load_cached_classifier(path: Path) -> Classifier | None:
     if not path.exists():
         return None
     try:
-        state = load(path)
+        state = load_arrays(path)
         if (not isinstance(state, dict) or state.get("version") != CACHE_VERSION
                 or state.get("architecture") != ARCHITECTURE):
             return None

@@ -342,16 +342,29 @@ class Module:
                 if buffer is not None and name not in module._non_persistent:
                     yield prefix + name, module, name, "buffer"
 
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Copies of every parameter and persistent buffer, keyed by dotted name (``net.0.weight``)."""
-        state: dict[str, np.ndarray] = {}
+    def state_dict(self, *, destination: dict[str, Any] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Tensor]:
+        """Every parameter and persistent buffer as a Tensor, keyed by dotted name (``net.0.weight``).
+
+        As in PyTorch, each value shares its parameter's or buffer's memory, detached from the
+        graph: it follows the training, so keep a snapshot with ``copy.deepcopy(state_dict)`` or
+        ``{k: v.clone() for k, v in state_dict.items()}``. ``keep_vars=True`` gives the
+        Parameters themselves. ``prefix`` goes before every key, and ``destination`` is a dict
+        to fill (and return) instead of a new one.
+        """
+        if not isinstance(prefix, str):
+            raise TypeError(f"state_dict(prefix=): prefix must be a string, got {type(prefix).__name__}")
+        state: dict[str, Tensor] = {} if destination is None else destination
         for key, module, name, kind in self._state_entries():
-            value = module._parameters[name].array if kind == "parameter" else module._buffers[name]
-            state[key] = np.array(_as_numpy(value), copy=True)
+            if kind == "parameter":
+                param = module._parameters[name]
+                state[prefix + key] = param if keep_vars else param.detach()
+            else:
+                state[prefix + key] = Tensor._make(module._buffers[name], False, None)
         return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays from ``state_dict`` into the parameters and buffers, in place.
+        """Copy the values of ``state_dict`` (Tensors or arrays) into the parameters and buffers, in place.
 
         Everything is checked before anything is written, so a failed load changes nothing.
         Raises RuntimeError naming every missing and unexpected key (when ``strict``) and every

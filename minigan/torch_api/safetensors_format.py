@@ -94,8 +94,8 @@ def _unreadable(path_str: str, error: BaseException) -> ValueError:
 
 
 def load_file(path: str | os.PathLike) -> dict[str, Any]:
-    """The tensors of a ``.safetensors`` file by name, in the file's order: float ones as Tensors,
-    integer and bool ones (``num_batches_tracked``) as NumPy arrays, as minigan's factories give them.
+    """The tensors of a ``.safetensors`` file by name, in the file's order, as Tensors (what
+    ``state_dict()`` gives and ``load_state_dict`` takes).
 
     A missing file is a FileNotFoundError; a corrupt, truncated or foreign file a one-line
     ValueError naming it. The header's offsets are checked against the file's size before any
@@ -106,8 +106,7 @@ def load_file(path: str | os.PathLike) -> dict[str, Any]:
             arrays = {name: handle.get_tensor(name) for name in handle.keys()}
     except (package.SafetensorError, OSError, ValueError, TypeError) as error:
         raise _unreadable(path_str, error) from None
-    return {name: Tensor._make(array, False, None) if array.dtype.kind == "f" else array
-            for name, array in arrays.items()}
+    return {name: Tensor._make(array, False, None) for name, array in arrays.items()}
 
 
 def read_metadata(path: str | os.PathLike) -> dict[str, str]:

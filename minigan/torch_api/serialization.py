@@ -1,6 +1,6 @@
 """``save(obj, path)`` / ``load(path)``: checkpoints as ``.npz`` archives, with no pickle anywhere.
 
-Format (version 1): every array in ``obj`` is stored as its own member ``a0``, ``a1``, ... of
+Format (version 2): every array in ``obj`` is stored as its own member ``a0``, ``a1``, ... of
 an uncompressed NumPy ``.npz`` archive, and one more member, ``__minigan__``, holds a UTF-8
 JSON document (as a uint8 array) that describes the structure:
 
@@ -9,10 +9,13 @@ JSON document (as a uint8 array) that describes the structure:
   including a Generator's 128-bit state);
 * a JSON list is a Python list;
 * every other node is a one-key object: ``{"dict": [[key, value], ...]}`` (keys str or int, in
-  order), ``{"tuple": [...]}``, ``{"array": "a3"}`` and ``{"scalar": "a4"}`` (a NumPy scalar,
-  stored as a 0-d array).
+  order), ``{"tuple": [...]}``, ``{"tensor": "a2"}`` (a Tensor's data), ``{"array": "a3"}`` (a
+  NumPy array) and ``{"scalar": "a4"}`` (a NumPy scalar, stored as a 0-d array).
 
-Tensors are saved as their arrays (``load`` gives arrays back). Reading goes through
+``load`` gives back what was saved: a Tensor where a Tensor was saved (as ``torch.load`` does;
+its data, without gradient or graph) and a NumPy array where an array was. Version 1, written
+before Tensors had a node of their own, is read too, its arrays as arrays. :func:`load_arrays`
+gives NumPy arrays throughout (minigan's own readers use it). Reading goes through
 :class:`minigan.torch_api.archive.SafeArchive`: no pickle (an object array is refused), and every
 declared shape is checked against the member's size and a limit before anything is allocated.
 """
@@ -35,7 +38,8 @@ from .archive import SafeArchive
 from .safetensors_format import is_safetensors_path, load_file, save_file
 
 FORMAT_NAME = "minigan"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # 1: before the "tensor" node
 _STRUCTURE_KEY = "__minigan__"
 
 
@@ -62,7 +66,7 @@ class _Encoder:
         if isinstance(obj, float):
             return float(obj)
         if isinstance(obj, Tensor):
-            return {"array": self._store(np.array(to_numpy(obj.array)), where)}
+            return {"tensor": self._store(np.array(to_numpy(obj.array)), where)}
         if isinstance(obj, np.ndarray) or type(obj).__module__.startswith("cupy"):
             return {"array": self._store(np.array(to_numpy(obj)), where)}
         if isinstance(obj, np.generic):
@@ -91,10 +95,12 @@ class _Encoder:
 
 
 class _Decoder:
-    def __init__(self, archive: Any, path: str, place: Callable[[np.ndarray], Any] | None = None) -> None:
+    def __init__(self, archive: Any, path: str, place: Callable[[np.ndarray], Any] | None = None,
+                 as_tensors: bool = False) -> None:
         self.archive = archive
         self.path = path
         self.place = place  # what map_location does to each array, or None
+        self.as_tensors = as_tensors
 
     def _member(self, name: Any) -> np.ndarray:
         if not isinstance(name, str) or name == _STRUCTURE_KEY or name not in self.archive.files:
@@ -122,6 +128,9 @@ class _Decoder:
                 return tuple(self.decode(item) for item in value)
             if tag == "array":
                 return self._member(value)
+            if tag == "tensor":
+                array = self._member(value)
+                return Tensor._make(array, False, None) if self.as_tensors and hasattr(array, "dtype") else array
             if tag == "scalar":
                 return self._member(value)[()]
         raise ValueError(f"{self.path}: unrecognised node {str(node)[:80]!r} in the structure record")
@@ -164,9 +173,11 @@ def save(obj: Any, path: str | os.PathLike | BinaryIO, *, before_replace: Callab
 
 def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, weights_only: bool = True, *,
          max_bytes: int | None = None) -> Any:
-    """Read back what ``save`` wrote (arrays come back as NumPy arrays), so
-    ``model.load_state_dict(minigan.load("G.pt"))`` restores a saved ``state_dict()``. ``path``
-    may be a binary file object open for reading (``io.BytesIO``, ``open(name, "rb")``).
+    """Read back what ``save`` wrote, as it was saved: Tensors as Tensors (their data, as
+    ``torch.load`` gives them), NumPy arrays as arrays, and the numbers, strings and containers
+    around them, so ``model.load_state_dict(minigan.load("G.pt"))`` restores a saved
+    ``state_dict()``. ``path`` may be a binary file object open for reading (``io.BytesIO``,
+    ``open(name, "rb")``).
 
     ``map_location`` has PyTorch's forms: a device ("cpu", ``minigan.device``), a dict mapping
     saved locations to devices (``{"cuda:0": "cpu"}``), or a function ``(storage, location) ->
@@ -179,9 +190,20 @@ def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, weights_o
     arrays past ``max_bytes`` in all (default 4 GiB), are a one-line ValueError naming the member.
     A name ending in ``.safetensors`` reads that format: a dict of Tensors by name.
     """
+    return _read(path, map_location, max_bytes, as_tensors=True)
+
+
+def load_arrays(path: str | os.PathLike | BinaryIO, *, max_bytes: int | None = None) -> Any:
+    """What :func:`load` reads, with the saved Tensors' data as NumPy arrays: for code that
+    works on the arrays themselves (NumPy arithmetic, minigan's own checkpoint readers)."""
+    return _read(path, None, max_bytes, as_tensors=False)
+
+
+def _read(path: str | os.PathLike | BinaryIO, map_location: Any, max_bytes: int | None, as_tensors: bool) -> Any:
     place = _placement(map_location)
     if not hasattr(path, "read") and is_safetensors_path(path):
-        return load_file(path)
+        tensors = load_file(path)
+        return tensors if as_tensors else {name: tensor.array for name, tensor in tensors.items()}
     if hasattr(path, "read"):
         path_str = str(getattr(path, "name", "<file object>"))
         source: Any = path
@@ -203,10 +225,10 @@ def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, weights_o
             document = json.loads(raw.tobytes().decode("utf-8"))
             if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
                 raise ValueError("its structure record is not in minigan's format")
-            if document.get("version") != FORMAT_VERSION:
+            if document.get("version") not in READABLE_VERSIONS:
                 raise ValueError(f"it has format version {document.get('version')!r}; this minigan reads "
-                                 f"version {FORMAT_VERSION}")
-            return _Decoder(archive, path_str, place).decode(document.get("root"))
+                                 f"versions {' and '.join(map(str, READABLE_VERSIONS))}")
+            return _Decoder(archive, path_str, place, as_tensors).decode(document.get("root"))
     except RecursionError:  # json and the decoder both recurse; a real checkpoint is a few levels deep
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: its structure is nested too deeply") from None
     except (ValueError, TypeError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, NotImplementedError,
@@ -235,4 +257,4 @@ def _placement(map_location: Any) -> Callable[[np.ndarray], Any] | None:
     return None  # the host: arrays come back as NumPy arrays
 
 
-__all__ = ["save", "load", "FORMAT_VERSION"]
+__all__ = ["save", "load", "load_arrays", "FORMAT_VERSION", "READABLE_VERSIONS"]
