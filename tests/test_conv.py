@@ -238,7 +238,7 @@ def test_batchnorm2d_normalises_each_channel_over_batch_and_space():
     np.testing.assert_allclose(layer.running_var, 0.9 + 0.1 * unbiased, rtol=1e-12)
     np.testing.assert_allclose(layer.running_mean, 0.1 * x.mean(axis=(0, 2, 3)), rtol=1e-12)
     layer.eval()
-    expected = (x - layer.running_mean[None, :, None, None]) / np.sqrt(layer.running_var[None, :, None, None] + 1e-5)
+    expected = (x - layer.running_mean.numpy()[None, :, None, None]) / np.sqrt(layer.running_var.numpy()[None, :, None, None] + 1e-5)
     np.testing.assert_allclose(layer(_t(x)).numpy(), expected, rtol=1e-10)
 
 

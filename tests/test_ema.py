@@ -17,7 +17,7 @@ def _perturb(model, rng):
         p.array[...] = rng.standard_normal(p.shape).astype(p.array.dtype)
     for b in model.buffers():
         if b.dtype.kind == "f":
-            b[...] = rng.random(b.shape).astype(b.dtype) + 0.5
+            b.array[...] = rng.random(b.shape).astype(b.dtype) + 0.5
 
 
 def test_update_matches_the_formula_written_out():

@@ -243,7 +243,7 @@ def test_state_dict_shares_the_weights_memory_with_dotted_names():
     assert all(isinstance(v, minigan.Tensor) for v in state.values())
     state["0.weight"].array[...] = 123.0  # shared, as in PyTorch: the model sees it
     state["1.running_var"].array[...] = 5.0
-    assert np.all(model[0].weight.array == 123.0) and np.all(model[1].running_var == 5.0)
+    assert np.all(model[0].weight.array == 123.0) and np.all(model[1].running_var.numpy() == 5.0)
 
 
 def test_state_dict_round_trip_restores_outputs_in_place():

@@ -46,7 +46,7 @@ def _same_rows(a, b):
 def _state(trainer):
     nets = [trainer.generator, trainer.discriminator]
     return [p.array for net in nets for p in net.parameters()] + [
-        b for net in nets for b in net.buffers() if b is not None]
+        b.array for net in nets for b in net.buffers() if b is not None]
 
 
 @pytest.mark.parametrize("arch", ["tiny", "seed", "default"])

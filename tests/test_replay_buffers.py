@@ -48,7 +48,7 @@ def _data(n, batch=5):
 
 def _snapshot(loss, net):
     return float(loss), [(p.array.copy(), None if p.grad is None else p.grad.array.copy()) for p in net.parameters()] + [
-        (b.copy(), None) for b in net.buffers() if b is not None]
+        (b.array.copy(), None) for b in net.buffers() if b is not None]
 
 
 def _same(a, b):

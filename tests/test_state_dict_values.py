@@ -1,5 +1,6 @@
-"""``state_dict()`` gives Tensors sharing the weights' memory, and ``minigan.load`` gives Tensors
-back, as PyTorch's ``state_dict`` and ``torch.load`` do; ``load_arrays`` gives NumPy arrays.
+"""``state_dict()`` gives Tensors sharing the weights' memory, buffers are Tensors, and
+``minigan.load`` gives Tensors back where Tensors were saved, as PyTorch's ``state_dict``,
+``register_buffer`` and ``torch.load`` do; ``load_arrays`` gives NumPy arrays.
 
 Every expected value is written out with NumPy from the weights' starting values."""
 from __future__ import annotations
@@ -104,3 +105,49 @@ def test_a_file_from_before_the_tensor_node_loads_its_arrays_as_arrays(tmp_path)
     net = _net()
     net[0].load_state_dict({"weight": state["0.weight"], "bias": np.zeros(2, np.float32)})
     np.testing.assert_array_equal(net[0].weight.numpy(), np.full((2, 3), 0.25, np.float32))
+
+
+class Masked(nn.Module):
+    """A layer written the PyTorch way: a fixed mask registered as a buffer."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mask", minigan.tensor([1.0, 0.0, 1.0]))
+
+    def forward(self, x):
+        return x * self.mask
+
+
+def test_a_tensor_registered_as_a_buffer_is_kept_used_saved_and_moved():
+    layer = Masked()
+    mask = layer.mask
+    assert type(mask) is minigan.Tensor and [name for name, _ in layer.named_buffers()] == ["mask"]
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    np.testing.assert_array_equal(layer(minigan.tensor(x)).numpy(), x * np.array([1, 0, 1], np.float32))
+    assert layer.state_dict()["mask"].tolist() == [1.0, 0.0, 1.0]
+    layer.to(np.float64)
+    assert layer.mask is mask and mask.dtype == np.float64  # converted in place, as parameters are
+    layer.mask = np.array([0.0, 1.0, 0.0])  # an array assigned to a buffer is wrapped, sharing its memory
+    assert type(layer.mask) is minigan.Tensor and layer.mask.tolist() == [0.0, 1.0, 0.0]
+
+
+def test_batchnorm_buffers_are_tensors_updated_in_place():
+    bn = nn.BatchNorm1d(2)
+    running_mean = bn.running_mean
+    x = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 7.0]], np.float32)
+    bn(minigan.tensor(x))
+    assert bn.running_mean is running_mean and type(running_mean) is minigan.Tensor
+    np.testing.assert_allclose(running_mean.numpy(), 0.1 * x.mean(0), rtol=1e-6)
+    np.testing.assert_allclose(bn.running_var.numpy(), 0.9 + 0.1 * x.var(0, ddof=1), rtol=1e-6)
+    assert int(bn.num_batches_tracked.item()) == 1
+
+
+def test_functional_batch_norm_takes_running_statistics_as_tensors():
+    x = np.array([[1.0, -2.0], [3.0, 4.0]], np.float32)
+    mean, var = minigan.zeros(2), minigan.ones(2)
+    out = nn.functional.batch_norm(minigan.tensor(x), mean, var, training=True, momentum=0.5)
+    np.testing.assert_allclose(mean.numpy(), 0.5 * x.mean(0), rtol=1e-6)
+    np.testing.assert_allclose(var.numpy(), 0.5 + 0.5 * x.var(0, ddof=1), rtol=1e-6)
+    np.testing.assert_allclose(out.numpy(), (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-5)
+    evaluated = nn.functional.batch_norm(minigan.tensor(x), mean, var, training=False)
+    np.testing.assert_allclose(evaluated.numpy(), (x - mean.numpy()) / np.sqrt(var.numpy() + 1e-5), rtol=1e-5)

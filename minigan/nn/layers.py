@@ -32,14 +32,14 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def batch_norm(
     x: Tensor,
-    running_mean: np.ndarray | None,
-    running_var: np.ndarray | None,
+    running_mean: Tensor | np.ndarray | None,
+    running_var: Tensor | np.ndarray | None,
     weight: Tensor | None = None,
     bias: Tensor | None = None,
     training: bool = False,
     momentum: float | None = 0.1,
     eps: float = 1e-5,
-    num_batches_tracked: np.ndarray | None = None,
+    num_batches_tracked: Tensor | np.ndarray | None = None,
 ) -> Tensor:
     """Batch normalisation over axis 1 of x, shape (N, C), (N, C, L) or (N, C, H, W): the
     statistics of each channel C are taken over every other axis.
@@ -50,6 +50,8 @@ def batch_norm(
     rule; m = 1 / num_batches_tracked when ``momentum`` is None, a cumulative average).
     Evaluation: the same formula with the running mean and variance.
     """
+    running_mean, running_var, num_batches_tracked = (
+        b.array if isinstance(b, Tensor) else b for b in (running_mean, running_var, num_batches_tracked))
     if x.ndim not in (2, 3, 4):
         raise ValueError(f"batch_norm: expected input of shape (N, C), (N, C, L) or (N, C, H, W), got {x.shape}")
     axes = (0,) + tuple(range(2, x.ndim))
@@ -222,9 +224,9 @@ class BatchNorm1d(Module):
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean[...] = 0
-            self.running_var[...] = 1
-            self.num_batches_tracked[...] = 0
+            self.running_mean.array[...] = 0
+            self.running_var.array[...] = 1
+            self.num_batches_tracked.array[...] = 0
 
     #: The input ranks this layer takes, and how its error message spells them.
     _ranks: tuple[int, ...] = (2, 3)
@@ -238,14 +240,17 @@ class BatchNorm1d(Module):
             expected = self._expected.format(c=self.num_features)
             raise ValueError(f"{self!r}: expected input of shape {expected}, got {x.shape}")
         training = self.training or not self.track_running_stats
+        # the buffers' arrays, which the running-statistics update writes in place
+        running_mean, running_var, count = (None if b is None else b.array for b in (
+            self.running_mean, self.running_var, self.num_batches_tracked))
         if training and ops.is_fusion_enabled() and x.size > x.shape[1] and x.dtype != np.float16 and (
                 activation != "leaky_relu" or negative_slope > 0):
-            running = ((self.running_mean, self.running_var, self.num_batches_tracked, self.momentum)
-                       if self.running_mean is not None and self.training else None)
+            running = ((running_mean, running_var, count, self.momentum)
+                       if running_mean is not None and self.training else None)
             return ops.batch_norm_act(x, self.weight, self.bias, self.eps, activation, negative_slope, running)
         out = batch_norm(
-            x, self.running_mean, self.running_var, self.weight, self.bias,
-            training=training, momentum=self.momentum, eps=self.eps, num_batches_tracked=self.num_batches_tracked,
+            x, running_mean, running_var, self.weight, self.bias,
+            training=training, momentum=self.momentum, eps=self.eps, num_batches_tracked=count,
         )
         return ops.activate(out, activation, negative_slope)
 

@@ -1,8 +1,8 @@
 """``Module`` and ``Parameter``: the containers that layers, models and optimizers share.
 
 A Module keeps three ordered registries, filled automatically by attribute assignment:
-``_parameters`` (trainable Tensors), ``_buffers`` (plain arrays such as BatchNorm's running
-statistics, saved in the state dict but never trained) and ``_modules`` (sub-Modules).
+``_parameters`` (trainable Tensors), ``_buffers`` (Tensors that are state but never trained,
+such as BatchNorm's running statistics) and ``_modules`` (sub-Modules).
 Everything else (``state_dict``, ``parameters``, ``train``...) walks those registries.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ class Module:
 
     training: bool
     _parameters: dict[str, Parameter | None]
-    _buffers: dict[str, np.ndarray | None]
+    _buffers: dict[str, Tensor | None]
     _modules: dict[str, "Module | None"]
     _non_persistent: set[str]
     #: State entries a checkpoint may lack: load_state_dict leaves them as they are, even when strict.
@@ -132,7 +132,7 @@ class Module:
                 )
             modules[name] = None
         elif buffers is not None and name in buffers:
-            buffers[name] = None if value is None else _buffer_array(name, value)
+            buffers[name] = None if value is None else _buffer_tensor(value)
         else:
             object.__setattr__(self, name, value)
 
@@ -163,15 +163,17 @@ class Module:
         self.__dict__.pop(name, None)
         self._parameters[name] = param
 
-    def register_buffer(self, name: str, array: Any, persistent: bool = True) -> None:
-        """Register an array that is state but not a trainable parameter (running statistics).
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """Register a Tensor that is state but not a trainable parameter (running statistics).
 
-        Buffers appear in ``state_dict`` unless ``persistent=False``; None is a placeholder.
+        The module keeps the Tensor itself, as PyTorch does; an array is wrapped in a Tensor that
+        shares its memory. Buffers appear in ``state_dict`` unless ``persistent=False``; None is
+        a placeholder.
         """
         _check_name(self, name)
         self._registries()
         self.__dict__.pop(name, None)
-        self._buffers[name] = None if array is None else _buffer_array(name, array)
+        self._buffers[name] = None if tensor is None else _buffer_tensor(tensor)
         if persistent:
             self._non_persistent.discard(name)
         else:
@@ -249,14 +251,14 @@ class Module:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, np.ndarray]]:
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
         modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
         for module_name, module in modules:
             for name, buffer in module._buffers.items():
                 if buffer is not None:
                     yield (f"{module_name}.{name}" if module_name else name), buffer
 
-    def buffers(self, recurse: bool = True) -> Iterator[np.ndarray]:
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -299,8 +301,8 @@ class Module:
         parameter, its gradient and every buffer to a device ("cpu", "cuda") and/or cast their
         floating-point values to a dtype; in place, and returns the module.
 
-        Parameters stay the same objects (their ``.array`` changes), so an optimizer made before
-        the move keeps them, and moves its state on its next step.
+        Parameters and buffers stay the same objects (their ``.array`` changes), so an optimizer
+        made before the move keeps them, and moves its state on its next step.
         """
         where, dtype = to_arguments(args, kwargs)
         if dtype is not None and dtype.kind != "f":
@@ -320,9 +322,9 @@ class Module:
                 param.array = convert(param.array)
                 if param.grad is not None:
                     param.grad.array = convert(param.grad.array)
-            for name, buffer in module._buffers.items():
+            for buffer in module._buffers.values():
                 if buffer is not None:
-                    module._buffers[name] = convert(buffer)
+                    buffer.array = convert(buffer.array)
         return self
 
     def num_parameters(self, trainable_only: bool = False) -> int:
@@ -349,18 +351,15 @@ class Module:
         As in PyTorch, each value shares its parameter's or buffer's memory, detached from the
         graph: it follows the training, so keep a snapshot with ``copy.deepcopy(state_dict)`` or
         ``{k: v.clone() for k, v in state_dict.items()}``. ``keep_vars=True`` gives the
-        Parameters themselves. ``prefix`` goes before every key, and ``destination`` is a dict
+        Parameters and buffers themselves. ``prefix`` goes before every key, and ``destination`` is a dict
         to fill (and return) instead of a new one.
         """
         if not isinstance(prefix, str):
             raise TypeError(f"state_dict(prefix=): prefix must be a string, got {type(prefix).__name__}")
         state: dict[str, Tensor] = {} if destination is None else destination
         for key, module, name, kind in self._state_entries():
-            if kind == "parameter":
-                param = module._parameters[name]
-                state[prefix + key] = param if keep_vars else param.detach()
-            else:
-                state[prefix + key] = Tensor._make(module._buffers[name], False, None)
+            value = module._parameters[name] if kind == "parameter" else module._buffers[name]
+            state[prefix + key] = value if keep_vars else value.detach()
         return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
@@ -382,7 +381,7 @@ class Module:
             if key not in state_dict:
                 continue
             array = _as_numpy(state_dict[key])
-            target = module._parameters[name].array if kind == "parameter" else module._buffers[name]
+            target = (module._parameters[name] if kind == "parameter" else module._buffers[name]).array
             if tuple(array.shape) != tuple(target.shape):
                 mismatched.append(
                     f"size mismatch for {key}: the checkpoint has shape {tuple(array.shape)}, "
@@ -404,12 +403,12 @@ class Module:
             )
         for key, array in arrays.items():
             module, name, kind = entries[key]
-            target = module._parameters[name].array if kind == "parameter" else module._buffers[name]
+            entry = module._parameters[name] if kind == "parameter" else module._buffers[name]
+            target = entry.array
             # In place, so optimizers holding these Parameters keep seeing the loaded values; a
             # checkpoint's NumPy arrays are copied onto the model's device.
             target[...] = backend_of(target).asarray(array, dtype=backend_of(target).numpy_dtype(target.dtype))
-            if kind == "parameter":  # an in-place change, as PyTorch's copy_: a graph saved before it is stale
-                bump_version(module._parameters[name])
+            bump_version(entry)  # an in-place change, as PyTorch's copy_: a graph saved before it is stale
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing
@@ -451,7 +450,8 @@ def _check_name(module: Module, name: str) -> None:
         raise KeyError(f"{type(module).__name__}: {name!r} is already a class attribute")
 
 
-def _buffer_array(name: str, value: Any) -> Any:
+def _buffer_tensor(value: Any) -> Tensor:
+    """A buffer as the module keeps it: a Tensor itself, an array wrapped without a copy."""
     if isinstance(value, Tensor):
-        raise TypeError(f"buffer {name!r}: buffers hold plain arrays, not Tensors (pass tensor.array)")
-    return value if hasattr(value, "shape") and hasattr(value, "dtype") else np.asarray(value)
+        return value
+    return Tensor._make(value if hasattr(value, "shape") and hasattr(value, "dtype") else np.asarray(value), False, None)

@@ -54,7 +54,7 @@ class _SpectralNorm:
     def compute_weight(self) -> Tensor:
         module, name = self.module, self.name
         weight = module._parameters[name + "_orig"]
-        u, v = module._buffers[name + "_u"], module._buffers[name + "_v"]
+        u, v = module._buffers[name + "_u"].array, module._buffers[name + "_v"].array
         matrix = _matrix(weight.array, self.dim)
         if module.training:
             for _ in range(self.n_power_iterations):  # in place, so the buffers carry the estimate on

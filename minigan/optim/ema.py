@@ -57,7 +57,7 @@ class ExponentialMovingAverage:
     @staticmethod
     def _arrays(model: Module) -> list[Any]:
         """Every parameter's array, then every buffer: the entries that are averaged."""
-        return [p.array for p in model.parameters()] + list(model.buffers())
+        return [p.array for p in model.parameters()] + [b.array for b in model.buffers()]
 
     def _mismatch(self, model: Module) -> ValueError:
         """The error for a ``model`` whose entries differ from the average's, naming the first difference."""
