@@ -289,3 +289,19 @@ def test_a_checkpoint_without_num_batches_tracked_loads_as_in_pytorch():
     del state["1.running_var"]
     with pytest.raises(RuntimeError, match="Missing key\\(s\\): '1.running_var'$"):
         model.load_state_dict(state)
+
+
+def test_tensor_infers_its_dtype_from_python_data_as_pytorch_does():
+    assert minigan.tensor([1, 2]).dtype == np.int64 and minigan.tensor(3).dtype == np.int64
+    assert minigan.tensor([1.0, 2]).dtype == np.float32 and minigan.tensor(2.5).dtype == np.float32
+    assert minigan.tensor(True).dtype == np.bool_ and minigan.tensor([[True, 1]]).dtype == np.int64
+    assert minigan.tensor(np.array([1, 2], np.int32)).dtype == np.int32  # an array keeps its own
+    assert minigan.tensor([1, 2], dtype=np.float64).dtype == np.float64
+    assert minigan.Tensor([1, 2]).dtype == np.float32  # the class, as torch.Tensor, makes floats
+    with pytest.raises(RuntimeError, match="floating point"):
+        minigan.tensor([1, 2], requires_grad=True)
+    # so labels written as a list are class indices, as in a PyTorch script
+    logits = np.array([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]], np.float32)
+    loss = minigan.nn.functional.cross_entropy(minigan.tensor(logits), minigan.tensor([0, 2]))
+    log_softmax = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    assert loss.item() == pytest.approx(-(log_softmax[0, 0] + log_softmax[1, 2]) / 2, rel=1e-6)

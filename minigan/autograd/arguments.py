@@ -103,6 +103,16 @@ def dim_index(dim: Any, ndim: int, name: str) -> int:
     return wrap_dim(dim, ndim)
 
 
+def python_data_dtype(data: Any) -> Any:
+    """The dtype ``torch.tensor`` gives Python data: int64 for ints, bool for bools, None (the
+    default float dtype) for floats and anything that is not plain numbers."""
+    try:
+        kind = np.asarray(data).dtype.kind
+    except (TypeError, ValueError):
+        return None  # data_argument says what is wrong with it
+    return {"b": np.dtype(np.bool_), "i": np.dtype(np.int64)}.get(kind)
+
+
 def data_argument(data: Any, dtype: Any, device: Any = None) -> Any:
     """Turn user data into an array on ``device`` (default: where the data is, or the CPU), or
     say clearly why it cannot be one. Arrays keep their dtype (float, integer or bool), as in
