@@ -11,6 +11,8 @@ from minigan.data import transforms
 from minigan.data.datasets import MNIST, Dataset, FashionMNIST, TensorDataset
 from minigan.data.dataloader import DataLoader, default_collate
 from minigan.data.subsets import Subset, random_split
+from minigan.data.samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
+                                   WeightedRandomSampler)
 from minigan.torch_api.unsupported import DATA as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
@@ -36,6 +38,12 @@ __all__ = [
     "default_collate",
     "Subset",
     "random_split",
+    "Sampler",
+    "SequentialSampler",
+    "RandomSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+    "BatchSampler",
     "transforms",
 ]
 

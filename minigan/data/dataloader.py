@@ -1,9 +1,9 @@
 """``DataLoader``: mini-batches from a map-style dataset, as ``torch.utils.data.DataLoader``.
 
 ``for images, labels in DataLoader(dataset, batch_size=64, shuffle=True)`` yields a float Tensor
-of stacked inputs and a NumPy int64 array of labels (minigan Tensors hold floating-point data;
-its losses take class labels as integer arrays). Shuffling draws one permutation per epoch from
+of stacked inputs and an int64 Tensor of labels. Shuffling draws one permutation per epoch from
 ``generator``, or from the Generator that ``minigan.manual_seed`` seeds, so a seed fixes the order.
+``sampler=`` or ``batch_sampler=`` (minigan/data/samplers.py) choose the order instead.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from minigan.data.collate import default_collate
+from minigan.data.samplers import RandomSampler, SequentialSampler
 from minigan.data.workers import fetch_batch, worker_batches
 from minigan.torch_api.factories import numpy_generator_of
 
@@ -43,6 +44,8 @@ class DataLoader:
         batch_size: int | None = 1,
         shuffle: bool = False,
         *,
+        sampler: Any = None,
+        batch_sampler: Any = None,
         drop_last: bool = False,
         generator: Any = None,
         collate_fn: Callable[[list], Any] | None = None,
@@ -56,12 +59,27 @@ class DataLoader:
     ) -> None:
         if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
             raise TypeError(f"DataLoader: the dataset must have __len__ and __getitem__; got {type(dataset).__name__}")
-        if batch_size is None:
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: the sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("DataLoader: the batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler and drop_last")
+            batch_size = None
+        elif batch_size is None:
             raise ValueError("DataLoader: batch_size=None (unbatched loading) is not supported; give an int >= 1")
+        for name, value in (("sampler", sampler), ("batch_sampler", batch_sampler)):
+            if value is not None and not hasattr(value, "__iter__"):
+                raise TypeError(f"DataLoader: {name} must be an iterable of indices (a Sampler), "
+                                f"got {type(value).__name__}")
         self.dataset = dataset
-        self.batch_size = _check_count("batch_size", batch_size, 1)
+        self.batch_size = None if batch_sampler is not None else _check_count("batch_size", batch_size, 1)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
+        self._order_given = sampler is not None or batch_sampler is not None
+        self.sampler = sampler if sampler is not None else (
+            RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset))
+        self.batch_sampler = batch_sampler
         _check_count("num_workers", num_workers, 0)
         if generator is not None:
             numpy_generator_of(generator)  # checked now rather than at the first epoch
@@ -80,19 +98,35 @@ class DataLoader:
         self.persistent_workers = bool(persistent_workers)
 
     def __len__(self) -> int:
-        n = len(self.dataset)
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        n = len(self.sampler)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
+    def _batches(self, generator: np.random.Generator) -> list[np.ndarray]:
+        """This epoch's batches of indices."""
+        if self.batch_sampler is not None:
+            return [np.asarray(list(batch), dtype=np.int64) for batch in self.batch_sampler]
+        if self._order_given:
+            order = np.asarray(list(self.sampler), dtype=np.int64)
+        else:  # shuffle or not: RandomSampler's one permutation, drawn here as an array
+            order = generator.permutation(len(self.dataset)) if self.shuffle else np.arange(len(self.dataset))
+        batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        return batches[:-1] if self.drop_last and batches and len(batches[-1]) < self.batch_size else batches
+
     def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
         generator = numpy_generator_of(self.generator)
-        order = generator.permutation(n) if self.shuffle else np.arange(n)
-        batches = [order[b * self.batch_size:(b + 1) * self.batch_size] for b in range(len(self))]
+        batches = self._batches(generator)
         if self.num_workers > 0:
             return worker_batches(self.dataset, self.collate_fn, batches, self.num_workers, generator,
                                   self.prefetch_factor, self.multiprocessing_context, self.timeout, self.worker_init_fn)
         return (fetch_batch(self.dataset, self.collate_fn, indices) for indices in batches)
 
     def __repr__(self) -> str:
+        order = ""
+        if self.batch_sampler is not None:
+            order = f", batch_sampler={type(self.batch_sampler).__name__}"
+        elif self._order_given:
+            order = f", sampler={type(self.sampler).__name__}"
         return (f"DataLoader({type(self.dataset).__name__} of {len(self.dataset)}, batch_size={self.batch_size}, "
-                f"shuffle={self.shuffle}, drop_last={self.drop_last})")
+                f"shuffle={self.shuffle}, drop_last={self.drop_last}{order})")

@@ -121,7 +121,6 @@ CUDA: Mapping[str, str] = {
 DATA: Mapping[str, str] = {
     "ConcatDataset": "torch.utils.data.ConcatDataset",
     "IterableDataset": "iterable-style datasets",
-    "Sampler": "custom samplers", "RandomSampler": "custom samplers", "SequentialSampler": "custom samplers",
     "DistributedSampler": "multi-process training (torch.distributed)",
     "CIFAR10": "the CIFAR-10 dataset; minigan reads MNIST and Fashion-MNIST",
     "ImageFolder": "image folders; minigan reads MNIST and Fashion-MNIST",
