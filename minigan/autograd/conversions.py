@@ -1,5 +1,6 @@
 """How a Tensor becomes a Python value, as in PyTorch: ``item()``, ``float(t)``, ``int(t)``,
-``bool(t)``, ``f"{t:.2f}"``, ``operator.index(t)``, ``tolist()``, ``numpy()`` and iteration.
+``bool(t)``, ``f"{t:.2f}"``, ``operator.index(t)``, ``tolist()``, ``numpy()`` and iteration; and
+another dtype: ``float()``, ``double()``, ``half()``, ``long()``, ``int()`` and ``bool()``.
 
 One-element tensors convert; larger ones raise PyTorch's errors rather than guess (``bool`` of
 two values is ambiguous), and a 0-d tensor cannot be iterated over.
@@ -17,6 +18,27 @@ class ConversionMethods:
     """The conversions of Tensor (a base class of it)."""
 
     __slots__ = ()
+
+    def float(self) -> Any:
+        return self.astype(np.float32)
+
+    def double(self) -> Any:
+        return self.astype(np.float64)
+
+    def half(self) -> Any:
+        return self.astype(np.float16)
+
+    def long(self) -> Any:
+        return self.astype(np.int64)
+
+    def int(self) -> Any:
+        return self.astype(np.int32)
+
+    def bool(self) -> Any:
+        return self.astype(np.bool_)
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.kind == "f"
 
     def _one_value(self) -> Any:
         """The single element as a NumPy scalar, or PyTorch's error."""

@@ -175,6 +175,10 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     "its saved values were freed after the first backward; pass retain_graph=True the first time"
                 )
             check_versions(ctx)
+            if ctx.retains_grad and wanted is None:  # retain_grad(): .grad filled as a leaf's, from a copy
+                if recorder is not None:
+                    recorder.unsupported("retain_grad()")
+                _accumulate_into_leaf(node, grad, False, create_graph)
             needs = ctx.needs_input_grad
             if wanted is not None:  # like torch.autograd.grad: no gradient that leads to no wanted tensor
                 needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, needs))

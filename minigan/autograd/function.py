@@ -42,11 +42,13 @@ class Context:
     gives the result Tensor back (held weakly, so output -> context -> output is no cycle).
     """
 
-    __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed", "versions")
+    __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed", "versions",
+                 "retains_grad")
 
     def __init__(self) -> None:
         self.saved: tuple[Any, ...] = ()
         self.freed = False
+        self.retains_grad = False  # set by Tensor.retain_grad(): backward fills the output's .grad
 
     def save_for_backward(self, *values: Any) -> None:
         self.saved = values

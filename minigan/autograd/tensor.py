@@ -160,27 +160,6 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
     def astype(self, dtype: Any) -> "Tensor":
         return ops.cast(self, dtype)
 
-    def float(self) -> "Tensor":
-        return ops.cast(self, np.float32)
-
-    def double(self) -> "Tensor":
-        return ops.cast(self, np.float64)
-
-    def half(self) -> "Tensor":
-        return ops.cast(self, np.float16)
-
-    def long(self) -> "Tensor":
-        return ops.cast(self, np.int64)
-
-    def int(self) -> "Tensor":
-        return ops.cast(self, np.int32)
-
-    def bool(self) -> "Tensor":
-        return ops.cast(self, np.bool_)
-
-    def is_floating_point(self) -> bool:
-        return self.dtype.kind == "f"
-
     # ----------------------------------------------------------------- autograd
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
@@ -196,6 +175,19 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
 
     def zero_grad(self) -> None:
         self.grad = None
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf's gradient in ``.grad`` at the next ``backward()``, as PyTorch's
+        (a leaf keeps its own anyway)."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._ctx is not None:
+            self._ctx.retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether ``backward()`` fills this non-leaf's ``.grad`` (after ``retain_grad()``)."""
+        return self._ctx is not None and self._ctx.retains_grad
 
     # ----------------------------------------------------------------- operators
     def __add__(self, other: Any) -> "Tensor":

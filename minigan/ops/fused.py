@@ -173,14 +173,15 @@ def fold_activation(x: Tensor, activation: str, negative_slope: float = 0.01) ->
     """act(x) as one fused op with the layer that made x, when x is the recorded output of a
     LinearAct, ChannelBiasAct or BatchNormAct without activation (an activation module called on
     a Linear's, a convolution's or a training batch norm's output, as a script written without
-    ``nn.Sequential`` does, ``self.relu(self.fc1(z))``); None otherwise, and inside ``fusion(False)``.
+    ``nn.Sequential`` does, ``self.relu(self.fc1(z))``); None otherwise, inside ``fusion(False)``, and
+    when x retains its gradient (``x.retain_grad()``), which the fused op would leave out.
 
     The layer's output is reused, not recomputed: the new op applies only the activation going
     forward, and its backward is the layer's fused one (act' read off the output and the bias
     sum in one pass, then the products). If x is used elsewhere too, its own op still carries
     that use's gradient, so the sum is right either way."""
     ctx = x._ctx
-    if (ctx is None or ctx.freed or not _fusion.enabled
+    if (ctx is None or ctx.freed or not _fusion.enabled or ctx.retains_grad  # x's own gradient is wanted
             or ctx.function not in (LinearAct, ChannelBiasAct, BatchNormAct) or ctx.options["activation"] != "none"
             or (activation == "leaky_relu" and not negative_slope > 0)):
         return None

@@ -100,7 +100,7 @@ TENSOR: Mapping[str, str] = {
         "ceil", "trunc", "frac", "sin", "cos", "log1p", "expm1", "log2", "log10", "rsqrt", "reciprocal", "erf",
         "narrow", "unfold", "cross", "dot", "kthvalue", "median", "mode", "exp_", "log_", "sqrt_", "abs_", "neg_",
         "pow_", "sigmoid_", "tanh_", "relu_", "bernoulli_", "exponential_", "random_", "resize_")},
-    **{name: "autograd hooks" for name in ("register_hook", "retain_grad", "register_post_accumulate_grad_hook")},
+    **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
     **{name: "tensor storage and strides; the raw array is x.array" for name in (
         "stride", "storage", "untyped_storage", "data_ptr", "storage_offset", "element_size", "nbytes",
         "share_memory_", "pin_memory", "is_pinned", "as_strided")},
