@@ -13,8 +13,8 @@ from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
-    add, allclose, bmm, div, equal, flatten, isfinite, isinf, isnan, mm, mul, neg, pow, reshape, square, squeeze, sub,
-    unsqueeze,
+    add, allclose, bmm, div, equal, flatten, is_tensor, isfinite, isinf, isnan, mm, mul, neg, numel, pow, reshape, square,
+    squeeze, sub, unsqueeze,
 )
 from .autograd.pytorch_methods import chunk, split
 from . import nn, optim
@@ -25,7 +25,7 @@ from .torch_api.dtypes import (
     short, uint8,
 )
 from .torch_api.factories import (
-    Generator, arange, device, empty, from_numpy, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
+    Generator, arange, as_tensor, device, empty, from_numpy, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
     rand_like, randint, randint_like, randn, randn_like, zeros, zeros_like,
 )
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
@@ -47,7 +47,7 @@ __all__ = [
     "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "leaky_relu", "log", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
-    "chunk", "split", "from_numpy", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
+    "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",

@@ -148,3 +148,29 @@ def test_gpu_control_minigan_lacks_says_which_device_it_uses():
     with pytest.raises(minigan.UnsupportedFeatureError, match="torch.cuda.set_device is not supported by minigan "
                                                               "\\(control of several GPUs; minigan uses one device"):
         minigan.cuda.set_device(0)
+
+
+def test_as_tensor_shares_what_it_can_and_copies_the_rest():
+    array = np.array([1.0, 2.0], np.float32)
+    shared = minigan.as_tensor(array)
+    shared.array[0] = 9.0  # the same memory, as torch.as_tensor of a NumPy array
+    assert array[0] == 9.0 and shared.dtype == np.float32
+    widened = minigan.as_tensor(array, dtype=minigan.float64)
+    widened.array[1] = -1.0
+    assert widened.dtype == np.float64 and array[1] == 2.0  # another dtype: a copy
+    t = minigan.tensor([1.0, 2.0])
+    assert minigan.as_tensor(t) is t and minigan.as_tensor(t, dtype=minigan.float32) is t
+    assert minigan.as_tensor(t, dtype=minigan.float64).tolist() == [1.0, 2.0]
+    assert minigan.as_tensor([1, 2]).dtype == np.int64 and minigan.as_tensor([0.5]).dtype == np.float32
+    with pytest.raises(RuntimeError, match="tpu"):
+        minigan.as_tensor(array, device="tpu")
+
+
+def test_is_tensor_numel_and_the_size_methods():
+    x = minigan.zeros(2, 3, dtype=minigan.float64)
+    assert minigan.is_tensor(x) and minigan.is_tensor(minigan.nn.Parameter(x)) and not minigan.is_tensor(np.zeros(1))
+    assert minigan.numel(x) == 6 == x.nelement() and x.ndimension() == 2
+    assert x.element_size() == 8 and minigan.tensor([1, 2]).element_size() == 8
+    assert minigan.tensor([True]).element_size() == 1 and minigan.zeros(1).element_size() == 4
+    with pytest.raises(TypeError, match="must be a Tensor"):
+        minigan.numel([1, 2])

@@ -92,10 +92,10 @@ def _check_ndim(name: str, ndim: int, *tensors: Any) -> None:
 
 
 class PyTorchMethods(TensorTypeMethods):
-    """``repeat``, ``chunk``, ``split``, ``contiguous``, the ``*_as`` forms, ``eq``/``ne``,
-    ``any``/``all``, the operators' named forms (``add``, ``mul``, ``mm``...), ``isnan`` and
-    ``new_*`` on Tensor (a base class of it); through TensorTypeMethods also ``type()``,
-    ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
+    """``ndimension``, ``nelement``, ``element_size``, ``repeat``, ``chunk``, ``split``,
+    ``contiguous``, the ``*_as`` forms, ``eq``/``ne``, ``any``/``all``, the operators' named forms
+    (``add``, ``mul``, ``mm``...), ``isnan`` and ``new_*`` on Tensor (a base class of it); through
+    TensorTypeMethods also ``type()``, ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
 
     __slots__ = ()
 
@@ -103,6 +103,18 @@ class PyTorchMethods(TensorTypeMethods):
         from ..torch_api.unsupported import tensor_getattr  # noqa: PLC0415 - the PyTorch names sit above Tensor
 
         return tensor_getattr(self, name)
+
+    def ndimension(self) -> int:
+        """The number of dimensions (``dim()``)."""
+        return self.ndim
+
+    def nelement(self) -> int:
+        """The number of elements (``numel()``)."""
+        return self.array.size
+
+    def element_size(self) -> int:
+        """The bytes one element takes (4 for float32)."""
+        return self.dtype.itemsize
 
     def eq(self, other: Any) -> Any:
         """Elementwise ``==``: a bool tensor."""

@@ -1,6 +1,6 @@
 """Tensor factories with PyTorch's signatures: ``ones``, ``zeros``, ``full``, ``empty``, ``rand``,
-``randn``, ``randint``, ``arange``, ``linspace``, ``eye`` and their ``*_like`` forms, plus
-``device`` and ``Generator``.
+``randn``, ``randint``, ``arange``, ``linspace``, ``eye`` and their ``*_like`` forms, ``from_numpy``
+and ``as_tensor``, plus ``device`` and ``Generator``.
 
 Every factory takes ``dtype=``, ``device=`` and ``requires_grad=``; the random ones also take
 ``generator=`` and otherwise draw from the process-wide Generator that ``minigan.manual_seed``
@@ -108,6 +108,26 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"can't convert np.ndarray of type {array.dtype}. The only supported types are: "
                         "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
     return Tensor._make(array, False, None)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """``data`` as a Tensor, sharing its memory where it can, as ``torch.as_tensor``: a Tensor
+    already of ``dtype`` on ``device`` comes back as it is, and a NumPy array of that dtype,
+    for the CPU, is shared as :func:`from_numpy` shares it; anything else is converted
+    (``tensor.to``) or copied (``tensor(data)``, which infers the dtype as PyTorch does)."""
+    wanted = None if dtype is None else dtype_argument(dtype)
+    if device is not None:
+        check_device_argument(device)
+    if isinstance(data, Tensor):
+        if (wanted is None or data.dtype == wanted) and (device is None or Device(device) == data.device):
+            return data
+        return data.to(*(arg for arg in (device, wanted) if arg is not None))
+    if (isinstance(data, np.ndarray) and data.dtype.kind in "fiub" and (wanted is None or data.dtype == wanted)
+            and (device is None or Device(device) == Device("cpu"))):
+        return from_numpy(data)
+    from ..autograd.tensor import tensor  # noqa: PLC0415 - the factory with PyTorch's dtype inference
+
+    return tensor(data, dtype=wanted, device=device)
 
 
 # ====================================================================== constant fills

@@ -1,6 +1,6 @@
 """``torch.add(x, y)``, ``torch.flatten(x, 1)`` and the other function forms of Tensor methods, with
 PyTorch's arguments; each calls the method, so it records (or not) exactly as the method does.
-``allclose`` and ``equal`` answer with a Python bool, as in PyTorch."""
+``allclose``, ``equal`` and ``is_tensor`` answer with a Python bool, as in PyTorch."""
 from __future__ import annotations
 
 from typing import Any
@@ -99,3 +99,13 @@ def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
     """Whether the two tensors have the same shape and the same elements."""
     a, b = _tensor(input, "equal").array, _tensor(other, "equal").array
     return a.shape == b.shape and bool(backend_of(a).xp.all(a == b))
+
+
+def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a minigan Tensor (a Parameter is one)."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:  # noqa: A002
+    """The number of elements of ``input``."""
+    return _tensor(input, "numel").numel()

@@ -102,7 +102,7 @@ TENSOR: Mapping[str, str] = {
         "pow_", "sigmoid_", "tanh_", "relu_", "bernoulli_", "exponential_", "random_", "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
     **{name: "tensor storage and strides; the raw array is x.array" for name in (
-        "stride", "storage", "untyped_storage", "data_ptr", "storage_offset", "element_size", "nbytes",
+        "stride", "storage", "untyped_storage", "data_ptr", "storage_offset", "nbytes",
         "share_memory_", "pin_memory", "is_pinned", "as_strided")},
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
 }
