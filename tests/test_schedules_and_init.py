@@ -79,3 +79,56 @@ def test_init_takes_pytorch_s_generator_argument():
     assert np.abs(first).max() <= 1 / math.sqrt(4)  # the bound 1/sqrt(fan_in) with nn.Linear's a = sqrt(5)
     with pytest.raises(TypeError, match="pass rng= or generator=, not both"):
         nn.init.normal_(minigan.zeros(2), rng=np.random.default_rng(0), generator=minigan.Generator())
+
+
+def _plateau(**settings):
+    opt = optim.SGD([nn.Parameter(minigan.zeros(1))], lr=1.0)
+    return opt, lr_scheduler.ReduceLROnPlateau(opt, **settings)
+
+
+def test_reduce_on_plateau_cuts_the_rate_after_patience_bad_steps():
+    opt, schedule = _plateau(patience=2, factor=0.5)
+    rates = []
+    for loss in [5.0, 4.0, 4.0, 4.0, 4.0, 3.0, 3.5, 3.5, 3.5]:
+        schedule.step(loss)
+        rates.append(opt.param_groups[0]["lr"])
+    # bad steps: 4.0 x3 -> the third (> patience 2) halves the rate; 3.0 is better; 3.5 x3 halves again
+    assert rates == [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.25]
+    assert schedule.get_last_lr() == [0.25] and schedule.best == 3.0 and schedule.last_epoch == 9
+
+
+def test_reduce_on_plateau_threshold_cooldown_max_mode_and_min_lr():
+    opt, schedule = _plateau(patience=0, threshold=0.1, factor=0.5)  # rel: better means < best * 0.9
+    schedule.step(1.0)
+    schedule.step(0.95)  # not 10% better: a bad step, and patience 0 cuts at once
+    assert opt.param_groups[0]["lr"] == 0.5 and schedule.best == 1.0
+    opt, schedule = _plateau(patience=0, cooldown=2, factor=0.5)
+    for loss in [1.0, 2.0, 2.0, 2.0, 2.0]:  # cut at the first 2.0, then two steps of cooldown
+        schedule.step(loss)
+    assert opt.param_groups[0]["lr"] == 0.25
+    opt, schedule = _plateau(mode="max", threshold_mode="abs", threshold=0.5, patience=0, factor=0.1, min_lr=0.05)
+    schedule.step(1.0)
+    schedule.step(1.4)  # within 0.5 of the best accuracy: bad
+    schedule.step(1.3)
+    assert opt.param_groups[0]["lr"] == 0.05 and schedule.best == 1.0  # 1.0 -> 0.1 -> max(0.01, 0.05)
+    schedule.step(minigan.tensor(1.6))  # a one-element tensor, as a loss is
+    assert schedule.best == pytest.approx(1.6)
+
+
+def test_reduce_on_plateau_resumes_from_its_state_dict():
+    opt, schedule = _plateau(patience=1)
+    for loss in [3.0, 3.0]:
+        schedule.step(loss)
+    state = schedule.state_dict()
+    restored_opt, restored = _plateau(patience=1)
+    restored.load_state_dict(state)
+    restored_opt.load_state_dict(opt.state_dict())
+    for s, o in ((schedule, opt), (restored, restored_opt)):
+        s.step(3.0)  # the second bad step, after the resume too
+    assert restored_opt.param_groups[0]["lr"] == opt.param_groups[0]["lr"] == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="factor should be < 1.0"):
+        _plateau(factor=1.0)
+    with pytest.raises(ValueError, match="mode 'best' is unknown"):
+        _plateau(mode="best")
+    with pytest.raises(ValueError, match="missing key"):
+        restored.load_state_dict({"best": 1.0})
