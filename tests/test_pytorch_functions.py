@@ -83,7 +83,7 @@ def test_allclose_and_equal_answer_with_a_bool():
 
 @pytest.mark.parametrize("name, feature", [
     ("gelu", "this activation"), ("l1_loss", "this loss"), ("layer_norm", "normalisation other than batch norm"),
-    ("pad", "padding as a function"), ("one_hot", "F.one_hot"), ("conv1d", "1-d and 3-d convolutions"),
+    ("pad", "padding as a function"), ("normalize", "F.normalize"), ("conv1d", "1-d and 3-d convolutions"),
 ])
 def test_functional_names_minigan_lacks_say_so(name, feature):
     with pytest.raises(minigan.UnsupportedFeatureError, match=f"torch.nn.functional.{name} is not supported by "
@@ -174,3 +174,16 @@ def test_is_tensor_numel_and_the_size_methods():
     assert minigan.tensor([True]).element_size() == 1 and minigan.zeros(1).element_size() == 4
     with pytest.raises(TypeError, match="must be a Tensor"):
         minigan.numel([1, 2])
+
+
+def test_one_hot_rows_as_written_out():
+    rows = F.one_hot(minigan.tensor([0, 2, 1]))
+    assert rows.dtype == np.int64 and rows.tolist() == [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
+    assert F.one_hot(minigan.tensor([[1], [0]]), num_classes=4).tolist() == [[[0, 1, 0, 0]], [[1, 0, 0, 0]]]
+    assert F.one_hot(minigan.zeros(0, dtype=minigan.int64), 3).shape == (0, 3)
+    for labels, classes, message in [(minigan.tensor([0.0, 1.0]), -1, "LongTensor"),
+                                     (minigan.tensor([-1, 0]), 3, "non-negative"),
+                                     (minigan.tensor([3]), 3, "smaller than num_classes"),
+                                     (minigan.zeros(0, dtype=minigan.int64), -1, "empty tensor")]:
+        with pytest.raises(RuntimeError, match=message):
+            F.one_hot(labels, classes)

@@ -2,14 +2,18 @@
 
 Activations, dropout, convolutions and pooling are the engine's ops (``relu``, ``leaky_relu``, ``dropout`` and
 ``softplus`` take PyTorch's ``inplace``, ``beta`` and ``threshold`` here); ``linear`` and ``batch_norm`` are the
-layers' computations without the Module; the losses live in :mod:`minigan.nn.losses`. Arguments carry PyTorch's
-names (``input``, ``target``), so keyword calls written for PyTorch work too.
+layers' computations without the Module; ``one_hot`` makes class labels into rows; the losses live in
+:mod:`minigan.nn.losses`. Arguments carry PyTorch's names (``input``, ``target``), so keyword calls written for
+PyTorch work too.
 """
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..autograd import Tensor
+from ..backends import backend_of
 from .. import ops
 from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_bilinear, upsample_nearest
 from ..ops import sigmoid, tanh
@@ -54,6 +58,26 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ops.where(scaled > threshold, input, ops.softplus(scaled) / beta)
 
 
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (an int64 Tensor of any shape) as rows of zeros with a one at the index:
+    an int64 Tensor of shape (*tensor.shape, num_classes), as PyTorch's (a conditional GAN's
+    label input is ``one_hot(labels, 10).float()``). ``num_classes`` -1: the largest index + 1."""
+    if not isinstance(tensor, Tensor) or tensor.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor (int64), got "
+                           + (str(tensor.dtype) if isinstance(tensor, Tensor) else type(tensor).__name__))
+    xp = backend_of(tensor.array).xp
+    if num_classes == -1:
+        if tensor.numel() == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(xp.max(tensor.array)) + 1
+    if tensor.numel() and int(xp.min(tensor.array)) < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if tensor.numel() and int(xp.max(tensor.array)) >= num_classes:
+        raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}).")
+    rows = tensor.array[..., None] == xp.arange(num_classes, dtype=np.int64)
+    return Tensor._make(xp.astype(rows, np.int64), False, None)
+
+
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Any:
     """Resize (N, C, H, W) like ``torch.nn.functional.interpolate``: mode "nearest" or "bilinear"."""
@@ -69,7 +93,7 @@ __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "dropout",
     "linear", "batch_norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "interpolate",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
-    "mse_loss", "nll_loss", "cross_entropy",
+    "mse_loss", "nll_loss", "cross_entropy", "one_hot",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

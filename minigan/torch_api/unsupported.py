@@ -86,7 +86,6 @@ FUNCTIONAL: Mapping[str, str] = {
     "normalize": "F.normalize; divide by x.norm(dim=..., keepdim=True) instead",
     "cosine_similarity": "cosine similarity", "pairwise_distance": "pairwise distances",
     "unfold": "nn.Unfold and nn.Fold", "fold": "nn.Unfold and nn.Fold",
-    "one_hot": "F.one_hot; write ones into zeros with one_hot[minigan.arange(n), labels] = 1",
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
     "pixel_shuffle": "pixel shuffle", "grid_sample": "grid sampling", "affine_grid": "grid sampling",
     "scaled_dot_product_attention": _RECURRENT, "multi_head_attention_forward": _RECURRENT,
