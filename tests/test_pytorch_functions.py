@@ -82,7 +82,7 @@ def test_allclose_and_equal_answer_with_a_bool():
 
 
 @pytest.mark.parametrize("name, feature", [
-    ("gelu", "this activation"), ("l1_loss", "this loss"), ("layer_norm", "normalisation other than batch norm"),
+    ("gelu", "this activation"), ("smooth_l1_loss", "this loss"), ("layer_norm", "normalisation other than batch norm"),
     ("pad", "padding as a function"), ("normalize", "F.normalize"), ("conv1d", "1-d and 3-d convolutions"),
 ])
 def test_functional_names_minigan_lacks_say_so(name, feature):
@@ -187,3 +187,22 @@ def test_one_hot_rows_as_written_out():
                                      (minigan.zeros(0, dtype=minigan.int64), -1, "empty tensor")]:
         with pytest.raises(RuntimeError, match=message):
             F.one_hot(labels, classes)
+
+
+def test_softmax_layers_and_l1_loss_as_written_out():
+    values = np.array([[1.0, 2.0, 0.5], [-1.0, 0.0, 3.0]], np.float32)
+    x = minigan.tensor(values)
+    exp = np.exp(values - values.max(1, keepdims=True))
+    np.testing.assert_allclose(minigan.nn.Softmax(dim=1)(x).numpy(), exp / exp.sum(1, keepdims=True), rtol=1e-6)
+    np.testing.assert_allclose(minigan.nn.LogSoftmax(dim=0)(x).numpy(),
+                               values - np.log(np.exp(values).sum(0, keepdims=True)), rtol=1e-6, atol=1e-7)
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):  # as PyTorch: dim 1 of 2-d input
+        np.testing.assert_allclose(minigan.nn.Softmax()(x).numpy().sum(1), [1.0, 1.0], rtol=1e-6)
+    assert repr(minigan.nn.LogSoftmax(dim=1)) == "LogSoftmax(dim=1)"
+    target = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]], np.float32)
+    leaf = minigan.tensor(values, requires_grad=True)
+    loss = minigan.nn.L1Loss()(leaf, minigan.tensor(target))
+    assert loss.item() == pytest.approx(np.abs(values - target).mean())
+    loss.backward()
+    np.testing.assert_allclose(leaf.grad.numpy(), np.sign(values - target) / 6)  # 0 where they are equal
+    assert F.l1_loss(leaf, target, reduction="sum").item() == pytest.approx(np.abs(values - target).sum())

@@ -97,6 +97,8 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.LeakyReLU", nn.LeakyReLU(0.2), [((3, 4),)], prepare=off_zero),
     OpCase("nn.Sigmoid", nn.Sigmoid(), [((3, 4),)]),
     OpCase("nn.Tanh", nn.Tanh(), [((3, 4),)]),
+    OpCase("nn.Softmax", lambda x: nn.Softmax(dim=1)(x) * x, [((3, 4),)]),  # times x: a softmax's rows sum to 1
+    OpCase("nn.LogSoftmax", nn.LogSoftmax(dim=-1), [((3, 4),), ((2, 3, 5),)]),
     OpCase("nn.Flatten", lambda x: nn.Flatten()(x) * 2.0, [((2, 3, 4),)]),
     _layer_case("nn.Conv2d", nn.Conv2d(2, 3, 3, stride=2, padding=1, rng=_generator, dtype=np.float64),
                 [((2, 2, 5, 6),), ((2, 4, 4),)]),
@@ -122,6 +124,7 @@ LAYER_CASES: list[OpCase] = [
     OpCase("F.bce_with_logits(sum)", lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction="sum"),
            [((4, 3), (4, 3))], prepare=_logits_and_targets),
     OpCase("F.mse_loss", lambda a, b: F.mse_loss(a, b), [((4, 3), (4, 3))]),
+    OpCase("F.l1_loss", lambda a, b: F.l1_loss(a, b), [((4, 3), (4, 3))]),
     OpCase("F.cross_entropy", _with_labels(F.cross_entropy), [((5, 3),)]),
     # with a weight per class, one label ignored and label smoothing 0.2
     OpCase("F.cross_entropy(weighted)",

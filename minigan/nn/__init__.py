@@ -11,13 +11,15 @@ from .layers import (
     Identity,
     LeakyReLU,
     Linear,
+    LogSoftmax,
     ReLU,
     Sequential,
     Sigmoid,
+    Softmax,
     Tanh,
 )
 from .dropout import Dropout2d
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, Parameter
 from .sparse import Embedding
 from ..torch_api.unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
@@ -25,7 +27,8 @@ from ..torch_api.unsupported import NN as _UNSUPPORTED, module_getattr as _modul
 __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Identity", "Dropout", "Flatten",
-    "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
+    "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
+    "Softmax", "LogSoftmax",
     "functional", "init", "parallel",
     "ModuleList", "ModuleDict", "Embedding", "Dropout2d",
 ]

@@ -26,6 +26,7 @@ from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    l1_loss,
     mse_loss,
     nll_loss,
 )
@@ -93,7 +94,7 @@ __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "dropout",
     "linear", "batch_norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "interpolate",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
-    "mse_loss", "nll_loss", "cross_entropy", "one_hot",
+    "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "one_hot",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

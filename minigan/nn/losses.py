@@ -279,6 +279,16 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # 
     return _reduce((a - b) ** 2, reduction)
 
 
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """|input - target| per element (gradient sign(input - target), 0 where they are equal, as
+    PyTorch's); either side may require a gradient."""
+    name = "l1_loss"
+    _check_reduction(name, reduction)
+    a = _check_input(name, "input", input)
+    b = _target_like(name, target, a)
+    return _reduce((a - b).abs(), reduction)
+
+
 # ====================================================================== classification
 def _labels_array(name: str, labels: Any, logits: Tensor, ignore_index: int) -> tuple[np.ndarray, np.ndarray | None]:
     """The labels as a NumPy index array, and a mask of the rows whose label is not
@@ -426,6 +436,13 @@ class MSELoss(_Loss):
         return mse_loss(a, b, self.reduction)
 
 
+class L1Loss(_Loss):
+    """Module form of :func:`l1_loss`."""
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
+        return l1_loss(input, target, self.reduction)
+
+
 class CrossEntropyLoss(_Loss):
     """Module form of :func:`cross_entropy` (logits (N, C), integer labels (N,))."""
 
@@ -451,7 +468,7 @@ class NLLLoss(_Loss):
 
 
 __all__ = [
-    "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits", "mse_loss",
+    "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits", "mse_loss", "l1_loss",
     "nll_loss", "cross_entropy", "BinaryCrossEntropy", "OutOfRangeError",
-    "BCELoss", "BCEWithLogitsLoss", "MSELoss", "CrossEntropyLoss", "NLLLoss",
+    "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
 ]
