@@ -335,7 +335,7 @@ def _implicit_softmax_dim(layer: Module, ndim: int) -> int:
     """PyTorch's choice for a Softmax made without ``dim`` (0 for 0-, 1- and 3-d input, else 1),
     with its warning: that choice is deprecated there."""
     warnings.warn(f"Implicit dimension choice for {type(layer).__name__.lower()} has been deprecated. "
-                  "Change the call to include dim=X as an argument.", UserWarning, stacklevel=3)
+                  "Change the call to include dim=X as an argument.", UserWarning, stacklevel=4)
     return 0 if ndim in (0, 1, 3) else 1
 
 
