@@ -1,7 +1,7 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
 softplus, BCE on logits (with and without pos_weight) and its target gradient, batch norm's
-per-element steps, dropout, L2 weight decay, the Adam/AdamW/AMSGrad and RMSprop steps, and
-the weight average's step (lerp).
+per-element steps, dropout, L2 weight decay, the Adam/AdamW/AMSGrad, RMSprop and Adadelta steps,
+and the weight average's step (lerp).
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
@@ -264,6 +264,13 @@ def rmsprop_param(p: Any, direction: Any, lr: Any) -> Any:
     return p - direction * lr
 
 
+# ============================================================== Adadelta
+def adadelta_delta(g: Any, square_avg: Any, acc_delta: Any, eps: Any) -> Any:
+    """Adadelta's step: sqrt(u + eps) / sqrt(s + eps) · g, with s the running mean of g² and u
+    that of the steps² (both kept with :func:`rmsprop_average`, decay ρ); p <- p - lr · step."""
+    return sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g
+
+
 # ============================================================== the weight average
 def lerp(start: Any, end: Any, weight: Any) -> Any:
     """start + weight (end - start), as torch.lerp: one step of a moving average towards ``end``
@@ -278,7 +285,7 @@ FORMULAS: tuple[Callable, ...] = (
     bce_with_logits_pos_weight, bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd,
     batch_norm_normalize,
     batch_norm_affine, batch_norm_grad_input, dropout, l2_decay, adam_moments, adam_param, amsgrad_max,
-    rmsprop_average, rmsprop_denominator, rmsprop_direction, rmsprop_param, lerp,
+    rmsprop_average, rmsprop_denominator, rmsprop_direction, rmsprop_param, adadelta_delta, lerp,
 )
 
 

@@ -143,6 +143,26 @@ def test_rmsprop_plain_centered_and_momentum_by_hand():
             np.testing.assert_allclose(run(centered=centered, momentum=momentum), x, rtol=1e-13)
 
 
+def test_adadelta_by_hand_with_and_without_weight_decay():
+    grads = [np.array([1.0, -2.0]), np.array([0.5, 1.0]), np.array([-1.0, 3.0])]
+    for lr, rho, eps, wd in [(1.0, 0.9, 1e-6, 0.0), (0.5, 0.8, 1e-3, 0.1)]:
+        x = nn.Parameter(np.array([1.0, -1.0]))
+        opt = optim.Adadelta([x], lr=lr, rho=rho, eps=eps, weight_decay=wd)
+        expected, s, u = np.array([1.0, -1.0]), np.zeros(2), np.zeros(2)
+        for g in grads:
+            x.grad = Tensor(g.copy())
+            opt.step()
+            g = g + wd * expected
+            s = rho * s + (1 - rho) * g * g
+            delta = np.sqrt(u + eps) / np.sqrt(s + eps) * g
+            u = rho * u + (1 - rho) * delta * delta
+            expected = expected - lr * delta
+        np.testing.assert_allclose(x.array, expected, rtol=1e-13)
+        assert opt.state[x]["step"] == 3 and set(opt.state[x]) == {"step", "square_avg", "acc_delta"}
+    with pytest.raises(ValueError, match="invalid rho value: 1.5"):
+        optim.Adadelta([nn.Parameter(np.zeros(1))], rho=1.5)
+
+
 # ----------------------------------------------------------------------------- convergence
 OPTIMIZERS = [
     ("sgd", lambda p: optim.SGD(p, lr=0.05)),

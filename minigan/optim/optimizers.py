@@ -1,4 +1,4 @@
-"""Optimizers: SGD (momentum, Nesterov), Adam, AdamW (AMSGrad) and RMSprop (centered, momentum).
+"""Optimizers: SGD (momentum, Nesterov), Adam, AdamW (AMSGrad), RMSprop (centered, momentum) and Adadelta.
 
 The update formulas are PyTorch's (``torch.optim``, single-tensor path), applied in place to
 ``param.array``. Adam and AdamW run their backend's fused kernel once per parameter group
@@ -430,4 +430,39 @@ class RMSprop(Optimizer):
         param[...] = F.rmsprop_param(param, direction, lr)
 
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop"]
+# ====================================================================== Adadelta
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012), PyTorch's formulation (its MNIST example trains with it, lr 1.0):
+
+    g <- g + wd * p;  s <- rho s + (1 - rho) g^2;  d = sqrt(u + eps) / sqrt(s + eps) * g;
+    u <- rho u + (1 - rho) d^2;  p <- p - lr d.
+    """
+
+    def __init__(self, params: ParamsArg, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0.0) -> None:
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        super()._check_options(group)
+        if not 0.0 <= group["rho"] <= 1.0:
+            raise ValueError(f"invalid rho value: {group['rho']}")
+        if not group["eps"] >= 0.0:
+            raise ValueError(f"invalid epsilon value: {group['eps']}")
+
+    def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        backend = backend_of(param)
+        xp, F = backend.xp, backend.F  # the step's formulas: adadelta_delta and the running means
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = xp.zeros_like(param)
+            state["acc_delta"] = xp.zeros_like(param)
+        state["step"] += 1
+        grad = _with_weight_decay(param, grad, group["weight_decay"])
+        square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+        square_avg[...] = F.rmsprop_average(square_avg, grad * grad, group["rho"])
+        delta = F.adadelta_delta(grad, square_avg, acc_delta, group["eps"])
+        acc_delta[...] = F.rmsprop_average(acc_delta, delta * delta, group["rho"])
+        param[...] = F.rmsprop_param(param, delta, group["lr"])
+
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta"]

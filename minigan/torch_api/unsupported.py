@@ -105,8 +105,8 @@ TENSOR: Mapping[str, str] = {
 }
 
 OPTIM: Mapping[str, str] = {
-    name: f"the {name} optimizer; minigan has SGD, Adam, AdamW and RMSprop"
-    for name in ("Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "SparseAdam", "ASGD", "LBFGS", "Rprop")
+    name: f"the {name} optimizer; minigan has SGD, Adam, AdamW, RMSprop and Adadelta"
+    for name in ("Adagrad", "Adamax", "NAdam", "RAdam", "SparseAdam", "ASGD", "LBFGS", "Rprop")
 }
 
 CUDA: Mapping[str, str] = {
