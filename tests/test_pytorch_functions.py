@@ -82,7 +82,7 @@ def test_allclose_and_equal_answer_with_a_bool():
 
 
 @pytest.mark.parametrize("name, feature", [
-    ("gelu", "this activation"), ("smooth_l1_loss", "this loss"), ("layer_norm", "normalisation other than batch norm"),
+    ("gelu", "this activation"), ("kl_div", "this loss"), ("layer_norm", "normalisation other than batch norm"),
     ("pad", "padding as a function"), ("normalize", "F.normalize"), ("conv1d", "1-d and 3-d convolutions"),
 ])
 def test_functional_names_minigan_lacks_say_so(name, feature):
@@ -206,3 +206,24 @@ def test_softmax_layers_and_l1_loss_as_written_out():
     loss.backward()
     np.testing.assert_allclose(leaf.grad.numpy(), np.sign(values - target) / 6)  # 0 where they are equal
     assert F.l1_loss(leaf, target, reduction="sum").item() == pytest.approx(np.abs(values - target).sum())
+
+
+def test_smooth_l1_and_huber_losses_as_written_out():
+    values = np.array([0.2, -3.0, 1.5, 0.9], np.float32)
+    target = np.array([0.0, 0.0, 1.0, -0.1], np.float32)
+    d = values - target  # 0.2, -3, 0.5, 1.0
+    for beta in (1.0, 0.5):
+        leaf = minigan.tensor(values, requires_grad=True)
+        loss = minigan.nn.SmoothL1Loss(reduction="sum", beta=beta)(leaf, minigan.tensor(target))
+        inside = np.abs(d) < beta
+        assert loss.item() == pytest.approx(np.where(inside, 0.5 * d * d / beta, np.abs(d) - 0.5 * beta).sum(), rel=1e-6)
+        loss.backward()
+        np.testing.assert_allclose(leaf.grad.numpy(), np.where(inside, d / beta, np.sign(d)), rtol=1e-6)
+    leaf = minigan.tensor(values, requires_grad=True)
+    loss = minigan.nn.HuberLoss(delta=2.0)(leaf, target)  # mean of 0.02, 2 * (3 - 1), 0.125, 0.5
+    assert loss.item() == pytest.approx((0.02 + 4.0 + 0.125 + 0.5) / 4, rel=1e-6)
+    loss.backward()
+    np.testing.assert_allclose(leaf.grad.numpy(), np.array([0.2, -2.0, 0.5, 1.0]) / 4, rtol=1e-6)
+    assert F.smooth_l1_loss(leaf, target, beta=0.0).item() == pytest.approx(np.abs(d).mean(), rel=1e-6)
+    with pytest.raises(ValueError, match="delta must be positive"):
+        F.huber_loss(leaf, target, delta=0.0)

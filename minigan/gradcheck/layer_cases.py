@@ -125,6 +125,8 @@ LAYER_CASES: list[OpCase] = [
            [((4, 3), (4, 3))], prepare=_logits_and_targets),
     OpCase("F.mse_loss", lambda a, b: F.mse_loss(a, b), [((4, 3), (4, 3))]),
     OpCase("F.l1_loss", lambda a, b: F.l1_loss(a, b), [((4, 3), (4, 3))]),
+    OpCase("F.smooth_l1_loss", lambda a, b: F.smooth_l1_loss(a, b, beta=0.5), [((4, 3), (4, 3))]),
+    OpCase("F.huber_loss", lambda a, b: F.huber_loss(a, b, delta=0.8), [((4, 3), (4, 3))]),
     OpCase("F.cross_entropy", _with_labels(F.cross_entropy), [((5, 3),)]),
     # with a weight per class, one label ignored and label smoothing 0.2
     OpCase("F.cross_entropy(weighted)",

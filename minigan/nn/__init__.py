@@ -19,7 +19,8 @@ from .layers import (
     Tanh,
 )
 from .dropout import Dropout2d
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
+from .regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from .module import Module, Parameter
 from .sparse import Embedding
 from ..torch_api.unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
@@ -27,7 +28,7 @@ from ..torch_api.unsupported import NN as _UNSUPPORTED, module_getattr as _modul
 __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Identity", "Dropout", "Flatten",
-    "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
+    "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
     "Softmax", "LogSoftmax",
     "functional", "init", "parallel",
     "ModuleList", "ModuleDict", "Embedding", "Dropout2d",

@@ -3,7 +3,7 @@
 Activations, dropout, convolutions and pooling are the engine's ops (``relu``, ``leaky_relu``, ``dropout`` and
 ``softplus`` take PyTorch's ``inplace``, ``beta`` and ``threshold`` here); ``linear`` and ``batch_norm`` are the
 layers' computations without the Module; ``one_hot`` makes class labels into rows; the losses live in
-:mod:`minigan.nn.losses`. Arguments carry PyTorch's names (``input``, ``target``), so keyword calls written for
+:mod:`minigan.nn.losses` and :mod:`minigan.nn.regression`. Arguments carry PyTorch's names (``input``, ``target``), so keyword calls written for
 PyTorch work too.
 """
 from __future__ import annotations
@@ -26,10 +26,9 @@ from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
-    l1_loss,
-    mse_loss,
     nll_loss,
 )
+from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002 - PyTorch's names
@@ -94,7 +93,7 @@ __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "dropout",
     "linear", "batch_norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "interpolate",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
-    "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "one_hot",
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

@@ -1,9 +1,7 @@
-"""Loss functions, as functions (``F.bce``) and as Modules (``BCELoss()``).
-
-Every loss takes ``reduction``: "mean" (the default), "sum", or "none" (the per-element
-losses). Targets may be Tensors, arrays or Python numbers; a number stands for a full
-target of the input's shape (``bce(d_fake, 1.0)``), anything else must match the input's
-shape exactly, because a silently broadcast (N,) against (N, 1) is a classic GAN bug.
+"""The classification losses, as functions (``F.bce``, ``F.cross_entropy``) and as Modules
+(``BCELoss()``): binary cross-entropy on probabilities and on logits, cross-entropy and NLL.
+The regression losses are in minigan/nn/regression.py; the rules every loss shares
+(``reduction``, targets) in minigan/nn/loss_base.py.
 """
 from __future__ import annotations
 
@@ -14,55 +12,9 @@ import numpy as np
 from .. import ops
 from ..backends import backend_of, to_numpy
 from ..autograd import Context, Function, Tensor, is_grad_enabled
-from .module import Module
+from .loss_base import Loss, check_input, check_reduction, reduce_loss, target_like
 
-_REDUCTIONS = ("mean", "sum", "none")
 _LOG_FLOOR = -100.0  # PyTorch clamps the logs in binary_cross_entropy at -100
-
-
-def _check_reduction(name: str, reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-
-
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
-
-
-def _check_input(name: str, what: str, x: Any) -> Tensor:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name}: {what} must be a Tensor, got {type(x).__name__}")
-    return x
-
-
-def _target_like(name: str, target: Any, like: Tensor, what: str = "target") -> Tensor:
-    """The target as a Tensor of ``like``'s shape and dtype (a Tensor target keeps its graph)."""
-    if isinstance(target, Tensor):
-        if target.shape != like.shape:
-            raise ValueError(
-                f"{name}: {what} shape {target.shape} differs from input shape {like.shape}; "
-                "reshape one of them (e.g. targets.reshape(input.shape))"
-            )
-        return target if target.dtype == like.dtype else target.astype(like.dtype)
-    backend = backend_of(like.array)
-    if isinstance(target, (bool, int, float, np.number, np.bool_)):
-        full = backend.xp.full(like.shape, target, dtype=like.array.dtype, device=like.array.device)
-        return Tensor._make(full, False, None)
-    kind = backend_of(target).numpy_dtype(target.dtype).kind if hasattr(target, "dtype") else np.asarray(target).dtype.kind
-    if kind not in "biuf":
-        raise TypeError(f"{name}: {what} must be numeric, got an array of dtype {getattr(target, 'dtype', kind)}")
-    shape = tuple(target.shape if hasattr(target, "shape") else np.shape(target))
-    if shape != like.shape:
-        raise ValueError(
-            f"{name}: {what} shape {shape} differs from input shape {like.shape}; "
-            "reshape one of them (e.g. targets.reshape(input.shape))"
-        )
-    # targets given as an array are data entering the op: moved to the input's device here
-    return Tensor._make(backend.asarray(target, dtype=like.dtype), False, None)
 
 
 def _weighted(name: str, loss: Tensor, weight: Any) -> Tensor:
@@ -187,16 +139,16 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa
     asked of p itself (``minigan.grad(loss, p)``) finds p unused; ask it under ``fusion(False)``.
     """
     name = "binary_cross_entropy"
-    _check_reduction(name, reduction)
-    probs = _check_input(name, "input", input)
-    targets = _target_like(name, target, probs)
+    check_reduction(name, reduction)
+    probs = check_input(name, "input", input)
+    targets = target_like(name, target, probs)
     _check_unit_interval(name, "input", probs.array)
     _check_unit_interval(name, "target", targets.array)
     logits = _sigmoid_logits(probs)
     if logits is not None:
         return binary_cross_entropy_with_logits(logits, targets, weight, reduction)
     loss = BinaryCrossEntropy.apply(probs, targets)
-    return _reduce(_weighted(name, loss, weight), reduction)
+    return reduce_loss(_weighted(name, loss, weight), reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -209,17 +161,17 @@ def binary_cross_entropy_with_logits(
     positive term, -(w t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))), broadcast against the
     targets along their last axes (one w per class for targets (N, classes))."""
     name = "binary_cross_entropy_with_logits"
-    _check_reduction(name, reduction)
-    logits = _check_input(name, "logits", input)
-    targets = _target_like(name, target, logits)
+    check_reduction(name, reduction)
+    logits = check_input(name, "logits", input)
+    targets = target_like(name, target, logits)
     if pos_weight is not None:
         pos_weight = _broadcast_operand(name, "pos_weight", pos_weight, logits)
         loss = ops.TENSOR_FORMULAS.bce_with_logits_pos_weight(logits, targets, pos_weight)
-        return _reduce(_weighted(name, loss, weight), reduction)
+        return reduce_loss(_weighted(name, loss, weight), reduction)
     if weight is None and reduction == "mean" and logits.size > 0 and logits.dtype != np.float16:
         return BCEWithLogitsMean.apply(logits, targets)
     loss = ops.TENSOR_FORMULAS.bce_with_logits(logits, targets)
-    return _reduce(_weighted(name, loss, weight), reduction)
+    return reduce_loss(_weighted(name, loss, weight), reduction)
 
 
 def _broadcast_operand(name: str, what: str, value: Any, like: Tensor) -> Tensor:
@@ -269,26 +221,6 @@ bce = binary_cross_entropy
 bce_with_logits = binary_cross_entropy_with_logits
 
 
-# ====================================================================== regression
-def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
-    """(input - target)^2 per element; either side may require a gradient."""
-    name = "mse_loss"
-    _check_reduction(name, reduction)
-    a = _check_input(name, "input", input)
-    b = _target_like(name, target, a)
-    return _reduce((a - b) ** 2, reduction)
-
-
-def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:  # noqa: A002
-    """|input - target| per element (gradient sign(input - target), 0 where they are equal, as
-    PyTorch's); either side may require a gradient."""
-    name = "l1_loss"
-    _check_reduction(name, reduction)
-    a = _check_input(name, "input", input)
-    b = _target_like(name, target, a)
-    return _reduce((a - b).abs(), reduction)
-
-
 # ====================================================================== classification
 def _labels_array(name: str, labels: Any, logits: Tensor, ignore_index: int) -> tuple[np.ndarray, np.ndarray | None]:
     """The labels as a NumPy index array, and a mask of the rows whose label is not
@@ -327,7 +259,7 @@ def _class_weights(name: str, weight: Any, log_probs: Tensor) -> np.ndarray | No
 
 
 def _check_classes(name: str, what: str, x: Any) -> Tensor:
-    x = _check_input(name, what, x)
+    x = check_input(name, what, x)
     if x.ndim != 2:
         raise ValueError(f"{name}: expected {what} of shape (N, C), got {x.shape}")
     return x
@@ -341,7 +273,7 @@ def _weighted_nll(name: str, log_probs: Tensor, labels: Any, class_weights: np.n
     labels, kept = _labels_array(name, labels, log_probs, ignore_index)
     picked = log_probs[np.arange(log_probs.shape[0]), labels]
     if class_weights is None and kept is None:  # the plain mean of -log p[label]
-        return _reduce(-picked, reduction), None, float(labels.size)
+        return reduce_loss(-picked, reduction), None, float(labels.size)
     backend = backend_of(log_probs.array)
     rows = np.ones(labels.shape, log_probs.dtype) if class_weights is None else class_weights[labels]
     if kept is not None:
@@ -351,7 +283,7 @@ def _weighted_nll(name: str, log_probs: Tensor, labels: Any, class_weights: np.n
         raise ValueError(f"{name}: every label is ignore_index ({ignore_index}) or has weight 0, so the mean is "
                          "undefined; pass reduction='sum'")
     losses = -picked * Tensor._make(backend.asarray(rows), False, None)
-    nll = losses.sum() / total if reduction == "mean" else _reduce(losses, reduction)
+    nll = losses.sum() / total if reduction == "mean" else reduce_loss(losses, reduction)
     mask = None if kept is None else Tensor._make(backend.asarray(kept.astype(log_probs.dtype)), False, None)
     return nll, mask, total
 
@@ -362,7 +294,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
     PyTorch's: ``weight`` w (one per class, default 1) weighs each row, and "mean" divides by the
     rows' total weight; a row whose label is ``ignore_index`` counts for nothing."""
     name = "nll_loss"
-    _check_reduction(name, reduction)
+    check_reduction(name, reduction)
     log_probs = _check_classes(name, "log-probabilities", input)
     return _weighted_nll(name, log_probs, target, _class_weights(name, weight, log_probs), ignore_index, reduction)[0]
 
@@ -373,7 +305,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
     ``weight`` and ``ignore_index`` as there. ``label_smoothing`` e mixes in the uniform target, as
     PyTorch: (1 - e) nll + (e / C) sum_c -w_c log p[i, c], reduced like the nll term."""
     name = "cross_entropy"
-    _check_reduction(name, reduction)
+    check_reduction(name, reduction)
     logits = _check_classes(name, "logits", input)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
@@ -387,22 +319,12 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
     smooth = -spread.sum(axis=1)
     if kept is not None:  # ignored rows count for nothing
         smooth = smooth * kept
-    smooth = smooth.sum() / total if reduction == "mean" else _reduce(smooth, reduction)
+    smooth = smooth.sum() / total if reduction == "mean" else reduce_loss(smooth, reduction)
     return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / logits.shape[1])
 
 
 # ====================================================================== Module forms
-class _Loss(Module):
-    def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        _check_reduction(type(self).__name__, reduction)
-        self.reduction = reduction
-
-    def extra_repr(self) -> str:
-        return f"reduction={self.reduction!r}"
-
-
-class BCELoss(_Loss):
+class BCELoss(Loss):
     """Module form of :func:`binary_cross_entropy` (input: probabilities).
 
     Given the recorded output of a Sigmoid, it computes from the logits: see there."""
@@ -415,7 +337,7 @@ class BCELoss(_Loss):
         return binary_cross_entropy(probs, targets, self.weight, self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(Loss):
     """Module form of :func:`binary_cross_entropy_with_logits` (input: logits).
 
     ``weight`` and ``pos_weight`` are those of the function."""
@@ -429,21 +351,7 @@ class BCEWithLogitsLoss(_Loss):
         return binary_cross_entropy_with_logits(logits, targets, self.weight, self.reduction, self.pos_weight)
 
 
-class MSELoss(_Loss):
-    """Module form of :func:`mse_loss`."""
-
-    def forward(self, a: Tensor, b: Any) -> Tensor:
-        return mse_loss(a, b, self.reduction)
-
-
-class L1Loss(_Loss):
-    """Module form of :func:`l1_loss`."""
-
-    def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
-        return l1_loss(input, target, self.reduction)
-
-
-class CrossEntropyLoss(_Loss):
+class CrossEntropyLoss(Loss):
     """Module form of :func:`cross_entropy` (logits (N, C), integer labels (N,))."""
 
     def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean",
@@ -456,7 +364,7 @@ class CrossEntropyLoss(_Loss):
                              label_smoothing=self.label_smoothing)
 
 
-class NLLLoss(_Loss):
+class NLLLoss(Loss):
     """Module form of :func:`nll_loss`."""
 
     def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean") -> None:
@@ -468,7 +376,7 @@ class NLLLoss(_Loss):
 
 
 __all__ = [
-    "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits", "mse_loss", "l1_loss",
+    "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "nll_loss", "cross_entropy", "BinaryCrossEntropy", "OutOfRangeError",
-    "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
+    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
 ]

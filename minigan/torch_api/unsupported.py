@@ -66,13 +66,13 @@ NN: Mapping[str, str] = {
 }
 
 _ACTIVATION = "this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, softmax and log_softmax"
-_LOSS = "this loss; minigan has binary_cross_entropy(_with_logits), mse_loss, l1_loss, cross_entropy and nll_loss"
+_LOSS = "this loss; minigan has binary_cross_entropy(_with_logits), mse_loss, l1_loss, smooth_l1_loss, huber_loss, cross_entropy and nll_loss"
 
 FUNCTIONAL: Mapping[str, str] = {
     **{name: _ACTIVATION for name in ("gelu", "elu", "selu", "celu", "silu", "mish", "hardtanh", "relu6",
                                       "logsigmoid", "softsign", "hardswish", "hardsigmoid", "glu", "softmin",
                                       "gumbel_softmax", "prelu", "rrelu")},
-    **{name: _LOSS for name in ("smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss",
+    **{name: _LOSS for name in ("kl_div", "poisson_nll_loss",
                                 "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss",
                                 "multilabel_margin_loss", "triplet_margin_loss", "cosine_embedding_loss")},
     **{name: _CONVOLUTIONS for name in ("conv1d", "conv3d", "conv_transpose1d", "conv_transpose3d")},
