@@ -4,8 +4,8 @@ from .autograd import (
 )
 from . import ops
 from .ops import (
-    abs, cat, clamp, clip, clone, concatenate, dropout, exp, leaky_relu, log, matmul, maximum, minimum, permute,
-    relu, sigmoid, softplus, sqrt, stack, tanh, transpose, where,
+    abs, cat, clamp, clip, clone, concatenate, dropout, exp, expm1, leaky_relu, log, log1p, matmul, maximum, minimum,
+    permute, relu, sigmoid, softplus, sqrt, stack, tanh, transpose, where,
 )
 from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
     amax, amin, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum, var,
@@ -44,7 +44,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "tensor", "Function", "grad", "no_grad", "enable_grad", "inference_mode", "is_grad_enabled", "set_grad_enabled",
     "manual_seed", "trace", "fusion", "ops", "nn", "optim", "save", "load",
-    "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "leaky_relu", "log", "log_softmax",
+    "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "expm1", "leaky_relu", "log", "log1p", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",

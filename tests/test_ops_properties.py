@@ -87,6 +87,8 @@ def _unary(function, fn, expected, place=lambda a: a):
 _unary(ops.Neg, lambda x: -x, lambda a: -a)
 _unary(ops.Exp, ops.exp, np.exp)
 _unary(ops.Log, ops.log, np.log, positive)
+_unary(ops.Log1p, ops.log1p, lambda a: np.log(1.0 + a), positive)
+_unary(ops.Expm1, ops.expm1, lambda a: np.exp(a) - 1.0)
 _unary(ops.Sqrt, ops.sqrt, np.sqrt, positive)
 _unary(ops.Abs, ops.abs, np.abs, off_zero)
 _unary(ops.ReLU, ops.relu, lambda a: np.where(a > 0, a, 0.0), off_zero)

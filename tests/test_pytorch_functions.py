@@ -227,3 +227,13 @@ def test_smooth_l1_and_huber_losses_as_written_out():
     assert F.smooth_l1_loss(leaf, target, beta=0.0).item() == pytest.approx(np.abs(d).mean(), rel=1e-6)
     with pytest.raises(ValueError, match="delta must be positive"):
         F.huber_loss(leaf, target, delta=0.0)
+
+
+def test_log1p_and_expm1_keep_small_values_exact():
+    small = minigan.tensor([1e-10, -1e-9, 0.25], dtype=minigan.float32)
+    assert (small + 1.0).log().tolist()[0] == 0.0  # the naive form loses 1e-10 in float32
+    np.testing.assert_allclose(minigan.log1p(small).numpy(), [1e-10, -1e-9, np.log(1.25)], rtol=1e-6)
+    np.testing.assert_allclose(small.expm1().numpy(), [1e-10, -1e-9, np.exp(0.25) - 1], rtol=1e-6)
+    x = minigan.tensor([0.5, 3.0], requires_grad=True)
+    (x.log1p() + minigan.expm1(x)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 1 / (1 + np.array([0.5, 3.0])) + np.exp([0.5, 3.0]), rtol=1e-6)

@@ -332,6 +332,12 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
     def log(self) -> "Tensor":
         return ops.log(self)
 
+    def log1p(self) -> "Tensor":
+        return ops.log1p(self)
+
+    def expm1(self) -> "Tensor":
+        return ops.expm1(self)
+
     def sqrt(self) -> "Tensor":
         return ops.sqrt(self)
 

@@ -64,6 +64,8 @@ OP_CASES: list[OpCase] = [
     OpCase("matmul", lambda a, b: a @ b, [((3, 4), (4, 5)), ((4,), (4, 5)), ((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4, 2)), ((2, 3, 4), (2, 4, 5)), ((1, 3, 4), (2, 4, 2))]),
     OpCase("exp", lambda a: a.exp(), [((3, 3),), ((),)]),
     OpCase("log", lambda a: a.log(), [((3, 3),)], prepare=positive),
+    OpCase("log1p", lambda a: a.log1p(), [((3, 3),)], prepare=positive),
+    OpCase("expm1", lambda a: a.expm1(), [((3, 3),), ((),)]),
     OpCase("sqrt", lambda a: a.sqrt(), [((3, 3),)], prepare=positive),
     OpCase("abs", lambda a: a.abs(), [((3, 3),)], prepare=off_zero),
     OpCase("clamp", lambda a: a.clamp(-0.5, 0.5), [((4, 4),)], prepare=clamp_safe),

@@ -15,8 +15,8 @@ from .shape import (
     concatenate, expand, getitem, permute, reshape, reversed_dims, stack, transpose,
 )
 from .elementwise import (
-    Abs, AsType, Clamp, Exp, Log, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, cast, clamp, clip, clone, exp,
-    log, maximum, minimum, sqrt, to_device, where,
+    Abs, AsType, Clamp, Exp, Expm1, Log, Log1p, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, cast, clamp, clip,
+    clone, exp, expm1, log, log1p, maximum, minimum, sqrt, to_device, where,
 )
 from .arithmetic import (
     Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, floor_divide, matmul, mul, neg, pow, remainder, sub,

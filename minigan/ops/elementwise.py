@@ -1,4 +1,4 @@
-"""Elementwise math: exp, log, sqrt, abs, clamp, maximum, minimum, where, and the casts
+"""Elementwise math: exp, log, log1p, expm1, sqrt, abs, clamp, maximum, minimum, where, and the casts
 (``astype``, ``to_device``)."""
 from __future__ import annotations
 
@@ -39,6 +39,33 @@ class Log(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         return (grad / ctx.inputs[0],)
+
+
+class Log1p(Function):
+    """f = log(1 + a), exact for small a;  df/da = 1/(1 + a)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return _xp(a).log1p(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad / (ctx.inputs[0] + 1.0),)
+
+
+class Expm1(Function):
+    """f = exp(a) - 1, exact for small a;  df/da = exp(a) = f + 1 (the output is reused)."""
+
+    saved_inputs = ()  # backward reads no input value
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return _xp(a).expm1(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad * (ctx.output + 1.0),)
 
 
 class Sqrt(Function):
@@ -186,6 +213,14 @@ def exp(a: Tensor) -> Tensor:
 
 def log(a: Tensor) -> Tensor:
     return Log.apply(a)
+
+
+def log1p(a: Tensor) -> Tensor:
+    return Log1p.apply(a)
+
+
+def expm1(a: Tensor) -> Tensor:
+    return Expm1.apply(a)
 
 
 def sqrt(a: Tensor) -> Tensor:

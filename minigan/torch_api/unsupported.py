@@ -44,7 +44,7 @@ TORCH: Mapping[str, str] = {
        for name in ("einsum", "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk", "gather",
                     "scatter", "index_select", "masked_fill", "nonzero", "unique", "flip", "roll", "tril", "triu",
                     "diag", "outer", "addmm", "cdist", "lerp", "sign", "round", "floor", "ceil", "sin", "cos",
-                    "log1p", "expm1", "rsqrt", "reciprocal", "erf", "randperm", "bernoulli", "multinomial")},
+                    "rsqrt", "reciprocal", "erf", "randperm", "bernoulli", "multinomial")},
 }
 
 NN: Mapping[str, str] = {
@@ -94,7 +94,7 @@ TENSOR: Mapping[str, str] = {
         "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk", "gather", "scatter", "scatter_",
         "scatter_add", "index_select", "index_fill_", "masked_fill", "masked_fill_", "masked_select", "nonzero",
         "unique", "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "sign", "round", "floor",
-        "ceil", "trunc", "frac", "sin", "cos", "log1p", "expm1", "log2", "log10", "rsqrt", "reciprocal", "erf",
+        "ceil", "trunc", "frac", "sin", "cos", "log2", "log10", "rsqrt", "reciprocal", "erf",
         "narrow", "unfold", "cross", "dot", "kthvalue", "median", "mode", "exp_", "log_", "sqrt_", "abs_", "neg_",
         "pow_", "sigmoid_", "tanh_", "relu_", "bernoulli_", "exponential_", "random_", "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
