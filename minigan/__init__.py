@@ -4,7 +4,7 @@ from .autograd import (
 )
 from . import ops
 from .ops import (
-    abs, cat, clamp, clip, clone, concatenate, dropout, exp, expm1, leaky_relu, log, log1p, matmul, maximum, minimum,
+    abs, cat, clamp, clip, clone, concatenate, dropout, exp, expm1, leaky_relu, log, log1p, maximum, minimum,
     permute, relu, sigmoid, softplus, sqrt, stack, tanh, transpose, where,
 )
 from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
@@ -13,8 +13,8 @@ from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
-    add, allclose, bmm, div, equal, flatten, is_tensor, isfinite, isinf, isnan, mm, mul, neg, numel, pow, reshape, square,
-    squeeze, sub, unsqueeze,
+    add, allclose, bmm, div, equal, flatten, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, neg, numel, pow, reshape,
+    square, squeeze, sub, unsqueeze,
 )
 from .autograd.pytorch_methods import chunk, split
 from . import nn, optim

@@ -237,3 +237,26 @@ def test_log1p_and_expm1_keep_small_values_exact():
     x = minigan.tensor([0.5, 3.0], requires_grad=True)
     (x.log1p() + minigan.expm1(x)).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), 1 / (1 + np.array([0.5, 3.0])) + np.exp([0.5, 3.0]), rtol=1e-6)
+
+
+def test_out_arguments_write_into_the_given_tensor():
+    a = minigan.tensor([[1.0, 2.0], [3.0, 4.0]])
+    shared = np.zeros((2, 2), np.float32)
+    out = minigan.from_numpy(shared)
+    assert minigan.matmul(a, a.T, out=out) is out
+    np.testing.assert_array_equal(shared, np.array([[5.0, 11.0], [11.0, 25.0]]))  # written in place
+    assert minigan.mul(a, 2.0, out=out) is out and shared.tolist() == [[2.0, 4.0], [6.0, 8.0]]
+    assert minigan.add(a, a, alpha=2, out=out).tolist() == [[3.0, 6.0], [9.0, 12.0]]
+    wide = minigan.zeros(2, 2, dtype=minigan.float64)
+    assert minigan.sub(a, 1.0, out=wide).dtype == np.float64 and wide.tolist() == [[0.0, 1.0], [2.0, 3.0]]
+    empty = minigan.zeros(0)
+    assert minigan.mm(a, a, out=empty).tolist() == [[7.0, 10.0], [15.0, 22.0]]  # an empty out is resized quietly
+    with pytest.warns(UserWarning, match="was resized since it had shape \\[3\\]"):
+        minigan.div(a, 2.0, out=minigan.zeros(3))
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type int64"):
+        minigan.mul(a, a, out=minigan.zeros(2, 2, dtype=minigan.int64))
+    leaf = minigan.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        minigan.mul(leaf, 2.0, out=minigan.zeros(1))
+    with minigan.no_grad():
+        assert minigan.mul(leaf, 2.0, out=minigan.zeros(1)).tolist() == [2.0]

@@ -1,11 +1,15 @@
 """``torch.add(x, y)``, ``torch.flatten(x, 1)`` and the other function forms of Tensor methods, with
 PyTorch's arguments; each calls the method, so it records (or not) exactly as the method does.
-``allclose``, ``equal`` and ``is_tensor`` answer with a Python bool, as in PyTorch."""
+``allclose``, ``equal`` and ``is_tensor`` answer with a Python bool, as in PyTorch. The arithmetic
+ones and ``matmul`` take ``out=``, as PyTorch's: the result is written into that Tensor."""
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import Any, Callable
 
-from ..autograd import Tensor
+import numpy as np
+
+from ..autograd import Tensor, bump_version, is_grad_enabled
 from ..backends import backend_of
 
 
@@ -13,6 +17,34 @@ def _tensor(value: Any, name: str) -> Tensor:
     if not isinstance(value, Tensor):
         raise TypeError(f"{name}(): argument 'input' must be a Tensor, not {type(value).__name__}")
     return value
+
+
+def _into(name: str, out: Any, inputs: tuple[Any, ...], compute: Callable[[], Tensor]) -> Tensor:
+    """``compute()``, or with ``out`` given, its values written into ``out`` (resized if its shape
+    differs, with PyTorch's warning when it held elements), which is returned. As in PyTorch, no
+    graph goes through ``out``: with gradients enabled, an input or ``out`` that requires grad is an error."""
+    if out is None:
+        return compute()
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be a Tensor, not {type(out).__name__}")
+    if is_grad_enabled() and (out.requires_grad or any(isinstance(t, Tensor) and t.requires_grad for t in inputs)):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    result = compute()
+    if result.device != out.device:
+        raise RuntimeError(f"{name}(): expected out to be on {result.device}, but it is on {out.device}")
+    if not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
+        raise RuntimeError(f"{name}(): result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+    if out.shape == result.shape:
+        out.array[...] = result.array  # in place: what shares out's memory sees the result
+    else:
+        if out.numel():
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(result.shape)}.",
+                          UserWarning, stacklevel=3)
+        out.array = backend_of(result.array).xp.astype(result.array, out.array.dtype, copy=True)
+    bump_version(out)
+    return out
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002 - PyTorch's name
@@ -31,23 +63,24 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     return _tensor(input, "unsqueeze").unsqueeze(dim)
 
 
-def add(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+def add(input: Tensor, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """input + alpha * other."""
-    return _tensor(input, "add").add(other, alpha=alpha)
+    return _into("add", out, (input, other), lambda: _tensor(input, "add").add(other, alpha=alpha))
 
 
-def sub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+def sub(input: Tensor, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """input - alpha * other."""
-    return _tensor(input, "sub").sub(other, alpha=alpha)
+    return _into("sub", out, (input, other), lambda: _tensor(input, "sub").sub(other, alpha=alpha))
 
 
-def mul(input: Tensor, other: Any) -> Tensor:  # noqa: A002
-    return _tensor(input, "mul").mul(other)
+def mul(input: Tensor, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    return _into("mul", out, (input, other), lambda: _tensor(input, "mul").mul(other))
 
 
-def div(input: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
+def div(input: Tensor, other: Any, *, rounding_mode: str | None = None,  # noqa: A002
+        out: Tensor | None = None) -> Tensor:
     """input / other; with ``rounding_mode="floor"``, input // other."""
-    return _tensor(input, "div").div(other, rounding_mode=rounding_mode)
+    return _into("div", out, (input, other), lambda: _tensor(input, "div").div(other, rounding_mode=rounding_mode))
 
 
 def neg(input: Tensor) -> Tensor:  # noqa: A002
@@ -65,12 +98,17 @@ def square(input: Tensor) -> Tensor:  # noqa: A002
     return _tensor(input, "square").square()
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
-    return _tensor(input, "mm").mm(mat2)
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    return _into("mm", out, (input, mat2), lambda: _tensor(input, "mm").mm(mat2))
 
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
-    return _tensor(input, "bmm").bmm(mat2)
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    return _into("bmm", out, (input, mat2), lambda: _tensor(input, "bmm").bmm(mat2))
+
+
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    """The matrix product with NumPy's broadcasting rules (``input @ other``)."""
+    return _into("matmul", out, (input, other), lambda: _tensor(input, "matmul").matmul(other))
 
 
 def isnan(input: Tensor) -> Tensor:  # noqa: A002
