@@ -13,8 +13,8 @@ from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
-    add, allclose, bmm, div, equal, flatten, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, neg, numel, pow, reshape,
-    square, squeeze, sub, unsqueeze,
+    add, allclose, bmm, div, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, neg, numel, pow,
+    reshape, scatter, square, squeeze, sub, unsqueeze,
 )
 from .autograd.pytorch_methods import chunk, split
 from . import nn, optim
@@ -47,7 +47,7 @@ __all__ = [
     "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "expm1", "leaky_relu", "log", "log1p", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
-    "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
+    "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",

@@ -260,3 +260,26 @@ def test_out_arguments_write_into_the_given_tensor():
         minigan.mul(leaf, 2.0, out=minigan.zeros(1))
     with minigan.no_grad():
         assert minigan.mul(leaf, 2.0, out=minigan.zeros(1)).tolist() == [2.0]
+
+
+def test_gather_and_scatter_as_written_out():
+    t = minigan.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    picked = minigan.gather(t, 1, minigan.tensor([[0, 0], [1, 0]]))  # out[i][j] = t[i][index[i][j]]
+    assert picked.tolist() == [[1.0, 1.0], [4.0, 3.0]]
+    picked.sum().backward()
+    assert t.grad.tolist() == [[2.0, 0.0], [1.0, 1.0]]  # t[0][0] was read twice
+    src = minigan.arange(1, 11).reshape(2, 5).float()
+    written = minigan.zeros(3, 5).scatter_(0, minigan.tensor([[0, 1, 2, 0]]), src)  # self[index[i][j]][j] = src[i][j]
+    assert written.tolist() == [[1, 0, 0, 4, 0], [0, 2, 0, 0, 0], [0, 0, 3, 0, 0]]
+    # the one-hot label transform of PyTorch's transforms tutorial
+    assert minigan.zeros(4, dtype=minigan.float).scatter_(0, minigan.tensor(2), value=1).tolist() == [0, 0, 1, 0]
+    base = minigan.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert base.scatter(1, minigan.tensor([[1], [0]]), 9.0).tolist() == [[1, 9], [9, 4]] and base.tolist()[0] == [1, 2]
+    assert minigan.tensor([5.0, 6.0, 7.0]).gather(0, minigan.tensor(2)).shape == ()
+    for call, message in [(lambda: base.gather(1, minigan.tensor([[2]])), "index 2 is out of bounds for dimension 1"),
+                          (lambda: base.gather(1, minigan.tensor([0, 1])), "same number of dimensions"),
+                          (lambda: base.gather(0, minigan.tensor([[0.0]])), "Expected dtype int64"),
+                          (lambda: base.scatter(0, minigan.tensor([[0]]), src=minigan.zeros(1, 1), reduce="add"), "reduce"),
+                          (lambda: t.scatter(0, minigan.tensor([[0]]), 1.0), "no gradient")]:
+        with pytest.raises(RuntimeError, match=message):
+            call()

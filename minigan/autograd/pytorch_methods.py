@@ -9,6 +9,7 @@ import builtins
 from typing import Any, Sequence
 
 from ..backends import backend_of
+from . import gather_scatter
 from .arguments import comparable, wrap_dim
 from .legacy import TensorTypeMethods
 
@@ -92,7 +93,7 @@ def _check_ndim(name: str, ndim: int, *tensors: Any) -> None:
 
 
 class PyTorchMethods(TensorTypeMethods):
-    """``ndimension``, ``nelement``, ``element_size``, ``repeat``, ``chunk``, ``split``,
+    """``ndimension``, ``nelement``, ``element_size``, ``gather``, ``scatter(_)``, ``repeat``, ``chunk``, ``split``,
     ``contiguous``, the ``*_as`` forms, ``eq``/``ne``, ``any``/``all``, the operators' named forms
     (``add``, ``mul``, ``mm``...), ``isnan`` and ``new_*`` on Tensor (a base class of it); through
     TensorTypeMethods also ``type()``, ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
@@ -115,6 +116,18 @@ class PyTorchMethods(TensorTypeMethods):
     def element_size(self) -> int:
         """The bytes one element takes (4 for float32)."""
         return self.dtype.itemsize
+
+    def gather(self, dim: Any, index: Any) -> Any:
+        """Values along ``dim`` at ``index``, as ``torch.gather`` (minigan/autograd/gather_scatter.py)."""
+        return gather_scatter.gather(self, dim, index)
+
+    def scatter_(self, dim: Any, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Any:
+        """Write ``src`` or ``value`` along ``dim`` at ``index``, in place, as ``torch.Tensor.scatter_``."""
+        return gather_scatter.scatter_(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter(self, dim: Any, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Any:
+        """A copy with :meth:`scatter_` applied (no gradient through it)."""
+        return gather_scatter.scatter(self, dim, index, src, value=value, reduce=reduce)
 
     def eq(self, other: Any) -> Any:
         """Elementwise ``==``: a bool tensor."""

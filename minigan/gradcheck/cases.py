@@ -97,6 +97,8 @@ OP_CASES: list[OpCase] = [
     OpCase("getitem_slice", lambda a: a[1:, ::2] * 3.0, [((4, 5),)]),
     OpCase("getitem_int_array", _getitem_repeat, [((4, 3),)]),
     OpCase("getitem_mask", _getitem_mask, [((3, 4),)]),
+    # gather is an advanced index: a place read twice (row 0 reads column 1 twice) gets both gradients
+    OpCase("gather", lambda a: a.gather(1, np.array([[1, 1, 0], [2, 0, 3], [3, 3, 3]])), [((3, 4),)]),
     OpCase("scatter_add_repeated_index", _scatter_add_repeat, [((4, 3),)]),
     OpCase("scatter_add_slice", _scatter_add_slice, [((3, 3),)]),
     OpCase("astype", _astype_float64, [((3, 4),), ((),)]),

@@ -147,3 +147,13 @@ def is_tensor(obj: Any) -> bool:
 def numel(input: Tensor) -> int:  # noqa: A002
     """The number of elements of ``input``."""
     return _tensor(input, "numel").numel()
+
+
+def gather(input: Tensor, dim: int, index: Any) -> Tensor:  # noqa: A002
+    """``input``'s values along ``dim`` at ``index`` (see Tensor.gather)."""
+    return _tensor(input, "gather").gather(dim, index)
+
+
+def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with ``src`` or ``value`` written along ``dim`` at ``index`` (see Tensor.scatter_)."""
+    return _tensor(input, "scatter").scatter(dim, index, src, value=value)

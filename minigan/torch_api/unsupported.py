@@ -41,8 +41,8 @@ TORCH: Mapping[str, str] = {
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
-       for name in ("einsum", "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk", "gather",
-                    "scatter", "index_select", "masked_fill", "nonzero", "unique", "flip", "roll", "tril", "triu",
+       for name in ("einsum", "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk",
+                    "index_select", "masked_fill", "nonzero", "unique", "flip", "roll", "tril", "triu",
                     "diag", "outer", "addmm", "cdist", "lerp", "sign", "round", "floor", "ceil", "sin", "cos",
                     "rsqrt", "reciprocal", "erf", "randperm", "bernoulli", "multinomial")},
 }
@@ -91,7 +91,7 @@ FUNCTIONAL: Mapping[str, str] = {
 
 TENSOR: Mapping[str, str] = {
     **{name: _MISSING_OP for name in (
-        "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk", "gather", "scatter", "scatter_",
+        "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk",
         "scatter_add", "index_select", "index_fill_", "masked_fill", "masked_fill_", "masked_select", "nonzero",
         "unique", "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "sign", "round", "floor",
         "ceil", "trunc", "frac", "sin", "cos", "log2", "log10", "rsqrt", "reciprocal", "erf",

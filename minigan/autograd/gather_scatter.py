@@ -1,0 +1,85 @@
+"""``gather`` and ``scatter_``, as PyTorch's, built on indexing.
+
+Along ``dim``, ``gather`` reads ``out[i][j] = input[index[i][j]][j]`` (for dim 0; likewise for
+other dims and ranks) and ``scatter_`` writes ``self[index[i][j]][j] = src[i][j]``. Both become one
+advanced index: ``index`` on ``dim`` and, on every other axis, the positions 0..n-1 of ``index``'s
+own shape. So ``gather`` is ``input[that index]``, whose backward adds each gradient back where it
+was read (twice for a place read twice), and ``scatter_`` is ``self[that index] = src``, under the
+in-place rules of ``tensor[index] = value``.
+"""
+from __future__ import annotations
+
+import builtins
+import numbers
+from typing import Any
+
+from ..backends import backend_of
+from .arguments import wrap_dim
+
+
+def _full_index(name: str, tensor: Any, dim: Any, index: Any) -> tuple[Any, ...]:
+    """The advanced index that reads or writes ``tensor`` at ``index`` along ``dim``, checked as
+    PyTorch checks it: an integer index of the same rank, no larger than ``tensor`` off ``dim``,
+    and within 0..size-1 on ``dim``."""
+    backend = backend_of(tensor.array)
+    raw = index.array if hasattr(index, "requires_grad") else index
+    if not hasattr(raw, "dtype") or backend.numpy_dtype(raw.dtype).kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    axis = wrap_dim(dim, tensor.ndim)
+    if raw.ndim == 0 and tensor.ndim == 1:  # PyTorch reads a 0-d index of a 1-d tensor as one position
+        raw = backend.xp.reshape(raw, (1,))
+    if raw.ndim != tensor.ndim:
+        raise RuntimeError(f"{name}(): Index tensor must have the same number of dimensions as the tensor "
+                           f"({raw.ndim} and {tensor.ndim})")
+    for a, (n, size) in enumerate(zip(raw.shape, tensor.shape)):
+        if a != axis and n > size:
+            raise RuntimeError(f"{name}(): Size does not match at dimension {a}: index has {n}, the tensor {size}")
+    xp = backend.xp
+    if raw.size and (int(xp.min(raw)) < 0 or int(xp.max(raw)) >= tensor.shape[axis]):
+        bad = int(xp.min(raw)) if int(xp.min(raw)) < 0 else int(xp.max(raw))
+        raise RuntimeError(f"{name}(): index {bad} is out of bounds for dimension {axis} with size {tensor.shape[axis]}")
+    return tuple(raw if a == axis else xp.reshape(xp.arange(n), tuple(-1 if b == a else 1 for b in range(raw.ndim)))
+                 for a, n in enumerate(raw.shape))
+
+
+def gather(tensor: Any, dim: Any, index: Any) -> Any:
+    """Values of ``tensor`` along ``dim`` at ``index`` (same rank, any sizes up to the tensor's):
+    a Tensor of ``index``'s shape, differentiable with respect to ``tensor``."""
+    picked = tensor[_full_index("gather", tensor, dim, index)]
+    return picked.reshape(()) if getattr(index, "ndim", 1) == 0 else picked
+
+
+def scatter_(tensor: Any, dim: Any, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Any:
+    """Write ``src`` (a Tensor, its leading ``index.shape`` block) or ``value`` (a number) into
+    ``tensor`` along ``dim`` at ``index``, in place; returns ``tensor``. Where ``index`` names one
+    place twice, the last write stays (PyTorch leaves that order undefined)."""
+    if reduce is not None:
+        raise RuntimeError("scatter_(): reduce= is not supported by minigan; write the reduced values with "
+                           "tensor[index] = ... or index_add-style arithmetic instead")
+    if isinstance(src, numbers.Number) and not hasattr(src, "requires_grad"):
+        src, value = None, src
+    if (src is None) == (value is None):
+        raise TypeError("scatter_(): give src (a Tensor) or value (a number), one of them")
+    full = _full_index("scatter_", tensor, dim, index)
+    if src is None:
+        tensor[full] = value
+        return tensor
+    if not hasattr(src, "requires_grad"):
+        raise TypeError(f"scatter_(): src must be a Tensor, got {type(src).__name__}")
+    shape = full[wrap_dim(dim, tensor.ndim)].shape
+    if src.ndim != tensor.ndim or builtins.any(n > size for n, size in zip(shape, src.shape)):
+        raise RuntimeError(f"scatter_(): src of shape {src.shape} is smaller than index of shape {shape}")
+    tensor[full] = src[tuple(builtins.slice(0, n) for n in shape)]
+    return tensor
+
+
+def scatter(tensor: Any, dim: Any, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Any:
+    """A copy of ``tensor`` with :func:`scatter_` applied (no gradient flows through it)."""
+    if tensor.requires_grad or (hasattr(src, "requires_grad") and src.requires_grad):
+        raise RuntimeError("scatter(): minigan's scatter has no gradient; use gather, indexing or where when the "
+                           "values need one")
+    copy = tensor.detach().clone()
+    return scatter_(copy, dim, index, src, value=value, reduce=reduce)
+
+
+__all__ = ["gather", "scatter_", "scatter"]
