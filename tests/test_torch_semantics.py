@@ -305,3 +305,10 @@ def test_tensor_infers_its_dtype_from_python_data_as_pytorch_does():
     loss = minigan.nn.functional.cross_entropy(minigan.tensor(logits), minigan.tensor([0, 2]))
     log_softmax = logits - np.log(np.exp(logits).sum(1, keepdims=True))
     assert loss.item() == pytest.approx(-(log_softmax[0, 0] + log_softmax[1, 2]) / 2, rel=1e-6)
+
+
+def test_indexing_a_0d_tensor_says_to_use_item():
+    loss = minigan.tensor(2.5)
+    with pytest.raises(IndexError, match="invalid index of a 0-dim tensor. Use `tensor.item\\(\\)`"):
+        loss.data[0]  # what scripts written for PyTorch 0.3 do
+    assert loss.item() == 2.5

@@ -129,6 +129,9 @@ class GetItem(Function):
         try:
             return backend_of(a).take(a, index) if advanced else a[index[0] if len(index) == 1 else index]
         except IndexError as error:
+            if a.ndim == 0:  # PyTorch's words: old code wrote loss.data[0] for the number
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python to convert a "
+                                 "0-dim tensor to a number") from None
             raise IndexError(f"index into a tensor of shape {tuple(a.shape)}: {error}") from None
 
     @staticmethod
