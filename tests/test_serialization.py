@@ -5,6 +5,7 @@ import json
 import math
 import os
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -198,3 +199,12 @@ def test_no_pickle_is_used_and_object_arrays_in_a_file_are_refused(tmp_path, mon
     obj = {"w": np.ones((2, 2)), "meta": ("a", 1, None)}
     minigan.save(obj, tmp_path / "clean.npz")
     assert_same(minigan.load(tmp_path / "clean.npz"), obj)
+
+
+def test_saving_a_whole_module_says_to_save_its_state_dict(tmp_path):
+    model = nn.Linear(2, 2)
+    for obj, where in ((model, "obj"), ({"model": model}, "obj['model']"),
+                       ({"opt": minigan.optim.SGD(model.parameters())}, "obj['opt']")):
+        with pytest.raises(TypeError, match=f"save: {re.escape(where)} is a (Linear|SGD); .* save its state_dict\\(\\)"):
+            minigan.save(obj, tmp_path / "model.pth")
+    assert not (tmp_path / "model.pth").exists()

@@ -88,6 +88,11 @@ class _Encoder:
                 return items if isinstance(obj, list) else {"tuple": items}
             finally:
                 self._active.discard(id(obj))
+        if callable(getattr(obj, "state_dict", None)):  # torch.save(model) pickles the module and its code
+            raise TypeError(
+                f"save: {where} is a {type(obj).__name__}; minigan saves no objects with code in them (PyTorch "
+                "pickles them): save its state_dict() and restore that with load_state_dict"
+            )
         raise TypeError(
             f"save: {where} is a {type(obj).__name__}, which cannot be saved; use dicts, lists, tuples, "
             "arrays, Tensors, numbers, bools, strings and None"
