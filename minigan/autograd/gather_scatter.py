@@ -23,8 +23,9 @@ def _full_index(name: str, tensor: Any, dim: Any, index: Any) -> tuple[Any, ...]
     and within 0..size-1 on ``dim``."""
     backend = backend_of(tensor.array)
     raw = index.array if hasattr(index, "requires_grad") else index
-    if not hasattr(raw, "dtype") or backend.numpy_dtype(raw.dtype).kind not in "iu":
+    if not hasattr(raw, "dtype") or backend_of(raw).numpy_dtype(raw.dtype).kind not in "iu":
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    raw = backend.asarray(raw)  # on the tensor's device
     axis = wrap_dim(dim, tensor.ndim)
     if raw.ndim == 0 and tensor.ndim == 1:  # PyTorch reads a 0-d index of a 1-d tensor as one position
         raw = backend.xp.reshape(raw, (1,))
