@@ -283,3 +283,17 @@ def test_gather_and_scatter_as_written_out():
                           (lambda: t.scatter(0, minigan.tensor([[0]]), 1.0), "no gradient")]:
         with pytest.raises(RuntimeError, match=message):
             call()
+
+
+def test_silu_elu_and_softplus_layers_as_written_out():
+    values = np.array([-2.0, -0.5, 0.0, 1.5, 100.0], np.float32)
+    x = minigan.tensor(values, requires_grad=True)
+    sig = 1 / (1 + np.exp(-values.astype(np.float64)))
+    np.testing.assert_allclose(minigan.nn.SiLU()(x).numpy(), values * sig, rtol=1e-6)
+    elu = minigan.nn.ELU(alpha=0.5)(x)
+    np.testing.assert_allclose(elu.numpy(), np.where(values > 0, values, 0.5 * np.expm1(np.minimum(values, 0))), rtol=1e-6)
+    elu.sum().backward()  # 1 above 0, alpha exp(x) below, and no NaN from the branch not taken at x = 100
+    np.testing.assert_allclose(x.grad.numpy(), np.where(values > 0, 1.0, 0.5 * np.exp(np.minimum(values, 0))), rtol=1e-6)
+    soft = minigan.nn.Softplus(beta=2.0, threshold=2.0)(minigan.tensor([0.5, 3.0]))
+    np.testing.assert_allclose(soft.numpy(), [np.log1p(np.exp(1.0)) / 2, 3.0], rtol=1e-6)  # 2 * 3 > 2: x itself
+    assert repr(minigan.nn.ELU(0.5)) == "ELU(alpha=0.5)"

@@ -99,6 +99,9 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.Tanh", nn.Tanh(), [((3, 4),)]),
     OpCase("nn.Softmax", lambda x: nn.Softmax(dim=1)(x) * x, [((3, 4),)]),  # times x: a softmax's rows sum to 1
     OpCase("nn.LogSoftmax", nn.LogSoftmax(dim=-1), [((3, 4),), ((2, 3, 5),)]),
+    OpCase("nn.SiLU", nn.SiLU(), [((3, 4),)]),
+    OpCase("nn.ELU", nn.ELU(0.7), [((3, 4),)], prepare=off_zero),
+    OpCase("nn.Softplus(beta 2)", nn.Softplus(beta=2.0, threshold=3.0), [((3, 4),)]),
     OpCase("nn.Flatten", lambda x: nn.Flatten()(x) * 2.0, [((2, 3, 4),)]),
     _layer_case("nn.Conv2d", nn.Conv2d(2, 3, 3, stride=2, padding=1, rng=_generator, dtype=np.float64),
                 [((2, 2, 5, 6),), ((2, 4, 4),)]),

@@ -11,13 +11,12 @@ from .layers import (
     Identity,
     LeakyReLU,
     Linear,
-    LogSoftmax,
     ReLU,
     Sequential,
     Sigmoid,
-    Softmax,
     Tanh,
 )
+from .activation import ELU, LogSoftmax, SiLU, Softmax, Softplus
 from .dropout import Dropout2d
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
 from .regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
@@ -29,7 +28,7 @@ __all__ = [
     "Module", "Parameter", "Sequential", "Linear", "BatchNorm1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Identity", "Dropout", "Flatten",
     "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
-    "Softmax", "LogSoftmax",
+    "Softmax", "LogSoftmax", "SiLU", "ELU", "Softplus",
     "functional", "init", "parallel",
     "ModuleList", "ModuleDict", "Embedding", "Dropout2d",
 ]

@@ -78,6 +78,19 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._make(xp.astype(rows, np.int64), False, None)
 
 
+def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x · sigmoid(x) (SiLU, also called swish); ``inplace`` as in :func:`relu`."""
+    return input * ops.sigmoid(input)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > 0, else alpha (exp(x) - 1); ``inplace`` as in :func:`relu`."""
+    # expm1 of x only where x <= 0 (0 elsewhere): the branch where() drops never overflows, so its zero
+    # gradient stays 0, not NaN; at x = 0 the gradient is alpha, as PyTorch's
+    positive = input > 0
+    return ops.where(positive, input, ops.expm1(ops.where(positive, 0.0, input)) * alpha)
+
+
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Any:
     """Resize (N, C, H, W) like ``torch.nn.functional.interpolate``: mode "nearest" or "bilinear"."""
@@ -90,7 +103,7 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
 
 
 __all__ = [
-    "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "dropout",
+    "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "silu", "elu", "softmax", "log_softmax", "dropout",
     "linear", "batch_norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "interpolate",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",

@@ -1,4 +1,5 @@
-"""Layers: Sequential, Linear, activations, Softmax and LogSoftmax, Dropout, BatchNorm1d/2d, Flatten.
+"""Layers: Sequential, Linear, the activations Sequential fuses (ReLU, LeakyReLU, Sigmoid, Tanh), Dropout,
+BatchNorm1d/2d, Flatten. The other activation layers are in minigan/nn/activation.py.
 
 Each layer's forward is written with the engine's Tensor ops, so gradients (and second
 derivatives, for gradient penalties) come from the ops' own backward passes.
@@ -6,7 +7,6 @@ derivatives, for gradient penalties) come from the ops' own backward passes.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any, Iterator, Mapping
 
 import numpy as np
@@ -14,7 +14,6 @@ import numpy as np
 from ..backends import backend_of
 from .. import ops
 from ..autograd import Tensor, as_tensor
-from ..ops.dims import log_softmax, softmax
 from . import init
 from .hooks import hooked
 from .module import Module, Parameter
@@ -329,43 +328,6 @@ class Tanh(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return _activate(x, "tanh")
-
-
-def _implicit_softmax_dim(layer: Module, ndim: int) -> int:
-    """PyTorch's choice for a Softmax made without ``dim`` (0 for 0-, 1- and 3-d input, else 1),
-    with its warning: that choice is deprecated there."""
-    warnings.warn(f"Implicit dimension choice for {type(layer).__name__.lower()} has been deprecated. "
-                  "Change the call to include dim=X as an argument.", UserWarning, stacklevel=4)
-    return 0 if ndim in (0, 1, 3) else 1
-
-
-class _AlongDim(Module):
-    """A softmax-like layer applied along ``dim`` (PyTorch's implicit choice when None)."""
-
-    _function: Any = None
-
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, x: Tensor) -> Tensor:
-        x = _check_tensor(self, x)
-        return type(self)._function(x, self.dim if self.dim is not None else _implicit_softmax_dim(self, x.ndim))
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
-
-
-class Softmax(_AlongDim):
-    """y = exp(x) / sum(exp(x)) along ``dim`` (the rows of each slice sum to 1)."""
-
-    _function = staticmethod(softmax)
-
-
-class LogSoftmax(_AlongDim):
-    """y = x - log(sum(exp(x))) along ``dim``: the log of :class:`Softmax`, computed stably."""
-
-    _function = staticmethod(log_softmax)
 
 
 class Identity(Module):

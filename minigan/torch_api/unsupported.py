@@ -58,18 +58,17 @@ NN: Mapping[str, str] = {
     "GroupNorm": "group normalisation",
     "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
     "PixelShuffle": "pixel shuffle",
-    "ELU": "the ELU activation", "GELU": "the GELU activation", "SiLU": "the SiLU activation",
-    "Softplus": "the Softplus layer; use minigan.softplus",
+    "GELU": "the GELU activation (it needs erf)",
     "KLDivLoss": "KLDivLoss",
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
 
-_ACTIVATION = "this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, softmax and log_softmax"
+_ACTIVATION = "this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, silu, elu, softmax and log_softmax"
 _LOSS = "this loss; minigan has binary_cross_entropy(_with_logits), mse_loss, l1_loss, smooth_l1_loss, huber_loss, cross_entropy and nll_loss"
 
 FUNCTIONAL: Mapping[str, str] = {
-    **{name: _ACTIVATION for name in ("gelu", "elu", "selu", "celu", "silu", "mish", "hardtanh", "relu6",
+    **{name: _ACTIVATION for name in ("gelu", "selu", "celu", "mish", "hardtanh", "relu6",
                                       "logsigmoid", "softsign", "hardswish", "hardsigmoid", "glu", "softmin",
                                       "gumbel_softmax", "prelu", "rrelu")},
     **{name: _LOSS for name in ("kl_div", "poisson_nll_loss",
