@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
-from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, python_data_dtype, to_arguments
+from .arguments import (
+    DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, python_data_dtype, to_arguments,
+)
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
 from .pytorch_methods import PyTorchMethods

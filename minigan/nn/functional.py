@@ -1,10 +1,10 @@
 """The functional forms, PyTorch style: ``import minigan.nn.functional as F``.
 
 Activations, dropout, convolutions and pooling are the engine's ops (``relu``, ``leaky_relu``, ``dropout`` and
-``softplus`` take PyTorch's ``inplace``, ``beta`` and ``threshold`` here); ``linear`` and ``batch_norm`` are the
-layers' computations without the Module; ``one_hot`` makes class labels into rows; the losses live in
-:mod:`minigan.nn.losses` and :mod:`minigan.nn.regression`. Arguments carry PyTorch's names (``input``, ``target``), so keyword calls written for
-PyTorch work too.
+``softplus`` take PyTorch's ``inplace``, ``beta`` and ``threshold`` here; ``silu`` and ``elu`` are written with
+them); ``linear`` and ``batch_norm`` are the layers' computations without the Module; ``one_hot`` makes class
+labels into rows; the losses live in :mod:`minigan.nn.losses` and :mod:`minigan.nn.regression`. Arguments carry
+PyTorch's names (``input``, ``target``), so keyword calls written for PyTorch work too.
 """
 from __future__ import annotations
 

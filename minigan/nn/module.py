@@ -351,8 +351,8 @@ class Module:
         As in PyTorch, each value shares its parameter's or buffer's memory, detached from the
         graph: it follows the training, so keep a snapshot with ``copy.deepcopy(state_dict)`` or
         ``{k: v.clone() for k, v in state_dict.items()}``. ``keep_vars=True`` gives the
-        Parameters and buffers themselves. ``prefix`` goes before every key, and ``destination`` is a dict
-        to fill (and return) instead of a new one.
+        Parameters and buffers themselves. ``prefix`` goes before every key, and ``destination``
+        is a dict to fill (and return) instead of a new one.
         """
         if not isinstance(prefix, str):
             raise TypeError(f"state_dict(prefix=): prefix must be a string, got {type(prefix).__name__}")
@@ -363,7 +363,8 @@ class Module:
         return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy the values of ``state_dict`` (Tensors or arrays) into the parameters and buffers, in place.
+        """Copy the values of ``state_dict`` (Tensors or arrays) into the parameters and buffers,
+        in place.
 
         Everything is checked before anything is written, so a failed load changes nothing.
         Raises RuntimeError naming every missing and unexpected key (when ``strict``) and every
