@@ -103,17 +103,7 @@ def dim_index(dim: Any, ndim: int, name: str) -> int:
     return wrap_dim(dim, ndim)
 
 
-def python_data_dtype(data: Any) -> Any:
-    """The dtype ``torch.tensor`` gives Python data: int64 for ints, bool for bools, None (the
-    default float dtype) for floats and anything that is not plain numbers."""
-    try:
-        kind = np.asarray(data).dtype.kind
-    except (TypeError, ValueError):
-        return None  # data_argument says what is wrong with it
-    return {"b": np.dtype(np.bool_), "i": np.dtype(np.int64)}.get(kind)
-
-
-def data_argument(data: Any, dtype: Any, device: Any = None) -> Any:
+def data_argument(data: Any, dtype: Any, device: Any = None, python_dtypes: bool = False) -> Any:
     """Turn user data into an array on ``device`` (default: where the data is, or the CPU), or
     say clearly why it cannot be one. Arrays keep their dtype (float, integer or bool), as in
     PyTorch; Python numbers and lists take the default float dtype unless ``dtype`` says otherwise."""
@@ -139,7 +129,10 @@ def data_argument(data: Any, dtype: Any, device: Any = None) -> Any:
     if raw.dtype.kind not in TENSOR_KINDS:  # strings, None, objects: PyTorch refuses them too
         raise TypeError(f"cannot make a Tensor from {type(data).__name__} holding {raw.dtype} values: "
                         "expected numbers (a number or a nested list of numbers)")
-    # Python numbers and (nested) lists take the default dtype, as Python floats do in PyTorch.
+    # Python numbers and (nested) lists take the default dtype, as Python floats do in PyTorch;
+    # with python_dtypes (torch.tensor's rule) ints give int64 and bools bool.
+    if dtype is None and python_dtypes and raw.dtype.kind in "bi":
+        dtype = np.bool_ if raw.dtype.kind == "b" else np.int64
     array = raw.astype(dtype_argument(DEFAULT_DTYPE if dtype is None else dtype))
     return array if device is None else backend_for(device).asarray(array)
 

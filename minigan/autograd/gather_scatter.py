@@ -36,9 +36,12 @@ def _full_index(name: str, tensor: Any, dim: Any, index: Any) -> tuple[Any, ...]
         if a != axis and n > size:
             raise RuntimeError(f"{name}(): Size does not match at dimension {a}: index has {n}, the tensor {size}")
     xp = backend.xp
-    if raw.size and (int(xp.min(raw)) < 0 or int(xp.max(raw)) >= tensor.shape[axis]):
-        bad = int(xp.min(raw)) if int(xp.min(raw)) < 0 else int(xp.max(raw))
-        raise RuntimeError(f"{name}(): index {bad} is out of bounds for dimension {axis} with size {tensor.shape[axis]}")
+    if raw.size:
+        low, high = int(xp.min(raw)), int(xp.max(raw))
+        if low < 0 or high >= tensor.shape[axis]:
+            bad = low if low < 0 else high
+            raise RuntimeError(f"{name}(): index {bad} is out of bounds for dimension {axis} "
+                               f"with size {tensor.shape[axis]}")
     return tuple(raw if a == axis else xp.reshape(xp.arange(n), tuple(-1 if b == a else 1 for b in range(raw.ndim)))
                  for a, n in enumerate(raw.shape))
 

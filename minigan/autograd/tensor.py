@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
-from .arguments import (
-    DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, python_data_dtype, to_arguments,
-)
+from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
 from .pytorch_methods import PyTorchMethods
@@ -479,9 +477,10 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: An
     """A Tensor of a number, a (nested) list or an array, on ``device`` (default: where the array is,
     or the CPU). The dtype, as ``torch.tensor``'s: an array's own; Python floats float32, ints int64,
     bools bool (``Tensor(data)``, as ``torch.Tensor``, makes float32 of them all)."""
-    if dtype is None and not isinstance(data, Tensor) and not hasattr(data, "dtype"):
-        dtype = python_data_dtype(data)
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+    if isinstance(data, Tensor) or hasattr(data, "dtype"):
+        return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+    made = Tensor._make(data_argument(data, dtype, device, python_dtypes=True), False, None)
+    return made.requires_grad_() if requires_grad else made
 
 
 class _OpsOnFirstUse:

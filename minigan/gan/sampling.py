@@ -121,7 +121,7 @@ def load_state_dict_generator(path: str | Path, arch: str):
         raise CheckpointError(f"{path} is not a state_dict (a dict of named weight arrays)")
     if state.get("format") is not None:
         raise CheckpointError(f"{path} is a training checkpoint, which names its own network: leave out --arch")
-    arrays = {str(k): np.asarray(to_numpy(v.array if isinstance(v, Tensor) else v)) for k, v in state.items()}
+    arrays = {str(k): np.asarray(to_numpy(v)) for k, v in state.items()}  # load_arrays: no Tensors
     first = next((a for a in arrays.values() if a.ndim == 2), None)
     if first is None:
         raise CheckpointError(f"{path} holds no weight matrix to read the latent size from")

@@ -66,14 +66,15 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor (int64), got "
                            + (str(tensor.dtype) if isinstance(tensor, Tensor) else type(tensor).__name__))
     xp = backend_of(tensor.array).xp
-    if num_classes == -1:
-        if tensor.numel() == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
-        num_classes = int(xp.max(tensor.array)) + 1
-    if tensor.numel() and int(xp.min(tensor.array)) < 0:
-        raise RuntimeError("Class values must be non-negative.")
-    if tensor.numel() and int(xp.max(tensor.array)) >= num_classes:
-        raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}).")
+    if tensor.numel() == 0 and num_classes == -1:
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
+    if tensor.numel():
+        low, high = int(xp.min(tensor.array)), int(xp.max(tensor.array))
+        num_classes = high + 1 if num_classes == -1 else num_classes
+        if low < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if high >= num_classes:
+            raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}).")
     rows = tensor.array[..., None] == xp.arange(num_classes, dtype=np.int64)
     return Tensor._make(xp.astype(rows, np.int64), False, None)
 

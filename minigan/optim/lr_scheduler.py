@@ -303,8 +303,8 @@ class ReduceLROnPlateau:
 
     def state_dict(self) -> dict[str, Any]:
         """The settings, the best value and the counters (no optimizer)."""
-        return {key: list(value) if isinstance(value, list) else value
-                for key, value in ((key, getattr(self, key)) for key in self._state_keys)}
+        state = {key: getattr(self, key) for key in self._state_keys}
+        return {key: list(value) if isinstance(value, list) else value for key, value in state.items()}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict``; the optimizer's own rates come from its state dict."""
