@@ -19,8 +19,8 @@ message names the Function, what came back and what was expected.
 ``Tensor`` (minigan/autograd/tensor.py) sits below this module: a Tensor is data plus a link
 to the Context that made it and never needs ``Function`` itself, while every Function makes
 Tensors. So this module imports Tensor at the top, and Tensor reaches up only from inside
-three methods: its operators (to ``minigan.ops``), ``backward()`` (to the engine) and
-``graph_text()``.
+its methods: its operators and math methods (to ``minigan.ops``, through
+minigan/autograd/ops_on_first_use.py), ``backward()`` (to the engine) and ``graph_text()``.
 """
 from __future__ import annotations
 

@@ -10,6 +10,8 @@ from ..backends import Device, backend_for, backend_of, to_numpy
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
+from .math_methods import MathMethods
+from .ops_on_first_use import OpsOnFirstUse
 from .pytorch_methods import PyTorchMethods
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
     return operator_method
 
 
-class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
+class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the
@@ -326,50 +328,6 @@ class Tensor(InPlaceMethods, ConversionMethods, PyTorchMethods):
     def matmul(self, other: Any) -> "Tensor":
         return ops.matmul(self, other)
 
-    def exp(self) -> "Tensor":
-        return ops.exp(self)
-
-    def log(self) -> "Tensor":
-        return ops.log(self)
-
-    def log1p(self) -> "Tensor":
-        return ops.log1p(self)
-
-    def expm1(self) -> "Tensor":
-        return ops.expm1(self)
-
-    def sqrt(self) -> "Tensor":
-        return ops.sqrt(self)
-
-    def abs(self) -> "Tensor":
-        return ops.abs(self)
-
-    def clamp(self, min: float | None = None, max: float | None = None) -> "Tensor":
-        return ops.clamp(self, min, max)
-
-    clip = clamp
-
-    def relu(self) -> "Tensor":
-        return ops.relu(self)
-
-    def leaky_relu(self, negative_slope: float = 0.01) -> "Tensor":
-        return ops.leaky_relu(self, negative_slope)
-
-    def sigmoid(self) -> "Tensor":
-        return ops.sigmoid(self)
-
-    def tanh(self) -> "Tensor":
-        return ops.tanh(self)
-
-    def softplus(self) -> "Tensor":
-        return ops.softplus(self)
-
-    def log_softmax(self, *args: Any, **kwargs: Any) -> "Tensor":
-        return ops.dims.log_softmax(self, *args, **kwargs)
-
-    def softmax(self, *args: Any, **kwargs: Any) -> "Tensor":
-        return ops.dims.softmax(self, *args, **kwargs)
-
     # ----------------------------------------------------------------- PyTorch-style shape and placement
     @property
     def size(self) -> "_ElementCount":
@@ -483,17 +441,4 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, device: An
     return made.requires_grad_() if requires_grad else made
 
 
-class _OpsOnFirstUse:
-    """Stands for the ``minigan.ops`` package, which sits above Tensor, until an operator
-    first runs: then the one upward import below happens and the real package takes this
-    placeholder's name in this module, so later operators cost nothing extra."""
-
-    def __getattr__(self, name: str) -> Any:
-        global ops
-        from .. import ops as loaded  # noqa: PLC0415 - the one import of the ops layer from Tensor
-
-        ops = loaded
-        return getattr(loaded, name)
-
-
-ops: Any = _OpsOnFirstUse()
+ops: Any = OpsOnFirstUse(globals())

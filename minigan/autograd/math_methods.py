@@ -1,0 +1,61 @@
+"""Tensor's elementwise math as methods (``x.exp()``, ``x.sigmoid()``, ``x.softmax(dim)``...).
+Each forwards to the op of the same name in ``minigan.ops``, where its forward and backward
+are written; Tensor (minigan/autograd/tensor.py) takes these methods as a base class."""
+from __future__ import annotations
+
+from typing import Any
+
+from .ops_on_first_use import OpsOnFirstUse
+
+
+class MathMethods:
+    """The math methods of Tensor; each returns a new Tensor, recorded like any op."""
+
+    __slots__ = ()
+
+    def exp(self) -> Any:
+        return ops.exp(self)
+
+    def log(self) -> Any:
+        return ops.log(self)
+
+    def log1p(self) -> Any:
+        return ops.log1p(self)
+
+    def expm1(self) -> Any:
+        return ops.expm1(self)
+
+    def sqrt(self) -> Any:
+        return ops.sqrt(self)
+
+    def abs(self) -> Any:
+        return ops.abs(self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Any:
+        return ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def relu(self) -> Any:
+        return ops.relu(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Any:
+        return ops.leaky_relu(self, negative_slope)
+
+    def sigmoid(self) -> Any:
+        return ops.sigmoid(self)
+
+    def tanh(self) -> Any:
+        return ops.tanh(self)
+
+    def softplus(self) -> Any:
+        return ops.softplus(self)
+
+    def log_softmax(self, *args: Any, **kwargs: Any) -> Any:
+        return ops.dims.log_softmax(self, *args, **kwargs)
+
+    def softmax(self, *args: Any, **kwargs: Any) -> Any:
+        return ops.dims.softmax(self, *args, **kwargs)
+
+
+ops: Any = OpsOnFirstUse(globals())
