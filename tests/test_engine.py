@@ -392,3 +392,12 @@ def test_data_is_a_tensor_sharing_memory_that_records_nothing():
     assert w.shape == (3,) and w.requires_grad
     with pytest.raises(TypeError, match="assigned data must be a Tensor"):
         w.data = [1.0]
+
+
+def test_a_zero_dim_parameter_used_twice_gets_an_array_gradient_and_steps():
+    e = mg.nn.Parameter(mg.tensor(1.0))
+    x = mg.ones(5)
+    (e * x + e * x).sum().backward()  # two contributions summed: 10
+    assert isinstance(e.grad.numpy(), np.ndarray) and e.grad.item() == 10.0
+    mg.optim.SGD([e], lr=0.1).step()
+    assert e.item() == 0.0

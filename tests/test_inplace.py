@@ -144,3 +144,74 @@ def test_load_state_dict_counts_as_an_in_place_change():
     assert layer.weight._version == 1
     with pytest.raises(RuntimeError, match=MODIFIED):
         out.backward()
+
+
+def test_augmented_assignment_changes_the_tensor_itself_as_in_pytorch():
+    t = minigan.tensor([1.0, 2.0])
+    alias = t
+    t += 1
+    t *= minigan.tensor([2.0, 3.0])
+    t -= 0.5
+    t /= 2
+    assert t is alias and alias.tolist() == [1.75, 4.25]  # ((1+1)*2-0.5)/2, ((2+1)*3-0.5)/2
+    w = minigan.tensor([1.0, -1.0], requires_grad=True)
+    with minigan.no_grad():
+        w -= 0.1 * minigan.tensor([10.0, 20.0])  # the tutorials' manual SGD step
+    assert w.requires_grad and w.is_leaf and np.allclose(w.tolist(), [0.0, -3.0])
+
+
+def test_a_manual_sgd_loop_written_with_minus_equals_trains_the_model():
+    model = nn.Linear(1, 1)
+    x = minigan.tensor([[1.0], [2.0], [3.0]])
+    y = 2 * x + 1
+    first = ((model(x) - y) ** 2).mean().item()
+    for _ in range(200):
+        loss = ((model(x) - y) ** 2).mean()
+        model.zero_grad()
+        loss.backward()
+        with minigan.no_grad():
+            for param in model.parameters():
+                param -= 0.1 * param.grad
+    assert loss.item() < 1e-3 < first
+    assert np.allclose([model.weight.item(), model.bias.item()], [2.0, 1.0], atol=0.05)
+
+
+def test_augmented_assignment_keeps_pytorchs_rules_where_it_would_be_recorded():
+    w = minigan.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        w += 1
+    h = w * 3
+    before = h
+    h += w  # recorded: h is bound to the sum, and its gradient is PyTorch's
+    h.sum().backward()
+    assert h is not before and w.grad.tolist() == [4.0, 4.0] and before.tolist() == [3.0, 6.0]
+    total = minigan.zeros(2)
+    total += w  # an operand that requires grad: recorded as well
+    assert total.requires_grad and total.grad_fn is not None
+
+
+def test_in_place_arithmetic_refuses_to_write_floats_into_an_integer_tensor():
+    counts = minigan.tensor([1, 2])
+    counts += 2
+    assert counts.tolist() == [3, 4] and counts.dtype == np.int64
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+        counts += 0.5
+    with pytest.raises(RuntimeError, match="output type Long"):
+        counts /= 2
+    assert counts.tolist() == [3, 4]
+
+
+@pytest.mark.parametrize("value, error, message", [
+    (0.0, TypeError, "expected to be a Tensor or None but got grad of type float"),
+    (minigan.zeros(2), RuntimeError, r"gradient of size \[2\] to a tensor of size \[3\]"),
+    (minigan.zeros(3, dtype=minigan.float64), RuntimeError, "float64 gradient on cpu to a float32 tensor"),
+])
+def test_assigning_a_wrong_grad_raises_at_the_assignment(value, error, message):
+    w = minigan.zeros(3, requires_grad=True)
+    with pytest.raises(error, match=message):
+        w.grad = value
+    assert w.grad is None
+    w.grad = minigan.ones(3)
+    assert w.grad.tolist() == [1.0, 1.0, 1.0]
+    w.grad = None
+    assert w.grad is None

@@ -64,7 +64,10 @@ class _Accumulator:
             if recorder is not None:
                 recorder.add_into(self.grad.array, grad.array)
         else:
-            summed = Tensor._make(self.grad.array + grad.array, False, None)
+            data = self.grad.array + grad.array
+            if isinstance(data, np.generic):  # two 0-d arrays add up to a NumPy scalar
+                data = np.asarray(data)
+            summed = Tensor._make(data, False, None)
             if recorder is not None:
                 recorder.add(self.grad.array, grad.array, summed.array)
             self.grad = summed
@@ -254,13 +257,13 @@ def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, owned: bool, create_graph:
     recorder = active_recorder()
     if recorder is not None:
         recorder.leaf(leaf, grad.array, owned)
-    if leaf.grad is None:
+    if leaf._grad is None:
         # A borrowed array must be copied before it becomes .grad, which later backwards add to.
-        leaf.grad = grad if (owned or create_graph) else Tensor._make(_copy(grad.array), False, None)
-    elif create_graph or leaf.grad.requires_grad:
-        leaf.grad = leaf.grad + grad
+        leaf._grad = grad if (owned or create_graph) else Tensor._make(_copy(grad.array), False, None)
+    elif create_graph or leaf._grad.requires_grad:
+        leaf._grad = leaf._grad + grad
     else:
-        leaf.grad.array += grad.array
+        leaf._grad.array += grad.array
 
 
 def backward(

@@ -12,10 +12,18 @@ In-place changes are not recorded in the graph. On a leaf that requires grad whi
 they raise PyTorch's error; under ``no_grad()`` or through ``.data`` they are allowed. On a tensor
 with recorded history (or with an operand that requires grad) they raise, naming the out-of-place
 form to use instead.
+
+The augmented assignments ``+=``, ``-=``, ``*=`` and ``/=`` change the tensor in place, as in
+PyTorch (so ``with no_grad(): w -= lr * w.grad`` updates the parameter ``w`` itself), under the
+same rules, with one difference: where PyTorch would record an in-place change (a tensor with
+history, or an operand that requires grad) minigan records the out-of-place op and Python binds
+the name to its result. The name's values and gradients are PyTorch's; other references to the
+old tensor keep the old values.
 """
 from __future__ import annotations
 
 import numbers
+import operator
 from typing import Any
 
 import numpy as np
@@ -206,22 +214,42 @@ class InPlaceMethods:
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:
         """self += alpha * other."""
         array = self._begin_inplace("add_", other)
-        return self._write("add_", array + _scaled(other, alpha, "add_"))
+        return self._write("add_", _same_kind(array, array + _scaled(other, alpha, "add_")))
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Any:
         """self -= alpha * other."""
         array = self._begin_inplace("sub_", other)
-        return self._write("sub_", array - _scaled(other, alpha, "sub_"))
+        return self._write("sub_", _same_kind(array, array - _scaled(other, alpha, "sub_")))
 
     def mul_(self, other: Any) -> Any:
         """self *= other."""
         array = self._begin_inplace("mul_", other)
-        return self._write("mul_", array * _operand(other, "mul_"))
+        return self._write("mul_", _same_kind(array, array * _operand(other, "mul_")))
 
     def div_(self, other: Any) -> Any:
         """self /= other."""
         array = self._begin_inplace("div_", other)
-        return self._write("div_", array / _operand(other, "div_"))
+        return self._write("div_", _same_kind(array, array / _operand(other, "div_")))
+
+    # Augmented assignment: in place where PyTorch's would not be recorded (module docstring).
+    def __iadd__(self, other: Any) -> Any:
+        return self._augmented(other, "add_", operator.add)
+
+    def __isub__(self, other: Any) -> Any:
+        return self._augmented(other, "sub_", operator.sub)
+
+    def __imul__(self, other: Any) -> Any:
+        return self._augmented(other, "mul_", operator.mul)
+
+    def __itruediv__(self, other: Any) -> Any:
+        return self._augmented(other, "div_", operator.truediv)
+
+    def _augmented(self, other: Any, inplace: str, out_of_place: Any) -> Any:
+        if is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False)):
+            if self.requires_grad and self._ctx is None:
+                raise RuntimeError(LEAF_ERROR)
+            return out_of_place(self, other)  # recorded; Python binds the name to the result
+        return getattr(self, inplace)(other)
 
 
 def _operand(value: Any, name: str) -> Any:
@@ -232,6 +260,18 @@ def _operand(value: Any, name: str) -> Any:
     if isinstance(raw, bool) or not isinstance(raw, numbers.Number):
         raise TypeError(f"{name}(): argument 'other' must be a Tensor or a number, not {type(value).__name__}")
     return raw
+
+
+def _same_kind(array: Any, result: Any) -> Any:
+    """``result``, unless it is floating point and ``array`` is not: PyTorch's in-place arithmetic
+    refuses to write floats into an integer or bool tensor rather than truncate them."""
+    if result.dtype.kind == "f" and array.dtype.kind != "f":
+        raise RuntimeError(f"result type {_TORCH_NAMES['f']} can't be cast to the desired output type "
+                           f"{_TORCH_NAMES.get(array.dtype.kind + str(array.dtype.itemsize), array.dtype)}")
+    return result
+
+
+_TORCH_NAMES = {"f": "Float", "i8": "Long", "i4": "Int", "i2": "Short", "i1": "Char", "u1": "Byte", "b1": "Bool"}
 
 
 def _scaled(other: Any, alpha: Any, name: str) -> Any:

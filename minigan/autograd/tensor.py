@@ -42,14 +42,14 @@ class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
     recorded op (the leaves).
     """
 
-    __slots__ = ("array", "grad", "requires_grad", "_ctx", "_vc", "__weakref__")
+    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "_vc", "__weakref__")
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
     is_parameter = False  #: True on nn.Parameter (the graph pictures mark parameters by it)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None, device: Any = None) -> None:
         """Copy ``data`` (a number, nested list or array) into a new Tensor on ``device``."""
         self.array = data_argument(data.array if isinstance(data, Tensor) else data, dtype, device)
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
         if requires_grad and self.dtype.kind != "f":
             raise RuntimeError(GRAD_DTYPE_ERROR)
@@ -61,7 +61,7 @@ class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
         """Fast constructor for op results: the array is already valid."""
         tensor = object.__new__(cls)
         tensor.array = data
-        tensor.grad = None
+        tensor._grad = None
         tensor.requires_grad = requires_grad
         tensor._ctx = ctx
         tensor._vc = None
@@ -104,6 +104,25 @@ class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
     @property
     def ndim(self) -> int:
         return self.array.ndim
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """The gradient that ``backward()`` accumulated here (None before the first)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        """Checked as PyTorch checks it: None, or a Tensor of this shape, dtype and device."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size {list(value.shape)} to a tensor of size "
+                                   f"{list(self.shape)}; the gradient and the tensor must be the same size")
+            if value.dtype != self.dtype or value.device != self.device:
+                raise RuntimeError(f"attempting to assign a {value.dtype} gradient on {value.device} to a {self.dtype} "
+                                   f"tensor on {self.device}; they must match")
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:
@@ -176,7 +195,7 @@ class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
                  create_graph=create_graph, inputs=inputs)
 
     def zero_grad(self) -> None:
-        self.grad = None
+        self._grad = None
 
     def retain_grad(self) -> None:
         """Keep this non-leaf's gradient in ``.grad`` at the next ``backward()``, as PyTorch's

@@ -71,8 +71,8 @@ class Program:
 
     def replay(self, inputs: Sequence[Any]) -> tuple[Any, ...]:
         for leaf, tensor in self.lent:  # still holding the last replay's gradient: keep a copy of it
-            if leaf.grad is tensor[0]:
-                leaf.grad = Tensor._make(tensor[0].array.copy(), False, None)
+            if leaf._grad is tensor[0]:
+                leaf._grad = Tensor._make(tensor[0].array.copy(), False, None)
         buf = self.slots(inputs)
         with set_grad_enabled(False):  # as the engine runs backward (the fused ops' fast paths); no forward reads it
             for run in self.code:
@@ -129,21 +129,21 @@ class Program:
             buffers.lent.add(grad)
         if array is None:  # made afresh by each replay (an op without out= buffers)
             def run(buf: list[Any]) -> None:
-                if leaf.grad is None:
-                    leaf.grad = Tensor._make(buf[grad] if owned else buf[grad].copy(), False, None)
+                if leaf._grad is None:
+                    leaf._grad = Tensor._make(buf[grad] if owned else buf[grad].copy(), False, None)
                 else:
-                    leaf.grad.array += buf[grad]
+                    leaf._grad.array += buf[grad]
             return run
         tensor = [Tensor._make(array, False, None)]
         self.lent.append((leaf, tensor, buffers.made_at.get(grad, len(self.steps)) if owned else index))
 
         def run(buf: list[Any]) -> None:
-            if leaf.grad is None:
+            if leaf._grad is None:
                 if not owned:
                     np.copyto(array, buf[grad])
-                leaf.grad = tensor[0]
+                leaf._grad = tensor[0]
             else:
-                leaf.grad.array += buf[grad]
+                leaf._grad.array += buf[grad]
         return run
 
 
