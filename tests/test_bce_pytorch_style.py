@@ -16,7 +16,7 @@ from test_nn import finite_difference_grad
 
 
 def _ops(tensor):
-    return [node.grad_fn for node in topological_order([tensor]) if not node.is_leaf]
+    return [node.grad_fn.name().removesuffix("Backward") for node in topological_order([tensor]) if not node.is_leaf]
 
 
 def _assert_fused_equals_plain(results):

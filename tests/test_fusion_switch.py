@@ -13,7 +13,7 @@ from minigan.autograd import topological_order
 
 
 def _ops(tensor):
-    return [node.grad_fn for node in topological_order([tensor]) if not node.is_leaf]
+    return [node.grad_fn.name().removesuffix("Backward") for node in topological_order([tensor]) if not node.is_leaf]
 
 
 def _model(*layers):

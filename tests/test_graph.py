@@ -227,3 +227,15 @@ def test_draw_graph_rejects_bad_input_clearly(tmp_path):
 def test_the_module_docstring_example_runs():
     results = doctest.testmod(graph, verbose=False)
     assert results.attempted >= 4 and results.failed == 0
+
+
+def test_grad_fn_is_the_backward_node_with_pytorchs_next_functions():
+    w = minigan.tensor([1.0, 2.0], requires_grad=True)
+    product = w * minigan.tensor([3.0, 4.0])
+    loss = product.sum()
+    assert loss.grad_fn.name() == "SumBackward" and repr(loss) == "tensor(11., dtype=float32, grad_fn=<SumBackward>)"
+    ((node, index),) = loss.grad_fn.next_functions
+    assert node is product.grad_fn and index == 0 and repr(node) == "<MulBackward>"
+    (leaf, _), (constant, _) = node.next_functions
+    assert leaf.name() == "AccumulateGrad" and leaf.variable is w and leaf.next_functions == ()
+    assert constant is None and w.grad_fn is None

@@ -40,6 +40,9 @@ class Context:
     ``inputs`` are the input Tensors (the graph's edges), ``needs_input_grad`` says which of
     them want a gradient, ``saved`` holds whatever ``forward`` chose to keep, and ``output``
     gives the result Tensor back (held weakly, so output -> context -> output is no cycle).
+
+    It is also the output's ``grad_fn``, PyTorch's backward node: ``name()`` and
+    ``next_functions`` read the graph from it.
     """
 
     __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed", "versions",
@@ -60,11 +63,42 @@ class Context:
             raise RuntimeError(f"{self.function.__name__}: its output Tensor no longer exists")
         return output
 
+    def name(self) -> str:
+        """The node's name, as PyTorch's ``grad_fn.name()``: the op's name and "Backward"."""
+        return f"{self.function.__name__}Backward"
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """One ``(node, 0)`` per input, as PyTorch's: the node that made the input, an
+        ``AccumulateGrad`` for a leaf that requires grad, None for a constant."""
+        return tuple((t._ctx if t._ctx is not None else AccumulateGrad(t) if t.requires_grad else None, 0)
+                     for t in self.inputs)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>" if hasattr(self, "function") else "<Context>"
+
     def free(self) -> None:
         """Drop everything backward needed; a later backward through here raises."""
         self.inputs = ()
         self.saved = ()
         self.freed = True
+
+
+class AccumulateGrad:
+    """The node at a leaf that requires grad, as PyTorch's: ``variable`` is the leaf, whose
+    ``.grad`` the engine adds the incoming gradient to."""
+
+    __slots__ = ("variable",)
+    next_functions: tuple = ()
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
 
 
 class Function:

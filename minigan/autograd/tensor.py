@@ -130,9 +130,10 @@ class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
         return self._ctx is None
 
     @property
-    def grad_fn(self) -> str | None:
-        """The name of the op that made this tensor, or None for a leaf."""
-        return None if self._ctx is None else self._ctx.function.__name__
+    def grad_fn(self) -> "Context | None":
+        """The backward node of the op that made this tensor (its Context: ``name()``,
+        ``next_functions``), or None for a leaf, as PyTorch's."""
+        return self._ctx
 
     def graph_text(self, names: Any = None, values: bool = False, grads: bool = False) -> str:
         """The graph that computed this tensor as an indented tree, one line per node (op name,
