@@ -241,10 +241,13 @@ def test_shape_errors_name_the_shapes():
     a, b = mg.tensor(np.ones((2, 3))), mg.tensor(np.ones((4, 2)))
     with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 2\)"):
         a @ b
-    with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(4, 2\)"):
+    with pytest.raises(RuntimeError, match=r"add: the size of tensor a \(3\) must match the size of tensor b \(2\) "
+                                           r"at non-singleton dimension 1 \(shapes \(2, 3\) and \(4, 2\)\)"):
         a + b
-    with pytest.raises(ValueError, match=r"reshape: .*\(2, 3\).* into \(4,\)"):
-        a.reshape(4)
+    with pytest.raises(RuntimeError, match=r"at non-singleton dimension 2 \(shapes \(2, 3\) and \(4, 1, 2\)\)"):
+        a * mg.ones(4, 1, 2)  # PyTorch's: the first mismatch from the right, in the broadcast shape
+    with pytest.raises(RuntimeError, match=r"reshape: .*\(2, 3\).* into \(4,\)"):
+        a.reshape(4)  # RuntimeError as in PyTorch, and ValueError as in NumPy
 
 
 def test_backward_on_a_non_scalar_needs_a_gradient():

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import DEFAULT_DTYPE, Context, Function, Tensor, as_tensor, unbroadcast
-from .operands import _check_broadcast, _pair, _xp
+from .operands import ShapeError, _check_broadcast, _pair, _xp
 from .elementwise import log
 from .shape import transpose
 
@@ -188,10 +188,10 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         if a.ndim == 0 or b.ndim == 0:
-            raise ValueError(f"matmul: operands must be at least 1-D, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+            raise ShapeError(f"matmul: operands must be at least 1-D, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
         inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
         if a.shape[-1] != inner_b:
-            raise ValueError(
+            raise ShapeError(
                 f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} do not match "
                 f"({a.shape[-1]} columns in the first, {inner_b} rows in the second)"
             )

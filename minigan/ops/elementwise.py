@@ -10,7 +10,7 @@ import numpy as np
 from ..autograd.arguments import dtype_argument, float_dtype_argument
 from ..autograd import Context, Function, Tensor, unbroadcast
 from ..backends import Device, backend_of, move
-from .operands import _check_broadcast, _constant, _pair, _xp
+from .operands import ShapeError, _check_broadcast, _constant, _pair, _xp
 
 
 # ============================================================== elementwise math
@@ -263,7 +263,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
-        raise ValueError(f"where: condition, a and b have shapes {shapes} that cannot be broadcast together") from None
+        raise ShapeError(f"where: condition, a and b have shapes {shapes} that cannot be broadcast together") from None
     return Where.apply(a, b, condition=condition)
 
 

@@ -11,6 +11,11 @@ from ..backends import backend_of
 Axis = int | Sequence[int] | None
 
 
+class ShapeError(ValueError, RuntimeError):
+    """Operands whose shapes do not fit together. PyTorch raises RuntimeError for these and
+    NumPy ValueError; this is both, so either ``except`` catches it."""
+
+
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands as Tensors; a constant takes the dtype of the Tensor beside it. An integer
     or bool Tensor beside a float one becomes float, as PyTorch promotes (NumPy would give float64)."""
@@ -61,7 +66,14 @@ def _constant(array: Any) -> Tensor:
 
 
 def _check_broadcast(name: str, a: Any, b: Any) -> None:
+    """Raise PyTorch's RuntimeError, naming the first mismatched dimension from the right, when
+    the shapes of ``a`` and ``b`` do not broadcast (the ops call it only when the shapes differ)."""
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
-        raise ValueError(f"{name}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together") from None
+        width = max(len(a.shape), len(b.shape))
+        left = (1,) * (width - len(a.shape)) + tuple(a.shape)
+        right = (1,) * (width - len(b.shape)) + tuple(b.shape)
+        dim = next(d for d in reversed(range(width)) if 1 != left[d] != right[d] != 1)
+        raise ShapeError(f"{name}: the size of tensor a ({left[dim]}) must match the size of tensor b ({right[dim]}) "
+                           f"at non-singleton dimension {dim} (shapes {tuple(a.shape)} and {tuple(b.shape)})") from None

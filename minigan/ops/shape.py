@@ -10,7 +10,7 @@ import numpy as np
 from ..autograd import Context, Function, Tensor, as_tensor, unbroadcast
 from ..autograd.arguments import index_argument, wrap_dim
 from ..backends import backend_of
-from .operands import _xp
+from .operands import ShapeError, _xp
 
 
 # ============================================================== shape
@@ -24,7 +24,7 @@ class Reshape(Function):
         try:
             return _xp(a).reshape(a, shape)
         except ValueError:
-            raise ValueError(f"reshape: cannot reshape a tensor of shape {tuple(a.shape)} ({a.size} values) into {shape}") from None
+            raise ShapeError(f"reshape: cannot reshape a tensor of shape {tuple(a.shape)} ({a.size} values) into {shape}") from None
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -55,7 +55,7 @@ class BroadcastTo(Function):
         try:
             return _xp(a).broadcast_to(a, shape)
         except ValueError:
-            raise ValueError(f"expand: cannot broadcast shape {tuple(a.shape)} to {shape}") from None
+            raise ShapeError(f"expand: cannot broadcast shape {tuple(a.shape)} to {shape}") from None
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -222,7 +222,7 @@ def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> t
         if len(shape) != len(shapes[0]) or any(
             n != m for i, (n, m) in enumerate(zip(shape, shapes[0])) if new_axis or i != axis
         ):
-            raise ValueError(f"{name}: shapes {shapes} do not match (except along axis {axis})")
+            raise ShapeError(f"{name}: shapes {shapes} do not match (except along axis {axis})")
     return tensors, axis, _joined_dtype(tensors)
 
 
