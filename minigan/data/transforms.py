@@ -55,7 +55,8 @@ class ToTensor(Transform):
 
 
 class Normalize(Transform):
-    """``(x - mean[c]) / std[c]`` for each channel c of a Tensor ``(C, H, W)``:
+    """``(x - mean[c]) / std[c]`` for each channel c of a Tensor image ``(C, H, W)``, or of a batch
+    ``(..., C, H, W)`` with any leading dims, as torchvision's (the channel dim is -3):
     ``Normalize((0.5,), (0.5,))`` maps [0, 1] to [-1, 1]."""
 
     def __init__(self, mean: Sequence[float], std: Sequence[float]) -> None:
@@ -67,18 +68,23 @@ class Normalize(Transform):
             raise ValueError("Normalize: std must not contain zeros")
 
     def __call__(self, image: Tensor) -> Tensor:
-        return _first(self.batch(image.unsqueeze(0) if isinstance(image, Tensor) else image))
+        return self._normalize(image, 3, "a Tensor image of shape (C, H, W) or (..., C, H, W)")
 
     def batch(self, images: Tensor) -> Tensor:
-        if not isinstance(images, Tensor) or images.ndim != 4:
-            raise TypeError("Normalize: expected a Tensor image of shape (C, H, W); put ToTensor() before it")
-        channels = images.shape[1]
+        """The same on a stack of such images (at least 4 dims)."""
+        return self._normalize(images, 4, "a Tensor batch of shape (N, ..., C, H, W)")
+
+    def _normalize(self, image: Tensor, least_dims: int, expected: str) -> Tensor:
+        if not isinstance(image, Tensor) or image.ndim < least_dims:
+            got = f", got shape {tuple(image.shape)}" if isinstance(image, Tensor) else ""
+            raise TypeError(f"Normalize: expected {expected}{got}; put ToTensor() before it")
+        channels = image.shape[-3]
         if self.mean.size not in (1, channels):
             raise ValueError(f"Normalize: {self.mean.size} means for an image with {channels} channels")
-        shape = (1, -1, 1, 1)
-        mean = self.mean.astype(images.dtype).reshape(shape)
-        std = self.std.astype(images.dtype).reshape(shape)
-        return (images - mean) / std
+        shape = (-1, 1, 1)  # over the channel dim, -3, whatever leads it
+        mean = self.mean.astype(image.dtype).reshape(shape)
+        std = self.std.astype(image.dtype).reshape(shape)
+        return (image - mean) / std
 
     def __repr__(self) -> str:
         return f"Normalize(mean={self.mean.tolist()}, std={self.std.tolist()})"
