@@ -25,8 +25,8 @@ from .torch_api.dtypes import (
     short, uint8,
 )
 from .torch_api.factories import (
-    Generator, arange, as_tensor, device, empty, from_numpy, empty_like, eye, full, full_like, linspace, ones, ones_like, rand,
-    rand_like, randint, randint_like, randn, randn_like, zeros, zeros_like,
+    Generator, arange, as_tensor, device, empty, from_numpy, empty_like, eye, full, full_like, get_default_device, linspace,
+    ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, set_default_device, zeros, zeros_like,
 )
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
@@ -49,7 +49,7 @@ __all__ = [
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
-    "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype",
+    "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",

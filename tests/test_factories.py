@@ -259,3 +259,11 @@ def test_unknown_names_are_plain_attribute_errors():
     with pytest.raises(AttributeError) as info:
         minigan.nn.NoSuchLayer
     assert not isinstance(info.value, NotImplementedError)
+
+
+def test_the_default_device_is_the_cpu_and_only_the_cpu_can_be_set():
+    minigan.set_default_device("cpu")  # PyTorch's tutorials call this with "cpu" when there is no GPU
+    minigan.set_default_device(None)
+    assert minigan.get_default_device() == "cpu" and minigan.zeros(2).device == "cpu"
+    with pytest.raises(minigan.UnsupportedFeatureError, match=r"set_default_device\('cuda'\) is not supported"):
+        minigan.set_default_device("cuda")

@@ -22,6 +22,7 @@ from ..autograd import Tensor
 from ..autograd.arguments import DEFAULT_DTYPE, check_device_argument, dtype_argument
 from ..backends import Device, backend_for
 from . import generators
+from .unsupported import UnsupportedFeatureError
 
 _FLOAT_KINDS = "f"
 # What ``torch.Generator()`` is seeded with before ``manual_seed`` (so a fresh one is repeatable).
@@ -308,7 +309,22 @@ def randint_like(input: Any, low: int = 0, high: int | None = None, *, generator
     return randint(low, high, shape, generator=generator, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
+def get_default_device() -> Device:
+    """The device of a factory's result made without ``device=``: the CPU, always, in minigan."""
+    return Device("cpu")
+
+
+def set_default_device(device: Any) -> None:
+    """``torch.set_default_device``: the CPU (or None) is minigan's default already, so nothing
+    changes; another device raises, as minigan's factories always start on the CPU unless
+    given ``device=``."""
+    if device is not None and Device(device) != "cpu":
+        raise UnsupportedFeatureError(
+            f"set_default_device({str(device)!r}) is not supported by minigan (a default device other than the CPU); "
+            f"pass device= to the factories or move tensors and modules with .to(device)")
+
+
 __all__ = [
-    "device", "Generator", "from_numpy", "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange",
+    "get_default_device", "set_default_device", "device", "Generator", "from_numpy", "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange",
     "linspace", "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
 ]
