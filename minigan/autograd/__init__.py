@@ -11,7 +11,9 @@ Bottom to top, each module importing only those before it:
 * ``recording`` - the hook through which ``minigan.replay.compile`` captures a step;
 * ``tracing`` - ``trace()``, which watches the backward pass one op at a time;
 * ``engine`` - ``backward()`` and ``grad()``: the graph walked in reverse, the chain rule;
-* ``graph`` - the graph behind a tensor as nodes, for reading and for pictures.
+* ``graph`` - the graph behind a tensor as nodes, for reading and for pictures;
+* ``functional`` - ``jacobian``, ``hessian``, ``vjp``, ``jvp``, ``hvp`` and ``vhp``, as
+  ``torch.autograd.functional``.
 
 The ops themselves (``minigan.ops``) sit above this layer.
 """
@@ -25,6 +27,7 @@ from .function import Context, Function, summed_axes, unbroadcast
 from .tracing import TraceLog, TraceRecord, trace
 from .engine import backward, grad, topological_order
 from .graph import GraphNode, graph_edges, graph_nodes, graph_text
+from . import functional
 
 __all__ = [
     "enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "bump_version", "Tensor", "as_tensor",
