@@ -1,7 +1,8 @@
 """minigan: a GAN library written from scratch on NumPy, with its own reverse-mode autograd."""
 from .autograd import (
-    Function, Tensor, enable_grad, grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled, tensor, trace,
+    Tensor, enable_grad, grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled, tensor, trace,
 )
+from .autograd.function import Function  # minigan's op: forward on arrays (minigan.autograd.Function is PyTorch's)
 from . import ops
 from .ops import (
     abs, cat, clamp, clip, clone, concatenate, dropout, exp, expm1, leaky_relu, log, log1p, maximum, minimum,

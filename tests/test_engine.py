@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import minigan as mg
-from minigan.autograd import Function
+from minigan import Function
 from minigan.gradcheck import GradcheckError, check_backward, gradcheck, gradgradcheck
 
 

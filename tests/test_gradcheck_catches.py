@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from minigan import backends, ops
-from minigan.autograd import Function, is_grad_enabled
+from minigan import Function, is_grad_enabled
 from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.gradcheck.__main__ import main as gradcheck_main
 from minigan.gradcheck.cases import OpCase, all_cases, find_case

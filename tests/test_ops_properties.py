@@ -15,7 +15,7 @@ from hypothesis.extra import numpy as hnp
 
 from minigan import ops
 from minigan.ops import convolution as conv
-from minigan.autograd import Function
+from minigan import Function
 from minigan.gradcheck import gradcheck
 from minigan.gradcheck.cases import lay_out
 from minigan.gradcheck.coverage import function_classes, recorded_contexts

@@ -7,7 +7,7 @@ import pytest
 
 import minigan as mg
 from minigan import nn
-from minigan.autograd import Function, Tensor
+from minigan import Function, Tensor
 from minigan.gradcheck import gradcheck, gradgradcheck
 
 

@@ -7,7 +7,10 @@ Bottom to top, each module importing only those before it:
 * ``inplace`` - the in-place methods of Tensor and the version counter the engine checks;
 * ``legacy`` - PyTorch's older spellings: ``Variable``, type names, ``is_cuda``;
 * ``tensor`` - ``Tensor``: an array plus ``requires_grad``, ``grad`` and the node that made it;
-* ``function`` - ``Function`` and its ``Context``: one differentiable operation;
+* ``function`` - ``Function`` and its ``Context``: one differentiable operation, on arrays (the
+  ops' base class, ``minigan.Function``);
+* ``custom_function`` - PyTorch's ``torch.autograd.Function`` (forward on Tensors), exported here
+  as ``Function``;
 * ``recording`` - the hook through which ``minigan.replay.compile`` captures a step;
 * ``tracing`` - ``trace()``, which watches the backward pass one op at a time;
 * ``engine`` - ``backward()`` and ``grad()``: the graph walked in reverse, the chain rule;
@@ -23,7 +26,8 @@ from .inplace import bump_version
 from .tensor import Tensor, as_tensor, tensor
 from .legacy import Variable
 from .recording import active_recorder, recording, step_call
-from .function import Context, Function, summed_axes, unbroadcast
+from .function import Context, summed_axes, unbroadcast
+from .custom_function import Function
 from .tracing import TraceLog, TraceRecord, trace
 from .engine import backward, grad, topological_order
 from .graph import GraphNode, graph_edges, graph_nodes, graph_text

@@ -46,7 +46,7 @@ class Context:
     """
 
     __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed", "versions",
-                 "retains_grad")
+                 "retains_grad", "__dict__")  # __dict__: a custom Function may keep more (ctx.constant = 2), as in PyTorch
 
     def __init__(self) -> None:
         self.saved: tuple[Any, ...] = ()
@@ -55,6 +55,15 @@ class Context:
 
     def save_for_backward(self, *values: Any) -> None:
         self.saved = values
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """What ``save_for_backward`` kept, as Tensors (PyTorch's name). A saved input, or its
+        array, comes back as that input Tensor, so a backward that reads it can be recorded."""
+        inputs = {id(t.array): t for t in self.inputs}
+        return tuple(value if value is None or isinstance(value, Tensor) else
+                     inputs[id(value)] if id(value) in inputs else Tensor._make(value, False, None)
+                     for value in self.saved)
 
     @property
     def output(self) -> "Tensor":

@@ -16,7 +16,8 @@ from typing import Iterable
 
 import numpy as np
 
-from ..autograd import Context, Function, Tensor, enable_grad
+from ..autograd import Tensor, enable_grad
+from ..autograd.function import Context, Function
 from .opcase import OpCase
 
 
@@ -29,7 +30,8 @@ def import_every_module() -> None:
 
 
 def function_classes() -> list[type[Function]]:
-    """Every Function subclass defined in minigan, found recursively (sorted by name)."""
+    """Every Function subclass defined in minigan that has a forward, found recursively (sorted by
+    name); a base with none, such as PyTorch's form minigan.autograd.Function, is no op."""
     import_every_module()
     found, stack = set(), list(Function.__subclasses__())
     while stack:
@@ -37,7 +39,8 @@ def function_classes() -> list[type[Function]]:
         if cls not in found:
             found.add(cls)
             stack.extend(cls.__subclasses__())
-    return sorted((c for c in found if c.__module__.startswith("minigan.")), key=lambda c: c.__qualname__)
+    return sorted((c for c in found if c.__module__.startswith("minigan.") and c.forward is not Function.forward),
+                  key=lambda c: c.__qualname__)
 
 
 def recorded_contexts(output: Tensor) -> list[Context]:

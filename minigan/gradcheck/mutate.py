@@ -31,7 +31,8 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from ..backends import to_numpy
-from ..autograd import Function, Tensor, is_grad_enabled, unbroadcast
+from ..autograd import Tensor, is_grad_enabled, unbroadcast
+from ..autograd.function import Function
 from .opcase import OpCase
 from .coverage import function_classes
 from .rows import case_rows

@@ -11,7 +11,8 @@ import numpy as np
 
 from .. import ops
 from ..backends import backend_of, to_numpy
-from ..autograd import Context, Function, Tensor, is_grad_enabled
+from ..autograd import Tensor, is_grad_enabled
+from ..autograd.function import Context, Function
 from .loss_base import Loss, check_input, check_reduction, reduce_loss, target_like
 
 _LOG_FLOOR = -100.0  # PyTorch clamps the logs in binary_cross_entropy at -100

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from .. import formulas
-from ..autograd import Context, Function, Tensor, is_grad_enabled
+from ..autograd import Tensor, is_grad_enabled
+from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .operands import _constant, _xp
 from ..torch_api.generators import default_generator

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import DEFAULT_DTYPE, Context, Function, Tensor, as_tensor, unbroadcast
+from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor, unbroadcast
+from ..autograd.function import Context, Function
 from .operands import ShapeError, _check_broadcast, _pair, _xp
 from .elementwise import log
 from .shape import transpose

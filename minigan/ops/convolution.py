@@ -26,7 +26,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..autograd import Context, Function, Tensor, is_grad_enabled
+from ..autograd import Tensor, is_grad_enabled
+from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .fused import channel_bias_act
 

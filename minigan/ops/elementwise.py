@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd.arguments import dtype_argument, float_dtype_argument
-from ..autograd import Context, Function, Tensor, unbroadcast
+from ..autograd import Tensor, unbroadcast
+from ..autograd.function import Context, Function
 from ..backends import Device, backend_of, move
 from .operands import ShapeError, _check_broadcast, _constant, _pair, _xp
 

@@ -10,7 +10,8 @@ from typing import Any, Iterator
 import numpy as np
 
 from .. import formulas
-from ..autograd import Context, Function, Tensor, is_grad_enabled
+from ..autograd import Tensor, is_grad_enabled
+from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .operands import _constant
 from ..autograd import grad as grad_of

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Context, Function, Tensor
+from ..autograd import Tensor
+from ..autograd.function import Context, Function
 from .operands import Axis, _constant, _xp
 from .arithmetic import neg
 from .shape import broadcast_to

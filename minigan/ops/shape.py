@@ -7,7 +7,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..autograd import Context, Function, Tensor, as_tensor, unbroadcast
+from ..autograd import Tensor, as_tensor, unbroadcast
+from ..autograd.function import Context, Function
 from ..autograd.arguments import index_argument, wrap_dim
 from ..backends import backend_of
 from .operands import ShapeError, _xp
