@@ -120,10 +120,7 @@ class Optimizer:
         return loss
 
     def _checked_grad(self, param: Tensor) -> Any:
-        if not isinstance(param.grad, Tensor):
-            raise TypeError(f"{type(self).__name__}: a parameter's .grad is a {type(param.grad).__name__}, not a "
-                            "Tensor; assign a Tensor (p.grad = minigan.tensor(...)), as in PyTorch")
-        grad = param.grad.array
+        grad = param.grad.array  # a Tensor: assigning anything else to .grad raises (minigan/autograd/tensor.py)
         if grad.shape != param.array.shape:
             raise RuntimeError(f"{type(self).__name__}: gradient of shape {grad.shape} "
                                f"for a parameter of shape {param.array.shape}")
