@@ -53,6 +53,20 @@ def test_mnist_items_are_float_images_in_unit_range_and_int_labels(mnist_dir):
     assert float(image.numpy().min()) >= 0.0 and float(image.numpy().max()) <= 1.0
 
 
+def test_mnist_data_and_targets_are_tensors_a_script_can_filter(mnist_dir):
+    root, arrays = mnist_dir
+    train = MNIST(root=root, train=True)
+    assert isinstance(train.data, minigan.Tensor) and train.data.dtype == np.uint8 and train.data.shape == (37, 28, 28)
+    assert isinstance(train.targets, minigan.Tensor) and train.targets.dtype == np.int64
+    np.testing.assert_array_equal((train.data.float() / 255).numpy(), arrays["train_images"] / np.float32(255))
+    keep = train.targets == int(arrays["train_labels"][0])  # as scripts keep one digit with torchvision
+    train.data, train.targets = train.data[keep], train.targets[keep]
+    expected = arrays["train_images"][arrays["train_labels"] == arrays["train_labels"][0]]
+    assert len(train) == len(expected) and all(label == arrays["train_labels"][0] for _, label in train)
+    images, labels = next(iter(DataLoader(train, batch_size=len(train))))
+    np.testing.assert_array_equal(images.numpy()[:, 0], expected / np.float32(255))
+
+
 def test_mnist_root_that_does_not_exist_uses_the_source_chain(mnist_dir, monkeypatch, tmp_path):
     root, arrays = mnist_dir
     monkeypatch.setenv("MINIGAN_DATA", str(root))

@@ -120,23 +120,25 @@ class MNIST(Dataset):
             data = load_mnist(self._dataset, data_dir, download=download, verbose=verbose, val_size=0)
         part = "train" if split == "trainval" else split
         self.split = split
-        self.data: np.ndarray = data.images(part)
-        self.targets: np.ndarray = data.labels(part).astype(np.int64)
+        # Tensors sharing the arrays' memory, as torchvision's: uint8 images (N, 28, 28), int64 labels.
+        # A script may put its own there (dataset.data = dataset.data[mask]), Tensors or arrays alike.
+        self.data = Tensor._make(data.images(part), False, None)
+        self.targets = Tensor._make(data.labels(part).astype(np.int64), False, None)
         self.classes = list(data.classes)
         self.source = data.source
         self.transform = transform
         self.target_transform = target_transform
 
     def __len__(self) -> int:
-        return int(self.data.shape[0])
+        return len(self.data)
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
             raise TypeError(f"{type(self).__name__}[index] takes one int index (one sample), got "
                             f"{type(index).__name__}; for several, use a Subset or a DataLoader")
-        image = self.data[index]
+        image = np.asarray(self.data)[index]
         image = _transforms.ToTensor()(image) if self.transform is None else self.transform(image)
-        target = int(self.targets[index])
+        target = int(np.asarray(self.targets)[index])
         return image, target if self.target_transform is None else self.target_transform(target)
 
     def _fetch_batch(self, indices: np.ndarray) -> Batch | None:
@@ -144,8 +146,8 @@ class MNIST(Dataset):
         if (not self._indexing_is_builtin(MNIST) or self.target_transform is not None
                 or not _transforms.batchable(transform)):
             return None
-        labels = Tensor._make(np.asarray(self.targets[indices], dtype=np.int64), False, None)  # as default_collate
-        return [transform.batch(self.data[indices]), labels]
+        labels = Tensor._make(np.asarray(self.targets)[indices].astype(np.int64, copy=False), False, None)  # as default_collate
+        return [transform.batch(np.asarray(self.data)[indices]), labels]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(split={self.split!r}, {len(self)} images, from {self.source})"
