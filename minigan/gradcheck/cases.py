@@ -163,6 +163,14 @@ CONV_CASES: list[OpCase] = [
            [((1, 2, 5, 6),)]),
     OpCase("upsample_nearest", lambda x: ops.upsample_nearest(x, scale_factor=2), [((2, 2, 3, 2),)]),
     OpCase("upsample_nearest_size", lambda x: ops.upsample_nearest(x, size=(5, 7)), [((1, 2, 3, 4),)]),
+    # 5x7 -> 3x2: the bins overlap (rows 0-1, 1-3, 3-4; columns 0-3, 3-6); 4x3 -> 2x5: rows in even
+    # blocks, and columns read by more than one bin
+    OpCase("adaptive_avg_pool2d_overlap", lambda x: ops.adaptive_avg_pool2d(x, (3, 2)), [((2, 2, 5, 7),), ((2, 5, 7),)]),
+    OpCase("adaptive_avg_pool2d_blocks_and_grow", lambda x: ops.adaptive_avg_pool2d(x, (2, 5)), [((1, 2, 4, 3),)]),
+    OpCase("adaptive_max_pool2d_overlap", lambda x: ops.adaptive_max_pool2d(x, (3, 2)), [((2, 2, 5, 7),), ((2, 5, 7),)],
+           prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("adaptive_max_pool2d_grow_none", lambda x: ops.adaptive_max_pool2d(x, (4, None)), [((1, 2, 3, 4),)],
+           prepare=distinct, layouts=DISTINCT_LAYOUTS),
 ]
 # The two Functions the convolutions' backward passes are made of, checked directly.
 _GEOMETRY = {"stride": (2, 1), "padding": (1, 0), "dilation": (1, 1)}

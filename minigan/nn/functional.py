@@ -17,6 +17,7 @@ from ..backends import backend_of
 from .. import ops
 from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_bilinear, upsample_nearest
 from ..ops import sigmoid, tanh
+from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from ..ops.dims import log_softmax, softmax
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
 from .layers import batch_norm, linear
@@ -105,7 +106,8 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
 
 __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "silu", "elu", "softmax", "log_softmax", "dropout",
-    "linear", "batch_norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "interpolate",
+    "linear", "batch_norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
+    "adaptive_max_pool2d", "interpolate",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
 ]

@@ -7,7 +7,8 @@ Because every backward is made of these same ops, the backward pass can be recor
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
 ``shape``, ``elementwise``, ``arithmetic``, ``reductions``, ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
-``resize`` (bilinear, as two matrix products); ``dims`` gives the reductions PyTorch's arguments
+``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
+from matrix products and an index); ``dims`` gives the reductions PyTorch's arguments
 (``dim=``, ``keepdim=``, (values, indices)).
 """
 from .shape import (
@@ -37,4 +38,5 @@ from .convolution import (
     avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest,
 )
 from .resize import upsample_bilinear
+from .adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from . import dims

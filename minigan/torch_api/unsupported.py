@@ -19,7 +19,7 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
 
 
 _CONVOLUTIONS = "1-d and 3-d convolutions; minigan has Conv2d and ConvTranspose2d"
-_POOLING = "this pooling layer; minigan has MaxPool2d and AvgPool2d"
+_POOLING = "this pooling layer; minigan has MaxPool2d, AvgPool2d, AdaptiveAvgPool2d and AdaptiveMaxPool2d"
 _RECURRENT = "recurrent and attention layers"
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
@@ -50,7 +50,7 @@ TORCH: Mapping[str, str] = {
 NN: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("Conv1d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d")},
     "Unfold": "nn.Unfold and nn.Fold", "Fold": "nn.Unfold and nn.Fold",
-    **{name: _POOLING for name in ("MaxPool1d", "AvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d")},
+    **{name: _POOLING for name in ("MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d")},
     **{name: _RECURRENT for name in ("RNN", "LSTM", "GRU", "Transformer", "TransformerEncoder",
                                      "MultiheadAttention")},
     "InstanceNorm2d": "instance normalisation",
@@ -75,8 +75,8 @@ FUNCTIONAL: Mapping[str, str] = {
                                 "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss",
                                 "multilabel_margin_loss", "triplet_margin_loss", "cosine_embedding_loss")},
     **{name: _CONVOLUTIONS for name in ("conv1d", "conv3d", "conv_transpose1d", "conv_transpose3d")},
-    **{name: _POOLING for name in ("max_pool1d", "avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-                                   "adaptive_avg_pool1d", "lp_pool2d")},
+    **{name: _POOLING for name in ("max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
+                                   "lp_pool2d")},
     **{name: "normalisation other than batch norm" for name in ("layer_norm", "group_norm", "instance_norm",
                                                                  "local_response_norm")},
     "pad": "padding as a function; Conv2d and ConvTranspose2d take padding=",
