@@ -1,4 +1,5 @@
-"""``save(obj, path)`` / ``load(path)``: checkpoints as ``.npz`` archives, with no pickle anywhere.
+"""``save(obj, path)`` / ``load(path)``: checkpoints as ``.npz`` archives, with no pickle anywhere
+(``load`` also reads the files PyTorch's ``torch.save`` writes, through a restricted unpickler).
 
 Format (version 2): every array in ``obj`` is stored as its own member ``a0``, ``a1``, ... of
 an uncompressed NumPy ``.npz`` archive, and one more member, ``__minigan__``, holds a UTF-8
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import zipfile
 import zlib
 from pathlib import Path
@@ -34,7 +36,8 @@ from ..autograd import Tensor
 from ..autograd.arguments import check_device_argument
 from ..backends import Device, to_numpy
 from ..paths import atomic_path, write_target
-from .archive import SafeArchive
+from .archive import DEFAULT_MAX_BYTES, SafeArchive
+from .pytorch_format import pickle_member, read_pytorch
 from .safetensors_format import is_safetensors_path, load_file, save_file
 
 FORMAT_NAME = "minigan"
@@ -193,7 +196,9 @@ def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, weights_o
     that is not a minigan archive or is corrupt. Every array is checked before it is read
     (:class:`minigan.torch_api.archive.SafeArchive`): a header that lies about its size, or
     arrays past ``max_bytes`` in all (default 4 GiB), are a one-line ValueError naming the member.
-    A name ending in ``.safetensors`` reads that format: a dict of Tensors by name.
+    A name ending in ``.safetensors`` reads that format: a dict of Tensors by name. A file that
+    PyTorch's ``torch.save`` wrote (a ``state_dict()``, a checkpoint dict) is read as
+    ``torch.load(weights_only=True)`` reads it, without PyTorch (minigan/torch_api/pytorch_format.py).
     """
     return _read(path, map_location, max_bytes, as_tensors=True)
 
@@ -221,6 +226,18 @@ def _read(path: str | os.PathLike | BinaryIO, map_location: Any, max_bytes: int 
     if not zipfile.is_zipfile(source):  # checked first: np.load would call any other file "pickled"
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: it is not an .npz (zip) archive")
     try:
+        with zipfile.ZipFile(source) as probe:  # a file PyTorch's torch.save wrote?
+            pickled = pickle_member(probe)
+            if pickled is not None:
+                def wrap(array: np.ndarray) -> Any:
+                    array = array if place is None else place(array)
+                    return Tensor._make(array, False, None) if as_tensors and hasattr(array, "dtype") else array
+                try:
+                    return read_pytorch(probe, pickled, DEFAULT_MAX_BYTES if max_bytes is None else max_bytes, wrap)
+                except (pickle.UnpicklingError, ValueError, KeyError, EOFError, TypeError, IndexError) as error:
+                    raise ValueError(f"{path_str}: cannot load this file PyTorch saved: {error}") from error
+        if hasattr(source, "seek"):
+            source.seek(0)
         with SafeArchive(source, max_bytes) as archive:
             if _STRUCTURE_KEY not in archive.files:
                 raise ValueError("it has no minigan structure record (was it written by minigan.save?)")
@@ -237,7 +254,7 @@ def _read(path: str | os.PathLike | BinaryIO, map_location: Any, max_bytes: int 
     except RecursionError:  # json and the decoder both recurse; a real checkpoint is a few levels deep
         raise ValueError(f"cannot load {path_str} as a minigan checkpoint: its structure is nested too deeply") from None
     except (ValueError, TypeError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, NotImplementedError,
-            RuntimeError) as error:  # zipfile: an unknown compression method, an encrypted member
+            RuntimeError, pickle.UnpicklingError) as error:  # zipfile: an unknown compression method, an encrypted member
         if isinstance(error, FileNotFoundError):
             raise
         message = " ".join(str(error).split()) or type(error).__name__
