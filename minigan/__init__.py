@@ -7,6 +7,8 @@ from . import ops
 from .ops import (
     abs, cat, clamp, clip, clone, concatenate, dropout, exp, expm1, leaky_relu, log, log1p, maximum, minimum,
     permute, relu, sigmoid, softplus, sqrt, stack, tanh, transpose, where,
+    acos, arccos, arcsin, arctan, arctan2, asin, atan, atan2, ceil, cos, cosh, floor, reciprocal, round, rsqrt, sign,
+    sin, sinh, tan, trunc,
 )
 from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
     amax, amin, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum, var,
@@ -14,8 +16,8 @@ from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
-    add, allclose, bmm, div, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, neg, numel, pow,
-    reshape, scatter, square, squeeze, sub, unsqueeze,
+    add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
+    numel, pow, reshape, scatter, square, squeeze, sub, unsqueeze,
 )
 from .autograd.pytorch_methods import chunk, split
 from . import nn, optim
@@ -48,14 +50,16 @@ __all__ = [
     "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "expm1", "leaky_relu", "log", "log1p", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
+    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
+    "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
-    "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
+    "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
-    # minigan.float, .int, .bool and .pow exist too, but stay out of ``import *``, which would shadow the builtins.
+    # minigan.float, .int, .bool, .pow and .round exist too, but stay out of ``import *``, which would shadow the builtins.
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
 ]
 

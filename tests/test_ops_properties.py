@@ -60,6 +60,16 @@ def positive(a: np.ndarray) -> np.ndarray:
     return np.abs(a) + 0.5
 
 
+def inside_unit(a: np.ndarray) -> np.ndarray:
+    """Into (-0.9, 0.9): asin and acos (slopes infinite at -1 and 1) and tan are smooth there."""
+    return 0.9 * np.tanh(a)
+
+
+def off_steps(a: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Quarters plus 1/8 (times ``scale``): off the jumps of sign, ceil, floor, round and trunc."""
+    return (np.floor(a * 4.0) / 4.0 + 0.125) * scale
+
+
 def distinct(data, shape) -> np.ndarray:
     """Values 0.1 apart in a drawn order: max has no ties."""
     size = int(np.prod(shape))
@@ -90,6 +100,20 @@ _unary(ops.Log, ops.log, np.log, positive)
 _unary(ops.Log1p, ops.log1p, lambda a: np.log(1.0 + a), positive)
 _unary(ops.Expm1, ops.expm1, lambda a: np.exp(a) - 1.0)
 _unary(ops.Sqrt, ops.sqrt, np.sqrt, positive)
+_unary(ops.Reciprocal, ops.reciprocal, lambda a: 1.0 / a, off_zero)
+_unary(ops.Rsqrt, ops.rsqrt, lambda a: 1.0 / np.sqrt(a), positive)
+_unary(ops.Sin, ops.sin, np.sin)
+_unary(ops.Cos, ops.cos, np.cos)
+_unary(ops.Tan, ops.tan, np.tan, inside_unit)
+_unary(ops.Asin, ops.asin, np.arcsin, inside_unit)
+_unary(ops.Acos, ops.acos, np.arccos, inside_unit)
+_unary(ops.Atan, ops.atan, np.arctan)
+_unary(ops.Sinh, ops.sinh, np.sinh)
+_unary(ops.Cosh, ops.cosh, np.cosh)
+_unary(ops.Sign, ops.sign, np.sign, off_steps)
+_unary(ops.Ceil, ops.ceil, np.ceil, off_steps)
+_unary(ops.Floor, ops.floor, np.floor, off_steps)
+_unary(ops.Trunc, ops.trunc, np.trunc, off_steps)
 _unary(ops.Abs, ops.abs, np.abs, off_zero)
 _unary(ops.ReLU, ops.relu, lambda a: np.where(a > 0, a, 0.0), off_zero)
 _unary(ops.Sigmoid, ops.sigmoid, lambda a: 1.0 / (1.0 + np.exp(-a)))
@@ -106,6 +130,13 @@ def _(data):
     a = values(data, data.draw(SHAPES))
     a = a if p in (2.0, 3.0) else positive(a)
     return Drawn(lambda x: x**p, [a], a**p)
+
+
+@prop(ops.Round)
+def _(data):
+    decimals = data.draw(st.sampled_from([0, 1, 2, -1]))
+    a = off_steps(values(data, data.draw(SHAPES)), 10.0**-decimals)  # off the jumps at this scale
+    return Drawn(lambda x: ops.round(x, decimals=decimals), [a], np.round(a, decimals))
 
 
 @prop(ops.LeakyReLU)
@@ -151,6 +182,7 @@ _binary(ops.Sub, lambda x, y: x - y, np.subtract)
 _binary(ops.Mul, lambda x, y: x * y, np.multiply)
 _binary(ops.Div, lambda x, y: x / y, np.divide, lambda data, s: [values(data, s[0]), off_zero(values(data, s[1]))])
 _binary(ops.Pow, lambda x, y: x**y, np.power, lambda data, s: [positive(values(data, s[0])), values(data, s[1], -2, 2)])
+_binary(ops.Atan2, ops.atan2, np.arctan2, lambda data, s: [off_zero(values(data, shape)) for shape in s])
 _binary(ops.Maximum, ops.maximum, np.maximum,
         lambda data, s: [half_integers(data, s[0], 0.25), half_integers(data, s[1], -0.25)])
 _binary(ops.Minimum, ops.minimum, np.minimum,

@@ -297,3 +297,69 @@ def test_silu_elu_and_softplus_layers_as_written_out():
     soft = minigan.nn.Softplus(beta=2.0, threshold=2.0)(minigan.tensor([0.5, 3.0]))
     np.testing.assert_allclose(soft.numpy(), [np.log1p(np.exp(1.0)) / 2, 3.0], rtol=1e-6)  # 2 * 3 > 2: x itself
     assert repr(minigan.nn.ELU(0.5)) == "ELU(alpha=0.5)"
+
+
+def test_trigonometric_and_hyperbolic_functions_as_written_out():
+    # torch.sin etc. in float64, with PyTorch 2.14's values; the derivatives are those of any calculus table
+    half = minigan.tensor([0.5], dtype=minigan.float64, requires_grad=True)
+    expected = {"sin": 0.479425538604203, "cos": 0.8775825618903728, "tan": 0.5463024898437905,
+                "asin": 0.5235987755982989, "acos": 1.0471975511965976, "atan": 0.4636476090008061,
+                "sinh": 0.5210953054937474, "cosh": 1.1276259652063807}
+    slopes = {"sin": 0.8775825618903728, "cos": -0.479425538604203, "tan": 1 + 0.5463024898437905**2,
+              "asin": 2 / 3**0.5, "acos": -2 / 3**0.5, "atan": 0.8,
+              "sinh": 1.1276259652063807, "cosh": 0.5210953054937474}
+    for name, value in expected.items():
+        out = getattr(minigan, name)(half)
+        assert out.item() == pytest.approx(value, rel=1e-15) and getattr(half, name)().item() == out.item()
+        assert minigan.grad(out, half)[0].item() == pytest.approx(slopes[name], rel=1e-14), name
+    assert minigan.sin(minigan.tensor([0.5])).item() == pytest.approx(0.4794255495071411, rel=1e-7)  # float32
+    assert minigan.sin(minigan.tensor([1, 2])).dtype == minigan.float32  # an integer tensor becomes float32
+    assert minigan.arcsin is minigan.asin and minigan.arctan2 is minigan.atan2
+    # atan2(y, x): the angle of (x, y), broadcast; at (0, 0) the angle and both gradients are 0, as PyTorch's
+    y = minigan.tensor([[1.0], [-0.0], [0.0]], dtype=minigan.float64, requires_grad=True)
+    x = minigan.tensor([-1.0, 0.0], dtype=minigan.float64, requires_grad=True)
+    angle = minigan.atan2(y, x)
+    np.testing.assert_array_equal(angle.numpy(), [[2.356194490192345, np.pi / 2], [-np.pi, -0.0], [np.pi, 0.0]])
+    angle[2, 1].backward()
+    assert y.grad.tolist() == [[0.0], [0.0], [0.0]] and x.grad.tolist() == [0.0, 0.0]
+    dy, dx = minigan.grad(y[0, 0].atan2(x[0]), (y, x))  # y/x = -1: d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2)
+    assert dy.tolist() == [[-0.5], [0.0], [0.0]] and dx.tolist() == [-0.5, 0.0]
+
+
+def test_sign_ceil_floor_round_trunc_as_pytorch_with_a_zero_gradient():
+    x = minigan.tensor([-2.5, -1.7, -0.5, -0.0, 0.0, 0.5, 1.5, 2.5, float("nan")], requires_grad=True)
+    nan = float("nan")
+    expected = {"sign": [-1, -1, -1, 0, 0, 1, 1, 1, 0],  # 0 at NaN (NumPy's sign gives NaN)
+                "ceil": [-2, -1, -0.0, -0.0, 0, 1, 2, 3, nan], "floor": [-3, -2, -1, -0.0, 0, 0, 1, 2, nan],
+                "round": [-2, -2, -0.0, -0.0, 0, 0, 2, 2, nan],  # halves to even
+                "trunc": [-2, -1, -0.0, -0.0, 0, 0, 1, 2, nan]}
+    for name, values in expected.items():
+        out = getattr(minigan, name)(x)
+        np.testing.assert_array_equal(out.numpy(), np.array(values, np.float32), err_msg=name)
+        assert np.array_equal(np.signbit(out.numpy()), np.signbit(values)), name  # -0.0 where PyTorch gives it
+        assert out.requires_grad and out.grad_fn.name() == f"{name.capitalize()}Backward"
+        out.sum().backward()
+        assert x.grad.tolist() == [0.0] * 9, name  # zeros (not NaN at the NaN), as PyTorch's
+        x.grad = None
+    assert minigan.round(minigan.tensor([1.2345, 1250.0]), decimals=2).tolist() == pytest.approx([1.23, 1250.0])
+    assert minigan.tensor([1250.0, 1350.0]).round(decimals=-2).tolist() == [1200.0, 1400.0]  # 12.5 -> 12, 13.5 -> 14
+    counts = minigan.tensor([-3, 0, 2])
+    assert minigan.sign(counts).tolist() == [-1, 0, 1] and counts.floor().dtype == minigan.int64
+    with pytest.raises(TypeError, match="round: decimals=1 needs a float tensor, got int64"):
+        counts.round(decimals=1)
+
+
+def test_reciprocal_rsqrt_eq_and_ne_as_written_out():
+    x = minigan.tensor([2.0, 4.0], requires_grad=True)
+    assert minigan.reciprocal(x).tolist() == [0.5, 0.25]
+    assert x.rsqrt().tolist() == pytest.approx([2**-0.5, 0.5], rel=1e-7)
+    (x.reciprocal() + minigan.rsqrt(x)).sum().backward()  # -1/x^2 - x^(-3/2)/2
+    assert x.grad.tolist() == pytest.approx([-0.25 - 2**-1.5 / 2, -1 / 16 - 1 / 16], rel=1e-6)
+    assert minigan.reciprocal(minigan.tensor([2])).tolist() == [0.5]  # an integer tensor becomes float32
+    with np.errstate(divide="ignore"):  # minigan warns as NumPy does where PyTorch is silent
+        assert minigan.reciprocal(minigan.tensor([0.0, -0.0])).tolist() == [np.inf, -np.inf]
+        assert minigan.rsqrt(minigan.tensor([0.0])).tolist() == [np.inf]
+    a = minigan.tensor([1.0, 2.0])
+    assert minigan.eq(a, minigan.tensor([1.0, 3.0])).tolist() == [True, False]
+    assert minigan.eq(a, 2).tolist() == [False, True]
+    assert minigan.ne(a, 1.0).tolist() == [False, True] and minigan.eq(a, a).dtype == minigan.bool

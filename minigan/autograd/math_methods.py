@@ -1,4 +1,4 @@
-"""Tensor's elementwise math as methods (``x.exp()``, ``x.sigmoid()``, ``x.softmax(dim)``...).
+"""Tensor's elementwise math as methods (``x.exp()``, ``x.sin()``, ``x.sigmoid()``, ``x.softmax(dim)``...).
 Each forwards to the op of the same name in ``minigan.ops``, where its forward and backward
 are written; Tensor (minigan/autograd/tensor.py) takes these methods as a base class."""
 from __future__ import annotations
@@ -27,6 +27,56 @@ class MathMethods:
 
     def sqrt(self) -> Any:
         return ops.sqrt(self)
+
+    def reciprocal(self) -> Any:
+        return ops.reciprocal(self)
+
+    def rsqrt(self) -> Any:
+        return ops.rsqrt(self)
+
+    def sin(self) -> Any:
+        return ops.sin(self)
+
+    def cos(self) -> Any:
+        return ops.cos(self)
+
+    def tan(self) -> Any:
+        return ops.tan(self)
+
+    def asin(self) -> Any:
+        return ops.asin(self)
+
+    def acos(self) -> Any:
+        return ops.acos(self)
+
+    def atan(self) -> Any:
+        return ops.atan(self)
+
+    def atan2(self, other: Any) -> Any:
+        return ops.atan2(self, other)
+
+    arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+
+    def sinh(self) -> Any:
+        return ops.sinh(self)
+
+    def cosh(self) -> Any:
+        return ops.cosh(self)
+
+    def sign(self) -> Any:
+        return ops.sign(self)
+
+    def ceil(self) -> Any:
+        return ops.ceil(self)
+
+    def floor(self) -> Any:
+        return ops.floor(self)
+
+    def round(self, *, decimals: int = 0) -> Any:
+        return ops.round(self, decimals=decimals)
+
+    def trunc(self) -> Any:
+        return ops.trunc(self)
 
     def abs(self) -> Any:
         return ops.abs(self)

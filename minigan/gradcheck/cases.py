@@ -5,6 +5,8 @@ registered here (what a case holds: minigan/gradcheck/opcase.py).
 """
 from __future__ import annotations
 
+from operator import methodcaller
+
 import numpy as np
 
 from .. import formulas, ops
@@ -47,6 +49,22 @@ def _scatter_add_slice(g: Tensor) -> Tensor:
     return ops.ScatterAdd.apply(g, index=(slice(1, None), slice(None, None, 2)), advanced=False, shape=(4, 5))
 
 
+def _inside_unit(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Into (-0.9, 0.9): asin and acos are smooth there (their slopes are infinite at -1 and 1), tan too."""
+    return [0.9 * np.tanh(a) for a in arrays]
+
+
+def _off_steps(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Quarters plus 1/8: 1/8 from every jump of sign, ceil, floor, round and trunc (the integers and
+    halves), where finite differences see their zero gradient."""
+    return [np.floor(a * 4.0) / 4.0 + 0.125 for a in arrays]
+
+
+def _off_tenth_steps(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """``_off_steps`` scaled by 1/10: away from the jumps of round(a, decimals=1)."""
+    return [b / 10.0 for b in _off_steps(arrays, rng)]
+
+
 def _where(a: Tensor, b: Tensor) -> Tensor:
     shape = np.broadcast_shapes(a.shape, b.shape)
     return ops.where(np.arange(int(np.prod(shape))).reshape(shape) % 2 == 0, a, b)  # alternate a and b
@@ -67,6 +85,20 @@ OP_CASES: list[OpCase] = [
     OpCase("log1p", lambda a: a.log1p(), [((3, 3),)], prepare=positive),
     OpCase("expm1", lambda a: a.expm1(), [((3, 3),), ((),)]),
     OpCase("sqrt", lambda a: a.sqrt(), [((3, 3),)], prepare=positive),
+    OpCase("reciprocal", lambda a: a.reciprocal(), [((3, 3),), ((),)], prepare=off_zero),
+    OpCase("rsqrt", lambda a: a.rsqrt(), [((3, 3),)], prepare=positive),
+    OpCase("sin", lambda a: a.sin(), [((3, 3),), ((),)]),
+    OpCase("cos", lambda a: a.cos(), [((3, 3),)]),
+    OpCase("tan", lambda a: a.tan(), [((3, 3),)], prepare=_inside_unit),
+    OpCase("asin", lambda a: a.asin(), [((3, 3),)], prepare=_inside_unit),
+    OpCase("acos", lambda a: a.acos(), [((3, 3),)], prepare=_inside_unit),
+    OpCase("atan", lambda a: a.atan(), [((3, 3),)]),
+    OpCase("sinh", lambda a: a.sinh(), [((3, 3),)]),
+    OpCase("cosh", lambda a: a.cosh(), [((3, 3),)]),
+    OpCase("atan2", lambda a, b: ops.atan2(a, b), [((3, 3), (3, 3)), ((3, 4), (4,)), ((), (2, 3))], prepare=off_zero),
+    *(OpCase(name, methodcaller(name), [((3, 3),)], prepare=_off_steps)
+      for name in ("sign", "ceil", "floor", "round", "trunc")),
+    OpCase("round_decimals", lambda a: a.round(decimals=1), [((3, 3),)], prepare=_off_tenth_steps),
     OpCase("abs", lambda a: a.abs(), [((3, 3),)], prepare=off_zero),
     OpCase("clamp", lambda a: a.clamp(-0.5, 0.5), [((4, 4),)], prepare=clamp_safe),
     OpCase("maximum", lambda a, b: ops.maximum(a, b), [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),

@@ -5,7 +5,8 @@ Because every backward is made of these same ops, the backward pass can be recor
 (``create_graph=True``), which gives second derivatives for everything here.
 
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
-``shape``, ``elementwise``, ``arithmetic``, ``reductions``, ``activations``, ``fused``
+``shape``, ``elementwise``, ``trig`` (trigonometric and hyperbolic), ``rounding`` (sign, ceil, floor,
+round, trunc: gradient zero), ``arithmetic``, ``reductions``, ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
 from matrix products and an index); ``dims`` gives the reductions PyTorch's arguments
@@ -16,9 +17,14 @@ from .shape import (
     concatenate, expand, getitem, permute, reshape, reversed_dims, stack, transpose,
 )
 from .elementwise import (
-    Abs, AsType, Clamp, Exp, Expm1, Log, Log1p, Maximum, Minimum, Sqrt, ToDevice, Where, abs, astype, cast, clamp, clip,
-    clone, exp, expm1, log, log1p, maximum, minimum, sqrt, to_device, where,
+    Abs, AsType, Clamp, Exp, Expm1, Log, Log1p, Maximum, Minimum, Reciprocal, Rsqrt, Sqrt, ToDevice, Where, abs, astype,
+    cast, clamp, clip, clone, exp, expm1, log, log1p, maximum, minimum, reciprocal, rsqrt, sqrt, to_device, where,
 )
+from .trig import (
+    Acos, Asin, Atan, Atan2, Cos, Cosh, Sin, Sinh, Tan, acos, arccos, arcsin, arctan, arctan2, asin, atan, atan2, cos,
+    cosh, sin, sinh, tan,
+)
+from .rounding import Ceil, Floor, Round, Sign, Trunc, ceil, floor, round, sign, trunc
 from .arithmetic import (
     Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, floor_divide, matmul, mul, neg, pow, remainder, sub,
 )

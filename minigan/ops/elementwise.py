@@ -1,5 +1,5 @@
-"""Elementwise math: exp, log, log1p, expm1, sqrt, abs, clamp, maximum, minimum, where, and the casts
-(``astype``, ``to_device``)."""
+"""Elementwise math: exp, log, log1p, expm1, sqrt, reciprocal, rsqrt, abs, clamp, maximum, minimum,
+where, and the casts (``astype``, ``to_device``)."""
 from __future__ import annotations
 
 import numbers
@@ -11,7 +11,7 @@ from ..autograd.arguments import dtype_argument, float_dtype_argument
 from ..autograd import Tensor, unbroadcast
 from ..autograd.function import Context, Function
 from ..backends import Device, backend_of, move
-from .operands import ShapeError, _check_broadcast, _constant, _pair, _xp
+from .operands import ShapeError, _check_broadcast, _constant, _on_floats, _pair, _times_derivative, _xp
 
 
 # ============================================================== elementwise math
@@ -82,6 +82,30 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         return (grad / (ctx.output * 2.0),)
+
+
+class Reciprocal(Function):
+    """f = 1/a;  df/da = -1/a^2 = -f^2 (the output is reused)."""
+
+    saved_inputs, saves_output = (), True  # backward reads the output only
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return 1.0 / a
+
+    backward = _times_derivative(lambda f: -(f * f), of_output=True)
+
+
+class Rsqrt(Function):
+    """f = 1/sqrt(a);  df/da = -1/(2 a^(3/2)) = -f^3/2 (the output is reused)."""
+
+    saved_inputs, saves_output = (), True  # backward reads the output only
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return 1.0 / _xp(a).sqrt(a)
+
+    backward = _times_derivative(lambda f: f * f * f * -0.5, of_output=True)
 
 
 class Abs(Function):
@@ -226,6 +250,9 @@ def expm1(a: Tensor) -> Tensor:
 
 def sqrt(a: Tensor) -> Tensor:
     return Sqrt.apply(a)
+
+
+reciprocal, rsqrt = _on_floats(Reciprocal), _on_floats(Rsqrt)
 
 
 def abs(a: Tensor) -> Tensor:  # noqa: A001 - mirrors torch.abs

@@ -1,11 +1,13 @@
-"""What every op module shares: operands made Tensors, the array namespace, constants."""
+"""What every op module shares: operands made Tensors, the array namespace, constants, and the
+parts of a one-input elementwise op (forward from the namespace, backward as the gradient times f')."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..autograd import Tensor, as_tensor
+from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor
+from ..autograd.function import Context
 from ..backends import backend_of
 
 Axis = int | Sequence[int] | None
@@ -58,6 +60,45 @@ def _cast_constant(t: Tensor, dtype: Any) -> Tensor:
 def _xp(array: Any) -> Any:
     """The array namespace of ``array``'s backend (NumPy, CuPy's array-API namespace, ...)."""
     return backend_of(array).xp
+
+
+def _floating(a: Any) -> Tensor:
+    """``a`` as a float Tensor: an integer or bool one becomes float32, as PyTorch's ``sin``, ``rsqrt``... of
+    an integer tensor do (NumPy would give float64)."""
+    a = a if isinstance(a, Tensor) else as_tensor(a)
+    return a if a.dtype.kind == "f" else a.astype(DEFAULT_DTYPE)
+
+
+def _on_floats(function: type) -> Callable[[Any], Tensor]:
+    """``torch.sin`` and the like: ``function`` (a one-input Function) applied to ``input`` made float."""
+
+    def op(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
+        return function.apply(_floating(input))
+
+    op.__name__ = op.__qualname__ = function.__name__.lower()
+    op.__module__ = function.__module__
+    op.__doc__ = f"{function.__doc__.splitlines()[0]}\n\nAn integer tensor is made float32 first, as PyTorch does."
+    return op
+
+
+def _ufunc(name: str) -> staticmethod:
+    """A one-input Function's ``forward``: the array namespace's elementwise function ``name`` (``sin``...)."""
+
+    def forward(ctx: Context, a: Any) -> Any:
+        return getattr(_xp(a), name)(a)
+
+    return staticmethod(forward)
+
+
+def _times_derivative(derivative: Callable[[Tensor], Tensor], of_output: bool = False) -> staticmethod:
+    """A one-input Function's ``backward``: the gradient times f', written in Tensor ops (so that
+    create_graph records it) of the input a, or of the output f with ``of_output`` (the class then
+    says ``saved_inputs, saves_output = (), True``)."""
+
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (grad * derivative(ctx.output if of_output else ctx.inputs[0]),)
+
+    return staticmethod(backward)
 
 
 def _constant(array: Any) -> Tensor:

@@ -1,7 +1,8 @@
 """``torch.add(x, y)``, ``torch.flatten(x, 1)`` and the other function forms of Tensor methods, with
 PyTorch's arguments; each calls the method, so it records (or not) exactly as the method does.
-``allclose``, ``equal`` and ``is_tensor`` answer with a Python bool, as in PyTorch. The arithmetic
-ones and ``matmul`` take ``out=``, as PyTorch's: the result is written into that Tensor."""
+``allclose``, ``equal`` and ``is_tensor`` answer with a Python bool, ``eq`` and ``ne`` with a bool tensor,
+as in PyTorch. The arithmetic ones and ``matmul`` take ``out=``, as PyTorch's: the result is written
+into that Tensor."""
 from __future__ import annotations
 
 import warnings
@@ -137,6 +138,16 @@ def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
     """Whether the two tensors have the same shape and the same elements."""
     a, b = _tensor(input, "equal").array, _tensor(other, "equal").array
     return a.shape == b.shape and bool(backend_of(a).xp.all(a == b))
+
+
+def eq(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise ``input == other`` (a tensor or a number): a bool tensor; ``equal`` says whether all are."""
+    return _tensor(input, "eq").eq(other)
+
+
+def ne(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise ``input != other``: a bool tensor."""
+    return _tensor(input, "ne").ne(other)
 
 
 def is_tensor(obj: Any) -> bool:

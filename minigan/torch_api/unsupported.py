@@ -43,8 +43,7 @@ TORCH: Mapping[str, str] = {
     **{name: _MISSING_OP
        for name in ("einsum", "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk",
                     "index_select", "masked_fill", "nonzero", "unique", "flip", "roll", "tril", "triu",
-                    "diag", "outer", "addmm", "cdist", "lerp", "sign", "round", "floor", "ceil", "sin", "cos",
-                    "rsqrt", "reciprocal", "erf", "randperm", "bernoulli", "multinomial")},
+                    "diag", "outer", "addmm", "cdist", "lerp", "erf", "randperm", "bernoulli", "multinomial")},
 }
 
 NN: Mapping[str, str] = {
@@ -92,8 +91,7 @@ TENSOR: Mapping[str, str] = {
     **{name: _MISSING_OP for name in (
         "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk",
         "scatter_add", "index_select", "index_fill_", "masked_fill", "masked_fill_", "masked_select", "nonzero",
-        "unique", "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "sign", "round", "floor",
-        "ceil", "trunc", "frac", "sin", "cos", "log2", "log10", "rsqrt", "reciprocal", "erf",
+        "unique", "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "frac", "log2", "log10", "erf",
         "narrow", "unfold", "cross", "dot", "kthvalue", "median", "mode", "exp_", "log_", "sqrt_", "abs_", "neg_",
         "pow_", "sigmoid_", "tanh_", "relu_", "bernoulli_", "exponential_", "random_", "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
