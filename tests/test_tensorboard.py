@@ -68,3 +68,37 @@ def test_without_tensorboardx_it_is_one_line(small_train_args, tmp_path, capsys,
     assert status == 2 and len(err) == 1
     assert "tensorboardX" in err[0] and "pip install 'minigan[tensorboard]'" in err[0]
     assert not (tmp_path / "run").exists()
+
+
+def test_pytorchs_summary_writer_takes_minigan_tensors(tmp_path):
+    pytest.importorskip("tensorboardX")
+    import minigan
+    from minigan.utils.tensorboard import SummaryWriter
+
+    writer = SummaryWriter(str(tmp_path))  # as torch.utils.tensorboard's, the tutorials' spelling
+    writer.add_scalar("loss", minigan.tensor(0.25), 3)
+    writer.add_scalars("Training vs. Validation Loss", {"Training": minigan.tensor(0.5), "Validation": 0.75}, 3)
+    writer.add_image("grid", minigan.zeros(1, 5, 7), 3)
+    with pytest.raises(minigan.UnsupportedFeatureError, match="add_graph is not supported by minigan"):
+        writer.add_graph(minigan.nn.Linear(2, 1), minigan.zeros(1, 2))
+    writer.close()
+    def written(folder):
+        return [(v.tag, e.step, v.simple_value if v.HasField("simple_value") else (v.image.width, v.image.height))
+                for e in _events(folder) for v in e.summary.value if v.HasField("simple_value") or v.HasField("image")]
+
+    pairs = tmp_path / "Training vs. Validation Loss"  # add_scalars writes one folder per key, as PyTorch's
+    assert written(pairs / "Training") == [("Training_vs._Validation_Loss", 3, 0.5)]  # spaces made _ in tags
+    assert written(pairs / "Validation") == [("Training_vs._Validation_Loss", 3, 0.75)]
+    assert sorted(set(written(tmp_path)) - set(written(pairs))) == [("grid", 3, (7, 5)), ("loss", 3, 0.25)]
+
+
+def test_the_summary_writer_without_tensorboardx_is_an_import_error_saying_how_to_install(monkeypatch):
+    import importlib
+
+    import minigan.utils.tensorboard as board
+    monkeypatch.setitem(sys.modules, "tensorboardX", None)
+    fresh = importlib.reload(board)  # the module imports without tensorboardX; the writer needs it
+    with pytest.raises(ImportError, match=r"needs tensorboardX, which is not installed: pip install 'minigan\[tensorboard\]'"):
+        fresh.SummaryWriter
+    monkeypatch.undo()
+    importlib.reload(board)
