@@ -363,3 +363,16 @@ def test_reciprocal_rsqrt_eq_and_ne_as_written_out():
     assert minigan.eq(a, minigan.tensor([1.0, 3.0])).tolist() == [True, False]
     assert minigan.eq(a, 2).tolist() == [False, True]
     assert minigan.ne(a, 1.0).tolist() == [False, True] and minigan.eq(a, a).dtype == minigan.bool
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("exp", [1.0, 2.718281828459045]), ("log", [-np.inf, 0.0]), ("sqrt", [0.0, 1.0]), ("log1p", [0.0, 0.6931471805599453]),
+    ("expm1", [0.0, 1.718281828459045]), ("sigmoid", [0.5, 0.7310585786300049]), ("tanh", [0.0, 0.7615941559557649]),
+    ("softplus", [0.6931471805599453, 1.3132616875182228]),
+])
+def test_the_math_of_an_integer_tensor_is_float32_as_in_pytorch(name, expected):
+    counts = minigan.tensor([0, 1])  # int64; NumPy would give float64
+    with np.errstate(divide="ignore"):  # log(0) = -inf, as PyTorch gives
+        result, method = getattr(minigan, name)(counts), getattr(counts, name)()
+    assert result.dtype == method.dtype == minigan.float32
+    np.testing.assert_allclose(result.tolist(), expected, rtol=1e-6)

@@ -14,7 +14,7 @@ from .. import formulas
 from ..autograd import Tensor, is_grad_enabled
 from ..autograd.function import Context, Function
 from ..backends import backend_of
-from .operands import _constant, _xp
+from .operands import _constant, _on_floats, _xp
 from ..torch_api.generators import default_generator
 from .elementwise import abs, exp, maximum, sqrt, where  # noqa: A004 - the ops of these names
 
@@ -167,16 +167,7 @@ def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
     return LeakyReLU.apply(a, slope=float(negative_slope))
 
 
-def sigmoid(a: Tensor) -> Tensor:
-    return Sigmoid.apply(a)
-
-
-def tanh(a: Tensor) -> Tensor:
-    return Tanh.apply(a)
-
-
-def softplus(a: Tensor) -> Tensor:
-    return Softplus.apply(a)
+sigmoid, tanh, softplus = _on_floats(Sigmoid), _on_floats(Tanh), _on_floats(Softplus)
 
 
 def _check_axis(name: str, a: Tensor, axis: int) -> int:

@@ -232,26 +232,7 @@ def to_device(a: Tensor, device: Any) -> Tensor:
     return ToDevice.apply(a, device=device)
 
 
-def exp(a: Tensor) -> Tensor:
-    return Exp.apply(a)
-
-
-def log(a: Tensor) -> Tensor:
-    return Log.apply(a)
-
-
-def log1p(a: Tensor) -> Tensor:
-    return Log1p.apply(a)
-
-
-def expm1(a: Tensor) -> Tensor:
-    return Expm1.apply(a)
-
-
-def sqrt(a: Tensor) -> Tensor:
-    return Sqrt.apply(a)
-
-
+exp, log, log1p, expm1, sqrt = _on_floats(Exp), _on_floats(Log), _on_floats(Log1p), _on_floats(Expm1), _on_floats(Sqrt)
 reciprocal, rsqrt = _on_floats(Reciprocal), _on_floats(Rsqrt)
 
 
