@@ -239,3 +239,12 @@ def test_grad_fn_is_the_backward_node_with_pytorchs_next_functions():
     (leaf, _), (constant, _) = node.next_functions
     assert leaf.name() == "AccumulateGrad" and leaf.variable is w and leaf.next_functions == ()
     assert constant is None and w.grad_fn is None
+
+
+def test_a_number_on_the_left_is_recorded_after_the_tensor_as_in_pytorch():
+    a = minigan.tensor([0.5, 1.0], requires_grad=True)
+    b = a.sin()
+    d = 2 * b + 1  # PyTorch's autograd tutorial walks this graph
+    ((mul, _), (constant, _)) = d.grad_fn.next_functions
+    assert repr(mul) == "<MulBackward>" and constant is None
+    assert mul.next_functions[0][0] is b.grad_fn and mul.next_functions[1][0] is None

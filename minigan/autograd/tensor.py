@@ -216,7 +216,7 @@ class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
         return ops.add(self, other)
 
     def __radd__(self, other: Any) -> "Tensor":
-        return ops.add(other, self)
+        return ops.add(self, other)  # self first, as PyTorch records 1 + x (its grad_fn's next_functions)
 
     def __sub__(self, other: Any) -> "Tensor":
         return ops.sub(self, other)
@@ -228,7 +228,7 @@ class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
         return ops.mul(self, other)
 
     def __rmul__(self, other: Any) -> "Tensor":
-        return ops.mul(other, self)
+        return ops.mul(self, other)  # self first, as PyTorch records 2 * x
 
     def __truediv__(self, other: Any) -> "Tensor":
         return ops.div(self, other)
