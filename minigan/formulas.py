@@ -1,7 +1,7 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
 softplus, BCE on logits (with and without pos_weight) and its target gradient, batch norm's
-per-element steps, dropout, L2 weight decay, the Adam/AdamW/AMSGrad, RMSprop and Adadelta steps,
-and the weight average's step (lerp).
+per-element steps, dropout, L2 weight decay, the Adam/AdamW/AMSGrad, RMSprop, Adadelta, Adagrad,
+Adamax, NAdam, RAdam and Rprop steps, and the weight average's step (lerp).
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
@@ -271,6 +271,91 @@ def adadelta_delta(g: Any, square_avg: Any, acc_delta: Any, eps: Any) -> Any:
     return sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g
 
 
+# ============================================================== Adagrad, Adamax, NAdam, RAdam, Rprop
+def adagrad_sum(state_sum: Any, g: Any) -> Any:
+    """Adagrad's accumulator of squared gradients: s <- s + g²."""
+    return state_sum + g * g
+
+
+def adagrad_param(p: Any, g: Any, state_sum: Any, clr: Any, eps: Any) -> Any:
+    """Adagrad's step: p <- p - clr · g / (sqrt(s) + eps), with clr = lr / (1 + (t - 1) lr_decay)."""
+    return p - clr * (g / (sqrt(state_sum) + eps))
+
+
+def adamax_norm(exp_inf: Any, g: Any, beta2: Any, eps: Any) -> Any:
+    """Adamax's exponentially weighted infinity norm: u <- max(β2 u, |g| + eps)."""
+    return maximum(exp_inf * beta2, abs(g) + eps)
+
+
+def adamax_param(p: Any, exp_avg: Any, exp_inf: Any, clr: Any) -> Any:
+    """Adamax's step: p <- p - clr · m / u, with clr = lr / (1 - β1^t) and m the first moment
+    (kept with :func:`lerp`, weight 1 - β1)."""
+    return p - clr * (exp_avg / exp_inf)
+
+
+def nadam_param(p: Any, g: Any, exp_avg: Any, exp_avg_sq: Any, bias_correction2: Any, eps: Any,
+                grad_coef: Any, avg_coef: Any) -> Any:
+    """NAdam's step (Dozat 2016, PyTorch's form): with denom = sqrt(v / (1 - β2^t)) + eps,
+    p <- p + grad_coef · g / denom + avg_coef · m / denom, where grad_coef = -lr (1 - μ_t) / (1 - Πμ)
+    and avg_coef = -lr μ_{t+1} / (1 - Πμ · μ_{t+1}) (:func:`nadam_coefficients`)."""
+    denom = sqrt(exp_avg_sq / bias_correction2) + eps
+    return (p + grad_coef * (g / denom)) + avg_coef * (exp_avg / denom)
+
+
+def radam_param(p: Any, exp_avg: Any, exp_avg_sq: Any, step_size: Any, bias_correction2_sqrt: Any,
+                eps: Any) -> Any:
+    """RAdam's rectified step (Liu et al. 2019): p <- p - step_size · m · sqrt(1 - β2^t) / (sqrt(v) + eps),
+    with step_size = lr · r_t / (1 - β1^t) (:func:`radam_rectification`); while the variance is
+    not yet tractable (ρ_t <= 5) the step is plain momentum, :func:`rmsprop_param` with m / (1 - β1^t)."""
+    return p - step_size * exp_avg * (bias_correction2_sqrt / (sqrt(exp_avg_sq) + eps))
+
+
+def rprop_factor(g: Any, prev: Any, etaminus: Any, etaplus: Any) -> Any:
+    """Rprop's step-size factor from the sign of g · g_prev: η+ where it kept its sign, η- where
+    it flipped, 1 where either is 0."""
+    product = g * prev
+    return where(product > 0, etaplus, where(product < 0, etaminus, 1.0))
+
+
+def rprop_step_size(step_size: Any, factor: Any, step_size_min: Any, step_size_max: Any) -> Any:
+    """The step sizes scaled by :func:`rprop_factor` and clamped to [min, max] (a NaN stays NaN)."""
+    raised = maximum(step_size * factor, step_size_min)
+    return where(raised > step_size_max, step_size_max, raised)
+
+
+def rprop_grad(g: Any, factor: Any) -> Any:
+    """The gradient Rprop steps along and remembers: 0 where the sign flipped (the factor is
+    η- < 1 there, and 1 or η+ > 1 elsewhere)."""
+    return where(factor < 1.0, 0.0, g)
+
+
+def rprop_param(p: Any, g: Any, step_size: Any) -> Any:
+    """Rprop's step: p <- p - sign(g) · step_size (sign(0) = 0)."""
+    return p - where(g > 0, 1.0, where(g < 0, -1.0, 0.0)) * step_size
+
+
+def nadam_coefficients(step: int, lr: float, beta1: float, momentum_decay: float,
+                       mu_product: float) -> tuple[float, float, float]:
+    """NAdam's scalars at step t (from 1): the momentum schedule μ_t = β1 (1 - 0.96^(t ψ) / 2),
+    the product Πμ up to t, and :func:`nadam_param`'s two coefficients.
+    Returns (mu_product, grad_coef, avg_coef); ``mu_product`` is the product up to t - 1."""
+    mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+    mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+    mu_product = mu_product * mu
+    return mu_product, -lr * (1.0 - mu) / (1.0 - mu_product), -lr * mu_next / (1.0 - mu_product * mu_next)
+
+
+def radam_rectification(step: int, beta2: float) -> float | None:
+    """RAdam's variance rectification r_t, or None while ρ_t <= 5 (too few steps to trust the
+    second moment): ρ_∞ = 2 / (1 - β2) - 1, ρ_t = ρ_∞ - 2 t β2^t / (1 - β2^t),
+    r_t = sqrt((ρ_t - 4)(ρ_t - 2) ρ_∞ / ((ρ_∞ - 4)(ρ_∞ - 2) ρ_t))."""
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2**step) / (1 - beta2**step)
+    if rho_t <= 5.0:
+        return None
+    return math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+
+
 # ============================================================== the weight average
 def lerp(start: Any, end: Any, weight: Any) -> Any:
     """start + weight (end - start), as torch.lerp: one step of a moving average towards ``end``
@@ -285,7 +370,9 @@ FORMULAS: tuple[Callable, ...] = (
     bce_with_logits_pos_weight, bce_with_logits_grad, bce_with_logits_target_grad, batch_norm_invstd,
     batch_norm_normalize,
     batch_norm_affine, batch_norm_grad_input, dropout, l2_decay, adam_moments, adam_param, amsgrad_max,
-    rmsprop_average, rmsprop_denominator, rmsprop_direction, rmsprop_param, adadelta_delta, lerp,
+    rmsprop_average, rmsprop_denominator, rmsprop_direction, rmsprop_param, adadelta_delta, adagrad_sum,
+    adagrad_param, adamax_norm, adamax_param, nadam_param, radam_param, rprop_factor, rprop_step_size, rprop_grad,
+    rprop_param, lerp,
 )
 
 

@@ -102,8 +102,9 @@ TENSOR: Mapping[str, str] = {
 }
 
 OPTIM: Mapping[str, str] = {
-    name: f"the {name} optimizer; minigan has SGD, Adam, AdamW, RMSprop and Adadelta"
-    for name in ("Adagrad", "Adamax", "NAdam", "RAdam", "SparseAdam", "ASGD", "LBFGS", "Rprop")
+    name: f"the {name} optimizer; minigan has SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, "
+          "RAdam and Rprop"
+    for name in ("SparseAdam", "ASGD", "LBFGS")
 }
 
 CUDA: Mapping[str, str] = {
