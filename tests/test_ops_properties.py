@@ -490,6 +490,42 @@ def _(data):
     return Drawn(F.binary_cross_entropy_with_logits, [x, t], np.mean(np.log(1.0 + np.exp(x)) - x * t))
 
 
+def _some_zeros(data, shape, low=-1.2, high=1.2) -> np.ndarray:
+    """Drawn values with drawn elements set to 0, where prod's gradient must stay exact."""
+    return np.where(data.draw(hnp.arrays(np.bool_, shape)), 0.0, values(data, shape, low, high))
+
+
+@prop(ops.Prod)
+def _(data):
+    shape = data.draw(SHAPES)
+    a = _some_zeros(data, shape)
+    span = max(len(shape), 1)
+    dim, keepdim = data.draw(st.none() | st.integers(-span, span - 1)), data.draw(st.booleans())
+    if dim is None or not shape:  # the product written out: a running multiply
+        product = np.float64(1.0)
+        for value in a.reshape(-1):
+            product = product * value
+        return Drawn(lambda x: x.prod(dim), [a], product)
+    moved = np.moveaxis(a, dim, 0)  # the reduced axis first, then multiplied row by row
+    product = np.ones(moved.shape[1:])
+    for row in moved:
+        product = product * row
+    expected = np.expand_dims(product, dim % len(shape)) if keepdim else product
+    return Drawn(lambda x: x.prod(dim, keepdim=keepdim), [a], expected)
+
+
+@prop(ops.ProdOthers)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    a = _some_zeros(data, shape)
+    expected = np.ones(shape)
+    for i in range(shape[-1]):
+        for j in range(shape[-1]):
+            if j != i:
+                expected[..., i] *= a[..., j]
+    return Drawn(ops.ProdOthers.apply, [a], expected)
+
+
 # ------------------------------------------------------------------ the tests
 def test_every_function_has_a_property():
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))

@@ -101,6 +101,9 @@ class MathMethods:
     def softplus(self) -> Any:
         return ops.softplus(self)
 
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+        return ops.prod(self, dim, keepdim, dtype=dtype)
+
     def log_softmax(self, *args: Any, **kwargs: Any) -> Any:
         return ops.dims.log_softmax(self, *args, **kwargs)
 

@@ -65,6 +65,17 @@ def _off_tenth_steps(arrays: list[np.ndarray], rng: np.random.Generator) -> list
     return [b / 10.0 for b in _off_steps(arrays, rng)]
 
 
+def _one_zero(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Element 1 set to 0: prod's gradient is then the product of the others there, and 0 elsewhere."""
+    return [np.where(np.arange(a.size).reshape(a.shape) == 1, 0.0, a) for a in arrays]
+
+
+def _two_zeros(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Elements 1 and 2 (in one row) set to 0: prod's gradient over them is 0 everywhere, its second
+    derivative is not (d2f/da1 da2 = the product of the others)."""
+    return [np.where(np.isin(np.arange(a.size).reshape(a.shape), (1, 2)), 0.0, a) for a in arrays]
+
+
 def _where(a: Tensor, b: Tensor) -> Tensor:
     shape = np.broadcast_shapes(a.shape, b.shape)
     return ops.where(np.arange(int(np.prod(shape))).reshape(shape) % 2 == 0, a, b)  # alternate a and b
@@ -117,6 +128,12 @@ OP_CASES: list[OpCase] = [
     OpCase("std_dim", lambda a: a.std(0), [((5, 3),)]),
     OpCase("var", lambda a: a.var(axis=0), [((5, 3),)]),
     OpCase("var_unbiased", _var_unbiased, [((3, 5),)]),
+    OpCase("prod", lambda a: a.prod(), [((3, 4),), ((),)]),
+    OpCase("prod_one_zero", lambda a: a.prod(), [((3, 4),)], prepare=_one_zero),
+    OpCase("prod_two_zeros", lambda a: a.prod(), [((3, 4),)], prepare=_two_zeros),
+    OpCase("prod_dim_two_zeros", lambda a: a.prod(1, keepdim=True), [((3, 4),), ((2, 3, 4),)], prepare=_two_zeros),
+    OpCase("prod_dim0_one_zero", lambda a: a.prod(0), [((3, 4),)], prepare=_one_zero),
+    OpCase("prod_others", lambda a: ops.ProdOthers.apply(a), [((3, 4),), ((5,),)], prepare=_one_zero),
     OpCase("reshape", lambda a: a.reshape(2, -1) * a.reshape(2, -1), [((3, 4),)]),
     OpCase("permute", lambda a: a.permute(2, 0, 1) * 1.0, [((2, 3, 4),)]),
     OpCase("transpose", lambda a: a.transpose(-1, 0) * 1.0, [((2, 3, 4),)]),

@@ -41,7 +41,7 @@ TORCH: Mapping[str, str] = {
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
-       for name in ("einsum", "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk",
+       for name in ("einsum", "cumsum", "cumprod", "logsumexp", "sort", "argsort", "topk",
                     "index_select", "masked_fill", "nonzero", "unique", "flip", "roll", "tril", "triu",
                     "diag", "outer", "addmm", "cdist", "lerp", "erf", "randperm", "bernoulli", "multinomial")},
 }
@@ -89,7 +89,7 @@ FUNCTIONAL: Mapping[str, str] = {
 
 TENSOR: Mapping[str, str] = {
     **{name: _MISSING_OP for name in (
-        "cumsum", "cumprod", "prod", "logsumexp", "sort", "argsort", "topk",
+        "cumsum", "cumprod", "logsumexp", "sort", "argsort", "topk",
         "scatter_add", "index_select", "index_fill_", "masked_fill", "masked_fill_", "masked_select", "nonzero",
         "unique", "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "frac", "log2", "log10", "erf",
         "narrow", "unfold", "cross", "dot", "kthvalue", "median", "mode", "exp_", "log_", "sqrt_", "abs_", "neg_",
