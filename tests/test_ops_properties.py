@@ -526,6 +526,19 @@ def _(data):
     return Drawn(ops.ProdOthers.apply, [a], expected)
 
 
+@prop(ops.Cross)
+def _(data):
+    shape = list(data.draw(SHAPES_1D_UP))
+    dim = data.draw(st.integers(0, len(shape) - 1))
+    shape[dim] = 3
+    other = [n if i == dim or data.draw(st.booleans()) else 1 for i, n in enumerate(shape)]  # broadcast
+    a, b = values(data, tuple(shape)), values(data, tuple(other))
+    a1, a2, a3 = (np.take(a, [i], axis=dim) for i in range(3))
+    b1, b2, b3 = (np.take(b, [i], axis=dim) for i in range(3))
+    expected = np.concatenate([a2 * b3 - a3 * b2, a3 * b1 - a1 * b3, a1 * b2 - a2 * b1], axis=dim)
+    return Drawn(lambda x, y: ops.cross(x, y, dim=dim), [a, b], expected)
+
+
 # ------------------------------------------------------------------ the tests
 def test_every_function_has_a_property():
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))

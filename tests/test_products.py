@@ -60,3 +60,40 @@ def test_prod_takes_one_dim_and_says_so():
         x.prod((0, 1))
     with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)"):
         x.prod(2)
+
+
+def test_cross_along_a_dim_as_pytorch():
+    a = minigan.arange(9.0).reshape(3, 3)
+    b = minigan.ones(3, 3)
+    assert minigan.cross(a, b, dim=1).tolist() == [[-1.0, 2.0, -1.0]] * 3  # (1 - 2, 2 - 0, 0 - 1) row by row
+    assert a.cross(b, dim=0).tolist() == [[-3.0] * 3, [6.0] * 3, [-3.0] * 3]
+    assert minigan.cross(minigan.tensor([1, 2, 3]), minigan.tensor([4, 5, 6]), dim=0).tolist() == [-3, 6, -3]
+    assert minigan.cross(minigan.ones(3, 1), minigan.ones(3, 4), dim=0).shape == (3, 4)  # the other dims broadcast
+
+
+def test_cross_default_dim_is_the_first_of_size_3_with_pytorchs_warning():
+    x = minigan.tensor([[1.0, 0.0, 0.0]] * 4)
+    y = minigan.tensor([[0.0, 1.0, 0.0]] * 4)
+    with pytest.warns(UserWarning, match="Using torch.cross without specifying the dim arg is deprecated"):
+        assert minigan.cross(x, y).tolist() == [[0.0, 0.0, 1.0]] * 4  # (4, 3): dim 1, as linalg.cross's -1
+    with pytest.warns(UserWarning, match="deprecated"):
+        assert minigan.cross(minigan.arange(9.0).reshape(3, 3), minigan.ones(3, 3)).tolist()[0] == [-3.0] * 3  # dim 0
+    with pytest.warns(UserWarning), pytest.raises(RuntimeError, match="^no dimension of size 3 in input$"):
+        minigan.cross(minigan.ones(2, 2), minigan.ones(2, 2))
+
+
+def test_cross_gradients_are_b_cross_g_and_g_cross_a():
+    a = minigan.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = minigan.tensor([4.0, 5.0, 6.0], requires_grad=True)
+    minigan.cross(a, b, dim=0).backward(minigan.tensor([1.0, 0.0, 0.0]))
+    assert a.grad.tolist() == [0.0, 6.0, -5.0] and b.grad.tolist() == [0.0, -3.0, 2.0]  # b x e1, e1 x a
+
+
+@pytest.mark.parametrize("a, b, dim, message", [
+    ((4, 3), (3,), 1, "linalg.cross: inputs must have the same number of dimensions."),
+    ((4, 3), (4, 3), 0, "linalg.cross: inputs dimension 0 must have length 3. Got 4 and 4"),
+    ((3, 4), (1, 4), 0, "linalg.cross: inputs dimension 0 must have length 3. Got 3 and 1"),
+])
+def test_cross_shape_errors_are_pytorchs(a, b, dim, message):
+    with pytest.raises(RuntimeError, match=f"^{message.replace('.', '[.]')}$"):
+        minigan.cross(minigan.ones(*a), minigan.ones(*b), dim=dim)

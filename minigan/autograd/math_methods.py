@@ -104,6 +104,9 @@ class MathMethods:
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
         return ops.prod(self, dim, keepdim, dtype=dtype)
 
+    def cross(self, other: Any, dim: Any = None) -> Any:
+        return ops.cross(self, other, dim)
+
     def log_softmax(self, *args: Any, **kwargs: Any) -> Any:
         return ops.dims.log_softmax(self, *args, **kwargs)
 

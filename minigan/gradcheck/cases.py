@@ -134,6 +134,8 @@ OP_CASES: list[OpCase] = [
     OpCase("prod_dim_two_zeros", lambda a: a.prod(1, keepdim=True), [((3, 4),), ((2, 3, 4),)], prepare=_two_zeros),
     OpCase("prod_dim0_one_zero", lambda a: a.prod(0), [((3, 4),)], prepare=_one_zero),
     OpCase("prod_others", lambda a: ops.ProdOthers.apply(a), [((3, 4),), ((5,),)], prepare=_one_zero),
+    OpCase("cross", lambda a, b: ops.cross(a, b, dim=-1), [((4, 3), (4, 3)), ((2, 4, 3), (1, 4, 3)), ((3,), (3,))]),
+    OpCase("cross_dim0_broadcast", lambda a, b: ops.cross(a, b, dim=0), [((3, 1), (3, 4)), ((3, 4, 2), (3, 1, 2))]),
     OpCase("reshape", lambda a: a.reshape(2, -1) * a.reshape(2, -1), [((3, 4),)]),
     OpCase("permute", lambda a: a.permute(2, 0, 1) * 1.0, [((2, 3, 4),)]),
     OpCase("transpose", lambda a: a.transpose(-1, 0) * 1.0, [((2, 3, 4),)]),

@@ -1,18 +1,20 @@
-"""Products, as PyTorch's: ``prod`` (of all elements, or along one dim). prod's gradient is the product of the other elements, which ``ProdOthers``
+"""Products, as PyTorch's: ``prod`` (of all elements, or along one dim) and ``cross`` (the cross
+product of 3-vectors along a dim, broadcast over the others). prod's gradient is the product of the other elements, which ``ProdOthers``
 computes without dividing by the input: exact where elements are 0 (one zero: only that element
 gets a gradient; two or more: none does), with no division by zero and no warning."""
 from __future__ import annotations
 
 import builtins
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ..autograd import Tensor, as_tensor
 from ..autograd.arguments import wrap_dim
-from ..autograd.function import Context, Function
+from ..autograd.function import Context, Function, unbroadcast
 from .elementwise import where
-from .operands import _xp
+from .operands import _check_broadcast, _xp
 from .reductions import _expand_back
 from .shape import transpose
 
@@ -76,3 +78,54 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
             wrap_dim(dim, 0)  # a 0-d tensor takes dim 0 or -1, as in PyTorch
         return Prod.apply(input, axis=None, keepdims=builtins.bool(keepdim))
     return Prod.apply(input, axis=wrap_dim(dim, input.ndim), keepdims=builtins.bool(keepdim))
+
+
+class Cross(Function):
+    """f = a x b along ``axis`` (3-vectors there, broadcast elsewhere);  df/da = b x g and df/db = g x a
+    for the upstream gradient g (g . (a x b) = a . (b x g) = b . (g x a))."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any, axis: int) -> Any:
+        def part(x: Any, i: int) -> Any:  # component i, keeping the axis
+            return x[(slice(None),) * axis + (slice(i, i + 1),)]
+
+        a1, a2, a3 = (part(a, i) for i in range(3))
+        b1, b2, b3 = (part(b, i) for i in range(3))
+        return _xp(a).concat([a2 * b3 - a3 * b2, a3 * b1 - a1 * b3, a1 * b2 - a2 * b1], axis=axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        axis = ctx.options["axis"]
+        grad_a = unbroadcast(Cross.apply(b, grad, axis=axis), a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(Cross.apply(grad, a, axis=axis), b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+_CROSS_DEFAULT_DIM = ("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release.")
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
+    """The cross product of 3-vectors along ``dim``; by default (deprecated, with PyTorch's warning)
+    the first dimension of ``input`` of size 3. Both must have the same number of dimensions; the
+    others broadcast."""
+    a = input if isinstance(input, Tensor) else as_tensor(input)
+    b = other if isinstance(other, Tensor) else as_tensor(other)
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"cross: expected both inputs to have the same dtype, got {a.dtype} and {b.dtype}")
+    if dim is None:
+        warnings.warn(_CROSS_DEFAULT_DIM, UserWarning, stacklevel=2)
+        dim = next((d for d, n in enumerate(a.shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    axis = wrap_dim(dim, a.ndim)
+    if a.shape[axis] != 3 or b.shape[axis] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "
+                           f"Got {a.shape[axis]} and {b.shape[axis]}")
+    if a.shape != b.shape:
+        _check_broadcast("cross", a, b)
+    return Cross.apply(a, b, axis=axis)
