@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from .. import nn
+from .. import nn, ops
 from ..nn import functional as F
 from ..autograd import Tensor
 from .opcase import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero
@@ -83,6 +83,28 @@ class _EmbeddingTimesInput(nn.Module):
         return self.embedding(self.index) * x
 
 
+class _AllOutputs(nn.Module):
+    """A recurrent layer or cell with every output flattened into one Tensor (output, h_n and an
+    LSTM's c_n), so that one check covers them all; a second input, when given, is h_0."""
+
+    def __init__(self, layer: nn.Module) -> None:
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x: Tensor, *state: Tensor) -> Tensor:
+        lstm = isinstance(self.layer, (nn.LSTM, nn.LSTMCell))
+        hx = None if not state else (state[0], state[0] * 0.5) if lstm else state[0]  # c_0 = h_0 / 2
+        outputs = self.layer(x, hx)
+        flat = []
+        for out in outputs if isinstance(outputs, tuple) else (outputs,):
+            flat.extend(out if isinstance(out, tuple) else (out,))
+        return ops.cat([out.reshape(-1) for out in flat])
+
+
+def _recurrent(name: str, layer: nn.Module, shapes: list[Shapes]) -> OpCase:
+    return _layer_case(name, _AllOutputs(layer), shapes)
+
+
 def _channel_dropout(x: Tensor) -> Tensor:
     """Dropout2d with the same channels dropped at every call (a fresh seeded generator each time)."""
     return nn.Dropout2d(0.5, rng=np.random.default_rng(7))(x)
@@ -124,6 +146,20 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.Unflatten", lambda x: nn.Unflatten(1, (2, 3))(x) * 2.0, [((2, 6),)]),
     _layer_case("nn.Sequential(small CNN discriminator)", _small_dcgan_d, [((3, 36),)]),
     _layer_case("nn.Sequential(small transposed-conv generator)", _small_dcgan_g, [((2, 3),)]),
+    # Recurrent layers: every output (output, h_n, an LSTM's c_n) against one direction through
+    # the input, h_0 and every weight; the shapes are (L, N, in) and (D * layers, N, H).
+    _recurrent("nn.RNN(2 layers, bidir)", nn.RNN(3, 2, num_layers=2, bidirectional=True, rng=_generator,
+                                                dtype=np.float64), [((3, 2, 3),), ((3, 2, 3), (4, 2, 2))]),
+    _recurrent("nn.RNN(relu, batch_first)", nn.RNN(3, 2, nonlinearity="relu", batch_first=True, rng=_generator,
+                                                   dtype=np.float64), [((2, 3, 3), (1, 2, 2))]),
+    _recurrent("nn.LSTM(2 layers, bidir)", nn.LSTM(3, 2, num_layers=2, bidirectional=True, rng=_generator,
+                                                  dtype=np.float64),
+               [((3, 2, 3),), ((3, 2, 3), (4, 2, 2)), ((3, 3), (4, 2))]),
+    _recurrent("nn.GRU(2 layers, bidir)", nn.GRU(3, 2, num_layers=2, bidirectional=True, rng=_generator,
+                                                dtype=np.float64), [((3, 2, 3),), ((3, 2, 3), (4, 2, 2))]),
+    _recurrent("nn.RNNCell", nn.RNNCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
+    _recurrent("nn.LSTMCell", nn.LSTMCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
+    _recurrent("nn.GRUCell", nn.GRUCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
     # Losses are checked with respect to their targets too (a GAN may feed a graph into them).
     OpCase("F.binary_cross_entropy", F.binary_cross_entropy, [((4, 3), (4, 3))], prepare=_probabilities_and_targets),
     OpCase("F.bce_with_logits", F.binary_cross_entropy_with_logits, [((4, 3), (4, 3)), ((), ())],

@@ -1,4 +1,4 @@
-"""Neural-network building blocks: ``Module``, layers (dense and convolutional), losses, ``init`` and ``functional``;
+"""Neural-network building blocks: ``Module``, layers (dense, convolutional and recurrent), losses, ``init`` and ``functional``;
 containers (``ModuleList``, ``ModuleDict``), ``Embedding`` and ``Dropout2d``; ``parallel.data_parallel``."""
 from . import functional, init, parallel, utils
 from .adaptive_pool import AdaptiveAvgPool2d, AdaptiveMaxPool2d
@@ -22,6 +22,7 @@ from .dropout import Dropout2d
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
 from .regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from .module import Module, Parameter
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding
 from ..torch_api.unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
 
@@ -32,6 +33,7 @@ __all__ = [
     "Softmax", "LogSoftmax", "SiLU", "ELU", "Softplus",
     "functional", "init", "parallel",
     "ModuleList", "ModuleDict", "Embedding", "Dropout2d",
+    "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

@@ -20,7 +20,7 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
 
 _CONVOLUTIONS = "1-d and 3-d convolutions; minigan has Conv2d and ConvTranspose2d"
 _POOLING = "this pooling layer; minigan has MaxPool2d, AvgPool2d, AdaptiveAvgPool2d and AdaptiveMaxPool2d"
-_RECURRENT = "recurrent and attention layers"
+_ATTENTION = "attention and Transformer layers"
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
 
@@ -50,8 +50,7 @@ NN: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("Conv1d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d")},
     "Unfold": "nn.Unfold and nn.Fold", "Fold": "nn.Unfold and nn.Fold",
     **{name: _POOLING for name in ("MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d")},
-    **{name: _RECURRENT for name in ("RNN", "LSTM", "GRU", "Transformer", "TransformerEncoder",
-                                     "MultiheadAttention")},
+    **{name: _ATTENTION for name in ("Transformer", "TransformerEncoder", "MultiheadAttention")},
     "InstanceNorm2d": "instance normalisation",
     "LayerNorm": "layer normalisation",
     "GroupNorm": "group normalisation",
@@ -84,7 +83,7 @@ FUNCTIONAL: Mapping[str, str] = {
     "unfold": "nn.Unfold and nn.Fold", "fold": "nn.Unfold and nn.Fold",
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
     "pixel_shuffle": "pixel shuffle", "grid_sample": "grid sampling", "affine_grid": "grid sampling",
-    "scaled_dot_product_attention": _RECURRENT, "multi_head_attention_forward": _RECURRENT,
+    "scaled_dot_product_attention": _ATTENTION, "multi_head_attention_forward": _ATTENTION,
 }
 
 TENSOR: Mapping[str, str] = {
