@@ -8,7 +8,7 @@ from .ops import (
     abs, cat, clamp, clip, clone, concatenate, dropout, exp, expm1, leaky_relu, log, log1p, maximum, minimum,
     permute, relu, sigmoid, softplus, sqrt, stack, tanh, transpose, where,
     acos, arccos, arcsin, arctan, arctan2, asin, atan, atan2, ceil, cos, cosh, floor, reciprocal, round, rsqrt, sign,
-    sin, sinh, tan, trunc, prod, cross,
+    sin, sinh, tan, trunc, prod, cross, unique, bitwise_and, bitwise_or, bitwise_xor, bitwise_not,
 )
 from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
     amax, amin, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum, var,
@@ -52,6 +52,7 @@ __all__ = [
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
     "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt", "prod", "cross",
+    "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",

@@ -107,6 +107,39 @@ class MathMethods:
     def cross(self, other: Any, dim: Any = None) -> Any:
         return ops.cross(self, other, dim)
 
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+               dim: Any = None) -> Any:
+        return ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    # The bitwise ops (integer and bool tensors; no gradient): minigan/ops/discrete.py.
+    def bitwise_and(self, other: Any) -> Any:
+        return ops.bitwise_and(self, other)
+
+    def bitwise_or(self, other: Any) -> Any:
+        return ops.bitwise_or(self, other)
+
+    def bitwise_xor(self, other: Any) -> Any:
+        return ops.bitwise_xor(self, other)
+
+    def bitwise_not(self) -> Any:
+        return ops.bitwise_not(self)
+
+    __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
+
+    def __rand__(self, other: Any) -> Any:
+        return ops.bitwise_and(other, self)
+
+    def __ror__(self, other: Any) -> Any:
+        return ops.bitwise_or(other, self)
+
+    def __rxor__(self, other: Any) -> Any:
+        return ops.bitwise_xor(other, self)
+
+    def __invert__(self) -> Any:
+        if self.dtype.kind not in "biu":
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        return ops.bitwise_not(self)
+
     def log_softmax(self, *args: Any, **kwargs: Any) -> Any:
         return ops.dims.log_softmax(self, *args, **kwargs)
 

@@ -6,7 +6,7 @@ Because every backward is made of these same ops, the backward pass can be recor
 
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
 ``shape``, ``elementwise``, ``trig`` (trigonometric and hyperbolic), ``rounding`` (sign, ceil, floor,
-round, trunc: gradient zero), ``arithmetic``, ``reductions``, ``products`` (prod, cross), ``activations``, ``fused``
+round, trunc: gradient zero), ``arithmetic``, ``reductions``, ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
 from matrix products and an index); ``dims`` gives the reductions PyTorch's arguments
@@ -32,6 +32,7 @@ from .reductions import (
     Max, Mean, Sum, Var, max, mean, min, sum, var,
 )
 from .products import Cross, Prod, ProdOthers, cross, prod
+from .discrete import bitwise_and, bitwise_not, bitwise_or, bitwise_xor, unique
 from .activations import (
     Dropout, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, TENSOR_FORMULAS, Tanh, dropout,
     leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh,

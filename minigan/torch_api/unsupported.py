@@ -42,7 +42,7 @@ TORCH: Mapping[str, str] = {
     "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
        for name in ("einsum", "cumsum", "cumprod", "logsumexp", "sort", "argsort", "topk",
-                    "index_select", "masked_fill", "nonzero", "unique", "flip", "roll", "tril", "triu",
+                    "index_select", "masked_fill", "nonzero", "flip", "roll", "tril", "triu",
                     "diag", "outer", "addmm", "cdist", "lerp", "erf", "randperm", "bernoulli", "multinomial")},
 }
 
@@ -90,7 +90,7 @@ TENSOR: Mapping[str, str] = {
     **{name: _MISSING_OP for name in (
         "cumsum", "cumprod", "logsumexp", "sort", "argsort", "topk",
         "scatter_add", "index_select", "index_fill_", "masked_fill", "masked_fill_", "masked_select", "nonzero",
-        "unique", "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "frac", "log2", "log10", "erf",
+        "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "frac", "log2", "log10", "erf",
         "narrow", "unfold", "cross", "dot", "kthvalue", "median", "mode", "exp_", "log_", "sqrt_", "abs_", "neg_",
         "pow_", "sigmoid_", "tanh_", "relu_", "bernoulli_", "exponential_", "random_", "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
