@@ -82,9 +82,23 @@ def test_dropout2d_draws_one_keep_per_channel_from_the_seeded_generator():
     np.testing.assert_array_equal(out.array[:, :, 0, 0], keep * 2.0)
 
 
-def test_dropout2d_refuses_other_ranks_and_probabilities():
-    with pytest.raises(ValueError, match=r"takes a \(N, C, H, W\) Tensor, got shape \(3, 2, 2\)"):
-        nn.Dropout2d()(minigan.ones(3, 2, 2))
+def test_dropout2d_takes_2d_and_3d_input_as_pytorch_does_with_its_warnings():
+    """PyTorch's mnist_rnn example applies Dropout2d to an (N, C) batch: (sample, channel) are the
+    first two dimensions, so 3-D input drops whole rows and 2-D input single elements."""
+    minigan.manual_seed(4)
+    with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+        rows = nn.Dropout2d(0.5)(minigan.ones(3, 5, 2))
+    keep = np.random.default_rng(4).random((3, 5)) >= 0.5
+    np.testing.assert_array_equal(rows.numpy(), np.repeat((keep * 2.0)[:, :, None], 2, axis=2))
+    minigan.manual_seed(4)
+    with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d, which is deprecated"):
+        elements = nn.Dropout2d(0.5)(minigan.ones(3, 5))
+    np.testing.assert_array_equal(elements.numpy(), keep * 2.0)
+
+
+def test_dropout2d_refuses_one_dimension_and_bad_probabilities():
+    with pytest.raises(ValueError, match=r"takes a \(N, C, H, W\) Tensor, got shape \(3,\)"):
+        nn.Dropout2d()(minigan.ones(3))
     with pytest.raises(ValueError, match="probability"):
         nn.Dropout2d(1.5)
 

@@ -2,6 +2,8 @@
 map are correlated, so element dropout would barely regularise a convolution)."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..autograd import Tensor
@@ -17,8 +19,9 @@ class Dropout2d(Module):
     and scale the kept channels by 1 / (1 - p); evaluation: the identity. Input (N, C, H, W).
 
     The keep/drop draw, one per (sample, channel), comes from ``rng`` (default: the process's
-    generator, which ``manual_seed`` seeds). PyTorch also takes (C, H, W) input, with a warning
-    that its meaning will change; minigan refuses it (unsqueeze it to (1, C, H, W))."""
+    generator, which ``manual_seed`` seeds). Other inputs of two or more dimensions are taken as
+    PyTorch takes them, with its warnings: the first two dimensions are (sample, channel), so a
+    3-D (N, C, L) input drops whole rows and a 2-D (N, C) input single elements."""
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | None = None) -> None:
         super().__init__()
@@ -29,9 +32,18 @@ class Dropout2d(Module):
         self.p, self.inplace, self.rng = float(p), bool(inplace), rng
 
     def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor) or x.ndim != 4:
+        if not isinstance(x, Tensor) or x.ndim < 2:
             got = f"shape {x.shape}" if isinstance(x, Tensor) else type(x).__name__
             raise ValueError(f"Dropout2d takes a (N, C, H, W) Tensor, got {got}")
+        if x.ndim == 3:
+            warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                          "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel "
+                          "dim. To maintain the 1D channel-wise dropout behavior, please switch to using "
+                          "dropout1d instead.", stacklevel=2)
+        elif x.ndim != 4:
+            warnings.warn(f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will result "
+                          "in an error in a future release. To retain the behavior and silence this warning, please "
+                          "use dropout instead.", stacklevel=2)
         if not self.training or self.p == 0.0:
             return x
         if self.p == 1.0:
@@ -39,7 +51,7 @@ class Dropout2d(Module):
         rng = self.rng if self.rng is not None else default_generator()
         keep = rng.random(x.shape[:2]) >= self.p  # P(keep) = 1 - p, one draw per channel
         dtype = backend_of(x.array).numpy_dtype(x.dtype)
-        scale = (keep / (1.0 - self.p)).astype(dtype)[:, :, None, None]
+        scale = (keep / (1.0 - self.p)).astype(dtype).reshape(x.shape[:2] + (1,) * (x.ndim - 2))
         return x * Tensor._make(backend_of(x.array).asarray(scale), False, None)
 
     def extra_repr(self) -> str:
