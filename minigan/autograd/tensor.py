@@ -10,6 +10,7 @@ from ..backends import Device, backend_for, backend_of, to_numpy
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
+from .inplace_math import InPlaceMathMethods
 from .math_methods import MathMethods
 from .ops_on_first_use import OpsOnFirstUse
 from .pytorch_methods import PyTorchMethods
@@ -33,7 +34,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
     return operator_method
 
 
-class Tensor(MathMethods, InPlaceMethods, ConversionMethods, PyTorchMethods):
+class Tensor(MathMethods, InPlaceMethods, InPlaceMathMethods, ConversionMethods, PyTorchMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

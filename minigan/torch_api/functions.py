@@ -168,3 +168,25 @@ def gather(input: Tensor, dim: int, index: Any) -> Tensor:  # noqa: A002
 def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:  # noqa: A002
     """A copy of ``input`` with ``src`` or ``value`` written along ``dim`` at ``index`` (see Tensor.scatter_)."""
     return _tensor(input, "scatter").scatter(dim, index, src, value=value)
+
+
+def _in_place(name: str) -> Callable[[Tensor], Tensor]:
+    """``torch.sin_(x)`` and the like: the in-place method ``x.sin_()``, which returns ``x``."""
+
+    def function(input: Tensor) -> Tensor:  # noqa: A002
+        return getattr(_tensor(input, name), name)()
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``input.{name}()``: input changed in place (minigan/autograd/inplace_math.py)."
+    return function
+
+
+# PyTorch has these as functions (torch.sign_ it does not have).
+sin_, cos_, exp_, log_, sqrt_, abs_, neg_, sigmoid_, tanh_, relu_, floor_, ceil_, trunc_, reciprocal_ = (
+    _in_place(f"{name}_") for name in ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "relu",
+                                       "floor", "ceil", "trunc", "reciprocal"))
+
+
+def round_(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A002
+    """``input.round_(decimals=...)``: input rounded in place, halves to even."""
+    return _tensor(input, "round_").round_(decimals=decimals)

@@ -91,8 +91,7 @@ TENSOR: Mapping[str, str] = {
         "cumsum", "cumprod", "logsumexp", "sort", "argsort", "topk",
         "scatter_add", "index_select", "index_fill_", "masked_fill", "masked_fill_", "masked_select", "nonzero",
         "flip", "roll", "tril", "triu", "diag", "outer", "addmm", "lerp", "frac", "log2", "log10", "erf",
-        "narrow", "unfold", "cross", "dot", "kthvalue", "median", "mode", "exp_", "log_", "sqrt_", "abs_", "neg_",
-        "pow_", "sigmoid_", "tanh_", "relu_", "bernoulli_", "exponential_", "random_", "resize_")},
+        "narrow", "unfold", "dot", "kthvalue", "median", "mode", "pow_", "bernoulli_", "exponential_", "random_", "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
     **{name: "tensor storage and strides; the raw array is x.array" for name in (
         "stride", "storage", "untyped_storage", "data_ptr", "storage_offset", "nbytes",

@@ -1,0 +1,89 @@
+"""The in-place math methods (x.sin_(), x.relu_()...), their function forms (torch.sin_(x)) and the
+in-place shape changes (unsqueeze_, squeeze_, t_, transpose_), as PyTorch 2.14.1's: values by hand,
+the same memory, the version counter and the in-place rules."""
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+
+
+def test_each_in_place_method_writes_the_out_of_place_values_into_the_same_memory():
+    for name in ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "relu", "floor", "ceil",
+                 "round", "trunc", "sign", "reciprocal"):
+        x = minigan.tensor([0.25, 2.5, 4.0])
+        view, expected = x[1:], getattr(x, name)().tolist()
+        assert getattr(x, f"{name}_")() is x, name
+        assert x.tolist() == expected and view.tolist() == expected[1:] and x._version == 1, name
+
+
+def test_in_place_values_written_out():
+    x = minigan.tensor([-1.5, 0.5, 2.5])
+    assert x.clone().relu_().tolist() == [0.0, 0.5, 2.5] and x.clone().round_().tolist() == [-2.0, 0.0, 2.0]
+    assert x.clone().abs_().tolist() == [1.5, 0.5, 2.5] and x.clone().neg_().tolist() == [1.5, -0.5, -2.5]
+    assert x.clone().sign_().tolist() == [-1.0, 1.0, 1.0] and x.clone().trunc_().tolist() == [-1.0, 0.0, 2.0]
+    assert minigan.tensor([1.25, 2.5]).round_(decimals=1).tolist() == pytest.approx([1.2, 2.5])
+    assert minigan.tensor([4.0]).sqrt_().item() == 2.0 and minigan.tensor([0.0]).sigmoid_().item() == 0.5
+    assert minigan.tensor([1.0]).exp_().item() == pytest.approx(math.e)
+
+
+def test_function_forms_change_their_argument():
+    x = minigan.tensor([4.0])
+    assert minigan.sin_(x) is x and x.item() == pytest.approx(math.sin(4.0))
+    y = minigan.tensor([-1.0, 1.0])
+    assert minigan.relu_(y).tolist() == [0.0, 1.0] and minigan.round_(minigan.tensor([1.25]), decimals=1).item() == pytest.approx(1.2)
+    assert not hasattr(minigan, "sign_")  # PyTorch has no torch.sign_ either
+
+
+def test_an_integer_tensor_keeps_integer_results_and_refuses_float_ones():
+    i = minigan.tensor([1, -2, 3])
+    assert i.clone().abs_().tolist() == [1, 2, 3] and i.clone().neg_().tolist() == [-1, 2, -3]
+    assert i.clone().relu_().tolist() == [1, 0, 3] and i.clone().floor_().dtype == minigan.int64
+    for name in ("sin_", "sqrt_", "exp_", "sigmoid_", "reciprocal_"):
+        with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
+            getattr(i.clone(), name)()
+
+
+def test_in_place_math_follows_the_in_place_rules():
+    leaf = minigan.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+        leaf.sin_()
+    with pytest.raises(RuntimeError, match=r"tanh_: in-place operations on a tensor with recorded history .* \(tanh\)"):
+        (leaf * 2).tanh_()
+    with minigan.no_grad():
+        leaf.exp_()
+    assert leaf.tolist() == [pytest.approx(math.e)] * 2 and leaf.requires_grad
+    y = leaf * 1.0
+    z = y.detach()
+    loss = (y * y).sum()
+    z.cos_()  # detach shares the version counter: backward sees the change
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
+def test_shape_changes_in_place_are_views_of_the_same_memory():
+    x = minigan.ones(2, 3)
+    before = x.array
+    assert x.unsqueeze_(0) is x and x.shape == (1, 2, 3) and x._version == 1
+    assert np.shares_memory(x.array, before)
+    assert minigan.ones(2, 1, 3, 1).squeeze_().shape == (2, 3)
+    assert minigan.ones(2, 1, 3, 1).squeeze_(1).shape == (2, 3, 1)
+    assert minigan.ones(2, 1, 3, 1).squeeze_((1, 3)).shape == (2, 3)
+    m = minigan.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    other = m.view(6)  # another tensor on the memory keeps its shape, as in PyTorch
+    assert m.t_().tolist() == [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]] and other.shape == (6,)
+    assert m.transpose_(0, 1).tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]] and m._version == 2
+    with pytest.raises(RuntimeError, match=r"^t_\(\) expects a tensor with <= 2 dimensions, but self is 3D$"):
+        minigan.ones(2, 3, 4).t_()
+
+
+def test_shape_changes_in_place_follow_the_in_place_rules():
+    leaf = minigan.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        leaf.unsqueeze_(0)
+    with pytest.raises(RuntimeError, match=r"transpose_: .* recorded history .* \(transpose\)"):
+        (leaf * 2).unsqueeze(0).transpose_(0, 1)
+    with minigan.no_grad():
+        leaf.unsqueeze_(0)
+    assert leaf.shape == (1, 2) and leaf.requires_grad
