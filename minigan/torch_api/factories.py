@@ -5,6 +5,8 @@ and ``as_tensor``, plus ``device`` and ``Generator``.
 Every factory takes ``dtype=``, ``device=`` and ``requires_grad=``; the random ones also take
 ``generator=`` and otherwise draw from the process-wide Generator that ``minigan.manual_seed``
 seeds (see minigan/torch_api/generators.py), so ``manual_seed(s)`` fixes what they return.
+``zeros``, ``ones``, ``empty``, ``rand`` and ``randn`` take ``out=`` too, as PyTorch's: the values are
+written into that Tensor, in its dtype, and it is resized (with no warning) if its shape differs.
 
 As in PyTorch, ``randint``, ``arange`` over ints, ``full`` with an int fill and an integer or
 bool ``dtype=`` give integer or bool Tensors: they cannot require gradients, index Tensors, and
@@ -18,9 +20,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..autograd import Tensor
+from ..autograd import Tensor, bump_version, is_grad_enabled
 from ..autograd.arguments import DEFAULT_DTYPE, check_device_argument, dtype_argument
-from ..backends import Device, backend_for
+from ..autograd.inplace import _TORCH_TYPE_NAMES
+from ..backends import Device, backend_for, backend_of
 from . import generators
 from .unsupported import UnsupportedFeatureError
 
@@ -132,22 +135,50 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 
 
 # ====================================================================== constant fills
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def _made(name: str, size: tuple, dtype: Any, device: Any, requires_grad: bool, out: Any, make: Any) -> Tensor:
+    """``make(shape, dtype)`` as a new Tensor; with ``out=``, written into ``out`` as PyTorch does: in
+    out's dtype (a ``dtype=`` must match it), resized with no warning when the shape differs, out returned."""
+    check_device_argument(device)
+    shape = _size(size, None, name)
+    if out is None:
+        return _result(make(shape, dtype_argument(dtype)), requires_grad, name, device)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if dtype is not None and dtype_argument(dtype) != out.dtype:
+        raise RuntimeError(f"dtype {_torch_name(dtype_argument(dtype))} does not match dtype of out parameter "
+                           f"({_torch_name(out.dtype)})")
+    if is_grad_enabled() and out.requires_grad:
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    values = backend_of(out.array).asarray(make(shape, out.dtype))
+    if tuple(out.shape) == shape:
+        out.array[...] = values  # in place: what shares out's memory sees the values
+    else:
+        out.array = values
+    if requires_grad:
+        out.requires_grad_(True)
+    bump_version(out)
+    return out
+
+
+def _torch_name(dtype: np.dtype) -> str:
+    """PyTorch's name of a dtype in messages: Float, Long..."""
+    return _TORCH_TYPE_NAMES.get(str(dtype), str(dtype)).removesuffix("Tensor")
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    check_device_argument(device)
-    return _result(np.zeros(_size(size, None, "zeros"), dtype_argument(dtype)), requires_grad, "zeros", device)
+    return _made("zeros", size, dtype, device, requires_grad, out, np.zeros)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
     """A tensor of ones: ``ones(n, 1)`` or ``ones((n, 1))``."""
-    check_device_argument(device)
-    return _result(np.ones(_size(size, None, "ones"), dtype_argument(dtype)), requires_grad, "ones", device)
+    return _made("ones", size, dtype, device, requires_grad, out, np.ones)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
     """A tensor whose values are not initialised (fill it before reading it)."""
-    check_device_argument(device)
-    return _result(np.empty(_size(size, None, "empty"), dtype_argument(dtype)), requires_grad, "empty", device)
+    return _made("empty", size, dtype, device, requires_grad, out, np.empty)
 
 
 def _fill_dtype(fill_value: Any, dtype: Any) -> np.dtype:
@@ -192,18 +223,17 @@ def _random_floats(draw: str, shape: tuple[int, ...], dtype: Any, generator: Any
 
 
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+         requires_grad: bool = False, out: Any = None) -> Tensor:
     """Uniform samples in [0, 1)."""
-    check_device_argument(device)
-    return _result(_random_floats("random", _size(size, None, "rand"), dtype, generator, "rand"), requires_grad, "rand", device)
+    return _made("rand", size, dtype, device, requires_grad, out,
+                 lambda shape, resolved: _random_floats("random", shape, resolved, generator, "rand"))
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+          requires_grad: bool = False, out: Any = None) -> Tensor:
     """Standard normal samples: ``randn(batch, 100)`` is a batch of GAN noise."""
-    check_device_argument(device)
-    values = _random_floats("standard_normal", _size(size, None, "randn"), dtype, generator, "randn")
-    return _result(values, requires_grad, "randn", device)
+    return _made("randn", size, dtype, device, requires_grad, out,
+                 lambda shape, resolved: _random_floats("standard_normal", shape, resolved, generator, "randn"))
 
 
 def _randint_bounds(args: tuple, size: Any) -> tuple[Any, Any, Any]:
