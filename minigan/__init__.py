@@ -14,6 +14,9 @@ from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
     amax, amin, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum, var,
 )
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
+from .ops.cumulative import cumprod, cumsum, logsumexp
+from .ops.sorting import argsort, sort, topk
+from .ops.reorder import diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
     add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
@@ -32,6 +35,7 @@ from .torch_api.factories import (
     Generator, arange, as_tensor, device, empty, from_numpy, empty_like, eye, full, full_like, get_default_device, linspace,
     ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, set_default_device, zeros, zeros_like,
 )
+from .torch_api.random_draws import bernoulli, multinomial, randperm
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -56,6 +60,8 @@ __all__ = [
     "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "sin_", "cos_", "exp_", "log_", "sqrt_", "abs_", "neg_", "sigmoid_", "tanh_", "relu_", "floor_", "ceil_", "round_",
     "trunc_", "reciprocal_",
+    "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "flip", "roll", "tril", "triu", "diag", "outer",
+    "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",

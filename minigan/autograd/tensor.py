@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 
 from ..backends import Device, backend_for, backend_of, to_numpy
+from .array_methods import ArrayMethods
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
@@ -34,7 +35,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
     return operator_method
 
 
-class Tensor(MathMethods, InPlaceMethods, InPlaceMathMethods, ConversionMethods, PyTorchMethods):
+class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, ConversionMethods, PyTorchMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

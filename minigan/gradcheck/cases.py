@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import formulas, ops
 from ..autograd import Tensor
+from .array_cases import ARRAY_CASES
 from .layer_cases import LAYER_CASES
 from .opcase import (
     DISTINCT_LAYOUTS, LAYOUTS, OpCase, as_drawn, apart, can_take, clamp_safe, describe_shapes, distinct,
@@ -232,6 +233,7 @@ CONV_CASES += [
            [((6, 2, 2, 3, 3),)]),
 ]
 OP_CASES += CONV_CASES
+OP_CASES += ARRAY_CASES
 
 
 def find_case(name: str) -> OpCase:

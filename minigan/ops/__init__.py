@@ -6,7 +6,9 @@ Because every backward is made of these same ops, the backward pass can be recor
 
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
 ``shape``, ``elementwise``, ``trig`` (trigonometric and hyperbolic), ``rounding`` (sign, ceil, floor,
-round, trunc: gradient zero), ``arithmetic``, ``reductions``, ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
+round, trunc: gradient zero), ``reorder`` (flip, roll, tril, triu, diag, index_select,
+masked_fill, nonzero, outer, lerp), ``arithmetic``, ``reductions``, ``cumulative`` (cumsum, cumprod,
+logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
 from matrix products and an index); ``dims`` gives the reductions PyTorch's arguments
@@ -25,6 +27,7 @@ from .trig import (
     cosh, sin, sinh, tan,
 )
 from .rounding import Ceil, Floor, Round, Sign, Trunc, ceil, floor, round, sign, trunc
+from .reorder import Flip, Roll, diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
 from .arithmetic import (
     Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, floor_divide, matmul, mul, neg, pow, remainder, sub,
 )
@@ -33,6 +36,8 @@ from .reductions import (
 )
 from .products import Cross, Prod, ProdOthers, cross, prod
 from .discrete import bitwise_and, bitwise_not, bitwise_or, bitwise_xor, unique
+from .cumulative import Cumprod, Cumsum, cumprod, cumsum, logsumexp
+from . import sorting
 from .activations import (
     Dropout, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, TENSOR_FORMULAS, Tanh, dropout,
     leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh,
