@@ -539,6 +539,55 @@ def _(data):
     return Drawn(lambda x, y: ops.cross(x, y, dim=dim), [a, b], expected)
 
 
+def _running(a: np.ndarray, dim: int, step) -> np.ndarray:
+    """The running sum or product along ``dim``, one index at a time."""
+    moved, out = np.moveaxis(a, dim, 0), np.empty(np.moveaxis(a, dim, 0).shape)
+    total = moved[0]
+    out[0] = total
+    for i in range(1, moved.shape[0]):
+        total = step(total, moved[i])
+        out[i] = total
+    return np.moveaxis(out, 0, dim)
+
+
+@prop(ops.Cumsum)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    a = values(data, shape)
+    return Drawn(lambda x: ops.cumsum(x, dim), [a], _running(a, dim, np.add))
+
+
+@prop(ops.Cumprod)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    a = _some_zeros(data, shape)
+    return Drawn(lambda x: ops.cumprod(x, dim), [a], _running(a, dim, np.multiply))
+
+
+@prop(ops.Flip)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    dims = data.draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, unique=True))
+    a = values(data, shape)
+    expected = a[tuple(slice(None, None, -1) if i in dims else slice(None) for i in range(len(shape)))]
+    return Drawn(lambda x: ops.flip(x, dims), [a], expected)
+
+
+@prop(ops.Roll)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    dim = data.draw(st.integers(0, len(shape) - 1))
+    shift = data.draw(st.integers(-5, 5))
+    a = values(data, shape)
+    n = shape[dim]
+    expected = np.empty_like(a)
+    for i in range(n):  # out[i] = a[i - shift], around the end
+        expected[(slice(None),) * dim + (i,)] = a[(slice(None),) * dim + ((i - shift) % n,)]
+    return Drawn(lambda x: ops.roll(x, shift, dim), [a], expected)
+
+
 # ------------------------------------------------------------------ the tests
 def test_every_function_has_a_property():
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))

@@ -66,7 +66,7 @@ def _cumprod_grad_with_zeros(a: Tensor, grad: Tensor, dim: int) -> Tensor:
     anywhere is exact; it costs n^2 per line along ``dim`` (taken only when a has a zero)."""
     x, g = a.transpose(dim, -1), grad.transpose(dim, -1)
     n = x.shape[-1]
-    ones = _constant(_xp(x.array).ones(x.shape[:-1] + (1,), dtype=x.dtype))
+    ones = _constant(_xp(x.array).ones_like(x.array[..., :1]))  # x's dtype and device
     before = Cumprod.apply(concatenate([ones, x[..., :-1]], axis=-1), dim=x.ndim - 1)  # L
     xp = _xp(x.array)
     i, k = xp.reshape(xp.arange(n), (n, 1)), xp.reshape(xp.arange(n), (1, n))

@@ -87,7 +87,7 @@ class Cross(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, axis: int) -> Any:
         def part(x: Any, i: int) -> Any:  # component i, keeping the axis
-            return x[(slice(None),) * axis + (slice(i, i + 1),)]
+            return x[(slice(None),) * axis + (slice(i, i + 1), ...)]
 
         a1, a2, a3 = (part(a, i) for i in range(3))
         b1, b2, b3 = (part(b, i) for i in range(3))
