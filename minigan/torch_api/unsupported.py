@@ -41,7 +41,7 @@ TORCH: Mapping[str, str] = {
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
-       for name in ("einsum", "addmm", "cdist", "erf")},
+       for name in ("einsum", "addmm", "cdist", "erf", "svd", "det", "inverse", "median", "kthvalue", "dot")},
 }
 
 NN: Mapping[str, str] = {
