@@ -98,8 +98,8 @@ TENSOR: Mapping[str, str] = {
 
 OPTIM: Mapping[str, str] = {
     name: f"the {name} optimizer; minigan has SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, "
-          "RAdam and Rprop"
-    for name in ("SparseAdam", "ASGD", "LBFGS")
+          "RAdam, Rprop and LBFGS"
+    for name in ("SparseAdam", "ASGD")
 }
 
 CUDA: Mapping[str, str] = {
