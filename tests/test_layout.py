@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"ops"},
     {"nn"},
     {"optim", "replay"},
-    {"data", "utils", "viz"},
+    {"data", "utils", "viz", "functional"},
     {"gan", "metrics", "gradcheck", "vision"},
     {"__init__"},
     {"cli"},

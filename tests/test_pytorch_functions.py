@@ -376,3 +376,15 @@ def test_the_math_of_an_integer_tensor_is_float32_as_in_pytorch(name, expected):
         result, method = getattr(minigan, name)(counts), getattr(counts, name)()
     assert result.dtype == method.dtype == minigan.float32
     np.testing.assert_allclose(result.tolist(), expected, rtol=1e-6)
+
+
+def test_torch_functional_the_module_has_split_norm_and_unique_and_names_the_rest():
+    import minigan.functional as functional  # PyTorch's tutorials write: import torch.functional as F
+
+    assert functional.split is minigan.split and functional.norm is minigan.norm
+    assert functional.unique is minigan.unique
+    assert [t.tolist() for t in functional.split(minigan.arange(5), 2)] == [[0, 1], [2, 3], [4]]
+    assert functional.norm(minigan.tensor([3.0, 4.0])).item() == 5.0
+    with pytest.raises(minigan.UnsupportedFeatureError, match="torch.functional.einsum is not supported by minigan"):
+        functional.einsum("ij->ji", minigan.ones(2, 2))
+    assert not hasattr(functional, "no_such_function")

@@ -108,6 +108,13 @@ CUDA: Mapping[str, str] = {
                                   "memory_allocated", "max_memory_allocated", "Stream", "Event")},
 }
 
+FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not torch.nn.functional)
+    name: _MISSING_OP
+    for name in ("einsum", "meshgrid", "tensordot", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
+                 "atleast_2d", "atleast_3d", "cdist", "block_diag", "cartesian_prod", "chain_matmul", "stft",
+                 "istft", "lu", "unravel_index", "unique_consecutive", "pca_lowrank", "svd_lowrank", "align_tensors")
+}
+
 DATA: Mapping[str, str] = {
     "ConcatDataset": "torch.utils.data.ConcatDataset",
     "IterableDataset": "iterable-style datasets",
