@@ -31,6 +31,7 @@ import numpy as np
 from ..backends import backend_of, to_numpy
 from .arguments import index_argument
 from .grad_mode import is_grad_enabled
+from .legacy import scalar_type_name
 
 LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -266,12 +267,10 @@ def _same_kind(array: Any, result: Any) -> Any:
     """``result``, unless it is floating point and ``array`` is not: PyTorch's in-place arithmetic
     refuses to write floats into an integer or bool tensor rather than truncate them."""
     if result.dtype.kind == "f" and array.dtype.kind != "f":
-        raise RuntimeError(f"result type {_TORCH_NAMES['f']} can't be cast to the desired output type "
-                           f"{_TORCH_NAMES.get(array.dtype.kind + str(array.dtype.itemsize), array.dtype)}")
+        # PyTorch names the result "Float" (its default dtype) whatever the float's width
+        raise RuntimeError("result type Float can't be cast to the desired output type "
+                           f"{scalar_type_name(backend_of(array).numpy_dtype(array.dtype))}")
     return result
-
-
-_TORCH_NAMES = {"f": "Float", "i8": "Long", "i4": "Int", "i2": "Short", "i1": "Char", "u1": "Byte", "b1": "Bool"}
 
 
 def _scaled(other: Any, alpha: Any, name: str) -> Any:

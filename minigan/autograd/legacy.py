@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TYPE_NAMES", "type_name", "TensorTypeMethods", "Variable"]
+__all__ = ["TYPE_NAMES", "type_name", "scalar_type_name", "TensorTypeMethods", "Variable"]
 
 _NAMES = {"Float": np.float32, "Double": np.float64, "Half": np.float16, "Long": np.int64, "Int": np.int32,
           "Short": np.int16, "Char": np.int8, "Byte": np.uint8, "Bool": np.bool_}
@@ -20,6 +20,15 @@ TYPE_NAMES: dict[str, tuple[np.dtype, str]] = {
     f"torch.{prefix}{name}Tensor": (np.dtype(dtype), device)
     for name, dtype in _NAMES.items() for prefix, device in (("", "cpu"), ("cuda.", "cuda"))
 }
+
+
+def scalar_type_name(dtype: Any) -> str:
+    """PyTorch's name of a NumPy dtype as its error messages spell it ("Float", "Long", "Bool"...);
+    the dtype's own name where PyTorch has none."""
+    for name, known in _NAMES.items():
+        if np.dtype(known) == dtype:
+            return name
+    return str(dtype)
 
 
 def type_name(dtype: Any, device: str) -> str:

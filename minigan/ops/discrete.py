@@ -11,11 +11,9 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor, as_tensor, tensor as _tensor_of
+from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from .operands import _check_broadcast, _xp
-
-_TORCH_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double"}
-
 
 def _result(array: Any) -> Tensor:
     return Tensor._make(array, False, None)
@@ -54,7 +52,7 @@ def _operand(value: Any, like: Tensor | None, name: str) -> Tensor:
     else:  # int64 for a Python int, float32 for a float (which then raises)
         tensor = _tensor_of(value, device=None if like is None else like.device)
     if tensor.dtype.kind not in "biu":
-        kind = _TORCH_NAMES.get(str(tensor.dtype), str(tensor.dtype))
+        kind = scalar_type_name(tensor.dtype)
         raise NotImplementedError(f'"{name}_{tensor.device.type}" not implemented for \'{kind}\'')
     return tensor
 

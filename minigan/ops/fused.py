@@ -12,6 +12,7 @@ import numpy as np
 from .. import formulas
 from ..autograd import Tensor, is_grad_enabled
 from ..autograd.function import Context, Function
+from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from .operands import _constant
 from ..autograd import grad as grad_of
@@ -150,22 +151,17 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
     return activate(out, activation, negative_slope)
 
 
-_TORCH_DTYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double"}
-
-
 def _check_same_dtype(x: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     """PyTorch's error for a linear layer fed another dtype than its weights (no silent
     promotion): "mat1 and mat2 must have the same dtype, but got Double and Float"."""
-    def torch_name(dtype: Any) -> str:
-        return _TORCH_DTYPE_NAMES.get(str(dtype), str(dtype))
     pairs = [("mat1", x, "mat2", weight, "input", "weight")]
     if bias is not None:
         pairs.append(("self", bias, "mat2", weight, "bias", "weight"))
     for first, a, second, b, a_is, b_is in pairs:
         if a.dtype != b.dtype:
             raise RuntimeError(
-                f"{first} and {second} must have the same dtype, but got {torch_name(a.dtype)} and "
-                f"{torch_name(b.dtype)} (the {a_is} is {a.dtype}, the {b_is} {b.dtype}): convert one, "
+                f"{first} and {second} must have the same dtype, but got {scalar_type_name(a.dtype)} and "
+                f"{scalar_type_name(b.dtype)} (the {a_is} is {a.dtype}, the {b_is} {b.dtype}): convert one, "
                 f"e.g. x.to({b.dtype}) or model.to({a.dtype})"
             )
 
