@@ -22,8 +22,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..autograd import Tensor
-
 _STORAGE_DTYPES = {
     "FloatStorage": np.float32, "DoubleStorage": np.float64, "HalfStorage": np.float16,
     "LongStorage": np.int64, "IntStorage": np.int32, "ShortStorage": np.int16, "CharStorage": np.int8,
@@ -122,7 +120,3 @@ class _WeightsUnpickler(pickle.Unpickler):
         view = np.lib.stride_tricks.as_strided(storage[offset:], tuple(size),
                                                tuple(s * storage.itemsize for s in stride), writeable=False)
         return self.wrap(np.array(view))
-
-
-def wrap_as_tensor(array: np.ndarray) -> Tensor:
-    return Tensor._make(array, False, None)
