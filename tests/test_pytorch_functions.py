@@ -82,7 +82,7 @@ def test_allclose_and_equal_answer_with_a_bool():
 
 
 @pytest.mark.parametrize("name, feature", [
-    ("gelu", "this activation"), ("kl_div", "this loss"), ("layer_norm", "normalisation other than batch norm"),
+    ("gelu", "this activation"), ("kl_div", "this loss"), ("grid_sample", "grid sampling"),
     ("pad", "padding as a function"), ("normalize", "F.normalize"), ("conv1d", "1-d and 3-d convolutions"),
 ])
 def test_functional_names_minigan_lacks_say_so(name, feature):

@@ -105,6 +105,19 @@ def _recurrent(name: str, layer: nn.Module, shapes: list[Shapes]) -> OpCase:
     return _layer_case(name, _AllOutputs(layer), shapes)
 
 
+def _affine(layer: nn.Module) -> nn.Module:
+    """A normalisation layer with weight drawn from U(0.5, 1.5) and bias from N(0, 1), so neither is a no-op."""
+    layer.weight.array[...] = _generator.uniform(0.5, 1.5, layer.weight.shape)
+    if layer.bias is not None:
+        layer.bias.array[...] = _generator.standard_normal(layer.bias.shape)
+    return layer
+
+
+_instance_norm_eval = nn.InstanceNorm2d(3, affine=True, track_running_stats=True, dtype=np.float64)
+_instance_norm_eval.running_mean.array[...], _instance_norm_eval.running_var.array[...] = [0.5, -1.0, 0.0], [2.0, 0.5, 1.0]
+_instance_norm_eval = _affine(_instance_norm_eval).eval()
+
+
 def _channel_dropout(x: Tensor) -> Tensor:
     """Dropout2d with the same channels dropped at every call (a fresh seeded generator each time)."""
     return nn.Dropout2d(0.5, rng=np.random.default_rng(7))(x)
@@ -160,6 +173,21 @@ LAYER_CASES: list[OpCase] = [
     _recurrent("nn.RNNCell", nn.RNNCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
     _recurrent("nn.LSTMCell", nn.LSTMCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
     _recurrent("nn.GRUCell", nn.GRUCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
+    # Normalisation layers (minigan/nn/normalization.py): a random direction through the input and
+    # the affine parameters; the functional forms by full Jacobians through input, weight and bias
+    _layer_case("nn.LayerNorm((3, 4))", _affine(nn.LayerNorm((3, 4), dtype=np.float64)), [((2, 3, 4),), ((3, 4),)]),
+    _layer_case("nn.LayerNorm(no bias)", _affine(nn.LayerNorm(5, bias=False, dtype=np.float64)), [((4, 5),)]),
+    _layer_case("nn.GroupNorm(2, 4)", _affine(nn.GroupNorm(2, 4, dtype=np.float64)), [((2, 4, 3, 2),), ((3, 4),)]),
+    _layer_case("nn.InstanceNorm2d(affine)", _affine(nn.InstanceNorm2d(3, affine=True, dtype=np.float64)),
+                [((2, 3, 2, 3),), ((3, 3, 2),)]),
+    _layer_case("nn.InstanceNorm2d(eval, running stats)", _instance_norm_eval, [((2, 3, 2, 2),)]),
+    OpCase("nn.InstanceNorm1d", nn.InstanceNorm1d(2), [((3, 2, 4),), ((2, 5),)]),
+    OpCase("nn.LocalResponseNorm", nn.LocalResponseNorm(3, alpha=0.5, beta=0.75, k=1.5), [((2, 4, 2, 3),)]),
+    OpCase("F.layer_norm", lambda x, w, b: F.layer_norm(x, (4,), w, b, eps=1e-3), [((3, 4), (4,), (4,))]),
+    OpCase("F.group_norm", lambda x, w, b: F.group_norm(x, 3, w, b), [((2, 6, 2), (6,), (6,))]),
+    OpCase("F.instance_norm", lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [((2, 3, 4), (3,), (3,))]),
+    OpCase("F.local_response_norm", lambda x: F.local_response_norm(x, 2, alpha=1.0, beta=1.2, k=0.5),
+           [((2, 3, 4),)]),
     # Losses are checked with respect to their targets too (a GAN may feed a graph into them).
     OpCase("F.binary_cross_entropy", F.binary_cross_entropy, [((4, 3), (4, 3))], prepare=_probabilities_and_targets),
     OpCase("F.bce_with_logits", F.binary_cross_entropy_with_logits, [((4, 3), (4, 3)), ((), ())],

@@ -21,6 +21,7 @@ from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from ..ops.dims import log_softmax, softmax
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
 from .layers import batch_norm, linear
+from .normalization import group_norm, instance_norm, layer_norm, local_response_norm
 from .losses import (
     bce,
     bce_with_logits,
@@ -107,7 +108,7 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
 __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "silu", "elu", "softmax", "log_softmax", "dropout",
     "linear", "batch_norm", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-    "adaptive_max_pool2d", "interpolate",
+    "adaptive_max_pool2d", "interpolate", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
 ]
