@@ -17,6 +17,11 @@ from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .ops.cumulative import cumprod, cumsum, logsumexp
 from .ops.sorting import argsort, sort, topk
 from .ops.reorder import diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
+from .ops.einsum import einsum, tensordot
+from .ops.matrix_products import addbmm, addmm, baddbmm, dot, mv
+from .ops.linalg import det, inv as inverse, logdet, slogdet
+from .ops.svd import svd_uv as svd  # torch.svd: (U, S, V), some=True
+from .ops.order_statistics import kthvalue, median, mode
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
     add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
@@ -27,6 +32,7 @@ from .autograd.pytorch_methods import chunk, split
 from . import nn, optim
 from .torch_api.serialization import load, save
 from . import cuda, data
+from . import linalg  # torch.linalg
 from .torch_api.dtypes import (
     bool, double, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
     short, uint8,
@@ -62,6 +68,8 @@ __all__ = [
     "trunc_", "reciprocal_",
     "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "flip", "roll", "tril", "triu", "diag", "outer",
     "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
+    "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
+    "median", "kthvalue", "mode", "linalg",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",

@@ -588,6 +588,66 @@ def _(data):
     return Drawn(lambda x: ops.roll(x, shift, dim), [a], expected)
 
 
+# einsum and linear algebra (minigan/ops/einsum.py, linalg.py, svd.py): NumPy's own einsum and LAPACK
+# calls as the references, on matrices made well conditioned (square: plus 10 I; SVD: spread singular values)
+_EINSUM_EQUATIONS = {"ij,jk->ik": ((0, 1), (1, 2)), "ii->i": ((0, 0),), "ii": ((0, 0),), "ij->": ((0, 1),),
+                     "bij,bjk->bik": ((3, 0, 1), (3, 1, 2)), "i,j->ij": ((0,), (1,)), "iji->j": ((0, 1, 0),),
+                     "ab,bc,cd->ad": ((0, 1), (1, 2), (2, 3))}
+
+
+@prop(ops.Einsum)
+def _(data):
+    from minigan.ops.einsum import einsum
+
+    equation = data.draw(st.sampled_from(sorted(_EINSUM_EQUATIONS)))
+    sizes = [data.draw(st.integers(1, 3)) for _ in range(4)]
+    arrays = [values(data, tuple(sizes[k] for k in term)) for term in _EINSUM_EQUATIONS[equation]]
+    return Drawn(lambda *xs: einsum(equation, *xs), arrays, np.einsum(equation, *arrays))
+
+
+def _square(data) -> np.ndarray:
+    n = data.draw(st.integers(1, 3))
+    batch = data.draw(st.sampled_from([(), (2,)]))
+    return values(data, batch + (n, n)) + 10.0 * np.eye(n)
+
+
+@prop(ops.Inv)
+def _(data):
+    a = _square(data)
+    return Drawn(ops.inv, [a], np.linalg.inv(a))
+
+
+@prop(ops.Det)
+def _(data):
+    a = _square(data)
+    return Drawn(ops.det, [a], np.linalg.det(a))
+
+
+@prop(ops.LogAbsDet)
+def _(data):
+    a = _square(data)
+    return Drawn(lambda x: ops.slogdet(x).logabsdet, [a], np.log(np.abs(np.linalg.det(a))))
+
+
+@prop(ops.Solve)
+def _(data):
+    a = _square(data)
+    b = values(data, a.shape[:-1] + (data.draw(st.integers(1, 3)),))
+    return Drawn(ops.solve, [a, b], np.linalg.solve(a, b))
+
+
+@prop(ops.SvdPart)
+def _(data):
+    m, n = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    k = min(m, n)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    spread = 1.0 + 0.7 * np.arange(k) + data.draw(st.floats(0.0, 0.3))  # singular values 0.7 apart
+    left = np.linalg.qr(rng.standard_normal((m, m)))[0][:, :k]
+    right = np.linalg.qr(rng.standard_normal((n, n)))[0][:k, :]
+    a = (left * spread) @ right
+    return Drawn(ops.svdvals, [a], np.linalg.svd(a, compute_uv=False))
+
+
 # ------------------------------------------------------------------ the tests
 def test_every_function_has_a_property():
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))

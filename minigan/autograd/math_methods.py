@@ -140,6 +140,46 @@ class MathMethods:
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return ops.bitwise_not(self)
 
+    # Linear algebra and order statistics: minigan/ops/matrix_products.py, linalg.py, svd.py, order_statistics.py.
+    def dot(self, other: Any) -> Any:
+        return ops.matrix_products.dot(self, other)
+
+    def mv(self, vec: Any) -> Any:
+        return ops.matrix_products.mv(self, vec)
+
+    def addmm(self, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
+        return ops.matrix_products.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
+        return ops.matrix_products.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
+        return ops.matrix_products.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def inverse(self) -> Any:
+        return ops.linalg.inv(self)
+
+    def det(self) -> Any:
+        return ops.linalg.det(self)
+
+    def logdet(self) -> Any:
+        return ops.linalg.logdet(self)
+
+    def slogdet(self) -> Any:
+        return ops.linalg.slogdet(self)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        return ops.svd.svd_uv(self, some, compute_uv)
+
+    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return ops.order_statistics.median(self, dim, keepdim)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return ops.order_statistics.kthvalue(self, k, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        return ops.order_statistics.mode(self, dim, keepdim)
+
     def log_softmax(self, *args: Any, **kwargs: Any) -> Any:
         return ops.dims.log_softmax(self, *args, **kwargs)
 

@@ -13,6 +13,7 @@ from .. import formulas, ops
 from ..autograd import Tensor
 from .array_cases import ARRAY_CASES
 from .layer_cases import LAYER_CASES
+from .linalg_cases import LINALG_CASES
 from .opcase import (
     DISTINCT_LAYOUTS, LAYOUTS, OpCase, as_drawn, apart, can_take, clamp_safe, describe_shapes, distinct,
     lay_out, layout_of, off_zero, positive, with_layout,
@@ -234,6 +235,7 @@ CONV_CASES += [
 ]
 OP_CASES += CONV_CASES
 OP_CASES += ARRAY_CASES
+OP_CASES += LINALG_CASES
 
 
 def find_case(name: str) -> OpCase:

@@ -12,7 +12,9 @@ logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``dis
 (linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
 from matrix products and an index); ``dims`` gives the reductions PyTorch's arguments
-(``dim=``, ``keepdim=``, (values, indices)).
+(``dim=``, ``keepdim=``, (values, indices)). Linear algebra: ``einsum`` (einsum, tensordot),
+``matrix_products`` (dot, mv, addmm, baddbmm, addbmm), ``linalg`` (inv, det, slogdet, logdet, solve),
+``svd``, ``linalg_norms``; ``order_statistics`` (median, kthvalue, mode).
 """
 from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
@@ -53,3 +55,8 @@ from .convolution import (
 from .resize import upsample_bilinear
 from .adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from . import dims
+from .einsum import Einsum, tensordot  # einsum itself: minigan.ops.einsum.einsum (the module keeps its name)
+from .matrix_products import addbmm, addmm, baddbmm, dot, mv
+from .linalg import Det, Inv, LinAlgError, LogAbsDet, Solve, det, inv, logdet, slogdet, solve
+from .svd import SvdPart, svdvals
+from . import linalg_norms, order_statistics  # torch.linalg's norms; median, kthvalue, mode

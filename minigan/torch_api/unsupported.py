@@ -31,7 +31,6 @@ TORCH: Mapping[str, str] = {
     "distributed": "multi-process training (torch.distributed)",
     "multiprocessing": "torch.multiprocessing",
     "fft": "FFTs (torch.fft)",
-    "linalg": "the linear-algebra module (torch.linalg)",
     "sparse": "sparse tensors",
     "distributions": "probability distributions (torch.distributions)",
     "vmap": "vectorising maps (torch.vmap)",
@@ -41,7 +40,7 @@ TORCH: Mapping[str, str] = {
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
-       for name in ("einsum", "addmm", "cdist", "erf", "svd", "det", "inverse", "median", "kthvalue", "dot")},
+       for name in ("kron", "histc", "searchsorted", "bucketize", "cdist", "erf")},
 }
 
 NN: Mapping[str, str] = {
@@ -81,8 +80,8 @@ FUNCTIONAL: Mapping[str, str] = {
 
 TENSOR: Mapping[str, str] = {
     **{name: _MISSING_OP for name in (
-        "scatter_add", "index_fill_", "masked_select", "addmm", "frac", "log2", "log10", "erf", "narrow",
-        "unfold", "dot", "kthvalue", "median", "mode", "pow_", "bernoulli_", "exponential_", "random_",
+        "scatter_add", "index_fill_", "masked_select", "frac", "log2", "log10", "erf", "narrow",
+        "unfold", "pow_", "bernoulli_", "exponential_", "random_",
         "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
     **{name: "tensor storage and strides; the raw array is x.array" for name in (
@@ -105,9 +104,18 @@ CUDA: Mapping[str, str] = {
 
 FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not torch.nn.functional)
     name: _MISSING_OP
-    for name in ("einsum", "meshgrid", "tensordot", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
+    for name in ("meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
                  "atleast_2d", "atleast_3d", "cdist", "block_diag", "cartesian_prod", "chain_matmul", "stft",
                  "istft", "lu", "unravel_index", "unique_consecutive", "pca_lowrank", "svd_lowrank", "align_tensors")
+}
+
+LINALG: Mapping[str, str] = {  # torch.linalg
+    **{name: "this linear-algebra function; minigan.linalg has inv, det, slogdet, solve, svd, svdvals, "
+             "vector_norm, matrix_norm, norm and cross"
+       for name in ("qr", "cholesky", "eig", "eigh", "eigvals", "eigvalsh", "lstsq", "pinv", "matrix_rank",
+                    "matrix_power", "matrix_exp", "lu", "lu_factor", "lu_solve", "cond", "multi_dot",
+                    "householder_product", "tensorinv", "tensorsolve", "vecdot", "solve_triangular",
+                    "cholesky_ex", "inv_ex", "solve_ex", "ldl_factor", "ldl_solve", "vander", "diagonal")},
 }
 
 DATA: Mapping[str, str] = {

@@ -1,0 +1,81 @@
+"""Gradcheck cases for einsum and the linear algebra (minigan/ops/einsum.py, matrix_products.py,
+linalg.py, svd.py, linalg_norms.py, order_statistics.py); minigan/gradcheck/cases.py adds them to its
+registry. Square inputs are made well conditioned (3 I added), SVD inputs get singular values at
+least 0.5 apart (their gradient divides by s_i^2 - s_j^2 and by s_i)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ops
+from ..ops import linalg_norms, order_statistics
+from ..ops.einsum import einsum
+from ..ops.svd import svd, svd_uv
+from .opcase import DISTINCT_LAYOUTS, OpCase, distinct
+
+
+def _well_conditioned(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """The first input plus 3 I (its matrices far from singular, det away from 0); the rest as drawn."""
+    first = arrays[0] + 3.0 * np.eye(arrays[0].shape[-1])
+    return [first] + arrays[1:]
+
+
+def _spread_singular_values(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Each matrix rebuilt as Q1 diag(1, 1.7, 2.4...) Q2 with random orthogonal Q1, Q2."""
+    out = []
+    for a in arrays:
+        m, n = a.shape[-2:]
+        k = min(m, n)
+        q1 = np.linalg.qr(rng.standard_normal(a.shape[:-2] + (m, m)))[0][..., :k]
+        q2 = np.linalg.qr(rng.standard_normal(a.shape[:-2] + (n, n)))[0][..., :k, :]
+        out.append((q1 * (1.0 + 0.7 * np.arange(k))) @ q2)
+    return out
+
+
+def _svd_part(i: int, full: bool = False):
+    def f(a):
+        factor = svd(a, full_matrices=full)[i]
+        k = min(a.shape[-2:])
+        # The sign of each singular vector pair is LAPACK's choice; a product of a pair is not.
+        return factor[..., :k] if i == 0 else factor[..., :k, :] if i == 2 else factor
+    return f
+
+
+LINALG_CASES: list[OpCase] = [
+    OpCase("einsum_matmul", lambda a, b: einsum("ij,jk->ik", a, b), [((2, 3), (3, 4)), ((2, 1), (3, 2))]),
+    OpCase("einsum_batched_ellipsis", lambda a, b: einsum("...ij,...jk", a, b), [((2, 1, 3, 4), (5, 4, 2)), ((3, 4), (2, 4, 1))]),
+    OpCase("einsum_trace_diagonal", lambda a: einsum("ii", a) * einsum("ii->i", a), [((3, 3),)]),
+    OpCase("einsum_repeated_and_summed", lambda a, b: einsum("iij,jk->k", a, b), [((2, 2, 3), (3, 4))]),
+    OpCase("einsum_three_operands", lambda a, b, c: einsum("ab,bc,cd->ad", a, b, c), [((2, 3), (3, 4), (4, 2))]),
+    OpCase("einsum_outer_and_broadcast", lambda a, b, c: einsum("ij,ij,ij->i", a, b, c) + einsum("i,j->ij", a[0], c[0]).sum(),
+           [((2, 3), (2, 3), (1, 3))]),
+    OpCase("tensordot", lambda a, b: ops.tensordot(a, b, dims=([1, 2], [1, 0])), [((2, 3, 4), (4, 3, 5))]),
+    OpCase("tensordot_dims0", lambda a, b: ops.tensordot(a, b, dims=0), [((2, 3), (4,))]),
+    OpCase("dot_mv", lambda a, m: ops.dot(a, m[0]) * ops.mv(m, a), [((3,), (2, 3))]),
+    OpCase("addmm", lambda c, a, b: ops.addmm(c, a, b, beta=0.5, alpha=2.0), [((3,), (2, 4), (4, 3)), ((2, 3), (2, 4), (4, 3))]),
+    OpCase("baddbmm_addbmm", lambda c, a, b: ops.baddbmm(c, a, b, beta=1.5) + ops.addbmm(c, a, b, alpha=0.5),
+           [((2, 3), (2, 2, 4), (2, 4, 3))]),
+    OpCase("inv", ops.inv, [((3, 3),), ((2, 2, 2),)], prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("det", ops.det, [((3, 3),), ((2, 2, 2),)], prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("slogdet_logabsdet", lambda a: ops.slogdet(a).logabsdet, [((3, 3),), ((2, 2, 2),)],
+           prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("solve", ops.solve, [((3, 3), (3, 2)), ((2, 3, 3), (3,)), ((1, 3, 3), (2, 3, 1))],
+           prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("svdvals", ops.svdvals, [((4, 3),), ((2, 2, 3),)], prepare=_spread_singular_values, layouts=DISTINCT_LAYOUTS),
+    OpCase("svd_U", _svd_part(0), [((4, 3),), ((3, 3),), ((2, 3),)], prepare=_spread_singular_values,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("svd_Vh", _svd_part(2), [((4, 3),), ((3, 3),), ((2, 3),)], prepare=_spread_singular_values,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("svd_full_first_columns", _svd_part(0, full=True), [((4, 2),)], prepare=_spread_singular_values,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("svd_old_V", lambda a: svd_uv(a).V * svd_uv(a).S, [((4, 3),)], prepare=_spread_singular_values,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("matrix_norm_nuc_2", lambda a: linalg_norms.matrix_norm(a, "nuc") + linalg_norms.matrix_norm(a, -2, dim=(0, 1)),
+           [((3, 4),)], prepare=_spread_singular_values, layouts=DISTINCT_LAYOUTS),
+    OpCase("matrix_norm_1_inf", lambda a: linalg_norms.matrix_norm(a, 1, keepdim=True) * linalg_norms.matrix_norm(a, float("inf")),
+           [((3, 4),), ((2, 3, 3),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("vector_norm_p", lambda a: linalg_norms.vector_norm(a, 3, dim=1) + linalg_norms.vector_norm(a, -1.5, dim=0).sum(),
+           [((3, 4),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("median_kthvalue_mode", lambda a: order_statistics.median(a, 1).values * order_statistics.kthvalue(a, 3, 1).values
+           + order_statistics.median(a) + order_statistics.mode(a, 0).values.sum(), [((3, 4),)],
+           prepare=distinct, layouts=DISTINCT_LAYOUTS),
+]

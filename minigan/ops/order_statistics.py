@@ -1,0 +1,99 @@
+"""``median``, ``kthvalue`` and ``mode`` as PyTorch's. The position is found on the raw array (a
+stable sort, NaN last: minigan/ops/sorting.py's order); the value is read there with ``gather``, so
+the gradient goes to the element picked. Of an even count the median is the lower middle value,
+as PyTorch's; a NaN in a row makes that row's median NaN (and its index the NaN's)."""
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from ..autograd import Tensor, as_tensor
+from ..autograd.arguments import wrap_dim
+from ..autograd.gather_scatter import gather
+from ..backends import backend_of
+from .sorting import _order
+
+#: As ``torch.return_types.median``, ``kthvalue`` and ``mode``: ``.values``, ``.indices``.
+MedianResult = namedtuple("median", ["values", "indices"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+ModeResult = namedtuple("mode", ["values", "indices"])
+
+
+def _as_rows(input: Any, dim: int) -> tuple[Tensor, Tensor, int]:
+    """``input`` as a Tensor, the same with at least one dimension, and ``dim`` wrapped."""
+    input = input if isinstance(input, Tensor) else as_tensor(input)  # noqa: A001
+    axis = wrap_dim(dim, input.ndim)
+    return input, (input.reshape(1) if input.ndim == 0 else input), axis
+
+
+def _pick(input: Tensor, rows: Tensor, axis: int, positions: Any, keepdim: bool, result: type) -> Any:
+    """The element at sorted position ``positions`` (one per row, keepdims-shaped) along ``axis``."""
+    order = _order(rows, axis, False)
+    return _read(input, rows, axis, backend_of(rows.array).xp.take_along_axis(order, positions, axis=axis), keepdim,
+                 result)
+
+
+def _read(input: Tensor, rows: Tensor, axis: int, index: Any, keepdim: bool, result: type) -> Any:
+    """(values, indices) at ``index`` (keepdims-shaped, int64) along ``axis``: the values through gather."""
+    indices = Tensor._make(index, False, None)
+    values = gather(rows, axis, indices)
+    if input.ndim == 0:
+        return result(values.reshape(()), indices.reshape(()))
+    if not keepdim:
+        values, indices = values.squeeze(axis), indices.squeeze(axis)
+    return result(values, indices)
+
+
+def _positions(backend: Any, shape: tuple[int, ...], axis: int, at: Any) -> Any:
+    kept = tuple(1 if d == axis else n for d, n in enumerate(shape))
+    return backend.asarray(np.broadcast_to(np.asarray(at, dtype=np.int64), kept).copy())
+
+
+def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
+    """``median(t)``: the lower middle value of all elements (NaN if any is NaN, NaN when empty);
+    ``median(t, dim)``: (values, indices) along ``dim``."""
+    if dim is None:
+        input = input if isinstance(input, Tensor) else as_tensor(input)  # noqa: A001
+        if input.numel() == 0:
+            return Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
+        return median(input.reshape(-1), 0).values
+    input, rows, axis = _as_rows(input, dim)  # noqa: A001
+    backend = backend_of(rows.array)
+    if rows.shape[axis] == 0:
+        raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
+    nans = backend.to_numpy(backend.xp.sum(backend.xp.astype(rows.array != rows.array, backend.xp.int64), axis=axis,
+                                           keepdims=True))
+    n = rows.shape[axis]
+    at = np.where(nans > 0, n - nans, (n - 1) // 2)  # the first NaN, or the lower middle
+    return _pick(input, rows, axis, _positions(backend, rows.shape, axis, at), builtins.bool(keepdim), MedianResult)
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:  # noqa: A002
+    """(values, indices): the k-th smallest element (k from 1) along ``dim``; NaN counts as the largest."""
+    input, rows, axis = _as_rows(input, dim)  # noqa: A001
+    if isinstance(k, builtins.bool) or not isinstance(k, (builtins.int, np.integer)):
+        raise TypeError(f"kthvalue(): k must be an int, got {type(k).__name__}")
+    if not 1 <= k <= rows.shape[axis]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+    backend = backend_of(rows.array)
+    return _pick(input, rows, axis, _positions(backend, rows.shape, axis, k - 1), builtins.bool(keepdim),
+                 KthvalueResult)
+
+
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> ModeResult:  # noqa: A002
+    """(values, indices): the most frequent value along ``dim`` (the smallest of equally frequent ones)
+    and the index of its last occurrence, as PyTorch's."""
+    input, rows, axis = _as_rows(input, dim)  # noqa: A001
+    backend = backend_of(rows.array)
+    moved = np.moveaxis(backend.to_numpy(rows.array), axis, -1)
+    flat = moved.reshape(-1, moved.shape[-1])
+    found = np.empty(flat.shape[0], dtype=np.int64)
+    for r, row in enumerate(flat):  # one row at a time: a count of each distinct value
+        distinct, counts = np.unique(row, return_counts=True)
+        value = distinct[np.argmax(counts)]  # the first of the most frequent: the smallest
+        found[r] = np.flatnonzero((row == value) | (np.isnan(row) & np.isnan(value)))[-1]
+    index = backend.asarray(np.expand_dims(found.reshape(moved.shape[:-1]), axis))
+    return _read(input, rows, axis, index, builtins.bool(keepdim), ModeResult)
