@@ -648,6 +648,25 @@ def _(data):
     return Drawn(ops.svdvals, [a], np.linalg.svd(a, compute_uv=False))
 
 
+@prop(ops.ConstantPad)
+def _(data):
+    """F.pad in constant mode, against NumPy: crop by the negative widths, then np.pad by the positive ones."""
+    shape = data.draw(SHAPES_1D_UP)
+    widths = []
+    for axis in range(len(shape) - 1, len(shape) - 1 - data.draw(st.integers(1, len(shape))), -1):
+        before = data.draw(st.integers(-shape[axis], 3))
+        widths.append((before, data.draw(st.integers(-(shape[axis] - max(-before, 0)), 3))))
+    a, value = values(data, shape), data.draw(st.floats(-2.0, 2.0))
+    cropped, padded = [slice(None)] * len(shape), [(0, 0)] * len(shape)
+    for k, (before, after) in enumerate(widths):
+        cropped[len(shape) - 1 - k] = slice(max(-before, 0), shape[len(shape) - 1 - k] - max(-after, 0))
+        padded[len(shape) - 1 - k] = (max(before, 0), max(after, 0))
+    expected = np.pad(a[tuple(cropped)], padded, constant_values=value)
+    assume(expected.size > 0)
+    flat = [w for pair in widths for w in pair]
+    return Drawn(lambda x: ops.pad(x, flat, value=value), [a], expected)
+
+
 # ------------------------------------------------------------------ the tests
 def test_every_function_has_a_property():
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))

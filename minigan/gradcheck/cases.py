@@ -224,6 +224,23 @@ CONV_CASES: list[OpCase] = [
            prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("adaptive_max_pool2d_grow_none", lambda x: ops.adaptive_max_pool2d(x, (4, None)), [((1, 2, 3, 4),)],
            prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    # F.pad (minigan/ops/padding.py): constant with a crop on one side, and the three index modes
+    OpCase("pad_constant_crop", lambda x: ops.pad(x, (1, -1, 2, 0), value=0.5), [((2, 3, 4),), ((3, 2),)]),
+    OpCase("pad_reflect", lambda x: ops.pad(x, (2, 1, 1, 2), mode="reflect"), [((1, 2, 3, 4),)]),
+    OpCase("pad_replicate", lambda x: ops.pad(x, (2, -1, 0, 3), mode="replicate"), [((2, 3, 3),)]),
+    OpCase("pad_circular", lambda x: ops.pad(x, (1, 3, 2, 1), mode="circular"), [((1, 2, 3, 4),)]),
+    # 1-d convolutions and pooling (minigan/ops/convolution1d.py, the 2-d ops on a height of 1)
+    OpCase("conv1d", lambda x, w, b: ops.conv1d(x, w, b, stride=2, padding=1), [((2, 2, 7), (3, 2, 3), (3,))]),
+    OpCase("conv1d_same_dilation2", lambda x, w: ops.conv1d(x, w, padding="same", dilation=2), [((2, 6), (2, 2, 4))]),
+    OpCase("conv_transpose1d", lambda x, w, b: ops.conv_transpose1d(x, w, b, stride=2, padding=1, output_padding=1),
+           [((1, 3, 4), (3, 2, 3), (2,))]),
+    OpCase("max_pool1d", lambda x: ops.max_pool1d(x, 3, stride=2, padding=1), [((2, 2, 7),), ((2, 5),)],
+           prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("avg_pool1d_pad_excluded", lambda x: ops.avg_pool1d(x, 3, stride=2, padding=1, count_include_pad=False),
+           [((1, 2, 6),)]),
+    OpCase("adaptive_avg_pool1d", lambda x: ops.adaptive_avg_pool1d(x, 3), [((2, 2, 7),), ((2, 4),)]),
+    OpCase("adaptive_max_pool1d", lambda x: ops.adaptive_max_pool1d(x, 3), [((2, 2, 7),)], prepare=distinct,
+           layouts=DISTINCT_LAYOUTS),
 ]
 # The two Functions the convolutions' backward passes are made of, checked directly.
 _GEOMETRY = {"stride": (2, 1), "padding": (1, 0), "dilation": (1, 1)}

@@ -18,9 +18,14 @@ from .. import ops
 from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_bilinear, upsample_nearest
 from ..ops import sigmoid, tanh
 from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
+from ..ops.convolution1d import (
+    adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
+)
+from ..ops.padding import pad
 from ..ops.dims import log_softmax, softmax
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
 from .layers import batch_norm, linear
+from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .normalization import group_norm, instance_norm, layer_norm, local_response_norm
 from .losses import (
     bce,
@@ -111,6 +116,8 @@ __all__ = [
     "adaptive_max_pool2d", "interpolate", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
+    "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
+    "pixel_shuffle", "pixel_unshuffle",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

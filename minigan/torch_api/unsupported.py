@@ -18,8 +18,9 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
     ``hasattr(minigan.nn, "Conv2d")`` is False rather than an error."""
 
 
-_CONVOLUTIONS = "1-d and 3-d convolutions; minigan has Conv2d and ConvTranspose2d"
-_POOLING = "this pooling layer; minigan has MaxPool2d, AvgPool2d, AdaptiveAvgPool2d and AdaptiveMaxPool2d"
+_CONVOLUTIONS = "3-d convolutions; minigan has Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d"
+_POOLING = ("this pooling layer; minigan has MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d and "
+            "AdaptiveMaxPool1d/2d")
 _ATTENTION = "attention and Transformer layers"
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
@@ -38,18 +39,17 @@ TORCH: Mapping[str, str] = {
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
-    "conv1d": _CONVOLUTIONS, "conv3d": _CONVOLUTIONS,
+    "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
        for name in ("kron", "histc", "searchsorted", "bucketize", "cdist", "erf")},
 }
 
 NN: Mapping[str, str] = {
-    **{name: _CONVOLUTIONS for name in ("Conv1d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d")},
+    **{name: _CONVOLUTIONS for name in ("Conv3d", "ConvTranspose3d")},
     "Unfold": "nn.Unfold and nn.Fold", "Fold": "nn.Unfold and nn.Fold",
-    **{name: _POOLING for name in ("MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d")},
+    **{name: _POOLING for name in ("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d")},
     **{name: _ATTENTION for name in ("Transformer", "TransformerEncoder", "MultiheadAttention")},
     "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
-    "PixelShuffle": "pixel shuffle",
     "GELU": "the GELU activation (it needs erf)",
     "KLDivLoss": "KLDivLoss",
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
@@ -66,15 +66,14 @@ FUNCTIONAL: Mapping[str, str] = {
     **{name: _LOSS for name in ("kl_div", "poisson_nll_loss",
                                 "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss",
                                 "multilabel_margin_loss", "triplet_margin_loss", "cosine_embedding_loss")},
-    **{name: _CONVOLUTIONS for name in ("conv1d", "conv3d", "conv_transpose1d", "conv_transpose3d")},
-    **{name: _POOLING for name in ("max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
+    **{name: _CONVOLUTIONS for name in ("conv3d", "conv_transpose3d")},
+    **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
                                    "lp_pool2d")},
-    "pad": "padding as a function; Conv2d and ConvTranspose2d take padding=",
     "normalize": "F.normalize; divide by x.norm(dim=..., keepdim=True) instead",
     "cosine_similarity": "cosine similarity", "pairwise_distance": "pairwise distances",
     "unfold": "nn.Unfold and nn.Fold", "fold": "nn.Unfold and nn.Fold",
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
-    "pixel_shuffle": "pixel shuffle", "grid_sample": "grid sampling", "affine_grid": "grid sampling",
+    "grid_sample": "grid sampling", "affine_grid": "grid sampling",
     "scaled_dot_product_attention": _ATTENTION, "multi_head_attention_forward": _ATTENTION,
 }
 
