@@ -1,8 +1,8 @@
 """``torch.linalg`` as ``minigan.linalg`` (``import minigan.linalg as LA``, or ``minigan.linalg.inv``):
-inv, det, slogdet, solve, svd, svdvals, vector_norm, matrix_norm, norm, cross and matmul, batched
-over leading dimensions, with their gradients (minigan/ops/linalg.py, svd.py, linalg_norms.py).
+inv, det, slogdet, solve, svd, svdvals, qr, vector_norm, matrix_norm, norm, cross and matmul, batched
+over leading dimensions, with their gradients (minigan/ops/linalg.py, svd.py, qr.py, linalg_norms.py).
 A singular matrix raises :class:`LinAlgError`, a RuntimeError, as PyTorch's. The functions
-minigan lacks (qr, eigh, cholesky...) say so in one line."""
+minigan lacks (eigh, cholesky, lstsq...) say so in one line."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,10 +12,11 @@ from .ops.arithmetic import matmul
 from .ops.linalg import LinAlgError, det, inv, slogdet, solve
 from .ops.linalg_norms import matrix_norm, norm, vector_norm
 from .ops.products import cross as _cross
+from .ops.qr import qr
 from .ops.svd import svd, svdvals
 from .torch_api.unsupported import LINALG as _UNSUPPORTED, module_getattr as _module_getattr
 
-__all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "svd", "svdvals", "vector_norm", "matrix_norm", "norm",
+__all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "svd", "svdvals", "qr", "vector_norm", "matrix_norm", "norm",
            "cross", "matmul"]
 
 

@@ -1,4 +1,4 @@
-"""minigan.linalg (inv, det, slogdet, solve, svd, svdvals, the norms), torch.inverse/det/logdet/svd,
+"""minigan.linalg (inv, det, slogdet, solve, svd, svdvals, qr, the norms), torch.inverse/det/logdet/svd,
 median, kthvalue and mode: against PyTorch 2.14's values written out by hand, identities that hold
 by definition, and PyTorch's messages and error kinds."""
 import math
@@ -136,6 +136,35 @@ def test_svd_values_shapes_and_gradient_of_the_singular_values_are_pytorchs():
     np.testing.assert_allclose(LA.svdvals(minigan.arange(6.0).reshape(3, 2)).numpy(), [7.3865, 0.6632], atol=1e-4)
 
 
+def test_qr_values_and_gradient_are_pytorchs():
+    a = leaf([[3.0, 1.0], [1.0, 2.0], [0.0, 1.0]])
+    q, r = LA.qr(a)
+    np.testing.assert_allclose(q.detach().numpy(), [[-0.9486832981, 0.2672612419], [-0.3162277660, -0.8017837257],
+                                                    [0.0, -0.5345224838]], atol=1e-10)
+    np.testing.assert_allclose(r.detach().numpy(), [[-3.1622776602, -1.5811388301], [0.0, -1.8708286934]], atol=1e-10)
+    ((q * minigan.tensor([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]], dtype=minigan.float64)).sum()
+     + (r * minigan.tensor([[1.0, -2.0], [0.0, 0.5]], dtype=minigan.float64)).sum()).backward()
+    np.testing.assert_allclose(a.grad.numpy(), [[-1.4206194173, 1.8782765074], [1.0995805916, 0.6897257982],
+                                                [0.4664658710, -1.0308647902]], atol=1e-10)
+    wide = leaf([[3.0, 1.0, 2.0], [1.0, 2.0, -1.0]])
+    q, r = LA.qr(wide)
+    (q.sum() + (r * r).sum()).backward()
+    np.testing.assert_allclose(r.detach().numpy(), [[-3.1622776602, -1.5811388301, -1.5811388301],
+                                                    [0.0, 1.5811388301, -1.5811388301]], atol=1e-10)
+    np.testing.assert_allclose(wide.grad.numpy(), [[6.1897366596, 2.0, 4.0], [1.4307900212, 4.0, -2.0]], atol=1e-10)
+    assert type(LA.qr(a)).__name__ == "linalg_qr" and LA.qr(a, mode="complete").Q.shape == (3, 3)
+    only_r = LA.qr(a, mode="r")
+    assert only_r.Q.shape == (0,) and only_r.R.shape == (2, 2)
+    with pytest.raises(RuntimeError, match="The derivative of linalg.qr depends on Q, which is not computed when "
+                                           "mode='r'"):
+        only_r.R.sum().backward()
+    with pytest.raises(RuntimeError, match="The QR decomposition is not differentiable when mode='complete' and "
+                                           "nrows > ncols."):
+        LA.qr(leaf([[3.0, 1.0], [1.0, 2.0], [0.0, 1.0]]), mode="complete").R.sum().backward()
+    with pytest.raises(RuntimeError, match="qr received unrecognized mode 'x' but expected one of 'reduced'"):
+        LA.qr(a, mode="x")
+
+
 def test_norms_are_pytorchs():
     x = minigan.tensor([[3.0, -4.0], [1.0, 2.0], [0.0, -2.0]])
     expected = {2: [3.1622776985, 4.8989796638], 1: [4, 8], 3: [3.0365891457, 4.3088693619], math.inf: [3, 4],
@@ -182,9 +211,10 @@ def test_linalg_runs_on_the_test_device():
     np.testing.assert_allclose(LA.solve(on_device, minigan.ones(3, dtype=minigan.float64).to("strict")).to("cpu").numpy(),
                                np.linalg.solve(a.numpy(), np.ones(3)), rtol=1e-12)
     np.testing.assert_allclose(LA.svdvals(on_device).to("cpu").numpy(), np.linalg.svd(a.numpy())[1], rtol=1e-12)
+    np.testing.assert_allclose(LA.qr(on_device).R.to("cpu").numpy(), np.linalg.qr(a.numpy())[1], rtol=1e-12)
 
 
 def test_unsupported_linalg_names_say_so():
-    with pytest.raises(minigan.UnsupportedFeatureError, match="torch.linalg.qr is not supported by minigan"):
-        LA.qr  # noqa: B018
+    with pytest.raises(minigan.UnsupportedFeatureError, match="torch.linalg.eigh is not supported by minigan"):
+        LA.eigh  # noqa: B018
     assert minigan.linalg is LA and not hasattr(LA, "no_such_function")

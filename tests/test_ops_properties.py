@@ -667,6 +667,19 @@ def _(data):
     return Drawn(lambda x: ops.pad(x, flat, value=value), [a], expected)
 
 
+@prop(ops.QrPart)
+def _(data):
+    from minigan.ops.qr import qr
+
+    n = data.draw(st.integers(1, 3))
+    m = data.draw(st.integers(n, 4))
+    # full column rank (R invertible), and no exact zero below the diagonal, where LAPACK's signs jump
+    a = off_zero(values(data, (m, n))) + 10.0 * np.eye(m, n)
+    q, r = np.linalg.qr(a)
+    which = data.draw(st.sampled_from(["Q", "R"]))
+    return Drawn(lambda x: getattr(qr(x), which), [a], q if which == "Q" else r)
+
+
 # ------------------------------------------------------------------ the tests
 def test_every_function_has_a_property():
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))

@@ -1,7 +1,7 @@
 """Gradcheck cases for einsum and the linear algebra (minigan/ops/einsum.py, matrix_products.py,
-linalg.py, svd.py, linalg_norms.py, order_statistics.py); minigan/gradcheck/cases.py adds them to its
+linalg.py, svd.py, qr.py, linalg_norms.py, order_statistics.py); minigan/gradcheck/cases.py adds them to its
 registry. Square inputs are made well conditioned (3 I added), SVD inputs get singular values at
-least 0.5 apart (their gradient divides by s_i^2 - s_j^2 and by s_i)."""
+least 0.5 apart (their gradient divides by s_i^2 - s_j^2 and by s_i; QR's solves with R)."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +9,7 @@ import numpy as np
 from .. import ops
 from ..ops import linalg_norms, order_statistics
 from ..ops.einsum import einsum
+from ..ops.qr import qr
 from ..ops.svd import svd, svd_uv
 from .opcase import DISTINCT_LAYOUTS, OpCase, distinct
 
@@ -68,6 +69,12 @@ LINALG_CASES: list[OpCase] = [
     OpCase("svd_full_first_columns", _svd_part(0, full=True), [((4, 2),)], prepare=_spread_singular_values,
            layouts=DISTINCT_LAYOUTS),
     OpCase("svd_old_V", lambda a: svd_uv(a).V * svd_uv(a).S, [((4, 3),)], prepare=_spread_singular_values,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("qr_Q", lambda a: qr(a).Q, [((4, 3),), ((3, 3),), ((2, 3, 2),)], prepare=_spread_singular_values,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("qr_R", lambda a: qr(a).R, [((4, 3),), ((2, 2, 2),)], prepare=_spread_singular_values,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("qr_wide", lambda a: qr(a).Q * qr(a).R.sum(), [((2, 4),)], prepare=_spread_singular_values,
            layouts=DISTINCT_LAYOUTS),
     OpCase("matrix_norm_nuc_2", lambda a: linalg_norms.matrix_norm(a, "nuc") + linalg_norms.matrix_norm(a, -2, dim=(0, 1)),
            [((3, 4),)], prepare=_spread_singular_values, layouts=DISTINCT_LAYOUTS),

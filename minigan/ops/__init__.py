@@ -64,4 +64,5 @@ from .einsum import Einsum, tensordot  # einsum itself: minigan.ops.einsum.einsu
 from .matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .linalg import Det, Inv, LinAlgError, LogAbsDet, Solve, det, inv, logdet, slogdet, solve
 from .svd import SvdPart, svdvals
+from .qr import QrPart
 from . import linalg_norms, order_statistics  # torch.linalg's norms; median, kthvalue, mode

@@ -109,9 +109,9 @@ FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not to
 }
 
 LINALG: Mapping[str, str] = {  # torch.linalg
-    **{name: "this linear-algebra function; minigan.linalg has inv, det, slogdet, solve, svd, svdvals, "
+    **{name: "this linear-algebra function; minigan.linalg has inv, det, slogdet, solve, svd, svdvals, qr, "
              "vector_norm, matrix_norm, norm and cross"
-       for name in ("qr", "cholesky", "eig", "eigh", "eigvals", "eigvalsh", "lstsq", "pinv", "matrix_rank",
+       for name in ("cholesky", "eig", "eigh", "eigvals", "eigvalsh", "lstsq", "pinv", "matrix_rank",
                     "matrix_power", "matrix_exp", "lu", "lu_factor", "lu_solve", "cond", "multi_dot",
                     "householder_product", "tensorinv", "tensorsolve", "vecdot", "solve_triangular",
                     "cholesky_ex", "inv_ex", "solve_ex", "ldl_factor", "ldl_solve", "vander", "diagonal")},
