@@ -241,6 +241,10 @@ CONV_CASES: list[OpCase] = [
     OpCase("adaptive_avg_pool1d", lambda x: ops.adaptive_avg_pool1d(x, 3), [((2, 2, 7),), ((2, 4),)]),
     OpCase("adaptive_max_pool1d", lambda x: ops.adaptive_max_pool1d(x, 3), [((2, 2, 7),)], prepare=distinct,
            layouts=DISTINCT_LAYOUTS),
+    # F.unfold and F.fold (minigan/ops/unfold.py): overlapping windows, padding, dilation, unbatched forms
+    OpCase("unfold", lambda x: ops.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
+           [((2, 2, 4, 5),), ((2, 3, 3),)]),
+    OpCase("fold", lambda c: ops.fold(c, (4, 5), 2, padding=1, stride=(2, 1)), [((2, 8, 18),), ((4, 18),)]),
 ]
 # The two Functions the convolutions' backward passes are made of, checked directly.
 _GEOMETRY = {"stride": (2, 1), "padding": (1, 0), "dilation": (1, 1)}

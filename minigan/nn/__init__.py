@@ -11,6 +11,7 @@ from .padding import (
     ZeroPad3d,
 )
 from .pixel_shuffle import PixelShuffle, PixelUnshuffle
+from .fold import Fold, Unfold
 from .layers import (
     BatchNorm1d,
     BatchNorm2d,
@@ -40,7 +41,7 @@ __all__ = [
     "Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ReflectionPad1d",
     "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
-    "CircularPad1d", "CircularPad2d", "CircularPad3d", "PixelShuffle", "PixelUnshuffle",
+    "CircularPad1d", "CircularPad2d", "CircularPad3d", "PixelShuffle", "PixelUnshuffle", "Unfold", "Fold",
     "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
     "Softmax", "LogSoftmax", "SiLU", "ELU", "Softplus",
     "functional", "init", "parallel",

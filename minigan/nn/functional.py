@@ -22,6 +22,7 @@ from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )
 from ..ops.padding import pad
+from ..ops.unfold import fold, unfold
 from ..ops.dims import log_softmax, softmax
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
 from .layers import batch_norm, linear
@@ -117,7 +118,7 @@ __all__ = [
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
-    "pixel_shuffle", "pixel_unshuffle",
+    "pixel_shuffle", "pixel_unshuffle", "unfold", "fold",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

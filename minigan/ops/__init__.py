@@ -11,7 +11,7 @@ masked_fill, nonzero, outer, lerp), ``arithmetic``, ``reductions``, ``cumulative
 logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
-from matrix products and an index), ``padding`` (F.pad's four modes), ``convolution1d`` (the 1-d
+from matrix products and an index), ``padding`` (F.pad's four modes), ``unfold`` (F.unfold, F.fold), ``convolution1d`` (the 1-d
 convolutions and pooling: the 2-d ones on a height of 1); ``dims`` gives the reductions PyTorch's arguments
 (``dim=``, ``keepdim=``, (values, indices)). Linear algebra: ``einsum`` (einsum, tensordot),
 ``matrix_products`` (dot, mv, addmm, baddbmm, addbmm), ``linalg`` (inv, det, slogdet, logdet, solve),
@@ -56,6 +56,7 @@ from .convolution import (
 from .resize import upsample_bilinear
 from .adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from .padding import ConstantPad, pad
+from .unfold import fold, unfold
 from .convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )

@@ -46,7 +46,6 @@ TORCH: Mapping[str, str] = {
 
 NN: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("Conv3d", "ConvTranspose3d")},
-    "Unfold": "nn.Unfold and nn.Fold", "Fold": "nn.Unfold and nn.Fold",
     **{name: _POOLING for name in ("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d")},
     **{name: _ATTENTION for name in ("Transformer", "TransformerEncoder", "MultiheadAttention")},
     "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
@@ -71,7 +70,6 @@ FUNCTIONAL: Mapping[str, str] = {
                                    "lp_pool2d")},
     "normalize": "F.normalize; divide by x.norm(dim=..., keepdim=True) instead",
     "cosine_similarity": "cosine similarity", "pairwise_distance": "pairwise distances",
-    "unfold": "nn.Unfold and nn.Fold", "fold": "nn.Unfold and nn.Fold",
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
     "grid_sample": "grid sampling", "affine_grid": "grid sampling",
     "scaled_dot_product_attention": _ATTENTION, "multi_head_attention_forward": _ATTENTION,
