@@ -123,6 +123,26 @@ def _channel_dropout(x: Tensor) -> Tensor:
     return nn.Dropout2d(0.5, rng=np.random.default_rng(7))(x)
 
 
+class _AttentionOutputs(nn.Module):
+    """MultiheadAttention's output and weights in one Tensor, called with fixed masks."""
+
+    def __init__(self, attention: nn.Module, **call: object) -> None:
+        super().__init__()
+        self.attention, self.call = attention, call
+
+    def forward(self, query: Tensor, key: Tensor, value: Tensor) -> Tensor:
+        out, weights = self.attention(query, key, value, **self.call)
+        return ops.cat([out.reshape(-1), weights.reshape(-1)])
+
+
+def _mask(rows: list[list[bool]]) -> Tensor:
+    return Tensor._make(np.array(rows), False, None)
+
+
+_KEEP = _mask([[True, False], [False, False], [True, True]])  # the second query sees no key: 0s
+_BLOCK = _mask([[False, True], [False, False], [True, False]])  # MultiheadAttention's reading: True blocks
+
+
 LAYER_CASES: list[OpCase] = [
     _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
     _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
@@ -204,6 +224,19 @@ LAYER_CASES: list[OpCase] = [
     OpCase("F.instance_norm", lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [((2, 3, 4), (3,), (3,))]),
     OpCase("F.local_response_norm", lambda x: F.local_response_norm(x, 2, alpha=1.0, beta=1.2, k=0.5),
            [((2, 3, 4),)]),
+    # Attention (minigan/nn/attention.py): through query, key, value and every weight, masks fixed
+    OpCase("scaled_dot_product_attention(bool mask)", lambda q, k, v: F.scaled_dot_product_attention(q, k, v, _KEEP),
+           [((2, 3, 4), (2, 2, 4), (2, 2, 3))]),
+    OpCase("scaled_dot_product_attention(causal, gqa)",
+           lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.6, enable_gqa=True),
+           [((1, 4, 3, 2), (1, 2, 4, 2), (1, 2, 4, 3))]),
+    _layer_case("nn.MultiheadAttention", _AttentionOutputs(
+        nn.MultiheadAttention(4, 2, rng=_generator, dtype=np.float64), attn_mask=_BLOCK, average_attn_weights=False),
+        [((3, 2, 4), (2, 2, 4), (2, 2, 4)), ((3, 4), (2, 4), (2, 4))]),
+    _layer_case("nn.MultiheadAttention(kdim, vdim, bias_kv, zero_attn)", _AttentionOutputs(
+        nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True, kdim=3, vdim=5, batch_first=True,
+                              rng=_generator, dtype=np.float64), key_padding_mask=_mask([[False, True], [False, False]])),
+        [((2, 3, 4), (2, 2, 3), (2, 2, 5))]),
     # Losses are checked with respect to their targets too (a GAN may feed a graph into them).
     OpCase("F.binary_cross_entropy", F.binary_cross_entropy, [((4, 3), (4, 3))], prepare=_probabilities_and_targets),
     OpCase("F.bce_with_logits", F.binary_cross_entropy_with_logits, [((4, 3), (4, 3)), ((), ())],

@@ -25,6 +25,7 @@ from ..ops.padding import pad
 from ..ops.unfold import fold, unfold
 from ..ops.dims import log_softmax, softmax
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .layers import batch_norm, linear
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .normalization import group_norm, instance_norm, layer_norm, local_response_norm
@@ -117,6 +118,7 @@ __all__ = [
     "adaptive_max_pool2d", "interpolate", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
+    "scaled_dot_product_attention", "multi_head_attention_forward",
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold",
 ]

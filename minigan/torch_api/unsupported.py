@@ -47,7 +47,7 @@ TORCH: Mapping[str, str] = {
 NN: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("Conv3d", "ConvTranspose3d")},
     **{name: _POOLING for name in ("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d")},
-    **{name: _ATTENTION for name in ("Transformer", "TransformerEncoder", "MultiheadAttention")},
+    **{name: _ATTENTION for name in ("Transformer", "TransformerEncoder")},
     "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
     "GELU": "the GELU activation (it needs erf)",
     "KLDivLoss": "KLDivLoss",
@@ -72,7 +72,6 @@ FUNCTIONAL: Mapping[str, str] = {
     "cosine_similarity": "cosine similarity", "pairwise_distance": "pairwise distances",
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
     "grid_sample": "grid sampling", "affine_grid": "grid sampling",
-    "scaled_dot_product_attention": _ATTENTION, "multi_head_attention_forward": _ATTENTION,
 }
 
 TENSOR: Mapping[str, str] = {
