@@ -150,6 +150,21 @@ def test_layers_and_their_reprs_as_pytorch():
         nn.ReflectionPad1d(2)(minigan.zeros(1, 1, 4, 4))
 
 
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_conv2d_padding_modes_pad_first(mode):
+    conv = nn.Conv2d(3, 4, (3, 2), stride=(2, 1), padding=(1, 2), padding_mode=mode, dtype=np.float64)
+    a = np.random.default_rng(4).standard_normal((2, 3, 6, 7))
+    padded = minigan.tensor(np.pad(a, [(0, 0), (0, 0), (1, 1), (2, 2)], mode=NUMPY_MODE[mode]))
+    expected = F.conv2d(padded, conv.weight, conv.bias, stride=(2, 1)).numpy()
+    np.testing.assert_allclose(conv(minigan.tensor(a)).numpy(), expected, rtol=1e-12, atol=1e-12)
+    # PyTorch 2.14's repr
+    assert repr(conv) == f"Conv2d(3, 4, kernel_size=(3, 2), stride=(2, 1), padding=(1, 2), padding_mode={mode})"
+    with pytest.raises(ValueError, match='Only "zeros" padding mode is supported for ConvTranspose2d'):
+        nn.ConvTranspose2d(3, 4, 3, padding_mode=mode)
+    with pytest.raises(ValueError, match=r"Conv2d: padding_mode must be one of \('zeros', 'reflect'"):
+        nn.Conv2d(3, 4, 3, padding_mode="mirror")
+
+
 # ------------------------------------------------------------------ pixel shuffle
 def test_pixel_shuffle_values_as_pytorch():
     x = minigan.arange(2 * 8 * 2 * 3.0).reshape(2, 8, 2, 3)

@@ -190,6 +190,8 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.AdaptiveMaxPool1d", nn.AdaptiveMaxPool1d(3), [((1, 2, 7),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("nn.Unfold", nn.Unfold(2, stride=1), [((1, 2, 3, 4),)]),
     OpCase("nn.Fold", nn.Fold((3, 4), 2), [((1, 8, 6),)]),
+    _layer_case("nn.Conv2d(circular)", nn.Conv2d(2, 3, 3, padding=(1, 2), padding_mode="circular",
+                                                 rng=np.random.default_rng(43), dtype=np.float64), [((1, 2, 3, 4),)]),
     _layer_case("nn.Embedding", _EmbeddingTimesInput(), [((2, 3, 4),)]),
     OpCase("nn.Dropout2d", _channel_dropout, [((2, 3, 2, 2),)]),
     OpCase("nn.Unflatten", lambda x: nn.Unflatten(1, (2, 3))(x) * 2.0, [((2, 6),)]),

@@ -18,6 +18,7 @@ from .layers import _check_tensor
 from .module import Module, Parameter
 
 Pair = tuple[int, int]
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _module_pair(layer: str, what: str, value: Any, minimum: int) -> Pair:
@@ -36,8 +37,8 @@ class _ConvNd(Module):
                 raise ValueError(f"{name}: {what} must be a positive int, got {value!r}")
         if groups != 1:
             raise NotImplementedError(f"{name}: groups={groups} is not supported; minigan's convolutions have groups=1")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{name}: padding_mode={padding_mode!r} is not supported; only 'zeros'")
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.kernel_size = _module_pair(name, "kernel_size", kernel_size, 1)
         self.stride = _module_pair(name, "stride", stride, 1)
@@ -67,12 +68,15 @@ class _ConvNd(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1, 1):
             text += f", dilation={self.dilation}"
-        return text + ("" if self.bias is not None else ", bias=False")
+        text += "" if self.bias is not None else ", bias=False"
+        return text + ("" if self.padding_mode == "zeros" else f", padding_mode={self.padding_mode}")
 
 
 class Conv2d(_ConvNd):
     """2-D convolution (cross-correlation): (N, in_channels, H, W) -> (N, out_channels, OH, OW),
-    OH = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1. Weight (out, in, kh, kw)."""
+    OH = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1. Weight (out, in, kh, kw).
+
+    ``padding_mode`` "reflect", "replicate" or "circular" pads with F.pad first, as PyTorch's."""
 
     fuses_activation = True
 
@@ -85,8 +89,11 @@ class Conv2d(_ConvNd):
     def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
         """The convolution, then ``activation`` (what Sequential passes for a following activation
         layer), fused with the bias."""
-        return ops.conv2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding, self.dilation,
-                           activation=activation, negative_slope=negative_slope)
+        x, padding = _check_tensor(self, x), self.padding
+        if self.padding_mode != "zeros":
+            x, padding = ops.pad(x, (padding[1], padding[1], padding[0], padding[0]), self.padding_mode), 0
+        return ops.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, activation=activation,
+                          negative_slope=negative_slope)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -99,6 +106,8 @@ class ConvTranspose2d(_ConvNd):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
                  padding_mode: str = "zeros", rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for ConvTranspose2d, got {padding_mode!r}')
         super().__init__("ConvTranspose2d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
                          bias, padding_mode, (int(in_channels), int(out_channels)), rng, dtype)
         self.output_padding = _module_pair("ConvTranspose2d", "output_padding", output_padding, 0)

@@ -13,11 +13,9 @@ from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d, single_argument,
 )
 from ..ops.padding import pad
-from .conv import _ConvNd
+from .conv import PADDING_MODES, _ConvNd
 from .layers import _check_tensor
 from .module import Module, Parameter
-
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _Conv1dBase(Module):
