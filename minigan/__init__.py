@@ -30,6 +30,7 @@ from .torch_api.functions import (
     abs_, ceil_, cos_, exp_, floor_, log_, neg_, reciprocal_, relu_, round_, sigmoid_, sin_, sqrt_, tanh_, trunc_,
 )
 from .autograd.pytorch_methods import chunk, split
+from .ops.parts import unbind
 from . import nn, optim
 from .torch_api.serialization import load, save
 from . import cuda, data
@@ -69,6 +70,7 @@ __all__ = [
     "trunc_", "reciprocal_",
     "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "flip", "roll", "tril", "triu", "diag", "outer",
     "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
+    "unbind",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",

@@ -313,6 +313,28 @@ def _(data):
     return Drawn(lambda *xs: ops.stack(xs, axis=axis), arrays, np.stack(arrays, axis=axis))
 
 
+@prop(ops.Split)
+@prop(ops.Part)
+def _(data):
+    """Some parts of a drawn split (or unbind), each squared and weighted by its number, joined
+    again: the parts left out get a zero gradient through the split."""
+    shape = data.draw(SHAPES_1D_UP)
+    axis, a = an_axis(data, len(shape)), values(data, shape)
+    length = shape[axis]
+    squeeze = data.draw(st.booleans(), label="unbind")
+    cuts = [] if squeeze else sorted(data.draw(st.lists(st.integers(0, length), max_size=3), label="cuts"))
+    bounds = list(range(length + 1)) if squeeze else [0] + cuts + [length]
+    kept = data.draw(st.lists(st.integers(0, len(bounds) - 2), min_size=1, max_size=3, unique=True), label="kept")
+    take = lambda v, k: np.take(v, k, axis) if squeeze else np.take(v, range(bounds[k], bounds[k + 1]), axis)  # noqa: E731
+    join = np.stack if squeeze else np.concatenate
+    expected = join([take(a, k) ** 2 * (k + 1) for k in kept], axis=axis)
+
+    def fn(x):
+        pieces = ops.unbind(x, axis) if squeeze else ops.parts(x, np.diff(bounds), axis)
+        return (ops.stack if squeeze else ops.concatenate)([pieces[k] * pieces[k] * float(k + 1) for k in kept], axis)
+    return Drawn(fn, [a], expected)
+
+
 # ------------------------------------------------------------------ along an axis
 @prop(ops.LogSoftmax)
 def _(data):

@@ -107,6 +107,9 @@ class MathMethods:
     def cross(self, other: Any, dim: Any = None) -> Any:
         return ops.cross(self, other, dim)
 
+    def unbind(self, dim: int = 0) -> Any:
+        return ops.unbind(self, dim)
+
     def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
                dim: Any = None) -> Any:
         return ops.unique(self, sorted, return_inverse, return_counts, dim)

@@ -157,6 +157,9 @@ OP_CASES: list[OpCase] = [
     OpCase("astype", _astype_float64, [((3, 4),), ((),)]),
     OpCase("concatenate", lambda a, b: ops.concatenate([a, b], axis=1), [((2, 3), (2, 4))]),
     OpCase("stack", lambda a, b: ops.stack([a, b], axis=1), [((2, 3), (2, 3))]),
+    # parts and unbind: the split joins the parts' gradients (zeros for the part left unused)
+    OpCase("parts", lambda a: ops.concatenate([p * p * float(k + 1) for k, p in enumerate(ops.parts(a, [1, 3, 2], axis=1)[::2])], axis=1), [((2, 6),)]),
+    OpCase("unbind", lambda a: ops.stack([p * p * float(k + 1) for k, p in enumerate(ops.unbind(a, -1)[1:])], 0), [((3, 4),), ((4,),)]),
     OpCase("relu", lambda a: a.relu(), [((3, 3),)], prepare=off_zero),
     OpCase("leaky_relu", lambda a: a.leaky_relu(0.2), [((3, 3),)], prepare=off_zero),
     OpCase("sigmoid", lambda a: a.sigmoid(), [((3, 3),)]),

@@ -2,7 +2,10 @@
 and the one-step cells ``RNNCell``, ``LSTMCell`` and ``GRUCell``.
 
 Each step is written with the engine's ops (linear, sigmoid, tanh, relu, slicing, stack, cat), so
-gradients and second derivatives come from their own backward passes. With x the input, h the
+gradients and second derivatives come from their own backward passes. A layer projects the whole
+sequence at once and takes its steps with ``ops.unbind``, whose backward stacks the steps'
+gradients once: forward and backward cost O(L) in the sequence length (a slice per step would
+scatter into a zero array of the whole sequence at every step, O(L^2)). With x the input, h the
 hidden state and every gate's rows stacked in the weights in PyTorch's order:
 
     RNN   h' = act(W_ih x + b_ih + W_hh h + b_hh)
@@ -31,10 +34,10 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 # ====================================================================== one step
-def _split(gates: Tensor, count: int) -> list[Tensor]:
-    """The gates' blocks of columns, each of width hidden_size, in the weights' row order."""
-    width = gates.shape[-1] // count
-    return [gates[..., k * width:(k + 1) * width] for k in range(count)]
+def _split(gates: Tensor, count: int) -> tuple[Tensor, ...]:
+    """The gates' blocks of columns, each of width hidden_size, in the weights' row order (parts:
+    their backward is one concatenation, not one zero array of the gates' shape per block)."""
+    return ops.parts(gates, (gates.shape[-1] // count,) * count, axis=-1)
 
 
 def _step(mode: str, x_proj: Tensor, state: Any, weight_hh: Tensor, bias_hh: Tensor | None) -> Any:
@@ -204,11 +207,11 @@ class RNNBase(Module):
             for direction in range(self._directions):
                 weight_ih, weight_hh, bias_ih, bias_hh = self._weights(layer, direction)
                 x_proj = ops.linear(x.reshape(length * batch, x.shape[2]), weight_ih, bias_ih)
-                x_proj = x_proj.reshape(length, batch, x_proj.shape[1])
+                x_steps = ops.unbind(x_proj.reshape(length, batch, x_proj.shape[1]), 0)  # backward: one stack
                 state = states[layer * self._directions + direction]
                 steps = []
                 for t in (reversed(range(length)) if direction else range(length)):
-                    state = _step(self.mode, x_proj[t], state, weight_hh, bias_hh)
+                    state = _step(self.mode, x_steps[t], state, weight_hh, bias_hh)
                     steps.append(state[0] if self.mode == "LSTM" else state)
                 outputs.append(ops.stack(steps[::-1] if direction else steps, axis=0))
                 finals.append(state)

@@ -5,7 +5,8 @@ Because every backward is made of these same ops, the backward pass can be recor
 (``create_graph=True``), which gives second derivatives for everything here.
 
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
-``shape``, ``elementwise``, ``trig`` (trigonometric and hyperbolic), ``rounding`` (sign, ceil, floor,
+``shape``, ``parts`` (unbind: parts whose backward joins their gradients once), ``elementwise``,
+``trig`` (trigonometric and hyperbolic), ``rounding`` (sign, ceil, floor,
 round, trunc: gradient zero), ``reorder`` (flip, roll, tril, triu, diag, index_select,
 masked_fill, nonzero, outer, lerp), ``arithmetic``, ``reductions``, ``cumulative`` (cumsum, cumprod,
 logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
@@ -21,6 +22,7 @@ from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
     concatenate, expand, getitem, permute, reshape, reversed_dims, stack, transpose,
 )
+from .parts import Part, Split, parts, unbind
 from .elementwise import (
     Abs, AsType, Clamp, Exp, Expm1, Log, Log1p, Maximum, Minimum, Reciprocal, Rsqrt, Sqrt, ToDevice, Where, abs, astype,
     cast, clamp, clip, clone, exp, expm1, log, log1p, maximum, minimum, reciprocal, rsqrt, sqrt, to_device, where,
