@@ -32,6 +32,7 @@ from .torch_api.functions import (
 from .autograd.pytorch_methods import chunk, split
 from .ops.parts import unbind
 from . import nn, optim
+from .nn.distance import cdist
 from .torch_api.serialization import load, save
 from . import cuda, data
 from . import linalg  # torch.linalg
@@ -62,7 +63,7 @@ __all__ = [
     "manual_seed", "trace", "fusion", "ops", "nn", "optim", "save", "load",
     "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "expm1", "leaky_relu", "log", "log1p", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
-    "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm",
+    "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm", "cdist",
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
     "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt", "prod", "cross",
     "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",

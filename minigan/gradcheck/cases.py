@@ -13,6 +13,7 @@ from .. import formulas, ops
 from ..autograd import Tensor
 from .array_cases import ARRAY_CASES
 from .layer_cases import LAYER_CASES
+from .loss_cases import LOSS_CASES
 from .linalg_cases import LINALG_CASES
 from .opcase import (
     DISTINCT_LAYOUTS, LAYOUTS, OpCase, as_drawn, apart, can_take, clamp_safe, describe_shapes, distinct,
@@ -271,7 +272,7 @@ def find_case(name: str) -> OpCase:
 
 def all_cases() -> list[OpCase]:
     """The op cases plus the nn layer and loss cases."""
-    return OP_CASES + LAYER_CASES
+    return OP_CASES + LAYER_CASES + LOSS_CASES
 
 
 __all__ = ["OpCase", "OP_CASES", "LAYOUTS", "all_cases", "find_case", "describe_shapes", "layout_of", "can_take", "with_layout", "lay_out"]

@@ -29,6 +29,12 @@ from .layers import (
 from .activation import ELU, LogSoftmax, SiLU, Softmax, Softplus
 from .dropout import Dropout2d
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
+from .losses_likelihood import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
+from .losses_margin import (
+    CosineEmbeddingLoss, HingeEmbeddingLoss, MarginRankingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss,
+    MultiMarginLoss, SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss,
+)
+from .distance import CosineSimilarity, PairwiseDistance
 from .regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from .module import Module, Parameter
 from .normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, LocalResponseNorm
@@ -48,6 +54,9 @@ __all__ = [
     "functional", "init", "parallel",
     "ModuleList", "ModuleDict", "Embedding", "Dropout2d",
     "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
+    "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss", "HingeEmbeddingLoss", "MarginRankingLoss", "SoftMarginLoss",
+    "MultiLabelSoftMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+    "CosineEmbeddingLoss", "CosineSimilarity", "PairwiseDistance",
     "MultiheadAttention",
     "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
 ]

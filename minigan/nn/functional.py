@@ -3,7 +3,9 @@
 Activations, dropout, convolutions and pooling are the engine's ops (``relu``, ``leaky_relu``, ``dropout`` and
 ``softplus`` take PyTorch's ``inplace``, ``beta`` and ``threshold`` here; ``silu`` and ``elu`` are written with
 them); ``linear`` and ``batch_norm`` are the layers' computations without the Module; ``one_hot`` makes class
-labels into rows; the losses live in :mod:`minigan.nn.losses` and :mod:`minigan.nn.regression`. Arguments carry
+labels into rows; the losses live in :mod:`minigan.nn.losses`, :mod:`minigan.nn.regression`,
+:mod:`minigan.nn.losses_likelihood` and :mod:`minigan.nn.losses_margin`; ``normalize``, ``cosine_similarity`` and
+``pairwise_distance`` in :mod:`minigan.nn.distance`. Arguments carry
 PyTorch's names (``input``, ``target``), so keyword calls written for PyTorch work too.
 """
 from __future__ import annotations
@@ -38,6 +40,12 @@ from .losses import (
     nll_loss,
 )
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
+from .distance import cosine_similarity, normalize, pairwise_distance
+from .losses_likelihood import gaussian_nll_loss, kl_div, poisson_nll_loss
+from .losses_margin import (
+    cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss, multilabel_margin_loss,
+    multilabel_soft_margin_loss, soft_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss,
+)
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002 - PyTorch's names
@@ -118,6 +126,10 @@ __all__ = [
     "adaptive_max_pool2d", "interpolate", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
+    "normalize", "cosine_similarity", "pairwise_distance", "kl_div", "poisson_nll_loss", "gaussian_nll_loss",
+    "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
+    "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+    "cosine_embedding_loss",
     "scaled_dot_product_attention", "multi_head_attention_forward",
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold",

@@ -7,6 +7,7 @@ shape exactly, because a silently broadcast (N,) against (N, 1) is a classic GAN
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,19 @@ _REDUCTIONS = ("mean", "sum", "none")
 def check_reduction(name: str, reduction: str) -> None:
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """``reduction`` itself, or, when PyTorch's deprecated ``size_average`` or ``reduce`` is given,
+    the reduction they stand for, as PyTorch reads them (each None counts as True): both true
+    "mean", ``reduce`` alone "sum", ``reduce=False`` "none"; with PyTorch's deprecation warning."""
+    if size_average is None and reduce is None:
+        return reduction
+    keep_reduce = reduce is None or bool(reduce)
+    chosen = ("mean" if size_average is None or bool(size_average) else "sum") if keep_reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{chosen}' instead.",
+                  UserWarning, stacklevel=3)
+    return chosen
 
 
 def reduce_loss(loss: Tensor, reduction: str) -> Tensor:
@@ -73,4 +87,4 @@ class Loss(Module):
         return f"reduction={self.reduction!r}"
 
 
-__all__ = ["Loss", "check_reduction", "reduce_loss", "check_input", "target_like"]
+__all__ = ["Loss", "check_reduction", "legacy_reduction", "reduce_loss", "check_input", "target_like"]

@@ -41,7 +41,7 @@ TORCH: Mapping[str, str] = {
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
-       for name in ("kron", "histc", "searchsorted", "bucketize", "cdist", "erf")},
+       for name in ("kron", "histc", "searchsorted", "bucketize", "erf")},
 }
 
 NN: Mapping[str, str] = {
@@ -50,26 +50,22 @@ NN: Mapping[str, str] = {
     **{name: _ATTENTION for name in ("Transformer", "TransformerEncoder")},
     "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
     "GELU": "the GELU activation (it needs erf)",
-    "KLDivLoss": "KLDivLoss",
+    "CTCLoss": "the CTC loss; minigan has every other loss of torch.nn",
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
 
 _ACTIVATION = "this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, silu, elu, softmax and log_softmax"
-_LOSS = "this loss; minigan has binary_cross_entropy(_with_logits), mse_loss, l1_loss, smooth_l1_loss, huber_loss, cross_entropy and nll_loss"
+_LOSS = "the CTC loss; minigan has every other loss of torch.nn.functional"
 
 FUNCTIONAL: Mapping[str, str] = {
     **{name: _ACTIVATION for name in ("gelu", "selu", "celu", "mish", "hardtanh", "relu6",
                                       "logsigmoid", "softsign", "hardswish", "hardsigmoid", "glu", "softmin",
                                       "gumbel_softmax", "prelu", "rrelu")},
-    **{name: _LOSS for name in ("kl_div", "poisson_nll_loss",
-                                "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss",
-                                "multilabel_margin_loss", "triplet_margin_loss", "cosine_embedding_loss")},
+    "ctc_loss": _LOSS,
     **{name: _CONVOLUTIONS for name in ("conv3d", "conv_transpose3d")},
     **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
                                    "lp_pool2d")},
-    "normalize": "F.normalize; divide by x.norm(dim=..., keepdim=True) instead",
-    "cosine_similarity": "cosine similarity", "pairwise_distance": "pairwise distances",
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
     "grid_sample": "grid sampling", "affine_grid": "grid sampling",
 }
@@ -101,7 +97,7 @@ CUDA: Mapping[str, str] = {
 FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not torch.nn.functional)
     name: _MISSING_OP
     for name in ("meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
-                 "atleast_2d", "atleast_3d", "cdist", "block_diag", "cartesian_prod", "chain_matmul", "stft",
+                 "atleast_2d", "atleast_3d", "block_diag", "cartesian_prod", "chain_matmul", "stft",
                  "istft", "lu", "unravel_index", "unique_consecutive", "pca_lowrank", "svd_lowrank", "align_tensors")
 }
 
