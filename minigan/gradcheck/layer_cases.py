@@ -135,12 +135,32 @@ class _AttentionOutputs(nn.Module):
         return ops.cat([out.reshape(-1), weights.reshape(-1)])
 
 
-def _mask(rows: list[list[bool]]) -> Tensor:
+def _mask(rows: list[list[bool]] | np.ndarray) -> Tensor:
     return Tensor._make(np.array(rows), False, None)
 
 
 _KEEP = _mask([[True, False], [False, False], [True, True]])  # the second query sees no key: 0s
 _BLOCK = _mask([[False, True], [False, False], [True, False]])  # MultiheadAttention's reading: True blocks
+_CAUSAL = nn.Transformer.generate_square_subsequent_mask(3, dtype=np.float64)
+
+
+def _transformer_layer(layer: nn.Module) -> nn.Module:
+    """A Transformer layer with its norms' weights drawn from U(0.5, 1.5) and their biases from N(0, 1)."""
+    for name, module in layer.named_modules():
+        if name.startswith("norm"):
+            _affine(module)
+    return layer
+
+
+class _WithMasks(nn.Module):
+    """A Transformer layer or model called with fixed masks."""
+
+    def __init__(self, layer: nn.Module, **call: object) -> None:
+        super().__init__()
+        self.layer, self.call = layer, call
+
+    def forward(self, *inputs: Tensor) -> Tensor:
+        return self.layer(*inputs, **self.call)
 
 
 LAYER_CASES: list[OpCase] = [
@@ -239,6 +259,15 @@ LAYER_CASES: list[OpCase] = [
         nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True, kdim=3, vdim=5, batch_first=True,
                               rng=_generator, dtype=np.float64), key_padding_mask=_mask([[False, True], [False, False]])),
         [((2, 3, 4), (2, 2, 3), (2, 2, 5))]),
+    # Transformer layers (minigan/nn/transformer.py), dropout 0: through the inputs and every weight
+    _layer_case("nn.TransformerEncoderLayer(masks)", _WithMasks(_transformer_layer(nn.TransformerEncoderLayer(
+        4, 2, 6, dropout=0.0, rng=_generator, dtype=np.float64)), src_mask=_mask(np.triu(np.ones((3, 3), bool), 1)),
+        src_key_padding_mask=_mask([[False, False, True], [False, False, False]])), [((3, 2, 4),)]),
+    _layer_case("nn.TransformerDecoderLayer(norm_first)", _transformer_layer(nn.TransformerDecoderLayer(
+        4, 2, 6, dropout=0.0, norm_first=True, batch_first=True, rng=_generator, dtype=np.float64)),
+        [((2, 3, 4), (2, 5, 4))]),
+    _layer_case("nn.Transformer(1 + 1 layers)", _WithMasks(_transformer_layer(nn.Transformer(
+        4, 2, 1, 1, 6, dropout=0.0, rng=_generator, dtype=np.float64)), tgt_mask=_CAUSAL), [((2, 2, 4), (3, 2, 4))]),
     # Losses are checked with respect to their targets too (a GAN may feed a graph into them).
     OpCase("F.binary_cross_entropy", F.binary_cross_entropy, [((4, 3), (4, 3))], prepare=_probabilities_and_targets),
     OpCase("F.bce_with_logits", F.binary_cross_entropy_with_logits, [((4, 3), (4, 3)), ((), ())],

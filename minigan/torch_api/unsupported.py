@@ -21,7 +21,6 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
 _CONVOLUTIONS = "3-d convolutions; minigan has Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d"
 _POOLING = ("this pooling layer; minigan has MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d and "
             "AdaptiveMaxPool1d/2d")
-_ATTENTION = "attention and Transformer layers"
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
 
@@ -47,7 +46,6 @@ TORCH: Mapping[str, str] = {
 NN: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("Conv3d", "ConvTranspose3d")},
     **{name: _POOLING for name in ("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d")},
-    **{name: _ATTENTION for name in ("Transformer", "TransformerEncoder")},
     "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
     "GELU": "the GELU activation (it needs erf)",
     "CTCLoss": "the CTC loss; minigan has every other loss of torch.nn",
