@@ -18,6 +18,8 @@ from .ops import conv1d, conv_transpose1d
 from .ops.cumulative import cumprod, cumsum, logsumexp
 from .ops.sorting import argsort, sort, topk
 from .ops.reorder import diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
+from .ops.special import acosh, arccosh, arcsinh, arctanh, asinh, atanh, erf, erfc, erfinv, frac, log10, log2
+from .ops.more_activations import celu, hardshrink, prelu, selu, threshold
 from .ops.einsum import einsum, tensordot
 from .ops.matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .ops.linalg import det, inv as inverse, logdet, slogdet
@@ -65,6 +67,8 @@ __all__ = [
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",
     "stack", "sum", "tanh", "var", "where", "std", "argmax", "argmin", "amax", "amin", "norm", "cdist",
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
+    "erf", "erfc", "erfinv", "log2", "log10", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "frac",
+    "selu", "celu", "prelu", "hardshrink", "threshold",
     "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt", "prod", "cross",
     "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "sin_", "cos_", "exp_", "log_", "sqrt_", "abs_", "neg_", "sigmoid_", "tanh_", "relu_", "floor_", "ceil_", "round_",

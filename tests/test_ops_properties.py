@@ -4,6 +4,7 @@ layouts. Each property checks the forward value against NumPy written out plainl
 gradient against central differences; a test fails if any Function has no property."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -70,6 +71,14 @@ def off_steps(a: np.ndarray, scale: float = 1.0) -> np.ndarray:
     return (np.floor(a * 4.0) / 4.0 + 0.125) * scale
 
 
+def _bisect(f: Callable[[float], float], y: float, low: float, high: float) -> float:
+    """The x in [low, high] with f(x) = y, for an increasing f, by 200 halvings."""
+    for _ in range(200):
+        middle = (low + high) / 2
+        low, high = (middle, high) if f(middle) < y else (low, middle)
+    return (low + high) / 2
+
+
 def distinct(data, shape) -> np.ndarray:
     """Values 0.1 apart in a drawn order: max has no ties."""
     size = int(np.prod(shape))
@@ -110,6 +119,16 @@ _unary(ops.Acos, ops.acos, np.arccos, inside_unit)
 _unary(ops.Atan, ops.atan, np.arctan)
 _unary(ops.Sinh, ops.sinh, np.sinh)
 _unary(ops.Cosh, ops.cosh, np.cosh)
+# the error function: Python's math.erf (the C library's) per element; erfinv by bisection on it
+_unary(ops.Erf, ops.erf, np.vectorize(math.erf))
+_unary(ops.Erfc, ops.erfc, np.vectorize(math.erfc))
+_unary(ops.Erfinv, ops.erfinv, np.vectorize(lambda y: _bisect(math.erf, y, -6.0, 6.0)), inside_unit)
+_unary(ops.Log2, ops.log2, lambda a: np.log(a) / np.log(2.0), positive)
+_unary(ops.Log10, ops.log10, lambda a: np.log(a) / np.log(10.0), positive)
+_unary(ops.Asinh, ops.asinh, lambda a: np.sign(a) * np.log(np.abs(a) + np.sqrt(a * a + 1.0)))
+_unary(ops.Acosh, ops.acosh, lambda a: np.log(a + np.sqrt(a * a - 1.0)), lambda a: positive(a) + 1.0)
+_unary(ops.Atanh, ops.atanh, lambda a: 0.5 * np.log((1.0 + a) / (1.0 - a)), inside_unit)
+_unary(ops.Frac, ops.frac, lambda a: np.fmod(a, 1.0), off_steps)
 _unary(ops.Sign, ops.sign, np.sign, off_steps)
 _unary(ops.Ceil, ops.ceil, np.ceil, off_steps)
 _unary(ops.Floor, ops.floor, np.floor, off_steps)

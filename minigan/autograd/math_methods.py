@@ -183,6 +183,41 @@ class MathMethods:
     def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
         return ops.order_statistics.mode(self, dim, keepdim)
 
+    def erf(self) -> Any:
+        return ops.erf(self)
+
+    def erfc(self) -> Any:
+        return ops.erfc(self)
+
+    def erfinv(self) -> Any:
+        return ops.erfinv(self)
+
+    def log2(self) -> Any:
+        return ops.log2(self)
+
+    def log10(self) -> Any:
+        return ops.log10(self)
+
+    def asinh(self) -> Any:
+        return ops.asinh(self)
+
+    def acosh(self) -> Any:
+        return ops.acosh(self)
+
+    def atanh(self) -> Any:
+        return ops.atanh(self)
+
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+    def frac(self) -> Any:
+        return ops.frac(self)
+
+    def prelu(self, weight: Any) -> Any:
+        return ops.more_activations.prelu(self, weight)
+
+    def hardshrink(self, lambd: float = 0.5) -> Any:
+        return ops.more_activations.hardshrink(self, lambd)
+
     def log_softmax(self, *args: Any, **kwargs: Any) -> Any:
         return ops.dims.log_softmax(self, *args, **kwargs)
 

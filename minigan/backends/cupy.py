@@ -131,6 +131,12 @@ class CupyBackend(ArrayBackend):
     def dropout(self, x: Any, bits: Any, threshold: int, scale: float) -> Any:
         return self._fuse("dropout", self.raw.dropout)(x, bits, np.uint32(threshold), x.dtype.type(scale))
 
+    def special(self, name: str, a: Any) -> Any:
+        """erf or erfc (``name``): CuPy's own, cupyx.scipy.special.erf and erfc."""
+        import cupyx.scipy.special  # noqa: PLC0415 - CuPy's, imported with the GPU backend
+
+        return getattr(cupyx.scipy.special, name)(a)
+
 
 _backend: CupyBackend | None = None
 

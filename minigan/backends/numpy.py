@@ -8,6 +8,7 @@ tests hold the Numba kernels to. Kernels assume valid input; the ops check it fi
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -162,6 +163,12 @@ class ArrayBackend:
     def dropout(self, x: Any, bits: Any, threshold: int, scale: float) -> Any:
         """formulas.dropout on whole arrays: x · [bits >= threshold] · scale, in x's dtype."""
         return self.F.dropout(x, bits, threshold, self.xp.asarray(scale, dtype=x.dtype, device=x.device))
+
+    def special(self, name: str, a: Any) -> Any:
+        """erf or erfc (``name``) of a float array, which the array-API standard lacks: Python's
+        math.erf and math.erfc (the C library's, accurate to float64) on each element, rounded to a's dtype."""
+        values = np.vectorize(getattr(math, name), otypes=[np.float64])(self.to_numpy(a))
+        return self.asarray(np.asarray(values, dtype=self.numpy_dtype(a.dtype)))
 
     # --- convolution kernels ---------------------------------------------------------------
     def channel_bias_act_forward(self, x: Any, bias: Any, activation: str, slope: float) -> Any:

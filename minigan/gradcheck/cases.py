@@ -113,6 +113,16 @@ OP_CASES: list[OpCase] = [
     *(OpCase(name, methodcaller(name), [((3, 3),)], prepare=_off_steps)
       for name in ("sign", "ceil", "floor", "round", "trunc")),
     OpCase("round_decimals", lambda a: a.round(decimals=1), [((3, 3),)], prepare=_off_tenth_steps),
+    # the error function and its kin (minigan/ops/special.py)
+    OpCase("erf", lambda a: a.erf(), [((3, 3),), ((),)]),
+    OpCase("erfc", lambda a: a.erfc(), [((3, 3),)]),
+    OpCase("erfinv", lambda a: a.erfinv(), [((3, 3),), ((),)], prepare=_inside_unit),
+    OpCase("log2", lambda a: a.log2(), [((3, 3),)], prepare=positive),
+    OpCase("log10", lambda a: a.log10(), [((3, 3),)], prepare=positive),
+    OpCase("asinh", lambda a: a.asinh(), [((3, 3),)]),
+    OpCase("acosh", lambda a: (a + 1.0).acosh(), [((3, 3),)], prepare=positive),  # a + 1 >= 1.5, off the pole at 1
+    OpCase("atanh", lambda a: a.atanh(), [((3, 3),)], prepare=_inside_unit),
+    OpCase("frac", lambda a: a.frac(), [((3, 3),), ((),)], prepare=_off_steps),
     OpCase("abs", lambda a: a.abs(), [((3, 3),)], prepare=off_zero),
     OpCase("clamp", lambda a: a.clamp(-0.5, 0.5), [((4, 4),)], prepare=clamp_safe),
     OpCase("maximum", lambda a, b: ops.maximum(a, b), [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),

@@ -163,6 +163,19 @@ class _WithMasks(nn.Module):
         return self.layer(*inputs, **self.call)
 
 
+def _off_kinks(*points: float) -> Callable[[list[np.ndarray], np.random.Generator], list[np.ndarray]]:
+    """A prepare step that moves every value within 0.1 of one of ``points`` (an activation's kinks)
+    0.2 up, where finite differences see one side only."""
+    def prepare(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+        return [np.where(np.min([np.abs(a - p) for p in points], axis=0) < 0.1, a + 0.2, a) for a in arrays]
+
+    return prepare
+
+
+_prelu = nn.PReLU(3, init=0.2, dtype=np.float64)
+_prelu.weight.array[...] = [0.2, -0.5, 1.5]
+
+
 LAYER_CASES: list[OpCase] = [
     _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
     _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
@@ -177,6 +190,26 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.SiLU", nn.SiLU(), [((3, 4),)]),
     OpCase("nn.ELU", nn.ELU(0.7), [((3, 4),)], prepare=off_zero),
     OpCase("nn.Softplus(beta 2)", nn.Softplus(beta=2.0, threshold=3.0), [((3, 4),)]),
+    # minigan/ops/more_activations.py, through the layers of minigan/nn/activation.py
+    OpCase("nn.GELU", nn.GELU(), [((3, 4),), ((),)]),
+    OpCase("nn.GELU(tanh)", nn.GELU("tanh"), [((3, 4),)]),
+    OpCase("nn.SELU", nn.SELU(), [((3, 4),)], prepare=off_zero),
+    OpCase("nn.CELU(1.5)", nn.CELU(1.5), [((3, 4),)], prepare=off_zero),
+    OpCase("nn.Mish", nn.Mish(), [((3, 4),)]),
+    OpCase("nn.Hardtanh(-0.5, 1)", nn.Hardtanh(-0.5, 1.0), [((3, 4),)], prepare=_off_kinks(-0.5, 1.0)),
+    OpCase("nn.ReLU6", lambda x: nn.ReLU6()(x * 4.0), [((3, 4),)], prepare=_off_kinks(0.0, 1.5)),
+    OpCase("nn.LogSigmoid", nn.LogSigmoid(), [((3, 4),)]),
+    OpCase("nn.Softsign", nn.Softsign(), [((3, 4),)]),
+    OpCase("nn.Hardswish", lambda x: nn.Hardswish()(x * 3.0), [((3, 4),)], prepare=_off_kinks(-1.0, 1.0)),
+    OpCase("nn.Hardsigmoid", lambda x: nn.Hardsigmoid()(x * 3.0), [((3, 4),)], prepare=_off_kinks(-1.0, 1.0)),
+    OpCase("nn.GLU", nn.GLU(), [((3, 4),)]),
+    OpCase("nn.GLU(dim 0)", nn.GLU(0), [((4, 3),)]),
+    OpCase("nn.Softmin", lambda x: nn.Softmin(dim=1)(x) * x, [((3, 4),)]),  # times x: the rows sum to 1
+    _layer_case("nn.PReLU(3)", _prelu, [((2, 3, 4),), ((4, 3),)], prepare=off_zero),
+    OpCase("nn.Tanhshrink", nn.Tanhshrink(), [((3, 4),)]),
+    OpCase("nn.Hardshrink", nn.Hardshrink(0.3), [((3, 4),)], prepare=_off_kinks(-0.3, 0.3)),
+    OpCase("nn.Softshrink", nn.Softshrink(0.3), [((3, 4),)], prepare=_off_kinks(-0.3, 0.3)),
+    OpCase("nn.Threshold", nn.Threshold(0.2, -1.0), [((3, 4),)], prepare=_off_kinks(0.2)),
     OpCase("nn.Flatten", lambda x: nn.Flatten()(x) * 2.0, [((2, 3, 4),)]),
     _layer_case("nn.Conv2d", nn.Conv2d(2, 3, 3, stride=2, padding=1, rng=_generator, dtype=np.float64),
                 [((2, 2, 5, 6),), ((2, 4, 4),)]),

@@ -26,7 +26,10 @@ from .layers import (
     Sigmoid,
     Tanh,
 )
-from .activation import ELU, LogSoftmax, SiLU, Softmax, Softplus
+from .activation import (
+    CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, LogSoftmax, Mish, PReLU,
+    ReLU6, SiLU, Softmax, Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold,
+)
 from .dropout import Dropout2d
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
 from .losses_likelihood import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
@@ -54,6 +57,8 @@ __all__ = [
     "CircularPad1d", "CircularPad2d", "CircularPad3d", "PixelShuffle", "PixelUnshuffle", "Unfold", "Fold",
     "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
     "Softmax", "LogSoftmax", "SiLU", "ELU", "Softplus",
+    "Softmin", "GELU", "SELU", "CELU", "Mish", "Hardtanh", "ReLU6", "LogSigmoid", "Softsign", "Hardswish", "Hardsigmoid",
+    "GLU", "PReLU", "Tanhshrink", "Hardshrink", "Softshrink", "Threshold",
     "functional", "init", "parallel",
     "ModuleList", "ModuleDict", "Embedding", "Dropout2d",
     "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",

@@ -26,6 +26,10 @@ from ..ops.convolution1d import (
 from ..ops.padding import pad
 from ..ops.unfold import fold, unfold
 from ..ops.dims import log_softmax, softmax
+from ..ops.more_activations import (  # written there, from the ops: gelu, selu, hardtanh...
+    celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6, selu,
+    softmin, softshrink, softsign, tanhshrink, threshold,
+)
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .layers import batch_norm, linear
@@ -101,14 +105,6 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     return input * ops.sigmoid(input)
 
 
-def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x where x > 0, else alpha (exp(x) - 1); ``inplace`` as in :func:`relu`."""
-    # expm1 of x only where x <= 0 (0 elsewhere): the branch where() drops never overflows, so its zero
-    # gradient stays 0, not NaN; at x = 0 the gradient is alpha, as PyTorch's
-    positive = input > 0
-    return ops.where(positive, input, ops.expm1(ops.where(positive, 0.0, input)) * alpha)
-
-
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Any:
     """Resize (N, C, H, W) like ``torch.nn.functional.interpolate``: mode "nearest" or "bilinear"."""
@@ -126,6 +122,8 @@ __all__ = [
     "adaptive_max_pool2d", "interpolate", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
+    "gelu", "selu", "celu", "mish", "hardtanh", "relu6", "logsigmoid", "softsign", "hardswish", "hardsigmoid", "glu",
+    "softmin", "prelu", "tanhshrink", "hardshrink", "softshrink", "threshold",
     "normalize", "cosine_similarity", "pairwise_distance", "kl_div", "poisson_nll_loss", "gaussian_nll_loss",
     "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
     "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",

@@ -7,7 +7,7 @@ Because every backward is made of these same ops, the backward pass can be recor
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
 ``shape``, ``parts`` (unbind: parts whose backward joins their gradients once), ``elementwise``,
 ``trig`` (trigonometric and hyperbolic), ``rounding`` (sign, ceil, floor,
-round, trunc: gradient zero), ``reorder`` (flip, roll, tril, triu, diag, index_select,
+round, trunc: gradient zero), ``special`` (erf, erfc, erfinv, log2, log10, asinh, acosh, atanh, frac), ``reorder`` (flip, roll, tril, triu, diag, index_select,
 masked_fill, nonzero, outer, lerp), ``arithmetic``, ``reductions``, ``cumulative`` (cumsum, cumprod,
 logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
@@ -32,6 +32,10 @@ from .trig import (
     cosh, sin, sinh, tan,
 )
 from .rounding import Ceil, Floor, Round, Sign, Trunc, ceil, floor, round, sign, trunc
+from .special import (
+    Acosh, Asinh, Atanh, Erf, Erfc, Erfinv, Frac, Log10, Log2, acosh, arccosh, arcsinh, arctanh, asinh, atanh, erf,
+    erfc, erfinv, frac, log10, log2,
+)
 from .reorder import Flip, Roll, diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
 from .arithmetic import (
     Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, floor_divide, matmul, mul, neg, pow, remainder, sub,
@@ -63,6 +67,7 @@ from .convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )
 from . import dims
+from . import more_activations  # gelu, selu, hardtanh... written from the ops above (and dims' softmax)
 from .einsum import Einsum, tensordot  # einsum itself: minigan.ops.einsum.einsum (the module keeps its name)
 from .matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .linalg import Det, Inv, LinAlgError, LogAbsDet, Solve, det, inv, logdet, slogdet, solve

@@ -40,26 +40,25 @@ TORCH: Mapping[str, str] = {
     "set_default_dtype": "changing the default dtype; it is float32",
     "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
-       for name in ("kron", "histc", "searchsorted", "bucketize", "erf")},
+       for name in ("kron", "histc", "searchsorted", "bucketize")},
 }
 
 NN: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("Conv3d", "ConvTranspose3d")},
     **{name: _POOLING for name in ("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d")},
     "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
-    "GELU": "the GELU activation (it needs erf)",
     "CTCLoss": "the CTC loss; minigan has every other loss of torch.nn",
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
 
-_ACTIVATION = "this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, silu, elu, softmax and log_softmax"
+_ACTIVATION = ("this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, silu, elu, gelu, selu, celu, "
+               "mish, hardtanh, relu6, logsigmoid, softsign, hardswish, hardsigmoid, glu, prelu, tanhshrink, "
+               "hardshrink, softshrink, threshold, softmax, softmin and log_softmax")
 _LOSS = "the CTC loss; minigan has every other loss of torch.nn.functional"
 
 FUNCTIONAL: Mapping[str, str] = {
-    **{name: _ACTIVATION for name in ("gelu", "selu", "celu", "mish", "hardtanh", "relu6",
-                                      "logsigmoid", "softsign", "hardswish", "hardsigmoid", "glu", "softmin",
-                                      "gumbel_softmax", "prelu", "rrelu")},
+    **{name: _ACTIVATION for name in ("gumbel_softmax", "rrelu")},
     "ctc_loss": _LOSS,
     **{name: _CONVOLUTIONS for name in ("conv3d", "conv_transpose3d")},
     **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
@@ -70,7 +69,7 @@ FUNCTIONAL: Mapping[str, str] = {
 
 TENSOR: Mapping[str, str] = {
     **{name: _MISSING_OP for name in (
-        "scatter_add", "index_fill_", "masked_select", "frac", "log2", "log10", "erf", "narrow",
+        "scatter_add", "index_fill_", "masked_select", "narrow",
         "unfold", "pow_", "bernoulli_", "exponential_", "random_",
         "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},

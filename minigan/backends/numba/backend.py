@@ -12,7 +12,7 @@ import numpy as np
 
 from minigan import formulas
 from minigan.backends import Device, matmul_kernel
-from minigan.backends.numba import channels, dense, dropout, losses, optim, windows
+from minigan.backends.numba import channels, dense, dropout, losses, optim, special, windows
 from minigan.backends.numba.build import KERNEL_DTYPES, ActivationKernels, Kernel
 from minigan.backends.numpy import ArrayBackend
 
@@ -107,6 +107,10 @@ class NumbaBackend(ArrayBackend):
         """x · [bits >= threshold] · scale in one pass; bits is a uint32 array of x's shape; into
         ``out`` when given (see :func:`.dropout.dropout`)."""
         return dropout.dropout(x, bits, threshold, scale, out)
+
+    def special(self, name: str, a: np.ndarray) -> np.ndarray:
+        """erf or erfc (``name``) in one compiled pass (see :mod:`.special`); float16 takes the reference."""
+        return special.special(name, a) if a.dtype in KERNEL_DTYPES else super().special(name, a)
 
     # --- convolution kernels ---------------------------------------------------------------
     def channel_bias_act_forward(self, x: np.ndarray, bias: np.ndarray, activation: str, slope: float) -> np.ndarray:

@@ -1,0 +1,157 @@
+"""The activations PyTorch has beyond relu, leaky_relu, sigmoid, tanh and softplus: gelu, elu, celu,
+selu, mish, hardtanh, relu6, logsigmoid, softsign, hardsigmoid, hardswish, glu, softmin, prelu,
+tanhshrink, hardshrink, softshrink and threshold, with PyTorch's arguments (those of
+``torch.nn.functional``). ``inplace=True`` is accepted where PyTorch takes it and gives the same values,
+computed out of place, as minigan's F.relu does.
+
+Each is written once, here, from ops that have gradients (so second derivatives work), and its
+gradient follows from them. Where PyTorch's gradient at a kink is a convention, the ``where``
+masks below choose PyTorch's: hardtanh, relu6 and hardsigmoid have gradient 0 at their corners;
+hardshrink, softshrink and threshold 0 at +-lambda and at the threshold; elu, celu, selu and prelu
+take the negative branch at 0; hardswish has 0 at -3 and 1 at 3. A NaN passes through, as in PyTorch.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+from ..autograd import Tensor
+from .activations import sigmoid, softplus, tanh
+from .dims import softmax
+from .elementwise import abs, clamp, expm1, where  # noqa: A004 - the ops of these names
+from .special import erfc
+
+# SELU's constants (Klambauer et al., 2017, "Self-Normalizing Neural Networks")
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002 - PyTorch's names
+    """x Phi(x), Phi the standard normal's CDF: x erfc(-x / sqrt 2) / 2 (no cancellation for x << 0);
+    ``approximate="tanh"``: x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2."""
+    if approximate == "none":
+        return input * erfc(input * -math.sqrt(0.5)) * 0.5
+    if approximate == "tanh":
+        return input * (tanh((input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)) + 1.0) * 0.5
+    raise RuntimeError("approximate argument must be either none or tanh.")
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > 0, else alpha (exp(x) - 1)."""
+    # expm1 of x only where x <= 0 (0 elsewhere): the branch where() drops never overflows, so its zero
+    # gradient stays 0, not NaN; at x = 0 the gradient is alpha, as PyTorch's
+    positive = input > 0
+    return where(positive, input, expm1(where(positive, 0.0, input)) * alpha)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > 0, else alpha (exp(x / alpha) - 1): alpha elu(x / alpha)."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return elu(input * (1.0 / alpha)) * alpha
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """scale elu(x, alpha) with SELU's fixed alpha and scale."""
+    return elu(input, SELU_ALPHA) * SELU_SCALE
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x tanh(softplus(x))."""
+    return input * tanh(softplus(input))
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:  # noqa: A002
+    """x clamped to [min_val, max_val]; gradient 1 strictly inside, 0 at and beyond the corners, as PyTorch's."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    inside = (input > min_val) & (input < max_val)
+    return where(inside, input, clamp(input.detach(), min_val, max_val))  # clamp keeps a NaN
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(x, 0), 6): hardtanh(x, 0, 6), with its gradient 0 at 0 and 6."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """log sigmoid(x) = -softplus(-x), without overflow."""
+    return -softplus(-input)
+
+
+def softsign(input: Tensor) -> Tensor:  # noqa: A002
+    """x / (1 + |x|)."""
+    return input / (abs(input) + 1.0)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(x + 3, 0), 6) / 6; gradient 1/6 strictly inside (-3, 3), else 0."""
+    return hardtanh(input + 3.0, 0.0, 6.0) / 6.0
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x hardsigmoid(x); its gradient is 0 at -3 and 1 at 3, as PyTorch's."""
+    return input * hardsigmoid(input)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
+    """a sigmoid(b), with a and b the first and second halves of x along ``dim``."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    if not -input.ndim <= dim < input.ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-input.ndim}, {input.ndim - 1}], "
+                         f"but got {dim})")
+    dim %= input.ndim
+    size = input.shape[dim]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {size}")
+    before = (slice(None),) * dim
+    return input[before + (slice(0, size // 2),)] * sigmoid(input[before + (slice(size // 2, size),)])
+
+
+def implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's choice for a softmax-like call made without ``dim`` (0 for 0-, 1- and 3-d input, else 1),
+    with its warning: that choice is deprecated there."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
+                  "Change the call to include dim=X as an argument.", UserWarning, stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002
+    """softmax(-x) along ``dim`` (PyTorch's implicit choice, with its warning, when None)."""
+    return softmax(-input, implicit_dim("softmin", input.ndim, _stacklevel) if dim is None else dim, dtype)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
+    """x where x > 0, else w x: one learned slope (weight of one element) or one per channel (dim 1)."""
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    count = weight.numel()
+    if count != 1 and count != channels:
+        raise RuntimeError("Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                           f"{count} and channel size = {channels}.")
+    slopes = weight.reshape((count,) + (1,) * (input.ndim - 2)) if count > 1 else weight.reshape(())
+    return where(input > 0, input, input * slopes)
+
+
+def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
+    """x - tanh(x)."""
+    return input - tanh(input)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x where |x| > lambd, else 0."""
+    return where(abs(input) <= lambd, 0.0, input)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x - lambd where x > lambd, x + lambd where x < -lambd, else 0 (-0.0 for negative x, as PyTorch)."""
+    if lambd < 0:
+        raise RuntimeError(f"softshrink: lambda must be >= 0, but found {lambd}")
+    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, input * 0.0))
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > threshold, else value."""
+    return where(input <= threshold, value, input)
