@@ -159,8 +159,10 @@ class _WithMasks(nn.Module):
         super().__init__()
         self.layer, self.call = layer, call
 
-    def forward(self, *inputs: Tensor) -> Tensor:
-        return self.layer(*inputs, **self.call)
+    def forward(self, *inputs: Tensor) -> Tensor:  # the masks go to the inputs' device, as a user's must
+        device = inputs[0].device
+        call = {name: mask.to(device) if isinstance(mask, Tensor) else mask for name, mask in self.call.items()}
+        return self.layer(*inputs, **call)
 
 
 def _off_kinks(*points: float) -> Callable[[list[np.ndarray], np.random.Generator], list[np.ndarray]]:

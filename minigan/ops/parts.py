@@ -50,7 +50,8 @@ def _empty(like: Any) -> Tensor:
 
 
 def _index(axis: int, start: int, stop: int, squeeze: bool) -> tuple[Any, ...]:
-    return (slice(None),) * axis + (start if squeeze else slice(start, stop),)
+    # the trailing Ellipsis: the array API wants an index to name every axis
+    return (slice(None),) * axis + (start if squeeze else slice(start, stop), Ellipsis)
 
 
 class Split(Function):
@@ -75,8 +76,8 @@ class Split(Function):
             piece = grads.get(number)
             if piece is None:  # a part no gradient reached
                 shape = x.shape[:axis] + (() if squeeze else (size,)) + x.shape[axis + 1:]
-                piece = Tensor._make(backend_of(x.array).xp.zeros(shape, dtype=x.dtype, device=x.array.device),
-                                     False, None)
+                zeros = backend_of(x.array).xp.zeros(shape, dtype=x.array.dtype, device=x.array.device)
+                piece = Tensor._make(zeros, False, None)
             pieces.append(piece)
         return (stack(pieces, axis) if squeeze else concatenate(pieces, axis),)
 
