@@ -204,3 +204,23 @@ def test_no_op_in_a_layers_graph_slices_the_whole_sequence(layer):
     splits = [ctx for ctx in contexts if ctx.function is ops.Split and ctx.inputs[0].shape[0] == 50]
     assert len(splits) == layer.num_layers * (2 if layer.bidirectional else 1)
     assert sum(ctx.function is ops.Part and ctx.inputs[1].shape[0] == 50 for ctx in contexts) == 50 * len(splits)
+
+
+def test_split_and_chunk_take_parts_and_give_the_gradients_of_slices():
+    """torch.split and torch.chunk pieces of a tensor that requires grad are parts of one split
+    (not getitems, each of whose backward is a zero array of the whole tensor); their values and
+    gradients are the slices' (NumPy written out), unused pieces included."""
+    a = np.random.default_rng(7).standard_normal((7, 3))
+    x = leaf(a)
+    pieces = minigan.split(x, [2, 0, 5])
+    assert [p.shape for p in pieces] == [(2, 3), (0, 3), (5, 3)]
+    chunks = x.chunk(3, dim=0)  # sizes 3, 3, 1
+    assert {ctx.function for p in (*pieces, *chunks) for ctx in recorded_contexts(p)} == {ops.Split, ops.Part}
+    weights = np.arange(1.0, 16.0).reshape(5, 3)
+    loss = (pieces[2] * Tensor(weights)).sum() + (chunks[0] ** 2).sum()  # chunks[1] and [2] unused
+    loss.backward()
+    expected = np.zeros((7, 3))
+    expected[2:] += weights
+    expected[:3] += 2 * a[:3]
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-15)
+    np.testing.assert_array_equal(chunks[2].detach().numpy(), a[6:])

@@ -1,8 +1,9 @@
 """Tensor methods that PyTorch code calls and that are built from other ops: ``repeat``, ``chunk``,
 ``split``, ``contiguous``, the ``*_as`` forms, the operators' named forms (``add``, ``mul``, ``mm``...)
 and the ``new_*`` factories. Each is made of recorded ops (arithmetic, reshape, broadcast, slicing, a
-cast), so gradients flow through them with nothing new to differentiate. ``eq``, ``ne``, ``any``,
-``all``, ``isnan``, ``isinf`` and ``isfinite`` give bool tensors, which have no gradient."""
+cast; ``split`` and ``chunk`` take ``ops.parts``, whose backward joins the pieces' gradients once), so
+gradients flow through them with nothing new to differentiate. ``eq``, ``ne``, ``any``, ``all``,
+``isnan``, ``isinf`` and ``isfinite`` give bool tensors, which have no gradient."""
 from __future__ import annotations
 
 import builtins
@@ -12,6 +13,9 @@ from ..backends import backend_of
 from . import gather_scatter
 from .arguments import comparable, wrap_dim
 from .legacy import TensorTypeMethods
+from .ops_on_first_use import OpsOnFirstUse
+
+ops = OpsOnFirstUse(globals())
 
 
 def _sizes(args: tuple) -> tuple[int, ...]:
@@ -53,11 +57,7 @@ def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Any, 
         if size <= 0:
             raise RuntimeError(f"split expects split_size be positive, but got split_size={size}")
         sizes = [builtins.min(size, length - start) for start in range(0, length, size)] or [0]
-    pieces, start = [], 0
-    for n in sizes:
-        pieces.append(tensor[(slice(None),) * axis + (slice(start, start + n),)])
-        start += n
-    return tuple(pieces)
+    return ops.parts(tensor, sizes, axis)  # one join in the backward, not a zero array per piece
 
 
 def chunk(tensor: Any, chunks: int, dim: int = 0) -> tuple[Any, ...]:
