@@ -30,6 +30,8 @@ from .torch_api.functions import (
     add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
     numel, pow, reshape, scatter, square, squeeze, sub, unsqueeze,
     abs_, ceil_, cos_, exp_, floor_, log_, neg_, reciprocal_, relu_, round_, sigmoid_, sin_, sqrt_, tanh_, trunc_,
+    tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_, arcsin_, arccos_, arctan_, arcsinh_, arccosh_,
+    arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_,
 )
 from .autograd.pytorch_methods import chunk, split
 from .ops.parts import unbind
@@ -72,7 +74,9 @@ __all__ = [
     "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt", "prod", "cross",
     "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "sin_", "cos_", "exp_", "log_", "sqrt_", "abs_", "neg_", "sigmoid_", "tanh_", "relu_", "floor_", "ceil_", "round_",
-    "trunc_", "reciprocal_",
+    "trunc_", "reciprocal_", "tan_", "asin_", "acos_", "atan_", "sinh_", "cosh_", "asinh_", "acosh_", "atanh_",
+    "arcsin_", "arccos_", "arctan_", "arcsinh_", "arccosh_", "arctanh_", "expm1_", "log1p_", "log2_", "log10_",
+    "rsqrt_", "square_", "erf_", "erfc_", "frac_",
     "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "flip", "roll", "tril", "triu", "diag", "outer",
     "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
     "unbind",

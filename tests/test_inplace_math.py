@@ -87,3 +87,30 @@ def test_shape_changes_in_place_follow_the_in_place_rules():
     with minigan.no_grad():
         leaf.unsqueeze_(0)
     assert leaf.shape == (1, 2) and leaf.requires_grad
+
+
+def test_the_smooth_and_special_functions_in_place_as_pytorch():
+    """x.tan_() ... x.frac_() write the out-of-place values (math written out here) into the same
+    memory; torch.erf_(x) and the like change their argument; an integer tensor refuses them."""
+    a = [0.25, 0.5, 0.75]
+    expected = {
+        "tan": math.tan, "asin": math.asin, "acos": math.acos, "atan": math.atan, "sinh": math.sinh, "cosh": math.cosh,
+        "asinh": math.asinh, "atanh": math.atanh, "arcsin": math.asin, "arctanh": math.atanh, "expm1": math.expm1,
+        "log1p": math.log1p, "log2": math.log2, "log10": math.log10, "rsqrt": lambda v: 1 / math.sqrt(v),
+        "square": lambda v: v * v, "erf": math.erf, "erfc": math.erfc, "frac": lambda v: v - math.trunc(v),
+    }
+    for name, f in expected.items():
+        x = minigan.tensor(a, dtype=minigan.float64)
+        view = x[1:]
+        assert getattr(x, f"{name}_")() is x and x._version == 1, name
+        np.testing.assert_allclose(x.numpy(), [f(v) for v in a], rtol=1e-14, err_msg=name)
+        np.testing.assert_allclose(view.numpy(), [f(v) for v in a[1:]], rtol=1e-14, err_msg=name)
+    x = minigan.tensor([1.5, 2.0], dtype=minigan.float64)
+    assert x.acosh_() is x and x.tolist() == pytest.approx([math.acosh(1.5), math.acosh(2.0)], rel=1e-14)
+    y = minigan.tensor([0.5], dtype=minigan.float64)
+    assert y.erfinv_() is y and math.erf(y.item()) == pytest.approx(0.5, rel=1e-15)
+    z = minigan.tensor([0.5], dtype=minigan.float64)
+    assert minigan.erf_(z) is z and z.item() == pytest.approx(math.erf(0.5), rel=1e-15)
+    assert minigan.log2_(minigan.tensor([8.0])).item() == 3.0 and not hasattr(minigan, "erfinv_")
+    with pytest.raises(RuntimeError, match="Float can't be cast to the desired output type Long"):
+        minigan.tensor([1, 2]).erf_()

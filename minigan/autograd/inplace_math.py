@@ -15,7 +15,9 @@ from .inplace import _same_kind, bump_version
 
 #: The methods ``x.<name>_()`` computed by ``x.<name>()``.
 UNARY = ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "relu", "floor", "ceil", "trunc",
-         "sign", "reciprocal")
+         "sign", "reciprocal", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin",
+         "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "expm1", "log1p", "log2", "log10", "rsqrt", "square",
+         "erf", "erfc", "erfinv", "frac")
 
 
 class InPlaceMathMethods:

@@ -181,10 +181,15 @@ def _in_place(name: str) -> Callable[[Tensor], Tensor]:
     return function
 
 
-# PyTorch has these as functions (torch.sign_ it does not have).
+# PyTorch has these as functions (torch.sign_ and torch.erfinv_ it does not have).
 sin_, cos_, exp_, log_, sqrt_, abs_, neg_, sigmoid_, tanh_, relu_, floor_, ceil_, trunc_, reciprocal_ = (
     _in_place(f"{name}_") for name in ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "relu",
                                        "floor", "ceil", "trunc", "reciprocal"))
+(tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_, arcsin_, arccos_, arctan_, arcsinh_, arccosh_,
+ arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_) = (
+    _in_place(f"{name}_") for name in ("tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+                                       "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "expm1", "log1p",
+                                       "log2", "log10", "rsqrt", "square", "erf", "erfc", "frac"))
 
 
 def round_(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A002
