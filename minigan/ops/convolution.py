@@ -309,12 +309,16 @@ def _unbatched(y: Tensor, added: bool) -> Tensor:
     return y.reshape(y.shape[1:]) if added else y
 
 
-def _check_weight(name: str, x: Tensor, weight: Any, bias: Any, channel_axis: int, out_axis: int) -> None:
-    if not isinstance(weight, Tensor) or weight.ndim != 4:
+def _check_weight(name: str, x: Tensor, weight: Any, bias: Any, channel_axis: int, out_axis: int,
+                  ndim: int = 4, expected: str = "a 4-D tensor") -> None:
+    """The weight (``ndim`` axes) and bias of a convolution against its input, whose channels are the
+    axis before the spatial ones (minigan/ops/convolution1d.py checks its 3-D weights here too)."""
+    if not isinstance(weight, Tensor) or weight.ndim != ndim:
         shape = getattr(weight, "shape", type(weight).__name__)
-        raise ValueError(f"{name}: the weight must be a 4-D tensor, got {shape}")
-    if x.shape[1] != weight.shape[channel_axis]:
-        raise ValueError(f"{name}: input of shape {x.shape} has {x.shape[1]} channels, but the weight of shape "
+        raise ValueError(f"{name}: the weight must be {expected}, got {shape}")
+    channels = x.shape[1 - ndim]
+    if channels != weight.shape[channel_axis]:
+        raise ValueError(f"{name}: input of shape {x.shape} has {channels} channels, but the weight of shape "
                          f"{weight.shape} expects {weight.shape[channel_axis]}")
     if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (weight.shape[out_axis],)):
         raise ValueError(f"{name}: the bias must have shape ({weight.shape[out_axis]},) for the weight of shape "

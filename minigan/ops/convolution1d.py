@@ -45,18 +45,8 @@ def _as_1d(y: Tensor) -> Tensor:
 
 
 def _check_weight(name: str, x: Tensor, weight: Any, bias: Any, channel_axis: int, out_axis: int) -> None:
-    if not isinstance(weight, Tensor) or weight.ndim != 3:
-        shape = getattr(weight, "shape", type(weight).__name__)
-        raise ValueError(f"{name}: the weight must be a 3-D tensor (out, in, k) for conv1d, (in, out, k) for "
-                         f"conv_transpose1d; got {shape}")
-    if x.shape[-2] != weight.shape[channel_axis]:
-        raise ValueError(f"{name}: input of shape {x.shape} has {x.shape[-2]} channels, but the weight of shape "
-                         f"{weight.shape} expects {weight.shape[channel_axis]}")
-    if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (weight.shape[out_axis],)):
-        raise ValueError(f"{name}: the bias must have shape ({weight.shape[out_axis]},) for the weight of shape "
-                         f"{weight.shape}, got {getattr(bias, 'shape', type(bias).__name__)}")
-    if x.dtype != weight.dtype:
-        raise TypeError(f"{name}: input is {x.dtype} but the weight is {weight.dtype}")
+    conv2._check_weight(name, x, weight, bias, channel_axis, out_axis, ndim=3,
+                        expected="a 3-D tensor (out, in, k) for conv1d, (in, out, k) for conv_transpose1d")
 
 
 def _same_padding(name: str, stride: int, dilation: int, k: int) -> tuple[int, int]:
