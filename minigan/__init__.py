@@ -33,7 +33,7 @@ from .torch_api.functions import (
     tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_, arcsin_, arccos_, arctan_, arcsinh_, arccosh_,
     arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_,
 )
-from .autograd.pytorch_methods import chunk, split
+from .autograd.pytorch_methods import chunk, narrow, split
 from .ops.parts import unbind
 from . import nn, optim
 from .nn.distance import cdist
@@ -79,7 +79,7 @@ __all__ = [
     "rsqrt_", "square_", "erf_", "erfc_", "frac_",
     "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "flip", "roll", "tril", "triu", "diag", "outer",
     "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
-    "unbind",
+    "unbind", "narrow",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",

@@ -312,3 +312,24 @@ def test_indexing_a_0d_tensor_says_to_use_item():
     with pytest.raises(IndexError, match="invalid index of a 0-dim tensor. Use `tensor.item\\(\\)`"):
         loss.data[0]  # what scripts written for PyTorch 0.3 do
     assert loss.item() == 2.5
+
+
+def test_narrow_gives_pytorch_s_views_and_errors():
+    """Values and messages of PyTorch 2.14.1's torch.narrow, written out."""
+    x = minigan.arange(10.0)
+    assert x.narrow(0, -3, 2).tolist() == [7.0, 8.0] and x.narrow(0, minigan.tensor(2), 3).tolist() == [2.0, 3.0, 4.0]
+    assert x.narrow(0, 10, 0).shape == (0,)
+    m = minigan.arange(12).view(3, 4)
+    assert minigan.narrow(m, 1, 1, 2).tolist() == [[1, 2], [5, 6], [9, 10]]
+    view = m.narrow(0, 1, 1)
+    m[1, 0] = 100
+    assert view.tolist() == [[100, 5, 6, 7]]  # a view of the same memory
+    with pytest.raises(IndexError, match=r"start out of range \(expected to be in range of \[-10, 10\], but got 11\)"):
+        x.narrow(0, 11, 1)
+    with pytest.raises(RuntimeError, match=r"start \(2\) \+ length \(9\) exceeds dimension size \(10\)\."):
+        x.narrow(0, 2, 9)
+    with pytest.raises(RuntimeError, match="length must be non-negative"):
+        x.narrow(0, 2, -1)
+    w = minigan.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (w.narrow(0, 1, 2) * minigan.tensor([10.0, 20.0])).sum().backward()
+    assert w.grad.tolist() == [0.0, 10.0, 20.0]

@@ -60,6 +60,21 @@ def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Any, 
     return ops.parts(tensor, sizes, axis)  # one join in the backward, not a zero array per piece
 
 
+def narrow(tensor: Any, dim: int, start: Any, length: int) -> Any:
+    """The ``length`` entries of ``dim`` from ``start`` on (a negative start counts from the end), a
+    view, as ``torch.narrow``."""
+    axis = wrap_dim(dim, tensor.ndim)
+    size, start, length = tensor.shape[axis], int(start), int(length)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    start %= builtins.max(size, 1)  # a start of -size wraps to 0, and size stays size when length is 0
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return tensor[(slice(None),) * axis + (slice(start, start + length), Ellipsis)]
+
+
 def chunk(tensor: Any, chunks: int, dim: int = 0) -> tuple[Any, ...]:
     """At most ``chunks`` pieces along ``dim``, each ceil(n / chunks) long (the last may be
     shorter, and there may be fewer pieces), as ``torch.chunk``."""
@@ -244,6 +259,9 @@ class PyTorchMethods(TensorTypeMethods):
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Any, ...]:
         return chunk(self, chunks, dim)
+
+    def narrow(self, dim: int, start: Any, length: int) -> Any:
+        return narrow(self, dim, start, length)
 
     def _new(self, name: str, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
         from ..torch_api import factories  # noqa: PLC0415 - the factories sit above Tensor

@@ -69,7 +69,7 @@ FUNCTIONAL: Mapping[str, str] = {
 
 TENSOR: Mapping[str, str] = {
     **{name: _MISSING_OP for name in (
-        "scatter_add", "index_fill_", "masked_select", "narrow",
+        "scatter_add", "index_fill_", "masked_select",
         "unfold", "pow_", "bernoulli_", "exponential_", "random_",
         "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
