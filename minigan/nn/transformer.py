@@ -40,7 +40,7 @@ def _activation(activation: Any) -> Callable[[Tensor], Tensor]:
     if isinstance(activation, str):
         if activation not in ("relu", "gelu"):
             raise RuntimeError(f"activation should be relu/gelu, not {activation}")
-        return getattr(F, activation)  # F.gelu names itself if this minigan lacks it
+        return F.relu if activation == "relu" else F.gelu
     if not callable(activation):
         raise TypeError(f"activation must be 'relu', 'gelu' or a callable, got {type(activation).__name__}")
     return activation
