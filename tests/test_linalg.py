@@ -2,6 +2,7 @@
 median, kthvalue and mode: against PyTorch 2.14's values written out by hand, identities that hold
 by definition, and PyTorch's messages and error kinds."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -218,3 +219,21 @@ def test_unsupported_linalg_names_say_so():
     with pytest.raises(minigan.UnsupportedFeatureError, match="torch.linalg.eigh is not supported by minigan"):
         LA.eigh  # noqa: B018
     assert minigan.linalg is LA and not hasattr(LA, "no_such_function")
+
+
+def test_torch_norm_is_the_vector_or_matrix_norm_as_pytorch():
+    """torch.norm and Tensor.norm: PyTorch 2.14.1's values and messages, written out."""
+    x = minigan.tensor([[3.0, 0.0, -4.0], [1.0, 2.0, 0.0]])
+    assert minigan.norm(x, 0).item() == 4.0 and x.norm(float("-inf")).item() == 0.0
+    assert minigan.norm(x, -1, dim=1).tolist() == [0.0, 0.0]  # a zero makes 1/|x| inf, the norm 0
+    assert minigan.norm(x, "nuc").item() == pytest.approx(7.1792, abs=1e-4)
+    assert minigan.norm(x, "fro", dim=1).tolist() == pytest.approx([5.0, 5.0 ** 0.5])
+    assert minigan.norm(x, 3, dim=(0, 1)).item() == pytest.approx(100.0 ** (1 / 3))  # 27 + 64 + 1 + 8
+    assert x.norm(dtype=minigan.float64).dtype == np.float64
+    for call, message in ((lambda: minigan.norm(minigan.tensor([1, 2])),
+                           "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long"),
+                          (lambda: minigan.norm(x, "bad"), "linalg.matrix_norm: Order bad not supported."),
+                          (lambda: minigan.norm(minigan.ones(2, 2, 2), "nuc"),
+                           "linalg.matrix_norm: dim must be a 2-tuple. Got 0 1 2")):
+        with pytest.raises(RuntimeError, match=re.escape(message)):
+            call()

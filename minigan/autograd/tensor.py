@@ -317,8 +317,8 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, Conv
     def std(self, *args: Any, **kwargs: Any) -> "Tensor":
         return ops.dims.std(self, *args, **kwargs)
 
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.dims.norm(self, p, dim, keepdim)
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> "Tensor":
+        return ops.dims.norm(self, p, dim, keepdim, dtype)
 
     def reshape(self, *shape: Any) -> "Tensor":
         return ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)

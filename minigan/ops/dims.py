@@ -6,7 +6,6 @@ are in reductions.py."""
 from __future__ import annotations
 
 import builtins
-import math
 from collections import namedtuple
 from typing import Any
 
@@ -15,9 +14,9 @@ import numpy as np
 from ..autograd import Tensor
 from ..autograd.arguments import wrap_dim
 from ..backends import backend_of
-from . import reductions
+from . import linalg_norms, reductions
 from .activations import log_softmax as _log_softmax, softmax as _softmax
-from .elementwise import abs as _abs, maximum, minimum, sqrt
+from .elementwise import maximum, minimum, sqrt
 from .shape import getitem
 
 #: What ``max(dim=...)``/``min(dim=...)`` return, as ``torch.return_types.max``: ``.values``, ``.indices``.
@@ -178,16 +177,14 @@ def log_softmax(input: Tensor, dim: Any = -1, dtype: Any = None, *, axis: Any = 
     return _log_softmax(source, wrap_dim(dim if axis is None else axis, input.ndim))
 
 
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
-    """The p-norm over ``dim`` (all elements when None): p = 2 or "fro" is sqrt(sum x^2), p = 1 is
-    sum |x|, p = inf is max |x|, other p > 0 is (sum |x|^p)^(1/p)."""
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:  # noqa: A002
+    """``torch.norm``: the vector p-norm over ``dim`` (every element when None) for a number p or
+    "fro" over at most two dims, the matrix norm for "nuc" (minigan/ops/linalg_norms.py computes both)."""
     dim = _axes(dim, None, "norm")
-    if p == "fro" or p == 2:
-        return sqrt(reductions.sum(input * input, dim, keepdim))
-    if p == 1:
-        return reductions.sum(_abs(input), dim, keepdim)
-    if p == math.inf:
-        return reductions.max(_abs(input), dim, keepdim)
-    if isinstance(p, (builtins.int, builtins.float)) and not isinstance(p, builtins.bool) and p > 0:
-        return reductions.sum(_abs(input) ** p, dim, keepdim) ** (1.0 / p)
-    raise RuntimeError(f"norm(): p={p!r} is not supported by minigan (use 1, 2, 'fro', inf or another p > 0)")
+    dims = None if dim is None else tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    if not isinstance(p, str):
+        return linalg_norms.vector_norm(input, p, dims, keepdim, dtype=dtype)
+    if p == "fro" and (dims is None or len(dims) <= 2):
+        return linalg_norms.vector_norm(input, 2, dims, keepdim, dtype=dtype)
+    every = tuple(range(getattr(input, "ndim", 0))) if dims is None else dims
+    return linalg_norms.matrix_norm(input, p, every, keepdim, dtype=dtype)
