@@ -31,6 +31,7 @@ TORCH: Mapping[str, str] = {
     "distributed": "multi-process training (torch.distributed)",
     "multiprocessing": "torch.multiprocessing",
     "fft": "FFTs (torch.fft)",
+    "special": "the torch.special module; minigan has erf, erfc, erfinv, expm1, log1p and the rest as torch.<name>",
     "sparse": "sparse tensors",
     "distributions": "probability distributions (torch.distributions)",
     "vmap": "vectorising maps (torch.vmap)",
@@ -65,6 +66,8 @@ FUNCTIONAL: Mapping[str, str] = {
                                    "lp_pool2d")},
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
     "grid_sample": "grid sampling", "affine_grid": "grid sampling",
+    **{name: f"the in-place function forms; write x = F.{name[:-1]}(x)"
+       for name in ("relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "rrelu_")},
 }
 
 TENSOR: Mapping[str, str] = {
