@@ -237,3 +237,18 @@ def test_torch_norm_is_the_vector_or_matrix_norm_as_pytorch():
                            "linalg.matrix_norm: dim must be a 2-tuple. Got 0 1 2")):
         with pytest.raises(RuntimeError, match=re.escape(message)):
             call()
+
+
+def test_a_norm_of_the_zero_vector_has_gradient_zero_as_pytorch():
+    """PyTorch 2.14.1: the gradient of vector_norm (and torch.norm) at the zero vector is 0 for every
+    ord, a subgradient, not the NaN of sqrt's infinite slope; elsewhere the usual one."""
+    for order in (2, 1, 3, math.inf):
+        x = minigan.zeros(3, dtype=minigan.float64, requires_grad=True)
+        LA.vector_norm(x, order).backward()
+        assert x.grad.tolist() == [0.0, 0.0, 0.0], order
+    y = minigan.zeros(2, 3, dtype=minigan.float64, requires_grad=True)
+    minigan.norm(y, dim=1).sum().backward()
+    assert y.grad.tolist() == [[0.0] * 3] * 2
+    z = minigan.tensor([0.0, 3.0], dtype=minigan.float64, requires_grad=True)
+    LA.vector_norm(z, 3).backward()
+    assert z.grad.tolist() == pytest.approx([0.0, 1.0], abs=1e-15)

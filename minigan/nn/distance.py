@@ -3,12 +3,12 @@
 and ``torch.cdist``. All are built from ops that already have gradients (and second derivatives).
 
 The one numerical trap is the p-norm at the zero vector: sqrt(s) has an infinite slope at s = 0,
-so the plain chain rule gives 0 * inf = NaN there. :func:`vector_norm` takes the root only where
-s > 0 and reads 1 elsewhere, so the gradient at a zero vector is 0, as PyTorch's (a subgradient).
+so the plain chain rule gives 0 * inf = NaN there. :func:`vector_norm` (minigan/ops/linalg_norms.py's, which
+torch.linalg.vector_norm and torch.norm are too) takes the root only where s > 0, so the gradient
+at a zero vector is 0, as PyTorch's (a subgradient).
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,7 @@ import numpy as np
 from .. import ops
 from ..autograd import Tensor
 from ..autograd.arguments import wrap_dim
+from ..ops import linalg_norms
 from ..backends import backend_of
 from ..ops.operands import ShapeError, _check_broadcast
 from .module import Module
@@ -30,25 +31,12 @@ def float_tensor(name: str, what: str, x: Any) -> Tensor:
     return x
 
 
-def _positive_root(s: Tensor, p: float) -> Tensor:
-    """s^(1/p) for s >= 0, with gradient 0 (not NaN) where s = 0."""
-    inside = s > 0
-    safe = ops.where(inside, s, 1.0)
-    root = ops.sqrt(safe) if p == 2 else safe ** (1.0 / p)
-    return ops.where(inside, root, 0.0)
-
-
 def vector_norm(x: Tensor, p: float, dim: int, keepdim: bool = False) -> Tensor:
     """||x||_p along ``dim``: (sum |x|^p)^(1/p) for p > 0, max |x| for p = inf, the count of
     non-zero entries for p = 0 (gradient 0). The gradient at a zero vector is 0."""
     if p == 0:  # 1 where x != 0, else x * 0 = 0: the count, with a zero gradient that still reaches x
         return ops.sum(ops.where(x != 0, 1.0, x * 0.0), dim, keepdim)
-    if p == math.inf:
-        return ops.max(ops.abs(x), dim, keepdim)
-    if p == 1:
-        return ops.sum(ops.abs(x), dim, keepdim)
-    powers = x * x if p == 2 else ops.abs(x) ** p
-    return _positive_root(ops.sum(powers, dim, keepdim), p)
+    return linalg_norms.vector_norm(x, p, dim, keepdim)
 
 
 def clamped_value(x: Tensor, low: float) -> Tensor:

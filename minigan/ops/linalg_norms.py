@@ -1,7 +1,7 @@
 """The norms of ``torch.linalg``: ``vector_norm`` (any ord, over any dims), ``matrix_norm`` ('fro',
 'nuc', 1, -1, 2, -2, inf, -inf over two dims) and ``norm``, which picks one of them as PyTorch's
 does. Each is built from reductions and, for 'nuc' and +-2, the singular values, so the gradients
-are theirs (a p-norm of an all-zero vector has none: sqrt's slope is infinite at 0)."""
+are theirs, except at the zero vector, where a p-norm's gradient is 0, as PyTorch's (see positive_root)."""
 from __future__ import annotations
 
 import builtins
@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd import Tensor, as_tensor
 from ..autograd.arguments import wrap_dim
 from . import reductions
-from .elementwise import abs as _abs
+from .elementwise import abs as _abs, where
 from .linalg import floating
 from .svd import svdvals
 
@@ -22,6 +22,15 @@ def _float_input(name: str, x: Any, dtype: Any) -> Tensor:
     x = x if isinstance(x, Tensor) else as_tensor(x)
     floating(name, x)
     return x if dtype is None else x.to(dtype)
+
+
+def positive_root(s: Tensor, p: float) -> Tensor:
+    """s^(1/p) for s >= 0, with gradient 0 (not NaN) where s = 0: sqrt's slope is infinite there, so
+    the plain chain rule would give 0 * inf; 0 is PyTorch's subgradient of a norm at the zero vector."""
+    inside = s > 0
+    safe = where(inside, s, 1.0)
+    root = safe.sqrt() if p == 2 else safe ** (1.0 / p)
+    return where(inside, root, 0.0)
 
 
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
@@ -39,13 +48,13 @@ def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False,
     if ord == 0:
         return Tensor._make(reductions.sum(x != 0, dim, keepdim).to(x.dtype).array, False, None)
     if ord == 2:
-        return reductions.sum(x * x, dim, keepdim).sqrt()
+        return positive_root(reductions.sum(x * x, dim, keepdim), 2)
     if ord == 1:
         return reductions.sum(magnitude, dim, keepdim)
     if isinstance(ord, builtins.bool) or not isinstance(ord, (builtins.int, builtins.float)):
         raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     if ord > 0:
-        return reductions.sum(magnitude ** ord, dim, keepdim) ** (1.0 / ord)
+        return positive_root(reductions.sum(magnitude ** ord, dim, keepdim), ord)
     with np.errstate(divide="ignore"):  # a zero makes |x|^ord inf and the norm 0, as PyTorch's
         return reductions.sum(magnitude ** ord, dim, keepdim) ** (1.0 / ord)
 
