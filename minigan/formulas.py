@@ -1,7 +1,7 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
 softplus, BCE on logits (with and without pos_weight) and its target gradient, batch norm's
 per-element steps, dropout, L2 weight decay, the Adam/AdamW/AMSGrad, RMSprop, Adadelta, Adagrad,
-Adamax, NAdam, RAdam and Rprop steps, and the weight average's step (lerp).
+Adamax, NAdam, RAdam, Rprop and ASGD steps, and the weight average's step (lerp).
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
@@ -356,6 +356,11 @@ def radam_rectification(step: int, beta2: float) -> float | None:
     return math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
 
 
+def asgd_param(p: Any, g: Any, decay: Any, eta: Any) -> Any:
+    """ASGD's step: p <- p · (1 - λ η) - η g, with ``decay`` = 1 - λ η."""
+    return p * decay - eta * g
+
+
 # ============================================================== the weight average
 def lerp(start: Any, end: Any, weight: Any) -> Any:
     """start + weight (end - start), as torch.lerp: one step of a moving average towards ``end``
@@ -372,7 +377,7 @@ FORMULAS: tuple[Callable, ...] = (
     batch_norm_affine, batch_norm_grad_input, dropout, l2_decay, adam_moments, adam_param, amsgrad_max,
     rmsprop_average, rmsprop_denominator, rmsprop_direction, rmsprop_param, adadelta_delta, adagrad_sum,
     adagrad_param, adamax_norm, adamax_param, nadam_param, radam_param, rprop_factor, rprop_step_size, rprop_grad,
-    rprop_param, lerp,
+    rprop_param, asgd_param, lerp,
 )
 
 

@@ -246,7 +246,7 @@ def test_save_load_a_state_dict_under_any_name(tmp_path):
 @pytest.mark.parametrize("module, name, feature", [
     (minigan.nn, "Conv3d", "torch.nn.Conv3d"), (minigan.nn, "MaxPool3d", "torch.nn.MaxPool3d"),
     (minigan, "compile", "torch.compile"), (minigan.cuda, "amp", "torch.cuda.amp"),
-    (minigan.optim, "ASGD", "torch.optim.ASGD"), (minigan.data, "ConcatDataset", "torch.utils.data.ConcatDataset"),
+    (minigan.optim, "SparseAdam", "torch.optim.SparseAdam"), (minigan.data, "ConcatDataset", "torch.utils.data.ConcatDataset"),
 ])
 def test_unsupported_pytorch_names_say_so(module, name, feature):
     with pytest.raises(NotImplementedError) as info:

@@ -1,4 +1,4 @@
-"""L-BFGS with a fixed step, as ``torch.optim.LBFGS(params, lr)`` without a line search.
+"""L-BFGS, as ``torch.optim.LBFGS``: fixed steps, or a strong Wolfe line search.
 
 L-BFGS treats all the parameters as one flat vector x. It keeps the last ``history_size`` pairs
 s = x' - x (a step taken) and y = g' - g (the gradient's change over it), and turns the gradient
@@ -12,13 +12,12 @@ Hessian built from those pairs:
 
 A pair enters the history only when y . s > 1e-10 (the curvature condition that keeps the
 approximation positive definite). ``step(closure)`` runs up to ``max_iter`` iterations, each
-x <- x + t d with t = lr (the first iteration of the first call min(1, 1/|g|_1) lr, as the
-gradient's scale is unknown then), re-evaluating the closure after each, and stops early when
-the gradient, the step or the change in loss falls below its tolerance, or after ``max_eval``
-evaluations. The history and the last direction carry over to the next ``step``.
-
-``line_search_fn="strong_wolfe"`` (a step length chosen each iteration) is not supported and
-says so.
+x <- x + t d, re-evaluating the closure after each, and stops early when the gradient, the step
+or the change in loss falls below its tolerance, or after ``max_eval`` evaluations. The step t
+is lr (the first iteration of the first call min(1, 1/|g|_1) lr, as the gradient's scale is
+unknown then), or, with ``line_search_fn="strong_wolfe"``, the step that the strong Wolfe line
+search (minigan/optim/line_search.py) finds starting from it. The history and the last
+direction carry over to the next ``step``.
 """
 from __future__ import annotations
 
@@ -28,7 +27,7 @@ import numpy as np
 
 from ..autograd import Tensor, bump_version, enable_grad
 from ..backends import backend_of, to_numpy
-from ..torch_api.unsupported import UnsupportedFeatureError
+from .line_search import Trial, strong_wolfe
 from .optimizers import Optimizer, ParamsArg, _copy_value
 
 _CURVATURE = 1e-10  # a pair enters the history only when y . s is above this
@@ -41,13 +40,12 @@ class LBFGS(Optimizer):
     def __init__(self, params: ParamsArg, lr: float = 1.0, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: str | None = None) -> None:
-        if line_search_fn is not None:
-            raise UnsupportedFeatureError(f"LBFGS(line_search_fn={line_search_fn!r}) is not supported by minigan; "
-                                          "it takes fixed steps of lr (line_search_fn=None)")
+        if line_search_fn not in (None, "strong_wolfe"):
+            raise RuntimeError(f"LBFGS: line_search_fn must be None or 'strong_wolfe', got {line_search_fn!r}")
         max_eval = max_iter * 5 // 4 if max_eval is None else max_eval
         super().__init__(params, dict(lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,
                                       tolerance_change=tolerance_change, history_size=history_size,
-                                      line_search_fn=None))
+                                      line_search_fn=line_search_fn))
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]["params"]
@@ -64,14 +62,22 @@ class LBFGS(Optimizer):
                  for p in self._params]
         return np.concatenate(parts)
 
-    def _move(self, step: np.ndarray) -> None:
-        """x <- x + step, parameter by parameter, in place."""
+    def _move(self, step: np.ndarray, origin: list[Any] | None = None) -> None:
+        """x <- x + step, parameter by parameter, in place; or x <- origin + step, with ``origin``
+        the parameters' arrays as :meth:`_copy_params` kept them."""
         start = 0
-        for param in self._params:
+        for index, param in enumerate(self._params):
             count = param.numel()
-            param.array[...] += backend_of(param.array).asarray(step[start:start + count].reshape(param.shape))
+            part = backend_of(param.array).asarray(step[start:start + count].reshape(param.shape))
+            if origin is None:
+                param.array[...] += part
+            else:
+                param.array[...] = origin[index] + part
             bump_version(param)
             start += count
+
+    def _copy_params(self) -> list[Any]:
+        return [param.array.copy() for param in self._params]
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
         """Run up to ``max_iter`` iterations; ``closure`` clears the gradients, computes the loss,
@@ -104,14 +110,30 @@ class LBFGS(Optimizer):
             if slope > -tolerance_change:  # not a descent direction any more
                 break
             t = min(1.0, 1.0 / np.abs(grad).sum()) * lr if state["n_iter"] == 1 else lr
-            state["last_step"], state["last_grad"] = t * direction, grad
-            self._move(state["last_step"])
-            if iteration == max_iter:
-                break
             previous = value
-            value, _, grad = evaluate()
-            evals += 1
-            if (evals >= max_eval or np.abs(grad).max() <= tolerance_grad
+            if group["line_search_fn"] == "strong_wolfe":
+                origin = self._copy_params()
+
+                def evaluate_at(step: float) -> tuple[float, np.ndarray]:
+                    self._move(step * direction, origin)
+                    loss_there, _, gradient = evaluate()
+                    return loss_there, gradient
+
+                found, searched = strong_wolfe(evaluate_at, direction, Trial(0.0, value, grad, slope), t,
+                                               tolerance_change)
+                t = found.t
+                state["last_step"], state["last_grad"] = t * direction, grad
+                self._move(state["last_step"], origin)
+                value, grad = found.value, found.grad
+                evals += searched
+            else:
+                state["last_step"], state["last_grad"] = t * direction, grad
+                self._move(state["last_step"])
+                if iteration == max_iter:
+                    break
+                value, _, grad = evaluate()
+                evals += 1
+            if (iteration == max_iter or evals >= max_eval or np.abs(grad).max() <= tolerance_grad
                     or np.abs(state["last_step"]).max() <= tolerance_change
                     or abs(value - previous) < tolerance_change):
                 break

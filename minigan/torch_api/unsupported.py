@@ -84,8 +84,8 @@ TENSOR: Mapping[str, str] = {
 
 OPTIM: Mapping[str, str] = {
     name: f"the {name} optimizer; minigan has SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, "
-          "RAdam, Rprop and LBFGS"
-    for name in ("SparseAdam", "ASGD")
+          "RAdam, Rprop, ASGD and LBFGS"
+    for name in ("SparseAdam",)
 }
 
 CUDA: Mapping[str, str] = {
