@@ -721,6 +721,45 @@ def _(data):
     return Drawn(lambda x: getattr(qr(x), which), [a], q if which == "Q" else r)
 
 
+@prop(ops.Cholesky)
+def _(data):
+    from minigan.ops.cholesky import cholesky
+
+    n = data.draw(st.integers(1, 3))
+    x = values(data, data.draw(st.sampled_from([(), (2,)])) + (n, n))
+    a = x @ np.swapaxes(x, -1, -2) + np.eye(n)  # positive-definite; fed as t + t^T, so a perturbation stays symmetric
+    return Drawn(lambda t: cholesky(t + t.transpose(-1, -2)), [a / 2.0], np.linalg.cholesky(a))
+
+
+def _orthogonal(data, n: int) -> np.ndarray:
+    return np.linalg.qr(np.random.default_rng(data.draw(st.integers(0, 2**32 - 1))).standard_normal((n, n)))[0]
+
+
+@prop(ops.EighPart)
+def _(data):
+    from minigan.ops.eigh import eigh
+
+    n = data.draw(st.integers(1, 3))
+    q = _orthogonal(data, n)
+    w = -1.0 + 0.7 * np.arange(n) + data.draw(st.floats(0.0, 0.3))  # ascending, 0.7 apart
+    a = (q * w) @ q.T
+    if data.draw(st.booleans()):
+        return Drawn(lambda t: eigh(t + t.T).eigenvalues, [a / 2.0], w)
+    # each eigenvector times its first entry: LAPACK's choice of sign cancels
+    return Drawn(lambda t: eigh(t + t.T).eigenvectors * eigh(t + t.T).eigenvectors[:1, :], [a / 2.0], q * q[:1, :])
+
+
+@prop(ops.Pinv)
+def _(data):
+    from minigan.ops.pinv import pinv
+
+    m, n = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    k = min(m, n)
+    spread = 1.0 + 0.7 * np.arange(k) + data.draw(st.floats(0.0, 0.3))
+    left, right = _orthogonal(data, m)[:, :k], _orthogonal(data, n)[:, :k]
+    return Drawn(pinv, [(left * spread) @ right.T], (right / spread) @ left.T)
+
+
 # ------------------------------------------------------------------ the tests
 def test_every_function_has_a_property():
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))

@@ -1,14 +1,21 @@
 """Gradcheck cases for einsum and the linear algebra (minigan/ops/einsum.py, matrix_products.py,
-linalg.py, svd.py, qr.py, linalg_norms.py, order_statistics.py); minigan/gradcheck/cases.py adds them to its
-registry. Square inputs are made well conditioned (3 I added), SVD inputs get singular values at
-least 0.5 apart (their gradient divides by s_i^2 - s_j^2 and by s_i; QR's solves with R)."""
+linalg.py, svd.py, qr.py, cholesky.py, eigh.py, triangular.py, pinv.py, linalg_compositions.py,
+linalg_norms.py, order_statistics.py); minigan/gradcheck/cases.py adds them to its registry. Square
+inputs are made well conditioned (3 I added), SVD inputs get singular values at least 0.5 apart (their
+gradient divides by s_i^2 - s_j^2 and by s_i; QR's solves with R). Cholesky and eigh read one triangle
+of a symmetric matrix, so their cases feed them a + a^T: a perturbation of a then stays symmetric."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import ops
 from ..ops import linalg_norms, order_statistics
+from ..ops.cholesky import cholesky, cholesky_ex
+from ..ops.eigh import eigh, eigvalsh
 from ..ops.einsum import einsum
+from ..ops.linalg_compositions import cond, diagonal, matrix_power, multi_dot, vecdot
+from ..ops.pinv import lstsq, pinv
+from ..ops.triangular import cholesky_solve, solve_triangular
 from ..ops.qr import qr
 from ..ops.svd import svd, svd_uv
 from .opcase import DISTINCT_LAYOUTS, OpCase, distinct
@@ -30,6 +37,34 @@ def _spread_singular_values(arrays: list[np.ndarray], rng: np.random.Generator) 
         q2 = np.linalg.qr(rng.standard_normal(a.shape[:-2] + (n, n)))[0][..., :k, :]
         out.append((q1 * (1.0 + 0.7 * np.arange(k))) @ q2)
     return out
+
+
+def _spread_first(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    return _spread_singular_values(arrays[:1], rng) + arrays[1:]
+
+
+def _positive_definite_halves(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """The first input x as x x^T / 2 + I, so that a + a^T = x x^T + 2 I is positive-definite."""
+    x = arrays[0]
+    return [x @ np.swapaxes(x, -1, -2) / 2.0 + np.eye(x.shape[-1])] + arrays[1:]
+
+
+def _spread_eigenvalue_halves(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """The first input as Q diag(-1, -0.3, 0.4...) Q^T / 2 with a random orthogonal Q, so that a + a^T has
+    eigenvalues 0.7 apart (the eigenvectors' gradient divides by their differences)."""
+    a = arrays[0]
+    q = np.linalg.qr(rng.standard_normal(a.shape))[0]
+    values = -1.0 + 0.7 * np.arange(a.shape[-1])
+    return [(q * values) @ np.swapaxes(q, -1, -2) / 2.0] + arrays[1:]
+
+
+def _symmetric(a):
+    return a + a.transpose(-1, -2)
+
+
+def _sign_free(vectors):
+    """Each eigenvector times its own first entry: LAPACK's choice of sign cancels."""
+    return vectors * vectors[..., :1, :]
 
 
 def _svd_part(i: int, full: bool = False):
@@ -75,6 +110,33 @@ LINALG_CASES: list[OpCase] = [
     OpCase("qr_R", lambda a: qr(a).R, [((4, 3),), ((2, 2, 2),)], prepare=_spread_singular_values,
            layouts=DISTINCT_LAYOUTS),
     OpCase("qr_wide", lambda a: qr(a).Q * qr(a).R.sum(), [((2, 4),)], prepare=_spread_singular_values,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("cholesky", lambda a: cholesky(_symmetric(a)), [((3, 3),), ((2, 2, 2),)], prepare=_positive_definite_halves,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("cholesky_upper_ex", lambda a: cholesky(_symmetric(a), upper=True) * cholesky_ex(_symmetric(a)).L.sum(),
+           [((3, 3),)], prepare=_positive_definite_halves, layouts=DISTINCT_LAYOUTS),
+    OpCase("eigvalsh", lambda a: eigvalsh(_symmetric(a)), [((3, 3),), ((2, 2, 2),)], prepare=_spread_eigenvalue_halves,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("eigh_vectors", lambda a: _sign_free(eigh(_symmetric(a)).eigenvectors), [((3, 3),), ((2, 2, 2),)],
+           prepare=_spread_eigenvalue_halves, layouts=DISTINCT_LAYOUTS),
+    OpCase("eigh_upper", lambda a: _sign_free(eigh(_symmetric(a), UPLO="U").eigenvectors) * eigh(_symmetric(a)).eigenvalues,
+           [((3, 3),)], prepare=_spread_eigenvalue_halves, layouts=DISTINCT_LAYOUTS),
+    OpCase("solve_triangular", lambda a, b: solve_triangular(a, b, upper=True), [((3, 3), (3, 2)), ((2, 3, 3), (1, 3, 1))],
+           prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("solve_triangular_right_unit", lambda a, b: solve_triangular(a, b, upper=False, left=False, unitriangular=True),
+           [((3, 3), (2, 3))], layouts=DISTINCT_LAYOUTS),
+    OpCase("cholesky_solve", lambda l, b: cholesky_solve(b, l) + cholesky_solve(b, l.transpose(-1, -2), upper=True),
+           [((3, 3), (3, 2))], prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("pinv", pinv, [((4, 3),), ((2, 3),), ((2, 3, 3),)], prepare=_spread_singular_values, layouts=DISTINCT_LAYOUTS),
+    OpCase("pinv_hermitian", lambda a: pinv(_symmetric(a), hermitian=True), [((3, 3),)], prepare=_spread_eigenvalue_halves,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("lstsq", lambda a, b: lstsq(a, b).solution, [((4, 3), (4, 2)), ((2, 3), (2,))], prepare=_spread_first,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("matrix_power", lambda a: matrix_power(a, 3) + matrix_power(a, -2),
+           [((3, 3),), ((2, 2, 2),)], prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("multi_dot_vecdot_diagonal", lambda a, b, c: multi_dot([a[0], b, c]) * vecdot(a, b[:, :2].transpose(0, 1))
+           + diagonal(b, offset=1).sum() * multi_dot([a, b, c]).sum(), [((2, 3), (3, 4), (4, 2))]),
+    OpCase("cond", lambda a: cond(a) + cond(a, "fro") * cond(a, -1), [((3, 3),)], prepare=_spread_singular_values,
            layouts=DISTINCT_LAYOUTS),
     OpCase("matrix_norm_nuc_2", lambda a: linalg_norms.matrix_norm(a, "nuc") + linalg_norms.matrix_norm(a, -2, dim=(0, 1)),
            [((3, 4),)], prepare=_spread_singular_values, layouts=DISTINCT_LAYOUTS),

@@ -16,7 +16,9 @@ from matrix products and an index), ``padding`` (F.pad's four modes), ``unfold``
 convolutions and pooling: the 2-d ones on a height of 1); ``dims`` gives the reductions PyTorch's arguments
 (``dim=``, ``keepdim=``, (values, indices)). Linear algebra: ``einsum`` (einsum, tensordot),
 ``matrix_products`` (dot, mv, addmm, baddbmm, addbmm), ``linalg`` (inv, det, slogdet, logdet, solve),
-``svd``, ``linalg_norms``; ``order_statistics`` (median, kthvalue, mode).
+``svd``, ``qr``, ``cholesky``, ``eigh``, ``triangular`` (solve_triangular, cholesky_solve), ``pinv`` (pinv,
+matrix_rank, lstsq), ``linalg_compositions`` (matrix_power, multi_dot, vecdot, diagonal, cond),
+``linalg_norms``; ``order_statistics`` (median, kthvalue, mode).
 """
 from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
@@ -73,4 +75,7 @@ from .matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .linalg import Det, Inv, LinAlgError, LogAbsDet, Solve, det, inv, logdet, slogdet, solve
 from .svd import SvdPart, svdvals
 from .qr import QrPart
+from .cholesky import Cholesky
+from .eigh import EighPart
+from .pinv import Pinv
 from . import linalg_norms, order_statistics  # torch.linalg's norms; median, kthvalue, mode

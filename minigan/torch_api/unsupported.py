@@ -65,6 +65,7 @@ FUNCTIONAL: Mapping[str, str] = {
     **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
                                    "lp_pool2d")},
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
+    "grid_sample": "grid sampling", "affine_grid": "grid sampling",
     **{name: f"the in-place function forms; write x = F.{name[:-1]}(x)"
        for name in ("relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "rrelu_")},
 }
@@ -102,11 +103,10 @@ FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not to
 
 LINALG: Mapping[str, str] = {  # torch.linalg
     **{name: "this linear-algebra function; minigan.linalg has inv, det, slogdet, solve, svd, svdvals, qr, "
-             "vector_norm, matrix_norm, norm and cross"
-       for name in ("cholesky", "eig", "eigh", "eigvals", "eigvalsh", "lstsq", "pinv", "matrix_rank",
-                    "matrix_power", "matrix_exp", "lu", "lu_factor", "lu_solve", "cond", "multi_dot",
-                    "householder_product", "tensorinv", "tensorsolve", "vecdot", "solve_triangular",
-                    "cholesky_ex", "inv_ex", "solve_ex", "ldl_factor", "ldl_solve", "vander", "diagonal")},
+             "cholesky, cholesky_ex, eigh, eigvalsh, solve_triangular, lstsq, pinv, matrix_rank, matrix_power, "
+             "multi_dot, vecdot, diagonal, cond, vector_norm, matrix_norm, norm and cross"
+       for name in ("eig", "eigvals", "matrix_exp", "lu", "lu_factor", "lu_solve", "householder_product",
+                    "tensorinv", "tensorsolve", "inv_ex", "solve_ex", "ldl_factor", "ldl_solve", "vander")},
 }
 
 DATA: Mapping[str, str] = {
