@@ -24,17 +24,30 @@ def check_reduction(name: str, reduction: str) -> None:
         raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
-def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+def legacy_reduction(size_average: Any, reduce: Any, reduction: str, stacklevel: int = 3) -> str:
     """``reduction`` itself, or, when PyTorch's deprecated ``size_average`` or ``reduce`` is given,
     the reduction they stand for, as PyTorch reads them (each None counts as True): both true
-    "mean", ``reduce`` alone "sum", ``reduce=False`` "none"; with PyTorch's deprecation warning."""
+    "mean", ``reduce`` alone "sum", ``reduce=False`` "none"; with PyTorch's deprecation warning
+    (a UserWarning, ``stacklevel`` frames up). A string there is a reduction passed in the wrong
+    place (PyTorch would read it as True): a TypeError saying so."""
     if size_average is None and reduce is None:
         return reduction
+    for what, value in (("size_average", size_average), ("reduce", reduce)):
+        if isinstance(value, str):
+            raise TypeError(f"{what} is PyTorch's deprecated bool, got {value!r}; pass reduction={value!r} by keyword")
     keep_reduce = reduce is None or bool(reduce)
     chosen = ("mean" if size_average is None or bool(size_average) else "sum") if keep_reduce else "none"
     warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{chosen}' instead.",
-                  UserWarning, stacklevel=3)
+                  UserWarning, stacklevel=stacklevel)
     return chosen
+
+
+def pick_reduction(name: str, size_average: Any, reduce: Any, reduction: str) -> str:
+    """The reduction a loss function applies: :func:`legacy_reduction`'s, checked (its warning
+    points at the loss function's caller)."""
+    reduction = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
+    check_reduction(name, reduction)
+    return reduction
 
 
 def reduce_loss(loss: Tensor, reduction: str) -> Tensor:
@@ -87,4 +100,13 @@ class Loss(Module):
         return f"reduction={self.reduction!r}"
 
 
-__all__ = ["Loss", "check_reduction", "legacy_reduction", "reduce_loss", "check_input", "target_like"]
+class LegacyLoss(Loss):
+    """A Loss whose constructor takes PyTorch's ``(size_average, reduce, reduction)`` in that
+    order, the deprecated pair read by :func:`legacy_reduction`."""
+
+    def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
+        super().__init__(legacy_reduction(size_average, reduce, reduction))
+
+
+__all__ = ["Loss", "LegacyLoss", "check_reduction", "legacy_reduction", "pick_reduction", "reduce_loss", "check_input",
+           "target_like"]

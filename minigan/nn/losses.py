@@ -13,7 +13,7 @@ from .. import ops
 from ..backends import backend_of, to_numpy
 from ..autograd import Tensor, is_grad_enabled
 from ..autograd.function import Context, Function
-from .loss_base import Loss, check_input, check_reduction, reduce_loss, target_like
+from .loss_base import Loss, check_input, legacy_reduction, pick_reduction, reduce_loss, target_like
 
 _LOG_FLOOR = -100.0  # PyTorch clamps the logs in binary_cross_entropy at -100
 
@@ -121,7 +121,7 @@ def _sigmoid_logits(probs: Tensor) -> Tensor | None:
 
 
 def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa: A002 - PyTorch's names
-                         reduction: str = "mean") -> Tensor:
+                         size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1], logs clamped at -100.
 
     ``weight`` (optional) multiplies the per-element losses before the reduction. A p or a t
@@ -140,20 +140,21 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,  # noqa
     asked of p itself (``minigan.grad(loss, p)``) finds p unused; ask it under ``fusion(False)``.
     """
     name = "binary_cross_entropy"
-    check_reduction(name, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     probs = check_input(name, "input", input)
     targets = target_like(name, target, probs)
     _check_unit_interval(name, "input", probs.array)
     _check_unit_interval(name, "target", targets.array)
     logits = _sigmoid_logits(probs)
     if logits is not None:
-        return binary_cross_entropy_with_logits(logits, targets, weight, reduction)
+        return binary_cross_entropy_with_logits(logits, targets, weight, reduction=reduction)
     loss = BinaryCrossEntropy.apply(probs, targets)
     return reduce_loss(_weighted(name, loss, weight), reduction)
 
 
 def binary_cross_entropy_with_logits(
-    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None,  # noqa: A002
+    input: Tensor, target: Any, weight: Any = None, size_average: Any = None, reduce: Any = None,  # noqa: A002
+    reduction: str = "mean", pos_weight: Any = None,
 ) -> Tensor:
     """BCE of sigmoid(x) against t, computed stably from the logits x:
     softplus(x) - x t = max(x, 0) - x t + log1p(exp(-|x|)), finite for any x.
@@ -162,7 +163,7 @@ def binary_cross_entropy_with_logits(
     positive term, -(w t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))), broadcast against the
     targets along their last axes (one w per class for targets (N, classes))."""
     name = "binary_cross_entropy_with_logits"
-    check_reduction(name, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     logits = check_input(name, "logits", input)
     targets = target_like(name, target, logits)
     if pos_weight is not None:
@@ -289,24 +290,25 @@ def _weighted_nll(name: str, log_probs: Tensor, labels: Any, class_weights: np.n
     return nll, mask, total
 
 
-def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,  # noqa: A002
-             reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
+             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """-w[t_i] log_probs[i, t_i] for log-probabilities (N, C) and integer labels t (N,), as
     PyTorch's: ``weight`` w (one per class, default 1) weighs each row, and "mean" divides by the
     rows' total weight; a row whose label is ``ignore_index`` counts for nothing."""
     name = "nll_loss"
-    check_reduction(name, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     log_probs = _check_classes(name, "log-probabilities", input)
     return _weighted_nll(name, log_probs, target, _class_weights(name, weight, log_probs), ignore_index, reduction)[0]
 
 
-def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,  # noqa: A002
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
+                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """nll_loss of log softmax(logits) for logits (N, C) and integer class labels (N,), with
     ``weight`` and ``ignore_index`` as there. ``label_smoothing`` e mixes in the uniform target, as
     PyTorch: (1 - e) nll + (e / C) sum_c -w_c log p[i, c], reduced like the nll term."""
     name = "cross_entropy"
-    check_reduction(name, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     logits = _check_classes(name, "logits", input)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
@@ -330,12 +332,13 @@ class BCELoss(Loss):
 
     Given the recorded output of a Sigmoid, it computes from the logits: see there."""
 
-    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(self, weight: Any = None, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(legacy_reduction(size_average, reduce, reduction))
         self.weight = weight
 
     def forward(self, probs: Tensor, targets: Any) -> Tensor:
-        return binary_cross_entropy(probs, targets, self.weight, self.reduction)
+        return binary_cross_entropy(probs, targets, self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(Loss):
@@ -343,21 +346,23 @@ class BCEWithLogitsLoss(Loss):
 
     ``weight`` and ``pos_weight`` are those of the function."""
 
-    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
-        super().__init__(reduction)
+    def __init__(self, weight: Any = None, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
+                 pos_weight: Any = None) -> None:
+        super().__init__(legacy_reduction(size_average, reduce, reduction))
         self.weight = weight
         self.pos_weight = pos_weight
 
     def forward(self, logits: Tensor, targets: Any) -> Tensor:
-        return binary_cross_entropy_with_logits(logits, targets, self.weight, self.reduction, self.pos_weight)
+        return binary_cross_entropy_with_logits(logits, targets, self.weight, reduction=self.reduction,
+                                                pos_weight=self.pos_weight)
 
 
 class CrossEntropyLoss(Loss):
     """Module form of :func:`cross_entropy` (logits (N, C), integer labels (N,))."""
 
-    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean",
-                 label_smoothing: float = 0.0) -> None:
-        super().__init__(reduction)
+    def __init__(self, weight: Any = None, size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
+                 reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+        super().__init__(legacy_reduction(size_average, reduce, reduction))
         self.weight, self.ignore_index, self.label_smoothing = weight, int(ignore_index), float(label_smoothing)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
@@ -368,8 +373,9 @@ class CrossEntropyLoss(Loss):
 class NLLLoss(Loss):
     """Module form of :func:`nll_loss`."""
 
-    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(self, weight: Any = None, size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(legacy_reduction(size_average, reduce, reduction))
         self.weight, self.ignore_index = weight, int(ignore_index)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002

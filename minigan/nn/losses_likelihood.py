@@ -16,7 +16,7 @@ from .. import ops
 from ..autograd import Tensor
 from ..backends import backend_of
 from .distance import clamped_value, float_tensor
-from .loss_base import Loss, check_reduction, legacy_reduction, reduce_loss, target_like
+from .loss_base import Loss, check_reduction, legacy_reduction, pick_reduction, reduce_loss, target_like
 from .losses import _broadcast_operand
 
 
@@ -61,8 +61,7 @@ def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: b
     exp(x) - t x; or with rate x: x - t log(x + eps), as ``torch.nn.functional.poisson_nll_loss``.
     ``full`` adds Stirling's approximation of log(t!), t log t - t + log(2 pi t) / 2, where t > 1."""
     name = "poisson_nll_loss"
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(name, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     x = float_tensor(name, "input", input)
     t = target_like(name, target, x)
     loss = ops.exp(x) - t * x if log_input else x - t * ops.log(x + eps)

@@ -16,14 +16,8 @@ from ..autograd import Tensor
 from ..backends import backend_of, to_numpy
 from ..ops.operands import ShapeError
 from .distance import float_tensor, pairwise_distance
-from .loss_base import Loss, check_reduction, legacy_reduction, reduce_loss, target_like
+from .loss_base import LegacyLoss, Loss, check_reduction, legacy_reduction, pick_reduction, reduce_loss, target_like
 from .losses import _broadcast_operand, _weighted
-
-
-def _reduction(name: str, size_average: Any, reduce: Any, reduction: str) -> str:
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(name, reduction)
-    return reduction
 
 
 def _constant(like: Tensor, array: np.ndarray) -> Tensor:
@@ -37,7 +31,7 @@ def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0, size_a
     """x where t = 1 and max(0, margin - x) where t = -1 (x a distance, t the labels), as
     ``torch.nn.functional.hinge_embedding_loss``: a target that is neither 1 nor -1 gets both terms."""
     name = "hinge_embedding_loss"
-    reduction = _reduction(name, size_average, reduce, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     x = float_tensor(name, "input", input)
     t = target_like(name, target, x)
     loss = ops.where(t != -1, x, 0.0) + ops.where(t != 1, ops.relu(margin - x), 0.0)
@@ -50,7 +44,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
     ``torch.nn.functional.margin_ranking_loss``. The three must have the same number of dimensions
     and broadcast."""
     name = "margin_ranking_loss"
-    reduction = _reduction(name, size_average, reduce, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     a, b = float_tensor(name, "input1", input1), float_tensor(name, "input2", input2)
     t = target if isinstance(target, Tensor) else Tensor._make(backend_of(a.array).asarray(target, dtype=a.dtype),
                                                                   False, None)
@@ -65,7 +59,7 @@ def soft_margin_loss(input: Tensor, target: Any, size_average: Any = None, reduc
     """log(1 + exp(-t x)) for labels t in {1, -1}, as ``torch.nn.functional.soft_margin_loss``,
     computed as softplus(-t x), finite for any x."""
     name = "soft_margin_loss"
-    reduction = _reduction(name, size_average, reduce, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     x = float_tensor(name, "input", input)
     return reduce_loss(ops.softplus(-(target_like(name, target, x) * x)), reduction)
 
@@ -76,7 +70,7 @@ def multilabel_soft_margin_loss(input: Tensor, target: Any, weight: Any = None, 
     as ``torch.nn.functional.multilabel_soft_margin_loss``: BCE on logits, softplus(x) - x t,
     times ``weight`` (broadcast), then reduced over the samples."""
     name = "multilabel_soft_margin_loss"
-    reduction = _reduction(name, size_average, reduce, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     x = float_tensor(name, "input", input)
     if x.ndim == 0:
         raise ShapeError(f"{name}: expected input of shape (C,) or (N, C), got a 0-d tensor")
@@ -106,7 +100,7 @@ def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.
     classes j != y of w[y] max(0, margin - x[y] + x[j])^p, divided by C, as
     ``torch.nn.functional.multi_margin_loss`` (p 1 or 2, ``weight`` w one per class, default 1)."""
     name = "multi_margin_loss"
-    reduction = _reduction(name, size_average, reduce, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     if p not in (1, 2) or isinstance(p, bool):
         raise ValueError(f"{name}: only p == 1 and p == 2 supported, got {p!r}")
     rows, labels, single = _as_rows(name, float_tensor(name, "input", input), target, same_shape=False)
@@ -133,7 +127,7 @@ def multilabel_margin_loss(input: Tensor, target: Any, size_average: Any = None,
     max(0, 1 - (x[j] - x[k])), divided by C, as ``torch.nn.functional.multilabel_margin_loss`` (a
     class listed twice counts twice, as there)."""
     name = "multilabel_margin_loss"
-    reduction = _reduction(name, size_average, reduce, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     rows, labels, single = _as_rows(name, float_tensor(name, "input", input), target, same_shape=True)
     n, classes = rows.shape
     if labels.size and (labels.min() < -1 or labels.max() >= classes):
@@ -170,7 +164,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     each difference); ``swap`` uses min(d(a, n), d(p, n)) for the negative's distance, as
     ``torch.nn.functional.triplet_margin_loss``."""
     name = "triplet_margin_loss"
-    reduction = _reduction(name, size_average, reduce, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     return _triplet(name, anchor, positive, negative, lambda x, y: pairwise_distance(x, y, p, eps), margin, swap,
                     reduction)
 
@@ -197,7 +191,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Any, margin: f
     the last dimension of (N, D) or (D,) inputs, with 1e-12 added to each squared length, as
     ``torch.nn.functional.cosine_embedding_loss``; t (N,) or a 0-d tensor."""
     name = "cosine_embedding_loss"
-    reduction = _reduction(name, size_average, reduce, reduction)
+    reduction = pick_reduction(name, size_average, reduce, reduction)
     a, b = float_tensor(name, "input1", input1), float_tensor(name, "input2", input2)
     if not isinstance(target, Tensor):
         target = Tensor._make(backend_of(a.array).asarray(target, dtype=a.dtype), False, None)
@@ -256,11 +250,8 @@ class CosineEmbeddingLoss(_MarginLoss):
         return cosine_embedding_loss(input1, input2, target, self.margin, reduction=self.reduction)
 
 
-class SoftMarginLoss(Loss):
+class SoftMarginLoss(LegacyLoss):
     """softplus(-t x) = log(1 + exp(-t x)) for t in {1, -1}: module form of :func:`soft_margin_loss`."""
-
-    def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
-        super().__init__(legacy_reduction(size_average, reduce, reduction))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
         return soft_margin_loss(input, target, reduction=self.reduction)
