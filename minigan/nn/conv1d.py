@@ -31,8 +31,11 @@ class _Conv1dBase(Module):
         for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name}: {what} must be a positive int, got {value!r}")
-        if groups != 1:
-            raise NotImplementedError(f"{name}: groups={groups} is not supported; minigan's convolutions have groups=1")
+        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+            raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
+        for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if value % groups:
+                raise ValueError(f"{name}: {what} must be divisible by groups, got {value} and groups={groups}")
         if padding_mode not in PADDING_MODES:
             raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
@@ -47,8 +50,9 @@ class _Conv1dBase(Module):
         else:
             self.padding = (single_argument(name, "padding", padding, 0),)
         self.dilation = (single_argument(name, "dilation", dilation, 1),)
-        self.groups, self.padding_mode = 1, padding_mode
-        shape = (self.in_channels, self.out_channels) if transposed else (self.out_channels, self.in_channels)
+        self.groups, self.padding_mode = int(groups), padding_mode
+        shape = ((self.in_channels, self.out_channels // self.groups) if transposed
+                 else (self.out_channels, self.in_channels // self.groups))
         self.weight = Parameter(np.empty(shape + self.kernel_size, dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty((self.out_channels,), dtype=dtype))
@@ -62,6 +66,10 @@ class _Conv1dBase(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1,):
             text += f", dilation={self.dilation}"
+        if getattr(self, "output_padding", (0,)) != (0,):
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text + ("" if self.padding_mode == "zeros" else f", padding_mode={self.padding_mode}")
@@ -70,7 +78,7 @@ class _Conv1dBase(Module):
 class Conv1d(_Conv1dBase):
     """1-d convolution (cross-correlation): (N, in_channels, L) -> (N, out_channels, OL),
     OL = floor((L + 2 padding - dilation (k - 1) - 1) / stride) + 1; padding an int, "valid" or
-    "same"; ``padding_mode`` "zeros", "reflect", "replicate" or "circular". Weight (out, in, k)."""
+    "same"; ``padding_mode`` "zeros", "reflect", "replicate" or "circular". Weight (out, in / groups, k)."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
@@ -89,14 +97,15 @@ class Conv1d(_Conv1dBase):
             else:
                 widths = (padding[0], padding[0])
             x, padding = pad(x, widths, self.padding_mode), 0
-        return conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, activation=activation,
-                      negative_slope=negative_slope)
+        return conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups,
+                      activation=activation, negative_slope=negative_slope)
 
 
 class ConvTranspose1d(_Conv1dBase):
     """Transposed 1-d convolution (Conv1d's gradient in its input): (N, in_channels, L) ->
     (N, out_channels, OL), OL = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
-    Weight (in, out, k), as PyTorch."""
+    Weight (in, out / groups, k), as PyTorch; ``forward(x, output_size)`` picks the output_padding
+    that gives that length."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
@@ -112,15 +121,30 @@ class ConvTranspose1d(_Conv1dBase):
             raise ValueError(f"ConvTranspose1d: output_padding {self.output_padding} must be smaller than the stride "
                              f"{self.stride} or the dilation {self.dilation}")
 
-    def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
-        """The transposed convolution, then ``activation`` fused with the bias (as Conv1d)."""
-        return conv_transpose1d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding,
-                                self.output_padding, 1, self.dilation, activation=activation,
-                                negative_slope=negative_slope)
+    def forward(self, x: Tensor, output_size: Any = None, activation: str = "none",
+                negative_slope: float = 0.01) -> Tensor:
+        """The transposed convolution, then ``activation`` fused with the bias (as Conv1d). An
+        ``output_size`` (OL,), or (N, C, OL) as ``x.shape`` reads, replaces ``output_padding``."""
+        x = _check_tensor(self, x)
+        extra = self.output_padding[0] if output_size is None else self._output_padding(x, output_size)
+        return conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding, extra, self.groups,
+                                self.dilation, activation=activation, negative_slope=negative_slope)
 
-    def extra_repr(self) -> str:
-        extra = "" if self.output_padding == (0,) else f", output_padding={self.output_padding}"
-        return super().extra_repr() + extra
+    def _output_padding(self, x: Tensor, output_size: Any) -> int:
+        """The output_padding that makes the output ``output_size`` long, which must lie between the
+        shortest output (output_padding 0) and that plus stride - 1."""
+        sizes = list(output_size) if isinstance(output_size, (tuple, list)) else [output_size]
+        if len(sizes) == x.ndim:  # the whole shape: its last entry
+            sizes = sizes[-1:]
+        if len(sizes) != 1 or isinstance(sizes[0], bool) or not isinstance(sizes[0], (int, np.integer)):
+            raise ValueError(f"ConvTranspose1d: output_size must be (L,) or the output's whole shape, got "
+                             f"{output_size!r} for input of shape {x.shape}")
+        shortest = ((x.shape[-1] - 1) * self.stride[0] - 2 * self.padding[0]
+                    + self.dilation[0] * (self.kernel_size[0] - 1) + 1)
+        if not shortest <= sizes[0] < shortest + self.stride[0]:
+            raise ValueError(f"ConvTranspose1d: requested an output size of {sizes[0]}, but valid sizes range from "
+                             f"{shortest} to {shortest + self.stride[0] - 1} (for an input of length {x.shape[-1]})")
+        return int(sizes[0]) - shortest
 
 
 class MaxPool1d(Module):
@@ -129,13 +153,13 @@ class MaxPool1d(Module):
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
-        if return_indices or ceil_mode:
-            raise NotImplementedError("MaxPool1d: return_indices and ceil_mode are not supported")
         self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
-        self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, False, False
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = bool(return_indices), bool(ceil_mode)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return max_pool1d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.dilation)
+    def forward(self, x: Tensor) -> Any:
+        return max_pool1d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode, self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -148,16 +172,14 @@ class AvgPool1d(Module):
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                  count_include_pad: bool = True) -> None:
         super().__init__()
-        if ceil_mode:
-            raise NotImplementedError("AvgPool1d: ceil_mode=True is not supported; output sizes round down")
         self.kernel_size = (single_argument("AvgPool1d", "kernel_size", kernel_size, 1),)
         self.stride = self.kernel_size if stride is None else (single_argument("AvgPool1d", "stride", stride, 1),)
         self.padding = (single_argument("AvgPool1d", "padding", padding, 0),)
-        self.ceil_mode, self.count_include_pad = False, count_include_pad
+        self.ceil_mode, self.count_include_pad = bool(ceil_mode), count_include_pad
 
     def forward(self, x: Tensor) -> Tensor:
-        return avg_pool1d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding,
-                          count_include_pad=self.count_include_pad)
+        return avg_pool1d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -310,18 +310,20 @@ def _unbatched(y: Tensor, added: bool) -> Tensor:
 
 
 def _check_weight(name: str, x: Tensor, weight: Any, bias: Any, channel_axis: int, out_axis: int,
-                  ndim: int = 4, expected: str = "a 4-D tensor") -> None:
+                  ndim: int = 4, expected: str = "a 4-D tensor", groups: int = 1) -> None:
     """The weight (``ndim`` axes) and bias of a convolution against its input, whose channels are the
-    axis before the spatial ones (minigan/ops/convolution1d.py checks its 3-D weights here too)."""
+    axis before the spatial ones (minigan/ops/convolution1d.py checks its 3-D weights here too); with
+    ``groups``, the weight's axis 1 holds one group's channels."""
     if not isinstance(weight, Tensor) or weight.ndim != ndim:
         shape = getattr(weight, "shape", type(weight).__name__)
         raise ValueError(f"{name}: the weight must be {expected}, got {shape}")
     channels = x.shape[1 - ndim]
-    if channels != weight.shape[channel_axis]:
+    expects, out = (weight.shape[axis] * (groups if axis == 1 else 1) for axis in (channel_axis, out_axis))
+    if channels != expects:
         raise ValueError(f"{name}: input of shape {x.shape} has {channels} channels, but the weight of shape "
-                         f"{weight.shape} expects {weight.shape[channel_axis]}")
-    if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (weight.shape[out_axis],)):
-        raise ValueError(f"{name}: the bias must have shape ({weight.shape[out_axis]},) for the weight of shape "
+                         f"{weight.shape}" + ("" if groups == 1 else f" with groups={groups}") + f" expects {expects}")
+    if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (out,)):
+        raise ValueError(f"{name}: the bias must have shape ({out},) for the weight of shape "
                          f"{weight.shape}, got {getattr(bias, 'shape', type(bias).__name__)}")
     if x.dtype != weight.dtype:
         raise TypeError(f"{name}: input is {x.dtype} but the weight is {weight.dtype}")
