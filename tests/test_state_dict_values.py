@@ -73,7 +73,7 @@ def test_prefix_and_destination():
 
 def test_load_gives_back_tensors_where_tensors_were_saved(tmp_path):
     net = _net()
-    path = tmp_path / "G.pt"
+    path = tmp_path / "G.npz"  # minigan's format: a NumPy array comes back as one (a .pt name writes PyTorch's)
     minigan.save({"model": net.state_dict(), "epoch": 3, "note": "x", "steps": [np.float32(0.5)],
                   "raw": np.arange(3)}, path)
     loaded = minigan.load(path)

@@ -178,6 +178,31 @@ _prelu = nn.PReLU(3, init=0.2, dtype=np.float64)
 _prelu.weight.array[...] = [0.2, -0.5, 1.5]
 
 
+def _sample_points(align_corners: bool) -> Callable[[list[np.ndarray], np.random.Generator], list[np.ndarray]]:
+    """grid_sample's image as drawn and a grid whose points, in pixel units, lie 0.2-0.4 or
+    0.6-0.8 past a whole number from -2 to the size + 1: off the kinks of bilinear and bicubic
+    weights (whole numbers), of rounding (halves) and of the reflections (both), in and outside
+    the image."""
+    def prepare(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+        image, grid = arrays
+        height, width = image.shape[-2:]
+        points = np.empty(grid.shape)
+        for axis, size in ((0, width), (1, height)):
+            whole = rng.integers(-2, size + 2, grid.shape[:-1])
+            part = rng.uniform(0.2, 0.4, grid.shape[:-1]) + 0.4 * rng.integers(0, 2, grid.shape[:-1])
+            pixel = whole + part
+            points[..., axis] = pixel * 2 / (size - 1) - 1 if align_corners else (2 * pixel + 1) / size - 1
+        return [image, points]
+
+    return prepare
+
+
+def _grid_sample_case(mode: str, padding_mode: str, align_corners: bool) -> OpCase:
+    return OpCase(f"F.grid_sample({mode}, {padding_mode}, align_corners={align_corners})",
+                  lambda x, g: F.grid_sample(x, g, mode, padding_mode, align_corners),
+                  [((2, 2, 3, 4), (2, 3, 2, 2))], prepare=_sample_points(align_corners))
+
+
 LAYER_CASES: list[OpCase] = [
     _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
     _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
@@ -323,4 +348,11 @@ LAYER_CASES: list[OpCase] = [
     OpCase("F.cross_entropy(weighted)",
            _with_labels(lambda x, t: F.cross_entropy(x, np.where(t == 1, -100, t), np.array([0.5, 2.0, 1.5]),
                                                      label_smoothing=0.2)), [((5, 3),)]),
+    # The sampler of a spatial transformer (minigan/nn/grid_sampling.py): the image's gradient
+    # and the grid's, each mode with the paddings that change its arithmetic.
+    *[_grid_sample_case(mode, padding, aligned) for mode, padding, aligned in (
+        ("bilinear", "zeros", False), ("bilinear", "border", True), ("bilinear", "reflection", False),
+        ("bilinear", "reflection", True), ("nearest", "zeros", False), ("nearest", "reflection", True),
+        ("bicubic", "zeros", False), ("bicubic", "border", True), ("bicubic", "reflection", False))],
+    OpCase("F.affine_grid", lambda theta: F.affine_grid(theta, (2, 1, 3, 4), align_corners=False), [((2, 2, 3),)]),
 ]

@@ -34,6 +34,7 @@ from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr a
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .layers import batch_norm, linear
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
+from .grid_sampling import affine_grid, grid_sample
 from .normalization import group_norm, instance_norm, layer_norm, local_response_norm
 from .losses import (
     bce,
@@ -130,7 +131,7 @@ __all__ = [
     "cosine_embedding_loss",
     "scaled_dot_product_attention", "multi_head_attention_forward",
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
-    "pixel_shuffle", "pixel_unshuffle", "unfold", "fold",
+    "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "affine_grid", "grid_sample",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

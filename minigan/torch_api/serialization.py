@@ -1,5 +1,6 @@
 """``save(obj, path)`` / ``load(path)``: checkpoints as ``.npz`` archives, with no pickle anywhere
-(``load`` also reads the files PyTorch's ``torch.save`` writes, through a restricted unpickler).
+(``load`` also reads the files PyTorch's ``torch.save`` writes, through a restricted unpickler,
+and ``save`` writes that format under a ``.pt``/``.pth`` name: minigan/torch_api/pytorch_writer.py).
 
 Format (version 2): every array in ``obj`` is stored as its own member ``a0``, ``a1``, ... of
 an uncompressed NumPy ``.npz`` archive, and one more member, ``__minigan__``, holds a UTF-8
@@ -38,6 +39,7 @@ from ..backends import Device, to_numpy
 from ..paths import atomic_path, write_target
 from .archive import DEFAULT_MAX_BYTES, SafeArchive
 from .pytorch_format import pickle_member, read_pytorch
+from .pytorch_writer import encode_pytorch, write_pytorch
 from .safetensors_format import is_safetensors_path, load_file, save_file
 
 FORMAT_NAME = "minigan"
@@ -91,15 +93,20 @@ class _Encoder:
                 return items if isinstance(obj, list) else {"tuple": items}
             finally:
                 self._active.discard(id(obj))
-        if callable(getattr(obj, "state_dict", None)):  # torch.save(model) pickles the module and its code
-            raise TypeError(
-                f"save: {where} is a {type(obj).__name__}; minigan saves no objects with code in them (PyTorch "
-                "pickles them): save its state_dict() and restore that with load_state_dict"
-            )
-        raise TypeError(
-            f"save: {where} is a {type(obj).__name__}, which cannot be saved; use dicts, lists, tuples, "
-            "arrays, Tensors, numbers, bools, strings and None"
+        raise _refusal(obj, where)
+
+
+def _refusal(obj: Any, where: str) -> TypeError:
+    """The one-line error for an object that neither format can hold."""
+    if callable(getattr(obj, "state_dict", None)):  # torch.save(model) pickles the module and its code
+        return TypeError(
+            f"save: {where} is a {type(obj).__name__}; minigan saves no objects with code in them (PyTorch "
+            "pickles them): save its state_dict() and restore that with load_state_dict"
         )
+    return TypeError(
+        f"save: {where} is a {type(obj).__name__}, which cannot be saved; use dicts, lists, tuples, "
+        "arrays, Tensors, numbers, bools, strings and None"
+    )
 
 
 class _Decoder:
@@ -144,7 +151,8 @@ class _Decoder:
         raise ValueError(f"{self.path}: unrecognised node {str(node)[:80]!r} in the structure record")
 
 
-def save(obj: Any, path: str | os.PathLike | BinaryIO, *, before_replace: Callable[[Path], None] | None = None) -> None:
+def save(obj: Any, path: str | os.PathLike | BinaryIO, *, format: str | None = None,
+         before_replace: Callable[[Path], None] | None = None) -> None:
     """Write ``obj`` (nested dicts, lists, tuples, arrays, Tensors, numbers, strings, None) to
     ``path`` atomically: the file is written beside it and renamed into place, so a crash
     mid-write leaves any previous file intact. The name is used as given (no ".npz" added).
@@ -155,12 +163,24 @@ def save(obj: Any, path: str | os.PathLike | BinaryIO, *, before_replace: Callab
     ``path`` is refused with one line (:class:`minigan.paths.NotARegularFile`, an OSError) and left
     as it was. ``before_replace(tmp)`` runs between the write and the rename (a test hook).
     A name ending in ``.safetensors`` writes that format (a flat state_dict; PyTorch reads it
-    with ``safetensors.torch.load_file``)."""
+    with ``safetensors.torch.load_file``).
+
+    A name ending in ``.pt`` or ``.pth``, or ``format="pytorch"``, writes the zip format that
+    PyTorch's ``torch.save`` writes, which ``torch.load(path, weights_only=True)`` reads
+    (minigan/torch_api/pytorch_writer.py says what it holds: NumPy arrays become Tensors there).
+    Any other name, and a file object unless ``format="pytorch"``, gets minigan's ``.npz``
+    archive (``format="minigan"`` asks for it under any name)."""
     is_file = hasattr(path, "write")
-    if not is_file and is_safetensors_path(path):
+    if format not in (None, "minigan", "pytorch"):
+        raise ValueError(f"save: format must be 'minigan', 'pytorch' or None (chosen by the name), got {format!r}")
+    if format is None and not is_file and is_safetensors_path(path):
         return save_file(obj, path)
+    if format is None and not is_file:
+        format = "pytorch" if os.fspath(path).lower().endswith((".pt", ".pth")) else "minigan"
     if not is_file:
         write_target(path)  # refuse a device, FIFO or directory before the work of encoding
+    if format == "pytorch":
+        return _save_pytorch(obj, path, before_replace)
     encoder = _Encoder()
     try:
         root = encoder.encode(obj, "obj")  # everything is checked before the file is touched
@@ -175,6 +195,17 @@ def save(obj: Any, path: str | os.PathLike | BinaryIO, *, before_replace: Callab
     with atomic_path(path, before_replace) as tmp:
         with open(tmp, "wb") as handle:
             np.savez(handle, allow_pickle=False, **members)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def _save_pytorch(obj: Any, path: str | os.PathLike | BinaryIO, before_replace: Callable[[Path], None] | None) -> None:
+    encoded = encode_pytorch(obj, _refusal)  # everything is checked before the file is touched
+    if hasattr(path, "write"):
+        return write_pytorch(encoded, path)
+    with atomic_path(path, before_replace) as tmp:
+        with open(tmp, "wb") as handle:
+            write_pytorch(encoded, handle)
             handle.flush()
             os.fsync(handle.fileno())
 

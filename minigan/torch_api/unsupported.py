@@ -65,7 +65,6 @@ FUNCTIONAL: Mapping[str, str] = {
     **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
                                    "lp_pool2d")},
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
-    "grid_sample": "grid sampling", "affine_grid": "grid sampling",
     **{name: f"the in-place function forms; write x = F.{name[:-1]}(x)"
        for name in ("relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "rrelu_")},
 }
