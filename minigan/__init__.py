@@ -82,7 +82,7 @@ __all__ = [
     "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
     "unbind", "narrow",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
-    "median", "kthvalue", "mode", "linalg", "cholesky", "cholesky_solve", "qr",
+    "median", "kthvalue", "mode", "linalg", "cholesky_solve",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "conv1d", "conv_transpose1d",
