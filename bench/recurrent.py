@@ -2,7 +2,7 @@
 
 Each case builds its graph and runs ``backward()`` on the sum of its output:
 
-* ``LSTM in->51``: ``nn.LSTM(in, 51)`` over input (L, N, in), float32;
+* ``LSTM in->51``: ``nn.LSTM(in, 51)`` over input (L, N, in), float32; ``GRU 51->51`` likewise;
 * ``cells (tsp)``: PyTorch's example time_sequence_prediction, ``nn.LSTMCell(1, 51)`` and
   ``nn.LSTMCell(51, 51)`` stepped by hand over the columns of an (N, L) input, then ``nn.Linear(51, 1)``
   on each step and ``cat``; float32 at the table's shapes, and float64 at the example's own
@@ -40,10 +40,10 @@ except ImportError:  # torch is an optional comparison, never a dependency
 HIDDEN = 51
 
 
-def layer_run(lib: Any, inputs: int, length: int, batch: int) -> Callable[[], None]:
-    """``lib.nn.LSTM(inputs, 51)`` over (L, N, inputs), forward and backward; lib is minigan or torch,
-    whose names are the same."""
-    layer = lib.nn.LSTM(inputs, HIDDEN)
+def layer_run(lib: Any, inputs: int, length: int, batch: int, kind: str = "LSTM") -> Callable[[], None]:
+    """``lib.nn.LSTM(inputs, 51)`` (or GRU) over (L, N, inputs), forward and backward; lib is minigan
+    or torch, whose names are the same."""
+    layer = getattr(lib.nn, kind)(inputs, HIDDEN)
     x = lib.from_numpy(np.random.default_rng(1).standard_normal((length, batch, inputs)).astype(np.float32))
 
     def run() -> None:
@@ -83,6 +83,8 @@ def cases(lengths: list[int], batches: list[int], tsp: bool) -> list[tuple[str, 
             for inputs in (1, HIDDEN):
                 found.append((f"LSTM {inputs}->{HIDDEN}", length, batch,
                               *[layer_run(lib, inputs, length, batch) for lib in libraries]))
+            found.append((f"GRU {HIDDEN}->{HIDDEN}", length, batch,
+                          *[layer_run(lib, HIDDEN, length, batch, "GRU") for lib in libraries]))
             found.append(("cells (tsp)", length, batch, *[cells_run(lib, length, batch, np.float32) for lib in libraries]))
     if tsp:
         found.append(("cells (tsp) float64", 999, 97, *[cells_run(lib, 999, 97, np.float64) for lib in libraries]))

@@ -760,6 +760,44 @@ def _(data):
     return Drawn(pinv, [(left * spread) @ right.T], (right / spread) @ left.T)
 
 
+# ------------------------------------------------------------------ one LSTM or GRU step (recurrent_cells)
+def _gates(data, count: int) -> tuple[np.ndarray, ...]:
+    """``count`` stacked gate blocks (*, count H) and a state (*, H), leading axes drawn (none too)."""
+    lead = data.draw(st.sampled_from([(), (1,), (2,), (2, 3)]))
+    hidden = data.draw(st.integers(1, 3))
+    return values(data, lead + (count * hidden,)), values(data, lead + (hidden,))
+
+
+def _lstm_by_hand(gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(h', c') of one LSTM step, written out."""
+    s = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
+    a_i, a_f, a_g, a_o = np.split(gates, 4, axis=-1)
+    c_new = s(a_f) * c + s(a_i) * np.tanh(a_g)
+    return s(a_o) * np.tanh(c_new), c_new
+
+
+@prop(ops.LSTMCellState)
+def _(data):
+    gates, c = _gates(data, 4)
+    return Drawn(lambda g, s: ops.lstm_cell(g, s)[1], [gates, c], _lstm_by_hand(gates, c)[1])
+
+
+@prop(ops.LSTMCellOutput)
+def _(data):
+    gates, c = _gates(data, 4)
+    return Drawn(lambda g, s: ops.lstm_cell(g, s)[0], [gates, c], _lstm_by_hand(gates, c)[0])
+
+
+@prop(ops.GRUCellUpdate)
+def _(data):
+    gi, h = _gates(data, 3)
+    gh = values(data, gi.shape)
+    (i_r, i_z, i_n), (h_r, h_z, h_n) = np.split(gi, 3, axis=-1), np.split(gh, 3, axis=-1)
+    r, z = 1.0 / (1.0 + np.exp(-(i_r + h_r))), 1.0 / (1.0 + np.exp(-(i_z + h_z)))
+    n = np.tanh(i_n + r * h_n)
+    return Drawn(ops.gru_cell, [gi, gh, h], (1.0 - z) * n + z * h)
+
+
 # ------------------------------------------------------------------ the tests
 def test_every_function_has_a_property():
     missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in set(function_classes()) - set(PROPERTIES))

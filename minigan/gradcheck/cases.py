@@ -197,6 +197,13 @@ OP_CASES += [
 ]
 
 
+# one LSTM or GRU step's gate arithmetic (minigan/ops/recurrent_cells.py); the LSTM's h' and c' side by side
+OP_CASES += [
+    OpCase("lstm_cell", lambda g, c: ops.concatenate(list(ops.lstm_cell(g, c)), -1), [((2, 8), (2, 2)), ((12,), (3,))]),
+    OpCase("gru_cell", ops.gru_cell, [((2, 6), (2, 6), (2, 2)), ((9,), (9,), (3,))]),
+]
+
+
 def _through_the_test_device(a: Tensor) -> Tensor:
     # there and back: the gradient of each move is the move back
     return (a.to("strict") * a.to("strict")).to("cpu")

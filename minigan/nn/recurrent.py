@@ -1,7 +1,8 @@
 """The recurrent layers, as PyTorch's: ``RNN`` (tanh or relu), ``LSTM`` and ``GRU`` over sequences,
 and the one-step cells ``RNNCell``, ``LSTMCell`` and ``GRUCell``.
 
-Each step is written with the engine's ops (linear, sigmoid, tanh, relu, slicing, stack, cat), so
+Each step is written with the engine's ops (linear, sigmoid, tanh, relu, stack, cat, and for an
+LSTM or a GRU the gate arithmetic fused into one op: minigan/ops/recurrent_cells.py), so
 gradients and second derivatives come from their own backward passes. A layer projects the whole
 sequence at once and takes its steps with ``ops.unbind``, whose backward stacks the steps'
 gradients once: forward and backward cost O(L) in the sequence length (a slice per step would
@@ -42,13 +43,17 @@ def _split(gates: Tensor, count: int) -> list[Tensor]:
 
 
 def _step(mode: str, x_proj: Tensor, state: Any, weight_hh: Tensor, bias_hh: Tensor | None) -> Any:
-    """One step from x_proj = W_ih x + b_ih: the new h (for an LSTM, the pair (h, c))."""
+    """One step from x_proj = W_ih x + b_ih: the new h (for an LSTM, the pair (h, c)). An LSTM's or
+    a GRU's gate arithmetic is one fused op (two for the LSTM's h and c: minigan/ops/recurrent_cells.py);
+    inside ``minigan.fusion(False)`` it is the composite of sigmoid, tanh, slices and products."""
     h, c = state if mode == "LSTM" else (state, None)
     h_proj = ops.linear(h, weight_hh, bias_hh)
     if mode == "RNN_TANH":
         return ops.tanh(x_proj + h_proj)
     if mode == "RNN_RELU":
         return ops.relu(x_proj + h_proj)
+    if ops.is_fusion_enabled():
+        return ops.lstm_cell(x_proj + h_proj, c) if mode == "LSTM" else ops.gru_cell(x_proj, h_proj, h)
     if mode == "LSTM":
         i, f, g, o = _split(x_proj + h_proj, 4)
         c = ops.sigmoid(f) * c + ops.sigmoid(i) * ops.tanh(g)

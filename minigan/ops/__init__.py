@@ -10,7 +10,8 @@ Bottom to top, each module importing only those before it: ``operands`` (what th
 round, trunc: gradient zero), ``special`` (erf, erfc, erfinv, log2, log10, asinh, acosh, atanh, frac), ``reorder`` (flip, roll, tril, triu, diag, index_select,
 masked_fill, nonzero, outer, lerp), ``arithmetic``, ``reductions``, ``cumulative`` (cumsum, cumprod,
 logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
-(linear, batch norm and per-channel bias, each with its activation), ``convolution`` and
+(linear, batch norm and per-channel bias, each with its activation), ``recurrent_cells`` (an LSTM's
+or a GRU's gate arithmetic per step), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
 from matrix products and an index), ``padding`` (F.pad's four modes), ``unfold`` (F.unfold, F.fold), ``convolution1d`` (the 1-d
 convolutions and pooling: the 2-d ones on a height of 1); ``dims`` gives the reductions PyTorch's arguments
@@ -57,6 +58,7 @@ from .fused import (
     ACTIVATIONS, BatchNormAct, ChannelBiasAct, LinearAct, activate, batch_norm_act, batch_norm_composite,
     channel_bias_act, fold_activation, fusion, is_fusion_enabled, linear, update_running_stats,
 )
+from .recurrent_cells import GRUCellUpdate, LSTMCellOutput, LSTMCellState, gru_cell, lstm_cell
 from .convolution import (
     Conv2d, Conv2dWeightGrad, ConvTranspose2d, FoldPatches, MaxPool2d, Patches, UpsampleNearest,
     avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest,

@@ -1,0 +1,206 @@
+"""One LSTM or GRU step's gate arithmetic as single ops, so that a recurrent layer's time step
+(minigan/nn/recurrent.py) is a handful of ops instead of fifteen.
+
+With every gate's pre-activation stacked along the last axis in PyTorch's row order, σ the
+sigmoid and H the hidden size:
+
+    LSTM  gates = [a_i | a_f | a_g | a_o] (N, 4H);  i, f, g, o = σ(a_i), σ(a_f), tanh(a_g), σ(a_o)
+          c' = f c + i g                                   LSTMCellState(gates, c)
+          h' = o tanh(c')                                  LSTMCellOutput(gates, c')
+    GRU   gi = W_ih x + b_ih and gh = W_hh h + b_hh, each [r | z | n] (N, 3H)
+          r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r gh_n)
+          h' = (1 - z) n + z h                             GRUCellUpdate(gi, gh, h)
+
+The engine's Functions have one output each. The LSTM's two results are two ops of one output
+each, the second reading the first's c': no split into parts (minigan/ops/parts.py), whose
+bookkeeping would cost more ops per step than it saves.
+
+Each formula below is written once, over a namespace ``F`` of the formulas in minigan/formulas.py
+(σ, tanh and their derivatives read off the output) and a ``join`` along the last axis: forward
+and the plain backward run it on arrays with the backend's binding; a recorded backward
+(create_graph) runs it on the Tensors with ``TENSOR_FORMULAS``, so second derivatives work.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from ..autograd import Tensor, is_grad_enabled
+from ..autograd.function import Context, Function
+from ..backends import backend_of
+from .activations import TENSOR_FORMULAS
+from .operands import _constant
+from .shape import concatenate
+
+
+# ============================================================== the formulas, once
+def _lstm_state(F: Any, gates: Any, c: Any) -> tuple[Any, tuple[Any, Any, Any]]:
+    """c' = σ(a_f) c + σ(a_i) tanh(a_g), and (i, f, g) for the backward (σ of a_i and a_f, which
+    are side by side, in one call)."""
+    width = c.shape[-1]
+    i_f, g = F.sigmoid(gates[..., :2 * width]), F.tanh_act(gates[..., 2 * width:3 * width], 0)
+    i, f = i_f[..., :width], i_f[..., width:]
+    return f * c + i * g, (i, f, g)
+
+
+def _lstm_state_grads(F: Any, grad: Any, c: Any, i: Any, f: Any, g: Any) -> tuple[Any, Any, Any, Any]:
+    """(dL/da_i, dL/da_f, dL/da_g, dL/dc) from grad = dL/dc'."""
+    return (F.sigmoid_backward(grad * g, i, 0), F.sigmoid_backward(grad * c, f, 0),
+            F.tanh_backward(grad * i, g, 0), grad * f)
+
+
+def _lstm_output(F: Any, a_o: Any, c: Any) -> tuple[Any, tuple[Any, Any]]:
+    """h' = σ(a_o) tanh(c'), and (o, tanh c') for the backward."""
+    o, t = F.sigmoid(a_o), F.tanh_act(c, 0)
+    return o * t, (o, t)
+
+
+def _lstm_output_grads(F: Any, grad: Any, o: Any, t: Any) -> tuple[Any, Any]:
+    """(dL/da_o, dL/dc') from grad = dL/dh'."""
+    return F.sigmoid_backward(grad * t, o, 0), F.tanh_backward(grad * o, t, 0)
+
+
+def _gru(F: Any, gi: Any, gh: Any, h: Any) -> tuple[Any, tuple[Any, Any, Any]]:
+    """h' = (1 - z) n + z h, and (r, z, n) for the backward (σ of r's and z's sums in one call)."""
+    width = h.shape[-1]
+    r_z = F.sigmoid(gi[..., :2 * width] + gh[..., :2 * width])
+    r, z = r_z[..., :width], r_z[..., width:]
+    n = F.tanh_act(gi[..., 2 * width:] + r * gh[..., 2 * width:], 0)
+    return (1.0 - z) * n + z * h, (r, z, n)
+
+
+def _gru_grads(F: Any, grad: Any, gh: Any, h: Any, r: Any, z: Any, n: Any) -> tuple[list[Any], list[Any], Any]:
+    """(dL/dgi's blocks, dL/dgh's blocks, dL/dh) from grad = dL/dh'."""
+    d_n = F.tanh_backward(grad * (1.0 - z), n, 0)
+    d_r = F.sigmoid_backward(d_n * gh[..., 2 * n.shape[-1]:], r, 0)
+    d_z = F.sigmoid_backward(grad * (h - n), z, 0)
+    return [d_r, d_z, d_n], [d_r, d_z, d_n * r], grad * z
+
+
+# ============================================================== arrays or Tensors
+def _on_arrays(like: Any) -> tuple[Any, Callable[[Sequence[Any]], Any], Callable[[Any], Any]]:
+    """(F, join, zeros_like) for arrays of like's backend."""
+    backend = backend_of(like)
+    xp = backend.xp
+    return (backend.F, lambda blocks: xp.concat(list(blocks), axis=-1),
+            lambda a: xp.zeros(a.shape, dtype=a.dtype, device=a.device))
+
+
+def _on_tensors() -> tuple[Any, Callable[[Sequence[Any]], Any], Callable[[Any], Any]]:
+    """(F, join, zeros_like) for Tensors, every step recorded."""
+    def zeros_like(t: Tensor) -> Tensor:
+        return _constant(_on_arrays(t.array)[2](t.array))
+    return TENSOR_FORMULAS, lambda blocks: concatenate(list(blocks), -1), zeros_like
+
+
+def _needed(grads: Sequence[Tensor], needs: Sequence[bool]) -> tuple[Tensor | None, ...]:
+    """The recorded backward's gradients, None where no gradient is wanted."""
+    return tuple(g if need else None for g, need in zip(grads, needs))
+
+
+def _wrapped(grads: Sequence[Any], needs: Sequence[bool]) -> tuple[Tensor | None, ...]:
+    """The plain backward's arrays as Tensors, None where no gradient is wanted."""
+    return _needed([_constant(g) for g in grads], needs)
+
+
+# ============================================================== the ops
+class LSTMCellState(Function):
+    """f = c' = σ(a_f) c + σ(a_i) tanh(a_g) for gates = [a_i | a_f | a_g | a_o];
+    df/da_i = σ'(a_i) tanh(a_g), df/da_f = σ'(a_f) c, df/da_g = σ(a_i) tanh'(a_g), df/da_o = 0, df/dc = σ(a_f)."""
+
+    fuses = "LSTM c'"  # what the op stands for; minigan.trace() marks it "[fused LSTM c']"
+
+    @staticmethod
+    def forward(ctx: Context, gates: Any, c: Any) -> Any:
+        F = backend_of(gates).F
+        c_new, activated = _lstm_state(F, gates, c)
+        ctx.save_for_backward(*activated)
+        return c_new
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        gates, c = ctx.inputs
+        if is_grad_enabled():  # create_graph: recompute the gates from the inputs, recorded
+            F, join, zeros_like = _on_tensors()
+            activated = _lstm_state(F, gates, c)[1]
+            d_i, d_f, d_g, d_c = _lstm_state_grads(F, grad, c, *activated)
+            return _needed((join([d_i, d_f, d_g, zeros_like(d_g)]), d_c), ctx.needs_input_grad)
+        F, join, zeros_like = _on_arrays(grad.array)
+        d_i, d_f, d_g, d_c = _lstm_state_grads(F, grad.array, c.array, *ctx.saved)
+        return _wrapped((join([d_i, d_f, d_g, zeros_like(d_g)]), d_c), ctx.needs_input_grad)
+
+
+class LSTMCellOutput(Function):
+    """f = h' = σ(a_o) tanh(c') for gates = [a_i | a_f | a_g | a_o];
+    df/da_o = σ'(a_o) tanh(c'), df/d(a_i, a_f, a_g) = 0, df/dc' = σ(a_o) tanh'(c')."""
+
+    fuses = "LSTM h'"
+
+    @staticmethod
+    def forward(ctx: Context, gates: Any, c: Any) -> Any:
+        h, activated = _lstm_output(backend_of(gates).F, gates[..., 3 * c.shape[-1]:], c)
+        ctx.save_for_backward(*activated)
+        return h
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        gates, c = ctx.inputs
+        if is_grad_enabled():
+            F, join, zeros_like = _on_tensors()
+            activated = _lstm_output(F, gates[..., 3 * c.shape[-1]:], c)[1]
+            d_o, d_c = _lstm_output_grads(F, grad, *activated)
+            zeros = zeros_like(d_o)
+            return _needed((join([zeros, zeros, zeros, d_o]), d_c), ctx.needs_input_grad)
+        F, join, zeros_like = _on_arrays(grad.array)
+        d_o, d_c = _lstm_output_grads(F, grad.array, *ctx.saved)
+        zeros = zeros_like(d_o)
+        return _wrapped((join([zeros, zeros, zeros, d_o]), d_c), ctx.needs_input_grad)
+
+
+class GRUCellUpdate(Function):
+    """f = h' = (1 - z) n + z h, r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r gh_n);
+    with d_n = g (1 - z) tanh'(.), d_r = d_n gh_n σ'(.), d_z = g (h - n) σ'(.): df/dgi = [d_r | d_z | d_n],
+    df/dgh = [d_r | d_z | d_n r], df/dh = z."""
+
+    fuses = "GRU h'"
+
+    @staticmethod
+    def forward(ctx: Context, gi: Any, gh: Any, h: Any) -> Any:
+        h_new, activated = _gru(backend_of(gi).F, gi, gh, h)
+        ctx.save_for_backward(*activated)
+        return h_new
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        gi, gh, h = ctx.inputs
+        if is_grad_enabled():
+            F, join, _ = _on_tensors()
+            d_gi, d_gh, d_h = _gru_grads(F, grad, gh, h, *_gru(F, gi, gh, h)[1])
+            return _needed((join(d_gi), join(d_gh), d_h), ctx.needs_input_grad)
+        F, join, _ = _on_arrays(grad.array)
+        d_gi, d_gh, d_h = _gru_grads(F, grad.array, gh.array, h.array, *ctx.saved)
+        return _wrapped((join(d_gi), join(d_gh), d_h), ctx.needs_input_grad)
+
+
+# ============================================================== the wrappers
+def _check(name: str, count: int, state: Tensor, *gates: Tensor) -> None:
+    """One line unless every gates Tensor is (*, count * H) for the state's (*, H)."""
+    want = tuple(state.shape[:-1]) + (count * state.shape[-1],)
+    if any(tuple(g.shape) != want for g in gates):
+        shapes = ", ".join(str(tuple(g.shape)) for g in gates)
+        raise ValueError(f"{name}: the gates must be (*, {count} * H) for a state (*, H) = {tuple(state.shape)}, "
+                         f"got {shapes}")
+
+
+def lstm_cell(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
+    """One LSTM update from the gates' pre-activations [a_i | a_f | a_g | a_o] (*, 4H) and the cell
+    state c (*, H): (h', c'), two ops (LSTMCellState, then LSTMCellOutput on its c')."""
+    _check("lstm_cell", 4, c, gates)
+    c_new = LSTMCellState.apply(gates, c)
+    return LSTMCellOutput.apply(gates, c_new), c_new
+
+
+def gru_cell(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
+    """One GRU update h' from gi = W_ih x + b_ih and gh = W_hh h + b_hh ([r | z | n], (*, 3H)) and
+    h (*, H), as one op (GRUCellUpdate)."""
+    _check("gru_cell", 3, h, gi, gh)
+    return GRUCellUpdate.apply(gi, gh, h)
