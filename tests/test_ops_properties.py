@@ -16,6 +16,7 @@ from hypothesis.extra import numpy as hnp
 
 from minigan import ops
 from minigan.ops import convolution as conv
+from minigan.ops.ctc import CtcLoss
 from minigan import Function
 from minigan.gradcheck import gradcheck
 from minigan.gradcheck.cases import lay_out
@@ -24,6 +25,7 @@ from minigan.nn import functional as F
 from minigan.nn.losses import BCEWithLogitsMean, BinaryCrossEntropy
 from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
+from test_ctc_loss import draw_property as draw_ctc_loss
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=3)
 SHAPES_1D_UP = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=3)
@@ -675,6 +677,12 @@ def _(data):
     a = _square(data)
     b = values(data, a.shape[:-1] + (data.draw(st.integers(1, 3)),))
     return Drawn(ops.solve, [a, b], np.linalg.solve(a, b))
+
+
+@prop(CtcLoss)
+def _(data):
+    """The CTC loss through log_softmax, against every path enumerated (tests/test_ctc_loss.py draws it)."""
+    return Drawn(*draw_ctc_loss(data))
 
 
 @prop(ops.SvdPart)

@@ -1,6 +1,7 @@
 """Gradient-check cases for the distances (minigan/nn/distance.py) and for the likelihood and margin
 losses (minigan/nn/losses_likelihood.py, minigan/nn/losses_margin.py): each with the full-Jacobian
-``gradcheck`` with respect to every float input, targets included, and the second derivative.
+``gradcheck`` with respect to every float input, targets included, and the second derivative; and the
+CTC loss (minigan/nn/ctc.py), whose second derivative PyTorch and minigan refuse.
 
 Labels and the ±1 targets are fixed inside each case; the drawn values keep clear of each loss's
 kinks almost surely (a margin exactly met), and inputs that must be positive are made so.
@@ -40,6 +41,8 @@ def _cosine_distance(x: Tensor, y: Tensor) -> Tensor:
 
 
 _LABELS = np.array([2, 0, 1, 2])
+# CTC: padded labels (-1 past each length), one sequence shorter than the frames, one with no labels
+_CTC_PADDED, _CTC_FRAMES, _CTC_COUNTS = np.array([[1, 1, 2], [3, 1, -1], [2, -1, -1]]), (5, 4, 3), (3, 2, 0)
 _LISTS = np.array([[2, 0, -1], [1, -1, 0], [0, 1, 2], [1, 1, -1]])
 
 LOSS_CASES: list[OpCase] = [
@@ -76,6 +79,12 @@ LOSS_CASES: list[OpCase] = [
            [((4, 3), (4, 3), (4, 3))]),
     OpCase("F.cosine_embedding_loss",
            lambda a, b: F.cosine_embedding_loss(a, b, np.array([1.0, -1.0, -1.0, 1.0]), margin=-0.9), [((4, 3), (4, 3))]),
+    # PyTorch's CTC gradient takes log_probs to be log_softmax outputs: checked through log_softmax
+    OpCase("F.ctc_loss", lambda x: F.ctc_loss(F.log_softmax(x, 2), _CTC_PADDED, _CTC_FRAMES, _CTC_COUNTS),
+           [((5, 3, 4),)], gradgrad=False),
+    OpCase("F.ctc_loss(unbatched, blank=2, sum)",
+           lambda x: F.ctc_loss(F.log_softmax(x, 1), np.array([0, 1, 0]), 4, 3, blank=2, reduction="sum"),
+           [((4, 3),)], gradgrad=False),
 ]
 
 __all__ = ["LOSS_CASES"]

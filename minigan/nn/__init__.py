@@ -37,6 +37,7 @@ from .losses_margin import (
     CosineEmbeddingLoss, HingeEmbeddingLoss, MarginRankingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss,
     MultiMarginLoss, SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss,
 )
+from .ctc import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
 from .regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from .module import Module, Parameter
@@ -64,7 +65,7 @@ __all__ = [
     "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
     "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss", "HingeEmbeddingLoss", "MarginRankingLoss", "SoftMarginLoss",
     "MultiLabelSoftMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
-    "CosineEmbeddingLoss", "CosineSimilarity", "PairwiseDistance",
+    "CosineEmbeddingLoss", "CosineSimilarity", "PairwiseDistance", "CTCLoss",
     "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer",
     "TransformerDecoder", "Transformer",
     "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",

@@ -4,7 +4,7 @@ Activations, dropout, convolutions and pooling are the engine's ops (``relu``, `
 ``softplus`` take PyTorch's ``inplace``, ``beta`` and ``threshold`` here; ``silu`` and ``elu`` are written with
 them); ``linear`` and ``batch_norm`` are the layers' computations without the Module; ``one_hot`` makes class
 labels into rows; the losses live in :mod:`minigan.nn.losses`, :mod:`minigan.nn.regression`,
-:mod:`minigan.nn.losses_likelihood` and :mod:`minigan.nn.losses_margin`; ``normalize``, ``cosine_similarity`` and
+:mod:`minigan.nn.losses_likelihood`, :mod:`minigan.nn.losses_margin` and :mod:`minigan.nn.ctc`; ``normalize``, ``cosine_similarity`` and
 ``pairwise_distance`` in :mod:`minigan.nn.distance`. Arguments carry
 PyTorch's names (``input``, ``target``), so keyword calls written for PyTorch work too.
 """
@@ -46,6 +46,7 @@ from .losses import (
 )
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
+from .ctc import ctc_loss
 from .losses_likelihood import gaussian_nll_loss, kl_div, poisson_nll_loss
 from .losses_margin import (
     cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss, multilabel_margin_loss,
@@ -128,7 +129,7 @@ __all__ = [
     "normalize", "cosine_similarity", "pairwise_distance", "kl_div", "poisson_nll_loss", "gaussian_nll_loss",
     "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
     "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
-    "cosine_embedding_loss",
+    "cosine_embedding_loss", "ctc_loss",
     "scaled_dot_product_attention", "multi_head_attention_forward",
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "affine_grid", "grid_sample",

@@ -48,7 +48,6 @@ NN: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("Conv3d", "ConvTranspose3d")},
     **{name: _POOLING for name in ("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d")},
     "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
-    "CTCLoss": "the CTC loss; minigan has every other loss of torch.nn",
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
@@ -56,11 +55,9 @@ NN: Mapping[str, str] = {
 _ACTIVATION = ("this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, silu, elu, gelu, selu, celu, "
                "mish, hardtanh, relu6, logsigmoid, softsign, hardswish, hardsigmoid, glu, prelu, tanhshrink, "
                "hardshrink, softshrink, threshold, softmax, softmin and log_softmax")
-_LOSS = "the CTC loss; minigan has every other loss of torch.nn.functional"
 
 FUNCTIONAL: Mapping[str, str] = {
     **{name: _ACTIVATION for name in ("gumbel_softmax", "rrelu")},
-    "ctc_loss": _LOSS,
     **{name: _CONVOLUTIONS for name in ("conv3d", "conv_transpose3d")},
     **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
                                    "lp_pool2d")},
