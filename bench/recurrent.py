@@ -10,14 +10,16 @@ Each case builds its graph and runs ``backward()`` on the sum of its output:
 
 A layer's backward used to cost O(L^2) (each step's slice of the projected input scattered its
 gradient into a zero array of the whole sequence); ``ops.unbind`` made it O(L) (minigan/ops/parts.py).
-The ``ms/step`` column is the time over L: flat in L when the cost is linear (it still rises a
-little, 0.36 to 0.48 ms from L = 300 to 3000 at N = 3: Python's cyclic garbage collector scans the
-growing graph; with ``gc.disable()`` it stays at 0.36 ms).
+The ``ms/step`` column is the time over L: flat in L when the cost is linear (with the composite
+steps it still rose a little, 0.36 to 0.48 ms from L = 300 to 3000 at N = 3: Python's cyclic garbage
+collector scans the growing graph; with ``gc.disable()`` it stayed at 0.36 ms). An LSTM's or a GRU's
+gate arithmetic is now one fused op per step (two for an LSTM's h and c; minigan/ops/recurrent_cells.py),
+where it was about 15 ops; ``--unfused`` times the composite again (inside ``minigan.fusion(False)``).
 
 Run with one thread for minigan's kernels and BLAS, as the numbers in its commit were taken:
 
     OPENBLAS_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python bench/recurrent.py [--json] [--repeats 3]
-        [--lengths 100 300 1000] [--batch 3 64] [--no-tsp]
+        [--lengths 100 300 1000] [--batch 3 64] [--no-tsp] [--unfused]
 
 PyTorch, when importable, runs the same cases with ``torch.set_num_threads(1)``; candidates are
 timed interleaved (bench/_common.py), median of the repeats, and the ratio is paired.
@@ -98,15 +100,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lengths", type=int, nargs="+", default=[100, 300, 1000], help="sequence lengths L")
     parser.add_argument("--batch", type=int, nargs="+", default=[3, 64], help="batch sizes N")
     parser.add_argument("--no-tsp", action="store_true", help="leave out time_sequence_prediction's own shape")
+    parser.add_argument("--unfused", action="store_true",
+                        help="minigan's steps as the composite of sigmoid, tanh, slices and products")
     args = parser.parse_args(argv)
     if torch is not None:
         torch.set_num_threads(1)
     report = machine_report()
+    report["minigan_fusion"] = not args.unfused
     add_torch_report(report, torch)
     rows = []
     for name, length, batch, ours, theirs in cases(args.lengths, args.batch, not args.no_tsp):
         candidates = {"minigan": ours} if theirs is None else {"minigan": ours, "torch": theirs}
-        timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.0)
+        with mg.fusion(not args.unfused):
+            timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.0)
         row = {"case": name, "L": length, "N": batch, "minigan_s": timings["minigan"].median,
                "ms/step": 1000.0 * timings["minigan"].median / length}
         if theirs is not None:
