@@ -43,6 +43,14 @@ class Filed:
     def __repr__(self) -> str:
         return f"Filed({sorted(self.grads)})"
 
+    def __eq__(self, other: object) -> bool:
+        """Any two play the same part: minigan.replay.compile compares two runs of a step option
+        by option, and each run's split has its own; a replay reuses one run's, shared by its
+        split and parts as in that run."""
+        return isinstance(other, Filed)
+
+    __hash__ = object.__hash__
+
 
 def _empty(like: Any) -> Tensor:
     """The handle's value and gradient: no elements, like's dtype and device."""
