@@ -20,6 +20,9 @@ from .ops.sorting import argsort, sort, topk
 from .ops.reorder import diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
 from .ops.special import acosh, arccosh, arcsinh, arctanh, asinh, atanh, erf, erfc, erfinv, frac, log10, log2
 from .ops.more_activations import celu, hardshrink, prelu, selu, threshold
+from .ops.gamma import digamma, lgamma, multigammaln as mvlgamma, polygamma
+from .ops.bessel import i0
+from .ops.log_forms import exp2, logit, sinc, xlogy
 from .ops.einsum import einsum, tensordot
 from .ops.matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .ops.linalg import det, inv as inverse, logdet, slogdet
@@ -41,6 +44,7 @@ from .nn.distance import cdist
 from .torch_api.serialization import load, save
 from . import cuda, data
 from . import linalg  # torch.linalg
+from . import special  # torch.special
 from .torch_api.dtypes import (
     bool, double, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
     short, uint8,
@@ -72,6 +76,7 @@ __all__ = [
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
     "erf", "erfc", "erfinv", "log2", "log10", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "frac",
     "selu", "celu", "prelu", "hardshrink", "threshold",
+    "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "exp2", "logit", "sinc", "xlogy", "special",
     "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt", "prod", "cross",
     "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "sin_", "cos_", "exp_", "log_", "sqrt_", "abs_", "neg_", "sigmoid_", "tanh_", "relu_", "floor_", "ceil_", "round_",

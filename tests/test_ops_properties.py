@@ -23,6 +23,7 @@ from minigan.gradcheck.cases import lay_out
 from minigan.gradcheck.coverage import function_classes, recorded_contexts
 from minigan.nn import functional as F
 from minigan.nn.losses import BCEWithLogitsMean, BinaryCrossEntropy
+from minigan.ops.random_activations import GumbelNoise, RReLU
 from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
 from test_ctc_loss import draw_property as draw_ctc_loss
@@ -804,6 +805,70 @@ def _(data):
     r, z = 1.0 / (1.0 + np.exp(-(i_r + h_r))), 1.0 / (1.0 + np.exp(-(i_z + h_z)))
     n = np.tanh(i_n + r * h_n)
     return Drawn(ops.gru_cell, [gi, gh, h], (1.0 - z) * n + z * h)
+
+
+# ------------------------------------------------------------------ torch.special (normal, gamma, bessel, log_forms)
+def _digamma_by_hand(a: np.ndarray) -> np.ndarray:
+    """psi(x) = psi(x + N) - sum_k<N 1/(x + k), N = 1000, psi(y) ~ ln y - 1/(2y) - 1/(12y^2) for y >= 1000;
+    psi(x) = psi(1 - x) - pi / tan(pi x) for x < 0."""
+    x = np.where(a < 0, 1.0 - a, a)
+    k = np.arange(1000.0)
+    y = x + 1000.0
+    value = np.log(y) - 0.5 / y - 1.0 / (12.0 * y * y) - (1.0 / (x[..., None] + k)).sum(-1)
+    return np.where(a < 0, value - np.pi / np.tan(np.pi * a), value)
+
+
+def _polygamma_by_hand(n: int, a: np.ndarray) -> np.ndarray:
+    """(-1)^(n+1) n! (sum_k<N 1/(x + k)^(n+1) + 1/(n y^n) + 1/(2 y^(n+1)) + (n+1)/(12 y^(n+2))), y = x + N."""
+    k = np.arange(1000.0)
+    y = a + 1000.0
+    total = (1.0 / (a[..., None] + k) ** (n + 1)).sum(-1) + 1.0 / (n * y**n) + 0.5 / y ** (n + 1) + (n + 1) / (12.0 * y ** (n + 2))
+    return (-1.0) ** (n + 1) * math.factorial(n) * total
+
+
+def _bessel_by_hand(order: int, a: np.ndarray) -> np.ndarray:
+    """I_n(x) = (1/pi) integral_0^pi exp(x cos t) cos(n t) dt, by the trapezoid rule on 400 intervals
+    (exact to rounding for a smooth periodic integrand)."""
+    t = np.linspace(0.0, np.pi, 401)
+    weights = np.full(401, 1.0 / 400)
+    weights[[0, -1]] = 0.5 / 400
+    return (np.exp(a[..., None] * np.cos(t)) * np.cos(order * t) * weights).sum(-1)
+
+
+_unary(ops.Erfcx, ops.erfcx, lambda a: np.exp(a * a) * np.vectorize(math.erfc)(a), lambda a: a * 0.75 + 0.75)  # erfcx(-3) = 16000: FD's roundoff
+_unary(ops.Ndtri, ops.ndtri, np.vectorize(lambda p: _bisect(lambda x: math.erfc(-x / math.sqrt(2)) / 2, p, -9.0, 9.0)),
+       lambda a: (inside_unit(a) + 1.0) / 2)
+_unary(ops.Lgamma, ops.lgamma, np.vectorize(math.lgamma), lambda a: off_steps(a))
+_unary(ops.Digamma, ops.digamma, _digamma_by_hand, lambda a: off_steps(a))
+_unary(ops.I0, ops.i0, lambda a: _bessel_by_hand(0, a))
+_unary(ops.I1, ops.i1, lambda a: _bessel_by_hand(1, a))
+_unary(ops.I0e, ops.i0e, lambda a: np.exp(-np.abs(a)) * _bessel_by_hand(0, a), off_zero)  # exp(-|x|)'s kink
+_unary(ops.I1e, ops.i1e, lambda a: np.exp(-np.abs(a)) * _bessel_by_hand(1, a))
+_unary(ops.Entr, ops.entr, lambda a: -a * np.log(a), positive)
+
+
+@prop(ops.Polygamma)
+def _(data):
+    n = data.draw(st.integers(1, 4))
+    a = positive(values(data, data.draw(SHAPES)))
+    return Drawn(lambda x: ops.polygamma(n, x), [a], _polygamma_by_hand(n, a))
+
+
+@prop(RReLU)
+def _(data):
+    seed = data.draw(st.integers(0, 2**16))
+    a = off_zero(values(data, data.draw(SHAPES)))
+    slopes = np.random.default_rng(seed).uniform(0.125, 1 / 3, size=a.shape)  # one draw per element, kept for x > 0
+    return Drawn(lambda x: F.rrelu(x, training=True, rng=np.random.default_rng(seed)), [a], np.where(a > 0, a, a * slopes))
+
+
+@prop(GumbelNoise)
+def _(data):
+    seed = data.draw(st.integers(0, 2**16))
+    a = values(data, data.draw(SHAPES_1D_UP))
+    noisy = a - np.log(np.random.default_rng(seed).standard_exponential(size=a.shape))
+    soft = np.exp(noisy - noisy.max(-1, keepdims=True))
+    return Drawn(lambda x: F.gumbel_softmax(x, rng=np.random.default_rng(seed)), [a], soft / soft.sum(-1, keepdims=True))
 
 
 # ------------------------------------------------------------------ the tests

@@ -192,6 +192,33 @@ class MathMethods:
     def erfinv(self) -> Any:
         return ops.erfinv(self)
 
+    def lgamma(self) -> Any:
+        return ops.lgamma(self)
+
+    def digamma(self) -> Any:
+        return ops.digamma(self)
+
+    def polygamma(self, n: int) -> Any:
+        return ops.polygamma(n, self)
+
+    def mvlgamma(self, p: int) -> Any:
+        return ops.multigammaln(self, p)
+
+    def i0(self) -> Any:
+        return ops.i0(self)
+
+    def exp2(self) -> Any:
+        return ops.exp2(self)
+
+    def logit(self, eps: float | None = None) -> Any:
+        return ops.logit(self, eps)
+
+    def sinc(self) -> Any:
+        return ops.sinc(self)
+
+    def xlogy(self, other: Any) -> Any:
+        return ops.xlogy(self, other)
+
     def log2(self) -> Any:
         return ops.log2(self)
 

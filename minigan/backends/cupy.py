@@ -132,10 +132,10 @@ class CupyBackend(ArrayBackend):
         return self._fuse("dropout", self.raw.dropout)(x, bits, np.uint32(threshold), x.dtype.type(scale))
 
     def special(self, name: str, a: Any) -> Any:
-        """erf or erfc (``name``): CuPy's own, cupyx.scipy.special.erf and erfc."""
+        """erf, erfc or lgamma (``name``): CuPy's own, cupyx.scipy.special.erf, erfc and gammaln."""
         import cupyx.scipy.special  # noqa: PLC0415 - CuPy's, imported with the GPU backend
 
-        return getattr(cupyx.scipy.special, name)(a)
+        return getattr(cupyx.scipy.special, "gammaln" if name == "lgamma" else name)(a)
 
 
 _backend: CupyBackend | None = None

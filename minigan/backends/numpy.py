@@ -19,6 +19,15 @@ from minigan.backends import Device
 Pair = tuple[int, int]
 
 
+def _lgamma(x: float) -> float:
+    """math.lgamma, +inf at the poles 0, -1, -2, ... and past float64's range, as the C library's
+    (where Python raises)."""
+    try:
+        return math.lgamma(x)
+    except (ValueError, OverflowError):
+        return math.inf
+
+
 class ArrayBackend:
     """Arrays of the namespace ``xp`` on one device, and the reference kernels on them."""
 
@@ -165,9 +174,10 @@ class ArrayBackend:
         return self.F.dropout(x, bits, threshold, self.xp.asarray(scale, dtype=x.dtype, device=x.device))
 
     def special(self, name: str, a: Any) -> Any:
-        """erf or erfc (``name``) of a float array, which the array-API standard lacks: Python's
-        math.erf and math.erfc (the C library's, accurate to float64) on each element, rounded to a's dtype."""
-        values = np.vectorize(getattr(math, name), otypes=[np.float64])(self.to_numpy(a))
+        """erf, erfc or lgamma (``name``) of a float array, which the array-API standard lacks: Python's
+        math.erf, math.erfc and math.lgamma (the C library's, accurate to float64) on each element,
+        rounded to a's dtype."""
+        values = np.vectorize(_lgamma if name == "lgamma" else getattr(math, name), otypes=[np.float64])(self.to_numpy(a))
         return self.asarray(np.asarray(values, dtype=self.numpy_dtype(a.dtype)))
 
     # --- convolution kernels ---------------------------------------------------------------

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import formulas, ops
 from ..autograd import Tensor
+from ..ops.random_activations import gumbel_softmax, rrelu
 from .array_cases import ARRAY_CASES
 from .layer_cases import LAYER_CASES
 from .loss_cases import LOSS_CASES
@@ -123,6 +124,30 @@ OP_CASES: list[OpCase] = [
     OpCase("acosh", lambda a: (a + 1.0).acosh(), [((3, 3),)], prepare=positive),  # a + 1 >= 1.5, off the pole at 1
     OpCase("atanh", lambda a: a.atanh(), [((3, 3),)], prepare=_inside_unit),
     OpCase("frac", lambda a: a.frac(), [((3, 3),), ((),)], prepare=_off_steps),
+    # torch.special (minigan/ops/normal.py, gamma.py, bessel.py, log_forms.py): across each formula's branches
+    OpCase("erfcx", lambda a: ops.erfcx(a * 0.7), [((3, 3),), ((),)]),  # erfcx(-3) = 16000 already: FD roundoff
+    OpCase("erfcx_asymptotic", lambda a: ops.erfcx(a * 10.0 + 20.0), [((3, 3),)], prepare=positive),  # 25 to 55
+    OpCase("ndtr", lambda a: ops.ndtr(a * 3.0), [((3, 3),)]),
+    OpCase("log_ndtr", lambda a: ops.log_ndtr(a * 10.0), [((3, 3),), ((),)]),
+    OpCase("ndtri", lambda a: ops.ndtri(a * 0.5 + 0.5), [((3, 3),), ((),)], prepare=_inside_unit),
+    OpCase("lgamma", lambda a: a.lgamma(), [((3, 3),), ((),)], prepare=_off_steps),
+    OpCase("digamma", lambda a: a.digamma(), [((3, 3),)], prepare=_off_steps),
+    OpCase("digamma_large", lambda a: (a * 10.0).digamma(), [((3, 3),)], prepare=positive),
+    OpCase("polygamma_1", lambda a: a.polygamma(1), [((3, 3),)], prepare=_off_steps),
+    OpCase("polygamma_3", lambda a: ops.polygamma(3, a * 10.0), [((3, 3),)], prepare=positive),
+    # i0 and i1 grow like exp(|x|): finite differences lose their digits past |x| ~ 10, so the asymptotic
+    # branch (|x| > 20, shared) is checked through the scaled i0e and i1e
+    *(OpCase(name, lambda a, f=getattr(ops, name): f(a * 3.0), [((3, 3),), ((),)]) for name in ("i0", "i1")),
+    *(OpCase(name, lambda a, f=getattr(ops, name): f(a * 10.0), [((3, 3),), ((),)]) for name in ("i0e", "i1e")),
+    OpCase("entr", lambda a: ops.entr(a), [((3, 3),)], prepare=positive),
+    OpCase("logit", lambda a: a.logit(), [((3, 3),)], prepare=lambda arrays, rng: [0.5 + 0.45 * np.tanh(a) for a in arrays]),
+    OpCase("xlogy", lambda a, b: ops.xlogy(a, b), [((3, 3), (3, 3)), ((3, 4), (4,))],
+           prepare=lambda arrays, rng: [arrays[0], positive([arrays[1]], rng)[0]]),
+    OpCase("sinc", lambda a: a.sinc(), [((3, 3),)]),
+    OpCase("exp2", lambda a: a.exp2(), [((3, 3),)]),
+    OpCase("rrelu_training", lambda a: rrelu(a, training=True, rng=np.random.default_rng(7)), [((3, 3),)],
+           prepare=off_zero),
+    OpCase("gumbel_softmax", lambda a: gumbel_softmax(a, tau=0.5, rng=np.random.default_rng(7)), [((3, 4),)]),
     OpCase("abs", lambda a: a.abs(), [((3, 3),)], prepare=off_zero),
     OpCase("clamp", lambda a: a.clamp(-0.5, 0.5), [((4, 4),)], prepare=clamp_safe),
     OpCase("maximum", lambda a, b: ops.maximum(a, b), [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),

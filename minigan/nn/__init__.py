@@ -28,7 +28,7 @@ from .layers import (
 )
 from .activation import (
     CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, LogSoftmax, Mish, PReLU,
-    ReLU6, SiLU, Softmax, Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold,
+    ReLU6, RReLU, SiLU, Softmax, Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold,
 )
 from .dropout import Dropout2d
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
@@ -59,7 +59,7 @@ __all__ = [
     "BatchNorm2d", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Upsample", "Unflatten", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
     "Softmax", "LogSoftmax", "SiLU", "ELU", "Softplus",
     "Softmin", "GELU", "SELU", "CELU", "Mish", "Hardtanh", "ReLU6", "LogSigmoid", "Softsign", "Hardswish", "Hardsigmoid",
-    "GLU", "PReLU", "Tanhshrink", "Hardshrink", "Softshrink", "Threshold",
+    "GLU", "PReLU", "Tanhshrink", "Hardshrink", "Softshrink", "Threshold", "RReLU",
     "functional", "init", "parallel",
     "ModuleList", "ModuleDict", "Embedding", "Dropout2d",
     "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",

@@ -1,7 +1,7 @@
 """The activation layers that are not fused with the layer before them: Softmax, LogSoftmax and
 Softmin along a dim, SiLU, ELU, Softplus, and GELU, SELU, CELU, Mish, Hardtanh, ReLU6, LogSigmoid,
 Softsign, Hardswish, Hardsigmoid, GLU, PReLU (with its learned slopes), Tanhshrink, Hardshrink,
-Softshrink and Threshold. Each calls its functional form (minigan/nn/functional.py, the new ones
+Softshrink, Threshold and RReLU. Each calls its functional form (minigan/nn/functional.py, the new ones
 written in minigan/ops/more_activations.py), so the formula is written once. ``inplace=True`` is
 accepted where PyTorch takes it and gives the same values, computed out of place. (ReLU, LeakyReLU, Sigmoid and Tanh, which Sequential fuses with
 a Linear or convolution, are in minigan/nn/layers.py.)
@@ -15,6 +15,7 @@ import numpy as np
 from ..autograd import Tensor, no_grad
 from ..ops import more_activations as A
 from ..ops.dims import log_softmax, softmax
+from ..ops.random_activations import rrelu
 from .functional import elu, silu, softplus
 from .layers import _check_tensor
 from .module import Module, Parameter
@@ -269,8 +270,24 @@ class PReLU(Module):
         return f"num_parameters={self.num_parameters}"
 
 
+class RReLU(Module):
+    """y = x where x > 0, else r x: r drawn from U(lower, upper) per element in training mode (from
+    ``rng``, a NumPy Generator, by default minigan's), (lower + upper) / 2 in eval mode."""
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False,
+                 rng: np.random.Generator | None = None) -> None:
+        super().__init__()
+        self.lower, self.upper, self.inplace, self.rng = lower, upper, inplace, rng
+
+    def forward(self, x: Tensor) -> Tensor:
+        return rrelu(_check_tensor(self, x), self.lower, self.upper, self.training, rng=self.rng)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace else "")
+
+
 __all__ = [
-    "Softmax", "LogSoftmax", "Softmin", "SiLU", "ELU", "Softplus", "GELU", "SELU", "CELU", "Mish", "Hardtanh",
+    "RReLU", "Softmax", "LogSoftmax", "Softmin", "SiLU", "ELU", "Softplus", "GELU", "SELU", "CELU", "Mish", "Hardtanh",
     "ReLU6", "LogSigmoid", "Softsign", "Hardswish", "Hardsigmoid", "GLU", "PReLU", "Tanhshrink", "Hardshrink",
     "Softshrink", "Threshold",
 ]

@@ -30,7 +30,9 @@ from ..ops.more_activations import (  # written there, from the ops: gelu, selu,
     celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6, selu,
     softmin, softshrink, softsign, tanhshrink, threshold,
 )
+from ..ops.random_activations import gumbel_softmax, rrelu
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
+from .inplace_functional import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu_, selu_, threshold_
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .layers import batch_norm, linear
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
@@ -125,7 +127,8 @@ __all__ = [
     "binary_cross_entropy", "bce", "binary_cross_entropy_with_logits", "bce_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy", "one_hot",
     "gelu", "selu", "celu", "mish", "hardtanh", "relu6", "logsigmoid", "softsign", "hardswish", "hardsigmoid", "glu",
-    "softmin", "prelu", "tanhshrink", "hardshrink", "softshrink", "threshold",
+    "softmin", "prelu", "tanhshrink", "hardshrink", "softshrink", "threshold", "rrelu", "gumbel_softmax",
+    "relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "rrelu_",
     "normalize", "cosine_similarity", "pairwise_distance", "kl_div", "poisson_nll_loss", "gaussian_nll_loss",
     "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
     "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",

@@ -42,32 +42,41 @@ class Erfc(Function):
     forward, backward = _special("erfc"), _times_derivative(lambda a: exp(-(a * a)) * -_TWO_OVER_SQRT_PI)
 
 
-def _erfinv(y: Any) -> Any:
-    """The x with erf(x) = y, in float64 on y's backend, rounded to y's dtype: +-inf at y = +-1, NaN
-    outside [-1, 1].
+def _erf_root(backend: Any, t: Any, q: Any) -> Any:
+    """The x >= 0 with erf(x) = t, for float64 arrays 0 <= t < 1 and q = 1 - t (exact where t > 1/2,
+    where the caller knows it better than 1 - t: erfcinv's q = 2p is).
 
     Start from Winitzki's closed-form approximation (relative error below 2e-3; written with
-    log1p(-t) + log1p(t) = log(1 - t^2), exact near t = 1), then three Halley steps on
+    log(1 - t^2) = log(q) + log1p(t), exact near t = 1), then four Halley steps on
     f(x) = erf(x) - t, for which f'' = -2x f', so a step is x -= r / (1 + x r) with r = f / f'.
-    Each step cubes the relative error: 2e-3 becomes 1e-8, then below float64's 1e-16. For t > 1/2
-    the residual is written (1 - t) - erfc(x): 1 - t is exact there, and erfc keeps the digits that
-    erf(x) - t loses as t nears 1."""
+    Each step cubes the relative error: 2e-3 becomes 1e-8, then below float64's 1e-16; the fourth is
+    for the far tail (q near 1e-300, x near 26), where the third still left x 12 ulps off. For t > 1/2
+    the residual is written q - erfc(x): erfc keeps the digits that erf(x) - t loses as t nears 1."""
+    xp = backend.xp
+    log_one_minus_t2 = xp.log(q) + xp.log1p(t)
+    a = 0.147  # Winitzki's constant
+    half_way = 2.0 / (math.pi * a) + log_one_minus_t2 / 2
+    x = xp.sqrt(xp.maximum(xp.sqrt(half_way * half_way - log_one_minus_t2 / a) - half_way, xp.zeros_like(t)))
+    upper = t > 0.5
+    with backend.errstate():  # x * x underflows to 0 for tiny t, exp(-x * x) for q below 1e-308: harmless
+        for _ in range(4):
+            residual = xp.where(upper, q - backend.special("erfc", x), backend.special("erf", x) - t)
+            slope = xp.exp(-(x * x)) * _TWO_OVER_SQRT_PI
+            ratio = residual / xp.where(slope > 0, slope, xp.ones_like(slope))
+            x = x - ratio / (1 + x * ratio)
+    return x
+
+
+def _erfinv(y: Any) -> Any:
+    """The x with erf(x) = y, in float64 on y's backend, rounded to y's dtype: +-inf at y = +-1, NaN
+    outside [-1, 1] (see :func:`_erf_root`)."""
     backend = backend_of(y)
     xp = backend.xp
     y64 = xp.astype(y, backend.native_dtype(np.float64))
     magnitude = xp.abs(y64)
     inside = magnitude < 1  # False at NaN
     t = xp.where(inside, magnitude, xp.zeros_like(magnitude))
-    log_one_minus_t2 = xp.log1p(-t) + xp.log1p(t)
-    a = 0.147  # Winitzki's constant
-    half_way = 2.0 / (math.pi * a) + log_one_minus_t2 / 2
-    x = xp.sqrt(xp.maximum(xp.sqrt(half_way * half_way - log_one_minus_t2 / a) - half_way, xp.zeros_like(t)))
-    upper = t > 0.5
-    with backend.errstate():  # x * x underflows to 0 for tiny t: harmless
-        for _ in range(3):
-            residual = xp.where(upper, (1 - t) - backend.special("erfc", x), backend.special("erf", x) - t)
-            ratio = residual / (xp.exp(-(x * x)) * _TWO_OVER_SQRT_PI)
-            x = x - ratio / (1 + x * ratio)
+    x = _erf_root(backend, t, 1 - t)
     edge = xp.where(magnitude == 1, xp.full_like(t, math.inf), xp.full_like(t, math.nan))
     result = xp.copysign(xp.where(inside, x, edge), y64)
     return xp.astype(result, y.dtype)

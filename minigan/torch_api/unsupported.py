@@ -31,7 +31,6 @@ TORCH: Mapping[str, str] = {
     "distributed": "multi-process training (torch.distributed)",
     "multiprocessing": "torch.multiprocessing",
     "fft": "FFTs (torch.fft)",
-    "special": "the torch.special module; minigan has erf, erfc, erfinv, expm1, log1p and the rest as torch.<name>",
     "sparse": "sparse tensors",
     "distributions": "probability distributions (torch.distributions)",
     "vmap": "vectorising maps (torch.vmap)",
@@ -52,18 +51,12 @@ NN: Mapping[str, str] = {
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
 
-_ACTIVATION = ("this activation; minigan has relu, leaky_relu, sigmoid, tanh, softplus, silu, elu, gelu, selu, celu, "
-               "mish, hardtanh, relu6, logsigmoid, softsign, hardswish, hardsigmoid, glu, prelu, tanhshrink, "
-               "hardshrink, softshrink, threshold, softmax, softmin and log_softmax")
 
 FUNCTIONAL: Mapping[str, str] = {
-    **{name: _ACTIVATION for name in ("gumbel_softmax", "rrelu")},
     **{name: _CONVOLUTIONS for name in ("conv3d", "conv_transpose3d")},
     **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
                                    "lp_pool2d")},
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
-    **{name: f"the in-place function forms; write x = F.{name[:-1]}(x)"
-       for name in ("relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "rrelu_")},
 }
 
 TENSOR: Mapping[str, str] = {
@@ -103,6 +96,19 @@ LINALG: Mapping[str, str] = {  # torch.linalg
              "multi_dot, vecdot, diagonal, cond, vector_norm, matrix_norm, norm and cross"
        for name in ("eig", "eigvals", "matrix_exp", "lu", "lu_factor", "lu_solve", "householder_product",
                     "tensorinv", "tensorsolve", "inv_ex", "solve_ex", "ldl_factor", "ldl_solve", "vander")},
+}
+
+SPECIAL: Mapping[str, str] = {  # torch.special
+    **{name: "this special function; minigan.special has the gamma family, i0/i1 and their scaled forms, the "
+             "normal distribution's, logit, xlogy, entr, sinc and the erf family"
+       for name in ("zeta", "gammainc", "gammaincc", "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1",
+                    "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
+                    "scaled_modified_bessel_k1", "spherical_bessel_j0")},
+    **{name: "the orthogonal polynomials of torch.special"
+       for name in ("chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
+                    "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
+                    "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "hermite_polynomial_h",
+                    "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p")},
 }
 
 DATA: Mapping[str, str] = {

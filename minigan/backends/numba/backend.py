@@ -109,7 +109,7 @@ class NumbaBackend(ArrayBackend):
         return dropout.dropout(x, bits, threshold, scale, out)
 
     def special(self, name: str, a: np.ndarray) -> np.ndarray:
-        """erf or erfc (``name``) in one compiled pass (see :mod:`.special`); float16 takes the reference."""
+        """erf, erfc or lgamma (``name``) in one compiled pass (see :mod:`.special`); float16 takes the reference."""
         return special.special(name, a) if a.dtype in KERNEL_DTYPES else super().special(name, a)
 
     # --- convolution kernels ---------------------------------------------------------------

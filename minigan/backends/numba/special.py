@@ -1,5 +1,5 @@
-"""erf and erfc in one compiled pass each: Numba's math.erf and math.erfc (the C library's erff/erf
-and erfcf/erfc), which NumPy lacks."""
+"""erf, erfc and lgamma in one compiled pass each: Numba's math.erf, math.erfc and math.lgamma (the C
+library's), which NumPy lacks."""
 from __future__ import annotations
 
 import math
@@ -21,11 +21,18 @@ def _erfc_py(x, out):  # noqa: ANN001, ANN202
         out[k] = math.erfc(x[k])
 
 
-KERNELS = {"erf": Kernel(_erf_py, parallel=False), "erfc": Kernel(_erfc_py, parallel=False)}
+def _lgamma_py(x, out):  # noqa: ANN001, ANN202
+    """out = lgamma(x) = ln |Gamma(x)| over flat arrays (+inf at the poles 0, -1, -2, ...)."""
+    for k in range(x.size):
+        out[k] = math.lgamma(x[k])
+
+
+KERNELS = {"erf": Kernel(_erf_py, parallel=False), "erfc": Kernel(_erfc_py, parallel=False),
+           "lgamma": Kernel(_lgamma_py, parallel=False)}
 
 
 def special(name: str, x: np.ndarray) -> np.ndarray:
-    """erf or erfc (``name``) of a float32 or float64 array, in its dtype."""
+    """erf, erfc or lgamma (``name``) of a float32 or float64 array, in its dtype."""
     out = np.empty(x.shape, dtype=x.dtype)  # not empty_like: ascontiguousarray makes 0-d inputs 1-d
     KERNELS[name](np.ascontiguousarray(x).reshape(-1), out.reshape(-1))
     return out

@@ -1,0 +1,90 @@
+"""torch.special's elementwise forms around log and sin: logit, xlogy, xlog1py, entr, sinc and exp2,
+as PyTorch's (each also torch.<name>, and logit, xlogy and sinc Tensor methods). All but entr are built
+from ops that have gradients; the masks below give PyTorch's value and gradient at the points the
+plain formula leaves undefined (x = 0 in xlogy and sinc), and keep the branch not taken finite so its
+zero gradient stays 0."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..autograd import Tensor, as_tensor
+from ..autograd.function import Context, Function
+from ..backends import backend_of
+from .arithmetic import pow  # noqa: A004 - the op of this name
+from .elementwise import abs, clamp, log, log1p, where  # noqa: A004 - the ops of these names
+from .operands import _constant, _floating, _on_floats, _pair
+from .trig import sin
+
+
+def logit(input: Any, eps: float | None = None) -> Tensor:  # noqa: A002 - PyTorch's argument names
+    """log(x / (1 - x)); with ``eps``, x clamped to [eps, 1 - eps] first (gradient 0 outside)."""
+    x = _floating(input)
+    if eps is not None:
+        x = clamp(x, eps, 1.0 - eps)
+    return log(x / (1.0 - x))
+
+
+def _x_log(name: str, input: Any, other: Any, log_of: Any, pole: float) -> Tensor:  # noqa: A002
+    """x log_of(y), where log_of has its pole at y = ``pole``: 0 where x = 0 unless y is NaN. Where x = 0
+    and y is at or below the pole (or +inf), y is replaced by the point where log_of is 0, so the
+    product and both gradients are 0 there (PyTorch's y-gradient is 0/0 = NaN at the pole)."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): expected a Tensor for input or other, got two numbers")
+    x, y = _pair(input, other)
+    x, y = _floating(x), _floating(y)
+    undefined = (x == 0) & ((y <= pole) | (y == math.inf))
+    return x * log_of(where(undefined, pole + 1.0, y))
+
+
+def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """x log(y), 0 where x = 0 (unless y is NaN); gradients log(y) (0 where x = 0 and y <= 0) and x / y."""
+    return _x_log("xlogy", input, other, log, 0.0)
+
+
+def xlog1py(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """x log1p(y), 0 where x = 0 (unless y is NaN); gradients log1p(y) (0 where x = 0 and y <= -1) and
+    x / (1 + y)."""
+    return _x_log("xlog1py", input, other, log1p, -1.0)
+
+
+class Entr(Function):
+    """f = -a ln a for a > 0, 0 at a = 0, -inf for a < 0;  df/da = -(ln a + 1) (+inf at 0, NaN below, as
+    PyTorch's)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        xp = backend_of(a).xp
+        positive = a > 0
+        safe = xp.where(positive, a, xp.ones_like(a))
+        outside = xp.where(a == 0, xp.zeros_like(a), xp.full_like(a, -math.inf))
+        return xp.where(positive, -safe * xp.log(safe), xp.where(a != a, a, outside))  # a != a: NaN stays NaN
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0]
+        positive = a > 0
+        xp = backend_of(a.array).xp
+        outside = _constant(xp.where(a.array == 0, xp.full_like(a.array, math.inf), xp.full_like(a.array, math.nan)))
+        return (grad * where(positive, -(log(where(positive, a, 1.0)) + 1.0), outside),)
+
+
+entr = _on_floats(Entr)
+
+
+def sinc(input: Any) -> Tensor:  # noqa: A002
+    """sin(pi x) / (pi x), 1 at x = 0 (gradient 0 there). Below |x| = 1e-4 its Taylor polynomial
+    1 - u^2/6 + u^4/120 (u = pi x, the next term below 1e-26), whose derivatives stay finite where
+    sin(u) / u's would divide by an underflowing u^2."""
+    x = _floating(input)
+    small = abs(x) < 1e-4
+    angle = where(small, 1.0, x) * math.pi
+    u2 = where(small, x, 0.0) * math.pi
+    u2 = u2 * u2
+    return where(small, 1.0 - u2 / 6.0 + u2 * u2 / 120.0, sin(angle) / angle)
+
+
+def exp2(input: Any) -> Tensor:  # noqa: A002
+    """2^x; gradient 2^x ln 2."""
+    x = _floating(input)
+    return pow(as_tensor(2.0, x), x)

@@ -1,0 +1,59 @@
+"""``torch.special`` as ``minigan.special`` (``import minigan.special`` or ``minigan.special.ndtr``), with
+PyTorch's names, arguments and gradients: the gamma family (gammaln, digamma/psi, polygamma,
+multigammaln, minigan/ops/gamma.py), the modified Bessel functions (i0, i0e, i1, i1e,
+minigan/ops/bessel.py), the normal distribution's (ndtr, ndtri, log_ndtr, erfcx, minigan/ops/normal.py),
+logit, expit, xlogy, xlog1py, entr, sinc and exp2 (minigan/ops/log_forms.py), and the ops minigan has
+under other names (erf, expm1, log1p, logsumexp, softmax...). The functions it lacks (zeta, gammainc,
+the Bessel functions of the first and second kind, the orthogonal polynomials...) say so in one line."""
+from __future__ import annotations
+
+from typing import Any
+
+from .autograd import Tensor
+from .ops.activations import sigmoid
+from .ops.bessel import i0, i0e, i1, i1e
+from .ops.cumulative import logsumexp as _logsumexp
+from .ops.dims import log_softmax as _log_softmax, softmax as _softmax
+from .ops.elementwise import expm1, log1p
+from .ops.gamma import digamma, lgamma as gammaln, multigammaln, polygamma
+from .ops.log_forms import entr, exp2, logit, sinc, xlog1py, xlogy
+from .ops.normal import erfcx, log_ndtr, ndtr, ndtri
+from .ops.rounding import round as _round
+from .ops.special import erf, erfc, erfinv
+from .torch_api.unsupported import SPECIAL as _UNSUPPORTED, module_getattr as _module_getattr
+
+__all__ = ["expit", "logit", "xlogy", "xlog1py", "entr", "erf", "erfc", "erfcx", "erfinv", "ndtr", "ndtri", "log_ndtr",
+           "sinc", "round", "exp2", "expm1", "log1p", "logsumexp", "softmax", "log_softmax", "gammaln",
+           "digamma", "psi", "polygamma", "multigammaln", "i0", "i0e", "i1", "i1e", "modified_bessel_i0",
+           "modified_bessel_i1"]
+
+psi = digamma
+modified_bessel_i0, modified_bessel_i1 = i0, i1
+
+
+def expit(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
+    """The logistic sigmoid 1 / (1 + exp(-x))."""
+    return sigmoid(input)
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001, A002
+    """x rounded to ``decimals`` places, halves to even (torch.round)."""
+    return _round(input, decimals=decimals)
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """log sum exp(x) over ``dim``, without overflow (torch.logsumexp)."""
+    return _logsumexp(input, dim, keepdim)
+
+
+def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
+    """exp(x) / sum exp(x) along ``dim``; ``dtype`` casts the input first."""
+    return _softmax(input, dim, dtype)
+
+
+def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
+    """x - logsumexp(x) along ``dim``; ``dtype`` casts the input first."""
+    return _log_softmax(input, dim, dtype)
+
+
+__getattr__: Any = _module_getattr(__name__, "torch.special", _UNSUPPORTED)
