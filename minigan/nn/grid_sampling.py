@@ -47,11 +47,11 @@ def _align_corners(align_corners: bool | None) -> bool:
     return bool(align_corners)
 
 
-def _positions(steps: int, align_corners: bool, xp: Any, dtype: Any) -> Any:
+def _positions(steps: int, align_corners: bool, xp: Any, dtype: Any, device: Any) -> Any:
     """The pixel centres' coordinates in [-1, 1] along one side of ``steps`` pixels."""
     if steps <= 1:
-        return xp.zeros(steps, dtype=dtype)
-    line = xp.linspace(-1.0, 1.0, steps, dtype=dtype)
+        return xp.zeros(steps, dtype=dtype, device=device)
+    line = xp.linspace(-1.0, 1.0, steps, dtype=dtype, device=device)
     return line if align_corners else line * ((steps - 1) / steps)
 
 
@@ -79,10 +79,11 @@ def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None =
     aligned = _align_corners(align_corners)
     xp = backend.xp
     dtype = theta.array.dtype
-    base = xp.ones((height, width, 3), dtype=dtype)
-    base[:, :, 0] = _positions(width, aligned, xp, dtype)[None, :]
-    base[:, :, 1] = _positions(height, aligned, xp, dtype)[:, None]
-    points = Tensor._make(base.reshape(1, height * width, 3), False, None)
+    device = theta.array.device
+    base = xp.ones((height, width, 3), dtype=dtype, device=device)
+    base[:, :, 0] = _positions(width, aligned, xp, dtype, device)[None, :]
+    base[:, :, 1] = _positions(height, aligned, xp, dtype, device)[:, None]
+    points = Tensor._make(xp.reshape(base, (1, height * width, 3)), False, None)
     return ops.matmul(points, theta.transpose(1, 2)).reshape(n, height, width, 2)
 
 
@@ -139,14 +140,15 @@ class _Image:
         self.pixels = input.permute(0, 2, 3, 1)
         self.n, self.height, self.width = input.shape[0], input.shape[2], input.shape[3]
         self.xp = backend_of(input.array).xp
-        self.batch = self.xp.arange(self.n).reshape(self.n, 1, 1)
+        self.batch = self.xp.reshape(self.xp.arange(self.n, device=input.array.device), (self.n, 1, 1))
 
     def read(self, ix: Any, iy: Any) -> Tensor:
         """The pixels at (ix, iy) (float arrays of whole numbers, (N, Ho, Wo)), 0 outside: (N, Ho, Wo, C)."""
         xp = self.xp
         inside = (ix >= 0) & (ix <= self.width - 1) & (iy >= 0) & (iy <= self.height - 1)
-        column = xp.where(inside, ix, 0).astype(xp.int64)  # NaN and far points are outside: read pixel 0
-        row = xp.where(inside, iy, 0).astype(xp.int64)
+        # NaN and far points are outside: read pixel 0 there (and give 0)
+        column = xp.astype(xp.where(inside, ix, xp.zeros_like(ix)), xp.int64)
+        row = xp.astype(xp.where(inside, iy, xp.zeros_like(iy)), xp.int64)
         values = self.pixels[self.batch, row, column]
         return ops.where(inside[..., None], values, 0.0)
 
@@ -198,10 +200,10 @@ def _bicubic(image: _Image, ix: Tensor, iy: Tensor, padding_mode: str, align_cor
 
 def _nearest(image: _Image, ix: Tensor, iy: Tensor) -> Tensor:
     xp = image.xp
-    values = image.read(xp.rint(ix.array), xp.rint(iy.array))
+    values = image.read(xp.round(ix.array), xp.round(iy.array))  # halves to even
     # The grid's gradient is 0, but the output still depends on it, as PyTorch's does: a grid
     # that requires grad makes an output that requires grad, and grid.grad comes back zeros.
-    everywhere = xp.ones(values.shape, dtype=bool)
+    everywhere = xp.ones(values.shape, dtype=xp.bool, device=values.array.device)
     return ops.where(everywhere, values, ix.unsqueeze(-1) + iy.unsqueeze(-1))
 
 
