@@ -29,12 +29,13 @@ def _moved(module_or_fn, device):
 
 def _forward_and_grads(case, inputs, params, upstream, v_seed):
     """The output, the first derivatives (with create_graph) and a second-derivative
-    product, with respect to the inputs and the parameters."""
+    product, with respect to the inputs and the parameters; the first derivatives alone for a
+    case without second ones (``gradgrad=False``: the CTC loss, as PyTorch's)."""
     wrt = list(inputs) + list(params)
     out = case.fn(*inputs)
     device = out.device
     up = minigan.tensor(upstream, dtype=np.float64, device=device)
-    firsts = minigan.grad(out, wrt, grad_outputs=up, create_graph=True, allow_unused=True)
+    firsts = minigan.grad(out, wrt, grad_outputs=up, create_graph=case.gradgrad, allow_unused=True)
     used = [(w, g) for w, g in zip(wrt, firsts) if g is not None and g.requires_grad]
     seconds = []
     if used:
