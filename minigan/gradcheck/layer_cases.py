@@ -12,7 +12,7 @@ import numpy as np
 from .. import nn, ops
 from ..nn import functional as F
 from ..autograd import Tensor
-from .opcase import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero
+from .opcase import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero, positive
 
 
 def _layer_case(name: str, layer: nn.Module, shapes: list[Shapes], **kwargs) -> OpCase:
@@ -113,6 +113,8 @@ def _affine(layer: nn.Module) -> nn.Module:
     return layer
 
 
+_rms_norm = nn.RMSNorm((3, 4), dtype=np.float64)
+_rms_norm.weight.array[...] = _generator.uniform(0.5, 1.5, (3, 4))
 _instance_norm_eval = nn.InstanceNorm2d(3, affine=True, track_running_stats=True, dtype=np.float64)
 _instance_norm_eval.running_mean.array[...], _instance_norm_eval.running_var.array[...] = [0.5, -1.0, 0.0], [2.0, 0.5, 1.0]
 _instance_norm_eval = _affine(_instance_norm_eval).eval()
@@ -355,4 +357,27 @@ LAYER_CASES: list[OpCase] = [
         ("bilinear", "reflection", True), ("nearest", "zeros", False), ("nearest", "reflection", True),
         ("bicubic", "zeros", False), ("bicubic", "border", True), ("bicubic", "reflection", False))],
     OpCase("F.affine_grid", lambda theta: F.affine_grid(theta, (2, 1, 3, 4), align_corners=False), [((2, 2, 3),)]),
+    # The small layers (minigan/nn/rms_norm.py, pdist.py, lp_pool.py, shuffle.py, softmax2d.py,
+    # upsampling.py), all built from ops: first and second derivatives through input and weight.
+    _layer_case("nn.RMSNorm((3, 4))", _rms_norm, [((2, 3, 4),), ((3, 4),)]),
+    OpCase("F.rms_norm(weight, eps)", lambda x, w: F.rms_norm(x, (4,), w, eps=1e-3), [((3, 4), (4,))]),
+    OpCase("F.rms_norm(eps=None)", lambda x: F.rms_norm(x, [2, 3]), [((2, 2, 3),)]),
+    *[OpCase(f"F.pdist(p={p})", lambda x, p=p: F.pdist(x, p), [((4, 3),), ((2, 5),)], prepare=distinct,
+             layouts=DISTINCT_LAYOUTS) for p in (2, 1, 3, 0.5, 1.5, float("inf"))],
+    OpCase("F.lp_pool1d(2)", lambda x: F.lp_pool1d(x, 2, 2), [((2, 3, 6),), ((3, 5),)]),
+    OpCase("F.lp_pool1d(1, stride)", lambda x: F.lp_pool1d(x, 1, 3, stride=2), [((2, 2, 7),)]),
+    OpCase("F.lp_pool1d(3, ceil_mode)", lambda x: F.lp_pool1d(x, 3, 3, stride=2, ceil_mode=True), [((1, 2, 6),)],
+           prepare=positive),
+    OpCase("F.lp_pool1d(inf)", lambda x: F.lp_pool1d(x, float("inf"), 2), [((2, 2, 6),)], prepare=distinct,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("F.lp_pool2d(2, (2, 3), stride (1, 2))", lambda x: F.lp_pool2d(x, 2, (2, 3), stride=(1, 2)),
+           [((1, 2, 4, 5),), ((2, 3, 4),)]),
+    OpCase("F.lp_pool2d(1.5)", lambda x: F.lp_pool2d(x, 1.5, 2), [((2, 1, 4, 4),)], prepare=positive),
+    OpCase("nn.LPPool2d(2, 2)", nn.LPPool2d(2, 2), [((1, 2, 4, 4),)]),
+    OpCase("nn.LPPool1d(2.5, 2)", nn.LPPool1d(2.5, 2), [((1, 2, 5),)], prepare=positive),
+    OpCase("F.channel_shuffle", lambda x: F.channel_shuffle(x, 2), [((2, 6, 3),)]),
+    OpCase("nn.ChannelShuffle(3)", nn.ChannelShuffle(3), [((1, 6, 2, 2),)]),
+    OpCase("nn.Softmax2d", nn.Softmax2d(), [((2, 3, 2, 2),), ((3, 2, 2),)]),
+    OpCase("nn.UpsamplingNearest2d", nn.UpsamplingNearest2d(scale_factor=2), [((1, 2, 2, 3),)]),
+    OpCase("nn.UpsamplingBilinear2d", nn.UpsamplingBilinear2d(size=(3, 5)), [((1, 2, 2, 3),)]),
 ]

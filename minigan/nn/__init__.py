@@ -12,6 +12,12 @@ from .padding import (
     ZeroPad3d,
 )
 from .pixel_shuffle import PixelShuffle, PixelUnshuffle
+from .containers_params import ParameterDict, ParameterList
+from .lp_pool import LPPool1d, LPPool2d
+from .rms_norm import RMSNorm
+from .shuffle import ChannelShuffle
+from .softmax2d import Softmax2d
+from .upsampling import UpsamplingBilinear2d, UpsamplingNearest2d
 from .fold import Fold, Unfold
 from .layers import (
     BatchNorm1d,
@@ -69,6 +75,8 @@ __all__ = [
     "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer",
     "TransformerDecoder", "Transformer",
     "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
+    "ParameterList", "ParameterDict", "Softmax2d", "ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d",
+    "RMSNorm", "LPPool1d", "LPPool2d",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

@@ -10,6 +10,7 @@ PyTorch's names (``input``, ``target``), so keyword calls written for PyTorch wo
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from ..autograd import Tensor
 from ..backends import backend_of
 from .. import ops
-from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_bilinear, upsample_nearest
+from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from ..ops import sigmoid, tanh
 from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from ..ops.convolution1d import (
@@ -36,6 +37,10 @@ from .inplace_functional import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrel
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .layers import batch_norm, linear
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
+from .lp_pool import lp_pool1d, lp_pool2d
+from .pdist import pdist
+from .rms_norm import rms_norm
+from .shuffle import channel_shuffle
 from .grid_sampling import affine_grid, grid_sample
 from .normalization import group_norm, instance_norm, layer_norm, local_response_norm
 from .losses import (
@@ -116,8 +121,31 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
         raise NotImplementedError(f"interpolate: mode='nearest' and mode='bilinear' (align_corners with bilinear "
                                   f"only, no recompute_scale_factor) are supported, got mode={mode!r}")
     if mode == "bilinear":
-        return upsample_bilinear(input, size, scale_factor, bool(align_corners))
-    return upsample_nearest(input, size, scale_factor)
+        return ops.upsample_bilinear(input, size, scale_factor, bool(align_corners))
+    return ops.upsample_nearest(input, size, scale_factor)
+
+
+def _deprecated(name: str) -> None:
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=3)
+
+
+def upsample(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
+             align_corners: bool | None = None) -> Any:
+    """PyTorch's deprecated name for :func:`interpolate` (it warns, as PyTorch's does)."""
+    _deprecated("upsample")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Any, size: Any = None, scale_factor: Any = None) -> Any:  # noqa: A002
+    """PyTorch's deprecated ``interpolate(mode="nearest")`` (it warns, as PyTorch's does)."""
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Any, size: Any = None, scale_factor: Any = None) -> Any:  # noqa: A002
+    """PyTorch's deprecated ``interpolate(mode="bilinear", align_corners=True)`` (it warns, as PyTorch's does)."""
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 __all__ = [
@@ -136,6 +164,7 @@ __all__ = [
     "scaled_dot_product_attention", "multi_head_attention_forward",
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "affine_grid", "grid_sample",
+    "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "upsample", "upsample_nearest", "upsample_bilinear",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

@@ -46,7 +46,6 @@ TORCH: Mapping[str, str] = {
 NN: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("Conv3d", "ConvTranspose3d")},
     **{name: _POOLING for name in ("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d")},
-    "UpsamplingBilinear2d": "UpsamplingBilinear2d; use Upsample(mode='bilinear', align_corners=True)",
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
@@ -54,8 +53,7 @@ NN: Mapping[str, str] = {
 
 FUNCTIONAL: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("conv3d", "conv_transpose3d")},
-    **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
-                                   "lp_pool2d")},
+    **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d")},
     "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
 }
 
