@@ -205,6 +205,9 @@ def _grid_sample_case(mode: str, padding_mode: str, align_corners: bool) -> OpCa
                   [((2, 2, 3, 4), (2, 3, 2, 2))], prepare=_sample_points(align_corners))
 
 
+_BAG_INPUT, _BAG_OFFSETS = np.array([4, 1, 1, 0, 2, 3]), np.array([0, 2, 2, 5])  # bag 1 empty, row 1 twice
+
+
 LAYER_CASES: list[OpCase] = [
     _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
     _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
@@ -276,6 +279,25 @@ LAYER_CASES: list[OpCase] = [
                                                  rng=np.random.default_rng(43), dtype=np.float64), [((1, 2, 3, 4),)]),
     _layer_case("nn.Embedding", _EmbeddingTimesInput(), [((2, 3, 4),)]),
     OpCase("nn.Dropout2d", _channel_dropout, [((2, 3, 2, 2),)]),
+    # the dropout family, embedding, embedding_bag and bilinear (minigan/nn/dropout.py, sparse.py,
+    # embedding_bag.py, bilinear.py): the same masks on every call (a fresh seeded generator), fixed indices
+    *(OpCase(name, lambda x, f=getattr(F, name): f(x, 0.3, True, rng=np.random.default_rng(7)), [(shape,)])
+      for name, shape in (("dropout1d", (2, 3, 2)), ("dropout3d", (3, 2, 1, 2)), ("alpha_dropout", (3, 4)),
+                          ("feature_alpha_dropout", (2, 3, 2)))),
+    # (padding_idx in embedding and scale_grad_by_freq change the gradient on purpose: no true derivative
+    # for finite differences to match; tests/test_embedding_functions.py checks them against PyTorch's values)
+    OpCase("embedding_weight", lambda w: F.embedding(np.array([[1, 3, 3], [0, 4, 1]]), w), [((5, 3),)]),
+    OpCase("embedding_bag_sum_weighted", lambda w, s: F.embedding_bag(
+        _BAG_INPUT, w, _BAG_OFFSETS, mode="sum", per_sample_weights=s), [((5, 3), (6,))]),
+    OpCase("embedding_bag_mean_padding", lambda w: F.embedding_bag(
+        _BAG_INPUT, w, _BAG_OFFSETS, mode="mean", padding_idx=2), [((5, 3),)]),
+    OpCase("embedding_bag_max", lambda w: F.embedding_bag(_BAG_INPUT, w, _BAG_OFFSETS, mode="max"), [((5, 3),)],
+           prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("embedding_bag_2d_max_padding", lambda w: F.embedding_bag(
+        _BAG_INPUT.reshape(2, 3), w, mode="max", padding_idx=1), [((5, 3),)], prepare=distinct,
+        layouts=DISTINCT_LAYOUTS),
+    OpCase("bilinear", F.bilinear, [((2, 3), (2, 4), (5, 3, 4), (5,)), ((2, 2, 3), (2, 2, 4), (2, 3, 4))]),
+    _layer_case("nn.Bilinear", nn.Bilinear(3, 4, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 4))]),
     OpCase("nn.Unflatten", lambda x: nn.Unflatten(1, (2, 3))(x) * 2.0, [((2, 6),)]),
     _layer_case("nn.Sequential(small CNN discriminator)", _small_dcgan_d, [((3, 36),)]),
     _layer_case("nn.Sequential(small transposed-conv generator)", _small_dcgan_g, [((2, 3),)]),

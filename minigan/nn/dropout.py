@@ -1,58 +1,208 @@
-"""``nn.Dropout2d``: channel dropout, which zeroes whole feature maps (the spatial neighbours in a
-map are correlated, so element dropout would barely regularise a convolution)."""
+"""The dropout family beside plain dropout: channel dropout (``dropout1d``, ``dropout2d``,
+``dropout3d``, which zero whole feature maps, since the neighbours in a map are correlated and
+element dropout would barely regularise a convolution) and SELU's dropout (``alpha_dropout``,
+``feature_alpha_dropout``), each a function and a Module that calls it.
+
+Every mask is one uniform draw per kept-or-dropped unit, ``keep = rng.random(...) >= p``, from
+``rng`` (default: the process's generator, which ``manual_seed`` seeds), so the same seed gives the
+same mask in the function and the Module. The mask is a constant, so the gradient is the same
+constant factor and second derivatives come for free.
+"""
 from __future__ import annotations
 
+import math
 import warnings
+from typing import Any
 
 import numpy as np
 
 from ..autograd import Tensor
 from ..backends import backend_of
+from ..ops.more_activations import SELU_ALPHA, SELU_SCALE
 from ..torch_api.generators import default_generator
 from .module import Module
 
-__all__ = ["Dropout2d"]
+__all__ = ["dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+           "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
+
+#: Where SELU saturates for large negative inputs: -scale * alpha. Alpha dropout sets dropped units there.
+SELU_FLOOR = -SELU_SCALE * SELU_ALPHA
 
 
-class Dropout2d(Module):
-    """Training: zero each channel of each sample, all of its H x W values, with probability p,
-    and scale the kept channels by 1 / (1 - p); evaluation: the identity. Input (N, C, H, W).
+def _probability(p: float) -> float:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    return float(p)
 
-    The keep/drop draw, one per (sample, channel), comes from ``rng`` (default: the process's
-    generator, which ``manual_seed`` seeds). Other inputs of two or more dimensions are taken as
-    PyTorch takes them, with its warnings: the first two dimensions are (sample, channel), so a
-    3-D (N, C, L) input drops whole rows and a 2-D (N, C) input single elements."""
+
+def _keep(x: Tensor, p: float, dims: tuple[int, ...], rng: np.random.Generator | None) -> np.ndarray:
+    """One keep (True, probability 1 - p) per index along ``dims`` of x, as a float64 array of x's rank
+    with size 1 on the other dims; drawn as ``rng.random`` of the sizes along ``dims``."""
+    rng = rng if rng is not None else default_generator()
+    keep = rng.random(tuple(x.shape[d] for d in dims)) >= p
+    return keep.reshape(tuple(x.shape[d] if d in dims else 1 for d in range(x.ndim))).astype(np.float64)
+
+
+def _affine(x: Tensor, scale: np.ndarray, shift: np.ndarray | float = 0.0) -> Tensor:
+    """x * scale + shift with constant arrays cast to x's dtype and device."""
+    backend = backend_of(x.array)
+    dtype = backend.numpy_dtype(x.dtype)
+    out = x * Tensor._make(backend.asarray(np.asarray(scale, dtype=dtype)), False, None)
+    if np.any(shift):
+        out = out + Tensor._make(backend.asarray(np.asarray(shift, dtype=dtype)), False, None)
+    return out
+
+
+def _tensor(name: str, x: Any) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}: input must be a Tensor, got {type(x).__name__}")
+    return x
+
+
+def _feature_dims(name: str, x: Tensor) -> tuple[int, ...]:
+    """(sample, channel): the dims PyTorch's feature dropout draws along; it needs two."""
+    if x.ndim < 2:
+        raise RuntimeError(f"{name}: Feature dropout requires at least 2 dimensions in the input, got shape {x.shape}")
+    return (0, 1)
+
+
+def _channel_dropout(x: Tensor, p: float, training: bool, dims: tuple[int, ...],
+                     rng: np.random.Generator | None) -> Tensor:
+    """Zero the slices of x picked along ``dims`` with probability p and scale the rest by 1 / (1 - p)."""
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    return _affine(x, _keep(x, p, dims, rng) / (1.0 - p))
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
+              rng: np.random.Generator | None = None) -> Tensor:
+    """Channel dropout for (N, C, L) or unbatched (C, L) input: each channel's whole row is zeroed
+    with probability p, the kept ones scaled by 1 / (1 - p). ``inplace`` is accepted, as PyTorch's,
+    and gives the same values in a new tensor."""
+    p, x = _probability(p), _tensor("dropout1d", input)
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {x.ndim}D input. Note that "
+                           "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, "
+                           "a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return _channel_dropout(x, p, training, (0, 1) if x.ndim == 3 else (0,), rng)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
+              rng: np.random.Generator | None = None) -> Tensor:
+    """Channel dropout for (N, C, H, W): each of the N x C maps zeroed with probability p, the kept
+    ones scaled by 1 / (1 - p). Other ranks as PyTorch takes them, with its warnings: the first two
+    dims are (sample, channel), so 3-D (N, C, L) drops whole rows and 2-D (N, C) single elements."""
+    p, x = _probability(p), _tensor("dropout2d", input)
+    dims = _feature_dims("dropout2d", x)
+    if x.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel "
+                      "dim. To maintain the 1D channel-wise dropout behavior, please switch to using "
+                      "dropout1d instead.", stacklevel=2)
+    elif x.ndim != 4:
+        warnings.warn(f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will result "
+                      "in an error in a future release. To retain the behavior and silence this warning, please "
+                      "use dropout instead.", stacklevel=2)
+    return _channel_dropout(x, p, training, dims, rng)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
+              rng: np.random.Generator | None = None) -> Tensor:
+    """Channel dropout for (N, C, D, H, W) or unbatched (C, D, H, W) input (each volume zeroed with
+    probability p, the kept ones scaled by 1 / (1 - p)). Other ranks warn, as PyTorch's, and are
+    taken as unbatched: one draw per index of the first dim."""
+    p, x = _probability(p), _tensor("dropout3d", input)
+    if x.ndim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {x.ndim}-D input to dropout3d, which is deprecated and will result "
+                      "in an error in a future release. To retain the behavior and silence this warning, please "
+                      "use dropout instead.", stacklevel=2)
+    if x.ndim == 0:
+        raise RuntimeError("dropout3d: Feature dropout requires at least 2 dimensions in the input, got a 0-D input")
+    return _channel_dropout(x, p, training, (0, 1) if x.ndim == 5 else (0,), rng)
+
+
+def _alpha_dropout(x: Tensor, p: float, training: bool, dims: tuple[int, ...],
+                   rng: np.random.Generator | None) -> Tensor:
+    """Dropped units go to SELU's floor s = -scale·alpha, then y = a·z + b restores mean 0 and
+    variance 1 for input of mean 0 and variance 1. With q = 1 - p, z = x·keep + s·(1 - keep) has
+    mean s·p and variance q + s²·p·q, so a = 1 / sqrt(q·(1 + p·s²)) and b = -a·s·p.
+    f = a·keep·x + a·s·(1 - keep) + b;  df/dx = a·keep."""
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    keep = _keep(x, p, dims, rng)
+    a = 1.0 / math.sqrt((1.0 - p) * (1.0 + p * SELU_FLOOR ** 2))
+    b = -a * SELU_FLOOR * p
+    return _affine(x, a * keep, a * SELU_FLOOR * (1.0 - keep) + b)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False,  # noqa: A002
+                  rng: np.random.Generator | None = None) -> Tensor:
+    """SELU's dropout, element by element: a dropped unit takes SELU's negative saturation value and an
+    affine map keeps mean 0 and variance 1 (see :func:`_alpha_dropout`). ``training`` defaults to
+    False, as PyTorch's; p = 1 gives zeros."""
+    return _alpha_dropout(_tensor("alpha_dropout", input), _probability(p), training, tuple(range(input.ndim)), rng)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
+                          inplace: bool = False, rng: np.random.Generator | None = None) -> Tensor:
+    """:func:`alpha_dropout` with one draw per (sample, channel): whole feature maps are set to SELU's
+    floor. Input of two or more dims, the first two (N, C)."""
+    p, x = _probability(p), _tensor("feature_alpha_dropout", input)
+    return _alpha_dropout(x, p, training, _feature_dims("feature_alpha_dropout", x), rng)
+
+
+class _DropoutModule(Module):
+    """A Module that calls its function with ``p``, ``self.training``, ``inplace`` and ``rng``."""
+
+    function: Any = None
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | None = None) -> None:
         super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout2d: probability must be in [0, 1], got {p}")
         if rng is not None and not isinstance(rng, np.random.Generator):
-            raise TypeError(f"Dropout2d: rng must be a numpy.random.Generator, got {type(rng).__name__}")
-        self.p, self.inplace, self.rng = float(p), bool(inplace), rng
+            raise TypeError(f"{type(self).__name__}: rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        self.p, self.inplace, self.rng = _probability(p), bool(inplace), rng
 
-    def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor) or x.ndim < 2:
-            got = f"shape {x.shape}" if isinstance(x, Tensor) else type(x).__name__
-            raise ValueError(f"Dropout2d takes a (N, C, H, W) Tensor, got {got}")
-        if x.ndim == 3:
-            warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
-                          "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel "
-                          "dim. To maintain the 1D channel-wise dropout behavior, please switch to using "
-                          "dropout1d instead.", stacklevel=2)
-        elif x.ndim != 4:
-            warnings.warn(f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will result "
-                          "in an error in a future release. To retain the behavior and silence this warning, please "
-                          "use dropout instead.", stacklevel=2)
-        if not self.training or self.p == 0.0:
-            return x
-        if self.p == 1.0:
-            return x * 0.0
-        rng = self.rng if self.rng is not None else default_generator()
-        keep = rng.random(x.shape[:2]) >= self.p  # P(keep) = 1 - p, one draw per channel
-        dtype = backend_of(x.array).numpy_dtype(x.dtype)
-        scale = (keep / (1.0 - self.p)).astype(dtype).reshape(x.shape[:2] + (1,) * (x.ndim - 2))
-        return x * Tensor._make(backend_of(x.array).asarray(scale), False, None)
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return type(self).function(input, self.p, self.training, self.inplace, rng=self.rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(_DropoutModule):
+    """Training: :func:`dropout1d`, each channel's whole row zeroed with probability p and the kept ones
+    scaled by 1 / (1 - p); evaluation: the identity. Input (N, C, L) or (C, L)."""
+
+    function = staticmethod(dropout1d)
+
+
+class Dropout2d(_DropoutModule):
+    """Training: :func:`dropout2d`, each (H, W) map zeroed with probability p and the kept ones scaled
+    by 1 / (1 - p); evaluation: the identity. Input (N, C, H, W); 3-D input is taken as (N, C, L)."""
+
+    function = staticmethod(dropout2d)
+
+
+class Dropout3d(_DropoutModule):
+    """Training: :func:`dropout3d`, each (D, H, W) volume zeroed with probability p and the kept ones
+    scaled by 1 / (1 - p); evaluation: the identity. Input (N, C, D, H, W) or (C, D, H, W)."""
+
+    function = staticmethod(dropout3d)
+
+
+class AlphaDropout(_DropoutModule):
+    """Training: :func:`alpha_dropout` (for SELU networks: dropped units take SELU's floor and an affine
+    map keeps mean 0 and variance 1); evaluation: the identity."""
+
+    function = staticmethod(alpha_dropout)
+
+
+class FeatureAlphaDropout(_DropoutModule):
+    """Training: :func:`feature_alpha_dropout`, alpha dropout of whole (sample, channel) maps;
+    evaluation: the identity."""
+
+    function = staticmethod(feature_alpha_dropout)

@@ -36,6 +36,10 @@ from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr a
 from .inplace_functional import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu_, selu_, threshold_
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .layers import batch_norm, linear
+from .bilinear import bilinear
+from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
+from .embedding_bag import embedding_bag
+from .sparse import embedding
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .lp_pool import lp_pool1d, lp_pool2d
 from .pdist import pdist
@@ -165,6 +169,8 @@ __all__ = [
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "affine_grid", "grid_sample",
     "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "upsample", "upsample_nearest", "upsample_bilinear",
+    "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "embedding",
+    "embedding_bag", "bilinear",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

@@ -54,7 +54,6 @@ NN: Mapping[str, str] = {
 FUNCTIONAL: Mapping[str, str] = {
     **{name: _CONVOLUTIONS for name in ("conv3d", "conv_transpose3d")},
     **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d")},
-    "embedding": "F.embedding; use nn.Embedding", "dropout2d": "F.dropout2d; use nn.Dropout2d",
 }
 
 TENSOR: Mapping[str, str] = {
