@@ -140,6 +140,25 @@ def test_pytorchs_values_and_gradients():
     np.testing.assert_allclose(theta.grad.numpy().ravel(), [0.0, 0.0, 2.0, 0.0, -3.0, 3.0], rtol=1e-12, atol=1e-12)
 
 
+def test_pixel_centres_are_rounded_as_pytorchs_so_the_one_sided_slopes_agree():
+    # At the identity map every point sits on a pixel centre, a kink of the bilinear read: which
+    # side's slope the grid gets is decided by the last bit of the coordinate. PyTorch 2.14.1's
+    # grid and its gradient over an image of squares (slope 2 j + 1 to the right of pixel j),
+    # written out: pixel 4's point rounds to just below 4, so it reads pixels 3 and 4.
+    theta = minigan.tensor([[[1.0, 0, 0], [0, 1, 0]]], dtype=minigan.float64)
+    grid = F.affine_grid(theta, (1, 1, 1, 7), align_corners=False)
+    assert grid.numpy()[0, 0, :, 0].tolist() == [-0.8571428571428571, -0.5714285714285714, -0.2857142857142857,
+                                                 4.7580986769649563e-17, 0.2857142857142857, 0.5714285714285714,
+                                                 0.8571428571428571]
+    aligned = F.affine_grid(theta, (1, 1, 1, 7), align_corners=True)
+    assert aligned.numpy()[0, 0, :, 0].tolist() == [-1.0, -0.6666666666666667, -0.33333333333333337,
+                                                    5.551115123125783e-17, 0.33333333333333337, 0.6666666666666667, 1.0]
+    grid.requires_grad_(True)
+    squares = minigan.tensor((np.arange(7.0) ** 2).reshape(1, 1, 1, 7))
+    F.grid_sample(squares, grid, padding_mode="border", align_corners=False).sum().backward()
+    assert grid.grad.numpy()[0, 0, :, 0].tolist() == [3.5, 10.5, 17.5, 24.5, 24.5, 38.5, 0.0]
+
+
 def test_nearest_gives_the_grid_a_zero_gradient_and_the_image_each_read_pixel():
     image = minigan.tensor(np.arange(6.0).reshape(1, 1, 2, 3), requires_grad=True)
     grid = minigan.tensor([[[[-0.6, -0.5], [0.7, 0.9]], [[0.6, 0.8], [3.0, 0.0]]]], dtype=minigan.float64,
