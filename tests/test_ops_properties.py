@@ -508,6 +508,18 @@ def _(data):
     return Drawn(lambda x: conv.max_pool2d(x, k, stride=s), [x], pool_reference(x, k, s, 0, np.max, -np.inf))
 
 
+@prop(ops.MaxUnpool)
+def _(data):
+    n, c, places = data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2)), data.draw(st.integers(1, 6))
+    k = data.draw(st.integers(1, places))
+    index = np.array([[data.draw(st.permutations(range(places)))[:k] for _ in range(c)] for _ in range(n)])
+    x = values(data, (n, c, k))
+    expected = np.zeros((n, c, places))
+    for i, j, t in np.ndindex(x.shape):
+        expected[i, j, index[i, j, t]] = x[i, j, t]
+    return Drawn(lambda x: ops.MaxUnpool.apply(x, indices=index, places=places), [x], expected)
+
+
 @prop(conv.UpsampleNearest)
 def _(data):
     n, c = data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2))

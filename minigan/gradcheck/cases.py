@@ -10,7 +10,7 @@ from operator import methodcaller
 import numpy as np
 
 from .. import formulas, ops
-from ..autograd import Tensor
+from ..autograd import Tensor, tensor
 from ..ops.random_activations import gumbel_softmax, rrelu
 from .array_cases import ARRAY_CASES
 from .layer_cases import LAYER_CASES
@@ -51,6 +51,11 @@ def _scatter_add_repeat(g: Tensor) -> Tensor:
 
 def _scatter_add_slice(g: Tensor) -> Tensor:
     return ops.ScatterAdd.apply(g, index=(slice(1, None), slice(None, None, 2)), advanced=False, shape=(4, 5))
+
+
+def _unpool_places(x: Tensor, places: list) -> Tensor:
+    """Max unpooling's indices (int64) on x's device: distinct places in the output's planes."""
+    return tensor(np.asarray(places, dtype=np.int64).reshape(x.shape), device=x.device)
 
 
 def _inside_unit(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
@@ -301,6 +306,25 @@ CONV_CASES: list[OpCase] = [
     OpCase("avg_pool1d_ceil_pad_excluded",
            lambda x: ops.avg_pool1d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
            [((1, 2, 8),), ((2, 8),)]),
+    OpCase("conv2d_groups2", lambda x, w, b: ops.conv2d(x, w, b, stride=2, padding=1, groups=2),
+           [((2, 4, 5, 4), (6, 2, 3, 3), (6,))]),
+    OpCase("conv2d_depthwise", lambda x, w: ops.conv2d(x, w, None, padding=1, groups=3), [((1, 3, 4, 4), (3, 1, 3, 3))]),
+    OpCase("conv_transpose2d_groups2",
+           lambda x, w, b: ops.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1, groups=2),
+           [((1, 4, 3, 3), (4, 1, 3, 3), (2,)), ((4, 3, 2), (4, 1, 3, 3), (2,))]),
+    OpCase("max_pool2d_ceil_indices",
+           lambda x: ops.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True, return_indices=True)[0],
+           [((1, 2, 6, 5),), ((2, 6, 6),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("max_pool2d_ceil", lambda x: ops.max_pool2d(x, 2, stride=2, ceil_mode=True), [((1, 2, 5, 7),)],
+           prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("avg_pool2d_ceil", lambda x: ops.avg_pool2d(x, (3, 2), stride=2, padding=1, ceil_mode=True),
+           [((1, 2, 6, 5),)]),
+    OpCase("avg_pool2d_ceil_pad_excluded",
+           lambda x: ops.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+           [((1, 2, 6, 6),), ((2, 6, 5),)]),
+    OpCase("max_unpool2d", lambda x: ops.max_unpool2d(x, _unpool_places(x, [[[0, 3], [9, 18]], [[5, 6], [12, 19]]]), 2,
+                                                      output_size=(5, 4)), [((1, 2, 2, 2),), ((2, 2, 2),)]),
+    OpCase("max_unpool1d", lambda x: ops.max_unpool1d(x, _unpool_places(x, [[1, 2], [0, 3]]), 2), [((2, 2),)]),
     # F.unfold and F.fold (minigan/ops/unfold.py): overlapping windows, padding, dilation, unbatched forms
     OpCase("unfold", lambda x: ops.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)),
            [((2, 2, 4, 5),), ((2, 3, 3),)]),

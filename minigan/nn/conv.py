@@ -35,8 +35,11 @@ class _ConvNd(Module):
         for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name}: {what} must be a positive int, got {value!r}")
-        if groups != 1:
-            raise NotImplementedError(f"{name}: groups={groups} is not supported; minigan's convolutions have groups=1")
+        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+            raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
+        for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if value % groups:
+                raise ValueError(f"{name}: {what} must be divisible by groups, got {value} and groups={groups}")
         if padding_mode not in PADDING_MODES:
             raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
@@ -44,7 +47,8 @@ class _ConvNd(Module):
         self.stride = _module_pair(name, "stride", stride, 1)
         self.padding = _module_pair(name, "padding", padding, 0)
         self.dilation = _module_pair(name, "dilation", dilation, 1)
-        self.groups, self.padding_mode = 1, padding_mode
+        self.groups, self.padding_mode = int(groups), padding_mode
+        weight_shape = (weight_shape[0], weight_shape[1] // self.groups)
         self.weight = Parameter(np.empty(weight_shape + self.kernel_size, dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty((self.out_channels,), dtype=dtype))
@@ -68,13 +72,17 @@ class _ConvNd(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1, 1):
             text += f", dilation={self.dilation}"
+        if getattr(self, "output_padding", (0, 0)) != (0, 0):
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         text += "" if self.bias is not None else ", bias=False"
         return text + ("" if self.padding_mode == "zeros" else f", padding_mode={self.padding_mode}")
 
 
 class Conv2d(_ConvNd):
     """2-D convolution (cross-correlation): (N, in_channels, H, W) -> (N, out_channels, OH, OW),
-    OH = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1. Weight (out, in, kh, kw).
+    OH = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1. Weight (out, in / groups, kh, kw).
 
     ``padding_mode`` "reflect", "replicate" or "circular" pads with F.pad first, as PyTorch's."""
 
@@ -92,14 +100,14 @@ class Conv2d(_ConvNd):
         x, padding = _check_tensor(self, x), self.padding
         if self.padding_mode != "zeros":
             x, padding = ops.pad(x, (padding[1], padding[1], padding[0], padding[0]), self.padding_mode), 0
-        return ops.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, activation=activation,
-                          negative_slope=negative_slope)
+        return ops.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups,
+                          activation=activation, negative_slope=negative_slope)
 
 
 class ConvTranspose2d(_ConvNd):
     """Transposed 2-D convolution (the gradient of Conv2d with respect to its input):
     (N, in_channels, H, W) -> (N, out_channels, OH, OW), OH = (H - 1) stride - 2 padding
-    + dilation (kh - 1) + output_padding + 1. Weight (in, out, kh, kw), as PyTorch."""
+    + dilation (kh - 1) + output_padding + 1. Weight (in, out / groups, kh, kw), as PyTorch."""
 
     fuses_activation = True
 
@@ -118,47 +126,43 @@ class ConvTranspose2d(_ConvNd):
     def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
         """The transposed convolution, then ``activation`` fused with the bias (as Conv2d)."""
         return ops.conv_transpose2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding,
-                                     self.output_padding, 1, self.dilation, activation=activation,
+                                     self.output_padding, self.groups, self.dilation, activation=activation,
                                      negative_slope=negative_slope)
-
-    def extra_repr(self) -> str:
-        extra = "" if self.output_padding == (0, 0) else f", output_padding={self.output_padding}"
-        return super().extra_repr() + extra
 
 
 class MaxPool2d(Module):
-    """The maximum over each kernel window; stride defaults to kernel_size."""
+    """The maximum over each kernel window; stride defaults to kernel_size. ``ceil_mode`` keeps a
+    last, partial window; ``return_indices`` gives (values, each winner's place h * W + w)."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
-        if return_indices or ceil_mode:
-            raise NotImplementedError("MaxPool2d: return_indices and ceil_mode are not supported")
         self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
-        self.return_indices, self.ceil_mode = False, False
+        self.return_indices, self.ceil_mode = bool(return_indices), bool(ceil_mode)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return ops.max_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.dilation)
+    def forward(self, x: Tensor) -> Any:
+        return ops.max_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.dilation,
+                              self.ceil_mode, self.return_indices)
 
     def extra_repr(self) -> str:
         stride = self.kernel_size if self.stride is None else self.stride
-        return f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}, dilation={self.dilation}"
+        return (f"kernel_size={self.kernel_size}, stride={stride}, padding={self.padding}, dilation={self.dilation}, "
+                f"ceil_mode={self.ceil_mode}")
 
 
 class AvgPool2d(Module):
-    """The mean over each kernel window; stride defaults to kernel_size."""
+    """The mean over each kernel window; stride defaults to kernel_size; ``ceil_mode`` keeps a last,
+    partial window, divided as PyTorch's."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                  count_include_pad: bool = True, divisor_override: int | None = None) -> None:
         super().__init__()
-        if ceil_mode:
-            raise NotImplementedError("AvgPool2d: ceil_mode=True is not supported; output sizes round down")
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
-        self.ceil_mode, self.count_include_pad, self.divisor_override = False, count_include_pad, divisor_override
+        self.ceil_mode, self.count_include_pad, self.divisor_override = bool(ceil_mode), count_include_pad, divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.avg_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding,
-                               count_include_pad=self.count_include_pad, divisor_override=self.divisor_override)
+        return ops.avg_pool2d(_check_tensor(self, x), self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                              count_include_pad=self.count_include_pad, divisor_override=self.divisor_override)
 
     def extra_repr(self) -> str:
         stride = self.kernel_size if self.stride is None else self.stride

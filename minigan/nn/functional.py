@@ -25,6 +25,7 @@ from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )
 from ..ops.padding import pad
+from ..ops.unpool import max_unpool1d, max_unpool2d
 from ..ops.unfold import fold, unfold
 from ..ops.dims import log_softmax, softmax
 from ..ops.more_activations import (  # written there, from the ops: gelu, selu, hardtanh...
@@ -170,7 +171,7 @@ __all__ = [
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "affine_grid", "grid_sample",
     "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "upsample", "upsample_nearest", "upsample_bilinear",
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "embedding",
-    "embedding_bag", "bilinear",
+    "embedding_bag", "bilinear", "max_unpool1d", "max_unpool2d",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

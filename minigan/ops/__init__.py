@@ -70,6 +70,7 @@ from .convolution import (
 from .resize import upsample_bilinear
 from .adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from .padding import ConstantPad, pad
+from .unpool import MaxUnpool, max_unpool1d, max_unpool2d
 from .unfold import fold, unfold
 from .convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,

@@ -30,6 +30,10 @@ from ..autograd import Tensor, is_grad_enabled
 from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .fused import channel_bias_act
+from .padding import pad
+from .parts import parts
+from .pool_indices import ceil_output_size, max_pool2d_with_indices, overhang, window_counts
+from .shape import concatenate
 
 Pair = tuple[int, int]
 
@@ -327,11 +331,26 @@ def _check_weight(name: str, x: Tensor, weight: Any, bias: Any, channel_axis: in
                          f"{weight.shape}, got {getattr(bias, 'shape', type(bias).__name__)}")
     if x.dtype != weight.dtype:
         raise TypeError(f"{name}: input is {x.dtype} but the weight is {weight.dtype}")
+    if weight.shape[0] % groups:
+        raise ValueError(f"{name}: the weight of shape {weight.shape} has {weight.shape[0]} "
+                         f"{'in' if channel_axis == 0 else 'out'}put channels, which do not split into groups={groups}")
 
 
-def _check_groups(name: str, groups: int) -> None:
-    if groups != 1:
-        raise NotImplementedError(f"{name}: groups={groups} is not supported; minigan's convolutions have groups=1")
+def _check_groups(name: str, groups: Any) -> int:
+    """``groups`` as an int, which must be positive."""
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
+    return int(groups)
+
+
+def _grouped(convolve: Any, x: Tensor, weight: Tensor, groups: int) -> Tensor:
+    """``convolve`` of each group of x's channels (axis 1 of x (N, C, H, W)) with its group of the
+    weight (axis 0), joined along the channels."""
+    if groups == 1:
+        return convolve(x, weight)
+    xs = parts(x, [x.shape[1] // groups] * groups, axis=1)
+    ws = parts(weight, [weight.shape[0] // groups] * groups, axis=0)
+    return concatenate([convolve(a, w) for a, w in zip(xs, ws)], axis=1)
 
 
 def _add_bias(y: Tensor, bias: Tensor | None, activation: str, negative_slope: float) -> Tensor:
@@ -345,16 +364,18 @@ def _add_bias(y: Tensor, bias: Tensor | None, activation: str, negative_slope: f
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,  # noqa: A002
            dilation: Any = 1, groups: int = 1, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
     """2-D cross-correlation, like ``torch.nn.functional.conv2d``: input (N, C, H, W) or (C, H, W),
-    weight (O, C, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1.
-    ``activation`` (one of ACTIVATIONS) is applied to the output in the same op as the bias."""
-    _check_groups("conv2d", groups)
+    weight (O, C / groups, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1.
+    ``activation`` (one of ACTIVATIONS) is applied to the output in the same op as the bias; ``groups``
+    g convolves each of g slices of the channels with its slice of the weight."""
     x, added = _batched("conv2d", input, "(N, C, H, W)")
-    _check_weight("conv2d", x, weight, bias, channel_axis=1, out_axis=0)
+    groups = _check_groups("conv2d", groups)
+    _check_weight("conv2d", x, weight, bias, channel_axis=1, out_axis=0, groups=groups)
     stride = pair_argument("conv2d", "stride", stride, 1)
     padding = pair_argument("conv2d", "padding", padding, 0)
     dilation = pair_argument("conv2d", "dilation", dilation, 1)
     out_hw = _windowed_output("conv2d", x, weight.shape[2:], stride, padding, dilation)
-    y = Conv2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
+    y = _grouped(lambda a, w: Conv2d.apply(a, w, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw),
+                 x, weight, groups)
     return _unbatched(_add_bias(y, bias, activation, negative_slope), added)
 
 
@@ -364,10 +385,10 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """The transposed convolution (the gradient of conv2d with respect to its input), like
     ``torch.nn.functional.conv_transpose2d``: input (N, Cin, H, W), weight (Cin, Cout, kh, kw)
     -> (N, Cout, OH, OW), OH = (H - 1) s - 2p + d (kh - 1) + output_padding + 1. ``activation``
-    as in :func:`conv2d`."""
-    _check_groups("conv_transpose2d", groups)
+    as in :func:`conv2d`; with ``groups`` g the weight is (Cin, Cout / g, kh, kw)."""
     x, added = _batched("conv_transpose2d", input, "(N, C, H, W)")
-    _check_weight("conv_transpose2d", x, weight, bias, channel_axis=0, out_axis=1)
+    groups = _check_groups("conv_transpose2d", groups)
+    _check_weight("conv_transpose2d", x, weight, bias, channel_axis=0, out_axis=1, groups=groups)
     stride = pair_argument("conv_transpose2d", "stride", stride, 1)
     padding = pair_argument("conv_transpose2d", "padding", padding, 0)
     dilation = pair_argument("conv_transpose2d", "dilation", dilation, 1)
@@ -379,12 +400,13 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     if out_hw[0] < 1 or out_hw[1] < 1:
         raise ValueError(f"conv_transpose2d: input of shape {x.shape} with weight {weight.shape}, stride {stride} "
                          f"and padding {padding} gives an empty output {out_hw[0]}x{out_hw[1]}")
-    y = ConvTranspose2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
+    y = _grouped(lambda a, w: ConvTranspose2d.apply(a, w, stride=stride, padding=padding, dilation=dilation,
+                                                    out_hw=out_hw), x, weight, groups)
     return _unbatched(_add_bias(y, bias, activation, negative_slope), added)
 
 
 def _pool_geometry(name: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,
-                   dilation: Any) -> dict[str, Pair]:
+                   dilation: Any, ceil_mode: bool = False) -> dict[str, Pair]:
     kernel = pair_argument(name, "kernel_size", kernel_size, 1)
     no_stride = stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0)
     stride = kernel if no_stride else pair_argument(name, "stride", stride, 1)
@@ -393,38 +415,47 @@ def _pool_geometry(name: str, x: Tensor, kernel_size: Any, stride: Any, padding:
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise ValueError(f"{name}: padding {padding} must be at most half the kernel size {kernel}")
     out_hw = _windowed_output(name, x, kernel, stride, padding, dilation)
+    if ceil_mode:
+        out_hw = tuple(ceil_output_size(x.shape[2 + i], kernel[i], stride[i], padding[i], dilation[i])
+                       for i in range(2))
     return {"kernel": kernel, "stride": stride, "padding": padding, "dilation": dilation, "out_hw": out_hw}
 
 
-def _no_ceil_mode(name: str, ceil_mode: bool) -> None:
-    if ceil_mode:
-        raise NotImplementedError(f"{name}: ceil_mode=True is not supported; output sizes round down")
-
-
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002
-               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """The maximum over each kernel window, like ``torch.nn.functional.max_pool2d`` (stride
-    defaults to the kernel size; padding, at most half the kernel, counts as -inf)."""
-    _no_ceil_mode("max_pool2d", ceil_mode)
-    if return_indices:
-        raise NotImplementedError("max_pool2d: return_indices=True is not supported")
+    defaults to the kernel size; padding, at most half the kernel, counts as -inf). ``ceil_mode``
+    keeps a last, partial window (PyTorch's rule); ``return_indices`` also gives each winner's
+    place h * W + w in its plane (int64; the first maximum), where its gradient goes."""
     x, added = _batched("max_pool2d", input, "(N, C, H, W)")
-    return _unbatched(MaxPool2d.apply(x, **_pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation)),
-                      added)
+    geometry = _pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation, ceil_mode)
+    if return_indices:
+        pooled, indices = max_pool2d_with_indices(x, geometry)
+        return _unbatched(pooled, added), _unbatched(indices, added)
+    behind = overhang(x.shape[2:], geometry) if ceil_mode else (0, 0)
+    if behind != (0, 0):  # ceil_mode's last windows: -inf behind never wins
+        x = pad(x, (0, behind[1], 0, behind[0]), value=-np.inf)
+    return _unbatched(MaxPool2d.apply(x, **geometry), added)
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """The mean over each kernel window, like ``torch.nn.functional.avg_pool2d``: zero padding
-    counts in the mean unless ``count_include_pad`` is False; ``divisor_override`` replaces the count."""
-    _no_ceil_mode("avg_pool2d", ceil_mode)
+    counts in the mean unless ``count_include_pad`` is False; ``divisor_override`` replaces the count.
+    With ``ceil_mode`` a last, partial window is divided by the places it covers up to the end of
+    the padding (by those in the input without ``count_include_pad``), as PyTorch's."""
     x, added = _batched("avg_pool2d", input, "(N, C, H, W)")
-    geometry = _pool_geometry("avg_pool2d", x, kernel_size, stride, padding, 1)
-    total = Patches.apply(x, **geometry).sum(axis=0)
+    geometry = _pool_geometry("avg_pool2d", x, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None and (isinstance(divisor_override, bool)
+                                         or not isinstance(divisor_override, (int, np.integer)) or divisor_override < 1):
+        raise ValueError(f"avg_pool2d: divisor_override must be a positive int, got {divisor_override!r}")
+    behind = overhang(x.shape[2:], geometry) if ceil_mode else (0, 0)  # ceil_mode's last windows: zeros behind
+    total = Patches.apply(x if behind == (0, 0) else pad(x, (0, behind[1], 0, behind[0])), **geometry).sum(axis=0)
     if divisor_override is not None:
-        if isinstance(divisor_override, bool) or not isinstance(divisor_override, (int, np.integer)) or divisor_override < 1:
-            raise ValueError(f"avg_pool2d: divisor_override must be a positive int, got {divisor_override!r}")
         return _unbatched(total / float(divisor_override), added)
+    if behind != (0, 0):  # each window's own divisor
+        counts = window_counts(x.shape[2:], geometry, count_include_pad).astype(np.dtype(x.dtype))
+        return _unbatched(total / Tensor._make(backend_of(x.array).asarray(counts), False, None), added)
     kernel = geometry["kernel"]
     if count_include_pad or geometry["padding"] == (0, 0):
         return _unbatched(total / float(kernel[0] * kernel[1]), added)

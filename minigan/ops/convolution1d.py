@@ -6,10 +6,8 @@ Each is the 2-d op on a height of 1: x (N, C, L) is viewed as (N, C, 1, L), a ke
 and the result's height axis dropped. So the values, gradients and second derivatives are the 2-d
 Functions' own; this module only checks the 1-d arguments (with 1-d words in its errors) and reshapes.
 ``padding="same"`` pads d (k - 1) in all, half in front and the odd one behind, as PyTorch's.
-``groups`` g convolves each of g slices of the channels with its slice of the weight and joins the
-results along the channels. ``ceil_mode`` pads the input behind (-inf for max, 0 for the sum of the
-mean) so that a last, partial window fits; max pooling's ``return_indices`` finds each window's
-winner on the arrays and reads it out of x by an index, as adaptive max pooling does.
+``groups``, ``ceil_mode`` and max pooling's ``return_indices`` are the 2-d ops' own (a place h * W + w
+on a height of 1 is the place in L).
 """
 from __future__ import annotations
 
@@ -18,12 +16,9 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..backends import backend_of
 from . import convolution as conv2
 from .adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from .padding import pad
-from .parts import parts
-from .shape import concatenate
 
 
 def single_argument(name: str, what: str, value: Any, minimum: int) -> int:
@@ -61,27 +56,12 @@ def _unbatched(y: Tensor, like: Tensor) -> Tensor:
 
 
 def _check_weight(name: str, x: Tensor, weight: Any, bias: Any, channel_axis: int, out_axis: int, groups: Any) -> int:
-    """The weight and bias against x (conv2d's check) and ``groups``, which must split x's channels
-    and the weight's output channels (its axis 0 for conv1d); the groups as an int."""
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
+    """The weight and bias against x and ``groups`` (conv2d's checks, with 1-d words); the groups as an int."""
+    groups = conv2._check_groups(name, groups)
     conv2._check_weight(name, x, weight, bias, channel_axis, out_axis, ndim=3,
                         expected="a 3-D tensor (out, in / groups, k) for conv1d, (in, out / groups, k) for "
-                                 "conv_transpose1d", groups=int(groups))
-    if weight.shape[0] % groups:
-        raise ValueError(f"{name}: the weight of shape {weight.shape} has {weight.shape[0]} "
-                         f"{'in' if channel_axis == 0 else 'out'}put channels, which do not split into groups={groups}")
-    return int(groups)
-
-
-def _grouped(convolve: Any, x: Tensor, weight: Tensor, groups: int) -> Tensor:
-    """``convolve`` of each group of x's channels (axis 1 of x (N, C, 1, L)) with its group of the
-    weight (axis 0), joined along the channels."""
-    if groups == 1:
-        return convolve(x, weight)
-    xs = parts(x, [x.shape[1] // groups] * groups, axis=1)
-    ws = parts(weight, [weight.shape[0] // groups] * groups, axis=0)
-    return concatenate([convolve(a, w) for a, w in zip(xs, ws)], axis=1)
+                                 "conv_transpose1d", groups=groups)
+    return groups
 
 
 def _same_padding(name: str, stride: int, dilation: int, k: int) -> tuple[int, int]:
@@ -114,13 +94,8 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
         raise ValueError(f"conv1d: the kernel of {k}" + ("" if dilation == 1 else f" (dilated to {extent})")
                          + f" is longer than the padded input of {padded} (input of shape {input.shape}, padding "
                          f"{padding})")
-    weight = weight.reshape(weight.shape[:2] + (1, k))
-    if groups == 1:
-        return _as_1d(conv2.conv2d(x, weight, bias, (1, stride), (0, padding), (1, dilation), activation=activation,
-                                   negative_slope=negative_slope))
-    y = _grouped(lambda a, w: conv2.conv2d(a, w, None, (1, stride), (0, padding), (1, dilation)), _batched(x),
-                 weight, groups)
-    return _unbatched(conv2._add_bias(y, bias, activation, negative_slope), x)
+    return _as_1d(conv2.conv2d(x, weight.reshape(weight.shape[:2] + (1, k)), bias, (1, stride), (0, padding),
+                               (1, dilation), groups, activation=activation, negative_slope=negative_slope))
 
 
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,  # noqa: A002
@@ -144,19 +119,14 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     if length < 1:
         raise ValueError(f"conv_transpose1d: input of shape {input.shape} with weight {weight.shape}, stride {stride} "
                          f"and padding {padding} gives an empty output of length {length}")
-    y = _grouped(lambda a, w: conv2.ConvTranspose2d.apply(a, w, stride=(1, stride), padding=(0, padding),
+    y = conv2._grouped(lambda a, w: conv2.ConvTranspose2d.apply(a, w, stride=(1, stride), padding=(0, padding),
                                                           dilation=(1, dilation), out_hw=(1, length)),
-                 _batched(x), weight.reshape(weight.shape[:2] + (1, k)), groups)
+                       _batched(x), weight.reshape(weight.shape[:2] + (1, k)), groups)
     return _unbatched(conv2._add_bias(y, bias, activation, negative_slope), x)
 
 
-def _pool_geometry(name: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
-                   ceil_mode: bool) -> tuple[dict, int]:
-    """The 2-d pooling geometry (1 x k windows) of a 1-d pooling, checked with 1-d words, and how far
-    the last window reaches past the padded input (``ceil_mode``'s partial window; else 0).
-
-    OL = floor((L + 2p - d (k - 1) - 1) / s) + 1, rounded up instead with ``ceil_mode`` unless the
-    last window would then start past the input and its front padding, as PyTorch's."""
+def _pool_arguments(name: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any) -> dict:
+    """The 2-d pooling arguments (1 x k windows) of a 1-d pooling, checked with 1-d words."""
     k = single_argument(name, "kernel_size", kernel_size, 1)
     no_stride = stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0)
     s = k if no_stride else single_argument(name, "stride", stride, 1)
@@ -168,30 +138,7 @@ def _pool_geometry(name: str, x: Tensor, kernel_size: Any, stride: Any, padding:
     if extent > padded:
         raise ValueError(f"{name}: the kernel of {k}" + ("" if d == 1 else f" (dilated to {extent})")
                          + f" is longer than the padded input of {padded} (input of shape {x.shape}, padding {p})")
-    length = -(-(padded - extent) // s) + 1 if ceil_mode else (padded - extent) // s + 1
-    if ceil_mode and (length - 1) * s >= x.shape[-1] + p:
-        length -= 1
-    geometry = {"kernel": (1, k), "stride": (1, s), "padding": (0, p), "dilation": (1, d), "out_hw": (1, length)}
-    return geometry, (length - 1) * s + extent - padded
-
-
-def _winners(x: Tensor, geometry: dict) -> Any:
-    """Each window's winner in x (N, C, L) as a place in L (an int64 array (N, C, OL)): its first
-    maximum, or its last NaN, as PyTorch's kernel picks; padding never wins."""
-    (_, k), (_, s), (_, p), (_, d), (_, length) = (geometry[key] for key in
-                                                   ("kernel", "stride", "padding", "dilation", "out_hw"))
-    backend = backend_of(x.array)
-    xp = backend.xp
-    places = np.arange(length)[:, None] * s - p + np.arange(k) * d  # (OL, k)
-    inside = (places >= 0) & (places < x.shape[-1])
-    windows = backend.take(x.array, (Ellipsis, backend.asarray(np.clip(places, 0, x.shape[-1] - 1))))
-    windows = xp.where(backend.asarray(inside), windows, xp.full_like(windows, -np.inf))
-    place = xp.argmax(windows, axis=-1)
-    nans = xp.isnan(windows)
-    if xp.any(nans):
-        last_nan = k - 1 - xp.argmax(xp.astype(xp.flip(nans, axis=-1), xp.int8), axis=-1)
-        place = xp.where(xp.any(nans, axis=-1), last_nan, place)
-    return xp.astype(backend.asarray(np.arange(length) * s - p) + place * d, xp.int64)
+    return {"kernel_size": (1, k), "stride": (1, s), "padding": (0, p), "dilation": (1, d)}
 
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002
@@ -199,18 +146,11 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     """The maximum over each window of (N, C, L) or (C, L), like ``torch.nn.functional.max_pool1d``
     (stride defaults to the kernel size; padding, at most half the kernel, counts as -inf); with
     ``return_indices``, also each winner's place in L (int64; the first maximum), whose gradient
-    route it is."""
+    route it is. ``ceil_mode`` keeps a last, partial window, as PyTorch's."""
     x = _as_2d("max_pool1d", input)
-    geometry, overhang = _pool_geometry("max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode)
-    if return_indices:  # the winners read out of x: the gradient goes to each
-        rows = input if input.ndim == 3 else input.reshape((1,) + input.shape)
-        index = _winners(rows, geometry)
-        pooled = rows[np.arange(rows.shape[0])[:, None, None], np.arange(rows.shape[1])[None, :, None], index]
-        indices = Tensor._make(index, False, None)
-        return (pooled, indices) if input.ndim == 3 else (pooled[0], indices[0])
-    if overhang > 0:  # ceil_mode's last window: -inf behind never wins
-        x = pad(x, (0, overhang), value=-np.inf)
-    return _unbatched(conv2.MaxPool2d.apply(_batched(x), **geometry), x)
+    out = conv2.max_pool2d(x, **_pool_arguments("max_pool1d", input, kernel_size, stride, padding, dilation),
+                           ceil_mode=ceil_mode, return_indices=return_indices)
+    return (_as_1d(out[0]), _as_1d(out[1])) if return_indices else _as_1d(out)  # row 0: h * W + w is w
 
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
@@ -220,17 +160,9 @@ def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     last, partial window is divided by the places it covers up to the end of the padding (by
     those in the input without ``count_include_pad``), as PyTorch's."""
     x = _as_2d("avg_pool1d", input)
-    g, overhang = _pool_geometry("avg_pool1d", input, kernel_size, stride, padding, 1, ceil_mode)
-    if overhang <= 0:
-        return _as_1d(conv2.avg_pool2d(x, g["kernel"], g["stride"], g["padding"],
-                                       count_include_pad=count_include_pad))
-    (_, k), (_, s), (_, p), (_, length) = g["kernel"], g["stride"], g["padding"], g["out_hw"]
-    total = conv2.Patches.apply(_batched(pad(x, (0, overhang))), **g).sum(axis=0)
-    starts = np.arange(length) * s - p
-    ends = np.minimum(starts + k, input.shape[-1] + p)
-    counts = ends - starts if count_include_pad else np.minimum(ends, input.shape[-1]) - np.maximum(starts, 0)
-    divisor = Tensor._make(backend_of(x.array).asarray(counts.astype(np.dtype(x.dtype))), False, None)
-    return _unbatched(total / divisor, x)
+    arguments = _pool_arguments("avg_pool1d", input, kernel_size, stride, padding, 1)
+    del arguments["dilation"]
+    return _as_1d(conv2.avg_pool2d(x, **arguments, ceil_mode=ceil_mode, count_include_pad=count_include_pad))
 
 
 def _output_length(name: str, output_size: Any) -> int:
