@@ -25,6 +25,21 @@ def _module_pair(layer: str, what: str, value: Any, minimum: int) -> Pair:
     return ops.convolution.pair_argument(layer, what, value, minimum)
 
 
+def check_channels(name: str, in_channels: Any, out_channels: Any, groups: Any, padding_mode: str) -> None:
+    """A convolution layer's channel counts, groups and padding mode, each wrong one in one line
+    (the 1-d and 2-d layers share this)."""
+    for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name}: {what} must be a positive int, got {value!r}")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
+    for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if value % groups:
+            raise ValueError(f"{name}: {what} must be divisible by groups, got {value} and groups={groups}")
+    if padding_mode not in PADDING_MODES:
+        raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+
+
 class _ConvNd(Module):
     """What Conv2d and ConvTranspose2d share: the settings, the parameters and their init."""
 
@@ -32,16 +47,7 @@ class _ConvNd(Module):
                  padding: Any, dilation: Any, groups: int, bias: bool, padding_mode: str,
                  weight_shape: tuple[int, ...], rng: np.random.Generator | None, dtype: Any) -> None:
         super().__init__()
-        for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name}: {what} must be a positive int, got {value!r}")
-        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-            raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
-        for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if value % groups:
-                raise ValueError(f"{name}: {what} must be divisible by groups, got {value} and groups={groups}")
-        if padding_mode not in PADDING_MODES:
-            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+        check_channels(name, in_channels, out_channels, groups, padding_mode)
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.kernel_size = _module_pair(name, "kernel_size", kernel_size, 1)
         self.stride = _module_pair(name, "stride", stride, 1)

@@ -13,7 +13,7 @@ from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d, single_argument,
 )
 from ..ops.padding import pad
-from .conv import PADDING_MODES, _ConvNd
+from .conv import _ConvNd, check_channels
 from .layers import _check_tensor
 from .module import Module, Parameter
 
@@ -28,16 +28,7 @@ class _Conv1dBase(Module):
                  dilation: Any, groups: int, bias: bool, padding_mode: str, transposed: bool,
                  rng: np.random.Generator | None, dtype: Any) -> None:
         super().__init__()
-        for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name}: {what} must be a positive int, got {value!r}")
-        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-            raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
-        for what, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if value % groups:
-                raise ValueError(f"{name}: {what} must be divisible by groups, got {value} and groups={groups}")
-        if padding_mode not in PADDING_MODES:
-            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+        check_channels(name, in_channels, out_channels, groups, padding_mode)
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.kernel_size = (single_argument(name, "kernel_size", kernel_size, 1),)
         self.stride = (single_argument(name, "stride", stride, 1),)
