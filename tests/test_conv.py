@@ -319,3 +319,21 @@ def test_functional_forms_and_interpolate():
     with pytest.raises(NotImplementedError, match="mode='nearest' and mode='bilinear'"):
         F.interpolate(x, scale_factor=2, mode="bicubic")
     assert mg.conv2d is conv.conv2d and not hasattr(mg.nn, "Conv3d")
+
+
+def test_conv_transpose2d_output_size_picks_the_output_padding_as_pytorchs():
+    # PyTorch 2.14.1, ConvTranspose2d(2, 3, 3, stride=(2, 3), padding=1) on a 4x5 input: outputs
+    # (7, 13) to (8, 15); (8, 14) is output_padding (1, 1); (9, 13) is out of range.
+    layer = nn.ConvTranspose2d(2, 3, 3, stride=(2, 3), padding=1, dtype=np.float64)
+    x = mg.tensor(np.random.default_rng(0).standard_normal((1, 2, 4, 5)))
+    for size, padding in (((7, 13), (0, 0)), ((8, 15), (1, 2)), ([1, 3, 8, 14], (1, 1))):
+        y = layer(x, output_size=size)
+        expected = mg.nn.functional.conv_transpose2d(x, layer.weight, layer.bias, (2, 3), 1, padding)
+        assert y.shape == (1, 3) + tuple(size)[-2:]
+        np.testing.assert_array_equal(y.numpy(), expected.numpy())
+    assert layer(x[0], (8, 14)).shape == (3, 8, 14)
+    with pytest.raises(ValueError, match=r"requested an output size of \[9, 13\], but valid sizes range from "
+                                         r"\[7, 13\] to \[8, 15\] \(for an input of \[4, 5\]\)"):
+        layer(x, output_size=(9, 13))
+    with pytest.raises(ValueError, match=r"output_size must be \(H, W\) or the output's whole shape"):
+        layer(x, output_size=(3, 8, 14))

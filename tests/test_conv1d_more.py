@@ -148,8 +148,8 @@ def test_transposed_output_size_picks_the_output_padding():
             np.testing.assert_array_equal(y.numpy(), expected.numpy())
     assert layer(x[0], [33]).shape == (2, 33)
     # PyTorch 2.14: "requested an output size of [34], but valid sizes range from [31] to [33] (for an input of [11])"
-    with pytest.raises(ValueError, match=r"requested an output size of 34, but valid sizes range from 31 to 33 "
-                                         r"\(for an input of length 11\)"):
+    with pytest.raises(ValueError, match=r"requested an output size of \[34\], but valid sizes range from \[31\] "
+                                         r"to \[33\] \(for an input of \[11\]\)"):
         layer(x, [34])
     with pytest.raises(ValueError, match=r"output_size must be \(L,\) or the output's whole shape"):
         layer(x, [2, 33])

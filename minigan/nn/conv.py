@@ -40,6 +40,29 @@ def check_channels(name: str, in_channels: Any, out_channels: Any, groups: Any, 
         raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
 
 
+def output_padding_for(name: str, x: Tensor, output_size: Any, stride: tuple[int, ...], padding: tuple[int, ...],
+                       dilation: tuple[int, ...], kernel_size: tuple[int, ...]) -> tuple[int, ...]:
+    """The output_padding that makes a transposed convolution's output ``output_size`` (the
+    spatial sizes, or the output's whole shape as ``x.shape`` reads), each size between the
+    shortest output (output_padding 0) and that plus stride - 1, as PyTorch's."""
+    dims = len(stride)
+    sizes = list(output_size) if isinstance(output_size, (tuple, list)) else [output_size]
+    if len(sizes) == x.ndim:  # the whole shape: its spatial sizes
+        sizes = sizes[-dims:]
+    if len(sizes) != dims or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in sizes):
+        spatial = "(L,)" if dims == 1 else "(H, W)"
+        raise ValueError(f"{name}: output_size must be {spatial} or the output's whole shape, got "
+                         f"{output_size!r} for input of shape {tuple(x.shape)}")
+    inputs = x.shape[x.ndim - dims:]
+    shortest = [(n - 1) * s - 2 * p + d * (k - 1) + 1
+                for n, s, p, d, k in zip(inputs, stride, padding, dilation, kernel_size)]
+    longest = [low + s - 1 for low, s in zip(shortest, stride)]
+    if not all(low <= int(size) <= high for size, low, high in zip(sizes, shortest, longest)):
+        raise ValueError(f"{name}: requested an output size of {[int(size) for size in sizes]}, but valid sizes "
+                         f"range from {shortest} to {longest} (for an input of {list(inputs)})")
+    return tuple(int(size) - low for size, low in zip(sizes, shortest))
+
+
 class _ConvNd(Module):
     """What Conv2d and ConvTranspose2d share: the settings, the parameters and their init."""
 
@@ -113,7 +136,8 @@ class Conv2d(_ConvNd):
 class ConvTranspose2d(_ConvNd):
     """Transposed 2-D convolution (the gradient of Conv2d with respect to its input):
     (N, in_channels, H, W) -> (N, out_channels, OH, OW), OH = (H - 1) stride - 2 padding
-    + dilation (kh - 1) + output_padding + 1. Weight (in, out / groups, kh, kw), as PyTorch."""
+    + dilation (kh - 1) + output_padding + 1. Weight (in, out / groups, kh, kw), as PyTorch;
+    ``forward(x, output_size)`` picks the output_padding that gives that size."""
 
     fuses_activation = True
 
@@ -129,11 +153,15 @@ class ConvTranspose2d(_ConvNd):
             raise ValueError(f"ConvTranspose2d: output_padding {self.output_padding} must be smaller than the "
                              f"stride {self.stride}")
 
-    def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
-        """The transposed convolution, then ``activation`` fused with the bias (as Conv2d)."""
-        return ops.conv_transpose2d(_check_tensor(self, x), self.weight, self.bias, self.stride, self.padding,
-                                     self.output_padding, self.groups, self.dilation, activation=activation,
-                                     negative_slope=negative_slope)
+    def forward(self, x: Tensor, output_size: Any = None, activation: str = "none",
+                negative_slope: float = 0.01) -> Tensor:
+        """The transposed convolution, then ``activation`` fused with the bias (as Conv2d). An
+        ``output_size`` (OH, OW), or (N, C, OH, OW) as ``x.shape`` reads, replaces ``output_padding``."""
+        x = _check_tensor(self, x)
+        extra = self.output_padding if output_size is None else output_padding_for(
+            "ConvTranspose2d", x, output_size, self.stride, self.padding, self.dilation, self.kernel_size)
+        return ops.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, extra, self.groups,
+                                     self.dilation, activation=activation, negative_slope=negative_slope)
 
 
 class MaxPool2d(Module):

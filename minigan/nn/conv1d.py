@@ -13,7 +13,7 @@ from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d, single_argument,
 )
 from ..ops.padding import pad
-from .conv import _ConvNd, check_channels
+from .conv import _ConvNd, check_channels, output_padding_for
 from .layers import _check_tensor
 from .module import Module, Parameter
 
@@ -117,25 +117,10 @@ class ConvTranspose1d(_Conv1dBase):
         """The transposed convolution, then ``activation`` fused with the bias (as Conv1d). An
         ``output_size`` (OL,), or (N, C, OL) as ``x.shape`` reads, replaces ``output_padding``."""
         x = _check_tensor(self, x)
-        extra = self.output_padding[0] if output_size is None else self._output_padding(x, output_size)
+        extra = self.output_padding[0] if output_size is None else output_padding_for(
+            "ConvTranspose1d", x, output_size, self.stride, self.padding, self.dilation, self.kernel_size)[0]
         return conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding, extra, self.groups,
                                 self.dilation, activation=activation, negative_slope=negative_slope)
-
-    def _output_padding(self, x: Tensor, output_size: Any) -> int:
-        """The output_padding that makes the output ``output_size`` long, which must lie between the
-        shortest output (output_padding 0) and that plus stride - 1."""
-        sizes = list(output_size) if isinstance(output_size, (tuple, list)) else [output_size]
-        if len(sizes) == x.ndim:  # the whole shape: its last entry
-            sizes = sizes[-1:]
-        if len(sizes) != 1 or isinstance(sizes[0], bool) or not isinstance(sizes[0], (int, np.integer)):
-            raise ValueError(f"ConvTranspose1d: output_size must be (L,) or the output's whole shape, got "
-                             f"{output_size!r} for input of shape {x.shape}")
-        shortest = ((x.shape[-1] - 1) * self.stride[0] - 2 * self.padding[0]
-                    + self.dilation[0] * (self.kernel_size[0] - 1) + 1)
-        if not shortest <= sizes[0] < shortest + self.stride[0]:
-            raise ValueError(f"ConvTranspose1d: requested an output size of {sizes[0]}, but valid sizes range from "
-                             f"{shortest} to {shortest + self.stride[0] - 1} (for an input of length {x.shape[-1]})")
-        return int(sizes[0]) - shortest
 
 
 class MaxPool1d(Module):
