@@ -157,7 +157,11 @@ def test_upsample_bilinear_matches_pytorchs_sampling(size, scale, align_corners)
     g = _x(2, 3, *size, seed=3)
     (out * minigan.tensor(g)).sum().backward()
     np.testing.assert_allclose(float((t.grad.array * x).sum()), float((out.array * g).sum()), rtol=1e-10)
-    assert repr(nn.Upsample(scale_factor=2, mode="bilinear")) == "Upsample(scale_factor=2, mode='bilinear')"
+    # PyTorch 2.14.1's reprs: the scale factor as floats, no align_corners
+    assert repr(nn.Upsample(scale_factor=2, mode="bilinear")) == "Upsample(scale_factor=2.0, mode='bilinear')"
+    assert repr(nn.Upsample(scale_factor=(2, 3))) == "Upsample(scale_factor=(2.0, 3.0), mode='nearest')"
+    assert (repr(nn.Upsample(size=(3, 4), mode="bilinear", align_corners=True))
+            == "Upsample(size=(3, 4), mode='bilinear')")
 
 
 def test_upsample_other_modes_say_they_are_not_supported():

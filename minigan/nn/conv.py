@@ -226,9 +226,12 @@ class Upsample(Module):
         return ops.upsample_nearest(_check_tensor(self, x), self.size, self.scale_factor)
 
     def extra_repr(self) -> str:
-        what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
-        return f"{what}, mode='{self.mode}'" + (f", align_corners={self.align_corners}" if self.align_corners is not None
-                                                else "")
+        """PyTorch's: the scale factor as floats, the mode, no align_corners."""
+        if self.size is not None:
+            return f"size={self.size}, mode='{self.mode}'"
+        factor = self.scale_factor
+        factor = tuple(float(f) for f in factor) if isinstance(factor, (tuple, list)) else float(factor)
+        return f"scale_factor={factor}, mode='{self.mode}'"
 
 
 class Unflatten(Module):

@@ -31,7 +31,3 @@ class UpsamplingBilinear2d(Upsample):
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
         super().__init__(size, _factor(scale_factor), mode="bilinear", align_corners=True)
-
-    def extra_repr(self) -> str:  # PyTorch's leaves align_corners out
-        what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
-        return f"{what}, mode='bilinear'"
