@@ -70,3 +70,12 @@ def test_too_few_dims_and_wrong_channel_counts_keep_their_errors():
         normalize(minigan.zeros(6, 2, 4, 5))
     with pytest.raises(ValueError, match="3 means for an image with 4 channels"):
         normalize(minigan.zeros(2, 2, 4, 4, 5))
+
+
+def test_an_integer_image_is_refused_as_torchvision_refuses_it():
+    # torchvision: "Input tensor should be a float tensor. Got torch.uint8." (std 0.5 as uint8 is 0)
+    image = minigan.tensor(np.arange(12, dtype=np.uint8).reshape(1, 3, 4))
+    with pytest.raises(TypeError, match="Input tensor should be a float tensor. Got uint8"):
+        transforms.Normalize((0.5,), (0.5,))(image)
+    np.testing.assert_array_equal(transforms.Normalize((0.5,), (0.5,))(image.float()).numpy(),
+                                  (np.arange(12.0).reshape(1, 3, 4) - 0.5) / 0.5)

@@ -78,6 +78,9 @@ class Normalize(Transform):
         if not isinstance(image, Tensor) or image.ndim < least_dims:
             got = f", got shape {tuple(image.shape)}" if isinstance(image, Tensor) else ""
             raise TypeError(f"Normalize: expected {expected}{got}; put ToTensor() before it")
+        if np.dtype(image.dtype).kind != "f":  # std 0.5 cast to uint8 would be 0: torchvision refuses too
+            raise TypeError(f"Input tensor should be a float tensor. Got {image.dtype}. Put ToTensor() or "
+                            ".float() before Normalize")
         channels = image.shape[-3]
         if self.mean.size not in (1, channels):
             raise ValueError(f"Normalize: {self.mean.size} means for an image with {channels} channels")
