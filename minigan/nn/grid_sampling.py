@@ -32,6 +32,7 @@ from typing import Any, Sequence
 from .. import ops
 from ..autograd import Tensor
 from ..backends import backend_of
+from ..ops.exact import fused_multiply_add
 
 _MODES = ("bilinear", "nearest", "bicubic")
 _PADDINGS = ("zeros", "border", "reflection")
@@ -47,41 +48,19 @@ def _align_corners(align_corners: bool | None) -> bool:
     return bool(align_corners)
 
 
-def _fused_multiply_add(a: Any, b: Any, c: Any) -> Any:
-    """a b + c rounded once, as a CPU's fused multiply-add gives it (PyTorch's vectorised kernels
-    use one), from plain operations: the product split exactly into p + e (Dekker's two-product,
-    with Veltkamp's splitting), then p + c + e summed with the rounding error of p + c kept
-    (Knuth's two-sum). Where a coordinate lands exactly on a pixel centre, one rounding or two
-    decide which pixels a bilinear read mixes, and so the grid's gradient there."""
-    bits = backend_of(a).xp.finfo(a.dtype).bits
-    factor = {64: 134217729.0, 32: 4097.0, 16: 65.0}[bits]  # 2^27 + 1, 2^12 + 1, 2^6 + 1: the mantissa's halves
-
-    def halves(v: Any) -> tuple[Any, Any]:
-        scaled = factor * v
-        high = scaled - (scaled - v)
-        return high, v - high
-
-    product = a * b
-    a_high, a_low = halves(a)
-    b_high, b_low = halves(b)
-    error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
-    total = product + c
-    back = total - product
-    lost = (product - (total - back)) + (c - back)
-    return total + (lost + error)
-
-
 def _positions(steps: int, align_corners: bool, xp: Any, dtype: Any, device: Any) -> Any:
     """The pixel centres' coordinates in [-1, 1] along one side of ``steps`` pixels, rounded as
-    PyTorch's: its linspace takes the first half as -1 + i h and the rest as 1 - (steps - 1 - i) h
-    (h = 2 / (steps - 1), each one rounding), and without ``align_corners`` scales by
-    (steps - 1) / steps as a product and then a quotient."""
+    PyTorch's (where a coordinate lands exactly on a pixel centre, one rounding or two decide which
+    pixels a bilinear read mixes, and so the grid's gradient there): its linspace takes the first
+    half as -1 + i h and the rest as 1 - (steps - 1 - i) h (h = 2 / (steps - 1), each a fused
+    multiply-add), and without ``align_corners`` scales by (steps - 1) / steps as a product and
+    then a quotient."""
     if steps <= 1:
         return xp.zeros(steps, dtype=dtype, device=device)
     index = xp.arange(steps, dtype=dtype, device=device)
     step = xp.full((steps,), 2.0 / (steps - 1), dtype=dtype, device=device)
     first = index < steps // 2
-    line = _fused_multiply_add(xp.where(first, step, -step), xp.where(first, index, steps - 1 - index),
+    line = fused_multiply_add(xp.where(first, step, -step), xp.where(first, index, steps - 1 - index),
                                xp.where(first, xp.full_like(step, -1.0), xp.full_like(step, 1.0)))
     return line if align_corners else line * (steps - 1) / steps
 
@@ -126,7 +105,7 @@ def _unnormalize(coordinate: Tensor, size: int, align_corners: bool) -> Tensor:
         return (coordinate + 1) * (size - 1) / 2
     shifted = (coordinate + 1).array
     xp = backend_of(shifted).xp
-    value = _fused_multiply_add(shifted, xp.full_like(shifted, size / 2), xp.full_like(shifted, -0.5))
+    value = fused_multiply_add(shifted, xp.full_like(shifted, size / 2), xp.full_like(shifted, -0.5))
     scaled = coordinate * (size / 2)  # carries the gradient; scaled - scaled.detach() is exactly 0
     return Tensor._make(value, False, None) + (scaled - scaled.detach())
 

@@ -16,11 +16,11 @@ from ..autograd import Tensor
 from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .elementwise import exp, log, log1p, where
+from .exact import split
 from .operands import _floating, _on_floats, _times_derivative
 from .special import _TWO_OVER_SQRT_PI, _erf_root, erfc
 
 _SQRT_HALF = math.sqrt(0.5)
-_SPLIT = 134217729.0  # 2^27 + 1: Dekker's split of a float64 into two halves of 26 bits
 _ASYMPTOTIC_FROM = 26.0  # erfcx's asymptotic series from here: erfc(26) ~ 6e-296 is still a normal float64
 _OVERFLOW_BELOW = -26.628  # 2 exp(x^2) passes float64's largest value just below this
 
@@ -47,9 +47,7 @@ def _erfcx(a: Any) -> Any:
     x = xp.astype(a, backend.native_dtype(np.float64))
     far, overflows = x > _ASYMPTOTIC_FROM, x < _OVERFLOW_BELOW  # both False at NaN
     near = xp.where(far | overflows, xp.zeros_like(x), x)
-    scaled = near * _SPLIT
-    high = scaled - (scaled - near)
-    low = near - high
+    high, low = split(near)
     direct = xp.exp(high * high) * xp.exp(low * (high + near)) * backend.special("erfc", near)
     big = xp.where(far, x, xp.full_like(x, _ASYMPTOTIC_FROM))
     w = (0.5 / big) / big  # 1 / (2 x^2), without overflow at x = 1e300
