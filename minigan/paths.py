@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 
 def cache_dir(*parts: str) -> Path:
@@ -81,10 +81,17 @@ def atomic_path(path: str | os.PathLike,
             tmp.unlink()
 
 
-def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` atomically (see :func:`atomic_path`)."""
-    with atomic_path(path) as tmp:
+def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], Any],
+                 before_replace: Callable[[Path], None] | None = None) -> None:
+    """Call ``write(handle)`` on a binary file beside ``path``, flush it to disk, then rename it over
+    ``path`` (see :func:`atomic_path`)."""
+    with atomic_path(path, before_replace) as tmp:
         with open(tmp, "wb") as handle:
-            handle.write(payload)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+
+
+def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` atomically (see :func:`atomic_path`)."""
+    atomic_write(path, lambda handle: handle.write(payload))

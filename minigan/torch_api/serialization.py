@@ -36,7 +36,7 @@ import numpy as np
 from ..autograd import Tensor
 from ..autograd.arguments import check_device_argument
 from ..backends import Device, to_numpy
-from ..paths import atomic_path, write_target
+from ..paths import atomic_write, write_target
 from .archive import DEFAULT_MAX_BYTES, SafeArchive
 from .pytorch_format import pickle_member, read_pytorch
 from .pytorch_writer import encode_pytorch, write_pytorch
@@ -192,22 +192,14 @@ def save(obj: Any, path: str | os.PathLike | BinaryIO, *, format: str | None = N
     if is_file:
         np.savez(path, allow_pickle=False, **members)
         return
-    with atomic_path(path, before_replace) as tmp:
-        with open(tmp, "wb") as handle:
-            np.savez(handle, allow_pickle=False, **members)
-            handle.flush()
-            os.fsync(handle.fileno())
+    atomic_write(path, lambda handle: np.savez(handle, allow_pickle=False, **members), before_replace)
 
 
 def _save_pytorch(obj: Any, path: str | os.PathLike | BinaryIO, before_replace: Callable[[Path], None] | None) -> None:
     encoded = encode_pytorch(obj, _refusal)  # everything is checked before the file is touched
     if hasattr(path, "write"):
         return write_pytorch(encoded, path)
-    with atomic_path(path, before_replace) as tmp:
-        with open(tmp, "wb") as handle:
-            write_pytorch(encoded, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+    atomic_write(path, lambda handle: write_pytorch(encoded, handle), before_replace)
 
 
 def load(path: str | os.PathLike | BinaryIO, map_location: Any = None, weights_only: bool = True, *,

@@ -2,7 +2,6 @@
 with every check, and writing it atomically."""
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import numpy as np
 from minigan.data.idx import DataError
 from minigan.data.mnist.catalog import ARRAY_KEYS, DatasetSpec
 from minigan.data.mnist.checks import Arrays, check_arrays
-from minigan.paths import atomic_path, cache_dir
+from minigan.paths import atomic_write, cache_dir
 from minigan.torch_api.archive import SafeArchive
 
 __all__ = ["cache_path", "load_cache", "is_compressed", "write_cache"]
@@ -52,8 +51,4 @@ def write_cache(path: Path, arrays: Arrays) -> None:
     # Stored uncompressed: 55 MB instead of 11, but read in tens of milliseconds instead of the
     # ~0.4 s that inflating takes, which was most of the wait before a run's first step.
     # np.savez would append ".npz" to the temporary name, so write through a file object.
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as handle:
-            np.savez(handle, **{k: arrays[k] for k in ARRAY_KEYS})
-            handle.flush()
-            os.fsync(handle.fileno())
+    atomic_write(path, lambda handle: np.savez(handle, **{k: arrays[k] for k in ARRAY_KEYS}))
