@@ -21,6 +21,7 @@ import numpy as np
 from ..autograd import Tensor
 from ..backends import backend_of
 from .convolution import _batched, _unbatched
+from .pool_indices import winners
 
 __all__ = ["adaptive_avg_pool2d", "adaptive_max_pool2d", "adaptive_bins", "output_size_argument"]
 
@@ -115,12 +116,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     kh, kw = rows.shape[1], cols.shape[1]
     # (N, C, OH, OW, KH, KW), then each bin's KH x KW places in row-major order, as PyTorch scans them
     index = (slice(None), slice(None), backend.asarray(rows[:, None, :, None]), backend.asarray(cols[None, :, None, :]))
-    windows = xp.reshape(backend.take(x.array, index), (n, c, out_h, out_w, kh * kw))
-    place = xp.argmax(windows, axis=-1)
-    nans = xp.isnan(windows)
-    if xp.any(nans):  # a NaN is the maximum where there is one: the bin's last NaN
-        last_nan = kh * kw - 1 - xp.argmax(xp.astype(xp.flip(nans, axis=-1), xp.int8), axis=-1)
-        place = xp.where(xp.any(nans, axis=-1), last_nan, place)
+    place = winners(xp, xp.reshape(backend.take(x.array, index), (n, c, out_h, out_w, kh * kw)))
     row = xp.minimum(backend.asarray(row_first[:, None]) + place // kw, backend.asarray(row_last[:, None]))
     col = xp.minimum(backend.asarray(col_first) + place % kw, backend.asarray(col_last))
     pooled = x[np.arange(n)[:, None, None, None], np.arange(c)[None, :, None, None], row, col]

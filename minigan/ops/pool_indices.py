@@ -43,6 +43,17 @@ def window_counts(in_hw: Sequence[int], geometry: dict, count_include_pad: bool)
     return sides[0][:, None] * sides[1][None, :]
 
 
+def winners(xp: Any, windows: Any) -> Any:
+    """Each window's winner along the last axis of ``windows``, as PyTorch's max pooling picks it:
+    the first maximum, or the last NaN where the window holds one."""
+    place = xp.argmax(windows, axis=-1)
+    nans = xp.isnan(windows)
+    if xp.any(nans):
+        last_nan = windows.shape[-1] - 1 - xp.argmax(xp.astype(xp.flip(nans, axis=-1), xp.int8), axis=-1)
+        place = xp.where(xp.any(nans, axis=-1), last_nan, place)
+    return place
+
+
 def _places(axis: int, geometry: dict) -> np.ndarray:
     """The places along one axis of each window (out, k), before clipping to the input."""
     k, s, p, d = (geometry[key][axis] for key in ("kernel", "stride", "padding", "dilation"))
@@ -62,12 +73,7 @@ def max_pool2d_with_indices(x: Tensor, geometry: dict) -> tuple[Tensor, Tensor]:
              backend.asarray(np.clip(cols, 0, w - 1)[None, :, None, :]))
     windows = backend.take(x.array, index)  # (N, C, OH, OW, KH, KW)
     windows = xp.where(backend.asarray(inside), windows, xp.full_like(windows, -np.inf))
-    windows = xp.reshape(windows, (n, c, out_h, out_w, kh * kw))
-    place = xp.argmax(windows, axis=-1)
-    nans = xp.isnan(windows)
-    if xp.any(nans):  # a NaN is the maximum where there is one: the window's last NaN
-        last_nan = kh * kw - 1 - xp.argmax(xp.astype(xp.flip(nans, axis=-1), xp.int8), axis=-1)
-        place = xp.where(xp.any(nans, axis=-1), last_nan, place)
+    place = winners(xp, xp.reshape(windows, (n, c, out_h, out_w, kh * kw)))
     row = backend.asarray(rows[:, :1]) + (place // kw) * geometry["dilation"][0]
     col = backend.asarray(cols[:, 0]) + (place % kw) * geometry["dilation"][1]
     pooled = x[np.arange(n)[:, None, None, None], np.arange(c)[None, :, None, None], row, col]
