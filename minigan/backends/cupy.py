@@ -135,7 +135,7 @@ class CupyBackend(ArrayBackend):
         """erf, erfc or lgamma (``name``): CuPy's own, cupyx.scipy.special.erf, erfc and gammaln."""
         import cupyx.scipy.special  # noqa: PLC0415 - CuPy's, imported with the GPU backend
 
-        return getattr(cupyx.scipy.special, "gammaln" if name == "lgamma" else name)(a)
+        return getattr(cupyx.scipy.special, {"lgamma": "gammaln"}.get(name, name))(a)
 
 
 _backend: CupyBackend | None = None

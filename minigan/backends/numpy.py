@@ -28,6 +28,10 @@ def _lgamma(x: float) -> float:
         return math.inf
 
 
+#: ``special(name, a)``'s functions, one float64 element at a time.
+_SPECIAL = {"erf": math.erf, "erfc": math.erfc, "lgamma": _lgamma}
+
+
 class ArrayBackend:
     """Arrays of the namespace ``xp`` on one device, and the reference kernels on them."""
 
@@ -177,7 +181,7 @@ class ArrayBackend:
         """erf, erfc or lgamma (``name``) of a float array, which the array-API standard lacks: Python's
         math.erf, math.erfc and math.lgamma (the C library's, accurate to float64) on each element,
         rounded to a's dtype."""
-        values = np.vectorize(_lgamma if name == "lgamma" else getattr(math, name), otypes=[np.float64])(self.to_numpy(a))
+        values = np.vectorize(_SPECIAL[name], otypes=[np.float64])(self.to_numpy(a))
         return self.asarray(np.asarray(values, dtype=self.numpy_dtype(a.dtype)))
 
     # --- convolution kernels ---------------------------------------------------------------
