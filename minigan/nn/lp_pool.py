@@ -82,13 +82,11 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = N
               ceil_mode: bool = False) -> Tensor:
     """(sum over each window of x^p)^(1/p) on (N, C, H, W) or (C, H, W), like
     ``torch.nn.functional.lp_pool2d``; kernel_size and stride an int or a pair, stride defaulting
-    to the kernel size. p = inf is not supported here (minigan's max_pool2d has no ceil_mode, and
-    an inf p on the 2-d pool raises, naming it)."""
+    to the kernel size. ``ceil_mode=True`` is refused, naming it."""
     p = _norm_type("lp_pool2d", norm_type)
     x = _check_tensor_input("lp_pool2d", input)
     if ceil_mode:
-        raise NotImplementedError("lp_pool2d: ceil_mode=True is not supported (minigan's avg_pool2d has no "
-                                  "ceil_mode); lp_pool1d has it")
+        raise NotImplementedError("lp_pool2d: ceil_mode=True is not supported by minigan; lp_pool1d has it")
     if math.isinf(p):
         pooled = ops.max_pool2d(ops.abs(x) if p > 0 else -ops.abs(x), kernel_size, stride)
         return pooled if p > 0 else -pooled
