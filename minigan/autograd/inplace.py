@@ -121,6 +121,13 @@ class InPlaceMethods:
                     )
         return self.array
 
+    def _overwrite(self, name: str, compute: Any, instead: str | None = None) -> Any:
+        """Replace this tensor's values with ``compute(self.detach())``'s (an out-of-place op, not
+        recorded, so each formula keeps its one home), in place; an integer tensor refuses a float
+        result, as PyTorch's."""
+        array = self._begin_inplace(name, instead=instead)
+        return self._write(name, _same_kind(array, compute(self.detach()).array))
+
     def _write(self, name: str, values: Any) -> Any:
         """Store ``values`` (broadcast to this tensor's shape, in its dtype) into its memory, in place."""
         array = self.array

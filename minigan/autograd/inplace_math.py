@@ -27,11 +27,12 @@ class InPlaceMathMethods:
 
     def _apply_(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Overwrite this tensor with ``self.<name>(*args, **kwargs)``, as ``<name>_`` does."""
-        array = self._begin_inplace(f"{name}_")
-        if array.dtype.kind != "f":  # a float result is refused before computing, as PyTorch: its dtype on no elements
-            _same_kind(array, getattr(self.detach().reshape(-1)[:0], name)(*args, **kwargs).array)
-        result = getattr(self.detach(), name)(*args, **kwargs)  # the op's own values, not recorded
-        return self._write(f"{name}_", _same_kind(array, result.array))
+        def method(tensor: Any) -> Any:
+            return getattr(tensor, name)(*args, **kwargs)
+
+        if self.array.dtype.kind != "f":  # a float result is refused before computing, as PyTorch: its dtype on no elements
+            _same_kind(self.array, method(self.detach().reshape(-1)[:0]).array)
+        return self._overwrite(f"{name}_", method)
 
     def round_(self, *, decimals: int = 0) -> Any:
         return self._apply_("round", decimals=decimals)

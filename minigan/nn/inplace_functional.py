@@ -11,7 +11,6 @@ from typing import Any, Callable
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.inplace import _same_kind
 from ..ops import leaky_relu as _leaky_relu, relu as _relu
 from ..ops.more_activations import celu as _celu, elu as _elu, hardtanh as _hardtanh, selu as _selu
 from ..ops.more_activations import threshold as _threshold
@@ -22,9 +21,7 @@ def _overwrite(name: str, input: Any, compute: Callable[[Tensor], Tensor]) -> Te
     """``input`` with its values replaced by ``compute(input)``'s, in place."""
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' must be a Tensor, not {type(input).__name__}")
-    array = input._begin_inplace(name, instead=f"F.{name[:-1]}")
-    result = compute(input.detach())
-    return input._write(name, _same_kind(array, result.array))
+    return input._overwrite(name, compute, instead=f"F.{name[:-1]}")
 
 
 def relu_(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's names
