@@ -15,6 +15,7 @@ from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
 )
 from .ops import avg_pool2d, conv2d, conv_transpose2d, fusion, max_pool2d
 from .ops import conv1d, conv_transpose1d
+from .ops import conv3d, conv_transpose3d, max_pool3d
 from .ops.cumulative import cumprod, cumsum, logsumexp
 from .ops.sorting import argsort, sort, topk
 from .ops.reorder import diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
@@ -91,6 +92,7 @@ __all__ = [
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "conv1d", "conv_transpose1d",
+    "conv3d", "conv_transpose3d", "max_pool3d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",

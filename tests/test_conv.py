@@ -318,7 +318,7 @@ def test_functional_forms_and_interpolate():
     np.testing.assert_array_equal(F.interpolate(x, scale_factor=2).numpy(), conv.upsample_nearest(x, scale_factor=2).numpy())
     with pytest.raises(NotImplementedError, match="mode='nearest' and mode='bilinear'"):
         F.interpolate(x, scale_factor=2, mode="bicubic")
-    assert mg.conv2d is conv.conv2d and not hasattr(mg.nn, "Conv3d")
+    assert mg.conv2d is conv.conv2d and not hasattr(mg.nn, "FractionalMaxPool2d")
 
 
 def test_conv_transpose2d_output_size_picks_the_output_padding_as_pytorchs():

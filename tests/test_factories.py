@@ -244,7 +244,7 @@ def test_save_load_a_state_dict_under_any_name(tmp_path):
 
 # ---------------------------------------------------------------------- unsupported names
 @pytest.mark.parametrize("module, name, feature", [
-    (minigan.nn, "Conv3d", "torch.nn.Conv3d"), (minigan.nn, "MaxPool3d", "torch.nn.MaxPool3d"),
+    (minigan.nn, "LPPool3d", "torch.nn.LPPool3d"), (minigan.nn, "FractionalMaxPool3d", "torch.nn.FractionalMaxPool3d"),
     (minigan, "compile", "torch.compile"), (minigan.cuda, "amp", "torch.cuda.amp"),
     (minigan.optim, "SparseAdam", "torch.optim.SparseAdam"), (minigan.data, "ConcatDataset", "torch.utils.data.ConcatDataset"),
 ])

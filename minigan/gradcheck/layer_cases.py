@@ -12,6 +12,7 @@ import numpy as np
 from .. import nn, ops
 from ..nn import functional as F
 from ..autograd import Tensor
+from .conv3d_cases import CONV3D_LAYER_CASES
 from .opcase import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero, positive
 
 
@@ -403,3 +404,4 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.UpsamplingNearest2d", nn.UpsamplingNearest2d(scale_factor=2), [((1, 2, 2, 3),)]),
     OpCase("nn.UpsamplingBilinear2d", nn.UpsamplingBilinear2d(size=(3, 5)), [((1, 2, 2, 3),)]),
 ]
+LAYER_CASES += CONV3D_LAYER_CASES  # the 3-d layers (minigan/gradcheck/conv3d_cases.py)

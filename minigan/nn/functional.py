@@ -25,7 +25,9 @@ from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )
 from ..ops.padding import pad
-from ..ops.unpool import max_unpool1d, max_unpool2d
+from ..ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
+from ..ops.convolution3d import conv3d, conv_transpose3d
+from ..ops.pool3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
 from ..ops.unfold import fold, unfold
 from ..ops.dims import log_softmax, softmax
 from ..ops.more_activations import (  # written there, from the ops: gelu, selu, hardtanh...
@@ -168,6 +170,7 @@ __all__ = [
     "cosine_embedding_loss", "ctc_loss",
     "scaled_dot_product_attention", "multi_head_attention_forward",
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
+    "conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d", "max_unpool3d",
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "affine_grid", "grid_sample",
     "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "upsample", "upsample_nearest", "upsample_bilinear",
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "embedding",

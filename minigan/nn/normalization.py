@@ -1,6 +1,7 @@
 """The normalisation layers other than batch norm, as PyTorch's: ``LayerNorm``, ``GroupNorm``,
 ``InstanceNorm1d/2d/3d`` and ``LocalResponseNorm``, with their functional forms ``layer_norm``,
-``group_norm``, ``instance_norm`` and ``local_response_norm``.
+``group_norm``, ``instance_norm`` and ``local_response_norm``; and, at the end, ``BatchNorm3d``
+(batch norm of volumes, on a view that minigan/nn/layers.py's BatchNorm1d normalises).
 
 Each normalises x over some of its axes with that slice's mean μ and *biased* variance σ²,
 y = (x - μ) / sqrt(σ² + eps), then scales and shifts per element (layer norm) or per channel
@@ -24,10 +25,11 @@ import numpy as np
 from .. import ops
 from ..autograd import Tensor, as_tensor
 from ..backends import backend_of
-from .layers import _check_tensor
+from .layers import BatchNorm1d, _check_tensor
 from .module import Module, Parameter
 
 __all__ = ["LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
+           "BatchNorm3d",
            "layer_norm", "group_norm", "instance_norm", "local_response_norm"]
 
 
@@ -359,3 +361,20 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+# ====================================================================== batch norm of volumes
+class BatchNorm3d(BatchNorm1d):
+    """Batch normalisation of (N, C, D, H, W) inputs per channel C, over the batch and the three
+    spatial axes, as ``torch.nn.BatchNorm3d``: :class:`BatchNorm1d`'s statistics, parameters,
+    buffers and state_dict keys, computed on the view (N, C, D, H * W) (the same axes reduced)."""
+
+    fuses_activation = True
+    _ranks = (4,)  # the view BatchNorm1d.forward sees
+
+    def forward(self, x: Tensor, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
+        x = _check_tensor(self, x)
+        if x.ndim != 5 or x.shape[1] != self.num_features:
+            raise ValueError(f"{self!r}: expected input of shape (N, {self.num_features}, D, H, W), got {x.shape}")
+        flat = super().forward(x.reshape(x.shape[:3] + (x.shape[3] * x.shape[4],)), activation, negative_slope)
+        return flat.reshape(x.shape)

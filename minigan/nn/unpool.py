@@ -1,10 +1,10 @@
-"""nn.MaxUnpool1d and nn.MaxUnpool2d: max pooling's partial inverse (minigan/ops/unpool.py)."""
+"""nn.MaxUnpool1d, nn.MaxUnpool2d and nn.MaxUnpool3d: max pooling's partial inverse (minigan/ops/unpool.py)."""
 from __future__ import annotations
 
 from typing import Any
 
 from ..autograd import Tensor
-from ..ops.unpool import max_unpool1d, max_unpool2d
+from ..ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from .layers import _check_tensor
 from .module import Module
 
@@ -48,4 +48,15 @@ class MaxUnpool2d(_MaxUnpoolNd):
                             output_size)
 
 
-__all__ = ["MaxUnpool1d", "MaxUnpool2d"]
+class MaxUnpool3d(_MaxUnpoolNd):
+    """(N, C, D, H, W) and MaxPool3d's indices -> (N, C, OD, OH, OW): each value at its place
+    (d OH + h) OW + w, zeros elsewhere."""
+
+    dims = 3
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Any = None) -> Tensor:  # noqa: A002
+        return max_unpool3d(_check_tensor(self, input), indices, self.kernel_size, self.stride, self.padding,
+                            output_size)
+
+
+__all__ = ["MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]

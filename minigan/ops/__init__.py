@@ -14,7 +14,8 @@ logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``dis
 or a GRU's gate arithmetic per step), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
 from matrix products and an index), ``padding`` (F.pad's four modes), ``unfold`` (F.unfold, F.fold), ``convolution1d`` (the 1-d
-convolutions and pooling: the 2-d ones on a height of 1); ``dims`` gives the reductions PyTorch's arguments
+convolutions and pooling: the 2-d ones on a height of 1), ``convolution3d`` and ``pool3d`` (the 3-d ones, from
+the 2-d Functions over the depth taps); ``dims`` gives the reductions PyTorch's arguments
 (``dim=``, ``keepdim=``, (values, indices)). Linear algebra: ``einsum`` (einsum, tensordot),
 ``matrix_products`` (dot, mv, addmm, baddbmm, addbmm), ``linalg`` (inv, det, slogdet, logdet, solve),
 ``svd``, ``qr``, ``cholesky``, ``eigh``, ``triangular`` (solve_triangular, cholesky_solve), ``pinv`` (pinv,
@@ -70,11 +71,13 @@ from .convolution import (
 from .resize import upsample_bilinear
 from .adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from .padding import ConstantPad, pad
-from .unpool import MaxUnpool, max_unpool1d, max_unpool2d
+from .unpool import MaxUnpool, max_unpool1d, max_unpool2d, max_unpool3d
 from .unfold import fold, unfold
 from .convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )
+from .convolution3d import conv3d, conv_transpose3d
+from .pool3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
 from . import dims
 from . import more_activations  # gelu, selu, hardtanh... written from the ops above (and dims' softmax)
 from .einsum import Einsum, tensordot  # einsum itself: minigan.ops.einsum.einsum (the module keeps its name)

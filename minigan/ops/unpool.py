@@ -1,8 +1,8 @@
-"""Max unpooling, as PyTorch's ``F.max_unpool1d`` and ``F.max_unpool2d``: the partial inverse of
-max pooling with ``return_indices``. Each value of x goes to its index (a flat place h * W + w in
-its plane of the output, L for 1-d) and the rest are 0. The default output size undoes the pooling:
-(in - 1) stride - 2 padding + kernel per axis; ``output_size`` may choose any size strictly within
-one stride of it, as PyTorch's.
+"""Max unpooling, as PyTorch's ``F.max_unpool1d``, ``F.max_unpool2d`` and ``F.max_unpool3d``: the
+partial inverse of max pooling with ``return_indices``. Each value of x goes to its index (a flat
+place h * W + w in its plane of the output, L for 1-d, (d H + h) W + w for 3-d) and the rest are 0.
+The default output size undoes the pooling: (in - 1) stride - 2 padding + kernel per axis; ``output_size``
+may choose any size strictly within one stride of it, as PyTorch's.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..autograd import Tensor
 from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .convolution import pair_argument
+from .convolution3d import triple_argument
 
 
 class MaxUnpool(Function):
@@ -51,6 +52,8 @@ def _sizes(name: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, ou
     def argument(what: str, value: Any, minimum: int) -> tuple[int, ...]:
         if dims == 2:
             return pair_argument(name, what, value, minimum)
+        if dims == 3:
+            return triple_argument(name, what, value, minimum)
         single = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
         return pair_argument(name, what, single, minimum)[:1]
 
@@ -116,4 +119,11 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any =
     return _max_unpool("max_unpool2d", input, indices, kernel_size, stride, padding, output_size, 2)
 
 
-__all__ = ["MaxUnpool", "max_unpool1d", "max_unpool2d"]
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
+                 output_size: Any = None) -> Tensor:
+    """Max pooling's partial inverse on (N, C, D, H, W) or (C, D, H, W), like
+    ``torch.nn.functional.max_unpool3d``: each value at its place (d OH + h) OW + w, zeros elsewhere."""
+    return _max_unpool("max_unpool3d", input, indices, kernel_size, stride, padding, output_size, 3)
+
+
+__all__ = ["MaxUnpool", "max_unpool1d", "max_unpool2d", "max_unpool3d"]

@@ -18,9 +18,8 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
     ``hasattr(minigan.nn, "Conv2d")`` is False rather than an error."""
 
 
-_CONVOLUTIONS = "3-d convolutions; minigan has Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d"
-_POOLING = ("this pooling layer; minigan has MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d and "
-            "AdaptiveMaxPool1d/2d")
+_POOLING = ("this pooling layer; minigan has MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d, "
+            "AdaptiveMaxPool1d/2d/3d and LPPool1d/2d")
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
 
@@ -38,22 +37,19 @@ TORCH: Mapping[str, str] = {
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
-    "conv3d": _CONVOLUTIONS,
     **{name: _MISSING_OP
        for name in ("kron", "histc", "searchsorted", "bucketize")},
 }
 
 NN: Mapping[str, str] = {
-    **{name: _CONVOLUTIONS for name in ("Conv3d", "ConvTranspose3d")},
-    **{name: _POOLING for name in ("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d")},
+    **{name: _POOLING for name in ("LPPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d")},
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
 
 
 FUNCTIONAL: Mapping[str, str] = {
-    **{name: _CONVOLUTIONS for name in ("conv3d", "conv_transpose3d")},
-    **{name: _POOLING for name in ("max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d")},
+    **{name: _POOLING for name in ("lp_pool3d", "fractional_max_pool2d", "fractional_max_pool3d")},
 }
 
 TENSOR: Mapping[str, str] = {
