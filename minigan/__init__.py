@@ -29,6 +29,8 @@ from .ops.matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .ops.linalg import det, inv as inverse, logdet, slogdet
 from .ops.svd import svd_uv as svd  # torch.svd: (U, S, V), some=True
 from .ops.triangular import cholesky_solve
+from .ops.lu import lu_unpack
+from .ops.matrix_exp import matrix_exp
 from .ops.order_statistics import kthvalue, median, mode
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
@@ -88,7 +90,7 @@ __all__ = [
     "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
     "unbind", "narrow",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
-    "median", "kthvalue", "mode", "linalg", "cholesky_solve",
+    "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "conv1d", "conv_transpose1d",

@@ -27,6 +27,7 @@ from minigan.ops.random_activations import GumbelNoise, RReLU
 from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
 from test_ctc_loss import draw_property as draw_ctc_loss
+from test_linalg_lu import draw_lu_factor, draw_matrix_exp
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=3)
 SHAPES_1D_UP = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=3)
@@ -779,6 +780,18 @@ def _(data):
     spread = 1.0 + 0.7 * np.arange(k) + data.draw(st.floats(0.0, 0.3))
     left, right = _orthogonal(data, m)[:, :k], _orthogonal(data, n)[:, :k]
     return Drawn(pinv, [(left * spread) @ right.T], (right / spread) @ left.T)
+
+
+@prop(ops.LuFactor)
+def _(data):
+    """lu_factor's packed LU against the elimination written out (tests/test_linalg_lu.py draws it)."""
+    return Drawn(*draw_lu_factor(data))
+
+
+@prop(ops.MatrixExp)
+def _(data):
+    """matrix_exp against the Taylor series of A / 2^s, squared s times (tests/test_linalg_lu.py draws it)."""
+    return Drawn(*draw_matrix_exp(data))
 
 
 # ------------------------------------------------------------------ one LSTM or GRU step (recurrent_cells)

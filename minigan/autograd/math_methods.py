@@ -171,6 +171,9 @@ class MathMethods:
     def slogdet(self) -> Any:
         return ops.linalg.slogdet(self)
 
+    def matrix_exp(self) -> Any:
+        return ops.matrix_exp.matrix_exp(self)
+
     def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
         return ops.svd.svd_uv(self, some, compute_uv)
 

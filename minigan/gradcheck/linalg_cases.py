@@ -1,6 +1,8 @@
 """Gradcheck cases for einsum and the linear algebra (minigan/ops/einsum.py, matrix_products.py,
 linalg.py, svd.py, qr.py, cholesky.py, eigh.py, triangular.py, pinv.py, linalg_compositions.py,
-linalg_norms.py, order_statistics.py); minigan/gradcheck/cases.py adds them to its registry. Square
+linalg_norms.py, order_statistics.py, lu.py, matrix_exp.py, linalg_extras.py); minigan/gradcheck/cases.py
+adds them to its registry. LU's inputs have one clear pivot per column (a row-shuffled, diagonally
+dominant matrix), so a perturbation never changes the pivots. Square
 inputs are made well conditioned (3 I added), SVD inputs get singular values at least 0.5 apart (their
 gradient divides by s_i^2 - s_j^2 and by s_i; QR's solves with R). Cholesky and eigh read one triangle
 of a symmetric matrix, so their cases feed them a + a^T: a perturbation of a then stays symmetric."""
@@ -9,11 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ops
+from ..autograd import Tensor
 from ..ops import linalg_norms, order_statistics
 from ..ops.cholesky import cholesky, cholesky_ex
 from ..ops.eigh import eigh, eigvalsh
 from ..ops.einsum import einsum
 from ..ops.linalg_compositions import cond, diagonal, matrix_power, multi_dot, vecdot
+from ..ops.linalg_extras import householder_product, inv_ex, tensorinv, tensorsolve, vander
+from ..ops.lu import lu, lu_factor, lu_solve, lu_unpack
+from ..ops.matrix_exp import matrix_exp
 from ..ops.pinv import lstsq, pinv
 from ..ops.triangular import cholesky_solve, solve_triangular
 from ..ops.qr import qr
@@ -56,6 +62,24 @@ def _spread_eigenvalue_halves(arrays: list[np.ndarray], rng: np.random.Generator
     q = np.linalg.qr(rng.standard_normal(a.shape))[0]
     values = -1.0 + 0.7 * np.arange(a.shape[-1])
     return [(q * values) @ np.swapaxes(q, -1, -2) / 2.0] + arrays[1:]
+
+
+def _clear_pivots(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """The first input as 0.3 a + 3 I (m x n) with its rows shuffled: each column's pivot is clear."""
+    a = arrays[0]
+    dominant = 0.3 * a + 3.0 * np.eye(*a.shape[-2:])
+    return [np.ascontiguousarray(dominant[..., rng.permutation(a.shape[-2]), :])] + arrays[1:]
+
+
+_PIVOTS = np.array([3, 3, 3], dtype=np.int32)  # rows 0 and 2 swapped, then 1 and 2: a P that is no swap pair
+
+
+def _lu_solve_all(lu_data, b):
+    """lu_solve from a packed LU of fixed pivots, every left/adjoint combination."""
+    pivots = Tensor._make(np.broadcast_to(_PIVOTS, lu_data.shape[:-1]).copy(), False, None)
+    return (lu_solve(lu_data, pivots, b) + lu_solve(lu_data, pivots, b, adjoint=True)
+            + lu_solve(lu_data, pivots, b.transpose(-1, -2), left=False).transpose(-1, -2)
+            + lu_solve(lu_data, pivots, b.transpose(-1, -2), left=False, adjoint=True).transpose(-1, -2))
 
 
 def _symmetric(a):
@@ -144,6 +168,24 @@ LINALG_CASES: list[OpCase] = [
            [((3, 4),), ((2, 3, 3),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("vector_norm_p", lambda a: linalg_norms.vector_norm(a, 3, dim=1) + linalg_norms.vector_norm(a, -1.5, dim=0).sum(),
            [((3, 4),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("lu_factor", lambda a: lu_factor(a).LU, [((3, 3),), ((4, 2),), ((2, 4),), ((2, 3, 3),)], prepare=_clear_pivots,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("lu_P_L_U", lambda a: lu(a).P @ lu(a).L * 2.0 + lu(a).L @ lu(a).U, [((3, 3),), ((2, 4, 3),)],
+           prepare=_clear_pivots, layouts=DISTINCT_LAYOUTS),
+    OpCase("lu_unpack_wide", lambda a: lu_unpack(*lu_factor(a)).U.sum(-1, keepdim=True) * lu_unpack(*lu_factor(a)).L,
+           [((2, 3),)], prepare=_clear_pivots, layouts=DISTINCT_LAYOUTS),
+    OpCase("lu_solve", _lu_solve_all, [((3, 3), (3, 2)), ((2, 3, 3), (1, 3, 1))], prepare=_well_conditioned,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("lu_factor_then_solve", lambda a, b: lu_solve(*lu_factor(a), b), [((3, 3), (2, 3, 2))], prepare=_clear_pivots,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("matrix_exp", matrix_exp, [((3, 3),), ((2, 2, 2),), ((1, 1),)]),
+    OpCase("matrix_exp_large", lambda a: matrix_exp(3.0 * a), [((3, 3),)]),
+    OpCase("inv_ex_tensorinv", lambda a: inv_ex(a).inverse + tensorinv(a.reshape(3, 1, 3), ind=2).reshape(3, 3),
+           [((3, 3),)], prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("tensorsolve", lambda a, b: tensorsolve(a.reshape(2, 3, 6), b, dims=None) * tensorsolve(a.reshape(6, 2, 3), b, dims=(0,)).sum(),
+           [((6, 6), (2, 3))], prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
+    OpCase("vander", lambda x: vander(x, N=4), [((3,),), ((2, 3),)]),
+    OpCase("householder_product", householder_product, [((4, 3), (2,)), ((2, 3, 3), (2, 3))]),
     OpCase("median_kthvalue_mode", lambda a: order_statistics.median(a, 1).values * order_statistics.kthvalue(a, 3, 1).values
            + order_statistics.median(a) + order_statistics.mode(a, 0).values.sum(), [((3, 4),)],
            prepare=distinct, layouts=DISTINCT_LAYOUTS),

@@ -19,7 +19,9 @@ the 2-d Functions over the depth taps); ``dims`` gives the reductions PyTorch's 
 (``dim=``, ``keepdim=``, (values, indices)). Linear algebra: ``einsum`` (einsum, tensordot),
 ``matrix_products`` (dot, mv, addmm, baddbmm, addbmm), ``linalg`` (inv, det, slogdet, logdet, solve),
 ``svd``, ``qr``, ``cholesky``, ``eigh``, ``triangular`` (solve_triangular, cholesky_solve), ``pinv`` (pinv,
-matrix_rank, lstsq), ``linalg_compositions`` (matrix_power, multi_dot, vecdot, diagonal, cond),
+matrix_rank, lstsq), ``linalg_compositions`` (matrix_power, multi_dot, vecdot, diagonal, cond), ``lu``
+(lu_factor, lu, lu_solve, lu_unpack), ``matrix_exp``, ``linalg_extras`` (inv_ex, tensorinv, tensorsolve, vander,
+householder_product),
 ``linalg_norms``; ``order_statistics`` (median, kthvalue, mode).
 """
 from .shape import (
@@ -88,4 +90,6 @@ from .qr import QrPart
 from .cholesky import Cholesky
 from .eigh import EighPart
 from .pinv import Pinv
+from .lu import LuFactor
+from .matrix_exp import MatrixExp
 from . import linalg_norms, order_statistics  # torch.linalg's norms; median, kthvalue, mode

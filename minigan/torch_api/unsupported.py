@@ -84,11 +84,12 @@ FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not to
 }
 
 LINALG: Mapping[str, str] = {  # torch.linalg
-    **{name: "this linear-algebra function; minigan.linalg has inv, det, slogdet, solve, svd, svdvals, qr, "
-             "cholesky, cholesky_ex, eigh, eigvalsh, solve_triangular, lstsq, pinv, matrix_rank, matrix_power, "
-             "multi_dot, vecdot, diagonal, cond, vector_norm, matrix_norm, norm and cross"
-       for name in ("eig", "eigvals", "matrix_exp", "lu", "lu_factor", "lu_solve", "householder_product",
-                    "tensorinv", "tensorsolve", "inv_ex", "solve_ex", "ldl_factor", "ldl_solve", "vander")},
+    **{name: "this linear-algebra function (complex eigenvalues, or the LDL factorisation); minigan.linalg has "
+             "inv, inv_ex, det, slogdet, solve, solve_ex, svd, svdvals, qr, cholesky, cholesky_ex, eigh, eigvalsh, "
+             "solve_triangular, lstsq, pinv, matrix_rank, matrix_power, matrix_exp, lu, lu_factor, lu_factor_ex, "
+             "lu_solve, householder_product, tensorinv, tensorsolve, vander, multi_dot, vecdot, diagonal, cond, "
+             "vector_norm, matrix_norm, norm and cross"
+       for name in ("eig", "eigvals", "ldl_factor", "ldl_factor_ex", "ldl_solve")},
 }
 
 SPECIAL: Mapping[str, str] = {  # torch.special
