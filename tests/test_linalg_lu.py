@@ -176,6 +176,14 @@ def test_singular_matrices_lu_factor_ex_info_and_pytorchs_messages():
         LA.lu_factor_ex(singular, check_errors=True)
     P, L, U = LA.lu(singular)  # no error, as PyTorch's
     close(P @ L @ U, [[1.0, 2.0], [2.0, 4.0]])
+    zeros = minigan.zeros(3, 3, dtype=minigan.float64, requires_grad=True)  # recorded: the op's own elimination
+    assert LA.lu_factor_ex(zeros).LU.tolist() == [[0.0] * 3] * 3  # getrf leaves a column of zeros unscaled
+    close(LA.lu_factor_ex(constant([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 0.0, 1.0]]).requires_grad_()).LU,
+          [[2.0, 4.0, 6.0], [0.5, 0.0, 0.0], [0.0, 0.0, 1.0]])  # PyTorch's
+    with pytest.raises(LA.LinAlgError, match=r"^linalg.lu_factor: its gradient needs A of full rank"):
+        LA.lu(zeros).U.sum().backward()  # PyTorch: NaN
+    with pytest.raises(LA.LinAlgError, match=r"^linalg.lu_solve: U has a zero on its diagonal"):
+        LA.lu_solve(LU, pivots, constant([[1.0], [1.0]]))  # PyTorch: inf or NaN
 
 
 def test_without_pivoting_a_equals_l_u_and_p_is_empty():

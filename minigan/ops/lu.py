@@ -45,8 +45,9 @@ def eliminate(a: np.ndarray, search: bool) -> tuple[np.ndarray, np.ndarray, np.n
     column. With ``search``, column j's pivot is the first entry of largest magnitude in rows j..m-1, and
     that row is swapped into place (whole rows, as getrf's swaps); without, rows stay in order. ``rows``
     (B, m) is the order of A's rows in P^T A; ``pivots`` (B, k) getrf's 1-based swaps; ``info`` (B,) the
-    1-based column of the first zero pivot, 0 if none. A zero pivot's column is left unscaled when
-    searching (it is all zeros below), and divides to inf or NaN without a search, as PyTorch says."""
+    1-based column of the first zero pivot, 0 if none. A zero pivot over a column of zeros is left
+    unscaled, as getrf leaves it; over anything else (possible only without a search) it divides to inf
+    or NaN, as PyTorch says."""
     lu = np.array(a, copy=True)
     batch, m, n = lu.shape
     k = min(m, n)
@@ -64,7 +65,7 @@ def eliminate(a: np.ndarray, search: bool) -> tuple[np.ndarray, np.ndarray, np.n
             pivot = lu[:, j, j]
             zero = pivot == 0
             info[(info == 0) & zero] = j + 1
-            divisor = np.where(zero, 1, pivot) if search else pivot
+            divisor = np.where(zero & ~np.any(lu[:, j + 1:, j] != 0, axis=1), 1, pivot)
             lu[:, j + 1:, j] *= (1 / divisor)[:, None]  # getrf scales by the reciprocal
             lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j, None] * lu[:, None, j, j + 1:]
     return lu, rows, pivots, info
@@ -138,14 +139,18 @@ class LuFactor(Function):
             up_part = up_part - matmul(_mT(lu[..., k:, :k]), grad[..., k:, :k])
         inner = tril(low_part, -1) + triu(up_part)
         # L1^-T M, then (.) U1^-T: the transposed square reads L1^T above its diagonal, U1^T on and below
-        top = solve_triangular(_mT(square), inner, upper=True, unitriangular=True)
-        top = solve_triangular(_mT(square), top, upper=False, left=False)
-        if n > k:
-            right = solve_triangular(_mT(square), grad[..., :k, k:], upper=True, unitriangular=True)
-            top = concatenate([top, right], -1)
-        if m > k:
-            below = solve_triangular(_mT(square), grad[..., k:, :k], upper=False, left=False)
-            top = concatenate([top, below], -2)
+        try:
+            top = solve_triangular(_mT(square), inner, upper=True, unitriangular=True)
+            top = solve_triangular(_mT(square), top, upper=False, left=False)
+            if n > k:
+                right = solve_triangular(_mT(square), grad[..., :k, k:], upper=True, unitriangular=True)
+                top = concatenate([top, right], -1)
+            if m > k:
+                below = solve_triangular(_mT(square), grad[..., k:, :k], upper=False, left=False)
+                top = concatenate([top, below], -2)
+        except LinAlgError:
+            raise LinAlgError("linalg.lu_factor: its gradient needs A of full rank, but U has a zero on its diagonal "
+                              "(PyTorch's gradient is inf or NaN there)") from None
         return (matmul(permutation(ctx.options["rows"], lu), top),)
 
 
@@ -265,10 +270,14 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoin
     # A X = B: X = U^-1 L^-1 P^T B;  A^T X = B: X = P L^-T U^-T B;  X A = B is A^T X^T = B^T, and so on
     transposed = not left
     rhs = _mT(B) if transposed else B
-    if adjoint != transposed:
-        x = solve_triangular(_mT(LU), rhs, upper=False)
-        x = matmul(P, solve_triangular(_mT(LU), x, upper=True, unitriangular=True))
-    else:
-        x = solve_triangular(LU, matmul(_mT(P), rhs), upper=False, unitriangular=True)
-        x = solve_triangular(LU, x, upper=True)
+    try:
+        if adjoint != transposed:
+            x = solve_triangular(_mT(LU), rhs, upper=False)
+            x = matmul(P, solve_triangular(_mT(LU), x, upper=True, unitriangular=True))
+        else:
+            x = solve_triangular(LU, matmul(_mT(P), rhs), upper=False, unitriangular=True)
+            x = solve_triangular(LU, x, upper=True)
+    except LinAlgError:
+        raise LinAlgError(f"{name}: U has a zero on its diagonal (the matrix is singular), so the system has no "
+                          "unique solution (PyTorch returns inf or NaN there)") from None
     return _mT(x) if transposed else x
