@@ -19,7 +19,6 @@ from .module import Module, Parameter
 class _Conv3dBase(Module):
     """What Conv3d and ConvTranspose3d share: the settings, the parameters and PyTorch's init."""
 
-    fuses_activation = True
     reset_parameters = _ConvNd.reset_parameters  # kaiming_uniform_(a=sqrt(5)); fan_in = weight.shape[1] * kd kh kw
 
     def __init__(self, name: str, in_channels: int, out_channels: int, kernel_size: Any, stride: Any, padding: Any,
@@ -65,6 +64,8 @@ class Conv3d(_Conv3dBase):
     "valid" or "same"; ``padding_mode`` "zeros", "reflect", "replicate" or "circular".
     Weight (out, in / groups, kd, kh, kw)."""
 
+    fuses_activation = True  # Sequential reads it from the class itself: forward takes the activation after it
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
@@ -91,6 +92,8 @@ class ConvTranspose3d(_Conv3dBase):
     (N, out_channels, OD, OH, OW), each out = (in - 1) stride - 2 padding + dilation (k - 1) +
     output_padding + 1. Weight (in, out / groups, kd, kh, kw), as PyTorch; ``forward(x, output_size)``
     picks the output_padding that gives that size."""
+
+    fuses_activation = True
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
