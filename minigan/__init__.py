@@ -32,6 +32,9 @@ from .ops.triangular import cholesky_solve
 from .ops.lu import lu_unpack
 from .ops.matrix_exp import matrix_exp
 from .ops.order_statistics import kthvalue, median, mode
+from .ops.scatter_reduce import scatter_add, scatter_reduce
+from .ops.selection import index_fill, masked_select
+from .ops.search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
     add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
@@ -91,6 +94,8 @@ __all__ = [
     "unbind", "narrow",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp",
+    "scatter_add", "scatter_reduce", "index_fill", "masked_select", "searchsorted", "bucketize", "histc",
+    "unique_consecutive", "unravel_index",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "conv1d", "conv_transpose1d",

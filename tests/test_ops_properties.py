@@ -27,6 +27,7 @@ from minigan.ops.random_activations import GumbelNoise, RReLU
 from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
 from test_ctc_loss import draw_property as draw_ctc_loss
+from test_indexing_search import draw_scatter_reduce
 from test_linalg_lu import draw_lu_factor, draw_matrix_exp
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=3)
@@ -697,6 +698,13 @@ def _(data):
 def _(data):
     """The CTC loss through log_softmax, against every path enumerated (tests/test_ctc_loss.py draws it)."""
     return Drawn(*draw_ctc_loss(data))
+
+
+@prop(ops.ScatterReduce)
+def _(data):
+    """scatter_reduce's five reductions, with and without self, against a loop over the places
+    (tests/test_indexing_search.py draws it)."""
+    return Drawn(*draw_scatter_reduce(data))
 
 
 @prop(ops.SvdPart)

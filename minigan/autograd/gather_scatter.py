@@ -38,10 +38,10 @@ def _full_index(name: str, tensor: Any, dim: Any, index: Any) -> tuple[Any, ...]
     xp = backend.xp
     if raw.size:
         low, high = int(xp.min(raw)), int(xp.max(raw))
-        if low < 0 or high >= tensor.shape[axis]:
+        size = tensor.shape[axis] if tensor.ndim else 1  # a 0-d tensor has one place
+        if low < 0 or high >= size:
             bad = low if low < 0 else high
-            raise RuntimeError(f"{name}(): index {bad} is out of bounds for dimension {axis} "
-                               f"with size {tensor.shape[axis]}")
+            raise RuntimeError(f"{name}(): index {bad} is out of bounds for dimension {axis} with size {size}")
     return tuple(raw if a == axis else xp.reshape(xp.arange(n), tuple(-1 if b == a else 1 for b in range(raw.ndim)))
                  for a, n in enumerate(raw.shape))
 
@@ -58,23 +58,32 @@ def scatter_(tensor: Any, dim: Any, index: Any, src: Any = None, *, value: Any =
     ``tensor`` along ``dim`` at ``index``, in place; returns ``tensor``. Where ``index`` names one
     place twice, the last write stays (PyTorch leaves that order undefined)."""
     if reduce is not None:
-        raise RuntimeError("scatter_(): reduce= is not supported by minigan; write the reduced values with "
-                           "tensor[index] = ... or index_add-style arithmetic instead")
+        raise RuntimeError("scatter_(): reduce= is not supported by minigan; use scatter_reduce_(dim, index, src, "
+                           "'sum' or 'prod') instead")
     if isinstance(src, numbers.Number) and not hasattr(src, "requires_grad"):
         src, value = None, src
     if (src is None) == (value is None):
         raise TypeError("scatter_(): give src (a Tensor) or value (a number), one of them")
-    full = _full_index("scatter_", tensor, dim, index)
     if src is None:
-        tensor[full] = value
+        tensor[_full_index("scatter_", tensor, dim, index)] = value
         return tensor
-    if not hasattr(src, "requires_grad"):
-        raise TypeError(f"scatter_(): src must be a Tensor, got {type(src).__name__}")
-    shape = full[wrap_dim(dim, tensor.ndim)].shape
-    if src.ndim != tensor.ndim or builtins.any(n > size for n, size in zip(shape, src.shape)):
-        raise RuntimeError(f"scatter_(): src of shape {src.shape} is smaller than index of shape {shape}")
-    tensor[full] = src[tuple(builtins.slice(0, n) for n in shape)]
+    full, part = scatter_places("scatter_", tensor, dim, index, src)
+    tensor[full] = part
     return tensor
+
+
+def scatter_places(name: str, tensor: Any, dim: Any, index: Any, src: Any) -> tuple[tuple[Any, ...], Any]:
+    """Where ``src`` goes in ``tensor`` along ``dim`` at ``index`` (the advanced index, checked as
+    :func:`_full_index` checks it), and what goes there: ``src``'s leading block of ``index``'s shape
+    (recorded, so gradients reach ``src``). ``src`` must be a Tensor of the same rank, no smaller than
+    ``index``."""
+    full = _full_index(name, tensor, dim, index)
+    if not hasattr(src, "requires_grad"):
+        raise TypeError(f"{name}(): src must be a Tensor, got {type(src).__name__}")
+    shape = tuple(full[wrap_dim(dim, tensor.ndim)].shape) if full else ()
+    if src.ndim != len(shape) or builtins.any(n > size for n, size in zip(shape, src.shape)):
+        raise RuntimeError(f"{name}(): src of shape {tuple(src.shape)} is smaller than index of shape {shape}")
+    return full, src if tuple(src.shape) == shape else src[tuple(builtins.slice(0, n) for n in shape)]
 
 
 def scatter(tensor: Any, dim: Any, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Any:
@@ -86,4 +95,4 @@ def scatter(tensor: Any, dim: Any, index: Any, src: Any = None, *, value: Any = 
     return scatter_(copy, dim, index, src, value=value, reduce=reduce)
 
 
-__all__ = ["gather", "scatter_", "scatter"]
+__all__ = ["gather", "scatter_", "scatter", "scatter_places"]

@@ -144,6 +144,45 @@ class PyTorchMethods(TensorTypeMethods):
         """A copy with :meth:`scatter_` applied (no gradient through it)."""
         return gather_scatter.scatter(self, dim, index, src, value=value, reduce=reduce)
 
+    # Indexing and search ops (minigan/ops/scatter_reduce.py, selection.py, windows.py, search.py).
+    def scatter_add(self, dim: Any, index: Any, src: Any) -> Any:
+        return ops.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: Any, index: Any, src: Any) -> Any:
+        return self._in_place_op("scatter_add_", src, lambda t: ops.scatter_add(t, dim, index, src))
+
+    def scatter_reduce(self, dim: Any, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Any:
+        return ops.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+
+    def scatter_reduce_(self, dim: Any, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Any:
+        return self._in_place_op("scatter_reduce_", src,
+                                 lambda t: ops.scatter_reduce(t, dim, index, src, reduce, include_self=include_self))
+
+    def index_fill(self, dim: Any, index: Any, value: Any) -> Any:
+        return ops.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: Any, index: Any, value: Any) -> Any:
+        return self._in_place_op("index_fill_", value, lambda t: ops.index_fill(t, dim, index, value))
+
+    def masked_select(self, mask: Any) -> Any:
+        return ops.masked_select(self, mask)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Any:
+        return ops.unfold_windows(self, dimension, size, step)
+
+    def histc(self, bins: int = 100, min: Any = 0, max: Any = 0) -> Any:  # noqa: A002
+        return ops.histc(self, bins, min, max)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: Any = None) -> Any:
+        return ops.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def _in_place_op(self, name: str, operand: Any, compute: Any) -> Any:
+        """``name`` in place: the in-place rules (an operand that requires grad is refused too),
+        then the values of ``compute`` (the out-of-place op) written back."""
+        self._begin_inplace(name, operand)
+        return self._overwrite(name, compute)
+
+
     def eq(self, other: Any) -> Any:
         """Elementwise ``==``: a bool tensor."""
         return self == _comparand(other, "eq")

@@ -22,7 +22,9 @@ the 2-d Functions over the depth taps); ``dims`` gives the reductions PyTorch's 
 matrix_rank, lstsq), ``linalg_compositions`` (matrix_power, multi_dot, vecdot, diagonal, cond), ``lu``
 (lu_factor, lu, lu_solve, lu_unpack), ``matrix_exp``, ``linalg_extras`` (inv_ex, tensorinv, tensorsolve, vander,
 householder_product),
-``linalg_norms``; ``order_statistics`` (median, kthvalue, mode).
+``linalg_norms``; ``order_statistics`` (median, kthvalue, mode); ``scatter_reduce`` (scatter_add,
+scatter_reduce), ``selection`` (index_fill, masked_select), ``windows`` (Tensor.unfold), ``search`` (searchsorted,
+bucketize, histc, unique_consecutive, unravel_index: no gradient).
 """
 from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
@@ -93,3 +95,7 @@ from .pinv import Pinv
 from .lu import LuFactor
 from .matrix_exp import MatrixExp
 from . import linalg_norms, order_statistics  # torch.linalg's norms; median, kthvalue, mode
+from .scatter_reduce import ScatterReduce, scatter_add, scatter_reduce
+from .selection import index_fill, masked_select
+from .windows import unfold_windows  # Tensor.unfold (ops.unfold is F.unfold)
+from .search import bucketize, histc, searchsorted, unique_consecutive, unravel_index

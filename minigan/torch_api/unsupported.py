@@ -38,7 +38,7 @@ TORCH: Mapping[str, str] = {
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
     **{name: _MISSING_OP
-       for name in ("kron", "histc", "searchsorted", "bucketize")},
+       for name in ("kron",)},
 }
 
 NN: Mapping[str, str] = {
@@ -54,8 +54,7 @@ FUNCTIONAL: Mapping[str, str] = {
 
 TENSOR: Mapping[str, str] = {
     **{name: _MISSING_OP for name in (
-        "scatter_add", "index_fill_", "masked_select",
-        "unfold", "pow_", "bernoulli_", "exponential_", "random_",
+        "pow_", "bernoulli_", "exponential_", "random_",
         "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
     **{name: "tensor storage and strides; the raw array is x.array" for name in (
@@ -80,7 +79,7 @@ FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not to
     name: _MISSING_OP
     for name in ("meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
                  "atleast_2d", "atleast_3d", "block_diag", "cartesian_prod", "chain_matmul", "stft",
-                 "istft", "lu", "unravel_index", "unique_consecutive", "pca_lowrank", "svd_lowrank", "align_tensors")
+                 "istft", "lu", "pca_lowrank", "svd_lowrank", "align_tensors")
 }
 
 LINALG: Mapping[str, str] = {  # torch.linalg
