@@ -420,3 +420,30 @@ def test_drawn_cases_match_the_written_out_references(draw, data):
     x = minigan.tensor(arrays[0], requires_grad=True)
     np.testing.assert_allclose(fn(x).numpy(), want, rtol=1e-10, atol=1e-12)
     assert gradcheck(fn, [x]).ok
+
+
+def test_a_captured_step_through_lu_runs_eagerly_and_says_why():
+    """minigan.replay.compile cannot replay a pivot search (the row order follows the values): it falls back."""
+    from minigan import nn, optim
+    from minigan.replay import compile
+
+    def trained(capture):
+        w = nn.Parameter(constant(G) + 3 * minigan.eye(3, dtype=minigan.float64))
+        opt, said = optim.SGD([w], lr=0.01), []
+
+        def step(b):
+            opt.zero_grad()
+            loss = (LA.lu_solve(*LA.lu_factor(w), b) ** 2).sum()
+            loss.backward()
+            opt.step()
+            return loss
+
+        run = compile(step, log=said.append) if capture else step
+        for _ in range(3):
+            run(constant(B))
+        return w.detach().numpy(), said
+
+    (captured, said), (eager, _) = trained(True), trained(False)
+    np.testing.assert_array_equal(captured, eager)
+    assert said == ["compile: step (3x2) runs eagerly: the LU factorisation's pivot search (the row order depends on "
+                    "the values)"]

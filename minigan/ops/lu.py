@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Tensor, as_tensor
+from ..autograd import Tensor, active_recorder, as_tensor
 from ..autograd.function import Context, Function
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
@@ -71,8 +71,16 @@ def eliminate(a: np.ndarray, search: bool) -> tuple[np.ndarray, np.ndarray, np.n
     return lu, rows, pivots, info
 
 
+def _read_on_the_host(what: str) -> None:
+    """A step captured by minigan.replay.compile cannot replay a choice made from the values: it runs eagerly."""
+    recorder = active_recorder()
+    if recorder is not None:
+        recorder.unsupported(what)
+
+
 def pivot_rows(A: Tensor, pivot: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(rows, pivots, info) of A's matrices, NumPy arrays of A's batch shape plus (m,), (k,) and ()."""
+    _read_on_the_host("the LU factorisation's pivot search (the row order depends on the values)")
     host = backend_of(A.array).to_numpy(A.array)
     m, n = host.shape[-2:]
     batch = host.shape[:-2]
@@ -204,6 +212,7 @@ def _int_tensor(pivots: Any) -> Tensor:
 
 def _rows(name: str, LU: Tensor, pivots: Tensor) -> np.ndarray:
     """The order of A's rows in P^T A from lu_factor's pivots (each in 1..m, as lu_factor gives them)."""
+    _read_on_the_host(f"{name}'s pivots, read on the host")
     host = backend_of(pivots.array).to_numpy(pivots.array)
     if host.size and (host.min() < 1 or host.max() > LU.shape[-2]):
         raise RuntimeError(f"pivots passed to {name} must be between 1 and LU.size(-2) inclusive.Did you properly "
