@@ -495,3 +495,31 @@ def test_drawn_scatter_reduce_matches_the_loop_and_finite_differences(data):
     x, y = T(a, requires_grad=True), T(s, requires_grad=True)
     np.testing.assert_allclose(fn(x, y).numpy(), expected, rtol=1e-12, atol=1e-12)
     assert gradcheck(fn, [x, y]).ok
+
+
+# ------------------------------------------------------------------ the search ops on the strict test device
+def _search_calls(device):
+    def t(values, dtype=None):
+        return minigan.tensor(values, dtype=dtype, device=device)
+    U = t([[1, 1, 2, 2], [3, 3, 1, 4], [3, 3, 1, 4]])
+    yield minigan.searchsorted(t(SEQ), t(VALS), right=True)
+    yield minigan.searchsorted(t([[1., 2., 3.], [2., 4., 6.]]), t([[2.], [5.]]))
+    yield minigan.searchsorted(t([5., 1., 3.]), t([2., 6.]), sorter=t([1, 2, 0]))
+    yield minigan.searchsorted(t([]), t([2.]))
+    yield minigan.bucketize(t(VALS), t(SEQ), out_int32=True)
+    yield minigan.histc(t(H), bins=5)
+    yield minigan.histc(t([]), bins=3)
+    yield from minigan.unique_consecutive(U, return_inverse=True, return_counts=True, dim=1)
+    yield from minigan.unique_consecutive(U, return_inverse=True, return_counts=True)
+    yield from minigan.unique_consecutive(t([]), return_inverse=True, return_counts=True)
+    yield from minigan.unravel_index(t([4, 1, 11, -1]), (3, 4))
+    yield t(X).index_fill(1, t([0, -1]), -1.)
+    yield t(X).masked_select(t([True, False, True]))
+    yield t(X).unfold(1, 2, 1)
+
+
+def test_the_search_ops_run_on_the_strict_test_device_as_on_the_cpu():
+    pytest.importorskip("array_api_strict")
+    for on_cpu, on_device in zip(_search_calls("cpu"), _search_calls("strict")):
+        assert on_device.device.type == "strict" and on_device.dtype == on_cpu.dtype
+        assert on_device.tolist() == on_cpu.tolist()

@@ -62,13 +62,16 @@ def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = Fals
     rows = seq.array
     if sorter is not None:
         rows = _sorted_by(rows, sorter, backend, name)
-    common = np.result_type(seq.dtype, vals.dtype)
-    rows = xp.reshape(xp.astype(rows, backend.native_dtype(common)), (math.prod(seq.shape[:-1]), seq.shape[-1]))
-    wanted = backend.asarray(vals.array, dtype=common)
-    wanted = xp.reshape(wanted, (rows.shape[0], -1)) if seq.ndim > 1 else xp.reshape(wanted, (1, -1))
-    found = [xp.searchsorted(row, part, side="right" if right else "left") for row, part in zip(rows, wanted)] \
-        if seq.ndim > 1 else [xp.searchsorted(rows[0], wanted[0], side="right" if right else "left")]
-    out = xp.reshape(xp.stack(found), tuple(vals.shape))
+    common = backend.native_dtype(np.result_type(seq.dtype, vals.dtype))
+    rows, wanted = xp.astype(rows, common), xp.astype(backend.asarray(vals.array), common)
+    side = "right" if right else "left"
+    if seq.ndim == 1:
+        out = xp.searchsorted(rows, wanted, side=side)
+    else:  # one search per sequence, each with its row of values
+        count = math.prod(seq.shape[:-1])
+        rows, wanted = xp.reshape(rows, (count, seq.shape[-1])), xp.reshape(wanted, (count, vals.shape[-1]))
+        found = [xp.searchsorted(rows[i, :], wanted[i, :], side=side) for i in range(count)]
+        out = xp.reshape(xp.stack(found), tuple(vals.shape)) if found else xp.zeros(tuple(vals.shape), device=rows.device)
     return _result(xp.astype(out, _int_dtype(backend, out_int32)))
 
 
@@ -121,9 +124,9 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
         raise RuntimeError(f"torch.histc: range of [{low:g}, {high:g}] is not finite")
     if low > high:
         raise RuntimeError("torch.histc: max must be larger than min")
-    low_x, high_x = (xp.asarray(v, dtype=flat.dtype) for v in (low, high))
+    low_x, high_x = (xp.asarray(v, dtype=flat.dtype, device=flat.device) for v in (low, high))
     inside = flat[(flat >= low_x) & (flat <= high_x)]
-    position = (inside - low_x) * xp.asarray(float(bins), dtype=flat.dtype) / (high_x - low_x)
+    position = (inside - low_x) * xp.asarray(float(bins), dtype=flat.dtype, device=flat.device) / (high_x - low_x)
     int64 = backend.native_dtype(np.dtype(np.int64))
     which = xp.clip(xp.astype(xp.floor(position), int64), 0, bins - 1)  # the right edge goes in the last bin
     counts = xp.zeros((bins,), dtype=flat.dtype, device=flat.device)
@@ -153,12 +156,12 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     n = lines.shape[0]
     starts = xp.ones((n,), dtype=xp.bool, device=lines.device)
     if n > 1 and lines.shape[1]:
-        starts = xp.concat([starts[:1], xp.any(lines[1:] != lines[:-1], axis=1)])
+        starts = xp.concat([starts[:1], xp.any(lines[1:, :] != lines[:-1, :], axis=1)])
     elif n > 1:
         starts = xp.concat([starts[:1], xp.zeros((n - 1,), dtype=xp.bool, device=lines.device)])
     first = xp.nonzero(starts)[0]
     if dim is None:
-        values = xp.reshape(lines, (-1,))[first]
+        values = xp.take(xp.reshape(lines, (-1,)), first, axis=0)
     else:
         values = xp.moveaxis(xp.take(moved, first, axis=0), 0, axis)
     outputs = [_result(values)]
@@ -166,7 +169,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         inverse = xp.cumulative_sum(xp.astype(starts, int64)) - 1
         outputs.append(_result(xp.reshape(inverse, inverse_shape)))
     if return_counts:
-        ends = xp.concat([first[1:], xp.asarray([n], dtype=first.dtype, device=first.device)])
+        ends = xp.concat([first[1:], xp.asarray([n], dtype=first.dtype, device=first.device)]) if n else first
         outputs.append(_result(xp.astype(ends - first, int64)))
     return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
