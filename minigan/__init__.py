@@ -32,6 +32,10 @@ from .ops.triangular import cholesky_solve
 from .ops.lu import lu_unpack
 from .ops.matrix_exp import matrix_exp
 from .ops.order_statistics import kthvalue, median, mode
+from .ops.builders import (
+    atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, chain_matmul,
+    kron, meshgrid,
+)
 from .ops.scatter_reduce import scatter_add, scatter_reduce
 from .ops.selection import index_fill, masked_select
 from .ops.search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
@@ -94,6 +98,8 @@ __all__ = [
     "unbind", "narrow",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp",
+    "meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "block_diag",
+    "cartesian_prod", "chain_matmul", "kron",
     "scatter_add", "scatter_reduce", "index_fill", "masked_select", "searchsorted", "bucketize", "histc",
     "unique_consecutive", "unravel_index",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",

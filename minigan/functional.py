@@ -10,8 +10,14 @@ from .ops.discrete import unique
 from .ops.search import unique_consecutive, unravel_index
 from .nn.distance import cdist
 from .ops.einsum import einsum, tensordot
+from .ops.builders import (
+    atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, chain_matmul,
+    meshgrid,
+)
 from .torch_api.unsupported import FUNCTIONAL_MODULE as _UNSUPPORTED, module_getattr as _module_getattr
 
-__all__ = ["split", "norm", "unique", "cdist", "einsum", "tensordot", "unique_consecutive", "unravel_index"]
+__all__ = ["split", "norm", "unique", "cdist", "einsum", "tensordot", "unique_consecutive", "unravel_index",
+           "meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "block_diag",
+           "cartesian_prod", "chain_matmul"]
 
 __getattr__ = _module_getattr(__name__, "torch.functional", _UNSUPPORTED)

@@ -1,5 +1,6 @@
-"""PyTorch's in-place elementwise methods (``x.sin_()``, ``x.relu_()``, ``x.round_()``...) and
-in-place shape changes (``x.unsqueeze_(0)``, ``x.squeeze_()``, ``x.t_()``, ``x.transpose_(0, 1)``).
+"""PyTorch's in-place elementwise methods (``x.sin_()``, ``x.relu_()``, ``x.round_()``, ``x.pow_(e)``...)
+and in-place shape changes (``x.unsqueeze_(0)``, ``x.squeeze_()``, ``x.t_()``, ``x.transpose_(0, 1)``,
+``x.resize_(2, 3)``).
 
 They follow the rules of minigan/autograd/inplace.py: under grad mode a leaf that requires grad
 raises PyTorch's error and a tensor with recorded history raises naming the out-of-place form;
@@ -9,9 +10,15 @@ memory; an integer tensor refuses a float result as PyTorch does. A shape change
 tensor's array a view of the old one (other tensors sharing the memory keep their shapes)."""
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any, Callable
 
+import numpy as np
+
+from ..backends import backend_of
 from .inplace import _same_kind, bump_version
+from .pytorch_methods import _sizes
 
 #: The methods ``x.<name>_()`` computed by ``x.<name>()``.
 UNARY = ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "relu", "floor", "ceil", "trunc",
@@ -37,6 +44,16 @@ class InPlaceMathMethods:
     def round_(self, *, decimals: int = 0) -> Any:
         return self._apply_("round", decimals=decimals)
 
+    def pow_(self, exponent: Any) -> Any:
+        """In place: this tensor's values become ``self ** exponent``'s (a number, or a tensor
+        broadcast to this shape); an integer tensor refuses a float result, as PyTorch's."""
+        self._begin_inplace("pow_", exponent)
+        if self.dtype.kind in "iu" and isinstance(exponent, numbers.Integral) and not isinstance(exponent, bool):
+            if exponent < 0:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+            exponent = self.new_tensor(exponent)  # an integer power of integers stays an integer, as PyTorch's
+        return self._overwrite("pow_", lambda tensor: tensor ** exponent)
+
     def _view_(self, name: str, view: Callable[[Any], Any]) -> Any:
         """Give this tensor the shape of ``view(self)`` (an op whose result is a view), in place."""
         self._begin_inplace(name)
@@ -52,6 +69,33 @@ class InPlaceMathMethods:
 
     def transpose_(self, dim0: int, dim1: int) -> Any:
         return self._view_("transpose_", lambda t: t.transpose(dim0, dim1))
+
+    def resize_(self, *sizes: Any, memory_format: Any = None) -> Any:
+        """Give this tensor the shape ``sizes``, keeping its elements in row-major order: a smaller
+        size keeps the first ones (a view of the same memory, as PyTorch's); a larger one keeps
+        them all and appends new elements, which PyTorch leaves uninitialised and minigan sets to 0.
+        The same shape leaves the tensor as it is. A tensor that requires grad refuses, as in
+        PyTorch. (PyTorch reads a non-contiguous tensor's storage in memory order; minigan reads
+        its elements in row-major order.)"""
+        shape = _sizes(sizes)
+        if any(n < 0 for n in shape):
+            raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        array = self._begin_inplace("resize_")
+        if shape == self.shape:
+            return self
+        if memory_format is not None:
+            raise NotImplementedError("resize_: memory_format is not supported by minigan (its tensors are row-major)")
+        backend = backend_of(array)
+        count, flat = math.prod(shape), backend.xp.reshape(array, (-1,))
+        if count > flat.shape[0]:
+            grown = backend.asarray(np.zeros(count, dtype=backend.numpy_dtype(array.dtype)))
+            grown[:flat.shape[0]] = flat
+            flat = grown
+        self.array = backend.xp.reshape(flat[:count], shape)
+        bump_version(self)
+        return self
 
     def t_(self) -> Any:
         if self.ndim > 2:

@@ -302,6 +302,10 @@ class PyTorchMethods(TensorTypeMethods):
     def narrow(self, dim: int, start: Any, length: int) -> Any:
         return narrow(self, dim, start, length)
 
+    def kron(self, other: Any) -> Any:
+        """The Kronecker product with ``other``, as ``torch.kron`` (minigan/ops/builders.py)."""
+        return ops.builders.kron(self, other)
+
     def _new(self, name: str, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
         from ..torch_api import factories  # noqa: PLC0415 - the factories sit above Tensor
 

@@ -12,6 +12,7 @@ from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, d
 from .conversions import ConversionMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
 from .inplace_math import InPlaceMathMethods
+from .inplace_random import InPlaceRandomMethods
 from .math_methods import MathMethods
 from .ops_on_first_use import OpsOnFirstUse
 from .pytorch_methods import PyTorchMethods
@@ -35,7 +36,8 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
     return operator_method
 
 
-class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, ConversionMethods, PyTorchMethods):
+class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
+             PyTorchMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

@@ -5,6 +5,7 @@ registered here (what a case holds: minigan/gradcheck/opcase.py).
 """
 from __future__ import annotations
 
+import warnings
 from operator import methodcaller
 
 import numpy as np
@@ -233,6 +234,24 @@ OP_CASES += [
 OP_CASES += [
     OpCase("lstm_cell", lambda g, c: ops.concatenate(list(ops.lstm_cell(g, c)), -1), [((2, 8), (2, 2)), ((12,), (3,))]),
     OpCase("gru_cell", ops.gru_cell, [((2, 6), (2, 6), (2, 2)), ((9,), (9,), (3,))]),
+]
+
+
+def _chain_matmul(a: Tensor, b: Tensor, c: Tensor) -> Tensor:
+    with warnings.catch_warnings():  # PyTorch's deprecation warning, which chain_matmul gives on every call
+        warnings.simplefilter("ignore")
+        return ops.builders.chain_matmul(a, b, c)
+
+
+# the tensor builders (minigan/ops/builders.py): made of the ops above, their gradients those ops'
+OP_CASES += [
+    OpCase("meshgrid", lambda a, b, c: ops.stack(ops.builders.meshgrid(a, b, c, indexing="xy"), 0), [((3,), (2,), ())]),
+    OpCase("broadcast_tensors", lambda a, b: ops.stack(ops.builders.broadcast_tensors(a, b), 0), [((3, 1), (4,))]),
+    OpCase("atleast_3d", lambda a, b: ops.builders.atleast_3d(a, b)[0] * ops.builders.atleast_3d(b), [((4,), (1, 4))]),
+    OpCase("block_diag", ops.builders.block_diag, [((2, 3), (2,), ()), ((1, 2), (3, 1))]),
+    OpCase("cartesian_prod", ops.builders.cartesian_prod, [((3,), (2,)), ((2,), (1,), (3,))]),
+    OpCase("chain_matmul", _chain_matmul, [((2, 3), (3, 4), (4, 2))]),
+    OpCase("kron", ops.builders.kron, [((2, 3), (3, 2)), ((2,), (2, 3)), ((), (3,))]),
 ]
 
 

@@ -22,7 +22,8 @@ the 2-d Functions over the depth taps); ``dims`` gives the reductions PyTorch's 
 matrix_rank, lstsq), ``linalg_compositions`` (matrix_power, multi_dot, vecdot, diagonal, cond), ``lu``
 (lu_factor, lu, lu_solve, lu_unpack), ``matrix_exp``, ``linalg_extras`` (inv_ex, tensorinv, tensorsolve, vander,
 householder_product),
-``linalg_norms``; ``order_statistics`` (median, kthvalue, mode); ``scatter_reduce`` (scatter_add,
+``linalg_norms``; ``order_statistics`` (median, kthvalue, mode); ``builders`` (meshgrid,
+broadcast_tensors, atleast_1d/2d/3d, block_diag, cartesian_prod, chain_matmul, kron: made of the others); ``scatter_reduce`` (scatter_add,
 scatter_reduce), ``selection`` (index_fill, masked_select), ``windows`` (Tensor.unfold), ``search`` (searchsorted,
 bucketize, histc, unique_consecutive, unravel_index: no gradient).
 """
@@ -99,3 +100,4 @@ from .scatter_reduce import ScatterReduce, scatter_add, scatter_reduce
 from .selection import index_fill, masked_select
 from .windows import unfold_windows  # Tensor.unfold (ops.unfold is F.unfold)
 from .search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
+from . import builders  # meshgrid, broadcast_tensors, block_diag, kron...: made of the ops above

@@ -53,9 +53,6 @@ FUNCTIONAL: Mapping[str, str] = {
 }
 
 TENSOR: Mapping[str, str] = {
-    **{name: _MISSING_OP for name in (
-        "pow_", "bernoulli_", "exponential_", "random_",
-        "resize_")},
     **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
     **{name: "tensor storage and strides; the raw array is x.array" for name in (
         "stride", "storage", "untyped_storage", "data_ptr", "storage_offset", "nbytes",
@@ -77,9 +74,8 @@ CUDA: Mapping[str, str] = {
 
 FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not torch.nn.functional)
     name: _MISSING_OP
-    for name in ("meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
-                 "atleast_2d", "atleast_3d", "block_diag", "cartesian_prod", "chain_matmul", "stft",
-                 "istft", "lu", "pca_lowrank", "svd_lowrank", "align_tensors")
+    for name in ("stft", "istft",
+                 "lu", "pca_lowrank", "svd_lowrank", "align_tensors")
 }
 
 LINALG: Mapping[str, str] = {  # torch.linalg
