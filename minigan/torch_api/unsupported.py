@@ -31,7 +31,6 @@ TORCH: Mapping[str, str] = {
     "multiprocessing": "torch.multiprocessing",
     "fft": "FFTs (torch.fft)",
     "sparse": "sparse tensors",
-    "distributions": "probability distributions (torch.distributions)",
     "vmap": "vectorising maps (torch.vmap)",
     "func": "function transforms (torch.func)",
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
@@ -98,6 +97,18 @@ SPECIAL: Mapping[str, str] = {  # torch.special
                     "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
                     "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "hermite_polynomial_h",
                     "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p")},
+}
+
+DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
+    name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
+          "Categorical, OneHotCategorical, MultivariateNormal and Independent"
+    for name in ("Beta", "Binomial", "Cauchy", "Chi2", "ContinuousBernoulli", "Dirichlet", "ExponentialFamily",
+                 "FisherSnedecor", "Gamma", "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy",
+                 "HalfNormal", "InverseGamma", "Kumaraswamy", "LKJCholesky", "LogNormal", "LogisticNormal",
+                 "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial",
+                 "OneHotCategoricalStraightThrough", "Pareto", "Poisson", "RelaxedBernoulli",
+                 "RelaxedOneHotCategorical", "StudentT", "TransformedDistribution", "VonMises", "Weibull",
+                 "Wishart", "transforms", "constraint_registry", "biject_to", "transform_to")
 }
 
 DATA: Mapping[str, str] = {

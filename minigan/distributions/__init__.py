@@ -1,0 +1,32 @@
+"""``torch.distributions`` as ``minigan.distributions``: the probability laws that VAEs, policy gradients
+and some GANs use, with PyTorch's constructors (``probs=`` or ``logits=``...), shapes (``batch_shape``,
+``event_shape``), ``sample``/``rsample``, ``log_prob``, ``entropy``, ``cdf``/``icdf``, moments,
+``expand``, argument and sample validation, and ``kl_divergence``/``register_kl``.
+
+Draws come from the Generator that ``minigan.manual_seed`` seeds (so a seed fixes them), not from
+PyTorch's stream. The families PyTorch has and minigan lacks (Beta, Gamma, Dirichlet, transforms...)
+say so in one line."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
+from . import constraints, kl
+from .bernoulli import Bernoulli
+from .categorical import Categorical
+from .distribution import Distribution
+from .exponential import Exponential
+from .independent import Independent
+from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .multivariate_normal import MultivariateNormal
+from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
+from .uniform import Uniform
+
+__all__ = [
+    "Bernoulli", "Categorical", "Distribution", "Exponential", "Independent", "Laplace", "MultivariateNormal",
+    "Normal", "OneHotCategorical", "Uniform", "constraints", "kl", "kl_divergence", "register_kl",
+]
+
+__getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

@@ -1,0 +1,312 @@
+"""The regions a parameter or a sample must lie in, as ``torch.distributions.constraints``: each
+constraint's ``check(value)`` answers, per event, whether ``value`` is inside (a bool Tensor of the
+value's shape less ``event_dim`` dimensions). Checks read the values on the host; they record nothing.
+
+The names are PyTorch's: ``real``, ``positive``, ``unit_interval``, ``simplex``, ``boolean``,
+``one_hot``, ``lower_cholesky``, ``positive_definite``, ``interval(lo, hi)``, ``independent(c, n)``..."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd import Tensor
+from ..backends import to_numpy
+from ..ops.cholesky import failing_minors
+
+__all__ = [
+    "Constraint", "boolean", "dependent", "dependent_property", "greater_than", "greater_than_eq", "independent",
+    "integer_interval", "interval", "half_open_interval", "is_dependent", "less_than", "lower_cholesky",
+    "lower_triangular", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
+    "positive_integer", "positive_semidefinite", "real", "real_vector", "simplex", "square", "symmetric",
+    "unit_interval",
+]
+
+
+def _host(value: Any) -> np.ndarray:
+    """The values of a Tensor, array or number as a NumPy array."""
+    return np.asarray(to_numpy(value.array) if isinstance(value, Tensor) else value)
+
+
+def _answer(ok: Any) -> Tensor:
+    return Tensor._make(np.asarray(ok, dtype=bool), False, None)
+
+
+class Constraint:
+    """A region of values. ``is_discrete``: whether it is a set of separate points; ``event_dim``: how
+    many rightmost dimensions make one event (``check`` reduces over them)."""
+
+    is_discrete = False
+    event_dim = 0
+
+    def check(self, value: Any) -> Tensor:
+        with np.errstate(all="ignore"):  # inf and NaN are values to judge, not faults
+            return _answer(self._inside(_host(value)))
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return type(self).__name__.lstrip("_") + "()"
+
+
+class _Dependent(Constraint):
+    """A placeholder for a region that depends on other parameters: it cannot be checked. What is known
+    of it without a distribution (``is_discrete``, ``event_dim``) may be given; the rest raises."""
+
+    def __init__(self, **known: Any) -> None:
+        self._known = {name: value for name, value in known.items() if value is not NotImplemented}
+
+    def _fact(self, name: str) -> Any:
+        if name not in self._known:
+            raise NotImplementedError(f"the {name} of a dependent constraint is known only from its distribution")
+        return self._known[name]
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return self._fact("is_discrete")
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return self._fact("event_dim")
+
+    def __call__(self, **known: Any) -> "_Dependent":
+        return _Dependent(**known)
+
+    def check(self, value: Any) -> Tensor:
+        raise ValueError("Cannot determine validity of dependent constraint")
+
+
+def is_dependent(constraint: Any) -> bool:
+    """Whether ``constraint`` is the unchecked placeholder (a region given by other parameters)."""
+    return isinstance(constraint, _Dependent)
+
+
+class dependent_property(property, _Dependent):  # noqa: N801 - PyTorch's name
+    """A property whose value is a constraint built from the instance (Uniform's support is
+    interval(low, high)); on the class it stands for a dependent constraint."""
+
+    def __init__(self, fn: Any = None, **known: Any) -> None:
+        property.__init__(self, fn)
+        _Dependent.__init__(self, **known)
+
+    def __call__(self, fn: Any) -> "dependent_property":  # type: ignore[override]
+        return dependent_property(fn, **self._known)
+
+
+class _IndependentConstraint(Constraint):
+    """``base`` with its ``reinterpreted_batch_ndims`` rightmost batch dimensions read as one event:
+    an event is inside when all its entries are."""
+
+    def __init__(self, base_constraint: Constraint, reinterpreted_batch_ndims: int) -> None:
+        if not isinstance(base_constraint, Constraint):
+            raise TypeError(f"base_constraint must be a Constraint, got {type(base_constraint).__name__}")
+        if not isinstance(reinterpreted_batch_ndims, int) or reinterpreted_batch_ndims < 0:
+            raise ValueError(f"reinterpreted_batch_ndims must be an int >= 0, got {reinterpreted_batch_ndims!r}")
+        self.base_constraint = base_constraint
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return self.base_constraint.event_dim + self.reinterpreted_batch_ndims
+
+    def check(self, value: Any) -> Tensor:
+        inner = _host(self.base_constraint.check(value))
+        n = self.reinterpreted_batch_ndims
+        if inner.ndim < n:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {_host(value).ndim}")
+        return _answer(inner.reshape(inner.shape[:inner.ndim - n] + (-1,)).all(-1) if n else inner)
+
+    def __repr__(self) -> str:
+        return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
+
+
+class _Real(Constraint):
+    """Every number but NaN (the infinities included)."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return ~np.isnan(v)
+
+
+class _Bounded(Constraint):
+    """A region given by a lower and/or an upper bound (numbers or Tensors, broadcast against the value)."""
+
+    def __init__(self, lower_bound: Any = None, upper_bound: Any = None) -> None:
+        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+
+    def _bounds(self) -> tuple[Any, Any]:
+        return (None if self.lower_bound is None else _host(self.lower_bound),
+                None if self.upper_bound is None else _host(self.upper_bound))
+
+    def __repr__(self) -> str:
+        shown = [f"{name}={getattr(self, name)}" for name in ("lower_bound", "upper_bound")
+                 if getattr(self, name) is not None]
+        return f"{type(self).__name__.lstrip('_')}({', '.join(shown)})"
+
+
+class _GreaterThan(_Bounded):
+    """(lower_bound, inf]."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return v > self._bounds()[0]
+
+
+class _GreaterThanEq(_Bounded):
+    """[lower_bound, inf]."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return v >= self._bounds()[0]
+
+
+class _LessThan(_Bounded):
+    """[-inf, upper_bound)."""
+
+    def __init__(self, upper_bound: Any) -> None:
+        super().__init__(None, upper_bound)
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return v < self._bounds()[1]
+
+
+class _Interval(_Bounded):
+    """[lower_bound, upper_bound]."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        low, high = self._bounds()
+        return (v >= low) & (v <= high)
+
+
+class _HalfOpenInterval(_Bounded):
+    """[lower_bound, upper_bound)."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        low, high = self._bounds()
+        return (v >= low) & (v < high)
+
+
+class _IntegerInterval(_Bounded):
+    """The integers in [lower_bound, upper_bound]."""
+
+    is_discrete = True
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        low, high = self._bounds()
+        return (np.mod(v, 1) == 0) & (v >= low) & (v <= high)
+
+
+class _IntegerGreaterThan(_Bounded):
+    """The integers >= lower_bound."""
+
+    is_discrete = True
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return (np.mod(v, 1) == 0) & (v >= self._bounds()[0])
+
+
+class _Boolean(Constraint):
+    """{0, 1}."""
+
+    is_discrete = True
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return (v == 0) | (v == 1)
+
+
+class _OneHot(Constraint):
+    """Vectors of zeros with a single one."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return ((v == 0) | (v == 1)).all(-1) & (v.sum(-1) == 1)
+
+
+class _Simplex(Constraint):
+    """Non-negative vectors summing to 1 (within 1e-6, as PyTorch's)."""
+
+    event_dim = 1
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return (v >= 0).all(-1) & (np.abs(v.sum(-1) - 1) < 1e-6)
+
+
+class _LowerTriangular(Constraint):
+    """Square matrices with zeros above the diagonal."""
+
+    event_dim = 2
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return (np.tril(v) == v).all((-2, -1))
+
+
+class _LowerCholesky(_LowerTriangular):
+    """Lower-triangular matrices with a positive diagonal (a Cholesky factor)."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return super()._inside(v) & (np.diagonal(v, axis1=-2, axis2=-1) > 0).all(-1)
+
+
+class _Square(Constraint):
+    """Matrices with as many rows as columns."""
+
+    event_dim = 2
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return np.full(v.shape[:-2], v.shape[-2] == v.shape[-1])
+
+
+class _Symmetric(_Square):
+    """Square matrices equal to their transpose (within atol 1e-6 and rtol 1e-5, as PyTorch's isclose)."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        square = super()._inside(v)
+        if not square.all():
+            return square
+        return np.isclose(v, np.swapaxes(v, -1, -2), rtol=1e-5, atol=1e-6).all((-2, -1))
+
+
+class _PositiveSemidefinite(_Symmetric):
+    """Symmetric matrices with no negative eigenvalue."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        symmetric = super()._inside(v)
+        return symmetric if not symmetric.all() else (np.linalg.eigvalsh(v) >= 0).all(-1)
+
+
+class _PositiveDefinite(_Symmetric):
+    """Symmetric matrices with a Cholesky factor (every eigenvalue positive)."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        symmetric = super()._inside(v)
+        return symmetric if not symmetric.all() else failing_minors(v) == 0
+
+
+dependent = _Dependent()
+independent = _IndependentConstraint
+boolean = _Boolean()
+one_hot = _OneHot()
+real = _Real()
+real_vector = independent(real, 1)
+positive = _GreaterThan(0.0)
+nonnegative = _GreaterThanEq(0.0)
+greater_than = _GreaterThan
+greater_than_eq = _GreaterThanEq
+less_than = _LessThan
+interval = _Interval
+half_open_interval = _HalfOpenInterval
+unit_interval = _Interval(0.0, 1.0)
+integer_interval = _IntegerInterval
+nonnegative_integer = _IntegerGreaterThan(0)
+positive_integer = _IntegerGreaterThan(1)
+simplex = _Simplex()
+lower_triangular = _LowerTriangular()
+lower_cholesky = _LowerCholesky()
+square = _Square()
+symmetric = _Symmetric()
+positive_semidefinite = _PositiveSemidefinite()
+positive_definite = _PositiveDefinite()
