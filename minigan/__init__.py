@@ -29,7 +29,7 @@ from .ops.matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .ops.linalg import det, inv as inverse, logdet, slogdet
 from .ops.svd import svd_uv as svd  # torch.svd: (U, S, V), some=True
 from .ops.triangular import cholesky_solve
-from .ops.lu import lu_unpack
+from .ops.lu import lu_deprecated as lu, lu_solve_deprecated as lu_solve, lu_unpack  # torch.lu, lu_solve: deprecated
 from .ops.matrix_exp import matrix_exp
 from .ops.order_statistics import kthvalue, median, mode
 from .ops.builders import (
@@ -98,7 +98,7 @@ __all__ = [
     "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
     "unbind", "narrow",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
-    "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp",
+    "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp", "lu", "lu_solve",
     "meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "block_diag",
     "cartesian_prod", "chain_matmul", "kron",
     "scatter_add", "scatter_reduce", "index_fill", "masked_select", "searchsorted", "bucketize", "histc",

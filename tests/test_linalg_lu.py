@@ -447,3 +447,18 @@ def test_a_captured_step_through_lu_runs_eagerly_and_says_why():
     np.testing.assert_array_equal(captured, eager)
     assert said == ["compile: step (3x2) runs eagerly: the LU factorisation's pivot search (the row order depends on "
                     "the values)"]
+
+
+def test_the_deprecated_torch_lu_and_lu_solve_warn_and_work_as_pytorchs():
+    a, b = constant([[1.0, 2.0], [3.0, 4.0]]), constant([[1.0], [1.0]])
+    with pytest.warns(UserWarning, match=r"^torch.lu is deprecated in favor of torch.linalg.lu_factor"):
+        factors = minigan.lu(a)
+    assert type(factors) is tuple and factors[1].tolist() == [2, 2]
+    close(factors[0], [[3.0, 4.0], [1 / 3, 2 / 3]])
+    with pytest.warns(UserWarning, match=r"^torch.lu is deprecated"):
+        with_info = constant([[1.0, 2.0], [2.0, 4.0]]).lu(get_infos=True)  # singular: info, no error
+    assert type(with_info).__name__ == "_lu_with_info" and with_info.info.item() == 2
+    with pytest.warns(UserWarning, match=r"^torch.lu_solve is deprecated in favor of torch.linalg.lu_solve"):
+        close(minigan.lu_solve(b, *factors), [[-1.0], [1.0]])
+    with pytest.warns(UserWarning, match=r"^torch.lu_solve is deprecated"):
+        close(b.lu_solve(*factors), [[-1.0], [1.0]])

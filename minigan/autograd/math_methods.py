@@ -174,6 +174,12 @@ class MathMethods:
     def matrix_exp(self) -> Any:
         return ops.matrix_exp.matrix_exp(self)
 
+    def lu(self, pivot: bool = True, get_infos: bool = False) -> Any:
+        return ops.lu.lu_deprecated(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data: Any, LU_pivots: Any) -> Any:  # noqa: N803 - PyTorch's names
+        return ops.lu.lu_solve_deprecated(self, LU_data, LU_pivots)
+
     def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
         return ops.svd.svd_uv(self, some, compute_uv)
 

@@ -13,6 +13,7 @@ packed LU and B as PyTorch's do."""
 from __future__ import annotations
 
 import math
+import warnings
 from collections import namedtuple
 from typing import Any
 
@@ -38,6 +39,17 @@ LuFactorExResult = namedtuple("linalg_lu_factor_ex", ["LU", "pivots", "info"])
 LuResult = namedtuple("linalg_lu", ["P", "L", "U"])
 #: What ``torch.lu_unpack`` returns: ``.P``, ``.L``, ``.U``.
 LuUnpackResult = namedtuple("lu_unpack", ["P", "L", "U"])
+#: What the deprecated ``torch.lu(A, get_infos=True)`` returns: ``.LU``, ``.pivots``, ``.info``.
+LuWithInfoResult = namedtuple("_lu_with_info", ["LU", "pivots", "info"])
+
+_LU_DEPRECATED = ("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be "
+                  "removed in a future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced "
+                  "with\nLU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info = torch.lu(A, "
+                  "compute_pivots, get_infos=True)\nshould be replaced with\nLU, pivots, info = "
+                  "torch.linalg.lu_factor_ex(A, compute_pivots)")
+_LU_SOLVE_DEPRECATED = ("torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a future "
+                        "PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = "
+                        "torch.lu_solve(B, LU, pivots)\nshould be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)")
 
 
 def eliminate(a: np.ndarray, search: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -290,3 +302,18 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoin
         raise LinAlgError(f"{name}: U has a zero on its diagonal (the matrix is singular), so the system has no "
                           "unique solution (PyTorch returns inf or NaN there)") from None
     return _mT(x) if transposed else x
+
+
+def lu_deprecated(A: Tensor, pivot: bool = True, get_infos: bool = False) -> Any:
+    """The deprecated ``torch.lu`` (and ``A.lu()``): (LU, pivots) as lu_factor_ex, with info too when
+    ``get_infos``; no error for a singular matrix. It warns, as PyTorch's does."""
+    warnings.warn(_LU_DEPRECATED, UserWarning, stacklevel=2)
+    LU, pivots, info = lu_factor_ex(A, pivot=pivot)
+    return LuWithInfoResult(LU, pivots, info) if get_infos else (LU, pivots)
+
+
+def lu_solve_deprecated(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+    """The deprecated ``torch.lu_solve(b, LU_data, LU_pivots)`` (and ``b.lu_solve(...)``): linalg.lu_solve with
+    its arguments reversed. It warns, as PyTorch's does."""
+    warnings.warn(_LU_SOLVE_DEPRECATED, UserWarning, stacklevel=2)
+    return lu_solve(LU_data, LU_pivots, b)
