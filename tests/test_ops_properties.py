@@ -17,6 +17,8 @@ from hypothesis.extra import numpy as hnp
 from minigan import ops
 from minigan.ops import convolution as conv
 from minigan.ops.ctc import CtcLoss
+from minigan.ops.incomplete_gamma import Gammainc, Gammaincc
+from minigan.ops.zeta import Zeta
 from minigan import Function
 from minigan.gradcheck import gradcheck
 from minigan.gradcheck.cases import lay_out
@@ -27,6 +29,7 @@ from minigan.ops.random_activations import GumbelNoise, RReLU
 from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
 from test_ctc_loss import draw_property as draw_ctc_loss
+from test_special_more import draw_property as draw_special_more
 from test_indexing_search import draw_scatter_reduce
 from test_linalg_lu import draw_lu_factor, draw_matrix_exp
 
@@ -885,6 +888,10 @@ def _(data):
     n = data.draw(st.integers(1, 4))
     a = positive(values(data, data.draw(SHAPES)))
     return Drawn(lambda x: ops.polygamma(n, x), [a], _polygamma_by_hand(n, a))
+
+
+for _kind, _function in (("zeta", Zeta), ("gammainc", Gammainc), ("gammaincc", Gammaincc)):  # tests/test_special_more.py
+    prop(_function)(lambda data, kind=_kind: Drawn(*draw_special_more(kind, data, values, SHAPES)))
 
 
 @prop(RReLU)

@@ -86,18 +86,7 @@ LINALG: Mapping[str, str] = {  # torch.linalg
        for name in ("eig", "eigvals", "ldl_factor", "ldl_factor_ex", "ldl_solve")},
 }
 
-SPECIAL: Mapping[str, str] = {  # torch.special
-    **{name: "this special function; minigan.special has the gamma family, i0/i1 and their scaled forms, the "
-             "normal distribution's, logit, xlogy, entr, sinc and the erf family"
-       for name in ("zeta", "gammainc", "gammaincc", "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1",
-                    "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
-                    "scaled_modified_bessel_k1", "spherical_bessel_j0")},
-    **{name: "the orthogonal polynomials of torch.special"
-       for name in ("chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
-                    "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
-                    "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "hermite_polynomial_h",
-                    "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p")},
-}
+SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one of its functions
 
 DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "

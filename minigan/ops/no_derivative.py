@@ -1,0 +1,44 @@
+"""The backward node PyTorch calls NotImplemented, for the results whose derivative PyTorch does not
+implement in one argument (torch.special.gammainc and gammaincc in their first, zeta in its first):
+the result requires grad when such an input does, as PyTorch's, and a backward pass that reaches that
+input raises NotImplementedError, one line naming the function. It is no op (no Function): it computes nothing and has no
+gradient to check; a gradient for a differentiable part of the result passes through it unchanged."""
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from ..autograd import Tensor, is_grad_enabled
+from ..autograd.function import Context
+
+
+class DerivativeNotImplemented:
+    """The ``ctx.function`` of such a result: its inputs are the Tensors whose derivative is missing,
+    then (last) the differentiable result itself, whose gradient is the incoming one."""
+
+    saved_inputs: tuple[int, ...] = ()  # backward reads no values
+    saves_output = False
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        name = ctx.options["name"]
+        if any(ctx.needs_input_grad[:-1]):
+            raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+        return (None,) * (len(ctx.inputs) - 1) + (grad,)
+
+
+def without_derivative(result: Tensor, name: str, *inputs: Tensor) -> Tensor:
+    """``result`` (computed from ``inputs`` and maybe others), linked to those ``inputs`` that require
+    grad through a node whose backward raises "the derivative for '<name>' is not implemented."."""
+    wanting = tuple(t for t in inputs if t.requires_grad)
+    if not wanting or not is_grad_enabled():
+        return result
+    ctx = Context()
+    ctx.function = DerivativeNotImplemented
+    ctx.options = {"name": name}
+    ctx.inputs = wanting + (result,)
+    ctx.needs_input_grad = tuple(t.requires_grad for t in ctx.inputs)
+    ctx.versions = tuple(0 if t._vc is None else t._vc[0] for t in ctx.inputs)
+    output = Tensor._make(result.array, True, ctx)
+    ctx._output_ref = weakref.ref(output)
+    return output
