@@ -36,8 +36,6 @@ TORCH: Mapping[str, str] = {
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
-    **{name: _MISSING_OP
-       for name in ("kron",)},
 }
 
 NN: Mapping[str, str] = {
