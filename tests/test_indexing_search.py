@@ -523,3 +523,52 @@ def test_the_search_ops_run_on_the_strict_test_device_as_on_the_cpu():
     for on_cpu, on_device in zip(_search_calls("cpu"), _search_calls("strict")):
         assert on_device.device.type == "strict" and on_device.dtype == on_cpu.dtype
         assert on_device.tolist() == on_cpu.tolist()
+
+
+# ------------------------------------------------------------------ a captured step replays them
+def test_a_step_through_these_ops_is_replayed_bit_for_bit():
+    import minigan.replay
+
+    rng = np.random.default_rng(0)
+    index = minigan.tensor(rng.integers(0, 3, (5, 4)))
+    batches = [rng.standard_normal((5, 4)).astype(np.float32) * 0.3 for _ in range(5)]
+
+    def make():
+        minigan.manual_seed(0)
+        layer = minigan.nn.Linear(4, 4)
+        optimizer = minigan.optim.SGD(layer.parameters(), lr=0.01)
+
+        def step(x):
+            optimizer.zero_grad()
+            h = layer(x)
+            total = h.scatter_add(0, index[:2], h).sum() + h.index_fill(1, T([0, 2]), 0.5).sum()
+            for reduce in ("sum", "prod", "mean", "amax", "amin"):
+                total = total + h[:3].scatter_reduce(0, index, h, reduce, include_self=reduce != "mean").sum()
+            total = total + h.masked_select(T([True, False, True, True])).sum() + (h.unfold(1, 2, 1) ** 2).sum()
+            total.backward()
+            optimizer.step()
+            return total
+        return step, layer
+
+    step, layer = make()
+    eager = [step(minigan.tensor(x)).numpy() for x in batches]
+    eager_weight = layer.weight.numpy().copy()
+    step, layer = make()
+    said = []
+    compiled = minigan.replay.compile(step, log=said.append)
+    replayed = [np.asarray(compiled(x)[0]) for x in batches]
+    assert said == [] and compiled.replays == 3
+    assert np.array_equal(np.array(eager), np.array(replayed)) and np.array_equal(layer.weight.numpy(), eager_weight)
+
+
+def test_scatter_with_reduce_add_or_multiply_as_pytorch():
+    # PyTorch 2.14: x.clone().scatter_(0, idx, src or 2.0, reduce=...)
+    assert T(X).scatter_(0, T(IDX), T(SRC), reduce="add").tolist() == [[11., 52., 93.], [44., 25., 6.]]
+    assert T(X).scatter_(0, T(IDX), 2.0, reduce="add").tolist() == [[3., 4., 7.], [6., 7., 6.]]
+    assert T(X).scatter_(0, T(IDX), T(SRC), reduce="multiply").tolist() == [[10., 100., 5400.], [160., 100., 6.]]
+    assert T(X).scatter_(0, T(IDX), value=2.0, reduce="multiply").tolist() == [[2., 4., 12.], [8., 10., 6.]]
+    assert T(X).scatter(0, T(IDX), T(SRC), reduce="add").tolist() == [[11., 52., 93.], [44., 25., 6.]]
+    with pytest.raises(RuntimeError, match="reduce argument must be either add or multiply."):
+        T(X).scatter_(0, T(IDX), T(SRC), reduce="sum")
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        T(X, requires_grad=True).scatter_(0, T(IDX), T(SRC), reduce="add")

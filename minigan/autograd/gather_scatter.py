@@ -56,14 +56,19 @@ def gather(tensor: Any, dim: Any, index: Any) -> Any:
 def scatter_(tensor: Any, dim: Any, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Any:
     """Write ``src`` (a Tensor, its leading ``index.shape`` block) or ``value`` (a number) into
     ``tensor`` along ``dim`` at ``index``, in place; returns ``tensor``. Where ``index`` names one
-    place twice, the last write stays (PyTorch leaves that order undefined)."""
-    if reduce is not None:
-        raise RuntimeError("scatter_(): reduce= is not supported by minigan; use scatter_reduce_(dim, index, src, "
-                           "'sum' or 'prod') instead")
+    place twice, the last write stays (PyTorch leaves that order undefined). With ``reduce="add"`` or
+    ``"multiply"`` each write adds or multiplies instead, once per time ``index`` names the place
+    (``scatter_reduce_`` with "sum" or "prod")."""
     if isinstance(src, numbers.Number) and not hasattr(src, "requires_grad"):
         src, value = None, src
     if (src is None) == (value is None):
         raise TypeError("scatter_(): give src (a Tensor) or value (a number), one of them")
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        if src is None:  # the value, once per place of index
+            src = tensor.new_full(tuple(getattr(index, "shape", ())), value)
+        return tensor.scatter_reduce_(dim, index, src, "sum" if reduce == "add" else "prod")
     if src is None:
         tensor[_full_index("scatter_", tensor, dim, index)] = value
         return tensor
