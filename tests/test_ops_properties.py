@@ -25,6 +25,8 @@ from minigan.gradcheck.cases import lay_out
 from minigan.gradcheck.coverage import function_classes, recorded_contexts
 from minigan.nn import functional as F
 from minigan.nn.losses import BCEWithLogitsMean, BinaryCrossEntropy
+from minigan import nn
+from minigan.nn.backward_hooks import HookGate, HookPass
 from minigan.ops.random_activations import GumbelNoise, RReLU
 from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
@@ -909,6 +911,27 @@ def _(data):
     noisy = a - np.log(np.random.default_rng(seed).standard_exponential(size=a.shape))
     soft = np.exp(noisy - noisy.max(-1, keepdims=True))
     return Drawn(lambda x: F.gumbel_softmax(x, rng=np.random.default_rng(seed)), [a], soft / soft.sum(-1, keepdims=True))
+
+
+@prop(HookGate)
+@prop(HookPass)
+def _(data):
+    """A module of one or two inputs, a * tanh(b), with full backward hooks that keep the gradients
+    (None, or the tuple they were given): its gates pass the gradients through unchanged."""
+    shape = data.draw(SHAPES)
+    a, b = values(data, shape), values(data, shape)
+    keep = data.draw(st.booleans(), label="hooks return their tuple")
+
+    class Pair(nn.Module):
+        def forward(self, x, y=None):
+            return x * (x if y is None else y).tanh()
+
+    module = Pair()
+    module.register_full_backward_pre_hook(lambda m, grad_output: grad_output if keep else None)
+    module.register_full_backward_hook(lambda m, grad_input, grad_output: grad_input if keep else None)
+    if data.draw(st.booleans(), label="one input"):
+        return Drawn(lambda x: module(x), [a], a * np.tanh(a))
+    return Drawn(lambda x, y: module(x, y), [a, b], a * np.tanh(b))
 
 
 # ------------------------------------------------------------------ the tests

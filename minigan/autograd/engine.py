@@ -155,13 +155,17 @@ def _run_backward(
 def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: dict[int, _Accumulator],
                retain_graph: bool, create_graph: bool, wanted: set[int] | None, leads_to_wanted: set[int],
                tracer: Any) -> None:
-    """The chain rule, node by node from the outputs (see _run_backward)."""
+    """The chain rule, node by node from the outputs (see _run_backward). A tensor's hooks
+    (minigan/autograd/hooks.py) run where they apply; a tensor without any costs one test."""
     recorder = active_recorder()
     with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
             accumulated = pending.pop(id(node), None)
             if accumulated is None:
                 continue
+            hooks = node._hooks
+            if hooks is not None and hooks.tensor:
+                accumulated = _run_tensor_hooks(hooks, accumulated, recorder)
             grad = accumulated.grad
             if wanted is not None and id(node) in wanted:
                 results[id(node)] = accumulated
@@ -171,6 +175,8 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     tracer.leaf(node, grad)
                 if wanted is None:
                     _accumulate_into_leaf(node, grad, accumulated.owned, create_graph)
+                    if hooks is not None and hooks.post_accumulate:
+                        _run_post_accumulate(hooks, node, recorder)
                 continue
             if ctx.freed:
                 raise RuntimeError(
@@ -194,6 +200,8 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "
                     f"gradients for {len(ctx.inputs)} inputs"
                 )
+            if hooks is not None and hooks.node:  # Module.register_backward_hook's, on the grad_fn
+                input_grads = _run_node_hooks(hooks, input_grads, needs, grad, recorder)
             for index, (parent, parent_grad, needed) in enumerate(zip(ctx.inputs, input_grads, needs)):
                 if parent_grad is None or not needed:
                     continue
@@ -204,6 +212,26 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     pending[id(parent)] = _Accumulator(parent_grad, owned=_is_fresh(parent_grad, grad))
             if not retain_graph:
                 ctx.free()
+
+
+def _run_tensor_hooks(hooks: Any, accumulated: _Accumulator, recorder: Any) -> _Accumulator:
+    """The gradient after the tensor's ``register_hook`` hooks. The hooks may keep what they are
+    given, so from here on it is never written into (a leaf's ``.grad`` gets a copy)."""
+    if recorder is not None:
+        recorder.unsupported("a tensor hook (Tensor.register_hook)")
+    return _Accumulator(hooks.run_tensor_hooks(accumulated.grad), owned=False)
+
+
+def _run_node_hooks(hooks: Any, input_grads: tuple, needs: tuple[bool, ...], grad: Tensor, recorder: Any) -> tuple:
+    if recorder is not None:
+        recorder.unsupported("a backward hook on a grad_fn (Module.register_backward_hook)")
+    return hooks.run_node_hooks(tuple(g if needed else None for g, needed in zip(input_grads, needs)), grad)
+
+
+def _run_post_accumulate(hooks: Any, leaf: Tensor, recorder: Any) -> None:
+    if recorder is not None:
+        recorder.unsupported("a post-accumulate-grad hook (Tensor.register_post_accumulate_grad_hook)")
+    hooks.run_post_accumulate(leaf)
 
 
 _RECORDABLE = "return Tensors built from ctx.inputs with Tensor ops, so that create_graph can record them"
@@ -297,6 +325,8 @@ def backward(
         for tensor, gradient in zip(inputs, gradients):
             if gradient is not None:
                 _accumulate_into_leaf(tensor, gradient, True, create_graph)  # grad() hands out its own arrays
+                if tensor._hooks is not None and tensor._hooks.post_accumulate and tensor._ctx is None:
+                    _run_post_accumulate(tensor._hooks, tensor, active_recorder())
         return
     seeds = _seed_gradients(tensors, grad_tensors)
     _run_backward(tensors, seeds, bool(retain_graph) or create_graph, create_graph, wanted=None)

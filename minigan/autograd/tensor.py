@@ -10,6 +10,7 @@ from ..backends import Device, backend_for, backend_of, to_numpy
 from .array_methods import ArrayMethods
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
+from .hooks import HookMethods
 from .inplace import InPlaceMethods, shared_counter, version_of
 from .inplace_math import InPlaceMathMethods
 from .inplace_random import InPlaceRandomMethods
@@ -19,6 +20,7 @@ from .pytorch_methods import PyTorchMethods
 
 if TYPE_CHECKING:
     from .function import Context
+    from .hooks import TensorHooks
 
 Shape = tuple[int, ...]
 GRAD_DTYPE_ERROR = "only Tensors of floating point dtype can require gradients"
@@ -37,7 +39,8 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
 
 
 class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
-             PyTorchMethods):
+             PyTorchMethods,
+             HookMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the
@@ -46,7 +49,7 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
     recorded op (the leaves).
     """
 
-    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "_vc", "__weakref__")
+    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "_vc", "_hooks", "__weakref__")
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
     is_parameter = False  #: True on nn.Parameter (the graph pictures mark parameters by it)
 
@@ -59,6 +62,7 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
             raise RuntimeError(GRAD_DTYPE_ERROR)
         self._ctx: Context | None = None
         self._vc: list[int] | None = None  # the version counter (minigan/autograd/inplace.py)
+        self._hooks: TensorHooks | None = None  # register_hook's (minigan/autograd/hooks.py)
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool, ctx: "Context | None") -> "Tensor":
@@ -69,6 +73,7 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
         tensor.requires_grad = requires_grad
         tensor._ctx = ctx
         tensor._vc = None
+        tensor._hooks = None
         return tensor
 
     # ----------------------------------------------------------------- properties

@@ -209,6 +209,18 @@ def _grid_sample_case(mode: str, padding_mode: str, align_corners: bool) -> OpCa
 _BAG_INPUT, _BAG_OFFSETS = np.array([4, 1, 1, 0, 2, 3]), np.array([0, 2, 2, 5])  # bag 1 empty, row 1 twice
 
 
+class _Pair(nn.Module):
+    """a * tanh(b), for the gates of a Module's backward hooks (minigan/nn/backward_hooks.py)."""
+
+    def forward(self, a: Tensor, b: Tensor) -> Tensor:
+        return a * b.tanh()
+
+
+_hooked_pair = _Pair()
+_hooked_pair.register_full_backward_pre_hook(lambda module, grad_output: None)
+_hooked_pair.register_full_backward_hook(lambda module, grad_input, grad_output: grad_input)
+
+
 LAYER_CASES: list[OpCase] = [
     _layer_case("nn.Linear", nn.Linear(4, 3, rng=_generator, dtype=np.float64), [((5, 4),), ((4,),)]),
     _layer_case("nn.Linear(no bias)", nn.Linear(4, 3, bias=False, rng=_generator, dtype=np.float64), [((2, 4),)]),
@@ -299,6 +311,8 @@ LAYER_CASES: list[OpCase] = [
         layouts=DISTINCT_LAYOUTS),
     OpCase("bilinear", F.bilinear, [((2, 3), (2, 4), (5, 3, 4), (5,)), ((2, 2, 3), (2, 2, 4), (2, 3, 4))]),
     _layer_case("nn.Bilinear", nn.Bilinear(3, 4, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 4))]),
+    # a module of two inputs with full backward hooks that keep the gradients: its gates pass them through
+    OpCase("nn.Module backward hooks", lambda a, b: _hooked_pair(a, b), [((3, 4), (3, 4)), ((2,), (3, 2))]),
     OpCase("nn.Unflatten", lambda x: nn.Unflatten(1, (2, 3))(x) * 2.0, [((2, 6),)]),
     _layer_case("nn.Sequential(small CNN discriminator)", _small_dcgan_d, [((3, 36),)]),
     _layer_case("nn.Sequential(small transposed-conv generator)", _small_dcgan_g, [((2, 3),)]),

@@ -1,4 +1,6 @@
-"""Forward hooks on a Module, as PyTorch's ``register_forward_pre_hook`` and ``register_forward_hook``.
+"""A Module's hooks around its call, as PyTorch's: ``register_forward_pre_hook``, ``register_forward_hook``
+and the backward hooks (``register_full_backward_pre_hook``, ``register_full_backward_hook``, the
+deprecated ``register_backward_hook``; their gradients are passed in minigan/nn/backward_hooks.py).
 
 A pre-hook is called as ``hook(module, args)`` before ``forward`` and may return new arguments (a
 tuple, or one value); a hook is called as ``hook(module, args, output)`` after it and may return a
@@ -10,72 +12,99 @@ call a hook: a hook met during a capture makes the step run eagerly, and the log
 """
 from __future__ import annotations
 
-import itertools
 from typing import Any, Callable
 
-from ..autograd import active_recorder
+from ..autograd import active_recorder, is_grad_enabled
+from ..autograd.hooks import RemovableHandle, add_hook
+from .backward_hooks import BackwardHookCall, attach_legacy_hooks
 
-__all__ = ["ModuleHooks", "RemovableHandle", "hooked"]
-
-_keys = itertools.count()  # one key per registration, never reused, so a stale handle removes nothing
+__all__ = ["BackwardHookMethods", "ModuleHooks", "RemovableHandle", "hooked"]
 
 
 def hooked(module: Any) -> bool:
-    """Whether ``module`` has a forward hook now (Sequential then runs it, and the activation after
-    it, as separate calls rather than as one fused op, so that each hook sees its own module's output)."""
+    """Whether ``module`` has a forward or backward hook now (Sequential then runs it, and the
+    activation after it, as separate calls rather than as one fused op, so that each hook sees its
+    own module's output and gradients)."""
     hooks = module._hooks
-    return hooks is not None and bool(hooks.pre or hooks.post)
-
-
-class RemovableHandle:
-    """What registering a hook returns: ``remove()`` (or leaving a ``with`` block) takes it away."""
-
-    def __init__(self, table: dict[int, Callable[..., Any]], key: int) -> None:
-        self._table, self.id = table, key
-
-    def remove(self) -> None:
-        self._table.pop(self.id, None)
-
-    def __enter__(self) -> "RemovableHandle":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.remove()
+    return hooks is not None and hooks.any()
 
 
 class ModuleHooks:
-    """One Module's forward pre-hooks and forward hooks, in the order they run."""
+    """One Module's hooks, each table in the order its hooks run. ``full`` says which kind of backward
+    hook the module took first (True: full, False: the deprecated kind), as PyTorch allows one kind."""
 
     def __init__(self) -> None:
         self.pre: dict[int, Callable[..., Any]] = {}
         self.post: dict[int, Callable[..., Any]] = {}
+        self.backward_pre: dict[int, Callable[..., Any]] = {}
+        self.backward: dict[int, Callable[..., Any]] = {}
+        self.full: bool | None = None
+
+    def any(self) -> bool:
+        return bool(self.pre or self.post or self.backward_pre or self.backward)
 
     def add(self, table: dict[int, Callable[..., Any]], hook: Callable[..., Any], prepend: bool,
             name: str) -> RemovableHandle:
-        if not callable(hook):
-            raise TypeError(f"{name}: the hook must be callable, got {type(hook).__name__}")
-        key = next(_keys)
-        if prepend:  # first to run: rebuild the table in place, so existing handles stay valid
-            later = list(table.items())
-            table.clear()
-            table[key] = hook
-            table.update(later)
-        else:
-            table[key] = hook
-        return RemovableHandle(table, key)
+        return add_hook(table, hook, prepend, name)
 
     def call(self, module: Any, args: tuple, kwargs: dict) -> Any:
         """``module.forward(*args, **kwargs)`` with the hooks around it."""
         recorder = active_recorder()
-        if recorder is not None and (self.pre or self.post):
-            recorder.unsupported(f"a forward hook on {type(module).__name__}")
+        if recorder is not None and self.any():
+            recorder.unsupported(f"a {'forward' if self.pre or self.post else 'backward'} hook on {type(module).__name__}")
         for hook in list(self.pre.values()):
             result = hook(module, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+        backward_call = None
+        if self.full and (self.backward_pre or self.backward) and is_grad_enabled():
+            backward_call = BackwardHookCall(module, list(self.backward_pre.values()), list(self.backward.values()))
+            args = backward_call.wrap_inputs(args)
+        elif self.backward_pre and is_grad_enabled():
+            backward_call = BackwardHookCall(module, list(self.backward_pre.values()), [])
         output = module.forward(*args, **kwargs)
         for hook in list(self.post.values()):
             result = hook(module, args, output)
             if result is not None:
                 output = result
+        if backward_call is not None:
+            output = backward_call.wrap_outputs(output)
+        if self.full is False and self.backward and is_grad_enabled():
+            attach_legacy_hooks(module, list(self.backward.values()), args, output)
         return output
+
+
+_BOTH_KINDS = ("Cannot use both regular backward hooks and full backward hooks on a single Module. "
+               "Please use only one of them.")
+
+
+class BackwardHookMethods:
+    """Module's backward-hook registrations (a base class of Module)."""
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` once the gradients of the module's outputs are known, before
+        any goes into the module; a tuple it returns replaces ``grad_output`` (None for an output that
+        is no Tensor or got no gradient). As PyTorch's (minigan/nn/backward_hooks.py)."""
+        hooks = self._forward_hooks()
+        return hooks.add(hooks.backward_pre, hook, prepend, "register_full_backward_pre_hook")
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients of the module's positional
+        inputs are known (None for an argument that is no floating Tensor), before any leaves the
+        module; a tuple it returns replaces ``grad_input``. If no input requires grad it fires at the
+        outputs, with None for every input, and must return None. As PyTorch's."""
+        hooks = self._forward_hooks()
+        if hooks.full is False:
+            raise RuntimeError(_BOTH_KINDS)
+        hooks.full = True
+        return hooks.add(hooks.backward, hook, prepend, "register_full_backward_hook")
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Deprecated in PyTorch for ``register_full_backward_hook``: ``hook(module, grad_input,
+        grad_output)`` on the op that made the output, with that op's input gradients (minigan's op:
+        Linear's are (input, weight, bias)); PyTorch's FutureWarning when the forward is more than one op."""
+        hooks = self._forward_hooks()
+        if hooks.full is True:
+            raise RuntimeError(_BOTH_KINDS)
+        hooks.full = False
+        return hooks.add(hooks.backward, hook, False, "register_backward_hook")

@@ -15,7 +15,8 @@ from ..backends import backend_of, move, to_numpy
 from ..autograd import Tensor, bump_version
 from ..autograd.arguments import to_arguments
 from ..torch_api.unsupported import module_attribute
-from .hooks import ModuleHooks, RemovableHandle
+from .hooks import BackwardHookMethods, ModuleHooks, RemovableHandle
+from .state_hooks import StateHookMethods, has_state_hooks, hooked_load_state_dict, hooked_state_dict
 
 
 class Parameter(Tensor):
@@ -52,7 +53,7 @@ def _as_numpy(value: Any) -> np.ndarray:
     return to_numpy(value)
 
 
-class Module:
+class Module(BackwardHookMethods, StateHookMethods):
     """Base class of every layer and model: subclass it, set Parameters and sub-Modules as
     attributes in ``__init__`` and write ``forward``; call the module to run it."""
 
@@ -63,7 +64,7 @@ class Module:
     _non_persistent: set[str]
     #: State entries a checkpoint may lack: load_state_dict leaves them as they are, even when strict.
     optional_state: tuple[str, ...] = ()
-    _hooks: ModuleHooks | None = None  # the forward hooks, made by the first register_forward_*hook
+    _hooks: ModuleHooks | None = None  # the call's hooks (minigan/nn/hooks.py), made by the first registration
 
     def __init__(self) -> None:
         # object.__setattr__ because our own __setattr__ needs these registries to exist.
@@ -356,6 +357,8 @@ class Module:
         """
         if not isinstance(prefix, str):
             raise TypeError(f"state_dict(prefix=): prefix must be a string, got {type(prefix).__name__}")
+        if has_state_hooks(self, "save_pre", "save_post"):  # minigan/nn/state_hooks.py
+            return hooked_state_dict(self, destination, prefix, keep_vars)
         state: dict[str, Tensor] = {} if destination is None else destination
         for key, module, name, kind in self._state_entries():
             value = module._parameters[name] if kind == "parameter" else module._buffers[name]
@@ -372,6 +375,12 @@ class Module:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict expects a mapping of names to arrays, got {type(state_dict).__name__}")
+        if has_state_hooks(self, "load_pre", "load_post"):  # minigan/nn/state_hooks.py
+            return hooked_load_state_dict(self, state_dict, strict, self._load_unhooked,
+                                          lambda problems: _refuse_load(self, problems))
+        return self._load_unhooked(state_dict, strict)
+
+    def _load_unhooked(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         entries = {key: (module, name, kind) for key, module, name, kind in self._state_entries()}
         missing = [key for key, (module, name, _) in entries.items()
                    if key not in state_dict and name not in module.optional_state]
@@ -396,12 +405,7 @@ class Module:
             problems.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected))
         problems.extend(mismatched)
         if problems:
-            # The first line names the first problem, so a one-line report (a CLI) still says what is wrong.
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise RuntimeError(  # each problem once: the first on the first line, the rest below it
-                f"Error(s) in loading state_dict for {type(self).__name__}: {problems[0]}{more}"
-                + "".join(f"\n\t{problem}" for problem in problems[1:])
-            )
+            _refuse_load(self, problems)
         for key, array in arrays.items():
             module, name, kind = entries[key]
             entry = module._parameters[name] if kind == "parameter" else module._buffers[name]
@@ -440,6 +444,15 @@ class Module:
 
     def half(self) -> "Module":
         return self.to(np.float16)
+
+
+def _refuse_load(module: Module, problems: list[str]) -> None:
+    # The first line names the first problem, so a one-line report (a CLI) still says what is wrong.
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise RuntimeError(  # each problem once: the first on the first line, the rest below it
+        f"Error(s) in loading state_dict for {type(module).__name__}: {problems[0]}{more}"
+        + "".join(f"\n\t{problem}" for problem in problems[1:])
+    )
 
 
 def _check_name(module: Module, name: str) -> None:

@@ -11,8 +11,10 @@ Python (a batch of z) must come in as an input.
 Each new input shape, dtype or keyword value, and each CPU kernel mode, is captured afresh.
 The first two calls of each are eager (both are recorded and must agree); a step that cannot be
 replayed - ``create_graph`` or ``autograd.grad`` (R1, WGAN-GP), a step that reads values it
-computed outside the ops, a branch that went two ways, a device other than the CPU - stays eager
-for that signature, and says why once through ``log``.
+computed outside the ops, a branch that went two ways, a device other than the CPU, a hook (a
+Module's forward or backward hook, a tensor's ``register_hook`` or post-accumulate hook) - stays
+eager for that signature, and says why once through ``log``. A hook registered after the step
+became a replay is not seen: register hooks before the first call.
 """
 from __future__ import annotations
 

@@ -50,7 +50,6 @@ FUNCTIONAL: Mapping[str, str] = {
 }
 
 TENSOR: Mapping[str, str] = {
-    **{name: "autograd hooks" for name in ("register_hook", "register_post_accumulate_grad_hook")},
     **{name: "tensor storage and strides; the raw array is x.array" for name in (
         "stride", "storage", "untyped_storage", "data_ptr", "storage_offset", "nbytes",
         "share_memory_", "pin_memory", "is_pinned", "as_strided")},
@@ -117,11 +116,6 @@ def tensor_getattr(tensor: object, name: str) -> object:
 
 
 MODULE: Mapping[str, str] = {
-    **{name: "backward hooks; minigan has register_forward_pre_hook and register_forward_hook" for name in (
-        "register_backward_hook", "register_full_backward_hook", "register_full_backward_pre_hook")},
-    **{name: "state_dict hooks" for name in (
-        "register_state_dict_pre_hook", "register_state_dict_post_hook", "register_load_state_dict_pre_hook",
-        "register_load_state_dict_post_hook")},
     "compile": "graph compilation (torch.compile); minigan.compile captures a training step",
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
     "share_memory": "shared memory between processes", "to_empty": "meta-device modules",
