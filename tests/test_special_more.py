@@ -63,6 +63,10 @@ GAMMAINC = [  # (a, x, P, Q) by mpmath; PyTorch 2.14.1's P and Q after each
     (0.001, 0.5, 0.9994399333435292, 0.0005600666564707498),  # 0.9994399333435291, 0.0005600666564708134
     (100.0, 100.0, 0.5132987982791487, 0.48670120172085135),  # 0.5132987980941123, 0.4867012019058877 (off by 4e-10)
     (7.5, 0.01, 7.062755161426144e-20, 1.0),  # 7.062755161426162e-20, 1.0
+    (1e-08, 0.7, 0.9999999962623115, 3.737688460803991e-09),  # Q 3.737688495884096e-09 (off by 9e-9)
+    (0.3, 1.2, 0.9366052804307409, 0.0633947195692591),  # Q 0.06339471956925914
+    (0.5, 1e-05, 0.0035682363381804505, 0.9964317636618195),  # Q 0.9964317636618195
+    (0.05, 1.5, 0.994664406120514, 0.005335593879485986),  # Q 0.005335593879485988
 ]
 ZETA = [  # (x, q, zeta) by mpmath (the sum itself at q < 0); PyTorch 2.14.1's after each
     (2.0, 1.0, 1.6449340668482264),  # 1.6449340668482266
@@ -100,8 +104,8 @@ def test_values_are_mpmaths_and_pytorchs(name):
 def test_incomplete_gamma_and_zeta_are_mpmaths():
     a, x, p, q = (f64(column) for column in zip(*GAMMAINC))
     np.testing.assert_allclose(S.gammainc(a, x).numpy(), p.numpy(), rtol=1e-14, atol=0)
-    # Q(0.001, 0.5) = 1 - P = 0.00056 loses 2.5 digits to the subtraction (PyTorch's is off by 1.1e-13 there)
-    np.testing.assert_allclose(S.gammaincc(a, x).numpy(), q.numpy(), rtol=1e-13, atol=0)
+    # Q(0.001, 0.5) = 0.00056 and Q(1e-8, 0.7) = 3.7e-9, where 1 - P would lose 2.5 and 8 digits
+    np.testing.assert_allclose(S.gammaincc(a, x).numpy(), q.numpy(), rtol=1e-14, atol=0)
     s, shift, value = (f64(column) for column in zip(*ZETA))
     np.testing.assert_allclose(S.zeta(s, shift).numpy(), value.numpy(), rtol=2e-15, atol=0)
 
