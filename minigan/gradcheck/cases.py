@@ -17,6 +17,7 @@ from .array_cases import ARRAY_CASES
 from .layer_cases import LAYER_CASES
 from .loss_cases import LOSS_CASES
 from .linalg_cases import LINALG_CASES
+from .distribution_cases import DISTRIBUTION_CASES
 from .special_cases import SPECIAL_CASES
 from .indexing_cases import INDEXING_CASES
 from .conv3d_cases import CONV3D_CASES
@@ -363,6 +364,7 @@ CONV_CASES += [
 OP_CASES += CONV_CASES
 OP_CASES += ARRAY_CASES
 OP_CASES += LINALG_CASES
+OP_CASES += DISTRIBUTION_CASES
 OP_CASES += SPECIAL_CASES
 OP_CASES += INDEXING_CASES
 OP_CASES += CONV3D_CASES

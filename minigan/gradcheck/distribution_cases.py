@@ -1,0 +1,160 @@
+"""Gradcheck cases for minigan.distributions (log_prob, cdf, entropy, kl_divergence and rsample, each a
+differentiable function of the parameters); minigan/gradcheck/cases.py adds them to its registry.
+
+Scales, rates and widths are made positive, matrices become covariances a a^T + I (or lower factors
+with a positive diagonal), and Laplace values sit at least 0.1 from the location (|x - mu| has a kink
+there). The class indices and 0/1 values scored are fixed; rsample draws its noise from a Generator of
+its own seed, set for the call and then put back, so the function is deterministic and the run's
+default Generator is left as it was."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import distributions as D
+from ..autograd import Tensor, tensor
+from ..ops import tril
+from ..torch_api.generators import default_generator, set_default_generator
+from .opcase import DISTINCT_LAYOUTS, OpCase
+
+
+def _positive_from(*positions: int) -> Callable[[list[np.ndarray], np.random.Generator], list[np.ndarray]]:
+    """The inputs at ``positions`` moved into [0.5, inf); the others as drawn."""
+    def prepare(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+        return [np.abs(a) + 0.5 if i in positions else a for i, a in enumerate(arrays)]
+    return prepare
+
+
+def _laplace_inputs(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """(loc, scale, x): scale positive, x at least 0.1 from loc."""
+    loc, scale, x = arrays
+    gap = x - loc
+    return [loc, np.abs(scale) + 0.5, loc + np.where(gap >= 0, gap + 0.1, gap - 0.1)]
+
+
+def _uniform_inputs(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """(low, width, x): width positive, x inside [low + width / 10, low + 9 width / 10]."""
+    low, width, x = arrays
+    width = np.abs(width) + 0.5
+    return [low, width, low + width * (0.1 + 0.8 * rng.random(x.shape))]
+
+
+def _lower_factor(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """(loc, a, x): a's diagonal moved into [0.5, inf), so tril(a) is a Cholesky factor."""
+    loc, a, x = arrays
+    n = a.shape[-1]
+    return [loc, a + np.eye(n) * (np.abs(np.diagonal(a)) + 0.5 - np.diagonal(a)), x]
+
+
+def _covariance(a: Tensor) -> Tensor:
+    return a @ a.transpose(-1, -2) + tensor(np.eye(a.shape[-1]), dtype=a.dtype, device=a.device)
+
+
+def _like(values: Any, like: Tensor) -> Tensor:
+    """A constant of ``values`` on ``like``'s device (in its dtype when the values are floats)."""
+    values = np.asarray(values)
+    return tensor(values, dtype=like.dtype if values.dtype.kind == "f" else None, device=like.device)
+
+
+def _rsample(make: Callable[..., Any], shape: tuple[int, ...] = (2,)) -> Callable[..., Tensor]:
+    """``make(*params).rsample(shape)`` with the same noise on every call."""
+    def draw(*params: Tensor) -> Tensor:
+        before = default_generator()
+        set_default_generator(np.random.default_rng(5))
+        try:
+            return make(*params).rsample(shape)
+        finally:
+            set_default_generator(before)
+    return draw
+
+
+def _normal(loc: Tensor, scale: Tensor, x: Tensor) -> Tensor:
+    d = D.Normal(loc, scale)
+    return d.log_prob(x) + d.cdf(x) * d.entropy()
+
+
+def _laplace(loc: Tensor, scale: Tensor, x: Tensor) -> Tensor:
+    d = D.Laplace(loc, scale)
+    return d.log_prob(x) + d.cdf(x) * d.entropy()
+
+
+def _exponential(rate: Tensor, x: Tensor) -> Tensor:
+    d = D.Exponential(rate)
+    return d.log_prob(x) + d.cdf(x) * d.entropy()
+
+
+def _uniform(low: Tensor, width: Tensor, x: Tensor) -> Tensor:
+    d = D.Uniform(low, low + width)
+    return d.log_prob(x) + d.cdf(x) * d.entropy() + d.icdf(_like([0.25], low))
+
+
+def _bernoulli(logits: Tensor, probs: Tensor) -> Tensor:
+    ones = _like([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]], logits)
+    by_logits, by_probs = D.Bernoulli(logits=logits), D.Bernoulli(probs=probs)
+    return by_logits.log_prob(ones) + by_logits.entropy() + by_probs.log_prob(ones) * by_probs.entropy()
+
+
+def _categorical(logits: Tensor, weights: Tensor) -> Tensor:
+    classes = _like([[0, 3], [2, 2], [1, 0]], logits)
+    by_logits, by_weights = D.Categorical(logits=logits), D.Categorical(probs=weights)
+    onehot = _like(np.eye(4)[[[1, 2], [0, 3]]], logits)
+    return (by_logits.log_prob(classes) + by_logits.entropy() + by_weights.log_prob(classes) * by_weights.entropy()
+            + D.OneHotCategorical(logits=logits).log_prob(onehot).sum())
+
+
+def _mvn(spelling: str) -> Callable[[Tensor, Tensor, Tensor], Tensor]:
+    def score(loc: Tensor, a: Tensor, x: Tensor) -> Tensor:
+        matrix = tril(a) if spelling == "scale_tril" else _covariance(a)
+        d = D.MultivariateNormal(loc, **{spelling: matrix})
+        return d.log_prob(x) + d.entropy()
+    return score
+
+
+def _kl(make: Callable[..., Any], split: int) -> Callable[..., Tensor]:
+    """kl_divergence(make(*params[:split]), make(*params[split:]))."""
+    def divergence(*params: Tensor) -> Tensor:
+        return D.kl_divergence(make(*params[:split]), make(*params[split:]))
+    return divergence
+
+
+def _mvn_of(loc: Tensor, a: Tensor) -> Any:
+    return D.MultivariateNormal(loc, covariance_matrix=_covariance(a))
+
+
+def _case(name: str, fn: Callable[..., Tensor], shapes: list, **options: Any) -> OpCase:
+    """An OpCase whose function takes minigan Tensors only: a distribution's parameters are broadcast
+    by minigan, so minigan.micro's tensors (which the micro test offers every case) are refused up front."""
+    def checked(*inputs: Any) -> Tensor:
+        if not all(isinstance(x, Tensor) for x in inputs):
+            raise TypeError(f"{name}: expected a Tensor for every input (minigan's, not minigan.micro's)")
+        return fn(*inputs)
+    return OpCase(name, checked, shapes, **options)
+
+
+DISTRIBUTION_CASES: list[OpCase] = [
+    _case("dist_normal", _normal, [((3,), (3,), (2, 3))], prepare=_positive_from(1)),
+    _case("dist_laplace", _laplace, [((3,), (3,), (2, 3))], prepare=_laplace_inputs),
+    _case("dist_exponential", _exponential, [((3,), (2, 3))], prepare=_positive_from(0, 1)),
+    _case("dist_uniform", _uniform, [((3,), (3,), (3,))], prepare=_uniform_inputs),
+    _case("dist_bernoulli", _bernoulli, [((3,), (3,))],
+           prepare=lambda arrays, rng: [arrays[0], 0.15 + 0.7 * rng.random(arrays[1].shape)]),
+    _case("dist_categorical", _categorical, [((2, 4), (2, 4))], prepare=_positive_from(1)),
+    _case("dist_mvn_covariance", _mvn("covariance_matrix"), [((3,), (3, 3), (2, 3))], layouts=DISTINCT_LAYOUTS),
+    _case("dist_mvn_precision", _mvn("precision_matrix"), [((2, 3), (3, 3), (3,))], layouts=DISTINCT_LAYOUTS),
+    _case("dist_mvn_scale_tril", _mvn("scale_tril"), [((3,), (3, 3), (2, 3))], prepare=_lower_factor,
+           layouts=DISTINCT_LAYOUTS),
+    _case("kl_normal", _kl(D.Normal, 2), [((3,), (3,), (3,), (1,))], prepare=_positive_from(1, 3)),
+    _case("kl_laplace", _kl(D.Laplace, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
+    _case("kl_exponential", _kl(D.Exponential, 1), [((3,), (3,))], prepare=_positive_from(0, 1)),
+    _case("kl_bernoulli", _kl(lambda logits: D.Bernoulli(logits=logits), 1), [((3,), (3,))]),
+    _case("kl_categorical", _kl(lambda logits: D.Categorical(logits=logits), 1), [((2, 4), (4,))]),
+    _case("kl_mvn", _kl(_mvn_of, 2), [((3,), (3, 3), (2, 3), (3, 3))], layouts=DISTINCT_LAYOUTS),
+    _case("kl_independent_normal", _kl(lambda loc, scale: D.Independent(D.Normal(loc, scale), 1), 2),
+           [((2, 3), (2, 3), (3,), (3,))], prepare=_positive_from(1, 3)),
+    _case("rsample_normal_laplace", lambda loc, scale: _rsample(D.Normal)(loc, scale) * _rsample(D.Laplace)(loc, scale),
+           [((3,), (3,))], prepare=_positive_from(1)),
+    _case("rsample_exponential_uniform", lambda rate, low: _rsample(D.Exponential)(rate) + _rsample(D.Uniform)(low, low + rate),
+           [((3,), (3,))], prepare=_positive_from(0)),
+    _case("rsample_mvn", _rsample(_mvn_of), [((2, 3), (3, 3))], layouts=DISTINCT_LAYOUTS),
+]
