@@ -176,10 +176,28 @@ def neg(a: Tensor) -> Tensor:
 
 
 def pow(a: Any, exponent: Any) -> Tensor:  # noqa: A001 - mirrors torch.pow
-    """``a ** exponent``; a Python number as exponent is a constant, a Tensor is differentiable."""
+    """``a ** exponent``; a Python number as exponent is a constant, a Tensor is differentiable.
+    An integer or bool tensor keeps an integer dtype under an integer exponent and becomes the
+    default float dtype under a float one, as in PyTorch."""
     if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
-        return PowScalar.apply(as_tensor(a), exponent=float(exponent))
+        a = as_tensor(a)
+        if a.dtype.kind in "iub":
+            if isinstance(exponent, float):
+                a = a.astype(DEFAULT_DTYPE)
+            elif exponent < 0:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+            else:  # integers carry no gradient, so no graph is needed
+                return Tensor._make(_integer_power(a, exponent), False, None)
+        return PowScalar.apply(a, exponent=float(exponent))
     return Pow.apply(*_pair(a, exponent))
+
+
+def _integer_power(a: Tensor, exponent: int) -> Any:
+    """a ** exponent for an integer tensor, keeping its dtype (a bool tensor gives int64)."""
+    array, xp = a.array, _xp(a.array)
+    if a.dtype.kind == "b":
+        array = xp.astype(array, xp.int64)
+    return xp.power(array, xp.asarray(exponent, dtype=array.dtype))
 
 
 # ============================================================== matmul

@@ -133,6 +133,13 @@ def max(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa
 
 
 def min(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """-max(-a) for floats, so ties share the gradient as in max. Integers and bools carry no
+    gradient and are reduced directly: negating them would wrap (uint8) or fail (bool)."""
+    if a.dtype.kind in "iub":
+        if a.array.size == 0:
+            raise ValueError(f"min of an empty tensor (shape {tuple(a.shape)})")
+        smallest = _xp(a.array).min(a.array, axis=_normalize_axis(axis, a.ndim), keepdims=keepdims)
+        return Tensor._make(smallest, False, None)
     return neg(max(neg(a), axis, keepdims))
 
 

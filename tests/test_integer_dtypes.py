@@ -1,0 +1,40 @@
+"""Integer and bool tensors under min and under ``**``: PyTorch's dtypes and values, written out."""
+import numpy as np
+import pytest
+
+import minigan as torch
+
+
+def test_min_of_unsigned_and_bool_tensors_is_the_smallest_value():
+    small = torch.tensor([3, 0, 2], dtype=torch.uint8)
+    assert small.min().item() == 0 and small.min().dtype == torch.uint8
+    assert torch.amin(small).item() == 0
+    assert small.min(dim=0).values.item() == 0 and small.min(dim=0).indices.item() == 1
+    assert torch.tensor([True, False]).min().item() is False
+    rows = torch.tensor([[5, 0, 7], [255, 9, 1]], dtype=torch.uint8)
+    np.testing.assert_array_equal(torch.amin(rows, dim=1).numpy(), [0, 1])
+    np.testing.assert_array_equal(rows.min(dim=0).values.numpy(), [5, 0, 1])
+
+
+def test_min_of_an_empty_integer_tensor_says_so():
+    with pytest.raises(ValueError, match="empty"):
+        torch.tensor([], dtype=torch.int64).min()
+
+
+def test_integer_power_keeps_integers_and_a_float_exponent_gives_float32():
+    squares = torch.tensor([1, 2, 3]) ** 2
+    assert squares.dtype == torch.int64 and squares.tolist() == [1, 4, 9]
+    assert (torch.tensor([1, 2, 3]) ** 0).tolist() == [1, 1, 1]
+    wrapped = torch.tensor([3, 0, 2], dtype=torch.uint8) ** 2
+    assert wrapped.dtype == torch.uint8 and wrapped.tolist() == [9, 0, 4]
+    assert (torch.tensor([True]) ** 2).dtype == torch.int64
+    halves = torch.tensor([1, 4, 9], dtype=torch.int32) ** 0.5
+    assert halves.dtype == torch.float32 and halves.tolist() == [1.0, 2.0, 3.0]
+    with pytest.raises(RuntimeError, match="Integers to negative integer powers are not allowed."):
+        torch.tensor([1, 2]) ** -1
+
+
+def test_float_power_still_differentiates():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x ** 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 12.0, 27.0])
