@@ -235,3 +235,22 @@ def test_torch_level_names():
     with pytest.raises(minigan.UnsupportedFeatureError, match=r"torch.nn.LPPool3d is not supported by minigan \(this "
                                                               r"pooling layer; minigan has MaxPool1d"):
         nn.LPPool3d  # noqa: B018
+
+
+
+def test_sequential_runs_the_activation_after_a_1d_convolution_inside_its_op():
+    """Conv1d and ConvTranspose1d say themselves that they take the following activation, so
+    Sequential passes LeakyReLU and ReLU into their fused bias + activation pass (no separate
+    activation node, one pass fewer over the output), with the values of the unfused layers."""
+    rng = np.random.default_rng(9)
+    layers = [nn.Conv1d(2, 4, 3, stride=2, padding=1, rng=rng, dtype=np.float64), nn.LeakyReLU(0.2),
+              nn.ConvTranspose1d(4, 2, 4, stride=2, padding=1, rng=rng, dtype=np.float64), nn.ReLU()]
+    x = minigan.tensor(np.random.default_rng(10).standard_normal((3, 2, 16)))
+    folded = nn.Sequential(*layers)(x)
+    unfolded = x
+    for layer in layers:
+        unfolded = layer(unfolded)
+    assert "ReLU" not in folded.grad_fn.name() and unfolded.grad_fn.name() == "ReLUBackward"
+    inner = folded.grad_fn.next_functions[0][0]
+    assert inner.name() == "ChannelBiasActBackward"
+    np.testing.assert_allclose(folded.numpy(), unfolded.numpy(), rtol=1e-14, atol=1e-15)

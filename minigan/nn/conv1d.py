@@ -21,7 +21,6 @@ from .module import Module, Parameter
 class _Conv1dBase(Module):
     """What Conv1d and ConvTranspose1d share: the settings, the parameters and PyTorch's init."""
 
-    fuses_activation = True
     reset_parameters = _ConvNd.reset_parameters  # kaiming_uniform_(a=sqrt(5)); fan_in = weight.shape[1] * k
 
     def __init__(self, name: str, in_channels: int, out_channels: int, kernel_size: Any, stride: Any, padding: Any,
@@ -71,6 +70,8 @@ class Conv1d(_Conv1dBase):
     OL = floor((L + 2 padding - dilation (k - 1) - 1) / stride) + 1; padding an int, "valid" or
     "same"; ``padding_mode`` "zeros", "reflect", "replicate" or "circular". Weight (out, in / groups, k)."""
 
+    fuses_activation = True  # Sequential reads it from the class itself: forward takes the activation after it
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
@@ -97,6 +98,8 @@ class ConvTranspose1d(_Conv1dBase):
     (N, out_channels, OL), OL = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1.
     Weight (in, out / groups, k), as PyTorch; ``forward(x, output_size)`` picks the output_padding
     that gives that length."""
+
+    fuses_activation = True
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
