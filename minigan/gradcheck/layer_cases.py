@@ -330,6 +330,9 @@ LAYER_CASES: list[OpCase] = [
     _recurrent("nn.RNNCell", nn.RNNCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
     _recurrent("nn.LSTMCell", nn.LSTMCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
     _recurrent("nn.GRUCell", nn.GRUCell(3, 2, rng=_generator, dtype=np.float64), [((2, 3), (2, 2)), ((3,),)]),
+    _recurrent("nn.LSTM(proj_size=2, 2 layers, bidir)", nn.LSTM(3, 3, num_layers=2, bidirectional=True, proj_size=2,
+                                                              rng=np.random.default_rng(8), dtype=np.float64),
+               [((3, 2, 3),), ((3, 3),)]),
     # Normalisation layers (minigan/nn/normalization.py): a random direction through the input and
     # the affine parameters; the functional forms by full Jacobians through input, weight and bias
     _layer_case("nn.LayerNorm((3, 4))", _affine(nn.LayerNorm((3, 4), dtype=np.float64)), [((2, 3, 4),), ((3, 4),)]),

@@ -11,7 +11,7 @@ hidden state and every gate's rows stacked in the weights in PyTorch's order:
 
     RNN   h' = act(W_ih x + b_ih + W_hh h + b_hh)
     LSTM  i, f, g, o = sigmoid, sigmoid, tanh, sigmoid of (W_ih x + b_ih + W_hh h + b_hh)
-          c' = f * c + i * g;   h' = o * tanh(c')
+          c' = f * c + i * g;   h' = o * tanh(c')   (with proj_size: h' = W_hr (o * tanh(c')))
     GRU   r, z = sigmoid of (W_ih x + b_ih + W_hh h + b_hh) (their rows)
           n = tanh(W_in x + b_in + r * (W_hn h + b_hn));   h' = (1 - z) * n + z * h
 """
@@ -110,24 +110,30 @@ class RNNBase(Module):
                              "element being zeroed")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
-        if proj_size:
-            raise NotImplementedError(f"{name}: proj_size (an LSTM with projections) is not supported by minigan")
+        if isinstance(proj_size, bool) or not isinstance(proj_size, (int, np.integer)):
+            raise TypeError(f"{name}: proj_size should be of type int, got: {type(proj_size).__name__}")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if dropout > 0 and num_layers == 1:
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and "
                           f"num_layers={num_layers}", UserWarning, stacklevel=3)
         self.mode, self.input_size, self.hidden_size = mode, int(input_size), int(hidden_size)
         self.num_layers, self.bias, self.batch_first = int(num_layers), bool(bias), bool(batch_first)
-        self.dropout, self.bidirectional, self.proj_size = float(dropout), bool(bidirectional), 0
+        self.dropout, self.bidirectional, self.proj_size = float(dropout), bool(bidirectional), int(proj_size)
         self.rng = rng  # the dropout masks' generator (default: the process's, which manual_seed seeds)
         gate_size = _GATES[mode] * self.hidden_size
         self._flat_weights_names: list[str] = []
         for layer in range(self.num_layers):
-            layer_input = self.input_size if layer == 0 else self.hidden_size * self._directions
+            layer_input = self.input_size if layer == 0 else self._output_size * self._directions
             for suffix in ("", "_reverse")[:self._directions]:
-                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, self.hidden_size)}
+                shapes = {"weight_ih": (gate_size, layer_input), "weight_hh": (gate_size, self._output_size)}
                 if self.bias:
                     shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
+                if self.proj_size:
+                    shapes.update(weight_hr=(self.proj_size, self.hidden_size))
                 for kind, shape in shapes.items():
                     param_name = f"{kind}_l{layer}{suffix}"
                     setattr(self, param_name, Parameter(np.empty(shape, dtype=dtype)))
@@ -137,6 +143,11 @@ class RNNBase(Module):
     @property
     def _directions(self) -> int:
         return 2 if self.bidirectional else 1
+
+    @property
+    def _output_size(self) -> int:
+        """The size of h: proj_size for an LSTM with projections, else hidden_size."""
+        return self.proj_size or self.hidden_size
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         """Every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's."""
@@ -149,15 +160,17 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
-        """The parameters of each layer and direction: [[weight_ih, weight_hh, bias_ih, bias_hh], ...]."""
-        per = 4 if self.bias else 2
+        """The parameters of each layer and direction: [[weight_ih, weight_hh, bias_ih, bias_hh], ...]
+        (then weight_hr with projections)."""
+        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         names = self._flat_weights_names
         return [[getattr(self, n) for n in names[k:k + per]] for k in range(0, len(names), per)]
 
-    def _weights(self, layer: int, direction: int) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
+    def _weights(self, layer: int, direction: int) -> tuple[Tensor | None, ...]:
+        """weight_ih, weight_hh, bias_ih, bias_hh and weight_hr of a layer and direction (None where absent)."""
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
-        biases = (getattr(self, "bias_ih" + suffix), getattr(self, "bias_hh" + suffix)) if self.bias else (None, None)
-        return (getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix)) + biases
+        kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
+        return tuple(getattr(self, kind + suffix, None) for kind in kinds)
 
     def _check_state(self, h: Any, batched: bool, expected: tuple[int, ...], which: str = "") -> Tensor:
         """h of the expected (batched) shape, or PyTorch's error."""
@@ -177,10 +190,11 @@ class RNNBase(Module):
     def _initial(self, hx: Any, x: Tensor, batched: bool) -> list[Any]:
         """The initial state of each layer and direction, batched: h (LSTM: (h, c))."""
         count = self.num_layers * self._directions
-        shape = (count, x.shape[1], self.hidden_size)
+        shape = (count, x.shape[1], self.hidden_size)  # c's; h's is proj_size wide with projections
+        h_shape = shape[:2] + (self._output_size,)
         if self.mode == "LSTM":
             if hx is None:
-                h = c = _zeros(x, shape)
+                h, c = _zeros(x, h_shape), _zeros(x, shape)
             else:
                 if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                     raise TypeError(f"LSTM: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
@@ -188,14 +202,16 @@ class RNNBase(Module):
                     kind = "batched 3-D" if batched else "unbatched 2-D"
                     raise RuntimeError(f"For {kind} input, hx and cx should also be {kind[-3:]} but got "
                                        f"({hx[0].ndim}-D, {hx[1].ndim}-D) tensors")
-                h, c = (self._check_state(t, batched, shape, f"[{k}]") for k, t in enumerate(hx))
+                h, c = (self._check_state(t, batched, s, f"[{k}]")
+                        for k, (t, s) in enumerate(zip(hx, (h_shape, shape))))
             return [(h[k], c[k]) for k in range(count)]
         h = _zeros(x, shape) if hx is None else self._check_state(hx, batched, shape)
         return [h[k] for k in range(count)]
 
     def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Any]:
         """(output, h_n), or for an LSTM (output, (h_n, c_n)): output (L, N, D * H) ((N, L, D * H)
-        with batch_first, (L, D * H) unbatched), h_n and c_n (D * num_layers, N, H) ((D * num_layers, H))."""
+        with batch_first, (L, D * H) unbatched), h_n and c_n (D * num_layers, N, H) ((D * num_layers, H)),
+        where h_n and output have proj_size in place of H for an LSTM with projections."""
         name = type(self).__name__
         x = _check_input(name, input)
         if x.ndim not in (2, 3):
@@ -211,13 +227,15 @@ class RNNBase(Module):
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(self._directions):
-                weight_ih, weight_hh, bias_ih, bias_hh = self._weights(layer, direction)
+                weight_ih, weight_hh, bias_ih, bias_hh, weight_hr = self._weights(layer, direction)
                 x_proj = ops.linear(x.reshape(length * batch, x.shape[2]), weight_ih, bias_ih)
                 x_steps = ops.unbind(x_proj.reshape(length, batch, x_proj.shape[1]), 0)  # backward: one stack
                 state = states[layer * self._directions + direction]
                 steps = []
                 for t in (reversed(range(length)) if direction else range(length)):
                     state = _step(self.mode, x_steps[t], state, weight_hh, bias_hh)
+                    if weight_hr is not None:  # an LSTM with projections: h = W_hr (o * tanh(c))
+                        state = (ops.linear(state[0], weight_hr), state[1])
                     steps.append(state[0] if self.mode == "LSTM" else state)
                 outputs.append(ops.stack(steps[::-1] if direction else steps, axis=0))
                 finals.append(state)
@@ -232,7 +250,7 @@ class RNNBase(Module):
         return output, (h_n if batched else h_n.squeeze(1))
 
     def extra_repr(self) -> str:
-        text = f"{self.input_size}, {self.hidden_size}"
+        text = f"{self.input_size}, {self.hidden_size}" + (f", proj_size={self.proj_size}" if self.proj_size else "")
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
         if self.mode == "RNN_RELU":
@@ -257,7 +275,8 @@ class RNN(RNNBase):
 
 class LSTM(RNNBase):
     """A long short-term memory layer (gates i, f, g, o); ``forward(input, (h_0, c_0))`` returns
-    ``output, (h_n, c_n)``."""
+    ``output, (h_n, c_n)``. With ``proj_size`` > 0 each step's h is projected by ``weight_hr_l{k}``
+    (proj_size, hidden_size), so h_0, h_n and the output are proj_size wide (c stays hidden_size)."""
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
@@ -309,6 +328,9 @@ class RNNCellBase(Module):
             return _zeros(x, (x.shape[0], self.hidden_size))
         if not isinstance(h, Tensor):
             raise TypeError(f"{type(self).__name__}: the state must be a Tensor, got {type(h).__name__}")
+        if h.ndim not in (1, 2):
+            named = f"hx[{which[-1]}]" if self.mode == "LSTM" else "hidden"
+            raise ValueError(f"{type(self).__name__}: Expected {named} to be 1D or 2D, got {h.ndim}D instead")
         if h.ndim != (2 if batched else 1):
             raise RuntimeError(f"{type(self).__name__}: for {2 if batched else 1}-D input, {which} should be "
                                f"{2 if batched else 1}-D, got shape {tuple(h.shape)}")
@@ -329,8 +351,10 @@ class RNNCellBase(Module):
         batched = x.ndim == 2
         x = x if batched else x.unsqueeze(0)
         if self.mode == "LSTM":
-            if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            if hx is not None and not isinstance(hx, (tuple, list)):
                 raise TypeError(f"LSTMCell: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
+            if hx is not None and len(hx) != 2:
+                raise RuntimeError(f"LSTMCell: lstm_cell expects two hidden states, got {len(hx)}")
             state = (None, None) if hx is None else hx
             state = tuple(self._state(s, x, batched, f"hidden{k}") for k, s in enumerate(state))
         else:
