@@ -386,6 +386,11 @@ def test_torch_functional_the_module_has_split_norm_and_unique_and_names_the_res
     assert functional.unique is minigan.unique
     assert [t.tolist() for t in functional.split(minigan.arange(5), 2)] == [[0, 1], [2, 3], [4]]
     assert functional.norm(minigan.tensor([3.0, 4.0])).item() == 5.0
+    with pytest.warns(UserWarning, match="torch.lu is deprecated"):
+        packed, pivots = functional.lu(minigan.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=minigan.float64))
+    # partial pivoting swaps the rows: L = [[1, 0], [1/3, 1]], U = [[3, 4], [0, 2/3]], pivots 1-based
+    np.testing.assert_allclose(packed.numpy(), [[3.0, 4.0], [1 / 3, 2 / 3]], rtol=1e-15)
+    assert pivots.tolist() == [2, 2]
     with pytest.raises(minigan.UnsupportedFeatureError, match="torch.functional.stft is not supported by minigan"):
         functional.stft(minigan.ones(8), 4)
     assert not hasattr(functional, "no_such_function")
