@@ -218,6 +218,34 @@ def test_lp_pool2d_pytorch_values_and_gradients():
     np.testing.assert_allclose(F.lp_pool2d(f64(a), 1, 2).numpy(), a.reshape(2, 3, 2, 2, 3, 2).sum(axis=(3, 5)), rtol=1e-13)
 
 
+def test_lp_pool2d_ceil_mode_pytorch_values_and_gradients():
+    """PyTorch 2.14.1: the windows that run past the bottom and right edges average the places they
+    cover, times the whole kernel's size (2 x 3), then the square root; x = 0.1 (1..30) of shape (5, 6)
+    with every third entry negated, upstream gradient linspace(0.5, 1.5)."""
+    x = f64((np.arange(1.0, 31.0) * np.where(np.arange(30) % 3 == 0, -0.1, 0.1)).reshape(1, 1, 5, 6), grad=True)
+    y = F.lp_pool2d(x, 2, (2, 3), 2, ceil_mode=True)
+    y.backward(f64(np.linspace(0.5, 1.5, 9).reshape(1, 1, 3, 3)))
+    np.testing.assert_allclose(y.numpy()[0, 0], [
+        [1.4422205101855958, 1.876166303929372, 2.2113344387495983],
+        [4.233202097703345, 4.715930449020639, 5.076416058598823],
+        [6.3718129288295975, 6.861486719363378, 7.2270325860618625]], rtol=1e-14)
+    np.testing.assert_allclose(x.grad.numpy()[0, 0], [
+        [-0.03466876226407682, 0.06933752452815364, 0.20394412258392286,
+         -0.13325044772225653, 0.4209343524537713, 0.30524555136114084],
+        [-0.24268133584853777, 0.2773500981126146, 0.6118323677517685,
+         -0.3331261193056413, 0.926055575398297, 0.6104911027222817],
+        [-0.26870911752999743, 0.28937904964768957, 0.6281198303953708,
+         -0.33927557187198837, 0.9255935496000323, 0.5983552106322825],
+        [-0.39272871023615014, 0.4133986423538422, 0.879367762553519,
+         -0.466503911323984, 1.2522736259294553, 0.7978069475097102],
+        [-0.980882532147413, 1.0201178334333096, 2.1414801290113274,
+         -1.1222057718584961, 2.968004925609196, 1.86798659605275]], rtol=1e-13)
+    assert nn.LPPool2d(2, (2, 3), 2, ceil_mode=True)(x).shape == (1, 1, 3, 3)
+    # p = inf: the largest |x| of each window, the partial ones (the last row) included; PyTorch's values
+    np.testing.assert_allclose(F.lp_pool2d(x, math.inf, 2, ceil_mode=True).numpy()[0, 0],
+                               [[0.8, 1.0, 1.2], [2.0, 2.2, 2.4], [2.6, 2.8, 3.0]], rtol=1e-15)
+
+
 def test_lp_pool_modules_repr_and_second_derivatives():
     assert repr(nn.LPPool2d(2, 3)) == "LPPool2d(norm_type=2, kernel_size=3, stride=None, ceil_mode=False)"
     assert repr(nn.LPPool1d(2.0, 3, stride=2, ceil_mode=True)) == \
@@ -231,7 +259,6 @@ def test_lp_pool_modules_repr_and_second_derivatives():
 @pytest.mark.parametrize("call, error, message", [
     (lambda: F.lp_pool1d(minigan.ones(1, 1, 5), 0, 2), ValueError, "norm_type must be a non-zero value, but got 0"),
     (lambda: nn.LPPool2d(0, 2), ValueError, "norm_type must be a non-zero value"),
-    (lambda: F.lp_pool2d(minigan.ones(1, 1, 4, 4), 2, 2, ceil_mode=True), NotImplementedError, "lp_pool2d: ceil_mode"),
     (lambda: F.lp_pool1d([1.0, 2.0], 2, 2), TypeError, "expected a Tensor input"),
     (lambda: F.lp_pool2d(minigan.ones(1, 1, 4, 4), "2", 2), TypeError, "norm_type must be a number"),
 ])

@@ -11,8 +11,8 @@ found by experiment with PyTorch 2.14:
 * where a window's sum s is exactly 0 its gradient is 0 (PyTorch writes sign(s) relu(|s|) there).
 * p = inf is the largest |x| of each window (a max pool of |x|), p = -inf the smallest; p = 0 is an
   error.
-* with ``ceil_mode`` (1-d only here), a last window that runs past the end is averaged over the
-  places it covers, then multiplied by the whole kernel size, as PyTorch does.
+* with ``ceil_mode``, a last window that runs past the end is averaged over the places it covers,
+  then multiplied by the whole kernel size (in 2-d: the places of both axes), as PyTorch does.
 """
 from __future__ import annotations
 
@@ -82,15 +82,13 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = N
               ceil_mode: bool = False) -> Tensor:
     """(sum over each window of x^p)^(1/p) on (N, C, H, W) or (C, H, W), like
     ``torch.nn.functional.lp_pool2d``; kernel_size and stride an int or a pair, stride defaulting
-    to the kernel size. ``ceil_mode=True`` is refused, naming it."""
+    to the kernel size; ``ceil_mode`` keeps the last, partial windows (see the module docstring)."""
     p = _norm_type("lp_pool2d", norm_type)
     x = _check_tensor_input("lp_pool2d", input)
-    if ceil_mode:
-        raise NotImplementedError("lp_pool2d: ceil_mode=True is not supported by minigan; lp_pool1d has it")
     if math.isinf(p):
-        pooled = ops.max_pool2d(ops.abs(x) if p > 0 else -ops.abs(x), kernel_size, stride)
+        pooled = ops.max_pool2d(ops.abs(x) if p > 0 else -ops.abs(x), kernel_size, stride, ceil_mode=ceil_mode)
         return pooled if p > 0 else -pooled
-    average = avg_pool2d(real_power(x, p), kernel_size, stride)
+    average = avg_pool2d(real_power(x, p), kernel_size, stride, ceil_mode=ceil_mode)
     kh, kw = kernel_size if isinstance(kernel_size, (tuple, list)) else (kernel_size, kernel_size)
     return _root_of_sums(average, int(kh) * int(kw), p)
 
