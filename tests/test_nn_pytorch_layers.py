@@ -43,12 +43,12 @@ def test_batchnorm_positional_signature_is_pytorchs():
 def test_inplace_activations_and_dropout_give_pytorchs_values():
     x = np.array([[-2.0, -0.5, 0.0, 1.5]], dtype=np.float32)
     t = minigan.tensor(x)
-    np.testing.assert_allclose(nn.LeakyReLU(0.2, inplace=True)(t).array, [[-0.4, -0.1, 0.0, 1.5]], rtol=1e-6)
-    np.testing.assert_array_equal(nn.ReLU(inplace=True)(t).array, [[0.0, 0.0, 0.0, 1.5]])
-    np.testing.assert_array_equal(nn.ReLU(True)(t).array, [[0.0, 0.0, 0.0, 1.5]])
     dropout = nn.Dropout(0.5, inplace=True)
     dropout.eval()
     np.testing.assert_array_equal(dropout(t).array, x)
+    np.testing.assert_allclose(nn.LeakyReLU(0.2, inplace=True)(t).array, [[-0.4, -0.1, 0.0, 1.5]], rtol=1e-6)
+    np.testing.assert_array_equal(nn.ReLU(inplace=True)(minigan.tensor(x)).array, [[0.0, 0.0, 0.0, 1.5]])
+    np.testing.assert_array_equal(nn.ReLU(True)(minigan.tensor(x)).array, [[0.0, 0.0, 0.0, 1.5]])
     assert repr(nn.LeakyReLU(0.2, inplace=True)) == "LeakyReLU(negative_slope=0.2, inplace=True)"
     assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)" and repr(nn.ReLU()) == "ReLU()"
     assert repr(nn.Dropout(0.3)) == "Dropout(p=0.3, inplace=False)"

@@ -102,8 +102,10 @@ def test_top_level_ops_minigan_lacks_say_so():
 
 def test_functional_activations_take_pytorch_s_extra_arguments():
     x = minigan.tensor([-30.0, -1.0, 0.0, 2.0, 4.0, 30.0], requires_grad=True)
-    assert F.relu(x, inplace=True).tolist() == [0.0, 0.0, 0.0, 2.0, 4.0, 30.0]
-    assert F.leaky_relu(x, 0.5, True).tolist() == [-15.0, -0.5, 0.0, 2.0, 4.0, 30.0]
+    assert F.relu(x.detach().clone(), inplace=True).tolist() == [0.0, 0.0, 0.0, 2.0, 4.0, 30.0]
+    assert F.leaky_relu(x.detach().clone(), 0.5, True).tolist() == [-15.0, -0.5, 0.0, 2.0, 4.0, 30.0]
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        F.relu(x, inplace=True)  # as PyTorch's
     assert F.dropout(x, 0.5, False, True).tolist() == x.tolist()  # evaluation: the identity
     beta, threshold = 2.0, 5.0
     y = F.softplus(x, beta=beta, threshold=threshold)

@@ -2,9 +2,11 @@
 Softmin along a dim, SiLU, ELU, Softplus, and GELU, SELU, CELU, Mish, Hardtanh, ReLU6, LogSigmoid,
 Softsign, Hardswish, Hardsigmoid, GLU, PReLU (with its learned slopes), Tanhshrink, Hardshrink,
 Softshrink, Threshold and RReLU. Each calls its functional form (minigan/nn/functional.py, the new ones
-written in minigan/ops/more_activations.py), so the formula is written once. ``inplace=True`` is
-accepted where PyTorch takes it and gives the same values, computed out of place. (ReLU, LeakyReLU, Sigmoid and Tanh, which Sequential fuses with
-a Linear or convolution, are in minigan/nn/layers.py.)
+written in minigan/ops/more_activations.py), so the formula is written once. ``inplace=True``, where
+PyTorch takes it, writes the values into the input as PyTorch does (minigan/nn/inplace_functional.py's
+``write_or_record``: a tensor with recorded history gets the recorded out-of-place op instead). (ReLU,
+LeakyReLU, Sigmoid and Tanh, which Sequential fuses with a Linear or convolution, are in
+minigan/nn/layers.py.)
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from ..ops import more_activations as A
 from ..ops.dims import log_softmax, softmax
 from ..ops.random_activations import rrelu
 from .functional import elu, silu, softplus
+from .inplace_functional import write_or_record
 from .layers import _check_tensor
 from .module import Module, Parameter
 
@@ -69,7 +72,7 @@ class SiLU(Module):
         self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return silu(_check_tensor(self, x))
+        return write_or_record("SiLU", _check_tensor(self, x), silu, self.inplace)
 
 
 class ELU(Module):
@@ -80,7 +83,7 @@ class ELU(Module):
         self.alpha, self.inplace = float(alpha), inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return elu(_check_tensor(self, x), self.alpha)
+        return write_or_record("ELU", _check_tensor(self, x), lambda t: elu(t, self.alpha), self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -108,7 +111,9 @@ class _Applied(Module):
     _arguments: tuple[str, ...] = ()
 
     def forward(self, x: Tensor) -> Tensor:
-        return type(self)._function(_check_tensor(self, x), *(getattr(self, name) for name in self._arguments))
+        function, arguments = type(self)._function, [getattr(self, name) for name in self._arguments]
+        return write_or_record(type(self).__name__, _check_tensor(self, x), lambda t: function(t, *arguments),
+                               getattr(self, "inplace", False))
 
     def extra_repr(self) -> str:
         inplace = getattr(self, "inplace", False)
@@ -280,7 +285,8 @@ class RReLU(Module):
         self.lower, self.upper, self.inplace, self.rng = lower, upper, inplace, rng
 
     def forward(self, x: Tensor) -> Tensor:
-        return rrelu(_check_tensor(self, x), self.lower, self.upper, self.training, rng=self.rng)
+        return write_or_record("RReLU", _check_tensor(self, x),
+                               lambda t: rrelu(t, self.lower, self.upper, self.training, rng=self.rng), self.inplace)
 
     def extra_repr(self) -> str:
         return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace else "")

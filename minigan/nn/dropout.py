@@ -20,6 +20,7 @@ from ..autograd import Tensor
 from ..backends import backend_of
 from ..ops.more_activations import SELU_ALPHA, SELU_SCALE
 from ..torch_api.generators import default_generator
+from .inplace_functional import write_or_record
 from .module import Module
 
 __all__ = ["dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
@@ -67,26 +68,28 @@ def _feature_dims(name: str, x: Tensor) -> tuple[int, ...]:
 
 
 def _channel_dropout(x: Tensor, p: float, training: bool, dims: tuple[int, ...],
-                     rng: np.random.Generator | None) -> Tensor:
-    """Zero the slices of x picked along ``dims`` with probability p and scale the rest by 1 / (1 - p)."""
+                     rng: np.random.Generator | None, inplace: bool = False) -> Tensor:
+    """Zero the slices of x picked along ``dims`` with probability p and scale the rest by 1 / (1 - p)
+    (``inplace``: written into x, as PyTorch's; see write_or_record)."""
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        return x * 0.0
-    return _affine(x, _keep(x, p, dims, rng) / (1.0 - p))
+        return write_or_record("dropout", x, lambda t: t * 0.0, inplace)
+    scale = _keep(x, p, dims, rng) / (1.0 - p)
+    return write_or_record("dropout", x, lambda t: _affine(t, scale), inplace)
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
               rng: np.random.Generator | None = None) -> Tensor:
     """Channel dropout for (N, C, L) or unbatched (C, L) input: each channel's whole row is zeroed
-    with probability p, the kept ones scaled by 1 / (1 - p). ``inplace`` is accepted, as PyTorch's,
-    and gives the same values in a new tensor."""
+    with probability p, the kept ones scaled by 1 / (1 - p). ``inplace=True`` writes into the
+    input, as PyTorch's (where it has recorded history: the recorded op, out of place)."""
     p, x = _probability(p), _tensor("dropout1d", input)
     if x.ndim not in (2, 3):
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {x.ndim}D input. Note that "
                            "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, "
                            "a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
-    return _channel_dropout(x, p, training, (0, 1) if x.ndim == 3 else (0,), rng)
+    return _channel_dropout(x, p, training, (0, 1) if x.ndim == 3 else (0,), rng, inplace)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
@@ -105,7 +108,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         warnings.warn(f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will result "
                       "in an error in a future release. To retain the behavior and silence this warning, please "
                       "use dropout instead.", stacklevel=2)
-    return _channel_dropout(x, p, training, dims, rng)
+    return _channel_dropout(x, p, training, dims, rng, inplace)
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
@@ -120,11 +123,11 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
                       "use dropout instead.", stacklevel=2)
     if x.ndim == 0:
         raise RuntimeError("dropout3d: Feature dropout requires at least 2 dimensions in the input, got a 0-D input")
-    return _channel_dropout(x, p, training, (0, 1) if x.ndim == 5 else (0,), rng)
+    return _channel_dropout(x, p, training, (0, 1) if x.ndim == 5 else (0,), rng, inplace)
 
 
 def _alpha_dropout(x: Tensor, p: float, training: bool, dims: tuple[int, ...],
-                   rng: np.random.Generator | None) -> Tensor:
+                   rng: np.random.Generator | None, inplace: bool = False) -> Tensor:
     """Dropped units go to SELU's floor s = -scale·alpha, then y = a·z + b restores mean 0 and
     variance 1 for input of mean 0 and variance 1. With q = 1 - p, z = x·keep + s·(1 - keep) has
     mean s·p and variance q + s²·p·q, so a = 1 / sqrt(q·(1 + p·s²)) and b = -a·s·p.
@@ -132,11 +135,12 @@ def _alpha_dropout(x: Tensor, p: float, training: bool, dims: tuple[int, ...],
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        return x * 0.0
+        return write_or_record("alpha_dropout", x, lambda t: t * 0.0, inplace)
     keep = _keep(x, p, dims, rng)
     a = 1.0 / math.sqrt((1.0 - p) * (1.0 + p * SELU_FLOOR ** 2))
     b = -a * SELU_FLOOR * p
-    return _affine(x, a * keep, a * SELU_FLOOR * (1.0 - keep) + b)
+    shift = a * SELU_FLOOR * (1.0 - keep) + b
+    return write_or_record("alpha_dropout", x, lambda t: _affine(t, a * keep, shift), inplace)
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False,  # noqa: A002
@@ -144,7 +148,8 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace
     """SELU's dropout, element by element: a dropped unit takes SELU's negative saturation value and an
     affine map keeps mean 0 and variance 1 (see :func:`_alpha_dropout`). ``training`` defaults to
     False, as PyTorch's; p = 1 gives zeros."""
-    return _alpha_dropout(_tensor("alpha_dropout", input), _probability(p), training, tuple(range(input.ndim)), rng)
+    return _alpha_dropout(_tensor("alpha_dropout", input), _probability(p), training, tuple(range(input.ndim)), rng,
+                          inplace)
 
 
 def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
@@ -152,13 +157,16 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
     """:func:`alpha_dropout` with one draw per (sample, channel): whole feature maps are set to SELU's
     floor. Input of two or more dims, the first two (N, C)."""
     p, x = _probability(p), _tensor("feature_alpha_dropout", input)
-    return _alpha_dropout(x, p, training, _feature_dims("feature_alpha_dropout", x), rng)
+    return _alpha_dropout(x, p, training, _feature_dims("feature_alpha_dropout", x), rng, inplace)
 
 
 class _DropoutModule(Module):
     """A Module that calls its function with ``p``, ``self.training``, ``inplace`` and ``rng``."""
 
     function: Any = None
+    #: whether ``inplace=True`` reaches the function: PyTorch's AlphaDropout and FeatureAlphaDropout
+    #: keep the flag but compute out of place (their functions do write in place)
+    passes_inplace = True
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | None = None) -> None:
         super().__init__()
@@ -167,7 +175,7 @@ class _DropoutModule(Module):
         self.p, self.inplace, self.rng = _probability(p), bool(inplace), rng
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        return type(self).function(input, self.p, self.training, self.inplace, rng=self.rng)
+        return type(self).function(input, self.p, self.training, self.inplace and self.passes_inplace, rng=self.rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
@@ -199,6 +207,7 @@ class AlphaDropout(_DropoutModule):
     map keeps mean 0 and variance 1); evaluation: the identity."""
 
     function = staticmethod(alpha_dropout)
+    passes_inplace = False
 
 
 class FeatureAlphaDropout(_DropoutModule):
@@ -206,3 +215,4 @@ class FeatureAlphaDropout(_DropoutModule):
     evaluation: the identity."""
 
     function = staticmethod(feature_alpha_dropout)
+    passes_inplace = False

@@ -37,6 +37,7 @@ from ..ops.more_activations import (  # written there, from the ops: gelu, selu,
 from ..ops.random_activations import gumbel_softmax, rrelu
 from ..torch_api.unsupported import FUNCTIONAL as _UNSUPPORTED, module_getattr as _module_getattr
 from .inplace_functional import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu_, selu_, threshold_
+from .inplace_functional import honouring_inplace, write_or_record
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .layers import batch_norm, linear
 from .bilinear import bilinear
@@ -67,22 +68,28 @@ from .losses_margin import (
     multilabel_soft_margin_loss, soft_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss,
 )
 
+# inplace=True writes into the input, as PyTorch's (minigan/nn/inplace_functional.py)
+celu, elu, hardsigmoid, hardswish, hardtanh, mish, relu6, rrelu, selu, threshold = map(
+    honouring_inplace, (celu, elu, hardsigmoid, hardswish, hardtanh, mish, relu6, rrelu, selu, threshold))
+
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002 - PyTorch's names
-    """max(x, 0). ``inplace`` is accepted, as PyTorch's, and gives the same values in a new tensor."""
-    return ops.relu(input)
+    """max(x, 0). ``inplace=True`` writes into the input, as PyTorch's (on a tensor with recorded history
+    minigan records the out-of-place op instead: minigan/nn/inplace_functional.py's write_or_record)."""
+    return write_or_record("relu", input, ops.relu, inplace)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
     """x where x > 0, else negative_slope * x (``inplace`` as in :func:`relu`)."""
-    return ops.leaky_relu(input, negative_slope)
+    return write_or_record("leaky_relu", input, lambda t: ops.leaky_relu(t, negative_slope), inplace)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
             rng: Any = None) -> Tensor:
     """Zero each element with probability p and scale the rest by 1 / (1 - p) while ``training``
     (``inplace`` as in :func:`relu`; ``rng`` a NumPy Generator, by default the seeded one)."""
-    return ops.dropout(input, p, training, rng)
+    inplace = inplace and training and p > 0  # PyTorch leaves the input alone when nothing is dropped
+    return write_or_record("dropout", input, lambda t: ops.dropout(t, p, training, rng), inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
@@ -118,7 +125,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x · sigmoid(x) (SiLU, also called swish); ``inplace`` as in :func:`relu`."""
-    return input * ops.sigmoid(input)
+    return write_or_record("silu", input, lambda t: t * ops.sigmoid(t), inplace)
 
 
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002

@@ -3,14 +3,21 @@ hardtanh_, threshold_ and rrelu_. Each overwrites its input with the out-of-plac
 returns it, under minigan's in-place rules (minigan/autograd/inplace.py): allowed on a tensor that needs
 no gradient or under no_grad(); a leaf that requires grad raises PyTorch's error, and a tensor with
 recorded history raises naming the out-of-place form, since minigan does not record in-place changes.
-The version counter is bumped, so a backward that saved the tensor notices."""
+The version counter is bumped, so a backward that saved the tensor notices.
+
+``write_or_record`` is what ``inplace=True`` does on the activation and dropout layers and functions:
+PyTorch's in-place write where minigan can make it, the recorded out-of-place op where PyTorch would
+record an in-place one."""
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any, Callable
 
 import numpy as np
 
-from ..autograd import Tensor
+from ..autograd import Tensor, is_grad_enabled
+from ..autograd.inplace import LEAF_ERROR
 from ..ops import leaky_relu as _leaky_relu, relu as _relu
 from ..ops.more_activations import celu as _celu, elu as _elu, hardtanh as _hardtanh, selu as _selu
 from ..ops.more_activations import threshold as _threshold
@@ -65,4 +72,38 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
     return _overwrite("rrelu_", input, lambda x: _rrelu(x, lower, upper, training, rng=rng))
 
 
-__all__ = ["relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "rrelu_"]
+def write_or_record(name: str, input: Tensor, compute: Callable[[Tensor], Tensor],  # noqa: A002
+                    inplace: bool = True) -> Tensor:
+    """``compute(input)``; with ``inplace``, as PyTorch's ``inplace=True`` gives it: written into
+    ``input``, which comes back itself with its version bumped (so a backward that saved it raises
+    PyTorch's error); on a leaf that requires grad, PyTorch's error. Where PyTorch would record the change in place (a
+    tensor with recorded history, grad mode on), minigan records ``compute(input)`` out of place and
+    returns it, as it does for ``x += y`` (minigan/autograd/inplace.py): the values and gradients
+    are PyTorch's, but ``input`` keeps its old values."""
+    if not inplace or not isinstance(input, Tensor):  # compute names a wrong input
+        return compute(input)
+    if is_grad_enabled() and input.requires_grad:
+        if input._ctx is None:
+            raise RuntimeError(LEAF_ERROR)
+        return compute(input)
+    return input._overwrite(name, compute)
+
+
+def honouring_inplace(function: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """``function`` (an activation whose first parameter is ``input`` and which takes PyTorch's
+    ``inplace``) with ``inplace=True`` done by :func:`write_or_record`."""
+    signature = inspect.signature(function)
+    position = list(signature.parameters).index("inplace")
+
+    @functools.wraps(function)
+    def with_inplace(*args: Any, **kwargs: Any) -> Tensor:
+        if not kwargs.get("inplace", len(args) > position and args[position]):
+            return function(*args, **kwargs)
+        arguments = dict(signature.bind(*args, **kwargs).arguments, inplace=False)
+        input = arguments.pop("input")  # noqa: A001
+        return write_or_record(function.__name__, input, lambda t: function(t, **arguments))
+    return with_inplace
+
+
+__all__ = ["relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "rrelu_", "write_or_record",
+           "honouring_inplace"]

@@ -16,6 +16,7 @@ from .. import ops
 from ..autograd import Tensor, as_tensor
 from . import init
 from .hooks import hooked
+from .inplace_functional import write_or_record
 from .module import Module, Parameter
 
 
@@ -279,8 +280,8 @@ def _activate(x: Any, activation: str, negative_slope: float = 0.01) -> Tensor:
 
 
 class ReLU(Module):
-    """y = max(x, 0). ``inplace`` is accepted, as PyTorch's, and gives the same values; minigan
-    computes out of place (the input is left as it was)."""
+    """y = max(x, 0). ``inplace=True`` writes into x, as PyTorch's (minigan/nn/inplace_functional.py's
+    ``write_or_record``: on a tensor with recorded history, the recorded op out of place)."""
 
     fused_name = "relu"
 
@@ -289,7 +290,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return _activate(x, "relu")
+        return write_or_record("ReLU", x, lambda t: _activate(t, "relu"), self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -306,7 +307,8 @@ class LeakyReLU(Module):
         self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return _activate(x, "leaky_relu", self.negative_slope)
+        slope = self.negative_slope
+        return write_or_record("LeakyReLU", x, lambda t: _activate(t, "leaky_relu", slope), self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -340,7 +342,7 @@ class Identity(Module):
 class Dropout(Module):
     """Training: zero each element with probability p and scale the survivors by 1 / (1 - p),
     drawing the mask from ``rng`` (default: the process's generator, which ``manual_seed``
-    seeds); evaluation: the identity."""
+    seeds); evaluation: the identity. ``inplace=True`` writes into x in training, as PyTorch's."""
 
     def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | None = None) -> None:
         super().__init__()
@@ -353,7 +355,8 @@ class Dropout(Module):
         self.rng = rng
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.dropout(x, self.p, training=self.training, rng=self.rng)
+        inplace = self.inplace and self.training and self.p > 0
+        return write_or_record("Dropout", x, lambda t: ops.dropout(t, self.p, self.training, self.rng), inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
