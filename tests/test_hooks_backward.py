@@ -2,6 +2,7 @@
 (register_full_backward_pre_hook, register_full_backward_hook, register_backward_hook) and its
 state_dict hooks, against closed forms, against the gradients without hooks, and against PyTorch
 2.14.1's values and call sequences, written out by hand (run outside the repository)."""
+import collections
 import warnings
 
 import numpy as np
@@ -197,6 +198,33 @@ def test_full_hooks_get_pytorch_s_tuples_none_for_non_tensors_zeros_for_inputs_n
     assert log == [("pre", [[1.0, 1.0], 1.0, None]),
                    ("full", [[3.0, 3.0], [2.0, 2.0], None, [0.0]], [[1.0, 1.0], 1.0, None])]
     assert a.grad.tolist() == [6.0, 6.0] and b.grad.tolist() == [2.0, 2.0]
+
+
+def test_a_namedtuple_output_keeps_its_type_and_a_list_output_gets_pytorch_s_warning():
+    Pair = collections.namedtuple("Pair", "first second")
+
+    class Split(nn.Module):
+        def __init__(self, kind):
+            super().__init__()
+            self.kind = kind
+
+        def forward(self, x):
+            return self.kind([x * 2, x * 3]) if self.kind is list else self.kind(x * 2, x * 3)
+
+    for kind in (Pair, list):
+        log = []
+        module = Split(kind)
+        module.register_full_backward_pre_hook(lambda mod, go: log.append(_listed(go)))
+        x = _t([1.0, 2.0])
+        if kind is list:  # PyTorch 2.14.1's: the hooks are not called
+            with pytest.warns(UserWarning, match="For backward hooks to be called, module output should be a Tensor "
+                                                 "or a tuple of Tensors but received <class 'list'>"):
+                out = module(x)
+        else:
+            out = module(x)
+        assert type(out) is kind
+        out[1].sum().backward()
+        assert log == ([[None, [1.0, 1.0]]] if kind is Pair else []) and x.grad.tolist() == [3.0, 3.0]
 
 
 def test_returned_tuples_replace_the_gradients_on_both_sides():

@@ -116,16 +116,20 @@ class BackwardHookCall:
     def wrap_outputs(self, output: Any) -> Any:
         """What the caller gets: the output Tensors that require grad through the output gate."""
         single = isinstance(output, Tensor)
-        items = (output,) if single else tuple(output) if isinstance(output, (tuple, list)) else None
-        if items is None:
+        if not single and not isinstance(output, tuple):
+            warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of Tensors "
+                          f"but received {type(output)}", UserWarning, stacklevel=3)
             return output
+        items = (output,) if single else tuple(output)
         self.output_count = len(items)
         self.output_places = [i for i, o in enumerate(items) if isinstance(o, Tensor) and o.requires_grad]
         if not self.output_places:
             return output  # nothing will carry a gradient back: the hooks do not fire, as in PyTorch
         passed = dict(zip(self.output_places, self._gate([items[i] for i in self.output_places], "output")))
         items = tuple(passed.get(i, o) for i, o in enumerate(items))
-        return items[0] if single else type(output)(items)
+        if single:
+            return items[0]
+        return type(output)(*items) if hasattr(output, "_fields") else type(output)(items)  # a namedtuple's too
 
     def output_side(self) -> tuple[Tensor | None, ...]:
         """The output gate's backward: the pre-hooks, then (with no input to gate) the full hooks."""
