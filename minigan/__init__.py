@@ -2,6 +2,7 @@
 from .autograd import (
     Tensor, enable_grad, grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled, tensor, trace,
 )
+from .autograd.size import Size  # what x.size() returns, as torch.Size
 from .autograd.function import Function  # minigan's op: forward on arrays (minigan.autograd.Function is PyTorch's)
 from . import ops
 from .ops import (
@@ -79,7 +80,7 @@ from .torch_api import generators as random, serialization  # torch.random and t
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "tensor", "Function", "grad", "no_grad", "enable_grad", "inference_mode", "is_grad_enabled", "set_grad_enabled",
+    "Tensor", "Size", "tensor", "Function", "grad", "no_grad", "enable_grad", "inference_mode", "is_grad_enabled", "set_grad_enabled",
     "manual_seed", "trace", "fusion", "ops", "nn", "optim", "save", "load",
     "abs", "cat", "clamp", "clip", "clone", "concatenate", "permute", "transpose", "dropout", "exp", "expm1", "leaky_relu", "log", "log1p", "log_softmax",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "sigmoid", "softmax", "softplus", "sqrt",

@@ -67,6 +67,7 @@ def test_broadcast_tensors_and_shapes_as_pytorch():
         minigan.broadcast_tensors([minigan.ones(3)])  # PyTorch takes no list here
     assert minigan.broadcast_shapes(2, (3, 1)) == (3, 2) and minigan.broadcast_shapes((0, 1), (1, 4)) == (0, 4)
     assert minigan.broadcast_shapes() == () and minigan.broadcast_shapes([2, 1], [3]) == (2, 3)
+    assert isinstance(minigan.broadcast_shapes((2, 1), (3,)), minigan.Size)  # as torch.Size
     with pytest.raises(RuntimeError, match=r"Attempting to broadcast a dimension of length 4 at -2! Mismatching "
                                            r"argument at index 1 had \(4, 5\); but expected shape should be "
                                            r"broadcastable to \[3, 5\]"):

@@ -6,6 +6,7 @@ Bottom to top, each module importing only those before it:
 * ``arguments`` - the ``device=`` and ``dtype=`` arguments, read once;
 * ``inplace`` - the in-place methods of Tensor and the version counter the engine checks;
 * ``legacy`` - PyTorch's older spellings: ``Variable``, type names, ``is_cuda``;
+* ``size`` - ``Size``, what ``x.size()`` returns (PyTorch's ``torch.Size``);
 * ``tensor`` - ``Tensor``: an array plus ``requires_grad``, ``grad`` and the node that made it;
 * ``function`` - ``Function`` and its ``Context``: one differentiable operation, on arrays (the
   ops' base class, ``minigan.Function``);

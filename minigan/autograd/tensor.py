@@ -17,6 +17,7 @@ from .inplace_random import InPlaceRandomMethods
 from .math_methods import MathMethods
 from .ops_on_first_use import OpsOnFirstUse
 from .pytorch_methods import PyTorchMethods
+from .size import Size
 
 if TYPE_CHECKING:
     from .function import Context
@@ -419,7 +420,7 @@ class _ElementCount(int):
 
     def __call__(self, dim: int | None = None) -> Shape | int:
         if dim is None:
-            return self.shape
+            return Size(self.shape)
         return self.shape[dim_index(dim, len(self.shape), "size")]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
+from ..autograd.size import Size
 from ..torch_api.functions import _into
 from .linalg_compositions import multi_dot
 from .padding import pad
@@ -86,14 +87,14 @@ def _broadcast(shapes: Any, mismatch: Any) -> tuple[int, ...]:
     return tuple(result)
 
 
-def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
+def broadcast_shapes(*shapes: Any) -> Size:
     """The shape that tensors of ``shapes`` (each an int or a sequence of ints) broadcast to, as a
-    tuple (PyTorch's ``torch.Size`` is one too); no tensor is made."""
+    ``minigan.Size`` (PyTorch's ``torch.Size``); no tensor is made."""
     def mismatch(index: int, shape: tuple[int, ...], k: int, so_far: list[int]) -> None:
         raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[-k]} at {-k}! Mismatching argument "
                            f"at index {index} had {shape}; but expected shape should be broadcastable to {so_far}")
 
-    return _broadcast([_shape_argument(s) for s in shapes], mismatch)
+    return Size(_broadcast([_shape_argument(s) for s in shapes], mismatch))
 
 
 def broadcast_tensors(*tensors: Any) -> tuple[Tensor, ...]:
