@@ -1,8 +1,8 @@
 """The activations PyTorch has beyond relu, leaky_relu, sigmoid, tanh and softplus: gelu, elu, celu,
 selu, mish, hardtanh, relu6, logsigmoid, softsign, hardsigmoid, hardswish, glu, softmin, prelu,
 tanhshrink, hardshrink, softshrink and threshold, with PyTorch's arguments (those of
-``torch.nn.functional``). ``inplace=True`` is accepted where PyTorch takes it and gives the same values,
-computed out of place, as minigan's F.relu does.
+``torch.nn.functional``). These compute out of place; ``minigan.nn.functional``'s forms take
+``inplace=True`` and write the result into the input, as PyTorch's (minigan/nn/inplace_functional.py).
 
 Each is written once, here, from ops that have gradients (so second derivatives work), and its
 gradient follows from them. Where PyTorch's gradient at a kink is a convention, the ``where``

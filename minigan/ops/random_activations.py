@@ -46,7 +46,8 @@ class RReLU(Function):
 def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,  # noqa: A002
           inplace: bool = False, *, rng: np.random.Generator | None = None) -> Tensor:
     """x where x > 0, else r x: r drawn from U(lower, upper) per element while ``training``, else
-    r = (lower + upper) / 2. ``inplace`` is accepted and computed out of place, as minigan's F.relu."""
+    r = (lower + upper) / 2. Computed out of place; ``minigan.nn.functional.rrelu(inplace=True)`` writes
+    the result into the input (minigan/nn/inplace_functional.py)."""
     if lower > upper:
         raise ValueError(f"Lower bound should be less than or equal to the upper bound, got lower={lower} "
                          f"and upper={upper}")
