@@ -275,7 +275,7 @@ def test_second_derivatives_through_a_conv_net_like_a_gradient_penalty():
     (lambda: conv.conv_transpose2d(mg.randn(2, 3, 4, 4), mg.randn(2, 3, 3, 3)),
      r"conv_transpose2d: input of shape \(2, 3, 4, 4\) has 3 channels, but the weight of shape \(2, 3, 3, 3\) expects 2"),
     (lambda: conv.conv_transpose2d(mg.randn(1, 1, 4, 4), mg.randn(1, 1, 3, 3), stride=2, output_padding=2),
-     r"output_padding \(2, 2\) must be smaller than the stride \(2, 2\)"),
+     r"output_padding \(2, 2\) must be smaller than the stride \(2, 2\) or the dilation \(1, 1\)"),
     (lambda: conv.conv_transpose2d(mg.randn(1, 1, 1, 1), mg.randn(1, 1, 1, 1), padding=1), r"gives an empty output"),
     (lambda: conv.max_pool2d(mg.randn(1, 1, 2, 2), 3), r"max_pool2d: the kernel 3x3 is larger than the padded input 2x2"),
     (lambda: conv.max_pool2d(mg.randn(1, 1, 8, 8), 2, padding=2), r"padding \(2, 2\) must be at most half the kernel"),
@@ -337,3 +337,19 @@ def test_conv_transpose2d_output_size_picks_the_output_padding_as_pytorchs():
         layer(x, output_size=(9, 13))
     with pytest.raises(ValueError, match=r"output_size must be \(H, W\) or the output's whole shape"):
         layer(x, output_size=(3, 8, 14))
+
+
+def test_conv_transpose2d_takes_output_padding_below_the_dilation_as_pytorch():
+    """PyTorch's rule: output_padding below the stride or the dilation; with stride 1 and
+    dilation 2 an output_padding of 1 adds a last row and column that only the bias reaches."""
+    rng = np.random.default_rng(4)
+    x, w, b = rng.standard_normal((2, 3, 4, 5)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(2)
+    settings = dict(stride=(1, 1), padding=(1, 0), output_padding=(1, 1), dilation=(2, 3))
+    got = conv.conv_transpose2d(mg.tensor(x), mg.tensor(w), mg.tensor(b), **settings)
+    want = conv_transpose2d_reference(x, w, b, **settings)
+    assert got.shape == want.shape == (2, 2, 7, 9)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12, atol=1e-12)
+    layer = mg.nn.ConvTranspose2d(3, 2, (3, 2), padding=(1, 0), output_padding=1, dilation=(2, 3))
+    assert layer(mg.randn(1, 3, 4, 5)).shape == (1, 2, 7, 9)
+    assert gradcheck(lambda a, k: conv.conv_transpose2d(a, k, **settings),
+                     (mg.tensor(x[:1, :, :3, :3], requires_grad=True), mg.tensor(w, requires_grad=True)))

@@ -149,9 +149,9 @@ class ConvTranspose2d(_ConvNd):
         super().__init__("ConvTranspose2d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
                          bias, padding_mode, (int(in_channels), int(out_channels)), rng, dtype)
         self.output_padding = _module_pair("ConvTranspose2d", "output_padding", output_padding, 0)
-        if any(extra >= s for extra, s in zip(self.output_padding, self.stride)):
+        if any(extra >= max(s, d) for extra, s, d in zip(self.output_padding, self.stride, self.dilation)):
             raise ValueError(f"ConvTranspose2d: output_padding {self.output_padding} must be smaller than the "
-                             f"stride {self.stride}")
+                             f"stride {self.stride} or the dilation {self.dilation}")
 
     def forward(self, x: Tensor, output_size: Any = None, activation: str = "none",
                 negative_slope: float = 0.01) -> Tensor:

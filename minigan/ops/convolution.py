@@ -393,8 +393,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     padding = pair_argument("conv_transpose2d", "padding", padding, 0)
     dilation = pair_argument("conv_transpose2d", "dilation", dilation, 1)
     extra = pair_argument("conv_transpose2d", "output_padding", output_padding, 0)
-    if extra[0] >= stride[0] or extra[1] >= stride[1]:
-        raise ValueError(f"conv_transpose2d: output_padding {extra} must be smaller than the stride {stride}")
+    if any(extra[i] >= max(stride[i], dilation[i]) for i in range(2)):  # PyTorch's rule
+        raise ValueError(f"conv_transpose2d: output_padding {extra} must be smaller than the stride {stride} or the dilation {dilation}")
     out_hw = tuple((x.shape[2 + i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (weight.shape[2 + i] - 1)
                    + extra[i] + 1 for i in range(2))
     if out_hw[0] < 1 or out_hw[1] < 1:
