@@ -7,13 +7,14 @@ the Bessel functions J0, J1, Y0, Y1 and the spherical j0 (minigan/ops/bessel_jy.
 (minigan/ops/airy.py), the orthogonal polynomials (minigan/ops/polynomials.py), the normal distribution's
 (ndtr, ndtri, log_ndtr, erfcx, minigan/ops/normal.py), logit, expit, xlogy, xlog1py, entr, sinc and exp2
 (minigan/ops/log_forms.py), and the ops minigan has under other names (erf, expm1, log1p, logsumexp,
-softmax...). As in PyTorch, the Bessel J, Y and K functions, airy_ai and the polynomials have no gradient
-(their results never require grad), and gammainc, gammaincc and zeta have one in their second argument only."""
+softmax...). As in PyTorch, the Bessel J, Y and K functions, modified_bessel_i0 and _i1
+(unlike i0 and i1), airy_ai and the polynomials have no gradient (their results never require grad), and
+gammainc, gammaincc and zeta have one in their second argument only."""
 from __future__ import annotations
 
 from typing import Any
 
-from .autograd import Tensor
+from .autograd import Tensor, no_grad
 from .ops.activations import sigmoid
 from .ops.airy import airy_ai
 from .ops.bessel import i0, i0e, i1, i1e
@@ -48,7 +49,18 @@ __all__ = ["expit", "logit", "xlogy", "xlog1py", "entr", "erf", "erfc", "erfcx",
            "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p"]
 
 psi = digamma
-modified_bessel_i0, modified_bessel_i1 = i0, i1
+
+
+def modified_bessel_i0(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
+    """I_0(x), as i0, but, as PyTorch's, without a gradient: the result never requires grad."""
+    with no_grad():
+        return i0(input)
+
+
+def modified_bessel_i1(input: Any) -> Tensor:  # noqa: A002
+    """I_1(x), as i1, but, as PyTorch's, without a gradient: the result never requires grad."""
+    with no_grad():
+        return i1(input)
 
 
 def expit(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name

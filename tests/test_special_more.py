@@ -304,7 +304,8 @@ def test_only_the_argument_pytorch_differentiates_gets_a_gradient():
     np.testing.assert_allclose(gx.numpy(), [0.2075537487102974, 0.21596386605275222], rtol=1e-14)  # PyTorch 2.14.1
 
 
-@pytest.mark.parametrize("name", ["bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_k0",
+@pytest.mark.parametrize("name", ["bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0",
+                                  "modified_bessel_i1", "modified_bessel_k0",
                                   "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
                                   "spherical_bessel_j0", "airy_ai", "chebyshev_polynomial_t", "hermite_polynomial_he",
                                   "laguerre_polynomial_l", "shifted_chebyshev_polynomial_w"])
@@ -313,6 +314,9 @@ def test_functions_pytorch_does_not_differentiate_give_results_without_grad(name
     f = getattr(S, name)
     y = f(x) if "polynomial" not in name else f(x, minigan.tensor([3.0, 4.0], requires_grad=True))
     assert not y.requires_grad and y.grad_fn is None  # as PyTorch 2.14.1's
+    if name.startswith("modified_bessel_i"):  # the values of i0 and i1, which do have gradients
+        np.testing.assert_array_equal(y.numpy(), getattr(S, name[-2:])(x).detach().numpy())
+        assert getattr(S, name[-2:])(x).requires_grad
     with pytest.raises(RuntimeError, match="does not require grad"):
         y.sum().backward()
 
