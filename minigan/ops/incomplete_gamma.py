@@ -115,9 +115,9 @@ def _lgamma1p(xp: Any, a: Any) -> Any:
     orders = np.arange(2.0, 57.0)
     zetas = _zeta(orders, np.ones_like(orders), np.dtype(np.float64))
     total, power = -_EULER * a, -a
-    for k, zeta_k in zip(orders, zetas):
+    for k, zeta_k in zip(orders.tolist(), np.asarray(zetas).tolist()):  # Python floats: any array type takes them
         power = -power * a
-        total = total + power * (float(zeta_k) / k)
+        total = total + power * (zeta_k / k)
     return total
 
 
