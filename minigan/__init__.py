@@ -23,6 +23,7 @@ from .ops.reorder import diag, flip, index_select, lerp, masked_fill, nonzero, o
 from .ops.special import acosh, arccosh, arcsinh, arctanh, asinh, atanh, erf, erfc, erfinv, frac, log10, log2
 from .ops.more_activations import celu, hardshrink, prelu, selu, threshold
 from .ops.gamma import digamma, lgamma, multigammaln as mvlgamma, polygamma
+from .ops.incomplete_gamma import gammainc as igamma, gammaincc as igammac  # torch.igamma, torch.igammac
 from .ops.bessel import i0
 from .ops.log_forms import exp2, logit, sinc, xlogy
 from .ops.einsum import einsum, tensordot
@@ -88,7 +89,7 @@ __all__ = [
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
     "erf", "erfc", "erfinv", "log2", "log10", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "frac",
     "selu", "celu", "prelu", "hardshrink", "threshold",
-    "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "exp2", "logit", "sinc", "xlogy", "special", "distributions",
+    "lgamma", "digamma", "polygamma", "mvlgamma", "igamma", "igammac", "i0", "exp2", "logit", "sinc", "xlogy", "special", "distributions",
     "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt", "prod", "cross",
     "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "sin_", "cos_", "exp_", "log_", "sqrt_", "abs_", "neg_", "sigmoid_", "tanh_", "relu_", "floor_", "ceil_", "round_",

@@ -420,3 +420,14 @@ def test_the_drawn_references_are_sound():
     np.testing.assert_allclose(_gammainc_by_hand(np.array([1.0, 2.0]), np.array([3.0, 0.5])),
                                [-math.expm1(-3.0), 1 - 1.5 * math.exp(-0.5)], rtol=1e-14)
     assert st is not None
+
+
+def test_torch_igamma_and_igammac_are_the_regularized_incomplete_gammas():
+    """torch.igamma / igammac and their Tensor methods: P and Q, with P(1, x) = 1 - exp(-x) and
+    Q(1/2, x) = erfc(sqrt x) written out."""
+    a = minigan.tensor([1.0, 1.0, 0.5], dtype=minigan.float64)
+    x = minigan.tensor([0.5, 2.0, 3.0], dtype=minigan.float64)
+    p, q = minigan.igamma(a, x).numpy(), a.igammac(x).numpy()
+    np.testing.assert_allclose(p[:2], 1 - np.exp([-0.5, -2.0]), rtol=1e-14)
+    np.testing.assert_allclose(q[2], math.erfc(math.sqrt(3.0)), rtol=1e-13)
+    np.testing.assert_allclose(a.igamma(x).numpy() + minigan.igammac(a, x).numpy(), 1.0, rtol=1e-14)

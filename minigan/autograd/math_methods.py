@@ -210,6 +210,14 @@ class MathMethods:
     def polygamma(self, n: int) -> Any:
         return ops.polygamma(n, self)
 
+    def igamma(self, other: Any) -> Any:
+        """The regularized lower incomplete gamma function P(self, other), as torch.special.gammainc."""
+        return ops.gammainc(self, other)
+
+    def igammac(self, other: Any) -> Any:
+        """The regularized upper incomplete gamma function Q(self, other), as torch.special.gammaincc."""
+        return ops.gammaincc(self, other)
+
     def mvlgamma(self, p: int) -> Any:
         return ops.multigammaln(self, p)
 

@@ -7,7 +7,7 @@ Because every backward is made of these same ops, the backward pass can be recor
 Bottom to top, each module importing only those before it: ``operands`` (what they share),
 ``shape``, ``parts`` (unbind: parts whose backward joins their gradients once), ``elementwise``,
 ``trig`` (trigonometric and hyperbolic), ``rounding`` (sign, ceil, floor,
-round, trunc: gradient zero), ``special`` (erf, erfc, erfinv, log2, log10, asinh, acosh, atanh, frac), ``normal`` (ndtr, ndtri, log_ndtr, erfcx), ``gamma`` (lgamma, digamma, polygamma), ``bessel`` (i0, i1, i0e, i1e), ``reorder`` (flip, roll, tril, triu, diag, index_select,
+round, trunc: gradient zero), ``special`` (erf, erfc, erfinv, log2, log10, asinh, acosh, atanh, frac), ``normal`` (ndtr, ndtri, log_ndtr, erfcx), ``gamma`` (lgamma, digamma, polygamma), ``bessel`` (i0, i1, i0e, i1e), ``incomplete_gamma`` (gammainc, gammaincc), ``reorder`` (flip, roll, tril, triu, diag, index_select,
 masked_fill, nonzero, outer, lerp), ``arithmetic``, ``log_forms`` (logit, xlogy, xlog1py, entr, sinc, exp2), ``reductions``, ``cumulative`` (cumsum, cumprod,
 logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``recurrent_cells`` (an LSTM's
@@ -48,6 +48,7 @@ from .special import (
 from .normal import Erfcx, Ndtri, erfcx, log_ndtr, ndtr, ndtri
 from .gamma import Digamma, Lgamma, Polygamma, digamma, lgamma, multigammaln, polygamma
 from .bessel import I0, I0e, I1, I1e, i0, i0e, i1, i1e
+from .incomplete_gamma import gammainc, gammaincc
 from .reorder import Flip, Roll, diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
 from .arithmetic import (
     Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, floor_divide, matmul, mul, neg, pow, remainder, sub,
