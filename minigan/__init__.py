@@ -58,6 +58,7 @@ from . import cuda, data
 from . import linalg  # torch.linalg
 from . import special  # torch.special
 from . import distributions  # torch.distributions
+from . import profiler  # torch.profiler
 from .torch_api.dtypes import (
     bool, double, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
     short, uint8,
@@ -89,7 +90,7 @@ __all__ = [
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
     "erf", "erfc", "erfinv", "log2", "log10", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "frac",
     "selu", "celu", "prelu", "hardshrink", "threshold",
-    "lgamma", "digamma", "polygamma", "mvlgamma", "igamma", "igammac", "i0", "exp2", "logit", "sinc", "xlogy", "special", "distributions",
+    "lgamma", "digamma", "polygamma", "mvlgamma", "igamma", "igammac", "i0", "exp2", "logit", "sinc", "xlogy", "special", "distributions", "profiler",
     "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt", "prod", "cross",
     "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "sin_", "cos_", "exp_", "log_", "sqrt_", "abs_", "neg_", "sigmoid_", "tanh_", "relu_", "floor_", "ceil_", "round_",

@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"ops"},
     {"nn"},
     {"optim", "replay"},
-    {"data", "utils", "viz", "functional", "linalg", "special", "distributions"},
+    {"data", "utils", "viz", "functional", "linalg", "special", "distributions", "profiler"},
     {"gan", "metrics", "gradcheck", "vision"},
     {"__init__"},
     {"cli"},

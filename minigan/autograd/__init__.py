@@ -8,6 +8,8 @@ Bottom to top, each module importing only those before it:
 * ``legacy`` - PyTorch's older spellings: ``Variable``, type names, ``is_cuda``;
 * ``size`` - ``Size``, what ``x.size()`` returns (PyTorch's ``torch.Size``);
 * ``tensor`` - ``Tensor``: an array plus ``requires_grad``, ``grad`` and the node that made it;
+* ``profiler`` - ``torch.autograd.profiler``: ``profile()`` times each op's forward and backward
+  and ``record_function`` ranges, per thread (``profiler_events``: its events, table, Chrome trace);
 * ``function`` - ``Function`` and its ``Context``: one differentiable operation, on arrays (the
   ops' base class, ``minigan.Function``);
 * ``custom_function`` - PyTorch's ``torch.autograd.Function`` (forward on Tensors), exported here
@@ -32,7 +34,7 @@ from .custom_function import Function
 from .tracing import TraceLog, TraceRecord, trace
 from .engine import backward, grad, topological_order
 from .graph import GraphNode, graph_edges, graph_nodes, graph_text
-from . import functional
+from . import functional, profiler
 
 __all__ = [
     "enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "bump_version", "Tensor", "as_tensor",

@@ -15,6 +15,7 @@ from .inplace import check_versions
 from .tensor import Tensor
 from .recording import active_recorder
 from .tracing import active_tracer
+from .profiler import timed_backward
 
 
 def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
@@ -140,7 +141,7 @@ def _run_backward(
     recorder = active_recorder()
     if recorder is not None and (create_graph or wanted is not None):
         recorder.unsupported("create_graph=True or autograd.grad()" if create_graph else "autograd.grad()")
-    tracer = active_tracer()  # None unless this thread is inside minigan.trace()
+    tracer = timed_backward(active_tracer())  # None unless inside minigan.trace() or a profile
     if tracer is None:
         _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, None)
         return results

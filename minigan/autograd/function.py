@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import is_grad_enabled
+from .profiler import active_profiler
 from .recording import active_recorder
 from .tensor import Tensor, as_tensor
 
@@ -139,7 +140,11 @@ class Function:
         ctx.function = cls
         ctx.options = options
         ctx.inputs = tensors
-        data = cls.forward(ctx, *(t.array for t in tensors), **options)
+        profiler = active_profiler()
+        if profiler is None:
+            data = cls.forward(ctx, *(t.array for t in tensors), **options)
+        else:  # inside torch.autograd.profiler.profile(): timed as one range
+            data = profiler.forward(cls, ctx, tensors, options)
         if isinstance(data, np.generic):  # NumPy ufuncs turn 0-d arrays into scalars
             data = np.asarray(data)
         recorder = active_recorder()
