@@ -18,6 +18,7 @@ from minigan import ops
 from minigan.ops import convolution as conv
 from minigan.ops.ctc import CtcLoss
 from minigan.ops.incomplete_gamma import Gammainc, Gammaincc
+from minigan.distributions.standard_gamma import GammaQuantileStep
 from minigan.ops.zeta import Zeta
 from minigan import Function
 from minigan.gradcheck import gradcheck
@@ -32,6 +33,7 @@ from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
 from test_ctc_loss import draw_property as draw_ctc_loss
 from test_special_more import draw_property as draw_special_more
+from test_distributions_gamma import draw_property as draw_gamma_quantile_step
 from test_indexing_search import draw_scatter_reduce
 from test_linalg_lu import draw_lu_factor, draw_matrix_exp
 
@@ -894,6 +896,7 @@ def _(data):
 
 for _kind, _function in (("zeta", Zeta), ("gammainc", Gammainc), ("gammaincc", Gammaincc)):  # tests/test_special_more.py
     prop(_function)(lambda data, kind=_kind: Drawn(*draw_special_more(kind, data, values, SHAPES)))
+prop(GammaQuantileStep)(lambda data: Drawn(*draw_gamma_quantile_step(data, values, SHAPES)))  # test_distributions_gamma.py
 
 
 @prop(RReLU)

@@ -4,7 +4,7 @@ and some GANs use, with PyTorch's constructors (``probs=`` or ``logits=``...), s
 ``expand``, argument and sample validation, and ``kl_divergence``/``register_kl``.
 
 Draws come from the Generator that ``minigan.manual_seed`` seeds (so a seed fixes them), not from
-PyTorch's stream. The families PyTorch has and minigan lacks (Beta, Gamma, Dirichlet, transforms...)
+PyTorch's stream. The families PyTorch has and minigan lacks (StudentT, Poisson, Wishart...)
 say so in one line."""
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from typing import Any
 from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
 from . import constraints, kl
 from .bernoulli import Bernoulli
+from .beta import Beta
 from .categorical import Categorical
+from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exponential import Exponential
+from .gamma import Chi2, Gamma
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
@@ -25,7 +28,7 @@ from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Categorical", "Distribution", "Exponential", "Independent", "Laplace", "MultivariateNormal",
+    "Bernoulli", "Beta", "Categorical", "Chi2", "Dirichlet", "Distribution", "Exponential", "Gamma", "Independent", "Laplace", "MultivariateNormal",
     "Normal", "OneHotCategorical", "Uniform", "constraints", "kl", "kl_divergence", "register_kl",
 ]
 

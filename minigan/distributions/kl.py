@@ -1,8 +1,8 @@
 """``kl_divergence(p, q)`` = E_p[log p(x) - log q(x)] and ``register_kl``, as ``torch.distributions.kl``.
 
 The closed forms registered here (each differentiable in both distributions' parameters):
-Normal, Laplace, Exponential, Uniform, Bernoulli, Categorical, OneHotCategorical, MultivariateNormal
-(each with its own kind) and Independent pairs (the base pair's divergence summed over the moved
+Normal, Laplace, Exponential, Uniform, Bernoulli, Categorical, OneHotCategorical, MultivariateNormal,
+Gamma, Beta, Dirichlet (each with its own kind) and Independent pairs (the base pair's divergence summed over the moved
 dimensions). A pair is looked up by the most specific registered (type_p, type_q) along the classes'
 MROs; ``register_kl(P, Q)`` adds one, as PyTorch's decorator does."""
 from __future__ import annotations
@@ -12,12 +12,15 @@ import warnings
 from typing import Any, Callable
 
 from ..autograd import Tensor
-from ..ops import abs, exp, log, softplus, where
+from ..ops import abs, digamma, exp, lgamma, log, softplus, where
 from ..ops.triangular import solve_triangular
 from .bernoulli import Bernoulli
+from .beta import Beta
 from .categorical import Categorical
+from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exponential import Exponential
+from .gamma import Gamma
 from .independent import Independent
 from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal, half_log_det, mahalanobis
@@ -146,3 +149,32 @@ def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
         raise NotImplementedError("KL between Independent distributions that reinterpret different numbers of "
                                   "batch dimensions")
     return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
+
+
+@register_kl(Gamma, Gamma)
+def _kl_gamma_gamma(p: Gamma, q: Gamma) -> Tensor:
+    """a_q ln(b_p / b_q) + lgamma(a_q) - lgamma(a_p) + (a_p - a_q) psi(a_p) + (b_q - b_p) a_p / b_p
+    for p = Gamma(a_p, b_p), q = Gamma(a_q, b_q)."""
+    a_p, b_p, a_q, b_q = p.concentration, p.rate, q.concentration, q.rate
+    return (a_q * log(b_p / b_q) + (lgamma(a_q) - lgamma(a_p)) + (a_p - a_q) * digamma(a_p)
+            + (b_q - b_p) * (a_p / b_p))
+
+
+def _kl_dirichlet_terms(alpha_p: Tensor, alpha_q: Tensor) -> Tensor:
+    """sum_k (a_pk - a_qk)(psi(a_pk) - psi(A_p)) + lgamma(A_p) - lgamma(A_q) - sum_k (lgamma(a_pk) - lgamma(a_qk)),
+    A the sums over the last dimension: KL between Dirichlet(a_p) and Dirichlet(a_q)."""
+    total_p, total_q = alpha_p.sum(-1), alpha_q.sum(-1)
+    centred = digamma(alpha_p) - digamma(total_p).unsqueeze(-1)
+    return (((alpha_p - alpha_q) * centred).sum(-1) + (lgamma(total_p) - lgamma(total_q))
+            - (lgamma(alpha_p) - lgamma(alpha_q)).sum(-1))
+
+
+@register_kl(Dirichlet, Dirichlet)
+def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Tensor:
+    return _kl_dirichlet_terms(p.concentration, q.concentration)
+
+
+@register_kl(Beta, Beta)
+def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
+    """The Dirichlet divergence of the pairs (a, b)."""
+    return _kl_dirichlet_terms(p._dirichlet.concentration, q._dirichlet.concentration)

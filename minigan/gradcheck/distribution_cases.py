@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import distributions as D
 from ..autograd import Tensor, tensor
+from ..distributions.standard_gamma import GammaQuantileStep
 from ..ops import tril
 from ..torch_api.generators import default_generator, set_default_generator
 from .opcase import DISTINCT_LAYOUTS, OpCase
@@ -111,6 +112,23 @@ def _mvn(spelling: str) -> Callable[[Tensor, Tensor, Tensor], Tensor]:
     return score
 
 
+def _gamma(alpha: Tensor, rate: Tensor, x: Tensor) -> Tensor:
+    d, chi2 = D.Gamma(alpha, rate), D.Chi2(alpha)
+    return d.log_prob(x) + d.entropy() * d.mode + chi2.log_prob(x) * chi2.entropy()
+
+
+def _beta(a: Tensor, b: Tensor, x: Tensor) -> Tensor:
+    d = D.Beta(a, b)
+    return d.log_prob(x) + d.entropy() * d.mean
+
+
+def _dirichlet(alpha: Tensor, weights: Tensor) -> Tensor:
+    """The Dirichlet scored at weights / their sum (positive weights, so a point inside the simplex
+    however finite differences move them)."""
+    d = D.Dirichlet(alpha)
+    return d.log_prob(weights / weights.sum(-1, keepdim=True)) + d.entropy() * d.variance.sum(-1)
+
+
 def _kl(make: Callable[..., Any], split: int) -> Callable[..., Tensor]:
     """kl_divergence(make(*params[:split]), make(*params[split:]))."""
     def divergence(*params: Tensor) -> Tensor:
@@ -144,6 +162,11 @@ DISTRIBUTION_CASES: list[OpCase] = [
     _case("dist_mvn_precision", _mvn("precision_matrix"), [((2, 3), (3, 3), (3,))], layouts=DISTINCT_LAYOUTS),
     _case("dist_mvn_scale_tril", _mvn("scale_tril"), [((3,), (3, 3), (2, 3))], prepare=_lower_factor,
            layouts=DISTINCT_LAYOUTS),
+    _case("dist_gamma_chi2", _gamma, [((3,), (3,), (2, 3))], prepare=_positive_from(0, 1, 2)),
+    _case("dist_beta", _beta, [((3,), (3,), (2, 3))],
+           prepare=lambda arrays, rng: [np.abs(arrays[0]) + 0.5, np.abs(arrays[1]) + 0.5,
+                                        0.1 + 0.8 * rng.random(arrays[2].shape)]),
+    _case("dist_dirichlet", _dirichlet, [((2, 3), (2, 3))], prepare=_positive_from(0, 1)),
     _case("kl_normal", _kl(D.Normal, 2), [((3,), (3,), (3,), (1,))], prepare=_positive_from(1, 3)),
     _case("kl_laplace", _kl(D.Laplace, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
     _case("kl_exponential", _kl(D.Exponential, 1), [((3,), (3,))], prepare=_positive_from(0, 1)),
@@ -152,6 +175,13 @@ DISTRIBUTION_CASES: list[OpCase] = [
     _case("kl_mvn", _kl(_mvn_of, 2), [((3,), (3, 3), (2, 3), (3, 3))], layouts=DISTINCT_LAYOUTS),
     _case("kl_independent_normal", _kl(lambda loc, scale: D.Independent(D.Normal(loc, scale), 1), 2),
            [((2, 3), (2, 3), (3,), (3,))], prepare=_positive_from(1, 3)),
+    _case("kl_gamma", _kl(D.Gamma, 2), [((3,), (3,), (3,), (1,))], prepare=_positive_from(0, 1, 2, 3)),
+    _case("kl_beta", _kl(D.Beta, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(0, 1, 2, 3)),
+    _case("kl_dirichlet", _kl(D.Dirichlet, 1), [((2, 3), (3,))], prepare=_positive_from(0, 1)),
+    _case("gamma_quantile_step", GammaQuantileStep.apply, [((3,), (3,), (3,)), ((2, 3), (2, 3), (2, 3))],
+           prepare=lambda arrays, rng: [np.abs(arrays[0]) + 0.3, np.abs(arrays[1]) + 0.3,
+                                        0.1 + 0.8 * rng.random(arrays[2].shape)],
+           gradgrad=False, notes="its alpha-derivative has no derivative (PyTorch's _standard_gamma_grad has none)"),
     _case("rsample_normal_laplace", lambda loc, scale: _rsample(D.Normal)(loc, scale) * _rsample(D.Laplace)(loc, scale),
            [((3,), (3,))], prepare=_positive_from(1)),
     _case("rsample_exponential_uniform", lambda rate, low: _rsample(D.Exponential)(rate) + _rsample(D.Uniform)(low, low + rate),

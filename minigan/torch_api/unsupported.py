@@ -86,9 +86,9 @@ SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one 
 
 DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
-          "Categorical, OneHotCategorical, MultivariateNormal and Independent"
-    for name in ("Beta", "Binomial", "Cauchy", "Chi2", "ContinuousBernoulli", "Dirichlet", "ExponentialFamily",
-                 "FisherSnedecor", "Gamma", "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy",
+          "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta and Dirichlet"
+    for name in ("Binomial", "Cauchy", "ContinuousBernoulli", "ExponentialFamily",
+                 "FisherSnedecor", "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy",
                  "HalfNormal", "InverseGamma", "Kumaraswamy", "LKJCholesky", "LogNormal", "LogisticNormal",
                  "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial",
                  "OneHotCategoricalStraightThrough", "Pareto", "Poisson", "RelaxedBernoulli",
