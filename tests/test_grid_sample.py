@@ -209,8 +209,8 @@ def test_bad_arguments_say_what_is_wrong():
         F.grid_sample(image, minigan.zeros(2, 2, 2, 2), align_corners=False)
     with pytest.raises(RuntimeError, match="same dtype"):
         F.grid_sample(image, minigan.zeros(1, 2, 2, 2, dtype=minigan.float64), align_corners=False)
-    with pytest.raises(NotImplementedError, match="3-d sampling"):
-        F.grid_sample(minigan.zeros(1, 1, 2, 2, 2), minigan.zeros(1, 2, 2, 2, 3), align_corners=False)
+    with pytest.raises(RuntimeError, match="expected 4D or 5D input and grid with same number of dimensions"):
+        F.grid_sample(minigan.zeros(1, 1, 2, 2, 2), minigan.zeros(1, 2, 2, 3), align_corners=False)
     with pytest.raises(NotImplementedError, match="only supports 4D and 5D sizes"):
         F.affine_grid(minigan.zeros(1, 2, 3), (1, 1, 2), align_corners=False)
     with pytest.raises(ValueError, match="Nx2x3 for size \\(2, 1, 2, 3\\). Got \\(1, 2, 3\\)"):

@@ -21,6 +21,7 @@ from .distribution_cases import DISTRIBUTION_CASES
 from .special_cases import SPECIAL_CASES
 from .indexing_cases import INDEXING_CASES
 from .conv3d_cases import CONV3D_CASES
+from .volumetric_cases import VOLUMETRIC_CASES
 from .opcase import (
     DISTINCT_LAYOUTS, LAYOUTS, OpCase, as_drawn, apart, can_take, clamp_safe, describe_shapes, distinct,
     lay_out, layout_of, off_zero, positive, with_layout,
@@ -368,6 +369,7 @@ OP_CASES += DISTRIBUTION_CASES
 OP_CASES += SPECIAL_CASES
 OP_CASES += INDEXING_CASES
 OP_CASES += CONV3D_CASES
+OP_CASES += VOLUMETRIC_CASES  # 5-D interpolation (minigan/gradcheck/volumetric_cases.py)
 
 
 def find_case(name: str) -> OpCase:

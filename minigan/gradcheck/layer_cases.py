@@ -13,6 +13,7 @@ from .. import nn, ops
 from ..nn import functional as F
 from ..autograd import Tensor
 from .conv3d_cases import CONV3D_LAYER_CASES
+from .volumetric_cases import VOLUMETRIC_LAYER_CASES, grid_points
 from .opcase import DISTINCT_LAYOUTS, OpCase, Shapes, distinct, off_zero, positive
 
 
@@ -181,29 +182,10 @@ _prelu = nn.PReLU(3, init=0.2, dtype=np.float64)
 _prelu.weight.array[...] = [0.2, -0.5, 1.5]
 
 
-def _sample_points(align_corners: bool) -> Callable[[list[np.ndarray], np.random.Generator], list[np.ndarray]]:
-    """grid_sample's image as drawn and a grid whose points, in pixel units, lie 0.2-0.4 or
-    0.6-0.8 past a whole number from -2 to the size + 1: off the kinks of bilinear and bicubic
-    weights (whole numbers), of rounding (halves) and of the reflections (both), in and outside
-    the image."""
-    def prepare(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
-        image, grid = arrays
-        height, width = image.shape[-2:]
-        points = np.empty(grid.shape)
-        for axis, size in ((0, width), (1, height)):
-            whole = rng.integers(-2, size + 2, grid.shape[:-1])
-            part = rng.uniform(0.2, 0.4, grid.shape[:-1]) + 0.4 * rng.integers(0, 2, grid.shape[:-1])
-            pixel = whole + part
-            points[..., axis] = pixel * 2 / (size - 1) - 1 if align_corners else (2 * pixel + 1) / size - 1
-        return [image, points]
-
-    return prepare
-
-
 def _grid_sample_case(mode: str, padding_mode: str, align_corners: bool) -> OpCase:
     return OpCase(f"F.grid_sample({mode}, {padding_mode}, align_corners={align_corners})",
                   lambda x, g: F.grid_sample(x, g, mode, padding_mode, align_corners),
-                  [((2, 2, 3, 4), (2, 3, 2, 2))], prepare=_sample_points(align_corners))
+                  [((2, 2, 3, 4), (2, 3, 2, 2))], prepare=grid_points(align_corners))
 
 
 _BAG_INPUT, _BAG_OFFSETS = np.array([4, 1, 1, 0, 2, 3]), np.array([0, 2, 2, 5])  # bag 1 empty, row 1 twice
@@ -426,3 +408,4 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.UpsamplingBilinear2d", nn.UpsamplingBilinear2d(size=(3, 5)), [((1, 2, 2, 3),)]),
 ]
 LAYER_CASES += CONV3D_LAYER_CASES  # the 3-d layers (minigan/gradcheck/conv3d_cases.py)
+LAYER_CASES += VOLUMETRIC_LAYER_CASES  # grid sampling, resizing, LP pooling of volumes (volumetric_cases.py)

@@ -4,7 +4,7 @@ from . import functional, init, parallel, utils
 from .adaptive_pool import AdaptiveAvgPool2d, AdaptiveMaxPool2d
 from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList
-from .conv import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Unflatten, Upsample
+from .conv import AvgPool2d, Conv2d, ConvTranspose2d, MaxPool2d, Unflatten
 from .conv1d import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, Conv1d, ConvTranspose1d, MaxPool1d
 from .unpool import MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
 from .conv3d import Conv3d, ConvTranspose3d
@@ -16,11 +16,11 @@ from .padding import (
 )
 from .pixel_shuffle import PixelShuffle, PixelUnshuffle
 from .containers_params import ParameterDict, ParameterList
-from .lp_pool import LPPool1d, LPPool2d
+from .lp_pool import LPPool1d, LPPool2d, LPPool3d
 from .rms_norm import RMSNorm
 from .shuffle import ChannelShuffle
 from .softmax2d import Softmax2d
-from .upsampling import UpsamplingBilinear2d, UpsamplingNearest2d
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .fold import Fold, Unfold
 from .layers import (
     BatchNorm1d,
@@ -87,7 +87,7 @@ __all__ = [
     "TransformerDecoder", "Transformer",
     "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
     "ParameterList", "ParameterDict", "Softmax2d", "ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d",
-    "RMSNorm", "LPPool1d", "LPPool2d",
+    "RMSNorm", "LPPool1d", "LPPool2d", "LPPool3d",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

@@ -25,6 +25,7 @@ from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )
 from ..ops.padding import pad
+from ..ops.resize import interpolate_volume
 from ..ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from ..ops.convolution3d import conv3d, conv_transpose3d
 from ..ops.pool3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
@@ -45,7 +46,7 @@ from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alp
 from .embedding_bag import embedding_bag
 from .sparse import embedding
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
-from .lp_pool import lp_pool1d, lp_pool2d
+from .lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
 from .pdist import pdist
 from .rms_norm import rms_norm
 from .shuffle import channel_shuffle
@@ -130,7 +131,10 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Any:
-    """Resize (N, C, H, W) like ``torch.nn.functional.interpolate``: mode "nearest" or "bilinear"."""
+    """Resize (N, C, H, W) like ``torch.nn.functional.interpolate``: mode "nearest" or "bilinear";
+    (N, C, D, H, W): "nearest", "nearest-exact" or "trilinear" (minigan/ops/resize.py)."""
+    if isinstance(input, Tensor) and input.ndim == 5:
+        return interpolate_volume(input, size, scale_factor, mode, align_corners, recompute_scale_factor)
     if mode not in ("nearest", "bilinear") or recompute_scale_factor or (align_corners is not None and mode == "nearest"):
         raise NotImplementedError(f"interpolate: mode='nearest' and mode='bilinear' (align_corners with bilinear "
                                   f"only, no recompute_scale_factor) are supported, got mode={mode!r}")
@@ -179,7 +183,7 @@ __all__ = [
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
     "conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d", "max_unpool3d",
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "affine_grid", "grid_sample",
-    "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "upsample", "upsample_nearest", "upsample_bilinear",
+    "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "lp_pool3d", "upsample", "upsample_nearest", "upsample_bilinear",
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "embedding",
     "embedding_bag", "bilinear", "max_unpool1d", "max_unpool2d",
 ]

@@ -67,13 +67,14 @@ def _positions(steps: int, align_corners: bool, xp: Any, dtype: Any, device: Any
 
 def affine_grid(theta: Tensor, size: Sequence[int], align_corners: bool | None = None) -> Tensor:
     """The sampling grid (N, H, W, 2) of the affine maps ``theta`` (N, 2, 3) for an output of
-    ``size`` (N, C, H, W), as ``torch.nn.functional.affine_grid``."""
+    ``size`` (N, C, H, W), as ``torch.nn.functional.affine_grid``; for a 5-D size (N, C, D, H, W),
+    theta (N, 3, 4) gives (N, D, H, W, 3) (minigan/nn/grid_sampling3d.py)."""
     if not isinstance(theta, Tensor):
         raise TypeError(f"affine_grid: theta must be a Tensor, got {type(theta).__name__}")
     size = tuple(int(s) for s in size)
     if len(size) == 5:
-        raise NotImplementedError("affine_grid: 3-d affine grids (a 5-D size) are not supported by minigan; "
-                                  "it has the 2-d grid of a 4-D size (N, C, H, W)")
+        from .grid_sampling3d import affine_grid_3d  # it builds on this module's helpers
+        return affine_grid_3d(theta, size, _align_corners(align_corners))
     if len(size) != 4:
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
                                   f"respectively. Got size {size}.")
@@ -226,7 +227,8 @@ def _nearest(image: _Image, ix: Tensor, iy: Tensor) -> Tensor:
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",  # noqa: A002
                 align_corners: bool | None = None) -> Tensor:
     """``input`` (N, C, H, W) read at the points of ``grid`` (N, Ho, Wo, 2), each (x, y) in
-    [-1, 1]: (N, C, Ho, Wo), as ``torch.nn.functional.grid_sample`` (the module docstring says how)."""
+    [-1, 1]: (N, C, Ho, Wo), as ``torch.nn.functional.grid_sample`` (the module docstring says how);
+    a volume (N, C, D, H, W) at the points (x, y, z) of (N, Do, Ho, Wo, 3) (minigan/nn/grid_sampling3d.py)."""
     if mode not in _MODES:
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
                          f"but got: {mode!r}")
@@ -236,15 +238,12 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     for name, value in (("input", input), ("grid", grid)):
         if not isinstance(value, Tensor):
             raise TypeError(f"grid_sample: {name} must be a Tensor, got {type(value).__name__}")
-    if input.ndim == 5:
-        raise NotImplementedError("grid_sample: 3-d sampling (a 5-D input) is not supported by minigan; "
-                                  "it samples images, (N, C, H, W)")
-    if input.ndim != 4 or grid.ndim != 4:
-        raise RuntimeError(f"grid_sampler(): expected 4D input and grid, but got input with sizes "
-                           f"{list(input.shape)} and grid with sizes {list(grid.shape)}")
-    if grid.shape[-1] != 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size 2 in last dimension, but got grid with "
-                           f"sizes {list(grid.shape)}")
+    if input.ndim not in (4, 5) or grid.ndim != input.ndim:
+        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, "
+                           f"but got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
+    if grid.shape[-1] != input.ndim - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.ndim - 2} in last dimension, but got "
+                           f"grid with sizes {list(grid.shape)}")
     if grid.shape[0] != input.shape[0]:
         raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
                            f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
@@ -257,6 +256,9 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
         raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
                            f"sizes {list(input.shape)}")
     aligned = _align_corners(align_corners)
+    if input.ndim == 5:
+        from .grid_sampling3d import grid_sample_3d  # it builds on this module's helpers
+        return grid_sample_3d(input, grid, mode, padding_mode, aligned)
     image = _Image(input)
     ix = _unnormalize(grid[..., 0], image.width, aligned)
     iy = _unnormalize(grid[..., 1], image.height, aligned)

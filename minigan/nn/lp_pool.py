@@ -25,10 +25,11 @@ from .. import ops
 from ..autograd import Tensor
 from ..ops import avg_pool2d
 from ..ops.convolution1d import avg_pool1d, max_pool1d
+from ..ops.pool3d import avg_pool3d, max_pool3d
 from .layers import _check_tensor
 from .module import Module
 
-__all__ = ["lp_pool1d", "lp_pool2d", "LPPool1d", "LPPool2d"]
+__all__ = ["lp_pool1d", "lp_pool2d", "lp_pool3d", "LPPool1d", "LPPool2d", "LPPool3d"]
 
 
 def _norm_type(name: str, norm_type: Any) -> float:
@@ -93,6 +94,21 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = N
     return _root_of_sums(average, int(kh) * int(kw), p)
 
 
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None,  # noqa: A002
+              ceil_mode: bool = False) -> Tensor:
+    """(sum over each window of x^p)^(1/p) on (N, C, D, H, W) or (C, D, H, W), like
+    ``torch.nn.functional.lp_pool3d``; kernel_size and stride an int or a triple, stride defaulting
+    to the kernel size; ``ceil_mode`` as in :func:`lp_pool2d`."""
+    p = _norm_type("lp_pool3d", norm_type)
+    x = _check_tensor_input("lp_pool3d", input)
+    if math.isinf(p):
+        pooled = max_pool3d(ops.abs(x) if p > 0 else -ops.abs(x), kernel_size, stride, ceil_mode=ceil_mode)
+        return pooled if p > 0 else -pooled
+    average = avg_pool3d(real_power(x, p), kernel_size, stride, ceil_mode=ceil_mode)
+    kernel = tuple(kernel_size) if isinstance(kernel_size, (tuple, list)) else (kernel_size,) * 3
+    return _root_of_sums(average, int(np.prod([int(k) for k in kernel])), p)
+
+
 def _check_tensor_input(name: str, input: Any) -> Tensor:  # noqa: A002
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): expected a Tensor input, got {type(input).__name__}")
@@ -127,3 +143,10 @@ class LPPool2d(_LPPoolNd):
     ``norm_type`` (see :func:`lp_pool2d`)."""
 
     _pool = staticmethod(lp_pool2d)
+
+
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling of (N, C, D, H, W) or (C, D, H, W): (sum over each window of x^p)^(1/p),
+    p = ``norm_type`` (see :func:`lp_pool3d`)."""
+
+    _pool = staticmethod(lp_pool3d)

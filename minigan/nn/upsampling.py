@@ -1,13 +1,43 @@
-"""``nn.UpsamplingNearest2d`` and ``nn.UpsamplingBilinear2d``: PyTorch's older names for
-``nn.Upsample`` with the mode fixed (nearest; bilinear with align_corners=True), kept because
-older GAN code (DCGAN and pix2pix ports) uses them."""
+"""``nn.Upsample`` for images and volumes, and ``nn.UpsamplingNearest2d`` and
+``nn.UpsamplingBilinear2d``: PyTorch's older names for ``nn.Upsample`` with the mode fixed
+(nearest; bilinear with align_corners=True), kept because older GAN code (DCGAN and pix2pix
+ports) uses them."""
 from __future__ import annotations
 
 from typing import Any
 
-from .conv import Upsample
+from ..autograd import Tensor
+from ..ops.resize import interpolate_volume
+from .conv import Upsample as _ImageUpsample
+from .layers import _check_tensor
 
-__all__ = ["UpsamplingNearest2d", "UpsamplingBilinear2d"]
+__all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
+
+_VOLUME_ONLY = ("nearest-exact", "trilinear")
+
+
+class Upsample(_ImageUpsample):
+    """Resizing to ``size`` or by ``scale_factor``: of (N, C, H, W) with ``mode="nearest"`` or
+    ``"bilinear"`` (minigan/nn/conv.py), of (N, C, D, H, W) with ``"nearest"``, ``"nearest-exact"``
+    or ``"trilinear"`` (with or without ``align_corners``, ``recompute_scale_factor``), as PyTorch's."""
+
+    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> None:
+        volume = mode in _VOLUME_ONLY
+        if align_corners is not None and mode == "nearest-exact":
+            raise ValueError("Upsample: align_corners can only be set with mode='bilinear' or 'trilinear'")
+        super().__init__(size, scale_factor, "nearest" if volume else mode, None if volume else align_corners)
+        self.mode, self.align_corners, self.recompute_scale_factor = mode, align_corners, recompute_scale_factor
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = _check_tensor(self, x)
+        if x.ndim == 5:
+            return interpolate_volume(x, self.size, self.scale_factor, self.mode, self.align_corners,
+                                      self.recompute_scale_factor)
+        if self.mode in _VOLUME_ONLY or self.recompute_scale_factor:
+            raise NotImplementedError(f"Upsample: mode={self.mode!r} and recompute_scale_factor need 5-D input "
+                                      f"(N, C, D, H, W) in minigan, got input of shape {x.shape}")
+        return super().forward(x)
 
 
 def _factor(scale_factor: Any) -> Any:

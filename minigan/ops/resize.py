@@ -14,7 +14,7 @@ from ..autograd import Tensor
 from ..backends import backend_of
 from .convolution import _batched, _resize_plan, _unbatched
 
-__all__ = ["interpolation_matrix", "upsample_bilinear"]
+__all__ = ["interpolation_matrix", "upsample_bilinear", "nearest_indices", "interpolate_volume"]
 
 
 def interpolation_matrix(n_in: int, n_out: int, step: float, align_corners: bool) -> np.ndarray:
@@ -58,3 +58,87 @@ def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None,
     rows = constant(interpolation_matrix(h, out_h, steps[0], align_corners))
     cols = constant(interpolation_matrix(w, out_w, steps[1], align_corners).T)
     return _unbatched((rows @ x) @ cols, added)
+
+
+# ------------------------------------------------------------------ volumes (N, C, D, H, W)
+_VOLUME_MODES = ("nearest", "nearest-exact", "trilinear")
+
+
+def _volume_plan(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
+                 recompute_scale_factor: bool | None) -> tuple[tuple[int, ...], tuple[float | None, ...]]:
+    """PyTorch's output sizes and the scale factors its kernels see (None: in/out is used)."""
+    spatial = tuple(input.shape[2:])
+    if (size is None) == (scale_factor is None):
+        raise ValueError("only one of size or scale_factor should be defined" if size is not None
+                         else "either size or scale_factor should be defined")
+    whole = lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool)  # noqa: E731
+    if size is not None:
+        if recompute_scale_factor:
+            raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * 3
+        if len(sizes) != 3:
+            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input with "
+                             f"spatial dimensions of {list(spatial)} and output size of {size}. Please provide input "
+                             f"tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
+        if not all(whole(s) and s > 0 for s in sizes):
+            raise ValueError(f"interpolate: size must be positive ints, got {size!r}")
+        return tuple(int(s) for s in sizes), (None,) * 3
+    factors = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * 3
+    if len(factors) != 3:
+        raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
+                         f"with spatial dimensions of {list(spatial)} and scale_factor of shape {scale_factor}. "
+                         f"Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in "
+                         f"(s1, s2, ...,sK) format.")
+    if not all(isinstance(f, (int, float, np.integer, np.floating)) and not isinstance(f, bool) and f > 0
+               for f in factors):
+        raise ValueError(f"interpolate: scale_factor must be positive numbers, got {scale_factor!r}")
+    out = tuple(int(np.floor(float(n) * float(f))) for n, f in zip(spatial, factors))
+    if min(out) < 1:
+        raise ValueError(f"interpolate: scale_factor {scale_factor!r} shrinks the input {spatial} to nothing")
+    return out, ((None,) * 3 if recompute_scale_factor else tuple(float(f) for f in factors))
+
+
+def nearest_indices(n_in: int, n_out: int, factor: float | None, exact: bool) -> np.ndarray:
+    """The input index each output index copies, as PyTorch's CPU kernels round it: the step
+    s = 1/factor (or in/out) in float32; "nearest": floor(o s) with o s a float32 product;
+    "nearest-exact": floor((o + 1/2) s), the product in float64 then rounded to float32; at most in - 1."""
+    step = np.float32(1.0 / factor) if factor is not None else np.float32(n_in) / np.float32(n_out)
+    o = np.arange(n_out)
+    if exact:
+        source = ((o + 0.5) * np.float64(step)).astype(np.float32)
+    else:
+        source = o.astype(np.float32) * step
+    return np.minimum(np.floor(source).astype(np.int64), n_in - 1)
+
+
+def interpolate_volume(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
+                       align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Tensor:
+    """Resize (N, C, D, H, W) as ``F.interpolate`` does, one axis at a time (all three modes are
+    separable): "nearest"/"nearest-exact" index each axis (the gradient sums each input's copies),
+    "trilinear" multiplies each axis by its (out, in) matrix of linear weights (interpolation_matrix;
+    with ``align_corners`` the step is (in - 1)/(out - 1) whatever the scale factor, and an axis whose
+    size is kept is copied, as PyTorch's kernels do, whatever the scale factor):
+    f = A_d A_h A_w x, df/dx = A_d^T A_h^T A_w^T g."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"interpolate: expected a Tensor input, got {type(input).__name__}")
+    if mode not in _VOLUME_MODES:
+        raise NotImplementedError(f"interpolate: mode={mode!r} on 5-D input is not supported; minigan has "
+                                  f"{', '.join(repr(m) for m in _VOLUME_MODES)} for volumes")
+    if align_corners is not None and mode != "trilinear":
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    (n, c, *spatial), x = input.shape, input
+    out, factors = _volume_plan(input, size, scale_factor, recompute_scale_factor)
+    if mode != "trilinear":
+        d, h, w = (nearest_indices(a, b, f, mode == "nearest-exact") for a, b, f in zip(spatial, out, factors))
+        return x[:, :, d][:, :, :, h][..., w]
+    backend = backend_of(x.array)
+    dtype = backend.numpy_dtype(x.dtype)
+    matrices = []
+    for n_in, n_out, factor in zip(spatial, out, factors):
+        step = n_in / n_out if factor is None or n_in == n_out else 1.0 / factor  # PyTorch: an axis kept is copied
+        matrix = interpolation_matrix(n_in, n_out, step, bool(align_corners))
+        matrices.append(Tensor._make(backend.asarray(matrix.astype(dtype)), False, None))
+    x = (matrices[1] @ (x @ matrices[2].transpose(0, 1)))  # (N, C, D, OH, OW)
+    flat = x.reshape(n, c, spatial[0], out[1] * out[2])
+    return (matrices[0] @ flat).reshape(n, c, *out)

@@ -1,0 +1,70 @@
+"""Gradient-check cases for the volumetric companions of the 3-d layers: ``F.interpolate`` on
+(N, C, D, H, W) (minigan/ops/resize.py), ``F.affine_grid`` / ``F.grid_sample`` on volumes
+(minigan/nn/grid_sampling3d.py), ``F.lp_pool3d`` / ``nn.LPPool3d`` and ``nn.Upsample``, first and
+second order. ``VOLUMETRIC_CASES`` joins the op cases (cases.py), ``VOLUMETRIC_LAYER_CASES`` the
+layer cases (layer_cases.py)."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .. import nn
+from ..nn import functional as F
+from ..ops.resize import interpolate_volume
+from .opcase import DISTINCT_LAYOUTS, OpCase, distinct, positive
+
+
+def grid_points(align_corners: bool) -> Callable[[list[np.ndarray], np.random.Generator], list[np.ndarray]]:
+    """grid_sample's image or volume as drawn and a grid whose points, in pixel units, lie 0.2-0.4
+    or 0.6-0.8 past a whole number from -2 to the size + 1 along each axis (x across the last
+    axis, then y, then z): off the kinks of the bilinear, trilinear and bicubic weights (whole
+    numbers), of rounding (halves) and of the reflections (both), in and outside the input."""
+    def prepare(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+        volume, grid = arrays
+        points = np.empty(grid.shape)
+        for axis, size in enumerate(reversed(volume.shape[-grid.shape[-1]:])):
+            whole = rng.integers(-2, size + 2, grid.shape[:-1])
+            voxel = whole + rng.uniform(0.2, 0.4, grid.shape[:-1]) + 0.4 * rng.integers(0, 2, grid.shape[:-1])
+            points[..., axis] = voxel * 2 / (size - 1) - 1 if align_corners else (2 * voxel + 1) / size - 1
+        return [volume, points]
+
+    return prepare
+
+
+def _grid_sample_case(mode: str, padding_mode: str, align_corners: bool) -> OpCase:
+    return OpCase(f"F.grid_sample(5-D, {mode}, {padding_mode}, align_corners={align_corners})",
+                  lambda x, g: F.grid_sample(x, g, mode, padding_mode, align_corners),
+                  [((2, 2, 3, 2, 4), (2, 2, 1, 2, 3))], prepare=grid_points(align_corners))
+
+
+VOLUMETRIC_CASES: list[OpCase] = [
+    OpCase("interpolate(5-D, nearest, size)", lambda x: interpolate_volume(x, size=(3, 5, 2)), [((1, 2, 2, 3, 3),)]),
+    OpCase("interpolate(5-D, nearest-exact, scale_factor)",
+           lambda x: interpolate_volume(x, scale_factor=(1.5, 0.7, 2), mode="nearest-exact"), [((2, 1, 2, 3, 2),)]),
+    OpCase("interpolate(5-D, trilinear)", lambda x: interpolate_volume(x, scale_factor=(2, 1.5, 0.6), mode="trilinear"),
+           [((1, 2, 2, 2, 4),)]),
+    OpCase("interpolate(5-D, trilinear, align_corners, size)",
+           lambda x: interpolate_volume(x, size=(3, 1, 4), mode="trilinear", align_corners=True), [((1, 1, 2, 3, 3),)]),
+    OpCase("interpolate(5-D, trilinear, recompute_scale_factor)",
+           lambda x: interpolate_volume(x, scale_factor=1.7, mode="trilinear", recompute_scale_factor=True),
+           [((1, 1, 2, 3, 2),)]),
+]
+
+VOLUMETRIC_LAYER_CASES: list[OpCase] = [
+    *[_grid_sample_case(mode, padding, aligned) for mode, padding, aligned in (
+        ("bilinear", "zeros", False), ("bilinear", "border", True), ("bilinear", "reflection", False),
+        ("bilinear", "reflection", True), ("nearest", "zeros", True), ("nearest", "reflection", False))],
+    OpCase("F.affine_grid(5-D)", lambda theta: F.affine_grid(theta, (2, 1, 2, 3, 4), align_corners=False),
+           [((2, 3, 4),)]),
+    OpCase("F.lp_pool3d(2, (2, 1, 2))", lambda x: F.lp_pool3d(x, 2, (2, 1, 2), stride=(1, 1, 2)),
+           [((1, 2, 3, 2, 4),), ((2, 3, 3, 2),)]),
+    OpCase("F.lp_pool3d(1.5, ceil_mode)", lambda x: F.lp_pool3d(x, 1.5, 2, ceil_mode=True), [((1, 1, 3, 3, 2),)],
+           prepare=positive),
+    OpCase("nn.LPPool3d(inf, 2)", nn.LPPool3d(float("inf"), 2), [((1, 2, 2, 4, 2),)], prepare=distinct,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("nn.Upsample(5-D, trilinear)", nn.Upsample(scale_factor=(1, 2, 1.5), mode="trilinear"),
+           [((1, 2, 2, 2, 2),)]),
+]
+
+__all__ = ["VOLUMETRIC_CASES", "VOLUMETRIC_LAYER_CASES", "grid_points"]
