@@ -3,45 +3,23 @@ global average pooling before a classifier's head (``AdaptiveAvgPool2d(1)``) or 
 computations are :mod:`minigan.ops.adaptive`'s."""
 from __future__ import annotations
 
-from typing import Any
-
-from ..autograd import Tensor
 from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d, output_size_argument
-from .layers import _check_tensor
-from .module import Module
+from .pool_base import _AdaptiveMaxPoolBase, _AdaptivePoolBase
 
 
-class AdaptiveAvgPool2d(Module):
+class AdaptiveAvgPool2d(_AdaptivePoolBase):
     """The mean over each of output_size's bins: (N, C, H, W) -> (N, C, OH, OW); bin i spans rows
     floor(i H / OH) to ceil((i + 1) H / OH), as PyTorch's. ``output_size`` an int or (OH, OW), None
     keeping that size."""
 
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        output_size_argument("AdaptiveAvgPool2d", output_size)
-        self.output_size = output_size
-
-    def forward(self, x: Tensor) -> Tensor:
-        return adaptive_avg_pool2d(_check_tensor(self, x), self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
+    _function, _check = staticmethod(adaptive_avg_pool2d), staticmethod(output_size_argument)
 
 
-class AdaptiveMaxPool2d(Module):
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolBase):
     """The maximum over each of output_size's bins (as :class:`AdaptiveAvgPool2d`'s); with
     ``return_indices``, (values, each winner's row * W + column)."""
 
-    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        super().__init__()
-        output_size_argument("AdaptiveMaxPool2d", output_size)
-        self.output_size, self.return_indices = output_size, bool(return_indices)
-
-    def forward(self, x: Tensor) -> Any:
-        return adaptive_max_pool2d(_check_tensor(self, x), self.output_size, self.return_indices)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
+    _function, _check = staticmethod(adaptive_max_pool2d), staticmethod(output_size_argument)
 
 
 __all__ = ["AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
