@@ -318,7 +318,7 @@ def test_functional_forms_and_interpolate():
     np.testing.assert_array_equal(F.interpolate(x, scale_factor=2).numpy(), conv.upsample_nearest(x, scale_factor=2).numpy())
     with pytest.raises(NotImplementedError, match="mode='nearest' and mode='bilinear'"):
         F.interpolate(x, scale_factor=2, mode="bicubic")
-    assert mg.conv2d is conv.conv2d and not hasattr(mg.nn, "FractionalMaxPool2d")
+    assert mg.conv2d is conv.conv2d and not hasattr(mg.nn, "FractionalMaxPool3d")
 
 
 def test_conv_transpose2d_output_size_picks_the_output_padding_as_pytorchs():
@@ -353,3 +353,32 @@ def test_conv_transpose2d_takes_output_padding_below_the_dilation_as_pytorch():
     assert layer(mg.randn(1, 3, 4, 5)).shape == (1, 2, 7, 9)
     assert gradcheck(lambda a, k: conv.conv_transpose2d(a, k, **settings),
                      (mg.tensor(x[:1, :, :3, :3], requires_grad=True), mg.tensor(w, requires_grad=True)))
+
+
+def test_conv2d_takes_padding_same_and_valid_as_pytorch():
+    """padding="same" pads d (k - 1) per axis, the odd element behind (kernel (2, 3), dilation (1, 2):
+    0 in front and 1 behind along H, 2 and 2 along W); "valid" is no padding."""
+    x = np.sin(np.arange(2 * 2 * 5 * 6, dtype=np.float64).reshape(2, 2, 5, 6))
+    w = np.cos(np.arange(3 * 2 * 2 * 3, dtype=np.float64).reshape(3, 2, 2, 3))
+    same = conv.conv2d(mg.tensor(x), mg.tensor(w), padding="same", dilation=(1, 2))
+    padded = np.pad(x, ((0, 0), (0, 0), (0, 1), (2, 2)))
+    want = conv2d_reference(padded, w, None, (1, 1), (0, 0), (1, 2))
+    assert same.shape == x.shape[:1] + (3,) + x.shape[2:]
+    np.testing.assert_allclose(same.numpy(), want, rtol=1e-12, atol=1e-12)
+    # PyTorch 2.14.1's F.conv2d(x, w, padding="same", dilation=(1, 2))[1, 2, 4], the row the odd pad reaches
+    np.testing.assert_allclose(same.numpy()[1, 2, 4], [1.0448204686, -0.416708874968, -1.063029695398,
+                                                       -1.127775342254, -1.218352669466, 0.057779368464], atol=1e-11)
+    valid = conv.conv2d(mg.tensor(x), mg.tensor(w), padding="valid")
+    np.testing.assert_allclose(valid.numpy(), conv2d_reference(x, w, None, (1, 1), (0, 0), (1, 1)), rtol=1e-12,
+                               atol=1e-12)
+    layer = nn.Conv2d(2, 3, (2, 3), padding="same", padding_mode="reflect", dtype=np.float64)
+    assert layer(mg.tensor(x)).shape == (2, 3, 5, 6) and layer.padding == "same"
+    assert repr(layer) == "Conv2d(2, 3, kernel_size=(2, 3), stride=(1, 1), padding=same, padding_mode=reflect)"
+    assert gradcheck(lambda a, k: conv.conv2d(a, k, padding="same", dilation=(1, 2)),
+                     (mg.tensor(x[:1, :, :3, :4], requires_grad=True), mg.tensor(w, requires_grad=True)))
+    with pytest.raises(ValueError, match="padding='same' is not supported for strided convolutions"):
+        nn.Conv2d(2, 3, 3, stride=2, padding="same")
+    with pytest.raises(ValueError, match="padding='same' is not supported for strided convolutions"):
+        conv.conv2d(mg.tensor(x), mg.tensor(w), padding="same", stride=2)
+    with pytest.raises(ValueError, match="invalid padding string 'full'"):
+        nn.Conv2d(2, 3, 3, padding="full")

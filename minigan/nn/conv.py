@@ -20,7 +20,8 @@ from .pool_base import _AvgPoolBase, _MaxPoolBase
 
 class Conv2d(_ConvForward):
     """2-D convolution (cross-correlation): (N, in_channels, H, W) -> (N, out_channels, OH, OW),
-    OH = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1. Weight (out, in / groups, kh, kw).
+    OH = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1; padding an int, a pair, "valid" or
+    "same". Weight (out, in / groups, kh, kw).
 
     ``padding_mode`` "reflect", "replicate" or "circular" pads with F.pad first, as PyTorch's."""
 
@@ -31,7 +32,7 @@ class Conv2d(_ConvForward):
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
         super().__init__("Conv2d", 2, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, False, rng, dtype, padding_strings=False)
+                         padding_mode, False, rng, dtype)
 
 
 class ConvTranspose2d(_ConvTransposeBase):

@@ -30,6 +30,7 @@ from ..autograd import Tensor, is_grad_enabled
 from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .fused import channel_bias_act
+from .conv_padding import resolve_padding_string
 from .padding import pad
 from .parts import parts
 from .pool_indices import ceil_output_size, max_pool2d_with_indices, overhang, window_counts
@@ -363,16 +364,16 @@ def _add_bias(y: Tensor, bias: Tensor | None, activation: str, negative_slope: f
 # ============================================================== the public ops
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,  # noqa: A002
            dilation: Any = 1, groups: int = 1, activation: str = "none", negative_slope: float = 0.01) -> Tensor:
-    """2-D cross-correlation, like ``torch.nn.functional.conv2d``: input (N, C, H, W) or (C, H, W),
-    weight (O, C / groups, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1.
-    ``activation`` (one of ACTIVATIONS) is applied to the output in the same op as the bias; ``groups``
-    g convolves each of g slices of the channels with its slice of the weight."""
+    """2-D cross-correlation, like ``torch.nn.functional.conv2d``: input (N, C, H, W) or (C, H, W), weight
+    (O, C / groups, kh, kw), bias (O,) -> (N, O, OH, OW), OH = floor((H + 2p - d (kh - 1) - 1) / s) + 1; padding p
+    an int, a pair, "valid" or "same" (OH = H, stride 1). ``activation`` (one of ACTIVATIONS) is applied to the
+    output in the same op as the bias; ``groups`` g convolves each of g slices of the channels with its own weights."""
     x, added = _batched("conv2d", input, "(N, C, H, W)")
     groups = _check_groups("conv2d", groups)
     _check_weight("conv2d", x, weight, bias, channel_axis=1, out_axis=0, groups=groups)
-    stride = pair_argument("conv2d", "stride", stride, 1)
+    stride, dilation = pair_argument("conv2d", "stride", stride, 1), pair_argument("conv2d", "dilation", dilation, 1)
+    x, padding = resolve_padding_string("conv2d", x, weight.shape[2:], stride, dilation, padding)
     padding = pair_argument("conv2d", "padding", padding, 0)
-    dilation = pair_argument("conv2d", "dilation", dilation, 1)
     out_hw = _windowed_output("conv2d", x, weight.shape[2:], stride, padding, dilation)
     y = _grouped(lambda a, w: Conv2d.apply(a, w, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw),
                  x, weight, groups)
