@@ -1,7 +1,8 @@
 """Gradient-check cases for the volumetric companions of the 3-d layers: ``F.interpolate`` on
 (N, C, D, H, W) (minigan/ops/resize.py), ``F.affine_grid`` / ``F.grid_sample`` on volumes
-(minigan/nn/grid_sampling3d.py), ``F.lp_pool3d`` / ``nn.LPPool3d`` and ``nn.Upsample``, first and
-second order. ``VOLUMETRIC_CASES`` joins the op cases (cases.py), ``VOLUMETRIC_LAYER_CASES`` the
+(minigan/nn/grid_sampling3d.py), ``F.lp_pool3d`` / ``nn.LPPool3d``, ``nn.Upsample`` and, with
+them, ``F.fractional_max_pool2d`` (minigan/nn/fractional_pool.py, with fixed ``_random_samples``),
+first and second order. ``VOLUMETRIC_CASES`` joins the op cases (cases.py), ``VOLUMETRIC_LAYER_CASES`` the
 layer cases (layer_cases.py)."""
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Callable
 import numpy as np
 
 from .. import nn
+from ..autograd import tensor
 from ..nn import functional as F
 from ..ops.resize import interpolate_volume
 from .opcase import DISTINCT_LAYOUTS, OpCase, distinct, positive
@@ -38,6 +40,8 @@ def _grid_sample_case(mode: str, padding_mode: str, align_corners: bool) -> OpCa
                   [((2, 2, 3, 2, 4), (2, 2, 1, 2, 3))], prepare=grid_points(align_corners))
 
 
+_SAMPLES = np.array([[[0.3, 0.8], [0.65, 0.1]], [[0.05, 0.5], [0.9, 0.45]]])  # fractional pooling's draws
+
 VOLUMETRIC_CASES: list[OpCase] = [
     OpCase("interpolate(5-D, nearest, size)", lambda x: interpolate_volume(x, size=(3, 5, 2)), [((1, 2, 2, 3, 3),)]),
     OpCase("interpolate(5-D, nearest-exact, scale_factor)",
@@ -63,6 +67,12 @@ VOLUMETRIC_LAYER_CASES: list[OpCase] = [
            prepare=positive),
     OpCase("nn.LPPool3d(inf, 2)", nn.LPPool3d(float("inf"), 2), [((1, 2, 2, 4, 2),)], prepare=distinct,
            layouts=DISTINCT_LAYOUTS),
+    OpCase("F.fractional_max_pool2d", lambda x: F.fractional_max_pool2d(
+        x, (2, 1), output_size=(3, 3), _random_samples=tensor(_SAMPLES, device=x.device)), [((2, 2, 5, 4),)],
+        prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("nn.FractionalMaxPool2d(ratio, unbatched)", lambda x: nn.FractionalMaxPool2d(
+        2, output_ratio=(0.5, 0.75), _random_samples=tensor(_SAMPLES[:1], device=x.device))(x), [((2, 6, 4),)],
+        prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("nn.Upsample(5-D, trilinear)", nn.Upsample(scale_factor=(1, 2, 1.5), mode="trilinear"),
            [((1, 2, 2, 2, 2),)]),
 ]

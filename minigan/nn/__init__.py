@@ -17,6 +17,7 @@ from .padding import (
 from .pixel_shuffle import PixelShuffle, PixelUnshuffle
 from .containers_params import ParameterDict, ParameterList
 from .lp_pool import LPPool1d, LPPool2d, LPPool3d
+from .fractional_pool import FractionalMaxPool2d
 from .rms_norm import RMSNorm
 from .shuffle import ChannelShuffle
 from .softmax2d import Softmax2d
@@ -87,7 +88,7 @@ __all__ = [
     "TransformerDecoder", "Transformer",
     "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
     "ParameterList", "ParameterDict", "Softmax2d", "ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d",
-    "RMSNorm", "LPPool1d", "LPPool2d", "LPPool3d",
+    "RMSNorm", "LPPool1d", "LPPool2d", "LPPool3d", "FractionalMaxPool2d",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

@@ -19,7 +19,7 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
 
 
 _POOLING = ("this pooling layer; minigan has MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d, "
-            "AdaptiveMaxPool1d/2d/3d and LPPool1d/2d/3d")
+            "AdaptiveMaxPool1d/2d/3d, LPPool1d/2d/3d and FractionalMaxPool2d")
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
 
@@ -39,14 +39,14 @@ TORCH: Mapping[str, str] = {
 }
 
 NN: Mapping[str, str] = {
-    **{name: _POOLING for name in ("FractionalMaxPool2d", "FractionalMaxPool3d")},
+    "FractionalMaxPool3d": _POOLING,
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
 
 
 FUNCTIONAL: Mapping[str, str] = {
-    **{name: _POOLING for name in ("fractional_max_pool2d", "fractional_max_pool3d")},
+    "fractional_max_pool3d": _POOLING,
 }
 
 TENSOR: Mapping[str, str] = {
