@@ -4,14 +4,14 @@ and some GANs use, with PyTorch's constructors (``probs=`` or ``logits=``...), s
 ``expand``, argument and sample validation, and ``kl_divergence``/``register_kl``.
 
 Draws come from the Generator that ``minigan.manual_seed`` seeds (so a seed fixes them), not from
-PyTorch's stream. The families PyTorch has and minigan lacks (StudentT, Poisson, Wishart...)
+PyTorch's stream. The families PyTorch has and minigan lacks (StudentT, Poisson, Wishart, the other transforms...)
 say so in one line."""
 from __future__ import annotations
 
 from typing import Any
 
 from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
-from . import constraints, kl
+from . import constraints, kl, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .categorical import Categorical
@@ -22,14 +22,19 @@ from .gamma import Chi2, Gamma
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
+from .log_normal import LogNormal
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
+from .transformed_distribution import TransformedDistribution
+from .transforms import AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, TanhTransform, Transform
 from .uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Beta", "Categorical", "Chi2", "Dirichlet", "Distribution", "Exponential", "Gamma", "Independent", "Laplace", "MultivariateNormal",
-    "Normal", "OneHotCategorical", "Uniform", "constraints", "kl", "kl_divergence", "register_kl",
+    "AffineTransform", "Bernoulli", "Beta", "Categorical", "Chi2", "ComposeTransform", "Dirichlet", "Distribution",
+    "ExpTransform", "Exponential", "Gamma", "Independent", "Laplace", "LogNormal", "MultivariateNormal", "Normal",
+    "OneHotCategorical", "SigmoidTransform", "TanhTransform", "Transform", "TransformedDistribution", "Uniform",
+    "constraints", "kl", "kl_divergence", "register_kl", "transforms",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

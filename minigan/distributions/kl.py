@@ -2,7 +2,8 @@
 
 The closed forms registered here (each differentiable in both distributions' parameters):
 Normal, Laplace, Exponential, Uniform, Bernoulli, Categorical, OneHotCategorical, MultivariateNormal,
-Gamma, Beta, Dirichlet (each with its own kind) and Independent pairs (the base pair's divergence summed over the moved
+Gamma, Beta, Dirichlet (each with its own kind), TransformedDistribution pairs with equal transforms (the
+bases' divergence, which a bijection keeps) and Independent pairs (the base pair's divergence summed over the moved
 dimensions). A pair is looked up by the most specific registered (type_p, type_q) along the classes'
 MROs; ``register_kl(P, Q)`` adds one, as PyTorch's decorator does."""
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal, half_log_det, mahalanobis
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
+from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
 from .utils import sum_rightmost
 
@@ -178,3 +180,13 @@ def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Tensor:
 def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
     """The Dirichlet divergence of the pairs (a, b)."""
     return _kl_dirichlet_terms(p._dirichlet.concentration, q._dirichlet.concentration)
+
+
+@register_kl(TransformedDistribution, TransformedDistribution)
+def _kl_transformed_transformed(p: TransformedDistribution, q: TransformedDistribution) -> Tensor:
+    """KL(p_X || q_X) of the bases: a bijection applied to both laws keeps their divergence."""
+    if p.transforms != q.transforms:
+        raise NotImplementedError("KL between TransformedDistributions with different transforms")
+    if p.event_shape != q.event_shape:
+        raise NotImplementedError("KL between TransformedDistributions with different event shapes")
+    return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), len(p.event_shape) - len(p.base_dist.event_shape))

@@ -120,7 +120,8 @@ class GammaQuantileStep(Function):
     @staticmethod
     def forward(ctx: Context, alpha: Any, x: Any, u: Any) -> Any:
         if not alpha.shape == x.shape == u.shape:
-            raise ValueError(f"GammaQuantileStep expects alpha, x and u of one shape, got {alpha.shape}, {x.shape}, {u.shape}")
+            raise ValueError(f"GammaQuantileStep expects alpha, x and u of one shape, got {alpha.shape}, {x.shape}, "
+                             f"{u.shape}")
         alpha_t, x_t = Tensor._make(alpha, False, None), Tensor._make(x, False, None)
         gap = gammainc(alpha_t, x_t).array - u
         density = _density(alpha_t, x_t).array

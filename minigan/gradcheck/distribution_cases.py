@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import distributions as D
+from ..distributions import transforms as T
 from ..autograd import Tensor, tensor
 from ..distributions.standard_gamma import GammaQuantileStep
 from ..ops import tril
@@ -129,6 +130,23 @@ def _dirichlet(alpha: Tensor, weights: Tensor) -> Tensor:
     return d.log_prob(weights / weights.sum(-1, keepdim=True)) + d.entropy() * d.variance.sum(-1)
 
 
+def _transforms(x: Tensor, loc: Tensor, scale: Tensor) -> Tensor:
+    """Each transform's y, log |det J| and inverse of y, summed (scale positive)."""
+    total = x * 0.0
+    for transform in (T.ExpTransform(), T.AffineTransform(loc, scale), T.SigmoidTransform(), T.TanhTransform(),
+                      T.ComposeTransform([T.AffineTransform(loc, scale), T.TanhTransform(), T.ExpTransform()])):
+        y = transform(x)
+        total = total + y + transform.log_abs_det_jacobian(x, y) + transform.inv(y)
+    return total
+
+
+def _log_normal(loc: Tensor, scale: Tensor, x: Tensor) -> Tensor:
+    d = D.LogNormal(loc, scale)
+    squashed = D.TransformedDistribution(D.Normal(loc, scale), [T.AffineTransform(0.2, 0.8), T.TanhTransform()])
+    return (d.log_prob(x) + d.cdf(x) * d.entropy() + d.mean * d.variance + d.mode
+            + squashed.log_prob(x / (x + 1.0)) + squashed.cdf(x / (x + 1.0)))
+
+
 def _kl(make: Callable[..., Any], split: int) -> Callable[..., Tensor]:
     """kl_divergence(make(*params[:split]), make(*params[split:]))."""
     def divergence(*params: Tensor) -> Tensor:
@@ -167,6 +185,9 @@ DISTRIBUTION_CASES: list[OpCase] = [
            prepare=lambda arrays, rng: [np.abs(arrays[0]) + 0.5, np.abs(arrays[1]) + 0.5,
                                         0.1 + 0.8 * rng.random(arrays[2].shape)]),
     _case("dist_dirichlet", _dirichlet, [((2, 3), (2, 3))], prepare=_positive_from(0, 1)),
+    _case("dist_transforms", _transforms, [((2, 3), (3,), (3,))], prepare=_positive_from(2)),
+    _case("dist_log_normal", _log_normal, [((3,), (3,), (2, 3))],
+           prepare=lambda arrays, rng: [arrays[0], 0.3 + 0.5 * rng.random(arrays[1].shape), np.abs(arrays[2]) + 0.5]),
     _case("kl_normal", _kl(D.Normal, 2), [((3,), (3,), (3,), (1,))], prepare=_positive_from(1, 3)),
     _case("kl_laplace", _kl(D.Laplace, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
     _case("kl_exponential", _kl(D.Exponential, 1), [((3,), (3,))], prepare=_positive_from(0, 1)),
@@ -186,5 +207,9 @@ DISTRIBUTION_CASES: list[OpCase] = [
            [((3,), (3,))], prepare=_positive_from(1)),
     _case("rsample_exponential_uniform", lambda rate, low: _rsample(D.Exponential)(rate) + _rsample(D.Uniform)(low, low + rate),
            [((3,), (3,))], prepare=_positive_from(0)),
+    _case("kl_log_normal", _kl(D.LogNormal, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
+    _case("rsample_log_normal_tanh", lambda loc, scale: _rsample(D.LogNormal)(loc, scale) + _rsample(
+        lambda m, s: D.TransformedDistribution(D.Normal(m, s), [T.AffineTransform(m, s), T.TanhTransform()]))(loc, scale),
+           [((3,), (3,))], prepare=_positive_from(1)),
     _case("rsample_mvn", _rsample(_mvn_of), [((2, 3), (3, 3))], layouts=DISTINCT_LAYOUTS),
 ]

@@ -86,14 +86,15 @@ SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one 
 
 DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
-          "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta and Dirichlet"
+          "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal and "
+          "TransformedDistribution"
     for name in ("Binomial", "Cauchy", "ContinuousBernoulli", "ExponentialFamily",
                  "FisherSnedecor", "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy",
-                 "HalfNormal", "InverseGamma", "Kumaraswamy", "LKJCholesky", "LogNormal", "LogisticNormal",
+                 "HalfNormal", "InverseGamma", "Kumaraswamy", "LKJCholesky", "LogisticNormal",
                  "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial",
                  "OneHotCategoricalStraightThrough", "Pareto", "Poisson", "RelaxedBernoulli",
-                 "RelaxedOneHotCategorical", "StudentT", "TransformedDistribution", "VonMises", "Weibull",
-                 "Wishart", "transforms", "constraint_registry", "biject_to", "transform_to")
+                 "RelaxedOneHotCategorical", "StudentT", "VonMises", "Weibull",
+                 "Wishart", "constraint_registry", "biject_to", "transform_to")
 }
 
 DATA: Mapping[str, str] = {
