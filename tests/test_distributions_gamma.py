@@ -171,6 +171,14 @@ def test_rsample_gradients_average_to_the_means_derivative():
     assert np.abs(conc.grad.numpy() / expected - 1).max() < 0.03
 
 
+def test_tiny_draws_keep_a_finite_gradient_and_raise_no_warning():
+    alpha = t(0.01, 0.05).requires_grad_()
+    minigan.manual_seed(1)
+    x = D.Gamma(alpha, 1.0).rsample((200,))  # many draws are near or at the smallest normal number
+    x.sum().backward()
+    assert bool((x > 0).all()) and np.isfinite(alpha.grad.numpy()).all() and (alpha.grad.numpy() > 0).all()
+
+
 def test_second_derivative_of_a_gamma_draw_is_pytorchs_not_implemented():
     a = t(2.0).requires_grad_()
     (g,) = minigan.autograd.grad(D.Gamma(a, 1.0).rsample().sum(), a, create_graph=True)
