@@ -62,6 +62,39 @@ def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None,
 
 # ------------------------------------------------------------------ volumes (N, C, D, H, W)
 _VOLUME_MODES = ("nearest", "nearest-exact", "trilinear")
+_LINE_MODES = ("nearest", "nearest-exact", "linear")
+
+
+def _check_mode(input: Any, mode: str, modes: tuple[str, ...], align_corners: bool | None, what: str) -> None:  # noqa: A002
+    """The checks F.interpolate makes before resizing lines (3-D input) or volumes (5-D): a Tensor,
+    a mode of ``modes`` (the last one interpolates), align_corners only with that mode."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"interpolate: expected a Tensor input, got {type(input).__name__}")
+    needs = {"linear": 3, "bilinear": 4, "trilinear": 5}.get(mode, input.ndim)
+    if needs != input.ndim:  # PyTorch's words
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {needs}D input")
+    if mode not in modes:
+        raise NotImplementedError(f"interpolate: mode={mode!r} on {input.ndim}-D input is not supported; minigan has "
+                                  f"{', '.join(repr(m) for m in modes)} for {what}")
+    if align_corners is not None and mode != modes[-1]:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+
+
+def interpolate_line(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
+                     align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Tensor:
+    """Resize (N, C, L) as ``F.interpolate`` does: "nearest"/"nearest-exact" index the axis (the
+    gradient sums each input's copies); "linear" multiplies by the (out, in) matrix A of linear
+    weights (interpolation_matrix): f = x A^T, df/dx = g A."""
+    _check_mode(input, mode, _LINE_MODES, align_corners, "lines")
+    (n_out,), (factor,) = _volume_plan(input, size, scale_factor, recompute_scale_factor)
+    n_in = input.shape[2]
+    if mode != "linear":
+        return input[..., nearest_indices(n_in, n_out, factor, mode == "nearest-exact")]
+    step = n_in / n_out if factor is None or n_in == n_out else 1.0 / factor  # PyTorch: a length kept is copied
+    backend = backend_of(input.array)
+    matrix = interpolation_matrix(n_in, n_out, step, bool(align_corners)).astype(backend.numpy_dtype(input.dtype))
+    return input @ Tensor._make(backend.asarray(matrix), False, None).transpose(0, 1)
 
 
 def _volume_plan(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
@@ -75,16 +108,16 @@ def _volume_plan(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
     if size is not None:
         if recompute_scale_factor:
             raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
-        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * 3
-        if len(sizes) != 3:
+        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * len(spatial)
+        if len(sizes) != len(spatial):
             raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input with "
                              f"spatial dimensions of {list(spatial)} and output size of {size}. Please provide input "
                              f"tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
         if not all(whole(s) and s > 0 for s in sizes):
             raise ValueError(f"interpolate: size must be positive ints, got {size!r}")
-        return tuple(int(s) for s in sizes), (None,) * 3
-    factors = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * 3
-    if len(factors) != 3:
+        return tuple(int(s) for s in sizes), (None,) * len(spatial)
+    factors = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * len(spatial)
+    if len(factors) != len(spatial):
         raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
                          f"with spatial dimensions of {list(spatial)} and scale_factor of shape {scale_factor}. "
                          f"Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in "
@@ -95,7 +128,7 @@ def _volume_plan(input: Tensor, size: Any, scale_factor: Any,  # noqa: A002
     out = tuple(int(np.floor(float(n) * float(f))) for n, f in zip(spatial, factors))
     if min(out) < 1:
         raise ValueError(f"interpolate: scale_factor {scale_factor!r} shrinks the input {spatial} to nothing")
-    return out, ((None,) * 3 if recompute_scale_factor else tuple(float(f) for f in factors))
+    return out, ((None,) * len(spatial) if recompute_scale_factor else tuple(float(f) for f in factors))
 
 
 def nearest_indices(n_in: int, n_out: int, factor: float | None, exact: bool) -> np.ndarray:
@@ -119,14 +152,7 @@ def interpolate_volume(input: Tensor, size: Any = None, scale_factor: Any = None
     with ``align_corners`` the step is (in - 1)/(out - 1) whatever the scale factor, and an axis whose
     size is kept is copied, as PyTorch's kernels do, whatever the scale factor):
     f = A_d A_h A_w x, df/dx = A_d^T A_h^T A_w^T g."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"interpolate: expected a Tensor input, got {type(input).__name__}")
-    if mode not in _VOLUME_MODES:
-        raise NotImplementedError(f"interpolate: mode={mode!r} on 5-D input is not supported; minigan has "
-                                  f"{', '.join(repr(m) for m in _VOLUME_MODES)} for volumes")
-    if align_corners is not None and mode != "trilinear":
-        raise ValueError("align_corners option can only be set with the interpolating modes: "
-                         "linear | bilinear | bicubic | trilinear")
+    _check_mode(input, mode, _VOLUME_MODES, align_corners, "volumes")
     (n, c, *spatial), x = input.shape, input
     out, factors = _volume_plan(input, size, scale_factor, recompute_scale_factor)
     if mode != "trilinear":
