@@ -431,3 +431,14 @@ def test_torch_igamma_and_igammac_are_the_regularized_incomplete_gammas():
     np.testing.assert_allclose(p[:2], 1 - np.exp([-0.5, -2.0]), rtol=1e-14)
     np.testing.assert_allclose(q[2], math.erfc(math.sqrt(3.0)), rtol=1e-13)
     np.testing.assert_allclose(a.igamma(x).numpy() + minigan.igammac(a, x).numpy(), 1.0, rtol=1e-14)
+
+
+def test_incomplete_gamma_at_a_tiny_x_gives_its_limit_without_warnings():
+    """P(a, x) -> x^a / Gamma(a + 1) as x -> 0 (1e-300^0.1 / Gamma(1.1) = 1.0511370061117...e-30), and
+    0 where that underflows, for a on both sides of the Stirling form's threshold (floating-point
+    warnings are errors in the tests: the unused form must not take log1p(-1))."""
+    a = minigan.tensor([0.1, 2.0, 30.0, 300.0], dtype=minigan.float64)
+    x = minigan.tensor([1e-300, 1e-300, 1e-300, 1e-5], dtype=minigan.float64)
+    p, q = S.gammainc(a, x).numpy(), S.gammaincc(a, x).numpy()
+    np.testing.assert_allclose(p[0], 1e-300 ** 0.1 / math.gamma(1.1), rtol=1e-14)
+    assert p[1:].tolist() == [0.0, 0.0, 0.0] and q.tolist() == [1.0, 1.0, 1.0, 1.0]

@@ -40,15 +40,16 @@ _EPS = 2.0 ** -53
 
 
 def _log1p_excess(xp: Any, d: Any) -> Any:
-    """d - ln(1 + d) for d > -1, without cancellation near 0: there sum_k>=2 (-d)^k / k."""
+    """d - ln(1 + d) for d >= -1 (+inf at -1), without cancellation near 0: there sum_k>=2 (-d)^k / k."""
     near = xp.abs(d) < 0.125
     small = xp.where(near, d, xp.zeros_like(d))
     total, power = xp.zeros_like(d), small
     for k in range(2, 22):  # 0.125^21 / 21 < 1e-20
         power = -power * small
         total = total + power / k
-    far = xp.where(near, xp.ones_like(d), d)
-    return xp.where(near, -total, far - xp.log1p(far))
+    edge = d <= -1.0  # x rounded to 0 against a: the excess is +inf, and x^a e^-x / Gamma(a + 1) is 0
+    far = xp.where(near | edge, xp.ones_like(d), d)
+    return xp.where(near, -total, xp.where(edge, xp.full_like(d, math.inf), far - xp.log1p(far)))
 
 
 def _front(backend: Any, a: Any, x: Any) -> Any:
@@ -58,7 +59,7 @@ def _front(backend: Any, a: Any, x: Any) -> Any:
     a_small = xp.where(small, a, xp.ones_like(a))
     direct = xp.exp(a_small * xp.log(x) - x - backend.special("lgamma", a_small + 1.0))
     a_large = xp.where(small, xp.full_like(a, _STIRLING_FROM), a)
-    d = (x - a_large) / a_large
+    d = (xp.where(small, a_large, x) - a_large) / a_large  # 0 where the direct form is used, so no log1p(-1)
     inverse, inverse_square = 1.0 / a_large, 1.0 / (a_large * a_large)
     log_star, power = xp.zeros_like(a), inverse
     for k, bernoulli in enumerate(_BERNOULLI, start=1):
