@@ -251,7 +251,7 @@ LAYER_CASES: list[OpCase] = [
     OpCase("nn.AdaptiveMaxPool2d((3, 2))", nn.AdaptiveMaxPool2d((3, 2)), [((1, 2, 5, 7),)], prepare=distinct,
            layouts=DISTINCT_LAYOUTS),
     OpCase("nn.Upsample", nn.Upsample(scale_factor=2), [((1, 2, 2, 3),)]),
-    OpCase("nn.Upsample(bilinear)", nn.Upsample(scale_factor=2, mode="bilinear"), [((1, 2, 2, 3),), ((2, 3, 4),)]),
+    OpCase("nn.Upsample(bilinear)", nn.Upsample(scale_factor=2, mode="bilinear"), [((1, 2, 2, 3),), ((2, 3, 4, 2),)]),
     OpCase("nn.Upsample(bilinear, size, align_corners)", nn.Upsample(size=(3, 5), mode="bilinear", align_corners=True),
            [((1, 2, 2, 3),)]),
     # padding, pixel shuffle and the 1-d layers, each with its own generator (independent of the order here)
