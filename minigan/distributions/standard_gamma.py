@@ -96,7 +96,7 @@ def standard_gamma(alpha: Tensor) -> Tensor:
     x = placed(np.maximum(values.astype(alpha.dtype), tiny), alpha)
     if not alpha.requires_grad:
         return x
-    level = _cdf(alpha.detach(), x)
+    level = gammainc(alpha.detach(), x)
     return GammaQuantileStep.apply(alpha, x, level)
 
 
@@ -123,7 +123,7 @@ class GammaQuantileStep(Function):
             raise ValueError(f"GammaQuantileStep expects alpha, x and u of one shape, got {alpha.shape}, {x.shape}, "
                              f"{u.shape}")
         alpha_t, x_t = Tensor._make(alpha, False, None), Tensor._make(x, False, None)
-        gap = _cdf(alpha_t, x_t).array - u
+        gap = gammainc(alpha_t, x_t).array - u
         density = _density(alpha_t, x_t).array
         xp = backend_of(x).xp
         return x - xp.where(gap == 0, 0.0, gap / xp.where(gap == 0, 1.0, density))
@@ -131,7 +131,7 @@ class GammaQuantileStep(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         alpha, x, u = ctx.inputs
-        gap_over_density = (_cdf(alpha, x) - u) / _density(alpha, x)
+        gap_over_density = (gammainc(alpha, x) - u) / _density(alpha, x)
         grad_alpha = grad_x = None
         if ctx.needs_input_grad[0]:
             implicit = standard_gamma_grad(alpha, x)
@@ -139,13 +139,6 @@ class GammaQuantileStep(Function):
         if ctx.needs_input_grad[1]:
             grad_x = grad * gap_over_density * ((alpha - 1.0) / x - 1.0)
         return grad_alpha, grad_x, grad / _density(alpha, x)
-
-
-def _cdf(alpha: Tensor, x: Tensor) -> Tensor:
-    """P(alpha, x) by gammainc, whose large-a branch, computed for every entry and then discarded for small a,
-    takes log1p(-1) at x ~ 0: that warning is about a value not used, so it is silenced here."""
-    with np.errstate(divide="ignore"):
-        return gammainc(alpha, x)
 
 
 def _density(alpha: Tensor, x: Tensor) -> Tensor:

@@ -39,16 +39,23 @@ def _lapack(name: str, call: Callable[[], Any]) -> Any:
                           "(a singular matrix has no inverse)") from None
 
 
-def square_matrices(name: str, a: Any) -> Tensor:
-    """``a`` as a Tensor of float square matrices (batched), or PyTorch's error."""
+def matrices(name: str, a: Any, square: bool = False,
+             too_few: str = "The input tensor A must have at least 2 dimensions.") -> Tensor:
+    """``a`` as a Tensor of float matrices (batched; ``square`` ones), or PyTorch's error; ``too_few``
+    is what PyTorch says of fewer than 2 dimensions, which differs between functions ({shape} for the shape)."""
     a = a if isinstance(a, Tensor) else as_tensor(a)
     if a.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{name}: " + too_few.format(shape=list(a.shape)))
+    if square and a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {a.shape[-2]} by "
                            f"{a.shape[-1]} matrices")
     floating(name, a)
     return a
+
+
+def square_matrices(name: str, a: Any) -> Tensor:
+    """``a`` as a Tensor of float square matrices (batched), or PyTorch's error."""
+    return matrices(name, a, square=True)
 
 
 def floating(name: str, a: Tensor) -> None:

@@ -25,7 +25,7 @@ from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from .arithmetic import matmul
 from .elementwise import where
-from .linalg import LinAlgError, _mT, floating, square_matrices
+from .linalg import LinAlgError, _mT, matrices, square_matrices
 from .operands import _constant
 from .reorder import tril, triu
 from .shape import concatenate
@@ -175,11 +175,7 @@ class LuFactor(Function):
 
 
 def _matrices(name: str, A: Any) -> Tensor:
-    A = A if isinstance(A, Tensor) else as_tensor(A)
-    if A.ndim < 2:
-        raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead")
-    floating(name, A)
-    return A
+    return matrices(name, A, too_few="Expected tensor with 2 or more dimensions. Got size: {shape} instead")
 
 
 def _singular(name: str, info: np.ndarray) -> LinAlgError:

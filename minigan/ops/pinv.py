@@ -17,7 +17,7 @@ from ..autograd import Tensor, as_tensor
 from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .arithmetic import matmul
-from .linalg import _lapack, _mT, floating, square_matrices
+from .linalg import _lapack, _mT, floating, matrices
 from .operands import _constant, _xp
 
 #: What ``linalg.lstsq`` returns, as ``torch.return_types.linalg_lstsq``.
@@ -80,26 +80,16 @@ def _tolerances(A: Tensor, atol: Any, rtol: Any) -> tuple[Any, Any]:
     return _tolerance(0.0 if atol is None else atol, A.dtype), _tolerance(rtol, A.dtype)
 
 
-def _matrices(name: str, A: Any, hermitian: bool) -> Tensor:
-    if hermitian:
-        return square_matrices(name, A)
-    A = A if isinstance(A, Tensor) else as_tensor(A)
-    if A.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    floating(name, A)
-    return A
-
-
 def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
     """The pseudo-inverse of each matrix in A (n x m for A m x n)."""
-    A = _matrices("linalg.pinv", A, hermitian)
+    A = matrices("linalg.pinv", A, square=hermitian)
     atol, rtol = _tolerances(A, atol, rtol)
     return Pinv.apply(A, atol=atol, rtol=rtol, hermitian=bool(hermitian))
 
 
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
     """The number of singular values of each matrix above the tolerance (int64, no gradient)."""
-    A = _matrices("linalg.matrix_rank", A, hermitian)
+    A = matrices("linalg.matrix_rank", A, square=hermitian)
     atol, rtol = _tolerances(A, atol, rtol)
     xp = _xp(A.array)
     _, magnitudes, _, _ = _spectrum(xp, A.array, hermitian)
@@ -112,7 +102,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Lst
     pinv(A) B (singular values at or below rcond times the largest dropped; rcond defaults to eps *
     max(m, n)), the rank, and residuals and singular_values empty."""
     name = "torch.linalg.lstsq"
-    A = _matrices(name, A, False)
+    A = matrices(name, A)
     B = B if isinstance(B, Tensor) else as_tensor(B)
     floating(name, B)
     if driver not in (None, "gelsy", "gels", "gelsd", "gelss"):

@@ -12,10 +12,10 @@ from collections import namedtuple
 from typing import Any
 
 
-from ..autograd import Tensor, as_tensor
+from ..autograd import Tensor
 from ..autograd.function import Context, Function
 from .arithmetic import matmul
-from .linalg import Solve, _lapack, _mT, floating
+from .linalg import Solve, _lapack, _mT, matrices
 from .operands import _xp
 from .reorder import tril
 from .shape import concatenate
@@ -64,10 +64,7 @@ class QrPart(Function):
 def qr(A: Tensor, mode: str = "reduced") -> QrResult:
     """(Q, R) with A = Q R: Q m x k and R k x n, k = min(m, n) ('reduced'); Q m x m and R m x n
     ('complete'); R alone, Q empty ('r', no gradient)."""
-    A = A if isinstance(A, Tensor) else as_tensor(A)
-    if A.ndim < 2:
-        raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
-    floating("linalg.qr", A)
+    A = matrices("linalg.qr", A)
     if mode not in _MODES:
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or "
                            "'complete'")

@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Tensor, as_tensor
+from ..autograd import Tensor
 from ..autograd.function import Context, Function
 from .arithmetic import matmul
 from .elementwise import where
-from .linalg import _lapack, _mT, floating
+from .linalg import _lapack, _mT, matrices
 from .operands import _constant, _xp
 from .shape import concatenate
 
@@ -73,18 +73,10 @@ class SvdPart(Function):
         return (matmul(matmul(u, inner), vh) + matmul(u, outside),)
 
 
-def _matrices(name: str, A: Any) -> Tensor:
-    A = A if isinstance(A, Tensor) else as_tensor(A)
-    if A.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    floating(name, A)
-    return A
-
-
 def svd(A: Tensor, full_matrices: bool = True) -> SvdResult:
     """(U, S, Vh) with A = U diag(S) Vh: U is m x m and Vh n x n with ``full_matrices`` (the extra
     columns get no gradient), else m x k and k x n, k = min(m, n)."""
-    A = _matrices("linalg.svd", A)
+    A = matrices("linalg.svd", A)
     u, s, vh = _factors(A)
     m, n = A.shape[-2:]
     if full_matrices and m != n:
@@ -100,13 +92,13 @@ def svd(A: Tensor, full_matrices: bool = True) -> SvdResult:
 
 def svdvals(A: Tensor) -> Tensor:
     """The singular values of A, descending."""
-    return SvdPart.apply(_matrices("linalg.svdvals", A), part="S")
+    return SvdPart.apply(matrices("linalg.svdvals", A), part="S")
 
 
 def svd_uv(input: Tensor, some: bool = True, compute_uv: bool = True) -> OldSvdResult:  # noqa: A002
     """``torch.svd``: (U, S, V) with input = U diag(S) V^T, reduced unless ``some=False``. With
     ``compute_uv=False``, U and V are zeros (and S alone carries a gradient), as PyTorch's."""
-    A = _matrices("svd", input)
+    A = matrices("svd", input)
     if not compute_uv:
         s = svdvals(A)
         m, n = A.shape[-2:]
