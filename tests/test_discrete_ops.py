@@ -1,8 +1,13 @@
 """unique and the bitwise ops (&, |, ^, ~) as PyTorch 2.14.1's, with its values and dtypes written
-out by hand; none has a gradient."""
+out by hand; none has a gradient (unique's values require grad and refuse a backward, as PyTorch's)."""
+import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
 
 import minigan
+
+NAN = float("nan")
 
 
 def test_unique_sorts_the_distinct_values_and_gives_inverse_and_counts():
@@ -28,10 +33,93 @@ def test_unique_edge_cases_as_pytorch():
     assert minigan.unique(minigan.tensor([], dtype=minigan.int64)).shape == (0,)
 
 
-def test_unique_has_no_gradient_and_names_dim_as_unsupported():
-    assert minigan.unique(minigan.tensor([1.0, 2.0, 1.0], requires_grad=True)).requires_grad is False
-    with pytest.raises(NotImplementedError, match=r"^unique\(dim=0\) is not supported by minigan"):
-        minigan.tensor([[1, 2], [1, 2]]).unique(dim=0)
+@pytest.mark.parametrize("call, name", [
+    (lambda x: minigan.unique(x), "_unique2"),
+    (lambda x: x.unique(sorted=False, return_inverse=True, return_counts=True)[0], "_unique2"),
+    (lambda x: minigan.unique(x.reshape(5, 1), dim=0, return_counts=True)[0], "unique_dim"),
+    (lambda x: minigan.unique_consecutive(x, return_inverse=True)[0], "unique_consecutive"),
+    (lambda x: x.reshape(1, 5).unique_consecutive(dim=1), "unique_consecutive"),
+])
+def test_unique_values_require_grad_and_refuse_backward_as_pytorch(call, name):
+    """PyTorch 2.14.1: the values carry a grad_fn whose backward raises; inverse and counts do not."""
+    x = minigan.tensor([3.0, 1.0, 2.0, 3.0, 1.0], requires_grad=True)
+    values = call(x)
+    assert values.requires_grad
+    with pytest.raises(NotImplementedError) as raised:
+        values.sum().backward()
+    assert str(raised.value) == f"the derivative for '{name}' is not implemented."
+    _, inverse, counts = minigan.unique(x, return_inverse=True, return_counts=True)
+    assert not inverse.requires_grad and not counts.requires_grad
+    with minigan.no_grad():
+        assert not call(x).requires_grad
+    assert not call(x.detach()).requires_grad
+
+
+def test_unique_along_a_dim_as_pytorch():
+    """torch.unique(..., dim=) 2.14.1's outputs, written out."""
+    a = minigan.tensor([[2, 1, 0], [1, 5, 2], [2, 1, 0], [1, 3, 9], [-1, 7, 7]])
+    values, inverse, counts = minigan.unique(a, dim=0, return_inverse=True, return_counts=True)
+    assert values.tolist() == [[-1, 7, 7], [1, 3, 9], [1, 5, 2], [2, 1, 0]]
+    assert inverse.tolist() == [3, 2, 3, 1, 0] and counts.tolist() == [1, 1, 1, 2] and inverse.dtype == minigan.int64
+    values, inverse, counts = a.unique(dim=1, return_inverse=True, return_counts=True)
+    assert values.tolist() == [[0, 1, 2], [2, 5, 1], [0, 1, 2], [9, 3, 1], [7, 7, -1]]
+    assert inverse.tolist() == [2, 1, 0] and counts.tolist() == [1, 1, 1]
+    b = minigan.arange(24).reshape(2, 3, 4) % 3
+    values, inverse, counts = minigan.unique(b, dim=2, sorted=False, return_inverse=True, return_counts=True)
+    assert values.tolist() == [[[0, 1, 2], [1, 2, 0], [2, 0, 1]]] * 2
+    assert inverse.tolist() == [0, 1, 2, 0] and counts.tolist() == [2, 1, 1]
+    values, inverse = minigan.unique(b, dim=-3, return_inverse=True)
+    assert values.tolist() == [[[0, 1, 2, 0], [1, 2, 0, 1], [2, 0, 1, 2]]] and inverse.tolist() == [0, 0]
+    assert minigan.unique(minigan.tensor([[True, False], [True, False], [False, False]]), dim=0).tolist() == \
+        [[False, False], [True, False]]
+    values, counts = minigan.unique(minigan.tensor([[-0.0, 1.0], [0.0, 1.0]]), dim=0, return_counts=True)
+    assert str(values.tolist()) == "[[-0.0, 1.0]]" and counts.tolist() == [2]  # the first of equal slices
+    assert minigan.unique(minigan.zeros(2, 3, dtype=minigan.int32), dim=1).dtype == minigan.int32
+    values, inverse, counts = minigan.unique(minigan.tensor([[NAN, 1.0], [NAN, 1.0], [0.0, 1.0]]), dim=0,
+                                             return_inverse=True, return_counts=True)
+    assert values.shape == (3, 2) and counts.tolist() == [1, 1, 1]  # each slice with a NaN is distinct
+
+
+@pytest.mark.parametrize("function", [minigan.unique, minigan.unique_consecutive])
+def test_unique_along_a_dim_of_empty_tensors_as_pytorch(function):
+    values, inverse, counts = function(minigan.zeros(0, 3), dim=0, return_inverse=True, return_counts=True)
+    assert (values.shape, inverse.shape, counts.shape) == ((0, 3), (0,), (0,))
+    values, inverse, counts = function(minigan.zeros(3, 0), dim=1, return_inverse=True, return_counts=True)
+    assert (values.shape, inverse.shape, counts.shape) == ((3, 0), (0,), (0,))
+    for shape, dim in (((3, 0), 0), ((0, 3), 1), ((2, 0, 2), 0)):
+        with pytest.raises(RuntimeError) as raised:
+            function(minigan.zeros(shape), dim=dim)
+        assert str(raised.value) == "There are 0 sized dimensions, and they aren't selected, so unique cannot be applied"
+    with pytest.raises(RuntimeError, match="^Number of zero sized dimensions is more than one, so unique cannot be "):
+        function(minigan.zeros(0, 0), dim=0)
+    with pytest.raises(IndexError, match="^Dimension specified as 0 but tensor has no dimensions$"):
+        function(minigan.tensor(3.0), dim=0)
+    with pytest.raises(IndexError, match=r"^Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)"):
+        function(minigan.zeros(2, 2), dim=2)
+
+
+@settings(deadline=None, max_examples=40)
+@given(hnp.arrays(np.int64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), elements=st.integers(-1, 1)),
+       st.data())
+def test_unique_along_a_dim_written_out(a, data):
+    """Against the distinct slices as Python tuples, sorted lexicographically."""
+    dim = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    slices = [np.take(a, i, axis=dim) for i in range(a.shape[dim])]
+    keys = sorted({tuple(s.reshape(-1).tolist()) for s in slices})
+    values, inverse, counts = minigan.unique(minigan.tensor(a), dim=dim, return_inverse=True, return_counts=True)
+    want_values = np.stack([np.reshape(k, slices[0].shape) for k in keys], axis=dim % a.ndim)
+    np.testing.assert_array_equal(values.numpy(), want_values)
+    which = [keys.index(tuple(s.reshape(-1).tolist())) for s in slices]
+    assert inverse.tolist() == which and counts.tolist() == [which.count(k) for k in range(len(keys))]
+
+
+def test_unique_along_a_dim_on_the_test_device():
+    pytest.importorskip("array_api_strict")
+    values, inverse, counts = minigan.unique(minigan.tensor([[2, 1], [1, 5], [2, 1]]).to("strict"), dim=0,
+                                             return_inverse=True, return_counts=True)
+    assert values.device.type == "strict" and values.cpu().tolist() == [[1, 5], [2, 1]]
+    assert inverse.cpu().tolist() == [1, 0, 1] and counts.cpu().tolist() == [1, 2]
+    assert minigan.unique(minigan.tensor([[True], [False], [True]]).to("strict"), dim=0).cpu().tolist() == [[False], [True]]
 
 
 def test_bitwise_ops_on_integers_and_bools():

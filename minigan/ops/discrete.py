@@ -1,10 +1,13 @@
 """Ops without a gradient, as PyTorch's: ``unique`` (the sorted distinct values, with the inverse
 indices and counts on request) and the bitwise ops on integer and bool tensors (``bitwise_and``,
 ``bitwise_or``, ``bitwise_xor``, ``bitwise_not``; the operators ``&``, ``|``, ``^`` and ``~``).
-Their results never require grad."""
+No gradient: unique's values require grad where the input does, as PyTorch's, and a backward
+through them raises PyTorch's "not implemented" (minigan/ops/no_derivative.py); the other results
+never require grad."""
 from __future__ import annotations
 
 import builtins
+import math
 import numbers
 from typing import Any
 
@@ -13,7 +16,9 @@ import numpy as np
 from ..autograd import Tensor, as_tensor, tensor as _tensor_of
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
+from .no_derivative import without_derivative
 from .operands import _check_broadcast, _xp
+from .search import slice_axis, unique_consecutive
 
 def _result(array: Any) -> Tensor:
     return Tensor._make(array, False, None)
@@ -23,20 +28,42 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
            return_counts: bool = False, dim: int | None = None) -> Any:
     """The distinct values of ``input``, flattened and sorted (as PyTorch's CPU ``unique``, also for
     ``sorted=False``; each NaN is distinct); with ``return_inverse`` the index of each element's value
-    (int64, input's shape), with ``return_counts`` how often each value occurs (int64)."""
+    (int64, input's shape), with ``return_counts`` how often each value occurs (int64). With ``dim``,
+    the distinct slices along ``dim``, sorted lexicographically (the inverse then has one index per
+    slice); a slice holding NaN is distinct from every other, but where it sorts may differ from PyTorch's."""
     if dim is not None:
-        raise NotImplementedError(f"unique(dim={dim}) is not supported by minigan (the distinct slices along a dim); "
-                                  "only dim=None, the distinct elements")
+        return _unique_slices(input, dim, return_inverse, return_counts)
     array = input.array
     backend = backend_of(array)
     xp = backend.xp
     found = xp.unique_all(xp.reshape(array, (-1,)))
     int64 = backend.native_dtype(np.dtype(np.int64))
-    outputs = [_result(found.values)]
+    outputs = [without_derivative(_result(found.values), "_unique2", input)]
     if return_inverse:
         outputs.append(_result(xp.reshape(xp.astype(found.inverse_indices, int64), tuple(array.shape))))
     if return_counts:
         outputs.append(_result(xp.astype(found.counts, int64)))
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def _unique_slices(input: Tensor, dim: int, return_inverse: bool, return_counts: bool) -> Any:  # noqa: A002
+    """unique(dim=...): the slices put in lexicographic order by stable sorts on their elements, last
+    element first (so the first of equal slices stays first), then unique_consecutive's runs."""
+    axis = slice_axis(input, dim)
+    xp = backend_of(input.array).xp
+    moved = xp.moveaxis(input.array, axis, 0)
+    rows = xp.reshape(moved, (moved.shape[0], math.prod(moved.shape[1:])))
+    order = xp.arange(rows.shape[0], device=rows.device)
+    keys = xp.astype(rows, xp.uint8) if rows.dtype == xp.bool else rows
+    for column in range(rows.shape[1] - 1, -1, -1):
+        order = xp.take(order, xp.argsort(xp.take(keys[:, column], order, axis=0), stable=True), axis=0)
+    ordered = _result(xp.moveaxis(xp.take(moved, order, axis=0), 0, axis))
+    values, inverse, counts = unique_consecutive(ordered, return_inverse=True, return_counts=True, dim=axis)
+    outputs = [without_derivative(values, "unique_dim", input)]
+    if return_inverse:  # slice i sits at place argsort(order)[i] of the ordered ones
+        outputs.append(_result(xp.take(inverse.array, xp.argsort(order), axis=0)))
+    if return_counts:
+        outputs.append(counts)
     return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
 

@@ -1,7 +1,9 @@
 """Searching and counting, as PyTorch's, with integer or counted results and so no gradient:
 ``searchsorted`` and ``bucketize`` (where values would go in a sorted sequence), ``histc`` (a
 histogram of equal bins), ``unique_consecutive`` (runs of equal values or slices collapsed) and
-``unravel_index`` (flat positions as coordinates). Their results never require grad."""
+``unravel_index`` (flat positions as coordinates). Their results never require grad, but for
+unique_consecutive's values, which do where the input does, as PyTorch's, and refuse a backward
+(minigan/ops/no_derivative.py)."""
 from __future__ import annotations
 
 import builtins
@@ -15,6 +17,7 @@ from ..autograd import Tensor, tensor as _tensor_of
 from ..autograd.arguments import wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
+from .no_derivative import without_derivative
 
 
 def _result(array: Any) -> Tensor:
@@ -147,9 +150,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
         lines = xp.reshape(x.array, (-1, 1))
         inverse_shape = tuple(x.shape)
     else:
-        if x.ndim == 0:
-            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-        axis = wrap_dim(dim, x.ndim)
+        axis = slice_axis(x, dim)
         moved = xp.moveaxis(x.array, axis, 0)
         lines = xp.reshape(moved, (moved.shape[0], math.prod(moved.shape[1:])))
         inverse_shape = (lines.shape[0],)
@@ -171,7 +172,21 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     if return_counts:
         ends = xp.concat([first[1:], xp.asarray([n], dtype=first.dtype, device=first.device)]) if n else first
         outputs.append(_result(xp.astype(ends - first, int64)))
+    outputs[0] = without_derivative(outputs[0], "unique_consecutive", x)
     return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def slice_axis(x: Tensor, dim: int) -> int:
+    """``dim`` wrapped, for the ops on slices along it (unique_consecutive, unique): PyTorch's errors for a
+    0-d tensor and for an empty dimension other than ``dim``."""
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    axis = wrap_dim(dim, x.ndim)
+    if sum(size == 0 for size in x.shape) > 1:
+        raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+    if 0 in x.shape and x.shape[axis] != 0:
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+    return axis
 
 
 def unravel_index(indices: Tensor, shape: Any) -> tuple[Tensor, ...]:
