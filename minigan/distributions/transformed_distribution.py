@@ -85,13 +85,15 @@ class TransformedDistribution(Distribution):
         base = sum_rightmost(self.base_dist.log_prob(y), events - len(self.base_dist.event_shape))
         return base if total is None else base + total
 
-    def _sign(self) -> Any:
-        sign = 1
+    def _monotonize(self, value: Tensor) -> Tensor:
+        """``value`` where the transforms increase, 1 - ``value`` where they decrease (the sign may be
+        a Tensor, one per entry, as a Tensor scale or exponent gives)."""
+        sign: Any = 1
         for transform in self.transforms:
             sign = sign * transform.sign
-        if isinstance(sign, Tensor):
-            raise NotImplementedError("cdf and icdf of a TransformedDistribution need transforms of one sign")
-        return sign
+        if isinstance(sign, int) and sign == 1:
+            return value
+        return sign * (value - 0.5) + 0.5
 
     def cdf(self, value: Tensor) -> Tensor:
         if self._validate_args:
@@ -100,9 +102,7 @@ class TransformedDistribution(Distribution):
             value = transform.inv(value)
         if self._validate_args:
             self.base_dist._validate_sample(value)
-        probability = self.base_dist.cdf(value)
-        return probability if self._sign() == 1 else 1.0 - probability
+        return self._monotonize(self.base_dist.cdf(value))
 
     def icdf(self, value: Tensor) -> Tensor:
-        value = value if self._sign() == 1 else 1.0 - value
-        return self._forward(self.base_dist.icdf(value))
+        return self._forward(self.base_dist.icdf(self._monotonize(value)))

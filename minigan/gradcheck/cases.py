@@ -18,6 +18,7 @@ from .layer_cases import LAYER_CASES
 from .loss_cases import LOSS_CASES
 from .linalg_cases import LINALG_CASES
 from .distribution_cases import DISTRIBUTION_CASES
+from .continuous_distribution_cases import CONTINUOUS_CASES
 from .special_cases import SPECIAL_CASES
 from .indexing_cases import INDEXING_CASES
 from .conv3d_cases import CONV3D_CASES
@@ -366,6 +367,7 @@ OP_CASES += CONV_CASES
 OP_CASES += ARRAY_CASES
 OP_CASES += LINALG_CASES
 OP_CASES += DISTRIBUTION_CASES
+OP_CASES += CONTINUOUS_CASES  # Cauchy, StudentT, Gumbel, Weibull, Pareto... (continuous_distribution_cases.py)
 OP_CASES += SPECIAL_CASES
 OP_CASES += INDEXING_CASES
 OP_CASES += CONV3D_CASES

@@ -86,14 +86,14 @@ SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one 
 
 DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
-          "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal and "
-          "TransformedDistribution"
-    for name in ("Binomial", "Cauchy", "ContinuousBernoulli", "ExponentialFamily",
-                 "FisherSnedecor", "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy",
-                 "HalfNormal", "InverseGamma", "Kumaraswamy", "LKJCholesky", "LogisticNormal",
+          "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal, "
+          "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto and TransformedDistribution"
+    for name in ("Binomial", "ContinuousBernoulli", "ExponentialFamily",
+                 "FisherSnedecor", "GeneralizedPareto", "Geometric",
+                 "InverseGamma", "Kumaraswamy", "LKJCholesky", "LogisticNormal",
                  "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial",
-                 "OneHotCategoricalStraightThrough", "Pareto", "Poisson", "RelaxedBernoulli",
-                 "RelaxedOneHotCategorical", "StudentT", "VonMises", "Weibull",
+                 "OneHotCategoricalStraightThrough", "Poisson", "RelaxedBernoulli",
+                 "RelaxedOneHotCategorical", "VonMises",
                  "Wishart", "constraint_registry", "biject_to", "transform_to")
 }
 

@@ -1,0 +1,97 @@
+"""Gradcheck cases for the continuous families Cauchy, HalfNormal, HalfCauchy, StudentT, Gumbel, Weibull and
+Pareto (log_prob, cdf, icdf, entropy, moments and rsample, each a differentiable function of the
+parameters); minigan/gradcheck/cases.py adds them to its registry.
+
+Scales and shapes are made positive, Pareto's values lie above its scale and its alpha above 2 (so the
+mean and variance are finite), StudentT's df lies above 2 for the same reason (and is fixed in rsample's case). rsample draws its noise
+from a Generator of its own seed (see distribution_cases._rsample)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import distributions as D
+from ..autograd import Tensor
+from .distribution_cases import _case, _like, _positive_from, _rsample
+from .opcase import OpCase
+
+Arrays = list[np.ndarray]
+
+
+def _quantiles(like: Tensor) -> Tensor:
+    return _like([0.2, 0.55, 0.9], like)
+
+
+def _score(d: Any, x: Tensor, icdf: bool = True) -> Tensor:
+    """log_prob(x) + cdf(x) entropy + icdf at fixed levels: every differentiable part at once."""
+    total = d.log_prob(x) + d.cdf(x) * d.entropy()
+    return total + d.icdf(_quantiles(x)) if icdf else total
+
+
+def _cauchy(loc: Tensor, scale: Tensor, x: Tensor) -> Tensor:
+    return _score(D.Cauchy(loc, scale), x)
+
+
+def _half(scale: Tensor, x: Tensor) -> Tensor:
+    normal, cauchy = D.HalfNormal(scale), D.HalfCauchy(scale)
+    return _score(normal, x) + normal.mean * normal.variance + _score(cauchy, x)
+
+
+def _student_t(df: Tensor, loc: Tensor, scale: Tensor, x: Tensor) -> Tensor:
+    d = D.StudentT(df, loc, scale)
+    return d.log_prob(x) + d.entropy() * d.variance
+
+
+def _gumbel(loc: Tensor, scale: Tensor, x: Tensor) -> Tensor:
+    d = D.Gumbel(loc, scale)
+    return _score(d, x) + d.mean * d.variance
+
+
+def _weibull(scale: Tensor, k: Tensor, x: Tensor) -> Tensor:
+    d = D.Weibull(scale, k)
+    return _score(d, x) + d.mean * d.variance + d.mode
+
+
+def _pareto(scale: Tensor, alpha: Tensor, x: Tensor) -> Tensor:
+    d = D.Pareto(scale, alpha)
+    return _score(d, x) + d.mean * d.variance
+
+
+def _moved(index: int, low: float) -> Callable[[Arrays, np.random.Generator], Arrays]:
+    """Every input positive, the one at ``index`` moved into [low, inf)."""
+    def prepare(arrays: Arrays, rng: np.random.Generator) -> Arrays:
+        return [np.abs(a) + (low if i == index else 0.5) for i, a in enumerate(arrays)]
+    return prepare
+
+
+def _pareto_inputs(arrays: Arrays, rng: np.random.Generator) -> Arrays:
+    """(scale, alpha, x): scale positive, alpha above 2, x at least 0.1 above the scale."""
+    scale, alpha, x = arrays
+    scale = np.abs(scale) + 0.5
+    return [scale, np.abs(alpha) + 2.5, scale + np.abs(x) + 0.1]
+
+
+def _student_inputs(arrays: Arrays, rng: np.random.Generator) -> Arrays:
+    """(df, loc, scale, x): df above 2, scale positive."""
+    df, loc, scale, x = arrays
+    return [np.abs(df) + 2.5, loc, np.abs(scale) + 0.5, x]
+
+
+CONTINUOUS_CASES: list[OpCase] = [
+    _case("dist_cauchy", _cauchy, [((3,), (3,), (2, 3))], prepare=_positive_from(1)),
+    _case("dist_half_normal_cauchy", _half, [((3,), (2, 3))], prepare=_positive_from(0, 1)),
+    _case("dist_student_t", _student_t, [((3,), (3,), (3,), (2, 3))], prepare=_student_inputs),
+    _case("dist_gumbel", _gumbel, [((3,), (3,), (2, 3))], prepare=_positive_from(1)),
+    _case("dist_weibull", _weibull, [((3,), (3,), (2, 3))], prepare=_moved(1, 1.2)),
+    _case("dist_pareto", _pareto, [((3,), (3,), (2, 3))], prepare=_pareto_inputs),
+    _case("rsample_cauchy_gumbel_half", lambda loc, scale: _rsample(D.Cauchy)(loc, scale) * _rsample(D.Gumbel)(
+        loc, scale) + _rsample(D.HalfNormal)(scale) + _rsample(D.HalfCauchy)(scale), [((3,), (3,))],
+        prepare=_positive_from(1)),
+    _case("rsample_weibull_pareto", lambda scale, shape: _rsample(D.Weibull)(scale, shape)
+          + _rsample(D.Pareto)(scale, shape), [((3,), (3,))], prepare=_positive_from(0, 1)),
+    _case("rsample_student_t", _rsample(lambda loc, scale: D.StudentT(_like([3.0, 4.5, 6.0], loc), loc, scale)),
+          [((3,), (3,))], prepare=_positive_from(1),
+          notes="df fixed: a gamma draw moves by rejection as df moves (tests/test_distributions_continuous.py "
+                "checks the df-derivative against E|T|'s)"),
+]
