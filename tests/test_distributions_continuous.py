@@ -25,6 +25,9 @@ SPECS = {
     "Gumbel": (([0.3, -2.0, 1.0], [1.2, 0.5, 3.0]), [0.5, -1.5, 4.0], [0.1, 0.5, 0.95]),
     "Weibull": (([1.5, 0.5, 2.0], [2.0, 0.7, 1.0]), [0.5, 1.5, 4.0], [0.1, 0.5, 0.95]),
     "Pareto": (([0.4, 1.0, 2.0], [3.0, 0.8, 1.5]), [0.5, 1.5, 4.0], [0.1, 0.5, 0.95]),
+    "InverseGamma": (([2.5, 0.7, 4.0], [1.5, 0.5, 3.0]), [0.5, 1.5, 4.0], None),
+    "Kumaraswamy": (([2.0, 0.5, 3.0], [3.0, 1.5, 0.8]), [0.2, 0.5, 0.9], [0.1, 0.5, 0.95]),
+    "FisherSnedecor": (([5.0, 1.5, 3.0], [7.0, 3.0, 12.0]), [0.5, 1.5, 4.0], None),
 }
 
 TORCH = {
@@ -76,6 +79,34 @@ TORCH = {
         cdf_grad=[[-3.8400000000000003, -0.5783849446387727, -0.26516504294495535], [0.11424949827287541, 0.2931436426326183, 0.2450645358671368]],
         mean=[0.6000000000000001, inf, 6.0], mode=[0.4, 1.0, 2.0], variance=[0.12000000000000002, inf, inf]),
 }
+TORCH.update({
+    'InverseGamma': dict(
+        log_prob=[0.15499503175730056, -1.7686942900408409, -5.0787821201550685],
+        log_prob_grad=[[0.3954556480228666, 0.12141126502982502, -1.5437997408835813], [-0.33333333333333326, 0.7333333333333333, 1.0833333333333333]],
+        entropy=[0.7290997363227332, 2.34176010725821, 0.609783415737164],
+        entropy_grad=[[-0.7162521468393721, -3.8178835683653576, -0.4191147788485763], [0.6666666666666666, 2.0, 0.3333333333333333]],
+        cdf=[0.30621891841327875, 0.5531576462051934, 0.9927078334947887],
+        mean=[1.0, inf, 1.0],
+        mode=[0.42857142857142855, 0.29411764705882354, 0.6],
+        variance=[2.0, inf, 0.5]),
+    'Kumaraswamy': dict(
+        log_prob=[0.10067756775344461, -0.555082070821566, 0.9258749976587347],
+        log_prob_grad=[[-0.9753180863979254, 2.1435554814543005, 0.17128808268321527], [0.29251133881307817, -0.561280510632849, -0.055636458102436594]],
+        entropy=[-0.2084261358947218, -0.6593568997616617, -0.550664005223637],
+        entropy_grad=[[-0.04166666666666674, 3.121489222187104, -0.23753254464495616], [-0.08031074433736457, -0.7125799784620428, 0.8038160918683688]],
+        cdf=[0.11526400000000014, 0.8414873322188928, 0.6481355161176616],
+        cdf_grad=[[-0.17799095761191205, -0.3978839132862967, -0.07978138008827952], [0.03611668814387247, 0.19464518296802646, 0.4594070984681783]],
+        icdf=[0.18577032969333473, 0.1369292130971767, 0.9920558779654716],
+        mean=[0.457142857142857, 0.2285714285714285, 0.7817454793302617],
+        mode=[math.sqrt(0.2), nan, nan],  # ((a - 1) / (a b - 1))^(1/a); PyTorch 2.14.1 gives nan for every a, b
+        variance=[0.04102040816326541, 0.05857761286332713, 0.03619245458400022]),
+    'FisherSnedecor': dict(
+        log_prob=[-0.41135598973798926, -1.8379891842053544, -3.717243483707548],
+        log_prob_grad=[[0.018190506842898052, 0.2626976001543584, -0.14143983514621739], [0.017210741749266567, 0.05964892378343918, -0.03875368237282928]],
+        mean=[1.4, 3.0, 1.2],
+        mode=[0.4666666666666667, nan, 0.2857142857142857],
+        variance=[2.6133333333333333, nan, 1.56]),
+})
 
 
 def m(values, grad=False):
@@ -94,35 +125,34 @@ def grads(output, params):
 
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_values_and_gradients_are_pytorchs(name):
+    """Every value PyTorch gives, and its gradient; a method PyTorch lacks raises NotImplementedError here too."""
     args, values, probs = SPECS[name]
     expected = TORCH[name]
     params = [m(a, grad=True) for a in args]
     d = getattr(D, name)(*params)
     x = m(values)
-    log_prob, entropy = d.log_prob(x), d.entropy()
-    close(log_prob, expected["log_prob"])
-    close(entropy, expected["entropy"])
     for key in ("mean", "mode", "variance"):
         close(getattr(d, key), expected[key])
-    for got, want in zip(grads(log_prob, params), expected["log_prob_grad"]):
-        close(m(got), want, rtol=1e-12)
-    for got, want in zip(grads(entropy, params), expected["entropy_grad"]):
-        close(m(got), want, rtol=1e-8)  # StudentT's goes through trigamma
-    if probs is None:
-        with pytest.raises(NotImplementedError):
-            d.cdf(x)
-        return
-    cdf = d.cdf(x)
-    close(cdf, expected["cdf"])
-    close(d.icdf(m(probs)), expected["icdf"])
-    for got, want in zip(grads(cdf, params), expected["cdf_grad"]):
-        close(m(got), want, rtol=1e-12)
-    close(d.cdf(d.icdf(m(probs))), probs)
+    levels = m(probs or [0.5, 0.5, 0.5])
+    for key, method in (("log_prob", lambda: d.log_prob(x)), ("cdf", lambda: d.cdf(x)), ("entropy", d.entropy),
+                        ("icdf", lambda: d.icdf(levels))):
+        if key not in expected:
+            with pytest.raises(NotImplementedError):
+                method()
+            continue
+        value = method()
+        close(value, expected[key])
+        if key + "_grad" in expected:  # (PyTorch has no gradient of InverseGamma's cdf in alpha; minigan neither)
+            for got, want in zip(grads(value, params), expected[key + "_grad"]):
+                close(m(got), want, rtol=1e-8 if key == "entropy" else 1e-12)  # trigamma: minigan's to about 1e-9
+    if "icdf" in expected:
+        close(d.cdf(d.icdf(m(probs))), probs)
 
 
 def test_float32_parameters_give_float32_values():
     for d in (D.Cauchy(0.0, 1.0), D.HalfNormal(1.0), D.HalfCauchy(2.0), D.StudentT(3.0), D.Gumbel(0.0, 1.0),
-              D.Weibull(1.0, 2.0), D.Pareto(1.0, 2.0)):
+              D.Weibull(1.0, 2.0), D.Pareto(1.0, 2.0), D.InverseGamma(3.0, 2.0), D.Kumaraswamy(2.0, 3.0),
+              D.FisherSnedecor(4.0, 6.0)):
         draw = d.sample((4,))
         assert draw.dtype == minigan.float32 and tuple(draw.shape) == (4,)
         assert d.log_prob(draw).dtype == minigan.float32
@@ -143,6 +173,9 @@ def draws_of(d, seed):
     (lambda: D.Weibull(m([2.0]), m([3.0])), 2.0 * math.gamma(4 / 3), 4.0 * (math.gamma(5 / 3) - math.gamma(4 / 3) ** 2)),
     (lambda: D.Pareto(m([1.0]), m([5.0])), 5.0 / 4.0, 5.0 / (16.0 * 3.0)),
     (lambda: D.StudentT(m([30.0]), m([1.0]), m([2.0])), 1.0, 4.0 * 30.0 / 28.0),
+    (lambda: D.InverseGamma(m([7.0]), m([3.0])), 3.0 / 6.0, 9.0 / (36.0 * 5.0)),
+    (lambda: D.Kumaraswamy(m([2.0]), m([3.0])), 16.0 / 35.0, 0.25 - (16.0 / 35.0) ** 2),  # E x^2 = 3 B(2, 3) = 1/4
+    (lambda: D.FisherSnedecor(m([10.0]), m([20.0])), 20.0 / 18.0, 2 * 400.0 * 28.0 / (10.0 * 18.0 ** 2 * 16.0)),
 ])
 def test_draws_have_the_closed_form_moments(d, mean, var):
     x = draws_of(d(), 3)
@@ -160,7 +193,7 @@ def test_heavy_tailed_draws_have_the_closed_form_quartiles(make, quartiles):
 
 
 @settings(max_examples=10, deadline=None)
-@given(st.sampled_from(["Cauchy", "HalfNormal", "HalfCauchy", "StudentT", "Gumbel", "Weibull", "Pareto"]),
+@given(st.sampled_from(sorted(SPECS)),
        st.integers(0, 2 ** 31 - 1))
 def test_a_seed_fixes_the_draws_and_they_lie_in_the_support(name, seed):
     args = SPECS[name][0]
@@ -197,6 +230,27 @@ def test_rsample_gradients_are_the_draws_derivatives():
     minigan.manual_seed(2)
     x = D.HalfNormal(scale).rsample((3,))
     close(minigan.autograd.grad(x.sum(), [scale])[0], (x / scale).sum(0).detach().numpy())
+
+
+def test_inverse_gamma_and_kumaraswamy_draw_gradients():
+    """x = beta / G (InverseGamma): dx/dbeta = x / beta; x = (1 - u^(1/b))^(1/a) (Kumaraswamy): dx/da = -x ln(x) / a."""
+    rate, a, b = m([1.5, 0.5], grad=True), m([2.0, 0.7], grad=True), m([3.0, 1.2], grad=True)
+    minigan.manual_seed(8)
+    x = D.InverseGamma(3.0, rate).rsample((4,))
+    close(minigan.autograd.grad(x.sum(), [rate])[0], (x / rate).sum(0).detach().numpy())
+    minigan.manual_seed(8)
+    y = D.Kumaraswamy(a, b).rsample((4,))
+    ys = y.detach().numpy()
+    close(minigan.autograd.grad(y.sum(), [a])[0], (-ys * np.log(ys) / a.detach().numpy()).sum(0), rtol=1e-12)
+
+
+def test_fisher_snedecor_draws_differentiate_the_mean_in_both_df():
+    """E[x] = d2 / (d2 - 2): its derivative is 0 in d1 and -2 / (d2 - 2)^2 in d2."""
+    df1, df2 = m([4.0], grad=True), m([12.0], grad=True)
+    minigan.manual_seed(3)
+    g1, g2 = minigan.autograd.grad(D.FisherSnedecor(df1, df2).rsample((200_000,)).mean(), [df1, df2])
+    assert abs(float(g1.numpy()[0])) < 0.003
+    assert abs(float(g2.numpy()[0]) / (-2.0 / 100.0) - 1) < 0.1
 
 
 def test_student_t_draws_differentiate_the_mean_absolute_value_in_df():
@@ -251,6 +305,11 @@ def test_transformed_cdf_with_a_decreasing_tensor_scale_is_pytorchs_monotonized_
     (lambda: D.Pareto(1.0, 2.0).log_prob(minigan.tensor(0.5)), r"within the support \(GreaterThanEq\(lower_bound=1.0\)\)"),
     (lambda: D.HalfCauchy(1.0).log_prob(minigan.tensor(-0.5)), "within the support"),
     (lambda: D.Weibull(1.0, 2.0).log_prob(minigan.tensor(0.0)), "within the support"),
+    (lambda: D.InverseGamma(-1.0, 1.0), r"Expected parameter concentration .* of distribution Gamma"),  # as PyTorch's
+    (lambda: D.Kumaraswamy(1.0, 0.0), r"Expected parameter concentration0 .* of distribution Kumaraswamy"),
+    (lambda: D.Kumaraswamy(1.0, 2.0).log_prob(minigan.tensor(1.5)), r"within the support \(Interval"),
+    (lambda: D.FisherSnedecor(0.0, 1.0), r"Expected parameter concentration .* of distribution Gamma\(concentration: 0.0"),
+    (lambda: D.FisherSnedecor(1.0, 2.0).log_prob(minigan.tensor(-1.0)), "within the support"),
 ])
 def test_bad_parameters_and_values_raise_pytorchs_errors(make, message):
     with pytest.raises(ValueError, match=message):
@@ -265,12 +324,15 @@ def test_unvalidated_half_law_scores_minus_infinity_below_zero():
 def test_shapes_expand_and_supports():
     for d in (D.Cauchy(m([0.0, 1.0]), 1.0), D.HalfNormal(m([1.0, 2.0])), D.HalfCauchy(m([1.0, 2.0])),
               D.StudentT(m([3.0, 4.0])), D.Gumbel(m([0.0, 1.0]), 1.0), D.Weibull(m([1.0, 2.0]), 2.0),
-              D.Pareto(m([1.0, 2.0]), 3.0)):
+              D.Pareto(m([1.0, 2.0]), 3.0), D.InverseGamma(m([3.0, 4.0]), 2.0), D.Kumaraswamy(m([2.0, 3.0]), 2.0),
+              D.FisherSnedecor(m([3.0, 5.0]), 6.0)):
         assert d.batch_shape == (2,) and d.event_shape == () and d.has_rsample
         wide = d.expand((4, 2))
         assert wide.batch_shape == (4, 2) and tuple(wide.sample((3,)).shape) == (3, 4, 2)
-        close(wide.log_prob(m([[2.5, 2.5]] * 4))[0], d.log_prob(m([2.5, 2.5])).numpy())
-        close(wide.entropy()[3], d.entropy().numpy())
+        point = 0.5 if isinstance(d, D.Kumaraswamy) else 2.5
+        close(wide.log_prob(m([[point, point]] * 4))[0], d.log_prob(m([point, point])).numpy())
+        if not isinstance(d, D.FisherSnedecor):
+            close(wide.entropy()[3], d.entropy().numpy())
     assert D.Cauchy(0.0, 1.0).batch_shape == () and repr(D.HalfNormal(1.0)) == "HalfNormal()"
     assert repr(D.Pareto(1.0, 2.0).support) == "GreaterThanEq(lower_bound=1.0)"
     assert repr(D.HalfNormal(1.0).support) == "GreaterThanEq(lower_bound=0.0)"

@@ -20,11 +20,14 @@ from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .elementwise_transforms import AbsTransform, PowerTransform
 from .exponential import Exponential
+from .fisher_snedecor import FisherSnedecor
 from .gamma import Chi2, Gamma
 from .gumbel import Gumbel
 from .half import HalfCauchy, HalfNormal
 from .independent import Independent
+from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
+from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
 from .multivariate_normal import MultivariateNormal
@@ -43,6 +46,7 @@ __all__ = [
     "OneHotCategorical", "SigmoidTransform", "TanhTransform", "Transform", "TransformedDistribution", "Uniform",
     "constraints", "kl", "kl_divergence", "register_kl", "transforms",
     "AbsTransform", "Cauchy", "Gumbel", "HalfCauchy", "HalfNormal", "Pareto", "PowerTransform", "StudentT", "Weibull",
+    "FisherSnedecor", "InverseGamma", "Kumaraswamy",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

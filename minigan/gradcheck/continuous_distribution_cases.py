@@ -1,5 +1,5 @@
-"""Gradcheck cases for the continuous families Cauchy, HalfNormal, HalfCauchy, StudentT, Gumbel, Weibull and
-Pareto (log_prob, cdf, icdf, entropy, moments and rsample, each a differentiable function of the
+"""Gradcheck cases for the continuous families Cauchy, HalfNormal, HalfCauchy, StudentT, Gumbel, Weibull,
+Pareto, InverseGamma, Kumaraswamy and FisherSnedecor (log_prob, cdf, icdf, entropy, moments and rsample, each a differentiable function of the
 parameters); minigan/gradcheck/cases.py adds them to its registry.
 
 Scales and shapes are made positive, Pareto's values lie above its scale and its alpha above 2 (so the
@@ -58,6 +58,29 @@ def _pareto(scale: Tensor, alpha: Tensor, x: Tensor) -> Tensor:
     return _score(d, x) + d.mean * d.variance
 
 
+def _inverse_gamma(alpha: Tensor, rate: Tensor, x: Tensor) -> Tensor:
+    """(The cdf with alpha fixed: the incomplete gamma has no alpha-derivative, as in PyTorch.)"""
+    d = D.InverseGamma(alpha, rate)
+    fixed = D.InverseGamma(_like([2.5, 3.5, 4.5], rate), rate)
+    return d.log_prob(x) + d.entropy() * d.mean + d.variance * d.mode + fixed.cdf(x)
+
+
+def _kumaraswamy(a: Tensor, b: Tensor, x: Tensor) -> Tensor:
+    d = D.Kumaraswamy(a, b)
+    return _score(d, x) + d.mean * d.variance + d.mode
+
+
+def _fisher_snedecor(df1: Tensor, df2: Tensor, x: Tensor) -> Tensor:
+    d = D.FisherSnedecor(df1, df2)
+    return d.log_prob(x) + d.mean * d.variance + d.mode
+
+
+def _unit_values(arrays: Arrays, rng: np.random.Generator) -> Arrays:
+    """(a, b, x): a and b at least 1.1 (so the mode is defined), x inside [0.1, 0.9]."""
+    a, b, x = arrays
+    return [np.abs(a) + 1.1, np.abs(b) + 1.1, 0.1 + 0.8 * rng.random(x.shape)]
+
+
 def _moved(index: int, low: float) -> Callable[[Arrays, np.random.Generator], Arrays]:
     """Every input positive, the one at ``index`` moved into [low, inf)."""
     def prepare(arrays: Arrays, rng: np.random.Generator) -> Arrays:
@@ -94,4 +117,12 @@ CONTINUOUS_CASES: list[OpCase] = [
           [((3,), (3,))], prepare=_positive_from(1),
           notes="df fixed: a gamma draw moves by rejection as df moves (tests/test_distributions_continuous.py "
                 "checks the df-derivative against E|T|'s)"),
+    _case("dist_inverse_gamma", _inverse_gamma, [((3,), (3,), (2, 3))], prepare=_moved(0, 2.5)),
+    _case("dist_kumaraswamy", _kumaraswamy, [((3,), (3,), (2, 3))], prepare=_unit_values),
+    _case("dist_fisher_snedecor", _fisher_snedecor, [((3,), (3,), (2, 3))],
+          prepare=lambda arrays, rng: [np.abs(arrays[0]) + 2.5, np.abs(arrays[1]) + 4.5, np.abs(arrays[2]) + 0.2]),
+    _case("rsample_inverse_gamma_kumaraswamy", lambda rate, a, b: _rsample(
+        lambda r: D.InverseGamma(_like([2.5, 3.5, 4.5], r), r))(rate) + _rsample(D.Kumaraswamy)(a, b),
+          [((3,), (3,), (3,))], prepare=_positive_from(0, 1, 2),
+          notes="InverseGamma's alpha fixed, as StudentT's df"),
 ]

@@ -87,10 +87,11 @@ SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one 
 DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
           "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal, "
-          "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto and TransformedDistribution"
+          "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto, InverseGamma, Kumaraswamy, "
+          "FisherSnedecor and TransformedDistribution"
     for name in ("Binomial", "ContinuousBernoulli", "ExponentialFamily",
-                 "FisherSnedecor", "GeneralizedPareto", "Geometric",
-                 "InverseGamma", "Kumaraswamy", "LKJCholesky", "LogisticNormal",
+                 "GeneralizedPareto", "Geometric",
+                 "LKJCholesky", "LogisticNormal",
                  "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial",
                  "OneHotCategoricalStraightThrough", "Poisson", "RelaxedBernoulli",
                  "RelaxedOneHotCategorical", "VonMises",
