@@ -175,9 +175,9 @@ def test_on_the_test_device():
 
 
 @pytest.mark.parametrize("output_size, message", [
-    (0, r"output_size must be at least 1 \(None keeps the input's size\), got 0"),
-    (-2, "output_size must be at least 1"),
-    ((3, 0), r"must be at least 1 .*got \(3, 0\)"),
+    (-1, r"output_size must not be negative \(None keeps the input's size\), got -1"),
+    (-2, "output_size must not be negative"),
+    ((3, -1), r"must not be negative .*got \(3, -1\)"),
     ((1, 2, 3), r"must be an int or a pair \(H, W\), got 3 values: \(1, 2, 3\)"),
     ((2,), r"got 1 values: \(2,\)"),
     (None, r"must be an int or a pair \(H, W\), got None"),
@@ -192,6 +192,41 @@ def test_bad_output_size_is_one_line(output_size, message):
         with pytest.raises(ValueError, match=message) as error:
             call()
         assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("kind", ["avg", "max"])
+@pytest.mark.parametrize("dims, shape, output_size, out_shape, grad_sizes, empty_dim", [
+    (1, (2, 3, 5), 0, (2, 3, 0), [2, 3, 1, 0], 3),  # 1-d pools through the 2-d ones, as PyTorch's
+    (1, (3, 5), 0, (3, 0), [3, 1, 0], 2),
+    (2, (2, 3, 5, 4), (0, 2), (2, 3, 0, 2), [2, 3, 0, 2], 2),
+    (2, (2, 3, 5, 4), (None, 0), (2, 3, 5, 0), [2, 3, 5, 0], 3),
+    (2, (2, 3, 5, 4), 0, (2, 3, 0, 0), [2, 3, 0, 0], 2),
+    (2, (3, 5, 4), (0, 2), (3, 0, 2), [3, 0, 2], 1),
+    (3, (2, 3, 5, 4, 3), (2, 2, 0), (2, 3, 2, 2, 0), [2, 3, 2, 2, 0], 4),
+    (3, (2, 3, 5, 4, 3), (None, 0, None), (2, 3, 5, 0, 3), [2, 3, 5, 0, 3], 3),
+    (3, (3, 5, 4, 3), (0, 2, 2), (3, 0, 2, 2), [3, 0, 2, 2], 1),
+])
+def test_an_output_size_of_0_gives_pytorchs_empty_output_and_backward_error(kind, dims, shape, output_size, out_shape,
+                                                                               grad_sizes, empty_dim):
+    """PyTorch 2.14.1: an empty output that requires grad, and at backward its
+    adaptive_*_pool{2,3}d_backward error, naming the gradient's sizes."""
+    backward_name = "3d" if dims == 3 else "2d"
+    function = getattr(F, f"adaptive_{kind}_pool{dims}d")
+    module = getattr(nn, f"Adaptive{kind.capitalize()}Pool{dims}d")
+    x = minigan.randn(*shape, dtype=minigan.float64, requires_grad=True)
+    out = function(x, output_size)
+    assert out.shape == out_shape and out.dtype == minigan.float64 and out.requires_grad
+    assert module(output_size)(x).shape == out_shape
+    with pytest.raises(RuntimeError) as raised:
+        out.sum().backward()
+    assert str(raised.value) == (f"adaptive_{kind}_pool{backward_name}_backward(): Expected grad_output to have non-zero "
+                                 f"size for non-batch dimensions, but grad_output has sizes {grad_sizes} with dimension "
+                                 f"{empty_dim} being empty")
+    assert x.grad is None
+    assert not function(x.detach(), output_size).requires_grad
+    if kind == "max":
+        values, indices = function(x.detach(), output_size, return_indices=True)
+        assert values.shape == indices.shape == out_shape and indices.dtype == minigan.int64
 
 
 def test_bad_inputs_are_one_line():

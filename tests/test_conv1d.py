@@ -215,7 +215,7 @@ def test_adaptive_pooling_matches_the_loop(length, out_len):
     (lambda x, w: F.max_pool1d(x, 3, padding=2), ValueError, r"padding 2 must be at most half the kernel size 3"),
     (lambda x, w: F.conv1d(x, w, groups=0), ValueError, r"groups must be a positive int, got 0"),
     (lambda x, w: F.adaptive_avg_pool1d(x, (3, 2)), ValueError, r"output_size must be an int or a tuple of one int"),
-    (lambda x, w: F.adaptive_max_pool1d(x, 0), ValueError, r"output_size must be at least 1"),
+    (lambda x, w: F.adaptive_max_pool1d(x, -1), ValueError, r"output_size must be at least 0, got -1"),
     (lambda x, w: nn.Conv1d(3, 4, 3, padding_mode="foo"), ValueError, r"padding_mode must be one of"),
     (lambda x, w: nn.Conv1d(3, 4, 3, padding="same", stride=2), ValueError, r"not supported for strided"),
     (lambda x, w: nn.ConvTranspose1d(3, 4, 3, padding_mode="reflect"), ValueError,

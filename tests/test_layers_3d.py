@@ -416,7 +416,7 @@ W5 = minigan.zeros(3, 2, 3, 3, 3)
     (lambda: F.avg_pool3d(X5, 2, divisor_override=0), ValueError, r"divisor_override must be a positive int"),
     (lambda: F.avg_pool3d(minigan.zeros(4, 4), 2), ValueError, r"avg_pool3d: expected input of shape \(N, C, D, H, W\)"),
     (lambda: F.adaptive_avg_pool3d(X5, (2, 2)), ValueError, r"output_size must be an int or a tuple of three"),
-    (lambda: F.adaptive_max_pool3d(X5, 0), ValueError, r"output_size must be at least 1"),
+    (lambda: F.adaptive_max_pool3d(X5, -1), ValueError, r"output_size must not be negative"),
     (lambda: F.max_unpool3d(X5, minigan.zeros(1, 2, 4, 4, 4, dtype=np.int64) + 600, 2), ValueError,
      r"an index lies outside the output's 512 places"),
     (lambda: nn.Conv3d(3, 4, 3, groups=2), ValueError, r"Conv3d: in_channels must be divisible by groups"),

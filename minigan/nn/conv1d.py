@@ -19,7 +19,7 @@ from .pool_base import _AdaptiveMaxPoolBase, _AdaptivePoolBase
 
 
 def _check_output_size(name: str, output_size: Any) -> None:
-    single_argument(name, "output_size", output_size, 1)
+    single_argument(name, "output_size", output_size, 0)
 
 
 class Conv1d(_ConvForward):

@@ -21,6 +21,7 @@ import numpy as np
 from ..autograd import Tensor
 from ..backends import backend_of
 from .convolution import _batched, _unbatched
+from .no_derivative import without_derivative
 from .pool_indices import winners
 
 __all__ = ["adaptive_avg_pool2d", "adaptive_max_pool2d", "adaptive_bins", "output_size_argument"]
@@ -35,7 +36,7 @@ def adaptive_bins(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def output_size_argument(name: str, output_size: Any) -> Size:
-    """An int or a pair of ints, each at least 1 or None (keep that input size), as a pair."""
+    """An int or a pair of ints, each at least 0 or None (keep that input size), as a pair."""
     def whole(v: Any) -> bool:
         return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
@@ -50,8 +51,8 @@ def output_size_argument(name: str, output_size: Any) -> Size:
         raise ValueError(f"{name}: output_size must be an int or a pair (H, W), got {output_size!r}")
     if not all(v is None or whole(v) for v in items):
         raise ValueError(f"{name}: output_size must hold ints or None, got {output_size!r}")
-    if any(v is not None and v < 1 for v in items):
-        raise ValueError(f"{name}: output_size must be at least 1 (None keeps the input's size), got {output_size!r}")
+    if any(v is not None and v < 0 for v in items):
+        raise ValueError(f"{name}: output_size must not be negative (None keeps the input's size), got {output_size!r}")
     return tuple(None if v is None else int(v) for v in items)  # type: ignore[return-value]
 
 
@@ -65,6 +66,23 @@ def _prepared(name: str, input: Any, output_size: Any) -> tuple[Tensor, bool, tu
         raise TypeError(f"{name}: expected a floating-point input, got {x.dtype}")
     out_hw = tuple(x.shape[2 + k] if size[k] is None else size[k] for k in range(2))
     return x, added, out_hw  # type: ignore[return-value]
+
+
+def empty_pooled(name: str, input: Tensor, out_sizes: tuple[int, ...], return_indices: bool = False) -> Any:  # noqa: A002
+    """PyTorch's result where output_size holds a 0 (also for the 1-d and 3-d poolings): an empty output
+    (and empty int64 indices) that requires grad where ``input`` does, but whose backward raises the
+    error PyTorch's ``<name>_backward`` raises on an empty gradient."""
+    shape = tuple(input.shape[:input.ndim - len(out_sizes)]) + tuple(out_sizes)
+    batched = input.ndim == len(out_sizes) + 2
+    empty = next(i for i in range(int(batched), len(shape)) if shape[i] == 0)
+    error = RuntimeError(f"{name}_backward(): Expected grad_output to have non-zero size for non-batch dimensions, "
+                         f"but grad_output has sizes {list(shape)} with dimension {empty} being empty")
+    xp = backend_of(input.array).xp
+    zeros = xp.zeros(shape, dtype=input.array.dtype, device=input.array.device)
+    values = without_derivative(Tensor._make(zeros, False, None), name, input, error=error)
+    if not return_indices:
+        return values
+    return values, Tensor._make(xp.zeros(shape, dtype=xp.int64, device=input.array.device), False, None)
 
 
 def averaging_matrix(n_in: int, n_out: int) -> np.ndarray:
@@ -90,6 +108,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A00
     (N, C, H, W) or (C, H, W) -> (N, C, OH, OW); ``output_size`` an int or (OH, OW), None keeping
     that size. f = A_h x A_w^T;  df/dx = A_h^T g A_w (see the module docstring)."""
     x, added, (out_h, out_w) = _prepared("adaptive_avg_pool2d", input, output_size)
+    if 0 in (out_h, out_w):
+        return empty_pooled("adaptive_avg_pool2d", input, (out_h, out_w))
     return _unbatched(_average_axis(_average_axis(x, 2, out_h), 3, out_w), added)
 
 
@@ -108,6 +128,8 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     as row * W + column (int64), as PyTorch's. df/dx = g at each bin's winner (its first maximum),
     added where overlapping bins share one."""
     x, added, (out_h, out_w) = _prepared("adaptive_max_pool2d", input, output_size)
+    if 0 in (out_h, out_w):
+        return empty_pooled("adaptive_max_pool2d", input, (out_h, out_w), return_indices)
     n, c, h, w = x.shape
     backend = backend_of(x.array)
     xp = backend.xp

@@ -168,7 +168,7 @@ def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 def _output_length(name: str, output_size: Any) -> int:
     if isinstance(output_size, (tuple, list)) and len(output_size) != 1:
         raise ValueError(f"{name}: output_size must be an int or a tuple of one int, got {output_size!r}")
-    return single_argument(name, "output_size", output_size, 1)
+    return single_argument(name, "output_size", output_size, 0)  # 0: an empty output, as PyTorch's
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002

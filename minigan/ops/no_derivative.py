@@ -2,7 +2,9 @@
 implement in one argument (torch.special.gammainc and gammaincc in their first, zeta in its first):
 the result requires grad when such an input does, as PyTorch's, and a backward pass that reaches that
 input raises NotImplementedError, one line naming the function. It is no op (no Function): it computes nothing and has no
-gradient to check; a gradient for a differentiable part of the result passes through it unchanged."""
+gradient to check; a gradient for a differentiable part of the result passes through it unchanged.
+The same node, given PyTorch's own error, stands where PyTorch's backward refuses a result (the empty
+output of an adaptive pooling to an output_size holding 0)."""
 from __future__ import annotations
 
 import weakref
@@ -21,21 +23,24 @@ class DerivativeNotImplemented:
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        name = ctx.options["name"]
+        name, error = ctx.options["name"], ctx.options["error"]
         if any(ctx.needs_input_grad[:-1]):
+            if error is not None:
+                raise type(error)(*error.args)
             raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
         return (None,) * (len(ctx.inputs) - 1) + (grad,)
 
 
-def without_derivative(result: Tensor, name: str, *inputs: Tensor) -> Tensor:
+def without_derivative(result: Tensor, name: str, *inputs: Tensor, error: Exception | None = None) -> Tensor:
     """``result`` (computed from ``inputs`` and maybe others), linked to those ``inputs`` that require
-    grad through a node whose backward raises "the derivative for '<name>' is not implemented."."""
+    grad through a node whose backward raises "the derivative for '<name>' is not implemented."
+    (NotImplementedError), or ``error`` where given."""
     wanting = tuple(t for t in inputs if t.requires_grad)
     if not wanting or not is_grad_enabled():
         return result
     ctx = Context()
     ctx.function = DerivativeNotImplemented
-    ctx.options = {"name": name}
+    ctx.options = {"name": name, "error": error}
     ctx.inputs = wanting + (result,)
     ctx.needs_input_grad = tuple(t.requires_grad for t in ctx.inputs)
     ctx.versions = tuple(0 if t._vc is None else t._vc[0] for t in ctx.inputs)

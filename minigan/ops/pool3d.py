@@ -26,7 +26,7 @@ import numpy as np
 from ..autograd import Tensor
 from ..backends import backend_of
 from . import convolution as conv2
-from .adaptive import _average_axis, _windows, adaptive_avg_pool2d
+from .adaptive import _average_axis, _windows, adaptive_avg_pool2d, empty_pooled
 from .convolution3d import batched_5d, triple_argument, unbatched_5d
 from .padding import pad
 from .pool_indices import _places, ceil_output_size, winners
@@ -143,7 +143,7 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
 
 def output_size_triple(name: str, output_size: Any) -> tuple[int | None, int | None, int | None]:
-    """An int or three ints (each at least 1, or None: keep that input size), as a triple."""
+    """An int or three ints (each at least 0, or None: keep that input size), as a triple."""
     def whole(v: Any) -> bool:
         return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
@@ -151,8 +151,8 @@ def output_size_triple(name: str, output_size: Any) -> tuple[int | None, int | N
         output_size, (tuple, list)) else ()
     if len(items) != 3 or not all(v is None or whole(v) for v in items):
         raise ValueError(f"{name}: output_size must be an int or a tuple of three (ints or None), got {output_size!r}")
-    if any(v is not None and v < 1 for v in items):
-        raise ValueError(f"{name}: output_size must be at least 1 (None keeps the input's size), got {output_size!r}")
+    if any(v is not None and v < 0 for v in items):
+        raise ValueError(f"{name}: output_size must not be negative (None keeps the input's size), got {output_size!r}")
     return tuple(None if v is None else int(v) for v in items)  # type: ignore[return-value]
 
 
@@ -172,6 +172,8 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A00
     (N, C, D, H, W) or (C, D, H, W) -> (N, C, OD, OH, OW); ``output_size`` an int or (OD, OH, OW),
     None keeping that size. Bin i of an axis spans floor(i in / out) to ceil((i + 1) in / out)."""
     x, added, (out_d, out_h, out_w) = _adaptive("adaptive_avg_pool3d", input, output_size)
+    if 0 in (out_d, out_h, out_w):
+        return empty_pooled("adaptive_avg_pool3d", input, (out_d, out_h, out_w))
     n, c, d, h, w = x.shape
     depth = _average_axis(x.reshape((n, c, d, h * w)), 2, out_d)  # (N, C, OD, H * W)
     y = adaptive_avg_pool2d(depth.reshape((n, c * out_d, h, w)), (out_h, out_w))
@@ -184,6 +186,8 @@ def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = 
     (d H + h) W + w (int64). df/dx = g at each bin's winner (its first maximum), added where
     overlapping bins share one."""
     x, added, out = _adaptive("adaptive_max_pool3d", input, output_size)
+    if 0 in out:
+        return empty_pooled("adaptive_max_pool3d", input, out, return_indices)
     pooled, indices = _max_with_indices(x, [_windows(x.shape[2 + i], out[i])[0] for i in range(3)])
     if return_indices:
         return unbatched_5d(pooled, added), unbatched_5d(indices, added)
