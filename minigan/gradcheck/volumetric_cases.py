@@ -53,6 +53,19 @@ VOLUMETRIC_CASES: list[OpCase] = [
     OpCase("interpolate(5-D, trilinear, recompute_scale_factor)",
            lambda x: interpolate_volume(x, scale_factor=1.7, mode="trilinear", recompute_scale_factor=True),
            [((1, 1, 2, 3, 2),)]),
+    # the many-tap modes (minigan/ops/resize_filters.py)
+    OpCase("interpolate(4-D, bicubic)", lambda x: F.interpolate(x, size=(4, 2), mode="bicubic"), [((1, 2, 3, 3),)]),
+    OpCase("interpolate(4-D, bicubic, align_corners)",
+           lambda x: F.interpolate(x, scale_factor=(0.7, 1.5), mode="bicubic", align_corners=True), [((2, 1, 4, 3),)]),
+    OpCase("interpolate(4-D, bilinear, antialias)",
+           lambda x: F.interpolate(x, scale_factor=0.4, mode="bilinear", antialias=True), [((1, 2, 5, 6),)]),
+    OpCase("interpolate(4-D, bicubic, antialias)",
+           lambda x: F.interpolate(x, size=(2, 5), mode="bicubic", antialias=True), [((1, 1, 6, 4),)]),
+    OpCase("interpolate(area)", lambda x: F.interpolate(x, scale_factor=0.6, mode="area"),
+           [((1, 2, 5),), ((1, 1, 4, 5),), ((1, 1, 3, 2, 4),)]),
+    OpCase("interpolate(4-D, nearest-exact, recompute_scale_factor)",
+           lambda x: F.interpolate(x, scale_factor=(1.6, 0.7), mode="nearest-exact", recompute_scale_factor=True),
+           [((1, 2, 3, 4),)]),
 ]
 
 VOLUMETRIC_LAYER_CASES: list[OpCase] = [

@@ -25,7 +25,7 @@ from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )
 from ..ops.padding import pad
-from ..ops.resize import interpolate_line, interpolate_volume
+from ..ops.resize_filters import interpolate as _interpolate
 from ..ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from ..ops.convolution3d import conv3d, conv_transpose3d
 from ..ops.pool3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
@@ -131,22 +131,13 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
-                align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> Any:
-    """Resize like ``torch.nn.functional.interpolate``: (N, C, L) with mode "nearest", "nearest-exact" or
-    "linear"; (N, C, H, W) with "nearest" or "bilinear"; (N, C, D, H, W) with "nearest", "nearest-exact" or
-    "trilinear" (minigan/ops/resize.py)."""
-    if isinstance(input, Tensor) and input.ndim == 5:
-        return interpolate_volume(input, size, scale_factor, mode, align_corners, recompute_scale_factor)
-    if isinstance(input, Tensor) and input.ndim == 3:  # (N, C, L), as PyTorch reads 3-D input
-        return interpolate_line(input, size, scale_factor, mode, align_corners, recompute_scale_factor)
-    if mode in ("linear", "trilinear") and isinstance(input, Tensor):  # PyTorch's words
-        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {3 if mode == 'linear' else 5}D input")
-    if mode not in ("nearest", "bilinear") or recompute_scale_factor or (align_corners is not None and mode == "nearest"):
-        raise NotImplementedError(f"interpolate: mode='nearest' and mode='bilinear' (align_corners with bilinear "
-                                  f"only, no recompute_scale_factor) are supported, got mode={mode!r}")
-    if mode == "bilinear":
-        return ops.upsample_bilinear(input, size, scale_factor, bool(align_corners))
-    return ops.upsample_nearest(input, size, scale_factor)
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Any:
+    """Resize like ``torch.nn.functional.interpolate``: (N, C, L) with mode "nearest", "nearest-exact",
+    "linear" or "area"; (N, C, H, W) with "nearest", "nearest-exact", "bilinear", "bicubic" (both with
+    ``antialias`` too) or "area"; (N, C, D, H, W) with "nearest", "nearest-exact", "trilinear" or "area"
+    (minigan/ops/resize.py, minigan/ops/resize_filters.py)."""
+    return _interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
 
 
 def _deprecated(name: str) -> None:

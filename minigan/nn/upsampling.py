@@ -7,43 +7,37 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd import Tensor
-from ..ops.resize import interpolate_line, interpolate_volume
+from ..ops.resize_filters import interpolate
 from .conv import Upsample as _ImageUpsample
 from .layers import _check_tensor
 
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
-_NOT_FOR_IMAGES = ("nearest-exact", "linear", "trilinear")  # minigan's image path has nearest and bilinear
+_NOT_FOR_IMAGES = ("nearest-exact", "linear", "trilinear", "bicubic", "area")  # the older image layer's: nearest, bilinear
 
 
 class Upsample(_ImageUpsample):
     """Resizing to ``size`` or by ``scale_factor``: of (N, C, L) with ``mode="nearest"``,
-    ``"nearest-exact"`` or ``"linear"``; of (N, C, H, W) with ``"nearest"`` or ``"bilinear"``
-    (minigan/nn/conv.py); of (N, C, D, H, W) with ``"nearest"``, ``"nearest-exact"`` or ``"trilinear"``
-    (lines and volumes with or without ``align_corners``, ``recompute_scale_factor``), as PyTorch's."""
+    ``"nearest-exact"``, ``"linear"`` or ``"area"``; of (N, C, H, W) with ``"nearest"``, ``"nearest-exact"``,
+    ``"bilinear"``, ``"bicubic"`` or ``"area"``; of (N, C, D, H, W) with ``"nearest"``, ``"nearest-exact"``,
+    ``"trilinear"`` or ``"area"`` (with or without ``align_corners``, ``recompute_scale_factor``), as
+    PyTorch's (see ``F.interpolate``)."""
 
     def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
                  align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> None:
         other = mode in _NOT_FOR_IMAGES
-        if align_corners is not None and mode == "nearest-exact":
-            raise ValueError("Upsample: align_corners can only be set with mode='linear', 'bilinear' or 'trilinear'")
+        if not other and mode not in ("nearest", "bilinear"):
+            raise NotImplementedError(f"Upsample: mode={mode!r} is not supported; minigan has 'nearest', "
+                                      f"'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear' and 'area'")
+        if align_corners is not None and mode in ("nearest-exact", "area"):
+            raise ValueError("Upsample: align_corners can only be set with mode='linear', 'bilinear', 'bicubic' "
+                             "or 'trilinear'")
         super().__init__(size, scale_factor, "nearest" if other else mode, None if other else align_corners)
         self.mode, self.align_corners, self.recompute_scale_factor = mode, align_corners, recompute_scale_factor
 
     def forward(self, x: Tensor) -> Tensor:
-        x = _check_tensor(self, x)
-        if x.ndim == 3:
-            return interpolate_line(x, self.size, self.scale_factor, self.mode, self.align_corners,
-                                    self.recompute_scale_factor)
-        if x.ndim == 5:
-            return interpolate_volume(x, self.size, self.scale_factor, self.mode, self.align_corners,
-                                      self.recompute_scale_factor)
-        if self.mode in ("linear", "trilinear"):  # PyTorch's words
-            raise NotImplementedError(f"Got {x.ndim}D input, but {self.mode} mode needs {3 if self.mode == 'linear' else 5}D input")
-        if self.mode in _NOT_FOR_IMAGES or self.recompute_scale_factor:
-            raise NotImplementedError(f"Upsample: mode={self.mode!r} and recompute_scale_factor need (N, C, L) or "
-                                      f"(N, C, D, H, W) input in minigan, got input of shape {x.shape}")
-        return super().forward(x)
+        return interpolate(_check_tensor(self, x), self.size, self.scale_factor, self.mode, self.align_corners,
+                           self.recompute_scale_factor)
 
 
 def _factor(scale_factor: Any) -> Any:
