@@ -1,6 +1,7 @@
 """Gradcheck cases for the continuous families Cauchy, HalfNormal, HalfCauchy, StudentT, Gumbel, Weibull,
-Pareto, InverseGamma, Kumaraswamy and FisherSnedecor (log_prob, cdf, icdf, entropy, moments and rsample, each a differentiable function of the
-parameters); minigan/gradcheck/cases.py adds them to its registry.
+Pareto, InverseGamma, Kumaraswamy and FisherSnedecor (log_prob, cdf, icdf, entropy, moments and rsample,
+each a differentiable function of the parameters) and for the KL pairs PyTorch registers for them;
+minigan/gradcheck/cases.py adds them to its registry.
 
 Scales and shapes are made positive, Pareto's values lie above its scale and its alpha above 2 (so the
 mean and variance are finite), StudentT's df lies above 2 for the same reason (and is fixed in rsample's case). rsample draws its noise
@@ -13,7 +14,7 @@ import numpy as np
 
 from .. import distributions as D
 from ..autograd import Tensor
-from .distribution_cases import _case, _like, _positive_from, _rsample
+from .distribution_cases import _case, _kl, _like, _positive_from, _rsample
 from .opcase import OpCase
 
 Arrays = list[np.ndarray]
@@ -81,6 +82,24 @@ def _unit_values(arrays: Arrays, rng: np.random.Generator) -> Arrays:
     return [np.abs(a) + 1.1, np.abs(b) + 1.1, 0.1 + 0.8 * rng.random(x.shape)]
 
 
+def _kl_gumbel_pairs(loc: Tensor, scale: Tensor, loc_q: Tensor, scale_q: Tensor) -> Tensor:
+    """KL between Gumbels, and from Normal, Exponential, Gamma and Uniform to a Gumbel, and Gumbel to Normal."""
+    q = D.Gumbel(loc_q, scale_q)
+    return (D.kl_divergence(D.Gumbel(loc, scale), q) + D.kl_divergence(D.Normal(loc, scale), q)
+            + D.kl_divergence(D.Gumbel(loc, scale), D.Normal(loc_q, scale_q))
+            + D.kl_divergence(D.Exponential(scale), q) + D.kl_divergence(D.Gamma(scale, scale_q), q)
+            + D.kl_divergence(D.Uniform(loc, loc + scale), q))
+
+
+def _kl_pareto_pairs(gap: Tensor, alpha: Tensor, scale_q: Tensor, alpha_q: Tensor) -> Tensor:
+    """KL from Pareto(scale_q + gap, alpha) (alpha > 2: every divergence finite) to a Pareto, an Exponential,
+    a Gamma and a Normal, and from a Uniform above scale_q to Pareto(scale_q, alpha_q)."""
+    p, low = D.Pareto(scale_q + gap, alpha), scale_q + gap
+    return (D.kl_divergence(p, D.Pareto(scale_q, alpha_q)) + D.kl_divergence(p, D.Exponential(alpha_q))
+            + D.kl_divergence(p, D.Gamma(alpha_q, scale_q)) + D.kl_divergence(p, D.Normal(gap, scale_q))
+            + D.kl_divergence(D.Uniform(low, low + alpha_q), D.Pareto(scale_q, alpha_q)))
+
+
 def _moved(index: int, low: float) -> Callable[[Arrays, np.random.Generator], Arrays]:
     """Every input positive, the one at ``index`` moved into [low, inf)."""
     def prepare(arrays: Arrays, rng: np.random.Generator) -> Arrays:
@@ -125,4 +144,8 @@ CONTINUOUS_CASES: list[OpCase] = [
         lambda r: D.InverseGamma(_like([2.5, 3.5, 4.5], r), r))(rate) + _rsample(D.Kumaraswamy)(a, b),
           [((3,), (3,), (3,))], prepare=_positive_from(0, 1, 2),
           notes="InverseGamma's alpha fixed, as StudentT's df"),
+    _case("kl_cauchy", _kl(D.Cauchy, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
+    _case("kl_half_normal", _kl(D.HalfNormal, 1), [((3,), (3,))], prepare=_positive_from(0, 1)),
+    _case("kl_gumbel_pairs", _kl_gumbel_pairs, [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
+    _case("kl_pareto_pairs", _kl_pareto_pairs, [((3,), (3,), (3,), (3,))], prepare=_moved(1, 2.5)),
 ]
