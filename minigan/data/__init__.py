@@ -8,8 +8,11 @@ from minigan.data.idx import DataError, decompress_idx, encode_idx, parse_idx, r
 from minigan.data.batches import SCALES, BatchLoader, to_float
 from minigan.data.mnist import DATASETS, MNISTData, RestrictedUnpickler, load_mnist, restricted_loads
 from minigan.data import transforms
-from minigan.data.datasets import MNIST, Dataset, FashionMNIST, TensorDataset
+from minigan.data.datasets import MNIST, Dataset, FashionMNIST, IterableDataset, TensorDataset
+from minigan.data.combined import ChainDataset, ConcatDataset, StackDataset
+from minigan.data.collate import default_convert
 from minigan.data.dataloader import DataLoader, default_collate
+from minigan.data.worker_info import WorkerInfo, get_worker_info
 from minigan.data.subsets import Subset, random_split
 from minigan.data.samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
                                    WeightedRandomSampler)
@@ -31,11 +34,18 @@ __all__ = [
     "RestrictedUnpickler",
     "restricted_loads",
     "Dataset",
+    "IterableDataset",
     "TensorDataset",
+    "ConcatDataset",
+    "StackDataset",
+    "ChainDataset",
     "MNIST",
     "FashionMNIST",
     "DataLoader",
     "default_collate",
+    "default_convert",
+    "get_worker_info",
+    "WorkerInfo",
     "Subset",
     "random_split",
     "Sampler",

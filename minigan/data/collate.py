@@ -1,14 +1,16 @@
-"""``default_collate``: a list of samples stacked into one batch, as PyTorch's."""
+"""``default_collate``: a list of samples stacked into one batch, and ``default_convert``: one sample's
+NumPy parts as Tensors, as PyTorch's."""
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from minigan.autograd import Tensor
 
-__all__ = ["default_collate"]
+__all__ = ["default_collate", "default_convert"]
 
 
 def default_collate(samples: list) -> Any:
@@ -38,3 +40,26 @@ def default_collate(samples: list) -> Any:
     if isinstance(first, str):
         return list(samples)
     raise TypeError(f"default_collate: cannot batch samples of type {type(first).__name__}")
+
+
+def default_convert(data: Any) -> Any:
+    """One sample's NumPy arrays and scalars as Tensors, as PyTorch's ``default_convert`` (what a
+    DataLoader with ``batch_size=None`` applies): an array becomes a Tensor sharing its memory, a
+    NumPy scalar a 0-d Tensor of its dtype; Tensors, Python numbers, strings and arrays of strings
+    or objects stay as they are; dicts and named tuples keep their type, with their values
+    converted, and other tuples and sequences become lists."""
+    if isinstance(data, Tensor):
+        return data
+    if isinstance(data, (np.ndarray, np.generic)):
+        return Tensor._make(np.asarray(data), False, None) if data.dtype.kind in "fiub" else data
+    if isinstance(data, Mapping):
+        converted = {key: default_convert(value) for key, value in data.items()}
+        try:
+            return type(data)(converted)
+        except TypeError:  # a mapping type that cannot be built from a dict
+            return converted
+    if isinstance(data, tuple) and hasattr(data, "_fields"):  # a named tuple
+        return type(data)(*(default_convert(field) for field in data))
+    if isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(item) for item in data]
+    return data

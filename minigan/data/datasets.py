@@ -19,7 +19,7 @@ from minigan.data.mnist import load_mnist
 from minigan.data.mnist.catalog import DATASETS
 from minigan.data.mnist.directories import holds_idx_files
 
-__all__ = ["Dataset", "TensorDataset", "MNIST", "FashionMNIST"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "MNIST", "FashionMNIST"]
 
 Batch = list  # one entry per field of a sample, as PyTorch's default collation gives
 
@@ -33,13 +33,48 @@ class Dataset:
     def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} does not define __len__")
 
+    def __add__(self, other: Any) -> Any:
+        """``a + b`` is ``ConcatDataset([a, b])``: the samples of ``a``, then those of ``b``."""
+        from minigan.data.combined import ConcatDataset  # combined.py builds on this file
+        return ConcatDataset([self, other])
+
     def _fetch_batch(self, indices: np.ndarray) -> Batch | None:
         """The samples at ``indices`` already collated, or None to have them indexed one by one."""
         return None
 
     def _indexing_is_builtin(self, owner: type) -> bool:
-        """False when a subclass overrides ``__getitem__``: the batch shortcut would skip it."""
-        return type(self).__getitem__ is owner.__getitem__
+        """False when a subclass overrides ``__getitem__`` or ``__getitems__``: the batch shortcut
+        would skip it."""
+        return (type(self).__getitem__ is owner.__getitem__
+                and getattr(type(self), "__getitems__", None) is getattr(owner, "__getitems__", None))
+
+
+def samples_at(dataset: Any, indices: list) -> list:
+    """The samples of ``dataset`` at ``indices``: in one call of its ``__getitems__`` when it has
+    one (as PyTorch's loader asks for a batch), else one by one."""
+    getitems = getattr(dataset, "__getitems__", None)
+    return getitems(indices) if callable(getitems) else [dataset[i] for i in indices]
+
+
+class IterableDataset(Dataset):
+    """Base class of iterable-style datasets, as ``torch.utils.data.IterableDataset``: subclass it
+    and define ``__iter__``, which yields the samples (a stream, a file read line by line).
+
+    A :class:`DataLoader` over it batches the samples in the order they come, with no sampler or
+    shuffle. With ``num_workers`` > 0 each worker process iterates its own copy of the dataset, so
+    ``__iter__`` should give each worker its share, reading ``minigan.data.get_worker_info()``;
+    otherwise every sample comes once per worker. ``a + b`` chains two of them (:class:`ChainDataset`).
+    """
+
+    def __iter__(self) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define __iter__")
+
+    def __len__(self) -> int:  # a stream has no length unless a subclass gives one
+        raise TypeError(f"object of type '{type(self).__name__}' has no len()")
+
+    def __add__(self, other: Any) -> Any:
+        from minigan.data.combined import ChainDataset  # combined.py builds on this file
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset):

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from minigan.data.datasets import Batch, Dataset
+from minigan.data.datasets import Batch, Dataset, samples_at
 from minigan.torch_api.factories import numpy_generator_of
 
 __all__ = ["Subset", "random_split"]
@@ -29,6 +29,10 @@ class Subset(Dataset):
 
     def __len__(self) -> int:
         return len(self.indices)
+
+    def __getitems__(self, indices: list) -> list:
+        """The samples at ``indices``, through the dataset's own ``__getitems__`` when it has one."""
+        return samples_at(self.dataset, [self.indices[i] for i in indices])
 
     def _fetch_batch(self, indices: np.ndarray) -> Batch | None:
         if not self._indexing_is_builtin(Subset) or not isinstance(self.dataset, Dataset):

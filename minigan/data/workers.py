@@ -24,10 +24,10 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from minigan.data.collate import default_collate
-from minigan.data.datasets import Dataset
-from minigan.torch_api.generators import set_default_generator
+from minigan.data.datasets import Dataset, samples_at
+from minigan.data.worker_info import start_worker
 
-__all__ = ["fetch_batch", "worker_batches"]
+__all__ = ["fetch_batch", "worker_batches", "context", "base_seed", "wait_for", "worker_failed", "stop_workers"]
 
 _POLL_SECONDS = 1.0  # how often a wait for a batch checks that the workers are alive
 _STOP_SECONDS = 5.0  # how long the workers get to finish before they are terminated
@@ -35,20 +35,18 @@ _STOP_SECONDS = 5.0  # how long the workers get to finish before they are termin
 
 def fetch_batch(dataset: Any, collate_fn: Callable[[list], Any] | None, indices: np.ndarray) -> Any:
     """The batch of ``dataset`` at ``indices``: the dataset's own whole-batch fetch when it has
-    one and no collate_fn is given, else its samples one by one through the collate function."""
+    one and no collate_fn is given, else its samples (through its ``__getitems__`` when it has
+    one, else one by one) through the collate function."""
     if collate_fn is None and isinstance(dataset, Dataset):
         batch = dataset._fetch_batch(indices)
         if batch is not None:
             return batch
-    collate = default_collate if collate_fn is None else collate_fn
-    return collate([dataset[int(i)] for i in indices])
+    return (default_collate if collate_fn is None else collate_fn)(samples_at(dataset, indices.tolist()))
 
 
-def _worker_loop(dataset: Any, collate_fn: Any, seed: Any, worker_id: int, init_fn: Any, jobs: Any,
-                 results: Any) -> None:
-    set_default_generator(np.random.default_rng(seed))
-    if init_fn is not None:
-        init_fn(worker_id)
+def _worker_loop(dataset: Any, collate_fn: Any, seed: int, worker_id: int, num_workers: int, init_fn: Any,
+                 jobs: Any, results: Any) -> None:
+    start_worker(dataset, seed, worker_id, num_workers, init_fn)
     while True:
         job = jobs.get()
         if job is None:
@@ -60,29 +58,78 @@ def _worker_loop(dataset: Any, collate_fn: Any, seed: Any, worker_id: int, init_
             results.put((number, None, f"{type(error).__name__}: {error}"))
 
 
-def _context(name: Any) -> Any:
+def context(name: Any) -> Any:
+    """The multiprocessing context for ``multiprocessing_context=name``."""
     if name is not None:
         return multiprocessing.get_context(name) if isinstance(name, str) else name
     return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
 
 
-def worker_seeds(generator: np.random.Generator, count: int) -> list[np.random.SeedSequence]:
-    """One seed per worker, from the generator's next draw (read from a copy, so the generator
-    itself does not advance) mixed with the worker's number."""
-    draw = int(copy.deepcopy(generator).integers(0, 2**63))
-    return [np.random.SeedSequence([draw, worker]) for worker in range(count)]
+def base_seed(generator: np.random.Generator) -> int:
+    """The epoch's base seed for the workers: the generator's next draw, read from a copy, so the
+    generator itself does not advance. Worker w's seed mixes it with w."""
+    return int(copy.deepcopy(generator).integers(0, 2**63))
+
+
+def wait_for(results: Any, workers: list, timeout: float) -> Any:
+    """The next item of ``results``, checking every second that the ``workers`` that feed it are
+    alive (a worker that has exited has flushed what it put, so a read that still finds nothing
+    means it died without its answer)."""
+    waited = 0.0
+    while True:
+        try:
+            return results.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            waited += _POLL_SECONDS
+            dead = [w for w in workers if not w.is_alive()]
+            if dead:
+                try:
+                    return results.get_nowait()
+                except queue.Empty:
+                    pass
+                raise RuntimeError(f"DataLoader worker (pid {dead[0].pid}) exited unexpectedly with exit "
+                                   f"code {dead[0].exitcode}") from None
+            if timeout and waited >= timeout:
+                raise RuntimeError(f"DataLoader timed out after {timeout} seconds") from None
+
+
+def worker_failed(error: str, worker_id: int) -> RuntimeError:
+    """The main process's error for an exception ``"Type: message"`` raised in a worker."""
+    return RuntimeError(f"Caught {error.split(':')[0]} in DataLoader worker process {worker_id}: {error}")
+
+
+def stop_workers(workers: list, jobs: list, results: list) -> None:
+    """Tell the workers to stop (None on each job queue), read what they still put in ``results``
+    until they exit, terminate any still running after a few seconds, and close the queues."""
+    for job in jobs:
+        job.put(None)
+    deadline = time.monotonic() + _STOP_SECONDS
+    while any(w.is_alive() for w in workers) and time.monotonic() < deadline:
+        for q in results:
+            try:  # a worker exits only once what it put in the queue has been read
+                q.get(timeout=0.05)
+            except queue.Empty:
+                pass
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+    for q in (*jobs, *results):
+        q.cancel_join_thread()
+        q.close()
 
 
 def worker_batches(dataset: Any, collate_fn: Any, batches: list[np.ndarray], num_workers: int,
-                   generator: np.random.Generator, prefetch_factor: int = 2, context: Any = None,
+                   generator: np.random.Generator, prefetch_factor: int = 2, context_name: Any = None,
                    timeout: float = 0.0, worker_init_fn: Callable[[int], None] | None = None) -> Iterator[Any]:
     """Yield the batch of each index array of ``batches``, in order, made by ``num_workers`` processes."""
-    ctx = _context(context)
+    ctx = context(context_name)
     results = ctx.Queue()
     jobs = [ctx.Queue() for _ in range(num_workers)]
+    seed = base_seed(generator)
     workers = [ctx.Process(target=_worker_loop, daemon=True,
-                           args=(dataset, collate_fn, seed, w, worker_init_fn, jobs[w], results))
-               for w, seed in enumerate(worker_seeds(generator, num_workers))]
+                           args=(dataset, collate_fn, seed, w, num_workers, worker_init_fn, jobs[w], results))
+               for w in range(num_workers)]
     for worker in workers:
         worker.start()
     sent, arrived = 0, {}
@@ -97,38 +144,12 @@ def worker_batches(dataset: Any, collate_fn: Any, batches: list[np.ndarray], num
         for _ in range(prefetch_factor * num_workers):
             send_next()
         for number in range(len(batches)):
-            waited = 0.0
             while number not in arrived:
-                try:
-                    done, batch, error = results.get(timeout=_POLL_SECONDS)
-                except queue.Empty:
-                    waited += _POLL_SECONDS
-                    dead = [w for w in workers if not w.is_alive()]
-                    if dead:
-                        raise RuntimeError(f"DataLoader worker (pid {dead[0].pid}) exited unexpectedly with exit "
-                                           f"code {dead[0].exitcode}") from None
-                    if timeout and waited >= timeout:
-                        raise RuntimeError(f"DataLoader timed out after {timeout} seconds") from None
-                    continue
+                done, batch, error = wait_for(results, workers, timeout)
                 if error is not None:
-                    raise RuntimeError(f"Caught {error.split(':')[0]} in DataLoader worker process "
-                                       f"{done % num_workers}: {error}")
+                    raise worker_failed(error, done % num_workers)
                 arrived[done] = batch
             send_next()
             yield arrived.pop(number)
     finally:
-        for job in jobs:
-            job.put(None)
-        deadline = time.monotonic() + _STOP_SECONDS
-        while any(w.is_alive() for w in workers) and time.monotonic() < deadline:
-            try:  # a worker exits only once what it put in the queue has been read
-                results.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-            worker.join()
-        for q in (*jobs, results):
-            q.cancel_join_thread()
-            q.close()
+        stop_workers(workers, jobs, [results])
