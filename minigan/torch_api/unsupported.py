@@ -99,8 +99,6 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
 }
 
 DATA: Mapping[str, str] = {
-    "ConcatDataset": "torch.utils.data.ConcatDataset",
-    "IterableDataset": "iterable-style datasets",
     "DistributedSampler": "multi-process training (torch.distributed)",
     "CIFAR10": "the CIFAR-10 dataset; minigan reads MNIST and Fashion-MNIST",
     "ImageFolder": "image folders; minigan reads MNIST and Fashion-MNIST",
