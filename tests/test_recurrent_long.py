@@ -77,6 +77,48 @@ def test_grad_of_another_input_leaves_the_split_alone():
     np.testing.assert_allclose(x.grad.numpy(), np.stack([b[0], np.zeros(2), b[2]]))
 
 
+class _RaisesOnce(minigan.autograd.Function):
+    """The identity, whose first backward raises (a backward that fails halfway through a pass)."""
+    armed = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 1.0
+
+    @staticmethod
+    def backward(ctx, grad):
+        if _RaisesOnce.armed:
+            _RaisesOnce.armed = False
+            raise RuntimeError("raised once")
+        return grad
+
+
+@pytest.mark.parametrize("failure", ["function", "hook"])
+def test_a_failed_backward_leaves_no_gradient_behind(failure):
+    """A pass that raised after some parts had filed their gradients: the next pass joins only its
+    own (PyTorch 2.14.1: x.grad stays None, then [0, 3, 0], then [5, 4, 7])."""
+    x = leaf(np.array([1.0, 2.0, 3.0]))
+    a, b, c = ops.unbind(x)
+    if failure == "function":
+        _RaisesOnce.armed = True
+        middle = _RaisesOnce.apply(b)
+    else:
+        middle, armed = b * 1.0, [True]
+
+        def hook(grad):
+            if armed.pop() if armed else False:
+                raise RuntimeError("raised once")
+        middle.register_hook(hook)
+    loss = a * 5.0 + middle + c * 7.0
+    with pytest.raises(RuntimeError, match="raised once"):
+        loss.backward(retain_graph=True)
+    assert x.grad is None
+    (b * 3.0).backward(retain_graph=True)
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 3.0, 0.0])
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [5.0, 4.0, 7.0])
+
+
 def test_without_grad_the_parts_are_plain_slices():
     x = minigan.tensor(np.arange(6.0).reshape(2, 3))
     assert [p.numpy().tolist() for p in ops.unbind(x, 1)] == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]

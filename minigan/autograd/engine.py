@@ -5,6 +5,7 @@ chain is no problem for Python's recursion limit) and apply the chain rule node 
 """
 from __future__ import annotations
 
+import threading
 from typing import Any, Sequence
 
 import numpy as np
@@ -142,15 +143,35 @@ def _run_backward(
     if recorder is not None and (create_graph or wanted is not None):
         recorder.unsupported("create_graph=True or autograd.grad()" if create_graph else "autograd.grad()")
     tracer = timed_backward(active_tracer())  # None unless inside minigan.trace() or a profile
-    if tracer is None:
-        _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, None)
-        return results
-    tracer.start()
+    running = _PASSES.running
+    running.append(object())
     try:
-        _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, tracer)
+        if tracer is None:
+            _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, None)
+            return results
+        tracer.start()
+        try:
+            _propagate(order, pending, results, retain_graph, create_graph, wanted, leads_to_wanted, tracer)
+        finally:
+            tracer.finish()
+        return results
     finally:
-        tracer.finish()
-    return results
+        running.pop()
+
+
+class _ThreadPasses(threading.local):
+    def __init__(self) -> None:
+        self.running: list[object] = []
+
+
+_PASSES = _ThreadPasses()
+
+
+def running_passes() -> list[object]:
+    """A token for each backward pass running on this thread, innermost last (a hook or a backward
+    may start another). For a node whose backward files a gradient for a later node of the same
+    pass (minigan/ops/parts.py): what a pass that raised halfway had filed is told apart by its token."""
+    return _PASSES.running
 
 
 def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: dict[int, _Accumulator],

@@ -16,6 +16,9 @@ treats a node with several outputs, which buffers their gradients until it runs:
 * the handle is an input of every part, so the engine runs Split's backward after the backward
   of every part that carries a gradient. It joins the filed gradients (zeros for a part that got
   none) into x's gradient with one concatenation, and forgets them.
+* the gradients are filed under the backward pass that made them (the engine's token for it): a
+  pass that raised before Split's backward ran leaves its parts' gradients behind, and the next
+  pass must neither join nor keep them.
 
 The join is a Tensor op on the parts' gradients, so a recorded backward (``create_graph``) is
 differentiated through it as through any other op.
@@ -26,22 +29,36 @@ from typing import Any, Sequence
 
 from ..autograd import Tensor, is_grad_enabled
 from ..autograd.arguments import wrap_dim
+from ..autograd.engine import running_passes
 from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .shape import concatenate, stack
 
 
 class Filed:
-    """The gradients the parts of one split have filed, by part number, until Split's backward
-    joins them (one per split: no state outlives its graph)."""
+    """The gradients the parts of one split have filed, by backward pass and part number, until
+    Split's backward joins them (one per split: no state outlives its graph)."""
 
     __slots__ = ("grads",)
 
     def __init__(self) -> None:
-        self.grads: dict[int, Tensor] = {}
+        self.grads: dict[object | None, dict[int, Tensor]] = {}  # None: outside the engine (a replay)
 
     def __repr__(self) -> str:
-        return f"Filed({sorted(self.grads)})"
+        return f"Filed({[sorted(by_number) for by_number in self.grads.values()]})"
+
+    def file(self, number: int, grad: Tensor) -> None:
+        running = running_passes()
+        self.grads.setdefault(running[-1] if running else None, {})[number] = grad
+
+    def take(self) -> dict[int, Tensor]:
+        """This pass's gradients, forgotten here with those of any pass no longer running (one
+        that raised before the join)."""
+        running = running_passes()
+        mine = self.grads.pop(running[-1] if running else None, {})
+        for stale in [token for token in self.grads if not any(token is t for t in running)]:
+            del self.grads[stale]
+        return mine
 
     def __eq__(self, other: object) -> bool:
         """Any two play the same part: minigan.replay.compile compares two runs of a step option
@@ -77,7 +94,7 @@ class Split(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         opts = ctx.options
         filed, axis, squeeze = opts["filed"], opts["axis"], opts["squeeze"]
-        grads, filed.grads = filed.grads, {}
+        grads = filed.take()
         x = ctx.inputs[0]
         pieces = []
         for number, size in enumerate(opts["sizes"]):
@@ -105,7 +122,7 @@ class Part(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         if not ctx.needs_input_grad[0]:  # this pass wants nothing of x (autograd.grad of another input)
             return None, None
-        ctx.options["filed"].grads[ctx.options["number"]] = grad  # the engine runs this once per pass
+        ctx.options["filed"].file(ctx.options["number"], grad)  # the engine runs this once per pass
         return _empty(grad.array), None
 
 
