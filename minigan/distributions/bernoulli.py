@@ -5,7 +5,6 @@ log p(x) = x log p + (1 - x) log(1 - p) = -BCE_with_logits(l, x),  H = BCE_with_
 computed from the logits, finite for any l. The samples have no reparameterised gradient."""
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
@@ -15,19 +14,14 @@ from ..backends import to_numpy
 from ..nn.losses import binary_cross_entropy_with_logits
 from ..torch_api.generators import default_generator
 from . import constraints
+from .binary import BinarySpelling
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, placed, probs_to_logits
+from .utils import broadcast_all, placed
 
 __all__ = ["Bernoulli"]
 
 
-def one_spelling(probs: Any, logits: Any) -> None:
-    """Raise PyTorch's ValueError unless exactly one of ``probs`` and ``logits`` is given."""
-    if (probs is None) == (logits is None):
-        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-
-
-class Bernoulli(Distribution):
+class Bernoulli(BinarySpelling, Distribution):
     """Coin flips, batched: ``probs`` the chance of a 1 (in [0, 1]), or ``logits`` its log-odds."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -35,31 +29,11 @@ class Bernoulli(Distribution):
     has_enumerate_support = True
 
     def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        one_spelling(probs, logits)
-        given = probs if probs is not None else logits
-        (param,) = broadcast_all(given)
-        self.__dict__["probs" if probs is not None else "logits"] = param
-        self._param = param
-        super().__init__(() if isinstance(given, numbers.Number) else param.shape, validate_args=validate_args)
+        self._spell(probs, logits)
+        super().__init__(self._param.shape, validate_args=validate_args)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Bernoulli":
-        shape = tuple(batch_shape)
-        kept = {name: self.__dict__[name].expand(shape) for name in ("probs", "logits") if name in self.__dict__}
-        new = self._expanded(shape, kept)
-        new._param = kept["probs"] if "probs" in kept else kept["logits"]
-        return new
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self) -> tuple[int, ...]:
-        return self._param.shape
+        return self._expand_spelling(tuple(batch_shape))
 
     @property
     def mean(self) -> Tensor:

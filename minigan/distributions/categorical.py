@@ -16,7 +16,7 @@ from ..autograd import Tensor
 from ..ops import clamp
 from ..torch_api.random_draws import multinomial
 from . import constraints
-from .bernoulli import one_spelling
+from .binary import one_spelling
 from .distribution import Distribution
 from .utils import lazy_property, logits_to_probs, placed, probs_to_logits, tensor_parameter
 

@@ -14,7 +14,7 @@ from .categorical import Categorical
 from .distribution import Distribution
 from .utils import placed
 
-__all__ = ["OneHotCategorical"]
+__all__ = ["OneHotCategorical", "ThroughCategorical"]
 
 
 def _one_hot(indices: Tensor, classes: int, like: Tensor) -> Tensor:
@@ -23,21 +23,11 @@ def _one_hot(indices: Tensor, classes: int, like: Tensor) -> Tensor:
     return placed(eye[to_numpy(indices.array)], like)
 
 
-class OneHotCategorical(Distribution):
-    """One-hot vectors drawn with the class weights ``probs`` or log-weights ``logits``."""
+class ThroughCategorical:
+    """A mixin for a law built on a Categorical ``self._categorical`` (OneHotCategorical, Multinomial):
+    its parameters, read from that Categorical."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
-    support = constraints.one_hot
-    has_enumerate_support = True
-
-    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
-        self._categorical = Categorical(probs, logits, validate_args=False)
-        super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
-                         validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> "OneHotCategorical":
-        shape = tuple(batch_shape)
-        return self._expanded(shape, {"_categorical": self._categorical.expand(shape)})
+    _categorical: Categorical
 
     @property
     def _param(self) -> Tensor:
@@ -54,6 +44,23 @@ class OneHotCategorical(Distribution):
     @property
     def param_shape(self) -> tuple[int, ...]:
         return self._categorical.param_shape
+
+
+class OneHotCategorical(ThroughCategorical, Distribution):
+    """One-hot vectors drawn with the class weights ``probs`` or log-weights ``logits``."""
+
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    support = constraints.one_hot
+    has_enumerate_support = True
+
+    def __init__(self, probs: Any = None, logits: Any = None, validate_args: bool | None = None) -> None:
+        self._categorical = Categorical(probs, logits, validate_args=False)
+        super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
+                         validate_args=validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> "OneHotCategorical":
+        shape = tuple(batch_shape)
+        return self._expanded(shape, {"_categorical": self._categorical.expand(shape)})
 
     @property
     def mean(self) -> Tensor:
