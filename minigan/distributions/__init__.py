@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
-from . import constraints, kl, transforms
+from . import constraints, kl, kl_discrete, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
+from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
 from .dirichlet import Dirichlet
@@ -22,6 +23,7 @@ from .elementwise_transforms import AbsTransform, PowerTransform
 from .exponential import Exponential
 from .fisher_snedecor import FisherSnedecor
 from .gamma import Chi2, Gamma
+from .geometric import Geometric
 from .gumbel import Gumbel
 from .half import HalfCauchy, HalfNormal
 from .independent import Independent
@@ -30,10 +32,13 @@ from .kl import kl_divergence, register_kl
 from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
+from .negative_binomial import NegativeBinomial
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .pareto import Pareto
+from .poisson import Poisson
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, TanhTransform, Transform
@@ -47,6 +52,7 @@ __all__ = [
     "constraints", "kl", "kl_divergence", "register_kl", "transforms",
     "AbsTransform", "Cauchy", "Gumbel", "HalfCauchy", "HalfNormal", "Pareto", "PowerTransform", "StudentT", "Weibull",
     "FisherSnedecor", "InverseGamma", "Kumaraswamy",
+    "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

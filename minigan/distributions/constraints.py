@@ -17,7 +17,7 @@ from ..ops.cholesky import failing_minors
 __all__ = [
     "Constraint", "boolean", "dependent", "dependent_property", "greater_than", "greater_than_eq", "independent",
     "integer_interval", "interval", "half_open_interval", "is_dependent", "less_than", "lower_cholesky",
-    "lower_triangular", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
+    "lower_triangular", "multinomial", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
     "positive_integer", "positive_semidefinite", "real", "real_vector", "simplex", "square", "symmetric",
     "unit_interval",
 ]
@@ -235,6 +235,19 @@ class _Simplex(Constraint):
         return (v >= 0).all(-1) & (np.abs(v.sum(-1) - 1) < 1e-6)
 
 
+class _Multinomial(Constraint):
+    """Non-negative count vectors whose total is at most ``upper_bound`` (not checked to be whole, as PyTorch's)."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def __init__(self, upper_bound: Any) -> None:
+        self.upper_bound = upper_bound
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        return (v >= 0).all(-1) & (v.sum(-1) <= self.upper_bound)
+
+
 class _LowerTriangular(Constraint):
     """Square matrices with zeros above the diagonal."""
 
@@ -301,6 +314,7 @@ interval = _Interval
 half_open_interval = _HalfOpenInterval
 unit_interval = _Interval(0.0, 1.0)
 integer_interval = _IntegerInterval
+multinomial = _Multinomial
 nonnegative_integer = _IntegerGreaterThan(0)
 positive_integer = _IntegerGreaterThan(1)
 simplex = _Simplex()

@@ -154,6 +154,42 @@ def _kl(make: Callable[..., Any], split: int) -> Callable[..., Tensor]:
     return divergence
 
 
+def _poisson(rate: Tensor) -> Tensor:
+    d = D.Poisson(rate)
+    return d.log_prob(_like([[0.0, 2.0, 5.0], [1.0, 0.0, 3.0]], rate)) + d.mean * d.variance
+
+
+def _geometric(logits: Tensor, probs: Tensor) -> Tensor:
+    counts = _like([[0.0, 2.0, 5.0], [1.0, 0.0, 3.0]], logits)
+    by_logits, by_probs = D.Geometric(logits=logits), D.Geometric(probs=probs)
+    return (by_logits.log_prob(counts) + by_logits.entropy() * by_logits.variance
+            + by_probs.log_prob(counts) * by_probs.entropy())
+
+
+def _binomial(logits: Tensor, probs: Tensor) -> Tensor:
+    counts = _like([[0.0, 2.0, 5.0], [1.0, 5.0, 3.0]], logits)
+    by_logits, by_probs = D.Binomial(5, logits=logits), D.Binomial(5, probs=probs)
+    return by_logits.log_prob(counts) + by_logits.entropy() + by_probs.log_prob(counts) * by_probs.entropy()
+
+
+def _negative_binomial(r: Tensor, logits: Tensor) -> Tensor:
+    d = D.NegativeBinomial(r, logits=logits)
+    return d.log_prob(_like([[0.0, 2.0, 5.0], [1.0, 0.0, 3.0]], r)) + d.mean + d.variance
+
+
+def _multinomial(logits: Tensor, weights: Tensor) -> Tensor:
+    counts = _like([[1.0, 0.0, 2.0, 1.0], [0.0, 3.0, 0.0, 1.0]], logits)
+    by_logits, by_weights = D.Multinomial(4, logits=logits), D.Multinomial(4, probs=weights)
+    return by_logits.log_prob(counts) + by_logits.entropy() + by_weights.log_prob(counts) * by_weights.entropy()
+
+
+def _unit_probs(*positions: int) -> Callable[[list[np.ndarray], np.random.Generator], list[np.ndarray]]:
+    """The inputs at ``positions`` drawn again in [0.15, 0.85]; the others as drawn."""
+    def prepare(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+        return [0.15 + 0.7 * rng.random(a.shape) if i in positions else a for i, a in enumerate(arrays)]
+    return prepare
+
+
 def _mvn_of(loc: Tensor, a: Tensor) -> Any:
     return D.MultivariateNormal(loc, covariance_matrix=_covariance(a))
 
@@ -212,4 +248,14 @@ DISTRIBUTION_CASES: list[OpCase] = [
         lambda m, s: D.TransformedDistribution(D.Normal(m, s), [T.AffineTransform(m, s), T.TanhTransform()]))(loc, scale),
            [((3,), (3,))], prepare=_positive_from(1)),
     _case("rsample_mvn", _rsample(_mvn_of), [((2, 3), (3, 3))], layouts=DISTINCT_LAYOUTS),
+    _case("dist_poisson", _poisson, [((3,),)], prepare=_positive_from(0)),
+    _case("dist_geometric", _geometric, [((3,), (3,))], prepare=_unit_probs(1)),
+    _case("dist_binomial", _binomial, [((3,), (3,))], prepare=_unit_probs(1)),
+    _case("dist_negative_binomial", _negative_binomial, [((3,), (3,))], prepare=_positive_from(0)),
+    _case("dist_multinomial", _multinomial, [((2, 4), (2, 4))], prepare=_positive_from(1)),
+    _case("kl_poisson", _kl(D.Poisson, 1), [((3,), (3,))], prepare=_positive_from(0, 1)),
+    _case("kl_geometric", _kl(lambda probs: D.Geometric(probs), 1), [((3,), (3,))], prepare=_unit_probs(0, 1)),
+    _case("kl_binomial", _kl(lambda probs: D.Binomial(4, probs), 1), [((3,), (3,))], prepare=_unit_probs(0, 1)),
+    _case("kl_bernoulli_poisson", lambda probs, rate: D.kl_divergence(D.Bernoulli(probs), D.Poisson(rate)),
+           [((3,), (3,))], prepare=lambda arrays, rng: [0.15 + 0.7 * rng.random(arrays[0].shape), np.abs(arrays[1]) + 0.5]),
 ]

@@ -88,12 +88,12 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
           "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal, "
           "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto, InverseGamma, Kumaraswamy, "
-          "FisherSnedecor and TransformedDistribution"
-    for name in ("Binomial", "ContinuousBernoulli", "ExponentialFamily",
-                 "GeneralizedPareto", "Geometric",
+          "FisherSnedecor, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial and TransformedDistribution"
+    for name in ("ContinuousBernoulli", "ExponentialFamily",
+                 "GeneralizedPareto",
                  "LKJCholesky", "LogisticNormal",
-                 "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial",
-                 "OneHotCategoricalStraightThrough", "Poisson", "RelaxedBernoulli",
+                 "LowRankMultivariateNormal", "MixtureSameFamily",
+                 "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
                  "RelaxedOneHotCategorical", "VonMises",
                  "Wishart", "constraint_registry", "biject_to", "transform_to")
 }
