@@ -61,6 +61,7 @@ from .sparse import Embedding
 from .transformer import (
     Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
 )
+from . import modules
 from ..torch_api.unsupported import NN as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
@@ -89,6 +90,7 @@ __all__ = [
     "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
     "ParameterList", "ParameterDict", "Softmax2d", "ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d",
     "RMSNorm", "LPPool1d", "LPPool2d", "LPPool3d", "FractionalMaxPool2d",
+    "modules",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

@@ -7,6 +7,11 @@ tuple, or one value); a hook is called as ``hook(module, args, output)`` after i
 new output. Each registration returns a handle whose ``remove()`` takes the hook away. A Module
 with no hooks never reaches this file: its ``__call__`` checks one attribute and calls ``forward``.
 
+``GLOBAL`` holds the hooks registered for every module (minigan/nn/modules/module.py's
+``register_module_forward_hook`` and the rest); they run before each module's own. While there are
+some, that registration file sets ``Module._hooks``, the class default, to ``EVERY_MODULE`` (a table
+with no hooks of its own), so a module with no hooks of its own comes here too.
+
 A step captured by ``minigan.compile`` replays kernels without calling any Module, so it could not
 call a hook: a hook met during a capture makes the step run eagerly, and the log says so.
 """
@@ -18,7 +23,7 @@ from ..autograd import active_recorder, is_grad_enabled
 from ..autograd.hooks import RemovableHandle, add_hook
 from .backward_hooks import BackwardHookCall, attach_legacy_hooks
 
-__all__ = ["BackwardHookMethods", "ModuleHooks", "RemovableHandle", "hooked"]
+__all__ = ["BackwardHookMethods", "EVERY_MODULE", "GLOBAL", "ModuleHooks", "RemovableHandle", "hooked"]
 
 
 def hooked(module: Any) -> bool:
@@ -40,8 +45,12 @@ class ModuleHooks:
         self.backward: dict[int, Callable[..., Any]] = {}
         self.full: bool | None = None
 
-    def any(self) -> bool:
+    def own(self) -> bool:
         return bool(self.pre or self.post or self.backward_pre or self.backward)
+
+    def any(self) -> bool:
+        """Whether a call meets a hook: this module's, or one registered for every module."""
+        return self.own() or GLOBAL.own()
 
     def add(self, table: dict[int, Callable[..., Any]], hook: Callable[..., Any], prepend: bool,
             name: str) -> RemovableHandle:
@@ -51,19 +60,23 @@ class ModuleHooks:
         """``module.forward(*args, **kwargs)`` with the hooks around it."""
         recorder = active_recorder()
         if recorder is not None and self.any():
-            recorder.unsupported(f"a {'forward' if self.pre or self.post else 'backward'} hook on {type(module).__name__}")
-        for hook in list(self.pre.values()):
+            forward = self.pre or self.post or GLOBAL.pre or GLOBAL.post
+            recorder.unsupported(f"a {'forward' if forward else 'backward'} hook on {type(module).__name__}")
+        # PyTorch's order: the hooks registered for every module run before the module's own.
+        for hook in [*GLOBAL.pre.values(), *self.pre.values()]:
             result = hook(module, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
         backward_call = None
-        if self.full and (self.backward_pre or self.backward) and is_grad_enabled():
-            backward_call = BackwardHookCall(module, list(self.backward_pre.values()), list(self.backward.values()))
+        backward_pre = [*GLOBAL.backward_pre.values(), *self.backward_pre.values()]
+        backward = [*GLOBAL.backward.values(), *(self.backward.values() if self.full else ())]
+        if backward and is_grad_enabled():
+            backward_call = BackwardHookCall(module, backward_pre, backward)
             args = backward_call.wrap_inputs(args)
-        elif self.backward_pre and is_grad_enabled():
-            backward_call = BackwardHookCall(module, list(self.backward_pre.values()), [])
+        elif backward_pre and is_grad_enabled():
+            backward_call = BackwardHookCall(module, backward_pre, [])
         output = module.forward(*args, **kwargs)
-        for hook in list(self.post.values()):
+        for hook in [*GLOBAL.post.values(), *self.post.values()]:
             result = hook(module, args, output)
             if result is not None:
                 output = result
@@ -72,6 +85,10 @@ class ModuleHooks:
         if self.full is False and self.backward and is_grad_enabled():
             attach_legacy_hooks(module, list(self.backward.values()), args, output)
         return output
+
+
+GLOBAL = ModuleHooks()  # every module's hooks: process-wide, as PyTorch's
+EVERY_MODULE = ModuleHooks()  # the class default of Module._hooks while GLOBAL has hooks
 
 
 _BOTH_KINDS = ("Cannot use both regular backward hooks and full backward hooks on a single Module. "

@@ -96,9 +96,11 @@ class Module(BackwardHookMethods, StateHookMethods):
         return hooks.add(hooks.post, hook, prepend, "register_forward_hook")
 
     def _forward_hooks(self) -> ModuleHooks:
-        if self._hooks is None:
-            object.__setattr__(self, "_hooks", ModuleHooks())
-        return self._hooks
+        hooks = self.__dict__.get("_hooks")  # not the class default, which every-module hooks set
+        if hooks is None:
+            hooks = ModuleHooks()
+            object.__setattr__(self, "_hooks", hooks)
+        return hooks
 
     # ------------------------------------------------------------------ registration
     def _registries(self) -> tuple[dict, dict, dict]:
