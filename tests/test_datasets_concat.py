@@ -170,6 +170,35 @@ def test_chain_dataset_reads_each_stream_in_turn():
     assert batches == [[0, 1], [0, 1], [2]]
 
 
+# ---------------------------------------------------------------------- batch_size=None, map-style
+class Triples(Dataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return np.float32(i), i, np.arange(2) + i
+
+
+def test_unbatched_map_style_loading_converts_each_sample_as_pytorch():
+    for workers in (0, 2):
+        samples = list(DataLoader(Triples(), batch_size=None, num_workers=workers))
+        assert len(samples) == 4
+        first = samples[1]  # PyTorch: [tensor(1.), 1, tensor([1, 2])]
+        assert type(first) is list and first[0].dtype == np.float32 and first[0].item() == 1.0
+        assert first[1] == 1 and first[2].numpy().tolist() == [1, 2]
+    raw = list(DataLoader(Triples(), batch_size=None, sampler=[3, 1], collate_fn=lambda sample: sample))
+    assert [r[1] for r in raw] == [3, 1] and isinstance(raw[0], tuple)
+    assert len(DataLoader(Triples(), batch_size=None, sampler=[3, 1])) == 2
+    assert len(DataLoader(Triples(), batch_size=None)) == 4
+    shuffled = [s[1] for s in DataLoader(Triples(), batch_size=None, shuffle=True)]
+    assert sorted(shuffled) == [0, 1, 2, 3]
+    pairs = list(DataLoader(TensorDataset(np.arange(3), np.arange(3) * 10), batch_size=None))
+    assert [[int(t.item()) for t in pair] for pair in pairs] == [[0, 0], [1, 10], [2, 20]]
+    with pytest.raises(ValueError, match="^batch_size=None option disables auto-batching and is mutually "
+                                         "exclusive with drop_last$"):
+        DataLoader(Triples(), batch_size=None, drop_last=True)
+
+
 # ---------------------------------------------------------------------- default_convert
 Point = collections.namedtuple("Point", "x y")
 

@@ -35,11 +35,12 @@ class DataLoader:
     """Batches of ``batch_size`` samples of ``dataset``, reshuffled every epoch when ``shuffle``.
 
     ``len(loader)`` is the number of batches per epoch (the last, smaller one included unless
-    ``drop_last``). With ``num_workers`` > 0 the batches are made in that many worker processes
-    (minigan/data/workers.py), and are the same batches, in the same order, as with none: the
-    order is drawn in this process either way. The workers start at each epoch
-    (``persistent_workers`` is accepted and changes nothing else). ``pin_memory`` is accepted
-    and has no effect: batches are made on the CPU.
+    ``drop_last``). ``batch_size=None`` turns batching off: each sample comes alone, its NumPy
+    parts made Tensors by ``default_convert`` (or passed to ``collate_fn``). With ``num_workers``
+    > 0 the batches are made in that many worker processes (minigan/data/workers.py), and are
+    the same batches, in the same order, as with none: the order is drawn in this process either
+    way. The workers start at each epoch (``persistent_workers`` is accepted and changes nothing
+    else). ``pin_memory`` is accepted and has no effect: batches are made on the CPU.
 
     Over an :class:`IterableDataset` the batches come in the order its iterator gives them
     (``batch_size=None``: one converted sample at a time), with no shuffle or sampler; with
@@ -74,9 +75,6 @@ class DataLoader:
                 if value not in (None, False):
                     raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, "
                                      f"but got {name}={value}")
-            if batch_size is None and drop_last:
-                raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive "
-                                 "with drop_last")
             shuffle = False
         elif not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
             raise TypeError(f"DataLoader: the dataset must have __len__ and __getitem__; got {type(dataset).__name__}")
@@ -87,9 +85,9 @@ class DataLoader:
                 raise ValueError("DataLoader: the batch_sampler option is mutually exclusive with batch_size, "
                                  "shuffle, sampler and drop_last")
             batch_size = None
-        elif batch_size is None and not self._iterable:
-            raise ValueError("DataLoader: batch_size=None (unbatched loading) is not supported for a map-style "
-                             "dataset; give an int >= 1")
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive "
+                             "with drop_last")
         for name, value in (("sampler", sampler), ("batch_sampler", batch_sampler)):
             if value is not None and not hasattr(value, "__iter__"):
                 raise TypeError(f"DataLoader: {name} must be an iterable of indices (a Sampler), "
@@ -122,22 +120,24 @@ class DataLoader:
     def __len__(self) -> int:
         if self._iterable:  # the dataset's own len(), in batches; a TypeError when it has none
             n = self._len_reported = len(self.dataset)
-            if self.batch_size is None:
-                return n
-            return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
-        if self.batch_sampler is not None:
+        elif self.batch_sampler is not None:
             return len(self.batch_sampler)
-        n = len(self.sampler)
+        else:
+            n = len(self.sampler)
+        if self.batch_size is None:
+            return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-    def _batches(self, generator: np.random.Generator) -> list[np.ndarray]:
-        """This epoch's batches of indices."""
+    def _batches(self, generator: np.random.Generator) -> list[np.ndarray] | list[int]:
+        """This epoch's batches of indices (with ``batch_size=None``, single indices)."""
         if self.batch_sampler is not None:
             return [np.asarray(list(batch), dtype=np.int64) for batch in self.batch_sampler]
         if self._order_given:
             order = np.asarray(list(self.sampler), dtype=np.int64)
         else:  # shuffle or not: RandomSampler's one permutation, drawn here as an array
             order = generator.permutation(len(self.dataset)) if self.shuffle else np.arange(len(self.dataset))
+        if self.batch_size is None:
+            return order.tolist()
         batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         return batches[:-1] if self.drop_last and batches and len(batches[-1]) < self.batch_size else batches
 

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from minigan.data.collate import default_collate
+from minigan.data.collate import default_collate, default_convert
 from minigan.data.datasets import Dataset, samples_at
 from minigan.data.worker_info import start_worker
 
@@ -33,10 +33,13 @@ _POLL_SECONDS = 1.0  # how often a wait for a batch checks that the workers are 
 _STOP_SECONDS = 5.0  # how long the workers get to finish before they are terminated
 
 
-def fetch_batch(dataset: Any, collate_fn: Callable[[list], Any] | None, indices: np.ndarray) -> Any:
+def fetch_batch(dataset: Any, collate_fn: Callable[[list], Any] | None, indices: np.ndarray | int) -> Any:
     """The batch of ``dataset`` at ``indices``: the dataset's own whole-batch fetch when it has
     one and no collate_fn is given, else its samples (through its ``__getitems__`` when it has
-    one, else one by one) through the collate function."""
+    one, else one by one) through the collate function. One int index (``batch_size=None``) is
+    one sample, through ``default_convert`` unless a collate_fn is given."""
+    if isinstance(indices, int):
+        return (default_convert if collate_fn is None else collate_fn)(dataset[indices])
     if collate_fn is None and isinstance(dataset, Dataset):
         batch = dataset._fetch_batch(indices)
         if batch is not None:
