@@ -6,8 +6,9 @@ LSTM or a GRU the gate arithmetic fused into one op: minigan/ops/recurrent_cells
 gradients and second derivatives come from their own backward passes. A layer projects the whole
 sequence at once and takes its steps with ``ops.unbind``, whose backward stacks the steps'
 gradients once: forward and backward cost O(L) in the sequence length (a slice per step would
-scatter into a zero array of the whole sequence at every step, O(L^2)). With x the input, h the
-hidden state and every gate's rows stacked in the weights in PyTorch's order:
+scatter into a zero array of the whole sequence at every step, O(L^2)). The step and the loops
+over time, of a padded tensor or of a PackedSequence's data, are in minigan/nn/recurrent_steps.py.
+With x the input, h the hidden state and every gate's rows stacked in the weights in PyTorch's order:
 
     RNN   h' = act(W_ih x + b_ih + W_hh h + b_hh)
     LSTM  i, f, g, o = sigmoid, sigmoid, tanh, sigmoid of (W_ih x + b_ih + W_hh h + b_hh)
@@ -17,60 +18,27 @@ hidden state and every gate's rows stacked in the weights in PyTorch's order:
 """
 from __future__ import annotations
 
+import functools
 import math
 import warnings
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from .. import ops
 from ..autograd import Tensor
-from ..backends import backend_of
+from ..backends import to_numpy
 from . import init
 from .module import Module, Parameter
+from .recurrent_steps import run_packed, run_padded, step, zeros_state
+from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-# ====================================================================== one step
-def _split(gates: Tensor, count: int) -> list[Tensor]:
-    """The gates' blocks of columns, each of width hidden_size, in the weights' row order (slices:
-    a step's gates are small, and four getitems measured 3-6% faster than ops.parts here)."""
-    width = gates.shape[-1] // count
-    return [gates[..., k * width:(k + 1) * width] for k in range(count)]
-
-
-def _step(mode: str, x_proj: Tensor, state: Any, weight_hh: Tensor, bias_hh: Tensor | None) -> Any:
-    """One step from x_proj = W_ih x + b_ih: the new h (for an LSTM, the pair (h, c)). An LSTM's or
-    a GRU's gate arithmetic is one fused op (two for the LSTM's h and c: minigan/ops/recurrent_cells.py);
-    inside ``minigan.fusion(False)`` it is the composite of sigmoid, tanh, slices and products."""
-    h, c = state if mode == "LSTM" else (state, None)
-    h_proj = ops.linear(h, weight_hh, bias_hh)
-    if mode == "RNN_TANH":
-        return ops.tanh(x_proj + h_proj)
-    if mode == "RNN_RELU":
-        return ops.relu(x_proj + h_proj)
-    if ops.is_fusion_enabled():
-        return ops.lstm_cell(x_proj + h_proj, c) if mode == "LSTM" else ops.gru_cell(x_proj, h_proj, h)
-    if mode == "LSTM":
-        i, f, g, o = _split(x_proj + h_proj, 4)
-        c = ops.sigmoid(f) * c + ops.sigmoid(i) * ops.tanh(g)
-        return ops.sigmoid(o) * ops.tanh(c), c
-    x_r, x_z, x_n = _split(x_proj, 3)
-    h_r, h_z, h_n = _split(h_proj, 3)
-    r, z = ops.sigmoid(x_r + h_r), ops.sigmoid(x_z + h_z)
-    n = ops.tanh(x_n + r * h_n)
-    return (1.0 - z) * n + z * h
-
-
-def _zeros(like: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """A zero state on like's device, in its dtype (PyTorch's default h_0 and c_0)."""
-    backend = backend_of(like.array)
-    return Tensor._make(backend.asarray(np.zeros(shape, dtype=backend.numpy_dtype(like.dtype))), False, None)
-
-
+# ====================================================================== the checks
 def _check_sizes(name: str, input_size: int, hidden_size: int) -> None:
     for what, value in (("input_size", input_size), ("hidden_size", hidden_size)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -83,8 +51,7 @@ def _check_sizes(name: str, input_size: int, hidden_size: int) -> None:
 
 def _check_input(name: str, x: Any) -> Tensor:
     if not isinstance(x, Tensor):
-        raise TypeError(f"{name}: expected a Tensor input, got {type(x).__name__} "
-                        "(packed sequences are not supported by minigan; pad the batch instead)")
+        raise TypeError(f"{name}: expected a Tensor input, got {type(x).__name__}")
     return x
 
 
@@ -92,6 +59,13 @@ def _nonlinearity(name: str, nonlinearity: str) -> str:
     if nonlinearity not in ("tanh", "relu"):
         raise ValueError(f"{name}: Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
     return "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+
+
+def _reorder(state: Any, order: Tensor, axis: int) -> Any:
+    """A state's sequences taken in ``order`` along ``axis`` (of both h and c for an LSTM)."""
+    if isinstance(state, tuple):
+        return tuple(ops.index_select(part, axis, order) for part in state)
+    return ops.index_select(state, axis, order)
 
 
 # ====================================================================== the layers over sequences
@@ -187,14 +161,14 @@ class RNNBase(Module):
             raise RuntimeError(f"Expected hidden{which} size {want}, got {got}")
         return h
 
-    def _initial(self, hx: Any, x: Tensor, batched: bool) -> list[Any]:
-        """The initial state of each layer and direction, batched: h (LSTM: (h, c))."""
+    def _initial(self, hx: Any, x: Tensor, batch: int, batched: bool) -> list[Any]:
+        """The initial state of each layer and direction for ``batch`` sequences: h (LSTM: (h, c))."""
         count = self.num_layers * self._directions
-        shape = (count, x.shape[1], self.hidden_size)  # c's; h's is proj_size wide with projections
+        shape = (count, batch, self.hidden_size)  # c's; h's is proj_size wide with projections
         h_shape = shape[:2] + (self._output_size,)
         if self.mode == "LSTM":
             if hx is None:
-                h, c = _zeros(x, h_shape), _zeros(x, shape)
+                h, c = zeros_state(x, h_shape), zeros_state(x, shape)
             else:
                 if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                     raise TypeError(f"LSTM: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
@@ -205,49 +179,70 @@ class RNNBase(Module):
                 h, c = (self._check_state(t, batched, s, f"[{k}]")
                         for k, (t, s) in enumerate(zip(hx, (h_shape, shape))))
             return [(h[k], c[k]) for k in range(count)]
-        h = _zeros(x, shape) if hx is None else self._check_state(hx, batched, shape)
+        h = zeros_state(x, shape) if hx is None else self._check_state(hx, batched, shape)
         return [h[k] for k in range(count)]
 
-    def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Any]:
-        """(output, h_n), or for an LSTM (output, (h_n, c_n)): output (L, N, D * H) ((N, L, D * H)
-        with batch_first, (L, D * H) unbatched), h_n and c_n (D * num_layers, N, H) ((D * num_layers, H)),
-        where h_n and output have proj_size in place of H for an LSTM with projections."""
-        name = type(self).__name__
-        x = _check_input(name, input)
-        if x.ndim not in (2, 3):
-            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {x.ndim}D instead")
-        if x.shape[-1] != self.input_size:
-            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
-                               f"got {x.shape[-1]}")
-        batched = x.ndim == 3
-        x = (x.transpose(0, 1) if self.batch_first else x) if batched else x.unsqueeze(1)  # (L, N, in)
-        states = self._initial(hx, x, batched)
-        length, batch = x.shape[0], x.shape[1]
+    def _layers(self, x: Tensor, states: list[Any], run: Callable[..., tuple[Tensor, Any]],
+                axis: int) -> tuple[Tensor, Any]:
+        """x through every layer, both directions joined along ``axis`` (the features'), with dropout
+        between layers in training: (the last layer's output, h_n or for an LSTM (h_n, c_n))."""
         finals = []
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(self._directions):
-                weight_ih, weight_hh, bias_ih, bias_hh, weight_hr = self._weights(layer, direction)
-                x_proj = ops.linear(x.reshape(length * batch, x.shape[2]), weight_ih, bias_ih)
-                x_steps = ops.unbind(x_proj.reshape(length, batch, x_proj.shape[1]), 0)  # backward: one stack
                 state = states[layer * self._directions + direction]
-                steps = []
-                for t in (reversed(range(length)) if direction else range(length)):
-                    state = _step(self.mode, x_steps[t], state, weight_hh, bias_hh)
-                    if weight_hr is not None:  # an LSTM with projections: h = W_hr (o * tanh(c))
-                        state = (ops.linear(state[0], weight_hr), state[1])
-                    steps.append(state[0] if self.mode == "LSTM" else state)
-                outputs.append(ops.stack(steps[::-1] if direction else steps, axis=0))
+                output, state = run(self.mode, x, state, self._weights(layer, direction), bool(direction))
+                outputs.append(output)
                 finals.append(state)
-            x = outputs[0] if len(outputs) == 1 else ops.cat(outputs, axis=2)
+            x = outputs[0] if len(outputs) == 1 else ops.cat(outputs, axis=axis)
             if self.dropout > 0 and self.training and layer < self.num_layers - 1:
                 x = ops.dropout(x, self.dropout, training=True, rng=self.rng)
-        output = (x.transpose(0, 1) if self.batch_first else x) if batched else x.squeeze(1)
         if self.mode == "LSTM":
-            h_n, c_n = (ops.stack([s[k] for s in finals], axis=0) for k in (0, 1))
-            return output, ((h_n, c_n) if batched else (h_n.squeeze(1), c_n.squeeze(1)))
-        h_n = ops.stack(finals, axis=0)
-        return output, (h_n if batched else h_n.squeeze(1))
+            return x, tuple(ops.stack([s[k] for s in finals], axis=0) for k in (0, 1))
+        return x, ops.stack(finals, axis=0)
+
+    def forward(self, input: Tensor | PackedSequence, hx: Any = None) -> tuple[Any, Any]:
+        """(output, h_n), or for an LSTM (output, (h_n, c_n)): output (L, N, D * H) ((N, L, D * H)
+        with batch_first, (L, D * H) unbatched), h_n and c_n (D * num_layers, N, H) ((D * num_layers, H)),
+        where h_n and output have proj_size in place of H for an LSTM with projections. A
+        PackedSequence in gives one out (batch_first plays no part), and h_n and c_n at each
+        sequence's own last step (the reverse direction's at its first)."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
+        name = type(self).__name__
+        x = _check_input(name, input)
+        if x.ndim not in (2, 3):
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {x.ndim}D instead")
+        self._check_features(x)
+        batched = x.ndim == 3
+        x = (x.transpose(0, 1) if self.batch_first else x) if batched else x.unsqueeze(1)  # (L, N, in)
+        x, finals = self._layers(x, self._initial(hx, x, x.shape[1], batched), run_padded, axis=2)
+        output = (x.transpose(0, 1) if self.batch_first else x) if batched else x.squeeze(1)
+        if batched:
+            return output, finals
+        return output, (tuple(s.squeeze(1) for s in finals) if self.mode == "LSTM" else finals.squeeze(1))
+
+    def _check_features(self, x: Tensor) -> None:
+        if x.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {x.shape[-1]}")
+
+    def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple[PackedSequence, Any]:
+        """forward on a PackedSequence: hx and h_n in the caller's order of the sequences, the run in
+        the packed one (sorted_indices)."""
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        x = _check_input(type(self).__name__, data)
+        if x.ndim != 2:
+            raise RuntimeError(f"input must have 2 dimensions, got {x.ndim}")
+        self._check_features(x)
+        sizes = [int(n) for n in to_numpy(batch_sizes.array)]
+        states = self._initial(hx, x, sizes[0], True)
+        if hx is not None and sorted_indices is not None:
+            states = [_reorder(s, sorted_indices, 0) for s in states]
+        x, finals = self._layers(x, states, functools.partial(run_packed, sizes=sizes), axis=1)
+        if unsorted_indices is not None:
+            finals = _reorder(finals, unsorted_indices, 1)
+        return PackedSequence(x, batch_sizes, sorted_indices, unsorted_indices), finals
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}" + (f", proj_size={self.proj_size}" if self.proj_size else "")
@@ -325,7 +320,7 @@ class RNNCellBase(Module):
     def _state(self, h: Any, x: Tensor, batched: bool, which: str) -> Tensor:
         """h as (N, H): zeros when None, else checked against x's batch and hidden_size."""
         if h is None:
-            return _zeros(x, (x.shape[0], self.hidden_size))
+            return zeros_state(x, (x.shape[0], self.hidden_size))
         if not isinstance(h, Tensor):
             raise TypeError(f"{type(self).__name__}: the state must be a Tensor, got {type(h).__name__}")
         if h.ndim not in (1, 2):
@@ -360,7 +355,7 @@ class RNNCellBase(Module):
         else:
             state = self._state(hx, x, batched, "hidden0")
         x_proj = ops.linear(x, self.weight_ih, self.bias_ih)
-        out = _step(self.mode, x_proj, state, self.weight_hh, self.bias_hh)
+        out = step(self.mode, x_proj, state, self.weight_hh, self.bias_hh)
         if batched:
             return out
         return tuple(s.squeeze(0) for s in out) if self.mode == "LSTM" else out.squeeze(0)

@@ -1,5 +1,6 @@
-"""``torch.nn.utils``' spectral normalisation: :func:`spectral_norm` (Miyato et al. 2018); the gradient
-clipping of minigan/nn/clip_grad.py is imported here, where PyTorch has it.
+"""``torch.nn.utils``' spectral normalisation: :func:`spectral_norm` (Miyato et al. 2018). The package
+``minigan.nn.utils`` also holds the gradient clipping (minigan/nn/clip_grad.py) and the packed
+sequences (minigan/nn/utils/rnn.py), as ``torch.nn.utils`` does.
 
 ``spectral_norm(module)`` divides ``module.weight`` by an estimate of its largest singular
 value σ before every forward pass, as PyTorch's ``nn.utils.spectral_norm`` does: the trained
@@ -17,15 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops
-from ..autograd import Tensor
-from ..backends import backend_of
-from ..torch_api.unsupported import module_getattr as _module_getattr
-from .clip_grad import clip_grad_norm_, clip_grad_value_
-from .conv import ConvTranspose2d
-from .module import Module, Parameter
+from ... import ops
+from ...autograd import Tensor
+from ...backends import backend_of
+from ..conv import ConvTranspose2d
+from ..module import Module, Parameter
 
-__all__ = ["spectral_norm", "clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["spectral_norm"]
 
 
 def _normalize(x: Any, eps: float) -> Any:
@@ -101,5 +100,3 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     object.__setattr__(module, name, hook.compute_weight())  # so module.weight reads as in PyTorch
     return module
 
-
-__getattr__ = _module_getattr(__name__, "torch.nn.utils", {"weight_norm": "weight normalisation"})
