@@ -43,6 +43,7 @@ from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, TanhTransform, Transform
 from .uniform import Uniform
+from .von_mises import VonMises
 from .weibull import Weibull
 
 __all__ = [
@@ -51,7 +52,7 @@ __all__ = [
     "OneHotCategorical", "SigmoidTransform", "TanhTransform", "Transform", "TransformedDistribution", "Uniform",
     "constraints", "kl", "kl_divergence", "register_kl", "transforms",
     "AbsTransform", "Cauchy", "Gumbel", "HalfCauchy", "HalfNormal", "Pareto", "PowerTransform", "StudentT", "Weibull",
-    "FisherSnedecor", "InverseGamma", "Kumaraswamy",
+    "FisherSnedecor", "InverseGamma", "Kumaraswamy", "VonMises",
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
 ]
 

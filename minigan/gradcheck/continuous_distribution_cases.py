@@ -1,5 +1,5 @@
 """Gradcheck cases for the continuous families Cauchy, HalfNormal, HalfCauchy, StudentT, Gumbel, Weibull,
-Pareto, InverseGamma, Kumaraswamy and FisherSnedecor (log_prob, cdf, icdf, entropy, moments and rsample,
+Pareto, InverseGamma, Kumaraswamy, FisherSnedecor and VonMises (log_prob, cdf, icdf, entropy, moments and rsample,
 each a differentiable function of the parameters) and for the KL pairs PyTorch registers for them;
 minigan/gradcheck/cases.py adds them to its registry.
 
@@ -76,6 +76,11 @@ def _fisher_snedecor(df1: Tensor, df2: Tensor, x: Tensor) -> Tensor:
     return d.log_prob(x) + d.mean * d.variance + d.mode
 
 
+def _von_mises(loc: Tensor, kappa: Tensor, x: Tensor) -> Tensor:
+    d = D.VonMises(loc, kappa)
+    return d.log_prob(x) + d.variance
+
+
 def _unit_values(arrays: Arrays, rng: np.random.Generator) -> Arrays:
     """(a, b, x): a and b at least 1.1 (so the mode is defined), x inside [0.1, 0.9]."""
     a, b, x = arrays
@@ -144,6 +149,7 @@ CONTINUOUS_CASES: list[OpCase] = [
         lambda r: D.InverseGamma(_like([2.5, 3.5, 4.5], r), r))(rate) + _rsample(D.Kumaraswamy)(a, b),
           [((3,), (3,), (3,))], prepare=_positive_from(0, 1, 2),
           notes="InverseGamma's alpha fixed, as StudentT's df"),
+    _case("dist_von_mises", _von_mises, [((3,), (3,), (2, 3))], prepare=_positive_from(1)),
     _case("kl_cauchy", _kl(D.Cauchy, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
     _case("kl_half_normal", _kl(D.HalfNormal, 1), [((3,), (3,))], prepare=_positive_from(0, 1)),
     _case("kl_gumbel_pairs", _kl_gumbel_pairs, [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),

@@ -88,13 +88,13 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
           "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal, "
           "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto, InverseGamma, Kumaraswamy, "
-          "FisherSnedecor, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial and TransformedDistribution"
+          "FisherSnedecor, VonMises, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial and TransformedDistribution"
     for name in ("ContinuousBernoulli", "ExponentialFamily",
                  "GeneralizedPareto",
                  "LKJCholesky", "LogisticNormal",
                  "LowRankMultivariateNormal", "MixtureSameFamily",
                  "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
-                 "RelaxedOneHotCategorical", "VonMises",
+                 "RelaxedOneHotCategorical",
                  "Wishart", "constraint_registry", "biject_to", "transform_to")
 }
 
