@@ -392,8 +392,11 @@ class Module(BackwardHookMethods, StateHookMethods):
         for key, (module, name, kind) in entries.items():
             if key not in state_dict:
                 continue
-            array = _as_numpy(state_dict[key])
-            target = (module._parameters[name] if kind == "parameter" else module._buffers[name]).array
+            entry = module._parameters[name] if kind == "parameter" else module._buffers[name]
+            if _uninitialized(entry) and _uninitialized(state_dict[key]):
+                continue  # two lazy modules' uninitialised entries (minigan/nn/lazy.py): nothing to copy
+            array = _as_numpy(state_dict[key])  # an uninitialised one into an initialised: PyTorch's shape error
+            target = entry.array
             if tuple(array.shape) != tuple(target.shape):
                 mismatched.append(
                     f"size mismatch for {key}: the checkpoint has shape {tuple(array.shape)}, "
@@ -455,6 +458,11 @@ def _refuse_load(module: Module, problems: list[str]) -> None:
         f"Error(s) in loading state_dict for {type(module).__name__}: {problems[0]}{more}"
         + "".join(f"\n\t{problem}" for problem in problems[1:])
     )
+
+
+def _uninitialized(value: Any) -> bool:
+    """Whether ``value`` is an UninitializedParameter or UninitializedBuffer (minigan/nn/parameter.py)."""
+    return getattr(type(value), "cls_to_become", None) is not None
 
 
 def _check_name(module: Module, name: str) -> None:
