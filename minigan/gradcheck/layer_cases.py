@@ -107,6 +107,21 @@ def _recurrent(name: str, layer: nn.Module, shapes: list[Shapes]) -> OpCase:
     return _layer_case(name, _AllOutputs(layer), shapes)
 
 
+class _PackedLSTM(nn.Module):
+    """x (3, 3, in) packed with lengths 3, 1, 2 (unsorted), through an LSTM from h_0 (and c_0 = h_0 / 2),
+    padded again: the output, h_n and c_n in one Tensor (minigan/nn/utils/rnn.py)."""
+
+    def __init__(self, lstm: nn.LSTM) -> None:
+        super().__init__()
+        self.lstm = lstm
+
+    def forward(self, x: Tensor, h: Tensor) -> Tensor:
+        packed = nn.utils.rnn.pack_padded_sequence(x, [3, 1, 2], enforce_sorted=False)
+        out, (h_n, c_n) = self.lstm(packed, (h, h * 0.5))
+        padded, _ = nn.utils.rnn.pad_packed_sequence(out)
+        return ops.cat([padded.reshape(-1), h_n.reshape(-1), c_n.reshape(-1)])
+
+
 def _affine(layer: nn.Module) -> nn.Module:
     """A normalisation layer with weight drawn from U(0.5, 1.5) and bias from N(0, 1), so neither is a no-op."""
     layer.weight.array[...] = _generator.uniform(0.5, 1.5, layer.weight.shape)
@@ -315,6 +330,9 @@ LAYER_CASES: list[OpCase] = [
     _recurrent("nn.LSTM(proj_size=2, 2 layers, bidir)", nn.LSTM(3, 3, num_layers=2, bidirectional=True, proj_size=2,
                                                               rng=np.random.default_rng(8), dtype=np.float64),
                [((3, 2, 3),), ((3, 3),)]),
+    _layer_case("nn.LSTM(packed, 2 layers, bidir)", _PackedLSTM(nn.LSTM(3, 2, num_layers=2, bidirectional=True,
+                                                                      rng=np.random.default_rng(9), dtype=np.float64)),
+                [((3, 3, 3), (4, 3, 2))]),
     # Normalisation layers (minigan/nn/normalization.py): a random direction through the input and
     # the affine parameters; the functional forms by full Jacobians through input, weight and bias
     _layer_case("nn.LayerNorm((3, 4))", _affine(nn.LayerNorm((3, 4), dtype=np.float64)), [((2, 3, 4),), ((3, 4),)]),
