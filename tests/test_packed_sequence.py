@@ -253,6 +253,25 @@ def test_dropout_between_layers_acts_on_the_packed_data():
     assert not np.allclose(out_eval.data.numpy(), out.data.numpy())
 
 
+def test_on_the_strict_test_device_the_indices_follow_the_data_and_batch_sizes_stay_on_the_cpu():
+    pytest.importorskip("array_api_strict")
+    rng = np.random.default_rng(8)
+    seqs = [rng.standard_normal((n, 3)) for n in (2, 4, 1)]
+    results = []
+    for device in ("cpu", "strict"):
+        layer = make_layer("LSTM", 2, True).to(device)
+        xs = [minigan.tensor(s).to(device).requires_grad_() for s in seqs]
+        packed = rnn.pack_sequence(xs, enforce_sorted=False)
+        assert (packed.data.device.type, packed.sorted_indices.device.type) == (device, device)
+        assert packed.batch_sizes.device.type == "cpu" and packed.to("cpu").unsorted_indices.device.type == "cpu"
+        out, (h_n, _) = layer(packed)
+        padded, _ = rnn.pad_packed_sequence(out, padding_value=1.0)
+        (padded.sum() + h_n.sum()).backward()
+        results.append((padded.to("cpu").numpy(), xs[1].grad.to("cpu").numpy()))
+    for on_cpu, on_strict in zip(*results):
+        np.testing.assert_array_equal(on_cpu, on_strict)
+
+
 @pytest.mark.parametrize("call, error, message", [
     (lambda m, p: m(rnn.PackedSequence(minigan.zeros(7, 3, 1), p.batch_sizes)), RuntimeError,
      "input must have 2 dimensions, got 3"),
