@@ -159,8 +159,8 @@ def test_classifier_head_and_repr():
     assert repr(nn.AdaptiveAvgPool2d((None, 7))) == "AdaptiveAvgPool2d(output_size=(None, 7))"
     assert repr(nn.AdaptiveMaxPool2d(2, return_indices=True)) == "AdaptiveMaxPool2d(output_size=2)"
     assert hasattr(nn, "AdaptiveMaxPool2d") and hasattr(F, "adaptive_max_pool2d")
-    with pytest.raises(UnsupportedFeatureError, match="FractionalMaxPool3d is not supported"):
-        nn.FractionalMaxPool3d  # noqa: B018
+    with pytest.raises(UnsupportedFeatureError, match="adaptive_max_pool2d_with_indices is not supported"):
+        F.adaptive_max_pool2d_with_indices  # noqa: B018
 
 
 def test_on_the_test_device():

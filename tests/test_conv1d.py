@@ -232,9 +232,9 @@ def test_torch_level_names():
     x, w = minigan.randn(1, 2, 5), minigan.randn(3, 2, 2)
     np.testing.assert_array_equal(minigan.conv1d(x, w).numpy(), F.conv1d(x, w).numpy())
     assert minigan.conv_transpose1d(x, w.permute(1, 0, 2)).shape == (1, 3, 6)
-    with pytest.raises(minigan.UnsupportedFeatureError, match=r"torch.nn.FractionalMaxPool3d is not supported by minigan "
-                                                              r"\(this pooling layer; minigan has MaxPool1d"):
-        nn.FractionalMaxPool3d  # noqa: B018
+    with pytest.raises(minigan.UnsupportedFeatureError, match=r"torch.nn.functional.max_pool1d_with_indices is not "
+                                                              r"supported by minigan \(the _with_indices form"):
+        F.max_pool1d_with_indices  # noqa: B018
 
 
 

@@ -217,4 +217,4 @@ def test_names_left_the_unsupported_list() -> None:
                          (minigan.functional, "cdist"), (nn, "CosineSimilarity"), (nn, "PairwiseDistance")):
         assert callable(getattr(module, name))
     with pytest.raises(UnsupportedFeatureError):
-        F.fractional_max_pool3d  # noqa: B018 - still listed as missing, so the lookup itself says so
+        F.max_pool2d_with_indices  # noqa: B018 - still listed as missing, so the lookup itself says so

@@ -438,6 +438,6 @@ def test_the_3d_names_are_there_and_the_ones_still_missing_say_so():
                                "adaptive_max_pool3d", "max_unpool3d")),
                           (minigan, ("conv3d", "conv_transpose3d", "max_pool3d"))):
         assert all(callable(getattr(module, name)) for name in names)
-    with pytest.raises(minigan.UnsupportedFeatureError, match=r"torch.nn.FractionalMaxPool3d is not supported by minigan "
-                                                              r"\(this pooling layer; minigan has MaxPool1d/2d/3d"):
-        nn.FractionalMaxPool3d  # noqa: B018
+    with pytest.raises(minigan.UnsupportedFeatureError, match=r"torch.nn.functional.max_pool3d_with_indices is not "
+                                                              r"supported by minigan \(the _with_indices form"):
+        F.max_pool3d_with_indices  # noqa: B018

@@ -82,7 +82,7 @@ def test_allclose_and_equal_answer_with_a_bool():
 
 
 @pytest.mark.parametrize("name, feature", [
-    ("fractional_max_pool3d", "this pooling layer"),
+    ("max_pool2d_with_indices", "the _with_indices form of this pool"),
 ])
 def test_functional_names_minigan_lacks_say_so(name, feature):
     with pytest.raises(minigan.UnsupportedFeatureError, match=f"torch.nn.functional.{name} is not supported by "

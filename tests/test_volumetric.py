@@ -359,5 +359,5 @@ def test_bad_arguments_say_what_is_wrong_in_one_line(call, error, message):
 
 def test_the_names_are_there():
     assert callable(nn.LPPool3d) and callable(F.lp_pool3d)
-    with pytest.raises(minigan.UnsupportedFeatureError, match=r"torch.nn.FractionalMaxPool3d is not supported"):
-        nn.FractionalMaxPool3d  # noqa: B018
+    with pytest.raises(minigan.UnsupportedFeatureError, match=r"torch.nn.functional.max_pool3d_with_indices is not supported"):
+        F.max_pool3d_with_indices  # noqa: B018

@@ -1,7 +1,8 @@
 """Gradient-check cases for the volumetric companions of the 3-d layers: ``F.interpolate`` on
 (N, C, D, H, W) (minigan/ops/resize.py), ``F.affine_grid`` / ``F.grid_sample`` on volumes
 (minigan/nn/grid_sampling3d.py), ``F.lp_pool3d`` / ``nn.LPPool3d``, ``nn.Upsample`` and, with
-them, ``F.fractional_max_pool2d`` (minigan/nn/fractional_pool.py, with fixed ``_random_samples``),
+them, ``F.interpolate``'s many-tap modes on images (minigan/ops/resize_filters.py) and
+``F.fractional_max_pool2d`` / ``3d`` (minigan/nn/fractional_pool.py, with fixed ``_random_samples``),
 first and second order. ``VOLUMETRIC_CASES`` joins the op cases (cases.py), ``VOLUMETRIC_LAYER_CASES`` the
 layer cases (layer_cases.py)."""
 from __future__ import annotations
@@ -41,6 +42,7 @@ def _grid_sample_case(mode: str, padding_mode: str, align_corners: bool) -> OpCa
 
 
 _SAMPLES = np.array([[[0.3, 0.8], [0.65, 0.1]], [[0.05, 0.5], [0.9, 0.45]]])  # fractional pooling's draws
+_SAMPLES_3D = np.array([[[0.3, 0.8, 0.55], [0.65, 0.1, 0.9]], [[0.05, 0.5, 0.2], [0.9, 0.45, 0.7]]])
 
 VOLUMETRIC_CASES: list[OpCase] = [
     OpCase("interpolate(5-D, nearest, size)", lambda x: interpolate_volume(x, size=(3, 5, 2)), [((1, 2, 2, 3, 3),)]),
@@ -88,6 +90,14 @@ VOLUMETRIC_LAYER_CASES: list[OpCase] = [
         prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("nn.Upsample(5-D, trilinear)", nn.Upsample(scale_factor=(1, 2, 1.5), mode="trilinear"),
            [((1, 2, 2, 2, 2),)]),
+    OpCase("nn.Upsample(bicubic, align_corners)", nn.Upsample(size=(3, 4), mode="bicubic", align_corners=True),
+           [((1, 2, 2, 3),)]),
+    OpCase("F.fractional_max_pool3d", lambda x: F.fractional_max_pool3d(
+        x, (2, 1, 2), output_size=(2, 3, 2), _random_samples=tensor(_SAMPLES_3D, device=x.device)), [((2, 2, 4, 4, 4),)],
+        prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("nn.FractionalMaxPool3d(ratio, unbatched)", lambda x: nn.FractionalMaxPool3d(
+        2, output_ratio=(0.5, 0.6, 0.5), _random_samples=tensor(_SAMPLES_3D[:1], device=x.device))(x), [((2, 4, 5, 6),)],
+        prepare=distinct, layouts=DISTINCT_LAYOUTS),
 ]
 
 __all__ = ["VOLUMETRIC_CASES", "VOLUMETRIC_LAYER_CASES", "grid_points"]

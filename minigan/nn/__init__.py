@@ -17,7 +17,7 @@ from .padding import (
 from .pixel_shuffle import PixelShuffle, PixelUnshuffle
 from .containers_params import ParameterDict, ParameterList
 from .lp_pool import LPPool1d, LPPool2d, LPPool3d
-from .fractional_pool import FractionalMaxPool2d
+from .fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d
 from .rms_norm import RMSNorm
 from .shuffle import ChannelShuffle
 from .softmax2d import Softmax2d
@@ -94,7 +94,7 @@ __all__ = [
     "TransformerDecoder", "Transformer",
     "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
     "ParameterList", "ParameterDict", "Softmax2d", "ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d",
-    "RMSNorm", "LPPool1d", "LPPool2d", "LPPool3d", "FractionalMaxPool2d",
+    "RMSNorm", "LPPool1d", "LPPool2d", "LPPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d",
     "modules", "parameter", "UninitializedParameter", "UninitializedBuffer", "LazyLinear", "LazyConv1d", "LazyConv2d",
     "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyBatchNorm1d",
     "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d",

@@ -47,7 +47,8 @@ from .embedding_bag import embedding_bag
 from .sparse import embedding
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
-from .fractional_pool import fractional_max_pool2d
+from .fractional_pool import (fractional_max_pool2d, fractional_max_pool2d_with_indices, fractional_max_pool3d,
+                              fractional_max_pool3d_with_indices)
 from .pdist import pdist
 from .rms_norm import rms_norm
 from .shuffle import channel_shuffle
@@ -180,7 +181,8 @@ __all__ = [
     "conv1d", "conv_transpose1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "pad",
     "conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d", "max_unpool3d",
     "pixel_shuffle", "pixel_unshuffle", "unfold", "fold", "affine_grid", "grid_sample",
-    "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "lp_pool3d", "fractional_max_pool2d", "upsample", "upsample_nearest", "upsample_bilinear",
+    "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "lp_pool3d", "fractional_max_pool2d", "fractional_max_pool3d",
+    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "upsample", "upsample_nearest", "upsample_bilinear",
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "embedding",
     "embedding_bag", "bilinear", "max_unpool1d", "max_unpool2d",
 ]

@@ -18,8 +18,8 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
     ``hasattr(minigan.nn, "Conv2d")`` is False rather than an error."""
 
 
-_POOLING = ("this pooling layer; minigan has MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d, "
-            "AdaptiveMaxPool1d/2d/3d, LPPool1d/2d/3d and FractionalMaxPool2d")
+_POOLING = ("the _with_indices form of this pool; minigan's max_pool1d/2d/3d and adaptive_max_pool1d/2d/3d take "
+            "return_indices=True, as PyTorch's do")
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
 
@@ -39,14 +39,15 @@ TORCH: Mapping[str, str] = {
 }
 
 NN: Mapping[str, str] = {
-    "FractionalMaxPool3d": _POOLING,
     "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
                     "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
 }
 
 
 FUNCTIONAL: Mapping[str, str] = {
-    "fractional_max_pool3d": _POOLING,
+    name: _POOLING for name in ("max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
+                                "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+                                "adaptive_max_pool3d_with_indices")
 }
 
 TENSOR: Mapping[str, str] = {
