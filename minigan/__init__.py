@@ -59,6 +59,8 @@ from . import linalg  # torch.linalg
 from . import special  # torch.special
 from . import distributions  # torch.distributions
 from . import profiler  # torch.profiler
+from . import func  # torch.func
+from .func import vmap  # torch.vmap
 from .torch_api.dtypes import (
     bool, double, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
     short, uint8,

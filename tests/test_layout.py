@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"ops"},
     {"nn"},
     {"optim", "replay"},
-    {"data", "utils", "viz", "functional", "linalg", "special", "distributions", "profiler"},
+    {"data", "utils", "viz", "functional", "linalg", "special", "distributions", "profiler", "func"},
     {"gan", "metrics", "gradcheck", "vision"},
     {"__init__"},
     {"cli"},

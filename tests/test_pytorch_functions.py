@@ -94,9 +94,9 @@ def test_functional_names_minigan_lacks_say_so(name, feature):
 
 
 def test_top_level_ops_minigan_lacks_say_so():
-    with pytest.raises(minigan.UnsupportedFeatureError, match="torch.vmap is not supported by minigan \\(vectorising "
-                                                              "maps"):
-        minigan.vmap  # noqa: B018
+    with pytest.raises(minigan.UnsupportedFeatureError, match="torch.compile is not supported by minigan \\(graph "
+                                                              "compilation"):
+        minigan.compile  # noqa: B018
 
 
 def test_functional_activations_take_pytorch_s_extra_arguments():

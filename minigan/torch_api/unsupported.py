@@ -31,8 +31,6 @@ TORCH: Mapping[str, str] = {
     "multiprocessing": "torch.multiprocessing",
     "fft": "FFTs (torch.fft)",
     "sparse": "sparse tensors",
-    "vmap": "vectorising maps (torch.vmap)",
-    "func": "function transforms (torch.func)",
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
