@@ -28,6 +28,7 @@ SPECS = {
     "InverseGamma": (([2.5, 0.7, 4.0], [1.5, 0.5, 3.0]), [0.5, 1.5, 4.0], None),
     "Kumaraswamy": (([2.0, 0.5, 3.0], [3.0, 1.5, 0.8]), [0.2, 0.5, 0.9], [0.1, 0.5, 0.95]),
     "FisherSnedecor": (([5.0, 1.5, 3.0], [7.0, 3.0, 12.0]), [0.5, 1.5, 4.0], None),
+    "GeneralizedPareto": (([0.5, -1.0, 0.0], [1.5, 0.5, 2.0], [0.3, -0.4, 0.0]), [1.0, -0.5, 3.0], [0.1, 0.5, 0.9]),
 }
 
 TORCH = {
@@ -107,6 +108,20 @@ TORCH.update({
         mode=[0.4666666666666667, nan, 0.2857142857142857],
         variance=[2.6133333333333333, nan, 1.56]),
 })
+TORCH.update({  # computed with torch.set_default_dtype(torch.float64): PyTorch's GeneralizedPareto fails on
+    # float64 parameters otherwise (its isclose compares them with a float32 zero)
+    'GeneralizedPareto': dict(
+        log_prob=[-0.8184758872602388, -0.0730912550890408, -2.1931471805599454],
+        log_prob_grad=[[0.787878787878788, 2.0, 0.5], [-0.404040404040404, 0.0, 0.25], [-0.25412931530548133, -0.692660148537442, 0.0]],
+        entropy=[1.7054651081081644, -0.09314718055994531, 1.6931471805599454],
+        entropy_grad=[[0.0, 0.0, 0.0], [0.6666666666666666, 2.0, 0.5], [1.0, 1.0, 1.0]],
+        cdf=[0.27217933422128904, 0.721145199073066, 0.7768698398515702],
+        cdf_grad=[[-0.44110343380527933, -0.9295160030897803, -0.11156508007421491], [-0.1470344779350931, -0.9295160030897803, -0.16734762011132237], [-0.035591149443116366, -0.2716063937144614, 0.0]],
+        icdf=[0.6605649871409502, -0.6973228540689989, 4.605170185988092],
+        mean=[2.642857142857143, -0.6428571428571428, 2.0],
+        mode=[0.5, -1.0, 0.0],
+        variance=[11.479591836734695, 0.07086167800453516, 4.0]),
+})
 
 
 def m(values, grad=False):
@@ -152,7 +167,7 @@ def test_values_and_gradients_are_pytorchs(name):
 def test_float32_parameters_give_float32_values():
     for d in (D.Cauchy(0.0, 1.0), D.HalfNormal(1.0), D.HalfCauchy(2.0), D.StudentT(3.0), D.Gumbel(0.0, 1.0),
               D.Weibull(1.0, 2.0), D.Pareto(1.0, 2.0), D.InverseGamma(3.0, 2.0), D.Kumaraswamy(2.0, 3.0),
-              D.FisherSnedecor(4.0, 6.0)):
+              D.FisherSnedecor(4.0, 6.0), D.VonMises(0.0, 2.0), D.GeneralizedPareto(0.0, 1.0, 0.2)):
         draw = d.sample((4,))
         assert draw.dtype == minigan.float32 and tuple(draw.shape) == (4,)
         assert d.log_prob(draw).dtype == minigan.float32
@@ -176,6 +191,9 @@ def draws_of(d, seed):
     (lambda: D.InverseGamma(m([7.0]), m([3.0])), 3.0 / 6.0, 9.0 / (36.0 * 5.0)),
     (lambda: D.Kumaraswamy(m([2.0]), m([3.0])), 16.0 / 35.0, 0.25 - (16.0 / 35.0) ** 2),  # E x^2 = 3 B(2, 3) = 1/4
     (lambda: D.FisherSnedecor(m([10.0]), m([20.0])), 20.0 / 18.0, 2 * 400.0 * 28.0 / (10.0 * 18.0 ** 2 * 16.0)),
+    (lambda: D.GeneralizedPareto(m([1.0]), m([2.0]), m([0.1])), 1.0 + 2.0 / 0.9, 4.0 / (0.81 * 0.8)),
+    (lambda: D.GeneralizedPareto(m([1.0]), m([2.0]), m([-0.5])), 1.0 + 2.0 / 1.5, 4.0 / (2.25 * 2.0)),
+    (lambda: D.GeneralizedPareto(m([1.0]), m([2.0]), m([0.0])), 3.0, 4.0),
 ])
 def test_draws_have_the_closed_form_moments(d, mean, var):
     x = draws_of(d(), 3)
@@ -230,6 +248,11 @@ def test_rsample_gradients_are_the_draws_derivatives():
     minigan.manual_seed(2)
     x = D.HalfNormal(scale).rsample((3,))
     close(minigan.autograd.grad(x.sum(), [scale])[0], (x / scale).sum(0).detach().numpy())
+    minigan.manual_seed(2)  # x = mu + sigma ((1 - u)^-xi - 1) / xi
+    x = D.GeneralizedPareto(loc, scale, 0.3).rsample((3,))
+    g_loc, g_scale = minigan.autograd.grad(x.sum(), [loc, scale])
+    close(g_loc, [3.0, 3.0])
+    close(g_scale, ((x - loc) / scale).sum(0).detach().numpy())
 
 
 def test_inverse_gamma_and_kumaraswamy_draw_gradients():
@@ -310,6 +333,9 @@ def test_transformed_cdf_with_a_decreasing_tensor_scale_is_pytorchs_monotonized_
     (lambda: D.Kumaraswamy(1.0, 2.0).log_prob(minigan.tensor(1.5)), r"within the support \(Interval"),
     (lambda: D.FisherSnedecor(0.0, 1.0), r"Expected parameter concentration .* of distribution Gamma\(concentration: 0.0"),
     (lambda: D.FisherSnedecor(1.0, 2.0).log_prob(minigan.tensor(-1.0)), "within the support"),
+    (lambda: D.GeneralizedPareto(0.0, -1.0, 0.5), r"Expected parameter scale .* of distribution GeneralizedPareto"),
+    (lambda: D.GeneralizedPareto(0.0, 1.0, -0.5).log_prob(minigan.tensor(3.0)),
+     r"within the support \(Interval\(lower_bound=0.0, upper_bound=2.0\)\)"),
 ])
 def test_bad_parameters_and_values_raise_pytorchs_errors(make, message):
     with pytest.raises(ValueError, match=message):
@@ -325,7 +351,7 @@ def test_shapes_expand_and_supports():
     for d in (D.Cauchy(m([0.0, 1.0]), 1.0), D.HalfNormal(m([1.0, 2.0])), D.HalfCauchy(m([1.0, 2.0])),
               D.StudentT(m([3.0, 4.0])), D.Gumbel(m([0.0, 1.0]), 1.0), D.Weibull(m([1.0, 2.0]), 2.0),
               D.Pareto(m([1.0, 2.0]), 3.0), D.InverseGamma(m([3.0, 4.0]), 2.0), D.Kumaraswamy(m([2.0, 3.0]), 2.0),
-              D.FisherSnedecor(m([3.0, 5.0]), 6.0)):
+              D.FisherSnedecor(m([3.0, 5.0]), 6.0), D.GeneralizedPareto(m([0.0, 1.0]), 2.0, m([0.3, -0.2]))):
         assert d.batch_shape == (2,) and d.event_shape == () and d.has_rsample
         wide = d.expand((4, 2))
         assert wide.batch_shape == (4, 2) and tuple(wide.sample((3,)).shape) == (3, 4, 2)

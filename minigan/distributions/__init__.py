@@ -23,6 +23,7 @@ from .elementwise_transforms import AbsTransform, PowerTransform
 from .exponential import Exponential
 from .fisher_snedecor import FisherSnedecor
 from .gamma import Chi2, Gamma
+from .generalized_pareto import GeneralizedPareto
 from .geometric import Geometric
 from .gumbel import Gumbel
 from .half import HalfCauchy, HalfNormal
@@ -52,7 +53,7 @@ __all__ = [
     "OneHotCategorical", "SigmoidTransform", "TanhTransform", "Transform", "TransformedDistribution", "Uniform",
     "constraints", "kl", "kl_divergence", "register_kl", "transforms",
     "AbsTransform", "Cauchy", "Gumbel", "HalfCauchy", "HalfNormal", "Pareto", "PowerTransform", "StudentT", "Weibull",
-    "FisherSnedecor", "InverseGamma", "Kumaraswamy", "VonMises",
+    "FisherSnedecor", "InverseGamma", "Kumaraswamy", "VonMises", "GeneralizedPareto",
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
 ]
 

@@ -1,5 +1,5 @@
 """Gradcheck cases for the continuous families Cauchy, HalfNormal, HalfCauchy, StudentT, Gumbel, Weibull,
-Pareto, InverseGamma, Kumaraswamy, FisherSnedecor and VonMises (log_prob, cdf, icdf, entropy, moments and rsample,
+Pareto, InverseGamma, Kumaraswamy, FisherSnedecor, VonMises and GeneralizedPareto (log_prob, cdf, icdf, entropy, moments and rsample,
 each a differentiable function of the parameters) and for the KL pairs PyTorch registers for them;
 minigan/gradcheck/cases.py adds them to its registry.
 
@@ -81,6 +81,20 @@ def _von_mises(loc: Tensor, kappa: Tensor, x: Tensor) -> Tensor:
     return d.log_prob(x) + d.variance
 
 
+def _generalized_pareto(loc: Tensor, scale: Tensor, xi: Tensor, x: Tensor) -> Tensor:
+    d = D.GeneralizedPareto(loc, scale, xi)
+    return _score(d, x) + d.mean * d.variance
+
+
+def _generalized_pareto_inputs(arrays: Arrays, rng: np.random.Generator) -> Arrays:
+    """(loc, scale, xi, x): scale positive, |xi| in [0.1, 0.4] (away from the exponential case, whose
+    xi-derivative PyTorch sets to 0), x = loc + scale z with z in [0.1, 2], inside the support."""
+    loc, scale, xi, x = arrays
+    scale = np.abs(scale) + 0.5
+    xi = np.where(xi < 0, -1.0, 1.0) * (0.1 + 0.3 * rng.random(xi.shape))
+    return [loc, scale, xi, loc + scale * (0.1 + 1.9 * rng.random(x.shape))]
+
+
 def _unit_values(arrays: Arrays, rng: np.random.Generator) -> Arrays:
     """(a, b, x): a and b at least 1.1 (so the mode is defined), x inside [0.1, 0.9]."""
     a, b, x = arrays
@@ -150,6 +164,10 @@ CONTINUOUS_CASES: list[OpCase] = [
           [((3,), (3,), (3,))], prepare=_positive_from(0, 1, 2),
           notes="InverseGamma's alpha fixed, as StudentT's df"),
     _case("dist_von_mises", _von_mises, [((3,), (3,), (2, 3))], prepare=_positive_from(1)),
+    _case("dist_generalized_pareto", _generalized_pareto, [((3,), (3,), (3,), (3,))],
+          prepare=_generalized_pareto_inputs),
+    _case("rsample_generalized_pareto", _rsample(D.GeneralizedPareto), [((3,), (3,), (3,))],
+          prepare=lambda arrays, rng: _generalized_pareto_inputs(arrays + [arrays[0]], rng)[:3]),
     _case("kl_cauchy", _kl(D.Cauchy, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
     _case("kl_half_normal", _kl(D.HalfNormal, 1), [((3,), (3,))], prepare=_positive_from(0, 1)),
     _case("kl_gumbel_pairs", _kl_gumbel_pairs, [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),

@@ -87,9 +87,9 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
           "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal, "
           "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto, InverseGamma, Kumaraswamy, "
-          "FisherSnedecor, VonMises, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial and TransformedDistribution"
+          "FisherSnedecor, VonMises, GeneralizedPareto, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial "
+          "and TransformedDistribution"
     for name in ("ContinuousBernoulli", "ExponentialFamily",
-                 "GeneralizedPareto",
                  "LKJCholesky", "LogisticNormal",
                  "LowRankMultivariateNormal", "MixtureSameFamily",
                  "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
