@@ -89,12 +89,44 @@ def test_adding_datasets_concatenates_them_as_pytorch():
 
 
 def test_a_loader_over_a_concat_visits_every_sample_once():
-    images = TensorDataset(minigan.tensor(np.arange(10.0)), np.arange(10))
+    images = TensorDataset(minigan.tensor(np.arange(10.0)), minigan.tensor(np.arange(10)))
     concat = images + Subset(images, [7, 8, 9])
     seen = [int(v) for batch in DataLoader(concat, batch_size=4, shuffle=True) for v in batch[1].numpy()]
     assert sorted(seen) == sorted(list(range(10)) + [7, 8, 9])
     batches = [batch[1].numpy().tolist() for batch in DataLoader(concat, batch_size=5, num_workers=2)]
     assert batches == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [7, 8, 9]]
+
+
+class OneByOne(ConcatDataset):
+    """A ConcatDataset indexed sample by sample (an overridden __getitem__ turns the batch fetch off)."""
+
+    def __getitem__(self, idx):
+        return super().__getitem__(idx)
+
+
+def test_a_concat_of_tensor_datasets_gives_the_batches_of_the_joined_tensors():
+    rng = np.random.default_rng(0)
+    images, labels = rng.random((23, 3)).astype(np.float32), np.arange(23)
+    cuts = [0, 10, 11, 23]
+    parts = [TensorDataset(minigan.tensor(images[a:b]), minigan.tensor(labels[a:b])) for a, b in zip(cuts, cuts[1:])]
+    whole = TensorDataset(minigan.tensor(images), minigan.tensor(labels))
+    for dataset in (ConcatDataset(parts), OneByOne(parts)):
+        for batch_size in (1, 4, 23):
+            got = list(DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=np.random.default_rng(5)))
+            want = list(DataLoader(whole, batch_size=batch_size, shuffle=True, generator=np.random.default_rng(5)))
+            assert len(got) == len(want)
+            for (x, y), (wx, wy) in zip(got, want):
+                assert isinstance(x, minigan.Tensor) and x.dtype == np.float32 and y.dtype == np.int64
+                np.testing.assert_array_equal(x.numpy(), wx.numpy())
+                np.testing.assert_array_equal(y.numpy(), wy.numpy())
+    order = [-1, 0, 10, -13, 22]  # negative indices count from the end, in a batch too
+    batch = next(iter(DataLoader(ConcatDataset(parts), batch_size=5, sampler=order)))
+    assert batch[1].numpy().tolist() == [22, 0, 10, 10, 22]
+    with pytest.raises(IndexError):
+        next(iter(DataLoader(ConcatDataset(parts), batch_size=2, sampler=[0, 23])))
+    mixed = ConcatDataset([parts[0], OneByOne(parts[1:])])  # a part without a batch fetch of its own
+    batch = next(iter(DataLoader(mixed, batch_size=23, sampler=range(22, -1, -1))))
+    assert batch[1].numpy().tolist() == list(range(22, -1, -1))
 
 
 # ---------------------------------------------------------------------- StackDataset

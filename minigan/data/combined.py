@@ -9,7 +9,10 @@ import numbers
 import warnings
 from typing import Any, Iterable, Iterator
 
-from minigan.data.datasets import Dataset, IterableDataset, samples_at
+import numpy as np
+
+from minigan.autograd import Tensor
+from minigan.data.datasets import Batch, Dataset, IterableDataset, samples_at
 
 __all__ = ["ConcatDataset", "StackDataset", "ChainDataset"]
 
@@ -46,6 +49,32 @@ class ConcatDataset(Dataset):
         which = bisect.bisect_right(self.cumulative_sizes, idx)
         start = self.cumulative_sizes[which - 1] if which else 0
         return self.datasets[which][idx - start]
+
+    def _fetch_batch(self, indices: np.ndarray) -> Batch | None:
+        """The batch from each part's own whole-batch fetch, joined field by field and put back in
+        the order of ``indices``; None (index one by one) when a part has no such fetch or the
+        fields do not join as default_collate would stack them."""
+        n = len(self)
+        if (not self._indexing_is_builtin(ConcatDataset) or len(indices) == 0 or indices.min() < -n
+                or indices.max() >= n or not all(isinstance(part, Dataset) for part in self.datasets)):
+            return None
+        indices = np.where(indices < 0, indices + n, indices)
+        which = np.searchsorted(self.cumulative_sizes, indices, side="right")
+        local = indices - np.concatenate([[0], self.cumulative_sizes[:-1]])[which]
+        pieces, rows = [], []
+        for part in np.unique(which):
+            at = np.flatnonzero(which == part)
+            piece = self.datasets[part]._fetch_batch(local[at])
+            if piece is None:
+                return None
+            pieces.append(piece)
+            rows.append(at)
+        if len(pieces) == 1:
+            return pieces[0]
+        fields = list(zip(*pieces))
+        if any(len(piece) != len(fields) for piece in pieces) or not all(_joinable(field) for field in fields):
+            return None
+        return [_join(field, rows, len(indices)) for field in fields]
 
     @property
     def cummulative_sizes(self) -> list[int]:
@@ -113,3 +142,19 @@ def _iterable(part: Any) -> Any:
     if not isinstance(part, IterableDataset):
         raise AssertionError("ChainDataset only supports IterableDataset")
     return part
+
+
+def _joinable(field: tuple) -> bool:
+    """Whether the parts' pieces of one field are all Tensors, or all arrays, of one dtype and row shape."""
+    first = field[0]
+    return isinstance(first, (Tensor, np.ndarray)) and all(
+        type(t) is type(first) and t.dtype == first.dtype and t.shape[1:] == first.shape[1:] for t in field)
+
+
+def _join(field: tuple, rows: list[np.ndarray], count: int) -> Any:
+    """One field of the batch: each part's piece written at its rows of the batch."""
+    arrays = [t.array if isinstance(t, Tensor) else t for t in field]
+    joined = np.empty((count, *arrays[0].shape[1:]), dtype=arrays[0].dtype)
+    for at, array in zip(rows, arrays):
+        joined[at] = array
+    return Tensor._make(joined, False, None) if isinstance(field[0], Tensor) else joined
