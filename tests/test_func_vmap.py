@@ -224,6 +224,16 @@ def test_keyword_arguments_reach_forward():
     close(out, [20.0, 30.0])
 
 
+def test_nn_utils_stateless_spelling_warns_as_pytorch_s_and_gives_the_same():
+    layer = nn.Linear(3, 2).double()
+    w, x = RNG.standard_normal((2, 3)), RNG.standard_normal(3)
+    with pytest.warns(FutureWarning, match="^`torch.nn.utils.stateless.functional_call` is deprecated as of PyTorch "
+                                           "2.0 and will be removed in a future version of PyTorch. Please use "
+                                           "`torch.func.functional_call` instead which is a drop-in replacement.$"):
+        out = nn.utils.stateless.functional_call(layer, {"weight": t(w)}, (t(x),))
+    close(out, w @ x + layer.bias.detach().numpy())
+
+
 def test_the_module_is_restored_when_the_call_raises():
     layer = nn.Linear(3, 2)
     weight = layer.weight
