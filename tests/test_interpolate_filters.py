@@ -122,5 +122,7 @@ def test_bad_requests_say_what_is_wrong_as_pytorch():
         F.interpolate(image, size=2, mode="area", align_corners=False)
     with pytest.raises(ValueError, match="recompute_scale_factor is not meaningful with an explicit size"):
         F.interpolate(image, size=2, mode="bicubic", recompute_scale_factor=True)
+    with pytest.raises(ValueError, match="recompute_scale_factor is not meaningful with an explicit size"):
+        F.interpolate(line, size=2, mode="area", recompute_scale_factor=True)
     with pytest.raises(NotImplementedError, match="mode='lanczos' on 4-D input is not supported"):
         F.interpolate(image, size=2, mode="lanczos", antialias=False)

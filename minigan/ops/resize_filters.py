@@ -101,11 +101,12 @@ def _along(x: Tensor, axis: int, matrix: np.ndarray) -> Tensor:
     return (x.transpose(axis, last) @ weights).transpose(axis, last)
 
 
-def interpolate_area(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:  # noqa: A002
+def interpolate_area(input: Tensor, size: Any = None, scale_factor: Any = None,  # noqa: A002
+                     recompute_scale_factor: bool | None = None) -> Tensor:
     """``F.interpolate(mode="area")`` of (N, C, L), (N, C, H, W) or (N, C, D, H, W): adaptive average
     pooling to ``size`` (or floor(in scale_factor)), one axis at a time: f = x A^T along each
     axis, df/dx = g A (see the module docstring)."""
-    out, _ = _volume_plan(input, size, scale_factor, True if size is None else None)
+    out, _ = _volume_plan(input, size, scale_factor, True if size is None else recompute_scale_factor)
     for axis, (n_in, n_out) in enumerate(zip(input.shape[2:], out)):
         if n_in != n_out:
             input = _along(input, axis + 2, area_matrix(n_in, n_out))
@@ -133,7 +134,7 @@ def interpolate_image(input: Tensor, size: Any = None, scale_factor: Any = None,
         raise NotImplementedError(f"interpolate: mode={mode!r} on 4-D input is not supported; minigan has "
                                   f"{', '.join(repr(m) for m in _IMAGE_MODES)} for images")
     if mode == "area":
-        return interpolate_area(input, size, scale_factor)
+        return interpolate_area(input, size, scale_factor, recompute_scale_factor)
     out, factors = _volume_plan(input, size, scale_factor, recompute_scale_factor)
     x = input
     for axis, (n_in, n_out, factor) in enumerate(zip(input.shape[2:], out, factors)):
@@ -161,7 +162,7 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and "
                          "requires a 4-D tensor as input")
     if mode == "area" and input.ndim in (3, 5):
-        return interpolate_area(input, size, scale_factor)
+        return interpolate_area(input, size, scale_factor, recompute_scale_factor)
     if mode == "bicubic" and input.ndim != 4:  # PyTorch's words
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
                                   f"for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | "
