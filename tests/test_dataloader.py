@@ -191,14 +191,24 @@ def test_a_subclass_overriding_getitem_is_not_bypassed():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"batch_size": 0}, "batch_size must be an int >= 1"),
-    ({"batch_size": 2.5}, "batch_size must be an int >= 1"),
-    ({"num_workers": -1}, "num_workers"),
+    ({"batch_size": 0}, "batch_size should be a positive integer value, but got batch_size=0"),
+    ({"batch_size": 2.5}, "batch_size should be a positive integer value, but got batch_size=2.5"),
+    ({"num_workers": -1}, "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing"),
     ({"generator": "seed"}, "generator must be"),
 ])
 def test_bad_loader_arguments_name_the_problem(kwargs, message):
     with pytest.raises((TypeError, ValueError), match=message):
         DataLoader(index_dataset(4), **kwargs)
+
+
+def test_loader_takes_pytorchs_positional_order():
+    # DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn,
+    # pin_memory, drop_last, timeout, worker_init_fn, multiprocessing_context, generator), as PyTorch's
+    loader = DataLoader(index_dataset(5), 2, False, None, None, 0, None, False, True)
+    assert loader.drop_last and len(loader) == 2
+    assert [np.asarray(labels).tolist() for _, labels in loader] == [[0, 1], [2, 3]]
+    collated = DataLoader(index_dataset(3), 3, None, None, None, 0, lambda samples: [int(y) for _, y in samples])
+    assert next(iter(collated)) == [0, 1, 2]
 
 
 def test_tensor_dataset_checks_its_tensors():

@@ -27,6 +27,10 @@ __all__ = ["DataLoader", "default_collate"]
 
 def _check_count(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        if name == "batch_size":  # PyTorch's words
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={value}")
+        if name == "num_workers" and isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         raise ValueError(f"DataLoader: {name} must be an int >= {minimum}, got {value!r}")
     return int(value)
 
@@ -53,18 +57,18 @@ class DataLoader:
         self,
         dataset: Any,
         batch_size: int | None = 1,
-        shuffle: bool = False,
-        *,
+        shuffle: bool | None = None,
         sampler: Any = None,
         batch_sampler: Any = None,
-        drop_last: bool = False,
-        generator: Any = None,
-        collate_fn: Callable[[list], Any] | None = None,
         num_workers: int = 0,
+        collate_fn: Callable[[list], Any] | None = None,
         pin_memory: bool = False,
+        drop_last: bool = False,
         timeout: float = 0,
         worker_init_fn: Callable[[int], None] | None = None,
         multiprocessing_context: Any = None,
+        generator: Any = None,
+        *,
         prefetch_factor: int | None = None,
         persistent_workers: bool = False,
     ) -> None:
