@@ -17,6 +17,7 @@ from .beta import Beta
 from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
+from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .elementwise_transforms import AbsTransform, PowerTransform
@@ -33,13 +34,15 @@ from .kl import kl_divergence, register_kl
 from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
-from .one_hot_categorical import OneHotCategorical
+from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
 from .pareto import Pareto
 from .poisson import Poisson
+from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, TanhTransform, Transform
@@ -55,6 +58,8 @@ __all__ = [
     "AbsTransform", "Cauchy", "Gumbel", "HalfCauchy", "HalfNormal", "Pareto", "PowerTransform", "StudentT", "Weibull",
     "FisherSnedecor", "InverseGamma", "Kumaraswamy", "VonMises", "GeneralizedPareto",
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
+    "ContinuousBernoulli", "MixtureSameFamily", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
+    "RelaxedOneHotCategorical",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

@@ -1,6 +1,7 @@
 """``OneHotCategorical(probs=p)`` or ``(logits=l)``, as ``torch.distributions.OneHotCategorical``: a
 ``Categorical`` whose draws are one-hot vectors of length K (the event shape is (K,)), so
-log p(e_k) = log p_k, mean p, variance p (1 - p), and the entropy is the Categorical's."""
+log p(e_k) = log p_k, mean p, variance p (1 - p), and the entropy is the Categorical's.
+``OneHotCategoricalStraightThrough`` adds an rsample with the straight-through gradient."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +15,7 @@ from .categorical import Categorical
 from .distribution import Distribution
 from .utils import placed
 
-__all__ = ["OneHotCategorical", "ThroughCategorical"]
+__all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough", "ThroughCategorical"]
 
 
 def _one_hot(indices: Tensor, classes: int, like: Tensor) -> Tensor:
@@ -91,3 +92,14 @@ class OneHotCategorical(ThroughCategorical, Distribution):
         values = placed(np.eye(k, dtype=self._param.dtype), self._param)
         values = values.reshape((k,) + (1,) * len(self._batch_shape) + (k,))
         return values.expand((k,) + self._batch_shape + (k,)) if expand else values
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """A OneHotCategorical whose ``rsample`` is the one-hot draw with the gradient of ``probs``
+    (the straight-through estimator: the value d + p - stop_gradient(p))."""
+
+    has_rsample = True
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        probs = self.probs
+        return self.sample(sample_shape) + (probs - probs.detach())

@@ -190,6 +190,31 @@ def _unit_probs(*positions: int) -> Callable[[list[np.ndarray], np.random.Genera
     return prepare
 
 
+def _continuous_bernoulli(logits: Tensor, probs: Tensor, x: Tensor) -> Tensor:
+    by_logits, by_probs = D.ContinuousBernoulli(logits=logits), D.ContinuousBernoulli(probs)
+    return (by_logits.log_prob(x) + by_logits.entropy() * by_logits.mean + by_probs.log_prob(x) * by_probs.variance
+            + by_probs.cdf(x) + by_probs.icdf(_like([0.2, 0.5, 0.9], x)))
+
+
+def _continuous_bernoulli_inputs(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """(logits, probs, x): probs at least 0.05 from 1/2 (lims switch the formulas there), x inside (0.1, 0.9)."""
+    logits, probs, x = arrays
+    away = 0.05 + 0.3 * rng.random(probs.shape)
+    return [logits, 0.5 + np.where(rng.random(probs.shape) < 0.5, -away, away), 0.1 + 0.8 * rng.random(x.shape)]
+
+
+def _relaxed(temperature: Tensor, logits: Tensor, x: Tensor, weights: Tensor) -> Tensor:
+    """RelaxedBernoulli scored at x in (0, 1), RelaxedOneHotCategorical at weights / their sum."""
+    coin = D.RelaxedBernoulli(temperature, logits=logits[0])
+    classes = D.RelaxedOneHotCategorical(temperature, logits=logits)
+    return coin.log_prob(x).sum() + classes.log_prob(weights / weights.sum(-1, keepdim=True)).sum()
+
+
+def _mixture(logits: Tensor, loc: Tensor, scale: Tensor, x: Tensor) -> Tensor:
+    d = D.MixtureSameFamily(D.Categorical(logits=logits), D.Normal(loc, scale))
+    return d.log_prob(x) + d.cdf(x) + d.mean * d.variance
+
+
 def _mvn_of(loc: Tensor, a: Tensor) -> Any:
     return D.MultivariateNormal(loc, covariance_matrix=_covariance(a))
 
@@ -258,4 +283,16 @@ DISTRIBUTION_CASES: list[OpCase] = [
     _case("kl_binomial", _kl(lambda probs: D.Binomial(4, probs), 1), [((3,), (3,))], prepare=_unit_probs(0, 1)),
     _case("kl_bernoulli_poisson", lambda probs, rate: D.kl_divergence(D.Bernoulli(probs), D.Poisson(rate)),
            [((3,), (3,))], prepare=lambda arrays, rng: [0.15 + 0.7 * rng.random(arrays[0].shape), np.abs(arrays[1]) + 0.5]),
+    _case("dist_continuous_bernoulli", _continuous_bernoulli, [((3,), (3,), (2, 3))],
+           prepare=_continuous_bernoulli_inputs),
+    _case("dist_relaxed", _relaxed, [((), (2, 3), (3,), (2, 3))],
+           prepare=lambda arrays, rng: [np.abs(arrays[0]) + 0.3, arrays[1], 0.1 + 0.8 * rng.random(arrays[2].shape),
+                                        np.abs(arrays[3]) + 0.5]),
+    _case("dist_mixture_same_family", _mixture, [((2, 3), (2, 3), (3,), (4, 2))], prepare=_positive_from(2)),
+    _case("rsample_relaxed_continuous_bernoulli", lambda temperature, logits, probs: (
+        _rsample(lambda t, l: D.RelaxedBernoulli(t, logits=l))(temperature, logits).sum()
+        + _rsample(lambda t, l: D.RelaxedOneHotCategorical(t, logits=l))(temperature, logits).sum()
+        + _rsample(D.ContinuousBernoulli)(probs).sum()),
+           [((), (3,), (3,))], prepare=lambda arrays, rng: [np.abs(arrays[0]) + 0.3, arrays[1],
+                                                            _continuous_bernoulli_inputs(arrays, rng)[1]]),
 ]

@@ -87,13 +87,12 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
           "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal, "
           "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto, InverseGamma, Kumaraswamy, "
-          "FisherSnedecor, VonMises, GeneralizedPareto, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial "
-          "and TransformedDistribution"
-    for name in ("ContinuousBernoulli", "ExponentialFamily",
+          "FisherSnedecor, VonMises, GeneralizedPareto, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial, "
+          "ContinuousBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical, OneHotCategoricalStraightThrough, "
+          "MixtureSameFamily and TransformedDistribution"
+    for name in ("ExponentialFamily",
                  "LKJCholesky", "LogisticNormal",
-                 "LowRankMultivariateNormal", "MixtureSameFamily",
-                 "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
-                 "RelaxedOneHotCategorical",
+                 "LowRankMultivariateNormal",
                  "Wishart", "constraint_registry", "biject_to", "transform_to")
 }
 
