@@ -211,6 +211,21 @@ def test_loader_takes_pytorchs_positional_order():
     assert next(iter(collated)) == [0, 1, 2]
 
 
+def test_tensor_dataset_over_arrays_batches_as_default_collate_does():
+    class OneByOne(TensorDataset):  # overriding __getitem__ turns the whole-batch fetch off
+        def __getitem__(self, i):
+            return super().__getitem__(i)
+
+    arrays = (np.arange(8.0).reshape(4, 2), np.arange(4), np.array([True, False, True, True]))
+    fast = next(iter(DataLoader(TensorDataset(*arrays), batch_size=3)))
+    slow = next(iter(DataLoader(OneByOne(*arrays), batch_size=3)))
+    for got, expected, array in zip(fast, slow, arrays):
+        assert isinstance(got, minigan.Tensor) and isinstance(expected, minigan.Tensor)
+        assert got.dtype == expected.dtype == array.dtype
+        np.testing.assert_array_equal(got.numpy(), array[:3])
+        np.testing.assert_array_equal(expected.numpy(), array[:3])
+
+
 def test_tensor_dataset_checks_its_tensors():
     with pytest.raises(ValueError, match=r"first dimensions differ: \[3, 4\]"):
         TensorDataset(minigan.zeros(3, 2), np.zeros(4))

@@ -103,7 +103,12 @@ class TensorDataset(Dataset):
     def _fetch_batch(self, indices: np.ndarray) -> Batch | None:
         if not self._indexing_is_builtin(TensorDataset):
             return None
-        return [t[indices] for t in self.tensors]
+        return [t[indices] if isinstance(t, Tensor) else _collated_rows(t[indices]) for t in self.tensors]
+
+
+def _collated_rows(rows: np.ndarray) -> Any:
+    """An array's rows as default_collate stacks them: a Tensor for numbers and booleans."""
+    return Tensor._make(rows, False, None) if rows.dtype.kind in "fiub" else rows
 
 
 class MNIST(Dataset):
