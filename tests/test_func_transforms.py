@@ -106,6 +106,13 @@ def test_results_stay_differentiable_only_when_they_depend_on_a_tensor_that_requ
     w = t(Y, requires_grad=True)
     outer = grad(lambda z: ((z * w).sum()) ** 2)(t(X))  # 2(z·w)w, differentiable in w
     assert outer.requires_grad
+    close(mg.grad(outer.sum(), w)[0], 2 * X * Y.sum() + 2 * (X @ Y))  # d/dw of 2(z·w)Σw
+    jac = jacrev(lambda z: z * w)(t(X))
+    close(mg.grad(jac.sum(), w)[0], np.ones(4))  # Σ diag(w)
+    (vj,) = vjp(lambda z: z * w, t(X))[1](t(V))
+    close(mg.grad(vj.sum(), w)[0], V)
+    jv = jvp(lambda z: z * w, (t(X),), (t(V),))[1]
+    close(mg.grad(jv.sum(), w)[0], V)
     with mg.no_grad():
         assert not grad(cube_sum)(x).requires_grad
     assert not grad(cube_sum)(t(X)).requires_grad

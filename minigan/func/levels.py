@@ -1,9 +1,10 @@
 """What lets the function transforms nest (``grad(grad(f))``, ``jacrev(jacrev(f))``) on one
 reverse-mode engine: each transform differentiates with ``create_graph=True`` with respect to
 fresh tensors of its own, so an inner transform's results stay differentiable for the one
-around it; the outermost transform then cuts its results from the graph unless they depend on a
-tensor from outside that requires grad (then they stay differentiable, as PyTorch's do).
-The nesting depth and the fresh tensors are per thread.
+around it. The outermost transform records its derivatives only when they depend on a tensor
+from outside that requires grad (then they stay differentiable, as PyTorch's do); otherwise it
+skips the recording and cuts its results from the graph. The nesting depth and the fresh
+tensors are per thread.
 """
 from __future__ import annotations
 
@@ -44,6 +45,14 @@ class Level:
         self.keep.append(tensor)
         return tensor
 
+    def needs_graph(self, outputs: Sequence[Tensor]) -> bool:
+        """Whether the derivatives of ``outputs`` must be recorded: always inside another
+        transform; at the outermost, only when they reach an outside tensor that requires grad."""
+        return not self.outermost or (self.grad_enabled and self._reaches_outside(outputs))
+
+    def _reaches_outside(self, tensors: Sequence[Tensor]) -> bool:
+        return any(t.is_leaf and id(t) not in self.fresh for t in topological_order([t for t in tensors if t.requires_grad]))
+
     def release(self, results: Any) -> Any:
         """``results`` (a pytree) as the caller sees them: unchanged inside another transform; at
         the outermost, cut from the graph unless they depend on an outside tensor that requires grad."""
@@ -52,8 +61,7 @@ class Level:
         if not self.outermost:
             return results
         leaves, spec = tree_flatten(results)
-        tensors = [leaf for leaf in leaves if isinstance(leaf, Tensor) and leaf.requires_grad]
-        if self.grad_enabled and any(t.is_leaf and id(t) not in self.fresh for t in topological_order(tensors)):
+        if self.grad_enabled and self._reaches_outside([leaf for leaf in leaves if isinstance(leaf, Tensor)]):
             return results
         return tree_unflatten([leaf.detach() if isinstance(leaf, Tensor) else leaf for leaf in leaves], spec)
 
@@ -77,13 +85,15 @@ def level() -> Iterator[Level]:
             _local.fresh, _local.keep = set(), []
 
 
-def gradients(outputs: Sequence[Tensor], inputs: Sequence[Tensor], seeds: Sequence[Any] | None = None) -> list[Tensor]:
+def gradients(outputs: Sequence[Tensor], inputs: Sequence[Tensor], seeds: Sequence[Any] | None = None,
+              create_graph: bool = True) -> list[Tensor]:
     """The gradients of ``outputs`` (seeded with ``seeds``) with respect to ``inputs``, recorded
-    so they can be differentiated again; zeros for an input nothing depends on, as PyTorch's."""
+    (with ``create_graph``) so they can be differentiated again; zeros for an input nothing
+    depends on, as PyTorch's."""
     seeds = [None] * len(outputs) if seeds is None else list(seeds)
     kept = [(o, s) for o, s in zip(outputs, seeds) if o.requires_grad]
     found: Sequence[Tensor | None] = (None,) * len(inputs)
     if kept and inputs:
         found = grad([o for o, _ in kept], list(inputs), [s for _, s in kept], retain_graph=True,
-                     create_graph=True, allow_unused=True)
+                     create_graph=create_graph, allow_unused=True)
     return [g if g is not None else x.new_zeros(x.shape) for g, x in zip(found, inputs)]

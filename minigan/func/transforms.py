@@ -90,7 +90,7 @@ def grad_and_value(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
             if output.dim() != 0:
                 raise RuntimeError("grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor "
                                    f"with {output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?")
-            result = structure(gradients([output], fresh))
+            result = structure(gradients([output], fresh, create_graph=lvl.needs_graph([output])))
             return lvl.release((result, (output, aux)) if has_aux else (result, output))
     return wrapper
 
@@ -130,7 +130,8 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
                                    f"output[{i}] has a shape of torch.Size({list(out.shape)}).")
         with level() as inner:
             inner.adopt(lvl)
-            return inner.release(tree_unflatten(gradients(outputs, fresh, seeds), spec))
+            found = gradients(outputs, fresh, seeds, create_graph=inner.needs_graph(outputs))
+            return inner.release(tree_unflatten(found, spec))
 
     released = lvl.release((output, aux))
     return (released[0], vjp_fn, released[1]) if has_aux else (released[0], vjp_fn)
@@ -169,7 +170,7 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
         # The backward pass is linear in its seed, so zeros (no inf or nan) serve as the seed's value.
         seeds = [lvl.mark(out.new_zeros(out.shape, requires_grad=True)) for out in outputs]
         back = gradients(outputs, fresh, seeds)
-        products = tree_unflatten(gradients(back, seeds, tangent_leaves), out_spec)
+        products = tree_unflatten(gradients(back, seeds, tangent_leaves, lvl.needs_graph(back + tangent_leaves)), out_spec)
         return lvl.release((output, products, aux) if has_aux else (output, products))
 
 
@@ -179,7 +180,7 @@ def _check_chunk_size(chunk_size: Any, name: str) -> None:
         raise ValueError(f"{name}: `chunk_size` should be greater than 0.")
 
 
-def _jacobian_blocks(out: Tensor, inputs: list[Tensor]) -> list[Tensor]:
+def _jacobian_blocks(out: Tensor, inputs: list[Tensor], record: bool) -> list[Tensor]:
     """d out / d input for each input, shaped ``out.shape + input.shape``: one recorded reverse
     pass per element of ``out``, its rows stacked."""
     from .. import ops  # noqa: PLC0415 - ops sit above the levels' own imports
@@ -187,7 +188,7 @@ def _jacobian_blocks(out: Tensor, inputs: list[Tensor]) -> list[Tensor]:
     if out.numel() == 0:
         return [x.new_zeros(tuple(out.shape) + tuple(x.shape)) for x in inputs]
     flat = out.reshape(-1)
-    rows = [gradients([flat[k]], inputs) for k in range(out.numel())]
+    rows = [gradients([flat[k]], inputs, create_graph=record) for k in range(out.numel())]
     return [ops.stack([row[j] for row in rows], dim=0).reshape(tuple(out.shape) + tuple(x.shape))
             for j, x in enumerate(inputs)]
 
@@ -205,7 +206,8 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
             args, fresh, structure = _fresh_arguments(lvl, args, argnums)
             output, aux = _split_aux(func(*args, **kwargs), has_aux, "jacrev(f, ...)(*args)")
             outputs, out_spec = _tensor_outputs(output, "vjp(f, *primals)", "f(*primals)")
-            jac = tree_unflatten([structure(_jacobian_blocks(out, fresh)) for out in outputs], out_spec)
+            record = lvl.needs_graph(outputs)
+            jac = tree_unflatten([structure(_jacobian_blocks(out, fresh, record)) for out in outputs], out_spec)
             return lvl.release((jac, aux) if has_aux else jac)
     return wrapper
 
