@@ -34,6 +34,7 @@ from .kl import kl_divergence, register_kl
 from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .logistic_normal import LogisticNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
@@ -43,6 +44,7 @@ from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThr
 from .pareto import Pareto
 from .poisson import Poisson
 from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical
+from .stick_breaking import StickBreakingTransform
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, TanhTransform, Transform
@@ -57,6 +59,7 @@ __all__ = [
     "constraints", "kl", "kl_divergence", "register_kl", "transforms",
     "AbsTransform", "Cauchy", "Gumbel", "HalfCauchy", "HalfNormal", "Pareto", "PowerTransform", "StudentT", "Weibull",
     "FisherSnedecor", "InverseGamma", "Kumaraswamy", "VonMises", "GeneralizedPareto",
+    "LogisticNormal", "StickBreakingTransform",
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
     "ContinuousBernoulli", "MixtureSameFamily", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
     "RelaxedOneHotCategorical",

@@ -35,8 +35,9 @@ class TransformedDistribution(Distribution):
         if len(full) < events:
             raise ValueError(f"base_distribution needs to have shape with size at least {events}, but got {full}.")
         widened = chain.forward_shape(full)
-        if widened != full:
-            base_distribution = base_distribution.expand(widened[:len(widened) - len(base_distribution.event_shape)])
+        needed = tuple(chain.inverse_shape(widened))  # the base shape the transforms' broadcasting asks for
+        if needed != full:
+            base_distribution = base_distribution.expand(needed[:len(needed) - len(base_distribution.event_shape)])
         extra = events - len(base_distribution.event_shape)
         self.base_dist = Independent(base_distribution, extra) if extra > 0 else base_distribution
         event_dim = max(chain.codomain.event_dim, len(self.base_dist.event_shape))

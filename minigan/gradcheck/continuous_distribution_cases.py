@@ -1,6 +1,7 @@
 """Gradcheck cases for the continuous families Cauchy, HalfNormal, HalfCauchy, StudentT, Gumbel, Weibull,
-Pareto, InverseGamma, Kumaraswamy, FisherSnedecor, VonMises and GeneralizedPareto (log_prob, cdf, icdf, entropy, moments and rsample,
-each a differentiable function of the parameters) and for the KL pairs PyTorch registers for them;
+Pareto, InverseGamma, Kumaraswamy, FisherSnedecor, VonMises, GeneralizedPareto and LogisticNormal (log_prob,
+cdf, icdf, entropy, moments and rsample, each a differentiable function of the parameters), the
+stick-breaking transform, and the KL pairs PyTorch registers for them;
 minigan/gradcheck/cases.py adds them to its registry.
 
 Scales and shapes are made positive, Pareto's values lie above its scale and its alpha above 2 (so the
@@ -95,6 +96,15 @@ def _generalized_pareto_inputs(arrays: Arrays, rng: np.random.Generator) -> Arra
     return [loc, scale, xi, loc + scale * (0.1 + 1.9 * rng.random(x.shape))]
 
 
+def _logistic_normal(loc: Tensor, scale: Tensor, weights: Tensor) -> Tensor:
+    """log_prob at weights / their sum (positive weights: a point inside the simplex), and the stick-breaking
+    transform's value, inverse and log |det J| at loc."""
+    d, stick = D.LogisticNormal(loc, scale), D.StickBreakingTransform()
+    y = stick(loc)
+    return (d.log_prob(weights / weights.sum(-1, keepdim=True)).sum() + y.sum() + stick.inv(y).sum()
+            + stick.log_abs_det_jacobian(loc, y).sum())
+
+
 def _unit_values(arrays: Arrays, rng: np.random.Generator) -> Arrays:
     """(a, b, x): a and b at least 1.1 (so the mode is defined), x inside [0.1, 0.9]."""
     a, b, x = arrays
@@ -168,6 +178,8 @@ CONTINUOUS_CASES: list[OpCase] = [
           prepare=_generalized_pareto_inputs),
     _case("rsample_generalized_pareto", _rsample(D.GeneralizedPareto), [((3,), (3,), (3,))],
           prepare=lambda arrays, rng: _generalized_pareto_inputs(arrays + [arrays[0]], rng)[:3]),
+    _case("dist_logistic_normal", _logistic_normal, [((2, 3), (2, 3), (2, 4))], prepare=_positive_from(1, 2)),
+    _case("rsample_logistic_normal", _rsample(D.LogisticNormal), [((2, 3), (2, 3))], prepare=_positive_from(1)),
     _case("kl_cauchy", _kl(D.Cauchy, 2), [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),
     _case("kl_half_normal", _kl(D.HalfNormal, 1), [((3,), (3,))], prepare=_positive_from(0, 1)),
     _case("kl_gumbel_pairs", _kl_gumbel_pairs, [((3,), (3,), (3,), (3,))], prepare=_positive_from(1, 3)),

@@ -86,12 +86,13 @@ SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one 
 DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
     name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
           "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal, "
-          "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto, InverseGamma, Kumaraswamy, "
+          "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto, InverseGamma, "
+          "Kumaraswamy, LogisticNormal, "
           "FisherSnedecor, VonMises, GeneralizedPareto, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial, "
           "ContinuousBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical, OneHotCategoricalStraightThrough, "
           "MixtureSameFamily and TransformedDistribution"
     for name in ("ExponentialFamily",
-                 "LKJCholesky", "LogisticNormal",
+                 "LKJCholesky",
                  "LowRankMultivariateNormal",
                  "Wishart", "constraint_registry", "biject_to", "transform_to")
 }
