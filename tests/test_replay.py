@@ -196,6 +196,49 @@ def test_create_graph_runs_eagerly():
     assert compiled.replays == 0 and len(said) == 1 and "create_graph" in said[0]
 
 
+@pytest.mark.parametrize("kind", ["forward hook", "tensor hook"])
+def test_a_hook_registered_after_the_step_became_a_replay_is_seen(kind):
+    """The next call captures again, meets the hook and stays eager; every later call runs it."""
+    said, calls = [], []
+    net_a, eager = _net_and_step()
+    net_b, step = _net_and_step()
+    compiled = Compiled(step, log=said.append)
+    data = _data(7)
+    for x, y in data[:4]:
+        assert float(compiled(x, y)[0]) == eager(minigan.Tensor(x), minigan.Tensor(y))[0].item()
+    assert compiled.replays == 2
+    if kind == "forward hook":
+        net_b[0].register_forward_hook(lambda module, args, out: calls.append(out.shape))
+    else:
+        net_b[0].weight.register_hook(lambda grad: calls.append(grad.shape))
+    for x, y in data[4:]:
+        assert float(compiled(x, y)[0]) == eager(minigan.Tensor(x), minigan.Tensor(y))[0].item()
+    assert len(calls) == 3 and compiled.replays == 2
+    assert said[0] == "compile: step (5x4, 5x1) a hook was registered after the step was captured: capturing again"
+    assert len(said) == 2 and "runs eagerly" in said[1] and ("forward hook on Linear" in said[1] or
+                                                             "Tensor.register_hook" in said[1])
+    assert all(np.array_equal(a.array, b.array) for a, b in zip(net_a.parameters(), net_b.parameters()))
+
+
+def test_a_hook_the_step_never_meets_costs_one_capture_again():
+    said = []
+    net_a, eager = _net_and_step()
+    net_b, step = _net_and_step()
+    compiled = Compiled(step, log=said.append)
+    data = _data(8)
+    for x, y in data[:4]:
+        compiled(x, y)
+    elsewhere = minigan.zeros(2, requires_grad=True)
+    elsewhere.register_hook(lambda grad: None)
+    for x, y in data[4:]:
+        compiled(x, y)
+    for x, y in data:
+        eager(minigan.Tensor(x), minigan.Tensor(y))
+    assert compiled.replays == 2 + 2
+    assert said == ["compile: step (5x4, 5x1) a hook was registered after the step was captured: capturing again"]
+    assert all(np.array_equal(a.array, b.array) for a, b in zip(net_a.parameters(), net_b.parameters()))
+
+
 @pytest.mark.parametrize("settings", [dict(minibatch_std=True), dict(spectral_norm=True), dict(lr_d=1e-3, lr_g=5e-4)])
 def test_the_options_against_mode_collapse_replay_bit_for_bit_or_step_eagerly(tmp_path, settings):
     """The minibatch-std feature and two learning rates replay; spectral normalisation, whose

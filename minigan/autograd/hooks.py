@@ -17,16 +17,37 @@ tensor it reaches (minigan/autograd/engine.py). A hooked tensor carries a :class
 
 Hooks run inside the backward pass, under its grad mode: with ``create_graph=True`` they receive (and
 may return) tensors that carry a graph, and what they return is differentiated again. A step captured
-by ``minigan.compile`` that meets a hook runs eagerly, and says so.
+by ``minigan.compile`` that meets a hook runs eagerly, and says so; one already replaying captures
+itself again when a hook is registered later (:func:`hooks_registered`).
 """
 from __future__ import annotations
 
 import itertools
 from typing import Any, Callable
 
-__all__ = ["HookMethods", "RemovableHandle", "TensorHooks", "add_hook"]
+__all__ = ["HookMethods", "RemovableHandle", "TensorHooks", "add_hook", "hooks_registered"]
 
-_keys = itertools.count()  # one key per registration, never reused, so a stale handle removes nothing
+
+class _Keys:
+    """One key per registration, never reused, so a stale handle removes nothing; ``latest``, the
+    last one given, tells a compiled step whether any hook was registered since it last ran."""
+
+    def __init__(self) -> None:
+        self._count = itertools.count()
+        self.latest = -1
+
+    def take(self) -> int:
+        self.latest = next(self._count)
+        return self.latest
+
+
+_keys = _Keys()
+
+
+def hooks_registered() -> int:
+    """A number that changes whenever a hook of any kind (on a tensor, a module, every module, or a
+    state_dict) is registered, in any thread: ``minigan.compile`` compares it once per replay."""
+    return _keys.latest
 
 
 class RemovableHandle:
@@ -49,7 +70,7 @@ def add_hook(table: dict[int, Callable[..., Any]], hook: Callable[..., Any], pre
     """Put ``hook`` in ``table`` (last, or first with ``prepend``); its handle removes it."""
     if not callable(hook):
         raise TypeError(f"{name}: the hook must be callable, got {type(hook).__name__}")
-    key = next(_keys)
+    key = _keys.take()
     if prepend:  # first to run: rebuild the table in place, so existing handles stay valid
         later = list(table.items())
         table.clear()

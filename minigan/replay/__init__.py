@@ -13,8 +13,9 @@ The first two calls of each are eager (both are recorded and must agree); a step
 replayed - ``create_graph`` or ``autograd.grad`` (R1, WGAN-GP), a step that reads values it
 computed outside the ops, a branch that went two ways, a device other than the CPU, a hook (a
 Module's forward or backward hook, a tensor's ``register_hook`` or post-accumulate hook) - stays
-eager for that signature, and says why once through ``log``. A hook registered after the step
-became a replay is not seen: register hooks before the first call.
+eager for that signature, and says why once through ``log``. A hook registered between two calls
+(anywhere: one number, minigan/autograd/hooks.py's ``hooks_registered``, read once per replay) makes
+the next call capture again, and say so; a capture that meets the hook then stays eager.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import logging
 from typing import Any, Callable
 
 from minigan.autograd import Tensor, recording
+from minigan.autograd.hooks import hooks_registered
 from minigan.backends import cpu_kernel_mode, matmul_kernel
 
 from .capture import Recorder, differences
@@ -47,14 +49,34 @@ class Compiled:
         self.name = name or getattr(step, "__name__", "step")
         self.entries: dict[Any, Any] = {}  # signature -> Recorder (one capture so far), Program or _EAGER
         self.replays = 0
+        self.hooks = hooks_registered()  # as of the end of the last call
 
     def __call__(self, *inputs: Any, **branches: Any) -> tuple[Any, ...]:
         key = (tuple(sorted(branches.items())), cpu_kernel_mode(), matmul_kernel(),
                tuple((type(a), a.shape, a.dtype) for a in inputs))
         entry = self.entries.get(key)
+        if hooks_registered() != self.hooks:  # the one check a replay pays
+            self._forget_replays(key)
+            entry = self.entries.get(key)
         if type(entry) is Program:
             self.replays += 1
             return entry.replay(inputs)
+        try:
+            return self._run(key, entry, inputs, branches)
+        finally:  # hooks the step registers itself are seen by its capture
+            self.hooks = hooks_registered()
+
+    def _forget_replays(self, key: Any) -> None:
+        """A hook was registered since the last call, which a replay would skip: capture again."""
+        stale = [k for k, entry in self.entries.items() if type(entry) is Program]
+        if stale:
+            self._say(key, "a hook was registered after the step was captured: capturing again")
+        for k in stale:
+            del self.entries[k]
+        self.hooks = hooks_registered()
+
+    def _run(self, key: Any, entry: Any, inputs: tuple[Any, ...], branches: dict[str, Any]) -> tuple[Any, ...]:
+        """A call that is not a replay: eager, or one of the two captures."""
         if entry is _EAGER:
             return self._eager(inputs, branches)
         if str(self.device) != "cpu":
