@@ -90,6 +90,28 @@ def test_mixture_values_are_pytorchs():
     close(d.mean, [1.15, -0.15]), close(d.variance, [1.7525, 2.7525])
 
 
+def test_continuous_bernoulli_kl_pairs_are_pytorchs():
+    kl, inf = D.kl_divergence, math.inf
+    p = D.ContinuousBernoulli(t([0.2, 0.4995, 0.8]))
+    close(kl(p, D.ContinuousBernoulli(t([0.6, 0.3, 0.5]))), [0.12866151363677, 0.029595073570914, 0.076414452803359])
+    close(kl(p, D.Exponential(t([0.5, 1.0, 3.0]))), [0.963568726918878, 0.49983349995565, 0.813759602801804])
+    close(kl(p, D.Normal(t([0.0, 0.5, 2.0]), t([1.0, 0.3, 2.0]))), [1.108579391111273, 0.177928920236985, 1.938810314621574])
+    close(kl(p, D.Uniform(t([-0.5, 0.0, -1.0]), t([1.5, 2.0, 1.0]))), [0.769561633363304, inf, inf])
+    close(kl(D.Uniform(t([0.1, 0.0, 0.3]), t([0.9, 0.5, 1.0])), p), [0.301974399444093, inf, inf])
+    close(kl(D.Beta(t([2.0]), t([3.0])), D.ContinuousBernoulli(t([0.3, 0.4]))), [0.179912987001155, 0.201200860081037])
+    close(kl(p, D.Pareto(t([1.0, 1.0, 1.0]), 2.0)), [inf] * 3)
+    for other in (D.Normal(t([0.5, 0.5]), 1.0), D.Exponential(t([1.0, 2.0])), D.Gamma(t([1.0, 2.0]), 1.0),
+                  D.Gumbel(t([0.0, 1.0]), 1.0), D.Laplace(t([0.0, 1.0]), 1.0), D.Pareto(t([1.0, 2.0]), 1.0)):
+        close(kl(other, D.ContinuousBernoulli(t([0.3, 0.4]))), [inf, inf])
+
+
+def test_continuous_bernoulli_kl_is_the_integral_of_the_log_ratio():
+    x = (np.arange(20000) + 0.5) / 20000
+    p, q = D.ContinuousBernoulli(t([0.1, 0.7])), D.ContinuousBernoulli(t([0.6, 0.4995]))
+    lp, lq = p.log_prob(t(x[:, None])).numpy(), q.log_prob(t(x[:, None])).numpy()
+    close(D.kl_divergence(p, q), (np.exp(lp) * (lp - lq)).mean(0), rtol=1e-7)
+
+
 # ---------------------------------------------------------------------------- closed forms and draws
 def test_continuous_bernoulli_is_a_density_with_its_moments():
     """The density integrates to 1 and its first two moments are mean and variance (midpoint rule)."""

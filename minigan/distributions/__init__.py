@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
-from . import constraints, kl, kl_discrete, transforms
+from . import constraints, kl, kl_continuous_bernoulli, kl_discrete, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial

@@ -295,4 +295,11 @@ DISTRIBUTION_CASES: list[OpCase] = [
         + _rsample(D.ContinuousBernoulli)(probs).sum()),
            [((), (3,), (3,))], prepare=lambda arrays, rng: [np.abs(arrays[0]) + 0.3, arrays[1],
                                                             _continuous_bernoulli_inputs(arrays, rng)[1]]),
+    _case("kl_continuous_bernoulli", lambda logits, probs, loc, a: (
+        D.kl_divergence(D.ContinuousBernoulli(logits=logits), D.ContinuousBernoulli(probs))
+        + D.kl_divergence(D.ContinuousBernoulli(probs), D.Normal(loc, a))
+        + D.kl_divergence(D.Beta(a, a + 1.0), D.ContinuousBernoulli(logits=logits))),
+           [((3,), (3,), (3,), (3,))],
+           prepare=lambda arrays, rng: [arrays[0], _continuous_bernoulli_inputs(arrays[:3], rng)[1], arrays[2],
+                                        np.abs(arrays[3]) + 0.5]),
 ]
