@@ -58,6 +58,11 @@ def test_stick_breaking_values_inverse_and_log_det():
     close(t.log_abs_det_jacobian(x, y), [STICK_LOG_DET])
     assert t.forward_shape((2, 3)) == (2, 4) and t.inverse_shape((2, 4)) == (2, 3) and t.event_dim == 1
     assert t.bijective and t == D.StickBreakingTransform()
+    from minigan.distributions.transforms import AbsTransform, PowerTransform, StickBreakingTransform
+    assert (AbsTransform, PowerTransform, StickBreakingTransform) == (
+        D.AbsTransform, D.PowerTransform, D.StickBreakingTransform)  # PyTorch's path to them
+    with pytest.raises(AttributeError, match="has no attribute 'SoftmaxTransform'"):
+        D.transforms.SoftmaxTransform
     assert repr(t.domain) == "IndependentConstraint(Real(), 1)" and repr(t.codomain) == "Simplex()"
 
 

@@ -4,7 +4,7 @@ and some GANs use, with PyTorch's constructors (``probs=`` or ``logits=``...), s
 ``expand``, argument and sample validation, and ``kl_divergence``/``register_kl``.
 
 Draws come from the Generator that ``minigan.manual_seed`` seeds (so a seed fixes them), not from
-PyTorch's stream. The families PyTorch has and minigan lacks (StudentT, Poisson, Wishart, the other transforms...)
+PyTorch's stream. The families PyTorch has and minigan lacks (Wishart, LKJCholesky, the other transforms...)
 say so in one line."""
 from __future__ import annotations
 

@@ -9,9 +9,11 @@ TanhTransform: y = tanh x, ln|J| = 2 (ln 2 - x - softplus(-2x)) (= ln(1 - tanh^2
 ComposeTransform([f1, f2, ...]): y = ...f2(f1(x)), ln|J| the sum of the parts' at their own inputs.
 
 ``cache_size=1`` keeps the last (x, y) pair, so inverting a y the transform made returns its x exactly
-(a saturated tanh or sigmoid cannot be inverted otherwise), as PyTorch's."""
+(a saturated tanh or sigmoid cannot be inverted otherwise), as PyTorch's. AbsTransform, PowerTransform
+(elementwise_transforms.py) and StickBreakingTransform (stick_breaking.py) are reached here too."""
 from __future__ import annotations
 
+import importlib
 import math
 import numbers
 from typing import Any, Sequence
@@ -371,3 +373,15 @@ class ComposeTransform(Transform):
     def __repr__(self) -> str:
         inner = ",\n    ".join(repr(part) for part in self.parts)
         return f"ComposeTransform(\n    {inner}\n)"
+
+
+_ELSEWHERE = {"AbsTransform": "elementwise_transforms", "PowerTransform": "elementwise_transforms",
+              "StickBreakingTransform": "stick_breaking"}
+
+
+def __getattr__(name: str) -> Any:
+    """The transforms kept in files of their own (they build on this file's Transform), also reached by
+    PyTorch's path ``torch.distributions.transforms.<name>``; imported when first asked for."""
+    if name not in _ELSEWHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__package__}.{_ELSEWHERE[name]}"), name)
