@@ -360,6 +360,9 @@ def test_shapes_expand_and_supports():
         if not isinstance(d, D.FisherSnedecor):
             close(wide.entropy()[3], d.entropy().numpy())
     assert D.Cauchy(0.0, 1.0).batch_shape == () and repr(D.HalfNormal(1.0)) == "HalfNormal()"
+    cauchy, half = D.Cauchy(m([0.0, 1.0], grad=True), 1.0), D.HalfCauchy(m([1.0, 2.0], grad=True))
+    for undefined in (cauchy.mean, cauchy.variance, half.mean, half.variance):  # constants, as PyTorch's
+        assert undefined.shape == (2,) and not undefined.requires_grad
     assert repr(D.Pareto(1.0, 2.0).support) == "GreaterThanEq(lower_bound=1.0)"
     assert repr(D.HalfNormal(1.0).support) == "GreaterThanEq(lower_bound=0.0)"
     assert repr(D.Weibull(1.0, 2.0).support) == "GreaterThan(lower_bound=0.0)"

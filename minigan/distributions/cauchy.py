@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..autograd import Tensor
+from ..autograd import Tensor, as_tensor
 from ..ops import atan, log, log1p, tan
 from .location_scale import LocationScale
 from .utils import draws
@@ -21,11 +21,11 @@ class Cauchy(LocationScale):
 
     @property
     def mean(self) -> Tensor:
-        return self.loc * math.nan
+        return as_tensor(math.nan, like=self.loc).expand(self.batch_shape)
 
     @property
     def variance(self) -> Tensor:
-        return self.loc * 0.0 + math.inf
+        return as_tensor(math.inf, like=self.loc).expand(self.batch_shape)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         u = draws("uniform", self._extended_shape(sample_shape), self.loc)

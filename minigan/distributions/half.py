@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..autograd import Tensor
+from ..autograd import Tensor, as_tensor
 from ..ops import where
 from . import constraints
 from .cauchy import Cauchy
@@ -81,8 +81,8 @@ class HalfCauchy(_Half):
 
     @property
     def mean(self) -> Tensor:
-        return self.scale * 0.0 + math.inf
+        return as_tensor(math.inf, like=self.scale).expand(self.batch_shape)
 
     @property
     def variance(self) -> Tensor:
-        return self.scale * 0.0 + math.inf
+        return as_tensor(math.inf, like=self.scale).expand(self.batch_shape)
