@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import minigan as mg
-from minigan.func import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, vjp
+from minigan.func import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize, vjp
 
 RNG = np.random.default_rng(11)
 A = RNG.standard_normal((3, 4))
@@ -142,6 +142,27 @@ def test_vjp_and_jvp_take_pytrees_and_aux():
     close(jv[0], 2 * X * V)
     close(jv[1], np.exp(X) * V)
     assert aux == "aux"
+
+
+def test_linearize_gives_jvp_at_the_primals_without_calling_again():
+    calls = []
+
+    def f(x, y):
+        calls.append(1)
+        return {"a": x.sin() * y}
+    out, jvp_fn = linearize(f, t(X), t(Y))
+    close(out["a"], np.sin(X) * Y)
+    close(jvp_fn(t(V), t(np.zeros(4)))["a"], np.cos(X) * Y * V)
+    close(jvp_fn(t(np.zeros(4)), t(V))["a"], np.sin(X) * V)
+    assert len(calls) == 1 and not out["a"].requires_grad
+    with pytest.raises(RuntimeError) as raised:
+        jvp_fn(t(V))
+    assert str(raised.value) == ("Expected the tangents TreeSpec(tuple, None, [*]) to have the same argspec as the "
+                                 "primals TreeSpec(tuple, None, [*,\n  *])")
+    with pytest.raises(RuntimeError) as raised:
+        jvp_fn(t(V), t(np.ones(2)))
+    assert str(raised.value) == ("tangent:1 with shape torch.Size([2]) in flattened pytree doesn't match the shape "
+                                 "torch.Size([4]) of the corresponding primal.")
 
 
 # ------------------------------------------------------------------------------------------ jacobians

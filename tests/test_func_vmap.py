@@ -13,7 +13,7 @@ import pytest
 
 import minigan as mg
 from minigan import nn
-from minigan.func import functional_call, grad, stack_module_state, vmap
+from minigan.func import functional_call, grad, replace_all_batch_norm_modules_, stack_module_state, vmap
 
 RNG = np.random.default_rng(5)
 
@@ -232,6 +232,26 @@ def test_nn_utils_stateless_spelling_warns_as_pytorch_s_and_gives_the_same():
                                            "`torch.func.functional_call` instead which is a drop-in replacement.$"):
         out = nn.utils.stateless.functional_call(layer, {"weight": t(w)}, (t(x),))
     close(out, w @ x + layer.bias.detach().numpy())
+
+
+def test_replace_all_batch_norm_modules_drops_the_running_statistics():
+    model = nn.Sequential(nn.Linear(3, 3), nn.BatchNorm1d(3), nn.Sequential(nn.BatchNorm2d(3))).double()
+    assert replace_all_batch_norm_modules_(model) is model
+    for bn in (model[1], model[2][0]):
+        assert bn.running_mean is None and bn.running_var is None and bn.num_batches_tracked is None
+        assert not bn.track_running_stats and list(bn.state_dict()) == ["weight", "bias"]
+    x = RNG.standard_normal((4, 3))
+    model[1].eval()  # still the batch's statistics
+    close(model[1](t(x)), (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5))
+
+
+def test_torch_func_names_minigan_lacks_say_so():
+    import minigan.func
+
+    with pytest.raises(mg.UnsupportedFeatureError, match="^torch.func.functionalize is not supported by minigan"):
+        minigan.func.functionalize  # noqa: B018
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        minigan.func.no_such_name  # noqa: B018
 
 
 def test_the_module_is_restored_when_the_call_raises():

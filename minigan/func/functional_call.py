@@ -1,6 +1,6 @@
 """``torch.func.functional_call`` and ``stack_module_state``: a module called with tensors in
 place of its parameters and buffers, and the state of several like modules stacked (for
-``vmap`` over an ensemble).
+``vmap`` over an ensemble); ``replace_all_batch_norm_modules_``.
 """
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Any, Sequence
 
 from .. import ops
 from ..autograd import Tensor
-from ..nn import Module
+from ..nn import BatchNorm1d, Module
 from ..nn.utils.stateless import _call
 
-__all__ = ["functional_call", "stack_module_state"]
+__all__ = ["functional_call", "stack_module_state", "replace_all_batch_norm_modules_"]
 
 
 def functional_call(module: Module, parameter_and_buffer_dicts: Any, args: Any = None, kwargs: dict | None = None,
@@ -48,3 +48,15 @@ def stack_module_state(models: Sequence[Module]) -> tuple[dict[str, Tensor], dic
     params = stacked([dict(m.named_parameters()) for m in models], True)
     buffers = stacked([dict(m.named_buffers()) for m in models], False)
     return params, buffers
+
+
+def replace_all_batch_norm_modules_(root: Module) -> Module:
+    """Make every BatchNorm in ``root`` (1d, 2d, 3d) normalise with its batch's statistics in
+    training and in evaluation: its running statistics become None and ``track_running_stats``
+    False, in place, as PyTorch's does before a ``vmap`` over batch norm. Returns ``root``."""
+    for module in root.modules():
+        if isinstance(module, BatchNorm1d):
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                module.register_buffer(name, None)
+            module.track_running_stats = False
+    return root

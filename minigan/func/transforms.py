@@ -1,4 +1,4 @@
-"""``torch.func``'s derivative transforms: grad, grad_and_value, vjp, jvp, jacrev, jacfwd, hessian.
+"""``torch.func``'s derivative transforms: grad, grad_and_value, vjp, jvp, linearize, jacrev, jacfwd, hessian.
 
 Each takes a function and gives a function (or, for vjp and jvp, values) with PyTorch's
 structure: arguments and outputs may be pytrees (tuples, lists, dicts of tensors), ``argnums``
@@ -16,7 +16,7 @@ from ..autograd import Tensor
 from .levels import Level, gradients, level
 from .pytree import tree_flatten, tree_unflatten
 
-__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian"]
+__all__ = ["grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "hessian"]
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -164,14 +164,45 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
                                f"Tensor, this is not supported. Tensor is of size {list(p.shape)} while the given "
                                f"forward gradient is of size {list(t.shape)}.")
     with level() as lvl:
-        fresh = [lvl.fresh_input(leaf) for leaf in primal_leaves]
-        output, aux = _split_aux(func(*tree_unflatten(fresh, spec)), has_aux, where)
-        outputs, out_spec = _tensor_outputs(output, where, "f(*primals)")
-        # The backward pass is linear in its seed, so zeros (no inf or nan) serve as the seed's value.
-        seeds = [lvl.mark(out.new_zeros(out.shape, requires_grad=True)) for out in outputs]
-        back = gradients(outputs, fresh, seeds)
+        output, aux, out_spec, seeds, back = _recorded_backward(lvl, func, primal_leaves, spec, has_aux, where)
         products = tree_unflatten(gradients(back, seeds, tangent_leaves, lvl.needs_graph(back + tangent_leaves)), out_spec)
         return lvl.release((output, products, aux) if has_aux else (output, products))
+
+
+def _recorded_backward(lvl: Level, func: Callable[..., Any], primal_leaves: list[Any], spec: Any, has_aux: bool,
+                       where: str) -> tuple[Any, Any, Any, list[Tensor], list[Tensor]]:
+    """``func`` called on fresh primals, and its backward pass recorded from seeds that require
+    grad: (output, aux, the output's structure, the seeds, the pass's result). The pass is linear
+    in its seed, so zeros (no inf or nan) serve as the seed values."""
+    fresh = [lvl.fresh_input(leaf) for leaf in primal_leaves]
+    output, aux = _split_aux(func(*tree_unflatten(fresh, spec)), has_aux, where)
+    outputs, out_spec = _tensor_outputs(output, where, "f(*primals)")
+    seeds = [lvl.mark(out.new_zeros(out.shape, requires_grad=True)) for out in outputs]
+    return output, aux, out_spec, seeds, gradients(outputs, fresh, seeds)
+
+
+def linearize(func: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
+    """``(func(*primals), jvp_fn)``: ``jvp_fn(*tangents)`` is :func:`jvp`'s product at ``primals``
+    without calling ``func`` again. minigan records the backward pass once and differentiates it
+    in its seed for each call (the double-backward trick), where PyTorch traces the forward mode."""
+    primal_leaves, spec = tree_flatten(primals)
+    with level() as lvl:
+        output, _, out_spec, seeds, back = _recorded_backward(lvl, func, primal_leaves, spec, False, "linearize(f, *primals)")
+
+    def jvp_fn(*tangents: Any) -> Any:
+        tangent_leaves, tangent_spec = tree_flatten(tangents)
+        if tangent_spec != spec:
+            raise RuntimeError(f"Expected the tangents {tangent_spec} to have the same argspec as the primals {spec}")
+        for i, (p, t) in enumerate(zip(primal_leaves, tangent_leaves)):
+            if not isinstance(t, Tensor) or t.shape != p.shape:
+                got = f"shape torch.Size({list(t.shape)})" if isinstance(t, Tensor) else f"type {type(t)}"
+                raise RuntimeError(f"tangent:{i} with {got} in flattened pytree doesn't match the shape "
+                                   f"torch.Size({list(p.shape)}) of the corresponding primal.")
+        with level() as inner:
+            inner.adopt(lvl)
+            found = gradients(back, seeds, tangent_leaves, inner.needs_graph(back + tangent_leaves))
+            return inner.release(tree_unflatten(found, out_spec))
+    return lvl.release(output), jvp_fn
 
 
 # --------------------------------------------------------------------------------------- jacobians
