@@ -235,6 +235,24 @@ def test_pytorchs_values_written_out():
                                                         0.29124870896339417, -0.09269676357507706], rtol=1e-5, atol=1e-6)
 
 
+def test_a_last_label_equal_to_the_blank_gets_pytorchs_gradient():
+    """Labels equal to the blank (0): PyTorch 2.14.1's loss and gradient, copied from its output. Where
+    a sequence's last label is the blank, PyTorch's gradient at its last frame leaves out the final
+    blank's share (frame 3 of sequence 0, frame 2 of sequence 1)."""
+    x = minigan.tensor(log_softmax_np((np.sin(np.arange(24) * 0.9) * 1.5).reshape(4, 2, 3)), requires_grad=True)
+    loss = F.ctc_loss(x, [[2, 0], [0, 0]], [4, 3], [2, 1], reduction="sum")
+    loss.backward()
+    np.testing.assert_allclose(loss.item(), 1.4309458898453289, rtol=1e-13)
+    np.testing.assert_allclose(x.grad.numpy(), [
+        [[-0.06880765899655705, 0.37884197250965684, -0.3100343135130995],
+         [-0.28200684212961435, 0.19472913745859285, 0.08727770467102143]],
+        [[0.0005032347803604204, 0.22159371852321005, -0.2220969533035706],
+         [-0.355120423971768, 0.27933355549093014, 0.07578686848083789]],
+        [[-0.2827947767913015, 0.19926816042329945, 0.08352661636800196],
+         [-0.145122019106511, 0.4524078244854214, 0.1927141946210894]],
+        [[-0.3772707932754365, 0.21868340002825218, 0.3102075716370509], [0.0, 0.0, 0.0]]], rtol=1e-11, atol=1e-15)
+
+
 # ------------------------------------------------------------------ bad input: one line each
 def _call(**changes):
     args = dict(log_probs=minigan.tensor(log_softmax_np(np.zeros((4, 2, 3)))), targets=[[1, 2], [1, 1]],

@@ -99,10 +99,13 @@ def _labels(log_probs: Tensor, padded: np.ndarray, input_lengths: np.ndarray, ta
     skip_next[:, :-2] = skip[:, 2:]
     frame = np.arange(frames)[:, None, None]
     last = input_lengths[None, :, None] - 1
+    last_label = padded[np.arange(batch), np.maximum(target_lengths - 1, 0)] if padded.shape[1] else np.full(batch, -1)
     arrays = {
         "extended": extended, "inside": inside, "skip": skip, "skip_next": skip_next,
         "first": (places < 2) & inside,
         "end_blank": places == 2 * label_count,
+        # the final blank, when the last label is the blank too: PyTorch's gradient leaves out its share
+        "unshared": (places == 2 * label_count) & (label_count > 0) & (last_label == blank)[:, None],
         "end_label": (places == 2 * label_count - 1) & (label_count > 0),
         "frame": frame, "sequence": np.arange(batch)[None, :, None],
         "last_frame": frame == last, "before_last": frame < last, "frames": frame <= last,
@@ -130,10 +133,12 @@ def ctc_loss(log_probs: Tensor, targets: Any, input_lengths: Any, target_lengths
     (see minigan/ops/ctc.py). Second derivatives are refused, as PyTorch has none: here at the backward
     with create_graph=True, where PyTorch refuses the second backward itself.
 
-    Where minigan differs: labels outside [0, C) raise (PyTorch reads past its array); a label equal to
-    the blank gives PyTorch's loss, but where a sequence's last label is the blank PyTorch's gradient at
-    its last frame leaves out one place's share and minigan's keeps it; an entry of log_probs at -inf
-    gets gradient 0 (PyTorch's is NaN); unbatched lengths may be plain ints."""
+    A label equal to the blank gives PyTorch's loss and gradient; where a sequence's last label is the
+    blank, that gradient leaves out the final blank's share at the sequence's last frame, as PyTorch's
+    does, so there it is not the derivative of the loss.
+
+    Where minigan differs: labels outside [0, C) raise (PyTorch reads past its array); an entry of
+    log_probs at -inf gets gradient 0 (PyTorch's is NaN); unbatched lengths may be plain ints."""
     check_reduction(_NAME, reduction)
     if not isinstance(log_probs, Tensor):
         raise TypeError(f"{_NAME}: log_probs must be a Tensor, got {type(log_probs).__name__}")

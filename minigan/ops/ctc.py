@@ -65,7 +65,9 @@ def forward_arrivals(emitted: Any, labels: dict[str, Any]) -> tuple[Any, Any]:
 
 def occupancy_gradient(log_probs: Any, emitted: Any, arrivals: Any, log_p: Any, labels: dict[str, Any]) -> Any:
     """PyTorch's gradient of -ln p with respect to log_probs, (T, N, C): y_t(k) minus the share of p
-    through class k at frame t (the beta recursion), for t before each sequence's length, else 0."""
+    through class k at frame t (the beta recursion), for t before each sequence's length, else 0. Where
+    the last label is the blank, PyTorch leaves out the final blank's share at the last frame, and so
+    does this (labels["unshared"])."""
     backend = backend_of(log_probs)
     xp = backend.xp
     frames = emitted.shape[0]
@@ -81,8 +83,10 @@ def occupancy_gradient(log_probs: Any, emitted: Any, arrivals: Any, log_p: Any, 
                              xp.where(labels["before_last"][t, ...], onward, never))
         beta = departure + emitted[t, ...]
         shares[t] = xp.exp(arrivals[t, ...] + beta - shift)
+    stacked = xp.stack(shares)
+    stacked = xp.where(labels["last_frame"] & labels["unshared"], xp.zeros_like(stacked), stacked)  # as PyTorch's
     by_class = xp.zeros_like(log_probs)  # the share of each place, summed onto its class
-    backend.scatter_add(by_class, (labels["frame"], labels["sequence"], labels["extended"][None, ...]), xp.stack(shares))
+    backend.scatter_add(by_class, (labels["frame"], labels["sequence"], labels["extended"][None, ...]), stacked)
     return xp.where(labels["frames"], xp.exp(log_probs) - by_class, xp.zeros_like(log_probs))
 
 
