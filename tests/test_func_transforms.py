@@ -5,6 +5,7 @@ nesting (grad(grad(f)), jacrev(jacrev(f)), a closed-over variable in a nested gr
 stay differentiable, and PyTorch's messages for bad input (written out from PyTorch 2.14.1)."""
 from __future__ import annotations
 
+import threading
 from collections import namedtuple
 
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 import minigan as mg
 from minigan.func import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize, vjp
+from minigan.func.pytree import tree_flatten, tree_unflatten
 
 RNG = np.random.default_rng(11)
 A = RNG.standard_normal((3, 4))
@@ -212,6 +214,35 @@ def test_polynomial_derivatives_match_their_closed_forms(coefficients, points):
     d2 = 2 * c[2] + 6 * c[3] * xs
     np.testing.assert_allclose(grad(p)(t(xs)).numpy(), d1, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(hessian(p)(t(xs)).numpy(), np.diag(d2), rtol=1e-10, atol=1e-10)
+
+
+trees = st.recursive(st.integers(), lambda inner: st.one_of(
+    st.tuples(inner, inner), st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("abc"), inner, max_size=3)),
+    max_leaves=8)
+
+
+@settings(max_examples=50, deadline=None)
+@given(trees)
+def test_a_pytree_flattens_to_its_leaves_in_order_and_back(tree):
+    leaves, spec = tree_flatten(tree)
+    assert tree_unflatten(leaves, spec) == tree and spec.num_leaves == len(leaves)
+    assert tree_flatten(tree_unflatten(list(range(len(leaves))), spec))[1] == spec
+
+
+def test_nested_transforms_in_threads_keep_their_own_levels():
+    results = {}
+
+    def work(k):
+        results[k] = [grad(lambda x: grad(cube_sum)(x).sum())(t(X * k)).numpy() for _ in range(20)]
+    threads = [threading.Thread(target=work, args=(k,)) for k in (1.0, 2.0, 3.0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for k, values in results.items():
+        for value in values:
+            np.testing.assert_allclose(value, 6 * X * k, rtol=1e-12)
+    assert len(results) == 3
 
 
 # ---------------------------------------------------------------------------------- PyTorch's errors
