@@ -123,7 +123,9 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
     a tuple matching them, nested as they are; None leaves an argument unmapped; keyword arguments
     are never mapped), the results stacked at ``out_dims``. It runs ``func`` once per index and
     stacks the results (minigan has no batching rules); ``chunk_size`` changes nothing in the
-    values. ``randomness`` is watched on minigan's default Generator only."""
+    values. An output whose ``out_dims`` entry is None must be the same at every index: minigan
+    compares the values, where PyTorch refuses any output computed from a mapped input.
+    ``randomness`` is watched on minigan's default Generator only."""
     if randomness not in _RANDOMNESS:
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")
     if chunk_size is not None and not (isinstance(chunk_size, int) and chunk_size > 0):
