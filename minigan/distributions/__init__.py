@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
-from . import constraints, kl, kl_continuous_bernoulli, kl_discrete, transforms
+from . import constraints, kl, kl_continuous_bernoulli, kl_discrete, kl_low_rank, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -34,6 +34,7 @@ from .kl import kl_divergence, register_kl
 from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .low_rank_multivariate_normal import LowRankMultivariateNormal
 from .logistic_normal import LogisticNormal
 from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
@@ -62,7 +63,7 @@ __all__ = [
     "LogisticNormal", "StickBreakingTransform",
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
     "ContinuousBernoulli", "MixtureSameFamily", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
-    "RelaxedOneHotCategorical",
+    "RelaxedOneHotCategorical", "LowRankMultivariateNormal",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

@@ -215,6 +215,19 @@ def _mixture(logits: Tensor, loc: Tensor, scale: Tensor, x: Tensor) -> Tensor:
     return d.log_prob(x) + d.cdf(x) + d.mean * d.variance
 
 
+def _low_rank(loc: Tensor, W: Tensor, diag: Tensor, x: Tensor) -> Tensor:
+    d = D.LowRankMultivariateNormal(loc, W, diag)
+    return (d.log_prob(x) + d.entropy() + d.variance.sum(-1) + d.precision_matrix.sum((-2, -1))
+            + d.scale_tril.sum((-2, -1)))
+
+
+def _low_rank_kl(loc: Tensor, W: Tensor, diag: Tensor, a: Tensor) -> Tensor:
+    """The low-rank law against a dense one and against itself shifted, both ways round."""
+    low, dense = D.LowRankMultivariateNormal(loc, W, diag), _mvn_of(loc.flip(-1), a)
+    shifted = D.LowRankMultivariateNormal(loc * 0.5, W.flip(-2), diag.flip(-1))
+    return D.kl_divergence(low, dense) + D.kl_divergence(dense, low) + D.kl_divergence(low, shifted)
+
+
 def _mvn_of(loc: Tensor, a: Tensor) -> Any:
     return D.MultivariateNormal(loc, covariance_matrix=_covariance(a))
 
@@ -302,4 +315,10 @@ DISTRIBUTION_CASES: list[OpCase] = [
            [((3,), (3,), (3,), (3,))],
            prepare=lambda arrays, rng: [arrays[0], _continuous_bernoulli_inputs(arrays[:3], rng)[1], arrays[2],
                                         np.abs(arrays[3]) + 0.5]),
+    _case("dist_low_rank_mvn", _low_rank, [((2, 3), (3, 2), (3,), (4, 1, 3))], prepare=_positive_from(2),
+           layouts=DISTINCT_LAYOUTS),
+    _case("kl_low_rank_mvn", _low_rank_kl, [((3,), (3, 2), (3,), (3, 3))], prepare=_positive_from(2),
+           layouts=DISTINCT_LAYOUTS),
+    _case("rsample_low_rank_mvn", _rsample(D.LowRankMultivariateNormal), [((2, 3), (3, 2), (3,))],
+           prepare=_positive_from(2), layouts=DISTINCT_LAYOUTS),
 ]

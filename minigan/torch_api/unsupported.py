@@ -90,10 +90,9 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
           "Kumaraswamy, LogisticNormal, "
           "FisherSnedecor, VonMises, GeneralizedPareto, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial, "
           "ContinuousBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical, OneHotCategoricalStraightThrough, "
-          "MixtureSameFamily and TransformedDistribution"
+          "MixtureSameFamily, LowRankMultivariateNormal and TransformedDistribution"
     for name in ("ExponentialFamily",
                  "LKJCholesky",
-                 "LowRankMultivariateNormal",
                  "Wishart", "constraint_registry", "biject_to", "transform_to")
 }
 
