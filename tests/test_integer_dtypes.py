@@ -1,4 +1,4 @@
-"""Integer and bool tensors under min and under ``**``: PyTorch's dtypes and values, written out."""
+"""Integer and bool tensors under min, under ``**`` and in ``where``: PyTorch's dtypes and values, written out."""
 import numpy as np
 import pytest
 
@@ -38,3 +38,27 @@ def test_float_power_still_differentiates():
     x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     (x ** 3).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [3.0, 12.0, 27.0])
+
+
+def test_power_zero_has_gradient_zero_even_at_zero():
+    # PyTorch: d(x ** 0)/dx = 0 everywhere, and so the second derivative of x ** 1 is 0 at x = 0
+    # (p * x ** (p - 1) would read 0 * 0 ** -1 = NaN there, with a divide-by-zero warning).
+    x = torch.tensor([0.0, 2.0, -3.0], requires_grad=True)
+    (first,) = torch.grad((x ** 0).sum(), x)
+    np.testing.assert_array_equal(first.numpy(), [0.0, 0.0, 0.0])
+    (slope,) = torch.grad((x ** 1).sum(), x, create_graph=True)
+    np.testing.assert_array_equal(slope.numpy(), [1.0, 1.0, 1.0])
+    (curvature,) = torch.grad(slope.sum(), x)
+    np.testing.assert_array_equal(curvature.numpy(), [0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("a, b, dtype, values", [
+    (1.0, 0.0, torch.float32, [1.0, 0.0]),
+    (1, 0, torch.int64, [1, 0]),
+    (True, False, torch.bool, [True, False]),
+    (1, 0.5, torch.float32, [1.0, 0.5]),
+    (True, 2, torch.int64, [1, 2]),
+])
+def test_where_of_two_python_numbers_takes_pytorchs_dtype(a, b, dtype, values):
+    picked = torch.where(torch.tensor([True, False]), a, b)
+    assert picked.dtype == dtype and picked.tolist() == values

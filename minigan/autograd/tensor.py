@@ -435,7 +435,7 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
     """
     if isinstance(value, Tensor):
         return value
-    dtype = like.dtype if like is not None else DEFAULT_DTYPE
+    dtype = like.dtype if like is not None else np.dtype(DEFAULT_DTYPE)
     if isinstance(value, (int, float, bool, np.generic)):
         if dtype.kind != "f" and not isinstance(value, (bool, np.bool_)):  # an integer or bool Tensor beside
             dtype = np.dtype(DEFAULT_DTYPE) if isinstance(value, (float, np.floating)) else (

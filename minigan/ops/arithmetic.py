@@ -8,7 +8,7 @@ import numpy as np
 
 from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor, unbroadcast
 from ..autograd.function import Context, Function
-from .operands import ShapeError, _check_broadcast, _pair, _xp
+from .operands import ShapeError, _check_broadcast, _constant, _pair, _xp
 from .elementwise import log
 from .shape import transpose
 
@@ -98,7 +98,8 @@ class Neg(Function):
 
 
 class PowScalar(Function):
-    """f = a ** p for a constant p;  df/da = p * a ** (p - 1)."""
+    """f = a ** p for a constant p;  df/da = p * a ** (p - 1), and 0 for p = 0 (as PyTorch's, also at
+    a = 0, where a ** -1 is inf: so x ** 1 has a second derivative of 0 there too)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, exponent: float) -> Any:
@@ -108,6 +109,8 @@ class PowScalar(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         (a,) = ctx.inputs
         p = ctx.options["exponent"]
+        if p == 0:  # new zeros, not grad * 0: PyTorch's gradient is 0 even where grad is NaN or inf
+            return (_constant(_xp(grad.array).zeros_like(grad.array)),)
         if p == 2:  # the common square: avoid pow for speed and exactness
             return (grad * a * 2.0,)
         return (grad * pow(a, p - 1) * p,)

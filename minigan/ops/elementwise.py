@@ -262,8 +262,17 @@ def minimum(a: Any, b: Any) -> Tensor:
     return Minimum.apply(*_pair(a, b))
 
 
+def _lone_number(value: bool | int | float) -> Tensor:
+    """A Python number as PyTorch types it alone: bool, int64 or the default float32."""
+    dtype = np.bool_ if isinstance(value, bool) else np.int64 if isinstance(value, int) else np.float32
+    return Tensor._make(np.asarray(value, dtype), False, None)
+
+
 def where(condition: Any, a: Any, b: Any) -> Tensor:
-    """Pick ``a`` where ``condition`` holds, else ``b`` (``condition`` is a boolean array)."""
+    """Pick ``a`` where ``condition`` holds, else ``b`` (``condition`` is a boolean array). Two
+    Python numbers give PyTorch's dtype: bool of two bools, int64 of ints, float32 with a float."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor) and isinstance(a, (bool, int, float)):
+        a = _lone_number(a)
     a, b = _pair(a, b)
     condition = condition.array if isinstance(condition, Tensor) else condition
     backend = backend_of(a.array)
