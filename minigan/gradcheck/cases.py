@@ -105,6 +105,7 @@ OP_CASES: list[OpCase] = [
     OpCase("div", lambda a, b: a / b, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=lambda arrs, rng: [arrs[0], off_zero([arrs[1]], rng)[0]]),
     OpCase("neg", lambda a: -a, [((3, 3),)]),
     OpCase("pow_scalar", lambda a: a**3, [((3, 3),), ((5,),)]),
+    OpCase("pow_zero_and_one", lambda a: a**1 * 2.0 + a**0, [((3, 3),)]),  # p = 0's zero gradient, second order too
     OpCase("pow_fractional", lambda a: a**1.5, [((3, 3),)], prepare=positive),
     OpCase("pow_tensor", lambda a, b: a**b, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=positive),
     OpCase("matmul", lambda a, b: a @ b, [((3, 4), (4, 5)), ((4,), (4, 5)), ((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4, 2)), ((2, 3, 4), (2, 4, 5)), ((1, 3, 4), (2, 4, 2))]),
