@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
-from . import constraints, kl, kl_continuous_bernoulli, kl_discrete, kl_low_rank, transforms
+from . import constraints, kl, kl_continuous_bernoulli, kl_discrete, kl_exponential_family, kl_low_rank, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -22,6 +22,7 @@ from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .elementwise_transforms import AbsTransform, PowerTransform
 from .exponential import Exponential
+from .exponential_family import ExponentialFamily
 from .fisher_snedecor import FisherSnedecor
 from .gamma import Chi2, Gamma
 from .generalized_pareto import GeneralizedPareto
@@ -63,7 +64,7 @@ __all__ = [
     "LogisticNormal", "StickBreakingTransform",
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
     "ContinuousBernoulli", "MixtureSameFamily", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
-    "RelaxedOneHotCategorical", "LowRankMultivariateNormal",
+    "RelaxedOneHotCategorical", "LowRankMultivariateNormal", "ExponentialFamily",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

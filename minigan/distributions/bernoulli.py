@@ -12,16 +12,17 @@ import numpy as np
 from ..autograd import Tensor, no_grad
 from ..backends import to_numpy
 from ..nn.losses import binary_cross_entropy_with_logits
+from ..ops import softplus
 from ..torch_api.generators import default_generator
 from . import constraints
 from .binary import BinarySpelling
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .utils import broadcast_all, placed
 
 __all__ = ["Bernoulli"]
 
 
-class Bernoulli(BinarySpelling, Distribution):
+class Bernoulli(BinarySpelling, ExponentialFamily):
     """Coin flips, batched: ``probs`` the chance of a 1 (in [0, 1]), or ``logits`` its log-odds."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -34,6 +35,17 @@ class Bernoulli(BinarySpelling, Distribution):
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Bernoulli":
         return self._expand_spelling(tuple(batch_shape))
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.logits,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return softplus(x)
+
+    @property
+    def _mean_carrier_measure(self) -> float:
+        return 0.0
 
     @property
     def mean(self) -> Tensor:

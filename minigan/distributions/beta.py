@@ -10,16 +10,16 @@ import numbers
 from typing import Any
 
 from ..autograd import Tensor, tensor
-from ..ops import stack
+from ..ops import lgamma, stack
 from . import constraints
 from .dirichlet import Dirichlet
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .utils import broadcast_all
 
 __all__ = ["Beta"]
 
 
-class Beta(Distribution):
+class Beta(ExponentialFamily):
     """The beta law of ``concentration1`` and ``concentration0`` (numbers or Tensors, broadcast, positive)."""
 
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
@@ -46,6 +46,13 @@ class Beta(Distribution):
     @property
     def concentration0(self) -> Tensor:
         return self._dirichlet.concentration[..., 1]
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        return lgamma(x) + lgamma(y) - lgamma(x + y)
 
     @property
     def mean(self) -> Tensor:

@@ -14,16 +14,16 @@ from typing import Any
 
 from ..autograd import Tensor
 from ..nn.losses import binary_cross_entropy_with_logits
-from ..ops import abs, log, log1p, where
+from ..ops import abs, expm1, log, log1p, where
 from . import constraints
 from .binary import BinarySpelling
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .utils import broadcast_all, clamp_probs, draws, lazy_property, logits_to_probs
 
 __all__ = ["ContinuousBernoulli"]
 
 
-class ContinuousBernoulli(BinarySpelling, Distribution):
+class ContinuousBernoulli(BinarySpelling, ExponentialFamily):
     """A value in [0, 1] whose density is the Bernoulli likelihood p^x (1 - p)^(1 - x), normalised."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -62,6 +62,22 @@ class ContinuousBernoulli(BinarySpelling, Distribution):
         closed = log(abs(log1p(-cut) - log(cut))) - where(cut <= 0.5, log1p(-2.0 * below), log(2.0 * above - 1.0))
         x = (self.probs - 0.5).square()
         return where(self._stable(), closed, math.log(2.0) + (4.0 / 3.0 + 104.0 / 45.0 * x) * x)
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.logits,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """A(l) = log((e^l - 1) / l); l / 2 + l^2 / 24 - l^4 / 2880 where l is within ``lims`` - 1/2 of 0."""
+        low, high = self._lims[0] - 0.5, self._lims[1] - 0.5
+        stable = (x <= low) | (x >= high)
+        cut = where(stable, x, low)
+        closed = log(abs(expm1(cut))) - log(abs(cut))
+        return where(stable, closed, 0.5 * x + x.square() / 24.0 - x.square().square() / 2880.0)
+
+    @property
+    def _mean_carrier_measure(self) -> float:
+        return 0.0
 
     @property
     def mean(self) -> Tensor:

@@ -21,14 +21,14 @@ from ..autograd import Tensor
 from ..backends import to_numpy
 from ..ops import clamp, digamma, lgamma, where, xlogy
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .standard_gamma import standard_gamma
 from .utils import placed, tensor_parameter
 
 __all__ = ["Dirichlet"]
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """The Dirichlet law of ``concentration`` (a Tensor of at least one dimension, positive; the last
     dimension indexes the K categories, the others the batch)."""
 
@@ -45,6 +45,13 @@ class Dirichlet(Distribution):
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Dirichlet":
         shape = tuple(batch_shape)
         return self._expanded(shape, {"concentration": self.concentration.expand(shape + self._event_shape)})
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.concentration,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return lgamma(x).sum(-1) - lgamma(x.sum(-1))
 
     @property
     def mean(self) -> Tensor:

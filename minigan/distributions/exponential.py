@@ -10,13 +10,13 @@ from typing import Any
 from ..autograd import Tensor
 from ..ops import expm1, log, log1p
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .utils import broadcast_all, draws
 
 __all__ = ["Exponential"]
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """The exponential law of rate ``rate`` (a number or a Tensor), mean 1 / rate."""
 
     arg_constraints = {"rate": constraints.positive}
@@ -30,6 +30,17 @@ class Exponential(Distribution):
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Exponential":
         shape = tuple(batch_shape)
         return self._expanded(shape, {"rate": self.rate.expand(shape)})
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (-self.rate,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return -log(-x)
+
+    @property
+    def _mean_carrier_measure(self) -> float:
+        return 0.0
 
     @property
     def mean(self) -> Tensor:

@@ -15,14 +15,14 @@ import numpy as np
 from ..autograd import Tensor
 from ..ops import clamp, digamma, gammainc, lgamma, log, xlogy
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .standard_gamma import standard_gamma
 from .utils import broadcast_all
 
 __all__ = ["Chi2", "Gamma"]
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """The gamma law of shape ``concentration`` (alpha) and ``rate`` (beta), numbers or Tensors, broadcast."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
@@ -38,6 +38,17 @@ class Gamma(Distribution):
         shape = tuple(batch_shape)
         return self._expanded(shape, {"concentration": self.concentration.expand(shape),
                                       "rate": self.rate.expand(shape)})
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (self.concentration - 1.0, -self.rate)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        return lgamma(x + 1.0) + (x + 1.0) * log(-y.reciprocal())
+
+    @property
+    def _mean_carrier_measure(self) -> float:
+        return 0.0
 
     @property
     def mean(self) -> Tensor:

@@ -8,6 +8,7 @@ import math
 
 from ..autograd import Tensor
 from ..ops import erf, erfinv, log
+from .exponential_family import ExponentialFamily
 from .location_scale import LocationScale
 
 __all__ = ["Normal"]
@@ -15,10 +16,23 @@ __all__ = ["Normal"]
 _HALF_LOG_TWO_PI = 0.5 * math.log(2.0 * math.pi)
 
 
-class Normal(LocationScale):
+class Normal(LocationScale, ExponentialFamily):
     """The normal law of mean ``loc`` and standard deviation ``scale`` (numbers or Tensors, broadcast)."""
 
     _noise = "normal"
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        """(mu / sigma^2, -1 / (2 sigma^2))."""
+        precision = self.scale.square().reciprocal()
+        return (self.loc * precision, -0.5 * precision)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        return -0.25 * x.square() / y + 0.5 * log(-math.pi / y)
+
+    @property
+    def _mean_carrier_measure(self) -> float:
+        return 0.0
 
     @property
     def stddev(self) -> Tensor:

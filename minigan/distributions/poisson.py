@@ -3,7 +3,7 @@
 log p(k) = k log lambda - lambda - lgamma(k + 1),  mean = variance = lambda, mode floor(lambda).
 
 A rate of 0 is allowed (all mass at 0). Draws come from the default Generator; they have no gradient.
-PyTorch has no closed-form entropy for it, and neither has minigan."""
+An ExponentialFamily (eta = log lambda, A = e^eta); PyTorch has no entropy for it, and neither has minigan."""
 from __future__ import annotations
 
 import numbers
@@ -13,16 +13,16 @@ import numpy as np
 
 from ..autograd import Tensor, no_grad
 from ..backends import to_numpy
-from ..ops import floor, lgamma, xlogy
+from ..ops import exp, floor, lgamma, log, xlogy
 from ..torch_api.generators import default_generator
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .utils import broadcast_all, placed
 
 __all__ = ["Poisson"]
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """Counts of events at the mean rate ``rate`` (lambda >= 0), a number or Tensor."""
 
     arg_constraints = {"rate": constraints.nonnegative}
@@ -35,6 +35,13 @@ class Poisson(Distribution):
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Poisson":
         shape = tuple(batch_shape)
         return self._expanded(shape, {"rate": self.rate.expand(shape)})
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        return (log(self.rate),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return exp(x)
 
     @property
     def mean(self) -> Tensor:

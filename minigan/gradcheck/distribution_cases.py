@@ -13,7 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import distributions as D
-from ..distributions import transforms as T
+from ..distributions import kl_exponential_family, transforms as T
 from ..autograd import Tensor, tensor
 from ..distributions.standard_gamma import GammaQuantileStep
 from ..ops import tril
@@ -228,6 +228,13 @@ def _low_rank_kl(loc: Tensor, W: Tensor, diag: Tensor, a: Tensor) -> Tensor:
     return D.kl_divergence(low, dense) + D.kl_divergence(dense, low) + D.kl_divergence(low, shifted)
 
 
+def _bregman(concentration: Tensor, rate: Tensor) -> Tensor:
+    """The ExponentialFamily fallback's KL from a fixed Gamma to Gamma(concentration, rate) (it
+    differentiates in q only, as PyTorch's), by the Bregman divergence of its log-normaliser."""
+    fixed = D.Gamma(_like([0.8, 2.0, 1.3], rate), _like([1.5, 0.6, 1.0], rate))
+    return kl_exponential_family.bregman_kl(fixed, D.Gamma(concentration, rate))
+
+
 def _mvn_of(loc: Tensor, a: Tensor) -> Any:
     return D.MultivariateNormal(loc, covariance_matrix=_covariance(a))
 
@@ -321,4 +328,5 @@ DISTRIBUTION_CASES: list[OpCase] = [
            layouts=DISTINCT_LAYOUTS),
     _case("rsample_low_rank_mvn", _rsample(D.LowRankMultivariateNormal), [((2, 3), (3, 2), (3,))],
            prepare=_positive_from(2), layouts=DISTINCT_LAYOUTS),
+    _case("kl_exponential_family", _bregman, [((3,), (3,))], prepare=_positive_from(0, 1)),
 ]

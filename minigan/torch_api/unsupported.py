@@ -90,9 +90,8 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
           "Kumaraswamy, LogisticNormal, "
           "FisherSnedecor, VonMises, GeneralizedPareto, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial, "
           "ContinuousBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical, OneHotCategoricalStraightThrough, "
-          "MixtureSameFamily, LowRankMultivariateNormal and TransformedDistribution"
-    for name in ("ExponentialFamily",
-                 "LKJCholesky",
+          "MixtureSameFamily, LowRankMultivariateNormal, ExponentialFamily and TransformedDistribution"
+    for name in ("LKJCholesky",
                  "Wishart", "constraint_registry", "biject_to", "transform_to")
 }
 
