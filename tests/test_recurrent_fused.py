@@ -129,9 +129,14 @@ def _functions(kind: str) -> list[str]:
     return [ctx.function.__name__ for ctx in recorded_contexts(output)]
 
 
-def test_a_step_is_one_fused_op_for_a_gru_and_two_for_an_lstm():
+def test_a_step_is_one_fused_op_for_an_lstm_and_a_gru():
     lstm, gru = _functions("LSTM"), _functions("GRU")
-    assert lstm.count("LSTMCellState") == lstm.count("LSTMCellOutput") == 4 and "Sigmoid" not in lstm
+    # an LSTM layer's step takes in the recurrent linear too: only the input projection is a LinearAct
+    assert lstm.count("LSTMStep") == 4 and lstm.count("LinearAct") == 1 and "LSTMCellState" not in lstm
+    assert "Sigmoid" not in lstm and "Add" not in lstm
+    with_projection = [ctx.function.__name__ for ctx in recorded_contexts(
+        nn.LSTM(2, 3, proj_size=2)(minigan.randn(4, 1, 2, requires_grad=True))[0])]
+    assert with_projection.count("LSTMCellState") == 4 and "LSTMStep" not in with_projection
     assert gru.count("GRUCellUpdate") == 4 and "Sigmoid" not in gru
     with minigan.fusion(False):  # the composite, every op in sight
         assert "LSTMCellState" not in _functions("LSTM") and _functions("LSTM").count("Sigmoid") == 12
@@ -152,6 +157,12 @@ def test_float32_stays_float32(kind):
      r"^lstm_cell: the gates must be \(\*, 4 \* H\) for a state \(\*, H\) = \(2, 2\), got \(2, 7\)$"),
     (lambda: ops.gru_cell(minigan.zeros(2, 6), minigan.zeros(3, 6), minigan.zeros(2, 2)),
      r"^gru_cell: the gates must be \(\*, 3 \* H\) for a state \(\*, H\) = \(2, 2\), got \(2, 6\), \(3, 6\)$"),
+    (lambda: ops.lstm_step(minigan.zeros(2, 8), minigan.zeros(2, 3), minigan.zeros(8, 2)),
+     r"^lstm_step: expected x_gates \(N, 4H\), hc \(N, 2H\), weight_hh \(4H, H\) and bias_hh \(4H,\), "
+     r"got \(2, 8\), \(2, 3\), \(8, 2\)$"),
+    (lambda: ops.lstm_step(minigan.zeros(2, 8), minigan.zeros(2, 4), minigan.zeros(8, 2), minigan.zeros(4)),
+     r"got \(2, 8\), \(2, 4\), \(8, 2\), \(4,\)$"),
+    (lambda: ops.lstm_step(minigan.zeros(8), minigan.zeros(4), minigan.zeros(8, 2)), r"got \(8,\), \(4,\), \(8, 2\)$"),
 ])
 def test_gates_of_the_wrong_shape_raise_one_line(call, message):
     with pytest.raises(ValueError, match=message):

@@ -11,6 +11,10 @@ A packed sequence holds its steps time-major, longest sequence first: step t is 
 ``batch_sizes[t]`` rows of the state. Forward in time the batch shrinks, and the rows of the
 sequences that have ended are set aside as their final state; backward in time it grows, and each
 sequence joins at its own last step with its initial state.
+
+An LSTM without projections carries its state through both loops as one Tensor [h | c] and takes
+each step as one op (``ops.lstm_step``, the recurrent linear included); the h half of every step is
+sliced off once at the end.
 """
 from __future__ import annotations
 
@@ -61,8 +65,23 @@ def zeros_state(like: Tensor, shape: tuple[int, ...]) -> Tensor:
     return Tensor._make(backend.asarray(np.zeros(shape, dtype=backend.numpy_dtype(like.dtype))), False, None)
 
 
-def _advance(mode: str, x_proj: Tensor, state: Any, weights: tuple[Tensor | None, ...]) -> Any:
-    """``step``, then for an LSTM with projections h = W_hr (o * tanh(c))."""
+def _whole_steps(mode: str, weights: tuple[Tensor | None, ...]) -> bool:
+    """Whether an LSTM's steps are each one op (ops.lstm_step), its state carried as [h | c]:
+    with fusion on and no projection."""
+    return mode == "LSTM" and weights[4] is None and ops.is_fusion_enabled()
+
+
+def _halves(hc: Tensor) -> tuple[Tensor, Tensor]:
+    """(h, c) from [h | c] along the last axis."""
+    width = hc.shape[-1] // 2
+    return hc[..., :width], hc[..., width:]
+
+
+def _advance(mode: str, x_proj: Tensor, state: Any, weights: tuple[Tensor | None, ...], whole: bool) -> Any:
+    """``step`` (``lstm_step`` on [h | c] when whole), then for an LSTM with projections
+    h = W_hr (o * tanh(c))."""
+    if whole:
+        return ops.lstm_step(x_proj, state, weights[1], weights[3])
     state = step(mode, x_proj, state, weights[1], weights[3])
     if weights[4] is not None:
         state = (ops.linear(state[0], weights[4]), state[1])
@@ -76,11 +95,14 @@ def run_padded(mode: str, x: Tensor, state: Any, weights: tuple[Tensor | None, .
     length, batch = x.shape[0], x.shape[1]
     x_proj = ops.linear(x.reshape(length * batch, x.shape[2]), weights[0], weights[2])
     x_steps = ops.unbind(x_proj.reshape(length, batch, x_proj.shape[1]), 0)  # backward: one stack
+    whole = _whole_steps(mode, weights)
+    state = ops.cat(list(state), axis=1) if whole else state
     steps = []
     for t in (reversed(range(length)) if reverse else range(length)):
-        state = _advance(mode, x_steps[t], state, weights)
-        steps.append(state[0] if mode == "LSTM" else state)
-    return ops.stack(steps[::-1] if reverse else steps, axis=0), state
+        state = _advance(mode, x_steps[t], state, weights, whole)
+        steps.append(state[0] if mode == "LSTM" and not whole else state)
+    output = ops.stack(steps[::-1] if reverse else steps, axis=0)
+    return (_halves(output)[0], _halves(state)) if whole else (output, state)
 
 
 def _rows(state: Any, start: int, stop: int) -> Any:
@@ -105,6 +127,8 @@ def run_packed(mode: str, x: Tensor, initial: Any, weights: tuple[Tensor | None,
     (sizes[0] rows, in the packed order): (its h at every step, packed as x, each sequence's last
     state). sizes: the PackedSequence's batch_sizes, as ints."""
     x_steps = ops.parts(ops.linear(x, weights[0], weights[2]), sizes, 0)
+    whole = _whole_steps(mode, weights)
+    initial = ops.cat(list(initial), axis=1) if whole else initial
     held = sizes[-1] if reverse else sizes[0]
     state = _rows(initial, 0, held) if reverse else initial
     steps, ended = [], []
@@ -116,7 +140,8 @@ def run_packed(mode: str, x: Tensor, initial: Any, weights: tuple[Tensor | None,
             ended.append(_rows(state, rows, held))
             state = _rows(state, 0, rows)
         held = rows
-        state = _advance(mode, x_steps[t], state, weights)
-        steps.append(state[0] if mode == "LSTM" else state)
+        state = _advance(mode, x_steps[t], state, weights, whole)
+        steps.append(state[0] if mode == "LSTM" and not whole else state)
     ended.append(state)
-    return ops.cat(steps[::-1] if reverse else steps, axis=0), _join(ended[::-1])
+    output, final = ops.cat(steps[::-1] if reverse else steps, axis=0), _join(ended[::-1])
+    return (_halves(output)[0], _halves(final)) if whole else (output, final)

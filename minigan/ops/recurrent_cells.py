@@ -13,7 +13,11 @@ sigmoid and H the hidden size:
 
 The engine's Functions have one output each. The LSTM's two results are two ops of one output
 each, the second reading the first's c': no split into parts (minigan/ops/parts.py), whose
-bookkeeping would cost more ops per step than it saves.
+bookkeeping would cost more ops per step than it saves. A layer's LSTM step instead carries its
+state as one Tensor [h | c] (N, 2H) and is one op with the recurrent linear inside:
+
+          [h' | c'] from x_gates = W_ih x + b_ih and gates = x_gates + W_hh h + b_hh
+                                                           LSTMStep(x_gates, hc, W_hh, b_hh)
 
 Each formula below is written once, over a namespace ``F`` of the formulas in minigan/formulas.py
 (σ, tanh and their derivatives read off the output) and a ``join`` along the last axis: forward
@@ -28,6 +32,8 @@ from ..autograd import Tensor, is_grad_enabled
 from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .activations import TENSOR_FORMULAS
+from .arithmetic import matmul
+from .fused import linear
 from .operands import _constant
 from .shape import concatenate
 
@@ -181,6 +187,62 @@ class GRUCellUpdate(Function):
         return _wrapped((join(d_gi), join(d_gh), d_h), ctx.needs_input_grad)
 
 
+class LSTMStep(Function):
+    """f = [h' | c'], one whole LSTM step from x_gates = W_ih x + b_ih (N, 4H) and the state
+    hc = [h | c] (N, 2H): a = x_gates + h W_hh^T + b_hh, then c' and h' as LSTMCellState and
+    LSTMCellOutput. With g = [g_h | g_c], dc = g_c + g_h σ(a_o) tanh'(c') and
+    da = [dc tanh(a_g) σ'(a_i) | dc c σ'(a_f) | dc σ(a_i) tanh'(a_g) | g_h tanh(c') σ'(a_o)]:
+    df/dx_gates = da, df/dhc = [da W_hh | dc σ(a_f)], df/dW_hh = da^T h, df/db_hh = da's column sums.
+
+    A recurrent layer's time step is then this op and the step's slice of the projected input:
+    two graph nodes where the linear, the add and the two cell ops made five."""
+
+    fuses = "LSTM step"
+
+    @staticmethod
+    def forward(ctx: Context, x_gates: Any, hc: Any, weight_hh: Any, *bias_hh: Any) -> Any:
+        backend = backend_of(x_gates)
+        width = hc.shape[-1] // 2
+        h_part = backend.matmul(hc[:, :width], weight_hh.T)
+        gates = x_gates + (h_part + bias_hh[0] if bias_hh else h_part)
+        c_new, (i, f, g) = _lstm_state(backend.F, gates, hc[:, width:])
+        h_new, (o, t) = _lstm_output(backend.F, gates[:, 3 * width:], c_new)
+        ctx.save_for_backward(i, f, g, o, t)
+        return backend.xp.concat([h_new, c_new], axis=-1)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        needs = ctx.needs_input_grad
+        if is_grad_enabled():  # create_graph: recompute the gates from the inputs, recorded
+            x_gates, hc, weight_hh = ctx.inputs[:3]
+            width = hc.shape[-1] // 2
+            gates = x_gates + linear(hc[:, :width], weight_hh, *ctx.inputs[3:])
+            c_new, activated = _lstm_state(TENSOR_FORMULAS, gates, hc[:, width:])
+            activated += _lstm_output(TENSOR_FORMULAS, gates[:, 3 * width:], c_new)[1]
+            grads = _lstm_step_grads(_on_tensors()[:2], matmul, grad, hc, weight_hh, activated, needs)
+            return _needed(grads + [grads[0].sum(axis=0)] if len(needs) == 4 else grads, needs)
+        hc = ctx.inputs[1].array
+        backend = backend_of(hc)
+        grads = _lstm_step_grads(_on_arrays(hc)[:2], backend.matmul, grad.array, hc, ctx.inputs[2].array,
+                                 ctx.saved, needs)
+        return _wrapped(grads + [backend.xp.sum(grads[0], axis=0)] if len(needs) == 4 else grads, needs)
+
+
+def _lstm_step_grads(on: tuple[Any, Callable], product: Callable[[Any, Any], Any], grad: Any, hc: Any,
+                     weight_hh: Any, activated: Sequence[Any], needs: Sequence[bool]) -> list[Any]:
+    """LSTMStep's [dL/da, dL/dhc, dL/dW_hh] from grad = dL/d[h' | c'], with dL/da = dL/dx_gates and
+    dL/db_hh its column sums; on: (F, join). The products are made only where needed (a
+    placeholder stands where not)."""
+    F, join = on
+    width = hc.shape[-1] // 2
+    i, f, g, o, t = activated
+    d_o, d_c_new = _lstm_output_grads(F, grad[:, :width], o, t)
+    d_i, d_f, d_g, d_c = _lstm_state_grads(F, grad[:, width:] + d_c_new, hc[:, width:], i, f, g)
+    d_gates = join([d_i, d_f, d_g, d_o])
+    return [d_gates, join([product(d_gates, weight_hh), d_c]) if needs[1] else d_c,
+            product(d_gates.T, hc[:, :width]) if needs[2] else d_gates]
+
+
 # ============================================================== the wrappers
 def _check(name: str, count: int, state: Tensor, *gates: Tensor) -> None:
     """One line unless every gates Tensor is (*, count * H) for the state's (*, H)."""
@@ -197,6 +259,19 @@ def lstm_cell(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     _check("lstm_cell", 4, c, gates)
     c_new = LSTMCellState.apply(gates, c)
     return LSTMCellOutput.apply(gates, c_new), c_new
+
+
+def lstm_step(x_gates: Tensor, hc: Tensor, weight_hh: Tensor, bias_hh: Tensor | None = None) -> Tensor:
+    """One whole LSTM step [h' | c'] (N, 2H) from x_gates = W_ih x + b_ih (N, 4H), the state
+    [h | c] (N, 2H), the recurrent weight W_hh (4H, H) and bias b_hh (4H,), as one op (LSTMStep)."""
+    tensors = (x_gates, hc, weight_hh) + (() if bias_hh is None else (bias_hh,))
+    rows, width = (hc.shape[0], hc.shape[1] // 2) if hc.ndim == 2 else (0, 0)
+    want = [(rows, 4 * width), (rows, 2 * width), (4 * width, width), (4 * width,)]
+    if hc.ndim != 2 or any(tuple(t.shape) != shape for t, shape in zip(tensors, want)):
+        shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
+        raise ValueError(f"lstm_step: expected x_gates (N, 4H), hc (N, 2H), weight_hh (4H, H) and bias_hh (4H,), "
+                         f"got {shapes}")
+    return LSTMStep.apply(*tensors)
 
 
 def gru_cell(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
