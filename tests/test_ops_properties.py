@@ -847,6 +847,15 @@ def _(data):
     return Drawn(ops.gru_cell, [gi, gh, h], (1.0 - z) * n + z * h)
 
 
+@prop(ops.LSTMStep)
+def _(data):
+    rows, hidden = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    x_gates, hc = values(data, (rows, 4 * hidden)), values(data, (rows, 2 * hidden))
+    weight, bias = values(data, (4 * hidden, hidden), -1.0, 1.0), values(data, (4 * hidden,))
+    h_new, c_new = _lstm_by_hand(x_gates + hc[:, :hidden] @ weight.T + bias, hc[:, hidden:])
+    return Drawn(ops.lstm_step, [x_gates, hc, weight, bias], np.concatenate([h_new, c_new], -1))
+
+
 # ------------------------------------------------------------------ torch.special (normal, gamma, bessel, log_forms)
 def _digamma_by_hand(a: np.ndarray) -> np.ndarray:
     """psi(x) = psi(x + N) - sum_k<N 1/(x + k), N = 1000, psi(y) ~ ln y - 1/(2y) - 1/(12y^2) for y >= 1000;

@@ -240,6 +240,8 @@ OP_CASES += [
 OP_CASES += [
     OpCase("lstm_cell", lambda g, c: ops.concatenate(list(ops.lstm_cell(g, c)), -1), [((2, 8), (2, 2)), ((12,), (3,))]),
     OpCase("gru_cell", ops.gru_cell, [((2, 6), (2, 6), (2, 2)), ((9,), (9,), (3,))]),
+    OpCase("lstm_step", ops.lstm_step, [((2, 8), (2, 4), (8, 2), (8,)), ((3, 4), (3, 2), (4, 1), (4,))]),
+    OpCase("lstm_step_no_bias", lambda g, hc, w: ops.lstm_step(g, hc, w), [((2, 8), (2, 4), (8, 2))]),
 ]
 
 
