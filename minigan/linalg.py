@@ -4,9 +4,10 @@ lstsq, pinv, matrix_rank, matrix_power, multi_dot, vecdot, diagonal, cond, vecto
 norm, cross, matmul, lu_factor, lu_factor_ex, lu, lu_solve, matrix_exp, inv_ex, solve_ex, tensorinv,
 tensorsolve, vander and householder_product, batched over leading dimensions, with their gradients
 (minigan/ops/linalg.py, svd.py, qr.py, cholesky.py, eigh.py, triangular.py, pinv.py,
-linalg_compositions.py, linalg_norms.py, lu.py, matrix_exp.py, linalg_extras.py). A singular matrix, or
+linalg_compositions.py, linalg_norms.py, lu.py, matrix_exp.py, linalg_extras.py); and ldl_factor,
+ldl_factor_ex and ldl_solve, without gradients as in PyTorch (minigan/ops/ldl.py). A singular matrix, or
 one that is not positive-definite for cholesky, raises :class:`LinAlgError`, a RuntimeError, as
-PyTorch's. The functions minigan lacks (eig, eigvals, ldl_factor, ldl_solve) say so in one line."""
+PyTorch's. The functions minigan lacks (eig, eigvals: complex results) say so in one line."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -23,6 +24,7 @@ from .ops.linalg_extras import (
     without_singular,
 )
 from .ops.linalg_norms import matrix_norm, norm, vector_norm
+from .ops.ldl import ldl_factor, ldl_factor_ex, ldl_solve
 from .ops.lu import lu, lu_factor, lu_factor_ex, lu_solve
 from .ops.matrix_exp import matrix_exp
 from .ops.pinv import lstsq, matrix_rank, pinv
@@ -35,7 +37,8 @@ from .torch_api.unsupported import LINALG as _UNSUPPORTED, module_getattr as _mo
 __all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "svd", "svdvals", "qr", "cholesky", "cholesky_ex", "eigh",
            "eigvalsh", "solve_triangular", "lstsq", "pinv", "matrix_rank", "matrix_power", "multi_dot", "vecdot",
            "diagonal", "cond", "vector_norm", "matrix_norm", "norm", "cross", "matmul", "lu_factor", "lu_factor_ex", "lu",
-           "lu_solve", "matrix_exp", "inv_ex", "solve_ex", "tensorinv", "tensorsolve", "vander", "householder_product"]
+           "lu_solve", "matrix_exp", "inv_ex", "solve_ex", "tensorinv", "tensorsolve", "vander", "householder_product", "ldl_factor",
+           "ldl_factor_ex", "ldl_solve"]
 
 #: What ``solve_ex`` returns, as ``torch.return_types.linalg_solve_ex``: ``.result``, ``.info``.
 SolveExResult = namedtuple("linalg_solve_ex", ["result", "info"])

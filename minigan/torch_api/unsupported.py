@@ -73,12 +73,13 @@ FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not to
 }
 
 LINALG: Mapping[str, str] = {  # torch.linalg
-    **{name: "this linear-algebra function (complex eigenvalues, or the LDL factorisation); minigan.linalg has "
-             "inv, inv_ex, det, slogdet, solve, solve_ex, svd, svdvals, qr, cholesky, cholesky_ex, eigh, eigvalsh, "
-             "solve_triangular, lstsq, pinv, matrix_rank, matrix_power, matrix_exp, lu, lu_factor, lu_factor_ex, "
-             "lu_solve, householder_product, tensorinv, tensorsolve, vander, multi_dot, vecdot, diagonal, cond, "
-             "vector_norm, matrix_norm, norm and cross"
-       for name in ("eig", "eigvals", "ldl_factor", "ldl_factor_ex", "ldl_solve")},
+    **{name: "eigenvalues of a general matrix, which are complex (minigan has no complex dtypes); minigan.linalg "
+             "has eigh and eigvalsh for symmetric matrices, and inv, inv_ex, det, slogdet, solve, solve_ex, svd, "
+             "svdvals, qr, cholesky, cholesky_ex, ldl_factor, ldl_factor_ex, ldl_solve, solve_triangular, lstsq, "
+             "pinv, matrix_rank, matrix_power, matrix_exp, lu, lu_factor, lu_factor_ex, lu_solve, "
+             "householder_product, tensorinv, tensorsolve, vander, multi_dot, vecdot, diagonal, cond, vector_norm, "
+             "matrix_norm, norm and cross"
+       for name in ("eig", "eigvals")},
 }
 
 SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one of its functions
