@@ -856,6 +856,17 @@ def _(data):
     return Drawn(ops.lstm_step, [x_gates, hc, weight, bias], np.concatenate([h_new, c_new], -1))
 
 
+@prop(ops.GRUStep)
+def _(data):
+    rows, hidden = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
+    gi, h = values(data, (rows, 3 * hidden)), values(data, (rows, hidden))
+    weight, bias = values(data, (3 * hidden, hidden), -1.0, 1.0), values(data, (3 * hidden,))
+    (i_r, i_z, i_n), (h_r, h_z, h_n) = np.split(gi, 3, axis=-1), np.split(h @ weight.T + bias, 3, axis=-1)
+    r, z = 1.0 / (1.0 + np.exp(-(i_r + h_r))), 1.0 / (1.0 + np.exp(-(i_z + h_z)))
+    n = np.tanh(i_n + r * h_n)
+    return Drawn(ops.gru_step, [gi, h, weight, bias], (1.0 - z) * n + z * h)
+
+
 # ------------------------------------------------------------------ torch.special (normal, gamma, bessel, log_forms)
 def _digamma_by_hand(a: np.ndarray) -> np.ndarray:
     """psi(x) = psi(x + N) - sum_k<N 1/(x + k), N = 1000, psi(y) ~ ln y - 1/(2y) - 1/(12y^2) for y >= 1000;

@@ -137,7 +137,7 @@ def test_a_step_is_one_fused_op_for_an_lstm_and_a_gru():
     with_projection = [ctx.function.__name__ for ctx in recorded_contexts(
         nn.LSTM(2, 3, proj_size=2)(minigan.randn(4, 1, 2, requires_grad=True))[0])]
     assert with_projection.count("LSTMCellState") == 4 and "LSTMStep" not in with_projection
-    assert gru.count("GRUCellUpdate") == 4 and "Sigmoid" not in gru
+    assert gru.count("GRUStep") == 4 and gru.count("LinearAct") == 1 and "Sigmoid" not in gru
     with minigan.fusion(False):  # the composite, every op in sight
         assert "LSTMCellState" not in _functions("LSTM") and _functions("LSTM").count("Sigmoid") == 12
 
@@ -163,6 +163,9 @@ def test_float32_stays_float32(kind):
     (lambda: ops.lstm_step(minigan.zeros(2, 8), minigan.zeros(2, 4), minigan.zeros(8, 2), minigan.zeros(4)),
      r"got \(2, 8\), \(2, 4\), \(8, 2\), \(4,\)$"),
     (lambda: ops.lstm_step(minigan.zeros(8), minigan.zeros(4), minigan.zeros(8, 2)), r"got \(8,\), \(4,\), \(8, 2\)$"),
+    (lambda: ops.gru_step(minigan.zeros(2, 6), minigan.zeros(2, 2), minigan.zeros(6, 3)),
+     r"^gru_step: expected gi \(N, 3H\), h \(N, H\), weight_hh \(3H, H\) and bias_hh \(3H,\), "
+     r"got \(2, 6\), \(2, 2\), \(6, 3\)$"),
 ])
 def test_gates_of_the_wrong_shape_raise_one_line(call, message):
     with pytest.raises(ValueError, match=message):

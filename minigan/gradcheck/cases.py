@@ -242,6 +242,8 @@ OP_CASES += [
     OpCase("gru_cell", ops.gru_cell, [((2, 6), (2, 6), (2, 2)), ((9,), (9,), (3,))]),
     OpCase("lstm_step", ops.lstm_step, [((2, 8), (2, 4), (8, 2), (8,)), ((3, 4), (3, 2), (4, 1), (4,))]),
     OpCase("lstm_step_no_bias", lambda g, hc, w: ops.lstm_step(g, hc, w), [((2, 8), (2, 4), (8, 2))]),
+    OpCase("gru_step", ops.gru_step, [((2, 6), (2, 2), (6, 2), (6,)), ((3, 3), (3, 1), (3, 1), (3,))]),
+    OpCase("gru_step_no_bias", lambda g, h, w: ops.gru_step(g, h, w), [((2, 6), (2, 2), (6, 2))]),
 ]
 
 

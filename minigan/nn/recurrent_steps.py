@@ -38,16 +38,19 @@ def _split(gates: Tensor, count: int) -> list[Tensor]:
 
 def step(mode: str, x_proj: Tensor, state: Any, weight_hh: Tensor, bias_hh: Tensor | None) -> Any:
     """One step from x_proj = W_ih x + b_ih: the new h (for an LSTM, the pair (h, c)). An LSTM's or
-    a GRU's gate arithmetic is one fused op (two for the LSTM's h and c: minigan/ops/recurrent_cells.py);
-    inside ``minigan.fusion(False)`` it is the composite of sigmoid, tanh, slices and products."""
+    a GRU's gate arithmetic is one fused op (two for the LSTM's h and c: minigan/ops/recurrent_cells.py;
+    a GRU's takes in the recurrent linear too); inside ``minigan.fusion(False)`` it is the composite of
+    sigmoid, tanh, slices and products."""
     h, c = state if mode == "LSTM" else (state, None)
+    if mode == "GRU" and ops.is_fusion_enabled():
+        return ops.gru_step(x_proj, h, weight_hh, bias_hh)
     h_proj = ops.linear(h, weight_hh, bias_hh)
     if mode == "RNN_TANH":
         return ops.tanh(x_proj + h_proj)
     if mode == "RNN_RELU":
         return ops.relu(x_proj + h_proj)
     if ops.is_fusion_enabled():
-        return ops.lstm_cell(x_proj + h_proj, c) if mode == "LSTM" else ops.gru_cell(x_proj, h_proj, h)
+        return ops.lstm_cell(x_proj + h_proj, c)  # an LSTMCell's step (a layer's: lstm_step)
     if mode == "LSTM":
         i, f, g, o = _split(x_proj + h_proj, 4)
         c = ops.sigmoid(f) * c + ops.sigmoid(i) * ops.tanh(g)

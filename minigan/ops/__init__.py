@@ -69,7 +69,9 @@ from .fused import (
     ACTIVATIONS, BatchNormAct, ChannelBiasAct, LinearAct, activate, batch_norm_act, batch_norm_composite,
     channel_bias_act, fold_activation, fusion, is_fusion_enabled, linear, update_running_stats,
 )
-from .recurrent_cells import GRUCellUpdate, LSTMCellOutput, LSTMCellState, LSTMStep, gru_cell, lstm_cell, lstm_step
+from .recurrent_cells import (
+    GRUCellUpdate, GRUStep, LSTMCellOutput, LSTMCellState, LSTMStep, gru_cell, gru_step, lstm_cell, lstm_step,
+)
 from .convolution import (
     Conv2d, Conv2dWeightGrad, ConvTranspose2d, FoldPatches, MaxPool2d, Patches, UpsampleNearest,
     avg_pool2d, conv2d, conv_transpose2d, max_pool2d, upsample_nearest,

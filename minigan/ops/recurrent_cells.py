@@ -228,6 +228,52 @@ class LSTMStep(Function):
         return _wrapped(grads + [backend.xp.sum(grads[0], axis=0)] if len(needs) == 4 else grads, needs)
 
 
+class GRUStep(Function):
+    """f = h', one whole GRU step from gi = W_ih x + b_ih (N, 3H) and h (N, H): gh = h W_hh^T + b_hh,
+    then h' as GRUCellUpdate(gi, gh, h). With GRUCellUpdate's d_gi = [d_r | d_z | d_n] and
+    d_gh = [d_r | d_z | d_n r]: df/dgi = d_gi, df/dh = z + d_gh W_hh, df/dW_hh = d_gh^T h,
+    df/db_hh = d_gh's column sums. A layer's GRU step is then two graph nodes, not three."""
+
+    fuses = "GRU step"
+
+    @staticmethod
+    def forward(ctx: Context, gi: Any, h: Any, weight_hh: Any, *bias_hh: Any) -> Any:
+        backend = backend_of(gi)
+        gh = backend.matmul(h, weight_hh.T)
+        gh = gh + bias_hh[0] if bias_hh else gh
+        h_new, activated = _gru(backend.F, gi, gh, h)
+        ctx.save_for_backward(gh, *activated)
+        return h_new
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        needs = ctx.needs_input_grad
+        if is_grad_enabled():  # create_graph: recompute gh and the gates from the inputs, recorded
+            gi, h, weight_hh = ctx.inputs[:3]
+            gh = linear(h, weight_hh, *ctx.inputs[3:])
+            saved = (gh,) + _gru(TENSOR_FORMULAS, gi, gh, h)[1]
+            grads, d_gh = _gru_step_grads(_on_tensors()[:2], matmul, grad, h, weight_hh, saved, needs)
+            return _needed(grads + [d_gh.sum(axis=0)] if len(needs) == 4 else grads, needs)
+        h = ctx.inputs[1].array
+        backend = backend_of(h)
+        grads, d_gh = _gru_step_grads(_on_arrays(h)[:2], backend.matmul, grad.array, h, ctx.inputs[2].array,
+                                      ctx.saved, needs)
+        return _wrapped(grads + [backend.xp.sum(d_gh, axis=0)] if len(needs) == 4 else grads, needs)
+
+
+def _gru_step_grads(on: tuple[Any, Callable], product: Callable[[Any, Any], Any], grad: Any, h: Any,
+                    weight_hh: Any, saved: Sequence[Any], needs: Sequence[bool]) -> tuple[list[Any], Any]:
+    """GRUStep's ([dL/dgi, dL/dh, dL/dW_hh], dL/dgh) from grad = dL/dh', dL/db_hh being dL/dgh's
+    column sums; on: (F, join). The products are made only where needed (a placeholder stands
+    where not)."""
+    F, join = on
+    gh, r, z, n = saved
+    d_gi, d_gh, d_h = _gru_grads(F, grad, gh, h, r, z, n)
+    d_gh = join(d_gh)
+    return [join(d_gi), d_h + product(d_gh, weight_hh) if needs[1] else d_h,
+            product(d_gh.T, h) if needs[2] else d_gh], d_gh
+
+
 def _lstm_step_grads(on: tuple[Any, Callable], product: Callable[[Any, Any], Any], grad: Any, hc: Any,
                      weight_hh: Any, activated: Sequence[Any], needs: Sequence[bool]) -> list[Any]:
     """LSTMStep's [dL/da, dL/dhc, dL/dW_hh] from grad = dL/d[h' | c'], with dL/da = dL/dx_gates and
@@ -264,14 +310,29 @@ def lstm_cell(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
 def lstm_step(x_gates: Tensor, hc: Tensor, weight_hh: Tensor, bias_hh: Tensor | None = None) -> Tensor:
     """One whole LSTM step [h' | c'] (N, 2H) from x_gates = W_ih x + b_ih (N, 4H), the state
     [h | c] (N, 2H), the recurrent weight W_hh (4H, H) and bias b_hh (4H,), as one op (LSTMStep)."""
-    tensors = (x_gates, hc, weight_hh) + (() if bias_hh is None else (bias_hh,))
-    rows, width = (hc.shape[0], hc.shape[1] // 2) if hc.ndim == 2 else (0, 0)
-    want = [(rows, 4 * width), (rows, 2 * width), (4 * width, width), (4 * width,)]
-    if hc.ndim != 2 or any(tuple(t.shape) != shape for t, shape in zip(tensors, want)):
-        shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
-        raise ValueError(f"lstm_step: expected x_gates (N, 4H), hc (N, 2H), weight_hh (4H, H) and bias_hh (4H,), "
-                         f"got {shapes}")
-    return LSTMStep.apply(*tensors)
+    return LSTMStep.apply(*_step_inputs("lstm_step", ("x_gates", 4), ("hc", 2), x_gates, hc, weight_hh, bias_hh))
+
+
+def gru_step(gi: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor | None = None) -> Tensor:
+    """One whole GRU step h' (N, H) from gi = W_ih x + b_ih (N, 3H), h (N, H), the recurrent
+    weight W_hh (3H, H) and bias b_hh (3H,), as one op (GRUStep)."""
+    return GRUStep.apply(*_step_inputs("gru_step", ("gi", 3), ("h", 1), gi, h, weight_hh, bias_hh))
+
+
+def _step_inputs(name: str, gates: tuple[str, int], state: tuple[str, int], x: Tensor, s: Tensor,
+                 weight_hh: Tensor, bias_hh: Tensor | None) -> tuple[Tensor, ...]:
+    """(x, s, weight_hh[, bias_hh]) when x is (N, k H), s (N, m H), weight_hh (k H, H) and bias_hh
+    (k H,), with (label, k) = gates and (label, m) = state; else one line naming the shapes."""
+    (x_name, k), (s_name, m) = gates, state
+    tensors = (x, s, weight_hh) + (() if bias_hh is None else (bias_hh,))
+    rows, width = (s.shape[0], s.shape[1] // m) if s.ndim == 2 else (0, 0)
+    want = [(rows, k * width), (rows, m * width), (k * width, width), (k * width,)]
+    if s.ndim != 2 or any(tuple(t.shape) != shape for t, shape in zip(tensors, want)):
+        got = ", ".join(str(tuple(t.shape)) for t in tensors)
+        size = lambda n: f"{n}H" if n > 1 else "H"  # noqa: E731
+        raise ValueError(f"{name}: expected {x_name} (N, {size(k)}), {s_name} (N, {size(m)}), weight_hh ({size(k)}, H) "
+                         f"and bias_hh ({size(k)},), got {got}")
+    return tensors
 
 
 def gru_cell(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
