@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
-from . import constraints, kl, kl_continuous_bernoulli, kl_discrete, kl_exponential_family, kl_low_rank, transforms
+from . import (constraint_registry, constraints, kl, kl_continuous_bernoulli, kl_discrete, kl_exponential_family,
+               kl_low_rank, transforms)
+from .constraint_registry import biject_to, transform_to
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -65,6 +67,7 @@ __all__ = [
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
     "ContinuousBernoulli", "MixtureSameFamily", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
     "RelaxedOneHotCategorical", "LowRankMultivariateNormal", "ExponentialFamily",
+    "biject_to", "constraint_registry", "transform_to",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

@@ -376,7 +376,8 @@ class ComposeTransform(Transform):
 
 
 _ELSEWHERE = {"AbsTransform": "elementwise_transforms", "PowerTransform": "elementwise_transforms",
-              "StickBreakingTransform": "stick_breaking"}
+              "StickBreakingTransform": "stick_breaking", "IndependentTransform": "vector_transforms",
+              "SoftmaxTransform": "vector_transforms"}
 
 
 def __getattr__(name: str) -> Any:

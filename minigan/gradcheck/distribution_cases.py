@@ -235,6 +235,18 @@ def _bregman(concentration: Tensor, rate: Tensor) -> Tensor:
     return kl_exponential_family.bregman_kl(fixed, D.Gamma(concentration, rate))
 
 
+def _registry_transforms(x: Tensor, low: Tensor, width: Tensor) -> Tensor:
+    """biject_to's transforms for a Tensor-bounded interval, a lower bound and independent(positive):
+    each one's y, log |det J| and inverse of y, summed; and transform_to(simplex), softmax."""
+    total = D.transform_to(D.constraints.simplex)(x).sum()
+    for constraint in (D.constraints.interval(low, low + width), D.constraints.greater_than(low),
+                       D.constraints.independent(D.constraints.positive, 1)):
+        transform = D.biject_to(constraint)
+        y = transform(x)
+        total = total + y.sum() + transform.log_abs_det_jacobian(x, y).sum() + transform.inv(y).sum()
+    return total
+
+
 def _mvn_of(loc: Tensor, a: Tensor) -> Any:
     return D.MultivariateNormal(loc, covariance_matrix=_covariance(a))
 
@@ -329,4 +341,5 @@ DISTRIBUTION_CASES: list[OpCase] = [
     _case("rsample_low_rank_mvn", _rsample(D.LowRankMultivariateNormal), [((2, 3), (3, 2), (3,))],
            prepare=_positive_from(2), layouts=DISTINCT_LAYOUTS),
     _case("kl_exponential_family", _bregman, [((3,), (3,))], prepare=_positive_from(0, 1)),
+    _case("dist_constraint_registry", _registry_transforms, [((2, 3), (3,), (3,))], prepare=_positive_from(2)),
 ]

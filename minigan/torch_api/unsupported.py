@@ -93,7 +93,7 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
           "ContinuousBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical, OneHotCategoricalStraightThrough, "
           "MixtureSameFamily, LowRankMultivariateNormal, ExponentialFamily and TransformedDistribution"
     for name in ("LKJCholesky",
-                 "Wishart", "constraint_registry", "biject_to", "transform_to")
+                 "Wishart")
 }
 
 DATA: Mapping[str, str] = {
