@@ -33,6 +33,7 @@ from .ops.svd import svd_uv as svd  # torch.svd: (U, S, V), some=True
 from .ops.triangular import cholesky_solve
 from .ops.lu import lu_deprecated as lu, lu_solve_deprecated as lu_solve, lu_unpack  # torch.lu, lu_solve: deprecated
 from .ops.matrix_exp import matrix_exp
+from .ops.lowrank import pca_lowrank, svd_lowrank
 from .ops.order_statistics import kthvalue, median, mode
 from .ops.builders import (
     atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, chain_matmul,
@@ -104,6 +105,7 @@ __all__ = [
     "unbind", "narrow",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp", "lu", "lu_solve",
+    "svd_lowrank", "pca_lowrank",
     "meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "block_diag",
     "cartesian_prod", "chain_matmul", "kron",
     "scatter_add", "scatter_reduce", "index_fill", "masked_select", "searchsorted", "bucketize", "histc",

@@ -3,7 +3,8 @@ that imports it (``import torch.functional as F`` becomes ``import minigan.funct
 minigan has ``split``, ``norm``, ``unique``, ``unique_consecutive`` and ``unravel_index`` (the functions
 ``minigan.split``, ``minigan.norm``...); ``einsum`` and ``tensordot`` (minigan/ops/einsum.py); ``meshgrid``,
 ``broadcast_tensors``, ``broadcast_shapes``, ``atleast_1d``/``2d``/``3d``, ``block_diag``, ``cartesian_prod`` and
-``chain_matmul`` (minigan/ops/builders.py); the deprecated ``lu`` (minigan/ops/lu.py); the others (``stft``...)
+``chain_matmul`` (minigan/ops/builders.py); the deprecated ``lu`` (minigan/ops/lu.py); ``svd_lowrank`` and
+``pca_lowrank`` (minigan/ops/lowrank.py); the others (``stft``...)
 say in one line that minigan lacks them. ``cdist`` is ``minigan.cdist``. The layers' functions are
 ``minigan.nn.functional``."""
 from .autograd.pytorch_methods import split
@@ -13,6 +14,7 @@ from .ops.search import unique_consecutive, unravel_index
 from .nn.distance import cdist
 from .ops.einsum import einsum, tensordot
 from .ops.lu import lu_deprecated as lu
+from .ops.lowrank import pca_lowrank, svd_lowrank
 from .ops.builders import (
     atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, chain_matmul,
     meshgrid,
@@ -21,6 +23,6 @@ from .torch_api.unsupported import FUNCTIONAL_MODULE as _UNSUPPORTED, module_get
 
 __all__ = ["split", "norm", "unique", "cdist", "einsum", "tensordot", "unique_consecutive", "unravel_index",
            "meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "block_diag",
-           "cartesian_prod", "chain_matmul", "lu"]
+           "cartesian_prod", "chain_matmul", "lu", "svd_lowrank", "pca_lowrank"]
 
 __getattr__ = _module_getattr(__name__, "torch.functional", _UNSUPPORTED)

@@ -18,12 +18,14 @@ from ..ops.eigh import eigh, eigvalsh
 from ..ops.einsum import einsum
 from ..ops.linalg_compositions import cond, diagonal, matrix_power, multi_dot, vecdot
 from ..ops.linalg_extras import householder_product, inv_ex, tensorinv, tensorsolve, vander
+from ..ops.lowrank import pca_lowrank, svd_lowrank
 from ..ops.lu import lu, lu_factor, lu_solve, lu_unpack
 from ..ops.matrix_exp import matrix_exp
 from ..ops.pinv import lstsq, pinv
 from ..ops.triangular import cholesky_solve, solve_triangular
 from ..ops.qr import qr
 from ..ops.svd import svd, svd_uv
+from ..torch_api.generators import default_generator, set_default_generator
 from .opcase import DISTINCT_LAYOUTS, OpCase, distinct
 
 
@@ -89,6 +91,29 @@ def _symmetric(a):
 def _sign_free(vectors):
     """Each eigenvector times its own first entry: LAPACK's choice of sign cancels."""
     return vectors * vectors[..., :1, :]
+
+
+def _rank_two(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """The first input as Q1 diag(1, 1.7) Q2: rank 2, its singular values apart, for q = 2 in svd_lowrank."""
+    a = arrays[0]
+    m, n = a.shape[-2:]
+    q1 = np.linalg.qr(rng.standard_normal(a.shape[:-2] + (m, m)))[0][..., :2]
+    q2 = np.linalg.qr(rng.standard_normal(a.shape[:-2] + (n, n)))[0][..., :2, :]
+    return [(q1 * np.array([1.0, 1.7])) @ q2] + arrays[1:]
+
+
+def _lowrank(fn, **options):
+    """fn(a, **options) with Omega drawn from a Generator seeded alike at every call, so a perturbation of a
+    meets the same Omega; U S V^T and S are free of the singular vectors' signs."""
+    def f(a):
+        saved = default_generator()
+        set_default_generator(np.random.default_rng(0))
+        try:
+            U, S, V = fn(a, **options)
+        finally:
+            set_default_generator(saved)
+        return (U * S.unsqueeze(-2)) @ V.transpose(-1, -2) + S.sum(-1).unsqueeze(-1).unsqueeze(-1)
+    return f
 
 
 def _svd_part(i: int, full: bool = False):
@@ -186,6 +211,11 @@ LINALG_CASES: list[OpCase] = [
            [((6, 6), (2, 3))], prepare=_well_conditioned, layouts=DISTINCT_LAYOUTS),
     OpCase("vander", lambda x: vander(x, N=4), [((3,),), ((2, 3),)]),
     OpCase("householder_product", householder_product, [((4, 3), (2,)), ((2, 3, 3), (2, 3))]),
+    OpCase("svd_lowrank", _lowrank(svd_lowrank, q=2), [((6, 4),), ((4, 6),), ((2, 5, 3),)], prepare=_rank_two,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("svd_lowrank_no_iteration", _lowrank(svd_lowrank, q=2, niter=0), [((5, 4),)], prepare=_rank_two,
+           layouts=DISTINCT_LAYOUTS),
+    OpCase("pca_lowrank", _lowrank(pca_lowrank, q=2, niter=1), [((6, 4),)], prepare=_rank_two, layouts=DISTINCT_LAYOUTS),
     OpCase("median_kthvalue_mode", lambda a: order_statistics.median(a, 1).values * order_statistics.kthvalue(a, 3, 1).values
            + order_statistics.median(a) + order_statistics.mode(a, 0).values.sum(), [((3, 4),)],
            prepare=distinct, layouts=DISTINCT_LAYOUTS),

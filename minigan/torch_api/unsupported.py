@@ -69,7 +69,7 @@ CUDA: Mapping[str, str] = {
 
 FUNCTIONAL_MODULE: Mapping[str, str] = {  # torch.functional, the module (not torch.nn.functional)
     name: _MISSING_OP
-    for name in ("stft", "istft", "pca_lowrank", "svd_lowrank", "align_tensors")
+    for name in ("stft", "istft", "align_tensors")
 }
 
 LINALG: Mapping[str, str] = {  # torch.linalg
