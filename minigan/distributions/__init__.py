@@ -36,6 +36,7 @@ from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
 from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
+from .lkj_cholesky import LKJCholesky
 from .log_normal import LogNormal
 from .low_rank_multivariate_normal import LowRankMultivariateNormal
 from .logistic_normal import LogisticNormal
@@ -67,7 +68,7 @@ __all__ = [
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
     "ContinuousBernoulli", "MixtureSameFamily", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
     "RelaxedOneHotCategorical", "LowRankMultivariateNormal", "ExponentialFamily",
-    "biject_to", "constraint_registry", "transform_to",
+    "biject_to", "constraint_registry", "transform_to", "LKJCholesky",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

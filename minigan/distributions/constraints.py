@@ -15,7 +15,8 @@ from ..backends import to_numpy
 from ..ops.cholesky import failing_minors
 
 __all__ = [
-    "Constraint", "boolean", "dependent", "dependent_property", "greater_than", "greater_than_eq", "independent",
+    "Constraint", "boolean", "corr_cholesky", "dependent", "dependent_property", "greater_than", "greater_than_eq",
+    "independent",
     "integer_interval", "interval", "half_open_interval", "is_dependent", "less_than", "lower_cholesky",
     "lower_triangular", "multinomial", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
     "positive_integer", "positive_semidefinite", "real", "real_vector", "simplex", "square", "symmetric",
@@ -264,6 +265,15 @@ class _LowerCholesky(_LowerTriangular):
         return super()._inside(v) & (np.diagonal(v, axis1=-2, axis2=-1) > 0).all(-1)
 
 
+class _CorrCholesky(_LowerCholesky):
+    """Cholesky factors of correlation matrices: rows of unit length (within 10 n eps, as PyTorch's)."""
+
+    def _inside(self, v: np.ndarray) -> np.ndarray:
+        tolerance = np.finfo(v.dtype if v.dtype.kind == "f" else np.float64).eps * v.shape[-1] * 10
+        unit_rows = (np.abs(np.linalg.norm(v, axis=-1) - 1) <= tolerance).all(-1)
+        return super()._inside(v) & unit_rows
+
+
 class _Square(Constraint):
     """Matrices with as many rows as columns."""
 
@@ -320,6 +330,7 @@ positive_integer = _IntegerGreaterThan(1)
 simplex = _Simplex()
 lower_triangular = _LowerTriangular()
 lower_cholesky = _LowerCholesky()
+corr_cholesky = _CorrCholesky()
 square = _Square()
 symmetric = _Symmetric()
 positive_semidefinite = _PositiveSemidefinite()

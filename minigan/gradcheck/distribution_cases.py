@@ -342,4 +342,6 @@ DISTRIBUTION_CASES: list[OpCase] = [
            prepare=_positive_from(2), layouts=DISTINCT_LAYOUTS),
     _case("kl_exponential_family", _bregman, [((3,), (3,))], prepare=_positive_from(0, 1)),
     _case("dist_constraint_registry", _registry_transforms, [((2, 3), (3,), (3,))], prepare=_positive_from(2)),
+    _case("dist_lkj_cholesky", lambda eta: D.LKJCholesky(3, eta).log_prob(_like(
+        [[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [0.36, 0.48, 0.8]], eta)), [((2,),)], prepare=_positive_from(0)),
 ]

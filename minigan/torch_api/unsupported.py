@@ -91,9 +91,8 @@ DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
           "Kumaraswamy, LogisticNormal, "
           "FisherSnedecor, VonMises, GeneralizedPareto, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial, "
           "ContinuousBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical, OneHotCategoricalStraightThrough, "
-          "MixtureSameFamily, LowRankMultivariateNormal, ExponentialFamily and TransformedDistribution"
-    for name in ("LKJCholesky",
-                 "Wishart")
+          "MixtureSameFamily, LowRankMultivariateNormal, ExponentialFamily, LKJCholesky and TransformedDistribution"
+    for name in ("Wishart",)
 }
 
 DATA: Mapping[str, str] = {
