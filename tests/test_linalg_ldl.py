@@ -150,6 +150,14 @@ def test_ldl_solve_is_pytorchs_and_numpys():
                                rtol=1e-12, atol=1e-12)
 
 
+def test_on_the_strict_test_device():
+    LD, pivots, info = LA.ldl_factor_ex(f64(INDEFINITE).to("strict"))
+    assert LD.device == pivots.device == info.device == "strict" and pivots.to("cpu").tolist() == [3, -3, -3]
+    X = LA.ldl_solve(LD, pivots, f64(np.ones((3, 2))).to("strict"))
+    assert X.device == "strict"
+    np.testing.assert_allclose(X.to("cpu").numpy(), np.linalg.solve(INDEFINITE, np.ones((3, 2))), rtol=1e-14)
+
+
 def test_pytorchs_messages():
     with pytest.raises(RuntimeError, match=r"^torch.linalg.ldl_factor_ex: A must be batches of square matrices, but "
                                            r"they are 2 by 3 matrices$"):

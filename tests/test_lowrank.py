@@ -101,6 +101,14 @@ def test_singular_value_gradient_is_u_v_transposed():
     np.testing.assert_allclose(A.grad.numpy(), np.outer(u[:, 0], vh[0]) + 2.0 * np.outer(u[:, 1], vh[1]), atol=1e-9)
 
 
+def test_on_the_strict_test_device():
+    a = low_rank((6, 5), 2, seed=5)
+    U, S, V = minigan.svd_lowrank(f64(a).to("strict"), q=2)
+    assert U.device == S.device == V.device == "strict"
+    assert_exact_svd(U.to("cpu"), S.to("cpu"), V.to("cpu"), a, 2)
+    assert minigan.pca_lowrank(f64(a).to("strict"), q=2)[1].device == "strict"
+
+
 def test_pytorchs_errors():
     a = f64(np.ones((5, 8)))
     with pytest.raises(ValueError, match=r"^svd_lowrank: A must be a matrix or a batch of matrices, but it has 1 "):

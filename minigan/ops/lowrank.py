@@ -21,7 +21,7 @@ from ..torch_api.generators import default_generator
 from .arithmetic import matmul
 from .linalg import _mT, floating
 from .operands import _constant
-from .qr import qr
+from .qr import QrPart, qr
 from .svd import svd
 
 _C_NAMES = {np.dtype(np.float16): "c10::Half", np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
@@ -63,12 +63,17 @@ def svd_lowrank(A: Tensor, q: int | None = 6, niter: int | None = 2, M: Tensor |
     if wide:
         A = _mT(A)
     omega = default_generator().standard_normal(A.shape[:-2] + (A.shape[-1], int(q)), dtype=A.dtype)
-    basis = qr(matmul(A, _constant(backend_of(A.array).asarray(omega)))).Q
+    basis = _basis(matmul(A, _constant(backend_of(A.array).asarray(omega))))
     for _ in range(niter):
-        basis = qr(matmul(A, qr(matmul(_mT(A), basis)).Q)).Q
+        basis = _basis(matmul(A, _basis(matmul(_mT(A), basis))))
     U, S, Vh = svd(matmul(_mT(basis), A), full_matrices=False)
     U, V = matmul(basis, U), _mT(Vh)
     return (V, S, U) if wide else (U, S, V)
+
+
+def _basis(x: Tensor) -> Tensor:
+    """The Q of x = Q R (reduced); for a tall x alone, without qr's second factorisation for R."""
+    return QrPart.apply(x, part="Q", mode="reduced") if x.shape[-2] >= x.shape[-1] else qr(x).Q
 
 
 def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True, niter: int = 2) -> tuple:
