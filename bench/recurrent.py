@@ -12,9 +12,11 @@ A layer's backward used to cost O(L^2) (each step's slice of the projected input
 gradient into a zero array of the whole sequence); ``ops.unbind`` made it O(L) (minigan/ops/parts.py).
 The ``ms/step`` column is the time over L: flat in L when the cost is linear (with the composite
 steps it still rose a little, 0.36 to 0.48 ms from L = 300 to 3000 at N = 3: Python's cyclic garbage
-collector scans the growing graph; with ``gc.disable()`` it stayed at 0.36 ms). An LSTM's or a GRU's
-gate arithmetic is now one fused op per step (two for an LSTM's h and c; minigan/ops/recurrent_cells.py),
-where it was about 15 ops; ``--unfused`` times the composite again (inside ``minigan.fusion(False)``).
+collector scans the growing graph; with ``gc.disable()`` it stayed at 0.36 ms). A layer's LSTM or GRU
+step is now one op with the recurrent linear inside (LSTMStep, GRUStep: minigan/ops/recurrent_cells.py),
+where it was about 15 ops, then four; ``--unfused`` times the composite again (inside
+``minigan.fusion(False)``). The cells (``nn.LSTMCell``) keep two gate ops per step. On a loaded
+machine the wall times swing; docs/bench-results.md compares the trees by each process's CPU time.
 
 Run with one thread for minigan's kernels and BLAS, as the numbers in its commit were taken:
 
