@@ -405,9 +405,9 @@ def test_kl_dispatch_picks_the_most_specific_pair_and_warns_when_ambiguous():
 
 def test_torch_distributions_resolves_and_names_what_minigan_lacks():
     assert torch.distributions.Normal is D.Normal and torch.distributions.kl.kl_divergence is D.kl_divergence
-    with pytest.raises(minigan.UnsupportedFeatureError, match=r"torch.distributions.Wishart is not supported by minigan"):
-        D.Wishart
-    assert not hasattr(D, "Wishart")
+    assert torch.distributions.Wishart is D.Wishart and torch.distributions.biject_to is D.biject_to
+    with pytest.raises(AttributeError, match="has no attribute 'NoSuchFamily'"):  # a name torch lacks too
+        D.NoSuchFamily
 
 
 # ---------------------------------------------------------------------------- properties

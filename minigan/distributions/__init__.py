@@ -4,8 +4,8 @@ and some GANs use, with PyTorch's constructors (``probs=`` or ``logits=``...), s
 ``expand``, argument and sample validation, and ``kl_divergence``/``register_kl``.
 
 Draws come from the Generator that ``minigan.manual_seed`` seeds (so a seed fixes them), not from
-PyTorch's stream. The families PyTorch has and minigan lacks (Wishart, LKJCholesky, the other transforms...)
-say so in one line."""
+PyTorch's stream. Every family of torch.distributions is here; of its transforms, the matrix ones
+(CorrCholesky, LowerCholesky, PositiveDefinite...) are not."""
 from __future__ import annotations
 
 from typing import Any
@@ -56,6 +56,7 @@ from .transforms import AffineTransform, ComposeTransform, ExpTransform, Sigmoid
 from .uniform import Uniform
 from .von_mises import VonMises
 from .weibull import Weibull
+from .wishart import Wishart
 
 __all__ = [
     "AffineTransform", "Bernoulli", "Beta", "Categorical", "Chi2", "ComposeTransform", "Dirichlet", "Distribution",
@@ -68,7 +69,7 @@ __all__ = [
     "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson",
     "ContinuousBernoulli", "MixtureSameFamily", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
     "RelaxedOneHotCategorical", "LowRankMultivariateNormal", "ExponentialFamily",
-    "biject_to", "constraint_registry", "transform_to", "LKJCholesky",
+    "biject_to", "constraint_registry", "transform_to", "LKJCholesky", "Wishart",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

@@ -23,7 +23,7 @@ from . import constraints
 from .distribution import Distribution
 from .utils import draws, lazy_property, placed, tensor_parameter
 
-__all__ = ["MultivariateNormal"]
+__all__ = ["CholeskyMatrices", "MultivariateNormal", "one_matrix", "scale_tril_of"]
 
 
 def _identity(like: Tensor) -> Tensor:
@@ -34,6 +34,49 @@ def precision_to_scale_tril(P: Tensor) -> Tensor:
     """The lower Cholesky factor of P^-1, from the factor of P's reversal (see the module's note)."""
     upper_factor = flip(cholesky(flip(P, (-2, -1))), (-2, -1))  # U, with P = U U^T
     return solve_triangular(upper_factor, _identity(P), upper=True).transpose(-1, -2)
+
+
+def one_matrix(covariance_matrix: Any, precision_matrix: Any, scale_tril: Any) -> tuple[str, Tensor]:
+    """The name and value of the one matrix given (PyTorch's ValueErrors otherwise)."""
+    given = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix, "scale_tril": scale_tril}
+    chosen = [name for name, value in given.items() if value is not None]
+    if len(chosen) != 1:
+        raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
+    name = chosen[0]
+    return name, tensor_parameter(name, given[name], 2,
+                                  f"{name} must be at least two-dimensional, with optional leading batch dimensions")
+
+
+def scale_tril_of(name: str, matrix: Tensor) -> Tensor:
+    """The lower Cholesky factor of the covariance, from the matrix given as ``name``."""
+    if name == "scale_tril":
+        return matrix
+    return cholesky(matrix) if name == "covariance_matrix" else precision_to_scale_tril(matrix)
+
+
+class CholeskyMatrices:
+    """A mixin: ``scale_tril``, ``covariance_matrix`` and ``precision_matrix`` from ``_unbroadcasted_scale_tril``
+    (L, S = L L^T), each broadcast by the class's ``_full``."""
+
+    _unbroadcasted_scale_tril: Tensor
+
+    def _full(self, matrix: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    @lazy_property
+    def scale_tril(self) -> Tensor:
+        return self._full(self._unbroadcasted_scale_tril)
+
+    @lazy_property
+    def covariance_matrix(self) -> Tensor:
+        L = self._unbroadcasted_scale_tril
+        return self._full(matmul(L, L.transpose(-1, -2)))
+
+    @lazy_property
+    def precision_matrix(self) -> Tensor:
+        L = self._unbroadcasted_scale_tril
+        inverse = solve_triangular(L, _identity(L), upper=False)  # L^-1
+        return self._full(matmul(inverse.transpose(-1, -2), inverse))
 
 
 def mahalanobis(L: Tensor, x: Tensor) -> Tensor:
@@ -47,7 +90,7 @@ def half_log_det(L: Tensor) -> Tensor:
     return log(diagonal(L, dim1=-2, dim2=-1)).sum(-1)
 
 
-class MultivariateNormal(Distribution):
+class MultivariateNormal(CholeskyMatrices, Distribution):
     """The Gaussian on R^n of mean ``loc`` (..., n) and one of: the covariance (..., n, n), its inverse
     the precision, or the covariance's lower Cholesky factor ``scale_tril``; batches broadcast."""
 
@@ -59,23 +102,12 @@ class MultivariateNormal(Distribution):
     def __init__(self, loc: Any, covariance_matrix: Any = None, precision_matrix: Any = None, scale_tril: Any = None,
                  validate_args: bool | None = None) -> None:
         tensor_parameter("loc", loc, 1, "loc must be at least one-dimensional.")
-        given = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix, "scale_tril": scale_tril}
-        chosen = [name for name, value in given.items() if value is not None]
-        if len(chosen) != 1:
-            raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
-        name = chosen[0]
-        matrix = tensor_parameter(name, given[name], 2,
-                                  f"{name} must be at least two-dimensional, with optional leading batch dimensions")
+        name, matrix = one_matrix(covariance_matrix, precision_matrix, scale_tril)
         batch_shape = tuple(np.broadcast_shapes(matrix.shape[:-2], loc.shape[:-1]))
         self.__dict__[name] = matrix.expand(batch_shape + matrix.shape[-2:])
         self.loc = loc.expand(batch_shape + loc.shape[-1:])
         super().__init__(batch_shape, self.loc.shape[-1:], validate_args=validate_args)
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = matrix
-        elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = cholesky(matrix)
-        else:
-            self._unbroadcasted_scale_tril = precision_to_scale_tril(matrix)
+        self._unbroadcasted_scale_tril = scale_tril_of(name, matrix)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "MultivariateNormal":
         shape = tuple(batch_shape)
@@ -88,20 +120,6 @@ class MultivariateNormal(Distribution):
 
     def _full(self, matrix: Tensor) -> Tensor:
         return matrix.expand(self._batch_shape + self._event_shape * 2)
-
-    @lazy_property
-    def scale_tril(self) -> Tensor:
-        return self._full(self._unbroadcasted_scale_tril)
-
-    @lazy_property
-    def covariance_matrix(self) -> Tensor:
-        L = self._unbroadcasted_scale_tril
-        return self._full(matmul(L, L.transpose(-1, -2)))
-
-    @lazy_property
-    def precision_matrix(self) -> Tensor:
-        inverse = solve_triangular(self._unbroadcasted_scale_tril, _identity(self.loc), upper=False)  # L^-1
-        return self._full(matmul(inverse.transpose(-1, -2), inverse))
 
     @property
     def mean(self) -> Tensor:

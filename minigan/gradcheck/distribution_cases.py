@@ -247,6 +247,18 @@ def _registry_transforms(x: Tensor, low: Tensor, width: Tensor) -> Tensor:
     return total
 
 
+def _wishart(df: Tensor, a: Tensor) -> Tensor:
+    """Wishart(df, a a^T + I) scored at a fixed positive-definite matrix, with its entropy and moments."""
+    d = D.Wishart(df, covariance_matrix=_covariance(a))
+    x = _like([[3.0, 0.5, -0.2], [0.5, 2.0, 0.1], [-0.2, 0.1, 4.0]], a)
+    return d.log_prob(x) + d.entropy() + d.mean.sum((-2, -1)) + d.variance.sum((-2, -1))
+
+
+def _wishart_draw(a: Tensor) -> Tensor:
+    """Bartlett draws of Wishart(4.5, a a^T + I) (df fixed: a gamma draw is not smooth in it at fixed noise)."""
+    return _rsample(lambda cov: D.Wishart(_like([4.5], cov), covariance_matrix=cov))(_covariance(a))
+
+
 def _mvn_of(loc: Tensor, a: Tensor) -> Any:
     return D.MultivariateNormal(loc, covariance_matrix=_covariance(a))
 
@@ -344,4 +356,7 @@ DISTRIBUTION_CASES: list[OpCase] = [
     _case("dist_constraint_registry", _registry_transforms, [((2, 3), (3,), (3,))], prepare=_positive_from(2)),
     _case("dist_lkj_cholesky", lambda eta: D.LKJCholesky(3, eta).log_prob(_like(
         [[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [0.36, 0.48, 0.8]], eta)), [((2,),)], prepare=_positive_from(0)),
+    _case("dist_wishart", _wishart, [((2,), (3, 3))],
+           prepare=lambda arrays, rng: [np.abs(arrays[0]) + 3.0, arrays[1]], layouts=DISTINCT_LAYOUTS),
+    _case("rsample_wishart", _wishart_draw, [((3, 3),)], layouts=DISTINCT_LAYOUTS),
 ]

@@ -84,16 +84,7 @@ LINALG: Mapping[str, str] = {  # torch.linalg
 
 SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one of its functions
 
-DISTRIBUTIONS: Mapping[str, str] = {  # torch.distributions
-    name: "this distribution; minigan.distributions has Normal, Laplace, Exponential, Uniform, Bernoulli, "
-          "Categorical, OneHotCategorical, MultivariateNormal, Independent, Gamma, Chi2, Beta, Dirichlet, LogNormal, "
-          "Cauchy, HalfCauchy, HalfNormal, StudentT, Gumbel, Weibull, Pareto, InverseGamma, "
-          "Kumaraswamy, LogisticNormal, "
-          "FisherSnedecor, VonMises, GeneralizedPareto, Poisson, Geometric, Binomial, NegativeBinomial, Multinomial, "
-          "ContinuousBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical, OneHotCategoricalStraightThrough, "
-          "MixtureSameFamily, LowRankMultivariateNormal, ExponentialFamily, LKJCholesky and TransformedDistribution"
-    for name in ("Wishart",)
-}
+DISTRIBUTIONS: Mapping[str, str] = {}  # torch.distributions: minigan.distributions has every one of its families
 
 DATA: Mapping[str, str] = {
     "DistributedSampler": "multi-process training (torch.distributed)",
