@@ -35,8 +35,8 @@ class Multinomial(ThroughCategorical, Distribution):
         if not isinstance(total_count, int):
             raise NotImplementedError("inhomogeneous total_count is not supported")
         self.total_count = total_count
-        self._categorical = Categorical(probs=probs, logits=logits)
-        self._binomial = Binomial(total_count=total_count, probs=self.probs)
+        self._categorical = Categorical(probs, logits)
+        self._binomial = Binomial(total_count, self._categorical.probs)  # each class's count, for the entropy
         super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
                          validate_args=validate_args)
 
@@ -73,6 +73,6 @@ class Multinomial(ThroughCategorical, Distribution):
 
     def entropy(self) -> Tensor:
         n = float(self.total_count)
-        support = self._binomial.enumerate_support(expand=False)[1:]
-        weights = exp(self._binomial.log_prob(support)) * lgamma(support + 1.0)
+        counts = self._binomial.enumerate_support(expand=False)[1:]  # 1..n: a count of 0 adds lgamma(1) = 0
+        weights = exp(self._binomial.log_prob(counts)) * lgamma(counts + 1.0)
         return n * self._categorical.entropy() - math.lgamma(n + 1.0) + weights.sum((0, -1))
