@@ -188,14 +188,14 @@ class GRUCellUpdate(Function):
 
 
 class LSTMStep(Function):
-    """f = [h' | c'], one whole LSTM step from x_gates = W_ih x + b_ih (N, 4H) and the state
-    hc = [h | c] (N, 2H): a = x_gates + h W_hh^T + b_hh, then c' and h' as LSTMCellState and
-    LSTMCellOutput. With g = [g_h | g_c], dc = g_c + g_h σ(a_o) tanh'(c') and
+    """f = [h' | c'] for a = x_gates + h W_hh^T + b_hh and the state hc = [h | c], c' and h' as in
+    LSTMCellState and LSTMCellOutput; with g = [g_h | g_c], dc = g_c + g_h σ(a_o) tanh'(c') and
     da = [dc tanh(a_g) σ'(a_i) | dc c σ'(a_f) | dc σ(a_i) tanh'(a_g) | g_h tanh(c') σ'(a_o)]:
     df/dx_gates = da, df/dhc = [da W_hh | dc σ(a_f)], df/dW_hh = da^T h, df/db_hh = da's column sums.
 
-    A recurrent layer's time step is then this op and the step's slice of the projected input:
-    two graph nodes where the linear, the add and the two cell ops made five."""
+    One whole LSTM step from x_gates = W_ih x + b_ih (N, 4H) and hc (N, 2H): a recurrent layer's
+    time step is then this op and the step's slice of the projected input, two graph nodes where
+    the linear, the add and the two cell ops made five."""
 
     fuses = "LSTM step"
 
@@ -229,10 +229,12 @@ class LSTMStep(Function):
 
 
 class GRUStep(Function):
-    """f = h', one whole GRU step from gi = W_ih x + b_ih (N, 3H) and h (N, H): gh = h W_hh^T + b_hh,
-    then h' as GRUCellUpdate(gi, gh, h). With GRUCellUpdate's d_gi = [d_r | d_z | d_n] and
-    d_gh = [d_r | d_z | d_n r]: df/dgi = d_gi, df/dh = z + d_gh W_hh, df/dW_hh = d_gh^T h,
-    df/db_hh = d_gh's column sums. A layer's GRU step is then two graph nodes, not three."""
+    """f = h' = GRUCellUpdate(gi, gh, h) for gh = h W_hh^T + b_hh; with its d_gi = [d_r | d_z | d_n]
+    and d_gh = [d_r | d_z | d_n r]: df/dgi = d_gi, df/dh = z + d_gh W_hh, df/dW_hh = d_gh^T h,
+    df/db_hh = d_gh's column sums.
+
+    One whole GRU step from gi = W_ih x + b_ih (N, 3H) and h (N, H): a layer's GRU step is then
+    two graph nodes, not three."""
 
     fuses = "GRU step"
 
