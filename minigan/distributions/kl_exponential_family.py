@@ -25,7 +25,8 @@ def bregman_kl(p: ExponentialFamily, q: ExponentialFamily) -> Tensor:
         p_params = [param.detach().requires_grad_() for param in p._natural_params]
         normaliser = p._log_normalizer(*p_params)
         slopes = grad(normaliser.sum(), p_params)
-    result = q._log_normalizer(*q._natural_params) - normaliser
+    # p's side enters as constants: its graph was spent on the slopes, and nothing differentiates in it.
+    result = q._log_normalizer(*q._natural_params) - normaliser.detach()
     for p_param, q_param, slope in zip(p_params, q._natural_params, slopes):
-        result = result - sum_rightmost((q_param - p_param) * slope, len(q.event_shape))
+        result = result - sum_rightmost((q_param - p_param.detach()) * slope, len(q.event_shape))
     return result
