@@ -41,6 +41,12 @@ class Function(ArrayFunction):
             cls.backward = staticmethod(_gradients_per_tensor(_plain(cls.__dict__["backward"]), cls))
 
     @classmethod
+    def saves_values(cls, ctx: Context) -> bool:
+        """Only what ``ctx.save_for_backward`` kept is freed by backward, as in PyTorch (whose
+        second backward through a custom function that saved nothing is allowed)."""
+        return bool(ctx.saved)
+
+    @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward on ``args`` and, when recording, link the output into the graph; the
         Tensor arguments are the graph's inputs."""

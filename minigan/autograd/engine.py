@@ -12,6 +12,7 @@ import numpy as np
 
 from ..backends import backend_of
 from .grad_mode import set_grad_enabled
+from .function import SECOND_BACKWARD
 from .inplace import check_versions
 from .tensor import Tensor
 from .recording import active_recorder
@@ -124,6 +125,9 @@ def _run_backward(
     returned and ``.grad`` is left alone; nodes that lead to no wanted tensor are skipped.
     """
     order = topological_order(outputs)
+    for node in order:  # a freed node lost its edges, so it may sit too late in the order: raise before any step
+        if node._ctx is not None and node._ctx.freed:
+            raise _freed(node._ctx)
     leads_to_wanted: set[int] = set()
     if wanted is not None:
         for node in order:  # inputs come first, so a node's parents are already decided
@@ -200,11 +204,8 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     if hooks is not None and hooks.post_accumulate:
                         _run_post_accumulate(hooks, node, recorder)
                 continue
-            if ctx.freed:
-                raise RuntimeError(
-                    f"trying to backward through the graph a second time (at {ctx.function.__name__}): "
-                    "its saved values were freed after the first backward; pass retain_graph=True the first time"
-                )
+            if ctx.freed:  # freed by a backward that a hook of this one ran
+                raise _freed(ctx)
             check_versions(ctx)
             if ctx.retains_grad and wanted is None:  # retain_grad(): .grad filled as a leaf's, from a copy
                 if recorder is not None:
@@ -234,6 +235,10 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     pending[id(parent)] = _Accumulator(parent_grad, owned=_is_fresh(parent_grad, grad))
             if not retain_graph:
                 ctx.free()
+
+
+def _freed(ctx: Any) -> RuntimeError:
+    return RuntimeError(f"{SECOND_BACKWARD} (at {ctx.name()})")
 
 
 def _run_tensor_hooks(hooks: Any, accumulated: _Accumulator, recorder: Any) -> _Accumulator:

@@ -34,6 +34,14 @@ from .profiler import active_profiler
 from .recording import active_recorder
 from .tensor import Tensor, as_tensor
 
+#: PyTorch's words, for a backward or a ``saved_tensors`` that finds the saved values freed.
+SECOND_BACKWARD = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward."
+)
+
 
 class Context:
     """What one application of a Function keeps for its backward pass.
@@ -61,6 +69,8 @@ class Context:
     def saved_tensors(self) -> tuple[Any, ...]:
         """What ``save_for_backward`` kept, as Tensors (PyTorch's name). A saved input, or its
         array, comes back as that input Tensor, so a backward that reads it can be recorded."""
+        if self.freed:
+            raise RuntimeError(SECOND_BACKWARD)
         inputs = {id(t.array): t for t in self.inputs}
         return tuple(value if value is None or isinstance(value, Tensor) else
                      inputs[id(value)] if id(value) in inputs else Tensor._make(value, False, None)
@@ -88,7 +98,11 @@ class Context:
         return f"<{self.name()}>" if hasattr(self, "function") else "<Context>"
 
     def free(self) -> None:
-        """Drop everything backward needed; a later backward through here raises."""
+        """Drop what backward reads (PyTorch's saved tensors); a later backward through here raises.
+        A node that saved nothing (``Function.saves_values``) keeps its inputs, the graph's edges, so
+        a later backward may pass through it, as through PyTorch's AddBackward."""
+        if not self.function.saves_values(self):
+            return
         self.inputs = ()
         self.saved = ()
         self.freed = True
@@ -121,6 +135,12 @@ class Function:
 
     saved_inputs: tuple[int, ...] | None = None
     saves_output = False
+
+    @classmethod
+    def saves_values(cls, ctx: Context) -> bool:
+        """Whether backward reads values kept from forward (an input, the output, ``ctx.saved``):
+        backward without ``retain_graph`` frees them, and a second backward through the node raises."""
+        return cls.saved_inputs != () or cls.saves_output or bool(ctx.saved)
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, **options: Any) -> Any:

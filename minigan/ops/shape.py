@@ -125,6 +125,10 @@ class GetItem(Function):
 
     saved_inputs = ()  # backward reads no input value
 
+    @classmethod
+    def saves_values(cls, ctx: Context) -> bool:
+        return _holds_arrays(ctx.options["index"])
+
     @staticmethod
     def forward(ctx: Context, a: Any, index: tuple[Any, ...], advanced: bool) -> Any:
         try:
@@ -146,6 +150,10 @@ class ScatterAdd(Function):
 
     saved_inputs = ()  # backward reads no input value
 
+    @classmethod
+    def saves_values(cls, ctx: Context) -> bool:
+        return _holds_arrays(ctx.options["index"])
+
     @staticmethod
     def forward(ctx: Context, g: Any, index: tuple[Any, ...], advanced: bool, shape: tuple[int, ...]) -> Any:
         backend = backend_of(g)
@@ -160,6 +168,12 @@ class ScatterAdd(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         opts = ctx.options
         return (GetItem.apply(grad, index=opts["index"], advanced=opts["advanced"]),)
+
+
+def _holds_arrays(index: tuple[Any, ...]) -> bool:
+    """Whether an index has arrays (integers or a mask, not 0-d), which PyTorch's index backward
+    saves: a second backward through it raises, as through PyTorch's."""
+    return any(getattr(item, "ndim", 0) > 0 for item in index)
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:

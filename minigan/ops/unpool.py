@@ -23,6 +23,10 @@ class MaxUnpool(Function):
 
     saved_inputs = ()  # backward reads no input value
 
+    @classmethod
+    def saves_values(cls, ctx: Context) -> bool:
+        return True  # the indices, which PyTorch's max_unpool saves
+
     @staticmethod
     def forward(ctx: Context, x: Any, indices: Any, places: int) -> Any:
         backend = backend_of(x)
