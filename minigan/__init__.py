@@ -20,6 +20,7 @@ from .ops import conv3d, conv_transpose3d, max_pool3d
 from .ops.cumulative import cumprod, cumsum, logsumexp
 from .ops.sorting import argsort, sort, topk
 from .ops.reorder import diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
+from .ops.shape import movedim, movedim as moveaxis, transpose as swapaxes, transpose as swapdims
 from .ops.special import acosh, arccosh, arcsinh, arctanh, asinh, atanh, erf, erfc, erfinv, frac, log10, log2
 from .ops.more_activations import celu, hardshrink, prelu, selu, threshold
 from .ops.gamma import digamma, lgamma, multigammaln as mvlgamma, polygamma
@@ -102,7 +103,7 @@ __all__ = [
     "rsqrt_", "square_", "erf_", "erfc_", "frac_",
     "logsumexp", "cumsum", "cumprod", "sort", "argsort", "topk", "flip", "roll", "tril", "triu", "diag", "outer",
     "index_select", "nonzero", "lerp", "masked_fill", "randperm", "bernoulli", "multinomial",
-    "unbind", "narrow",
+    "unbind", "narrow", "movedim", "moveaxis", "swapaxes", "swapdims",
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp", "lu", "lu_solve",
     "svd_lowrank", "pca_lowrank",

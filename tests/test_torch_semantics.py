@@ -333,3 +333,33 @@ def test_narrow_gives_pytorch_s_views_and_errors():
     w = minigan.tensor([1.0, 2.0, 3.0], requires_grad=True)
     (w.narrow(0, 1, 2) * minigan.tensor([10.0, 20.0])).sum().backward()
     assert w.grad.tolist() == [0.0, 10.0, 20.0]
+
+
+# ------------------------------------------------------------------ movedim, moveaxis, swapaxes, swapdims
+@pytest.mark.parametrize("source, destination", [(0, -1), ((0, 1), (2, 0)), (-1, 0), ((2, 0), (0, 1)), ([], [])])
+def test_movedim_moves_dims_as_numpys_moveaxis(source, destination):
+    values = np.arange(24.0).reshape(2, 3, 4)
+    x = minigan.tensor(values, requires_grad=True)
+    moved = minigan.movedim(x, source, destination)
+    np.testing.assert_array_equal(moved.numpy(), np.moveaxis(values, source, destination))
+    assert minigan.moveaxis(x, source, destination).shape == x.movedim(source, destination).shape == moved.shape
+    weights = np.arange(24.0).reshape(moved.shape)
+    (moved * minigan.tensor(weights)).sum().backward()  # the gradient is the weights moved back
+    np.testing.assert_array_equal(x.grad.numpy(), np.moveaxis(weights, destination, source))
+
+
+def test_movedim_gives_pytorchs_errors_and_swapaxes_is_transpose():
+    x = minigan.zeros(2, 3, 4)
+    with pytest.raises(RuntimeError, match=r"source \(\[0, 1\] dims\) should contain the same number of dims as "
+                                            r"destination \(\[1\] dims\)"):
+        minigan.movedim(x, (0, 1), (1,))
+    with pytest.raises(RuntimeError, match=r"movedim: repeated dim in `source` \(\[0, 0\]\)"):
+        minigan.movedim(x, (0, 0), (1, 2))
+    with pytest.raises(RuntimeError, match=r"movedim: repeated dim in `destination` \(\[1, 1\]\)"):
+        minigan.movedim(x, (0, 1), (1, 1))
+    with pytest.raises(IndexError, match=r"expected to be in range of \[-3, 2\], but got 3"):
+        minigan.movedim(x, 3, 0)
+    assert minigan.movedim(minigan.tensor(3.0), 0, 0).item() == 3.0
+    assert x.swapaxes(0, 2).shape == minigan.swapdims(x, 0, 2).shape == minigan.swapaxes(x, 0, 2).shape == (4, 3, 2)
+    x.swapdims_(0, 1)
+    assert x.shape == (3, 2, 4)

@@ -70,6 +70,12 @@ class InPlaceMathMethods:
     def transpose_(self, dim0: int, dim1: int) -> Any:
         return self._view_("transpose_", lambda t: t.transpose(dim0, dim1))
 
+    def swapaxes_(self, axis0: int, axis1: int) -> Any:
+        return self._view_("swapaxes_", lambda t: t.transpose(axis0, axis1))
+
+    def swapdims_(self, dim0: int, dim1: int) -> Any:
+        return self._view_("swapdims_", lambda t: t.transpose(dim0, dim1))
+
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Any:
         """Give this tensor the shape ``sizes``, keeping its elements in row-major order: a smaller
         size keeps the first ones (a view of the same memory, as PyTorch's); a larger one keeps

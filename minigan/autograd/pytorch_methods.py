@@ -302,6 +302,20 @@ class PyTorchMethods(TensorTypeMethods):
     def narrow(self, dim: int, start: Any, length: int) -> Any:
         return narrow(self, dim, start, length)
 
+    def movedim(self, source: Any, destination: Any) -> Any:
+        """Dimensions ``source`` moved to ``destination``, as ``torch.movedim``."""
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> Any:
+        """PyTorch's NumPy-style name for ``transpose``."""
+        return ops.transpose(self, axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> Any:
+        """PyTorch's other name for ``transpose``."""
+        return ops.transpose(self, dim0, dim1)
+
     def kron(self, other: Any) -> Any:
         """The Kronecker product with ``other``, as ``torch.kron`` (minigan/ops/builders.py)."""
         return ops.builders.kron(self, other)

@@ -80,9 +80,16 @@ class CholeskyMatrices:
 
 
 def mahalanobis(L: Tensor, x: Tensor) -> Tensor:
-    """|L^-1 x|^2 for each vector of x (batched, broadcasting L's batch shape against x's)."""
-    z = solve_triangular(L, x.unsqueeze(-1), upper=False).squeeze(-1)
-    return z.square().sum(-1)
+    """|L^-1 x|^2 for each vector of x (batched, broadcasting L's batch shape against x's). The
+    batch dimensions of x in front of L's become the columns of one right-hand side, so that each
+    L is solved once for all its vectors rather than once per vector."""
+    batch = np.broadcast_shapes(x.shape[:-1], L.shape[:-2])
+    if x.shape[:-1] != batch:
+        x = x.expand(*batch, x.shape[-1])
+    leading, trailing = batch[:len(batch) - (L.ndim - 2)], batch[len(batch) - (L.ndim - 2):]
+    columns = x.reshape(math.prod(leading), *trailing, x.shape[-1]).movedim(0, -1)  # (*trailing, n, vectors)
+    squares = solve_triangular(L, columns, upper=False).square().sum(-2)  # (*trailing, vectors)
+    return squares.movedim(-1, 0).reshape(*leading, *trailing)
 
 
 def half_log_det(L: Tensor) -> Tensor:

@@ -29,7 +29,7 @@ bucketize, histc, unique_consecutive, unravel_index: no gradient).
 """
 from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
-    concatenate, expand, getitem, permute, reshape, reversed_dims, stack, transpose,
+    concatenate, expand, getitem, movedim, permute, reshape, reversed_dims, stack, transpose,
 )
 from .parts import Part, Split, parts, unbind
 from .elementwise import (

@@ -98,8 +98,7 @@ class Neg(Function):
 
 
 class PowScalar(Function):
-    """f = a ** p for a constant p;  df/da = p * a ** (p - 1), and 0 for p = 0 (as PyTorch's, also at
-    a = 0, where a ** -1 is inf: so x ** 1 has a second derivative of 0 there too)."""
+    """f = a ** p for a constant p;  df/da = p * a ** (p - 1), and 0 for p = 0."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, exponent: float) -> Any:
@@ -109,7 +108,7 @@ class PowScalar(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         (a,) = ctx.inputs
         p = ctx.options["exponent"]
-        if p == 0:  # new zeros, not grad * 0: PyTorch's gradient is 0 even where grad is NaN or inf
+        if p == 0:  # as PyTorch's: new zeros, even at a = 0 (where a ** -1 is inf) or where grad is NaN
             return (_constant(_xp(grad.array).zeros_like(grad.array)),)
         if p == 2:  # the common square: avoid pow for speed and exactness
             return (grad * a * 2.0,)

@@ -94,6 +94,29 @@ def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     return Transpose.apply(a, axes=tuple(axes))
 
 
+def movedim(a: Tensor, source: Any, destination: Any) -> Tensor:
+    """``a`` with dimensions ``source`` (an int or a sequence) moved to ``destination``, the other
+    dimensions keeping their order, as ``torch.movedim`` (also ``torch.moveaxis``)."""
+    sources = [source] if isinstance(source, (int, np.integer)) else list(source)
+    destinations = [destination] if isinstance(destination, (int, np.integer)) else list(destination)
+    if len(sources) != len(destinations):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({sources} dims) should contain the "
+                           f"same number of dims as destination ({destinations} dims)")
+    moved = [wrap_dim(d, a.ndim) for d in sources]
+    places = [wrap_dim(d, a.ndim) for d in destinations]
+    for name, given, dims in (("source", sources, moved), ("destination", destinations, places)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
+    if a.ndim == 0:
+        return a
+    axes: list[int | None] = [None] * a.ndim
+    for dim, place in zip(moved, places):
+        axes[place] = dim
+    others = iter(d for d in range(a.ndim) if d not in moved)
+    order = tuple(next(others) if d is None else d for d in axes)
+    return a if order == tuple(range(a.ndim)) else Transpose.apply(a, axes=order)
+
+
 def reversed_dims(a: Tensor) -> Tensor:
     """``a`` with its dimensions in reverse order (``Tensor.T``)."""
     return Transpose.apply(a, axes=tuple(reversed(range(a.ndim)))) if a.ndim > 1 else a
