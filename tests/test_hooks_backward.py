@@ -357,6 +357,62 @@ def test_a_step_with_a_module_backward_hook_runs_eagerly_and_says_so():
     assert compiled.replays == 0 and len(said) == 1 and "a backward hook on Linear" in said[0]
 
 
+def _raising_once():
+    """A custom Function whose backward raises the first time only (a backward that fails halfway)."""
+    armed = [True]
+
+    class RaisesOnce(minigan.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            if armed:
+                armed.clear()
+                raise ValueError("once")
+            return g
+
+    return RaisesOnce
+
+
+@pytest.mark.parametrize("raising_first", [True, False])
+def test_a_backward_that_raised_leaves_no_output_gradient_for_the_next(raising_first):
+    once, log = _raising_once(), []
+
+    class Two(nn.Module):
+        def forward(self, x):
+            return x * 2, x * 3
+
+    two = Two()
+    two.register_full_backward_hook(lambda mod, gi, go: log.append((_listed(go), _listed(gi))))
+    x = _t([1.0, 2.0])
+    a, b = two(x)
+    loss = once.apply(a).sum() + b.sum() if raising_first else b.sum() + once.apply(a).sum()
+    with pytest.raises(ValueError, match="once"):
+        loss.backward(retain_graph=True)
+    a.sum().backward()  # b's gradient of the failed pass is not joined: PyTorch's x.grad [2, 2]
+    assert x.grad.tolist() == [2.0, 2.0] and log == [([[1.0, 1.0], None], [[2.0, 2.0]])]
+
+
+def test_a_backward_that_raised_leaves_no_input_gradient_for_the_next():
+    once, log = _raising_once(), []
+
+    class Sum2(nn.Module):
+        def forward(self, x1, x2):
+            self.h = x2 * 3
+            return once.apply(self.h) + x1 * 2
+
+    net = Sum2()
+    net.register_full_backward_hook(lambda mod, gi, go: log.append((_listed(go), _listed(gi))))
+    x1, x2 = _t([1.0, 2.0]), _t([1.0, 2.0])
+    with pytest.raises(ValueError, match="once"):
+        net(x1, x2).sum().backward(retain_graph=True)
+    net.h.sum().backward()  # PyTorch: x1 gets zeros, not the failed pass's 2s; the hook sees that pass's grad_output
+    assert x1.grad.tolist() == [0.0, 0.0] and x2.grad.tolist() == [3.0, 3.0]
+    assert log == [([[1.0, 1.0]], [[0.0, 0.0], [3.0, 3.0]])]
+
+
 # ------------------------------------------------------------------ state_dict hooks
 def _logged_tree(log):
     minigan.manual_seed(0)

@@ -11,6 +11,8 @@ minigan/ops/parts.py joins a split's parts (PyTorch's engine buffers a node's gr
   the call and gives the handle an empty gradient, so the gate's backward runs after every pass;
 * the gate's backward hands the filed gradients to the hooks, and returns what they leave (or
   return) as the gradients of the side's tensors.
+* as a split's parts do, the passes file under the backward pass that runs them (the engine's
+  token for it): what a pass that raised halfway had filed is dropped, never joined by the next.
 
 The forward gates the tensor arguments (when one of them requires grad) and the tensor outputs that
 require grad; the forward's own code sees the passes, as PyTorch's sees views. A module whose inputs
@@ -30,6 +32,7 @@ from ..autograd import Tensor
 from ..autograd.function import Context, Function
 from ..autograd.hooks import TensorHooks, add_hook
 from ..backends import backend_of
+from ..ops.parts import Filed
 
 __all__ = ["BackwardHookCall", "HookGate", "HookPass", "attach_legacy_hooks"]
 
@@ -71,7 +74,7 @@ class HookPass(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         if not ctx.needs_input_grad[0]:  # autograd.grad of something this side does not lead to
             return None, None
-        ctx.options["call"].filed[ctx.options["side"]][ctx.options["index"]] = grad
+        ctx.options["call"].filed[ctx.options["side"]].file(ctx.options["index"], grad)
         return _empty(grad.array), None
 
 
@@ -90,7 +93,7 @@ class BackwardHookCall:
 
     def __init__(self, module: Any, pre_hooks: list[Callable[..., Any]], hooks: list[Callable[..., Any]]) -> None:
         self.module, self.pre_hooks, self.hooks = module, pre_hooks, hooks
-        self.filed: dict[str, dict[int, Tensor]] = {"input": {}, "output": {}}
+        self.filed = {"input": Filed(), "output": Filed()}
         self.arg_count = 0
         self.inputs_gated = False
         self.output_places: list[int] = []  # the output positions that were gated, in gate order
@@ -133,7 +136,7 @@ class BackwardHookCall:
 
     def output_side(self) -> tuple[Tensor | None, ...]:
         """The output gate's backward: the pre-hooks, then (with no input to gate) the full hooks."""
-        filed, self.filed["output"] = self.filed["output"], {}
+        filed = self.filed["output"].take()
         by_place = dict(zip(self.output_places, (filed.get(k) for k in range(len(self.output_places)))))
         grad_output = tuple(by_place.get(i) for i in range(self.output_count))
         for hook in self.pre_hooks:
@@ -157,7 +160,7 @@ class BackwardHookCall:
     def input_side(self, inputs: tuple[Tensor, ...]) -> tuple[Tensor | None, ...]:
         """The input gate's backward: the full hooks, given the gradient of every argument (zeros for
         a Tensor none reached, None for anything else)."""
-        filed, self.filed["input"] = self.filed["input"], {}
+        filed = self.filed["input"].take()
         by_place = {}
         for k, (place, tensor) in enumerate(zip(self.input_places, inputs)):
             grad = filed.get(k)

@@ -37,7 +37,8 @@ from .shape import concatenate, stack
 
 class Filed:
     """The gradients the parts of one split have filed, by backward pass and part number, until
-    Split's backward joins them (one per split: no state outlives its graph)."""
+    Split's backward joins them (one per split: no state outlives its graph). A module's backward
+    hooks file the gradients of each side of a call the same way (minigan/nn/backward_hooks.py)."""
 
     __slots__ = ("grads",)
 
