@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import is_grad_enabled
+from .inplace import share_if_view
 from .profiler import active_profiler
 from .recording import active_recorder
 from .tensor import Tensor, as_tensor
@@ -131,10 +132,16 @@ class Function:
     ``saved_inputs`` lists the inputs whose values backward reads (None: all of them) and
     ``saves_output`` says whether it reads the output: the engine checks that those were not
     changed in place since the op ran (minigan/autograd/inplace.py).
+
+    ``view_of`` is set on the ops whose result is a view where PyTorch's is (reshape, indexing,
+    transpose...): the index of the input whose memory the result may lie in. When it does, the
+    result shares that input's version counter, so a change through either is seen by both. Such
+    an op must not save its output (the output check expects version 0).
     """
 
     saved_inputs: tuple[int, ...] | None = None
     saves_output = False
+    view_of: int | None = None
 
     @classmethod
     def saves_values(cls, ctx: Context) -> bool:
@@ -172,11 +179,14 @@ class Function:
             recorder.function(cls, options, tensors, ctx, data)
         record = is_grad_enabled() and any(t.requires_grad for t in tensors)
         if not record:
-            return Tensor._make(data, False, None)
-        ctx.needs_input_grad = tuple(t.requires_grad for t in tensors)
-        ctx.versions = tuple(0 if t._vc is None else t._vc[0] for t in tensors)
-        output = Tensor._make(data, True, ctx)
-        ctx._output_ref = weakref.ref(output)
+            output = Tensor._make(data, False, None)
+        else:
+            ctx.needs_input_grad = tuple(t.requires_grad for t in tensors)
+            ctx.versions = tuple(0 if t._vc is None else t._vc[0] for t in tensors)
+            output = Tensor._make(data, True, ctx)
+            ctx._output_ref = weakref.ref(output)
+        if cls.view_of is not None:
+            share_if_view(output, tensors[cls.view_of])
         return output
 
 

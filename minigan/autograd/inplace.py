@@ -2,7 +2,8 @@
 that lets a backward pass notice a tensor it needs was changed in place after it was saved.
 
 Each Tensor has a version counter, created on the first in-place change (``_vc``: None means
-version 0; otherwise a one-element list, so that ``detach()`` can share it with its source as in
+version 0; otherwise a one-element list, so that ``detach()`` and the views of a tensor (reshape,
+indexing, transpose...: the ops with ``Function.view_of``) can share it with their source as in
 PyTorch, while ``.data`` gets a counter of its own, as in PyTorch). Every in-place method and every
 optimizer step bumps it. ``Function.apply`` writes down the versions of an op's inputs when it
 records the op, and the engine compares them with the current ones before running that op's
@@ -58,6 +59,31 @@ def shared_counter(tensor: Any) -> list[int]:
     return tensor._vc
 
 
+def share_if_view(view: Any, base: Any) -> None:
+    """Give ``view`` (the result of a view op, ``Function.view_of``) ``base``'s version counter
+    when its array lies in ``base``'s memory; a copy (a reshape that could not be a view, an
+    integer-array index) keeps a counter of its own, as in PyTorch."""
+    array, other = view.array, base.array
+    if type(array) is np.ndarray and type(other) is np.ndarray:
+        shared = np.may_share_memory(array, other)
+    else:  # another backend: its namespace may lack the check, and then no counter is shared
+        may_share = getattr(backend_of(array).xp, "may_share_memory", None)
+        shared = may_share is not None and bool(may_share(array, other))
+    if shared:
+        view._vc = shared_counter(base)
+
+
+def _check_writeable(array: Any) -> None:
+    """Raise PyTorch's error for a write into read-only memory: an ``expand()``ed view or overlapping
+    ``unfold()`` windows (several elements in one place), whose arrays NumPy keeps read-only."""
+    if not getattr(getattr(array, "flags", None), "writeable", True):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation. (minigan refuses every write "
+            "to an expand()ed tensor or to overlapping unfold() windows, whose memory is read-only)"
+        )
+
+
 _TORCH_TYPE_NAMES = {"float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
                      "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
                      "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
@@ -83,10 +109,10 @@ def check_versions(ctx: Any) -> None:
 def _raise_modified(tensor: Any, now: int, saved: int, function: type, which: str) -> None:
     kind = _TORCH_TYPE_NAMES.get(str(tensor.dtype), f"{tensor.dtype} tensor")
     shape = ", ".join(str(n) for n in tensor.shape)
-    made_by = "" if tensor._ctx is None else f", which is output 0 of {tensor._ctx.function.__name__}"
+    made_by = "" if tensor._ctx is None else f", which is output 0 of {tensor._ctx.function.__name__},"
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
-        f"[torch.{kind} [{shape}]]{made_by}, is at version {now}; expected version {saved} instead. "
+        f"[torch.{kind} [{shape}]]{made_by} is at version {now}; expected version {saved} instead. "
         f"It is {which} of {function.__name__}, whose backward needs its value: compute the backward "
         "before changing it (an optimizer.step() or an in-place method), or change a copy (.clone())"
     )
@@ -147,7 +173,11 @@ class InPlaceMethods:
             backend = backend_of(array)
             if backend_of(values) is not backend:
                 values = backend.asarray(to_numpy(values))
-        array[...] = values
+        try:
+            array[...] = values
+        except ValueError:
+            _check_writeable(array)
+            raise
         bump_version(self)
         return self
 
@@ -168,6 +198,7 @@ class InPlaceMethods:
         except IndexError as error:
             raise IndexError(f"index into a tensor of shape {tuple(array.shape)}: {error}") from None
         except ValueError:
+            _check_writeable(array)
             target = array[index[0] if len(index) == 1 else index].shape
             raise RuntimeError(f"{name}: a value of shape {tuple(values.shape)} cannot be broadcast to the "
                                f"selection's shape {tuple(target)}") from None

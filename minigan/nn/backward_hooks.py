@@ -65,6 +65,7 @@ class HookPass(Function):
     the handle an empty gradient."""
 
     saved_inputs = ()
+    view_of = 1
 
     @staticmethod
     def forward(ctx: Context, handle: Any, x: Any, call: "BackwardHookCall", side: str, index: int) -> Any:

@@ -113,6 +113,7 @@ class Part(Function):
     df/dx: the gradient is filed with the split, which joins it into x's (the handle's is empty)."""
 
     saved_inputs = ()  # backward reads no input value
+    view_of = 1  # a slice of x
 
     @staticmethod
     def forward(ctx: Context, handle: Any, x: Any, axis: int, start: int, stop: int, squeeze: bool,

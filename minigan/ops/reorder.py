@@ -27,7 +27,8 @@ class Flip(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, dims: tuple[int, ...]) -> Any:
-        return _xp(a).flip(a, axis=dims) if dims else _xp(a).asarray(a, copy=True)
+        xp = _xp(a)  # a copy, as PyTorch's flip: NumPy's would be a view that a change to `a` shows through
+        return xp.asarray(xp.flip(a, axis=dims) if dims else a, copy=True)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:

@@ -19,6 +19,7 @@ class Reshape(Function):
     """f = a with a new shape;  df/da = the gradient reshaped back."""
 
     saved_inputs = ()  # backward reads no input value
+    view_of = 0  # a view where the strides allow it, else a copy, as PyTorch's reshape
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
@@ -36,6 +37,7 @@ class Transpose(Function):
     """f = a with its axes permuted;  df/da = the gradient permuted back."""
 
     saved_inputs = ()  # backward reads no input value
+    view_of = 0
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...]) -> Any:
@@ -50,6 +52,7 @@ class BroadcastTo(Function):
     """f = a repeated along broadcast axes;  df/da = the gradient summed over them."""
 
     saved_inputs = ()  # backward reads no input value
+    view_of = 0
 
     @staticmethod
     def forward(ctx: Context, a: Any, shape: tuple[int, ...]) -> Any:
@@ -147,6 +150,7 @@ class GetItem(Function):
     """f = a[index];  df/da = the gradient scattered back (added where an index repeats)."""
 
     saved_inputs = ()  # backward reads no input value
+    view_of = 0  # slices and integers give views; integer arrays and masks copy, as in PyTorch
 
     @classmethod
     def saves_values(cls, ctx: Context) -> bool:
