@@ -159,6 +159,51 @@ def test_copies_keep_their_values_and_gradients_when_the_source_changes(copy):
     assert a.tolist() == before and w.grad.tolist() == before  # flip copies, as PyTorch's (NumPy's is a view)
 
 
+class _Ident(minigan.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class _Tail(minigan.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x[1:]
+
+    @staticmethod
+    def backward(ctx, g):
+        return minigan.cat([minigan.zeros(1), g])
+
+
+class _Double(minigan.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+
+
+def test_a_custom_function_returning_its_input_or_a_view_of_it_shares_the_counter():
+    x = minigan.zeros(3, requires_grad=True)
+    same, tail = _Ident.apply(x), _Tail.apply(x)
+    with minigan.no_grad():
+        x.add_(1)
+    assert _versions(same, tail) == (1, 1) and same is not x
+    x, w = minigan.zeros(3), minigan.ones(2, requires_grad=True)
+    doubled, tail = _Double.apply(x), _Tail.apply(x)
+    loss = (tail * w).sum()
+    x.add_(1)
+    assert _versions(doubled, tail) == (0, 1)  # a new result keeps a counter of its own
+    with pytest.raises(RuntimeError, match=MODIFIED.format("2")):
+        loss.backward()
+
+
 def test_view_ops_do_not_save_their_output():
     # the saved-output check expects version 0, which a view sharing its base's counter may not have
     views = [cls.__name__ for cls in function_classes() if cls.view_of is not None]

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from .function import Context
 from .function import Function as ArrayFunction
 from .grad_mode import no_grad
+from .inplace import share_if_view
 from .tensor import Tensor
 
 _LAYOUT = "_pytorch_arguments"  # the option that carries the non-Tensor arguments and their places
@@ -54,7 +55,12 @@ class Function(ArrayFunction):
             raise TypeError(f"{cls.__name__}.apply takes positional arguments only, as PyTorch's")
         tensors = tuple(a for a in args if isinstance(a, Tensor))
         others = tuple((i, a) for i, a in enumerate(args) if not isinstance(a, Tensor))
-        return super().apply(*tensors, **{_LAYOUT: (len(args), others)})
+        output = super().apply(*tensors, **{_LAYOUT: (len(args), others)})
+        for tensor in tensors:  # an input returned as it is, or a view of one, shares its counter, as in PyTorch
+            share_if_view(output, tensor)
+            if output._vc is not None:
+                break
+        return output
 
 
 def _plain(method: Any) -> Callable[..., Any]:
