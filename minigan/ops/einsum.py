@@ -96,7 +96,7 @@ class Einsum(Function):
     df/dx_k = the einsum of g and the other operands with x_k's labels as output (on the diagonal
     for a repeated label, expanded along a label nothing else has, summed back over a broadcast one)."""
 
-    view_of = 0  # one operand only permuted or on a diagonal ("ij->ji", "ii->i") is a view, as in PyTorch
+    view_of = 0  # one operand only permuted ("ij->ji") is a view, as in PyTorch (a diagonal, "ii->i", copies here)
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, labels: tuple[Labels, ...], output: Labels) -> Any:
