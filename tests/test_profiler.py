@@ -35,12 +35,14 @@ def _step(layer, x, y):
 
 # The events of Linear + ReLU + MSE, forward then backward, each with the range it ran inside:
 # nn.Linear is minigan's fused LinearAct, mse_loss is (a - b) ** 2 averaged, and each backward is
-# written in Tensor ops, which appear inside it.
+# written in Tensor ops, which appear inside it; then the weight's and the bias's gradients are added
+# into their .grad, PyTorch's two torch::autograd::AccumulateGrad events.
 LINEAR_RELU_MSE = [
     ("LinearAct", None), ("ReLU", None), ("Sub", None), ("PowScalar", None), ("Mean", None),
     ("MeanBackward", None), ("Reshape", "MeanBackward"), ("BroadcastTo", "MeanBackward"), ("Div", "MeanBackward"),
     ("PowScalarBackward", None), ("Mul", "PowScalarBackward"), ("Mul", "PowScalarBackward"),
     ("SubBackward", None), ("ReLUBackward", None), ("Where", "ReLUBackward"), ("LinearActBackward", None),
+    ("torch::autograd::AccumulateGrad", None), ("torch::autograd::AccumulateGrad", None),
 ]
 
 
@@ -53,9 +55,32 @@ def test_linear_relu_mse_makes_exactly_these_events():
     counts = {e.key: e.count for e in prof.key_averages()}
     assert counts == {"LinearAct": 1, "ReLU": 1, "Sub": 1, "PowScalar": 1, "Mean": 1, "MeanBackward": 1,
                       "Reshape": 1, "BroadcastTo": 1, "Div": 1, "PowScalarBackward": 1, "Mul": 2,
-                      "SubBackward": 1, "ReLUBackward": 1, "Where": 1, "LinearActBackward": 1}
+                      "SubBackward": 1, "ReLUBackward": 1, "Where": 1, "LinearActBackward": 1,
+                      "torch::autograd::AccumulateGrad": 2}
     # each backward event is named as its grad_fn is
     assert "MeanBackward" == torch.nn.functional.mse_loss(torch.relu(layer(x)), y).grad_fn.name()
+
+
+def test_accumulate_grad_events_count_as_pytorch_s():
+    """One torch::autograd::AccumulateGrad per leaf gradient that backward() adds into .grad, with
+    the leaf's shape; none for autograd.grad(). PyTorch 2.14.1's counts, written out."""
+    def counted(run, **options):
+        with profile(**options) as prof:
+            run()
+        events = [e for e in prof.events() if e.name == "torch::autograd::AccumulateGrad"]
+        return len(events), [e.input_shapes for e in events]
+
+    x, w = torch.ones(3, 4, requires_grad=True), torch.ones(4, 2, requires_grad=True)
+    twice = lambda: ((x * 2).sum().backward(), (x * 2).sum().backward())  # noqa: E731
+    assert counted(twice, record_shapes=True) == (2, [[[3, 4]], [[3, 4]]])
+    assert counted(lambda: ((x @ w).sum() + x.sum()).backward())[0] == 2  # x once, its two paths summed
+    assert counted(lambda: torch.autograd.grad((x @ w).sum(), [x, w]))[0] == 0
+    assert counted(lambda: (x @ w).sum().backward(inputs=[w]))[0] == 1
+    h = torch.ones(2, requires_grad=True) * 1
+    h.retain_grad()  # a retained non-leaf gradient is no AccumulateGrad
+    assert counted(lambda: (h * 3).sum().backward())[0] == 1
+    p = torch.ones(2, requires_grad=True)
+    assert counted(lambda: (p * 3).sum().backward(create_graph=True))[0] == 1
 
 
 def test_nothing_is_recorded_outside_the_block_or_when_disabled():

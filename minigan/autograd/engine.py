@@ -17,7 +17,7 @@ from .inplace import check_versions
 from .tensor import Tensor
 from .recording import active_recorder
 from .tracing import active_tracer
-from .profiler import timed_backward
+from .profiler import timed_accumulation, timed_backward
 
 
 def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
@@ -200,7 +200,10 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                 if tracer is not None:
                     tracer.leaf(node, grad)
                 if wanted is None:
-                    _accumulate_into_leaf(node, grad, accumulated.owned, create_graph)
+                    if tracer is None:
+                        _accumulate_into_leaf(node, grad, accumulated.owned, create_graph)
+                    else:  # a profile times it (PyTorch's AccumulateGrad range)
+                        timed_accumulation(_accumulate_into_leaf, node, grad, accumulated.owned, create_graph)
                     if hooks is not None and hooks.post_accumulate:
                         _run_post_accumulate(hooks, node, recorder)
                 continue
@@ -351,7 +354,7 @@ def backward(
                          allow_unused=True)
         for tensor, gradient in zip(inputs, gradients):
             if gradient is not None:
-                _accumulate_into_leaf(tensor, gradient, True, create_graph)  # grad() hands out its own arrays
+                timed_accumulation(_accumulate_into_leaf, tensor, gradient, True, create_graph)  # grad()'s own arrays
                 if tensor._hooks is not None and tensor._hooks.post_accumulate and tensor._ctx is None:
                     _run_post_accumulate(tensor._hooks, tensor, active_recorder())
         return

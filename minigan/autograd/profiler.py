@@ -6,7 +6,7 @@
     ...     with torch.autograd.profiler.record_function("step"):
     ...         (x * x).sum().backward()
     >>> [(e.key, e.count) for e in prof.key_averages()]
-    [('step', 1), ('Mul', 3), ('Sum', 1), ('SumBackward', 1), ('Reshape', 1), ('BroadcastTo', 1), ('MulBackward', 1)]
+    [('step', 1), ('Mul', 3), ('Sum', 1), ('SumBackward', 1), ('Reshape', 1), ('BroadcastTo', 1), ('MulBackward', 1), ('torch::autograd::AccumulateGrad', 1)]
     >>> print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=10))  # doctest: +SKIP
 
 What it records, in the thread that entered the block and no other:
@@ -17,6 +17,8 @@ What it records, in the thread that entered the block and no other:
 * each op's backward, named ``MatMulBackward`` (the node's ``grad_fn.name()``), as the engine
   runs it, with its forward's input shapes (those of the gradients it returns); the ops a backward is made of (it is written in Tensor ops) appear inside it, so
   its self time is the time in the backward itself;
+* each leaf gradient that ``backward()`` adds into a ``.grad``, named as PyTorch's
+  (``torch::autograd::AccumulateGrad``), with the leaf's shape;
 * each ``record_function("name")`` block, around whatever ran inside it.
 
 A step replayed by ``minigan.replay.compile`` runs recorded kernels, not ops: the profiler sees
@@ -119,6 +121,20 @@ class _BackwardTimer:
             return (ctx.function.backward if self.inner is None else self.inner.backward)(ctx, grad)
         finally:
             self.session.end(event)
+
+
+def timed_accumulation(accumulate: Callable[..., None], leaf: Any, *args: Any) -> None:
+    """``accumulate(leaf, *args)``, which adds a gradient into ``leaf.grad``: timed as PyTorch's
+    ``torch::autograd::AccumulateGrad`` range when a profile runs in this thread."""
+    session = _thread.session
+    if session is None:
+        accumulate(leaf, *args)
+        return
+    event = session.begin("torch::autograd::AccumulateGrad", [list(leaf.shape)] if session.record_shapes else None)
+    try:
+        accumulate(leaf, *args)
+    finally:
+        session.end(event)
 
 
 def active_profiler() -> _Session | None:
