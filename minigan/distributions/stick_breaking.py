@@ -14,13 +14,14 @@ from ..autograd import Tensor, as_tensor
 from ..ops import cat, clamp, cumprod, cumsum, log, sigmoid, softplus
 from . import constraints
 from .transforms import Transform
+from .utils import placed
 
 __all__ = ["StickBreakingTransform"]
 
 
 def _log_offsets(like: Tensor, n: int) -> Tensor:
     """log(n), log(n - 1), ..., log(1) in ``like``'s dtype and on its device."""
-    return as_tensor(np.log(np.arange(n, 0, -1, dtype=np.float64)), like=like)
+    return placed(np.log(np.arange(n, 0, -1, dtype=np.float64)).astype(like.dtype), like)
 
 
 class StickBreakingTransform(Transform):
