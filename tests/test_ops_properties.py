@@ -19,6 +19,7 @@ from minigan.ops import convolution as conv
 from minigan.ops.ctc import CtcLoss
 from minigan.ops.incomplete_gamma import Gammainc, Gammaincc
 from minigan.distributions.standard_gamma import GammaQuantileStep
+from minigan.ops.windows import Windows
 from minigan.ops.zeta import Zeta
 from minigan import Function
 from minigan.gradcheck import gradcheck
@@ -651,6 +652,18 @@ def _(data):
     for i in range(n):  # out[i] = a[i - shift], around the end
         expected[(slice(None),) * dim + (i,)] = a[(slice(None),) * dim + ((i - shift) % n,)]
     return Drawn(lambda x: ops.roll(x, shift, dim), [a], expected)
+
+
+@prop(Windows)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    dim = data.draw(st.integers(0, len(shape) - 1))
+    size = data.draw(st.integers(1, shape[dim]))
+    step = data.draw(st.integers(1, 3))
+    a = values(data, shape)
+    moved = np.moveaxis(a, dim, 0)  # window i holds elements i*step ... i*step + size - 1 of dim
+    windows = [np.moveaxis(moved[s:s + size], 0, -1) for s in range(0, shape[dim] - size + 1, step)]
+    return Drawn(lambda x: x.unfold(dim, size, step), [a], np.stack(windows, axis=dim))
 
 
 # einsum and linear algebra (minigan/ops/einsum.py, linalg.py, svd.py): NumPy's own einsum and LAPACK
