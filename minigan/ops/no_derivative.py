@@ -21,6 +21,11 @@ class DerivativeNotImplemented:
     saved_inputs: tuple[int, ...] = ()  # backward reads no values
     saves_output = False
 
+    @classmethod
+    def saves_values(cls, ctx: Context) -> bool:
+        """Nothing to free: a second backward reaches the same error (Function.saves_values)."""
+        return False
+
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         name, error = ctx.options["name"], ctx.options["error"]
