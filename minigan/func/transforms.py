@@ -171,9 +171,9 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
 
 def _recorded_backward(lvl: Level, func: Callable[..., Any], primal_leaves: list[Any], spec: Any, has_aux: bool,
                        where: str) -> tuple[Any, Any, Any, list[Tensor], list[Tensor]]:
-    """``func`` called on fresh primals, and its backward pass recorded from seeds that require
-    grad: (output, aux, the output's structure, the seeds, the pass's result). The pass is linear
-    in its seed, so zeros (no inf or nan) serve as the seed values."""
+    """``func`` called on fresh primals, and its backward pass recorded from output gradients that
+    require grad: (output, aux, the output's structure, those output gradients, the pass's result).
+    The pass is linear in them, so zeros (no inf or nan) serve as their values."""
     fresh = [lvl.fresh_input(leaf) for leaf in primal_leaves]
     output, aux = _split_aux(func(*tree_unflatten(fresh, spec)), has_aux, where)
     outputs, out_spec = _tensor_outputs(output, where, "f(*primals)")
