@@ -1,4 +1,4 @@
-"""Integer and bool tensors under min, under ``**`` and in ``where``: PyTorch's dtypes and values, written out."""
+"""Integer and bool tensors under min, under ``**``, in ``where`` and written into: PyTorch's dtypes and values, written out."""
 import numpy as np
 import pytest
 
@@ -62,3 +62,27 @@ def test_power_zero_has_gradient_zero_even_at_zero():
 def test_where_of_two_python_numbers_takes_pytorchs_dtype(a, b, dtype, values):
     picked = torch.where(torch.tensor([True, False]), a, b)
     assert picked.dtype == dtype and picked.tolist() == values
+
+
+@pytest.mark.parametrize("dtype, value, expected", [
+    (torch.int64, 2.7, 2), (torch.int64, -2.7, -2), (torch.int64, 2**63 - 1, 2**63 - 1),
+    (torch.int8, 127, 127), (torch.uint8, -1, 255), (torch.uint8, -255, 1), (torch.uint8, 255.9, 255),
+])
+def test_a_number_written_into_an_integer_tensor_is_truncated_or_wrapped_as_pytorchs(dtype, value, expected):
+    x = torch.zeros(3, dtype=dtype)
+    x[0] = value
+    assert x.tolist() == [expected, 0, 0]
+
+
+@pytest.mark.parametrize("dtype, c_name, value", [
+    (torch.int64, "int64_t", float("nan")), (torch.int64, "int64_t", 1e30), (torch.int32, "int", float("inf")),
+    (torch.int8, "int8_t", 300), (torch.uint8, "uint8_t", -256), (torch.uint8, "uint8_t", -0.5),
+])
+def test_a_number_an_integer_tensor_cannot_hold_gets_pytorchs_error(dtype, c_name, value):
+    x = torch.zeros(3, dtype=dtype)
+    message = f"value cannot be converted to type {c_name} without overflow"
+    with pytest.raises(RuntimeError, match=message):
+        x[0] = value
+    with pytest.raises(RuntimeError, match=message):
+        x.fill_(value)
+    assert x.tolist() == [0, 0, 0]

@@ -23,6 +23,7 @@ old tensor keep the old values.
 """
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from typing import Any
@@ -71,6 +72,27 @@ def share_if_view(view: Any, base: Any) -> None:
         shared = may_share is not None and bool(may_share(array, other))
     if shared:
         view._vc = shared_counter(base)
+
+
+_C_INTEGER_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
+
+
+def _fitted(value: Any, array: Any) -> Any:
+    """A number as an integer tensor takes it, by PyTorch's rules: floats truncated toward zero, a
+    negative int down to -255 wrapped into uint8; PyTorch's error for NaN, inf and what is out of range."""
+    dtype = backend_of(array).numpy_dtype(array.dtype)
+    if dtype.kind not in "iu" or isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        return value
+    info = np.iinfo(dtype)
+    unsigned = dtype.kind == "u"
+    if isinstance(value, (float, np.floating)):
+        fits = math.isfinite(value) and (value >= 0 if unsigned else info.min <= int(value)) and int(value) <= info.max
+    else:
+        fits = (-info.max if unsigned else info.min) <= int(value) <= info.max
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {_C_INTEGER_NAMES.get(dtype.name, dtype.name)} "
+                           "without overflow")
+    return int(value) % (info.max + 1) if unsigned and value < 0 and not isinstance(value, float) else value
 
 
 def _check_writeable(array: Any) -> None:
@@ -160,6 +182,8 @@ class InPlaceMethods:
         values = _raw(values)
         if isinstance(values, (str, bytes)) or values is None:
             raise TypeError(f"{name}: expected a number or a Tensor, got {type(values).__name__}")
+        if not hasattr(values, "shape"):
+            values = _fitted(values, array)
         if hasattr(values, "shape"):
             try:
                 broadcast = np.broadcast_shapes(tuple(values.shape), tuple(array.shape))
@@ -191,6 +215,8 @@ class InPlaceMethods:
         values = _raw(value)
         if not hasattr(values, "shape") and not isinstance(values, numbers.Number):
             raise TypeError(f"{name}: the value must be a Tensor or a number, not {type(value).__name__}")
+        if not hasattr(values, "shape"):
+            values = _fitted(values, array)
         if hasattr(values, "shape") and backend_of(values) is not backend:
             values = backend.asarray(to_numpy(values))
         try:
