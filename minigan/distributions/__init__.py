@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..torch_api.unsupported import DISTRIBUTIONS as _UNSUPPORTED, module_getattr as _module_getattr
-from . import (constraint_registry, constraints, kl, kl_continuous_bernoulli, kl_discrete, kl_exponential_family,
-               kl_low_rank, transforms)
+from . import (constraint_registry, constraints, kl, kl_continuous, kl_continuous_bernoulli, kl_discrete,
+               kl_exponential_family, kl_low_rank, transforms)
 from .constraint_registry import biject_to, transform_to
 from .bernoulli import Bernoulli
 from .beta import Beta

@@ -23,7 +23,6 @@ from .distribution import Distribution
 from .exponential import Exponential
 from .gamma import Gamma
 from .independent import Independent
-from .kl_continuous import PAIRS as _CONTINUOUS_PAIRS
 from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal, half_log_det, mahalanobis
 from .normal import Normal
@@ -36,7 +35,6 @@ __all__ = ["kl_divergence", "register_kl"]
 
 KLFunction = Callable[[Any, Any], Tensor]
 _REGISTRY: dict[tuple[type, type], KLFunction] = {}
-_REGISTRY.update(_CONTINUOUS_PAIRS)  # Cauchy, HalfNormal, Gumbel and Pareto pairs (kl_continuous.py)
 
 
 def register_kl(type_p: type, type_q: type) -> Callable[[KLFunction], KLFunction]:

@@ -1,6 +1,6 @@
 """The closed-form KL(p || q) that PyTorch registers for Cauchy, HalfNormal, Gumbel and Pareto, among
-themselves and with Normal, Exponential, Gamma, Uniform, Beta and Laplace. ``kl.py`` adds ``PAIRS`` to
-its registry. Each is -H(p) - E_p[log q(x)], with the expectations written out:
+themselves and with Normal, Exponential, Gamma, Uniform, Beta and Laplace, registered with ``register_kl``
+when the package is imported. Each is -H(p) - E_p[log q(x)], with the expectations written out:
 
 Gumbel q(mu, beta): -log q(x) = log beta + (x - mu) / beta + exp(-(x - mu) / beta), so E_p needs E_p[x] and
 the Laplace transform E_p[e^(-x / beta)] (Exp(l): l / (l + 1/beta); Gamma(a, r): (r / (r + 1/beta))^a;
@@ -11,7 +11,7 @@ Uniform are bounded; Exponential, Gamma and Pareto stop at 0) is inf, as PyTorch
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -23,38 +23,29 @@ from .exponential import Exponential
 from .gamma import Gamma
 from .gumbel import Gumbel
 from .half import HalfNormal
+from .kl import register_kl
 from .laplace import Laplace
 from .normal import Normal
 from .pareto import Pareto
 from .uniform import Uniform
 
-__all__ = ["PAIRS"]
+__all__: list[str] = []
 
 _EULER = 0.57721566490153286061
 _HALF_LOG_TWO_PI = 0.5 * math.log(2.0 * math.pi)
-
-PAIRS: dict[tuple[type, type], Callable[[Any, Any], Tensor]] = {}
-
-
-def _pair(type_p: type, type_q: type) -> Callable[[Callable[[Any, Any], Tensor]], Callable[[Any, Any], Tensor]]:
-    def keep(fn: Callable[[Any, Any], Tensor]) -> Callable[[Any, Any], Tensor]:
-        PAIRS[type_p, type_q] = fn
-        return fn
-    return keep
-
 
 def _infinite(p: Any, q: Any) -> Tensor:
     shape = tuple(np.broadcast_shapes(p.batch_shape, q.batch_shape))
     return as_tensor(math.inf, like=p.mean).expand(shape)
 
 
-@_pair(Cauchy, Cauchy)
+@register_kl(Cauchy, Cauchy)
 def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Tensor:
     """log(((g_p + g_q)^2 + (x_p - x_q)^2) / (4 g_p g_q))."""
     return log(((p.scale + q.scale).square() + (p.loc - q.loc).square()) / (4.0 * p.scale * q.scale))
 
 
-@_pair(HalfNormal, HalfNormal)
+@register_kl(HalfNormal, HalfNormal)
 def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Tensor:
     """(r - 1 - log r) / 2 with r = (s_p / s_q)^2, the divergence of the unfolded normals."""
     ratio = (p.scale / q.scale).square()
@@ -66,7 +57,7 @@ def _gumbel_cross(q: Gumbel, mean: Tensor, transform: Tensor) -> Tensor:
     return log(q.scale) + (mean - q.loc) / q.scale + exp(q.loc / q.scale) * transform
 
 
-@_pair(Gumbel, Gumbel)
+@register_kl(Gumbel, Gumbel)
 def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Tensor:
     """E_p[e^(-x / b_q)] = e^(-mu_p / b_q) Gamma(1 + b_p / b_q)."""
     ratio = p.scale / q.scale
@@ -74,24 +65,24 @@ def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Tensor:
     return _gumbel_cross(q, p.mean, transform) - p.entropy()
 
 
-@_pair(Exponential, Gumbel)
+@register_kl(Exponential, Gumbel)
 def _kl_exponential_gumbel(p: Exponential, q: Gumbel) -> Tensor:
     return _gumbel_cross(q, p.mean, p.rate / (p.rate + q.scale.reciprocal())) - p.entropy()
 
 
-@_pair(Gamma, Gumbel)
+@register_kl(Gamma, Gumbel)
 def _kl_gamma_gumbel(p: Gamma, q: Gumbel) -> Tensor:
     transform = exp(p.concentration * log(p.rate / (p.rate + q.scale.reciprocal())))
     return _gumbel_cross(q, p.mean, transform) - p.entropy()
 
 
-@_pair(Normal, Gumbel)
+@register_kl(Normal, Gumbel)
 def _kl_normal_gumbel(p: Normal, q: Gumbel) -> Tensor:
     transform = exp(-p.loc / q.scale + 0.5 * (p.scale / q.scale).square())
     return _gumbel_cross(q, p.mean, transform) - p.entropy()
 
 
-@_pair(Uniform, Gumbel)
+@register_kl(Uniform, Gumbel)
 def _kl_uniform_gumbel(p: Uniform, q: Gumbel) -> Tensor:
     """E_p[e^(-x / b)] = b e^(-a / b) (1 - e^(-(b_p - a) / b)) / (b_p - a), written with expm1."""
     width = p.high - p.low
@@ -99,14 +90,14 @@ def _kl_uniform_gumbel(p: Uniform, q: Gumbel) -> Tensor:
     return _gumbel_cross(q, p.mean, transform) - p.entropy()
 
 
-@_pair(Gumbel, Normal)
+@register_kl(Gumbel, Normal)
 def _kl_gumbel_normal(p: Gumbel, q: Normal) -> Tensor:
     """-H(p) + log s + log(2 pi)/2 + (Var_p + (E_p - m)^2) / (2 s^2)."""
     second = p.variance + (p.mean - q.loc).square()
     return log(q.scale) + _HALF_LOG_TWO_PI + 0.5 * second / q.scale.square() - p.entropy()
 
 
-@_pair(Pareto, Pareto)
+@register_kl(Pareto, Pareto)
 def _kl_pareto_pareto(p: Pareto, q: Pareto) -> Tensor:
     """log(a_p / a_q) + a_q log(s_p / s_q) + a_q / a_p - 1, inf where s_p < s_q."""
     finite = log(p.alpha / q.alpha) + q.alpha * log(p.scale / q.scale) + q.alpha / p.alpha - 1.0
@@ -122,13 +113,13 @@ def _pareto_moment(p: Pareto, power: float) -> tuple[Tensor, Tensor]:
     return alpha * p.scale ** power / (alpha - power), finite
 
 
-@_pair(Pareto, Exponential)
+@register_kl(Pareto, Exponential)
 def _kl_pareto_exponential(p: Pareto, q: Exponential) -> Tensor:
     mean, finite = _pareto_moment(p, 1.0)
     return where(finite, q.rate * mean - log(q.rate) - p.entropy(), math.inf)
 
 
-@_pair(Pareto, Gamma)
+@register_kl(Pareto, Gamma)
 def _kl_pareto_gamma(p: Pareto, q: Gamma) -> Tensor:
     mean, finite = _pareto_moment(p, 1.0)
     mean_log = log(p.scale) + p.alpha.reciprocal()
@@ -137,7 +128,7 @@ def _kl_pareto_gamma(p: Pareto, q: Gamma) -> Tensor:
     return where(finite, cross - p.entropy(), math.inf)
 
 
-@_pair(Pareto, Normal)
+@register_kl(Pareto, Normal)
 def _kl_pareto_normal(p: Pareto, q: Normal) -> Tensor:
     """E_p[(x - m)^2] = E[x^2] - 2 m E[x] + m^2 (inf for a <= 2)."""
     (mean, _), (square, finite) = _pareto_moment(p, 1.0), _pareto_moment(p, 2.0)
@@ -146,7 +137,7 @@ def _kl_pareto_normal(p: Pareto, q: Normal) -> Tensor:
     return where(finite, cross - p.entropy(), math.inf)
 
 
-@_pair(Uniform, Pareto)
+@register_kl(Uniform, Pareto)
 def _kl_uniform_pareto(p: Uniform, q: Pareto) -> Tensor:
     """E_p[log x] = (b log b - a log a) / (b - a) - 1 on [a, b]; inf where a < s_q."""
     inside = p.low >= q.scale
@@ -159,4 +150,4 @@ def _kl_uniform_pareto(p: Uniform, q: Pareto) -> Tensor:
 for _p, _q in ((Beta, Pareto), (Exponential, Pareto), (Gamma, Pareto), (Laplace, Pareto), (Normal, Pareto),
                (Gumbel, Beta), (Gumbel, Exponential), (Gumbel, Gamma), (Gumbel, Pareto), (Gumbel, Uniform),
                (Pareto, Beta), (Pareto, Uniform)):
-    PAIRS[_p, _q] = _infinite
+    register_kl(_p, _q)(_infinite)
