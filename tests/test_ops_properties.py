@@ -758,7 +758,7 @@ def _(data):
     return Drawn(lambda x: ops.pad(x, flat, value=value), [a], expected)
 
 
-@prop(ops.QrPart)
+@prop(ops.Qr)
 def _(data):
     from minigan.ops.qr import qr
 

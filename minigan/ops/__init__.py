@@ -92,7 +92,7 @@ from .einsum import Einsum, tensordot  # einsum itself: minigan.ops.einsum.einsu
 from .matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .linalg import Det, Inv, LinAlgError, LogAbsDet, Solve, det, inv, logdet, slogdet, solve
 from .svd import SvdPart, svdvals
-from .qr import QrPart
+from .qr import Qr
 from .cholesky import Cholesky
 from .eigh import EighPart
 from .pinv import Pinv

@@ -21,7 +21,7 @@ from ..torch_api.generators import default_generator
 from .arithmetic import matmul
 from .linalg import _mT, floating
 from .operands import _constant
-from .qr import QrPart, qr
+from .qr import qr
 from .svd import svd
 
 _C_NAMES = {np.dtype(np.float16): "c10::Half", np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
@@ -72,8 +72,8 @@ def svd_lowrank(A: Tensor, q: int | None = 6, niter: int | None = 2, M: Tensor |
 
 
 def _basis(x: Tensor) -> Tensor:
-    """The Q of x = Q R (reduced); for a tall x alone, without qr's second factorisation for R."""
-    return QrPart.apply(x, part="Q", mode="reduced") if x.shape[-2] >= x.shape[-1] else qr(x).Q
+    """The Q of x = Q R (reduced)."""
+    return qr(x).Q
 
 
 def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True, niter: int = 2) -> tuple:

@@ -1,11 +1,13 @@
 """The QR decomposition as PyTorch's ``linalg.qr(A, mode='reduced')``: A = Q R with Q's columns
 orthonormal and R upper triangular (LAPACK's Householder signs: R's diagonal may be negative), batched.
 
-``QrPart`` is one Function per factor of a tall or square matrix, each with its own backward; the two
-add up to the whole gradient, and each is written with QrPart and Solve, so second derivatives record.
-A wide matrix [X | Y] (m < n) is Q R with Q, R_X = qr(X) and R_Y = Q^T Y, so its gradient comes from
-those ops. The gradient needs R invertible (A of full column rank). Where a column is already zero
-below the diagonal, LAPACK skips its reflection, so the signs jump there (PyTorch's too)."""
+``Qr`` factors a tall or square matrix once and gives Q and R stacked, [Q; R] ((m + n) x n), which
+``qr`` slices apart, as ``linalg.lu`` slices lu_factor's one LU: one LAPACK call per qr, and one backward
+for both factors, written with Qr's output and Solve, so second derivatives record. A wide matrix
+[X | Y] (m < n) is Q R with Q, R_X = qr(X) and R_Y = Q^T Y, so its gradient comes from those ops. The
+gradient needs R invertible (A of full column rank). Where a column is already zero below the diagonal,
+LAPACK skips its reflection, so the signs jump there (PyTorch's too). mode='r', and mode='complete' of a
+tall matrix, have no derivative, as in PyTorch: a backward pass reaching them raises PyTorch's error."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -16,7 +18,8 @@ from ..autograd import Tensor
 from ..autograd.function import Context, Function
 from .arithmetic import matmul
 from .linalg import Solve, _lapack, _mT, matrices
-from .operands import _xp
+from .no_derivative import without_derivative
+from .operands import _constant, _xp
 from .reorder import tril
 from .shape import concatenate
 
@@ -31,34 +34,36 @@ def _copy_lower_to_upper(m: Tensor) -> Tensor:
     return tril(m) + _mT(tril(m, -1))
 
 
-class QrPart(Function):
-    """f = Q or R of A = Q R (A m x n, m >= n; Q m x n or m x m with mode='complete');  with
-    M = R gR^T - gQ^T Q and copyltu(M) its lower triangle mirrored upward,
+class Qr(Function):
+    """f = [Q; R] of A = Q R (A m x n, m >= n; Q m x n, R n x n, stacked);  with gQ, gR the two
+    blocks of the gradient, M = R gR^T - gQ^T Q and copyltu(M) its lower triangle mirrored upward,
     dL/dA = (gQ + Q copyltu(M)) R^-T."""
 
+    saved_inputs = ()  # backward reads Q and R off the output
+    saves_output = True
+
     @staticmethod
-    def forward(ctx: Context, a: Any, part: str, mode: str) -> Any:
-        factors = _lapack("linalg.qr", lambda: _xp(a).linalg.qr(a, mode="complete" if mode == "complete" else "reduced"))
-        return factors[0] if part == "Q" else factors[1]
+    def forward(ctx: Context, a: Any) -> Any:
+        xp = _xp(a)
+        return xp.concat(_lapack("linalg.qr", lambda: xp.linalg.qr(a, mode="reduced")), axis=-2)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        (a,) = ctx.inputs
-        mode = ctx.options["mode"]
-        m, n = a.shape[-2:]
-        if mode == "r":
-            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please "
-                               "use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
-        if mode == "complete" and m > n:
-            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
-        q, r = QrPart.apply(a, part="Q", mode="reduced"), QrPart.apply(a, part="R", mode="reduced")
-        if ctx.options["part"] == "Q":
-            inner, outside = -matmul(_mT(grad), q), grad
-        else:
-            inner, outside = matmul(r, _mT(grad)), None
-        left = matmul(q, _copy_lower_to_upper(inner))
-        left = left if outside is None else left + outside
+        q, r = _split(ctx.output)
+        grad_q, grad_r = _split(grad)
+        inner = matmul(r, _mT(grad_r)) - matmul(_mT(grad_q), q)
+        left = matmul(q, _copy_lower_to_upper(inner)) + grad_q
         return (_mT(Solve.apply(r, _mT(left))),)  # (...) R^-T: solve R X^T = (...)^T
+
+
+def _split(stacked: Tensor) -> tuple[Tensor, Tensor]:
+    """Q and R (or their gradients) out of Qr's [Q; R]: R is the last n rows."""
+    m = stacked.shape[-2] - stacked.shape[-1]
+    return stacked[..., :m, :], stacked[..., m:, :]
+
+
+def _without_derivative(factor: Any, A: Tensor, message: str) -> Tensor:
+    return without_derivative(_constant(factor), "linalg.qr", A, error=RuntimeError(message))
 
 
 def qr(A: Tensor, mode: str = "reduced") -> QrResult:
@@ -69,15 +74,23 @@ def qr(A: Tensor, mode: str = "reduced") -> QrResult:
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or "
                            "'complete'")
     m, n = A.shape[-2:]
-    if m >= n or mode == "r":
-        r = QrPart.apply(A, part="R", mode=mode)
-        if mode == "r":
-            empty = Tensor._make(_xp(A.array).zeros((0,), dtype=A.array.dtype), False, None)
-            return QrResult(empty, r)
-        return QrResult(QrPart.apply(A, part="Q", mode=mode), r)
+    xp = _xp(A.array)
+    if mode == "r":
+        r = _lapack("linalg.qr", lambda: xp.linalg.qr(A.array, mode="reduced"))[1]  # the array API has no mode 'r'
+        empty = _constant(xp.zeros((0,), dtype=A.array.dtype))
+        return QrResult(empty, _without_derivative(r, A, _NO_Q))
+    if mode == "complete" and m > n:
+        q, r = _lapack("linalg.qr", lambda: xp.linalg.qr(A.array, mode="complete"))
+        return QrResult(_without_derivative(q, A, _COMPLETE_TALL), _without_derivative(r, A, _COMPLETE_TALL))
+    if m >= n:
+        return QrResult(*_split(Qr.apply(A)))
     square, rest = A[..., :m], A[..., m:]
-    q = QrPart.apply(square, part="Q", mode="reduced")
-    r = concatenate([QrPart.apply(square, part="R", mode="reduced"), matmul(_mT(q), rest)], axis=-1)
-    return QrResult(q, r)
+    q, r = _split(Qr.apply(square))
+    return QrResult(q, concatenate([r, matmul(_mT(q), rest)], axis=-1))
+
+
+_NO_Q = ("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+         "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+_COMPLETE_TALL = "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
 
 
