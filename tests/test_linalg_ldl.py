@@ -100,6 +100,27 @@ def test_only_the_lower_triangle_is_read_and_batches_are_factorised_one_by_one()
                                rtol=1e-14)
 
 
+def test_a_batch_whose_blocks_fall_on_different_columns_is_pytorchs():
+    """One pass over the columns serves the batch: a 2x2 block at 0, none, one at 3, a zero column then a 2x2
+    block at 2. PyTorch 2.14.1's ldl_factor_ex of the same batch."""
+    dominant = [[9.0, 1, -2, 0, 1], [1, 8, 0.5, 1, 0], [-2, 0.5, 7, 1, -1], [0, 1, 1, 6, 0.25], [1, 0, -1, 0.25, 5]]
+    late_block = [[4.0, 1, 0, 0, 0], [1, 3, 0, 0, 1], [0, 0, 2, 0, 0], [0, 0, 0, 0.001, 3], [0, 1, 0, 3, 0.002]]
+    zero_middle = [[2.0, 0, 1, 0, 0], [0, 0, 0, 0, 0], [1, 0, 0, 3, 1], [0, 0, 3, 1, 0], [0, 0, 1, 0, -1]]
+    result = LA.ldl_factor_ex(f64([TIES, dominant, late_block, zero_middle]))
+    assert result.pivots.tolist() == [[-2, -2, 3, 5, 5], [1, 2, 3, 4, 5], [1, 2, 3, -5, -5], [1, 2, -4, -4, 5]]
+    assert result.info.tolist() == [0, 0, 0, 2]
+    np.testing.assert_allclose(result.LD.numpy()[0], EXPECTED["TIES"][0], rtol=1e-15)
+    np.testing.assert_allclose(result.LD.numpy()[1:], [
+        [[9.0, 0.0, 0.0, 0.0, 0.0], [0.1111111111111111, 7.888888888888889, 0.0, 0.0, 0.0],
+         [-0.2222222222222222, 0.09154929577464789, 6.48943661971831, 0.0, 0.0],
+         [0.0, 0.1267605633802817, 0.13998914812805208, 5.746066196418882, 0.0],
+         [0.1111111111111111, -0.01408450704225352, -0.11828540423223005, 0.0646600566572238, 4.772503541076488]],
+        [[4.0, 0.0, 0.0, 0.0, 0.0], [0.25, 2.75, 0.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0, 0.0],
+         [0.0, 0.0, 0.0, 0.001, 0.0], [0.0, 0.36363636363636365, 0.0, 3.0, -0.36163636363636364]],
+        [[2.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0], [0.5, 0.0, -0.5, 0.0, 0.0], [0.0, 0.0, 3.0, 1.0, 0.0],
+         [0.0, 0.0, -0.10526315789473684, 0.3157894736842105, -0.8947368421052632]]], rtol=1e-15)
+
+
 def test_a_zero_block_gives_info_and_ldl_factor_raises():
     zero = LA.ldl_factor_ex(f64([[0.0, 0.0], [0.0, 0.0]]))
     assert zero.pivots.tolist() == [1, 2] and zero.info.item() == 1

@@ -10,7 +10,8 @@ L below D's blocks and D on its diagonal and first subdiagonal (upper triangle z
 pivots[k] = pivots[k+1] = -p < 0 is a 2x2 block after swapping k+1 and p. ``info`` is 0, or the 1-based index
 of the first exactly zero D[k, k] of a 1x1 block. ``ldl_solve`` is LAPACK's sytrs, the same steps read back.
 
-Both run a Python loop over the columns of each matrix, on the host: they suit small matrices. Neither has
+Both run on the host: the factorisation as one Python loop over the columns, each step NumPy operations over
+the whole batch; the solve as a Python loop over the columns of each matrix. Neither has
 a derivative, as in PyTorch: the results require grad when an input does, and a backward pass reaching them
 raises PyTorch's error."""
 from __future__ import annotations
@@ -43,71 +44,106 @@ def _swap(a: np.ndarray, first: Any, second: Any) -> None:
 
 def _fma(a: Any, b: Any, c: Any) -> np.ndarray:
     """a * b + c rounded once, as the fused multiply-adds of PyTorch's LAPACK round it (the pivots of a
-    nearly singular matrix hang on it); the plain a * b + c where that is inf or NaN."""
-    a, b, c = np.broadcast_arrays(np.asarray(a), np.asarray(b), np.asarray(c))
+    nearly singular matrix hang on it); the plain a * b + c where that is inf or NaN. A column a and a
+    row b are split before they broadcast against c (the same bits, less work)."""
     plain = a * b + c
     return np.where(np.isfinite(plain), fused_multiply_add(a, b, c), plain)
 
 
-def sytf2_lower(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """(LD, pivots, info) of one n x n matrix from its lower triangle, LAPACK's sytf2 step by step, in a's
-    precision (0-based positions, 1-based pivots and info)."""
-    a = np.tril(a).copy()
-    n = a.shape[0]
+def _mirrored(blocks: np.ndarray) -> np.ndarray:
+    """Square blocks with their lower triangles copied into their upper ones (a copy)."""
+    return np.where(np.tri(blocks.shape[-1], dtype=bool), blocks, np.swapaxes(blocks, -1, -2))
+
+
+def _largest(magnitudes: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """Per row, the largest of the magnitudes where ``inside`` holds (NaN if one of them is, as the
+    entry argmax finds)."""
+    return np.max(np.where(inside, magnitudes, -np.inf), axis=-1)
+
+
+def _pivot(a: np.ndarray, at: np.ndarray, every: Any, k: int, alpha: Any) -> tuple[np.ndarray, ...]:
+    """(kp, step, zero): Bunch-Kaufman's choice at column k for the matrices a[at] (a[every]), sytf2's tests
+    on their symmetric trailing blocks: keep k (1x1), or swap in row imax (1x1, or 2x2 with k + 1)."""
+    n = a.shape[-1]
+    kp, step = np.full(at.size, k), np.ones(at.size, dtype=np.int64)
+    absakk = np.abs(a[every, k, k])
+    if k == n - 1:
+        return kp, step, ~(absakk > 0)  # NaN too: sytf2 compares max(|a[k, k]|, 0) with 0
+    below = np.abs(a[every, k + 1:, k])
+    imax = k + 1 + np.argmax(below, axis=-1)
+    colmax = np.max(below, axis=-1)  # |a[imax, k]|, NaN where argmax found one
+    zero = np.where(absakk > colmax, absakk, colmax) == 0  # the MAX PyTorch's LAPACK runs keeps a NaN second
+    stay = zero | (absakk >= alpha * colmax)
+    if stay.all():
+        return kp, step, zero
+    row = np.abs(a[at, imax, :])  # row imax from column k, then its column below the diagonal (a is symmetric)
+    columns = np.arange(n)
+    rowmax = _largest(row, (columns >= k) & (columns < imax[:, None]))
+    below_imax = _largest(row, columns > imax[:, None])
+    rowmax = np.where(below_imax > rowmax, below_imax, rowmax)  # Python's max(rowmax, below_imax), as before
+    stay |= absakk >= alpha * colmax * (colmax / rowmax)
+    single = stay | (row[np.arange(at.size), imax] >= alpha * rowmax)
+    return np.where(stay, k, imax), np.where(single, 1, 2), zero
+
+
+def _swap_symmetric(a: np.ndarray, chosen: np.ndarray, k: int, kk: np.ndarray, kp: np.ndarray) -> None:
+    """Swap rows and columns kk and kp of the symmetric trailing blocks a[chosen, k:, k:] (for a 2x2 block,
+    kk = k + 1: rows kk and kp of column k too), as sytf2 does in their lower triangles."""
+    pair = np.stack([kk, kp], axis=-1)
+    a[chosen[:, None], pair, k:] = a[chosen[:, None], pair[:, ::-1], k:]
+    rows = np.arange(k, a.shape[-1])[:, None]
+    a[chosen[:, None, None], rows, pair[:, None, :]] = a[chosen[:, None, None], rows, pair[:, None, ::-1]]
+
+
+def sytf2_lower(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(LD, pivots, info) of a batch (B, n, n) of matrices from their lower triangles, LAPACK's sytf2 step by
+    step, in a's precision (0-based positions, 1-based pivots and info). One pass over the columns serves
+    the whole batch: a matrix whose last step was a 2x2 block sits out the next column. The trailing blocks
+    are kept symmetric, so a row holds what sytf2 reads in its column."""
+    a = _mirrored(a)
+    batch, n = a.shape[0], a.shape[-1]
     one = a.dtype.type(1)
     alpha = (one + np.sqrt(a.dtype.type(17))) / a.dtype.type(8)  # Bunch-Kaufman's growth bound
-    pivots = np.zeros(n, dtype=np.int32)
-    info, k = 0, 0
-    while k < n:
-        step = 1
-        absakk = abs(a[k, k])
-        imax, colmax = k, a.dtype.type(0)
-        if k < n - 1:
-            imax = k + 1 + int(np.argmax(np.abs(a[k + 1:, k])))
-            colmax = abs(a[imax, k])
-        if (absakk if absakk > colmax else colmax) == 0:
-            # D[k, k] and the column below it are zero (the MAX PyTorch's LAPACK runs keeps the second of a NaN pair)
-            info, kp = info or k + 1, k
-        else:
-            if absakk >= alpha * colmax:
-                kp = k
-            else:
-                jmax = k + int(np.argmax(np.abs(a[imax, k:imax])))
-                rowmax = abs(a[imax, jmax])
-                if imax < n - 1:
-                    below = imax + 1 + int(np.argmax(np.abs(a[imax + 1:, imax])))
-                    rowmax = max(rowmax, abs(a[below, imax]))
-                if absakk >= alpha * colmax * (colmax / rowmax):
-                    kp = k
-                elif abs(a[imax, imax]) >= alpha * rowmax:
-                    kp = imax
-                else:
-                    kp, step = imax, 2
-            kk = k + step - 1
-            if kp != kk:  # swap rows and columns kk and kp of the trailing lower triangle
-                _swap(a, (slice(kp + 1, None), kk), (slice(kp + 1, None), kp))
-                _swap(a, (slice(kk + 1, kp), kk), (kp, slice(kk + 1, kp)))
-                _swap(a, (kk, kk), (kp, kp))
-                if step == 2:
-                    _swap(a, (k + 1, k), (kp, k))
-            if step == 1 and k < n - 1:
-                d11 = one / a[k, k]
-                x = a[k + 1:, k].copy()
-                update = _fma(x[:, None], -d11 * x, a[k + 1:, k + 1:])
-                a[k + 1:, k + 1:] = np.where(x == 0, a[k + 1:, k + 1:], update)  # BLAS's syr skips x[j] = 0
-                a[k + 1:, k] = x * d11
-            elif step == 2 and k < n - 2:
-                d21 = a[k + 1, k]
-                d11, d22 = a[k + 1, k + 1] / d21, a[k, k] / d21
-                d21 = (one / (d11 * d22 - one)) / d21
-                first, second = a[k + 2:, k].copy(), a[k + 2:, k + 1].copy()
-                wk = d21 * _fma(d11, first, -second)
-                wkp1 = d21 * _fma(d22, second, -first)
-                trailing = _fma(-first[:, None], wk, a[k + 2:, k + 2:])
-                a[k + 2:, k + 2:] = _fma(-second[:, None], wkp1, trailing)
-                a[k + 2:, k], a[k + 2:, k + 1] = wk, wkp1
-        pivots[k:k + step] = kp + 1 if step == 1 else -(kp + 1)
-        k += step
+    pivots = np.zeros((batch, n), dtype=np.int32)
+    info = np.zeros(batch, dtype=np.int32)
+    upcoming = np.zeros(batch, dtype=np.int64)  # each matrix's next column
+    everyone = np.arange(batch)
+    for k in range(n):
+        at = everyone[upcoming == k]
+        if at.size == 0:
+            continue
+        every = slice(None) if at.size == batch else at  # a slice reads and writes in place, with no copy
+        kp, step, zero = _pivot(a, at, every, k, alpha)
+        if zero.any():  # D[k, k] and the column below it are zero: no step
+            info[at[zero & (info[at] == 0)]] = k + 1
+        kk = k + step - 1
+        swapping = kp != kk
+        if swapping.any():
+            _swap_symmetric(a, at[swapping], k, kk[swapping], kp[swapping])
+        ones, twos = ~zero & (step == 1), step == 2
+        if k < n - 1 and ones.any():
+            ones = every if ones.all() else at[ones]
+            d11 = one / a[ones, k, k]
+            x = a[ones, k + 1:, k]
+            block = a[ones, k + 1:, k + 1:]
+            update = _fma(x[:, :, None], (-d11[:, None] * x)[:, None, :], block)
+            a[ones, k + 1:, k + 1:] = _mirrored(np.where((x == 0)[:, None, :], block, update))  # syr skips x[j] = 0
+            a[ones, k + 1:, k] = x * d11[:, None]
+        if twos.any():
+            pivots[at[twos], k + 1] = -(kp[twos] + 1)
+        if k < n - 2 and twos.any():
+            twos = every if twos.all() else at[twos]
+            d21 = a[twos, k + 1, k]
+            d11, d22 = a[twos, k + 1, k + 1] / d21, a[twos, k, k] / d21
+            d21 = ((one / (d11 * d22 - one)) / d21)[:, None]
+            first, second = a[twos, k + 2:, k], a[twos, k + 2:, k + 1]
+            wk = d21 * _fma(d11[:, None], first, -second)
+            wkp1 = d21 * _fma(d22[:, None], second, -first)
+            trailing = _fma(-first[:, :, None], wk[:, None, :], a[twos, k + 2:, k + 2:])
+            a[twos, k + 2:, k + 2:] = _mirrored(_fma(-second[:, :, None], wkp1[:, None, :], trailing))
+            a[twos, k + 2:, k], a[twos, k + 2:, k + 1] = wk, wkp1
+        pivots[at, k] = np.where(step == 1, kp + 1, -(kp + 1))
+        upcoming[at] = k + step
     return np.tril(a), pivots, info
 
 
@@ -120,11 +156,8 @@ def _factor(A: Any) -> tuple[Tensor, np.ndarray, np.ndarray]:
     host = backend_of(A.array).to_numpy(A.array)
     n, batch = A.shape[-1], A.shape[:-2]
     flat = host.reshape((math.prod(batch), n, n))
-    LD, pivots = np.empty_like(flat), np.empty((flat.shape[0], n), dtype=np.int32)
-    info = np.zeros(flat.shape[0], dtype=np.int32)
     with np.errstate(all="ignore"):  # a zero or tiny pivot gives LAPACK's inf and NaN, not a warning
-        for i, matrix in enumerate(flat):
-            LD[i], pivots[i], info[i] = sytf2_lower(matrix)
+        LD, pivots, info = sytf2_lower(flat)
     backend = backend_of(A.array)
     result = without_derivative(_constant(backend.asarray(LD.reshape(A.shape))), "linalg.ldl_factor", A,
                                 error=RuntimeError("derivative for aten::linalg_ldl_factor_ex is not implemented"))
