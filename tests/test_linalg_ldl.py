@@ -149,6 +149,7 @@ def test_empty_matrices():
     result = LA.ldl_factor(f64(np.zeros((2, 0, 0))))
     assert result.LD.shape == (2, 0, 0) and result.pivots.shape == (2, 0)
     assert LA.ldl_factor(f64(np.zeros((0, 3, 3)))).pivots.shape == (0, 3)
+    assert LA.ldl_solve(result.LD, result.pivots, f64(np.zeros((2, 0, 3)))).shape == (2, 0, 3)  # PyTorch's
 
 
 def test_ldl_solve_is_pytorchs_and_numpys():

@@ -231,7 +231,7 @@ def _check_pivots(name: str, pivots: np.ndarray, n: int) -> None:
     if pivots.size and np.abs(pivots).min() < 1:
         raise RuntimeError("Pivots given to ldl_solve must all satisfy |pivot| >= 1. Did you properly pass the "
                            "result of ldl_factor?")
-    for row in pivots.reshape(-1, n):
+    for row in pivots.reshape((pivots.size // n if n else 0, n)):
         k = 0
         while k < n:
             if row[k] < 0 and (k == n - 1 or row[k + 1] != row[k]):
@@ -271,12 +271,13 @@ def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False)
     host_pivots = backend_of(pivots.array).to_numpy(pivots.array).astype(np.int64)
     _check_pivots(name, host_pivots, n)
     to_numpy = backend_of(LD.array).to_numpy
-    ld = np.broadcast_to(to_numpy(LD.array), batch + (n, n)).reshape(-1, n, n)
-    piv = np.broadcast_to(host_pivots, batch + (n,)).reshape(-1, n)
-    b = np.broadcast_to(to_numpy(B.array), batch + B.shape[-2:]).reshape((-1,) + B.shape[-2:])
+    count = math.prod(batch)  # not reshape's -1, which NumPy cannot work out for 0 x 0 matrices
+    ld = np.broadcast_to(to_numpy(LD.array), batch + (n, n)).reshape((count, n, n))
+    piv = np.broadcast_to(host_pivots, batch + (n,)).reshape((count, n))
+    b = np.broadcast_to(to_numpy(B.array), batch + B.shape[-2:]).reshape((count,) + B.shape[-2:])
     X = np.empty_like(b)
     with np.errstate(all="ignore"):  # a singular D gives LAPACK's inf and NaN
-        for i in range(b.shape[0]):
+        for i in range(count):  # sytrs's loop over the columns is cheap: the batch vectorised cost more
             X[i] = sytrs_lower(ld[i], piv[i], b[i])
     result = _constant(backend_of(LD.array).asarray(X.reshape(batch + B.shape[-2:])))
     return without_derivative(result, "linalg.ldl_solve", LD, B,
