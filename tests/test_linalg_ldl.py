@@ -88,7 +88,7 @@ def test_float32_keeps_pytorchs_rounding(name):
     np.testing.assert_allclose(result.LD.numpy(), EXPECTED_32[name], rtol=2e-7, atol=1e-7)
 
 
-def test_only_the_lower_triangle_is_read_and_batches_are_factorised_one_by_one():
+def test_only_the_lower_triangle_is_read_and_each_matrix_of_a_batch_gets_its_own_pivots():
     garbage = [[2.0, 9, 9], [1, 0, 9], [0, 3, 1]]
     result = LA.ldl_factor_ex(f64([INDEFINITE, garbage]))
     assert result.pivots.tolist() == [[3, -3, -3], [1, -3, -3]] and result.info.tolist() == [0, 0]
