@@ -8,6 +8,7 @@ tests hold the Numba kernels to. Kernels assume valid input; the ops check it fi
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 from typing import Any, Callable, Sequence
 
@@ -17,6 +18,7 @@ from minigan import formulas
 from minigan.backends import Device
 
 Pair = tuple[int, int]
+Triple = tuple[int, int, int]
 
 
 def _lgamma(x: float) -> float:
@@ -226,6 +228,33 @@ class ArrayBackend:
             return out
         return out[:, :, padding[0]:padding[0] + in_hw[0], padding[1]:padding[1] + in_hw[1]]
 
+    # The same over (A, B, D, H, W) volumes, for the 3-d convolutions (vol2col and col2vol).
+    def unfold3d(self, x: Any, kernel: Triple, stride: Triple, padding: Triple, dilation: Triple,
+                 out_dhw: Triple) -> Any:
+        """vol2col: the kernel windows of x (A, B, D, H, W), zero padded, stacked as
+        (K, A, B, OD, OH, OW), K = kd * kh * kw in row-major order."""
+        a, b = x.shape[:2]
+        padded = x
+        if any(padding):
+            padded = self.xp.zeros((a, b) + tuple(n + 2 * p for n, p in zip(x.shape[2:], padding)), dtype=x.dtype,
+                                   device=x.device)
+            padded[(slice(None), slice(None)) + tuple(slice(p, p + n) for n, p in zip(x.shape[2:], padding))] = x
+        pieces = [padded[(slice(None), slice(None)) + window] for window in _volume_slices(kernel, stride, dilation, out_dhw)]
+        return self.xp.stack(pieces, axis=0)
+
+    def fold3d(self, cols: Any, in_dhw: Triple, kernel: Triple, stride: Triple, padding: Triple,
+               dilation: Triple) -> Any:
+        """col2vol, the adjoint of :meth:`unfold3d`: each kernel position's slice of ``cols``
+        (K, A, B, OD, OH, OW) added back where it came from, then the padding cut off -> (A, B, D, H, W)."""
+        a, b = cols.shape[1:3]
+        out = self.xp.zeros((a, b) + tuple(n + 2 * p for n, p in zip(in_dhw, padding)), dtype=cols.dtype,
+                            device=cols.device)
+        for k, window in enumerate(_volume_slices(kernel, stride, dilation, cols.shape[3:])):
+            out[(slice(None), slice(None)) + window] += cols[k, ...]  # in place on NumPy and CuPy, as in fold
+        if not any(padding):
+            return out
+        return out[(slice(None), slice(None)) + tuple(slice(p, p + n) for n, p in zip(in_dhw, padding))]
+
     def _pad(self, x: Any, padding: Pair, value: float) -> Any:
         """x (A, B, H, W) with ``padding`` rows/columns of ``value`` on each side."""
         if padding == (0, 0):
@@ -266,6 +295,14 @@ def _window_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> 
             cols = slice(j * dilation[1], j * dilation[1] + stride[1] * (out_hw[1] - 1) + 1, stride[1])
             slices.append((rows, cols))
     return slices
+
+
+def _volume_slices(kernel: Sequence[int], stride: Sequence[int], dilation: Sequence[int],
+                   out: Sequence[int]) -> list[tuple[slice, ...]]:
+    """For each kernel position (row-major over any number of axes), the slices of the padded input it sees."""
+    per_axis = [[slice(i * d, i * d + s * (n - 1) + 1, s) for i in range(k)]
+                for k, s, d, n in zip(kernel, stride, dilation, out)]
+    return list(itertools.product(*per_axis))
 
 
 def _channel_axes(x: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:

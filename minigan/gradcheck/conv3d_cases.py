@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import nn, ops
 from ..autograd import Tensor, tensor
+from ..ops.convolution3d import FoldPatches3d, Patches3d
 from .opcase import DISTINCT_LAYOUTS, OpCase, distinct
 
 
@@ -30,6 +31,12 @@ CONV3D_CASES: list[OpCase] = [
     OpCase("conv_transpose3d_groups2_dilation",
            lambda x, w: ops.conv_transpose3d(x, w, None, stride=2, dilation=(2, 1, 1), groups=2),
            [((1, 4, 2, 2, 1), (4, 1, 2, 2, 2)), ((4, 2, 1, 2), (4, 1, 2, 2, 2))]),
+    OpCase("patches3d", lambda x: Patches3d.apply(x, kernel=(2, 1, 2), stride=(1, 2, 1), padding=(1, 0, 1),
+                                                  dilation=(1, 1, 2), out_dhw=(4, 2, 3)),
+           [((2, 1, 3, 3, 3),)]),
+    OpCase("fold_patches3d", lambda g: FoldPatches3d.apply(g, kernel=(2, 2, 1), stride=(2, 1, 1), padding=(0, 1, 0),
+                                                           dilation=(1, 1, 1), in_dhw=(3, 2, 2)),
+           [((4, 1, 2, 1, 3, 2),)]),
     OpCase("max_pool3d", lambda x: ops.max_pool3d(x, 2, stride=(1, 2, 2), padding=(1, 0, 1)), [((1, 2, 3, 4, 3),)],
            prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("max_pool3d_ceil_dilation_indices",

@@ -1,18 +1,17 @@
 """3-d convolutions on (N, C, D, H, W) (or unbatched (C, D, H, W)), as PyTorch's ``F.conv3d`` and
-``F.conv_transpose3d``, built from the 2-d Functions of minigan/ops/convolution.py, so that the
-values, gradients and second derivatives are theirs.
+``F.conv_transpose3d``, built from two linear window Functions (vol2col and its adjoint) and
+matrix products.
 
-* conv3d: output depth t reads input depths t sd - pd + a dd, one per depth tap a of the kernel.
-  ``Patches`` with a (kd x 1) kernel over (D, H * W) cuts those depth slices (zero padded) as
-  (kd, N, C, OD, H * W); each output depth becomes a sample of a 2-d batch (N * OD, C * kd, H, W)
-  whose channels are (c, a) pairs, and the weight (O, C / g, kd, kh, kw) read as
-  (O, C / g * kd, kh, kw) pairs them the same way (groups stay contiguous). One conv2d, then the
-  depths are moved back out of the batch:
-      y[n, o, t] = sum over a of conv2d(x[n, :, t sd - pd + a dd], w[:, :, a]).
-* conv_transpose3d: the adjoint. Each input depth is a sample of (N * D, Cin, H, W), the weight
-  (Cin, Cout / g, kd, kh, kw) read as (Cin, Cout / g * kd, kh, kw): one conv_transpose2d gives
-  every depth tap's plane, and ``FoldPatches`` with the same (kd x 1) kernel adds tap a of input
-  depth t into output depth t sd - pd + a dd (what lands in the padding is cut off).
+* conv3d: ``Patches3d`` cuts the windows of x (vol2col, a backend kernel) as (K, C, N, OD, OH, OW),
+  K = kd kh kw, read as the patch matrix (K * C, N * OD * OH * OW); one matrix product with the
+  weight (O, C / g, kd, kh, kw) read as (O, K * C / g) (a batch of g products with groups):
+      y[n, o, t, p, q] = sum over c, a, i, j of w[o, c, a, i, j] x_pad[n, c, t sd + a dd, p sh + i dh, q sw + j dw].
+* conv_transpose3d: the adjoint. The weight (Cin, Cout / g, kd, kh, kw) read as (K * Cout / g, Cin / g)
+  times x read as (Cin, N * D * H * W) gives every kernel position's volume, and ``FoldPatches3d``
+  (col2vol) adds them back where the windows came from (what lands in the padding is cut off).
+
+The matrix products are Tensor ops and the two window Functions are each other's adjoints, so
+gradients of every order come from them.
 
 Output sizes per axis (k the kernel, s the stride, p the padding, d the dilation):
     conv3d:            out = floor((in + 2p - d (k - 1) - 1) / s) + 1
@@ -25,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
+from ..autograd.function import Context, Function
+from ..backends import backend_of
 from . import convolution as conv2
 from .padding import pad
 
@@ -65,11 +66,37 @@ def _check(name: str, x: Tensor, weight: Any, bias: Any, transposed: bool, group
     return groups
 
 
-def _depth_windows(x: Tensor, kernel: int, stride: int, padding: int, dilation: int, out_depth: int) -> Tensor:
-    """The depth slices each output depth reads: x (N, C, D, H, W) -> (kd, N, C, OD, H * W), zero padded."""
-    n, c, d, h, w = x.shape
-    return conv2.Patches.apply(x.reshape((n, c, d, h * w)), kernel=(kernel, 1), stride=(stride, 1),
-                               padding=(padding, 0), dilation=(dilation, 1), out_hw=(out_depth, h * w))
+def _geometry(ctx: Context) -> dict[str, Triple]:
+    """The kernel, stride, padding and dilation a window Function was applied with, for its adjoint."""
+    return {k: ctx.options[k] for k in ("kernel", "stride", "padding", "dilation")}
+
+
+class Patches3d(Function):
+    """f = the kernel windows of x (A, B, D, H, W) stacked as (K, A, B, OD, OH, OW), zero padded (linear);
+    df/dx = fold_patches3d(g), the windows added back."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, kernel: Triple, stride: Triple, padding: Triple, dilation: Triple,
+                out_dhw: Triple) -> Any:
+        return backend_of(x).unfold3d(x, kernel, stride, padding, dilation, out_dhw)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (FoldPatches3d.apply(grad, in_dhw=ctx.inputs[0].shape[2:], **_geometry(ctx)),)
+
+
+class FoldPatches3d(Function):
+    """f = windows (K, A, B, OD, OH, OW) added back into (A, B, D, H, W), the adjoint of patches3d;
+    df/dg = patches3d(g)."""
+
+    @staticmethod
+    def forward(ctx: Context, cols: Any, kernel: Triple, stride: Triple, padding: Triple, dilation: Triple,
+                in_dhw: Triple) -> Any:
+        return backend_of(cols).fold3d(cols, in_dhw, kernel, stride, padding, dilation)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (Patches3d.apply(grad, out_dhw=ctx.inputs[0].shape[3:], **_geometry(ctx)),)
 
 
 def _same_padding(name: str, x: Tensor, kernel: tuple[int, ...], stride: Triple, dilation: Triple) -> tuple[Tensor, Triple]:
@@ -108,13 +135,17 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     n, c = x.shape[:2]
     out_d, out_h, out_w = (conv2._output_size(x.shape[2 + i], kernel[i], stride[i], padding[i], dilation[i])
                            for i in range(3))
-    taps = _depth_windows(x, kernel[0], stride[0], padding[0], dilation[0], out_d)
-    planes = taps.reshape((kernel[0], n, c, out_d) + x.shape[3:]).permute(1, 3, 2, 0, 4, 5)
-    planes = planes.reshape((n * out_d, c * kernel[0]) + x.shape[3:])  # channel c * kd + a: (c, tap a)
-    o = weight.shape[0]
-    y = conv2.conv2d(planes, weight.reshape((o, weight.shape[1] * kernel[0]) + kernel[1:]), None, stride[1:],
-                     padding[1:], dilation[1:], groups)
-    y = y.reshape((n, out_d, o, out_h, out_w)).permute(0, 2, 1, 3, 4)
+    out = (out_d, out_h, out_w)
+    cols = Patches3d.apply(x.permute(1, 0, 2, 3, 4), kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                           out_dhw=out)  # (K, C, N, OD, OH, OW)
+    o, taps, per_group = weight.shape[0], int(np.prod(kernel)), c // groups
+    if groups == 1:
+        y = weight.permute(0, 2, 3, 4, 1).reshape((o, taps * c)) @ cols.reshape((taps * c, -1))
+    else:  # a batch of products, one per group; rows (tap, channel) in both factors
+        cols = cols.reshape((taps, groups, per_group, -1)).permute(1, 0, 2, 3).reshape((groups, taps * per_group, -1))
+        w = weight.reshape((groups, o // groups, per_group, taps)).permute(0, 1, 3, 2)
+        y = w.reshape((groups, o // groups, taps * per_group)) @ cols
+    y = y.reshape((o, n) + out).permute(1, 0, 2, 3, 4)
     return unbatched_5d(conv2._add_bias(y, bias, activation, negative_slope), added)
 
 
@@ -140,18 +171,19 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     if min(out) < 1:
         raise ValueError(f"conv_transpose3d: input of shape {input.shape} with weight {weight.shape}, stride {stride} "
                          f"and padding {padding} gives an empty output {'x'.join(map(str, out))}")
-    n, c_in, depth = x.shape[:3]
-    c_out = weight.shape[1] * groups
-    planes = x.permute(0, 2, 1, 3, 4).reshape((n * depth, c_in) + x.shape[3:])
-    per_tap = weight.reshape((c_in, weight.shape[1] * kernel[0]) + kernel[1:])  # channel co * kd + a
-    y = conv2._grouped(lambda a, w: conv2.ConvTranspose2d.apply(a, w, stride=stride[1:], padding=padding[1:],
-                                                                dilation=dilation[1:], out_hw=out[1:]),
-                       planes, per_tap, groups)  # (N * D, Cout * kd, OH, OW)
-    taps = y.reshape((n, depth, c_out, kernel[0], out[1] * out[2])).permute(3, 0, 2, 1, 4)
-    y = conv2.FoldPatches.apply(taps, kernel=(kernel[0], 1), stride=(stride[0], 1), padding=(padding[0], 0),
-                                dilation=(dilation[0], 1), in_hw=(out[0], out[1] * out[2]))
-    y = y.reshape((n, c_out) + out)
+    n, c_in = x.shape[:2]
+    c_out, taps, per_group = weight.shape[1] * groups, int(np.prod(kernel)), c_in // groups
+    rows = x.permute(1, 0, 2, 3, 4).reshape((c_in, -1))  # (Cin, N * D * H * W)
+    if groups == 1:
+        cols = weight.permute(2, 3, 4, 1, 0).reshape((taps * c_out, c_in)) @ rows
+    else:  # a batch of products, one per group; rows (tap, output channel)
+        w = weight.reshape((groups, per_group, c_out // groups, taps)).permute(0, 3, 2, 1)
+        cols = w.reshape((groups, taps * (c_out // groups), per_group)) @ rows.reshape((groups, per_group, -1))
+        cols = cols.reshape((groups, taps, c_out // groups, -1)).permute(1, 0, 2, 3)
+    cols = cols.reshape((taps, c_out, n) + x.shape[2:])
+    y = FoldPatches3d.apply(cols, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                            in_dhw=out).permute(1, 0, 2, 3, 4)
     return unbatched_5d(conv2._add_bias(y, bias, activation, negative_slope), added)
 
 
-__all__ = ["conv3d", "conv_transpose3d", "triple_argument", "batched_5d", "unbatched_5d"]
+__all__ = ["conv3d", "conv_transpose3d", "Patches3d", "FoldPatches3d", "triple_argument", "batched_5d", "unbatched_5d"]
