@@ -21,21 +21,24 @@ from .profiler import timed_accumulation, timed_backward
 
 
 def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
-    """Every tensor that ``roots`` depend on through recorded ops, inputs before outputs."""
+    """Every tensor that ``roots`` depend on through recorded ops, inputs before outputs. A node
+    freed by an earlier backward is read through ``Context.live_inputs``: a tensor that is gone is
+    in the list as its stand-in (minigan/autograd/freed.py)."""
     order: list[Tensor] = []
     visited: set[int] = set()
     for root in roots:
         if id(root) in visited:
             continue
         visited.add(id(root))
-        stack = [(root, iter(root._ctx.inputs if root._ctx is not None else ()))]
+        ctx = root._ctx
+        stack = [(root, iter(() if ctx is None else ctx.live_inputs() if ctx.stand_ins else ctx.inputs))]
         while stack:
             node, parents = stack[-1]
             for parent in parents:
                 if parent.requires_grad and id(parent) not in visited:
                     visited.add(id(parent))
                     ctx = parent._ctx
-                    stack.append((parent, iter(ctx.inputs if ctx is not None else ())))
+                    stack.append((parent, iter(() if ctx is None else ctx.live_inputs() if ctx.stand_ins else ctx.inputs)))
                     break
             else:  # every parent is done: the node comes after them
                 stack.pop()
@@ -133,7 +136,8 @@ def _run_backward(
         for node in order:  # inputs come first, so a node's parents are already decided
             ctx = node._ctx
             if id(node) in wanted or (
-                ctx is not None and any(id(parent) in leads_to_wanted for parent in ctx.inputs)
+                ctx is not None and any(id(parent) in leads_to_wanted
+                                        for parent in (ctx.live_inputs() if ctx.stand_ins else ctx.inputs))
             ):
                 leads_to_wanted.add(id(node))
     pending: dict[int, _Accumulator] = {}
@@ -184,6 +188,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
     """The chain rule, node by node from the outputs (see _run_backward). A tensor's hooks
     (minigan/autograd/hooks.py) run where they apply; a tensor without any costs one test."""
     recorder = active_recorder()
+    memo: dict[int, Any] = {}  # the pass's stand-ins for constants (Context.free)
     with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
             accumulated = pending.pop(id(node), None)
@@ -214,9 +219,10 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                 if recorder is not None:
                     recorder.unsupported("retain_grad()")
                 _accumulate_into_leaf(node, grad, False, create_graph)
+            parents = ctx.live_inputs() if ctx.stand_ins else ctx.inputs  # as topological_order met them
             needs = ctx.needs_input_grad
             if wanted is not None:  # like torch.autograd.grad: no gradient that leads to no wanted tensor
-                needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(ctx.inputs, needs))
+                needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(parents, needs))
             if recorder is None:
                 input_grads = _call_backward(ctx, grad, needs, tracer)
             else:  # minigan.replay.compile records the call as one kernel call
@@ -228,7 +234,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                 )
             if hooks is not None and hooks.node:  # Module.register_backward_hook's, on the grad_fn
                 input_grads = _run_node_hooks(hooks, input_grads, needs, grad, recorder)
-            for index, (parent, parent_grad, needed) in enumerate(zip(ctx.inputs, input_grads, needs)):
+            for index, (parent, parent_grad, needed) in enumerate(zip(parents, input_grads, needs)):
                 if parent_grad is None or not needed:
                     continue
                 parent_grad = _checked_gradient(ctx.function.__name__, index, parent, parent_grad)
@@ -237,7 +243,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                 else:
                     pending[id(parent)] = _Accumulator(parent_grad, owned=_is_fresh(parent_grad, grad))
             if not retain_graph:
-                ctx.free()
+                ctx.free(memo)
 
 
 def _freed(ctx: Any) -> RuntimeError:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .freed import FreedInput, stand_in
 from .grad_mode import is_grad_enabled
 from .inplace import share_if_view
 from .profiler import active_profiler
@@ -47,7 +48,8 @@ SECOND_BACKWARD = (
 class Context:
     """What one application of a Function keeps for its backward pass.
 
-    ``inputs`` are the input Tensors (the graph's edges), ``needs_input_grad`` says which of
+    ``inputs`` are the input Tensors (the graph's edges; once backward has freed the node, stand-ins
+    that keep no array, see ``free``), ``needs_input_grad`` says which of
     them want a gradient, ``saved`` holds whatever ``forward`` chose to keep, and ``output``
     gives the result Tensor back (held weakly, so output -> context -> output is no cycle).
 
@@ -56,12 +58,15 @@ class Context:
     """
 
     __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed", "versions",
-                 "retains_grad", "__dict__")  # __dict__: a custom Function may keep more (ctx.constant = 2), as in PyTorch
+                 "retains_grad", "stand_ins", "_stand_in",
+                 "__dict__")  # __dict__: a custom Function may keep more (ctx.constant = 2), as in PyTorch
 
     def __init__(self) -> None:
         self.saved: tuple[Any, ...] = ()
         self.freed = False
         self.retains_grad = False  # set by Tensor.retain_grad(): backward fills the output's .grad
+        self.stand_ins = False  # set by free() on a node that saved nothing: read inputs through live_inputs()
+        self._stand_in = None  # a weak reference to the output's stand-in, once a freed node needs one
 
     def save_for_backward(self, *values: Any) -> None:
         self.saved = values
@@ -72,7 +77,7 @@ class Context:
         array, comes back as that input Tensor, so a backward that reads it can be recorded."""
         if self.freed:
             raise RuntimeError(SECOND_BACKWARD)
-        inputs = {id(t.array): t for t in self.inputs}
+        inputs = {id(t.array): t for t in self.inputs if type(t) is not FreedInput}  # a stand-in has no value
         return tuple(value if value is None or isinstance(value, Tensor) else
                      inputs[id(value)] if id(value) in inputs else Tensor._make(value, False, None)
                      for value in self.saved)
@@ -98,15 +103,27 @@ class Context:
     def __repr__(self) -> str:
         return f"<{self.name()}>" if hasattr(self, "function") else "<Context>"
 
-    def free(self) -> None:
+    def free(self, memo: dict[int, Any] | None = None) -> None:
         """Drop what backward reads (PyTorch's saved tensors); a later backward through here raises.
-        A node that saved nothing (``Function.saves_values``) keeps its inputs, the graph's edges, so
-        a later backward may pass through it, as through PyTorch's AddBackward."""
+        A node that saved nothing (``Function.saves_values``) keeps its links to its inputs, so a
+        later backward may pass through it, as through PyTorch's AddBackward, but not their arrays:
+        each input that is not a leaf needing grad becomes a stand-in (minigan/autograd/freed.py).
+        ``memo`` is the backward pass's, so that its freed nodes share one stand-in per constant."""
         if not self.function.saves_values(self):
+            if not self.stand_ins:
+                memo = {} if memo is None else memo
+                self.inputs = tuple([stand_in(t, memo) for t in self.inputs])
+                self.stand_ins = True
             return
         self.inputs = ()
         self.saved = ()
+        self.options = {}  # may hold arrays too (a fused activation's product); backward raises before reading them
         self.freed = True
+
+    def live_inputs(self) -> tuple[Any, ...]:
+        """``inputs``, where free() put a stand-in, the input Tensor again while it lives: what the
+        engine walks, so that a tensor that a freed node and a kept one share is met once."""
+        return tuple(t.live() if type(t) is FreedInput else t for t in self.inputs)
 
 
 class AccumulateGrad:

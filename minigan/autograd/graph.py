@@ -42,6 +42,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .engine import grad as engine_grad
+from .freed import FreedInput
 from .tensor import Tensor
 from .tracing import summarize
 
@@ -111,7 +112,8 @@ def graph_nodes(tensor: Any, names: Mapping[str, Any] | None = None, values: boo
     for every node that requires a gradient, found by a backward pass of its own over the graph
     (``.grad`` attributes are left alone). That needs the graph whole: before ``backward()``, or
     after ``backward(retain_graph=True)``. A duck-typed tensor (micro's) shows its ``.grad``.
-    The walk is a loop, not recursion, so a graph of any depth works.
+    After a backward, the value of a tensor that only the freed graph held is gone: it reads
+    ``freed``. The walk is a loop, not recursion, so a graph of any depth works.
     """
     _check_tensor(tensor, "graph_nodes")
     if names is not None and not isinstance(names, Mapping):
@@ -146,7 +148,7 @@ def graph_nodes(tensor: Any, names: Mapping[str, Any] | None = None, values: boo
             shape=tuple(node.shape),
             dtype=str(getattr(node, "dtype", node.array.dtype)), inputs=tuple(index_of[id(p)] for p in _inputs(node)),
             depth=depth[i], freed=kind == "op" and getattr(node._ctx, "freed", False),
-            value=summarize(node.array) if values else "",
+            value=("freed" if type(node) is FreedInput else summarize(node.array)) if values else "",
             grad=summarize(gradient[id(node)]) if id(node) in gradient else "",
         ))
     return nodes
@@ -174,7 +176,12 @@ def _gradients(tensor: Any, order: list[Any]) -> dict[int, Any]:
 
 
 def _inputs(tensor: Any) -> tuple[Any, ...]:
-    return tensor._ctx.inputs if tensor._ctx is not None else ()
+    """The inputs as backward walks them: where backward freed the node, the live tensors, else
+    their stand-ins (minigan/autograd/freed.py)."""
+    ctx = tensor._ctx
+    if ctx is None:
+        return ()
+    return ctx.live_inputs() if getattr(ctx, "stand_ins", False) else ctx.inputs  # micro's Context has none
 
 
 def graph_edges(nodes: list[GraphNode]) -> list[tuple[int, int]]:
