@@ -1,7 +1,7 @@
 """The 3-d window Functions under F.conv3d and F.conv_transpose3d (minigan/ops/convolution3d.py):
 Patches3d (vol2col) against NumPy loops written out here, FoldPatches3d as its adjoint
 (<patches(x), g> = <x, fold(g)>) and against loops adding each window back, drawn by Hypothesis;
-and float32 convolutions against the float64 loop reference of tests/test_layers_3d.py."""
+the Numba col2vol kernel bit for bit against the NumPy reference; and float32 convolutions against the float64 loop reference of tests/test_layers_3d.py."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 import minigan
 import minigan.nn.functional as F
+from minigan.backends.numba import windows3d
+from minigan.backends.numpy import backend as reference
 from minigan.ops.convolution3d import FoldPatches3d, Patches3d
 
 from test_layers_3d import conv3d_by_hand
@@ -56,6 +58,20 @@ def test_patches3d_and_its_adjoint_against_loops(axes, seed):
     np.testing.assert_allclose(cols, windows_by_hand(x, kernel, stride, padding, dilation, out), rtol=0, atol=0)
     np.testing.assert_allclose(folded, fold_by_hand(g, size, kernel, stride, padding, dilation), rtol=1e-12, atol=1e-12)
     assert np.isclose(np.sum(cols * g), np.sum(x * folded), rtol=1e-10, atol=1e-10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(axes=st.tuples(geometry, geometry, geometry), seed=st.integers(0, 2**16), dtype=st.sampled_from(["float32", "float64"]))
+def test_numba_col2vol_is_the_reference_bit_for_bit(axes, seed, dtype):
+    kernel, stride, padding, dilation, size = (tuple(a[i] for a in axes) for i in range(5))
+    out = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1 for n, p, d, k, s in zip(size, padding, dilation, kernel, stride))
+    if min(out) < 1:
+        return
+    g = np.random.default_rng(seed).standard_normal((int(np.prod(kernel)), 2, 3) + out).astype(dtype)
+    compiled = windows3d.fold3d(g, size, kernel, stride, padding, dilation)
+    plain = reference.fold3d(g, size, kernel, stride, padding, dilation)
+    assert compiled.dtype == plain.dtype and compiled.shape == plain.shape
+    assert np.array_equal(compiled, plain)
 
 
 @pytest.mark.parametrize("stride, padding, dilation, groups", [

@@ -1,8 +1,8 @@
 """The Numba backend: NumPy arrays, with the fused kernels compiled by Numba.
 
 Each method hands its arrays to one kernel family (:mod:`.dense`, :mod:`.channels`,
-:mod:`.windows`, :mod:`.optim`, :mod:`.losses`, :mod:`.dropout`); what Numba does not compile
-(float16, say) takes the NumPy reference it inherits.
+:mod:`.windows`, :mod:`.windows3d`, :mod:`.optim`, :mod:`.losses`, :mod:`.dropout`); what Numba
+does not compile (float16, say) takes the NumPy reference it inherits.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 
 from minigan import formulas
 from minigan.backends import Device, matmul_kernel
-from minigan.backends.numba import channels, dense, dropout, losses, optim, special, windows
+from minigan.backends.numba import channels, dense, dropout, losses, optim, special, windows, windows3d
 from minigan.backends.numba.build import KERNEL_DTYPES, ActivationKernels, Kernel
 from minigan.backends.numpy import ArrayBackend
 
@@ -136,6 +136,13 @@ class NumbaBackend(ArrayBackend):
             return super().fold(cols, in_hw, kernel, stride, padding, dilation)
         return windows.fold(cols, in_hw, kernel, stride, padding, dilation)
 
+    def fold3d(self, cols: np.ndarray, in_dhw: Sequence[int], kernel: Sequence[int], stride: Sequence[int],
+               padding: Sequence[int], dilation: Sequence[int]) -> np.ndarray:
+        """col2vol in one compiled pass (see :func:`.windows3d.fold3d`)."""
+        if cols.dtype not in KERNEL_DTYPES:
+            return super().fold3d(cols, in_dhw, kernel, stride, padding, dilation)
+        return windows3d.fold3d(cols, in_dhw, kernel, stride, padding, dilation)
+
     def max_pool2d(self, x: np.ndarray, kernel: Sequence[int], stride: Sequence[int], padding: Sequence[int],
                    dilation: Sequence[int], out_hw: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """(y, winner) in one compiled pass (see :func:`.windows.max_pool2d`)."""
@@ -192,7 +199,7 @@ def kernel_templates() -> dict[str, Callable]:
     :func:`~minigan.backends.numba.build.specialize`). For inspecting the compiled code: a test
     compiles each afresh and reads its LLVM IR."""
     templates = {}
-    for module in (dense, channels, windows, optim, losses, dropout):
+    for module in (dense, channels, windows, windows3d, optim, losses, dropout):
         for name, value in vars(module).items():
             if isinstance(value, (Kernel, ActivationKernels)):
                 templates[name.removesuffix("_kernels").removesuffix("_kernel")] = value.template
