@@ -186,10 +186,11 @@ def _batch_norm_act_channels_py(x, weight, bias, eps, slope, y, mean, var, invst
 
 
 def _batch_norm_act_channels_backward_py(grad_y, y, x, mean, invstd, weight, slope, grad_x, sum_dz,  # noqa: ANN001, ANN202
-                                         sum_dz_xhat, channels_first):
+                                         sum_dz_xhat, channels_first, grad_channels_first):
     """grad_x and the per-channel sums Σ dz and Σ dz x̂ of :func:`_batch_norm_act_channels_py`,
-    dz = act_backward(grad_y, y): two passes per channel, the first keeping dz in grad_x. Every
-    array is stored as ``channels_first`` says."""
+    dz = act_backward(grad_y, y): two passes per channel, the first keeping dz in grad_x. grad_y is
+    stored as ``grad_channels_first`` says (as it came: after a Flatten, (N, C, L)), every other
+    array as ``channels_first`` says."""
     N, C, L = _dims(x, channels_first)
     zero = x.dtype.type(0)
     count = x.dtype.type(N * L)
@@ -199,7 +200,7 @@ def _batch_norm_act_channels_backward_py(grad_y, y, x, mean, invstd, weight, slo
         total_dz = zero
         total_dz_xhat = zero
         for n in range(N):
-            g = _row(grad_y, n, c, channels_first)
+            g = _row(grad_y, n, c, grad_channels_first)
             out = _row(y, n, c, channels_first)
             row = _row(x, n, c, channels_first)
             dz = _row(grad_x, n, c, channels_first)
@@ -334,6 +335,7 @@ def batch_norm_act_channels_backward(grad_y: np.ndarray, y: np.ndarray, x: np.nd
     grad_x = np.empty_like(rows)
     grad_bias, grad_weight = np.empty(x.shape[1], dt), np.empty(x.shape[1], dt)
     kernel = batch_norm_act_channels_backward_kernels.build(activation, use_parallel(rows.size, parallel))
-    kernel(_rows_stored(grad_y, channels_first), _rows_stored(y, channels_first), rows, mean, invstd,
-           np.ascontiguousarray(weight), dt.type(slope), grad_x, grad_bias, grad_weight, channels_first)
+    grads, grad_channels_first = _channel_rows(grad_y)
+    kernel(grads, _rows_stored(y, channels_first), rows, mean, invstd, np.ascontiguousarray(weight),
+           dt.type(slope), grad_x, grad_bias, grad_weight, channels_first, grad_channels_first)
     return _as_given(grad_x, channels_first, x.shape), grad_weight, grad_bias
