@@ -1,7 +1,7 @@
 """3-d convolution layers on (N, C, D, H, W) (video, voxels), with PyTorch's argument names, weight
 shapes ((out, in / groups, kd, kh, kw) for Conv3d, (in, out / groups, kd, kh, kw) for
 ConvTranspose3d, so state_dicts load), int-or-triple settings and default initialisation. The
-computations are :mod:`minigan.ops.convolution3d`'s (the 2-d ops over the kernel's depth taps)."""
+computations are :mod:`minigan.ops.convolution3d`'s (the 3-d windows and a matrix product)."""
 from __future__ import annotations
 
 from typing import Any

@@ -14,8 +14,8 @@ logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``dis
 or a GRU's gate arithmetic per step), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
 from matrix products and an index), ``padding`` (F.pad's four modes), ``unfold`` (F.unfold, F.fold), ``convolution1d`` (the 1-d
-convolutions and pooling: the 2-d ones on a height of 1), ``convolution3d`` and ``pool3d`` (the 3-d ones, from
-the 2-d Functions over the depth taps); ``dims`` gives the reductions PyTorch's arguments
+convolutions and pooling: the 2-d ones on a height of 1), ``convolution3d`` and ``pool3d`` (the 3-d ones: vol2col
+and col2vol around a matrix product, pooling from existing ops); ``dims`` gives the reductions PyTorch's arguments
 (``dim=``, ``keepdim=``, (values, indices)). Linear algebra: ``einsum`` (einsum, tensordot),
 ``matrix_products`` (dot, mv, addmm, baddbmm, addbmm), ``linalg`` (inv, det, slogdet, logdet, solve),
 ``svd``, ``qr``, ``cholesky``, ``eigh``, ``triangular`` (solve_triangular, cholesky_solve), ``pinv`` (pinv,
