@@ -785,7 +785,7 @@ def _orthogonal(data, n: int) -> np.ndarray:
     return np.linalg.qr(np.random.default_rng(data.draw(st.integers(0, 2**32 - 1))).standard_normal((n, n)))[0]
 
 
-@prop(ops.EighPart)
+@prop(ops.Eigh)
 def _(data):
     from minigan.ops.eigh import eigh
 

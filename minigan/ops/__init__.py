@@ -94,7 +94,7 @@ from .linalg import Det, Inv, LinAlgError, LogAbsDet, Solve, det, inv, logdet, s
 from .svd import SvdPart, svdvals
 from .qr import Qr
 from .cholesky import Cholesky
-from .eigh import EighPart
+from .eigh import Eigh
 from .pinv import Pinv
 from .lu import LuFactor
 from .matrix_exp import MatrixExp

@@ -3,10 +3,12 @@
 read off A's lower triangle (its upper one with UPLO='U'), batched. Each eigenvector's sign is
 LAPACK's choice, as in PyTorch.
 
-``EighPart`` is one Function per factor, each with the backward of its own factor, written with
-EighPart itself, so second derivatives record. The eigenvectors' gradient divides by w_j - w_i, so it
-needs distinct eigenvalues, as PyTorch's (repeated ones give inf or NaN); the eigenvalues' gradient
-does not. Both are the symmetric matrices PyTorch gives."""
+``Eigh`` factors A once and gives w and V stacked, [w; V] ((n + 1) x n: w is the first row), which
+``eigh`` and ``eigvalsh`` slice apart: one LAPACK call per eigh, and one backward for both factors,
+written with Eigh's output, so second derivatives record. The eigenvectors' gradient divides by
+w_j - w_i, so it needs distinct eigenvalues, as PyTorch's (repeated ones give inf or NaN); where V
+gets no gradient (eigvalsh) that term is left out, so the eigenvalues' gradient does not. Both are the
+symmetric matrices PyTorch gives."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -24,9 +26,6 @@ from .operands import _xp
 #: What ``linalg.eigh`` returns, as ``torch.return_types.linalg_eigh``: ``.eigenvalues``, ``.eigenvectors``.
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
-_PARTS = ("eigenvalues", "eigenvectors")
-
-
 def _reciprocal_gaps(w: Tensor) -> Tensor:
     """F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it."""
     apart = w.unsqueeze(-2) - w.unsqueeze(-1)  # [i, j] = w_j - w_i
@@ -34,30 +33,40 @@ def _reciprocal_gaps(w: Tensor) -> Tensor:
     return where(diagonal, 0.0, 1.0 / where(diagonal, 1.0, apart))
 
 
-class EighPart(Function):
-    """f = w or V of A = V diag(w) V^T (A symmetric, read off its lower triangle; w ascending);  with
-    F_ij = 1/(w_j - w_i) off the diagonal and 0 on it,
-    dL/dA = V diag(gw) V^T  +  V (F o (V^T gV - gV^T V) / 2) V^T, symmetric."""
+class Eigh(Function):
+    """f = [w; V] of A = V diag(w) V^T (A symmetric, read off its lower triangle; w ascending, the
+    first row);  with gw, gV the two blocks of the gradient and F_ij = 1/(w_j - w_i) off the diagonal,
+    0 on it, dL/dA = V diag(gw) V^T  +  V (F o (V^T gV - gV^T V) / 2) V^T, symmetric."""
+
+    saved_inputs = ()  # backward reads w and V off the output
+    saves_output = True
 
     @staticmethod
-    def forward(ctx: Context, a: Any, part: str) -> Any:
+    def forward(ctx: Context, a: Any) -> Any:
+        xp = _xp(a)
         try:
-            factors = _xp(a).linalg.eigh(a)
+            values, vectors = xp.linalg.eigh(a)
         except np.linalg.LinAlgError:
             raise LinAlgError("linalg.eigh: The algorithm failed to converge because the input matrix is "
                               "ill-conditioned or has too many repeated eigenvalues") from None
-        return factors[_PARTS.index(part)]
+        return xp.concat([values[..., None, :], vectors], axis=-2)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        (a,) = ctx.inputs
-        vectors = EighPart.apply(a, part="eigenvectors")
-        if ctx.options["part"] == "eigenvalues":
-            inner = grad.unsqueeze(-2)  # diag(gw), as a row that scales V's columns
-            return (exactly_symmetric(matmul(vectors * inner, _mT(vectors))),)
-        projected = matmul(_mT(vectors), grad)
-        inner = _reciprocal_gaps(EighPart.apply(a, part="eigenvalues")) * (projected - _mT(projected)) * 0.5
-        return (exactly_symmetric(matmul(matmul(vectors, inner), _mT(vectors))),)
+        values, vectors = _split(ctx.output)
+        grad_values, grad_vectors = _split(grad)
+        inner = grad_values.unsqueeze(-2)  # diag(gw), as a row that scales V's columns
+        grad_a = matmul(vectors * inner, _mT(vectors))
+        if grad_vectors.array.any():  # V unused (eigvalsh): no division by the gaps
+            projected = matmul(_mT(vectors), grad_vectors)
+            inner = _reciprocal_gaps(values) * (projected - _mT(projected)) * 0.5
+            grad_a = grad_a + matmul(matmul(vectors, inner), _mT(vectors))
+        return (exactly_symmetric(grad_a),)
+
+
+def _split(stacked: Tensor) -> tuple[Tensor, Tensor]:
+    """w and V (or their gradients) out of Eigh's [w; V]."""
+    return stacked[..., 0, :], stacked[..., 1:, :]
 
 
 def exactly_symmetric(m: Tensor) -> Tensor:
@@ -77,9 +86,9 @@ def eigh(A: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's ar
     """(eigenvalues, eigenvectors) of each symmetric matrix in A, the eigenvalues ascending, the
     eigenvectors the columns of an orthogonal matrix."""
     source = _lower_source("linalg.eigh", A, UPLO)
-    return EighResult(*(EighPart.apply(source, part=part) for part in _PARTS))
+    return EighResult(*_split(Eigh.apply(source)))
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
     """The eigenvalues of each symmetric matrix in A, ascending."""
-    return EighPart.apply(_lower_source("linalg.eigvalsh", A, UPLO), part="eigenvalues")
+    return _split(Eigh.apply(_lower_source("linalg.eigvalsh", A, UPLO)))[0]
