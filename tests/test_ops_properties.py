@@ -701,7 +701,7 @@ def _(data):
     return Drawn(ops.det, [a], np.linalg.det(a))
 
 
-@prop(ops.LogAbsDet)
+@prop(ops.Slogdet)
 def _(data):
     a = _square(data)
     return Drawn(lambda x: ops.slogdet(x).logabsdet, [a], np.log(np.abs(np.linalg.det(a))))

@@ -90,7 +90,7 @@ from . import dims
 from . import more_activations  # gelu, selu, hardtanh... written from the ops above (and dims' softmax)
 from .einsum import Einsum, tensordot  # einsum itself: minigan.ops.einsum.einsum (the module keeps its name)
 from .matrix_products import addbmm, addmm, baddbmm, dot, mv
-from .linalg import Det, Inv, LinAlgError, LogAbsDet, Solve, det, inv, logdet, slogdet, solve
+from .linalg import Det, Inv, LinAlgError, Slogdet, Solve, det, inv, logdet, slogdet, solve
 from .svd import SvdPart, svdvals
 from .qr import Qr
 from .cholesky import Cholesky

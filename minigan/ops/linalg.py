@@ -95,17 +95,19 @@ class Det(Function):
         return (scale * _mT(inv(a)),)
 
 
-class LogAbsDet(Function):
-    """f = log |det A|;  df/dA = A^-T."""
+class Slogdet(Function):
+    """f = [sign det A, log |det A|] (the last axis; one LAPACK call gives both, which slogdet slices
+    apart);  the sign is constant, d log|det A| / dA = A^-T."""
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        return _xp(a).linalg.slogdet(a)[1]
+        xp = _xp(a)
+        return xp.stack(xp.linalg.slogdet(a), axis=-1)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         (a,) = ctx.inputs
-        return (grad.unsqueeze(-1).unsqueeze(-1) * _mT(inv(a)),)
+        return (grad[..., 1].unsqueeze(-1).unsqueeze(-1) * _mT(inv(a)),)
 
 
 class Solve(Function):
@@ -139,8 +141,8 @@ def slogdet(A: Tensor) -> SlogdetResult:
     """(sign, logabsdet): det A = sign * exp(logabsdet); a singular matrix gives (0, -inf). The sign
     has no gradient."""
     A = square_matrices("linalg.slogdet", A)
-    sign = Tensor._make(_xp(A.array).linalg.slogdet(A.array)[0], False, None)
-    return SlogdetResult(sign, LogAbsDet.apply(A))
+    both = Slogdet.apply(A)
+    return SlogdetResult(Tensor._make(both.array[..., 0].copy(), False, None), both[..., 1])
 
 
 def logdet(input: Tensor) -> Tensor:  # noqa: A002
