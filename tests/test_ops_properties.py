@@ -727,7 +727,7 @@ def _(data):
     return Drawn(*draw_scatter_reduce(data))
 
 
-@prop(ops.SvdPart)
+@prop(ops.Svd)
 def _(data):
     m, n = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
     k = min(m, n)

@@ -91,7 +91,7 @@ from . import more_activations  # gelu, selu, hardtanh... written from the ops a
 from .einsum import Einsum, tensordot  # einsum itself: minigan.ops.einsum.einsum (the module keeps its name)
 from .matrix_products import addbmm, addmm, baddbmm, dot, mv
 from .linalg import Det, Inv, LinAlgError, Slogdet, Solve, det, inv, logdet, slogdet, solve
-from .svd import SvdPart, svdvals
+from .svd import Svd, svdvals
 from .qr import Qr
 from .cholesky import Cholesky
 from .eigh import Eigh
