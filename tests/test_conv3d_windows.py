@@ -42,6 +42,25 @@ def fold_by_hand(cols, size, kernel, stride, padding, dilation):
 geometry = st.tuples(st.integers(1, 3), st.integers(1, 2), st.integers(0, 2), st.integers(1, 2), st.integers(1, 5))
 
 
+def draw_property(data, fold):
+    """(fn, arrays, expected) of a small drawn Patches3d (fold False) or FoldPatches3d (fold True) case,
+    expected from the loops above: the Hypothesis property of tests/test_ops_properties.py."""
+    axes = [data.draw(st.tuples(st.integers(1, 2), st.integers(1, 2), st.integers(0, 1), st.integers(1, 2),
+                                st.integers(1, 3))) for _ in range(3)]
+    kernel, stride, padding, dilation, extra = (tuple(a[i] for a in axes) for i in range(5))
+    size = tuple(d * (k - 1) + 1 + e - 1 for k, d, e in zip(kernel, dilation, extra))  # each window fits
+    out = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1 for n, p, d, k, s in zip(size, padding, dilation, kernel, stride))
+    options = dict(kernel=kernel, stride=stride, padding=padding, dilation=dilation)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    if fold:
+        g = rng.standard_normal((int(np.prod(kernel)), 1, 2) + out)
+        return (lambda t: FoldPatches3d.apply(t, in_dhw=size, **options), [g],
+                fold_by_hand(g, size, kernel, stride, padding, dilation))
+    x = rng.standard_normal((1, 2) + size)
+    return (lambda t: Patches3d.apply(t, out_dhw=out, **options), [x],
+            windows_by_hand(x, kernel, stride, padding, dilation, out))
+
+
 @settings(max_examples=40, deadline=None)
 @given(axes=st.tuples(geometry, geometry, geometry), seed=st.integers(0, 2**16))
 def test_patches3d_and_its_adjoint_against_loops(axes, seed):

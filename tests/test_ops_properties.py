@@ -16,6 +16,7 @@ from hypothesis.extra import numpy as hnp
 
 from minigan import ops
 from minigan.ops import convolution as conv
+from minigan.ops.convolution3d import FoldPatches3d, Patches3d
 from minigan.ops.ctc import CtcLoss
 from minigan.ops.incomplete_gamma import Gammainc, Gammaincc
 from minigan.distributions.standard_gamma import GammaQuantileStep
@@ -33,6 +34,7 @@ from minigan.ops.random_activations import GumbelNoise, RReLU
 from minigan.autograd import Tensor
 from test_conv import conv2d_reference, conv_transpose2d_reference, pool_reference
 from test_ctc_loss import draw_property as draw_ctc_loss
+from test_conv3d_windows import draw_property as draw_windows3d
 from test_special_more import draw_property as draw_special_more
 from test_distributions_gamma import draw_property as draw_gamma_quantile_step
 from test_indexing_search import draw_scatter_reduce
@@ -712,6 +714,10 @@ def _(data):
     a = _square(data)
     b = values(data, a.shape[:-1] + (data.draw(st.integers(1, 3)),))
     return Drawn(ops.solve, [a, b], np.linalg.solve(a, b))
+
+
+prop(Patches3d)(lambda data: Drawn(*draw_windows3d(data, fold=False)))  # tests/test_conv3d_windows.py
+prop(FoldPatches3d)(lambda data: Drawn(*draw_windows3d(data, fold=True)))
 
 
 @prop(CtcLoss)
