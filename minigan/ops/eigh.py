@@ -21,7 +21,7 @@ from ..autograd.function import Context, Function
 from .arithmetic import matmul
 from .elementwise import where
 from .linalg import LinAlgError, _mT, square_matrices
-from .operands import _xp
+from .operands import _any_nonzero, _xp
 
 #: What ``linalg.eigh`` returns, as ``torch.return_types.linalg_eigh``: ``.eigenvalues``, ``.eigenvectors``.
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -57,7 +57,7 @@ class Eigh(Function):
         grad_values, grad_vectors = _split(grad)
         inner = grad_values.unsqueeze(-2)  # diag(gw), as a row that scales V's columns
         grad_a = matmul(vectors * inner, _mT(vectors))
-        if grad_vectors.array.any():  # V unused (eigvalsh): no division by the gaps
+        if _any_nonzero(grad_vectors):  # V unused (eigvalsh): no division by the gaps
             projected = matmul(_mT(vectors), grad_vectors)
             inner = _reciprocal_gaps(values) * (projected - _mT(projected)) * 0.5
             grad_a = grad_a + matmul(matmul(vectors, inner), _mT(vectors))

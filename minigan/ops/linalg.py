@@ -142,7 +142,7 @@ def slogdet(A: Tensor) -> SlogdetResult:
     has no gradient."""
     A = square_matrices("linalg.slogdet", A)
     both = Slogdet.apply(A)
-    return SlogdetResult(Tensor._make(both.array[..., 0].copy(), False, None), both[..., 1])
+    return SlogdetResult(Tensor._make(_xp(A.array).asarray(both.array[..., 0], copy=True), False, None), both[..., 1])
 
 
 def logdet(input: Tensor) -> Tensor:  # noqa: A002

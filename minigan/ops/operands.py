@@ -101,6 +101,12 @@ def _times_derivative(derivative: Callable[[Tensor], Tensor], of_output: bool = 
     return staticmethod(backward)
 
 
+def _any_nonzero(t: Tensor) -> bool:
+    """Whether any value of t is nonzero (NaN counts), on any device: the test a backward uses to
+    leave out the terms of a factor that got no gradient."""
+    return bool(_xp(t.array).any(t.array != 0))
+
+
 def _constant(array: Any) -> Tensor:
     """An array that backward uses as a fixed factor (a mask, a sign): it has no gradient."""
     return Tensor._make(array, False, None)

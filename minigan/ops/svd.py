@@ -22,7 +22,7 @@ from ..autograd.function import Context, Function
 from .arithmetic import matmul
 from .elementwise import where
 from .linalg import _lapack, _mT, matrices
-from .operands import _constant, _xp
+from .operands import _any_nonzero, _constant, _xp
 from .shape import concatenate
 
 #: What ``linalg.svd`` returns, as ``torch.return_types.linalg_svd``: ``.U``, ``.S``, ``.Vh``.
@@ -66,12 +66,12 @@ class Svd(Function):
         grad_u, grad_s, grad_v = _split(grad, rows)
         vh = _mT(v)
         grad_a = matmul(u * grad_s.unsqueeze(-2), vh)
-        if grad_u.array.any():  # U or V unused (svdvals): no division by the gaps or by S
+        if _any_nonzero(grad_u):  # U or V unused (svdvals): no division by the gaps or by S
             u_t_g = matmul(_mT(u), grad_u)
             inner = (_gaps(s) * (u_t_g - _mT(u_t_g))) * s.unsqueeze(-2)
             outside = (grad_u - matmul(u, u_t_g)) / s.unsqueeze(-2)  # (I - U U^T) gU S^-1
             grad_a = grad_a + matmul(matmul(u, inner), vh) + matmul(outside, vh)
-        if grad_v.array.any():
+        if _any_nonzero(grad_v):
             v_t_g = matmul(vh, grad_v)
             inner = s.unsqueeze(-1) * (_gaps(s) * (v_t_g - _mT(v_t_g)))
             outside = (_mT(grad_v) - matmul(_mT(v_t_g), vh)) / s.unsqueeze(-1)  # S^-1 gV^T (I - V V^T)
