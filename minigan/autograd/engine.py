@@ -31,14 +31,14 @@ def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
             continue
         visited.add(id(root))
         ctx = root._ctx
-        stack = [(root, iter(() if ctx is None else ctx.live_inputs() if ctx.stand_ins else ctx.inputs))]
+        stack = [(root, iter(() if ctx is None else ctx.live_inputs()))]
         while stack:
             node, parents = stack[-1]
             for parent in parents:
                 if parent.requires_grad and id(parent) not in visited:
                     visited.add(id(parent))
                     ctx = parent._ctx
-                    stack.append((parent, iter(() if ctx is None else ctx.live_inputs() if ctx.stand_ins else ctx.inputs)))
+                    stack.append((parent, iter(() if ctx is None else ctx.live_inputs())))
                     break
             else:  # every parent is done: the node comes after them
                 stack.pop()
@@ -136,8 +136,7 @@ def _run_backward(
         for node in order:  # inputs come first, so a node's parents are already decided
             ctx = node._ctx
             if id(node) in wanted or (
-                ctx is not None and any(id(parent) in leads_to_wanted
-                                        for parent in (ctx.live_inputs() if ctx.stand_ins else ctx.inputs))
+                ctx is not None and any(id(parent) in leads_to_wanted for parent in ctx.live_inputs())
             ):
                 leads_to_wanted.add(id(node))
     pending: dict[int, _Accumulator] = {}
@@ -219,7 +218,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                 if recorder is not None:
                     recorder.unsupported("retain_grad()")
                 _accumulate_into_leaf(node, grad, False, create_graph)
-            parents = ctx.live_inputs() if ctx.stand_ins else ctx.inputs  # as topological_order met them
+            parents = ctx.live_inputs()  # as topological_order met them
             needs = ctx.needs_input_grad
             if wanted is not None:  # like torch.autograd.grad: no gradient that leads to no wanted tensor
                 needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(parents, needs))

@@ -123,6 +123,8 @@ class Context:
     def live_inputs(self) -> tuple[Any, ...]:
         """``inputs``, where free() put a stand-in, the input Tensor again while it lives: what the
         engine walks, so that a tensor that a freed node and a kept one share is met once."""
+        if not self.stand_ins:
+            return self.inputs
         return tuple(t.live() if type(t) is FreedInput else t for t in self.inputs)
 
 
