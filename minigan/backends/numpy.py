@@ -233,12 +233,7 @@ class ArrayBackend:
                  out_dhw: Triple) -> Any:
         """vol2col: the kernel windows of x (A, B, D, H, W), zero padded, stacked as
         (K, A, B, OD, OH, OW), K = kd * kh * kw in row-major order."""
-        a, b = x.shape[:2]
-        padded = x
-        if any(padding):
-            padded = self.xp.zeros((a, b) + tuple(n + 2 * p for n, p in zip(x.shape[2:], padding)), dtype=x.dtype,
-                                   device=x.device)
-            padded[(slice(None), slice(None)) + tuple(slice(p, p + n) for n, p in zip(x.shape[2:], padding))] = x
+        padded = self._pad(x, padding, 0)
         pieces = [padded[(slice(None), slice(None)) + window] for window in _volume_slices(kernel, stride, dilation, out_dhw)]
         return self.xp.stack(pieces, axis=0)
 
@@ -255,13 +250,14 @@ class ArrayBackend:
             return out
         return out[(slice(None), slice(None)) + tuple(slice(p, p + n) for n, p in zip(in_dhw, padding))]
 
-    def _pad(self, x: Any, padding: Pair, value: float) -> Any:
-        """x (A, B, H, W) with ``padding`` rows/columns of ``value`` on each side."""
-        if padding == (0, 0):
+    def _pad(self, x: Any, padding: Sequence[int], value: float) -> Any:
+        """x (A, B, *spatial) with ``padding[i]`` entries of ``value`` on each side of spatial axis i."""
+        if not any(padding):
             return x
-        a, b, h, w = x.shape
-        out = self.xp.full((a, b, h + 2 * padding[0], w + 2 * padding[1]), value, dtype=x.dtype, device=x.device)
-        out[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w] = x
+        spatial = x.shape[2:]
+        out = self.xp.full(x.shape[:2] + tuple(n + 2 * p for n, p in zip(spatial, padding)), value, dtype=x.dtype,
+                           device=x.device)
+        out[(slice(None), slice(None)) + tuple(slice(p, p + n) for n, p in zip(spatial, padding))] = x
         return out
 
     def max_pool2d(self, x: Any, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
