@@ -39,6 +39,11 @@ def fold_by_hand(cols, size, kernel, stride, padding, dilation):
     return out[(slice(None), slice(None)) + tuple(slice(p, p + n) for n, p in zip(size, padding))]
 
 
+def out_sizes(size, kernel, stride, padding, dilation):
+    """Each axis's number of windows: floor((n + 2p - d (k - 1) - 1) / s) + 1."""
+    return tuple((n + 2 * p - d * (k - 1) - 1) // s + 1 for n, p, d, k, s in zip(size, padding, dilation, kernel, stride))
+
+
 geometry = st.tuples(st.integers(1, 3), st.integers(1, 2), st.integers(0, 2), st.integers(1, 2), st.integers(1, 5))
 
 
@@ -49,7 +54,7 @@ def draw_property(data, fold):
                                 st.integers(1, 3))) for _ in range(3)]
     kernel, stride, padding, dilation, extra = (tuple(a[i] for a in axes) for i in range(5))
     size = tuple(d * (k - 1) + 1 + e - 1 for k, d, e in zip(kernel, dilation, extra))  # each window fits
-    out = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1 for n, p, d, k, s in zip(size, padding, dilation, kernel, stride))
+    out = out_sizes(size, kernel, stride, padding, dilation)
     options = dict(kernel=kernel, stride=stride, padding=padding, dilation=dilation)
     rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
     if fold:
@@ -65,7 +70,7 @@ def draw_property(data, fold):
 @given(axes=st.tuples(geometry, geometry, geometry), seed=st.integers(0, 2**16))
 def test_patches3d_and_its_adjoint_against_loops(axes, seed):
     kernel, stride, padding, dilation, size = (tuple(a[i] for a in axes) for i in range(5))
-    out = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1 for n, p, d, k, s in zip(size, padding, dilation, kernel, stride))
+    out = out_sizes(size, kernel, stride, padding, dilation)
     if min(out) < 1:
         return
     rng = np.random.default_rng(seed)
@@ -83,7 +88,7 @@ def test_patches3d_and_its_adjoint_against_loops(axes, seed):
 @given(axes=st.tuples(geometry, geometry, geometry), seed=st.integers(0, 2**16), dtype=st.sampled_from(["float32", "float64"]))
 def test_numba_col2vol_is_the_reference_bit_for_bit(axes, seed, dtype):
     kernel, stride, padding, dilation, size = (tuple(a[i] for a in axes) for i in range(5))
-    out = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1 for n, p, d, k, s in zip(size, padding, dilation, kernel, stride))
+    out = out_sizes(size, kernel, stride, padding, dilation)
     if min(out) < 1:
         return
     g = np.random.default_rng(seed).standard_normal((int(np.prod(kernel)), 2, 3) + out).astype(dtype)
