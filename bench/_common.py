@@ -133,6 +133,25 @@ def format_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return "\n".join(out)
 
 
+def parse_timing_arguments(parser: Any) -> Any:
+    """Add ``--repeats`` (at least 5) and ``--json`` to an op benchmark's other arguments, then parse them."""
+    parser.add_argument("--repeats", type=int, default=7, help="timed repeats per candidate (>= 5)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    if args.repeats < 5:
+        parser.error("--repeats must be at least 5")
+    return args
+
+
+def warm_up(torch: Any) -> None:
+    """Compile minigan's kernels before timing, and give PyTorch (when installed) the threads OpenBLAS has."""
+    from minigan import backends
+
+    backends.warmup()
+    if torch is not None:
+        torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0))))
+
+
 def add_torch_report(report: dict[str, Any], torch: Any) -> None:
     """The PyTorch version and threads a comparison ran with (or why there was none)."""
     report["torch"] = torch.__version__ if torch is not None else "not installed (pip install torch for the comparison)"

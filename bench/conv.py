@@ -11,14 +11,15 @@ interleaved (bench/_common.py), median of the repeats; the ratio is paired.
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any, Callable
 
 import numpy as np
-from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
+from _common import (add_torch_report, machine_report, paired_ratio, parse_timing_arguments, print_results,
+                     time_interleaved, warm_up)
 
 import minigan as mg
-from minigan import backends, conv, nn
+from minigan import nn
+from minigan.nn import functional as F
 
 try:
     import torch
@@ -47,10 +48,10 @@ def _minigan_op(op: str, weight: Any, kwargs: dict[str, Any]) -> Callable[[Any],
         layer = nn.BatchNorm2d(weight)
         return layer
     if op == "upsample":
-        return lambda x: conv.upsample_nearest(x, **kwargs)
+        return lambda x: F.upsample_nearest(x, **kwargs)
     if op in ("max_pool2d", "avg_pool2d"):
-        return lambda x: getattr(conv, op)(x, **kwargs)
-    return lambda x: getattr(conv, op)(x, weight, **kwargs)
+        return lambda x: getattr(F, op)(x, **kwargs)
+    return lambda x: getattr(F, op)(x, weight, **kwargs)
 
 
 def _torch_op(op: str, weight: Any, kwargs: dict[str, Any]) -> Callable[[Any], Any]:
@@ -95,15 +96,8 @@ def candidates(name: str, batch: int, seed: int = 0) -> dict[str, Callable[[], N
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=7, help="timed repeats per candidate (>= 5)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    args = parser.parse_args()
-    if args.repeats < 5:
-        parser.error("--repeats must be at least 5")
-    backends.warmup()
-    threads = int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0)))
-    if torch is not None:
-        torch.set_num_threads(threads)
+    args = parse_timing_arguments(parser)
+    warm_up(torch)
     rows = []
     for name in CASES:
         timings = time_interleaved(candidates(name, args.batch), repeats=args.repeats, target_s=0.1)

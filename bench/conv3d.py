@@ -12,15 +12,14 @@ paired.
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any, Callable
 
 import numpy as np
-from _common import add_torch_report, machine_report, paired_ratio, print_results, time_interleaved
+from _common import (add_torch_report, machine_report, paired_ratio, parse_timing_arguments, print_results,
+                     time_interleaved, warm_up)
 
 import minigan as mg
 import minigan.nn.functional as F
-from minigan import backends
 
 try:
     import torch
@@ -68,15 +67,8 @@ def candidates(name: str, backward: bool, seed: int = 0) -> dict[str, Callable[[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed repeats per candidate (>= 5)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    args = parser.parse_args()
-    if args.repeats < 5:
-        parser.error("--repeats must be at least 5")
-    backends.warmup()
-    threads = int(os.environ.get("OPENBLAS_NUM_THREADS") or len(os.sched_getaffinity(0)))
-    if torch is not None:
-        torch.set_num_threads(threads)
+    args = parse_timing_arguments(parser)
+    warm_up(torch)
     rows = []
     for name in CASES:
         for backward in (False, True):
