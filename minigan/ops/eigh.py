@@ -26,6 +26,7 @@ from .operands import _any_nonzero, _xp
 #: What ``linalg.eigh`` returns, as ``torch.return_types.linalg_eigh``: ``.eigenvalues``, ``.eigenvectors``.
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
+
 def _reciprocal_gaps(w: Tensor) -> Tensor:
     """F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it."""
     apart = w.unsqueeze(-2) - w.unsqueeze(-1)  # [i, j] = w_j - w_i

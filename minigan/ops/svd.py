@@ -30,6 +30,7 @@ SvdResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
 #: What the older ``svd`` returns, as ``torch.return_types.svd``: ``.U``, ``.S``, ``.V``.
 OldSvdResult = namedtuple("svd", ["U", "S", "V"])
 
+
 def _split(stacked: Tensor, rows: int) -> tuple[Tensor, Tensor, Tensor]:
     """U, S and V (or their gradients) out of Svd's [U; V; S]; ``rows`` is m, U's height."""
     return stacked[..., :rows, :], stacked[..., -1, :], stacked[..., rows:-1, :]
