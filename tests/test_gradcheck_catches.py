@@ -3,10 +3,13 @@ input of each), the second-order check compares values, and deliberately wrong b
 injected one at a time into every op, are all caught (``python -m minigan.gradcheck --mutate``)."""
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -17,7 +20,8 @@ from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.gradcheck.__main__ import main as gradcheck_main
 from minigan.gradcheck.cases import OpCase, all_cases, find_case
 from minigan.gradcheck.coverage import function_classes, gaps
-from minigan.gradcheck.mutate import FAULT_KINDS
+from minigan.gradcheck.mutate import FAULT_KINDS, run_mutants, trace_faults
+from minigan.gradcheck.rows import planned_rows
 from minigan.nn import functional as F
 from minigan.nn import losses
 from minigan.autograd import Tensor
@@ -34,7 +38,11 @@ def test_the_walk_finds_functions_from_every_module():
     assert {"Add", "ScatterAdd", "AsType", "LinearAct", "BCEWithLogitsMean", "BinaryCrossEntropy"} <= names
 
 
-def test_coverage_names_a_function_without_a_case():
+@contextlib.contextmanager
+def _cube_in_minigan(slope: float, monkeypatch):
+    """A Function x**3 whose backward multiplies by ``slope`` x**2 (3 is right), as if it were
+    minigan's module minigan.probe while the block runs: the walk over minigan's Functions finds it."""
+
     class Cube(Function):
         @staticmethod
         def forward(ctx, a):
@@ -42,14 +50,20 @@ def test_coverage_names_a_function_without_a_case():
 
         @staticmethod
         def backward(ctx, grad):
-            return (grad * ctx.inputs[0] ** 2 * 3.0,)
+            return (grad * ctx.inputs[0] ** 2 * slope,)
 
     own_module = Cube.__module__
-    Cube.__module__, Cube.__qualname__ = "minigan.probe", "Cube"  # as if it were part of the package
+    Cube.__module__, Cube.__qualname__ = "minigan.probe", "Cube"
+    monkeypatch.setitem(sys.modules, "minigan.probe", types.ModuleType("minigan.probe"))
     try:
-        assert gaps(all_cases()) == ["minigan.probe.Cube has no gradcheck case"]
+        yield Cube
     finally:  # no longer minigan's, whenever the class object goes away
         Cube.__module__ = own_module
+
+
+def test_coverage_names_a_function_without_a_case(monkeypatch):
+    with _cube_in_minigan(3.0, monkeypatch):
+        assert gaps(all_cases()) == ["minigan.probe.Cube has no gradcheck case"]
 
 
 def test_coverage_names_an_input_no_case_differentiates():
@@ -226,3 +240,30 @@ def test_the_mutation_run_reports_survivors(capsys):
     assert "SURVIVED  LinearAct: scaled_when_recorded (input 0)" in out
     assert "SURVIVED  BCEWithLogitsMean: scaled_when_recorded (input 1)" in out
     assert re.search(r"^scaled_when_recorded\s+0\s+[1-9]", out, flags=re.M)
+
+
+def test_the_traced_rows_run_alone_as_in_the_table():
+    """The first pass leaves the finite differences out, yet each row starts from the generator
+    state it has in the table, and run alone from it gives the table's result."""
+    case = find_case("F.bce_with_logits")
+    trace, failing = trace_faults([case])
+    assert not failing
+    rng = np.random.default_rng(0)
+    for check, row in zip(trace.checks, planned_rows(case), strict=True):
+        assert check.rng_state == rng.bit_generator.state
+        in_table = row.run(rng)
+        alone = np.random.default_rng(7)
+        alone.bit_generator.state = check.rng_state
+        result = row.run(alone)
+        assert in_table.ok and (result.max_abs_err, result.max_rel_err) == (in_table.max_abs_err, in_table.max_rel_err)
+
+
+def test_a_check_that_fails_without_the_fault_catches_nothing(monkeypatch):
+    """A backward off by a factor 2 fails its check with or without a fault injected: the run
+    says it means nothing and exits 1, rather than counting the faults caught."""
+    out = io.StringIO()
+    with _cube_in_minigan(6.0, monkeypatch) as wrong_cube:
+        status = run_mutants([OpCase("wrong cube", wrong_cube.apply, [((3,),)], gradgrad=False)], out=out)
+    assert status == 1
+    assert "the checks fail without any fault injected" in out.getvalue()
+    assert "wrong cube: grad contiguous ((3,),): backprop and finite differences differ" in out.getvalue()

@@ -3,7 +3,7 @@
 Mutation testing (as mutmut and cosmic-ray do for test suites), aimed at the gradient checks.
 Each fault is injected into one Function's ``backward``, one at a time, by swapping the
 class's static method for a wrapper inside try/finally (the engine is not touched). Then the
-cases that exercise that backward are checked; a fault is *caught* when a check fails or
+checks that exercise that backward are run; a fault is *caught* when a check fails or
 raises. The fault kinds:
 
 * ``scaled``               - one input's gradient times 1.001;
@@ -16,8 +16,12 @@ raises. The fault kinds:
 
 A fault only counts where it changes a gradient somewhere in the checks (a swap needs two
 different gradients of one shape, a transpose a square one that is not symmetric, a dropped
-reduction a broadcast input); a first pass over all cases, with every backward traced, finds
-where each one applies. Exit status 1 if the unmutated checks fail or any fault survives.
+reduction a broadcast input). A first pass runs every row of the table with every backward
+traced but the finite differences left out (they are most of the cost; the backwards run where
+the checks compare gradients), and finds the rows where each fault applies. Each fault is then
+checked on those rows alone, first order first, until one fails; that row counts only if it
+passes without the fault. Exit status 1 if a check raises without a fault, a catching check
+fails without one, or any fault survives (``python -m minigan.gradcheck`` runs the whole table).
 """
 from __future__ import annotations
 
@@ -35,7 +39,8 @@ from ..autograd import Tensor, is_grad_enabled, unbroadcast
 from ..autograd.function import Function
 from .opcase import OpCase
 from .coverage import function_classes
-from .rows import case_rows
+from .rows import Row, planned_rows
+from .. import gradcheck as checker
 
 SCALE = 1.001
 FAULT_KINDS = ("scaled", "scaled_when_recorded", "swapped", "transposed", "dropped_reduction")
@@ -136,17 +141,38 @@ def _backward_replaced(function: type[Function], make: Callable[[Callable[..., A
 
 
 # ------------------------------------------------------------------------- finding where faults apply
+@dataclass(frozen=True)
+class _Check:
+    """One row of the table, to be run alone: it starts from the generator state it had in the table."""
+
+    row: Row
+    rng_state: dict[str, Any]
+
+    def fails(self) -> str | None:
+        """What went wrong in this check, or None when it passes."""
+        rng = np.random.default_rng()
+        rng.bit_generator.state = self.rng_state
+        try:
+            result = self.row.run(rng)
+        except Exception as error:  # a fault that makes backward raise is caught too
+            return f"raised {type(error).__name__}: {error}"
+        return None if result.ok else f"{self.row.label} {self.row.layout} {self.row.shapes}: {result.message}"
+
+
 @dataclass
 class _Trace:
-    """Which faults change a gradient in which cases, found on the unmutated checks."""
+    """The rows of the table, and in which of them each fault changes a gradient (unmutated)."""
 
-    cases_for: dict[Fault, list[str]] = field(default_factory=lambda: defaultdict(list))
-    current_case: str = ""
+    checks: list[_Check] = field(default_factory=list)
+    rows_for: dict[Fault, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def note(self, fault: Fault) -> None:
-        cases = self.cases_for[fault]
-        if not cases or cases[-1] != self.current_case:
-            cases.append(self.current_case)
+        rows = self.rows_for[fault]
+        if not rows or rows[-1] != len(self.checks) - 1:
+            rows.append(len(self.checks) - 1)
+
+    def cases_for(self, fault: Fault) -> list[str]:
+        return list(dict.fromkeys(self.checks[i].row.case.name for i in self.rows_for[fault]))
 
     def _recording_unbroadcast(self, function: type[Function]) -> Callable[..., Tensor]:
         """The real unbroadcast, noting where dropping its sum would change the result."""
@@ -184,32 +210,62 @@ class _Trace:
         return make
 
 
-def _case_fails(case: OpCase, seed: int, gradgrad: bool = True) -> str | None:
-    """The first failing check of a case, described, or None when all pass."""
+@contextlib.contextmanager
+def _finite_differences_skipped() -> Iterator[None]:
+    """Every function value the checks' finite differences ask for is 0.0: the backwards still run
+    wherever a check compares gradients, at a small part of the cost (the verdicts mean nothing)."""
+    original = checker._scalar_objective
+    checker._scalar_objective = lambda fn, inputs, upstream: 0.0
     try:
-        for label, layout, shapes, result in case_rows(case, seed, gradgrad):
-            if not result.ok:
-                return f"{label} {layout} {shapes}: {result.message}"
-    except Exception as error:  # a fault that makes backward raise is caught too
-        return f"raised {type(error).__name__}: {error}"
-    return None
+        yield
+    finally:
+        checker._scalar_objective = original
 
 
-def trace_faults(cases: Sequence[OpCase], seed: int = 0) -> tuple[dict[Fault, list[str]], list[str]]:
-    """Run every case's checks unmutated with every backward traced: where each fault applies,
-    and the cases that fail even without a fault (which would make the mutation run meaningless)."""
+def trace_faults(cases: Sequence[OpCase], seed: int = 0, gradgrad: bool = True) -> tuple[_Trace, list[str]]:
+    """Run the backwards of every row unmutated and traced: where each fault applies, and the cases
+    whose checks raise even without a fault (which would make the mutation run meaningless)."""
     trace = _Trace()
     failing = []
     with contextlib.ExitStack() as stack:
         for function in function_classes():
             if "backward" in vars(function):
                 stack.enter_context(_backward_replaced(function, trace.tracer(function)))
+        stack.enter_context(_finite_differences_skipped())
         for case in cases:
-            trace.current_case = case.name
-            problem = _case_fails(case, seed)
-            if problem is not None:
-                failing.append(f"{case.name}: {problem}")
-    return dict(trace.cases_for), failing
+            rng = np.random.default_rng(seed)  # as the table draws them: the rows can then run alone
+            for row in planned_rows(case, gradgrad):
+                trace.checks.append(_Check(row, rng.bit_generator.state))
+                try:
+                    row.run(rng)
+                except Exception as error:
+                    failing.append(f"{case.name}: raised {type(error).__name__}: {error}")
+                    break
+    return trace, failing
+
+
+def _rows_to_try(fault: Fault, hunt: _Trace, cases: list[str]) -> list[int]:
+    """The rows whose backwards the fault changes, first order first; then the other rows of its
+    cases (a dropped reduction can change a recorded graph and no value)."""
+    firing = sorted(hunt.rows_for.get(fault, []), key=lambda i: (hunt.checks[i].row.label == "gradgrad", i))
+    tried = set(firing)
+    return firing + [i for i, check in enumerate(hunt.checks) if check.row.case.name in cases and i not in tried]
+
+
+def _first_catch(fault: Fault, hunt: _Trace, cases: list[str]) -> int | None:
+    """The first row to try that fails or raises with the fault injected (None: it survives)."""
+    for i in _rows_to_try(fault, hunt, cases):
+        with _backward_replaced(fault.function, lambda original: _faulty_backward(fault, original)):
+            if hunt.checks[i].fails() is not None:
+                return i
+    return None
+
+
+def _meaningless(failing: list[str], out: Any) -> int:
+    print("the checks fail without any fault injected, so the mutation run means nothing:", file=out)
+    for line in failing:
+        print(f"  {line}", file=out)
+    return 1
 
 
 # ------------------------------------------------------------------------- the run
@@ -217,28 +273,30 @@ def run_mutants(cases: Sequence[OpCase], seed: int = 0, gradgrad: bool = True, o
     """Inject every applicable fault, one at a time; print caught/total per kind; 1 if any survives.
 
     Where each fault applies is found with every check; ``gradgrad=False`` then leaves the
-    second-order checks out of the hunt, to show what they alone catch.
+    second-order checks out of the hunt, to show what they alone catch. A check that fails
+    with the fault counts only if it passes without it.
     """
     out = out if out is not None else sys.stdout
     start = time.perf_counter()
-    by_name = {case.name: case for case in cases}
     applicable, failing = trace_faults(cases, seed)
-    if failing:
-        print("the checks fail without any fault injected, so the mutation run means nothing:", file=out)
-        for line in failing:
-            print(f"  {line}", file=out)
-        return 1
+    hunt, hunt_failing = (applicable, []) if gradgrad else trace_faults(cases, seed, gradgrad=False)
+    if failing or hunt_failing:
+        return _meaningless(failing + hunt_failing, out)
+    unmutated: dict[int, str | None] = {}  # the rows that caught a fault, run without it
     caught: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     survivors = []
-    for fault in sorted(applicable, key=lambda f: (f.function.__qualname__, f.kind, f.position or 0)):
+    for fault in sorted(applicable.rows_for, key=lambda f: (f.function.__qualname__, f.kind, f.position or 0)):
         total[fault.kind] += 1
-        with _backward_replaced(fault.function, lambda original, fault=fault: _faulty_backward(fault, original)):
-            found = any(_case_fails(by_name[name], seed, gradgrad) is not None for name in applicable[fault])
-        if found:
-            caught[fault.kind] += 1
-        else:
-            survivors.append(f"{fault} (checked by {', '.join(applicable[fault])})")
+        row = _first_catch(fault, hunt, applicable.cases_for(fault))
+        if row is None:
+            survivors.append(f"{fault} (checked by {', '.join(applicable.cases_for(fault))})")
+            continue
+        if row not in unmutated:
+            unmutated[row] = hunt.checks[row].fails()
+        if unmutated[row] is not None:
+            return _meaningless([f"{hunt.checks[row].row.case.name}: {unmutated[row]}"], out)
+        caught[fault.kind] += 1
     _print_table(caught, total, survivors, time.perf_counter() - start, out)
     return 1 if survivors else 0
 
