@@ -86,6 +86,17 @@ def kernel_mode():
         yield lambda mode: stack.enter_context(use_cpu_kernels(mode))
 
 
+@pytest.fixture(scope="session")
+def shared_kernel_cache():
+    """Environment entries for a subprocess that keeps its own MINIGAN_CACHE but should load the
+    Numba kernels this session has compiled (and add the ones it compiles): compiling them all
+    again into a fresh cache costs seconds per subprocess. Empty when there is no on-disk cache."""
+    from minigan.backends.numba import numba_cache_dir
+
+    path = numba_cache_dir()
+    return {"NUMBA_CACHE_DIR": path} if path else {}
+
+
 _RUNNING = {"test": "", "may_load_mnist": True}  # the test being set up, run or torn down
 
 

@@ -41,16 +41,23 @@ def test_only_the_import_lines_name_minigan(name):
     assert named >= 4
 
 
-def run(script, args, tmp_path):
+@pytest.fixture
+def run(tmp_path, shared_kernel_cache):
+    """run(script, args): the example's stdout, run in tmp_path with a cache folder of its own
+    (but the session's Numba kernels)."""
     # one BLAS and one Numba thread: the runs are small, and a busy CI machine stalls threads
     env = dict(os.environ, MINIGAN_CACHE=str(tmp_path / "cache"), OPENBLAS_NUM_THREADS="1",
-               NUMBA_NUM_THREADS="1", MPLBACKEND="Agg")
+               NUMBA_NUM_THREADS="1", MPLBACKEND="Agg", **shared_kernel_cache)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.pop("MINIGAN_DATA", None)  # the data come from the directory given, nowhere else
-    result = subprocess.run([sys.executable, str(EXAMPLES / script), *args], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+
+    def run_example(script, args):
+        result = subprocess.run([sys.executable, str(EXAMPLES / script), *args], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
+
+    return run_example
 
 
 @pytest.fixture
@@ -71,10 +78,10 @@ def state_shapes(path):
 
 
 @pytest.mark.slow
-def test_gan_runs_a_few_steps(tmp_path, data_root):
+def test_gan_runs_a_few_steps(tmp_path, data_root, run):
     out = tmp_path / "images"
     stdout = run("gan.py", ["--data-root", str(data_root), "--n-epochs", "2", "--max-steps", "4",
-                            "--batch-size", "16", "--sample-interval", "2", "--out", str(out)], tmp_path)
+                            "--batch-size", "16", "--sample-interval", "2", "--out", str(out)])
     rows = numbers(r"\[Epoch (\d+)/2\] \[Batch (\d+)/3\] \[D loss: (\S+)\] \[G loss: (\S+)\]", stdout)
     assert [(e, b) for e, b, *_ in rows] == [(0, 0), (0, 1), (0, 2), (1, 0)]  # 48 images: 3 batches an epoch
     for name in ("0.png", "2.png", "final.png"):
@@ -85,11 +92,11 @@ def test_gan_runs_a_few_steps(tmp_path, data_root):
 
 
 @pytest.mark.slow
-def test_dcgan_runs_a_few_steps_and_continues_from_its_checkpoint(tmp_path, data_root):
+def test_dcgan_runs_a_few_steps_and_continues_from_its_checkpoint(tmp_path, data_root, run):
     out = tmp_path / "out"
     args = ["--data-root", str(data_root), "--image-size", "32", "--ngf", "8", "--ndf", "8", "--batch-size", "8",
             "--manual-seed", "3", "--outf", str(out)]
-    stdout = run("dcgan.py", [*args, "--n-epochs", "1", "--max-steps", "2"], tmp_path)
+    stdout = run("dcgan.py", [*args, "--n-epochs", "1", "--max-steps", "2"])
     rows = numbers(r"\[(\d+)/1\]\[(\d+)/6\] Loss_D: (\S+) Loss_G: (\S+) D\(x\): (\S+) D\(G\(z\)\): (\S+) / (\S+)",
                    stdout)
     assert [(e, i) for e, i, *_ in rows] == [(0, 0), (0, 1)]
@@ -101,17 +108,17 @@ def test_dcgan_runs_a_few_steps_and_continues_from_its_checkpoint(tmp_path, data
     assert "main.0.bias" not in generator  # bias=False
     assert state_shapes(out / "netD_epoch_0.pth")["main.8.weight"] == (1, 32, 4, 4)
     again = run("dcgan.py", [*args, "--n-epochs", "1", "--max-steps", "1", "--netG", str(out / "netG_epoch_0.pth"),
-                             "--netD", str(out / "netD_epoch_0.pth")], tmp_path)
+                             "--netD", str(out / "netD_epoch_0.pth")])
     assert "[0/1][0/6] Loss_D:" in again
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
-def test_wgan_gp_runs_a_few_steps(tmp_path, data_root, optimizer):
+def test_wgan_gp_runs_a_few_steps(tmp_path, data_root, optimizer, run):
     out = tmp_path / "images"
     stdout = run("wgan_gp.py", ["--data-root", str(data_root), "--n-epochs", "1", "--max-steps", "3",
                                 "--batch-size", "16", "--n-critic", "2", "--sample-interval", "2",
-                                "--optimizer", optimizer, "--out", str(out)], tmp_path)
+                                "--optimizer", optimizer, "--out", str(out)])
     rows = numbers(r"\[Epoch 0/1\] \[Batch (\d+)/3\] \[D loss: (\S+)\] \[G loss: (\S+)\] \[GP: (\S+)\]", stdout)
     assert [int(row[0]) for row in rows] == [0, 2]  # the generator steps every n_critic batches
     assert all(row[3] >= 0 for row in rows)  # a squared distance
@@ -121,11 +128,11 @@ def test_wgan_gp_runs_a_few_steps(tmp_path, data_root, optimizer):
 
 
 @pytest.mark.slow
-def test_classifier_counts_its_test_accuracy_as_numpy_does(tmp_path):
+def test_classifier_counts_its_test_accuracy_as_numpy_does(tmp_path, run):
     arrays = write_mnist_dir(tmp_path / "data" / "MNIST" / "raw", n_train=48, n_test=20)
     out = tmp_path / "out"
     stdout = run("classifier.py", ["--data-root", str(tmp_path / "data"), "--epochs", "3", "--batch-size", "16",
-                                   "--log-interval", "1", "--out", str(out)], tmp_path)
+                                   "--log-interval", "1", "--out", str(out)])
     losses = numbers(r"Epoch \[(\d)/3\], Step \[(\d)/3\], Loss: (\S+)", stdout)
     assert [(e, s) for e, s, _ in losses] == [(e, s) for e in (1, 2, 3) for s in (1, 2, 3)]
     accuracy = numbers(r"Epoch (\d): test accuracy (\S+) % \((\d+)/(\d+)\), lr (\S+)", stdout)

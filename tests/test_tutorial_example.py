@@ -38,10 +38,10 @@ def test_only_the_imports_name_minigan():
 
 
 @pytest.mark.slow
-def test_tutorial_trains_300_steps_and_saves_state_dicts(tmp_path):
+def test_tutorial_trains_300_steps_and_saves_state_dicts(tmp_path, shared_kernel_cache):
     data = tmp_path / "data"
     write_mnist_dir(data, n_train=1200, n_test=10)
-    env = dict(os.environ, MINIGAN_CACHE=str(tmp_path / "cache"))
+    env = dict(os.environ, MINIGAN_CACHE=str(tmp_path / "cache"), **shared_kernel_cache)
     # this checkout's minigan, whatever copy is installed
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(EXAMPLE.parents[1]), env.get("PYTHONPATH")]))
     env.pop("MINIGAN_DATA", None)
