@@ -19,7 +19,18 @@ from minigan.backends.numpy import backend as reference
 from minigan.nn.layers import batch_norm
 
 ACTIVATIONS = tuple(formulas.ACTIVATIONS)
+DTYPES = (np.float32, np.float64)
 TOLERANCE = {np.float32: {"rtol": 2e-5, "atol": 2e-5}, np.float64: {"rtol": 1e-11, "atol": 1e-12}}
+
+
+def _builds(dtypes=DTYPES):
+    """(activation, dtype, parallel) for the per-channel kernel tests: every serial build (the ones
+    training runs) in each of ``dtypes``, and each activation's parallel build (run only under
+    parallel_min_elements) in one dtype, the dtypes taking turns. The parallel split is over
+    channels and does not depend on either, and each parallel build costs a second to compile."""
+    serial = [pytest.param(a, d, False, id=f"{a}-{np.dtype(d)}-serial") for a in ACTIVATIONS for d in dtypes]
+    return serial + [pytest.param(a, DTYPES[i % 2], True, id=f"{a}-{np.dtype(DTYPES[i % 2])}-parallel")
+                     for i, a in enumerate(ACTIVATIONS)]
 
 
 def _stand_in_gpu() -> CupyBackend:
@@ -45,9 +56,7 @@ def _batch_norm_inputs(shape, dtype, seed):
     return rng, x, weight, bias
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation, dtype, parallel", _builds())
 @pytest.mark.parametrize("shape", [(2, 3, 5), (1, 2, 7), (3, 1, 1), (7, 4, 33)], ids=str)
 def test_batch_norm_act_channels_kernels_match_the_reference(shape, activation, dtype, parallel):
     rng, x, weight, bias = _batch_norm_inputs(shape, dtype, seed=0)
@@ -74,13 +83,12 @@ def _stored_channels_first(a):
     return np.ascontiguousarray(a.swapaxes(0, 1)).swapaxes(0, 1)
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_channel_kernels_take_channels_first_storage_as_it_is(activation, parallel):
+@pytest.mark.parametrize("activation, dtype, parallel", _builds(dtypes=(np.float32,)))
+def test_channel_kernels_take_channels_first_storage_as_it_is(activation, dtype, parallel):
     """Inputs stored channels first give the very values of contiguous inputs, and the outputs
     come back stored channels first; a gradient stored the other way is taken too."""
-    rng, x, weight, bias = _batch_norm_inputs((5, 3, 2, 4), np.float32, seed=7)
-    grad_y = rng.standard_normal(x.shape).astype(np.float32)
+    rng, x, weight, bias = _batch_norm_inputs((5, 3, 2, 4), dtype, seed=7)
+    grad_y = rng.standard_normal(x.shape).astype(dtype)
     stored = _stored_channels_first(x)
     y, y_swapped = (cpu.channel_bias_act_forward(x, bias, activation, 0.2, parallel),
                     cpu.channel_bias_act_forward(stored, bias, activation, 0.2, parallel))
@@ -167,9 +175,7 @@ def test_batch_norm_act_needs_more_than_one_value_per_channel():
 
 
 # ------------------------------------------------------------------------------ bias + activation per channel
-@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation, dtype, parallel", _builds())
 @pytest.mark.parametrize("shape", [(2, 3, 5), (1, 2, 1), (7, 4, 33)], ids=str)
 def test_channel_bias_act_kernels_match_the_reference(shape, activation, dtype, parallel):
     rng, x, _, bias = _batch_norm_inputs(shape, dtype, seed=7)
