@@ -178,8 +178,9 @@ def compile_all(dtype: Any, activations: Sequence[str] = tuple(formulas.ACTIVATI
     bias = np.ones(7, dt)
     stats = [np.empty(7, dt) for _ in range(3)]
     for activation in activations:
-        dense.bias_act_kernels.build(activation, False)(z, bias, s(0.01))
-        dense.bias_act_transposed_kernels.build(activation, False)(np.ones((7, 5), dt), bias, s(0.01), z)
+        built = dense.BIAS_ACT_BUILDS.get(activation, activation)  # tanh and sigmoid: the "none" build
+        dense.bias_act_kernels.build(built, False)(z, bias, s(0.01))
+        dense.bias_act_transposed_kernels.build(built, False)(np.ones((7, 5), dt), bias, s(0.01), z)
         dense.act_backward_kernels.build(activation, False)(z, z, s(0.01), np.empty_like(z), np.empty(7, dt), 7)
         channels.batch_norm_act_kernels.build(activation, False)(z, bias, bias, s(1e-5), s(0.01),
                                                                  np.empty_like(z), *stats)

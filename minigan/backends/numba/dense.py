@@ -240,29 +240,31 @@ def bias_act_(z: np.ndarray, bias: np.ndarray | None, activation: str, slope: fl
 
 def bias_act_pass(kernels: ActivationKernels, activation: str, parallel: bool, result: np.ndarray,
                    *args: object) -> np.ndarray:
-    """Run ``activation``'s build of a bias+act template on ``args``, which writes ``result``
-    (C-contiguous; the per-channel kernels of channels.py take this route too).
+    """Run the build of a bias+act template for ``activation`` (see :data:`BIAS_ACT_BUILDS`) on
+    ``args``, which writes ``result`` (C-contiguous; the per-channel kernels of channels.py take
+    this route too).
 
     Without SVML, LLVM cannot vectorise tanh or exp: the fused pass calls scalar libm tanhf
     (~9 ns/element here) or expf, while NumPy's SIMD tanh runs ~0.3 ns/element. So for tanh: the
     bias pass in Numba, then NumPy's tanh on ``result`` in place (bench/kernels.py shows both);
     for sigmoid: the bias pass, NumPy's exp(-|z|), then the rest of the formula in Numba.
     """
+    kernels.build(BIAS_ACT_BUILDS.get(activation, activation), parallel)(*args)
     if activation == "tanh":
-        kernels.build("none", parallel)(*args)
         np.tanh(result, out=result)
-        return result
-    if activation == "sigmoid":
-        kernels.build("none", parallel)(*args)
+    elif activation == "sigmoid":
         rows = result.reshape(result.shape[0], -1)  # a view: the kernel takes 2-D arrays
         exps = np.abs(rows)
         np.negative(exps, out=exps)
         with np.errstate(under="ignore"):  # exp(-|z|) is 0 for |z| > ~100: the right answer
             np.exp(exps, out=exps)
         sigmoid_given_exp_kernel(rows, exps)
-        return result
-    kernels.build(activation, parallel)(*args)
     return result
+
+
+#: The build of a bias+act template that :func:`bias_act_pass` runs for an activation, where it
+#: is not the activation's own: "none" for tanh and sigmoid, which NumPy finishes.
+BIAS_ACT_BUILDS = {"tanh": "none", "sigmoid": "none"}
 
 
 # The Linear forward makes its product transposed (W @ x^T) when the layer's inputs are at least
