@@ -72,6 +72,8 @@ def share_if_view(view: Any, base: Any) -> None:
         shared = may_share is not None and bool(may_share(array, other))
     if shared:
         view._vc = shared_counter(base)
+        root = getattr(base, "_base", None)
+        view._base = base if root is None else root
 
 
 _C_INTEGER_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}

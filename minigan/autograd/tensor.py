@@ -49,7 +49,7 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
     recorded op (the leaves).
     """
 
-    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "_vc", "_hooks", "__weakref__")
+    __slots__ = ("array", "_grad", "requires_grad", "_ctx", "_vc", "_hooks", "_base", "__weakref__")
     __array_ufunc__ = None  # so ndarray + Tensor defers to Tensor.__radd__
     is_parameter = False  #: True on nn.Parameter (the graph pictures mark parameters by it)
 
@@ -63,6 +63,7 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
         self._ctx: Context | None = None
         self._vc: list[int] | None = None  # the version counter (minigan/autograd/inplace.py)
         self._hooks: TensorHooks | None = None  # register_hook's (minigan/autograd/hooks.py)
+        self._base: Tensor | None = None  # PyTorch's: the tensor whose memory a view's lies in
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool, ctx: "Context | None") -> "Tensor":
@@ -74,6 +75,7 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
         tensor._ctx = ctx
         tensor._vc = None
         tensor._hooks = None
+        tensor._base = None
         return tensor
 
     # ----------------------------------------------------------------- properties
@@ -330,8 +332,10 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
     def reshape(self, *shape: Any) -> "Tensor":
         return ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
 
-    def view(self, *shape: Any) -> "Tensor":
-        return self.reshape(*shape)
+    def view(self, *shape: Any, **kwargs: Any) -> "Tensor":
+        """PyTorch's view, ``view(*shape)`` or ``view(dtype)``: a shape the strides cannot express
+        raises PyTorch's error rather than copying (minigan/ops/views.py)."""
+        return ops.view(self, *shape, **kwargs)
 
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
         """Swap dimensions ``dim0`` and ``dim1`` (PyTorch's transpose, not NumPy's)."""

@@ -31,6 +31,7 @@ from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
     concatenate, expand, getitem, movedim, permute, reshape, reversed_dims, stack, transpose,
 )
+from .views import view
 from .parts import Part, Split, parts, unbind
 from .elementwise import (
     Abs, AsType, Clamp, Exp, Expm1, Log, Log1p, Maximum, Minimum, Reciprocal, Rsqrt, Sqrt, ToDevice, Where, abs, astype,
