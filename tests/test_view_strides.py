@@ -174,8 +174,9 @@ def test_the_rule_agrees_with_numpys_no_copy_reshape(case):
 def test_base_is_the_tensor_whose_memory_a_view_lies_in_as_pytorchs():
     x = minigan.zeros(3, 4)
     assert x._base is None and x.t()._base is x and x.t()[0]._base is x and x.view(12)._base is x
-    copies = [x.detach(), x.t().reshape(12), x[[0, 1]], x.view(minigan.int32), x.clone()]
+    copies = [x.detach(), x.t().reshape(12), x[[0, 1]], x.view(minigan.int32), x.clone(), x.t().contiguous()]
     assert all(c._base is None for c in copies)
+    assert x.contiguous() is x and x.t().contiguous().is_contiguous()
 
 
 def test_a_convolution_output_views_as_pytorchs_contiguous_one_does():

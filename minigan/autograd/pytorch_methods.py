@@ -272,7 +272,9 @@ class PyTorchMethods(TensorTypeMethods):
         """This tensor if it is contiguous, else a row-major copy (recorded: gradients flow back)."""
         if self.is_contiguous():
             return self
-        return self.reshape(-1).reshape(self.shape)  # flattening copies in row-major order
+        copy = self.reshape(-1).reshape(self.shape)  # flattening copies in row-major order
+        copy._base = None  # a tensor of its own, as PyTorch's: no one else sees the flat copy it lies in
+        return copy
 
     def expand_as(self, other: Any) -> Any:
         """``expand(other.shape)``."""

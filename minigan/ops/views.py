@@ -76,8 +76,9 @@ def viewable(shape: tuple[int, ...], strides: tuple[int, ...], new_shape: tuple[
 
 def view(a: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     """``a.view(*shape)`` or ``a.view(dtype)``, as PyTorch's: the result shares ``a``'s memory and
-    version counter (but see ``_strides_as_pytorchs``). A shape the strides cannot express raises PyTorch's error, saying to use
-    ``reshape`` (which copies there)."""
+    version counter. A shape the strides cannot express raises PyTorch's error, saying to use
+    ``reshape`` (which copies there); but see ``_strides_as_pytorchs`` for the tensors that
+    follow ``reshape`` instead."""
     if kwargs:
         if args or len(kwargs) != 1 or not ({"size", "dtype"} >= kwargs.keys()):
             raise _bad_arguments(args + tuple(kwargs.values()))
