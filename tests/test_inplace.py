@@ -4,6 +4,7 @@ import pytest
 
 import minigan
 from minigan import nn, optim
+from minigan.nn import functional as F
 
 MODIFIED = "one of the variables needed for gradient computation has been modified by an inplace operation"
 
@@ -115,6 +116,51 @@ def test_only_values_backward_reads_are_checked():
         b.add_(5.0)
     y.backward()
     assert x.grad.tolist() == [1.0] and b.grad.tolist() == [1.0]
+
+
+@pytest.mark.parametrize("product", [lambda x, w: x @ w.t(), lambda x, w: F.linear(x, w),
+                                     lambda x, w: F.relu(F.linear(x, w))], ids=["matmul", "linear", "linear+relu"])
+def test_a_product_checks_an_operand_only_for_the_gradients_that_read_it(product):
+    """As PyTorch's mm and addmm save them: W is read only for x's gradient, x only for W's. So W
+    may change in place before backward when x needs no gradient (PyTorch 2.14.1: no error), but
+    not when it does, and x may not change while W needs one (PyTorch raises in both)."""
+    x_values = np.arange(12, dtype=np.float32).reshape(3, 4) / 4 + 0.5  # > 0: the relu passes every element
+    for x_requires_grad, change, raises in [(False, "w", False), (True, "w", True), (False, "x", True)]:
+        x = minigan.tensor(x_values, requires_grad=x_requires_grad)
+        w = nn.Parameter(minigan.ones(5, 4))
+        y = product(x, w).sum()
+        with minigan.no_grad():
+            (w if change == "w" else x).add_(1.0)
+        if raises:
+            with pytest.raises(RuntimeError, match=MODIFIED):
+                y.backward()
+        else:
+            y.backward()
+            # d/dW sum(x W^T) = each row of W gets the column sums of x
+            assert w.grad.tolist() == [list(x_values.sum(axis=0))] * 5
+
+
+@pytest.mark.parametrize("op, raises, grad_b", [
+    # which (operand changed, a requires grad) make PyTorch 2.14.1 raise (b always requires grad),
+    # and b's gradient where it does not: a for a * b, 1 / a for b / a (a is [2, 3], float32)
+    (lambda a, b: a * b, {("a", False), ("a", True), ("b", True)}, [2.0, 3.0]),
+    (lambda a, b: a / b, {("a", False), ("a", True), ("b", False), ("b", True)}, None),
+    (lambda a, b: b / a, {("a", False), ("a", True), ("b", True)}, [0.5, float(np.float32(1) / np.float32(3))]),
+], ids=["a*b", "a/b", "b/a"])
+def test_mul_and_div_check_an_operand_only_for_the_gradients_that_read_it(op, raises, grad_b):
+    for change in ("a", "b"):
+        for a_requires_grad in (False, True):
+            a = minigan.tensor([2.0, 3.0], requires_grad=a_requires_grad)
+            b = minigan.tensor([5.0, 7.0], requires_grad=True)
+            y = op(a, b).sum()
+            with minigan.no_grad():
+                (a if change == "a" else b).add_(1.0)
+            if (change, a_requires_grad) in raises:
+                with pytest.raises(RuntimeError, match=MODIFIED):
+                    y.backward()
+            else:
+                y.backward()
+                assert b.grad.tolist() == grad_b
 
 
 def test_changing_a_saved_output_in_place_raises_naming_the_op():

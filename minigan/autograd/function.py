@@ -150,7 +150,9 @@ class Function:
 
     ``saved_inputs`` lists the inputs whose values backward reads (None: all of them) and
     ``saves_output`` says whether it reads the output: the engine checks that those were not
-    changed in place since the op ran (minigan/autograd/inplace.py).
+    changed in place since the op ran (minigan/autograd/inplace.py). ``saved_for_gradient_of``
+    (None: always) maps a saved input to the inputs whose gradients read it; it is checked only
+    when one of those required grad, as PyTorch saves it only then (a @ b keeps b for a's gradient).
 
     ``view_of`` is set on the ops whose result is a view where PyTorch's is (reshape, indexing,
     transpose...): the index of the input whose memory the result may lie in. When it does, the
@@ -159,6 +161,7 @@ class Function:
     """
 
     saved_inputs: tuple[int, ...] | None = None
+    saved_for_gradient_of: dict[int, tuple[int, ...]] | None = None
     saves_output = False
     view_of: int | None = None
 

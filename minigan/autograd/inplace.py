@@ -119,7 +119,10 @@ def check_versions(ctx: Any) -> None:
     function = ctx.function
     versions = ctx.versions
     needed = range(len(versions)) if function.saved_inputs is None else function.saved_inputs
+    read_for = function.saved_for_gradient_of
     for index in needed:
+        if read_for is not None and not any(ctx.needs_input_grad[i] for i in read_for[index]):
+            continue  # read only for gradients no one asked for
         tensor = ctx.inputs[index]
         box = tensor._vc
         if box is not None and box[0] != versions[index]:

@@ -52,6 +52,8 @@ class Sub(Function):
 class Mul(Function):
     """f = a * b;  df/da = b, df/db = a."""
 
+    saved_for_gradient_of = {0: (1,), 1: (0,)}  # a is read for b's gradient only, b for a's
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         if a.shape != b.shape:
@@ -68,6 +70,8 @@ class Mul(Function):
 
 class Div(Function):
     """f = a / b;  df/da = 1/b, df/db = -a/b^2."""
+
+    saved_for_gradient_of = {0: (1,), 1: (0, 1)}  # a is read for b's gradient only, b for both
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
@@ -205,6 +209,8 @@ def _integer_power(a: Tensor, exponent: int) -> Any:
 # ============================================================== matmul
 class MatMul(Function):
     """f = a @ b (NumPy's rules: 1-D operands, batched stacks);  df/da = g @ b^T, df/db = a^T @ g."""
+
+    saved_for_gradient_of = {0: (1,), 1: (0,)}  # a is read for b's gradient only, b for a's
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:

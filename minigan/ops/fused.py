@@ -72,6 +72,7 @@ class LinearAct(Function):
     """
 
     saved_inputs = (0, 1)  # x and W (the bias is not read), as PyTorch's addmm saves
+    saved_for_gradient_of = {0: (1,), 1: (0,)}  # x is read for W's gradient only, W for x's
     saves_output = True
     fuses = "Linear"  # what the op stands for; minigan.trace() marks it "[fused Linear+act]"
 
