@@ -19,6 +19,7 @@ class DerivativeNotImplemented:
     then (last) the differentiable result itself, whose gradient is the incoming one."""
 
     saved_inputs: tuple[int, ...] = ()  # backward reads no values
+    saved_for_gradient_of = None
     saves_output = False
 
     @classmethod
