@@ -244,12 +244,14 @@ def trace_faults(cases: Sequence[OpCase], seed: int = 0, gradgrad: bool = True) 
     return trace, failing
 
 
-def _rows_to_try(fault: Fault, hunt: _Trace, cases: list[str]) -> list[int]:
+def _rows_to_try(fault: Fault, hunt: _Trace, cases: list[str]) -> Iterator[int]:
     """The rows whose backwards the fault changes, first order first; then the other rows of its
-    cases (a dropped reduction can change a recorded graph and no value)."""
+    cases (a dropped reduction can change a recorded graph and no value). Lazily: the first rows
+    nearly always catch it, so the walk over the whole table for the rest is seldom needed."""
     firing = sorted(hunt.rows_for.get(fault, []), key=lambda i: (hunt.checks[i].row.label == "gradgrad", i))
-    tried = set(firing)
-    return firing + [i for i, check in enumerate(hunt.checks) if check.row.case.name in cases and i not in tried]
+    yield from firing
+    tried, names = set(firing), set(cases)
+    yield from (i for i, check in enumerate(hunt.checks) if check.row.case.name in names and i not in tried)
 
 
 def _first_catch(fault: Fault, hunt: _Trace, cases: list[str]) -> int | None:
