@@ -8,7 +8,9 @@
 * ``gradgradcheck``   - second order, against values: the gradient recorded with
                         ``create_graph=True`` must equal the plain backward's and central
                         differences of f, and its own derivative (with respect to the inputs
-                        and to the upstream gradient) central differences of the gradient.
+                        and to the upstream gradient) central differences of the gradient;
+* ``second_order_values`` - what gradgradcheck compares, without the differences: to compare
+                        two evaluations of the same values (one input layout against another).
 
 Tolerances: an element passes when ``|analytic - numeric| <= atol + rtol * |numeric|``.
 The defaults are eps 1e-6, atol 1e-7, rtol 1e-4. (An rtol of 1e-3 could not reject a
@@ -279,6 +281,47 @@ def _flat(tensors: Sequence[Tensor]) -> Tensor:
     return concatenate(pieces) if len(pieces) > 1 else pieces[0]
 
 
+@dataclass
+class SecondOrderValues:
+    """What gradgradcheck compares with finite differences, at the inputs x, a random upstream
+    gradient u and a random direction v (drawn from the generator in that order).
+
+    ``recorded`` and ``plain`` are g(x, u) = d(sum(u * fn(x)))/dx for every input that requires
+    a gradient, recorded with ``create_graph=True`` and from the plain backward; ``second`` is
+    d(sum(v * g))/dx for each of those inputs, then d(sum(v * g))/du.
+    """
+
+    upstream: Tensor
+    directions: list[np.ndarray]
+    recorded: list[np.ndarray]
+    plain: list[np.ndarray]
+    second: list[np.ndarray]
+
+
+def second_order_values(
+    fn: Callable[..., Tensor], inputs: Sequence[Any], rng: np.random.Generator | None = None
+) -> SecondOrderValues:
+    """The derivatives :func:`gradgradcheck` checks, without the finite differences: for
+    comparing two evaluations of the same values, such as one input layout against another."""
+    rng = rng if rng is not None else np.random.default_rng(1)
+    return _second_order_values(fn, _as_float64_inputs(inputs, "second_order_values"), rng)
+
+
+def _second_order_values(fn: Callable[..., Tensor], inputs: Sequence[Tensor], rng: np.random.Generator) -> SecondOrderValues:
+    wanted = [x for x in inputs if x.requires_grad]
+    upstream = Tensor._make(_random_upstream(fn, inputs, rng), True, None)
+    recorded = _first_derivative(fn, inputs, upstream, create_graph=True)
+    plain = _first_derivative(fn, inputs, upstream, create_graph=False)
+    directions = [rng.standard_normal(x.shape) for x in wanted]
+    return SecondOrderValues(
+        upstream=upstream,
+        directions=directions,
+        recorded=[np.asarray(g.array, dtype=np.float64) for g in recorded],
+        plain=[np.asarray(g.array, dtype=np.float64) for g in plain],
+        second=_second_derivative(recorded, wanted + [upstream], directions),
+    )
+
+
 def gradgradcheck(
     fn: Callable[..., Tensor],
     inputs: Sequence[Any],
@@ -303,29 +346,24 @@ def gradgradcheck(
     rng = rng if rng is not None else np.random.default_rng(1)
     inputs = _as_float64_inputs(inputs, "gradgradcheck")
     wanted = [x for x in inputs if x.requires_grad]
-    upstream = Tensor._make(_random_upstream(fn, inputs, rng), True, None)
-    stages = []
-
-    recorded = _first_derivative(fn, inputs, upstream, create_graph=True)
-    plain = _first_derivative(fn, inputs, upstream, create_graph=False)
-    recorded_values = [np.asarray(g.array, dtype=np.float64) for g in recorded]
-    stages.append(("the first derivative recorded with create_graph differs from the plain backward's",
-                   _compare_all(recorded_values, [g.array for g in plain], atol, rtol)))
-    stages.append(("the first derivative recorded with create_graph differs from finite differences",
-                   _compare_all(recorded_values, numerical_grad(fn, inputs, upstream.array, eps), atol, rtol)))
-
-    directions = [rng.standard_normal(x.shape) for x in wanted]
-    second = _second_derivative(recorded, wanted + [upstream], directions)
+    values = _second_order_values(fn, inputs, rng)
+    upstream = values.upstream
+    stages = [
+        ("the first derivative recorded with create_graph differs from the plain backward's",
+         _compare_all(values.recorded, values.plain, atol, rtol)),
+        ("the first derivative recorded with create_graph differs from finite differences",
+         _compare_all(values.recorded, numerical_grad(fn, inputs, upstream.array, eps), atol, rtol)),
+    ]
 
     def plain_first_derivative(*xs: Tensor) -> Tensor:
         return _flat(_first_derivative(fn, xs[:-1], xs[-1], create_graph=False))
 
-    numeric = numerical_grad(plain_first_derivative, [*inputs, upstream], _flat_array(directions), eps,
+    numeric = numerical_grad(plain_first_derivative, [*inputs, upstream], _flat_array(values.directions), eps,
                              wrt=wanted + [upstream])
     stages.append(("the second derivative with respect to the inputs differs from finite differences",
-                   _compare_all(second[:-1], numeric[:-1], atol, rtol)))
+                   _compare_all(values.second[:-1], numeric[:-1], atol, rtol)))
     stages.append(("the second derivative with respect to grad_outputs differs from finite differences",
-                   _compare_all(second[-1:], numeric[-1:], atol, rtol)))
+                   _compare_all(values.second[-1:], numeric[-1:], atol, rtol)))
 
     failed = [(what, errs) for what, errs in stages if not errs[0]]
     max_abs = max(errs[1] for _, errs in stages)
@@ -370,5 +408,5 @@ def _second_derivative(first: Sequence[Tensor], variables: Sequence[Tensor], dir
 
 __all__ = [
     "EPS", "ATOL", "RTOL", "GradcheckError", "GradcheckResult",
-    "numerical_grad", "gradcheck", "check_backward", "gradgradcheck",
+    "numerical_grad", "gradcheck", "check_backward", "gradgradcheck", "SecondOrderValues", "second_order_values",
 ]
