@@ -238,6 +238,11 @@ def bias_act_(z: np.ndarray, bias: np.ndarray | None, activation: str, slope: fl
     return bias_act_pass(bias_act_kernels, activation, use_parallel(z.size, parallel), z, z, b, z.dtype.type(slope))
 
 
+#: The build of a bias+act template that :func:`bias_act_pass` runs for an activation, where it
+#: is not the activation's own: "none" for tanh and sigmoid, which NumPy finishes.
+BIAS_ACT_BUILDS = {"tanh": "none", "sigmoid": "none"}
+
+
 def bias_act_pass(kernels: ActivationKernels, activation: str, parallel: bool, result: np.ndarray,
                    *args: object) -> np.ndarray:
     """Run the build of a bias+act template for ``activation`` (see :data:`BIAS_ACT_BUILDS`) on
@@ -260,11 +265,6 @@ def bias_act_pass(kernels: ActivationKernels, activation: str, parallel: bool, r
             np.exp(exps, out=exps)
         sigmoid_given_exp_kernel(rows, exps)
     return result
-
-
-#: The build of a bias+act template that :func:`bias_act_pass` runs for an activation, where it
-#: is not the activation's own: "none" for tanh and sigmoid, which NumPy finishes.
-BIAS_ACT_BUILDS = {"tanh": "none", "sigmoid": "none"}
 
 
 # The Linear forward makes its product transposed (W @ x^T) when the layer's inputs are at least
