@@ -60,6 +60,13 @@ def shared_counter(tensor: Any) -> list[int]:
     return tensor._vc
 
 
+def memory_owner(tensor: Any) -> Any:
+    """The tensor whose memory ``tensor`` lies in: its ``_base`` (PyTorch's name) if it is a
+    view, else itself."""
+    root = getattr(tensor, "_base", None)
+    return tensor if root is None else root
+
+
 def share_if_view(view: Any, base: Any) -> None:
     """Give ``view`` (the result of a view op, ``Function.view_of``) ``base``'s version counter
     when its array lies in ``base``'s memory; a copy (a reshape that could not be a view, an
@@ -72,8 +79,7 @@ def share_if_view(view: Any, base: Any) -> None:
         shared = may_share is not None and bool(may_share(array, other))
     if shared:
         view._vc = shared_counter(base)
-        root = getattr(base, "_base", None)
-        view._base = base if root is None else root
+        view._base = memory_owner(base)
 
 
 _C_INTEGER_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.inplace import shared_counter
+from ..autograd.inplace import memory_owner, shared_counter
 from .shape import reshape
 
 _STRIDES_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
@@ -100,8 +100,7 @@ def _strides_as_pytorchs(a: Tensor) -> bool:
     view of (or ``a`` itself) is row-major, as PyTorch's op results are. Some minigan ops lay their
     results out otherwise (a convolution's output is channel-major); ``view`` of such a tensor, or of
     a view of it, follows ``reshape`` (a copy where the strides do not allow a view)."""
-    root = a if a._base is None else a._base
-    flags = getattr(root.array, "flags", None)
+    flags = getattr(memory_owner(a).array, "flags", None)
     return flags is None or bool(flags.c_contiguous)
 
 
@@ -131,8 +130,7 @@ def _check_resizable(a: Tensor, old: int, dtype: np.dtype) -> None:
     strides = [s // old for s in getattr(a.array, "strides", ())] or [1]
     ratio = dtype.itemsize // old
     if ratio > 1:
-        root = a if a._base is None else a._base
-        offset = (_address(a.array) - _address(root.array)) // old
+        offset = (_address(a.array) - _address(memory_owner(a).array)) // old
         for what, value in (("size(-1)", a.shape[-1]), ("storage_offset()", offset)):
             if value % ratio:
                 raise RuntimeError(f"self.{what} must be divisible by {ratio}{suffix}, but got {value}")
