@@ -57,6 +57,7 @@ def time_interleaved(
     candidates: dict[str, Callable[[], Any]],
     repeats: int = 11,
     target_s: float = 0.001,
+    warm_each_sample: bool = False,
 ) -> dict[str, Timing]:
     """Time zero-argument callables interleaved; ``repeats`` samples each (use >= 5).
 
@@ -65,6 +66,11 @@ def time_interleaved(
     are kept short on purpose: on a shared machine a parallel call now and then waits a whole
     scheduler slice (milliseconds) for a descheduled thread; short samples keep those stalls
     in a minority of samples, where the median ignores them (``best`` shows the floor).
+
+    With ``warm_each_sample``, each sample starts with one untimed call, so it times the
+    candidate after itself (as in a loop of training steps), not after whatever ran before it in
+    the rotation: a sample of a single call otherwise pays for the caches and the memory the
+    previous candidate left behind.
     """
     names = list(candidates)
     for fn in candidates.values():
@@ -75,6 +81,8 @@ def time_interleaved(
         for name in names[shift:] + names[:shift]:
             fn = candidates[name]
             number = timings[name].number
+            if warm_each_sample:
+                fn()
             start = time.perf_counter()
             for _ in range(number):
                 fn()

@@ -7,7 +7,11 @@ default net: relu(1 - D(x)).mean() + relu(1 + D(G(z))).mean() and -D(G(z)).mean(
 logits for the seed net: BCE(D(x), 1) + BCE(D(G(z)), 0) and BCE(D(G(z)), 1)), or ``--loss``;
 PyTorch computes the same loss with its own ops. Both libraries run the very same networks (PyTorch's copy is built by walking
 minigan's Sequential and copying its weights) with the same threads. Candidates are timed
-interleaved in one run (bench/_common.py), median of the repeats; ratios are paired.
+interleaved in one run (bench/_common.py), median of the repeats; ratios are paired. Each sample
+starts with one untimed call of its candidate, so a step is timed after a step, as in training,
+and not after the 64 MiB copy or the floor's products that ran before it in the rotation (those
+are timed warm too: see FLOOR_INNER). A DCGAN step is one call per sample, and without that call
+its eager rows came out 15-50% slower than the same steps back to back.
 
 The floor counts what no implementation can avoid: the iteration's matrix products, each timed
 in NumPy's BLAS at its own shape (gemm_floor), and the bytes Adam must move (value, gradient and
@@ -367,7 +371,7 @@ def main() -> None:
             # The floor's two parts are sampled in the same rotation as the steps, so a slowing
             # from outside lands on both sides of each floor / step ratio.
             candidates.update(floor_candidates(numba_step.models, batch))
-            timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
+            timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2, warm_each_sample=True)
             part_samples = floor_part_samples(timings, numba_step.models)
             timings["floor"] = floor_timing(part_samples)
             products, adam = zip(*part_samples)
@@ -421,7 +425,7 @@ def gpu_main(args: argparse.Namespace) -> None:
             candidates = {"cupy": gpu_step}
             if torch_cuda:
                 candidates["torch_cuda"] = torch_step(gpu_step.models, betas, batch, device="cuda", loss=loss)
-            timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2)
+            timings = time_interleaved(candidates, repeats=args.repeats, target_s=0.2, warm_each_sample=True)
             row: dict[str, Any] = {"arch": arch, "loss": loss, "batch": batch, "cupy_ms": timings["cupy"].median * 1e3}
             if torch_cuda:
                 row["torch_cuda_ms"] = timings["torch_cuda"].median * 1e3
