@@ -102,6 +102,27 @@ def test_tensor_device_and_to():
     assert minigan.tensor([3.0], device=DEVICE).item() == 3.0
 
 
+def test_a_move_between_devices_is_a_copy():
+    """As in PyTorch, ``.to(other device)`` gives memory of its own, both ways: a change made in
+    place on one side does not show on the other (no version counter would see it), and the
+    in-place arithmetic works on the device's tensors."""
+    x = minigan.tensor([1.0, 2.0])
+    y = x.to(DEVICE)
+    x.add_(5.0)
+    back = y.to("cpu")
+    y.mul_(10.0)
+    assert y.tolist() == [10.0, 20.0]
+    np.testing.assert_array_equal(back.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(x.numpy(), [6.0, 7.0])
+
+    a = minigan.tensor([1.0, 2.0], requires_grad=True)
+    b = a.detach()
+    loss = (b.to(DEVICE) * a.to(DEVICE)).sum()  # the product saves the moved copy of b, not b
+    b.add_(1.0)
+    loss.backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [1.0, 2.0])
+
+
 def test_conversion_to_numpy_is_explicit():
     y = minigan.tensor([1.0, 2.0], device=DEVICE)
     with pytest.raises(TypeError, match=r"cpu\(\)"):

@@ -341,11 +341,18 @@ def _operand(value: Any, name: str) -> Any:
 def _same_kind(array: Any, result: Any) -> Any:
     """``result``, unless it is floating point and ``array`` is not: PyTorch's in-place arithmetic
     refuses to write floats into an integer or bool tensor rather than truncate them."""
-    if result.dtype.kind == "f" and array.dtype.kind != "f":
+    if _kind(result) == "f" and _kind(array) != "f":
         # PyTorch names the result "Float" (its default dtype) whatever the float's width
         raise RuntimeError("result type Float can't be cast to the desired output type "
                            f"{scalar_type_name(backend_of(array).numpy_dtype(array.dtype))}")
     return result
+
+
+def _kind(raw: Any) -> str:
+    """NumPy's kind letter of a raw array's dtype ("f" for floats), on any backend (the test
+    device's array-api-strict dtypes have no ``kind``)."""
+    dtype = raw.dtype
+    return dtype.kind if isinstance(dtype, np.dtype) else backend_of(raw).numpy_dtype(dtype).kind
 
 
 def _scaled(other: Any, alpha: Any, name: str) -> Any:

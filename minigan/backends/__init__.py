@@ -249,11 +249,13 @@ def device_of(array: Any) -> Device:
 
 
 def move(array: Any, spec: "str | Device") -> Any:
-    """``array`` on another device: through host memory, the way a GPU copy goes."""
+    """``array`` on another device, in memory of its own: through host memory, the way a GPU copy
+    goes. (The test device wraps NumPy memory, so without the copy a change made in place on one
+    side would show on the other, unseen by either tensor's version counter.)"""
     source, target = backend_of(array), backend_for(spec)
     if source is target:
         return array
-    return target.asarray(source.to_numpy(array))
+    return target.asarray(source.to_numpy(array), copy=True)
 
 
 def _load_numba_kernels(dtypes: Sequence[Any], activations: Sequence[str] | None) -> None:
