@@ -69,8 +69,8 @@ def time_interleaved(
 
     With ``warm_each_sample``, each sample starts with one untimed call, so it times the
     candidate after itself (as in a loop of training steps), not after whatever ran before it in
-    the rotation: a sample of a single call otherwise pays for the caches and the memory the
-    previous candidate left behind.
+    the rotation: a sample of a single call otherwise pays for the caches the previous candidate
+    left cold.
     """
     names = list(candidates)
     for fn in candidates.values():
