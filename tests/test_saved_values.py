@@ -91,9 +91,10 @@ def gradients_before_and_after_poisoning(fn, inputs: list[Tensor], params: list[
 
 
 def _same(before, after) -> bool:
-    """Equal up to rounding (a NaN read anywhere is far outside it): in some runs of this file, two
-    passes through the fused batch norm or channel bias + activation at 1x2x5 differed by 1e-16,
-    with nothing overwritten. Why was not found; the same passes run outside pytest never did."""
+    """Equal up to rounding (a NaN read anywhere is far outside it): two passes through the fused
+    batch norm or channel bias + activation at 1x2x5 can differ by 1e-16 with nothing overwritten,
+    when something is allocated between them (here the leaves' copies), so that the second pass's
+    temporaries lie elsewhere in memory. Which step rounds by address was not found."""
     return all((b is None) == (a is None) and (b is None or np.allclose(b.numpy(), a.numpy(), rtol=1e-9, atol=1e-12))
                for b, a in zip(before, after))
 
