@@ -18,22 +18,15 @@ import pytest
 import minigan
 from minigan import Function
 from minigan.autograd import Tensor
+from minigan.autograd.engine import topological_order
 from minigan.gradcheck.cases import all_cases, describe_shapes
 
 CASES = all_cases()
 
 
 def _nodes(output: Tensor) -> list[Any]:
-    """Every node (Context) of the graph that made ``output``."""
-    seen, stack, nodes = set(), [output._ctx], []
-    while stack:
-        ctx = stack.pop()
-        if ctx is None or id(ctx) in seen:
-            continue
-        seen.add(id(ctx))
-        nodes.append(ctx)
-        stack.extend(t._ctx for t in ctx.inputs if isinstance(t, Tensor))
-    return nodes
+    """Every node (Context) of the graph that made ``output``, as the engine walks it."""
+    return [tensor._ctx for tensor in topological_order([output]) if tensor._ctx is not None]
 
 
 def _declared_and_undeclared(nodes: list[Any]) -> tuple[list[Any], list[Any]]:
