@@ -139,6 +139,27 @@ def test_an_ordinary_compressed_archive_still_loads(tmp_path):
         assert archive["f"].flags.f_contiguous and archive["f"].flags.writeable
 
 
+def test_arrays_are_read_into_memory_numpy_owns(tmp_path):
+    """Every layout and byte order reads back equal and writeable, in memory NumPy allocated
+    (so its huge-page advice covers a large dataset), not in a Python bytearray."""
+    rng = np.random.default_rng(1)
+    arrays = {"images": rng.integers(0, 256, (3000, 28, 28), dtype=np.uint8),
+              "big_endian": rng.standard_normal((4, 5)).astype(">f4"),
+              "fortran": np.asfortranarray(rng.standard_normal((3, 7))),
+              "empty": np.zeros((0, 4), np.float32)}
+    np.savez(tmp_path / "s.npz", **arrays)
+    with SafeArchive(tmp_path / "s.npz") as archive:
+        for name, expected in arrays.items():
+            got = archive[name]
+            assert got.dtype == expected.dtype and got.shape == expected.shape and got.flags.writeable
+            np.testing.assert_array_equal(got, expected)
+            owner = got
+            while isinstance(owner.base, np.ndarray):
+                owner = owner.base
+            assert owner.base is None and owner.flags.owndata, f"{name} lives in a {type(owner.base).__name__}"
+        assert archive["fortran"].flags.f_contiguous
+
+
 def test_a_damaged_byte_is_caught_by_the_crc(saved):
     members = read_zip(saved)
     data = bytearray(members["a0.npy"])

@@ -129,7 +129,10 @@ class SafeArchive:
                                  f"{where} declares {described}, which takes the archive past the limit of "
                                  f"{format_bytes(self.max_bytes)} it may unpack to (max_bytes)")
             check_stored_size(where, described, nbytes, info.file_size - header)
-            buffer = bytearray(nbytes)
+            # Read into memory NumPy allocates, not a bytearray: NumPy asks Linux for huge pages
+            # for large arrays, and a batch gathered from 4 KiB pages spends most of its time in
+            # address translation (docs/bench-results.md, day 24).
+            buffer = np.empty(nbytes, dtype=np.uint8)
             view = memoryview(buffer)
             done = 0
             while done < nbytes:
@@ -140,5 +143,5 @@ class SafeArchive:
             if stream.read(1):  # also reaches the end, where zipfile checks the CRC
                 raise ValueError(f"{where} holds more than its header declares")
         self._read += nbytes
-        array = np.frombuffer(buffer, dtype=dtype) if nbytes else np.empty(0, dtype=dtype)
+        array = buffer.view(dtype) if nbytes else np.empty(0, dtype=dtype)
         return array.reshape(shape, order="F" if fortran else "C")
