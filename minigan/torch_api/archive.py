@@ -129,9 +129,9 @@ class SafeArchive:
                                  f"{where} declares {described}, which takes the archive past the limit of "
                                  f"{format_bytes(self.max_bytes)} it may unpack to (max_bytes)")
             check_stored_size(where, described, nbytes, info.file_size - header)
-            # Read into memory NumPy allocates, not a bytearray: NumPy asks Linux for huge pages
-            # for large arrays, and a batch gathered from 4 KiB pages spends most of its time in
-            # address translation (docs/bench-results.md, day 24).
+            # Into memory NumPy allocates, not a bytearray: NumPy asks Linux for huge pages for
+            # large arrays, and the trainer's batch gather from 4 KiB pages waited on address
+            # translation ("Outside the steps" in docs/bench-results.md).
             buffer = np.empty(nbytes, dtype=np.uint8)
             view = memoryview(buffer)
             done = 0
