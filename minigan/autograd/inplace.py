@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backends import backend_of, to_numpy
+from ..backends import backend_of, numpy_dtype_of, to_numpy
 from .arguments import index_argument
 from .grad_mode import is_grad_enabled
 from .legacy import scalar_type_name
@@ -88,7 +88,7 @@ _C_INTEGER_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int
 def _fitted(value: Any, array: Any) -> Any:
     """A number as an integer tensor takes it, by PyTorch's rules: floats truncated toward zero, a
     negative int down to -255 wrapped into uint8; PyTorch's error for NaN, inf and what is out of range."""
-    dtype = backend_of(array).numpy_dtype(array.dtype)
+    dtype = numpy_dtype_of(array)
     if dtype.kind not in "iu" or isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         return value
     info = np.iinfo(dtype)
@@ -341,18 +341,11 @@ def _operand(value: Any, name: str) -> Any:
 def _same_kind(array: Any, result: Any) -> Any:
     """``result``, unless it is floating point and ``array`` is not: PyTorch's in-place arithmetic
     refuses to write floats into an integer or bool tensor rather than truncate them."""
-    if _kind(result) == "f" and _kind(array) != "f":
+    if numpy_dtype_of(result).kind == "f" and numpy_dtype_of(array).kind != "f":
         # PyTorch names the result "Float" (its default dtype) whatever the float's width
         raise RuntimeError("result type Float can't be cast to the desired output type "
-                           f"{scalar_type_name(backend_of(array).numpy_dtype(array.dtype))}")
+                           f"{scalar_type_name(numpy_dtype_of(array))}")
     return result
-
-
-def _kind(raw: Any) -> str:
-    """NumPy's kind letter of a raw array's dtype ("f" for floats), on any backend (the test
-    device's array-api-strict dtypes have no ``kind``)."""
-    dtype = raw.dtype
-    return dtype.kind if isinstance(dtype, np.dtype) else backend_of(raw).numpy_dtype(dtype).kind
 
 
 def _scaled(other: Any, alpha: Any, name: str) -> Any:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
-from ..backends import Device, backend_for, backend_of, to_numpy
+from ..backends import Device, backend_for, backend_of, numpy_dtype_of, to_numpy
 from .array_methods import ArrayMethods
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
@@ -86,8 +86,7 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
     @property
     def dtype(self) -> np.dtype:
         """The NumPy dtype of the data, whatever device it is on."""
-        dtype = self.array.dtype
-        return dtype if isinstance(dtype, np.dtype) else backend_of(self.array).numpy_dtype(dtype)
+        return numpy_dtype_of(self.array)
 
     @property
     def device(self) -> Device:

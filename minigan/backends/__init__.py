@@ -39,7 +39,8 @@ from . import cudnn, mps  # torch.backends' flags (cudnn.benchmark = True), whic
 
 __all__ = [
     "CPU_KERNEL_MODES", "Device", "backend_for", "check_device", "backend_of", "cpu_kernel_mode",
-    "device_of", "move", "to_numpy", "warmup", "warm_in_background", "KernelStaging", "use_cpu_kernels",
+    "device_of", "move", "numpy_dtype_of", "to_numpy", "warmup", "warm_in_background", "KernelStaging",
+    "use_cpu_kernels",
     "kernel_mode_from_environment", "MATMUL_KERNELS", "matmul_kernel", "use_matmul", "cuda_unavailable_reason",
 ]
 
@@ -246,6 +247,13 @@ def backend_of(array: Any) -> Any:
 def device_of(array: Any) -> Device:
     """The device ``array`` lives on."""
     return backend_of(array).device
+
+
+def numpy_dtype_of(array: Any) -> np.dtype:
+    """The NumPy dtype of ``array`` on any device (the test device's array-api-strict dtypes are
+    not NumPy's; CuPy's are)."""
+    dtype = array.dtype
+    return dtype if isinstance(dtype, np.dtype) else backend_of(array).numpy_dtype(dtype)
 
 
 def move(array: Any, spec: "str | Device") -> Any:
