@@ -139,23 +139,65 @@ class Pow(Function):
 
 
 def add(a: Any, b: Any) -> Tensor:
-    return Add.apply(*_pair(a, b))
+    a, b = _pair(_wrapped(a, b), _wrapped(b, a))
+    if a.dtype.kind == "b" == b.dtype.kind:  # bool + bool is "or", as in PyTorch (the array API has no bool +)
+        return _constant(_xp(a.array).logical_or(a.array, b.array))
+    return Add.apply(a, b)
 
 
 def sub(a: Any, b: Any) -> Tensor:
-    return Sub.apply(*_pair(a, b))
+    if _is_bool(a) or _is_bool(b):
+        raise NotImplementedError(_BOOL_SUBTRACTION[_is_bool(a) and _is_bool(b)])
+    return Sub.apply(*_pair(_wrapped(a, b), _wrapped(b, a)))
 
 
 def mul(a: Any, b: Any) -> Tensor:
-    return Mul.apply(*_pair(a, b))
+    a, b = _pair(_wrapped(a, b), _wrapped(b, a))
+    if a.dtype.kind == "b" == b.dtype.kind:  # bool * bool is "and", as in PyTorch (the array API has no bool *)
+        return _constant(_xp(a.array).logical_and(a.array, b.array))
+    return Mul.apply(a, b)
 
 
 def div(a: Any, b: Any) -> Tensor:
-    """True division: integer operands give the default float dtype, as in PyTorch."""
-    a, b = _pair(a, b)
-    if a.dtype.kind != "f" and b.dtype.kind != "f":  # both sides integer or bool
-        a, b = a.astype(DEFAULT_DTYPE), b.astype(DEFAULT_DTYPE)
-    return Div.apply(a, b)
+    """True division: integer or bool operands give the default float dtype, as in PyTorch (made
+    float before they are paired, so that uint8 / 300 divides by 300)."""
+    if not (_is_float(a) or _is_float(b)):
+        a = a.astype(DEFAULT_DTYPE) if isinstance(a, Tensor) else a
+        b = b.astype(DEFAULT_DTYPE) if isinstance(b, Tensor) else b
+    return Div.apply(*_pair(a, b))
+
+
+_BOOL_SUBTRACTION = {
+    False: "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+           "use the `~` or `logical_not()` operator instead.",
+    True: "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
+          "operator instead.",
+}
+
+
+def _is_bool(value: Any) -> bool:
+    """A Python or NumPy bool, or a bool Tensor."""
+    return isinstance(value, (bool, np.bool_)) or (isinstance(value, Tensor) and value.dtype.kind == "b")
+
+
+def _is_float(value: Any) -> bool:
+    """A Python or NumPy float, or a float Tensor or array."""
+    if isinstance(value, Tensor):
+        return value.dtype.kind == "f"
+    return isinstance(value, (float, np.floating)) or getattr(getattr(value, "dtype", None), "kind", "") == "f"
+
+
+def _wrapped(number: Any, beside: Any) -> Any:
+    """A Python integer beside an integer Tensor, in that dtype's range: PyTorch casts it to the
+    tensor's dtype, wrapping as C does (uint8 + 300 adds 44; int8 - 300 subtracts -44), where
+    NumPy would raise. Anything else as it is."""
+    if not isinstance(number, (int, np.integer)) or isinstance(number, (bool, np.bool_)) \
+            or not isinstance(beside, Tensor) or beside.dtype.kind not in "iu":
+        return number
+    info = np.iinfo(beside.dtype)
+    if info.min <= number <= info.max:
+        return number
+    return (int(number) - info.min) % (info.max - info.min + 1) + info.min
 
 
 def floor_divide(a: Any, b: Any) -> Tensor:

@@ -34,7 +34,8 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 
 
 def _promoted(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """``a`` and ``b`` with an integer/bool side cast to the float side's dtype. Of two floats (or
+    """``a`` and ``b`` with an integer/bool side cast to the float side's dtype, and a bool side to
+    an integer side's (as PyTorch; the array API has no arithmetic on bools). Of two floats (or
     two integers) of different widths, a 0-d tensor beside a larger one takes the larger one's
     dtype, as in PyTorch (a float64 scalar tensor does not make a float32 batch float64); a
     float 0-d tensor that requires grad is cast by a recorded op, so its gradient comes back
@@ -44,6 +45,8 @@ def _promoted(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
         return a, _cast_constant(b, a.dtype)
     if b_float and not a_float:
         return _cast_constant(a, b.dtype), b
+    if (a.dtype.kind == "b") != (b.dtype.kind == "b"):  # a bool beside an integer takes the integer's dtype
+        return (_cast_constant(a, b.dtype), b) if a.dtype.kind == "b" else (a, _cast_constant(b, a.dtype))
     if (a.dtype.kind in "iu") == (b.dtype.kind in "iu") and (a.ndim == 0) != (b.ndim == 0):
         if a.ndim == 0:
             return a.astype(b.dtype), b
