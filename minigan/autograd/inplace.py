@@ -14,6 +14,11 @@ they raise PyTorch's error; under ``no_grad()`` or through ``.data`` they are al
 with recorded history (or with an operand that requires grad) they raise, naming the out-of-place
 form to use instead.
 
+``add_``, ``sub_``, ``mul_`` and ``div_`` write back what the out-of-place op gives, so their type
+promotion is PyTorch's (a Python int wraps into an integer tensor's dtype), and refuse a result of
+a higher type category than the tensor's (a float into an integer tensor, an integer into a bool
+one), as PyTorch does.
+
 The augmented assignments ``+=``, ``-=``, ``*=`` and ``/=`` change the tensor in place, as in
 PyTorch (so ``with no_grad(): w -= lr * w.grad`` updates the parameter ``w`` itself), under the
 same rules, with one difference: where PyTorch would record an in-place change (a tensor with
@@ -180,12 +185,13 @@ class InPlaceMethods:
                     )
         return self.array
 
-    def _overwrite(self, name: str, compute: Any, instead: str | None = None) -> Any:
+    def _overwrite(self, name: str, compute: Any, instead: str | None = None, operands: tuple = ()) -> Any:
         """Replace this tensor's values with ``compute(self.detach())``'s (an out-of-place op, not
-        recorded, so each formula keeps its one home), in place; an integer tensor refuses a float
-        result, as PyTorch's."""
-        array = self._begin_inplace(name, instead=instead)
-        return self._write(name, _same_kind(array, compute(self.detach()).array))
+        recorded, so each formula and PyTorch's type promotion keep their one home), in place; a
+        result of a type PyTorch does not cast to this tensor's (a float into an integer tensor)
+        is refused, as PyTorch's."""
+        array = self._begin_inplace(name, *operands, instead=instead)
+        return self._write(name, check_castable(array, compute(self.detach()).array))
 
     def _write(self, name: str, values: Any) -> Any:
         """Store ``values`` (broadcast to this tensor's shape, in its dtype) into its memory, in place."""
@@ -208,6 +214,8 @@ class InPlaceMethods:
             backend = backend_of(array)
             if backend_of(values) is not backend:
                 values = backend.asarray(to_numpy(values))
+            if values.dtype != array.dtype:  # cast here: the array API's setitem takes no other dtype
+                values = backend.xp.astype(values, array.dtype)
         try:
             array[...] = values
         except ValueError:
@@ -289,23 +297,29 @@ class InPlaceMethods:
 
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:
         """self += alpha * other."""
-        array = self._begin_inplace("add_", other)
-        return self._write("add_", _same_kind(array, array + _scaled(other, alpha, "add_")))
+        return self._arithmetic("add_", other, alpha, operator.add, lambda tensor: tensor.add(other, alpha=alpha))
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Any:
         """self -= alpha * other."""
-        array = self._begin_inplace("sub_", other)
-        return self._write("sub_", _same_kind(array, array - _scaled(other, alpha, "sub_")))
+        return self._arithmetic("sub_", other, alpha, operator.sub, lambda tensor: tensor.sub(other, alpha=alpha))
 
     def mul_(self, other: Any) -> Any:
         """self *= other."""
-        array = self._begin_inplace("mul_", other)
-        return self._write("mul_", _same_kind(array, array * _operand(other, "mul_")))
+        return self._arithmetic("mul_", other, 1, operator.mul, lambda tensor: tensor * other)
 
     def div_(self, other: Any) -> Any:
         """self /= other."""
-        array = self._begin_inplace("div_", other)
-        return self._write("div_", _same_kind(array, array / _operand(other, "div_")))
+        return self._arithmetic("div_", other, 1, operator.truediv, lambda tensor: tensor / other)
+
+    def _arithmetic(self, name: str, other: Any, alpha: Any, combine: Any, out_of_place: Any) -> Any:
+        """The out-of-place op's result written back (so PyTorch's type promotion keeps its one
+        home); or, where that result is plainly of this tensor's dtype and shape, ``combine`` of
+        the arrays, with no Tensor built."""
+        raw = _direct_operand(self.array, _operand(other, name), alpha)
+        if raw is None:
+            return self._overwrite(name, out_of_place, operands=(other,))
+        array = self._begin_inplace(name, other)
+        return self._write(name, combine(array, raw if alpha == 1 else raw * alpha))
 
     # Augmented assignment: in place where PyTorch's would not be recorded (module docstring).
     def __iadd__(self, other: Any) -> Any:
@@ -329,28 +343,39 @@ class InPlaceMethods:
 
 
 def _operand(value: Any, name: str) -> Any:
-    """The raw value of an in-place method's operand; strings and None raise TypeError, as in PyTorch."""
-    raw = _raw(value)
-    if hasattr(raw, "shape"):
-        return raw
-    if isinstance(raw, bool) or not isinstance(raw, numbers.Number):
-        raise TypeError(f"{name}(): argument 'other' must be a Tensor or a number, not {type(value).__name__}")
-    return raw
+    """An in-place method's operand: a Tensor, an array or a number (bools count, as in PyTorch);
+    anything else (a string, None) raises TypeError, as in PyTorch."""
+    if hasattr(value, "shape") or isinstance(value, numbers.Number):
+        return value
+    raise TypeError(f"{name}(): argument 'other' must be a Tensor or a number, not {type(value).__name__}")
 
 
-def _same_kind(array: Any, result: Any) -> Any:
-    """``result``, unless it is floating point and ``array`` is not: PyTorch's in-place arithmetic
-    refuses to write floats into an integer or bool tensor rather than truncate them."""
-    if numpy_dtype_of(result).kind == "f" and numpy_dtype_of(array).kind != "f":
-        # PyTorch names the result "Float" (its default dtype) whatever the float's width
-        raise RuntimeError("result type Float can't be cast to the desired output type "
-                           f"{scalar_type_name(numpy_dtype_of(array))}")
+def _direct_operand(array: Any, other: Any, alpha: Any = 1) -> Any:
+    """``other``'s number or array, when ``array`` is float and ``array op alpha * other`` is plainly
+    of its dtype and shape, as PyTorch's result would be: a number (not a bool), or a Tensor of the
+    same dtype, shape and array type. Otherwise None: the out-of-place op decides."""
+    if type(alpha) not in (int, float) or numpy_dtype_of(array).kind != "f":
+        return None
+    if type(other) in (int, float):
+        return other
+    raw = _raw(other)
+    same = raw is not other and type(raw) is type(array) and raw.dtype == array.dtype and raw.shape == array.shape
+    return raw if same else None
+
+
+#: The order of PyTorch's type categories: a result may be written into a tensor of its own or a
+#: higher category only (no float into an integer tensor, no integer into a bool one).
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def check_castable(array: Any, result: Any) -> Any:
+    """``result``, if PyTorch casts its type to ``array``'s: its in-place ops refuse to write floats
+    into an integer or bool tensor, or integers into a bool one, rather than truncate them."""
+    result_dtype, dtype = numpy_dtype_of(result), numpy_dtype_of(array)
+    if _CATEGORY.get(result_dtype.kind, 3) > _CATEGORY.get(dtype.kind, 3):
+        raise RuntimeError(f"result type {scalar_type_name(result_dtype)} can't be cast to the desired output type "
+                           f"{scalar_type_name(dtype)}")
     return result
-
-
-def _scaled(other: Any, alpha: Any, name: str) -> Any:
-    raw = _operand(other, name)
-    return raw if alpha == 1 else raw * alpha
 
 
 def _draw(tensor: Any, draw: str, generator: Any) -> Any:

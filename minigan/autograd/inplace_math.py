@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..backends import backend_of
-from .inplace import _same_kind, bump_version
+from .inplace import bump_version, check_castable
 from .pytorch_methods import _sizes
 
 #: The methods ``x.<name>_()`` computed by ``x.<name>()``.
@@ -38,7 +38,7 @@ class InPlaceMathMethods:
             return getattr(tensor, name)(*args, **kwargs)
 
         if self.array.dtype.kind != "f":  # a float result is refused before computing, as PyTorch: its dtype on no elements
-            _same_kind(self.array, method(self.detach().reshape(-1)[:0]).array)
+            check_castable(self.array, method(self.detach().reshape(-1)[:0]).array)
         return self._overwrite(f"{name}_", method)
 
     def round_(self, *, decimals: int = 0) -> Any:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable
 
-import numpy as np
-
 from ..autograd import Tensor, bump_version, is_grad_enabled
+from ..autograd.inplace import check_castable
 from ..backends import backend_of
 
 
@@ -34,8 +33,7 @@ def _into(name: str, out: Any, inputs: tuple[Any, ...], compute: Callable[[], Te
     result = compute()
     if result.device != out.device:
         raise RuntimeError(f"{name}(): expected out to be on {result.device}, but it is on {out.device}")
-    if not np.can_cast(result.dtype, out.dtype, casting="same_kind"):
-        raise RuntimeError(f"{name}(): result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+    check_castable(out.array, result.array)
     if out.shape == result.shape:
         out.array[...] = result.array  # in place: what shares out's memory sees the result
     else:

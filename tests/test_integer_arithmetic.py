@@ -1,0 +1,126 @@
+"""PyTorch's type rules for +, -, * and / and their in-place forms on integer and bool tensors,
+on the CPU and on the strict test device (array-api-strict arrays, which have no arithmetic on
+bools, no mixed dtypes and no Python float beside an integer array). Every expected value below
+is written out by hand from PyTorch's rules:
+
+- a Python int beside an integer tensor is cast to the tensor's dtype, wrapping as C does;
+- true division makes integers and bools float32 first;
+- bool + bool is "or", bool * bool is "and", and a subtraction with a bool raises;
+- an in-place op writes its out-of-place result back, and refuses a result of a higher type
+  category than the tensor's (a float into an integer tensor, an integer into a bool one).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigan
+
+
+def _tensor(values, dtype, device):
+    return minigan.tensor(values, dtype=dtype, device=device)
+
+
+def _values(t):
+    return t.to("cpu").numpy()
+
+
+@pytest.fixture(params=["cpu", "strict"])
+def device(request):
+    if request.param == "strict":
+        pytest.importorskip("array_api_strict")
+    return request.param
+
+
+@pytest.mark.parametrize("dtype, op, number, expected", [
+    (np.uint8, "add", 300, [45, 46]),     # 300 is 44 in uint8
+    (np.uint8, "add", -1, [0, 1]),        # -1 is 255
+    (np.uint8, "mul", -1, [255, 254]),
+    (np.uint8, "mul", -300, [212, 168]),  # -300 is 212; 2 * 212 = 424 is 168
+    (np.int8, "sub", 300, [-43, -42]),    # 300 is 44 in int8
+    (np.int8, "add", -300, [-43, -42]),   # -300 is -44
+])
+def test_a_python_int_out_of_range_wraps_into_the_tensors_dtype(device, dtype, op, number, expected):
+    x = _tensor([1, 2], dtype, device)
+    result = getattr(x, op)(number)
+    assert result.dtype == dtype
+    np.testing.assert_array_equal(_values(result), expected)
+    getattr(x, op + "_")(number)
+    assert x.dtype == dtype
+    np.testing.assert_array_equal(_values(x), expected)
+
+
+def test_true_division_of_integers_divides_by_the_number_itself(device):
+    x = _tensor([1, 2], np.uint8, device)
+    result = x / 300
+    assert result.dtype == np.float32
+    np.testing.assert_allclose(_values(result), np.array([1, 2], np.float32) / np.float32(300), rtol=1e-7)
+    np.testing.assert_allclose(_values(300 / _tensor([3, 4], np.int8, device)), [100.0, 75.0])
+
+
+def test_bools_add_as_or_and_multiply_as_and(device):
+    a = _tensor([True, False, True], np.bool_, device)
+    b = _tensor([False, False, True], np.bool_, device)
+    assert (a + b).dtype == np.bool_ and _values(a + b).tolist() == [True, False, True]
+    assert (a * b).dtype == np.bool_ and _values(a * b).tolist() == [False, False, True]
+    assert _values(a + True).tolist() == [True, True, True]
+    a.add_(True)
+    assert a.dtype == np.bool_ and _values(a).tolist() == [True, True, True]
+    a.mul_(b)
+    assert _values(a).tolist() == [False, False, True]
+
+
+def test_a_bool_beside_an_integer_takes_the_integers_dtype(device):
+    flags = _tensor([True, False], np.bool_, device)
+    assert (flags + 3).dtype == np.int64 and _values(flags + 3).tolist() == [4, 3]
+    counts = _tensor([2, 3], np.uint8, device)
+    assert (flags * counts).dtype == np.uint8 and _values(flags * counts).tolist() == [2, 0]
+    counts += flags
+    assert counts.dtype == np.uint8 and _values(counts).tolist() == [3, 3]
+    x = _tensor([1.0, 2.0], np.float32, device)
+    x.add_(True)
+    assert _values(x).tolist() == [2.0, 3.0]
+    n = _tensor([1, 2], np.int64, device)
+    n.mul_(True)
+    assert _values(n).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: _tensor([True, False], np.bool_, d) - 1, "with a bool tensor is not supported"),
+    (lambda d: 1 - _tensor([True, False], np.bool_, d), "with a bool tensor is not supported"),
+    (lambda d: _tensor([1, 2], np.int64, d) - True, "with a bool tensor is not supported"),
+    (lambda d: _tensor([1.0, 2.0], np.float32, d).sub_(_tensor([True, True], np.bool_, d)),
+     "with a bool tensor is not supported"),
+    (lambda d: _tensor([True], np.bool_, d) - _tensor([True], np.bool_, d), "with two bool tensors is not supported"),
+    (lambda d: _tensor([True], np.bool_, d).sub_(True), "with two bool tensors is not supported"),
+])
+def test_a_subtraction_with_a_bool_raises_as_in_pytorch(device, make, message):
+    with pytest.raises(NotImplementedError, match=message):
+        make(device)
+
+
+@pytest.mark.parametrize("dtype, operand, message", [
+    (np.bool_, lambda d: 3, "result type Long can't be cast to the desired output type Bool"),
+    (np.bool_, lambda d: _tensor([2, 3], np.uint8, d), "result type Byte can't be cast to the desired output type Bool"),
+    (np.int64, lambda d: 0.5, "result type Float can't be cast to the desired output type Long"),
+    (np.int64, lambda d: _tensor([0.5, 0.5], np.float64, d),
+     "result type Double can't be cast to the desired output type Long"),
+    (np.int32, lambda d: _tensor(0.5, np.float64, d), "result type Double can't be cast to the desired output type Int"),
+])
+def test_in_place_refuses_a_result_of_a_higher_category_and_leaves_the_tensor(device, dtype, operand, message):
+    x = _tensor([True, False] if dtype == np.bool_ else [1, 2], dtype, device)
+    before = _values(x).tolist()
+    with pytest.raises(RuntimeError, match=f"^{message}$"):
+        x.add_(operand(device))
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
+        x.div_(2)
+    assert x.dtype == dtype and _values(x).tolist() == before
+
+
+def test_in_place_casts_a_wider_integer_result_back_as_c_does(device):
+    x = _tensor([1, 2], np.int32, device)
+    x += _tensor([2, 3], np.int64, device)
+    assert x.dtype == np.int32 and _values(x).tolist() == [3, 5]
+    pixels = _tensor([1, 2], np.uint8, device)
+    pixels += _tensor([-2, -2], np.int8, device)  # int16 [-1, 0], cast back to uint8
+    assert pixels.dtype == np.uint8 and _values(pixels).tolist() == [255, 0]
