@@ -353,13 +353,14 @@ def _operand(value: Any, name: str) -> Any:
 def _direct_operand(array: Any, other: Any, alpha: Any = 1) -> Any:
     """``other``'s number or array, when ``array`` is float and ``array op alpha * other`` is plainly
     of its dtype and shape, as PyTorch's result would be: a number (not a bool), or a Tensor of the
-    same dtype, shape and array type. Otherwise None: the out-of-place op decides."""
+    same dtype and array type, of the same shape or 0-d. Otherwise None: the out-of-place op decides."""
     if type(alpha) not in (int, float) or numpy_dtype_of(array).kind != "f":
         return None
     if type(other) in (int, float):
         return other
     raw = _raw(other)
-    same = raw is not other and type(raw) is type(array) and raw.dtype == array.dtype and raw.shape == array.shape
+    same = raw is not other and type(raw) is type(array) and raw.dtype == array.dtype \
+        and (raw.shape == array.shape or raw.ndim == 0)
     return raw if same else None
 
 
