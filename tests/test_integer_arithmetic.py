@@ -124,3 +124,17 @@ def test_in_place_casts_a_wider_integer_result_back_as_c_does(device):
     pixels = _tensor([1, 2], np.uint8, device)
     pixels += _tensor([-2, -2], np.int8, device)  # int16 [-1, 0], cast back to uint8
     assert pixels.dtype == np.uint8 and _values(pixels).tolist() == [255, 0]
+
+
+def test_a_float_alpha_with_integer_operands_raises_as_in_pytorch(device):
+    counts = _tensor([1, 2], np.int64, device)
+    message = "^For integral input tensors, argument alpha must not be a floating point number.$"
+    with pytest.raises(RuntimeError, match=message):
+        counts.add(1, alpha=0.5)
+    with pytest.raises(RuntimeError, match=message):
+        counts.sub_(_tensor([1, 1], np.int64, device), alpha=0.5)
+    assert _values(counts).tolist() == [1, 2]
+    counts.add_(_tensor([3, 4], np.int64, device), alpha=2)
+    assert _values(counts).tolist() == [7, 10]
+    x = _tensor([1.0, 2.0], np.float32, device)
+    assert _values(x.add(_tensor([3, 4], np.int64, device), alpha=0.5)).tolist() == [2.5, 4.0]

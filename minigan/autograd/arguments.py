@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backends import Device, backend_for, backend_of, check_device
+from ..backends import Device, backend_for, backend_of, check_device, numpy_dtype_of
 
 DEFAULT_DTYPE = np.float32
 FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))  #: what a Tensor may hold
@@ -22,6 +22,14 @@ def comparable(value: Any) -> bool:
     """Whether ``tensor == value`` compares elements: for a Tensor, a number or an array, as in
     PyTorch; anything else (None, a string, a list) is simply not equal."""
     return isinstance(value, numbers.Number) or (hasattr(value, "shape") and hasattr(value, "dtype"))
+
+
+def is_float_operand(value: Any) -> bool:
+    """Whether an operand is floating point: a Python or NumPy float, or a float Tensor or array."""
+    if isinstance(value, (float, np.floating)):
+        return True
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and hasattr(value, "shape") and numpy_dtype_of(value).kind == "f"
 
 
 def float_dtype_argument(dtype: Any) -> np.dtype:

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from ..backends import backend_of
 from . import gather_scatter
-from .arguments import comparable, wrap_dim
+from .arguments import comparable, is_float_operand, wrap_dim
 from .legacy import TensorTypeMethods
 from .ops_on_first_use import OpsOnFirstUse
 
@@ -211,11 +211,11 @@ class PyTorchMethods(TensorTypeMethods):
     # The named forms of the operators, as PyTorch spells them; each is recorded like its operator.
     def add(self, other: Any, *, alpha: Any = 1) -> Any:
         """self + alpha * other."""
-        return self + (other if alpha == 1 else other * alpha)
+        return self + (other if alpha == 1 else _scaled(self, other, alpha))
 
     def sub(self, other: Any, *, alpha: Any = 1) -> Any:
         """self - alpha * other."""
-        return self - (other if alpha == 1 else other * alpha)
+        return self - (other if alpha == 1 else _scaled(self, other, alpha))
 
     def mul(self, other: Any) -> Any:
         return self * other
@@ -350,3 +350,11 @@ class PyTorchMethods(TensorTypeMethods):
 
         return Tensor(data, requires_grad=requires_grad, dtype=self.dtype if dtype is None else dtype,
                       device=self.device if device is None else device)
+
+
+def _scaled(tensor: Any, other: Any, alpha: Any) -> Any:
+    """alpha * other for ``tensor.add(other, alpha=alpha)``; PyTorch's error for a float alpha where
+    the sum would be integral (integer or bool operands)."""
+    if is_float_operand(alpha) and not (is_float_operand(tensor) or is_float_operand(other)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return other * alpha

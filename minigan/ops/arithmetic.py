@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor, unbroadcast
+from ..autograd.arguments import is_float_operand
 from ..autograd.function import Context, Function
 from .operands import ShapeError, _check_broadcast, _constant, _pair, _xp
 from .elementwise import log
@@ -161,7 +162,7 @@ def mul(a: Any, b: Any) -> Tensor:
 def div(a: Any, b: Any) -> Tensor:
     """True division: integer or bool operands give the default float dtype, as in PyTorch (made
     float before they are paired, so that uint8 / 300 divides by 300)."""
-    if not (_is_float(a) or _is_float(b)):
+    if not (is_float_operand(a) or is_float_operand(b)):
         a = a.astype(DEFAULT_DTYPE) if isinstance(a, Tensor) else a
         b = b.astype(DEFAULT_DTYPE) if isinstance(b, Tensor) else b
     return Div.apply(*_pair(a, b))
@@ -178,13 +179,6 @@ _BOOL_SUBTRACTION = {
 def _is_bool(value: Any) -> bool:
     """A Python or NumPy bool, or a bool Tensor."""
     return isinstance(value, (bool, np.bool_)) or (isinstance(value, Tensor) and value.dtype.kind == "b")
-
-
-def _is_float(value: Any) -> bool:
-    """A Python or NumPy float, or a float Tensor or array."""
-    if isinstance(value, Tensor):
-        return value.dtype.kind == "f"
-    return isinstance(value, (float, np.floating)) or getattr(getattr(value, "dtype", None), "kind", "") == "f"
 
 
 def _wrapped(number: Any, beside: Any) -> Any:
