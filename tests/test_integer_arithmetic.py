@@ -50,6 +50,15 @@ def test_a_python_int_out_of_range_wraps_into_the_tensors_dtype(device, dtype, o
     np.testing.assert_array_equal(_values(x), expected)
 
 
+def test_floor_division_and_remainder_wrap_a_python_int_too(device):
+    x = _tensor([1, 200], np.uint8, device)  # 300 is 44 in uint8, -1 is 255
+    np.testing.assert_array_equal(_values(x // 300), [0, 4])
+    np.testing.assert_array_equal(_values(x % 300), [1, 24])
+    np.testing.assert_array_equal(_values(300 // x), [44, 0])
+    np.testing.assert_array_equal(_values(-1 % x), [0, 55])
+    assert (x // 300).dtype == np.uint8
+
+
 def test_true_division_of_integers_divides_by_the_number_itself(device):
     x = _tensor([1, 2], np.uint8, device)
     result = x / 300
@@ -97,6 +106,14 @@ def test_a_bool_beside_an_integer_takes_the_integers_dtype(device):
 def test_a_subtraction_with_a_bool_raises_as_in_pytorch(device, make, message):
     with pytest.raises(NotImplementedError, match=message):
         make(device)
+
+
+def test_a_negation_of_a_bool_raises_as_in_pytorch(device):
+    mask = _tensor([True, False], np.bool_, device)
+    for negate in (lambda: -mask, mask.neg, mask.neg_):
+        with pytest.raises(NotImplementedError, match="^Negation, the `-` operator, on a bool tensor is not supported"):
+            negate()
+    assert _values(mask).tolist() == [True, False]
 
 
 @pytest.mark.parametrize("dtype, operand, message", [

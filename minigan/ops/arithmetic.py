@@ -140,7 +140,7 @@ class Pow(Function):
 
 
 def add(a: Any, b: Any) -> Tensor:
-    a, b = _pair(_wrapped(a, b), _wrapped(b, a))
+    a, b = _integer_pair(a, b)
     if a.dtype.kind == "b" == b.dtype.kind:  # bool + bool is "or", as in PyTorch (the array API has no bool +)
         return _constant(_xp(a.array).logical_or(a.array, b.array))
     return Add.apply(a, b)
@@ -149,11 +149,11 @@ def add(a: Any, b: Any) -> Tensor:
 def sub(a: Any, b: Any) -> Tensor:
     if _is_bool(a) or _is_bool(b):
         raise NotImplementedError(_BOOL_SUBTRACTION[_is_bool(a) and _is_bool(b)])
-    return Sub.apply(*_pair(_wrapped(a, b), _wrapped(b, a)))
+    return Sub.apply(*_integer_pair(a, b))
 
 
 def mul(a: Any, b: Any) -> Tensor:
-    a, b = _pair(_wrapped(a, b), _wrapped(b, a))
+    a, b = _integer_pair(a, b)
     if a.dtype.kind == "b" == b.dtype.kind:  # bool * bool is "and", as in PyTorch (the array API has no bool *)
         return _constant(_xp(a.array).logical_and(a.array, b.array))
     return Mul.apply(a, b)
@@ -181,6 +181,12 @@ def _is_bool(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_)) or (isinstance(value, Tensor) and value.dtype.kind == "b")
 
 
+def _integer_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """``_pair`` for +, -, *, // and %, where a Python integer beside an integer Tensor wraps into
+    its dtype, as in PyTorch."""
+    return _pair(_wrapped(a, b), _wrapped(b, a))
+
+
 def _wrapped(number: Any, beside: Any) -> Any:
     """A Python integer beside an integer Tensor, in that dtype's range: PyTorch casts it to the
     tensor's dtype, wrapping as C does (uint8 + 300 adds 44; int8 - 300 subtracts -44), where
@@ -196,7 +202,7 @@ def _wrapped(number: Any, beside: Any) -> Any:
 
 def floor_divide(a: Any, b: Any) -> Tensor:
     """a // b rounded toward minus infinity (Python's and PyTorch's ``//``); it has no gradient."""
-    a, b = _pair(a, b)
+    a, b = _integer_pair(a, b)
     if b.dtype.kind in "iub" and a.dtype.kind in "iub" and bool(_xp(b.array).any(b.array == 0)):
         raise ZeroDivisionError("ZeroDivisionError: integer division by zero")
     return Tensor._make(_xp(a.array).floor_divide(a.array, b.array), False, None)
@@ -205,7 +211,7 @@ def floor_divide(a: Any, b: Any) -> Tensor:
 def remainder(a: Any, b: Any) -> Tensor:
     """a % b = a - floor(a / b) * b, with the sign of b (Python's and PyTorch's ``%``);
     d/da = 1, d/db = -floor(a / b)."""
-    a, b = _pair(a, b)
+    a, b = _integer_pair(a, b)
     if a.requires_grad or b.requires_grad:
         return a - floor_divide(a, b) * b
     if b.dtype.kind in "iub" and a.dtype.kind in "iub" and bool(_xp(b.array).any(b.array == 0)):
@@ -214,6 +220,9 @@ def remainder(a: Any, b: Any) -> Tensor:
 
 
 def neg(a: Tensor) -> Tensor:
+    if _is_bool(a):
+        raise NotImplementedError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                                  "to invert a mask, use the `~` or `logical_not()` operator instead.")
     return Neg.apply(a)
 
 
