@@ -102,6 +102,21 @@ def test_tensor_device_and_to():
     assert minigan.tensor([3.0], device=DEVICE).item() == 3.0
 
 
+@pytest.mark.parametrize("name", ["sin", "exp", "relu", "sigmoid", "abs", "neg", "square", "floor"])
+def test_in_place_math_methods_work_on_the_device(name):
+    """x.<name>_() on the device writes what x.<name>() gives on the CPU, and refuses a float
+    result in an integer tensor with PyTorch's message, before computing, as on the CPU."""
+    values = np.array([-1.5, 0.25, 2.0], np.float32)
+    x = minigan.tensor(values, device=DEVICE)
+    assert getattr(x, name + "_")() is x and x.device == minigan.tensor(values, device=DEVICE).device
+    np.testing.assert_array_equal(x.to("cpu").numpy(), getattr(minigan.tensor(values), name)().numpy())
+    counts = minigan.tensor([1, 2], device=DEVICE)
+    if name in ("sin", "exp", "sigmoid"):
+        with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
+            getattr(counts, name + "_")()
+        assert counts.to("cpu").tolist() == [1, 2]
+
+
 def test_a_move_between_devices_is_a_copy():
     """As in PyTorch, ``.to(other device)`` gives memory of its own, both ways: a change made in
     place on one side does not show on the other (no version counter would see it), and the

@@ -37,7 +37,7 @@ class InPlaceMathMethods:
         def method(tensor: Any) -> Any:
             return getattr(tensor, name)(*args, **kwargs)
 
-        if self.array.dtype.kind != "f":  # a float result is refused before computing, as PyTorch: its dtype on no elements
+        if self.dtype.kind != "f":  # a float result is refused before computing, as PyTorch: its dtype on no elements
             check_castable(self.array, method(self.detach().reshape(-1)[:0]).array)
         return self._overwrite(f"{name}_", method)
 
