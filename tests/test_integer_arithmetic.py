@@ -155,3 +155,23 @@ def test_a_float_alpha_with_integer_operands_raises_as_in_pytorch(device):
     assert _values(counts).tolist() == [7, 10]
     x = _tensor([1.0, 2.0], np.float32, device)
     assert _values(x.add(_tensor([3, 4], np.int64, device), alpha=0.5)).tolist() == [2.5, 4.0]
+
+
+def test_clamp_in_place_by_pytorchs_rules(device):
+    counts = _tensor([[1, 2, 3], [4, 5, 6]], np.int64, device)
+    with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
+        counts.clamp_(0.2, 0.6)  # the clamped values would be float
+    assert _values(counts.clamp_(2, 4)).tolist() == [[2, 2, 3], [4, 4, 4]]
+    pixels = _tensor([1, 2], np.uint8, device)
+    with pytest.raises(RuntimeError, match="^value cannot be converted to type uint8_t without overflow$"):
+        pixels.clamp_(max=300)
+    assert _values(pixels.clamp_(min=-1)).tolist() == [255, 255]  # -1 is 255, as fill_(-1) writes
+    x = _tensor([-1.0, 0.5, np.nan, 5.0], np.float32, device)
+    x.clamp_(_tensor(0.0, np.float32, device), _tensor([1.0, 1.0, 1.0, 2.0], np.float32, device))
+    np.testing.assert_array_equal(_values(x), [0.0, 0.5, np.nan, 2.0])
+
+
+def test_fill_truncates_a_float_into_an_integer_tensor(device):
+    counts = _tensor([1, 2], np.int64, device)
+    assert _values(counts.fill_(2.5)).tolist() == [2, 2]
+    assert _values(counts.fill_(-2.5)).tolist() == [-2, -2]  # toward zero

@@ -105,7 +105,21 @@ def _fitted(value: Any, array: Any) -> Any:
     if not fits:
         raise RuntimeError(f"value cannot be converted to type {_C_INTEGER_NAMES.get(dtype.name, dtype.name)} "
                            "without overflow")
-    return int(value) % (info.max + 1) if unsigned and value < 0 and not isinstance(value, float) else value
+    if isinstance(value, (float, np.floating)):
+        return int(value)  # toward zero, as C casts
+    return int(value) % (info.max + 1) if unsigned and value < 0 else value
+
+
+def _clamp_limit(bound: Any, array: Any, backend: Any) -> Any:
+    """A bound of ``clamp_`` as an array of ``array``'s dtype on its device. A float bound of an
+    integer tensor is refused, as PyTorch's (the clamped values would be float); a number out of an
+    integer dtype's range gets PyTorch's error."""
+    raw = _raw(bound)
+    dtype = numpy_dtype_of(array)
+    bound_dtype = numpy_dtype_of(raw) if hasattr(raw, "dtype") else np.dtype(
+        np.float32 if isinstance(raw, float) else np.int64)
+    check_category(bound_dtype, dtype)
+    return backend.asarray(raw if hasattr(raw, "dtype") else _fitted(raw, array), dtype=dtype)
 
 
 def _check_writeable(array: Any) -> None:
@@ -285,12 +299,12 @@ class InPlaceMethods:
         array = self._begin_inplace("clamp_", min, max)
         if min is None and max is None:
             raise RuntimeError("clamp_: at least one of 'min' or 'max' must not be None")
-        xp = backend_of(array).xp
+        backend = backend_of(array)
         result = array
-        if min is not None:
-            result = xp.where(result < _raw(min), xp.asarray(_raw(min), dtype=array.dtype), result)
-        if max is not None:
-            result = xp.where(result > _raw(max), xp.asarray(_raw(max), dtype=array.dtype), result)
+        for bound, beyond in ((min, operator.lt), (max, operator.gt)):
+            if bound is not None:
+                limit = _clamp_limit(bound, array, backend)
+                result = backend.xp.where(beyond(result, limit), limit, result)
         return self._write("clamp_", result)
 
     clip_ = clamp_
@@ -372,11 +386,16 @@ _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 def check_castable(array: Any, result: Any) -> Any:
     """``result``, if PyTorch casts its type to ``array``'s: its in-place ops refuse to write floats
     into an integer or bool tensor, or integers into a bool one, rather than truncate them."""
-    result_dtype, dtype = numpy_dtype_of(result), numpy_dtype_of(array)
+    check_category(numpy_dtype_of(result), numpy_dtype_of(array))
+    return result
+
+
+def check_category(result_dtype: np.dtype, dtype: np.dtype) -> None:
+    """PyTorch's error for a result of ``result_dtype`` written into a tensor of ``dtype`` of a
+    lower category (:data:`_CATEGORY`)."""
     if _CATEGORY.get(result_dtype.kind, 3) > _CATEGORY.get(dtype.kind, 3):
         raise RuntimeError(f"result type {scalar_type_name(result_dtype)} can't be cast to the desired output type "
                            f"{scalar_type_name(dtype)}")
-    return result
 
 
 def _draw(tensor: Any, draw: str, generator: Any) -> Any:
