@@ -184,6 +184,8 @@ def _is_bool(value: Any) -> bool:
 def _integer_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """``_pair`` for +, -, *, // and %, where a Python integer beside an integer Tensor wraps into
     its dtype, as in PyTorch."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        return _pair(a, b)
     return _pair(_wrapped(a, b), _wrapped(b, a))
 
 
