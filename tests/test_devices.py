@@ -108,7 +108,7 @@ def test_in_place_math_methods_work_on_the_device(name):
     result in an integer tensor with PyTorch's message, before computing, as on the CPU."""
     values = np.array([-1.5, 0.25, 2.0], np.float32)
     x = minigan.tensor(values, device=DEVICE)
-    assert getattr(x, name + "_")() is x and x.device == minigan.tensor(values, device=DEVICE).device
+    assert getattr(x, name + "_")() is x and str(x.device) == DEVICE
     np.testing.assert_array_equal(x.to("cpu").numpy(), getattr(minigan.tensor(values), name)().numpy())
     counts = minigan.tensor([1, 2], device=DEVICE)
     if name in ("sin", "exp", "sigmoid"):

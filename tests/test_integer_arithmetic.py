@@ -1,13 +1,14 @@
-"""PyTorch's type rules for +, -, * and / and their in-place forms on integer and bool tensors,
-on the CPU and on the strict test device (array-api-strict arrays, which have no arithmetic on
-bools, no mixed dtypes and no Python float beside an integer array). Every expected value below
-is written out by hand from PyTorch's rules:
+"""PyTorch's type rules for +, -, *, /, // and % and the in-place arithmetic, clamp_ and fill_ on
+integer and bool tensors, on the CPU and on the strict test device (array-api-strict arrays,
+which have no arithmetic on bools, no mixed dtypes and no Python float beside an integer array).
+Every expected value below is written out by hand from PyTorch's rules:
 
 - a Python int beside an integer tensor is cast to the tensor's dtype, wrapping as C does;
 - true division makes integers and bools float32 first;
-- bool + bool is "or", bool * bool is "and", and a subtraction with a bool raises;
+- bool + bool is "or", bool * bool is "and", and a subtraction or negation of a bool raises;
 - an in-place op writes its out-of-place result back, and refuses a result of a higher type
-  category than the tensor's (a float into an integer tensor, an integer into a bool one).
+  category than the tensor's (a float into an integer tensor, an integer into a bool one);
+- a float alpha with integer operands raises; fill_ truncates a float toward zero.
 """
 from __future__ import annotations
 
