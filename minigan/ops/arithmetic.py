@@ -141,7 +141,7 @@ class Pow(Function):
 
 def add(a: Any, b: Any) -> Tensor:
     a, b = _integer_pair(a, b)
-    if a.dtype.kind == "b" == b.dtype.kind:  # bool + bool is "or", as in PyTorch (the array API has no bool +)
+    if _kind(a) == "b" == _kind(b):  # bool + bool is "or", as in PyTorch (the array API has no bool +)
         return _constant(_xp(a.array).logical_or(a.array, b.array))
     return Add.apply(a, b)
 
@@ -154,7 +154,7 @@ def sub(a: Any, b: Any) -> Tensor:
 
 def mul(a: Any, b: Any) -> Tensor:
     a, b = _integer_pair(a, b)
-    if a.dtype.kind == "b" == b.dtype.kind:  # bool * bool is "and", as in PyTorch (the array API has no bool *)
+    if _kind(a) == "b" == _kind(b):  # bool * bool is "and", as in PyTorch (the array API has no bool *)
         return _constant(_xp(a.array).logical_and(a.array, b.array))
     return Mul.apply(a, b)
 
@@ -162,7 +162,7 @@ def mul(a: Any, b: Any) -> Tensor:
 def div(a: Any, b: Any) -> Tensor:
     """True division: integer or bool operands give the default float dtype, as in PyTorch (made
     float before they are paired, so that uint8 / 300 divides by 300)."""
-    if not (is_float_operand(a) or is_float_operand(b)):
+    if not (_floating_tensor(a) or _floating_tensor(b) or is_float_operand(a) or is_float_operand(b)):
         a = a.astype(DEFAULT_DTYPE) if isinstance(a, Tensor) else a
         b = b.astype(DEFAULT_DTYPE) if isinstance(b, Tensor) else b
     return Div.apply(*_pair(a, b))
@@ -176,9 +176,23 @@ _BOOL_SUBTRACTION = {
 }
 
 
+def _kind(t: Tensor) -> str:
+    """The kind of ``t``'s dtype ("f", "i", "u" or "b"), from its array's own dtype where that is
+    NumPy's (cheap, on every op of the hot path)."""
+    dtype = t.array.dtype
+    return dtype.kind if isinstance(dtype, np.dtype) else t.dtype.kind
+
+
 def _is_bool(value: Any) -> bool:
     """A Python or NumPy bool, or a bool Tensor."""
-    return isinstance(value, (bool, np.bool_)) or (isinstance(value, Tensor) and value.dtype.kind == "b")
+    if isinstance(value, Tensor):
+        return _kind(value) == "b"
+    return isinstance(value, (bool, np.bool_))
+
+
+def _floating_tensor(value: Any) -> bool:
+    """A float Tensor: the common case of :func:`is_float_operand`, answered cheaply."""
+    return isinstance(value, Tensor) and _kind(value) == "f"
 
 
 def _integer_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
