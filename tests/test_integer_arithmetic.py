@@ -176,3 +176,16 @@ def test_fill_truncates_a_float_into_an_integer_tensor(device):
     counts = _tensor([1, 2], np.int64, device)
     assert _values(counts.fill_(2.5)).tolist() == [2, 2]
     assert _values(counts.fill_(-2.5)).tolist() == [-2, -2]  # toward zero
+
+
+def test_where_and_masked_fill_take_a_number_as_fill_does(device):
+    pixels = _tensor([1, 200], np.uint8, device)
+    bright = pixels > 1
+    where = lambda value: minigan.where(bright, pixels, value)  # noqa: E731
+    masked = lambda value: pixels.masked_fill(bright, value)  # noqa: E731
+    for fill in (where, masked):
+        with pytest.raises(RuntimeError, match="^value cannot be converted to type uint8_t without overflow$"):
+            fill(300)
+    assert _values(where(-1)).tolist() == [255, 200]  # -1 is 255, as fill_(-1) writes
+    assert _values(masked(-1)).tolist() == [1, 255]
+    assert _values(masked(2.7)).tolist() == [1, 2]  # toward zero

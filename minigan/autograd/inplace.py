@@ -91,9 +91,14 @@ _C_INTEGER_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int
 
 
 def _fitted(value: Any, array: Any) -> Any:
-    """A number as an integer tensor takes it, by PyTorch's rules: floats truncated toward zero, a
-    negative int down to -255 wrapped into uint8; PyTorch's error for NaN, inf and what is out of range."""
-    dtype = numpy_dtype_of(array)
+    """:func:`fitted_number` for a tensor's array."""
+    return fitted_number(value, numpy_dtype_of(array))
+
+
+def fitted_number(value: Any, dtype: np.dtype) -> Any:
+    """A number as a tensor of ``dtype`` takes it in ``fill_``, ``masked_fill`` and ``where``, by
+    PyTorch's rules: for an integer dtype, floats truncated toward zero, a negative int down to
+    -255 wrapped into uint8, and PyTorch's error for NaN, inf and what is out of range."""
     if dtype.kind not in "iu" or isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         return value
     info = np.iinfo(dtype)

@@ -11,7 +11,7 @@ from .array_methods import ArrayMethods
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
 from .hooks import HookMethods
-from .inplace import InPlaceMethods, shared_counter, version_of
+from .inplace import InPlaceMethods, fitted_number, shared_counter, version_of
 from .inplace_math import InPlaceMathMethods
 from .inplace_random import InPlaceRandomMethods
 from .math_methods import MathMethods
@@ -444,6 +444,8 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
             dtype = np.dtype(DEFAULT_DTYPE) if isinstance(value, (float, np.floating)) else (
                 np.dtype(np.int64) if dtype.kind == "b" else dtype)  # a number: PyTorch's promotion
         backend = backend_for("cpu") if like is None else backend_of(like.array)
+        if dtype.kind in "iu" and isinstance(value, (int, np.integer)):  # PyTorch's error, not NumPy's
+            value = fitted_number(value, dtype)
         return Tensor._make(backend.asarray(value, dtype=dtype), False, None)
     if hasattr(value, "dtype") and hasattr(value, "shape"):
         backend = backend_of(value)

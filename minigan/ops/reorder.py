@@ -5,7 +5,6 @@ rest are built from indexing and ``where``, whose backward passes already exist.
 from __future__ import annotations
 
 import builtins
-import math
 import numbers
 from typing import Any
 
@@ -14,6 +13,7 @@ import numpy as np
 from ..autograd import Tensor
 from ..autograd.arguments import wrap_dim
 from ..autograd.function import Context, Function
+from ..autograd.inplace import fitted_number
 from ..backends import backend_of
 from .elementwise import abs as _abs, where
 from .operands import _xp
@@ -189,10 +189,8 @@ def _fill_value(name: str, input: Tensor, value: Any) -> Tensor:
         return value if value.dtype == input.dtype else value.to(input.dtype)
     if not isinstance(value, numbers.Number) or isinstance(value, complex):
         raise TypeError(f"{name}(): value must be a number or a 0-d Tensor, not {type(value).__name__}")
-    if input.dtype.kind in "iu" and not math.isfinite(value):
-        raise RuntimeError(f"value cannot be converted to type {input.dtype} without overflow")
     backend = backend_of(input.array)
-    return Tensor._make(backend.asarray(np.asarray(value).astype(input.dtype)), False, None)
+    return Tensor._make(backend.asarray(fitted_number(value, input.dtype), dtype=input.dtype), False, None)
 
 
 def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:  # noqa: A002
