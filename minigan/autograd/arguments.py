@@ -28,8 +28,8 @@ def is_float_operand(value: Any) -> bool:
     """Whether an operand is floating point: a Python or NumPy float, or a float Tensor or array."""
     if isinstance(value, (float, np.floating)):
         return True
-    dtype = getattr(value, "dtype", None)
-    return dtype is not None and hasattr(value, "shape") and numpy_dtype_of(value).kind == "f"
+    array = getattr(value, "array", value)  # a Tensor's array: its own dtype is read once, cheaply
+    return hasattr(array, "dtype") and hasattr(array, "shape") and numpy_dtype_of(array).kind == "f"
 
 
 def float_dtype_argument(dtype: Any) -> np.dtype:

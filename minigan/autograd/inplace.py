@@ -115,16 +115,15 @@ def fitted_number(value: Any, dtype: np.dtype) -> Any:
     return int(value) % (info.max + 1) if unsigned and value < 0 else value
 
 
-def _clamp_limit(bound: Any, array: Any, backend: Any) -> Any:
-    """A bound of ``clamp_`` as an array of ``array``'s dtype on its device. A float bound of an
-    integer tensor is refused, as PyTorch's (the clamped values would be float); a number out of an
-    integer dtype's range gets PyTorch's error."""
-    raw = _raw(bound)
-    dtype = numpy_dtype_of(array)
-    bound_dtype = numpy_dtype_of(raw) if hasattr(raw, "dtype") else np.dtype(
-        np.float32 if isinstance(raw, float) else np.int64)
-    check_category(bound_dtype, dtype)
-    return backend.asarray(raw if hasattr(raw, "dtype") else _fitted(raw, array), dtype=dtype)
+def _clamp_limit(bound: Any, tensor: Any, backend: Any) -> Any:
+    """A bound of ``clamp_`` as an array of ``tensor``'s dtype on its device, typed beside it as
+    ``as_tensor`` types a constant. A float bound of an integer tensor is refused, as PyTorch's (the
+    clamped values would be float); a number out of an integer dtype's range gets PyTorch's error."""
+    from .tensor import as_tensor  # noqa: PLC0415 - Tensor is built on these methods
+
+    limit = as_tensor(_raw(bound), tensor).array
+    check_category(numpy_dtype_of(limit), tensor.dtype)
+    return backend.asarray(limit, dtype=tensor.dtype)
 
 
 def _check_writeable(array: Any) -> None:
@@ -308,7 +307,7 @@ class InPlaceMethods:
         result = array
         for bound, beyond in ((min, operator.lt), (max, operator.gt)):
             if bound is not None:
-                limit = _clamp_limit(bound, array, backend)
+                limit = _clamp_limit(bound, self, backend)
                 result = backend.xp.where(beyond(result, limit), limit, result)
         return self._write("clamp_", result)
 

@@ -9,6 +9,7 @@ import numpy as np
 from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor, unbroadcast
 from ..autograd.arguments import is_float_operand
 from ..autograd.function import Context, Function
+from ..backends import numpy_dtype_of
 from .operands import ShapeError, _check_broadcast, _constant, _pair, _xp
 from .elementwise import log
 from .shape import transpose
@@ -162,7 +163,7 @@ def mul(a: Any, b: Any) -> Tensor:
 def div(a: Any, b: Any) -> Tensor:
     """True division: integer or bool operands give the default float dtype, as in PyTorch (made
     float before they are paired, so that uint8 / 300 divides by 300)."""
-    if not (_floating_tensor(a) or _floating_tensor(b) or is_float_operand(a) or is_float_operand(b)):
+    if not (is_float_operand(a) or is_float_operand(b)):
         a = a.astype(DEFAULT_DTYPE) if isinstance(a, Tensor) else a
         b = b.astype(DEFAULT_DTYPE) if isinstance(b, Tensor) else b
     return Div.apply(*_pair(a, b))
@@ -177,10 +178,9 @@ _BOOL_SUBTRACTION = {
 
 
 def _kind(t: Tensor) -> str:
-    """The kind of ``t``'s dtype ("f", "i", "u" or "b"), from its array's own dtype where that is
-    NumPy's (cheap, on every op of the hot path)."""
-    dtype = t.array.dtype
-    return dtype.kind if isinstance(dtype, np.dtype) else t.dtype.kind
+    """The kind of ``t``'s dtype ("f", "i", "u" or "b"), read from its array (cheaper than
+    ``t.dtype``, a property, on every op of the hot path)."""
+    return numpy_dtype_of(t.array).kind
 
 
 def _is_bool(value: Any) -> bool:
@@ -188,11 +188,6 @@ def _is_bool(value: Any) -> bool:
     if isinstance(value, Tensor):
         return _kind(value) == "b"
     return isinstance(value, (bool, np.bool_))
-
-
-def _floating_tensor(value: Any) -> bool:
-    """A float Tensor: the common case of :func:`is_float_operand`, answered cheaply."""
-    return isinstance(value, Tensor) and _kind(value) == "f"
 
 
 def _integer_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
