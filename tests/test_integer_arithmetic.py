@@ -1,9 +1,11 @@
-"""PyTorch's type rules for +, -, *, /, // and % and the in-place arithmetic, clamp_ and fill_ on
-integer and bool tensors, on the CPU and on the strict test device (array-api-strict arrays,
-which have no arithmetic on bools, no mixed dtypes and no Python float beside an integer array).
+"""PyTorch's type rules for +, -, *, /, //, % and the comparisons, and for the in-place
+arithmetic, clamp_ and fill_, on integer and bool tensors, on the CPU and on the strict test
+device (array-api-strict arrays, which have no arithmetic on bools, no mixed dtypes and no Python
+float beside an integer array).
 Every expected value below is written out by hand from PyTorch's rules:
 
-- a Python int beside an integer tensor is cast to the tensor's dtype, wrapping as C does;
+- a Python int beside an integer tensor is cast to the tensor's dtype, wrapping as C does, in
+  arithmetic and in comparisons alike;
 - true division makes integers and bools float32 first;
 - bool + bool is "or", bool * bool is "and", and a subtraction or negation of a bool raises;
 - an in-place op writes its out-of-place result back, and refuses a result of a higher type
@@ -189,3 +191,29 @@ def test_where_and_masked_fill_take_a_number_as_fill_does(device):
     assert _values(where(-1)).tolist() == [255, 200]  # -1 is 255, as fill_(-1) writes
     assert _values(masked(-1)).tolist() == [1, 255]
     assert _values(masked(2.7)).tolist() == [1, 2]  # toward zero
+
+
+def test_comparisons_promote_their_operands_as_arithmetic_does(device):
+    pixels = _tensor([10, 50], np.uint8, device)
+    # A Python int wraps into the tensor's dtype first: 300 is 44, -1 is 255, 266 is 10.
+    assert _values(pixels < 300).tolist() == [True, False]
+    assert _values(pixels > -1).tolist() == [False, False]
+    assert _values(pixels == 266).tolist() == [True, False]
+    assert _values(300 > pixels).tolist() == [True, False]
+    # An integer tensor beside a float compares as float; a bool beside an integer as that integer.
+    assert _values(_tensor([0, 1], np.int64, device) > 0.5).tolist() == [False, True]
+    # ... in float32, the default dtype: 2**24 + 1 has no float32 of its own and rounds to 2**24.
+    assert _values(_tensor([2**24 + 1], np.int64, device) == float(2**24)).tolist() == [True]
+    assert _values(_tensor([0.1], np.float32, device) == 0.1).tolist() == [True]  # 0.1 as float32 too
+    flags = _tensor([True, False], np.bool_, device)
+    assert _values(flags == 1).tolist() == [True, False]
+    assert _values(flags.eq(_tensor([1, 2], np.int32, device))).tolist() == [True, False]
+    assert _values(_tensor([1, 2], np.int32, device) <= _tensor([1, 1], np.int64, device)).tolist() == [True, False]
+    result = _tensor([0.5, 2.0], np.float32, device) >= _tensor([1, 2], np.uint8, device)
+    assert result.dtype == np.bool_ and _values(result).tolist() == [False, True]
+
+
+def test_a_comparison_of_shapes_that_do_not_broadcast_names_them(device):
+    with pytest.raises(RuntimeError, match=r"^lt: the size of tensor a \(3\) must match the size of tensor b \(4\) "
+                                           r"at non-singleton dimension 0 \(shapes \(3,\) and \(4,\)\)$"):
+        _tensor([1.0, 2.0, 3.0], np.float32, device) < _tensor([1.0, 2.0, 3.0, 4.0], np.float32, device)

@@ -28,13 +28,15 @@ GRAD_DTYPE_ERROR = "only Tensors of floating point dtype can require gradients"
 
 
 def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """An elementwise comparison operator. Anything but a Tensor, a number or an array gets
-    NotImplemented, so Python answers: == is False and != True (as in PyTorch), < raises."""
+    """An elementwise comparison operator (minigan/ops/arithmetic.py's ``compare``). Anything but a
+    Tensor, a number or an array gets NotImplemented, so Python answers: == is False and != True
+    (as in PyTorch), < raises."""
+    name = compare.__name__
 
     def operator_method(self: "Tensor", other: Any) -> Any:
         if not comparable(other):
             return NotImplemented
-        return Tensor._make(compare(self.array, _raw(other)), False, None)
+        return ops.compare(name, compare, self, other)
 
     return operator_method
 
@@ -425,10 +427,6 @@ class _ElementCount(int):
         if dim is None:
             return Size(self.shape)
         return self.shape[dim_index(dim, len(self.shape), "size")]
-
-
-def _raw(value: Any) -> Any:
-    return value.array if isinstance(value, Tensor) else value
 
 
 def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:

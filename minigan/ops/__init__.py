@@ -52,7 +52,7 @@ from .bessel import I0, I0e, I1, I1e, i0, i0e, i1, i1e
 from .incomplete_gamma import gammainc, gammaincc
 from .reorder import Flip, Roll, diag, flip, index_select, lerp, masked_fill, nonzero, outer, roll, tril, triu
 from .arithmetic import (
-    Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, div, floor_divide, matmul, mul, neg, pow, remainder, sub,
+    Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub, add, compare, div, floor_divide, matmul, mul, neg, pow, remainder, sub,
 )
 from .log_forms import Entr, entr, exp2, logit, sinc, xlog1py, xlogy
 from .reductions import (

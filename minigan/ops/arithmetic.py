@@ -2,7 +2,7 @@
 beside it. Broadcast inputs get their gradients summed back by ``unbroadcast``."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -209,6 +209,19 @@ def _wrapped(number: Any, beside: Any) -> Any:
     if info.min <= number <= info.max:
         return number
     return (int(number) - info.min) % (info.max - info.min + 1) + info.min
+
+
+def compare(name: str, comparison: Callable[[Any, Any], Any], a: Any, b: Any) -> Tensor:
+    """``a < b`` and the other comparisons (``comparison`` is ``operator.lt``...), elementwise: a bool
+    tensor with no gradient. The operands are promoted as for ``+``, as in PyTorch: an integer
+    tensor beside 0.5 compares as float, and a Python integer beside an integer tensor wraps into
+    its dtype (uint8 < 300 compares with 44)."""
+    if type(b) in (float, int) and _kind(a) == "f":  # x > 0.5: the array library compares in x's dtype too
+        return Tensor._make(comparison(a.array, b), False, None)
+    a, b = _integer_pair(a, b)
+    if a.shape != b.shape:
+        _check_broadcast(name, a, b)
+    return Tensor._make(comparison(a.array, b.array), False, None)
 
 
 def floor_divide(a: Any, b: Any) -> Tensor:
