@@ -53,6 +53,17 @@ def test_a_python_int_out_of_range_wraps_into_the_tensors_dtype(device, dtype, o
     np.testing.assert_array_equal(_values(x), expected)
 
 
+def test_a_python_int_no_64_bit_integer_holds_raises_as_in_pytorch(device):
+    x = _tensor([1, 2], np.int64, device)
+    assert _values(x + (2**64 - 1)).tolist() == [0, 1]  # 2**64 - 1 is -1 as int64
+    for use in (lambda n: x + n, lambda n: x.add_(n), lambda n: x // n, lambda n: x < n):
+        with pytest.raises(OverflowError, match="^int too big to convert$"):
+            use(2**64)
+        with pytest.raises(OverflowError, match="^can't convert negative int to unsigned$"):
+            use(-2**63 - 1)
+    assert _values(x).tolist() == [1, 2]
+
+
 def test_floor_division_and_remainder_wrap_a_python_int_too(device):
     x = _tensor([1, 200], np.uint8, device)  # 300 is 44 in uint8, -1 is 255
     np.testing.assert_array_equal(_values(x // 300), [0, 4])
