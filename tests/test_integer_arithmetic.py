@@ -224,6 +224,13 @@ def test_comparisons_promote_their_operands_as_arithmetic_does(device):
     assert result.dtype == np.bool_ and _values(result).tolist() == [False, True]
 
 
+def test_bools_are_ordered_false_before_true(device):
+    flags = _tensor([True, False, True], np.bool_, device)
+    assert _values(flags < True).tolist() == [False, True, False]
+    assert _values(flags >= False).tolist() == [True, True, True]
+    assert _values(flags > _tensor([False, False, True], np.bool_, device)).tolist() == [True, False, False]
+
+
 def test_a_comparison_of_shapes_that_do_not_broadcast_names_them(device):
     with pytest.raises(RuntimeError, match=r"^lt: the size of tensor a \(3\) must match the size of tensor b \(4\) "
                                            r"at non-singleton dimension 0 \(shapes \(3,\) and \(4,\)\)$"):

@@ -10,7 +10,7 @@ from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor, unbroadcast
 from ..autograd.arguments import is_float_operand
 from ..autograd.function import Context, Function
 from ..backends import numpy_dtype_of
-from .operands import ShapeError, _check_broadcast, _constant, _pair, _xp
+from .operands import ShapeError, _cast_constant, _check_broadcast, _constant, _pair, _xp
 from .elementwise import log
 from .shape import transpose
 
@@ -224,6 +224,8 @@ def compare(name: str, comparison: Callable[[Any, Any], Any], a: Any, b: Any) ->
     a, b = _integer_pair(a, b)
     if a.shape != b.shape:
         _check_broadcast(name, a, b)
+    if name not in ("eq", "ne") and _kind(a) == "b" == _kind(b):  # the array API puts no order on bools
+        a, b = _cast_constant(a, np.uint8), _cast_constant(b, np.uint8)
     return Tensor._make(comparison(a.array, b.array), False, None)
 
 
