@@ -365,6 +365,13 @@ def test_reciprocal_rsqrt_eq_and_ne_as_written_out():
     assert minigan.eq(a, minigan.tensor([1.0, 3.0])).tolist() == [True, False]
     assert minigan.eq(a, 2).tolist() == [False, True]
     assert minigan.ne(a, 1.0).tolist() == [False, True] and minigan.eq(a, a).dtype == minigan.bool
+    assert minigan.lt(a, 2).tolist() == [True, False] and minigan.le(a, 2).tolist() == [True, True]
+    assert minigan.gt(a, minigan.tensor([0.0, 3.0])).tolist() == [True, False]
+    assert minigan.ge(a, 2.0).tolist() == [False, True] and minigan.less(a, 2).tolist() == [True, False]
+    assert minigan.greater(a, 1).tolist() == [False, True] and minigan.greater_equal(a, 1).tolist() == [True, True]
+    assert minigan.less_equal(a, 1).tolist() == [True, False] and minigan.not_equal(a, 1).tolist() == [False, True]
+    with pytest.raises(TypeError, match="^lt\\(\\): argument 'input' must be a Tensor, not list$"):
+        minigan.lt([1.0], 2.0)
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -64,6 +64,18 @@ def test_eq_ne_methods_and_their_bad_operands():
         x.eq(None)
 
 
+def test_the_ordering_methods_and_their_other_names():
+    x = minigan.tensor([1.0, 2.0, 3.0])
+    assert x.lt(2.0).tolist() == [True, False, False] and x.le(2).tolist() == [True, True, False]
+    assert x.gt(minigan.tensor([3.0, 1.0, 3.0])).tolist() == [False, True, False]
+    assert x.ge(2.0).tolist() == [False, True, True]
+    assert x.less(2.0).tolist() == x.lt(2.0).tolist() and x.greater_equal(2.0).tolist() == [False, True, True]
+    assert x.less_equal(1.0).tolist() == [True, False, False] and x.greater(2.5).tolist() == [False, False, True]
+    assert x.not_equal(2.0).tolist() == [True, False, True] and x.gt(0).dtype == minigan.bool
+    with pytest.raises(TypeError, match="^gt\\(\\): argument 'other' must be a Tensor or a number, not str$"):
+        x.gt("1")
+
+
 def test_any_and_all_along_dims():
     mask = minigan.tensor([[0.0, 2.0, 0.0], [0.0, 0.0, 0.0]])
     assert mask.any().item() is True and mask.all().item() is False

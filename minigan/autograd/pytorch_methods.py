@@ -191,6 +191,24 @@ class PyTorchMethods(TensorTypeMethods):
         """Elementwise ``!=``: a bool tensor."""
         return self != _comparand(other, "ne")
 
+    def lt(self, other: Any) -> Any:
+        """Elementwise ``<``: a bool tensor."""
+        return self < _comparand(other, "lt")
+
+    def le(self, other: Any) -> Any:
+        """Elementwise ``<=``: a bool tensor."""
+        return self <= _comparand(other, "le")
+
+    def gt(self, other: Any) -> Any:
+        """Elementwise ``>``: a bool tensor."""
+        return self > _comparand(other, "gt")
+
+    def ge(self, other: Any) -> Any:
+        """Elementwise ``>=``: a bool tensor."""
+        return self >= _comparand(other, "ge")
+
+    less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne  # PyTorch's other names
+
     def any(self, dim: Any = None, keepdim: bool = False) -> Any:
         """Whether any element along ``dim`` (all dims when None) is non-zero: a bool tensor."""
         return self._truth("any", dim, keepdim)

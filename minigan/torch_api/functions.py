@@ -148,6 +148,29 @@ def ne(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     return _tensor(input, "ne").ne(other)
 
 
+def lt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise ``input < other``: a bool tensor."""
+    return _tensor(input, "lt").lt(other)
+
+
+def le(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise ``input <= other``: a bool tensor."""
+    return _tensor(input, "le").le(other)
+
+
+def gt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise ``input > other``: a bool tensor."""
+    return _tensor(input, "gt").gt(other)
+
+
+def ge(input: Tensor, other: Any) -> Tensor:  # noqa: A002
+    """Elementwise ``input >= other``: a bool tensor."""
+    return _tensor(input, "ge").ge(other)
+
+
+less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne  # PyTorch's other names
+
+
 def is_tensor(obj: Any) -> bool:
     """Whether ``obj`` is a minigan Tensor (a Parameter is one)."""
     return isinstance(obj, Tensor)
