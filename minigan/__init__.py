@@ -10,6 +10,7 @@ from .ops import (
     permute, relu, sigmoid, softplus, sqrt, stack, tanh, transpose, where,
     acos, arccos, arcsin, arctan, arctan2, asin, atan, atan2, ceil, cos, cosh, floor, reciprocal, round, rsqrt, sign,
     sin, sinh, tan, trunc, prod, cross, unique, bitwise_and, bitwise_or, bitwise_xor, bitwise_not,
+    bitwise_left_shift, bitwise_right_shift, logical_and, logical_or, logical_xor, logical_not,
 )
 from .ops.dims import (  # PyTorch's dim=/keepdim= arguments
     amax, amin, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum, var,
@@ -97,7 +98,8 @@ __all__ = [
     "selu", "celu", "prelu", "hardshrink", "threshold",
     "lgamma", "digamma", "polygamma", "mvlgamma", "igamma", "igammac", "i0", "exp2", "logit", "sinc", "xlogy", "special", "distributions", "profiler",
     "sign", "ceil", "floor", "trunc", "reciprocal", "rsqrt", "prod", "cross",
-    "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+    "unique", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
+    "logical_and", "logical_or", "logical_xor", "logical_not",
     "sin_", "cos_", "exp_", "log_", "sqrt_", "abs_", "neg_", "sigmoid_", "tanh_", "relu_", "floor_", "ceil_", "round_",
     "trunc_", "reciprocal_", "tan_", "asin_", "acos_", "atan_", "sinh_", "cosh_", "asinh_", "acosh_", "atanh_",
     "arcsin_", "arccos_", "arctan_", "arcsinh_", "arccosh_", "arctanh_", "expm1_", "log1p_", "log2_", "log10_",

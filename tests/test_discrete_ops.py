@@ -1,5 +1,6 @@
-"""unique and the bitwise ops (&, |, ^, ~) as PyTorch 2.14.1's, with its values and dtypes written
-out by hand; none has a gradient (unique's values require grad and refuse a backward, as PyTorch's)."""
+"""unique, the bitwise ops (&, |, ^, ~, <<, >>) and the logical ops as PyTorch 2.14.1's, with its
+values and dtypes written out by hand, on the CPU and on the strict test device; none has a
+gradient (unique's values require grad and refuse a backward, as PyTorch's)."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -157,3 +158,67 @@ def test_bitwise_ops_refuse_floats_with_pytorchs_message(expression, error, mess
     with pytest.raises(error) as raised:
         expression(f, i)
     assert str(raised.value) == message
+
+
+@pytest.fixture(params=["cpu", "strict"])
+def device(request):
+    if request.param == "strict":
+        pytest.importorskip("array_api_strict")
+    return request.param
+
+
+def test_bitwise_ops_wrap_a_python_int_and_promote_a_bool_beside_an_integer(device):
+    pixels = minigan.tensor([1, 2, 255], dtype=minigan.uint8, device=device)
+    assert (pixels & 300).tolist() == [0, 0, 44] and (pixels ^ 256).tolist() == [1, 2, 255]  # 300 is 44, 256 is 0
+    assert (pixels & 300).dtype == minigan.uint8
+    flags = minigan.tensor([True, False], device=device)
+    both = flags & minigan.tensor([1, 3], device=device)
+    assert both.dtype == minigan.int64 and both.cpu().tolist() == [1, 0]
+
+
+def test_shifts_as_pytorch(device):
+    i = minigan.tensor([1, -8, 3], device=device)
+    assert (i << 2).cpu().tolist() == [4, -32, 12] and (i >> 1).cpu().tolist() == [0, -4, 1]
+    assert minigan.bitwise_left_shift(i, 1).cpu().tolist() == [2, -16, 6] and i.bitwise_right_shift(3).cpu().tolist() == [0, -1, 0]
+    assert (2 << minigan.tensor([1, 2], device=device)).cpu().tolist() == [4, 8]
+    # past the width, or by a negative amount: 0, or the sign's fill for >> (the array API leaves it undefined)
+    assert (i << 64).cpu().tolist() == [0, 0, 0] and (i >> 70).cpu().tolist() == [0, -1, 0]
+    assert (i << -1).cpu().tolist() == [0, 0, 0] and (i >> -1).cpu().tolist() == [0, -1, 0]
+    small = minigan.tensor([1, 100, -1], dtype=minigan.int8, device=device)
+    assert (small << 1).cpu().tolist() == [2, -56, -2] and (small << 7).cpu().tolist() == [-128, 0, -128]
+    pixels = minigan.tensor([3, 255], dtype=minigan.uint8, device=device)
+    assert (pixels >> 9).cpu().tolist() == [0, 0] and (pixels << 300).cpu().tolist() == [0, 0]  # 300 is 44 in uint8
+    # uint8 beside int8 shifts at int16, their common dtype
+    wide = pixels << minigan.tensor([8, 8], dtype=minigan.int8, device=device)
+    assert wide.dtype == minigan.int16 and wide.cpu().tolist() == [768, -256]
+    flags = minigan.tensor([True, False], device=device)
+    assert (flags << 1).dtype == minigan.int64 and (flags << 1).cpu().tolist() == [2, 0]
+
+
+@pytest.mark.parametrize("expression, message", [
+    (lambda b, f: b << True, "\"lshift_cpu\" not implemented for 'Bool'"),
+    (lambda b, f: b >> b, "\"rshift_cpu\" not implemented for 'Bool'"),
+    (lambda b, f: f << 1, "\"lshift_cpu\" not implemented for 'Float'"),
+])
+def test_shifts_refuse_bools_and_floats_with_pytorchs_message(expression, message):
+    with pytest.raises(NotImplementedError) as raised:
+        expression(minigan.tensor([True]), minigan.tensor([1.5]))
+    assert str(raised.value) == message
+
+
+def test_logical_ops_take_any_dtype_and_give_bools(device):
+    x = minigan.tensor([1.0, 0.0, 2.0, -0.5], device=device)
+    n = minigan.tensor([1, 1, 0, 0], device=device)
+    assert minigan.logical_and(x, n).cpu().tolist() == [True, False, False, False]
+    assert x.logical_or(n).cpu().tolist() == [True, True, True, True]
+    assert minigan.logical_xor(x, n).cpu().tolist() == [False, True, True, True]
+    assert minigan.logical_not(x).cpu().tolist() == [False, True, False, False] and n.logical_not().dtype == minigan.bool
+    assert minigan.logical_and(minigan.tensor([[True], [False]], device=device), n).shape == (2, 4)  # broadcast
+
+
+def test_logical_ops_refuse_numbers_and_shapes_that_do_not_fit():
+    x = minigan.tensor([1.0, 0.0, 2.0])
+    with pytest.raises(TypeError, match=r"^logical_and\(\): argument 'other' \(position 2\) must be Tensor, not int$"):
+        minigan.logical_and(x, 1)
+    with pytest.raises(RuntimeError, match=r"^logical_or: the size of tensor a \(3\) must match the size of tensor b \(2\)"):
+        minigan.logical_or(x, minigan.tensor([1, 0]))

@@ -127,7 +127,20 @@ class MathMethods:
     def bitwise_not(self) -> Any:
         return ops.bitwise_not(self)
 
+    def bitwise_left_shift(self, other: Any) -> Any:
+        return ops.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other: Any) -> Any:
+        return ops.bitwise_right_shift(self, other)
+
     __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
+    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+
+    def __rlshift__(self, other: Any) -> Any:
+        return ops.bitwise_left_shift(other, self)
+
+    def __rrshift__(self, other: Any) -> Any:
+        return ops.bitwise_right_shift(other, self)
 
     def __rand__(self, other: Any) -> Any:
         return ops.bitwise_and(other, self)
@@ -142,6 +155,19 @@ class MathMethods:
         if self.dtype.kind not in "biu":
             raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return ops.bitwise_not(self)
+
+    # The logical ops (any dtype in, bool out; no gradient): minigan/ops/discrete.py.
+    def logical_and(self, other: Any) -> Any:
+        return ops.logical_and(self, other)
+
+    def logical_or(self, other: Any) -> Any:
+        return ops.logical_or(self, other)
+
+    def logical_xor(self, other: Any) -> Any:
+        return ops.logical_xor(self, other)
+
+    def logical_not(self) -> Any:
+        return ops.logical_not(self)
 
     # Linear algebra and order statistics: minigan/ops/matrix_products.py, linalg.py, svd.py, order_statistics.py.
     def dot(self, other: Any) -> Any:

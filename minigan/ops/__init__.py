@@ -9,7 +9,7 @@ Bottom to top, each module importing only those before it: ``operands`` (what th
 ``trig`` (trigonometric and hyperbolic), ``rounding`` (sign, ceil, floor,
 round, trunc: gradient zero), ``special`` (erf, erfc, erfinv, log2, log10, asinh, acosh, atanh, frac), ``normal`` (ndtr, ndtri, log_ndtr, erfcx), ``gamma`` (lgamma, digamma, polygamma), ``bessel`` (i0, i1, i0e, i1e), ``incomplete_gamma`` (gammainc, gammaincc), ``reorder`` (flip, roll, tril, triu, diag, index_select,
 masked_fill, nonzero, outer, lerp), ``arithmetic``, ``log_forms`` (logit, xlogy, xlog1py, entr, sinc, exp2), ``reductions``, ``cumulative`` (cumsum, cumprod,
-logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``discrete`` (unique, bitwise: no gradient), ``activations``, ``fused``
+logsumexp), ``sorting`` (sort, argsort, topk), ``products`` (prod, cross), ``discrete`` (unique, bitwise, logical: no gradient), ``activations``, ``fused``
 (linear, batch norm and per-channel bias, each with its activation), ``recurrent_cells`` (an LSTM's
 or a GRU's gate arithmetic per step), ``convolution`` and
 ``resize`` (bilinear, as two matrix products), ``adaptive`` (adaptive average and max pooling,
@@ -59,7 +59,10 @@ from .reductions import (
     Max, Mean, Sum, Var, max, mean, min, sum, var,
 )
 from .products import Cross, Prod, ProdOthers, cross, prod
-from .discrete import bitwise_and, bitwise_not, bitwise_or, bitwise_xor, unique
+from .discrete import (
+    bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, logical_and, logical_not,
+    logical_or, logical_xor, unique,
+)
 from .cumulative import Cumprod, Cumsum, cumprod, cumsum, logsumexp
 from . import sorting
 from .activations import (

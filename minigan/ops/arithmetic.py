@@ -10,7 +10,7 @@ from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor, unbroadcast
 from ..autograd.arguments import is_float_operand
 from ..autograd.function import Context, Function
 from ..backends import numpy_dtype_of
-from .operands import ShapeError, _cast_constant, _check_broadcast, _constant, _pair, _xp
+from .operands import ShapeError, _cast_constant, _check_broadcast, _constant, _pair, _xp, wrapped_integer
 from .elementwise import log
 from .shape import transpose
 
@@ -195,23 +195,7 @@ def _integer_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     its dtype, as in PyTorch."""
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         return _pair(a, b)
-    return _pair(_wrapped(a, b), _wrapped(b, a))
-
-
-def _wrapped(number: Any, beside: Any) -> Any:
-    """A Python integer beside an integer Tensor, in that dtype's range: PyTorch casts it to the
-    tensor's dtype, wrapping as C does (uint8 + 300 adds 44; int8 - 300 subtracts -44), where
-    NumPy would raise; one that no 64-bit integer holds gets PyTorch's OverflowError. Anything
-    else as it is."""
-    if not isinstance(number, (int, np.integer)) or isinstance(number, (bool, np.bool_)) \
-            or not isinstance(beside, Tensor) or beside.dtype.kind not in "iu":
-        return number
-    info = np.iinfo(beside.dtype)
-    if info.min <= number <= info.max:
-        return number
-    if not -2**63 <= number < 2**64:  # PyTorch reads it as a 64-bit C integer first
-        raise OverflowError("int too big to convert" if number > 0 else "can't convert negative int to unsigned")
-    return (int(number) - info.min) % (info.max - info.min + 1) + info.min
+    return _pair(wrapped_integer(a, b), wrapped_integer(b, a))
 
 
 def compare(name: str, comparison: Callable[[Any, Any], Any], a: Any, b: Any) -> Tensor:

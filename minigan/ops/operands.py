@@ -33,6 +33,22 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     return a, b
 
 
+def wrapped_integer(number: Any, beside: Any) -> Any:
+    """A Python integer beside an integer Tensor, in that dtype's range: PyTorch casts it to the
+    tensor's dtype, wrapping as C does (uint8 + 300 adds 44; int8 - 300 subtracts -44; uint8 & 300
+    is uint8 & 44), where NumPy would raise; one that no 64-bit integer holds gets PyTorch's
+    OverflowError. Anything else as it is."""
+    if not isinstance(number, (int, np.integer)) or isinstance(number, (bool, np.bool_)) \
+            or not isinstance(beside, Tensor) or beside.dtype.kind not in "iu":
+        return number
+    info = np.iinfo(beside.dtype)
+    if info.min <= number <= info.max:
+        return number
+    if not -2**63 <= number < 2**64:  # PyTorch reads it as a 64-bit C integer first
+        raise OverflowError("int too big to convert" if number > 0 else "can't convert negative int to unsigned")
+    return (int(number) - info.min) % (info.max - info.min + 1) + info.min
+
+
 def _promoted(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     """``a`` and ``b`` with an integer/bool side cast to the float side's dtype, and a bool side to
     an integer side's (as PyTorch; the array API has no arithmetic on bools). Of two floats (or
