@@ -48,7 +48,8 @@ from .torch_api.generators import manual_seed
 from .torch_api.functions import (
     add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
     numel, pow, reshape, scatter, square, squeeze, sub, unsqueeze,
-    lt, le, gt, ge, less, less_equal, greater, greater_equal, not_equal,
+    lt, le, gt, ge, less, less_equal, greater, greater_equal, not_equal, is_floating_point, is_complex, is_nonzero,
+    detach, t,
     abs_, ceil_, cos_, exp_, floor_, log_, neg_, reciprocal_, relu_, round_, sigmoid_, sin_, sqrt_, tanh_, trunc_,
     tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_, arcsin_, arccos_, arctan_, arcsinh_, arccosh_,
     arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_,
@@ -67,7 +68,7 @@ from . import func  # torch.func
 from .func import vmap  # torch.vmap
 from .torch_api.dtypes import (
     bool, double, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
-    short, uint8,
+    short, uint8, can_cast, promote_types, result_type,
 )
 from .torch_api.factories import (
     Generator, arange, as_tensor, device, empty, from_numpy, empty_like, eye, full, full_like, get_default_device, linspace,
@@ -117,6 +118,8 @@ __all__ = [
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "lt", "le", "gt", "ge", "less", "less_equal", "greater", "greater_equal", "not_equal",
+    "is_floating_point", "is_complex", "is_nonzero",
+    "detach", "t", "can_cast", "promote_types", "result_type",
     "conv1d", "conv_transpose1d",
     "conv3d", "conv_transpose3d", "max_pool3d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",

@@ -402,3 +402,22 @@ def test_torch_functional_the_module_has_split_norm_and_unique_and_names_the_res
     with pytest.raises(minigan.UnsupportedFeatureError, match="torch.functional.stft is not supported by minigan"):
         functional.stft(minigan.ones(8), 4)
     assert not hasattr(functional, "no_such_function")
+
+
+def test_small_pytorch_functions_and_methods():
+    x = minigan.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    assert minigan.is_floating_point(x) and not minigan.is_floating_point(minigan.tensor([1]))
+    assert not minigan.is_complex(x) and not x.is_complex()
+    assert minigan.is_nonzero(minigan.tensor([2.0])) and not minigan.tensor([0]).is_nonzero()
+    with pytest.raises(RuntimeError, match="^Boolean value of Tensor with more than one value is ambiguous$"):
+        x.is_nonzero()
+    detached = minigan.detach(x)
+    assert not detached.requires_grad and detached.tolist() == [1.0, 2.0, 3.0]
+    assert minigan.t(minigan.ones(2, 3)).shape == (3, 2)
+    assert x.where(x > 1.5, minigan.tensor(0.0)).tolist() == [0.0, 2.0, 3.0] and x.where(x < 2, 9).tolist() == [1.0, 9.0, 9.0]
+    assert x.maximum(minigan.tensor([2.0, 2.0, 2.0])).tolist() == [2.0, 2.0, 3.0]
+    assert x.minimum(minigan.tensor(2.0)).tolist() == [1.0, 2.0, 2.0]
+    x.where(x > 1.5, 0.0).sum().backward()  # the gradient flows to the elements taken from x
+    assert x.grad.tolist() == [0.0, 1.0, 1.0]
+    with pytest.raises(TypeError, match=r"^detach\(\): argument 'input' must be a Tensor, not list$"):
+        minigan.detach([1.0])

@@ -40,6 +40,13 @@ class ConversionMethods:
     def is_floating_point(self) -> bool:
         return self.dtype.kind == "f"
 
+    def is_complex(self) -> bool:
+        return False  # minigan has no complex dtypes
+
+    def is_nonzero(self) -> bool:
+        """Whether the one element is non-zero (``bool(x)``, with its errors for 0 or several elements)."""
+        return self.__bool__()
+
     def _one_value(self) -> Any:
         """The single element as a NumPy scalar, or PyTorch's error."""
         count = self.array.size

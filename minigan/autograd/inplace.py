@@ -387,6 +387,12 @@ def _direct_operand(array: Any, other: Any, alpha: Any = 1) -> Any:
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
+def type_category(dtype: np.dtype) -> int:
+    """PyTorch's category of a dtype, which its promotion and casts order: bool 0, integer 1,
+    floating point 2."""
+    return _CATEGORY.get(dtype.kind, 3)
+
+
 def check_castable(array: Any, result: Any) -> Any:
     """``result``, if PyTorch casts its type to ``array``'s: its in-place ops refuse to write floats
     into an integer or bool tensor, or integers into a bool one, rather than truncate them."""
@@ -396,8 +402,8 @@ def check_castable(array: Any, result: Any) -> Any:
 
 def check_category(result_dtype: np.dtype, dtype: np.dtype) -> None:
     """PyTorch's error for a result of ``result_dtype`` written into a tensor of ``dtype`` of a
-    lower category (:data:`_CATEGORY`)."""
-    if _CATEGORY.get(result_dtype.kind, 3) > _CATEGORY.get(dtype.kind, 3):
+    lower category (:func:`type_category`)."""
+    if type_category(result_dtype) > type_category(dtype):
         raise RuntimeError(f"result type {scalar_type_name(result_dtype)} can't be cast to the desired output type "
                            f"{scalar_type_name(dtype)}")
 

@@ -86,6 +86,16 @@ class MathMethods:
 
     clip = clamp
 
+    def maximum(self, other: Any) -> Any:
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Any:
+        return ops.minimum(self, other)
+
+    def where(self, condition: Any, other: Any) -> Any:
+        """``torch.where(condition, self, other)``: this tensor's elements where ``condition`` holds."""
+        return ops.where(condition, self, other)
+
     def relu(self) -> Any:
         return ops.relu(self)
 

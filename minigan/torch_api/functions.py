@@ -176,6 +176,31 @@ def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
 
 
+def is_floating_point(input: Tensor) -> bool:  # noqa: A002
+    """Whether ``input``'s dtype is a floating-point one."""
+    return _tensor(input, "is_floating_point").is_floating_point()
+
+
+def is_complex(input: Tensor) -> bool:  # noqa: A002
+    """Whether ``input``'s dtype is complex: never, in minigan."""
+    return _tensor(input, "is_complex").is_complex()
+
+
+def is_nonzero(input: Tensor) -> bool:  # noqa: A002
+    """Whether the one element of ``input`` is non-zero."""
+    return _tensor(input, "is_nonzero").is_nonzero()
+
+
+def detach(input: Tensor) -> Tensor:  # noqa: A002
+    """``input.detach()``: the same values, sharing memory, recording nothing."""
+    return _tensor(input, "detach").detach()
+
+
+def t(input: Tensor) -> Tensor:  # noqa: A002
+    """``input.t()``: a matrix transposed (a 0-d or 1-d tensor as it is)."""
+    return _tensor(input, "t").t()
+
+
 def numel(input: Tensor) -> int:  # noqa: A002
     """The number of elements of ``input``."""
     return _tensor(input, "numel").numel()
