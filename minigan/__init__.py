@@ -68,13 +68,14 @@ from . import func  # torch.func
 from .func import vmap  # torch.vmap
 from .torch_api.dtypes import (
     bool, double, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long,
-    short, uint8, can_cast, promote_types, result_type,
+    short, uint8, can_cast, finfo, iinfo, promote_types, result_type,
 )
 from .torch_api.factories import (
     Generator, arange, as_tensor, device, empty, from_numpy, empty_like, eye, full, full_like, get_default_device, linspace,
     ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, set_default_device, zeros, zeros_like,
+    logspace, tril_indices, triu_indices,
 )
-from .torch_api.random_draws import bernoulli, multinomial, randperm
+from .torch_api.random_draws import bernoulli, multinomial, normal, randperm
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -85,6 +86,8 @@ CharTensor, ByteTensor, BoolTensor = _LEGACY["CharTensor"], _LEGACY["ByteTensor"
 from .torch_api.unsupported import TORCH as _UNSUPPORTED, UnsupportedFeatureError, module_getattr as _module_getattr
 from . import utils  # torch.utils.data spelled minigan.utils.data
 from .torch_api import generators as random, serialization  # torch.random and torch.serialization
+
+concat, multiply, subtract = cat, mul, sub  # PyTorch's other names of these three
 
 __version__ = "0.1.0"
 
@@ -119,7 +122,8 @@ __all__ = [
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "lt", "le", "gt", "ge", "less", "less_equal", "greater", "greater_equal", "not_equal",
     "is_floating_point", "is_complex", "is_nonzero",
-    "detach", "t", "can_cast", "promote_types", "result_type",
+    "detach", "t", "can_cast", "promote_types", "result_type", "finfo", "iinfo", "logspace", "tril_indices",
+    "triu_indices", "normal", "concat", "multiply", "subtract",
     "conv1d", "conv_transpose1d",
     "conv3d", "conv_transpose3d", "max_pool3d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",

@@ -267,3 +267,31 @@ def test_the_default_device_is_the_cpu_and_only_the_cpu_can_be_set():
     assert minigan.get_default_device() == "cpu" and minigan.zeros(2).device == "cpu"
     with pytest.raises(minigan.UnsupportedFeatureError, match=r"set_default_device\('cuda'\) is not supported"):
         minigan.set_default_device("cuda")
+
+
+def test_logspace_and_the_triangle_indices_as_pytorch():
+    assert torch.logspace(0, 2, 3).tolist() == [1.0, 10.0, 100.0] and torch.logspace(0, 3, 4, base=2).tolist() == [1, 2, 4, 8]
+    assert torch.logspace(0, 1, 2, dtype=torch.float64).dtype == torch.float64
+    assert torch.tril_indices(3, 3, -1).tolist() == [[1, 2, 2], [0, 0, 1]]
+    assert torch.triu_indices(2, 3).tolist() == [[0, 0, 0, 1, 1], [0, 1, 2, 1, 2]]
+    assert torch.tril_indices(3, 2, 1).tolist() == [[0, 0, 1, 1, 2, 2], [0, 1, 0, 1, 0, 1]]
+    empty = torch.tril_indices(0, 3)
+    assert empty.shape == (2, 0) and empty.dtype == torch.int64
+    assert torch.triu_indices(3, 3, dtype=torch.int32).dtype == torch.int32
+    with pytest.raises(NotImplementedError, match="^\"tril_indices\" not implemented for 'Float'$"):
+        torch.tril_indices(3, 3, dtype=torch.float32)
+    with pytest.raises(TypeError, match=r"^triu_indices\(\): argument 'offset' must be int, not float$"):
+        torch.triu_indices(3, 3, 1.5)
+
+
+def test_finfo_iinfo_and_the_other_names_of_cat_mul_and_sub():
+    assert torch.finfo(torch.float32).eps == 2.0**-23 and torch.finfo().eps == 2.0**-23  # the default dtype
+    assert torch.finfo(torch.float16).max == 65504.0 and torch.finfo(torch.float64).tiny == 2.0**-1022
+    assert torch.iinfo(torch.uint8).max == 255 and torch.iinfo(torch.int8).min == -128 and torch.iinfo(torch.int64).bits == 64
+    with pytest.raises(TypeError, match=r"^torch.finfo\(\) requires a floating point input type"):
+        torch.finfo(torch.int32)
+    with pytest.raises(TypeError, match=r"^torch.iinfo\(\) requires an integer input type"):
+        torch.iinfo(torch.float32)
+    ones = torch.ones(2)
+    assert torch.concat([ones, torch.zeros(1)]).tolist() == [1.0, 1.0, 0.0]
+    assert torch.multiply(ones, 3).tolist() == [3.0, 3.0] and torch.subtract(ones, 1, alpha=2).tolist() == [-1.0, -1.0]

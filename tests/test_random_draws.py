@@ -1,4 +1,4 @@
-"""randperm, bernoulli and multinomial: exact properties (a permutation, distinct draws, classes of
+"""randperm, bernoulli, multinomial and normal: exact properties (a permutation, distinct draws, classes of
 probability 0 never drawn), the frequencies checked statistically with a fixed seed, PyTorch's
 messages for bad input, and the same draws from the same seed."""
 import numpy as np
@@ -95,3 +95,35 @@ def test_multinomial_with_replacement_follows_the_weights():
 def test_multinomial_raises_pytorchs_messages(probs, n, replacement, message):
     with pytest.raises(RuntimeError, match=message):
         minigan.multinomial(minigan.tensor(probs), n, replacement)
+
+
+def test_normal_is_mean_plus_std_times_the_standard_draw_of_the_same_seed():
+    z = np.random.default_rng(5).standard_normal((2, 3), dtype=np.float32)  # the draw minigan makes, written out
+    drawn = minigan.normal(1.5, 0.02, size=(2, 3), generator=_generator(5))
+    assert drawn.dtype == np.float32 and not drawn.requires_grad
+    np.testing.assert_array_equal(drawn.numpy(), np.float32(1.5) + np.float32(0.02) * z)
+    mean, std = minigan.tensor([[0.0], [10.0]], dtype=minigan.float64), minigan.tensor([1.0, 2.0, 0.0], dtype=minigan.float64)
+    values = minigan.normal(mean, std, generator=_generator(7))  # broadcast to 2 x 3, in the tensors' dtype
+    z64 = np.random.default_rng(7).standard_normal((2, 3))
+    assert values.dtype == np.float64 and values.shape == (2, 3)
+    np.testing.assert_array_equal(values.numpy(), mean.numpy() + std.numpy() * z64)
+    assert minigan.normal(minigan.zeros(4), 1.0).shape == (4,) and minigan.normal(0.0, minigan.ones(2, 2)).shape == (2, 2)
+    assert minigan.normal(0.0, 1.0, (3,), dtype=minigan.float64).dtype == np.float64
+    many = minigan.normal(2.0, 3.0, size=(200_000,), generator=_generator(1)).numpy().astype(np.float64)
+    assert abs(many.mean() - 2.0) < 0.03 and abs(many.std() - 3.0) < 0.03  # 5 standard errors: 0.034, 0.024
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: minigan.normal(0.0, -1.0, size=(2,)), RuntimeError, r"^normal expects std >= 0.0, but found std -1$"),
+    (lambda: minigan.normal(minigan.zeros(2), minigan.tensor([1.0, -1.0])), RuntimeError,
+     r"^normal expects all elements of std >= 0.0$"),
+    (lambda: minigan.normal(minigan.zeros(2), minigan.ones(3)), RuntimeError,
+     r"^normal: the size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0"),
+    (lambda: minigan.normal(minigan.zeros(2, dtype=minigan.int64), 1.0), NotImplementedError,
+     r"^\"normal_kernel_cpu\" not implemented for 'Long'$"),
+    (lambda: minigan.normal(0.0, 1.0), TypeError, r"^normal\(\): with a number for both mean and std, give size"),
+    (lambda: minigan.normal(minigan.zeros(2), 1.0, size=(2,)), TypeError, r"^normal\(\): size is for a number mean"),
+])
+def test_normal_raises_pytorchs_messages(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

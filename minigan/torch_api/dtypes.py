@@ -77,8 +77,25 @@ def result_type(tensor1: Any, tensor2: Any) -> np.dtype:
     return result
 
 
+def finfo(type: Any = None) -> np.finfo:  # noqa: A002 - PyTorch's name
+    """The limits of a floating-point dtype (the default one, float32, when none is given):
+    ``eps``, ``max``, ``min``, ``tiny`` (= ``smallest_normal``), ``resolution`` and ``bits``."""
+    dtype = get_default_dtype() if type is None else np.dtype(type)
+    if dtype.kind != "f":
+        raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
+    return np.finfo(dtype)
+
+
+def iinfo(type: Any) -> np.iinfo:  # noqa: A002 - PyTorch's name
+    """The limits of an integer dtype: ``min``, ``max`` and ``bits``."""
+    dtype = np.dtype(type)
+    if dtype.kind not in "iu":
+        raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+    return np.iinfo(dtype)
+
+
 # ``float``, ``int`` and ``bool`` are left out of ``import *``, where they would shadow the builtins.
 __all__ = [
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
-    "get_default_dtype", "promote_types", "can_cast", "result_type",
+    "get_default_dtype", "promote_types", "can_cast", "result_type", "finfo", "iinfo",
 ]

@@ -296,6 +296,38 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     return _result(values.astype(dtype_argument(dtype)), requires_grad, "linspace", device)
 
 
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in the exponent."""
+    check_device_argument(device)
+    (steps,) = _size((steps,), None, "logspace")
+    values = np.power(float(base), np.linspace(start, end, steps, dtype=np.float64))
+    return _result(values.astype(dtype_argument(dtype)), requires_grad, "logspace", device)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """The (row, column) indices of a ``row`` x ``col`` matrix's lower triangle (on and below diagonal
+    ``offset``), a 2 x N tensor in row-major order (int64 unless ``dtype`` says otherwise)."""
+    return _triangle_indices("tril_indices", np.tril_indices, row, col, offset, dtype, device)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """The (row, column) indices of the upper triangle (on and above diagonal ``offset``)."""
+    return _triangle_indices("triu_indices", np.triu_indices, row, col, offset, dtype, device)
+
+
+def _triangle_indices(name: str, indices: Any, row: int, col: int, offset: int, dtype: Any, device: Any) -> Tensor:
+    check_device_argument(device)
+    row, col = _size((row, col), None, name)
+    if isinstance(offset, bool) or not isinstance(offset, numbers.Integral):
+        raise TypeError(f"{name}(): argument 'offset' must be int, not {type(offset).__name__}")
+    resolved = dtype_argument(dtype, np.int64)
+    if resolved.kind not in "iu":
+        raise NotImplementedError(f"\"{name}\" not implemented for '{_torch_name(resolved)}'")
+    values = np.stack(indices(row, builtins.int(offset), col)) if row and col else np.zeros((2, 0), np.int64)
+    return _result(values.astype(resolved), False, name, device)
+
+
 # ====================================================================== *_like forms
 def zeros_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, resolved = _like(input, dtype)

@@ -1,4 +1,4 @@
-"""``randperm``, ``bernoulli`` and ``multinomial``, as PyTorch's, drawn from minigan's generators
+"""``randperm``, ``bernoulli``, ``multinomial`` and ``normal``, as PyTorch's, drawn from minigan's generators
 (``generator=`` a ``minigan.Generator`` or a NumPy one; None: the one ``manual_seed`` seeds). The
 draws are made on the host and the result placed on the input's device. None has a gradient.
 
@@ -16,8 +16,10 @@ import numpy as np
 
 from ..autograd import Tensor
 from ..autograd.arguments import dtype_argument
+from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
-from .factories import _result, check_device_argument, numpy_generator_of
+from ..ops.operands import _check_broadcast
+from .factories import _random_floats, _result, _size, check_device_argument, numpy_generator_of
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
@@ -95,3 +97,39 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
         drawn = np.argsort(-keys, axis=1, kind="stable")[:, :builtins.int(num_samples)]
     drawn = drawn.astype(np.int64).reshape(weights.shape[:-1] + (builtins.int(num_samples),))
     return _placed(drawn, input)
+
+
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None, dtype: Any = None,
+           device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Normal samples: with a Tensor ``mean`` or ``std``, one per element of the two broadcast
+    together, in the tensor's dtype and on its device; with two numbers, ``size`` of them
+    (``normal(0.0, 0.02, size=(64, 100))``). Each is ``mean + std * z`` for a standard normal z.
+    No gradient flows through the draw (PyTorch's gradient in ``mean`` and ``std`` is zero)."""
+    like = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
+    if like is None:
+        if size is None:
+            raise TypeError("normal(): with a number for both mean and std, give size, as "
+                            "normal(0.0, 1.0, size=(64, 100))")
+        if not std >= 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+        check_device_argument(device)
+        z = _random_floats("standard_normal", _size((size,), None, "normal"), dtype, generator, "normal")
+        return _result((mean + std * z).astype(z.dtype, copy=False), requires_grad, "normal", device)
+    if size is not None:
+        raise TypeError("normal(): size is for a number mean and std; with a Tensor the shape is its own")
+    if like.dtype.kind != "f":
+        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{scalar_type_name(like.dtype)}'")
+    mean_values = _host_floats("normal", mean) if isinstance(mean, Tensor) else mean
+    std_values = _host_floats("normal", std) if isinstance(std, Tensor) else std
+    shape = np.shape(mean_values)
+    if isinstance(mean, Tensor) and isinstance(std, Tensor):
+        if mean.shape != std.shape:
+            _check_broadcast("normal", mean, std)
+        shape = np.broadcast_shapes(mean.shape, std.shape)
+    elif isinstance(std, Tensor):
+        shape = std.shape
+    if not bool(np.all(np.asarray(std_values) >= 0)):  # NaN fails it too
+        raise RuntimeError("normal expects all elements of std >= 0.0" if isinstance(std, Tensor)
+                           else f"normal expects std >= 0.0, but found std {std:g}")
+    z = _random_floats("standard_normal", tuple(shape), like.dtype, generator, "normal")
+    return _placed((mean_values + std_values * z).astype(like.dtype, copy=False), like)
