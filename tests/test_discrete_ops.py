@@ -222,3 +222,32 @@ def test_logical_ops_refuse_numbers_and_shapes_that_do_not_fit():
         minigan.logical_and(x, 1)
     with pytest.raises(RuntimeError, match=r"^logical_or: the size of tensor a \(3\) must match the size of tensor b \(2\)"):
         minigan.logical_or(x, minigan.tensor([1, 0]))
+
+
+def test_in_place_bitwise_and_logical_ops_change_the_tensor_itself(device):
+    mask = minigan.tensor([True, False, True], device=device)
+    alias = mask
+    mask &= minigan.tensor([True, True, False], device=device)
+    assert mask is alias and alias.cpu().tolist() == [True, False, False]  # not a copy bound to the name
+    i = minigan.tensor([1, 2, 3], device=device)
+    i <<= 2
+    assert i.cpu().tolist() == [4, 8, 12]
+    i >>= 1
+    i |= 1
+    assert i.cpu().tolist() == [3, 5, 7]
+    i ^= 3
+    assert i.cpu().tolist() == [0, 6, 4] and i.dtype == minigan.int64
+    i.bitwise_not_()
+    assert i.cpu().tolist() == [-1, -7, -5]
+    pixels = minigan.tensor([1, 2], dtype=minigan.uint8, device=device)
+    pixels.bitwise_and_(300)  # 300 is 44 in uint8
+    assert pixels.cpu().tolist() == [0, 0] and pixels.dtype == minigan.uint8
+    x = minigan.tensor([1.0, 0.0, 2.0], device=device)
+    x.logical_and_(minigan.tensor([1, 1, 0], device=device))
+    assert x.dtype == minigan.float32 and x.cpu().tolist() == [1.0, 0.0, 0.0]
+    flags = minigan.tensor([True, False], device=device)
+    flags.logical_not_()
+    assert flags.cpu().tolist() == [False, True]
+    with pytest.raises(RuntimeError, match="^result type Long can't be cast to the desired output type Bool$"):
+        flags |= 2
+    assert flags.cpu().tolist() == [False, True]
