@@ -102,7 +102,8 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
 
 def _check_output_size(output_size: Any, length: int, message: str | None) -> None:
     if output_size is not None and builtins.int(output_size) != length:
-        raise RuntimeError(message or f"repeat_interleave: Invalid output_size, expected {length} but got {output_size}")
+        raise RuntimeError(message or
+                           f"repeat_interleave: Invalid output_size, expected {length} but got {output_size}")
 
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002

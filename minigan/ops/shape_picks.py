@@ -78,13 +78,13 @@ def _long_index(name: str, index: Any, message: str) -> Tensor:
 
 
 def _wrapped(index: Tensor, size: int, out_of_range: Any) -> Any:
-    """``index`` (int64) on its device with negative positions counted from the end; a position
+    """``index`` (int64) as a NumPy array with negative positions counted from the end; a position
     outside [-size, size) raises ``out_of_range(position)``."""
     positions = to_numpy(index.array)
     bad = positions[(positions < -size) | (positions >= size)]
     if bad.size:
         raise out_of_range(builtins.int(bad.flat[0]))
-    return backend_of(index.array).asarray(np.where(positions < 0, positions + size, positions))
+    return np.where(positions < 0, positions + size, positions)
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
@@ -96,7 +96,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
         raise IndexError("take(): tried to take from an empty tensor")
     positions = _wrapped(index, size, lambda i: IndexError(
         f"out of range: tried to access index {i} on a tensor of {size} elements."))
-    return GetItem.apply(input.reshape((-1,)), index=(positions,), advanced=True)
+    return GetItem.apply(input.reshape((-1,)), index=(backend_of(input.array).asarray(positions),), advanced=True)
 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *,  # noqa: A002
@@ -118,7 +118,7 @@ def _take_along(input: Tensor, indices: Tensor, dim: int | None) -> Tensor:
         bad = positions[(positions < 0) | (positions >= size)]
         if bad.size:
             raise RuntimeError(f"index {builtins.int(bad[0])} is out of bounds for dimension 0 with size {size}")
-        return gather(input.reshape((-1,)), 0, backend_of(indices.array).asarray(positions))
+        return gather(input.reshape((-1,)), 0, backend_of(input.array).asarray(positions))
     if input.ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     if input.ndim != indices.ndim:
@@ -134,10 +134,9 @@ def _take_along(input: Tensor, indices: Tensor, dim: int | None) -> Tensor:
     size = input.shape[axis]
     positions = _wrapped(indices, size, lambda i: RuntimeError(
         f"index {i} is out of bounds for dimension {axis} with size {size}"))
-    positions = backend_of(indices.array).xp.broadcast_to(positions, tuple(shape[:axis] + [indices.shape[axis]]
-                                                                           + shape[axis + 1:]))
+    positions = np.broadcast_to(positions, tuple(shape[:axis] + [indices.shape[axis]] + shape[axis + 1:]))
     source = broadcast_to(input, tuple(shape[:axis] + [size] + shape[axis + 1:]))
-    return gather(source, axis, positions)
+    return gather(source, axis, backend_of(input.array).asarray(positions))
 
 
 # ====================================================================== diagonals
