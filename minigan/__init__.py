@@ -44,6 +44,11 @@ from .ops.builders import (
 from .ops.scatter_reduce import scatter_add, scatter_reduce
 from .ops.selection import index_fill, masked_select
 from .ops.search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
+from .ops.shape_stacks import column_stack, dsplit, dstack, hsplit, hstack, row_stack, tensor_split, vsplit, vstack
+from .ops.shape_more import (
+    broadcast_to, fliplr, flipud, narrow_copy, ravel, repeat_interleave, rot90, select, tile, unflatten,
+)
+from .ops.shape_picks import diag_embed, diagflat, diagonal, diff, take, take_along_dim  # torch.trace: see Tensor.trace
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
     add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
@@ -118,6 +123,9 @@ __all__ = [
     "cartesian_prod", "chain_matmul", "kron",
     "scatter_add", "scatter_reduce", "index_fill", "masked_select", "searchsorted", "bucketize", "histc",
     "unique_consecutive", "unravel_index",
+    "hstack", "vstack", "dstack", "column_stack", "row_stack", "tensor_split", "hsplit", "vsplit", "dsplit",
+    "tile", "repeat_interleave", "broadcast_to", "unflatten", "ravel", "select", "narrow_copy", "rot90", "fliplr",
+    "flipud", "diff", "take_along_dim", "take", "diagonal", "diag_embed", "diagflat",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "lt", "le", "gt", "ge", "less", "less_equal", "greater", "greater_equal", "not_equal",

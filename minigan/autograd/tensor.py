@@ -17,6 +17,7 @@ from .inplace_random import InPlaceRandomMethods
 from .math_methods import MathMethods
 from .ops_on_first_use import OpsOnFirstUse
 from .pytorch_methods import PyTorchMethods
+from .shape_methods import ShapeMethods
 from .size import Size
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
 
 
 class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
-             PyTorchMethods, HookMethods):
+             PyTorchMethods, HookMethods, ShapeMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the
@@ -356,8 +357,9 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
         """A broadcast view of ``sizes``; -1 keeps that dimension's size, as ``torch.Tensor.expand``."""
         return ops.expand(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
 
-    def broadcast_to(self, shape: Sequence[int]) -> "Tensor":
-        return ops.broadcast_to(self, shape)
+    def broadcast_to(self, size: Sequence[int]) -> "Tensor":
+        """``expand(size)`` as ``torch.Tensor.broadcast_to`` (minigan/ops/shape_more.py)."""
+        return ops.shape_more.broadcast_to(self, size)
 
     def matmul(self, other: Any) -> "Tensor":
         return ops.matmul(self, other)

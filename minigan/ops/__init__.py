@@ -108,3 +108,4 @@ from .selection import index_fill, masked_select
 from .windows import unfold_windows  # Tensor.unfold (ops.unfold is F.unfold)
 from .search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
 from . import builders  # meshgrid, broadcast_tensors, block_diag, kron...: made of the ops above
+from . import shape_stacks, shape_more, shape_picks  # hstack, tensor_split, tile, rot90, diff, diagonal...: made of the ops above
