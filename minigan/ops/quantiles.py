@@ -28,10 +28,10 @@ def _quantile_points(input: Tensor, q: Any) -> tuple[Any, bool]:  # noqa: A002
             raise RuntimeError("quantile() q must be a scalar or 1D tensor")
         if q.dtype != input.dtype:
             raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
-        values = backend.to_numpy(q.array).reshape(-1)
+        values = backend_of(q.array).to_numpy(q.array).reshape(-1)  # q has no gradient, as in PyTorch
         if not np.all((values >= 0) & (values <= 1)):
             raise RuntimeError("quantile() q values must be in the range [0, 1]")
-        return q.array if q.ndim else backend.xp.reshape(q.array, (1,)), q.ndim == 0
+        return backend.asarray(values), q.ndim == 0
     if isinstance(q, bool) or not isinstance(q, numbers.Real):
         raise TypeError(f"quantile(): argument 'q' must be a float or a Tensor, not {type(q).__name__}")
     if not 0 <= q <= 1:
