@@ -37,6 +37,12 @@ from .ops.lu import lu_deprecated as lu, lu_solve_deprecated as lu_solve, lu_unp
 from .ops.matrix_exp import matrix_exp
 from .ops.lowrank import pca_lowrank, svd_lowrank
 from .ops.order_statistics import kthvalue, median, mode
+from .ops.statistics import (  # minigan.trace stays the autograd tracer: Tensor.trace() is the matrix trace
+    all, aminmax, any, corrcoef, count_nonzero, cov, dist, inner, nanmean, nansum, std_mean, var_mean,
+)
+from .ops.running_extremes import cummax, cummin, logcumsumexp, msort
+from .ops.quantiles import nanquantile, quantile
+from .ops.counting import argwhere, bincount, isin
 from .ops.builders import (
     atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, chain_matmul,
     kron, meshgrid,
@@ -119,6 +125,8 @@ __all__ = [
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp", "lu", "lu_solve",
     "svd_lowrank", "pca_lowrank",
+    "aminmax", "corrcoef", "count_nonzero", "cov", "dist", "inner", "nanmean", "nansum", "std_mean", "var_mean",
+    "cummax", "cummin", "logcumsumexp", "msort", "nanquantile", "quantile", "argwhere", "bincount", "isin",
     "meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "block_diag",
     "cartesian_prod", "chain_matmul", "kron",
     "scatter_add", "scatter_reduce", "index_fill", "masked_select", "searchsorted", "bucketize", "histc",
@@ -139,7 +147,7 @@ __all__ = [
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
-    # minigan.float, .int, .bool, .pow and .round exist too, but stay out of ``import *``, which would shadow the builtins.
+    # minigan.float, .int, .bool, .pow, .round, .all and .any exist too, but stay out of ``import *``, which would shadow the builtins.
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
 ]
 

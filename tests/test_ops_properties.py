@@ -634,6 +634,14 @@ def _(data):
     return Drawn(lambda x: ops.cumprod(x, dim), [a], _running(a, dim, np.multiply))
 
 
+@prop(ops.running_extremes.LogCumsumExp)
+def _(data):
+    shape = data.draw(SHAPES_1D_UP)
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    a = values(data, shape)
+    return Drawn(lambda x: ops.running_extremes.logcumsumexp(x, dim), [a], _running(a, dim, np.logaddexp))
+
+
 @prop(ops.Flip)
 def _(data):
     shape = data.draw(SHAPES_1D_UP)

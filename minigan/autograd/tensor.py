@@ -19,6 +19,7 @@ from .ops_on_first_use import OpsOnFirstUse
 from .pytorch_methods import PyTorchMethods
 from .shape_methods import ShapeMethods
 from .size import Size
+from .statistics_methods import StatisticsMethods
 
 if TYPE_CHECKING:
     from .function import Context
@@ -43,7 +44,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
 
 
 class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
-             PyTorchMethods, HookMethods, ShapeMethods):
+             PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

@@ -31,6 +31,8 @@ ARRAY_CASES: list[OpCase] = [
     OpCase("cumsum", lambda a: a.cumsum(1), [((3, 4),), ((2, 3, 4),)]),
     OpCase("cumsum_1d", lambda a: a.cumsum(0), [((5,),)]),
     OpCase("cumprod", lambda a: a.cumprod(1), [((3, 4),), ((2, 3, 4),)]),
+    OpCase("logcumsumexp", lambda a: a.logcumsumexp(1), [((3, 4),), ((2, 3, 4),)]),
+    OpCase("logcumsumexp_1d", lambda a: a.logcumsumexp(-1), [((6,),)]),
     # zeros take the other backward (no division): first and second order exact there too
     OpCase("cumprod_with_zeros", lambda a: a.cumprod(-1), [((3, 4),), ((2, 5),)], prepare=_some_zeros),
     OpCase("sort_values", lambda a: a.sort(1).values, [((3, 4),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
