@@ -20,8 +20,9 @@ from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
 from ..torch_api.functions import _into
 from .elementwise import clone
+from .linalg_compositions import diagonal as linalg_diagonal
 from .reorder import diag
-from .shape import GetItem, ScatterAdd, broadcast_to, cat, movedim, permute
+from .shape import GetItem, ScatterAdd, broadcast_to, cat, movedim
 
 
 def _int(name: str, argument: str, value: Any) -> int:
@@ -158,12 +159,9 @@ def _positions(input: Tensor, rows: int, columns: int, offset: int) -> tuple[Any
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:  # noqa: A002
     """The diagonal ``offset`` (> 0 above the main one, < 0 below) of the matrices over dims
-    (``dim1``, ``dim2``), as a last dimension after the others, as ``torch.diagonal`` (a copy)."""
-    first, second = _diagonal_dims(input.ndim, dim1, dim2)
-    others = [d for d in range(input.ndim) if d not in (first, second)]
-    moved = permute(input, (first, second, *others))
-    index = _positions(input, input.shape[first], input.shape[second], _int("diagonal", "offset", offset))
-    return movedim(GetItem.apply(moved, index=index, advanced=True), 0, -1)
+    (``dim1``, ``dim2``), as a last dimension after the others, as ``torch.diagonal`` (a copy):
+    ``torch.linalg.diagonal`` with the first two dims by default."""
+    return linalg_diagonal(input, offset=_int("diagonal", "offset", offset), dim1=dim1, dim2=dim2)
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: A002
