@@ -43,6 +43,11 @@ from .ops.builders import (
 from .ops.scatter_reduce import scatter_add, scatter_reduce
 from .ops.selection import index_fill, masked_select
 from .ops.search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
+from .ops.elementwise_more import (
+    absolute, copysign, deg2rad, divide, fix, float_power, floor_divide, fmod, heaviside, hypot, ldexp, logaddexp,
+    logaddexp2, negative, positive, rad2deg, remainder, sgn, signbit, true_divide,
+)
+from .ops.elementwise_limits import addcdiv, addcmul, clamp_max, clamp_min, fmax, fmin, isclose, nan_to_num
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
     add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
@@ -112,6 +117,9 @@ __all__ = [
     "cartesian_prod", "chain_matmul", "kron",
     "scatter_add", "scatter_reduce", "index_fill", "masked_select", "searchsorted", "bucketize", "histc",
     "unique_consecutive", "unravel_index",
+    "true_divide", "divide", "floor_divide", "remainder", "fmod", "logaddexp", "logaddexp2", "hypot", "copysign",
+    "heaviside", "float_power", "ldexp", "signbit", "sgn", "positive", "negative", "absolute", "fix", "rad2deg",
+    "deg2rad", "nan_to_num", "fmax", "fmin", "clamp_min", "clamp_max", "isclose", "addcmul", "addcdiv",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "lt", "le", "gt", "ge", "less", "less_equal", "greater", "greater_equal", "not_equal",
