@@ -55,6 +55,11 @@ from .ops.shape_more import (
     broadcast_to, fliplr, flipud, narrow_copy, ravel, repeat_interleave, rot90, select, tile, unflatten,
 )
 from .ops.shape_picks import diag_embed, diagflat, diagonal, diff, take, take_along_dim  # torch.trace: see Tensor.trace
+from .ops.elementwise_more import (
+    absolute, copysign, deg2rad, divide, fix, float_power, floor_divide, fmod, heaviside, hypot, ldexp, logaddexp,
+    logaddexp2, negative, positive, rad2deg, remainder, sgn, signbit, true_divide,
+)
+from .ops.elementwise_limits import addcdiv, addcmul, clamp_max, clamp_min, fmax, fmin, isclose, nan_to_num
 from .torch_api.generators import manual_seed
 from .torch_api.functions import (
     add, allclose, bmm, div, eq, equal, flatten, gather, is_tensor, isfinite, isinf, isnan, matmul, mm, mul, ne, neg,
@@ -134,6 +139,9 @@ __all__ = [
     "hstack", "vstack", "dstack", "column_stack", "row_stack", "tensor_split", "hsplit", "vsplit", "dsplit",
     "tile", "repeat_interleave", "broadcast_to", "unflatten", "ravel", "select", "narrow_copy", "rot90", "fliplr",
     "flipud", "diff", "take_along_dim", "take", "diagonal", "diag_embed", "diagflat",
+    "true_divide", "divide", "floor_divide", "remainder", "fmod", "logaddexp", "logaddexp2", "hypot", "copysign",
+    "heaviside", "float_power", "ldexp", "signbit", "sgn", "positive", "negative", "absolute", "fix", "rad2deg",
+    "deg2rad", "nan_to_num", "fmax", "fmin", "clamp_min", "clamp_max", "isclose", "addcmul", "addcdiv",
     "chunk", "split", "from_numpy", "as_tensor", "is_tensor", "numel", "gather", "scatter", "flatten", "reshape", "squeeze", "unsqueeze", "add", "sub", "mul", "div", "neg",
     "square", "mm", "bmm", "isnan", "isinf", "isfinite", "allclose", "eq", "ne", "equal", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "lt", "le", "gt", "ge", "less", "less_equal", "greater", "greater_equal", "not_equal",

@@ -22,8 +22,10 @@ def test_named_operator_forms_give_the_operators_values_and_gradients():
     assert x.pow(2).tolist() == [9.0, 9.0] and x.square().tolist() == [9.0, 9.0]
     (x.square().sum() + x.mul(2).sum() + x.neg().sum() + x.add(x, alpha=3).sum()).backward()
     assert x.grad.tolist() == [2 * 3.0 + 2 - 1 + 4, 2 * -3.0 + 2 - 1 + 4]  # 2x + 2 - 1 + (1 + 3)
-    with pytest.raises(ValueError, match="rounding_mode must be None or 'floor' in minigan, got 'trunc'"):
-        x.div(2, rounding_mode="trunc")
+    assert x.div(2, rounding_mode="trunc").tolist() == [1.0, -1.0]  # toward zero
+    with pytest.raises(RuntimeError, match="div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                                           "but found 'round'"):
+        x.div(2, rounding_mode="round")
 
 
 def test_mm_and_bmm_take_only_matrices_and_batches_of_them():

@@ -239,12 +239,15 @@ class PyTorchMethods(TensorTypeMethods):
         return self * other
 
     def div(self, other: Any, *, rounding_mode: str | None = None) -> Any:
-        """self / other; with ``rounding_mode="floor"``, self // other (no gradient)."""
+        """self / other; rounded toward zero with ``rounding_mode="trunc"``, toward minus infinity with
+        ``"floor"`` (self // other); the rounded forms have no gradient."""
         if rounding_mode is None:
             return self / other
         if rounding_mode == "floor":
-            return self // other
-        raise ValueError(f"div: rounding_mode must be None or 'floor' in minigan, got {rounding_mode!r}")
+            return ops.elementwise_more.floor_divide(self, other)
+        if rounding_mode == "trunc":
+            return ops.elementwise_more.trunc_divide(self, other)
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found {rounding_mode!r}")
 
     def neg(self) -> Any:
         return -self

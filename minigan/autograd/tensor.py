@@ -10,6 +10,7 @@ from ..backends import Device, backend_for, backend_of, numpy_dtype_of, to_numpy
 from .array_methods import ArrayMethods
 from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, dim_index, to_arguments
 from .conversions import ConversionMethods
+from .elementwise_methods import ElementwiseMethods
 from .hooks import HookMethods
 from .inplace import InPlaceMethods, fitted_number, shared_counter, version_of
 from .inplace_math import InPlaceMathMethods
@@ -44,7 +45,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
 
 
 class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
-             PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods):
+             PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods, ElementwiseMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

@@ -24,6 +24,7 @@ from .indexing_cases import INDEXING_CASES
 from .conv3d_cases import CONV3D_CASES
 from .volumetric_cases import VOLUMETRIC_CASES
 from .func_cases import FUNC_CASES
+from .elementwise_cases import ELEMENTWISE_CASES
 from .opcase import (
     DISTINCT_LAYOUTS, LAYOUTS, OpCase, as_drawn, apart, can_take, clamp_safe, describe_shapes, distinct,
     lay_out, layout_of, off_zero, positive, with_layout,
@@ -379,6 +380,7 @@ OP_CASES += INDEXING_CASES
 OP_CASES += CONV3D_CASES
 OP_CASES += VOLUMETRIC_CASES  # 5-D interpolation (minigan/gradcheck/volumetric_cases.py)
 OP_CASES += FUNC_CASES  # values that are themselves gradients, Jacobians, vmaps (minigan/gradcheck/func_cases.py)
+OP_CASES += ELEMENTWISE_CASES  # fmod, hypot, logaddexp, fmax, addcmul... (minigan/gradcheck/elementwise_cases.py)
 
 
 def find_case(name: str) -> OpCase:
