@@ -37,7 +37,7 @@ from .ops.lu import lu_deprecated as lu, lu_solve_deprecated as lu_solve, lu_unp
 from .ops.matrix_exp import matrix_exp
 from .ops.lowrank import pca_lowrank, svd_lowrank
 from .ops.order_statistics import kthvalue, median, mode
-from .ops.statistics import (  # minigan.trace stays the autograd tracer: Tensor.trace() is the matrix trace
+from .ops.reductions_more import (  # minigan.trace stays the autograd tracer: Tensor.trace() is the matrix trace
     all, aminmax, any, corrcoef, count_nonzero, cov, dist, inner, nanmean, nansum, std_mean, var_mean,
 )
 from .ops.running_extremes import cummax, cummin, logcumsumexp, msort

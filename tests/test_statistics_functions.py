@@ -1,4 +1,4 @@
-"""Reductions and statistics with PyTorch's names (minigan/ops/statistics.py, running_extremes.py,
+"""Reductions and statistics with PyTorch's names (minigan/ops/reductions_more.py, running_extremes.py,
 quantiles.py, counting.py): values written out by hand or from plain NumPy, PyTorch's dtypes and
 messages, dim/keepdim and negative dims, and gradients against finite differences (float64)."""
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Tensor's reduction and statistics methods that PyTorch has (``x.nansum()``, ``x.quantile(q)``,
 ``x.cummax(dim)``, ``x.cov()``...). Each forwards to the function of the same name in
-minigan/ops/statistics.py, running_extremes.py, quantiles.py or counting.py; Tensor
+minigan/ops/reductions_more.py, running_extremes.py, quantiles.py or counting.py; Tensor
 (minigan/autograd/tensor.py) takes these methods as a base class."""
 from __future__ import annotations
 
@@ -15,28 +15,28 @@ class StatisticsMethods:
     __slots__ = ()
 
     def count_nonzero(self, dim: Any = None) -> Any:
-        return ops.statistics.count_nonzero(self, dim)
+        return ops.reductions_more.count_nonzero(self, dim)
 
     def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
-        return ops.statistics.nansum(self, dim, keepdim, dtype=dtype)
+        return ops.reductions_more.nansum(self, dim, keepdim, dtype=dtype)
 
     def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
-        return ops.statistics.nanmean(self, dim, keepdim, dtype=dtype)
+        return ops.reductions_more.nanmean(self, dim, keepdim, dtype=dtype)
 
     def aminmax(self, *, dim: Any = None, keepdim: bool = False) -> Any:
-        return ops.statistics.aminmax(self, dim=dim, keepdim=keepdim)
+        return ops.reductions_more.aminmax(self, dim=dim, keepdim=keepdim)
 
     def dist(self, other: Any, p: float = 2) -> Any:
-        return ops.statistics.dist(self, other, p)
+        return ops.reductions_more.dist(self, other, p)
 
     def inner(self, other: Any) -> Any:
-        return ops.statistics.inner(self, other)
+        return ops.reductions_more.inner(self, other)
 
     def cov(self, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Any:
-        return ops.statistics.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+        return ops.reductions_more.cov(self, correction=correction, fweights=fweights, aweights=aweights)
 
     def corrcoef(self) -> Any:
-        return ops.statistics.corrcoef(self)
+        return ops.reductions_more.corrcoef(self)
 
     def cummax(self, dim: int) -> Any:
         return ops.running_extremes.cummax(self, dim)

@@ -103,7 +103,7 @@ from .pinv import Pinv
 from .lu import LuFactor
 from .matrix_exp import MatrixExp
 from . import linalg_norms, order_statistics  # torch.linalg's norms; median, kthvalue, mode
-from . import counting, quantiles, running_extremes, statistics  # reductions and statistics with PyTorch's names
+from . import counting, quantiles, reductions_more, running_extremes  # reductions and statistics with PyTorch's names
 from .scatter_reduce import ScatterReduce, scatter_add, scatter_reduce
 from .selection import index_fill, masked_select
 from .windows import unfold_windows  # Tensor.unfold (ops.unfold is F.unfold)
