@@ -118,7 +118,7 @@ def test_normal_is_mean_plus_std_times_the_standard_draw_of_the_same_seed():
     (lambda: minigan.normal(minigan.zeros(2), minigan.tensor([1.0, -1.0])), RuntimeError,
      r"^normal expects all elements of std >= 0.0$"),
     (lambda: minigan.normal(minigan.zeros(2), minigan.ones(3)), RuntimeError,
-     r"^normal: the size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0"),
+     r"^normal: the shapes of mean \(2,\) and std \(3,\) do not broadcast together$"),
     (lambda: minigan.normal(minigan.zeros(2, dtype=minigan.int64), 1.0), NotImplementedError,
      r"^\"normal_kernel_cpu\" not implemented for 'Long'$"),
     (lambda: minigan.normal(0.0, 1.0), TypeError, r"^normal\(\): with a number for both mean and std, give size"),

@@ -18,7 +18,6 @@ from ..autograd import Tensor
 from ..autograd.arguments import dtype_argument
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
-from ..ops.operands import _check_broadcast
 from .factories import _random_floats, _result, _size, check_device_argument, numpy_generator_of
 
 
@@ -123,9 +122,11 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     std_values = _host_floats("normal", std) if isinstance(std, Tensor) else std
     shape = np.shape(mean_values)
     if isinstance(mean, Tensor) and isinstance(std, Tensor):
-        if mean.shape != std.shape:
-            _check_broadcast("normal", mean, std)
-        shape = np.broadcast_shapes(mean.shape, std.shape)
+        try:
+            shape = np.broadcast_shapes(mean.shape, std.shape)
+        except ValueError:
+            raise RuntimeError(f"normal: the shapes of mean {tuple(mean.shape)} and std {tuple(std.shape)} do not "
+                               "broadcast together") from None
     elif isinstance(std, Tensor):
         shape = std.shape
     if not bool(np.all(np.asarray(std_values) >= 0)):  # NaN fails it too
