@@ -86,3 +86,21 @@ def test_a_number_an_integer_tensor_cannot_hold_gets_pytorchs_error(dtype, c_nam
     with pytest.raises(RuntimeError, match=message):
         x.fill_(value)
     assert x.tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("function, kernel", [
+    (torch.abs, "abs"), (torch.absolute, "abs"), (torch.trunc, "trunc_vml"), (torch.fix, "trunc_vml"),
+    (torch.floor, "floor_vml"), (torch.ceil, "ceil_vml"), (torch.round, "round_vml"),
+    (lambda x: x.abs_(), "abs"), (lambda x: x.floor_(), "floor_vml"),
+])
+def test_rounding_and_abs_refuse_a_bool_tensor_as_pytorch(function, kernel):
+    mask = torch.tensor([True, False])
+    with pytest.raises(NotImplementedError, match=f"^\"{kernel}_cpu\" not implemented for 'Bool'$"):
+        function(mask)
+    assert mask.tolist() == [True, False]
+
+
+def test_a_bool_is_its_own_sign():
+    mask = torch.tensor([True, False])
+    for signed in (torch.sign(mask), torch.sgn(mask), mask.sign()):
+        assert signed.dtype == torch.bool and signed.tolist() == [True, False] and signed is not mask

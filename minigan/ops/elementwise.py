@@ -11,7 +11,9 @@ from ..autograd.arguments import dtype_argument, float_dtype_argument
 from ..autograd import Tensor, unbroadcast
 from ..autograd.function import Context, Function
 from ..backends import Device, backend_of, move
-from .operands import ShapeError, _check_broadcast, _constant, _on_floats, _pair, _times_derivative, _xp
+from .operands import (
+    ShapeError, _check_broadcast, _constant, _on_floats, _pair, _times_derivative, _xp, refuse_bool,
+)
 
 
 # ============================================================== elementwise math
@@ -237,6 +239,7 @@ reciprocal, rsqrt = _on_floats(Reciprocal), _on_floats(Rsqrt)
 
 
 def abs(a: Tensor) -> Tensor:  # noqa: A001 - mirrors torch.abs
+    refuse_bool("abs", a)
     return Abs.apply(a)
 
 

@@ -15,12 +15,11 @@ import numpy as np
 
 from ..autograd import Tensor, unbroadcast
 from ..autograd.function import Context, Function
-from ..autograd.legacy import scalar_type_name
 from ..backends import numpy_dtype_of
 from .arithmetic import _integer_pair, floor_divide as _floor_divide, neg, pow, remainder as _remainder  # noqa: A004
 from .elementwise import abs, cast, exp, log1p, maximum, where  # noqa: A004 - the ops of these names
 from .log_forms import exp2
-from .operands import _check_broadcast, _constant, _floating, _pair, _xp
+from .operands import _check_broadcast, _constant, _floating, _pair, _xp, not_implemented_for
 from .rounding import sign, trunc
 
 _LN2 = math.log(2.0)
@@ -33,11 +32,6 @@ def tensors_only(name: str, **arguments: Any) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
                             f"not {type(value).__name__}")
-
-
-def not_implemented_for(name: str, tensor: Tensor) -> NotImplementedError:
-    """PyTorch's error for a dtype its kernel lacks: '"hypot_cpu" not implemented for 'Long''."""
-    return NotImplementedError(f"\"{name}_{tensor.device.type}\" not implemented for '{scalar_type_name(tensor.dtype)}'")
 
 
 def _no_bools(name: str, a: Tensor, b: Tensor) -> None:
@@ -281,9 +275,9 @@ def signbit(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def sgn(input: Tensor) -> Tensor:  # noqa: A002
-    """The sign of each element (-1, 0 or 1): ``sign`` for real tensors; a bool tensor stays as it is."""
+    """The sign of each element (-1, 0 or 1): ``sign`` for real tensors (a bool tensor gives its copy)."""
     tensors_only("sgn", input=input)
-    return _constant(input.array) if input.dtype.kind == "b" else sign(input)
+    return sign(input)
 
 
 def positive(input: Tensor) -> Tensor:  # noqa: A002
@@ -303,16 +297,12 @@ def negative(input: Tensor) -> Tensor:  # noqa: A002
 def absolute(input: Tensor) -> Tensor:  # noqa: A002
     """|input|, as ``torch.abs`` (a bool tensor raises, as PyTorch's)."""
     tensors_only("absolute", input=input)
-    if input.dtype.kind == "b":
-        raise not_implemented_for("abs", input)
     return abs(input)
 
 
 def fix(input: Tensor) -> Tensor:  # noqa: A002
     """input rounded toward zero, as ``torch.trunc`` (gradient 0; a bool tensor raises, as PyTorch's)."""
     tensors_only("fix", input=input)
-    if input.dtype.kind == "b":
-        raise not_implemented_for("trunc_vml", input)
     return trunc(input)
 
 

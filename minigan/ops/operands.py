@@ -8,6 +8,7 @@ import numpy as np
 
 from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor
 from ..autograd.function import Context
+from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 
 Axis = int | Sequence[int] | None
@@ -47,6 +48,17 @@ def wrapped_integer(number: Any, beside: Any) -> Any:
     if not -2**63 <= number < 2**64:  # PyTorch reads it as a 64-bit C integer first
         raise OverflowError("int too big to convert" if number > 0 else "can't convert negative int to unsigned")
     return (int(number) - info.min) % (info.max - info.min + 1) + info.min
+
+
+def not_implemented_for(name: str, tensor: Tensor) -> NotImplementedError:
+    """PyTorch's error for a dtype its kernel lacks: '"hypot_cpu" not implemented for 'Long''."""
+    return NotImplementedError(f"\"{name}_{tensor.device.type}\" not implemented for '{scalar_type_name(tensor.dtype)}'")
+
+
+def refuse_bool(name: str, input: Any) -> None:  # noqa: A002
+    """PyTorch's NotImplementedError for a bool tensor given to ``abs``, ``floor`` and the like."""
+    if isinstance(input, Tensor) and input.dtype.kind == "b":
+        raise not_implemented_for(name, input)
 
 
 def _promoted(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
