@@ -104,3 +104,12 @@ def test_a_bool_is_its_own_sign():
     mask = torch.tensor([True, False])
     for signed in (torch.sign(mask), torch.sgn(mask), mask.sign()):
         assert signed.dtype == torch.bool and signed.tolist() == [True, False] and signed is not mask
+
+
+def test_clamp_promotes_as_pytorch():
+    counts = torch.tensor([0, 1, 2])
+    low = torch.clamp(counts, 0.5)  # a float bound: float32, as PyTorch (NumPy's clip would say float64)
+    assert low.dtype == torch.float32 and low.tolist() == [0.5, 1.0, 2.0]
+    assert counts.clamp(min=0.5, max=1.5).tolist() == [0.5, 1.0, 1.5] and torch.clamp(counts, 1).dtype == torch.int64
+    flags = torch.clamp(torch.tensor([True, False]), min=2)  # an integer bound makes bools int64
+    assert flags.dtype == torch.int64 and flags.tolist() == [2, 2]

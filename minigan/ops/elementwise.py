@@ -12,7 +12,7 @@ from ..autograd import Tensor, unbroadcast
 from ..autograd.function import Context, Function
 from ..backends import Device, backend_of, move
 from .operands import (
-    ShapeError, _check_broadcast, _constant, _on_floats, _pair, _times_derivative, _xp, refuse_bool,
+    ShapeError, _check_broadcast, _constant, _floating, _on_floats, _pair, _times_derivative, _xp, refuse_bool,
 )
 
 
@@ -251,6 +251,11 @@ def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tens
                 isinstance(bound, np.ndarray) and bound.ndim == 0):
             raise TypeError(f"clamp: min and max must be numbers in minigan, got {type(bound).__name__}; for "
                             "tensor bounds use minigan.maximum(x, low) and minigan.minimum(x, high)")
+    if isinstance(a, Tensor) and a.dtype.kind != "f":  # PyTorch's promotion, not NumPy's float64
+        if any(isinstance(bound, (float, np.floating)) for bound in (min, max)):
+            a = _floating(a)  # a float bound makes an integer or bool tensor float32
+        elif a.dtype.kind == "b" and not all(isinstance(bound, (bool, np.bool_, type(None))) for bound in (min, max)):
+            a = cast(a, np.int64)  # an integer bound makes a bool tensor int64
     return Clamp.apply(a, low=min, high=max)
 
 

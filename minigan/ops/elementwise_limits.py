@@ -14,9 +14,9 @@ from ..autograd import DEFAULT_DTYPE, Tensor, unbroadcast
 from ..autograd.function import Context, Function
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, numpy_dtype_of
-from .elementwise import cast, clamp, clone, maximum, minimum, where
+from .elementwise import clamp, clone, maximum, minimum, where
 from .elementwise_more import tensors_only
-from .operands import _check_broadcast, _constant, _floating, _pair, _xp
+from .operands import _check_broadcast, _constant, _pair, _xp
 
 
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # noqa: A002 - PyTorch's names
@@ -101,15 +101,11 @@ def fmin(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 
 def _clamp_one_side(name: str, input: Tensor, bound: Any, tensor_form: Any, side: str) -> Tensor:  # noqa: A002
     """clamp_min or clamp_max: a Tensor bound is ``maximum``/``minimum`` (ties split the gradient, as
-    PyTorch's); a number is ``clamp``, after PyTorch's promotion (a float bound makes an integer
-    tensor float32, an integer bound makes a bool tensor int64)."""
+    PyTorch's); a number is ``clamp`` (with its promotion: a float bound makes an integer tensor
+    float32, an integer bound makes a bool tensor int64)."""
     tensors_only(name, input=input)
     if isinstance(bound, Tensor):
         return tensor_form(input, bound)
-    if isinstance(bound, float) and input.dtype.kind != "f":
-        input = _floating(input)  # noqa: A001
-    elif input.dtype.kind == "b" and not isinstance(bound, bool):
-        input = cast(input, np.int64)  # noqa: A001
     return clamp(input, **{side: bound})
 
 
