@@ -87,6 +87,18 @@ def test_any_and_all_along_dims():
     assert mask.any().dtype == np.bool_ and not mask.any().requires_grad
     with pytest.raises(IndexError, match="Dimension out of range"):
         mask.any(2)
+    pixels = minigan.tensor([[0, 3], [1, 2]], dtype=minigan.uint8)  # uint8 in, uint8 out, as PyTorch's
+    assert pixels.all().dtype == np.uint8 and pixels.all().item() == 0 and pixels.any(dim=0).tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("reduce", [
+    lambda x: x.sum(dim=(0, 0)), lambda x: x.mean(dim=(1, -1)), lambda x: x.all(dim=(0, 0)),
+    lambda x: x.amax(dim=(0, -2)), lambda x: minigan.count_nonzero(x, (1, 1)), lambda x: x.flip((0, 0)),
+])
+def test_a_dim_named_twice_is_refused_as_in_pytorch(reduce):
+    # NumPy reduces such a dim once (a sum over (0, 0) would be the sum over 0): PyTorch refuses it.
+    with pytest.raises(RuntimeError, match=r"^dim (0|1) appears multiple times in the list of dims$"):
+        reduce(minigan.ones(2, 2))
 
 
 # ------------------------------------------------------------------ layout and the *_as forms

@@ -103,6 +103,14 @@ def wrap_dim(dim: Any, ndim: int) -> int:
     return builtins.int(dim) % span
 
 
+def check_distinct_dims(dims: tuple[int, ...]) -> tuple[int, ...]:
+    """``dims`` (wrapped), or PyTorch's error where one is named twice (NumPy would reduce it once)."""
+    if len(set(dims)) != len(dims):
+        repeated = next(d for d in dims if dims.count(d) > 1)
+        raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
+    return dims
+
+
 def dim_index(dim: Any, ndim: int, name: str) -> int:
     """``dim`` as an index in ``range(ndim)``, counting negative values from the end; ``name``
     (the method's) starts the message when ``dim`` is not an int."""

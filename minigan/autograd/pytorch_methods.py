@@ -9,9 +9,11 @@ from __future__ import annotations
 import builtins
 from typing import Any, Sequence
 
+import numpy as np
+
 from ..backends import backend_of
 from . import gather_scatter
-from .arguments import comparable, is_float_operand, wrap_dim
+from .arguments import check_distinct_dims, comparable, is_float_operand, wrap_dim
 from .legacy import TensorTypeMethods
 from .ops_on_first_use import OpsOnFirstUse
 
@@ -90,7 +92,7 @@ def reduced_axes(dims: Any, ndim: int) -> tuple[int, ...] | None:
     if dims is None or ndim == 0:
         return None
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
-    return tuple(wrap_dim(d, ndim) for d in dims) or None
+    return check_distinct_dims(tuple(wrap_dim(d, ndim) for d in dims)) or None
 
 
 def _comparand(other: Any, name: str) -> Any:
@@ -210,15 +212,17 @@ class PyTorchMethods(TensorTypeMethods):
     less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne  # PyTorch's other names
 
     def any(self, dim: Any = None, keepdim: bool = False) -> Any:
-        """Whether any element along ``dim`` (all dims when None) is non-zero: a bool tensor."""
+        """Whether any element along ``dim`` (all dims when None) is non-zero: a bool tensor (uint8 for
+        a uint8 tensor, as PyTorch's)."""
         return self._truth("any", dim, keepdim)
 
     def all(self, dim: Any = None, keepdim: bool = False) -> Any:
-        """Whether every element along ``dim`` (all dims when None) is non-zero: a bool tensor."""
+        """Whether every element along ``dim`` (all dims when None) is non-zero: bool (or uint8)."""
         return self._truth("all", dim, keepdim)
 
     def _truth(self, name: str, dim: Any, keepdim: bool) -> Any:
-        return self._bool_result(name, axis=reduced_axes(dim, self.ndim), keepdims=bool(keepdim))
+        found = self._bool_result(name, axis=reduced_axes(dim, self.ndim), keepdims=bool(keepdim))
+        return found.to(np.uint8) if self.dtype == np.uint8 else found
 
     def _bool_result(self, name: str, **options: Any) -> Any:
         """The array library's ``name`` of this tensor's array (a bool array) as a Tensor with no gradient."""

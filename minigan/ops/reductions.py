@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
+from ..autograd.arguments import check_distinct_dims
 from ..autograd.function import Context, Function
 from .operands import Axis, _constant, _xp
 from .arithmetic import neg
@@ -25,7 +26,7 @@ def _normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...] | None:
         if not -ndim <= ax < builtins.max(ndim, 1):
             raise ValueError(f"axis {ax} is out of range for a tensor with {ndim} dimensions")
         normalized.append(int(ax) % builtins.max(ndim, 1))
-    return tuple(sorted(set(normalized)))
+    return tuple(sorted(check_distinct_dims(tuple(normalized))))
 
 
 def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:

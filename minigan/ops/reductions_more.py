@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor, as_tensor
-from ..autograd.arguments import dtype_argument, wrap_dim
+from ..autograd.arguments import check_distinct_dims, dtype_argument, wrap_dim
 from ..autograd.legacy import scalar_type_name
 from . import dims, linalg_norms
 from .elementwise import clamp, sqrt, where
@@ -36,27 +36,18 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
     if dim is None:
         return None
     listed = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
-    wrapped = tuple(wrap_dim(d, ndim) for d in listed)
-    for d in wrapped:
-        if wrapped.count(d) > 1:
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return wrapped or None
+    return check_distinct_dims(tuple(wrap_dim(d, ndim) for d in listed)) or None
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     """Whether every element over ``dim`` (all when None) is non-zero: bool, or uint8 for a uint8
     input, as PyTorch's."""
-    return _truth(_input("all", input), "all", dim, keepdim)
+    return _input("all", input).all(dim, keepdim)
 
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     """Whether any element over ``dim`` (all when None) is non-zero: bool, or uint8 for a uint8 input."""
-    return _truth(_input("any", input), "any", dim, keepdim)
-
-
-def _truth(input: Tensor, name: str, dim: Any, keepdim: bool) -> Tensor:  # noqa: A002
-    found = getattr(input, name)(_dims(dim, input.ndim), keepdim)
-    return found.to(np.uint8) if input.dtype == np.uint8 else found
+    return _input("any", input).any(dim, keepdim)
 
 
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:  # noqa: A002

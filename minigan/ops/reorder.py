@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import check_distinct_dims, wrap_dim
 from ..autograd.function import Context, Function
 from ..autograd.inplace import fitted_number
 from ..backends import backend_of
@@ -59,11 +59,8 @@ def _ints(value: Any) -> tuple[int, ...]:
 
 def flip(input: Tensor, dims: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     """``input`` reversed along each of ``dims`` (an int or a sequence of ints)."""
-    axes = [wrap_dim(d, input.ndim) for d in _ints(dims)]
-    for d in axes:
-        if axes.count(d) > 1:
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return Flip.apply(input, dims=tuple(axes) if input.ndim else ())
+    axes = check_distinct_dims(tuple(wrap_dim(d, input.ndim) for d in _ints(dims)))
+    return Flip.apply(input, dims=axes if input.ndim else ())
 
 
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
