@@ -479,3 +479,16 @@ def test_on_each_device(device):
     assert values(torch.diag_embed(a[0].detach(), 1)[1]) == [0.0, 0.0, 1.0, 0.0, 0.0]
     assert values(a.detach().rot90()) == [[3.0, 7.0, 11.0], [2.0, 6.0, 10.0], [1.0, 5.0, 9.0], [0.0, 4.0, 8.0]]
     assert values(torch.diff(torch.tensor([True, False, False], device=device))) == [True, False]
+
+
+@pytest.mark.parametrize("join, message", [
+    (lambda: torch.cat([torch.ones(2, 3), torch.ones(2, 3), torch.ones(1, 4)], 1),
+     "Sizes of tensors must match except in dimension 1. Expected size 2 but got size 1 for tensor number 2 in the list."),
+    (lambda: torch.cat([torch.ones(2, 3), torch.ones(3)], 0), "Tensors must have same number of dimensions: got 2 and 1"),
+    (lambda: torch.stack([torch.ones(2, 3), torch.ones(2, 4)]),
+     "stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [2, 4] at entry 1"),
+])
+def test_cat_and_stack_name_the_mismatch_as_pytorch(join, message):
+    with pytest.raises(RuntimeError) as raised:
+        join()
+    assert str(raised.value) == message

@@ -259,12 +259,17 @@ def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> t
     if not -ndim <= axis < ndim:
         raise IndexError(f"{name}: Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {axis})")
     axis %= ndim
-    shapes = [t.shape for t in tensors]
-    for shape in shapes:
-        if len(shape) != len(shapes[0]) or any(
-            n != m for i, (n, m) in enumerate(zip(shape, shapes[0])) if new_axis or i != axis
-        ):
-            raise ShapeError(f"{name}: shapes {shapes} do not match (except along axis {axis})")
+    first = tensors[0].shape
+    for number, t in enumerate(tensors[1:], start=1):  # PyTorch's messages
+        if new_axis and t.shape != first:
+            raise ShapeError(f"{name} expects each tensor to be equal size, but got {list(first)} at entry 0 and "
+                             f"{list(t.shape)} at entry {number}")
+        if len(t.shape) != len(first):
+            raise ShapeError(f"Tensors must have same number of dimensions: got {len(first)} and {len(t.shape)}")
+        for d, (expected, got) in enumerate(zip(first, t.shape)):
+            if d != axis and expected != got:
+                raise ShapeError(f"Sizes of tensors must match except in dimension {axis}. Expected size {expected} "
+                                 f"but got size {got} for tensor number {number} in the list.")
     return tensors, axis, _joined_dtype(tensors)
 
 

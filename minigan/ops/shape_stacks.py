@@ -34,19 +34,6 @@ def _tensors(name: str, tensors: Any) -> list[Tensor]:
     return list(tensors)
 
 
-def _joined(tensors: list[Tensor], dim: int) -> Tensor:
-    """``cat`` along ``dim`` after PyTorch's check of the other sizes, with its message."""
-    first = tensors[0]
-    for number, t in enumerate(tensors[1:], start=1):
-        if t.ndim != first.ndim:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {t.ndim}")
-        for d, (expected, got) in enumerate(zip(first.shape, t.shape)):
-            if d != dim and expected != got:
-                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size {expected} "
-                                   f"but got size {got} for tensor number {number} in the list.")
-    return cat(tensors, dim)
-
-
 def _stacked(name: str, tensors: Any, out: Any, join: Callable[[list[Tensor]], Tensor]) -> Tensor:
     tensors = _tensors(name, tensors)
     return _into(name, out, tuple(tensors), lambda: join(tensors))
@@ -65,32 +52,32 @@ def hstack(tensors: Any, *, out: Tensor | None = None) -> Tensor:
     otherwise, as ``torch.hstack``."""
     def join(ts: list[Tensor]) -> Tensor:
         ts = [t.reshape((1,)) if t.ndim == 0 else t for t in ts]
-        return _joined(ts, 0 if ts[0].ndim == 1 else 1)
+        return cat(ts, 0 if ts[0].ndim == 1 else 1)
     return _stacked("hstack", tensors, out, join)
 
 
 def vstack(tensors: Any, *, out: Tensor | None = None) -> Tensor:
     """The tensors joined row-wise (along dim 0), 0-D and 1-D ones first made (1, 1) and (1, n), as
     ``torch.vstack`` (``torch.row_stack``)."""
-    return _stacked("vstack", tensors, out, lambda ts: _joined([_at_least(t, 2) for t in ts], 0))
+    return _stacked("vstack", tensors, out, lambda ts: cat([_at_least(t, 2) for t in ts], 0))
 
 
 def row_stack(tensors: Any, *, out: Tensor | None = None) -> Tensor:
     """``vstack`` under its other name, as ``torch.row_stack``."""
-    return _stacked("row_stack", tensors, out, lambda ts: _joined([_at_least(t, 2) for t in ts], 0))
+    return _stacked("row_stack", tensors, out, lambda ts: cat([_at_least(t, 2) for t in ts], 0))
 
 
 def dstack(tensors: Any, *, out: Tensor | None = None) -> Tensor:
     """The tensors joined depth-wise (along dim 2), each first made at least 3-D as NumPy's
     ``atleast_3d`` does ((n,) as (1, n, 1), (m, n) as (m, n, 1)), as ``torch.dstack``."""
-    return _stacked("dstack", tensors, out, lambda ts: _joined([_at_least(t, 3) for t in ts], 2))
+    return _stacked("dstack", tensors, out, lambda ts: cat([_at_least(t, 3) for t in ts], 2))
 
 
 def column_stack(tensors: Any, *, out: Tensor | None = None) -> Tensor:
     """The tensors side by side as columns (along dim 1): a 0-D or 1-D one becomes one column
     ((n,) as (n, 1)), others join as they are, as ``torch.column_stack``."""
     return _stacked("column_stack", tensors, out,
-                    lambda ts: _joined([t.reshape((t.numel(), 1)) if t.ndim <= 1 else t for t in ts], 1))
+                    lambda ts: cat([t.reshape((t.numel(), 1)) if t.ndim <= 1 else t for t in ts], 1))
 
 
 # ====================================================================== splits
