@@ -255,6 +255,8 @@ def test_select_and_narrow_copy():
         torch.narrow_copy(a, 1, 0, -1)
     with raises(RuntimeError, "narrow() cannot be applied to a 0-dim tensor."):
         torch.narrow_copy(torch.tensor(1.0), 0, 0, 1)
+    with raises(RuntimeError, "narrow() cannot be applied to a 0-dim tensor."):  # narrow itself, not a copy
+        torch.tensor(1.0).narrow(0, 0, 1)
 
 
 def test_rot90_fliplr_flipud():

@@ -65,6 +65,8 @@ def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Any, 
 def narrow(tensor: Any, dim: int, start: Any, length: int) -> Any:
     """The ``length`` entries of ``dim`` from ``start`` on (a negative start counts from the end), a
     view, as ``torch.narrow``."""
+    if tensor.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     axis = wrap_dim(dim, tensor.ndim)
     size, start, length = tensor.shape[axis], int(start), int(length)
     if not -size <= start <= size:

@@ -166,10 +166,9 @@ def select(input: Tensor, dim: int, index: Any) -> Tensor:  # noqa: A002
 
 def narrow_copy(input: Tensor, dim: int, start: Any, length: int, *,  # noqa: A002
                 out: Tensor | None = None) -> Tensor:
-    """``narrow`` as a new tensor rather than a view, as ``torch.narrow_copy``."""
-    if input.ndim == 0:
-        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    if builtins.int(length) < 0:
+    """``narrow`` as a new tensor rather than a view, as ``torch.narrow_copy`` (whose message for a
+    negative length differs from narrow's)."""
+    if builtins.int(length) < 0 and input.ndim:
         size = input.shape[wrap_dim(dim, input.ndim)]
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return _into("narrow_copy", out, (input,), lambda: clone(narrow(input, dim, start, length)))
