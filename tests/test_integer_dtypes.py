@@ -113,3 +113,11 @@ def test_clamp_promotes_as_pytorch():
     assert counts.clamp(min=0.5, max=1.5).tolist() == [0.5, 1.0, 1.5] and torch.clamp(counts, 1).dtype == torch.int64
     flags = torch.clamp(torch.tensor([True, False]), min=2)  # an integer bound makes bools int64
     assert flags.dtype == torch.int64 and flags.tolist() == [2, 2]
+
+
+def test_a_uint8_sum_is_int64_as_pytorch():
+    pixels = torch.tensor([[200, 100], [255, 1]], dtype=torch.uint8)
+    total = pixels.sum()
+    assert total.dtype == torch.int64 and total.item() == 556  # no wrap, and not NumPy's uint64
+    assert pixels.sum(0).dtype == torch.int64 and pixels.sum(0).tolist() == [455, 101]
+    assert pixels.trace().dtype == torch.int64 and pixels.trace().item() == 201

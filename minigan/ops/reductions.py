@@ -122,6 +122,8 @@ class Var(Function):
 
 
 def sum(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    if isinstance(a, Tensor) and a.dtype.kind == "u":  # as PyTorch: uint8 sums in int64 (NumPy: uint64)
+        a = a.to(np.int64)
     return Sum.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
 
 

@@ -187,5 +187,4 @@ def trace(input: Tensor) -> Tensor:  # noqa: A002
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     if input.dtype == np.bool_:
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
-    picked = diagonal(input)
-    return (picked if picked.dtype.kind == "f" else picked.to(np.int64)).sum()  # integers: int64, as PyTorch
+    return diagonal(input).sum()  # integers sum in int64, as PyTorch
