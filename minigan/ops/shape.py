@@ -10,6 +10,7 @@ import numpy as np
 from ..autograd import Tensor, as_tensor, unbroadcast
 from ..autograd.function import Context, Function
 from ..autograd.arguments import index_argument, wrap_dim
+from ..autograd.legacy import type_name
 from ..backends import backend_of
 from .operands import ShapeError, _xp
 
@@ -134,14 +135,22 @@ def broadcast_to(a: Tensor, shape: Sequence[int]) -> Tensor:
 
 def expand(a: Tensor, sizes: Sequence[int]) -> Tensor:
     """``broadcast_to`` with PyTorch's -1 for "keep this dimension's size" (not allowed in the new
-    leading dimensions)."""
+    leading dimensions), and PyTorch's messages."""
     sizes = tuple(int(n) for n in sizes)
     new = len(sizes) - a.ndim
     if new < 0:
-        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to the "
-                           f"number of dimensions in the tensor ({a.ndim})")
-    if any(n == -1 for n in sizes[:new]):
-        raise RuntimeError(f"expand: the expanded size -1 isn't allowed in a leading, new dimension (sizes {sizes})")
+        raise RuntimeError(f"expand({type_name(a.dtype, a.device.type)}{{{list(a.shape)}}}, size={list(sizes)}): the "
+                           f"number of sizes provided ({len(sizes)}) must be greater or equal to the number of "
+                           f"dimensions in the tensor ({a.ndim})")
+    for d in reversed(range(len(sizes))):  # from the last dimension, as PyTorch checks
+        n = sizes[d]
+        if d < new and n < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({n}) isn't allowed in a leading, non-existing "
+                               f"dimension {d}")
+        if d >= new and n != -1 and 1 != a.shape[d - new] != n:
+            raise ShapeError(f"The expanded size of the tensor ({n}) must match the existing size "
+                             f"({a.shape[d - new]}) at non-singleton dimension {d}.  Target sizes: {list(sizes)}.  "
+                             f"Tensor sizes: {list(a.shape)}")
     return broadcast_to(a, sizes[:new] + tuple(old if n == -1 else n for n, old in zip(sizes[new:], a.shape)))
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd import Tensor
 from ..autograd.arguments import wrap_dim
-from ..autograd.legacy import scalar_type_name, type_name
+from ..autograd.legacy import scalar_type_name
 from ..autograd.pytorch_methods import narrow, repeat
 from ..backends import backend_of, to_numpy
 from ..torch_api.functions import _into
@@ -108,22 +108,8 @@ def _check_output_size(output_size: Any, length: int, message: str | None) -> No
 
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:  # noqa: A002
     """``input`` expanded to ``size`` (a view; -1 keeps a dimension's size), as ``torch.broadcast_to``
-    and ``Tensor.expand``, with PyTorch's messages."""
-    sizes = _int_sizes("broadcast_to", "size", 2, size)
-    new = len(sizes) - input.ndim
-    if new < 0:
-        raise RuntimeError(f"expand({type_name(input.dtype, input.device.type)}{{{list(input.shape)}}}, "
-                           f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or "
-                           f"equal to the number of dimensions in the tensor ({input.ndim})")
-    for d, n in enumerate(sizes):
-        if d < new and n < 0:
-            raise RuntimeError(f"The expanded size of the tensor ({n}) isn't allowed in a leading, non-existing "
-                               f"dimension {d}")
-        if d >= new and n != -1 and 1 != input.shape[d - new] != n:
-            raise RuntimeError(f"The expanded size of the tensor ({n}) must match the existing size "
-                               f"({input.shape[d - new]}) at non-singleton dimension {d}.  Target sizes: {list(sizes)}."
-                               f"  Tensor sizes: {list(input.shape)}")
-    return expand(input, sizes)
+    and ``Tensor.expand``."""
+    return expand(input, _int_sizes("broadcast_to", "size", 2, size))
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa: A002
