@@ -114,3 +114,50 @@ def test_the_smooth_and_special_functions_in_place_as_pytorch():
     assert minigan.log2_(minigan.tensor([8.0])).item() == 3.0 and not hasattr(minigan, "erfinv_")
     with pytest.raises(RuntimeError, match="Float can't be cast to the desired output type Long"):
         minigan.tensor([1, 2]).erf_()
+
+
+def test_the_in_place_forms_of_the_newer_methods():
+    x = minigan.tensor([1.0, 2.0, 3.0])
+    same = x
+    x.lt_(2)  # the comparison written into the tensor's own dtype
+    assert same is x and x.tolist() == [1.0, 0.0, 0.0]
+    counts = minigan.tensor([1, 2, 3])
+    counts.lt_(minigan.tensor([2, 2, 2]))
+    assert counts.dtype == minigan.int64 and counts.tolist() == [1, 0, 0]
+    y = minigan.tensor([-1.5, 2.5])
+    y.fix_()
+    assert y.tolist() == [-1.0, 2.0]
+    z = minigan.tensor([[1.0, 2.0], [3.0, 4.0]])
+    z.cumsum_(1)
+    assert z.tolist() == [[1.0, 3.0], [3.0, 7.0]]
+    z.tril_()
+    assert z.tolist() == [[1.0, 0.0], [3.0, 7.0]]
+    w = minigan.tensor([3.0, -4.0])
+    w.hypot_(minigan.tensor([4.0, 3.0]))
+    assert w.tolist() == [5.0, 5.0]
+    v = minigan.tensor([-2.0, 0.5, 4.0])
+    v.clamp_min_(0.0).clamp_max_(1.0)
+    assert v.tolist() == [0.0, 0.5, 1.0]
+    r = minigan.tensor([-3.0, 3.0])
+    r.fmod_(2.0)
+    assert r.tolist() == [-1.0, 1.0]  # the sign of the dividend
+    r.remainder_(2.0)
+    assert r.tolist() == [1.0, 1.0]  # the sign of the divisor
+    d = minigan.tensor([180.0])
+    d.deg2rad_()
+    assert abs(d.item() - 3.141592653589793) < 1e-6
+
+
+def test_the_newer_in_place_forms_follow_the_in_place_rules():
+    counts = minigan.tensor([1, 2, 3])
+    with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
+        counts.clamp_min_(0.5)
+    with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
+        counts.fmod_(1.5)
+    assert counts.tolist() == [1, 2, 3]  # refused, so unchanged
+    leaf = minigan.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+        leaf.clamp_min_(0.0)
+    with minigan.no_grad():
+        leaf.clamp_min_(2.0)
+    assert leaf.tolist() == [2.0, 2.0]

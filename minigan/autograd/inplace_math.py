@@ -1,4 +1,5 @@
-"""PyTorch's in-place elementwise methods (``x.sin_()``, ``x.relu_()``, ``x.round_()``, ``x.pow_(e)``...)
+"""PyTorch's in-place elementwise methods (``x.sin_()``, ``x.relu_()``, ``x.round_()``, ``x.pow_(e)``,
+``x.clamp_min_(0)``, ``x.lt_(y)``, ``x.cumsum_(1)``...)
 and in-place shape changes (``x.unsqueeze_(0)``, ``x.squeeze_()``, ``x.t_()``, ``x.transpose_(0, 1)``,
 ``x.resize_(2, 3)``).
 
@@ -24,7 +25,14 @@ from .pytorch_methods import _sizes
 UNARY = ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "relu", "floor", "ceil", "trunc",
          "sign", "reciprocal", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin",
          "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "expm1", "log1p", "log2", "log10", "rsqrt", "square",
-         "erf", "erfc", "erfinv", "frac")
+         "erf", "erfc", "erfinv", "frac", "absolute", "fix", "sgn", "negative", "deg2rad", "rad2deg", "exp2", "lgamma",
+         "digamma", "i0", "sinc")
+
+#: The methods ``x.<name>_(...)`` computed by ``x.<name>(...)`` with the same arguments.
+WITH_ARGUMENTS = ("clamp_min", "clamp_max", "copysign", "divide", "true_divide", "floor_divide", "fmod", "remainder",
+                  "heaviside", "hypot", "ldexp", "nan_to_num", "multiply", "subtract", "lt", "le", "gt", "ge", "eq",
+                  "ne", "less", "less_equal", "greater", "greater_equal", "not_equal", "atan2", "arctan2", "xlogy",
+                  "logit", "lerp", "tril", "triu", "cumsum", "cumprod")
 
 
 class InPlaceMathMethods:
@@ -118,5 +126,20 @@ def _in_place(name: str) -> Callable[[Any], Any]:
     return method
 
 
+def _in_place_with_arguments(name: str) -> Callable[..., Any]:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # Computed first, then refused if PyTorch would not cast its result to this dtype: the
+        # operands' shapes may not fit the empty slice _apply_ checks on.
+        operands = tuple(a for a in (*args, *kwargs.values()) if hasattr(a, "requires_grad"))
+        return self._overwrite(f"{name}_", lambda tensor: getattr(tensor, name)(*args, **kwargs), operands=operands)
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = (f"In place: this tensor's values become ``self.{name}(...)``'s, with the same arguments; "
+                      "returns the tensor.")
+    return method
+
+
 for _name in UNARY:
     setattr(InPlaceMathMethods, f"{_name}_", _in_place(_name))
+for _name in WITH_ARGUMENTS:
+    setattr(InPlaceMathMethods, f"{_name}_", _in_place_with_arguments(_name))
