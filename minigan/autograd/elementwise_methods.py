@@ -10,8 +10,8 @@ from .ops_on_first_use import OpsOnFirstUse
 
 
 class ElementwiseMethods:
-    """The methods of Tensor for PyTorch's other elementwise math; each returns a new Tensor, except
-    ``addcmul_`` and ``addcdiv_``, which change this one in place (the rules of ``add_``)."""
+    """The methods of Tensor for PyTorch's other elementwise math; each returns a new Tensor (the
+    in-place forms, ``x.fmod_(y)``..., are minigan/autograd/inplace_math.py's)."""
 
     __slots__ = ()
 
@@ -92,14 +92,6 @@ class ElementwiseMethods:
 
     def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
         return ops.elementwise_limits.addcdiv(self, tensor1, tensor2, value=value)
-
-    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
-        """In place: self += value * tensor1 * tensor2."""
-        return self._overwrite("addcmul_", lambda t: t.addcmul(tensor1, tensor2, value=value), operands=(tensor1, tensor2))
-
-    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
-        """In place: self += value * tensor1 / tensor2."""
-        return self._overwrite("addcdiv_", lambda t: t.addcdiv(tensor1, tensor2, value=value), operands=(tensor1, tensor2))
 
 
 ops: Any = OpsOnFirstUse(globals())

@@ -26,13 +26,15 @@ UNARY = ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "r
          "sign", "reciprocal", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin",
          "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "expm1", "log1p", "log2", "log10", "rsqrt", "square",
          "erf", "erfc", "erfinv", "frac", "absolute", "fix", "sgn", "negative", "deg2rad", "rad2deg", "exp2", "lgamma",
-         "digamma", "i0", "sinc")
+         "digamma", "i0", "sinc", "bitwise_not", "logical_not")
 
 #: The methods ``x.<name>_(...)`` computed by ``x.<name>(...)`` with the same arguments.
 WITH_ARGUMENTS = ("clamp_min", "clamp_max", "copysign", "divide", "true_divide", "floor_divide", "fmod", "remainder",
                   "heaviside", "hypot", "ldexp", "nan_to_num", "multiply", "subtract", "lt", "le", "gt", "ge", "eq",
                   "ne", "less", "less_equal", "greater", "greater_equal", "not_equal", "atan2", "arctan2", "xlogy",
-                  "logit", "lerp", "tril", "triu", "cumsum", "cumprod")
+                  "logit", "lerp", "tril", "triu", "cumsum", "cumprod", "addcmul", "addcdiv", "bitwise_and",
+                  "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "logical_and", "logical_or",
+                  "logical_xor")
 
 
 class InPlaceMathMethods:
@@ -143,3 +145,7 @@ for _name in UNARY:
     setattr(InPlaceMathMethods, f"{_name}_", _in_place(_name))
 for _name in WITH_ARGUMENTS:
     setattr(InPlaceMathMethods, f"{_name}_", _in_place_with_arguments(_name))
+# ``mask &= keep`` changes the mask itself, as in PyTorch (not a new tensor bound to its name).
+for _operator, _name in (("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
+                         ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")):
+    setattr(InPlaceMathMethods, f"__i{_operator}__", getattr(InPlaceMathMethods, f"{_name}_"))

@@ -152,29 +152,6 @@ class MathMethods:
     def __rrshift__(self, other: Any) -> Any:
         return ops.bitwise_right_shift(other, self)
 
-    # In place, as PyTorch's (``mask &= keep`` changes the mask itself, not a copy bound to its name):
-    # the out-of-place result written back, under the in-place rules (minigan/autograd/inplace.py).
-    def bitwise_and_(self, other: Any) -> Any:
-        return self._overwrite("bitwise_and_", lambda t: ops.bitwise_and(t, other), operands=(other,))
-
-    def bitwise_or_(self, other: Any) -> Any:
-        return self._overwrite("bitwise_or_", lambda t: ops.bitwise_or(t, other), operands=(other,))
-
-    def bitwise_xor_(self, other: Any) -> Any:
-        return self._overwrite("bitwise_xor_", lambda t: ops.bitwise_xor(t, other), operands=(other,))
-
-    def bitwise_not_(self) -> Any:
-        return self._overwrite("bitwise_not_", ops.bitwise_not)
-
-    def bitwise_left_shift_(self, other: Any) -> Any:
-        return self._overwrite("bitwise_left_shift_", lambda t: ops.bitwise_left_shift(t, other), operands=(other,))
-
-    def bitwise_right_shift_(self, other: Any) -> Any:
-        return self._overwrite("bitwise_right_shift_", lambda t: ops.bitwise_right_shift(t, other), operands=(other,))
-
-    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
-    __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
-
     def __rand__(self, other: Any) -> Any:
         return ops.bitwise_and(other, self)
 
@@ -201,18 +178,6 @@ class MathMethods:
 
     def logical_not(self) -> Any:
         return ops.logical_not(self)
-
-    def logical_and_(self, other: Any) -> Any:
-        return self._overwrite("logical_and_", lambda t: ops.logical_and(t, other), operands=(other,))
-
-    def logical_or_(self, other: Any) -> Any:
-        return self._overwrite("logical_or_", lambda t: ops.logical_or(t, other), operands=(other,))
-
-    def logical_xor_(self, other: Any) -> Any:
-        return self._overwrite("logical_xor_", lambda t: ops.logical_xor(t, other), operands=(other,))
-
-    def logical_not_(self) -> Any:
-        return self._overwrite("logical_not_", ops.logical_not)
 
     # Linear algebra and order statistics: minigan/ops/matrix_products.py, linalg.py, svd.py, order_statistics.py.
     def dot(self, other: Any) -> Any:
