@@ -10,7 +10,9 @@ from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor, unbroadcast
 from ..autograd.arguments import is_float_operand
 from ..autograd.function import Context, Function
 from ..backends import numpy_dtype_of
-from .operands import ShapeError, _cast_constant, _check_broadcast, _constant, _pair, _xp, wrapped_integer
+from .operands import (
+    ShapeError, _cast_constant, _check_broadcast, _constant, _pair, _xp, is_bool as _is_bool, wrapped_integer,
+)
 from .elementwise import log
 from .shape import transpose
 
@@ -181,13 +183,6 @@ def _kind(t: Tensor) -> str:
     """The kind of ``t``'s dtype ("f", "i", "u" or "b"), read from its array (cheaper than
     ``t.dtype``, a property, on every op of the hot path)."""
     return numpy_dtype_of(t.array).kind
-
-
-def _is_bool(value: Any) -> bool:
-    """A Python or NumPy bool, or a bool Tensor."""
-    if isinstance(value, Tensor):
-        return _kind(value) == "b"
-    return isinstance(value, (bool, np.bool_))
 
 
 def _integer_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:

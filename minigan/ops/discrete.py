@@ -15,10 +15,9 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor, as_tensor, tensor as _tensor_of
-from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, numpy_dtype_of
 from .no_derivative import without_derivative
-from .operands import _check_broadcast, _promoted, _xp, wrapped_integer
+from .operands import _check_broadcast, _promoted, _xp, is_bool, not_implemented_for, wrapped_integer
 from .search import slice_axis, unique_consecutive
 
 def _result(array: Any) -> Tensor:
@@ -81,8 +80,7 @@ def _operand(value: Any, like: Tensor | None, name: str) -> Tensor:
     else:  # int64 for a Python int, float32 for a float (which then raises)
         tensor = _tensor_of(value, device=None if like is None else like.device)
     if tensor.dtype.kind not in "biu":
-        kind = scalar_type_name(tensor.dtype)
-        raise NotImplementedError(f'"{name}_{tensor.device.type}" not implemented for \'{kind}\'')
+        raise not_implemented_for(name, tensor)
     return tensor
 
 
@@ -140,9 +138,8 @@ def bitwise_right_shift(input: Any, other: Any) -> Tensor:  # noqa: A002
 def _shift(name: str, kernel: str, input: Any, other: Any) -> Tensor:  # noqa: A002
     """``kernel`` of the two operands, with PyTorch's result for a shift the array API leaves
     undefined (negative, or past the width): 0, or the sign bit's fill for a right shift."""
-    if _is_bool(input) and _is_bool(other):  # no shift is defined on bools (NumPy would make them int8)
-        device = (input if isinstance(input, Tensor) else other).device
-        raise NotImplementedError(f'"{name}_{device.type}" not implemented for \'Bool\'')
+    if is_bool(input) and is_bool(other):  # no shift is defined on bools (NumPy would make them int8)
+        raise not_implemented_for(name, input if isinstance(input, Tensor) else other)
     a, b = _operands(name, input, other)
     xp = _xp(a)
     dtype = xp.result_type(a, b)  # uint8 beside int8 is int16, as in PyTorch: shifted at that width
@@ -155,10 +152,6 @@ def _shift(name: str, kernel: str, input: Any, other: Any) -> Tensor:  # noqa: A
     else:
         past = xp.zeros_like(shifted)
     return _result(xp.where(defined, shifted, past))
-
-
-def _is_bool(value: Any) -> bool:
-    return value.dtype.kind == "b" if isinstance(value, Tensor) else isinstance(value, (builtins.bool, np.bool_))
 
 
 def logical_and(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002

@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor
 from ..autograd.function import Context
 from ..autograd.legacy import scalar_type_name
-from ..backends import backend_of
+from ..backends import backend_of, numpy_dtype_of
 
 Axis = int | Sequence[int] | None
 
@@ -48,6 +48,13 @@ def wrapped_integer(number: Any, beside: Any) -> Any:
     if not -2**63 <= number < 2**64:  # PyTorch reads it as a 64-bit C integer first
         raise OverflowError("int too big to convert" if number > 0 else "can't convert negative int to unsigned")
     return (int(number) - info.min) % (info.max - info.min + 1) + info.min
+
+
+def is_bool(value: Any) -> bool:
+    """A Python or NumPy bool, or a bool Tensor (its dtype read from its array: cheap on the hot path)."""
+    if isinstance(value, Tensor):
+        return numpy_dtype_of(value.array).kind == "b"
+    return isinstance(value, (bool, np.bool_))
 
 
 def not_implemented_for(name: str, tensor: Tensor) -> NotImplementedError:
