@@ -92,6 +92,18 @@ from .torch_api.factories import (
     logspace, tril_indices, triu_indices,
 )
 from .torch_api.random_draws import bernoulli, multinomial, normal, randperm
+from .torch_api.generators import get_rng_state, initial_seed, seed, set_rng_state
+from .torch_api.factories_more import asarray, range, scalar_tensor  # range: PyTorch's deprecated one, end included
+from .torch_api.functions import (
+    clamp_, clamp_min_, clamp_max_, clip_, deg2rad_, rad2deg_, exp2_, fix_, i0_, ldexp_, logit_, nan_to_num_,
+    negative_, sinc_, xlogy_, fill, fill_, zero_, is_same_size, is_signed, is_conj, is_neg, conj, conj_physical,
+    resolve_conj, resolve_neg, real, imag, rsub, typename, split_with_sizes, unsafe_chunk, unsafe_split,
+    unsafe_split_with_sizes,
+)
+from .torch_api.view_copies import (
+    alias_copy, diagonal_copy, expand_copy, permute_copy, select_copy, slice_copy, split_copy, split_with_sizes_copy,
+    squeeze_copy, t_copy, transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy,
+)
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -148,6 +160,14 @@ __all__ = [
     "is_floating_point", "is_complex", "is_nonzero",
     "detach", "t", "can_cast", "promote_types", "result_type", "finfo", "iinfo", "logspace", "tril_indices",
     "triu_indices", "normal", "concat", "multiply", "subtract",
+    "get_rng_state", "set_rng_state", "initial_seed", "seed", "asarray", "scalar_tensor",
+    "clamp_", "clamp_min_", "clamp_max_", "clip_", "deg2rad_", "rad2deg_", "exp2_", "fix_", "i0_", "ldexp_", "logit_",
+    "nan_to_num_", "negative_", "sinc_", "xlogy_", "fill", "fill_", "zero_", "is_same_size", "is_signed", "is_conj",
+    "is_neg", "conj", "conj_physical", "resolve_conj", "resolve_neg", "real", "imag", "rsub", "typename",
+    "split_with_sizes", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes",
+    "alias_copy", "diagonal_copy", "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy",
+    "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy",
+    "view_copy",
     "conv1d", "conv_transpose1d",
     "conv3d", "conv_transpose3d", "max_pool3d",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",
@@ -155,7 +175,7 @@ __all__ = [
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
-    # minigan.float, .int, .bool, .pow, .round, .all and .any exist too, but stay out of ``import *``, which would shadow the builtins.
+    # minigan.float, .int, .bool, .pow, .round, .all, .any and .range exist too, but stay out of ``import *``, which would shadow the builtins.
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
 ]
 

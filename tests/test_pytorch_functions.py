@@ -79,7 +79,7 @@ def test_allclose_and_equal_answer_with_a_bool():
     assert minigan.allclose(nan, nan) is False and minigan.allclose(nan, nan, equal_nan=True) is True
     assert minigan.equal(x, x.clone()) is True and minigan.equal(x, x[:1]) is False
     assert minigan.equal(x, minigan.tensor([1.0, 3.0])) is False
-    with pytest.raises(RuntimeError, match="allclose: shapes \\(2,\\) and \\(3,\\) do not broadcast"):
+    with pytest.raises(RuntimeError, match=r"^allclose: the size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton "):
         minigan.allclose(x, minigan.ones(3))
 
 

@@ -1,6 +1,7 @@
 """How a Tensor becomes a Python value, as in PyTorch: ``item()``, ``float(t)``, ``int(t)``,
 ``bool(t)``, ``f"{t:.2f}"``, ``operator.index(t)``, ``tolist()``, ``numpy()`` and iteration; and
-another dtype: ``float()``, ``double()``, ``half()``, ``long()``, ``int()`` and ``bool()``.
+another dtype: ``float()``, ``double()``, ``half()``, ``long()``, ``int()``, ``short()``, ``char()``
+(int8), ``byte()`` (uint8) and ``bool()``.
 
 One-element tensors convert; larger ones raise PyTorch's errors rather than guess (``bool`` of
 two values is ambiguous), and a 0-d tensor cannot be iterated over.
@@ -33,6 +34,17 @@ class ConversionMethods:
 
     def int(self) -> Any:
         return self.astype(np.int32)
+
+    def short(self) -> Any:
+        return self.astype(np.int16)
+
+    def char(self) -> Any:
+        """int8 (C's signed char)."""
+        return self.astype(np.int8)
+
+    def byte(self) -> Any:
+        """uint8."""
+        return self.astype(np.uint8)
 
     def bool(self) -> Any:
         return self.astype(np.bool_)

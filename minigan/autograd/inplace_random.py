@@ -1,5 +1,5 @@
 """PyTorch's in-place random fills besides ``normal_`` and ``uniform_``: ``bernoulli_``,
-``exponential_`` and ``random_``.
+``exponential_``, ``cauchy_``, ``log_normal_``, ``geometric_`` and ``random_``.
 
 Each draws from minigan's generators, the streams ``normal_`` and ``uniform_`` use
 (``generator=`` a ``minigan.Generator`` or a NumPy one; None: the one ``manual_seed`` seeds), on
@@ -93,9 +93,17 @@ def _random_range(dtype: np.dtype, args: tuple[Any, ...], kwargs: dict[str, Any]
     return low, to - 1
 
 
+def _continuous_only(tensor: Any, family: str, dtype_name: str) -> None:
+    """PyTorch's error for a continuous distribution drawn into an integer or bool tensor (its
+    messages name the dtype as "Long" for some families and "long int" for others)."""
+    if tensor.dtype.kind != "f":
+        raise RuntimeError(f"{family} distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {dtype_name}")
+
+
 class InPlaceRandomMethods:
-    """``bernoulli_``, ``exponential_`` and ``random_`` on Tensor (a base class of it); each
-    returns the tensor."""
+    """``bernoulli_``, ``exponential_``, ``cauchy_``, ``log_normal_``, ``geometric_`` and
+    ``random_`` on Tensor (a base class of it); each returns the tensor."""
 
     __slots__ = ()
 
@@ -121,12 +129,44 @@ class InPlaceRandomMethods:
         """Fill with samples of the exponential distribution of rate ``lambd``: density
         lambd exp(-lambd x) for x >= 0, mean 1/lambd, variance 1/lambd^2."""
         self._begin_inplace("exponential_")
-        if self.dtype.kind != "f":
-            raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
-                               f"floating point but you specified {scalar_type_name(self.dtype)}")
+        _continuous_only(self, "Exponential", scalar_type_name(self.dtype))
         if not lambd > 0:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
         return self._write("exponential_", _draw(self, "standard_exponential", generator) / lambd)
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Any:
+        """Fill with samples of the Cauchy distribution: density
+        1 / (pi sigma (1 + ((x - median) / sigma)^2)), which has no mean; half the draws lie
+        within ``sigma`` of ``median``."""
+        self._begin_inplace("cauchy_")
+        _continuous_only(self, "Cauchy", _C_NAMES.get(str(self.dtype), str(self.dtype)))
+        if not sigma > 0:
+            raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
+        draws = _generator(generator).standard_cauchy(tuple(self.shape))
+        with np.errstate(over="ignore"):  # float64 draws beyond float32's range become inf, as PyTorch's
+            return self._write("cauchy_", (draws * sigma + median).astype(self.dtype))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Any:
+        """Fill with exp(N(mean, std^2)) samples: values whose logarithm is normal with that mean
+        and standard deviation (PyTorch's defaults, 1 and 2)."""
+        self._begin_inplace("log_normal_")
+        if self.dtype.kind != "f":
+            raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{scalar_type_name(self.dtype)}'")
+        if not std > 0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
+        with np.errstate(over="ignore"):  # exp of a large draw is inf, as in PyTorch
+            return self._write("log_normal_", np.exp(_draw(self, "standard_normal", generator) * std + mean))
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Any:
+        """Fill with the number of Bernoulli(p) trials up to and including the first success:
+        k = 1, 2, ... with probability (1 - p)^(k - 1) p, mean 1/p. Integer tensors take the
+        counts as they are."""
+        self._begin_inplace("geometric_")
+        if self.dtype.kind == "b":
+            raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+        return self._write("geometric_", _generator(generator).geometric(p, tuple(self.shape)).astype(self.dtype))
 
     def random_(self, *args: Any, generator: Any = None, **kwargs: Any) -> Any:
         """``random_(from=0, to=None)``: fill with integers drawn uniformly from [from, to - 1],

@@ -113,6 +113,7 @@ def _check_ndim(name: str, ndim: int, *tensors: Any) -> None:
 
 class PyTorchMethods(TensorTypeMethods):
     """``ndimension``, ``nelement``, ``element_size``, ``gather``, ``scatter(_)``, ``repeat``, ``chunk``, ``split``,
+    ``split_with_sizes``, ``sum_to_size``,
     ``contiguous``, the ``*_as`` forms, ``eq``/``ne``, ``any``/``all``, the operators' named forms
     (``add``, ``mul``, ``mm``...), ``isnan`` and ``new_*`` on Tensor (a base class of it); through
     TensorTypeMethods also ``type()``, ``is_cuda``, ``is_xpu`` and ``is_cpu`` (legacy.py)."""
@@ -327,6 +328,28 @@ class PyTorchMethods(TensorTypeMethods):
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Any, ...]:
         return chunk(self, chunks, dim)
+
+    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple[Any, ...]:
+        """Pieces along ``dim`` of the sizes in ``split_sizes``, which must add up to the dimension."""
+        if not isinstance(split_sizes, (list, tuple)):
+            raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 1) must be tuple of ints, "
+                            f"not {type(split_sizes).__name__}")
+        return split(self, split_sizes, dim)
+
+    # PyTorch's unsafe_ forms skip a check of in-place writes to the pieces; here they are the same.
+    unsafe_split, unsafe_chunk, unsafe_split_with_sizes = split, chunk, split_with_sizes
+
+    def sum_to_size(self, *size: Any) -> Any:
+        """This tensor summed down to ``size``, a shape it broadcasts from (the reverse of
+        ``expand``): the leading dimensions ``size`` lacks are summed away, and so is every
+        dimension where ``size`` has 1."""
+        target = tuple(int(n) for n in (size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size))
+        shape = tuple(self.shape)
+        lead = len(shape) - len(target)
+        if lead < 0 or any(n != m and n != 1 for n, m in zip(target, shape[lead:])):
+            raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(shape)}}}.")
+        summed = tuple(range(lead)) + tuple(lead + d for d, n in enumerate(target) if n == 1 and shape[lead + d] != 1)
+        return self.sum(summed, keepdim=True).reshape(target) if summed else self
 
     def narrow(self, dim: int, start: Any, length: int) -> Any:
         return narrow(self, dim, start, length)

@@ -21,6 +21,7 @@ from .pytorch_methods import PyTorchMethods
 from .shape_methods import ShapeMethods
 from .size import Size
 from .statistics_methods import StatisticsMethods
+from .tensor_queries import TensorQueryMethods
 
 if TYPE_CHECKING:
     from .function import Context
@@ -45,7 +46,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
 
 
 class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
-             PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods, ElementwiseMethods):
+             PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods, ElementwiseMethods, TensorQueryMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

@@ -57,6 +57,17 @@ class Generator:
     def initial_seed(self) -> int:
         return self._seed
 
+    def get_state(self) -> Tensor:
+        """This generator's state, a uint8 tensor that ``set_state`` takes back."""
+        return Tensor(generators.state_bytes(self.numpy_generator))
+
+    def set_state(self, new_state: Tensor) -> "Generator":
+        """Restore a state from ``get_state`` (what it draws next is what it drew then); returns self."""
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"set_state(): argument 'new_state' must be Tensor, not {type(new_state).__name__}")
+        generators.restore_state(self.numpy_generator, np.asarray(new_state.detach().cpu().numpy()))
+        return self
+
 
 def numpy_generator_of(generator: Any) -> np.random.Generator:
     """The NumPy Generator behind a ``generator=`` argument (None: the one ``manual_seed`` seeds)."""

@@ -124,18 +124,16 @@ def isfinite(input: Tensor) -> Tensor:  # noqa: A002
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
              equal_nan: bool = False) -> bool:
-    """Whether |input - other| <= atol + rtol |other| everywhere (broadcasting as usual)."""
-    a, b = _tensor(input, "allclose").array, _tensor(other, "allclose").array
-    try:
-        return bool(backend_of(a).xp.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
-    except ValueError:
-        raise RuntimeError(f"allclose: shapes {tuple(a.shape)} and {tuple(b.shape)} do not broadcast") from None
+    """Whether |input - other| <= atol + rtol |other| everywhere: ``Tensor.allclose``
+    (minigan/autograd/tensor_queries.py), one dtype for both and shapes that broadcast."""
+    return _tensor(input, "allclose").allclose(other, rtol, atol, equal_nan)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
-    """Whether the two tensors have the same shape and the same elements."""
-    a, b = _tensor(input, "equal").array, _tensor(other, "equal").array
-    return a.shape == b.shape and bool(backend_of(a).xp.all(a == b))
+    """Whether the two tensors have the same shape and the same elements: ``Tensor.equal``."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"equal(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    return _tensor(input, "equal").equal(other)
 
 
 def eq(input: Tensor, other: Any) -> Tensor:  # noqa: A002
@@ -241,3 +239,78 @@ sin_, cos_, exp_, log_, sqrt_, abs_, neg_, sigmoid_, tanh_, relu_, floor_, ceil_
 def round_(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A002
     """``input.round_(decimals=...)``: input rounded in place, halves to even."""
     return _tensor(input, "round_").round_(decimals=decimals)
+
+
+def _method_form(name: str) -> Callable[..., Any]:
+    """``torch.clamp_(x, min=0)`` and the like: the method of the same name on ``input``, with the
+    same arguments."""
+
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
+        return getattr(_tensor(input, name), name)(*args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``input.{name}(...)``, as a function (see Tensor.{name})."
+    return function
+
+
+# In-place forms with arguments, PyTorch's function spellings of the methods.
+(clamp_, clamp_min_, clamp_max_, clip_, deg2rad_, rad2deg_, exp2_, fix_, i0_, ldexp_, logit_, nan_to_num_, negative_,
+ sinc_, xlogy_, fill_, zero_) = (
+    _method_form(name) for name in ("clamp_", "clamp_min_", "clamp_max_", "clip_", "deg2rad_", "rad2deg_", "exp2_",
+                                    "fix_", "i0_", "ldexp_", "logit_", "nan_to_num_", "negative_", "sinc_", "xlogy_",
+                                    "fill_", "zero_"))
+# Questions and the complex-number forms of real tensors (minigan/autograd/tensor_queries.py), and
+# the other split forms.
+(is_same_size, is_signed, is_conj, is_neg, conj, conj_physical, resolve_conj, resolve_neg, split_with_sizes,
+ unsafe_split, unsafe_chunk, unsafe_split_with_sizes) = (
+    _method_form(name) for name in ("is_same_size", "is_signed", "is_conj", "is_neg", "conj", "conj_physical",
+                                    "resolve_conj", "resolve_neg", "split_with_sizes", "unsafe_split", "unsafe_chunk",
+                                    "unsafe_split_with_sizes"))
+
+
+def real(input: Tensor) -> Tensor:  # noqa: A002
+    """The real part: for minigan's real tensors, ``input`` itself."""
+    return _tensor(input, "real").real
+
+
+def imag(input: Tensor) -> Tensor:  # noqa: A002
+    """The imaginary part, which real tensors do not have: PyTorch's error."""
+    return _tensor(input, "imag").imag
+
+
+def fill(input: Tensor, value: Any) -> Tensor:  # noqa: A002
+    """A new tensor of ``input``'s shape and dtype holding ``value`` (a number or a 0-d tensor),
+    cast as ``fill_`` casts. The gradient reaching ``input`` is zero; a 0-d ``value`` that requires
+    grad gets the sum of the result's gradient."""
+    tensor = _tensor(input, "fill")
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
+    filled = tensor.detach().clone().fill_(value.detach() if isinstance(value, Tensor) else value)
+    recorded = [t for t in (tensor, value) if isinstance(t, Tensor) and t.requires_grad]
+    if not recorded or not is_grad_enabled():
+        return filled
+    source = value.to(tensor.dtype).expand(tensor.shape) if isinstance(value, Tensor) else filled
+    xp = backend_of(tensor.array).xp
+    nowhere = Tensor(xp.broadcast_to(xp.asarray(False), tuple(tensor.shape)))
+    return tensor.where(nowhere, source)  # where(False, input, source): input's gradient is zero
+
+
+def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """``other - alpha * input`` (``input - other`` reversed), with ``-``'s promotion."""
+    tensor = _tensor(input, "rsub")
+    if tensor.dtype.kind == "b":
+        return other - tensor  # PyTorch's error for a bool tensor, with or without alpha
+    if tensor.dtype.kind in "iu" and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return other - (tensor if alpha == 1 else tensor * alpha)
+
+
+def typename(obj: Any) -> str:
+    """PyTorch's name of ``obj``'s type: 'torch.FloatTensor' for a float32 tensor; for anything
+    else its module and name ('minigan.nn.modules.linear.Linear' for a Linear layer or the class
+    itself), or the bare name for a builtin ('int')."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", None) or ""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__qualname__
+    return name if module in ("", "builtins") else f"{module}.{name}"

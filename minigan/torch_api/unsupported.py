@@ -22,6 +22,8 @@ _POOLING = ("the _with_indices form of this pool; minigan's max_pool1d/2d/3d and
             "return_indices=True, as PyTorch's do")
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
+_DETACH_IN_PLACE = ("detaching in place: minigan's graph runs through the tensors themselves, so the ops recorded "
+                    "before would lose their path too; x.detach() gives the detached tensor")
 
 TORCH: Mapping[str, str] = {
     "autocast": "automatic mixed precision",
@@ -34,6 +36,7 @@ TORCH: Mapping[str, str] = {
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
+    "detach_": _DETACH_IN_PLACE,
 }
 
 NN: Mapping[str, str] = {
@@ -50,9 +53,12 @@ FUNCTIONAL: Mapping[str, str] = {
 
 TENSOR: Mapping[str, str] = {
     **{name: "tensor storage and strides; the raw array is x.array" for name in (
-        "stride", "storage", "untyped_storage", "data_ptr", "storage_offset", "nbytes",
+        "stride", "storage", "untyped_storage", "data_ptr", "storage_offset",
         "share_memory_", "pin_memory", "is_pinned", "as_strided")},
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
+    **{name: "complex dtypes" for name in ("cfloat", "cdouble", "chalf")},
+    "is_inference": "inference tensors; tensors made under minigan.inference_mode are ordinary tensors",
+    "detach_": _DETACH_IN_PLACE,
 }
 
 OPTIM: Mapping[str, str] = {
