@@ -91,9 +91,9 @@ from .torch_api.factories import (
     ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, set_default_device, zeros, zeros_like,
     logspace, tril_indices, triu_indices,
 )
-from .torch_api.random_draws import bernoulli, multinomial, normal, randperm
+from .torch_api.random_draws import bernoulli, multinomial, normal, poisson, randperm
 from .torch_api.generators import get_rng_state, initial_seed, seed, set_rng_state
-from .torch_api.factories_more import asarray, range, scalar_tensor  # range: PyTorch's deprecated one, end included
+from .torch_api.factories_more import asarray, from_dlpack, range, scalar_tensor  # range: deprecated, end included
 from .torch_api.functions import (
     clamp_, clamp_min_, clamp_max_, clip_, deg2rad_, rad2deg_, exp2_, fix_, i0_, ldexp_, logit_, nan_to_num_,
     negative_, sinc_, xlogy_, fill, fill_, zero_, is_same_size, is_signed, is_conj, is_neg, conj, conj_physical,
@@ -160,7 +160,7 @@ __all__ = [
     "is_floating_point", "is_complex", "is_nonzero",
     "detach", "t", "can_cast", "promote_types", "result_type", "finfo", "iinfo", "logspace", "tril_indices",
     "triu_indices", "normal", "concat", "multiply", "subtract",
-    "get_rng_state", "set_rng_state", "initial_seed", "seed", "asarray", "scalar_tensor",
+    "get_rng_state", "set_rng_state", "initial_seed", "seed", "asarray", "from_dlpack", "scalar_tensor", "poisson",
     "clamp_", "clamp_min_", "clamp_max_", "clip_", "deg2rad_", "rad2deg_", "exp2_", "fix_", "i0_", "ldexp_", "logit_",
     "nan_to_num_", "negative_", "sinc_", "xlogy_", "fill", "fill_", "zero_", "is_same_size", "is_signed", "is_conj",
     "is_neg", "conj", "conj_physical", "resolve_conj", "resolve_neg", "real", "imag", "rsub", "typename",

@@ -393,3 +393,41 @@ def test_geometric_draws_count_trials_up_to_the_first_success():
 def test_the_random_fills_refuse_what_pytorch_refuses(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ============================================================== DLPack, poisson
+def test_dlpack_shares_memory_both_ways():
+    array = np.arange(4.0)
+    shared = minigan.from_dlpack(array)
+    shared.array[0] = 9.0
+    assert array[0] == 9.0 and shared.dtype == np.float64
+    strided = minigan.from_dlpack(np.arange(6, dtype=np.int32)[::2])
+    _same(strided, [0, 2, 4], np.int32)
+    x = minigan.arange(3.0)
+    exported = np.from_dlpack(x)
+    exported[1] = -1.0
+    _same(x, [0.0, -1.0, 2.0], np.float32)
+    assert x.__dlpack_device__() == (1, 0)
+
+
+def test_dlpack_refuses_what_minigan_cannot_hold_or_pytorch_would_not_export():
+    with pytest.raises(BufferError, match=r"^Can't export tensors that require gradient, use tensor\.detach\(\)$"):
+        np.from_dlpack(minigan.ones(2, requires_grad=True))
+    with pytest.raises(TypeError, match=r"^from_dlpack\(\): minigan has no complex128 tensors"):
+        minigan.from_dlpack(np.array([1 + 2j]))
+    with pytest.raises(TypeError, match=r"^from_dlpack\(\): expected an array with __dlpack__"):
+        minigan.from_dlpack([1.0])
+
+
+def test_poisson_draws_have_the_rate_as_mean_and_variance():
+    minigan.manual_seed(0)
+    rates = minigan.tensor([0.0, 2.5], dtype=minigan.float64).repeat(100_000)
+    draws = minigan.poisson(rates).numpy().reshape(100_000, 2)
+    assert draws.dtype == np.float64 and np.all(draws[:, 0] == 0.0)
+    assert np.all(draws == np.round(draws)) and draws.min() >= 0
+    assert abs(draws[:, 1].mean() - 2.5) < 0.03 and abs(draws[:, 1].var() - 2.5) < 0.06
+    assert abs(np.mean(draws[:, 1] == 0) - math.exp(-2.5)) < 0.004  # P(0) = e^-rate
+    with pytest.raises(RuntimeError, match=r"^invalid Poisson rate, expected rate to be non-negative$"):
+        minigan.poisson(minigan.tensor([-1.0]))
+    with pytest.raises(NotImplementedError, match=r"^\"poisson_cpu\" not implemented for 'Long'$"):
+        minigan.poisson(minigan.tensor([1]))

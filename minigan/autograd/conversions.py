@@ -1,5 +1,5 @@
 """How a Tensor becomes a Python value, as in PyTorch: ``item()``, ``float(t)``, ``int(t)``,
-``bool(t)``, ``f"{t:.2f}"``, ``operator.index(t)``, ``tolist()``, ``numpy()`` and iteration; and
+``bool(t)``, ``f"{t:.2f}"``, ``operator.index(t)``, ``tolist()``, ``numpy()``, DLPack and iteration; and
 another dtype: ``float()``, ``double()``, ``half()``, ``long()``, ``int()``, ``short()``, ``char()``
 (int8), ``byte()`` (uint8) and ``bool()``.
 
@@ -112,6 +112,17 @@ class ConversionMethods:
         """``np.asarray(t)``: the data on the host (CPU tensors share memory), as PyTorch's."""
         array = to_numpy(self.array)
         return array if dtype is None else array.astype(dtype, copy=False)
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        """The DLPack capsule of the data (``np.from_dlpack(t)``, ``torch.from_dlpack(t)``,
+        ``cupy.from_dlpack(t)``): the other library shares this tensor's memory. As in PyTorch, a
+        tensor that requires grad refuses; export ``t.detach()``."""
+        if self.requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        return self.array.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> Any:
+        return self.array.__dlpack_device__()
 
     def numpy(self) -> np.ndarray:
         """The data as a NumPy array, sharing memory (CPU tensors only, as in PyTorch: call

@@ -1,6 +1,7 @@
-"""Three more of PyTorch's factories: ``asarray`` (a tensor from anything, sharing memory where it
-can and refusing with ``copy=False`` where it cannot), ``scalar_tensor`` (a 0-d tensor of a
-number, float32 by default) and ``range``, the deprecated one that includes its end."""
+"""Four more of PyTorch's factories: ``asarray`` (a tensor from anything, sharing memory where it
+can and refusing with ``copy=False`` where it cannot), ``from_dlpack`` (a tensor sharing another
+library's array through DLPack), ``scalar_tensor`` (a 0-d tensor of a number, float32 by
+default) and ``range``, the deprecated one that includes its end."""
 from __future__ import annotations
 
 import math
@@ -13,7 +14,7 @@ import numpy as np
 from ..autograd import Tensor
 from ..autograd.arguments import check_device_argument, dtype_argument
 from ..autograd.legacy import scalar_type_name
-from ..backends import Device
+from ..backends import Device, backend_for
 from .factories import _result, as_tensor
 
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because its behavior is "
@@ -86,3 +87,26 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | Non
         return result
     return result.requires_grad_(True) if requires_grad else result.detach()
 
+
+
+_DLPACK_CPU, _DLPACK_CUDA = 1, 2  # DLPack's device types
+_DTYPES = tuple(np.dtype(t) for t in (np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
+                                      np.uint8, np.bool_))
+
+
+def from_dlpack(ext_tensor: Any) -> Tensor:
+    """A Tensor sharing the memory of another library's array (NumPy, CuPy, PyTorch, JAX...)
+    through DLPack: writing to one changes the other. CPU arrays become CPU tensors and CUDA
+    arrays GPU tensors (through CuPy); the dtype must be one minigan has."""
+    if not hasattr(ext_tensor, "__dlpack__") or not hasattr(ext_tensor, "__dlpack_device__"):
+        raise TypeError(f"from_dlpack(): expected an array with __dlpack__ and __dlpack_device__, "
+                        f"got {type(ext_tensor).__name__}")
+    kind = int(ext_tensor.__dlpack_device__()[0])
+    if kind not in (_DLPACK_CPU, _DLPACK_CUDA):
+        raise RuntimeError(f"from_dlpack(): DLPack device type {kind} is not one minigan has "
+                           f"({_DLPACK_CPU} CPU, {_DLPACK_CUDA} CUDA)")
+    array = backend_for("cpu" if kind == _DLPACK_CPU else "cuda").xp.from_dlpack(ext_tensor)
+    if array.dtype not in _DTYPES:
+        raise TypeError(f"from_dlpack(): minigan has no {array.dtype} tensors; it has float16/32/64, int8/16/32/64, "
+                        "uint8 and bool")
+    return Tensor._make(array, False, None)

@@ -1,6 +1,7 @@
-"""``randperm``, ``bernoulli``, ``multinomial`` and ``normal``, as PyTorch's, drawn from minigan's generators
-(``generator=`` a ``minigan.Generator`` or a NumPy one; None: the one ``manual_seed`` seeds). The
-draws are made on the host and the result placed on the input's device. None has a gradient.
+"""``randperm``, ``bernoulli``, ``multinomial``, ``normal`` and ``poisson``, as PyTorch's, drawn from
+minigan's generators (``generator=`` a ``minigan.Generator`` or a NumPy one; None: the one
+``manual_seed`` seeds). The draws are made on the host and the result placed on the input's
+device. None has a gradient.
 
 multinomial without replacement uses the exponential race: each class i gets the key p_i / E_i
 with E_i ~ Exp(1), and the classes with the largest keys win, in order. That is sampling one
@@ -134,3 +135,17 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
                            else f"normal expects std >= 0.0, but found std {std:g}")
     z = _random_floats("standard_normal", tuple(shape), like.dtype, generator, "normal")
     return _placed((mean_values + std_values * z).astype(like.dtype, copy=False), like)
+
+
+def poisson(input: Tensor, generator: Any = None) -> Tensor:  # noqa: A002
+    """Poisson counts, one per element of ``input``, which holds the rates (non-negative floats):
+    k with probability rate^k e^(-rate) / k!, mean and variance the rate, in ``input``'s dtype.
+    No gradient flows through the draw (PyTorch's is zero)."""
+    rates = _host_floats("poisson", input)
+    if rates.dtype.kind != "f":
+        raise NotImplementedError(f"\"poisson_cpu\" not implemented for '{scalar_type_name(rates.dtype)}'")
+    if not bool(np.all(rates >= 0)):  # NaN fails it too
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    if not bool(np.all(rates < 1e16)):
+        raise RuntimeError("poisson: a rate of 1e16 or more (inf included) has no count minigan can draw")
+    return _placed(numpy_generator_of(generator).poisson(rates.astype(np.float64)).astype(input.dtype), input)
