@@ -21,10 +21,9 @@ ops = OpsOnFirstUse(globals())
 _NEVER = property(lambda self: False, doc="Always False: minigan has no tensors of this layout or device.")
 
 
-def _tensor_argument(method: str, value: Any, name: str = "other", position: int = 1) -> None:
-    if not hasattr(value, "requires_grad"):
-        raise TypeError(f"{method}(): argument '{name}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
+def _tensor_argument(method: str, other: Any) -> None:
+    if not hasattr(other, "requires_grad"):
+        raise TypeError(f"{method}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
 
 
 class TensorQueryMethods:
