@@ -106,6 +106,7 @@ from . import linalg_norms, order_statistics  # torch.linalg's norms; median, kt
 from . import counting, quantiles, reductions_more, running_extremes  # reductions and statistics with PyTorch's names
 from .scatter_reduce import ScatterReduce, scatter_add, scatter_reduce
 from .selection import index_fill, masked_select
+from . import indexed_writes, scatter_writes  # index_add, index_copy, index_put, masked_scatter, put...
 from .windows import unfold_windows  # Tensor.unfold (ops.unfold is F.unfold)
 from .search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
 from . import elementwise_more, elementwise_limits  # fmod, hypot, logaddexp, nan_to_num, fmax, isclose, addcmul...
