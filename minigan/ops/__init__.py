@@ -24,7 +24,9 @@ matrix_rank, lstsq), ``linalg_compositions`` (matrix_power, multi_dot, vecdot, d
 householder_product),
 ``linalg_norms``; ``order_statistics`` (median, kthvalue, mode); ``builders`` (meshgrid,
 broadcast_tensors, atleast_1d/2d/3d, block_diag, cartesian_prod, chain_matmul, kron: made of the others); ``scatter_reduce`` (scatter_add,
-scatter_reduce), ``selection`` (index_fill, masked_select), ``windows`` (Tensor.unfold), ``search`` (searchsorted,
+scatter_reduce), ``selection`` (index_fill, masked_select), ``indexed_writes`` (index_add, index_copy,
+index_reduce) and ``scatter_writes`` (index_put, put, masked_scatter, select/slice/diagonal_scatter,
+fill_diagonal_: made of the others), ``windows`` (Tensor.unfold), ``search`` (searchsorted,
 bucketize, histc, unique_consecutive, unravel_index: no gradient).
 """
 from .shape import (
