@@ -49,6 +49,10 @@ from .ops.builders import (
 )
 from .ops.scatter_reduce import scatter_add, scatter_reduce
 from .ops.selection import index_fill, masked_select
+from .ops.indexed_writes import index_add, index_copy, index_reduce
+from .ops.scatter_writes import (
+    diagonal_scatter, index_put, index_put_, masked_scatter, put, select_scatter, slice_scatter,
+)
 from .ops.search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
 from .ops.shape_stacks import column_stack, dsplit, dstack, hsplit, hstack, row_stack, tensor_split, vsplit, vstack
 from .ops.shape_more import (
@@ -146,8 +150,9 @@ __all__ = [
     "cummax", "cummin", "logcumsumexp", "msort", "nanquantile", "quantile", "argwhere", "bincount", "isin",
     "meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "block_diag",
     "cartesian_prod", "chain_matmul", "kron",
-    "scatter_add", "scatter_reduce", "index_fill", "masked_select", "searchsorted", "bucketize", "histc",
-    "unique_consecutive", "unravel_index",
+    "scatter_add", "scatter_reduce", "index_fill", "masked_select", "index_add", "index_copy", "index_reduce",
+    "index_put", "index_put_", "masked_scatter", "put", "select_scatter", "slice_scatter", "diagonal_scatter",
+    "searchsorted", "bucketize", "histc", "unique_consecutive", "unravel_index",
     "hstack", "vstack", "dstack", "column_stack", "row_stack", "tensor_split", "hsplit", "vsplit", "dsplit",
     "tile", "repeat_interleave", "broadcast_to", "unflatten", "ravel", "select", "narrow_copy", "rot90", "fliplr",
     "flipud", "diff", "take_along_dim", "take", "diagonal", "diag_embed", "diagflat",

@@ -12,6 +12,7 @@ from .arguments import DEFAULT_DTYPE, FLOAT_DTYPES, comparable, data_argument, d
 from .conversions import ConversionMethods
 from .elementwise_methods import ElementwiseMethods
 from .hooks import HookMethods
+from .indexed_write_methods import IndexedWriteMethods
 from .inplace import InPlaceMethods, fitted_number, shared_counter, version_of
 from .inplace_math import InPlaceMathMethods
 from .inplace_random import InPlaceRandomMethods
@@ -46,7 +47,8 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
 
 
 class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
-             PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods, ElementwiseMethods, TensorQueryMethods):
+             PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods, ElementwiseMethods, TensorQueryMethods,
+             IndexedWriteMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

@@ -21,6 +21,7 @@ from .distribution_cases import DISTRIBUTION_CASES
 from .continuous_distribution_cases import CONTINUOUS_CASES
 from .special_cases import SPECIAL_CASES
 from .indexing_cases import INDEXING_CASES
+from .indexed_write_cases import INDEXED_WRITE_CASES
 from .conv3d_cases import CONV3D_CASES
 from .volumetric_cases import VOLUMETRIC_CASES
 from .func_cases import FUNC_CASES
@@ -377,6 +378,7 @@ OP_CASES += DISTRIBUTION_CASES
 OP_CASES += CONTINUOUS_CASES  # Cauchy, StudentT, Gumbel, Weibull, Pareto... (continuous_distribution_cases.py)
 OP_CASES += SPECIAL_CASES
 OP_CASES += INDEXING_CASES
+OP_CASES += INDEXED_WRITE_CASES
 OP_CASES += CONV3D_CASES
 OP_CASES += VOLUMETRIC_CASES  # 5-D interpolation (minigan/gradcheck/volumetric_cases.py)
 OP_CASES += FUNC_CASES  # values that are themselves gradients, Jacobians, vmaps (minigan/gradcheck/func_cases.py)

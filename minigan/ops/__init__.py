@@ -24,7 +24,9 @@ matrix_rank, lstsq), ``linalg_compositions`` (matrix_power, multi_dot, vecdot, d
 householder_product),
 ``linalg_norms``; ``order_statistics`` (median, kthvalue, mode); ``builders`` (meshgrid,
 broadcast_tensors, atleast_1d/2d/3d, block_diag, cartesian_prod, chain_matmul, kron: made of the others); ``scatter_reduce`` (scatter_add,
-scatter_reduce), ``selection`` (index_fill, masked_select), ``windows`` (Tensor.unfold), ``search`` (searchsorted,
+scatter_reduce), ``selection`` (index_fill, masked_select), ``indexed_writes`` (index_add, index_copy,
+index_reduce) and ``scatter_writes`` (index_put, put, masked_scatter, select/slice/diagonal_scatter,
+fill_diagonal_: made of the others), ``windows`` (Tensor.unfold), ``search`` (searchsorted,
 bucketize, histc, unique_consecutive, unravel_index: no gradient).
 """
 from .shape import (
@@ -106,6 +108,7 @@ from . import linalg_norms, order_statistics  # torch.linalg's norms; median, kt
 from . import counting, quantiles, reductions_more, running_extremes  # reductions and statistics with PyTorch's names
 from .scatter_reduce import ScatterReduce, scatter_add, scatter_reduce
 from .selection import index_fill, masked_select
+from . import indexed_writes, scatter_writes  # index_add, index_copy, index_put, masked_scatter, put...
 from .windows import unfold_windows  # Tensor.unfold (ops.unfold is F.unfold)
 from .search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
 from . import elementwise_more, elementwise_limits  # fmod, hypot, logaddexp, nan_to_num, fmax, isclose, addcmul...
