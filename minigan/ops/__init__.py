@@ -108,6 +108,7 @@ from .scatter_reduce import ScatterReduce, scatter_add, scatter_reduce
 from .selection import index_fill, masked_select
 from .windows import unfold_windows  # Tensor.unfold (ops.unfold is F.unfold)
 from .search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
+from . import histograms, finite_differences  # torch.histogram; torch.gradient (made of the ops above)
 from . import elementwise_more, elementwise_limits  # fmod, hypot, logaddexp, nan_to_num, fmax, isclose, addcmul...
 from . import builders  # meshgrid, broadcast_tensors, block_diag, kron...: made of the ops above
 from . import shape_stacks, shape_more, shape_picks  # hstack, tensor_split, tile, rot90, diff, diagonal...: made of the ops above
