@@ -74,10 +74,23 @@ from .torch_api.functions import (
     tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_, arcsin_, arccos_, arctan_, arcsinh_, arccosh_,
     arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_,
 )
+from .ops.order_statistics import nanmedian
+from .ops.histograms import histogram
+from .ops.builders import combinations
+from .ops.finite_differences import gradient
+from .torch_api.windows_signal import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from .autograd.pytorch_methods import chunk, narrow, split
 from .ops.parts import unbind
 from . import nn, optim
 from .nn.distance import cdist
+from .nn_forms import (  # torch.* forms of torch.nn.functional's functions, with PyTorch's top-level arguments
+    adaptive_avg_pool1d, adaptive_max_pool1d, alpha_dropout, alpha_dropout_, avg_pool1d, batch_norm, bilinear,
+    binary_cross_entropy_with_logits, celu_, channel_shuffle, constant_pad_nd, cosine_embedding_loss,
+    cosine_similarity, ctc_loss, dropout_, embedding, feature_alpha_dropout, feature_alpha_dropout_, feature_dropout,
+    feature_dropout_, group_norm, hinge_embedding_loss, instance_norm, kl_div, layer_norm, margin_ranking_loss,
+    max_pool1d, pairwise_distance, pdist, pixel_shuffle, pixel_unshuffle, poisson_nll_loss, rms_norm, rrelu, rrelu_,
+    selu_, threshold_, triplet_margin_loss,
+)
 from .torch_api.serialization import load, save
 from . import cuda, data
 from . import linalg  # torch.linalg
@@ -175,6 +188,15 @@ __all__ = [
     "view_copy",
     "conv1d", "conv_transpose1d",
     "conv3d", "conv_transpose3d", "max_pool3d",
+    "batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm", "embedding", "bilinear", "pixel_shuffle",
+    "pixel_unshuffle", "channel_shuffle", "constant_pad_nd", "cosine_similarity", "pairwise_distance", "pdist",
+    "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "poisson_nll_loss", "triplet_margin_loss",
+    "cosine_embedding_loss", "binary_cross_entropy_with_logits", "ctc_loss", "avg_pool1d", "max_pool1d",
+    "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "alpha_dropout_", "feature_alpha_dropout",
+    "feature_alpha_dropout_", "dropout_", "feature_dropout", "feature_dropout_", "rrelu", "rrelu_", "threshold_",
+    "celu_", "selu_",
+    "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
+    "histogram", "nanmedian", "combinations", "gradient",
     "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",

@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"ops"},
     {"nn"},
     {"optim", "replay"},
-    {"data", "utils", "viz", "functional", "linalg", "special", "distributions", "profiler", "func"},
+    {"data", "utils", "viz", "functional", "linalg", "special", "distributions", "profiler", "func", "nn_forms"},
     {"gan", "metrics", "gradcheck", "vision"},
     {"__init__"},
     {"cli"},

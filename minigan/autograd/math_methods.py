@@ -222,6 +222,9 @@ class MathMethods:
     def median(self, dim: Any = None, keepdim: bool = False) -> Any:
         return ops.order_statistics.median(self, dim, keepdim)
 
+    def nanmedian(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return ops.order_statistics.nanmedian(self, dim, keepdim)
+
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
         return ops.order_statistics.kthvalue(self, k, dim, keepdim)
 

@@ -178,6 +178,10 @@ class PyTorchMethods(TensorTypeMethods):
     def histc(self, bins: int = 100, min: Any = 0, max: Any = 0) -> Any:  # noqa: A002
         return ops.histc(self, bins, min, max)
 
+    def histogram(self, bins: Any = 100, *, range: Any = None, weight: Any = None,  # noqa: A002
+                  density: bool = False) -> Any:
+        return ops.histograms.histogram(self, bins, range=range, weight=weight, density=density)
+
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: Any = None) -> Any:
         return ops.unique_consecutive(self, return_inverse, return_counts, dim)
 

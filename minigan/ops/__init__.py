@@ -111,6 +111,7 @@ from .selection import index_fill, masked_select
 from . import indexed_writes, scatter_writes  # index_add, index_copy, index_put, masked_scatter, put...
 from .windows import unfold_windows  # Tensor.unfold (ops.unfold is F.unfold)
 from .search import bucketize, histc, searchsorted, unique_consecutive, unravel_index
+from . import histograms, finite_differences  # torch.histogram; torch.gradient (made of the ops above)
 from . import elementwise_more, elementwise_limits  # fmod, hypot, logaddexp, nan_to_num, fmax, isclose, addcmul...
 from . import builders  # meshgrid, broadcast_tensors, block_diag, kron...: made of the ops above
 from . import shape_stacks, shape_more, shape_picks  # hstack, tensor_split, tile, rot90, diff, diagonal...: made of the ops above

@@ -1,6 +1,6 @@
 """PyTorch's functions that build one tensor, or several, out of others: ``meshgrid``,
 ``broadcast_tensors``, ``broadcast_shapes``, ``atleast_1d``/``atleast_2d``/``atleast_3d``,
-``block_diag``, ``cartesian_prod``, ``chain_matmul`` and ``kron``.
+``block_diag``, ``cartesian_prod``, ``combinations``, ``chain_matmul`` and ``kron``.
 
 None is a new op: each is reshapes, expansions, padding, joins and products of the ops below it,
 so the gradients (and second derivatives) are theirs. The expansions are views, as PyTorch's:
@@ -9,6 +9,7 @@ so the gradients (and second derivatives) are theirs. The expansions are views, 
 from __future__ import annotations
 
 import builtins
+import itertools
 import numbers
 import warnings
 from typing import Any
@@ -152,6 +153,27 @@ def cartesian_prod(*tensors: Any) -> Tensor:
         return tensors[0]
     _joinable(tensors)
     return stack([grid.reshape(-1) for grid in meshgrid(*tensors, indexing="ij")], dim=1)
+
+
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:  # noqa: A002
+    """The length-``r`` combinations of a 1-D tensor's elements, as the rows of a (count, r) tensor in
+    ``itertools.combinations`` order (``with_replacement``: ``itertools.combinations_with_replacement``);
+    r = 0 gives an empty 1-D tensor that requires no grad, as PyTorch's. Picked with ``index_select``,
+    so the gradient of each element is the sum of its copies' gradients."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"combinations(): argument 'input' (position 1) must be Tensor, not {_kind(input)}")
+    if isinstance(r, builtins.bool) or not isinstance(r, numbers.Integral):
+        raise TypeError(f"combinations(): argument 'r' (position 2) must be int, not {type(r).__name__}")
+    if input.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return input.detach().narrow(0, 0, 0)  # empty, and outside the graph, as PyTorch's
+    choose = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    rows = np.array(list(choose(range(input.shape[0]), builtins.int(r))), dtype=np.int64).reshape(-1, r)
+    picks = Tensor._make(rows.reshape(-1), False, None).to(input.device)
+    return input.index_select(0, picks).reshape(rows.shape[0], builtins.int(r))
 
 
 # ====================================================================== ranks

@@ -1,7 +1,8 @@
 """``median``, ``kthvalue`` and ``mode`` as PyTorch's. The position is found on the raw array (a
 stable sort, NaN last: minigan/ops/sorting.py's order); the value is read there with ``gather``, so
 the gradient goes to the element picked. Of an even count the median is the lower middle value,
-as PyTorch's; a NaN in a row makes that row's median NaN (and its index the NaN's)."""
+as PyTorch's; a NaN in a row makes that row's median NaN (and its index the NaN's). ``nanmedian``
+leaves the NaNs out (a row of NaNs only gives NaN)."""
 from __future__ import annotations
 
 import builtins
@@ -18,6 +19,7 @@ from .sorting import _order
 
 #: As ``torch.return_types.median``, ``kthvalue`` and ``mode``: ``.values``, ``.indices``.
 MedianResult = namedtuple("median", ["values", "indices"])
+NanmedianResult = namedtuple("nanmedian", ["values", "indices"])
 KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
 ModeResult = namedtuple("mode", ["values", "indices"])
 
@@ -69,6 +71,37 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noq
     n = rows.shape[axis]
     at = np.where(nans > 0, n - nans, (n - 1) // 2)  # the first NaN, or the lower middle
     return _pick(input, rows, axis, _positions(backend, rows.shape, axis, at), builtins.bool(keepdim), MedianResult)
+
+
+def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
+    """``nanmedian(t)``: the lower middle value of the elements that are not NaN (NaN if all are, or
+    when empty); ``nanmedian(t, dim)``: (values, indices) along ``dim``, as ``median`` without the NaNs.
+    Without ``dim`` the gradient is shared evenly by the elements equal to the result, as PyTorch's;
+    along ``dim`` it goes to the element picked."""
+    input = input if isinstance(input, Tensor) else as_tensor(input)  # noqa: A001
+    if dim is None:
+        flat = input.reshape(-1)
+        if input.numel() == 0:  # NaN, in the graph where the input is (as PyTorch's)
+            nan = Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
+            return flat.sum() + nan if input.requires_grad and input.dtype.kind == "f" else nan
+        value = nanmedian(flat, 0).values
+        backend = backend_of(flat.array)
+        if value.dtype.kind != "f" or not (input.requires_grad and bool(value.array == value.array)):
+            return value
+        # the same value, its gradient shared by every element equal to it (value + 0, exactly)
+        ties = Tensor._make(backend.asarray(np.flatnonzero(backend.to_numpy(flat.array) == backend.to_numpy(
+            value.array))), False, None)
+        tied = flat.index_select(0, ties)
+        return value.detach() + (tied - tied.detach()).mean()
+    input, rows, axis = _as_rows(input, dim)  # noqa: A001
+    backend = backend_of(rows.array)
+    if rows.shape[axis] == 0:
+        raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
+    nans = backend.to_numpy(backend.xp.sum(backend.xp.astype(rows.array != rows.array, backend.xp.int64), axis=axis,
+                                           keepdims=True))
+    at = np.maximum((rows.shape[axis] - nans - 1) // 2, 0)  # the lower middle of the numbers (sorted first)
+    return _pick(input, rows, axis, _positions(backend, rows.shape, axis, at), builtins.bool(keepdim),
+                 NanmedianResult)
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:  # noqa: A002
