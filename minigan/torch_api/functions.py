@@ -241,3 +241,18 @@ sin_, cos_, exp_, log_, sqrt_, abs_, neg_, sigmoid_, tanh_, relu_, floor_, ceil_
 def round_(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A002
     """``input.round_(decimals=...)``: input rounded in place, halves to even."""
     return _tensor(input, "round_").round_(decimals=decimals)
+
+
+def addmv_(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
+    """``input.addmv_(mat, vec)``: input becomes beta * input + alpha * (mat @ vec), in place."""
+    return _tensor(input, "addmv_").addmv_(mat, vec, beta=beta, alpha=alpha)
+
+
+def gcd_(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """``input.gcd_(other)``: input becomes gcd(input, other), in place."""
+    return _tensor(input, "gcd_").gcd_(other)
+
+
+def lcm_(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """``input.lcm_(other)``: input becomes lcm(input, other), in place."""
+    return _tensor(input, "lcm_").lcm_(other)
