@@ -143,9 +143,10 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
         raise RuntimeError("N must be non-negative.")
     if x.dtype.kind != "f":
         x = cast(x, np.int64)
+    xp, array = backend_of(x.array).xp, x.array
     if N == 0:
-        return _constant(backend_of(x.array).xp.zeros((x.shape[0], 0), dtype=x.array.dtype))
-    columns = [_constant(backend_of(x.array).xp.ones(x.shape, dtype=x.array.dtype))]
+        return _constant(xp.zeros((x.shape[0], 0), dtype=array.dtype, device=array.device))
+    columns = [_constant(xp.ones(x.shape, dtype=array.dtype, device=array.device))]
     while len(columns) < N:
         columns.append(x if len(columns) == 1 else columns[-1] * x)
     return stack(columns if increasing else columns[::-1], 1)
