@@ -104,8 +104,11 @@ def test_addr_promotes_dtypes_reads_bools_logically_and_ignores_input_for_beta_z
     b = minigan.tensor
     out = minigan.addr(b([[True, False], [False, False]]), b([True, False]), b([False, True]))
     np.testing.assert_array_equal(out.numpy(), [[True, True], [False, False]])
+    out = minigan.addr(b([[True, False], [False, False]]), b([True, False]), b([True, True]), alpha=False)
+    np.testing.assert_array_equal(out.numpy(), [[True, False], [False, False]])
     out = minigan.addr(f64([[math.nan]]), f64([2.0]), f64([3.0]), beta=0)
     np.testing.assert_array_equal(values(out), [[6.0]])
+    assert minigan.addr(i64([[1]]), f32([2.0]), i64([3]), beta=0).dtype == minigan.float32  # input still promotes
 
 
 def test_addr_refuses_what_pytorch_refuses():
@@ -253,6 +256,7 @@ def test_pinverse_zeroes_the_singular_values_below_rcond():
     with pytest.raises(RuntimeError, match=r"linalg.pinv\(Float\{\[3\]\}\)"):
         minigan.pinverse(f32(VEC))
     assert gradcheck(minigan.pinverse, [drawn(3, 5)]).ok
+    assert minigan.pinverse(f32(np.ones((0, 2)))).shape == (2, 0)  # an empty matrix has an empty pseudo-inverse
 
 
 def test_cholesky_and_qr_are_removed_as_in_pytorch():
@@ -275,6 +279,7 @@ def test_cholesky_inverse_inverts_l_l_transposed_from_the_factor():
     np.testing.assert_allclose(values(minigan.cholesky_inverse(f64(full))), inverse)
     batch = minigan.cholesky_inverse(f64(np.stack([lower, 2 * lower])))
     np.testing.assert_allclose(values(batch), np.stack([inverse, inverse / 4]))
+    assert minigan.cholesky_inverse(f32(np.ones((0, 0)))).shape == (0, 0)
 
 
 def test_cholesky_inverse_gradient_is_that_of_the_inverse_of_l_l_transposed_for_every_element():

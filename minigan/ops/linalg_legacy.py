@@ -78,8 +78,8 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803 - 
     if L.dtype.kind != "f":
         raise not_implemented_for("cholesky_inverse_out", L)
     L = matrices(name, L, square=True)
-    diagonal = to_numpy(L.array).diagonal(axis1=-2, axis2=-1).reshape(-1, L.shape[-1])
-    for batch, row in enumerate(diagonal):
+    diagonal = to_numpy(L.array).diagonal(axis1=-2, axis2=-1)
+    for batch, row in enumerate(diagonal.reshape(-1, L.shape[-1]) if diagonal.size else ()):
         zeros = np.flatnonzero(row == 0)
         if zeros.size:
             where_ = f"(Batch element {batch}): " if L.ndim > 2 else ""

@@ -14,8 +14,9 @@ import numpy as np
 
 from ..autograd import Tensor
 from ..autograd.legacy import scalar_type_name
+from ..torch_api.dtypes import result_type
 from .arithmetic import matmul
-from .discrete import logical_and, logical_or
+from .discrete import logical_and, logical_not, logical_or
 from .elementwise import cast
 from .matrix_products import _scaled_sum, _tensor, dot
 from .operands import ShapeError
@@ -57,7 +58,7 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
     kinds = {t.dtype.kind for t in (input, vec1, vec2)}
     if kinds == {"b"}:  # beta * input + alpha * v1 v2^T, read with or and and
         product = logical_and(vec1.unsqueeze(1), vec2.unsqueeze(0))
-        product = product if alpha else logical_and(product, False)
+        product = product if alpha else logical_and(product, logical_not(product))
         return logical_or(product, input.expand(*shape)) if beta else product
     if kinds <= set("biu"):
         for name, s in (("beta", beta), ("alpha", alpha)):
@@ -66,7 +67,7 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
     product = outer(vec1, vec2)
     scaled = product if alpha == 1 else product * alpha
     if beta == 0:  # input's dtype still takes part in the promotion
-        dtype = np.result_type(scaled.dtype, input.dtype)
+        dtype = result_type(scaled, input)
         return scaled if scaled.dtype == dtype else cast(scaled, dtype)
     return scaled + (input if beta == 1 else input * beta)
 
