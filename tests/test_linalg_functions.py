@@ -125,6 +125,19 @@ def test_addr_gradients():
     assert gradcheck(lambda x, u, v: minigan.addr(x, u, v), [drawn(1, 4), drawn(3), drawn(4)]).ok
 
 
+@pytest.mark.parametrize("call, message", [
+    (lambda: minigan.addmv([1.0, 1.0], f32(MAT), f32(VEC)), r"addmv\(\): argument 'input' \(position 1\) must be Tensor, not list"),
+    (lambda: minigan.addr(f32(MAT), f32([1.0, 1.0]), VEC), r"addr\(\): argument 'vec2' \(position 3\) must be Tensor"),
+    (lambda: minigan.vdot(f32(VEC), VEC), r"vdot\(\): argument 'other' \(position 2\) must be Tensor, not list"),
+    (lambda: minigan.pinverse(MAT), r"pinverse\(\): argument 'input' \(position 1\) must be Tensor, not list"),
+    (lambda: minigan.vander([1.0, 2.0]), r"vander\(\): argument 'x' \(position 1\) must be Tensor, not list"),
+    (lambda: minigan.cholesky_inverse(MAT), r"cholesky_inverse\(\): argument 'input' \(position 1\) must be Tensor"),
+])
+def test_the_functions_take_tensors_only(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
 def test_ger_is_outer_and_vdot_is_dot():
     np.testing.assert_allclose(values(minigan.ger(f64([1.0, 2.0]), f64([3.0, 4.0, 5.0]))),
                                [[3.0, 4.0, 5.0], [6.0, 8.0, 10.0]])

@@ -21,7 +21,7 @@ from .elementwise import cast, where
 from .linalg import LinAlgError, inv, matrices
 from .linalg_compositions import matrix_power as _matrix_power
 from .linalg_norms import matrix_norm, vector_norm
-from .matrix_products import _tensor
+from .elementwise_more import tensors_only
 from .operands import _constant, not_implemented_for
 from .pinv import pinv
 from .reorder import tril, triu
@@ -32,10 +32,11 @@ _REMOVED = "This function was deprecated since version 1.9 and is now removed. "
 
 def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
     """input^n for square matrices (batched): torch.linalg.matrix_power. Integer matrices take n >= 0."""
-    A = _tensor("matrix_power", "input", input)
+    tensors_only("matrix_power", input=input)
+    A = input
     if isinstance(n, builtins.bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
-    if isinstance(n, numbers.Integral) and n < 0 and A.ndim >= 2 and A.shape[-1] == A.shape[-2] and A.dtype.kind != "f":
+    if n < 0 and A.ndim >= 2 and A.shape[-1] == A.shape[-2] and A.dtype.kind != "f":
         raise RuntimeError(f"linalg.inv: Expected a floating point or complex tensor as input. Got "
                            f"{scalar_type_name(A.dtype)}")
     return _matrix_power(A, n)
@@ -44,7 +45,8 @@ def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
     """The pseudo-inverse of each matrix, singular values below rcond times the largest taken as 0
     (torch.linalg.pinv with rtol=rcond)."""
-    A = _tensor("pinverse", "input", input)
+    tensors_only("pinverse", input=input)
+    A = input
     if A.ndim < 2 or A.dtype.kind != "f":
         raise RuntimeError(f"linalg.pinv({scalar_type_name(A.dtype)}{{{list(A.shape)}}}): expected a tensor with 2 or "
                            "more dimensions of float, double, cfloat or cdouble types")
@@ -74,7 +76,7 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803 - 
     L's triangle is read. Its gradient is PyTorch's for a triangular L: that of (L L^T)^-1 with
     respect to every element of L. A zero on the diagonal raises PyTorch's LinAlgError."""
     name = "cholesky_inverse"
-    L = _tensor(name, "input", L)
+    tensors_only(name, input=L)
     if L.dtype.kind != "f":
         raise not_implemented_for("cholesky_inverse_out", L)
     L = matrices(name, L, square=True)
@@ -98,14 +100,16 @@ def nuclear_norm(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tenso
     when None): linalg.matrix_norm(input, 'nuc', dim, keepdim). ``nuclear_norm(x, True)`` is keepdim."""
     if isinstance(dim, builtins.bool):
         dim, keepdim = None, dim
-    x = _tensor("nuclear_norm", "input", input)
+    tensors_only("nuclear_norm", input=input)
+    x = input
     return matrix_norm(x, "nuc", dim=(-2, -1) if dim is None else dim, keepdim=keepdim)
 
 
 def frobenius_norm(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  # noqa: A002
     """The 2-norm of the elements over ``dim`` (one or two dimensions): linalg.vector_norm(input, 2,
     dim, keepdim); float tensors only, as PyTorch's."""
-    x = _tensor("frobenius_norm", "input", input)
+    tensors_only("frobenius_norm", input=input)
+    x = input
     dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
     if len(dims) > 2:
         raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions instead.")
@@ -118,7 +122,8 @@ def frobenius_norm(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  #
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
     """Each slice input.select(dim, i) whose p-norm exceeds maxnorm scaled to norm maxnorm (by
     maxnorm / (norm + 1e-7), as PyTorch's); the others kept. The gradient flows through the norm too."""
-    x = _tensor("renorm", "input", input)
+    tensors_only("renorm", input=input)
+    x = input
     if x.ndim < 2:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {x.ndim} dimensions")
     if not p > 0:
@@ -135,7 +140,8 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     """The Vandermonde matrix of a 1-D tensor, torch.vander's way (NumPy's): column j is x^(N-1-j),
     or x^j with ``increasing=True``; N defaults to len(x). Integer and bool tensors give int64.
     (torch.linalg.vander is always increasing and takes batches.)"""
-    x = _tensor("vander", "x", x)
+    tensors_only("vander", x=x)
+    x = x
     if x.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
     N = x.shape[0] if N is None else N

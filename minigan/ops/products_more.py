@@ -18,7 +18,8 @@ from ..torch_api.dtypes import result_type
 from .arithmetic import matmul
 from .discrete import logical_and, logical_not, logical_or
 from .elementwise import cast
-from .matrix_products import _scaled_sum, _tensor, dot
+from .elementwise_more import tensors_only
+from .matrix_products import _scaled_sum, dot
 from .operands import ShapeError
 from .reorder import outer
 from .shape import transpose
@@ -31,7 +32,7 @@ def _is_float_number(value: Any) -> bool:
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
     """beta * input + alpha * (mat @ vec) for an (n, m) matrix and an m-vector; input (a number-like
     0-D tensor or a vector of size 1 or n) is broadcast to n. All three have one dtype, as PyTorch's."""
-    input, mat, vec = (_tensor("addmv", n, x) for n, x in (("input", input), ("mat", mat), ("vec", vec)))  # noqa: A001
+    tensors_only("addmv", input=input, mat=mat, vec=vec)
     if input.ndim > 1 or mat.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
     n, m = mat.shape
@@ -49,7 +50,7 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
     """beta * input + alpha * outer(vec1, vec2), input broadcast to (len(vec1), len(vec2)); the dtypes
     promote, as PyTorch's. Integer tensors refuse a float beta or alpha; bool tensors read + as or
     and * as and."""
-    input, vec1, vec2 = (_tensor("addr", n, x) for n, x in (("input", input), ("vec1", vec1), ("vec2", vec2)))  # noqa: A001
+    tensors_only("addr", input=input, vec1=vec1, vec2=vec2)
     for name, v in (("vec1", vec1), ("vec2", vec2)):
         if v.ndim != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
@@ -74,13 +75,15 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any
 
 def ger(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
     """The outer product of two 1-D tensors, PyTorch's older name of ``outer``."""
-    return outer(_tensor("ger", "input", input), _tensor("ger", "vec2", vec2))
+    tensors_only("ger", input=input, vec2=vec2)
+    return outer(input, vec2)
 
 
 def vdot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The dot product of two 1-D tensors of one size and dtype (conj(input) . other, and a real
     tensor is its own conjugate)."""
-    return dot(_tensor("vdot", "input", input), _tensor("vdot", "other", other))
+    tensors_only("vdot", input=input, other=other)
+    return dot(input, other)
 
 
 def _matrix_view(name: str, x: Tensor, deprecation: str) -> Tensor:
@@ -97,7 +100,8 @@ def _matrix_view(name: str, x: Tensor, deprecation: str) -> Tensor:
 
 def adjoint(input: Tensor) -> Tensor:  # noqa: A002
     """The conjugate transpose of the last two dimensions, a view; a real tensor's is its transpose."""
-    return _matrix_view("adjoint()", _tensor("adjoint", "input", input), "adjoint()")
+    tensors_only("adjoint", input=input)
+    return _matrix_view("adjoint()", input, "adjoint()")
 
 
 def matrix_transpose(x: Tensor, name: str = "mT") -> Tensor:
