@@ -35,6 +35,12 @@ from .ops.svd import svd_uv as svd  # torch.svd: (U, S, V), some=True
 from .ops.triangular import cholesky_solve
 from .ops.lu import lu_deprecated as lu, lu_solve_deprecated as lu_solve, lu_unpack  # torch.lu, lu_solve: deprecated
 from .ops.matrix_exp import matrix_exp
+from .ops.products_more import addmv, addr, adjoint, ger, vdot
+from .ops.linalg_legacy import (
+    cholesky, cholesky_inverse, frobenius_norm, matrix_power, nuclear_norm, pinverse, qr, renorm, vander,
+)
+from .ops.integration import cumulative_trapezoid, trapezoid, trapz
+from .ops.float_bits import frexp, gcd, isneginf, isposinf, isreal, lcm, nextafter
 from .ops.lowrank import pca_lowrank, svd_lowrank
 from .ops.order_statistics import kthvalue, median, mode
 from .ops.reductions_more import (  # minigan.trace stays the autograd tracer: Tensor.trace() is the matrix trace
@@ -72,7 +78,7 @@ from .torch_api.functions import (
     detach, t,
     abs_, ceil_, cos_, exp_, floor_, log_, neg_, reciprocal_, relu_, round_, sigmoid_, sin_, sqrt_, tanh_, trunc_,
     tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_, arcsin_, arccos_, arctan_, arcsinh_, arccosh_,
-    arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_,
+    arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_, addmv_, gcd_, lcm_,
 )
 from .ops.order_statistics import nanmedian
 from .ops.histograms import histogram
@@ -159,6 +165,9 @@ __all__ = [
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp", "lu", "lu_solve",
     "svd_lowrank", "pca_lowrank",
+    "addmv", "addmv_", "addr", "adjoint", "ger", "vdot", "cholesky", "cholesky_inverse", "frobenius_norm", "matrix_power",
+    "nuclear_norm", "pinverse", "qr", "renorm", "vander", "cumulative_trapezoid", "trapezoid", "trapz", "frexp", "gcd",
+    "gcd_", "isneginf", "isposinf", "isreal", "lcm", "lcm_", "nextafter",
     "aminmax", "corrcoef", "count_nonzero", "cov", "dist", "inner", "nanmean", "nansum", "std_mean", "var_mean",
     "cummax", "cummin", "logcumsumexp", "msort", "nanquantile", "quantile", "argwhere", "bincount", "isin",
     "meshgrid", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d", "block_diag",

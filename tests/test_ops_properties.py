@@ -20,6 +20,7 @@ from minigan.ops.convolution3d import FoldPatches3d, Patches3d
 from minigan.ops.ctc import CtcLoss
 from minigan.ops.elementwise_limits import Fmax, Fmin, fmax, fmin
 from minigan.ops.elementwise_more import Copysign, Fmod, Hypot, copysign, fmod, hypot
+from minigan.ops.float_bits import Nextafter, nextafter
 from minigan.ops.incomplete_gamma import Gammainc, Gammaincc
 from minigan.distributions.standard_gamma import GammaQuantileStep
 from minigan.ops.windows import Windows
@@ -230,6 +231,8 @@ _binary(Copysign, copysign, np.copysign, lambda data, s: [off_zero(values(data, 
 _binary(Fmod, fmod, np.fmod,  # divisors +-1, +-2 and dividends k + 1/4: a / b stays 1/8 off the integers, where trunc jumps
         lambda data, s: [half_integers(data, s[0], 0.25),
                          data.draw(hnp.arrays(np.float64, s[1], elements=st.sampled_from([-2.0, -1.0, 1.0, 2.0])))])
+_binary(Nextafter, nextafter, np.nextafter,  # no ties: the step's direction holds within gradcheck's eps
+        lambda data, s: [half_integers(data, s[0], 0.25), half_integers(data, s[1], -0.25)])
 
 
 @prop(ops.Where)

@@ -16,6 +16,7 @@ from .indexed_write_methods import IndexedWriteMethods
 from .inplace import InPlaceMethods, fitted_number, shared_counter, version_of
 from .inplace_math import InPlaceMathMethods
 from .inplace_random import InPlaceRandomMethods
+from .linalg_methods import LinalgMethods
 from .math_methods import MathMethods
 from .ops_on_first_use import OpsOnFirstUse
 from .pytorch_methods import PyTorchMethods
@@ -48,7 +49,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
 
 class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
              PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods, ElementwiseMethods, TensorQueryMethods,
-             IndexedWriteMethods):
+             IndexedWriteMethods, LinalgMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

@@ -1,5 +1,5 @@
 """Gradcheck cases for PyTorch's other elementwise math (minigan/ops/elementwise_more.py and
-elementwise_limits.py): the Functions fmod, hypot, copysign, fmax and fmin, and the composed forms
+elementwise_limits.py, float_bits.py): the Functions fmod, hypot, copysign, fmax, fmin and nextafter, and the composed forms
 (logaddexp, logaddexp2, ldexp, float_power, nan_to_num, the one-sided clamps, addcmul, addcdiv,
 rad2deg), first and second order. Inputs are kept off the kinks: fmod's quotient away from
 integers (where trunc jumps), hypot and copysign away from 0, fmax and fmin without ties.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops import elementwise_limits as limits, elementwise_more as more
+from ..ops import elementwise_limits as limits, elementwise_more as more, float_bits
 from .opcase import OpCase, apart, off_zero, positive
 
 
@@ -44,4 +44,6 @@ ELEMENTWISE_CASES: list[OpCase] = [
     OpCase("addcdiv", lambda x, t1, t2: limits.addcdiv(x, t1, t2, value=-2.0), [((3, 4), (3, 1), (3, 4))],
            prepare=_divisor_off_zero),
     OpCase("rad2deg", lambda x: more.deg2rad(more.rad2deg(x) * x), [((3, 4),)]),
+    # nextafter's step stays on one side: x and the direction apart, so x +- eps do not cross it
+    OpCase("nextafter", lambda x, y: float_bits.nextafter(x, y) * x, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),
 ]

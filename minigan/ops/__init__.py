@@ -27,7 +27,10 @@ broadcast_tensors, atleast_1d/2d/3d, block_diag, cartesian_prod, chain_matmul, k
 scatter_reduce), ``selection`` (index_fill, masked_select), ``indexed_writes`` (index_add, index_copy,
 index_reduce) and ``scatter_writes`` (index_put, put, masked_scatter, select/slice/diagonal_scatter,
 fill_diagonal_: made of the others), ``windows`` (Tensor.unfold), ``search`` (searchsorted,
-bucketize, histc, unique_consecutive, unravel_index: no gradient).
+bucketize, histc, unique_consecutive, unravel_index: no gradient); ``products_more`` (addmv, addr,
+ger, vdot, adjoint), ``linalg_legacy`` (matrix_power, pinverse, cholesky_inverse, nuclear_norm,
+frobenius_norm, renorm, vander), ``integration`` (trapezoid, cumulative_trapezoid), ``float_bits``
+(frexp, nextafter, gcd, lcm, isposinf, isneginf, isreal).
 """
 from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,
@@ -115,3 +118,5 @@ from . import histograms, finite_differences  # torch.histogram; torch.gradient 
 from . import elementwise_more, elementwise_limits  # fmod, hypot, logaddexp, nan_to_num, fmax, isclose, addcmul...
 from . import builders  # meshgrid, broadcast_tensors, block_diag, kron...: made of the ops above
 from . import shape_stacks, shape_more, shape_picks  # hstack, tensor_split, tile, rot90, diff, diagonal...: made of the ops above
+from . import products_more, linalg_legacy, integration, float_bits  # addmv, addr, pinverse, renorm, trapezoid, gcd, frexp...
+from .float_bits import Nextafter

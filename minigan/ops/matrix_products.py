@@ -7,7 +7,9 @@ from typing import Any
 
 from ..autograd import Tensor
 from ..autograd.legacy import scalar_type_name
+from ..backends import backend_of
 from .arithmetic import matmul
+from .elementwise import where
 from .operands import ShapeError
 
 
@@ -52,15 +54,18 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
 
 def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
     """beta * input + alpha * product, broadcast to the product's shape; beta = 0 ignores input
-    (NaN and inf in it do not reach the result), as PyTorch's."""
+    (NaN and inf in it do not reach the result, and its gradient is 0), as PyTorch's. Integer tensors
+    read a float beta or alpha in their dtype (truncated), as PyTorch's."""
+    if product.dtype.kind in "iu":
+        beta, alpha = int(beta), int(alpha)
     scaled = product if alpha == 1 else product * alpha
+    input.expand(*product.shape)  # PyTorch's error when input does not broadcast to the product
     if beta == 0:
-        return scaled
-    try:
-        input.expand(*product.shape)
-    except (ValueError, RuntimeError):
-        raise RuntimeError(f"The expanded size of the tensor {tuple(input.shape)} does not match the product's "
-                           f"size {tuple(product.shape)}") from None
+        if not input.requires_grad:
+            return scaled
+        xp = backend_of(product.array).xp
+        nowhere = xp.zeros(product.shape, dtype=xp.bool, device=product.array.device)
+        return scaled + where(nowhere, input, 0)  # 0, with a zero gradient for input
     return scaled + (input if beta == 1 else input * beta)
 
 

@@ -26,6 +26,8 @@ LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "sing
 
 def _kept(xp: Any, magnitudes: Any, atol: Any, rtol: Any) -> Any:
     """Which singular values (or |eigenvalues|) count: those above max(atol, rtol * the largest)."""
+    if magnitudes.shape[-1] == 0:  # an empty matrix has none (and max has no identity to start from)
+        return magnitudes > 0
     largest = xp.max(magnitudes, axis=-1, keepdims=True)
     return (magnitudes > atol) & (magnitudes > rtol * largest)
 

@@ -255,10 +255,10 @@ def _method_form(name: str) -> Callable[..., Any]:
 
 # In-place forms with arguments, PyTorch's function spellings of the methods.
 (clamp_, clamp_min_, clamp_max_, clip_, deg2rad_, rad2deg_, exp2_, fix_, i0_, ldexp_, logit_, nan_to_num_, negative_,
- sinc_, xlogy_, fill_, zero_) = (
+ sinc_, xlogy_, fill_, zero_, addmv_, gcd_, lcm_) = (
     _method_form(name) for name in ("clamp_", "clamp_min_", "clamp_max_", "clip_", "deg2rad_", "rad2deg_", "exp2_",
                                     "fix_", "i0_", "ldexp_", "logit_", "nan_to_num_", "negative_", "sinc_", "xlogy_",
-                                    "fill_", "zero_"))
+                                    "fill_", "zero_", "addmv_", "gcd_", "lcm_"))
 # Questions and the complex-number forms of real tensors (minigan/autograd/tensor_queries.py), and
 # the other split forms.
 (is_same_size, is_signed, is_conj, is_neg, conj, conj_physical, resolve_conj, resolve_neg, split_with_sizes,
