@@ -37,7 +37,7 @@ from .ops.lu import lu_deprecated as lu, lu_solve_deprecated as lu_solve, lu_unp
 from .ops.matrix_exp import matrix_exp
 from .ops.products_more import addmv, addr, adjoint, ger, vdot
 from .ops.linalg_legacy import (
-    cholesky, cholesky_inverse, frobenius_norm, matrix_power, nuclear_norm, pinverse, qr, renorm, vander,
+    cholesky_inverse, frobenius_norm, matrix_power, nuclear_norm, pinverse, renorm, vander,
 )
 from .ops.integration import cumulative_trapezoid, trapezoid, trapz
 from .ops.float_bits import frexp, gcd, isneginf, isposinf, isreal, lcm, nextafter
@@ -165,8 +165,8 @@ __all__ = [
     "einsum", "tensordot", "dot", "mv", "addmm", "baddbmm", "addbmm", "inverse", "det", "logdet", "slogdet", "svd",
     "median", "kthvalue", "mode", "linalg", "cholesky_solve", "lu_unpack", "matrix_exp", "lu", "lu_solve",
     "svd_lowrank", "pca_lowrank",
-    "addmv", "addmv_", "addr", "adjoint", "ger", "vdot", "cholesky", "cholesky_inverse", "frobenius_norm", "matrix_power",
-    "nuclear_norm", "pinverse", "qr", "renorm", "vander", "cumulative_trapezoid", "trapezoid", "trapz", "frexp", "gcd",
+    "addmv", "addmv_", "addr", "adjoint", "ger", "vdot", "cholesky_inverse", "frobenius_norm", "matrix_power",
+    "nuclear_norm", "pinverse", "renorm", "vander", "cumulative_trapezoid", "trapezoid", "trapz", "frexp", "gcd",
     "gcd_", "isneginf", "isposinf", "isreal", "lcm", "lcm_", "nextafter",
     "aminmax", "corrcoef", "count_nonzero", "cov", "dist", "inner", "nanmean", "nansum", "std_mean", "var_mean",
     "cummax", "cummin", "logcumsumexp", "msort", "nanquantile", "quantile", "argwhere", "bincount", "isin",

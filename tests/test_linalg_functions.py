@@ -1,6 +1,6 @@
 """PyTorch's further products (addmv, addr, ger, vdot, the in-place addmm_ family), transposes
 (adjoint, mT, mH, H), old linear-algebra names (matrix_power, pinverse, cholesky_inverse, nuclear_norm,
-frobenius_norm, renorm, vander; cholesky and qr, which PyTorch 2.14.1 has removed), the trapezoid rule,
+frobenius_norm, renorm, vander; the ones PyTorch has removed), the trapezoid rule,
 and the number functions (gcd, lcm, frexp, nextafter, isposinf, isneginf, isreal, float_power_).
 Expected values are written out by hand or computed with plain NumPy from the definition; dtypes,
 shapes and messages are PyTorch 2.14.1's, as checked against it. Gradients: closed forms and
@@ -272,15 +272,17 @@ def test_pinverse_zeroes_the_singular_values_below_rcond():
     assert minigan.pinverse(f32(np.ones((0, 2)))).shape == (2, 0)  # an empty matrix has an empty pseudo-inverse
 
 
-def test_cholesky_and_qr_are_removed_as_in_pytorch():
-    with pytest.raises(RuntimeError, match=r"(?s)now removed. `torch.cholesky` is deprecated in favor of `torch.linalg.cholesky`"):
-        minigan.cholesky(f64(SPD))
-    with pytest.raises(RuntimeError, match=r"U = torch.linalg.cholesky\(A\).mH"):
-        f64(SPD).cholesky(upper=True)
-    with pytest.raises(RuntimeError, match="Since `some` was set to True, use mode='reduced'."):
-        minigan.qr(f64(SPD))
-    with pytest.raises(RuntimeError, match="Since `some` was set to False, use mode='complete'."):
-        f64(SPD).qr(some=False)
+@pytest.mark.parametrize("name, replacement", [
+    ("cholesky", "minigan.linalg.cholesky"), ("qr", "minigan.linalg.qr"), ("solve", "minigan.linalg.solve"),
+    ("lstsq", "minigan.linalg.lstsq"), ("symeig", "minigan.linalg.eigh"), ("eig", "minigan.linalg.eigh"),
+    ("matrix_rank", "minigan.linalg.matrix_rank")])
+def test_the_names_pytorch_removed_say_what_replaces_them(name, replacement):
+    with pytest.raises(minigan.UnsupportedFeatureError, match=rf"^torch\.{name} is not supported by minigan "
+                       rf"\(removed from PyTorch after its deprecation in 1\.9; .*{re.escape(replacement)}"):
+        getattr(minigan, name)(f64(SPD))
+    if name != "matrix_rank":  # PyTorch never had Tensor.matrix_rank
+        with pytest.raises(minigan.UnsupportedFeatureError, match=rf"^Tensor\.{name} is not supported by minigan"):
+            getattr(f64(SPD), name)()
 
 
 def test_cholesky_inverse_inverts_l_l_transposed_from_the_factor():

@@ -55,14 +55,8 @@ class LinalgMethods:
     def pinverse(self, rcond: float = 1e-15) -> Any:
         return ops.linalg_legacy.pinverse(self, rcond)
 
-    def cholesky(self, upper: bool = False) -> Any:
-        return ops.linalg_legacy.cholesky(self, upper)
-
     def cholesky_inverse(self, upper: bool = False) -> Any:
         return ops.linalg_legacy.cholesky_inverse(self, upper)
-
-    def qr(self, some: bool = True) -> Any:
-        return ops.linalg_legacy.qr(self, some)
 
     def renorm(self, p: float, dim: int, maxnorm: float) -> Any:
         return ops.linalg_legacy.renorm(self, p, dim, maxnorm)

@@ -1,9 +1,8 @@
 """PyTorch's older linear-algebra names at the top level (``torch.matrix_power``, ``pinverse``,
 ``cholesky_inverse``, ``nuclear_norm``, ``frobenius_norm``, ``renorm``, ``vander``), each composed from
 ``torch.linalg``'s functions (minigan/ops/linalg_compositions.py, pinv.py, linalg.py, linalg_norms.py),
-so their gradients are those ops'. ``torch.cholesky`` and ``torch.qr`` are removed from PyTorch (only
-``torch.linalg.cholesky`` and ``torch.linalg.qr`` remain); minigan's raise PyTorch's RuntimeError,
-which says what to write instead."""
+so their gradients are those ops'. (``torch.cholesky``, ``qr``, ``solve``, ``lstsq``, ``symeig``,
+``eig`` and ``matrix_rank``, removed from PyTorch, are named in minigan/torch_api/unsupported.py.)"""
 from __future__ import annotations
 
 import builtins
@@ -27,9 +26,6 @@ from .pinv import pinv
 from .reorder import tril, triu
 from .shape import stack
 
-_REMOVED = "This function was deprecated since version 1.9 and is now removed. "
-
-
 def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
     """input^n for square matrices (batched): torch.linalg.matrix_power. Integer matrices take n >= 0."""
     tensors_only("matrix_power", input=input)
@@ -51,24 +47,6 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
         raise RuntimeError(f"linalg.pinv({scalar_type_name(A.dtype)}{{{list(A.shape)}}}): expected a tensor with 2 or "
                            "more dimensions of float, double, cfloat or cdouble types")
     return pinv(A, rtol=rcond)
-
-
-def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002
-    """Removed from PyTorch: raises its RuntimeError, which points to ``linalg.cholesky``."""
-    raise RuntimeError(_REMOVED + "`torch.cholesky` is deprecated in favor of `torch.linalg.cholesky`.\n"
-                       "L = torch.cholesky(A) should be replaced with:\nL = torch.linalg.cholesky(A)\n"
-                       "U = torch.cholesky(A, upper=True) should be replaced with:\nU = torch.linalg.cholesky(A).mH")
-
-
-def qr(input: Tensor, some: bool = True) -> Any:  # noqa: A002
-    """Removed from PyTorch: raises its RuntimeError, which points to ``linalg.qr``."""
-    raise RuntimeError(
-        _REMOVED + "`torch.qr` is deprecated in favor of `torch.linalg.qr` and the boolean parameter `some` has been "
-        "replaced with a string parameter `mode`.\n\nQ, R = torch.qr(A) should be replaced with:\n"
-        "Q, R = torch.linalg.qr(A, mode='reduced')\n\nand\n\nQ, R = torch.qr(A, some=False) should be replaced with:\n"
-        "Q, R = torch.linalg.qr(A, mode='complete')\n\n"
-        + ("Since `some` was set to True, use mode='reduced'." if some else
-           "Since `some` was set to False, use mode='complete'."))
 
 
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803 - PyTorch's name

@@ -22,6 +22,17 @@ _POOLING = ("the _with_indices form of this pool; minigan's max_pool1d/2d/3d and
             "return_indices=True, as PyTorch's do")
 _NO_GPU = "control of several GPUs; minigan uses one device, \"cpu\" or CuPy's current \"cuda\" device"
 _MISSING_OP = "an op minigan does not have; docs/internals.md lists the ones it has"
+_GONE = "removed from PyTorch after its deprecation in 1.9; "
+_REMOVED_FROM_PYTORCH: Mapping[str, str] = {
+    "cholesky": _GONE + "minigan.linalg.cholesky(A) gives the lower factor L, and L.mH the upper one",
+    "qr": _GONE + "minigan.linalg.qr(A) is its some=True form, and mode='complete' its some=False one",
+    "solve": _GONE + "minigan.linalg.solve(A, B) solves A X = B (the arguments reversed)",
+    "lstsq": _GONE + "minigan.linalg.lstsq(A, B) solves min |A X - B| (the arguments reversed)",
+    "symeig": _GONE + "minigan.linalg.eigh(A) and eigvalsh(A) give the eigen-decomposition of a symmetric matrix",
+    "eig": _GONE + "a general matrix's eigenvalues are complex, which minigan lacks; minigan.linalg.eigh takes "
+                   "symmetric matrices",
+    "matrix_rank": _GONE + "minigan.linalg.matrix_rank(A)",
+}
 _DETACH_IN_PLACE = ("detaching in place: minigan's graph runs through the tensors themselves, so the ops recorded "
                     "before would lose their path too; x.detach() gives the detached tensor")
 
@@ -37,6 +48,7 @@ TORCH: Mapping[str, str] = {
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
     "detach_": _DETACH_IN_PLACE,
+    **_REMOVED_FROM_PYTORCH,
 }
 
 NN: Mapping[str, str] = {
@@ -59,6 +71,7 @@ TENSOR: Mapping[str, str] = {
     **{name: "complex dtypes" for name in ("cfloat", "cdouble", "chalf")},
     "is_inference": "inference tensors; tensors made under minigan.inference_mode are ordinary tensors",
     "detach_": _DETACH_IN_PLACE,
+    **{name: text for name, text in _REMOVED_FROM_PYTORCH.items() if name != "matrix_rank"},
 }
 
 OPTIM: Mapping[str, str] = {
