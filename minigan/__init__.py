@@ -120,8 +120,8 @@ from .torch_api.factories_more import asarray, from_dlpack, range, scalar_tensor
 from .torch_api.functions import (
     clamp_, clamp_min_, clamp_max_, clip_, deg2rad_, rad2deg_, exp2_, fix_, i0_, ldexp_, logit_, nan_to_num_,
     negative_, sinc_, xlogy_, fill, fill_, zero_, is_same_size, is_signed, is_conj, is_neg, conj, conj_physical,
-    resolve_conj, resolve_neg, real, imag, rsub, typename, split_with_sizes, unsafe_chunk, unsafe_split,
-    unsafe_split_with_sizes,
+    conj_physical_, resolve_conj, resolve_neg, real, imag, rsub, typename, split_with_sizes, unsafe_chunk, unsafe_split,
+    unsafe_split_with_sizes, get_device, resize_as_, angle, nonzero_static, to_dlpack,
 )
 from .torch_api.view_copies import (
     alias_copy, diagonal_copy, expand_copy, permute_copy, select_copy, slice_copy, split_copy, split_with_sizes_copy,
@@ -191,7 +191,8 @@ __all__ = [
     "clamp_", "clamp_min_", "clamp_max_", "clip_", "deg2rad_", "rad2deg_", "exp2_", "fix_", "i0_", "ldexp_", "logit_",
     "nan_to_num_", "negative_", "sinc_", "xlogy_", "fill", "fill_", "zero_", "is_same_size", "is_signed", "is_conj",
     "is_neg", "conj", "conj_physical", "resolve_conj", "resolve_neg", "real", "imag", "rsub", "typename",
-    "split_with_sizes", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes",
+    "split_with_sizes", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "conj_physical_", "get_device",
+    "resize_as_", "angle", "nonzero_static", "to_dlpack",
     "alias_copy", "diagonal_copy", "expand_copy", "permute_copy", "select_copy", "slice_copy", "split_copy",
     "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy", "unsqueeze_copy",
     "view_copy",

@@ -431,3 +431,54 @@ def test_poisson_draws_have_the_rate_as_mean_and_variance():
         minigan.poisson(minigan.tensor([-1.0]))
     with pytest.raises(NotImplementedError, match=r"^\"poisson_cpu\" not implemented for 'Long'$"):
         minigan.poisson(minigan.tensor([1]))
+
+
+# ============================================================== angle, nonzero_static, small in-place forms
+def test_angle_of_a_real_tensor_is_pi_where_negative():
+    x = _t([1.0, -2.0, 0.0, -0.0, math.nan, -math.inf, math.inf], dtype=np.float64)
+    _same(minigan.angle(x), [0.0, math.pi, 0.0, 0.0, math.nan, math.pi, 0.0], np.float64)
+    _same(_t([1, -2], dtype=np.int8).angle(), [0.0, math.pi], np.float32)  # integers give float32
+    _same(minigan.angle(_t([-1.0], dtype=np.float16)), [math.pi], np.float16)
+    assert not minigan.angle(_t([-1.0], requires_grad=True)).requires_grad
+
+
+def test_nonzero_static_pads_or_cuts_to_size_rows():
+    _same(minigan.nonzero_static(_t([0, 3, 0, 5]), size=3), [[1], [3], [-1]], np.int64)
+    _same(_t([0, 3, 0, 5]).nonzero_static(size=1), [[1]], np.int64)
+    _same(minigan.nonzero_static(_t([[0, 3], [4, 0]]), size=3, fill_value=-7), [[0, 1], [1, 0], [-7, -7]], np.int64)
+    assert minigan.nonzero_static(minigan.tensor(5), size=2).shape == (2, 0)
+    with pytest.raises(TypeError, match=r"^nonzero_static\(\): argument 'size' must be int, not float$"):
+        minigan.nonzero_static(_t([1]), size=2.0)
+    with pytest.raises(RuntimeError, match=r"^nonzero_static: 'size' must be an non-negative integer$"):
+        minigan.nonzero_static(_t([1]), size=-1)
+
+
+def test_the_special_functions_in_place_and_resize_as():
+    x = _t([1.0, 2.0], dtype=np.float64)
+    assert x.polygamma_(1) is x
+    np.testing.assert_allclose(x.numpy(), [math.pi ** 2 / 6, math.pi ** 2 / 6 - 1])  # trigamma(1), trigamma(2)
+    y = _t([1.0, 2.0], dtype=np.float64)
+    y.igamma_(_t([1.0, 1.0], dtype=np.float64))  # P(a, 1) = 1 - e^-1 for a = 1, 1 - 2/e for a = 2
+    np.testing.assert_allclose(y.numpy(), [1 - math.exp(-1), 1 - 2 * math.exp(-1)])
+    z = _t([1.0, 2.0], dtype=np.float64)
+    z.igammac_(_t([1.0, 1.0], dtype=np.float64))
+    np.testing.assert_allclose(z.numpy(), [math.exp(-1), 2 * math.exp(-1)])
+    w = _t([1.0, 2.0], dtype=np.float64)
+    w.mvlgamma_(1)  # p = 1: lgamma
+    np.testing.assert_allclose(w.numpy(), [0.0, 0.0], atol=1e-15)
+    r = minigan.arange(6.0).reshape(2, 3)
+    assert minigan.resize_as_(r, minigan.ones(4)) is r and r.tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert r.conj_physical_() is r and minigan.get_device(r) == -1
+
+
+def test_cholesky_solve_method_solves_with_the_factor():
+    a = np.array([[4.0, 2.0], [2.0, 3.0]])
+    lower = minigan.tensor(np.linalg.cholesky(a))
+    b = minigan.tensor([[1.0], [2.0]], dtype=minigan.float64)
+    np.testing.assert_allclose(b.cholesky_solve(lower).numpy(), [[-0.125], [0.75]])  # A^-1 b by hand
+    np.testing.assert_allclose(b.cholesky_solve(lower.mT, upper=True).numpy(), [[-0.125], [0.75]])
+
+
+def test_to_dlpack_gives_a_capsule_numpy_reads():
+    capsule = minigan.to_dlpack(minigan.arange(3.0))
+    assert type(capsule).__name__ == "PyCapsule"

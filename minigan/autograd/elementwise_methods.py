@@ -54,6 +54,9 @@ class ElementwiseMethods:
     def sgn(self) -> Any:
         return ops.elementwise_more.sgn(self)
 
+    def angle(self) -> Any:
+        return ops.elementwise_more.angle(self)
+
     def positive(self) -> Any:
         return ops.elementwise_more.positive(self)
 

@@ -34,7 +34,7 @@ WITH_ARGUMENTS = ("clamp_min", "clamp_max", "copysign", "divide", "true_divide",
                   "ne", "less", "less_equal", "greater", "greater_equal", "not_equal", "atan2", "arctan2", "xlogy",
                   "logit", "lerp", "tril", "triu", "cumsum", "cumprod", "addcmul", "addcdiv", "bitwise_and",
                   "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "logical_and", "logical_or",
-                  "logical_xor")
+                  "logical_xor", "igamma", "igammac", "mvlgamma", "polygamma")
 
 
 class InPlaceMathMethods:
@@ -85,6 +85,10 @@ class InPlaceMathMethods:
 
     def swapdims_(self, dim0: int, dim1: int) -> Any:
         return self._view_("swapdims_", lambda t: t.transpose(dim0, dim1))
+
+    def resize_as_(self, the_template: Any, memory_format: Any = None) -> Any:
+        """``resize_(the_template.shape)``: this tensor takes the other's shape."""
+        return self.resize_(tuple(the_template.shape))
 
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Any:
         """Give this tensor the shape ``sizes``, keeping its elements in row-major order: a smaller

@@ -58,6 +58,10 @@ class LinalgMethods:
     def cholesky_inverse(self, upper: bool = False) -> Any:
         return ops.linalg_legacy.cholesky_inverse(self, upper)
 
+    def cholesky_solve(self, input2: Any, upper: bool = False) -> Any:
+        """Solve A X = self for X, where ``input2`` is A's Cholesky factor, as ``torch.cholesky_solve``."""
+        return ops.triangular.cholesky_solve(self, input2, upper)
+
     def renorm(self, p: float, dim: int, maxnorm: float) -> Any:
         return ops.linalg_legacy.renorm(self, p, dim, maxnorm)
 

@@ -62,5 +62,8 @@ class StatisticsMethods:
     def argwhere(self) -> Any:
         return ops.counting.argwhere(self)
 
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Any:
+        return ops.counting.nonzero_static(self, size=size, fill_value=fill_value)
+
 
 ops: Any = OpsOnFirstUse(globals())

@@ -95,6 +95,10 @@ class TensorQueryMethods:
         """The complex conjugate, computed: for a real tensor, the tensor itself."""
         return self
 
+    def conj_physical_(self) -> Any:
+        """The complex conjugate, in place: for a real tensor, nothing changes."""
+        return self
+
     @property
     def real(self) -> Any:
         """The real part: for a real tensor, the tensor itself (sharing its memory, as PyTorch's)."""

@@ -1,5 +1,5 @@
-"""Counting and membership with PyTorch's names: ``bincount``, ``isin`` and ``argwhere``. Their
-results are counts, masks and positions, which carry no gradient."""
+"""Counting and membership with PyTorch's names: ``bincount``, ``isin``, ``argwhere`` and
+``nonzero_static``. Their results are counts, masks and positions, which carry no gradient."""
 from __future__ import annotations
 
 import numbers
@@ -64,3 +64,19 @@ def argwhere(input: Tensor) -> Tensor:  # noqa: A002
     if not isinstance(input, Tensor):
         raise TypeError(f"argwhere(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     return nonzero(input)
+
+
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:  # noqa: A002
+    """``nonzero(input)`` with exactly ``size`` rows: the first ``size`` positions of the non-zero
+    elements, then rows of ``fill_value`` (int64, shape (size, input.ndim))."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"nonzero_static(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+        raise TypeError(f"nonzero_static(): argument 'size' must be int, not {type(size).__name__}")
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    backend = backend_of(input.array)
+    found = backend.to_numpy(nonzero(input).array)[:size]
+    rows = np.full((int(size), input.ndim), fill_value, dtype=np.int64)
+    rows[:found.shape[0]] = found
+    return Tensor._make(backend.asarray(rows), False, None)

@@ -280,6 +280,16 @@ def sgn(input: Tensor) -> Tensor:  # noqa: A002
     return sign(input)
 
 
+def angle(input: Tensor) -> Tensor:  # noqa: A002
+    """The complex argument of each element, for real tensors: pi where it is negative (-inf too), 0
+    elsewhere, NaN at NaN; float32 for integer and bool tensors. No gradient (PyTorch's is zero)."""
+    tensors_only("angle", input=input)
+    x = _floating(input).array
+    xp = _xp(x)
+    zero_or_nan = xp.where(xp.isnan(x), x, xp.zeros_like(x))
+    return _constant(xp.where(x < 0, xp.asarray(math.pi, dtype=x.dtype), zero_or_nan))
+
+
 def positive(input: Tensor) -> Tensor:  # noqa: A002
     """``+input``: the tensor itself, as PyTorch's (a bool tensor raises)."""
     tensors_only("positive", input=input)

@@ -261,11 +261,19 @@ def _method_form(name: str) -> Callable[..., Any]:
                                     "fill_", "zero_", "addmv_", "gcd_", "lcm_"))
 # Questions and the complex-number forms of real tensors (minigan/autograd/tensor_queries.py), and
 # the other split forms.
-(is_same_size, is_signed, is_conj, is_neg, conj, conj_physical, resolve_conj, resolve_neg, split_with_sizes,
- unsafe_split, unsafe_chunk, unsafe_split_with_sizes) = (
+(is_same_size, is_signed, is_conj, is_neg, conj, conj_physical, conj_physical_, resolve_conj, resolve_neg,
+ split_with_sizes, unsafe_split, unsafe_chunk, unsafe_split_with_sizes, get_device, resize_as_, angle,
+ nonzero_static) = (
     _method_form(name) for name in ("is_same_size", "is_signed", "is_conj", "is_neg", "conj", "conj_physical",
-                                    "resolve_conj", "resolve_neg", "split_with_sizes", "unsafe_split", "unsafe_chunk",
-                                    "unsafe_split_with_sizes"))
+                                    "conj_physical_", "resolve_conj", "resolve_neg", "split_with_sizes",
+                                    "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "get_device",
+                                    "resize_as_", "angle", "nonzero_static"))
+
+
+def to_dlpack(tensor: Tensor) -> Any:
+    """The DLPack capsule of ``tensor``'s data (``tensor.__dlpack__()``): another library's
+    ``from_dlpack`` makes an array sharing its memory from it."""
+    return _tensor(tensor, "to_dlpack").__dlpack__()
 
 
 def real(input: Tensor) -> Tensor:  # noqa: A002
