@@ -497,3 +497,11 @@ def test_the_names_are_exported():
              "gradient"]
     assert set(names) <= set(minigan.__all__)
     assert all(callable(getattr(minigan, name)) for name in names)
+
+
+def test_nanmedian_shares_the_gradient_of_an_infinite_median_between_its_ties():
+    x = minigan.tensor([math.inf, math.inf, 1.0, math.nan], requires_grad=True)
+    value = minigan.nanmedian(x)
+    value.backward()
+    assert value.item() == math.inf
+    np.testing.assert_array_equal(x.grad.numpy(), [0.5, 0.5, 0.0, 0.0])  # PyTorch's split, with no NaN

@@ -66,11 +66,16 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noq
     backend = backend_of(rows.array)
     if rows.shape[axis] == 0:
         raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
-    nans = backend.to_numpy(backend.xp.sum(backend.xp.astype(rows.array != rows.array, backend.xp.int64), axis=axis,
-                                           keepdims=True))
+    nans = _nan_counts(backend, rows, axis)
     n = rows.shape[axis]
     at = np.where(nans > 0, n - nans, (n - 1) // 2)  # the first NaN, or the lower middle
     return _pick(input, rows, axis, _positions(backend, rows.shape, axis, at), builtins.bool(keepdim), MedianResult)
+
+
+def _nan_counts(backend: Any, rows: Tensor, axis: int) -> np.ndarray:
+    """How many NaNs each row along ``axis`` holds, on the host (kept dims)."""
+    xp = backend.xp
+    return backend.to_numpy(xp.sum(xp.astype(rows.array != rows.array, xp.int64), axis=axis, keepdims=True))
 
 
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
@@ -88,17 +93,18 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # 
         backend = backend_of(flat.array)
         if value.dtype.kind != "f" or not (input.requires_grad and bool(value.array == value.array)):
             return value
-        # the same value, its gradient shared by every element equal to it (value + 0, exactly)
+        # the same value, its gradient shared by every element equal to it
         ties = Tensor._make(backend.asarray(np.flatnonzero(backend.to_numpy(flat.array) == backend.to_numpy(
             value.array))), False, None)
         tied = flat.index_select(0, ties)
-        return value.detach() + (tied - tied.detach()).mean()
+        if not bool(backend.xp.isfinite(value.array)):  # equal infinities: their mean is the value, exactly
+            return tied.mean()
+        return value.detach() + (tied - tied.detach()).mean()  # value + 0, exactly
     input, rows, axis = _as_rows(input, dim)  # noqa: A001
     backend = backend_of(rows.array)
     if rows.shape[axis] == 0:
         raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
-    nans = backend.to_numpy(backend.xp.sum(backend.xp.astype(rows.array != rows.array, backend.xp.int64), axis=axis,
-                                           keepdims=True))
+    nans = _nan_counts(backend, rows, axis)
     at = np.maximum((rows.shape[axis] - nans - 1) // 2, 0)  # the lower middle of the numbers (sorted first)
     return _pick(input, rows, axis, _positions(backend, rows.shape, axis, at), builtins.bool(keepdim),
                  NanmedianResult)
