@@ -3,6 +3,7 @@
 Bottom to top, each module importing only those before it:
 
 * ``grad_mode`` - whether operations are recorded (per thread, as in PyTorch);
+* ``anomaly_mode`` - ``detect_anomaly``: backward checks each op's gradients for NaN (per thread);
 * ``arguments`` - the ``device=`` and ``dtype=`` arguments, read once;
 * ``inplace`` - the in-place methods of Tensor and the version counter the engine checks;
 * ``legacy`` - PyTorch's older spellings: ``Variable``, type names, ``is_cuda``;
@@ -24,6 +25,7 @@ Bottom to top, each module importing only those before it:
 The ops themselves (``minigan.ops``) sit above this layer.
 """
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .arguments import DEFAULT_DTYPE
 from .inplace import bump_version
 from .tensor import Tensor, as_tensor, tensor
@@ -37,6 +39,7 @@ from .graph import GraphNode, graph_edges, graph_nodes, graph_text
 from . import functional, profiler
 
 __all__ = [
+    "detect_anomaly", "set_detect_anomaly",
     "enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled", "DEFAULT_DTYPE", "bump_version", "Tensor", "as_tensor",
     "tensor", "active_recorder", "recording", "step_call", "Context", "Function", "summed_axes", "unbroadcast", "TraceLog", "TraceRecord",
     "trace", "backward", "grad", "topological_order", "GraphNode", "graph_edges", "graph_nodes", "graph_text", "Variable",

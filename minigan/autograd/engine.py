@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..backends import backend_of
+from .anomaly_mode import nan_check_wanted
 from .grad_mode import set_grad_enabled
 from .function import SECOND_BACKWARD
 from .inplace import check_versions
@@ -187,6 +188,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
     """The chain rule, node by node from the outputs (see _run_backward). A tensor's hooks
     (minigan/autograd/hooks.py) run where they apply; a tensor without any costs one test."""
     recorder = active_recorder()
+    nan_check = nan_check_wanted()  # anomaly detection (minigan/autograd/anomaly_mode.py), read once a pass
     memo: dict[int, Any] = {}  # the pass's stand-ins for constants (Context.free)
     with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
@@ -231,6 +233,8 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "
                     f"gradients for {len(ctx.inputs)} inputs"
                 )
+            if nan_check:
+                _refuse_nan(ctx, input_grads)
             if hooks is not None and hooks.node:  # Module.register_backward_hook's, on the grad_fn
                 input_grads = _run_node_hooks(hooks, input_grads, needs, grad, recorder)
             for index, (parent, parent_grad, needed) in enumerate(zip(parents, input_grads, needs)):
@@ -243,6 +247,15 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
                     pending[id(parent)] = _Accumulator(parent_grad, owned=_is_fresh(parent_grad, grad))
             if not retain_graph:
                 ctx.free(memo)
+
+
+def _refuse_nan(ctx: Any, input_grads: tuple) -> None:
+    """Anomaly detection's check: PyTorch's error at the first gradient holding a NaN."""
+    for index, input_grad in enumerate(input_grads):
+        if isinstance(input_grad, Tensor) and input_grad.dtype.kind == "f":
+            xp = backend_of(input_grad.array).xp
+            if bool(xp.any(xp.isnan(input_grad.array))):
+                raise RuntimeError(f"Function '{ctx.name()}' returned nan values in its {index}th output.")
 
 
 def _freed(ctx: Any) -> RuntimeError:
