@@ -117,6 +117,8 @@ from .torch_api.factories import (
 from .torch_api.random_draws import bernoulli, multinomial, normal, poisson, randperm
 from .torch_api.generators import get_rng_state, initial_seed, seed, set_rng_state
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
+from .autograd.grad_mode import is_inference_mode_enabled
+from .autograd.tensor_queries import Layout as layout, strided  # torch.layout, torch.strided
 from .torch_api.factories_more import asarray, from_dlpack, range, scalar_tensor  # range: deprecated, end included
 from .torch_api.functions import (
     clamp_, clamp_min_, clamp_max_, clip_, deg2rad_, rad2deg_, exp2_, fix_, i0_, ldexp_, logit_, nan_to_num_,
@@ -188,7 +190,8 @@ __all__ = [
     "is_floating_point", "is_complex", "is_nonzero",
     "detach", "t", "can_cast", "promote_types", "result_type", "finfo", "iinfo", "logspace", "tril_indices",
     "triu_indices", "normal", "concat", "multiply", "subtract",
-    "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
+    "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled", "is_inference_mode_enabled",
+    "layout", "strided",
     "get_rng_state", "set_rng_state", "initial_seed", "seed", "asarray", "from_dlpack", "scalar_tensor", "poisson",
     "clamp_", "clamp_min_", "clamp_max_", "clip_", "deg2rad_", "rad2deg_", "exp2_", "fix_", "i0_", "ldexp_", "logit_",
     "nan_to_num_", "negative_", "sinc_", "xlogy_", "fill", "fill_", "zero_", "is_same_size", "is_signed", "is_conj",

@@ -482,3 +482,57 @@ def test_cholesky_solve_method_solves_with_the_factor():
 def test_to_dlpack_gives_a_capsule_numpy_reads():
     capsule = minigan.to_dlpack(minigan.arange(3.0))
     assert type(capsule).__name__ == "PyCapsule"
+
+
+# ============================================================== apply_, map_, map2_; layout; inference mode
+def test_apply_map_and_map2_run_a_python_function_per_element_in_place():
+    x = _t([1.0, 2.0, 3.0])
+    assert x.apply_(lambda v: v * v + 1) is x
+    _same(x, [2.0, 5.0, 10.0], np.float32)
+    _same(_t([1, 2]).apply_(lambda v: v + 0.7), [1, 2], np.int64)  # a float result truncated into integers
+    _same(_t([True, False]).apply_(lambda v: not v), [False, True], np.bool_)
+    _same(_t([1.0, 2.0, 3.0]).map_(_t([10.0, 20.0, 30.0]), lambda a, b: a - b), [-9.0, -18.0, -27.0], np.float32)
+    _same(minigan.ones(2, 3).map_(_t([[1.0], [2.0]]), lambda a, b: a + b), [[2.0] * 3, [3.0] * 3], np.float32)
+    _same(_t([1.0, 2.0]).map2_(_t([3.0, 4.0]), _t([5.0]), lambda s, a, b: s * a + b), [8.0, 13.0], np.float32)
+    base = minigan.arange(4.0)
+    base[1:3].apply_(lambda v: -v)  # a view writes through to its base
+    _same(base, [0.0, -1.0, -2.0, 3.0], np.float32)
+    assert base._version == 1
+
+
+def test_apply_and_map_refuse_what_pytorch_refuses():
+    with pytest.raises(RuntimeError, match=r"^Can't call apply_\(\) on Variable that requires grad\. Use "
+                                           r"var\.detach\(\)\.apply_\(\) instead\.$"):
+        minigan.ones(2, requires_grad=True).apply_(lambda v: v)
+    with pytest.raises(TypeError, match=r"^must be real number, not str$"):
+        minigan.ones(2).apply_(lambda v: "a")
+    with pytest.raises(TypeError, match=r"^'int' object is not callable$"):
+        minigan.ones(2).apply_(1)
+    with pytest.raises(TypeError, match=r"^map_: expected torch\.FloatTensor for 'other' \(got torch\.LongTensor\)$"):
+        minigan.ones(3).map_(_t([1, 2, 3]), lambda a, b: a + b)
+    with pytest.raises(RuntimeError, match=r"^The expanded size of the tensor \(3\) must match the existing size \(2\)"):
+        minigan.ones(2, 3).map_(minigan.ones(2, 2), lambda a, b: a + b)
+
+
+def test_every_tensor_is_strided_and_unshared():
+    x = minigan.ones(2)
+    assert x.layout is minigan.strided and isinstance(minigan.strided, minigan.layout)
+    assert repr(minigan.strided) == "torch.strided" and x.is_shared() is False
+
+
+def test_is_inference_mode_enabled_follows_the_innermost_inference_mode():
+    assert not minigan.is_inference_mode_enabled()
+    with minigan.inference_mode():
+        assert minigan.is_inference_mode_enabled() and not minigan.is_grad_enabled()
+        with minigan.no_grad():
+            assert minigan.is_inference_mode_enabled()
+        with minigan.inference_mode(False):
+            assert not minigan.is_inference_mode_enabled() and minigan.is_grad_enabled()
+        assert minigan.is_inference_mode_enabled()
+    assert not minigan.is_inference_mode_enabled()
+
+    @minigan.inference_mode
+    def inside():
+        return minigan.is_inference_mode_enabled()
+
+    assert inside() and not minigan.is_inference_mode_enabled()

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 class _ThreadGradMode(threading.local):
     enabled = True  # each thread's first look sees this class default
+    inference = False  # inside inference_mode()
 
 
 _mode = _ThreadGradMode()
@@ -21,6 +22,11 @@ _mode = _ThreadGradMode()
 def is_grad_enabled() -> bool:
     """True when operations in this thread are being recorded into the graph."""
     return _mode.enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()`` (and not inside an ``inference_mode(False)`` within it), in this thread."""
+    return _mode.inference
 
 
 class _SetGradEnabled(contextlib.ContextDecorator):
@@ -98,3 +104,14 @@ class inference_mode(_NoArgumentMode):
 
     def __init__(self, mode: bool = True) -> None:
         _SetGradEnabled.__init__(self, not mode)
+        self.inference = bool(mode)
+        self.previous_inference: list[bool] = []
+
+    def __enter__(self) -> None:
+        self.previous_inference.append(_mode.inference)
+        _mode.inference = self.inference
+        super().__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__(*exc)
+        _mode.inference = self.previous_inference.pop()

@@ -1,8 +1,9 @@
 """What PyTorch code asks a Tensor about itself: its bytes (``itemsize``, ``nbytes``), its device
 index (``get_device()``), its dtype's sign (``is_signed()``), its size against another's
-(``is_same_size``), whether it equals another (``equal``, ``allclose``), and the layout and
-device flags (``is_sparse``, ``is_quantized``, ``is_meta``...), all False here since every
-minigan tensor is a dense array on the CPU or on CuPy's GPU.
+(``is_same_size``), whether it equals another (``equal``, ``allclose``), its ``layout`` (always
+``strided``: every minigan tensor is a dense array on the CPU or on CuPy's GPU), and the layout,
+device and memory flags (``is_sparse``, ``is_quantized``, ``is_meta``, ``is_shared()``...), all
+False here for the same reason.
 
 minigan has no complex dtypes, so the complex-number forms are PyTorch's forms for real
 tensors: ``conj()``, ``resolve_conj()``, ``resolve_neg()``, ``conj_physical()`` and ``real`` are
@@ -15,6 +16,20 @@ from typing import Any
 from .ops_on_first_use import OpsOnFirstUse
 
 ops = OpsOnFirstUse(globals())
+
+class Layout:
+    """A tensor's memory layout, as ``torch.layout``; minigan has one, ``strided`` (dense arrays)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+strided = Layout("strided")  #: ``torch.strided``, the layout of every minigan tensor
 
 #: PyTorch's flags for layouts and devices minigan does not have: every minigan tensor is a dense
 #: array on the CPU or on CuPy's GPU.
@@ -33,6 +48,15 @@ class TensorQueryMethods:
 
     is_sparse = is_sparse_csr = is_quantized = is_meta = is_nested = is_mkldnn = _NEVER
     is_mps = is_xla = is_vulkan = is_ipu = is_maia = is_mtia = _NEVER
+
+    @property
+    def layout(self) -> Layout:
+        """``strided``: minigan's tensors are dense arrays."""
+        return strided
+
+    def is_shared(self) -> bool:
+        """False: no minigan tensor lies in memory shared between processes."""
+        return False
 
     @property
     def itemsize(self) -> int:
