@@ -110,6 +110,11 @@ def test_what_minigan_lacks_says_so():
             getattr(x, name)()
     with pytest.raises(UnsupportedFeatureError, match=r"^torch\.detach_ is not supported by minigan"):
         minigan.detach_(x)
+    for name, says in (("set_num_threads", "OPENBLAS_NUM_THREADS and NUMBA_NUM_THREADS"),
+                       ("use_deterministic_algorithms", "a switch of deterministic algorithms"),
+                       ("set_printoptions", "print options")):
+        with pytest.raises(UnsupportedFeatureError, match=rf"^torch\.{name} is not supported by minigan \(.*{says}"):
+            getattr(minigan, name)(1)
 
 
 # ============================================================== sum_to_size, split_with_sizes

@@ -47,6 +47,14 @@ TORCH: Mapping[str, str] = {
     "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
     "complex64": "complex dtypes", "complex128": "complex dtypes",
     "set_default_dtype": "changing the default dtype; it is float32",
+    "set_default_tensor_type": "changing the default dtype; it is float32",
+    **{name: "thread counts set while running; minigan's are OPENBLAS_NUM_THREADS and NUMBA_NUM_THREADS, "
+             "read when the program starts" for name in ("set_num_threads", "get_num_threads",
+                                                         "set_num_interop_threads", "get_num_interop_threads")},
+    **{name: "a switch of deterministic algorithms; minigan has none (its training runs give the same bits "
+             "at the same thread count)" for name in ("use_deterministic_algorithms",
+                                                          "are_deterministic_algorithms_enabled")},
+    "set_printoptions": "print options",
     "detach_": _DETACH_IN_PLACE,
     **_REMOVED_FROM_PYTORCH,
 }
