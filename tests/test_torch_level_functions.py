@@ -505,3 +505,18 @@ def test_nanmedian_shares_the_gradient_of_an_infinite_median_between_its_ties():
     value.backward()
     assert value.item() == math.inf
     np.testing.assert_array_equal(x.grad.numpy(), [0.5, 0.5, 0.0, 0.0])  # PyTorch's split, with no NaN
+
+
+@pytest.mark.parametrize("values, expected_value, expected_grad", [
+    ([2.0, 2.0, 1.0, 2.0, 5.0], 2.0, [1 / 3, 1 / 3, 0.0, 1 / 3, 0.0]),
+    ([math.inf, math.inf, math.inf, 1.0], math.inf, [1 / 3, 1 / 3, 1 / 3, 0.0]),
+    ([1.0, math.nan, math.nan], math.nan, [0.0, 0.5, 0.5]),  # a NaN median: shared by the NaNs
+    ([-0.0, -0.0, 1.0], -0.0, [0.5, 0.5, 0.0]),
+])
+def test_median_of_a_whole_tensor_shares_its_gradient_between_the_ties(values, expected_value, expected_grad):
+    x = minigan.tensor(values, requires_grad=True)
+    value = minigan.median(x)
+    value.backward()
+    np.testing.assert_array_equal(value.numpy(), np.float32(expected_value))
+    assert math.copysign(1.0, value.item()) == math.copysign(1.0, expected_value)  # -0.0 stays -0.0
+    np.testing.assert_allclose(x.grad.numpy(), expected_grad, rtol=1e-6)

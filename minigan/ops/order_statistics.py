@@ -55,13 +55,15 @@ def _positions(backend: Any, shape: tuple[int, ...], axis: int, at: Any) -> Any:
 
 
 def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
-    """``median(t)``: the lower middle value of all elements (NaN if any is NaN, NaN when empty);
-    ``median(t, dim)``: (values, indices) along ``dim``."""
+    """``median(t)``: the lower middle value of all elements (NaN if any is NaN, NaN when empty),
+    its gradient shared evenly by the elements equal to it, as PyTorch's; ``median(t, dim)``:
+    (values, indices) along ``dim``, the gradient to the element picked."""
     if dim is None:
         input = input if isinstance(input, Tensor) else as_tensor(input)  # noqa: A001
         if input.numel() == 0:
             return Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
-        return median(input.reshape(-1), 0).values
+        flat = input.reshape(-1)
+        return _shared_among_ties(flat, median(flat, 0).values)
     input, rows, axis = _as_rows(input, dim)  # noqa: A001
     backend = backend_of(rows.array)
     if rows.shape[axis] == 0:
@@ -70,6 +72,20 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noq
     n = rows.shape[axis]
     at = np.where(nans > 0, n - nans, (n - 1) // 2)  # the first NaN, or the lower middle
     return _pick(input, rows, axis, _positions(backend, rows.shape, axis, at), builtins.bool(keepdim), MedianResult)
+
+
+def _shared_among_ties(flat: Tensor, value: Tensor) -> Tensor:
+    """``value``, one of ``flat``'s elements, with its gradient shared evenly by every element equal
+    to it (every NaN, for a NaN), as PyTorch's median and nanmedian of a whole tensor share it."""
+    if value.dtype.kind != "f" or not flat.requires_grad:
+        return value
+    backend = backend_of(flat.array)
+    values, chosen = backend.to_numpy(flat.array), backend.to_numpy(value.array)
+    same = np.isnan(values) if np.isnan(chosen) else values == chosen
+    tied = flat.index_select(0, Tensor._make(backend.asarray(np.flatnonzero(same)), False, None))
+    if not bool(np.isfinite(chosen)):  # equal infinities (or NaNs): their mean is the value itself
+        return tied.mean()
+    return value.detach() - (tied.detach() - tied).mean()  # value - 0.0: the same bits, -0.0 included
 
 
 def _nan_counts(backend: Any, rows: Tensor, axis: int) -> np.ndarray:
@@ -89,17 +105,7 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # 
         if input.numel() == 0:  # NaN, in the graph where the input is (as PyTorch's)
             nan = Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
             return flat.sum() + nan if input.requires_grad and input.dtype.kind == "f" else nan
-        value = nanmedian(flat, 0).values
-        backend = backend_of(flat.array)
-        if value.dtype.kind != "f" or not (input.requires_grad and bool(value.array == value.array)):
-            return value
-        # the same value, its gradient shared by every element equal to it
-        ties = Tensor._make(backend.asarray(np.flatnonzero(backend.to_numpy(flat.array) == backend.to_numpy(
-            value.array))), False, None)
-        tied = flat.index_select(0, ties)
-        if not bool(backend.xp.isfinite(value.array)):  # equal infinities: their mean is the value, exactly
-            return tied.mean()
-        return value.detach() + (tied - tied.detach()).mean()  # value + 0, exactly
+        return _shared_among_ties(flat, nanmedian(flat, 0).values)
     input, rows, axis = _as_rows(input, dim)  # noqa: A001
     backend = backend_of(rows.array)
     if rows.shape[axis] == 0:
