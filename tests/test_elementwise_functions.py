@@ -366,3 +366,13 @@ def test_the_new_ops_run_on_the_standard_namespace_alone(device):
                                                           1 - s + 1 + 2 / math.sqrt(5) + 1 + 1], rtol=1e-12)
     np.testing.assert_allclose(y.grad.to("cpu").numpy(), [1 - s - 0 + 2 / math.sqrt(5) + 1,
                                                           s - 2 + 1 / math.sqrt(5) + 0], rtol=1e-12)
+
+
+def test_clamp_passes_no_gradient_at_a_bound_as_pytorch_2_14():
+    for clamped in (lambda x: minigan.clamp(x, min=1.0), lambda x: minigan.clamp(x, 0.0, 1.0),
+                    lambda x: minigan.clamp_min(x, 1.0), lambda x: minigan.clamp_max(x, 1.0),
+                    lambda x: x.clip(max=1.0)):
+        x = _t([1.0, 0.5, 2.0, NAN], requires_grad=True)
+        clamped(x).sum().backward()
+        inside = [0.0, float(clamped(_t([0.5])).item() == 0.5), float(clamped(_t([2.0])).item() == 2.0), 0.0]
+        np.testing.assert_array_equal(x.grad.numpy(), np.asarray(inside, dtype=np.float32))  # 0 at 1.0 exactly

@@ -125,7 +125,7 @@ class Abs(Function):
 
 
 class Clamp(Function):
-    """f = min(max(a, low), high);  df/da = 1 where low <= a <= high, else 0."""
+    """f = min(max(a, low), high);  df/da = 1 where low < a < high, else 0 (0 at a bound, as PyTorch 2.14's)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, low: float | None, high: float | None) -> Any:
@@ -136,11 +136,11 @@ class Clamp(Function):
         a = ctx.inputs[0].array
         low, high = ctx.options["low"], ctx.options["high"]
         if low is None:
-            inside = a <= high
+            inside = a < high
         elif high is None:
-            inside = a >= low
+            inside = a > low
         else:
-            inside = (a >= low) & (a <= high)
+            inside = (a > low) & (a < high)
         return (grad * _constant(_xp(a).astype(inside, a.dtype)),)
 
 
