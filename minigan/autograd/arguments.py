@@ -176,3 +176,29 @@ def index_argument(index: Any, backend: Any) -> tuple[Any, bool]:
     if not advanced and not lone_mask and not any(item is Ellipsis for item in normalized):
         normalized.append(Ellipsis)  # the array-API standard wants the remaining axes said
     return tuple(normalized), advanced
+
+
+def tensor_argument(name: str, argument: str, position: int, value: Any) -> Any:
+    """``value``, or PyTorch's TypeError naming the argument when it is not a Tensor
+    (``hypot(): argument 'other' (position 2) must be Tensor, not int``)."""
+    from .tensor import Tensor  # noqa: PLC0415 - Tensor is built on this module
+
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+    return value
+
+
+def tensor_sequence(name: str, argument: str, position: int, value: Any) -> list[Any]:
+    """``value`` as a list of Tensors, or PyTorch's TypeError for what is not a list or tuple of
+    them (its element message counts the arguments from 0)."""
+    from .tensor import Tensor  # noqa: PLC0415 - Tensor is built on this module
+
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be tuple of Tensors, not "
+                        f"{type(value).__name__}")
+    for number, item in enumerate(value):
+        if not isinstance(item, Tensor):
+            raise TypeError(f"expected Tensor as element {number} in argument {position - 1}, "
+                            f"but got {type(item).__name__}")
+    return list(value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .arguments import tensor_argument
 from .ops_on_first_use import OpsOnFirstUse
 
 ops = OpsOnFirstUse(globals())
@@ -34,11 +35,6 @@ strided = Layout("strided")  #: ``torch.strided``, the layout of every minigan t
 #: PyTorch's flags for layouts and devices minigan does not have: every minigan tensor is a dense
 #: array on the CPU or on CuPy's GPU.
 _NEVER = property(lambda self: False, doc="Always False: minigan has no tensors of this layout or device.")
-
-
-def _tensor_argument(method: str, other: Any) -> None:
-    if not hasattr(other, "requires_grad"):
-        raise TypeError(f"{method}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
 
 
 class TensorQueryMethods:
@@ -81,19 +77,19 @@ class TensorQueryMethods:
 
     def is_same_size(self, other: Any) -> bool:
         """Whether ``other`` has this tensor's shape."""
-        _tensor_argument("is_same_size", other)
+        tensor_argument("is_same_size", "other", 1, other)
         return tuple(self.shape) == tuple(other.shape)
 
     def equal(self, other: Any) -> bool:
         """True when ``other`` has this shape and every element compares equal (across dtypes, by
         PyTorch's promotion; NaN equals nothing)."""
-        _tensor_argument("equal", other)
+        tensor_argument("equal", "other", 1, other)
         return tuple(self.shape) == tuple(other.shape) and bool((self == other).all())
 
     def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         """Whether |self - other| <= atol + rtol |other| everywhere: ``isclose(...).all()``, with its
         rules (one dtype for both, shapes that broadcast)."""
-        _tensor_argument("allclose", other)
+        tensor_argument("allclose", "other", 1, other)
         if tuple(self.shape) != tuple(other.shape):
             ops.operands._check_broadcast("allclose", self, other)
         return bool(ops.elementwise_limits.isclose(self, other, rtol, atol, equal_nan).all())

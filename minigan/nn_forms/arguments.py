@@ -1,22 +1,14 @@
-"""The argument checks that the ``torch.*`` forms share: a Tensor where PyTorch requires one, and
-``reduction`` as PyTorch's top level takes it (an int: 1 mean, 2 sum, any other value none)."""
+"""The argument checks that the ``torch.*`` forms share besides ``tensor_argument``
+(minigan/autograd/arguments.py): ``reduction`` as PyTorch's top level takes it (an int: 1 mean,
+2 sum, any other value none), and a bool where PyTorch requires one."""
 from __future__ import annotations
 
 import numbers
 from typing import Any
 
-from ..autograd import Tensor
 
 #: PyTorch's ``at::Reduction`` codes; every other int reduces nothing, as in PyTorch.
 REDUCTIONS = {1: "mean", 2: "sum"}
-
-
-def tensor_argument(name: str, value: Any, argument: str, position: int) -> Tensor:
-    """``value``, which must be a Tensor (PyTorch's TypeError otherwise)."""
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
-    return value
 
 
 def reduction_argument(name: str, reduction: Any, position: int) -> str:

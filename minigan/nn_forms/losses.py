@@ -12,7 +12,8 @@ from typing import Any
 
 from ..autograd import Tensor
 from ..nn import functional as F
-from .arguments import reduction_argument, tensor_argument
+from ..autograd.arguments import tensor_argument
+from .arguments import reduction_argument
 
 # The same arguments at the top level as in torch.nn.functional.
 cosine_similarity, pairwise_distance, pdist = F.cosine_similarity, F.pairwise_distance, F.pdist
@@ -25,8 +26,8 @@ def kl_div(input: Tensor, target: Tensor, reduction: int = NO_REDUCTION, *,  # n
            log_target: bool = False) -> Tensor:
     """target · (log target - input) elementwise (``log_target``: exp(target) · (target - input)),
     as ``F.kl_div``; reduction 1 is the mean over all elements, 2 the sum."""
-    tensor_argument("kl_div", input, "input", 1)
-    tensor_argument("kl_div", target, "target", 2)
+    tensor_argument("kl_div", "input", 1, input)
+    tensor_argument("kl_div", "target", 2, target)
     how = reduction_argument("kl_div", reduction, 3)
     loss = F.kl_div(input, target, reduction="none", log_target=log_target)
     return loss if how == "none" else (loss.mean() if how == "mean" else loss.sum())
@@ -36,25 +37,25 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
                         reduction: int = NO_REDUCTION) -> Tensor:
     """max(0, -target · (input1 - input2) + margin), as ``F.margin_ranking_loss``."""
     how = reduction_argument("margin_ranking_loss", reduction, 5)
-    return F.margin_ranking_loss(tensor_argument("margin_ranking_loss", input1, "input1", 1),
-                                 tensor_argument("margin_ranking_loss", input2, "input2", 2),
-                                 tensor_argument("margin_ranking_loss", target, "target", 3), margin, reduction=how)
+    return F.margin_ranking_loss(tensor_argument("margin_ranking_loss", "input1", 1, input1),
+                                 tensor_argument("margin_ranking_loss", "input2", 2, input2),
+                                 tensor_argument("margin_ranking_loss", "target", 3, target), margin, reduction=how)
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # noqa: A002
                          reduction: int = NO_REDUCTION) -> Tensor:
     """input where target is 1, max(0, margin - input) where it is -1, as ``F.hinge_embedding_loss``."""
     how = reduction_argument("hinge_embedding_loss", reduction, 4)
-    return F.hinge_embedding_loss(tensor_argument("hinge_embedding_loss", input, "input", 1),
-                                  tensor_argument("hinge_embedding_loss", target, "target", 2), margin, reduction=how)
+    return F.hinge_embedding_loss(tensor_argument("hinge_embedding_loss", "input", 1, input),
+                                  tensor_argument("hinge_embedding_loss", "target", 2, target), margin, reduction=how)
 
 
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool, eps: float,  # noqa: A002
                      reduction: int) -> Tensor:
     """The Poisson negative log-likelihood, as ``F.poisson_nll_loss``; all six arguments are required."""
     how = reduction_argument("poisson_nll_loss", reduction, 6)
-    return F.poisson_nll_loss(tensor_argument("poisson_nll_loss", input, "input", 1),
-                              tensor_argument("poisson_nll_loss", target, "target", 2), log_input=log_input,
+    return F.poisson_nll_loss(tensor_argument("poisson_nll_loss", "input", 1, input),
+                              tensor_argument("poisson_nll_loss", "target", 2, target), log_input=log_input,
                               full=full, eps=eps, reduction=how)
 
 
@@ -63,9 +64,9 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     """max(d(anchor, positive) - d(anchor, negative) + margin, 0) with the p-norm distance, as
     ``F.triplet_margin_loss``."""
     how = reduction_argument("triplet_margin_loss", reduction, 8)
-    return F.triplet_margin_loss(tensor_argument("triplet_margin_loss", anchor, "anchor", 1),
-                                 tensor_argument("triplet_margin_loss", positive, "positive", 2),
-                                 tensor_argument("triplet_margin_loss", negative, "negative", 3), margin=margin, p=p,
+    return F.triplet_margin_loss(tensor_argument("triplet_margin_loss", "anchor", 1, anchor),
+                                 tensor_argument("triplet_margin_loss", "positive", 2, positive),
+                                 tensor_argument("triplet_margin_loss", "negative", 3, negative), margin=margin, p=p,
                                  eps=eps, swap=swap, reduction=how)
 
 
@@ -74,9 +75,9 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1, as
     ``F.cosine_embedding_loss``."""
     how = reduction_argument("cosine_embedding_loss", reduction, 5)
-    return F.cosine_embedding_loss(tensor_argument("cosine_embedding_loss", input1, "input1", 1),
-                                   tensor_argument("cosine_embedding_loss", input2, "input2", 2),
-                                   tensor_argument("cosine_embedding_loss", target, "target", 3), margin,
+    return F.cosine_embedding_loss(tensor_argument("cosine_embedding_loss", "input1", 1, input1),
+                                   tensor_argument("cosine_embedding_loss", "input2", 2, input2),
+                                   tensor_argument("cosine_embedding_loss", "target", 3, target), margin,
                                    reduction=how)
 
 
@@ -86,8 +87,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     ``pos_weight`` before ``reduction``)."""
     how = reduction_argument("binary_cross_entropy_with_logits", reduction, 5)
     return F.binary_cross_entropy_with_logits(
-        tensor_argument("binary_cross_entropy_with_logits", input, "input", 1),
-        tensor_argument("binary_cross_entropy_with_logits", target, "target", 2), weight=weight,
+        tensor_argument("binary_cross_entropy_with_logits", "input", 1, input),
+        tensor_argument("binary_cross_entropy_with_logits", "target", 2, target), weight=weight,
         pos_weight=pos_weight, reduction=how)
 
 
@@ -96,6 +97,6 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
     """The connectionist temporal classification loss, as ``F.ctc_loss`` (reduction 1: each sequence's
     loss divided by its target length, then the mean over the batch)."""
     how = reduction_argument("ctc_loss", reduction, 6)
-    return F.ctc_loss(tensor_argument("ctc_loss", log_probs, "log_probs", 1),
-                      tensor_argument("ctc_loss", targets, "targets", 2), input_lengths, target_lengths, blank=blank,
+    return F.ctc_loss(tensor_argument("ctc_loss", "log_probs", 1, log_probs),
+                      tensor_argument("ctc_loss", "targets", 2, targets), input_lengths, target_lengths, blank=blank,
                       reduction=how, zero_infinity=zero_infinity)

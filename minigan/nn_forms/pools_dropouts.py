@@ -19,7 +19,8 @@ from ..autograd import Tensor
 from ..nn import functional as F
 from ..nn.dropout import _channel_dropout, _feature_dims
 from ..torch_api.factories import numpy_generator_of
-from .arguments import bool_argument, tensor_argument
+from ..autograd.arguments import tensor_argument
+from .arguments import bool_argument
 
 # The same arguments at the top level as in torch.nn.functional.
 avg_pool1d, adaptive_avg_pool1d = F.avg_pool1d, F.adaptive_avg_pool1d
@@ -29,24 +30,24 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = (), padding: Any =
                dilation: Any = 1, ceil_mode: bool = False) -> Tensor:
     """The maximum over each window of the last dim, as ``F.max_pool1d`` (an empty ``stride``, the
     default, is the kernel size)."""
-    tensor_argument("max_pool1d", input, "input", 1)
+    tensor_argument("max_pool1d", "input", 1, input)
     return F.max_pool1d(input, kernel_size, None if stride in ((), []) else stride, padding, dilation, ceil_mode)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
     """(values, indices): the maxima over ``output_size`` windows spread over the last dim, and where
     they were, as ``F.adaptive_max_pool1d(..., return_indices=True)``."""
-    tensor_argument("adaptive_max_pool1d", input, "input", 1)
+    tensor_argument("adaptive_max_pool1d", "input", 1, input)
     return F.adaptive_max_pool1d(input, output_size, True)
 
 
 def _in_place(name: str, input: Tensor, compute: Callable[[Tensor], Tensor]) -> Tensor:  # noqa: A002
     """``input`` with its values replaced by ``compute(input)``'s."""
-    return tensor_argument(name, input, "input", 1)._overwrite(name, compute, instead=f"torch.{name[:-1]}")
+    return tensor_argument(name, "input", 1, input)._overwrite(name, compute, instead=f"torch.{name[:-1]}")
 
 
 def _dropout_arguments(name: str, input: Tensor, p: float, train: bool) -> tuple[Tensor, float, bool]:  # noqa: A002
-    tensor_argument(name, input, "input", 1)
+    tensor_argument(name, "input", 1, input)
     bool_argument(name, train, "train", 3)
     if not 0.0 <= p <= 1.0:  # a RuntimeError at PyTorch's top level (F's forms raise ValueError)
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -113,7 +114,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     """x where x > 0, else r·x: r drawn from U(lower, upper) per element while ``training`` (from
     ``generator``, a ``minigan.Generator``, or else the one ``minigan.manual_seed`` seeds), else
     r = (lower + upper) / 2. As ``F.rrelu``."""
-    tensor_argument("rrelu", input, "input", 1)
+    tensor_argument("rrelu", "input", 1, input)
     _bounds(lower, upper)
     return F.rrelu(input, lower, upper, training, rng=_rng(generator))
 

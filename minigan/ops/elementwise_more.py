@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor, unbroadcast
+from ..autograd.arguments import tensor_argument
 from ..autograd.function import Context, Function
 from ..backends import numpy_dtype_of
 from .arithmetic import _integer_pair, floor_divide as _floor_divide, neg, pow, remainder as _remainder  # noqa: A004
@@ -29,9 +30,7 @@ _LN2 = math.log(2.0)
 def tensors_only(name: str, **arguments: Any) -> None:
     """PyTorch's TypeError for an op that takes only Tensors (``hypot(x, 2)``), naming the argument."""
     for position, (argument, value) in enumerate(arguments.items(), 1):
-        if not isinstance(value, Tensor):
-            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
-                            f"not {type(value).__name__}")
+        tensor_argument(name, argument, position, value)
 
 
 def _no_bools(name: str, a: Tensor, b: Tensor) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import tensor_argument, wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
 from .elementwise import where
@@ -60,14 +60,6 @@ def _last_writes(positions: np.ndarray, values: Tensor) -> tuple[np.ndarray, Ten
     return flat[keep], GetItem.apply(values, index=(backend_of(values.array).asarray(keep),), advanced=True)
 
 
-def check_tensor(name: str, argument: str, position: int, value: Any) -> Tensor:
-    """``value``, or PyTorch's TypeError when it is not a Tensor."""
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, not "
-                        f"{type(value).__name__}")
-    return value
-
-
 def _index_positions(input: Tensor, axis: int, index: np.ndarray, source_shape: tuple[int, ...]) -> np.ndarray:
     """The flat position in ``input`` of each element of a source of ``source_shape`` whose slices
     along ``axis`` go to the slices ``index`` names."""
@@ -82,8 +74,8 @@ def _checked_along(name: str, input: Tensor, dim: Any, index: Any, source: Any, 
     """PyTorch's checks of ``index_add`` and ``index_reduce``, in its order; the dim, the index (1-D,
     on the host) and the source (1-D for a 0-d one)."""
     api = name.rstrip("_")
-    index = check_tensor(api, "index", 3, index)
-    source = check_tensor(api, "source", 4, source)
+    index = tensor_argument(api, "index", 3, index)
+    source = tensor_argument(api, "source", 4, source)
     axis = wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
@@ -163,8 +155,8 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     tensor of at most one dimension, each once), as ``torch.index_copy``. The gradient goes to
     ``source`` and to the places of ``input`` not written."""
     name = "index_copy_"
-    index = check_tensor("index_copy", "index", 3, index)
-    source = check_tensor("index_copy", "source", 4, source)
+    index = tensor_argument("index_copy", "index", 3, index)
+    source = tensor_argument("index_copy", "source", 4, source)
     axis = wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise IndexError(f"{name}(): Index should have dimension 1 or 0 (got {index.ndim})")

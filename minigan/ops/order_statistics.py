@@ -61,14 +61,10 @@ def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noq
     if dim is None:
         input = input if isinstance(input, Tensor) else as_tensor(input)  # noqa: A001
         if input.numel() == 0:
-            return Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
+            return _nan_like(input)
         flat = input.reshape(-1)
         return _shared_among_ties(flat, median(flat, 0).values)
-    input, rows, axis = _as_rows(input, dim)  # noqa: A001
-    backend = backend_of(rows.array)
-    if rows.shape[axis] == 0:
-        raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
-    nans = _nan_counts(backend, rows, axis)
+    input, rows, axis, backend, nans = _rows_and_nans(input, dim)  # noqa: A001
     n = rows.shape[axis]
     at = np.where(nans > 0, n - nans, (n - 1) // 2)  # the first NaN, or the lower middle
     return _pick(input, rows, axis, _positions(backend, rows.shape, axis, at), builtins.bool(keepdim), MedianResult)
@@ -88,10 +84,21 @@ def _shared_among_ties(flat: Tensor, value: Tensor) -> Tensor:
     return value.detach() - (tied.detach() - tied).mean()  # value - 0.0: the same bits, -0.0 included
 
 
-def _nan_counts(backend: Any, rows: Tensor, axis: int) -> np.ndarray:
-    """How many NaNs each row along ``axis`` holds, on the host (kept dims)."""
+def _rows_and_nans(input: Any, dim: Any) -> tuple[Tensor, Tensor, int, Any, np.ndarray]:  # noqa: A002
+    """What median and nanmedian along ``dim`` start from: ``_as_rows``' input, rows and axis, the
+    backend, and how many NaNs each row holds (on the host, kept dims); an empty dim is refused."""
+    input, rows, axis = _as_rows(input, dim)  # noqa: A001
+    backend = backend_of(rows.array)
+    if rows.shape[axis] == 0:
+        raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
     xp = backend.xp
-    return backend.to_numpy(xp.sum(xp.astype(rows.array != rows.array, xp.int64), axis=axis, keepdims=True))
+    nans = backend.to_numpy(xp.sum(xp.astype(rows.array != rows.array, xp.int64), axis=axis, keepdims=True))
+    return input, rows, axis, backend, nans
+
+
+def _nan_like(input: Tensor) -> Tensor:
+    """A 0-d NaN of ``input``'s float dtype, on its device: the median of no elements."""
+    return Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
 
 
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
@@ -103,14 +110,10 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # 
     if dim is None:
         flat = input.reshape(-1)
         if input.numel() == 0:  # NaN, in the graph where the input is (as PyTorch's)
-            nan = Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
+            nan = _nan_like(input)
             return flat.sum() + nan if input.requires_grad and input.dtype.kind == "f" else nan
         return _shared_among_ties(flat, nanmedian(flat, 0).values)
-    input, rows, axis = _as_rows(input, dim)  # noqa: A001
-    backend = backend_of(rows.array)
-    if rows.shape[axis] == 0:
-        raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
-    nans = _nan_counts(backend, rows, axis)
+    input, rows, axis, backend, nans = _rows_and_nans(input, dim)  # noqa: A001
     at = np.maximum((rows.shape[axis] - nans - 1) // 2, 0)  # the lower middle of the numbers (sorted first)
     return _pick(input, rows, axis, _positions(backend, rows.shape, axis, at), builtins.bool(keepdim),
                  NanmedianResult)

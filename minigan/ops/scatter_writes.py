@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import tensor_argument, tensor_sequence, wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
 from ..torch_api.unsupported import UnsupportedFeatureError
 from .elementwise import cast, where
-from .indexed_writes import check_tensor, write_at
+from .indexed_writes import write_at
 from .reorder import _fill_value
 from .shape import broadcast_to
 
@@ -85,13 +85,8 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
     or added there with ``accumulate`` (once per time an index repeats), as ``torch.index_put``;
     ``indices`` is a tuple of int64, int32 or bool tensors, as in ``x[indices] = values``.
     Differentiable with respect to ``input`` and ``values``."""
-    if not isinstance(indices, (tuple, list)):
-        raise TypeError(f"index_put(): argument 'indices' (position 2) must be tuple of Tensors, not "
-                        f"{type(indices).__name__}")
-    for number, item in enumerate(indices):
-        if not isinstance(item, Tensor):
-            raise TypeError(f"expected Tensor as element {number} in argument 1, but got {type(item).__name__}")
-    values = check_tensor("index_put", "values", 3, values)
+    indices = tensor_sequence("index_put", "indices", 2, indices)
+    values = tensor_argument("index_put", "values", 3, values)
     if not indices:
         raise IndexError("index_put(): indices must hold at least one index tensor")
     arrays = _index_arrays(input.shape, indices)
@@ -118,8 +113,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     positions ``index`` gives in ``input`` read as one dimension (an int64 tensor of any shape,
     negative positions counting from the end), as ``torch.put``; ``source`` has as many elements
     as ``index``. Differentiable with respect to ``input`` and ``source``."""
-    index = check_tensor("put", "index", 2, index)
-    source = check_tensor("put", "source", 3, source)
+    index = tensor_argument("put", "index", 2, index)
+    source = tensor_argument("put", "source", 3, source)
     if index.dtype != np.int64:
         raise RuntimeError(f"put_(): Expected a long tensor for index, but got {scalar_type_name(index.dtype)}")
     if source.dtype != input.dtype:
@@ -144,8 +139,8 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
     """``input`` with the elements of ``source`` (read in row-major order, as many as the mask has
     True values) copied, in order, where ``mask`` (a bool tensor; the two broadcast together) holds,
     as ``torch.masked_scatter``. Differentiable with respect to ``input`` and ``source``."""
-    mask = check_tensor("masked_scatter", "mask", 2, mask)
-    source = check_tensor("masked_scatter", "source", 3, source)
+    mask = tensor_argument("masked_scatter", "mask", 2, mask)
+    source = tensor_argument("masked_scatter", "source", 3, source)
     shape = _broadcast_shape(mask.shape, input.shape)
     if source.dtype != input.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
@@ -193,7 +188,7 @@ def _int_argument(name: str, argument: str, position: int, value: Any) -> int:
 def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
     """``input`` with ``src`` written where ``input.select(dim, index)`` reads (``src`` has that
     shape), as ``torch.select_scatter``; differentiable with respect to both."""
-    src = check_tensor("select_scatter", "src", 2, src)
+    src = tensor_argument("select_scatter", "src", 2, src)
     index = _int_argument("select_scatter", "index", 4, index)
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -209,7 +204,7 @@ def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: Any = None, e
                   step: int = 1) -> Tensor:
     """``input`` with ``src`` written where ``input``'s slice ``start:end:step`` along ``dim``
     reads (``src`` has that shape), as ``torch.slice_scatter``; differentiable with respect to both."""
-    src = check_tensor("slice_scatter", "src", 2, src)
+    src = tensor_argument("slice_scatter", "src", 2, src)
     if input.ndim == 0:
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     axis = wrap_dim(dim, input.ndim)
@@ -226,7 +221,7 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
     """``input`` with ``src`` written where ``input.diagonal(offset, dim1, dim2)`` reads (``src``
     has that shape: the other dims, then the diagonal), as ``torch.diagonal_scatter``;
     differentiable with respect to both."""
-    src = check_tensor("diagonal_scatter", "src", 2, src)
+    src = tensor_argument("diagonal_scatter", "src", 2, src)
     offset = _int_argument("diagonal_scatter", "offset", 3, offset)
     first, second = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
     if first == second:

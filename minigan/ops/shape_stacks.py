@@ -13,7 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import tensor_sequence, wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..backends import to_numpy
 from ..torch_api.functions import _into
@@ -23,15 +23,10 @@ from .shape import cat
 # ====================================================================== joins
 def _tensors(name: str, tensors: Any) -> list[Tensor]:
     """The list (or tuple) of Tensors a join takes, checked with PyTorch's messages."""
-    if not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-                        f"{type(tensors).__name__}")
-    for position, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {position} in argument 0, but got {type(t).__name__}")
+    tensors = tensor_sequence(name, "tensors", 1, tensors)
     if not tensors:
         raise RuntimeError(f"{name} expects a non-empty TensorList")
-    return list(tensors)
+    return tensors
 
 
 def _stacked(name: str, tensors: Any, out: Any, join: Callable[[list[Tensor]], Tensor]) -> Tensor:

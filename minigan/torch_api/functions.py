@@ -214,33 +214,6 @@ def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any 
     return _tensor(input, "scatter").scatter(dim, index, src, value=value)
 
 
-def _in_place(name: str) -> Callable[[Tensor], Tensor]:
-    """``torch.sin_(x)`` and the like: the in-place method ``x.sin_()``, which returns ``x``."""
-
-    def function(input: Tensor) -> Tensor:  # noqa: A002
-        return getattr(_tensor(input, name), name)()
-
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"``input.{name}()``: input changed in place (minigan/autograd/inplace_math.py)."
-    return function
-
-
-# PyTorch has these as functions (torch.sign_ and torch.erfinv_ it does not have).
-sin_, cos_, exp_, log_, sqrt_, abs_, neg_, sigmoid_, tanh_, relu_, floor_, ceil_, trunc_, reciprocal_ = (
-    _in_place(f"{name}_") for name in ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "relu",
-                                       "floor", "ceil", "trunc", "reciprocal"))
-(tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_, arcsin_, arccos_, arctan_, arcsinh_, arccosh_,
- arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_) = (
-    _in_place(f"{name}_") for name in ("tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
-                                       "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "expm1", "log1p",
-                                       "log2", "log10", "rsqrt", "square", "erf", "erfc", "frac"))
-
-
-def round_(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A002
-    """``input.round_(decimals=...)``: input rounded in place, halves to even."""
-    return _tensor(input, "round_").round_(decimals=decimals)
-
-
 def _method_form(name: str) -> Callable[..., Any]:
     """``torch.clamp_(x, min=0)`` and the like: the method of the same name on ``input``, with the
     same arguments."""
@@ -253,7 +226,23 @@ def _method_form(name: str) -> Callable[..., Any]:
     return function
 
 
-# In-place forms with arguments, PyTorch's function spellings of the methods.
+# PyTorch has these as functions (torch.sign_ and torch.erfinv_ it does not have).
+sin_, cos_, exp_, log_, sqrt_, abs_, neg_, sigmoid_, tanh_, relu_, floor_, ceil_, trunc_, reciprocal_ = (
+    _method_form(f"{name}_") for name in ("sin", "cos", "exp", "log", "sqrt", "abs", "neg", "sigmoid", "tanh", "relu",
+                                          "floor", "ceil", "trunc", "reciprocal"))
+(tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_, arcsin_, arccos_, arctan_, arcsinh_, arccosh_,
+ arctanh_, expm1_, log1p_, log2_, log10_, rsqrt_, square_, erf_, erfc_, frac_) = (
+    _method_form(f"{name}_") for name in ("tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
+                                          "atanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
+                                          "expm1", "log1p", "log2", "log10", "rsqrt", "square", "erf", "erfc", "frac"))
+
+
+def round_(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A002
+    """``input.round_(decimals=...)``: input rounded in place, halves to even."""
+    return _tensor(input, "round_").round_(decimals=decimals)
+
+
+# More in-place forms, PyTorch's function spellings of the methods.
 (clamp_, clamp_min_, clamp_max_, clip_, deg2rad_, rad2deg_, exp2_, fix_, i0_, ldexp_, logit_, nan_to_num_, negative_,
  sinc_, xlogy_, fill_, zero_, addmv_, gcd_, lcm_) = (
     _method_form(name) for name in ("clamp_", "clamp_min_", "clamp_max_", "clip_", "deg2rad_", "rad2deg_", "exp2_",
