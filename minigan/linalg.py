@@ -33,6 +33,7 @@ from .ops.qr import qr
 from .ops.svd import svd, svdvals
 from .ops.triangular import solve_triangular
 from .torch_api.unsupported import LINALG as _UNSUPPORTED, module_getattr as _module_getattr
+from .torch_api.out_argument import takes_out
 
 __all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "svd", "svdvals", "qr", "cholesky", "cholesky_ex", "eigh",
            "eigvalsh", "solve_triangular", "lstsq", "pinv", "matrix_rank", "matrix_power", "multi_dot", "vecdot",
@@ -44,11 +45,13 @@ __all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "svd", "svdvals", "q
 SolveExResult = namedtuple("linalg_solve_ex", ["result", "info"])
 
 
+@takes_out
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002
     """The cross product of 3-vectors along ``dim`` (the last by default, unlike torch.cross's)."""
     return _cross(input, other, dim)
 
 
+@takes_out
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B, or X A = B with ``left=False`` (solved as A^T X^T = B^T), batched and broadcast.
     B is one vector per system when it is 1-D, or when it has one dimension less than A and A's batch
@@ -62,6 +65,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     return _solve(A.transpose(-1, -2), B.transpose(-1, -2)).transpose(-1, -2)
 
 
+@takes_out
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:
     """(result, info) of ``solve``: info (int32, one per matrix of A) is 0, or the 1-based column of the first
     zero pivot of a singular matrix, whose solution is NaN. ``check_errors`` raises for one instead."""

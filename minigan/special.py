@@ -37,6 +37,7 @@ from .ops.rounding import round as _round
 from .ops.special import erf, erfc, erfinv
 from .ops.zeta import zeta
 from .torch_api.unsupported import SPECIAL as _UNSUPPORTED, module_getattr as _module_getattr
+from .torch_api.out_argument import takes_out
 
 __all__ = ["expit", "logit", "xlogy", "xlog1py", "entr", "erf", "erfc", "erfcx", "erfinv", "ndtr", "ndtri", "log_ndtr",
            "sinc", "round", "exp2", "expm1", "log1p", "logsumexp", "softmax", "log_softmax", "gammaln",
@@ -51,18 +52,21 @@ __all__ = ["expit", "logit", "xlogy", "xlog1py", "entr", "erf", "erfc", "erfcx",
 psi = digamma
 
 
+@takes_out
 def modified_bessel_i0(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
     """I_0(x), as i0, but, as PyTorch's, without a gradient: the result never requires grad."""
     with no_grad():
         return i0(input)
 
 
+@takes_out
 def modified_bessel_i1(input: Any) -> Tensor:  # noqa: A002
     """I_1(x), as i1, but, as PyTorch's, without a gradient: the result never requires grad."""
     with no_grad():
         return i1(input)
 
 
+@takes_out
 def expit(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
     """The logistic sigmoid 1 / (1 + exp(-x))."""
     return sigmoid(input)

@@ -32,6 +32,7 @@ from ..backends import backend_of
 from .exact import fused_multiply_add
 from .normal import in_dtype
 from .operands import _constant, _floating
+from ..torch_api.out_argument import takes_out
 
 _C1 = 0.355028053887817239260  # Ai(0) = 3^(-2/3) / Gamma(2/3)
 _C2 = 0.258819403792806798405  # -Ai'(0) = 3^(-1/3) / Gamma(1/3)
@@ -146,6 +147,7 @@ def _airy_ai(a: Any) -> Any:
     return in_dtype(backend, value, a.dtype)
 
 
+@takes_out
 def airy_ai(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
     """Ai(x), the Airy function of the first kind (no derivative, as in PyTorch)."""
     return _constant(_airy_ai(_floating(input).array))

@@ -28,6 +28,7 @@ from ..backends import backend_of
 from .bessel_k import _EULER, power_sums
 from .normal import in_dtype
 from .operands import _constant, _floating
+from ..torch_api.out_argument import takes_out
 
 _SERIES_TO = 2.0
 _ASYMPTOTIC_FROM = 25.0
@@ -150,26 +151,31 @@ def _no_derivative(input: Any, compute: Any) -> Tensor:  # noqa: A002
     return _constant(compute(_floating(input).array))
 
 
+@takes_out
 def bessel_j0(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
     """J_0(x), the Bessel function of the first kind of order 0 (no derivative, as in PyTorch)."""
     return _no_derivative(input, lambda a: _bessel_jy(a, "j0"))
 
 
+@takes_out
 def bessel_j1(input: Any) -> Tensor:  # noqa: A002
     """J_1(x), of the first kind of order 1."""
     return _no_derivative(input, lambda a: _bessel_jy(a, "j1"))
 
 
+@takes_out
 def bessel_y0(input: Any) -> Tensor:  # noqa: A002
     """Y_0(x), of the second kind of order 0 (x > 0; -inf at 0, NaN below)."""
     return _no_derivative(input, lambda a: _bessel_jy(a, "y0"))
 
 
+@takes_out
 def bessel_y1(input: Any) -> Tensor:  # noqa: A002
     """Y_1(x), of the second kind of order 1 (x > 0; -inf at 0, NaN below)."""
     return _no_derivative(input, lambda a: _bessel_jy(a, "y1"))
 
 
+@takes_out
 def spherical_bessel_j0(input: Any) -> Tensor:  # noqa: A002
     """j_0(x) = sin(x) / x, the spherical Bessel function of the first kind of order 0 (1 at 0)."""
     return _no_derivative(input, _spherical_j0)

@@ -25,6 +25,7 @@ from ..autograd import Tensor
 from ..backends import backend_of
 from .normal import in_dtype
 from .operands import _constant, _floating
+from ..torch_api.out_argument import takes_out
 
 _SERIES_TO = 2.0
 _SERIES_TERMS = 30
@@ -100,21 +101,25 @@ def _no_derivative(input: Any, order: int, scaled: bool) -> Tensor:  # noqa: A00
     return _constant(_bessel_k(_floating(input).array, order, scaled))
 
 
+@takes_out
 def modified_bessel_k0(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
     """K_0(x), the modified Bessel function of the second kind of order 0 (no derivative, as in PyTorch)."""
     return _no_derivative(input, 0, scaled=False)
 
 
+@takes_out
 def modified_bessel_k1(input: Any) -> Tensor:  # noqa: A002
     """K_1(x), of order 1."""
     return _no_derivative(input, 1, scaled=False)
 
 
+@takes_out
 def scaled_modified_bessel_k0(input: Any) -> Tensor:  # noqa: A002
     """exp(x) K_0(x), finite where K_0 underflows."""
     return _no_derivative(input, 0, scaled=True)
 
 
+@takes_out
 def scaled_modified_bessel_k1(input: Any) -> Tensor:  # noqa: A002
     """exp(x) K_1(x)."""
     return _no_derivative(input, 1, scaled=True)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..autograd import Tensor
 from ..autograd.size import Size
-from ..torch_api.functions import _into
+from ..torch_api.out_argument import write_into
 from .linalg_compositions import multi_dot
 from .padding import pad
 from .shape import cat, stack
@@ -225,7 +225,7 @@ def block_diag(*tensors: Any) -> Tensor:
 def kron(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002 - PyTorch's name
     """The Kronecker product: for shapes a and b (the shorter padded with leading 1s), the tensor
     of shape a_k b_k whose element at i_k b_k + j_k is input[i] * other[j]. With ``out``, written there."""
-    return _into("kron", out, (input, other), lambda: _kron(input, other))
+    return write_into("kron", out, (input, other), lambda: _kron(input, other))
 
 
 def _kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
@@ -246,7 +246,7 @@ def chain_matmul(*matrices: Any, out: Tensor | None = None) -> Tensor:
     ``torch.linalg.multi_dot`` is the current spelling); one matrix comes back as a copy. With
     ``out``, written there."""
     warnings.warn(CHAIN_MATMUL_WARNING, UserWarning, stacklevel=2)
-    return _into("chain_matmul", out, matrices, lambda: _chain_matmul(matrices))
+    return write_into("chain_matmul", out, matrices, lambda: _chain_matmul(matrices))
 
 
 def _chain_matmul(matrices: tuple[Any, ...]) -> Tensor:

@@ -19,6 +19,7 @@ from .eigh import exactly_symmetric
 from .linalg import LinAlgError, Solve, _mT, square_matrices
 from .operands import _xp
 from .reorder import tril
+from ..torch_api.out_argument import takes_out
 
 #: What ``linalg.cholesky_ex`` returns, as ``torch.return_types.linalg_cholesky_ex``: ``.L``, ``.info``.
 CholeskyExResult = namedtuple("linalg_cholesky_ex", ["L", "info"])
@@ -99,6 +100,7 @@ class Cholesky(Function):
         return (exactly_symmetric(_mT(Solve.apply(_mT(factor), _mT(left)))),)  # (L^-T S) L^-1 = (L^-T (L^-T S)^T)^T
 
 
+@takes_out
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     """L with A = L L^T, from A's lower triangle; U = L^T with A = U^T U, from A's upper one, with
     ``upper``. LinAlgError where a matrix is not positive-definite."""
@@ -106,6 +108,7 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     return _mT(Cholesky.apply(_mT(A), check_errors=True)) if upper else Cholesky.apply(A, check_errors=True)
 
 
+@takes_out
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:
     """(L, info): info (int32, one per matrix) is 0 where the matrix factors, else the order of its first
     leading minor that is not positive-definite, and that matrix's L is NaN. ``check_errors`` raises

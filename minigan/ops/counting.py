@@ -11,6 +11,7 @@ from ..autograd import Tensor, as_tensor
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from .reorder import nonzero
+from ..torch_api.out_argument import takes_out
 
 
 def bincount(input: Tensor, weights: Any = None, minlength: int = 0) -> Tensor:  # noqa: A002 - PyTorch's name
@@ -39,6 +40,7 @@ def bincount(input: Tensor, weights: Any = None, minlength: int = 0) -> Tensor: 
     return Tensor._make(backend.asarray(counts), False, None)
 
 
+@takes_out
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
     """Whether each of ``elements`` equals one of ``test_elements`` (either may be a number), as a bool
     tensor of ``elements``' shape; ``invert=True`` asks the opposite. NaN is in nothing."""

@@ -19,6 +19,7 @@ from .operands import _constant, _floating, _xp
 from .reductions import _normalize_axis, kept_shape, sum as _sum
 from .reorder import Flip
 from .shape import concatenate
+from ..torch_api.out_argument import takes_out
 
 
 class Cumsum(Function):
@@ -87,16 +88,19 @@ def _cumulative(name: str, function: type, input: Tensor, dim: Any, dtype: Any) 
     return function.apply(input, dim=axis)
 
 
+@takes_out
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002 - PyTorch's name
     """The running sum along ``dim``: ``cumsum([1, 2, 3], 0) = [1, 3, 6]``."""
     return _cumulative("cumsum", Cumsum, input, dim, dtype)
 
 
+@takes_out
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The running product along ``dim``: ``cumprod([1, 2, 3], 0) = [1, 2, 6]``."""
     return _cumulative("cumprod", Cumprod, input, dim, dtype)
 
 
+@takes_out
 def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  # noqa: A002
     """log(sum(exp(input))) over ``dim`` (an int or a tuple of ints), computed as m + log(sum(exp(input - m)))
     with m the max, so large values do not overflow; a line of -inf gives -inf, as PyTorch's. The

@@ -18,6 +18,7 @@ from . import linalg_norms, reductions
 from .activations import log_softmax as _log_softmax, softmax as _softmax
 from .elementwise import maximum, minimum, sqrt
 from .shape import getitem
+from ..torch_api.out_argument import takes_out
 
 #: What ``max(dim=...)``/``min(dim=...)`` return, as ``torch.return_types.max``: ``.values``, ``.indices``.
 MaxResult = namedtuple("max", ["values", "indices"])
@@ -40,6 +41,7 @@ def _keep(keepdim: bool, keepdims: Any) -> bool:
     return builtins.bool(keepdim if keepdims is None else keepdims)
 
 
+@takes_out
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001
         axis: Any = None, keepdims: Any = None) -> Tensor:
     """Sum over ``dim`` (an int, a tuple of ints, or None for all)."""
@@ -47,6 +49,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     return result if dtype is None else result.to(dtype)
 
 
+@takes_out
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
          axis: Any = None, keepdims: Any = None) -> Tensor:
     """Mean over ``dim`` (an int, a tuple of ints, or None for all)."""
@@ -65,6 +68,7 @@ def _correction(unbiased: Any, correction: Any, ddof: Any) -> int:
     return 0 if unbiased is False else 1
 
 
+@takes_out
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None,
         axis: Any = None, keepdims: Any = None, ddof: Any = None) -> Tensor:
     """Variance over ``dim``, divided by n - correction: unbiased (correction 1) unless
@@ -74,6 +78,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return reductions.var(input, _axes(dim, axis, "var"), _keep(keepdim, keepdims), _correction(unbiased, correction, ddof))
 
 
+@takes_out
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None,
         axis: Any = None, keepdims: Any = None, ddof: Any = None) -> Tensor:
     """Standard deviation: the square root of ``var`` with the same arguments."""
@@ -103,6 +108,7 @@ def _picked(input: Tensor, dim: int, keepdim: bool, pick: str) -> tuple[Tensor, 
     return values, Tensor._make(indices, False, None)
 
 
+@takes_out
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
         keepdims: Any = None) -> Any:
     """``max(t)``: the largest value; ``max(t, dim)``: (values, indices) along dim;
@@ -118,6 +124,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
     return MaxResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmax"))
 
 
+@takes_out
 def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
         keepdims: Any = None) -> Any:
     """``min(t)``, ``min(t, dim)`` -> (values, indices), ``min(t, other)``: as ``max``."""
@@ -131,11 +138,13 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
     return MinResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmin"))
 
 
+@takes_out
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """The largest values over ``dim`` (all dims when empty), ties sharing the gradient."""
     return reductions.max(input, None if dim == () else dim, keepdim)
 
 
+@takes_out
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """The smallest values over ``dim`` (all dims when empty), ties sharing the gradient."""
     return reductions.min(input, None if dim == () else dim, keepdim)
@@ -177,6 +186,7 @@ def log_softmax(input: Tensor, dim: Any = -1, dtype: Any = None, *, axis: Any = 
     return _log_softmax(source, wrap_dim(dim if axis is None else axis, input.ndim))
 
 
+@takes_out
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:  # noqa: A002
     """``torch.norm``: the vector p-norm over ``dim`` (every element when None) for a number p or
     "fro" over at most two dims, the matrix norm for "nuc" (minigan/ops/linalg_norms.py computes both)."""

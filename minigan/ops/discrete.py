@@ -19,6 +19,7 @@ from ..backends import backend_of, numpy_dtype_of
 from .no_derivative import without_derivative
 from .operands import _check_broadcast, _promoted, _xp, is_bool, not_implemented_for, wrapped_integer
 from .search import slice_axis, unique_consecutive
+from ..torch_api.out_argument import takes_out
 
 def _result(array: Any) -> Tensor:
     return Tensor._make(array, False, None)
@@ -101,27 +102,32 @@ def _operands(name: str, input: Any, other: Any) -> tuple[Any, Any]:  # noqa: A0
     return a.array, b.array
 
 
+@takes_out
 def bitwise_and(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input & other, elementwise, on integer or bool tensors (Python ints and bools as PyTorch takes them)."""
     return _binary("bitwise_and", input, other)
 
 
+@takes_out
 def bitwise_or(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input | other, elementwise."""
     return _binary("bitwise_or", input, other)
 
 
+@takes_out
 def bitwise_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input ^ other, elementwise."""
     return _binary("bitwise_xor", input, other)
 
 
+@takes_out
 def bitwise_not(input: Any) -> Tensor:  # noqa: A002
     """~input: each bit flipped (an int), or the logical not (a bool)."""
     a = _operand(input, None, "bitwise_not")
     return _result(_xp(a.array).bitwise_invert(a.array))
 
 
+@takes_out
 def bitwise_left_shift(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input << other, elementwise, on integer tensors: a shift past the dtype's width (or by a
     negative amount) gives 0, as in PyTorch. Two bools raise, as PyTorch's (a bool beside an
@@ -129,6 +135,7 @@ def bitwise_left_shift(input: Any, other: Any) -> Tensor:  # noqa: A002
     return _shift("lshift", "bitwise_left_shift", input, other)
 
 
+@takes_out
 def bitwise_right_shift(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input >> other, elementwise, filling with the sign bit: a shift past the dtype's width (or
     by a negative amount) gives 0 or -1."""
@@ -154,21 +161,25 @@ def _shift(name: str, kernel: str, input: Any, other: Any) -> Tensor:  # noqa: A
     return _result(xp.where(defined, shifted, past))
 
 
+@takes_out
 def logical_and(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """Whether both elements are non-zero (any dtype in, bool out), broadcasting as usual."""
     return _logical("logical_and", input, other)
 
 
+@takes_out
 def logical_or(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """Whether either element is non-zero."""
     return _logical("logical_or", input, other)
 
 
+@takes_out
 def logical_xor(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """Whether exactly one of the two elements is non-zero."""
     return _logical("logical_xor", input, other)
 
 
+@takes_out
 def logical_not(input: Tensor) -> Tensor:  # noqa: A002
     """Whether the element is zero."""
     return _result(_xp(input.array).logical_not(_truth(input, "logical_not", "input", 1)))

@@ -22,6 +22,7 @@ from .arithmetic import matmul
 from .elementwise import where
 from .linalg import LinAlgError, _mT, square_matrices
 from .operands import _any_nonzero, _xp
+from ..torch_api.out_argument import takes_out
 
 #: What ``linalg.eigh`` returns, as ``torch.return_types.linalg_eigh``: ``.eigenvalues``, ``.eigenvectors``.
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -83,6 +84,7 @@ def _lower_source(name: str, A: Any, UPLO: str) -> Tensor:
     return _mT(A) if UPLO == "U" else A
 
 
+@takes_out
 def eigh(A: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's argument name
     """(eigenvalues, eigenvectors) of each symmetric matrix in A, the eigenvalues ascending, the
     eigenvectors the columns of an orthogonal matrix."""
@@ -90,6 +92,7 @@ def eigh(A: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's ar
     return EighResult(*_split(Eigh.apply(source)))
 
 
+@takes_out
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
     """The eigenvalues of each symmetric matrix in A, ascending."""
     return _split(Eigh.apply(_lower_source("linalg.eigvalsh", A, UPLO)))[0]

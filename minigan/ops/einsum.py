@@ -16,6 +16,7 @@ import numpy as np
 
 from ..autograd import Tensor, as_tensor
 from ..autograd.function import Context, Function
+from ..torch_api.out_argument import takes_out
 from .elementwise import where
 from .operands import _xp
 from .shape import broadcast_to, reshape
@@ -274,6 +275,7 @@ def einsum(*args: Any) -> Tensor:
     return result
 
 
+@takes_out
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     """The sum over ``dims`` pairs of a's and b's dimensions: an int n pairs a's last n with b's first
     n; a pair of lists pairs them in order. The result has a's other dimensions, then b's."""

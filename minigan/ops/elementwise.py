@@ -14,6 +14,7 @@ from ..backends import Device, backend_of, move
 from .operands import (
     ShapeError, _check_broadcast, _constant, _floating, _on_floats, _pair, _times_derivative, _xp, refuse_bool,
 )
+from ..torch_api.out_argument import takes_out
 
 
 # ============================================================== elementwise math
@@ -238,11 +239,13 @@ exp, log, log1p, expm1, sqrt = _on_floats(Exp), _on_floats(Log), _on_floats(Log1
 reciprocal, rsqrt = _on_floats(Reciprocal), _on_floats(Rsqrt)
 
 
+@takes_out
 def abs(a: Tensor) -> Tensor:  # noqa: A001 - mirrors torch.abs
     refuse_bool("abs", a)
     return Abs.apply(a)
 
 
+@takes_out
 def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
     if min is None and max is None:
         raise ValueError("clamp: give at least one of min and max")
@@ -262,10 +265,12 @@ def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tens
 clip = clamp
 
 
+@takes_out
 def maximum(a: Any, b: Any) -> Tensor:
     return Maximum.apply(*_pair(a, b))
 
 
+@takes_out
 def minimum(a: Any, b: Any) -> Tensor:
     return Minimum.apply(*_pair(a, b))
 
@@ -276,6 +281,7 @@ def _lone_number(value: bool | int | float) -> Tensor:
     return Tensor._make(np.asarray(value, dtype), False, None)
 
 
+@takes_out
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Pick ``a`` where ``condition`` holds, else ``b`` (``condition`` is a boolean array). Two
     Python numbers give PyTorch's dtype: bool of two bools, int64 of ints, float32 with a float."""

@@ -17,8 +17,10 @@ from ..backends import backend_of, numpy_dtype_of
 from .elementwise import clamp, clone, maximum, minimum, where
 from .elementwise_more import tensors_only
 from .operands import _check_broadcast, _constant, _pair, _xp
+from ..torch_api.out_argument import takes_out
 
 
+@takes_out
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # noqa: A002 - PyTorch's names
                neginf: float | None = None) -> Tensor:
     """``input`` with NaN replaced by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (by default the
@@ -87,12 +89,14 @@ def _nan_ignoring_backward(ctx: Context, grad: Tensor, loses: Any) -> tuple[Tens
     return grad_a, grad_b
 
 
+@takes_out
 def fmax(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The elementwise maximum, where a NaN loses to a number (NaN only where both are NaN)."""
     tensors_only("fmax", input=input, other=other)
     return Fmax.apply(*_pair(input, other))
 
 
+@takes_out
 def fmin(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The elementwise minimum, where a NaN loses to a number (NaN only where both are NaN)."""
     tensors_only("fmin", input=input, other=other)
@@ -109,11 +113,13 @@ def _clamp_one_side(name: str, input: Tensor, bound: Any, tensor_form: Any, side
     return clamp(input, **{side: bound})
 
 
+@takes_out
 def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002 - PyTorch's names
     """max(input, min) elementwise, ``min`` a number or a Tensor (NaN in input stays NaN)."""
     return _clamp_one_side("clamp_min", input, min, maximum, "min")
 
 
+@takes_out
 def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
     """min(input, max) elementwise, ``max`` a number or a Tensor (NaN in input stays NaN)."""
     return _clamp_one_side("clamp_max", input, max, minimum, "max")
@@ -157,11 +163,13 @@ def _addc(name: str, input: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any
     return input + combine(scaled, tensor2)
 
 
+@takes_out
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
     """input + value * tensor1 * tensor2, broadcast; gradients 1, value * tensor2 and value * tensor1."""
     return _addc("addcmul", input, tensor1, tensor2, value, lambda x, y: x * y)
 
 
+@takes_out
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:  # noqa: A002
     """input + value * tensor1 / tensor2, broadcast (true division; integer tensor1 and tensor2 raise,
     as PyTorch's); gradients 1, value / tensor2 and -value * tensor1 / tensor2^2."""

@@ -22,6 +22,7 @@ from .elementwise import abs, cast, exp, log1p, maximum, where  # noqa: A004 - t
 from .log_forms import exp2
 from .operands import _check_broadcast, _constant, _floating, _pair, _xp, not_implemented_for
 from .rounding import sign, trunc
+from ..torch_api.out_argument import takes_out
 
 _LN2 = math.log(2.0)
 
@@ -53,6 +54,7 @@ def _zero_divisor(a: Tensor, b: Tensor, message: str) -> None:
 
 
 # ============================================================== division forms
+@takes_out
 def true_divide(input: Tensor, other: Any) -> Tensor:  # noqa: A002 - PyTorch's argument names
     """input / other, always true division (integers give float32): ``torch.div`` by another name."""
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
@@ -60,6 +62,7 @@ def true_divide(input: Tensor, other: Any) -> Tensor:  # noqa: A002 - PyTorch's 
     return input / other
 
 
+@takes_out
 def divide(input: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
     """input / other; ``rounding_mode="trunc"`` rounds toward zero, ``"floor"`` toward minus infinity
     (those two keep an integer dtype and have no gradient)."""
@@ -85,6 +88,7 @@ def trunc_divide(a: Any, b: Any) -> Tensor:
     return _constant(xp.where(inexact & ((x < 0) != (y < 0)), floored + 1, floored))
 
 
+@takes_out
 def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input // other, rounded toward minus infinity (no gradient), as ``torch.floor_divide``."""
     a, b = _integer_pair(input, other)
@@ -93,6 +97,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
         return _floor_divide(a, b)
 
 
+@takes_out
 def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input % other, with the sign of ``other`` (Python's ``%``); d/dinput = 1, d/dother = -floor(input / other)."""
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
@@ -135,6 +140,7 @@ class Fmod(Function):
         return grad_a, grad_b
 
 
+@takes_out
 def fmod(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """C's remainder of input / other, with the sign of ``input`` (``remainder`` takes other's sign):
     fmod(-3, 2) = -1. d/dinput = 1, d/dother = -trunc(input / other), as PyTorch's."""
@@ -161,12 +167,14 @@ def _log_add(name: str, input: Any, other: Any, ln_base: float) -> Tensor:  # no
     return maximum(a, b) + where(same_infinity, 0.0, tail if ln_base == 1.0 else tail / ln_base)
 
 
+@takes_out
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """log(exp(input) + exp(other)), computed without overflow; gradients sigmoid(input - other) and
     sigmoid(other - input). Float tensors only, as PyTorch."""
     return _log_add("logaddexp", input, other, 1.0)
 
 
+@takes_out
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """log2(2^input + 2^other), computed without overflow; gradient 2^input / (2^input + 2^other)."""
     return _log_add("logaddexp2", input, other, _LN2)
@@ -192,6 +200,7 @@ class Hypot(Function):
         return grad_a, grad_b
 
 
+@takes_out
 def hypot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """sqrt(input^2 + other^2) elementwise, exact where the squares would overflow. Float tensors only."""
     return Hypot.apply(*_floats_only("hypot", input, other))
@@ -220,6 +229,7 @@ class Copysign(Function):
         return grad_a, grad_b
 
 
+@takes_out
 def copysign(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """|input| with the sign of ``other`` (a tensor or a number; -0.0 is negative); integers give float32."""
     if not isinstance(input, Tensor):
@@ -229,6 +239,7 @@ def copysign(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     return Copysign.apply(_floating(a), _floating(b))
 
 
+@takes_out
 def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     """The step function: 0 where input < 0 (or NaN), ``values`` where input == 0, 1 where input > 0.
     Both tensors must have one dtype, as PyTorch's; it has no gradient (PyTorch defines none)."""
@@ -243,6 +254,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     return _constant(xp.where(x == zero, values.array, above))
 
 
+@takes_out
 def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
     """input ** exponent computed in float64 (the result is always float64, as PyTorch's); either may
     be a number. A float32 input gets its gradient back in float32."""
@@ -255,6 +267,7 @@ def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
         return pow(base, power)
 
 
+@takes_out
 def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """input * 2^other, in the dtype the two promote to (float32 for integer tensors); gradients
     2^other and input * 2^other * ln 2."""
@@ -264,6 +277,7 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
         return mantissa * exp2(_floating(exponent))
 
 
+@takes_out
 def signbit(input: Tensor) -> Tensor:  # noqa: A002
     """Whether each element's sign bit is set (True for -0.0 and -NaN); a bool tensor with no gradient."""
     tensors_only("signbit", input=input)
@@ -273,6 +287,7 @@ def signbit(input: Tensor) -> Tensor:  # noqa: A002
     return _constant(x < xp.zeros_like(x) if input.dtype.kind == "i" else xp.zeros_like(x, dtype=xp.bool))
 
 
+@takes_out
 def sgn(input: Tensor) -> Tensor:  # noqa: A002
     """The sign of each element (-1, 0 or 1): ``sign`` for real tensors (a bool tensor gives its copy)."""
     tensors_only("sgn", input=input)
@@ -315,12 +330,14 @@ def fix(input: Tensor) -> Tensor:  # noqa: A002
     return trunc(input)
 
 
+@takes_out
 def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
     """Radians to degrees: input * 180 / pi (integers give float32)."""
     tensors_only("rad2deg", input=input)
     return _floating(input) * (180.0 / math.pi)
 
 
+@takes_out
 def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
     """Degrees to radians: input * pi / 180 (integers give float32)."""
     tensors_only("deg2rad", input=input)

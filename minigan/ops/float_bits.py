@@ -16,11 +16,13 @@ from ..autograd.function import Context, Function
 from ..backends import backend_of, to_numpy
 from .elementwise_more import tensors_only
 from .operands import _check_broadcast, _constant, _pair, _xp, not_implemented_for
+from ..torch_api.out_argument import takes_out
 
 #: What ``frexp`` returns, as ``torch.return_types.frexp``: ``.mantissa``, ``.exponent``.
 FrexpResult = namedtuple("frexp", ["mantissa", "exponent"])
 
 
+@takes_out
 def frexp(input: Tensor) -> FrexpResult:  # noqa: A002
     """(mantissa, exponent) with input = mantissa * 2^exponent, |mantissa| in [0.5, 1) (0, inf and
     NaN keep their value, with exponent 0); exponent is int32. d mantissa / d input = 2^-exponent."""
@@ -59,6 +61,7 @@ class Nextafter(Function):
         return grad_a, grad_b
 
 
+@takes_out
 def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The next representable value after each element of input towards other's, in the float dtype
     the two promote to; integer tensors are refused, as PyTorch's."""
@@ -82,6 +85,7 @@ def _gcd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.gcd(a, b)
 
 
+@takes_out
 def gcd(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The greatest common divisor of the elements, >= 0 (gcd(0, 0) = 0), in the integer dtype the two
     tensors promote to."""
@@ -91,6 +95,7 @@ def gcd(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     return _constant(backend.asarray(_gcd(to_numpy(a.array), to_numpy(b.array))))
 
 
+@takes_out
 def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The least common multiple of the elements, >= 0 (0 when either is 0), in the integer dtype the two
     tensors promote to; a multiple past the dtype wraps around, as PyTorch's."""
@@ -114,11 +119,13 @@ def _test(name: str, input: Any, test: Any) -> Tensor:
     return _constant(test(xp, x))
 
 
+@takes_out
 def isposinf(input: Tensor) -> Tensor:  # noqa: A002
     """Whether each element is +inf (a bool tensor; always False for integer and bool tensors)."""
     return _test("isposinf", input, lambda xp, x: xp.isinf(x) & (x > 0))
 
 
+@takes_out
 def isneginf(input: Tensor) -> Tensor:  # noqa: A002
     """Whether each element is -inf (a bool tensor; always False for integer and bool tensors)."""
     return _test("isneginf", input, lambda xp, x: xp.isinf(x) & (x < 0))

@@ -18,6 +18,7 @@ from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .operands import _floating, _on_floats, _times_derivative
 from .normal import in_dtype
+from ..torch_api.out_argument import takes_out
 
 # B_2, B_4, ..., B_20: the Bernoulli numbers of the asymptotic series
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798, -174611 / 330)
@@ -128,6 +129,7 @@ class Polygamma(Function):
 lgamma, digamma = _on_floats(Lgamma), _on_floats(Digamma)
 
 
+@takes_out
 def polygamma(n: int, input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument names
     """The n-th derivative of digamma (n = 0 is digamma itself); n a non-negative int, as PyTorch's."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
@@ -137,6 +139,7 @@ def polygamma(n: int, input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument 
     return digamma(input) if n == 0 else Polygamma.apply(_floating(input), n=int(n))
 
 
+@takes_out
 def multigammaln(input: Any, p: int) -> Tensor:  # noqa: A002
     """The multivariate log-gamma of dimension p: sum_j<p lgamma(x - j/2) + p (p - 1)/4 ln pi (torch.mvlgamma).
     Its domain is x > (p - 1)/2; below it, the same sum of log |Gamma|, as PyTorch 2.14's, which no longer checks."""

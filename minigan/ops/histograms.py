@@ -14,13 +14,15 @@ import numpy as np
 from ..autograd import Tensor
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
+from ..torch_api.out_argument import takes_out
 
 #: As ``torch.return_types.histogram``: ``.hist``, ``.bin_edges``.
 HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
 
 
+@takes_out
 def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tensor | None = None,  # noqa: A001, A002
-              density: bool = False, out: Any = None) -> HistogramResult:
+              density: bool = False) -> HistogramResult:
     """(hist, bin_edges). ``bins`` an int: that many equal bins from ``range`` = (min, max), by default
     the smallest and largest element (widened by 1/2 each way when they are equal; (0, 1) for an
     empty input); ``bins`` a 1-D tensor: its values are the edges, increasing. A bin holds its left
@@ -29,8 +31,6 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
     widths, so the histogram integrates to 1."""
     if not isinstance(input, Tensor):
         raise TypeError(f"histogram(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    if out is not None:
-        raise TypeError("histogram(): out= is not supported by minigan; use the returned tensors")
     backend = backend_of(input.array)
     xp = backend.xp
     if input.dtype.kind != "f":

@@ -32,6 +32,7 @@ from .normal import in_dtype
 from .float_pair import float_pair
 from .operands import _constant
 from .shape import broadcast_to
+from ..torch_api.out_argument import takes_out
 
 _STIRLING_FROM = 20.0
 _MAX_STEPS = 20000  # the sum and the fraction take about 10 sqrt(a) steps where x is near a
@@ -213,11 +214,13 @@ def _apply(name: str, function: type, input: Any, other: Any) -> Tensor:  # noqa
     return without_derivative(value, f"{'igammac' if function is Gammaincc else 'igamma'}: input", a)
 
 
+@takes_out
 def gammainc(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002 - PyTorch's argument names
     """P(a, x) = gamma(a, x) / Gamma(a), the regularized lower incomplete gamma function (a = input, x = other)."""
     return _apply("gammainc", Gammainc, input, other)
 
 
+@takes_out
 def gammaincc(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """Q(a, x) = 1 - P(a, x), the regularized upper incomplete gamma function."""
     return _apply("gammaincc", Gammaincc, input, other)

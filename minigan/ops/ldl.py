@@ -31,6 +31,7 @@ from .linalg_extras import singular_error
 from .lu import _read_on_the_host
 from .no_derivative import without_derivative
 from .operands import _constant
+from ..torch_api.out_argument import takes_out
 
 #: What ``linalg.ldl_factor`` returns, as ``torch.return_types.linalg_ldl_factor``: ``.LD``, ``.pivots``.
 LdlFactorResult = namedtuple("linalg_ldl_factor", ["LD", "pivots"])
@@ -164,6 +165,7 @@ def _factor(A: Any) -> tuple[Tensor, np.ndarray, np.ndarray]:
     return result, pivots.reshape(batch + (n,)), info.reshape(batch)
 
 
+@takes_out
 def ldl_factor_ex(A: Tensor, *, hermitian: bool = False, check_errors: bool = False) -> LdlFactorExResult:
     """(LD, pivots, info) of A's lower triangle (``hermitian`` makes no difference for real matrices): info is 0,
     or the 1-based index of D's first zero 1x1 block, where LD is still complete, as LAPACK's.
@@ -175,6 +177,7 @@ def ldl_factor_ex(A: Tensor, *, hermitian: bool = False, check_errors: bool = Fa
     return LdlFactorExResult(LD, _constant(backend.asarray(pivots)), _constant(backend.asarray(info)))
 
 
+@takes_out
 def ldl_factor(A: Tensor, *, hermitian: bool = False) -> LdlFactorResult:
     """(LD, pivots) of A's lower triangle: P A P^T = L D L^T; LinAlgError where D has a zero 1x1 block."""
     LD, pivots, info = _factor(A)
@@ -240,6 +243,7 @@ def _check_pivots(name: str, pivots: np.ndarray, n: int) -> None:
             k += 1 if row[k] > 0 else 2
 
 
+@takes_out
 def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False) -> Tensor:
     """X with A X = B, from ldl_factor's (LD, pivots) of A; the batch dimensions of LD and B broadcast.
     B is a batch of matrices, as PyTorch's."""

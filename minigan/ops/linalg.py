@@ -16,6 +16,7 @@ from ..autograd.legacy import scalar_type_name
 from .arithmetic import matmul
 from .elementwise import where
 from .operands import _xp
+from ..torch_api.out_argument import takes_out
 
 #: What ``slogdet`` returns, as ``torch.return_types.linalg_slogdet``: ``.sign``, ``.logabsdet``.
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
@@ -127,16 +128,19 @@ class Solve(Function):
         return grad_a, unbroadcast(grad_b, b.shape) if ctx.needs_input_grad[1] else None
 
 
+@takes_out
 def inv(A: Tensor) -> Tensor:
     """The inverse of each square matrix in A (LinAlgError where one is singular)."""
     return Inv.apply(square_matrices("linalg.inv", A))
 
 
+@takes_out
 def det(A: Tensor) -> Tensor:
     """The determinant of each square matrix in A."""
     return Det.apply(square_matrices("linalg.det", A))
 
 
+@takes_out
 def slogdet(A: Tensor) -> SlogdetResult:
     """(sign, logabsdet): det A = sign * exp(logabsdet); a singular matrix gives (0, -inf). The sign
     has no gradient."""

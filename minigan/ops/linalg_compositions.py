@@ -23,8 +23,10 @@ from .linalg_norms import matrix_norm
 from .operands import _constant
 from .shape import stack
 from .svd import svdvals
+from ..torch_api.out_argument import takes_out
 
 
+@takes_out
 def matrix_power(A: Tensor, n: int) -> Tensor:
     """A^n for an integer n by repeated squaring: the identity for n = 0, (A^-1)^|n| for n < 0."""
     if isinstance(n, builtins.bool) or not isinstance(n, numbers.Integral):
@@ -49,6 +51,7 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
     return result
 
 
+@takes_out
 def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
     """The product of the matrices in order; the first may be a row vector and the last a column
     vector (1-D), which are dropped from the result's shape."""
@@ -82,6 +85,7 @@ def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
     return product.squeeze(-1) if tensors[last].ndim == 1 else product
 
 
+@takes_out
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """The dot product of x and y along ``dim`` (the other dimensions broadcast)."""
     x = x if isinstance(x, Tensor) else as_tensor(x)
@@ -109,6 +113,7 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 _NORM_ORDS = ("fro", "nuc", 1, -1, math.inf, -math.inf)
 
 
+@takes_out
 def cond(A: Tensor, p: Any = None) -> Tensor:
     """The condition number: the largest over the smallest singular value for p None or 2 (any
     shape), the reverse for -2; norm(A, p) norm(A^-1, p) for 'fro', 'nuc', +-1, +-inf (square A;

@@ -22,6 +22,7 @@ from .lu import pivot_rows
 from .operands import _constant
 from .reorder import tril
 from .shape import stack
+from ..torch_api.out_argument import takes_out
 
 #: What ``linalg.inv_ex`` returns, as ``torch.return_types.linalg_inv_ex``: ``.inverse``, ``.info``.
 InvExResult = namedtuple("linalg_inv_ex", ["inverse", "info"])
@@ -59,6 +60,7 @@ def info_tensor(info: np.ndarray, like: Tensor) -> Tensor:
     return _constant(backend_of(like.array).asarray(info))
 
 
+@takes_out
 def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:
     """(inverse, info): info (int32, one per matrix) is 0, or the 1-based column of the first zero pivot of
     a singular matrix, whose inverse is NaN. ``check_errors`` raises for a singular matrix instead."""
@@ -78,6 +80,7 @@ def _positive_int(value: Any, what: str) -> int:
     return int(value)
 
 
+@takes_out
 def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
     """X with tensordot(A, X, ind) the identity: A's first ``ind`` dims against the rest, reshaped to a
     square matrix and inverted; X has the shape A.shape[ind:] + A.shape[:ind]."""
@@ -92,6 +95,7 @@ def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
     return inv(A.reshape(rows, columns)).reshape(*A.shape[ind:], *A.shape[:ind])
 
 
+@takes_out
 def tensorsolve(A: Tensor, B: Tensor, dims: Sequence[int] | None = None) -> Tensor:
     """X with tensordot(A, X, X.ndim) = B: the dims ``dims`` of A moved to its end first; then A's first
     B.ndim dims must match B and hold as many elements as the rest, X's shape."""
@@ -126,6 +130,7 @@ def vander(x: Tensor, N: int | None = None) -> Tensor:
     return stack(columns, -1)
 
 
+@takes_out
 def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: A002 - PyTorch's names
     """The first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T with v_i = (0..0, 1, A[i+1:, i]): the
     Q of a QR factorisation stored as LAPACK's geqrf stores it (A m x n, m >= n >= k, tau (*, k))."""

@@ -25,6 +25,7 @@ from .operands import _constant, not_implemented_for
 from .pinv import pinv
 from .reorder import tril, triu
 from .shape import stack
+from ..torch_api.out_argument import takes_out
 
 def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
     """input^n for square matrices (batched): torch.linalg.matrix_power. Integer matrices take n >= 0."""
@@ -49,6 +50,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
     return pinv(A, rtol=rcond)
 
 
+@takes_out
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803 - PyTorch's name
     """(L L^T)^-1 from a lower-triangular Cholesky factor L (U^T U with ``upper=True``), batched; only
     L's triangle is read. Its gradient is PyTorch's for a triangular L: that of (L L^T)^-1 with
@@ -73,6 +75,7 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803 - 
     return matmul(inverse.transpose(-1, -2), inverse)
 
 
+@takes_out
 def nuclear_norm(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
     """The sum of the singular values of the matrices over ``dim`` (a 2-tuple; the last two dimensions
     when None): linalg.matrix_norm(input, 'nuc', dim, keepdim). ``nuclear_norm(x, True)`` is keepdim."""
@@ -97,6 +100,7 @@ def frobenius_norm(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  #
     return vector_norm(x, 2, dim=dims if dims else None, keepdim=keepdim)
 
 
+@takes_out
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
     """Each slice input.select(dim, i) whose p-norm exceeds maxnorm scaled to norm maxnorm (by
     maxnorm / (norm + 1e-7), as PyTorch's); the others kept. The gradient flows through the norm too."""

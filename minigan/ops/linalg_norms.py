@@ -16,6 +16,7 @@ from . import reductions
 from .elementwise import abs as _abs, where
 from .linalg import floating
 from .svd import svdvals
+from ..torch_api.out_argument import takes_out
 
 
 def _float_input(name: str, x: Any, dtype: Any) -> Tensor:
@@ -33,6 +34,7 @@ def positive_root(s: Tensor, p: float) -> Tensor:
     return where(inside, root, 0.0)
 
 
+@takes_out
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """(sum |x|^ord)^(1/ord) over ``dim`` (all elements when None); ord inf / -inf: the largest /
     smallest |x|; ord 0: the number of nonzero elements (no gradient)."""
@@ -62,6 +64,7 @@ def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False,
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 
 
+@takes_out
 def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,  # noqa: A002
                 dtype: Any = None) -> Tensor:
     """The matrix norm over the two dims ``dim`` (rows, columns): 'fro' sqrt(sum a^2), 'nuc' the sum of
@@ -95,6 +98,7 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
     return result
 
 
+@takes_out
 def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """``linalg.norm``: a vector norm over one dim (or all elements when ``ord`` and ``dim`` are None),
     a matrix norm over two dims (or of a 2-D input given ``ord`` and no ``dim``)."""

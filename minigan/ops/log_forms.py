@@ -15,8 +15,10 @@ from .arithmetic import pow  # noqa: A004 - the op of this name
 from .elementwise import abs, clamp, log, log1p, where  # noqa: A004 - the ops of these names
 from .operands import _constant, _floating, _on_floats, _pair
 from .trig import sin
+from ..torch_api.out_argument import takes_out
 
 
+@takes_out
 def logit(input: Any, eps: float | None = None) -> Tensor:  # noqa: A002 - PyTorch's argument names
     """log(x / (1 - x)); with ``eps``, x clamped to [eps, 1 - eps] first (gradient 0 outside)."""
     x = _floating(input)
@@ -37,11 +39,13 @@ def _x_log(name: str, input: Any, other: Any, log_of: Any, pole: float) -> Tenso
     return x * log_of(where(undefined, pole + 1.0, y))
 
 
+@takes_out
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
     """x log(y), 0 where x = 0 (unless y is NaN); gradients log(y) (0 where x = 0 and y <= 0) and x / y."""
     return _x_log("xlogy", input, other, log, 0.0)
 
 
+@takes_out
 def xlog1py(input: Any, other: Any) -> Tensor:  # noqa: A002
     """x log1p(y), 0 where x = 0 (unless y is NaN); gradients log1p(y) (0 where x = 0 and y <= -1) and
     x / (1 + y)."""
@@ -72,6 +76,7 @@ class Entr(Function):
 entr = _on_floats(Entr)
 
 
+@takes_out
 def sinc(input: Any) -> Tensor:  # noqa: A002
     """sin(pi x) / (pi x), 1 at x = 0 (gradient 0 there). Below |x| = 1e-4 its Taylor polynomial
     1 - u^2/6 + u^4/120 (u = pi x, the next term below 1e-26), whose derivatives stay finite where
@@ -84,6 +89,7 @@ def sinc(input: Any) -> Tensor:  # noqa: A002
     return where(small, 1.0 - u2 / 6.0 + u2 * u2 / 120.0, sin(angle) / angle)
 
 
+@takes_out
 def exp2(input: Any) -> Tensor:  # noqa: A002
     """2^x; gradient 2^x ln 2."""
     x = _floating(input)

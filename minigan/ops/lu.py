@@ -30,6 +30,7 @@ from .operands import _constant
 from .reorder import tril, triu
 from .shape import concatenate
 from .triangular import solve_triangular
+from ..torch_api.out_argument import takes_out
 
 #: What ``linalg.lu_factor`` returns, as ``torch.return_types.linalg_lu_factor``: ``.LU``, ``.pivots``.
 LuFactorResult = namedtuple("linalg_lu_factor", ["LU", "pivots"])
@@ -194,6 +195,7 @@ def _factor(name: str, A: Any, pivot: bool) -> tuple[Tensor, np.ndarray, np.ndar
     return LuFactor.apply(A, rows=rows), pivots, info
 
 
+@takes_out
 def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -> LuFactorExResult:
     """(LU, pivots, info): info (int32, one per matrix) is 0, or the 1-based column of U's first zero on
     its diagonal (A singular). ``pivot=False`` eliminates without row swaps (PyTorch's CPU refuses it;
@@ -205,6 +207,7 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -
     return LuFactorExResult(LU, _constant(backend.asarray(pivots)), _constant(backend.asarray(info)))
 
 
+@takes_out
 def lu_factor(A: Tensor, *, pivot: bool = True) -> LuFactorResult:
     """(LU, pivots) of A = P L U; LinAlgError where a matrix is singular (U has a zero on its diagonal)."""
     LU, pivots, info = _factor("torch.lu_factor", A, pivot)
@@ -228,6 +231,7 @@ def _rows(name: str, LU: Tensor, pivots: Tensor) -> np.ndarray:
     return rows_from_pivots(host, LU.shape[-2])
 
 
+@takes_out
 def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
               unpack_pivots: bool = True) -> LuUnpackResult:
     """(P, L, U) from lu_factor's (LU, pivots): P m x m, L m x k with ones on its diagonal, U k x n.
@@ -250,6 +254,7 @@ def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
     return LuUnpackResult(P, _unit_lower(LU[..., :, :k]), triu(LU[..., :k, :]))
 
 
+@takes_out
 def lu(A: Tensor, *, pivot: bool = True) -> LuResult:
     """(P, L, U) with A = P L U (L = LU's unit lower part, U its upper part); no error for a singular
     matrix, as PyTorch's. ``pivot=False``: A = L U and an empty P."""
@@ -258,6 +263,7 @@ def lu(A: Tensor, *, pivot: bool = True) -> LuResult:
     return LuResult(P, L, U)
 
 
+@takes_out
 def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False) -> Tensor:
     """X with A X = B, given lu_factor's (LU, pivots) of a square A; A^T X = B with ``adjoint``; X A = B
     (X A^T = B) with ``left=False``. Batched and broadcast; the gradient reaches LU (each triangle the
@@ -300,16 +306,18 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoin
     return _mT(x) if transposed else x
 
 
+@takes_out(name="lu")
 def lu_deprecated(A: Tensor, pivot: bool = True, get_infos: bool = False) -> Any:
     """The deprecated ``torch.lu`` (and ``A.lu()``): (LU, pivots) as lu_factor_ex, with info too when
     ``get_infos``; no error for a singular matrix. It warns, as PyTorch's does."""
-    warnings.warn(_LU_DEPRECATED, UserWarning, stacklevel=2)
+    warnings.warn(_LU_DEPRECATED, UserWarning, stacklevel=3)
     LU, pivots, info = lu_factor_ex(A, pivot=pivot)
     return LuWithInfoResult(LU, pivots, info) if get_infos else (LU, pivots)
 
 
+@takes_out(name="lu_solve")
 def lu_solve_deprecated(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
     """The deprecated ``torch.lu_solve(b, LU_data, LU_pivots)`` (and ``b.lu_solve(...)``): linalg.lu_solve with
     its arguments reversed. It warns, as PyTorch's does."""
-    warnings.warn(_LU_SOLVE_DEPRECATED, UserWarning, stacklevel=2)
+    warnings.warn(_LU_SOLVE_DEPRECATED, UserWarning, stacklevel=3)
     return lu_solve(LU_data, LU_pivots, b)

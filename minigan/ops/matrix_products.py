@@ -11,6 +11,7 @@ from ..backends import backend_of
 from .arithmetic import matmul
 from .elementwise import where
 from .operands import ShapeError
+from ..torch_api.out_argument import takes_out
 
 
 def _tensor(name: str, argument: str, x: Any) -> Tensor:
@@ -27,6 +28,7 @@ def _same_dtype(name: str, *tensors: Tensor) -> None:
                                f"and {t.dtype}")
 
 
+@takes_out
 def dot(input: Tensor, tensor: Tensor) -> Tensor:  # noqa: A002
     """The inner product of two 1-D tensors of the same size and dtype."""
     a, b = _tensor("dot", "input", input), _tensor("dot", "tensor", tensor)
@@ -40,6 +42,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:  # noqa: A002
     return matmul(a, b)
 
 
+@takes_out
 def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
     """A (n, m) matrix times a vector of size m."""
     a, v = _tensor("mv", "input", input), _tensor("mv", "vec", vec)
@@ -69,6 +72,7 @@ def _scaled_sum(input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor
     return scaled + (input if beta == 1 else input * beta)
 
 
+@takes_out
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
     """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's (n, p)."""
     input, m1, m2 = (_tensor("addmm", n, x) for n, x in (("input", input), ("mat1", mat1), ("mat2", mat2)))  # noqa: A001
@@ -91,6 +95,7 @@ def _batches(name: str, b1: Tensor, b2: Tensor) -> None:
                          "(expected (b, n, m) and (b, m, p))")
 
 
+@takes_out
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
     """beta * input + alpha * (batch1 @ batch2) for (b, n, m) and (b, m, p) batches."""
     input, b1, b2 = (_tensor("baddbmm", n, x) for n, x in (("input", input), ("batch1", batch1), ("batch2", batch2)))  # noqa: A001
@@ -99,6 +104,7 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alp
     return _scaled_sum(input, matmul(b1, b2), beta, alpha)
 
 
+@takes_out
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
     """beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i]."""
     input, b1, b2 = (_tensor("addbmm", n, x) for n, x in (("input", input), ("batch1", batch1), ("batch2", batch2)))  # noqa: A001

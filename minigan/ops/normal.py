@@ -19,6 +19,7 @@ from .elementwise import exp, log, log1p, where
 from .exact import split
 from .operands import _floating, _on_floats, _times_derivative
 from .special import _TWO_OVER_SQRT_PI, _erf_root, erfc
+from ..torch_api.out_argument import takes_out
 
 _SQRT_HALF = math.sqrt(0.5)
 _ASYMPTOTIC_FROM = 26.0  # erfcx's asymptotic series from here: erfc(26) ~ 6e-296 is still a normal float64
@@ -106,12 +107,14 @@ class Ndtri(Function):
 erfcx, ndtri = _on_floats(Erfcx), _on_floats(Ndtri)
 
 
+@takes_out
 def ndtr(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
     """The standard normal CDF, erfc(-x / sqrt 2) / 2 (no cancellation for x << 0); its derivative
     is the density exp(-x^2 / 2) / sqrt(2 pi)."""
     return erfc(_floating(input) * -_SQRT_HALF) * 0.5
 
 
+@takes_out
 def log_ndtr(input: Any) -> Tensor:  # noqa: A002
     """log ndtr(x): for x < 0, log(erfcx(-x / sqrt 2) / 2) - x^2 / 2, finite down to x = -1e154 in
     float64 (-inf below), where ndtr underflows at -38; for x >= 0, log1p(-erfc(x / sqrt 2) / 2). Each branch sees 0

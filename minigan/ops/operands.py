@@ -10,6 +10,7 @@ from ..autograd import DEFAULT_DTYPE, Tensor, as_tensor
 from ..autograd.function import Context
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, numpy_dtype_of
+from ..torch_api.out_argument import takes_out
 
 Axis = int | Sequence[int] | None
 
@@ -108,7 +109,8 @@ def _floating(a: Any) -> Tensor:
 
 
 def _on_floats(function: type) -> Callable[[Any], Tensor]:
-    """``torch.sin`` and the like: ``function`` (a one-input Function) applied to ``input`` made float."""
+    """``torch.sin`` and the like: ``function`` (a one-input Function) applied to ``input`` made float,
+    with PyTorch's ``out=``."""
 
     def op(input: Any) -> Tensor:  # noqa: A002 - PyTorch's argument name
         return function.apply(_floating(input))
@@ -116,7 +118,7 @@ def _on_floats(function: type) -> Callable[[Any], Tensor]:
     op.__name__ = op.__qualname__ = function.__name__.lower()
     op.__module__ = function.__module__
     op.__doc__ = f"{function.__doc__.splitlines()[0]}\n\nAn integer tensor is made float32 first, as PyTorch does."
-    return op
+    return takes_out(op)
 
 
 def _ufunc(name: str) -> staticmethod:

@@ -16,6 +16,7 @@ from ..autograd.arguments import wrap_dim
 from ..autograd.gather_scatter import gather
 from ..backends import backend_of
 from .sorting import _order
+from ..torch_api.out_argument import takes_out
 
 #: As ``torch.return_types.median``, ``kthvalue`` and ``mode``: ``.values``, ``.indices``.
 MedianResult = namedtuple("median", ["values", "indices"])
@@ -54,6 +55,7 @@ def _positions(backend: Any, shape: tuple[int, ...], axis: int, at: Any) -> Any:
     return backend.asarray(np.broadcast_to(np.asarray(at, dtype=np.int64), kept).copy())
 
 
+@takes_out
 def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
     """``median(t)``: the lower middle value of all elements (NaN if any is NaN, NaN when empty),
     its gradient shared evenly by the elements equal to it, as PyTorch's; ``median(t, dim)``:
@@ -101,6 +103,7 @@ def _nan_like(input: Tensor) -> Tensor:
     return Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
 
 
+@takes_out
 def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A002
     """``nanmedian(t)``: the lower middle value of the elements that are not NaN (NaN if all are, or
     when empty); ``nanmedian(t, dim)``: (values, indices) along ``dim``, as ``median`` without the NaNs.
@@ -119,6 +122,7 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # 
                  NanmedianResult)
 
 
+@takes_out
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:  # noqa: A002
     """(values, indices): the k-th smallest element (k from 1) along ``dim``; NaN counts as the largest."""
     input, rows, axis = _as_rows(input, dim)  # noqa: A001
@@ -131,6 +135,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Kth
                  KthvalueResult)
 
 
+@takes_out
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> ModeResult:  # noqa: A002
     """(values, indices): the most frequent value along ``dim`` (the smallest of equally frequent ones)
     and the index of its last occurrence, as PyTorch's."""

@@ -19,6 +19,7 @@ from ..backends import backend_of
 from .arithmetic import matmul
 from .linalg import _lapack, _mT, floating, matrices
 from .operands import _constant, _xp
+from ..torch_api.out_argument import takes_out
 
 #: What ``linalg.lstsq`` returns, as ``torch.return_types.linalg_lstsq``.
 LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
@@ -82,6 +83,7 @@ def _tolerances(A: Tensor, atol: Any, rtol: Any) -> tuple[Any, Any]:
     return _tolerance(0.0 if atol is None else atol, A.dtype), _tolerance(rtol, A.dtype)
 
 
+@takes_out
 def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
     """The pseudo-inverse of each matrix in A (n x m for A m x n)."""
     A = matrices("linalg.pinv", A, square=hermitian)
@@ -89,6 +91,7 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
     return Pinv.apply(A, atol=atol, rtol=rtol, hermitian=bool(hermitian))
 
 
+@takes_out
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
     """The number of singular values of each matrix above the tolerance (int64, no gradient)."""
     A = matrices("linalg.matrix_rank", A, square=hermitian)

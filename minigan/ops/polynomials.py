@@ -21,6 +21,7 @@ from ..backends import backend_of
 from .normal import in_dtype
 from .float_pair import float_pair
 from .operands import _constant
+from ..torch_api.out_argument import takes_out
 
 Step = Callable[[Any, int, Any, Any], Any]  # (x, k, p_k, p_(k-1)) -> p_(k+1)
 
@@ -147,61 +148,73 @@ def _chebyshev_kind(kind: str) -> Callable[[Any, Any, Any], Any]:
     return lambda xp, x, n: _chebyshev(kind, xp, x, n)
 
 
+@takes_out
 def chebyshev_polynomial_t(input: Any, n: Any) -> Tensor:  # noqa: A002 - PyTorch's argument names
     """T_n(x), the Chebyshev polynomial of the first kind: T_n(cos t) = cos(n t)."""
     return _polynomial("chebyshev_polynomial_t", input, n, _chebyshev_kind("t"))
 
 
+@takes_out
 def chebyshev_polynomial_u(input: Any, n: Any) -> Tensor:  # noqa: A002
     """U_n(x), of the second kind: U_n(cos t) = sin((n + 1) t) / sin t."""
     return _polynomial("chebyshev_polynomial_u", input, n, _chebyshev_kind("u"))
 
 
+@takes_out
 def chebyshev_polynomial_v(input: Any, n: Any) -> Tensor:  # noqa: A002
     """V_n(x), of the third kind: V_n(cos t) = cos((n + 1/2) t) / cos(t / 2)."""
     return _polynomial("chebyshev_polynomial_v", input, n, _chebyshev_kind("v"))
 
 
+@takes_out
 def chebyshev_polynomial_w(input: Any, n: Any) -> Tensor:  # noqa: A002
     """W_n(x), of the fourth kind: W_n(cos t) = sin((n + 1/2) t) / sin(t / 2)."""
     return _polynomial("chebyshev_polynomial_w", input, n, _chebyshev_kind("w"))
 
 
+@takes_out
 def shifted_chebyshev_polynomial_t(input: Any, n: Any) -> Tensor:  # noqa: A002
     """T*_n(x) = T_n(2x - 1), orthogonal on [0, 1]."""
     return _polynomial("shifted_chebyshev_polynomial_t", input, n, _chebyshev_kind("t"), shifted=True)
 
 
+@takes_out
 def shifted_chebyshev_polynomial_u(input: Any, n: Any) -> Tensor:  # noqa: A002
     """U*_n(x) = U_n(2x - 1)."""
     return _polynomial("shifted_chebyshev_polynomial_u", input, n, _chebyshev_kind("u"), shifted=True)
 
 
+@takes_out
 def shifted_chebyshev_polynomial_v(input: Any, n: Any) -> Tensor:  # noqa: A002
     """V*_n(x) = V_n(2x - 1)."""
     return _polynomial("shifted_chebyshev_polynomial_v", input, n, _chebyshev_kind("v"), shifted=True)
 
 
+@takes_out
 def shifted_chebyshev_polynomial_w(input: Any, n: Any) -> Tensor:  # noqa: A002
     """W*_n(x) = W_n(2x - 1)."""
     return _polynomial("shifted_chebyshev_polynomial_w", input, n, _chebyshev_kind("w"), shifted=True)
 
 
+@takes_out
 def hermite_polynomial_h(input: Any, n: Any) -> Tensor:  # noqa: A002
     """H_n(x), the physicists' Hermite polynomial (H_1 = 2x)."""
     return _polynomial("hermite_polynomial_h", input, n, _hermite_h)
 
 
+@takes_out
 def hermite_polynomial_he(input: Any, n: Any) -> Tensor:  # noqa: A002
     """He_n(x), the probabilists' Hermite polynomial (He_1 = x)."""
     return _polynomial("hermite_polynomial_he", input, n, _hermite_he)
 
 
+@takes_out
 def laguerre_polynomial_l(input: Any, n: Any) -> Tensor:  # noqa: A002
     """L_n(x), the Laguerre polynomial (L_1 = 1 - x)."""
     return _polynomial("laguerre_polynomial_l", input, n, _laguerre_l)
 
 
+@takes_out
 def legendre_polynomial_p(input: Any, n: Any) -> Tensor:  # noqa: A002
     """P_n(x), the Legendre polynomial (P_n(1) = 1)."""
     return _polynomial("legendre_polynomial_p", input, n, _legendre_p)

@@ -17,6 +17,7 @@ from .elementwise import where
 from .operands import _check_broadcast, _xp
 from .reductions import _expand_back
 from .shape import transpose
+from ..torch_api.out_argument import takes_out
 
 
 class ProdOthers(Function):
@@ -63,6 +64,7 @@ class Prod(Function):
         return (_expand_back(grad, a.shape, None if axis is None else (axis,), ctx.options["keepdims"]) * others,)
 
 
+@takes_out
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The product of all elements, or along ``dim`` (one int; kept as size 1 with ``keepdim``).
     An integer or bool tensor gives int64, as PyTorch's; ``dtype=`` casts the input first."""
@@ -107,6 +109,7 @@ _CROSS_DEFAULT_DIM = ("Using torch.cross without specifying the dim arg is depre
                       "with that of linalg.cross in a future release.")
 
 
+@takes_out
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """The cross product of 3-vectors along ``dim``; by default (deprecated, with PyTorch's warning)
     the first dimension of ``input`` of size 3. Both must have the same number of dimensions; the
@@ -118,7 +121,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
     if a.dtype != b.dtype:
         raise RuntimeError(f"cross: expected both inputs to have the same dtype, got {a.dtype} and {b.dtype}")
     if dim is None:
-        warnings.warn(_CROSS_DEFAULT_DIM, UserWarning, stacklevel=2)
+        warnings.warn(_CROSS_DEFAULT_DIM, UserWarning, stacklevel=3)
         dim = next((d for d, n in enumerate(a.shape) if n == 3), None)
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")

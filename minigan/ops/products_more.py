@@ -23,12 +23,14 @@ from .matrix_products import _scaled_sum, dot
 from .operands import ShapeError
 from .reorder import outer
 from .shape import transpose
+from ..torch_api.out_argument import takes_out
 
 
 def _is_float_number(value: Any) -> bool:
     return isinstance(value, float) or (isinstance(value, np.generic) and np.dtype(type(value)).kind == "f")
 
 
+@takes_out
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
     """beta * input + alpha * (mat @ vec) for an (n, m) matrix and an m-vector; input (a number-like
     0-D tensor or a vector of size 1 or n) is broadcast to n. All three have one dtype, as PyTorch's."""
@@ -46,6 +48,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
     return _scaled_sum(input, matmul(mat, vec), beta, alpha)
 
 
+@takes_out
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:  # noqa: A002
     """beta * input + alpha * outer(vec1, vec2), input broadcast to (len(vec1), len(vec2)); the dtypes
     promote, as PyTorch's. Integer tensors refuse a float beta or alpha; bool tensors read + as or
@@ -79,6 +82,7 @@ def ger(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
     return outer(input, vec2)
 
 
+@takes_out
 def vdot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The dot product of two 1-D tensors of one size and dtype (conj(input) . other, and a real
     tensor is its own conjugate)."""

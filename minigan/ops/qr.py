@@ -22,6 +22,7 @@ from .no_derivative import without_derivative
 from .operands import _constant, _xp
 from .reorder import tril
 from .shape import concatenate
+from ..torch_api.out_argument import takes_out
 
 #: What ``linalg.qr`` returns, as ``torch.return_types.linalg_qr``: ``.Q``, ``.R``.
 QrResult = namedtuple("linalg_qr", ["Q", "R"])
@@ -66,6 +67,7 @@ def _without_derivative(factor: Any, A: Tensor, message: str) -> Tensor:
     return without_derivative(_constant(factor), "linalg.qr", A, error=RuntimeError(message))
 
 
+@takes_out
 def qr(A: Tensor, mode: str = "reduced") -> QrResult:
     """(Q, R) with A = Q R: Q m x k and R k x n, k = min(m, n) ('reduced'); Q m x m and R m x n
     ('complete'); R alone, Q empty ('r', no gradient)."""

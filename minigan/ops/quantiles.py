@@ -16,6 +16,7 @@ from ..autograd.gather_scatter import gather
 from ..backends import backend_of
 from .reorder import lerp
 from .sorting import sort
+from ..torch_api.out_argument import takes_out
 
 INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -92,6 +93,7 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
     return result.squeeze(0) if scalar else result
 
 
+@takes_out
 def quantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *,  # noqa: A002 - PyTorch's names
              interpolation: str = "linear") -> Tensor:
     """The q-th quantiles (q a float or a 1-D tensor of floats in [0, 1], of the input's dtype) of
@@ -101,6 +103,7 @@ def quantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *,  
     return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
 
 
+@takes_out
 def nanquantile(input: Tensor, q: Any, dim: Any = None, keepdim: bool = False, *,  # noqa: A002
                 interpolation: str = "linear") -> Tensor:
     """``quantile`` of the values that are not NaN (NaN where a row has none)."""

@@ -19,6 +19,7 @@ from . import dims, linalg_norms
 from .elementwise import clamp, sqrt, where
 from .einsum import tensordot
 from .linalg_compositions import diagonal
+from ..torch_api.out_argument import takes_out
 
 #: What ``aminmax`` returns, as ``torch.return_types.aminmax``: ``.min``, ``.max``.
 AminmaxResult = namedtuple("aminmax", ["min", "max"])
@@ -39,12 +40,14 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
     return check_distinct_dims(tuple(wrap_dim(d, ndim) for d in listed)) or None
 
 
+@takes_out
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     """Whether every element over ``dim`` (all when None) is non-zero: bool, or uint8 for a uint8
     input, as PyTorch's."""
     return _input("all", input).all(dim, keepdim)
 
 
+@takes_out
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     """Whether any element over ``dim`` (all when None) is non-zero: bool, or uint8 for a uint8 input."""
     return _input("any", input).any(dim, keepdim)
@@ -72,6 +75,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     return dims.sum(input, _dims(dim, input.ndim) if input.ndim else None, keepdim)
 
 
+@takes_out
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The mean over ``dim`` of the values that are not NaN (NaN where all are, or none are left)."""
     input = _input("nanmean", input)  # noqa: A001
@@ -146,6 +150,7 @@ def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     return linalg_norms.vector_norm(input - other, p)
 
 
+@takes_out
 def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """The sum of products over the last dimension of both: for matrices ``input @ other.T``; a 0-d
     operand multiplies the other."""

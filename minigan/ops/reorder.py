@@ -18,6 +18,7 @@ from ..backends import backend_of
 from .elementwise import abs as _abs, where
 from .operands import _xp
 from .shape import GetItem, ScatterAdd
+from ..torch_api.out_argument import takes_out
 
 
 class Flip(Function):
@@ -86,16 +87,19 @@ def _triangle(name: str, input: Tensor, diagonal: int, keep_below: bool) -> Tens
     return where(keep, input, 0)
 
 
+@takes_out
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
     """The lower triangle of the last two dims (column - row <= ``diagonal``); zeros above it."""
     return _triangle("tril", input, builtins.int(diagonal), True)
 
 
+@takes_out
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
     """The upper triangle of the last two dims (column - row >= ``diagonal``); zeros below it."""
     return _triangle("triu", input, builtins.int(diagonal), False)
 
 
+@takes_out
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
     """A 1-D tensor: the square matrix with it on ``diagonal`` (0 the main one, > 0 above, < 0 below).
     A 2-D tensor: that diagonal of it, as a 1-D tensor."""
@@ -113,6 +117,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:  # noqa: A002
     return GetItem.apply(input, index=index, advanced=True)
 
 
+@takes_out
 def outer(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
     """The outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
     for which, t in (("self", input), ("vec2", vec2)):
@@ -121,6 +126,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
+@takes_out
 def index_select(input: Tensor, dim: int, index: Any) -> Tensor:  # noqa: A002
     """The slices of ``input`` along ``dim`` at ``index`` (a 1-D int32 or int64 tensor; repeats
     allowed, and their gradients add up)."""
@@ -159,6 +165,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:  # noqa: A002
     return Tensor._make(xp.stack(found, axis=1), False, None)
 
 
+@takes_out
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:  # noqa: A002
     """input + weight * (end - input), in PyTorch's two halves: for |weight| >= 0.5 it is
     end - (end - input) * (1 - weight), which gives ``end`` exactly at weight 1."""

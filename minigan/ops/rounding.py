@@ -8,6 +8,7 @@ from typing import Any
 from ..autograd import Tensor
 from ..autograd.function import Context, Function
 from .operands import _constant, _ufunc, _xp, refuse_bool
+from ..torch_api.out_argument import takes_out
 
 
 def _zero_gradient(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -68,27 +69,32 @@ class Round(Function):
     backward = _ZERO
 
 
+@takes_out
 def sign(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's argument name
     if isinstance(input, Tensor) and input.dtype.kind == "b":  # a bool is its own sign, as in PyTorch
         return _constant(_xp(input.array).asarray(input.array, copy=True))
     return Sign.apply(input)
 
 
+@takes_out
 def ceil(input: Tensor) -> Tensor:  # noqa: A002
     refuse_bool("ceil_vml", input)
     return Ceil.apply(input)
 
 
+@takes_out
 def floor(input: Tensor) -> Tensor:  # noqa: A002
     refuse_bool("floor_vml", input)
     return Floor.apply(input)
 
 
+@takes_out
 def trunc(input: Tensor) -> Tensor:  # noqa: A002
     refuse_bool("trunc_vml", input)
     return Trunc.apply(input)
 
 
+@takes_out
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001, A002 - mirrors torch.round
     refuse_bool("round_vml", input)
     if decimals != 0 and input.dtype.kind != "f":

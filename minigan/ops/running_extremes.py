@@ -25,6 +25,7 @@ from .elementwise import exp, log, where
 from .operands import _xp
 from .reorder import Flip
 from .sorting import sort
+from ..torch_api.out_argument import takes_out
 
 #: As ``torch.return_types.cummax`` and ``cummin``: ``.values``, ``.indices``.
 CummaxResult = namedtuple("cummax", ["values", "indices"])
@@ -84,12 +85,14 @@ def _cumulative_extreme(name: str, input: Tensor, dim: int, largest: bool, resul
     return result(values, indices)
 
 
+@takes_out
 def cummax(input: Tensor, dim: int) -> CummaxResult:  # noqa: A002 - PyTorch's name
     """(values, indices): the running maximum along ``dim`` and where it was found (the latest of
     equal values; once a NaN is seen, the values are NaN). The gradient goes to the chosen element."""
     return _cumulative_extreme("cummax", input, dim, True, CummaxResult)
 
 
+@takes_out
 def cummin(input: Tensor, dim: int) -> CumminResult:  # noqa: A002
     """(values, indices): the running minimum along ``dim``, as ``cummax``."""
     return _cumulative_extreme("cummin", input, dim, False, CumminResult)
@@ -139,6 +142,7 @@ def _logcumsumexp_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int) -> Tensor
     return part(where(grad > 0, grad, 0.0)) - part(where(grad < 0, -grad, 0.0))
 
 
+@takes_out
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     """log(cumsum(exp(input))) along ``dim``, computed without overflow: [1000, 1000] gives
     [1000, 1000.6931]. Float input only, as PyTorch's."""
@@ -152,6 +156,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:  # noqa: A002
     return LogCumsumExp.apply(input, dim=axis)
 
 
+@takes_out
 def msort(input: Tensor) -> Tensor:  # noqa: A002
     """``input`` sorted along its first dimension (NaN last), as ``torch.msort``: ``sort(input, 0).values``."""
     if not isinstance(input, Tensor):

@@ -18,6 +18,7 @@ from ..autograd.arguments import wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from .no_derivative import without_derivative
+from ..torch_api.out_argument import takes_out
 
 
 def _result(array: Any) -> Tensor:
@@ -34,6 +35,7 @@ def _int_dtype(backend: Any, out_int32: bool) -> Any:
     return backend.native_dtype(np.dtype(np.int32 if out_int32 else np.int64))
 
 
+@takes_out
 def searchsorted(sorted_sequence: Tensor, values: Any, *, out_int32: bool = False, right: bool = False,
                  side: str | None = None, sorter: Any = None) -> Tensor:
     """For each of ``values``, the position in ``sorted_sequence`` (sorted along its last dimension; a
@@ -95,6 +97,7 @@ def _sorted_by(rows: Any, sorter: Any, backend: Any, name: str) -> Any:
     return xp.take_along_axis(rows, order, axis=-1)
 
 
+@takes_out
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:  # noqa: A002
     """For each element of ``input``, the index of its bucket among the 1-D sorted ``boundaries``:
     i with boundaries[i-1] < x <= boundaries[i] (``right=False``) or boundaries[i-1] <= x < boundaries[i]
@@ -105,6 +108,7 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
     return searchsorted(bounds, input, out_int32=out_int32, right=right)
 
 
+@takes_out
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A001, A002
     """The histogram of ``input``'s elements in ``bins`` equal bins from ``min`` to ``max`` (both 0, or
     equal: the data's smallest and largest; still equal: widened by 1 each way); elements outside

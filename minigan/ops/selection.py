@@ -17,6 +17,7 @@ from .elementwise import where
 from .operands import _check_broadcast
 from .reorder import _fill_value
 from .shape import broadcast_to, getitem
+from ..torch_api.out_argument import takes_out
 
 
 def index_fill(input: Tensor, dim: int, index: Any, value: Any) -> Tensor:  # noqa: A002
@@ -44,6 +45,7 @@ def index_fill(input: Tensor, dim: int, index: Any, value: Any) -> Tensor:  # no
     return where(mask, _fill_value("index_fill_", input, value), input)
 
 
+@takes_out
 def masked_select(input: Tensor, mask: Any) -> Tensor:  # noqa: A002
     """The elements of ``input`` where ``mask`` (a bool tensor) holds, both broadcast to one shape, in
     row-major order, as a 1-D tensor (``torch.masked_select``); the gradient goes back to them."""

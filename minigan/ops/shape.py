@@ -13,6 +13,7 @@ from ..autograd.arguments import index_argument, wrap_dim
 from ..autograd.legacy import type_name
 from ..backends import backend_of
 from .operands import ShapeError, _xp
+from ..torch_api.out_argument import takes_out
 
 
 # ============================================================== shape
@@ -293,6 +294,7 @@ def _joined_dtype(tensors: tuple[Tensor, ...]) -> Any:
     return backend_of(tensors[0].array).native_dtype(dtype)
 
 
+@takes_out(name="cat")
 def concatenate(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
     """The tensors joined along ``dim`` (``axis``), as ``torch.cat``."""
     tensors, axis, dtype = _joinable("cat", tensors, axis if dim is None else dim, new_axis=False)
@@ -302,6 +304,7 @@ def concatenate(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None
 cat = concatenate
 
 
+@takes_out
 def stack(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
     """The tensors stacked along a new dimension ``dim`` (``axis``), as ``torch.stack``."""
     tensors, axis, dtype = _joinable("stack", tensors, axis if dim is None else dim, new_axis=True)

@@ -18,7 +18,7 @@ from ..autograd.arguments import wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..autograd.pytorch_methods import narrow, repeat
 from ..backends import backend_of, to_numpy
-from ..torch_api.functions import _into
+from ..torch_api.out_argument import write_into
 from .elementwise import clone
 from .reorder import flip, index_select
 from .shape import expand, transpose
@@ -157,7 +157,7 @@ def narrow_copy(input: Tensor, dim: int, start: Any, length: int, *,  # noqa: A0
     if builtins.int(length) < 0 and input.ndim:
         size = input.shape[wrap_dim(dim, input.ndim)]
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return _into("narrow_copy", out, (input,), lambda: clone(narrow(input, dim, start, length)))
+    return write_into("narrow_copy", out, (input,), lambda: clone(narrow(input, dim, start, length)))
 
 
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  # noqa: A002

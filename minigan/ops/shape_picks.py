@@ -18,11 +18,12 @@ from ..autograd.arguments import wrap_dim
 from ..autograd.gather_scatter import gather
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
-from ..torch_api.functions import _into
+from ..torch_api.out_argument import write_into
 from .elementwise import clone
 from .linalg_compositions import diagonal as linalg_diagonal
 from .reorder import diag
 from .shape import GetItem, ScatterAdd, broadcast_to, cat, movedim
+from ..torch_api.out_argument import takes_out
 
 
 def _int(name: str, argument: str, value: Any) -> int:
@@ -46,6 +47,7 @@ def _padding(input: Tensor, axis: int, which: str, value: Any) -> Tensor:
     return value
 
 
+@takes_out
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,  # noqa: A002 - PyTorch's name
          append: Tensor | None = None) -> Tensor:
     """The ``n``-th forward difference along ``dim``: out[i] = x[i + 1] - x[i], applied ``n`` times,
@@ -109,7 +111,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *,  #
     an index outside the dimension raises where PyTorch's may read memory past it."""
     indices = _long_index("take_along_dim", indices,
                           "torch.take_along_dim(): dtype of indices should be Long but got ")
-    return _into("take_along_dim", out, (input, indices), lambda: _take_along(input, indices, dim))
+    return write_into("take_along_dim", out, (input, indices), lambda: _take_along(input, indices, dim))
 
 
 def _take_along(input: Tensor, indices: Tensor, dim: int | None) -> Tensor:

@@ -16,7 +16,7 @@ from ..autograd import Tensor
 from ..autograd.arguments import tensor_sequence, wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..backends import to_numpy
-from ..torch_api.functions import _into
+from ..torch_api.out_argument import write_into
 from .parts import parts
 from .shape import cat
 
@@ -31,7 +31,7 @@ def _tensors(name: str, tensors: Any) -> list[Tensor]:
 
 def _stacked(name: str, tensors: Any, out: Any, join: Callable[[list[Tensor]], Tensor]) -> Tensor:
     tensors = _tensors(name, tensors)
-    return _into(name, out, tuple(tensors), lambda: join(tensors))
+    return write_into(name, out, tuple(tensors), lambda: join(tensors))
 
 
 def _at_least(t: Tensor, rank: int) -> Tensor:

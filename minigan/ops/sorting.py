@@ -14,6 +14,7 @@ from ..autograd import Tensor
 from ..autograd.arguments import wrap_dim
 from ..autograd.gather_scatter import gather
 from ..backends import backend_of
+from ..torch_api.out_argument import takes_out
 
 #: What ``sort`` and ``topk`` return, as ``torch.return_types.sort``/``topk``: ``.values``, ``.indices``.
 SortResult = namedtuple("sort", ["values", "indices"])
@@ -48,6 +49,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
     return Tensor._make(_order(input, axis, builtins.bool(descending)), False, None)
 
 
+@takes_out
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> SortResult:  # noqa: A002
     """(values, indices): ``input`` sorted along ``dim``, and where each value came from. Equal values
     keep their order (``stable`` changes nothing: the sort is always stable)."""
@@ -56,6 +58,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     return SortResult(values, indices)
 
 
+@takes_out
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:  # noqa: A002
     """(values, indices) of the ``k`` largest (``largest=False``: smallest) along ``dim``, in order.
     Of equal values the first ones are taken (PyTorch leaves that choice open)."""

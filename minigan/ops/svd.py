@@ -24,6 +24,7 @@ from .elementwise import where
 from .linalg import _lapack, _mT, matrices
 from .operands import _any_nonzero, _constant, _xp
 from .shape import concatenate
+from ..torch_api.out_argument import takes_out
 
 #: What ``linalg.svd`` returns, as ``torch.return_types.linalg_svd``: ``.U``, ``.S``, ``.Vh``.
 SvdResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
@@ -80,6 +81,7 @@ class Svd(Function):
         return (grad_a,)
 
 
+@takes_out
 def svd(A: Tensor, full_matrices: bool = True) -> SvdResult:
     """(U, S, Vh) with A = U diag(S) Vh: U is m x m and Vh n x n with ``full_matrices`` (the extra
     columns get no gradient), else m x k and k x n, k = min(m, n)."""
@@ -98,6 +100,7 @@ def svd(A: Tensor, full_matrices: bool = True) -> SvdResult:
     return SvdResult(u, s, vh)
 
 
+@takes_out
 def svdvals(A: Tensor) -> Tensor:
     """The singular values of A, descending."""
     A = matrices("linalg.svdvals", A)
@@ -105,6 +108,7 @@ def svdvals(A: Tensor) -> Tensor:
     return _split(Svd.apply(A, rows=m), m)[1]
 
 
+@takes_out(name="svd")
 def svd_uv(input: Tensor, some: bool = True, compute_uv: bool = True) -> OldSvdResult:  # noqa: A002
     """``torch.svd``: (U, S, V) with input = U diag(S) V^T, reduced unless ``some=False``. With
     ``compute_uv=False``, U and V are zeros (and S alone carries a gradient), as PyTorch's."""

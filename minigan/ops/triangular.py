@@ -16,6 +16,7 @@ from ..autograd import Tensor, as_tensor
 from .linalg import LinAlgError, Solve, _mT, floating, square_matrices
 from .elementwise import where
 from .reorder import tril, triu
+from ..torch_api.out_argument import takes_out
 
 
 def _triangle(A: Tensor, upper: bool, unitriangular: bool) -> Tensor:
@@ -51,6 +52,7 @@ def _solve(name: str, T: Tensor, B: Tensor) -> Tensor:
                           "solution (PyTorch returns inf or NaN there)") from None
 
 
+@takes_out
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False) -> Tensor:
     """X with A X = B (X A = B with ``left=False``), reading only A's upper (``upper=True``) or lower
     triangle, and taking its diagonal as ones with ``unitriangular``. B is a batch of matrices."""
@@ -61,6 +63,7 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
     return _solve(name, T, B) if left else _mT(_solve(name, _mT(T), _mT(B)))
 
 
+@takes_out
 def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:  # noqa: A002 - PyTorch's names
     """``torch.cholesky_solve(B, L)``: X with A X = B, given A's Cholesky factor L (lower, A = L L^T; or
     U, upper, A = U^T U, with ``upper``); two triangular solves. The gradient reaches only the

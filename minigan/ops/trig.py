@@ -12,6 +12,7 @@ from ..autograd import Tensor, unbroadcast
 from ..autograd.function import Context, Function
 from .elementwise import rsqrt, where
 from .operands import _check_broadcast, _floating, _on_floats, _pair, _times_derivative, _ufunc, _xp
+from ..torch_api.out_argument import takes_out
 
 
 class Sin(Function):
@@ -88,6 +89,7 @@ class Atan2(Function):
 sin, cos, tan, asin, acos, atan, sinh, cosh = map(_on_floats, (Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh))
 
 
+@takes_out
 def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
     """The angle of the point (other, input), elementwise with broadcasting: ``torch.atan2(y, x)``."""
     return Atan2.apply(*_pair(_floating(input), other))

@@ -25,6 +25,7 @@ from .normal import in_dtype
 from .float_pair import float_pair
 from .operands import _constant
 from .shape import broadcast_to
+from ..torch_api.out_argument import takes_out
 
 _DIRECT_TO = 25.0
 
@@ -96,6 +97,7 @@ class Zeta(Function):
         return (grad * Zeta.apply(ctx.inputs[0], x=x + 1.0) * _constant(-x),)
 
 
+@takes_out
 def zeta(input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's argument names
     """The Hurwitz zeta function sum_k>=0 (other + k)^-input (the Riemann zeta at other = 1)."""
     x, q, shape = float_pair("zeta", "input", "other", input, other)

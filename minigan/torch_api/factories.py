@@ -26,6 +26,7 @@ from ..autograd.inplace import _TORCH_TYPE_NAMES
 from ..backends import Device, backend_for, backend_of
 from . import generators
 from .unsupported import UnsupportedFeatureError
+from .out_argument import takes_out
 
 _FLOAT_KINDS = "f"
 # What ``torch.Generator()`` is seeded with before ``manual_seed`` (so a fresh one is repeatable).
@@ -205,6 +206,7 @@ def _fill_dtype(fill_value: Any, dtype: Any) -> np.dtype:
     raise TypeError(f"full(): fill_value must be a number, got {type(fill_value).__name__}")
 
 
+@takes_out(factory=True)
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of shape ``size`` filled with ``fill_value``."""
@@ -213,6 +215,7 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
     return _result(np.full(shape, fill_value, _fill_dtype(fill_value, dtype)), requires_grad, "full", device)
 
 
+@takes_out(factory=True)
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     """The n x m (default n x n) identity matrix."""
@@ -268,6 +271,7 @@ def _randint_bounds(args: tuple, size: Any) -> tuple[Any, Any, Any]:
     return low, high, size
 
 
+@takes_out(factory=True)
 def randint(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None,
             requires_grad: bool = False) -> Tensor:
     """Integers drawn uniformly from [low, high); int64 unless ``dtype`` says otherwise."""
@@ -279,6 +283,7 @@ def randint(*args: Any, size: Any = None, generator: Any = None, dtype: Any = No
 
 
 # ====================================================================== ranges
+@takes_out(factory=True)
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """Values from ``start`` up to (not including) ``end`` in steps of ``step``; int64 when all
@@ -298,6 +303,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
     return _result(values.astype(resolved), requires_grad, "arange", device)
 
 
+@takes_out(factory=True)
 def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
@@ -307,6 +313,7 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     return _result(values.astype(dtype_argument(dtype)), requires_grad, "linspace", device)
 
 
+@takes_out(factory=True)
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in the exponent."""

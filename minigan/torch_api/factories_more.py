@@ -16,18 +16,20 @@ from ..autograd.arguments import check_device_argument, dtype_argument
 from ..autograd.legacy import scalar_type_name
 from ..backends import Device, backend_for
 from .factories import _result, as_tensor
+from .out_argument import takes_out
 
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
                   "[start, end).")
 
 
+@takes_out(factory=True)
 def range(start: Any, end: Any, step: Any = 1, *, dtype: Any = None, device: Any = None,  # noqa: A001
           requires_grad: bool = False) -> Tensor:
     """Values from ``start`` to ``end`` *included*, ``step`` apart: floor((end - start) / step) + 1
     of them, float32 unless ``dtype`` says otherwise, with PyTorch's deprecation warning
     (``arange`` stops before ``end``)."""
-    warnings.warn(_RANGE_WARNING, UserWarning, stacklevel=2)
+    warnings.warn(_RANGE_WARNING, UserWarning, stacklevel=3)
     check_device_argument(device)
     for value in (start, end, step):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):

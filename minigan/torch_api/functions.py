@@ -5,45 +5,17 @@ as in PyTorch. The arithmetic ones and ``matmul`` take ``out=``, as PyTorch's: t
 into that Tensor."""
 from __future__ import annotations
 
-import warnings
 from typing import Any, Callable
 
-from ..autograd import Tensor, bump_version, is_grad_enabled
-from ..autograd.inplace import check_castable
+from ..autograd import Tensor, is_grad_enabled
 from ..backends import backend_of
+from .out_argument import takes_out, write_into
 
 
 def _tensor(value: Any, name: str) -> Tensor:
     if not isinstance(value, Tensor):
         raise TypeError(f"{name}(): argument 'input' must be a Tensor, not {type(value).__name__}")
     return value
-
-
-def _into(name: str, out: Any, inputs: tuple[Any, ...], compute: Callable[[], Tensor]) -> Tensor:
-    """``compute()``, or with ``out`` given, its values written into ``out`` (resized if its shape
-    differs, with PyTorch's warning when it held elements), which is returned. As in PyTorch, no
-    graph goes through ``out``: with gradients enabled, an input or ``out`` that requires grad is an error."""
-    if out is None:
-        return compute()
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be a Tensor, not {type(out).__name__}")
-    if is_grad_enabled() and (out.requires_grad or any(isinstance(t, Tensor) and t.requires_grad for t in inputs)):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
-    result = compute()
-    if result.device != out.device:
-        raise RuntimeError(f"{name}(): expected out to be on {result.device}, but it is on {out.device}")
-    check_castable(out.array, result.array)
-    if out.shape == result.shape:
-        out.array[...] = result.array  # in place: what shares out's memory sees the result
-    else:
-        if out.numel():
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                          f"which does not match the required output shape {list(result.shape)}.",
-                          UserWarning, stacklevel=3)
-        out.array = backend_of(result.array).xp.astype(result.array, out.array.dtype, copy=True)
-    bump_version(out)
-    return out
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002 - PyTorch's name
@@ -64,28 +36,31 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:  # noqa: A002
 
 def add(input: Tensor, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """input + alpha * other."""
-    return _into("add", out, (input, other), lambda: _tensor(input, "add").add(other, alpha=alpha))
+    return write_into("add", out, (input, other), lambda: _tensor(input, "add").add(other, alpha=alpha))
 
 
 def sub(input: Tensor, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """input - alpha * other."""
-    return _into("sub", out, (input, other), lambda: _tensor(input, "sub").sub(other, alpha=alpha))
+    return write_into("sub", out, (input, other), lambda: _tensor(input, "sub").sub(other, alpha=alpha))
 
 
 def mul(input: Tensor, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
-    return _into("mul", out, (input, other), lambda: _tensor(input, "mul").mul(other))
+    return write_into("mul", out, (input, other), lambda: _tensor(input, "mul").mul(other))
 
 
 def div(input: Tensor, other: Any, *, rounding_mode: str | None = None,  # noqa: A002
         out: Tensor | None = None) -> Tensor:
     """input / other; with ``rounding_mode="floor"``, input // other."""
-    return _into("div", out, (input, other), lambda: _tensor(input, "div").div(other, rounding_mode=rounding_mode))
+    return write_into("div", out, (input, other),
+                      lambda: _tensor(input, "div").div(other, rounding_mode=rounding_mode))
 
 
+@takes_out
 def neg(input: Tensor) -> Tensor:  # noqa: A002
     return _tensor(input, "neg").neg()
 
 
+@takes_out
 def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
     """input ** exponent; ``input`` may be a number when ``exponent`` is a Tensor (``pow(2, x)``)."""
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
@@ -93,21 +68,22 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
     return input ** exponent
 
 
+@takes_out
 def square(input: Tensor) -> Tensor:  # noqa: A002
     return _tensor(input, "square").square()
 
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
-    return _into("mm", out, (input, mat2), lambda: _tensor(input, "mm").mm(mat2))
+    return write_into("mm", out, (input, mat2), lambda: _tensor(input, "mm").mm(mat2))
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
-    return _into("bmm", out, (input, mat2), lambda: _tensor(input, "bmm").bmm(mat2))
+    return write_into("bmm", out, (input, mat2), lambda: _tensor(input, "bmm").bmm(mat2))
 
 
 def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """The matrix product with NumPy's broadcasting rules (``input @ other``)."""
-    return _into("matmul", out, (input, other), lambda: _tensor(input, "matmul").matmul(other))
+    return write_into("matmul", out, (input, other), lambda: _tensor(input, "matmul").matmul(other))
 
 
 def isnan(input: Tensor) -> Tensor:  # noqa: A002
@@ -136,31 +112,37 @@ def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
     return _tensor(input, "equal").equal(other)
 
 
+@takes_out
 def eq(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """Elementwise ``input == other`` (a tensor or a number): a bool tensor; ``equal`` says whether all are."""
     return _tensor(input, "eq").eq(other)
 
 
+@takes_out
 def ne(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """Elementwise ``input != other``: a bool tensor."""
     return _tensor(input, "ne").ne(other)
 
 
+@takes_out
 def lt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """Elementwise ``input < other``: a bool tensor."""
     return _tensor(input, "lt").lt(other)
 
 
+@takes_out
 def le(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """Elementwise ``input <= other``: a bool tensor."""
     return _tensor(input, "le").le(other)
 
 
+@takes_out
 def gt(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """Elementwise ``input > other``: a bool tensor."""
     return _tensor(input, "gt").gt(other)
 
 
+@takes_out
 def ge(input: Tensor, other: Any) -> Tensor:  # noqa: A002
     """Elementwise ``input >= other``: a bool tensor."""
     return _tensor(input, "ge").ge(other)
@@ -204,11 +186,13 @@ def numel(input: Tensor) -> int:  # noqa: A002
     return _tensor(input, "numel").numel()
 
 
+@takes_out
 def gather(input: Tensor, dim: int, index: Any) -> Tensor:  # noqa: A002
     """``input``'s values along ``dim`` at ``index`` (see Tensor.gather)."""
     return _tensor(input, "gather").gather(dim, index)
 
 
+@takes_out
 def scatter(input: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:  # noqa: A002
     """A copy of ``input`` with ``src`` or ``value`` written along ``dim`` at ``index`` (see Tensor.scatter_)."""
     return _tensor(input, "scatter").scatter(dim, index, src, value=value)
@@ -250,13 +234,13 @@ def round_(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A002
                                     "fill_", "zero_", "addmv_", "gcd_", "lcm_"))
 # Questions and the complex-number forms of real tensors (minigan/autograd/tensor_queries.py), and
 # the other split forms.
-(is_same_size, is_signed, is_conj, is_neg, conj, conj_physical, conj_physical_, resolve_conj, resolve_neg,
- split_with_sizes, unsafe_split, unsafe_chunk, unsafe_split_with_sizes, get_device, resize_as_, angle,
- nonzero_static) = (
-    _method_form(name) for name in ("is_same_size", "is_signed", "is_conj", "is_neg", "conj", "conj_physical",
-                                    "conj_physical_", "resolve_conj", "resolve_neg", "split_with_sizes",
-                                    "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "get_device",
-                                    "resize_as_", "angle", "nonzero_static"))
+(is_same_size, is_signed, is_conj, is_neg, conj, conj_physical_, resolve_conj, resolve_neg, split_with_sizes,
+ unsafe_split, unsafe_chunk, unsafe_split_with_sizes, get_device, resize_as_, nonzero_static) = (
+    _method_form(name) for name in ("is_same_size", "is_signed", "is_conj", "is_neg", "conj", "conj_physical_",
+                                    "resolve_conj", "resolve_neg", "split_with_sizes", "unsafe_split",
+                                    "unsafe_chunk", "unsafe_split_with_sizes", "get_device", "resize_as_",
+                                    "nonzero_static"))
+angle, conj_physical = (takes_out(_method_form(name)) for name in ("angle", "conj_physical"))
 
 
 def to_dlpack(tensor: Tensor) -> Any:

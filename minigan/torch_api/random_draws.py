@@ -20,8 +20,10 @@ from ..autograd.arguments import dtype_argument
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
 from .factories import _random_floats, _result, _size, check_device_argument, numpy_generator_of
+from .out_argument import takes_out
 
 
+@takes_out(factory=True)
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """The integers 0..n-1 in a random order (int64 unless ``dtype`` says otherwise)."""
@@ -49,6 +51,7 @@ def _placed(values: np.ndarray, like: Tensor) -> Tensor:
     return Tensor._make(backend_of(like.array).asarray(values), False, None)
 
 
+@takes_out
 def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:  # noqa: A002
     """1 with probability ``input`` (elementwise; or ``p`` for every element), else 0, in ``input``'s dtype."""
     probs = _host_floats("bernoulli", input)
@@ -62,6 +65,7 @@ def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
     return _placed(draws.astype(input.dtype), input)
 
 
+@takes_out
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  # noqa: A002
                 generator: Any = None) -> Tensor:
     """Class indices drawn in proportion to the rows of ``input`` (1-D or 2-D non-negative weights,
@@ -99,6 +103,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  
     return _placed(drawn, input)
 
 
+@takes_out(factory=True)
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None, dtype: Any = None,
            device: Any = None, requires_grad: bool = False) -> Tensor:
     """Normal samples: with a Tensor ``mean`` or ``std``, one per element of the two broadcast

@@ -12,11 +12,12 @@ from typing import Any
 
 from ..autograd import Tensor
 from ..autograd.arguments import wrap_dim
-from .functions import _into, _tensor
+from .functions import _tensor
+from .out_argument import write_into
 
 
 def _copy_of(name: str, view: str, input: Tensor, args: tuple[Any, ...], out: Any) -> Tensor:  # noqa: A002
-    return _into(name, out, (input,), lambda: getattr(_tensor(input, name), view)(*args).clone())
+    return write_into(name, out, (input,), lambda: getattr(_tensor(input, name), view)(*args).clone())
 
 
 def permute_copy(input: Tensor, dims: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
@@ -67,7 +68,7 @@ def slice_copy(input: Tensor, dim: int = 0, start: Any = None, end: Any = None, 
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     index = (slice(None),) * wrap_dim(dim, tensor.ndim) + (slice(start, end, step),)
-    return _into("slice_copy", out, (input,), lambda: tensor[index].clone())
+    return write_into("slice_copy", out, (input,), lambda: tensor[index].clone())
 
 
 def unfold_copy(input: Tensor, dimension: int, size: int, step: int, *,  # noqa: A002
@@ -77,7 +78,7 @@ def unfold_copy(input: Tensor, dimension: int, size: int, step: int, *,  # noqa:
 
 def alias_copy(input: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """A copy of ``input`` (PyTorch's alias, a view of the whole tensor, copied)."""
-    return _into("alias_copy", out, (input,), lambda: _tensor(input, "alias_copy").clone())
+    return write_into("alias_copy", out, (input,), lambda: _tensor(input, "alias_copy").clone())
 
 
 def split_copy(input: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
