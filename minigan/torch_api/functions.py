@@ -1,8 +1,8 @@
 """``torch.add(x, y)``, ``torch.flatten(x, 1)`` and the other function forms of Tensor methods, with
 PyTorch's arguments; each calls the method, so it records (or not) exactly as the method does.
 ``allclose``, ``equal`` and ``is_tensor`` answer with a Python bool, ``eq`` and ``ne`` with a bool tensor,
-as in PyTorch. The arithmetic ones and ``matmul`` take ``out=``, as PyTorch's: the result is written
-into that Tensor."""
+as in PyTorch. Those PyTorch gives ``out=`` (the arithmetic, the comparisons, the products...) take it
+too: the result is written into that Tensor (minigan/torch_api/out_argument.py)."""
 from __future__ import annotations
 
 from typing import Any, Callable
