@@ -153,6 +153,9 @@ CASES = {
     "arange": lambda: ((1, 7, 2), {}), "linspace": lambda: ((0.0, 1.0, 5), {}), "logspace": lambda: ((0.0, 2.0, 3), {}),
     "eye": lambda: ((3,), {}), "range": lambda: ((1, 4), {}), "full": lambda: (((2, 2), 1.5), {}), "zeros": lambda: ((2, 3), {}),
     "ones": lambda: ((2, 3), {}),
+    # linear algebra (geqrf, orgqr, ormqr, triangular_solve...)
+    # torch-level forms of nn.functional (convolution, embedding_bag, native_*...)
+    # tensor plumbing (frombuffer, histogramdd...)
 }
 
 #: Functions whose values are random or not initialised: out= is checked on the shape and dtype.
