@@ -1,5 +1,6 @@
 """Solves with triangular matrices as PyTorch's ``linalg.solve_triangular(A, B, *, upper, left=True,
-unitriangular=False)`` and ``torch.cholesky_solve(B, L, upper=False)``, batched and broadcast.
+unitriangular=False)``, ``torch.cholesky_solve(B, L, upper=False)`` and the deprecated
+``torch.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False)``, batched and broadcast.
 
 Both are built from ``tril``/``triu``, ``where`` and ``Solve``: the triangle that is read is masked
 out of A (its diagonal replaced by ones with unitriangular), so the gradient lands on that triangle
@@ -8,15 +9,30 @@ the masked matrix is solved by LU: O(n^3) rather than O(n^2), and a zero on the 
 LinAlgError where PyTorch returns inf or NaN."""
 from __future__ import annotations
 
+import warnings
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
 from ..autograd import Tensor, as_tensor
+from ..autograd.arguments import tensor_argument
+from ..autograd.legacy import scalar_type_name
 from .linalg import LinAlgError, Solve, _mT, floating, square_matrices
 from .elementwise import where
+from .operands import not_implemented_for
 from .reorder import tril, triu
 from ..torch_api.out_argument import takes_out
+
+#: What ``torch.triangular_solve`` returns: ``.solution``, ``.cloned_coefficient``.
+TriangularSolveResult = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+
+# PyTorch's words, its missing space ("solve_triangularand") included.
+_TRIANGULAR_SOLVE_DEPRECATED = (
+    "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand will be removed in a future "
+    "PyTorch release.\ntorch.linalg.solve_triangular has its arguments reversed and does not return a copy of one of "
+    "the inputs.\nX = torch.triangular_solve(B, A).solution\nshould be replaced with\nX = "
+    "torch.linalg.solve_triangular(A, B).")
 
 
 def _triangle(A: Tensor, upper: bool, unitriangular: bool) -> Tensor:
@@ -73,3 +89,48 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor
     factor, B = _right_hand_side(name, factor, input, "b should have at least 2 dimensions, but has {} dimensions instead")
     lower = _mT(triu(factor)) if upper else tril(factor)
     return _solve(name, _mT(lower), _solve(name, lower, B))
+
+
+def _batch_shape(b: Tensor, A: Tensor) -> tuple[int, ...]:
+    """The batch shape that b's and A's batch dimensions broadcast to, or PyTorch's error."""
+    left, right = b.shape[:-2], A.shape[:-2]
+    size = max(len(left), len(right))
+    left, right = (1,) * (size - len(left)) + tuple(left), (1,) * (size - len(right)) + tuple(right)
+    for dim, (p, q) in enumerate(zip(left, right)):
+        if p != q and 1 not in (p, q):
+            raise RuntimeError(f"The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
+                               f"dimension {dim}")
+    return tuple(max(p, q) for p, q in zip(left, right))
+
+
+@takes_out
+def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,  # noqa: A002
+                     unitriangular: bool = False) -> TriangularSolveResult:
+    """The deprecated ``torch.triangular_solve(b, A)`` (and ``b.triangular_solve(A)``), with PyTorch's
+    warning: (solution, cloned_coefficient), X with op(A) X = b, op(A) = A or (``transpose``) A^T, A read as
+    ``linalg.solve_triangular`` reads it (its upper or lower triangle; ones on the diagonal with
+    ``unitriangular``); b and A broadcast over their batch dimensions, and cloned_coefficient is A
+    broadcast to that batch shape, copied (every element of it, not only the triangle)."""
+    name = "triangular_solve"
+    b = tensor_argument(name, "input", 1, input)
+    A = tensor_argument(name, "A", 2, A)
+    for what, tensor in (("b", b), ("A", A)):
+        if tensor.ndim < 2:
+            raise RuntimeError(f"torch.triangular_solve: Expected {what} to have at least 2 dimensions, but it has "
+                               f"{tensor.ndim} dimensions instead")
+    if b.dtype != A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {scalar_type_name(b.dtype)} "
+                           f"and A of type {scalar_type_name(A.dtype)} instead.")
+    n = A.shape[-1]
+    if A.shape[-2] != n:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {n} matrices")
+    if b.shape[-2] != n:
+        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {n} by {n} but each b "
+                           f"matrix is {b.shape[-2]} by {b.shape[-1]}")
+    batch = _batch_shape(b, A)
+    warnings.warn(_TRIANGULAR_SOLVE_DEPRECATED, UserWarning, stacklevel=3)
+    if A.dtype.kind != "f" or A.dtype == np.float16:
+        raise not_implemented_for(name, A)
+    T = _triangle(A, upper, unitriangular)
+    solution = _solve(name, _mT(T) if transpose else T, b)
+    return TriangularSolveResult(solution, A.expand(*batch, n, n).clone())  # Solve broadcasts the batches
