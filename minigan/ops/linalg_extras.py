@@ -19,7 +19,7 @@ from .arithmetic import matmul
 from .elementwise import where
 from .linalg import LinAlgError, _mT, inv, solve, square_matrices
 from .lu import pivot_rows
-from .operands import _constant
+from .operands import _constant, not_implemented_for
 from .reorder import tril
 from .shape import stack
 from ..torch_api.out_argument import takes_out
@@ -152,8 +152,8 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: A002 - PyTor
     if tau.dtype != A.dtype:
         raise RuntimeError(f"{name}: tau dtype {scalar_type_name(tau.dtype)} does not match input dtype "
                            f"{scalar_type_name(A.dtype)}")
-    if A.dtype.kind != "f":
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {scalar_type_name(A.dtype)}")
+    if A.dtype.kind != "f" or A.dtype == np.float16:
+        raise not_implemented_for("orgqr", A)  # PyTorch's: '"orgqr_cpu" not implemented for 'Long''
     vectors = where(np.eye(m, n, dtype=bool), 1.0, tril(A, -1))
     q = _constant(backend_of(A.array).asarray(np.eye(m, n, dtype=A.dtype)))
     for i in reversed(range(tau.shape[-1])):  # H_1 (H_2 (... (H_k I[:, :n])))
