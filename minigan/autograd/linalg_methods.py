@@ -1,8 +1,9 @@
 """Tensor's methods for PyTorch's further products, transposes, old linear-algebra names and number
-functions (``x.addmv(mat, vec)``, ``x.mT``, ``x.pinverse()``, ``x.renorm(2, 0, 1.0)``, ``x.gcd(y)``,
-``x.frexp()``...) and their in-place forms (``x.addmv_(...)``, ``x.addmm_(...)``, ``x.gcd_(y)``,
-``x.float_power_(e)``...). Each forwards to the function of the same name in minigan/ops/
-products_more.py, linalg_legacy.py, float_bits.py or matrix_products.py; the in-place forms follow
+functions (``x.addmv(mat, vec)``, ``x.mT``, ``x.pinverse()``, ``x.renorm(2, 0, 1.0)``,
+``b.triangular_solve(A)``, ``x.geqrf()``, ``x.gcd(y)``, ``x.frexp()``...) and their in-place forms
+(``x.addmv_(...)``, ``x.addmm_(...)``, ``x.gcd_(y)``, ``x.float_power_(e)``...). Each forwards to the
+function of the same name in minigan/ops/products_more.py, linalg_legacy.py, triangular.py,
+householder.py, float_bits.py or matrix_products.py; the in-place forms follow
 minigan/autograd/inplace.py's rules. Tensor (minigan/autograd/tensor.py) takes these as a base class."""
 from __future__ import annotations
 
@@ -64,6 +65,21 @@ class LinalgMethods:
 
     def renorm(self, p: float, dim: int, maxnorm: float) -> Any:
         return ops.linalg_legacy.renorm(self, p, dim, maxnorm)
+
+    # LAPACK's forms: minigan/ops/triangular.py and householder.py
+    def triangular_solve(self, A: Any, upper: bool = True, transpose: bool = False, unitriangular: bool = False) -> Any:
+        """Solve op(A) X = self, as the deprecated ``torch.triangular_solve`` (and with its warning)."""
+        # the function itself, not its out= wrapper, so that the warning names the caller's line
+        return ops.triangular.triangular_solve.__wrapped__(self, A, upper, transpose, unitriangular)
+
+    def geqrf(self) -> Any:
+        return ops.householder.geqrf(self)
+
+    def orgqr(self, input2: Any) -> Any:
+        return ops.householder.orgqr(self, input2)
+
+    def ormqr(self, input2: Any, input3: Any, left: bool = True, transpose: bool = False) -> Any:
+        return ops.householder.ormqr(self, input2, input3, left, transpose)
 
     # number functions: minigan/ops/float_bits.py
     def gcd(self, other: Any) -> Any:

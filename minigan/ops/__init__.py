@@ -18,10 +18,11 @@ convolutions and pooling: the 2-d ones on a height of 1), ``convolution3d`` and 
 and col2vol around a matrix product, pooling from existing ops); ``dims`` gives the reductions PyTorch's arguments
 (``dim=``, ``keepdim=``, (values, indices)). Linear algebra: ``einsum`` (einsum, tensordot),
 ``matrix_products`` (dot, mv, addmm, baddbmm, addbmm), ``linalg`` (inv, det, slogdet, logdet, solve),
-``svd``, ``qr``, ``cholesky``, ``eigh``, ``triangular`` (solve_triangular, cholesky_solve), ``pinv`` (pinv,
+``svd``, ``qr``, ``cholesky``, ``eigh``, ``triangular`` (solve_triangular, cholesky_solve, triangular_solve), ``pinv`` (pinv,
 matrix_rank, lstsq), ``linalg_compositions`` (matrix_power, multi_dot, vecdot, diagonal, cond), ``lu``
 (lu_factor, lu, lu_solve, lu_unpack), ``matrix_exp``, ``linalg_extras`` (inv_ex, tensorinv, tensorsolve, vander,
 householder_product),
+``householder`` (geqrf, orgqr, ormqr),
 ``linalg_norms``; ``order_statistics`` (median, kthvalue, mode); ``builders`` (meshgrid,
 broadcast_tensors, atleast_1d/2d/3d, block_diag, cartesian_prod, chain_matmul, kron: made of the others); ``scatter_reduce`` (scatter_add,
 scatter_reduce), ``selection`` (index_fill, masked_select), ``indexed_writes`` (index_add, index_copy,
