@@ -154,6 +154,8 @@ CASES = {
     "eye": lambda: ((3,), {}), "range": lambda: ((1, 4), {}), "full": lambda: (((2, 2), 1.5), {}), "zeros": lambda: ((2, 3), {}),
     "ones": lambda: ((2, 3), {}),
     # linear algebra (geqrf, orgqr, ormqr, triangular_solve...)
+    "triangular_solve": lambda: ((b().T, _lower()), {"upper": False}), "geqrf": lambda: ((a(),), {}),
+    "orgqr": lambda: ((a().T, mg.tensor([0.5, 0.3])), {}), "ormqr": lambda: ((a().T, mg.tensor([0.5, 0.3]), b().T), {}),
     # torch-level forms of nn.functional (convolution, embedding_bag, native_*...)
     # tensor plumbing (frombuffer, histogramdd...)
 }
