@@ -199,7 +199,7 @@ def _empty_like(result):
     return mg.empty(0, dtype=result.dtype)
 
 
-@pytest.mark.filterwarnings("ignore:torch.(lu|lu_solve|chain_matmul|range) is deprecated")
+@pytest.mark.filterwarnings("ignore:torch.(lu|lu_solve|chain_matmul|range|triangular_solve) is deprecated")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_out_holds_the_result_and_is_returned(name):
     function = function_named(name)
