@@ -130,6 +130,11 @@ from .torch_api.view_copies import (
     alias_copy, diagonal_copy, expand_copy, permute_copy, select_copy, slice_copy, split_copy, split_with_sizes_copy,
     squeeze_copy, t_copy, transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy,
 )
+from .nn_forms import (  # the low-level torch.* forms of nn ops: convolution, embedding_bag, native_* with statistics
+    affine_grid_generator, conv_tbc, convolution, embedding_bag, grid_sampler, grid_sampler_2d, grid_sampler_3d,
+    native_batch_norm, native_channel_shuffle, native_dropout, native_group_norm, native_layer_norm, native_norm,
+    norm_except_dim,
+)
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -219,6 +224,7 @@ __all__ = [
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
     # minigan.float, .int, .bool, .pow, .round, .all, .any and .range exist too, but stay out of ``import *``, which would shadow the builtins.
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
+    "convolution", "conv_tbc", "native_layer_norm", "native_batch_norm", "native_group_norm", "native_dropout", "native_norm", "native_channel_shuffle", "norm_except_dim", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "affine_grid_generator",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)
