@@ -6,7 +6,8 @@ required arguments (``dropout(input, p, train)``) and in enum-valued ones (``red
 1 mean, 2 sum, any other value none). Each is a thin wrapper over the functional form, so values
 and gradients are that function's. The low-level forms (``torch.convolution``, ``conv_tbc``,
 ``embedding_bag``, ``grid_sampler``, ``affine_grid_generator``, and the ``native_*`` normalisations and
-dropout that return their statistics or mask beside the output) are here too. ``minigan/__init__.py`` exports them as ``minigan.NAME``."""
+dropout that return their statistics or mask beside the output) are here too. ``minigan/__init__.py``
+exports them as ``minigan.NAME``."""
 from .normalization import (
     batch_norm, bilinear, channel_shuffle, constant_pad_nd, embedding, group_norm, instance_norm, layer_norm,
     pixel_shuffle, pixel_unshuffle, rms_norm,

@@ -47,8 +47,8 @@ def native_layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Te
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
                            "element, but got normalized_shape = []")
     if input.ndim < len(shape) or list(input.shape[input.ndim - len(shape):]) != shape:
-        raise RuntimeError(f"Given normalized_shape={shape}, expected input with shape [*, {str(shape)[1:-1]}], but got "
-                           f"input of size{list(input.shape)}")
+        raise RuntimeError(f"Given normalized_shape={shape}, expected input with shape [*, {str(shape)[1:-1]}], "
+                           f"but got input of size{list(input.shape)}")
     for what, given in (("weight", weight), ("bias", bias)):
         if given is not None and list(given.shape) != shape:
             raise RuntimeError(f"Expected {what} to be of same shape as normalized_shape, but got {what} of shape "
@@ -114,10 +114,11 @@ def native_dropout(input: Tensor, p: float, train: bool | None) -> tuple[Tensor,
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
         raise TypeError(f"native_dropout(): argument 'p' (position 2) must be float, not {type(p).__name__}")
     if backend_of(input.array).numpy_dtype(input.dtype).kind != "f":
-        raise RuntimeError(f"result type Float can't be cast to the desired output type {scalar_type_name(input.dtype)}")
+        raise RuntimeError("result type Float can't be cast to the desired output type "
+                           f"{scalar_type_name(input.dtype)}")
     if not 0.0 <= p <= 1.0:  # PyTorch draws the kept ones with probability 1 - p, and names that
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={1.0 - float(p):g}")
-    ones = ones_like(input)
+    ones = ones_like(input, device=input.device)  # ones_like alone makes them on the default device
     if train is False:
         return input * ones, ones != 0
     scaled_mask = F.dropout(ones, float(p), True)  # keep / (1 - p), drawn as F.dropout(input) draws
