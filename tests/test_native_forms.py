@@ -231,6 +231,16 @@ def test_native_batch_norm_training_saves_the_batch_statistics_and_updates_the_r
                      [t64(RNG.standard_normal((4, 3)), True)]).ok
 
 
+def test_native_batch_norm_takes_volumes_too():
+    x = RNG.standard_normal((2, 3, 2, 2, 2))
+    out, save_mean, save_invstd = torch.native_batch_norm(t64(x), None, None, None, None, True, 0.1, 1e-5)
+    mu, var = x.mean(axis=(0, 2, 3, 4)), x.var(axis=(0, 2, 3, 4))
+    assert out.shape == x.shape
+    close(out, (x - mu[:, None, None, None]) / np.sqrt(var[:, None, None, None] + 1e-5))
+    close(save_mean, mu)
+    close(save_invstd, 1.0 / np.sqrt(var + 1e-5))
+
+
 def test_native_batch_norm_evaluation_returns_empty_statistics():
     x = RNG.standard_normal((4, 3, 2)).astype(np.float32)
     mean, var = np.array([0.5, -0.5, 0.0], np.float32), np.array([2.0, 1.0, 4.0], np.float32)
@@ -312,6 +322,9 @@ def test_norm_except_dim_keeps_the_dim_and_minus_one_means_all():
         torch.norm_except_dim(t64(v), 2, 3)
     with pytest.raises(TypeError, match=r"^norm_except_dim\(\): argument 'pow' \(position 2\) must be int, not float$"):
         torch.norm_except_dim(t64(v), 2.0, 0)
+    close(torch.norm_except_dim(t64(-3.0), 2, -1), 3.0)
+    with pytest.raises(IndexError, match=r"^Dimension specified as 0 but tensor has no dimensions$"):
+        torch.norm_except_dim(t64(-3.0), 2, 0)
     x = t64(RNG.standard_normal((3, 4)), True)
     assert gradcheck(lambda v: torch.norm_except_dim(v, 2, 1), [x]).ok
     assert gradcheck(lambda v: torch.norm_except_dim(v, 3, -1), [x]).ok

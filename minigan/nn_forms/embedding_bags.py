@@ -89,7 +89,9 @@ def embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor, scale_grad_b
     positions = np.arange(flat.size)
     if starts.size:
         bag_of = np.searchsorted(starts, positions, side="right") - 1  # every index's bag
-        counted = (positions < ends[bag_of]) & (flat != padding_idx)
+        counted = positions < ends[bag_of]
+        if padding_idx is not None:
+            counted &= flat != padding_idx
     else:  # no bag: no index counts anywhere
         bag_of, counted = np.zeros(flat.size, np.int64), np.zeros(flat.size, bool)
     sizes = np.bincount(bag_of[counted], minlength=starts.size)[:starts.size]

@@ -95,7 +95,8 @@ def native_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
     if not training and (running_mean is None or running_var is None):
         raise RuntimeError(f"{'running_mean' if running_mean is None else 'running_var'} must be defined in "
                            "evaluation mode")
-    output = F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    flat = input.reshape(input.shape[0], input.shape[1], -1) if input.ndim > 4 else input  # F's ranks: 2 to 4
+    output = F.batch_norm(flat, running_mean, running_var, weight, bias, training, momentum, eps).reshape(input.shape)
     if not training:
         empty = input.reshape(-1)[:0].detach()
         return output, empty, empty.clone()
@@ -144,7 +145,9 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:  # noqa: A
     ndim = max(v.ndim, 1)
     if not -ndim <= dim < ndim:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
-    if v.ndim <= 1:  # one norm per element: |v|, as PyTorch's
+    if v.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if v.ndim == 1:  # one norm per element: |v|, as PyTorch's
         return v.reshape(-1, 1).norm(pow, dim=1).reshape(v.shape)
     return v.norm(pow, dim=tuple(d for d in range(v.ndim) if d != dim % ndim), keepdim=True)
 
