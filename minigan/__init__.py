@@ -132,6 +132,11 @@ from .torch_api.view_copies import (
 )
 from .ops.triangular import triangular_solve  # deprecated in PyTorch, and warns as PyTorch's
 from .ops.householder import geqrf, orgqr, ormqr
+from .nn_forms import (  # the low-level torch.* forms of nn ops: convolution, embedding_bag, native_* with statistics
+    affine_grid_generator, conv_tbc, convolution, embedding_bag, grid_sampler, grid_sampler_2d, grid_sampler_3d,
+    native_batch_norm, native_channel_shuffle, native_dropout, native_group_norm, native_layer_norm, native_norm,
+    norm_except_dim,
+)
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -222,6 +227,7 @@ __all__ = [
     # minigan.float, .int, .bool, .pow, .round, .all, .any and .range exist too, but stay out of ``import *``, which would shadow the builtins.
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
     "triangular_solve", "geqrf", "orgqr", "ormqr",
+    "convolution", "conv_tbc", "native_layer_norm", "native_batch_norm", "native_group_norm", "native_dropout", "native_norm", "native_channel_shuffle", "norm_except_dim", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "affine_grid_generator",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)
