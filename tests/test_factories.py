@@ -146,6 +146,15 @@ def test_device_cpu_is_accepted_and_others_are_refused_by_name():
     assert x.device == "strict" and x.to("cpu").shape == (2, 3)
 
 
+def test_like_factories_keep_the_inputs_device_unless_told():
+    x = torch.randn(2, 3, device="strict")
+    for made in (torch.zeros_like(x), torch.ones_like(x), torch.empty_like(x), torch.full_like(x, 2.0),
+                 torch.rand_like(x), torch.randn_like(x), torch.randint_like(x, 5)):
+        assert made.device == "strict" and made.shape == (2, 3)
+    assert torch.ones_like(x, device="cpu").device == "cpu"
+    assert torch.ones_like(np.ones((2, 3))).device == "cpu"
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: torch.zeros(2, -1), "non-negative"),
     (lambda: torch.ones(2.5), "sizes must be ints"),

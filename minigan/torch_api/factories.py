@@ -108,10 +108,13 @@ def _result(array: np.ndarray, requires_grad: bool, name: str, where: Any = None
     return Tensor._make(array, bool(requires_grad), None)
 
 
-def _like(input: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
+def _like(input: Any, dtype: Any, device: Any) -> tuple[tuple[int, ...], np.dtype, Any]:
+    """The shape, dtype and device of a ``*_like`` factory's result: ``input``'s unless given, as PyTorch's."""
     if not isinstance(input, (Tensor, np.ndarray)):
         raise TypeError(f"expected a Tensor or NumPy array as input, got {type(input).__name__}")
-    return tuple(input.shape), dtype_argument(dtype, input.dtype)
+    if device is None and isinstance(input, Tensor):
+        device = input.device
+    return tuple(input.shape), dtype_argument(dtype, input.dtype), device
 
 
 # ====================================================================== from NumPy
@@ -348,35 +351,35 @@ def _triangle_indices(name: str, indices: Any, row: int, col: int, offset: int, 
 
 # ====================================================================== *_like forms
 def zeros_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, resolved = _like(input, dtype)
+    shape, resolved, device = _like(input, dtype, device)
     return zeros(shape, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
 def ones_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, resolved = _like(input, dtype)
+    shape, resolved, device = _like(input, dtype, device)
     return ones(shape, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
 def empty_like(input: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, resolved = _like(input, dtype)
+    shape, resolved, device = _like(input, dtype, device)
     return empty(shape, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
 def full_like(input: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
-    shape, resolved = _like(input, dtype)
+    shape, resolved, device = _like(input, dtype, device)
     return full(shape, fill_value, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
 def rand_like(input: Any, *, generator: Any = None, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
-    shape, resolved = _like(input, dtype)
+    shape, resolved, device = _like(input, dtype, device)
     return rand(shape, generator=generator, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
 def randn_like(input: Any, *, generator: Any = None, dtype: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
-    shape, resolved = _like(input, dtype)
+    shape, resolved, device = _like(input, dtype, device)
     return randn(shape, generator=generator, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
@@ -385,7 +388,7 @@ def randint_like(input: Any, low: int = 0, high: int | None = None, *, generator
     """``randint_like(x, high)`` or ``randint_like(x, low, high)``: integers of ``x``'s shape (and dtype)."""
     if high is None:
         low, high = 0, low
-    shape, resolved = _like(input, dtype)
+    shape, resolved, device = _like(input, dtype, device)
     return randint(low, high, shape, generator=generator, dtype=resolved, device=device, requires_grad=requires_grad)
 
 
