@@ -156,6 +156,7 @@ CASES = {
     # linear algebra (geqrf, orgqr, ormqr, triangular_solve...)
     # torch-level forms of nn.functional (convolution, embedding_bag, native_*...)
     # tensor plumbing (frombuffer, histogramdd...)
+    "detach_copy": lambda: ((a(),), {}),
 }
 
 #: Functions whose values are random or not initialised: out= is checked on the shape and dtype.
