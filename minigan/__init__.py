@@ -130,6 +130,9 @@ from .torch_api.view_copies import (
     alias_copy, diagonal_copy, expand_copy, permute_copy, select_copy, slice_copy, split_copy, split_with_sizes_copy,
     squeeze_copy, t_copy, transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy,
 )
+from .ops.histograms_dd import histogramdd
+from .torch_api.factories_more import empty_strided, from_file, frombuffer
+from .torch_api.view_copies import detach_copy
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -219,6 +222,7 @@ __all__ = [
     "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "randint_like",
     # minigan.float, .int, .bool, .pow, .round, .all, .any and .range exist too, but stay out of ``import *``, which would shadow the builtins.
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
+    "frombuffer", "from_file", "empty_strided", "detach_copy", "histogramdd",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)
