@@ -52,9 +52,11 @@ def test_frombuffer_read_only_buffer_warns_and_refuses_writes():
     with pytest.warns(UserWarning, match="The given buffer is not writable"):
         t = mg.frombuffer(data, dtype=mg.int32)
     assert t.tolist() == [1]
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="^this tensor lies in a read-only buffer"):
         t[0] = 5
-    assert data == b"\x01\x00\x00\x00"
+    with pytest.raises(RuntimeError, match="^this tensor lies in a read-only buffer"):
+        t.add_(1)
+    assert data == b"\x01\x00\x00\x00" and t.tolist() == [1]
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
