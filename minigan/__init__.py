@@ -137,6 +137,9 @@ from .nn_forms import (  # the low-level torch.* forms of nn ops: convolution, e
     native_batch_norm, native_channel_shuffle, native_dropout, native_group_norm, native_layer_norm, native_norm,
     norm_except_dim,
 )
+from .ops.histograms_dd import histogramdd
+from .torch_api.factories_more import empty_strided, from_file, frombuffer
+from .torch_api.view_copies import detach_copy
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -228,6 +231,7 @@ __all__ = [
     "float16", "half", "float32", "float64", "double", "uint8", "int8", "int16", "short", "int32", "int64", "long",
     "triangular_solve", "geqrf", "orgqr", "ormqr",
     "convolution", "conv_tbc", "native_layer_norm", "native_batch_norm", "native_group_norm", "native_dropout", "native_norm", "native_channel_shuffle", "norm_except_dim", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "affine_grid_generator",
+    "frombuffer", "from_file", "empty_strided", "detach_copy", "histogramdd",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)

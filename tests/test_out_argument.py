@@ -158,6 +158,7 @@ CASES = {
     "orgqr": lambda: ((a().T, mg.tensor([0.5, 0.3])), {}), "ormqr": lambda: ((a().T, mg.tensor([0.5, 0.3]), b().T), {}),
     # torch-level forms of nn.functional (convolution, embedding_bag, native_*...)
     # tensor plumbing (frombuffer, histogramdd...)
+    "detach_copy": lambda: ((a(),), {}),
 }
 
 #: Functions whose values are random or not initialised: out= is checked on the shape and dtype.

@@ -128,8 +128,15 @@ def _clamp_limit(bound: Any, tensor: Any, backend: Any) -> Any:
 
 def _check_writeable(array: Any) -> None:
     """Raise PyTorch's error for a write into read-only memory: an ``expand()``ed view or overlapping
-    ``unfold()`` windows (several elements in one place), whose arrays NumPy keeps read-only."""
+    ``unfold()`` windows (several elements in one place), whose arrays NumPy keeps read-only; or
+    minigan's own for a tensor of a read-only buffer (``frombuffer``)."""
     if not getattr(getattr(array, "flags", None), "writeable", True):
+        root = array
+        while isinstance(getattr(root, "base", None), np.ndarray):
+            root = root.base
+        if isinstance(getattr(root, "base", None), memoryview) and root.base.readonly:
+            raise RuntimeError("this tensor lies in a read-only buffer (frombuffer of bytes, say), and minigan refuses "
+                               "writes to it; copy the buffer or pass a writable one (a bytearray)")
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation. (minigan refuses every write "

@@ -18,6 +18,7 @@ from .inplace_math import InPlaceMathMethods
 from .inplace_random import InPlaceRandomMethods
 from .linalg_methods import LinalgMethods
 from .math_methods import MathMethods
+from .memory_methods import MemoryMethods
 from .ops_on_first_use import OpsOnFirstUse
 from .python_callables import PythonCallableMethods
 from .pytorch_methods import PyTorchMethods
@@ -50,7 +51,7 @@ def _comparison(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
 
 class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPlaceRandomMethods, ConversionMethods,
              PyTorchMethods, HookMethods, ShapeMethods, StatisticsMethods, ElementwiseMethods, TensorQueryMethods,
-             IndexedWriteMethods, LinalgMethods, PythonCallableMethods):
+             IndexedWriteMethods, LinalgMethods, PythonCallableMethods, MemoryMethods):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array`` is the raw array of the Tensor's device (NumPy on the CPU, CuPy on the GPU), which the

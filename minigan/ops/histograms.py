@@ -1,6 +1,7 @@
 """``torch.histogram`` (and ``Tensor.histogram``): the histogram of a tensor's elements and its bin
 edges, as PyTorch's. Counts (or weights) are summed per bin and come back in the input's floating
-dtype, with no gradient; ``minigan.histc`` (minigan/ops/search.py) is the older form with counts only."""
+dtype, with no gradient; ``minigan.histc`` (minigan/ops/search.py) is the older form with counts only.
+``torch.histogramdd``, the histogram of points in N dimensions, is minigan/ops/histograms_dd.py."""
 from __future__ import annotations
 
 import builtins
@@ -82,12 +83,13 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
     return HistogramResult(Tensor._make(hist, False, None), Tensor._make(xp.asarray(edges, copy=True), False, None))
 
 
-def _equal_edges(backend: Any, flat: Any, bins: Any, range: Any, dtype: np.dtype) -> Any:  # noqa: A002
-    """``bins`` + 1 equally spaced edges over ``range`` (or the data's), in ``dtype``."""
+def _equal_edges(backend: Any, flat: Any, bins: Any, range: Any, dtype: np.dtype, dim: int = 0) -> Any:  # noqa: A002
+    """``bins`` + 1 equally spaced edges over ``range`` (or the data's), in ``dtype``; ``dim``, the
+    dimension of a ``histogramdd`` they are for, is named in the messages."""
     if isinstance(bins, builtins.bool) or not isinstance(bins, numbers.Integral):
         raise TypeError(f"histogram(): argument 'bins' must be int or Tensor, not {type(bins).__name__}")
     if bins <= 0:
-        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension {dim}")
     xp = backend.xp
     if range is not None:
         if not isinstance(range, (tuple, list)) or len(range) != 2:
@@ -98,11 +100,25 @@ def _equal_edges(backend: Any, flat: Any, bins: Any, range: Any, dtype: np.dtype
     else:
         low, high = 0.0, 1.0
     if not (math.isfinite(low) and math.isfinite(high)):
-        raise RuntimeError(f"torch.histogramdd: dimension 0's range [{low:g}, {high:g}] is not finite")
+        raise RuntimeError(f"torch.histogramdd: dimension {dim}'s range [{low:g}, {high:g}] is not finite")
     if low > high:
         raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} "
-                           "for dimension 0")
+                           f"for dimension {dim}")
     if low == high:
         low, high = low - 0.5, high + 0.5
-    edges = np.linspace(low, high, builtins.int(bins) + 1).astype(dtype)
-    return backend.asarray(edges)
+    return backend.asarray(pytorch_linspace(low, high, builtins.int(bins) + 1, dtype))
+
+
+def pytorch_linspace(low: float, high: float, steps: int, dtype: np.dtype) -> np.ndarray:
+    """``steps`` >= 2 values from ``low`` to ``high`` in ``dtype``, rounded as PyTorch's linspace rounds
+    them (which sets the bin edges, so the bins a value on the border falls in): with step =
+    (high - low) / (steps - 1) in ``dtype``, the first half is low + i * step and the second
+    high - (steps - 1 - i) * step, each product exact and the sum rounded once."""
+    dtype = np.dtype(dtype)
+    wide = np.longdouble if dtype == np.float64 else np.float64  # holds the product exactly
+    start, end = dtype.type(low), dtype.type(high)
+    step = wide(dtype.type((end - start) / dtype.type(steps - 1)))
+    index = np.arange(steps, dtype=wide)
+    half = steps // 2
+    values = np.where(index < half, wide(start) + step * index, wide(end) - step * (steps - 1 - index))
+    return values.astype(dtype)

@@ -1,11 +1,14 @@
-"""Four more of PyTorch's factories: ``asarray`` (a tensor from anything, sharing memory where it
+"""More of PyTorch's factories: ``asarray`` (a tensor from anything, sharing memory where it
 can and refusing with ``copy=False`` where it cannot), ``from_dlpack`` (a tensor sharing another
 library's array through DLPack), ``scalar_tensor`` (a 0-d tensor of a number, float32 by
-default) and ``range``, the deprecated one that includes its end."""
+default), ``range``, the deprecated one that includes its end, ``frombuffer`` (a tensor sharing a
+Python buffer's memory), ``from_file`` (a file mapped into memory) and ``empty_strided``."""
 from __future__ import annotations
 
+import builtins
 import math
 import numbers
+import os
 import warnings
 from typing import Any
 
@@ -112,3 +115,118 @@ def from_dlpack(ext_tensor: Any) -> Tensor:
         raise TypeError(f"from_dlpack(): minigan has no {array.dtype} tensors; it has float16/32/64, int8/16/32/64, "
                         "uint8 and bool")
     return Tensor._make(array, False, None)
+
+
+# ====================================================================== tensors in given memory
+_READ_ONLY_WARNING = ("The given buffer is not writable: the tensor shares its memory, and minigan refuses writes to it "
+                      "(PyTorch would write into the buffer). You may want to copy the buffer, or make it writable, "
+                      "before converting it to a tensor.")
+
+
+def _int_argument(name: str, argument: str, value: Any, position: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{name}(): argument '{argument}'{where} must be int, not {type(value).__name__}")
+    return builtins.int(value)
+
+
+def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0, requires_grad: bool = False) -> Tensor:
+    """A 1-D tensor of ``dtype`` sharing the memory of ``buffer`` (a ``bytearray``, ``bytes``,
+    ``array.array``, ``memoryview``, NumPy array: anything with Python's buffer protocol):
+    ``count`` elements (-1: all of them) from byte ``offset`` on. Writing to the tensor changes the
+    buffer, and the reverse. A read-only buffer (``bytes``) gives a tensor that refuses writes,
+    with a warning (PyTorch writes into it anyway). The checks and messages are PyTorch's."""
+    count = _int_argument("frombuffer", "count", count)
+    offset = _int_argument("frombuffer", "offset", offset)
+    resolved = dtype_argument(dtype)
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    if not view.contiguous:
+        raise RuntimeError("could not retrieve buffer from object")
+    length, size = view.nbytes, resolved.itemsize
+    if length == 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if offset < 0 or offset >= length:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length ({length} "
+                         "bytes) minus 1")
+    if count < 0:
+        if (length - offset) % size:
+            raise ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must be a multiple "
+                             f"of element size ({size})")
+        count = (length - offset) // size
+    elif offset + count * size > length:
+        raise ValueError(f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) must not be "
+                         f"greater than actual buffer length ({length} bytes)")
+    if view.readonly:
+        warnings.warn(_READ_ONLY_WARNING, UserWarning, stacklevel=2)
+    array = np.frombuffer(view.cast("B"), dtype=resolved, count=count, offset=offset)
+    return _result(array, requires_grad, "frombuffer")
+
+
+def from_file(filename: str, shared: bool | None = None, size: int = 0, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """A 1-D tensor of the first ``size`` elements of ``dtype`` (the default dtype unless given) in
+    the file ``filename``, mapped into memory. ``shared=True`` maps it shared: writing to the tensor
+    writes to the file, which is created, or lengthened with zero bytes, to hold ``size`` elements.
+    Otherwise (False or None) the mapping is private: the file must hold them, and writes to the
+    tensor stay in the tensor (copy on write), as PyTorch's. ``size=0`` (the default) gives an
+    empty tensor without opening the file."""
+    if not isinstance(filename, str):
+        raise TypeError(f"from_file(): argument 'filename' (position 1) must be str, not {type(filename).__name__}")
+    if shared is not None and not isinstance(shared, bool):
+        raise TypeError(f"from_file(): argument 'shared' must be bool, not {type(shared).__name__}")
+    size = _int_argument("from_file", "size", size)
+    check_device_argument(device)
+    resolved = dtype_argument(dtype)
+    nbytes = size * resolved.itemsize
+    if size < 0:
+        raise RuntimeError(f"unable to mmap {nbytes} bytes from file <{filename}>: Cannot allocate memory (12)")
+    if size == 0:  # no mapping: the file is not opened, as PyTorch's
+        return _result(np.empty(0, resolved), requires_grad, "from_file", device)
+    mode = "read-write" if shared else "read-only"
+    try:
+        with open(filename, "r+b" if shared and os.path.exists(filename) else "w+b" if shared else "rb") as file:
+            length = os.fstat(file.fileno()).st_size
+            if shared and length < nbytes:
+                file.truncate(nbytes)  # lengthened with zero bytes, as PyTorch's shared mapping does
+            elif length < nbytes:
+                raise RuntimeError(f"file <{filename}> size <{length}> is smaller than the required mapping size "
+                                   f"<{nbytes}>")
+    except OSError as error:
+        raise RuntimeError(f"unable to open file <{filename}> in {mode} mode: {error.strerror} ({error.errno})") from None
+    array = np.asarray(np.memmap(filename, dtype=resolved, mode="r+" if shared else "c", shape=(size,)))
+    return _result(array, requires_grad, "from_file", device)
+
+
+def strided_empty(name: str, size: Any, stride: Any, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    """``empty_strided``'s work, for it and ``Tensor.new_empty_strided``: PyTorch's checks of ``size``
+    and ``stride``, then an uninitialised tensor of ``size`` in minigan's own (row-major) layout."""
+    for argument, position, values in (("size", 1, size), ("stride", 2, stride)):
+        if not isinstance(values, (tuple, list)):
+            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be tuple of ints, not "
+                            f"{type(values).__name__}")
+        for at, n in enumerate(values):
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+                raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be tuple of ints, but "
+                                f"found element of type {type(n).__name__} at pos {at}")
+    shape, strides = [builtins.int(n) for n in size], [builtins.int(n) for n in stride]
+    if len(shape) != len(strides):
+        raise RuntimeError(f"dimensionality of sizes ({len(shape)}) must match dimensionality of strides "
+                           f"({len(strides)})")
+    for n in shape:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {shape}")
+    if 0 not in shape and any(s < 0 and n > 1 for n, s in zip(shape, strides)):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={shape} and strides={strides}")
+    check_device_argument(device)
+    return _result(np.empty(tuple(shape), dtype_argument(dtype)), requires_grad, name, device)
+
+
+def empty_strided(size: Any, stride: Any, *, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor of shape ``size``. ``stride`` (one per dimension) is checked as
+    PyTorch checks it, but minigan's tensors have no strides of their own to set: the result is
+    laid out row-major, minigan's own layout, whatever ``stride`` says."""
+    return strided_empty("empty_strided", size, stride, dtype, device, requires_grad)

@@ -4,6 +4,7 @@ alone). Gradients flow back through the view and the copy as through the view al
 
     permute_copy  t_copy  transpose_copy  view_copy  squeeze_copy  unsqueeze_copy  expand_copy
     diagonal_copy  select_copy  slice_copy  unfold_copy  alias_copy    (one tensor; take out=)
+    detach_copy                                                        (takes out=)
     split_copy  split_with_sizes_copy  unbind_copy                     (a tuple of tensors)
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import tensor_argument, wrap_dim
 from .functions import _tensor
 from .out_argument import write_into
 
@@ -79,6 +80,14 @@ def unfold_copy(input: Tensor, dimension: int, size: int, step: int, *,  # noqa:
 def alias_copy(input: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """A copy of ``input`` (PyTorch's alias, a view of the whole tensor, copied)."""
     return write_into("alias_copy", out, (input,), lambda: _tensor(input, "alias_copy").clone())
+
+
+def detach_copy(input: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    """A copy of ``input`` in memory of its own, cut from the graph (``detach()``, but not sharing).
+    (PyTorch 2.14 marks the copy of an input that requires grad as requiring grad too, with a
+    backward that raises; minigan's copy is a plain tensor that does not require grad.)"""
+    tensor = tensor_argument("detach_copy", "input", 1, input)
+    return write_into("detach_copy", out, (), lambda: tensor.detach().clone())
 
 
 def split_copy(input: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
