@@ -18,14 +18,12 @@ import numpy as np
 
 from ..backends import to_numpy
 from .inplace import _draw
-from .legacy import scalar_type_name
+from .legacy import c_type_name, scalar_type_name
 
 #: For each float dtype d: every integer in [-2^d, 2^d] is exact, and ``random_()`` with no ``to``
 #: draws from [0, 2^d] (PyTorch's bounds); the name is PyTorch's in its messages.
 _FLOAT_DIGITS = {np.dtype(np.float16): (11, "half"), np.dtype(np.float32): (24, "float"),
                  np.dtype(np.float64): (53, "double")}
-_C_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}
 _SIGNATURE = "random_() takes (*, generator=None), (int to, *, generator=None) or (int from, int to, *, generator=None)"
 
 
@@ -72,7 +70,7 @@ def _in_range(dtype: np.dtype, value: int, which: str) -> None:
         return
     low, high = (0, 1) if dtype.kind == "b" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
     if not low <= value <= high:
-        raise RuntimeError(f"{which} is out of bounds for {_C_NAMES.get(str(dtype), str(dtype))}")
+        raise RuntimeError(f"{which} is out of bounds for {c_type_name(dtype)}")
 
 
 def _random_range(dtype: np.dtype, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, int]:
@@ -139,7 +137,7 @@ class InPlaceRandomMethods:
         1 / (pi sigma (1 + ((x - median) / sigma)^2)), which has no mean; half the draws lie
         within ``sigma`` of ``median``."""
         self._begin_inplace("cauchy_")
-        _continuous_only(self, "Cauchy", _C_NAMES.get(str(self.dtype), str(self.dtype)))
+        _continuous_only(self, "Cauchy", c_type_name(self.dtype))
         if not sigma > 0:
             raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
         draws = _generator(generator).standard_cauchy(tuple(self.shape))

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TYPE_NAMES", "type_name", "scalar_type_name", "TensorTypeMethods", "Variable"]
+__all__ = ["TYPE_NAMES", "type_name", "scalar_type_name", "c_type_name", "TensorTypeMethods", "Variable"]
 
 _NAMES = {"Float": np.float32, "Double": np.float64, "Half": np.float16, "Long": np.int64, "Int": np.int32,
           "Short": np.int16, "Char": np.int8, "Byte": np.uint8, "Bool": np.bool_}
@@ -29,6 +29,16 @@ def scalar_type_name(dtype: Any) -> str:
         if np.dtype(known) == dtype:
             return name
     return str(dtype)
+
+
+#: The C names some of PyTorch's messages give dtypes ("Expected out tensor to have dtype long int").
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def c_type_name(dtype: Any) -> str:
+    """PyTorch's C name of a dtype in its messages: "float", "double", "long int"..."""
+    return _C_NAMES.get(np.dtype(dtype).name, np.dtype(dtype).name)
 
 
 def type_name(dtype: Any, device: str) -> str:

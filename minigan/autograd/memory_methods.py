@@ -19,20 +19,11 @@ import numpy as np
 
 from .arguments import check_device_argument, tensor_argument
 from .inplace import bump_version
+from .legacy import c_type_name
 from .ops_on_first_use import OpsOnFirstUse
 from .size import Size
 
 ops = OpsOnFirstUse(globals())
-
-#: The C names PyTorch's messages give dtypes ("Could not set tensor of type long int ...").
-C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-                "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
-
-
-def c_type_name(dtype: Any) -> str:
-    """PyTorch's C name of a dtype in its messages: "float", "double", "long int"..."""
-    return C_TYPE_NAMES.get(str(np.dtype(dtype)), str(dtype))
-
 
 def _placement(array: Any) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
     """Where an array's first element lies, its shape and its strides in elements."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd import Tensor
 from ..autograd.legacy import scalar_type_name
-from ..autograd.memory_methods import c_type_name
+from ..autograd.legacy import c_type_name
 from ..backends import backend_of
 from .histograms import _equal_edges
 from .no_derivative import without_derivative

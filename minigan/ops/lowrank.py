@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor, as_tensor
-from ..autograd.legacy import scalar_type_name
+from ..autograd.legacy import c_type_name, scalar_type_name
 from ..backends import backend_of
 from ..torch_api.generators import default_generator
 from .arithmetic import matmul
@@ -23,8 +23,6 @@ from .linalg import _mT, floating
 from .operands import _constant
 from .qr import qr
 from .svd import svd
-
-_C_NAMES = {np.dtype(np.float16): "c10::Half", np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
 
 
 def _validated(name: str, A: Any) -> Tensor:
@@ -54,8 +52,8 @@ def svd_lowrank(A: Tensor, q: int | None = 6, niter: int | None = 2, M: Tensor |
     if M is not None:
         M = M if isinstance(M, Tensor) else as_tensor(M)
         if M.dtype != A.dtype:
-            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                               f"{_C_NAMES.get(M.dtype, scalar_type_name(M.dtype))} != {_C_NAMES[A.dtype]}")
+            m_name = c_type_name(M.dtype) if M.dtype.kind == "f" else scalar_type_name(M.dtype)
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {m_name} != {c_type_name(A.dtype)}")
         if M.ndim > A.ndim or any(d not in (1, t) for d, t in zip(M.shape[::-1], A.shape[::-1])):
             raise RuntimeError(f"{name}: M of shape {list(M.shape)} does not broadcast to A's shape {list(A.shape)}")
         A = A - M

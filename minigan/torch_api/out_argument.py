@@ -18,16 +18,10 @@ import inspect
 import warnings
 from typing import Any, Callable
 
-import numpy as np
-
 from ..autograd import Tensor, bump_version, is_grad_enabled
 from ..autograd.inplace import check_castable
+from ..autograd.legacy import c_type_name
 from ..backends import backend_of
-
-#: The C names PyTorch's messages give dtypes when an out tensor's dtype must match exactly.
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
-
 
 def _tensors_in(values: Any) -> list[Tensor]:
     """The Tensors among ``values``, one level of lists and tuples opened (``cat``'s tensors)."""
@@ -79,15 +73,11 @@ def write_into(name: str, out: Any, inputs: Any, compute: Callable[[], Any], res
                         f"but got {given}")
     for item, part in zip(outs, result):
         if item.dtype != part.dtype:
-            raise RuntimeError(f"Expected out tensor to have dtype {_c_name(part.dtype)}, but got "
-                               f"{_c_name(item.dtype)} instead")
+            raise RuntimeError(f"Expected out tensor to have dtype {c_type_name(part.dtype)}, but got "
+                               f"{c_type_name(item.dtype)} instead")
     for item, part in zip(outs, result):
         _write(name, item, part, resize_warning)
     return type(result)(*outs) if hasattr(result, "_fields") else tuple(outs)
-
-
-def _c_name(dtype: Any) -> str:
-    return _C_NAMES.get(np.dtype(dtype).name, np.dtype(dtype).name)
 
 
 def takes_out(function: Callable[..., Any] | None = None, *, name: str | None = None, factory: bool = False) -> Any:
