@@ -140,6 +140,9 @@ from .nn_forms import (  # the low-level torch.* forms of nn ops: convolution, e
 from .ops.histograms_dd import histogramdd
 from .torch_api.factories_more import empty_strided, from_file, frombuffer
 from .torch_api.view_copies import detach_copy
+from .nn_forms.recurrent_forms import (  # the torch.* functional forms of the recurrent layers and cells
+    gru, gru_cell, lstm, lstm_cell, rnn_relu, rnn_relu_cell, rnn_tanh, rnn_tanh_cell,
+)
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -232,6 +235,7 @@ __all__ = [
     "triangular_solve", "geqrf", "orgqr", "ormqr",
     "convolution", "conv_tbc", "native_layer_norm", "native_batch_norm", "native_group_norm", "native_dropout", "native_norm", "native_channel_shuffle", "norm_except_dim", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "affine_grid_generator",
     "frombuffer", "from_file", "empty_strided", "detach_copy", "histogramdd",
+    "lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell", "lstm", "gru", "rnn_tanh", "rnn_relu",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)
