@@ -14,7 +14,7 @@ import pytest
 
 import minigan
 import minigan.nn as nn
-from minigan.gradcheck import gradcheck
+from minigan.gradcheck import gradcheck, gradgradcheck
 from minigan.nn.utils.rnn import PackedSequence
 
 RNG = np.random.default_rng(2026)
@@ -129,6 +129,17 @@ def test_gradcheck_through_the_cells() -> None:
     assert gradcheck(lambda *a: minigan.gru_cell(*a, None), [x, h, g_ih, g_hh, g_b]).ok  # b_hh None
     r_ih, r_hh = T(RNG.standard_normal((3, 3)), True), T(RNG.standard_normal((3, 3)), True)
     assert gradcheck(lambda *a: minigan.rnn_relu_cell(*a), [x, h, r_ih, r_hh]).ok
+
+
+def test_second_derivatives_through_a_cell_and_a_layer_form() -> None:
+    x, h, c = (T(RNG.standard_normal((2, 2)), True) for _ in range(3))
+    w_ih, w_hh, b_hh = (T(RNG.standard_normal(s), True) for s in [(8, 2), (8, 2), (8,)])
+    assert gradgradcheck(lambda *a: minigan.cat(list(minigan.lstm_cell(a[0], (a[1], a[2]), a[3], a[4], None, a[5])), 1),
+                         [x, h, c, w_ih, w_hh, b_hh]).ok
+    g_ih, g_hh = T(RNG.standard_normal((6, 2)), True), T(RNG.standard_normal((6, 2)), True)
+    assert gradgradcheck(lambda x, h, w1, w2: minigan.gru(x, h, [w1, w2], False, 1, 0.0, False, False, False)[0],
+                         [T(RNG.standard_normal((3, 1, 2)), True), T(RNG.standard_normal((1, 1, 2)), True),
+                          g_ih, g_hh]).ok
 
 
 # ------------------------------------------------------------------------------ the layer forms
