@@ -64,10 +64,11 @@ def nan_check_wanted() -> bool:
 def forward_metadata() -> dict[str, Any]:
     """What a node made now keeps (``grad_fn.metadata``): the caller's stack, from the user's
     innermost frame outward, and the node whose backward is making it, if any."""
-    frame = sys._getframe(1)
+    frame = caller = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame = frame.f_back
-    metadata: dict[str, Any] = {"traceback_": traceback.format_stack(frame) if frame is not None else []}
+    # a call from minigan's own code alone (a thread it started) keeps the whole stack
+    metadata: dict[str, Any] = {"traceback_": traceback.format_stack(caller if frame is None else frame)}
     if _mode.running is not None:
         metadata["parent_"] = _mode.running
     return metadata
