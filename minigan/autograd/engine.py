@@ -11,7 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..backends import backend_of
-from .anomaly_mode import nan_check_wanted
+from .anomaly_mode import finished_backward, is_anomaly_enabled, nan_check_wanted, running_backward, warn_forward_trace
 from .grad_mode import set_grad_enabled
 from .function import SECOND_BACKWARD
 from .inplace import check_versions
@@ -189,6 +189,7 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
     (minigan/autograd/hooks.py) run where they apply; a tensor without any costs one test."""
     recorder = active_recorder()
     nan_check = nan_check_wanted()  # anomaly detection (minigan/autograd/anomaly_mode.py), read once a pass
+    call = _call_backward_reporting if is_anomaly_enabled() else _call_backward
     memo: dict[int, Any] = {}  # the pass's stand-ins for constants (Context.free)
     with set_grad_enabled(create_graph):  # record the backward pass only for higher-order gradients
         for node in reversed(order):
@@ -225,9 +226,9 @@ def _propagate(order: list[Tensor], pending: dict[int, _Accumulator], results: d
             if wanted is not None:  # like torch.autograd.grad: no gradient that leads to no wanted tensor
                 needs = tuple(needed and id(parent) in leads_to_wanted for parent, needed in zip(parents, needs))
             if recorder is None:
-                input_grads = _call_backward(ctx, grad, needs, tracer)
+                input_grads = call(ctx, grad, needs, tracer)
             else:  # minigan.replay.compile records the call as one kernel call
-                input_grads = recorder.backward(_call_backward, ctx, grad, needs, tracer)
+                input_grads = recorder.backward(call, ctx, grad, needs, tracer)
             if not isinstance(input_grads, tuple) or len(input_grads) != len(ctx.inputs):
                 raise RuntimeError(
                     f"{ctx.function.__name__}.backward returned {len(input_grads) if isinstance(input_grads, tuple) else type(input_grads).__name__} "
@@ -255,7 +256,9 @@ def _refuse_nan(ctx: Any, input_grads: tuple) -> None:
         if isinstance(input_grad, Tensor) and input_grad.dtype.kind == "f":
             xp = backend_of(input_grad.array).xp
             if bool(xp.any(xp.isnan(input_grad.array))):
-                raise RuntimeError(f"Function '{ctx.name()}' returned nan values in its {index}th output.")
+                error = RuntimeError(f"Function '{ctx.name()}' returned nan values in its {index}th output.")
+                warn_forward_trace(ctx, error)  # with the stack of the forward call
+                raise error
 
 
 def _freed(ctx: Any) -> RuntimeError:
@@ -327,6 +330,19 @@ def _call_backward(ctx: Any, grad: Tensor, needs: tuple[bool, ...], tracer: Any)
         return call(ctx, grad)
     finally:
         ctx.needs_input_grad = recorded  # a retained graph's later backward() needs them all
+
+
+def _call_backward_reporting(ctx: Any, grad: Tensor, needs: tuple[bool, ...], tracer: Any) -> Any:
+    """``_call_backward`` under anomaly detection: nodes the backward makes name ``ctx`` as their
+    parent, and a backward that raises first warns with the stack of the forward call that made ``ctx``."""
+    before = running_backward(ctx)
+    try:
+        return _call_backward(ctx, grad, needs, tracer)
+    except Exception as error:
+        warn_forward_trace(ctx, error)
+        raise
+    finally:
+        finished_backward(before)
 
 
 def _accumulate_into_leaf(leaf: Tensor, grad: Tensor, owned: bool, create_graph: bool) -> None:

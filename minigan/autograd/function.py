@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .anomaly_mode import forward_metadata, thread_mode as _anomaly
 from .freed import FreedInput, stand_in
 from .grad_mode import is_grad_enabled
 from .inplace import share_if_view
@@ -58,7 +59,7 @@ class Context:
     """
 
     __slots__ = ("function", "inputs", "needs_input_grad", "saved", "options", "_output_ref", "freed", "versions",
-                 "retains_grad", "stand_ins", "_stand_in",
+                 "retains_grad", "stand_ins", "_stand_in", "_metadata",
                  "__dict__")  # __dict__: a custom Function may keep more (ctx.constant = 2), as in PyTorch
 
     def __init__(self) -> None:
@@ -92,6 +93,17 @@ class Context:
     def name(self) -> str:
         """The node's name, as PyTorch's ``grad_fn.name()``: the op's name and "Backward"."""
         return f"{self.function.__name__}Backward"
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """PyTorch's ``grad_fn.metadata``, a dict; a node made under anomaly detection keeps there
+        ``"traceback_"``, the stack of the forward call that made it, and a node made by a backward
+        ``"parent_"`` (minigan/autograd/anomaly_mode.py). Empty otherwise."""
+        try:
+            return self._metadata
+        except AttributeError:
+            self._metadata: dict[str, Any] = {}
+            return self._metadata
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
@@ -207,6 +219,8 @@ class Function:
             ctx.versions = tuple(0 if t._vc is None else t._vc[0] for t in tensors)
             output = Tensor._make(data, True, ctx)
             ctx._output_ref = weakref.ref(output)
+            if _anomaly.enabled:  # detect_anomaly(): the forward call's stack, for a failing backward
+                ctx._metadata = forward_metadata()
         if cls.view_of is not None:
             share_if_view(output, tensors[cls.view_of])
         return output

@@ -11,6 +11,7 @@ import weakref
 from typing import Any
 
 from ..autograd import Tensor, is_grad_enabled
+from ..autograd.anomaly_mode import forward_metadata, is_anomaly_enabled
 from ..autograd.function import Context
 
 
@@ -52,4 +53,6 @@ def without_derivative(result: Tensor, name: str, *inputs: Tensor, error: Except
     ctx.versions = tuple(0 if t._vc is None else t._vc[0] for t in ctx.inputs)
     output = Tensor._make(result.array, True, ctx)
     ctx._output_ref = weakref.ref(output)
+    if is_anomaly_enabled():  # the forward call's stack, as Function.apply keeps it
+        ctx.metadata.update(forward_metadata())
     return output
