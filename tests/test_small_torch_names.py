@@ -1,0 +1,177 @@
+"""Small PyTorch names: segment_reduce, binomial, the sym_* helpers, cond, while_loop and a few
+Tensor methods. Expected values are written out by hand (or by plain NumPy) from PyTorch's rules."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import minigan as torch
+from minigan.gradcheck import gradcheck, gradgradcheck
+
+INF, NAN = math.inf, math.nan
+
+
+def f64(values, requires_grad=False):
+    return torch.tensor(values, dtype=torch.float64, requires_grad=requires_grad)
+
+
+def values_of(t):
+    return np.asarray(t.detach().numpy())
+
+
+# ---- segment_reduce -------------------------------------------------------------------------------
+
+DATA = [1.0, 5.0, 2.0, 3.0, 3.0, 4.0]
+LENGTHS = [2, 0, 3, 1]  # segments [1, 5], [], [2, 3, 3], [4]
+
+
+@pytest.mark.parametrize("reduce, expected", [
+    ("sum", [6.0, 0.0, 8.0, 4.0]),
+    ("mean", [3.0, NAN, 8.0 / 3.0, 4.0]),
+    ("max", [5.0, -INF, 3.0, 4.0]),
+    ("min", [1.0, INF, 2.0, 4.0]),
+    ("prod", [5.0, 1.0, 18.0, 4.0]),
+])
+def test_segment_reduce_values_and_empty_segments(reduce, expected):
+    out = torch.segment_reduce(f64(DATA), reduce, lengths=torch.tensor(LENGTHS))
+    assert out.dtype == torch.float64 and tuple(out.shape) == (4,)
+    np.testing.assert_allclose(values_of(out), expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("reduce, expected", [
+    ("sum", [13.0, 7.0, 15.0, 11.0]),  # initial + sum
+    ("mean", [6.5, 7.0, 5.0, 11.0]),  # (initial + sum) / length; an empty segment gives initial
+    ("max", [7.0, 7.0, 7.0, 7.0]),
+    ("min", [1.0, 7.0, 2.0, 4.0]),
+    ("prod", [35.0, 7.0, 126.0, 28.0]),
+])
+def test_segment_reduce_initial(reduce, expected):
+    out = torch.segment_reduce(f64(DATA), reduce, lengths=torch.tensor(LENGTHS), initial=7.0)
+    np.testing.assert_allclose(values_of(out), expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("reduce, expected", [
+    ("sum", [1.0, 1.0, 3.0, 3.0, 3.0, 4.0]),
+    ("mean", [0.5, 0.5, 1.0, 1.0, 1.0, 4.0]),
+    ("max", [0.0, 1.0, 0.0, 1.5, 1.5, 4.0]),  # the tie 3, 3 shares the weight 3
+    ("min", [1.0, 0.0, 3.0, 0.0, 0.0, 4.0]),
+    ("prod", [5.0, 1.0, 27.0, 18.0, 18.0, 4.0]),  # weight times the product of the others
+])
+def test_segment_reduce_gradients(reduce, expected):
+    x = f64(DATA, requires_grad=True)
+    out = torch.segment_reduce(x, reduce, lengths=torch.tensor(LENGTHS))
+    weights = f64([1.0, 2.0, 3.0, 4.0])
+    (g,) = torch.grad((torch.where(torch.isinf(out) | torch.isnan(out), 0.0, out) * weights).sum(), x)
+    np.testing.assert_allclose(values_of(g), expected, rtol=1e-15)
+
+
+def test_segment_reduce_ties_leave_initial_out():
+    x = f64([7.0, 1.0, 7.0, 2.0, 3.0], requires_grad=True)
+    out = torch.segment_reduce(x, "max", lengths=torch.tensor([3, 2]), initial=7.0)
+    np.testing.assert_array_equal(values_of(out), [7.0, 7.0])
+    (g,) = torch.grad(out.sum(), x)
+    np.testing.assert_array_equal(values_of(g), [0.5, 0.0, 0.5, 0.0, 0.0])  # initial takes no share
+    x = f64([-INF, -INF, 1.0, -INF, -INF], requires_grad=True)
+    (g,) = torch.grad(torch.segment_reduce(x, "max", lengths=torch.tensor([3, 2]))[1], x)
+    np.testing.assert_array_equal(values_of(g), [0.0, 0.0, 0.0, 0.5, 0.5])
+
+
+def test_segment_reduce_nan_is_the_maximum_and_takes_the_gradient():
+    x = f64([NAN, NAN, 1.0, NAN, 2.0], requires_grad=True)
+    out = torch.segment_reduce(x, "min", lengths=torch.tensor([3, 2]))
+    assert np.isnan(values_of(out)).all()
+    (g,) = torch.grad(out.sum(), x)
+    np.testing.assert_array_equal(values_of(g), [0.5, 0.5, 0.0, 1.0, 0.0])
+
+
+def test_segment_reduce_prod_gradient_at_zeros():
+    x = f64([0.0, 2.0, 3.0, 0.0, 0.0, 4.0, 5.0], requires_grad=True)
+    out = torch.segment_reduce(x, "prod", lengths=torch.tensor([3, 3, 1]))
+    np.testing.assert_array_equal(values_of(out), [0.0, 0.0, 5.0])
+    (g,) = torch.grad(out.sum(), x)
+    np.testing.assert_array_equal(values_of(g), [6.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
+
+
+def test_segment_reduce_offsets_axis_and_unsafe():
+    m = np.arange(12.0).reshape(3, 4)
+    out = torch.segment_reduce(f64(m), "sum", lengths=torch.tensor([1, 2]))
+    np.testing.assert_array_equal(values_of(out), [m[0], m[1] + m[2]])
+    rows = torch.tensor([[1, 3], [2, 2], [4, 0]])
+    out = torch.segment_reduce(f64(m), "sum", lengths=rows, axis=1)
+    np.testing.assert_array_equal(values_of(out), [[0.0, 6.0], [9.0, 13.0], [38.0, 0.0]])
+    offsets = torch.tensor([[0, 1, 4], [0, 2, 4], [0, 4, 4]], dtype=torch.int32)
+    np.testing.assert_array_equal(values_of(torch.segment_reduce(f64(m), "sum", offsets=offsets, axis=-1)),
+                                  [[0.0, 6.0], [9.0, 13.0], [38.0, 0.0]])
+    # offsets need not start at 0 nor reach the end: their differences are the lengths
+    x = f64([1.0, 2.0, 3.0, 4.0, 5.0], requires_grad=True)
+    out = torch.segment_reduce(x, "max", offsets=torch.tensor([1, 3, 3, 4]))
+    np.testing.assert_array_equal(values_of(out), [2.0, -INF, 3.0])  # lengths 2, 0, 1 from the start
+    (g,) = torch.grad(torch.segment_reduce(x, "prod", lengths=torch.tensor([1, 2]), unsafe=True).sum(), x)
+    np.testing.assert_array_equal(values_of(g), [1.0, 3.0, 2.0, 0.0, 0.0])  # past the segments: 0
+    cube = np.arange(24.0).reshape(2, 3, 4) % 5
+    out = torch.segment_reduce(f64(cube), "max", lengths=torch.tensor([[1, 2], [3, 0]]), axis=1)
+    expected = [[cube[0, 0], cube[0, 1:].max(0)], [cube[1].max(0), [-INF] * 4]]
+    np.testing.assert_array_equal(values_of(out), expected)
+
+
+def test_segment_reduce_dtypes():
+    out = torch.segment_reduce(torch.tensor([1.0, 2.0, 3.0]), "mean", lengths=torch.tensor([2, 1]), initial=2)
+    assert out.dtype == torch.float32
+    np.testing.assert_array_equal(values_of(out), [2.5, 5.0])
+    half = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float16)
+    assert torch.segment_reduce(half, "sum", lengths=torch.tensor([3])).dtype == torch.float16
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x: torch.segment_reduce(x, "sum"), RuntimeError, "Either lengths or offsets must be defined."),
+    (lambda x: torch.segment_reduce(x, "sum", indices=torch.tensor([0])), RuntimeError,
+     "indices based reduction is not supported yet."),
+    (lambda x: torch.segment_reduce(x, "foo", lengths=torch.tensor([3])), RuntimeError,
+     "reduce argument must be either sum, prod, mean, amax or amin, got foo"),
+    (lambda x: torch.segment_reduce(x, "sum", lengths=torch.tensor([2, 2])), RuntimeError,
+     "Expected all rows of lengths along axis to sum to data.size(lengths.dim()-1) when !unsafe."),
+    (lambda x: torch.segment_reduce(x, "sum", lengths=torch.tensor([4, -1])), RuntimeError,
+     "lengths contains negative value!"),
+    (lambda x: torch.segment_reduce(x, "sum", offsets=torch.tensor([0, 2, 1, 3])), RuntimeError,
+     "Expected segment_length >= 0 to be true, but got false."),
+    (lambda x: torch.segment_reduce(x, "sum", lengths=torch.tensor(3)), RuntimeError,
+     "Expected axis to be the last dimension of lengths but got 0."),
+    (lambda x: torch.segment_reduce(x, "sum", lengths=torch.tensor([3]), axis=1), IndexError,
+     "Dimension out of range (expected to be in range of [-1, 0], but got 1)"),
+    (lambda x: torch.segment_reduce(x, "sum", lengths=torch.tensor([3.0])), NotImplementedError,
+     "\"_segment_reduce_lengths_cpu_kernel1\" not implemented for 'Float'"),
+    (lambda x: torch.segment_reduce(x.long(), "sum", lengths=torch.tensor([3])), NotImplementedError,
+     "\"_segment_reduce_cpu\" not implemented for 'Long'"),
+    (lambda x: torch.segment_reduce(x, "sum", lengths=[3]), TypeError,
+     "segment_reduce(): argument 'lengths' must be Tensor, not list"),
+    (lambda x: torch.segment_reduce(x, 3, lengths=torch.tensor([3])), TypeError,
+     "segment_reduce(): argument 'reduce' (position 2) must be str, not int"),
+    (lambda x: torch.segment_reduce(x, "sum", lengths=torch.tensor([2, 2]), unsafe=True), RuntimeError,
+     "the segments cover 4 elements along axis 0, more than data's 3"),
+])
+def test_segment_reduce_errors(call, error, message):
+    with pytest.raises(error) as caught:
+        call(torch.tensor([1.0, 2.0, 3.0]))
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max", "min", "prod"])
+@pytest.mark.parametrize("initial", [None, 0.5])
+def test_segment_reduce_gradcheck(reduce, initial):
+    rng = np.random.default_rng(3)
+    x = f64(rng.uniform(0.5, 2.0, (3, 7)), requires_grad=True)
+    lengths = torch.tensor([[2, 0, 5], [1, 3, 3], [7, 0, 0]])
+
+    def fn(t):
+        return torch.segment_reduce(t, reduce, lengths=lengths, axis=1, initial=initial if reduce != "mean" else 1.5)
+
+    if initial is None and reduce == "mean":
+        def fn(t):  # noqa: F811 - the empty segments' NaN left out
+            return torch.segment_reduce(t, "mean", lengths=lengths, axis=1)[:, :2][lengths[:, :2] > 0]
+    elif initial is None and reduce in ("max", "min"):
+        def fn(t):  # noqa: F811 - the empty segments' infinities left out
+            return torch.segment_reduce(t, reduce, lengths=lengths, axis=1)[lengths > 0]
+    assert gradcheck(fn, [x])
+    assert gradgradcheck(fn, [x])
