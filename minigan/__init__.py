@@ -141,6 +141,7 @@ from .ops.histograms_dd import histogramdd
 from .torch_api.factories_more import empty_strided, from_file, frombuffer
 from .torch_api.view_copies import detach_copy
 from .ops.segment_reduce import segment_reduce  # smallnames: small PyTorch names
+from .ops.binomial import binomial
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -233,7 +234,7 @@ __all__ = [
     "triangular_solve", "geqrf", "orgqr", "ormqr",
     "convolution", "conv_tbc", "native_layer_norm", "native_batch_norm", "native_group_norm", "native_dropout", "native_norm", "native_channel_shuffle", "norm_except_dim", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "affine_grid_generator",
     "frombuffer", "from_file", "empty_strided", "detach_copy", "histogramdd",
-    "segment_reduce",
+    "segment_reduce", "binomial",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)

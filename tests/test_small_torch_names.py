@@ -175,3 +175,57 @@ def test_segment_reduce_gradcheck(reduce, initial):
             return torch.segment_reduce(t, reduce, lengths=lengths, axis=1)[lengths > 0]
     assert gradcheck(fn, [x])
     assert gradgradcheck(fn, [x])
+
+
+# ---- binomial ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n, p", [(20.0, 0.3), (5.0, 0.9), (1000.0, 0.01)])
+def test_binomial_mean_and_variance(n, p):
+    draws = torch.binomial(torch.full((40000,), n), torch.full((40000,), p), generator=torch.Generator().manual_seed(7))
+    assert draws.dtype == torch.float32 and tuple(draws.shape) == (40000,)
+    x = values_of(draws).astype(np.float64)
+    assert np.all((x >= 0) & (x <= n) & (x == np.floor(x)))
+    mean, var = n * p, n * p * (1 - p)
+    # the sample mean's standard error is sqrt(var / N); the sample variance's about var * sqrt(2 / N)
+    assert abs(x.mean() - mean) < 5 * math.sqrt(var / x.size)
+    assert abs(x.var() - var) < 5 * var * math.sqrt(2 / x.size) + 0.05 * var
+
+
+def test_binomial_edges_and_broadcasting():
+    count = torch.tensor([10.0, 10.0, 10.0, 10.0, 10.0, 0.0, -3.0])
+    prob = torch.tensor([0.0, 1.0, 1.5, -0.5, NAN, NAN, 0.5])
+    np.testing.assert_array_equal(values_of(torch.binomial(count, prob)), [0.0, 10.0, 10.0, 0.0, NAN, 0.0, 0.0])
+    out = torch.binomial(torch.tensor([[10.0], [0.0]], dtype=torch.float64), torch.tensor([1.0, 0.0], dtype=torch.float64))
+    assert out.dtype == torch.float64
+    np.testing.assert_array_equal(values_of(out), [[10.0, 0.0], [0.0, 0.0]])
+    a = torch.binomial(torch.full((50,), 9.0), torch.full((50,), 0.5), generator=torch.Generator().manual_seed(3))
+    b = torch.binomial(torch.full((50,), 9.0), torch.full((50,), 0.5), generator=torch.Generator().manual_seed(3))
+    np.testing.assert_array_equal(values_of(a), values_of(b))
+
+
+def test_binomial_has_no_derivative():
+    y = torch.binomial(torch.tensor([10.0], requires_grad=True), torch.tensor([0.5]))
+    assert y.requires_grad
+    with pytest.raises(RuntimeError, match=r"^derivative for aten::binomial is not implemented$"):
+        y.sum().backward()
+    assert not torch.binomial(torch.tensor([10.0]), torch.tensor([0.5])).requires_grad
+
+
+@pytest.mark.parametrize("count, prob, error, message", [
+    (torch.tensor([10]), torch.tensor([0.5]), ValueError, "binomial only supports floating-point dtypes for count, got: Long"),
+    (torch.tensor([10.0]), torch.tensor([1]), ValueError, "binomial only supports floating-point dtypes for prob, got: Long"),
+    (torch.tensor([10.0], dtype=torch.float64), torch.tensor([0.5]), RuntimeError, "Found dtype Float but expected Double"),
+    (torch.tensor([1.0], dtype=torch.float16), torch.tensor([0.5], dtype=torch.float16), NotImplementedError,
+     "\"binomial_cpu\" not implemented for 'Half'"),
+    (torch.ones(2), torch.ones(3), RuntimeError,
+     "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"),
+    (torch.tensor([2.5]), torch.tensor([0.5]), ValueError, "count holds 2.5, not a whole number"),
+    (torch.tensor([NAN]), torch.tensor([0.5]), ValueError, "count holds NaN or inf"),
+    (torch.tensor([INF]), torch.tensor([0.5]), ValueError, "count holds NaN or inf"),
+    (10.0, torch.tensor([0.5]), TypeError, "binomial(): argument 'count' (position 1) must be Tensor, not float"),
+    (torch.tensor([10.0]), 0.5, TypeError, "binomial(): argument 'prob' (position 2) must be Tensor, not float"),
+])
+def test_binomial_errors(count, prob, error, message):
+    with pytest.raises(error) as caught:
+        torch.binomial(count, prob)
+    assert message in str(caught.value)
