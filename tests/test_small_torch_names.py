@@ -229,3 +229,134 @@ def test_binomial_errors(count, prob, error, message):
     with pytest.raises(error) as caught:
         torch.binomial(count, prob)
     assert message in str(caught.value)
+
+
+# ---- sym_* helpers, is_storage --------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: torch.sym_int(2.7), 2), (lambda: torch.sym_int(-2.7), -2), (lambda: torch.sym_int(True), 1),
+    (lambda: torch.sym_float(3), 3.0), (lambda: torch.sym_float(True), 1.0),
+    (lambda: torch.sym_max(2, 3.5), 3.5), (lambda: torch.sym_max(3, 2.5), 3.0), (lambda: torch.sym_max(True, 0), True),
+    (lambda: torch.sym_max(1, True), 1), (lambda: torch.sym_min(3, 3.0), 3.0), (lambda: torch.sym_min(2, 3.5), 2.0),
+    (lambda: torch.sym_max(1, NAN), 1.0), (lambda: torch.sym_not(0), True), (lambda: torch.sym_not(2.0), False),
+    (lambda: torch.sym_sqrt(4), 2.0), (lambda: torch.sym_sum([1, 2, 3]), 6), (lambda: torch.sym_sum(1, 2, 3), 6),
+    (lambda: torch.sym_sum([]), 0), (lambda: torch.sym_sum([1, 2.5]), 3.5), (lambda: torch.sym_sum([True, True]), 2),
+    (lambda: torch.sym_ite(True, 1, 2), 1), (lambda: torch.sym_ite(False, "a", "b"), "b"),
+])
+def test_sym_helpers(call, expected):
+    result = call()
+    assert result == expected and type(result) is type(expected)
+
+
+def test_sym_helpers_on_tensors_and_errors():
+    assert torch.sym_int(torch.tensor(2.5)) == 2 and torch.sym_float(torch.tensor(2)) == 2.0
+    assert torch.sym_not(torch.tensor(True)) is False and torch.sym_sqrt(torch.tensor(4.0)) == 2.0
+    assert torch.sym_sum([torch.tensor(1), torch.tensor(2.0)]).item() == 3.0
+    assert math.isnan(torch.sym_max(NAN, 1))
+    with pytest.raises(AssertionError, match=r"got <class 'str'>$"):
+        torch.sym_max(1, "a")
+    with pytest.raises(AssertionError, match=r"^expected SymBool or bool, got <class 'int'>$"):
+        torch.sym_ite(1, 1, 2)
+    with pytest.raises(AssertionError, match=r"^type mismatch: <class 'int'> vs <class 'float'>$"):
+        torch.sym_ite(False, 1, 2.0)
+    with pytest.raises(OverflowError):
+        torch.sym_int(INF)
+    with pytest.raises(ValueError, match="math domain error"):
+        torch.sym_sqrt(-1)
+    assert torch.is_storage(torch.ones(2)) is False and torch.is_storage(None) is False
+
+
+# ---- cond and while_loop --------------------------------------------------------------------------
+
+def test_cond_picks_a_branch():
+    x = torch.tensor([1.0, 2.0])
+    for pred, expected in [(True, [2.0, 3.0]), (0.0, [0.0, 1.0]), (torch.tensor(True), [2.0, 3.0]),
+                           (torch.tensor([False]), [0.0, 1.0])]:
+        assert values_of(torch.cond(pred, lambda a: a + 1, lambda a: a - 1, (x,))).tolist() == expected
+    assert torch.cond(False, lambda a, k: a * k, lambda a, k: a, [x, 2]).tolist() == [1.0, 2.0]
+    assert torch.cond(True, lambda: 1, lambda: 2) == 1
+    y = f64([1.0, 2.0], requires_grad=True)
+    (g,) = torch.grad(torch.cond(True, lambda a: a * a, lambda a: a, (y,)).sum(), y)
+    assert values_of(g).tolist() == [2.0, 4.0]
+    with pytest.raises(RuntimeError, match=r"^Expected pred to be bool or single-element tensor, but got"):
+        torch.cond(torch.tensor([True, False]), lambda a: a, lambda a: a, (x,))
+    with pytest.raises(RuntimeError, match=r"^Expected pred to be bool or tensor, but got a\.$"):
+        torch.cond("a", lambda a: a, lambda a: a, (x,))
+
+
+def test_while_loop_runs_until_cond_fails():
+    i, a = torch.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * 2), (torch.tensor(0), torch.tensor([1.0, 2.0])))
+    assert i.item() == 3 and values_of(a).tolist() == [8.0, 16.0]
+    assert torch.while_loop(lambda i: i < 3, lambda i: (i + 1,), (0,)) == (3,)
+    result = torch.while_loop(lambda i: i < 0, lambda i: (i + 1,), [torch.tensor(5)])
+    assert isinstance(result, list) and result[0].item() == 5
+    y = f64([1.0, 2.0], requires_grad=True)
+    _, out = torch.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a * a), (torch.tensor(0), y))
+    (g,) = torch.grad(out.sum(), y)
+    assert values_of(g).tolist() == [4.0, 32.0]  # d(y^4)/dy = 4 y^3
+
+
+@pytest.mark.parametrize("cond_fn, body_fn, carried, message", [
+    (1, lambda i: (i + 1,), (torch.tensor(0),), "Expect cond_fn and body_fn to be callable."),
+    (lambda i: torch.tensor([True, True]), lambda i: (i + 1,), (torch.tensor(0),),
+     "Expected cond_fn to return a scalar tensor or a bool but got torch.Size([2])"),
+    (lambda i: i.sum() < 3, lambda i: (torch.cat([i, i]),), (torch.tensor([1]),),
+     "Expected body_fn_output and carried_inputs to have same metadata"),
+    (lambda i: i < 3, lambda i: (i + 1.5,), (torch.tensor(0),),
+     "Expected body_fn_output and carried_inputs to have same metadata"),
+    (lambda i: i < 3, lambda i: (i + 1, i), (torch.tensor(0),), "body_fn returned 2 values for 1 carried inputs"),
+    (lambda i: i < 3, lambda i: (i + 1,), torch.tensor(0), "carried_inputs must be a tuple or list"),
+])
+def test_while_loop_errors(cond_fn, body_fn, carried, message):
+    with pytest.raises(RuntimeError) as caught:
+        torch.while_loop(cond_fn, body_fn, carried)
+    assert message in str(caught.value)
+
+
+# ---- to_dense, as_subclass, empty_permuted --------------------------------------------------------
+
+def test_to_dense_and_as_subclass():
+    x = torch.tensor([1.0, 2.0])
+    assert x.to_dense() is x and x.to_dense(dtype=torch.float32) is x and x.to_dense(masked_grad=True) is x
+    copy = x.to_dense(torch.float64)
+    assert copy.dtype == torch.float64 and values_of(copy).tolist() == [1.0, 2.0]
+
+    class Marked(torch.Tensor):
+        pass
+
+    y = x.as_subclass(Marked)
+    assert type(y) is Marked and y is not x
+    y[0] = 5.0  # the same memory
+    assert values_of(x).tolist() == [5.0, 2.0]
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    z = (w * 1).as_subclass(Marked)
+    assert z.requires_grad
+    (z * z).sum().backward()
+    assert values_of(w.grad).tolist() == [2.0, 4.0]
+    with pytest.raises(TypeError, match="does not inherit from Tensor"):
+        x.as_subclass(int)
+
+
+def test_empty_permuted():
+    t = torch.empty_permuted((2, 3, 4), (0, 2, 1))
+    assert tuple(t.shape) == (2, 3, 4) and t.dtype == torch.float32 and not t.requires_grad
+    t = torch.empty_permuted([2, 3], [1, 0], dtype=torch.int64, requires_grad=False)
+    assert tuple(t.shape) == (2, 3) and t.dtype == torch.int64
+    assert torch.empty_permuted((2, 3), (1, 0), requires_grad=True).requires_grad
+    assert tuple(torch.empty_permuted((), ()).shape) == ()
+
+
+@pytest.mark.parametrize("size, layout, error, message", [
+    ((2, 3, 4), (0, 1), RuntimeError, "len(size) = 3 is not equal to len(physical_layout) = 2"),
+    ((2, 3, 4), (0, 1, 1), RuntimeError, "Duplicate dim not allowed"),
+    ((2, 3, 4), (0, 1, 3), RuntimeError, "Dimension out of range (expected to be between 0 and 2, but got 3 at index 2)"),
+    ((2, 3, 4), (0, 1, -1), RuntimeError, "but got -1 at index 2"),
+    ((2, -3), (0, 1), RuntimeError, "Trying to create tensor with negative dimension -3: [2, -3]"),
+    (3, (0,), TypeError, "empty_permuted(): argument 'size' (position 1) must be tuple of ints, not int"),
+])
+def test_empty_permuted_errors(size, layout, error, message):
+    with pytest.raises(error) as caught:
+        torch.empty_permuted(size, layout)
+    assert message in str(caught.value)
+    with pytest.raises(torch.UnsupportedFeatureError, match="pin_memory"):
+        torch.empty_permuted((2,), (0,), pin_memory=True)
