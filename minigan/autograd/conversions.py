@@ -29,8 +29,8 @@ class ConversionMethods:
         """The same values, memory and gradient path, as an object of ``cls``, a subclass of Tensor."""
         from .tensor import Tensor  # the class this mixin is a base of
         if not isinstance(cls, type) or not issubclass(cls, Tensor):
-            raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not possible. "
-                            "Make sure your class inherits from Tensor.")
+            raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not "
+                            "possible. Make sure your class inherits from Tensor.")
         alias = self.view(self.shape)
         result = object.__new__(cls)
         for slot in ("array", "_grad", "requires_grad", "_ctx", "_vc", "_hooks", "_base"):

@@ -40,8 +40,9 @@ def _describe(value: Any) -> tuple[Any, ...]:
 
 def while_loop(cond_fn: Callable[..., Any], body_fn: Callable[..., Any], carried_inputs: Any) -> Any:
     """Run ``carried = body_fn(*carried)`` while ``cond_fn(*carried)`` holds; returns the last carried
-    values, a tuple (a list for a list of carried inputs). Each step must return as many values as ``carried_inputs`` holds, of the same
-    shapes and dtypes (one value alone, for one carried input, may come without a tuple)."""
+    values, a tuple (a list for a list of carried inputs). Each step must return as many values as
+    ``carried_inputs`` holds, of the same shapes and dtypes (one value alone, for one carried input, may
+    come without a tuple)."""
     if not callable(cond_fn) or not callable(body_fn):
         raise RuntimeError("Expect cond_fn and body_fn to be callable.")
     if not isinstance(carried_inputs, (tuple, list)):
