@@ -2,7 +2,7 @@
 can and refusing with ``copy=False`` where it cannot), ``from_dlpack`` (a tensor sharing another
 library's array through DLPack), ``scalar_tensor`` (a 0-d tensor of a number, float32 by
 default), ``range``, the deprecated one that includes its end, ``frombuffer`` (a tensor sharing a
-Python buffer's memory), ``from_file`` (a file mapped into memory) and ``empty_strided``."""
+Python buffer's memory), ``from_file`` (a file mapped into memory), ``empty_strided`` and ``empty_permuted``."""
 from __future__ import annotations
 
 import builtins
