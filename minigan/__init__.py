@@ -143,6 +143,11 @@ from .torch_api.view_copies import detach_copy
 from .nn_forms.recurrent_forms import (  # the torch.* functional forms of the recurrent layers and cells
     gru, gru_cell, lstm, lstm_cell, rnn_relu, rnn_relu_cell, rnn_tanh, rnn_tanh_cell,
 )
+from .ops.segment_reduce import segment_reduce  # smallnames: small PyTorch names
+from .ops.binomial import binomial
+from .torch_api.symbolic import is_storage, sym_float, sym_int, sym_ite, sym_max, sym_min, sym_not, sym_sqrt, sym_sum
+from .torch_api.control_flow import cond, while_loop
+from .torch_api.factories_more import empty_permuted
 from .torch_api.legacy_types import CPU_TYPES as _LEGACY
 from . import accelerator, autograd, backends
 
@@ -236,6 +241,7 @@ __all__ = [
     "convolution", "conv_tbc", "native_layer_norm", "native_batch_norm", "native_group_norm", "native_dropout", "native_norm", "native_channel_shuffle", "norm_except_dim", "embedding_bag", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "affine_grid_generator",
     "frombuffer", "from_file", "empty_strided", "detach_copy", "histogramdd",
     "lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell", "lstm", "gru", "rnn_tanh", "rnn_relu",
+    "segment_reduce", "binomial", "sym_int", "sym_float", "sym_max", "sym_min", "sym_not", "sym_sqrt", "sym_sum", "sym_ite", "cond", "while_loop", "is_storage", "empty_permuted",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch", _UNSUPPORTED)

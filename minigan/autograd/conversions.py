@@ -8,6 +8,7 @@ two values is ambiguous), and a 0-d tensor cannot be iterated over.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,24 @@ class ConversionMethods:
     """The conversions of Tensor (a base class of it)."""
 
     __slots__ = ()
+
+    def to_dense(self, dtype: Any = None, *, masked_grad: Any = None) -> Any:
+        """The tensor itself (minigan's tensors are all dense), or a copy in ``dtype`` where that differs."""
+        return self if dtype is None or np.dtype(dtype) == self.dtype else self.to(dtype)
+
+    def as_subclass(self, cls: type) -> Any:
+        """The same values, memory and gradient path, as an object of ``cls``, a subclass of Tensor."""
+        from .tensor import Tensor  # the class this mixin is a base of
+        if not isinstance(cls, type) or not issubclass(cls, Tensor):
+            raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not "
+                            "possible. Make sure your class inherits from Tensor.")
+        alias = self.view(self.shape)
+        result = object.__new__(cls)
+        for slot in ("array", "_grad", "requires_grad", "_ctx", "_vc", "_hooks", "_base"):
+            setattr(result, slot, getattr(alias, slot))
+        if alias._ctx is not None and hasattr(alias._ctx, "_output_ref"):
+            alias._ctx._output_ref = weakref.ref(result)
+        return result
 
     def float(self) -> Any:
         return self.astype(np.float32)

@@ -80,7 +80,8 @@ class ScatterReduce(Function):
         dtype = host.dtype
         if not include_self:
             host[backend.to_numpy(touched)] = _identity(reduce, dtype)
-        _AT[reduce].at(host, tuple(backend.to_numpy(p) for p in places), backend.to_numpy(src))
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN and inf meet as in PyTorch, which does not warn
+            _AT[reduce].at(host, tuple(backend.to_numpy(p) for p in places), backend.to_numpy(src))
         return backend.asarray(host)
 
     @staticmethod

@@ -2,7 +2,7 @@
 can and refusing with ``copy=False`` where it cannot), ``from_dlpack`` (a tensor sharing another
 library's array through DLPack), ``scalar_tensor`` (a 0-d tensor of a number, float32 by
 default), ``range``, the deprecated one that includes its end, ``frombuffer`` (a tensor sharing a
-Python buffer's memory), ``from_file`` (a file mapped into memory) and ``empty_strided``."""
+Python buffer's memory), ``from_file`` (a file mapped into memory), ``empty_strided`` and ``empty_permuted``."""
 from __future__ import annotations
 
 import builtins
@@ -20,6 +20,7 @@ from ..autograd.legacy import scalar_type_name
 from ..backends import Device, backend_for
 from .factories import _result, as_tensor
 from .out_argument import takes_out
+from .unsupported import UnsupportedFeatureError
 
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
@@ -230,3 +231,36 @@ def empty_strided(size: Any, stride: Any, *, dtype: Any = None, device: Any = No
     PyTorch checks it, but minigan's tensors have no strides of their own to set: the result is
     laid out row-major, minigan's own layout, whatever ``stride`` says."""
     return strided_empty("empty_strided", size, stride, dtype, device, requires_grad)
+
+
+def empty_permuted(size: Any, physical_layout: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
+                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """An uninitialised tensor of shape ``size``. ``physical_layout`` (a permutation of the dims, outermost
+    first) is checked as PyTorch checks it, but minigan's tensors are laid out row-major, their own layout,
+    whatever it says. Only the strided layout, and no pinned memory."""
+    for argument, position, values in (("size", 1, size), ("physical_layout", 2, physical_layout)):
+        if not isinstance(values, (tuple, list)) or any(isinstance(n, bool) or not isinstance(n, numbers.Integral)
+                                                        for n in values):
+            raise TypeError(f"empty_permuted(): argument '{argument}' (position {position}) must be tuple of ints, "
+                            f"not {type(values).__name__}")
+    shape, order = [builtins.int(n) for n in size], [builtins.int(n) for n in physical_layout]
+    if len(shape) != len(order):
+        raise RuntimeError("Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                           f"len(size) = {len(shape)} is not equal to len(physical_layout) = {len(order)}")
+    for at, dim in enumerate(order):
+        if not 0 <= dim < len(shape):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {len(shape) - 1}, but got {dim} "
+                               f"at index {at}).  NB: negative dims not currently supported; file an issue if you "
+                               "want it.")
+        if dim in order[:at]:
+            raise RuntimeError("Duplicate dim not allowed")
+    for n in shape:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {shape}")
+    if layout is not None and str(layout) not in ("torch.strided", "strided"):
+        raise UnsupportedFeatureError(f"empty_permuted(): layout={layout!r}: minigan's tensors have the strided "
+                                      "layout only")
+    if pin_memory:
+        raise UnsupportedFeatureError("empty_permuted(): pin_memory=True: minigan has no pinned memory")
+    check_device_argument(device)
+    return _result(np.empty(tuple(shape), dtype_argument(dtype)), requires_grad, "empty_permuted", device)
