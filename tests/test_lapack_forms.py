@@ -130,6 +130,8 @@ def test_triangular_solve_gradient_reaches_the_read_triangle_and_through_the_clo
      "Incompatible matrix sizes for triangular_solve: each A matrix is 3 by 3 but each b matrix is 4 by 2"),
     (lambda: minigan.triangular_solve(minigan.ones(2, 4, 3, 2), minigan.ones(5, 3, 3)), RuntimeError,
      "The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 1"),
+    (lambda: minigan.triangular_solve(minigan.ones(2, 5, 3, 3), minigan.ones(4, 6, 3, 3)), RuntimeError,
+     "The size of tensor a (5) must match the size of tensor b (6) at non-singleton dimension 1"),  # the rightmost
     (lambda: minigan.triangular_solve([[1.0]], minigan.ones(1, 1)), TypeError,
      "triangular_solve(): argument 'input' (position 1) must be Tensor, not list"),
     (lambda: minigan.triangular_solve(minigan.ones(1, 1), [[1.0]]), TypeError,
@@ -139,6 +141,12 @@ def test_triangular_solve_errors_are_pytorchs_and_come_before_the_warning(call, 
     with pytest.raises(error) as caught:
         call()  # no warning: warnings are errors here, and PyTorch warns only once the arguments pass
     assert str(caught.value) == message
+
+
+def test_triangular_solve_broadcasts_an_empty_batch_against_one():
+    with pytest.warns(UserWarning, match=SOLVE_WARNING):
+        solution, coefficient = minigan.triangular_solve(minigan.ones(0, 3, 2), minigan.eye(3)[None])
+    assert solution.shape == (0, 3, 2) and coefficient.shape == (0, 3, 3)
 
 
 def test_triangular_solve_refuses_integers_and_float16_after_warning_and_a_zero_pivot():

@@ -18,22 +18,9 @@ from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from ..torch_api.factories import numpy_generator_of
 from .no_derivative import without_derivative
+from .operands import broadcast_pair
 
 _LARGEST_COUNT = 2.0 ** 62  # NumPy draws from integer counts (int64)
-
-
-def _broadcast(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    try:
-        return tuple(np.broadcast_shapes(a, b))
-    except ValueError:
-        pass
-    for axis in range(1, max(len(a), len(b)) + 1):
-        m = a[-axis] if axis <= len(a) else 1
-        n = b[-axis] if axis <= len(b) else 1
-        if m != n and 1 not in (m, n):
-            raise RuntimeError(f"The size of tensor a ({m}) must match the size of tensor b ({n}) at non-singleton "
-                               f"dimension {max(len(a), len(b)) - axis}")
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
@@ -52,7 +39,7 @@ def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
         raise RuntimeError(f"Found dtype {scalar_type_name(prob.dtype)} but expected {scalar_type_name(count.dtype)}")
     if count.dtype == np.float16:
         raise NotImplementedError("\"binomial_cpu\" not implemented for 'Half'")
-    shape = _broadcast(tuple(count.shape), tuple(prob.shape))
+    shape = broadcast_pair(count.shape, prob.shape)
     n = np.broadcast_to(backend_of(count.array).to_numpy(count.array), shape).astype(np.float64)
     p = np.broadcast_to(backend_of(prob.array).to_numpy(prob.array), shape).astype(np.float64)
     if not np.isfinite(n).all():

@@ -152,6 +152,18 @@ def _constant(array: Any) -> Tensor:
     return Tensor._make(array, False, None)
 
 
+def broadcast_pair(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
+    """The shape that the shapes ``a`` and ``b`` broadcast to (a 0 against a 1 gives 0), or PyTorch's
+    RuntimeError naming the first dimension, from the right, where they do not."""
+    width = max(len(a), len(b))
+    left, right = (1,) * (width - len(a)) + tuple(a), (1,) * (width - len(b)) + tuple(b)
+    for d in reversed(range(width)):
+        if 1 != left[d] != right[d] != 1:
+            raise RuntimeError(f"The size of tensor a ({left[d]}) must match the size of tensor b ({right[d]}) at "
+                               f"non-singleton dimension {d}")
+    return tuple(m if n == 1 else n for m, n in zip(left, right))
+
+
 def _check_broadcast(name: str, a: Any, b: Any) -> None:
     """Raise PyTorch's RuntimeError, naming the first mismatched dimension from the right, when
     the shapes of ``a`` and ``b`` do not broadcast (the ops call it only when the shapes differ)."""

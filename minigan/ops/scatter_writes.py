@@ -25,6 +25,7 @@ from ..backends import backend_of, to_numpy
 from ..torch_api.unsupported import UnsupportedFeatureError
 from .elementwise import cast, where
 from .indexed_writes import write_at
+from .operands import broadcast_pair
 from .reorder import _fill_value
 from .shape import broadcast_to
 
@@ -141,7 +142,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
     as ``torch.masked_scatter``. Differentiable with respect to ``input`` and ``source``."""
     mask = tensor_argument("masked_scatter", "mask", 2, mask)
     source = tensor_argument("masked_scatter", "source", 3, source)
-    shape = _broadcast_shape(mask.shape, input.shape)
+    shape = broadcast_pair(mask.shape, input.shape)
     if source.dtype != input.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
                            f"{scalar_type_name(input.dtype)} and {scalar_type_name(source.dtype)}")
@@ -153,17 +154,6 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
         raise RuntimeError("Number of elements of source < number of ones in mask")
     return write_at(broadcast_to(input, shape), positions, source.reshape((-1,))[:positions.size], False)
 
-
-def _broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    """The shape ``a`` and ``b`` broadcast to, or PyTorch's error naming the first dim (from the
-    right) where they differ."""
-    width = builtins.max(len(a), len(b))
-    left, right = (1,) * (width - len(a)) + a, (1,) * (width - len(b)) + b
-    for d in reversed(range(width)):
-        if 1 != left[d] != right[d] != 1:
-            raise RuntimeError(f"The size of tensor a ({left[d]}) must match the size of tensor b ({right[d]}) at "
-                               f"non-singleton dimension {d}")
-    return tuple(builtins.max(m, n) if m and n else 0 for m, n in zip(left, right))
 
 
 # ============================================================== select, slice and diagonal scatters

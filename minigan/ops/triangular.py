@@ -20,7 +20,7 @@ from ..autograd.arguments import tensor_argument
 from ..autograd.legacy import scalar_type_name
 from .linalg import LinAlgError, Solve, _mT, floating, square_matrices
 from .elementwise import where
-from .operands import not_implemented_for
+from .operands import broadcast_pair, not_implemented_for
 from .reorder import tril, triu
 from ..torch_api.out_argument import takes_out
 
@@ -91,17 +91,6 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor
     return _solve(name, _mT(lower), _solve(name, lower, B))
 
 
-def _batch_shape(b: Tensor, A: Tensor) -> tuple[int, ...]:
-    """The batch shape that b's and A's batch dimensions broadcast to, or PyTorch's error."""
-    left, right = b.shape[:-2], A.shape[:-2]
-    size = max(len(left), len(right))
-    left, right = (1,) * (size - len(left)) + tuple(left), (1,) * (size - len(right)) + tuple(right)
-    for dim, (p, q) in enumerate(zip(left, right)):
-        if p != q and 1 not in (p, q):
-            raise RuntimeError(f"The size of tensor a ({p}) must match the size of tensor b ({q}) at non-singleton "
-                               f"dimension {dim}")
-    return tuple(max(p, q) for p, q in zip(left, right))
-
 
 @takes_out
 def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,  # noqa: A002
@@ -127,7 +116,7 @@ def triangular_solve(input: Tensor, A: Tensor, upper: bool = True, transpose: bo
     if b.shape[-2] != n:
         raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {n} by {n} but each b "
                            f"matrix is {b.shape[-2]} by {b.shape[-1]}")
-    batch = _batch_shape(b, A)
+    batch = broadcast_pair(b.shape[:-2], A.shape[:-2])
     warnings.warn(_TRIANGULAR_SOLVE_DEPRECATED, UserWarning, stacklevel=3)
     if A.dtype.kind != "f" or A.dtype == np.float16:
         raise not_implemented_for(name, A)
