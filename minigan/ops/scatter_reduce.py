@@ -29,7 +29,21 @@ from .shape import GetItem
 
 REDUCES = ("sum", "prod", "mean", "amax", "amin")
 _ALIASES = {"max": "amax", "min": "amin"}  # PyTorch takes these two spellings too
-_AT = {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+# fmax and fmin, not maximum and minimum: their .at compares NaN without NumPy's "invalid" warning;
+# _reduce_at puts the NaN back, as PyTorch's amax and amin keep it.
+_AT = {"prod": np.multiply, "amax": np.fmax, "amin": np.fmin}
+
+
+def _reduce_at(host: np.ndarray, reduce: str, places: tuple[np.ndarray, ...], values: np.ndarray) -> None:
+    """``host`` reduced in place with ``values`` at ``places``; for amax and amin a NaN met at a place
+    (in ``host`` or among its values) makes the place NaN."""
+    if reduce == "prod" or host.dtype.kind != "f":
+        _AT[reduce].at(host, places, values)
+        return
+    nan = np.isnan(host)
+    np.logical_or.at(nan, places, np.isnan(values))
+    _AT[reduce].at(host, places, values)
+    host[nan] = np.nan
 
 
 def _counts(a: Any, places: tuple[Any, ...], marks: Any) -> Any:
@@ -80,8 +94,7 @@ class ScatterReduce(Function):
         dtype = host.dtype
         if not include_self:
             host[backend.to_numpy(touched)] = _identity(reduce, dtype)
-        with np.errstate(invalid="ignore", over="ignore"):  # NaN and inf meet as in PyTorch, which does not warn
-            _AT[reduce].at(host, tuple(backend.to_numpy(p) for p in places), backend.to_numpy(src))
+        _reduce_at(host, reduce, tuple(backend.to_numpy(p) for p in places), backend.to_numpy(src))
         return backend.asarray(host)
 
     @staticmethod
