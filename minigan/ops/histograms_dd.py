@@ -27,6 +27,17 @@ _NO_GRADIENT = {"hist": "derivative for aten::_histogramdd_from_bin_cts is not i
                 "bin_edges": "derivative for aten::_histogramdd_bin_edges is not implemented"}
 
 
+
+def _quotient(xp: Any, numerator: Any, denominator: Any) -> Any:
+    """numerator / denominator as IEEE division gives it (0/0 NaN, x/0 an infinity of x's sign), as
+    PyTorch's density does, without dividing by zero: no histogram of nothing, and no empty bin of
+    zero width, trips NumPy's divide and invalid warnings."""
+    zero = denominator == 0
+    quotient = numerator / xp.where(zero, xp.ones_like(denominator), denominator)
+    infinite = xp.copysign(xp.full_like(numerator, xp.inf), numerator)
+    return xp.where(zero, xp.where(numerator == 0, xp.full_like(numerator, xp.nan), infinite), quotient)
+
+
 def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | None = None,  # noqa: A001, A002
                 density: bool = False) -> HistogramddResult:
     """(hist, bin_edges) of the points ``input.reshape(-1, N)``, N = ``input.shape[-1]``.
@@ -68,11 +79,11 @@ def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor |
         backend.scatter_add(counted, (flat[inside],), amounts[inside])
         hist = xp.reshape(counted, counts)
     if density:
-        with backend.errstate(), np.errstate(divide="ignore", invalid="ignore"):  # 0/0 is NaN, as PyTorch's
-            hist = hist / xp.sum(hist)
+        with backend.errstate():
+            hist = _quotient(xp, hist, xp.sum(hist))
             for dim, column_edges in enumerate(edges):
                 widths = column_edges[1:] - column_edges[:-1]
-                hist = hist / xp.reshape(widths, (1,) * dim + (-1,) + (1,) * (n - dim - 1))
+                hist = _quotient(xp, hist, xp.reshape(widths, (1,) * dim + (-1,) + (1,) * (n - dim - 1)))
     sources = (input,) if weight is None else (input, weight)
     error = RuntimeError(_NO_GRADIENT["hist"])
     return HistogramddResult(
