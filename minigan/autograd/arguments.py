@@ -178,14 +178,15 @@ def index_argument(index: Any, backend: Any) -> tuple[Any, bool]:
     return tuple(normalized), advanced
 
 
-def tensor_argument(name: str, argument: str, position: int, value: Any) -> Any:
+def tensor_argument(name: str, argument: str, position: int | None, value: Any) -> Any:
     """``value``, or PyTorch's TypeError naming the argument when it is not a Tensor
-    (``hypot(): argument 'other' (position 2) must be Tensor, not int``)."""
+    (``hypot(): argument 'other' (position 2) must be Tensor, not int``; a keyword-only argument,
+    ``position`` None, has no position in it)."""
     from .tensor import Tensor  # noqa: PLC0415 - Tensor is built on this module
 
     if not isinstance(value, Tensor):
-        raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{name}(): argument '{argument}'{where} must be Tensor, not {type(value).__name__}")
     return value
 
 

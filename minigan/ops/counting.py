@@ -10,6 +10,7 @@ import numpy as np
 from ..autograd import Tensor, as_tensor
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
+from ..autograd.arguments import tensor_argument
 from .reorder import nonzero
 from ..torch_api.out_argument import takes_out
 
@@ -71,8 +72,7 @@ def argwhere(input: Tensor) -> Tensor:  # noqa: A002
 def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:  # noqa: A002
     """``nonzero(input)`` with exactly ``size`` rows: the first ``size`` positions of the non-zero
     elements, then rows of ``fill_value`` (int64, shape (size, input.ndim))."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"nonzero_static(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    tensor_argument("nonzero_static", "input", 1, input)
     if isinstance(size, bool) or not isinstance(size, numbers.Integral):
         raise TypeError(f"nonzero_static(): argument 'size' must be int, not {type(size).__name__}")
     if size < 0:

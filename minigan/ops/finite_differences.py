@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import DEFAULT_DTYPE, wrap_dim
+from ..autograd.arguments import DEFAULT_DTYPE, tensor_argument, wrap_dim
 from ..backends import backend_of
 from .shape import cat
 
@@ -30,8 +30,7 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None,  # noqa: A002 
     """One tensor per dim of ``dim`` (an int, a list of ints, or None for every dim), each the
     estimated derivative along that dim. ``spacing``: one number for every dim, a list of numbers
     (one per dim), or a list of 1-D tensors of coordinates (one per dim, as long as it)."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"gradient(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    tensor_argument("gradient", "input", 1, input)
     if edge_order not in (1, 2) or isinstance(edge_order, builtins.bool):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     if input.dtype.kind == "b":

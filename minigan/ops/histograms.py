@@ -15,6 +15,7 @@ import numpy as np
 from ..autograd import Tensor
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
+from ..autograd.arguments import tensor_argument
 from ..torch_api.out_argument import takes_out
 
 #: As ``torch.return_types.histogram``: ``.hist``, ``.bin_edges``.
@@ -30,8 +31,7 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
     edge, the last bin its right edge too; elements outside are not counted. ``weight`` (the input's
     shape) gives each element's weight instead of 1; ``density`` divides by the total and the bin
     widths, so the histogram integrates to 1."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"histogram(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    tensor_argument("histogram", "input", 1, input)
     backend = backend_of(input.array)
     xp = backend.xp
     if input.dtype.kind != "f":
@@ -55,8 +55,7 @@ def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Tens
         edges = _equal_edges(backend, flat, bins, range, input.dtype)
     values = weight_array = None
     if weight is not None:
-        if not isinstance(weight, Tensor):
-            raise TypeError(f"histogram(): argument 'weight' must be Tensor, not {type(weight).__name__}")
+        tensor_argument("histogram", "weight", None, weight)
         if tuple(weight.shape) != tuple(input.shape):
             raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same shape as the "
                                f"input tensor excluding its innermost dimension, but got input with shape "

@@ -17,6 +17,7 @@ from ..autograd import Tensor
 from ..autograd.legacy import scalar_type_name
 from ..autograd.legacy import c_type_name
 from ..backends import backend_of
+from ..autograd.arguments import tensor_argument
 from .histograms import _equal_edges
 from .no_derivative import without_derivative
 
@@ -50,8 +51,7 @@ def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor |
     total and the bins' volumes. ``hist`` has one dimension per coordinate, in the input's float
     dtype. As PyTorch's, the results of an input that requires grad require grad too, and a
     backward pass through them raises PyTorch's error: there is no gradient."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"histogramdd(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    tensor_argument("histogramdd", "input", 1, input)
     if input.dtype.kind != "f" or input.dtype == np.float16:
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{scalar_type_name(input.dtype)}'")
     if input.ndim < 2:
@@ -158,8 +158,7 @@ def _weights(input: Tensor, weight: Any) -> Any:
     """The points' weights, one per point, checked against the input as PyTorch checks them (None: 1 each)."""
     if weight is None:
         return None
-    if not isinstance(weight, Tensor):
-        raise TypeError(f"histogramdd(): argument 'weight' must be Tensor, not {type(weight).__name__}")
+    tensor_argument("histogramdd", "weight", None, weight)
     if tuple(weight.shape) != tuple(input.shape[:-1]):
         raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same shape as the input "
                            f"tensor excluding its innermost dimension, but got input with shape {list(input.shape)} "

@@ -10,15 +10,14 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import tensor_argument, wrap_dim
 from .cumulative import cumsum
 from .operands import _floating
 from .shape import broadcast_to, movedim
 
 
 def _arguments(name: str, y: Any, x: Any, dx: Any) -> None:
-    if not isinstance(y, Tensor):
-        raise TypeError(f"{name}(): argument 'y' (position 1) must be Tensor, not {type(y).__name__}")
+    tensor_argument(name, "y", 1, y)
     if x is not None and (not isinstance(x, Tensor) or dx is not None):
         got = ", ".join(["Tensor", type(x).__name__] + ([f"dx={type(dx).__name__}"] if dx is not None else []))
         forms = ["(Tensor y, Tensor x, *, int dim = -1)", "(Tensor y, *, Number dx = 1, int dim = -1)"]

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import tensor_argument, wrap_dim
 from ..autograd.gather_scatter import gather
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
@@ -31,15 +31,14 @@ _REDUCES = {"sum": "sum", "mean": "mean", "prod": "prod", "max": "amax", "amax":
 
 
 def _check_types(data: Any, reduce: Any, axis: Any, lengths: Any, offsets: Any) -> None:
-    if not isinstance(data, Tensor):
-        raise TypeError(f"segment_reduce(): argument 'data' (position 1) must be Tensor, not {type(data).__name__}")
+    tensor_argument("segment_reduce", "data", 1, data)
     if not isinstance(reduce, str):
         raise TypeError(f"segment_reduce(): argument 'reduce' (position 2) must be str, not {type(reduce).__name__}")
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
         raise TypeError(f"segment_reduce(): argument 'axis' must be int, not {type(axis).__name__}")
     for name, value in (("lengths", lengths), ("offsets", offsets)):
-        if value is not None and not isinstance(value, Tensor):
-            raise TypeError(f"segment_reduce(): argument '{name}' must be Tensor, not {type(value).__name__}")
+        if value is not None:
+            tensor_argument("segment_reduce", name, None, value)
 
 
 def _segment_lengths(data: Tensor, axis: int, lengths: Any, offsets: Any, unsafe: bool) -> np.ndarray:

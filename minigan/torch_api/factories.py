@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd import Tensor, bump_version, is_grad_enabled
-from ..autograd.arguments import DEFAULT_DTYPE, check_device_argument, dtype_argument
+from ..autograd.arguments import DEFAULT_DTYPE, check_device_argument, dtype_argument, tensor_argument
 from ..autograd.inplace import _TORCH_TYPE_NAMES
 from ..backends import Device, backend_for, backend_of
 from . import generators
@@ -64,8 +64,7 @@ class Generator:
 
     def set_state(self, new_state: Tensor) -> "Generator":
         """Restore a state from ``get_state`` (what it draws next is what it drew then); returns self."""
-        if not isinstance(new_state, Tensor):
-            raise TypeError(f"set_state(): argument 'new_state' must be Tensor, not {type(new_state).__name__}")
+        tensor_argument("set_state", "new_state", None, new_state)
         generators.restore_state(self.numpy_generator, np.asarray(new_state.detach().cpu().numpy()))
         return self
 

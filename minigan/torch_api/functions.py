@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from ..autograd import Tensor, is_grad_enabled
 from ..backends import backend_of
+from ..autograd.arguments import tensor_argument
 from .out_argument import takes_out, write_into
 
 
@@ -107,8 +108,7 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 
 def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
     """Whether the two tensors have the same shape and the same elements: ``Tensor.equal``."""
-    if not isinstance(other, Tensor):
-        raise TypeError(f"equal(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    tensor_argument("equal", "other", 2, other)
     return _tensor(input, "equal").equal(other)
 
 
