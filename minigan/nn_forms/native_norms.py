@@ -119,7 +119,7 @@ def native_dropout(input: Tensor, p: float, train: bool | None) -> tuple[Tensor,
                            f"{scalar_type_name(input.dtype)}")
     if not 0.0 <= p <= 1.0:  # PyTorch draws the kept ones with probability 1 - p, and names that
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={1.0 - float(p):g}")
-    ones = ones_like(input, device=input.device)  # ones_like alone makes them on the default device
+    ones = ones_like(input)
     if train is False:
         return input * ones, ones != 0
     scaled_mask = F.dropout(ones, float(p), True)  # keep / (1 - p), drawn as F.dropout(input) draws
