@@ -169,6 +169,24 @@ def test_logcumsumexp_gradient_stays_finite_where_exp_would_overflow():
     gc.gradgradcheck(lambda x: minigan.logcumsumexp(x, 0), [rand(5)])
 
 
+def test_logcumsumexp_carries_nan_on_silently_with_a_nan_gradient(device):
+    # A NaN makes every later value NaN, and the whole slice's gradient NaN (each a_i reaches a
+    # NaN f_j, j >= i): PyTorch's values; NumPy's logaddexp would warn of an invalid value.
+    a = t([[1.0, nan, 2.0], [0.0, 1.0, 2.0]], requires_grad=True, device=device)
+    found = minigan.logcumsumexp(a, 1)
+    assert np.isnan(values(found[0])).tolist() == [False, True, True] and values(found[0, 0]) == 1.0
+    np.testing.assert_allclose(values(found[1]), np.log(np.cumsum(np.exp([0.0, 1.0, 2.0]))), rtol=1e-6)
+    found.backward(minigan.ones_like(found))
+    assert np.isnan(values(a.grad[0])).all()
+    # row 2 without a NaN: sum_{j>=i} exp(a_i - f_j)
+    f = np.log(np.cumsum(np.exp([0.0, 1.0, 2.0])))
+    np.testing.assert_allclose(values(a.grad[1]), [sum(np.exp(x - f[j]) for j in range(i, 3))
+                                                   for i, x in enumerate([0.0, 1.0, 2.0])], rtol=1e-6)
+    empty = t(np.zeros((2, 0)), requires_grad=True)
+    minigan.logcumsumexp(empty, 1).sum().backward()
+    assert empty.grad.shape == (2, 0)
+
+
 def test_msort_sorts_along_the_first_dimension():
     assert minigan.msort(t([[3, 1], [2, 4]])).tolist() == [[2, 1], [3, 4]]
     assert t([3.0, nan, 1]).msort().tolist()[:2] == [1.0, 3.0]

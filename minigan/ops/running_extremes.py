@@ -109,7 +109,7 @@ class LogCumsumExp(Function):
         xp = _xp(a)
         if a.ndim == 0:
             return xp.asarray(a, copy=True)
-        return _scan(xp, (a,), dim, lambda earlier, later: (xp.logaddexp(earlier, later),))[0]
+        return _scan(xp, (a,), dim, lambda earlier, later: (_log_add_exp(xp, earlier, later),))[0]
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -117,6 +117,14 @@ class LogCumsumExp(Function):
         if a.ndim == 0:
             return (grad * 1.0,)
         return (_logcumsumexp_grad(a, ctx.output, grad, dim),)
+
+
+def _log_add_exp(xp: Any, x: Any, y: Any) -> Any:
+    """log(exp(x) + exp(y)) elementwise; a NaN gives NaN silently, as PyTorch's, where NumPy's
+    logaddexp would warn of an invalid value."""
+    nan = xp.isnan(x) | xp.isnan(y)
+    zero = xp.zeros_like(x)
+    return xp.where(nan, xp.where(xp.isnan(x), x, y), xp.logaddexp(xp.where(nan, zero, x), xp.where(nan, zero, y)))
 
 
 def _log_of_positive(t: Tensor) -> Tensor:
@@ -139,7 +147,13 @@ def _logcumsumexp_grad(a: Tensor, out: Tensor, grad: Tensor, dim: int) -> Tensor
         total = where(reached, a + where(reached, summed, 0.0), -np.inf)
         return exp(where(total != total, -np.inf, total))
 
-    return part(where(grad > 0, grad, 0.0)) - part(where(grad < 0, -grad, 0.0))
+    gradient = part(where(grad > 0, grad, 0.0)) - part(where(grad < 0, -grad, 0.0))
+    # A NaN anywhere in a slice makes f_j NaN from there on, so it reaches every a_i of the slice
+    # through some f_j with j >= i: the slice's last f tells, and its gradient is NaN, as PyTorch's.
+    if out.shape[dim] == 0:
+        return gradient
+    last = out.narrow(dim, out.shape[dim] - 1, 1)
+    return where(last != last, np.nan, gradient)
 
 
 @takes_out
