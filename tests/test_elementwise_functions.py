@@ -273,6 +273,22 @@ def test_clamp_min_and_clamp_max_take_numbers_and_tensors():
     assert x.grad.tolist() == [1.0, 0.5, 0.0] and bound.grad.tolist() == [0.0, 0.5, 1.0]
 
 
+def test_maximum_and_minimum_give_both_sides_the_whole_gradient_at_a_nan():
+    # Neither a win nor a tie: PyTorch's gradient is g on both sides (its output is NaN).
+    a = _t([NAN, 1.0, NAN, 2.0, 1.0], dtype=minigan.float64, requires_grad=True)
+    b = _t([1.0, NAN, NAN, 1.0, 1.0], dtype=minigan.float64, requires_grad=True)
+    for pick, a_wins in ((minigan.maximum, [1.0, 1.0, 1.0, 5.0, 2.5]), (minigan.minimum, [1.0, 1.0, 1.0, 0.0, 2.5])):
+        a.grad = b.grad = None
+        out = pick(a, b)
+        assert np.isnan(out.detach().numpy()[:3]).all()
+        out.backward(_t([1.0, 1.0, 1.0, 5.0, 5.0], dtype=minigan.float64))
+        assert a.grad.tolist() == a_wins
+        assert b.grad.tolist() == [1.0, 1.0, 1.0, 5.0 - a_wins[3], 2.5]
+    a.grad = None
+    minigan.clamp_min(a, _t([0.0], dtype=minigan.float64)).sum().backward()  # a broadcast bound
+    assert a.grad.tolist() == [1.0, 1.0, 1.0, 1.0, 1.0]
+
+
 def test_isclose_follows_pytorchs_formula_dtypes_and_errors():
     a = _t([1.0, NAN, INF, INF, 1e10, 1.0])
     b = _t([1.000001, NAN, INF, -INF, 1.00001e10, 1.1])

@@ -146,7 +146,8 @@ class Clamp(Function):
 
 
 class Maximum(Function):
-    """f = max(a, b);  df/da = [a > b] + [a = b]/2, df/db = [b > a] + [a = b]/2 (ties split, as PyTorch)."""
+    """f = max(a, b);  df/da = [a > b] + [a = b]/2, df/db = [b > a] + [a = b]/2 (ties split, as PyTorch;
+    where a or b is NaN, f is NaN and both get the whole gradient, as PyTorch's)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
@@ -156,11 +157,11 @@ class Maximum(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return _tie_split_backward(ctx, grad, lambda a, b: a > b)
+        return _tie_split_backward(ctx, grad, lambda x, y: x > y)
 
 
 class Minimum(Function):
-    """f = min(a, b);  df/da = [a < b] + [a = b]/2, df/db = [b < a] + [a = b]/2."""
+    """f = min(a, b);  df/da = [a < b] + [a = b]/2, df/db = [b < a] + [a = b]/2 (at a NaN, both 1)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
@@ -170,15 +171,20 @@ class Minimum(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return _tie_split_backward(ctx, grad, lambda a, b: a < b)
+        return _tie_split_backward(ctx, grad, lambda x, y: x < y)
 
 
-def _tie_split_backward(ctx: Context, grad: Tensor, a_wins: Any) -> tuple[Tensor | None, ...]:
+def _tie_split_backward(ctx: Context, grad: Tensor, wins: Any) -> tuple[Tensor | None, ...]:
+    """Each side's weight is 1 less [the other side wins] less [a tie]/2, so a comparison with a NaN,
+    neither a win nor a tie, gives both sides the whole gradient, as PyTorch's."""
     a, b = ctx.inputs
     xp, dtype = _xp(grad.array), grad.array.dtype
-    weight_a = xp.astype(a_wins(a.array, b.array), dtype) + xp.astype(a.array == b.array, dtype) * 0.5
-    grad_a = unbroadcast(grad * _constant(weight_a), a.shape) if ctx.needs_input_grad[0] else None
-    grad_b = unbroadcast(grad * _constant(1.0 - weight_a), b.shape) if ctx.needs_input_grad[1] else None
+    half_tie = xp.astype(a.array == b.array, dtype) * 0.5
+    grad_a = grad_b = None
+    if ctx.needs_input_grad[0]:
+        grad_a = unbroadcast(grad * _constant(1.0 - xp.astype(wins(b.array, a.array), dtype) - half_tie), a.shape)
+    if ctx.needs_input_grad[1]:
+        grad_b = unbroadcast(grad * _constant(1.0 - xp.astype(wins(a.array, b.array), dtype) - half_tie), b.shape)
     return grad_a, grad_b
 
 
