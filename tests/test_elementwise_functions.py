@@ -289,6 +289,31 @@ def test_maximum_and_minimum_give_both_sides_the_whole_gradient_at_a_nan():
     assert a.grad.tolist() == [1.0, 1.0, 1.0, 1.0, 1.0]
 
 
+def test_clamp_between_tensors_takes_pytorchs_values_and_gradients():
+    # below, at low, inside, at high, above, x NaN, low NaN, low above high (the result is high)
+    x = _t([0.0, 1.0, 2.0, 3.0, 4.0, NAN, 1.0, 2.0], dtype=minigan.float64, requires_grad=True)
+    low = _t([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, NAN, 3.0], dtype=minigan.float64, requires_grad=True)
+    high = _t([3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 1.0], dtype=minigan.float64, requires_grad=True)
+    out = minigan.clamp(x, low, high)
+    np.testing.assert_array_equal(out.detach().numpy(), [1.0, 1.0, 2.0, 3.0, 3.0, NAN, NAN, 1.0])
+    out.backward(_t([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], dtype=minigan.float64))
+    assert x.grad.tolist() == [0.0, 1.0, 3.0, 2.0, 0.0, 6.0, 7.0, 0.0]  # ties split with the bound
+    assert low.grad.tolist() == [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert high.grad.tolist() == [0.0, 0.0, 0.0, 2.0, 5.0, 0.0, 0.0, 8.0]
+    # one Tensor bound is maximum or minimum: at a NaN both sides get the gradient
+    x.grad = low.grad = None
+    minigan.clamp(x, min=low).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]
+    assert low.grad.tolist() == [1.0, 0.5, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
+    # promoted to one dtype and broadcast together; in place, a NaN bound gives NaN
+    _same(minigan.clamp(_t([0, 5]), _t([1.5]), _t([[3.0], [4.0]])), [[1.5, 3.0], [1.5, 4.0]], np.float32)
+    y = _t([0.0, 5.0, 2.0])
+    y.clamp_(_t([1.0, NAN, 1.0]), _t([3.0, 3.0, NAN]))
+    np.testing.assert_array_equal(y.numpy(), [1.0, NAN, NAN])
+    with pytest.raises(RuntimeError, match=r"clamp: the size of tensor a \(2\) must match the size of tensor b \(3\)"):
+        minigan.clamp(_t([0.0, 5.0]), _t([1.0, 1.0, 1.0]))
+
+
 def test_isclose_follows_pytorchs_formula_dtypes_and_errors():
     a = _t([1.0, NAN, INF, INF, 1e10, 1.0])
     b = _t([1.000001, NAN, INF, -INF, 1.00001e10, 1.1])

@@ -193,6 +193,14 @@ def _(data):
     return Drawn(lambda x: ops.clamp(x, low, high), [a], expected)
 
 
+@prop(ops.ClampBetween)
+def _(data):
+    shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3)).input_shapes
+    # offsets 0.25, 0 and -0.25 from the integers: x never ties a bound, and low never ties high
+    a, low, high = (half_integers(data, shape, offset) for shape, offset in zip(shapes, (0.25, 0.0, -0.25)))
+    return Drawn(lambda x, lo, hi: ops.clamp(x, lo, hi), [a, low, high], np.minimum(np.maximum(a, low), high))
+
+
 @prop(ops.Dropout)
 def _(data):
     p, seed = data.draw(st.floats(0.1, 0.9)), data.draw(st.integers(0, 2**16))

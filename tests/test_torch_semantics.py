@@ -260,13 +260,15 @@ def test_cross_entropy_takes_int64_tensor_labels():
 
 
 # ------------------------------------------------------------------ defaults and old checkpoints
-def test_clamp_bounds_must_be_numbers_and_the_error_says_what_to_use():
+def test_clamp_bounds_are_numbers_or_tensors_not_one_of_each():
     x = minigan.tensor([1.0, 5.0])
     assert x.clamp(min=np.float32(2.0)).tolist() == [2.0, 5.0]
-    with pytest.raises(TypeError, match="clamp: min and max must be numbers in minigan, got Tensor; for tensor "
-                                        "bounds use minigan.maximum"):
-        x.clamp(min=minigan.tensor(2.0))
-    assert minigan.maximum(x, minigan.tensor([2.0, 2.0])).tolist() == [2.0, 5.0]
+    assert x.clamp(min=minigan.tensor(2.0)).tolist() == [2.0, 5.0]
+    with pytest.raises(TypeError, match=r"^clamp\(\) received an invalid combination of arguments - got "
+                                        r"\(Tensor, Tensor, float\): min and max must be both Tensors or both numbers$"):
+        x.clamp(minigan.tensor(2.0), 4.0)
+    with pytest.raises(TypeError, match="^clamp: min and max must be numbers or Tensors, got str$"):
+        x.clamp(min="2")
 
 
 def test_sgd_takes_pytorch_s_default_learning_rate():

@@ -306,7 +306,7 @@ class InPlaceMethods:
         return self._write("uniform_", _draw(self, "random", generator) * (b - a) + a)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Any:
-        """Limit every element to [min, max] (either may be None); NaN stays NaN."""
+        """Limit every element to [min, max] (either may be None); a NaN, in self or in a bound, gives NaN."""
         array = self._begin_inplace("clamp_", min, max)
         if min is None and max is None:
             raise RuntimeError("clamp_: at least one of 'min' or 'max' must not be None")
@@ -315,7 +315,7 @@ class InPlaceMethods:
         for bound, beyond in ((min, operator.lt), (max, operator.gt)):
             if bound is not None:
                 limit = _clamp_limit(bound, self, backend)
-                result = backend.xp.where(beyond(result, limit), limit, result)
+                result = backend.xp.where(beyond(result, limit) | (limit != limit), limit, result)
         return self._write("clamp_", result)
 
     clip_ = clamp_

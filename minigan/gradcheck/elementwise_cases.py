@@ -1,15 +1,17 @@
 """Gradcheck cases for PyTorch's other elementwise math (minigan/ops/elementwise_more.py and
-elementwise_limits.py, float_bits.py): the Functions fmod, hypot, copysign, fmax, fmin and nextafter, and the composed forms
-(logaddexp, logaddexp2, ldexp, float_power, nan_to_num, the one-sided clamps, addcmul, addcdiv,
-rad2deg), first and second order. Inputs are kept off the kinks: fmod's quotient away from
-integers (where trunc jumps), hypot and copysign away from 0, fmax and fmin without ties.
+elementwise_limits.py, float_bits.py): the Functions fmod, hypot, copysign, fmax, fmin and nextafter,
+clamp between Tensors (ClampBetween, minigan/ops/elementwise.py), and the composed forms (logaddexp,
+logaddexp2, ldexp, float_power, nan_to_num, the one-sided clamps, addcmul, addcdiv, rad2deg), first
+and second order. Inputs are kept off the kinks: fmod's quotient away from integers (where trunc
+jumps), hypot and copysign away from 0, fmax, fmin and the clamps without ties.
 ``ELEMENTWISE_CASES`` joins the op cases (cases.py)."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..ops import elementwise_limits as limits, elementwise_more as more, float_bits
-from .opcase import OpCase, apart, off_zero, positive
+from ..ops.elementwise import clamp
+from .opcase import OpCase, apart, bounds_apart, off_zero, positive
 
 
 def _quotient_off_integers(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
@@ -40,6 +42,10 @@ ELEMENTWISE_CASES: list[OpCase] = [
     OpCase("nan_to_num", lambda x: limits.nan_to_num(x * 2.0), [((3, 4),)]),
     OpCase("clamp_min_tensor", limits.clamp_min, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),
     OpCase("clamp_max_tensor", limits.clamp_max, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),
+    OpCase("clamp_tensors", clamp, [((3, 4), (3, 4), (3, 4)), ((3, 4), (4,), (3, 1))], prepare=bounds_apart),
+    # low above high: the result is high, its gradient high's
+    OpCase("clamp_tensors_crossed", lambda x, low, high: clamp(x, high, low), [((3, 4), (3, 4), (4,))],
+           prepare=bounds_apart),
     OpCase("addcmul", lambda x, t1, t2: limits.addcmul(x, t1, t2, value=0.5), [((3, 4), (3, 4), (4,))]),
     OpCase("addcdiv", lambda x, t1, t2: limits.addcdiv(x, t1, t2, value=-2.0), [((3, 4), (3, 1), (3, 4))],
            prepare=_divisor_off_zero),

@@ -47,6 +47,17 @@ def apart(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray
     return [b + gap, b]
 
 
+def bounds_apart(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """x, low and high for a clamp between Tensors: high at least 0.4 above low, and each x below
+    low, inside or above high, at least 0.1 from both (no ties). x must have the broadcast shape."""
+    x, low, high = arrays
+    high = low + 0.4 + np.abs(high)
+    below, above = np.broadcast_to(low, x.shape) - 0.1, np.broadcast_to(high, x.shape) + 0.1
+    inside = below + 0.1 + (above - below - 0.2) * rng.uniform(0.25, 0.75, x.shape)
+    place = rng.integers(0, 3, x.shape)
+    return [np.where(place == 0, below - np.abs(x), np.where(place == 1, inside, above + np.abs(x))), low, high]
+
+
 def clamp_safe(arrays: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
     """Keep away from the clamp bounds -0.5 and 0.5."""
     (a,) = arrays

@@ -40,7 +40,7 @@ from .shape import (
 from .views import view
 from .parts import Part, Split, parts, unbind
 from .elementwise import (
-    Abs, AsType, Clamp, Exp, Expm1, Log, Log1p, Maximum, Minimum, Reciprocal, Rsqrt, Sqrt, ToDevice, Where, abs, astype,
+    Abs, AsType, Clamp, ClampBetween, Exp, Expm1, Log, Log1p, Maximum, Minimum, Reciprocal, Rsqrt, Sqrt, ToDevice, Where, abs, astype,
     cast, clamp, clip, clone, exp, expm1, log, log1p, maximum, minimum, reciprocal, rsqrt, sqrt, to_device, where,
 )
 from .trig import (

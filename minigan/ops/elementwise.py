@@ -174,6 +174,32 @@ class Minimum(Function):
         return _tie_split_backward(ctx, grad, lambda x, y: x < y)
 
 
+class ClampBetween(Function):
+    """f = min(max(a, low), high), the bounds Tensors;  df/da = 1 where low <= a <= high, df/dlow = 1
+    where a < low <= high, df/dhigh = 1 where high < a and low <= high, and wherever low > high (f is
+    high there); at a tie of a with a bound, when low < high, the two get 1/2 each. A comparison with a
+    NaN is false: a NaN a keeps its gradient, and a NaN bound passes it to a unless a is beyond the
+    other bound. These are PyTorch's weights."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, low: Any, high: Any) -> Any:
+        xp = _xp(a)
+        return xp.minimum(xp.maximum(a, low), high)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, low, high = (t.array for t in ctx.inputs)
+        xp, dtype = _xp(grad.array), grad.array.dtype
+        ordered, strictly = low <= high, low < high
+        half_at_low = xp.astype(strictly & (a == low), dtype) * 0.5
+        half_at_high = xp.astype(strictly & (a == high), dtype) * 0.5
+        weights = (xp.astype(~((a < low) | (a > high)), dtype) - half_at_low - half_at_high,
+                   xp.astype(ordered & (a < low), dtype) + half_at_low,
+                   xp.astype(low > high, dtype) + xp.astype(ordered & (a > high), dtype) + half_at_high)
+        return tuple(unbroadcast(grad * _constant(weight), t.shape) if needed else None
+                     for t, weight, needed in zip(ctx.inputs, weights, ctx.needs_input_grad))
+
+
 def _tie_split_backward(ctx: Context, grad: Tensor, wins: Any) -> tuple[Tensor | None, ...]:
     """Each side's weight is 1 less [the other side wins] less [a tie]/2, so a comparison with a NaN,
     neither a win nor a tie, gives both sides the whole gradient, as PyTorch's."""
@@ -255,11 +281,12 @@ def abs(a: Tensor) -> Tensor:  # noqa: A001 - mirrors torch.abs
 def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
     if min is None and max is None:
         raise ValueError("clamp: give at least one of min and max")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _clamp_by_tensors(a, min, max)
     for bound in (min, max):
         if bound is not None and not isinstance(bound, numbers.Real) and not (
                 isinstance(bound, np.ndarray) and bound.ndim == 0):
-            raise TypeError(f"clamp: min and max must be numbers in minigan, got {type(bound).__name__}; for "
-                            "tensor bounds use minigan.maximum(x, low) and minigan.minimum(x, high)")
+            raise TypeError(f"clamp: min and max must be numbers or Tensors, got {type(bound).__name__}")
     if isinstance(a, Tensor) and a.dtype.kind != "f":  # PyTorch's promotion, not NumPy's float64
         if any(isinstance(bound, (float, np.floating)) for bound in (min, max)):
             a = _floating(a)  # a float bound makes an integer or bool tensor float32
@@ -269,6 +296,27 @@ def clamp(a: Tensor, min: float | None = None, max: float | None = None) -> Tens
 
 
 clip = clamp
+
+
+def _clamp_by_tensors(a: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
+    """clamp with Tensor bounds, as PyTorch's: one bound is maximum or minimum (ties split), two are
+    ClampBetween, all three promoted to one dtype and broadcast together."""
+    if any(bound is not None and not isinstance(bound, Tensor) for bound in (low, high)):
+        got = ", ".join(type(value).__name__ for value in (a, low, high))
+        raise TypeError(f"clamp() received an invalid combination of arguments - got ({got}): min and max must be "
+                        "both Tensors or both numbers")
+    bounds = [bound for bound in (low, high) if bound is not None]
+    for first, second in ((a, bounds[0]), (a, bounds[-1]), (bounds[0], bounds[-1])):
+        if first.shape != second.shape:
+            _check_broadcast("clamp", first, second)
+    if high is None:
+        return maximum(a, low)
+    if low is None:
+        return minimum(a, high)
+    a, low = _pair(a, low)
+    a, high = _pair(a, high)
+    low, a = _pair(low, a)
+    return ClampBetween.apply(a, low, high)
 
 
 @takes_out
