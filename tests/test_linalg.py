@@ -252,3 +252,20 @@ def test_a_norm_of_the_zero_vector_has_gradient_zero_as_pytorch():
     z = minigan.tensor([0.0, 3.0], dtype=minigan.float64, requires_grad=True)
     LA.vector_norm(z, 3).backward()
     assert z.grad.tolist() == pytest.approx([0.0, 1.0], abs=1e-15)
+
+
+def test_a_nan_makes_a_norm_nan_as_pytorch():
+    # [nan, 2] has no p-norm: NaN for every p > 0, with NaN gradients for 1 < p < inf (the 2-, 3-
+    # and 1.5-norms read it as the zero vector: 0)
+    for order in (2, 3, 1.5, 1, math.inf):
+        x = minigan.tensor([[math.nan, 2.0], [3.0, 4.0]], dtype=minigan.float64, requires_grad=True)
+        norms = LA.vector_norm(x, order, dim=1)
+        assert math.isnan(norms[0].item()) and norms[1].item() == pytest.approx((3**order + 4**order) ** (1 / order)
+                                                                                  if order != math.inf else 4.0)
+        norms.sum().backward()
+        if order in (1, math.inf):  # sign(x) and the largest |x|'s indicator, 0 at the NaN: PyTorch's
+            assert x.grad.tolist()[0] == ([0.0, 1.0] if order == 1 else [0.0, 0.0])
+        else:
+            assert np.isnan(x.grad.numpy()[0]).all(), order
+    assert math.isnan(minigan.norm(minigan.tensor([math.nan, 1.0])).item())
+    assert LA.vector_norm(minigan.tensor([math.nan, 1.0]), 0).item() == 2.0  # a NaN is not zero

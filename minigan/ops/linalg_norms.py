@@ -27,11 +27,12 @@ def _float_input(name: str, x: Any, dtype: Any) -> Tensor:
 
 def positive_root(s: Tensor, p: float) -> Tensor:
     """s^(1/p) for s >= 0, with gradient 0 (not NaN) where s = 0: sqrt's slope is infinite there, so
-    the plain chain rule would give 0 * inf; 0 is PyTorch's subgradient of a norm at the zero vector."""
-    inside = s > 0
-    safe = where(inside, s, 1.0)
+    the plain chain rule would give 0 * inf; 0 is PyTorch's subgradient of a norm at the zero vector.
+    A NaN s (a NaN among the elements) gives NaN, as PyTorch's norms do."""
+    zero = s == 0
+    safe = where(zero, 1.0, s)
     root = safe.sqrt() if p == 2 else safe ** (1.0 / p)
-    return where(inside, root, 0.0)
+    return where(zero, 0.0, root)
 
 
 @takes_out
