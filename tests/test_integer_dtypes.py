@@ -52,6 +52,19 @@ def test_power_zero_has_gradient_zero_even_at_zero():
     np.testing.assert_array_equal(curvature.numpy(), [0.0, 0.0, 0.0])
 
 
+def test_a_tensor_power_has_pytorchs_zeros_where_the_formulas_read_nan():
+    # d(a ** b)/da = b a^(b - 1) is 0 where b = 0, even at a = 0 (0 * 0^-1) or a NaN; d/db = a^b log a
+    # is 0 where a = 0 and b >= 0 (1 * log 0, 0 * log 0); elsewhere the formulas
+    a = torch.tensor([0.0, float("nan"), 0.0, 2.0], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([0.0, 0.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    (a ** b).sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [0.0, 0.0, 0.0, 12.0])
+    np.testing.assert_array_equal(b.grad.numpy(), [0.0, np.nan, 0.0, 8.0 * np.log(2.0)])
+    root = torch.tensor([0.5], dtype=torch.float64, requires_grad=True)
+    (torch.tensor([0.0], dtype=torch.float64) ** root).sum().backward()
+    assert root.grad.tolist() == [0.0]
+
+
 @pytest.mark.parametrize("a, b, dtype, values", [
     (1.0, 0.0, torch.float32, [1.0, 0.0]),
     (1, 0, torch.int64, [1, 0]),

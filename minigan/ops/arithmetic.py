@@ -13,7 +13,7 @@ from ..backends import numpy_dtype_of
 from .operands import (
     ShapeError, _cast_constant, _check_broadcast, _constant, _pair, _xp, is_bool as _is_bool, wrapped_integer,
 )
-from .elementwise import log
+from .elementwise import log, where
 from .shape import transpose
 
 
@@ -124,7 +124,8 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """f = a ** b;  df/da = b * a ** (b - 1), df/db = f * log(a) (needs a > 0)."""
+    """f = a ** b;  df/da = b * a ** (b - 1), 0 where b = 0 (f is 1 there); df/db = f * log(a), 0 where
+    a = 0 and b >= 0 (f is constant there). The two zeros are PyTorch's, where the formulas give NaN."""
 
     saves_output = True
 
@@ -137,8 +138,13 @@ class Pow(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a, b = ctx.inputs
-        grad_a = unbroadcast(grad * b * pow(a, b - 1.0), a.shape) if ctx.needs_input_grad[0] else None
-        grad_b = unbroadcast(grad * ctx.output * log(a), b.shape) if ctx.needs_input_grad[1] else None
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            constant = b.array == 0  # where 0 ** -1 would divide by zero, for a gradient masked anyway
+            grad_a = unbroadcast(where(constant, 0.0, grad * b * pow(where(constant, 1.0, a), b - 1.0)), a.shape)
+        if ctx.needs_input_grad[1]:
+            flat = (a.array == 0) & (b.array >= 0)
+            grad_b = unbroadcast(where(flat, 0.0, grad * ctx.output * log(where(flat, 1.0, a))), b.shape)
         return grad_a, grad_b
 
 
