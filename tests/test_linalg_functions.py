@@ -569,6 +569,14 @@ def test_nextafter_gradient_is_one_for_input_and_zero_for_other():
     np.testing.assert_array_equal(y.grad.numpy(), np.zeros(4))
 
 
+def test_nextafter_gradient_is_zero_where_input_equals_other():
+    # there the result is other itself (a NaN is equal to nothing, so its slot keeps the gradient)
+    x = minigan.tensor([1.0, 1.0, -0.0, math.nan, math.inf], dtype=minigan.float64, requires_grad=True)
+    y = minigan.tensor([2.0, 1.0, 0.0, 1.0, math.inf], dtype=minigan.float64, requires_grad=True)
+    minigan.nextafter(x, y).backward(f64([1.0, 2.0, 3.0, 4.0, 5.0]))
+    assert x.grad.tolist() == [1.0, 0.0, 0.0, 4.0, 0.0] and y.grad.tolist() == [0.0] * 5
+
+
 # ============================================================== isposinf, isneginf, isreal, float_power_
 def test_the_infinity_and_real_tests():
     x = f32([-math.inf, math.inf, 1.0, math.nan, -0.0])

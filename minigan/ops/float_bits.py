@@ -42,7 +42,8 @@ def frexp(input: Tensor) -> FrexpResult:  # noqa: A002
 
 
 class Nextafter(Function):
-    """f = the next float after a towards b (a itself when a == b);  df/da = 1, df/db = 0, as PyTorch's."""
+    """f = the next float after a towards b (b itself when a == b);  df/da = [a != b] (0 where f is b,
+    1 elsewhere, a NaN included), df/db = 0, as PyTorch's."""
 
     saved_inputs = ()
 
@@ -51,12 +52,14 @@ class Nextafter(Function):
         if a.shape != b.shape:
             _check_broadcast("nextafter", a, b)
         ctx.shapes = (a.shape, b.shape)
+        ctx.moves = a != b
         return _xp(a).nextafter(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         shape_a, shape_b = ctx.shapes
-        grad_a = unbroadcast(grad, shape_a) if ctx.needs_input_grad[0] else None
+        moves = _constant(_xp(grad.array).astype(ctx.moves, grad.array.dtype))
+        grad_a = unbroadcast(grad * moves, shape_a) if ctx.needs_input_grad[0] else None
         grad_b = unbroadcast(grad * 0.0, shape_b) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
