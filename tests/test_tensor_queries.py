@@ -444,7 +444,11 @@ def test_angle_of_a_real_tensor_is_pi_where_negative():
     _same(minigan.angle(x), [0.0, math.pi, 0.0, 0.0, math.nan, math.pi, 0.0], np.float64)
     _same(_t([1, -2], dtype=np.int8).angle(), [0.0, math.pi], np.float32)  # integers give float32
     _same(minigan.angle(_t([-1.0], dtype=np.float16)), [math.pi], np.float16)
-    assert not minigan.angle(_t([-1.0], requires_grad=True)).requires_grad
+    leaf = _t([-1.0, 2.0, math.nan, math.inf], dtype=np.float64, requires_grad=True)
+    angles = minigan.angle(leaf)
+    _same(angles, [math.pi, 0.0, math.nan, 0.0], np.float64)
+    angles.backward(_t([1.0, 1.0, 1.0, 1.0], dtype=np.float64))
+    assert angles.requires_grad and leaf.grad.tolist() == [0.0] * 4  # PyTorch's zero gradient
 
 
 def test_nonzero_static_pads_or_cuts_to_size_rows():

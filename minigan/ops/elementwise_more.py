@@ -296,12 +296,15 @@ def sgn(input: Tensor) -> Tensor:  # noqa: A002
 
 def angle(input: Tensor) -> Tensor:  # noqa: A002
     """The complex argument of each element, for real tensors: pi where it is negative (-inf too), 0
-    elsewhere, NaN at NaN; float32 for integer and bool tensors. No gradient (PyTorch's is zero)."""
+    elsewhere, NaN at NaN; float32 for integer and bool tensors. Its gradient is 0, as PyTorch's."""
     tensors_only("angle", input=input)
-    x = _floating(input).array
+    floating = _floating(input)
+    x = floating.array
     xp = _xp(x)
     zero_or_nan = xp.where(xp.isnan(x), x, xp.zeros_like(x))
-    return _constant(xp.where(x < 0, xp.asarray(math.pi, dtype=x.dtype), zero_or_nan))
+    angles = _constant(xp.where(x < 0, xp.asarray(math.pi, dtype=x.dtype), zero_or_nan))
+    # sign(x) * 0 is 0 everywhere (at NaN and inf too) and carries the zero gradient to x
+    return angles + sign(floating) * 0.0 if floating.requires_grad else angles
 
 
 def positive(input: Tensor) -> Tensor:  # noqa: A002
