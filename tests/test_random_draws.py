@@ -1,6 +1,8 @@
 """randperm, bernoulli, multinomial and normal: exact properties (a permutation, distinct draws, classes of
 probability 0 never drawn), the frequencies checked statistically with a fixed seed, PyTorch's
 messages for bad input, and the same draws from the same seed."""
+import math
+
 import numpy as np
 import pytest
 
@@ -111,6 +113,16 @@ def test_normal_is_mean_plus_std_times_the_standard_draw_of_the_same_seed():
     assert minigan.normal(0.0, 1.0, (3,), dtype=minigan.float64).dtype == np.float64
     many = minigan.normal(2.0, 3.0, size=(200_000,), generator=_generator(1)).numpy().astype(np.float64)
     assert abs(many.mean() - 2.0) < 0.03 and abs(many.std() - 3.0) < 0.03  # 5 standard errors: 0.034, 0.024
+
+
+def test_normal_of_tensors_that_require_grad_has_pytorchs_zero_gradient():
+    mean = minigan.zeros(2, 3, dtype=minigan.float64, requires_grad=True)
+    std = minigan.tensor([1.0, math.inf, 2.0], dtype=minigan.float64, requires_grad=True)
+    values = minigan.normal(mean, std, generator=_generator(3))
+    z = np.random.default_rng(3).standard_normal((2, 3))
+    np.testing.assert_array_equal(values.detach().numpy(), 0.0 + np.array([1.0, np.inf, 2.0]) * z)  # the same draw
+    values.sum().backward()
+    assert values.requires_grad and mean.grad.tolist() == [[0.0] * 3] * 2 and std.grad.tolist() == [0.0] * 3
 
 
 @pytest.mark.parametrize("call, error, message", [

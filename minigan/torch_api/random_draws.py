@@ -109,7 +109,8 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     """Normal samples: with a Tensor ``mean`` or ``std``, one per element of the two broadcast
     together, in the tensor's dtype and on its device; with two numbers, ``size`` of them
     (``normal(0.0, 0.02, size=(64, 100))``). Each is ``mean + std * z`` for a standard normal z.
-    No gradient flows through the draw (PyTorch's gradient in ``mean`` and ``std`` is zero)."""
+    The gradient in ``mean`` and ``std`` is zero, as PyTorch's: the draw is not reparametrized
+    (``minigan.distributions.Normal(mean, std).rsample()`` is)."""
     like = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
     if like is None:
         if size is None:
@@ -139,7 +140,11 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         raise RuntimeError("normal expects all elements of std >= 0.0" if isinstance(std, Tensor)
                            else f"normal expects std >= 0.0, but found std {std:g}")
     z = _random_floats("standard_normal", tuple(shape), like.dtype, generator, "normal")
-    return _placed((mean_values + std_values * z).astype(like.dtype, copy=False), like)
+    samples = _placed((mean_values + std_values * z).astype(like.dtype, copy=False), like)
+    for parameter in (mean, std):
+        if isinstance(parameter, Tensor) and parameter.requires_grad:
+            samples = samples + parameter.sign() * 0.0  # 0 everywhere (NaN and inf too): the zero gradient
+    return samples
 
 
 def poisson(input: Tensor, generator: Any = None) -> Tensor:  # noqa: A002
