@@ -89,3 +89,47 @@ def test_bad_options_get_one_line(call, error, message):
 
 def test_every_label_ignored_sums_to_zero():
     assert F.cross_entropy(minigan.tensor(LOGITS), np.full(5, -100), reduction="sum").item() == 0.0
+
+
+# ------------------------------------------------------------------ other shapes and probability targets
+# LOGITS' five rows as a (1, 4, 5) batch of five positions (the class dim second), and as (4,) alone
+SPATIAL = LOGITS.T[None]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_logits_with_positions_are_rows_with_the_class_dim_second(reduction):
+    labels = np.where(LABELS == -100, 2, LABELS)
+    loss = F.cross_entropy(minigan.tensor(SPATIAL), minigan.tensor(labels[None]), minigan.tensor(WEIGHT),
+                           reduction=reduction, label_smoothing=0.1)
+    written = expected(WEIGHT, -100, reduction, 0.1, labels)
+    assert loss.shape == ((1, 5) if reduction == "none" else ())
+    np.testing.assert_allclose(loss.numpy(), written[None] if reduction == "none" else written, rtol=1e-12)
+    logp = minigan.tensor(log_softmax(LOGITS).T[None])
+    np.testing.assert_allclose(F.nll_loss(logp, labels[None], reduction=reduction).numpy(),
+                               (expected(None, -100, reduction, 0.0, labels)[None] if reduction == "none"
+                                else expected(None, -100, reduction, 0.0, labels)), rtol=1e-12)
+    alone = F.cross_entropy(minigan.tensor(LOGITS[0]), minigan.tensor(3), reduction=reduction)
+    assert alone.shape == () and alone.item() == pytest.approx(-log_softmax(LOGITS)[0, 3], rel=1e-12)
+
+
+def test_a_target_of_the_logits_shape_holds_class_probabilities():
+    probs = np.abs(LOGITS[::-1]) / np.abs(LOGITS[::-1]).sum(axis=1, keepdims=True)
+    smoothed = probs * 0.8 + 0.2 / 4
+    rows = -(log_softmax(LOGITS) * smoothed * WEIGHT).sum(axis=1)  # -sum_c w_c y_c log p_c
+    x, y = minigan.tensor(LOGITS, requires_grad=True), minigan.tensor(probs, requires_grad=True)
+    loss = F.cross_entropy(x, y, minigan.tensor(WEIGHT), label_smoothing=0.2)
+    assert loss.item() == pytest.approx(rows.mean(), rel=1e-12)  # the mean over rows, not over weights
+    loss.backward()
+    p = np.exp(log_softmax(LOGITS))  # d/dx_c = (sum_k w_k y_k) p_c - w_c y_c, over 5 rows
+    np.testing.assert_allclose(x.grad.numpy(), ((smoothed * WEIGHT).sum(axis=1, keepdims=True) * p
+                                                - smoothed * WEIGHT) / 5, rtol=1e-10)
+    np.testing.assert_allclose(y.grad.numpy(), -0.8 * log_softmax(LOGITS) * WEIGHT / 5, rtol=1e-10)
+    spatial = F.cross_entropy(minigan.tensor(SPATIAL), minigan.tensor(probs.T[None]), reduction="none")
+    np.testing.assert_allclose(spatial.numpy(), -(log_softmax(LOGITS) * probs).sum(axis=1)[None], rtol=1e-12)
+    with pytest.raises(TypeError, match="expected floating point type for target with class probabilities, got Long"):
+        F.cross_entropy(minigan.tensor(LOGITS), minigan.tensor(np.ones((5, 4), np.int64)))
+    with pytest.raises(ValueError, match="ignore_index is not supported for floating point target"):
+        F.cross_entropy(minigan.tensor(LOGITS), y, ignore_index=0)
+    with pytest.raises(ValueError, match=r"labels must have shape \(1, 5\) to match logits of shape \(1, 4, 5\), "
+                                         r"got \(5,\)"):
+        F.cross_entropy(minigan.tensor(SPATIAL), LABELS)

@@ -12,6 +12,7 @@ import numpy as np
 from .. import ops
 from ..backends import backend_of, to_numpy
 from ..autograd import Tensor, is_grad_enabled
+from ..autograd.legacy import scalar_type_name
 from ..autograd.function import Context, Function
 from .loss_base import Loss, check_input, legacy_reduction, pick_reduction, reduce_loss, target_like
 
@@ -260,11 +261,47 @@ def _class_weights(name: str, weight: Any, log_probs: Tensor) -> np.ndarray | No
     return array.astype(log_probs.dtype)
 
 
-def _check_classes(name: str, what: str, x: Any) -> Tensor:
+def _as_rows(name: str, what: str, x: Any, target: Any,
+             probabilities: bool = True) -> tuple[Tensor, Any, tuple[int, ...] | None]:
+    """``x`` as rows (M, C) with its target in rows, and the shape a reduction="none" result takes
+    (None when ``x`` is already (N, C)). As PyTorch's, ``x`` is (C,) unbatched, (N, C) or (N, C, d1,
+    ..., dK), the class dim second; the labels are (), (N,) or (N, d1, ..., dK), and with
+    ``probabilities`` a Tensor target of ``x``'s own shape holds class probabilities (moved into
+    rows as ``x`` is)."""
     x = check_input(name, what, x)
-    if x.ndim != 2:
-        raise ValueError(f"{name}: expected {what} of shape (N, C), got {x.shape}")
-    return x
+    if x.ndim == 0:
+        raise ValueError(f"{name}: expected {what} of shape (C,), (N, C) or (N, C, d1, ...), got ()")
+    if x.ndim == 2:
+        return x, target, None
+    if x.ndim == 1:
+        order, shape = (0,), ()
+    else:
+        order, shape = (0, *range(2, x.ndim), 1), (x.shape[0], *x.shape[2:])
+    classes = x.shape[0] if x.ndim == 1 else x.shape[1]
+    rows = x.permute(*order).reshape(-1, classes)
+    if probabilities and isinstance(target, Tensor) and target.shape == x.shape:
+        return rows, target.permute(*order).reshape(-1, classes), shape
+    labels = target.array if isinstance(target, Tensor) else target
+    labels = np.asarray(labels.get() if hasattr(labels, "get") else labels)
+    if labels.shape != shape:
+        raise ValueError(f"{name}: labels must have shape {shape} to match {what} of shape {x.shape}, got {labels.shape}")
+    return rows, labels.reshape(-1), shape
+
+
+def _restored(loss: Tensor, shape: tuple[int, ...] | None, reduction: str) -> Tensor:
+    """A reduction="none" loss of rows back in the labels' shape (_as_rows)."""
+    return loss if shape is None or reduction != "none" else loss.reshape(shape)
+
+
+def _probability_targets(name: str, target: Any, logits: Tensor) -> bool:
+    """Whether ``target`` holds class probabilities, one row per row of ``logits``: a Tensor of its
+    shape, as PyTorch decides, which must then be floating point."""
+    if not isinstance(target, Tensor) or target.shape != logits.shape:
+        return False
+    if target.dtype.kind != "f":
+        raise TypeError(f"{name}: expected floating point type for target with class probabilities, got "
+                        f"{scalar_type_name(target.dtype)}")
+    return True
 
 
 def _weighted_nll(name: str, log_probs: Tensor, labels: Any, class_weights: np.ndarray | None, ignore_index: int,
@@ -294,11 +331,13 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: Any =
              ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:
     """-w[t_i] log_probs[i, t_i] for log-probabilities (N, C) and integer labels t (N,), as
     PyTorch's: ``weight`` w (one per class, default 1) weighs each row, and "mean" divides by the
-    rows' total weight; a row whose label is ``ignore_index`` counts for nothing."""
+    rows' total weight; a row whose label is ``ignore_index`` counts for nothing. Log-probabilities
+    (C,) or (N, C, d1, ..., dK) take labels () or (N, d1, ..., dK), as PyTorch's."""
     name = "nll_loss"
     reduction = pick_reduction(name, size_average, reduce, reduction)
-    log_probs = _check_classes(name, "log-probabilities", input)
-    return _weighted_nll(name, log_probs, target, _class_weights(name, weight, log_probs), ignore_index, reduction)[0]
+    log_probs, target, shape = _as_rows(name, "log-probabilities", input, target, probabilities=False)
+    loss = _weighted_nll(name, log_probs, target, _class_weights(name, weight, log_probs), ignore_index, reduction)[0]
+    return _restored(loss, shape, reduction)
 
 
 def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
@@ -306,24 +345,35 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
                   label_smoothing: float = 0.0) -> Tensor:
     """nll_loss of log softmax(logits) for logits (N, C) and integer class labels (N,), with
     ``weight`` and ``ignore_index`` as there. ``label_smoothing`` e mixes in the uniform target, as
-    PyTorch: (1 - e) nll + (e / C) sum_c -w_c log p[i, c], reduced like the nll term."""
+    PyTorch: (1 - e) nll + (e / C) sum_c -w_c log p[i, c], reduced like the nll term. As PyTorch's,
+    logits may be (C,) unbatched or (N, C, d1, ..., dK), the labels () or (N, d1, ..., dK); and a
+    float target of the logits' shape holds class probabilities y: -sum_c w_c y_c log p_c per row
+    (smoothed to (1 - e) y + e / C), "mean" over the rows, whatever their weights."""
     name = "cross_entropy"
     reduction = pick_reduction(name, size_average, reduce, reduction)
-    logits = _check_classes(name, "logits", input)
+    logits, target, shape = _as_rows(name, "logits", input, target)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     class_weights = _class_weights(name, weight, logits)
     log_probs = ops.log_softmax(logits, axis=1)
+    weights = None if class_weights is None else Tensor._make(backend_of(log_probs.array).asarray(class_weights),
+                                                              False, None)
+    if _probability_targets(name, target, logits):
+        if ignore_index >= 0:
+            raise ValueError(f"{name}: ignore_index is not supported for floating point target")
+        if label_smoothing:
+            target = target * (1.0 - label_smoothing) + label_smoothing / logits.shape[1]
+        picked = log_probs * target if weights is None else log_probs * target * weights
+        return _restored(reduce_loss(-picked.sum(axis=1), reduction), shape, reduction)
     nll, kept, total = _weighted_nll(name, log_probs, target, class_weights, ignore_index, reduction)
     if not label_smoothing:
-        return nll
-    spread = log_probs if class_weights is None else log_probs * Tensor._make(
-        backend_of(log_probs.array).asarray(class_weights), False, None)
+        return _restored(nll, shape, reduction)
+    spread = log_probs if weights is None else log_probs * weights
     smooth = -spread.sum(axis=1)
     if kept is not None:  # ignored rows count for nothing
         smooth = smooth * kept
     smooth = smooth.sum() / total if reduction == "mean" else reduce_loss(smooth, reduction)
-    return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / logits.shape[1])
+    return _restored(nll * (1.0 - label_smoothing) + smooth * (label_smoothing / logits.shape[1]), shape, reduction)
 
 
 # ====================================================================== Module forms
