@@ -233,6 +233,17 @@ def test_smooth_l1_and_huber_losses_as_written_out():
         F.huber_loss(leaf, target, delta=0.0)
 
 
+def test_smooth_l1_and_huber_gradients_stay_finite_at_an_infinite_difference():
+    # outside the quadratic part the gradient is sign(d) (delta sign(d)), an infinite d included;
+    # a NaN d gives NaN, as PyTorch's
+    leaf = minigan.tensor([np.inf, -np.inf, 0.3, np.nan], dtype=minigan.float64, requires_grad=True)
+    F.huber_loss(leaf, minigan.zeros(4, dtype=minigan.float64), delta=0.5, reduction="sum").backward()
+    np.testing.assert_array_equal(leaf.grad.numpy(), [0.5, -0.5, 0.3, np.nan])
+    leaf.grad = None
+    F.smooth_l1_loss(leaf, minigan.zeros(4, dtype=minigan.float64), beta=2.0, reduction="sum").backward()
+    np.testing.assert_array_equal(leaf.grad.numpy(), [1.0, -1.0, 0.15, np.nan])
+
+
 def test_log1p_and_expm1_keep_small_values_exact():
     small = minigan.tensor([1e-10, -1e-9, 0.25], dtype=minigan.float32)
     assert (small + 1.0).log().tolist()[0] == 0.0  # the naive form loses 1e-10 in float32

@@ -58,7 +58,9 @@ def _piecewise(name: str, input: Tensor, target: Any, reduction: str, width: flo
     a = check_input(name, "input", input)
     d = a - target_like(name, target, a)
     size = d.abs()
-    return ops.where(size < width, d * d * inner_factor, (size - 0.5 * width) * outer_factor)
+    inside = ~(size >= width)  # a NaN d too, whose gradient is then NaN, as PyTorch's
+    small = ops.where(inside, d, 0.0)  # the square of an infinite d, unused, would give its gradient 0 * inf
+    return ops.where(inside, small * small * inner_factor, (size - 0.5 * width) * outer_factor)
 
 
 def smooth_l1_loss(input: Tensor, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
