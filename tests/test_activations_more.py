@@ -137,6 +137,18 @@ def test_signed_zeros_and_nan_pass_as_in_pytorch():
         assert np.isnan(f(x).numpy()[3]), f
 
 
+def test_the_gradient_at_a_nan_and_past_the_last_kink_is_pytorchs():
+    # PyTorch's backwards test "x <= 0" (elu family) or "x <= 3" (hardswish), false at a NaN, so a NaN
+    # takes the outer slope: 1 (selu: its scale), and hardswish's is 1 at +inf too
+    cases = ((F.elu, 1.0), (lambda t: F.celu(t, 2.0), 1.0), (F.selu, 1.0507009873554805), (F.hardswish, 1.0),
+             (F.softshrink, 1.0))
+    for f, slope in cases:
+        x = minigan.tensor([float("nan"), float("inf"), 5.0], dtype=minigan.float64, requires_grad=True)
+        y = f(x)
+        y.backward(minigan.ones_like(y))
+        assert np.isnan(y.detach().numpy()[0]) and x.grad.tolist() == pytest.approx([slope] * 3, rel=1e-15), f
+
+
 def test_erfinv_inverts_erf_to_the_last_digits_and_its_edges():
     y = np.concatenate([np.linspace(-0.999, 0.999, 2001), 1 - np.logspace(-16, -1, 60), np.logspace(-300, -1, 60)])
     x = minigan.erfinv(minigan.tensor(y)).numpy()

@@ -8,7 +8,8 @@ Each is written once, here, from ops that have gradients (so second derivatives 
 gradient follows from them. Where PyTorch's gradient at a kink is a convention, the ``where``
 masks below choose PyTorch's: hardtanh, relu6 and hardsigmoid have gradient 0 at their corners;
 hardshrink, softshrink and threshold 0 at +-lambda and at the threshold; elu, celu, selu and prelu
-take the negative branch at 0; hardswish has 0 at -3 and 1 at 3. A NaN passes through, as in PyTorch.
+take the negative branch at 0; hardswish has 0 at -3 and 1 at 3. A NaN passes through, as in PyTorch,
+with PyTorch's gradient there (1 for elu, celu, selu, hardswish and softshrink).
 """
 from __future__ import annotations
 
@@ -40,8 +41,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002 - Py
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
     """x where x > 0, else alpha (exp(x) - 1)."""
     # expm1 of x only where x <= 0 (0 elsewhere): the branch where() drops never overflows, so its zero
-    # gradient stays 0, not NaN; at x = 0 the gradient is alpha, as PyTorch's
-    positive = input > 0
+    # gradient stays 0, not NaN; at x = 0 the gradient is alpha, and at a NaN 1, as PyTorch's
+    positive = ~(input <= 0)
     return where(positive, input, expm1(where(positive, 0.0, input)) * alpha)
 
 
@@ -92,8 +93,10 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x hardsigmoid(x); its gradient is 0 at -3 and 1 at 3, as PyTorch's."""
-    return input * hardsigmoid(input)
+    """x hardsigmoid(x); its gradient is 0 at -3 and 1 at 3, and 1 above 3 (+inf and NaN too), as PyTorch's."""
+    above = ~(input <= 3.0)  # x itself there (hardsigmoid is exactly 1), a NaN included
+    below = where(above, 0.0, input)  # so that the dropped product never meets an infinite x
+    return where(above, input, below * hardsigmoid(below))
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
@@ -149,7 +152,8 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """x - lambd where x > lambd, x + lambd where x < -lambd, else 0 (-0.0 for negative x, as PyTorch)."""
     if lambd < 0:
         raise RuntimeError(f"softshrink: lambda must be >= 0, but found {lambd}")
-    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, input * 0.0))
+    zero = where(abs(input) <= lambd, input, 0.0) * 0.0  # -0.0 for a negative x; no inf * 0 outside
+    return where(~(input <= lambd), input - lambd, where(input < -lambd, input + lambd, zero))  # NaN: slope 1
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
