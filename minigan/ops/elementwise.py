@@ -157,7 +157,7 @@ class Maximum(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return _tie_split_backward(ctx, grad, lambda x, y: x > y)
+        return tie_split_backward(ctx, grad, lambda x, y: x < y)
 
 
 class Minimum(Function):
@@ -171,7 +171,7 @@ class Minimum(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return _tie_split_backward(ctx, grad, lambda x, y: x < y)
+        return tie_split_backward(ctx, grad, lambda x, y: x > y)
 
 
 class ClampBetween(Function):
@@ -200,17 +200,18 @@ class ClampBetween(Function):
                      for t, weight, needed in zip(ctx.inputs, weights, ctx.needs_input_grad))
 
 
-def _tie_split_backward(ctx: Context, grad: Tensor, wins: Any) -> tuple[Tensor | None, ...]:
-    """Each side's weight is 1 less [the other side wins] less [a tie]/2, so a comparison with a NaN,
-    neither a win nor a tie, gives both sides the whole gradient, as PyTorch's."""
+def tie_split_backward(ctx: Context, grad: Tensor, loses: Any) -> tuple[Tensor | None, ...]:
+    """The backward of a pick of a or b (maximum, minimum, fmax, fmin): each side's weight is 1 less
+    [it loses to the other] (``loses(x, y)``) less [a tie]/2, so a comparison that is neither a loss nor
+    a tie (one with a NaN, for maximum and minimum) gives both sides the whole gradient, as PyTorch's."""
     a, b = ctx.inputs
     xp, dtype = _xp(grad.array), grad.array.dtype
     half_tie = xp.astype(a.array == b.array, dtype) * 0.5
     grad_a = grad_b = None
     if ctx.needs_input_grad[0]:
-        grad_a = unbroadcast(grad * _constant(1.0 - xp.astype(wins(b.array, a.array), dtype) - half_tie), a.shape)
+        grad_a = unbroadcast(grad * _constant(1.0 - xp.astype(loses(a.array, b.array), dtype) - half_tie), a.shape)
     if ctx.needs_input_grad[1]:
-        grad_b = unbroadcast(grad * _constant(1.0 - xp.astype(wins(a.array, b.array), dtype) - half_tie), b.shape)
+        grad_b = unbroadcast(grad * _constant(1.0 - xp.astype(loses(b.array, a.array), dtype) - half_tie), b.shape)
     return grad_a, grad_b
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import DEFAULT_DTYPE, Tensor, unbroadcast
+from ..autograd import DEFAULT_DTYPE, Tensor
 from ..autograd.function import Context, Function
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, numpy_dtype_of
-from .elementwise import clamp, clone, maximum, minimum, where
+from .elementwise import clamp, clone, maximum, minimum, tie_split_backward, where
 from .elementwise_more import tensors_only
 from .operands import _check_broadcast, _constant, _pair, _xp
 from ..torch_api.out_argument import takes_out
@@ -48,7 +48,7 @@ class Fmax(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return _nan_ignoring_backward(ctx, grad, lambda x, y: x < y)
+        return tie_split_backward(ctx, grad, lambda x, y: x < y)
 
 
 class Fmin(Function):
@@ -60,7 +60,7 @@ class Fmin(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return _nan_ignoring_backward(ctx, grad, lambda x, y: x > y)
+        return tie_split_backward(ctx, grad, lambda x, y: x > y)
 
 
 def _nan_ignoring(a: Any, b: Any, name: str, extreme: str, logical: str) -> Any:
@@ -75,18 +75,6 @@ def _nan_ignoring(a: Any, b: Any, name: str, extreme: str, logical: str) -> Any:
     if kind != "f":
         return chosen
     return xp.where(xp.isnan(b), a, xp.where(xp.isnan(a), b, chosen))
-
-
-def _nan_ignoring_backward(ctx: Context, grad: Tensor, loses: Any) -> tuple[Tensor | None, ...]:
-    a, b = ctx.inputs
-    xp, dtype = _xp(grad.array), grad.array.dtype
-    tie = xp.astype(a.array == b.array, dtype) * 0.5
-    grad_a = grad_b = None
-    if ctx.needs_input_grad[0]:
-        grad_a = unbroadcast(grad * _constant(1.0 - xp.astype(loses(a.array, b.array), dtype) - tie), a.shape)
-    if ctx.needs_input_grad[1]:
-        grad_b = unbroadcast(grad * _constant(1.0 - xp.astype(loses(b.array, a.array), dtype) - tie), b.shape)
-    return grad_a, grad_b
 
 
 @takes_out
