@@ -108,8 +108,9 @@ def test_logits_with_positions_are_rows_with_the_class_dim_second(reduction):
     np.testing.assert_allclose(F.nll_loss(logp, labels[None], reduction=reduction).numpy(),
                                (expected(None, -100, reduction, 0.0, labels)[None] if reduction == "none"
                                 else expected(None, -100, reduction, 0.0, labels)), rtol=1e-12)
-    alone = F.cross_entropy(minigan.tensor(LOGITS[0]), minigan.tensor(3), reduction=reduction)
-    assert alone.shape == () and alone.item() == pytest.approx(-log_softmax(LOGITS)[0, 3], rel=1e-12)
+    for label in (minigan.tensor(3), minigan.tensor([3])):  # PyTorch takes () and (1,) for one sample
+        alone = F.cross_entropy(minigan.tensor(LOGITS[0]), label, reduction=reduction)
+        assert alone.shape == () and alone.item() == pytest.approx(-log_softmax(LOGITS)[0, 3], rel=1e-12)
 
 
 def test_a_target_of_the_logits_shape_holds_class_probabilities():

@@ -498,8 +498,10 @@ def test_loss_input_errors_are_clear():
         F.cross_entropy(logits, np.array([[0], [1], [2]]))
     with pytest.raises(TypeError, match="integers"):
         F.cross_entropy(logits, np.array([0.0, 1.0, 2.0]))
-    with pytest.raises(ValueError, match=r"\(N, C\)"):
-        F.cross_entropy(minigan.tensor(np.zeros(4, dtype=np.float32)), np.array([0]))
+    with pytest.raises(ValueError, match=r"for 1D input, 1D target must have size 1, but got target size: 2"):
+        F.cross_entropy(minigan.tensor(np.zeros(4, dtype=np.float32)), np.array([0, 1]))  # (C,) is one sample
+    with pytest.raises(ValueError, match=r"\(C,\), \(N, C\) or \(N, C, d1, ...\)"):
+        F.cross_entropy(minigan.tensor(np.float32(0.0)), np.array(0))
 
 
 def test_float32_losses_stay_float32_with_float64_targets():

@@ -265,7 +265,7 @@ def _as_rows(name: str, what: str, x: Any, target: Any,
              probabilities: bool = True) -> tuple[Tensor, Any, tuple[int, ...] | None]:
     """``x`` as rows (M, C) with its target in rows, and the shape a reduction="none" result takes
     (None when ``x`` is already (N, C)). As PyTorch's, ``x`` is (C,) unbatched, (N, C) or (N, C, d1,
-    ..., dK), the class dim second; the labels are (), (N,) or (N, d1, ..., dK), and with
+    ..., dK), the class dim second; the labels are () (or (1,)), (N,) or (N, d1, ..., dK), and with
     ``probabilities`` a Tensor target of ``x``'s own shape holds class probabilities (moved into
     rows as ``x`` is)."""
     x = check_input(name, what, x)
@@ -283,6 +283,10 @@ def _as_rows(name: str, what: str, x: Any, target: Any,
         return rows, target.permute(*order).reshape(-1, classes), shape
     labels = target.array if isinstance(target, Tensor) else target
     labels = np.asarray(labels.get() if hasattr(labels, "get") else labels)
+    if x.ndim == 1 and labels.ndim == 1:  # PyTorch takes a label of shape (1,) too
+        if labels.shape != (1,):
+            raise ValueError(f"{name}: for 1D input, 1D target must have size 1, but got target size: {labels.size}")
+        labels = labels.reshape(())
     if labels.shape != shape:
         raise ValueError(f"{name}: labels must have shape {shape} to match {what} of shape {x.shape}, got {labels.shape}")
     return rows, labels.reshape(-1), shape
