@@ -18,6 +18,7 @@ from minigan import ops
 from minigan.ops import convolution as conv
 from minigan.ops.convolution3d import FoldPatches3d, Patches3d
 from minigan.ops.ctc import CtcLoss
+from minigan.ops.arithmetic import Remainder, remainder
 from minigan.ops.elementwise_limits import Fmax, Fmin, fmax, fmin
 from minigan.ops.elementwise_more import Copysign, Fmod, Hypot, copysign, fmod, hypot
 from minigan.ops.float_bits import Nextafter, nextafter
@@ -237,6 +238,9 @@ _binary(Fmin, fmin, np.fmin, lambda data, s: [half_integers(data, s[0], 0.25), h
 _binary(Hypot, hypot, np.hypot, lambda data, s: [off_zero(values(data, shape)) for shape in s])
 _binary(Copysign, copysign, np.copysign, lambda data, s: [off_zero(values(data, shape)) for shape in s])
 _binary(Fmod, fmod, np.fmod,  # divisors +-1, +-2 and dividends k + 1/4: a / b stays 1/8 off the integers, where trunc jumps
+        lambda data, s: [half_integers(data, s[0], 0.25),
+                         data.draw(hnp.arrays(np.float64, s[1], elements=st.sampled_from([-2.0, -1.0, 1.0, 2.0])))])
+_binary(Remainder, remainder, np.remainder,  # as Fmod's: a / b stays 1/8 off the integers, where floor jumps
         lambda data, s: [half_integers(data, s[0], 0.25),
                          data.draw(hnp.arrays(np.float64, s[1], elements=st.sampled_from([-2.0, -1.0, 1.0, 2.0])))])
 _binary(Nextafter, nextafter, np.nextafter,  # no ties: the step's direction holds within gradcheck's eps

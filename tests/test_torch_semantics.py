@@ -1,4 +1,6 @@
 """PyTorch's semantics for shapes, reductions and conversions, checked against values written out by hand."""
+import math
+
 import numpy as np
 import pytest
 
@@ -165,6 +167,25 @@ def test_floor_division_and_remainder_follow_python_signs():
     q = minigan.tensor([3.0, 3.0], requires_grad=True)
     (p % q).sum().backward()
     assert p.grad.tolist() == [1.0, 1.0] and q.grad.tolist() == [-1.0, 2.0]
+
+
+def test_remainder_values_do_not_depend_on_requires_grad():
+    # PyTorch's values: a finite a over an infinite b of its sign is a (a - floor(a/b) b read NaN
+    # for it when a gradient was recorded), over one of the other sign that infinity; a zero result
+    # keeps a's sign; a NaN or an infinite a gives NaN
+    inf, nan = math.inf, math.nan
+    a_values = [1.0, -1.0, 1.0, -3.0, 3.0, -0.0, nan, inf]
+    b_values = [inf, -inf, -inf, 1.5, -1.5, 2.0, 1.0, 2.0]
+    expected = [1.0, -1.0, -inf, 0.0, 0.0, -0.0, nan, nan]
+    signs = [False, True, True, True, False, True, False, False]  # -3 % 1.5 = -0.0, 3 % -1.5 = 0.0
+    for requires_grad in (False, True):
+        a = minigan.tensor(a_values, dtype=minigan.float64, requires_grad=requires_grad)
+        b = minigan.tensor(b_values, dtype=minigan.float64, requires_grad=requires_grad)
+        result = minigan.remainder(a, b).detach().numpy()
+        np.testing.assert_array_equal(result, expected)
+        assert np.signbit(result[:6]).tolist() == signs[:6]
+    minigan.remainder(a, b).sum().backward()  # d/db = -floor(a / b): NaN for a NaN or infinite a
+    np.testing.assert_array_equal(b.grad.numpy(), [-0.0, -0.0, 1.0, 2.0, 2.0, 0.0, nan, nan])
 
 
 def test_dataloader_labels_are_int64_tensors():

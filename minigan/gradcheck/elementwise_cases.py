@@ -1,9 +1,10 @@
 """Gradcheck cases for PyTorch's other elementwise math (minigan/ops/elementwise_more.py and
-elementwise_limits.py, float_bits.py): the Functions fmod, hypot, copysign, fmax, fmin and nextafter,
-clamp between Tensors (ClampBetween, minigan/ops/elementwise.py), and the composed forms (logaddexp,
+elementwise_limits.py, float_bits.py): the Functions fmod, remainder (minigan/ops/arithmetic.py), hypot,
+copysign, fmax, fmin and nextafter, clamp between Tensors (ClampBetween, minigan/ops/elementwise.py),
+and the composed forms (logaddexp,
 logaddexp2, ldexp, float_power, nan_to_num, the one-sided clamps, addcmul, addcdiv, rad2deg), first
-and second order. Inputs are kept off the kinks: fmod's quotient away from integers (where trunc
-jumps), hypot and copysign away from 0, fmax, fmin and the clamps without ties.
+and second order. Inputs are kept off the kinks: fmod's and remainder's quotient away from integers
+(where trunc and floor jump), hypot and copysign away from 0, fmax, fmin and the clamps without ties.
 ``ELEMENTWISE_CASES`` joins the op cases (cases.py)."""
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def _divisor_off_zero(arrays: list[np.ndarray], rng: np.random.Generator) -> lis
 
 ELEMENTWISE_CASES: list[OpCase] = [
     OpCase("fmod", more.fmod, [((3, 4), (3, 4)), ((3, 4), (4,))], prepare=_quotient_off_integers),
+    OpCase("remainder", more.remainder, [((3, 4), (3, 4)), ((3, 4), (4,))], prepare=_quotient_off_integers),
     OpCase("hypot", more.hypot, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=off_zero),
     OpCase("copysign", more.copysign, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=off_zero),
     OpCase("fmax", limits.fmax, [((3, 3), (3, 3)), ((3, 4), (4,))], prepare=apart),

@@ -11,7 +11,8 @@ from ..autograd.arguments import is_float_operand
 from ..autograd.function import Context, Function
 from ..backends import numpy_dtype_of
 from .operands import (
-    ShapeError, _cast_constant, _check_broadcast, _constant, _pair, _xp, is_bool as _is_bool, wrapped_integer,
+    ShapeError, _cast_constant, _check_broadcast, _constant, _pair, _xp, ieee_quotient, is_bool as _is_bool,
+    wrapped_integer,
 )
 from .elementwise import log, where
 from .shape import transpose
@@ -222,15 +223,49 @@ def floor_divide(a: Any, b: Any) -> Tensor:
     return Tensor._make(_xp(a.array).floor_divide(a.array, b.array), False, None)
 
 
+class Remainder(Function):
+    """f = a - floor(a / b) b, exact, with the sign of b (Python's and PyTorch's ``%``; a zero result
+    keeps a's sign, as PyTorch's, and a finite a over an infinite b of its sign is a itself);
+    df/da = 1, df/db = -floor(a / b)."""
+
+    saved_for_gradient_of = {0: (1,), 1: (1,)}  # both are read for b's gradient only
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("remainder", a, b)
+        xp = _xp(a)
+        rest = xp.remainder(a, b)
+        if numpy_dtype_of(a).kind != "f":
+            return rest
+        return xp.where(rest == 0, xp.copysign(rest, a), rest)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        grad_a = unbroadcast(grad, a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = None
+        if ctx.needs_input_grad[1]:
+            grad_b = unbroadcast(grad * _constant(-_floor_quotient(_xp(a.array), a.array, b.array)), b.shape)
+        return grad_a, grad_b
+
+
+def _floor_quotient(xp: Any, a: Any, b: Any) -> Any:
+    """floor(a / b) as PyTorch's ``div(rounding_mode="floor")`` gives it for floats: NaN for an
+    infinite a over a nonzero b (NumPy's floor_divide agrees, with a warning it is spared here) and
+    IEEE's infinity or NaN over a zero b."""
+    zero = b == 0
+    usable = ~zero & xp.isfinite(a)
+    floored = xp.floor_divide(xp.where(usable, a, xp.zeros_like(a)), xp.where(usable, b, xp.ones_like(b)))
+    return xp.where(zero, ieee_quotient(xp, a, b), xp.where(usable, floored, xp.full_like(floored, xp.nan)))
+
+
 def remainder(a: Any, b: Any) -> Tensor:
-    """a % b = a - floor(a / b) * b, with the sign of b (Python's and PyTorch's ``%``);
-    d/da = 1, d/db = -floor(a / b)."""
+    """a % b with the sign of b (Python's and PyTorch's ``%``): Remainder."""
     a, b = _integer_pair(a, b)
-    if a.requires_grad or b.requires_grad:
-        return a - floor_divide(a, b) * b
     if b.dtype.kind in "iub" and a.dtype.kind in "iub" and bool(_xp(b.array).any(b.array == 0)):
         raise ZeroDivisionError("ZeroDivisionError: integer modulo by zero")
-    return Tensor._make(_xp(a.array).remainder(a.array, b.array), False, None)
+    return Remainder.apply(a, b)
 
 
 def neg(a: Tensor) -> Tensor:

@@ -20,7 +20,7 @@ from ..backends import numpy_dtype_of
 from .arithmetic import _integer_pair, floor_divide as _floor_divide, neg, pow, remainder as _remainder  # noqa: A004
 from .elementwise import abs, cast, exp, log1p, maximum, where  # noqa: A004 - the ops of these names
 from .log_forms import exp2
-from .operands import _check_broadcast, _constant, _floating, _pair, _xp, not_implemented_for
+from .operands import _check_broadcast, _constant, _floating, _pair, _xp, ieee_quotient, not_implemented_for
 from .rounding import sign, trunc
 from ..torch_api.out_argument import takes_out
 
@@ -132,11 +132,9 @@ class Fmod(Function):
         a, b = ctx.inputs
         grad_a = unbroadcast(grad, a.shape) if ctx.needs_input_grad[0] else None
         grad_b = None
-        if ctx.needs_input_grad[1]:
-            xp = _xp(a.array)
-            with np.errstate(divide="ignore", invalid="ignore"):  # b = 0: PyTorch's -grad * inf, silently
-                quotient = _constant(-xp.trunc(a.array / b.array))
-                grad_b = unbroadcast(grad * quotient, b.shape)
+        if ctx.needs_input_grad[1]:  # b = 0: PyTorch's -grad * inf (NaN where a = 0 too), silently
+            quotient = _constant(-_xp(a.array).trunc(ieee_quotient(_xp(a.array), a.array, b.array)))
+            grad_b = unbroadcast(grad * quotient, b.shape)
         return grad_a, grad_b
 
 

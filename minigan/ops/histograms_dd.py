@@ -18,6 +18,7 @@ from ..autograd.legacy import scalar_type_name
 from ..autograd.legacy import c_type_name
 from ..backends import backend_of
 from ..autograd.arguments import tensor_argument
+from .operands import ieee_quotient
 from .histograms import _equal_edges
 from .no_derivative import without_derivative
 
@@ -26,17 +27,6 @@ HistogramddResult = namedtuple("histogramdd", ["hist", "bin_edges"])
 
 _NO_GRADIENT = {"hist": "derivative for aten::_histogramdd_from_bin_cts is not implemented",
                 "bin_edges": "derivative for aten::_histogramdd_bin_edges is not implemented"}
-
-
-
-def _quotient(xp: Any, numerator: Any, denominator: Any) -> Any:
-    """numerator / denominator as IEEE division gives it (0/0 NaN, x/0 an infinity of x's sign), as
-    PyTorch's density does, without dividing by zero: no histogram of nothing, and no empty bin of
-    zero width, trips NumPy's divide and invalid warnings."""
-    zero = denominator == 0
-    quotient = numerator / xp.where(zero, xp.ones_like(denominator), denominator)
-    infinite = xp.copysign(xp.full_like(numerator, xp.inf), numerator)
-    return xp.where(zero, xp.where(numerator == 0, xp.full_like(numerator, xp.nan), infinite), quotient)
 
 
 def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | None = None,  # noqa: A001, A002
@@ -80,10 +70,10 @@ def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor |
         hist = xp.reshape(counted, counts)
     if density:
         with backend.errstate():
-            hist = _quotient(xp, hist, xp.sum(hist))
+            hist = ieee_quotient(xp, hist, xp.sum(hist))
             for dim, column_edges in enumerate(edges):
                 widths = column_edges[1:] - column_edges[:-1]
-                hist = _quotient(xp, hist, xp.reshape(widths, (1,) * dim + (-1,) + (1,) * (n - dim - 1)))
+                hist = ieee_quotient(xp, hist, xp.reshape(widths, (1,) * dim + (-1,) + (1,) * (n - dim - 1)))
     sources = (input,) if weight is None else (input, weight)
     error = RuntimeError(_NO_GRADIENT["hist"])
     return HistogramddResult(

@@ -152,6 +152,16 @@ def _constant(array: Any) -> Tensor:
     return Tensor._make(array, False, None)
 
 
+def ieee_quotient(xp: Any, numerator: Any, denominator: Any) -> Any:
+    """numerator / denominator as IEEE division gives it (x/±0 an infinity of the signs' product,
+    0/0 and NaN/0 NaN), as PyTorch's does, without dividing by zero: no NumPy warning."""
+    zero = denominator == 0
+    quotient = numerator / xp.where(zero, xp.ones_like(denominator), denominator)
+    infinite = xp.copysign(xp.full_like(quotient, xp.inf), numerator) * xp.copysign(xp.ones_like(quotient), denominator)
+    undefined = (numerator == 0) | xp.isnan(numerator)
+    return xp.where(zero, xp.where(undefined, xp.full_like(quotient, xp.nan), infinite), quotient)
+
+
 def broadcast_pair(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
     """The shape that the shapes ``a`` and ``b`` broadcast to (a 0 against a 1 gives 0), or PyTorch's
     RuntimeError naming the first dimension, from the right, where they do not."""
