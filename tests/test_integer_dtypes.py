@@ -52,6 +52,25 @@ def test_power_zero_has_gradient_zero_even_at_zero():
     np.testing.assert_array_equal(curvature.numpy(), [0.0, 0.0, 0.0])
 
 
+def test_an_integer_tensor_to_negative_integer_powers_is_pytorchs():
+    # a scalar negative exponent raises (above); a tensor of exponents gives 1 ** -n = 1,
+    # (-1) ** -n = +-1 by parity, and 0 for every other base, where NumPy would raise
+    base = torch.tensor([2, 1, -1, -1, 0, 3, -3])
+    exponent = torch.tensor([-1, -5, -2, -3, -2, 2, 3])
+    for result in (base ** exponent, torch.pow(base, exponent)):
+        assert result.dtype == torch.int64 and result.tolist() == [0, 1, 1, -1, 0, 9, -27]
+    small = torch.tensor([-3], dtype=torch.int8) ** torch.tensor([5], dtype=torch.int8)
+    assert small.dtype == torch.int8 and small.tolist() == [-243 + 256]  # wrapped into int8, as C does
+
+
+def test_where_of_a_condition_alone_is_nonzero_as_a_tuple():
+    found = torch.where(torch.tensor([[0, 1], [2, 0]]))
+    assert isinstance(found, tuple) and [t.tolist() for t in found] == [[0, 1], [1, 0]]
+    assert all(t.dtype == torch.int64 for t in found)
+    with pytest.raises(TypeError, match=r"where\(\) takes a condition alone, or a condition, an input and an other"):
+        torch.where(torch.tensor([True]), torch.tensor([1.0]))
+
+
 def test_a_tensor_power_has_pytorchs_zeros_where_the_formulas_read_nan():
     # d(a ** b)/da = b a^(b - 1) is 0 where b = 0, even at a = 0 (0 * 0^-1) or a NaN; d/db = a^b log a
     # is 0 where a = 0 and b >= 0 (1 * log 0, 0 * log 0); elsewhere the formulas

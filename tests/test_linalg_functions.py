@@ -496,6 +496,10 @@ def test_gcd_and_lcm(dtype):
 def test_gcd_and_lcm_promote_broadcast_and_wrap_as_pytorch():
     assert minigan.gcd(minigan.tensor(A, dtype=minigan.int32), i64(B)).dtype == minigan.int64
     assert minigan.gcd(minigan.tensor([4], dtype=minigan.int8), minigan.tensor([6], dtype=minigan.uint8)).dtype == minigan.int16
+    for first, second, dtype in ((minigan.int32, minigan.int64, minigan.int64), (minigan.uint8, minigan.int32, minigan.int32),
+                                 (minigan.int8, minigan.uint8, minigan.int16)):  # lcm promotes as gcd does
+        out = minigan.lcm(minigan.tensor([4, 6], dtype=first), minigan.tensor([6, 4], dtype=second))
+        assert out.dtype == dtype and out.tolist() == [12, 12]
     np.testing.assert_array_equal(minigan.gcd(i64([[4], [9]]), i64([6, 3])).numpy(), [[2, 1], [3, 3]])
     # lcm's multiple is computed in (at least) 32 bits, then wrapped into the dtype
     out = minigan.lcm(minigan.tensor([100, 127], dtype=minigan.int8), minigan.tensor([3, 2], dtype=minigan.int8))

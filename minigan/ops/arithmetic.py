@@ -134,6 +134,8 @@ class Pow(Function):
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         if a.shape != b.shape:
             _check_broadcast("pow", a, b)
+        if numpy_dtype_of(b).kind in "iu" and numpy_dtype_of(a).kind in "iu":
+            return _integer_powers(_xp(a), a, b)
         return a**b
 
     @staticmethod
@@ -258,6 +260,18 @@ def _floor_quotient(xp: Any, a: Any, b: Any) -> Any:
     usable = ~zero & xp.isfinite(a)
     floored = xp.floor_divide(xp.where(usable, a, xp.zeros_like(a)), xp.where(usable, b, xp.ones_like(b)))
     return xp.where(zero, ieee_quotient(xp, a, b), xp.where(usable, floored, xp.full_like(floored, xp.nan)))
+
+
+def _integer_powers(xp: Any, a: Any, b: Any) -> Any:
+    """a ** b for integer arrays as PyTorch's integer power: a negative exponent gives 0, except for
+    a base of 1 (1) and of -1 (+-1 by the exponent's parity), where NumPy would raise."""
+    negative = b < 0
+    if not bool(xp.any(negative)):
+        return a**b
+    powers = a ** xp.where(negative, xp.zeros_like(b), b)
+    one = xp.ones_like(powers)
+    inverse = xp.where(a == 1, one, xp.where(a == -1, xp.where(b % 2 == 0, one, -one), xp.zeros_like(powers)))
+    return xp.where(negative, inverse, powers)
 
 
 def remainder(a: Any, b: Any) -> Tensor:

@@ -337,9 +337,16 @@ def _lone_number(value: bool | int | float) -> Tensor:
 
 
 @takes_out
-def where(condition: Any, a: Any, b: Any) -> Tensor:
+def where(condition: Any, a: Any = None, b: Any = None) -> Tensor:
     """Pick ``a`` where ``condition`` holds, else ``b`` (``condition`` is a boolean array). Two
-    Python numbers give PyTorch's dtype: bool of two bools, int64 of ints, float32 with a float."""
+    Python numbers give PyTorch's dtype: bool of two bools, int64 of ints, float32 with a float.
+    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``, as PyTorch's."""
+    if a is None and b is None:
+        from .reorder import nonzero  # noqa: PLC0415 - reorder's ops are built on this module's
+
+        return nonzero(condition if isinstance(condition, Tensor) else Tensor(condition), as_tuple=True)
+    if a is None or b is None:
+        raise TypeError("where() takes a condition alone, or a condition, an input and an other")
     if not isinstance(a, Tensor) and not isinstance(b, Tensor) and isinstance(a, (bool, int, float)):
         a = _lone_number(a)
     a, b = _pair(a, b)

@@ -107,11 +107,12 @@ def lcm(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
         _check_broadcast("lcm", a.array, b.array)
     left, right = to_numpy(a.array), to_numpy(b.array)
     divisor = _gcd(left, right)
+    dtype = np.promote_types(left.dtype, right.dtype)  # lcm(int32, int64) is int64, as PyTorch's
     # C's arithmetic, as PyTorch's: in at least 32 bits, then wrapped into the dtype
-    wide = np.promote_types(left.dtype, np.int32)
+    wide = np.promote_types(dtype, np.int32)
     with np.errstate(over="ignore"):
         multiple = np.abs((left // np.where(divisor == 0, 1, divisor)).astype(wide) * right.astype(wide))
-    return _constant(backend.asarray(np.where(divisor == 0, 0, multiple).astype(left.dtype)))
+    return _constant(backend.asarray(np.where(divisor == 0, 0, multiple).astype(dtype)))
 
 
 def _test(name: str, input: Any, test: Any) -> Tensor:
