@@ -119,6 +119,18 @@ def test_linear_rejects_a_wrong_input_size_naming_layer_and_sizes():
         layer(np.zeros((2, 784), dtype=np.float32))
 
 
+def test_functional_linear_takes_a_1d_weight_as_pytorch():
+    # x @ w for a weight vector w: (4, 3) @ (3,) -> (4,); with a bias too, except for a 2-D input,
+    # which PyTorch sends to its matrix-only addmm
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((2, 4, 3)), rng.standard_normal(3)
+    np.testing.assert_allclose(F.linear(Tensor(x), Tensor(w)).numpy(), x @ w, rtol=1e-12)
+    np.testing.assert_allclose(F.linear(Tensor(x), Tensor(w), Tensor(np.array(0.5))).numpy(), x @ w + 0.5, rtol=1e-12)
+    np.testing.assert_allclose(F.linear(Tensor(x[0]), Tensor(w)).numpy(), x[0] @ w, rtol=1e-12)
+    with pytest.raises(RuntimeError, match="^mat2 must be a matrix, got 1-D tensor$"):
+        F.linear(Tensor(x[0]), Tensor(w), Tensor(np.array(0.5)))
+
+
 def test_linear_gradients_match_finite_differences():
     rng = np.random.default_rng(2)
     layer = nn.Linear(4, 3, rng=rng, dtype=np.float64)

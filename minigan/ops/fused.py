@@ -146,7 +146,9 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None, activation: st
             raise ValueError(f"linear: the bias has shape {bias.shape} but the weight {weight.shape} has {weight.shape[0]} outputs")
         inputs = (x, weight) if bias is None else (x, weight, bias)
         return LinearAct.apply(*inputs, activation=activation, slope=float(negative_slope))
-    out = matmul(x, transpose(weight, 0, 1))
+    if weight.ndim == 1 and x.ndim == 2 and bias is not None:  # PyTorch's addmm path, which takes matrices only
+        raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+    out = matmul(x, weight if weight.ndim == 1 else transpose(weight, 0, 1))  # a 1-D weight: x @ w, as PyTorch's
     if bias is not None:
         out = out + bias
     return activate(out, activation, negative_slope)
