@@ -20,6 +20,8 @@ def test_named_operator_forms_give_the_operators_values_and_gradients():
     assert x.div(2, rounding_mode="floor").tolist() == [1.0, -2.0]  # toward minus infinity
     assert x.neg().tolist() == [-3.0, 3.0] and x.negative().tolist() == [-3.0, 3.0]
     assert x.pow(2).tolist() == [9.0, 9.0] and x.square().tolist() == [9.0, 9.0]
+    squares = minigan.tensor([True, False]).square()  # pow(x, 2): a bool tensor gives int64
+    assert squares.dtype == minigan.int64 and squares.tolist() == [1, 0]
     (x.square().sum() + x.mul(2).sum() + x.neg().sum() + x.add(x, alpha=3).sum()).backward()
     assert x.grad.tolist() == [2 * 3.0 + 2 - 1 + 4, 2 * -3.0 + 2 - 1 + 4]  # 2x + 2 - 1 + (1 + 3)
     assert x.div(2, rounding_mode="trunc").tolist() == [1.0, -1.0]  # toward zero

@@ -267,8 +267,8 @@ class PyTorchMethods(TensorTypeMethods):
         return self ** exponent
 
     def square(self) -> Any:
-        """self * self."""
-        return self * self
+        """self * self (a bool tensor gives int64, as PyTorch's pow(x, 2): bool * bool would be "and")."""
+        return self ** 2 if self.dtype.kind == "b" else self * self
 
     multiply, divide, negative, subtract = mul, div, neg, sub
 
