@@ -1,10 +1,10 @@
 """Gradcheck cases for PyTorch's other elementwise math (minigan/ops/elementwise_more.py and
-elementwise_limits.py, float_bits.py): the Functions fmod, remainder (minigan/ops/arithmetic.py), hypot,
-copysign, fmax, fmin and nextafter, clamp between Tensors (ClampBetween, minigan/ops/elementwise.py),
-and the composed forms (logaddexp,
-logaddexp2, ldexp, float_power, nan_to_num, the one-sided clamps, addcmul, addcdiv, rad2deg), first
-and second order. Inputs are kept off the kinks: fmod's and remainder's quotient away from integers
-(where trunc and floor jump), hypot and copysign away from 0, fmax, fmin and the clamps without ties.
+elementwise_limits.py, float_bits.py): the Functions fmod, remainder (minigan/ops/arithmetic.py),
+hypot, copysign, fmax, fmin and nextafter, clamp between Tensors (ClampBetween,
+minigan/ops/elementwise.py), and the composed forms (logaddexp, logaddexp2, ldexp, float_power,
+nan_to_num, the one-sided clamps, addcmul, addcdiv, rad2deg), first and second order. Inputs are
+kept off the kinks: fmod's and remainder's quotient away from integers (where trunc and floor jump),
+hypot and copysign away from 0, fmax, fmin and the clamps without ties.
 ``ELEMENTWISE_CASES`` joins the op cases (cases.py)."""
 from __future__ import annotations
 
