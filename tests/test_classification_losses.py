@@ -134,3 +134,18 @@ def test_a_target_of_the_logits_shape_holds_class_probabilities():
     with pytest.raises(ValueError, match=r"labels must have shape \(1, 5\) to match logits of shape \(1, 4, 5\), "
                                          r"got \(5,\)"):
         F.cross_entropy(minigan.tensor(SPATIAL), LABELS)
+
+
+def test_class_weights_that_require_grad_learn_with_probabilities_only():
+    # -sum_c w_c y_c log p_c, mean over 5 rows: d/dw_c = -mean_i y_ic log p_ic (PyTorch's); beside
+    # class-index labels PyTorch refuses such weights, and so does minigan
+    probs = np.abs(LOGITS[::-1]) / np.abs(LOGITS[::-1]).sum(axis=1, keepdims=True)
+    weight = minigan.tensor(WEIGHT, requires_grad=True)
+    F.cross_entropy(minigan.tensor(LOGITS), minigan.tensor(probs), weight).backward()
+    np.testing.assert_allclose(weight.grad.numpy(), -(probs * log_softmax(LOGITS)).mean(axis=0), rtol=1e-12)
+    message = "The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'"
+    for loss in (F.cross_entropy, F.nll_loss):
+        with pytest.raises(RuntimeError, match=message):
+            loss(minigan.tensor(LOGITS), np.where(LABELS == -100, 0, LABELS), weight)
+    with minigan.no_grad():
+        F.cross_entropy(minigan.tensor(LOGITS), np.where(LABELS == -100, 0, LABELS), weight)  # nothing recorded: fine

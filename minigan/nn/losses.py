@@ -297,6 +297,18 @@ def _restored(loss: Tensor, shape: tuple[int, ...] | None, reduction: str) -> Te
     return loss if shape is None or reduction != "none" else loss.reshape(shape)
 
 
+def _learned(weight: Any) -> bool:
+    """Whether ``weight`` is a Tensor that a gradient is being recorded for."""
+    return isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled()
+
+
+def _refuse_learned_weights(weight: Any) -> None:
+    """PyTorch's error for class weights that require grad beside class-index labels."""
+    if _learned(weight):
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. "
+                           "This input cannot have requires_grad True.")
+
+
 def _probability_targets(name: str, target: Any, logits: Tensor) -> bool:
     """Whether ``target`` holds class probabilities, one row per row of ``logits``: a Tensor of its
     shape, as PyTorch decides, which must then be floating point."""
@@ -340,6 +352,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: Any =
     name = "nll_loss"
     reduction = pick_reduction(name, size_average, reduce, reduction)
     log_probs, target, shape = _as_rows(name, "log-probabilities", input, target, probabilities=False)
+    _refuse_learned_weights(weight)
     loss = _weighted_nll(name, log_probs, target, _class_weights(name, weight, log_probs), ignore_index, reduction)[0]
     return _restored(loss, shape, reduction)
 
@@ -365,10 +378,13 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, size_average: 
     if _probability_targets(name, target, logits):
         if ignore_index >= 0:
             raise ValueError(f"{name}: ignore_index is not supported for floating point target")
+        if _learned(weight):  # with probabilities the weights are differentiable, as PyTorch's
+            weights = weight if weight.dtype == log_probs.dtype else weight.astype(log_probs.dtype)
         if label_smoothing:
             target = target * (1.0 - label_smoothing) + label_smoothing / logits.shape[1]
         picked = log_probs * target if weights is None else log_probs * target * weights
         return _restored(reduce_loss(-picked.sum(axis=1), reduction), shape, reduction)
+    _refuse_learned_weights(weight)
     nll, kept, total = _weighted_nll(name, log_probs, target, class_weights, ignore_index, reduction)
     if not label_smoothing:
         return _restored(nll, shape, reduction)
