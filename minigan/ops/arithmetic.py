@@ -218,16 +218,21 @@ def compare(name: str, comparison: Callable[[Any, Any], Any], a: Any, b: Any) ->
 
 
 def floor_divide(a: Any, b: Any) -> Tensor:
-    """a // b rounded toward minus infinity (Python's and PyTorch's ``//``); it has no gradient."""
+    """a // b rounded toward minus infinity (Python's and PyTorch's ``//``); it has no gradient.
+    Floats follow IEEE where NumPy would warn: x // 0 an infinity or NaN, inf // x NaN."""
     a, b = _integer_pair(a, b)
-    if b.dtype.kind in "iub" and a.dtype.kind in "iub" and bool(_xp(b.array).any(b.array == 0)):
+    xp = _xp(a.array)
+    if numpy_dtype_of(a.array).kind == "f":
+        return Tensor._make(_floor_quotient(xp, a.array, b.array), False, None)
+    if b.dtype.kind in "iub" and a.dtype.kind in "iub" and bool(xp.any(b.array == 0)):
         raise ZeroDivisionError("ZeroDivisionError: integer division by zero")
-    return Tensor._make(_xp(a.array).floor_divide(a.array, b.array), False, None)
+    return Tensor._make(xp.floor_divide(a.array, b.array), False, None)
 
 
 class Remainder(Function):
     """f = a - floor(a / b) b, exact, with the sign of b (Python's and PyTorch's ``%``; a zero result
-    keeps a's sign, as PyTorch's, and a finite a over an infinite b of its sign is a itself);
+    keeps a's sign, as PyTorch's, a finite a over an infinite b of its sign is a itself, and x % 0
+    and inf % x are NaN);
     df/da = 1, df/db = -floor(a / b)."""
 
     saved_for_gradient_of = {0: (1,), 1: (1,)}  # both are read for b's gradient only
@@ -237,9 +242,11 @@ class Remainder(Function):
         if a.shape != b.shape:
             _check_broadcast("remainder", a, b)
         xp = _xp(a)
-        rest = xp.remainder(a, b)
         if numpy_dtype_of(a).kind != "f":
-            return rest
+            return xp.remainder(a, b)
+        undefined = (b == 0) | xp.isinf(a)  # NaN, as PyTorch's, where NumPy would warn
+        rest = xp.remainder(xp.where(undefined, xp.zeros_like(a), a), xp.where(undefined, xp.ones_like(b), b))
+        rest = xp.where(undefined, xp.full_like(rest, xp.nan), rest)
         return xp.where(rest == 0, xp.copysign(rest, a), rest)
 
     @staticmethod

@@ -79,9 +79,8 @@ def trunc_divide(a: Any, b: Any) -> Tensor:
         _check_broadcast("div", a, b)
     x, y = a.array, b.array
     xp = _xp(x)
-    if a.dtype.kind == "f":
-        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or NaN, silently as PyTorch's
-            return _constant(xp.trunc(x / y))
+    if a.dtype.kind == "f":  # x / 0 is inf or NaN, silently as PyTorch's
+        return _constant(xp.trunc(ieee_quotient(xp, x, y)))
     _zero_divisor(a, b, "ZeroDivisionError: integer division by zero")
     floored = xp.floor_divide(x, y)
     inexact = (x - floored * y) != 0
@@ -93,8 +92,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:  # noqa: A002
     """input // other, rounded toward minus infinity (no gradient), as ``torch.floor_divide``."""
     a, b = _integer_pair(input, other)
     _no_bools("div_floor", a, b)
-    with np.errstate(divide="ignore", invalid="ignore"):  # x // 0 is inf or NaN, silently as PyTorch's
-        return _floor_divide(a, b)
+    return _floor_divide(a, b)
 
 
 @takes_out
@@ -105,8 +103,7 @@ def remainder(input: Any, other: Any) -> Tensor:  # noqa: A002
                         f"({type(input).__name__}, {type(other).__name__}): give a Tensor as input or other")
     a, b = _integer_pair(input, other)
     _no_bools("remainder", a, b)
-    with np.errstate(divide="ignore", invalid="ignore"):  # x % 0 is NaN, silently as PyTorch's
-        return _remainder(a, b)
+    return _remainder(a, b)
 
 
 class Fmod(Function):

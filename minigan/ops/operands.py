@@ -154,12 +154,14 @@ def _constant(array: Any) -> Tensor:
 
 def ieee_quotient(xp: Any, numerator: Any, denominator: Any) -> Any:
     """numerator / denominator as IEEE division gives it (x/±0 an infinity of the signs' product,
-    0/0 and NaN/0 NaN), as PyTorch's does, without dividing by zero: no NumPy warning."""
+    0/0, NaN/0 and inf/inf NaN), as PyTorch's does, without the divisions NumPy warns of."""
     zero = denominator == 0
-    quotient = numerator / xp.where(zero, xp.ones_like(denominator), denominator)
+    infinities = xp.isinf(numerator) & xp.isinf(denominator)
+    quotient = numerator / xp.where(zero | infinities, xp.ones_like(denominator), denominator)
+    nan = xp.full_like(quotient, xp.nan)
     infinite = xp.copysign(xp.full_like(quotient, xp.inf), numerator) * xp.copysign(xp.ones_like(quotient), denominator)
     undefined = (numerator == 0) | xp.isnan(numerator)
-    return xp.where(zero, xp.where(undefined, xp.full_like(quotient, xp.nan), infinite), quotient)
+    return xp.where(infinities, nan, xp.where(zero, xp.where(undefined, nan, infinite), quotient))
 
 
 def broadcast_pair(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
