@@ -85,9 +85,9 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return sqrt(var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims, ddof=ddof))
 
 
-def _picked(input: Tensor, dim: int, keepdim: bool, pick: str) -> tuple[Tensor, Tensor]:
+def _picked(input: Tensor, dim: int, keepdim: bool, pick: str, name: str) -> tuple[Tensor, Tensor]:
     """The values at ``argmax``/``argmin`` along ``dim`` (a gather, so the gradient goes to the
-    index picked, as PyTorch's) and the indices as an int64 Tensor."""
+    index picked, as PyTorch's) and the indices as an int64 Tensor; ``name`` is the caller's."""
     array = input.array
     backend = backend_of(array)
     int64 = backend.native_dtype(np.dtype(np.int64))
@@ -95,7 +95,7 @@ def _picked(input: Tensor, dim: int, keepdim: bool, pick: str) -> tuple[Tensor, 
         return input, Tensor._make(backend.xp.zeros((), dtype=int64), False, None)
     axis = wrap_dim(dim, array.ndim)
     if array.shape[axis] == 0:
-        raise IndexError(f"{pick}(): Expected reduction dim {dim} to have non-zero size.")
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
     xp = backend.xp
     indices = xp.asarray(getattr(xp, pick)(array, axis=axis))
     grids = list(np.ogrid[tuple(slice(0, n) for n in indices.shape)])
@@ -121,7 +121,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
         return maximum(input, dim)
     if dim is None:
         return reductions.max(input)
-    return MaxResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmax"))
+    return MaxResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmax", "max"))
 
 
 @takes_out
@@ -135,19 +135,19 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
         return minimum(input, dim)
     if dim is None:
         return reductions.min(input)
-    return MinResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmin"))
+    return MinResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmin", "min"))
 
 
 @takes_out
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """The largest values over ``dim`` (all dims when empty), ties sharing the gradient."""
-    return reductions.max(input, None if dim == () else dim, keepdim)
+    return reductions.max(input, None if dim == () else dim, keepdim, "amax")
 
 
 @takes_out
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """The smallest values over ``dim`` (all dims when empty), ties sharing the gradient."""
-    return reductions.min(input, None if dim == () else dim, keepdim)
+    return reductions.min(input, None if dim == () else dim, keepdim, "amin")
 
 
 def _arg(input: Tensor, dim: Any, keepdim: bool, pick: str) -> Tensor:
@@ -161,7 +161,7 @@ def _arg(input: Tensor, dim: Any, keepdim: bool, pick: str) -> Tensor:
         if keepdim:
             found = xp.reshape(found, (1,) * input.ndim)
         return Tensor._make(found, False, None)
-    return _picked(input, dim, keepdim, pick)[1]
+    return _picked(input, dim, keepdim, pick, pick)[1]
 
 
 def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:

@@ -70,15 +70,19 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
-        if reduced_count(a.shape, axes) == 0:
-            raise ValueError(f"mean of an empty selection (shape {tuple(a.shape)}, axis {axes})")
-        return _xp(a).mean(a, axis=axes, keepdims=keepdims)
+        xp = _xp(a)
+        if reduced_count(a.shape, axes) == 0:  # the mean of nothing is NaN, as PyTorch's (NumPy's warns)
+            shape = kept_shape(a.shape, axes) if keepdims else tuple(
+                n for i, n in enumerate(a.shape) if axes is not None and i not in axes)
+            return xp.full(shape, xp.nan, dtype=a.dtype)
+        return xp.mean(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         shape = ctx.inputs[0].shape
         count = reduced_count(shape, ctx.options["axes"])
-        return (_expand_back(grad, shape, ctx.options["axes"], ctx.options["keepdims"]) / float(count),)
+        spread = _expand_back(grad, shape, ctx.options["axes"], ctx.options["keepdims"])
+        return (spread / float(count) if count else spread,)  # no count: an empty input, an empty gradient
 
 
 class Max(Function):
@@ -86,8 +90,6 @@ class Max(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
-        if a.size == 0:
-            raise ValueError(f"max of an empty tensor (shape {tuple(a.shape)})")
         return _xp(a).max(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
@@ -131,19 +133,36 @@ def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return Mean.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
 
 
-def max(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    return Max.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
+def refuse_empty_extreme(name: str, shape: tuple[int, ...], axis: Axis) -> None:
+    """PyTorch's errors for a largest or smallest value of nothing: over every dim of an empty
+    tensor, or over a dim of size 0 (an empty tensor reduced over dims of other sizes is fine)."""
+    if axis is None:
+        if math.prod(shape) == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        return
+    for given in (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis):
+        if shape and shape[int(given) % len(shape)] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {given} to have non-zero size.")
 
 
-def min(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def max(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "max") -> Tensor:  # noqa: A001
+    """The largest values over ``axis`` (None: all); ``name`` is the caller's, for the errors."""
+    axes = _normalize_axis(axis, a.ndim)
+    if a.array.size == 0:
+        refuse_empty_extreme(name, a.shape, axis)
+    return Max.apply(a, axes=axes, keepdims=keepdims)
+
+
+def min(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "min") -> Tensor:  # noqa: A001
     """-max(-a) for floats, so ties share the gradient as in max. Integers and bools carry no
     gradient and are reduced directly: negating them would wrap (uint8) or fail (bool)."""
     if a.dtype.kind in "iub":
+        axes = _normalize_axis(axis, a.ndim)
         if a.array.size == 0:
-            raise ValueError(f"min of an empty tensor (shape {tuple(a.shape)})")
-        smallest = _xp(a.array).min(a.array, axis=_normalize_axis(axis, a.ndim), keepdims=keepdims)
-        return Tensor._make(smallest, False, None)
-    return neg(max(neg(a), axis, keepdims))
+            refuse_empty_extreme(name, a.shape, axis)
+        return Tensor._make(_xp(a.array).min(a.array, axis=axes, keepdims=keepdims), False, None)
+    return neg(max(neg(a), axis, keepdims, name))
 
 
 def var(a: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:

@@ -1,0 +1,81 @@
+"""Tensors with no elements, as PyTorch 2.14.1 treats them: a reduction over dims of other sizes
+gives an empty result, a largest or smallest value of nothing raises PyTorch's error, the mean of
+nothing is NaN, and shapes, dtypes and gradients come out without NumPy's errors or warnings
+(floating-point warnings are errors here). The expected values are PyTorch's, written out."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigan
+import minigan.nn.functional as F
+
+
+def empty(*shape, dtype=minigan.float64, requires_grad=True):
+    return minigan.zeros(*shape, dtype=dtype, requires_grad=requires_grad)
+
+
+def is_nan(x, shape):
+    return x.shape == shape and bool(np.isnan(np.asarray(x.tolist(), dtype=float)).all())
+
+
+@pytest.mark.parametrize("name", ["amax", "amin"])
+def test_an_extreme_over_nonempty_dims_of_an_empty_tensor_is_empty_with_an_empty_gradient(name):
+    x = empty(0, 3)
+    y = getattr(minigan, name)(x, 1)
+    assert y.shape == (0,) and y.dtype == minigan.float64
+    y.sum().backward()
+    assert x.grad.shape == (0, 3)
+    assert getattr(minigan, name)(empty(0, 3), 1, keepdim=True).shape == (0, 1)
+    assert getattr(minigan, name)(empty(2, 0, 4), 2).shape == (2, 0)
+    assert getattr(minigan, name)(empty(0, 3, dtype=minigan.int64, requires_grad=False), 1).shape == (0,)
+
+
+@pytest.mark.parametrize("name", ["amax", "amin"])
+def test_an_extreme_over_an_empty_dim_raises_pytorchs_error_naming_the_dim_as_given(name):
+    with pytest.raises(IndexError, match=rf"^{name}\(\): Expected reduction dim -2 to have non-zero size\.$"):
+        getattr(minigan, name)(empty(0, 3), -2)
+    with pytest.raises(IndexError, match=rf"^{name}\(\): Expected reduction dim 1 to have non-zero size\.$"):
+        getattr(minigan, name)(empty(3, 0), (0, 1))
+    with pytest.raises(IndexError, match=rf"^{name}\(\): Expected reduction dim 0 to have non-zero size\.$"):
+        getattr(minigan, name)(empty(0, 3, dtype=minigan.int64, requires_grad=False), 0)
+    with pytest.raises(RuntimeError, match=rf"^{name}\(\): Expected reduction dim to be specified for input.numel\(\) "
+                                           r"== 0\. Specify the reduction dim with the 'dim' argument\.$"):
+        getattr(minigan, name)(empty(0, 3))
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_and_min_of_an_empty_tensor_raise_under_their_own_names(name):
+    with pytest.raises(RuntimeError, match=rf"^{name}\(\): Expected reduction dim to be specified"):
+        getattr(minigan, name)(empty(0, 3))
+    with pytest.raises(RuntimeError, match=rf"^{name}\(\): Expected reduction dim to be specified"):
+        getattr(empty(0, 3), name)()
+    # along a dim PyTorch names the dim wrapped, unlike amax
+    with pytest.raises(IndexError, match=rf"^{name}\(\): Expected reduction dim 0 to have non-zero size\.$"):
+        getattr(minigan, name)(empty(0, 3), -2)
+    values, indices = getattr(minigan, name)(empty(0, 3), 1)
+    assert values.shape == (0,) and indices.shape == (0,) and indices.dtype == minigan.int64
+
+
+def test_the_mean_of_nothing_is_nan_silently_with_an_empty_gradient():
+    x = empty(0, 3)
+    y = minigan.mean(x)
+    assert is_nan(y, ())
+    y.backward()
+    assert x.grad.shape == (0, 3)
+    assert is_nan(minigan.mean(empty(0, 3), 0), (3,))
+    assert is_nan(minigan.mean(empty(0, 3), 0, keepdim=True), (1, 3))
+    assert is_nan(empty(2, 0, 4).mean(dim=1), (2, 4))
+    assert minigan.mean(empty(0, 3), 1).shape == (0,)  # over a dim of size 3: nothing to average
+    assert minigan.mean(empty(0, 3, dtype=minigan.float16)).dtype == minigan.float16
+    with pytest.raises(RuntimeError, match="could not infer output dtype"):
+        minigan.mean(empty(0, 3, dtype=minigan.int64, requires_grad=False))
+
+
+def test_losses_of_an_empty_batch_average_nothing_to_nan_and_sum_it_to_zero():
+    x, target = empty(0, 3), empty(0, 3, requires_grad=False)
+    for loss in (F.mse_loss, F.l1_loss, F.smooth_l1_loss, F.binary_cross_entropy_with_logits):
+        assert is_nan(loss(x, target), ())
+        assert loss(x, target, reduction="sum").item() == 0.0
+        assert loss(x, target, reduction="none").shape == (0, 3)
+    assert is_nan(F.cross_entropy(x, minigan.zeros(0, dtype=minigan.int64)), ())
