@@ -79,3 +79,13 @@ def test_losses_of_an_empty_batch_average_nothing_to_nan_and_sum_it_to_zero():
         assert loss(x, target, reduction="sum").item() == 0.0
         assert loss(x, target, reduction="none").shape == (0, 3)
     assert is_nan(F.cross_entropy(x, minigan.zeros(0, dtype=minigan.int64)), ())
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("shape,dim", [((0,), 0), ((0, 3), 0), ((0, 3), 1), ((3, 0), 1), ((2, 0, 4), 1)])
+def test_softmax_of_an_empty_tensor_is_empty_with_an_empty_gradient(name, shape, dim):
+    x = empty(*shape)
+    y = getattr(F, name)(x, dim)
+    assert y.shape == shape and y.dtype == minigan.float64
+    y.sum().backward()
+    assert x.grad.shape == shape

@@ -105,6 +105,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int) -> Any:
         xp = _xp(a)
+        if a.size == 0:  # nothing to normalise (NumPy's max has no value for an empty axis)
+            return xp.empty_like(a)
         shifted = a - xp.max(a, axis=axis, keepdims=True)  # the largest exponent is 0: no overflow
         return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
 
@@ -123,6 +125,8 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, axis: int) -> Any:
         xp = _xp(a)
+        if a.size == 0:  # nothing to normalise (NumPy's max has no value for an empty axis)
+            return xp.empty_like(a)
         e = xp.exp(a - xp.max(a, axis=axis, keepdims=True))
         return e / xp.sum(e, axis=axis, keepdims=True)
 
