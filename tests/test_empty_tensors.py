@@ -89,3 +89,14 @@ def test_softmax_of_an_empty_tensor_is_empty_with_an_empty_gradient(name, shape,
     assert y.shape == shape and y.dtype == minigan.float64
     y.sum().backward()
     assert x.grad.shape == shape
+
+
+def test_flatten_and_the_norms_that_reshape_keep_an_empty_batch():
+    assert minigan.zeros(0, 3).flatten(1).shape == (0, 3)
+    assert minigan.flatten(minigan.zeros(0, 3, 4), 1).shape == (0, 12)
+    assert minigan.zeros(2, 0, 4).flatten(-2).shape == (2, 0)
+    assert minigan.zeros(2, 3, 0).flatten().shape == (0,)
+    assert F.group_norm(empty(0, 3), 1).shape == (0, 3)
+    assert F.group_norm(empty(0, 4, 5), 2).shape == (0, 4, 5)
+    assert F.local_response_norm(empty(2, 0, 4), 2).shape == (2, 0, 4)
+    assert F.local_response_norm(empty(0, 3, 4), 2).shape == (0, 3, 4)

@@ -1,6 +1,7 @@
 """``Tensor``: an array plus what autograd needs (``requires_grad``, ``grad`` and the node that made it)."""
 from __future__ import annotations
 
+import math
 import operator
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -394,7 +395,8 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
         start, end = dim_index(start_dim, self.ndim, "flatten"), dim_index(end_dim, self.ndim, "flatten")
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
-        return ops.reshape(self, self.shape[:start] + (-1,) + self.shape[end + 1:])
+        merged = math.prod(self.shape[start:end + 1])  # not -1, which an empty tensor leaves ambiguous
+        return ops.reshape(self, self.shape[:start] + (merged,) + self.shape[end + 1:])
 
     def unsqueeze(self, dim: int) -> "Tensor":
         """Insert a dimension of size 1 at ``dim`` (``-1`` appends one)."""

@@ -17,6 +17,7 @@ backward passes and no Function is defined here.
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, Sequence
 
@@ -169,7 +170,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # 
                            f"but got input of shape {_shape_text(x.shape)} and num_groups={num_groups}")
     _check_channels_vector("group_norm", weight, "weight", x)
     _check_channels_vector("group_norm", bias, "bias", x)
-    grouped = _standardized(x.reshape(n, int(num_groups), -1), (2,), eps)
+    grouped = _standardized(x.reshape(n, int(num_groups), math.prod(x.shape[1:]) // int(num_groups)), (2,), eps)
     return _scaled(grouped.reshape(x.shape), weight, bias, _per_channel_shape(x))
 
 
@@ -341,7 +342,7 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     backend = backend_of(x.array)
     band = ((offset >= -(size // 2)) & (offset <= (size - 1) // 2)).astype(backend.numpy_dtype(x.dtype))
     band_tensor = Tensor._make(backend.asarray(band), False, None)
-    flat = x.reshape(n, c, -1)
+    flat = x.reshape(n, c, math.prod(x.shape[2:]))
     windowed = (band_tensor @ (flat * flat)).reshape(x.shape)
     return x / (windowed * (float(alpha) / size) + float(k)) ** float(beta)
 
