@@ -4,6 +4,8 @@ nothing is NaN, and shapes, dtypes and gradients come out without NumPy's errors
 (floating-point warnings are errors here). The expected values are PyTorch's, written out."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -100,3 +102,35 @@ def test_flatten_and_the_norms_that_reshape_keep_an_empty_batch():
     assert F.group_norm(empty(0, 4, 5), 2).shape == (0, 4, 5)
     assert F.local_response_norm(empty(2, 0, 4), 2).shape == (2, 0, 4)
     assert F.local_response_norm(empty(0, 3, 4), 2).shape == (0, 3, 4)
+
+
+def test_nanmean_with_no_value_left_is_nan_and_its_gradient_nan_without_warnings():
+    x = minigan.tensor([math.nan, math.nan], dtype=minigan.float64, requires_grad=True)
+    y = minigan.nanmean(x)
+    y.backward()
+    assert is_nan(y, ()) and is_nan(x.grad, (2,))
+    x = minigan.tensor([math.nan, 1.0], dtype=minigan.float64, requires_grad=True)
+    minigan.nanmean(x).backward()
+    assert x.grad.tolist() == [0.0, 1.0]
+    x = empty(0, 3)
+    y = minigan.nanmean(x)
+    y.backward()
+    assert is_nan(y, ()) and x.grad.shape == (0, 3)
+
+
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+def test_the_median_of_nothing_is_nan_in_the_graph(name):
+    x = empty(0, 3)
+    y = getattr(minigan, name)(x)
+    assert is_nan(y, ()) and y.requires_grad
+    y.backward()
+    assert x.grad.shape == (0, 3)
+
+
+@pytest.mark.parametrize("name", ["median", "nanmedian"])
+def test_the_median_of_no_integers_is_what_pytorchs_nan_becomes_in_the_dtype(name):
+    expected = {minigan.int64: -2 ** 63, minigan.int32: -2 ** 31, minigan.int16: 0, minigan.int8: 0,
+                minigan.uint8: 0, minigan.bool: True}
+    for dtype, value in expected.items():
+        y = getattr(minigan, name)(minigan.zeros(0, dtype=dtype))
+        assert y.dtype == dtype and y.item() == value

@@ -99,8 +99,15 @@ def _rows_and_nans(input: Any, dim: Any) -> tuple[Tensor, Tensor, int, Any, np.n
 
 
 def _nan_like(input: Tensor) -> Tensor:
-    """A 0-d NaN of ``input``'s float dtype, on its device: the median of no elements."""
-    return Tensor._make(backend_of(input.array).xp.full((), float("nan"), dtype=input.array.dtype), False, None)
+    """The median of no elements, 0-d, on ``input``'s device: NaN, in the graph of an input that
+    requires grad (as PyTorch's), whose gradient is then empty. An integer dtype gets what PyTorch's
+    NaN becomes in it: the lowest int64 or int32, 0 in narrower integers, True for bool."""
+    dtype = input.array.dtype
+    value: Any = float("nan") if dtype.kind == "f" else True
+    if dtype.kind in "iu":  # a C cast of NaN: the lowest int32 or int64, wrapped into narrower ints
+        value = np.array(np.iinfo(np.int64 if dtype.itemsize == 8 else np.int32).min).astype(dtype)
+    nan = Tensor._make(backend_of(input.array).xp.full((), value, dtype=dtype), False, None)
+    return input.sum() + nan if input.requires_grad else nan
 
 
 @takes_out
@@ -112,9 +119,8 @@ def nanmedian(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # 
     input = input if isinstance(input, Tensor) else as_tensor(input)  # noqa: A001
     if dim is None:
         flat = input.reshape(-1)
-        if input.numel() == 0:  # NaN, in the graph where the input is (as PyTorch's)
-            nan = _nan_like(input)
-            return flat.sum() + nan if input.requires_grad and input.dtype.kind == "f" else nan
+        if input.numel() == 0:
+            return _nan_like(input)
         return _shared_among_ties(flat, nanmedian(flat, 0).values)
     input, rows, axis, backend, nans = _rows_and_nans(input, dim)  # noqa: A001
     at = np.maximum((rows.shape[axis] - nans - 1) // 2, 0)  # the lower middle of the numbers (sorted first)

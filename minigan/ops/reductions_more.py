@@ -88,8 +88,8 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
     counted = count_nonzero(input == input, axes).to(input.dtype)
     if keepdim:
         counted = counted.reshape(tuple(1 if axes is None or d in axes else n for d, n in enumerate(input.shape)))
-    with np.errstate(invalid="ignore"):  # 0 / 0 where no value is left: NaN, as PyTorch's, silently
-        return nansum(input, axes, keepdim) / counted
+    # No value left: divide by NaN for PyTorch's NaN, with no 0 / 0 forward or 1 / 0 backward to warn of
+    return nansum(input, axes, keepdim) / where(counted == 0, float("nan"), counted)
 
 
 def _spread_and_mean(name: str, input: Tensor, dim: Any, unbiased: Any, keepdim: bool,  # noqa: A002
