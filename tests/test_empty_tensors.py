@@ -134,3 +134,17 @@ def test_the_median_of_no_integers_is_what_pytorchs_nan_becomes_in_the_dtype(nam
     for dtype, value in expected.items():
         y = getattr(minigan, name)(minigan.zeros(0, dtype=dtype))
         assert y.dtype == dtype and y.item() == value
+
+
+@pytest.mark.parametrize("ord_", [math.inf, -math.inf, -1, -0.5])
+def test_a_norm_with_no_identity_over_nothing_raises_pytorchs_error(ord_):
+    text = f"{ord_:g}"
+    with pytest.raises(RuntimeError, match=rf"^linalg\.vector_norm cannot compute the {text} norm on an empty tensor "
+                                           "because the operation does not have an identity$"):
+        minigan.linalg.vector_norm(empty(0, 3), ord_)
+    with pytest.raises(RuntimeError, match=rf"^linalg\.vector_norm cannot compute the {text} norm on the dimension "
+                                           "0because this dimension is empty and the operation does not have an "
+                                           "identity$"):
+        minigan.linalg.vector_norm(empty(0, 3), ord_, 0)
+    assert minigan.linalg.vector_norm(empty(0, 3), ord_, 1).shape == (0,)
+    assert minigan.linalg.vector_norm(empty(0, 3), 2).item() == 0.0

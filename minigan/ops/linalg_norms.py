@@ -35,6 +35,19 @@ def positive_root(s: Tensor, p: float) -> Tensor:
     return where(zero, 0.0, root)
 
 
+def _refuse_empty_norm(shape: tuple[int, ...], ord: Any, dim: Any) -> None:  # noqa: A002
+    """PyTorch's errors for a norm with no identity (ord inf or below 0) over no elements."""
+    if dim is None:
+        if math.prod(shape) == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the "
+                               "operation does not have an identity")
+        return
+    for given in dim if isinstance(dim, (list, tuple)) else (dim,):
+        if shape and shape[builtins.int(given) % len(shape)] == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the dimension "
+                               f"{given}because this dimension is empty and the operation does not have an identity")
+
+
 @takes_out
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """(sum |x|^ord)^(1/ord) over ``dim`` (all elements when None); ord inf / -inf: the largest /
@@ -43,6 +56,8 @@ def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False,
     if isinstance(dim, (list, tuple)) and not dim:
         dim = None
     keepdim = builtins.bool(keepdim)
+    if x.array.size == 0 and (ord == math.inf or isinstance(ord, (builtins.int, builtins.float)) and ord < 0):
+        _refuse_empty_norm(x.shape, ord, dim)
     magnitude = _abs(x)
     if ord == math.inf:
         return reductions.max(magnitude, dim, keepdim)
