@@ -148,3 +148,15 @@ def test_a_norm_with_no_identity_over_nothing_raises_pytorchs_error(ord_):
         minigan.linalg.vector_norm(empty(0, 3), ord_, 0)
     assert minigan.linalg.vector_norm(empty(0, 3), ord_, 1).shape == (0,)
     assert minigan.linalg.vector_norm(empty(0, 3), 2).item() == 0.0
+
+
+def test_multilabel_soft_margin_loss_over_no_classes_is_nan_silently():
+    x = empty(2, 0)
+    y = F.multilabel_soft_margin_loss(x, minigan.zeros(2, 0, dtype=minigan.float64), reduction="none")
+    assert is_nan(y, (2,))
+    y.sum().backward()
+    assert x.grad.shape == (2, 0)
+    assert is_nan(F.multilabel_soft_margin_loss(empty(0), minigan.zeros(0, dtype=minigan.float64)), ())
+    assert F.multilabel_soft_margin_loss(empty(0, 3), minigan.zeros(0, 3), reduction="sum").item() == 0.0
+    y = F.multilabel_soft_margin_loss(minigan.zeros(3, dtype=minigan.float64), minigan.zeros(3, dtype=minigan.float64))
+    assert y.item() == pytest.approx(math.log(2.0), rel=1e-15)  # the mean of softplus(0) over three classes

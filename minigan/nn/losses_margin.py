@@ -75,7 +75,7 @@ def multilabel_soft_margin_loss(input: Tensor, target: Any, weight: Any = None, 
     if x.ndim == 0:
         raise ShapeError(f"{name}: expected input of shape (C,) or (N, C), got a 0-d tensor")
     per_class = _weighted(name, ops.TENSOR_FORMULAS.bce_with_logits(x, target_like(name, target, x)), weight)
-    return reduce_loss(ops.sum(per_class, per_class.ndim - 1) / x.shape[-1], reduction)
+    return reduce_loss(ops.mean(per_class, per_class.ndim - 1), reduction)  # no classes: NaN, as PyTorch's
 
 
 def _as_rows(name: str, x: Tensor, target: Any, same_shape: bool) -> tuple[Tensor, np.ndarray, bool]:
