@@ -160,3 +160,25 @@ def test_multilabel_soft_margin_loss_over_no_classes_is_nan_silently():
     assert F.multilabel_soft_margin_loss(empty(0, 3), minigan.zeros(0, 3), reduction="sum").item() == 0.0
     y = F.multilabel_soft_margin_loss(minigan.zeros(3, dtype=minigan.float64), minigan.zeros(3, dtype=minigan.float64))
     assert y.item() == pytest.approx(math.log(2.0), rel=1e-15)  # the mean of softplus(0) over three classes
+
+
+@pytest.mark.parametrize("make,shape,expected", [
+    (lambda: minigan.nn.Conv1d(2, 3, 3), (0, 2, 8), (0, 3, 6)),
+    (lambda: minigan.nn.Conv2d(2, 3, 3), (0, 2, 8, 8), (0, 3, 6, 6)),
+    (lambda: minigan.nn.Conv2d(2, 4, 3, groups=2, padding=1, padding_mode="reflect"), (0, 2, 8, 8), (0, 4, 8, 8)),
+    (lambda: minigan.nn.Conv3d(2, 3, 3), (0, 2, 5, 5, 5), (0, 3, 3, 3, 3)),
+    (lambda: minigan.nn.ConvTranspose1d(2, 3, 3), (0, 2, 8), (0, 3, 10)),
+    (lambda: minigan.nn.ConvTranspose2d(2, 3, 3), (0, 2, 8, 8), (0, 3, 10, 10)),
+    (lambda: minigan.nn.ConvTranspose3d(2, 3, 3), (0, 2, 4, 4, 4), (0, 3, 6, 6, 6)),
+    (lambda: minigan.nn.Sequential(minigan.nn.Conv2d(2, 3, 3), minigan.nn.LeakyReLU(0.2)), (0, 2, 8, 8), (0, 3, 6, 6)),
+])
+def test_a_convolution_of_an_empty_batch_is_empty_with_zero_parameter_gradients(make, shape, expected):
+    minigan.manual_seed(0)
+    layer = make().double()
+    x = empty(*shape)
+    y = layer(x)
+    assert y.shape == expected
+    y.sum().backward()
+    assert x.grad.shape == shape
+    for parameter in layer.parameters():
+        assert parameter.grad.shape == parameter.shape and not np.asarray(parameter.grad.tolist()).any()

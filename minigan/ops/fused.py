@@ -4,6 +4,7 @@ runs the fused kernel, or (with create_graph) the same formulas as recorded Tens
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 from typing import Any, Iterator
 
@@ -366,8 +367,8 @@ class ChannelBiasAct(Function):
 
 
 def _channel_planes(backend: Any, x: Any) -> Any:
-    """x (N, C, *spatial) as (N, C, L)."""
-    return backend.xp.reshape(x, (x.shape[0], x.shape[1], -1))
+    """x (N, C, *spatial) as (N, C, L); L computed, as -1 is ambiguous for an empty batch."""
+    return backend.xp.reshape(x, (x.shape[0], x.shape[1], math.prod(x.shape[2:])))
 
 
 def channel_bias_act(x: Tensor, bias: Tensor | None, activation: str = "none", negative_slope: float = 0.01) -> Tensor:

@@ -2,6 +2,8 @@
 its backward, and the per-channel bias + activation of a convolution and its backward."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -297,8 +299,8 @@ def _rows_stored(a: np.ndarray, channels_first: bool) -> np.ndarray:
     """a (N, C, *spatial) as C-contiguous rows stored as ``channels_first`` says (copied if it is not)."""
     n, c = a.shape[:2]
     if channels_first:
-        return np.ascontiguousarray(a.swapaxes(0, 1)).reshape(c, n, -1)
-    return np.ascontiguousarray(a).reshape(n, c, -1)
+        return np.ascontiguousarray(a.swapaxes(0, 1)).reshape(c, n, math.prod(a.shape[2:]))
+    return np.ascontiguousarray(a).reshape(n, c, math.prod(a.shape[2:]))  # not -1: N may be 0
 
 
 def _as_given(rows: np.ndarray, channels_first: bool, shape: tuple[int, ...]) -> np.ndarray:
