@@ -182,3 +182,24 @@ def test_a_convolution_of_an_empty_batch_is_empty_with_zero_parameter_gradients(
     assert x.grad.shape == shape
     for parameter in layer.parameters():
         assert parameter.grad.shape == parameter.shape and not np.asarray(parameter.grad.tolist()).any()
+
+
+@pytest.mark.parametrize("momentum,after", [(0.1, (0.1, 0.9)), (None, (0.5, 0.5))])
+@pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (0, 4)), ("BatchNorm1d", (0, 4, 3)), ("BatchNorm2d", (0, 4, 2, 2))])
+def test_batch_norm_of_an_empty_batch_in_training_is_empty_and_keeps_the_running_statistics(cls, shape, momentum, after):
+    layer = getattr(minigan.nn, cls)(4, momentum=momentum).double()
+    x = empty(*shape)
+    y = layer(x)
+    assert y.shape == shape
+    y.sum().backward()
+    assert x.grad.shape == shape
+    assert layer.weight.grad.tolist() == [0.0] * 4 and layer.bias.grad.tolist() == [0.0] * 4
+    assert layer.running_mean.tolist() == [0.0] * 4 and layer.running_var.tolist() == [1.0] * 4
+    assert int(layer.num_batches_tracked) == 1  # counted, as PyTorch counts it
+    # A batch of ones next: mean 1, variance 0; with momentum None the average is over 2 batches
+    layer(minigan.ones((3,) + shape[1:], dtype=minigan.float64))
+    assert layer.running_mean.tolist() == pytest.approx([after[0]] * 4, abs=1e-15)
+    assert layer.running_var.tolist() == pytest.approx([after[1]] * 4, abs=1e-15)
+    with pytest.raises(ValueError, match="expected more than 1 value per channel when training"):
+        layer(minigan.ones((1, 4), dtype=minigan.float64)) if len(shape) == 2 else layer(
+            minigan.ones((1, 4) + (1,) * (len(shape) - 2), dtype=minigan.float64))

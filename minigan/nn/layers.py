@@ -61,7 +61,12 @@ def batch_norm(
     use_batch_stats = training or running_mean is None or running_var is None
     if use_batch_stats:
         count = x.shape[0] * int(np.prod(x.shape[2:], dtype=np.int64))
-        if count <= 1:
+        if count == 0:  # an empty batch: an empty output and the running statistics kept, as PyTorch's
+            if training and running_mean is not None and num_batches_tracked is not None:
+                num_batches_tracked += 1  # it still counts as a batch seen (a 0-d array, updated in place)
+            return (x * (1.0 if weight is None else weight.reshape(stat_shape))
+                    + (0.0 if bias is None else bias.reshape(stat_shape)))
+        if count == 1:
             raise ValueError(
                 f"batch_norm: expected more than 1 value per channel when training, got input of shape {x.shape}"
             )
@@ -191,7 +196,8 @@ class BatchNorm1d(Module):
     Training: normalise with the batch mean and biased variance, then scale by ``weight`` and
     shift by ``bias`` (when ``affine``), and update ``running_mean``/``running_var`` with the
     unbiased variance; evaluation: normalise with the running statistics. Like PyTorch, a
-    batch with a single value per feature cannot be normalised in training and raises.
+    batch with a single value per feature cannot be normalised in training and raises, and an
+    empty batch gives an empty output, leaving the running statistics as they were.
     """
 
     fuses_activation = True
