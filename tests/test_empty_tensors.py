@@ -203,3 +203,18 @@ def test_batch_norm_of_an_empty_batch_in_training_is_empty_and_keeps_the_running
     with pytest.raises(ValueError, match="expected more than 1 value per channel when training"):
         layer(minigan.ones((1, 4), dtype=minigan.float64)) if len(shape) == 2 else layer(
             minigan.ones((1, 4) + (1,) * (len(shape) - 2), dtype=minigan.float64))
+
+
+@pytest.mark.parametrize("cls", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_a_recurrent_layer_takes_an_empty_batch_and_refuses_an_empty_sequence(cls, batch_first):
+    layer = getattr(minigan.nn, cls)(4, 3, batch_first=batch_first).double()
+    x = empty(0, 2, 4) if batch_first else empty(2, 0, 4)  # two steps of no sequences
+    output = layer(x)[0]
+    assert output.shape == ((0, 2, 3) if batch_first else (2, 0, 3))
+    output.sum().backward()
+    assert x.grad.shape == x.shape
+    no_steps = [empty(2, 0, 4) if batch_first else empty(0, 2, 4), empty(0, 4)]
+    for x in no_steps:
+        with pytest.raises(RuntimeError, match=r"^Expected sequence length to be larger than 0 in RNN$"):
+            layer(x)

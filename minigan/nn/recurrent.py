@@ -216,6 +216,8 @@ class RNNBase(Module):
         self._check_features(x)
         batched = x.ndim == 3
         x = (x.transpose(0, 1) if self.batch_first else x) if batched else x.unsqueeze(1)  # (L, N, in)
+        if x.shape[0] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         x, finals = self._layers(x, self._initial(hx, x, x.shape[1], batched), run_padded, axis=2)
         output = (x.transpose(0, 1) if self.batch_first else x) if batched else x.squeeze(1)
         if batched:
