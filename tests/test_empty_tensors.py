@@ -218,3 +218,14 @@ def test_a_recurrent_layer_takes_an_empty_batch_and_refuses_an_empty_sequence(cl
     for x in no_steps:
         with pytest.raises(RuntimeError, match=r"^Expected sequence length to be larger than 0 in RNN$"):
             layer(x)
+
+
+def test_split_by_zero_takes_an_empty_dim_whole_and_refuses_any_other():
+    assert [piece.shape for piece in minigan.zeros(0, 3).split(0)] == [(0, 3)]
+    assert [piece.shape for piece in minigan.split(minigan.zeros(3, 0), 0, dim=-1)] == [(3, 0)]
+    assert [piece.shape for piece in minigan.zeros(0, 3).split(2)] == [(0, 3)]
+    with pytest.raises(RuntimeError, match=r"^split_size can only be 0 if dimension size is 0, but got dimension size "
+                                           r"of 3$"):
+        minigan.zeros(0, 3).split(0, dim=1)
+    with pytest.raises(RuntimeError, match=r"^split expects split_size be non-negative, but got split_size=-1$"):
+        minigan.zeros(0).split(-1)

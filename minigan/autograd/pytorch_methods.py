@@ -56,9 +56,11 @@ def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Any, 
                                f"at dimension {dim}), but got split_sizes={sizes}")
     else:
         size = int(split_size_or_sections)
-        if size <= 0:
-            raise RuntimeError(f"split expects split_size be positive, but got split_size={size}")
-        sizes = [builtins.min(size, length - start) for start in range(0, length, size)] or [0]
+        if size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+        if size == 0 and length:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {length}")
+        sizes = [builtins.min(size, length - start) for start in range(0, length, size)] if length else [0]
     return ops.parts(tensor, sizes, axis)  # one join in the backward, not a zero array per piece
 
 
