@@ -92,11 +92,13 @@ def chunk(tensor: Any, chunks: int, dim: int = 0) -> tuple[Any, ...]:
 
 def reduced_axes(dims: Any, ndim: int) -> tuple[int, ...] | None:
     """A ``dim=`` argument of a reduction (an int, a sequence of ints, or None or empty for all)
-    as NumPy's ``axis=``."""
-    if dims is None or ndim == 0:
+    as NumPy's ``axis=``, with PyTorch's errors for a dim out of range or named twice; a 0-d
+    tensor takes dims 0 and -1 (as in PyTorch), and NumPy reduces its one value with axis None."""
+    if dims is None:
         return None
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
-    return check_distinct_dims(tuple(wrap_dim(d, ndim) for d in dims)) or None
+    wrapped = check_distinct_dims(tuple(wrap_dim(d, ndim) for d in dims))
+    return wrapped if wrapped and ndim else None
 
 
 def _comparand(other: Any, name: str) -> Any:

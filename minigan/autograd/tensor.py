@@ -390,9 +390,9 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         """Merge dimensions ``start_dim`` to ``end_dim`` (both included) into one."""
-        if self.ndim == 0:
-            return ops.reshape(self, (1,))
         start, end = dim_index(start_dim, self.ndim, "flatten"), dim_index(end_dim, self.ndim, "flatten")
+        if self.ndim == 0:  # dims 0 and -1, as in PyTorch
+            return ops.reshape(self, (1,))
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {self.shape}")
         merged = math.prod(self.shape[start:end + 1])  # not -1, which an empty tensor leaves ambiguous

@@ -91,9 +91,9 @@ def _picked(input: Tensor, dim: int, keepdim: bool, pick: str, name: str) -> tup
     array = input.array
     backend = backend_of(array)
     int64 = backend.native_dtype(np.dtype(np.int64))
+    axis = wrap_dim(dim, array.ndim)  # a 0-d tensor takes dims 0 and -1, as in PyTorch
     if array.ndim == 0:
         return input, Tensor._make(backend.xp.zeros((), dtype=int64), False, None)
-    axis = wrap_dim(dim, array.ndim)
     if array.shape[axis] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
     xp = backend.xp

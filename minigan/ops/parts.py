@@ -163,7 +163,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002 - P
         kind = type(input)
         raise TypeError(f"unbind(): argument 'input' (position 1) must be Tensor, not "
                         f"{kind.__module__ + '.' if kind.__module__ != 'builtins' else ''}{kind.__name__}")
+    axis = wrap_dim(dim, input.ndim)  # PyTorch's out-of-range error first, then its 0-d one
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    axis = wrap_dim(dim, input.ndim)
     return parts(input, (1,) * input.shape[axis], axis, squeeze=True)

@@ -2,14 +2,13 @@
 over the reduced axes."""
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any
 
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import check_distinct_dims
+from ..autograd.arguments import check_distinct_dims, wrap_dim
 from ..autograd.function import Context, Function
 from .operands import Axis, _constant, _xp
 from .arithmetic import neg
@@ -18,15 +17,13 @@ from .shape import broadcast_to
 
 # ============================================================== reductions
 def _normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...] | None:
+    """The axes to reduce, wrapped and sorted, with PyTorch's errors; a 0-d tensor takes dims 0
+    and -1, as in PyTorch, and reducing its one value over them leaves it: no axes."""
     if axis is None:
         return None
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    normalized = []
-    for ax in axes:
-        if not -ndim <= ax < builtins.max(ndim, 1):
-            raise ValueError(f"axis {ax} is out of range for a tensor with {ndim} dimensions")
-        normalized.append(int(ax) % builtins.max(ndim, 1))
-    return tuple(sorted(check_distinct_dims(tuple(normalized))))
+    normalized = tuple(sorted(check_distinct_dims(tuple(wrap_dim(ax, ndim) for ax in axes))))
+    return normalized if ndim else ()
 
 
 def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:

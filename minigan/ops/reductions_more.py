@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor, as_tensor
-from ..autograd.arguments import check_distinct_dims, dtype_argument, wrap_dim
+from ..autograd.arguments import dtype_argument, wrap_dim
+from ..autograd.pytorch_methods import reduced_axes
 from ..autograd.legacy import scalar_type_name
 from . import dims, linalg_norms
 from .elementwise import clamp, sqrt, where
@@ -29,15 +30,6 @@ def _input(name: str, input: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     return input
-
-
-def _dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
-    """A ``dim=`` of ints as wrapped dims (None or empty: all), with PyTorch's errors for a
-    dimension out of range or named twice."""
-    if dim is None:
-        return None
-    listed = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
-    return check_distinct_dims(tuple(wrap_dim(d, ndim) for d in listed)) or None
 
 
 @takes_out
@@ -57,8 +49,8 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:  # noqa: A002
     """How many elements over ``dim`` (an int, a tuple of ints, or None for all) are non-zero
     (NaN counts), as int64 with no gradient."""
     input = _input("count_nonzero", input)  # noqa: A001
-    axes = _dims(dim, input.ndim)
-    counted = dims.sum((input != 0).to(np.int64), axes if input.ndim else None)
+    axes = reduced_axes(dim, input.ndim)
+    counted = dims.sum((input != 0).to(np.int64), axes)
     return Tensor._make(counted.array, False, None)
 
 
@@ -72,7 +64,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
         input = input.to(np.int64)  # noqa: A001 - no NaN to drop; PyTorch sums them in int64
     if input.dtype.kind == "f":
         input = where(input != input, 0.0, input)  # noqa: A001 - NaN != NaN
-    return dims.sum(input, _dims(dim, input.ndim) if input.ndim else None, keepdim)
+    return dims.sum(input, reduced_axes(dim, input.ndim), keepdim)
 
 
 @takes_out
@@ -84,7 +76,7 @@ def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any
                            f"{scalar_type_name(input.dtype)}")
     if dtype is not None:
         input = input.to(dtype_argument(dtype))  # noqa: A001
-    axes = _dims(dim, input.ndim) if input.ndim else None
+    axes = reduced_axes(dim, input.ndim)
     counted = count_nonzero(input == input, axes).to(input.dtype)
     if keepdim:
         counted = counted.reshape(tuple(1 if axes is None or d in axes else n for d, n in enumerate(input.shape)))
@@ -99,7 +91,7 @@ def _spread_and_mean(name: str, input: Tensor, dim: Any, unbiased: Any, keepdim:
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
     if isinstance(dim, builtins.bool):  # the older var_mean(input, unbiased) spelling
         dim, unbiased = None, dim
-    axes = _dims(dim, input.ndim) if input.ndim else None
+    axes = reduced_axes(dim, input.ndim)
     spread = dims.var(input, axes, unbiased, keepdim, correction=correction)
     return spread, dims.mean(input, axes, keepdim)
 

@@ -76,6 +76,8 @@ def _running_index(input: Tensor, axis: int, largest: bool) -> Any:  # noqa: A00
 def _cumulative_extreme(name: str, input: Tensor, dim: int, largest: bool, result: type) -> Any:  # noqa: A002
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input.ndim == 0 and dim not in (0, -1):
+        raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
     axis = wrap_dim(dim, input.ndim)
     rows = input.reshape(1) if input.ndim == 0 else input
     indices = Tensor._make(_running_index(rows, axis, largest), False, None)
