@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import minigan
+import minigan.nn.functional as F
 
 OUT_OF_RANGE = r"^Dimension out of range \(expected to be in range of \[-1, 0\], but got {}\)$"
 
@@ -55,6 +56,17 @@ def test_the_index_and_truth_reductions_of_a_0d_tensor_check_the_dim(dim):
     assert minigan.argmax(scalar(), 0).item() == 0 and minigan.all(flag, -1).item() is True
     assert minigan.max(scalar(), -1).indices.item() == 0
     assert scalar().flatten(0).shape == (1,)
+
+
+@pytest.mark.parametrize("dim", [0, -1])
+def test_softmax_of_a_0d_tensor_is_one_and_log_softmax_zero(dim):
+    x = scalar(3.0)
+    y = F.softmax(x, dim)
+    assert y.shape == () and y.item() == 1.0
+    y.backward()
+    assert x.grad.item() == 0.0
+    assert minigan.log_softmax(scalar(-2.0), dim).item() == 0.0
+    assert F.softmin(scalar(), dim).item() == 1.0
 
 
 @pytest.mark.parametrize("name,message", [

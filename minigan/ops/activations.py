@@ -103,7 +103,7 @@ class LogSoftmax(Function):
     saves_output = True
 
     @staticmethod
-    def forward(ctx: Context, a: Any, axis: int) -> Any:
+    def forward(ctx: Context, a: Any, axis: int | None) -> Any:
         xp = _xp(a)
         if a.size == 0:  # nothing to normalise (NumPy's max has no value for an empty axis)
             return xp.empty_like(a)
@@ -123,7 +123,7 @@ class Softmax(Function):
     saves_output = True
 
     @staticmethod
-    def forward(ctx: Context, a: Any, axis: int) -> Any:
+    def forward(ctx: Context, a: Any, axis: int | None) -> Any:
         xp = _xp(a)
         if a.size == 0:  # nothing to normalise (NumPy's max has no value for an empty axis)
             return xp.empty_like(a)
@@ -174,7 +174,11 @@ def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
 sigmoid, tanh, softplus = _on_floats(Sigmoid), _on_floats(Tanh), _on_floats(Softplus)
 
 
-def _check_axis(name: str, a: Tensor, axis: int) -> int:
+def _check_axis(name: str, a: Tensor, axis: int) -> int | None:
+    """``axis`` wrapped; a 0-d tensor takes axis 0 or -1, as in PyTorch, and normalises its one
+    value over no axis (None: softmax 1, log_softmax 0)."""
+    if a.ndim == 0 and axis in (0, -1):
+        return None
     if not -a.ndim <= axis < a.ndim:
         raise ValueError(f"{name}: axis {axis} is out of range for a tensor of shape {a.shape}")
     return axis % a.ndim
