@@ -78,3 +78,23 @@ def test_the_running_extremes_of_a_0d_tensor_take_dim_0_or_minus_1(name, message
     assert values.item() == 0.5 and indices.item() == 0
     with pytest.raises(IndexError, match=message):
         getattr(minigan, name)(scalar(), 1)
+
+
+def test_what_needs_a_dimension_raises_pytorchs_error_for_a_0d_tensor():
+    x = scalar()
+    with pytest.raises(RuntimeError, match=r"^split expects at least a 1-dimensional tensor$"):
+        x.split(1)
+    with pytest.raises(RuntimeError, match=r"^chunk expects at least a 1-dimensional tensor$"):
+        minigan.chunk(x, 1, 0)
+    with pytest.raises(IndexError, match=r"^Dimension specified as -1 but tensor has no dimensions$"):
+        minigan.cross(x, x, dim=-1)
+    with pytest.raises(IndexError, match=r"^Dimension specified as 0 but tensor has no dimensions$"):
+        minigan.roll(x, 1, 0)
+    with pytest.raises(IndexError, match=r"^Dimension specified as 0 but tensor has no dimensions$"):
+        minigan.unbind(x, -1)
+    for tensors, position in (([x, x], 0), ([minigan.zeros(2, dtype=minigan.float64), x], 1)):
+        with pytest.raises(RuntimeError, match=rf"^zero-dimensional tensor \(at position {position}\) cannot be "
+                                               r"concatenated$"):
+            minigan.cat(tensors)
+    assert minigan.roll(x, 1).item() == 0.5  # with no dims the flattened tensor rolls
+    assert minigan.stack([x, x]).shape == (2,)

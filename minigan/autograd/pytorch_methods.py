@@ -47,6 +47,8 @@ def repeat(tensor: Any, *sizes: Any) -> Any:
 def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Any, ...]:
     """Pieces along ``dim``: of ``split_size_or_sections`` each (the last may be smaller), or of
     the sizes in a list that must add up to the dimension, as ``torch.split``."""
+    if tensor.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     axis = wrap_dim(dim, tensor.ndim)
     length = tensor.shape[axis]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -84,6 +86,8 @@ def narrow(tensor: Any, dim: int, start: Any, length: int) -> Any:
 def chunk(tensor: Any, chunks: int, dim: int = 0) -> tuple[Any, ...]:
     """At most ``chunks`` pieces along ``dim``, each ceil(n / chunks) long (the last may be
     shorter, and there may be fewer pieces), as ``torch.chunk``."""
+    if tensor.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     length = tensor.shape[wrap_dim(dim, tensor.ndim)]

@@ -125,6 +125,8 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
         dim = next((d for d, n in enumerate(a.shape) if n == 3), None)
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
+    if a.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     axis = wrap_dim(dim, a.ndim)
     if a.shape[axis] != 3 or b.shape[axis] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "

@@ -265,6 +265,10 @@ def _joinable(name: str, tensors: Sequence[Any], axis: int, new_axis: bool) -> t
     if len(tensors) == 0:
         raise ValueError(f"{name}: needs at least one tensor")
     tensors = tuple(as_tensor(t) for t in tensors)
+    if not new_axis:
+        flat = next((number for number, t in enumerate(tensors) if t.ndim == 0), None)
+        if flat is not None:
+            raise RuntimeError(f"zero-dimensional tensor (at position {flat}) cannot be concatenated")
     ndim = tensors[0].ndim + (1 if new_axis else 0)
     if not -ndim <= axis < ndim:
         raise IndexError(f"{name}: Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {axis})")
