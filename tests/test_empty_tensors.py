@@ -200,7 +200,7 @@ def test_batch_norm_of_an_empty_batch_in_training_is_empty_and_keeps_the_running
     layer(minigan.ones((3,) + shape[1:], dtype=minigan.float64))
     assert layer.running_mean.tolist() == pytest.approx([after[0]] * 4, abs=1e-15)
     assert layer.running_var.tolist() == pytest.approx([after[1]] * 4, abs=1e-15)
-    with pytest.raises(ValueError, match="expected more than 1 value per channel when training"):
+    with pytest.raises(ValueError, match="(?i)expected more than 1 value per channel when training"):
         layer(minigan.ones((1, 4), dtype=minigan.float64)) if len(shape) == 2 else layer(
             minigan.ones((1, 4) + (1,) * (len(shape) - 2), dtype=minigan.float64))
 
