@@ -149,6 +149,18 @@ def test_the_gradient_at_a_nan_and_past_the_last_kink_is_pytorchs():
         assert np.isnan(y.detach().numpy()[0]) and x.grad.tolist() == pytest.approx([slope] * 3, rel=1e-15), f
 
 
+def test_celu_with_a_negative_alpha_keeps_positive_inputs_as_pytorchs():
+    # celu(x) = x for x > 0, else alpha (exp(x / alpha) - 1), for any alpha but 0; alpha elu(x / alpha)
+    # holds for alpha > 0 only. PyTorch 2.14.1's values and gradients, written out
+    x = minigan.tensor([-2.0, -0.5, 0.0, 0.5, 2.0, float("inf")], dtype=minigan.float64, requires_grad=True)
+    y = F.celu(x, -1.0)
+    y.backward(minigan.ones_like(y))
+    assert y.tolist() == pytest.approx([-6.38905609893065, -0.6487212707001282, 0.0, 0.5, 2.0, math.inf], rel=1e-15)
+    assert x.grad.tolist() == pytest.approx([7.38905609893065, 1.6487212707001282, 1.0, 1.0, 1.0, 1.0], rel=1e-15)
+    assert F.celu(minigan.tensor([-math.inf], dtype=minigan.float64), -0.5).item() == -math.inf
+    assert F.celu(minigan.tensor([0.1, 0.7, 3.3], dtype=minigan.float64), 3.0).tolist() == [0.1, 0.7, 3.3]  # exactly
+
+
 def test_erfinv_inverts_erf_to_the_last_digits_and_its_edges():
     y = np.concatenate([np.linspace(-0.999, 0.999, 2001), 1 - np.logspace(-16, -1, 60), np.logspace(-300, -1, 60)])
     x = minigan.erfinv(minigan.tensor(y)).numpy()

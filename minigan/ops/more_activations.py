@@ -47,10 +47,12 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # 
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x where x > 0, else alpha (exp(x / alpha) - 1): alpha elu(x / alpha)."""
+    """x where x > 0, else alpha (exp(x / alpha) - 1), as PyTorch's for any alpha but 0 (alpha
+    elu(x / alpha) only for alpha > 0, and rounds x / alpha * alpha where x > 0)."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return elu(input * (1.0 / alpha)) * alpha
+    positive = ~(input <= 0)  # elu's masking: no overflow in the dropped branch, slope 1 at a NaN
+    return where(positive, input, expm1(where(positive, 0.0, input) * (1.0 / alpha)) * alpha)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
