@@ -417,3 +417,18 @@ def test_clamp_passes_no_gradient_at_a_bound_as_pytorch_2_14():
         clamped(x).sum().backward()
         inside = [0.0, float(clamped(_t([0.5])).item() == 0.5), float(clamped(_t([2.0])).item() == 2.0), 0.0]
         np.testing.assert_array_equal(x.grad.numpy(), np.asarray(inside, dtype=np.float32))  # 0 at 1.0 exactly
+
+
+def test_where_gives_the_branch_not_taken_zero_even_for_a_nan_or_infinite_gradient():
+    # PyTorch picks the gradient (where(c, g, 0)) rather than multiplying it by the mask, so an
+    # infinite or NaN gradient does not become NaN in the branch not taken, and its zeros are +0
+    x = minigan.tensor([1.0, 2.0, 3.0], dtype=minigan.float64, requires_grad=True)
+    y = minigan.tensor([4.0, 5.0, 6.0], dtype=minigan.float64, requires_grad=True)
+    picked = minigan.where(minigan.tensor([True, False, True]), x, y)
+    picked.backward(minigan.tensor([math.inf, math.nan, -2.0], dtype=minigan.float64))
+    assert x.grad.tolist()[0] == math.inf and x.grad.tolist()[1:] == [0.0, -2.0]
+    assert math.isnan(y.grad.tolist()[1]) and y.grad.tolist()[::2] == [0.0, 0.0]
+    assert not np.signbit(y.grad.numpy()[2])
+    x = minigan.tensor([1.0, 2.0], dtype=minigan.float64, requires_grad=True)
+    minigan.where(minigan.tensor([True, False]), x, 0.0).backward(minigan.tensor([1.0, math.inf], dtype=minigan.float64))
+    assert x.grad.tolist() == [1.0, 0.0]

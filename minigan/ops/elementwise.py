@@ -225,9 +225,13 @@ class Where(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a, b = ctx.inputs
-        chosen = _xp(grad.array).astype(ctx.options["condition"], grad.array.dtype)
-        grad_a = unbroadcast(grad * _constant(chosen), a.shape) if ctx.needs_input_grad[0] else None
-        grad_b = unbroadcast(grad * _constant(1.0 - chosen), b.shape) if ctx.needs_input_grad[1] else None
+        condition = ctx.options["condition"]
+        backend = backend_of(grad.array)
+        zero = _constant(backend.asarray(np.zeros((), dtype=backend.numpy_dtype(grad.array.dtype))))  # on grad's device
+        # picked, not multiplied by the mask: the branch not taken gets 0 even for a NaN or infinite
+        # gradient (not NaN), as PyTorch's
+        grad_a = unbroadcast(Where.apply(grad, zero, condition=condition), a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(Where.apply(zero, grad, condition=condition), b.shape) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
