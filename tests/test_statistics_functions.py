@@ -248,6 +248,31 @@ def test_quantile_gradients_go_to_the_neighbouring_values():
     gc.gradcheck(lambda x: minigan.nanquantile(x, 0.3, dim=-1, interpolation="midpoint"), [rand(3, 5)])
 
 
+def test_a_linear_quantile_passes_a_gradient_to_q_as_pytorchs():
+    # d/dq = (above - below) (n - 1): the rank q (n - 1) moves the blend. PyTorch 2.14.1's values
+    x = t([1.0, 2.0, 4.0, 8.0], minigan.float64, requires_grad=True)
+    q = t([0.25, 0.5, 0.9], minigan.float64, requires_grad=True)
+    minigan.quantile(x, q).sum().backward()
+    np.testing.assert_allclose(values(q.grad), [3.0, 6.0, 12.0], rtol=1e-15)
+    np.testing.assert_allclose(values(x.grad), [0.25, 1.25, 0.8, 0.7], rtol=1e-14)
+    # nanquantile ranks each row's numbers; a row of NaN (rank fixed at 0) and a row holding a NaN in
+    # quantile (rank fixed at the last) give q nothing, where a product with NaN would give NaN
+    x = t([[1.0, nan, 3.0], [nan, nan, nan]], minigan.float64, requires_grad=True)
+    q = t([0.25, 0.5, 0.9], minigan.float64, requires_grad=True)
+    minigan.nanquantile(x, q, 1).sum().backward()
+    assert values(q.grad).tolist() == [2.0, 2.0, 2.0]
+    np.testing.assert_allclose(values(x.grad), [[1.35, 0.0, 1.65], [3.0, 0.0, 0.0]], rtol=1e-14)
+    q = t([0.25, 0.5, 0.9], minigan.float64, requires_grad=True)
+    minigan.quantile(t([1.0, nan, 3.0], minigan.float64), q).sum().backward()
+    assert values(q.grad).tolist() == [0.0, 0.0, 0.0]
+    for interpolation in ("lower", "higher", "midpoint", "nearest"):  # no rank blend: no gradient to q
+        q = t(0.3, minigan.float64, requires_grad=True)
+        minigan.quantile(t([1.0, 2.0, 4.0], minigan.float64, requires_grad=True), q, interpolation=interpolation).backward()
+        assert q.grad is None
+    gc.gradcheck(lambda q: minigan.quantile(t([[3.0, 1, 2, 5, -1]], minigan.float64), q, dim=1),
+                 [t([0.2, 0.7], minigan.float64, requires_grad=True)])
+
+
 # ----------------------------------------------------------------- bincount, isin, argwhere
 def test_bincount_counts_and_weighs(device):
     assert minigan.bincount(t([1, 1, 3], device=device)).tolist() == [0, 2, 0, 1]

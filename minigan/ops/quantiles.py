@@ -14,6 +14,7 @@ from ..autograd import Tensor
 from ..autograd.arguments import wrap_dim
 from ..autograd.gather_scatter import gather
 from ..backends import backend_of
+from .elementwise import where
 from .reorder import lerp
 from .sorting import sort
 from ..torch_api.out_argument import takes_out
@@ -29,7 +30,7 @@ def _quantile_points(input: Tensor, q: Any) -> tuple[Any, bool]:  # noqa: A002
             raise RuntimeError("quantile() q must be a scalar or 1D tensor")
         if q.dtype != input.dtype:
             raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
-        values = backend_of(q.array).to_numpy(q.array).reshape(-1)  # q has no gradient, as in PyTorch
+        values = backend_of(q.array).to_numpy(q.array).reshape(-1)  # as numbers: _rank_slope gives q's gradient
         if not np.all((values >= 0) & (values <= 1)):
             raise RuntimeError("quantile() q values must be in the range [0, 1]")
         return backend.asarray(values), q.ndim == 0
@@ -61,15 +62,14 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
     n = ordered.shape[-1]
     nan = ordered.array != ordered.array
     nans = xp.sum(xp.astype(nan, ordered.array.dtype), axis=-1, keepdims=True)  # NaN sorts last: count them
-    if ignore_nan:
-        last = (n - 1) - nans  # the rank of the last value that is not NaN (-1: all NaN)
-    else:
-        last = xp.full_like(nans, n - 1)
     # Ranks in float64 (q's own value, not rounded again to float32): PyTorch's 'nearest' rounds those.
     wide_float = backend.native_dtype(np.dtype(np.float64))
-    ranks = (xp.reshape(xp.astype(points, wide_float), (-1,) + (1,) * ordered.ndim)
-             * xp.astype(xp.where(last >= 0, last, xp.zeros_like(last)), wide_float))
-    ranks = xp.where(((nans > 0) if not ignore_nan else (last < 0)), xp.full_like(ranks, n - 1), ranks)
+    last = (n - 1) - nans if ignore_nan else xp.full_like(nans, n - 1)  # nanquantile: -1 when all are NaN
+    ranks = xp.reshape(xp.astype(points, wide_float), (-1,) + (1,) * ordered.ndim) * xp.astype(last, wide_float)
+    # PyTorch's fixed ranks: nanquantile's below 0 (no value) read rank 0, quantile's rows holding a NaN
+    # the last rank, where the NaN sorts; either way the result is NaN and q has no say in it
+    forced = ranks < 0 if ignore_nan else xp.broadcast_to(nans > 0, ranks.shape)
+    ranks = xp.where(forced, xp.full_like(ranks, 0 if ignore_nan else n - 1), ranks)
     if interpolation == "lower":
         ranks = xp.floor(ranks)
     elif interpolation == "higher":
@@ -83,6 +83,8 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
     if interpolation in ("linear", "midpoint"):
         above = gather(wide, wide.ndim - 1, Tensor._make(above_at, False, None))
         weight = 0.5 if interpolation == "midpoint" else Tensor._make(xp.astype(ranks - xp.floor(ranks), ordered.array.dtype), False, None)
+        if interpolation == "linear" and isinstance(q, Tensor) and q.requires_grad:
+            weight = weight + _rank_slope(q, last, forced, ordered)  # the same value; d weight / dq
         below = lerp(below, above, weight)
     result = below.squeeze(-1)  # (q, the other dims)
     if keepdim:
@@ -91,6 +93,15 @@ def _quantile(name: str, input: Tensor, q: Any, dim: Any, keepdim: bool, interpo
         else:
             result = result.unsqueeze(axis + 1) if input.ndim else result
     return result.squeeze(0) if scalar else result
+
+
+def _rank_slope(q: Tensor, last: Any, forced: Any, ordered: Tensor) -> Tensor:
+    """0 with the gradient of the rank q * last with respect to q (last: each row's last rank, 0
+    where the rank is fixed), so the linear blend's weight passes (above - below) * last to q, as
+    PyTorch's does."""
+    column = q.reshape((-1,) + (1,) * ordered.ndim)
+    scale = Tensor._make(backend_of(ordered.array).xp.astype(last, ordered.array.dtype), False, None)
+    return where(Tensor._make(forced, False, None), 0.0, (column - column.detach()) * scale)
 
 
 @takes_out
