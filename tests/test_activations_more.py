@@ -149,6 +149,19 @@ def test_the_gradient_at_a_nan_and_past_the_last_kink_is_pytorchs():
         assert np.isnan(y.detach().numpy()[0]) and x.grad.tolist() == pytest.approx([slope] * 3, rel=1e-15), f
 
 
+def test_a_flat_part_passes_no_gradient_even_an_infinite_or_nan_one_as_pytorchs():
+    # where the slope is 0 PyTorch's backwards pick 0 rather than multiply, so inf and NaN stop there
+    cases = ((lambda t: F.softshrink(t, 0.5), [-0.5, 0.0, 0.25, 0.5]), (F.hardswish, [-7.0, -3.0]),
+             (minigan.sinc, [0.0]))
+    for f, points in cases:
+        for incoming in (math.inf, -math.inf, math.nan):
+            x = minigan.tensor(points, dtype=minigan.float64, requires_grad=True)
+            f(x).backward(minigan.full((len(points),), incoming, dtype=minigan.float64))
+            assert x.grad.tolist() == [0.0] * len(points), (f, incoming)
+    y = F.softshrink(minigan.tensor([-0.25, 0.25], dtype=minigan.float64), 0.5)
+    assert np.signbit(y.numpy()).tolist() == [True, False]  # the dead zone keeps its -0.0
+
+
 def test_celu_with_a_negative_alpha_keeps_positive_inputs_as_pytorchs():
     # celu(x) = x for x > 0, else alpha (exp(x / alpha) - 1), for any alpha but 0; alpha elu(x / alpha)
     # holds for alpha > 0 only. PyTorch 2.14.1's values and gradients, written out

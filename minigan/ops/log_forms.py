@@ -86,7 +86,8 @@ def sinc(input: Any) -> Tensor:  # noqa: A002
     angle = where(small, 1.0, x) * math.pi
     u2 = where(small, x, 0.0) * math.pi
     u2 = u2 * u2
-    return where(small, 1.0 - u2 / 6.0 + u2 * u2 / 120.0, sin(angle) / angle)
+    value = where(small, 1.0 - u2 / 6.0 + u2 * u2 / 120.0, sin(angle) / angle)
+    return where(x == 0, value.detach(), value)  # its gradient 0 at 0 even for an infinite incoming one
 
 
 @takes_out

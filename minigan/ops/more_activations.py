@@ -95,10 +95,12 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x hardsigmoid(x); its gradient is 0 at -3 and 1 at 3, and 1 above 3 (+inf and NaN too), as PyTorch's."""
+    """x hardsigmoid(x); its gradient is 0 at and below -3 (even for an infinite incoming one) and 1
+    at 3, and 1 above 3 (+inf and NaN too), as PyTorch's."""
     above = ~(input <= 3.0)  # x itself there (hardsigmoid is exactly 1), a NaN included
     below = where(above, 0.0, input)  # so that the dropped product never meets an infinite x
-    return where(above, input, below * hardsigmoid(below))
+    value = where(above, input, below * hardsigmoid(below))
+    return where(input <= -3.0, value.detach(), value)  # the flat part passes no gradient
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
@@ -154,7 +156,9 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """x - lambd where x > lambd, x + lambd where x < -lambd, else 0 (-0.0 for negative x, as PyTorch)."""
     if lambd < 0:
         raise RuntimeError(f"softshrink: lambda must be >= 0, but found {lambd}")
-    zero = where(abs(input) <= lambd, input, 0.0) * 0.0  # -0.0 for a negative x; no inf * 0 outside
+    # -0.0 for a negative x, no inf * 0 outside; a constant, so the dead zone's gradient is 0 (not NaN)
+    # even for an infinite one, as PyTorch's
+    zero = where(abs(input) <= lambd, input.detach(), 0.0) * 0.0
     return where(~(input <= lambd), input - lambd, where(input < -lambd, input + lambd, zero))  # NaN: slope 1
 
 
