@@ -432,3 +432,29 @@ def test_where_gives_the_branch_not_taken_zero_even_for_a_nan_or_infinite_gradie
     x = minigan.tensor([1.0, 2.0], dtype=minigan.float64, requires_grad=True)
     minigan.where(minigan.tensor([True, False]), x, 0.0).backward(minigan.tensor([1.0, math.inf], dtype=minigan.float64))
     assert x.grad.tolist() == [1.0, 0.0]
+
+
+def test_the_picking_functions_stop_an_infinite_or_nan_gradient_at_the_side_not_picked():
+    # PyTorch 2.14.1: maximum, minimum, fmax, fmin, clamp with tensor bounds and nextafter give the
+    # losing side (and nextafter's other) 0 for any incoming gradient; a tie still halves it
+    a = minigan.tensor([-3.0, 1.0, 2.0], dtype=minigan.float64, requires_grad=True)
+    b = minigan.tensor([1.0, -1.0, 2.0], dtype=minigan.float64, requires_grad=True)
+    for name in ("maximum", "minimum", "fmax", "fmin"):
+        for incoming in (math.inf, math.nan):
+            a.grad = b.grad = None
+            getattr(minigan, name)(a, b).backward(minigan.full((3,), incoming, dtype=minigan.float64))
+            loser_a = 0 if name in ("maximum", "fmax") else 1
+            grads = [a.grad.tolist(), b.grad.tolist()]
+            assert grads[0][loser_a] == 0.0 and grads[1][1 - loser_a] == 0.0, (name, incoming, grads)
+            for side, place in ((0, 1 - loser_a), (1, loser_a), (0, 2), (1, 2)):  # the winners and the tie
+                assert grads[side][place] == incoming or math.isnan(incoming) and math.isnan(grads[side][place])
+    x = minigan.tensor([-5.0, 0.5, 5.0], dtype=minigan.float64, requires_grad=True)
+    low = minigan.tensor([-1.0, -1.0, -1.0], dtype=minigan.float64, requires_grad=True)
+    high = minigan.tensor([1.0, 1.0, 1.0], dtype=minigan.float64, requires_grad=True)
+    minigan.clamp(x, low, high).backward(minigan.full((3,), math.inf, dtype=minigan.float64))
+    assert x.grad.tolist() == [0.0, math.inf, 0.0] and low.grad.tolist() == [math.inf, 0.0, 0.0]
+    assert high.grad.tolist() == [0.0, 0.0, math.inf]
+    x = minigan.tensor([1.0, 2.0], dtype=minigan.float64, requires_grad=True)
+    other = minigan.tensor([1.0, 3.0], dtype=minigan.float64, requires_grad=True)
+    minigan.nextafter(x, other).backward(minigan.full((2,), math.nan, dtype=minigan.float64))
+    assert x.grad.tolist()[0] == 0.0 and math.isnan(x.grad.tolist()[1]) and other.grad.tolist() == [0.0, 0.0]

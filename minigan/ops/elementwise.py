@@ -196,7 +196,7 @@ class ClampBetween(Function):
         weights = (xp.astype(~((a < low) | (a > high)), dtype) - half_at_low - half_at_high,
                    xp.astype(ordered & (a < low), dtype) + half_at_low,
                    xp.astype(low > high, dtype) + xp.astype(ordered & (a > high), dtype) + half_at_high)
-        return tuple(unbroadcast(grad * _constant(weight), t.shape) if needed else None
+        return tuple(unbroadcast(weighted(grad, weight), t.shape) if needed else None
                      for t, weight, needed in zip(ctx.inputs, weights, ctx.needs_input_grad))
 
 
@@ -209,10 +209,25 @@ def tie_split_backward(ctx: Context, grad: Tensor, loses: Any) -> tuple[Tensor |
     half_tie = xp.astype(a.array == b.array, dtype) * 0.5
     grad_a = grad_b = None
     if ctx.needs_input_grad[0]:
-        grad_a = unbroadcast(grad * _constant(1.0 - xp.astype(loses(a.array, b.array), dtype) - half_tie), a.shape)
+        grad_a = unbroadcast(weighted(grad, 1.0 - xp.astype(loses(a.array, b.array), dtype) - half_tie), a.shape)
     if ctx.needs_input_grad[1]:
-        grad_b = unbroadcast(grad * _constant(1.0 - xp.astype(loses(b.array, a.array), dtype) - half_tie), b.shape)
+        grad_b = unbroadcast(weighted(grad, 1.0 - xp.astype(loses(b.array, a.array), dtype) - half_tie), b.shape)
     return grad_a, grad_b
+
+
+def _zero_like(grad: Tensor) -> Tensor:
+    """A 0-d constant 0 of ``grad``'s dtype, on its device."""
+    backend = backend_of(grad.array)
+    return _constant(backend.asarray(np.zeros((), dtype=backend.numpy_dtype(grad.array.dtype))))
+
+
+def weighted(grad: Tensor, weight: Any) -> Tensor:
+    """grad * weight, but 0 where the weight is 0, even for an infinite or NaN grad (inf * 0 would
+    give NaN): PyTorch's picking backwards (maximum, clamp, where) stop such a gradient there. The
+    product is taken with 1 in the weight's zeros, so NumPy meets no inf * 0 to warn of."""
+    kept = weight != 0
+    safe = _xp(weight).where(kept, weight, _xp(weight).ones_like(weight))
+    return Where.apply(grad * _constant(safe), _zero_like(grad), condition=kept)
 
 
 class Where(Function):
@@ -226,8 +241,7 @@ class Where(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         a, b = ctx.inputs
         condition = ctx.options["condition"]
-        backend = backend_of(grad.array)
-        zero = _constant(backend.asarray(np.zeros((), dtype=backend.numpy_dtype(grad.array.dtype))))  # on grad's device
+        zero = _zero_like(grad)
         # picked, not multiplied by the mask: the branch not taken gets 0 even for a NaN or infinite
         # gradient (not NaN), as PyTorch's
         grad_a = unbroadcast(Where.apply(grad, zero, condition=condition), a.shape) if ctx.needs_input_grad[0] else None

@@ -14,6 +14,7 @@ import numpy as np
 from ..autograd import Tensor, unbroadcast
 from ..autograd.function import Context, Function
 from ..backends import backend_of, to_numpy
+from .elementwise import weighted
 from .elementwise_more import tensors_only
 from .operands import _check_broadcast, _constant, _pair, _xp, not_implemented_for
 from ..torch_api.out_argument import takes_out
@@ -58,9 +59,10 @@ class Nextafter(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         shape_a, shape_b = ctx.shapes
-        moves = _constant(_xp(grad.array).astype(ctx.moves, grad.array.dtype))
-        grad_a = unbroadcast(grad * moves, shape_a) if ctx.needs_input_grad[0] else None
-        grad_b = unbroadcast(grad * 0.0, shape_b) if ctx.needs_input_grad[1] else None
+        moves = _xp(grad.array).astype(ctx.moves, grad.array.dtype)
+        # picked, so an infinite or NaN gradient gives 0 where f is b, and to b, as PyTorch's
+        grad_a = unbroadcast(weighted(grad, moves), shape_a) if ctx.needs_input_grad[0] else None
+        grad_b = unbroadcast(weighted(grad, moves * 0), shape_b) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
