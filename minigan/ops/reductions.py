@@ -68,10 +68,8 @@ class Mean(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
         xp = _xp(a)
-        if reduced_count(a.shape, axes) == 0:  # the mean of nothing is NaN, as PyTorch's (NumPy's warns)
-            shape = kept_shape(a.shape, axes) if keepdims else tuple(
-                n for i, n in enumerate(a.shape) if axes is not None and i not in axes)
-            return xp.full(shape, xp.nan, dtype=a.dtype)
+        if reduced_count(a.shape, axes) == 0:  # the mean of nothing is NaN, as PyTorch's (NumPy's warns):
+            return xp.sum(a, axis=axes, keepdims=keepdims) * float("nan")  # 0 * NaN, in a's dtype and place
         return xp.mean(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
