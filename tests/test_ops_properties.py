@@ -22,6 +22,7 @@ from minigan.ops.arithmetic import Remainder, remainder
 from minigan.ops.elementwise_limits import Fmax, Fmin, fmax, fmin
 from minigan.ops.elementwise_more import Copysign, Fmod, Hypot, copysign, fmod, hypot
 from minigan.ops.float_bits import Nextafter, nextafter
+from minigan.ops.reductions_more import NanAsZero, nansum
 from minigan.ops.incomplete_gamma import Gammainc, Gammaincc
 from minigan.distributions.standard_gamma import GammaQuantileStep
 from minigan.ops.windows import Windows
@@ -285,6 +286,15 @@ def _reduction(function, method, draw_values=lambda data, shape: values(data, sh
 _reduction(ops.Sum, "sum")
 _reduction(ops.Mean, "mean")
 _reduction(ops.Max, "max", distinct)
+
+
+@prop(NanAsZero)
+def _(data):
+    # finite values, as the gradient check needs: nansum is the sum (the NaN cases are written out
+    # in tests/test_empty_tensors.py and test_statistics_functions.py)
+    shape = data.draw(SHAPES)
+    a, axis, keepdims = values(data, shape), _axes(data, len(shape)), data.draw(st.booleans())
+    return Drawn(lambda x: nansum(x, axis, keepdims), [a], np.nansum(a, axis=axis, keepdims=keepdims))
 
 
 @prop(ops.Var)

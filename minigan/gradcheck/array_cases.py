@@ -28,6 +28,8 @@ def _index(*positions: int) -> Tensor:
 ARRAY_CASES: list[OpCase] = [
     OpCase("logsumexp", lambda a: ops.logsumexp(a, 1), [((3, 4),), ((2, 3, 4),)]),
     OpCase("logsumexp_dims_keepdim", lambda a: ops.logsumexp(a, (0, 2), keepdim=True), [((2, 3, 4),)]),
+    OpCase("nansum", lambda a: ops.reductions_more.nansum(a, 1), [((3, 4),), ((2, 3, 4),)]),
+    OpCase("nanmean", lambda a: ops.reductions_more.nanmean(a, (0, 2), keepdim=True), [((2, 3, 4),)]),
     OpCase("cumsum", lambda a: a.cumsum(1), [((3, 4),), ((2, 3, 4),)]),
     OpCase("cumsum_1d", lambda a: a.cumsum(0), [((5,),)]),
     OpCase("cumprod", lambda a: a.cumprod(1), [((3, 4),), ((2, 3, 4),)]),

@@ -14,11 +14,13 @@ import numpy as np
 
 from ..autograd import Tensor, as_tensor
 from ..autograd.arguments import dtype_argument, wrap_dim
+from ..autograd.function import Context, Function
 from ..autograd.pytorch_methods import reduced_axes
 from ..autograd.legacy import scalar_type_name
 from . import dims, linalg_norms
 from .elementwise import clamp, sqrt, where
 from .einsum import tensordot
+from .operands import _constant, _xp
 from .linalg_compositions import diagonal
 from ..torch_api.out_argument import takes_out
 
@@ -54,6 +56,21 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:  # noqa: A002
     return Tensor._make(counted.array, False, None)
 
 
+class NanAsZero(Function):
+    """f = 0 where a is NaN, else a;  df/da = [a is not NaN], multiplied in as PyTorch's nansum
+    does, so an infinite or NaN incoming gradient gives NaN at a NaN (nanmean of only NaN)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        xp = _xp(a)
+        return xp.where(a != a, xp.zeros_like(a), a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0].array
+        return (grad * _constant(_xp(a).astype(a == a, a.dtype)),)
+
+
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002
     """The sum over ``dim`` with NaN counted as zero (its gradient is zero too). Integers and bools
     sum in int64, as in ``sum``."""
@@ -63,7 +80,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any 
     elif input.dtype.kind in "biu":
         input = input.to(np.int64)  # noqa: A001 - no NaN to drop; PyTorch sums them in int64
     if input.dtype.kind == "f":
-        input = where(input != input, 0.0, input)  # noqa: A001 - NaN != NaN
+        input = NanAsZero.apply(input)  # noqa: A001
     return dims.sum(input, reduced_axes(dim, input.ndim), keepdim)
 
 
