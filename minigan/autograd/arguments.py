@@ -103,6 +103,11 @@ def wrap_dim(dim: Any, ndim: int) -> int:
     return builtins.int(dim) % span
 
 
+def no_dimensions(dim: Any) -> IndexError:
+    """PyTorch's error for a dim given to an op that needs a real dimension of a 0-d tensor."""
+    return IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+
+
 def check_distinct_dims(dims: tuple[int, ...]) -> tuple[int, ...]:
     """``dims`` (wrapped), or PyTorch's error where one is named twice (NumPy would reduce it once)."""
     if len(set(dims)) != len(dims):

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from .. import ops
 from ..autograd import Tensor
-from ..autograd.arguments import tensor_argument
+from ..autograd.arguments import no_dimensions, tensor_argument
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from ..nn import functional as F
@@ -146,7 +146,7 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:  # noqa: A
     if not -ndim <= dim < ndim:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
     if v.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise no_dimensions(dim)
     if v.ndim == 1:  # one norm per element: |v|, as PyTorch's
         return v.reshape(-1, 1).norm(pow, dim=1).reshape(v.shape)
     return v.norm(pow, dim=tuple(d for d in range(v.ndim) if d != dim % ndim), keepdim=True)

@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import ops
 from ..autograd import Tensor
-from ..autograd.arguments import tensor_argument, tensor_sequence
+from ..autograd.arguments import no_dimensions, tensor_argument, tensor_sequence
 from ..autograd.legacy import c_type_name, scalar_type_name
 from ..backends import backend_of, to_numpy
 from ..nn.recurrent_steps import run_packed, run_padded, step
@@ -45,7 +45,7 @@ _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 def _size(t: Tensor, dim: int) -> int:
     """t.size(dim), or PyTorch's IndexError where t has no such dimension."""
     if t.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise no_dimensions(dim)
     if not -t.ndim <= dim < t.ndim:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-t.ndim}, {t.ndim - 1}], "
                          f"but got {dim})")

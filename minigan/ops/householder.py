@@ -15,7 +15,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import tensor_argument
+from ..autograd.arguments import no_dimensions, tensor_argument
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
 from .arithmetic import matmul
@@ -79,7 +79,7 @@ def _ormqr_checks(A: Tensor, tau: Tensor, C: Tensor, left: bool) -> None:
     if C.shape[side] != A.shape[-2]:
         raise RuntimeError(f"{name}: other.shape[{side}] must be equal to input.shape[-2]")
     if tau.ndim == 0:
-        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+        raise no_dimensions(-1)
     if tau.shape[-1] != min(C.shape[side], A.shape[-1]):
         raise RuntimeError(f"{name}: tau.shape[-1] must be equal to min(other.shape[{side}], input.shape[-1])")
     if tau.ndim != A.ndim - 1:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import tensor_argument, wrap_dim
+from ..autograd.arguments import no_dimensions, tensor_argument, wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
 from .elementwise import where
@@ -88,7 +88,7 @@ def _checked_along(name: str, input: Tensor, dim: Any, index: Any, source: Any, 
     count = index.numel()
     if count != (source.shape[axis] if source.ndim else 1):
         if source.ndim == 0:  # PyTorch's message reads source.size(dim), which a 0-d source lacks
-            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+            raise no_dimensions(dim)
         raise RuntimeError(f"{name}(): Number of indices ({count}) should be equal to source.size(dim): "
                            f"({source.shape[axis]}), for dim: {dim}")
     if source.ndim != input.ndim or builtins.any(a != b for d, (a, b) in enumerate(zip(input.shape, source.shape))

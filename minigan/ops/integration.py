@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import tensor_argument, wrap_dim
+from ..autograd.arguments import no_dimensions, tensor_argument, wrap_dim
 from .cumulative import cumsum
 from .operands import _floating
 from .shape import broadcast_to, movedim
@@ -80,4 +80,4 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, 
 
 
 def _no_dims(dim: int) -> int:
-    raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    raise no_dimensions(dim)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..autograd import Tensor, is_grad_enabled
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import no_dimensions, wrap_dim
 from ..autograd.engine import running_passes
 from ..autograd.function import Context, Function
 from ..backends import backend_of
@@ -165,5 +165,5 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002 - P
                         f"{kind.__module__ + '.' if kind.__module__ != 'builtins' else ''}{kind.__name__}")
     axis = wrap_dim(dim, input.ndim)  # PyTorch's out-of-range error first, then its 0-d one
     if input.ndim == 0:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise no_dimensions(0)
     return parts(input, (1,) * input.shape[axis], axis, squeeze=True)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor, as_tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import no_dimensions, wrap_dim
 from ..autograd.function import Context, Function, unbroadcast
 from .elementwise import where
 from .operands import _check_broadcast, _xp
@@ -126,7 +126,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
     if a.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise no_dimensions(dim)
     axis = wrap_dim(dim, a.ndim)
     if a.shape[axis] != 3 or b.shape[axis] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "

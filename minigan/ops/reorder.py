@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import check_distinct_dims, wrap_dim
+from ..autograd.arguments import check_distinct_dims, no_dimensions, wrap_dim
 from ..autograd.function import Context, Function
 from ..autograd.inplace import fitted_number
 from ..backends import backend_of
@@ -76,7 +76,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:  # noqa: A002
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
     if input.ndim == 0:
-        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
+        raise no_dimensions(dims[0])
     return Roll.apply(input, shifts=shifts, dims=tuple(wrap_dim(d, input.ndim) for d in dims))
 
 

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd import Tensor, tensor as _tensor_of
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import no_dimensions, wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from .no_derivative import without_derivative
@@ -184,7 +184,7 @@ def slice_axis(x: Tensor, dim: int) -> int:
     """``dim`` wrapped, for the ops on slices along it (unique_consecutive, unique): PyTorch's errors for a
     0-d tensor and for an empty dimension other than ``dim``."""
     if x.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise no_dimensions(dim)
     axis = wrap_dim(dim, x.ndim)
     if sum(size == 0 for size in x.shape) > 1:
         raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")

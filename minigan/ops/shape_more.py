@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import no_dimensions, wrap_dim
 from ..autograd.legacy import scalar_type_name
 from ..autograd.pytorch_methods import narrow, repeat
 from ..backends import backend_of, to_numpy
@@ -80,7 +80,7 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     if dim is None:
         source, axis = input.reshape((-1,)), 0
     elif input.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise no_dimensions(dim)
     else:
         source, axis = input, wrap_dim(dim, input.ndim)
     size = source.shape[axis]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor
-from ..autograd.arguments import wrap_dim
+from ..autograd.arguments import no_dimensions, wrap_dim
 from ..autograd.gather_scatter import gather
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of, to_numpy
@@ -123,7 +123,7 @@ def _take_along(input: Tensor, indices: Tensor, dim: int | None) -> Tensor:
             raise RuntimeError(f"index {builtins.int(bad[0])} is out of bounds for dimension 0 with size {size}")
         return gather(input.reshape((-1,)), 0, backend_of(input.array).asarray(positions))
     if input.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise no_dimensions(dim)
     if input.ndim != indices.ndim:
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
                            f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
