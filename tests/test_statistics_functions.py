@@ -206,6 +206,18 @@ def test_quantile_interpolations(interpolation, expected):
     np.testing.assert_allclose(values(found), expected, rtol=1e-6)
 
 
+def test_statistics_of_nothing_on_each_device(device):
+    # the values of tests/test_empty_tensors.py, on the strict array-API device too
+    x = minigan.zeros(0, 3, dtype=minigan.float64, device=device, requires_grad=True)
+    for statistic in (minigan.mean, minigan.median, minigan.nanmedian, minigan.nanmean):
+        y = statistic(x)
+        assert y.device == x.device and math.isnan(y.item())
+        y.backward()
+        assert x.grad.shape == (0, 3)
+    assert minigan.median(minigan.zeros(0, dtype=minigan.int32, device=device)).item() == -2**31
+    assert minigan.mean(minigan.zeros(0, 3, device=device), 0).tolist() == pytest.approx([nan] * 3, nan_ok=True)
+
+
 def test_quantile_shapes_dims_and_nans(device):
     x = t([[0.0, 1, 2, 3], [4, 5, nan, 7]], device=device)
     np.testing.assert_allclose(values(x.quantile(0.4, dim=1)), [1.2, nan], rtol=1e-6)

@@ -102,11 +102,11 @@ def _nan_like(input: Tensor) -> Tensor:
     """The median of no elements, 0-d, on ``input``'s device: NaN, in the graph of an input that
     requires grad (as PyTorch's), whose gradient is then empty. An integer dtype gets what PyTorch's
     NaN becomes in it: the lowest int64 or int32, 0 in narrower integers, True for bool."""
-    dtype = input.array.dtype
+    dtype = input.dtype  # NumPy's, whatever the device's array library
     value: Any = float("nan") if dtype.kind == "f" else True
     if dtype.kind in "iu":  # a C cast of NaN: the lowest int32 or int64, wrapped into narrower ints
         value = np.array(np.iinfo(np.int64 if dtype.itemsize == 8 else np.int32).min).astype(dtype)
-    nan = Tensor._make(backend_of(input.array).xp.full((), value, dtype=dtype), False, None)
+    nan = Tensor._make(backend_of(input.array).asarray(np.full((), value, dtype=dtype)), False, None)
     return input.sum() + nan if input.requires_grad else nan
 
 
