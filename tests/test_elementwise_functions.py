@@ -458,3 +458,18 @@ def test_the_picking_functions_stop_an_infinite_or_nan_gradient_at_the_side_not_
     other = minigan.tensor([1.0, 3.0], dtype=minigan.float64, requires_grad=True)
     minigan.nextafter(x, other).backward(minigan.full((2,), math.nan, dtype=minigan.float64))
     assert x.grad.tolist()[0] == 0.0 and math.isnan(x.grad.tolist()[1]) and other.grad.tolist() == [0.0, 0.0]
+
+
+def test_pytorchs_keyword_spellings_input_and_other():
+    # torch.abs(input=x), torch.maximum(input=x, other=y), torch.max(x, other=y), as PyTorch's
+    x = minigan.tensor([-1.0, 2.0, -3.0])
+    y = minigan.tensor([0.0, 1.0, -4.0])
+    assert minigan.abs(input=x).tolist() == [1.0, 2.0, 3.0]
+    assert minigan.relu(input=x).tolist() == [0.0, 2.0, 0.0]
+    assert minigan.clone(input=x).tolist() == x.tolist()
+    assert minigan.maximum(input=x, other=y).tolist() == [0.0, 2.0, -3.0]
+    assert minigan.minimum(input=x, other=y).tolist() == [-1.0, 1.0, -4.0]
+    assert minigan.max(x, other=y).tolist() == [0.0, 2.0, -3.0] and x.max(other=y).tolist() == [0.0, 2.0, -3.0]
+    assert minigan.min(input=x, other=y).tolist() == [-1.0, 1.0, -4.0]
+    with pytest.raises(TypeError, match=r"^max\(\) received an invalid combination of arguments"):
+        minigan.max(x, 0, other=y)

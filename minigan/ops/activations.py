@@ -163,8 +163,8 @@ class Dropout(Function):
         return (_constant(backend.dropout(grad.array, bits, options["threshold"], options["scale"])),)
 
 
-def relu(a: Tensor) -> Tensor:
-    return ReLU.apply(a)
+def relu(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name, for keyword calls
+    return ReLU.apply(input)
 
 
 def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:

@@ -108,12 +108,21 @@ def _picked(input: Tensor, dim: int, keepdim: bool, pick: str, name: str) -> tup
     return values, Tensor._make(indices, False, None)
 
 
+def _only_other(name: str, other: Any, dim: Any, axis: Any) -> Any:
+    """``other`` for ``max(t, other=)``, refused beside a dim, as PyTorch's overloads refuse it."""
+    if dim is not None or axis is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got a dim together with other=")
+    return other
+
+
 @takes_out
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
-        keepdims: Any = None) -> Any:
+        keepdims: Any = None, other: Any = None) -> Any:
     """``max(t)``: the largest value; ``max(t, dim)``: (values, indices) along dim;
-    ``max(t, other)``: the elementwise maximum. NaN counts as the largest, as in PyTorch.
+    ``max(t, other)`` (or ``other=``): the elementwise maximum. NaN counts as the largest, as in PyTorch.
     ``max(t, axis=..., keepdims=...)`` (NumPy's spelling) gives the values only, as ``amax``."""
+    if other is not None:
+        return maximum(input, _only_other("max", other, dim, axis))
     if axis is not None:  # NumPy's spelling keeps NumPy's meaning: the values only, any axes
         _axes(dim, axis, "max")
         return reductions.max(input, axis, _keep(keepdim, keepdims))
@@ -126,8 +135,10 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
 
 @takes_out
 def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
-        keepdims: Any = None) -> Any:
+        keepdims: Any = None, other: Any = None) -> Any:
     """``min(t)``, ``min(t, dim)`` -> (values, indices), ``min(t, other)``: as ``max``."""
+    if other is not None:
+        return minimum(input, _only_other("min", other, dim, axis))
     if axis is not None:  # NumPy's spelling keeps NumPy's meaning: the values only, any axes
         _axes(dim, axis, "min")
         return reductions.min(input, axis, _keep(keepdim, keepdims))

@@ -291,9 +291,9 @@ reciprocal, rsqrt = _on_floats(Reciprocal), _on_floats(Rsqrt)
 
 
 @takes_out
-def abs(a: Tensor) -> Tensor:  # noqa: A001 - mirrors torch.abs
-    refuse_bool("abs", a)
-    return Abs.apply(a)
+def abs(input: Tensor) -> Tensor:  # noqa: A001, A002 - mirrors torch.abs, its argument's name too
+    refuse_bool("abs", input)
+    return Abs.apply(input)
 
 
 @takes_out
@@ -339,13 +339,13 @@ def _clamp_by_tensors(a: Tensor, low: Tensor | None, high: Tensor | None) -> Ten
 
 
 @takes_out
-def maximum(a: Any, b: Any) -> Tensor:
-    return Maximum.apply(*_pair(a, b))
+def maximum(input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's names, for keyword calls
+    return Maximum.apply(*_pair(input, other))
 
 
 @takes_out
-def minimum(a: Any, b: Any) -> Tensor:
-    return Minimum.apply(*_pair(a, b))
+def minimum(input: Any, other: Any) -> Tensor:  # noqa: A002
+    return Minimum.apply(*_pair(input, other))
 
 
 def _lone_number(value: bool | int | float) -> Tensor:
@@ -379,11 +379,11 @@ def where(condition: Any, a: Any = None, b: Any = None) -> Tensor:
     return Where.apply(a, b, condition=condition)
 
 
-def clone(a: Tensor) -> Tensor:
-    """A copy of ``a`` in new memory, recorded (the gradient flows back unchanged), as ``torch.clone``."""
-    if a.requires_grad:
-        return AsType.apply(a, dtype=a.dtype)
-    return Tensor._make(_xp(a.array).asarray(a.array, copy=True), False, None)
+def clone(input: Tensor) -> Tensor:  # noqa: A002
+    """A copy of ``input`` in new memory, recorded (the gradient flows back unchanged), as ``torch.clone``."""
+    if input.requires_grad:
+        return AsType.apply(input, dtype=input.dtype)
+    return Tensor._make(_xp(input.array).asarray(input.array, copy=True), False, None)
 
 
 def cast(a: Tensor, dtype: Any) -> Tensor:
