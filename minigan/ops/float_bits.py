@@ -62,7 +62,7 @@ class Nextafter(Function):
         moves = _xp(grad.array).astype(ctx.moves, grad.array.dtype)
         # picked, so an infinite or NaN gradient gives 0 where f is b, and to b, as PyTorch's
         grad_a = unbroadcast(weighted(grad, moves), shape_a) if ctx.needs_input_grad[0] else None
-        grad_b = unbroadcast(weighted(grad, moves * 0), shape_b) if ctx.needs_input_grad[1] else None
+        grad_b = unbroadcast(weighted(grad, _xp(moves).zeros_like(moves)), shape_b) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
 

@@ -37,15 +37,13 @@ def positive_root(s: Tensor, p: float) -> Tensor:
 
 def _refuse_empty_norm(shape: tuple[int, ...], ord: Any, dim: Any) -> None:  # noqa: A002
     """PyTorch's errors for a norm with no identity (ord inf or below 0) over no elements."""
-    if dim is None:
-        if math.prod(shape) == 0:
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the "
-                               "operation does not have an identity")
-        return
-    for given in dim if isinstance(dim, (list, tuple)) else (dim,):
-        if shape and shape[builtins.int(given) % len(shape)] == 0:
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the dimension "
-                               f"{given}because this dimension is empty and the operation does not have an identity")
+    empty = reductions.empty_reduction_dim(shape, dim)
+    if empty == ():
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty tensor because the "
+                           "operation does not have an identity")
+    if empty is not None:
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the dimension "
+                           f"{empty}because this dimension is empty and the operation does not have an identity")
 
 
 @takes_out

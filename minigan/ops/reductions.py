@@ -128,17 +128,26 @@ def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return Mean.apply(a, axes=_normalize_axis(axis, a.ndim), keepdims=keepdims)
 
 
-def refuse_empty_extreme(name: str, shape: tuple[int, ...], axis: Axis) -> None:
-    """PyTorch's errors for a largest or smallest value of nothing: over every dim of an empty
-    tensor, or over a dim of size 0 (an empty tensor reduced over dims of other sizes is fine)."""
+def empty_reduction_dim(shape: tuple[int, ...], axis: Axis) -> Any:
+    """Where a reduction over ``axis`` (None: every dim) of a tensor of ``shape`` meets no element:
+    ``()`` for every dim of an empty tensor, the first dim of size 0 as given, or None (every slice
+    has elements; an empty tensor reduced over dims of other sizes is fine)."""
     if axis is None:
-        if math.prod(shape) == 0:
-            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
-        return
+        return () if math.prod(shape) == 0 else None
     for given in (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis):
         if shape and shape[int(given) % len(shape)] == 0:
-            raise IndexError(f"{name}(): Expected reduction dim {given} to have non-zero size.")
+            return given
+    return None
+
+
+def refuse_empty_extreme(name: str, shape: tuple[int, ...], axis: Axis) -> None:
+    """PyTorch's errors for a largest or smallest value of nothing."""
+    dim = empty_reduction_dim(shape, axis)
+    if dim == ():
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+    if dim is not None:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
 
 
 def max(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "max") -> Tensor:  # noqa: A001
