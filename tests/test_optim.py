@@ -411,13 +411,21 @@ def test_scheduler_state_dict_round_trip_and_errors():
     scheduler = lr_scheduler.CosineAnnealingLR(opt, T_max=20, eta_min=0.01)
     for _ in range(7):
         scheduler.step()
-    state = scheduler.state_dict()
+    state, optimizer_state = scheduler.state_dict(), opt.state_dict()
     continued = _rates(scheduler, 10)
 
     other_opt = _optimizer((0.3,))
     resumed = lr_scheduler.CosineAnnealingLR(other_opt, T_max=5)
+    other_opt.load_state_dict(optimizer_state)
     resumed.load_state_dict(state)
     assert resumed.T_max == 20 and resumed.last_epoch == 7
     np.testing.assert_array_equal(_rates(resumed, 10)[1:], continued[1:])
+
+    # without the optimizer's state the rate it holds (0.3, not the saved one) is a rate the
+    # scheduler did not write, so it carries on from it, as PyTorch 2.14.1's does (its values)
+    unloaded = lr_scheduler.CosineAnnealingLR(_optimizer((0.3,)), T_max=5)
+    unloaded.load_state_dict(state)
+    np.testing.assert_allclose(_rates(unloaded, 3)[1:, 0], [0.27108487533909964, 0.24065212250131005,
+                                                             0.20945109686201366], rtol=1e-14)
     with pytest.raises(ValueError, match=r"missing key\(s\) \['eta_min'\]"):
         resumed.load_state_dict({k: v for k, v in state.items() if k != "eta_min"})

@@ -381,7 +381,7 @@ def make_scheduler(config: TrainConfig, optimizer: Any, steps_per_epoch: int) ->
     exponential: lr * gamma**epoch with gamma = lr_final ** (1 / epochs), so the rate is
     lr * lr_final after the last epoch (lr_final 0.1: a tenth); cosine: from lr down to
     lr * lr_final (0.01: a hundredth) over the run; cyclic: triangular between lr / 10 and lr,
-    one full cycle every two epochs.
+    one full cycle every two epochs, with the momentum (Adam's beta1) left where the run set it.
     """
     schedulers = optim.lr_scheduler
     lr = optimizer.param_groups[0]["lr"]  # lr_d or lr_g
@@ -391,5 +391,5 @@ def make_scheduler(config: TrainConfig, optimizer: Any, steps_per_epoch: int) ->
         return schedulers.CosineAnnealingLR(optimizer, T_max=config.epochs, eta_min=lr * config.lr_final)
     if config.lr_schedule == "cyclic":
         return schedulers.CyclicLR(optimizer, base_lr=lr / 10, max_lr=lr,
-                                   step_size_up=steps_per_epoch)
+                                   step_size_up=steps_per_epoch, cycle_momentum=False)
     return None

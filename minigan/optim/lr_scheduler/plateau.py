@@ -1,0 +1,91 @@
+"""ReduceLROnPlateau: the scheduler driven by a metric rather than by the epoch."""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+from ..optimizers import Optimizer
+from .base import per_group
+
+
+class ReduceLROnPlateau:
+    """Multiply every group's rate by ``factor`` when a metric has stopped improving, as PyTorch's.
+
+    Call ``step(metric)`` after each evaluation. The metric improves when it beats the best so far
+    by more than ``threshold`` (``mode`` "min" or "max"; ``threshold_mode`` "rel": best times
+    1 -/+ threshold, "abs": best -/+ threshold). After more than ``patience`` steps without improvement the rate
+    becomes max(lr * factor, min_lr), unless that changes it by no more than ``eps``; then
+    ``cooldown`` steps pass before bad steps count again. Unlike the other schedulers it keeps
+    state of its own (the best value and the counters), all of it in ``state_dict``.
+    """
+
+    _state_keys = ("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lrs", "eps",
+                   "best", "num_bad_epochs", "cooldown_counter", "last_epoch", "_last_lr")
+
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
+                 threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
+                 min_lr: float | Sequence[float] = 0.0, eps: float = 1e-8) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"ReduceLROnPlateau needs a minigan Optimizer, got {type(optimizer).__name__}")
+        if mode not in ("min", "max"):
+            raise ValueError(f"ReduceLROnPlateau: mode {mode!r} is unknown; it is 'min' or 'max'")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"ReduceLROnPlateau: threshold mode {threshold_mode!r} is unknown; it is 'rel' or 'abs'")
+        if not factor < 1.0:
+            raise ValueError(f"ReduceLROnPlateau: factor should be < 1.0, got {factor}")
+        self.optimizer = optimizer
+        self.mode, self.threshold_mode = mode, threshold_mode
+        self.factor, self.threshold, self.eps = float(factor), float(threshold), float(eps)
+        self.patience, self.cooldown = int(patience), int(cooldown)
+        self.min_lrs = per_group("ReduceLROnPlateau", "min_lr", min_lr, len(optimizer.param_groups))
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = self.cooldown_counter = self.last_epoch = 0
+        self._last_lr = [float(group["lr"]) for group in optimizer.param_groups]
+
+    def _is_better(self, value: float) -> bool:
+        """PyTorch's test, word for word: "rel" scales the best by (1 -/+ threshold), which for a
+        negative best asks less of the metric rather than more."""
+        if self.mode == "min":
+            bound = self.best * (1.0 - self.threshold) if self.threshold_mode == "rel" else self.best - self.threshold
+            return value < bound
+        bound = self.best * (1.0 + self.threshold) if self.threshold_mode == "rel" else self.best + self.threshold
+        return value > bound
+
+    def step(self, metrics: Any) -> None:
+        """Count one evaluation of the metric (a number or a one-element Tensor)."""
+        value = float(metrics)
+        self.last_epoch += 1
+        if self._is_better(value):
+            self.best, self.num_bad_epochs = value, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad steps in the cooldown are not counted
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                new_lr = max(float(group["lr"]) * self.factor, min_lr)
+                if float(group["lr"]) - new_lr > self.eps:
+                    group["lr"] = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [float(group["lr"]) for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list[float]:
+        """The rates after the latest ``step()``."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The settings, the best value and the counters (no optimizer)."""
+        state = {key: getattr(self, key) for key in self._state_keys}
+        return {key: list(value) if isinstance(value, list) else value for key, value in state.items()}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict``; the optimizer's own rates come from its state dict."""
+        missing = sorted(set(self._state_keys) - set(state_dict))
+        unexpected = sorted(set(state_dict) - set(self._state_keys))
+        if missing or unexpected:
+            raise ValueError(f"ReduceLROnPlateau.load_state_dict: missing key(s) {missing}, "
+                             f"unexpected key(s) {unexpected}")
+        for key in self._state_keys:
+            value = state_dict[key]
+            setattr(self, key, list(value) if isinstance(value, (list, tuple)) else value)
