@@ -21,12 +21,14 @@ from .. import formulas
 from ..backends import backend_of, to_numpy
 from ..autograd import Tensor, bump_version, enable_grad
 from ..autograd.recording import active_recorder
+from .optimizer_hooks import OptimizerHooks
 
 ParamsArg = Iterable[Tensor] | Iterable[dict[str, Any]]
 
 
-class Optimizer:
+class Optimizer(OptimizerHooks):
     """Base class: holds ``param_groups`` and per-parameter ``state``; subclasses write ``_update``.
+    PyTorch's hooks around ``step`` and the state dicts: minigan/optim/optimizer_hooks.py.
 
     ``state`` maps each parameter (by identity) to a dict of its buffers, e.g. Adam's
     {"step": 3, "exp_avg": array, "exp_avg_sq": array}.
