@@ -45,7 +45,8 @@ def test_state_dict_hooks():
     _, optimizer = _sgd()
     log = []
     optimizer.register_state_dict_pre_hook(lambda o: log.append("pre"))
-    optimizer.register_state_dict_post_hook(lambda o, state: log.append(("post", sorted(state))) or {**state, "extra": 1})
+    optimizer.register_state_dict_post_hook(
+        lambda o, state: log.append(("post", sorted(state))) or {**state, "extra": 1})
     optimizer.register_state_dict_pre_hook(lambda o: log.append("first"), prepend=True)
     state = optimizer.state_dict()
     assert log == ["first", "pre", ("post", ["param_groups", "state"])] and sorted(state) == ["extra", "param_groups",
