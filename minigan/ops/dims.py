@@ -129,7 +129,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
     if isinstance(dim, Tensor):
         return maximum(input, dim)
     if dim is None:
-        return reductions.max(input)
+        return reductions.max(input, pick=True)
     return MaxResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmax", "max"))
 
 
@@ -145,7 +145,7 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
     if isinstance(dim, Tensor):
         return minimum(input, dim)
     if dim is None:
-        return reductions.min(input)
+        return reductions.min(input, pick=True)
     return MinResult(*_picked(input, dim, _keep(keepdim, keepdims), "argmin", "min"))
 
 

@@ -12,6 +12,7 @@ from ..autograd.arguments import check_distinct_dims, wrap_dim
 from ..autograd.function import Context, Function
 from .operands import Axis, _constant, _xp
 from .arithmetic import neg
+from .elementwise import weighted
 from .shape import broadcast_to
 
 
@@ -81,10 +82,13 @@ class Mean(Function):
 
 
 class Max(Function):
-    """f = max of a over axes;  df/da = 1 at the maximum (split evenly between ties), else 0."""
+    """f = max of a over axes;  df/da = 1 at the maximum (split evenly between ties), else 0.
+
+    With ``pick`` the others get exactly 0 even from an infinite or NaN gradient, as PyTorch's
+    ``max()`` of a whole tensor (its ``amax`` multiplies by the mask, which gives NaN there)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool, pick: bool = False) -> Any:
         return _xp(a).max(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
@@ -97,6 +101,8 @@ class Max(Function):
         winners = xp.astype(xp.where(xp.isnan(top), xp.isnan(a), a == top), a.dtype)
         share = winners / xp.sum(winners, axis=axes, keepdims=True)
         expanded = _expand_back(grad, a.shape, axes, ctx.options["keepdims"])
+        if ctx.options.get("pick"):
+            return (weighted(expanded, share),)
         return (expanded * _constant(share),)
 
 
@@ -150,15 +156,18 @@ def refuse_empty_extreme(name: str, shape: tuple[int, ...], axis: Axis) -> None:
         raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
 
 
-def max(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "max") -> Tensor:  # noqa: A001
-    """The largest values over ``axis`` (None: all); ``name`` is the caller's, for the errors."""
+def max(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "max",  # noqa: A001
+        pick: bool = False) -> Tensor:
+    """The largest values over ``axis`` (None: all); ``name`` is the caller's, for the errors;
+    ``pick``: PyTorch's ``max()`` backward (see :class:`Max`)."""
     axes = _normalize_axis(axis, a.ndim)
     if a.array.size == 0:
         refuse_empty_extreme(name, a.shape, axis)
-    return Max.apply(a, axes=axes, keepdims=keepdims)
+    return Max.apply(a, axes=axes, keepdims=keepdims, pick=pick)
 
 
-def min(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "min") -> Tensor:  # noqa: A001
+def min(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "min",  # noqa: A001
+        pick: bool = False) -> Tensor:
     """-max(-a) for floats, so ties share the gradient as in max. Integers and bools carry no
     gradient and are reduced directly: negating them would wrap (uint8) or fail (bool)."""
     if a.dtype.kind in "iub":
@@ -166,7 +175,7 @@ def min(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "min")
         if a.array.size == 0:
             refuse_empty_extreme(name, a.shape, axis)
         return Tensor._make(_xp(a.array).min(a.array, axis=axes, keepdims=keepdims), False, None)
-    return neg(max(neg(a), axis, keepdims, name))
+    return neg(max(neg(a), axis, keepdims, name, pick))
 
 
 def var(a: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
