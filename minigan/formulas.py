@@ -1,7 +1,7 @@
 """One home per formula: the activations and their derivatives, the stable sigmoid and
 softplus, BCE on logits (with and without pos_weight) and its target gradient, batch norm's
 per-element steps, dropout, L2 weight decay, the Adam/AdamW/AMSGrad, RMSprop, Adadelta, Adagrad,
-Adamax, NAdam, RAdam, Rprop and ASGD steps, and the weight average's step (lerp).
+Adamax, NAdam, RAdam, Rprop, ASGD and Adafactor steps, and the weight average's step (lerp).
 
 Every formula here is a plain function of its arguments written with a handful of
 primitives: ``exp``, ``log1p``, ``tanh``, ``sqrt``, ``abs``, ``maximum`` and
@@ -362,6 +362,12 @@ def asgd_param(p: Any, g: Any, decay: Any, eta: Any) -> Any:
 
 
 # ============================================================== the weight average
+def adafactor_direction(g: Any, var_estimate: Any, eps1_squared: Any) -> Any:
+    """Adafactor's unscaled step: g / sqrt(max(V, eps1²)), V the (factored) second-moment
+    estimate, written as g times the reciprocal square root, as PyTorch's."""
+    return g * (1.0 / sqrt(maximum(var_estimate, eps1_squared)))
+
+
 def lerp(start: Any, end: Any, weight: Any) -> Any:
     """start + weight (end - start), as torch.lerp: one step of a moving average towards ``end``
     (the weight average of G: weight = 1 - decay)."""
@@ -377,7 +383,7 @@ FORMULAS: tuple[Callable, ...] = (
     batch_norm_affine, batch_norm_grad_input, dropout, l2_decay, adam_moments, adam_param, amsgrad_max,
     rmsprop_average, rmsprop_denominator, rmsprop_direction, rmsprop_param, adadelta_delta, adagrad_sum,
     adagrad_param, adamax_norm, adamax_param, nadam_param, radam_param, rprop_factor, rprop_step_size, rprop_grad,
-    rprop_param, asgd_param, lerp,
+    rprop_param, asgd_param, adafactor_direction, lerp,
 )
 
 

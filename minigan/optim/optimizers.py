@@ -210,10 +210,11 @@ class Optimizer(OptimizerHooks):
                 if isinstance(value, Tensor):
                     value = value.array
                 if hasattr(value, "shape") and getattr(value, "ndim", 0) > 0:
-                    if tuple(value.shape) != param.shape:
+                    expected = self._state_shape(key, param.shape)
+                    if tuple(value.shape) != expected:
                         raise ValueError(
                             f"state {key!r} of parameter {index} (group {g}) has shape {tuple(value.shape)}, "
-                            f"but the parameter has shape {param.shape}"
+                            f"but the parameter's needs shape {expected}"
                         )
                     value = _on_device_like(value, param.array)
                 else:
@@ -226,6 +227,11 @@ class Optimizer(OptimizerHooks):
                 if key != "params":
                     group[key] = tuple(value) if isinstance(value, list) and key == "betas" else value
 
+    def _state_shape(self, key: str, param_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape of a parameter's state array ``key``: the parameter's own, unless a subclass
+        keeps a smaller one (Adafactor's row and column averages)."""
+        return param_shape
+
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
@@ -235,9 +241,11 @@ class Optimizer(OptimizerHooks):
 
 
 def _on_device_like(value: Any, like: Any) -> Any:
-    """A new array shaped, typed and laid out like ``like``, on its device, holding ``value``."""
+    """A new array typed like ``like`` and on its device, holding ``value``: laid out like
+    ``like`` where the shapes agree (state of a parameter's shape), else of ``value``'s shape."""
     backend = backend_of(like)
-    array = backend.xp.empty_like(like)
+    shape = tuple(value.shape)
+    array = backend.xp.empty_like(like) if shape == tuple(like.shape) else backend.xp.empty(shape, dtype=like.dtype)
     array[...] = backend.asarray(to_numpy(value), dtype=backend.numpy_dtype(like.dtype))
     return array
 

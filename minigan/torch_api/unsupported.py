@@ -82,10 +82,11 @@ TENSOR: Mapping[str, str] = {
     **{name: text for name, text in _REMOVED_FROM_PYTORCH.items() if name != "matrix_rank"},
 }
 
+_OPTIMIZERS_HERE = "minigan has SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, RAdam, Rprop, ASGD, " \
+    "LBFGS and Adafactor"
 OPTIM: Mapping[str, str] = {
-    name: f"the {name} optimizer; minigan has SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, "
-          "RAdam, Rprop, ASGD and LBFGS"
-    for name in ("SparseAdam",)
+    "SparseAdam": f"the SparseAdam optimizer (sparse gradients); {_OPTIMIZERS_HERE}",
+    "Muon": f"the Muon optimizer (its Newton-Schulz step runs in bfloat16, a dtype minigan lacks); {_OPTIMIZERS_HERE}",
 }
 
 CUDA: Mapping[str, str] = {
