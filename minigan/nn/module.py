@@ -114,6 +114,8 @@ class Module(BackwardHookMethods, StateHookMethods):
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, (Parameter, Module)):
             params, buffers, modules = self._registries()
+            if isinstance(value, Parameter) and isinstance(getattr(type(self), name, None), property):
+                raise KeyError(f"attribute '{name}' already exists")  # a parametrized tensor's property, as PyTorch
             for registry in (params, buffers, modules):
                 registry.pop(name, None)
             self.__dict__.pop(name, None)

@@ -28,7 +28,7 @@ __all__ = ["spectral_norm"]
 
 
 def _normalize(x: Any, eps: float) -> Any:
-    norm = float((x * x).sum()) ** 0.5
+    norm = float(backend_of(x).xp.sum(x * x)) ** 0.5
     return x / max(norm, eps)
 
 
@@ -37,10 +37,33 @@ def _order(ndim: int, dim: int) -> tuple[int, ...]:
 
 
 def _matrix(weight: Any, dim: int) -> Any:
-    """The weight as a matrix of shape (weight.shape[dim], -1), as PyTorch's reshape_weight_to_matrix."""
+    """The weight array as a matrix of shape (weight.shape[dim], -1), as PyTorch's reshape_weight_to_matrix."""
+    xp = backend_of(weight).xp
     if dim != 0:
-        weight = weight.transpose(_order(weight.ndim, dim))
-    return weight.reshape(weight.shape[0], -1)
+        weight = xp.permute_dims(weight, _order(weight.ndim, dim))
+    return xp.reshape(weight, (weight.shape[0], -1))
+
+
+def power_iteration(matrix: Any, u: Any, v: Any, n_iterations: int, eps: float, *, u_first: bool = False) -> None:
+    """``n_iterations`` steps of the power iteration towards the largest singular value of ``matrix``,
+    in place on the arrays ``u`` and ``v`` (no gradient): ``v = normalize(matrixᵀ u)``, then
+    ``u = normalize(matrix v)``, with ``normalize(x) = x / max(‖x‖, eps)``; ``u_first`` takes the two
+    updates in the other order (``torch.nn.utils.parametrizations.spectral_norm``'s)."""
+    for _ in range(n_iterations):
+        if u_first:
+            u[...] = _normalize(matrix @ v, eps)
+        v[...] = _normalize(matrix.T @ u, eps)
+        if not u_first:
+            u[...] = _normalize(matrix @ v, eps)
+
+
+def sigma(weight: Tensor, dim: int, u: Any, v: Any) -> Tensor:
+    """σ = uᵀ W v, W being ``weight`` as a matrix along ``dim`` (see :func:`_matrix`), with the arrays
+    u and v as constants: the gradient to the weight is u vᵀ (reshaped back)."""
+    permuted = weight if dim == 0 else ops.permute(weight, _order(weight.ndim, dim))
+    rows = weight.shape[dim]
+    outer = Tensor(u[:, None] * v[None, :], device=weight.device)  # a new array: later updates of u, v leave it
+    return ops.sum(ops.reshape(permuted, (rows, -1)) * outer)
 
 
 class _SpectralNorm:
@@ -54,15 +77,9 @@ class _SpectralNorm:
         module, name = self.module, self.name
         weight = module._parameters[name + "_orig"]
         u, v = module._buffers[name + "_u"].array, module._buffers[name + "_v"].array
-        matrix = _matrix(weight.array, self.dim)
-        if module.training:
-            for _ in range(self.n_power_iterations):  # in place, so the buffers carry the estimate on
-                v[...] = _normalize(matrix.T @ u, self.eps)
-                u[...] = _normalize(matrix @ v, self.eps)
-        permuted = weight if self.dim == 0 else ops.permute(weight, _order(weight.ndim, self.dim))
-        # sigma = u^T W v = sum(W * u v^T), with u and v constants (no gradient through them)
-        sigma = ops.sum(ops.reshape(permuted, matrix.shape) * Tensor(u[:, None] * v[None, :], device=weight.device))
-        return weight / sigma
+        if module.training:  # in place, so the buffers carry the estimate on
+            power_iteration(_matrix(weight.array, self.dim), u, v, self.n_power_iterations, self.eps)
+        return weight / sigma(weight, self.dim, u, v)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         object.__setattr__(self.module, self.name, self.compute_weight())
@@ -89,8 +106,8 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     matrix = _matrix(weight.array, dim)
     backend = backend_of(weight.array)
     h, w = matrix.shape
-    u = _normalize(backend.asarray(rng.standard_normal(h), dtype=weight.array.dtype), eps)
-    v = _normalize(backend.asarray(rng.standard_normal(w), dtype=weight.array.dtype), eps)
+    u = _normalize(backend.asarray(rng.standard_normal(h), dtype=backend.numpy_dtype(weight.array.dtype)), eps)
+    v = _normalize(backend.asarray(rng.standard_normal(w), dtype=backend.numpy_dtype(weight.array.dtype)), eps)
     del module._parameters[name]
     module.register_parameter(name + "_orig", Parameter(weight))
     module.register_buffer(name + "_u", u)
