@@ -71,10 +71,13 @@ def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float
     accepted and has no effect."""
     name = "clip_grads_with_norm_"
     grads = _gradients(parameters, name)
-    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float, Tensor)) and not hasattr(max_norm, "__float__"):
+    number = isinstance(max_norm, (int, float, Tensor)) or hasattr(max_norm, "__float__")
+    if isinstance(max_norm, bool) or not number:
         raise TypeError(f"{name}: max_norm must be a number, got {type(max_norm).__name__}")
     if not isinstance(total_norm, Tensor):
-        raise TypeError(f"{name}: total_norm must be a Tensor (get_total_norm's result), got {type(total_norm).__name__}")
+        raise TypeError(
+            f"{name}: total_norm must be a Tensor (get_total_norm's result), got {type(total_norm).__name__}"
+        )
     if not grads:
         return
     with no_grad():

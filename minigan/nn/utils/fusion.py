@@ -13,7 +13,6 @@ layer's weight dtype (and its bias dtype, when it has a bias).
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from ... import ops
 from ...autograd import Tensor, no_grad

@@ -49,6 +49,7 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         device = _check_device(parameter, device, "vector_to_parameters")
         count = parameter.numel()
         if start + count > vec.numel():  # PyTorch's view of the short slice fails with this message
-            raise RuntimeError(f"shape '{list(parameter.shape)}' is invalid for input of size {max(vec.numel() - start, 0)}")
+            left = max(vec.numel() - start, 0)
+            raise RuntimeError(f"shape '{list(parameter.shape)}' is invalid for input of size {left}")
         parameter.data = ops.reshape(vec.detach()[start:start + count], parameter.shape)
         start += count
