@@ -54,7 +54,7 @@ def test_clip_grad_norm_takes_one_tensor_and_names_a_non_finite_norm():
     assert nn.utils.clip_grad_norm_(p, 1.0).item() == pytest.approx(5.0)
     np.testing.assert_allclose(p.grad.numpy(), [0.6, 0.8], rtol=1e-5)
     p.grad = minigan.tensor([np.inf, 1.0])
-    with pytest.raises(RuntimeError, match="total norm of order 2.0 of the gradients is non-finite"):
+    with pytest.raises(RuntimeError, match="total norm of order 2.0 for gradients from `parameters` is non-finite"):
         nn.utils.clip_grad_norm_(p, 1.0, error_if_nonfinite=True)
     assert p.grad.tolist() == [np.inf, 1.0]  # nothing was scaled
 

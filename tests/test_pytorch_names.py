@@ -132,5 +132,6 @@ def test_nn_utils_holds_spectral_norm_and_clipping_and_names_the_rest():
     layer = nn.utils.spectral_norm(nn.Linear(3, 2))  # reached as an attribute, as torch.nn.utils is
     assert "weight_orig" in dict(layer.named_parameters())
     assert callable(nn.utils.clip_grad_norm_) and callable(nn.utils.clip_grad_value_)
-    with pytest.raises(NotImplementedError, match="weight_norm is not supported by minigan"):
-        nn.utils.weight_norm
+    assert callable(nn.utils.weight_norm) and callable(nn.utils.remove_weight_norm)
+    with pytest.raises(AttributeError, match="module 'minigan.nn.utils' has no attribute 'no_such_util'"):
+        nn.utils.no_such_util

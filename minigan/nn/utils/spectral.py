@@ -11,6 +11,8 @@ iteration's vectors, so a state_dict has PyTorch's keys (``weight_orig``, ``weig
 in eval mode u and v are used as they are. Then σ = uᵀ W v and ``weight = weight_orig / σ``,
 whose gradient flows through σ (dσ/dW = u vᵀ) as in PyTorch. W is the weight reshaped to
 ``(weight.shape[dim], -1)``; ``dim`` defaults to 1 for ConvTranspose2d and 0 otherwise.
+``remove_spectral_norm(module)`` makes ``weight_orig / σ`` (σ from u and v as they are, with no
+power iteration) the Parameter ``weight`` again and drops ``weight_orig``, ``weight_u`` and ``weight_v``.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from ...backends import backend_of
 from ..conv import ConvTranspose2d
 from ..module import Module, Parameter
 
-__all__ = ["spectral_norm"]
+__all__ = ["remove_spectral_norm", "spectral_norm"]
 
 
 def _normalize(x: Any, eps: float) -> Any:
@@ -73,11 +75,11 @@ class _SpectralNorm:
         self.module, self.name, self.n_power_iterations, self.dim, self.eps = module, name, n_power_iterations, dim, eps
         self.forward = type(module).forward.__get__(module)
 
-    def compute_weight(self) -> Tensor:
+    def compute_weight(self, do_power_iteration: bool = True) -> Tensor:
         module, name = self.module, self.name
         weight = module._parameters[name + "_orig"]
         u, v = module._buffers[name + "_u"].array, module._buffers[name + "_v"].array
-        if module.training:  # in place, so the buffers carry the estimate on
+        if module.training and do_power_iteration:  # in place, so the buffers carry the estimate on
             power_iteration(_matrix(weight.array, self.dim), u, v, self.n_power_iterations, self.eps)
         return weight / sigma(weight, self.dim, u, v)
 
@@ -117,3 +119,15 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     object.__setattr__(module, name, hook.compute_weight())  # so module.weight reads as in PyTorch
     return module
 
+
+def remove_spectral_norm(module: Module, name: str = "weight") -> Module:
+    """Undo :func:`spectral_norm` on ``module.<name>`` (see the module docstring); returns ``module``."""
+    hook = module.__dict__.get("forward") if isinstance(module, Module) else None
+    if not (isinstance(hook, _SpectralNorm) and hook.name == name):
+        raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    weight = hook.compute_weight(do_power_iteration=False).detach()
+    del module.__dict__["forward"]
+    module.__dict__.pop(name, None)
+    del module._parameters[name + "_orig"], module._buffers[name + "_u"], module._buffers[name + "_v"]
+    module.register_parameter(name, Parameter(weight))
+    return module
