@@ -15,7 +15,9 @@ from ..backends import backend_of, move, to_numpy
 from ..autograd import Tensor, bump_version
 from ..autograd.arguments import to_arguments
 from ..torch_api.unsupported import module_attribute
+from .buffer import Buffer
 from .hooks import BackwardHookMethods, ModuleHooks, RemovableHandle
+from .module_paths import EXTRA_STATE_KEY, ModulePaths, keeps_extra_state
 from .state_hooks import StateHookMethods, has_state_hooks, hooked_load_state_dict, hooked_state_dict
 
 
@@ -53,7 +55,7 @@ def _as_numpy(value: Any) -> np.ndarray:
     return to_numpy(value)
 
 
-class Module(BackwardHookMethods, StateHookMethods):
+class Module(ModulePaths, BackwardHookMethods, StateHookMethods):
     """Base class of every layer and model: subclass it, set Parameters and sub-Modules as
     attributes in ``__init__`` and write ``forward``; call the module to run it."""
 
@@ -112,6 +114,12 @@ class Module(BackwardHookMethods, StateHookMethods):
         return registries  # type: ignore[return-value]
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Buffer):  # nn.Buffer: a buffer, persistent as it says
+            params, _, modules = self._registries()
+            params.pop(name, None)
+            modules.pop(name, None)
+            self.register_buffer(name, value, persistent=value.persistent)
+            return
         if isinstance(value, (Parameter, Module)):
             params, buffers, modules = self._registries()
             if isinstance(value, Parameter) and isinstance(getattr(type(self), name, None), property):
@@ -194,24 +202,6 @@ class Module(BackwardHookMethods, StateHookMethods):
         self._modules[name] = module
 
     register_module = add_module
-
-    def get_submodule(self, target: str) -> "Module":
-        """The sub-module at dotted path ``target`` ("" is this module), as PyTorch's."""
-        module = self
-        for part in target.split(".") if target else ():
-            child = module._modules.get(part)
-            if child is None:
-                raise AttributeError(f"{type(module).__name__} has no submodule {part!r} (in {target!r})")
-            module = child
-        return module
-
-    def get_parameter(self, target: str) -> Parameter:
-        """The Parameter at dotted path ``target`` (``"0.weight"``), as PyTorch's."""
-        path, _, name = target.rpartition(".")
-        module = self.get_submodule(path)
-        if module._parameters.get(name) is None:
-            raise AttributeError(f"{type(module).__name__} has no parameter {name!r} (in {target!r})")
-        return module._parameters[name]
 
     # ------------------------------------------------------------------ traversal
     def named_modules(self, prefix: str = "", memo: set[int] | None = None) -> Iterator[tuple[str, "Module"]]:
@@ -337,9 +327,10 @@ class Module(BackwardHookMethods, StateHookMethods):
         return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
 
     # ------------------------------------------------------------------ state
-    def _state_entries(self) -> Iterator[tuple[str, Module, str, str]]:
-        """(full key, owning module, local name, "parameter" or "buffer") for every state entry,
-        in PyTorch's order: a module's parameters, then its buffers, then its children's."""
+    def _state_entries(self, extra: str = "get_extra_state") -> Iterator[tuple[str, Module, str, str]]:
+        """(full key, owning module, local name, "parameter", "buffer" or "extra") for every state
+        entry, in PyTorch's order: a module's parameters, then its buffers, then its extra state
+        (where its class overrides ``extra``: minigan/nn/module_paths.py), then its children's."""
         for module_name, module in self.named_modules():
             prefix = f"{module_name}." if module_name else ""
             for name, param in module._parameters.items():
@@ -348,6 +339,8 @@ class Module(BackwardHookMethods, StateHookMethods):
             for name, buffer in module._buffers.items():
                 if buffer is not None and name not in module._non_persistent:
                     yield prefix + name, module, name, "buffer"
+            if keeps_extra_state(module, extra):
+                yield prefix + EXTRA_STATE_KEY, module, EXTRA_STATE_KEY, "extra"
 
     def state_dict(self, *, destination: dict[str, Any] | None = None, prefix: str = "",
                    keep_vars: bool = False) -> dict[str, Tensor]:
@@ -365,6 +358,9 @@ class Module(BackwardHookMethods, StateHookMethods):
             return hooked_state_dict(self, destination, prefix, keep_vars)
         state: dict[str, Tensor] = {} if destination is None else destination
         for key, module, name, kind in self._state_entries():
+            if kind == "extra":
+                state[prefix + key] = module.get_extra_state()
+                continue
             value = module._parameters[name] if kind == "parameter" else module._buffers[name]
             state[prefix + key] = value if keep_vars else value.detach()
         return state
@@ -385,14 +381,14 @@ class Module(BackwardHookMethods, StateHookMethods):
         return self._load_unhooked(state_dict, strict)
 
     def _load_unhooked(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        entries = {key: (module, name, kind) for key, module, name, kind in self._state_entries()}
+        entries = {key: (module, name, kind) for key, module, name, kind in self._state_entries("set_extra_state")}
         missing = [key for key, (module, name, _) in entries.items()
                    if key not in state_dict and name not in module.optional_state]
         unexpected = [key for key in state_dict if key not in entries]
         mismatched = []
         arrays: dict[str, np.ndarray] = {}
         for key, (module, name, kind) in entries.items():
-            if key not in state_dict:
+            if key not in state_dict or kind == "extra":  # extra state is the module's to check
                 continue
             entry = module._parameters[name] if kind == "parameter" else module._buffers[name]
             if _uninitialized(entry) and _uninitialized(state_dict[key]):
@@ -421,6 +417,9 @@ class Module(BackwardHookMethods, StateHookMethods):
             # checkpoint's NumPy arrays are copied onto the model's device.
             target[...] = backend_of(target).asarray(array, dtype=backend_of(target).numpy_dtype(target.dtype))
             bump_version(entry)  # an in-place change, as PyTorch's copy_: a graph saved before it is stale
+        for key, (module, _, kind) in entries.items():
+            if kind == "extra" and key in state_dict:
+                module.set_extra_state(state_dict[key])
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing

@@ -1,4 +1,4 @@
-"""``torch.nn.parameter``: ``Parameter``, and the ``UninitializedParameter`` and ``UninitializedBuffer``
+"""``torch.nn.parameter``: ``Parameter``, ``Buffer`` (minigan/nn/buffer.py), and the ``UninitializedParameter`` and ``UninitializedBuffer``
 that a lazy module (minigan/nn/lazy.py) holds until its first forward tells it their shapes.
 
 An uninitialised one has a dtype, a device and ``requires_grad``, but no shape: reading ``.shape``
@@ -15,9 +15,10 @@ import numpy as np
 
 from ..autograd import Tensor
 from ..backends import backend_for, backend_of
+from .buffer import Buffer
 from .module import Parameter
 
-__all__ = ["Parameter", "UninitializedBuffer", "UninitializedParameter"]
+__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter"]
 
 _SHAPE = ("Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
           "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call `forward` "

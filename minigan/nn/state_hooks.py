@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from ..autograd.hooks import RemovableHandle, add_hook
+from .module_paths import EXTRA_STATE_KEY, keeps_extra_state
 
 __all__ = ["StateHookMethods", "StateHooks", "has_state_hooks", "hooked_state_dict", "hooked_load_state_dict"]
 
@@ -108,6 +109,8 @@ def hooked_state_dict(root: Any, destination: dict[str, Any] | None, prefix: str
                     (n, b) for n, b in module._buffers.items() if n not in module._non_persistent]:
                 if value is not None:
                     state[place + name] = value if keep_vars else value.detach()
+            if keeps_extra_state(module, "get_extra_state"):
+                state[place + EXTRA_STATE_KEY] = module.get_extra_state()
             continue
         for hook in list(tables.save_post.values()):
             if hook(module, state, place, {"version": 1}) is not None:
@@ -119,7 +122,8 @@ def _own_keys(module: Any, place: str, state: dict[str, Any]) -> tuple[list[str]
     """The keys a load finds missing or unexpected at ``module``'s own level, as PyTorch's walk does:
     its entries ``state`` lacks, and the keys under its prefix that name neither an entry nor a child."""
     names = [n for n, p in module._parameters.items() if p is not None] + [
-        n for n, b in module._buffers.items() if b is not None and n not in module._non_persistent]
+        n for n, b in module._buffers.items() if b is not None and n not in module._non_persistent] + (
+        [EXTRA_STATE_KEY] if keeps_extra_state(module, "set_extra_state") else [])
     missing = [place + n for n in names if place + n not in state and n not in module.optional_state]
     unexpected = [key for key in state if key.startswith(place)
                   and key[len(place):].split(".")[0] not in module._modules and key[len(place):] not in names]
