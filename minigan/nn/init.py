@@ -234,7 +234,7 @@ def trunc_normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, a: float = -
             # log of pdf(x) / pdf(nearest); a NaN (a NaN mean) keeps the draw, as PyTorch's
             log_ratio = -0.5 * ((candidates - mean) / std) ** 2 + 0.5 * ((nearest - mean) / std) ** 2
             values[pending] = candidates
-            pending = pending[np.log(rng.random(pending.size)) > log_ratio]
+            pending = pending[np.log1p(-rng.random(pending.size)) > log_ratio]  # log of a uniform on (0, 1]
     return _set(tensor, values.reshape(array.shape))
 
 
