@@ -135,7 +135,8 @@ def test_trunc_normal_warns_as_pytorch_when_the_mean_is_more_than_2_std_outside(
 
 
 @pytest.mark.parametrize("kwargs, dtype, error, message", [
-    ({"a": 2, "b": -2}, minigan.float32, RuntimeError, "uniform_ expects to return a [from, to) range, but found from=2 > to=-2"),
+    ({"a": 2, "b": -2}, minigan.float32, RuntimeError,
+     "uniform_ expects to return a [from, to) range, but found from=2 > to=-2"),
     ({"a": 2.5, "b": 1e-7}, minigan.float32, RuntimeError,
      "uniform_ expects to return a [from, to) range, but found from=2.5 > to=1e-07"),
     ({"a": -math.inf, "b": -3.0}, minigan.float32, RuntimeError, "from is out of bounds for float"),
