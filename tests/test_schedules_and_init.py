@@ -1,5 +1,5 @@
 """MultiStepLR, LinearLR and LambdaLR against their rates written out by hand; nn.init's
-``generator=``; the initialisers minigan lacks say so."""
+``generator=``."""
 import math
 
 import numpy as np
@@ -58,11 +58,6 @@ def test_bad_scheduler_arguments_get_one_line(make, error, message):
     with pytest.raises(error, match=message):
         make(optimizer)
     assert optimizer.param_groups[0]["lr"] == 0.1
-
-
-def test_initialisers_minigan_lacks_say_so():
-    with pytest.raises(minigan.UnsupportedFeatureError, match="nn.init.trunc_normal_ is not supported by minigan"):
-        nn.init.trunc_normal_  # noqa: B018
 
 
 def test_init_takes_pytorch_s_generator_argument():

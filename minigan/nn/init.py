@@ -4,18 +4,25 @@ Same formulas and defaults as ``torch.nn.init``. Every random initialiser draws 
 NumPy Generator) or PyTorch's ``generator=`` (a ``minigan.Generator``) when given, else from the
 generator ``minigan.manual_seed`` seeds. Values are drawn in float64 and rounded once to the
 tensor's dtype.
+
+``trunc_normal_``, ``orthogonal_``, ``eye_``, ``dirac_`` and ``sparse_`` take exactly PyTorch's
+arguments (their ``generator=`` takes a ``minigan.Generator`` or a NumPy Generator), write into the
+tensor's memory without recording anything (PyTorch runs them under ``no_grad``, so a Parameter
+that requires grad takes them), count one in-place change in its version counter, and return it.
+PyTorch's deprecated spellings without the underscore (``nn.init.normal``...) warn and call them.
 """
 from __future__ import annotations
 
 import math
-from typing import Any
+import warnings
+from typing import Any, Callable
 
 import numpy as np
 
 from ..torch_api.factories import numpy_generator_of
-from ..torch_api.unsupported import module_getattr as _module_getattr
 from ..backends import backend_of
-from ..autograd import Tensor
+from ..autograd import Tensor, bump_version
+from ..autograd.legacy import c_type_name, scalar_type_name
 
 _LINEAR_LIKE = {"linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d",
                 "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"}
@@ -162,11 +169,186 @@ def kaiming_normal_(
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), rng=rng, generator=generator)
 
 
+def _set(tensor: Any, values: Any) -> Any:
+    """:func:`_fill`, counted as one in-place change of a Tensor (its version counter moves, as
+    PyTorch's in-place fills move it)."""
+    _fill(tensor, values)
+    if isinstance(tensor, Tensor):
+        bump_version(tensor)
+    return tensor
+
+
+def _floating_or_refuse(array: Any, name: str) -> None:
+    """PyTorch's error for a random initialiser on a tensor its normal sampler has no kernel for."""
+    dtype = np.dtype(backend_of(array).numpy_dtype(array.dtype))
+    if dtype.kind != "f":
+        raise NotImplementedError(f"\"{name}\" not implemented for '{scalar_type_name(dtype)}'")
+
+
+def _normal_cdf(x: float) -> float:
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+def trunc_normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Any = None) -> Any:
+    """Fill with samples of N(mean, std^2) truncated to [a, b]: every value lies in [a, b].
+
+    The samples are exact, by rejection: where [a, b] holds more than 0.3 of the normal's mass,
+    normal draws outside it are drawn again; otherwise uniform draws on [a, b] are kept with
+    probability pdf(x) / pdf(the point of [a, b] nearest the mean). As PyTorch: a UserWarning
+    when the mean lies more than 2 std outside [a, b]; a ≤ b; finite bounds when the uniform draws
+    are the ones used; a floating-point tensor.
+    """
+    array = _array(tensor)
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", UserWarning, stacklevel=2)
+    mass = _normal_cdf((b - mean) / std) - _normal_cdf((a - mean) / std)
+    dtype = np.dtype(backend_of(array).numpy_dtype(array.dtype))
+    by_normal = mass > 0.3
+    if not by_normal:  # uniform draws on [a, b]: PyTorch's checks of uniform_'s bounds
+        _floating_or_refuse(array, "trunc_normal_")
+        largest = float(np.finfo(dtype).max)
+        for bound, which in ((a, "from"), (b, "to")):
+            if not -largest <= bound <= largest:
+                raise RuntimeError(f"{which} is out of bounds for {c_type_name(dtype)}")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
+    if math.prod(array.shape) == 0:
+        return _set(tensor, np.zeros(array.shape))
+    _floating_or_refuse(array, "trunc_normal_")
+    rng = numpy_generator_of(generator)
+    size = math.prod(array.shape)
+    if by_normal:
+        values = rng.normal(mean, std, size)
+        outside = np.flatnonzero((values < a) | (values > b))
+        while outside.size:
+            values[outside] = rng.normal(mean, std, outside.size)
+            outside = outside[(values[outside] < a) | (values[outside] > b)]
+    else:
+        nearest = max(a, min(mean, b))
+        values = np.empty(size)
+        pending = np.arange(size)
+        while pending.size:
+            candidates = rng.uniform(a, b, pending.size)
+            # log of pdf(x) / pdf(nearest); a NaN (a NaN mean) keeps the draw, as PyTorch's
+            log_ratio = -0.5 * ((candidates - mean) / std) ** 2 + 0.5 * ((nearest - mean) / std) ** 2
+            values[pending] = candidates
+            pending = pending[np.log1p(-rng.random(pending.size)) > log_ratio]  # log of a uniform on (0, 1]
+    return _set(tensor, values.reshape(array.shape))
+
+
+def orthogonal_(tensor: Any, gain: float = 1, generator: Any = None) -> Any:
+    """Fill with a (semi-)orthogonal matrix times ``gain``, the tensor seen as rows = shape[0] by
+    cols = the product of the other sizes: orthonormal rows (W Wᵀ = gain² I) when rows < cols,
+    else orthonormal columns (Wᵀ W = gain² I).
+
+    The matrix is Q of the QR decomposition of a standard normal rows x cols matrix (of its
+    transpose when rows < cols), with Q's columns signed so that R's diagonal is positive, which
+    makes Q uniformly distributed over the orthogonal matrices (Saxe et al. 2013).
+    """
+    array = _array(tensor)
+    if len(array.shape) < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if math.prod(array.shape) == 0:
+        return tensor
+    _floating_or_refuse(array, "orthogonal_")
+    rows = int(array.shape[0])
+    cols = math.prod(array.shape) // rows
+    if np.dtype(backend_of(array).numpy_dtype(array.dtype)) == np.float16:  # PyTorch's QR has no half kernel
+        raise NotImplementedError("\"orthogonal_\" not implemented for 'Half'")
+    drawn = numpy_generator_of(generator).standard_normal((rows, cols))
+    if rows < cols:
+        drawn = drawn.T
+    q, r = np.linalg.qr(drawn)
+    q = q * np.where(np.diagonal(r) < 0, -1.0, 1.0)
+    if rows < cols:
+        q = q.T
+    return _set(tensor, (q * gain).reshape(array.shape))
+
+
+def eye_(tensor: Any) -> Any:
+    """Fill a 2-D tensor with the identity: 1 where row == column, 0 elsewhere (any shape, any dtype)."""
+    array = _array(tensor)
+    if len(array.shape) != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    return _set(tensor, np.eye(array.shape[0], array.shape[1]))
+
+
+def dirac_(tensor: Any, groups: int = 1) -> Any:
+    """Fill a 3-, 4- or 5-D convolution weight (out, in, *kernel) so that the convolution passes
+    its input through: within each of ``groups`` groups of out // groups output channels, output
+    channel d of the group takes input channel d at the kernel's centre (index k // 2 along each
+    kernel axis), for d < min(out // groups, in); 0 elsewhere."""
+    array = _array(tensor)
+    shape = tuple(int(n) for n in array.shape)
+    if len(shape) not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    if shape[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_per_group = shape[0] // groups
+    channels = min(out_per_group, shape[1])
+    values = np.zeros(shape)
+    centre = tuple(size // 2 for size in shape[2:])
+    for group in range(groups):
+        for d in range(channels):
+            for dim, size in enumerate(shape[2:], start=2):
+                if size == 0:
+                    raise IndexError(f"index 0 is out of bounds for dimension {dim} with size 0")
+            values[(group * out_per_group + d, d) + centre] = 1.0
+    return _set(tensor, values)
+
+
+def sparse_(tensor: Any, sparsity: float, std: float = 0.01, generator: Any = None) -> Any:
+    """Fill a 2-D tensor with N(0, std^2) samples, then zero ceil(sparsity * rows) entries of each
+    column, at rows drawn without replacement (Martens 2010)."""
+    array = _array(tensor)
+    if len(array.shape) != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = int(array.shape[0]), int(array.shape[1])
+    zeros = int(math.ceil(sparsity * rows))
+    if not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    if rows * cols == 0:
+        return _set(tensor, np.zeros((rows, cols)))
+    _floating_or_refuse(array, "sparse_")
+    rng = numpy_generator_of(generator)
+    values = rng.normal(0.0, std, (rows, cols))
+    for col in range(cols):
+        values[rng.permutation(rows)[:zeros], col] = 0.0
+    return _set(tensor, values)
+
+
+def _deprecated(new: Callable[..., Any]) -> Callable[..., Any]:
+    """PyTorch's deprecated spelling of ``new`` without its underscore: a FutureWarning, then ``new``."""
+    old = new.__name__[:-1]
+
+    def deprecated_init(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.",
+                      FutureWarning, stacklevel=2)
+        return new(*args, **kwargs)
+
+    deprecated_init.__name__ = old
+    deprecated_init.__doc__ = f"Deprecated: warns, then calls :func:`{new.__name__}`."
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)
+
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+    "trunc_normal_", "orthogonal_", "eye_", "dirac_", "sparse_",
+    "uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal",
+    "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse",
 ]
-
-__getattr__ = _module_getattr(__name__, "torch.nn.init", {
-    name: "this initialiser; minigan has uniform_, normal_, constant_, zeros_, ones_, xavier_* and kaiming_*"
-    for name in ("orthogonal_", "trunc_normal_", "eye_", "dirac_", "sparse_")})
