@@ -91,3 +91,17 @@ def test_the_header_names_the_fraction(small_train_args, capsys, tmp_path):
     assert train_cli.main(args) == 0
     assert "lr schedule cosine to 0.2 of lr," in capsys.readouterr().out
     assert json.loads((out / "config.json").read_text())["lr_final"] == 0.2
+
+
+def test_the_cyclic_schedule_moves_the_rate_and_leaves_adams_beta1_where_the_run_set_it():
+    # PyTorch's CyclicLR moves beta1 by default (minigan/optim/lr_scheduler/cycles.py); the run's does not
+    from minigan import nn, optim
+    from minigan.gan.config import make_scheduler
+    optimizer = optim.Adam([nn.Parameter(np.zeros(2, dtype=np.float32))], lr=1e-3, betas=(0.5, 0.999))
+    schedule = make_scheduler(TrainConfig(lr_schedule="cyclic").resolve(), optimizer, steps_per_epoch=4)
+    rates = []
+    for _ in range(8):
+        rates.append(optimizer.param_groups[0]["lr"])
+        schedule.step()
+    assert rates == pytest.approx([1e-4, 3.25e-4, 5.5e-4, 7.75e-4, 1e-3, 7.75e-4, 5.5e-4, 3.25e-4])
+    assert optimizer.param_groups[0]["betas"] == (0.5, 0.999)
