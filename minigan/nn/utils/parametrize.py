@@ -223,6 +223,16 @@ def _add_property(module: Module, tensor_name: str) -> None:
     setattr(type(module), tensor_name, property(get_parametrized, set_original))
 
 
+def _refuse_change(current: Tensor, made: Tensor, where: str, lead: str, made_label: str) -> None:
+    """PyTorch's error when ``made`` differs from ``current`` in dtype or shape: ``lead`` and
+    ``made_label`` are its wording with ``{}`` where "dtype" or "shape" goes."""
+    for what, show, same in (("dtype", _dtype, made.dtype == current.dtype),
+                             ("shape", _shape, tuple(made.shape) == tuple(current.shape))):
+        if not same:
+            raise ValueError(f"{lead.format(what)}\n{where}.{what}: {show(current)}\n"
+                             f"{made_label.format(what)}: {show(made)}")
+
+
 def register_parametrization(module: Module, tensor_name: str, parametrization: Module, *,
                              unsafe: bool = False) -> Module:
     """Parametrize ``module.<tensor_name>`` (a parameter or buffer) by the Module ``parametrization``,
@@ -238,14 +248,8 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
             where = f"module.{tensor_name}"
             if not isinstance(result, Tensor):
                 raise ValueError(f"A parametrization must return a tensor. Got {type(result).__name__}.")
-            if result.dtype != current.dtype:
-                raise ValueError("Registering a parametrization may not change the dtype of the tensor, unless the "
-                                 f"`unsafe` flag is enabled.\n{where}.dtype: {_dtype(current)}\n"
-                                 f"parametrization({where}).dtype: {_dtype(result)}")
-            if tuple(result.shape) != tuple(current.shape):
-                raise ValueError("Registering a parametrization may not change the shape of the tensor, unless the "
-                                 f"`unsafe` flag is enabled.\n{where}.shape: {_shape(current)}\n"
-                                 f"parametrization({where}).shape: {_shape(result)}")
+            _refuse_change(current, result, where, "Registering a parametrization may not change the {} of the "
+                           "tensor, unless the `unsafe` flag is enabled.", f"parametrization({where}).{{}}")
             if hasattr(parametrization, "right_inverse"):
                 try:
                     back = parametrization.right_inverse(result)
@@ -254,14 +258,8 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
                 else:
                     if not isinstance(back, Tensor):
                         raise ValueError(f"parametrization.right_inverse must return a tensor. Got: {type(back).__name__}")
-                    if back.dtype != current.dtype:
-                        raise ValueError("The tensor returned by parametrization.right_inverse must have the same dtype "
-                                         f"as {where}, unless the `unsafe` flag is enabled.\n"
-                                         f"{where}.dtype: {_dtype(current)}\nreturned dtype: {_dtype(back)}")
-                    if tuple(back.shape) != tuple(current.shape):
-                        raise ValueError("The tensor returned by parametrization.right_inverse must have the same shape "
-                                         f"as {where}, unless the `unsafe` flag is enabled.\n"
-                                         f"{where}.shape: {_shape(current)}\nreturned shape: {_shape(back)}")
+                    _refuse_change(current, back, where, "The tensor returned by parametrization.right_inverse must "
+                                   f"have the same {{}} as {where}, unless the `unsafe` flag is enabled.", "returned {}")
         chain = module.parametrizations[tensor_name]
         chain.append(parametrization)
         chain.unsafe |= unsafe
