@@ -13,10 +13,11 @@ from typing import Any, Sequence
 
 from .. import ops
 from ..autograd import Tensor
-from ..autograd.arguments import no_dimensions, tensor_argument
+from ..autograd.arguments import tensor_argument
 from ..autograd.legacy import scalar_type_name
 from ..backends import backend_of
 from ..nn import functional as F
+from ..nn.utils.weight_norm import norm_dim, norm_except_dim as _norm_except_dim
 from ..torch_api.factories import ones_like
 from ..torch_api.unsupported import UnsupportedFeatureError
 from .arguments import bool_argument
@@ -140,16 +141,7 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:  # noqa: A
     tensor_argument("norm_except_dim", "v", 1, v)
     pow = _int_argument("norm_except_dim", pow, "pow", 2)  # noqa: A001
     dim = _int_argument("norm_except_dim", dim, "dim", 3)
-    if dim == -1:
-        return v.norm(pow)
-    ndim = max(v.ndim, 1)
-    if not -ndim <= dim < ndim:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
-    if v.ndim == 0:
-        raise no_dimensions(dim)
-    if v.ndim == 1:  # one norm per element: |v|, as PyTorch's
-        return v.reshape(-1, 1).norm(pow, dim=1).reshape(v.shape)
-    return v.norm(pow, dim=tuple(d for d in range(v.ndim) if d != dim % ndim), keepdim=True)
+    return _norm_except_dim(v, pow, norm_dim(v, dim))
 
 
 def native_norm(input: Tensor, p: Any = 2, dim: Any = None, keepdim: bool = False,  # noqa: A002

@@ -22,9 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...autograd import Tensor
-from ...autograd.arguments import wrap_dim
 from ...backends import backend_of
-from ...ops import linalg_norms
 from ...torch_api.generators import default_generator
 from ...torch_api.unsupported import module_getattr as _module_getattr
 from ..conv import ConvTranspose2d
@@ -34,6 +32,7 @@ from ..distance import normalize
 from ..module import Module
 from . import parametrize
 from .spectral import _matrix, _normalize, power_iteration, sigma
+from .weight_norm import norm_dim, norm_except_dim
 
 __all__ = ["spectral_norm", "weight_norm"]
 
@@ -87,28 +86,20 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     return module
 
 
-def _norm_except_dim(v: Tensor, dim: int) -> Tensor:
-    """‖v‖ over every dim but ``dim`` (kept, the others of size 1), or over all of them (a 0-d
-    tensor) when ``dim`` is -1."""
-    if dim == -1:
-        return linalg_norms.vector_norm(v)
-    keep = wrap_dim(dim, v.ndim)
-    return linalg_norms.vector_norm(v, 2, tuple(d for d in range(v.ndim) if d != keep), keepdim=True)
-
-
 class _WeightNorm(Module):
     """The parametrization ``weight_norm`` registers: g v / ‖v‖ from (original0, original1) = (g, v)."""
 
-    def __init__(self, dim: int | None = 0) -> None:
+    def __init__(self, dim: int | None, axis: int) -> None:
         super().__init__()
-        self.dim = -1 if dim is None else dim
+        self.dim = -1 if dim is None else dim  # as given, as PyTorch keeps it
+        self._axis = axis  # checked and made non-negative (minigan/nn/utils/weight_norm.py's norm_dim)
 
     def forward(self, weight_g: Tensor, weight_v: Tensor) -> Tensor:
-        return weight_v * (weight_g / _norm_except_dim(weight_v, self.dim))
+        return weight_v * (weight_g / norm_except_dim(weight_v, 2, self._axis))
 
     def right_inverse(self, weight: Tensor) -> tuple[Tensor, Tensor]:
         """(‖weight‖ over every dim but ``dim``, weight): the g and v that give ``weight`` back."""
-        return _norm_except_dim(weight, self.dim), weight
+        return norm_except_dim(weight, 2, self._axis), weight
 
 
 def _old_keys_hook(name: str) -> Any:
@@ -125,7 +116,9 @@ def _old_keys_hook(name: str) -> Any:
 def weight_norm(module: Module, name: str = "weight", dim: int = 0) -> Module:
     """Weight normalisation of ``module.<name>`` as a parametrization, in place; returns ``module``
     (see the module docstring)."""
-    parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+    weight = getattr(module, name, None)
+    axis = norm_dim(weight, dim) if isinstance(weight, Tensor) else -1  # none: register_parametrization names it
+    parametrize.register_parametrization(module, name, _WeightNorm(dim, axis), unsafe=True)
     module.register_load_state_dict_pre_hook(_old_keys_hook(name))
     return module
 

@@ -14,20 +14,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import ops
 from ...autograd import Tensor
+from ...autograd.arguments import no_dimensions
 from ..module import Module, Parameter
 
-__all__ = ["remove_weight_norm", "weight_norm"]
+__all__ = ["norm_dim", "norm_except_dim", "remove_weight_norm", "weight_norm"]
 
 
-def _norm_except_dim(v: Tensor, dim: int) -> Tensor:
-    """The 2-norm of ``v`` over every dim but ``dim``, kept as size-1 dims (-1: the whole tensor)."""
+def norm_dim(weight: Tensor, dim: int | None) -> int:
+    """``dim`` as :func:`norm_except_dim` takes it for ``weight``: -1 (None too) for the whole tensor,
+    else in [0, ndim); PyTorch's errors for one out of range. The callers check it once, at the start."""
+    if dim is None or dim == -1:
+        return -1
+    ndim = max(weight.ndim, 1)
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+    if weight.ndim == 0:
+        raise no_dimensions(dim)
+    return dim % ndim
+
+
+def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:  # noqa: A002 - PyTorch's names
+    """The ``pow``-norm of ``v`` over every dim but ``dim``, kept as size-1 dims (v (3, 4, 5), dim 1
+    gives (1, 4, 1)); ``dim=-1`` is the norm of the whole tensor, a 0-d tensor. ``dim`` comes from
+    :func:`norm_dim`."""
     if dim == -1:
-        return ops.linalg_norms.vector_norm(v, 2)
-    moved = v if dim == 0 else ops.movedim(v, dim, 0)
-    norms = ops.linalg_norms.vector_norm(ops.reshape(moved, (v.shape[dim], -1)), 2, 1)
-    return ops.reshape(norms, tuple(v.shape[dim] if d == dim else 1 for d in range(v.ndim)))
+        return v.norm(pow)
+    if v.ndim == 1:  # one norm per element: |v|, as PyTorch's
+        return v.reshape(-1, 1).norm(pow, dim=1).reshape(v.shape)
+    return v.norm(pow, dim=tuple(d for d in range(v.ndim) if d != dim), keepdim=True)
 
 
 class _WeightNorm:
@@ -38,7 +53,7 @@ class _WeightNorm:
 
     def compute_weight(self, module: Module) -> Tensor:
         v = module._parameters[self.name + "_v"]
-        return v * (module._parameters[self.name + "_g"] / _norm_except_dim(v, self.dim))
+        return v * (module._parameters[self.name + "_g"] / norm_except_dim(v, 2, self.dim))
 
     def __call__(self, module: Module, inputs: Any) -> None:
         object.__setattr__(module, self.name, self.compute_weight(module))
@@ -55,17 +70,10 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
         if isinstance(hook, _WeightNorm) and hook.name == name:
             raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
     weight = getattr(module, name)
-    if dim is None:
-        dim = -1
-    dim = int(dim)
-    if dim != -1 and not -weight.ndim <= dim < max(weight.ndim, 1):
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-weight.ndim}, {weight.ndim - 1}], "
-                         f"but got {dim})")
-    if dim < -1:
-        dim += weight.ndim
+    dim = norm_dim(weight, None if dim is None else int(dim))
     hook = _WeightNorm(name, dim)
     del module._parameters[name]
-    module.register_parameter(name + "_g", Parameter(_norm_except_dim(weight.detach(), dim)))
+    module.register_parameter(name + "_g", Parameter(norm_except_dim(weight.detach(), 2, dim)))
     module.register_parameter(name + "_v", Parameter(weight.detach()))
     object.__setattr__(module, name, hook.compute_weight(module))
     module.register_forward_pre_hook(hook)
