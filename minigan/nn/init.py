@@ -288,13 +288,13 @@ def dirac_(tensor: Any, groups: int = 1) -> Any:
         raise ValueError("dim 0 must be divisible by groups")
     out_per_group = shape[0] // groups
     channels = min(out_per_group, shape[1])
+    empty_axes = [dim for dim, size in enumerate(shape[2:], start=2) if size == 0]
+    if channels and empty_axes:  # PyTorch's error for writing a centre that is not there
+        raise IndexError(f"index 0 is out of bounds for dimension {empty_axes[0]} with size 0")
     values = np.zeros(shape)
     centre = tuple(size // 2 for size in shape[2:])
     for group in range(groups):
         for d in range(channels):
-            for dim, size in enumerate(shape[2:], start=2):
-                if size == 0:
-                    raise IndexError(f"index 0 is out of bounds for dimension {dim} with size 0")
             values[(group * out_per_group + d, d) + centre] = 1.0
     return _set(tensor, values)
 
