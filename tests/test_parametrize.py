@@ -391,7 +391,7 @@ def test_deepcopy_state_dict_and_load():
     with pytest.raises(RuntimeError, match="parametrizations.weight.original"):
         other.load_state_dict(nn.Linear(2, 2).state_dict())
     with pytest.raises(RuntimeError, match="^Serialization of parametrized modules is only supported through "
-                                           "state_dict\\(\\)\\. See:\n"):
+                                           "state_dict\\(\\): save module.state_dict\\(\\)"):
         pickle.dumps(layer)
 
 

@@ -192,9 +192,8 @@ def _parametrized_deepcopy(self: Module, memo: dict[int, Any]) -> Module:
 
 
 def _refuse_pickle(self: Module) -> None:
-    raise RuntimeError("Serialization of parametrized modules is only supported through state_dict(). See:\n"
-                       "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
-                       "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training")
+    raise RuntimeError("Serialization of parametrized modules is only supported through state_dict(): save "
+                       "module.state_dict() and load it into a module parametrized the same way")
 
 
 def _swap_class(module: Module) -> None:
