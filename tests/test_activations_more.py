@@ -162,6 +162,19 @@ def test_a_flat_part_passes_no_gradient_even_an_infinite_or_nan_one_as_pytorchs(
     assert np.signbit(y.numpy()).tolist() == [True, False]  # the dead zone keeps its -0.0
 
 
+def test_the_smooth_activations_pass_an_infinite_gradient_times_their_slope_as_pytorchs():
+    # grad * f'(x) with f' computed first: an infinite incoming gradient comes out with f''s sign
+    # (PyTorch 2.14.1's, written out), where the product rule's sum of terms gave inf - inf, NaN
+    points = [-3.0, -1.0, -0.5, 0.0, 1.0, 3.0]
+    cases = ((F.silu, [-1, 1, 1, 1, 1, 1]), (F.mish, [-1, 1, 1, 1, 1, 1]), (F.gelu, [-1, -1, 1, 1, 1, 1]),
+             (lambda t: F.gelu(t, approximate="tanh"), [-1, -1, 1, 1, 1, 1]))
+    for f, signs in cases:
+        for incoming in (math.inf, -math.inf):
+            x = minigan.tensor(points, dtype=minigan.float64, requires_grad=True)
+            f(x).backward(minigan.full((len(points),), incoming, dtype=minigan.float64))
+            assert x.grad.tolist() == [sign * incoming for sign in signs], (f, incoming)
+
+
 def test_celu_with_a_negative_alpha_keeps_positive_inputs_as_pytorchs():
     # celu(x) = x for x > 0, else alpha (exp(x / alpha) - 1), for any alpha but 0; alpha elu(x / alpha)
     # holds for alpha > 0 only. PyTorch 2.14.1's values and gradients, written out

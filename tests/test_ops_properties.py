@@ -23,6 +23,7 @@ from minigan.ops.elementwise_limits import Fmax, Fmin, fmax, fmin
 from minigan.ops.elementwise_more import Copysign, Fmod, Hypot, copysign, fmod, hypot
 from minigan.ops.float_bits import Nextafter, nextafter
 from minigan.ops.reductions_more import NanAsZero, nansum
+from minigan.ops import smooth_activations as smooth
 from minigan.ops.incomplete_gamma import Gammainc, Gammaincc
 from minigan.distributions.standard_gamma import GammaQuantileStep
 from minigan.ops.windows import Windows
@@ -158,6 +159,11 @@ _unary(ops.ReLU, ops.relu, lambda a: np.where(a > 0, a, 0.0), off_zero)
 _unary(ops.Sigmoid, ops.sigmoid, lambda a: 1.0 / (1.0 + np.exp(-a)))
 _unary(ops.Tanh, ops.tanh, np.tanh)
 _unary(ops.Softplus, ops.softplus, lambda a: np.log(1.0 + np.exp(a)))
+_unary(smooth.SiLU, smooth.silu, lambda a: a / (1.0 + np.exp(-a)))
+_unary(smooth.Mish, smooth.mish, lambda a: a * np.tanh(np.log(1.0 + np.exp(a))))
+_unary(smooth.GELU, smooth.gelu, lambda a: a * np.vectorize(math.erfc)(-a / math.sqrt(2.0)) / 2.0)
+_unary(smooth.GELUTanh, lambda x: smooth.gelu(x, approximate="tanh"),
+       lambda a: a * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (a + 0.044715 * a ** 3))) / 2.0)
 _unary(ops.AsType, lambda x: ops.AsType.apply(x, dtype=np.dtype(np.float64)), lambda a: a)  # float64 only: checkable
 # there and back through the test device (array-api-strict arrays on a second device)
 _unary(ops.ToDevice, lambda x: ops.to_device(ops.to_device(x, "strict") * 2.0, "cpu"), lambda a: a * 2)

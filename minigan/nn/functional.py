@@ -30,6 +30,7 @@ from ..ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from ..ops.convolution3d import conv3d, conv_transpose3d
 from ..ops.pool3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
 from ..ops.unfold import fold, unfold
+from ..ops.smooth_activations import silu as silu_op
 from ..ops.dims import log_softmax, softmax
 from ..ops.more_activations import (  # written there, from the ops: gelu, selu, hardtanh...
     celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6, selu,
@@ -128,7 +129,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x · sigmoid(x) (SiLU, also called swish); ``inplace`` as in :func:`relu`."""
-    return write_or_record("silu", input, lambda t: t * ops.sigmoid(t), inplace)
+    return write_or_record("silu", input, silu_op, inplace)
 
 
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002

@@ -5,7 +5,8 @@ tanhshrink, hardshrink, softshrink and threshold, with PyTorch's arguments (thos
 ``inplace=True`` and write the result into the input, as PyTorch's (minigan/nn/inplace_functional.py).
 
 Each is written once, here, from ops that have gradients (so second derivatives work), and its
-gradient follows from them. Where PyTorch's gradient at a kink is a convention, the ``where``
+gradient follows from them; gelu and mish (and silu) are Functions of their own with their
+derivatives, in minigan/ops/smooth_activations.py. Where PyTorch's gradient at a kink is a convention, the ``where``
 masks below choose PyTorch's: hardtanh, relu6 and hardsigmoid have gradient 0 at their corners;
 hardshrink, softshrink and threshold 0 at +-lambda and at the threshold; elu, celu, selu and prelu
 take the negative branch at 0; hardswish has 0 at -3 and 1 at 3. A NaN passes through, as in PyTorch,
@@ -13,7 +14,6 @@ with PyTorch's gradient there (1 for elu, celu, selu, hardswish and softshrink).
 """
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
@@ -21,21 +21,14 @@ from ..autograd import Tensor
 from .activations import sigmoid, softplus, tanh
 from .dims import softmax
 from .elementwise import abs, clamp, expm1, where  # noqa: A004 - the ops of these names
-from .special import erfc
+from . import smooth_activations as smooth
 
 # SELU's constants (Klambauer et al., 2017, "Self-Normalizing Neural Networks")
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002 - PyTorch's names
-    """x Phi(x), Phi the standard normal's CDF: x erfc(-x / sqrt 2) / 2 (no cancellation for x << 0);
-    ``approximate="tanh"``: x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2."""
-    if approximate == "none":
-        return input * erfc(input * -math.sqrt(0.5)) * 0.5
-    if approximate == "tanh":
-        return input * (tanh((input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)) + 1.0) * 0.5
-    raise RuntimeError("approximate argument must be either none or tanh.")
+gelu = smooth.gelu  # x Phi(x), or its tanh form (minigan/ops/smooth_activations.py)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -61,8 +54,8 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x tanh(softplus(x))."""
-    return input * tanh(softplus(input))
+    """x tanh(softplus(x)) (minigan/ops/smooth_activations.py)."""
+    return smooth.mish(input)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
