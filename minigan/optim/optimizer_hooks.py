@@ -71,8 +71,10 @@ def _running_hooks(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def hooked(self: Any, *args: Any, **kwargs: Any) -> Any:
         tables = self.__dict__.get("_optimizer_hooks")
+        if not tables:  # no hook was ever registered: the plain call, nothing made per step
+            return method(self, *args, **kwargs)
         running = self.__dict__.setdefault("_optimizer_hooks_running", set())
-        if not tables or name in running:  # no hooks, or an override's super() call
+        if name in running:  # an override's super() call: its hooks are already running
             return method(self, *args, **kwargs)
         running.add(name)
         try:
