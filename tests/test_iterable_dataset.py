@@ -188,7 +188,7 @@ def test_a_failing_stream_names_the_error_and_an_early_exit_stops_the_workers():
     assert batch.numpy().tolist() == [0, 1]
 
 
-def test_workers_warn_past_len_with_pytorchs_extra_sentence():
+def test_workers_warn_past_len_with_an_extra_sentence():
     dataset = SizedStream(3, length=2)
     loader = DataLoader(dataset, batch_size=None, num_workers=2)
     with warnings.catch_warnings(record=True) as caught:
@@ -199,5 +199,5 @@ def test_workers_warn_past_len_with_pytorchs_extra_sentence():
     assert len(messages) == 4 and messages[0] == (
         f"Length of IterableDataset {dataset} was reported to be 2(when accessing len(dataloader)), but 3 samples "
         "have been fetched. For multiprocessing data-loading, this could be caused by not properly configuring the "
-        "IterableDataset replica at each worker. Please see "
-        "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.")
+        "IterableDataset replica at each worker. Give each worker its own share in the dataset's __iter__, using "
+        "minigan.data.get_worker_info().")

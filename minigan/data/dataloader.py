@@ -187,7 +187,7 @@ def _warn_past_length(batches: Iterator[Any], dataset: Any, reported: int, num_w
                        f"len(dataloader)), but {count} samples have been fetched. ")
             if num_workers > 0:
                 message += ("For multiprocessing data-loading, this could be caused by not properly configuring "
-                            "the IterableDataset replica at each worker. Please see "
-                            "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.")
+                            "the IterableDataset replica at each worker. Give each worker its own share in the "
+                            "dataset's __iter__, using minigan.data.get_worker_info().")
             warnings.warn(message, UserWarning, stacklevel=2)
         yield batch
