@@ -157,6 +157,7 @@ LongTensor, IntTensor, ShortTensor = _LEGACY["LongTensor"], _LEGACY["IntTensor"]
 CharTensor, ByteTensor, BoolTensor = _LEGACY["CharTensor"], _LEGACY["ByteTensor"], _LEGACY["BoolTensor"]
 from .torch_api.unsupported import TORCH as _UNSUPPORTED, UnsupportedFeatureError, module_getattr as _module_getattr
 from . import utils  # torch.utils.data spelled minigan.utils.data
+from . import testing  # torch.testing: assert_close, make_tensor
 from .torch_api import generators as random, serialization  # torch.random and torch.serialization
 
 concat, multiply, subtract = cat, mul, sub  # PyTorch's other names of these three
@@ -230,7 +231,7 @@ __all__ = [
     "celu_", "selu_",
     "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
     "histogram", "nanmedian", "combinations", "gradient",
-    "cuda", "data", "utils", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",
+    "cuda", "data", "utils", "testing", "device", "Generator", "UnsupportedFeatureError", "get_default_dtype", "get_default_device", "set_default_device",
     "accelerator", "autograd", "backends", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "zeros", "ones", "empty", "full", "eye", "rand", "randn", "randint", "arange", "linspace",
