@@ -5,15 +5,19 @@ random (init, dropout, noise, shuffling) draws from that single ``np.random.Gene
 so a seed fixes the whole run and the Generator's state can be checkpointed.
 ``get_rng_state()`` and ``set_rng_state(state)`` save and restore that state as a uint8 tensor,
 as PyTorch's do (minigan's holds NumPy's PCG64 state, 37 bytes, not PyTorch's 5056), and
-``initial_seed()`` gives the seed it started from.
+``initial_seed()`` gives the seed it started from, and ``with fork_rng():`` puts all three back
+when its block ends.
 """
 from __future__ import annotations
 
+import contextlib
 import random
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
 from ..autograd import Tensor
+from ..backends import cuda_unavailable_reason
 
 _UINT64 = 2 ** 64
 _generator = np.random.default_rng(0)
@@ -104,3 +108,35 @@ def set_rng_state(new_state: Tensor) -> None:
     if not isinstance(new_state, Tensor):
         raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
     restore_state(_generator, np.asarray(new_state.detach().cpu().numpy()))
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Iterable[Any] | None = None, enabled: bool = True, _caller: str = "fork_rng",
+             _devices_kw: str = "devices", device_type: str | None = None) -> Iterator[None]:
+    """``with fork_rng(): ...``: the default Generator, its state and ``initial_seed()`` are put
+    back as they were when the block ends, whatever it drew or seeded, as ``torch.random.fork_rng``.
+    minigan draws GPU tensors' random numbers from this same Generator, so there is no device
+    state to fork: ``devices`` may name GPUs only where CuPy has one. ``enabled=False`` forks
+    nothing."""
+    if device_type not in (None, "cuda"):
+        raise RuntimeError(f"{_caller}: device_type must be 'cuda', minigan's one accelerator, got {device_type!r}")
+    missing = cuda_unavailable_reason() if devices is not None and list(devices) else None
+    if missing:
+        raise RuntimeError(f"{_caller}: {_devices_kw}= names GPUs, but {missing}")
+    if not enabled:
+        yield
+        return
+    global _generator, _initial_seed
+    generator, state, seeded = _generator, state_bytes(_generator), _initial_seed
+    try:
+        yield
+    finally:
+        _generator, _initial_seed = generator, seeded
+        restore_state(generator, state)
+
+
+def thread_safe_generator() -> None:
+    """None: the Generator a transform in a DataLoader thread worker should use. minigan's
+    workers are processes, each with its own default Generator, where PyTorch's answer is None
+    too, so draws may use the default one."""
+    return None
