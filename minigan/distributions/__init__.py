@@ -22,7 +22,7 @@ from .cauchy import Cauchy
 from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
-from .elementwise_transforms import AbsTransform, PowerTransform
+from .elementwise_transforms import AbsTransform, CumulativeDistributionTransform, PowerTransform, SoftplusTransform
 from .exponential import Exponential
 from .exponential_family import ExponentialFamily
 from .fisher_snedecor import FisherSnedecor
@@ -49,10 +49,15 @@ from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThr
 from .pareto import Pareto
 from .poisson import Poisson
 from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical
+from .matrix_transforms import CorrCholeskyTransform, LowerCholeskyTransform, PositiveDefiniteTransform
 from .stick_breaking import StickBreakingTransform
+from .structure_transforms import CatTransform, ReshapeTransform, StackTransform
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
-from .transforms import AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, TanhTransform, Transform
+from .transforms import (
+    AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, TanhTransform, Transform, identity_transform,
+)
+from .vector_transforms import IndependentTransform, SoftmaxTransform
 from .uniform import Uniform
 from .von_mises import VonMises
 from .weibull import Weibull
@@ -70,6 +75,9 @@ __all__ = [
     "ContinuousBernoulli", "MixtureSameFamily", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
     "RelaxedOneHotCategorical", "LowRankMultivariateNormal", "ExponentialFamily",
     "biject_to", "constraint_registry", "transform_to", "LKJCholesky", "Wishart",
+    "CatTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform", "IndependentTransform",
+    "LowerCholeskyTransform", "PositiveDefiniteTransform", "ReshapeTransform", "SoftmaxTransform", "SoftplusTransform",
+    "StackTransform", "identity_transform",
 ]
 
 __getattr__: Any = _module_getattr(__name__, "torch.distributions", _UNSUPPORTED)

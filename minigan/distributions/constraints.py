@@ -15,11 +15,11 @@ from ..backends import to_numpy
 from ..ops.cholesky import failing_minors
 
 __all__ = [
-    "Constraint", "boolean", "corr_cholesky", "dependent", "dependent_property", "greater_than", "greater_than_eq",
+    "Constraint", "MixtureSameFamilyConstraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property", "greater_than", "greater_than_eq",
     "independent",
     "integer_interval", "interval", "half_open_interval", "is_dependent", "less_than", "lower_cholesky",
     "lower_triangular", "multinomial", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
-    "positive_integer", "positive_semidefinite", "real", "real_vector", "simplex", "square", "symmetric",
+    "positive_integer", "positive_semidefinite", "real", "real_vector", "simplex", "square", "stack", "symmetric",
     "unit_interval",
 ]
 
@@ -309,8 +309,109 @@ class _PositiveDefinite(_Symmetric):
         return symmetric if not symmetric.all() else failing_minors(v) == 0
 
 
+def _dim_of(value: np.ndarray, dim: int, owner: str) -> int:
+    if not -value.ndim <= dim < value.ndim:
+        raise ValueError(f"{owner}: dim {dim} is out of range for a value of {value.ndim} dimensions")
+    return dim % value.ndim
+
+
+class _Joined(Constraint):
+    """Parts of a value along ``dim``, each with its own constraint of ``cseq``."""
+
+    def __init__(self, owner: str, cseq: Any, dim: int) -> None:
+        self.cseq = list(cseq)
+        if not all(isinstance(c, Constraint) for c in self.cseq):
+            raise TypeError(f"{owner} expects a list of Constraints")
+        self.dim = dim
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return any(c.is_discrete for c in self.cseq)
+
+
+class _Cat(_Joined):
+    """Consecutive pieces of ``dim``, each of ``lengths[i]`` entries (1 by default), each in its own
+    constraint ``cseq[i]``: the checks of the pieces, joined along ``dim``."""
+
+    def __init__(self, cseq: Any, dim: int = 0, lengths: Any = None) -> None:
+        super().__init__("constraints.cat", cseq, dim)
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.cseq):
+            raise ValueError(f"constraints.cat: {len(self.lengths)} lengths for {len(self.cseq)} constraints")
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return max(c.event_dim for c in self.cseq)
+
+    def check(self, value: Any) -> Tensor:
+        v = _host(value)
+        dim = _dim_of(v, self.dim, "constraints.cat")
+        edges = np.cumsum([0] + self.lengths)
+        if edges[-1] != v.shape[dim]:
+            raise ValueError(f"constraints.cat: the lengths add up to {edges[-1]}, dim {self.dim} has {v.shape[dim]}")
+        pieces = [_host(c.check(np.take(v, np.arange(lo, hi), axis=dim)))
+                  for c, lo, hi in zip(self.cseq, edges[:-1], edges[1:])]
+        if len({piece.ndim for piece in pieces}) > 1:
+            raise ValueError("constraints.cat: its constraints have different event_dim "
+                             f"({[c.event_dim for c in self.cseq]}), so their checks cannot be joined")
+        return _answer(np.concatenate(pieces, axis=self.dim))
+
+
+class _Stack(_Joined):
+    """The slices of ``dim``, the i-th in ``cseq[i]``: their checks stacked along ``dim``. When
+    ``dim`` counts into the events from the right, the stacked dimension is one more event dimension."""
+
+    def __init__(self, cseq: Any, dim: int = 0) -> None:
+        super().__init__("constraints.stack", cseq, dim)
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        inner = max(c.event_dim for c in self.cseq)
+        return inner + 1 if self.dim + inner < 0 else inner
+
+    def check(self, value: Any) -> Tensor:
+        v = _host(value)
+        dim = _dim_of(v, self.dim, "constraints.stack")
+        if v.shape[dim] != len(self.cseq):
+            raise ValueError(f"constraints.stack: dim {self.dim} has {v.shape[dim]} slices for {len(self.cseq)} "
+                             "constraints")
+        slices = [_host(c.check(np.take(v, i, axis=dim))) for i, c in enumerate(self.cseq)]
+        return _answer(np.stack(slices, axis=self.dim))
+
+
+class MixtureSameFamilyConstraint(Constraint):
+    """The support of MixtureSameFamily: a value is inside when it is inside ``base_constraint``
+    for every component (the value is checked against each component's support)."""
+
+    def __init__(self, base_constraint: Constraint) -> None:
+        if not isinstance(base_constraint, Constraint):
+            raise TypeError(f"base_constraint must be a Constraint, got {type(base_constraint).__name__}")
+        self.base_constraint = base_constraint
+
+    @property
+    def is_discrete(self) -> bool:  # type: ignore[override]
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self) -> int:  # type: ignore[override]
+        return self.base_constraint.event_dim
+
+    def check(self, value: Any) -> Tensor:
+        v = _host(value)
+        if v.ndim < self.event_dim:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {v.ndim}")
+        inside = _host(self.base_constraint.check(np.expand_dims(v, -1 - self.event_dim)))
+        kept = v.ndim - self.event_dim
+        return _answer(inside.reshape(inside.shape[:kept] + (-1,)).all(-1))
+
+    def __repr__(self) -> str:
+        return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
+
+
 dependent = _Dependent()
 independent = _IndependentConstraint
+cat = _Cat
+stack = _Stack
 boolean = _Boolean()
 one_hot = _OneHot()
 real = _Real()

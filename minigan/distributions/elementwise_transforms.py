@@ -2,7 +2,11 @@
 
 AbsTransform: y = |x|, from the reals onto [0, inf); not a bijection (its "inverse" returns y itself),
 which is how HalfNormal and HalfCauchy fold a symmetric law.
-PowerTransform(exponent): y = x^p on the positive numbers;  x = y^(1/p),  ln|J| = ln|p y / x|."""
+PowerTransform(exponent): y = x^p on the positive numbers;  x = y^(1/p),  ln|J| = ln|p y / x|.
+SoftplusTransform: y = ln(1 + e^x), from the reals onto the positive numbers;  x = y + ln(-expm1(-y)),
+ln|J| = -softplus(-x).
+CumulativeDistributionTransform(distribution): y = F(x), the distribution's cdf, from its support onto
+[0, 1];  x = F^-1(y), its icdf;  ln|J| = ln p(x), its log_prob."""
 from __future__ import annotations
 
 import numbers
@@ -11,11 +15,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd import Tensor
-from ..ops import abs, log
+from ..ops import abs, expm1, log, softplus
 from . import constraints
 from .transforms import Transform, _same
 
-__all__ = ["AbsTransform", "PowerTransform"]
+__all__ = ["AbsTransform", "CumulativeDistributionTransform", "PowerTransform", "SoftplusTransform"]
 
 
 class AbsTransform(Transform):
@@ -75,3 +79,54 @@ class PowerTransform(Transform):
 
     def __hash__(self) -> int:
         return id(self)
+
+
+class SoftplusTransform(Transform):
+    """y = softplus(x) = ln(1 + e^x); two are equal when both are SoftplusTransforms."""
+
+    codomain = constraints.positive
+    bijective = True
+    sign = 1
+
+    def _call(self, x: Tensor) -> Tensor:
+        return softplus(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return log(-expm1(-y)) + y  # ln(e^y - 1) without overflow for large y
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return -softplus(-x)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SoftplusTransform)
+
+    def __hash__(self) -> int:
+        return hash(SoftplusTransform)
+
+
+class CumulativeDistributionTransform(Transform):
+    """y = distribution.cdf(x): a law's probability integral transform, onto [0, 1]."""
+
+    bijective = True
+    codomain = constraints.unit_interval
+    sign = 1
+
+    def __init__(self, distribution: Any, cache_size: int = 0) -> None:
+        super().__init__(cache_size=cache_size)
+        self.distribution = distribution
+
+    @property
+    def domain(self) -> constraints.Constraint:  # type: ignore[override]
+        return self.distribution.support
+
+    def _call(self, x: Tensor) -> Tensor:
+        return self.distribution.cdf(x)
+
+    def _inverse(self, y: Tensor) -> Tensor:
+        return self.distribution.icdf(y)
+
+    def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
+        return self.distribution.log_prob(x)
+
+    def with_cache(self, cache_size: int = 1) -> "CumulativeDistributionTransform":
+        return self if cache_size == self._cache_size else CumulativeDistributionTransform(self.distribution, cache_size)

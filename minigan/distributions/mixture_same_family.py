@@ -23,29 +23,6 @@ from .utils import placed
 __all__ = ["MixtureSameFamily"]
 
 
-class _MixtureSameFamilyConstraint(constraints.Constraint):
-    """A value is inside when it lies in every component's support (the components along the last batch dimension)."""
-
-    def __init__(self, base_constraint: constraints.Constraint) -> None:
-        self.base_constraint = base_constraint
-
-    @property
-    def is_discrete(self) -> bool:  # type: ignore[override]
-        return self.base_constraint.is_discrete
-
-    @property
-    def event_dim(self) -> int:  # type: ignore[override]
-        return self.base_constraint.event_dim
-
-    def check(self, value: Any) -> Tensor:
-        events = self.base_constraint.event_dim
-        inside = to_numpy(self.base_constraint.check(value.unsqueeze(-1 - events)).array)
-        return Tensor._make(np.asarray(inside.all(-1)), False, None)
-
-    def __repr__(self) -> str:
-        return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
-
-
 class MixtureSameFamily(Distribution):
     """The mixture of ``component_distribution``'s K laws (its last batch dimension) with the weights of
     ``mixture_distribution``, a Categorical over K."""
@@ -82,7 +59,7 @@ class MixtureSameFamily(Distribution):
 
     @constraints.dependent_property
     def support(self) -> constraints.Constraint:  # type: ignore[override]
-        return _MixtureSameFamilyConstraint(self._component_distribution.support)
+        return constraints.MixtureSameFamilyConstraint(self._component_distribution.support)
 
     @property
     def mixture_distribution(self) -> Categorical:

@@ -25,7 +25,8 @@ from ..ops import abs, atanh, clamp, exp, log, log1p, sigmoid, softplus, tanh
 from . import constraints
 from .utils import broadcast_all, sum_rightmost
 
-__all__ = ["AffineTransform", "ComposeTransform", "ExpTransform", "SigmoidTransform", "TanhTransform", "Transform"]
+__all__ = ["AffineTransform", "ComposeTransform", "ExpTransform", "SigmoidTransform", "TanhTransform", "Transform",
+           "identity_transform"]
 
 
 class Transform:
@@ -63,8 +64,12 @@ class Transform:
         return self._inverse_transform
 
     def with_cache(self, cache_size: int = 1) -> "Transform":
+        """This transform with a cache of ``cache_size`` (0 or 1): itself when it has that cache, else
+        a new one where the class takes no other argument (a class that does defines its own)."""
         if cache_size == self._cache_size:
             return self
+        if type(self).__init__ is Transform.__init__:
+            return type(self)(cache_size=cache_size)
         raise NotImplementedError(f"{type(self).__name__}.with_cache is not implemented")
 
     def __call__(self, x: Tensor) -> Tensor:
@@ -375,9 +380,15 @@ class ComposeTransform(Transform):
         return f"ComposeTransform(\n    {inner}\n)"
 
 
+identity_transform = ComposeTransform([])  # y = x, the empty composition, as PyTorch's
+
 _ELSEWHERE = {"AbsTransform": "elementwise_transforms", "PowerTransform": "elementwise_transforms",
+              "SoftplusTransform": "elementwise_transforms", "CumulativeDistributionTransform": "elementwise_transforms",
               "StickBreakingTransform": "stick_breaking", "IndependentTransform": "vector_transforms",
-              "SoftmaxTransform": "vector_transforms"}
+              "SoftmaxTransform": "vector_transforms", "ReshapeTransform": "structure_transforms",
+              "CatTransform": "structure_transforms", "StackTransform": "structure_transforms",
+              "LowerCholeskyTransform": "matrix_transforms", "PositiveDefiniteTransform": "matrix_transforms",
+              "CorrCholeskyTransform": "matrix_transforms"}
 
 
 def __getattr__(name: str) -> Any:

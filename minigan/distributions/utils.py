@@ -11,11 +11,13 @@ import numpy as np
 
 from ..autograd import Tensor, as_tensor, enable_grad, tensor
 from ..backends import backend_of
-from ..ops import clamp, log, log1p, sigmoid
+from ..ops import cat, clamp, log, log1p, sigmoid
+from ..ops.reorder import index_select
 from ..ops.dims import softmax
 from ..torch_api.generators import default_generator
 
-__all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits"]
+__all__ = ["broadcast_all", "clamp_probs", "lazy_property", "logits_to_probs", "probs_to_logits", "tril_matrix_to_vec",
+           "vec_to_tril_matrix"]
 
 
 def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
@@ -45,6 +47,34 @@ def sum_rightmost(value: Tensor, dims: int) -> Tensor:
     if dims == 0:
         return value
     return value.reshape(value.shape[:value.ndim - dims] + (-1,)).sum(-1)
+
+
+def _lower_part(size: int, diag: int) -> np.ndarray:
+    """The row-major positions, in a size x size matrix flattened, of the entries on or below
+    diagonal ``diag`` (0 the main one, -1 the one below it)."""
+    return np.flatnonzero(np.tri(size, size, diag, dtype=bool))
+
+
+def tril_matrix_to_vec(mat: Tensor, diag: int = 0) -> Tensor:
+    """The entries of the last two dimensions' square matrices on or below diagonal ``diag``, row by
+    row, as one vector per matrix, as ``torch.distributions.utils.tril_matrix_to_vec``."""
+    size = mat.shape[-1]
+    flat = mat.reshape(tuple(mat.shape[:-2]) + (size * size,))
+    return index_select(flat, -1, placed(_lower_part(size, diag), mat))
+
+
+def vec_to_tril_matrix(vec: Tensor, diag: int = 0) -> Tensor:
+    """The square matrices whose entries on or below diagonal ``diag`` are ``vec``'s, row by row,
+    and zero elsewhere: the inverse of ``tril_matrix_to_vec``."""
+    count = vec.shape[-1]
+    size = round((2 * count + 0.25) ** 0.5 - 0.5 - diag)  # count = m (m + 1) / 2 with m = size + diag, diag <= 0
+    if _lower_part(size, diag).size != count:
+        raise ValueError(f"The size of last dimension is {count} which cannot be expressed as the lower triangular "
+                         "part of a square D x D matrix.")
+    source = np.full(size * size, count)  # the zero appended after vec's entries
+    source[_lower_part(size, diag)] = np.arange(count)
+    padded = cat([vec, vec.new_zeros(tuple(vec.shape[:-1]) + (1,))], dim=-1)
+    return index_select(padded, -1, placed(source, vec)).reshape(tuple(vec.shape[:-1]) + (size, size))
 
 
 def clamp_probs(probs: Tensor) -> Tensor:
