@@ -246,3 +246,18 @@ def test_mixture_same_family_constraint():
     assert numpy_of(simplex.check(f64([[[0.5, 0.5]], [[0.5, 0.6]]]))).tolist() == [[True], [False]]
     mixture = D.MixtureSameFamily(D.Categorical(minigan.ones(2)), D.Normal(minigan.zeros(2), 1.0))
     assert isinstance(mixture.support, constraints.MixtureSameFamilyConstraint)
+
+
+def test_registry_rules_for_the_new_transforms():
+    assert isinstance(D.transform_to(constraints.lower_cholesky), D.LowerCholeskyTransform)
+    assert isinstance(D.transform_to(constraints.positive_definite), D.PositiveDefiniteTransform)
+    assert isinstance(D.transform_to(constraints.positive_semidefinite), D.PositiveDefiniteTransform)
+    assert isinstance(D.biject_to(constraints.corr_cholesky), D.CorrCholeskyTransform)
+    with pytest.raises(NotImplementedError, match="Cannot transform _LowerCholesky constraints"):
+        D.biject_to(constraints.lower_cholesky)  # not a bijection: transform_to only, as PyTorch's
+    joined = D.biject_to(constraints.cat([constraints.real, constraints.positive], 0, [1, 2]))
+    assert isinstance(joined, D.CatTransform) and joined.lengths == [1, 2]
+    assert numpy_of(joined(f64([-1.0, 0.0, 1.0]))).tolist() == pytest.approx([-1.0, 1.0, math.e], rel=1e-15)
+    stacked = D.transform_to(constraints.stack([constraints.unit_interval, constraints.real], dim=-1))
+    assert isinstance(stacked, D.StackTransform)
+    assert numpy_of(stacked(f64([[0.0, 5.0]]))).tolist() == [[0.5, 5.0]]

@@ -5,18 +5,22 @@ class, so an unconstrained parameter can be optimised and then mapped into place
 real: the identity (an empty ComposeTransform); greater_than(_eq)(a), positive, nonnegative: a + exp(x);
 less_than(b): b - exp(x); interval(a, b), half_open_interval(a, b): sigmoid(x), then a + (b - a) y unless
 [a, b] is [0, 1]; independent(c, n): IndependentTransform of c's transform; simplex: StickBreakingTransform
-for ``biject_to``, SoftmaxTransform (not a bijection) for ``transform_to``.
+for ``biject_to``, SoftmaxTransform (not a bijection) for ``transform_to``; corr_cholesky:
+CorrCholeskyTransform; cat and stack: CatTransform and StackTransform of their parts' transforms. For
+``transform_to`` only (they are not bijections): lower_cholesky, LowerCholeskyTransform;
+positive_definite and positive_semidefinite, PositiveDefiniteTransform.
 
 ``register(constraint, factory)`` (a decorator when the factory is left out) adds a rule to either
-registry. The matrix constraints (lower_cholesky, positive_definite...) have no rule yet: asking for one
-raises NotImplementedError, as for any constraint without a rule."""
+registry. Asking for a constraint without a rule raises NotImplementedError."""
 from __future__ import annotations
 
 import numbers
 from typing import Any, Callable
 
 from . import constraints
+from .matrix_transforms import CorrCholeskyTransform, LowerCholeskyTransform, PositiveDefiniteTransform
 from .stick_breaking import StickBreakingTransform
+from .structure_transforms import CatTransform, StackTransform
 from .transforms import AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, Transform
 from .vector_transforms import IndependentTransform, SoftmaxTransform
 
@@ -83,6 +87,15 @@ def _independent(registry: ConstraintRegistry) -> Factory:
     return build
 
 
+def _joined(registry: ConstraintRegistry) -> Factory:
+    def build(constraint: Any) -> Transform:
+        parts = [registry(c) for c in constraint.cseq]
+        if isinstance(constraint, constraints.cat):
+            return CatTransform(parts, constraint.dim, constraint.lengths)
+        return StackTransform(parts, constraint.dim)
+    return build
+
+
 for _registry in (biject_to, transform_to):
     _registry.register(constraints.real, _identity)
     _registry.register(constraints.greater_than, _above)
@@ -91,5 +104,11 @@ for _registry in (biject_to, transform_to):
     _registry.register(constraints.interval, _between)
     _registry.register(constraints.half_open_interval, _between)
     _registry.register(constraints.independent, _independent(_registry))
+    _registry.register(constraints.corr_cholesky, lambda constraint: CorrCholeskyTransform())
+    _registry.register(constraints.cat, _joined(_registry))
+    _registry.register(constraints.stack, _joined(_registry))
 biject_to.register(constraints.simplex, lambda constraint: StickBreakingTransform())
 transform_to.register(constraints.simplex, lambda constraint: SoftmaxTransform())
+transform_to.register(constraints.lower_cholesky, lambda constraint: LowerCholeskyTransform())
+transform_to.register(constraints.positive_definite, lambda constraint: PositiveDefiniteTransform())
+transform_to.register(constraints.positive_semidefinite, lambda constraint: PositiveDefiniteTransform())
