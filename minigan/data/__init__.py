@@ -14,8 +14,8 @@ from minigan.data.collate import default_convert
 from minigan.data.dataloader import DataLoader, default_collate
 from minigan.data.worker_info import WorkerInfo, get_worker_info
 from minigan.data.subsets import Subset, random_split
-from minigan.data.samplers import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
-                                   WeightedRandomSampler)
+from minigan.data.samplers import (BatchSampler, DistributedSampler, RandomSampler, Sampler, SequentialSampler,
+                                   SubsetRandomSampler, WeightedRandomSampler)
 from minigan.torch_api.unsupported import DATA as _UNSUPPORTED, module_getattr as _module_getattr
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "SubsetRandomSampler",
     "WeightedRandomSampler",
     "BatchSampler",
+    "DistributedSampler",
     "transforms",
 ]
 

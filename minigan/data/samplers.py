@@ -16,7 +16,7 @@ import numpy as np
 from minigan.torch_api.factories import numpy_generator_of
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
-           "BatchSampler"]
+           "BatchSampler", "DistributedSampler"]
 
 
 def _count(owner: str, name: str, value: Any, minimum: int) -> int:
@@ -148,3 +148,48 @@ class BatchSampler(Sampler):
     def __len__(self) -> int:
         n = len(self.sampler)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+
+class DistributedSampler(Sampler):
+    """Rank ``rank``'s share of ``dataset`` among ``num_replicas`` processes, as
+    ``torch.utils.data.DistributedSampler``: every ``num_replicas``-th index of one order, starting at
+    ``rank``. The order is the same in every process: 0, 1, ..., or with ``shuffle`` a permutation
+    drawn from ``seed + epoch`` (call ``set_epoch`` each epoch; not PyTorch's permutation). The order
+    is padded with its own first indices to a multiple of ``num_replicas``, or, with ``drop_last``,
+    cut to one. minigan has no process group, so ``num_replicas`` and ``rank`` must be given."""
+
+    def __init__(self, dataset: Any, num_replicas: int | None = None, rank: int | None = None, shuffle: bool = True,
+                 seed: int = 0, drop_last: bool = False) -> None:
+        if num_replicas is None or rank is None:
+            raise ValueError("DistributedSampler: minigan has no process group (torch.distributed) to ask, so give "
+                             "num_replicas and rank")
+        num_replicas, rank = int(num_replicas), int(rank)
+        if not 0 <= rank < num_replicas:
+            raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
+        self.dataset, self.num_replicas, self.rank = dataset, num_replicas, rank
+        self.shuffle, self.seed, self.drop_last, self.epoch = shuffle, int(seed), drop_last, 0
+        size = len(dataset)
+        if drop_last and size % num_replicas:
+            self.num_samples = max(-(-(size - num_replicas) // num_replicas), 0)
+        else:
+            self.num_samples = -(-size // num_replicas)
+        self.total_size = self.num_samples * num_replicas
+
+    def __iter__(self) -> Iterator[int]:
+        size = len(self.dataset)
+        if self.shuffle:
+            order = np.random.default_rng(self.seed + self.epoch).permutation(size).tolist()
+        else:
+            order = list(range(size))
+        if self.drop_last:
+            order = order[:self.total_size]
+        elif order:  # pad with the order's own first indices, repeated as often as needed
+            order += (order * -(-self.total_size // len(order)))[:self.total_size - len(order)]
+        return iter(order[self.rank:self.total_size:self.num_replicas])
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def set_epoch(self, epoch: int) -> None:
+        """The epoch whose shuffled order the next iteration uses (the same in every process)."""
+        self.epoch = epoch

@@ -115,7 +115,6 @@ SPECIAL: Mapping[str, str] = {}  # torch.special: minigan.special has every one 
 DISTRIBUTIONS: Mapping[str, str] = {}  # torch.distributions: minigan.distributions has every one of its families
 
 DATA: Mapping[str, str] = {
-    "DistributedSampler": "multi-process training (torch.distributed)",
     "CIFAR10": "the CIFAR-10 dataset; minigan reads MNIST and Fashion-MNIST",
     "ImageFolder": "image folders; minigan reads MNIST and Fashion-MNIST",
 }
