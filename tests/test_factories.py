@@ -256,6 +256,7 @@ def test_save_load_a_state_dict_under_any_name(tmp_path):
     (minigan.nn, "DataParallel", "torch.nn.DataParallel"),
     (minigan, "compile", "torch.compile"), (minigan.cuda, "amp", "torch.cuda.amp"),
     (minigan.optim, "SparseAdam", "torch.optim.SparseAdam"), (minigan.data, "CIFAR10", "torch.utils.data.CIFAR10"),
+    (minigan, "complex", "torch.complex"), (minigan, "stft", "torch.stft"), (minigan, "lobpcg", "torch.lobpcg"),
 ])
 def test_unsupported_pytorch_names_say_so(module, name, feature):
     with pytest.raises(NotImplementedError) as info:

@@ -56,6 +56,12 @@ TORCH: Mapping[str, str] = {
                                                           "are_deterministic_algorithms_enabled")},
     "set_printoptions": "print options",
     "detach_": _DETACH_IN_PLACE,
+    **{name: "complex dtypes" for name in ("complex", "polar", "view_as_real", "view_as_complex",
+                                           "view_as_real_copy", "view_as_complex_copy")},
+    **{name: "short-time Fourier transforms (FFTs, torch.fft)" for name in ("stft", "istft")},
+    "max_pool1d_with_indices": _POOLING,
+    "is_inference": "inference tensors; tensors made under minigan.inference_mode are ordinary tensors",
+    "lobpcg": "the LOBPCG eigensolver; minigan.linalg.eigh and eigvalsh take symmetric matrices whole",
     **_REMOVED_FROM_PYTORCH,
 }
 
