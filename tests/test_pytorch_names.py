@@ -97,8 +97,11 @@ def test_data_parallel_runs_the_module():
         np.testing.assert_array_equal(nn.parallel.data_parallel(layer, (x,), range(4)).numpy(), layer(x).numpy())
     import minigan.nn.parallel  # noqa: F401 - `import torch.nn.parallel` works
 
-    with pytest.raises(minigan.UnsupportedFeatureError, match=r"^torch\.nn\.DataParallel is not supported"):
-        nn.DataParallel
+    if not torch.cuda.is_available():  # PyTorch's DataParallel without GPUs: the module as it is, device_ids []
+        wrapped = nn.DataParallel(layer)
+        assert wrapped.module is layer and wrapped.device_ids == []
+        assert list(wrapped.state_dict()) == ["module.weight", "module.bias"]
+        np.testing.assert_array_equal(wrapped(x).numpy(), layer(x).numpy())
 
 
 def test_autograd_grad_takes_pytorchs_keywords():

@@ -1,5 +1,5 @@
 """Neural-network building blocks: ``Module``, layers (dense, convolutional and recurrent), losses, ``init`` and ``functional``;
-containers (``ModuleList``, ``ModuleDict``), ``Embedding`` and ``Dropout2d``; ``parallel.data_parallel``."""
+containers (``ModuleList``, ``ModuleDict``), ``Embedding`` and ``Dropout2d``; ``parallel.data_parallel`` and ``DataParallel``."""
 from . import functional, init, parallel, utils
 from .adaptive_pool import AdaptiveAvgPool2d, AdaptiveMaxPool2d
 from .attention import MultiheadAttention
@@ -41,6 +41,12 @@ from .activation import (
     ReLU6, RReLU, SiLU, Softmax, Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold,
 )
 from .bilinear import Bilinear
+from .adaptive_softmax import AdaptiveLogSoftmaxWithLoss
+from .legacy_modules import Container, CrossMapLRN2d, NLLLoss2d
+from .linear_cross_entropy import LinearCrossEntropyLoss
+from .parallel import DataParallel
+from .sync_batchnorm import SyncBatchNorm
+from .factory import factory_kwargs
 from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .embedding_bag import EmbeddingBag
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
@@ -98,6 +104,8 @@ __all__ = [
     "modules", "parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "LazyLinear", "LazyConv1d", "LazyConv2d",
     "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyBatchNorm1d",
     "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d",
+    "AdaptiveLogSoftmaxWithLoss", "Container", "CrossMapLRN2d", "DataParallel", "LinearCrossEntropyLoss", "NLLLoss2d",
+    "SyncBatchNorm", "factory_kwargs",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn", _UNSUPPORTED)

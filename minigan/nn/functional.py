@@ -66,6 +66,7 @@ from .losses import (
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .ctc import ctc_loss
+from .linear_cross_entropy import linear_cross_entropy
 from .losses_likelihood import gaussian_nll_loss, kl_div, poisson_nll_loss
 from .losses_margin import (
     cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss, multilabel_margin_loss,
@@ -185,7 +186,7 @@ __all__ = [
     "channel_shuffle", "rms_norm", "pdist", "lp_pool1d", "lp_pool2d", "lp_pool3d", "fractional_max_pool2d", "fractional_max_pool3d",
     "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "upsample", "upsample_nearest", "upsample_bilinear",
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "embedding",
-    "embedding_bag", "bilinear", "max_unpool1d", "max_unpool2d",
+    "embedding_bag", "bilinear", "max_unpool1d", "max_unpool2d", "linear_cross_entropy",
 ]
 
 __getattr__ = _module_getattr(__name__, "torch.nn.functional", _UNSUPPORTED)

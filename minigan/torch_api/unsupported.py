@@ -66,8 +66,8 @@ TORCH: Mapping[str, str] = {
 }
 
 NN: Mapping[str, str] = {
-    "DataParallel": "the DataParallel wrapper (a batch split over several GPUs); "
-                    "nn.parallel.data_parallel(module, input) runs the module on minigan's one device",
+    "LinearCrossEntropyOptions": "the chunked form of linear_cross_entropy; nn.LinearCrossEntropyLoss and "
+                                 "F.linear_cross_entropy compute the same loss with options=None",
 }
 
 
