@@ -1,0 +1,151 @@
+"""``Module.type`` and ``Module.to_empty``, the Module names minigan refuses, ``clip_grad_norm_`` at
+``norm_type <= 0`` and ``max_norm <= 0``, and the initialisers' version counter: each as PyTorch
+2.14.1's (checked with it; the values here are written out by hand)."""
+import math
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import minigan
+import minigan.nn as nn
+from minigan.nn import init
+
+
+# ---------------------------------------------------------------------- Module.type
+def test_type_casts_parameters_gradients_and_every_buffer_in_place():
+    bn = nn.BatchNorm1d(3)
+    weight, mean = bn.weight, bn.running_mean
+    weight.grad = minigan.tensor([1.0, 2.0, 3.0])
+    assert bn.type(minigan.float64) is bn
+    assert bn.weight is weight and bn.running_mean is mean and weight.requires_grad
+    assert weight.dtype == weight.grad.dtype == mean.dtype == bn.running_var.dtype == minigan.float64
+    assert bn.num_batches_tracked.dtype == minigan.float64  # Tensor.type casts integer tensors too, as PyTorch's
+    assert weight.tolist() == [1.0, 1.0, 1.0] and weight.grad.tolist() == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("dst_type, dtype", [
+    ("torch.DoubleTensor", minigan.float64), ("torch.HalfTensor", minigan.float16),
+    (minigan.DoubleTensor, minigan.float64), (minigan.float16, minigan.float16),
+])
+def test_type_takes_a_type_name_a_legacy_type_or_a_dtype(dst_type, dtype):
+    net = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.Linear(3, 1)))
+    before = net[1][0].weight.numpy().astype(np.float64)
+    assert net.type(dst_type) is net
+    assert {p.dtype for p in net.parameters()} == {dtype}
+    np.testing.assert_array_equal(net[1][0].weight.numpy(), before.astype(dtype))
+
+
+def test_type_errors_are_tensor_types_and_a_module_without_tensors_takes_anything():
+    layer = nn.Linear(2, 2)
+    for bad in ("torch.FooTensor", "float64", float, int):  # PyTorch's Tensor.type takes no Python type
+        name = bad if isinstance(bad, str) else bad.__name__
+        with pytest.raises(ValueError, match=rf"^invalid type: '{re.escape(name)}'$"):
+            layer.type(bad)
+    with pytest.raises(ValueError, match=r"^invalid type: 'float'$"):
+        minigan.zeros(2).type(float)
+    with pytest.raises(TypeError, match="dst_type must be a dtype, a type name or a tensor type, got None"):
+        layer.type(None)
+    assert layer.weight.dtype == minigan.float32
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'dst_type'"):
+        layer.type()  # noqa
+    relu = nn.ReLU()
+    assert relu.type("torch.FooTensor") is relu  # nothing to cast, nothing checked, as PyTorch's
+
+
+def test_type_keeps_parameters_that_require_grad_floating_point_and_changes_nothing_when_it_refuses():
+    net = nn.Sequential(nn.BatchNorm1d(2), nn.Linear(2, 2))
+    with pytest.raises(RuntimeError, match="^data set to a tensor that requires gradients must be floating point"):
+        net.type(minigan.int64)
+    assert net[0].num_batches_tracked.dtype == minigan.int64 and net[0].running_mean.dtype == minigan.float32
+    net.requires_grad_(False)
+    net.type("torch.LongTensor")  # frozen parameters may become integers, as in PyTorch
+    assert {p.dtype for p in net.parameters()} == {minigan.int64} and net[0].running_var.tolist() == [1, 1]
+
+
+# ---------------------------------------------------------------------- Module.to_empty
+def test_to_empty_gives_new_uninitialised_memory_of_the_same_shapes_and_dtypes():
+    net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3, dtype=np.float64))
+    weight = net[0].weight
+    weight.grad = minigan.ones((3, 2))
+    old = {name: t.array for name, t in net.state_dict(keep_vars=True).items()}
+    old_grad = weight.grad.array
+    assert net.to_empty(device="cpu") is net
+    assert net[0].weight is weight and weight.requires_grad and weight.grad_fn is None
+    for name, tensor in net.state_dict(keep_vars=True).items():
+        assert tensor.shape == old[name].shape and tensor.dtype == old[name].dtype and tensor.device == "cpu", name
+        assert not np.shares_memory(tensor.array, old[name]), name
+    assert weight.grad.shape == (3, 2) and not np.shares_memory(weight.grad.array, old_grad)
+    assert net[1].num_batches_tracked.dtype == minigan.int64 and net[1].weight.dtype == minigan.float64
+
+
+def test_to_empty_without_recurse_leaves_the_children_alone_and_device_none_stays_put():
+    net = nn.Sequential(nn.Linear(2, 2))
+    net.register_buffer("count", minigan.zeros(2, dtype=minigan.int64))
+    child, count = net[0].weight.array, net.count.array
+    net.to_empty(device="cpu", recurse=False)
+    assert net[0].weight.array is child and net.count.array is not count and net.count.dtype == minigan.int64
+    net.to_empty(device=None)
+    assert net[0].weight.array is not child and net[0].weight.device == "cpu"
+
+
+def test_to_empty_onto_the_test_device():
+    pytest.importorskip("array_api_strict")
+    layer = nn.Linear(2, 3, dtype=np.float64).to_empty(device="strict")
+    assert layer.weight.device == "strict" and layer.weight.shape == (3, 2) and layer.weight.dtype == minigan.float64
+    layer.to_empty(device=None)
+    assert layer.bias.device == "strict"
+
+
+def test_to_empty_errors():
+    layer = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'device'"):
+        layer.to_empty()
+    with pytest.raises(TypeError, match="takes 1 positional argument but 2 were given"):
+        layer.to_empty("cpu")  # noqa
+    for device in ("meta", "xpu:0", "mps"):
+        with pytest.raises(minigan.UnsupportedFeatureError,
+                           match=rf"^Module\.to_empty\(device='{device}'\) is not supported by minigan \("):
+            layer.to_empty(device=device)
+    with pytest.raises(RuntimeError, match="unknown device 'tpu'"):
+        layer.to_empty(device="tpu")
+
+
+# ---------------------------------------------------------------------- the names minigan refuses
+@pytest.mark.parametrize("name, feature", [
+    ("bfloat16", "the bfloat16 dtype"), ("share_memory", "torch.multiprocessing"),
+    ("compile", "minigan.replay.compile captures a whole training step"), ("ipu", "Graphcore's IPU"),
+    ("xpu", "Intel's GPU"), ("mtia", "Meta's MTIA accelerator"),
+])
+def test_module_methods_minigan_cannot_have_say_so(name, feature):
+    layer = nn.Linear(2, 2)
+    with pytest.raises(minigan.UnsupportedFeatureError) as info:
+        getattr(layer, name)()
+    assert str(info.value).startswith(f"Module.{name} is not supported by minigan (") and feature in str(info.value)
+    assert not hasattr(layer, name)  # feature detection with hasattr, as for the other names minigan refuses
+
+
+#: dir(torch.nn.Module) in PyTorch 2.14.1, without the names that start with an underscore.
+PYTORCH_MODULE_NAMES = [
+    "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile", "cpu",
+    "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer", "get_extra_state",
+    "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia", "named_buffers",
+    "named_children", "named_modules", "named_parameters", "parameters", "register_backward_hook", "register_buffer",
+    "register_forward_hook", "register_forward_pre_hook", "register_full_backward_hook",
+    "register_full_backward_pre_hook", "register_load_state_dict_post_hook", "register_load_state_dict_pre_hook",
+    "register_module", "register_parameter", "register_state_dict_post_hook", "register_state_dict_pre_hook",
+    "requires_grad_", "set_extra_state", "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train",
+    "type", "xpu", "zero_grad",
+]
+
+
+@pytest.mark.parametrize("name", PYTORCH_MODULE_NAMES)
+def test_every_pytorch_module_name_is_there_or_refused_by_name(name):
+    layer = nn.Linear(2, 2)
+    try:
+        getattr(layer, name)
+    except minigan.UnsupportedFeatureError as error:
+        assert str(error).startswith(f"Module.{name} is not supported by minigan")
+    else:
+        assert name in dir(nn.Module)
