@@ -149,3 +149,122 @@ def test_every_pytorch_module_name_is_there_or_refused_by_name(name):
         assert str(error).startswith(f"Module.{name} is not supported by minigan")
     else:
         assert name in dir(nn.Module)
+
+
+# ---------------------------------------------------------------------- clip_grad_norm_ at its edges
+def _params(*grads, dtype=np.float32):
+    params = []
+    for values in grads:
+        p = nn.Parameter(minigan.zeros(len(values), dtype=dtype))
+        p.grad = minigan.tensor(np.asarray(values, dtype))
+        params.append(p)
+    return params
+
+
+GRADS = ([3.0, -4.0, 0.5], [1.0, -2.0])
+_RECIPROCALS = 1 / 3 + 1 / 4 + 2 + 1 + 1 / 2  # sum of 1/|g| over every element
+
+
+@pytest.mark.parametrize("norm_type, total", [
+    (0, 2.0),  # each gradient's count of nonzero elements (3 and 2), then the count of nonzero counts
+    (-1, 1 / _RECIPROCALS),  # (sum_i n_i^-1)^-1 with n_i = (sum_j |g_ij|^-1)^-1: the harmonic sum of every element
+    (-2, (1 / 9 + 1 / 16 + 4 + 1 + 1 / 4) ** -0.5),
+    (-math.inf, 0.5),  # the smallest |g|
+    (0.5, (math.sqrt(3) + 2 + math.sqrt(0.5) + 1 + math.sqrt(2)) ** 2),
+    ("-inf", 0.5),
+])
+def test_clip_grad_norm_takes_any_norm_type_as_pytorch(norm_type, total):
+    params = _params(*GRADS)
+    got = nn.utils.clip_grad_norm_(params, 0.1, norm_type=norm_type)
+    assert got.dtype == minigan.float32 and got.shape == ()
+    np.testing.assert_allclose(got.item(), total, rtol=1e-6)
+    factor = min(0.1 / (total + 1e-6), 1.0)
+    for param, grad in zip(params, GRADS):
+        np.testing.assert_allclose(param.grad.numpy(), np.array(grad) * factor, rtol=1e-6)
+
+
+def test_a_zero_gradient_makes_a_negative_order_total_zero_and_leaves_the_gradients():
+    params = _params([3.0, -4.0, 0.0], [1.0, -2.0])  # |0|^-1 = inf: that gradient's norm is 0, and so is the total
+    assert nn.utils.clip_grad_norm_(params, 0.5, norm_type=-1).item() == 0.0
+    assert params[0].grad.tolist() == [3.0, -4.0, 0.0] and params[1].grad.tolist() == [1.0, -2.0]  # factor 1
+    params = _params([3.0, -4.0, 0.0], [0.0, 0.0])
+    assert nn.utils.clip_grad_norm_(params, 0.5, norm_type=0).item() == 1.0  # one gradient has a nonzero element
+    np.testing.assert_allclose(params[0].grad.numpy(), np.array([3.0, -4.0, 0.0]) * 0.5 / (1 + 1e-6), rtol=1e-7)
+
+
+def test_a_negative_max_norm_flips_the_gradients_and_zero_zeroes_them():
+    params = _params([3.0, -4.0, 0.0], [0.0, 0.0], dtype=np.float64)
+    assert nn.utils.clip_grad_norm_(params, -1, norm_type=2).item() == 5.0
+    factor = -1 / (5 + 1e-6)
+    np.testing.assert_allclose(params[0].grad.numpy(), [3 * factor, -4 * factor, 0.0], rtol=1e-15)
+    assert np.signbit(params[0].grad.numpy()).tolist() == [True, False, True]  # 0 times a negative factor is -0
+    assert np.signbit(params[1].grad.numpy()).tolist() == [True, True]
+    params = _params([3.0, -4.0, 0.0], [1.0, -2.0])
+    assert nn.utils.clip_grad_norm_(params, 0.0).item() == pytest.approx(math.sqrt(30), rel=1e-7)
+    assert params[0].grad.tolist() == [0.0, 0.0, 0.0] and params[1].grad.tolist() == [0.0, 0.0]
+    assert np.signbit(params[0].grad.numpy()).tolist() == [False, True, False]  # -4 * 0 = -0
+    assert np.signbit(params[1].grad.numpy()).tolist() == [False, True]
+    zeros = _params([0.0, 0.0])
+    nn.utils.clip_grad_norm_(zeros, -1.0)  # factor -1 / 1e-6
+    assert np.signbit(zeros[0].grad.numpy()).tolist() == [True, True]
+
+
+def test_max_norm_nan_and_infinite_as_pytorch():
+    params = _params(*GRADS)
+    nn.utils.clip_grad_norm_(params, math.nan)
+    assert all(np.isnan(p.grad.numpy()).all() for p in params)
+    params = _params(*GRADS)
+    nn.utils.clip_grad_norm_(params, math.inf)  # factor min(inf, 1) = 1
+    assert [p.grad.tolist() for p in params] == [list(g) for g in GRADS]
+    params = _params(*GRADS)
+    nn.utils.clip_grad_norm_(params, -math.inf)  # factor -inf
+    assert params[0].grad.tolist() == [-math.inf, math.inf, -math.inf]
+
+
+def test_an_empty_generator_of_parameters_warns_as_pytorch():
+    with pytest.warns(UserWarning, match=r"^`parameters` is an empty generator, no gradient clipping will occur\.$"):
+        total = nn.utils.clip_grad_norm_((p for p in []), 1.0)
+    assert total.item() == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert nn.utils.clip_grad_norm_([], 1.0).item() == 0.0  # an empty list does not warn
+
+
+@pytest.mark.parametrize("max_norm, norm_type, error, message", [
+    ("one", 2.0, ValueError, "could not convert string to float: 'one'"),
+    (None, 2.0, TypeError, "float() argument must be a string or a real number, not 'NoneType'"),
+    (1.0, "fro", ValueError, "could not convert string to float: 'fro'"),
+    (1.0, None, TypeError, "float() argument must be a string or a real number, not 'NoneType'"),
+])
+def test_clip_grad_norm_argument_errors(max_norm, norm_type, error, message):
+    params = _params(*GRADS)
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        nn.utils.clip_grad_norm_(params, max_norm, norm_type)
+    assert [p.grad.tolist() for p in params] == [list(g) for g in GRADS]
+
+
+@pytest.mark.parametrize("max_norm", ["0.1", True])
+def test_max_norm_is_whatever_float_takes_as_pytorch(max_norm):
+    params = _params([3.0, -4.0])
+    nn.utils.clip_grad_norm_(params, max_norm)
+    np.testing.assert_allclose(params[0].grad.numpy(), np.array([3.0, -4.0]) * float(max_norm) / (5 + 1e-6), rtol=1e-7)
+
+
+@pytest.mark.parametrize("clip_value, expected", [
+    (-0.5, [[-0.5, -0.5, -0.5], [-0.5, -0.5]]),  # clamp to [0.5, -0.5]: the upper bound wins, as PyTorch's clamp
+    (math.nan, [[math.nan] * 3, [math.nan] * 2]),
+    ("2.5", [[2.5, -2.5, 0.5], [1.0, -2.0]]),
+])
+def test_clip_grad_value_takes_what_float_takes_as_pytorch(clip_value, expected):
+    params = _params(*GRADS)
+    assert nn.utils.clip_grad_value_(params, clip_value) is None
+    for param, values in zip(params, expected):
+        np.testing.assert_array_equal(param.grad.numpy(), np.array(values, np.float32))
+
+
+def test_clip_grad_value_zero_keeps_the_signs_of_zero():
+    params = _params([3.0, -4.0, 0.0])
+    nn.utils.clip_grad_value_(params, 0.0)
+    assert params[0].grad.tolist() == [0.0, 0.0, 0.0] and np.signbit(params[0].grad.numpy()).tolist() == [False, True, False]
+    with pytest.raises(TypeError, match=r"^float\(\) argument must be a string or a real number, not 'NoneType'$"):
+        nn.utils.clip_grad_value_(params, None)
