@@ -268,3 +268,79 @@ def test_clip_grad_value_zero_keeps_the_signs_of_zero():
     assert params[0].grad.tolist() == [0.0, 0.0, 0.0] and np.signbit(params[0].grad.numpy()).tolist() == [False, True, False]
     with pytest.raises(TypeError, match=r"^float\(\) argument must be a string or a real number, not 'NoneType'$"):
         nn.utils.clip_grad_value_(params, None)
+
+
+# ---------------------------------------------------------------------- the initialisers' version counter
+VERSIONS = [  # (function, arguments, in-place changes PyTorch 2.14.1 counts on a (3, 4) tensor)
+    ("uniform_", {}, 1), ("normal_", {}, 1), ("constant_", {"val": 2.0}, 1), ("zeros_", {}, 1), ("ones_", {}, 1),
+    ("xavier_uniform_", {}, 1), ("xavier_normal_", {}, 1), ("kaiming_uniform_", {}, 1), ("kaiming_normal_", {}, 1),
+    ("trunc_normal_", {"a": -50.0, "b": 50.0}, 1), ("orthogonal_", {}, 2), ("orthogonal_", {"gain": 3.0}, 2),
+    ("eye_", {}, 1), ("sparse_", {"sparsity": 0.5}, 5), ("sparse_", {"sparsity": 0.0}, 5),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, count", VERSIONS)
+def test_each_initialiser_counts_its_in_place_changes_as_pytorch(name, kwargs, count):
+    x = minigan.zeros((3, 4))
+    before = x.array
+    assert getattr(init, name)(x, **kwargs) is x
+    assert x._version == count and x.array is before
+
+
+@pytest.mark.parametrize("shape, kwargs, count", [
+    ((2, 2, 3), {}, 3), ((4, 2, 3), {"groups": 2}, 5), ((2, 3, 3, 3), {}, 3), ((0, 2, 3), {}, 1),
+])
+def test_dirac_counts_its_zeroing_and_each_one_it_writes(shape, kwargs, count):
+    x = init.dirac_(minigan.zeros(shape), **kwargs)
+    assert x._version == count
+
+
+def test_trunc_normal_counts_a_second_change_when_a_first_draw_was_rejected():
+    g = minigan.Generator().manual_seed(0)
+    assert init.trunc_normal_(minigan.zeros(200), a=-0.1, b=50.0, generator=g)._version == 2  # by normal draws
+    assert init.trunc_normal_(minigan.zeros(200), a=-50.0, b=50.0, generator=g)._version == 1
+    with pytest.warns(UserWarning, match="mean is more than 2 std from"):  # by uniform draws on [a, b]
+        assert init.trunc_normal_(minigan.zeros(200), a=5.0, b=6.0, generator=g)._version == 2
+    assert init.trunc_normal_(minigan.zeros(0))._version == 1
+
+
+@pytest.mark.parametrize("name", ["uniform_", "normal_", "zeros_", "xavier_uniform_", "xavier_normal_",
+                                  "trunc_normal_", "eye_"])
+@pytest.mark.parametrize("shape", [(0, 4), (3, 0)])
+def test_a_tensor_with_no_element_still_counts_one_change(name, shape):
+    x = minigan.zeros(shape)
+    assert getattr(init, name)(x)._version == 1
+
+
+@pytest.mark.parametrize("name", ["kaiming_uniform_", "kaiming_normal_"])
+def test_kaiming_on_a_tensor_with_no_element_warns_and_counts_nothing(name):
+    for shape in ((0, 4), (3, 0), (0,)):
+        x = minigan.zeros(shape)
+        with pytest.warns(UserWarning, match="^Initializing zero-element tensors is a no-op$"):
+            assert getattr(init, name)(x) is x
+        assert x._version == 0
+
+
+def test_orthogonal_of_no_element_counts_nothing_and_xavier_of_a_0_by_0_tensor_divides_by_zero():
+    assert init.orthogonal_(minigan.zeros((0, 3)))._version == 0
+    assert init.sparse_(minigan.zeros((0, 3)), 0.5)._version == 4 and init.sparse_(minigan.zeros((3, 0)), 0.5)._version == 1
+    for name in ("xavier_uniform_", "xavier_normal_"):
+        x = minigan.zeros((0, 0))
+        with pytest.raises(ZeroDivisionError, match="^float division by zero$"):
+            getattr(init, name)(x)
+        assert x._version == 0
+
+
+def test_a_layer_s_parameters_count_their_initialisation():
+    layer = nn.Linear(2, 3)
+    assert layer.weight._version == 1 and layer.bias._version == 1  # kaiming_uniform_ and uniform_, as PyTorch's
+    with pytest.warns(UserWarning, match="^Initializing zero-element tensors is a no-op$"):
+        empty = nn.Linear(0, 3)  # as PyTorch's: the weight has no element, the bias is U(0, 0)
+    assert empty.weight._version == 0 and empty.bias._version == 1 and empty.bias.tolist() == [0.0, 0.0, 0.0]
+    layer.load_state_dict({"weight": np.zeros((3, 2), np.float32), "bias": np.zeros(3, np.float32)})
+    assert layer.weight._version == 2
+
+
+def test_an_array_has_no_version_counter_to_move():
+    array = np.zeros((2, 3))
+    assert init.uniform_(array) is array and init.zeros_(array) is array and (array == 0).all()
