@@ -81,12 +81,8 @@ def test_clipping_inside_a_training_step():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda p: nn.utils.clip_grad_norm_(p, float("nan")), "max_norm must be a number >= 0, got nan"),
-    (lambda p: nn.utils.clip_grad_norm_(p, -1.0), "max_norm must be a number >= 0, got -1.0"),
-    (lambda p: nn.utils.clip_grad_norm_(p, "1"), "max_norm must be a number, got str"),
-    (lambda p: nn.utils.clip_grad_norm_(p, 1.0, norm_type=0), "norm_type must be > 0 or inf, got 0"),
     (lambda p: nn.utils.clip_grad_norm_([p, "w"], 1.0), "parameters must be Tensors, got str"),
-    (lambda p: nn.utils.clip_grad_value_(p, -0.5), "clip_value must be a number >= 0, got -0.5"),
+    (lambda p: nn.utils.clip_grad_value_(p, "half"), "could not convert string to float: 'half'"),
 ])
 def test_bad_arguments_get_one_line(call, message):
     p = nn.Parameter(minigan.tensor([3.0, 4.0]))

@@ -74,6 +74,8 @@ class TensorTypeMethods:
         tensor cast (and moved) to it, or the tensor itself when it is that already."""
         if dtype is None:
             return type_name(self.dtype, self.device.type)
+        if dtype is float or dtype is int or dtype is bool:  # Python's types are not tensor types here, as in PyTorch
+            raise ValueError(f"invalid type: '{dtype.__name__}'")
         name = dtype if isinstance(dtype, str) else getattr(dtype, "legacy_type_name", None)
         if name is not None:
             if name not in TYPE_NAMES:

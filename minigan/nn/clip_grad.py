@@ -10,6 +10,7 @@ min(max_norm / (norm + 1e-6), 1), as in PyTorch.
 from __future__ import annotations
 
 import math
+import types
 import warnings
 from typing import Any, Iterable
 
@@ -32,15 +33,6 @@ def _tensors(tensors: Tensor | Iterable[Tensor], name: str, what: str) -> list[T
 def _gradients(parameters: Tensor | Iterable[Tensor], name: str) -> list[Tensor]:
     """The ``.grad`` of each parameter that has one (a single Tensor or any iterable of them)."""
     return [parameter.grad for parameter in _tensors(parameters, name, "parameters") if parameter.grad is not None]
-
-
-def _limit(value: Any, name: str, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
-        raise TypeError(f"{name}: {what} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not value >= 0:  # NaN fails this too
-        raise ValueError(f"{name}: {what} must be a number >= 0, got {value}")
-    return value
 
 
 def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float | str = 2.0, error_if_nonfinite: bool = False,
@@ -91,14 +83,23 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     """Scale the gradients so that their total ``norm_type``-norm is at most ``max_norm``;
     return the total norm from before the scaling (0 when no parameter has a gradient):
     :func:`get_total_norm` of the gradients, then :func:`clip_grads_with_norm_`.
-    ``norm_type`` is any p > 0 or ``inf`` ("inf"); ``foreach`` is accepted and has no effect."""
+    ``foreach`` is accepted and has no effect.
+
+    As PyTorch's, it takes any numbers: ``norm_type`` any p (0 counts the gradients with a nonzero
+    element, a negative p or ``-inf`` gives a total at most the smallest gradient's norm), and
+    ``max_norm`` anything ``float()`` takes, the factor min(max_norm / (norm + 1e-6), 1) being
+    negative (the gradients flipped) for a negative ``max_norm``, 0 for 0 and NaN for NaN. An empty
+    generator of parameters warns that nothing is clipped, as PyTorch's does."""
     name = "clip_grad_norm_"
-    max_norm = _limit(max_norm, name, "max_norm")
-    p = float(norm_type)
-    if not p > 0:
-        raise ValueError(f"{name}: norm_type must be > 0 or inf, got {norm_type!r}")
-    parameters = [parameters] if isinstance(parameters, Tensor) else list(parameters)  # read twice below
-    total = get_total_norm(_gradients(parameters, name), p, error_if_nonfinite)
+    max_norm = float(max_norm)  # as PyTorch's: a bool or a numeric string too, and Python's error for the rest
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    else:
+        generator = isinstance(parameters, types.GeneratorType)
+        parameters = list(parameters)  # read twice below
+        if generator and not parameters:
+            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.", stacklevel=2)
+    total = get_total_norm(_gradients(parameters, name), norm_type, error_if_nonfinite)
     clip_grads_with_norm_(parameters, max_norm, total)
     return total
 
@@ -113,9 +114,10 @@ def clip_grad_norm(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: Any = None) -> None:
     """Clamp every gradient element to [-clip_value, clip_value], in place; ``foreach`` is
-    accepted and has no effect."""
+    accepted and has no effect. As PyTorch's, ``clip_value`` is anything ``float()`` takes: a
+    negative one sets every element to it (clamp's upper bound wins), NaN makes them NaN."""
     name = "clip_grad_value_"
-    clip_value = _limit(clip_value, name, "clip_value")
+    clip_value = float(clip_value)
     with no_grad():
         for grad in _gradients(parameters, name):
             grad.clamp_(min=-clip_value, max=clip_value)

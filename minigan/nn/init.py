@@ -6,9 +6,12 @@ generator ``minigan.manual_seed`` seeds. Values are drawn in float64 and rounded
 tensor's dtype.
 
 ``trunc_normal_``, ``orthogonal_``, ``eye_``, ``dirac_`` and ``sparse_`` take exactly PyTorch's
-arguments (their ``generator=`` takes a ``minigan.Generator`` or a NumPy Generator), write into the
-tensor's memory without recording anything (PyTorch runs them under ``no_grad``, so a Parameter
-that requires grad takes them), count one in-place change in its version counter, and return it.
+arguments (their ``generator=`` takes a ``minigan.Generator`` or a NumPy Generator). Every
+initialiser writes into the tensor's memory without recording anything (PyTorch runs them under
+``no_grad``, so a Parameter that requires grad takes them), moves its version counter by as many
+in-place steps as PyTorch's makes (one for a fill; orthogonal_ two, trunc_normal_ two when a first
+draw was rejected, dirac_ one plus one per 1 written, sparse_ one plus one per column; none for
+the kaiming initialisers on a tensor with no element, which warn as PyTorch's), and returns it.
 PyTorch's deprecated spellings without the underscore (``nn.init.normal``...) warn and call them.
 """
 from __future__ import annotations
@@ -76,6 +79,14 @@ def _array(tensor: Any) -> Any:
     raise TypeError(f"init functions work on a Tensor (or an array), got {type(tensor).__name__}")
 
 
+def _zero_elements(tensor: Any) -> bool:
+    """Whether ``tensor`` has no element, saying so as PyTorch's kaiming initialisers do (they fill nothing then)."""
+    if 0 not in tuple(_array(tensor).shape):
+        return False
+    warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+    return True
+
+
 def _fill(tensor: Any, values: Any) -> Any:
     """Write ``values`` into the tensor's array in place (cast to its dtype) and return the tensor."""
     array = _array(tensor)
@@ -97,7 +108,7 @@ def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0, rng: np.random.Generat
     """Fill with samples from U(a, b)."""
     if a > b:
         raise ValueError(f"uniform_: lower bound {a} is above upper bound {b}")
-    return _fill(tensor, _rng(rng, generator).uniform(a, b, size=_array(tensor).shape))
+    return _set(tensor, _rng(rng, generator).uniform(a, b, size=_array(tensor).shape))
 
 
 def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, rng: np.random.Generator | None = None,
@@ -105,12 +116,14 @@ def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, rng: np.random.Gen
     """Fill with samples from N(mean, std^2)."""
     if std < 0:
         raise ValueError(f"normal_: std must be non-negative, got {std}")
-    return _fill(tensor, _rng(rng, generator).normal(mean, std, size=_array(tensor).shape))
+    return _set(tensor, _rng(rng, generator).normal(mean, std, size=_array(tensor).shape))
 
 
 def constant_(tensor: Any, val: float) -> Any:
     """Fill with ``val``."""
     _array(tensor)[...] = val
+    if isinstance(tensor, Tensor):
+        bump_version(tensor)
     return tensor
 
 
@@ -128,9 +141,7 @@ def xavier_uniform_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | N
                     generator: Any = None) -> Any:
     """Glorot uniform: U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    if fan_in + fan_out == 0:  # a zero-element tensor: nothing to fill
-        return tensor
-    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))  # a (0, 0) tensor: ZeroDivisionError, as PyTorch's
     return uniform_(tensor, -bound, bound, rng=rng, generator=generator)
 
 
@@ -138,8 +149,6 @@ def xavier_normal_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | No
                    generator: Any = None) -> Any:
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    if fan_in + fan_out == 0:
-        return tensor
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng=rng, generator=generator)
 
 
@@ -151,9 +160,9 @@ def kaiming_uniform_(
 
     With the defaults of ``nn.Linear`` (a = sqrt(5)) this is U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
     """
-    fan = _fan(tensor, mode)
-    if fan == 0:  # a zero-element tensor: nothing to fill
+    if _zero_elements(tensor):
         return tensor
+    fan = _fan(tensor, mode)
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
     return uniform_(tensor, -bound, bound, rng=rng, generator=generator)
 
@@ -163,18 +172,20 @@ def kaiming_normal_(
     rng: np.random.Generator | None = None, generator: Any = None,
 ) -> Any:
     """He normal: N(0, std^2) with std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a)."""
-    fan = _fan(tensor, mode)
-    if fan == 0:
+    if _zero_elements(tensor):
         return tensor
+    fan = _fan(tensor, mode)
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), rng=rng, generator=generator)
 
 
-def _set(tensor: Any, values: Any) -> Any:
-    """:func:`_fill`, counted as one in-place change of a Tensor (its version counter moves, as
-    PyTorch's in-place fills move it)."""
+def _set(tensor: Any, values: Any, changes: int = 1) -> Any:
+    """:func:`_fill`, counted as ``changes`` in-place changes of a Tensor: its version counter moves
+    by as many as PyTorch's initialiser makes in-place steps (one fill, then a copy or one write per
+    column...), so that the same code sees the same versions."""
     _fill(tensor, values)
     if isinstance(tensor, Tensor):
-        bump_version(tensor)
+        for _ in range(changes):
+            bump_version(tensor)
     return tensor
 
 
@@ -222,6 +233,7 @@ def trunc_normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, a: float = -
     if by_normal:
         values = rng.normal(mean, std, size)
         outside = np.flatnonzero((values < a) | (values > b))
+        redrawn = bool(outside.size)  # PyTorch then copies the redrawn values in: a second in-place change
         while outside.size:
             values[outside] = rng.normal(mean, std, outside.size)
             outside = outside[(values[outside] < a) | (values[outside] > b)]
@@ -229,13 +241,15 @@ def trunc_normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, a: float = -
         nearest = max(a, min(mean, b))
         values = np.empty(size)
         pending = np.arange(size)
+        redrawn = False
         while pending.size:
             candidates = rng.uniform(a, b, pending.size)
             # log of pdf(x) / pdf(nearest); a NaN (a NaN mean) keeps the draw, as PyTorch's
             log_ratio = -0.5 * ((candidates - mean) / std) ** 2 + 0.5 * ((nearest - mean) / std) ** 2
             values[pending] = candidates
             pending = pending[np.log1p(-rng.random(pending.size)) > log_ratio]  # log of a uniform on (0, 1]
-    return _set(tensor, values.reshape(array.shape))
+            redrawn = redrawn or bool(pending.size)
+    return _set(tensor, values.reshape(array.shape), 2 if redrawn else 1)
 
 
 def orthogonal_(tensor: Any, gain: float = 1, generator: Any = None) -> Any:
@@ -264,7 +278,7 @@ def orthogonal_(tensor: Any, gain: float = 1, generator: Any = None) -> Any:
     q = q * np.where(np.diagonal(r) < 0, -1.0, 1.0)
     if rows < cols:
         q = q.T
-    return _set(tensor, (q * gain).reshape(array.shape))
+    return _set(tensor, (q * gain).reshape(array.shape), 2)  # PyTorch's copy, then its multiplication by gain
 
 
 def eye_(tensor: Any) -> Any:
@@ -289,14 +303,15 @@ def dirac_(tensor: Any, groups: int = 1) -> Any:
     out_per_group = shape[0] // groups
     channels = min(out_per_group, shape[1])
     empty_axes = [dim for dim, size in enumerate(shape[2:], start=2) if size == 0]
-    if channels and empty_axes:  # PyTorch's error for writing a centre that is not there
+    if channels and empty_axes:  # PyTorch's error for writing a centre that is not there, after zeroing nothing
+        _set(tensor, np.zeros(shape))
         raise IndexError(f"index 0 is out of bounds for dimension {empty_axes[0]} with size 0")
     values = np.zeros(shape)
     centre = tuple(size // 2 for size in shape[2:])
     for group in range(groups):
         for d in range(channels):
             values[(group * out_per_group + d, d) + centre] = 1.0
-    return _set(tensor, values)
+    return _set(tensor, values, 1 + groups * channels)  # PyTorch zeroes, then writes each 1
 
 
 def sparse_(tensor: Any, sparsity: float, std: float = 0.01, generator: Any = None) -> Any:
@@ -310,13 +325,13 @@ def sparse_(tensor: Any, sparsity: float, std: float = 0.01, generator: Any = No
     if not std >= 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     if rows * cols == 0:
-        return _set(tensor, np.zeros((rows, cols)))
+        return _set(tensor, np.zeros((rows, cols)), 1 + cols)
     _floating_or_refuse(array, "sparse_")
     rng = numpy_generator_of(generator)
     values = rng.normal(0.0, std, (rows, cols))
     for col in range(cols):
         values[rng.permutation(rows)[:zeros], col] = 0.0
-    return _set(tensor, values)
+    return _set(tensor, values, 1 + cols)  # PyTorch draws, then writes each column's zeros
 
 
 def _deprecated(new: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,7 +7,7 @@ Everything else (``state_dict``, ``parameters``, ``train``...) walks those regis
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from ..torch_api.unsupported import module_attribute
 from .buffer import Buffer
 from .hooks import BackwardHookMethods, ModuleHooks, RemovableHandle
 from .module_paths import EXTRA_STATE_KEY, ModulePaths, keeps_extra_state
+from .module_types import ModuleTypes
 from .state_hooks import StateHookMethods, has_state_hooks, hooked_load_state_dict, hooked_state_dict
 
 
@@ -55,7 +56,7 @@ def _as_numpy(value: Any) -> np.ndarray:
     return to_numpy(value)
 
 
-class Module(ModulePaths, BackwardHookMethods, StateHookMethods):
+class Module(ModulePaths, ModuleTypes, BackwardHookMethods, StateHookMethods):
     """Base class of every layer and model: subclass it, set Parameters and sub-Modules as
     attributes in ``__init__`` and write ``forward``; call the module to run it."""
 
@@ -67,6 +68,11 @@ class Module(ModulePaths, BackwardHookMethods, StateHookMethods):
     #: State entries a checkpoint may lack: load_state_dict leaves them as they are, even when strict.
     optional_state: tuple[str, ...] = ()
     _hooks: ModuleHooks | None = None  # the call's hooks (minigan/nn/hooks.py), made by the first registration
+    # PyTorch's class attributes, for code that reads them: the type of state_dict's destination, and two
+    # switches that are False in PyTorch and mean nothing here (super().__init__'s arguments, old checkpoints).
+    T_destination = TypeVar("T_destination", bound=dict[str, Any])
+    call_super_init: bool = False
+    dump_patches: bool = False
 
     def __init__(self) -> None:
         # object.__setattr__ because our own __setattr__ needs these registries to exist.
@@ -303,23 +309,13 @@ class Module(ModulePaths, BackwardHookMethods, StateHookMethods):
         if dtype is not None and dtype.kind != "f":
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
 
-        def convert(array: Any) -> Any:
-            if where is not None:
-                array = move(array, where)
+        def convert(tensor: Tensor) -> Any:
+            array = tensor.array if where is None else move(tensor.array, where)
             backend = backend_of(array)
             if dtype is None or backend.numpy_dtype(array.dtype).kind != "f":
                 return array  # integer buffers (a batch counter) keep their type
             return backend.xp.astype(array, backend.native_dtype(dtype))
-        for module in self.modules():
-            for param in module._parameters.values():
-                if param is None:
-                    continue
-                param.array = convert(param.array)
-                if param.grad is not None:
-                    param.grad.array = convert(param.grad.array)
-            for buffer in module._buffers.values():
-                if buffer is not None:
-                    buffer.array = convert(buffer.array)
+        self._convert_arrays(convert)  # minigan/nn/module_types.py
         return self
 
     def num_parameters(self, trainable_only: bool = False) -> int:

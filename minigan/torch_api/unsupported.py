@@ -135,11 +135,32 @@ def tensor_getattr(tensor: object, name: str) -> object:
     raise AttributeError(f"{type(tensor).__name__!r} object has no attribute {name!r}")
 
 
-MODULE: Mapping[str, str] = {
-    "compile": "graph compilation (torch.compile); minigan.compile captures a training step",
-    "bfloat16": "the bfloat16 dtype; minigan has float16, float32 and float64",
-    "share_memory": "shared memory between processes", "to_empty": "meta-device modules",
+_ONE_GPU = "minigan runs on the CPU and on one CUDA GPU (Module.cuda())"
+
+#: PyTorch's device types that minigan has no backend for, with what each is.
+FOREIGN_DEVICES: Mapping[str, str] = {
+    "meta": "the meta device (tensors with a shape and no memory)", "mps": "Apple's GPU (mps)",
+    "xpu": "Intel's GPU (xpu)", "ipu": "Graphcore's IPU", "mtia": "Meta's MTIA accelerator",
+    "hpu": "Intel Gaudi's HPU", "xla": "XLA devices (TPUs)", "maia": "Microsoft's MAIA accelerator",
+    "privateuseone": "out-of-tree devices (privateuseone)",
 }
+
+MODULE: Mapping[str, str] = {
+    "compile": "compiling the module's forward (torch.compile); minigan.replay.compile captures a whole training "
+               "step once and replays it (docs/replay.md)",
+    "bfloat16": "the bfloat16 dtype (NumPy has none); minigan has float16, float32 and float64",
+    "share_memory": "shared memory between processes (torch.multiprocessing)",
+    **{name: f"{FOREIGN_DEVICES[name]}; {_ONE_GPU}" for name in ("ipu", "xpu", "mtia")},
+}
+
+
+def refuse_foreign_device(device: object, what: str) -> None:
+    """Raise :class:`UnsupportedFeatureError` for one of PyTorch's devices that minigan lacks
+    (``"meta"``, ``"xpu:0"``...), naming ``what`` asked for it; anything else passes."""
+    kind = device.partition(":")[0].strip().lower() if isinstance(device, str) else None
+    if kind in FOREIGN_DEVICES:
+        raise UnsupportedFeatureError(f"{what} is not supported by minigan ({FOREIGN_DEVICES[kind]}; {_ONE_GPU}); "
+                                      f"{_SEE}")
 
 
 def module_attribute(module: object, name: str) -> object:
