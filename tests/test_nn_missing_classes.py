@@ -57,6 +57,7 @@ def test_adaptive_softmax_parameters_are_pytorchs():
     assert repr(plain).startswith("AdaptiveLogSoftmaxWithLoss(\n  (head): Linear(in_features=8, out_features=4, bias=False)")
 
 
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors is a no-op:UserWarning")  # a 0-wide tail, as in PyTorch
 @pytest.mark.parametrize("cutoffs, head_bias", [([3, 6], False), ([2], True), ([1, 2, 3, 4, 5, 6, 7, 8, 9], False)])
 def test_adaptive_softmax_forward_against_numpy(cutoffs, head_bias):
     minigan.manual_seed(0)
@@ -79,6 +80,7 @@ def test_adaptive_softmax_forward_against_numpy(cutoffs, head_bias):
     np.testing.assert_allclose(single.output.numpy(), expected[3], rtol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors is a no-op:UserWarning")  # a 0-wide tail, as in PyTorch
 def test_adaptive_softmax_float32_rows_and_one_row():
     minigan.manual_seed(2)
     asm = nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2, 4])
@@ -90,6 +92,7 @@ def test_adaptive_softmax_float32_rows_and_one_row():
     np.testing.assert_allclose(result.output.numpy(), expected, rtol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors is a no-op:UserWarning")  # a 0-wide tail, as in PyTorch
 def test_adaptive_softmax_predict_is_the_argmax_of_log_prob():
     minigan.manual_seed(4)
     asm = nn.AdaptiveLogSoftmaxWithLoss(4, 10, [2, 5])
@@ -131,6 +134,7 @@ def test_adaptive_softmax_cutoff_errors(cutoffs):
     assert str(info.value) == message
 
 
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors is a no-op:UserWarning")  # a 0-wide tail, as in PyTorch
 def test_adaptive_softmax_argument_errors():
     asm = nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 6])
     x = minigan.zeros(4, 8)
@@ -446,6 +450,7 @@ def test_factory_kwargs():
         nn.factory_kwargs({"dtype": minigan.float32, "factory_kwargs": {"dtype": minigan.float64}})
 
 
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors is a no-op:UserWarning")  # a 0-wide tail, as in PyTorch
 def test_on_the_test_device():
     pytest.importorskip("array_api_strict")
     rng = np.random.default_rng(21)
@@ -478,3 +483,9 @@ def test_the_names_are_exported():
                  "NLLLoss2d", "SyncBatchNorm"):
         assert name in nn.__all__ and issubclass(getattr(nn, name), nn.Module)
     assert "linear_cross_entropy" in F.__all__
+
+
+def test_adaptive_softmax_with_a_tail_of_width_zero_warns_as_pytorchs():
+    # in_features 4 with div_value 4: the second tail's projection is 4 // 16 = 0 wide
+    with pytest.warns(UserWarning, match="^Initializing zero-element tensors is a no-op$"):
+        nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2, 4])
