@@ -22,6 +22,7 @@ from minigan.ops.arithmetic import Remainder, remainder
 from minigan.ops.elementwise_limits import Fmax, Fmin, fmax, fmin
 from minigan.ops.elementwise_more import Copysign, Fmod, Hypot, copysign, fmod, hypot
 from minigan.ops.float_bits import Nextafter, nextafter
+from minigan.ops.reductions import Min
 from minigan.ops.reductions_more import NanAsZero, nansum
 from minigan.ops import smooth_activations as smooth
 from minigan.ops.incomplete_gamma import Gammainc, Gammaincc
@@ -292,6 +293,13 @@ def _reduction(function, method, draw_values=lambda data, shape: values(data, sh
 _reduction(ops.Sum, "sum")
 _reduction(ops.Mean, "mean")
 _reduction(ops.Max, "max", distinct)
+
+
+@prop(Min)
+def _(data):
+    # min() of a whole tensor (PyTorch's picking backward; amin and min over a dim are neg(max(neg(a))))
+    a = distinct(data, data.draw(SHAPES))
+    return Drawn(lambda x: x.min(), [a], np.min(a))
 
 
 @prop(NanAsZero)

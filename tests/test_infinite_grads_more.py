@@ -1,0 +1,61 @@
+"""min() of a whole tensor gives the values it does not pick +0.0 for any incoming gradient, as
+PyTorch 2.14.1's (written out)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import minigan
+from minigan import nn
+from minigan.gradcheck import gradcheck, gradgradcheck
+from minigan.nn import functional as F
+
+INF, NAN = math.inf, math.nan
+
+
+def _t(values, dtype=minigan.float64, requires_grad=True):
+    return minigan.tensor(values, dtype=dtype, requires_grad=requires_grad)
+
+
+def _backward(y, incoming):
+    y.backward(minigan.full(tuple(y.shape), incoming, dtype=y.dtype))
+
+
+def _quiet():
+    """NumPy warns of the NaN that inf * 0 makes, which PyTorch gives silently: where a test expects one."""
+    return np.errstate(invalid="ignore")
+
+
+def _same(got, expected):
+    """Values equal, NaN equal to NaN, and zeros of the same sign."""
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    assert got.shape == expected.shape
+    assert ((got == expected) | (np.isnan(got) & np.isnan(expected))).all(), (got, expected)
+    assert (np.signbit(got) == np.signbit(expected))[expected == 0].all(), (got, expected)
+
+
+# ------------------------------------------------------------------ min() of a whole tensor
+def test_min_of_a_whole_tensor_gives_the_others_plus_zero():
+    # PyTorch 2.14.1's min() writes the gradient into zeros: +0.0 for any incoming gradient (the
+    # negation around max(-x) made it -0.0); ties share it, as max()'s
+    for dtype in (minigan.float64, minigan.float32):
+        for incoming in (1.0, -1.0, INF, -INF, NAN, 0.0, -0.0):
+            x = _t([1.0, 3.0, -0.5, 2.0], dtype)
+            y = x.min()
+            assert y.item() == -0.5
+            _backward(y, incoming)
+            _same(x.grad.tolist(), [0.0, 0.0, incoming, 0.0])
+            x = _t([1.0, -2.0, 2.0, -2.0], dtype)
+            _backward(minigan.min(x), incoming)
+            _same(x.grad.tolist(), [0.0, incoming / 2, 0.0, incoming / 2])
+    x = _t([2.0, NAN, -1.0])  # a NaN is the minimum, and takes the gradient
+    y = x.min()
+    assert math.isnan(y.item())
+    _backward(y, -3.0)
+    _same(x.grad.tolist(), [0.0, -3.0, 0.0])
+    z = _t([[0.4, -1.1, 2.0], [0.9, 1.3, -0.2]])
+    assert gradcheck(lambda a: a.min(), [z]).ok and gradgradcheck(lambda a: (a * a).min(), [z]).ok
+    assert minigan.tensor([3, -2, 5]).min().item() == -2  # integers and bools as before
+    assert minigan.tensor([True, False]).min().item() is False
