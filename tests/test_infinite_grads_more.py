@@ -1,5 +1,5 @@
-"""min() of a whole tensor gives the values it does not pick +0.0 for any incoming gradient, as
-PyTorch 2.14.1's (written out)."""
+"""min() of a whole tensor's zeros, and silu, mish and gelu refusing integer tensors: PyTorch 2.14.1's
+answers, written out."""
 from __future__ import annotations
 
 import math
@@ -59,3 +59,17 @@ def test_min_of_a_whole_tensor_gives_the_others_plus_zero():
     assert gradcheck(lambda a: a.min(), [z]).ok and gradgradcheck(lambda a: (a * a).min(), [z]).ok
     assert minigan.tensor([3, -2, 5]).min().item() == -2  # integers and bools as before
     assert minigan.tensor([True, False]).min().item() is False
+
+
+# ------------------------------------------------------------------ silu, mish, gelu of integers
+def test_silu_mish_and_gelu_refuse_integer_and_bool_tensors_as_pytorchs():
+    cases = [(F.silu, "silu_cpu"), (lambda t: F.silu(t, inplace=True), "silu_cpu"), (nn.SiLU(), "silu_cpu"),
+             (F.mish, "mish_cpu"), (nn.Mish(), "mish_cpu"), (F.gelu, "GeluKernelImpl"),
+             (lambda t: F.gelu(t, approximate="tanh"), "GeluKernelImpl"), (nn.GELU(), "GeluKernelImpl")]
+    for f, kernel in cases:
+        for values, dtype, name in (([1, 2], minigan.int64, "Long"), ([1], minigan.int32, "Int"),
+                                    ([True], minigan.bool, "Bool"), ([7], minigan.uint8, "Byte")):
+            with pytest.raises(NotImplementedError, match=f"^\"{kernel}\" not implemented for '{name}'$"):
+                f(minigan.tensor(values, dtype=dtype))
+    x = minigan.tensor([-1.0, 0.0, 2.0])  # floats as before
+    assert F.silu(x).dtype == F.mish(x).dtype == F.gelu(x).dtype == minigan.float32
