@@ -20,7 +20,11 @@ from minigan.ops.convolution3d import FoldPatches3d, Patches3d
 from minigan.ops.ctc import CtcLoss
 from minigan.ops.arithmetic import Remainder, remainder
 from minigan.ops.elementwise_limits import Fmax, Fmin, fmax, fmin
-from minigan.ops.elementwise_more import Copysign, Fmod, Hypot, copysign, fmod, hypot
+from minigan.ops.elementwise_more import Copysign, Fmod, Hypot, LogAddExp, copysign, fmod, hypot, logaddexp
+from minigan.ops.log_forms import Sinc, sinc
+from minigan.ops.more_activations import Hardswish, hardswish
+from minigan.ops.reductions import Min
+from minigan.ops.bypass import Bypass
 from minigan.ops.float_bits import Nextafter, nextafter
 from minigan.ops.reductions_more import NanAsZero, nansum
 from minigan.ops import smooth_activations as smooth
@@ -164,6 +168,9 @@ _unary(smooth.Mish, smooth.mish, lambda a: a * np.tanh(np.log(1.0 + np.exp(a))))
 _unary(smooth.GELU, smooth.gelu, lambda a: a * np.vectorize(math.erfc)(-a / math.sqrt(2.0)) / 2.0)
 _unary(smooth.GELUTanh, lambda x: smooth.gelu(x, approximate="tanh"),
        lambda a: a * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (a + 0.044715 * a ** 3))) / 2.0)
+_unary(Sinc, sinc, np.sinc)  # np.sinc is sin(pi x) / (pi x)
+_unary(Hardswish, hardswish, lambda a: a * np.clip(a + 3.0, 0.0, 6.0) / 6.0,  # [-4.5, 4.5], 0.1 or more off +-3
+       lambda a: np.where(np.abs(np.abs(1.5 * a) - 3.0) < 0.1, 1.65 * a, 1.5 * a))
 _unary(ops.AsType, lambda x: ops.AsType.apply(x, dtype=np.dtype(np.float64)), lambda a: a)  # float64 only: checkable
 # there and back through the test device (array-api-strict arrays on a second device)
 _unary(ops.ToDevice, lambda x: ops.to_device(ops.to_device(x, "strict") * 2.0, "cpu"), lambda a: a * 2)
@@ -250,6 +257,7 @@ _binary(Fmod, fmod, np.fmod,  # divisors +-1, +-2 and dividends k + 1/4: a / b s
 _binary(Remainder, remainder, np.remainder,  # as Fmod's: a / b stays 1/8 off the integers, where floor jumps
         lambda data, s: [half_integers(data, s[0], 0.25),
                          data.draw(hnp.arrays(np.float64, s[1], elements=st.sampled_from([-2.0, -1.0, 1.0, 2.0])))])
+_binary(LogAddExp, logaddexp, np.logaddexp)
 _binary(Nextafter, nextafter, np.nextafter,  # no ties: the step's direction holds within gradcheck's eps
         lambda data, s: [half_integers(data, s[0], 0.25), half_integers(data, s[1], -0.25)])
 
@@ -292,6 +300,13 @@ def _reduction(function, method, draw_values=lambda data, shape: values(data, sh
 _reduction(ops.Sum, "sum")
 _reduction(ops.Mean, "mean")
 _reduction(ops.Max, "max", distinct)
+
+
+@prop(Min)
+def _(data):
+    # min() of a whole tensor (PyTorch's picking backward; amin and min over a dim are neg(max(neg(a))))
+    a = distinct(data, data.draw(SHAPES))
+    return Drawn(lambda x: x.min(), [a], np.min(a))
 
 
 @prop(NanAsZero)
@@ -596,6 +611,16 @@ def _(data):
     shape = data.draw(SHAPES)
     x, t = values(data, shape), values(data, shape, 0.0, 1.0)
     return Drawn(F.binary_cross_entropy_with_logits, [x, t], np.mean(np.log(1.0 + np.exp(x)) - x * t))
+
+
+@prop(Bypass)
+def _(data):
+    # the unfused BCE on logits (reduction "none" or "sum") goes through it, with the targets' gradient too
+    shape, reduction = data.draw(SHAPES), data.draw(st.sampled_from(["none", "sum"]))
+    x, t = values(data, shape), values(data, shape, 0.0, 1.0)
+    loss = np.log(1.0 + np.exp(x)) - x * t
+    return Drawn(lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction), [x, t],
+                 loss if reduction == "none" else loss.sum())
 
 
 def _some_zeros(data, shape, low=-1.2, high=1.2) -> np.ndarray:

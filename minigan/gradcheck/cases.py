@@ -174,6 +174,7 @@ OP_CASES: list[OpCase] = [
     OpCase("sum_axes_keepdims", lambda a: a.sum(axis=(0, 2), keepdims=True), [((2, 3, 4),)]),
     OpCase("mean", lambda a: a.mean(axis=-1), [((3, 4),), ((2, 1, 4),)]),
     OpCase("max", lambda a: a.max(), [((3, 4),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
+    OpCase("min", lambda a: a.min(), [((3, 4),), ((),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("max_axis", lambda a: a.amax(dim=0, keepdim=True), [((3, 4),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("min_axis", lambda a: a.amin(1), [((3, 4),)], prepare=distinct, layouts=DISTINCT_LAYOUTS),
     OpCase("max_dim_values", lambda a: a.max(dim=1).values * a.min(0, keepdim=True).values.sum(),

@@ -14,6 +14,7 @@ from ..backends import backend_of, to_numpy
 from ..autograd import Tensor, is_grad_enabled
 from ..autograd.legacy import scalar_type_name
 from ..autograd.function import Context, Function
+from ..ops.bypass import bypass
 from .loss_base import Loss, check_input, legacy_reduction, pick_reduction, reduce_loss, target_like
 
 _LOG_FLOOR = -100.0  # PyTorch clamps the logs in binary_cross_entropy at -100
@@ -169,12 +170,29 @@ def binary_cross_entropy_with_logits(
     targets = target_like(name, target, logits)
     if pos_weight is not None:
         pos_weight = _broadcast_operand(name, "pos_weight", pos_weight, logits)
-        loss = ops.TENSOR_FORMULAS.bce_with_logits_pos_weight(logits, targets, pos_weight)
+        loss = bypass(ops.TENSOR_FORMULAS.bce_with_logits_pos_weight(logits, targets, pos_weight),
+                      (logits, targets, pos_weight), _bce_with_logits_pos_weight_slopes)
         return reduce_loss(_weighted(name, loss, weight), reduction)
     if weight is None and reduction == "mean" and logits.size > 0 and logits.dtype != np.float16:
         return BCEWithLogitsMean.apply(logits, targets)
-    loss = ops.TENSOR_FORMULAS.bce_with_logits(logits, targets)
+    loss = bypass(ops.TENSOR_FORMULAS.bce_with_logits(logits, targets), (logits, targets), _bce_with_logits_slopes)
     return reduce_loss(_weighted(name, loss, weight), reduction)
+
+
+def _bce_with_logits_slopes(logits: Tensor, targets: Tensor) -> tuple[Tensor, Tensor]:
+    """The derivatives of the per-element BCE on logits in the logits and the targets, sigmoid(x) - t
+    and -x: an infinite gradient is multiplied by them (PyTorch's +-inf), where the composition's sum of
+    terms gives inf - inf, NaN (:func:`minigan.ops.bypass.bypass`)."""
+    formulas = ops.TENSOR_FORMULAS
+    return formulas.bce_with_logits_grad(logits, targets), formulas.bce_with_logits_target_grad(logits, targets)
+
+
+def _bce_with_logits_pos_weight_slopes(logits: Tensor, targets: Tensor, pos_weight: Tensor) -> tuple[Tensor, ...]:
+    """The same with PyTorch's pos_weight w, l = (1 - t) x + (1 + (w - 1) t) softplus(-x): in x
+    (1 + (w - 1) t) sigmoid(x) - w t, in t (w - 1) softplus(-x) - x, in w t softplus(-x)."""
+    tail = ops.softplus(-logits)
+    return (((pos_weight - 1.0) * targets + 1.0) * ops.sigmoid(logits) - pos_weight * targets,
+            (pos_weight - 1.0) * tail - logits, targets * tail)
 
 
 def _broadcast_operand(name: str, what: str, value: Any, like: Tensor) -> Tensor:

@@ -31,7 +31,8 @@ fill_diagonal_: made of the others), ``windows`` (Tensor.unfold), ``search`` (se
 bucketize, histc, unique_consecutive, unravel_index: no gradient); ``products_more`` (addmv, addr,
 ger, vdot, adjoint), ``linalg_legacy`` (matrix_power, pinverse, cholesky_inverse, nuclear_norm,
 frobenius_norm, renorm, vander), ``integration`` (trapezoid, cumulative_trapezoid), ``float_bits``
-(frexp, nextafter, gcd, lcm, isposinf, isneginf, isreal).
+(frexp, nextafter, gcd, lcm, isposinf, isneginf, isreal), ``bypass`` (an infinite gradient's path around a composition that
+must keep its finite gradients bit for bit: BCE with logits).
 """
 from .shape import (
     BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose, broadcast_to, cat,

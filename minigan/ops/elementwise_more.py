@@ -18,7 +18,8 @@ from ..autograd.arguments import tensor_argument
 from ..autograd.function import Context, Function
 from ..backends import numpy_dtype_of
 from .arithmetic import _integer_pair, floor_divide as _floor_divide, neg, pow, remainder as _remainder  # noqa: A004
-from .elementwise import abs, cast, exp, log1p, maximum, where  # noqa: A004 - the ops of these names
+from .activations import sigmoid
+from .elementwise import abs, cast, where  # noqa: A004 - the ops of these names
 from .log_forms import exp2
 from .operands import _check_broadcast, _constant, _floating, _pair, _xp, ieee_quotient, not_implemented_for
 from .rounding import sign, trunc
@@ -149,17 +150,46 @@ def fmod(input: Tensor, other: Any) -> Tensor:  # noqa: A002
 
 
 # ============================================================== log-sum forms, hypot, signs
+class LogAddExp(Function):
+    """f = log_b(b^a + b^c) = max(a, c) + log1p(b^-|a - c|) / ln b, b = e (``ln_base`` 1) or 2 (ln 2);
+    df/da = sigmoid((a - c) ln b), df/dc = sigmoid((c - a) ln b) (1/2 each where a and c are the same
+    infinity, at which f is that infinity).
+
+    Its backward multiplies the gradient by the slope computed first, as PyTorch's: an infinite
+    incoming gradient comes out +-inf (the composed form's sum of terms gave inf - inf, NaN). PyTorch's
+    slope where a and c are the same infinity is NaN."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any, ln_base: float) -> Any:
+        if a.shape != b.shape:
+            _check_broadcast("logaddexp" if ln_base == 1.0 else "logaddexp2", a, b)
+        xp = _xp(a)
+        same_infinity = xp.isinf(a) & (a == b)
+        spread = -xp.abs(xp.where(same_infinity, xp.zeros_like(a), a) - xp.where(same_infinity, xp.zeros_like(b), b))
+        tail = xp.log1p(xp.exp(spread if ln_base == 1.0 else spread * ln_base))
+        tail = tail if ln_base == 1.0 else tail / ln_base
+        return xp.maximum(a, b) + xp.where(same_infinity, xp.zeros_like(tail), tail)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = ctx.inputs
+        ln_base = ctx.options["ln_base"]
+        same_infinity = _constant(_xp(a.array).isinf(a.array) & (a.array == b.array))
+        apart = where(same_infinity, 0.0, a) - where(same_infinity, 0.0, b)
+        apart = apart if ln_base == 1.0 else apart * ln_base
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = unbroadcast(grad * where(same_infinity, 0.5, sigmoid(apart)), a.shape)
+        if ctx.needs_input_grad[1]:
+            grad_b = unbroadcast(grad * where(same_infinity, 0.5, sigmoid(-apart)), b.shape)
+        return grad_a, grad_b
+
+
 def _log_add(name: str, input: Any, other: Any, ln_base: float) -> Tensor:  # noqa: A002
-    """log_base(base^a + base^b) as max(a, b) + log1p(base^-|a - b|) / ln(base): no overflow, and the
-    gradients (base^a / (base^a + base^b), ...) come from the ops. Where a and b are the same infinity
-    the difference would be NaN, so the value there is max(a, b) alone: that infinity, its gradient
-    split in half as at any tie (PyTorch's gradient there is NaN)."""
-    a, b = _floats_only(name, input, other)
-    xp = _xp(a.array)
-    same_infinity = _constant(xp.isinf(a.array) & (a.array == b.array))
-    spread = -abs(where(same_infinity, 0.0, a) - where(same_infinity, 0.0, b))
-    tail = log1p(exp(spread if ln_base == 1.0 else spread * ln_base))
-    return maximum(a, b) + where(same_infinity, 0.0, tail if ln_base == 1.0 else tail / ln_base)
+    """log_base(base^a + base^b), :class:`LogAddExp`: no overflow. Where a and b are the same infinity
+    the value is that infinity, its gradient split in half as at any tie (PyTorch's gradient there is
+    NaN)."""
+    return LogAddExp.apply(*_floats_only(name, input, other), ln_base=ln_base)
 
 
 @takes_out

@@ -13,8 +13,8 @@ from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .arithmetic import pow  # noqa: A004 - the op of this name
 from .elementwise import abs, clamp, log, log1p, where  # noqa: A004 - the ops of these names
-from .operands import _constant, _floating, _on_floats, _pair
-from .trig import sin
+from .operands import _constant, _floating, _on_floats, _pair, _xp
+from .trig import cos, sin
 from ..torch_api.out_argument import takes_out
 
 
@@ -76,18 +76,49 @@ class Entr(Function):
 entr = _on_floats(Entr)
 
 
+_PI_SQUARED = math.pi * math.pi
+
+
+def _sinc_slope(a: Tensor) -> Tensor:
+    """sinc'(a) in ops of a (so second derivatives work): (cos(u) - sin(u) / u) / a with u = pi a, and
+    below |a| = 1e-4 the Taylor polynomial's pi^2 a (u^2 / 30 - 1/3), whose terms stay finite."""
+    small = abs(a) < 1e-4
+    away = where(small, 1.0, a)
+    angle = away * math.pi
+    near = where(small, a, 0.0)
+    return where(small, near * _PI_SQUARED * (near * near * (_PI_SQUARED / 30.0) - 1.0 / 3.0),
+                 (cos(angle) - sin(angle) / angle) / away)
+
+
+class Sinc(Function):
+    """f = sin(pi a) / (pi a), 1 at a = 0;  df/da = (cos(pi a) - f) / a, 0 at a = 0 (below |a| = 1e-4,
+    f = 1 - u^2/6 + u^4/120 with u = pi a, and f' its derivative).
+
+    Its backward multiplies the gradient by f' computed first, as PyTorch's: an infinite incoming
+    gradient comes out +-inf (the quotient's product rule gave inf - inf, NaN), and 0 at a = 0."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        xp = _xp(a)
+        small = xp.abs(a) < 1e-4
+        angle = xp.where(small, xp.ones_like(a), a) * math.pi
+        u2 = xp.where(small, a, xp.zeros_like(a)) * math.pi
+        u2 = u2 * u2
+        return xp.where(small, 1.0 - u2 / 6.0 + u2 * u2 / 120.0, xp.sin(angle) / angle)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0]
+        zero = a == 0  # 0 there even for an infinite gradient (the slope taken as 1: no inf * 0 to warn of)
+        return (where(zero, 0.0, grad * where(zero, 1.0, _sinc_slope(a))),)
+
+
 @takes_out
 def sinc(input: Any) -> Tensor:  # noqa: A002
     """sin(pi x) / (pi x), 1 at x = 0 (gradient 0 there). Below |x| = 1e-4 its Taylor polynomial
     1 - u^2/6 + u^4/120 (u = pi x, the next term below 1e-26), whose derivatives stay finite where
-    sin(u) / u's would divide by an underflowing u^2."""
-    x = _floating(input)
-    small = abs(x) < 1e-4
-    angle = where(small, 1.0, x) * math.pi
-    u2 = where(small, x, 0.0) * math.pi
-    u2 = u2 * u2
-    value = where(small, 1.0 - u2 / 6.0 + u2 * u2 / 120.0, sin(angle) / angle)
-    return where(x == 0, value.detach(), value)  # its gradient 0 at 0 even for an infinite incoming one
+    sin(u) / u's would divide by an underflowing u^2 (:class:`Sinc`)."""
+    return Sinc.apply(_floating(input))
 
 
 @takes_out

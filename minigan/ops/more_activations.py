@@ -6,7 +6,8 @@ tanhshrink, hardshrink, softshrink and threshold, with PyTorch's arguments (thos
 
 Each is written once, here, from ops that have gradients (so second derivatives work), and its
 gradient follows from them; gelu and mish (and silu) are Functions of their own with their
-derivatives, in minigan/ops/smooth_activations.py. Where PyTorch's gradient at a kink is a convention, the ``where``
+derivatives, in minigan/ops/smooth_activations.py, and hardswish is one here (each multiplies an infinite
+gradient by its slope, where a sum of terms would meet as inf - inf). Where PyTorch's gradient at a kink is a convention, the ``where``
 masks below choose PyTorch's: hardtanh, relu6 and hardsigmoid have gradient 0 at their corners;
 hardshrink, softshrink and threshold 0 at +-lambda and at the threshold; elu, celu, selu and prelu
 take the negative branch at 0; hardswish has 0 at -3 and 1 at 3. A NaN passes through, as in PyTorch,
@@ -18,10 +19,12 @@ import warnings
 from typing import Any
 
 from ..autograd import Tensor
+from ..autograd.function import Context, Function
 from .activations import sigmoid, softplus, tanh
 from .dims import softmax
 from .elementwise import abs, clamp, expm1, where  # noqa: A004 - the ops of these names
 from . import smooth_activations as smooth
+from .operands import _floating, _xp
 
 # SELU's constants (Klambauer et al., 2017, "Self-Normalizing Neural Networks")
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -87,13 +90,39 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     return hardtanh(input + 3.0, 0.0, 6.0) / 6.0
 
 
+def _hardswish_slope(a: Tensor) -> Tensor:
+    """hardswish'(a) in ops of a (so second derivatives work): a/3 + 1/2 below 3, 1 from 3 on and at
+    a NaN (the region at and below -3 is picked out by the backward)."""
+    return where(a < 3.0, a / 3.0 + 0.5, 1.0)
+
+
+class Hardswish(Function):
+    """f = a hardsigmoid(a) = a min(max(a + 3, 0), 6) / 6;  df/da = 0 for a <= -3, a/3 + 1/2 for
+    -3 < a < 3, 1 from 3 on and at a NaN (PyTorch's choices at the corners).
+
+    Its backward multiplies the gradient by f' computed first, as PyTorch's (the product rule's sum of
+    terms gave inf - inf, NaN, between -3 and 0 for an infinite gradient), and picks 0 at and below
+    -3, so an infinite or NaN gradient stops there. The values are those of the composition
+    x hardsigmoid(x), with x itself from 3 on."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        xp = _xp(a)
+        above = ~(a <= 3.0)  # a itself there (hardsigmoid is exactly 1), a NaN included
+        below = xp.where(above, xp.zeros_like(a), a)
+        return xp.where(above, a, below * (xp.clip(below + 3.0, 0.0, 6.0) / 6.0))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        a = ctx.inputs[0]
+        flat = a <= -3.0  # 0 there even for an infinite gradient (the slope taken as 1: no inf * 0 to warn of)
+        return (where(flat, 0.0, grad * where(flat, 1.0, _hardswish_slope(a))),)
+
+
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x hardsigmoid(x); its gradient is 0 at and below -3 (even for an infinite incoming one) and 1
-    at 3, and 1 above 3 (+inf and NaN too), as PyTorch's."""
-    above = ~(input <= 3.0)  # x itself there (hardsigmoid is exactly 1), a NaN included
-    below = where(above, 0.0, input)  # so that the dropped product never meets an infinite x
-    value = where(above, input, below * hardsigmoid(below))
-    return where(input <= -3.0, value.detach(), value)  # the flat part passes no gradient
+    """x hardsigmoid(x) (:class:`Hardswish`); its gradient is 0 at and below -3 (even for an infinite
+    incoming one), x/3 + 1/2 between, and 1 from 3 on (+inf and NaN too), as PyTorch's."""
+    return Hardswish.apply(_floating(input))
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002

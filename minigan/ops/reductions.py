@@ -93,17 +93,37 @@ class Max(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
-        a = ctx.inputs[0].array
-        axes = ctx.options["axes"]
-        xp = _xp(a)
-        top = xp.max(a, axis=axes, keepdims=True)
-        # A NaN is the maximum where there is one (PyTorch: the gradient goes to the NaNs).
-        winners = xp.astype(xp.where(xp.isnan(top), xp.isnan(a), a == top), a.dtype)
-        share = winners / xp.sum(winners, axis=axes, keepdims=True)
-        expanded = _expand_back(grad, a.shape, axes, ctx.options["keepdims"])
-        if ctx.options.get("pick"):
-            return (weighted(expanded, share),)
-        return (expanded * _constant(share),)
+        return (_to_the_largest(ctx, grad, ctx.inputs[0].array),)
+
+
+class Min(Function):
+    """f = min of a over axes, -max(-a);  df/da = 1 at the minimum (split evenly between ties), else 0.
+
+    ``pick`` as in :class:`Max`; the others' 0 is +0.0, as PyTorch's ``min()`` gives it (the
+    negation around max(-a) made it -0.0). The values are those of ``neg(max(neg(a)))``."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, axes: tuple[int, ...] | None, keepdims: bool, pick: bool = False) -> Any:
+        return -_xp(a).max(-a, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return (_to_the_largest(ctx, grad, -ctx.inputs[0].array),)
+
+
+def _to_the_largest(ctx: Context, grad: Tensor, a: Any) -> Tensor:
+    """The gradient of :class:`Max` (of :class:`Min` with ``a`` negated): ``grad`` spread over the
+    largest values of ``a`` over the axes, ties sharing it, the others 0."""
+    axes = ctx.options["axes"]
+    xp = _xp(a)
+    top = xp.max(a, axis=axes, keepdims=True)
+    # A NaN is the maximum where there is one (PyTorch: the gradient goes to the NaNs).
+    winners = xp.astype(xp.where(xp.isnan(top), xp.isnan(a), a == top), a.dtype)
+    share = winners / xp.sum(winners, axis=axes, keepdims=True)
+    expanded = _expand_back(grad, a.shape, axes, ctx.options["keepdims"])
+    if ctx.options.get("pick"):
+        return weighted(expanded, share)
+    return expanded * _constant(share)
 
 
 class Var(Function):
@@ -168,12 +188,15 @@ def max(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "max",
 
 def min(a: Tensor, axis: Axis = None, keepdims: bool = False, name: str = "min",  # noqa: A001
         pick: bool = False) -> Tensor:
-    """-max(-a) for floats, so ties share the gradient as in max. Integers and bools carry no
-    gradient and are reduced directly: negating them would wrap (uint8) or fail (bool)."""
-    if a.dtype.kind in "iub":
+    """-max(-a) for floats, so ties share the gradient as in max (with ``pick``, one op, :class:`Min`).
+    Integers and bools carry no gradient and are reduced directly: negating them would wrap
+    (uint8) or fail (bool)."""
+    if a.dtype.kind in "iub" or pick:
         axes = _normalize_axis(axis, a.ndim)
         if a.array.size == 0:
             refuse_empty_extreme(name, a.shape, axis)
+        if a.dtype.kind == "f":
+            return Min.apply(a, axes=axes, keepdims=keepdims, pick=True)
         return Tensor._make(_xp(a.array).min(a.array, axis=axes, keepdims=keepdims), False, None)
     return neg(max(neg(a), axis, keepdims, name, pick))
 
