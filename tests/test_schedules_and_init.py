@@ -119,9 +119,9 @@ def test_reduce_on_plateau_resumes_from_its_state_dict():
     for s, o in ((schedule, opt), (restored, restored_opt)):
         s.step(3.0)  # the second bad step, after the resume too
     assert restored_opt.param_groups[0]["lr"] == opt.param_groups[0]["lr"] == pytest.approx(0.1)
-    with pytest.raises(ValueError, match="factor should be < 1.0"):
+    with pytest.raises(ValueError, match=r"^Factor should be < 1.0.$"):  # PyTorch's messages
         _plateau(factor=1.0)
-    with pytest.raises(ValueError, match="mode 'best' is unknown"):
+    with pytest.raises(ValueError, match="^mode best is unknown!$"):
         _plateau(mode="best")
     with pytest.raises(ValueError, match="missing key"):
         restored.load_state_dict({"best": 1.0})
