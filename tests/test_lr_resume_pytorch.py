@@ -282,6 +282,24 @@ def test_sequential_and_chained_are_lr_schedulers():
     assert repr(chain) == "ChainedScheduler([StepLR(step_size=2, gamma=0.1, last_epoch=0)])"
 
 
+@pytest.mark.parametrize("warm_up, make, expected", [
+    (lambda o: schedules.LinearLR(o, 0.5, total_iters=2), lambda o: schedules.ExponentialLR(o, 0.5),
+     [0.5, 0.25, 0.125, 0.0625, 0.03125]),
+    (lambda o: schedules.LinearLR(o, 0.5, total_iters=2), lambda o: schedules.CosineAnnealingLR(o, 4),
+     [0.5, 0.585786437626905, 0.5, 0.2928932188134525, 0.08578643762690497]),
+    # the rate in force is the one the decay wrote at its construction: still PyTorch's step, not epoch 0's rate
+    (lambda o: schedules.StepLR(o, 2, 0.5), lambda o: schedules.ExponentialLR(o, 0.5), [1.0, 0.5, 0.25, 0.125, 0.0625]),
+])
+def test_sequential_resumed_past_its_milestone_steps_the_later_scheduler_as_pytorch(warm_up, make, expected):
+    # the count starts at 4, past the milestone 2: the decay, its construction step taken back, takes
+    # an ordinary step to epoch 0, PyTorch's recursive one from the warm-up's rate (PyTorch 2.14.1)
+    optimizer = _sgd()
+    decay = make(optimizer)
+    sequence = schedules.SequentialLR(optimizer, [warm_up(optimizer), decay], milestones=[2], last_epoch=3)
+    _close(_rates(optimizer, sequence, 4), expected)
+    assert (sequence.last_epoch, decay.last_epoch) == (8, 3)
+
+
 class _Warmup(schedules._LRScheduler):
     """A scheduler written for PyTorch: its own get_lr() from last_epoch and base_lrs."""
 

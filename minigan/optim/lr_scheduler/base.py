@@ -22,6 +22,9 @@ MultiplicativeLR leave the rate as it is at epoch k + 1 (``_resume_keeps_rate``:
 move it "one more step ahead") and then take PyTorch's recursive step from it, which no closed
 form gives, so they are chained from there.
 
+A later step to epoch 0 (a scheduler whose first step SequentialLR took back, stepped without a
+restart: SequentialLR resumed past a milestone) is PyTorch's recursive step too, as in PyTorch.
+
 ``step(epoch)`` is PyTorch's deprecated form: it warns, sets ``last_epoch`` to ``epoch`` and
 writes the closed form there (or, for a scheduler without one, its rate at that epoch).
 """
@@ -48,6 +51,7 @@ class LRScheduler:
     _keys_added_later: dict[str, Any] = {"_chained": False}  # what a state saved before them had in force
     _reads_current_rate = True  # False where PyTorch's rate is absolute: never chained
     _resume_keeps_rate = False  # True where PyTorch's construction with last_epoch >= 0 leaves the rate as it is
+    _initial = False  # True during construction's step (PyTorch's _is_initial)
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -73,17 +77,20 @@ class LRScheduler:
     def _initial_step(self) -> None:
         """Construction's step (and SequentialLR's for the scheduler it starts with): to epoch 0,
         or, resuming at ``last_epoch``, to the next epoch with PyTorch's rate there."""
-        self._chained, self._last_lr = False, []
-        if self.last_epoch == -1:
-            self.step()
-        elif self._resume_keeps_rate:
-            self.last_epoch += 1
-            self._chained = self._reads_current_rate
-            self._write([group["lr"] for group in self.optimizer.param_groups])
-        else:
-            if self._reads_current_rate and self._has_closed_form():  # what it would have written at k, alone
-                self._last_lr = self._closed_form(self.last_epoch)
-            self.step()
+        self._chained, self._last_lr, self._initial = False, [], True
+        try:
+            if self.last_epoch == -1:
+                self.step()
+            elif self._resume_keeps_rate:
+                self.last_epoch += 1
+                self._chained = self._reads_current_rate
+                self._write([group["lr"] for group in self.optimizer.param_groups])
+            else:
+                if self._reads_current_rate and self._has_closed_form():  # what it would have written at k, alone
+                    self._last_lr = self._closed_form(self.last_epoch)
+                self.step()
+        finally:
+            self._initial = False
 
     def _has_closed_form(self) -> bool:
         return type(self)._lr_at is not LRScheduler._lr_at
@@ -115,6 +122,8 @@ class LRScheduler:
             written = self._last_lr or self.base_lrs
             self._chained = any(group["lr"] != lr for group, lr in zip(self.optimizer.param_groups, written))
         self.last_epoch += 1
+        if self.last_epoch == 0 and not self._initial:  # after SequentialLR took its first step back
+            self._chained = self._reads_current_rate  # PyTorch's recursive step there is no closed form
         self._write(self.get_lr())
 
     def _jump(self, epoch: int) -> None:

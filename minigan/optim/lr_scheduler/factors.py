@@ -113,7 +113,7 @@ class ExponentialLR(LRScheduler):
         return base_lr * self.gamma**epoch
 
     def _next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
-        return lr * self.gamma if epoch != 0 else lr
+        return lr if self._initial else lr * self.gamma
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -135,7 +135,7 @@ class CosineAnnealingLR(LRScheduler):
         return self.eta_min + (base_lr - self.eta_min) * (1.0 + math.cos(math.pi * epoch / self.T_max)) / 2.0
 
     def _next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
-        if epoch == 0:
+        if self._initial:
             return lr
         if (epoch - 1 - self.T_max) % (2 * self.T_max) == 0:  # past the trough: the climb's first step
             return lr + (base_lr - self.eta_min) * (1.0 - math.cos(math.pi / self.T_max)) / 2.0
@@ -181,7 +181,7 @@ class PolynomialLR(LRScheduler):
         return base_lr * (1.0 - min(self.total_iters, epoch) / self.total_iters) ** self.power
 
     def _next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
-        if epoch == 0 or epoch > self.total_iters:
+        if self._initial or epoch > self.total_iters:
             return lr
         left, before = 1.0 - epoch / self.total_iters, 1.0 - (epoch - 1) / self.total_iters
         return lr * (left / before) ** self.power
