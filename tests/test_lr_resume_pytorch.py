@@ -388,3 +388,30 @@ def test_pytorchs_other_public_names():
     assert (first.last_epoch, second.last_epoch) == (-1, -2)
     sequence.recursive_undo(first)
     assert (first.last_epoch, second.last_epoch) == (-2, -2)
+
+
+def test_reduce_on_plateau_and_a_param_group_added_later():
+    optimizer = _sgd()
+    plateau = schedules.ReduceLROnPlateau(optimizer, patience=0, factor=0.5, min_lr=0.3)
+    optimizer.add_param_group({"params": [nn.Parameter(minigan.zeros(1))], "lr": 0.4})
+    plateau.step(1.0)
+    plateau.step(2.0)  # a cut: the one min_lr serves the new group too, as in PyTorch 2.14.1
+    assert [group["lr"] for group in optimizer.param_groups] == [0.5, 0.3] and plateau.min_lrs == [0.3, 0.3]
+    optimizer = _sgd()
+    plateau = schedules.ReduceLROnPlateau(optimizer, patience=0, min_lr=[0.0])
+    optimizer.add_param_group({"params": [nn.Parameter(minigan.zeros(1))], "lr": 0.4})
+    plateau.step(1.0)
+    with pytest.raises(RuntimeError, match=r"^The number of param groups in the `optimizer` \(2\) differs from when "
+                                           r"`ReduceLROnPlateau` was initialized \(1\), usually due to a new param"):
+        plateau.step(2.0)
+
+
+@pytest.mark.parametrize("factors, message", [
+    ((0.0, 1.0), "^Starting multiplicative factor expected to be greater than 0 and less or equal to 1.$"),
+    ((1.5, 1.0), "^Starting multiplicative factor expected"),
+    ((0.5, 1.5), "^Ending multiplicative factor expected to be between 0 and 1.$"),
+    ((0.5, -0.1), "^Ending multiplicative factor expected"),
+])
+def test_linear_lr_gets_pytorchs_messages(factors, message):
+    with pytest.raises(ValueError, match=message):
+        schedules.LinearLR(_sgd(), *factors)

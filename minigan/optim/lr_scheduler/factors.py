@@ -61,9 +61,10 @@ class LinearLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1) -> None:
-        if not 0 < start_factor <= 1 or not 0 <= end_factor <= 1:
-            raise ValueError(f"LinearLR: start_factor must be in (0, 1] and end_factor in [0, 1], got "
-                             f"{start_factor} and {end_factor}")
+        if not 0 < start_factor <= 1:  # PyTorch's messages
+            raise ValueError("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
+        if not 0 <= end_factor <= 1:
+            raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
         if int(total_iters) != total_iters or total_iters <= 0:
             raise ValueError(f"LinearLR: total_iters must be a positive integer, got {total_iters}")
         self.start_factor, self.end_factor, self.total_iters = float(start_factor), float(end_factor), int(total_iters)

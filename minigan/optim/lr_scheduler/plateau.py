@@ -43,6 +43,8 @@ class ReduceLROnPlateau(LRScheduler):
         self.factor, self.threshold, self.eps = float(factor), float(threshold), float(eps)
         self.patience, self.cooldown = int(patience), int(cooldown)
         self.min_lrs = per_group("ReduceLROnPlateau", "min_lr", min_lr, len(optimizer.param_groups))
+        # one min_lr for all groups also serves a group added later, as in PyTorch; a list does not
+        self._default_min_lr = None if isinstance(min_lr, (list, tuple)) else float(min_lr)
         self.best = math.inf if mode == "min" else -math.inf
         self.num_bad_epochs = self.cooldown_counter = self.last_epoch = 0
         self._last_lr = [float(group["lr"]) for group in optimizer.param_groups]
@@ -71,6 +73,7 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0  # bad steps in the cooldown are not counted
         if self.num_bad_epochs > self.patience:
+            self._match_groups()
             for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
                 new_lr = max(float(group["lr"]) * self.factor, min_lr)
                 if float(group["lr"]) - new_lr > self.eps:
@@ -81,6 +84,16 @@ class ReduceLROnPlateau(LRScheduler):
     def get_last_lr(self) -> list[float]:
         """The rates after the latest ``step()``."""
         return list(self._last_lr)
+
+    def _match_groups(self) -> None:
+        groups = len(self.optimizer.param_groups)
+        if groups != len(self.min_lrs):
+            if self._default_min_lr is None:
+                raise RuntimeError(
+                    f"The number of param groups in the `optimizer` ({groups}) differs from when `ReduceLROnPlateau` "
+                    f"was initialized ({len(self.min_lrs)}), usually due to a new param group being added to the "
+                    "optimizer. Please modify the `min_lrs` field to match the length of the `optimizer` param groups.")
+            self.min_lrs = [self._default_min_lr] * groups
 
     @property
     def in_cooldown(self) -> bool:
