@@ -9,7 +9,7 @@ PyTorch's names, arguments and rates (``torch.optim.lr_scheduler``).
 - plateau.py: ReduceLROnPlateau;
 - composition.py: SequentialLR and ChainedScheduler.
 """
-from .base import LRScheduler
+from .base import EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler
 from .composition import ChainedScheduler, SequentialLR
 from .cycles import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 from .factors import (ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR,

@@ -6,6 +6,7 @@ import bisect
 from typing import Any, Sequence
 
 from ..optimizers import Optimizer
+from .base import LRScheduler
 from .plateau import ReduceLROnPlateau
 
 
@@ -23,6 +24,10 @@ def _check_members(owner: str, schedulers: Sequence[Any], optimizer: Optimizer) 
                              f"different from {type(optimizer).__name__}.")
 
 
+_NO_RATES_OF_ITS_OWN = ("{} has no rates of its own: its schedulers set them, and get_last_lr() gives the rates "
+                        "in force")
+
+
 def _undo_first_step(scheduler: Any) -> None:
     """Take back the step a scheduler's construction made (for each member of a composite)."""
     for member in getattr(scheduler, "_schedulers", [scheduler]):
@@ -32,12 +37,15 @@ def _undo_first_step(scheduler: Any) -> None:
             member.last_epoch -= 1
 
 
-class SequentialLR:
+class SequentialLR(LRScheduler):
     """``schedulers[0]`` until the first milestone, then ``schedulers[1]`` started afresh from the
     base rates, and so on: the usual warm-up then decay. Build the schedulers on the same optimizer
-    first; construction puts the rates back to the base rates and starts the first one."""
+    first; construction puts the rates back to the base rates and starts the first one. As in
+    PyTorch, ``last_epoch=k`` only starts the count of epochs at k + 1 (the milestones are counted
+    from it); the first scheduler still starts afresh."""
 
-    def __init__(self, optimizer: Optimizer, schedulers: Sequence[Any], milestones: Sequence[int]) -> None:
+    def __init__(self, optimizer: Optimizer, schedulers: Sequence[Any], milestones: Sequence[int],
+                 last_epoch: int = -1) -> None:
         if len(schedulers) < 1:
             raise ValueError("SequentialLR expects at least one scheduler, but got no scheduler.")
         _check_members("SequentialLR", schedulers, optimizer)
@@ -48,14 +56,12 @@ class SequentialLR:
         self.optimizer = optimizer
         self._schedulers = list(schedulers)
         self._milestones = list(milestones)
-        self.last_epoch = 0
+        self.last_epoch = last_epoch + 1
         for group in optimizer.param_groups:
             group["lr"] = group["initial_lr"]
-        for scheduler in self._schedulers:
-            _undo_first_step(scheduler)
+        self.recursive_undo()
         first = self._schedulers[bisect.bisect_right(self._milestones, 0)]
-        first._chained, first._last_lr = False, []  # its first step again, now from the base rates
-        first.step()
+        first._initial_step()  # its first step again, now from the base rates
         self._last_lr = first.get_last_lr()
 
     def step(self) -> None:
@@ -73,6 +79,21 @@ class SequentialLR:
         """The rates set by the latest ``step()``."""
         return list(self._last_lr)
 
+    def recursive_undo(self, sched: Any = None) -> None:
+        """Take back the step that the construction of ``sched`` (of each of this one's schedulers,
+        by default) made, through nested SequentialLRs and ChainedSchedulers, as PyTorch's."""
+        for scheduler in (self._schedulers if sched is None else [sched]):
+            _undo_first_step(scheduler)
+
+    def _initial_step(self) -> None:
+        self.step()
+
+    def get_lr(self) -> list[float]:
+        raise NotImplementedError(_NO_RATES_OF_ITS_OWN.format(type(self).__name__))
+
+    def __repr__(self) -> str:
+        return f"SequentialLR({self._schedulers!r}, milestones={self._milestones!r}, last_epoch={self.last_epoch})"
+
     def state_dict(self) -> dict[str, Any]:
         """The epoch, the milestones, the last rates and each scheduler's own state."""
         return {"last_epoch": self.last_epoch, "_milestones": list(self._milestones), "_last_lr": list(self._last_lr),
@@ -89,7 +110,7 @@ class SequentialLR:
             scheduler.load_state_dict(state)
 
 
-class ChainedScheduler:
+class ChainedScheduler(LRScheduler):
     """Steps every scheduler in ``schedulers`` at each ``step()``, in order, so that their factors
     multiply (e.g. a constant warm-up factor times an exponential decay)."""
 
@@ -111,6 +132,15 @@ class ChainedScheduler:
     def get_last_lr(self) -> list[float]:
         """The rates after the latest ``step()``."""
         return list(self._last_lr)
+
+    def _initial_step(self) -> None:
+        self.step()
+
+    def get_lr(self) -> list[float]:
+        raise NotImplementedError(_NO_RATES_OF_ITS_OWN.format(type(self).__name__))
+
+    def __repr__(self) -> str:
+        return f"ChainedScheduler({self._schedulers!r})"
 
     def state_dict(self) -> dict[str, Any]:
         """The last rates and each scheduler's own state."""

@@ -37,6 +37,7 @@ class CyclicLR(LRScheduler):
         step_size_up: int = 2000, step_size_down: int | None = None, mode: str = "triangular", gamma: float = 1.0,
         scale_fn: Callable[[float], float] | None = None, scale_mode: str = "cycle", cycle_momentum: bool = True,
         base_momentum: float | Sequence[float] = 0.8, max_momentum: float | Sequence[float] = 0.9,
+        last_epoch: int = -1,
     ) -> None:
         if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
             raise ValueError("mode is invalid and scale_fn is None")
@@ -49,7 +50,7 @@ class CyclicLR(LRScheduler):
         self.step_size_down = int(step_size_down) if step_size_down is not None else self.step_size_up
         self.mode = mode
         self.gamma = float(gamma)
-        self.scale_fn = scale_fn
+        self._scale_fn_custom = scale_fn
         if scale_fn is None:  # the named modes fix the scale mode, as in PyTorch
             scale_mode = "iterations" if mode == "exp_range" else "cycle"
         self.scale_mode = scale_mode
@@ -57,20 +58,27 @@ class CyclicLR(LRScheduler):
         self.use_beta1, self.base_momentums, self.max_momentums = False, [], []
         if self.cycle_momentum:
             self.use_beta1, self.base_momentums, self.max_momentums = start_momentum(
-                "CyclicLR", optimizer, base_momentum, max_momentum)
-        for group, lr in zip(optimizer.param_groups, base_lrs):
-            group["lr"] = lr
-            group["initial_lr"] = lr
-        super().__init__(optimizer)
+                "CyclicLR", optimizer, base_momentum, max_momentum, write=last_epoch == -1)
+        if last_epoch == -1:
+            for group, lr in zip(optimizer.param_groups, base_lrs):
+                group["lr"] = lr
+                group["initial_lr"] = lr
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs  # resuming, the step above took the groups' initial_lr, as PyTorch's does
 
-    def _scale(self, cycle: int, iteration: int) -> float:
-        if self.scale_fn is not None:
-            return self.scale_fn(cycle if self.scale_mode == "cycle" else iteration)
+    def scale_fn(self, x: float) -> float:
+        """The amplitude's scale at ``x``, the cycle or the iteration (``scale_mode``): the given
+        ``scale_fn``, or the mode's, as PyTorch's method of this name."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":
-            return 1.0 / 2.0 ** (cycle - 1)
-        return self.gamma**iteration  # exp_range scales by iteration, not by cycle
+            return 1.0 / 2.0 ** (x - 1)
+        return self.gamma**x  # exp_range scales by iteration, not by cycle
+
+    def _scale(self, cycle: int, iteration: int) -> float:
+        return self.scale_fn(cycle if self.scale_mode == "cycle" else iteration)
 
     def get_lr(self) -> list[float]:
         """The rates at this step; with ``cycle_momentum`` it sets each group's momentum too."""
@@ -96,18 +104,20 @@ def set_momentum(group: dict, momentum: float, use_beta1: bool) -> None:
 
 
 def start_momentum(owner: str, optimizer: Optimizer, base_momentum: float | Sequence[float],
-                   max_momentum: float | Sequence[float]) -> tuple[bool, list[float], list[float]]:
+                   max_momentum: float | Sequence[float], write: bool = True) -> tuple[bool, list[float], list[float]]:
     """For a schedule that cycles the momentum: whether it is Adam's beta1, and each group's lowest
-    and highest, which each group also keeps; every group starts at its highest, as in PyTorch."""
+    and highest, which each group also keeps; every group starts at its highest, as in PyTorch
+    (with ``write``; a resumed schedule leaves the groups as they are)."""
     if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
         raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
     use_beta1 = "betas" in optimizer.defaults
     groups = optimizer.param_groups
     tops = per_group(owner, "max_momentum", max_momentum, len(groups))
     bottoms = per_group(owner, "base_momentum", base_momentum, len(groups))
-    for group, top, bottom in zip(groups, tops, bottoms):
-        set_momentum(group, top, use_beta1)
-        group["max_momentum"], group["base_momentum"] = top, bottom
+    if write:
+        for group, top, bottom in zip(groups, tops, bottoms):
+            set_momentum(group, top, use_beta1)
+            group["max_momentum"], group["base_momentum"] = top, bottom
     return use_beta1, bottoms, tops
 
 
@@ -128,7 +138,7 @@ class OneCycleLR(LRScheduler):
     ``cycle_momentum`` (the default) the momentum (SGD's, RMSprop's) or Adam's beta1 moves the
     other way, between max_momentum and base_momentum; construction sets it to max_momentum. Each
     group keeps its own initial_lr, max_lr, min_lr, max_momentum and base_momentum, as in PyTorch.
-    Stepping past ``total_steps`` raises.
+    Stepping past ``total_steps`` raises (the step counted, as PyTorch counts it).
     """
 
     _reads_current_rate = False
@@ -138,7 +148,8 @@ class OneCycleLR(LRScheduler):
                  epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: float = 0.3,
                  anneal_strategy: str = "cos", cycle_momentum: bool = True,
                  base_momentum: float | Sequence[float] = 0.85, max_momentum: float | Sequence[float] = 0.95,
-                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False) -> None:
+                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"OneCycleLR needs a minigan Optimizer, got {type(optimizer).__name__}")
         if total_steps is not None:
@@ -169,25 +180,26 @@ class OneCycleLR(LRScheduler):
             self.phases = [(rise, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                            (self.total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
         groups = optimizer.param_groups
-        for group, top in zip(groups, per_group("OneCycleLR", "max_lr", max_lr, len(groups))):
-            group["initial_lr"] = top / div_factor
-            group["max_lr"] = top
-            group["min_lr"] = group["initial_lr"] / final_div_factor
+        max_lrs = per_group("OneCycleLR", "max_lr", max_lr, len(groups))
+        if last_epoch == -1:  # resuming, the groups hold them already
+            for group, top in zip(groups, max_lrs):
+                group["initial_lr"] = top / div_factor
+                group["max_lr"] = top
+                group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = bool(cycle_momentum)
         self.use_beta1 = False
         if self.cycle_momentum:
-            self.use_beta1 = start_momentum("OneCycleLR", optimizer, base_momentum, max_momentum)[0]
-        super().__init__(optimizer)
-
-    def step(self) -> None:
-        """Advance one batch; past ``total_steps`` it raises and changes nothing."""
-        if self.last_epoch + 1 > self.total_steps:
-            raise ValueError(f"Tried to step {self.last_epoch + 1} times. "
-                             f"The specified number of total steps is {self.total_steps}")
-        super().step()
+            self.use_beta1 = start_momentum("OneCycleLR", optimizer, base_momentum, max_momentum,
+                                            write=last_epoch == -1)[0]
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
-        """The rates at this step; with ``cycle_momentum`` it sets each group's momentum too."""
+        """The rates at this step; with ``cycle_momentum`` it sets each group's momentum too. Past
+        ``total_steps`` it raises, the step counted in ``last_epoch`` and nothing else changed, as
+        PyTorch's."""
+        if self.last_epoch > self.total_steps:
+            raise ValueError(f"Tried to step {self.last_epoch} times. "
+                             f"The specified number of total steps is {self.total_steps}")
         rates = []
         for group in self.optimizer.param_groups:
             start = 0.0
@@ -209,13 +221,14 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     the first after T_0, each next one T_mult times longer.
 
     ``step()`` advances one epoch; ``step(epoch)`` jumps to ``epoch``, which may be fractional
-    (``step(epoch + i / iters)`` inside an epoch), as in PyTorch.
+    (``step(epoch + i / iters)`` inside an epoch), as in PyTorch, which gives no warning for this one.
     """
 
     _reads_current_rate = False
     _state_keys = ("T_0", "T_i", "T_mult", "eta_min", "T_cur")
 
-    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0) -> None:  # noqa: N803
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,  # noqa: N803
+                 last_epoch: int = -1) -> None:
         if not isinstance(T_0, int) or T_0 <= 0:
             raise ValueError(f"Expected positive integer T_0, but got {T_0}")
         if not isinstance(T_mult, int) or T_mult < 1:
@@ -223,8 +236,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         if not isinstance(eta_min, (float, int)):
             raise ValueError(f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}")
         self.T_0, self.T_i, self.T_mult, self.eta_min = T_0, T_0, T_mult, eta_min
-        self.T_cur: float = -1
-        super().__init__(optimizer)
+        self.T_cur: float = last_epoch  # resuming, construction's step takes it one on, as PyTorch's
+        super().__init__(optimizer, last_epoch)
 
     def _lr_at(self, epoch: int, base_lr: float) -> float:
         return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
