@@ -183,10 +183,10 @@ class LRScheduler:
         return f"{type(self).__name__}({', '.join(settings)})"
 
 
-
 class _LRScheduler(LRScheduler):
     """PyTorch's older name for the base class, which custom schedulers written for PyTorch
     before 2.0 subclass (defining ``get_lr()``)."""
+
 
 def per_group(owner: str, name: str, value: float | Sequence[float], groups: int) -> list[float]:
     """One value per param group: a list of that many, or one value for all."""
