@@ -36,7 +36,31 @@ def test_batchnorm_positional_signature_is_pytorchs():
     layer = nn.BatchNorm1d(4, 1e-3, 0.3, False, False)
     assert (layer.eps, layer.momentum, layer.affine, layer.track_running_stats) == (1e-3, 0.3, False, False)
     assert layer.weight is None and layer.running_mean is None
-    assert repr(nn.BatchNorm1d(5, 0.8)) == "BatchNorm1d(5, eps=0.8, momentum=0.1, affine=True, track_running_stats=True)"
+    assert repr(nn.BatchNorm1d(5, 0.8)) == "BatchNorm1d(5, eps=0.8, momentum=0.1, affine=True, bias=True, track_running_stats=True)"
+
+
+def test_batchnorm_bias_false_and_the_version_counts_are_pytorchs():
+    # PyTorch 2.14: bias= (keyword only) leaves out the shift; the repr names it
+    for layer, shape in ((nn.BatchNorm1d(3, bias=False), (6, 3)), (nn.BatchNorm2d(3, bias=False), (2, 3, 2, 2)),
+                         (nn.BatchNorm3d(3, bias=False), (2, 3, 1, 2, 2))):
+        assert layer.bias is None and [name for name, _ in layer.named_parameters()] == ["weight"]
+        assert "bias" not in layer.state_dict() and "bias=False" in repr(layer)
+        x = np.random.default_rng(1).normal(size=shape).astype(np.float32)
+        axes = (0,) + tuple(range(2, len(shape)))
+        expected = (x - x.mean(axes, keepdims=True)) / np.sqrt(x.var(axes, keepdims=True) + 1e-5)
+        np.testing.assert_allclose(layer(minigan.tensor(x)).detach().numpy(), expected, rtol=1e-5, atol=1e-5)
+    with pytest.raises(TypeError):
+        nn.BatchNorm1d(3, 1e-5, 0.1, True, True, np.float32, False)  # bias= is keyword only, as in PyTorch
+    assert "affine=False, bias=False" in repr(nn.BatchNorm1d(3, affine=False))
+    # every parameter and buffer of a fresh normalisation layer has had one in-place fill, as in PyTorch
+    layer = nn.BatchNorm1d(3)
+    assert [t._version for t in (layer.weight, layer.bias, layer.running_mean, layer.running_var,
+                                 layer.num_batches_tracked)] == [1, 1, 1, 1, 1]
+    assert [nn.LayerNorm(3).weight._version, nn.GroupNorm(1, 3).bias._version, nn.RMSNorm(3).weight._version,
+            nn.InstanceNorm1d(3, affine=True, track_running_stats=True).running_var._version] == [1, 1, 1, 1]
+    layer.weight.array[...] = 5.0
+    layer.reset_parameters()
+    assert layer.weight.tolist() == [1.0, 1.0, 1.0] and layer.weight._version == 2
 
 
 # ---------------------------------------------------------------------- inplace=

@@ -190,11 +190,46 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+def affine_parameters(layer: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: Any) -> None:
+    """A normalisation layer's weight (ones) and, unless ``bias`` is False, bias (zeros), both of
+    ``shape``; both None without ``affine``. Filled by :func:`reset_affine`, as PyTorch's layers fill
+    them (one in-place fill each, counted in their version counters)."""
+    layer.register_parameter("weight", Parameter(np.empty(shape, dtype=dtype)) if affine else None)
+    layer.register_parameter("bias", Parameter(np.empty(shape, dtype=dtype)) if affine and bias else None)
+    reset_affine(layer)
+
+
+def reset_affine(layer: Module) -> None:
+    """weight back to ones and bias to zeros, where the layer has them."""
+    if layer.weight is not None:
+        init.ones_(layer.weight)
+    if layer.bias is not None:
+        init.zeros_(layer.bias)
+
+
+def running_statistics(layer: Module, num_features: int, track: bool, dtype: Any) -> None:
+    """The buffers running_mean (zeros), running_var (ones) and num_batches_tracked (0), or three
+    None buffers without ``track``; filled by :func:`reset_running_statistics`."""
+    for name, kind in (("running_mean", dtype), ("running_var", dtype), ("num_batches_tracked", np.int64)):
+        layer.register_buffer(name, np.empty(num_features if name != "num_batches_tracked" else (), dtype=kind)
+                              if track else None)
+    reset_running_statistics(layer)
+
+
+def reset_running_statistics(layer: Module) -> None:
+    """The running statistics back to mean 0, variance 1 and no batch, where the layer tracks them
+    (one in-place fill each, as PyTorch's zero_ and fill_)."""
+    if layer.track_running_stats:
+        init.zeros_(layer.running_mean)
+        init.ones_(layer.running_var)
+        init.zeros_(layer.num_batches_tracked)
+
+
 class BatchNorm1d(Module):
     """Batch normalisation of (N, C) (or (N, C, L)) inputs over the batch, per feature C.
 
     Training: normalise with the batch mean and biased variance, then scale by ``weight`` and
-    shift by ``bias`` (when ``affine``), and update ``running_mean``/``running_var`` with the
+    shift by ``bias`` (when ``affine``; ``bias=False`` leaves out the shift), and update ``running_mean``/``running_var`` with the
     unbiased variance; evaluation: normalise with the running statistics. Like PyTorch, a
     batch with a single value per feature cannot be normalised in training and raises, and an
     empty batch gives an empty output, leaving the running statistics as they were.
@@ -205,7 +240,7 @@ class BatchNorm1d(Module):
 
     def __init__(
         self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-        track_running_stats: bool = True, dtype: Any = np.float32,
+        track_running_stats: bool = True, dtype: Any = np.float32, *, bias: bool = True,
     ) -> None:
         super().__init__()
         if num_features <= 0:
@@ -215,26 +250,15 @@ class BatchNorm1d(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        affine_parameters(self, (self.num_features,), affine, bias, dtype)
+        running_statistics(self, self.num_features, track_running_stats, dtype)
 
     def reset_running_stats(self) -> None:
-        if self.track_running_stats:
-            self.running_mean.array[...] = 0
-            self.running_var.array[...] = 1
-            self.num_batches_tracked.array[...] = 0
+        reset_running_statistics(self)
+
+    def reset_parameters(self) -> None:
+        reset_running_statistics(self)
+        reset_affine(self)
 
     #: The input ranks this layer takes, and how its error message spells them.
     _ranks: tuple[int, ...] = (2, 3)
@@ -264,7 +288,7 @@ class BatchNorm1d(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm2d(BatchNorm1d):

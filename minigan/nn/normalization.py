@@ -26,8 +26,10 @@ import numpy as np
 from .. import ops
 from ..autograd import Tensor, as_tensor
 from ..backends import backend_of
-from .layers import BatchNorm1d, _check_tensor
-from .module import Module, Parameter
+from .layers import (
+    BatchNorm1d, _check_tensor, affine_parameters, reset_affine, reset_running_statistics, running_statistics,
+)
+from .module import Module
 
 __all__ = ["LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",
            "BatchNorm3d",
@@ -82,20 +84,6 @@ def _check_channels_vector(name: str, given: Tensor | None, what: str, x: Tensor
                            f"but got {what} of shape {_shape_text(given.shape)} and input of shape {_shape_text(x.shape)}")
 
 
-def _affine_parameters(layer: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: Any) -> None:
-    """weight (ones) and, unless ``bias`` is False, bias (zeros), both of ``shape``; both None without ``affine``."""
-    layer.register_parameter("weight", Parameter(np.ones(shape, dtype=dtype)) if affine else None)
-    layer.register_parameter("bias", Parameter(np.zeros(shape, dtype=dtype)) if affine and bias else None)
-
-
-def _reset_affine(layer: Module) -> None:
-    """weight back to ones and bias to zeros, where the layer has them."""
-    if layer.weight is not None:
-        layer.weight.array[...] = 1
-    if layer.bias is not None:
-        layer.bias.array[...] = 0
-
-
 # ====================================================================== layer norm
 def _normalized_shape(name: str, normalized_shape: Any, allow_int: bool) -> tuple[int, ...]:
     whole = (int, np.integer)
@@ -142,10 +130,10 @@ class LayerNorm(Module):
         self.normalized_shape = _normalized_shape("LayerNorm", normalized_shape, allow_int=True)
         self.eps = float(eps)
         self.elementwise_affine = bool(elementwise_affine)
-        _affine_parameters(self, self.normalized_shape, self.elementwise_affine, bias, dtype)
+        affine_parameters(self, self.normalized_shape, self.elementwise_affine, bias, dtype)
 
     def reset_parameters(self) -> None:
-        _reset_affine(self)
+        reset_affine(self)
 
     def forward(self, x: Tensor) -> Tensor:
         return layer_norm(_check_tensor(self, x), self.normalized_shape, self.weight, self.bias, self.eps)
@@ -190,10 +178,10 @@ class GroupNorm(Module):
         self.num_groups, self.num_channels = int(num_groups), int(num_channels)
         self.eps = float(eps)
         self.affine = bool(affine)
-        _affine_parameters(self, (self.num_channels,), self.affine, bias, dtype)
+        affine_parameters(self, (self.num_channels,), self.affine, bias, dtype)
 
     def reset_parameters(self) -> None:
-        _reset_affine(self)
+        reset_affine(self)
 
     def forward(self, x: Tensor) -> Tensor:
         return group_norm(_check_tensor(self, x), self.num_groups, self.weight, self.bias, self.eps)
@@ -257,24 +245,15 @@ class _InstanceNorm(Module):
             raise ValueError(f"{type(self).__name__}: num_features must be positive, got {num_features}")
         self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
         self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
-        _affine_parameters(self, (self.num_features,), self.affine, bias, dtype)
-        if self.track_running_stats:
-            self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
-        else:
-            for name in ("running_mean", "running_var", "num_batches_tracked"):
-                self.register_buffer(name, None)
+        affine_parameters(self, (self.num_features,), self.affine, bias, dtype)
+        running_statistics(self, self.num_features, self.track_running_stats, dtype)
 
     def reset_running_stats(self) -> None:
-        if self.track_running_stats:
-            self.running_mean.array[...] = 0
-            self.running_var.array[...] = 1
-            self.num_batches_tracked.array[...] = 0
+        reset_running_statistics(self)
 
     def reset_parameters(self) -> None:
-        self.reset_running_stats()
-        _reset_affine(self)
+        reset_running_statistics(self)
+        reset_affine(self)
 
     def forward(self, x: Tensor) -> Tensor:
         x = _check_tensor(self, x)

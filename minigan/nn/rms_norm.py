@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import ops
 from ..autograd import Tensor
+from . import init
 from .layers import _check_tensor
 from .module import Module, Parameter
 from .normalization import _float_tensor, _normalized_shape, _shape_text
@@ -52,11 +53,12 @@ class RMSNorm(Module):
         self.eps = None if eps is None else float(eps)
         self.elementwise_affine = bool(elementwise_affine)
         shape = self.normalized_shape
-        self.register_parameter("weight", Parameter(np.ones(shape, dtype=dtype)) if elementwise_affine else None)
+        self.register_parameter("weight", Parameter(np.empty(shape, dtype=dtype)) if elementwise_affine else None)
+        self.reset_parameters()
 
     def reset_parameters(self) -> None:
         if self.weight is not None:
-            self.weight.array[...] = 1
+            init.ones_(self.weight)  # one in-place fill, counted in its version counter, as PyTorch's
 
     def forward(self, x: Tensor) -> Tensor:
         return rms_norm(_check_tensor(self, x), self.normalized_shape, self.weight, self.eps)

@@ -19,7 +19,7 @@ class SyncBatchNorm(BatchNorm1d):
     """Batch normalisation of (N, C, ...) inputs per channel C, over the batch and every axis after C,
     as ``torch.nn.SyncBatchNorm`` computes it in a single process: :class:`BatchNorm1d`'s statistics,
     running averages, parameters, buffers and state_dict keys. ``process_group`` is kept, unused (there
-    is no other process to share statistics with); ``bias=False`` leaves out the shift."""
+    is no other process to share statistics with)."""
 
     _ranks = (2, 3, 4)  # what BatchNorm1d.forward is given: a longer input is viewed as (N, C, L)
 
@@ -29,9 +29,7 @@ class SyncBatchNorm(BatchNorm1d):
         if device not in (None, "cpu"):
             raise ValueError(f"SyncBatchNorm: device={device!r}; build on the CPU and move it with .to()")
         super().__init__(num_features, eps, momentum, affine, track_running_stats,
-                         dtype=np.float32 if dtype is None else dtype)
-        if affine and not bias:
-            self.register_parameter("bias", None)
+                         dtype=np.float32 if dtype is None else dtype, bias=bias)
         self.process_group = process_group
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
@@ -77,10 +75,6 @@ class SyncBatchNorm(BatchNorm1d):
         for name, child in module.named_children():
             converted.add_module(name, cls.convert_sync_batchnorm(child, process_group))
         return converted
-
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 def _dtype(module: Module) -> Any:
