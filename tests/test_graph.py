@@ -235,7 +235,7 @@ def test_grad_fn_is_the_backward_node_with_pytorchs_next_functions():
     w = minigan.tensor([1.0, 2.0], requires_grad=True)
     product = w * minigan.tensor([3.0, 4.0])
     loss = product.sum()
-    assert loss.grad_fn.name() == "SumBackward" and repr(loss) == "tensor(11., dtype=float32, grad_fn=<SumBackward>)"
+    assert loss.grad_fn.name() == "SumBackward" and repr(loss) == "tensor(11., grad_fn=<SumBackward>)"
     ((node, index),) = loss.grad_fn.next_functions
     assert node is product.grad_fn and index == 0 and repr(node) == "<MulBackward>"
     (leaf, _), (constant, _) = node.next_functions

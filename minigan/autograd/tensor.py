@@ -22,6 +22,7 @@ from .math_methods import MathMethods
 from .memory_methods import MemoryMethods
 from .ops_on_first_use import OpsOnFirstUse
 from .python_callables import PythonCallableMethods
+from .printing import tensor_text
 from .pytorch_methods import PyTorchMethods
 from .shape_methods import ShapeMethods
 from .size import Size
@@ -175,12 +176,10 @@ class Tensor(MathMethods, ArrayMethods, InPlaceMethods, InPlaceMathMethods, InPl
         return ops.reversed_dims(self)
 
     def __repr__(self) -> str:
-        extra = f", grad_fn={self.grad_fn}" if self._ctx is not None else (
-            ", requires_grad=True" if self.requires_grad else "")
-        if self.device != "cpu":
-            extra = f", device='{self.device}'" + extra
-        body = np.array2string(to_numpy(self.array), precision=4, separator=", ", prefix="tensor(")
-        return f"tensor({body}, dtype={self.dtype}{extra})"
+        autograd = f"grad_fn={self.grad_fn}" if self._ctx is not None else (
+            "requires_grad=True" if self.requires_grad else None)
+        device = f"device='{self.device}'" if self.device != "cpu" else None
+        return tensor_text(np.asarray(to_numpy(self.array)), device, autograd)
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: no gradient flows through the result. It shares
