@@ -253,3 +253,28 @@ def test_silu_mish_and_gelu_refuse_integer_and_bool_tensors_as_pytorchs():
                 f(minigan.tensor(values, dtype=dtype))
     x = minigan.tensor([-1.0, 0.0, 2.0])  # floats as before
     assert F.silu(x).dtype == F.mish(x).dtype == F.gelu(x).dtype == minigan.float32
+
+
+def test_the_other_float_only_activations_refuse_integer_and_bool_tensors_as_pytorchs():
+    # PyTorch 2.14.1's messages, written out; before, these made the tensor float32, and uint8's
+    # logsigmoid gave -255 and its softmax NaN (the negation or the exponential wrapped)
+    cases = [(F.elu, "elu_cpu"), (F.selu, "elu_cpu"), (F.celu, "elu_cpu"), (lambda t: F.elu(t, inplace=True), "elu_cpu"),
+             (F.softplus, "softplus_cpu"), (F.logsigmoid, "log_sigmoid_cpu"), (F.hardsigmoid, "hardsigmoid_cpu"),
+             (F.hardswish, "hardswish_cpu"), (F.leaky_relu, "leaky_relu_cpu"), (F.rrelu, "leaky_relu_cpu"),
+             (F.hardshrink, "hardshrink_cpu"), (F.softshrink, "softshrink_check"), (F.glu, "glu_cpu"),
+             (lambda t: F.softmax(t, dim=0), "softmax_lastdim_kernel_impl"),
+             (lambda t: F.log_softmax(t, dim=0), "log_softmax_lastdim_kernel_impl"),
+             (lambda t: F.softmin(t, dim=0), "softmax_lastdim_kernel_impl")]
+    for f, kernel in cases:
+        for values, dtype, name in (([1, 2], minigan.int64, "Long"), ([7, 0], minigan.uint8, "Byte")):
+            with pytest.raises(NotImplementedError, match=f"^\"{kernel}\" not implemented for '{name}'$"):
+                f(minigan.tensor(values, dtype=dtype))
+    matrix = minigan.tensor([[1, 2], [0, 3]])
+    with pytest.raises(NotImplementedError, match="^\"softmax_kernel_impl\" not implemented for 'Long'$"):
+        F.softmax(matrix, dim=0)  # not the last dimension: PyTorch's other kernel
+    with pytest.raises(NotImplementedError, match="^Boolean inputs not supported for relu$"):
+        F.relu(minigan.tensor([True, False]))
+    assert F.relu(minigan.tensor([-3, 4])).tolist() == [0, 4]  # integers stay integers, as in PyTorch
+    # dtype= casts first, as PyTorch's
+    np.testing.assert_allclose(F.softmax(minigan.tensor([1, 2]), 0, dtype=minigan.float32).numpy(),
+                               [1 / (1 + math.e), math.e / (1 + math.e)], rtol=1e-6)

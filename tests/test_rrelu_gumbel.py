@@ -119,7 +119,7 @@ def test_in_place_forms_follow_the_in_place_rules():
         F.hardtanh_(leaf * 2)
     ints = minigan.tensor([-3, 4])
     assert F.relu_(ints).tolist() == [0, 4] and ints.dtype == minigan.int64
-    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
-        F.elu_(minigan.tensor([-3, 4]))
+    with pytest.raises(NotImplementedError, match="^\"elu_cpu\" not implemented for 'Long'$"):
+        F.elu_(minigan.tensor([-3, 4]))  # PyTorch 2.14.1's elu kernel takes floats only
     with pytest.raises(TypeError, match="argument 'input' must be a Tensor"):
         F.selu_([1.0])

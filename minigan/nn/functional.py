@@ -21,6 +21,7 @@ from .. import ops
 from ..ops import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from ..ops import sigmoid, tanh
 from ..ops.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
+from ..ops.operands import floats_only
 from ..ops.convolution1d import (
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, conv1d, conv_transpose1d, max_pool1d,
 )
@@ -81,11 +82,14 @@ celu, elu, hardsigmoid, hardswish, hardtanh, mish, relu6, rrelu, selu, threshold
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002 - PyTorch's names
     """max(x, 0). ``inplace=True`` writes into the input, as PyTorch's (on a tensor with recorded history
     minigan records the out-of-place op instead: minigan/nn/inplace_functional.py's write_or_record)."""
+    if isinstance(input, Tensor) and input.dtype.kind == "b":
+        raise NotImplementedError("Boolean inputs not supported for relu")
     return write_or_record("relu", input, ops.relu, inplace)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
     """x where x > 0, else negative_slope * x (``inplace`` as in :func:`relu`)."""
+    input = floats_only("leaky_relu", input)  # noqa: A001 - float tensors only, as PyTorch's
     return write_or_record("leaky_relu", input, lambda t: ops.leaky_relu(t, negative_slope), inplace)
 
 
@@ -99,6 +103,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
     """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold, as PyTorch's."""
+    input = floats_only("softplus", input)  # noqa: A001 - float tensors only, as PyTorch's
     if beta == 1.0 and threshold == 20.0:  # float32 already rounds the stable form to x there
         return ops.softplus(input)
     if not beta or beta != beta:

@@ -17,6 +17,7 @@ from ..backends import backend_of
 from . import linalg_norms, reductions
 from .activations import log_softmax as _log_softmax, softmax as _softmax
 from .elementwise import maximum, minimum, sqrt
+from .operands import floats_only
 from .shape import getitem
 from ..torch_api.out_argument import takes_out
 
@@ -186,15 +187,25 @@ def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 def softmax(input: Tensor, dim: Any = -1, dtype: Any = None, *, axis: Any = None) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``dim``."""
-    source = input if dtype is None else input.to(dtype)
-    return _softmax(source, wrap_dim(dim if axis is None else axis, input.ndim))
+    """exp(x) / sum(exp(x)) along ``dim``; an integer or bool tensor needs ``dtype=``, as in PyTorch."""
+    axis = wrap_dim(dim if axis is None else axis, input.ndim)
+    return _softmax(_softmax_source("softmax", input, axis, dtype), axis)
 
 
 def log_softmax(input: Tensor, dim: Any = -1, dtype: Any = None, *, axis: Any = None) -> Tensor:
-    """x - logsumexp(x) along ``dim``."""
-    source = input if dtype is None else input.to(dtype)
-    return _log_softmax(source, wrap_dim(dim if axis is None else axis, input.ndim))
+    """x - logsumexp(x) along ``dim``; an integer or bool tensor needs ``dtype=``, as in PyTorch."""
+    axis = wrap_dim(dim if axis is None else axis, input.ndim)
+    return _log_softmax(_softmax_source("log_softmax", input, axis, dtype), axis)
+
+
+def _softmax_source(name: str, input: Tensor, axis: int, dtype: Any) -> Tensor:  # noqa: A002
+    """``input`` cast to ``dtype`` when given, else a float tensor as it is; PyTorch's kernels refuse
+    integers and bools, naming the kernel of the last dimension or of another."""
+    if dtype is not None:
+        return input.to(dtype)
+    last = input.ndim - 1 if input.ndim else 0  # (this module's max is the op)
+    kernel = f"{name}_lastdim_kernel_impl" if axis == last else f"{name}_kernel_impl"
+    return floats_only(name, input, kernel)
 
 
 @takes_out

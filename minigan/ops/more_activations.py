@@ -24,7 +24,7 @@ from .activations import sigmoid, softplus, tanh
 from .dims import softmax
 from .elementwise import abs, clamp, expm1, where  # noqa: A004 - the ops of these names
 from . import smooth_activations as smooth
-from .operands import _floating, _xp
+from .operands import _xp, floats_only
 
 # SELU's constants (Klambauer et al., 2017, "Self-Normalizing Neural Networks")
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -38,6 +38,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # 
     """x where x > 0, else alpha (exp(x) - 1)."""
     # expm1 of x only where x <= 0 (0 elsewhere): the branch where() drops never overflows, so its zero
     # gradient stays 0, not NaN; at x = 0 the gradient is alpha, and at a NaN 1, as PyTorch's
+    input = floats_only("elu", input)  # noqa: A001 - float tensors only, as PyTorch's (selu's too)
     positive = ~(input <= 0)
     return where(positive, input, expm1(where(positive, 0.0, input)) * alpha)
 
@@ -47,6 +48,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
     elu(x / alpha) only for alpha > 0, and rounds x / alpha * alpha where x > 0)."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    input = floats_only("elu", input)  # noqa: A001 - PyTorch's celu runs its elu kernel
     positive = ~(input <= 0)  # elu's masking: no overflow in the dropped branch, slope 1 at a NaN
     return where(positive, input, expm1(where(positive, 0.0, input) * (1.0 / alpha)) * alpha)
 
@@ -77,7 +79,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
     """log sigmoid(x) = -softplus(-x), without overflow."""
-    return -softplus(-input)
+    return -softplus(-floats_only("log_sigmoid", input))
 
 
 def softsign(input: Tensor) -> Tensor:  # noqa: A002
@@ -87,7 +89,7 @@ def softsign(input: Tensor) -> Tensor:  # noqa: A002
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """min(max(x + 3, 0), 6) / 6; gradient 1/6 strictly inside (-3, 3), else 0."""
-    return hardtanh(input + 3.0, 0.0, 6.0) / 6.0
+    return hardtanh(floats_only("hardsigmoid", input) + 3.0, 0.0, 6.0) / 6.0
 
 
 def _hardswish_slope(a: Tensor) -> Tensor:
@@ -122,11 +124,12 @@ class Hardswish(Function):
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """x hardsigmoid(x) (:class:`Hardswish`); its gradient is 0 at and below -3 (even for an infinite
     incoming one), x/3 + 1/2 between, and 1 from 3 on (+inf and NaN too), as PyTorch's."""
-    return Hardswish.apply(_floating(input))
+    return Hardswish.apply(floats_only("hardswish", input))
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     """a sigmoid(b), with a and b the first and second halves of x along ``dim``."""
+    input = floats_only("glu", input)  # noqa: A001 - float tensors only, as PyTorch's
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     if not -input.ndim <= dim < input.ndim:
@@ -171,11 +174,13 @@ def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """x where |x| > lambd, else 0."""
+    input = floats_only("hardshrink", input)  # noqa: A001
     return where(abs(input) <= lambd, 0.0, input)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """x - lambd where x > lambd, x + lambd where x < -lambd, else 0 (-0.0 for negative x, as PyTorch)."""
+    input = floats_only("softshrink", input, "softshrink_check")  # noqa: A001 - PyTorch's kernel name
     if lambd < 0:
         raise RuntimeError(f"softshrink: lambda must be >= 0, but found {lambd}")
     # -0.0 for a negative x, no inf * 0 outside; a constant, so the dead zone's gradient is 0 (not NaN)

@@ -63,6 +63,17 @@ def not_implemented_for(name: str, tensor: Tensor) -> NotImplementedError:
     return NotImplementedError(f"\"{name}_{tensor.device.type}\" not implemented for '{scalar_type_name(tensor.dtype)}'")
 
 
+def floats_only(name: str, input: Any, kernel: str | None = None) -> Tensor:  # noqa: A002
+    """``input`` as a Tensor; an integer or bool one gets PyTorch's NotImplementedError, which names
+    its kernel: ``name`` and the device ('"silu_cpu" not implemented for 'Long''), or ``kernel``."""
+    input = input if isinstance(input, Tensor) else as_tensor(input)  # noqa: A001
+    if input.dtype.kind != "f":
+        if kernel is None:
+            raise not_implemented_for(name, input)
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(input.dtype)}'")
+    return input
+
+
 def refuse_bool(name: str, input: Any) -> None:  # noqa: A002
     """PyTorch's NotImplementedError for a bool tensor given to ``abs``, ``floor`` and the like."""
     if isinstance(input, Tensor) and input.dtype.kind == "b":

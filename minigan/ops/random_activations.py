@@ -18,7 +18,7 @@ from ..backends import backend_of
 from ..torch_api.generators import default_generator
 from .activations import leaky_relu
 from .dims import softmax
-from .operands import _constant
+from .operands import _constant, floats_only
 
 
 class RReLU(Function):
@@ -51,6 +51,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     if lower > upper:
         raise ValueError(f"Lower bound should be less than or equal to the upper bound, got lower={lower} "
                          f"and upper={upper}")
+    input = floats_only("leaky_relu", input)  # noqa: A001 - PyTorch's rrelu runs its leaky_relu kernel
     if not training:
         return leaky_relu(input, (lower + upper) / 2)
     return RReLU.apply(input, rng=rng if rng is not None else default_generator(), lower=float(lower),

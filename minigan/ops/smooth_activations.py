@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..autograd import Tensor, as_tensor
-from ..autograd.legacy import scalar_type_name
+from ..autograd import Tensor
 from ..autograd.function import Context, Function
 from ..backends import backend_of
 from .activations import sigmoid, softplus, tanh
 from .elementwise import exp
-from .operands import _times_derivative, not_implemented_for
+from .operands import _times_derivative, floats_only
 from .special import erfc
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -90,25 +89,14 @@ class GELUTanh(Function):
     backward = _times_derivative(_gelu_tanh_slope)
 
 
-def _floats_only(name: str, input: Any, kernel: str | None = None) -> Tensor:  # noqa: A002
-    """``input`` as a Tensor; an integer or bool one gets PyTorch's NotImplementedError, which names
-    its kernel: ``name`` and the device ('"silu_cpu" not implemented for 'Long''), or ``kernel``."""
-    input = input if isinstance(input, Tensor) else as_tensor(input)  # noqa: A001
-    if input.dtype.kind != "f":
-        if kernel is None:
-            raise not_implemented_for(name, input)
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(input.dtype)}'")
-    return input
-
-
 def silu(input: Any) -> Tensor:  # noqa: A002 - PyTorch's names
     """x sigmoid(x) (SiLU, also called swish); float tensors only, as PyTorch's."""
-    return SiLU.apply(_floats_only("silu", input))
+    return SiLU.apply(floats_only("silu", input))
 
 
 def mish(input: Any) -> Tensor:  # noqa: A002
     """x tanh(softplus(x)); float tensors only, as PyTorch's."""
-    return Mish.apply(_floats_only("mish", input))
+    return Mish.apply(floats_only("mish", input))
 
 
 def gelu(input: Any, approximate: str = "none") -> Tensor:  # noqa: A002
@@ -116,5 +104,5 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:  # noqa: A002
     0.044715 x^3))) / 2. Float tensors only, as PyTorch's."""
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    input = _floats_only("gelu", input, "GeluKernelImpl")  # noqa: A001
+    input = floats_only("gelu", input, "GeluKernelImpl")  # noqa: A001
     return GELU.apply(input) if approximate == "none" else GELUTanh.apply(input)
