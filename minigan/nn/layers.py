@@ -210,9 +210,9 @@ def reset_affine(layer: Module) -> None:
 def running_statistics(layer: Module, num_features: int, track: bool, dtype: Any) -> None:
     """The buffers running_mean (zeros), running_var (ones) and num_batches_tracked (0), or three
     None buffers without ``track``; filled by :func:`reset_running_statistics`."""
-    for name, kind in (("running_mean", dtype), ("running_var", dtype), ("num_batches_tracked", np.int64)):
-        layer.register_buffer(name, np.empty(num_features if name != "num_batches_tracked" else (), dtype=kind)
-                              if track else None)
+    for name, shape, kind in (("running_mean", (num_features,), dtype), ("running_var", (num_features,), dtype),
+                              ("num_batches_tracked", (), np.int64)):
+        layer.register_buffer(name, np.empty(shape, dtype=kind) if track else None)
     reset_running_statistics(layer)
 
 
@@ -229,10 +229,11 @@ class BatchNorm1d(Module):
     """Batch normalisation of (N, C) (or (N, C, L)) inputs over the batch, per feature C.
 
     Training: normalise with the batch mean and biased variance, then scale by ``weight`` and
-    shift by ``bias`` (when ``affine``; ``bias=False`` leaves out the shift), and update ``running_mean``/``running_var`` with the
-    unbiased variance; evaluation: normalise with the running statistics. Like PyTorch, a
-    batch with a single value per feature cannot be normalised in training and raises, and an
-    empty batch gives an empty output, leaving the running statistics as they were.
+    shift by ``bias`` (when ``affine``; ``bias=False`` leaves out the shift), and update
+    ``running_mean``/``running_var`` with the unbiased variance; evaluation: normalise with the
+    running statistics. Like PyTorch, a batch with a single value per feature cannot be normalised
+    in training and raises, and an empty batch gives an empty output, leaving the running
+    statistics as they were.
     """
 
     fuses_activation = True
