@@ -278,3 +278,28 @@ def test_the_other_float_only_activations_refuse_integer_and_bool_tensors_as_pyt
     # dtype= casts first, as PyTorch's
     np.testing.assert_allclose(F.softmax(minigan.tensor([1, 2]), 0, dtype=minigan.float32).numpy(),
                                [1 / (1 + math.e), math.e / (1 + math.e)], rtol=1e-6)
+
+
+def test_hardtanh_relu6_and_threshold_keep_an_integer_dtype_as_pytorchs():
+    # PyTorch 2.14.1's values, written out: the limits, threshold and value cut to integers toward 0
+    x = minigan.tensor([-3, 1, 2, 0, 7])
+    assert F.hardtanh(x).tolist() == [-1, 1, 1, 0, 1] and F.hardtanh(x).dtype == minigan.int64
+    assert F.hardtanh(x, -2.7, 3.9).tolist() == [-2, 1, 2, 0, 3]
+    assert F.relu6(x).tolist() == [0, 1, 2, 0, 6]
+    assert F.threshold(x, 1.5, 2.5).tolist() == [2, 2, 2, 2, 7]
+    assert F.threshold(minigan.tensor([-1, -2, 0]), -1.5, -7.9).tolist() == [-7, -7, 0]
+    small = minigan.tensor([1, 200], dtype=minigan.uint8)
+    assert F.relu6(small).tolist() == [1, 6] and F.relu6(small).dtype == minigan.uint8
+    assert F.hardtanh_(minigan.tensor([-3, 5])).tolist() == [-1, 1]
+    with pytest.raises(RuntimeError, match="^cannot do hardtanh on an unsigned type with negative limits$"):
+        F.hardtanh(small)
+    with pytest.raises(NotImplementedError, match="^Bool inputs not supported for hardtanh$"):
+        F.relu6(minigan.tensor([True]))
+    with pytest.raises(NotImplementedError, match="^\"threshold_cpu\" not implemented for 'Bool'$"):
+        F.threshold(minigan.tensor([True]), 0, 1)
+    with pytest.raises(NotImplementedError, match="^Boolean inputs not supported for relu$"):
+        minigan.relu(minigan.tensor([True]))
+    with pytest.raises(RuntimeError, match="^prelu: Type promoting not supported. Got Long and Float$"):
+        F.prelu(minigan.tensor([1, -2]), minigan.tensor([0.25]))
+    with pytest.raises(NotImplementedError, match="^\"prelu_cpu\" not implemented for 'Long'$"):
+        F.prelu(minigan.tensor([1, -2]), minigan.tensor([3]))

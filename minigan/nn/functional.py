@@ -82,8 +82,6 @@ celu, elu, hardsigmoid, hardswish, hardtanh, mish, relu6, rrelu, selu, threshold
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002 - PyTorch's names
     """max(x, 0). ``inplace=True`` writes into the input, as PyTorch's (on a tensor with recorded history
     minigan records the out-of-place op instead: minigan/nn/inplace_functional.py's write_or_record)."""
-    if isinstance(input, Tensor) and input.dtype.kind == "b":
-        raise NotImplementedError("Boolean inputs not supported for relu")
     return write_or_record("relu", input, ops.relu, inplace)
 
 

@@ -164,6 +164,8 @@ class Dropout(Function):
 
 
 def relu(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name, for keyword calls
+    if isinstance(input, Tensor) and input.dtype.kind == "b":
+        raise NotImplementedError("Boolean inputs not supported for relu")
     return ReLU.apply(input)
 
 

@@ -20,11 +20,12 @@ from typing import Any
 
 from ..autograd import Tensor
 from ..autograd.function import Context, Function
+from ..autograd.legacy import scalar_type_name
 from .activations import sigmoid, softplus, tanh
 from .dims import softmax
 from .elementwise import abs, clamp, expm1, where  # noqa: A004 - the ops of these names
 from . import smooth_activations as smooth
-from .operands import _xp, floats_only
+from .operands import _xp, floats_only, not_implemented_for, refuse_bool
 
 # SELU's constants (Klambauer et al., 2017, "Self-Normalizing Neural Networks")
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -65,11 +66,22 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:  # noqa: A002
-    """x clamped to [min_val, max_val]; gradient 1 strictly inside, 0 at and beyond the corners, as PyTorch's."""
+    """x clamped to [min_val, max_val]; gradient 1 strictly inside, 0 at and beyond the corners, as PyTorch's.
+    An integer tensor keeps its dtype, the limits cut to integers toward 0, as PyTorch's."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if isinstance(input, Tensor) and input.dtype.kind in "biu":
+        return _hardtanh_of_integers(input, min_val, max_val)
     inside = (input > min_val) & (input < max_val)
     return where(inside, input, clamp(input.detach(), min_val, max_val))  # clamp keeps a NaN
+
+
+def _hardtanh_of_integers(input: Tensor, min_val: float, max_val: float) -> Tensor:  # noqa: A002
+    if input.dtype.kind == "b":
+        raise NotImplementedError("Bool inputs not supported for hardtanh")
+    if input.dtype.kind == "u" and (min_val < 0 or max_val < 0):
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    return clamp(input, int(min_val), int(max_val))
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -157,7 +169,13 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
-    """x where x > 0, else w x: one learned slope (weight of one element) or one per channel (dim 1)."""
+    """x where x > 0, else w x: one learned slope (weight of one element) or one per channel (dim 1).
+    Float tensors only, as PyTorch's."""
+    if input.dtype.kind != "f":
+        if weight.dtype == input.dtype:
+            raise not_implemented_for("prelu", input)
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {scalar_type_name(input.dtype)} and "
+                           f"{scalar_type_name(weight.dtype)}")
     channels = input.shape[1] if input.ndim >= 2 else 1
     count = weight.numel()
     if count != 1 and count != channels:
@@ -190,5 +208,9 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x where x > threshold, else value."""
+    """x where x > threshold, else value; an integer tensor keeps its dtype, threshold and value cut
+    to integers toward 0, as PyTorch's."""
+    if isinstance(input, Tensor) and input.dtype.kind in "biu":
+        refuse_bool("threshold", input)
+        threshold, value = int(threshold), int(value)
     return where(input <= threshold, value, input)
