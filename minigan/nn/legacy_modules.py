@@ -11,14 +11,12 @@ import numpy as np
 
 from .. import ops
 from ..autograd import Tensor
+from ..autograd.legacy import scalar_type_name
 from .layers import _check_tensor
 from .losses import NLLLoss
 from .module import Module
 
 __all__ = ["Container", "CrossMapLRN2d", "NLLLoss2d"]
-
-_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-               "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}  # PyTorch's names of the integer dtypes
 
 
 class CrossMapLRN2d(Module):
@@ -45,7 +43,7 @@ class CrossMapLRN2d(Module):
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {x.ndim}D instead.")
         if x.dtype.kind in "biu":  # PyTorch's float result cannot be written into the integer input's dtype
             raise RuntimeError(f"result type {'Long' if x.dtype == np.bool_ else 'Float'} can't be cast to the desired "
-                               f"output type {_TYPE_NAMES[x.dtype.name]}")
+                               f"output type {scalar_type_name(x.dtype)}")
         channels = x.shape[1]
         if channels == 0:
             raise IndexError(f"select(): index 0 out of range for tensor of size {list(x.shape)} at dimension 1")

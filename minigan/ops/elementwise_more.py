@@ -21,7 +21,9 @@ from .arithmetic import _integer_pair, floor_divide as _floor_divide, neg, pow, 
 from .activations import sigmoid
 from .elementwise import abs, cast, where  # noqa: A004 - the ops of these names
 from .log_forms import exp2
-from .operands import _check_broadcast, _constant, _floating, _pair, _xp, ieee_quotient, not_implemented_for
+from .operands import (
+    _check_broadcast, _constant, _floating, _pair, _xp, floats_only, ieee_quotient, not_implemented_for,
+)
 from .rounding import sign, trunc
 from ..torch_api.out_argument import takes_out
 
@@ -40,13 +42,11 @@ def _no_bools(name: str, a: Tensor, b: Tensor) -> None:
         raise not_implemented_for(name, a)
 
 
-def _floats_only(name: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
+def _float_pair(name: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
     """The two Tensor operands of logaddexp and hypot, promoted; integer or bool ones raise, as PyTorch."""
     tensors_only(name, input=input, other=other)
     a, b = _pair(input, other)
-    if a.dtype.kind != "f":
-        raise not_implemented_for(name, a)
-    return a, b
+    return floats_only(name, a), b
 
 
 def _zero_divisor(a: Tensor, b: Tensor, message: str) -> None:
@@ -189,7 +189,7 @@ def _log_add(name: str, input: Any, other: Any, ln_base: float) -> Tensor:  # no
     """log_base(base^a + base^b), :class:`LogAddExp`: no overflow. Where a and b are the same infinity
     the value is that infinity, its gradient split in half as at any tie (PyTorch's gradient there is
     NaN)."""
-    return LogAddExp.apply(*_floats_only(name, input, other), ln_base=ln_base)
+    return LogAddExp.apply(*_float_pair(name, input, other), ln_base=ln_base)
 
 
 @takes_out
@@ -228,7 +228,7 @@ class Hypot(Function):
 @takes_out
 def hypot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """sqrt(input^2 + other^2) elementwise, exact where the squares would overflow. Float tensors only."""
-    return Hypot.apply(*_floats_only("hypot", input, other))
+    return Hypot.apply(*_float_pair("hypot", input, other))
 
 
 class Copysign(Function):

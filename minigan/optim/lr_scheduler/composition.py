@@ -24,8 +24,6 @@ def _check_members(owner: str, schedulers: Sequence[Any], optimizer: Optimizer) 
                              f"different from {type(optimizer).__name__}.")
 
 
-_NO_RATES_OF_ITS_OWN = ("{} has no rates of its own: its schedulers set them, and get_last_lr() gives the rates "
-                        "in force")
 
 
 def _undo_first_step(scheduler: Any) -> None:
@@ -37,7 +35,19 @@ def _undo_first_step(scheduler: Any) -> None:
             member.last_epoch -= 1
 
 
-class SequentialLR(LRScheduler):
+class _Composite(LRScheduler):
+    """What SequentialLR and ChainedScheduler share as LRSchedulers: their members set the rates,
+    and get_last_lr() (the base class's) gives those in force after the latest step."""
+
+    def _initial_step(self) -> None:
+        self.step()
+
+    def get_lr(self) -> list[float]:
+        raise NotImplementedError(f"{type(self).__name__} has no rates of its own: its schedulers set them, and "
+                                  "get_last_lr() gives the rates in force")
+
+
+class SequentialLR(_Composite):
     """``schedulers[0]`` until the first milestone, then ``schedulers[1]`` started afresh from the
     base rates, and so on: the usual warm-up then decay. Build the schedulers on the same optimizer
     first; construction puts the rates back to the base rates and starts the first one. As in
@@ -75,21 +85,11 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def get_last_lr(self) -> list[float]:
-        """The rates set by the latest ``step()``."""
-        return list(self._last_lr)
-
     def recursive_undo(self, sched: Any = None) -> None:
         """Take back the step that the construction of ``sched`` (of each of this one's schedulers,
         by default) made, through nested SequentialLRs and ChainedSchedulers, as PyTorch's."""
         for scheduler in (self._schedulers if sched is None else [sched]):
             _undo_first_step(scheduler)
-
-    def _initial_step(self) -> None:
-        self.step()
-
-    def get_lr(self) -> list[float]:
-        raise NotImplementedError(_NO_RATES_OF_ITS_OWN.format(type(self).__name__))
 
     def __repr__(self) -> str:
         return f"SequentialLR({self._schedulers!r}, milestones={self._milestones!r}, last_epoch={self.last_epoch})"
@@ -110,7 +110,7 @@ class SequentialLR(LRScheduler):
             scheduler.load_state_dict(state)
 
 
-class ChainedScheduler(LRScheduler):
+class ChainedScheduler(_Composite):
     """Steps every scheduler in ``schedulers`` at each ``step()``, in order, so that their factors
     multiply (e.g. a constant warm-up factor times an exponential decay)."""
 
@@ -128,16 +128,6 @@ class ChainedScheduler(LRScheduler):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def get_last_lr(self) -> list[float]:
-        """The rates after the latest ``step()``."""
-        return list(self._last_lr)
-
-    def _initial_step(self) -> None:
-        self.step()
-
-    def get_lr(self) -> list[float]:
-        raise NotImplementedError(_NO_RATES_OF_ITS_OWN.format(type(self).__name__))
 
     def __repr__(self) -> str:
         return f"ChainedScheduler({self._schedulers!r})"
