@@ -331,8 +331,7 @@ def test_cross_map_lrn2d_defaults_repr_and_errors():
 
 
 # ====================================================================== NLLLoss2d, Container
-NLL2D_WARNING = (r"^`NLLLoss2d` has been deprecated\. Please use `NLLLoss` instead as a drop-in replacement and see "
-                 r"https://pytorch\.org/docs/main/nn\.html#torch\.nn\.NLLLoss for more details\.$")
+NLL2D_WARNING = r"^`NLLLoss2d` has been deprecated\. Please use `NLLLoss` instead as a drop-in replacement\.$"
 
 
 def nll_loss_2d(**kwargs):
